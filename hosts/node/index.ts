@@ -1,0 +1,6 @@
+// Everything Node-side code (the CLI, the simulator, the tests) imports, from one bundle.
+export * from '../../src/mqtt/codec';
+export * from '../../src/mqtt/topic';
+export * from '../../src/mqtt/client';
+export type * from '../../src/host';
+export * from './host';

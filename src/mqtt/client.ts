@@ -1,0 +1,370 @@
+// The MQTT 3.1.1 client: one object per broker, alive across reconnections. It owns the
+// session (packet identifiers, QoS 1/2 in flight both ways, subscriptions, the offline queue)
+// and talks to the world only through the Host, so a virtual host makes every test deterministic.
+
+import type { Connection, Endpoint, Host } from '../host';
+import {
+  CONNACK, CONNECT, DISCONNECT, Decoder, PINGREQ, PINGRESP, ProtocolError, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
+  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodeUtf8,
+  type Packet, type Publish, type QoS, type Subscribe, type Unsubscribe,
+} from './codec';
+import { filterError, matches, topicError } from './topic';
+
+export type { QoS } from './codec';
+export type Message = Publish;
+export type Done = (error?: Error) => void;
+export type MessageHandler = (message: Message) => void;
+
+export interface ClientOptions {
+  /** '' asks the broker to assign one (clean session only). */
+  clientId: string;
+  /** Start a new session (true, the default) or resume the broker's stored one (false). */
+  clean?: boolean;
+  /** Seconds; 0 turns keepalive off. Default 60. */
+  keepalive?: number;
+  username?: string;
+  password?: string;
+  will?: { topic: string; payload: string | Uint8Array; qos?: QoS; retain?: boolean };
+  /** Largest packet accepted from the broker, in bytes. Default 1 MiB. */
+  maxPacketSize?: number;
+  /** Milliseconds to wait for CONNACK. Default 10 s. */
+  connectTimeout?: number;
+  /** Reconnect backoff in ms, doubled after each failure up to max, with ±20% jitter. false: never reconnect. */
+  reconnect?: { min: number; max: number } | false;
+  /** Bounds on messages held for the broker (in flight plus queued offline). */
+  queue?: { messages: number; bytes: number };
+}
+
+/** Spec names of CONNACK refusals (MQTT 3.1.1 table 3.1). */
+export const CONNACK_ERRORS = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
+
+export class MqttError extends Error {
+  /** The CONNACK return code when the broker refused the connection. */
+  code?: number;
+  constructor(message: string, code?: number) { super(message); this.name = 'MqttError'; this.code = code; }
+}
+
+interface Outgoing { packet: Publish; size: number; done?: Done; sent: boolean; released: boolean }
+interface Request { packet: Subscribe | Unsubscribe; done?: (error?: Error, granted?: number[]) => void }
+interface Subscription { qos: QoS; handler?: MessageHandler }
+
+export class MqttClient {
+  onConnect?: (sessionPresent: boolean) => void;
+  /** A connection ended or an attempt failed. `retryIn` is the delay before the next attempt, or -1. */
+  onClose?: (reason: string, retryIn: number) => void;
+  onMessage?: MessageHandler;
+
+  /** True between an accepted CONNACK and the end of that connection. */
+  connected = false;
+  /** Consecutive failed attempts since the last accepted connection. */
+  failures = 0;
+  /** Messages refused because the queue was full. */
+  dropped = 0;
+
+  private conn: Connection | null = null;
+  private decoder: Decoder | null = null;
+  private outgoing = new Map<number, Outgoing>(); // QoS 1/2 until acknowledged, in order
+  private offline: Outgoing[] = []; // QoS 0 waiting for a connection
+  private queuedBytes = 0;
+  private requests = new Map<number, Request>();
+  private subs = new Map<string, Subscription>();
+  private incomingQos2 = new Set<number>(); // received, PUBREC sent, PUBREL not yet
+  private nextId = 0;
+  private lastSent = 0;
+  private lastReceived = 0;
+  private pingSentAt = 0;
+  private cancelTimer: (() => void) | null = null;
+  private state: 'idle' | 'connecting' | 'open' | 'waiting' | 'ended' = 'idle';
+
+  constructor(private host: Host, public endpoint: Endpoint, private options: ClientOptions) {
+    if (!options.clientId && options.clean === false) throw new MqttError('a persistent session (clean=false) needs a client id');
+    if (options.will) {
+      const e = topicError(options.will.topic);
+      if (e) throw new MqttError(`will: ${e}`);
+    }
+  }
+
+  /** Connects, and keeps reconnecting unless `reconnect` is false. */
+  connect(): void {
+    if (this.state === 'connecting' || this.state === 'open') return;
+    this.state = 'connecting';
+    this.cancel();
+    const o = this.options;
+    this.decoder = new Decoder((p) => this.receive(p), o.maxPacketSize ?? 1 << 20);
+    this.lastReceived = this.host.now();
+    const conn = this.host.connect(this.endpoint, {
+      connected: () => {
+        if (this.conn !== conn) return;
+        const will = o.will;
+        const pass = o.password ?? this.endpoint.password;
+        const user = o.username ?? this.endpoint.username;
+        this.send({
+          type: CONNECT, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive ?? 60,
+          username: user, password: pass === undefined ? undefined : encodeUtf8(pass),
+          will: will && { topic: will.topic, payload: bytes(will.payload), qos: will.qos ?? 0, retain: will.retain ?? false },
+        });
+      },
+      data: (chunk) => {
+        if (this.conn !== conn || !this.decoder) return;
+        try { this.decoder.push(chunk); } catch (e) {
+          this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${(e as Error).message}`);
+        }
+      },
+      closed: (reason) => { if (this.conn === conn) this.drop(reason || 'connection closed by the broker'); },
+    });
+    this.conn = conn;
+    this.arm(this.host.now() + (o.connectTimeout ?? 10000));
+  }
+
+  /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting. */
+  end(): void {
+    if (this.conn && this.connected) this.send({ type: DISCONNECT });
+    this.state = 'ended';
+    this.close();
+    this.cancel();
+    const err = new MqttError('client ended');
+    for (const r of this.requests.values()) r.done?.(err);
+    this.requests.clear();
+  }
+
+  /** Closes the connection and waits for `resume()` (the WiFi is gone). Session state is kept. */
+  pause(reason: string): void {
+    if (this.state === 'ended') return;
+    const wasUp = this.state === 'open' || this.state === 'connecting';
+    this.state = 'idle';
+    this.close();
+    this.cancel();
+    if (wasUp) this.onClose?.(reason, -1);
+  }
+
+  resume(): void { if (this.state === 'idle' || this.state === 'waiting') { this.state = 'idle'; this.connect(); } }
+
+  publish(topic: string, payload: string | Uint8Array, opts: { qos?: QoS; retain?: boolean } = {}, done?: Done): void {
+    const err = topicError(topic);
+    if (err) return fail(done, new MqttError(err));
+    const qos = opts.qos ?? 0;
+    const packet: Publish = { type: PUBLISH, topic, payload: bytes(payload), qos, retain: !!opts.retain, dup: false, id: 0 };
+    if (qos === 0 && this.connected) { this.send(packet); done?.(); return; }
+    const size = packet.payload.length + topic.length;
+    const q = this.options.queue;
+    if (this.state === 'ended' || (qos === 0 && this.options.reconnect === false)) return fail(done, new MqttError('not connected'));
+    if (q && (this.outgoing.size + this.offline.length >= q.messages || this.queuedBytes + size > q.bytes)) {
+      this.dropped++;
+      return fail(done, new MqttError(`queue full (${q.messages} messages, ${q.bytes} bytes): message to ${topic} dropped`));
+    }
+    const entry: Outgoing = { packet, size, done, sent: false, released: false };
+    this.queuedBytes += size;
+    if (qos === 0) { this.offline.push(entry); return; }
+    packet.id = this.allocateId();
+    this.outgoing.set(packet.id, entry);
+    if (this.connected) { entry.sent = true; this.send(packet); }
+  }
+
+  /** Subscribes; `handler` gets the messages matching this filter. `done` gets the granted QoS. */
+  subscribe(filter: string, opts: { qos?: QoS; handler?: MessageHandler } = {}, done?: (error?: Error, qos?: number) => void): void {
+    const err = filterError(filter);
+    if (err) return fail(done, new MqttError(err));
+    const qos = opts.qos ?? 0;
+    this.subs.set(filter, { qos, handler: opts.handler });
+    this.request({ type: SUBSCRIBE, id: 0, subscriptions: [{ filter, qos }] }, (e, granted) => {
+      const g = granted?.[0];
+      if (!e && g === 0x80) {
+        this.subs.delete(filter);
+        e = new MqttError(`subscription to ${filter} refused by the broker`);
+      }
+      done?.(e, g);
+    });
+  }
+
+  unsubscribe(filter: string, done?: Done): void {
+    this.subs.delete(filter);
+    this.request({ type: UNSUBSCRIBE, id: 0, filters: [filter] }, done);
+  }
+
+  /** Messages held for the broker: in flight and queued. */
+  get pending(): number { return this.outgoing.size + this.offline.length; }
+
+  // ---- inside
+
+  private request(packet: Subscribe | Unsubscribe, done?: Request['done']) {
+    if (this.state === 'ended') return fail(done, new MqttError('client ended'));
+    packet.id = this.allocateId();
+    this.requests.set(packet.id, { packet, done });
+    if (this.connected) this.send(packet);
+  }
+
+  private allocateId(): number {
+    for (let i = 0; i < 65535; i++) {
+      this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
+      if (!this.outgoing.has(this.nextId) && !this.requests.has(this.nextId)) return this.nextId;
+    }
+    throw new MqttError('all 65535 packet identifiers are in use');
+  }
+
+  private send(p: Packet) {
+    if (!this.conn) return;
+    this.lastSent = this.host.now();
+    this.conn.write(encode(p));
+  }
+
+  private receive(p: Packet) {
+    if (!this.conn) return; // dropped earlier in this same piece of the stream
+    this.lastReceived = this.host.now();
+    if (!this.connected) {
+      if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`);
+      if (p.returnCode) {
+        const name = CONNACK_ERRORS[p.returnCode] || `refused with code ${p.returnCode}`;
+        return this.drop(`connection refused: ${name}`, p.returnCode);
+      }
+      return this.opened(p.sessionPresent);
+    }
+    switch (p.type) {
+      case PUBLISH: {
+        if (p.qos === 2) {
+          const seen = this.incomingQos2.has(p.id);
+          this.incomingQos2.add(p.id);
+          this.send({ type: PUBREC, id: p.id });
+          if (!seen) this.deliver(p);
+          return;
+        }
+        this.deliver(p);
+        if (p.qos === 1) this.send({ type: PUBACK, id: p.id });
+        return;
+      }
+      case PUBREL:
+        this.incomingQos2.delete(p.id);
+        return this.send({ type: PUBCOMP, id: p.id });
+      case PUBACK: case PUBCOMP: {
+        const o = this.outgoing.get(p.id);
+        if (o && o.packet.qos === (p.type === PUBACK ? 1 : 2)) this.settle(p.id, o);
+        return;
+      }
+      case PUBREC: {
+        const o = this.outgoing.get(p.id);
+        if (o && o.packet.qos === 2) o.released = true;
+        return this.send({ type: PUBREL, id: p.id });
+      }
+      case SUBACK: case UNSUBACK: {
+        const r = this.requests.get(p.id);
+        if (!r) return;
+        this.requests.delete(p.id);
+        return r.done?.(undefined, p.type === SUBACK ? p.granted : undefined);
+      }
+      case PINGRESP:
+        this.pingSentAt = 0;
+        return;
+    }
+    this.drop(`protocol error: unexpected packet type ${p.type} from the broker`);
+  }
+
+  private deliver(m: Message) {
+    for (const [filter, s] of this.subs) if (s.handler && matches(filter, m.topic)) s.handler(m);
+    this.onMessage?.(m);
+  }
+
+  private settle(id: number, o: Outgoing) {
+    this.outgoing.delete(id);
+    this.queuedBytes -= o.size;
+    o.done?.();
+  }
+
+  private opened(sessionPresent: boolean) {
+    this.connected = true;
+    this.state = 'open';
+    this.failures = 0;
+    this.pingSentAt = 0;
+    // Requests and messages the broker has not acknowledged go again, oldest first.
+    for (const r of this.requests.values()) this.send(r.packet);
+    if (!sessionPresent) {
+      // The broker forgot our subscriptions and half-done QoS 2 receptions.
+      this.incomingQos2.clear();
+      const asked = new Set<string>();
+      for (const r of this.requests.values()) if (r.packet.type === SUBSCRIBE) for (const s of r.packet.subscriptions) asked.add(s.filter);
+      const subscriptions: Subscribe['subscriptions'] = [];
+      for (const [filter, s] of this.subs) if (!asked.has(filter)) subscriptions.push({ filter, qos: s.qos });
+      if (subscriptions.length) this.request({ type: SUBSCRIBE, id: 0, subscriptions });
+    }
+    for (const [id, o] of this.outgoing) {
+      if (o.released) this.send({ type: PUBREL, id });
+      else { o.packet.dup = o.sent; o.sent = true; this.send(o.packet); }
+    }
+    const queued = this.offline;
+    this.offline = [];
+    for (const o of queued) { this.queuedBytes -= o.size; this.send(o.packet); o.done?.(); }
+    this.arm(this.keepaliveDeadline());
+    this.onConnect?.(sessionPresent);
+  }
+
+  private keepaliveDeadline(): number {
+    const k = (this.options.keepalive ?? 60) * 1000;
+    if (!k) return 0;
+    if (this.pingSentAt) return this.pingSentAt + Math.max(k / 2, 500);
+    // Ping when we have not sent for a keepalive (the broker's rule) or not heard (to find a dead broker).
+    return Math.min(this.lastSent, this.lastReceived) + k;
+  }
+
+  /** One timer serves the connect timeout, the pings and the reconnect delay. */
+  private arm(at: number) {
+    this.cancel();
+    if (!at) return;
+    this.cancelTimer = this.host.after(Math.max(0, at - this.host.now()), () => { this.cancelTimer = null; this.tick(); });
+  }
+
+  private cancel() { if (this.cancelTimer) { this.cancelTimer(); this.cancelTimer = null; } }
+
+  private tick() {
+    const now = this.host.now();
+    if (this.state === 'waiting') return this.connect();
+    if (this.state === 'connecting') return this.drop('no answer from the broker (CONNACK timeout)');
+    if (this.state !== 'open') return;
+    const at = this.keepaliveDeadline();
+    if (at > now) return this.arm(at);
+    if (this.pingSentAt) return this.drop(`no PINGRESP within ${Math.round((now - this.pingSentAt) / 1000)} s: connection lost`);
+    this.send({ type: PINGREQ });
+    this.pingSentAt = this.lastSent;
+    this.arm(this.keepaliveDeadline());
+  }
+
+  private close() {
+    const c = this.conn;
+    this.conn = null;
+    this.decoder = null;
+    this.connected = false;
+    c?.close();
+  }
+
+  /** Ends this connection and schedules the next attempt. */
+  private drop(reason: string, refusedCode = 0) {
+    if (this.state === 'ended' || this.state === 'idle') return this.close();
+    this.close();
+    this.cancel();
+    this.failures++;
+    const r = this.options.reconnect;
+    let retryIn = -1;
+    if (r) {
+      // A refusal will not fix itself quickly: go straight to the slowest pace.
+      const base = refusedCode ? r.max : Math.min(r.max, r.min * 2 ** Math.min(this.failures - 1, 20));
+      retryIn = Math.round(base * (0.8 + 0.4 * this.host.random()));
+      this.state = 'waiting';
+      this.arm(this.host.now() + retryIn);
+    } else {
+      this.state = 'idle';
+      const err = new MqttError(reason, refusedCode || undefined);
+      for (const q of this.requests.values()) q.done?.(err);
+      this.requests.clear();
+    }
+    this.onClose?.(reason, retryIn);
+  }
+}
+
+function bytes(p: string | Uint8Array): Uint8Array { return typeof p === 'string' ? encodeUtf8(p) : p; }
+
+function fail<E>(done: ((e: E) => void) | undefined, err: E) {
+  if (!done) throw err;
+  done(err);
+}
+
+/** A payload as text for people: UTF-8, or '?' for bytes that are not. */
+export function payloadText(p: Uint8Array): string {
+  try { return decodeUtf8(p); } catch { return Array.from(p, (c) => (c < 128 && c ? String.fromCharCode(c) : '?')).join(''); }
+}

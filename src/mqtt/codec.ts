@@ -1,0 +1,358 @@
+// MQTT 3.1.1 packets to bytes and back. Plain objects in, Uint8Array out; a streaming
+// Decoder that takes the stream in pieces of any size, down to one byte at a time.
+// No allocation happens before a packet's length has been checked against the maximum.
+
+export type QoS = 0 | 1 | 2;
+
+export const CONNECT = 1, CONNACK = 2, PUBLISH = 3, PUBACK = 4, PUBREC = 5, PUBREL = 6, PUBCOMP = 7,
+  SUBSCRIBE = 8, SUBACK = 9, UNSUBSCRIBE = 10, UNSUBACK = 11, PINGREQ = 12, PINGRESP = 13, DISCONNECT = 14;
+
+export interface Will { topic: string; payload: Uint8Array; qos: QoS; retain: boolean }
+export interface Connect {
+  type: 1; clientId: string; clean: boolean; keepalive: number;
+  username?: string; password?: Uint8Array; will?: Will;
+}
+export interface Connack { type: 2; sessionPresent: boolean; returnCode: number }
+export interface Publish {
+  type: 3; topic: string; payload: Uint8Array; qos: QoS; retain: boolean; dup: boolean;
+  /** Packet identifier; 0 at QoS 0. */
+  id: number;
+}
+export interface Ack { type: 4 | 5 | 6 | 7 | 11; id: number }
+export interface Subscribe { type: 8; id: number; subscriptions: { filter: string; qos: QoS }[] }
+export interface Suback { type: 9; id: number; granted: number[] }
+export interface Unsubscribe { type: 10; id: number; filters: string[] }
+export interface Bare { type: 12 | 13 | 14 }
+export type Packet = Connect | Connack | Publish | Ack | Subscribe | Suback | Unsubscribe | Bare;
+
+/** Bytes that break the protocol. The client closes the connection and reports the message. */
+export class ProtocolError extends Error {
+  constructor(message: string) { super(message); this.name = 'ProtocolError'; }
+}
+
+export const MAX_REMAINING_LENGTH = 268435455;
+
+// ---- UTF-8, by hand: XS has no TextEncoder unless a manifest adds it, and we must reject bad input anyway.
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3; // lone surrogates become U+FFFD, three bytes
+  }
+  return n;
+}
+
+function writeUtf8(s: string, b: Uint8Array, o: number): number {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) { b[o++] = c; continue; }
+    if (c < 0x800) { b[o++] = 0xc0 | (c >> 6); b[o++] = 0x80 | (c & 63); continue; }
+    if (c >= 0xd800 && c < 0xe000) {
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c < 0xdc00 && (d & 0xfc00) === 0xdc00) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++;
+        b[o++] = 0xf0 | (c >> 18); b[o++] = 0x80 | ((c >> 12) & 63); b[o++] = 0x80 | ((c >> 6) & 63); b[o++] = 0x80 | (c & 63);
+        continue;
+      }
+      c = 0xfffd;
+    }
+    b[o++] = 0xe0 | (c >> 12); b[o++] = 0x80 | ((c >> 6) & 63); b[o++] = 0x80 | (c & 63);
+  }
+  return o;
+}
+
+export function encodeUtf8(s: string): Uint8Array {
+  const b = new Uint8Array(utf8Length(s));
+  writeUtf8(s, b, 0);
+  return b;
+}
+
+/** Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFY, no U+0000 as MQTT asks). */
+export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
+  let s = '';
+  let i = start;
+  while (i < end) {
+    const c = b[i++];
+    if (c < 0x80) {
+      if (c === 0) throw new ProtocolError('invalid UTF-8 in a string: U+0000');
+      s += String.fromCharCode(c);
+      continue;
+    }
+    let cp: number, need: number, min: number;
+    if (c >= 0xc2 && c < 0xe0) { cp = c & 0x1f; need = 1; min = 0x80; }
+    else if (c >= 0xe0 && c < 0xf0) { cp = c & 0x0f; need = 2; min = 0x800; }
+    else if (c >= 0xf0 && c < 0xf5) { cp = c & 0x07; need = 3; min = 0x10000; }
+    else throw new ProtocolError('invalid UTF-8 in a string');
+    if (i + need > end) throw new ProtocolError('invalid UTF-8 in a string: truncated character');
+    for (let k = 0; k < need; k++) {
+      const x = b[i++];
+      if ((x & 0xc0) !== 0x80) throw new ProtocolError('invalid UTF-8 in a string');
+      cp = (cp << 6) | (x & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) throw new ProtocolError('invalid UTF-8 in a string');
+    s += String.fromCodePoint(cp);
+  }
+  return s;
+}
+
+// ---- Encoding
+
+function lengthBytes(n: number): number { return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4; }
+
+/** Allocates the whole packet once and writes its fixed header; returns the offset of the body. */
+function frame(first: number, remaining: number): [Uint8Array, number] {
+  if (remaining > MAX_REMAINING_LENGTH) throw new RangeError(`packet too large: ${remaining} bytes`);
+  const b = new Uint8Array(1 + lengthBytes(remaining) + remaining);
+  b[0] = first;
+  let o = 1;
+  do {
+    let d = remaining & 127;
+    remaining >>>= 7;
+    if (remaining) d |= 128;
+    b[o++] = d;
+  } while (remaining);
+  return [b, o];
+}
+
+function u16(b: Uint8Array, o: number, v: number): number { b[o] = v >> 8; b[o + 1] = v & 255; return o + 2; }
+function str(b: Uint8Array, o: number, s: string, len: number): number { o = u16(b, o, len); return writeUtf8(s, b, o); }
+function bin(b: Uint8Array, o: number, v: Uint8Array): number { o = u16(b, o, v.length); b.set(v, o); return o + v.length; }
+
+export function encode(p: Packet): Uint8Array {
+  switch (p.type) {
+    case PUBLISH: {
+      const tl = utf8Length(p.topic);
+      const [b, s] = frame(0x30 | (p.dup ? 8 : 0) | (p.qos << 1) | (p.retain ? 1 : 0), 2 + tl + (p.qos ? 2 : 0) + p.payload.length);
+      let o = str(b, s, p.topic, tl);
+      if (p.qos) o = u16(b, o, p.id);
+      b.set(p.payload, o);
+      return b;
+    }
+    case PUBACK: case PUBREC: case PUBCOMP: case UNSUBACK:
+      return new Uint8Array([p.type << 4, 2, p.id >> 8, p.id & 255]);
+    case PUBREL:
+      return new Uint8Array([0x62, 2, p.id >> 8, p.id & 255]);
+    case PINGREQ: case PINGRESP: case DISCONNECT:
+      return new Uint8Array([p.type << 4, 0]);
+    case CONNECT: {
+      const idl = utf8Length(p.clientId);
+      let n = 10 + 2 + idl, flags = p.clean ? 2 : 0, wtl = 0, ul = 0;
+      const w = p.will;
+      if (w) { wtl = utf8Length(w.topic); n += 4 + wtl + w.payload.length; flags |= 4 | (w.qos << 3) | (w.retain ? 32 : 0); }
+      if (p.username !== undefined) { ul = utf8Length(p.username); n += 2 + ul; flags |= 128; }
+      if (p.password !== undefined) { n += 2 + p.password.length; flags |= 64; }
+      const [b, s] = frame(0x10, n);
+      b.set([0, 4, 77, 81, 84, 84, 4, flags, p.keepalive >> 8, p.keepalive & 255], s); // "MQTT", level 4
+      let o = str(b, s + 10, p.clientId, idl);
+      if (w) { o = str(b, o, w.topic, wtl); o = bin(b, o, w.payload); }
+      if (p.username !== undefined) o = str(b, o, p.username, ul);
+      if (p.password !== undefined) bin(b, o, p.password);
+      return b;
+    }
+    case CONNACK:
+      return new Uint8Array([0x20, 2, p.sessionPresent ? 1 : 0, p.returnCode]);
+    case SUBSCRIBE: {
+      const lens = p.subscriptions.map((x) => utf8Length(x.filter));
+      const [b, s] = frame(0x82, 2 + lens.reduce((a, l) => a + l + 3, 0));
+      let o = u16(b, s, p.id);
+      p.subscriptions.forEach((x, i) => { o = str(b, o, x.filter, lens[i]); b[o++] = x.qos; });
+      return b;
+    }
+    case SUBACK: {
+      const [b, s] = frame(0x90, 2 + p.granted.length);
+      b.set(p.granted, u16(b, s, p.id));
+      return b;
+    }
+    case UNSUBSCRIBE: {
+      const lens = p.filters.map(utf8Length);
+      const [b, s] = frame(0xa2, 2 + lens.reduce((a, l) => a + l + 2, 0));
+      let o = u16(b, s, p.id);
+      p.filters.forEach((f, i) => { o = str(b, o, f, lens[i]); });
+      return b;
+    }
+  }
+}
+
+// ---- Decoding
+
+/** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
+export function decodeBody(first: number, b: Uint8Array, o: number, end: number): Packet {
+  const type = first >> 4, flags = first & 15;
+  const need = (n: number) => { if (o + n > end) throw new ProtocolError(`packet type ${type} is shorter than its contents`); };
+  const u16r = () => { need(2); const v = (b[o] << 8) | b[o + 1]; o += 2; return v; };
+  const id = () => { const v = u16r(); if (!v) throw new ProtocolError(`packet type ${type} has packet identifier 0`); return v; };
+  const strr = () => { const l = u16r(); need(l); const s = decodeUtf8(b, o, o + l); o += l; return s; };
+  const binr = () => { const l = u16r(); need(l); const v = b.slice(o, o + l); o += l; return v; };
+  const exact = (n: number) => { if (end - o !== n) throw new ProtocolError(`packet type ${type} must have remaining length ${n}`); };
+  if (type !== PUBLISH && flags !== (type === PUBREL || type === SUBSCRIBE || type === UNSUBSCRIBE ? 2 : 0)) {
+    throw new ProtocolError(`packet type ${type} has reserved flags ${flags}`);
+  }
+  switch (type) {
+    case PUBLISH: {
+      const qos = (flags >> 1) & 3;
+      if (qos === 3) throw new ProtocolError('PUBLISH with QoS 3');
+      const topic = strr();
+      const pid = qos ? id() : 0;
+      return { type, topic, payload: b.subarray(o, end), qos: qos as QoS, retain: (flags & 1) === 1, dup: (flags & 8) === 8, id: pid };
+    }
+    case PUBACK: case PUBREC: case PUBREL: case PUBCOMP: case UNSUBACK:
+      exact(2);
+      return { type, id: id() };
+    case PINGREQ: case PINGRESP: case DISCONNECT:
+      exact(0);
+      return { type };
+    case CONNACK: {
+      exact(2);
+      if (b[o] & 0xfe) throw new ProtocolError('CONNACK has reserved flags set');
+      return { type, sessionPresent: b[o] === 1, returnCode: b[o + 1] };
+    }
+    case SUBACK: {
+      const pid = id();
+      if (o === end) throw new ProtocolError('SUBACK without return codes');
+      const granted = Array.from(b.subarray(o, end));
+      for (const g of granted) if (g > 2 && g !== 0x80) throw new ProtocolError(`SUBACK return code ${g} is not 0, 1, 2 or 128`);
+      return { type, id: pid, granted };
+    }
+    case SUBSCRIBE: {
+      const pid = id();
+      const subscriptions: { filter: string; qos: QoS }[] = [];
+      while (o < end) {
+        const filter = strr();
+        need(1);
+        const q = b[o++];
+        if (q > 2) throw new ProtocolError(`SUBSCRIBE requested QoS byte ${q}`);
+        subscriptions.push({ filter, qos: q as QoS });
+      }
+      if (!subscriptions.length) throw new ProtocolError('SUBSCRIBE without topic filters');
+      return { type, id: pid, subscriptions };
+    }
+    case UNSUBSCRIBE: {
+      const pid = id();
+      const filters: string[] = [];
+      while (o < end) filters.push(strr());
+      if (!filters.length) throw new ProtocolError('UNSUBSCRIBE without topic filters');
+      return { type, id: pid, filters };
+    }
+    case CONNECT: {
+      const name = strr();
+      need(4);
+      const level = b[o], cf = b[o + 1], keepalive = (b[o + 2] << 8) | b[o + 3];
+      o += 4;
+      if (name !== 'MQTT' || level !== 4) throw new ProtocolError(`unsupported protocol ${name} level ${level}`);
+      if (cf & 1) throw new ProtocolError('CONNECT has the reserved flag set');
+      const wq = (cf >> 3) & 3;
+      if (!(cf & 4) && (wq || cf & 32)) throw new ProtocolError('CONNECT has will QoS or retain without a will');
+      if (wq === 3) throw new ProtocolError('CONNECT has will QoS 3');
+      if ((cf & 64) && !(cf & 128)) throw new ProtocolError('CONNECT has a password without a user name');
+      const p: Connect = { type, clientId: strr(), clean: (cf & 2) === 2, keepalive };
+      if (cf & 4) p.will = { topic: strr(), payload: binr(), qos: wq as QoS, retain: (cf & 32) === 32 };
+      if (cf & 128) p.username = strr();
+      if (cf & 64) p.password = binr();
+      if (o !== end) throw new ProtocolError('CONNECT has extra bytes');
+      return p;
+    }
+  }
+  throw new ProtocolError(`packet type ${type} is reserved`);
+}
+
+/**
+ * Splits a byte stream into packets. `push` may be given any piece of the stream; it calls
+ * `onPacket` for each whole packet and throws ProtocolError on the first bad one.
+ * After an error the decoder must be discarded along with the connection.
+ */
+export class Decoder {
+  private buf: Uint8Array | null = null; // a packet being gathered across pieces
+  private filled = 0;
+  private head = new Uint8Array(5); // a fixed header split across pieces
+  private headLen = 0;
+
+  constructor(private onPacket: (p: Packet) => void, public maxPacketSize = MAX_REMAINING_LENGTH + 5) {}
+
+  push(chunk: Uint8Array): void {
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (this.buf) { // finish a packet started in an earlier piece
+        const take = Math.min(n - i, this.buf.length - this.filled);
+        this.buf.set(chunk.subarray(i, i + take), this.filled);
+        this.filled += take; i += take;
+        if (this.filled < this.buf.length) return;
+        const b = this.buf;
+        this.buf = null;
+        this.emit(b, 0, b.length);
+        continue;
+      }
+      if (this.headLen) { // finish a fixed header started in an earlier piece
+        this.head[this.headLen++] = chunk[i++];
+        const r = this.parseLength(this.head, 0, this.headLen);
+        if (r < 0) continue;
+        const total = this.headLen + r;
+        this.headLen = 0;
+        this.start(this.head.subarray(0, total - r), total);
+        if (r === 0) this.finish();
+        continue;
+      }
+      const r = this.parseLength(chunk, i, n);
+      if (r < 0) { // header incomplete: keep what there is
+        this.head.set(chunk.subarray(i, n));
+        this.headLen = n - i;
+        return;
+      }
+      const hl = this.headerLength(r);
+      const total = hl + r;
+      if (i + total <= n) { // the common case: the whole packet is here, decode in place
+        this.onPacket(decodeBody(chunk[i], chunk, i + hl, i + total));
+        i += total;
+      } else {
+        this.start(chunk.subarray(i, i + hl), total);
+        const take = n - i - hl;
+        this.buf!.set(chunk.subarray(i + hl, n), hl);
+        this.filled += take;
+        return;
+      }
+    }
+  }
+
+  private headerLength(r: number): number { return 1 + lengthBytes(r); }
+
+  /** Remaining length from b[o..end), or -1 if more bytes are needed. Checks the maximum first. */
+  private parseLength(b: Uint8Array, o: number, end: number): number {
+    let v = 0, mul = 1;
+    for (let k = 1; k <= 4; k++) {
+      if (o + k >= end) return -1;
+      const d = b[o + k];
+      v += (d & 127) * mul;
+      if (!(d & 128)) {
+        if (1 + k + v > this.maxPacketSize) throw new ProtocolError(`packet of ${1 + k + v} bytes is above the maximum packet size ${this.maxPacketSize}`);
+        return v;
+      }
+      mul *= 128;
+    }
+    throw new ProtocolError('remaining length longer than 4 bytes');
+  }
+
+  private start(header: Uint8Array, total: number) {
+    this.buf = new Uint8Array(total); // size already checked against the maximum
+    this.buf.set(header);
+    this.filled = header.length;
+  }
+
+  private finish() {
+    const b = this.buf!;
+    this.buf = null;
+    this.emit(b, 0, b.length);
+  }
+
+  private emit(b: Uint8Array, o: number, end: number) {
+    let p = o + 1;
+    while (b[p] & 128) p++;
+    this.onPacket(decodeBody(b[o], b, p + 1, end));
+  }
+
+  /** True when no partial packet is held. */
+  get idle(): boolean { return !this.buf && !this.headLen; }
+}

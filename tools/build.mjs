@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Builds every JavaScript output with esbuild:
+//   dist/index.js      the portable core + Node host, for the CLI, the simulator and the tests
+//   dist/cli.js        the mqtt-pair command
+//   build/moddable/main.js   the firmware module that manifest.json names (Moddable modules stay external)
+//   build/client.min.js      the client alone, minified, to measure what ships
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const moddableModules = ['timer', 'socket', 'wifi', 'net', 'mc/config', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns'];
+const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
+
+export async function buildAll() {
+  const has = (f) => existsSync(join(root, f));
+  const node = { index: 'hosts/node/index.ts', cli: 'tools/cli.ts' };
+  await Promise.all([
+    build({ ...common, entryPoints: Object.fromEntries(Object.entries(node).filter(([, f]) => has(f))), outdir: 'dist', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external' }),
+    has('hosts/moddable/main.ts') && build({ ...common, entryPoints: ['hosts/moddable/main.ts'], outfile: 'build/moddable/main.js', platform: 'neutral', target: 'es2022', external: moddableModules }),
+    has('hosts/xsnap/main.ts') && build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
+    build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
+  ]);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  buildAll().catch((e) => { console.error(`build failed: ${e.message}`); process.exit(1); });
+}
