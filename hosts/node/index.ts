@@ -4,3 +4,7 @@ export * from '../../src/mqtt/topic';
 export * from '../../src/mqtt/client';
 export type * from '../../src/host';
 export * from './host';
+export * from '../../src/apps/config';
+export * from '../../src/apps/board';
+export * from '../../src/apps/wifi';
+export * from './sim';

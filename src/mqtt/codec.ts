@@ -302,7 +302,7 @@ export class Decoder {
         this.headLen = n - i;
         return;
       }
-      const hl = this.headerLength(r);
+      const hl = 1 + this.lengthBytes; // not lengthBytes(r): a sender may use more bytes than the value needs
       const total = hl + r;
       if (i + total <= n) { // the common case: the whole packet is here, decode in place
         this.onPacket(decodeBody(chunk[i], chunk, i + hl, i + total));
@@ -317,7 +317,7 @@ export class Decoder {
     }
   }
 
-  private headerLength(r: number): number { return 1 + lengthBytes(r); }
+  private lengthBytes = 0; // how many bytes the last remaining length parsed took
 
   /** Remaining length from b[o..end), or -1 if more bytes are needed. Checks the maximum first. */
   private parseLength(b: Uint8Array, o: number, end: number): number {
@@ -327,6 +327,7 @@ export class Decoder {
       const d = b[o + k];
       v += (d & 127) * mul;
       if (!(d & 128)) {
+        this.lengthBytes = k;
         if (1 + k + v > this.maxPacketSize) throw new ProtocolError(`packet of ${1 + k + v} bytes is above the maximum packet size ${this.maxPacketSize}`);
         return v;
       }
