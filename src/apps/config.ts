@@ -109,7 +109,7 @@ export function readConfig(raw: Raw, deviceId: string, needWiFi: boolean): Board
   if (topicPrefix && topicError(topicPrefix + 'x')) throw new ConfigError(`config topicPrefix="${topicPrefix}" cannot hold + or #: ${howTo('topicPrefix', 'LycMaurois/SNT_2nde/alice/')}`);
   const clientId = text(raw, 'clientId', deviceId);
   if (clientId.length > 23 * 4) throw new ConfigError(`config clientId is too long: ${howTo('clientId', 'esp1')}`);
-  const backoffMin = whole(raw, 'backoffMin', 1000, 100, '1000');
+  const backoffMin = whole(raw, 'backoffMin', 1000, 10, '1000');
   const backoffMax = whole(raw, 'backoffMax', 30000, backoffMin, '30000');
   return {
     ssid, password: text(raw, 'password', ''), broker,

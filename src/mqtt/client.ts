@@ -29,11 +29,15 @@ export interface ClientOptions {
   maxPacketSize?: number;
   /** Milliseconds to wait for CONNACK. Default 10 s. */
   connectTimeout?: number;
-  /** Reconnect backoff in ms, doubled after each failure up to max, with ±20% jitter. false: never reconnect. */
+  /** Reconnect backoff in ms, doubled after each failure up to max, with ±20% jitter. Default
+   *  { min: 1000, max: 30000 }; false: never reconnect. */
   reconnect?: { min: number; max: number } | false;
   /** Bounds on messages held for the broker (in flight plus queued offline). */
   queue?: { messages: number; bytes: number };
 }
+
+const DEFAULT_RECONNECT = { min: 1000, max: 30000 };
+const NO_IDS = 'all 65535 packet identifiers are in use';
 
 /** Spec names of CONNACK refusals (MQTT 3.1.1 table 3.1). */
 export const CONNACK_ERRORS = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
@@ -116,15 +120,20 @@ export class MqttClient {
     this.arm(this.host.now() + (o.connectTimeout ?? 10000));
   }
 
-  /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting. */
+  /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting.
+   *  Whatever still waits for the broker (requests, unacknowledged and queued messages) fails. */
   end(): void {
     if (this.conn && this.connected) this.send({ type: DISCONNECT });
     this.state = 'ended';
     this.close();
     this.cancel();
     const err = new MqttError('client ended');
-    for (const r of this.requests.values()) r.done?.(err);
+    const waiting = [...this.requests.values(), ...this.outgoing.values(), ...this.offline];
     this.requests.clear();
+    this.outgoing.clear();
+    this.offline = [];
+    this.queuedBytes = 0;
+    for (const w of waiting) w.done?.(err);
   }
 
   /** Closes the connection and waits for `resume()` (the WiFi is gone). Session state is kept. */
@@ -152,10 +161,10 @@ export class MqttClient {
       this.dropped++;
       return fail(done, new MqttError(`queue full (${q.messages} messages, ${q.bytes} bytes): message to ${topic} dropped`));
     }
+    if (qos && !(packet.id = this.allocateId())) return fail(done, new MqttError(NO_IDS));
     const entry: Outgoing = { packet, size, done, sent: false, released: false };
     this.queuedBytes += size;
     if (qos === 0) { this.offline.push(entry); return; }
-    packet.id = this.allocateId();
     this.outgoing.set(packet.id, entry);
     if (this.connected) { entry.sent = true; this.send(packet); }
   }
@@ -188,17 +197,18 @@ export class MqttClient {
 
   private request(packet: Subscribe | Unsubscribe, done?: Request['done']) {
     if (this.state === 'ended') return fail(done, new MqttError('client ended'));
-    packet.id = this.allocateId();
+    if (!(packet.id = this.allocateId())) return fail(done, new MqttError(NO_IDS));
     this.requests.set(packet.id, { packet, done });
     if (this.connected) this.send(packet);
   }
 
+  /** A packet identifier not in use, or 0 when all 65535 are. */
   private allocateId(): number {
     for (let i = 0; i < 65535; i++) {
       this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
       if (!this.outgoing.has(this.nextId) && !this.requests.has(this.nextId)) return this.nextId;
     }
-    throw new MqttError('all 65535 packet identifiers are in use');
+    return 0;
   }
 
   private send(p: Packet) {
@@ -258,8 +268,13 @@ export class MqttClient {
   }
 
   private deliver(m: Message) {
-    for (const [filter, s] of this.subs) if (s.handler && matches(filter, m.topic)) s.handler(m);
-    this.onMessage?.(m);
+    // A mistake in the application's handler must not cost the connection.
+    try {
+      for (const [filter, s] of this.subs) if (s.handler && matches(filter, m.topic)) s.handler(m);
+      this.onMessage?.(m);
+    } catch (e) {
+      this.host.log(`Error in a message handler for ${m.topic}: ${(e as Error).message}`);
+    }
   }
 
   private settle(id: number, o: Outgoing) {
@@ -339,12 +354,12 @@ export class MqttClient {
     this.close();
     this.cancel();
     this.failures++;
-    const r = this.options.reconnect;
+    const r = this.options.reconnect ?? DEFAULT_RECONNECT;
     let retryIn = -1;
     if (r) {
       // A refusal will not fix itself quickly: go straight to the slowest pace.
       const base = refusedCode ? r.max : Math.min(r.max, r.min * 2 ** Math.min(this.failures - 1, 20));
-      retryIn = Math.round(base * (0.8 + 0.4 * this.host.random()));
+      retryIn = Math.round(Math.min(r.max, base * (0.8 + 0.4 * this.host.random())));
       this.state = 'waiting';
       this.arm(this.host.now() + retryIn);
     } else {
