@@ -119,8 +119,10 @@ function frame(first: number, remaining: number): [Uint8Array, number] {
 }
 
 function u16(b: Uint8Array, o: number, v: number): number { b[o] = v >> 8; b[o + 1] = v & 255; return o + 2; }
-function str(b: Uint8Array, o: number, s: string, len: number): number { o = u16(b, o, len); return writeUtf8(s, b, o); }
-function bin(b: Uint8Array, o: number, v: Uint8Array): number { o = u16(b, o, v.length); b.set(v, o); return o + v.length; }
+// A length prefix is two bytes: a longer field would be written with a wrong length and corrupt the packet.
+function fits(len: number) { if (len > 65535) throw new RangeError(`a string or binary field of ${len} bytes is above 65535`); }
+function str(b: Uint8Array, o: number, s: string, len: number): number { fits(len); o = u16(b, o, len); return writeUtf8(s, b, o); }
+function bin(b: Uint8Array, o: number, v: Uint8Array): number { fits(v.length); o = u16(b, o, v.length); b.set(v, o); return o + v.length; }
 
 export function encode(p: Packet): Uint8Array {
   switch (p.type) {
@@ -302,7 +304,7 @@ export class Decoder {
         this.headLen = n - i;
         return;
       }
-      const hl = 1 + this.lengthBytes; // not lengthBytes(r): a sender may use more bytes than the value needs
+      const hl = 1 + this.lengthFieldSize; // not lengthBytes(r): a sender may use more bytes than the value needs
       const total = hl + r;
       if (i + total <= n) { // the common case: the whole packet is here, decode in place
         this.onPacket(decodeBody(chunk[i], chunk, i + hl, i + total));
@@ -317,7 +319,7 @@ export class Decoder {
     }
   }
 
-  private lengthBytes = 0; // how many bytes the last remaining length parsed took
+  private lengthFieldSize = 0; // bytes taken by the remaining length just parsed
 
   /** Remaining length from b[o..end), or -1 if more bytes are needed. Checks the maximum first. */
   private parseLength(b: Uint8Array, o: number, end: number): number {
@@ -327,7 +329,7 @@ export class Decoder {
       const d = b[o + k];
       v += (d & 127) * mul;
       if (!(d & 128)) {
-        this.lengthBytes = k;
+        this.lengthFieldSize = k;
         if (1 + k + v > this.maxPacketSize) throw new ProtocolError(`packet of ${1 + k + v} bytes is above the maximum packet size ${this.maxPacketSize}`);
         return v;
       }

@@ -1,9 +1,10 @@
 // Topic names and topic filters (MQTT 3.1.1 section 4.7).
+import { utf8Length } from './codec';
 
 /** Why a topic name cannot be published to, or '' when it can. */
 export function topicError(topic: string): string {
   if (!topic) return 'a topic cannot be empty';
-  if (topic.length > 65535) return 'a topic is at most 65535 bytes';
+  if (utf8Length(topic) > 65535) return 'a topic is at most 65535 bytes';
   if (/[+#\u0000]/.test(topic)) return `cannot publish to "${topic}": wildcards + and # are only for subscribing`;
   return '';
 }
@@ -11,7 +12,7 @@ export function topicError(topic: string): string {
 /** Why a topic filter cannot be subscribed to, or '' when it can. */
 export function filterError(filter: string): string {
   if (!filter) return 'a topic filter cannot be empty';
-  if (filter.length > 65535) return 'a topic filter is at most 65535 bytes';
+  if (utf8Length(filter) > 65535) return 'a topic filter is at most 65535 bytes';
   if (filter.includes('\u0000')) return 'a topic filter cannot contain U+0000';
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {

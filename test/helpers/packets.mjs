@@ -150,7 +150,7 @@ export function randomPacket(rng, type, { maxPayload = Infinity } = {}) {
       if (rng.chance(0.5)) p.will = { topic: randomTopic(rng), payload: payload(rng, Math.min(maxPayload, 65535)), qos: qos(rng), retain: rng.chance(0.5) };
       if (rng.chance(0.5)) {
         p.username = rng.chance(0.1) ? '' : randomString(rng, 16);
-        if (rng.chance(0.6)) p.password = rng.bytes(rng.chance(0.1) ? 0 : rng.range(1, rng.chance(0.05) ? 65535 : 40));
+        if (rng.chance(0.6)) p.password = rng.bytes(Math.min(maxPayload, rng.chance(0.1) ? 0 : rng.range(1, rng.chance(0.05) ? 65535 : 40)));
       }
       return p;
     }
@@ -192,7 +192,7 @@ export function randomPacket(rng, type, { maxPayload = Infinity } = {}) {
  * `n` random packets from `seed`: an array of [ours, theirs] pairs, where `ours` is the object our
  * encode() takes and Decoder emits, and `theirs` the object mqtt-packet's generate() takes.
  * About a third are PUBLISH; the rest spread evenly over the other 13 types.
- * options.maxPayload caps PUBLISH payloads (default: none, so a few reach 2 MiB).
+ * options.maxPayload caps payloads, will payloads and passwords (default: none, so a few PUBLISH reach 2 MiB).
  */
 export function randomPackets(n, seed, options = {}) {
   const rng = createRng(seed);
