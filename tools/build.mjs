@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const moddableModules = ['timer', 'socket', 'wifi', 'net', 'mc/config', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns'];
+// Modules the Moddable SDK (or manifest.json, for mqtt-pair/*) provides at mcconfig time.
+const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/restart', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns'];
 const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
 
 export async function buildAll() {

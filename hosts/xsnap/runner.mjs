@@ -1,0 +1,333 @@
+// Runs the firmware (build/xsnap/main.js, from hosts/xsnap/main.ts) inside the real XS engine:
+// an xsnap-worker process from @agoric/xsnap, whose timers and TCP sockets Node serves.
+//
+//   const esp1 = await startXsBoard({ config: { broker: '127.0.0.1:1883', role: 'hello' } });
+//   ... esp1.lines ...   await esp1.stop();
+//   const heap = await measureHeap({ broker: '127.0.0.1:1883' });   // bytes an ESP#1 adds to the XS heap
+//
+// We talk to the xsnap-worker binary ourselves (netstrings on fds 3 and 4, as @agoric/xsnap's
+// src/xsnap.js does) rather than through that package's JavaScript API: the API needs the
+// Node process under SES lockdown (`import '@endo/init'` freezes every Node intrinsic), which
+// a test process shared with Node-side boards should not be. The engine is the same binary.
+//
+// The message format between main.ts and this file is described at the top of main.ts.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUNDLE = join(root, 'build', 'xsnap', 'main.js');
+
+/** Where the xsnap-worker binary is (built by @agoric/xsnap's postinstall), or why it is not there. */
+export function xsnapWorker() {
+  // XSNAP_WORKER=/path picks the binary (XSNAP_WORKER=/nonexistent shows what happens without one).
+  const forced = process.env.XSNAP_WORKER;
+  if (forced) return existsSync(forced) ? { path: forced, reason: null } : { path: null, reason: `XSNAP_WORKER=${forced} does not exist` };
+  let pkg;
+  try {
+    pkg = createRequire(join(root, 'package.json')).resolve('@agoric/xsnap/package.json');
+  } catch {
+    return { path: null, reason: '@agoric/xsnap is not installed (npm ci installs it)' };
+  }
+  const platform = { linux: 'lin', darwin: 'mac' }[process.platform];
+  if (!platform) return { path: null, reason: `xsnap does not support ${process.platform}` };
+  const path = join(dirname(pkg), 'xsnap-native', 'xsnap', 'build', 'bin', platform, 'release', 'xsnap-worker');
+  if (!existsSync(path)) {
+    return { path: null, reason: `the XS engine was not built: ${path} is missing (its postinstall needs make and cc, and "allowScripts" for @agoric/xsnap in package.json; run npm rebuild @agoric/xsnap)` };
+  }
+  return { path, reason: null };
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** One message: a JSON header, then optionally "\n" and raw bytes. */
+export function frame(head, bytes) {
+  const h = Buffer.from(JSON.stringify(head));
+  return bytes ? Buffer.concat([h, Buffer.from([10]), bytes]) : h;
+}
+export function unframe(buf) {
+  const nl = buf.indexOf(10);
+  return { head: JSON.parse(dec.decode(nl < 0 ? buf : buf.subarray(0, nl))), bytes: nl < 0 ? null : buf.subarray(nl + 1) };
+}
+
+/**
+ * One xsnap-worker process. Requests (evaluate, command, snapshot) run one at a time; while one
+ * runs, XS may call issueCommand, which `onQuery(bytes) -> bytes` answers synchronously.
+ * Every reply carries xsnap's meter: { currentHeapCount (live slots after the last GC, plus
+ * any allocated since), compute, allocate (bytes the engine has reserved), timestamps }.
+ */
+export class XsnapWorker {
+  constructor({ name = 'mqtt-pair', onQuery = () => new Uint8Array(0), onExit, stdout = 'inherit', stderr = 'inherit', bin } = {}) {
+    bin ??= xsnapWorker().path;
+    if (!bin) throw new Error(xsnapWorker().reason);
+    this.onQuery = onQuery;
+    this.chain = Promise.resolve();
+    this.pending = null;
+    this.exited = false;
+    this.buf = Buffer.alloc(0);
+    // No -l: no computation limit (a board runs for ever, not in metered cranks).
+    this.proc = spawn(bin, [name], { stdio: ['ignore', stdout, stderr, 'pipe', 'pipe'] });
+    this.toXs = this.proc.stdio[3];
+    this.toXs.on('error', () => {}); // EPIPE when the worker died; 'exit' reports it
+    this.proc.stdio[4].on('data', (d) => this.#read(d));
+    this.done = new Promise((resolve) => this.proc.once('exit', (code, signal) => {
+      this.exited = true;
+      const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      if (this.pending) this.pending.reject(new Error(`xsnap worker ${why}`));
+      this.pending = null;
+      onExit?.(code, signal);
+      resolve({ code, signal });
+    }));
+  }
+
+  #write(parts) {
+    const body = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    this.toXs.write(Buffer.concat([Buffer.from(`${body.length}:`), body, Buffer.from(',')]));
+  }
+
+  #read(data) {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, data]) : data;
+    for (;;) {
+      const colon = this.buf.indexOf(58);
+      if (colon < 0) return;
+      const n = Number(this.buf.subarray(0, colon).toString());
+      if (this.buf.length < colon + 2 + n) return;
+      const msg = this.buf.subarray(colon + 1, colon + 1 + n);
+      this.buf = this.buf.subarray(colon + 2 + n);
+      this.#message(msg);
+    }
+  }
+
+  #message(msg) {
+    const kind = msg[0];
+    if (kind === 0x3f) { // '?': XS called issueCommand
+      let reply;
+      try { reply = this.onQuery(msg.subarray(1)); } catch (e) { reply = frame({ error: String(e?.stack ?? e) }); }
+      this.#write(['/', reply ?? new Uint8Array(0)]);
+      return;
+    }
+    const p = this.pending;
+    this.pending = null;
+    if (!p) { // a reply nobody asked for: the worker is confused, end it ('exit' reports it)
+      process.emitWarning(`xsnap protocol: unexpected message ${String.fromCharCode(kind)}; killing the worker`);
+      this.proc.kill();
+      return;
+    }
+    if (kind === 0x2e) { // '.': done, `.meterJSON\1reply`
+      const sep = msg.indexOf(1, 1);
+      const meter = sep < 0 ? {} : JSON.parse(dec.decode(msg.subarray(1, sep)));
+      p.resolve({ reply: Buffer.from(msg.subarray(sep < 0 ? 1 : sep + 1)), meter });
+    } else if (kind === 0x21) { // '!': uncaught exception
+      p.reject(new Error(`uncaught exception in XS: ${dec.decode(msg.subarray(1))}`));
+    } else {
+      p.reject(new Error(`xsnap protocol: unknown reply ${String.fromCharCode(kind)}`));
+    }
+  }
+
+  #request(parts) {
+    const run = () => new Promise((resolve, reject) => {
+      if (this.exited) { reject(new Error('xsnap worker has exited')); return; }
+      this.pending = { resolve, reject };
+      this.#write(parts);
+    });
+    const result = this.chain.then(run);
+    this.chain = result.catch(() => {});
+    return result;
+  }
+
+  /** Evaluates a script (global scope); resolves { reply, meter }. */
+  evaluate(code) { return this.#request(['e', code]); }
+  /** Calls globalThis.handleCommand(ArrayBuffer) in XS; resolves { reply, meter }. */
+  command(bytes) { return this.#request(['?', bytes]); }
+  /** Writes a snapshot of the machine (taken after a full garbage collection); resolves its size in bytes. */
+  async snapshot(path) {
+    const { reply } = await this.#request(['w', path]);
+    return Number(dec.decode(reply));
+  }
+  /** Collects garbage; resolves the meter, whose currentHeapCount is then the live slots. */
+  async gc() { return (await this.evaluate('gc()')).meter; }
+  /** Asks the worker to quit after the requests already queued. */
+  async close() {
+    if (!this.exited) {
+      await this.chain;
+      if (!this.exited) { this.#write(['q']); this.toXs.end(); }
+    }
+    return this.done;
+  }
+  kill() { if (!this.exited) this.proc.kill(); return this.done; }
+}
+
+let connectTcpPromise;
+/** The Node host's TCP connection (same failure reasons as the simulator), from dist/index.js. */
+function nodeConnect() {
+  connectTcpPromise ??= import(join(root, 'dist', 'index.js')).then((m) => m.connectTcp);
+  return connectTcpPromise;
+}
+
+/**
+ * Starts one board in XS. `config` is what startBoard reads (broker, role, interval...).
+ * By default in a worker of its own; `worker` (with `loaded: true` when it has already
+ * evaluated the bundle) uses one the caller made, and leaves it running at stop().
+ * Resolves a handle: `lines` (what the board logged), `started`, `errors` (exceptions thrown in
+ * XS, or a dead worker), `status()`, `stop()`, and the `worker` itself.
+ */
+export async function startXsBoard({ config, deviceId = randomBytes(6).toString('hex'), log = () => {}, restart, bundle = BUNDLE, name = 'mqtt-pair-xs', worker: given, loaded = false } = {}) {
+  if (!loaded && !existsSync(bundle)) throw new Error(`${bundle} is missing: run node tools/build.mjs`);
+  const connectTcp = await nodeConnect();
+  const lines = [];
+  const errors = [];
+  const timers = new Map();
+  const sockets = new Map();
+  let stopped = false;
+  let started = false;
+
+  const fail = (what) => { errors.push(what); log(`[xs error] ${what}`); };
+  // Node -> XS. Requests queue in the worker in order; nothing is delivered after stop().
+  const deliver = (head, bytes) => {
+    if (stopped || worker.exited) return Promise.resolve(null);
+    return worker.command(frame(head, bytes)).then(({ reply }) => {
+      const r = unframe(reply).head;
+      if (r.error) fail(`${head.ev}: ${r.error}${r.stack ? `\n${r.stack}` : ''}`);
+      return r;
+    }, (e) => { if (!stopped) fail(e.message); return null; });
+  };
+
+  const answer = (head) => frame(head ?? {});
+  const onQuery = (msg) => {
+    const { head: q, bytes } = unframe(msg);
+    switch (q.op) {
+      case 'now': return answer({ now: performance.now() });
+      case 'random': return answer({ value: Math.random() });
+      case 'log': lines.push(q.line); log(q.line); return answer();
+      case 'timer': {
+        const t = setTimeout(() => { timers.delete(q.id); deliver({ ev: 'timer', id: q.id }); }, q.ms);
+        timers.set(q.id, t);
+        return answer();
+      }
+      case 'cancel': clearTimeout(timers.get(q.id)); timers.delete(q.id); return answer();
+      case 'connect': {
+        const id = q.id;
+        const conn = connectTcp({ host: q.host, port: q.port }, {
+          connected: () => deliver({ ev: 'connected', id }),
+          data: (b) => deliver({ ev: 'data', id }, b),
+          closed: (reason) => { sockets.delete(id); deliver(reason === undefined ? { ev: 'closed', id } : { ev: 'closed', id, reason }); },
+        });
+        sockets.set(id, conn);
+        return answer();
+      }
+      case 'write': sockets.get(q.id)?.write(Buffer.from(bytes ?? [])); return answer();
+      case 'close': sockets.get(q.id)?.close(); sockets.delete(q.id); return answer();
+      case 'restart':
+        lines.push(`[restart] ${q.reason}`);
+        if (restart) restart(q.reason); else fail(`the board asked to restart: ${q.reason}`);
+        return answer();
+      default: fail(`unknown op ${JSON.stringify(q.op)}`); return answer({ error: 'unknown op' });
+    }
+  };
+
+  const worker = given ?? new XsnapWorker({ name, onQuery, onExit: (code, signal) => { if (!stopped) fail(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`); } });
+  if (given) given.onQuery = onQuery;
+  try {
+    if (!loaded) await worker.evaluate(readFileSync(bundle, 'utf8'));
+    const r = await deliver({ ev: 'start', config, deviceId });
+    if (!r?.ok) throw new Error(`the board did not start in XS: ${errors.join('; ') || JSON.stringify(r)}`);
+    started = r.started; // false: the config was wrong, and the board said why in `lines`
+  } catch (e) {
+    stopped = true;
+    for (const t of timers.values()) clearTimeout(t);
+    for (const s of sockets.values()) s.close();
+    if (!given) await worker.kill();
+    throw e;
+  }
+
+  return {
+    worker, lines, errors, deviceId,
+    /** False when startBoard refused the config (as on a board, `lines` says why). */
+    started,
+    /** { started, connected, failures } from inside XS. */
+    status: () => deliver({ ev: 'status' }),
+    /** Stops the board in XS, then every timer and socket Node holds for it, then the worker (unless given). */
+    async stop() {
+      if (stopped) return;
+      if (!worker.exited) await deliver({ ev: 'stop' });
+      stopped = true;
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      for (const s of sockets.values()) s.close();
+      sockets.clear();
+      if (!given) await worker.close();
+    },
+  };
+}
+
+/** Resolves when `check()` is true (polled every 5 ms); rejects after `ms` with `what()`. */
+function until(check, ms, what) {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = setInterval(() => {
+      if (check()) { clearInterval(poll); resolve(); }
+      else if (Date.now() - t0 > ms) { clearInterval(poll); reject(new Error(what())); }
+    }, 5);
+  });
+}
+
+/**
+ * The XS heap a running ESP#1 adds to an empty program, in one xsnap worker, after garbage
+ * collection: ESP#1 (role=hello) connected to `broker`, subscribed, `messages` hellos sent and
+ * each answered by an ESP#2 (role=responder) running in Node.
+ *
+ * The headline, `bytes`, is the growth of the machine's snapshot, which XS writes right after a
+ * full GC: live slots + live chunks (strings, byte arrays, code) + the property-key table.
+ * `slots` is the growth in live slots (32 bytes each in this 64-bit build, 16 on an ESP32),
+ * `chunkBytes` the rest. `code` is the same for the loaded program alone, before startBoard.
+ */
+export async function measureHeap({ broker, messages = 100, interval = 10, timeout = 20000, topicPrefix = `heap${randomBytes(3).toString('hex')}/` } = {}) {
+  if (!broker) throw new Error('measureHeap needs { broker: "host:port" }');
+  const dir = mkdtempSync(join(tmpdir(), 'xsheap-'));
+  const worker = new XsnapWorker({ name: 'mqtt-pair-heap' });
+  const sample = async (label) => {
+    const meter = await worker.gc();
+    const file = join(dir, `${label}.xss`);
+    const bytes = await worker.snapshot(file);
+    return { slots: meter.currentHeapCount, bytes: bytes || statSync(file).size };
+  };
+  const m = await import(join(root, 'dist', 'index.js'));
+  let esp1, esp2;
+  try {
+    const empty = await sample('empty');
+    await worker.evaluate(readFileSync(BUNDLE, 'utf8'));
+    const loaded = await sample('loaded');
+    // startXsBoard would evaluate the bundle again: the worker already has it, so start it by hand.
+    const common = { broker, topicPrefix, interval, backoffMin: 100, backoffMax: 300, keepalive: 60 };
+    esp2 = m.startBoard(m.nodeHost({ log: () => {}, deviceId: 'heap-esp2' }), { ...common, role: 'responder', clientId: `${topicPrefix}esp2` });
+    esp1 = await startXsBoard({ config: { ...common, role: 'hello', clientId: `${topicPrefix}esp1` }, worker, loaded: true });
+    const answered = () => esp1.lines.filter((l) => l === 'ESP received hello message').length;
+    await until(() => answered() >= messages || esp1.errors.length > 0, timeout,
+      () => `ESP#1 got ${answered()} of ${messages} answers in ${timeout} ms:\n${esp1.lines.join('\n')}`);
+    if (esp1.errors.length) throw new Error(`ESP#1 failed in XS: ${esp1.errors.join('\n')}`);
+    esp2.stop(); // the hellos stop being answered, so the board's state stays put while we look
+    const running = await sample('running');
+    const status = await esp1.status();
+    if (!status?.connected) throw new Error('ESP#1 was not connected when measured');
+    const diff = (a, b) => ({ bytes: a.bytes - b.bytes, slots: a.slots - b.slots, chunkBytes: (a.bytes - b.bytes) - (a.slots - b.slots) * 32 });
+    return {
+      bytes: running.bytes - empty.bytes,
+      ...diff(running, empty),
+      code: diff(loaded, empty),
+      board: diff(running, loaded),
+      answered: answered(),
+      empty, loaded, running,
+    };
+  } finally {
+    esp2?.stop();
+    await esp1?.stop();
+    await worker.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,392 @@
+// The Moddable build, checked without the Moddable SDK:
+// - manifest.json is what mcconfig needs (base manifests, the module esbuild makes, preload,
+//   platform sections, a config default for every key the firmware reads, no setup/network);
+// - build/moddable/main.js imports only modules the manifest provides and nothing from Node;
+// - the bundle itself runs on a fake Moddable runtime (Timer, Time, Socket, Net, WiFi, mc/config,
+//   trace) against a real broker: WiFi join, the pair's exchange, DNS and refused failures, the
+//   restart budget. The fakes follow the SDK's documented behaviour (documentation/network/network.md)
+//   and the quirks of its lwip and lin sockets (write() gives the room left, close() twice throws).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { connect as tcpConnect, createServer } from 'node:net';
+import { lookup } from 'node:dns';
+import { buildAll } from '../tools/build.mjs';
+import { startAedes } from './helpers/aedes.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BUNDLE = join(root, 'build/moddable/main.js');
+const PLATFORMS = ['esp32', 'esp', 'mac', 'lin', 'win'];
+const BOARDS = ['esp32', 'esp'];
+const DESKTOPS = ['mac', 'lin', 'win'];
+/**
+ * Modules the two included SDK manifests bring on every one of our platforms, and mc/config,
+ * which mcconfig generates from the "config" section. manifest_base.json: timer and time (through
+ * build/devices/<esp|esp32>/manifest.json and build/simulators/manifest.json); manifest_net.json:
+ * socket, net and (through modules/network/wifi/manifest.json) wifi.
+ */
+const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config'];
+
+const manifest = () => JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+
+before(async () => { await buildAll(); });
+
+/** Module specifiers a bundle imports (static, re-exports and dynamic). */
+function importsOf(code) {
+  const found = new Set();
+  for (const re of [/\bimport\s+(?:[^'"();]*?\s+from\s+)?["']([^"']+)["']/g, /\bexport\s+[^'";]*?\s+from\s+["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g]) {
+    for (const m of code.matchAll(re)) found.add(m[1]);
+  }
+  return [...found];
+}
+
+/** The module names the manifest declares for `platform` (common modules plus its section). */
+function manifestModules(m, platform) {
+  const names = new Set(Object.keys(m.modules ?? {}).filter((k) => k !== '*' && k !== '~'));
+  for (const k of Object.keys(m.platforms?.[platform]?.modules ?? {})) if (k !== '*' && k !== '~') names.add(k);
+  return names;
+}
+
+const asList = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** A manifest source path ("./x/y", no extension) to the files it matches. */
+const sourceFiles = (path, exts) => exts.map((e) => join(root, path + e)).filter(existsSync);
+
+test('manifest.json is JSON that includes manifest_base and manifest_net', () => {
+  const m = manifest();
+  const include = asList(m.include);
+  assert.ok(include.includes('$(MODDABLE)/examples/manifest_base.json'), 'includes manifest_base.json');
+  assert.ok(include.includes('$(MODDABLE)/examples/manifest_net.json'), 'includes manifest_net.json');
+});
+
+test('the module "main" is the bundle that tools/build.mjs writes, and it is preloaded', () => {
+  const m = manifest();
+  assert.equal(m.creation?.main ?? 'main', 'main', 'creation.main, when set, is "main"');
+  const source = m.modules?.main;
+  assert.equal(typeof source, 'string', 'modules.main names a source');
+  assert.ok(source.startsWith('./'), 'relative to the manifest');
+  assert.equal(join(root, source + '.js'), BUNDLE, 'modules.main is build/moddable/main(.js)');
+  assert.ok(existsSync(BUNDLE), 'node tools/build.mjs produced build/moddable/main.js');
+  assert.ok(asList(m.preload).includes('main'), 'main is preloaded');
+});
+
+test('every platform has its section: WiFi on the boards, none on the desktop simulators', () => {
+  const m = manifest();
+  for (const p of PLATFORMS) assert.ok(m.platforms?.[p], `platforms.${p}`);
+  for (const p of [...BOARDS, 'esp32/*', 'esp/*']) {
+    const s = m.platforms[p];
+    assert.ok(s, `platforms["${p}"]`);
+    assert.equal(s.config?.wifi, true, `${p}: config.wifi is true`);
+    const base = p.split('/')[0];
+    assert.ok(asList(s.modules?.['~']).includes(`$(BUILD)/devices/${base}/setup/network`),
+      `${p}: Moddable's setup/network is excluded, so only our WiFi state machine joins`);
+  }
+  for (const p of DESKTOPS) assert.equal(m.platforms[p].config?.wifi, false, `${p}: config.wifi is false`);
+  assert.ok(m.platforms['...']?.error, 'other platforms get a clear error');
+});
+
+test('mqtt-pair/restart exists on every platform: native on the boards, plain JS on the simulators', () => {
+  const m = manifest();
+  assert.ok(asList(m.preload).includes('mqtt-pair/restart'));
+  for (const p of [...BOARDS, 'esp32/*', 'esp/*', ...DESKTOPS]) {
+    const source = m.platforms[p].modules?.['mqtt-pair/restart'];
+    assert.equal(typeof source, 'string', `${p} maps mqtt-pair/restart`);
+    const files = sourceFiles(source, ['.js', '.c']).map((f) => f.slice(f.lastIndexOf('.')));
+    assert.ok(files.includes('.js'), `${p}: ${source}.js exists`);
+    if (DESKTOPS.includes(p)) assert.ok(!files.includes('.c'), `${p}: no C to compile on the simulator`);
+    else {
+      assert.ok(files.includes('.c'), `${p}: ${source}.c exists`);
+      const js = readFileSync(join(root, source + '.js'), 'utf8');
+      const c = readFileSync(join(root, source + '.c'), 'utf8');
+      const name = /@\s*"([A-Za-z_]\w*)"/.exec(js)?.[1];
+      assert.ok(name && new RegExp(`void\\s+${name}\\s*\\(\\s*xsMachine\\s*\\*\\s*the\\s*\\)`).test(c), `${name} is defined in the C file`);
+    }
+  }
+});
+
+test('the manifest config has a default for every key the firmware reads', () => {
+  const config = manifest().config;
+  const source = readFileSync(join(root, 'src/apps/config.ts'), 'utf8');
+  const keys = new Set([...source.matchAll(/\b(?:text|whole)\(raw, '([A-Za-z]+)'/g)].map((m) => m[1]));
+  assert.ok(keys.size >= 10, `found the keys readConfig reads: ${[...keys]}`);
+  for (const k of keys) assert.ok(Object.hasOwn(config, k), `config.${k} has a default in manifest.json`);
+  assert.equal(config.interval, 5000);
+  assert.equal(config.keepalive, 60);
+  assert.equal(config.topicPrefix, '');
+  assert.equal(config.broker, '');
+});
+
+test('the bundle imports only modules the manifest provides, and nothing from Node', () => {
+  const code = readFileSync(BUNDLE, 'utf8');
+  const m = manifest();
+  const specifiers = importsOf(code);
+  assert.ok(specifiers.length > 0, 'the bundle has imports');
+  for (const p of PLATFORMS) {
+    const provided = new Set([...SDK_MODULES, ...manifestModules(m, p)]);
+    for (const s of specifiers) assert.ok(provided.has(s), `${p}: "${s}" is provided by the SDK manifests or manifest.json`);
+  }
+  for (const s of specifiers) assert.ok(!s.startsWith('node:'), `no Node import: ${s}`);
+  for (const word of ['Buffer', 'process', 'require', '__dirname', 'setTimeout', 'console', 'TextEncoder', 'structuredClone']) {
+    assert.ok(!new RegExp(`\\b${word}\\b`).test(code), `the bundle does not use ${word}`);
+  }
+  assert.match(code, /export\s*\{[^}]*\bas default\b[^}]*\}|export default /, 'the bundle has a default export');
+});
+
+// ---- The bundle on a fake Moddable runtime
+
+const fake = {
+  config: {},
+  lines: [],
+  timers: new Set(),
+  sockets: new Set(),
+  monitors: new Set(),
+  wifiJoins: [],
+  wifiDisconnects: 0,
+  restarts: 0,
+  restartReturns: false,
+  /** Bytes a socket takes before it must report "sent" (message 3): small, so writes are split. */
+  room: 16,
+  /** Unplugs every board: no timer, socket or WiFi callback fires any more. */
+  powerOff() {
+    for (const t of fake.timers) clearTimeout(t);
+    fake.timers.clear();
+    for (const s of fake.sockets) s.unplug();
+    fake.sockets.clear();
+    for (const w of fake.monitors) w.open = false;
+    fake.monitors.clear();
+    fake.lines.length = 0;
+  },
+};
+
+const Timer = {
+  set(callback, interval = 0) {
+    const t = setTimeout(() => { fake.timers.delete(t); callback(t); }, interval);
+    fake.timers.add(t);
+    return t;
+  },
+  clear(t) { if (t) { clearTimeout(t); fake.timers.delete(t); } },
+};
+
+const Time = { get ticks() { return Math.floor(performance.now()) % 2 ** 32; } };
+
+class Socket {
+  #s; #chunks = []; #room = fake.room; #closed = false; #errored = false;
+  constructor(dictionary) {
+    if (!dictionary.host) throw new Error('host required in dictionary'); // as the lin socket
+    if (dictionary.address) throw new Error('the fake takes host, as every platform does');
+    this.callback = undefined;
+    fake.sockets.add(this);
+    const s = this.#s = tcpConnect({ host: dictionary.host, port: dictionary.port });
+    s.on('connect', () => this.#fire(1));
+    s.on('data', (b) => { this.#chunks.push(b); this.#fire(2, b.length); });
+    s.on('error', () => { this.#errored = true; this.#fire(-2); });
+    s.on('close', () => { if (!this.#errored) this.#fire(-1); });
+  }
+  #fire(message, value) {
+    if (!this.#closed && this.callback) this.callback(message, value);
+  }
+  read(type) {
+    if (type !== ArrayBuffer) throw new Error('the fake reads ArrayBuffer only');
+    const b = this.#chunks.shift();
+    if (!b) throw new Error('nothing to read');
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
+  }
+  write(...data) {
+    if (this.#closed) throw new Error('write on closed socket');
+    if (!data.length) return this.#room;
+    let n = 0;
+    for (const d of data) {
+      if (!(d instanceof ArrayBuffer)) throw new Error('the fake writes ArrayBuffer only (what every SDK version takes)');
+      n += d.byteLength;
+    }
+    if (n > this.#room) throw new Error("can't write all data");
+    this.#room -= n;
+    for (const d of data) this.#s.write(Buffer.from(d));
+    setImmediate(() => { this.#room = fake.room; this.#fire(3, fake.room); });
+  }
+  close() {
+    if (this.#closed) throw new Error('close on closed socket'); // as the lin socket
+    this.#closed = true;
+    this.#s.destroy();
+    fake.sockets.delete(this);
+  }
+  unplug() { this.#closed = true; this.#s.destroy(); }
+}
+
+const Net = {
+  get(what) { return { MAC: 'A4:D1:8C:DB:C0:20', IP: '10.0.0.42', SSID: 'classroom' }[what]; },
+  resolve(name, callback) {
+    if (name.endsWith('.invalid')) return void setImmediate(() => callback(name, undefined));
+    lookup(name, { family: 4 }, (err, address) => callback(name, err ? undefined : address));
+  },
+};
+
+class WiFi {
+  static mode = 0;
+  constructor(dictionary, onNotify) {
+    fake.wifiJoins.push({ ...dictionary, mode: WiFi.mode });
+    this.open = true;
+    fake.monitors.add(this);
+    const ok = dictionary.ssid === 'classroom' && dictionary.password === 'secret';
+    Timer.set(() => this.#notify(onNotify, 'connect'), 5);
+    Timer.set(() => (ok ? this.#notify(onNotify, 'gotIP') : this.#notify(onNotify, 'disconnect', -1)), 10);
+  }
+  #notify(onNotify, message, code) { if (this.open) onNotify(message, code); }
+  close() { this.open = false; fake.monitors.delete(this); }
+  static disconnect() { fake.wifiDisconnects++; }
+  static connect() {}
+}
+
+const restart = () => { fake.restarts++; return fake.restartReturns; };
+
+const config = new Proxy({}, {
+  ownKeys: () => Reflect.ownKeys(fake.config),
+  getOwnPropertyDescriptor: (_, k) => {
+    const d = Reflect.getOwnPropertyDescriptor(fake.config, k);
+    return d && { ...d, configurable: true };
+  },
+  get: (_, k) => fake.config[k],
+});
+
+const FAKES = {
+  timer: 'export default globalThis.__fakeModdable.Timer;',
+  time: 'export default globalThis.__fakeModdable.Time;',
+  socket: 'export const Socket = globalThis.__fakeModdable.Socket; export default { Socket };',
+  net: 'export default globalThis.__fakeModdable.Net;',
+  wifi: 'export default globalThis.__fakeModdable.WiFi;',
+  'mc/config': 'export default globalThis.__fakeModdable.config;',
+  'mqtt-pair/restart': 'export default globalThis.__fakeModdable.restart;',
+};
+
+let firmware;
+let tmp;
+async function loadFirmware() {
+  if (firmware) return firmware;
+  globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart };
+  globalThis.trace = (s) => { for (const line of String(s).split('\n')) if (line) fake.lines.push(line); };
+  let code = readFileSync(BUNDLE, 'utf8');
+  for (const s of importsOf(code)) {
+    assert.ok(FAKES[s], `a fake for "${s}"`);
+    const url = 'data:text/javascript,' + encodeURIComponent(FAKES[s]);
+    code = code.replaceAll(`"${s}"`, JSON.stringify(url));
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'mqtt-pair-moddable-'));
+  const file = join(tmp, 'main.mjs');
+  writeFileSync(file, code);
+  firmware = await import(pathToFileURL(file).href);
+  return firmware;
+}
+after(() => { fake.powerOff(); if (tmp) rmSync(tmp, { recursive: true, force: true }); });
+
+/** Runs the firmware's main() with `cfg` as mc/config (values as strings, as mcconfig gives them). */
+async function boot(cfg) {
+  const { default: main } = await loadFirmware();
+  fake.config = Object.fromEntries(Object.entries(cfg).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)]));
+  main();
+}
+
+function waitForLine(re, ms = 5000, from = 0) {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = setInterval(() => {
+      const line = fake.lines.slice(from).find((l) => re.test(l));
+      if (line) { clearInterval(poll); resolve(line); }
+      else if (Date.now() - t0 > ms) { clearInterval(poll); reject(new Error(`no line matching ${re} in:\n${fake.lines.join('\n')}`)); }
+    }, 10);
+  });
+}
+
+function deadPort() {
+  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+}
+
+const quick = { interval: 50, backoffMin: 100, backoffMax: 200, keepalive: 60 };
+
+test('the bundle\'s default export is the firmware\'s main function', async () => {
+  const mod = await loadFirmware();
+  assert.equal(typeof mod.default, 'function');
+  assert.equal(mod.wantsWiFi(false), false);
+  assert.equal(mod.wantsWiFi('false'), false);
+  assert.equal(mod.wantsWiFi(true), true);
+  assert.equal(mod.wantsWiFi(undefined), true);
+});
+
+test('on the fake runtime the pair joins WiFi, connects and exchanges hello/received', async (t) => {
+  const broker = await startAedes();
+  t.after(async () => { fake.powerOff(); await broker.stop(); });
+  const ids = [];
+  broker.broker.on('client', (c) => ids.push(c.id));
+  const board = { ...quick, wifi: true, ssid: 'classroom', password: 'secret', broker: `localhost:${broker.port}` };
+
+  await boot({ ...board, role: 'responder' }); // clientId from the MAC
+  await waitForLine(new RegExp(`^Connected to localhost:${broker.port} MQTT broker, subscribed to hello topic$`));
+  await boot({ ...board, role: 'hello', clientId: 'esp1' });
+  await waitForLine(new RegExp(`^Connected to localhost:${broker.port} MQTT broker, subscribed to notification topic$`));
+  await waitForLine(/^Received hello: Hello #0$/);
+  await waitForLine(/^Received notification: received$/);
+  await waitForLine(/^ESP received hello message$/);
+
+  assert.ok(fake.lines.includes('Joining WiFi "classroom"...'));
+  assert.ok(fake.lines.includes('Connection successful'));
+  assert.ok(fake.lines.includes('IP address 10.0.0.42'));
+  assert.deepEqual(fake.wifiJoins[0], { ssid: 'classroom', password: 'secret', mode: 1 }, 'station mode, the configured network');
+  assert.ok(ids.includes('a4d18cdbc020'), `the default client id is the MAC without colons (got ${ids})`);
+  assert.ok(ids.includes('esp1'));
+  assert.ok(!fake.lines.some((l) => /Internal error|Failed|Lost/.test(l)), fake.lines.join('\n'));
+});
+
+test('a wrong WiFi password is said and the join is retried', async (t) => {
+  t.after(() => fake.powerOff());
+  const joins = fake.wifiJoins.length;
+  await boot({ ...quick, wifi: true, ssid: 'classroom', password: 'wrong', broker: '127.0.0.1', role: 'hello', wifiRetry: 50, wifiTimeout: 1000 });
+  await waitForLine(/^WiFi: "classroom" refused the password$/);
+  await waitForLine(/^WiFi: could not join "classroom"/);
+  await waitForLine(/^Joining WiFi "classroom"\.\.\.$/, 2000, fake.lines.findIndex((l) => l.startsWith('WiFi: could not join')));
+  assert.ok(fake.wifiJoins.length - joins >= 2, 'joined again');
+  assert.ok(fake.wifiDisconnects >= 1, 'left the failed attempt');
+});
+
+test('without WiFi (desktop), a refused connection is reported and the restart budget restarts the firmware', async (t) => {
+  t.after(() => fake.powerOff());
+  const port = await deadPort();
+  const restarts = fake.restarts;
+  fake.restartReturns = false; // a simulator: no hardware reset, the host starts the firmware again
+  await boot({ ...quick, wifi: false, broker: `127.0.0.1:${port}`, role: 'hello', restartAfter: 2 });
+  await waitForLine(new RegExp(`^Failed to connect to MQTT broker: no MQTT broker at 127\\.0\\.0\\.1:${port} \\(connection refused or host unreachable\\)\\. Reconnecting in \\d+\\.\\d s\\.\\.\\.$`));
+  await waitForLine(/2 failures in a row: restarting the board\.\.\.$/);
+  await waitForLine(/^This platform cannot reset itself: starting the firmware again in 1 s\.\.\.$/);
+  assert.equal(fake.restarts - restarts, 1);
+  const at = fake.lines.findIndex((l) => l.startsWith('This platform cannot reset itself'));
+  await waitForLine(/^Failed to connect to MQTT broker: no MQTT broker/, 3000, at + 1);
+  assert.ok(!fake.lines.some((l) => l.startsWith('Joining WiFi')), 'no WiFi step on a desktop');
+});
+
+test('on a board the restart budget resets the chip and nothing else runs', async (t) => {
+  t.after(() => { fake.restartReturns = false; fake.powerOff(); });
+  const port = await deadPort();
+  const restarts = fake.restarts;
+  fake.restartReturns = true;
+  await boot({ ...quick, wifi: false, broker: `127.0.0.1:${port}`, role: 'responder', restartAfter: 1 });
+  await waitForLine(/1 failures in a row: restarting the board\.\.\.$/);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(fake.restarts - restarts, 1);
+  assert.ok(!fake.lines.some((l) => l.startsWith('This platform cannot reset itself')));
+  assert.equal(fake.timers.size, 0, 'no timer left running');
+});
+
+test('a broker name that does not resolve is said as such', async (t) => {
+  t.after(() => fake.powerOff());
+  await boot({ ...quick, wifi: false, broker: 'no-such-broker.invalid', role: 'hello' });
+  await waitForLine(/^Failed to connect to MQTT broker: broker host name "no-such-broker\.invalid" does not resolve\. Reconnecting in/);
+});
+
+test('bad config is said once, with the mcconfig argument that fixes it', async (t) => {
+  t.after(() => fake.powerOff());
+  await boot({ ...quick, wifi: true, ssid: 'classroom', password: 'secret', broker: '', role: 'hello' });
+  await waitForLine(/^Config error: config broker is missing: set it with broker=\S+ on the mcconfig command line$/);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(fake.lines.length, 1, fake.lines.join('\n'));
+  assert.equal(fake.timers.size, 0);
+});
