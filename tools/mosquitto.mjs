@@ -1,4 +1,4 @@
-// A private Mosquitto for one test file: its own config, password file, ACL and persistence in a
+// A private Mosquitto for a test file or the benchmark: its own config, password file, ACL and persistence in a
 // fresh temporary directory, listening on a free port of 127.0.0.1 only.
 //
 //   const broker = await startMosquitto({ users: { student: 'secret' }, acl: 'user student\ntopic readwrite lab/#\n' })
@@ -248,6 +248,8 @@ export async function startMosquitto(options = {}) {
       await kill(c);
       if (!keepDir && !removed) { removed = true; rmSync(dir, { recursive: true, force: true }); }
     },
+    /** Starts it again after stop({ keepDir: true }), on the same port, config and persistence. */
+    async start() { if (!child) await launch(); },
     /** Stops and starts again on the same port with the same config and persistence. */
     async restart() {
       const c = child;

@@ -3,6 +3,10 @@ import { connect as tcpConnect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Connection, ConnectionEvents, Endpoint, Host } from '../../src/host';
+import { useEncodePool } from '../../src/mqtt/codec';
+
+// V8 allocates small ArrayBuffers slowly; on Node, packets are cut from 8 KB slabs instead.
+useEncodePool(8192);
 
 /** A TCP connection to a broker; every failure arrives through `events.closed`, never as a throw. */
 export function connectTcp(to: Endpoint, events: ConnectionEvents): Connection {

@@ -73,8 +73,20 @@ export function encodeUtf8(s: string): Uint8Array {
 
 /** Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFY, no U+0000 as MQTT asks). */
 export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
-  let s = '';
-  let i = start;
+  // Plain ASCII, the usual topic: eight characters a call, no per-character string.
+  let i = start, a = '';
+  for (; i + 8 <= end; i += 8) {
+    const c0 = b[i], c1 = b[i + 1], c2 = b[i + 2], c3 = b[i + 3], c4 = b[i + 4], c5 = b[i + 5], c6 = b[i + 6], c7 = b[i + 7];
+    if (((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80) || !c0 || !c1 || !c2 || !c3 || !c4 || !c5 || !c6 || !c7) break;
+    a += String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
+  }
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c >= 0x80 || !c) break;
+    a += String.fromCharCode(c);
+  }
+  if (i === end) return a;
+  let s = a;
   while (i < end) {
     const c = b[i++];
     if (c < 0x80) {
@@ -104,9 +116,25 @@ export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
 function lengthBytes(n: number): number { return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4; }
 
 /** Allocates the whole packet once and writes its fixed header; returns the offset of the body. */
-function frame(first: number, remaining: number): [Uint8Array, number] {
+let bodyAt = 0; // where frame() left the body's first byte: no tuple to allocate per packet
+
+// Where allocating many small ArrayBuffers is slow (V8), packets are cut from a shared slab,
+// as Node's Buffer pool does. Off by default: a board has no memory to keep a slab around.
+let pool: Uint8Array | null = null, poolAt = 0, poolSize = 0;
+/** Encodes packets under `size` / 8 bytes into slabs of `size` bytes (0 turns the pool off). */
+export function useEncodePool(size: number): void { poolSize = size; pool = null; }
+
+function allocate(n: number): Uint8Array {
+  if (n > poolSize >> 3) return new Uint8Array(n);
+  if (!pool || poolAt + n > poolSize) { pool = new Uint8Array(poolSize); poolAt = 0; }
+  const b = pool.subarray(poolAt, poolAt + n);
+  poolAt = (poolAt + n + 7) & ~7;
+  return b;
+}
+
+function frame(first: number, remaining: number): Uint8Array {
   if (remaining > MAX_REMAINING_LENGTH) throw new RangeError(`packet too large: ${remaining} bytes`);
-  const b = new Uint8Array(1 + lengthBytes(remaining) + remaining);
+  const b = allocate(1 + lengthBytes(remaining) + remaining);
   b[0] = first;
   let o = 1;
   do {
@@ -115,7 +143,8 @@ function frame(first: number, remaining: number): [Uint8Array, number] {
     if (remaining) d |= 128;
     b[o++] = d;
   } while (remaining);
-  return [b, o];
+  bodyAt = o;
+  return b;
 }
 
 function u16(b: Uint8Array, o: number, v: number): number { b[o] = v >> 8; b[o + 1] = v & 255; return o + 2; }
@@ -128,7 +157,8 @@ export function encode(p: Packet): Uint8Array {
   switch (p.type) {
     case PUBLISH: {
       const tl = utf8Length(p.topic);
-      const [b, s] = frame(0x30 | (p.dup ? 8 : 0) | (p.qos << 1) | (p.retain ? 1 : 0), 2 + tl + (p.qos ? 2 : 0) + p.payload.length);
+      const b = frame(0x30 | (p.dup ? 8 : 0) | (p.qos << 1) | (p.retain ? 1 : 0), 2 + tl + (p.qos ? 2 : 0) + p.payload.length);
+      const s = bodyAt;
       let o = str(b, s, p.topic, tl);
       if (p.qos) o = u16(b, o, p.id);
       b.set(p.payload, o);
@@ -147,7 +177,8 @@ export function encode(p: Packet): Uint8Array {
       if (w) { wtl = utf8Length(w.topic); n += 4 + wtl + w.payload.length; flags |= 4 | (w.qos << 3) | (w.retain ? 32 : 0); }
       if (p.username !== undefined) { ul = utf8Length(p.username); n += 2 + ul; flags |= 128; }
       if (p.password !== undefined) { n += 2 + p.password.length; flags |= 64; }
-      const [b, s] = frame(0x10, n);
+      const b = frame(0x10, n);
+      const s = bodyAt;
       b.set([0, 4, 77, 81, 84, 84, 4, flags, p.keepalive >> 8, p.keepalive & 255], s); // "MQTT", level 4
       let o = str(b, s + 10, p.clientId, idl);
       if (w) { o = str(b, o, w.topic, wtl); o = bin(b, o, w.payload); }
@@ -159,19 +190,22 @@ export function encode(p: Packet): Uint8Array {
       return new Uint8Array([0x20, 2, p.sessionPresent ? 1 : 0, p.returnCode]);
     case SUBSCRIBE: {
       const lens = p.subscriptions.map((x) => utf8Length(x.filter));
-      const [b, s] = frame(0x82, 2 + lens.reduce((a, l) => a + l + 3, 0));
+      const b = frame(0x82, 2 + lens.reduce((a, l) => a + l + 3, 0));
+      const s = bodyAt;
       let o = u16(b, s, p.id);
       p.subscriptions.forEach((x, i) => { o = str(b, o, x.filter, lens[i]); b[o++] = x.qos; });
       return b;
     }
     case SUBACK: {
-      const [b, s] = frame(0x90, 2 + p.granted.length);
+      const b = frame(0x90, 2 + p.granted.length);
+      const s = bodyAt;
       b.set(p.granted, u16(b, s, p.id));
       return b;
     }
     case UNSUBSCRIBE: {
       const lens = p.filters.map(utf8Length);
-      const [b, s] = frame(0xa2, 2 + lens.reduce((a, l) => a + l + 2, 0));
+      const b = frame(0xa2, 2 + lens.reduce((a, l) => a + l + 2, 0));
+      const s = bodyAt;
       let o = u16(b, s, p.id);
       p.filters.forEach((f, i) => { o = str(b, o, f, lens[i]); });
       return b;
@@ -182,14 +216,27 @@ export function encode(p: Packet): Uint8Array {
 // ---- Decoding
 
 /** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
+// The decoding cursor lives at module level: decodeBody is synchronous and not reentrant, and
+// closures made per packet would cost more than the decoding itself.
+let buf: Uint8Array = new Uint8Array(0), at = 0, lim = 0, ptype = 0;
+
+function need(n: number) { if (at + n > lim) throw new ProtocolError(`packet type ${ptype} is shorter than its contents`); }
+function u16r(): number { need(2); const v = (buf[at] << 8) | buf[at + 1]; at += 2; return v; }
+function id(): number { const v = u16r(); if (!v) throw new ProtocolError(`packet type ${ptype} has packet identifier 0`); return v; }
+function strr(): string { const l = u16r(); need(l); const s = decodeUtf8(buf, at, at + l); at += l; return s; }
+function binr(): Uint8Array { const l = u16r(); need(l); const v = buf.slice(at, at + l); at += l; return v; }
+function exact(n: number) { if (lim - at !== n) throw new ProtocolError(`packet type ${ptype} must have remaining length ${n}`); }
+
+/** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
 export function decodeBody(first: number, b: Uint8Array, o: number, end: number): Packet {
+  buf = b; at = o; lim = end; ptype = first >> 4;
+  try { return body(first, b); } finally { buf = EMPTY; } // keep no reference to the stream
+}
+
+const EMPTY = new Uint8Array(0);
+
+function body(first: number, b: Uint8Array): Packet {
   const type = first >> 4, flags = first & 15;
-  const need = (n: number) => { if (o + n > end) throw new ProtocolError(`packet type ${type} is shorter than its contents`); };
-  const u16r = () => { need(2); const v = (b[o] << 8) | b[o + 1]; o += 2; return v; };
-  const id = () => { const v = u16r(); if (!v) throw new ProtocolError(`packet type ${type} has packet identifier 0`); return v; };
-  const strr = () => { const l = u16r(); need(l); const s = decodeUtf8(b, o, o + l); o += l; return s; };
-  const binr = () => { const l = u16r(); need(l); const v = b.slice(o, o + l); o += l; return v; };
-  const exact = (n: number) => { if (end - o !== n) throw new ProtocolError(`packet type ${type} must have remaining length ${n}`); };
   if (type !== PUBLISH && flags !== (type === PUBREL || type === SUBSCRIBE || type === UNSUBSCRIBE ? 2 : 0)) {
     throw new ProtocolError(`packet type ${type} has reserved flags ${flags}`);
   }
@@ -199,7 +246,7 @@ export function decodeBody(first: number, b: Uint8Array, o: number, end: number)
       if (qos === 3) throw new ProtocolError('PUBLISH with QoS 3');
       const topic = strr();
       const pid = qos ? id() : 0;
-      return { type, topic, payload: b.subarray(o, end), qos: qos as QoS, retain: (flags & 1) === 1, dup: (flags & 8) === 8, id: pid };
+      return { type, topic, payload: b.subarray(at, lim), qos: qos as QoS, retain: (flags & 1) === 1, dup: (flags & 8) === 8, id: pid };
     }
     case PUBACK: case PUBREC: case PUBREL: case PUBCOMP: case UNSUBACK:
       exact(2);
@@ -209,23 +256,23 @@ export function decodeBody(first: number, b: Uint8Array, o: number, end: number)
       return { type };
     case CONNACK: {
       exact(2);
-      if (b[o] & 0xfe) throw new ProtocolError('CONNACK has reserved flags set');
-      return { type, sessionPresent: b[o] === 1, returnCode: b[o + 1] };
+      if (b[at] & 0xfe) throw new ProtocolError('CONNACK has reserved flags set');
+      return { type, sessionPresent: b[at] === 1, returnCode: b[at + 1] };
     }
     case SUBACK: {
       const pid = id();
-      if (o === end) throw new ProtocolError('SUBACK without return codes');
-      const granted = Array.from(b.subarray(o, end));
+      if (at === lim) throw new ProtocolError('SUBACK without return codes');
+      const granted = Array.from(b.subarray(at, lim));
       for (const g of granted) if (g > 2 && g !== 0x80) throw new ProtocolError(`SUBACK return code ${g} is not 0, 1, 2 or 128`);
       return { type, id: pid, granted };
     }
     case SUBSCRIBE: {
       const pid = id();
       const subscriptions: { filter: string; qos: QoS }[] = [];
-      while (o < end) {
+      while (at < lim) {
         const filter = strr();
         need(1);
-        const q = b[o++];
+        const q = b[at++];
         if (q > 2) throw new ProtocolError(`SUBSCRIBE requested QoS byte ${q}`);
         subscriptions.push({ filter, qos: q as QoS });
       }
@@ -235,15 +282,15 @@ export function decodeBody(first: number, b: Uint8Array, o: number, end: number)
     case UNSUBSCRIBE: {
       const pid = id();
       const filters: string[] = [];
-      while (o < end) filters.push(strr());
+      while (at < lim) filters.push(strr());
       if (!filters.length) throw new ProtocolError('UNSUBSCRIBE without topic filters');
       return { type, id: pid, filters };
     }
     case CONNECT: {
       const name = strr();
       need(4);
-      const level = b[o], cf = b[o + 1], keepalive = (b[o + 2] << 8) | b[o + 3];
-      o += 4;
+      const level = b[at], cf = b[at + 1], keepalive = (b[at + 2] << 8) | b[at + 3];
+      at += 4;
       if (name !== 'MQTT' || level !== 4) throw new ProtocolError(`unsupported protocol ${name} level ${level}`);
       if (cf & 1) throw new ProtocolError('CONNECT has the reserved flag set');
       const wq = (cf >> 3) & 3;
@@ -254,7 +301,7 @@ export function decodeBody(first: number, b: Uint8Array, o: number, end: number)
       if (cf & 4) p.will = { topic: strr(), payload: binr(), qos: wq as QoS, retain: (cf & 32) === 32 };
       if (cf & 128) p.username = strr();
       if (cf & 64) p.password = binr();
-      if (o !== end) throw new ProtocolError('CONNECT has extra bytes');
+      if (at !== lim) throw new ProtocolError('CONNECT has extra bytes');
       return p;
     }
   }
