@@ -1,0 +1,509 @@
+// The mqtt-pair command (tools/mqtt-pair.mjs) as a user runs it: child processes against a private
+// Mosquitto, checked against Mosquitto's own mosquitto_pub and mosquitto_sub.
+// Bad arguments need no broker; everything else skips with a reason where Mosquitto is missing
+// (and fails instead under REQUIRE_MOSQUITTO=1).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dynsecPlugin, findExecutable, freePort, mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+const MOSQUITTO_PUB = findExecutable('mosquitto_pub');
+const MOSQUITTO_SUB = findExecutable('mosquitto_sub');
+const STDBUF = findExecutable('stdbuf');
+const PASSWORD = 's3cr3t-Pa55';
+
+/** Why the broker tests cannot run, or false. Under REQUIRE_MOSQUITTO=1 always false: they run and fail. */
+function skipReason() {
+  const broker = mosquittoSkip();
+  if (broker) return broker;
+  if (process.env.REQUIRE_MOSQUITTO !== '1' && (!MOSQUITTO_PUB || !MOSQUITTO_SUB)) {
+    return 'mosquitto_pub/mosquitto_sub are not installed (apt-get install mosquitto-clients; REQUIRE_MOSQUITTO=1 makes this a failure)';
+  }
+  if (process.env.REQUIRE_MOSQUITTO !== '1' && !STDBUF) return 'stdbuf (GNU coreutils) is not installed: it makes mosquitto_sub -d show when it is subscribed';
+  return false;
+}
+
+// ---- child processes
+
+const children = new Set();
+process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+
+/**
+ * Starts a process and collects its output. `waitFor(stream, re)` resolves with the text once it
+ * matches; `exit` resolves with { code, signal, stdout, stderr, out } (out: stdout as a Buffer).
+ */
+function start(cmd, args, { input, timeout = 15000 } = {}) {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '' } });
+  children.add(child);
+  const out = [];
+  const text = { stdout: '', stderr: '' };
+  const watchers = new Set();
+  const check = () => { for (const w of watchers) w(); };
+  child.stdout.on('data', (b) => { out.push(b); text.stdout += b.toString('latin1'); check(); });
+  child.stderr.on('data', (b) => { text.stderr += b.toString(); check(); });
+  if (input !== undefined) child.stdin.end(input);
+  else child.stdin.end();
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
+  const exit = new Promise((resolve) => child.once('close', (code, signal) => {
+    clearTimeout(killer);
+    children.delete(child);
+    resolve({ code, signal, stdout: text.stdout, stderr: text.stderr, out: Buffer.concat(out) });
+    check();
+  }));
+  let exited = false;
+  exit.then(() => { exited = true; });
+  const waitFor = (stream, re, ms = 5000) => new Promise((resolve, reject) => {
+    const t = setTimeout(() => { watchers.delete(w); reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text[stream]}\n-- stderr:\n${text.stderr}`)); }, ms);
+    const w = () => {
+      const m = re.exec(text[stream]);
+      if (m) { clearTimeout(t); watchers.delete(w); resolve(m); }
+      else if (exited) { clearTimeout(t); watchers.delete(w); reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`)); }
+    };
+    watchers.add(w);
+    w();
+  });
+  return { child, exit, waitFor, text };
+}
+
+const cli = (args, opts) => start(process.execPath, [CLI, ...args], opts);
+const run = (args, opts) => cli(args, opts).exit;
+
+/**
+ * mosquitto_sub, resolved once it has its SUBACK. Its -d lines go to a block-buffered stdout,
+ * so stdbuf makes them line-buffered.
+ */
+async function watch(port, args) {
+  const p = start(STDBUF ?? MOSQUITTO_SUB, [...(STDBUF ? ['-oL', MOSQUITTO_SUB] : []), '-h', '127.0.0.1', '-p', String(port), '-d', ...args]);
+  await p.waitFor('stdout', /Subscribed \(mid/);
+  return p;
+}
+/** The message lines of a mosquitto_sub -d run, without its debug lines. */
+const messages = (stdout) => stdout.split('\n').filter((l) => l && !/^(Client |Subscribed \(mid)/.test(l));
+
+async function mosquittoPub(port, args) {
+  const r = await start(MOSQUITTO_PUB, ['-h', '127.0.0.1', '-p', String(port), ...args]).exit;
+  assert.equal(r.code, 0, `mosquitto_pub ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** Our sub with -d, resolved once its subscriptions are acknowledged. */
+async function ourSub(port, args, subacks = 1) {
+  const p = cli(['sub', '-p', String(port), '-d', ...args]);
+  await p.waitFor('stderr', new RegExp(`(received SUBACK[^]*){${subacks}}`));
+  return p;
+}
+
+/** The shape of every failure: one line on stderr with the command's prefix, no stack, non-zero exit. */
+function assertOneLineError(r, prefix, re) {
+  assert.notEqual(r.code, 0, `exit code should not be 0; stderr: ${r.stderr}`);
+  assert.equal(r.signal, null);
+  assert.ok(!r.stderr.includes('    at '), `stack trace on stderr:\n${r.stderr}`);
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${r.stderr}`);
+  assert.ok(lines[0].startsWith(prefix), `"${lines[0]}" should start with "${prefix}"`);
+  if (re) assert.match(lines[0], re);
+  assert.ok(r.stderr.endsWith('\n'));
+  return lines[0];
+}
+
+function assertNoPassword(...results) {
+  for (const r of results) {
+    assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD), `the password was printed:\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** A fake broker speaking just enough MQTT: `reply(packet, socket)` gets each whole packet as a Buffer. */
+async function fakeBroker(reply) {
+  const server = createServer((socket) => {
+    let buf = Buffer.alloc(0);
+    socket.on('error', () => {});
+    socket.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        let len = 0, mul = 1, i = 1;
+        for (; i < buf.length && i <= 4; i++) { len += (buf[i] & 127) * mul; mul *= 128; if (!(buf[i] & 128)) break; }
+        if (i >= buf.length || buf.length < i + 1 + len) return;
+        const packet = buf.subarray(0, i + 1 + len);
+        buf = buf.subarray(i + 1 + len);
+        reply(packet, socket);
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { port: server.address().port, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
+}
+const CONNACK_OK = Buffer.from([0x20, 2, 0, 0]);
+
+// ---- no broker needed
+
+describe('arguments', { concurrency: 4 }, () => {
+  const bad = [
+    [['pub', '-t', 'a', '-m', 'x', '-Z'], /unknown option '-Z'.*mqtt-pair pub --help/],
+    [['sub', '-t', 'a', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['sub', '-t'], /-t needs a value/],
+    [['pub', '-t', 'a', '-m'], /-m needs a value/],
+    [['pub', '-t', 'a', '-m', 'x', '-q', '3'], /-q needs a QoS level from 0 to 2, got '3'/],
+    [['sub', '-t', 'a', '-q', 'high'], /-q needs a QoS level from 0 to 2/],
+    [['sub', '-t', 'a', '-k', '0'], /-k needs a keepalive in seconds from 1 to 65535, got '0'/],
+    [['pub', '-t', 'a', '-m', 'x', '-k', '70000'], /-k needs a keepalive/],
+    [['sub', '-t', 'a', '-p', '99999'], /-p needs a port number from 1 to 65535/],
+    [['pub', '-L', 'mqtt//127.0.0.1/a', '-m', 'x'], /-L needs a URL of the form mqtt:\/\//],
+    [['pub', '-L', 'http://127.0.0.1/a', '-m', 'x'], /unsupported URL scheme/],
+    [['sub', '-L', 'mqtts://127.0.0.1/a'], /TLS/],
+    [['pub', '-L', 'mqtt://127.0.0.1:1883', '-m', 'x'], /topic is missing/],
+    [['sub', '-L', 'mqtt://127.0.0.1:port/a'], /port must be a number/],
+    [['pub', '-t', 'class/#', '-m', 'x'], /cannot publish to "class\/#": wildcards/],
+    [['pub', '-t', 'a/+/b', '-m', 'x'], /wildcards \+ and # are only for subscribing/],
+    [['sub', '-t', 'a/#/b'], /# must be a whole level and the last one/],
+    [['sub', '-t', 'a', '-c'], /-c .*needs a client id.*-i/],
+    [['pub', '-t', 'a', '-m', 'x', '-c', '-I', 'pre'], /-i and -I cannot be used together|-c .*-i/],
+    [['pub', '-m', 'x'], /no topic: .*-t/],
+    [['sub'], /no topic: .*-t/],
+    [['pub', '-t', 'a'], /no message: add -m/],
+    [['pub', '-t', 'a', '-m', 'x', '-n'], /only one message/],
+    [['pub', '-t', 'a', '-m', 'x', '-m', 'y'], /only one message/],
+    [['pub', '-t', 'a', '-f', '/nonexistent/file.bin'], /-f: cannot read the file '\/nonexistent\/file.bin': no such file/],
+    [['pub', '-t', 'a', '-m', 'x', '-P', PASSWORD], /-P \(password\) needs -u/],
+    [['sub', '-t', 'a', '--will-payload', 'bye'], /--will-payload needs --will-topic/],
+    [['sub', '-t', 'a', '--will-topic', 'w/#'], /--will-topic: cannot publish to "w\/#"/],
+    [['sub', '-t', 'a', '--will-topic', 'w', '--will-qos', '3'], /--will-qos needs a QoS level from 0 to 2/],
+    [['sub', '-t', 'a', '-W', '0'], /-W needs a number of seconds above 0/],
+    [['sub', '-t', 'a', '-C', '0'], /-C needs a message count from 1/],
+    [['sub', '-t', 'a', '--cafile', 'ca.pem'], /--cafile is not supported: TLS/],
+    [['sub', '-t', 'a', '-V', 'mqttv5'], /MQTT 3.1.1 only/],
+    [['pub', '-t', 'a', 'hello'], /unexpected argument 'hello'/],
+  ];
+  for (const [args, re] of bad) {
+    test(`mqtt-pair ${args.join(' ')}`, async () => {
+      const r = await run(args);
+      const prefix = `mqtt-pair ${args[0]}: `;
+      assertOneLineError(r, prefix, re);
+      assert.equal(r.stdout, '');
+      assertNoPassword(r);
+    });
+  }
+
+  test('a password typed without -P, or glued to it, is not printed', async () => {
+    const r1 = await run(['sub', '-t', 'a', '-u', 'alice', PASSWORD]);
+    assertOneLineError(r1, 'mqtt-pair sub: ', /follows -u <user> .*put -P in front of the password/);
+    const r2 = await run(['sub', '-t', 'a', '-u', 'alice', `-P${PASSWORD}`]);
+    assertOneLineError(r2, 'mqtt-pair sub: ', /unknown option '-P…': put a space between -P and its value/);
+    assertNoPassword(r1, r2);
+  });
+
+  test('a malformed -L URL does not print its password', async () => {
+    const r = await run(['pub', '-L', `mqtt://alice:${PASSWORD}@127.0.0.1:notaport/a`, '-m', 'x']);
+    assertOneLineError(r, 'mqtt-pair pub: ', /mqtt:\/\/alice:\*\*\*@127\.0\.0\.1:notaport\/a/);
+    assertNoPassword(r);
+  });
+
+  test('an unknown command gets one line and the list of commands', async () => {
+    const r = await run(['frobnicate']);
+    assertOneLineError(r, 'mqtt-pair: ', /unknown command 'frobnicate'.*pub, sub, sim/);
+  });
+
+  test('--help lists every flag of pub and of sub, on stdout, exit 0', async () => {
+    const common = ['-h', '-p', '-L', '-u', '-P', '-i', '-I', '-k', '-c', '-q', '-t', '-d', '--quiet',
+      '--will-topic', '--will-payload', '--will-qos', '--will-retain', '--help'];
+    const pub = await run(['pub', '--help']);
+    assert.equal(pub.code, 0);
+    assert.equal(pub.stderr, '');
+    for (const f of [...common, '-m', '-f', '-n', '-s', '-l', '-r', '--repeat', '--repeat-delay']) {
+      assert.match(pub.stdout, new RegExp(`^  ${f}[, ]`, 'm'), `pub --help lacks ${f}`);
+    }
+    const sub = await run(['help', 'sub']);
+    assert.equal(sub.code, 0);
+    for (const f of [...common, '-C', '-W', '-v', '-N', '-F', '-R', '-T', '-E']) {
+      assert.match(sub.stdout, new RegExp(`^  ${f}[, ]`, 'm'), `sub --help lacks ${f}`);
+    }
+    const top = await run(['--help']);
+    assert.equal(top.code, 0);
+    for (const c of ['pub', 'sub', 'sim']) assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'));
+    const none = await run([]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /Usage: mqtt-pair <command>/);
+  });
+
+  test('an unreachable broker: one line naming it, exit 1, at once', async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    for (const cmd of [['sub', '-t', 'a'], ['pub', '-t', 'a', '-m', 'x', '-q', '1']]) {
+      const r = await run([...cmd, '-p', String(port)]);
+      assertOneLineError(r, `mqtt-pair ${cmd[0]}: `, new RegExp(`no MQTT broker at 127\\.0\\.0\\.1:${port} \\(connection refused\\): check -h and -p`));
+      assert.equal(r.code, 1);
+    }
+    assert.ok(Date.now() - t0 < 5000, 'should fail fast, without retrying');
+  });
+
+  test('a refused subscription (SUBACK 0x80): one line, exit 1', async () => {
+    const broker = await fakeBroker((p, s) => {
+      if (p[0] >> 4 === 1) s.write(CONNACK_OK);
+      if (p[0] >> 4 === 8) s.write(Buffer.from([0x90, 3, p[2], p[3], 0x80]));
+    });
+    try {
+      const r = await run(['sub', '-p', String(broker.port), '-t', 'secret/#', '-u', 'bob', '-P', PASSWORD]);
+      assertOneLineError(r, 'mqtt-pair sub: ', /refused the subscription to 'secret\/#' \(SUBACK 0x80\): user 'bob' may not read it/);
+      assert.equal(r.code, 1);
+      assertNoPassword(r);
+    } finally { await broker.close(); }
+  });
+
+  test('pub reports a QoS 1 message the broker never acknowledged', async () => {
+    const broker = await fakeBroker((p, s) => {
+      if (p[0] >> 4 === 1) s.write(CONNACK_OK);
+      if (p[0] >> 4 === 3) s.destroy(); // takes the PUBLISH, closes without PUBACK
+    });
+    try {
+      const r = await run(['pub', '-p', String(broker.port), '-t', 'a', '-m', 'x', '-q', '1']);
+      assertOneLineError(r, 'mqtt-pair pub: ', /closed before the broker acknowledged the message/);
+    } finally { await broker.close(); }
+  });
+
+  test('sim is dispatched to runSim', async () => {
+    const r = await run(['sim', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /mqtt-pair sim/);
+  });
+});
+
+// ---- against Mosquitto
+
+describe('against mosquitto', { skip: skipReason() }, () => {
+  let broker; // anonymous
+  let secure; // users alice (password_file + acl_file)
+  let denying; // dynamic security: alice may read class/#, nothing else (answers SUBACK 0x80)
+  const P = () => String(broker.port);
+
+  before(async () => {
+    [broker, secure] = await Promise.all([
+      startMosquitto(),
+      startMosquitto({ users: { alice: PASSWORD }, acl: 'user alice\ntopic readwrite class/#\n' }),
+    ]);
+    if (dynsecPlugin()) {
+      denying = await startMosquitto({
+        users: { alice: PASSWORD },
+        dynsec: { alice: [{ acltype: 'subscribePattern', topic: 'class/#', allow: true }] },
+      });
+    }
+  });
+  after(async () => { await Promise.all([broker?.stop(), secure?.stop(), denying?.stop()]); });
+
+  test('pub -> mosquitto_sub', async () => {
+    const w = await watch(P(), ['-t', 'cli/pub', '-v', '-C', '1']);
+    const r = await run(['pub', '-p', P(), '-t', 'cli/pub', '-m', 'hello world']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout + r.stderr, '');
+    const m = await w.exit;
+    assert.deepEqual(messages(m.stdout), ['cli/pub hello world']);
+  });
+
+  test('default host is localhost (127.0.0.1) and -h takes a name or an address', async () => {
+    const w = await watch(P(), ['-t', 'cli/host', '-C', '2']);
+    assert.equal((await run(['pub', '-p', P(), '-t', 'cli/host', '-m', 'one'])).code, 0);
+    assert.equal((await run(['pub', '-h', 'localhost', '-p', P(), '-t', 'cli/host', '-m', 'two'])).code, 0);
+    assert.deepEqual(messages((await w.exit).stdout), ['one', 'two']);
+  });
+
+  test('mosquitto_pub -> sub -v prints "topic payload" lines as they arrive, -C exits 0', async () => {
+    const s = await ourSub(P(), ['-t', 'cli/sub/#', '-v', '-C', '3']);
+    await mosquittoPub(P(), ['-t', 'cli/sub/a', '-m', 'one']);
+    await s.waitFor('stdout', /^cli\/sub\/a one\n$/); // printed at once, through a pipe
+    await mosquittoPub(P(), ['-t', 'cli/sub/b', '-m', 'two words']);
+    await s.waitFor('stdout', /two words\n$/);
+    await mosquittoPub(P(), ['-t', 'cli/sub/c', '-n']);
+    const r = await s.exit;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'cli/sub/a one\ncli/sub/b two words\ncli/sub/c (null)\n');
+  });
+
+  test('sub without -v prints payloads only; several -t', async () => {
+    const s = await ourSub(P(), ['-t', 'cli/one', '-t', 'cli/two', '-C', '2'], 2);
+    await mosquittoPub(P(), ['-t', 'cli/one', '-m', 'first']);
+    await mosquittoPub(P(), ['-t', 'cli/two', '-m', 'second']);
+    const r = await s.exit;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'first\nsecond\n');
+  });
+
+  test('-W exits with 27 (as mosquitto_sub) when it runs out', async () => {
+    const t0 = Date.now();
+    const r = await run(['sub', '-p', P(), '-t', 'cli/quiet', '-W', '0.3']);
+    assert.equal(r.code, 27);
+    assert.equal(r.stdout, '');
+    assertOneLineError(r, 'mqtt-pair sub: ', /timed out after 0\.3 s \(-W 0\.3\)/);
+    assert.ok(Date.now() - t0 < 5000);
+  });
+
+  test('-C before -W: exit 0', async () => {
+    await mosquittoPub(P(), ['-t', 'cli/cw', '-m', 'kept', '-r']);
+    const r = await run(['sub', '-p', P(), '-t', 'cli/cw', '-C', '1', '-W', '5']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'kept\n');
+    await mosquittoPub(P(), ['-t', 'cli/cw', '-n', '-r']);
+  });
+
+  test('retained with -r: later subscribers get it with the retain flag; -r -n clears it', async () => {
+    assert.equal((await run(['pub', '-p', P(), '-t', 'cli/ret', '-m', 'stays', '-r'])).code, 0);
+    const theirs = await start(MOSQUITTO_SUB, ['-p', P(), '-t', 'cli/ret', '-C', '1', '-W', '5', '-F', '%r %t %p']).exit;
+    assert.equal(theirs.stdout, '1 cli/ret stays\n');
+    const ours = await run(['sub', '-p', P(), '-t', 'cli/ret', '-C', '1', '-W', '5', '-F', '%r|%q|%l|%t|%p']);
+    assert.equal(ours.stdout, '1|0|5|cli/ret|stays\n');
+    const skipped = await run(['sub', '-p', P(), '-t', 'cli/ret', '-R', '-W', '0.3']);
+    assert.equal(skipped.code, 27);
+    assert.equal(skipped.stdout, '', '-R hides retained messages');
+    assert.equal((await run(['pub', '-p', P(), '-t', 'cli/ret', '-r', '-n'])).code, 0);
+    const gone = await run(['sub', '-p', P(), '-t', 'cli/ret', '-W', '0.3']);
+    assert.equal(gone.code, 27);
+    assert.equal(gone.stdout, '');
+  });
+
+  test('-f sends a file byte for byte; sub -N prints the bytes unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-cli-'));
+    try {
+      const bytes = Buffer.concat([Buffer.from([0, 1, 2, 0xff, 0xfe, 10, 13, 0x80]), Buffer.from(' héllo\n'), Buffer.alloc(70000, 0x5a)]);
+      const file = join(dir, 'payload.bin');
+      writeFileSync(file, bytes);
+      const r = await run(['pub', '-p', P(), '-t', 'cli/file', '-f', file, '-r', '-q', '1']);
+      assert.equal(r.code, 0, r.stderr);
+      const theirs = await start(MOSQUITTO_SUB, ['-p', P(), '-t', 'cli/file', '-C', '1', '-N', '-W', '5']).exit;
+      assert.ok(theirs.out.equals(bytes), 'mosquitto_sub got other bytes');
+      const ours = await run(['sub', '-p', P(), '-t', 'cli/file', '-C', '1', '-N', '-W', '5']);
+      assert.ok(ours.out.equals(bytes), 'our sub printed other bytes');
+      await run(['pub', '-p', P(), '-t', 'cli/file', '-r', '-n']);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  test('-s reads the message from stdin, -l one message per line', async () => {
+    const w = await watch(P(), ['-t', 'cli/stdin', '-C', '4']);
+    assert.equal((await run(['pub', '-p', P(), '-t', 'cli/stdin', '-s'], { input: 'all\nof it' })).code, 0);
+    const r = await run(['pub', '-p', P(), '-t', 'cli/stdin', '-l', '-q', '1'], { input: 'line 1\nline 2\nline 3' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(messages((await w.exit).stdout), ['all', 'of it', 'line 1', 'line 2', 'line 3']);
+  });
+
+  for (const qos of [1, 2]) {
+    test(`QoS ${qos}: pub waits for the broker's ${qos === 1 ? 'PUBACK' : 'PUBCOMP'}; sub receives at QoS ${qos}`, async () => {
+      const w = await watch(P(), ['-t', `cli/q${qos}`, '-q', '2', '-C', '1', '-F', '%q %p']);
+      const r = await run(['pub', '-p', P(), '-t', `cli/q${qos}`, '-m', `at qos ${qos}`, '-q', String(qos), '-d']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, qos === 1 ? /received PUBACK \(Mid: 1\)[^]*sending DISCONNECT/ : /received PUBREC[^]*sending PUBREL[^]*received PUBCOMP \(Mid: 1\)[^]*sending DISCONNECT/);
+      assert.deepEqual(messages((await w.exit).stdout), [`${qos} at qos ${qos}`]);
+
+      const s = await ourSub(P(), ['-t', `cli/q${qos}/in`, '-q', String(qos), '-C', '1', '-F', '%q %p']);
+      await mosquittoPub(P(), ['-t', `cli/q${qos}/in`, '-m', 'back', '-q', String(qos)]);
+      const o = await s.exit;
+      assert.equal(o.code, 0, o.stderr);
+      assert.equal(o.stdout, `${qos} back\n`);
+      assert.match(o.stderr, qos === 1 ? /sending PUBACK/ : /sending PUBREC/);
+    });
+  }
+
+  test('-L mqtt://host:port/topic for pub and sub, with user and password', async () => {
+    const w = await watch(P(), ['-t', 'cli/url', '-C', '1']);
+    const r = await run(['pub', '-L', `mqtt://127.0.0.1:${P()}/cli/url`, '-m', 'via url']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(messages((await w.exit).stdout), ['via url']);
+
+    const port = secure.port;
+    const s = cli(['sub', '-L', `mqtt://alice:${PASSWORD}@127.0.0.1:${port}/class/#`, '-v', '-C', '1', '-d']);
+    await s.waitFor('stderr', /received SUBACK/);
+    const p = await run(['pub', '-L', `mqtt://alice:${PASSWORD}@127.0.0.1:${port}/class/url`, '-m', 'authenticated', '-q', '1', '-d']);
+    assert.equal(p.code, 0, p.stderr);
+    const o = await s.exit;
+    assert.equal(o.code, 0, o.stderr);
+    assert.equal(o.stdout, 'class/url authenticated\n');
+    assert.match(o.stderr, /user 'alice', password set/);
+    assertNoPassword(p, o);
+  });
+
+  test('a wrong password is refused with the broker\'s reason, the CONNACK code as exit code, and never printed', async () => {
+    const port = String(secure.port);
+    for (const cmd of [['sub', '-t', 'class/x'], ['pub', '-t', 'class/x', '-m', 'x'], ['sub', '-t', 'class/x', '-d']]) {
+      const r = await run([...cmd, '-p', port, '-u', 'alice', '-P', `${PASSWORD}-wrong`]);
+      if (cmd.includes('-d')) {
+        assert.match(r.stderr, /received CONNACK \(5: not authorized\)/);
+        assert.ok(!r.stderr.includes(PASSWORD));
+        continue;
+      }
+      const line = assertOneLineError(r, `mqtt-pair ${cmd[0]}: `, /refused the connection: (not authorized|bad user name or password): check the user name \(-u alice\) and the password \(-P\)/);
+      assert.ok([4, 5].includes(r.code), `exit code ${r.code}`);
+      assert.ok(!line.includes(PASSWORD));
+      assertNoPassword(r);
+    }
+    const anonymous = await run(['sub', '-p', port, '-t', 'class/x']);
+    assertOneLineError(anonymous, 'mqtt-pair sub: ', /not authorized: this broker wants a user name and password: add -u <user> -P <password>/);
+  });
+
+  test('a subscription the broker refuses (SUBACK 0x80) on Mosquitto', { skip: !dynsecPlugin() && 'the dynamic security plugin is not installed' }, async () => {
+    const r = await run(['sub', '-p', String(denying.port), '-u', 'alice', '-P', PASSWORD, '-t', 'staff/#']);
+    assertOneLineError(r, 'mqtt-pair sub: ', /refused the subscription to 'staff\/#' \(SUBACK 0x80\)/);
+    assertNoPassword(r);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    test(`${signal} on sub: DISCONNECT, exit 0, and the will is not published`, async () => {
+      const will = `cli/will/${signal}`;
+      const s = await ourSub(P(), ['-t', 'cli/nothing', '--will-topic', will, '--will-payload', 'gone', '-k', '5']);
+      const w = await watch(P(), ['-t', will, '-v', '-C', '1']);
+      s.child.kill(signal);
+      const r = await s.exit;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /sending DISCONNECT/);
+      // Had the broker published the will, the watcher would print it before this marker.
+      await mosquittoPub(P(), ['-t', will, '-m', 'marker']);
+      assert.deepEqual(messages((await w.exit).stdout), [`${will} marker`]);
+    });
+  }
+
+  test('the will does go out when sub dies without DISCONNECT (the control for the test above)', async () => {
+    const will = 'cli/will/killed';
+    const s = await ourSub(P(), ['-t', 'cli/nothing', '--will-topic', will, '--will-payload', 'gone', '--will-qos', '1']);
+    const w = await watch(P(), ['-t', will, '-v', '-C', '1']);
+    s.child.kill('SIGKILL');
+    await s.exit;
+    assert.deepEqual(messages((await w.exit).stdout), [`${will} gone`]);
+  });
+
+  test('sub reconnects by itself when the broker comes back, and subscribes again', async () => {
+    const own = await startMosquitto();
+    try {
+      const s = await ourSub(String(own.port), ['-t', 'cli/back', '-v', '-C', '1']);
+      await own.restart();
+      await s.waitFor('stderr', /lost the connection to 127\.0\.0\.1:\d+: .*; reconnecting in \d/);
+      await s.waitFor('stderr', /reconnected to 127\.0\.0\.1:\d+[^]*received SUBACK \(Mid: 2/, 8000);
+      await mosquittoPub(String(own.port), ['-t', 'cli/back', '-m', 'after restart']);
+      const r = await s.exit;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'cli/back after restart\n');
+    } finally { await own.stop(); }
+  });
+
+  test('-c with -i keeps the session: QoS 1 messages sent while away arrive on the next run', async () => {
+    const id = `cli-persist-${process.pid}`;
+    const first = await ourSub(P(), ['-t', 'cli/persist', '-q', '1', '-c', '-i', id]);
+    first.child.kill('SIGINT');
+    assert.equal((await first.exit).code, 0);
+    await mosquittoPub(P(), ['-t', 'cli/persist', '-m', 'while away', '-q', '1']);
+    const r = await run(['sub', '-p', P(), '-t', 'cli/persist', '-q', '1', '-c', '-i', id, '-C', '1', '-W', '5']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'while away\n');
+  });
+
+  test('the password appears in no output, even with -d', async () => {
+    const port = String(secure.port);
+    const s = cli(['sub', '-p', port, '-u', 'alice', '-P', PASSWORD, '-t', 'class/pw', '-v', '-C', '1', '-d']);
+    await s.waitFor('stderr', /received SUBACK/);
+    const p = await run(['pub', '-p', port, '-u', 'alice', '-P', PASSWORD, '-t', 'class/pw', '-m', 'x', '-d', '--will-topic', 'class/w']);
+    const o = await s.exit;
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(o.code, 0, o.stderr);
+    assert.match(p.stderr, /password set/);
+    assertNoPassword(p, o);
+  });
+});

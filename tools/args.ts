@@ -1,0 +1,173 @@
+// A small command-line parser in mosquitto's manner: every flag is a separate argument, a flag
+// that takes a value takes the next argument whatever it looks like (so `-m -5` sends "-5"),
+// and long flags may also be written --name=value. The flag table also writes the --help text,
+// so the help can never forget a flag.
+
+export interface Flag {
+  /** Every spelling, short first: ['-t', '--topic']. */
+  names: string[];
+  /** Where the value lands in the result. */
+  key: string;
+  /** A placeholder for the value, e.g. 'topic'; absent for a switch that takes no value. */
+  value?: string;
+  /** An example value for error messages: "-t needs a value, e.g. -t class/hello". */
+  example?: string;
+  help: string;
+  /** Recognised (it is a mosquitto flag) but not supported here: why, and what to do instead. */
+  unsupported?: string;
+  /**
+   * What to say about a stray argument right after this flag's value, instead of showing it:
+   * after `-u alice` a stray word is likely the password, which must not be printed.
+   */
+  strayHint?: string;
+}
+
+/** A problem with what the user typed. The message is one line, saying what is wrong and how to fix it. */
+export class UsageError extends Error {
+  constructor(message: string) { super(message); this.name = 'UsageError'; }
+}
+
+/** The values given for each key, in order; a switch records '' once per use. */
+export type Parsed = Map<string, string[]>;
+
+export function parseArgs(argv: string[], flags: Flag[], helpHint: string): Parsed {
+  const byName = new Map<string, Flag>();
+  for (const f of flags) for (const n of f.names) byName.set(n, f);
+  const out: Parsed = new Map();
+  let previous: Flag | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let inline: string | undefined;
+    if (arg.startsWith('--') && arg.includes('=')) {
+      const eq = arg.indexOf('=');
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const flag = byName.get(arg);
+    if (!flag) {
+      // `-Psecret`, `-tclass/hello`: a value glued to its flag. Name the flag, not the value (it may be a password).
+      const glued = /^-[^-]/.test(arg) ? byName.get(arg.slice(0, 2)) : undefined;
+      if (glued?.value && !glued.unsupported) {
+        const f = arg.slice(0, 2);
+        throw new UsageError(`unknown option '${f}…': put a space between ${f} and its value, e.g. ${f} ${glued.example ?? `<${glued.value}>`}`);
+      }
+      if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`unknown option '${arg}' (${helpHint} lists the options)`);
+      if (previous?.strayHint) throw new UsageError(previous.strayHint);
+      throw new UsageError(`unexpected argument '${arg}': every value needs its flag in front, e.g. -t class/hello or -m 'hi there' (${helpHint})`);
+    }
+    previous = flag;
+    if (flag.unsupported) throw new UsageError(`${arg} is not supported: ${flag.unsupported}`);
+    let value = '';
+    if (flag.value) {
+      if (inline !== undefined) value = inline;
+      else if (i + 1 < argv.length) value = argv[++i];
+      else throw new UsageError(`${arg} needs a value${flag.example ? `, e.g. ${arg} ${flag.example}` : ` (${flag.value})`}`);
+    } else if (inline !== undefined) {
+      throw new UsageError(`${arg} takes no value (remove "=${inline}")`);
+    }
+    const list = out.get(flag.key);
+    if (list) list.push(value);
+    else out.set(flag.key, [value]);
+  }
+  return out;
+}
+
+/** The last value given for `key`, or undefined. */
+export function last(p: Parsed, key: string): string | undefined {
+  const l = p.get(key);
+  return l ? l[l.length - 1] : undefined;
+}
+
+export function has(p: Parsed, key: string): boolean { return p.has(key); }
+
+/** A whole number in [min, max], or a UsageError naming the flag, the range and what was typed. */
+export function integer(flag: string, text: string, min: number, max: number, what: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${flag} needs ${what} from ${min} to ${max}, got '${text}'`);
+  }
+  return Number(text);
+}
+
+/** A number of seconds above zero (decimals allowed, e.g. 0.5). */
+export function seconds(flag: string, text: string, allowZero = false): number {
+  const n = Number(text);
+  if (!/^\s*\d*\.?\d+\s*$/.test(text) || !Number.isFinite(n) || (allowZero ? n < 0 : n <= 0)) {
+    throw new UsageError(`${flag} needs a number of seconds ${allowZero ? 'from 0' : 'above 0'}, e.g. ${flag} 5, got '${text}'`);
+  }
+  return n;
+}
+
+/** The --help text: a usage line, then every supported flag with its help, aligned. */
+export function usageText(title: string, usage: string[], flags: Flag[], footer: string[] = []): string {
+  const rows = flags.filter((f) => !f.unsupported).map((f) => [f.names.join(', ') + (f.value ? ` <${f.value}>` : ''), f.help]);
+  const width = Math.min(34, Math.max(...rows.map((r) => r[0].length)));
+  const lines = [title, '', ...usage.map((u, i) => (i ? '       ' : 'Usage: ') + u), ''];
+  for (const [left, help] of rows) {
+    const pad = left.length > width ? `\n${' '.repeat(width + 4)}` : ' '.repeat(width - left.length + 2);
+    lines.push(`  ${left}${pad}${help}`);
+  }
+  const unsupported = flags.filter((f) => f.unsupported).map((f) => f.names[0]);
+  if (unsupported.length) lines.push('', `Not supported (mosquitto flags mqtt-pair refuses with a reason): ${unsupported.join(' ')}`);
+  if (footer.length) lines.push('', ...footer);
+  return lines.join('\n') + '\n';
+}
+
+/** What `-L mqtt://[user[:password]@]host[:port]/topic` says. */
+export interface BrokerUrl { host: string; port?: number; username?: string; password?: string; topic?: string }
+
+/** The URL with its password replaced by ***, fit for an error message. */
+export function redactUrl(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i.exec(url);
+  if (!m) return url;
+  const userinfo = m[2];
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? url : m[1] + userinfo.slice(0, colon) + ':***@' + url.slice(m[0].length);
+}
+
+/**
+ * Parses a -L URL by hand rather than with URL(): the topic is everything after the first '/'
+ * following the host, taken literally, so `mqtt://host/class/#` keeps its '#' and spaces stay spaces.
+ */
+export function parseBrokerUrl(url: string): BrokerUrl {
+  const shown = redactUrl(url);
+  const form = 'mqtt://[user[:password]@]host[:port]/topic';
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  if (!scheme) throw new UsageError(`-L needs a URL of the form ${form}, got '${shown}'`);
+  const s = scheme[1].toLowerCase();
+  if (s === 'mqtts') throw new UsageError(`-L ${shown}: mqtts:// (TLS) is not supported by mqtt-pair; use mqtt:// (plain MQTT, port 1883)`);
+  if (s !== 'mqtt') throw new UsageError(`-L ${shown}: unsupported URL scheme '${scheme[1]}://', use ${form}`);
+  const rest = url.slice(scheme[0].length);
+  const slash = rest.indexOf('/');
+  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  const at = authority.lastIndexOf('@');
+  const out: BrokerUrl = { host: '' };
+  if (at >= 0) {
+    const userinfo = authority.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    out.username = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    if (colon >= 0) out.password = userinfo.slice(colon + 1);
+    if (!out.username) throw new UsageError(`-L ${shown}: the user name before '@' is empty, use ${form}`);
+  }
+  let hostport = authority.slice(at + 1);
+  let portText: string | undefined;
+  if (hostport.startsWith('[')) { // [IPv6]:port
+    const close = hostport.indexOf(']');
+    if (close < 0) throw new UsageError(`-L ${shown}: '[' without ']' around an IPv6 address`);
+    const after = hostport.slice(close + 1);
+    if (after && !after.startsWith(':')) throw new UsageError(`-L ${shown}: expected ':port' after ']'`);
+    if (after) portText = after.slice(1);
+    hostport = hostport.slice(1, close);
+  } else {
+    const colon = hostport.lastIndexOf(':');
+    if (colon >= 0) { portText = hostport.slice(colon + 1); hostport = hostport.slice(0, colon); }
+  }
+  if (!hostport) throw new UsageError(`-L ${shown}: no host name, use ${form}`);
+  out.host = hostport;
+  if (portText !== undefined) {
+    if (!/^\d+$/.test(portText) || +portText < 1 || +portText > 65535) throw new UsageError(`-L ${shown}: the port must be a number from 1 to 65535`);
+    out.port = Number(portText);
+  }
+  if (slash < 0) throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. mqtt://${hostport}${portText ? ':' + portText : ''}/class/hello`);
+  out.topic = rest.slice(slash + 1);
+  return out;
+}
