@@ -7,9 +7,18 @@ export interface Endpoint {
   port: number;
   username?: string;
   password?: string;
+  /** mqtt:// plain TCP (the default), mqtts:// TLS, ws:// WebSocket, wss:// WebSocket over TLS. */
+  transport?: Transport;
+  /** ws and wss: the HTTP path of the WebSocket, e.g. /mqtt. */
+  path?: string;
+  /** tls and wss: the CA certificate to trust, a file on Node, a resource name on a board. */
+  ca?: string;
+  /** tls and wss: don't check that the certificate is for `host` (mosquitto's --insecure). */
+  insecure?: boolean;
 }
+export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 
-/** A byte stream to a broker (TCP today). */
+/** A byte stream to a broker (TCP, TLS or WebSocket: the host hides which). */
 export interface Connection {
   write(bytes: Uint8Array): void;
   close(): void;
@@ -47,4 +56,14 @@ export interface Host {
   /** Resets the board, as MicroPython's machine.reset() does. */
   restart(reason: string): void;
   wifi?: WiFi;
+  // The board's own hardware, for the activity roles (src/apps/sensor.ts, remote.ts). Each is
+  // optional: without it the role does without (simulated values, a demo sequence, a log line).
+  // On a board they come from hosts/moddable/devices.ts; docs/flashing.md says how to wire them.
+  /** role=sensor: one reading, in °C and hPa. */
+  sensor?: () => { temperature: number; pressure: number };
+  /** role=remote: calls `press` with a command (up, down, left, right or a colour) for each button
+   *  press, until the returned function is called. */
+  buttons?: (press: (command: string) => void) => () => void;
+  /** role=actuator: shows a colour on an LED or a display; `rgb` is 0xRRGGBB. */
+  showColour?: (name: string, rgb: number) => void;
 }

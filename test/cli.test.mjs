@@ -155,7 +155,8 @@ describe('arguments', { concurrency: 4 }, () => {
     [['sub', '-t', 'a', '-p', '99999'], /-p needs a port number from 1 to 65535/],
     [['pub', '-L', 'mqtt//127.0.0.1/a', '-m', 'x'], /-L needs a URL of the form mqtt:\/\//],
     [['pub', '-L', 'http://127.0.0.1/a', '-m', 'x'], /unsupported URL scheme/],
-    [['sub', '-L', 'mqtts://127.0.0.1/a'], /TLS/],
+    [['sub', '-L', 'mqtts://127.0.0.1/a', '--insecure', '--cafile', '/nonexistent/ca.pem'], /--cafile: cannot read the CA file \/nonexistent\/ca.pem: no such file/],
+    [['sub', '-t', 'a', '--insecure'], /--insecure only applies to TLS/],
     [['pub', '-L', 'mqtt://127.0.0.1:1883', '-m', 'x'], /topic is missing/],
     [['sub', '-L', 'mqtt://127.0.0.1:port/a'], /port must be a number/],
     [['pub', '-t', 'class/#', '-m', 'x'], /cannot publish to "class\/#": wildcards/],
@@ -175,7 +176,7 @@ describe('arguments', { concurrency: 4 }, () => {
     [['sub', '-t', 'a', '--will-topic', 'w', '--will-qos', '3'], /--will-qos needs a QoS level from 0 to 2/],
     [['sub', '-t', 'a', '-W', '0'], /-W needs a number of seconds above 0/],
     [['sub', '-t', 'a', '-C', '0'], /-C needs a message count from 1/],
-    [['sub', '-t', 'a', '--cafile', 'ca.pem'], /--cafile is not supported: TLS/],
+    [['sub', '-t', 'a', '--cert', 'client.pem'], /--cert is not supported: client certificates/],
     [['sub', '-t', 'a', '-V', 'mqttv5'], /MQTT 3.1.1 only/],
     [['pub', '-t', 'a', 'hello'], /unexpected argument 'hello'/],
   ];

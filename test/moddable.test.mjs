@@ -13,9 +13,13 @@ import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { connect as tcpConnect, createServer } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { lookup } from 'node:dns';
 import { buildAll } from '../tools/build.mjs';
 import { startAedes } from './helpers/aedes.mjs';
+import { needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
+import { makeCertificates, opensslSkip } from './helpers/certs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(root, 'build/moddable/main.js');
@@ -23,12 +27,16 @@ const PLATFORMS = ['esp32', 'esp', 'mac', 'lin', 'win'];
 const BOARDS = ['esp32', 'esp'];
 const DESKTOPS = ['mac', 'lin', 'win'];
 /**
- * Modules the two included SDK manifests bring on every one of our platforms, and mc/config,
- * which mcconfig generates from the "config" section. manifest_base.json: timer and time (through
- * build/devices/<esp|esp32>/manifest.json and build/simulators/manifest.json); manifest_net.json:
- * socket, net and (through modules/network/wifi/manifest.json) wifi.
+ * Modules the included SDK manifests bring on every one of our platforms, and mc/config, which
+ * mcconfig generates from the "config" section. manifest_base.json: timer and time (through
+ * build/devices/<esp|esp32>/manifest.json and build/simulators/manifest.json) and Resource;
+ * manifest_net.json: socket, net and (through modules/network/wifi/manifest.json) wifi;
+ * modules/crypt/tls.json: securesocket; modules/network/websocket/manifest.json: websocket;
+ * modules/network/sntp/manifest.json: sntp.
  */
-const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config'];
+const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config', 'Resource', 'securesocket', 'websocket', 'sntp'];
+/** The SDK manifests that bring them, beyond manifest_base and manifest_net. */
+const SDK_MANIFESTS = ['$(MODDABLE)/modules/crypt/tls.json', '$(MODDABLE)/modules/network/websocket/manifest.json', '$(MODDABLE)/modules/network/sntp/manifest.json'];
 
 const manifest = () => JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 
@@ -59,6 +67,16 @@ test('manifest.json is JSON that includes manifest_base and manifest_net', () =>
   const include = asList(m.include);
   assert.ok(include.includes('$(MODDABLE)/examples/manifest_base.json'), 'includes manifest_base.json');
   assert.ok(include.includes('$(MODDABLE)/examples/manifest_net.json'), 'includes manifest_net.json');
+});
+
+test('manifest.json brings TLS, the WebSocket client and SNTP, and builds hosts/moddable/certs/ in as resources', () => {
+  const m = manifest();
+  const include = asList(m.include);
+  for (const f of SDK_MANIFESTS) assert.ok(include.includes(f), `includes ${f}`);
+  assert.deepEqual(asList(m.resources?.['*']), ['./hosts/moddable/certs/*'], 'every file of hosts/moddable/certs/ is a resource (ca=<name> names one)');
+  assert.ok(existsSync(join(root, 'hosts/moddable/certs')), 'hosts/moddable/certs/ exists (mcconfig stops on a missing directory)');
+  assert.equal(m.config.ca, '');
+  assert.equal(m.config.sntp, 'pool.ntp.org');
 });
 
 test('the module "main" is the bundle that tools/build.mjs writes, and it is preloaded', () => {
@@ -112,7 +130,7 @@ test('the manifest config has a default for every key the firmware reads', () =>
   const keys = new Set([...source.matchAll(/\b(?:text|whole)\(raw, '([A-Za-z]+)'/g)].map((m) => m[1]));
   assert.ok(keys.size >= 10, `found the keys readConfig reads: ${[...keys]}`);
   for (const k of keys) assert.ok(Object.hasOwn(config, k), `config.${k} has a default in manifest.json`);
-  assert.equal(config.interval, 5000);
+  assert.equal(config.interval, ''); // empty: the role's default, 5000 ms for hello, 1000 ms for sensor and remote
   assert.equal(config.keepalive, 60);
   assert.equal(config.topicPrefix, '');
   assert.equal(config.broker, '');
@@ -146,6 +164,11 @@ const fake = {
   wifiDisconnects: 0,
   restarts: 0,
   restartReturns: false,
+  /** Resources built into the firmware (hosts/moddable/certs/ on a real build): name -> Buffer. */
+  resources: {},
+  /** Time.set() calls, and the time servers SNTP was asked. */
+  clockSet: [],
+  sntpAsked: [],
   /** Bytes a socket takes before it must report "sent" (message 3): small, so writes are split. */
   room: 16,
   /** Unplugs every board: no timer, socket or WiFi callback fires any more. */
@@ -169,7 +192,12 @@ const Timer = {
   clear(t) { if (t) { clearTimeout(t); fake.timers.delete(t); } },
 };
 
-const Time = { get ticks() { return Math.floor(performance.now()) % 2 ** 32; } };
+const realNow = Date.now;
+const Time = {
+  get ticks() { return Math.floor(performance.now()) % 2 ** 32; },
+  /** As the SDK's: sets the time of day, in seconds. */
+  set(seconds) { fake.clockSet.push(seconds); Date.now = realNow; },
+};
 
 class Socket {
   #s; #chunks = []; #room = fake.room; #closed = false; #errored = false;
@@ -250,6 +278,114 @@ const config = new Proxy({}, {
   get: (_, k) => fake.config[k],
 });
 
+/** SecureSocket over node:tls, as the SDK's: callback 1 once the handshake is done, data in
+ *  chunks of at most 1024 bytes, write() takes 1024 at most; the chain is checked against
+ *  `secure.certificate` and its dates, never the host name (modules/crypt/ssl does not check it). */
+class SecureSocket {
+  #s; #chunks = []; #closed = false; #errored = false;
+  constructor(dictionary) {
+    if (!dictionary.host) throw new Error('host required in dictionary');
+    const ca = caOf(dictionary.secure);
+    // The TCP socket inside, whose callback the SDK's SecureSocket sets (the host watches it).
+    this.sock = { callback: () => {} };
+    this.callback = undefined;
+    fake.sockets.add(this);
+    const s = this.#s = tlsConnect({ host: dictionary.host, port: dictionary.port, ca, checkServerIdentity: () => undefined });
+    s.on('connect', () => { if (!this.#closed) this.sock.callback(1); });
+    s.on('secureConnect', () => this.#fire(1));
+    s.on('data', (b) => {
+      for (let i = 0; i < b.length; i += 1024) {
+        const c = b.subarray(i, i + 1024);
+        this.#chunks.push(c);
+        this.#fire(2, c.length);
+      }
+    });
+    s.on('error', () => { this.#errored = true; this.#fire(-2); });
+    s.on('close', () => { if (!this.#errored) this.#fire(-1); });
+  }
+  #fire(message, value) { if (!this.#closed && this.callback) this.callback(message, value); }
+  read(type) {
+    if (type !== ArrayBuffer) throw new Error('the fake reads ArrayBuffer only');
+    const b = this.#chunks.shift();
+    if (!b) throw new Error('nothing to read');
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
+  }
+  write(...data) {
+    if (!data.length) return 1024;
+    const n = data.reduce((sum, d) => sum + d.byteLength, 0);
+    if (n > 1024) throw new Error("can't write all data");
+    for (const d of data) this.#s.write(Buffer.from(d));
+    setImmediate(() => this.#fire(3, 1024 - 128));
+  }
+  close() { this.#closed = true; this.#s.destroy(); fake.sockets.delete(this); }
+  unplug() { this.#closed = true; this.#s.destroy(); }
+}
+
+/** The CA of a `secure` dictionary as PEM for node:tls, refused out of its dates as the SDK's register() does. */
+function caOf(secure) {
+  const der = secure?.certificate?.bytes;
+  if (!der) return undefined;
+  const x509 = new X509Certificate(der);
+  const now = Date.now();
+  if (!(Date.parse(x509.validFrom) < now && now < Date.parse(x509.validTo))) throw new Error('date validation failed');
+  return x509.toString();
+}
+
+/** The SDK's websocket Client (callbacks 1 connect, 2 handshake, 3 receive, 4 disconnect), here over
+ *  the Node host's own WebSocket client; with Socket: SecureSocket it is wss://. */
+class WebSocketClient {
+  #conn; #closed = false;
+  constructor(dictionary) {
+    if (dictionary.protocol !== 'mqtt') throw new Error('the fake wants the subprotocol mqtt');
+    const secure = dictionary.Socket === SecureSocket;
+    let ca;
+    if (secure) {
+      const pem = caOf(dictionary.secure);
+      if (pem) writeFileSync(ca = join(tmp, `ca-${process.pid}.pem`), pem);
+    }
+    this.callback = undefined;
+    fake.sockets.add(this);
+    this.#conn = nodeWs.connectWs({ host: dictionary.host, port: dictionary.port, transport: secure ? 'wss' : 'ws', path: dictionary.path ?? '/', ca, insecure: true }, {
+      connected: () => { this.#fire(1); this.#fire(2); },
+      data: (bytes) => this.#fire(3, bytes.slice().buffer),
+      closed: () => this.#fire(4),
+    });
+  }
+  #fire(message, value) { if (!this.#closed && this.callback) this.callback(message, value); }
+  write(message) {
+    if (!(message instanceof ArrayBuffer)) throw new Error('the fake writes binary messages only');
+    if (message.byteLength >= 65536) throw new Error('message too long');
+    this.#conn.write(new Uint8Array(message));
+  }
+  close() { this.#closed = true; this.#conn.close(); fake.sockets.delete(this); }
+  unplug() { this.#closed = true; this.#conn.close(); }
+}
+
+class Resource {
+  constructor(path) {
+    const b = fake.resources[path];
+    if (!b) throw new Error(`resource not found: ${path}`);
+    this.bytes = b;
+  }
+  static exists(path) { return Object.hasOwn(fake.resources, path); }
+  get byteLength() { return this.bytes.length; }
+  slice(begin, end) { return this.bytes.buffer.slice(this.bytes.byteOffset + begin, this.bytes.byteOffset + Math.min(end ?? this.bytes.length, this.bytes.length)); }
+}
+
+/** SNTP: answers after a moment with the time of day, or fails for a name ending in .invalid. */
+class SNTP {
+  #t;
+  constructor({ host }, callback) {
+    fake.sntpAsked.push(host);
+    this.#t = setTimeout(() => (host.endsWith('.invalid')
+      ? callback(-1, `cannot resolve ${host}`)
+      : callback(1, Math.floor(realNow() / 1000))), 5);
+  }
+  close() { clearTimeout(this.#t); }
+}
+
+let nodeWs; // dist/index.js, once built
+
 const FAKES = {
   timer: 'export default globalThis.__fakeModdable.Timer;',
   time: 'export default globalThis.__fakeModdable.Time;',
@@ -258,13 +394,18 @@ const FAKES = {
   wifi: 'export default globalThis.__fakeModdable.WiFi;',
   'mc/config': 'export default globalThis.__fakeModdable.config;',
   'mqtt-pair/restart': 'export default globalThis.__fakeModdable.restart;',
+  securesocket: 'export default globalThis.__fakeModdable.SecureSocket;',
+  websocket: 'export const Client = globalThis.__fakeModdable.WebSocketClient; export default { Client };',
+  Resource: 'export default globalThis.__fakeModdable.Resource;',
+  sntp: 'export default globalThis.__fakeModdable.SNTP;',
 };
 
 let firmware;
 let tmp;
 async function loadFirmware() {
   if (firmware) return firmware;
-  globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart };
+  nodeWs = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+  globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP };
   globalThis.trace = (s) => { for (const line of String(s).split('\n')) if (line) fake.lines.push(line); };
   let code = readFileSync(BUNDLE, 'utf8');
   for (const s of importsOf(code)) {
@@ -289,11 +430,11 @@ async function boot(cfg) {
 
 function waitForLine(re, ms = 5000, from = 0) {
   return new Promise((resolve, reject) => {
-    const t0 = Date.now();
+    const t0 = performance.now(); // not Date.now(): a test sets the clock back to 1970
     const poll = setInterval(() => {
       const line = fake.lines.slice(from).find((l) => re.test(l));
       if (line) { clearInterval(poll); resolve(line); }
-      else if (Date.now() - t0 > ms) { clearInterval(poll); reject(new Error(`no line matching ${re} in:\n${fake.lines.join('\n')}`)); }
+      else if (performance.now() - t0 > ms) { clearInterval(poll); reject(new Error(`no line matching ${re} in:\n${fake.lines.join('\n')}`)); }
     }, 10);
   });
 }
@@ -389,4 +530,102 @@ test('bad config is said once, with the mcconfig argument that fixes it', async 
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(fake.lines.length, 1, fake.lines.join('\n'));
   assert.equal(fake.timers.size, 0);
+});
+
+// ---- TLS (SecureSocket) and WebSocket (the SDK's websocket Client) on the fake runtime
+
+test('mqtts:// without ca, with a PEM file as ca, or with a ca the firmware lacks: one Config error line', async (t) => {
+  t.after(() => { fake.resources = {}; fake.powerOff(); });
+  const cases = [
+    [{}, /^Config error: config ca is missing: broker=mqtts:\/\/… needs the CA certificate that signed the broker's: copy it in DER form into hosts\/moddable\/certs\/ .*ca=ca\.der on the mcconfig command line$/],
+    [{ ca: 'ca.der' }, /^Config error: config ca="ca\.der" is not in the firmware: copy it in DER form into hosts\/moddable\/certs\//],
+    [{ ca: 'ca.pem' }, /^Config error: config ca="ca\.pem" is a PEM file, and the board reads DER: convert it with openssl x509 -in ca\.pem -outform der -out hosts\/moddable\/certs\/ca\.der, then ca=ca\.der$/],
+  ];
+  fake.resources = { 'ca.pem': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n') };
+  for (const [extra, re] of cases) {
+    await boot({ ...quick, wifi: false, broker: 'mqtts://127.0.0.1', role: 'hello', ...extra });
+    await waitForLine(re);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fake.lines.length, 1, fake.lines.join('\n'));
+    assert.equal(fake.timers.size, 0, 'nothing else runs');
+    fake.powerOff();
+  }
+  // ca with a broker that is not TLS: readConfig says so.
+  await boot({ ...quick, wifi: false, broker: 'mqtt://127.0.0.1', role: 'hello', ca: 'ca.der' });
+  await waitForLine(/^Config error: config ca="ca\.der" is only for mqtts:\/\/ and wss:\/\/ brokers/);
+});
+
+/** One Mosquitto with a TLS, a WebSocket and a WebSocket-over-TLS listener, and its certificates, for the tests below. */
+let secureBroker;
+async function startSecureBroker() {
+  if (secureBroker) return secureBroker;
+  const certs = makeCertificates();
+  const tls = { certfile: certs.server.cert, keyfile: certs.server.key };
+  const broker = await startMosquitto({ listeners: [tls, { protocol: 'websockets' }, { protocol: 'websockets', ...tls }] });
+  const [mqtts, ws, wss] = broker.ports;
+  secureBroker = { certs, broker, mqtts, ws, wss };
+  return secureBroker;
+}
+after(async () => { if (secureBroker) { await secureBroker.broker.stop(); secureBroker.certs.remove(); } });
+
+/** Boots ESP#2 then ESP#1 on `broker` and waits for the exchange; returns the broker's name as the boards log it. */
+async function pairExchanges(broker, extra, name) {
+  await boot({ ...quick, wifi: false, broker, role: 'responder', clientId: 'esp2', ...extra });
+  await waitForLine(new RegExp(`^Connected to ${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} MQTT broker, subscribed to hello topic$`));
+  await boot({ ...quick, wifi: false, broker, role: 'hello', clientId: 'esp1', ...extra });
+  await waitForLine(/^Received hello: Hello #0$/);
+  await waitForLine(/^ESP received hello message$/);
+  assert.ok(!fake.lines.some((l) => /Internal error|Failed|Lost|Config error/.test(l)), fake.lines.join('\n'));
+}
+
+test('mqtts:// with ca=ca.der: the pair talks through SecureSocket; a wrong CA fails the handshake, said in one line', { skip: opensslSkip() }, async (t) => {
+  if (!needMosquitto(t)) return;
+  t.after(() => { fake.resources = {}; fake.powerOff(); });
+  const { certs, mqtts } = await startSecureBroker();
+  fake.resources = { 'ca.der': readFileSync(certs.caDer), 'other.der': readFileSync(certs.otherCa.replace(/\.pem$/, '.der')) };
+  await pairExchanges(`mqtts://127.0.0.1:${mqtts}`, { ca: 'ca.der' }, `mqtts://127.0.0.1:${mqtts}`);
+  fake.powerOff();
+
+  await boot({ ...quick, wifi: false, broker: `mqtts://127.0.0.1:${mqtts}`, ca: 'other.der', role: 'hello' });
+  await waitForLine(new RegExp(`^Failed to connect to MQTT broker: TLS handshake with 127\\.0\\.0\\.1:${mqtts} failed: check that ca=other\\.der signed the broker's certificate`));
+  fake.powerOff();
+
+  const port = await deadPort();
+  await boot({ ...quick, wifi: false, broker: `mqtts://127.0.0.1:${port}`, ca: 'ca.der', role: 'hello' });
+  await waitForLine(new RegExp(`^Failed to connect to MQTT broker: no MQTT broker at 127\\.0\\.0\\.1:${port} \\(connection refused or host unreachable\\)`));
+});
+
+test('TLS on a board whose clock was never set: the date comes from the time server first, or the reason is said', { skip: opensslSkip() }, async (t) => {
+  if (!needMosquitto(t)) return;
+  t.after(() => { Date.now = realNow; fake.resources = {}; fake.powerOff(); });
+  const { certs, mqtts } = await startSecureBroker();
+  fake.resources = { 'ca.der': readFileSync(certs.caDer) };
+  fake.sntpAsked.length = 0;
+  fake.clockSet.length = 0;
+  Date.now = () => 5000; // power-up: 1970
+  await boot({ ...quick, wifi: false, broker: `mqtts://127.0.0.1:${mqtts}`, ca: 'ca.der', role: 'responder', sntp: 'time.lan' });
+  await waitForLine(/^Getting the date from time\.lan \(TLS checks the dates of certificates\)\.\.\.$/);
+  await waitForLine(/^Connected to mqtts:\/\/127\.0\.0\.1:\d+ MQTT broker/);
+  assert.deepEqual(fake.sntpAsked, ['time.lan']);
+  assert.equal(fake.clockSet.length, 1);
+  assert.ok(Math.abs(fake.clockSet[0] * 1000 - realNow()) < 60_000, 'the clock was set to the time server\'s time');
+  fake.powerOff();
+
+  Date.now = () => 5000;
+  await boot({ ...quick, wifi: false, broker: `mqtts://127.0.0.1:${mqtts}`, ca: 'ca.der', role: 'hello', sntp: 'no-time.invalid' });
+  await waitForLine(/^Failed to connect to MQTT broker: TLS needs the date to check the broker's certificate, and the time server "no-time\.invalid" did not answer \(cannot resolve no-time\.invalid\): set sntp= to one the board can reach\. Reconnecting in/);
+});
+
+test('ws:// and wss:// through the websocket client: the pair talks; a plain MQTT port is said to refuse', { skip: opensslSkip() }, async (t) => {
+  if (!needMosquitto(t)) return;
+  t.after(() => { fake.resources = {}; fake.powerOff(); });
+  const { certs, broker, ws, wss } = await startSecureBroker();
+  fake.resources = { 'ca.der': readFileSync(certs.caDer) };
+  await pairExchanges(`ws://127.0.0.1:${ws}`, {}, `ws://127.0.0.1:${ws}/mqtt`);
+  fake.powerOff();
+  await pairExchanges(`wss://student@127.0.0.1:${wss}/mqtt`, { ca: 'ca.der' }, `wss://127.0.0.1:${wss}/mqtt`);
+  fake.powerOff();
+
+  await boot({ ...quick, wifi: false, broker: `ws://127.0.0.1:${broker.port}`, role: 'hello' });
+  await waitForLine(new RegExp(`^Failed to connect to MQTT broker: WebSocket: ws://127\\.0\\.0\\.1:${broker.port}/mqtt refused the upgrade to WebSocket \\(check the port and the path\\)|^Failed to connect to MQTT broker: no MQTT broker at`));
 });

@@ -156,7 +156,7 @@ describe('bad config gives one clear line and nothing runs', () => {
     [{ role: 'hello' }, /^Config error: config broker is missing: set it with broker=192\.168\.1\.144 on the mcconfig command line$/],
     [{ broker: 'mqtt://pi:99999', role: 'hello' }, /^Config error: broker "mqtt:\/\/pi:99999" has port "99999", not a number from 1 to 65535/],
     [{ broker: 'http://pi', role: 'hello' }, /^Config error: broker "http:\/\/pi" uses http:\/\/, which is not supported/],
-    [{ broker: 'pi', role: 'esp3' }, /^Config error: config role "esp3" is unknown: set it with role=hello on the mcconfig command line \(ESP#1\) or role=responder \(ESP#2\)$/],
+    [{ broker: 'pi', role: 'esp3' }, /^Config error: config role "esp3" is unknown: set it with role=hello on the mcconfig command line \(ESP#1\) or role=responder \(ESP#2\); the other roles are sensor, chat, remote, actuator$/],
     [{ broker: 'pi' }, /^Config error: config role is missing/],
     [{ broker: 'pi', role: 'hello', interval: 'often' }, /^Config error: config interval="often" is not a whole number from 10: set it with interval=5000/],
     [{ broker: 'pi', role: 'hello', topicPrefix: 'class/#/' }, /^Config error: config topicPrefix="class\/#\/" cannot hold \+ or #/],

@@ -112,35 +112,44 @@ export function usageText(title: string, usage: string[], flags: Flag[], footer:
   return lines.join('\n') + '\n';
 }
 
-/** What `-L mqtt://[user[:password]@]host[:port]/topic` says. */
-export interface BrokerUrl { host: string; port?: number; username?: string; password?: string; topic?: string }
+/** What `-L mqtt://[user[:password]@]host[:port]/topic` (or mqtts://, ws://, wss://) says. */
+export interface BrokerUrl {
+  host: string; port?: number; username?: string; password?: string; topic?: string;
+  /** mqtt:// tcp, mqtts:// tls, ws:// ws, wss:// wss. */
+  transport: 'tcp' | 'tls' | 'ws' | 'wss';
+  /** ws and wss: the WebSocket path, the URL's first level (default /mqtt). */
+  path?: string;
+}
 
-/** The URL with its password replaced by ***, fit for an error message. */
+const URL_TRANSPORTS: Record<string, BrokerUrl['transport']> = { mqtt: 'tcp', mqtts: 'tls', ws: 'ws', wss: 'wss' };
+
+/**
+ * The URL with its password replaced by ***, fit for an error message. Everything up to the last
+ * '@' is hidden: a password may hold '/' or '@', which would end it too early.
+ */
 export function redactUrl(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i.exec(url);
-  if (!m) return url;
-  const userinfo = m[2];
-  const colon = userinfo.indexOf(':');
-  return colon < 0 ? url : m[1] + userinfo.slice(0, colon) + ':***@' + url.slice(m[0].length);
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):.*@/is, '$1:***@');
 }
 
 /**
  * Parses a -L URL by hand rather than with URL(): the topic is everything after the first '/'
  * following the host, taken literally, so `mqtt://host/class/#` keeps its '#' and spaces stay spaces.
+ * For ws:// and wss:// the first level after the host is the WebSocket path and the topic follows
+ * it: `ws://host:8080/mqtt/class/#` is the path /mqtt and the topic class/#.
  */
 export function parseBrokerUrl(url: string): BrokerUrl {
   const shown = redactUrl(url);
-  const form = 'mqtt://[user[:password]@]host[:port]/topic';
+  const form = 'mqtt://[user[:password]@]host[:port]/topic (or mqtts://, or ws:// and wss:// with /path/topic)';
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
   if (!scheme) throw new UsageError(`-L needs a URL of the form ${form}, got '${shown}'`);
-  const s = scheme[1].toLowerCase();
-  if (s === 'mqtts') throw new UsageError(`-L ${shown}: mqtts:// (TLS) is not supported by mqtt-pair; use mqtt:// (plain MQTT, port 1883)`);
-  if (s !== 'mqtt') throw new UsageError(`-L ${shown}: unsupported URL scheme '${scheme[1]}://', use ${form}`);
+  const transport = URL_TRANSPORTS[scheme[1].toLowerCase()];
+  if (!transport) throw new UsageError(`-L ${shown}: unsupported URL scheme '${scheme[1]}://', use ${form}`);
+  const ws = transport === 'ws' || transport === 'wss';
   const rest = url.slice(scheme[0].length);
   const slash = rest.indexOf('/');
   const authority = slash < 0 ? rest : rest.slice(0, slash);
   const at = authority.lastIndexOf('@');
-  const out: BrokerUrl = { host: '' };
+  const out: BrokerUrl = { host: '', transport };
   if (at >= 0) {
     const userinfo = authority.slice(0, at);
     const colon = userinfo.indexOf(':');
@@ -167,7 +176,19 @@ export function parseBrokerUrl(url: string): BrokerUrl {
     if (!/^\d+$/.test(portText) || +portText < 1 || +portText > 65535) throw new UsageError(`-L ${shown}: the port must be a number from 1 to 65535`);
     out.port = Number(portText);
   }
-  if (slash < 0) throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. mqtt://${hostport}${portText ? ':' + portText : ''}/class/hello`);
+  if (ws) {
+    // /path[/topic]: without a path, /mqtt (and the topic comes from -t).
+    out.path = '/mqtt';
+    if (slash >= 0) {
+      const after = rest.slice(slash + 1);
+      const next = after.indexOf('/');
+      out.path = '/' + (next < 0 ? after : after.slice(0, next));
+      if (next >= 0) out.topic = after.slice(next + 1);
+      if (!/^\/[!-~]*$/.test(out.path)) throw new UsageError(`-L ${shown}: the WebSocket path '${out.path}' has spaces or other characters to percent-encode`);
+    }
+    return out;
+  }
+  if (slash < 0) throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. ${scheme[1]}://${hostport}${portText ? ':' + portText : ''}/class/hello`);
   out.topic = rest.slice(slash + 1);
   return out;
 }

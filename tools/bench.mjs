@@ -281,4 +281,5 @@ async function main() {
 
 function fmt(n) { return Math.round(n).toLocaleString('en-US'); }
 
-main().catch((e) => { console.error(`bench failed: ${e.message}`); process.exit(1); });
+/** Settles when the run is over; `mqtt-pair bench` awaits it. */
+export const done = main().catch((e) => { console.error(`bench failed: ${e.message}`); process.exitCode = 1; });

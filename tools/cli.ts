@@ -7,8 +7,12 @@
 
 import { readFileSync } from 'node:fs';
 import { runSim } from '../hosts/node/sim';
+import { runClassroom } from './classroom';
+import { runWatch } from './watch';
+import { chat } from './chat';
 import { nodeHost } from '../hosts/node/host';
-import type { Connection, Endpoint, Host } from '../src/host';
+import type { Connection, Endpoint, Host, Transport } from '../src/host';
+import { readCaFile } from '../hosts/node/tls';
 import { CONNACK_ERRORS, MqttClient, type ClientOptions, type Message, type QoS } from '../src/mqtt/client';
 import {
   CONNACK, CONNECT, Decoder, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL, SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE,
@@ -32,7 +36,12 @@ export const COMMANDS: Command[] = [
   { name: 'pub', summary: 'publish a message (or one per line of stdin), like mosquitto_pub', run: (argv) => pub(argv) },
   { name: 'sub', summary: 'subscribe and print the messages, like mosquitto_sub', run: (argv) => sub(argv) },
   { name: 'sim', summary: 'run the two boards on this computer (npm start)', run: (argv) => runSim(argv) },
-  // Later: bench, classroom, chat, watch.
+  { name: 'classroom', summary: 'simulate a whole class of pairs in one process, with a live table (or page, --web)', run: (argv) => runClassroom(argv) },
+  { name: 'watch', summary: "watch a class's pairs on a broker: a live page (--web) or table, for real boards too", run: (argv) => runWatch(argv) },
+  { name: 'chat', summary: 'chat with another student: type on <prefix><name>, read <prefix><peer>', run: (argv) => chat(argv) },
+  { name: 'remote', summary: 'the remote control: arrow keys as up/down/left/right on <prefix>remote/command', run: (argv) => runSim(argv, 'remote') },
+  { name: 'actuator', summary: 'the actuator: a coloured block driven by <prefix>remote/command', run: (argv) => runSim(argv, 'actuator') },
+  { name: 'bench', summary: 'measure the codec and the client against mqtt-packet and MQTT.js (npm run bench; --json)', run: () => runBench() },
 ];
 
 /** Exit code for -W running out, as mosquitto_sub (MOSQ_ERR_TIMEOUT). */
@@ -108,17 +117,26 @@ function errorLine(prefix: string, message: string): void {
   process.stderr.write(`${prefix}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
 }
 
+/** The benchmark is a development tool, kept out of the bundle: loaded from tools/ when asked for. */
+async function runBench(): Promise<number> {
+  const bench = new URL('../tools/bench.mjs', import.meta.url).href;
+  const { done } = (await import(bench)) as { done: Promise<void> };
+  await done;
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
 // ---- the flags
 
-const TLS = 'TLS is not available in mqtt-pair: use plain MQTT on port 1883 (or mosquitto_pub/mosquitto_sub for TLS)';
+const CLIENT_CERTS = 'client certificates are not supported by mqtt-pair: the broker must accept a user name and password (-u, -P) or anonymous clients';
+const TLS_DEFAULTS = "mqtt-pair uses Node.js's TLS settings (TLS 1.2 or 1.3, its ciphers)";
 const V5 = 'it is an MQTT v5 feature and mqtt-pair speaks MQTT 3.1.1';
 const unsupported = (names: string[], why: string, value = true): Flag[] =>
   names.map((n) => ({ names: [n], key: n, value: value ? 'x' : undefined, help: '', unsupported: why }));
 
 const CONNECTION_FLAGS: Flag[] = [
   { names: ['-h', '--host'], key: 'host', value: 'host', example: '192.168.1.144', help: 'broker to connect to (default: localhost, which means 127.0.0.1)' },
-  { names: ['-p', '--port'], key: 'port', value: 'port', example: '1883', help: 'broker port (default: 1883)' },
-  { names: ['-L', '--url'], key: 'url', value: 'url', example: 'mqtt://192.168.1.144:1883/class/hello', help: 'broker, user, password, port and topic as one URL: mqtt://[user[:password]@]host[:port]/topic; -h, -p, -u and -P override its parts' },
+  { names: ['-p', '--port'], key: 'port', value: 'port', example: '1883', help: 'broker port (default: 1883; 8883 with TLS)' },
+  { names: ['-L', '--url'], key: 'url', value: 'url', example: 'mqtt://192.168.1.144:1883/class/hello', help: 'broker, user, password, port and topic as one URL: mqtt://[user[:password]@]host[:port]/topic, mqtts:// for TLS (port 8883), ws:// or wss:// for WebSocket with the path first: ws://host:8080/mqtt/topic; -h, -p, -u and -P override its parts' },
   { names: ['-u', '--username'], key: 'username', value: 'user', example: 'alice', help: 'user name for the broker',
     strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password' },
   { names: ['-P', '--pw', '--password'], key: 'password', value: 'password', help: 'password for the broker (needs -u); never printed' },
@@ -133,10 +151,15 @@ const CONNECTION_FLAGS: Flag[] = [
   { names: ['--will-retain'], key: 'willRetain', help: 'make the will a retained message' },
   { names: ['-d', '--debug'], key: 'debug', help: 'print every MQTT packet sent and received on stderr (passwords never)' },
   { names: ['--quiet'], key: 'quiet', help: "don't print connection errors and warnings (bad arguments are still reported)" },
+  { names: ['--cafile'], key: 'cafile', value: 'file', example: 'ca.crt', help: "TLS: trust the CA certificate in this file (PEM or DER) to check the broker's; turns TLS on, port 8883" },
+  { names: ['--insecure'], key: 'insecure', help: "TLS: don't check that the broker's certificate is for the host name given (the CA is still checked)" },
+  { names: ['--tls-use-os-certs'], key: 'osCerts', help: 'TLS with the CAs Node.js trusts (as mqtts:// without --cafile); turns TLS on, port 8883' },
   { names: ['--nodelay'], key: 'nodelay', help: 'accepted for compatibility: mqtt-pair always disables Nagle' },
   { names: ['--help'], key: 'help', help: 'show this help' },
-  ...unsupported(['--cafile', '--capath', '--cert', '--key', '--keyform', '--ciphers', '--tls-version', '--tls-alpn', '--tls-engine', '--tls-engine-kpass-sha1', '--psk', '--psk-identity'], TLS),
-  ...unsupported(['--insecure', '--tls-use-os-certs'], TLS, false),
+  ...unsupported(['--capath'], 'give the CA certificate as a file with --cafile'),
+  ...unsupported(['--cert', '--key', '--keyform'], CLIENT_CERTS),
+  ...unsupported(['--ciphers', '--tls-version', '--tls-alpn', '--tls-engine', '--tls-engine-kpass-sha1'], TLS_DEFAULTS),
+  ...unsupported(['--psk', '--psk-identity'], 'pre-shared keys are not supported by mqtt-pair: use certificates (--cafile)'),
   ...unsupported(['-x', '-D', '--property'], V5),
   ...unsupported(['-A'], 'binding to a local address is not available in mqtt-pair'),
   ...unsupported(['--unix'], 'unix sockets are not available in mqtt-pair: use -h and -p'),
@@ -190,24 +213,43 @@ interface Common {
 
 function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   let host = 'localhost';
-  let port = 1883;
+  let port: number | undefined;
   let username: string | undefined;
   let password: string | undefined;
+  let transport: Transport = 'tcp';
+  let path: string | undefined;
   const topics: string[] = [];
   const url = last(p, 'url');
   if (url !== undefined) {
     const u = parseBrokerUrl(url);
     host = u.host;
-    if (u.port) port = u.port;
+    port = u.port;
     username = u.username;
     password = u.password;
+    transport = u.transport;
+    path = u.path;
     if (u.topic) topics.push(u.topic);
+  }
+  // TLS as mosquitto's clients do it: mqtts:// (or wss://), or --cafile / --tls-use-os-certs with -h.
+  const cafile = last(p, 'cafile');
+  const insecure = p.has('insecure');
+  if (cafile !== undefined || p.has('osCerts')) {
+    if (transport === 'ws') throw new UsageError(`${cafile !== undefined ? '--cafile' : '--tls-use-os-certs'} is for TLS: write the URL as wss:// instead of ws://`);
+    if (transport === 'tcp') transport = 'tls';
+  }
+  if (insecure && (transport === 'tcp' || transport === 'ws')) {
+    throw new UsageError('--insecure only applies to TLS: use it with --cafile, -L mqtts:// or -L wss://');
+  }
+  if (cafile !== undefined) {
+    try { readCaFile(cafile); } catch (e) { throw new UsageError(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
   }
   host = last(p, 'host') ?? host;
   if (!host) throw new UsageError('-h needs a host name or IP address, e.g. -h 192.168.1.144');
-  if (host === 'localhost') host = '127.0.0.1';
+  // (With TLS the name stays: the certificate may be for "localhost" only.)
+  if (host === 'localhost' && (transport === 'tcp' || transport === 'ws')) host = '127.0.0.1';
   const portText = last(p, 'port');
   if (portText !== undefined) port = integer('-p', portText, 1, 65535, 'a port number');
+  port ??= DEFAULT_PORTS[transport];
   username = last(p, 'username') ?? username;
   password = last(p, 'password') ?? password;
   if (password !== undefined && username === undefined) {
@@ -255,14 +297,26 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (will) tooLong('--will-payload', will.payload as string);
   for (const t of p.get('topic') ?? []) topics.push(t);
   return {
-    endpoint: { host, port },
-    where: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
+    endpoint: {
+      host, port, ...(transport !== 'tcp' && { transport }), ...(path !== undefined && { path }),
+      ...(cafile !== undefined && { ca: cafile }), ...(insecure && { insecure }),
+    },
+    where: whereText(transport, host, port, path),
     options: { clientId, clean, keepalive, username, password, will },
     debug: p.has('debug'),
     quiet: p.has('quiet'),
     qos,
     topics,
   };
+}
+
+const DEFAULT_PORTS: Record<Transport, number> = { tcp: 1883, tls: 8883, ws: 80, wss: 443 };
+const SCHEME: Record<Transport, string> = { tcp: 'mqtt', tls: 'mqtts', ws: 'ws', wss: 'wss' };
+
+/** The broker as error lines name it: host:port for plain MQTT, a URL for TLS and WebSocket. */
+function whereText(transport: Transport, host: string, port: number, path?: string): string {
+  const hostport = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return transport === 'tcp' ? hostport : `${SCHEME[transport]}://${hostport}${path ?? ''}`;
 }
 
 // ---- one run of pub or sub: the client, the signals, the one way out
@@ -296,7 +350,9 @@ class Run {
   constructor(readonly prefix: string, readonly c: Common, reconnect: ClientOptions['reconnect']) {
     this.done = new Promise((r) => { this.resolve = r; });
     const base = nodeHost({ log: (line) => this.debug(line), deviceId: c.options.clientId });
-    this.client = new MqttClient(this.tap(base), c.endpoint, { ...c.options, reconnect });
+    // A laptop is not a board: hold whatever pub is given (-f with a large file, -l with many lines).
+    const queue = { messages: 1 << 20, bytes: 268435455 };
+    this.client = new MqttClient(this.tap(base), c.endpoint, { queue, ...c.options, reconnect });
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
   }
@@ -337,6 +393,10 @@ class Run {
     if (/^no MQTT broker at/.test(reason)) return [1, `${reason}: check -h and -p, and that the broker is running`];
     if (/does not resolve/.test(reason)) return [1, `${reason}: check -h, or give the broker's IP address`];
     if (/CONNACK timeout/.test(reason)) return [1, `${where} did not answer the MQTT CONNECT within 10 s: is it an MQTT broker? check -h and -p`];
+    if (!this.everConnected && /^(TLS|WebSocket): /.test(reason)) return [1, reason];
+    if (!this.everConnected && /^protocol error/.test(reason)) {
+      return [1, `${where} does not answer in MQTT (${reason}): is it a WebSocket port (-L ws://…) or a TLS one (-L mqtts://…)? check -h and -p`];
+    }
     if (!this.everConnected) return [1, `cannot connect to ${where}: ${reason}`];
     return [1, `lost the connection to ${where}: ${reason}`];
   }
@@ -410,7 +470,7 @@ function pubUsage(): string {
     'mqtt-pair pub: publish a message to an MQTT broker, with the flags of mosquitto_pub.',
     [
       'mqtt-pair pub {[-h host] [-p port] [-u user [-P password]] -t topic | -L URL}',
-      '{-m message | -f file | -n | -s | -l} [-q qos] [-r] [-i id] [-k keepalive] [-c] [-d]',
+      '{-m message | -f file | -n | -s | -l} [-q qos] [-r] [-i id] [-k keepalive] [-c] [-d] [--cafile file [--insecure]]',
       '[--repeat N [--repeat-delay seconds]] [--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]',
     ],
     PUB_FLAGS,
@@ -419,6 +479,8 @@ function pubUsage(): string {
       "  mqtt-pair pub -h 192.168.1.144 -t class/hello -m 'Hello everyone'",
       "  mqtt-pair pub -h 192.168.1.144 -t class/board/led -m on -q 1 -r",
       '  mqtt-pair pub -L mqtt://alice:secret@192.168.1.144/class/alice -m hi',
+      '  mqtt-pair pub -L mqtts://192.168.1.144/class/alice --cafile ca.crt -m hi     (TLS)',
+      '  mqtt-pair pub -L ws://192.168.1.144:8080/mqtt/class/alice -m hi            (WebSocket)',
       '  mqtt-pair pub -t class/picture -f photo.jpg',
       '  mqtt-pair pub -t class/board/led -r -n          (clears the retained message)',
       'Exit code: 0 once the broker has the message (QoS 1 and 2 wait for its acknowledgment),',
@@ -563,7 +625,8 @@ function subUsage(): string {
     [
       'mqtt-pair sub {[-h host] [-p port] [-u user [-P password]] -t filter ... | -L URL [-t filter ...]}',
       '[-q qos] [-v] [-C count] [-W seconds] [-N] [-F format] [-R] [-T filter ...] [-E]',
-      '[-i id] [-k keepalive] [-c] [-d] [--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]',
+      '[-i id] [-k keepalive] [-c] [-d] [--cafile file [--insecure]]',
+      '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]',
     ],
     SUB_FLAGS,
     [
@@ -576,6 +639,8 @@ function subUsage(): string {
       '  mqtt-pair sub -h 192.168.1.144 -t hello -v',
       "  mqtt-pair sub -h 192.168.1.144 -t 'class/#' -v",
       "  mqtt-pair sub -L mqtt://alice:secret@192.168.1.144/class/alice/# -v",
+      "  mqtt-pair sub -L 'mqtts://192.168.1.144/class/#' --cafile ca.crt -v     (TLS)",
+      "  mqtt-pair sub -L 'wss://broker.example/mqtt/class/#' -v                  (WebSocket over TLS)",
       '  mqtt-pair sub -t class/hello -C 1 -W 10       (wait at most 10 s for one message)',
       `Exit code: 0 (-C reached, -E, Ctrl+C), ${EXIT_TIMEOUT} when -W runs out, the CONNACK code (1-5)`,
       'if the broker refuses the connection, 1 for any other problem.',

@@ -136,16 +136,24 @@ function dynsecConfig(users, dynsec, defaultACLAccess) {
  *                  Mosquitto 2.0's acl_file does not: it grants the subscription and filters delivery)
  *   dynsecDefault  overrides for defaultACLAccess
  *   extra          more mosquitto.conf lines
+ *   listeners      more listeners, each on a free port of 127.0.0.1 (broker.ports, in order):
+ *                  { protocol: 'mqtt' | 'websockets', certfile, keyfile, cafile }; certfile and
+ *                  keyfile make it TLS (mqtts://, or wss:// for websockets). A websockets listener
+ *                  always gets `socket_domain ipv4`: without it this libwebsockets build binds every
+ *                  interface (::) instead of 127.0.0.1. (Mosquitto 2.0 also wants one plain MQTT
+ *                  listener besides websockets ones; the main listener is that one.)
  *   verbose        log_type all (the log is in broker.log())
  * Returns { port, url, dir, log(), stop(), restart() }.
  */
 export async function startMosquitto(options = {}) {
   const bin = mosquittoBinary();
   if (!bin) throw new Error('mosquitto is not installed (looked in $MOSQUITTO, PATH and /usr/sbin)');
-  const { users, acl, persistence = false, extra = '', dynsec, dynsecDefault, verbose = false } = options;
+  const { users, acl, persistence = false, extra = '', dynsec, dynsecDefault, verbose = false, listeners = [] } = options;
   const allowAnonymous = options.allowAnonymous ?? !(users && Object.keys(users).length);
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-mosquitto-'));
   let port = await freePort();
+  let ports = [];
+  for (const _ of listeners) ports.push(await freePort());
 
   const conf = [
     `allow_anonymous ${allowAnonymous}`,
@@ -182,7 +190,13 @@ export async function startMosquitto(options = {}) {
   }
   if (extra) conf.push(extra);
   const confFile = join(dir, 'mosquitto.conf');
-  const writeConf = () => writeFileSync(confFile, `listener ${port} ${HOST}\n${conf.join('\n')}\n`);
+  const listenerLines = () => listeners.map((l, i) => [
+    `listener ${ports[i]} ${HOST}`,
+    ...(l.protocol === 'websockets' ? ['protocol websockets', 'socket_domain ipv4'] : []),
+    ...(l.cafile ? [`cafile ${l.cafile}`] : []),
+    ...(l.certfile ? [`certfile ${l.certfile}`, `keyfile ${l.keyfile}`] : []),
+  ].join('\n'));
+  const writeConf = () => writeFileSync(confFile, `listener ${port} ${HOST}\n${[...conf, ...listenerLines()].join('\n')}\n`);
   writeConf();
 
   let child = null;
@@ -204,7 +218,7 @@ export async function startMosquitto(options = {}) {
     c.stdout.unref?.();
     c.stderr.unref?.();
     try {
-      await waitForPort(port, { alive: () => !exited });
+      for (const p of [port, ...ports]) await waitForPort(p, { alive: () => !exited });
     } catch (e) {
       await kill(c);
       throw new Error(`mosquitto did not start on ${HOST}:${port}: ${e.message}\n${logText}`);
@@ -227,6 +241,8 @@ export async function startMosquitto(options = {}) {
         throw e;
       }
       port = await freePort();
+      ports = [];
+      for (const _ of listeners) ports.push(await freePort());
       logText = '';
       writeConf();
     }
@@ -236,6 +252,8 @@ export async function startMosquitto(options = {}) {
     port,
     host: HOST,
     url: `mqtt://${HOST}:${port}`,
+    /** The ports of `listeners`, in order. */
+    get ports() { return ports; },
     dir,
     conf: confFile,
     get pid() { return child?.pid; },

@@ -1,5 +1,6 @@
 // The Host interface over the Moddable SDK: `timer` and `time` for the clock, `socket` and `net`
-// for TCP and DNS, `wifi` for the station, and our own tiny `mqtt-pair/restart` module to reset
+// for TCP and DNS, `securesocket` for TLS (mqtts://), `websocket` for ws:// and wss://, `sntp` for
+// the date TLS needs, `wifi` for the station, and our own tiny `mqtt-pair/restart` module to reset
 // the board (the SDK has no restart binding outside its experimental IO stack).
 //
 // Rules kept here so src/ never has to know about the XS runtime:
@@ -10,18 +11,38 @@
 import Timer from 'timer';
 import Time from 'time';
 import { Socket } from 'socket';
+import SecureSocket from 'securesocket';
+import { Client as WebSocketClient } from 'websocket';
+import Resource from 'Resource';
+import SNTP from 'sntp';
 import Net from 'net';
 import WiFi from 'wifi';
 import restartBoard from 'mqtt-pair/restart';
 import type { Connection, ConnectionEvents, Endpoint, Host, WiFi as StationWiFi, WiFiEvent } from '../../src/host';
+import { brokerName, parseBroker } from '../../src/apps/config';
 
-type TCPSocket = InstanceType<typeof Socket>;
+/** What Socket and SecureSocket share, as this file uses them. */
+interface StreamSocket {
+  callback: (message: number, value?: number) => void;
+  read(type: typeof ArrayBuffer): ArrayBuffer;
+  write(...data: ArrayBuffer[]): number;
+  close(): void;
+}
 
 export interface ModdableHostOptions {
   /** False on the desktop simulators (mac, lin, win): the network is already there. */
   wifi: boolean;
   /** Runs the firmware again where the hardware cannot be reset (the simulators). */
   softRestart?: () => void;
+  /** The time server that sets the clock before the first TLS connection (config `sntp`). */
+  sntp?: string;
+}
+
+/** What a connection needs from its host. */
+interface Links {
+  guard: (what: string, fn: () => void) => void;
+  log: (line: string) => void;
+  sntp: string;
 }
 
 /** Bytes we hold for a socket that is not taking them; past this the broker is not reading. */
@@ -37,10 +58,11 @@ export function moddableHost(options: ModdableHostOptions): Host {
     return () => { if (timer) { Timer.clear(timer); timer = undefined; } };
   };
   const id = deviceIdFromMac(options.wifi);
+  const links: Links = { guard, log, sntp: options.sntp || 'pool.ntp.org' };
   const host: Host = {
     now: monotonicClock(),
     after,
-    connect: (to, events) => connectTcp(to, events, guard),
+    connect: (to, events) => (to.transport === 'ws' || to.transport === 'wss' ? connectWebSocket : connectSocket)(to, events, links),
     random: Math.random,
     log,
     deviceId: () => id,
@@ -98,18 +120,25 @@ function describe(e: unknown): string {
 }
 
 /**
- * A TCP connection over Moddable's Socket. The broker's name is resolved first with Net.resolve so
- * that a name that does not resolve says so; Socket itself reports every failure as the same -2.
+ * A TCP connection over Moddable's Socket, or TLS over its SecureSocket (mqtts://). The broker's
+ * name is resolved first with Net.resolve so that a name that does not resolve says so; Socket
+ * itself reports every failure as the same -2.
  */
-function connectTcp(to: Endpoint, events: ConnectionEvents, guard: (what: string, fn: () => void) => void): Connection {
+function connectSocket(to: Endpoint, events: ConnectionEvents, links: Links): Connection {
+  const { guard } = links;
+  const secure = to.transport === 'tls';
   const where = `${to.host}:${to.port}`;
-  let state: 'resolving' | 'connecting' | 'open' | 'done' = 'resolving';
-  let socket: TCPSocket | undefined;
+  let state: 'starting' | 'connecting' | 'open' | 'done' = 'starting';
+  let socket: StreamSocket | undefined;
+  let tcpUp = false; // TLS: the TCP connection opened (SecureSocket says nothing before its handshake ends)
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let timer: Timer | undefined;
+  let cancelStart: (() => void) | undefined;
 
   const release = () => {
+    cancelStart?.();
+    cancelStart = undefined;
     if (timer) { Timer.clear(timer); timer = undefined; }
     const s = socket;
     socket = undefined;
@@ -133,6 +162,7 @@ function connectTcp(to: Endpoint, events: ConnectionEvents, guard: (what: string
     if (s) try { s.close(); } catch { /* already closed */ }
     if (!timer) timer = Timer.set(() => { timer = undefined; guard('socket', () => finish(reason)); });
   };
+  const notOpened = () => (secure && tcpUp ? tlsFailed(to) : `no MQTT broker at ${where} (connection refused or host unreachable)`);
 
   const flush = () => {
     while (state === 'open' && socket && pending.length) {
@@ -148,10 +178,10 @@ function connectTcp(to: Endpoint, events: ConnectionEvents, guard: (what: string
     }
   };
 
-  const onSocket = (s: TCPSocket, message: number) => {
+  const onSocket = (s: StreamSocket, message: number) => {
     if (state === 'done' || s !== socket) return;
     switch (message) {
-      case 1: // connected
+      case 1: // connected (TLS: the handshake is done)
         state = 'open';
         events.connected();
         flush();
@@ -166,48 +196,32 @@ function connectTcp(to: Endpoint, events: ConnectionEvents, guard: (what: string
         flush();
         return;
       case -1: // the peer closed
-        finish(state === 'open' ? undefined : `${where} closed the connection before it opened`);
+        finish(state === 'open' ? undefined : secure && tcpUp ? tlsFailed(to) : `${where} closed the connection before it opened`);
         return;
       case -2: // error
-        finish(state === 'open'
-          ? `connection to ${where} lost (network error)`
-          : `no MQTT broker at ${where} (connection refused or host unreachable)`);
+        finish(state === 'open' ? `connection to ${where} lost (network error)` : notOpened());
         return;
     }
   };
 
   const open = (address: string) => {
-    if (state === 'done') return;
+    if (state !== 'starting') return;
     state = 'connecting';
-    let s: TCPSocket;
+    let s: StreamSocket;
     try {
       // `host` works everywhere (the lin socket takes no `address`) and an IP address needs no lookup.
-      s = new Socket({ host: address, port: to.port, noDelay: true });
+      s = secure
+        ? new SecureSocket({ host: address, port: to.port, noDelay: true, secure: secureOptions(to) }) as unknown as StreamSocket
+        : new Socket({ host: address, port: to.port, noDelay: true }) as unknown as StreamSocket;
     } catch (e) {
-      return finish(`cannot open a TCP socket to ${where}: ${describe(e)}`);
+      return finish(secure ? tlsSetupFailed(to, e) : `cannot open a TCP socket to ${where}: ${describe(e)}`);
     }
     socket = s;
     s.callback = (message) => guard('socket', () => onSocket(s, message));
+    if (secure) watchTcp(s, () => { tcpUp = true; });
   };
 
-  // Start from the run loop, never inside connect(): the caller has not stored the Connection yet.
-  timer = Timer.set(() => {
-    timer = undefined;
-    guard('socket', () => {
-      if (state === 'done') return;
-      // (The pattern is written here, not at module level: a preloaded module keeps no RegExp.)
-      if (/^\d{1,3}(\.\d{1,3}){3}$/.test(to.host)) return open(to.host);
-      try {
-        Net.resolve(to.host, (_name, address) => guard('DNS', () => {
-          if (state !== 'resolving') return;
-          if (address) open(address);
-          else finish(`broker host name "${to.host}" does not resolve`);
-        }));
-      } catch (e) {
-        finish(`cannot look up "${to.host}": ${describe(e)}`);
-      }
-    });
-  });
+  cancelStart = start(to, links, open, (reason) => finish(reason));
 
   return {
     write(bytes) {
@@ -223,6 +237,217 @@ function connectTcp(to: Endpoint, events: ConnectionEvents, guard: (what: string
       release();
     },
   };
+}
+
+/**
+ * MQTT over WebSocket (ws://, wss://) through the SDK's websocket Client (modules/network/websocket),
+ * over Socket or SecureSocket. It sends binary frames and asks for the subprotocol "mqtt". Its
+ * limits (docs/flashing.md): a frame the broker sends must arrive whole in one read (a few KB on
+ * ws://, under 1 KB on wss://), no fragmented messages, at most 64 KB per frame sent.
+ */
+function connectWebSocket(to: Endpoint, events: ConnectionEvents, links: Links): Connection {
+  const { guard } = links;
+  const secure = to.transport === 'wss';
+  const where = `${to.host}:${to.port}`;
+  const url = brokerName(to);
+  let state: 'starting' | 'connecting' | 'upgrading' | 'open' | 'done' = 'starting';
+  let ws: WebSocketClient | undefined;
+  let timer: Timer | undefined;
+  let cancelStart: (() => void) | undefined;
+
+  const release = () => {
+    cancelStart?.();
+    cancelStart = undefined;
+    if (timer) { Timer.clear(timer); timer = undefined; }
+    const w = ws;
+    ws = undefined;
+    if (w) try { w.close(); } catch { /* already closed */ }
+  };
+  const finish = (reason?: string) => {
+    if (state === 'done') return;
+    state = 'done';
+    release();
+    events.closed(reason);
+  };
+  const finishSoon = (reason: string) => {
+    if (state === 'done' || timer) return;
+    timer = Timer.set(() => { timer = undefined; guard('WebSocket', () => finish(reason)); });
+  };
+
+  const onMessage = (w: WebSocketClient, message: number, value: unknown) => {
+    if (state === 'done' || w !== ws) return;
+    switch (message) {
+      case 1: // the (TLS) socket is connected; the upgrade request is on its way
+        state = 'upgrading';
+        return;
+      case 2: // upgraded
+        state = 'open';
+        events.connected();
+        return;
+      case 3: // a message: MQTT goes in binary ones
+        if (typeof value === 'string') return finish('WebSocket: the broker sent a text frame: MQTT goes in binary frames');
+        if (value instanceof ArrayBuffer && value.byteLength) events.data(new Uint8Array(value));
+        return;
+      case 4: // closed, or failed
+        if (state === 'open') finish(`the WebSocket connection to ${url} closed`);
+        else if (state === 'upgrading') finish(`WebSocket: ${url} refused the upgrade to WebSocket (check the port and the path)`);
+        else finish(secure ? `no MQTT broker at ${where}, or the TLS handshake failed (check the port, and that ca=${to.ca} signed the broker's certificate)` : `no MQTT broker at ${where} (connection refused or host unreachable)`);
+        return;
+    }
+  };
+
+  const open = (address: string) => {
+    if (state !== 'starting') return;
+    state = 'connecting';
+    let w: WebSocketClient;
+    try {
+      const dictionary: Record<string, unknown> = { host: address, port: to.port, path: to.path ?? '/mqtt', protocol: 'mqtt' };
+      if (secure) { dictionary.Socket = SecureSocket; dictionary.secure = secureOptions(to); }
+      w = new WebSocketClient(dictionary as ConstructorParameters<typeof WebSocketClient>[0]);
+    } catch (e) {
+      return finish(secure ? tlsSetupFailed(to, e) : `cannot open a WebSocket to ${url}: ${describe(e)}`);
+    }
+    ws = w;
+    w.callback = (message, value) => guard('WebSocket', () => onMessage(w, message, value));
+  };
+
+  cancelStart = start(to, links, open, (reason) => finish(reason));
+
+  return {
+    write(bytes) {
+      if (state !== 'open' || !ws || !bytes.length) return;
+      try { ws.write(arrayBuffer(bytes)); } catch (e) { finishSoon(`cannot send to ${url}: ${describe(e)}`); }
+    },
+    close() {
+      if (state === 'done') return;
+      state = 'done';
+      release();
+    },
+  };
+}
+
+/**
+ * Starts a connection from the run loop, never inside connect() (the caller has not stored the
+ * Connection yet): for TLS the clock first, then the broker's address (an IPv4 address as it is,
+ * a name through Net.resolve), then `open(address)`, or `fail(reason)`. Returns a cancel function.
+ */
+function start(to: Endpoint, links: Links, open: (address: string) => void, fail: (reason: string) => void): () => void {
+  let cancelled = false;
+  let stopClock: (() => void) | undefined;
+  const resolve = () => {
+    // (The pattern is written here, not at module level: a preloaded module keeps no RegExp.)
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(to.host)) return open(to.host);
+    try {
+      Net.resolve(to.host, (_name, address) => links.guard('DNS', () => {
+        if (cancelled) return;
+        if (address) open(address);
+        else fail(`broker host name "${to.host}" does not resolve`);
+      }));
+    } catch (e) {
+      fail(`cannot look up "${to.host}": ${describe(e)}`);
+    }
+  };
+  let timer: Timer | undefined = Timer.set(() => {
+    timer = undefined;
+    links.guard('socket', () => {
+      if (cancelled) return;
+      if (to.transport !== 'tls' && to.transport !== 'wss') return resolve();
+      stopClock = clockForTls(links, (error) => {
+        stopClock = undefined;
+        if (cancelled) return;
+        if (error) fail(error); else resolve();
+      });
+    });
+  });
+  return () => {
+    cancelled = true;
+    if (timer) { Timer.clear(timer); timer = undefined; }
+    stopClock?.();
+  };
+}
+
+/** Before this (2024-01-01) the board's clock was never set: it starts at 1970 at power-up. */
+const CLOCK_SET = 1704067200000;
+
+/**
+ * TLS checks the dates of the certificates, so the clock must be right: when it was never set,
+ * asks the time server (config `sntp`) first. Calls `done(error?)`; returns a cancel function.
+ */
+function clockForTls(links: Links, done: (error?: string) => void): () => void {
+  if (Date.now() > CLOCK_SET) { done(); return () => {}; }
+  let stopped = false;
+  let sntp: { close(): void } | undefined;
+  links.log(`Getting the date from ${links.sntp} (TLS checks the dates of certificates)...`);
+  try {
+    sntp = new SNTP({ host: links.sntp }, (message, value) => links.guard('SNTP', () => {
+      if (stopped || message === 2) return; // 2: trying again
+      sntp = undefined;
+      if (message === 1) { Time.set(value as number); done(); return; }
+      done(`TLS needs the date to check the broker's certificate, and the time server "${links.sntp}" did not answer (${value}): set sntp= to one the board can reach`);
+    })) as unknown as { close(): void };
+  } catch (e) {
+    done(`TLS needs the date, and asking "${links.sntp}" failed: ${describe(e)}`);
+  }
+  return () => {
+    stopped = true;
+    const s = sntp;
+    sntp = undefined;
+    if (s) try { s.close(); } catch { /* done already */ }
+  };
+}
+
+/**
+ * SecureSocket's `secure` dictionary. Moddable's TLS (modules/crypt/ssl) checks the broker's
+ * certificate chain against `certificate` and the dates; it does not check the host name.
+ */
+function secureOptions(to: Endpoint): Record<string, unknown> {
+  const o: Record<string, unknown> = { protocolVersion: 0x303, tls_server_name: to.host };
+  if (to.ca) o.certificate = new Resource(to.ca);
+  return o;
+}
+
+function tlsSetupFailed(to: Endpoint, e: unknown): string {
+  const why = describe(e);
+  return `TLS: cannot use the CA certificate ca=${to.ca}: ${why}${/date/i.test(why) ? " (is the board's clock right? is the certificate still valid?)" : ''}`;
+}
+
+function tlsFailed(to: Endpoint): string {
+  return `TLS handshake with ${to.host}:${to.port} failed: check that ca=${to.ca} signed the broker's certificate (RSA), that it is valid today, and that the broker offers TLS 1.2`;
+}
+
+/** SecureSocket reports nothing before its handshake ends: watch its TCP socket to tell "no broker" from "TLS failed". */
+function watchTcp(s: StreamSocket, up: () => void): void {
+  const raw = (s as unknown as { sock?: { callback?: (message: number, value?: number) => void } }).sock;
+  const inner = raw?.callback;
+  if (!raw || !inner) return;
+  raw.callback = (message, value) => {
+    if (message === 1) up();
+    inner.call(raw, message, value);
+  };
+}
+
+/**
+ * What the board cannot do with the broker of this config, as a config error (undefined when it
+ * can, or when readConfig will say what is wrong): TLS needs `ca`, a DER certificate resource.
+ */
+export function transportConfigError(raw: Record<string, unknown>): string | undefined {
+  let e: Endpoint;
+  try { e = parseBroker(String(raw.broker ?? '')); } catch { return undefined; }
+  if (e.transport !== 'tls' && e.transport !== 'wss') return undefined;
+  const scheme = e.transport === 'tls' ? 'mqtts' : 'wss';
+  const ca = raw.ca === undefined || raw.ca === null ? '' : String(raw.ca);
+  const how = 'copy it in DER form into hosts/moddable/certs/ (openssl x509 -in ca.crt -outform der -out hosts/moddable/certs/ca.der), then flash with ca=ca.der on the mcconfig command line';
+  if (!ca) return `config ca is missing: broker=${scheme}://… needs the CA certificate that signed the broker's: ${how}`;
+  let head: Uint8Array;
+  try {
+    if (!Resource.exists(ca)) return `config ca="${ca}" is not in the firmware: ${how}`;
+    head = new Uint8Array(new Resource(ca).slice(0, 10));
+  } catch (err) {
+    return `config ca="${ca}" cannot be read: ${describe(err)}`;
+  }
+  if (head[0] === 0x2d) return `config ca="${ca}" is a PEM file, and the board reads DER: convert it with openssl x509 -in ${ca} -outform der -out hosts/moddable/certs/ca.der, then ca=ca.der`;
+  if (head[0] !== 0x30) return `config ca="${ca}" is not a certificate in DER form: ${how}`;
+  return undefined;
 }
 
 /** The bytes as an ArrayBuffer of their own, which every Socket implementation accepts. */

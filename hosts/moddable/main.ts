@@ -4,7 +4,8 @@
 
 import config from 'mc/config';
 import { startBoard } from '../../src/apps/board';
-import { moddableHost } from './host';
+import { boardDevices } from './devices';
+import { moddableHost, transportConfigError } from './host';
 
 /** Whether this build joins a WiFi network: the manifest sets `wifi` false on the desktop simulators. */
 export function wantsWiFi(value: unknown): boolean {
@@ -15,9 +16,16 @@ export default function main(): void {
   // mc/config is frozen and holds the manifest's "config" merged with key=value from the mcconfig
   // command line (those arrive as strings; readConfig accepts both).
   const raw: Record<string, unknown> = { ...config };
-  const host = moddableHost({
+  const host = Object.assign(moddableHost({
     wifi: wantsWiFi(raw.wifi),
-    softRestart: () => { startBoard(host, raw); },
-  });
-  startBoard(host, raw);
+    sntp: raw.sntp ? String(raw.sntp) : undefined,
+    softRestart: () => { boot(); },
+  }), boardDevices()); // the board's sensor, buttons and LED, if hosts/moddable/devices.ts has them
+  const boot = () => {
+    // What this board cannot do with its broker (TLS without a CA certificate) is a config error too.
+    const problem = transportConfigError(raw);
+    if (problem) host.log(`Config error: ${problem}`);
+    else startBoard(host, raw);
+  };
+  boot();
 }

@@ -1,21 +1,45 @@
-// The Host interface over Node: real TCP through node:net, real timers and clock.
-import { connect as tcpConnect } from 'node:net';
+// The Host interface over Node: real TCP through node:net (TLS and WebSocket in tls.ts and ws.ts),
+// real timers and clock.
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Connection, ConnectionEvents, Endpoint, Host } from '../../src/host';
 import { useEncodePool } from '../../src/mqtt/codec';
+import { connectTls } from './tls';
+import { connectWs } from './ws';
 
 // V8 allocates small ArrayBuffers slowly; on Node, packets are cut from 8 KB slabs instead.
 useEncodePool(8192);
 
 /** A TCP connection to a broker; every failure arrives through `events.closed`, never as a throw. */
 export function connectTcp(to: Endpoint, events: ConnectionEvents): Connection {
-  const socket = tcpConnect({ host: to.host, port: to.port });
+  return socketConnection(tcpConnect({ host: to.host, port: to.port }), 'connect', to, events);
+}
+
+/** A connection by the endpoint's transport: plain TCP, TLS (mqtts://), WebSocket (ws://, wss://). */
+export function connectEndpoint(to: Endpoint, events: ConnectionEvents): Connection {
+  switch (to.transport) {
+    case 'tls': return connectTls(to, events);
+    case 'ws': case 'wss': return connectWs(to, events);
+    default: return connectTcp(to, events);
+  }
+}
+
+/** Why a socket failed, in one line; `opened` tells whether it had connected (TLS: finished its handshake). */
+export type DescribeError = (e: NodeJS.ErrnoException, to: Endpoint, opened: boolean) => string;
+
+/**
+ * A Connection over a Node socket, open once `ready` fires ('connect' for TCP, 'secureConnect' for
+ * TLS). The first error is the reason `closed` gives; after close() nothing more is reported.
+ */
+export function socketConnection(socket: Socket, ready: 'connect' | 'secureConnect', to: Endpoint, events: ConnectionEvents,
+  describe: DescribeError = describeSocketError): Connection {
   socket.setNoDelay(true);
   let reason: string | undefined;
-  socket.on('connect', () => events.connected());
-  socket.on('data', (b) => events.data(new Uint8Array(b.buffer, b.byteOffset, b.length)));
-  socket.on('error', (e: NodeJS.ErrnoException) => { reason = describeSocketError(e, to); });
+  let opened = false;
+  socket.on(ready, () => { opened = true; events.connected(); });
+  socket.on('data', (b: Buffer) => events.data(new Uint8Array(b.buffer, b.byteOffset, b.length)));
+  socket.on('error', (e: NodeJS.ErrnoException) => { reason ??= describe(e, to, opened); });
   socket.on('close', () => events.closed(reason));
   return {
     write: (bytes) => { if (!socket.destroyed) socket.write(bytes); },
@@ -23,7 +47,14 @@ export function connectTcp(to: Endpoint, events: ConnectionEvents): Connection {
   };
 }
 
-export function describeSocketError(e: NodeJS.ErrnoException, to: Endpoint): string {
+/** A connection that could not even start: `closed(reason)` comes from the event loop, unless closed first. */
+export function failedConnection(events: ConnectionEvents, reason: string): Connection {
+  let closed = false;
+  setImmediate(() => { if (!closed) events.closed(reason); });
+  return { write: () => {}, close: () => { closed = true; } };
+}
+
+export function describeSocketError(e: NodeJS.ErrnoException, to: Endpoint, _opened = false): string {
   const where = `${to.host}:${to.port}`;
   switch (e.code) {
     case 'ECONNREFUSED': return `no MQTT broker at ${where} (connection refused)`;
@@ -45,7 +76,7 @@ export function nodeHost(opts: NodeHostOptions = {}): Host {
   return {
     now: () => performance.now(),
     after: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); },
-    connect: connectTcp,
+    connect: connectEndpoint,
     random: Math.random,
     log: opts.log ?? ((line) => console.log(line)),
     deviceId: () => id,

@@ -1,12 +1,15 @@
 // The host simulator: the firmware's own modules on Node, with real TCP, a simulated WiFi
 // (join delay, scripted drop and return) and a simulated restart (the app is built again from
-// nothing). `npm start` runs the seed's pair of boards against an embedded Aedes broker.
+// nothing). `npm start` runs the seed's pair of boards against an embedded Aedes broker; `--role`
+// runs one board of any role, with the keyboard and the terminal as its buttons and LED.
 
 import { createServer, type Server } from 'node:net';
 import type { Connection, ConnectionEvents, Endpoint, Host, WiFi, WiFiEvent } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
-import { ConfigError, hideSecret, parseBroker } from '../../src/apps/config';
-import { nodeHost } from './host';
+import { ConfigError, ROLES, hideSecret, parseBroker } from '../../src/apps/config';
+import { keyboard, terminalColour, wantsColour, type Keyboard } from './devices';
+import { connectEndpoint, nodeHost } from './host';
+import { readCaFile } from './tls';
 
 /** A WiFi station that joins after `joinDelay` ms while the network is `available`. */
 export class SimWiFi implements WiFi {
@@ -59,6 +62,8 @@ export interface SimBoardOptions {
   connect?: (to: Endpoint, events: ConnectionEvents) => Connection;
   /** Milliseconds between the restart request and the new boot. */
   restartDelay?: number;
+  /** The board's hardware for the activity roles: sensor, buttons, LED (src/host.ts). */
+  devices?: Pick<Host, 'sensor' | 'buttons' | 'showColour'>;
 }
 
 /** One simulated board: boots the firmware and boots it again, from nothing, on restart. */
@@ -79,6 +84,7 @@ export class SimBoard {
       restart: (reason) => this.restart(reason),
       connect: options.connect ?? base.connect,
       wifi: options.wifi,
+      ...options.devices,
     };
   }
 
@@ -130,88 +136,206 @@ function closeBroker(server: Server, broker: { close(cb: () => void): void }): P
   return new Promise((resolve) => broker.close(() => server.close(() => resolve())));
 }
 
+/** What `mqtt-pair sim --role` accepts: the pair, then every firmware role. */
+export const SIM_ROLES = ['pair', ...ROLES];
+
 const SIM_HELP = `Usage: mqtt-pair sim [options]        (npm start runs this)
 
-Runs the seed's two boards on this computer: ESP#1 publishes "Hello #N" on hello,
-ESP#2 answers "received" on notification. Without --broker an embedded broker
-starts on 127.0.0.1:1883 (or the next free port).
+Runs the firmware's boards on this computer. With no --role, the seed's pair: ESP#1 publishes
+"Hello #N" on hello, ESP#2 answers "received" on notification. Without --broker an embedded
+broker starts on 127.0.0.1:1883 (or the next free port); with a single --role, when port 1883 is
+already taken (another mqtt-pair sim, Mosquitto), the board uses the broker there instead.
 
-  --broker URL       use this broker, start none: mqtt://[user:pass@]host[:port] or host[:port]
-  --role ROLE        pair (default: both boards), hello (ESP#1 only) or responder (ESP#2 only),
-                     to pair one simulated board with a real one
-  --interval MS      milliseconds between hellos (default 5000)
+  --broker URL       use this broker, start none: host[:port], mqtt://[user:pass@]host[:port],
+                     mqtts://… (TLS, port 8883), ws://host[:port][/path] or wss://… (WebSocket,
+                     path /mqtt when none is given)
+  --cafile FILE      with mqtts:// or wss://: the CA certificate (PEM or DER) that signed the
+                     broker's (without it, the CAs Node.js trusts)
+  --insecure         with mqtts:// or wss://: don't check the host name in the certificate
+  --role ROLE        pair (default: both boards), or one board, e.g. to pair with a real one:
+                       hello      ESP#1: Hello #N on hello every 5 s, listens on notification
+                       responder  ESP#2: answers "received" on notification to each hello
+                       sensor     temperature and pressure every second, retained, on
+                                  myRasp/sensors/temperature and .../pression; online/offline
+                                  (its last will) on myRasp/sensors/status
+                       chat       answers "echo: <line>" on <prefix><name> to each line on
+                                  <prefix><peer> (needs --name and --peer); see mqtt-pair chat
+                       remote     your arrow keys as up/down/left/right on remote/command
+                                  (the same as mqtt-pair remote)
+                       actuator   shows the colour asked on remote/command as a coloured block
+                                  (the same as mqtt-pair actuator)
+  --interval MS      milliseconds between hellos (default 5000) or sensor readings (default 1000)
   --prefix PREFIX    topic prefix, e.g. LycMaurois/SNT_2nde/alice/
-  --id CLIENTID      client id (with --role hello or responder; with pair, -1 and -2 are added)
+  --name NAME        with --role chat: this board's name; it answers on <prefix>NAME
+  --peer NAME        with --role chat: who it listens to, on <prefix>NAME
+  --id CLIENTID      client id (with pair, -1 and -2 are added)
   --no-wifi          skip the simulated WiFi join
   --help             this text
 `;
 
-/** `mqtt-pair sim` and `npm start`. Resolves with the exit code once stopped by a signal. */
-export async function runSim(argv: string[]): Promise<number> {
+const REMOTE_HELP = `Usage: mqtt-pair remote [--broker URL] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]
+
+The remote control of the course (seeds 000 and 001), as a simulated board with role=remote.
+Each arrow key you press is published on <prefix>remote/command: up, down, left or right; the
+keys r g b y c m w o send a colour (red, green, blue, yellow, cyan, magenta, white, off).
+q, Ctrl+C or Ctrl+D quits. From a pipe it reads one command per line and stops at the end:
+  printf 'up\\nred\\n' | mqtt-pair remote --broker 192.168.1.144
+
+An actuator listening on the same prefix changes colour (up green, down red, left yellow,
+right blue): mqtt-pair actuator, or a board flashed with role=actuator.
+
+  --broker URL       the broker: host[:port], mqtt://[user:pass@]host[:port], mqtts://…, ws://…
+                     or wss://…; without it, the broker on 127.0.0.1:1883, or an embedded one
+  --cafile FILE      with mqtts:// or wss://: the CA certificate that signed the broker's
+  --prefix PREFIX    topic prefix, e.g. LycMaurois/SNT_2nde/alice/
+  --id CLIENTID      client id (default: mqtt-pair-remote-<process id>)
+  --no-wifi          skip the simulated WiFi join
+  --help             this text
+`;
+
+const ACTUATOR_HELP = `Usage: mqtt-pair actuator [--broker URL] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]
+
+The actuator of the course (seed 000: a window that changes colour), as a simulated board with
+role=actuator. It listens on <prefix>remote/command and shows each colour asked as a coloured
+block with its name: up green, down red, left yellow, right blue, or a colour name (red, green,
+blue, yellow, cyan, magenta, white, off). Ctrl+C stops it.
+
+Drive it with mqtt-pair remote, a board flashed with role=remote, or by hand:
+  mqtt-pair pub -h 192.168.1.144 -t LycMaurois/SNT_2nde/alice/remote/command -m up
+
+  --broker URL       the broker: host[:port], mqtt://[user:pass@]host[:port], mqtts://…, ws://…
+                     or wss://…; without it, the broker on 127.0.0.1:1883, or an embedded one
+  --cafile FILE      with mqtts:// or wss://: the CA certificate that signed the broker's
+  --prefix PREFIX    topic prefix, e.g. LycMaurois/SNT_2nde/alice/
+  --id CLIENTID      client id (default: mqtt-pair-actuator-<process id>)
+  --no-wifi          skip the simulated WiFi join
+  --help             this text
+`;
+
+/**
+ * `mqtt-pair sim` and `npm start`; also `mqtt-pair remote` and `mqtt-pair actuator` (`command`),
+ * which are the sim with that role. Resolves with the exit code once stopped.
+ */
+export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuator' = 'sim'): Promise<number> {
+  const usage = (message: string) => { process.stderr.write(`mqtt-pair ${command}: ${message}\n`); return 2; };
   const opts: Record<string, string> = {};
   let wifi = true;
+  let insecure = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--help' || a === '-h') { process.stdout.write(SIM_HELP); return 0; }
+    if (a === '--help' || a === '-h') {
+      process.stdout.write(command === 'remote' ? REMOTE_HELP : command === 'actuator' ? ACTUATOR_HELP : SIM_HELP);
+      return 0;
+    }
     if (a === '--no-wifi') { wifi = false; continue; }
-    const m = /^--(broker|role|interval|prefix|id)(?:=(.*))?$/.exec(a);
-    if (!m) return usage(`unknown option "${a}" (see mqtt-pair sim --help)`);
+    if (a === '--insecure') { insecure = true; continue; }
+    const m = command === 'sim'
+      ? /^--(broker|role|interval|prefix|id|name|peer|cafile)(?:=(.*))?$/.exec(a)
+      : /^--(broker|prefix|id|cafile)(?:=(.*))?$/.exec(a);
+    if (!m) return usage(`unknown option "${a}" (see mqtt-pair ${command} --help)`);
     const v = m[2] ?? argv[++i];
-    if (v === undefined) return usage(`--${m[1]} needs a value (see mqtt-pair sim --help)`);
+    if (v === undefined) return usage(`--${m[1]} needs a value (see mqtt-pair ${command} --help)`);
     opts[m[1]] = v;
   }
-  const role = opts.role ?? 'pair';
-  if (!['pair', 'hello', 'responder'].includes(role)) return usage(`--role "${role}" is unknown: use pair, hello or responder`);
+  const role = command === 'sim' ? opts.role ?? 'pair' : command;
+  if (!SIM_ROLES.includes(role)) return usage(`--role "${role}" is unknown: use ${SIM_ROLES.slice(0, -1).join(', ')} or ${SIM_ROLES[SIM_ROLES.length - 1]}`);
+  if (role === 'chat' && (!opts.name || !opts.peer)) return usage('--role chat needs --name and --peer, e.g. --name esp --peer alice');
   if (opts.interval !== undefined && !(Number.isInteger(Number(opts.interval)) && Number(opts.interval) >= 10)) {
     return usage(`--interval "${opts.interval}" is not a number of milliseconds from 10`);
   }
   let broker = opts.broker;
   let embedded: { port: number; close(): Promise<void> } | null = null;
   if (broker) {
-    try { parseBroker(broker); } catch (e) {
+    let transport;
+    try { transport = parseBroker(broker).transport; } catch (e) {
       if (e instanceof ConfigError) return usage(`--broker: ${e.message}`);
       throw e;
     }
+    const secure = transport === 'tls' || transport === 'wss';
+    if ((opts.cafile !== undefined || insecure) && !secure) {
+      return usage(`${opts.cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: write --broker mqtts://… or wss://…`);
+    }
+    if (opts.cafile !== undefined) {
+      try { readCaFile(opts.cafile); } catch (e) { return usage(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
+    }
     console.log(`Using the broker at ${hideSecret(broker)}`);
+  } else if (opts.cafile !== undefined || insecure) {
+    return usage(`${opts.cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: add --broker mqtts://… or wss://…`);
   } else {
-    embedded = await startEmbeddedBroker();
-    broker = `127.0.0.1:${embedded.port}`;
-    console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}`);
+    // One board alone is usually half of something: let a second one join the first one's broker.
+    embedded = role === 'pair' ? await startEmbeddedBroker() : await startEmbeddedBroker(1883, 1).catch(() => null);
+    if (embedded) {
+      broker = `127.0.0.1:${embedded.port}`;
+      console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}`);
+    } else {
+      broker = '127.0.0.1:1883';
+      console.log('Port 1883 is taken on this computer: using the MQTT broker there (127.0.0.1:1883)');
+    }
   }
+
+  // The hardware of the simulated boards: the keyboard as the remote's buttons, the terminal as the
+  // actuator's LED. The session ends at a signal, or when the remote's input ends.
+  let finish = () => {};
+  const finished = new Promise<void>((resolve) => { finish = resolve; });
+  let keys: Keyboard | null = null;
+  const devices: SimBoardOptions['devices'] = {};
+  if (role === 'remote') {
+    keys = keyboard(process.stdin, () => finish());
+    devices.buttons = keys.buttons;
+    if (process.stdin.isTTY) console.log('Arrow keys: up, down, left, right; r g b y c m w o: a colour; q: quit.');
+  }
+  if (role === 'actuator') devices.showColour = terminalColour((l) => console.log(`[actuator] ${l}`), wantsColour(process.stdout));
+
   const boards: SimBoard[] = [];
   const make = (name: string, r: string, id?: string) => boards.push(new SimBoard({
     name,
     // ESP#2 joins first, so that it is listening when ESP#1 sends Hello #0.
     wifi: wifi ? new SimWiFi(r === 'hello' ? 600 : 300) : undefined,
+    devices,
+    connect: insecure ? (to, events) => connectEndpoint({ ...to, insecure: true }, events) : undefined,
     config: {
-      ssid: 'simulated', broker, role: r, interval: opts.interval, topicPrefix: opts.prefix,
-      clientId: id ?? `mqtt-pair-${name}-${process.pid}`,
+      ssid: 'simulated', broker, role: r, interval: opts.interval, topicPrefix: opts.prefix, ca: opts.cafile,
+      name: opts.name, peer: opts.peer, clientId: id ?? `mqtt-pair-${name}-${process.pid}`,
     },
   }).start());
   if (role === 'pair') {
     make('esp1', 'hello', opts.id && `${opts.id}-1`);
     make('esp2', 'responder', opts.id && `${opts.id}-2`);
   } else {
-    make(role === 'hello' ? 'esp1' : 'esp2', role, opts.id);
+    make(role === 'hello' ? 'esp1' : role === 'responder' ? 'esp2' : role, role, opts.id);
   }
-  if (boards.some((b) => !b.board)) { // bad config: the board said why
+  const close = async () => {
+    keys?.close();
     for (const b of boards) b.stop();
     await embedded?.close();
+  };
+  if (boards.some((b) => !b.board)) { // bad config: the board said why
+    await close();
     return 2;
   }
-  console.log('Press Ctrl+C to stop.');
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  for (const b of boards) b.stop();
-  await embedded?.close();
+  if (!keys || !process.stdin.isTTY) console.log('Press Ctrl+C to stop.');
+  process.once('SIGINT', finish);
+  process.once('SIGTERM', finish);
+  await finished;
+  process.off('SIGINT', finish);
+  process.off('SIGTERM', finish);
+  if (keys) {
+    // The remote's last commands: let them reach the broker before DISCONNECT.
+    const unsent = await drain(boards[0], 10000);
+    if (unsent) console.log(`${unsent} command${unsent > 1 ? 's were' : ' was'} not sent: no connection to the broker`);
+  }
+  await close();
   console.log('Stopped.');
   return 0;
 }
 
-function usage(message: string): number {
-  process.stderr.write(`mqtt-pair sim: ${message}\n`);
-  return 2;
+/** Waits until the board has no message waiting for the broker (or `ms` passes); returns how many still wait. */
+async function drain(board: SimBoard, ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const client = board.board?.client;
+    if (!client || (client.connected && client.pending === 0)) return 0;
+    if (Date.now() > until) return client.pending;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

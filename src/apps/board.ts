@@ -5,7 +5,7 @@
 import type { Host } from '../host';
 import { MqttClient, payloadText } from '../mqtt/client';
 import { ConfigError, readConfig, type BoardConfig } from './config';
-import { roles } from './pair';
+import { roles } from './roles';
 import { WiFiJoin } from './wifi';
 
 export interface Board {
@@ -25,18 +25,22 @@ export function startBoard(host: Host, raw: Record<string, unknown>): Board | nu
     host.log(`Config error: ${e.message}`);
     return null;
   }
+  const def = roles[config.role];
   const client = new MqttClient(host, config.broker, {
     clientId: config.clientId,
     keepalive: config.keepalive,
     reconnect: { min: config.backoffMin, max: config.backoffMax },
     maxPacketSize: 16384, // a board has little RAM; the demo's messages are tiny
+    will: def.will?.(config),
   });
-  const role = roles[config.role](host, client, config);
+  const role = def.start(host, client, config);
+  const topics = role.listen;
   let wasConnected = false;
 
   client.onConnect = () => {
     wasConnected = true;
-    host.log(`Connected to ${config.brokerName} MQTT broker, subscribed to ${role.listen} topic`);
+    const subscribed = topics.length ? `, subscribed to ${topics.join(' and ')} topic${topics.length > 1 ? 's' : ''}` : '';
+    host.log(`Connected to ${config.brokerName} MQTT broker${subscribed}`);
     role.connected();
   };
   client.onMessage = (m) => {
@@ -57,7 +61,7 @@ export function startBoard(host: Host, raw: Record<string, unknown>): Board | nu
     host.log(`${what}: ${reason}. Reconnecting in ${(retryIn / 1000).toFixed(1)} s...`);
   };
   let stopped = false;
-  client.subscribe(role.listen, {}, (err) => { if (err && !stopped) host.log(`Subscription failed: ${err.message}`); });
+  for (const t of topics) client.subscribe(t, {}, (err) => { if (err && !stopped) host.log(`Subscription failed: ${err.message}`); });
 
   let wifi: WiFiJoin | null = null;
   if (host.wifi) {

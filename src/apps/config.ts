@@ -1,21 +1,25 @@
 // The board's settings, from Moddable's mc/config (set as key=value on the mcconfig command line)
 // or from the simulator's flags. Every problem becomes one line naming the key and how to set it.
 
-import type { Endpoint } from '../host';
+import type { Endpoint, Transport } from '../host';
 import { topicError } from '../mqtt/topic';
 
-export const ROLES = ['hello', 'responder'];
+/** Every role (src/apps/roles.ts): the seed's pair first, then the other activities. */
+export const ROLES = ['hello', 'responder', 'sensor', 'chat', 'remote', 'actuator'];
 
 export interface BoardConfig {
   ssid: string;
   password: string;
   broker: Endpoint;
-  /** The broker as logs show it: host[:port], never the credentials. */
+  /** The broker as logs show it (brokerName()): never the credentials. */
   brokerName: string;
   role: string;
   clientId: string;
-  /** Milliseconds between two hellos. */
+  /** Milliseconds between two hellos (5000 unless set), sensor readings or demo commands (1000 unless set). */
   interval: number;
+  /** role=chat: this board's name (it publishes on topicPrefix + name) and its peer's (it listens there). */
+  name: string;
+  peer: string;
   topicPrefix: string;
   /** Seconds. */
   keepalive: number;
@@ -32,16 +36,24 @@ export class ConfigError extends Error {
   constructor(message: string) { super(message); this.name = 'ConfigError'; }
 }
 
-/** Parses host, host:port or mqtt://[user:pass@]host[:port][/]. Throws ConfigError. */
+/** The broker forms config errors list. */
+const FORMS = 'host, host:port, mqtt://[user:pass@]host[:port], mqtts://… (TLS, port 8883), ws://…[/path] or wss://…[/path] (WebSocket, path /mqtt)';
+/** Each URL scheme: the transport it means and its default port. */
+const SCHEMES: Record<string, [Transport, number]> = { mqtt: ['tcp', 1883], mqtts: ['tls', 8883], ws: ['ws', 80], wss: ['wss', 443] };
+
+/** Parses host, host:port, or mqtt|mqtts|ws|wss://[user:pass@]host[:port][/path] (a path only for ws and wss). Throws ConfigError. */
 export function parseBroker(value: string): Endpoint {
-  const bad = (why: string) => new ConfigError(`broker "${hideSecret(value)}" ${why}: write host, host:port or mqtt://[user:pass@]host[:port]`);
+  const bad = (why: string) => new ConfigError(`broker "${hideSecret(value)}" ${why}: write ${FORMS}`);
   let rest = value.trim();
-  let username: string | undefined, password: string | undefined;
+  let username: string | undefined, password: string | undefined, path: string | undefined;
+  let transport: Transport = 'tcp', port = 1883;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme) {
-    if (scheme[1].toLowerCase() !== 'mqtt') throw bad(`uses ${scheme[1]}://, which is not supported`);
-    rest = rest.slice(scheme[0].length).replace(/\/$/, '');
-    if (rest.includes('/')) throw bad('has a path');
+    const known = SCHEMES[scheme[1].toLowerCase()];
+    if (!known) throw bad(`uses ${scheme[1]}://, which is not supported`);
+    [transport, port] = known;
+    rest = rest.slice(scheme[0].length);
+    // The last '@' ends the user and password, which may hold '/', ':' or '@' themselves.
     const at = rest.lastIndexOf('@');
     if (at >= 0) {
       const cred = rest.slice(0, at);
@@ -52,8 +64,17 @@ export function parseBroker(value: string): Endpoint {
         if (colon >= 0) password = decodeURIComponent(cred.slice(colon + 1));
       } catch { throw bad('has a badly escaped user name or password'); }
     }
+    const slash = rest.indexOf('/');
+    if (slash >= 0) {
+      path = rest.slice(slash);
+      rest = rest.slice(0, slash);
+      if (transport !== 'ws' && transport !== 'wss') {
+        if (path !== '/') throw bad(`has a path (${scheme[1]}:// has none; only ws:// and wss:// do)`);
+        path = undefined;
+      } else if (!/^\/[!-~]*$/.test(path)) throw bad('has a path with spaces or other characters to percent-encode');
+    }
   }
-  let host = rest, port = 1883;
+  let host = rest;
   const m = /^\[([0-9a-f:.]+)\](?::(\d*))?$/i.exec(rest) || /^([^:[\]]*)(?::(\d*))?$/.exec(rest);
   if (!m) throw bad('is not a host name');
   host = m[1];
@@ -65,12 +86,27 @@ export function parseBroker(value: string): Endpoint {
   const e: Endpoint = { host, port };
   if (username !== undefined) e.username = username;
   if (password !== undefined) e.password = password;
+  if (transport !== 'tcp') e.transport = transport;
+  if (transport === 'ws' || transport === 'wss') e.path = path ?? '/mqtt';
   return e;
 }
 
-/** A broker value with any password replaced, fit for a log line. */
+/**
+ * The broker as logs show it, never with the user or password: host[:port] for plain MQTT (the
+ * port when not 1883), scheme://host[:port][/path] otherwise (the port when not the scheme's).
+ */
+export function brokerName(e: Endpoint): string {
+  const t = e.transport ?? 'tcp';
+  if (t === 'tcp') return e.port === 1883 ? e.host : `${e.host}:${e.port}`;
+  const scheme = Object.keys(SCHEMES).find((s) => SCHEMES[s][0] === t)!;
+  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
+  return `${scheme}://${host}${e.port === SCHEMES[scheme][1] ? '' : `:${e.port}`}${e.path ?? ''}`;
+}
+
+/** A broker value with any password replaced, fit for a log line (up to the last '@', where it may end). */
 export function hideSecret(value: string): string {
-  return value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  const re = /^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value) ? /^(\s*[a-z][a-z0-9+.-]*:\/\/[^:@]*):.*@/is : /^([^:@]*):.*@/s;
+  return value.replace(re, '$1:***@');
 }
 
 type Raw = Record<string, unknown>;
@@ -99,23 +135,35 @@ export function readConfig(raw: Raw, deviceId: string, needWiFi: boolean): Board
   const brokerValue = text(raw, 'broker', '');
   if (!brokerValue) throw new ConfigError(`config broker is missing: ${howTo('broker', '192.168.1.144')}`);
   const broker = parseBroker(brokerValue);
+  const ca = text(raw, 'ca', '');
+  if (ca) {
+    if (broker.transport !== 'tls' && broker.transport !== 'wss') throw new ConfigError(`config ca="${ca}" is only for mqtts:// and wss:// brokers: remove it, or write broker=mqtts://…`);
+    broker.ca = ca;
+  }
   const role = text(raw, 'role', '');
   if (!ROLES.includes(role)) {
     const what = role ? `role "${role}" is unknown` : 'role is missing';
-    throw new ConfigError(`config ${what}: ${howTo('role', 'hello')} (ESP#1) or role=responder (ESP#2)`);
+    throw new ConfigError(`config ${what}: ${howTo('role', 'hello')} (ESP#1) or role=responder (ESP#2); the other roles are ${ROLES.slice(2).join(', ')}`);
   }
   let topicPrefix = text(raw, 'topicPrefix', '');
   if (topicPrefix && !topicPrefix.endsWith('/')) topicPrefix += '/';
   if (topicPrefix && topicError(topicPrefix + 'x')) throw new ConfigError(`config topicPrefix="${topicPrefix}" cannot hold + or #: ${howTo('topicPrefix', 'LycMaurois/SNT_2nde/alice/')}`);
   const clientId = text(raw, 'clientId', deviceId);
   if (clientId.length > 23 * 4) throw new ConfigError(`config clientId is too long: ${howTo('clientId', 'esp1')}`);
+  const name = text(raw, 'name', ''), peer = text(raw, 'peer', '');
+  if (role === 'chat') {
+    for (const [key, v, example] of [['name', name, 'alice'], ['peer', peer, 'bob']]) {
+      if (!v) throw new ConfigError(`config ${key} is missing (role=chat): ${howTo(key, example)}`);
+      if (topicError(topicPrefix + v)) throw new ConfigError(`config ${key}="${v}" cannot hold + or #: ${howTo(key, example)}`);
+    }
+  }
   const backoffMin = whole(raw, 'backoffMin', 1000, 10, '1000');
   const backoffMax = whole(raw, 'backoffMax', 30000, backoffMin, '30000');
   return {
     ssid, password: text(raw, 'password', ''), broker,
-    brokerName: broker.port === 1883 ? broker.host : `${broker.host}:${broker.port}`,
-    role, clientId, topicPrefix, backoffMin, backoffMax,
-    interval: whole(raw, 'interval', 5000, 10, '5000'),
+    brokerName: brokerName(broker),
+    role, clientId, topicPrefix, backoffMin, backoffMax, name, peer,
+    interval: whole(raw, 'interval', role === 'sensor' || role === 'remote' ? 1000 : 5000, 10, '5000'),
     keepalive: whole(raw, 'keepalive', 60, 0, '60'),
     restartAfter: whole(raw, 'restartAfter', 10, 0, '10'),
     wifiTimeout: whole(raw, 'wifiTimeout', 20000, 100, '20000'),

@@ -2,17 +2,9 @@
 // listens on notification; ESP#2 (role=responder) listens on hello and answers "received".
 
 import type { Host } from '../host';
-import { payloadText, type Message, type MqttClient } from '../mqtt/client';
+import { payloadText, type MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
-
-export interface Role {
-  /** The topic this board subscribes to. */
-  listen: string;
-  onMessage(message: Message): void;
-  /** Called after each (re)connection to the broker. */
-  connected(): void;
-  stop(): void;
-}
+import type { Role } from './roles';
 
 export function helloRole(host: Host, client: MqttClient, config: BoardConfig): Role {
   const hello = config.topicPrefix + 'hello';
@@ -30,7 +22,7 @@ export function helloRole(host: Host, client: MqttClient, config: BoardConfig): 
     counter++;
   }
   return {
-    listen: notification,
+    listen: [notification],
     // The seed sends its first hello as soon as it is connected, then one every interval.
     connected() { if (host.now() - last >= config.interval) tick(); },
     onMessage(m) {
@@ -43,14 +35,9 @@ export function helloRole(host: Host, client: MqttClient, config: BoardConfig): 
 export function responderRole(_host: Host, client: MqttClient, config: BoardConfig): Role {
   const notification = config.topicPrefix + 'notification';
   return {
-    listen: config.topicPrefix + 'hello',
+    listen: [config.topicPrefix + 'hello'],
     onMessage() { client.publish(notification, 'received'); },
     connected() {},
     stop() {},
   };
 }
-
-export const roles: Record<string, (host: Host, client: MqttClient, config: BoardConfig) => Role> = {
-  hello: helloRole,
-  responder: responderRole,
-};

@@ -1,0 +1,83 @@
+// TLS for the Node host (mqtts:// and, under the WebSocket, wss://) through node:tls: the chain
+// checked against the endpoint's CA file (else the CAs Node trusts), the host name checked unless
+// `insecure` (mosquitto's --insecure), and each way it can fail said in one line.
+
+import { connect as tlsConnect, type ConnectionOptions, type PeerCertificate } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
+import { describeSocketError, failedConnection, socketConnection } from './host';
+
+/** An mqtts:// connection; every failure arrives through `events.closed`, never as a throw. */
+export function connectTls(to: Endpoint, events: ConnectionEvents): Connection {
+  let options: ConnectionOptions;
+  try { options = tlsOptions(to); } catch (e) { return failedConnection(events, (e as Error).message); }
+  let socket;
+  try { socket = tlsConnect(options); } catch (e) {
+    return failedConnection(events, `TLS: cannot use the CA file ${to.ca}: ${(e as Error).message}`);
+  }
+  return socketConnection(socket, 'secureConnect', to, events, describeTlsError);
+}
+
+/**
+ * node:tls options for `to`: its CA (the file `to.ca`, PEM or DER; without it the CAs Node
+ * trusts), SNI for a host name, no name check when `to.insecure`. Throws when the CA file is unusable.
+ */
+export function tlsOptions(to: Endpoint): ConnectionOptions {
+  const o: ConnectionOptions = { host: to.host, port: to.port, rejectUnauthorized: true };
+  if (!isIP(to.host)) o.servername = to.host;
+  if (to.ca) o.ca = readCaFile(to.ca);
+  if (to.insecure) o.checkServerIdentity = () => undefined;
+  return o;
+}
+
+/** A CA file as PEM: PEM (one or more certificates) as it is, DER (what the boards use) converted. */
+export function readCaFile(file: string): string | Buffer {
+  let data: Buffer;
+  try { data = readFileSync(file); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new Error(`TLS: cannot read the CA file ${file}: ${why}`);
+  }
+  if (data.includes('-----BEGIN CERTIFICATE-----')) return data;
+  try { return new X509Certificate(data).toString(); } catch {
+    throw new Error(`TLS: the CA file ${file} holds no certificate (PEM or DER)`);
+  }
+}
+
+type TlsError = NodeJS.ErrnoException & { cert?: PeerCertificate; reason?: string };
+
+const NOT_SIGNED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED',
+]);
+
+/** Why a TLS connection failed, in one line that says what to check. */
+export function describeTlsError(e: TlsError, to: Endpoint, opened: boolean): string {
+  const where = to.host.includes(':') ? `[${to.host}]:${to.port}` : `${to.host}:${to.port}`;
+  const code = e.code ?? '';
+  if (NOT_SIGNED.has(code)) {
+    return `TLS: certificate of ${where} is not signed by ${to.ca ? 'the given CA (--cafile)' : 'a CA this computer trusts: give the broker\'s CA with --cafile'}`;
+  }
+  if (code === 'CERT_HAS_EXPIRED') return `TLS: the certificate of ${where} has expired (or this computer's clock is wrong)`;
+  if (code === 'CERT_NOT_YET_VALID') return `TLS: the certificate of ${where} is not valid yet (or this computer's clock is wrong)`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `TLS: certificate is for ${certificateNames(e.cert)}, not ${to.host}: connect to that name, or skip the name check with --insecure`;
+  }
+  if (/wrong version number|packet length too long|unknown protocol|http request/i.test(e.message)) {
+    return `TLS: ${where} does not speak TLS: for a plain MQTT port use mqtt://, or give the broker's TLS port (usually 8883)`;
+  }
+  if (!opened && (code === 'ECONNRESET' || code === 'EPIPE' || /before secure TLS connection/.test(e.message))) {
+    return `TLS: ${where} closed the connection during the TLS handshake: is it a TLS port? (a plain MQTT port wants mqtt://)`;
+  }
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return `TLS: handshake with ${where} failed: ${e.reason ?? e.message}`;
+  return describeSocketError(e, to, opened);
+}
+
+/** The names a certificate is for: its subjectAltName entries, else its CN. */
+function certificateNames(cert: PeerCertificate | undefined): string {
+  const names = (cert?.subjectaltname ?? '').split(/,\s*/).map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  if (!names.length && cert?.subject?.CN) names.push(String(cert.subject.CN));
+  return names.length ? names.join(' or ') : 'another name';
+}

@@ -1,0 +1,132 @@
+// `mqtt-pair classroom` as a teacher runs it: a child process simulating a class of pairs, on the
+// embedded broker and on Mosquitto; and the summary failing (exit code 1) when one pair cannot talk
+// (an ACL drops its replies) or when messages cross into a pair's topics (the test injects them).
+// Every wait has a generous deadline; nothing here measures time.
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MqttClient, nodeHost } from '../dist/index.js';
+import { needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
+import { startAedes } from './helpers/aedes.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+
+const children = new Set();
+process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+
+/** Runs `mqtt-pair classroom …`; `waitFor(re)` resolves once stdout matches; `exit` with { code, stdout, stderr }. */
+function classroom(args, { timeout = 120_000 } = {}) {
+  const child = spawn(process.execPath, [CLI, 'classroom', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '1' } });
+  children.add(child);
+  let stdout = '', stderr = '';
+  const watchers = new Set();
+  child.stdout.on('data', (b) => { stdout += b; for (const w of watchers) w(); });
+  child.stderr.on('data', (b) => { stderr += b; });
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
+  const exit = new Promise((resolve) => child.once('close', (code, signal) => {
+    clearTimeout(killer);
+    children.delete(child);
+    for (const w of watchers) w();
+    resolve({ code, signal, stdout, stderr });
+  }));
+  let closed = false;
+  exit.then(() => { closed = true; });
+  const waitFor = (re) => new Promise((resolve, reject) => {
+    const check = () => {
+      const m = re.exec(stdout);
+      if (m) { watchers.delete(check); resolve(m); } else if (closed) { watchers.delete(check); reject(new Error(`exited before printing ${re}:\n${stdout}\n${stderr}`)); }
+    };
+    watchers.add(check);
+    check();
+  });
+  return { child, exit, waitFor };
+}
+
+/** The last line of the output: the summary. */
+const lastLine = (text) => text.trimEnd().split('\n').pop();
+
+/** Short runs: a hello every 100 ms leaves many rounds even on a loaded machine; 10 s covers a slow start. */
+const FAST = ['--interval', '100', '--duration', '10'];
+
+test('30 pairs on the embedded broker: 30/30 pairs ok, exit code 0', async () => {
+  const r = await classroom(['--pairs', '30', ...FAST]).exit;
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.equal(lastLine(r.stdout), '30/30 pairs ok');
+  assert.match(r.stdout, /Embedded MQTT broker \(Aedes\) listening on 127\.0\.0\.1:\d+/);
+  assert.match(r.stdout, /Ran 30 pairs \(60 simulated boards\)/);
+  assert.match(r.stdout, /\d+ µs per message/, 'the CPU per message is measured');
+  assert.match(r.stdout, /Memory: \d+ MB resident/);
+  assert.doesNotMatch(r.stdout, /\[alice-esp1\]|Received hello/, 'no console line per board');
+  // Not a terminal: plain summaries, no ANSI.
+  assert.doesNotMatch(r.stdout, /\x1b\[/);
+  assert.match(r.stdout, /^\[\d+ s\] 30 pairs: \d+ ok, \d+ waiting, \d+ silent; boards \d+\/60 connected/m);
+  assert.equal(r.stderr, '');
+});
+
+test('a bad option is one line and exit code 1', async () => {
+  const r = await classroom(['--duration', '5']).exit;
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'mqtt-pair classroom: say how many pairs to simulate with --pairs, e.g. --pairs 30\n');
+  const r2 = await classroom(['--pairs', '2', '--school', 'a/b']).exit;
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr, /^mqtt-pair classroom: --school needs one topic level without \/ \+ or #/);
+});
+
+describe('crossed topics make the summary fail', () => {
+  let aedes;
+  after(() => aedes?.stop());
+
+  test('a hello injected into bob\'s topic, and a message on a topic of no pair: 4/5 pairs ok, exit code 1', async () => {
+    aedes = await startAedes();
+    const run = classroom(['--pairs', '5', '--broker', `127.0.0.1:${aedes.port}`, '--interval', '100', '--duration', '8']);
+    // The observer is subscribed before this line is printed.
+    await run.waitFor(/^5 pairs \(10 simulated boards\)/m);
+    const intruder = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: aedes.port }, { clientId: 'intruder', reconnect: false });
+    await new Promise((resolve, reject) => {
+      intruder.onConnect = resolve;
+      intruder.onClose = (reason) => reject(new Error(reason));
+      intruder.connect();
+    });
+    let done = false;
+    run.exit.then(() => { done = true; });
+    // Again and again until the run ends: whenever it lands, it is not bob's ESP#1's.
+    while (!done) {
+      intruder.publish('LycMaurois/SNT_2nde/bob/hello', 'Hello #999999');
+      intruder.publish('LycMaurois/SNT_2nde/mallory/hello', 'Hello #0');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    intruder.end();
+    const r = await run.exit;
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(lastLine(r.stdout), /^4\/5 pairs ok; \d+ messages? on topics of no pair \("Hello #0" on LycMaurois\/SNT_2nde\/mallory\/hello\)$/);
+    assert.match(r.stdout, /^Not ok: bob: crossed topics \(\d+\): .*"Hello #999999" on LycMaurois\/SNT_2nde\/bob\/hello, but its ESP#1 has sent only \d+ hellos/m);
+    assert.doesNotMatch(r.stdout, /Not ok: (alice|camille|david|emma)/);
+  });
+});
+
+describe('with Mosquitto', () => {
+  test('30 pairs on Mosquitto: 30/30 pairs ok, exit code 0', async (t) => {
+    if (!needMosquitto(t)) return;
+    const m = await startMosquitto();
+    try {
+      const r = await classroom(['--pairs', '30', '--broker', `mqtt://127.0.0.1:${m.port}`, ...FAST]).exit;
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.equal(lastLine(r.stdout), '30/30 pairs ok');
+      assert.match(r.stdout, new RegExp(`Ran 30 pairs \\(60 simulated boards\\) for [\\d.]+ s on mqtt://127\\.0\\.0\\.1:${m.port}`));
+    } finally { await m.stop(); }
+  });
+
+  test("an ACL that drops bob's notification: bob is not ok, 4/5 pairs ok, exit code 1", async (t) => {
+    if (!needMosquitto(t)) return;
+    const m = await startMosquitto({ acl: 'topic readwrite #\ntopic deny LycMaurois/SNT_2nde/bob/notification\n' });
+    try {
+      const r = await classroom(['--pairs', '5', '--broker', `127.0.0.1:${m.port}`, '--interval', '100', '--duration', '6']).exit;
+      assert.equal(r.code, 1, r.stdout);
+      assert.equal(lastLine(r.stdout), '4/5 pairs ok');
+      assert.match(r.stdout, /^Not ok: bob: 0 rounds: ESP#2 answered \d+ hellos, but no answer reached ESP#1$/m);
+    } finally { await m.stop(); }
+  });
+});

@@ -1,0 +1,72 @@
+// The mqtt-pair command as a child process, for the TLS and WebSocket tests: its output collected,
+// `waitFor(stream, re)` until a line shows up, `stop()` with SIGINT as Ctrl+C does, and every
+// child killed when the test process exits.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+
+const children = new Set();
+process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+
+/** Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, stderr }. */
+export function mqttPair(args, { timeout = 30000 } = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '' } });
+  children.add(child);
+  const text = { stdout: '', stderr: '' };
+  const watchers = new Set();
+  const check = () => { for (const w of watchers) w(); };
+  child.stdout.on('data', (b) => { text.stdout += b.toString(); check(); });
+  child.stderr.on('data', (b) => { text.stderr += b.toString(); check(); });
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
+  let exited = false;
+  const exit = new Promise((resolve) => child.once('close', (code, signal) => {
+    clearTimeout(killer);
+    children.delete(child);
+    exited = true;
+    resolve({ code, signal, stdout: text.stdout, stderr: text.stderr });
+    check();
+  }));
+  const waitFor = (stream, re, ms = 20000) => new Promise((resolve, reject) => {
+    const t = setTimeout(() => { watchers.delete(w); reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text.stdout}\n-- stderr:\n${text.stderr}`)); }, ms);
+    const w = () => {
+      const m = re.exec(text[stream]);
+      if (m) { clearTimeout(t); watchers.delete(w); resolve(m); } else if (exited) {
+        clearTimeout(t); watchers.delete(w);
+        reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
+      }
+    };
+    watchers.add(w);
+    w();
+  });
+  const stop = () => { child.kill('SIGINT'); return exit; };
+  return { child, exit, waitFor, stop, text };
+}
+
+/** A failure as the CLI reports it: one line on stderr with `prefix`, matching `re`, no stack, non-zero exit. */
+export function assertOneLineError(r, prefix, re) {
+  assert.notEqual(r.code, 0, `exit code should not be 0; stderr: ${r.stderr}`);
+  assert.ok(!r.stderr.includes('    at '), `stack trace on stderr:\n${r.stderr}`);
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${r.stderr}`);
+  assert.ok(lines[0].startsWith(prefix), `"${lines[0]}" should start with "${prefix}"`);
+  if (re) assert.match(lines[0], re);
+  return lines[0];
+}
+
+/** Resolves when `board` (a SimBoard) has logged a line matching `re`. */
+export function waitForLine(board, re, ms = 20000) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const poll = setInterval(() => {
+      const line = board.lines.find((l) => re.test(l));
+      if (line) { clearInterval(poll); resolve(line); } else if (performance.now() - t0 > ms) {
+        clearInterval(poll);
+        reject(new Error(`no line matching ${re} in:\n${board.lines.join('\n')}`));
+      }
+    }, 10);
+  });
+}

@@ -1,0 +1,168 @@
+// The live classroom page in a real browser: Debian's chromium, headless, driven by playwright-core
+// (which downloads no browser). `mqtt-pair watch --web` follows pairs of simulated boards on a
+// private broker: one tile per pair, and a tile changes colour when its pair is stopped.
+// `mqtt-pair classroom --web` shows its own pairs the same way.
+//
+// Where chromium is missing the tests skip and say why; in CI (env CI set) they fail instead.
+// MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots of the page there.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SimBoard } from '../dist/index.js';
+import { startAedes } from './helpers/aedes.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
+
+let playwright = null;
+try { playwright = await import('playwright-core'); } catch { /* reported below */ }
+
+/** Why the browser tests cannot run here, or false. In CI they always run (and fail if chromium is missing). */
+function skipReason() {
+  if (process.env.CI) return false;
+  if (!existsSync(CHROMIUM)) return `chromium is not installed at ${CHROMIUM} (apt-get install chromium; in CI this is a failure)`;
+  if (!playwright) return 'playwright-core is not installed (npm ci)';
+  return false;
+}
+
+const children = new Set();
+process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+
+/** Starts `mqtt-pair <args>` and resolves with { child, url, exit } once it prints the page's address. */
+async function serve(args) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '1' } });
+  children.add(child);
+  let out = '';
+  const exit = new Promise((resolve) => child.once('close', (code) => { children.delete(child); resolve({ code, out }); }));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+  exit.then(() => clearTimeout(killer));
+  const url = await new Promise((resolve, reject) => {
+    const check = () => { const m = /Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out); if (m) resolve(m[1]); };
+    child.stdout.on('data', (b) => { out += b; check(); });
+    child.stderr.on('data', (b) => { out += b; });
+    exit.then(() => reject(new Error(`exited before serving the page:\n${out}`)));
+  });
+  return { child, url, exit, output: () => out };
+}
+
+/** Polls `fn` until it returns something truthy; fails with `what` after `ms`. */
+async function until(what, fn, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Every tile as { name, state, label, replies, background }. */
+function tilesOf(page) {
+  return page.$$eval('#tiles > li', (lis) => lis.map((li) => ({
+    name: li.dataset.name, state: li.dataset.state, label: li.querySelector('.label')?.textContent ?? '',
+    replies: Number(/(\d+) repl/.exec(li.querySelector('.nums')?.textContent ?? '')?.[1] ?? -1),
+    background: getComputedStyle(li).backgroundColor,
+  })));
+}
+
+const skip = skipReason();
+
+describe('the classroom page in headless chromium', () => {
+  let context, userDir;
+
+  before(async () => {
+    if (skip) return;
+    if (!existsSync(CHROMIUM)) throw new Error(`CI is set and chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`);
+    if (!playwright) throw new Error('CI is set and playwright-core is missing: npm ci installs it');
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-'));
+    context = await playwright.chromium.launchPersistentContext(userDir, {
+      executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 }, timeout: 120_000,
+    });
+  });
+
+  after(async () => {
+    await context?.close();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  test('watch: one tile per pair; a stopped pair turns red (silent), the others stay', { skip, timeout: 180_000 }, async () => {
+    const broker = await startAedes();
+    const boards = new Map();
+    const names = ['alice', 'bob', 'camille'];
+    let watch;
+    try {
+      for (const name of names) {
+        const prefix = `TestSchool/ClassA/${name}/`;
+        const config = { broker: `127.0.0.1:${broker.port}`, interval: 200, topicPrefix: prefix, backoffMin: 100, backoffMax: 500 };
+        boards.set(name, [
+          new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder', clientId: `web-${name}-2` }, print: () => {} }).start(),
+          new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello', clientId: `web-${name}-1` }, print: () => {} }).start(),
+        ]);
+      }
+      watch = await serve(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'TestSchool', '--class', 'ClassA', '--interval', '200']);
+      const page = await context.newPage();
+      await page.goto(watch.url);
+      assert.equal(await page.textContent('h1'), 'TestSchool / ClassA');
+      await until('three green tiles', async () => {
+        const tiles = await tilesOf(page);
+        return tiles.length === 3 && tiles.every((t) => t.state === 'ok') && tiles;
+      });
+      const before = await tilesOf(page);
+      assert.deepEqual(before.map((t) => t.name), names, 'one tile per pair, in name order');
+      assert.deepEqual(before.map((t) => t.label), ['OK', 'OK', 'OK'], 'the state is said in words too');
+      assert.match(await page.textContent('#counts'), /3 pairs.*3 OK/);
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'watch-all-ok.png'), fullPage: true });
+
+      for (const b of boards.get('bob')) b.stop();
+      const after_ = await until('bob\'s tile to turn red', async () => {
+        const tiles = await tilesOf(page);
+        const bob = tiles.find((t) => t.name === 'bob');
+        return bob?.state === 'silent' && tiles;
+      });
+      const bob = after_.find((t) => t.name === 'bob');
+      assert.notEqual(bob.background, before.find((t) => t.name === 'bob').background, 'the colour changed');
+      assert.equal(bob.label, 'Silent');
+      assert.equal(after_.length, 3, 'the stopped pair keeps its tile');
+      assert.match(await page.textContent('#counts'), /1 silent/);
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'watch-bob-stopped.png'), fullPage: true });
+      await page.close();
+    } finally {
+      for (const pair of boards.values()) for (const b of pair) b.stop();
+      watch?.child.kill('SIGTERM');
+      if (watch) assert.equal((await watch.exit).code, 0, watch.output());
+      await broker.stop();
+    }
+  });
+
+  test('classroom --web: a tile for each simulated pair, with the class name', { skip, timeout: 180_000 }, async () => {
+    const run = await serve(['classroom', '--pairs', '12', '--web', '0', '--interval', '200', '--school', 'LycMaurois', '--class', 'SNT_2nde']);
+    try {
+      const page = await context.newPage();
+      await page.goto(run.url);
+      assert.equal(await page.textContent('h1'), 'LycMaurois / SNT_2nde');
+      // Green, and 3 round trips each, so that the run ends with every pair ok.
+      const tiles = await until('12 green tiles with 3 replies each', async () => {
+        const t = await tilesOf(page);
+        return t.length === 12 && t.every((x) => x.state === 'ok' && x.replies >= 3) && t;
+      });
+      assert.deepEqual(tiles.slice(0, 4).map((t) => t.name), ['alice', 'bob', 'camille', 'david']);
+      assert.match(await page.textContent('#tiles > li[data-name="alice"]'), /boards 2\/2 connected/);
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'classroom-12.png'), fullPage: true });
+      await page.close();
+    } finally {
+      run.child.kill('SIGINT');
+      const r = await run.exit;
+      assert.match(r.out, /^12\/12 pairs ok$/m);
+      assert.equal(r.code, 0, r.out);
+    }
+  });
+});

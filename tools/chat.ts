@@ -1,0 +1,140 @@
+// `mqtt-pair chat`: the chat of seed 000. Each user publishes what they type on <prefix><name> and
+// prints what arrives on <prefix><peer>. Lines come from a terminal (readline) or a pipe; the end
+// of the input (Ctrl+D) or Ctrl+C leaves with DISCONNECT, once every line typed has reached the broker.
+
+import { clearLine, createInterface, cursorTo } from 'node:readline';
+import { ConfigError, parseBroker } from '../src/apps/config';
+import { MqttClient, payloadText } from '../src/mqtt/client';
+import { topicError } from '../src/mqtt/topic';
+import { nodeHost } from '../hosts/node/host';
+import type { Endpoint } from '../src/host';
+
+const HELP = `Usage: mqtt-pair chat --name NAME --peer NAME [--broker URL] [--prefix PREFIX] [--id CLIENTID]
+
+The chat of the course (seed 000): what you type is published on <prefix><name>, and what your
+peer types, on <prefix><peer>, is printed as "peer: text". Each line is sent when you press
+Enter. Ctrl+D (the end of the input) or Ctrl+C leaves the chat.
+
+  --name NAME        your first name: you publish on <prefix>NAME
+  --peer NAME        the first name of who you chat with: you read <prefix>NAME
+  --broker URL       the broker: mqtt://[user:pass@]host[:port] or host[:port] (default: 127.0.0.1:1883)
+  --prefix PREFIX    topic prefix, e.g. LycMaurois/SNT_2nde/ (a / is added if missing)
+  --id CLIENTID      client id (default: mqtt-pair-chat-<process id>)
+  --help             this text
+
+Example, on two computers of the class:
+  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name alice --peer bob
+  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name bob --peer alice
+It works through pipes too: echo 'Bonjour Bob' | mqtt-pair chat --name alice --peer bob
+A board flashed with role=chat answers "echo: <line>" to each line (docs/flashing.md).
+`;
+
+/** Control characters a peer could send to play with the terminal, except tab and newline. */
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x9b]/g;
+
+export async function chat(argv: string[]): Promise<number> {
+  const say = (message: string, code = 1) => { process.stderr.write(`mqtt-pair chat: ${message}\n`); return code; };
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') { process.stdout.write(HELP); return 0; }
+    const m = /^--(name|peer|broker|prefix|id)(?:=(.*))?$/.exec(a);
+    if (!m) return say(`unknown option "${a}" (see mqtt-pair chat --help)`, 2);
+    const v = m[2] ?? argv[++i];
+    if (v === undefined) return say(`--${m[1]} needs a value (see mqtt-pair chat --help)`, 2);
+    opts[m[1]] = v;
+  }
+  let prefix = opts.prefix ?? '';
+  if (prefix && !prefix.endsWith('/')) prefix += '/';
+  for (const key of ['name', 'peer']) {
+    if (!opts[key]) return say(`--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`, 2);
+    const e = topicError(prefix + opts[key]);
+    if (e) return say(`--${key} "${opts[key]}" (with --prefix "${prefix}") is not a topic: ${e}`, 2);
+  }
+  let endpoint: Endpoint;
+  try { endpoint = parseBroker(opts.broker ?? '127.0.0.1'); } catch (e) {
+    if (e instanceof ConfigError) return say(`--broker: ${e.message}`, 2);
+    throw e;
+  }
+  if (endpoint.host === 'localhost') endpoint.host = '127.0.0.1'; // the mosquitto clients' meaning
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const mine = prefix + opts.name, theirs = prefix + opts.peer;
+  const peer = opts.peer;
+
+  const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
+  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity });
+  if (interactive) rl.setPrompt(`${opts.name}> `);
+  const print = (line: string) => {
+    if (!interactive) return void process.stdout.write(`${line}\n`);
+    clearLine(process.stdout, 0);
+    cursorTo(process.stdout, 0);
+    process.stdout.write(`${line}\n`);
+    rl.prompt(true);
+  };
+
+  const client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
+    clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`, keepalive: 60, reconnect: { min: 1000, max: 30000 },
+  });
+  let everConnected = false;
+  let finished = false;
+  let resolve!: (code: number) => void;
+  const done = new Promise<number>((r) => { resolve = r; });
+  const finish = (code: number, message?: string) => {
+    if (finished) return;
+    finished = true;
+    if (message) say(message);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    rl.removeAllListeners('close');
+    rl.close();
+    process.stdin.pause();
+    client.end();
+    resolve(code);
+  };
+  const onSignal = () => finish(0);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  rl.on('SIGINT', onSignal); // Ctrl+C in a terminal, which readline catches
+
+  client.onMessage = (m) => {
+    if (m.topic === theirs) print(`${peer}: ${payloadText(m.payload).replace(CONTROL, '?')}`);
+  };
+  client.onConnect = () => {
+    if (everConnected) return void say(`reconnected to ${where}`, 0);
+    everConnected = true;
+    client.subscribe(theirs, { qos: 1 }, (err) => {
+      if (finished) return;
+      if (err) return finish(1, `cannot read ${theirs}: ${err.message} (the broker's access rules?)`);
+      say(`connected to ${where}: you are ${opts.name} on ${mine}, reading ${peer} on ${theirs}. Type a line and Enter to send it; Ctrl+D or Ctrl+C to leave.`, 0);
+      if (interactive) rl.prompt();
+    });
+  };
+  client.onClose = (reason, retryIn) => {
+    if (finished) return;
+    if (!everConnected) {
+      const hint = /no MQTT broker|does not resolve/.test(reason) ? ': check --broker, and that the broker is running' : '';
+      return finish(1, `cannot connect to ${where}: ${reason}${hint}`);
+    }
+    say(`lost the connection to ${where}: ${reason}; reconnecting in ${(retryIn / 1000).toFixed(1)} s`, 0);
+  };
+
+  rl.on('line', (line) => {
+    if (!line.trim() || finished) return;
+    // QoS 1: the broker acknowledges each line, and a line typed while the link is down waits for it.
+    client.publish(mine, line, { qos: 1 }, (err) => { if (err && !finished) say(`"${line}" not sent: ${err.message}`, 0); });
+    if (interactive) rl.prompt();
+  });
+  rl.on('close', () => {
+    // The end of the input: leave once every line has reached the broker (10 s at most).
+    const until = Date.now() + 10000;
+    const wait = () => {
+      if (finished) return;
+      if (client.connected && client.pending === 0) return finish(0);
+      if (Date.now() > until) return finish(1, `${client.pending} line(s) not acknowledged by ${where} within 10 s: they may not have arrived`);
+      setTimeout(wait, 20);
+    };
+    wait();
+  });
+  client.connect();
+  return done;
+}
