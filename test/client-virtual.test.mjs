@@ -368,7 +368,7 @@ describe('outgoing QoS 1 and 2 across a reconnect', () => {
   });
 
   test('packet identifiers skip those in use; when all 65535 are, publish and subscribe fail through done', () => {
-    const { host, client } = setup();
+    const { host, client } = setup({ queue: { messages: Infinity, bytes: Infinity } }); // the default bound is 100
     const conn = online(host, client);
     for (let i = 0; i < 65535; i++) client.publish('t', '', { qos: 1 });
     const sent = conn.take();

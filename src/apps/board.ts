@@ -47,6 +47,7 @@ export function startBoard(host: Host, raw: Record<string, unknown>): Board | nu
     host.log(`Received ${m.topic}: ${payloadText(m.payload)}`);
     role.onMessage(m);
   };
+  client.onDrop = (reason) => host.log(`${reason[0].toUpperCase()}${reason.slice(1)} (${client.dropped} dropped since boot)`);
   client.onClose = (reason, retryIn) => {
     if (retryIn < 0) return; // paused: the WiFi said why
     const what = wasConnected ? 'Lost connection to MQTT broker' : 'Failed to connect to MQTT broker';

@@ -32,11 +32,15 @@ export interface ClientOptions {
   /** Reconnect backoff in ms, doubled after each failure up to max, with ±20% jitter. Default
    *  { min: 1000, max: 30000 }; false: never reconnect. */
   reconnect?: { min: number; max: number } | false;
-  /** Bounds on messages held for the broker (in flight plus queued offline). */
+  /** Bounds on messages held for the broker: QoS 1/2 until acknowledged, QoS 0 queued while
+   *  offline; bytes count topic and payload. Default { messages: 100, bytes: 16384 }, for a board.
+   *  When full, the oldest queued QoS 0 messages are dropped to make room; if that is not enough,
+   *  the new message is refused. An accepted QoS 1/2 message is never dropped. */
   queue?: { messages: number; bytes: number };
 }
 
 const DEFAULT_RECONNECT = { min: 1000, max: 30000 };
+const DEFAULT_QUEUE = { messages: 100, bytes: 16384 };
 const NO_IDS = 'all 65535 packet identifiers are in use';
 
 /** Spec names of CONNACK refusals (MQTT 3.1.1 table 3.1). */
@@ -57,12 +61,14 @@ export class MqttClient {
   /** A connection ended or an attempt failed. `retryIn` is the delay before the next attempt, or -1. */
   onClose?: (reason: string, retryIn: number) => void;
   onMessage?: MessageHandler;
+  /** A message was dropped because the queue was full (the reason says which, and why). */
+  onDrop?: (reason: string) => void;
 
   /** True between an accepted CONNACK and the end of that connection. */
   connected = false;
   /** Consecutive failed attempts since the last accepted connection. */
   failures = 0;
-  /** Messages refused because the queue was full. */
+  /** Messages dropped because the queue was full: refused, or queued QoS 0 replaced by newer ones. */
   dropped = 0;
 
   private conn: Connection | null = null;
@@ -94,7 +100,9 @@ export class MqttClient {
     this.state = 'connecting';
     this.cancel();
     const o = this.options;
-    this.decoder = new Decoder((p) => this.receive(p), o.maxPacketSize ?? 1 << 20);
+    // Packets still in a chunk when its connection ended are not this connection's.
+    const decoder: Decoder = new Decoder((p) => { if (this.decoder === decoder) this.receive(p); }, o.maxPacketSize ?? 1 << 20);
+    this.decoder = decoder;
     this.lastReceived = this.host.now();
     const conn = this.host.connect(this.endpoint, {
       connected: () => {
@@ -155,11 +163,19 @@ export class MqttClient {
     const packet: Publish = { type: PUBLISH, topic, payload: bytes(payload), qos, retain: !!opts.retain, dup: false, id: 0 };
     if (qos === 0 && this.connected) { this.send(packet); done?.(); return; }
     const size = packet.payload.length + topic.length;
-    const q = this.options.queue;
     if (this.state === 'ended' || (qos === 0 && this.options.reconnect === false)) return fail(done, new MqttError('not connected'));
-    if (q && (this.outgoing.size + this.offline.length >= q.messages || this.queuedBytes + size > q.bytes)) {
-      this.dropped++;
-      return fail(done, new MqttError(`queue full (${q.messages} messages, ${q.bytes} bytes): message to ${topic} dropped`));
+    const q = this.options.queue ?? DEFAULT_QUEUE;
+    const full = (n: number, bytes: number) => this.pending - n >= q.messages || this.queuedBytes - bytes + size > q.bytes;
+    if (full(0, 0)) {
+      // Make room by dropping the oldest queued QoS 0 messages, if that is enough; else refuse this one.
+      let n = 0, bytes = 0;
+      while (n < this.offline.length && full(n, bytes)) bytes += this.offline[n++].size;
+      const why = `queue full (${q.messages} messages, ${q.bytes} bytes)`;
+      if (full(n, bytes)) return this.dropOne(done, `${why}: message to ${topic} dropped`, true);
+      for (const o of this.offline.splice(0, n)) {
+        this.queuedBytes -= o.size;
+        this.dropOne(o.done, `${why}: oldest QoS 0 message to ${o.packet.topic} dropped for a newer one`);
+      }
     }
     if (qos && !(packet.id = this.allocateId())) return fail(done, new MqttError(NO_IDS));
     const entry: Outgoing = { packet, size, done, sent: false, released: false };
@@ -218,7 +234,6 @@ export class MqttClient {
   }
 
   private receive(p: Packet) {
-    if (!this.conn) return; // dropped earlier in this same piece of the stream
     this.lastReceived = this.host.now();
     if (!this.connected) {
       if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`);
@@ -275,6 +290,14 @@ export class MqttClient {
     } catch (e) {
       this.host.log(`Error in a message handler for ${m.topic}: ${(e as Error).message}`);
     }
+  }
+
+  /** Counts a dropped message and tells its publisher; `refused` throws when there is no callback. */
+  private dropOne(done: Done | undefined, reason: string, refused = false) {
+    this.dropped++;
+    this.onDrop?.(reason);
+    const err = new MqttError(reason);
+    if (refused) fail(done, err); else done?.(err);
   }
 
   private settle(id: number, o: Outgoing) {
@@ -334,7 +357,7 @@ export class MqttClient {
     if (this.state !== 'open') return;
     const at = this.keepaliveDeadline();
     if (at > now) return this.arm(at);
-    if (this.pingSentAt) return this.drop(`no PINGRESP within ${Math.round((now - this.pingSentAt) / 1000)} s: connection lost`);
+    if (this.pingSentAt) return this.drop(`no PINGRESP within ${((now - this.pingSentAt) / 1000).toFixed(1)} s: connection lost`);
     this.send({ type: PINGREQ });
     this.pingSentAt = this.lastSent;
     this.arm(this.keepaliveDeadline());
