@@ -24,7 +24,11 @@ export interface Connection {
   close(): void;
 }
 
-/** What a Connection reports. `closed` comes exactly once, with a reason when it failed. */
+/**
+ * What a Connection reports. `closed` comes exactly once, with a reason when it failed.
+ * The client passes an object whose methods are on its prototype: wrap it by calling them
+ * (`connected: () => events.connected()`), not by spreading it.
+ */
 export interface ConnectionEvents {
   connected(): void;
   data(bytes: Uint8Array): void;

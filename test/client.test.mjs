@@ -96,7 +96,8 @@ function tappedHost({ raw = false } = {}) {
     tap.connects++;
     const decoder = new Decoder((p) => tap.received.push(p), 1 << 24);
     const tapped = {
-      ...events,
+      connected: () => events.connected(),
+      closed: (reason) => events.closed(reason),
       data(bytes) {
         try { decoder.push(Uint8Array.from(bytes)); } catch { /* the client reports it */ }
         events.data(bytes);

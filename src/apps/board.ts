@@ -3,10 +3,10 @@
 // restarts, as the seed's machine.reset() does. Bad config is said once and nothing else runs.
 
 import type { Host } from '../host';
-import { MqttClient, payloadText } from '../mqtt/client';
+import { MqttClient, payloadText, type Message } from '../mqtt/client';
 import { ConfigError, readConfig, type BoardConfig } from './config';
-import { roles } from './roles';
-import { WiFiJoin } from './wifi';
+import { roles, type Role } from './roles';
+import { WiFiJoin, type WiFiListener } from './wifi';
 
 export interface Board {
   config: BoardConfig;
@@ -25,61 +25,91 @@ export function startBoard(host: Host, raw: Record<string, unknown>): Board | nu
     host.log(`Config error: ${e.message}`);
     return null;
   }
-  const def = roles[config.role];
-  const client = new MqttClient(host, config.broker, {
-    clientId: config.clientId,
-    keepalive: config.keepalive,
-    reconnect: { min: config.backoffMin, max: config.backoffMax },
-    maxPacketSize: 16384, // a board has little RAM; the demo's messages are tiny
-    will: def.will?.(config),
-  });
-  const role = def.start(host, client, config);
-  const topics = role.listen;
-  let wasConnected = false;
+  return new BoardClient(host, config).start();
+}
 
-  client.onConnect = () => {
-    wasConnected = true;
+/**
+ * The firmware's client: the supervisor's reactions (log, restart, pause for the WiFi) are its
+ * methods. Methods live in flash with the preloaded code; closures would each take RAM.
+ */
+class BoardClient extends MqttClient implements Board, WiFiListener {
+  readonly role: Role;
+  private topics: string[];
+  private wifi: WiFiJoin | null = null;
+  private wasConnected = false;
+  private stopped = false;
+
+  constructor(host: Host, readonly config: BoardConfig) {
+    const def = roles[config.role];
+    super(host, config.broker, {
+      clientId: config.clientId,
+      keepalive: config.keepalive,
+      reconnect: { min: config.backoffMin, max: config.backoffMax },
+      maxPacketSize: 16384, // a board has little RAM; the demo's messages are tiny
+      will: def.will?.(config),
+    });
+    this.role = def.start(host, this, config);
+    this.topics = this.role.listen;
+  }
+
+  get client(): MqttClient { return this; }
+
+  start(): this {
+    const host = this.host;
+    for (const t of this.topics) this.subscribe(t, {}, (err) => { if (err && !this.stopped) host.log(`Subscription failed: ${err.message}`); });
+    if (host.wifi) {
+      const c = this.config;
+      this.wifi = new WiFiJoin(host, host.wifi, c.ssid, c.password, this, { joinTimeout: c.wifiTimeout, retryDelay: c.wifiRetry });
+      this.wifi.start();
+    } else {
+      this.connect();
+    }
+    return this;
+  }
+
+  override onConnect(): void {
+    this.wasConnected = true;
+    const topics = this.topics;
     const subscribed = topics.length ? `, subscribed to ${topics.join(' and ')} topic${topics.length > 1 ? 's' : ''}` : '';
-    host.log(`Connected to ${config.brokerName} MQTT broker${subscribed}`);
-    role.connected();
-  };
-  client.onMessage = (m) => {
-    host.log(`Received ${m.topic}: ${payloadText(m.payload)}`);
-    role.onMessage(m);
-  };
-  client.onDrop = (reason) => host.log(`${reason[0].toUpperCase()}${reason.slice(1)} (${client.dropped} dropped since boot)`);
-  client.onClose = (reason, retryIn) => {
+    this.host.log(`Connected to ${this.config.brokerName} MQTT broker${subscribed}`);
+    this.role.connected();
+  }
+
+  override onMessage(m: Message): void {
+    this.host.log(`Received ${m.topic}: ${payloadText(m.payload)}`);
+    this.role.onMessage(m);
+  }
+
+  override onDrop(reason: string): void {
+    this.host.log(`${reason[0].toUpperCase()}${reason.slice(1)} (${this.dropped} dropped since boot)`);
+  }
+
+  override onClose(reason: string, retryIn: number): void {
     if (retryIn < 0) return; // paused: the WiFi said why
-    const what = wasConnected ? 'Lost connection to MQTT broker' : 'Failed to connect to MQTT broker';
-    wasConnected = false;
-    const n = client.failures;
-    if (config.restartAfter && n >= config.restartAfter) {
-      host.log(`${what}: ${reason}. ${n} failures in a row: restarting the board...`);
-      stop();
-      host.restart(`${n} failed connections to ${config.brokerName}: ${reason}`);
+    const what = this.wasConnected ? 'Lost connection to MQTT broker' : 'Failed to connect to MQTT broker';
+    this.wasConnected = false;
+    const n = this.failures, c = this.config;
+    if (c.restartAfter && n >= c.restartAfter) {
+      this.host.log(`${what}: ${reason}. ${n} failures in a row: restarting the board...`);
+      this.stop();
+      this.host.restart(`${n} failed connections to ${c.brokerName}: ${reason}`);
       return;
     }
-    host.log(`${what}: ${reason}. Reconnecting in ${(retryIn / 1000).toFixed(1)} s...`);
-  };
-  let stopped = false;
-  for (const t of topics) client.subscribe(t, {}, (err) => { if (err && !stopped) host.log(`Subscription failed: ${err.message}`); });
-
-  let wifi: WiFiJoin | null = null;
-  if (host.wifi) {
-    wifi = new WiFiJoin(host, host.wifi, config.ssid, config.password,
-      () => client.resume(),
-      (reason) => { wasConnected = false; client.pause(reason); host.log(`${reason}: MQTT paused until the WiFi is back`); },
-      { joinTimeout: config.wifiTimeout, retryDelay: config.wifiRetry });
-    wifi.start();
-  } else {
-    client.connect();
+    this.host.log(`${what}: ${reason}. Reconnecting in ${(retryIn / 1000).toFixed(1)} s...`);
   }
 
-  function stop() {
-    stopped = true;
-    role.stop();
-    wifi?.stop();
-    client.end();
+  wifiUp(): void { this.resume(); }
+
+  wifiDown(reason: string): void {
+    this.wasConnected = false;
+    this.pause(reason);
+    this.host.log(`${reason}: MQTT paused until the WiFi is back`);
   }
-  return { config, client, stop };
+
+  stop(): void {
+    this.stopped = true;
+    this.role.stop();
+    this.wifi?.stop();
+    this.end();
+  }
 }

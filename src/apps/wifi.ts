@@ -10,6 +10,12 @@ export interface WiFiJoinOptions {
   retryDelay?: number;
 }
 
+/** Who is told when the network comes and goes (the board: an object, not two closures). */
+export interface WiFiListener {
+  wifiUp(ip: string): void;
+  wifiDown(reason: string): void;
+}
+
 export class WiFiJoin {
   state: 'joining' | 'up' | 'down' | 'stopped' = 'down';
   attempts = 0;
@@ -17,7 +23,7 @@ export class WiFiJoin {
 
   constructor(
     private host: Host, private wifi: WiFi, private ssid: string, private password: string,
-    private onUp: (ip: string) => void, private onDown: (reason: string) => void,
+    private listener: WiFiListener,
     private options: WiFiJoinOptions = {},
   ) {}
 
@@ -50,11 +56,11 @@ export class WiFiJoin {
       const ip = this.wifi.address();
       this.host.log('Connection successful');
       this.host.log(`IP address ${ip}`);
-      this.onUp(ip);
+      this.listener.wifiUp(ip);
     } else if (e === 'lostIP' || e === 'disconnected') {
       if (this.state === 'up') {
         this.state = 'down';
-        this.onDown(e === 'lostIP' ? 'WiFi lost its IP address' : 'WiFi disconnected');
+        this.listener.wifiDown(e === 'lostIP' ? 'WiFi lost its IP address' : 'WiFi disconnected');
         this.retry(e === 'lostIP' ? 'lost the IP address' : `disconnected from "${this.ssid}"`);
       } else if (this.state === 'joining' && e === 'disconnected') {
         this.retry(`could not join "${this.ssid}" (check ssid and password, and that the network is in range)`);

@@ -2,7 +2,7 @@
 // session (packet identifiers, QoS 1/2 in flight both ways, subscriptions, the offline queue)
 // and talks to the world only through the Host, so a virtual host makes every test deterministic.
 
-import type { Connection, Endpoint, Host } from '../host';
+import type { Connection, ConnectionEvents, Endpoint, Host } from '../host';
 import {
   CONNACK, CONNECT, DISCONNECT, Decoder, PINGREQ, PINGRESP, ProtocolError, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
   SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodeUtf8,
@@ -56,13 +56,28 @@ interface Outgoing { packet: Publish; size: number; done?: Done; sent: boolean; 
 interface Request { packet: Subscribe | Unsubscribe; done?: (error?: Error, granted?: number[]) => void }
 interface Subscription { qos: QoS; handler?: MessageHandler }
 
+/**
+ * One connection: the host's events and its own decoder's packets reach the client only while it
+ * is the client's current link, so a stale connection, or packets left in a chunk after a drop,
+ * change nothing. One object with methods, not closures: on XS each closure costs RAM.
+ */
+class Link extends Decoder implements ConnectionEvents {
+  conn: Connection | null = null;
+  constructor(private client: MqttClient, maxPacketSize: number) { super(null, maxPacketSize); }
+  connected() { if (this.client.link === this) this.client.linkOpened(); }
+  data(chunk: Uint8Array) { if (this.client.link === this) this.client.linkData(this, chunk); }
+  closed(reason?: string) { if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker'); }
+  protected override packet(p: Packet) { if (this.client.link === this) this.client.receive(p); }
+}
+
 export class MqttClient {
-  onConnect?: (sessionPresent: boolean) => void;
+  // Callbacks: assign a function, or override in a subclass (the firmware does: no closures).
+  onConnect(_sessionPresent: boolean): void {}
   /** A connection ended or an attempt failed. `retryIn` is the delay before the next attempt, or -1. */
-  onClose?: (reason: string, retryIn: number) => void;
-  onMessage?: MessageHandler;
+  onClose(_reason: string, _retryIn: number): void {}
+  onMessage(_message: Message): void {}
   /** A message was dropped because the queue was full (the reason says which, and why). */
-  onDrop?: (reason: string) => void;
+  onDrop(_reason: string): void {}
 
   /** True between an accepted CONNACK and the end of that connection. */
   connected = false;
@@ -71,14 +86,14 @@ export class MqttClient {
   /** Messages dropped because the queue was full: refused, or queued QoS 0 replaced by newer ones. */
   dropped = 0;
 
-  private conn: Connection | null = null;
-  private decoder: Decoder | null = null;
+  /** The current connection; internal, for Link. */
+  link: Link | null = null;
   private outgoing = new Map<number, Outgoing>(); // QoS 1/2 until acknowledged, in order
   private offline: Outgoing[] = []; // QoS 0 waiting for a connection
   private queuedBytes = 0;
   private requests = new Map<number, Request>();
   private subs = new Map<string, Subscription>();
-  private incomingQos2 = new Set<number>(); // received, PUBREC sent, PUBREL not yet
+  private incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet; made when needed
   private nextId = 0;
   private lastSent = 0;
   private lastReceived = 0;
@@ -86,7 +101,7 @@ export class MqttClient {
   private cancelTimer: (() => void) | null = null;
   private state: 'idle' | 'connecting' | 'open' | 'waiting' | 'ended' = 'idle';
 
-  constructor(private host: Host, public endpoint: Endpoint, private options: ClientOptions) {
+  constructor(protected readonly host: Host, public endpoint: Endpoint, private options: ClientOptions) {
     if (!options.clientId && options.clean === false) throw new MqttError('a persistent session (clean=false) needs a client id');
     if (options.will) {
       const e = topicError(options.will.topic);
@@ -99,39 +114,38 @@ export class MqttClient {
     if (this.state === 'connecting' || this.state === 'open') return;
     this.state = 'connecting';
     this.cancel();
-    const o = this.options;
-    // Packets still in a chunk when its connection ended are not this connection's.
-    const decoder: Decoder = new Decoder((p) => { if (this.decoder === decoder) this.receive(p); }, o.maxPacketSize ?? 1 << 20);
-    this.decoder = decoder;
+    const link = new Link(this, this.options.maxPacketSize ?? 1 << 20);
+    this.link = link;
     this.lastReceived = this.host.now();
-    const conn = this.host.connect(this.endpoint, {
-      connected: () => {
-        if (this.conn !== conn) return;
-        const will = o.will;
-        const pass = o.password ?? this.endpoint.password;
-        const user = o.username ?? this.endpoint.username;
-        this.send({
-          type: CONNECT, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive ?? 60,
-          username: user, password: pass === undefined ? undefined : encodeUtf8(pass),
-          will: will && { topic: will.topic, payload: bytes(will.payload), qos: will.qos ?? 0, retain: will.retain ?? false },
-        });
-      },
-      data: (chunk) => {
-        if (this.conn !== conn || !this.decoder) return;
-        try { this.decoder.push(chunk); } catch (e) {
-          this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${(e as Error).message}`);
-        }
-      },
-      closed: (reason) => { if (this.conn === conn) this.drop(reason || 'connection closed by the broker'); },
-    });
-    this.conn = conn;
-    this.arm(this.host.now() + (o.connectTimeout ?? 10000));
+    link.conn = this.host.connect(this.endpoint, link);
+    this.arm(this.host.now() + (this.options.connectTimeout ?? 10000));
   }
+
+  // ---- what a Link reports (internal)
+
+  linkOpened(): void {
+    const o = this.options;
+    const will = o.will;
+    const pass = o.password ?? this.endpoint.password;
+    this.send({
+      type: CONNECT, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive ?? 60,
+      username: o.username ?? this.endpoint.username, password: pass === undefined ? undefined : encodeUtf8(pass),
+      will: will && { topic: will.topic, payload: bytes(will.payload), qos: will.qos ?? 0, retain: will.retain ?? false },
+    });
+  }
+
+  linkData(link: Link, chunk: Uint8Array): void {
+    try { link.push(chunk); } catch (e) {
+      this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${(e as Error).message}`);
+    }
+  }
+
+  linkLost(reason: string): void { this.drop(reason); }
 
   /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting.
    *  Whatever still waits for the broker (requests, unacknowledged and queued messages) fails. */
   end(): void {
-    if (this.conn && this.connected) this.send({ type: DISCONNECT });
+    if (this.link && this.connected) this.send({ type: DISCONNECT });
     this.state = 'ended';
     this.close();
     this.cancel();
@@ -151,7 +165,7 @@ export class MqttClient {
     this.state = 'idle';
     this.close();
     this.cancel();
-    if (wasUp) this.onClose?.(reason, -1);
+    if (wasUp) this.onClose(reason, -1);
   }
 
   resume(): void { if (this.state === 'idle' || this.state === 'waiting') { this.state = 'idle'; this.connect(); } }
@@ -228,12 +242,14 @@ export class MqttClient {
   }
 
   private send(p: Packet) {
-    if (!this.conn) return;
+    const conn = this.link?.conn;
+    if (!conn) return;
     this.lastSent = this.host.now();
-    this.conn.write(encode(p));
+    conn.write(encode(p));
   }
 
-  private receive(p: Packet) {
+  /** A packet from the current link (internal, for Link). */
+  receive(p: Packet): void {
     this.lastReceived = this.host.now();
     if (!this.connected) {
       if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`);
@@ -246,8 +262,8 @@ export class MqttClient {
     switch (p.type) {
       case PUBLISH: {
         if (p.qos === 2) {
-          const seen = this.incomingQos2.has(p.id);
-          this.incomingQos2.add(p.id);
+          const seen = !!this.incomingQos2?.has(p.id);
+          (this.incomingQos2 ??= new Set()).add(p.id);
           this.send({ type: PUBREC, id: p.id });
           if (!seen) this.deliver(p);
           return;
@@ -257,7 +273,7 @@ export class MqttClient {
         return;
       }
       case PUBREL:
-        this.incomingQos2.delete(p.id);
+        this.incomingQos2?.delete(p.id);
         return this.send({ type: PUBCOMP, id: p.id });
       case PUBACK: case PUBCOMP: {
         const o = this.outgoing.get(p.id);
@@ -286,7 +302,7 @@ export class MqttClient {
     // A mistake in the application's handler must not cost the connection.
     try {
       for (const [filter, s] of this.subs) if (s.handler && matches(filter, m.topic)) s.handler(m);
-      this.onMessage?.(m);
+      this.onMessage(m);
     } catch (e) {
       this.host.log(`Error in a message handler for ${m.topic}: ${(e as Error).message}`);
     }
@@ -295,7 +311,7 @@ export class MqttClient {
   /** Counts a dropped message and tells its publisher; `refused` throws when there is no callback. */
   private dropOne(done: Done | undefined, reason: string, refused = false) {
     this.dropped++;
-    this.onDrop?.(reason);
+    this.onDrop(reason);
     const err = new MqttError(reason);
     if (refused) fail(done, err); else done?.(err);
   }
@@ -315,7 +331,7 @@ export class MqttClient {
     for (const r of this.requests.values()) this.send(r.packet);
     if (!sessionPresent) {
       // The broker forgot our subscriptions and half-done QoS 2 receptions.
-      this.incomingQos2.clear();
+      this.incomingQos2 = null;
       const asked = new Set<string>();
       for (const r of this.requests.values()) if (r.packet.type === SUBSCRIBE) for (const s of r.packet.subscriptions) asked.add(s.filter);
       const subscriptions: Subscribe['subscriptions'] = [];
@@ -330,7 +346,7 @@ export class MqttClient {
     this.offline = [];
     for (const o of queued) { this.queuedBytes -= o.size; this.send(o.packet); o.done?.(); }
     this.arm(this.keepaliveDeadline());
-    this.onConnect?.(sessionPresent);
+    this.onConnect(sessionPresent);
   }
 
   private keepaliveDeadline(): number {
@@ -364,9 +380,8 @@ export class MqttClient {
   }
 
   private close() {
-    const c = this.conn;
-    this.conn = null;
-    this.decoder = null;
+    const c = this.link?.conn;
+    this.link = null;
     this.connected = false;
     c?.close();
   }
@@ -391,7 +406,7 @@ export class MqttClient {
       for (const q of this.requests.values()) q.done?.(err);
       this.requests.clear();
     }
-    this.onClose?.(reason, retryIn);
+    this.onClose(reason, retryIn);
   }
 }
 

@@ -316,10 +316,13 @@ function body(first: number, b: Uint8Array): Packet {
 export class Decoder {
   private buf: Uint8Array | null = null; // a packet being gathered across pieces
   private filled = 0;
-  private head = new Uint8Array(5); // a fixed header split across pieces
+  private head: Uint8Array | null = null; // a fixed header split across pieces, made when one is
   private headLen = 0;
 
-  constructor(private onPacket: (p: Packet) => void, public maxPacketSize = MAX_REMAINING_LENGTH + 5) {}
+  /** `onPacket` gets each packet; a subclass may override `packet` instead (no closure to keep). */
+  constructor(private onPacket: ((p: Packet) => void) | null, public maxPacketSize = MAX_REMAINING_LENGTH + 5) {}
+
+  protected packet(p: Packet): void { this.onPacket!(p); }
 
   push(chunk: Uint8Array): void {
     let i = 0;
@@ -336,25 +339,26 @@ export class Decoder {
         continue;
       }
       if (this.headLen) { // finish a fixed header started in an earlier piece
-        this.head[this.headLen++] = chunk[i++];
-        const r = this.parseLength(this.head, 0, this.headLen);
+        const head = this.head!;
+        head[this.headLen++] = chunk[i++];
+        const r = this.parseLength(head, 0, this.headLen);
         if (r < 0) continue;
         const total = this.headLen + r;
         this.headLen = 0;
-        this.start(this.head.subarray(0, total - r), total);
+        this.start(head.subarray(0, total - r), total);
         if (r === 0) this.finish();
         continue;
       }
       const r = this.parseLength(chunk, i, n);
       if (r < 0) { // header incomplete: keep what there is
-        this.head.set(chunk.subarray(i, n));
+        (this.head ??= new Uint8Array(5)).set(chunk.subarray(i, n));
         this.headLen = n - i;
         return;
       }
       const hl = 1 + this.lengthFieldSize; // not lengthBytes(r): a sender may use more bytes than the value needs
       const total = hl + r;
       if (i + total <= n) { // the common case: the whole packet is here, decode in place
-        this.onPacket(decodeBody(chunk[i], chunk, i + hl, i + total));
+        this.packet(decodeBody(chunk[i], chunk, i + hl, i + total));
         i += total;
       } else {
         this.start(chunk.subarray(i, i + hl), total);
@@ -400,7 +404,7 @@ export class Decoder {
   private emit(b: Uint8Array, o: number, end: number) {
     let p = o + 1;
     while (b[p] & 128) p++;
-    this.onPacket(decodeBody(b[o], b, p + 1, end));
+    this.packet(decodeBody(b[o], b, p + 1, end));
   }
 
   /** True when no partial packet is held. */

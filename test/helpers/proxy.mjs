@@ -270,7 +270,8 @@ export function measuredHost(options = {}) {
     connect(to, events) {
       if (to.host !== HOST) throw new Error(`tests only connect to ${HOST}, not ${to.host}`);
       return base.connect(to, {
-        ...events,
+        connected: () => events.connected(),
+        closed: (reason) => events.closed(reason),
         data(b) { host.lastData = performance.now(); host.chunks.push(b.length); events.data(b); },
       });
     },
