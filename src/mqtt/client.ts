@@ -39,6 +39,9 @@ export interface ClientOptions {
   queue?: { messages: number; bytes: number };
 }
 
+// The client's states, as numbers: they are compared on every packet and timer.
+const IDLE = 0, CONNECTING = 1, OPEN = 2, WAITING = 3, ENDED = 4;
+
 const DEFAULT_RECONNECT = { min: 1000, max: 30000 };
 const DEFAULT_QUEUE = { messages: 100, bytes: 16384 };
 const NO_IDS = 'all 65535 packet identifiers are in use';
@@ -88,20 +91,23 @@ export class MqttClient {
 
   /** The current connection; internal, for Link. */
   link: Link | null = null;
-  private outgoing = new Map<number, Outgoing>(); // QoS 1/2 until acknowledged, in order
-  private offline: Outgoing[] = []; // QoS 0 waiting for a connection
-  private queuedBytes = 0;
-  private requests = new Map<number, Request>();
-  private subs = new Map<string, Subscription>();
-  private incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet; made when needed
-  private nextId = 0;
-  private lastSent = 0;
-  private lastReceived = 0;
-  private pingSentAt = 0;
-  private cancelTimer: (() => void) | null = null;
-  private state: 'idle' | 'connecting' | 'open' | 'waiting' | 'ended' = 'idle';
+  #outgoing = new Map<number, Outgoing>(); // QoS 1/2 until acknowledged, in order
+  #offline: Outgoing[] = []; // QoS 0 waiting for a connection
+  #queuedBytes = 0;
+  #requests = new Map<number, Request>();
+  #subs = new Map<string, Subscription>();
+  #incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet; made when needed
+  #nextId = 0;
+  #lastSent = 0;
+  #lastReceived = 0;
+  #pingSentAt = 0;
+  #cancelTimer: (() => void) | null = null;
+  #state = IDLE;
 
-  constructor(protected readonly host: Host, public endpoint: Endpoint, private options: ClientOptions) {
+  #options: ClientOptions;
+
+  constructor(protected readonly host: Host, public endpoint: Endpoint, options: ClientOptions) {
+    this.#options = options;
     if (!options.clientId && options.clean === false) throw new MqttError('a persistent session (clean=false) needs a client id');
     if (options.will) {
       const e = topicError(options.will.topic);
@@ -111,23 +117,23 @@ export class MqttClient {
 
   /** Connects, and keeps reconnecting unless `reconnect` is false. */
   connect(): void {
-    if (this.state === 'connecting' || this.state === 'open') return;
-    this.state = 'connecting';
-    this.cancel();
-    const link = new Link(this, this.options.maxPacketSize ?? 1 << 20);
+    if (this.#state === CONNECTING || this.#state === OPEN) return;
+    this.#state = CONNECTING;
+    this.#cancel();
+    const link = new Link(this, this.#options.maxPacketSize ?? 1 << 20);
     this.link = link;
-    this.lastReceived = this.host.now();
+    this.#lastReceived = this.host.now();
     link.conn = this.host.connect(this.endpoint, link);
-    this.arm(this.host.now() + (this.options.connectTimeout ?? 10000));
+    this.#arm(this.host.now() + (this.#options.connectTimeout ?? 10000));
   }
 
   // ---- what a Link reports (internal)
 
   linkOpened(): void {
-    const o = this.options;
+    const o = this.#options;
     const will = o.will;
     const pass = o.password ?? this.endpoint.password;
-    this.send({
+    this.#send({
       type: CONNECT, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive ?? 60,
       username: o.username ?? this.endpoint.username, password: pass === undefined ? undefined : encodeUtf8(pass),
       will: will && { topic: will.topic, payload: bytes(will.payload), qos: will.qos ?? 0, retain: will.retain ?? false },
@@ -136,67 +142,67 @@ export class MqttClient {
 
   linkData(link: Link, chunk: Uint8Array): void {
     try { link.push(chunk); } catch (e) {
-      this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${(e as Error).message}`);
+      this.#drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${(e as Error).message}`);
     }
   }
 
-  linkLost(reason: string): void { this.drop(reason); }
+  linkLost(reason: string): void { this.#drop(reason); }
 
   /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting.
    *  Whatever still waits for the broker (requests, unacknowledged and queued messages) fails. */
   end(): void {
-    if (this.link && this.connected) this.send({ type: DISCONNECT });
-    this.state = 'ended';
-    this.close();
-    this.cancel();
+    if (this.link && this.connected) this.#send({ type: DISCONNECT });
+    this.#state = ENDED;
+    this.#close();
+    this.#cancel();
     const err = new MqttError('client ended');
-    const waiting = [...this.requests.values(), ...this.outgoing.values(), ...this.offline];
-    this.requests.clear();
-    this.outgoing.clear();
-    this.offline = [];
-    this.queuedBytes = 0;
+    const waiting = [...this.#requests.values(), ...this.#outgoing.values(), ...this.#offline];
+    this.#requests.clear();
+    this.#outgoing.clear();
+    this.#offline = [];
+    this.#queuedBytes = 0;
     for (const w of waiting) w.done?.(err);
   }
 
   /** Closes the connection and waits for `resume()` (the WiFi is gone). Session state is kept. */
   pause(reason: string): void {
-    if (this.state === 'ended') return;
-    const wasUp = this.state === 'open' || this.state === 'connecting';
-    this.state = 'idle';
-    this.close();
-    this.cancel();
+    if (this.#state === ENDED) return;
+    const wasUp = this.#state === OPEN || this.#state === CONNECTING;
+    this.#state = IDLE;
+    this.#close();
+    this.#cancel();
     if (wasUp) this.onClose(reason, -1);
   }
 
-  resume(): void { if (this.state === 'idle' || this.state === 'waiting') { this.state = 'idle'; this.connect(); } }
+  resume(): void { if (this.#state === IDLE || this.#state === WAITING) { this.#state = IDLE; this.connect(); } }
 
   publish(topic: string, payload: string | Uint8Array, opts: { qos?: QoS; retain?: boolean } = {}, done?: Done): void {
     const err = topicError(topic);
     if (err) return fail(done, new MqttError(err));
     const qos = opts.qos ?? 0;
     const packet: Publish = { type: PUBLISH, topic, payload: bytes(payload), qos, retain: !!opts.retain, dup: false, id: 0 };
-    if (qos === 0 && this.connected) { this.send(packet); done?.(); return; }
+    if (qos === 0 && this.connected) { this.#send(packet); done?.(); return; }
     const size = packet.payload.length + topic.length;
-    if (this.state === 'ended' || (qos === 0 && this.options.reconnect === false)) return fail(done, new MqttError('not connected'));
-    const q = this.options.queue ?? DEFAULT_QUEUE;
-    const full = (n: number, bytes: number) => this.pending - n >= q.messages || this.queuedBytes - bytes + size > q.bytes;
+    if (this.#state === ENDED || (qos === 0 && this.#options.reconnect === false)) return fail(done, new MqttError('not connected'));
+    const q = this.#options.queue ?? DEFAULT_QUEUE;
+    const full = (n: number, bytes: number) => this.pending - n >= q.messages || this.#queuedBytes - bytes + size > q.bytes;
     if (full(0, 0)) {
       // Make room by dropping the oldest queued QoS 0 messages, if that is enough; else refuse this one.
       let n = 0, bytes = 0;
-      while (n < this.offline.length && full(n, bytes)) bytes += this.offline[n++].size;
+      while (n < this.#offline.length && full(n, bytes)) bytes += this.#offline[n++].size;
       const why = `queue full (${q.messages} messages, ${q.bytes} bytes)`;
-      if (full(n, bytes)) return this.dropOne(done, `${why}: message to ${topic} dropped`, true);
-      for (const o of this.offline.splice(0, n)) {
-        this.queuedBytes -= o.size;
-        this.dropOne(o.done, `${why}: oldest QoS 0 message to ${o.packet.topic} dropped for a newer one`);
+      if (full(n, bytes)) return this.#dropOne(done, `${why}: message to ${topic} dropped`, true);
+      for (const o of this.#offline.splice(0, n)) {
+        this.#queuedBytes -= o.size;
+        this.#dropOne(o.done, `${why}: oldest QoS 0 message to ${o.packet.topic} dropped for a newer one`);
       }
     }
-    if (qos && !(packet.id = this.allocateId())) return fail(done, new MqttError(NO_IDS));
+    if (qos && !(packet.id = this.#allocateId())) return fail(done, new MqttError(NO_IDS));
     const entry: Outgoing = { packet, size, done, sent: false, released: false };
-    this.queuedBytes += size;
-    if (qos === 0) { this.offline.push(entry); return; }
-    this.outgoing.set(packet.id, entry);
-    if (this.connected) { entry.sent = true; this.send(packet); }
+    this.#queuedBytes += size;
+    if (qos === 0) { this.#offline.push(entry); return; }
+    this.#outgoing.set(packet.id, entry);
+    if (this.connected) { entry.sent = true; this.#send(packet); }
   }
 
   /** Subscribes; `handler` gets the messages matching this filter. `done` gets the granted QoS. */
@@ -204,11 +210,11 @@ export class MqttClient {
     const err = filterError(filter);
     if (err) return fail(done, new MqttError(err));
     const qos = opts.qos ?? 0;
-    this.subs.set(filter, { qos, handler: opts.handler });
-    this.request({ type: SUBSCRIBE, id: 0, subscriptions: [{ filter, qos }] }, (e, granted) => {
+    this.#subs.set(filter, { qos, handler: opts.handler });
+    this.#request({ type: SUBSCRIBE, id: 0, subscriptions: [{ filter, qos }] }, (e, granted) => {
       const g = granted?.[0];
       if (!e && g === 0x80) {
-        this.subs.delete(filter);
+        this.#subs.delete(filter);
         e = new MqttError(`subscription to ${filter} refused by the broker`);
       }
       done?.(e, g);
@@ -216,92 +222,92 @@ export class MqttClient {
   }
 
   unsubscribe(filter: string, done?: Done): void {
-    this.subs.delete(filter);
-    this.request({ type: UNSUBSCRIBE, id: 0, filters: [filter] }, done);
+    this.#subs.delete(filter);
+    this.#request({ type: UNSUBSCRIBE, id: 0, filters: [filter] }, done);
   }
 
   /** Messages held for the broker: in flight and queued. */
-  get pending(): number { return this.outgoing.size + this.offline.length; }
+  get pending(): number { return this.#outgoing.size + this.#offline.length; }
 
   // ---- inside
 
-  private request(packet: Subscribe | Unsubscribe, done?: Request['done']) {
-    if (this.state === 'ended') return fail(done, new MqttError('client ended'));
-    if (!(packet.id = this.allocateId())) return fail(done, new MqttError(NO_IDS));
-    this.requests.set(packet.id, { packet, done });
-    if (this.connected) this.send(packet);
+  #request(packet: Subscribe | Unsubscribe, done?: Request['done']) {
+    if (this.#state === ENDED) return fail(done, new MqttError('client ended'));
+    if (!(packet.id = this.#allocateId())) return fail(done, new MqttError(NO_IDS));
+    this.#requests.set(packet.id, { packet, done });
+    if (this.connected) this.#send(packet);
   }
 
   /** A packet identifier not in use, or 0 when all 65535 are. */
-  private allocateId(): number {
+  #allocateId(): number {
     for (let i = 0; i < 65535; i++) {
-      this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
-      if (!this.outgoing.has(this.nextId) && !this.requests.has(this.nextId)) return this.nextId;
+      this.#nextId = this.#nextId === 65535 ? 1 : this.#nextId + 1;
+      if (!this.#outgoing.has(this.#nextId) && !this.#requests.has(this.#nextId)) return this.#nextId;
     }
     return 0;
   }
 
-  private send(p: Packet) {
+  #send(p: Packet) {
     const conn = this.link?.conn;
     if (!conn) return;
-    this.lastSent = this.host.now();
+    this.#lastSent = this.host.now();
     conn.write(encode(p));
   }
 
   /** A packet from the current link (internal, for Link). */
   receive(p: Packet): void {
-    this.lastReceived = this.host.now();
+    this.#lastReceived = this.host.now();
     if (!this.connected) {
-      if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`);
+      if (p.type !== CONNACK) return this.#drop(`protocol error: packet type ${p.type} before CONNACK`);
       if (p.returnCode) {
         const name = CONNACK_ERRORS[p.returnCode] || `refused with code ${p.returnCode}`;
-        return this.drop(`connection refused: ${name}`, p.returnCode);
+        return this.#drop(`connection refused: ${name}`, p.returnCode);
       }
-      return this.opened(p.sessionPresent);
+      return this.#opened(p.sessionPresent);
     }
     switch (p.type) {
       case PUBLISH: {
         if (p.qos === 2) {
-          const seen = !!this.incomingQos2?.has(p.id);
-          (this.incomingQos2 ??= new Set()).add(p.id);
-          this.send({ type: PUBREC, id: p.id });
-          if (!seen) this.deliver(p);
+          const seen = !!this.#incomingQos2?.has(p.id);
+          (this.#incomingQos2 ??= new Set()).add(p.id);
+          this.#send({ type: PUBREC, id: p.id });
+          if (!seen) this.#deliver(p);
           return;
         }
-        this.deliver(p);
-        if (p.qos === 1) this.send({ type: PUBACK, id: p.id });
+        this.#deliver(p);
+        if (p.qos === 1) this.#send({ type: PUBACK, id: p.id });
         return;
       }
       case PUBREL:
-        this.incomingQos2?.delete(p.id);
-        return this.send({ type: PUBCOMP, id: p.id });
+        this.#incomingQos2?.delete(p.id);
+        return this.#send({ type: PUBCOMP, id: p.id });
       case PUBACK: case PUBCOMP: {
-        const o = this.outgoing.get(p.id);
-        if (o && o.packet.qos === (p.type === PUBACK ? 1 : 2)) this.settle(p.id, o);
+        const o = this.#outgoing.get(p.id);
+        if (o && o.packet.qos === (p.type === PUBACK ? 1 : 2)) this.#settle(p.id, o);
         return;
       }
       case PUBREC: {
-        const o = this.outgoing.get(p.id);
+        const o = this.#outgoing.get(p.id);
         if (o && o.packet.qos === 2) o.released = true;
-        return this.send({ type: PUBREL, id: p.id });
+        return this.#send({ type: PUBREL, id: p.id });
       }
       case SUBACK: case UNSUBACK: {
-        const r = this.requests.get(p.id);
+        const r = this.#requests.get(p.id);
         if (!r) return;
-        this.requests.delete(p.id);
+        this.#requests.delete(p.id);
         return r.done?.(undefined, p.type === SUBACK ? p.granted : undefined);
       }
       case PINGRESP:
-        this.pingSentAt = 0;
+        this.#pingSentAt = 0;
         return;
     }
-    this.drop(`protocol error: unexpected packet type ${p.type} from the broker`);
+    this.#drop(`protocol error: unexpected packet type ${p.type} from the broker`);
   }
 
-  private deliver(m: Message) {
+  #deliver(m: Message) {
     // A mistake in the application's handler must not cost the connection.
     try {
-      for (const [filter, s] of this.subs) if (s.handler && matches(filter, m.topic)) s.handler(m);
+      for (const [filter, s] of this.#subs) if (s.handler && matches(filter, m.topic)) s.handler(m);
       this.onMessage(m);
     } catch (e) {
       this.host.log(`Error in a message handler for ${m.topic}: ${(e as Error).message}`);
@@ -309,77 +315,77 @@ export class MqttClient {
   }
 
   /** Counts a dropped message and tells its publisher; `refused` throws when there is no callback. */
-  private dropOne(done: Done | undefined, reason: string, refused = false) {
+  #dropOne(done: Done | undefined, reason: string, refused = false) {
     this.dropped++;
     this.onDrop(reason);
     const err = new MqttError(reason);
     if (refused) fail(done, err); else done?.(err);
   }
 
-  private settle(id: number, o: Outgoing) {
-    this.outgoing.delete(id);
-    this.queuedBytes -= o.size;
+  #settle(id: number, o: Outgoing) {
+    this.#outgoing.delete(id);
+    this.#queuedBytes -= o.size;
     o.done?.();
   }
 
-  private opened(sessionPresent: boolean) {
+  #opened(sessionPresent: boolean) {
     this.connected = true;
-    this.state = 'open';
+    this.#state = OPEN;
     this.failures = 0;
-    this.pingSentAt = 0;
+    this.#pingSentAt = 0;
     // Requests and messages the broker has not acknowledged go again, oldest first.
-    for (const r of this.requests.values()) this.send(r.packet);
+    for (const r of this.#requests.values()) this.#send(r.packet);
     if (!sessionPresent) {
       // The broker forgot our subscriptions and half-done QoS 2 receptions.
-      this.incomingQos2 = null;
+      this.#incomingQos2 = null;
       const asked = new Set<string>();
-      for (const r of this.requests.values()) if (r.packet.type === SUBSCRIBE) for (const s of r.packet.subscriptions) asked.add(s.filter);
+      for (const r of this.#requests.values()) if (r.packet.type === SUBSCRIBE) for (const s of r.packet.subscriptions) asked.add(s.filter);
       const subscriptions: Subscribe['subscriptions'] = [];
-      for (const [filter, s] of this.subs) if (!asked.has(filter)) subscriptions.push({ filter, qos: s.qos });
-      if (subscriptions.length) this.request({ type: SUBSCRIBE, id: 0, subscriptions });
+      for (const [filter, s] of this.#subs) if (!asked.has(filter)) subscriptions.push({ filter, qos: s.qos });
+      if (subscriptions.length) this.#request({ type: SUBSCRIBE, id: 0, subscriptions });
     }
-    for (const [id, o] of this.outgoing) {
-      if (o.released) this.send({ type: PUBREL, id });
-      else { o.packet.dup = o.sent; o.sent = true; this.send(o.packet); }
+    for (const [id, o] of this.#outgoing) {
+      if (o.released) this.#send({ type: PUBREL, id });
+      else { o.packet.dup = o.sent; o.sent = true; this.#send(o.packet); }
     }
-    const queued = this.offline;
-    this.offline = [];
-    for (const o of queued) { this.queuedBytes -= o.size; this.send(o.packet); o.done?.(); }
-    this.arm(this.keepaliveDeadline());
+    const queued = this.#offline;
+    this.#offline = [];
+    for (const o of queued) { this.#queuedBytes -= o.size; this.#send(o.packet); o.done?.(); }
+    this.#arm(this.#keepaliveDeadline());
     this.onConnect(sessionPresent);
   }
 
-  private keepaliveDeadline(): number {
-    const k = (this.options.keepalive ?? 60) * 1000;
+  #keepaliveDeadline(): number {
+    const k = (this.#options.keepalive ?? 60) * 1000;
     if (!k) return 0;
-    if (this.pingSentAt) return this.pingSentAt + Math.max(k / 2, 500);
+    if (this.#pingSentAt) return this.#pingSentAt + Math.max(k / 2, 500);
     // Ping when we have not sent for a keepalive (the broker's rule) or not heard (to find a dead broker).
-    return Math.min(this.lastSent, this.lastReceived) + k;
+    return Math.min(this.#lastSent, this.#lastReceived) + k;
   }
 
   /** One timer serves the connect timeout, the pings and the reconnect delay. */
-  private arm(at: number) {
-    this.cancel();
+  #arm(at: number) {
+    this.#cancel();
     if (!at) return;
-    this.cancelTimer = this.host.after(Math.max(0, at - this.host.now()), () => { this.cancelTimer = null; this.tick(); });
+    this.#cancelTimer = this.host.after(Math.max(0, at - this.host.now()), () => { this.#cancelTimer = null; this.#tick(); });
   }
 
-  private cancel() { if (this.cancelTimer) { this.cancelTimer(); this.cancelTimer = null; } }
+  #cancel() { if (this.#cancelTimer) { this.#cancelTimer(); this.#cancelTimer = null; } }
 
-  private tick() {
+  #tick() {
     const now = this.host.now();
-    if (this.state === 'waiting') return this.connect();
-    if (this.state === 'connecting') return this.drop('no answer from the broker (CONNACK timeout)');
-    if (this.state !== 'open') return;
-    const at = this.keepaliveDeadline();
-    if (at > now) return this.arm(at);
-    if (this.pingSentAt) return this.drop(`no PINGRESP within ${((now - this.pingSentAt) / 1000).toFixed(1)} s: connection lost`);
-    this.send({ type: PINGREQ });
-    this.pingSentAt = this.lastSent;
-    this.arm(this.keepaliveDeadline());
+    if (this.#state === WAITING) return this.connect();
+    if (this.#state === CONNECTING) return this.#drop('no answer from the broker (CONNACK timeout)');
+    if (this.#state !== OPEN) return;
+    const at = this.#keepaliveDeadline();
+    if (at > now) return this.#arm(at);
+    if (this.#pingSentAt) return this.#drop(`no PINGRESP within ${((now - this.#pingSentAt) / 1000).toFixed(1)} s: connection lost`);
+    this.#send({ type: PINGREQ });
+    this.#pingSentAt = this.#lastSent;
+    this.#arm(this.#keepaliveDeadline());
   }
 
-  private close() {
+  #close() {
     const c = this.link?.conn;
     this.link = null;
     this.connected = false;
@@ -387,24 +393,24 @@ export class MqttClient {
   }
 
   /** Ends this connection and schedules the next attempt. */
-  private drop(reason: string, refusedCode = 0) {
-    if (this.state === 'ended' || this.state === 'idle') return this.close();
-    this.close();
-    this.cancel();
+  #drop(reason: string, refusedCode = 0) {
+    if (this.#state === ENDED || this.#state === IDLE) return this.#close();
+    this.#close();
+    this.#cancel();
     this.failures++;
-    const r = this.options.reconnect ?? DEFAULT_RECONNECT;
+    const r = this.#options.reconnect ?? DEFAULT_RECONNECT;
     let retryIn = -1;
     if (r) {
       // A refusal will not fix itself quickly: go straight to the slowest pace.
       const base = refusedCode ? r.max : Math.min(r.max, r.min * 2 ** Math.min(this.failures - 1, 20));
       retryIn = Math.round(Math.min(r.max, base * (0.8 + 0.4 * this.host.random())));
-      this.state = 'waiting';
-      this.arm(this.host.now() + retryIn);
+      this.#state = WAITING;
+      this.#arm(this.host.now() + retryIn);
     } else {
-      this.state = 'idle';
+      this.#state = IDLE;
       const err = new MqttError(reason, refusedCode || undefined);
-      for (const q of this.requests.values()) q.done?.(err);
-      this.requests.clear();
+      for (const q of this.#requests.values()) q.done?.(err);
+      this.#requests.clear();
     }
     this.onClose(reason, retryIn);
   }

@@ -314,73 +314,74 @@ function body(first: number, b: Uint8Array): Packet {
  * After an error the decoder must be discarded along with the connection.
  */
 export class Decoder {
-  private buf: Uint8Array | null = null; // a packet being gathered across pieces
-  private filled = 0;
-  private head: Uint8Array | null = null; // a fixed header split across pieces, made when one is
-  private headLen = 0;
+  #buf: Uint8Array | null = null; // a packet being gathered across pieces
+  #filled = 0;
+  #head: Uint8Array | null = null; // a fixed header split across pieces, made when one is
+  #headLen = 0;
 
   /** `onPacket` gets each packet; a subclass may override `packet` instead (no closure to keep). */
-  constructor(private onPacket: ((p: Packet) => void) | null, public maxPacketSize = MAX_REMAINING_LENGTH + 5) {}
+  #onPacket: ((p: Packet) => void) | null;
+  constructor(onPacket: ((p: Packet) => void) | null, public maxPacketSize = MAX_REMAINING_LENGTH + 5) { this.#onPacket = onPacket; }
 
-  protected packet(p: Packet): void { this.onPacket!(p); }
+  protected packet(p: Packet): void { this.#onPacket!(p); }
 
   push(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
     while (i < n) {
-      if (this.buf) { // finish a packet started in an earlier piece
-        const take = Math.min(n - i, this.buf.length - this.filled);
-        this.buf.set(chunk.subarray(i, i + take), this.filled);
-        this.filled += take; i += take;
-        if (this.filled < this.buf.length) return;
-        const b = this.buf;
-        this.buf = null;
-        this.emit(b, 0, b.length);
+      if (this.#buf) { // finish a packet started in an earlier piece
+        const take = Math.min(n - i, this.#buf.length - this.#filled);
+        this.#buf.set(chunk.subarray(i, i + take), this.#filled);
+        this.#filled += take; i += take;
+        if (this.#filled < this.#buf.length) return;
+        const b = this.#buf;
+        this.#buf = null;
+        this.#emit(b, 0, b.length);
         continue;
       }
-      if (this.headLen) { // finish a fixed header started in an earlier piece
-        const head = this.head!;
-        head[this.headLen++] = chunk[i++];
-        const r = this.parseLength(head, 0, this.headLen);
+      if (this.#headLen) { // finish a fixed header started in an earlier piece
+        const head = this.#head!;
+        head[this.#headLen++] = chunk[i++];
+        const r = this.#parseLength(head, 0, this.#headLen);
         if (r < 0) continue;
-        const total = this.headLen + r;
-        this.headLen = 0;
-        this.start(head.subarray(0, total - r), total);
-        if (r === 0) this.finish();
+        const total = this.#headLen + r;
+        this.#headLen = 0;
+        this.#start(head.subarray(0, total - r), total);
+        if (r === 0) this.#finish();
         continue;
       }
-      const r = this.parseLength(chunk, i, n);
+      const r = this.#parseLength(chunk, i, n);
       if (r < 0) { // header incomplete: keep what there is
-        (this.head ??= new Uint8Array(5)).set(chunk.subarray(i, n));
-        this.headLen = n - i;
+        (this.#head ??= new Uint8Array(5)).set(chunk.subarray(i, n));
+        this.#headLen = n - i;
         return;
       }
-      const hl = 1 + this.lengthFieldSize; // not lengthBytes(r): a sender may use more bytes than the value needs
+      const hl = 1 + this.#lengthFieldSize; // not lengthBytes(r): a sender may use more bytes than the value needs
       const total = hl + r;
       if (i + total <= n) { // the common case: the whole packet is here, decode in place
         this.packet(decodeBody(chunk[i], chunk, i + hl, i + total));
         i += total;
       } else {
-        this.start(chunk.subarray(i, i + hl), total);
+        this.#start(chunk.subarray(i, i + hl), total);
         const take = n - i - hl;
-        this.buf!.set(chunk.subarray(i + hl, n), hl);
-        this.filled += take;
+        this.#buf!.set(chunk.subarray(i + hl, n), hl);
+        this.#filled += take;
         return;
       }
     }
   }
 
-  private lengthFieldSize = 0; // bytes taken by the remaining length just parsed
+  #lengthFieldSize = 0; // bytes taken by the remaining length just parsed
 
   /** Remaining length from b[o..end), or -1 if more bytes are needed. Checks the maximum first. */
-  private parseLength(b: Uint8Array, o: number, end: number): number {
+  #parseLength(b: Uint8Array, o: number, end: number): number {
     let v = 0, mul = 1;
     for (let k = 1; k <= 4; k++) {
       if (o + k >= end) return -1;
       const d = b[o + k];
       v += (d & 127) * mul;
       if (!(d & 128)) {
-        this.lengthFieldSize = k;
+        this.#lengthFieldSize = k;
         if (1 + k + v > this.maxPacketSize) throw new ProtocolError(`packet of ${1 + k + v} bytes is above the maximum packet size ${this.maxPacketSize}`);
         return v;
       }
@@ -389,24 +390,24 @@ export class Decoder {
     throw new ProtocolError('remaining length longer than 4 bytes');
   }
 
-  private start(header: Uint8Array, total: number) {
-    this.buf = new Uint8Array(total); // size already checked against the maximum
-    this.buf.set(header);
-    this.filled = header.length;
+  #start(header: Uint8Array, total: number) {
+    this.#buf = new Uint8Array(total); // size already checked against the maximum
+    this.#buf.set(header);
+    this.#filled = header.length;
   }
 
-  private finish() {
-    const b = this.buf!;
-    this.buf = null;
-    this.emit(b, 0, b.length);
+  #finish() {
+    const b = this.#buf!;
+    this.#buf = null;
+    this.#emit(b, 0, b.length);
   }
 
-  private emit(b: Uint8Array, o: number, end: number) {
+  #emit(b: Uint8Array, o: number, end: number) {
     let p = o + 1;
     while (b[p] & 128) p++;
     this.packet(decodeBody(b[o], b, p + 1, end));
   }
 
   /** True when no partial packet is held. */
-  get idle(): boolean { return !this.buf && !this.headLen; }
+  get idle(): boolean { return !this.#buf && !this.#headLen; }
 }
