@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Connection, ConnectionEvents, Endpoint, Host } from '../../src/host';
 import { useEncodePool } from '../../src/mqtt/codec';
+// On Node the codec decodes both ways (the CLI's -d, the tests, the proxy): a board leaves this out.
+import '../../src/mqtt/codec-server';
 import { connectTls } from './tls';
 import { connectWs } from './ws';
 

@@ -225,6 +225,14 @@ function u16r(): number { need(2); const v = (buf[at] << 8) | buf[at + 1]; at +=
 function id(): number { const v = u16r(); if (!v) throw new ProtocolError(`packet type ${ptype} has packet identifier 0`); return v; }
 function strr(): string { const l = u16r(); need(l); const s = decodeUtf8(buf, at, at + l); at += l; return s; }
 function binr(): Uint8Array { const l = u16r(); need(l); const v = buf.slice(at, at + l); at += l; return v; }
+/** The cursor, for codec-server.ts. */
+export { u16r as readU16, id as readId, strr as readString, binr as readBinary };
+export function readByte(): number { need(1); return buf[at++]; }
+export function hasMore(): boolean { return at < lim; }
+
+/** Decodes CONNECT, SUBSCRIBE and UNSUBSCRIBE once codec-server.ts is imported. */
+export const brokerBound: { decode: ((type: number) => Packet) | null } = { decode: null };
+
 function exact(n: number) { if (lim - at !== n) throw new ProtocolError(`packet type ${ptype} must have remaining length ${n}`); }
 
 /** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
@@ -266,44 +274,10 @@ function body(first: number, b: Uint8Array): Packet {
       for (const g of granted) if (g > 2 && g !== 0x80) throw new ProtocolError(`SUBACK return code ${g} is not 0, 1, 2 or 128`);
       return { type, id: pid, granted };
     }
-    case SUBSCRIBE: {
-      const pid = id();
-      const subscriptions: { filter: string; qos: QoS }[] = [];
-      while (at < lim) {
-        const filter = strr();
-        need(1);
-        const q = b[at++];
-        if (q > 2) throw new ProtocolError(`SUBSCRIBE requested QoS byte ${q}`);
-        subscriptions.push({ filter, qos: q as QoS });
-      }
-      if (!subscriptions.length) throw new ProtocolError('SUBSCRIBE without topic filters');
-      return { type, id: pid, subscriptions };
-    }
-    case UNSUBSCRIBE: {
-      const pid = id();
-      const filters: string[] = [];
-      while (at < lim) filters.push(strr());
-      if (!filters.length) throw new ProtocolError('UNSUBSCRIBE without topic filters');
-      return { type, id: pid, filters };
-    }
-    case CONNECT: {
-      const name = strr();
-      need(4);
-      const level = b[at], cf = b[at + 1], keepalive = (b[at + 2] << 8) | b[at + 3];
-      at += 4;
-      if (name !== 'MQTT' || level !== 4) throw new ProtocolError(`unsupported protocol ${name} level ${level}`);
-      if (cf & 1) throw new ProtocolError('CONNECT has the reserved flag set');
-      const wq = (cf >> 3) & 3;
-      if (!(cf & 4) && (wq || cf & 32)) throw new ProtocolError('CONNECT has will QoS or retain without a will');
-      if (wq === 3) throw new ProtocolError('CONNECT has will QoS 3');
-      if ((cf & 64) && !(cf & 128)) throw new ProtocolError('CONNECT has a password without a user name');
-      const p: Connect = { type, clientId: strr(), clean: (cf & 2) === 2, keepalive };
-      if (cf & 4) p.will = { topic: strr(), payload: binr(), qos: wq as QoS, retain: (cf & 32) === 32 };
-      if (cf & 128) p.username = strr();
-      if (cf & 64) p.password = binr();
-      if (at !== lim) throw new ProtocolError('CONNECT has extra bytes');
-      return p;
-    }
+    case SUBSCRIBE: case UNSUBSCRIBE: case CONNECT:
+      // What only a broker receives is decoded by codec-server.ts, which a board does not carry.
+      if (brokerBound.decode) return brokerBound.decode(type);
+      throw new ProtocolError(`packet type ${type} is only sent to a broker`);
   }
   throw new ProtocolError(`packet type ${type} is reserved`);
 }
