@@ -216,8 +216,9 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
         const lastHello = hellos.length;
         await broker.stop({ keepDir: true });
         await sleep(downFor); // the board fails, and backs off: 200, 400, 800, 1000 ms (±20%)
-        await broker.start();
+        // The board may be back before start() has seen the port open: count from the start.
         const back = performance.now();
+        await broker.start();
         const seen = () => timed.slice(mark);
         const connected = await until(() => seen().find((x) => x.at >= back && x.line.startsWith('Connected to')), 'the board connected again', 15_000);
         const answered = await until(() => seen().find((x) => x.at >= connected.at && x.line === 'ESP received hello message'), 'the board subscribed again', 15_000);
