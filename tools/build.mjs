@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Modules the Moddable SDK (or manifest.json, for mqtt-pair/*) provides at mcconfig time.
-const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/restart', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns', 'sntp'];
+const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/chip', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns', 'sntp'];
 // And what hosts/moddable/devices.ts may import for a board's sensor, buttons and LED (docs/flashing.md, section 8).
 moddableModules.push('pins/*', 'embedded:*');
 const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };

@@ -143,6 +143,7 @@ function dynsecConfig(users, dynsec, defaultACLAccess) {
  *                  interface (::) instead of 127.0.0.1. (Mosquitto 2.0 also wants one plain MQTT
  *                  listener besides websockets ones; the main listener is that one.)
  *   verbose        log_type all (the log is in broker.log())
+ *   port           listen on this port of 127.0.0.1 instead of a free one
  * Returns { port, url, dir, log(), stop(), restart() }.
  */
 export async function startMosquitto(options = {}) {
@@ -151,7 +152,7 @@ export async function startMosquitto(options = {}) {
   const { users, acl, persistence = false, extra = '', dynsec, dynsecDefault, verbose = false, listeners = [] } = options;
   const allowAnonymous = options.allowAnonymous ?? !(users && Object.keys(users).length);
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-mosquitto-'));
-  let port = await freePort();
+  let port = options.port ?? await freePort();
   let ports = [];
   for (const _ of listeners) ports.push(await freePort());
 
@@ -236,7 +237,7 @@ export async function startMosquitto(options = {}) {
   // Another process may take the free port between freePort() and mosquitto's bind: try another.
   for (let attempt = 1; ; attempt++) {
     try { await launch(); break; } catch (e) {
-      if (attempt >= 3 || !/Address already in use/.test(logText)) {
+      if (attempt >= 3 || options.port || !/Address already in use/.test(logText)) {
         rmSync(dir, { recursive: true, force: true });
         throw e;
       }
@@ -277,4 +278,47 @@ export async function startMosquitto(options = {}) {
     },
   };
   return broker;
+}
+
+/**
+ * Mosquitto's own mosquitto_sub -v on 127.0.0.1:port (args: more flags, e.g. ['-t', 'hello']),
+ * resolved once the broker acknowledged its subscriptions. Returns { lines, waitFor(re, ms), stop() };
+ * `lines` are its "topic payload" lines. stdbuf keeps its stdout line-buffered.
+ */
+export async function mosquittoSub(port, args) {
+  const sub = mosquittoTool('mosquitto_sub');
+  const stdbuf = findExecutable('stdbuf');
+  const argv = ['-h', HOST, '-p', String(port), '-v', '-d', ...args];
+  const child = spawn(stdbuf ?? sub, stdbuf ? ['-oL', sub, ...argv] : argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  let partial = '', errors = '';
+  const watchers = new Set();
+  let exited = false, subscribed = false;
+  child.stdout.on('data', (b) => {
+    const parts = (partial + b).split('\n');
+    partial = parts.pop();
+    for (const l of parts) {
+      if (/^Subscribed \(mid/.test(l)) subscribed = true;
+      else if (!/^Client /.test(l)) lines.push(l);
+    }
+    for (const w of watchers) w();
+  });
+  child.stderr.on('data', (b) => { errors += b; });
+  const gone = new Promise((resolve) => child.once('close', () => { exited = true; for (const w of watchers) w(); resolve(); }));
+  const waitUntil = (ok, what, ms) => new Promise((resolve, reject) => {
+    const check = () => {
+      const v = ok();
+      if (v) { done(); resolve(v); } else if (exited) { done(); reject(new Error(`mosquitto_sub exited before ${what}: ${errors}`)); }
+    };
+    const timer = setTimeout(() => { done(); reject(new Error(`mosquitto_sub: no ${what} within ${ms} ms; it saw:\n${lines.join('\n')}`)); }, ms);
+    const done = () => { clearTimeout(timer); watchers.delete(check); };
+    watchers.add(check);
+    check();
+  });
+  await waitUntil(() => subscribed, 'SUBACK', 5000);
+  return {
+    lines,
+    waitFor: (re, ms = 20000) => waitUntil(() => lines.find((l) => re.test(l)), `line matching ${re}`, ms),
+    async stop() { if (!exited) child.kill('SIGTERM'); await gone; },
+  };
 }

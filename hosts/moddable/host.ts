@@ -1,7 +1,8 @@
 // The Host interface over the Moddable SDK: `timer` and `time` for the clock, `socket` and `net`
 // for TCP and DNS, `securesocket` for TLS (mqtts://), `websocket` for ws:// and wss://, `sntp` for
-// the date TLS needs, `wifi` for the station, and our own tiny `mqtt-pair/restart` module to reset
-// the board (the SDK has no restart binding outside its experimental IO stack).
+// the date TLS needs, `wifi` for the station (on the simulators, the SDK's simulated one), and our
+// own tiny `mqtt-pair/chip` module to reset the board (the SDK has no restart binding outside its
+// experimental IO stack), reach the serial port of a release build, and seed the simulators' RNG.
 //
 // Rules kept here so src/ never has to know about the XS runtime:
 // - nothing throws out of `connect`, a timer, a socket callback or a WiFi callback;
@@ -17,9 +18,9 @@ import Resource from 'Resource';
 import SNTP from 'sntp';
 import Net from 'net';
 import WiFi from 'wifi';
-import restartBoard from 'mqtt-pair/restart';
+import { restart as restartBoard, seedRandom, serialLine } from 'mqtt-pair/chip';
 import type { Connection, ConnectionEvents, Endpoint, Host, WiFi as StationWiFi, WiFiEvent } from '../../src/host';
-import { brokerName, parseBroker } from '../../src/apps/config';
+import { brokerEndpoint, brokerName } from '../../src/apps/config';
 
 /** What Socket and SecureSocket share, as this file uses them. */
 interface StreamSocket {
@@ -30,8 +31,6 @@ interface StreamSocket {
 }
 
 export interface ModdableHostOptions {
-  /** False on the desktop simulators (mac, lin, win): the network is already there. */
-  wifi: boolean;
   /** Runs the firmware again where the hardware cannot be reset (the simulators). */
   softRestart?: () => void;
   /** The time server that sets the clock before the first TLS connection (config `sntp`). */
@@ -49,7 +48,8 @@ interface Links {
 const MAX_PENDING = 16 * 1024;
 
 export function moddableHost(options: ModdableHostOptions): Host {
-  const log = (line: string) => trace(line + '\n');
+  // A release build's trace() reaches no serial monitor: the chip module writes the line there.
+  const log = (line: string) => { if (!serialLine(line)) trace(line + '\n'); };
   const guard = (what: string, fn: () => void) => {
     try { fn(); } catch (e) { log(`Internal error in ${what}: ${describe(e)}`); }
   };
@@ -57,7 +57,8 @@ export function moddableHost(options: ModdableHostOptions): Host {
     let timer: Timer | undefined = Timer.set(() => { timer = undefined; guard('timer', fn); }, Math.max(0, Math.ceil(ms)));
     return () => { if (timer) { Timer.clear(timer); timer = undefined; } };
   };
-  const id = deviceIdFromMac(options.wifi);
+  seedRandom(); // before the first Math.random: the id, the jitter, TLS
+  const id = deviceIdFromMac();
   const links: Links = { guard, log, sntp: options.sntp || 'pool.ntp.org' };
   const host: Host = {
     now: monotonicClock(),
@@ -76,7 +77,7 @@ export function moddableHost(options: ModdableHostOptions): Host {
       after(1000, again);
     },
   };
-  if (options.wifi) host.wifi = station(log, guard);
+  host.wifi = station(log, guard);
   return host;
 }
 
@@ -101,11 +102,14 @@ function monotonicClock(): () => number {
   };
 }
 
-/** The station MAC as 12 lowercase hex digits, as the seed's hexlify(unique_id()); random if unknown. */
-function deviceIdFromMac(wifi: boolean): string {
+/**
+ * The station MAC as 12 lowercase hex digits, as the seed's hexlify(unique_id()); random where
+ * there is none (the simulators), so that two instances never share a client id.
+ */
+function deviceIdFromMac(): string {
   let mac: unknown;
   try {
-    if (wifi && WiFi.mode !== 1) WiFi.mode = 1; // station: on ESP32 the MAC is only readable once WiFi is up
+    if (WiFi.mode !== 1) WiFi.mode = 1; // station: on ESP32 the MAC is only readable once WiFi is up
     mac = Net.get('MAC');
   } catch { mac = undefined; }
   const hex = typeof mac === 'string' ? mac.replace(/[^0-9a-f]/gi, '').toLowerCase() : '';
@@ -130,7 +134,8 @@ function connectSocket(to: Endpoint, events: ConnectionEvents, links: Links): Co
   const where = `${to.host}:${to.port}`;
   let state: 'starting' | 'connecting' | 'open' | 'done' = 'starting';
   let socket: StreamSocket | undefined;
-  let tcpUp = false; // TLS: the TCP connection opened (SecureSocket says nothing before its handshake ends)
+  let tlsAnswered = false; // TLS: bytes came back on the TCP socket (SecureSocket says nothing before its handshake ends)
+  let heard = false; // the broker sent something
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let timer: Timer | undefined;
@@ -162,17 +167,20 @@ function connectSocket(to: Endpoint, events: ConnectionEvents, links: Links): Co
     if (s) try { s.close(); } catch { /* already closed */ }
     if (!timer) timer = Timer.set(() => { timer = undefined; guard('socket', () => finish(reason)); });
   };
-  const notOpened = () => (secure && tcpUp ? tlsFailed(to) : `no MQTT broker at ${where} (connection refused or host unreachable)`);
+  const notOpened = () => (secure && tlsAnswered ? tlsFailed(to) : `no MQTT broker at ${where} (connection refused or host unreachable)`);
 
+  // The lin simulator's socket says "connected" even when the connection was refused, and only
+  // its first write fails: a write failing before the broker said anything is that refusal.
+  const writeFailed = (e: unknown) => finishSoon(heard ? `cannot send to ${where}: ${describe(e)}` : `no MQTT broker at ${where} (connection refused)`);
   const flush = () => {
     while (state === 'open' && socket && pending.length) {
       let room: number;
-      try { room = socket.write(); } catch (e) { return finishSoon(`cannot send to ${where}: ${describe(e)}`); }
+      try { room = socket.write(); } catch (e) { return writeFailed(e); }
       if (!(room > 0)) return; // the socket says when there is room again (message 3)
       const head = pending[0];
       const n = Math.min(room, head.length);
       const chunk = n === head.length ? head : head.subarray(0, n);
-      try { socket.write(arrayBuffer(chunk)); } catch (e) { return finishSoon(`cannot send to ${where}: ${describe(e)}`); }
+      try { socket.write(arrayBuffer(chunk)); } catch (e) { return writeFailed(e); }
       if (n === head.length) pending.shift(); else pending[0] = head.subarray(n);
       pendingBytes -= n;
     }
@@ -189,14 +197,14 @@ function connectSocket(to: Endpoint, events: ConnectionEvents, links: Links): Co
       case 2: { // data: read all that is there
         let buffer: ArrayBuffer | undefined;
         try { buffer = s.read(ArrayBuffer); } catch { return; } // nothing to read
-        if (buffer && buffer.byteLength) events.data(new Uint8Array(buffer));
+        if (buffer && buffer.byteLength) { heard = true; events.data(new Uint8Array(buffer)); }
         return;
       }
       case 3: // sent: room to write again
         flush();
         return;
       case -1: // the peer closed
-        finish(state === 'open' ? undefined : secure && tcpUp ? tlsFailed(to) : `${where} closed the connection before it opened`);
+        finish(state === 'open' ? undefined : secure && tlsAnswered ? tlsFailed(to) : `${where} closed the connection before it opened`);
         return;
       case -2: // error
         finish(state === 'open' ? `connection to ${where} lost (network error)` : notOpened());
@@ -217,8 +225,9 @@ function connectSocket(to: Endpoint, events: ConnectionEvents, links: Links): Co
       return finish(secure ? tlsSetupFailed(to, e) : `cannot open a TCP socket to ${where}: ${describe(e)}`);
     }
     socket = s;
-    s.callback = (message) => guard('socket', () => onSocket(s, message));
-    if (secure) watchTcp(s, () => { tcpUp = true; });
+    // try/catch here rather than guard(): one frame less under every packet, on a small stack
+    s.callback = (message) => { try { onSocket(s, message); } catch (e) { links.log(`Internal error in socket: ${describe(e)}`); } };
+    if (secure) watchTcp(s, () => { tlsAnswered = true; });
   };
 
   cancelStart = start(to, links, open, (reason) => finish(reason));
@@ -308,7 +317,7 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents, links: Links):
       return finish(secure ? tlsSetupFailed(to, e) : `cannot open a WebSocket to ${url}: ${describe(e)}`);
     }
     ws = w;
-    w.callback = (message, value) => guard('WebSocket', () => onMessage(w, message, value));
+    w.callback = (message, value) => { try { onMessage(w, message, value); } catch (e) { links.log(`Internal error in WebSocket: ${describe(e)}`); } };
   };
 
   cancelStart = start(to, links, open, (reason) => finish(reason));
@@ -398,7 +407,9 @@ function clockForTls(links: Links, done: (error?: string) => void): () => void {
 
 /**
  * SecureSocket's `secure` dictionary. Moddable's TLS (modules/crypt/ssl) checks the broker's
- * certificate chain against `certificate` and the dates; it does not check the host name.
+ * certificate chain against `certificate` and the dates, and (SDK 8.2.3) the host name against
+ * the certificate's subjectAltName; that last check passes only when the broker sends a chain of
+ * two certificates or more (its own, then its CA's): with its own alone, the handshake fails.
  */
 function secureOptions(to: Endpoint): Record<string, unknown> {
   const o: Record<string, unknown> = { protocolVersion: 0x303, tls_server_name: to.host };
@@ -412,16 +423,20 @@ function tlsSetupFailed(to: Endpoint, e: unknown): string {
 }
 
 function tlsFailed(to: Endpoint): string {
-  return `TLS handshake with ${to.host}:${to.port} failed: check that ca=${to.ca} signed the broker's certificate (RSA), that it is valid today, and that the broker offers TLS 1.2`;
+  return `TLS handshake with ${to.host}:${to.port} failed: check that ca=${to.ca} signed the broker's certificate (RSA), that it is valid today, that the broker sends its CA's certificate after its own, and that it offers TLS 1.2`;
 }
 
-/** SecureSocket reports nothing before its handshake ends: watch its TCP socket to tell "no broker" from "TLS failed". */
-function watchTcp(s: StreamSocket, up: () => void): void {
+/**
+ * SecureSocket reports nothing before its handshake ends: watch its TCP socket to tell "no broker"
+ * from "TLS failed". What counts is the server's first bytes, not "connected": the lin simulator's
+ * socket says connected even when the connection is refused.
+ */
+function watchTcp(s: StreamSocket, answered: () => void): void {
   const raw = (s as unknown as { sock?: { callback?: (message: number, value?: number) => void } }).sock;
   const inner = raw?.callback;
   if (!raw || !inner) return;
   raw.callback = (message, value) => {
-    if (message === 1) up();
+    if (message === 2) answered();
     inner.call(raw, message, value);
   };
 }
@@ -431,8 +446,8 @@ function watchTcp(s: StreamSocket, up: () => void): void {
  * can, or when readConfig will say what is wrong): TLS needs `ca`, a DER certificate resource.
  */
 export function transportConfigError(raw: Record<string, unknown>): string | undefined {
-  let e: Endpoint;
-  try { e = parseBroker(String(raw.broker ?? '')); } catch { return undefined; }
+  const e = brokerEndpoint(String(raw.broker ?? ''));
+  if (typeof e === 'string') return undefined;
   if (e.transport !== 'tls' && e.transport !== 'wss') return undefined;
   const scheme = e.transport === 'tls' ? 'mqtts' : 'wss';
   const ca = raw.ca === undefined || raw.ca === null ? '' : String(raw.ca);

@@ -7,17 +7,11 @@ import { startBoard } from '../../src/apps/board';
 import { boardDevices } from './devices';
 import { moddableHost, transportConfigError } from './host';
 
-/** Whether this build joins a WiFi network: the manifest sets `wifi` false on the desktop simulators. */
-export function wantsWiFi(value: unknown): boolean {
-  return !(value === false || value === 0 || (typeof value === 'string' && /^(false|no|off|0)$/i.test(value)));
-}
-
 export default function main(): void {
   // mc/config is frozen and holds the manifest's "config" merged with key=value from the mcconfig
   // command line (those arrive as strings; readConfig accepts both).
   const raw: Record<string, unknown> = { ...config };
   const host = Object.assign(moddableHost({
-    wifi: wantsWiFi(raw.wifi),
     sntp: raw.sntp ? String(raw.sntp) : undefined,
     softRestart: () => { boot(); },
   }), boardDevices()); // the board's sensor, buttons and LED, if hosts/moddable/devices.ts has them

@@ -4,7 +4,7 @@
 
 import type { Host } from '../host';
 import { MqttClient, payloadText, type Message } from '../mqtt/client';
-import { ConfigError, readConfig, type BoardConfig } from './config';
+import { checkConfig, type BoardConfig } from './config';
 import { roles, type Role } from './roles';
 import { WiFiJoin, type WiFiListener } from './wifi';
 
@@ -17,12 +17,9 @@ export interface Board {
 
 /** Starts a board, or logs why the config is wrong and returns null. */
 export function startBoard(host: Host, raw: Record<string, unknown>): Board | null {
-  let config: BoardConfig;
-  try {
-    config = readConfig(raw, host.deviceId(), !!host.wifi);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    host.log(`Config error: ${e.message}`);
+  const config = checkConfig(raw, host.deviceId(), !!host.wifi);
+  if (typeof config === 'string') {
+    host.log(`Config error: ${config}`);
     return null;
   }
   return new BoardClient(host, config).start();
@@ -56,6 +53,7 @@ class BoardClient extends MqttClient implements Board, WiFiListener {
 
   start(): this {
     const host = this.host;
+    host.log(`MQTT client id ${this.config.clientId}`); // to tell the boards apart on the broker
     for (const t of this.topics) this.subscribe(t, {}, (err) => { if (err && !this.stopped) host.log(`Subscription failed: ${err.message}`); });
     if (host.wifi) {
       const c = this.config;

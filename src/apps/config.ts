@@ -2,6 +2,7 @@
 // or from the simulator's flags. Every problem becomes one line naming the key and how to set it.
 
 import type { Endpoint, Transport } from '../host';
+import { nameError } from '../mqtt/codec';
 import { topicError } from '../mqtt/topic';
 
 /** Every role (src/apps/roles.ts): the seed's pair first, then the other activities. */
@@ -32,9 +33,8 @@ export interface BoardConfig {
   wifiRetry: number;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) { super(message); this.name = 'ConfigError'; }
-}
+export class ConfigError extends Error {}
+nameError(ConfigError, 'ConfigError');
 
 /** The broker forms config errors list. */
 const FORMS = 'host, host:port, mqtt://[user:pass@]host[:port], mqtts://… (TLS, port 8883), ws://…[/path] or wss://…[/path] (WebSocket, path /mqtt)';
@@ -43,14 +43,24 @@ const SCHEMES: Record<string, [Transport, number]> = { mqtt: ['tcp', 1883], mqtt
 
 /** Parses host, host:port, or mqtt|mqtts|ws|wss://[user:pass@]host[:port][/path] (a path only for ws and wss). Throws ConfigError. */
 export function parseBroker(value: string): Endpoint {
-  const bad = (why: string) => new ConfigError(`broker "${hideSecret(value)}" ${why}: write ${FORMS}`);
+  const e = brokerEndpoint(value);
+  if (typeof e === 'string') throw new ConfigError(e);
+  return e;
+}
+
+/**
+ * parseBroker's work without a throw: the endpoint, or why the value is wrong. A board never
+ * throws on a bad config: an instrumented build prints every exception, and xsbug stops at one.
+ */
+export function brokerEndpoint(value: string): Endpoint | string {
+  const bad = (why: string) => `broker "${hideSecret(value)}" ${why}: write ${FORMS}`;
   let rest = value.trim();
   let username: string | undefined, password: string | undefined, path: string | undefined;
   let transport: Transport = 'tcp', port = 1883;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme) {
     const known = SCHEMES[scheme[1].toLowerCase()];
-    if (!known) throw bad(`uses ${scheme[1]}://, which is not supported`);
+    if (!known) return bad(`uses ${scheme[1]}://, which is not supported`);
     [transport, port] = known;
     rest = rest.slice(scheme[0].length);
     // The last '@' ends the user and password, which may hold '/', ':' or '@' themselves.
@@ -62,27 +72,27 @@ export function parseBroker(value: string): Endpoint {
       try {
         username = decodeURIComponent(colon < 0 ? cred : cred.slice(0, colon));
         if (colon >= 0) password = decodeURIComponent(cred.slice(colon + 1));
-      } catch { throw bad('has a badly escaped user name or password'); }
+      } catch { return bad('has a badly escaped user name or password'); }
     }
     const slash = rest.indexOf('/');
     if (slash >= 0) {
       path = rest.slice(slash);
       rest = rest.slice(0, slash);
       if (transport !== 'ws' && transport !== 'wss') {
-        if (path !== '/') throw bad(`has a path (${scheme[1]}:// has none; only ws:// and wss:// do)`);
+        if (path !== '/') return bad(`has a path (${scheme[1]}:// has none; only ws:// and wss:// do)`);
         path = undefined;
-      } else if (!/^\/[!-~]*$/.test(path)) throw bad('has a path with spaces or other characters to percent-encode');
+      } else if (!/^\/[!-~]*$/.test(path)) return bad('has a path with spaces or other characters to percent-encode');
     }
   }
   let host = rest;
   const m = /^\[([0-9a-f:.]+)\](?::(\d*))?$/i.exec(rest) || /^([^:[\]]*)(?::(\d*))?$/.exec(rest);
-  if (!m) throw bad('is not a host name');
+  if (!m) return bad('is not a host name');
   host = m[1];
   if (m[2] !== undefined) {
     port = Number(m[2]);
-    if (!m[2] || !(port >= 1 && port <= 65535)) throw bad(`has port "${m[2]}", not a number from 1 to 65535`);
+    if (!m[2] || !(port >= 1 && port <= 65535)) return bad(`has port "${m[2]}", not a number from 1 to 65535`);
   }
-  if (!host || !/^[a-z0-9.:_-]+$/i.test(host)) throw bad('has no valid host name');
+  if (!host || !/^[a-z0-9.:_-]+$/i.test(host)) return bad('has no valid host name');
   const e: Endpoint = { host, port };
   if (username !== undefined) e.username = username;
   if (password !== undefined) e.password = password;
@@ -120,53 +130,72 @@ function text(raw: Raw, key: string, fallback: string): string {
   return String(v);
 }
 
-function whole(raw: Raw, key: string, fallback: number, min: number, example: string): number {
+/** A whole number from `min`, the fallback when unset, or why it is not one. */
+function whole(raw: Raw, key: string, fallback: number, min: number, example: string): number | string {
   const v = text(raw, key, '');
   if (!v) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`config ${key}="${v}" is not a whole number from ${min}: ${howTo(key, example)}`);
+  if (!Number.isInteger(n) || n < min) return `config ${key}="${v}" is not a whole number from ${min}: ${howTo(key, example)}`;
   return n;
 }
 
-/** Reads and checks every key. `needWiFi` is false on desktops, where there is no WiFi step. */
+/** Reads and checks every key; throws ConfigError. `needWiFi` is false on desktops, where there is no WiFi step. */
 export function readConfig(raw: Raw, deviceId: string, needWiFi: boolean): BoardConfig {
+  const c = checkConfig(raw, deviceId, needWiFi);
+  if (typeof c === 'string') throw new ConfigError(c);
+  return c;
+}
+
+/** readConfig without a throw (as brokerEndpoint): the config, or the one line that says what is wrong. */
+export function checkConfig(raw: Raw, deviceId: string, needWiFi: boolean): BoardConfig | string {
   const ssid = text(raw, 'ssid', '');
-  if (needWiFi && !ssid) throw new ConfigError(`config ssid is missing: ${howTo('ssid', '"MyWiFi" password="secret"')}`);
+  if (needWiFi && !ssid) return `config ssid is missing: ${howTo('ssid', '"MyWiFi" password="secret"')}`;
   const brokerValue = text(raw, 'broker', '');
-  if (!brokerValue) throw new ConfigError(`config broker is missing: ${howTo('broker', '192.168.1.144')}`);
-  const broker = parseBroker(brokerValue);
+  if (!brokerValue) return `config broker is missing: ${howTo('broker', '192.168.1.144')}`;
+  const broker = brokerEndpoint(brokerValue);
+  if (typeof broker === 'string') return broker;
   const ca = text(raw, 'ca', '');
   if (ca) {
-    if (broker.transport !== 'tls' && broker.transport !== 'wss') throw new ConfigError(`config ca="${ca}" is only for mqtts:// and wss:// brokers: remove it, or write broker=mqtts://…`);
+    if (broker.transport !== 'tls' && broker.transport !== 'wss') return `config ca="${ca}" is only for mqtts:// and wss:// brokers: remove it, or write broker=mqtts://…`;
     broker.ca = ca;
   }
   const role = text(raw, 'role', '');
   if (!ROLES.includes(role)) {
     const what = role ? `role "${role}" is unknown` : 'role is missing';
-    throw new ConfigError(`config ${what}: ${howTo('role', 'hello')} (ESP#1) or role=responder (ESP#2); the other roles are ${ROLES.slice(2).join(', ')}`);
+    return `config ${what}: ${howTo('role', 'hello')} (ESP#1) or role=responder (ESP#2); the other roles are ${ROLES.slice(2).join(', ')}`;
   }
   let topicPrefix = text(raw, 'topicPrefix', '');
   if (topicPrefix && !topicPrefix.endsWith('/')) topicPrefix += '/';
-  if (topicPrefix && topicError(topicPrefix + 'x')) throw new ConfigError(`config topicPrefix="${topicPrefix}" cannot hold + or #: ${howTo('topicPrefix', 'LycMaurois/SNT_2nde/alice/')}`);
+  if (topicPrefix && topicError(topicPrefix + 'x')) return `config topicPrefix="${topicPrefix}" cannot hold + or #: ${howTo('topicPrefix', 'LycMaurois/SNT_2nde/alice/')}`;
   const clientId = text(raw, 'clientId', deviceId);
-  if (clientId.length > 23 * 4) throw new ConfigError(`config clientId is too long: ${howTo('clientId', 'esp1')}`);
+  if (clientId.length > 23 * 4) return `config clientId is too long: ${howTo('clientId', 'esp1')}`;
   const name = text(raw, 'name', ''), peer = text(raw, 'peer', '');
   if (role === 'chat') {
     for (const [key, v, example] of [['name', name, 'alice'], ['peer', peer, 'bob']]) {
-      if (!v) throw new ConfigError(`config ${key} is missing (role=chat): ${howTo(key, example)}`);
-      if (topicError(topicPrefix + v)) throw new ConfigError(`config ${key}="${v}" cannot hold + or #: ${howTo(key, example)}`);
+      if (!v) return `config ${key} is missing (role=chat): ${howTo(key, example)}`;
+      if (topicError(topicPrefix + v)) return `config ${key}="${v}" cannot hold + or #: ${howTo(key, example)}`;
     }
   }
-  const backoffMin = whole(raw, 'backoffMin', 1000, 10, '1000');
-  const backoffMax = whole(raw, 'backoffMax', 30000, backoffMin, '30000');
+  // The numbers, in this order: backoffMax (min -1 here) is checked against backoffMin.
+  const n: Record<string, number> = {};
+  for (const [key, fallback, min, example] of [
+    ['interval', role === 'sensor' || role === 'remote' ? 1000 : 5000, 10, '5000'],
+    ['keepalive', 60, 0, '60'],
+    ['backoffMin', 1000, 10, '1000'],
+    ['backoffMax', 30000, -1, '30000'],
+    ['restartAfter', 10, 0, '10'],
+    ['wifiTimeout', 20000, 100, '20000'],
+    ['wifiRetry', 5000, 10, '5000'],
+  ] as const) {
+    const v = whole(raw, key, fallback, min < 0 ? n.backoffMin : min, example);
+    if (typeof v === 'string') return v;
+    n[key] = v;
+  }
   return {
     ssid, password: text(raw, 'password', ''), broker,
     brokerName: brokerName(broker),
-    role, clientId, topicPrefix, backoffMin, backoffMax, name, peer,
-    interval: whole(raw, 'interval', role === 'sensor' || role === 'remote' ? 1000 : 5000, 10, '5000'),
-    keepalive: whole(raw, 'keepalive', 60, 0, '60'),
-    restartAfter: whole(raw, 'restartAfter', 10, 0, '10'),
-    wifiTimeout: whole(raw, 'wifiTimeout', 20000, 100, '20000'),
-    wifiRetry: whole(raw, 'wifiRetry', 5000, 10, '5000'),
+    role, clientId, topicPrefix, name, peer,
+    interval: n.interval, keepalive: n.keepalive, backoffMin: n.backoffMin, backoffMax: n.backoffMax,
+    restartAfter: n.restartAfter, wifiTimeout: n.wifiTimeout, wifiRetry: n.wifiRetry,
   };
 }

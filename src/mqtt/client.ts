@@ -5,7 +5,7 @@
 import type { Connection, ConnectionEvents, Endpoint, Host } from '../host';
 import {
   CONNACK, CONNECT, DISCONNECT, Decoder, PINGREQ, PINGRESP, ProtocolError, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
-  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodeUtf8,
+  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodeUtf8, nameError,
   type Packet, type Publish, type QoS, type Subscribe, type Unsubscribe,
 } from './codec';
 import { filterError, matches, topicError } from './topic';
@@ -52,8 +52,9 @@ export const CONNACK_ERRORS = ['', 'unacceptable protocol version', 'identifier 
 export class MqttError extends Error {
   /** The CONNACK return code when the broker refused the connection. */
   code?: number;
-  constructor(message: string, code?: number) { super(message); this.name = 'MqttError'; this.code = code; }
+  constructor(message: string, code?: number) { super(message); this.code = code; }
 }
+nameError(MqttError, 'MqttError');
 
 interface Outgoing { packet: Publish; size: number; done?: Done; sent: boolean; released: boolean }
 interface Request { packet: Subscribe | Unsubscribe; done?: (error?: Error, granted?: number[]) => void }
@@ -68,7 +69,10 @@ class Link extends Decoder implements ConnectionEvents {
   conn: Connection | null = null;
   constructor(private client: MqttClient, maxPacketSize: number) { super(null, maxPacketSize); }
   connected() { if (this.client.link === this) this.client.linkOpened(); }
-  data(chunk: Uint8Array) { if (this.client.link === this) this.client.linkData(this, chunk); }
+  data(chunk: Uint8Array) {
+    if (this.client.link !== this) return;
+    try { this.push(chunk); } catch (e) { this.client.linkBroken(e as Error); }
+  }
   closed(reason?: string) { if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker'); }
   protected override packet(p: Packet) { if (this.client.link === this) this.client.receive(p); }
 }
@@ -140,10 +144,9 @@ export class MqttClient {
     });
   }
 
-  linkData(link: Link, chunk: Uint8Array): void {
-    try { link.push(chunk); } catch (e) {
-      this.#drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${(e as Error).message}`);
-    }
+  /** The stream broke the protocol, or handling a packet threw. */
+  linkBroken(e: Error): void {
+    this.#drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${e.message}`);
   }
 
   linkLost(reason: string): void { this.#drop(reason); }

@@ -26,8 +26,16 @@ export interface Bare { type: 12 | 13 | 14 }
 export type Packet = Connect | Connack | Publish | Ack | Subscribe | Suback | Unsubscribe | Bare;
 
 /** Bytes that break the protocol. The client closes the connection and reports the message. */
-export class ProtocolError extends Error {
-  constructor(message: string) { super(message); this.name = 'ProtocolError'; }
+export class ProtocolError extends Error {}
+nameError(ProtocolError, 'ProtocolError');
+
+/**
+ * Gives an Error subclass its name on the prototype. Not `this.name = …` in the constructor: in
+ * preloaded firmware Error.prototype is frozen, and assigning a property that a frozen prototype
+ * holds throws ("set name: not writable"). This runs once, when the module loads (at preload).
+ */
+export function nameError(c: { prototype: Error }, name: string): void {
+  Object.defineProperty(c.prototype, 'name', { value: name });
 }
 
 export const MAX_REMAINING_LENGTH = 268435455;

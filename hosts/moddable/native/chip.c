@@ -1,0 +1,98 @@
+/*
+ * mqtt-pair/chip on the boards: the native half of chip.js. Built only for the esp and esp32
+ * platforms (see manifest.json).
+ */
+
+#include "xsmc.h"
+#include "xsHost.h"
+
+#if ESP32
+	#include "esp_system.h"
+	#include "driver/uart.h"
+#elif defined(__ets__)
+	#include "user_interface.h"
+#endif
+
+/* Resets the chip, as MicroPython's machine.reset() does. */
+void xs_mqttpair_restart(xsMachine *the)
+{
+#if ESP32
+	esp_restart();			/* does not return */
+#elif defined(__ets__)
+	system_restart();		/* the ESP8266 SDK resets once control goes back to it */
+	xsmcSetTrue(xsResult);
+#else
+	xsmcSetFalse(xsResult);	/* nothing to reset */
+#endif
+}
+
+/*
+ * One line for a serial monitor at 115200 baud, as MicroPython's print(). A release build
+ * (mcconfig without -d or -i) sends trace() nowhere on an ESP32 and at 921600 baud on an
+ * ESP8266, so there the line is written to UART 0 here and the result is true. A debug build
+ * keeps the port for xsbug and an instrumented one prints trace() itself: false, trace it.
+ */
+#if ESP32 && !defined(mxDebug) && !defined(mxInstrument)
+	/* UART 0's pins, the ones the board's USB serial chip is wired to */
+	#if ESP32 == 2 || ESP32 == 3		/* esp32s2, esp32s3 */
+		#define CONSOLE_TX 43
+		#define CONSOLE_RX 44
+	#elif ESP32 == 4					/* esp32c3 */
+		#define CONSOLE_TX 21
+		#define CONSOLE_RX 20
+	#elif ESP32 == 5					/* esp32c6 */
+		#define CONSOLE_TX 16
+		#define CONSOLE_RX 17
+	#elif ESP32 == 6					/* esp32h2 */
+		#define CONSOLE_TX 24
+		#define CONSOLE_RX 23
+	#else								/* esp32 */
+		#define CONSOLE_TX 1
+		#define CONSOLE_RX 3
+	#endif
+
+static void consoleWrite(const char *text, size_t length)
+{
+	static uint8_t ready = 0;
+	if (!ready) {
+		uart_config_t config = {0};
+		config.baud_rate = 115200;
+		config.data_bits = UART_DATA_8_BITS;
+		config.parity = UART_PARITY_DISABLE;
+		config.stop_bits = UART_STOP_BITS_1;
+		config.flow_ctrl = UART_HW_FLOWCTRL_DISABLE;
+		config.source_clk = UART_SCLK_DEFAULT;
+		uart_driver_install(UART_NUM_0, 256, 0, 0, NULL, 0);	/* no one else has: debugger_none.c */
+		uart_param_config(UART_NUM_0, &config);
+		uart_set_pin(UART_NUM_0, CONSOLE_TX, CONSOLE_RX, UART_PIN_NO_CHANGE, UART_PIN_NO_CHANGE);
+		ready = 1;
+	}
+	uart_write_bytes(UART_NUM_0, text, length);
+	uart_write_bytes(UART_NUM_0, "\r\n", 2);
+}
+#elif defined(__ets__) && !defined(mxDebug) && !defined(mxInstrument)
+static void consoleWrite(const char *text, size_t length)
+{
+	static uint8_t ready = 0;
+	if (!ready) {
+		ESP_setBaud(115200);	/* the SDK opens UART 0 at 921600 */
+		ready = 1;
+	}
+	ESP_put((uint8_t *)text, (int)length);
+	ESP_putc(13);
+	ESP_putc(10);
+}
+#else
+	#define NO_CONSOLE 1
+#endif
+
+void xs_mqttpair_serial_line(xsMachine *the)
+{
+#ifdef NO_CONSOLE
+	xsmcSetFalse(xsResult);
+#else
+	const char *text = xsmcToString(xsArg(0));
+	consoleWrite(text, c_strlen(text));
+	xsmcSetTrue(xsResult);
+#endif
+}

@@ -1,0 +1,275 @@
+// The firmware on the real Moddable SDK: builds of the project's manifest.json with mcconfig, run
+// in Moddable's desktop simulator (mcsim) under a private Xvfb, each mcsim in its own
+// dbus-run-session, with its console lines collected. The same helper serves the tests and the
+// benchmark.
+//
+//   describe('in mcsim', { skip: moddableSkip() }, () => { ... })
+//   const so = await buildFirmware({ broker: 'mqtt://127.0.0.1:1883', role: 'hello' });
+//   const board = startMcsim(so, 'esp1');
+//   await board.waitFor(/^Connected to /);  ...  await board.stop();
+//
+// MODDABLE and PATH come from `eval "$(../shared/moddable/setup.sh)"` (or a user's own SDK).
+// Without them these tests skip and say why; with REQUIRE_MODDABLE=1 (CI) they fail instead.
+//
+// Builds are instrumented releases (`mcconfig -i -m -t build -p lin`): trace() lines reach mcsim's
+// stdout, with an `instruments:` line a second (heap, stack). Always `-t build`: without it,
+// mcconfig's make target runs `pkill mcsim`, which would end every simulator on the machine.
+// Every build of a process goes through one output folder, so only what changed is rebuilt
+// (a config value: about a second), and its mc.so is copied out, one file per variant.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findExecutable } from './mosquitto.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const required = () => process.env.REQUIRE_MODDABLE === '1';
+
+/** The SDK's tools, or why they are not usable. */
+function sdk() {
+  const moddable = process.env.MODDABLE;
+  if (!moddable) return { reason: 'MODDABLE is not set: the Moddable SDK is not installed (eval "$(../shared/moddable/setup.sh)"; REQUIRE_MODDABLE=1 makes this a failure)' };
+  const bin = join(moddable, 'build', 'bin', 'lin', 'release');
+  const tools = {};
+  for (const name of ['mcconfig', 'mcsim']) {
+    const p = join(bin, name);
+    try { accessSync(p, constants.X_OK); tools[name] = p; } catch { return { reason: `${p} is missing: build the SDK's tools (../shared/moddable/setup.sh)` }; }
+  }
+  for (const name of ['Xvfb', 'dbus-run-session', 'stdbuf']) {
+    const p = findExecutable(name);
+    if (!p) return { reason: `${name} is not installed (apt-get install xvfb dbus coreutils)` };
+    tools[name] = p;
+  }
+  return { moddable, bin, tools };
+}
+
+/** For describe/test `skip`: false when the SDK is there (always false under REQUIRE_MODDABLE=1). */
+export function moddableSkip() {
+  if (required()) return false;
+  return sdk().reason ?? false;
+}
+
+function sdkOrThrow() {
+  const s = sdk();
+  if (s.reason) throw new Error(`REQUIRE_MODDABLE=1 but ${s.reason}`);
+  return s;
+}
+
+// ---- Builds
+
+let work = null; // { dir, out, cache: Map<key, so> }
+let queue = Promise.resolve();
+const cleanups = [];
+process.once('exit', () => { for (const c of cleanups) { try { c(); } catch { /* gone */ } } });
+
+function workDir() {
+  if (!work) {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-'));
+    work = { dir, out: join(dir, 'out'), cache: new Map(), n: 0 };
+    mkdirSync(work.out);
+    if (!process.env.KEEP_MCSIM_BUILDS) cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  }
+  return work;
+}
+
+/** What a build depends on besides its arguments: the firmware bundle and our Moddable files. */
+function sourcesDigest() {
+  const h = createHash('sha256');
+  const files = ['manifest.json', 'build/moddable/main.js'];
+  const walk = (d) => { for (const f of readdirSync(join(root, d)).sort()) { const p = join(d, f); if (statSync(join(root, p)).isDirectory()) walk(p); else files.push(p); } };
+  walk('hosts/moddable/native');
+  walk('hosts/moddable/certs');
+  for (const f of files) h.update(f).update(readFileSync(join(root, f)));
+  return h.digest('hex');
+}
+
+/**
+ * Builds the project's manifest.json for the Linux simulator with these config values (mcconfig
+ * key=value arguments) and returns the path of its mc.so. Options:
+ *   resources  { 'ca.der': '/path/file' }: files built in beside hosts/moddable/certs/ (a wrapper
+ *              manifest includes ours and adds them; ours is unchanged)
+ *   manifest   more manifest entries for that wrapper (the benchmark's probe module)
+ *   stack      creation.stack for this build only
+ *   static     creation.static for this build only (the ESP8266's fixed heap)
+ * The same arguments give the same build, once per process. Builds run one at a time.
+ */
+export function buildFirmware(config, options = {}) {
+  const run = queue.then(() => build(config, options));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function build(config, { resources = {}, manifest = {}, stack, static: fixed } = {}) {
+  const { tools } = sdkOrThrow();
+  const w = workDir();
+  const args = Object.entries(config).map(([k, v]) => `${k}=${v}`);
+  const key = createHash('sha256').update(JSON.stringify([args, resources, manifest, stack, fixed, sourcesDigest()])).digest('hex').slice(0, 16);
+  if (w.cache.has(key)) return w.cache.get(key);
+
+  let manifestPath = join(root, 'manifest.json');
+  const wrapped = Object.keys(resources).length || Object.keys(manifest).length || stack || fixed;
+  if (wrapped) {
+    // Always the same wrapper folder, so that incremental builds stay incremental.
+    const wrap = join(w.dir, 'wrap');
+    rmSync(wrap, { recursive: true, force: true });
+    mkdirSync(join(wrap, 'res'), { recursive: true });
+    for (const [name, file] of Object.entries(resources)) copyFileSync(file, join(wrap, 'res', name));
+    const m = { include: [join(root, 'manifest.json')], ...manifest };
+    if (Object.keys(resources).length) m.resources = { '*': [join(wrap, 'res', '*')] };
+    if (stack || fixed) m.creation = { ...(stack ? { stack } : {}), ...(fixed ? { static: fixed } : {}) };
+    manifestPath = join(wrap, 'manifest.json');
+    writeFileSync(manifestPath, JSON.stringify(m, null, 2));
+  }
+  const argv = ['-i', '-m', '-t', 'build', '-p', 'lin', '-o', w.out, manifestPath, ...args];
+  const started = Date.now();
+  const r = await new Promise((resolve) => {
+    const child = spawn(tools.mcconfig, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (b) => { log += b; });
+    child.stderr.on('data', (b) => { log += b; });
+    child.once('close', (code) => resolve({ code, log }));
+  });
+  const so = join(w.out, 'bin', 'lin', 'mc', 'instrument', 'mqtt-pair', 'mc.so');
+  if (r.code !== 0 || !existsSync(so)) {
+    const tail = r.log.split('\n').filter((l) => l && !/^# (xsc|xsid|copy|cc) /.test(l) && !/^### warning/.test(l)).slice(-15).join('\n');
+    throw new Error(`mcconfig ${argv.join(' ')} failed (exit ${r.code}):\n${tail}`);
+  }
+  const copy = join(w.dir, `${key}.so`);
+  copyFileSync(so, copy);
+  w.cache.set(key, copy);
+  w.n++;
+  build.log?.(`built ${args.join(' ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return copy;
+}
+
+// ---- The display
+
+let display = null;
+
+/** A private Xvfb for this process, started once: resolves with its DISPLAY (":N"). */
+function startDisplay() {
+  if (display) return display;
+  const { tools } = sdkOrThrow();
+  display = new Promise((resolve, reject) => {
+    // -displayfd: Xvfb picks a free display number and writes it on fd 3.
+    const x = spawn(tools.Xvfb, ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '640x480x24'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    let err = '', out = '';
+    x.stderr.on('data', (b) => { err += b; });
+    x.stdio[3].on('data', (b) => {
+      out += b;
+      const m = /(\d+)\s/.exec(out);
+      if (!m) return;
+      // Started: from now on it must not keep the process alive (the exit hook kills it).
+      x.unref(); x.stderr.unref?.(); x.stdio[3].unref?.();
+      resolve(`:${m[1]}`);
+    });
+    x.once('exit', (code) => reject(new Error(`Xvfb exited (${code}): ${err.trim().split('\n').slice(-3).join(' ')}`)));
+    cleanups.push(() => x.kill('SIGKILL'));
+  });
+  return display;
+}
+
+// ---- A board in mcsim
+
+const running = new Set();
+let launching = Promise.resolve();
+cleanups.push(() => { for (const b of running) b.kill(); });
+
+/**
+ * Runs `so` in its own mcsim. Returns
+ *   lines        the board's console lines, in order (trace output, without instruments)
+ *   samples      one { slot, chunk, stack, stackAvailable } a second, from the instruments lines
+ *   waitFor(re, { ms, after, nth })  resolves with the nth line matching `re` (from index `after`)
+ *   peakStack()  { used, available } bytes of XS stack, from the instruments lines
+ *   count(re)    how many lines match
+ *   stop()       ends it; resolves once the process is gone
+ *   output()     everything it printed, for a failure message
+ */
+export async function startMcsim(so, name = 'board') {
+  const { tools } = sdkOrThrow();
+  const DISPLAY = await startDisplay();
+  // Two mcsim started at the same moment: the first one hangs, silent, forever (seen with SDK
+  // 8.2.3). Each one waits until the one before it is up (its first instruments line).
+  const before = launching;
+  let up;
+  launching = new Promise((resolve) => { up = resolve; });
+  await before;
+  const upTimer = setTimeout(up, 5000);
+  const child = spawn(tools['dbus-run-session'], ['--', tools.stdbuf, '-oL', '-eL', tools.mcsim, so], {
+    env: { ...process.env, DISPLAY, NO_AT_BRIDGE: '1', GTK_A11Y: 'none' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group: stop() ends dbus-daemon and mcsim together
+  });
+  const lines = [];
+  const samples = [];
+  let columns = null;
+  let raw = '';
+  let partial = '';
+  const watchers = new Set();
+  let exited = false;
+  const onLine = (line) => {
+    if (line.startsWith('instruments key: ')) { columns = line.slice(17).split(','); clearTimeout(upTimer); up(); return; }
+    if (line.startsWith('instruments: ')) {
+      const v = line.slice(13).split(',').map(Number);
+      const at = (n) => v[columns?.indexOf(n) ?? -1];
+      samples.push({ slot: at('Slot used'), chunk: at('Chunk used'), stack: at('Stack used'), stackAvailable: at('Stack available'), t: Date.now() });
+      return;
+    }
+    if (/^SpiRegistry daemon|^dbus-daemon/.test(line)) return;
+    lines.push(line);
+  };
+  child.stdout.on('data', (b) => {
+    raw += b;
+    if (raw.length > 2_000_000) raw = raw.slice(-1_000_000);
+    partial += b;
+    const parts = partial.split('\n');
+    partial = parts.pop();
+    for (const l of parts) onLine(l.replace(/\r$/, ''));
+    for (const w of watchers) w();
+  });
+  let errors = '';
+  child.stderr.on('data', (b) => { errors += b; if (errors.length > 100_000) errors = errors.slice(-50_000); });
+  const gone = new Promise((resolve) => child.once('close', (code, signal) => { exited = true; clearTimeout(upTimer); up(); running.delete(board); for (const w of watchers) w(); resolve({ code, signal }); }));
+  const board = {
+    name, lines, samples,
+    get exited() { return exited; },
+    output: () => `--- ${name} (mcsim ${so}) ---\n${lines.join('\n')}\n--- stderr ---\n${errors.split('\n').filter((l) => !/dbus-daemon|SpiRegistry|AccessDenied/.test(l)).join('\n')}`,
+    count: (re) => lines.filter((l) => re.test(l)).length,
+    /** The deepest the XS stack went, and what the build gives it, in bytes (slots × 32 here). */
+    peakStack: () => ({ used: Math.max(0, ...samples.map((x) => x.stack)), available: samples[0]?.stackAvailable ?? 0 }),
+    waitFor(re, { ms = 20000, after = 0, nth = 1 } = {}) {
+      const what = `${nth > 1 ? `${nth} lines` : 'a line'} matching ${re}${after ? ` after line ${after}` : ''}`;
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          let n = 0;
+          for (let i = after; i < lines.length; i++) if (re.test(lines[i]) && ++n === nth) { done(); return resolve(lines[i]); }
+          if (exited) { done(); reject(new Error(`${name}: mcsim exited without ${what}\n${board.output()}`)); }
+        };
+        const timer = setTimeout(() => { done(); reject(new Error(`${name}: no ${what} within ${ms} ms\n${board.output()}`)); }, ms);
+        const done = () => { clearTimeout(timer); watchers.delete(check); };
+        watchers.add(check);
+        check();
+      });
+    },
+    kill() { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } },
+    async stop() {
+      if (!exited) {
+        try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+        const t = setTimeout(() => board.kill(), 3000);
+        await gone;
+        clearTimeout(t);
+      }
+    },
+  };
+  running.add(board);
+  return board;
+}
+
+/** The SDK's version (its tools/VERSION), for a report; null without the SDK. */
+export function moddableVersion() {
+  const s = sdk();
+  if (s.reason) return null;
+  try { return readFileSync(join(s.moddable, 'tools', 'VERSION'), 'utf8').trim(); } catch { return 'unknown'; }
+}
