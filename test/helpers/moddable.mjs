@@ -16,7 +16,7 @@
 // mcconfig's make target runs `pkill mcsim`, which would end every simulator on the machine.
 // Every build of a process goes through one output folder, so only what changed is rebuilt
 // (a config value: about a second), and its mc.so is copied out, one file per variant.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -272,4 +272,24 @@ export function moddableVersion() {
   const s = sdk();
   if (s.reason) return null;
   try { return readFileSync(join(s.moddable, 'tools', 'VERSION'), 'utf8').trim(); } catch { return 'unknown'; }
+}
+
+/**
+ * shared/moddable/link-check.sh (kept beside the SDK's tarball, not in the SDK): beside this
+ * checkout, beside the repository it was cloned from, or MODDABLE_LINK_CHECK. Null when absent.
+ */
+export function linkCheckScript() {
+  const candidates = [process.env.MODDABLE_LINK_CHECK, join(root, '..', 'shared', 'moddable', 'link-check.sh')];
+  const origin = spawnSync('git', ['-C', root, 'remote', 'get-url', 'origin'], { encoding: 'utf8' });
+  if (origin.status === 0 && origin.stdout.trim().startsWith('/')) candidates.push(join(origin.stdout.trim(), '..', 'shared', 'moddable', 'link-check.sh'));
+  return candidates.find((p) => p && existsSync(p)) ?? null;
+}
+
+/** Runs link-check.sh for a board platform with these config values: { ok, output }. */
+export function linkCheck(platform, config) {
+  sdkOrThrow();
+  const script = linkCheckScript();
+  if (!script) throw new Error('link-check.sh not found (../shared/moddable/link-check.sh, or set MODDABLE_LINK_CHECK)');
+  const r = spawnSync('bash', [script, platform, ...Object.entries(config).map(([k, v]) => `${k}=${v}`)], { cwd: root, encoding: 'utf8', timeout: 300000 });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
 }
