@@ -22,6 +22,9 @@ export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 export interface Connection {
   write(bytes: Uint8Array): void;
   close(): void;
+  /** Stop reading, and read again (TCP back-pressure while the reader cannot keep up); optional. */
+  pause?(): void;
+  resume?(): void;
 }
 
 /**

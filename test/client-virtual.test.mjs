@@ -3,7 +3,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  MqttClient, MqttError, CONNACK_ERRORS, encodeUtf8, payloadText,
+  MqttClient, MqttError, CONNACK_ERRORS, encode, encodeUtf8, payloadText,
   CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK,
   PINGREQ, PINGRESP, DISCONNECT,
 } from '../dist/index.js';
@@ -201,13 +201,62 @@ describe('reconnect backoff', () => {
     }
   });
 
-  test('a successful connection resets the backoff', () => {
-    const { host, client, events } = setup({}, { random: 0.5 });
+  test('a connection resets the backoff once it has proved itself: subscriptions acknowledged, a keepalive period up', () => {
+    const { host, client, events } = setup({ keepalive: 10 }, { random: 0.5 });
+    client.subscribe('s');
     failRepeatedly(host, client, events, 4);
     host.last.accept();
+    const [sub] = host.last.expect(SUBSCRIBE);
+    host.advance(9999);
+    assert.equal(client.failures, 4, 'not before a keepalive period');
+    host.last.send({ type: SUBACK, id: sub.id, granted: [0] });
+    host.advance(1);
     assert.equal(client.failures, 0);
     host.last.drop('gone');
     assert.equal(events.closes.at(-1).retryIn, 1000);
+  });
+
+  test('a broker that drops every connection right after CONNACK gets the growing backoff', () => {
+    const { host, client, events } = setup({ keepalive: 10 }, { random: 0.5 });
+    client.connect();
+    for (let i = 0; i < 5; i++) {
+      host.last.accept();
+      host.advance(500);
+      host.last.drop('connection closed by the broker');
+      host.advance(events.closes.at(-1).retryIn);
+    }
+    assert.deepEqual(events.closes.map((c) => c.retryIn), [1000, 2000, 4000, 8000, 16000]);
+    assert.equal(client.failures, 5);
+  });
+
+  test('a SUBACK that never comes closes the connection within the connect timeout', () => {
+    const { host, client, events } = setup({ connectTimeout: 3000 });
+    client.subscribe('s');
+    const conn = online(host, client);
+    conn.expect(SUBSCRIBE);
+    host.advance(2999);
+    assert.equal(events.closes.length, 0);
+    host.advance(1);
+    assert.equal(events.closes[0].reason, 'no SUBACK from the broker within 3 s');
+    assert.equal(conn.closedByClient, true);
+  });
+
+  test('onReady comes once every subscription of the connection is acknowledged', () => {
+    const { host, client } = setup();
+    let ready = 0;
+    client.onReady = () => ready++;
+    client.subscribe('a');
+    client.subscribe('b');
+    const conn = online(host, client);
+    const [a, b] = conn.expect(SUBSCRIBE, SUBSCRIBE);
+    conn.send({ type: SUBACK, id: a.id, granted: [0] });
+    assert.equal(ready, 0);
+    conn.send({ type: SUBACK, id: b.id, granted: [0] });
+    assert.equal(ready, 1);
+    conn.drop('x');
+    host.advance(1500);
+    host.last.accept({ sessionPresent: true }); // the broker kept them: nothing to wait for
+    assert.equal(ready, 2);
   });
 
   test('reconnect is on by default, from 1 s', () => {
@@ -359,16 +408,73 @@ describe('outgoing QoS 1 and 2 across a reconnect', () => {
     const { host, client } = setup();
     const conn = online(host, client);
     let settled = 0;
-    client.publish('t', 'x', { qos: 2 }, () => settled++);
+    client.publish('t', 'x', { qos: 1 }, () => settled++);
     const [p] = conn.expect(PUBLISH);
-    conn.send({ type: PUBACK, id: p.id });
-    conn.send({ type: PUBCOMP, id: p.id + 1 });
+    conn.send({ type: PUBCOMP, id: p.id });
+    conn.send({ type: PUBACK, id: p.id + 1 });
     assert.equal(settled, 0);
     assert.equal(client.pending, 1);
+    client.publish('t', 'y', { qos: 2 }, () => settled++);
+    const [q] = conn.expect(PUBLISH);
+    conn.send({ type: PUBREC, id: q.id });
+    conn.send({ type: PUBACK, id: q.id }); // after PUBREC, only PUBCOMP ends it
+    assert.equal(settled, 0);
+    assert.equal(client.pending, 2);
+  });
+
+  test('a PUBACK for QoS 2 (a broker without QoS 2) completes it, said once, never sent again', () => {
+    const { host, client, events } = setup();
+    const warnings = [];
+    client.onWarning = (w) => warnings.push(w);
+    const conn = online(host, client);
+    const done = [];
+    for (const m of ['a', 'b', 'c']) client.publish('t', m, { qos: 2 }, (e) => done.push(e ?? 'ok'));
+    for (const p of conn.expect(PUBLISH, PUBLISH, PUBLISH)) conn.send({ type: PUBACK, id: p.id });
+    assert.deepEqual(done, ['ok', 'ok', 'ok']);
+    assert.deepEqual(warnings, ['the broker acknowledged QoS 2 with PUBACK: it supports QoS 1 at most']);
+    assert.equal(client.pending, 0);
+    conn.drop('x');
+    host.advance(1500);
+    host.last.accept();
+    assert.deepEqual(host.last.take().filter((p) => p.type === PUBLISH), [], 'nothing sent again');
+    assert.equal(events.closes.length, 1);
+  });
+
+  test('at most `inflight` (20 by default) QoS 1/2 messages unacknowledged; the rest go in order as acks come', () => {
+    const { host, client } = setup({ queue: { messages: 1e6, bytes: 1e9 } });
+    const conn = online(host, client);
+    for (let i = 0; i < 70000; i++) client.publish('t', String(i), { qos: 1 });
+    let sent = conn.take();
+    assert.equal(sent.length, 20);
+    const order = [];
+    while (sent.length) {
+      for (const p of sent) { order.push(Number(payloadText(p.payload))); conn.send({ type: PUBACK, id: p.id }); }
+      sent = conn.take();
+      assert.ok(sent.length <= 20);
+    }
+    assert.equal(order.length, 70000);
+    assert.ok(order.every((n, i) => n === i), 'in order');
+    assert.equal(client.pending, 0);
+  });
+
+  test('inflight: 5 holds five; a reconnect sends the five again with DUP, then the rest', () => {
+    const { host, client } = setup({ inflight: 5 });
+    const conn = online(host, client);
+    for (let i = 0; i < 8; i++) client.publish('t', String(i), { qos: 2 });
+    assert.equal(conn.take().length, 5);
+    conn.drop('x');
+    host.advance(1500);
+    host.last.accept();
+    const again = host.last.take().filter((p) => p.type === PUBLISH);
+    assert.deepEqual(again.map((p) => [payloadText(p.payload), p.dup]), [['0', true], ['1', true], ['2', true], ['3', true], ['4', true]]);
+    host.last.send({ type: PUBREC, id: again[0].id });
+    host.last.send({ type: PUBCOMP, id: again[0].id });
+    const next = host.last.take().filter((p) => p.type === PUBLISH);
+    assert.deepEqual(next.map((p) => [payloadText(p.payload), p.dup]), [['5', false]]);
   });
 
   test('packet identifiers skip those in use; when all 65535 are, publish and subscribe fail through done', () => {
-    const { host, client } = setup({ queue: { messages: Infinity, bytes: Infinity } }); // the default bound is 100
+    const { host, client } = setup({ queue: { messages: Infinity, bytes: Infinity }, inflight: 0 }); // the default bound is 100, the window 20
     const conn = online(host, client);
     for (let i = 0; i < 65535; i++) client.publish('t', '', { qos: 1 });
     const sent = conn.take();
@@ -621,12 +727,33 @@ describe('protocol errors from the broker', () => {
     assert.match(events.closes[0].reason, /protocol error: .*before CONNACK/);
   });
 
-  test('a packet above maxPacketSize is refused before it is buffered', () => {
+  test('a packet above maxPacketSize that is not a PUBLISH is refused before it is buffered', () => {
     const { host, client, events } = setup({ maxPacketSize: 64 });
     const conn = online(host, client);
-    conn.send(new Uint8Array([0x30, 0xc8, 0x01])); // PUBLISH of 200 bytes announced
+    conn.send(new Uint8Array([0x90, 0xc8, 0x01])); // SUBACK of 200 bytes announced
     assert.equal(conn.closedByClient, true);
     assert.match(events.closes[0].reason, /maximum packet size/);
+  });
+
+  test('a PUBLISH above maxPacketSize is skipped as it streams by: acknowledged by its QoS, counted, said once per topic, never delivered', () => {
+    const { host, client, events } = setup({ maxPacketSize: 64, who: 'board' });
+    const warnings = [];
+    client.onWarning = (w) => warnings.push(w);
+    const conn = online(host, client);
+    const big = (topic, qos, id, n) => encode({ type: PUBLISH, topic, payload: new Uint8Array(n), qos, id, dup: false, retain: false });
+    const p1 = big('cls/mallory/photo', 1, 7, 2097152);
+    for (let i = 0; i < p1.length; i += 1000) conn.send(p1.subarray(i, i + 1000)); // in pieces: nothing gathers them
+    conn.send(big('cls/mallory/photo', 2, 8, 300));
+    conn.send(big('cls/mallory/photo', 0, 0, 100));
+    conn.send(publishPacket('cls/alice/hello', 'Hello #0'));
+    assert.deepEqual(events.messages.map((m) => m.topic), ['cls/alice/hello'], 'the next message is delivered');
+    assert.deepEqual(conn.take().map((p) => [p.type, p.id]), [[PUBACK, 7], [PUBREC, 8]]);
+    conn.send({ type: PUBREL, id: 8 });
+    assert.deepEqual(conn.take().map((p) => [p.type, p.id]), [[PUBCOMP, 8]]);
+    assert.equal(client.skipped, 3);
+    assert.deepEqual(warnings, [`message on cls/mallory/photo of ${p1.length.toLocaleString('en-US')} bytes skipped: above the 64 bytes limit of this board`]);
+    assert.equal(events.closes.length, 0, 'no reconnect');
+    assert.equal(client.connected, true);
   });
 
   test('the rest of a piece after a bad packet is ignored', () => {

@@ -264,7 +264,26 @@ function fakeClient(port, options) {
 }
 
 describe('brokers that misbehave', () => {
-  for (const when of ['after CONNACK', 'instead of CONNACK']) {
+  test('a 268,435,455-byte PUBLISH announced after CONNACK, whose body never ends: skipped as it streams, never buffered; the silent link dropped at the keepalive', async () => {
+    const broker = await fakeBroker((s) => {
+      s.write(CONNACK);
+      s.write(HUGE);
+      const more = setInterval(() => { if (s.destroyed) clearInterval(more); else s.write(Buffer.alloc(16 * 1024, 0x61)); }, 20);
+      s.on('close', () => clearInterval(more));
+    });
+    const r = fakeClient(broker.address().port, { maxPacketSize: 16384, keepalive: 1 });
+    const spy = spyAllocations();
+    spy.install();
+    try {
+      r.client.connect();
+      await until(() => r.closes.length >= 1, 'a cut-off', 10_000);
+    } finally { spy.uninstall(); }
+    assert.ok(spy.largest <= 16384, `allocated ${spy.sizes.join(', ')} bytes`);
+    assert.match(r.closes[0].reason, /^no PINGRESP within \d\.\d s: connection lost$/);
+    assert.equal(r.client.skipped, 0, 'nothing counted before its end');
+  });
+
+  for (const when of ['instead of CONNACK']) {
     test(`a 268,435,455-byte packet announced ${when}: cut off on the header, before any allocation; then a reconnect`, async () => {
       const broker = await fakeBroker((s) => {
         if (when === 'after CONNACK') s.write(CONNACK);

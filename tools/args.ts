@@ -88,11 +88,14 @@ export function integer(flag: string, text: string, min: number, max: number, wh
   return Number(text);
 }
 
-/** A number of seconds above zero (decimals allowed, e.g. 0.5). */
+/** The most seconds a timer can wait: 2^31 - 1 ms (24.8 days); a longer delay would fire at once. */
+export const MAX_SECONDS = 2147483;
+
+/** A number of seconds above zero (decimals allowed, e.g. 0.5), up to MAX_SECONDS. */
 export function seconds(flag: string, text: string, allowZero = false): number {
   const n = Number(text);
-  if (!/^\s*\d*\.?\d+\s*$/.test(text) || !Number.isFinite(n) || (allowZero ? n < 0 : n <= 0)) {
-    throw new UsageError(`${flag} needs a number of seconds ${allowZero ? 'from 0' : 'above 0'}, e.g. ${flag} 5, got '${text}'`);
+  if (!/^\s*\d*\.?\d+\s*$/.test(text) || !Number.isFinite(n) || (allowZero ? n < 0 : n <= 0) || n > MAX_SECONDS) {
+    throw new UsageError(`${flag} needs a number of seconds ${allowZero ? 'from 0' : 'above 0'} up to ${MAX_SECONDS} (24 days), e.g. ${flag} 5, got '${text}'`);
   }
   return n;
 }
@@ -146,15 +149,25 @@ export function parseBrokerUrl(url: string): BrokerUrl {
   if (!transport) throw new UsageError(`-L ${shown}: unsupported URL scheme '${scheme[1]}://', use ${form}`);
   const ws = transport === 'ws' || transport === 'wss';
   const rest = url.slice(scheme[0].length);
-  const slash = rest.indexOf('/');
+  let slash = rest.indexOf('/');
+  // A '/' in the password (user:pa/ss@host): host:port never has one before its port ends, so
+  // when what follows the ':' up to the '/' is not a port, the credentials run to the next '@'.
+  const colon0 = rest.indexOf(':'), at0 = rest.indexOf('@');
+  if (slash >= 0 && colon0 >= 0 && colon0 < slash && at0 > slash && !/^\d*$/.test(rest.slice(colon0 + 1, slash))) {
+    const next = rest.indexOf('/', at0);
+    slash = next;
+  }
   const authority = slash < 0 ? rest : rest.slice(0, slash);
   const at = authority.lastIndexOf('@');
   const out: BrokerUrl = { host: '', transport };
   if (at >= 0) {
     const userinfo = authority.slice(0, at);
     const colon = userinfo.indexOf(':');
-    out.username = colon < 0 ? userinfo : userinfo.slice(0, colon);
-    if (colon >= 0) out.password = userinfo.slice(colon + 1);
+    // Percent-escapes as --broker takes them (%40 for @, %2F for /, %3A for :).
+    try {
+      out.username = decodeURIComponent(colon < 0 ? userinfo : userinfo.slice(0, colon));
+      if (colon >= 0) out.password = decodeURIComponent(userinfo.slice(colon + 1));
+    } catch { throw new UsageError(`-L ${shown}: a badly written %-escape in the user name or password (write %40 for @, %2F for /, %25 for %)`); }
     if (!out.username) throw new UsageError(`-L ${shown}: the user name before '@' is empty, use ${form}`);
   }
   let hostport = authority.slice(at + 1);

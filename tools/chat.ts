@@ -6,6 +6,7 @@ import { clearLine, createInterface, cursorTo } from 'node:readline';
 import { ConfigError, parseBroker } from '../src/apps/config';
 import { MqttClient, payloadText } from '../src/mqtt/client';
 import { topicError } from '../src/mqtt/topic';
+import { printable } from '../src/apps/text';
 import { nodeHost } from '../hosts/node/host';
 import type { Endpoint } from '../src/host';
 
@@ -29,8 +30,6 @@ It works through pipes too: echo 'Bonjour Bob' | mqtt-pair chat --name alice --p
 A board flashed with role=chat answers "echo: <line>" to each line (docs/flashing.md).
 `;
 
-/** Control characters a peer could send to play with the terminal, except tab and newline. */
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x9b]/g;
 
 export async function chat(argv: string[]): Promise<number> {
   const say = (message: string, code = 1) => { process.stderr.write(`mqtt-pair chat: ${message}\n`); return code; };
@@ -72,9 +71,16 @@ export async function chat(argv: string[]): Promise<number> {
     rl.prompt(true);
   };
 
-  const client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
-    clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`, keepalive: 60, reconnect: { min: 1000, max: 30000 },
-  });
+  let client: MqttClient;
+  try {
+    client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
+      clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`, keepalive: 60, reconnect: { min: 1000, max: 30000 },
+      // Every line piped in is held until the broker has it (a board's bound is 100).
+      queue: { messages: 1 << 20, bytes: 268435455 },
+    });
+  } catch (e) {
+    return say(`${opts.id !== undefined && /client id/.test((e as Error).message) ? '--id' : '--broker'}: ${(e as Error).message}`, 2);
+  }
   let everConnected = false;
   let finished = false;
   let resolve!: (code: number) => void;
@@ -97,7 +103,8 @@ export async function chat(argv: string[]): Promise<number> {
   rl.on('SIGINT', onSignal); // Ctrl+C in a terminal, which readline catches
 
   client.onMessage = (m) => {
-    if (m.topic === theirs) print(`${peer}: ${payloadText(m.payload).replace(CONTROL, '?')}`);
+    // One message, one line, as text: a newline in it cannot fake a second speaker.
+    if (m.topic === theirs) print(`${printable(peer)}: ${printable(payloadText(m.payload))}`);
   };
   client.onConnect = () => {
     if (everConnected) return void say(`reconnected to ${where}`, 0);

@@ -5,7 +5,7 @@
 // saying what is wrong and how to fix it (never a stack trace); a password is never printed;
 // SIGINT/SIGTERM send DISCONNECT (so the broker does not publish the will) and exit 0.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { runSim } from '../hosts/node/sim';
 import { runClassroom } from './classroom';
 import { runWatch } from './watch';
@@ -15,7 +15,7 @@ import type { Connection, Endpoint, Host, Transport } from '../src/host';
 import { readCaFile } from '../hosts/node/tls';
 import { CONNACK_ERRORS, MqttClient, type ClientOptions, type Message, type QoS } from '../src/mqtt/client';
 import {
-  CONNACK, CONNECT, Decoder, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL, SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE,
+  CONNACK, CONNECT, Decoder, MAX_REMAINING_LENGTH, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL, SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE,
   type Packet,
 } from '../src/mqtt/codec';
 import { filterError, matches, topicError } from '../src/mqtt/topic';
@@ -46,6 +46,7 @@ export const COMMANDS: Command[] = [
 
 /** Exit code for -W running out, as mosquitto_sub (MOSQ_ERR_TIMEOUT). */
 export const EXIT_TIMEOUT = 27;
+export { parseBrokerUrl } from './args';
 
 /** `mqtt-pair <command> ...`; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -177,8 +178,8 @@ const PUB_FLAGS: Flag[] = [
   { names: ['-r', '--retain'], key: 'retain', help: 'retained: the broker keeps the message and gives it to later subscribers' },
   { names: ['--repeat'], key: 'repeat', value: 'count', example: '10', help: 'with -m, -f, -n or -s: publish the message this many times' },
   { names: ['--repeat-delay'], key: 'repeatDelay', value: 'seconds', example: '1', help: 'with --repeat: seconds between the publishes (default: 0)' },
+  { names: ['-M', '--max-inflight'], key: 'maxInflight', value: 'count', example: '20', help: 'QoS 1/2 messages sent and not yet acknowledged at most, 1 to 65535 (default: 20, as Mosquitto, which drops those beyond its own window)' },
   ...CONNECTION_FLAGS,
-  ...unsupported(['-M'], 'the in-flight limit is fixed in mqtt-pair'),
 ];
 
 const SUB_FLAGS: Flag[] = [
@@ -343,6 +344,8 @@ class Run {
   private resolve!: (code: number) => void;
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private lastConnack: number | undefined;
+  /** The connection now open, to stop reading it while stdout is blocked. */
+  conn: Connection | null = null;
   private readonly onSignal = () => this.finish(0);
   /** Called once by `finish`, e.g. to stop reading stdin. */
   onFinish?: () => void;
@@ -350,9 +353,10 @@ class Run {
   constructor(readonly prefix: string, readonly c: Common, reconnect: ClientOptions['reconnect']) {
     this.done = new Promise((r) => { this.resolve = r; });
     const base = nodeHost({ log: (line) => this.debug(line), deviceId: c.options.clientId });
-    // A laptop is not a board: hold whatever pub is given (-f with a large file, -l with many lines).
+    // A laptop is not a board: hold whatever pub is given (-f with a large file, -l with many lines),
+    // and take whatever MQTT can carry, as mosquitto_sub does.
     const queue = { messages: 1 << 20, bytes: 268435455 };
-    this.client = new MqttClient(this.tap(base), c.endpoint, { queue, ...c.options, reconnect });
+    this.client = new MqttClient(this.tap(base), c.endpoint, { queue, maxPacketSize: MAX_REMAINING_LENGTH + 5, ...c.options, reconnect });
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
   }
@@ -430,12 +434,13 @@ class Run {
           closed: (reason) => events.closed(reason),
         });
         let writing = this.c.debug;
+        this.conn = conn;
         return {
           write: (bytes) => {
             if (writing) try { outgoing.push(bytes); } catch { writing = false; }
             conn.write(bytes);
           },
-          close: () => conn.close(),
+          close: () => { if (this.conn === conn) this.conn = null; conn.close(); },
         };
       },
     };
@@ -507,26 +512,32 @@ async function pub(argv: string[]): Promise<number> {
   const delayText = last(p, 'repeatDelay');
   const delay = delayText === undefined ? 0 : seconds('--repeat-delay', delayText, true);
 
+  const inflightText = last(p, 'maxInflight');
+  if (inflightText !== undefined) c.options.inflight = integer('-M', inflightText, 1, 65535, 'a number of messages');
+
+  // The most one PUBLISH can carry besides its topic (and packet identifier).
+  const room = 268435455 - 2 - Buffer.byteLength(topic) - (c.qos ? 2 : 0);
+  const tooBig = (n: number, what: string) => new UsageError(`${what} is ${n > room ? `more than ${room}` : n} bytes, more than MQTT allows in one packet with this topic (256 MB)`);
   let payload: Uint8Array | undefined;
   const message = last(p, 'message');
   const file = last(p, 'file');
   if (message !== undefined) payload = Buffer.from(message, 'utf8');
   else if (p.has('null')) payload = new Uint8Array(0);
-  else if (file !== undefined) payload = readMessageFile(file);
-  else if (p.has('stdin')) payload = await readStdin();
-  if (payload && payload.length > 268435455 - 4 - Buffer.byteLength(topic)) {
-    throw new UsageError(`the message is ${payload.length} bytes, more than MQTT allows in one packet (256 MB)`);
-  }
+  else if (file !== undefined) payload = readMessageFile(file, room, tooBig);
+  else if (p.has('stdin')) payload = await readStdin(room, tooBig);
+  if (payload && payload.length > room) throw tooBig(payload.length, 'the message');
 
   const run = new Run('mqtt-pair pub', c, false);
   const { client } = run;
   const ackName = c.qos === 2 ? 'PUBCOMP' : 'PUBACK';
   let outstanding = 0; // published, not yet acknowledged (QoS 1/2) or written (QoS 0)
   let inputDone = false;
+  let batch = false; // sending many at once: the last one settles, not the first
   let waiting: Uint8Array[] = []; // lines read before the connection was up
   let cancelAckTimer: (() => void) | null = null;
 
   const settle = () => {
+    if (batch || run.finished) return;
     cancelAckTimer?.();
     cancelAckTimer = null;
     if (outstanding > 0) {
@@ -547,24 +558,31 @@ async function pub(argv: string[]): Promise<number> {
   };
 
   client.onConnect = () => {
+    if (run.everConnected) return; // a reconnection: the client sends again what was not acknowledged
     run.everConnected = true;
     if (payload) {
       const bytes = payload;
       let sent = 0;
       const next = () => {
         if (run.finished) return;
+        batch = true;
         do send(bytes); while (++sent < repeat && !delay && !run.finished);
-        if (sent < repeat) run.later(delay * 1000, next);
-        else { inputDone = true; settle(); }
+        batch = false;
+        if (sent >= repeat) inputDone = true;
+        else run.later(delay * 1000, next);
+        settle();
       };
       next();
     } else {
       const lines = waiting;
       waiting = [];
+      batch = true;
       for (const l of lines) send(l);
+      batch = false;
       settle();
     }
   };
+  client.onWarning = (w) => run.warn(w);
   client.onClose = (reason) => {
     const [code, line] = run.closed(reason);
     run.finish(code, run.everConnected && outstanding > 0
@@ -583,19 +601,28 @@ async function pub(argv: string[]): Promise<number> {
   return run.done;
 }
 
-function readMessageFile(file: string): Uint8Array {
+function readMessageFile(file: string, max: number, tooBig: (n: number, what: string) => Error): Uint8Array {
   try {
+    const size = statSync(file).size; // before reading: a file too large is refused unread
+    if (size > max) throw tooBig(size, `the file '${file}'`);
     return readFileSync(file);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new UsageError(`-f: cannot read the file '${file}': ${why}`);
   }
 }
 
-async function readStdin(): Promise<Uint8Array> {
+/** All of stdin, as one message; more than `max` bytes stops the reading there and is refused. */
+async function readStdin(max: number, tooBig: (n: number, what: string) => Error): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    if (total > max) { process.stdin.destroy(); throw tooBig(total, 'the message on stdin'); }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -690,11 +717,21 @@ async function sub(argv: string[]): Promise<number> {
     if (retainedOnly && !m.retain) return run.finish(0);
     if (noRetained && m.retain) return;
     if (filterOut.some((f) => matches(f, m.topic))) return;
-    process.stdout.write(formatMessage(m, out));
+    // stdout full (a slow pipe, a paused terminal): stop reading the broker until it drains, so
+    // that TCP holds the messages back, not this process's memory.
+    if (!process.stdout.write(formatMessage(m, out)) && run.conn?.pause) {
+      const conn = run.conn;
+      conn.pause!();
+      process.stdout.once('drain', () => conn.resume?.());
+    }
     printed++;
     // Later, not now: the client acknowledges a QoS 1 message just after handing it over.
     if (count && printed >= count) setImmediate(() => run.finish(0));
   };
+
+  client.onWarning = (w) => run.warn(w);
+  let subscribed = false;
+  client.onReady = () => { subscribed = true; };
 
   client.onConnect = (sessionPresent) => {
     if (run.everConnected) {
@@ -720,6 +757,9 @@ async function sub(argv: string[]): Promise<number> {
     if (!run.everConnected) {
       const [code, line] = run.closed(reason);
       return run.finish(code, line);
+    }
+    if (!subscribed && /^no SUBACK/.test(reason)) {
+      return run.finish(1, `the broker at ${c.where} never acknowledged the subscription (${reason}): is it an MQTT broker that serves subscriptions?`);
     }
     const [, line] = run.closed(reason);
     run.warn(retryIn >= 0 ? `${line}; reconnecting in ${(retryIn / 1000).toFixed(1)} s` : line);

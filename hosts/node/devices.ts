@@ -24,7 +24,7 @@ export interface Keyboard {
  * for colours), q, Ctrl+C or Ctrl+D to quit. From a pipe: one command per line, and the end of
  * the input ends the session. `end` is called once, either way.
  */
-export function keyboard(input: NodeJS.ReadStream, end: (why: 'quit' | 'eof') => void): Keyboard {
+export function keyboard(input: NodeJS.ReadStream, end: (why: 'quit' | 'eof') => void, busy: () => boolean = () => false): Keyboard {
   let current: ((command: string) => void) | null = null;
   const waiting: string[] = [];
   let ended = false;
@@ -49,9 +49,20 @@ export function keyboard(input: NodeJS.ReadStream, end: (why: 'quit' | 'eof') =>
     close = () => { input.off('data', onData); process.off('exit', restore); restore(); input.pause(); };
   } else {
     const rl = createInterface({ input, terminal: false, crlfDelay: Infinity });
-    rl.on('line', (line) => { if (line.trim()) press(line); });
-    rl.on('close', () => finish('eof'));
-    close = () => { rl.removeAllListeners('close'); rl.close(); input.pause(); };
+    // A pipe is read as fast as the board can send: while `busy`, the lines wait here (and the
+    // reading with them), and the end of the input counts once the last one is pressed.
+    const lines: string[] = [];
+    let eof = false, timer: ReturnType<typeof setTimeout> | null = null;
+    const feed = () => {
+      timer = null;
+      while (lines.length && !busy() && !ended) press(lines.shift()!);
+      if (lines.length && !ended) { rl.pause(); timer ??= setTimeout(feed, 10); return; }
+      rl.resume();
+      if (eof) finish('eof');
+    };
+    rl.on('line', (line) => { if (line.trim()) lines.push(line); if (!timer) feed(); });
+    rl.on('close', () => { eof = true; if (!timer) feed(); });
+    close = () => { if (timer) clearTimeout(timer); rl.removeAllListeners('close'); rl.close(); input.pause(); };
   }
   return {
     buttons(onPress) {

@@ -46,6 +46,8 @@ export function socketConnection(socket: Socket, ready: 'connect' | 'secureConne
   return {
     write: (bytes) => { if (!socket.destroyed) socket.write(bytes); },
     close: () => { socket.removeAllListeners('close'); socket.end(); socket.destroySoon(); },
+    pause: () => { socket.pause(); },
+    resume: () => { socket.resume(); },
   };
 }
 
@@ -67,6 +69,15 @@ export function describeSocketError(e: NodeJS.ErrnoException, to: Endpoint, _ope
   }
 }
 
+/** setTimeout for any delay: Node fires one above 2^31 - 1 ms at once, so a longer one is chained. */
+export function longTimer(ms: number, fn: () => void): () => void {
+  const MAX = 2147483647;
+  let t: ReturnType<typeof setTimeout>;
+  const arm = (left: number) => { t = setTimeout(() => (left > MAX ? arm(left - MAX) : fn()), Math.min(left, MAX)); };
+  arm(ms);
+  return () => clearTimeout(t);
+}
+
 export interface NodeHostOptions {
   log?: (line: string) => void;
   deviceId?: string;
@@ -77,7 +88,7 @@ export function nodeHost(opts: NodeHostOptions = {}): Host {
   const id = opts.deviceId ?? randomBytes(6).toString('hex');
   return {
     now: () => performance.now(),
-    after: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); },
+    after: longTimer,
     connect: connectEndpoint,
     random: Math.random,
     log: opts.log ?? ((line) => console.log(line)),

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:net';
 import type { Connection, ConnectionEvents, Endpoint, Host, WiFi, WiFiEvent } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
-import { ConfigError, ROLES, hideSecret, parseBroker } from '../../src/apps/config';
+import { ConfigError, MAX_DELAY, ROLES, hideSecret, parseBroker } from '../../src/apps/config';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from './devices';
 import { connectEndpoint, nodeHost } from './host';
 import { readCaFile } from './tls';
@@ -240,8 +240,8 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
   const role = command === 'sim' ? opts.role ?? 'pair' : command;
   if (!SIM_ROLES.includes(role)) return usage(`--role "${role}" is unknown: use ${SIM_ROLES.slice(0, -1).join(', ')} or ${SIM_ROLES[SIM_ROLES.length - 1]}`);
   if (role === 'chat' && (!opts.name || !opts.peer)) return usage('--role chat needs --name and --peer, e.g. --name esp --peer alice');
-  if (opts.interval !== undefined && !(Number.isInteger(Number(opts.interval)) && Number(opts.interval) >= 10)) {
-    return usage(`--interval "${opts.interval}" is not a number of milliseconds from 10`);
+  if (opts.interval !== undefined && !(Number.isInteger(Number(opts.interval)) && Number(opts.interval) >= 10 && Number(opts.interval) <= MAX_DELAY)) {
+    return usage(`--interval "${opts.interval}" is not a number of milliseconds from 10 to ${MAX_DELAY} (24 days)`);
   }
   let broker = opts.broker;
   let embedded: { port: number; close(): Promise<void> } | null = null;
@@ -280,7 +280,8 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
   let keys: Keyboard | null = null;
   const devices: SimBoardOptions['devices'] = {};
   if (role === 'remote') {
-    keys = keyboard(process.stdin, () => finish());
+    // From a pipe, the next line waits while 50 commands wait for the broker: none is dropped.
+    keys = keyboard(process.stdin, () => finish(), () => (boards[0]?.board?.client.pending ?? 0) >= 50);
     devices.buttons = keys.buttons;
     if (process.stdin.isTTY) console.log('Arrow keys: up, down, left, right; r g b y c m w o: a colour; q: quit.');
   }
@@ -289,27 +290,37 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
   const boards: SimBoard[] = [];
   const make = (name: string, r: string, id?: string) => boards.push(new SimBoard({
     name,
-    // ESP#2 joins first, so that it is listening when ESP#1 sends Hello #0.
-    wifi: wifi ? new SimWiFi(r === 'hello' ? 600 : 300) : undefined,
+    wifi: wifi ? new SimWiFi(300) : undefined,
     devices,
     connect: insecure ? (to, events) => connectEndpoint({ ...to, insecure: true }, events) : undefined,
     config: {
       ssid: 'simulated', broker, role: r, interval: opts.interval, topicPrefix: opts.prefix, ca: opts.cafile,
       name: opts.name, peer: opts.peer, clientId: id ?? `mqtt-pair-${name}-${process.pid}`,
     },
-  }).start());
+  }));
   if (role === 'pair') {
-    make('esp1', 'hello', opts.id && `${opts.id}-1`);
+    // ESP#2 first, and ESP#1 once ESP#2 is subscribed (or 5 s later), so that Hello #0 has a listener.
     make('esp2', 'responder', opts.id && `${opts.id}-2`);
+    make('esp1', 'hello', opts.id && `${opts.id}-1`);
+    boards[0].start();
+    let started = false;
+    const startEsp1 = () => { if (!started) { started = true; boards[1].start(); } };
+    const esp2 = boards[0].board?.client;
+    if (esp2) {
+      const ready = esp2.onReady.bind(esp2);
+      esp2.onReady = () => { ready(); startEsp1(); };
+      setTimeout(startEsp1, 5000).unref();
+    }
   } else {
     make(role === 'hello' ? 'esp1' : role === 'responder' ? 'esp2' : role, role, opts.id);
+    boards[0].start();
   }
   const close = async () => {
     keys?.close();
     for (const b of boards) b.stop();
     await embedded?.close();
   };
-  if (boards.some((b) => !b.board)) { // bad config: the board said why
+  if (!boards[0].board) { // bad config: the board said why (ESP#1's is the same but for its role)
     await close();
     return 2;
   }

@@ -224,6 +224,8 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
       if (state === 'open') socket.write(encodeFrame(WS_OP.binary, bytes));
       else if (state !== 'done') queued.push(bytes);
     },
+    pause() { socket.pause(); },
+    resume() { socket.resume(); },
     close() {
       if (state === 'done') return;
       const wasOpen = state === 'open';

@@ -6,6 +6,7 @@ import type { Host } from '../host';
 import { MqttClient, payloadText, type Message } from '../mqtt/client';
 import { checkConfig, type BoardConfig } from './config';
 import { roles, type Role } from './roles';
+import { printable } from './text';
 import { WiFiJoin, type WiFiListener } from './wifi';
 
 export interface Board {
@@ -16,7 +17,11 @@ export interface Board {
 }
 
 /** Starts a board, or logs why the config is wrong and returns null. */
-export function startBoard(host: Host, raw: Record<string, unknown>): Board | null {
+export function startBoard(outside: Host, raw: Record<string, unknown>): Board | null {
+  // Every line the board prints holds text from the network (topics, payloads, reasons): the
+  // console gets it as text, never as terminal commands, one message a line.
+  const host: Host = Object.create(outside);
+  host.log = (line) => outside.log(printable(line));
   const config = checkConfig(raw, host.deviceId(), !!host.wifi);
   if (typeof config === 'string') {
     host.log(`Config error: ${config}`);
@@ -43,10 +48,12 @@ class BoardClient extends MqttClient implements Board, WiFiListener {
       keepalive: config.keepalive,
       reconnect: { min: config.backoffMin, max: config.backoffMax },
       maxPacketSize: 16384, // a board has little RAM; the demo's messages are tiny
+      inflight: config.inflight,
       will: def.will?.(config),
+      who: 'board',
     });
     this.role = def.start(host, this, config);
-    this.topics = this.role.listen;
+    this.topics = this.role.listen.slice(); // less those the broker refuses
   }
 
   get client(): MqttClient { return this; }
@@ -54,7 +61,13 @@ class BoardClient extends MqttClient implements Board, WiFiListener {
   start(): this {
     const host = this.host;
     host.log(`MQTT client id ${this.config.clientId}`); // to tell the boards apart on the broker
-    for (const t of this.topics) this.subscribe(t, {}, (err) => { if (err && !this.stopped) host.log(`Subscription failed: ${err.message}`); });
+    for (const t of this.topics) {
+      this.subscribe(t, {}, (err) => {
+        if (!err || this.stopped) return;
+        this.topics = this.topics.filter((x) => x !== t);
+        host.log(`Subscription failed: ${err.message}`);
+      });
+    }
     if (host.wifi) {
       const c = this.config;
       this.wifi = new WiFiJoin(host, host.wifi, c.ssid, c.password, this, { joinTimeout: c.wifiTimeout, retryDelay: c.wifiRetry });
@@ -67,10 +80,18 @@ class BoardClient extends MqttClient implements Board, WiFiListener {
 
   override onConnect(): void {
     this.wasConnected = true;
+    this.role.connected();
+  }
+
+  // Said once the broker acknowledged the subscriptions, not before: a refusal comes first.
+  override onReady(): void {
     const topics = this.topics;
     const subscribed = topics.length ? `, subscribed to ${topics.join(' and ')} topic${topics.length > 1 ? 's' : ''}` : '';
     this.host.log(`Connected to ${this.config.brokerName} MQTT broker${subscribed}`);
-    this.role.connected();
+  }
+
+  override onWarning(message: string): void {
+    this.host.log(message[0].toUpperCase() + message.slice(1));
   }
 
   override onMessage(m: Message): void {

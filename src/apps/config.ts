@@ -2,7 +2,7 @@
 // or from the simulator's flags. Every problem becomes one line naming the key and how to set it.
 
 import type { Endpoint, Transport } from '../host';
-import { nameError } from '../mqtt/codec';
+import { nameError, utf8Length, wellFormed } from '../mqtt/codec';
 import { topicError } from '../mqtt/topic';
 
 /** Every role (src/apps/roles.ts): the seed's pair first, then the other activities. */
@@ -31,6 +31,8 @@ export interface BoardConfig {
   /** Milliseconds to wait for an IP address, and between two WiFi attempts. */
   wifiTimeout: number;
   wifiRetry: number;
+  /** QoS 1/2 messages unacknowledged at once at most (0: no limit). */
+  inflight: number;
 }
 
 export class ConfigError extends Error {}
@@ -130,14 +132,17 @@ function text(raw: Raw, key: string, fallback: string): string {
   return String(v);
 }
 
-/** A whole number from `min`, the fallback when unset, or why it is not one. */
-function whole(raw: Raw, key: string, fallback: number, min: number, example: string): number | string {
+/** A whole number from `min` to `max`, the fallback when unset, or why it is not one. */
+function whole(raw: Raw, key: string, fallback: number, min: number, max: number, unit: string, example: string): number | string {
   const v = text(raw, key, '');
   if (!v) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) return `config ${key}="${v}" is not a whole number from ${min}: ${howTo(key, example)}`;
+  if (!Number.isInteger(n) || n < min || n > max) return `config ${key}="${v}" is not a ${unit} from ${min} to ${max}: ${howTo(key, example)}`;
   return n;
 }
+
+/** The longest a timer waits, in ms (2^31 - 1, 24.8 days): a longer delay would fire at once. */
+export const MAX_DELAY = 2147483647;
 
 /** Reads and checks every key; throws ConfigError. `needWiFi` is false on desktops, where there is no WiFi step. */
 export function readConfig(raw: Raw, deviceId: string, needWiFi: boolean): BoardConfig {
@@ -169,6 +174,9 @@ export function checkConfig(raw: Raw, deviceId: string, needWiFi: boolean): Boar
   if (topicPrefix && topicError(topicPrefix + 'x')) return `config topicPrefix="${topicPrefix}" cannot hold + or #: ${howTo('topicPrefix', 'LycMaurois/SNT_2nde/alice/')}`;
   const clientId = text(raw, 'clientId', deviceId);
   if (clientId.length > 23 * 4) return `config clientId is too long: ${howTo('clientId', 'esp1')}`;
+  for (const [what, v] of [['user name', broker.username], ['password', broker.password]]) {
+    if (v !== undefined && (utf8Length(v) > 65535 || !wellFormed(v))) return `config broker: the ${what} is longer than MQTT allows (65535 bytes) or not valid text`;
+  }
   const name = text(raw, 'name', ''), peer = text(raw, 'peer', '');
   if (role === 'chat') {
     for (const [key, v, example] of [['name', name, 'alice'], ['peer', peer, 'bob']]) {
@@ -178,16 +186,18 @@ export function checkConfig(raw: Raw, deviceId: string, needWiFi: boolean): Boar
   }
   // The numbers, in this order: backoffMax (min -1 here) is checked against backoffMin.
   const n: Record<string, number> = {};
-  for (const [key, fallback, min, example] of [
-    ['interval', role === 'sensor' || role === 'remote' ? 1000 : 5000, 10, '5000'],
-    ['keepalive', 60, 0, '60'],
-    ['backoffMin', 1000, 10, '1000'],
-    ['backoffMax', 30000, -1, '30000'],
-    ['restartAfter', 10, 0, '10'],
-    ['wifiTimeout', 20000, 100, '20000'],
-    ['wifiRetry', 5000, 10, '5000'],
+  const ms = 'number of milliseconds', count = 'whole number';
+  for (const [key, fallback, min, max, unit, example] of [
+    ['interval', role === 'sensor' || role === 'remote' ? 1000 : 5000, 10, MAX_DELAY, ms, '5000'],
+    ['keepalive', 60, 0, 65535, 'number of seconds', '60'],
+    ['backoffMin', 1000, 10, MAX_DELAY, ms, '1000'],
+    ['backoffMax', 30000, -1, MAX_DELAY, ms, '30000'],
+    ['restartAfter', 10, 0, 1000000, count, '10'],
+    ['wifiTimeout', 20000, 100, MAX_DELAY, ms, '20000'],
+    ['wifiRetry', 5000, 10, MAX_DELAY, ms, '5000'],
+    ['inflight', 20, 0, 65535, count, '20'],
   ] as const) {
-    const v = whole(raw, key, fallback, min < 0 ? n.backoffMin : min, example);
+    const v = whole(raw, key, fallback, min < 0 ? n.backoffMin : min, max, unit, example);
     if (typeof v === 'string') return v;
     n[key] = v;
   }
@@ -196,6 +206,6 @@ export function checkConfig(raw: Raw, deviceId: string, needWiFi: boolean): Boar
     brokerName: brokerName(broker),
     role, clientId, topicPrefix, name, peer,
     interval: n.interval, keepalive: n.keepalive, backoffMin: n.backoffMin, backoffMax: n.backoffMax,
-    restartAfter: n.restartAfter, wifiTimeout: n.wifiTimeout, wifiRetry: n.wifiRetry,
+    restartAfter: n.restartAfter, wifiTimeout: n.wifiTimeout, wifiRetry: n.wifiRetry, inflight: n.inflight,
   };
 }

@@ -5,8 +5,8 @@
 import type { Connection, ConnectionEvents, Endpoint, Host } from '../host';
 import {
   CONNACK, CONNECT, DISCONNECT, Decoder, PINGREQ, PINGRESP, ProtocolError, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
-  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodeUtf8, nameError,
-  type Packet, type Publish, type QoS, type Subscribe, type Unsubscribe,
+  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodeUtf8, nameError, utf8Length, wellFormed,
+  type Packet, type Publish, type QoS, type Skipped, type Subscribe, type Unsubscribe,
 } from './codec';
 import { filterError, matches, topicError } from './topic';
 
@@ -20,14 +20,15 @@ export interface ClientOptions {
   clientId: string;
   /** Start a new session (true, the default) or resume the broker's stored one (false). */
   clean?: boolean;
-  /** Seconds; 0 turns keepalive off. Default 60. */
+  /** Seconds, 1 to 65535; 0 turns keepalive off. Default 60. */
   keepalive?: number;
   username?: string;
   password?: string;
   will?: { topic: string; payload: string | Uint8Array; qos?: QoS; retain?: boolean };
-  /** Largest packet accepted from the broker, in bytes. Default 1 MiB. */
+  /** Largest packet accepted from the broker, in bytes. Default 1 MiB. A PUBLISH above it is
+   *  skipped (acknowledged, counted in `skipped`, reported once per topic), never buffered. */
   maxPacketSize?: number;
-  /** Milliseconds to wait for CONNACK. Default 10 s. */
+  /** Milliseconds to wait for CONNACK, and for each SUBACK or UNSUBACK. Default 10 s. */
   connectTimeout?: number;
   /** Reconnect backoff in ms, doubled after each failure up to max, with ±20% jitter. Default
    *  { min: 1000, max: 30000 }; false: never reconnect. */
@@ -37,6 +38,12 @@ export interface ClientOptions {
    *  When full, the oldest queued QoS 0 messages are dropped to make room; if that is not enough,
    *  the new message is refused. An accepted QoS 1/2 message is never dropped. */
   queue?: { messages: number; bytes: number };
+  /** QoS 1/2 messages sent and not yet acknowledged at most; the others wait their turn, in order.
+   *  Default 20, Mosquitto's own max_inflight_messages: a broker drops what comes beyond its
+   *  window. 0: no limit. */
+  inflight?: number;
+  /** What the client calls itself in what it reports ("above the 16 KB limit of this board"). */
+  who?: string;
 }
 
 // The client's states, as numbers: they are compared on every packet and timer.
@@ -45,6 +52,8 @@ const IDLE = 0, CONNECTING = 1, OPEN = 2, WAITING = 3, ENDED = 4;
 const DEFAULT_RECONNECT = { min: 1000, max: 30000 };
 const DEFAULT_QUEUE = { messages: 100, bytes: 16384 };
 const NO_IDS = 'all 65535 packet identifiers are in use';
+/** A connection has proved itself after this long at least (ms) when keepalive is off. */
+const PROOF_WITHOUT_KEEPALIVE = 60000;
 
 /** Spec names of CONNACK refusals (MQTT 3.1.1 table 3.1). */
 export const CONNACK_ERRORS = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
@@ -57,7 +66,7 @@ export class MqttError extends Error {
 nameError(MqttError, 'MqttError');
 
 interface Outgoing { packet: Publish; size: number; done?: Done; sent: boolean; released: boolean }
-interface Request { packet: Subscribe | Unsubscribe; done?: (error?: Error, granted?: number[]) => void }
+interface Request { packet: Subscribe | Unsubscribe; done?: (error?: Error, granted?: number[]) => void; sentAt: number }
 interface Subscription { qos: QoS; handler?: MessageHandler }
 
 /**
@@ -75,36 +84,50 @@ class Link extends Decoder implements ConnectionEvents {
   }
   closed(reason?: string) { if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker'); }
   protected override packet(p: Packet) { if (this.client.link === this) this.client.receive(p); }
+  protected override skipped(s: Skipped) { if (this.client.link === this) this.client.skip(s, this.maxPacketSize); }
 }
 
 export class MqttClient {
   // Callbacks: assign a function, or override in a subclass (the firmware does: no closures).
   onConnect(_sessionPresent: boolean): void {}
+  /** The connection is up and every subscription sent on it is acknowledged (once a connection). */
+  onReady(): void {}
   /** A connection ended or an attempt failed. `retryIn` is the delay before the next attempt, or -1. */
   onClose(_reason: string, _retryIn: number): void {}
   onMessage(_message: Message): void {}
   /** A message was dropped because the queue was full (the reason says which, and why). */
   onDrop(_reason: string): void {}
+  /** Something the user should know that is not an error, said once: a QoS the broker lowered,
+   *  a message too large for this client skipped. */
+  onWarning(_message: string): void {}
 
   /** True between an accepted CONNACK and the end of that connection. */
   connected = false;
-  /** Consecutive failed attempts since the last accepted connection. */
+  /** Consecutive failed attempts since a connection last proved itself: its subscriptions
+   *  acknowledged and one keepalive period up. A broker that accepts then drops counts. */
   failures = 0;
   /** Messages dropped because the queue was full: refused, or queued QoS 0 replaced by newer ones. */
   dropped = 0;
+  /** Messages from the broker above maxPacketSize, skipped. */
+  skipped = 0;
 
   /** The current connection; internal, for Link. */
   link: Link | null = null;
-  #outgoing = new Map<number, Outgoing>(); // QoS 1/2 until acknowledged, in order
+  #outgoing = new Map<number, Outgoing>(); // QoS 1/2 in flight (sent, or to send on connecting), in order
+  #waiting: Outgoing[] = []; // QoS 1/2 beyond the in-flight window, no identifier yet
   #offline: Outgoing[] = []; // QoS 0 waiting for a connection
   #queuedBytes = 0;
   #requests = new Map<number, Request>();
   #subs = new Map<string, Subscription>();
   #incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet; made when needed
+  #said: Set<string> | null = null; // warnings already given, made when needed
   #nextId = 0;
   #lastSent = 0;
   #lastReceived = 0;
   #pingSentAt = 0;
+  #openedAt = 0;
+  #proven = false;
+  #ready = false;
   #cancelTimer: (() => void) | null = null;
   #state = IDLE;
 
@@ -112,11 +135,8 @@ export class MqttClient {
 
   constructor(protected readonly host: Host, public endpoint: Endpoint, options: ClientOptions) {
     this.#options = options;
-    if (!options.clientId && options.clean === false) throw new MqttError('a persistent session (clean=false) needs a client id');
-    if (options.will) {
-      const e = topicError(options.will.topic);
-      if (e) throw new MqttError(`will: ${e}`);
-    }
+    const problem = optionsError(options, endpoint);
+    if (problem) throw new MqttError(problem);
   }
 
   /** Connects, and keeps reconnecting unless `reconnect` is false. */
@@ -128,7 +148,7 @@ export class MqttClient {
     this.link = link;
     this.#lastReceived = this.host.now();
     link.conn = this.host.connect(this.endpoint, link);
-    this.#arm(this.host.now() + (this.#options.connectTimeout ?? 10000));
+    this.#arm(this.host.now() + this.#timeout());
   }
 
   // ---- what a Link reports (internal)
@@ -151,6 +171,20 @@ export class MqttClient {
 
   linkLost(reason: string): void { this.#drop(reason); }
 
+  /** A PUBLISH above maxPacketSize went by (internal, for Link): acknowledged so that the broker
+   *  does not send it again, counted, and said once per topic. Never delivered. */
+  skip(s: Skipped, limit: number): void {
+    if (!this.connected) return this.#drop('protocol error: PUBLISH before CONNACK');
+    this.skipped++;
+    if (s.qos === 1) this.#send({ type: PUBACK, id: s.id });
+    else if (s.qos === 2) {
+      (this.#incomingQos2 ??= new Set()).add(s.id);
+      this.#send({ type: PUBREC, id: s.id });
+    }
+    const topic = payloadText(s.topic) + (s.truncated ? '…' : '');
+    this.#sayOnce(`skip ${topic}`, `message on ${topic} of ${grouped(s.size)} bytes skipped: above the ${sizeText(limit)} limit of this ${this.#options.who ?? 'client'}`);
+  }
+
   /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting.
    *  Whatever still waits for the broker (requests, unacknowledged and queued messages) fails. */
   end(): void {
@@ -159,9 +193,10 @@ export class MqttClient {
     this.#close();
     this.#cancel();
     const err = new MqttError('client ended');
-    const waiting = [...this.#requests.values(), ...this.#outgoing.values(), ...this.#offline];
+    const waiting = [...this.#requests.values(), ...this.#outgoing.values(), ...this.#waiting, ...this.#offline];
     this.#requests.clear();
     this.#outgoing.clear();
+    this.#waiting = [];
     this.#offline = [];
     this.#queuedBytes = 0;
     for (const w of waiting) w.done?.(err);
@@ -180,7 +215,7 @@ export class MqttClient {
   resume(): void { if (this.#state === IDLE || this.#state === WAITING) { this.#state = IDLE; this.connect(); } }
 
   publish(topic: string, payload: string | Uint8Array, opts: { qos?: QoS; retain?: boolean } = {}, done?: Done): void {
-    const err = topicError(topic);
+    const err = topicError(topic) || qosError(opts.qos);
     if (err) return fail(done, new MqttError(err));
     const qos = opts.qos ?? 0;
     const packet: Publish = { type: PUBLISH, topic, payload: bytes(payload), qos, retain: !!opts.retain, dup: false, id: 0 };
@@ -200,17 +235,17 @@ export class MqttClient {
         this.#dropOne(o.done, `${why}: oldest QoS 0 message to ${o.packet.topic} dropped for a newer one`);
       }
     }
-    if (qos && !(packet.id = this.#allocateId())) return fail(done, new MqttError(NO_IDS));
     const entry: Outgoing = { packet, size, done, sent: false, released: false };
     this.#queuedBytes += size;
     if (qos === 0) { this.#offline.push(entry); return; }
-    this.#outgoing.set(packet.id, entry);
-    if (this.connected) { entry.sent = true; this.#send(packet); }
+    this.#waiting.push(entry);
+    this.#fill();
   }
 
-  /** Subscribes; `handler` gets the messages matching this filter. `done` gets the granted QoS. */
+  /** Subscribes; `handler` gets the messages matching this filter. `done` gets the QoS the broker
+   *  granted (which may be lower than asked: a warning says so too). */
   subscribe(filter: string, opts: { qos?: QoS; handler?: MessageHandler } = {}, done?: (error?: Error, qos?: number) => void): void {
-    const err = filterError(filter);
+    const err = filterError(filter) || qosError(opts.qos);
     if (err) return fail(done, new MqttError(err));
     const qos = opts.qos ?? 0;
     this.#subs.set(filter, { qos, handler: opts.handler });
@@ -230,15 +265,44 @@ export class MqttClient {
   }
 
   /** Messages held for the broker: in flight and queued. */
-  get pending(): number { return this.#outgoing.size + this.#offline.length; }
+  get pending(): number { return this.#outgoing.size + this.#waiting.length + this.#offline.length; }
 
   // ---- inside
 
   #request(packet: Subscribe | Unsubscribe, done?: Request['done']) {
     if (this.#state === ENDED) return fail(done, new MqttError('client ended'));
     if (!(packet.id = this.#allocateId())) return fail(done, new MqttError(NO_IDS));
-    this.#requests.set(packet.id, { packet, done });
-    if (this.connected) this.#send(packet);
+    const r: Request = { packet, done, sentAt: 0 };
+    this.#requests.set(packet.id, r);
+    if (this.connected) {
+      if (packet.type === SUBSCRIBE) this.#ready = false;
+      this.#sendRequest(r);
+    }
+  }
+
+  #sendRequest(r: Request) {
+    r.sentAt = this.host.now();
+    this.#send(r.packet);
+    this.#arm(this.#deadline());
+  }
+
+  /** Moves waiting QoS 1/2 messages into the in-flight window, and sends them when connected. */
+  #fill() {
+    const max = this.#options.inflight ?? 20;
+    while (this.#waiting.length && (!max || this.#outgoing.size < max)) {
+      const id = this.#allocateId();
+      if (!id) {
+        // Only without a window: the oldest waiting message is refused, never silently held.
+        const o = this.#waiting.shift()!;
+        this.#queuedBytes -= o.size;
+        this.#dropOne(o.done, NO_IDS);
+        continue;
+      }
+      const o = this.#waiting.shift()!;
+      o.packet.id = id;
+      this.#outgoing.set(id, o);
+      if (this.connected) { o.sent = true; this.#send(o.packet); }
+    }
   }
 
   /** A packet identifier not in use, or 0 when all 65535 are. */
@@ -286,7 +350,13 @@ export class MqttClient {
         return this.#send({ type: PUBCOMP, id: p.id });
       case PUBACK: case PUBCOMP: {
         const o = this.#outgoing.get(p.id);
-        if (o && o.packet.qos === (p.type === PUBACK ? 1 : 2)) this.#settle(p.id, o);
+        if (!o) return;
+        if (o.packet.qos === 2 && p.type === PUBACK && !o.released) {
+          // A broker without QoS 2 (RabbitMQ) acknowledges it as QoS 1: delivered at least once.
+          this.#sayOnce('puback2', 'the broker acknowledged QoS 2 with PUBACK: it supports QoS 1 at most');
+          return this.#settle(p.id, o);
+        }
+        if (o.packet.qos === (p.type === PUBACK ? 1 : 2)) this.#settle(p.id, o);
         return;
       }
       case PUBREC: {
@@ -296,9 +366,23 @@ export class MqttClient {
       }
       case SUBACK: case UNSUBACK: {
         const r = this.#requests.get(p.id);
-        if (!r) return;
+        const asked = r?.packet.type === SUBSCRIBE ? r.packet.subscriptions : null;
+        const name = p.type === SUBACK ? 'SUBACK' : 'UNSUBACK';
+        if (!r || !r.sentAt || (p.type === SUBACK) !== !!asked) return this.#drop(`protocol error: ${name} for packet identifier ${p.id}, which no ${p.type === SUBACK ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} waits for`);
+        if (asked && p.type === SUBACK && p.granted.length !== asked.length) {
+          return this.#drop(`protocol error: SUBACK with ${p.granted.length} return codes for ${asked.length} topic filters`);
+        }
         this.#requests.delete(p.id);
-        return r.done?.(undefined, p.type === SUBACK ? p.granted : undefined);
+        if (asked && p.type === SUBACK) {
+          asked.forEach((s, i) => {
+            const g = p.granted[i];
+            if (g === 0x80) { if (!r.done) this.#sayOnce(`refused ${s.filter}`, `subscription to ${s.filter} refused by the broker`); }
+            else if (g < s.qos) this.#sayOnce(`granted ${s.filter} ${g}`, `the broker granted QoS ${g} for ${s.filter} (asked ${s.qos})${s.qos === 2 ? ': messages may come twice' : ''}`);
+          });
+        }
+        r.done?.(undefined, p.type === SUBACK ? p.granted : undefined);
+        this.#checkReady();
+        return;
       }
       case PINGRESP:
         this.#pingSentAt = 0;
@@ -317,6 +401,15 @@ export class MqttClient {
     }
   }
 
+  /** Tells onWarning once per `key` for the client's life (at most 100 keys kept, then anew). */
+  #sayOnce(key: string, message: string) {
+    const said = (this.#said ??= new Set());
+    if (said.has(key)) return;
+    if (said.size >= 100) said.clear();
+    said.add(key);
+    this.onWarning(message);
+  }
+
   /** Counts a dropped message and tells its publisher; `refused` throws when there is no callback. */
   #dropOne(done: Done | undefined, reason: string, refused = false) {
     this.dropped++;
@@ -328,16 +421,21 @@ export class MqttClient {
   #settle(id: number, o: Outgoing) {
     this.#outgoing.delete(id);
     this.#queuedBytes -= o.size;
+    this.#fill();
     o.done?.();
   }
 
   #opened(sessionPresent: boolean) {
     this.connected = true;
+    // From now on a PUBLISH too large is skipped; before CONNACK any oversized packet is an error.
+    this.link!.skipOversized = true;
     this.#state = OPEN;
-    this.failures = 0;
     this.#pingSentAt = 0;
+    this.#openedAt = this.host.now();
+    this.#proven = false;
+    this.#ready = false;
     // Requests and messages the broker has not acknowledged go again, oldest first.
-    for (const r of this.#requests.values()) this.#send(r.packet);
+    for (const r of this.#requests.values()) this.#sendRequest(r);
     if (!sessionPresent) {
       // The broker forgot our subscriptions and half-done QoS 2 receptions.
       this.#incomingQos2 = null;
@@ -351,22 +449,50 @@ export class MqttClient {
       if (o.released) this.#send({ type: PUBREL, id });
       else { o.packet.dup = o.sent; o.sent = true; this.#send(o.packet); }
     }
+    this.#fill();
     const queued = this.#offline;
     this.#offline = [];
     for (const o of queued) { this.#queuedBytes -= o.size; this.#send(o.packet); o.done?.(); }
-    this.#arm(this.#keepaliveDeadline());
+    this.#arm(this.#deadline());
     this.onConnect(sessionPresent);
+    this.#checkReady();
   }
 
-  #keepaliveDeadline(): number {
+  /** onReady once no SUBSCRIBE waits for its SUBACK on this connection. */
+  #checkReady() {
+    if (this.#ready || !this.connected) return;
+    for (const r of this.#requests.values()) if (r.packet.type === SUBSCRIBE) return;
+    this.#ready = true;
+    this.#prove(this.host.now());
+    this.onReady();
+  }
+
+  /** The connection has proved itself (ready, and up a keepalive period): failures start again from 0. */
+  #prove(now: number) {
+    if (this.#proven || !this.#ready || now - this.#openedAt < this.#proofTime()) return;
+    this.#proven = true;
+    this.failures = 0;
+  }
+
+  #proofTime(): number { return (this.#options.keepalive ?? 60) * 1000 || PROOF_WITHOUT_KEEPALIVE; }
+
+  #timeout(): number { return this.#options.connectTimeout ?? 10000; }
+
+  /** When the timer must next look: a ping, a missing PINGRESP, SUBACK or UNSUBACK, the proof. */
+  #deadline(): number {
+    let at = 0;
+    const sooner = (t: number) => { if (t && (!at || t < at)) at = t; };
     const k = (this.#options.keepalive ?? 60) * 1000;
-    if (!k) return 0;
-    if (this.#pingSentAt) return this.#pingSentAt + Math.max(k / 2, 500);
-    // Ping when we have not sent for a keepalive (the broker's rule) or not heard (to find a dead broker).
-    return Math.min(this.#lastSent, this.#lastReceived) + k;
+    if (k) {
+      // Ping when we have not sent for a keepalive (the broker's rule) or not heard (to find a dead broker).
+      sooner(this.#pingSentAt ? this.#pingSentAt + Math.max(k / 2, 500) : Math.min(this.#lastSent, this.#lastReceived) + k);
+    }
+    for (const r of this.#requests.values()) if (r.sentAt) { sooner(r.sentAt + this.#timeout()); break; } // the oldest
+    if (this.#ready && !this.#proven) sooner(this.#openedAt + this.#proofTime());
+    return at;
   }
 
-  /** One timer serves the connect timeout, the pings and the reconnect delay. */
+  /** One timer serves the connect timeout, the pings, the requests' timeouts and the reconnect delay. */
   #arm(at: number) {
     this.#cancel();
     if (!at) return;
@@ -380,18 +506,32 @@ export class MqttClient {
     if (this.#state === WAITING) return this.connect();
     if (this.#state === CONNECTING) return this.#drop('no answer from the broker (CONNACK timeout)');
     if (this.#state !== OPEN) return;
-    const at = this.#keepaliveDeadline();
-    if (at > now) return this.#arm(at);
-    if (this.#pingSentAt) return this.#drop(`no PINGRESP within ${((now - this.#pingSentAt) / 1000).toFixed(1)} s: connection lost`);
-    this.#send({ type: PINGREQ });
-    this.#pingSentAt = this.#lastSent;
-    this.#arm(this.#keepaliveDeadline());
+    for (const r of this.#requests.values()) {
+      if (r.sentAt && now - r.sentAt >= this.#timeout()) {
+        const name = r.packet.type === SUBSCRIBE ? 'SUBACK' : 'UNSUBACK';
+        return this.#drop(`no ${name} from the broker within ${(this.#timeout() / 1000).toFixed(0)} s`);
+      }
+      break; // the oldest one decides
+    }
+    this.#prove(now);
+    const k = (this.#options.keepalive ?? 60) * 1000;
+    if (k) {
+      if (this.#pingSentAt && now >= this.#pingSentAt + Math.max(k / 2, 500)) {
+        return this.#drop(`no PINGRESP within ${((now - this.#pingSentAt) / 1000).toFixed(1)} s: connection lost`);
+      }
+      if (!this.#pingSentAt && now >= Math.min(this.#lastSent, this.#lastReceived) + k) {
+        this.#send({ type: PINGREQ });
+        this.#pingSentAt = this.#lastSent;
+      }
+    }
+    this.#arm(this.#deadline());
   }
 
   #close() {
     const c = this.link?.conn;
     this.link = null;
     this.connected = false;
+    for (const r of this.#requests.values()) r.sentAt = 0;
     c?.close();
   }
 
@@ -424,6 +564,45 @@ function bytes(p: string | Uint8Array): Uint8Array { return typeof p === 'string
 function fail<E>(done: ((e: E) => void) | undefined, err: E) {
   if (!done) throw err;
   done(err);
+}
+
+function qosError(qos: unknown): string {
+  return qos === undefined || qos === 0 || qos === 1 || qos === 2 ? '' : `QoS ${String(qos)} does not exist: use 0, 1 or 2`;
+}
+
+/** What is wrong with these options, or ''. Every field MQTT prefixes with a 2-byte length is checked. */
+function optionsError(o: ClientOptions, e: Endpoint): string {
+  if (!o.clientId && o.clean === false) return 'a persistent session (clean=false) needs a client id';
+  const k = o.keepalive ?? 60;
+  if (!Number.isInteger(k) || k < 0 || k > 65535) return `keepalive ${k} is not a number of seconds from 0 (off) to 65535`;
+  const fields: [string, string | undefined][] = [['client id', o.clientId], ['user name', o.username ?? e.username], ['password', o.password ?? e.password]];
+  for (const [what, v] of fields) {
+    if (v === undefined) continue;
+    if (!wellFormed(v)) return `the ${what} must be valid text: it holds a lone surrogate (half of a UTF-16 pair)`;
+    if (utf8Length(v) > 65535) return `the ${what} is ${utf8Length(v)} bytes: MQTT allows 65535 at most`;
+  }
+  const w = o.will;
+  if (w) {
+    const err = topicError(w.topic) || qosError(w.qos);
+    if (err) return `will: ${err}`;
+    const n = typeof w.payload === 'string' ? utf8Length(w.payload) : w.payload.length;
+    if (n > 65535) return `will: the payload is ${n} bytes: MQTT allows 65535 at most in a will`;
+  }
+  return '';
+}
+
+/** 2097176 as "2,097,176". */
+function grouped(n: number): string {
+  let s = String(n), out = '';
+  while (s.length > 3) { out = `,${s.slice(-3)}${out}`; s = s.slice(0, -3); }
+  return s + out;
+}
+
+/** A size for people: 16384 as "16 KB", 1048576 as "1 MB", others in bytes. */
+function sizeText(n: number): string {
+  if (n >= 1048576 && n % 1048576 === 0) return `${n / 1048576} MB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`;
+  return `${grouped(n)} bytes`;
 }
 
 /** A payload as text for people: UTF-8, or '?' for bytes that are not. */

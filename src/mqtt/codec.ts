@@ -73,6 +73,18 @@ function writeUtf8(s: string, b: Uint8Array, o: number): number {
   return o;
 }
 
+/** Whether `s` is well-formed UTF-16, with no lone surrogate: only then has it a UTF-8 form. */
+export function wellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff || i + 1 >= s.length) return false;
+    const d = s.charCodeAt(++i);
+    if (d < 0xdc00 || d > 0xdfff) return false;
+  }
+  return true;
+}
+
 export function encodeUtf8(s: string): Uint8Array {
   const b = new Uint8Array(utf8Length(s));
   writeUtf8(s, b, 0);
@@ -261,6 +273,9 @@ function body(first: number, b: Uint8Array): Packet {
       const qos = (flags >> 1) & 3;
       if (qos === 3) throw new ProtocolError('PUBLISH with QoS 3');
       const topic = strr();
+      // A broker only sends what matched a filter: a topic name, never empty, never a wildcard.
+      if (!topic) throw new ProtocolError('PUBLISH with an empty topic');
+      if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) throw new ProtocolError(`PUBLISH to "${topic}": + and # are only for topic filters`);
       const pid = qos ? id() : 0;
       return { type, topic, payload: b.subarray(at, lim), qos: qos as QoS, retain: (flags & 1) === 1, dup: (flags & 8) === 8, id: pid };
     }
@@ -290,16 +305,36 @@ function body(first: number, b: Uint8Array): Packet {
   throw new ProtocolError(`packet type ${type} is reserved`);
 }
 
+/** A PUBLISH above the maximum packet size, skipped: what the client needs to acknowledge and report it. */
+export interface Skipped {
+  /** The topic's first bytes (at most SKIPPED_TOPIC_BYTES), and whether there were more. */
+  topic: Uint8Array; truncated: boolean;
+  qos: QoS; id: number;
+  /** The whole packet, in bytes. */
+  size: number;
+}
+export const SKIPPED_TOPIC_BYTES = 200;
+
 /**
  * Splits a byte stream into packets. `push` may be given any piece of the stream; it calls
  * `onPacket` for each whole packet and throws ProtocolError on the first bad one.
  * After an error the decoder must be discarded along with the connection.
+ *
+ * A packet above `maxPacketSize` is an error, except a PUBLISH when `skipOversized` is set: that
+ * one streams past, never buffered (only its topic's first bytes and its identifier are kept), and
+ * `skipped` gets it once its last byte has gone by.
  */
 export class Decoder {
   #buf: Uint8Array | null = null; // a packet being gathered across pieces
   #filled = 0;
   #head: Uint8Array | null = null; // a fixed header split across pieces, made when one is
   #headLen = 0;
+  // Skipping an oversized PUBLISH: bytes of its body still to go, and where in the body we are.
+  #skipLeft = 0;
+  #skip: { first: number; size: number; at: number; topicLength: number; topic: Uint8Array; id: number } | null = null;
+
+  /** Skip oversized PUBLISH packets (see `skipped`) instead of failing on them. */
+  skipOversized = false;
 
   /** `onPacket` gets each packet; a subclass may override `packet` instead (no closure to keep). */
   #onPacket: ((p: Packet) => void) | null;
@@ -307,10 +342,14 @@ export class Decoder {
 
   protected packet(p: Packet): void { this.#onPacket!(p); }
 
+  /** An oversized PUBLISH went by (with `skipOversized`). */
+  protected skipped(_s: Skipped): void {}
+
   push(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
     while (i < n) {
+      if (this.#skipLeft) { i = this.#skipBytes(chunk, i, n); continue; }
       if (this.#buf) { // finish a packet started in an earlier piece
         const take = Math.min(n - i, this.#buf.length - this.#filled);
         this.#buf.set(chunk.subarray(i, i + take), this.#filled);
@@ -328,6 +367,7 @@ export class Decoder {
         if (r < 0) continue;
         const total = this.#headLen + r;
         this.#headLen = 0;
+        if (total > this.maxPacketSize) { this.#startSkip(head[0], total, r); continue; }
         this.#start(head.subarray(0, total - r), total);
         if (r === 0) this.#finish();
         continue;
@@ -340,6 +380,7 @@ export class Decoder {
       }
       const hl = 1 + this.#lengthFieldSize; // not lengthBytes(r): a sender may use more bytes than the value needs
       const total = hl + r;
+      if (total > this.maxPacketSize) { this.#startSkip(chunk[i], total, r); i += hl; continue; }
       if (i + total <= n) { // the common case: the whole packet is here, decode in place
         this.packet(decodeBody(chunk[i], chunk, i + hl, i + total));
         i += total;
@@ -364,12 +405,55 @@ export class Decoder {
       v += (d & 127) * mul;
       if (!(d & 128)) {
         this.#lengthFieldSize = k;
-        if (1 + k + v > this.maxPacketSize) throw new ProtocolError(`packet of ${1 + k + v} bytes is above the maximum packet size ${this.maxPacketSize}`);
+        const size = 1 + k + v;
+        if (size > this.maxPacketSize && !(this.skipOversized && b[o] >> 4 === PUBLISH)) {
+          throw new ProtocolError(`packet of ${size} bytes is above the maximum packet size ${this.maxPacketSize}`);
+        }
         return v;
       }
       mul *= 128;
     }
     throw new ProtocolError('remaining length longer than 4 bytes');
+  }
+
+  #startSkip(first: number, size: number, remaining: number) {
+    if (((first >> 1) & 3) === 3) throw new ProtocolError('PUBLISH with QoS 3');
+    this.#skipLeft = remaining;
+    this.#skip = { first, size, at: 0, topicLength: 0, topic: new Uint8Array(0), id: 0 };
+    if (!remaining) this.#skipBytes(EMPTY, 0, 0);
+  }
+
+  /** Goes through an oversized PUBLISH's body in chunk[i..n): the topic length, the topic's first
+   *  bytes and the identifier are kept, the rest counted. Returns where it stopped in the chunk. */
+  #skipBytes(chunk: Uint8Array, i: number, n: number): number {
+    const s = this.#skip!;
+    const qos = (s.first >> 1) & 3;
+    while (i < n && this.#skipLeft) {
+      const at = s.at;
+      if (at < 2) { // the topic's length
+        s.topicLength = (s.topicLength << 8) | chunk[i];
+        if (at === 1) s.topic = new Uint8Array(Math.min(s.topicLength, SKIPPED_TOPIC_BYTES));
+        i++; s.at++; this.#skipLeft--;
+      } else if (at < 2 + s.topicLength) { // the topic, its first bytes kept
+        const take = Math.min(n - i, 2 + s.topicLength - at, this.#skipLeft);
+        const keep = Math.max(0, Math.min(take, s.topic.length - (at - 2)));
+        if (keep) s.topic.set(chunk.subarray(i, i + keep), at - 2);
+        i += take; s.at += take; this.#skipLeft -= take;
+      } else if (qos && at < 4 + s.topicLength) { // the packet identifier
+        s.id = (s.id << 8) | chunk[i];
+        i++; s.at++; this.#skipLeft--;
+      } else { // the payload: counted, not kept
+        const take = Math.min(n - i, this.#skipLeft);
+        i += take; s.at += take; this.#skipLeft -= take;
+      }
+    }
+    if (!this.#skipLeft) {
+      this.#skip = null;
+      if (s.at < 2 + s.topicLength + (qos ? 2 : 0)) throw new ProtocolError('PUBLISH is shorter than its topic and identifier');
+      if (qos && !s.id) throw new ProtocolError('PUBLISH has packet identifier 0');
+      this.skipped({ topic: s.topic, truncated: s.topicLength > s.topic.length, qos: qos as QoS, id: s.id, size: s.size });
+    }
+    return i;
   }
 
   #start(header: Uint8Array, total: number) {
@@ -391,5 +475,5 @@ export class Decoder {
   }
 
   /** True when no partial packet is held. */
-  get idle(): boolean { return !this.#buf && !this.#headLen; }
+  get idle(): boolean { return !this.#buf && !this.#headLen && !this.#skipLeft; }
 }

@@ -1,10 +1,11 @@
 // Topic names and topic filters (MQTT 3.1.1 section 4.7).
-import { utf8Length } from './codec';
+import { utf8Length, wellFormed } from './codec';
 
 /** Why a topic name cannot be published to, or '' when it can. */
 export function topicError(topic: string): string {
   if (!topic) return 'a topic cannot be empty';
   if (utf8Length(topic) > 65535) return 'a topic is at most 65535 bytes';
+  if (!wellFormed(topic)) return 'a topic must be valid text: it holds a lone surrogate (half of a UTF-16 pair)';
   if (/[+#\u0000]/.test(topic)) return `cannot publish to "${topic}": wildcards + and # are only for subscribing`;
   return '';
 }
@@ -13,6 +14,7 @@ export function topicError(topic: string): string {
 export function filterError(filter: string): string {
   if (!filter) return 'a topic filter cannot be empty';
   if (utf8Length(filter) > 65535) return 'a topic filter is at most 65535 bytes';
+  if (!wellFormed(filter)) return 'a topic filter must be valid text: it holds a lone surrogate (half of a UTF-16 pair)';
   if (filter.includes('\u0000')) return 'a topic filter cannot contain U+0000';
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {

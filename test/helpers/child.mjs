@@ -12,9 +12,16 @@ const CLI = join(root, 'tools', 'mqtt-pair.mjs');
 const children = new Set();
 process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
 
-/** Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, stderr }. */
-export function mqttPair(args, { timeout = 30000 } = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '' } });
+/**
+ * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, stderr }. `input` is
+ * written to its stdin (then closed); `stdin` is a file descriptor to read instead (e.g. of
+ * /dev/zero); `openStdin` leaves a pipe open (child.stdin), as a terminal nobody types in.
+ */
+export function mqttPair(args, { timeout = 30000, input, stdin, openStdin = false } = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: [stdin ?? (input === undefined && !openStdin ? 'ignore' : 'pipe'), 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '' },
+  });
+  if (input !== undefined) child.stdin.end(input);
   children.add(child);
   const text = { stdout: '', stderr: '' };
   const watchers = new Set();
