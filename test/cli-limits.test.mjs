@@ -185,3 +185,14 @@ describe('brokers that misbehave: said, with an exit code that tells', () => {
     } finally { await broker.stop(); }
   });
 });
+
+describe('the Node host\'s timers', () => {
+  test('a delay above 2^31 - 1 ms waits (Node alone would fire it at once)', async () => {
+    const { nodeHost } = await import('../dist/index.js');
+    let fired = 0;
+    const cancel = nodeHost().after(2 ** 31 + 5000, () => fired++);
+    await new Promise((r) => setTimeout(r, 100));
+    cancel();
+    assert.equal(fired, 0);
+  });
+});

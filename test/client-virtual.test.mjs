@@ -818,3 +818,87 @@ describe('offline queue bound', () => {
     assert.throws(() => client.publish('t', 'x'), /not connected/);
   });
 });
+
+describe('what enters the client is checked where it enters', () => {
+  const long = 'x'.repeat(70000);
+  for (const [what, options, re] of [
+    ['keepalive 70000', { keepalive: 70000 }, /^keepalive 70000 is not a number of seconds from 0 \(off\) to 65535$/],
+    ['keepalive -1', { keepalive: -1 }, /keepalive -1/],
+    ['a client id of 70,000 bytes', { clientId: long }, /^the client id is 70000 bytes: MQTT allows 65535 at most$/],
+    ['a password of 70,000 bytes', { username: 'u', password: long }, /^the password is 70000 bytes/],
+    ['a will of 70,000 bytes', { will: { topic: 'w', payload: long } }, /^will: the payload is 70000 bytes/],
+    ['a will at QoS 3', { will: { topic: 'w', payload: '', qos: 3 } }, /^will: QoS 3 does not exist: use 0, 1 or 2$/],
+    ['a client id with a lone surrogate', { clientId: 'a\ud800b' }, /^the client id must be valid text: it holds a lone surrogate/],
+  ]) {
+    test(`${what}: an MqttError at construction, no RangeError later`, () => {
+      assert.throws(() => new MqttClient(virtualHost(), endpoint, { clientId: 'c', ...options }), (e) => e instanceof MqttError && re.test(e.message));
+    });
+  }
+
+  test('QoS 3, and a topic with a lone surrogate, are refused by publish and subscribe', () => {
+    const { host, client } = setup();
+    online(host, client);
+    const errors = [];
+    client.publish('t', 'x', { qos: 3 }, (e) => errors.push(e.message));
+    client.subscribe('t', { qos: 3 }, (e) => errors.push(e.message));
+    client.publish('a\udc00', 'x', {}, (e) => errors.push(e.message));
+    client.subscribe('a/\ud83d/#', {}, (e) => errors.push(e.message));
+    assert.deepEqual(errors, [
+      'QoS 3 does not exist: use 0, 1 or 2',
+      'QoS 3 does not exist: use 0, 1 or 2',
+      'a topic must be valid text: it holds a lone surrogate (half of a UTF-16 pair)',
+      'a topic filter must be valid text: it holds a lone surrogate (half of a UTF-16 pair)',
+    ]);
+    assert.deepEqual(host.last.take().filter((p) => p.type !== SUBSCRIBE), []);
+  });
+
+  for (const [what, bytes, re] of [
+    ['an empty topic', [0x30, 0x04, 0x00, 0x00, 0x68, 0x69], /^protocol error: PUBLISH with an empty topic$/],
+    ['a wildcard topic', [0x30, 0x05, 0x00, 0x03, 0x61, 0x2f, 0x23], /^protocol error: PUBLISH to "a\/#": \+ and # are only for topic filters$/],
+  ]) {
+    test(`a PUBLISH from the broker with ${what} is a protocol error`, () => {
+      const { host, client, events } = setup();
+      const conn = online(host, client);
+      conn.send(new Uint8Array(bytes));
+      assert.match(events.closes[0].reason, re);
+      assert.equal(events.messages.length, 0);
+    });
+  }
+
+  test('a SUBACK for no SUBSCRIBE, or with the wrong number of codes, is a protocol error', () => {
+    const { host, client, events } = setup();
+    let conn = online(host, client);
+    conn.send({ type: SUBACK, id: 42, granted: [0] });
+    assert.equal(events.closes[0].reason, 'protocol error: SUBACK for packet identifier 42, which no SUBSCRIBE waits for');
+    host.advance(1500);
+    conn = host.last;
+    conn.accept();
+    client.subscribe('a');
+    const [s] = conn.expect(SUBSCRIBE);
+    conn.send({ type: SUBACK, id: s.id, granted: [0, 0] });
+    assert.equal(events.closes[1].reason, 'protocol error: SUBACK with 2 return codes for 1 topic filters');
+    host.advance(3000);
+    host.last.accept();
+    const [again] = host.last.expect(SUBSCRIBE);
+    host.last.send({ type: UNSUBACK, id: again.id });
+    assert.equal(events.closes[2].reason, `protocol error: UNSUBACK for packet identifier ${again.id}, which no UNSUBSCRIBE waits for`);
+  });
+
+  test('a subscription granted a lower QoS: done gets the granted QoS, and it is said once', () => {
+    const { host, client } = setup();
+    const warnings = [];
+    client.onWarning = (w) => warnings.push(w);
+    const conn = online(host, client);
+    let granted;
+    client.subscribe('room/+/temp', { qos: 2 }, (e, g) => { granted = g; });
+    const [s] = conn.expect(SUBSCRIBE);
+    conn.send({ type: SUBACK, id: s.id, granted: [1] });
+    assert.equal(granted, 1);
+    conn.drop('x');
+    host.advance(1500);
+    host.last.accept();
+    const [again] = host.last.expect(SUBSCRIBE);
+    host.last.send({ type: SUBACK, id: again.id, granted: [1] });
+    assert.deepEqual(warnings, ['the broker granted QoS 1 for room/+/temp (asked 2): messages may come twice']);
+  });
+});
