@@ -10,8 +10,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBrokerUrl } from '../dist/cli.js';
+import { execFileSync } from 'node:child_process';
 import { assertOneLineError, mqttPair } from './helpers/child.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
+import { mosquittoSkip, mosquittoSub, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqtt-pair-limits-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -84,7 +85,7 @@ describe('bursts through a stock Mosquitto (its in-flight window of 20)', { skip
 
   test('sub stops reading the broker while its stdout is blocked: its memory stays bounded', { timeout: 60000 }, async () => {
     const sub = mqttPair(['sub', '-p', String(broker.port), '-t', 'flood/#', '-d']);
-    await sub.waitFor('stderr', /received SUBACK/);
+    await sub.waitFor('stdout', /received SUBACK/);
     sub.child.stdout.pause(); // nobody reads: the pipe fills, then stdout blocks
     const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${sub.child.pid}/status`, 'utf8'))[1]) / 1024;
     const before = rss();
@@ -195,4 +196,52 @@ describe('the Node host\'s timers', () => {
     cancel();
     assert.equal(fired, 0);
   });
+});
+
+describe('-F as mosquitto_sub 2.0 prints it', { skip: mosquittoSkip() }, () => {
+  let broker;
+  before(async () => { broker = await startMosquitto(); });
+  after(async () => { await broker?.stop(); });
+  const retained = (topic, payload) => execFileSync(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-t', topic, '-m', payload, '-r', '-q', '1']);
+  const theirs = (args) => execFileSync(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-C', '1', '-W', '5', ...args]).toString();
+  const ours = async (args) => {
+    const r = await mqttPair(['sub', '-p', String(broker.port), '-C', '1', '-W', '5', ...args]).exit;
+    assert.equal(r.code, 0, r.stderr);
+    return r;
+  };
+  const noTime = (s) => s.replace(/"tst":"[^"]*",/, '');
+
+  test('%j: the same JSON as mosquitto_sub (but the time)', async () => {
+    retained('fmt/j', 'Hello #3');
+    const mine = (await ours(['-t', 'fmt/j', '-q', '1', '-F', '%j'])).stdout;
+    assert.equal(noTime(mine), noTime(theirs(['-t', 'fmt/j', '-q', '1', '-F', '%j'])));
+    assert.match(mine, /^\{"tst":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z[+-]\d{4}","topic":"fmt\/j","qos":1,"retain":1,"payloadlen":8,"mid":\d+,"payload":"Hello #3"\}\n$/);
+  });
+
+  test('%J: the payload as JSON; a payload that is not JSON is said on stderr', async () => {
+    retained('fmt/J', '{"t":21.5,"unit":"°C"}');
+    const mine = (await ours(['-t', 'fmt/J', '-F', '%J'])).stdout;
+    assert.equal(noTime(mine), noTime(theirs(['-t', 'fmt/J', '-F', '%J'])));
+    retained('fmt/notjson', 'warm');
+    const r = await ours(['-t', 'fmt/notjson', '-F', '%J']);
+    assert.match(r.stderr, /^mqtt-pair sub: -F %J: the message on fmt\/notjson is not valid JSON, printed without it\n$/);
+  });
+
+  test('@H:@M %p, widths and alignment, as mosquitto_sub', async () => {
+    retained('fmt/t', 'bonjour');
+    const mine = (await ours(['-t', 'fmt/t', '-F', '@H:@M %p|%-8t|%5l|%05l'])).stdout;
+    assert.match(mine, /^\d\d:\d\d bonjour\|fmt\/t   \|    7\|00007\n$/);
+    assert.equal(mine.slice(6), theirs(['-t', 'fmt/t', '-F', '@H:@M %p|%-8t|%5l|%05l']).slice(6));
+  });
+
+  for (const [format, re] of [
+    ['%A', /-F: %A is an MQTT v5 property, and mqtt-pair speaks MQTT 3.1.1/],
+    ['%k', /-F: %k is not a format code/],
+    ['@c', /-F: @c is not a time format mqtt-pair prints .*@c, @x and @X depend on the locale/],
+  ]) {
+    test(`-F '${format}' is refused with the reason`, async () => {
+      const r = await mqttPair(['sub', '-p', String(broker.port), '-t', 't', '-F', format]).exit;
+      assertOneLineError(r, 'mqtt-pair sub:', re);
+    });
+  }
 });

@@ -51,7 +51,10 @@ export function parseArgs(argv: string[], flags: Flag[], helpHint: string): Pars
         const f = arg.slice(0, 2);
         throw new UsageError(`unknown option '${f}…': put a space between ${f} and its value, e.g. ${f} ${glued.example ?? `<${glued.value}>`}`);
       }
-      if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`unknown option '${arg}' (${helpHint} lists the options)`);
+      if (arg.startsWith('-') && arg.length > 1) {
+        const near = closest(arg, [...byName.keys()].filter((n) => !byName.get(n)!.unsupported));
+        throw new UsageError(`unknown option '${arg}'${near ? `: did you mean ${near}?` : ''} (${helpHint} lists the options)`);
+      }
       if (previous?.strayHint) throw new UsageError(previous.strayHint);
       throw new UsageError(`unexpected argument '${arg}': every value needs its flag in front, e.g. -t class/hello or -m 'hi there' (${helpHint})`);
     }
@@ -204,4 +207,24 @@ export function parseBrokerUrl(url: string): BrokerUrl {
   if (slash < 0) throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. ${scheme[1]}://${hostport}${portText ? ':' + portText : ''}/class/hello`);
   out.topic = rest.slice(slash + 1);
   return out;
+}
+
+/** The candidate closest to `word` (at most 2 edits away, and less than half of it), or undefined. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined, bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance && d < Math.max(2, word.length / 2)) { best = c; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }

@@ -7,10 +7,11 @@ import { ConfigError, parseBroker } from '../src/apps/config';
 import { MqttClient, payloadText } from '../src/mqtt/client';
 import { topicError } from '../src/mqtt/topic';
 import { printable } from '../src/apps/text';
+import { closest } from './args';
 import { nodeHost } from '../hosts/node/host';
 import type { Endpoint } from '../src/host';
 
-const HELP = `Usage: mqtt-pair chat --name NAME --peer NAME [--broker URL] [--prefix PREFIX] [--id CLIENTID]
+const HELP = `Usage: mqtt-pair chat --name NAME --peer NAME [--broker URL] [-u USER -P PASSWORD] [--prefix PREFIX] [--id CLIENTID]
 
 The chat of the course (seed 000): what you type is published on <prefix><name>, and what your
 peer types, on <prefix><peer>, is printed as "peer: text". Each line is sent when you press
@@ -19,6 +20,8 @@ Enter. Ctrl+D (the end of the input) or Ctrl+C leaves the chat.
   --name NAME        your first name: you publish on <prefix>NAME
   --peer NAME        the first name of who you chat with: you read <prefix>NAME
   --broker URL       the broker: mqtt://[user:pass@]host[:port] or host[:port] (default: 127.0.0.1:1883)
+  -u, --username USER     the user name the broker knows you by (as mosquitto_pub -u)
+  -P, --password PASSWORD your password (needs -u); never printed
   --prefix PREFIX    topic prefix, e.g. LycMaurois/SNT_2nde/ (a / is added if missing)
   --id CLIENTID      client id (default: mqtt-pair-chat-<process id>)
   --help             this text
@@ -32,30 +35,41 @@ A board flashed with role=chat answers "echo: <line>" to each line (docs/flashin
 
 
 export async function chat(argv: string[]): Promise<number> {
+  // Exit code 1 for a bad argument, as in every mqtt-pair command.
   const say = (message: string, code = 1) => { process.stderr.write(`mqtt-pair chat: ${message}\n`); return code; };
+  const FLAGS = ['--name', '--peer', '--broker', '--prefix', '--id', '--username', '--password', '-u', '-P', '--help'];
   const opts: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') { process.stdout.write(HELP); return 0; }
-    const m = /^--(name|peer|broker|prefix|id)(?:=(.*))?$/.exec(a);
-    if (!m) return say(`unknown option "${a}" (see mqtt-pair chat --help)`, 2);
+    const short = a === '-u' ? 'username' : a === '-P' ? 'password' : undefined;
+    const m = short ? [a, short, undefined] : /^--(name|peer|broker|prefix|id|username|password)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      const near = a.startsWith('-') ? closest(a.split('=')[0], FLAGS) : undefined;
+      return say(`unknown option "${a}"${near ? `: did you mean ${near}?` : ''} (see mqtt-pair chat --help)`);
+    }
     const v = m[2] ?? argv[++i];
-    if (v === undefined) return say(`--${m[1]} needs a value (see mqtt-pair chat --help)`, 2);
-    opts[m[1]] = v;
+    if (v === undefined) return say(`${short ? a : `--${m[1]}`} needs a value (see mqtt-pair chat --help)`);
+    opts[m[1]!] = v;
   }
   let prefix = opts.prefix ?? '';
   if (prefix && !prefix.endsWith('/')) prefix += '/';
   for (const key of ['name', 'peer']) {
-    if (!opts[key]) return say(`--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`, 2);
+    if (!opts[key]) return say(`--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`);
     const e = topicError(prefix + opts[key]);
-    if (e) return say(`--${key} "${opts[key]}" (with --prefix "${prefix}") is not a topic: ${e}`, 2);
+    if (e) return say(`--${key} "${opts[key]}" (with --prefix "${prefix}") is not a topic: ${e}`);
   }
   let endpoint: Endpoint;
   try { endpoint = parseBroker(opts.broker ?? '127.0.0.1'); } catch (e) {
-    if (e instanceof ConfigError) return say(`--broker: ${e.message}`, 2);
+    if (e instanceof ConfigError) return say(`--broker: ${e.message}`);
     throw e;
   }
   if (endpoint.host === 'localhost') endpoint.host = '127.0.0.1'; // the mosquitto clients' meaning
+  if (opts.password !== undefined && opts.username === undefined && endpoint.username === undefined) {
+    return say('-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name');
+  }
+  if (opts.username !== undefined) endpoint.username = opts.username;
+  if (opts.password !== undefined) endpoint.password = opts.password;
   const where = `${endpoint.host}:${endpoint.port}`;
   const mine = prefix + opts.name, theirs = prefix + opts.peer;
   const peer = opts.peer;
@@ -79,7 +93,7 @@ export async function chat(argv: string[]): Promise<number> {
       queue: { messages: 1 << 20, bytes: 268435455 },
     });
   } catch (e) {
-    return say(`${opts.id !== undefined && /client id/.test((e as Error).message) ? '--id' : '--broker'}: ${(e as Error).message}`, 2);
+    return say(`${opts.id !== undefined && /client id/.test((e as Error).message) ? '--id' : '--broker'}: ${(e as Error).message}`);
   }
   let everConnected = false;
   let finished = false;
@@ -119,7 +133,10 @@ export async function chat(argv: string[]): Promise<number> {
   client.onClose = (reason, retryIn) => {
     if (finished) return;
     if (!everConnected) {
-      const hint = /no MQTT broker|does not resolve/.test(reason) ? ': check --broker, and that the broker is running' : '';
+      const hint = /no MQTT broker|does not resolve/.test(reason) ? ': check --broker, and that the broker is running'
+        : /bad user name or password|not authorized/.test(reason)
+          ? (endpoint.username === undefined ? ': this broker wants a user name and password: add -u <user> -P <password>' : `: check the user name (-u ${endpoint.username}) and the password (-P)`)
+          : '';
       return finish(1, `cannot connect to ${where}: ${reason}${hint}`);
     }
     say(`lost the connection to ${where}: ${reason}; reconnecting in ${(retryIn / 1000).toFixed(1)} s`, 0);

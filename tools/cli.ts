@@ -19,6 +19,7 @@ import {
   type Packet,
 } from '../src/mqtt/codec';
 import { filterError, matches, topicError } from '../src/mqtt/topic';
+import { applyFormat, parseFormat } from './format';
 import {
   UsageError, integer, last, parseArgs, parseBrokerUrl, seconds, usageText, type Flag, type Parsed,
 } from './args';
@@ -150,7 +151,7 @@ const CONNECTION_FLAGS: Flag[] = [
   { names: ['--will-payload'], key: 'willPayload', value: 'message', example: 'offline', help: 'payload of the will (default: empty)' },
   { names: ['--will-qos'], key: 'willQos', value: 'qos', example: '1', help: 'QoS of the will, 0, 1 or 2 (default: 0)' },
   { names: ['--will-retain'], key: 'willRetain', help: 'make the will a retained message' },
-  { names: ['-d', '--debug'], key: 'debug', help: 'print every MQTT packet sent and received on stderr (passwords never)' },
+  { names: ['-d', '--debug'], key: 'debug', help: 'print every MQTT packet sent and received, on stdout as mosquitto does (passwords never)' },
   { names: ['--quiet'], key: 'quiet', help: "don't print connection errors and warnings (bad arguments are still reported)" },
   { names: ['--cafile'], key: 'cafile', value: 'file', example: 'ca.crt', help: "TLS: trust the CA certificate in this file (PEM or DER) to check the broker's; turns TLS on, port 8883" },
   { names: ['--insecure'], key: 'insecure', help: "TLS: don't check that the broker's certificate is for the host name given (the CA is still checked)" },
@@ -189,7 +190,7 @@ const SUB_FLAGS: Flag[] = [
   { names: ['-C', '--count'], key: 'count', value: 'count', example: '1', help: 'exit after printing this many messages' },
   { names: ['-W', '--timeout'], key: 'timeout', value: 'seconds', example: '10', help: `exit with code ${EXIT_TIMEOUT} after this many seconds (decimals allowed)` },
   { names: ['-N', '--no-eol'], key: 'noEol', help: 'no newline after each message' },
-  { names: ['-F', '--format'], key: 'format', value: 'format', example: "'%t %q %p'", help: 'output format: %t topic, %p payload, %q QoS, %r retain, %l length, %m message id, %x/%X payload in hex, %I ISO time, %U Unix time, %% a %; \\n \\t \\\\ escapes' },
+  { names: ['-F', '--format'], key: 'format', value: 'format', example: "'%t %q %p'", help: 'output format, as mosquitto_sub 2.0: %t topic, %p payload, %q QoS, %r retain, %l length, %m message id, %x/%X payload in hex, %I ISO time, %U Unix time, %j JSON, %J JSON with the payload as JSON, %% a %; @H @M @S … a strftime time, @N nanoseconds; width and alignment (%-20t, %05l); \\n \\t \\\\ escapes' },
   { names: ['-R', '--no-retained'], key: 'noRetained', help: "don't print retained (stale) messages" },
   { names: ['--retained-only'], key: 'retainedOnly', help: 'print only retained messages; exit at the first message that is not retained' },
   { names: ['-T', '--filter-out'], key: 'filterOut', value: 'filter', example: 'class/noise', help: "don't print messages whose topic matches this filter; repeatable" },
@@ -382,7 +383,8 @@ class Run {
     return () => { clearTimeout(t); this.timers.delete(t); };
   }
 
-  debug(line: string): void { if (this.c.debug) process.stderr.write(`${line}\n`); }
+  // On stdout, where mosquitto's clients print theirs.
+  debug(line: string): void { if (this.c.debug) process.stdout.write(`${line}\n`); }
 
   warn(message: string): void { if (!this.c.quiet) errorLine(this.prefix, message); }
 
@@ -675,7 +677,7 @@ function subUsage(): string {
   );
 }
 
-interface Output { verbose: boolean; eol: boolean; format?: string }
+interface Output { verbose: boolean; eol: boolean; format?: ReturnType<typeof parseFormat> }
 
 async function sub(argv: string[]): Promise<number> {
   const p = parseArgs(argv, SUB_FLAGS, 'mqtt-pair sub --help');
@@ -693,7 +695,8 @@ async function sub(argv: string[]): Promise<number> {
   const count = countText === undefined ? 0 : integer('-C', countText, 1, Number.MAX_SAFE_INTEGER, 'a message count');
   const timeoutText = last(p, 'timeout');
   const timeout = timeoutText === undefined ? 0 : seconds('-W', timeoutText);
-  const out: Output = { verbose: p.has('verbose'), eol: !p.has('noEol'), format: last(p, 'format') };
+  const formatText = last(p, 'format');
+  const out: Output = { verbose: p.has('verbose'), eol: !p.has('noEol'), format: formatText === undefined ? undefined : parseFormat(formatText) };
   const noRetained = p.has('noRetained');
   const retainedOnly = p.has('retainedOnly');
   if (noRetained && retainedOnly) throw new UsageError('-R (no retained messages) and --retained-only contradict each other: keep one');
@@ -719,7 +722,7 @@ async function sub(argv: string[]): Promise<number> {
     if (filterOut.some((f) => matches(f, m.topic))) return;
     // stdout full (a slow pipe, a paused terminal): stop reading the broker until it drains, so
     // that TCP holds the messages back, not this process's memory.
-    if (!process.stdout.write(formatMessage(m, out)) && run.conn?.pause) {
+    if (!process.stdout.write(formatMessage(m, out, (w) => run.warn(w))) && run.conn?.pause) {
       const conn = run.conn;
       conn.pause!();
       process.stdout.once('drain', () => conn.resume?.());
@@ -770,49 +773,11 @@ async function sub(argv: string[]): Promise<number> {
 }
 
 /** A message as sub prints it: raw payload bytes, `topic payload` with -v, or the -F format. */
-export function formatMessage(m: Message, o: Output): Buffer {
+export function formatMessage(m: Message, o: Output, warn?: (line: string) => void): Buffer {
   const eol = o.eol ? '\n' : '';
   const payload = Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.length);
-  if (o.format !== undefined) return Buffer.concat([...applyFormat(o.format, m, payload), Buffer.from(eol)]);
+  if (o.format !== undefined) return Buffer.concat([...applyFormat(o.format, m, payload, new Date(), warn), Buffer.from(eol)]);
   if (o.verbose) return Buffer.concat([Buffer.from(`${m.topic} `), payload.length ? payload : Buffer.from('(null)'), Buffer.from(eol)]);
   return Buffer.concat([payload, Buffer.from(eol)]);
 }
 
-function applyFormat(format: string, m: Message, payload: Buffer): Buffer[] {
-  const parts: Buffer[] = [];
-  let text = '';
-  const flush = () => { if (text) { parts.push(Buffer.from(text)); text = ''; } };
-  const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', v: '\v', a: '\x07', e: '\x1b', '0': '\0', '\\': '\\' };
-  for (let i = 0; i < format.length; i++) {
-    const ch = format[i];
-    const nx = format[i + 1];
-    if (ch === '\\' && nx !== undefined && nx in escapes) { text += escapes[nx]; i++; continue; }
-    if (ch !== '%' || nx === undefined) { text += ch; continue; }
-    i++;
-    switch (nx) {
-      case '%': text += '%'; break;
-      case 't': text += m.topic; break;
-      case 'p': flush(); parts.push(payload); break;
-      case 'q': text += m.qos; break;
-      case 'r': text += m.retain ? 1 : 0; break;
-      case 'l': text += payload.length; break;
-      case 'm': text += m.id; break;
-      case 'x': text += payload.toString('hex'); break;
-      case 'X': text += payload.toString('hex').toUpperCase(); break;
-      case 'I': text += isoTime(new Date()); break;
-      case 'U': { const ms = Date.now(); text += `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}000000`; break; }
-      default: text += `%${nx}`;
-    }
-  }
-  flush();
-  return parts;
-}
-
-/** Local time as mosquitto's %I: 2016-08-10T09:47:38+0100. */
-function isoTime(d: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  const off = -d.getTimezoneOffset();
-  const sign = off < 0 ? '-' : '+';
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
-    + `${sign}${two(Math.floor(Math.abs(off) / 60))}${two(Math.abs(off) % 60)}`;
-}

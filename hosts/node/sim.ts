@@ -10,6 +10,7 @@ import { ConfigError, MAX_DELAY, ROLES, hideSecret, parseBroker } from '../../sr
 import { keyboard, terminalColour, wantsColour, type Keyboard } from './devices';
 import { connectEndpoint, nodeHost } from './host';
 import { readCaFile } from './tls';
+import { closest } from '../../tools/args';
 
 /** A WiFi station that joins after `joinDelay` ms while the network is `available`. */
 export class SimWiFi implements WiFi {
@@ -217,7 +218,8 @@ Drive it with mqtt-pair remote, a board flashed with role=remote, or by hand:
  * which are the sim with that role. Resolves with the exit code once stopped.
  */
 export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuator' = 'sim'): Promise<number> {
-  const usage = (message: string) => { process.stderr.write(`mqtt-pair ${command}: ${message}\n`); return 2; };
+  // Exit code 1 for a bad argument, as in every mqtt-pair command (and mosquitto's clients).
+  const usage = (message: string) => { process.stderr.write(`mqtt-pair ${command}: ${message}\n`); return 1; };
   const opts: Record<string, string> = {};
   let wifi = true;
   let insecure = false;
@@ -232,7 +234,11 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
     const m = command === 'sim'
       ? /^--(broker|role|interval|prefix|id|name|peer|cafile)(?:=(.*))?$/.exec(a)
       : /^--(broker|prefix|id|cafile)(?:=(.*))?$/.exec(a);
-    if (!m) return usage(`unknown option "${a}" (see mqtt-pair ${command} --help)`);
+    if (!m) {
+      const known = command === 'sim' ? ['--broker', '--role', '--interval', '--prefix', '--id', '--name', '--peer', '--cafile', '--insecure', '--no-wifi', '--help'] : ['--broker', '--prefix', '--id', '--cafile', '--insecure', '--no-wifi', '--help'];
+      const near = a.startsWith('-') ? closest(a.split('=')[0], known) : undefined;
+      return usage(`unknown option "${a}"${near ? `: did you mean ${near}?` : ''} (see mqtt-pair ${command} --help)`);
+    }
     const v = m[2] ?? argv[++i];
     if (v === undefined) return usage(`--${m[1]} needs a value (see mqtt-pair ${command} --help)`);
     opts[m[1]] = v;
@@ -322,7 +328,7 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
   };
   if (!boards[0].board) { // bad config: the board said why (ESP#1's is the same but for its role)
     await close();
-    return 2;
+    return 1;
   }
   if (!keys || !process.stdin.isTTY) console.log('Press Ctrl+C to stop.');
   process.once('SIGINT', finish);

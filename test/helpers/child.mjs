@@ -34,7 +34,8 @@ export function mqttPair(args, { timeout = 30000, input, stdin, openStdin = fals
     clearTimeout(killer);
     children.delete(child);
     exited = true;
-    resolve({ code, signal, stdout: text.stdout, stderr: text.stderr });
+    // -d writes its packet lines to stdout, as mosquitto does: `stdout` is without them, `raw` with.
+    resolve({ code, signal, stdout: text.stdout.replace(/^(Client \S+ (sending|received|connecting to) |Subscribed ).*\n/gm, ''), raw: text.stdout, stderr: text.stderr });
     check();
   }));
   const waitFor = (stream, re, ms = 20000) => new Promise((resolve, reject) => {
