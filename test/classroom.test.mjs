@@ -69,7 +69,7 @@ test('30 pairs on the embedded broker: 30/30 pairs ok, exit code 0', async () =>
 test('a bad option is one line and exit code 1', async () => {
   const r = await classroom(['--duration', '5']).exit;
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, 'mqtt-pair classroom: say how many pairs to simulate with --pairs, e.g. --pairs 30\n');
+  assert.equal(r.stderr, 'mqtt-pair classroom: say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)\n');
   const r2 = await classroom(['--pairs', '2', '--school', 'a/b']).exit;
   assert.equal(r2.code, 1);
   assert.match(r2.stderr, /^mqtt-pair classroom: --school needs one topic level without \/ \+ or #/);

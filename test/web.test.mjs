@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,7 @@ async function until(what, fn, ms = 60_000) {
 function tilesOf(page) {
   return page.$$eval('#tiles > li', (lis) => lis.map((li) => ({
     name: li.dataset.name, state: li.dataset.state, label: li.querySelector('.label')?.textContent ?? '',
-    replies: Number(/(\d+) repl/.exec(li.querySelector('.nums')?.textContent ?? '')?.[1] ?? -1),
+    replies: Number(/(\d+) (repl|réponse)/.exec(li.querySelector('.seen')?.textContent ?? '')?.[1] ?? -1),
     background: getComputedStyle(li).backgroundColor,
   })));
 }
@@ -132,7 +132,7 @@ describe('the classroom page in headless chromium', () => {
       assert.notEqual(bob.background, before.find((t) => t.name === 'bob').background, 'the colour changed');
       assert.equal(bob.label, 'Silent');
       assert.equal(after_.length, 3, 'the stopped pair keeps its tile');
-      assert.match(await page.textContent('#counts'), /1 silent/);
+      assert.match(await page.textContent('#counts'), /1 in trouble/);
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'watch-bob-stopped.png'), fullPage: true });
       await page.close();
     } finally {
@@ -163,6 +163,104 @@ describe('the classroom page in headless chromium', () => {
       const r = await run.exit;
       assert.match(r.out, /^12\/12 pairs ok$/m);
       assert.equal(r.code, 0, r.out);
+    }
+  });
+});
+
+describe('the page on a projector: 1280×800, a French browser, 30 pairs', () => {
+  let context, userDir;
+  before(async () => {
+    if (skip) return;
+    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-fr-'));
+    context = await playwright.chromium.launchPersistentContext(userDir, {
+      executablePath: CHROMIUM, headless: true, args: [...ARGS, '--lang=fr-FR'], locale: 'fr-FR', viewport: { width: 1280, height: 800 }, timeout: 120_000,
+    });
+  });
+  after(async () => {
+    await context?.close();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  test('classroom --roster (30 names) --web: every tile fits without scrolling, in French; a pair stopped from the page turns red and comes first, then back', { skip, timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
+    const names = ['alice', 'bob', 'camille', 'david', 'emma', 'felix', 'gabriel', 'hugo', 'ines', 'jules', 'karim', 'lea', 'louis', 'manon', 'nina',
+      'oscar', 'paul', 'quentin', 'rose', 'sarah', 'thomas', 'ugo', 'victor', 'william', 'xavier', 'yasmine', 'zoe', 'adam', 'chloe', 'ethan'];
+    writeFileSync(join(dir, 'classe.txt'), `# SNT 2nde B\n${names.join('\n')}\n`);
+    const run = await serve(['classroom', '--roster', join(dir, 'classe.txt'), '--interval', '400', '--web', '0', '--duration', '120']);
+    try {
+      const page = await context.newPage();
+      await page.goto(run.url);
+      await until('30 green tiles', async () => {
+        const tiles = await tilesOf(page);
+        return tiles.length === 30 && tiles.every((t) => t.state === 'ok') && tiles;
+      }, 90_000);
+      const fit = await page.evaluate(() => {
+        const tiles = [...document.querySelectorAll('#tiles > li')].map((li) => li.getBoundingClientRect());
+        const why = getComputedStyle(document.querySelector('#tiles .why')).fontSize;
+        return {
+          scroll: document.documentElement.scrollHeight - innerHeight, inside: tiles.every((r) => r.bottom <= innerHeight && r.right <= innerWidth),
+          why: parseFloat(why), name: parseFloat(getComputedStyle(document.querySelector('#tiles .name')).fontSize),
+          lang: document.documentElement.lang, counts: document.querySelector('#counts').textContent, legend: document.querySelector('#legend').textContent,
+          labels: [...document.querySelectorAll('#tiles .label')].map((e) => e.textContent),
+        };
+      });
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'projector-30-fr.png') });
+      assert.equal(fit.scroll, 0, 'no scrolling');
+      assert.ok(fit.inside, 'every tile inside the 1280×800 window');
+      assert.ok(fit.why >= 15 && fit.name >= 22, `readable from the back: the reason in ${fit.why} px, the name in ${fit.name} px`);
+      assert.equal(fit.lang, 'fr');
+      assert.match(fit.counts, /30 binômes/);
+      assert.match(fit.legend, /En attente/);
+      assert.ok(fit.labels.every((l) => l === 'OK'));
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'projector-30-fr.png') });
+
+      await page.click('#tiles > li[data-name="paul"] button');
+      const stopped = await until('paul red, first', async () => {
+        const tiles = await tilesOf(page);
+        return tiles[0]?.name === 'paul' && tiles[0].state === 'silent' && tiles;
+      }, 20_000);
+      assert.equal(stopped[0].label, 'Arrêté');
+      assert.equal(await page.textContent('#tiles > li[data-name="paul"] button'), 'Relancer');
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'projector-paul-stopped.png') });
+      await page.click('#tiles > li[data-name="paul"] button');
+      await until('paul green again', async () => (await tilesOf(page)).find((t) => t.name === 'paul')?.state === 'ok', 30_000);
+      await page.close();
+      run.child.kill('SIGINT');
+      const r = await run.exit;
+      assert.match(r.out, /^30\/30 pairs ok$/m, r.out);
+    } finally {
+      run.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('watch --roster: a pair on the list that never connects is red, "Jamais connecté", first', { skip, timeout: 120_000 }, async () => {
+    const broker = await startAedes();
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
+    writeFileSync(join(dir, 'list.txt'), 'alice\nbob\nzoe\n');
+    const boards = [];
+    let watch;
+    try {
+      for (const name of ['alice', 'bob']) {
+        const config = { broker: `127.0.0.1:${broker.port}`, interval: 200, topicPrefix: `LycMaurois/SNT_2nde/${name}/` };
+        boards.push(new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder' }, print: () => {} }).start());
+        boards.push(new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello' }, print: () => {} }).start());
+      }
+      watch = await serve(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde', '--roster', join(dir, 'list.txt'), '--interval', '200']);
+      const page = await context.newPage();
+      await page.goto(watch.url);
+      const tiles = await until('alice and bob green, zoe red', async () => {
+        const t = await tilesOf(page);
+        return t.length === 3 && t.filter((x) => x.state === 'ok').length === 2 && t;
+      });
+      assert.deepEqual(tiles.map((t) => [t.name, t.state, t.label]), [['zoe', 'silent', 'Jamais connecté'], ['alice', 'ok', 'OK'], ['bob', 'ok', 'OK']]);
+      await page.close();
+    } finally {
+      for (const b of boards) b.stop();
+      watch?.child.kill('SIGTERM');
+      await watch?.exit;
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

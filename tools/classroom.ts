@@ -13,13 +13,14 @@
 // at once), and the CPU each message costs is measured and printed at the end.
 
 import { hideSecret } from '../src/apps/config';
+import { printable } from '../src/apps/text';
 import type { Connection, Endpoint } from '../src/host';
 import { nodeHost } from '../hosts/node/host';
 import { SimBoard, startEmbeddedBroker } from '../hosts/node/sim';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './args';
 import {
-  ClassObserver, TerminalView, brokerOption, countStates, duration, lookOf, startWebView, tileOf,
-  topicLevel, untilStopped, type PairLook, type TileView, type ViewSnapshot, type WebView,
+  ClassObserver, TerminalView, VIEW_FLAGS, brokerOption, countStates, duration, langOption, lookOf, readRoster, sortTiles, startWebView, tileOf,
+  topicLevel, untilStopped, warnDots, type PairLook, type TileView, type ViewSnapshot, type WebView,
 } from './watch';
 
 /** First names, French and English, in topic-safe ASCII; after the list, alice2, bob2, … */
@@ -65,7 +66,14 @@ class Pair {
   seenLast = -1;
   seenHellos = 0;
   seenNotifications = 0;
+  /** replies and seenNotifications when its boards last started (from the page): the checks count from there. */
+  repliesAtStart = 0;
+  /** Hellos of its ESP#1s before the one running now. */
+  hellosBefore = 0;
+  notificationsAtStart = 0;
   violations = 0;
+  /** Stopped from the page (classroom --web): left out of the verdict. */
+  stopped = false;
   readonly problems: string[] = [];
 
   constructor(readonly index: number, readonly name: string, readonly prefix: string) {}
@@ -116,20 +124,24 @@ const CLASSROOM_FLAGS: Flag[] = [
   { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: 'milliseconds between two hellos of a pair (default: 5000)' },
   { names: ['--school'], key: 'school', value: 'name', example: 'LycMaurois', help: 'first topic level (default: LycMaurois)' },
   { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'second topic level (default: SNT_2nde)' },
-  { names: ['--web'], key: 'web', value: 'port', example: '8080', help: 'also serve the live class page on http://127.0.0.1:<port>/ (0: any free port)' },
+  { names: ['--web'], key: 'web', value: 'port', example: '8080', help: 'also serve the live class page on http://127.0.0.1:<port>/ (0: any free port), where a pair can be stopped and started again' },
+  ...VIEW_FLAGS,
   { names: ['--help'], key: 'help', help: 'show this help' },
 ];
 
 function classroomUsage(): string {
   return usageText(
     'mqtt-pair classroom: a whole class of simulated pairs (ESP#1 and ESP#2 each) in this process.',
-    ['mqtt-pair classroom --pairs N [--broker URL] [--duration S] [--interval MS] [--school NAME --class NAME] [--web PORT]'],
+    ['mqtt-pair classroom {--pairs N | --roster FILE} [--broker URL] [--duration S] [--interval MS]', '[--school NAME --class NAME] [--web PORT] [--lang fr|en]'],
     CLASSROOM_FLAGS,
     [
       'Each pair talks under its own prefix, <school>/<class>/<name>/hello and …/notification, with',
-      'names alice, bob, camille, … A table shows every pair (boards connected, hellos sent, replies',
-      'received, reconnects, last error); at the end, "N/N pairs ok". A pair is ok when it made at',
-      'least 3 hello/received round trips and no message crossed into another pair\'s topics.',
+      'names alice, bob, camille, … (or those of --roster). A table shows every pair (boards connected,',
+      'hellos sent, replies received, reconnects, last error); at the end, "N/N pairs ok". A pair is ok',
+      'when it made at least 3 hello/received round trips and no hello or notification crossed into',
+      'another pair\'s topics. Other messages under the class (a sensor\'s retained values) are counted',
+      'and shown, and fail nothing. On the page (--web), a pair can be stopped, to show what a red tile',
+      'means, and started again; a stopped pair is left out of the verdict.',
       '',
       'Examples:',
       '  mqtt-pair classroom --pairs 15                              (embedded broker, until Ctrl+C)',
@@ -143,8 +155,8 @@ export async function runClassroom(argv: string[]): Promise<number> {
   const p = parseArgs(argv, CLASSROOM_FLAGS, 'mqtt-pair classroom --help');
   if (p.has('help')) { process.stdout.write(classroomUsage()); return 0; }
   const pairsText = last(p, 'pairs');
-  if (pairsText === undefined) throw new UsageError('say how many pairs to simulate with --pairs, e.g. --pairs 30');
-  const count = integer('--pairs', pairsText, 1, 1000, 'a number of pairs');
+  const rosterFile = last(p, 'roster');
+  if (pairsText === undefined && rosterFile === undefined) throw new UsageError('say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)');
   const brokerText = last(p, 'broker');
   const endpoint: Endpoint | null = brokerText === undefined ? null : brokerOption(brokerText);
   const durationText = last(p, 'duration');
@@ -152,16 +164,28 @@ export async function runClassroom(argv: string[]): Promise<number> {
   const interval = last(p, 'interval') === undefined ? 5000 : integer('--interval', last(p, 'interval')!, 10, 3_600_000, 'milliseconds');
   const school = topicLevel('--school', last(p, 'school') ?? 'LycMaurois', 'LycMaurois');
   const className = topicLevel('--class', last(p, 'class') ?? 'SNT_2nde', 'SNT_2nde');
+  const roster = rosterFile === undefined ? undefined : readRoster(rosterFile, `${school}/${className}`);
+  const names = roster?.map((prefix) => prefix.split('/').at(-2)!);
+  if (roster && roster.some((x) => x !== `${school}/${className}/${x.split('/').at(-2)}/`)) {
+    throw new UsageError(`--roster: classroom simulates the pairs of one class: write first names only (they go under ${school}/${className}/)`);
+  }
+  const count = pairsText === undefined ? names!.length : integer('--pairs', pairsText, 1, 1000, 'a number of pairs');
+  if (names && count !== names.length) throw new UsageError(`--pairs ${count} and a roster of ${names.length} names: give one of them`);
+  const lang = langOption(last(p, 'lang'));
+  warnDots(school, className, roster);
   const webText = last(p, 'web');
   const webPort = webText === undefined ? undefined : integer('--web', webText, 0, 65535, 'a port number');
   if (runFor !== undefined && runFor * 1000 < 4 * interval) {
     process.stderr.write(`mqtt-pair classroom: note: ${durationText} s leaves little time for 3 round trips at one hello every ${interval} ms\n`);
   }
-  return new Classroom({ count, endpoint, brokerText, runFor, interval, school, className, webPort }).run();
+  return new Classroom({ count, names, endpoint, brokerText, runFor, interval, school, className, webPort, lang }).run();
 }
 
 interface Settings {
   count: number;
+  /** The pairs' names (--roster); else alice, bob, … */
+  names?: string[];
+  lang?: 'fr' | 'en';
   endpoint: Endpoint | null;
   brokerText?: string;
   runFor?: number;
@@ -181,6 +205,9 @@ class Classroom {
   private startedAt = 0;
   private foreign: string[] = [];
   private foreignCount = 0;
+  /** Messages under the class that are no hello or notification (another activity, retained values). */
+  private others: string[] = [];
+  private otherCount = 0;
   private checking = true;
   private next = 0;
   private waitingForEsp1: Pair[] = [];
@@ -190,10 +217,11 @@ class Classroom {
   private boardsUp = 0;
   private allUpAfter = 0;
   private finished: string | undefined;
+  private result: ViewSnapshot['result'];
 
   constructor(private s: Settings) {
     const group = `${s.school}/${s.className}`;
-    this.pairs = pairNames(s.count).map((name, i) => new Pair(i, name, `${group}/${name}/`));
+    this.pairs = (s.names ?? pairNames(s.count)).map((name, i) => new Pair(i, name, `${group}/${name}/`));
     for (const pair of this.pairs) this.byPrefix.set(pair.prefix, pair);
   }
 
@@ -211,11 +239,14 @@ class Classroom {
       this.where = `127.0.0.1:${embedded.port} (embedded Aedes)`;
       console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}`);
     }
+    // The observer follows the class's own pairs, no others: anything else under the class is counted.
     this.observer = new ClassObserver(endpoint, {
-      school: s.school, className: s.className, interval: s.interval, clientId: `mqtt-pair-classroom-${process.pid}`,
+      school: s.school, className: s.className, interval: s.interval, clientId: `mqtt-pair-classroom-${process.pid}`, maxPairs: this.pairs.length,
     });
+    for (const pair of this.pairs) this.observer.ensure(pair.prefix);
     this.observer.onPairMessage = (op, leaf, text) => this.observed(op.prefix, leaf, text);
-    this.observer.onForeign = (topic, text) => this.strange(topic, text);
+    this.observer.onForeign = (topic, text, retained) => this.other(topic, text, retained);
+    this.observer.onStranger = (topic, text) => this.strange(topic, text);
     try {
       await this.observer.start();
     } catch (e) {
@@ -229,7 +260,7 @@ class Classroom {
 
     let web: WebView | null = null;
     if (s.webPort !== undefined) {
-      try { web = await startWebView(s.webPort, () => this.snapshot()); } catch (e) {
+      try { web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name)); } catch (e) {
         this.observer.stop();
         await embedded?.close();
         throw e;
@@ -252,11 +283,16 @@ class Classroom {
     this.checking = false;
     clearInterval(pump);
     terminal.stop();
-    const notOk = this.pairs.filter((pair) => pair.verdict());
-    const ok = this.pairs.length - notOk.length;
-    const summary = `${ok}/${this.pairs.length} pairs ok`
-      + (this.foreignCount ? `; ${this.foreignCount} message${this.foreignCount > 1 ? 's' : ''} on topics of no pair (${this.foreign[0]})` : '');
+    const judged = this.pairs.filter((pair) => !pair.stopped);
+    const notOk = judged.filter((pair) => pair.verdict());
+    const ok = judged.length - notOk.length;
+    const stopped = this.pairs.length - judged.length;
+    const summary = `${ok}/${judged.length} pairs ok`
+      + (stopped ? ` (${stopped} stopped from the page)` : '')
+      + (this.foreignCount ? `; ${this.foreignCount} message${this.foreignCount > 1 ? 's' : ''} on topics of no pair (${this.foreign[0]})` : '')
+      + (this.otherCount ? `; ${this.otherCount} other message${this.otherCount > 1 ? 's' : ''} under the class, not judged (${this.others[0]})` : '');
     this.finished = `Finished: ${summary}`;
+    this.result = { ok, of: judged.length, stopped };
     if (web) await web.close(); // an open page shows the end
 
     for (const pair of this.pairs) { pair.esp1?.board.stop(); pair.esp2?.board.stop(); }
@@ -346,8 +382,9 @@ class Classroom {
     if (role === 'hello') {
       if (line === 'ESP received hello message') {
         pair.replies++;
-        if (this.checking && pair.replies > (pair.esp2?.publishes ?? 0)) {
-          pair.crossed(`ESP#1 got a "received" that its ESP#2 did not send (${pair.replies} received, ${pair.esp2?.publishes ?? 0} sent)`);
+        const got = pair.replies - pair.repliesAtStart;
+        if (this.checking && got > (pair.esp2?.publishes ?? 0)) {
+          pair.crossed(`ESP#1 got a "received" that its ESP#2 did not send (${got} received, ${pair.esp2?.publishes ?? 0} sent)`);
         }
         return;
       }
@@ -401,57 +438,89 @@ class Classroom {
     if (!this.checking) return;
     if (text !== 'received') return pair.crossed(`the observer saw "${text}" on ${prefix}notification, not its ESP#2's "received"`);
     const answered = pair.esp2?.publishes ?? 0;
-    if (pair.seenNotifications > answered) {
-      pair.crossed(`the observer saw ${pair.seenNotifications} messages on ${prefix}notification, its ESP#2 sent ${answered}`);
+    const seen = pair.seenNotifications - pair.notificationsAtStart;
+    if (seen > answered) {
+      pair.crossed(`the observer saw ${seen} messages on ${prefix}notification, its ESP#2 sent ${answered}`);
     }
   }
 
-  /** A message under the class that belongs to no pair. */
+  /** A live hello or notification under the class that belongs to no pair: a crossing. */
   private strange(topic: string, text: string): void {
     if (!this.checking) return;
     this.foreignCount++;
-    const slash = topic.lastIndexOf('/');
-    const pair = this.byPrefix.get(topic.slice(0, slash + 1));
-    if (pair) return pair.crossed(`"${text.slice(0, 40)}" on ${topic}, which is no topic of the pair`);
-    if (this.foreign.length < 3) this.foreign.push(`"${text.slice(0, 40)}" on ${topic}`);
+    if (this.foreign.length < 3) this.foreign.push(`"${printable(text.slice(0, 40))}" on ${printable(topic)}`);
+  }
+
+  /** Another message under the class (a sensor's values, something retained): counted and shown, not judged. */
+  private other(topic: string, text: string, retained: boolean): void {
+    this.otherCount++;
+    if (this.others.length < 3) this.others.push(`${retained ? 'retained ' : ''}"${printable(text.slice(0, 40))}" on ${printable(topic)}`);
+  }
+
+  /** The page's buttons: stop a pair (as if unplugged), or start it again. */
+  private control(action: 'stop' | 'start', name: string): boolean {
+    const pair = this.pairs.find((x) => x.name === name);
+    if (!pair || !pair.esp2) return false;
+    if (action === 'stop' && !pair.stopped) {
+      pair.stopped = true;
+      pair.hellosBefore += pair.esp1?.publishes ?? 0;
+      pair.esp1?.board.stop();
+      pair.esp2.board.stop();
+    } else if (action === 'start' && pair.stopped) {
+      pair.stopped = false;
+      pair.esp2Last = -1; // its ESP#1 counts from Hello #0 again
+      pair.seenLast = -1;
+      pair.repliesAtStart = pair.replies;
+      pair.notificationsAtStart = pair.seenNotifications;
+      pair.esp2 = this.boot(pair, 'responder');
+      this.waitingForEsp1.push(pair);
+    }
+    return true;
   }
 
   private tile(pair: Pair, now: number): TileView {
     const op = this.observer.pairs.get(pair.prefix);
     let look: PairLook;
-    if (!op || !pair.esp2) look = { state: 'wait', label: 'Starting', why: 'waiting for its turn to connect' };
+    if (!op || !pair.esp2) look = { state: 'wait', label: 'Starting', why: 'waiting for its turn to connect', reason: 'starting' };
     else look = lookOf(op, now, this.s.interval);
     const connected = pair.boardsConnected;
-    if (pair.violations) look = { state: 'silent', label: 'Crossed topics', why: pair.problems[0] };
-    else if (op && pair.esp2 && look.state !== 'silent' && connected < 2) {
+    if (pair.violations) look = { state: 'silent', label: 'Crossed topics', why: pair.problems[0], reason: 'crossed' };
+    else if (pair.stopped) {
+      // Red at once: the point is to show the class what a red tile means.
+      look = { state: 'silent', label: 'Stopped', why: 'stopped from the page: both boards are off', reason: 'stopped' };
+    } else if (op && pair.esp2 && look.state !== 'silent' && connected < 2) {
       const ever = (pair.esp1?.connects ?? 0) + pair.esp2.connects;
-      look = { state: 'wait', label: ever ? 'Reconnecting' : 'Connecting', why: `${connected} of 2 boards connected` };
+      look = { state: 'wait', label: ever ? 'Reconnecting' : 'Connecting', why: `${connected} of 2 boards connected`, reason: ever ? 'reconnecting' : 'connecting' };
     }
     const base = op ? tileOf(op, look, now) : {
       ...look, name: pair.name, group: `${this.s.school}/${this.s.className}`, hellos: 0, replies: 0, rounds: 0, lastHello: null, since: null,
     };
     return {
       ...base,
-      hellos: pair.esp1?.publishes ?? 0,
+      hellos: pair.hellosBefore + (pair.esp1?.publishes ?? 0),
       replies: pair.replies,
       rounds: pair.replies,
       boards: connected,
       reconnects: pair.reconnects,
       error: pair.lastError || undefined,
+      ...(pair.stopped && { stopped: true }),
     };
   }
 
   private snapshot(): ViewSnapshot {
     const now = this.observer.now();
-    const pairs = this.pairs.map((pair) => this.tile(pair, now));
+    const pairs = sortTiles(this.pairs.map((pair) => this.tile(pair, now)));
     const elapsed = this.startedAt ? (performance.now() - this.startedAt) : 0;
     return {
       title: `${this.s.school} / ${this.s.className}`,
       subtitle: `${this.pairs.length} simulated pairs on ${this.where}${this.s.runFor ? ` · a ${this.s.runFor} s run` : ''}`,
       interval: this.s.interval, pairs, counts: countStates(pairs),
       alert: this.observer.client.connected ? undefined : `The observer is not connected to the broker: ${this.observer.problem || 'reconnecting'}`,
+      problem: this.observer.client.connected ? undefined : this.observer.problem || 'reconnecting',
       uptime: Math.round(elapsed / 1000),
-      finished: this.finished,
+      finished: this.finished, result: this.result,
+      about: { simulated: this.pairs.length, where: this.where, runFor: this.s.runFor },
+      lang: this.s.lang, controls: !this.finished, other: this.otherCount,
     };
   }
 

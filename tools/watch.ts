@@ -6,6 +6,7 @@
 // Also the pieces `mqtt-pair classroom` shares: the observer, the tile states, the page server
 // and the terminal table.
 
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nodeHost } from '../hosts/node/host';
@@ -40,9 +41,22 @@ export interface ObservedPair {
   awaiting: boolean;
   /** The last few gaps between hellos, in ms, to learn the pair's interval. */
   gaps: number[];
+  /** On the roster (--roster): shown from the start, never forgotten. */
+  expected: boolean;
+  /** Messages under the pair's prefix on other topics (another activity: the sensor, the remote). */
+  other: number;
+  /** Retained hellos and notifications: old news the broker kept, not the pair's state. */
+  retained: number;
 }
 
-export interface PairLook { state: TileState; label: string; why: string }
+/**
+ * Why a tile has its colour, as a code the page words in its own language (`reason`, with `ms` a
+ * duration when there is one), and in English for the terminal (`label`, `why`).
+ */
+export type Reason = 'ok' | 'silent' | 'unheard' | 'noReply' | 'noHello' | 'replyOnly' | 'waitReply' | 'quiet' | 'neverConnected'
+  | 'starting' | 'connecting' | 'reconnecting' | 'crossed' | 'stopped';
+
+export interface PairLook { state: TileState; label: string; why: string; reason: Reason; ms?: number }
 
 /** What a tile (and a table row) shows. Fields a source does not know stay undefined. */
 export interface TileView extends PairLook {
@@ -54,10 +68,16 @@ export interface TileView extends PairLook {
   lastHello: number | null;
   /** ms since the pair's last message, or null if it never said anything. */
   since: number | null;
+  /** On the roster. */
+  expected?: boolean;
+  other?: number;
+  retained?: number;
   /** Simulated pairs only: boards connected to the broker, of 2. */
   boards?: number;
   reconnects?: number;
   error?: string;
+  /** classroom --web: the teacher stopped this pair from the page (and can start it again). */
+  stopped?: boolean;
 }
 
 export interface ViewSnapshot {
@@ -73,6 +93,20 @@ export interface ViewSnapshot {
   uptime: number;
   /** Set once the run is over (classroom --duration). */
   finished?: string;
+  /** The page's language when the teacher chose it (--lang); else the browser's. */
+  lang?: 'fr' | 'en';
+  /** classroom --web: the page may stop and start pairs. */
+  controls?: boolean;
+  /** What the observer left aside: pairs beyond --max-pairs, and their messages. */
+  ignored?: { pairs: number; messages: number; more: boolean };
+  /** Messages under the class on topics of no pair's hello or notification. */
+  other?: number;
+  /** What the subtitle says, for the page to word in its language. */
+  about?: { where: string; simulated?: number; runFor?: number; filters?: string[] };
+  /** The broker connection's problem, when `alert` is set. */
+  problem?: string;
+  /** classroom, once over: pairs ok of those judged, and those stopped from the page. */
+  result?: { ok: number; of: number; stopped: number };
 }
 
 const HELLO = /^Hello #(\d+)$/;
@@ -86,8 +120,8 @@ export function pairInterval(p: ObservedPair, fallback: number): number {
 
 /**
  * The colour of a tile. Green: the last round trip succeeded and replies keep coming. Red: the pair
- * said nothing for about 3 intervals, or its hellos went unanswered that long. Amber: in between
- * (starting, waiting for a reply, reconnecting).
+ * said nothing for about 3 intervals, or its hellos went unanswered that long, or it is on the
+ * roster and never said anything. Amber: in between (starting, waiting for a reply, reconnecting).
  */
 export function lookOf(p: ObservedPair, now: number, fallbackInterval: number): PairLook {
   const interval = pairInterval(p, fallbackInterval);
@@ -95,23 +129,33 @@ export function lookOf(p: ObservedPair, now: number, fallbackInterval: number): 
   // A reply comes within moments of its hello: one late by half an interval is waited for.
   const grace = Math.max(interval / 2, 500);
   const since = now - p.lastAt;
+  if (p.expected && !p.hellos && !p.replies) {
+    return { state: 'silent', label: 'Never connected', why: 'on the roster, and no hello yet', reason: 'neverConnected' };
+  }
   if (since > silentAfter) {
-    return { state: 'silent', label: 'Silent', why: p.hellos || p.replies ? `nothing for ${duration(since)}` : `not heard for ${duration(since)}` };
+    return p.hellos || p.replies
+      ? { state: 'silent', label: 'Silent', why: `nothing for ${duration(since)}`, reason: 'silent', ms: since }
+      : { state: 'silent', label: 'Silent', why: `not heard for ${duration(since)}`, reason: 'unheard', ms: since };
   }
   const sinceReply = p.replies ? now - p.lastReplyAt : now - p.firstAt;
   if (p.hellos && sinceReply > silentAfter) {
-    return { state: 'silent', label: 'No reply', why: `hellos go unanswered (${duration(sinceReply)}): is ESP#2 on?` };
+    return { state: 'silent', label: 'No reply', why: `hellos go unanswered (${duration(sinceReply)}): is ESP#2 on?`, reason: 'noReply', ms: sinceReply };
   }
   if (p.rounds > 0 && now - p.lastReplyAt <= 1.5 * interval + 500 && (!p.awaiting || now - p.lastHelloAt <= grace)) {
     const ago = now - p.lastReplyAt;
-    return { state: 'ok', label: 'OK', why: ago < 1000 ? 'last round trip just now' : `last round trip ${duration(ago)} ago` };
+    return { state: 'ok', label: 'OK', why: ago < 1000 ? 'last round trip just now' : `last round trip ${duration(ago)} ago`, reason: 'ok', ms: ago };
   }
-  if (!p.hellos) return { state: 'wait', label: 'Waiting', why: p.replies ? 'a reply, but no hello seen yet' : 'no hello yet' };
+  if (!p.hellos) {
+    return p.replies
+      ? { state: 'wait', label: 'Waiting', why: 'a reply, but no hello seen yet', reason: 'replyOnly' }
+      : { state: 'wait', label: 'Waiting', why: 'no hello yet', reason: 'noHello' };
+  }
   if (p.awaiting) {
-    const why = p.replies && sinceReply > 1.5 * interval ? `no reply for ${duration(sinceReply)}` : `hello sent ${duration(now - p.lastHelloAt)} ago, no reply yet`;
-    return { state: 'wait', label: 'Waiting', why };
+    if (p.replies && sinceReply > 1.5 * interval) return { state: 'wait', label: 'Waiting', why: `no reply for ${duration(sinceReply)}`, reason: 'noReply', ms: sinceReply };
+    const ago = now - p.lastHelloAt;
+    return { state: 'wait', label: 'Waiting', why: `hello sent ${duration(ago)} ago, no reply yet`, reason: 'waitReply', ms: ago };
   }
-  return { state: 'wait', label: 'Waiting', why: `quiet for ${duration(since)}` };
+  return { state: 'wait', label: 'Waiting', why: `quiet for ${duration(since)}`, reason: 'quiet', ms: since };
 }
 
 /** 850 ms, 4 s, 2 min 5 s */
@@ -123,17 +167,27 @@ export function duration(ms: number): string {
 }
 
 export interface ObserverOptions {
-  /** Both or neither: watch `<school>/<class>/#`; without them, `+/+/+/hello`, `+/+/+/notification` and the bare topics. */
+  /** Both or neither: watch `<school>/<class>/#`; without them, every hello and notification, at any depth. */
   school?: string;
   className?: string;
   clientId: string;
   /** The interval pairs are expected to keep, in ms, until their own is learnt. */
   interval: number;
+  /** Pairs followed at most (the roster's aside); the others are counted, not kept. Default 100. */
+  maxPairs?: number;
+  /** A pair silent this long (ms) leaves the view, unless it is on the roster. Default: never. */
+  forgetAfter?: number;
+  /** Prefixes of the pairs expected (--roster), e.g. `LycMaurois/SNT_2nde/alice/`. */
+  roster?: string[];
 }
 
+/** Prefixes set aside beyond --max-pairs are remembered up to this many (to count them), no more. */
+const IGNORED_KEPT = 1000;
+
 /**
- * An MQTT subscriber that follows every pair of a class. `onPairMessage` sees each message of a
- * pair, `onForeign` every other message under the class's topics.
+ * An MQTT subscriber that follows every pair of a class, within bounds: at most `maxPairs` pairs
+ * (plus the roster), silent ones forgotten after `forgetAfter`, the rest counted. `onPairMessage`
+ * sees each live message of a pair's hello or notification, `onForeign` every other message.
  */
 export class ClassObserver {
   readonly pairs = new Map<string, ObservedPair>();
@@ -141,26 +195,39 @@ export class ClassObserver {
   /** Messages under the class's topics that are no pair's hello or notification. */
   foreign = 0;
   messages = 0;
+  /** Pairs beyond maxPairs: distinct prefixes seen (up to IGNORED_KEPT) and their messages. */
+  private ignoredPrefixes = new Set<string>();
+  ignoredMessages = 0;
   /** The last connection problem, cleared once connected again. */
   problem = '';
+  /** The last warning from the client (a message too large skipped), for the page. */
+  warning = '';
   everSubscribed = false;
   onPairMessage?: (pair: ObservedPair, leaf: 'hello' | 'notification', text: string) => void;
-  onForeign?: (topic: string, text: string) => void;
+  onForeign?: (topic: string, text: string, retained: boolean) => void;
+  /** A live hello or notification of a pair not followed (one too many, or not the classroom's). */
+  onStranger?: (topic: string, text: string) => void;
   private readonly host = nodeHost({ log: () => {} });
+  private readonly maxPairs: number;
 
   constructor(readonly endpoint: Endpoint, readonly options: ObserverOptions) {
+    this.maxPairs = options.maxPairs ?? 100;
     this.client = new MqttClient(this.host, endpoint, {
       clientId: options.clientId, keepalive: 30, reconnect: { min: 500, max: 5000 },
       // A watcher holds nothing for the broker; big enough for a class's hellos in a burst.
       queue: { messages: 100, bytes: 65536 },
     });
+    this.client.onWarning = (w) => { this.warning = w; };
+    for (const prefix of options.roster ?? []) this.ensure(prefix, true);
   }
 
   get filters(): string[] {
     const { school, className } = this.options;
-    return school !== undefined && className !== undefined
-      ? [`${school}/${className}/#`]
-      : ['+/+/+/hello', '+/+/+/notification', 'hello', 'notification'];
+    return school !== undefined && className !== undefined ? [`${school}/${className}/#`] : ['#'];
+  }
+
+  get ignored(): ViewSnapshot['ignored'] {
+    return { pairs: this.ignoredPrefixes.size, messages: this.ignoredMessages, more: this.ignoredPrefixes.size >= IGNORED_KEPT };
   }
 
   now(): number { return this.host.now(); }
@@ -168,7 +235,7 @@ export class ClassObserver {
   /** Connects and subscribes; resolves once the broker granted every subscription, rejects on the first failure. */
   start(): Promise<void> {
     const c = this.client;
-    c.onMessage = (m) => this.message(m.topic, payloadText(m.payload));
+    c.onMessage = (m) => this.message(m.topic, payloadText(m.payload), m.retain);
     return new Promise((resolve, reject) => {
       let first = true;
       c.onConnect = () => {
@@ -197,37 +264,62 @@ export class ClassObserver {
 
   stop(): void { this.client.end(); }
 
-  /** The pair under `prefix`, created (as seen now) if new. */
-  ensure(prefix: string): ObservedPair {
+  /** The pair under `prefix`, created (as seen now) if new; null when it is one too many. */
+  ensure(prefix: string, expected = false): ObservedPair | null {
     let p = this.pairs.get(prefix);
-    if (!p) {
-      const levels = prefix.split('/').slice(0, -1);
-      const now = this.now();
-      p = {
-        prefix, name: levels.length ? levels[levels.length - 1] : '(no prefix)', group: levels.slice(0, -1).join('/'),
-        hellos: 0, replies: 0, rounds: 0, lastHello: null,
-        firstAt: now, lastAt: now, lastHelloAt: 0, lastReplyAt: 0, awaiting: false, gaps: [],
-      };
-      this.pairs.set(prefix, p);
+    if (p) { if (expected) p.expected = true; return p; }
+    if (!expected && this.followed() >= this.maxPairs) {
+      if (this.ignoredPrefixes.size < IGNORED_KEPT) this.ignoredPrefixes.add(prefix);
+      return null;
     }
+    const levels = prefix.split('/').slice(0, -1);
+    const now = this.now();
+    p = {
+      prefix, name: levels.length ? levels[levels.length - 1] : '(no prefix)', group: levels.slice(0, -1).join('/'),
+      hellos: 0, replies: 0, rounds: 0, lastHello: null,
+      firstAt: now, lastAt: now, lastHelloAt: 0, lastReplyAt: 0, awaiting: false, gaps: [],
+      expected, other: 0, retained: 0,
+    };
+    this.pairs.set(prefix, p);
     return p;
   }
 
+  /** Pairs followed that count against maxPairs: all but the roster's. */
+  private followed(): number {
+    let n = 0;
+    for (const p of this.pairs.values()) if (!p.expected) n++;
+    return n;
+  }
+
+  /** The pair whose prefix `topic` is under (a/b/alice/myRasp/sensors/x: a/b/alice/), if one is known. */
+  private owner(topic: string): ObservedPair | undefined {
+    for (let i = topic.lastIndexOf('/'); i >= 0; i = topic.lastIndexOf('/', i - 1)) {
+      const p = this.pairs.get(topic.slice(0, i + 1));
+      if (p) return p;
+      if (i === 0) break;
+    }
+    return undefined;
+  }
+
   /** One message from the broker; public so that tests and the classroom can feed it too. */
-  message(topic: string, text: string): void {
+  message(topic: string, text: string, retained = false): void {
     this.messages++;
     const slash = topic.lastIndexOf('/');
     const leaf = topic.slice(slash + 1);
     const prefix = topic.slice(0, slash + 1);
-    const { school, className } = this.options;
-    const levels = prefix ? prefix.split('/').length - 1 : 0;
-    const inClass = school === undefined || className === undefined ? levels === 3 || levels === 0 : levels === 3;
-    if ((leaf !== 'hello' && leaf !== 'notification') || !inClass) {
-      this.foreign++;
-      this.onForeign?.(topic, text);
+    if (leaf !== 'hello' && leaf !== 'notification') {
+      // Another activity under a pair's prefix (the sensor's retained values…): shown, never judged.
+      const p = this.owner(topic);
+      if (p) p.other++; else this.foreign++;
+      this.onForeign?.(topic, text, retained);
       return;
     }
-    const p = this.ensure(prefix);
+    const p = retained ? this.pairs.get(prefix) : this.ensure(prefix);
+    if (!p) {
+      if (retained) { this.foreign++; this.onForeign?.(topic, text, retained); } else { this.ignoredMessages++; this.onStranger?.(topic, text); }
+      return;
+    }
+    if (retained) { p.retained++; return; } // old news: the pair's state is what it says now
     const now = this.now();
     p.lastAt = now;
     if (leaf === 'hello') {
@@ -245,19 +337,35 @@ export class ClassObserver {
     this.onPairMessage?.(p, leaf, text);
   }
 
-  /** A tile for every pair seen, in natural name order. */
+  /** Pairs silent longer than forgetAfter leave (not the roster's). */
+  forget(now = this.now()): void {
+    const after = this.options.forgetAfter;
+    if (!after) return;
+    for (const [k, p] of this.pairs) if (!p.expected && now - p.lastAt > after) this.pairs.delete(k);
+  }
+
+  /** A tile for every pair followed: those in trouble first (red, then amber), then by name. */
   tiles(): TileView[] {
     const now = this.now();
-    return [...this.pairs.values()]
-      .sort((a, b) => a.group.localeCompare(b.group) || a.name.localeCompare(b.name, 'en', { numeric: true }))
-      .map((p) => tileOf(p, lookOf(p, now, this.options.interval), now));
+    this.forget(now);
+    const tiles: TileView[] = [];
+    for (const p of this.pairs.values()) tiles.push(tileOf(p, lookOf(p, now, this.options.interval), now));
+    return sortTiles(tiles);
   }
+}
+
+const RANK: Record<TileState, number> = { silent: 0, wait: 1, ok: 2 };
+
+/** Trouble first (red, then amber, then green), then by group and natural name order. */
+export function sortTiles(tiles: TileView[]): TileView[] {
+  return tiles.sort((a, b) => RANK[a.state] - RANK[b.state] || a.group.localeCompare(b.group) || a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
 export function tileOf(p: ObservedPair, look: PairLook, now: number): TileView {
   return {
     ...look, name: p.name, group: p.group, hellos: p.hellos, replies: p.replies, rounds: p.rounds, lastHello: p.lastHello,
     since: p.hellos || p.replies ? Math.round(now - p.lastAt) : null,
+    ...(p.expected && { expected: true }), ...(p.other && { other: p.other }), ...(p.retained && { retained: p.retained }),
   };
 }
 
@@ -267,18 +375,54 @@ export function countStates(tiles: TileView[]): ViewSnapshot['counts'] {
   return counts;
 }
 
+/**
+ * --roster FILE: one first name a line (or a whole prefix, school/class/name), blank lines and
+ * `#` comments aside. Names need `group` (school/class) to make a prefix.
+ */
+export function readRoster(file: string, group: string | undefined): string[] {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) {
+    throw new UsageError(`--roster: cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const prefixes: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line) return;
+    if (/[+#\0]/.test(line)) throw new UsageError(`--roster: line ${i + 1} ('${line}') holds + or #: write one first name a line`);
+    if (line.includes('/')) { prefixes.push(line.replace(/\/*$/, '/')); return; }
+    if (group === undefined) throw new UsageError(`--roster: '${line}' needs --school and --class to make its prefix (or write it whole, e.g. LycMaurois/SNT_2nde/${line})`);
+    prefixes.push(`${group}/${line}/`);
+  });
+  if (!prefixes.length) throw new UsageError(`--roster: '${file}' has no name: write one first name a line`);
+  if (prefixes.length > 1000) throw new UsageError(`--roster: '${file}' has ${prefixes.length} names, 1000 at most`);
+  return [...new Set(prefixes)];
+}
+
 // ---- the page
 
 export interface WebView { port: number; url: string; close(): Promise<void> }
 
+/** What the page may ask the server to do (classroom --web): stop or start one pair. */
+export type Control = (action: 'stop' | 'start', name: string) => boolean;
+
 /**
  * Serves the classroom page on 127.0.0.1:port (0: any free port): `/` the page, `/events` the
- * snapshots as Server-Sent Events (one a second), `/state.json` the current snapshot.
+ * snapshots as Server-Sent Events (one a second), `/state.json` the current snapshot; with
+ * `control`, POST /pairs/<name>/stop and …/start. A page that reads slowly gets the latest state
+ * when it is ready again, never a backlog.
  */
-export async function startWebView(port: number, snapshot: () => ViewSnapshot, every = 1000): Promise<WebView> {
-  const clients = new Set<ServerResponse>();
+export async function startWebView(port: number, snapshot: () => ViewSnapshot, every = 1000, control?: Control): Promise<WebView> {
+  const clients = new Map<ServerResponse, { stale: boolean }>();
   let actualPort = port;
   const server = createServer((req, res) => serve(req, res));
+
+  const send = (res: ServerResponse, data: string) => {
+    const c = clients.get(res);
+    if (!c) return;
+    // Still sending the last one: this one is skipped, and the latest goes once it drains.
+    if (res.writableNeedDrain) { c.stale = true; return; }
+    res.write(data);
+  };
 
   function serve(req: IncomingMessage, res: ServerResponse) {
     // Only this machine's own names: a page elsewhere cannot read the class through DNS rebinding.
@@ -289,7 +433,15 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     }
     const path = (req.url ?? '/').split('?')[0];
     const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const action = /^\/pairs\/([^/]+)\/(stop|start)$/.exec(path);
+    if (req.method === 'POST' && action && control) {
+      // A page of this server only: a custom header, which no form of another site can send.
+      if (req.headers['x-mqtt-pair'] !== '1') return void res.writeHead(403, common).end();
+      let name: string;
+      try { name = decodeURIComponent(action[1]); } catch { return void res.writeHead(400, common).end(); }
+      const ok = control(action[2] as 'stop' | 'start', name);
+      res.writeHead(ok ? 204 : 404, common).end();
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...common, allow: 'GET, HEAD' }).end();
     } else if (path === '/' || path === '/index.html') {
       res.writeHead(200, {
@@ -300,18 +452,21 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
       res.writeHead(200, { ...common, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(snapshot()));
     } else if (path === '/events') {
       res.writeHead(200, { ...common, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
-      res.write(`retry: 2000\ndata: ${JSON.stringify(snapshot())}\n\n`);
-      clients.add(res);
+      const c = { stale: false };
+      clients.set(res, c);
+      res.on('drain', () => { if (c.stale) { c.stale = false; send(res, event()); } });
       req.on('close', () => clients.delete(res));
+      res.write(`retry: 2000\n${event()}`);
     } else {
       res.writeHead(404, { ...common, 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /\n');
     }
   }
 
+  const event = () => `data: ${JSON.stringify(snapshot())}\n\n`;
   const timer = setInterval(() => {
     if (!clients.size) return;
-    const data = `data: ${JSON.stringify(snapshot())}\n\n`;
-    for (const c of clients) c.write(data);
+    const data = event();
+    for (const res of clients.keys()) send(res, data);
   }, every);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
@@ -329,8 +484,8 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     close: () => new Promise<void>((resolve) => {
       clearInterval(timer);
       // The last state, so an open page shows how the run ended.
-      const data = `data: ${JSON.stringify(snapshot())}\n\n`;
-      for (const c of clients) c.end(data);
+      const data = event();
+      for (const c of clients.keys()) c.end(data);
       clients.clear();
       server.close(() => resolve());
       server.closeAllConnections();
@@ -342,7 +497,19 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
 
 const ICON: Record<TileState, string> = { ok: '✓', wait: '…', silent: '✕' };
 const COLOUR: Record<TileState, string> = { ok: '\x1b[32m', wait: '\x1b[33m', silent: '\x1b[31m' };
-const RANK: Record<TileState, number> = { silent: 0, wait: 1, ok: 2 };
+/** `text` in lines of `width` columns at most, cut at spaces where it can be. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut <= 0) cut = width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) lines.push(rest);
+  return lines;
+}
 
 /** The counts as words: `28 ok, 1 waiting, 1 silent`. */
 export function countsText(c: ViewSnapshot['counts']): string {
@@ -359,7 +526,8 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
     ? ['pair', 'state', 'boards', 'hellos', 'replies', 'reconn.', 'last error']
     : ['pair', 'state', 'hellos', 'replies', 'last hello', 'last heard', 'why'];
   const widths = sim ? [12, 16, 6, 7, 7, 7, 0] : [16, 12, 7, 7, 10, 10, 0];
-  const nameWidth = Math.max(4, ...s.pairs.map((p) => p.name.length));
+  let nameWidth = 4; // a loop, not Math.max(...pairs): that spreads every pair onto the stack
+  for (const p of s.pairs) if (p.name.length > nameWidth) nameWidth = p.name.length;
   widths[0] = Math.min(24, Math.max(widths[0], nameWidth));
   const cut = (t: string, w: number) => (t.length > w ? `${t.slice(0, Math.max(0, w - 1))}…` : t);
   const row = (cells: string[], state?: TileState) => {
@@ -437,11 +605,12 @@ export class TerminalView {
     const s = this.snapshot();
     const rows = process.stdout.rows || 24;
     const width = (process.stdout.columns || 80) - 1;
+    // Wrapped, not cut: the counts and the details must be read whole in a narrow terminal.
     const header = [
-      `\x1b[1m${s.title}\x1b[0m  ${s.subtitle} · ${duration(s.uptime * 1000)}`.slice(0, width + 8),
-      `${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`.slice(0, width),
-      s.alert ? `\x1b[31m${s.alert.slice(0, width)}\x1b[0m` : '',
-    ].filter(Boolean);
+      ...wrap(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`, width).map((l, i) => (i ? l : `\x1b[1m${l.slice(0, s.title.length)}\x1b[0m${l.slice(s.title.length)}`)),
+      ...wrap(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`, width),
+      ...(s.alert ? wrap(s.alert, width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
+    ];
     const table = renderTable(s, { height: rows - header.length - 1, width, colour: true });
     const out = [...header, ...table];
     process.stdout.write((this.drawn ? `\x1b[${this.drawn}F` : '') + '\x1b[J' + out.join('\n') + '\n');
@@ -458,6 +627,20 @@ export class TerminalView {
 
 // ---- mqtt-pair watch
 
+/** What watch and classroom both take for the page and the roster. */
+export const VIEW_FLAGS: Flag[] = [
+  { names: ['--roster'], key: 'roster', value: 'file', example: 'class.txt', help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello' },
+  { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "the page's language (default: the browser's)" },
+];
+
+/** --lang's value. */
+export function langOption(value: string | undefined): 'fr' | 'en' | undefined {
+  if (value === undefined) return undefined;
+  const v = value.toLowerCase();
+  if (v === 'fr' || v === 'en') return v;
+  throw new UsageError(`--lang needs fr or en, got '${value}'`);
+}
+
 const WATCH_FLAGS: Flag[] = [
   { names: ['--broker'], key: 'broker', value: 'url', example: '192.168.1.144', help: 'the broker to watch: mqtt://[user:pass@]host[:port] or host[:port] (default: 127.0.0.1:1883)' },
   { names: ['--web'], key: 'web', value: 'port', example: '8080', help: 'serve the live class page on http://127.0.0.1:<port>/ (0: any free port); without it, a table in the terminal' },
@@ -465,13 +648,16 @@ const WATCH_FLAGS: Flag[] = [
   { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'with --school: the class' },
   { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: "the boards' hello interval, until it is learnt from their hellos (default: 5000): a pair silent for about 3 intervals turns red" },
   { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds (default: until Ctrl+C)' },
+  ...VIEW_FLAGS,
+  { names: ['--max-pairs'], key: 'maxPairs', value: 'n', example: '100', help: 'follow this many pairs at most, the roster aside (default: 100); the others are counted, not shown' },
+  { names: ['--forget'], key: 'forget', value: 'minutes', example: '15', help: 'a pair silent this many minutes leaves the view, unless it is on the roster (default: 15; 0: never)' },
   { names: ['--help'], key: 'help', help: 'show this help' },
 ];
 
 function watchUsage(): string {
   return usageText(
     'mqtt-pair watch: every pair of a class, live, as seen from the broker (real or simulated boards).',
-    ['mqtt-pair watch [--broker URL] [--web PORT] [--school NAME --class NAME] [--interval MS] [--duration S]'],
+    ['mqtt-pair watch [--broker URL] [--web PORT] [--school NAME --class NAME] [--roster FILE] [--lang fr|en]', '[--interval MS] [--duration S] [--max-pairs N] [--forget MINUTES]'],
     WATCH_FLAGS,
     [
       'A pair is the two boards that publish on <prefix>hello and <prefix>notification, e.g.',
@@ -534,9 +720,17 @@ export async function runWatch(argv: string[]): Promise<number> {
   const webPort = webText === undefined ? undefined : integer('--web', webText, 0, 65535, 'a port number');
   const durationText = last(p, 'duration');
   const stopAfter = durationText === undefined ? undefined : seconds('--duration', durationText);
+  const maxPairs = last(p, 'maxPairs') === undefined ? 100 : integer('--max-pairs', last(p, 'maxPairs')!, 1, 10000, 'a number of pairs');
+  const forgetMinutes = last(p, 'forget') === undefined ? 15 : integer('--forget', last(p, 'forget')!, 0, 10080, 'a number of minutes');
+  const lang = langOption(last(p, 'lang'));
+  const rosterFile = last(p, 'roster');
+  const roster = rosterFile === undefined ? undefined : readRoster(rosterFile, school === undefined ? undefined : `${school}/${className}`);
+  warnDots(school, className, roster);
 
   const where = hideSecret(brokerText);
-  const observer = new ClassObserver(endpoint, { school, className, interval, clientId: `mqtt-pair-watch-${process.pid}` });
+  const observer = new ClassObserver(endpoint, {
+    school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster,
+  });
   try {
     await observer.start();
   } catch (e) {
@@ -552,6 +746,9 @@ export async function runWatch(argv: string[]): Promise<number> {
       title, subtitle: `watching ${observer.filters.join(' ')} on ${where}`, interval, pairs, counts: countStates(pairs),
       alert: observer.client.connected ? undefined : `Not connected to the broker at ${where}: ${observer.problem || 'reconnecting'}`,
       uptime: Math.round((observer.now() - started) / 1000),
+      problem: observer.client.connected ? undefined : observer.problem || 'reconnecting',
+      about: { where, filters: observer.filters },
+      lang, ignored: observer.ignored, other: observer.foreign,
     };
   };
   console.log(`Watching ${observer.filters.join(' ')} on ${where}`);
@@ -561,7 +758,7 @@ export async function runWatch(argv: string[]): Promise<number> {
     try { web = await startWebView(webPort, snapshot); } catch (e) { observer.stop(); throw e; }
     console.log(`Classroom view: ${web.url}  (Ctrl+C stops)`);
   } else {
-    terminal = new TerminalView(snapshot, () => `${observer.messages} messages seen`);
+    terminal = new TerminalView(snapshot, (snap) => `${observer.messages} messages seen${ignoredText(snap)}`);
     terminal.start();
   }
   await untilStopped(stopAfter);
@@ -569,6 +766,19 @@ export async function runWatch(argv: string[]): Promise<number> {
   const last_ = snapshot();
   await web?.close();
   observer.stop();
-  console.log(`${last_.counts.total} pairs seen: ${countsText(last_.counts)}`);
+  console.log(`${last_.counts.total} pairs seen: ${countsText(last_.counts)}${ignoredText(last_)}`);
   return 0;
+}
+
+/** `; 99,900 more pairs ignored (--max-pairs 100)`, or ''. */
+export function ignoredText(s: ViewSnapshot): string {
+  const i = s.ignored;
+  if (!i || !i.pairs) return '';
+  return `; ${i.more ? 'more than ' : ''}${i.pairs.toLocaleString('en-US')} more pairs ignored (${i.messages.toLocaleString('en-US')} messages, beyond --max-pairs)`;
+}
+
+/** RabbitMQ turns a '.' in a topic into a '/': a class or a name with one would not be found there. */
+export function warnDots(school: string | undefined, className: string | undefined, roster: string[] | undefined, out = (l: string) => process.stderr.write(`${l}\n`)): void {
+  const dotted = [school, className, ...(roster ?? [])].filter((x): x is string => !!x && x.includes('.'));
+  if (dotted.length) out(`mqtt-pair: note: '${dotted[0]}' holds a '.': on a RabbitMQ broker a '.' in a topic becomes a '/', so use '_' or '-' there instead`);
 }
