@@ -5,7 +5,7 @@
 // saying what is wrong and how to fix it (never a stack trace); a password is never printed;
 // SIGINT/SIGTERM send DISCONNECT (so the broker does not publish the will) and exit 0.
 
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { runSim } from '../hosts/node/sim';
 import { runClassroom } from './classroom';
 import { runWatch } from './watch';
@@ -121,7 +121,9 @@ function errorLine(prefix: string, message: string): void {
 
 /** The benchmark is a development tool, kept out of the bundle: loaded from tools/ when asked for. */
 async function runBench(): Promise<number> {
-  const bench = new URL('../tools/bench.mjs', import.meta.url).href;
+  const url = new URL('../tools/bench.mjs', import.meta.url);
+  if (!existsSync(url)) return fail('mqtt-pair bench', 'the benchmark is a development tool: run it in the repository, with npm run bench');
+  const bench = url.href;
   const { done } = (await import(bench)) as { done: Promise<void> };
   await done;
   return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -119,7 +119,9 @@ export class SimBoard {
 
 /** Starts Aedes on 127.0.0.1, on `port` or the next free one. */
 export async function startEmbeddedBroker(port = 1883, tries = 20): Promise<{ port: number; close(): Promise<void> }> {
-  const { Aedes } = await import('aedes');
+  // Aedes is bundled on its own beside this bundle (tools/build.mjs: dist/aedes.js), loaded only
+  // when a broker is wanted, so that the installed command needs no package of the registry.
+  const { Aedes } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes');
   const broker = await Aedes.createBroker();
   for (let p = port; p < port + tries; p++) {
     const server = createServer(broker.handle);

@@ -1,0 +1,70 @@
+// The command as a student gets it: `npm pack` makes one tarball the teacher copies on a USB key or
+// a shared folder; `npm install -g ./mqtt-pair-<version>.tgz` installs it with no network (no
+// dependency, no build step, nothing compiled), and `mqtt-pair` works from any folder.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+describe('npm pack, then npm install -g of the tarball, offline', { skip: mosquittoSkip() }, () => {
+  let dir, prefix, bin, tarball, broker;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-pack-'));
+    const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    tarball = join(dir, JSON.parse(out)[0].filename);
+    prefix = join(dir, 'prefix');
+    // Offline, with an empty cache of its own: nothing may come from the registry.
+    execFileSync(npm, ['install', '-g', '--prefix', prefix, '--offline', '--cache', join(dir, 'cache'), '--no-audit', '--no-fund', tarball],
+      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/' } });
+    bin = join(prefix, 'bin', 'mqtt-pair');
+    broker = await startMosquitto();
+  });
+  after(async () => { await broker?.stop(); if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+  const run = (args, ms = 20000) => new Promise((resolve) => {
+    const c = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    c.stdout.on('data', (b) => { out += b; });
+    c.stderr.on('data', (b) => { err += b; });
+    const t = setTimeout(() => c.kill('SIGKILL'), ms);
+    c.once('close', (code) => { clearTimeout(t); resolve({ code, out, err }); });
+  });
+
+  test('the tarball holds the built command and no dependency', () => {
+    const list = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+    for (const f of ['package/dist/cli.js', 'package/dist/index.js', 'package/dist/aedes.js', 'package/tools/mqtt-pair.mjs', 'package/package.json']) assert.ok(list.includes(f), f);
+    assert.ok(!list.some((f) => f.includes('node_modules/')));
+    const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    assert.equal(pkg.dependencies, undefined);
+    assert.equal(pkg.optionalDependencies, undefined);
+    assert.deepEqual(readdirSync(join(prefix, 'lib', 'node_modules', 'mqtt-pair')).filter((f) => f === 'node_modules'), [], 'nothing installed beside it');
+  });
+
+  test('mqtt-pair pub from another folder reaches mosquitto_sub', async () => {
+    const sub = await mosquittoSub(broker.port, ['-t', 'class/usb']);
+    const r = await run(['pub', '-h', '127.0.0.1', '-p', String(broker.port), '-t', 'class/usb', '-m', 'installed from the USB key', '-q', '1']);
+    assert.equal(r.code, 0, r.err);
+    await sub.waitFor(/^class\/usb installed from the USB key$/);
+    await sub.stop();
+    assert.match((await run(['--version'])).out, /^mqtt-pair \d+\.\d+\.\d+\n$/);
+  });
+
+  test('mqtt-pair sim runs the pair on its embedded broker', async () => {
+    const c = spawn(bin, ['sim', '--no-wifi', '--interval', '300'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (b) => { out += b; });
+    const deadline = Date.now() + 20000;
+    while (!/\[esp1\] ESP received hello message/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    c.kill('SIGINT');
+    await new Promise((r) => c.once('close', r));
+    assert.match(out, /Embedded MQTT broker \(Aedes\) listening on 127\.0\.0\.1:\d+/);
+    assert.match(out, /\[esp1\] ESP received hello message/);
+  });
+});
