@@ -319,6 +319,12 @@ export async function mosquittoSub(port, args) {
   return {
     lines,
     waitFor: (re, ms = 20000) => waitUntil(() => lines.find((l) => re.test(l)), `line matching ${re}`, ms),
-    async stop() { if (!exited) child.kill('SIGTERM'); await gone; },
+    // SIGTERM, then SIGKILL: mosquitto_sub caught while it disconnects can hang in its signal handler.
+    async stop() {
+      if (!exited) child.kill('SIGTERM');
+      const t = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 2000);
+      await gone;
+      clearTimeout(t);
+    },
   };
 }
