@@ -3,8 +3,8 @@
 // dependency, no build step, nothing compiled), and `mqtt-pair` works from any folder.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,45 @@ import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+describe('npm ci && npm start on a laptop with Node.js and nothing to compile with', () => {
+  test('npm ci installs without make, a C compiler or Python, and npm start runs the pair', { timeout: 240_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-nocc-'));
+    try {
+      // The project as it is now (tracked and new files), without node_modules and what builds make.
+      const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+      const app = join(dir, 'app');
+      for (const f of files) {
+        if (!existsSync(join(root, f))) continue; // deleted, not yet committed
+        mkdirSync(dirname(join(app, f)), { recursive: true });
+        copyFileSync(join(root, f), join(app, f));
+      }
+      // A PATH with every command of this machine but the compilers, make and Python.
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      const banned = /^(make|gmake|cc|c\+\+|cpp|gcc|g\+\+|clang|ld|as|python|node-gyp|.*-(gcc|g\+\+|cc|ld)(-\d+)?)(\d[\d.]*)?$/;
+      for (const d of ['/usr/local/bin', '/usr/bin', '/bin', dirname(process.execPath)]) {
+        if (!existsSync(d)) continue;
+        for (const f of readdirSync(d)) if (!banned.test(f) && !existsSync(join(bin, f))) symlinkSync(join(d, f), join(bin, f));
+      }
+      const env = { ...process.env, PATH: bin, npm_config_cache: join(dir, 'npm-cache') };
+      for (const tool of ['make', 'cc', 'gcc', 'g++', 'python3']) assert.ok(!existsSync(join(bin, tool)), `${tool} is out of the PATH`);
+      const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, env, encoding: 'utf8', timeout: 200_000 });
+      assert.equal(ci.status, 0, `npm ci failed:\n${ci.stdout}\n${ci.stderr}`);
+      assert.doesNotMatch(ci.stderr, /gyp|make: not found|cc: not found/);
+      const start = spawn('npm', ['start', '--', '--no-wifi', '--interval', '300'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let out = '';
+      start.stdout.on('data', (b) => { out += b; });
+      start.stderr.on('data', (b) => { out += b; });
+      const deadline = Date.now() + 30000;
+      while (!/\[esp1\] ESP received hello message/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      try { process.kill(-start.pid, 'SIGINT'); } catch { /* gone */ }
+      await new Promise((r) => start.once('close', r));
+      assert.match(out, /\[esp2\] Received hello: Hello #0/, out);
+      assert.match(out, /\[esp1\] ESP received hello message/, out);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});
 
 describe('npm pack, then npm install -g of the tarball, offline', { skip: mosquittoSkip() }, () => {
   let dir, prefix, bin, tarball, broker;

@@ -32,7 +32,7 @@ export function xsnapWorker() {
   try {
     pkg = createRequire(join(root, 'package.json')).resolve('@agoric/xsnap/package.json');
   } catch {
-    return { path: null, reason: '@agoric/xsnap is not installed (npm ci installs it)' };
+    return { path: null, reason: '@agoric/xsnap is not installed: it needs make and a C compiler, so npm ci leaves it out; npm run setup:xs installs it' };
   }
   const platform = { linux: 'lin', darwin: 'mac' }[process.platform];
   if (!platform) return { path: null, reason: `xsnap does not support ${process.platform}` };
