@@ -95,6 +95,18 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     assert.match((await run(['--version'])).out, /^mqtt-pair \d+\.\d+\.\d+\n$/);
   });
 
+  test('another project imports the client as the README shows (mqtt-pair/dist/index.js, or mqtt-pair)', () => {
+    const project = join(dir, 'project');
+    mkdirSync(project);
+    execFileSync(npm, ['init', '-y'], { cwd: project, stdio: 'ignore' });
+    execFileSync(npm, ['install', '--offline', '--cache', join(dir, 'cache'), '--no-audit', '--no-fund', tarball], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      const a = await import('mqtt-pair/dist/index.js');
+      const b = await import('mqtt-pair');
+      console.log(typeof a.MqttClient, typeof a.nodeHost, typeof a.payloadText, a.MqttClient === b.MqttClient);`], { cwd: project, encoding: 'utf8' });
+    assert.equal(out.trim(), 'function function function true');
+  });
+
   test('mqtt-pair sim runs the pair on its embedded broker', async () => {
     const c = spawn(bin, ['sim', '--no-wifi', '--interval', '300'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
