@@ -53,12 +53,12 @@ export function keyboard(input: NodeJS.ReadStream, end: (why: 'quit' | 'eof') =>
     // reading with them), and the end of the input counts once the last one is pressed.
     const lines: string[] = [];
     let eof = false, timer: ReturnType<typeof setTimeout> | null = null;
+    // (Node 24 throws on pause() and resume() of a closed interface: after the end, neither.)
     const feed = () => {
       timer = null;
       while (lines.length && !busy() && !ended) press(lines.shift()!);
-      if (lines.length && !ended) { rl.pause(); timer ??= setTimeout(feed, 10); return; }
-      rl.resume();
-      if (eof) finish('eof');
+      if (lines.length && !ended) { if (!eof) rl.pause(); timer ??= setTimeout(feed, 10); return; }
+      if (eof) finish('eof'); else rl.resume();
     };
     rl.on('line', (line) => { if (line.trim()) lines.push(line); if (!timer) feed(); });
     rl.on('close', () => { eof = true; if (!timer) feed(); });
