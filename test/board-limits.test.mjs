@@ -73,6 +73,23 @@ describe('on a stock Mosquitto', { skip: mosquittoSkip() }, () => {
     assert.equal(r.stdout, 'alice: hi\\x0abob: I am bob\\x1b[31m\n');
   });
 
+  test('a piped chat and a piped remote deliver every line (300 each, beyond a board\'s queue of 100) before they exit 0', async () => {
+    const { mosquittoSub } = await import('./helpers/mosquitto.mjs');
+    const sub = await mosquittoSub(broker.port, ['-q', '1', '-t', 'pipe/alice', '-t', 'pipe/r/remote/command']);
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const chat = await mqttPair(['chat', '--broker', `127.0.0.1:${broker.port}`, '--prefix', 'pipe/', '--name', 'alice', '--peer', 'bob'], { input: lines }).exit;
+    assert.equal(chat.code, 0, chat.stderr);
+    const commands = Array.from({ length: 300 }, (_, i) => ['up', 'down', 'left', 'right'][i % 4]).join('\n') + '\n';
+    const remote = await mqttPair(['remote', '--broker', `127.0.0.1:${broker.port}`, '--prefix', 'pipe/r/', '--no-wifi'], { input: commands }).exit;
+    assert.equal(remote.code, 0, remote.stderr);
+    const t0 = Date.now();
+    while (sub.lines.length < 600 && Date.now() - t0 < 10000) await sleep(50);
+    await sub.stop();
+    assert.equal(sub.lines.filter((l) => l.startsWith('pipe/alice ')).length, 300);
+    assert.equal(sub.lines.filter((l) => l.startsWith('pipe/r/remote/command ')).length, 300);
+    assert.doesNotMatch(remote.stdout + chat.stderr, /queue full|not sent/);
+  });
+
   test('npm start --no-wifi: ESP#2 is subscribed before Hello #0, so Hello #0 is never missed', async () => {
     for (let i = 0; i < 3; i++) {
       const sim = mqttPair(['sim', '--no-wifi', '--interval', '200', '--broker', `127.0.0.1:${broker.port}`, '--prefix', `nowifi${i}/`]);

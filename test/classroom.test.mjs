@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MqttClient, nodeHost } from '../dist/index.js';
+import { MqttClient, SimBoard, nodeHost } from '../dist/index.js';
 import { needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
 import { startAedes } from './helpers/aedes.mjs';
 
@@ -116,6 +116,20 @@ describe('with Mosquitto', () => {
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       assert.equal(lastLine(r.stdout), '30/30 pairs ok');
       assert.match(r.stdout, new RegExp(`Ran 30 pairs \\(60 simulated boards\\) for [\\d.]+ s on mqtt://127\\.0\\.0\\.1:${m.port}`));
+    } finally { await m.stop(); }
+  });
+
+  test('the rehearsal after the sensor activity: its retained values under alice are shown, and 30/30 pairs are ok', async (t) => {
+    if (!needMosquitto(t)) return;
+    const m = await startMosquitto();
+    try {
+      // What the guide's sensor activity leaves on the broker, in the guide's order.
+      const sensor = new SimBoard({ name: 'sensor', config: { broker: `127.0.0.1:${m.port}`, role: 'sensor', interval: 100, topicPrefix: 'LycMaurois/SNT_2nde/alice/' }, print: () => {} }).start();
+      await new Promise((r) => setTimeout(r, 1500));
+      sensor.stop();
+      const r = await classroom(['--pairs', '30', '--broker', `127.0.0.1:${m.port}`, ...FAST]).exit;
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(lastLine(r.stdout), /^30\/30 pairs ok; [3-9] other messages under the class, not judged \(retained "[^"]+" on LycMaurois\/SNT_2nde\/alice\/myRasp\/sensors\/\w+\)$/);
     } finally { await m.stop(); }
   });
 
