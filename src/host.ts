@@ -21,6 +21,8 @@ export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 /** A byte stream to a broker (TCP, TLS or WebSocket: the host hides which). */
 export interface Connection {
   write(bytes: Uint8Array): void;
+  /** Writes `head` then `body` as one write (a large PUBLISH without copying its payload); optional. */
+  writev?(head: Uint8Array, body: Uint8Array): void;
   close(): void;
   /** Stop reading, and read again (TCP back-pressure while the reader cannot keep up); optional. */
   pause?(): void;
@@ -40,19 +42,35 @@ export interface ConnectionEvents {
 
 /** The board's WiFi station. Absent on a desktop, where the network is already there. */
 export interface WiFi {
-  /** Starts joining; events arrive through `onEvent` until `leave()`. */
-  join(ssid: string, password: string, onEvent: (event: WiFiEvent) => void): void;
+  /** Starts joining; events arrive through `listener.wifiEvent` until `leave()`. */
+  join(ssid: string, password: string, listener: WiFiEvents): void;
   leave(): void;
   /** The station's IP address, once it has one. */
   address(): string;
 }
 export type WiFiEvent = 'connected' | 'gotIP' | 'lostIP' | 'disconnected';
+export interface WiFiEvents { wifiEvent(event: WiFiEvent): void }
+
+/**
+ * What a timer calls: an object's `fire` method (or a function). The portable code passes objects
+ * whose methods live in flash with the preloaded code: on XS each closure kept alive costs RAM.
+ */
+export type Firing = { fire(): void } | (() => void);
+/** A timer that has not fired yet, for `cancel`. */
+export type TimerHandle = object;
+
+/** Calls what a timer was given. */
+export function fire(target: Firing): void {
+  if (typeof target === 'function') target(); else target.fire();
+}
 
 export interface Host {
   /** Milliseconds on a monotonic clock. */
   now(): number;
-  /** Calls `fn` once after `ms` milliseconds; the returned function cancels it. */
-  after(ms: number, fn: () => void): () => void;
+  /** Calls `target` (its `fire` method) once after `ms` milliseconds, unless cancelled. */
+  after(ms: number, target: Firing): TimerHandle;
+  /** Stops a timer from firing; nothing happens for one that fired or was cancelled already. */
+  cancel(timer: TimerHandle): void;
   connect(to: Endpoint, events: ConnectionEvents): Connection;
   /** A number in [0, 1): jitter for the backoff. */
   random(): number;

@@ -191,9 +191,10 @@ describe('the Node host\'s timers', () => {
   test('a delay above 2^31 - 1 ms waits (Node alone would fire it at once)', async () => {
     const { nodeHost } = await import('../dist/index.js');
     let fired = 0;
-    const cancel = nodeHost().after(2 ** 31 + 5000, () => fired++);
+    const host = nodeHost();
+    const timer = host.after(2 ** 31 + 5000, () => fired++);
     await new Promise((r) => setTimeout(r, 100));
-    cancel();
+    host.cancel(timer);
     assert.equal(fired, 0);
   });
 });

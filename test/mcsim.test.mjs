@@ -264,6 +264,31 @@ describe('the firmware in Moddable\'s simulator (mcsim)', { skip }, () => {
     });
   });
 
+  describe('on an ESP8266\'s heap', () => {
+    // An ESP8266 gives XS a fixed 32 KB (creation.static in the SDK's esp manifest) for its stack,
+    // slots and chunks. The lin simulator ignores `static`, but a heap whose increments are 0 is
+    // fixed: XS aborts ("failed in fixed size heap") when a live allocation does not fit. Slots are
+    // 32 bytes here against 16 on the chip, so the budget is twice 32 KB: the stack of 416 slots
+    // (manifest.json's esp value, 13,312 B), 1,280 slots (40,960 B) and 11,264 B of chunks.
+    const esp8266 = { stack: 416, creation: { heap: { initial: 1280, incremental: 0 }, chunk: { initial: 11264, incremental: 0 } } };
+
+    test('the pair runs for a minute in plain TCP with no allocation failure', async (t) => {
+      const keep = scope(t);
+      const esp2 = keep(await startMcsim(await buildFirmware({ broker: name, role: 'responder' }, esp8266), 'esp2'));
+      await esp2.waitFor(/^Connected to /, { ms: 30000 });
+      const esp1 = keep(await startMcsim(await buildFirmware({ broker: name, role: 'hello', interval: 1000 }, esp8266), 'esp1'));
+      await esp1.waitFor(/^Connected to /, { ms: 30000 });
+      await sleep(60000);
+      const failed = (b) => b.lines.find((l) => /fixed size heap|memory full|XS abort|Internal error/.test(l));
+      for (const b of [esp1, esp2]) assert.equal(failed(b), undefined, `${b.name} failed:\n${b.output()}`);
+      assert.ok(!esp1.exited && !esp2.exited, 'both boards still run');
+      assert.ok(esp1.count(/^ESP received hello message$/) >= 55, `a reply to each hello of the minute:\n${esp1.output()}`);
+      assert.ok(esp2.count(/^Received hello: Hello #\d+$/) >= 55, `each hello of the minute:\n${esp2.output()}`);
+      assert.equal(esp1.count(/^(Lost|Failed)/), 0, 'the connection never dropped');
+      await stopBoards(esp1, esp2);
+    });
+  });
+
   describe('the other activities: one exchange each', () => {
     test('sensor: retained readings and online, then its will says offline', async (t) => {
       const keep = scope(t);

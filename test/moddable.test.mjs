@@ -266,7 +266,8 @@ class WiFi {
     Timer.set(() => this.#notify(onNotify, 'connect'), 5);
     Timer.set(() => (ok ? this.#notify(onNotify, 'gotIP') : this.#notify(onNotify, 'disconnect', -1)), 10);
   }
-  #notify(onNotify, message, code) { if (this.open) onNotify(message, code); }
+  // As the SDK's: the callback is called as the monitor's method (its `callback` property on the boards).
+  #notify(onNotify, message, code) { if (this.open) onNotify.call(this, message, code); }
   close() { this.open = false; fake.monitors.delete(this); }
   static disconnect() { fake.wifiDisconnects++; }
   static connect() {}
@@ -405,31 +406,33 @@ const FAKES = {
   sntp: 'export default globalThis.__fakeModdable.SNTP;',
 };
 
-let firmware;
+let firmware; // the bundle's file, with the fakes' imports
 let tmp;
+let boots = 0;
+/** Imports the firmware anew, as mcconfig builds it anew for each config: its top level reads mc/config. */
 async function loadFirmware() {
-  if (firmware) return firmware;
-  nodeWs = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
-  globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP };
-  globalThis.trace = (s) => { for (const line of String(s).split('\n')) if (line) fake.lines.push(line); };
-  let code = readFileSync(BUNDLE, 'utf8');
-  for (const s of importsOf(code)) {
-    assert.ok(FAKES[s], `a fake for "${s}"`);
-    const url = 'data:text/javascript,' + encodeURIComponent(FAKES[s]);
-    code = code.replaceAll(`"${s}"`, JSON.stringify(url));
+  if (!firmware) {
+    nodeWs = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+    globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP };
+    globalThis.trace = (s) => { for (const line of String(s).split('\n')) if (line) fake.lines.push(line); };
+    let code = readFileSync(BUNDLE, 'utf8');
+    for (const s of importsOf(code)) {
+      assert.ok(FAKES[s], `a fake for "${s}"`);
+      const url = 'data:text/javascript,' + encodeURIComponent(FAKES[s]);
+      code = code.replaceAll(`"${s}"`, JSON.stringify(url));
+    }
+    tmp = mkdtempSync(join(tmpdir(), 'mqtt-pair-moddable-'));
+    firmware = join(tmp, 'main.mjs');
+    writeFileSync(firmware, code);
   }
-  tmp = mkdtempSync(join(tmpdir(), 'mqtt-pair-moddable-'));
-  const file = join(tmp, 'main.mjs');
-  writeFileSync(file, code);
-  firmware = await import(pathToFileURL(file).href);
-  return firmware;
+  return import(`${pathToFileURL(firmware).href}?build=${++boots}`);
 }
 after(() => { fake.powerOff(); if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
 /** Runs the firmware's main() with `cfg` as mc/config (values as strings, as mcconfig gives them). */
 async function boot(cfg) {
-  const { default: main } = await loadFirmware();
   fake.config = Object.fromEntries(Object.entries(cfg).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)]));
+  const { default: main } = await loadFirmware();
   main();
 }
 

@@ -8,20 +8,24 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Modules the Moddable SDK (or manifest.json, for mqtt-pair/*) provides at mcconfig time.
-const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/chip', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns', 'sntp'];
+export const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/chip', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns', 'sntp'];
 // And what hosts/moddable/devices.ts may import for a board's sensor, buttons and LED (docs/flashing.md, section 8).
 moddableModules.push('pins/*', 'embedded:*');
 const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
 
 export async function buildAll() {
   const has = (f) => existsSync(join(root, f));
+  rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true }); // their names change with their contents
   const node = { index: 'hosts/node/index.ts', cli: 'tools/cli.ts' };
   await Promise.all([
-    build({ ...common, entryPoints: Object.fromEntries(Object.entries(node).filter(([, f]) => has(f))), outdir: 'dist', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external' }),
+    build({ ...common, entryPoints: { index: node.index }, outdir: 'dist', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external' }),
+    // The command alone, split: what only one command needs (the simulator, the class page, chat)
+    // is a chunk of its own, loaded when used, so that pub and sub read one file and start sooner.
+    build({ ...common, entryPoints: { cli: node.cli }, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external' }),
     has('hosts/moddable/main.ts') && build({ ...common, entryPoints: ['hosts/moddable/main.ts'], outfile: 'build/moddable/main.js', platform: 'neutral', target: 'es2022', external: moddableModules }),
     has('hosts/xsnap/main.ts') && build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),

@@ -6,10 +6,8 @@
 // SIGINT/SIGTERM send DISCONNECT (so the broker does not publish the will) and exit 0.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { runSim } from '../hosts/node/sim';
-import { runClassroom } from './classroom';
-import { runWatch } from './watch';
-import { chat } from './chat';
+// sim, classroom, watch and chat load when they are asked for (each its own chunk): pub and sub
+// start without reading http, readline or the simulator.
 import { nodeHost } from '../hosts/node/host';
 import type { Connection, Endpoint, Host, Transport } from '../src/host';
 import { readCaFile } from '../hosts/node/tls';
@@ -36,12 +34,12 @@ interface Command {
 export const COMMANDS: Command[] = [
   { name: 'pub', summary: 'publish a message (or one per line of stdin), like mosquitto_pub', run: (argv) => pub(argv) },
   { name: 'sub', summary: 'subscribe and print the messages, like mosquitto_sub', run: (argv) => sub(argv) },
-  { name: 'sim', summary: 'run the two boards on this computer (npm start)', run: (argv) => runSim(argv) },
-  { name: 'classroom', summary: 'simulate a whole class of pairs in one process, with a live table (or page, --web)', run: (argv) => runClassroom(argv) },
-  { name: 'watch', summary: "watch a class's pairs on a broker: a live page (--web) or table, for real boards too", run: (argv) => runWatch(argv) },
-  { name: 'chat', summary: 'chat with another student: type on <prefix><name>, read <prefix><peer>', run: (argv) => chat(argv) },
-  { name: 'remote', summary: 'the remote control: arrow keys as up/down/left/right on <prefix>remote/command', run: (argv) => runSim(argv, 'remote') },
-  { name: 'actuator', summary: 'the actuator: a coloured block driven by <prefix>remote/command', run: (argv) => runSim(argv, 'actuator') },
+  { name: 'sim', summary: 'run the two boards on this computer (npm start)', run: async (argv) => (await import('../hosts/node/sim')).runSim(argv) },
+  { name: 'classroom', summary: 'simulate a whole class of pairs in one process, with a live table (or page, --web)', run: async (argv) => (await import('./classroom')).runClassroom(argv) },
+  { name: 'watch', summary: "watch a class's pairs on a broker: a live page (--web) or table, for real boards too", run: async (argv) => (await import('./watch')).runWatch(argv) },
+  { name: 'chat', summary: 'chat with another student: type on <prefix><name>, read <prefix><peer>', run: async (argv) => (await import('./chat')).chat(argv) },
+  { name: 'remote', summary: 'the remote control: arrow keys as up/down/left/right on <prefix>remote/command', run: async (argv) => (await import('../hosts/node/sim')).runSim(argv, 'remote') },
+  { name: 'actuator', summary: 'the actuator: a coloured block driven by <prefix>remote/command', run: async (argv) => (await import('../hosts/node/sim')).runSim(argv, 'actuator') },
   { name: 'bench', summary: 'measure the codec and the client against mqtt-packet and MQTT.js (npm run bench; --json)', run: () => runBench() },
 ];
 

@@ -8,6 +8,11 @@
 // - nothing throws out of `connect`, a timer, a socket callback or a WiFi callback;
 // - every connection ends with exactly one `closed(reason)`, never synchronously inside `connect`;
 // - after `close()` a connection reports nothing more.
+//
+// RAM: this code is preloaded (in flash); what a running board keeps is objects' fields. So the
+// host, the station and each connection are class instances, and the SDK's timers, sockets and
+// WiFi monitor call module-level functions that find their owner in a property, instead of
+// closures: on XS each closure kept alive costs a few hundred bytes, a field 16 (32 on 64-bit).
 
 import Timer from 'timer';
 import Time from 'time';
@@ -19,7 +24,7 @@ import SNTP from 'sntp';
 import Net from 'net';
 import WiFi from 'wifi';
 import { restart as restartBoard, seedRandom, serialLine } from 'mqtt-pair/chip';
-import type { Connection, ConnectionEvents, Endpoint, Host, WiFi as StationWiFi, WiFiEvent } from '../../src/host';
+import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle, type WiFi as StationWiFi, type WiFiEvents } from '../../src/host';
 import { brokerEndpoint, brokerName } from '../../src/apps/config';
 
 /** What Socket and SecureSocket share, as this file uses them. */
@@ -32,74 +37,104 @@ interface StreamSocket {
 
 export interface ModdableHostOptions {
   /** Runs the firmware again where the hardware cannot be reset (the simulators). */
-  softRestart?: () => void;
+  softRestart?: (host: ModdableHost) => void;
   /** The time server that sets the clock before the first TLS connection (config `sntp`). */
   sntp?: string;
-}
-
-/** What a connection needs from its host. */
-interface Links {
-  guard: (what: string, fn: () => void) => void;
-  log: (line: string) => void;
-  sntp: string;
 }
 
 /** Bytes we hold for a socket that is not taking them; past this the broker is not reading. */
 const MAX_PENDING = 16 * 1024;
 
-export function moddableHost(options: ModdableHostOptions): Host {
-  // A release build's trace() reaches no serial monitor: the chip module writes the line there.
-  const log = (line: string) => { if (!serialLine(line)) trace(line + '\n'); };
-  const guard = (what: string, fn: () => void) => {
-    try { fn(); } catch (e) { log(`Internal error in ${what}: ${describe(e)}`); }
-  };
-  const after = (ms: number, fn: () => void): (() => void) => {
-    let timer: Timer | undefined = Timer.set(() => { timer = undefined; guard('timer', fn); }, Math.max(0, Math.ceil(ms)));
-    return () => { if (timer) { Timer.clear(timer); timer = undefined; } };
-  };
-  seedRandom(); // before the first Math.random: the id, the jitter, TLS
-  const id = deviceIdFromMac();
-  const links: Links = { guard, log, sntp: options.sntp || 'pool.ntp.org' };
-  const host: Host = {
-    now: monotonicClock(),
-    after,
-    connect: (to, events) => (to.transport === 'ws' || to.transport === 'wss' ? connectWebSocket : connectSocket)(to, events, links),
-    random: Math.random,
-    log,
-    deviceId: () => id,
-    restart(reason) {
-      let restarted = false;
-      try { restarted = restartBoard(); } catch (e) { log(`Restart failed: ${describe(e)}`); }
-      if (restarted) return; // ESP8266 resets once this callback returns; ESP32 never gets here
-      const again = options.softRestart;
-      if (!again) { log(`Cannot restart this platform (${reason}): stopped.`); return; }
-      log('This platform cannot reset itself: starting the firmware again in 1 s...');
-      after(1000, again);
-    },
-  };
-  host.wifi = station(log, guard);
-  return host;
+/** A release build's trace() reaches no serial monitor: the chip module writes the line there. */
+function logLine(line: string): void {
+  if (!serialLine(line)) trace(line + '\n');
 }
 
-/**
- * Milliseconds that only go forward. `Time.ticks` is a millisecond counter (not the time of day, so
- * SNTP cannot move it) but it is 32 bits wide on the boards and wraps after 24 or 49 days; summing
- * the steps between two readings hides the wrap.
- */
-function monotonicClock(): () => number {
-  let last = Time.ticks;
-  let total = 0;
-  return () => {
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// ---- Timers: one SDK timer per after(), its target in a property.
+
+type HostTimer = Timer & { target?: Firing };
+
+function onTimer(timer: HostTimer): void {
+  const target = timer.target;
+  timer.target = undefined; // fired: cancel() leaves it alone (the SDK forgets a one-shot timer once it returns)
+  if (target) try { fire(target); } catch (e) { logLine(`Internal error in timer: ${describe(e)}`); }
+}
+
+export class ModdableHost implements Host {
+  wifi: StationWiFi;
+  // hosts/moddable/devices.ts's hooks, assigned by main() when the board has them (no field otherwise).
+  declare sensor?: Host['sensor'];
+  declare buttons?: Host['buttons'];
+  declare showColour?: Host['showColour'];
+  // Plain fields, not #private: the board's host delegates to this one (Object.create), and a
+  // private field is not reachable through a prototype.
+  readonly id: string;
+  ticks = Time.ticks;
+  total = 0;
+  /** The time server for TLS's clock. */
+  readonly sntp: string;
+  readonly softRestart: ModdableHostOptions['softRestart'];
+
+  constructor(options: ModdableHostOptions) {
+    this.sntp = options.sntp || 'pool.ntp.org';
+    this.softRestart = options.softRestart;
+    seedRandom(); // before the first Math.random: the id, the jitter, TLS
+    this.id = deviceIdFromMac();
+    this.wifi = new Station();
+  }
+
+  /**
+   * Milliseconds that only go forward. `Time.ticks` is a millisecond counter (not the time of day,
+   * so SNTP cannot move it) but it is 32 bits wide on the boards and wraps after 24 or 49 days;
+   * summing the steps between two readings hides the wrap.
+   */
+  now(): number {
     const t = Time.ticks;
-    let step = t - last;
+    let step = t - this.ticks;
     if (step < 0) {
       step += 4294967296; // a 32-bit wrap, signed or unsigned
       if (step > 86400000) step = 0; // not a wrap: the counter went back; stand still
     }
-    last = t;
-    total += step;
-    return total;
-  };
+    this.ticks = t;
+    return (this.total += step);
+  }
+
+  after(ms: number, target: Firing): TimerHandle {
+    const timer = Timer.set(onTimer as (t: Timer) => void, Math.max(0, Math.ceil(ms))) as HostTimer;
+    timer.target = target;
+    return timer;
+  }
+
+  cancel(handle: TimerHandle): void {
+    const timer = handle as HostTimer;
+    if (!timer.target) return;
+    timer.target = undefined;
+    Timer.clear(timer);
+  }
+
+  connect(to: Endpoint, events: ConnectionEvents): Connection {
+    return to.transport === 'ws' || to.transport === 'wss' ? new WebSocketConnection(to, events, this) : new SocketConnection(to, events, this);
+  }
+
+  random(): number { return Math.random(); }
+
+  log(line: string): void { logLine(line); }
+
+  deviceId(): string { return this.id; }
+
+  restart(reason: string): void {
+    let restarted = false;
+    try { restarted = restartBoard(); } catch (e) { logLine(`Restart failed: ${describe(e)}`); }
+    if (restarted) return; // ESP8266 resets once this callback returns; ESP32 never gets here
+    const again = this.softRestart;
+    if (!again) { logLine(`Cannot restart this platform (${reason}): stopped.`); return; }
+    logLine('This platform cannot reset itself: starting the firmware again in 1 s...');
+    this.after(1000, () => again(this));
+  }
 }
 
 /**
@@ -119,8 +154,118 @@ function deviceIdFromMac(): string {
   return id;
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+// ---- TCP and TLS
+
+// A connection's states.
+const STARTING = 0, CONNECTING = 1, UPGRADING = 2, OPEN = 3, DONE = 4;
+
+/** The SDK calls a socket's `callback` as its method: the connection is in `owner`. */
+type OwnedSocket = StreamSocket & { owner?: SocketConnection };
+
+function onSocket(this: OwnedSocket, message: number): void {
+  // try/catch here rather than a guard function: one frame less under every packet, on a small stack
+  try { this.owner?.socketEvent(this, message); } catch (e) { logLine(`Internal error in socket: ${describe(e)}`); }
+}
+
+/**
+ * Starts a connection from the run loop, never inside connect() (the caller has not stored the
+ * Connection yet): for TLS the clock first, then the broker's address (an IPv4 address as it is,
+ * a name through Net.resolve), then `open(address)`. What WebSocket and TCP connections share.
+ */
+abstract class Starting {
+  state = STARTING;
+  /** The start, then a failure found while the caller is still in connect() or write(). */
+  protected timer: TimerHandle | null;
+  protected failure = '';
+  protected clock: { close(): void } | null = null;
+
+  constructor(readonly to: Endpoint, readonly events: ConnectionEvents, readonly host: ModdableHost) {
+    this.timer = host.after(0, this);
+  }
+
+  protected abstract open(address: string): void;
+  protected abstract release(): void;
+
+  fire(): void {
+    this.timer = null;
+    if (this.state === STARTING) {
+      if (this.to.transport === 'tls' || this.to.transport === 'wss') this.setClock();
+      else this.resolve();
+    } else {
+      this.finish(this.failure);
+    }
+  }
+
+  close(): void {
+    if (this.state === DONE) return;
+    this.state = DONE;
+    this.stop();
+  }
+
+  /** Ends the connection and says why, once. */
+  protected finish(reason?: string): void {
+    if (this.state === DONE) return;
+    this.state = DONE;
+    this.stop();
+    this.events.closed(reason);
+  }
+
+  /** The same, from the run loop: for failures found while the caller is in `connect` or `write`. */
+  protected finishSoon(reason: string): void {
+    if (this.state === DONE || this.failure) return;
+    this.release();
+    this.failure = reason;
+    if (this.state === STARTING) this.state = CONNECTING; // fire() must finish, not start
+    if (this.timer) this.host.cancel(this.timer);
+    this.timer = this.host.after(0, this);
+  }
+
+  private stop(): void {
+    if (this.timer) { this.host.cancel(this.timer); this.timer = null; }
+    const c = this.clock;
+    this.clock = null;
+    if (c) try { c.close(); } catch { /* done already */ }
+    this.release();
+  }
+
+  private resolve(): void {
+    const to = this.to;
+    // (The pattern is written here, not at module level: a preloaded module keeps no RegExp.)
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(to.host)) return this.open(to.host);
+    try {
+      Net.resolve(to.host, (_name, address) => {
+        if (this.state !== STARTING) return;
+        try {
+          if (address) this.open(address);
+          else this.finish(`broker host name "${to.host}" does not resolve`);
+        } catch (e) { logLine(`Internal error in DNS: ${describe(e)}`); }
+      });
+    } catch (e) {
+      this.finish(`cannot look up "${to.host}": ${describe(e)}`);
+    }
+  }
+
+  /**
+   * TLS checks the dates of the certificates, so the clock must be right: when it was never set
+   * (before 2024-01-01, as at power-up), asks the time server (config `sntp`) first.
+   */
+  private setClock(): void {
+    if (Date.now() > 1704067200000) return this.resolve();
+    const server = this.host.sntp;
+    logLine(`Getting the date from ${server} (TLS checks the dates of certificates)...`);
+    try {
+      this.clock = new SNTP({ host: server }, (message, value) => {
+        if (this.state !== STARTING || message === 2) return; // 2: trying again
+        this.clock = null;
+        try {
+          if (message === 1) { Time.set(value as number); this.resolve(); return; }
+          this.finish(`TLS needs the date to check the broker's certificate, and the time server "${server}" did not answer (${value}): set sntp= to one the board can reach`);
+        } catch (e) { logLine(`Internal error in SNTP: ${describe(e)}`); }
+      }) as unknown as { close(): void };
+    } catch (e) {
+      this.finish(`TLS needs the date, and asking "${server}" failed: ${describe(e)}`);
+    }
+  }
 }
 
 /**
@@ -128,124 +273,112 @@ function describe(e: unknown): string {
  * name is resolved first with Net.resolve so that a name that does not resolve says so; Socket
  * itself reports every failure as the same -2.
  */
-function connectSocket(to: Endpoint, events: ConnectionEvents, links: Links): Connection {
-  const { guard } = links;
-  const secure = to.transport === 'tls';
-  const where = `${to.host}:${to.port}`;
-  let state: 'starting' | 'connecting' | 'open' | 'done' = 'starting';
-  let socket: StreamSocket | undefined;
-  let tlsAnswered = false; // TLS: bytes came back on the TCP socket (SecureSocket says nothing before its handshake ends)
-  let heard = false; // the broker sent something
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  let timer: Timer | undefined;
-  let cancelStart: (() => void) | undefined;
+class SocketConnection extends Starting implements Connection {
+  socket: OwnedSocket | null = null;
+  /** Bytes the socket had no room for yet, oldest first. */
+  pending: Uint8Array[] | null = null;
+  pendingBytes = 0;
+  /** The broker sent something (TLS: bytes came back on the TCP socket, before the handshake ended). */
+  heard = false;
 
-  const release = () => {
-    cancelStart?.();
-    cancelStart = undefined;
-    if (timer) { Timer.clear(timer); timer = undefined; }
-    const s = socket;
-    socket = undefined;
-    pending = [];
-    pendingBytes = 0;
-    // Closing twice, or after the peer left, throws on some platforms (lin): nothing to do then.
-    if (s) try { s.close(); } catch { /* already closed */ }
-  };
-  /** Ends the connection and says why, once. */
-  const finish = (reason?: string) => {
-    if (state === 'done') return;
-    state = 'done';
-    release();
-    events.closed(reason);
-  };
-  /** The same, from the run loop: for failures found while the caller is still in `connect` or `write`. */
-  const finishSoon = (reason: string) => {
-    if (state === 'done') return;
-    const s = socket;
-    socket = undefined;
-    if (s) try { s.close(); } catch { /* already closed */ }
-    if (!timer) timer = Timer.set(() => { timer = undefined; guard('socket', () => finish(reason)); });
-  };
-  const notOpened = () => (secure && tlsAnswered ? tlsFailed(to) : `no MQTT broker at ${where} (connection refused or host unreachable)`);
+  write(bytes: Uint8Array): void {
+    if (this.state === DONE || !bytes.length) return;
+    (this.pending ??= []).push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes > MAX_PENDING) return this.finishSoon(`${where(this.to)} is not reading: more than ${MAX_PENDING} bytes waiting to be sent`);
+    this.flush();
+  }
 
-  // The lin simulator's socket says "connected" even when the connection was refused, and only
-  // its first write fails: a write failing before the broker said anything is that refusal.
-  const writeFailed = (e: unknown) => finishSoon(heard ? `cannot send to ${where}: ${describe(e)}` : `no MQTT broker at ${where} (connection refused)`);
-  const flush = () => {
-    while (state === 'open' && socket && pending.length) {
-      let room: number;
-      try { room = socket.write(); } catch (e) { return writeFailed(e); }
-      if (!(room > 0)) return; // the socket says when there is room again (message 3)
-      const head = pending[0];
-      const n = Math.min(room, head.length);
-      const chunk = n === head.length ? head : head.subarray(0, n);
-      try { socket.write(arrayBuffer(chunk)); } catch (e) { return writeFailed(e); }
-      if (n === head.length) pending.shift(); else pending[0] = head.subarray(n);
-      pendingBytes -= n;
+  protected open(address: string): void {
+    const to = this.to, secure = to.transport === 'tls';
+    this.state = CONNECTING;
+    let s: OwnedSocket;
+    try {
+      // `host` works everywhere (the lin socket takes no `address`) and an IP address needs no lookup.
+      s = (secure
+        ? new SecureSocket({ host: address, port: to.port, noDelay: true, secure: secureOptions(to) })
+        : new Socket({ host: address, port: to.port, noDelay: true })) as unknown as OwnedSocket;
+    } catch (e) {
+      return this.finish(secure ? tlsSetupFailed(to, e) : `cannot open a TCP socket to ${where(to)}: ${describe(e)}`);
     }
-  };
+    this.socket = s;
+    s.owner = this;
+    s.callback = onSocket;
+    if (secure) watchTcp(s, this);
+  }
 
-  const onSocket = (s: StreamSocket, message: number) => {
-    if (state === 'done' || s !== socket) return;
+  protected release(): void {
+    const s = this.socket;
+    this.socket = null;
+    this.pending = null;
+    this.pendingBytes = 0;
+    if (!s) return;
+    s.owner = undefined;
+    // Closing twice, or after the peer left, throws on some platforms (lin): nothing to do then.
+    try { s.close(); } catch { /* already closed */ }
+  }
+
+  socketEvent(s: StreamSocket, message: number): void {
+    if (this.state === DONE || s !== this.socket) return;
     switch (message) {
       case 1: // connected (TLS: the handshake is done)
-        state = 'open';
-        events.connected();
-        flush();
+        this.state = OPEN;
+        this.events.connected();
+        this.flush();
         return;
       case 2: { // data: read all that is there
         let buffer: ArrayBuffer | undefined;
         try { buffer = s.read(ArrayBuffer); } catch { return; } // nothing to read
-        if (buffer && buffer.byteLength) { heard = true; events.data(new Uint8Array(buffer)); }
+        if (buffer && buffer.byteLength) { this.heard = true; this.events.data(new Uint8Array(buffer)); }
         return;
       }
       case 3: // sent: room to write again
-        flush();
+        this.flush();
         return;
       case -1: // the peer closed
-        finish(state === 'open' ? undefined : secure && tlsAnswered ? tlsFailed(to) : `${where} closed the connection before it opened`);
+        this.finish(this.state === OPEN ? undefined : this.tlsAnswered() ? tlsFailed(this.to) : `${where(this.to)} closed the connection before it opened`);
         return;
       case -2: // error
-        finish(state === 'open' ? `connection to ${where} lost (network error)` : notOpened());
+        this.finish(this.state === OPEN ? `connection to ${where(this.to)} lost (network error)`
+          : this.tlsAnswered() ? tlsFailed(this.to) : `no MQTT broker at ${where(this.to)} (connection refused or host unreachable)`);
         return;
     }
-  };
+  }
 
-  const open = (address: string) => {
-    if (state !== 'starting') return;
-    state = 'connecting';
-    let s: StreamSocket;
-    try {
-      // `host` works everywhere (the lin socket takes no `address`) and an IP address needs no lookup.
-      s = secure
-        ? new SecureSocket({ host: address, port: to.port, noDelay: true, secure: secureOptions(to) }) as unknown as StreamSocket
-        : new Socket({ host: address, port: to.port, noDelay: true }) as unknown as StreamSocket;
-    } catch (e) {
-      return finish(secure ? tlsSetupFailed(to, e) : `cannot open a TCP socket to ${where}: ${describe(e)}`);
+  private tlsAnswered(): boolean { return this.to.transport === 'tls' && this.heard; }
+
+  private flush(): void {
+    const pending = this.pending;
+    while (this.state === OPEN && this.socket && pending && pending.length) {
+      const socket = this.socket;
+      let room: number;
+      try { room = socket.write(); } catch (e) { return this.writeFailed(e); }
+      if (!(room > 0)) return; // the socket says when there is room again (message 3)
+      const head = pending[0];
+      const n = Math.min(room, head.length);
+      const chunk = n === head.length ? head : head.subarray(0, n);
+      try { socket.write(arrayBuffer(chunk)); } catch (e) { return this.writeFailed(e); }
+      if (n === head.length) pending.shift(); else pending[0] = head.subarray(n);
+      this.pendingBytes -= n;
     }
-    socket = s;
-    // try/catch here rather than guard(): one frame less under every packet, on a small stack
-    s.callback = (message) => { try { onSocket(s, message); } catch (e) { links.log(`Internal error in socket: ${describe(e)}`); } };
-    if (secure) watchTcp(s, () => { tlsAnswered = true; });
-  };
+    if (pending && !pending.length && this.pending === pending) this.pending = null;
+  }
 
-  cancelStart = start(to, links, open, (reason) => finish(reason));
+  // The lin simulator's socket says "connected" even when the connection was refused, and only
+  // its first write fails: a write failing before the broker said anything is that refusal.
+  private writeFailed(e: unknown): void {
+    this.finishSoon(this.heard ? `cannot send to ${where(this.to)}: ${describe(e)}` : `no MQTT broker at ${where(this.to)} (connection refused)`);
+  }
+}
 
-  return {
-    write(bytes) {
-      if (state === 'done' || !bytes.length) return;
-      pending.push(bytes);
-      pendingBytes += bytes.length;
-      if (pendingBytes > MAX_PENDING) return finishSoon(`${where} is not reading: more than ${MAX_PENDING} bytes waiting to be sent`);
-      flush();
-    },
-    close() {
-      if (state === 'done') return;
-      state = 'done';
-      release();
-    },
-  };
+function where(to: Endpoint): string { return `${to.host}:${to.port}`; }
+
+// ---- WebSocket
+
+type OwnedWebSocket = WebSocketClient & { owner?: WebSocketConnection };
+
+function onWebSocket(this: OwnedWebSocket, message: number, value: unknown): void {
+  try { this.owner?.webSocketEvent(this, message, value); } catch (e) { logLine(`Internal error in WebSocket: ${describe(e)}`); }
 }
 
 /**
@@ -254,156 +387,63 @@ function connectSocket(to: Endpoint, events: ConnectionEvents, links: Links): Co
  * limits (docs/flashing.md): a frame the broker sends must arrive whole in one read (a few KB on
  * ws://, under 1 KB on wss://), no fragmented messages, at most 64 KB per frame sent.
  */
-function connectWebSocket(to: Endpoint, events: ConnectionEvents, links: Links): Connection {
-  const { guard } = links;
-  const secure = to.transport === 'wss';
-  const where = `${to.host}:${to.port}`;
-  const url = brokerName(to);
-  let state: 'starting' | 'connecting' | 'upgrading' | 'open' | 'done' = 'starting';
-  let ws: WebSocketClient | undefined;
-  let timer: Timer | undefined;
-  let cancelStart: (() => void) | undefined;
+class WebSocketConnection extends Starting implements Connection {
+  ws: OwnedWebSocket | null = null;
 
-  const release = () => {
-    cancelStart?.();
-    cancelStart = undefined;
-    if (timer) { Timer.clear(timer); timer = undefined; }
-    const w = ws;
-    ws = undefined;
-    if (w) try { w.close(); } catch { /* already closed */ }
-  };
-  const finish = (reason?: string) => {
-    if (state === 'done') return;
-    state = 'done';
-    release();
-    events.closed(reason);
-  };
-  const finishSoon = (reason: string) => {
-    if (state === 'done' || timer) return;
-    timer = Timer.set(() => { timer = undefined; guard('WebSocket', () => finish(reason)); });
-  };
+  write(bytes: Uint8Array): void {
+    if (this.state !== OPEN || !this.ws || !bytes.length) return;
+    try { this.ws.write(arrayBuffer(bytes)); } catch (e) { this.finishSoon(`cannot send to ${brokerName(this.to)}: ${describe(e)}`); }
+  }
 
-  const onMessage = (w: WebSocketClient, message: number, value: unknown) => {
-    if (state === 'done' || w !== ws) return;
-    switch (message) {
-      case 1: // the (TLS) socket is connected; the upgrade request is on its way
-        state = 'upgrading';
-        return;
-      case 2: // upgraded
-        state = 'open';
-        events.connected();
-        return;
-      case 3: // a message: MQTT goes in binary ones
-        if (typeof value === 'string') return finish('WebSocket: the broker sent a text frame: MQTT goes in binary frames');
-        if (value instanceof ArrayBuffer && value.byteLength) events.data(new Uint8Array(value));
-        return;
-      case 4: // closed, or failed
-        if (state === 'open') finish(`the WebSocket connection to ${url} closed`);
-        else if (state === 'upgrading') finish(`WebSocket: ${url} refused the upgrade to WebSocket (check the port and the path)`);
-        else finish(secure ? `no MQTT broker at ${where}, or the TLS handshake failed (check the port, and that ca=${to.ca} signed the broker's certificate)` : `no MQTT broker at ${where} (connection refused or host unreachable)`);
-        return;
-    }
-  };
-
-  const open = (address: string) => {
-    if (state !== 'starting') return;
-    state = 'connecting';
-    let w: WebSocketClient;
+  protected open(address: string): void {
+    const to = this.to, secure = to.transport === 'wss';
+    this.state = CONNECTING;
+    let w: OwnedWebSocket;
     try {
       const dictionary: Record<string, unknown> = { host: address, port: to.port, path: to.path ?? '/mqtt', protocol: 'mqtt' };
       if (secure) { dictionary.Socket = SecureSocket; dictionary.secure = secureOptions(to); }
-      w = new WebSocketClient(dictionary as ConstructorParameters<typeof WebSocketClient>[0]);
+      w = new WebSocketClient(dictionary as ConstructorParameters<typeof WebSocketClient>[0]) as OwnedWebSocket;
     } catch (e) {
-      return finish(secure ? tlsSetupFailed(to, e) : `cannot open a WebSocket to ${url}: ${describe(e)}`);
+      return this.finish(secure ? tlsSetupFailed(to, e) : `cannot open a WebSocket to ${brokerName(to)}: ${describe(e)}`);
     }
-    ws = w;
-    w.callback = (message, value) => { try { onMessage(w, message, value); } catch (e) { links.log(`Internal error in WebSocket: ${describe(e)}`); } };
-  };
-
-  cancelStart = start(to, links, open, (reason) => finish(reason));
-
-  return {
-    write(bytes) {
-      if (state !== 'open' || !ws || !bytes.length) return;
-      try { ws.write(arrayBuffer(bytes)); } catch (e) { finishSoon(`cannot send to ${url}: ${describe(e)}`); }
-    },
-    close() {
-      if (state === 'done') return;
-      state = 'done';
-      release();
-    },
-  };
-}
-
-/**
- * Starts a connection from the run loop, never inside connect() (the caller has not stored the
- * Connection yet): for TLS the clock first, then the broker's address (an IPv4 address as it is,
- * a name through Net.resolve), then `open(address)`, or `fail(reason)`. Returns a cancel function.
- */
-function start(to: Endpoint, links: Links, open: (address: string) => void, fail: (reason: string) => void): () => void {
-  let cancelled = false;
-  let stopClock: (() => void) | undefined;
-  const resolve = () => {
-    // (The pattern is written here, not at module level: a preloaded module keeps no RegExp.)
-    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(to.host)) return open(to.host);
-    try {
-      Net.resolve(to.host, (_name, address) => links.guard('DNS', () => {
-        if (cancelled) return;
-        if (address) open(address);
-        else fail(`broker host name "${to.host}" does not resolve`);
-      }));
-    } catch (e) {
-      fail(`cannot look up "${to.host}": ${describe(e)}`);
-    }
-  };
-  let timer: Timer | undefined = Timer.set(() => {
-    timer = undefined;
-    links.guard('socket', () => {
-      if (cancelled) return;
-      if (to.transport !== 'tls' && to.transport !== 'wss') return resolve();
-      stopClock = clockForTls(links, (error) => {
-        stopClock = undefined;
-        if (cancelled) return;
-        if (error) fail(error); else resolve();
-      });
-    });
-  });
-  return () => {
-    cancelled = true;
-    if (timer) { Timer.clear(timer); timer = undefined; }
-    stopClock?.();
-  };
-}
-
-/** Before this (2024-01-01) the board's clock was never set: it starts at 1970 at power-up. */
-const CLOCK_SET = 1704067200000;
-
-/**
- * TLS checks the dates of the certificates, so the clock must be right: when it was never set,
- * asks the time server (config `sntp`) first. Calls `done(error?)`; returns a cancel function.
- */
-function clockForTls(links: Links, done: (error?: string) => void): () => void {
-  if (Date.now() > CLOCK_SET) { done(); return () => {}; }
-  let stopped = false;
-  let sntp: { close(): void } | undefined;
-  links.log(`Getting the date from ${links.sntp} (TLS checks the dates of certificates)...`);
-  try {
-    sntp = new SNTP({ host: links.sntp }, (message, value) => links.guard('SNTP', () => {
-      if (stopped || message === 2) return; // 2: trying again
-      sntp = undefined;
-      if (message === 1) { Time.set(value as number); done(); return; }
-      done(`TLS needs the date to check the broker's certificate, and the time server "${links.sntp}" did not answer (${value}): set sntp= to one the board can reach`);
-    })) as unknown as { close(): void };
-  } catch (e) {
-    done(`TLS needs the date, and asking "${links.sntp}" failed: ${describe(e)}`);
+    this.ws = w;
+    w.owner = this;
+    w.callback = onWebSocket as WebSocketClient['callback'];
   }
-  return () => {
-    stopped = true;
-    const s = sntp;
-    sntp = undefined;
-    if (s) try { s.close(); } catch { /* done already */ }
-  };
+
+  protected release(): void {
+    const w = this.ws;
+    this.ws = null;
+    if (!w) return;
+    w.owner = undefined;
+    try { w.close(); } catch { /* already closed */ }
+  }
+
+  webSocketEvent(w: WebSocketClient, message: number, value: unknown): void {
+    if (this.state === DONE || w !== this.ws) return;
+    const to = this.to;
+    switch (message) {
+      case 1: // the (TLS) socket is connected; the upgrade request is on its way
+        this.state = UPGRADING;
+        return;
+      case 2: // upgraded
+        this.state = OPEN;
+        this.events.connected();
+        return;
+      case 3: // a message: MQTT goes in binary ones
+        if (typeof value === 'string') return this.finish('WebSocket: the broker sent a text frame: MQTT goes in binary frames');
+        if (value instanceof ArrayBuffer && value.byteLength) this.events.data(new Uint8Array(value));
+        return;
+      case 4: // closed, or failed
+        if (this.state === OPEN) this.finish(`the WebSocket connection to ${brokerName(to)} closed`);
+        else if (this.state === UPGRADING) this.finish(`WebSocket: ${brokerName(to)} refused the upgrade to WebSocket (check the port and the path)`);
+        else this.finish(to.transport === 'wss' ? `no MQTT broker at ${where(to)}, or the TLS handshake failed (check the port, and that ca=${to.ca} signed the broker's certificate)` : `no MQTT broker at ${where(to)} (connection refused or host unreachable)`);
+        return;
+    }
+  }
 }
+
+// ---- TLS
 
 /**
  * SecureSocket's `secure` dictionary. Moddable's TLS (modules/crypt/ssl) checks the broker's
@@ -423,20 +463,20 @@ function tlsSetupFailed(to: Endpoint, e: unknown): string {
 }
 
 function tlsFailed(to: Endpoint): string {
-  return `TLS handshake with ${to.host}:${to.port} failed: check that ca=${to.ca} signed the broker's certificate (RSA), that it is valid today, that the broker sends its CA's certificate after its own, and that it offers TLS 1.2`;
+  return `TLS handshake with ${where(to)} failed: check that ca=${to.ca} signed the broker's certificate (RSA), that it is valid today, that the broker sends its CA's certificate after its own, and that it offers TLS 1.2`;
 }
 
 /**
  * SecureSocket reports nothing before its handshake ends: watch its TCP socket to tell "no broker"
  * from "TLS failed". What counts is the server's first bytes, not "connected": the lin simulator's
- * socket says connected even when the connection is refused.
+ * socket says connected even when the connection is refused. (A closure: TLS only.)
  */
-function watchTcp(s: StreamSocket, answered: () => void): void {
+function watchTcp(s: StreamSocket, connection: SocketConnection): void {
   const raw = (s as unknown as { sock?: { callback?: (message: number, value?: number) => void } }).sock;
   const inner = raw?.callback;
   if (!raw || !inner) return;
   raw.callback = (message, value) => {
-    if (message === 2) answered();
+    if (message === 2) connection.heard = true;
     inner.call(raw, message, value);
   };
 }
@@ -472,50 +512,75 @@ function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer;
 }
 
+// ---- WiFi
+
+/** The SDK calls a WiFi monitor's callback as its method: the station is in `station`. */
+type OwnedWiFi = WiFi & { station?: Station };
+
+function onWiFi(this: OwnedWiFi, message: string, code?: number): void {
+  try { this.station?.wifiMessage(this, message, code); } catch (e) { logLine(`Internal error in WiFi: ${describe(e)}`); }
+}
+
 /** The WiFi station. Moddable's messages are "connect", "gotIP", "lostIP" and "disconnect". */
-function station(log: (line: string) => void, guard: (what: string, fn: () => void) => void): StationWiFi {
-  let monitor: WiFi | undefined;
-  let failure: Timer | undefined;
-  const stopMonitor = () => {
-    if (failure) { Timer.clear(failure); failure = undefined; }
-    const m = monitor;
-    monitor = undefined;
-    if (m) try { m.close(); } catch { /* already closed */ }
-  };
-  return {
-    join(ssid, password, onEvent) {
-      stopMonitor();
-      let m: WiFi | undefined;
-      const emit = (event: WiFiEvent) => { if (monitor === m) onEvent(event); };
-      try {
-        if (WiFi.mode !== 1) WiFi.mode = 1; // station
-        m = new WiFi(password ? { ssid, password } : { ssid }, (message: string, code?: number) => guard('WiFi', () => {
-          if (message === 'connect') emit('connected');
-          else if (message === 'gotIP') emit('gotIP');
-          else if (message === 'lostIP') emit('lostIP');
-          else if (message === 'disconnect') {
-            if (code === -1 && monitor === m) log(`WiFi: "${ssid}" refused the password`);
-            emit('disconnected');
-          }
-        }));
-        monitor = m;
-      } catch (e) {
-        log(`WiFi: cannot start joining "${ssid}": ${describe(e)}`);
-        // Report it as a failed join, from the run loop, so the join state machine retries.
-        failure = Timer.set(() => { failure = undefined; guard('WiFi', () => onEvent('disconnected')); });
-      }
-    },
-    leave() {
-      const had = monitor !== undefined;
-      stopMonitor();
-      if (!had) return;
-      try {
-        if (typeof WiFi.disconnect === 'function') WiFi.disconnect();
-        else WiFi.connect(); // older SDKs: connect() without a dictionary disconnects
-      } catch { /* not connected */ }
-    },
-    address() {
-      try { return Net.get('IP') ?? ''; } catch { return ''; }
-    },
-  };
+class Station implements StationWiFi {
+  // (Plain fields: a #private one costs a slot more per object on XS.)
+  private monitor: OwnedWiFi | null = null;
+  private listener: WiFiEvents | null = null;
+  private ssid = '';
+  /** A join that could not start, reported from the run loop. */
+  private failure: Timer | null = null;
+
+  join(ssid: string, password: string, listener: WiFiEvents): void {
+    this.stop();
+    this.listener = listener;
+    this.ssid = ssid;
+    try {
+      if (WiFi.mode !== 1) WiFi.mode = 1; // station
+      const m = new WiFi(password ? { ssid, password } : { ssid }, onWiFi as ConstructorParameters<typeof WiFi>[1]) as OwnedWiFi;
+      m.station = this;
+      this.monitor = m;
+    } catch (e) {
+      logLine(`WiFi: cannot start joining "${ssid}": ${describe(e)}`);
+      // Reported as a failed join, so the join state machine retries. (A closure: a rare path.)
+      this.failure = Timer.set(() => {
+        this.failure = null;
+        try { listener.wifiEvent('disconnected'); } catch (err) { logLine(`Internal error in WiFi: ${describe(err)}`); }
+      });
+    }
+  }
+
+  wifiMessage(m: OwnedWiFi, message: string, code?: number): void {
+    const listener = this.listener;
+    if (m !== this.monitor || !listener) return;
+    if (message === 'connect') listener.wifiEvent('connected');
+    else if (message === 'gotIP') listener.wifiEvent('gotIP');
+    else if (message === 'lostIP') listener.wifiEvent('lostIP');
+    else if (message === 'disconnect') {
+      if (code === -1) logLine(`WiFi: "${this.ssid}" refused the password`);
+      if (m === this.monitor) listener.wifiEvent('disconnected');
+    }
+  }
+
+  leave(): void {
+    const had = this.monitor !== null;
+    this.stop();
+    if (!had) return;
+    try {
+      if (typeof WiFi.disconnect === 'function') WiFi.disconnect();
+      else WiFi.connect(); // older SDKs: connect() without a dictionary disconnects
+    } catch { /* not connected */ }
+  }
+
+  address(): string {
+    try { return Net.get('IP') ?? ''; } catch { return ''; }
+  }
+
+  private stop(): void {
+    if (this.failure) { Timer.clear(this.failure); this.failure = null; }
+    const m = this.monitor;
+    this.monitor = null;
+    if (!m) return;
+    m.station = undefined;
+    try { m.close(); } catch { /* already closed */ }
+  }
 }

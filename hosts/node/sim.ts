@@ -4,7 +4,7 @@
 // runs one board of any role, with the keyboard and the terminal as its buttons and LED.
 
 import { createServer, type Server } from 'node:net';
-import type { Connection, ConnectionEvents, Endpoint, Host, WiFi, WiFiEvent } from '../../src/host';
+import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
 import { ConfigError, MAX_DELAY, ROLES, hideSecret, parseBroker } from '../../src/apps/config';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from './devices';
@@ -15,27 +15,30 @@ import { closest } from '../../tools/args';
 /** A WiFi station that joins after `joinDelay` ms while the network is `available`. */
 export class SimWiFi implements WiFi {
   available = true;
-  private onEvent: ((e: WiFiEvent) => void) | null = null;
-  private pending: (() => void) | null = null;
+  private listener: WiFiEvents | null = null;
+  private pending: TimerHandle | null = null;
   private joined = false;
 
-  constructor(public joinDelay = 300, public ip = '127.0.0.1',
-    private after: Host['after'] = (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); }) {}
+  /** `timers`: whose after() and cancel() time the join (a test's virtual clock; setTimeout by default). */
+  constructor(public joinDelay = 300, public ip = '127.0.0.1', private timers?: Pick<Host, 'after' | 'cancel'>) {}
 
-  join(_ssid: string, _password: string, onEvent: (e: WiFiEvent) => void): void {
+  join(_ssid: string, _password: string, listener: WiFiEvents): void {
     this.leave();
-    this.onEvent = onEvent;
+    this.listener = listener;
     if (!this.available) return; // nothing answers: the join times out
-    this.pending = this.after(this.joinDelay, () => {
+    const joined = () => {
       this.pending = null;
       this.joined = true;
-      onEvent('connected');
-      onEvent('gotIP');
-    });
+      listener.wifiEvent('connected');
+      listener.wifiEvent('gotIP');
+    };
+    this.pending = this.timers ? this.timers.after(this.joinDelay, joined) : setTimeout(joined, this.joinDelay);
   }
 
   leave(): void {
-    this.pending?.();
+    if (this.pending) {
+      if (this.timers) this.timers.cancel(this.pending); else clearTimeout(this.pending as ReturnType<typeof setTimeout>);
+    }
     this.pending = null;
     this.joined = false;
   }
@@ -45,7 +48,7 @@ export class SimWiFi implements WiFi {
   /** The access point goes away. */
   drop(): void {
     this.available = false;
-    if (this.joined) { this.joined = false; this.onEvent?.('disconnected'); }
+    if (this.joined) { this.joined = false; this.listener?.wifiEvent('disconnected'); }
   }
 
   /** The access point is back; the board's next join attempt succeeds. */

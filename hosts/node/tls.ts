@@ -2,8 +2,8 @@
 // checked against the endpoint's CA file (else the CAs Node trusts), the host name checked unless
 // `insecure` (mosquitto's --insecure), and each way it can fail said in one line.
 
-import { connect as tlsConnect, type ConnectionOptions, type PeerCertificate } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
+import type { ConnectionOptions, PeerCertificate } from 'node:tls';
+import { crypto, tls } from './builtins';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
@@ -14,7 +14,7 @@ export function connectTls(to: Endpoint, events: ConnectionEvents): Connection {
   let options: ConnectionOptions;
   try { options = tlsOptions(to); } catch (e) { return failedConnection(events, (e as Error).message); }
   let socket;
-  try { socket = tlsConnect(options); } catch (e) {
+  try { socket = tls().connect(options); } catch (e) {
     return failedConnection(events, `TLS: cannot use the CA file ${to.ca}: ${(e as Error).message}`);
   }
   return socketConnection(socket, 'secureConnect', to, events, describeTlsError);
@@ -41,7 +41,7 @@ export function readCaFile(file: string): string | Buffer {
     throw new Error(`TLS: cannot read the CA file ${file}: ${why}`);
   }
   if (data.includes('-----BEGIN CERTIFICATE-----')) return data;
-  try { return new X509Certificate(data).toString(); } catch {
+  try { return new (crypto().X509Certificate)(data).toString(); } catch {
     throw new Error(`TLS: the CA file ${file} holds no certificate (PEM or DER)`);
   }
 }

@@ -10,8 +10,7 @@
 // - text frames, masked frames from the server, unknown opcodes or extension bits end it with a reason.
 
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { crypto, tls } from './builtins';
 import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
 import { describeSocketError, failedConnection, type DescribeError } from './host';
 import { describeTlsError, tlsOptions } from './tls';
@@ -40,7 +39,7 @@ function hostHeader(to: Endpoint): string {
 let maskPool = EMPTY;
 let maskAt = 0;
 function maskKey(): Buffer {
-  if (maskAt + 4 > maskPool.length) { maskPool = randomFillSync(Buffer.allocUnsafe(4096)); maskAt = 0; }
+  if (maskAt + 4 > maskPool.length) { maskPool = crypto().randomFillSync(Buffer.allocUnsafe(4096)); maskAt = 0; }
   maskAt += 4;
   return maskPool.subarray(maskAt - 4, maskAt);
 }
@@ -71,7 +70,7 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
   const describe: DescribeError = secure ? describeTlsError : describeSocketError;
   let socket: Socket;
   try {
-    socket = secure ? tlsConnect(tlsOptions(to)) : tcpConnect({ host: to.host, port: to.port });
+    socket = secure ? tls().connect(tlsOptions(to)) : tcpConnect({ host: to.host, port: to.port });
   } catch (e) {
     const m = (e as Error).message;
     return failedConnection(events, !secure || /^TLS: /.test(m) ? m : `TLS: cannot use the CA file ${to.ca}: ${m}`);
@@ -80,7 +79,7 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
 
   let state: 'connecting' | 'upgrading' | 'open' | 'done' = 'connecting';
   let reason: string | undefined;
-  const key = randomBytes(16).toString('base64');
+  const key = crypto().randomBytes(16).toString('base64');
   let header = EMPTY; // the HTTP answer so far
   let rest = EMPTY; // bytes of a frame header or control frame not complete yet
   let payloadLeft = 0; // bytes still to come of the current data frame's payload
@@ -261,7 +260,7 @@ export function checkUpgrade(head: string, key: string, url: string): string | u
   }
   if ((headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') return `WebSocket: ${url} did not upgrade to WebSocket (no "Upgrade: websocket")`;
   if (!(headers.get('connection') ?? '').toLowerCase().split(/\s*,\s*/).includes('upgrade')) return `WebSocket: ${url} did not upgrade to WebSocket (no "Connection: Upgrade")`;
-  const accept = createHash('sha1').update(key + GUID).digest('base64');
+  const accept = crypto().createHash('sha1').update(key + GUID).digest('base64');
   if (headers.get('sec-websocket-accept') !== accept) return `WebSocket: ${url} answered the upgrade with a wrong Sec-WebSocket-Accept`;
   const protocol = headers.get('sec-websocket-protocol');
   if (protocol !== undefined && protocol.toLowerCase() !== 'mqtt') return `WebSocket: ${url} chose the subprotocol "${protocol}", not "mqtt"`;

@@ -17,7 +17,7 @@
 // Time and randomness come from Node too: xsnap's Math.random is seeded the same way in every
 // worker (it always starts 0.8401877...) and its clock is the wall clock, not a monotonic one.
 
-import type { Connection, ConnectionEvents, Endpoint, Host } from '../../src/host';
+import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
 
 // What xsnap-worker defines on the global object (xsnap-native/xsnap/sources/xsnap-worker.c).
@@ -55,7 +55,7 @@ function ask(head: Head, bytes?: Uint8Array): Head {
   return reply.byteLength ? unframe(reply).head : {};
 }
 
-const timers = new Map<number, () => void>();
+const timers = new Map<number, Firing>();
 const connections = new Map<number, ConnectionEvents>();
 let nextId = 1;
 let id = '000000000000';
@@ -63,11 +63,15 @@ let board: Board | null = null;
 
 const xsHost: Host = {
   now: () => ask({ op: 'now' }).now as number,
-  after(ms, fn) {
+  after(ms, target) {
     const t = nextId++;
-    timers.set(t, fn);
+    timers.set(t, target);
     ask({ op: 'timer', id: t, ms });
-    return () => { if (timers.delete(t)) ask({ op: 'cancel', id: t }); };
+    return { t };
+  },
+  cancel(handle) {
+    const t = (handle as { t: number }).t;
+    if (timers.delete(t)) ask({ op: 'cancel', id: t });
   },
   connect(to: Endpoint, events: ConnectionEvents): Connection {
     const c = nextId++;
@@ -95,8 +99,8 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
       board = startBoard(xsHost, head.config as Record<string, unknown>);
       return { ok: true, started: !!board };
     case 'timer': {
-      const fn = timers.get(n);
-      if (fn) { timers.delete(n); fn(); }
+      const target = timers.get(n);
+      if (target) { timers.delete(n); fire(target); }
       return { ok: true };
     }
     case 'connected':

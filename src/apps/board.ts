@@ -2,8 +2,8 @@
 // A lost connection is retried with backoff; after `restartAfter` failures in a row the board
 // restarts, as the seed's machine.reset() does. Bad config is said once and nothing else runs.
 
-import type { Host } from '../host';
-import { MqttClient, payloadText, type Message } from '../mqtt/client';
+import type { Host, WiFi } from '../host';
+import { MqttClient, payloadText, type ClientOptions, type Message } from '../mqtt/client';
 import { checkConfig, type BoardConfig } from './config';
 import { roles, type Role } from './roles';
 import { printable } from './text';
@@ -18,59 +18,80 @@ export interface Board {
 
 /** Starts a board, or logs why the config is wrong and returns null. */
 export function startBoard(outside: Host, raw: Record<string, unknown>): Board | null {
-  // Every line the board prints holds text from the network (topics, payloads, reasons): the
-  // console gets it as text, never as terminal commands, one message a line.
-  const host: Host = Object.create(outside);
-  host.log = (line) => outside.log(printable(line));
-  const config = checkConfig(raw, host.deviceId(), !!host.wifi);
+  const config = checkConfig(raw, outside.deviceId(), !!outside.wifi);
   if (typeof config === 'string') {
-    host.log(`Config error: ${config}`);
+    outside.log(printable(`Config error: ${config}`));
     return null;
   }
-  return new BoardClient(host, config).start();
+  return runBoard(outside, config);
+}
+
+/**
+ * Starts a board with a checked config (the firmware checks its config when it is built: see
+ * hosts/moddable/main.ts). An empty clientId is the host's device id.
+ */
+export function runBoard(outside: Host, config: BoardConfig, options = boardOptions(config)): Board {
+  return new BoardClient(boardHost(outside), config, options).start();
+}
+
+/**
+ * The host as the board sees it: every line the board prints holds text from the network (topics,
+ * payloads, reasons), so the console gets it as text, never as terminal commands, one message a line.
+ */
+export function boardHost(outside: Host): Host {
+  // (Defined, not assigned: on a board the host's class is frozen in flash, and assigning a
+  // property its prototype has read-only fails.)
+  return Object.create(outside, { log: { value: printableLog } });
+}
+
+/** The client's options for a board's config (its id aside: BoardClient gives it). */
+export function boardOptions(config: BoardConfig): ClientOptions {
+  return {
+    clientId: config.clientId,
+    keepalive: config.keepalive,
+    reconnect: { min: config.backoffMin, max: config.backoffMax },
+    maxPacketSize: 16384, // a board has little RAM; the demo's messages are tiny
+    inflight: config.inflight,
+    will: roles[config.role].will?.(config),
+    who: 'board',
+  };
+}
+
+/** The board host's log (a function in flash, not a closure: `this` is that host). */
+function printableLog(this: Host, line: string): void {
+  (Object.getPrototypeOf(this) as Host).log(printable(line));
 }
 
 /**
  * The firmware's client: the supervisor's reactions (log, restart, pause for the WiFi) are its
  * methods. Methods live in flash with the preloaded code; closures would each take RAM.
  */
-class BoardClient extends MqttClient implements Board, WiFiListener {
+export class BoardClient extends MqttClient implements Board, WiFiListener {
   readonly role: Role;
-  private topics: string[];
   private wifi: WiFiJoin | null = null;
   private wasConnected = false;
   private stopped = false;
 
-  constructor(host: Host, readonly config: BoardConfig) {
-    const def = roles[config.role];
-    super(host, config.broker, {
-      clientId: config.clientId,
-      keepalive: config.keepalive,
-      reconnect: { min: config.backoffMin, max: config.backoffMax },
-      maxPacketSize: 16384, // a board has little RAM; the demo's messages are tiny
-      inflight: config.inflight,
-      will: def.will?.(config),
-      who: 'board',
-    });
-    this.role = def.start(host, this, config);
-    this.topics = this.role.listen.slice(); // less those the broker refuses
+  /** `options` may be made when the firmware is built (kept in flash): see hosts/moddable/main.ts. */
+  constructor(host: Host, readonly config: BoardConfig, options = boardOptions(config)) {
+    super(host, config.broker, options);
+    this.role = roles[config.role].start(host, this, config);
   }
 
   get client(): MqttClient { return this; }
 
+  /** The config's, or the board's own (its MAC), asked when needed rather than kept. */
+  override get clientId(): string { return this.config.clientId || this.host.deviceId(); }
+
   start(): this {
     const host = this.host;
-    host.log(`MQTT client id ${this.config.clientId}`); // to tell the boards apart on the broker
-    for (const t of this.topics) {
-      this.subscribe(t, {}, (err) => {
-        if (!err || this.stopped) return;
-        this.topics = this.topics.filter((x) => x !== t);
-        host.log(`Subscription failed: ${err.message}`);
-      });
+    host.log(`MQTT client id ${this.clientId}`); // to tell the boards apart on the broker
+    for (const t of this.role.listen) {
+      // The client forgets a subscription the broker refuses: the Connected line names the others.
+      this.subscribe(t, {}, (err) => { if (err && !this.stopped) host.log(`Subscription failed: ${err.message}`); });
     }
     if (host.wifi) {
-      const c = this.config;
-      this.wifi = new WiFiJoin(host, host.wifi, c.ssid, c.password, this, { joinTimeout: c.wifiTimeout, retryDelay: c.wifiRetry });
+      this.wifi = new WiFiJoin(host as Host & { wifi: WiFi }, this.config, this);
       this.wifi.start();
     } else {
       this.connect();
@@ -85,7 +106,7 @@ class BoardClient extends MqttClient implements Board, WiFiListener {
 
   // Said once the broker acknowledged the subscriptions, not before: a refusal comes first.
   override onReady(): void {
-    const topics = this.topics;
+    const topics = this.filters;
     const subscribed = topics.length ? `, subscribed to ${topics.join(' and ')} topic${topics.length > 1 ? 's' : ''}` : '';
     this.host.log(`Connected to ${this.config.brokerName} MQTT broker${subscribed}`);
   }

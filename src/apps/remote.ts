@@ -48,13 +48,12 @@ export function remoteRole(host: Host, client: MqttClient, config: BoardConfig):
     host.log(`No buttons on this board: sending up, right, down, left in turn every ${config.interval / 1000} s`);
     const demo = ['up', 'right', 'down', 'left'];
     let n = 0;
-    let cancel = () => {};
     const tick = () => {
-      cancel = host.after(config.interval, tick);
+      timer = host.after(config.interval, tick);
       if (client.connected) press(demo[n++ % demo.length]);
     };
-    cancel = host.after(config.interval, tick);
-    stopInput = () => cancel();
+    let timer = host.after(config.interval, tick);
+    stopInput = () => host.cancel(timer);
   }
   return {
     listen: [],

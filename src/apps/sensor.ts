@@ -26,10 +26,10 @@ export function sensorRole(host: Host, client: MqttClient, config: BoardConfig):
   if (!host.sensor) host.log('No sensor on this board: publishing simulated values (20 to 21 °C, about 1013 hPa)');
   host.log(`Publishing every ${config.interval / 1000} s on ${topics.temperature} and ${topics.pressure}, status on ${topics.status}`);
   let last = -Infinity;
-  let cancel = host.after(config.interval, tick);
+  let timer = host.after(config.interval, tick);
   function tick() {
-    cancel();
-    cancel = host.after(config.interval, tick);
+    host.cancel(timer);
+    timer = host.after(config.interval, tick);
     if (!client.connected) return; // a reading is worth nothing later: none is queued offline
     last = host.now();
     let t: number, p: number;
@@ -55,7 +55,7 @@ export function sensorRole(host: Host, client: MqttClient, config: BoardConfig):
     },
     onMessage() {},
     stop() {
-      cancel();
+      host.cancel(timer);
       // A clean stop sends DISCONNECT, so the broker keeps the will to itself: say it here.
       if (client.connected) client.publish(topics.status, 'offline', { qos: 1, retain: true });
     },

@@ -1,13 +1,16 @@
 // Joining the WiFi and staying joined: a small state machine over the host's WiFi station.
 // MQTT is told when there is an IP address and when it is gone.
 
-import type { Host, WiFi, WiFiEvent } from '../host';
+import type { Host, TimerHandle, WiFi, WiFiEvent, WiFiEvents } from '../host';
 
-export interface WiFiJoinOptions {
+/** What the join reads: the board's config (milliseconds for the join timeout and the retry delay). */
+export interface WiFiJoinConfig {
+  ssid: string;
+  password: string;
   /** Milliseconds to wait for an IP address before starting over. */
-  joinTimeout?: number;
+  wifiTimeout: number;
   /** Milliseconds between the loss of the network and the next attempt. */
-  retryDelay?: number;
+  wifiRetry: number;
 }
 
 /** Who is told when the network comes and goes (the board: an object, not two closures). */
@@ -16,28 +19,30 @@ export interface WiFiListener {
   wifiDown(reason: string): void;
 }
 
-export class WiFiJoin {
+/** The join, its timer (the join timeout, then the delay before trying again) and the station's events. */
+export class WiFiJoin implements WiFiEvents {
   state: 'joining' | 'up' | 'down' | 'stopped' = 'down';
-  attempts = 0;
-  private cancel: (() => void) | null = null;
+  private timer: TimerHandle | null = null;
 
-  constructor(
-    private host: Host, private wifi: WiFi, private ssid: string, private password: string,
-    private listener: WiFiListener,
-    private options: WiFiJoinOptions = {},
-  ) {}
+  constructor(private host: Host & { wifi: WiFi }, private config: WiFiJoinConfig, private listener: WiFiListener) {}
+
+  private get wifi(): WiFi { return this.host.wifi; }
 
   start(): void {
     this.clearTimer();
     this.state = 'joining';
-    this.attempts++;
-    this.host.log(`Joining WiFi "${this.ssid}"...`);
-    this.wifi.join(this.ssid, this.password, (e) => this.event(e));
-    const timeout = this.options.joinTimeout ?? 20000;
-    this.cancel = this.host.after(timeout, () => {
-      this.cancel = null;
-      this.retry(`no IP address from WiFi "${this.ssid}" after ${timeout / 1000} s (check ssid and password)`);
-    });
+    const c = this.config;
+    this.host.log(`Joining WiFi "${c.ssid}"...`);
+    this.wifi.join(c.ssid, c.password, this);
+    this.timer = this.host.after(c.wifiTimeout, this);
+  }
+
+  /** The timer: the join timed out, or it is time to try again. */
+  fire(): void {
+    this.timer = null;
+    const c = this.config;
+    if (this.state === 'joining') this.retry(`no IP address from WiFi "${c.ssid}" after ${c.wifiTimeout / 1000} s (check ssid and password)`);
+    else if (this.state === 'down') this.start();
   }
 
   stop(): void {
@@ -46,13 +51,12 @@ export class WiFiJoin {
     this.wifi.leave();
   }
 
-  private event(e: WiFiEvent) {
+  wifiEvent(e: WiFiEvent): void {
     if (this.state === 'stopped') return;
     if (e === 'gotIP') {
       if (this.state === 'up') return;
       this.clearTimer();
       this.state = 'up';
-      this.attempts = 0;
       const ip = this.wifi.address();
       this.host.log('Connection successful');
       this.host.log(`IP address ${ip}`);
@@ -61,9 +65,9 @@ export class WiFiJoin {
       if (this.state === 'up') {
         this.state = 'down';
         this.listener.wifiDown(e === 'lostIP' ? 'WiFi lost its IP address' : 'WiFi disconnected');
-        this.retry(e === 'lostIP' ? 'lost the IP address' : `disconnected from "${this.ssid}"`);
+        this.retry(e === 'lostIP' ? 'lost the IP address' : `disconnected from "${this.config.ssid}"`);
       } else if (this.state === 'joining' && e === 'disconnected') {
-        this.retry(`could not join "${this.ssid}" (check ssid and password, and that the network is in range)`);
+        this.retry(`could not join "${this.config.ssid}" (check ssid and password, and that the network is in range)`);
       }
     }
   }
@@ -72,10 +76,10 @@ export class WiFiJoin {
     this.clearTimer();
     this.wifi.leave();
     this.state = 'down';
-    const delay = this.options.retryDelay ?? 5000;
+    const delay = this.config.wifiRetry;
     this.host.log(`WiFi: ${why}. Retrying in ${delay / 1000} s...`);
-    this.cancel = this.host.after(delay, () => { this.cancel = null; this.start(); });
+    this.timer = this.host.after(delay, this);
   }
 
-  private clearTimer() { if (this.cancel) { this.cancel(); this.cancel = null; } }
+  private clearTimer() { if (this.timer) { this.host.cancel(this.timer); this.timer = null; } }
 }

@@ -2,10 +2,10 @@
 // session (packet identifiers, QoS 1/2 in flight both ways, subscriptions, the offline queue)
 // and talks to the world only through the Host, so a virtual host makes every test deterministic.
 
-import type { Connection, ConnectionEvents, Endpoint, Host } from '../host';
+import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle } from '../host';
 import {
   CONNACK, CONNECT, DISCONNECT, Decoder, PINGREQ, PINGRESP, ProtocolError, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
-  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodeUtf8, nameError, utf8Length, wellFormed,
+  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodePublishHead, encodeUtf8, nameError, utf8Length, wellFormed,
   type Packet, type Publish, type QoS, type Skipped, type Subscribe, type Unsubscribe,
 } from './codec';
 import { filterError, matches, topicError } from './topic';
@@ -52,6 +52,8 @@ const IDLE = 0, CONNECTING = 1, OPEN = 2, WAITING = 3, ENDED = 4;
 const DEFAULT_RECONNECT = { min: 1000, max: 30000 };
 const DEFAULT_QUEUE = { messages: 100, bytes: 16384 };
 const NO_IDS = 'all 65535 packet identifiers are in use';
+/** Payloads from this many bytes are not copied into their packet when the host has writev. */
+const LARGE_PAYLOAD = 1024;
 /** A connection has proved itself after this long at least (ms) when keepalive is off. */
 const PROOF_WITHOUT_KEEPALIVE = 60000;
 
@@ -67,7 +69,11 @@ nameError(MqttError, 'MqttError');
 
 interface Outgoing { packet: Publish; size: number; done?: Done; sent: boolean; released: boolean }
 interface Request { packet: Subscribe | Unsubscribe; done?: (error?: Error, granted?: number[]) => void; sentAt: number }
-interface Subscription { qos: QoS; handler?: MessageHandler }
+/** A subscription: its QoS alone when it has no handler (the usual case: one object less). */
+type Subscription = QoS | { qos: QoS; handler: MessageHandler };
+
+// flags
+const READY = 1, PROVEN = 2;
 
 /**
  * One connection: the host's events and its own decoder's packets reach the client only while it
@@ -102,7 +108,7 @@ export class MqttClient {
   onWarning(_message: string): void {}
 
   /** True between an accepted CONNACK and the end of that connection. */
-  connected = false;
+  get connected(): boolean { return this.state === OPEN; }
   /** Consecutive failed attempts since a connection last proved itself: its subscriptions
    *  acknowledged and one keepalive period up. A broker that accepts then drops counts. */
   failures = 0;
@@ -113,52 +119,53 @@ export class MqttClient {
 
   /** The current connection; internal, for Link. */
   link: Link | null = null;
-  #outgoing = new Map<number, Outgoing>(); // QoS 1/2 in flight (sent, or to send on connecting), in order
-  #waiting: Outgoing[] = []; // QoS 1/2 beyond the in-flight window, no identifier yet
-  #offline: Outgoing[] = []; // QoS 0 waiting for a connection
-  #queuedBytes = 0;
-  #requests = new Map<number, Request>();
-  #subs = new Map<string, Subscription>();
-  #incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet; made when needed
-  #said: Set<string> | null = null; // warnings already given, made when needed
-  #nextId = 0;
-  #lastSent = 0;
-  #lastReceived = 0;
-  #pingSentAt = 0;
-  #openedAt = 0;
-  #proven = false;
-  #ready = false;
-  #cancelTimer: (() => void) | null = null;
-  #state = IDLE;
+  // What a board keeps in RAM is these fields: each collection is made when needed and let go
+  // once empty (null), so a board that only sends QoS 0 keeps none but its subscriptions.
+  private outgoing: Map<number, Outgoing> | null = null; // QoS 1/2 in flight (sent, or to send on connecting), in order
+  private waiting: Outgoing[] | null = null; // QoS 1/2 beyond the in-flight window, no identifier yet
+  private offline: Outgoing[] | null = null; // QoS 0 waiting for a connection
+  private queuedBytes = 0;
+  private requests: Map<number, Request> | null = null; // SUBSCRIBE and UNSUBSCRIBE waiting for their ack, in order
+  private subs = new Map<string, Subscription>();
+  private incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet
+  private said: Set<string> | null = null; // warnings already given
+  private nextId = 0;
+  private lastSent = 0;
+  private lastReceived = 0;
+  private pingSentAt = 0;
+  private openedAt = 0;
+  private flags = 0; // READY: every SUBSCRIBE of this connection acknowledged; PROVEN: and up a keepalive period
+  private timer: TimerHandle | null = null;
+  private state = IDLE;
 
-  #options: ClientOptions;
+  private options: ClientOptions;
 
-  constructor(protected readonly host: Host, public endpoint: Endpoint, options: ClientOptions) {
-    this.#options = options;
+  constructor(readonly host: Host, public endpoint: Endpoint, options: ClientOptions) {
+    this.options = options;
     const problem = optionsError(options, endpoint);
     if (problem) throw new MqttError(problem);
   }
 
   /** Connects, and keeps reconnecting unless `reconnect` is false. */
   connect(): void {
-    if (this.#state === CONNECTING || this.#state === OPEN) return;
-    this.#state = CONNECTING;
-    this.#cancel();
-    const link = new Link(this, this.#options.maxPacketSize ?? 1 << 20);
+    if (this.state === CONNECTING || this.state === OPEN) return;
+    this.state = CONNECTING;
+    this.cancel();
+    const link = new Link(this, this.options.maxPacketSize ?? 1 << 20);
     this.link = link;
-    this.#lastReceived = this.host.now();
+    this.lastReceived = this.host.now();
     link.conn = this.host.connect(this.endpoint, link);
-    this.#arm(this.host.now() + this.#timeout());
+    this.arm(this.host.now() + this.timeout());
   }
 
   // ---- what a Link reports (internal)
 
   linkOpened(): void {
-    const o = this.#options;
+    const o = this.options;
     const will = o.will;
     const pass = o.password ?? this.endpoint.password;
-    this.#send({
-      type: CONNECT, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive ?? 60,
+    this.send({
+      type: CONNECT, clientId: this.clientId, clean: o.clean ?? true, keepalive: o.keepalive ?? 60,
       username: o.username ?? this.endpoint.username, password: pass === undefined ? undefined : encodeUtf8(pass),
       will: will && { topic: will.topic, payload: bytes(will.payload), qos: will.qos ?? 0, retain: will.retain ?? false },
     });
@@ -166,80 +173,78 @@ export class MqttClient {
 
   /** The stream broke the protocol, or handling a packet threw. */
   linkBroken(e: Error): void {
-    this.#drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${e.message}`);
+    this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${e.message}`);
   }
 
-  linkLost(reason: string): void { this.#drop(reason); }
+  linkLost(reason: string): void { this.drop(reason); }
 
   /** A PUBLISH above maxPacketSize went by (internal, for Link): acknowledged so that the broker
    *  does not send it again, counted, and said once per topic. Never delivered. */
   skip(s: Skipped, limit: number): void {
-    if (!this.connected) return this.#drop('protocol error: PUBLISH before CONNACK');
+    if (!this.connected) return this.drop('protocol error: PUBLISH before CONNACK');
     this.skipped++;
-    if (s.qos === 1) this.#send({ type: PUBACK, id: s.id });
+    if (s.qos === 1) this.send({ type: PUBACK, id: s.id });
     else if (s.qos === 2) {
-      (this.#incomingQos2 ??= new Set()).add(s.id);
-      this.#send({ type: PUBREC, id: s.id });
+      (this.incomingQos2 ??= new Set()).add(s.id);
+      this.send({ type: PUBREC, id: s.id });
     }
     const topic = payloadText(s.topic) + (s.truncated ? '…' : '');
-    this.#sayOnce(`skip ${topic}`, `message on ${topic} of ${grouped(s.size)} bytes skipped: above the ${sizeText(limit)} limit of this ${this.#options.who ?? 'client'}`);
+    this.sayOnce(`skip ${topic}`, `message on ${topic} of ${grouped(s.size)} bytes skipped: above the ${sizeText(limit)} limit of this ${this.options.who ?? 'client'}`);
   }
 
   /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting.
    *  Whatever still waits for the broker (requests, unacknowledged and queued messages) fails. */
   end(): void {
-    if (this.link && this.connected) this.#send({ type: DISCONNECT });
-    this.#state = ENDED;
-    this.#close();
-    this.#cancel();
+    if (this.link && this.connected) this.send({ type: DISCONNECT });
+    this.state = ENDED;
+    this.close();
+    this.cancel();
     const err = new MqttError('client ended');
-    const waiting = [...this.#requests.values(), ...this.#outgoing.values(), ...this.#waiting, ...this.#offline];
-    this.#requests.clear();
-    this.#outgoing.clear();
-    this.#waiting = [];
-    this.#offline = [];
-    this.#queuedBytes = 0;
+    const waiting = [...this.requests?.values() ?? [], ...this.outgoing?.values() ?? [], ...this.waiting ?? [], ...this.offline ?? []];
+    this.requests = this.outgoing = this.waiting = this.offline = null;
+    this.queuedBytes = 0;
     for (const w of waiting) w.done?.(err);
   }
 
   /** Closes the connection and waits for `resume()` (the WiFi is gone). Session state is kept. */
   pause(reason: string): void {
-    if (this.#state === ENDED) return;
-    const wasUp = this.#state === OPEN || this.#state === CONNECTING;
-    this.#state = IDLE;
-    this.#close();
-    this.#cancel();
+    if (this.state === ENDED) return;
+    const wasUp = this.state === OPEN || this.state === CONNECTING;
+    this.state = IDLE;
+    this.close();
+    this.cancel();
     if (wasUp) this.onClose(reason, -1);
   }
 
-  resume(): void { if (this.#state === IDLE || this.#state === WAITING) { this.#state = IDLE; this.connect(); } }
+  resume(): void { if (this.state === IDLE || this.state === WAITING) { this.state = IDLE; this.connect(); } }
 
   publish(topic: string, payload: string | Uint8Array, opts: { qos?: QoS; retain?: boolean } = {}, done?: Done): void {
     const err = topicError(topic) || qosError(opts.qos);
     if (err) return fail(done, new MqttError(err));
     const qos = opts.qos ?? 0;
     const packet: Publish = { type: PUBLISH, topic, payload: bytes(payload), qos, retain: !!opts.retain, dup: false, id: 0 };
-    if (qos === 0 && this.connected) { this.#send(packet); done?.(); return; }
+    if (qos === 0 && this.connected) { this.send(packet); done?.(); return; }
     const size = packet.payload.length + topic.length;
-    if (this.#state === ENDED || (qos === 0 && this.#options.reconnect === false)) return fail(done, new MqttError('not connected'));
-    const q = this.#options.queue ?? DEFAULT_QUEUE;
-    const full = (n: number, bytes: number) => this.pending - n >= q.messages || this.#queuedBytes - bytes + size > q.bytes;
+    if (this.state === ENDED || (qos === 0 && this.options.reconnect === false)) return fail(done, new MqttError('not connected'));
+    const q = this.options.queue ?? DEFAULT_QUEUE;
+    const full = (n: number, bytes: number) => this.pending - n >= q.messages || this.queuedBytes - bytes + size > q.bytes;
     if (full(0, 0)) {
       // Make room by dropping the oldest queued QoS 0 messages, if that is enough; else refuse this one.
+      const offline = this.offline ?? [];
       let n = 0, bytes = 0;
-      while (n < this.#offline.length && full(n, bytes)) bytes += this.#offline[n++].size;
+      while (n < offline.length && full(n, bytes)) bytes += offline[n++].size;
       const why = `queue full (${q.messages} messages, ${q.bytes} bytes)`;
-      if (full(n, bytes)) return this.#dropOne(done, `${why}: message to ${topic} dropped`, true);
-      for (const o of this.#offline.splice(0, n)) {
-        this.#queuedBytes -= o.size;
-        this.#dropOne(o.done, `${why}: oldest QoS 0 message to ${o.packet.topic} dropped for a newer one`);
+      if (full(n, bytes)) return this.dropOne(done, `${why}: message to ${topic} dropped`, true);
+      for (const o of offline.splice(0, n)) {
+        this.queuedBytes -= o.size;
+        this.dropOne(o.done, `${why}: oldest QoS 0 message to ${o.packet.topic} dropped for a newer one`);
       }
     }
     const entry: Outgoing = { packet, size, done, sent: false, released: false };
-    this.#queuedBytes += size;
-    if (qos === 0) { this.#offline.push(entry); return; }
-    this.#waiting.push(entry);
-    this.#fill();
+    this.queuedBytes += size;
+    if (qos === 0) { (this.offline ??= []).push(entry); return; }
+    (this.waiting ??= []).push(entry);
+    this.fill();
   }
 
   /** Subscribes; `handler` gets the messages matching this filter. `done` gets the QoS the broker
@@ -248,11 +253,11 @@ export class MqttClient {
     const err = filterError(filter) || qosError(opts.qos);
     if (err) return fail(done, new MqttError(err));
     const qos = opts.qos ?? 0;
-    this.#subs.set(filter, { qos, handler: opts.handler });
-    this.#request({ type: SUBSCRIBE, id: 0, subscriptions: [{ filter, qos }] }, (e, granted) => {
+    this.subs.set(filter, opts.handler ? { qos, handler: opts.handler } : qos);
+    this.request({ type: SUBSCRIBE, id: 0, subscriptions: [{ filter, qos }] }, (e, granted) => {
       const g = granted?.[0];
       if (!e && g === 0x80) {
-        this.#subs.delete(filter);
+        this.subs.delete(filter);
         e = new MqttError(`subscription to ${filter} refused by the broker`);
       }
       done?.(e, g);
@@ -260,141 +265,150 @@ export class MqttClient {
   }
 
   unsubscribe(filter: string, done?: Done): void {
-    this.#subs.delete(filter);
-    this.#request({ type: UNSUBSCRIBE, id: 0, filters: [filter] }, done);
+    this.subs.delete(filter);
+    this.request({ type: UNSUBSCRIBE, id: 0, filters: [filter] }, done);
   }
 
+  /** The client id the CONNECT carries. */
+  get clientId(): string { return this.options.clientId; }
+
+  /** The topic filters subscribed to (less those the broker refused), in order. */
+  get filters(): string[] { return Array.from(this.subs.keys()); }
+
   /** Messages held for the broker: in flight and queued. */
-  get pending(): number { return this.#outgoing.size + this.#waiting.length + this.#offline.length; }
+  get pending(): number { return (this.outgoing?.size ?? 0) + (this.waiting?.length ?? 0) + (this.offline?.length ?? 0); }
 
   // ---- inside
 
-  #request(packet: Subscribe | Unsubscribe, done?: Request['done']) {
-    if (this.#state === ENDED) return fail(done, new MqttError('client ended'));
-    if (!(packet.id = this.#allocateId())) return fail(done, new MqttError(NO_IDS));
+  private request(packet: Subscribe | Unsubscribe, done?: Request['done']) {
+    if (this.state === ENDED) return fail(done, new MqttError('client ended'));
+    if (!(packet.id = this.allocateId())) return fail(done, new MqttError(NO_IDS));
     const r: Request = { packet, done, sentAt: 0 };
-    this.#requests.set(packet.id, r);
+    (this.requests ??= new Map()).set(packet.id, r);
     if (this.connected) {
-      if (packet.type === SUBSCRIBE) this.#ready = false;
-      this.#sendRequest(r);
+      if (packet.type === SUBSCRIBE) this.flags &= ~READY;
+      this.sendRequest(r);
     }
   }
 
-  #sendRequest(r: Request) {
+  private sendRequest(r: Request) {
     r.sentAt = this.host.now();
-    this.#send(r.packet);
-    this.#arm(this.#deadline());
+    this.send(r.packet);
+    this.arm(this.deadline());
   }
 
   /** Moves waiting QoS 1/2 messages into the in-flight window, and sends them when connected. */
-  #fill() {
-    const max = this.#options.inflight ?? 20;
-    while (this.#waiting.length && (!max || this.#outgoing.size < max)) {
-      const id = this.#allocateId();
+  private fill() {
+    const max = this.options.inflight ?? 20;
+    const waiting = this.waiting;
+    while (waiting?.length && (!max || (this.outgoing?.size ?? 0) < max)) {
+      const id = this.allocateId();
+      const o = waiting.shift()!;
       if (!id) {
         // Only without a window: the oldest waiting message is refused, never silently held.
-        const o = this.#waiting.shift()!;
-        this.#queuedBytes -= o.size;
-        this.#dropOne(o.done, NO_IDS);
+        this.queuedBytes -= o.size;
+        this.dropOne(o.done, NO_IDS);
         continue;
       }
-      const o = this.#waiting.shift()!;
       o.packet.id = id;
-      this.#outgoing.set(id, o);
-      if (this.connected) { o.sent = true; this.#send(o.packet); }
+      (this.outgoing ??= new Map()).set(id, o);
+      if (this.connected) { o.sent = true; this.send(o.packet); }
     }
+    if (waiting && !waiting.length && this.waiting === waiting) this.waiting = null;
   }
 
   /** A packet identifier not in use, or 0 when all 65535 are. */
-  #allocateId(): number {
+  private allocateId(): number {
     for (let i = 0; i < 65535; i++) {
-      this.#nextId = this.#nextId === 65535 ? 1 : this.#nextId + 1;
-      if (!this.#outgoing.has(this.#nextId) && !this.#requests.has(this.#nextId)) return this.#nextId;
+      this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
+      if (!this.outgoing?.has(this.nextId) && !this.requests?.has(this.nextId)) return this.nextId;
     }
     return 0;
   }
 
-  #send(p: Packet) {
+  private send(p: Packet) {
     const conn = this.link?.conn;
     if (!conn) return;
-    this.#lastSent = this.host.now();
-    conn.write(encode(p));
+    this.lastSent = this.host.now();
+    // A large payload goes as it is, after its header, where the host can write both at once.
+    if (p.type === PUBLISH && p.payload.length >= LARGE_PAYLOAD && conn.writev) conn.writev(encodePublishHead(p), p.payload);
+    else conn.write(encode(p));
   }
 
   /** A packet from the current link (internal, for Link). */
   receive(p: Packet): void {
-    this.#lastReceived = this.host.now();
+    this.lastReceived = this.host.now();
     if (!this.connected) {
-      if (p.type !== CONNACK) return this.#drop(`protocol error: packet type ${p.type} before CONNACK`);
+      if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`);
       if (p.returnCode) {
         const name = CONNACK_ERRORS[p.returnCode] || `refused with code ${p.returnCode}`;
-        return this.#drop(`connection refused: ${name}`, p.returnCode);
+        return this.drop(`connection refused: ${name}`, p.returnCode);
       }
-      return this.#opened(p.sessionPresent);
+      return this.opened(p.sessionPresent);
     }
     switch (p.type) {
       case PUBLISH: {
         if (p.qos === 2) {
-          const seen = !!this.#incomingQos2?.has(p.id);
-          (this.#incomingQos2 ??= new Set()).add(p.id);
-          this.#send({ type: PUBREC, id: p.id });
-          if (!seen) this.#deliver(p);
+          const seen = !!this.incomingQos2?.has(p.id);
+          (this.incomingQos2 ??= new Set()).add(p.id);
+          this.send({ type: PUBREC, id: p.id });
+          if (!seen) this.deliver(p);
           return;
         }
-        this.#deliver(p);
-        if (p.qos === 1) this.#send({ type: PUBACK, id: p.id });
+        this.deliver(p);
+        if (p.qos === 1) this.send({ type: PUBACK, id: p.id });
         return;
       }
       case PUBREL:
-        this.#incomingQos2?.delete(p.id);
-        return this.#send({ type: PUBCOMP, id: p.id });
+        this.incomingQos2?.delete(p.id);
+        return this.send({ type: PUBCOMP, id: p.id });
       case PUBACK: case PUBCOMP: {
-        const o = this.#outgoing.get(p.id);
+        const o = this.outgoing?.get(p.id);
         if (!o) return;
         if (o.packet.qos === 2 && p.type === PUBACK && !o.released) {
           // A broker without QoS 2 (RabbitMQ) acknowledges it as QoS 1: delivered at least once.
-          this.#sayOnce('puback2', 'the broker acknowledged QoS 2 with PUBACK: it supports QoS 1 at most');
-          return this.#settle(p.id, o);
+          this.sayOnce('puback2', 'the broker acknowledged QoS 2 with PUBACK: it supports QoS 1 at most');
+          return this.settle(p.id, o);
         }
-        if (o.packet.qos === (p.type === PUBACK ? 1 : 2)) this.#settle(p.id, o);
+        if (o.packet.qos === (p.type === PUBACK ? 1 : 2)) this.settle(p.id, o);
         return;
       }
       case PUBREC: {
-        const o = this.#outgoing.get(p.id);
+        const o = this.outgoing?.get(p.id);
         if (o && o.packet.qos === 2) o.released = true;
-        return this.#send({ type: PUBREL, id: p.id });
+        return this.send({ type: PUBREL, id: p.id });
       }
       case SUBACK: case UNSUBACK: {
-        const r = this.#requests.get(p.id);
+        const r = this.requests?.get(p.id);
         const asked = r?.packet.type === SUBSCRIBE ? r.packet.subscriptions : null;
         const name = p.type === SUBACK ? 'SUBACK' : 'UNSUBACK';
-        if (!r || !r.sentAt || (p.type === SUBACK) !== !!asked) return this.#drop(`protocol error: ${name} for packet identifier ${p.id}, which no ${p.type === SUBACK ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} waits for`);
+        if (!r || !r.sentAt || (p.type === SUBACK) !== !!asked) return this.drop(`protocol error: ${name} for packet identifier ${p.id}, which no ${p.type === SUBACK ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} waits for`);
         if (asked && p.type === SUBACK && p.granted.length !== asked.length) {
-          return this.#drop(`protocol error: SUBACK with ${p.granted.length} return codes for ${asked.length} topic filters`);
+          return this.drop(`protocol error: SUBACK with ${p.granted.length} return codes for ${asked.length} topic filters`);
         }
-        this.#requests.delete(p.id);
+        this.forgetRequest(p.id);
         if (asked && p.type === SUBACK) {
           asked.forEach((s, i) => {
             const g = p.granted[i];
-            if (g === 0x80) { if (!r.done) this.#sayOnce(`refused ${s.filter}`, `subscription to ${s.filter} refused by the broker`); }
-            else if (g < s.qos) this.#sayOnce(`granted ${s.filter} ${g}`, `the broker granted QoS ${g} for ${s.filter} (asked ${s.qos})${s.qos === 2 ? ': messages may come twice' : ''}`);
+            if (g === 0x80) { if (!r.done) this.sayOnce(`refused ${s.filter}`, `subscription to ${s.filter} refused by the broker`); }
+            else if (g < s.qos) this.sayOnce(`granted ${s.filter} ${g}`, `the broker granted QoS ${g} for ${s.filter} (asked ${s.qos})${s.qos === 2 ? ': messages may come twice' : ''}`);
           });
         }
         r.done?.(undefined, p.type === SUBACK ? p.granted : undefined);
-        this.#checkReady();
+        this.checkReady();
         return;
       }
       case PINGRESP:
-        this.#pingSentAt = 0;
+        this.pingSentAt = 0;
         return;
     }
-    this.#drop(`protocol error: unexpected packet type ${p.type} from the broker`);
+    this.drop(`protocol error: unexpected packet type ${p.type} from the broker`);
   }
 
-  #deliver(m: Message) {
+  private deliver(m: Message) {
     // A mistake in the application's handler must not cost the connection.
     try {
-      for (const [filter, s] of this.#subs) if (s.handler && matches(filter, m.topic)) s.handler(m);
+      for (const [filter, s] of this.subs) if (typeof s === 'object' && matches(filter, m.topic)) s.handler(m);
       this.onMessage(m);
     } catch (e) {
       this.host.log(`Error in a message handler for ${m.topic}: ${(e as Error).message}`);
@@ -402,8 +416,8 @@ export class MqttClient {
   }
 
   /** Tells onWarning once per `key` for the client's life (at most 100 keys kept, then anew). */
-  #sayOnce(key: string, message: string) {
-    const said = (this.#said ??= new Set());
+  private sayOnce(key: string, message: string) {
+    const said = (this.said ??= new Set());
     if (said.has(key)) return;
     if (said.size >= 100) said.clear();
     said.add(key);
@@ -411,149 +425,158 @@ export class MqttClient {
   }
 
   /** Counts a dropped message and tells its publisher; `refused` throws when there is no callback. */
-  #dropOne(done: Done | undefined, reason: string, refused = false) {
+  private dropOne(done: Done | undefined, reason: string, refused = false) {
     this.dropped++;
     this.onDrop(reason);
     const err = new MqttError(reason);
     if (refused) fail(done, err); else done?.(err);
   }
 
-  #settle(id: number, o: Outgoing) {
-    this.#outgoing.delete(id);
-    this.#queuedBytes -= o.size;
-    this.#fill();
+  private settle(id: number, o: Outgoing) {
+    const outgoing = this.outgoing!;
+    outgoing.delete(id);
+    if (!outgoing.size) this.outgoing = null;
+    this.queuedBytes -= o.size;
+    this.fill();
     o.done?.();
   }
 
-  #opened(sessionPresent: boolean) {
-    this.connected = true;
+  private opened(sessionPresent: boolean) {
     // From now on a PUBLISH too large is skipped; before CONNACK any oversized packet is an error.
     this.link!.skipOversized = true;
-    this.#state = OPEN;
-    this.#pingSentAt = 0;
-    this.#openedAt = this.host.now();
-    this.#proven = false;
-    this.#ready = false;
+    this.state = OPEN;
+    this.pingSentAt = 0;
+    this.openedAt = this.host.now();
+    this.flags = 0;
     // Requests and messages the broker has not acknowledged go again, oldest first.
-    for (const r of this.#requests.values()) this.#sendRequest(r);
+    const requests = this.requests?.values() ?? [];
+    for (const r of requests) this.sendRequest(r);
     if (!sessionPresent) {
       // The broker forgot our subscriptions and half-done QoS 2 receptions.
-      this.#incomingQos2 = null;
+      this.incomingQos2 = null;
       const asked = new Set<string>();
-      for (const r of this.#requests.values()) if (r.packet.type === SUBSCRIBE) for (const s of r.packet.subscriptions) asked.add(s.filter);
+      for (const r of this.requests?.values() ?? []) if (r.packet.type === SUBSCRIBE) for (const s of r.packet.subscriptions) asked.add(s.filter);
       const subscriptions: Subscribe['subscriptions'] = [];
-      for (const [filter, s] of this.#subs) if (!asked.has(filter)) subscriptions.push({ filter, qos: s.qos });
-      if (subscriptions.length) this.#request({ type: SUBSCRIBE, id: 0, subscriptions });
+      for (const [filter, s] of this.subs) if (!asked.has(filter)) subscriptions.push({ filter, qos: typeof s === 'object' ? s.qos : s });
+      if (subscriptions.length) this.request({ type: SUBSCRIBE, id: 0, subscriptions });
     }
-    for (const [id, o] of this.#outgoing) {
-      if (o.released) this.#send({ type: PUBREL, id });
-      else { o.packet.dup = o.sent; o.sent = true; this.#send(o.packet); }
+    for (const [id, o] of this.outgoing ?? []) {
+      if (o.released) this.send({ type: PUBREL, id });
+      else { o.packet.dup = o.sent; o.sent = true; this.send(o.packet); }
     }
-    this.#fill();
-    const queued = this.#offline;
-    this.#offline = [];
-    for (const o of queued) { this.#queuedBytes -= o.size; this.#send(o.packet); o.done?.(); }
-    this.#arm(this.#deadline());
+    this.fill();
+    const queued = this.offline ?? [];
+    this.offline = null;
+    for (const o of queued) { this.queuedBytes -= o.size; this.send(o.packet); o.done?.(); }
+    this.arm(this.deadline());
     this.onConnect(sessionPresent);
-    this.#checkReady();
+    this.checkReady();
   }
 
   /** onReady once no SUBSCRIBE waits for its SUBACK on this connection. */
-  #checkReady() {
-    if (this.#ready || !this.connected) return;
-    for (const r of this.#requests.values()) if (r.packet.type === SUBSCRIBE) return;
-    this.#ready = true;
-    this.#prove(this.host.now());
+  private checkReady() {
+    if (this.flags & READY || !this.connected) return;
+    for (const r of this.requests?.values() ?? []) if (r.packet.type === SUBSCRIBE) return;
+    this.flags |= READY;
+    this.prove(this.host.now());
     this.onReady();
   }
 
   /** The connection has proved itself (ready, and up a keepalive period): failures start again from 0. */
-  #prove(now: number) {
-    if (this.#proven || !this.#ready || now - this.#openedAt < this.#proofTime()) return;
-    this.#proven = true;
+  private prove(now: number) {
+    if (this.flags !== READY || now - this.openedAt < this.proofTime()) return;
+    this.flags |= PROVEN;
     this.failures = 0;
   }
 
-  #proofTime(): number { return (this.#options.keepalive ?? 60) * 1000 || PROOF_WITHOUT_KEEPALIVE; }
+  /** A request acknowledged or given up: the map goes once empty. */
+  private forgetRequest(id: number) {
+    const requests = this.requests!;
+    requests.delete(id);
+    if (!requests.size) this.requests = null;
+  }
 
-  #timeout(): number { return this.#options.connectTimeout ?? 10000; }
+  private proofTime(): number { return (this.options.keepalive ?? 60) * 1000 || PROOF_WITHOUT_KEEPALIVE; }
+
+  private timeout(): number { return this.options.connectTimeout ?? 10000; }
 
   /** When the timer must next look: a ping, a missing PINGRESP, SUBACK or UNSUBACK, the proof. */
-  #deadline(): number {
+  private deadline(): number {
     let at = 0;
     const sooner = (t: number) => { if (t && (!at || t < at)) at = t; };
-    const k = (this.#options.keepalive ?? 60) * 1000;
+    const k = (this.options.keepalive ?? 60) * 1000;
     if (k) {
       // Ping when we have not sent for a keepalive (the broker's rule) or not heard (to find a dead broker).
-      sooner(this.#pingSentAt ? this.#pingSentAt + Math.max(k / 2, 500) : Math.min(this.#lastSent, this.#lastReceived) + k);
+      sooner(this.pingSentAt ? this.pingSentAt + Math.max(k / 2, 500) : Math.min(this.lastSent, this.lastReceived) + k);
     }
-    for (const r of this.#requests.values()) if (r.sentAt) { sooner(r.sentAt + this.#timeout()); break; } // the oldest
-    if (this.#ready && !this.#proven) sooner(this.#openedAt + this.#proofTime());
+    for (const r of this.requests?.values() ?? []) if (r.sentAt) { sooner(r.sentAt + this.timeout()); break; } // the oldest
+    if (this.flags === READY) sooner(this.openedAt + this.proofTime());
     return at;
   }
 
   /** One timer serves the connect timeout, the pings, the requests' timeouts and the reconnect delay. */
-  #arm(at: number) {
-    this.#cancel();
-    if (!at) return;
-    this.#cancelTimer = this.host.after(Math.max(0, at - this.host.now()), () => { this.#cancelTimer = null; this.#tick(); });
+  private arm(at: number) {
+    this.cancel();
+    if (at) this.timer = this.host.after(Math.max(0, at - this.host.now()), this);
   }
 
-  #cancel() { if (this.#cancelTimer) { this.#cancelTimer(); this.#cancelTimer = null; } }
+  private cancel() { if (this.timer) { this.host.cancel(this.timer); this.timer = null; } }
 
-  #tick() {
+  /** The client's timer (internal: the host calls it). */
+  fire(): void {
+    this.timer = null;
     const now = this.host.now();
-    if (this.#state === WAITING) return this.connect();
-    if (this.#state === CONNECTING) return this.#drop('no answer from the broker (CONNACK timeout)');
-    if (this.#state !== OPEN) return;
-    for (const r of this.#requests.values()) {
-      if (r.sentAt && now - r.sentAt >= this.#timeout()) {
+    if (this.state === WAITING) return this.connect();
+    if (this.state === CONNECTING) return this.drop('no answer from the broker (CONNACK timeout)');
+    if (this.state !== OPEN) return;
+    for (const r of this.requests?.values() ?? []) {
+      if (r.sentAt && now - r.sentAt >= this.timeout()) {
         const name = r.packet.type === SUBSCRIBE ? 'SUBACK' : 'UNSUBACK';
-        return this.#drop(`no ${name} from the broker within ${(this.#timeout() / 1000).toFixed(0)} s`);
+        return this.drop(`no ${name} from the broker within ${(this.timeout() / 1000).toFixed(0)} s`);
       }
       break; // the oldest one decides
     }
-    this.#prove(now);
-    const k = (this.#options.keepalive ?? 60) * 1000;
+    this.prove(now);
+    const k = (this.options.keepalive ?? 60) * 1000;
     if (k) {
-      if (this.#pingSentAt && now >= this.#pingSentAt + Math.max(k / 2, 500)) {
-        return this.#drop(`no PINGRESP within ${((now - this.#pingSentAt) / 1000).toFixed(1)} s: connection lost`);
+      if (this.pingSentAt && now >= this.pingSentAt + Math.max(k / 2, 500)) {
+        return this.drop(`no PINGRESP within ${((now - this.pingSentAt) / 1000).toFixed(1)} s: connection lost`);
       }
-      if (!this.#pingSentAt && now >= Math.min(this.#lastSent, this.#lastReceived) + k) {
-        this.#send({ type: PINGREQ });
-        this.#pingSentAt = this.#lastSent;
+      if (!this.pingSentAt && now >= Math.min(this.lastSent, this.lastReceived) + k) {
+        this.send({ type: PINGREQ });
+        this.pingSentAt = this.lastSent;
       }
     }
-    this.#arm(this.#deadline());
+    this.arm(this.deadline());
   }
 
-  #close() {
+  /** Closes the connection; the caller has left state OPEN already (`connected` is false). */
+  private close() {
     const c = this.link?.conn;
     this.link = null;
-    this.connected = false;
-    for (const r of this.#requests.values()) r.sentAt = 0;
+    for (const r of this.requests?.values() ?? []) r.sentAt = 0;
     c?.close();
   }
 
   /** Ends this connection and schedules the next attempt. */
-  #drop(reason: string, refusedCode = 0) {
-    if (this.#state === ENDED || this.#state === IDLE) return this.#close();
-    this.#close();
-    this.#cancel();
+  private drop(reason: string, refusedCode = 0) {
+    if (this.state === ENDED || this.state === IDLE) return this.close();
+    const r = this.options.reconnect ?? DEFAULT_RECONNECT;
+    this.state = r ? WAITING : IDLE;
+    this.close();
+    this.cancel();
     this.failures++;
-    const r = this.#options.reconnect ?? DEFAULT_RECONNECT;
     let retryIn = -1;
     if (r) {
       // A refusal will not fix itself quickly: go straight to the slowest pace.
       const base = refusedCode ? r.max : Math.min(r.max, r.min * 2 ** Math.min(this.failures - 1, 20));
       retryIn = Math.round(Math.min(r.max, base * (0.8 + 0.4 * this.host.random())));
-      this.#state = WAITING;
-      this.#arm(this.host.now() + retryIn);
+      this.arm(this.host.now() + retryIn);
     } else {
-      this.#state = IDLE;
       const err = new MqttError(reason, refusedCode || undefined);
-      for (const q of this.#requests.values()) q.done?.(err);
-      this.#requests.clear();
+      const requests = this.requests?.values() ?? [];
+      this.requests = null;
+      for (const q of requests) q.done?.(err);
     }
     this.onClose(reason, retryIn);
   }

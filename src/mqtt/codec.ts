@@ -152,9 +152,10 @@ function allocate(n: number): Uint8Array {
   return b;
 }
 
-function frame(first: number, remaining: number): Uint8Array {
+/** The fixed header of a packet of `remaining` bytes, in a buffer of header + `remaining` - `left` bytes. */
+function frame(first: number, remaining: number, left = 0): Uint8Array {
   if (remaining > MAX_REMAINING_LENGTH) throw new RangeError(`packet too large: ${remaining} bytes`);
-  const b = allocate(1 + lengthBytes(remaining) + remaining);
+  const b = allocate(1 + lengthBytes(remaining) + remaining - left);
   b[0] = first;
   let o = 1;
   do {
@@ -172,6 +173,18 @@ function u16(b: Uint8Array, o: number, v: number): number { b[o] = v >> 8; b[o +
 function fits(len: number) { if (len > 65535) throw new RangeError(`a string or binary field of ${len} bytes is above 65535`); }
 function str(b: Uint8Array, o: number, s: string, len: number): number { fits(len); o = u16(b, o, len); return writeUtf8(s, b, o); }
 function bin(b: Uint8Array, o: number, v: Uint8Array): number { fits(v.length); o = u16(b, o, v.length); b.set(v, o); return o + v.length; }
+
+/**
+ * A PUBLISH but its payload: the fixed header, the topic and the identifier. Sent before the
+ * caller's payload bytes, it saves copying a large payload into a packet of its own.
+ */
+export function encodePublishHead(p: Publish): Uint8Array {
+  const tl = utf8Length(p.topic);
+  const b = frame(0x30 | (p.dup ? 8 : 0) | (p.qos << 1) | (p.retain ? 1 : 0), 2 + tl + (p.qos ? 2 : 0) + p.payload.length, p.payload.length);
+  const o = str(b, bodyAt, p.topic, tl);
+  if (p.qos) u16(b, o, p.id);
+  return b;
+}
 
 export function encode(p: Packet): Uint8Array {
   switch (p.type) {
@@ -325,22 +338,21 @@ export const SKIPPED_TOPIC_BYTES = 200;
  * `skipped` gets it once its last byte has gone by.
  */
 export class Decoder {
-  #buf: Uint8Array | null = null; // a packet being gathered across pieces
-  #filled = 0;
-  #head: Uint8Array | null = null; // a fixed header split across pieces, made when one is
-  #headLen = 0;
+  // Few fields: on a board each costs RAM for as long as the connection lives.
+  private buf: Uint8Array | null = null; // a packet being gathered across pieces
+  private head: Uint8Array | null = null; // or a fixed header split across pieces (then `buf` is null)
+  private filled = 0; // bytes of `buf`, or of `head`, gathered so far
   // Skipping an oversized PUBLISH: bytes of its body still to go, and where in the body we are.
-  #skipLeft = 0;
-  #skip: { first: number; size: number; at: number; topicLength: number; topic: Uint8Array; id: number } | null = null;
+  private skip: { left: number; first: number; size: number; at: number; topicLength: number; topic: Uint8Array; id: number } | null = null;
 
   /** Skip oversized PUBLISH packets (see `skipped`) instead of failing on them. */
   skipOversized = false;
 
   /** `onPacket` gets each packet; a subclass may override `packet` instead (no closure to keep). */
-  #onPacket: ((p: Packet) => void) | null;
-  constructor(onPacket: ((p: Packet) => void) | null, public maxPacketSize = MAX_REMAINING_LENGTH + 5) { this.#onPacket = onPacket; }
+  private onPacket: ((p: Packet) => void) | null;
+  constructor(onPacket: ((p: Packet) => void) | null, public maxPacketSize = MAX_REMAINING_LENGTH + 5) { this.onPacket = onPacket; }
 
-  protected packet(p: Packet): void { this.#onPacket!(p); }
+  protected packet(p: Packet): void { this.onPacket!(p); }
 
   /** An oversized PUBLISH went by (with `skipOversized`). */
   protected skipped(_s: Skipped): void {}
@@ -349,106 +361,107 @@ export class Decoder {
     let i = 0;
     const n = chunk.length;
     while (i < n) {
-      if (this.#skipLeft) { i = this.#skipBytes(chunk, i, n); continue; }
-      if (this.#buf) { // finish a packet started in an earlier piece
-        const take = Math.min(n - i, this.#buf.length - this.#filled);
-        this.#buf.set(chunk.subarray(i, i + take), this.#filled);
-        this.#filled += take; i += take;
-        if (this.#filled < this.#buf.length) return;
-        const b = this.#buf;
-        this.#buf = null;
-        this.#emit(b, 0, b.length);
+      if (this.skip) { i = this.skipBytes(chunk, i, n); continue; }
+      if (this.buf) { // finish a packet started in an earlier piece
+        const take = Math.min(n - i, this.buf.length - this.filled);
+        this.buf.set(chunk.subarray(i, i + take), this.filled);
+        this.filled += take; i += take;
+        if (this.filled < this.buf.length) return;
+        const b = this.buf;
+        this.buf = null;
+        this.emit(b, 0, b.length);
         continue;
       }
-      if (this.#headLen) { // finish a fixed header started in an earlier piece
-        const head = this.#head!;
-        head[this.#headLen++] = chunk[i++];
-        const r = this.#parseLength(head, 0, this.#headLen);
-        if (r < 0) continue;
-        const total = this.#headLen + r;
-        this.#headLen = 0;
-        if (total > this.maxPacketSize) { this.#startSkip(head[0], total, r); continue; }
-        this.#start(head.subarray(0, total - r), total);
-        if (r === 0) this.#finish();
+      if (this.head) { // finish a fixed header started in an earlier piece
+        const head = this.head;
+        head[this.filled++] = chunk[i++];
+        const l = this.parseLength(head, 0, this.filled);
+        if (l < 0) continue;
+        const r = Math.floor(l / 8), total = this.filled + r;
+        this.head = null;
+        this.filled = 0;
+        if (total > this.maxPacketSize) { this.startSkip(head[0], total, r); continue; }
+        this.start(head.subarray(0, total - r), total);
+        if (r === 0) this.finish();
         continue;
       }
-      const r = this.#parseLength(chunk, i, n);
-      if (r < 0) { // header incomplete: keep what there is
-        (this.#head ??= new Uint8Array(5)).set(chunk.subarray(i, n));
-        this.#headLen = n - i;
+      const l = this.parseLength(chunk, i, n);
+      if (l < 0) { // header incomplete: keep what there is
+        (this.head = new Uint8Array(5)).set(chunk.subarray(i, n));
+        this.filled = n - i;
         return;
       }
-      const hl = 1 + this.#lengthFieldSize; // not lengthBytes(r): a sender may use more bytes than the value needs
+      const r = Math.floor(l / 8);
+      const hl = 1 + (l & 7); // not lengthBytes(r): a sender may use more bytes than the value needs
       const total = hl + r;
-      if (total > this.maxPacketSize) { this.#startSkip(chunk[i], total, r); i += hl; continue; }
+      if (total > this.maxPacketSize) { this.startSkip(chunk[i], total, r); i += hl; continue; }
       if (i + total <= n) { // the common case: the whole packet is here, decode in place
         this.packet(decodeBody(chunk[i], chunk, i + hl, i + total));
         i += total;
       } else {
-        this.#start(chunk.subarray(i, i + hl), total);
+        this.start(chunk.subarray(i, i + hl), total);
         const take = n - i - hl;
-        this.#buf!.set(chunk.subarray(i + hl, n), hl);
-        this.#filled += take;
+        this.buf!.set(chunk.subarray(i + hl, n), hl);
+        this.filled += take;
         return;
       }
     }
   }
 
-  #lengthFieldSize = 0; // bytes taken by the remaining length just parsed
-
-  /** Remaining length from b[o..end), or -1 if more bytes are needed. Checks the maximum first. */
-  #parseLength(b: Uint8Array, o: number, end: number): number {
+  /**
+   * The remaining length from b[o..end) times 8, plus the bytes it took (1 to 4), or -1 if more
+   * bytes are needed. Checks the maximum first.
+   */
+  private parseLength(b: Uint8Array, o: number, end: number): number {
     let v = 0, mul = 1;
     for (let k = 1; k <= 4; k++) {
       if (o + k >= end) return -1;
       const d = b[o + k];
       v += (d & 127) * mul;
       if (!(d & 128)) {
-        this.#lengthFieldSize = k;
         const size = 1 + k + v;
         if (size > this.maxPacketSize && !(this.skipOversized && b[o] >> 4 === PUBLISH)) {
           throw new ProtocolError(`packet of ${size} bytes is above the maximum packet size ${this.maxPacketSize}`);
         }
-        return v;
+        return v * 8 + k;
       }
       mul *= 128;
     }
     throw new ProtocolError('remaining length longer than 4 bytes');
   }
 
-  #startSkip(first: number, size: number, remaining: number) {
+  private startSkip(first: number, size: number, remaining: number) {
     if (((first >> 1) & 3) === 3) throw new ProtocolError('PUBLISH with QoS 3');
-    this.#skipLeft = remaining;
-    this.#skip = { first, size, at: 0, topicLength: 0, topic: new Uint8Array(0), id: 0 };
-    if (!remaining) this.#skipBytes(EMPTY, 0, 0);
+    this.skip = { left: remaining, first, size, at: 0, topicLength: 0, topic: new Uint8Array(0), id: 0 };
+    if (!remaining) this.skipBytes(EMPTY, 0, 0);
   }
 
   /** Goes through an oversized PUBLISH's body in chunk[i..n): the topic length, the topic's first
    *  bytes and the identifier are kept, the rest counted. Returns where it stopped in the chunk. */
-  #skipBytes(chunk: Uint8Array, i: number, n: number): number {
-    const s = this.#skip!;
+  private skipBytes(chunk: Uint8Array, i: number, n: number): number {
+    const s = this.skip!;
     const qos = (s.first >> 1) & 3;
-    while (i < n && this.#skipLeft) {
+    while (i < n && s.left) {
       const at = s.at;
       if (at < 2) { // the topic's length
         s.topicLength = (s.topicLength << 8) | chunk[i];
         if (at === 1) s.topic = new Uint8Array(Math.min(s.topicLength, SKIPPED_TOPIC_BYTES));
-        i++; s.at++; this.#skipLeft--;
+        i++; s.at++; s.left--;
       } else if (at < 2 + s.topicLength) { // the topic, its first bytes kept
-        const take = Math.min(n - i, 2 + s.topicLength - at, this.#skipLeft);
+        const take = Math.min(n - i, 2 + s.topicLength - at, s.left);
         const keep = Math.max(0, Math.min(take, s.topic.length - (at - 2)));
         if (keep) s.topic.set(chunk.subarray(i, i + keep), at - 2);
-        i += take; s.at += take; this.#skipLeft -= take;
+        i += take; s.at += take; s.left -= take;
       } else if (qos && at < 4 + s.topicLength) { // the packet identifier
         s.id = (s.id << 8) | chunk[i];
-        i++; s.at++; this.#skipLeft--;
+        i++; s.at++; s.left--;
       } else { // the payload: counted, not kept
-        const take = Math.min(n - i, this.#skipLeft);
-        i += take; s.at += take; this.#skipLeft -= take;
+        const take = Math.min(n - i, s.left);
+        i += take; s.at += take; s.left -= take;
       }
     }
-    if (!this.#skipLeft) {
-      this.#skip = null;
+    if (!s.left) {
+      this.skip = null;
       if (s.at < 2 + s.topicLength + (qos ? 2 : 0)) throw new ProtocolError('PUBLISH is shorter than its topic and identifier');
       if (qos && !s.id) throw new ProtocolError('PUBLISH has packet identifier 0');
       this.skipped({ topic: s.topic, truncated: s.topicLength > s.topic.length, qos: qos as QoS, id: s.id, size: s.size });
@@ -456,24 +469,24 @@ export class Decoder {
     return i;
   }
 
-  #start(header: Uint8Array, total: number) {
-    this.#buf = new Uint8Array(total); // size already checked against the maximum
-    this.#buf.set(header);
-    this.#filled = header.length;
+  private start(header: Uint8Array, total: number) {
+    this.buf = new Uint8Array(total); // size already checked against the maximum
+    this.buf.set(header);
+    this.filled = header.length;
   }
 
-  #finish() {
-    const b = this.#buf!;
-    this.#buf = null;
-    this.#emit(b, 0, b.length);
+  private finish() {
+    const b = this.buf!;
+    this.buf = null;
+    this.emit(b, 0, b.length);
   }
 
-  #emit(b: Uint8Array, o: number, end: number) {
+  private emit(b: Uint8Array, o: number, end: number) {
     let p = o + 1;
     while (b[p] & 128) p++;
     this.packet(decodeBody(b[o], b, p + 1, end));
   }
 
   /** True when no partial packet is held. */
-  get idle(): boolean { return !this.#buf && !this.#headLen && !this.#skipLeft; }
+  get idle(): boolean { return !this.buf && !this.head && !this.skip; }
 }

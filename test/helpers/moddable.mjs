@@ -92,7 +92,10 @@ function sourcesDigest() {
  *              manifest includes ours and adds them; ours is unchanged)
  *   manifest   more manifest entries for that wrapper (the benchmark's probe module)
  *   stack      creation.stack for this build only
- *   static     creation.static for this build only (the ESP8266's fixed heap)
+ *   static     creation.static for this build only (the lin simulator ignores it: see creation)
+ *   creation   more creation entries (heap and chunk sizes: an incremental of 0 makes them fixed)
+ *   app        another app's manifest.json instead of the project's (the benchmark's empty app and
+ *              its Moddable-mqtt anchor), built the same way; `name` is its build NAME
  * The same arguments give the same build, once per process. Builds run one at a time.
  */
 export function buildFirmware(config, options = {}) {
@@ -101,24 +104,24 @@ export function buildFirmware(config, options = {}) {
   return run;
 }
 
-async function build(config, { resources = {}, manifest = {}, stack, static: fixed } = {}) {
+async function build(config, { resources = {}, manifest = {}, stack, static: fixed, app, creation } = {}) {
   const { tools } = sdkOrThrow();
   const w = workDir();
   const args = Object.entries(config).map(([k, v]) => `${k}=${v}`);
-  const key = createHash('sha256').update(JSON.stringify([args, resources, manifest, stack, fixed, sourcesDigest()])).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify([args, resources, manifest, stack, fixed, app, creation, sourcesDigest()])).digest('hex').slice(0, 16);
   if (w.cache.has(key)) return w.cache.get(key);
 
-  let manifestPath = join(root, 'manifest.json');
-  const wrapped = Object.keys(resources).length || Object.keys(manifest).length || stack || fixed;
+  let manifestPath = app ? app.manifest : join(root, 'manifest.json');
+  const wrapped = Object.keys(resources).length || Object.keys(manifest).length || stack || fixed || creation;
   if (wrapped) {
     // Always the same wrapper folder, so that incremental builds stay incremental.
-    const wrap = join(w.dir, 'wrap');
+    const wrap = join(w.dir, app ? `wrap-${app.name}` : 'wrap');
     rmSync(wrap, { recursive: true, force: true });
     mkdirSync(join(wrap, 'res'), { recursive: true });
     for (const [name, file] of Object.entries(resources)) copyFileSync(file, join(wrap, 'res', name));
-    const m = { include: [join(root, 'manifest.json')], ...manifest };
+    const m = { ...manifest, include: [manifestPath, ...(manifest.include ?? [])] };
     if (Object.keys(resources).length) m.resources = { '*': [join(wrap, 'res', '*')] };
-    if (stack || fixed) m.creation = { ...(stack ? { stack } : {}), ...(fixed ? { static: fixed } : {}) };
+    if (stack || fixed || creation) m.creation = { ...manifest.creation, ...creation, ...(stack ? { stack } : {}), ...(fixed ? { static: fixed } : {}) };
     manifestPath = join(wrap, 'manifest.json');
     writeFileSync(manifestPath, JSON.stringify(m, null, 2));
   }
@@ -131,7 +134,7 @@ async function build(config, { resources = {}, manifest = {}, stack, static: fix
     child.stderr.on('data', (b) => { log += b; });
     child.once('close', (code) => resolve({ code, log }));
   });
-  const so = join(w.out, 'bin', 'lin', 'mc', 'instrument', 'mqtt-pair', 'mc.so');
+  const so = join(w.out, 'bin', 'lin', 'mc', 'instrument', app?.name ?? 'mqtt-pair', 'mc.so');
   if (r.code !== 0 || !existsSync(so)) {
     const tail = r.log.split('\n').filter((l) => l && !/^# (xsc|xsid|copy|cc) /.test(l) && !/^### warning/.test(l)).slice(-15).join('\n');
     throw new Error(`mcconfig ${argv.join(' ')} failed (exit ${r.code}):\n${tail}`);

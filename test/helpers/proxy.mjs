@@ -265,7 +265,7 @@ export function measuredHost(options = {}) {
     lastData: 0,
     after(ms, fn) {
       const due = performance.now() + ms;
-      return base.after(ms, () => { host.timers.push({ due, fired: performance.now() }); fn(); });
+      return base.after(ms, () => { host.timers.push({ due, fired: performance.now() }); if (typeof fn === 'function') fn(); else fn.fire(); });
     },
     connect(to, events) {
       if (to.host !== HOST) throw new Error(`tests only connect to ${HOST}, not ${to.host}`);

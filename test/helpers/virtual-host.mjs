@@ -125,8 +125,9 @@ export function virtualHost(options = {}) {
       const t = { at: time + ms, seq: seq++, fn };
       timers.push(t);
       timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      return () => { const i = timers.indexOf(t); if (i >= 0) timers.splice(i, 1); };
+      return t;
     },
+    cancel(t) { const i = timers.indexOf(t); if (i >= 0) timers.splice(i, 1); },
     connect(to, events) {
       const c = new VirtualConnection(host, to, events);
       host.connections.push(c);
@@ -151,7 +152,7 @@ export function virtualHost(options = {}) {
         if (!t || t.at > end) break;
         timers.shift();
         time = t.at;
-        t.fn();
+        if (typeof t.fn === 'function') t.fn(); else t.fn.fire();
       }
       time = end;
     },
