@@ -219,7 +219,8 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
     // The board's timers, measured: under load they fire late, and that lateness is not the board's fault.
     const timers = [];
     const after = sim.host.after;
-    sim.host.after = (ms, fn) => { const due = performance.now() + ms; return after(ms, () => { timers.push({ due, fired: performance.now() }); fn(); }); };
+    // A target is a function or an object with fire() (src/host.ts).
+    sim.host.after = (ms, target) => { const due = performance.now() + ms; return after(ms, () => { timers.push({ due, fired: performance.now() }); typeof target === 'function' ? target() : target.fire(); }); };
     const lateness = (from) => timers.filter((x) => x.fired > from).reduce((s, x) => s + Math.max(0, x.fired - x.due), 0);
     sim.start();
     try {

@@ -124,7 +124,9 @@ export class SimBoard {
 export async function startEmbeddedBroker(port = 1883, tries = 20): Promise<{ port: number; close(): Promise<void> }> {
   // Aedes is bundled on its own beside this bundle (tools/build.mjs: dist/aedes.js), loaded only
   // when a broker is wanted, so that the installed command needs no package of the registry.
-  const { Aedes } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes');
+  // This code may sit in dist/index.js or in a chunk of the command (dist/chunks/): aedes.js is in dist/.
+  const beside = /\/chunks\/[^/]*$/.test(import.meta.url) ? '../aedes.js' : './aedes.js';
+  const { Aedes } = await import(new URL(beside, import.meta.url).href) as typeof import('aedes');
   const broker = await Aedes.createBroker();
   for (let p = port; p < port + tries; p++) {
     const server = createServer(broker.handle);
