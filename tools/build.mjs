@@ -5,6 +5,8 @@
 //   dist/aedes.js      the embedded broker (Aedes), bundled whole: the packed command depends on nothing
 //   build/moddable/main.js   the firmware module that manifest.json names (Moddable modules stay external)
 //   build/client.min.js      the client alone, minified, to measure what ships
+//   (the students' page script, tools/web/student.ts, is bundled for browsers and built into the
+//   command as the string STUDENT_JS: the installed command serves it with no file beside it)
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -21,11 +23,13 @@ export async function buildAll() {
   const has = (f) => existsSync(join(root, f));
   rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true }); // their names change with their contents
   const node = { index: 'hosts/node/index.ts', cli: 'tools/cli.ts' };
+  const student = await build({ ...common, entryPoints: ['tools/web/student.ts'], write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: true });
+  const define = { STUDENT_JS: JSON.stringify(student.outputFiles[0].text) };
   await Promise.all([
-    build({ ...common, entryPoints: { index: node.index }, outdir: 'dist', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external' }),
+    build({ ...common, entryPoints: { index: node.index }, outdir: 'dist', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', define }),
     // The command alone, split: what only one command needs (the simulator, the class page, chat)
     // is a chunk of its own, loaded when used, so that pub and sub read one file and start sooner.
-    build({ ...common, entryPoints: { cli: node.cli }, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external' }),
+    build({ ...common, entryPoints: { cli: node.cli }, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', define }),
     has('hosts/moddable/main.ts') && build({ ...common, entryPoints: ['hosts/moddable/main.ts'], outfile: 'build/moddable/main.js', platform: 'neutral', target: 'es2022', external: moddableModules }),
     has('hosts/xsnap/main.ts') && build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),

@@ -19,7 +19,7 @@ import { nodeHost } from '../hosts/node/host';
 import { SimBoard, startEmbeddedBroker } from '../hosts/node/sim';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './args';
 import {
-  ClassObserver, TerminalView, VIEW_FLAGS, brokerOption, countStates, duration, langOption, lookOf, readRoster, sortTiles, startWebView, tileOf,
+  ClassObserver, TerminalView, VIEW_FLAGS, brokerOption, printStudentPage, studentOptions, type StudentOptions, countStates, duration, langOption, lookOf, readRoster, sortTiles, startWebView, tileOf,
   topicLevel, untilStopped, warnDots, type PairLook, type TileView, type ViewSnapshot, type WebView,
 } from './watch';
 
@@ -178,7 +178,9 @@ export async function runClassroom(argv: string[]): Promise<number> {
   if (runFor !== undefined && runFor * 1000 < 4 * interval) {
     process.stderr.write(`mqtt-pair classroom: note: ${durationText} s leaves little time for 3 round trips at one hello every ${interval} ms\n`);
   }
-  return new Classroom({ count, names, endpoint, brokerText, runFor, interval, school, className, webPort, lang }).run();
+  // The students' page needs a broker with a WebSocket listener: the embedded one has none.
+  const student = studentOptions(p, webPort, endpoint ?? { host: '127.0.0.1', port: 1883 }, `${school}/${className}/`, `${school} / ${className}`);
+  return new Classroom({ count, names, endpoint, brokerText, runFor, interval, school, className, webPort, lang, student }).run();
 }
 
 interface Settings {
@@ -193,6 +195,7 @@ interface Settings {
   school: string;
   className: string;
   webPort?: number;
+  student?: StudentOptions;
 }
 
 class Classroom {
@@ -260,12 +263,14 @@ class Classroom {
 
     let web: WebView | null = null;
     if (s.webPort !== undefined) {
-      try { web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name)); } catch (e) {
+      try { web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name), s.student); } catch (e) {
         this.observer.stop();
         await embedded?.close();
         throw e;
       }
       console.log(`Classroom view: ${web.url}`);
+      printStudentPage(web, s.student!);
+      if (!s.endpoint) console.log("  (the embedded broker has no WebSocket: for the students' page, run Mosquitto with a websockets listener and give --broker)");
     }
 
     const cpu0 = process.cpuUsage();

@@ -7,7 +7,8 @@
 // and the terminal table.
 
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { nodeHost } from '../hosts/node/host';
 import { ConfigError, hideSecret, parseBroker } from '../src/apps/config';
@@ -15,6 +16,7 @@ import type { Endpoint } from '../src/host';
 import { MqttClient, payloadText } from '../src/mqtt/client';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './args';
 import { PAGE_HTML } from './web/page';
+import { studentPage } from './web/student-page';
 
 // ---- what the observer sees of each pair
 
@@ -400,7 +402,7 @@ export function readRoster(file: string, group: string | undefined): string[] {
 
 // ---- the page
 
-export interface WebView { port: number; url: string; close(): Promise<void> }
+export interface WebView { port: number; url: string; studentUrl?: string; close(): Promise<void> }
 
 /** What the page may ask the server to do (classroom --web): stop or start one pair. */
 export type Control = (action: 'stop' | 'start', name: string) => boolean;
@@ -411,10 +413,11 @@ export type Control = (action: 'stop' | 'start', name: string) => boolean;
  * `control`, POST /pairs/<name>/stop and …/start. A page that reads slowly gets the latest state
  * when it is ready again, never a backlog.
  */
-export async function startWebView(port: number, snapshot: () => ViewSnapshot, every = 1000, control?: Control): Promise<WebView> {
+export async function startWebView(port: number, snapshot: () => ViewSnapshot, every = 1000, control?: Control, student?: StudentOptions): Promise<WebView> {
   const clients = new Map<ServerResponse, { stale: boolean }>();
   let actualPort = port;
   const server = createServer((req, res) => serve(req, res));
+  const studentHtml = student && studentPage({ broker: student.broker, prefix: student.prefix, title: student.title, open: !!student.listen });
 
   const send = (res: ServerResponse, data: string) => {
     const c = clients.get(res);
@@ -433,6 +436,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     }
     const path = (req.url ?? '/').split('?')[0];
     const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+    if (studentHtml && serveStudent(req, res, path, studentHtml)) return;
     const action = /^\/pairs\/([^/]+)\/(stop|start)$/.exec(path);
     if (req.method === 'POST' && action && control) {
       // A page of this server only: a custom header, which no form of another site can send.
@@ -478,19 +482,98 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     server.listen(port, '127.0.0.1', () => resolve());
   });
   actualPort = (server.address() as AddressInfo).port;
+  let students: { server: Server; url: string } | undefined;
+  if (student?.listen && studentHtml) {
+    try { students = await startStudentServer(student.listen.host, student.listen.port, studentHtml); } catch (e) {
+      clearInterval(timer);
+      server.close();
+      throw e;
+    }
+  }
   return {
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}/`,
+    studentUrl: studentHtml && (students?.url ?? `http://127.0.0.1:${actualPort}/student`),
     close: () => new Promise<void>((resolve) => {
       clearInterval(timer);
       // The last state, so an open page shows how the run ended.
       const data = event();
       for (const c of clients.keys()) c.end(data);
       clients.clear();
+      students?.server.close();
+      students?.server.closeAllConnections();
       server.close(() => resolve());
       server.closeAllConnections();
     }),
   };
+}
+
+// ---- the students' page
+
+/** What /student needs: the broker's WebSocket as the students' browsers reach it, the class's
+ *  topic prefix, and where to serve it for the students' computers (none: 127.0.0.1 only). */
+export interface StudentOptions { broker: string; prefix: string; title: string; listen?: { host: string; port: number } }
+
+const STUDENT_CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src ws: wss:; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Serves /student and /student.js; false for any other path. */
+function serveStudent(req: IncomingMessage, res: ServerResponse, path: string, html: string): boolean {
+  const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  if (path !== '/student' && path !== '/student/' && path !== '/student.js') return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { ...common, allow: 'GET, HEAD' }).end(), true;
+  const body = req.method === 'HEAD' ? undefined : path === '/student.js' ? STUDENT_JS : html;
+  if (path === '/student.js') res.writeHead(200, { ...common, 'content-type': 'text/javascript; charset=utf-8' }).end(body);
+  else res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STUDENT_CSP, 'referrer-policy': 'no-referrer' }).end(body);
+  return true;
+}
+
+/** The students' own server on the classroom network: /student only, never the teacher's page.
+ *  The Host header must be an address (or localhost) and this port: no DNS name can point here. */
+async function startStudentServer(host: string, port: number, html: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const h = (req.headers.host ?? '').toLowerCase();
+    const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost):(\d+)$/.exec(h);
+    const path = (req.url ?? '/').split('?')[0];
+    if (!m || Number(m[2]) !== port) return void res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(`open this page by the computer's address: http://ADDRESS:${port}/student\n`);
+    if (path === '/') return void res.writeHead(302, { location: '/student' }).end();
+    if (!serveStudent(req, res, path, html)) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /student\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE'
+      ? `port ${port} is already in use on ${host}: choose another with --listen ${host}:${port + 1}`
+      : e.code === 'EADDRNOTAVAIL' ? `--listen ${host}: this computer has no such address (its addresses: ip -4 addr, or ipconfig on Windows)`
+        : `cannot serve the students' page on ${host}:${port}: ${e.message}`)));
+    server.listen(port, host, () => resolve());
+  });
+  const shownHost = host === '0.0.0.0' || host === '::' ? lanAddress() ?? host : host;
+  return { server, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/student` };
+}
+
+/** This computer's first IPv4 address on a network, to tell the class; undefined if none. */
+function lanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
+}
+
+/** --listen's value: ADDRESS or ADDRESS:PORT (default port: the --web port + 1). */
+export function listenOption(value: string, webPort: number): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:]*))(?::(\d+))?$/.exec(value);
+  const host = m?.[1] ?? m?.[2];
+  if (!m || !host || (m[2]?.includes(':') && m[3] !== undefined)) {
+    throw new UsageError(`--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`);
+  }
+  const port = m[3] === undefined ? (webPort ? webPort + 1 : 8081) : integer('--listen', m[3], 1, 65535, 'a port number after the address');
+  return { host, port };
+}
+
+/** --student-broker's value: the broker's WebSocket as students' browsers reach it. */
+export function studentBrokerOption(value: string | undefined, endpoint: Endpoint): string {
+  if (value === undefined) return `ws://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:9001/mqtt`;
+  const m = /^(wss?):\/\/(\[[0-9a-fA-F:.]+\]|[^/:\s\[\]]+)(?::(\d+))?(\/\S*)?$/.exec(value);
+  if (!m || (m[3] !== undefined && !(Number(m[3]) >= 1 && Number(m[3]) <= 65535))) {
+    throw new UsageError(`--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${value}'`);
+  }
+  return value;
 }
 
 // ---- the terminal
@@ -631,7 +714,19 @@ export class TerminalView {
 export const VIEW_FLAGS: Flag[] = [
   { names: ['--roster'], key: 'roster', value: 'file', example: 'class.txt', help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello' },
   { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "the page's language (default: the browser's)" },
+  { names: ['--student-broker'], key: 'studentBroker', value: 'url', example: 'ws://192.168.1.144:9001', help: "with --web: the broker's WebSocket for the students' page /student (default: ws://<broker host>:9001/mqtt)" },
+  { names: ['--listen'], key: 'listen', value: 'address[:port]', example: '192.168.1.10', help: "with --web: serve the students' page to the classroom network on this address (port: the --web port + 1); the class page stays on 127.0.0.1" },
 ];
+
+/** The students' page options from --student-broker and --listen (they need --web). */
+export function studentOptions(p: Map<string, string[]>, webPort: number | undefined, endpoint: Endpoint, prefix: string, title: string): StudentOptions | undefined {
+  const brokerText = last(p, 'studentBroker'), listenText = last(p, 'listen');
+  if (webPort === undefined) {
+    if (brokerText !== undefined || listenText !== undefined) throw new UsageError(`${listenText !== undefined ? '--listen' : '--student-broker'} goes with --web: the students' page is served beside the class page, e.g. --web 8080`);
+    return undefined;
+  }
+  return { broker: studentBrokerOption(brokerText, endpoint), prefix, title, listen: listenText === undefined ? undefined : listenOption(listenText, webPort) };
+}
 
 /** --lang's value. */
 export function langOption(value: string | undefined): 'fr' | 'en' | undefined {
@@ -727,6 +822,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const roster = rosterFile === undefined ? undefined : readRoster(rosterFile, school === undefined ? undefined : `${school}/${className}`);
   warnDots(school, className, roster);
 
+  const student = studentOptions(p, webPort, endpoint, school === undefined ? '' : `${school}/${className}/`, school === undefined ? '' : `${school} / ${className}`);
   const where = hideSecret(brokerText);
   const observer = new ClassObserver(endpoint, {
     school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster,
@@ -755,8 +851,9 @@ export async function runWatch(argv: string[]): Promise<number> {
   let web: WebView | null = null;
   let terminal: TerminalView | null = null;
   if (webPort !== undefined) {
-    try { web = await startWebView(webPort, snapshot); } catch (e) { observer.stop(); throw e; }
+    try { web = await startWebView(webPort, snapshot, 1000, undefined, student); } catch (e) { observer.stop(); throw e; }
     console.log(`Classroom view: ${web.url}  (Ctrl+C stops)`);
+    printStudentPage(web, student!);
   } else {
     terminal = new TerminalView(snapshot, (snap) => `${observer.messages} messages seen${ignoredText(snap)}`);
     terminal.start();
@@ -768,6 +865,12 @@ export async function runWatch(argv: string[]): Promise<number> {
   observer.stop();
   console.log(`${last_.counts.total} pairs seen: ${countsText(last_.counts)}${ignoredText(last_)}`);
   return 0;
+}
+
+/** Where the students open their page, and what anyone on that network can then do. */
+export function printStudentPage(web: WebView, student: StudentOptions): void {
+  console.log(`Students' page: ${web.studentUrl}  (broker ${student.broker}${student.prefix ? `, topics ${student.prefix}…` : ''})`);
+  if (student.listen) console.log("  open to the classroom network: anyone on it can open the students' page (the class page stays on 127.0.0.1)");
 }
 
 /** `; 99,900 more pairs ignored (--max-pairs 100)`, or ''. */

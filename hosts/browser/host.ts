@@ -1,0 +1,78 @@
+// The Host interface in a web browser: MQTT over the page's WebSocket (subprotocol "mqtt"),
+// setTimeout, performance.now() and crypto.getRandomValues(). Nothing to install: the students'
+// page (tools/web/student.ts) runs the same src/ client as the boards and the command line.
+//
+// As on every host: nothing throws out of `connect`, every connection ends with exactly one
+// `closed(reason)`, never inside `connect`, and after `close()` nothing more is reported.
+
+import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
+
+/** The URL of the broker's WebSocket for an endpoint (ws:// or wss://, path /mqtt unless given). */
+export function webSocketUrl(to: Endpoint): string {
+  const scheme = to.transport === 'wss' ? 'wss' : 'ws';
+  const host = to.host.includes(':') ? `[${to.host}]` : to.host;
+  return `${scheme}://${host}:${to.port}${to.path ?? '/mqtt'}`;
+}
+
+export function browserHost(log: (line: string) => void): Host {
+  const id = randomHex(6);
+  return {
+    now: () => performance.now(),
+    after: (ms, target: Firing) => ({ t: setTimeout(() => fire(target), ms) }),
+    cancel: (handle: TimerHandle) => clearTimeout((handle as { t: ReturnType<typeof setTimeout> }).t),
+    connect: connectWebSocket,
+    random: () => crypto.getRandomValues(new Uint32Array(1))[0] / 4294967296,
+    log,
+    deviceId: () => id,
+    restart: (reason) => log(`(a page does not restart: ${reason})`),
+  };
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
+  const url = webSocketUrl(to);
+  let ws: WebSocket | null = null;
+  let open = false;
+  let done = false;
+  const finish = (reason?: string) => {
+    if (done) return;
+    done = true;
+    const w = ws;
+    ws = null;
+    if (w) { w.onopen = w.onmessage = w.onclose = w.onerror = null; try { w.close(); } catch { /* closed */ } }
+    events.closed(reason);
+  };
+  // From the event loop, never inside connect(): the client has not stored the connection yet.
+  setTimeout(() => {
+    if (done) return;
+    try {
+      ws = new WebSocket(url, 'mqtt');
+    } catch (e) {
+      return finish(`cannot open ${url}: ${(e as Error).message}`);
+    }
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => { open = true; events.connected(); };
+    ws.onmessage = (m) => {
+      if (typeof m.data === 'string') return finish('the broker sent a text frame: MQTT goes in binary frames');
+      events.data(new Uint8Array(m.data as ArrayBuffer));
+    };
+    // A browser tells a page nothing about why a WebSocket failed (no code, no message): say what to check.
+    ws.onerror = () => finish(open ? `the connection to ${url} failed` : `no MQTT broker at ${url} (check the address, the port of its WebSocket listener and the path)`);
+    ws.onclose = (e) => finish(open ? (e.code === 1000 ? undefined : `the connection to ${url} closed (code ${e.code})`) : `${url} refused the connection (code ${e.code})`);
+  }, 0);
+  return {
+    write(bytes) {
+      if (!done && ws && open) ws.send(bytes);
+    },
+    close() {
+      if (done) return;
+      done = true;
+      const w = ws;
+      ws = null;
+      if (w) { w.onopen = w.onmessage = w.onclose = w.onerror = null; try { w.close(); } catch { /* closed */ } }
+    },
+  };
+}

@@ -1,0 +1,376 @@
+// The students' page (`/student` of watch --web and classroom --web): the activities of seeds 000,
+// 001 and 003 in a browser, nothing to install. It runs the project's own client (src/) over the
+// browser host (hosts/browser/): the same code as the boards, over MQTT on a WebSocket.
+//
+//   Chat              I publish on <prefix><me>, I read <prefix><peer>; <name>/status is retained
+//                     "online", and "offline" by my will when my page goes away.
+//   Capteur/actionneur  my arrows go on <prefix><me>/remote/command (what a role=actuator board
+//                     with topicPrefix <prefix><me>/ obeys); my block shows my partner's commands.
+//   Laboratoire       a second connection of its own: publish, subscribe, a will, cut abruptly.
+//
+// Everything from the network is set with textContent, shortened and made printable: a message
+// cannot add markup, run a script or fake a line.
+
+import { browserHost } from '../../hosts/browser/host';
+import { MqttClient, payloadText, type Message } from '../../src/mqtt/client';
+import { printable } from '../../src/apps/text';
+import { colourOf, COLOURS } from '../../src/apps/remote';
+import { filterError, topicError } from '../../src/mqtt/topic';
+import type { Endpoint } from '../../src/host';
+import type { QoS } from '../../src/mqtt/codec';
+
+interface PageConfig { broker: string; prefix: string; title: string; open?: boolean }
+
+const MAX_CHAT_LINES = 300;
+const MAX_LAB_ROWS = 200;
+const MAX_SHOWN = 500; // characters of a message shown
+
+const WORDS = {
+  fr: {
+    title: 'MQTT en classe', me: 'Mon prénom', peer: 'Prénom de mon binôme', broker: 'Broker (WebSocket)',
+    user: 'Utilisateur (si demandé)', password: 'Mot de passe (si demandé)', connect: 'Se connecter', leave: 'Se déconnecter',
+    tabChat: 'Chat', tabRemote: 'Capteur / actionneur', tabLab: 'Laboratoire',
+    message: 'Message', pubMessage: 'Message à publier', send: 'Envoyer', online: 'en ligne', offline: 'hors ligne', unknown: 'pas encore vu',
+    notConnected: 'Pas connecté', connecting: 'Connexion…', connected: 'Connecté à', lost: 'Connexion perdue',
+    retry: 'nouvel essai dans', seconds: 's', needNames: 'Écris ton prénom et celui de ton binôme.',
+    sensorTitle: 'Capteur : mes flèches', sensorHelp: 'Les flèches du clavier ou ces boutons envoient une commande sur',
+    actuatorTitle: 'Actionneur : les commandes de', actuatorHelp: 'Ce bloc prend la couleur que demande la commande reçue sur',
+    up: 'haut', down: 'bas', left: 'gauche', right: 'droite', sent: 'Envoyé :', received: 'Reçu :', unknownCommand: 'commande inconnue',
+    labConn: 'Ma connexion du labo', willTopic: 'Topic du testament (will)', willMessage: 'Message du testament', retain: 'retain',
+    clean: 'Session propre (clean session)', labConnect: 'Connecter le labo', labEnd: 'Déconnexion propre', labCut: 'Couper brutalement',
+    publish: 'Publier', topic: 'Topic', subscribe: "S'abonner", filter: 'Filtre (+ et # permis)', unsubscribe: 'Se désabonner',
+    messages: 'Messages reçus', time: 'Heure', qos: 'QoS', labUp: 'Labo connecté, identifiant', labDown: 'Labo déconnecté',
+    labCutDone: 'Connexion coupée sans DISCONNECT : le broker publie le testament.', labEndDone: 'DISCONNECT envoyé : pas de testament.',
+    subscribed: 'Abonné à', granted: 'QoS accordée', refused: 'refusé', published: 'Publié sur', error: 'Erreur',
+    openWarning: 'Cette page est ouverte à tout le réseau de la salle : toute personne connectée à ce réseau peut l’ouvrir.',
+    you: 'moi', yes: 'oui', no: 'non',
+  },
+  en: {
+    title: 'MQTT in class', me: 'My first name', peer: "My partner's first name", broker: 'Broker (WebSocket)',
+    user: 'User (if asked)', password: 'Password (if asked)', connect: 'Connect', leave: 'Disconnect',
+    tabChat: 'Chat', tabRemote: 'Sensor / actuator', tabLab: 'Lab',
+    message: 'Message', pubMessage: 'Message to publish', send: 'Send', online: 'online', offline: 'offline', unknown: 'not seen yet',
+    notConnected: 'Not connected', connecting: 'Connecting…', connected: 'Connected to', lost: 'Connection lost',
+    retry: 'trying again in', seconds: 's', needNames: "Type your first name and your partner's.",
+    sensorTitle: 'Sensor: my arrows', sensorHelp: 'The arrow keys or these buttons send a command on',
+    actuatorTitle: 'Actuator: the commands of', actuatorHelp: 'This block takes the colour the command received on',
+    up: 'up', down: 'down', left: 'left', right: 'right', sent: 'Sent:', received: 'Received:', unknownCommand: 'unknown command',
+    labConn: 'My lab connection', willTopic: 'Will topic', willMessage: 'Will message', retain: 'retain',
+    clean: 'Clean session', labConnect: 'Connect the lab', labEnd: 'Disconnect cleanly', labCut: 'Cut abruptly',
+    publish: 'Publish', topic: 'Topic', subscribe: 'Subscribe', filter: 'Filter (+ and # allowed)', unsubscribe: 'Unsubscribe',
+    messages: 'Messages received', time: 'Time', qos: 'QoS', labUp: 'Lab connected, client id', labDown: 'Lab disconnected',
+    labCutDone: 'Connection cut without DISCONNECT: the broker publishes the will.', labEndDone: 'DISCONNECT sent: no will.',
+    subscribed: 'Subscribed to', granted: 'granted QoS', refused: 'refused', published: 'Published on', error: 'Error',
+    openWarning: "This page is open to the room's whole network: anyone on that network can open it.",
+    you: 'me', yes: 'yes', no: 'no',
+  },
+};
+type Words = typeof WORDS.fr;
+
+const query = new URLSearchParams(location.search);
+const lang: keyof typeof WORDS = (query.get('lang') ?? navigator.language ?? 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en';
+const t: Words = WORDS[lang];
+const config = JSON.parse(document.getElementById('config')!.textContent || '{}') as PageConfig;
+
+function $<T extends HTMLElement = HTMLElement>(id: string): T { return document.getElementById(id) as T; }
+function input(id: string): HTMLInputElement { return $<HTMLInputElement>(id); }
+
+/** Text from the network, fit to show: printable (no control or bidi characters), and not too long. */
+function shown(s: string): string {
+  const p = printable(s);
+  return p.length > MAX_SHOWN ? p.slice(0, MAX_SHOWN) + '…' : p;
+}
+
+function clock(): string { return new Date().toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB'); }
+
+function add(list: HTMLElement, item: HTMLElement, max: number) {
+  list.append(item);
+  while (list.children.length > max) list.firstElementChild!.remove();
+  item.scrollIntoView?.({ block: 'nearest' });
+}
+
+function el(tag: string, text: string, cls?: string): HTMLElement {
+  const e = document.createElement(tag);
+  e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** The broker's WebSocket from the page's setting. A loopback address in the teacher's setting means
+ *  the teacher's computer: from a student's computer, that is the host this page came from. */
+function endpointOf(url: string): Endpoint {
+  const u = new URL(url);
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error(`${url}: the broker must be a ws:// or wss:// address, e.g. ws://192.168.1.144:9001`);
+  let host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = (h: string) => h === 'localhost' || h.startsWith('127.') || h === '::1';
+  if (loopback(host) && location.hostname && !loopback(location.hostname)) host = location.hostname;
+  const port = u.port ? Number(u.port) : u.protocol === 'wss:' ? 443 : 80;
+  return { host, port, transport: u.protocol === 'wss:' ? 'wss' : 'ws', path: u.pathname === '/' ? '/mqtt' : u.pathname + u.search };
+}
+
+function brokerUrl(): string {
+  try { const e = endpointOf(config.broker); return `${e.transport}://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}${e.path}`; } catch { return config.broker; }
+}
+
+function randomId(): string { return Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join(''); }
+
+function setStatus(text: string, state: 'ok' | 'wait' | 'off') {
+  const s = $('status');
+  s.textContent = text;
+  s.dataset.state = state;
+}
+
+// ---- words on the page
+
+function translate() {
+  document.documentElement.lang = lang;
+  document.title = `${t.title}${config.title ? ' · ' + config.title : ''}`;
+  for (const e of Array.from(document.querySelectorAll<HTMLElement>('[data-t]'))) e.textContent = t[e.dataset.t as keyof Words];
+  for (const b of Array.from(document.querySelectorAll<HTMLElement>('[data-command]'))) b.setAttribute('aria-label', t[b.dataset.command as 'up' | 'down' | 'left' | 'right']);
+  $('class-title').textContent = config.title;
+  if (config.open) { $('open-warning').hidden = false; $('open-warning').textContent = t.openWarning; }
+}
+
+// ---- the student's connection: chat, status, sensor and actuator
+
+let main: MqttClient | null = null;
+let me = '', peer = '';
+const prefix = config.prefix;
+const chatTopic = (name: string) => prefix + name;
+const statusTopic = (name: string) => `${prefix}${name}/status`;
+const commandTopic = (name: string) => `${prefix}${name}/remote/command`;
+
+function credentials(e: Endpoint): Endpoint {
+  const user = input('user').value, pass = input('password').value;
+  if (user) e.username = user;
+  if (pass) e.password = pass;
+  return e;
+}
+
+function join(event: Event) {
+  event.preventDefault();
+  if (main) return leave();
+  me = input('me').value.trim();
+  peer = input('peer').value.trim();
+  const problem = !me || !peer ? t.needNames : topicError(chatTopic(me)) || topicError(chatTopic(peer)) || (/[+#/]/.test(me + peer) ? `${t.me}: + # /` : '');
+  if (problem) return setStatus(problem, 'off');
+  let endpoint: Endpoint;
+  try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { return setStatus((e as Error).message, 'off'); }
+  const where = input('broker').value.trim();
+  const host = browserHost(() => {});
+  const client = new MqttClient(host, endpoint, {
+    clientId: `st-${me.slice(0, 12)}-${randomId()}`, keepalive: 20, reconnect: { min: 1000, max: 10000 },
+    will: { topic: statusTopic(me), payload: 'offline', qos: 1, retain: true },
+  });
+  main = client;
+  client.onConnect = () => {
+    setStatus(`${t.connected} ${where} (${me})`, 'ok');
+    client.publish(statusTopic(me), 'online', { qos: 1, retain: true });
+  };
+  client.onClose = (reason, retryIn) => {
+    if (main !== client) return;
+    setStatus(`${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`, 'wait');
+  };
+  client.onMessage = (m) => onMainMessage(m);
+  client.subscribe(chatTopic(peer), { qos: 1 });
+  client.subscribe(statusTopic(peer), { qos: 1 });
+  client.subscribe(commandTopic(peer), { qos: 1 });
+  setStatus(t.connecting, 'wait');
+  client.connect();
+  for (const id of ['me', 'peer', 'broker', 'user', 'password']) input(id).disabled = true;
+  $('join').textContent = t.leave;
+  for (const e of Array.from(document.querySelectorAll<HTMLElement>('.peer-name'))) e.textContent = peer;
+  $('command-topic').textContent = commandTopic(me);
+  $('peer-command-topic').textContent = commandTopic(peer);
+  $('chat-topics').textContent = `→ ${chatTopic(me)}   ← ${chatTopic(peer)}`;
+  showPeerStatus(t.unknown, 'unknown');
+  labDefaults(me);
+  history.replaceState(null, '', `?name=${encodeURIComponent(me)}&peer=${encodeURIComponent(peer)}${query.get('lang') ? `&lang=${lang}` : ''}`);
+}
+
+function leave() {
+  const client = main;
+  main = null;
+  if (!client) return;
+  // Said before leaving: a DISCONNECT keeps the will from being published.
+  if (client.connected) client.publish(statusTopic(me), 'offline', { qos: 0, retain: true });
+  client.end();
+  for (const id of ['me', 'peer', 'broker', 'user', 'password']) input(id).disabled = false;
+  $('join').textContent = t.connect;
+  setStatus(t.notConnected, 'off');
+}
+
+function onMainMessage(m: Message) {
+  const text = payloadText(m.payload);
+  if (m.topic === chatTopic(peer)) {
+    const li = el('li', '', 'theirs');
+    li.append(el('span', peer, 'who'), el('span', shown(text), 'text'));
+    add($('chat-lines'), li, MAX_CHAT_LINES);
+  } else if (m.topic === statusTopic(peer)) {
+    const online = text === 'online';
+    showPeerStatus(online ? t.online : text === 'offline' ? t.offline : shown(text), online ? 'online' : 'offline');
+  } else if (m.topic === commandTopic(peer)) {
+    const colour = colourOf(text);
+    const block = $('block');
+    if (colour) {
+      block.style.background = '#' + COLOURS[colour].toString(16).padStart(6, '0');
+      block.dataset.colour = colour;
+    }
+    $('block-label').textContent = colour ? colour : t.unknownCommand;
+    $('received').textContent = `${t.received} ${shown(text)} (${clock()})`;
+  }
+}
+
+function showPeerStatus(text: string, state: string) {
+  const s = $('peer-status');
+  s.textContent = `${peer} : ${text}`;
+  s.dataset.state = state;
+}
+
+function sendChat(event: Event) {
+  event.preventDefault();
+  const box = input('chat-input');
+  const text = box.value;
+  if (!main || !text.trim()) return;
+  box.value = '';
+  const li = el('li', '', 'mine');
+  li.append(el('span', me, 'who'), el('span', shown(text), 'text'));
+  add($('chat-lines'), li, MAX_CHAT_LINES);
+  main.publish(chatTopic(me), text, { qos: 1 }, (err) => { if (err) li.append(el('span', ` (${t.error}: ${err.message})`, 'error')); });
+}
+
+const ARROW_KEYS: Record<string, string> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+
+function press(command: string) {
+  if (!main) return setStatus(t.needNames, 'off');
+  main.publish(commandTopic(me), command, { qos: 1 });
+  $('sent').textContent = `${t.sent} ${command} → ${commandTopic(me)} (${clock()})`;
+}
+
+// ---- the lab: a connection of its own, with its own will
+
+let lab: MqttClient | null = null;
+const labSubs = new Set<string>();
+
+function labLog(text: string, cls = '') { add($('lab-log'), el('li', `${clock()} ${text}`, cls), 50); }
+
+function qosOf(id: string): QoS { return Number(($(id) as HTMLSelectElement).value) as QoS; }
+
+function labClient(): MqttClient | null {
+  if (lab) return lab;
+  let endpoint: Endpoint;
+  try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { labLog((e as Error).message, 'error'); return null; }
+  const willTopic = input('will-topic').value.trim();
+  const willError = willTopic ? topicError(willTopic) : '';
+  if (willError) { labLog(`${t.willTopic}: ${willError}`, 'error'); return null; }
+  const id = `lab-${(input('me').value.trim() || 'x').slice(0, 12)}-${randomId()}`;
+  const client = new MqttClient(browserHost(() => {}), endpoint, {
+    clientId: id, clean: input('clean').checked, keepalive: 20, reconnect: { min: 1000, max: 10000 },
+    will: willTopic ? { topic: willTopic, payload: input('will-message').value, qos: qosOf('will-qos'), retain: input('will-retain').checked } : undefined,
+  });
+  lab = client;
+  client.onConnect = (present) => { if (lab === client) { labLog(`${t.labUp} ${id}${present ? ' (session present)' : ''}`); $('lab-state').dataset.state = 'ok'; } };
+  client.onClose = (reason, retryIn) => { if (lab === client) { labLog(`${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`, 'error'); $('lab-state').dataset.state = 'wait'; } };
+  client.onWarning = (w) => labLog(shown(w));
+  client.onMessage = (m) => { if (lab === client) labMessage(m); };
+  for (const f of labSubs) client.subscribe(f, { qos: 1 });
+  client.connect();
+  $('lab-state').textContent = id;
+  return client;
+}
+
+function labMessage(m: Message) {
+  const row = document.createElement('tr');
+  row.append(el('td', clock()), el('td', shown(m.topic), 'topic'), el('td', String(m.qos)), el('td', m.retain ? t.yes : t.no), el('td', shown(payloadText(m.payload)), 'text'));
+  add($('lab-rows'), row, MAX_LAB_ROWS);
+}
+
+function labStop(abrupt: boolean) {
+  const client = lab;
+  lab = null;
+  if (!client) return;
+  // pause() closes the socket with no DISCONNECT, as a board that loses power: the broker sends the will.
+  if (abrupt) client.pause('cut'); else client.end();
+  labLog(abrupt ? t.labCutDone : t.labEndDone);
+  $('lab-state').textContent = t.labDown;
+  $('lab-state').dataset.state = 'off';
+}
+
+function labPublish(event: Event) {
+  event.preventDefault();
+  const topic = input('pub-topic').value.trim();
+  const problem = topicError(topic);
+  if (problem) return labLog(`${t.topic}: ${problem}`, 'error');
+  const client = labClient();
+  if (!client) return;
+  const qos = qosOf('pub-qos'), retain = input('pub-retain').checked;
+  client.publish(topic, input('pub-message').value, { qos, retain }, (err) => labLog(err ? `${t.error}: ${err.message}` : `${t.published} ${topic} (QoS ${qos}${retain ? ', retain' : ''})`, err ? 'error' : ''));
+}
+
+function labSubscribe(event: Event) {
+  event.preventDefault();
+  const filter = input('sub-filter').value.trim();
+  const problem = filterError(filter);
+  if (problem) return labLog(`${t.filter}: ${problem}`, 'error');
+  const client = labClient();
+  if (!client || labSubs.has(filter)) return;
+  labSubs.add(filter);
+  const qos = qosOf('sub-qos');
+  const li = el('li', filter + ' ');
+  const off = el('button', t.unsubscribe) as HTMLButtonElement;
+  off.type = 'button';
+  off.onclick = () => { labSubs.delete(filter); lab?.unsubscribe(filter); li.remove(); };
+  li.append(off);
+  $('lab-subs').append(li);
+  client.subscribe(filter, { qos }, (err, granted) => labLog(err ? `${filter}: ${t.refused} (${err.message})` : `${t.subscribed} ${filter} (${t.granted} ${granted})`, err ? 'error' : ''));
+}
+
+/** The lab's fields, made of my name; once I have typed my name, fields still at their default follow it. */
+let defaults: Record<string, string> = {};
+function labDefaults(name: string) {
+  const next: Record<string, string> = {
+    'will-topic': `${prefix}${name}/lab/will`, 'will-message': `${name} : ${lang === 'fr' ? 'déconnexion brutale' : 'lost without a goodbye'}`, 'pub-topic': `${prefix}${name}/lab`,
+  };
+  for (const [id, value] of Object.entries(next)) if (!input(id).value || input(id).value === defaults[id]) input(id).value = value;
+  defaults = next;
+}
+
+// ---- tabs and keys
+
+function showTab(name: string) {
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[role=tab]'))) {
+    const on = b.dataset.tab === name;
+    b.setAttribute('aria-selected', String(on));
+    $(b.dataset.tab!).hidden = !on;
+  }
+}
+
+function start() {
+  translate();
+  input('me').value = query.get('name') ?? '';
+  input('peer').value = query.get('peer') ?? '';
+  input('broker').value = brokerUrl();
+  labDefaults(query.get('name') || 'me');
+  input('sub-filter').value = `${prefix}+/lab`;
+  $('who').addEventListener('submit', join);
+  $('chat-form').addEventListener('submit', sendChat);
+  $('pub-form').addEventListener('submit', labPublish);
+  $('sub-form').addEventListener('submit', labSubscribe);
+  $('lab-connect').addEventListener('click', () => labClient());
+  $('lab-end').addEventListener('click', () => labStop(false));
+  $('lab-cut').addEventListener('click', () => labStop(true));
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[role=tab]'))) b.addEventListener('click', () => showTab(b.dataset.tab!));
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-command]'))) b.addEventListener('click', () => press(b.dataset.command!));
+  document.addEventListener('keydown', (e) => {
+    const command = ARROW_KEYS[e.key];
+    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
+    if (!command || typing || $('remote').hidden) return;
+    e.preventDefault();
+    press(command);
+  });
+  showTab('chat');
+  setStatus(t.notConnected, 'off');
+  if (query.get('name') && query.get('peer') && !query.has('wait')) $('join').click();
+}
+
+start();
