@@ -11,7 +11,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
-import { SimBoard, MqttClient, nodeHost } from '../dist/index.js';
+import { SimBoard, MqttClient, nodeHost, startEmbeddedBroker, payloadText } from '../dist/index.js';
+import { connect as tcpConnect } from 'node:net';
 import { mosquittoAvailable, startMosquitto, freePort } from './helpers/mosquitto.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -125,6 +126,36 @@ describe('the students\' page: the command line and the server', () => {
       s.child.kill('SIGINT');
       await s.exit;
       await broker.stop();
+    }
+  });
+});
+
+describe('the embedded broker\'s WebSocket (classroom --web)', () => {
+  test('MQTT over ws:// to Aedes: a round trip of a short and a 100 KB message; a plain HTTP request and a wrong subprotocol are refused', { timeout: 30_000 }, async () => {
+    const broker = await startEmbeddedBroker(await freePort(), 20, await freePort());
+    const host = nodeHost();
+    const c = new MqttClient(host, { host: '127.0.0.1', port: broker.wsPort, transport: 'ws', path: '/mqtt' }, { clientId: 'ws-embedded' });
+    try {
+      await new Promise((resolve, reject) => { c.onConnect = resolve; c.onClose = (r) => reject(new Error(r)); c.connect(); });
+      const got = [];
+      await new Promise((resolve, reject) => c.subscribe('ws/#', { qos: 1, handler: (m) => got.push(m) }, (e) => (e ? reject(e) : resolve())));
+      const big = 'x'.repeat(100_000);
+      c.publish('ws/short', 'bonjour', { qos: 1 });
+      c.publish('ws/big', big, { qos: 0 });
+      await until('both messages back', () => got.length >= 2);
+      assert.deepEqual(got.map((m) => [m.topic, payloadText(m.payload).length]).sort(), [['ws/big', 100_000], ['ws/short', 7]]);
+      const http = await get(`http://127.0.0.1:${broker.wsPort}/`);
+      assert.equal(http.status, 426);
+      const answer = await new Promise((resolve) => {
+        const s = tcpConnect(broker.wsPort, '127.0.0.1', () => s.write('GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat\r\n\r\n'));
+        let text = '';
+        s.on('data', (b) => { text += b; });
+        s.on('close', () => resolve(text));
+      });
+      assert.match(answer, /^HTTP\/1\.1 400/);
+    } finally {
+      c.end();
+      await broker.close();
     }
   });
 });
@@ -245,6 +276,29 @@ describe('the students\' page in headless chromium, two students and a third', (
     await alice.context.close(); // the tab goes: no DISCONNECT, the broker publishes both wills
     await until('the will in bob\'s table', async () => (await bob.page.$$eval('#lab-rows tr', (trs) => trs.map((tr) => tr.textContent))).some((t) => t.includes('alice est partie sans dire au revoir')));
     await until('alice offline on bob\'s chat', async () => /alice : hors ligne/.test(await bob.page.textContent('#peer-status')));
+  });
+
+  test('classroom --web: the students\' page on the embedded broker\'s WebSocket sees the simulated pairs', { skip, timeout: 90_000 }, async () => {
+    const room = await serve(['classroom', '--pairs', '2', '--web', '0', '--interval', '300', '--duration', '60']);
+    const context = await browser.newContext({ locale: 'en-GB' });
+    try {
+      assert.match(room.output(), /and for the students' page on ws:\/\/127\.0\.0\.1:\d+\/mqtt/);
+      const page = await context.newPage();
+      await page.goto(`${room.url}?name=zoe&peer=yann`);
+      await page.waitForSelector('#status[data-state=ok]', { timeout: 15_000 });
+      await page.getByRole('tab', { name: 'Lab' }).click();
+      await page.fill('#sub-filter', `${PREFIX}+/notification`);
+      await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+      const rows = await until('replies of both pairs in the table', async () => {
+        const topics = new Set(await page.$$eval('#lab-rows td.topic', (tds) => tds.map((td) => td.textContent)));
+        return topics.size >= 2 && topics;
+      });
+      assert.deepEqual([...rows].sort(), [`${PREFIX}alice/notification`, `${PREFIX}bob/notification`]);
+    } finally {
+      await context.close();
+      room.child.kill('SIGINT');
+      await room.exit;
+    }
   });
 
   test('text from the network is shown as text: an <img onerror> payload runs nothing', { skip, timeout: 60_000 }, async () => {

@@ -178,9 +178,10 @@ export async function runClassroom(argv: string[]): Promise<number> {
   if (runFor !== undefined && runFor * 1000 < 4 * interval) {
     process.stderr.write(`mqtt-pair classroom: note: ${durationText} s leaves little time for 3 round trips at one hello every ${interval} ms\n`);
   }
-  // The students' page needs a broker with a WebSocket listener: the embedded one has none.
+  // The students' page needs a broker with a WebSocket listener: the embedded broker gets one.
   const student = studentOptions(p, webPort, endpoint ?? { host: '127.0.0.1', port: 1883 }, `${school}/${className}/`, `${school} / ${className}`);
-  return new Classroom({ count, names, endpoint, brokerText, runFor, interval, school, className, webPort, lang, student }).run();
+  const studentBrokerGiven = last(p, 'studentBroker') !== undefined;
+  return new Classroom({ count, names, endpoint, brokerText, runFor, interval, school, className, webPort, lang, student, studentBrokerGiven }).run();
 }
 
 interface Settings {
@@ -196,6 +197,7 @@ interface Settings {
   className: string;
   webPort?: number;
   student?: StudentOptions;
+  studentBrokerGiven?: boolean;
 }
 
 class Classroom {
@@ -230,17 +232,19 @@ class Classroom {
 
   async run(): Promise<number> {
     const s = this.s;
-    let embedded: { port: number; close(): Promise<void> } | null = null;
+    let embedded: { port: number; wsPort?: number; close(): Promise<void> } | null = null;
     let endpoint = s.endpoint;
     if (endpoint) {
       this.brokerForBoards = s.brokerText!;
       this.where = hideSecret(s.brokerText!);
     } else {
-      embedded = await startEmbeddedBroker();
+      // With the class page, a WebSocket for the students' page too (9001, or the next free port).
+      embedded = await startEmbeddedBroker(1883, 20, s.student ? 9001 : undefined);
       endpoint = { host: '127.0.0.1', port: embedded.port };
       this.brokerForBoards = `127.0.0.1:${embedded.port}`;
       this.where = `127.0.0.1:${embedded.port} (embedded Aedes)`;
-      console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}`);
+      console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}${embedded.wsPort ? `, and for the students' page on ws://127.0.0.1:${embedded.wsPort}/mqtt` : ''}`);
+      if (s.student && embedded.wsPort && !s.studentBrokerGiven) s.student.broker = `ws://127.0.0.1:${embedded.wsPort}/mqtt`;
     }
     // The observer follows the class's own pairs, no others: anything else under the class is counted.
     this.observer = new ClassObserver(endpoint, {
@@ -270,7 +274,7 @@ class Classroom {
       }
       console.log(`Classroom view: ${web.url}`);
       printStudentPage(web, s.student!);
-      if (!s.endpoint) console.log("  (the embedded broker has no WebSocket: for the students' page, run Mosquitto with a websockets listener and give --broker)");
+      if (!s.endpoint && s.student?.listen) console.log("  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)");
     }
 
     const cpu0 = process.cpuUsage();

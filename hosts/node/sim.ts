@@ -4,6 +4,8 @@
 // runs one board of any role, with the keyboard and the terminal as its buttons and LED.
 
 import { createServer, type Server } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { webSocketServer } from './ws-server';
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
 import { ConfigError, MAX_DELAY, ROLES, hideSecret, parseBroker } from '../../src/apps/config';
@@ -120,8 +122,9 @@ export class SimBoard {
   }
 }
 
-/** Starts Aedes on 127.0.0.1, on `port` or the next free one. */
-export async function startEmbeddedBroker(port = 1883, tries = 20): Promise<{ port: number; close(): Promise<void> }> {
+/** Starts Aedes on 127.0.0.1, on `port` or the next free one; with `webSocketPort`, a WebSocket
+ *  listener too (ws://127.0.0.1:<wsPort>/mqtt), on that port or the next free one. */
+export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort?: number): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
   // Aedes is bundled on its own beside this bundle (tools/build.mjs: dist/aedes.js), loaded only
   // when a broker is wanted, so that the installed command needs no package of the registry.
   // This code may sit in dist/index.js or in a chunk of the command (dist/chunks/): aedes.js is in dist/.
@@ -134,10 +137,27 @@ export async function startEmbeddedBroker(port = 1883, tries = 20): Promise<{ po
       server.once('error', () => resolve(false));
       server.listen(p, '127.0.0.1', () => resolve(true));
     });
-    if (ok) return { port: p, close: () => closeBroker(server, broker) };
+    if (!ok) continue;
+    if (webSocketPort === undefined) return { port: p, close: () => closeBroker(server, broker) };
+    const ws = webSocketServer((stream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]));
+    const wsPort = await listenFrom(ws, webSocketPort, tries);
+    if (wsPort < 0) { server.close(); break; }
+    return { port: p, wsPort, close: async () => { ws.close(); ws.closeAllConnections(); await closeBroker(server, broker); } };
   }
   broker.close();
   throw new Error(`no free port from ${port} to ${port + tries - 1} on 127.0.0.1`);
+}
+
+/** Listens on 127.0.0.1 from `port` on: the port it got, or -1. */
+async function listenFrom(server: HttpServer, port: number, tries: number): Promise<number> {
+  for (let p = port; p < port + tries; p++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(p, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) return p;
+  }
+  return -1;
 }
 
 function closeBroker(server: Server, broker: { close(cb: () => void): void }): Promise<void> {

@@ -7,28 +7,39 @@ import mqttPacket from 'mqtt-packet';
 
 const gen = (p) => mqttPacket.generate(p, { protocolVersion: 4 });
 
-/** Calls onFrame(first byte, packet bytes) for each whole frame in a byte stream. */
+/** Calls onFrame(first byte, packet bytes, body offset) for each whole frame in a byte stream.
+ *  A frame that spans reads is copied once, when its last byte has come (as any decoder must). */
 export function frameSplitter(onFrame) {
-  let held = null;
+  let parts = [], have = 0, need = 0; // the start of a frame, its bytes so far, its length once known
   return (chunk) => {
-    let b = held ? Buffer.concat([held, chunk]) : chunk;
-    held = null;
+    if (parts.length) {
+      parts.push(chunk);
+      have += chunk.length;
+      if (need && have < need) return;
+      chunk = Buffer.concat(parts, have);
+      parts = []; have = 0; need = 0;
+    }
     let i = 0;
-    while (i < b.length) {
-      let len = 0, mul = 1, k = 1;
-      for (;; k++) {
-        if (i + k >= b.length) { held = b.subarray(i); return; }
-        const d = b[i + k];
-        len += (d & 127) * mul;
-        if (!(d & 128)) break;
-        mul *= 128;
-      }
-      const end = i + 1 + k + len;
-      if (end > b.length) { held = b.subarray(i); return; }
-      onFrame(b[i], b.subarray(i, end), 1 + k);
-      i = end;
+    while (i < chunk.length) {
+      const h = frameHeader(chunk, i);
+      if (!h || i + h.length > chunk.length) { parts = [chunk.subarray(i)]; have = chunk.length - i; need = h ? h.length : 0; return; }
+      onFrame(chunk[i], chunk.subarray(i, i + h.length), h.bodyAt);
+      i += h.length;
     }
   };
+}
+
+/** The whole length and the body offset of the frame at `i`, or null while its header is incomplete. */
+function frameHeader(b, i) {
+  let len = 0, mul = 1;
+  for (let k = 1; k <= 4; k++) {
+    if (i + k >= b.length) return null;
+    const d = b[i + k];
+    len += (d & 127) * mul;
+    if (!(d & 128)) return { length: 1 + k + len, bodyAt: 1 + k };
+    mul *= 128;
+  }
+  throw new Error('malformed remaining length');
 }
 
 /** A connected raw client: resolves once CONNACK arrived; `frames(fn)` gets the later frames. */

@@ -366,6 +366,7 @@ function start() {
     const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
     if (!command || typing || $('remote').hidden) return;
     e.preventDefault();
+    if (e.repeat) return; // a key held down sends one command, not thirty a second
     press(command);
   });
   showTab('chat');
