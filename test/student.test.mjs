@@ -301,6 +301,24 @@ describe('the students\' page in headless chromium, two students and a third', (
     }
   });
 
+  test('a wrong setting is one line on the page: the same name twice, a broker that is not a WebSocket address', { skip, timeout: 30_000 }, async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${watch.url}?name=zoe&peer=zoe`);
+      await until('the error', async () => (await page.textContent('#status')) === "Your partner's first name must differ from yours.");
+      await page.fill('#peer', 'yann');
+      await page.fill('#broker', 'http://192.168.1.144:1883');
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      assert.equal(await page.textContent('#status'), 'Broker (WebSocket): "http://192.168.1.144:1883" is not a WebSocket address; type one like ws://192.168.1.144:9001');
+      await page.fill('#broker', `ws://127.0.0.1:${await freePort()}`);
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await until('the refusal said', async () => /^Connection lost: no MQTT broker at ws:\/\/127\.0\.0\.1:\d+\/mqtt/.test(await page.textContent('#status')));
+    } finally {
+      await context.close();
+    }
+  });
+
   test('text from the network is shown as text: an <img onerror> payload runs nothing', { skip, timeout: 60_000 }, async () => {
     const host = nodeHost();
     const c = new MqttClient(host, { host: '127.0.0.1', port: broker.port }, { clientId: `st-evil-${process.pid}` });

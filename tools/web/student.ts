@@ -33,6 +33,7 @@ const WORDS = {
     message: 'Message', pubMessage: 'Message à publier', send: 'Envoyer', online: 'en ligne', offline: 'hors ligne', unknown: 'pas encore vu',
     notConnected: 'Pas connecté', connecting: 'Connexion…', connected: 'Connecté à', lost: 'Connexion perdue',
     retry: 'nouvel essai dans', seconds: 's', needNames: 'Écris ton prénom et celui de ton binôme.',
+    samePeer: 'Le prénom de ton binôme doit être différent du tien.', badName: 'Un prénom ne peut contenir ni /, ni +, ni #.',
     sensorTitle: 'Capteur : mes flèches', sensorHelp: 'Les flèches du clavier ou ces boutons envoient une commande sur',
     actuatorTitle: 'Actionneur : les commandes de', actuatorHelp: 'Ce bloc prend la couleur que demande la commande reçue sur',
     up: 'haut', down: 'bas', left: 'gauche', right: 'droite', sent: 'Envoyé :', received: 'Reçu :', unknownCommand: 'commande inconnue',
@@ -52,6 +53,7 @@ const WORDS = {
     message: 'Message', pubMessage: 'Message to publish', send: 'Send', online: 'online', offline: 'offline', unknown: 'not seen yet',
     notConnected: 'Not connected', connecting: 'Connecting…', connected: 'Connected to', lost: 'Connection lost',
     retry: 'trying again in', seconds: 's', needNames: "Type your first name and your partner's.",
+    samePeer: "Your partner's first name must differ from yours.", badName: 'A first name cannot hold /, + or #.',
     sensorTitle: 'Sensor: my arrows', sensorHelp: 'The arrow keys or these buttons send a command on',
     actuatorTitle: 'Actuator: the commands of', actuatorHelp: 'This block takes the colour the command received on',
     up: 'up', down: 'down', left: 'left', right: 'right', sent: 'Sent:', received: 'Received:', unknownCommand: 'unknown command',
@@ -99,8 +101,9 @@ function el(tag: string, text: string, cls?: string): HTMLElement {
 /** The broker's WebSocket from the page's setting. A loopback address in the teacher's setting means
  *  the teacher's computer: from a student's computer, that is the host this page came from. */
 function endpointOf(url: string): Endpoint {
-  const u = new URL(url);
-  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error(`${url}: the broker must be a ws:// or wss:// address, e.g. ws://192.168.1.144:9001`);
+  let u: URL | null = null;
+  try { u = new URL(url); } catch { /* said below */ }
+  if (!u || (u.protocol !== 'ws:' && u.protocol !== 'wss:')) throw new Error(`${t.broker}: "${url}" is not a WebSocket address; type one like ws://192.168.1.144:9001`);
   let host = u.hostname.replace(/^\[|\]$/g, '');
   const loopback = (h: string) => h === 'localhost' || h.startsWith('127.') || h === '::1';
   if (loopback(host) && location.hostname && !loopback(location.hostname)) host = location.hostname;
@@ -110,6 +113,12 @@ function endpointOf(url: string): Endpoint {
 
 function brokerUrl(): string {
   try { const e = endpointOf(config.broker); return `${e.transport}://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}${e.path}`; } catch { return config.broker; }
+}
+
+/** A client id from a first name: ASCII letters and digits only (some brokers take no others), short. */
+function clientIdOf(kind: string, name: string): string {
+  const ascii = name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'x';
+  return `${kind}-${ascii}-${randomId()}`;
 }
 
 function randomId(): string { return Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join(''); }
@@ -152,14 +161,15 @@ function join(event: Event) {
   if (main) return leave();
   me = input('me').value.trim();
   peer = input('peer').value.trim();
-  const problem = !me || !peer ? t.needNames : topicError(chatTopic(me)) || topicError(chatTopic(peer)) || (/[+#/]/.test(me + peer) ? `${t.me}: + # /` : '');
+  const problem = !me || !peer ? t.needNames : me === peer ? t.samePeer
+    : /[+#/]/.test(me + peer) ? t.badName : topicError(chatTopic(me)) || topicError(chatTopic(peer));
   if (problem) return setStatus(problem, 'off');
   let endpoint: Endpoint;
   try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { return setStatus((e as Error).message, 'off'); }
   const where = input('broker').value.trim();
   const host = browserHost(() => {});
   const client = new MqttClient(host, endpoint, {
-    clientId: `st-${me.slice(0, 12)}-${randomId()}`, keepalive: 20, reconnect: { min: 1000, max: 10000 },
+    clientId: clientIdOf('st', me), keepalive: 20, reconnect: { min: 1000, max: 10000 },
     will: { topic: statusTopic(me), payload: 'offline', qos: 1, retain: true },
   });
   main = client;
@@ -263,7 +273,7 @@ function labClient(): MqttClient | null {
   const willTopic = input('will-topic').value.trim();
   const willError = willTopic ? topicError(willTopic) : '';
   if (willError) { labLog(`${t.willTopic}: ${willError}`, 'error'); return null; }
-  const id = `lab-${(input('me').value.trim() || 'x').slice(0, 12)}-${randomId()}`;
+  const id = clientIdOf('lab', input('me').value.trim());
   const client = new MqttClient(browserHost(() => {}), endpoint, {
     clientId: id, clean: input('clean').checked, keepalive: 20, reconnect: { min: 1000, max: 10000 },
     will: willTopic ? { topic: willTopic, payload: input('will-message').value, qos: qosOf('will-qos'), retain: input('will-retain').checked } : undefined,
