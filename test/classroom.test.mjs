@@ -12,7 +12,7 @@ import { needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
 import { startAedes } from './helpers/aedes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 
 const children = new Set();
 process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });

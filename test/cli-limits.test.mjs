@@ -9,7 +9,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, w
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseBrokerUrl } from '../dist/cli.js';
+import { createRequire } from 'node:module';
+const { parseBrokerUrl } = createRequire(import.meta.url)('../dist/cli.cjs');
 import { execFileSync } from 'node:child_process';
 import { assertOneLineError, mqttPair } from './helpers/child.mjs';
 import { mosquittoSkip, mosquittoSub, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';

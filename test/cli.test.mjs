@@ -1,4 +1,4 @@
-// The mqtt-pair command (tools/mqtt-pair.mjs) as a user runs it: child processes against a private
+// The mqtt-pair command (tools/mqtt-pair.cjs) as a user runs it: child processes against a private
 // Mosquitto, checked against Mosquitto's own mosquitto_pub and mosquitto_sub.
 // Bad arguments need no broker; everything else skips with a reason where Mosquitto is missing
 // (and fails instead under REQUIRE_MOSQUITTO=1).
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { dynsecPlugin, findExecutable, freePort, mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const MOSQUITTO_PUB = findExecutable('mosquitto_pub');
 const MOSQUITTO_SUB = findExecutable('mosquitto_sub');
 const STDBUF = findExecutable('stdbuf');

@@ -78,7 +78,7 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
 
   test('the tarball holds the built command and no dependency', () => {
     const list = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const f of ['package/dist/cli.js', 'package/dist/index.js', 'package/dist/aedes.js', 'package/tools/mqtt-pair.mjs', 'package/package.json']) assert.ok(list.includes(f), f);
+    for (const f of ['package/dist/cli.cjs', 'package/dist/index.js', 'package/dist/aedes.js', 'package/tools/mqtt-pair.cjs', 'package/package.json']) assert.ok(list.includes(f), f);
     assert.ok(!list.some((f) => f.includes('node_modules/')));
     const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
     assert.equal(pkg.dependencies, undefined);

@@ -15,7 +15,7 @@ import {
 import { freePort, mosquittoTool, needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const LIMIT = 20000; // how long a wait may last before the test fails: generous, for a loaded machine
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
 

@@ -13,7 +13,7 @@ import { MqttClient, SimBoard, nodeHost } from '../dist/index.js';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.mjs');
+const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; };

@@ -369,7 +369,7 @@ function timeProcess(cmd, args) {
 }
 
 async function cliStartup(port) {
-  const cli = [join(root, 'tools/mqtt-pair.mjs'), 'pub', '-h', '127.0.0.1', '-p', String(port), '-t', 'bench/cli', '-m', 'hello', '-i', 'b-cli'];
+  const cli = [join(root, 'tools/mqtt-pair.cjs'), 'pub', '-h', '127.0.0.1', '-p', String(port), '-t', 'bench/cli', '-m', 'hello', '-i', 'b-cli'];
   const raw = ['-e', rawPublishScript(port)];
   for (let i = 0; i < 3; i++) { await timeProcess(process.execPath, cli); await timeProcess(process.execPath, raw); } // warm the file cache
   const ours = [], floor = [];
