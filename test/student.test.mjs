@@ -6,7 +6,8 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots of the page there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { mqttPair } from './helpers/child.mjs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,24 +35,11 @@ function skipReason() {
 }
 const skip = skipReason();
 
-const children = new Set();
-process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
-
 /** `mqtt-pair <args>`, resolved once it printed the students' page address: { child, url, exit, output }. */
 async function serve(args) {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  const exit = new Promise((resolve) => child.once('close', (code) => { children.delete(child); resolve({ code, out }); }));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-  exit.then(() => clearTimeout(killer));
-  const url = await new Promise((resolve, reject) => {
-    const check = () => { const m = /Students' page: (http:\/\/\S+\/student)/.exec(out); if (m) resolve(m[1]); };
-    child.stdout.on('data', (b) => { out += b; check(); });
-    child.stderr.on('data', (b) => { out += b; });
-    exit.then(() => reject(new Error(`exited before serving the page:\n${out}`)));
-  });
-  return { child, url, exit, output: () => out };
+  const run = mqttPair(args, { timeout: 240_000 });
+  const m = await run.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/);
+  return { child: run.child, url: m[1], exit: run.exit, output: () => run.text.stdout + run.text.stderr };
 }
 
 /** A GET with a chosen Host header: { status, headers, body }. */
