@@ -402,6 +402,9 @@ export function readRoster(file: string, group: string | undefined): string[] {
 
 // ---- the page
 
+/** The headers every answer of the pages carries. */
+const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
 export interface WebView { port: number; url: string; studentUrl?: string; close(): Promise<void> }
 
 /** What the page may ask the server to do (classroom --web): stop or start one pair. */
@@ -435,7 +438,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
       return;
     }
     const path = (req.url ?? '/').split('?')[0];
-    const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+    const common = NO_STORE;
     if (studentHtml && serveStudent(req, res, path, studentHtml)) return;
     const action = /^\/pairs\/([^/]+)\/(stop|start)$/.exec(path);
     if (req.method === 'POST' && action && control) {
@@ -518,7 +521,7 @@ const STUDENT_CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-in
 
 /** Serves /student and /student.js; false for any other path. */
 function serveStudent(req: IncomingMessage, res: ServerResponse, path: string, html: string): boolean {
-  const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  const common = NO_STORE;
   if (path !== '/student' && path !== '/student/' && path !== '/student.js') return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { ...common, allow: 'GET, HEAD' }).end(), true;
   const body = req.method === 'HEAD' ? undefined : path === '/student.js' ? STUDENT_JS : html;

@@ -28,7 +28,8 @@ export function browserHost(log: (line: string) => void): Host {
   };
 }
 
-function randomHex(bytes: number): string {
+/** `bytes` random bytes as hex digits. */
+export function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -37,12 +38,16 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
   let ws: WebSocket | null = null;
   let open = false;
   let done = false;
-  const finish = (reason?: string) => {
-    if (done) return;
+  // Closes the socket with no more of its events: the end of a connection is reported once, or not at all.
+  const drop = () => {
     done = true;
     const w = ws;
     ws = null;
     if (w) { w.onopen = w.onmessage = w.onclose = w.onerror = null; try { w.close(); } catch { /* closed */ } }
+  };
+  const finish = (reason?: string) => {
+    if (done) return;
+    drop();
     events.closed(reason);
   };
   // From the event loop, never inside connect(): the client has not stored the connection yet.
@@ -68,11 +73,7 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
       if (!done && ws && open) ws.send(bytes);
     },
     close() {
-      if (done) return;
-      done = true;
-      const w = ws;
-      ws = null;
-      if (w) { w.onopen = w.onmessage = w.onclose = w.onerror = null; try { w.close(); } catch { /* closed */ } }
+      if (!done) drop();
     },
   };
 }

@@ -4,7 +4,6 @@
 // runs one board of any role, with the keyboard and the terminal as its buttons and LED.
 
 import { createServer, type Server } from 'node:net';
-import type { Server as HttpServer } from 'node:http';
 import { webSocketServer } from './ws-server';
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
@@ -127,29 +126,27 @@ export class SimBoard {
 export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort?: number): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
   // Aedes is bundled on its own beside this bundle (tools/build.mjs: dist/aedes.js), loaded only
   // when a broker is wanted, so that the installed command needs no package of the registry.
-  // This code may sit in dist/index.js or in a chunk of the command (dist/chunks/): aedes.js is in dist/.
-  const beside = /\/chunks\/[^/]*$/.test(import.meta.url) ? '../aedes.js' : './aedes.js';
-  const { Aedes } = await import(new URL(beside, import.meta.url).href) as typeof import('aedes');
+  // Both dist/index.js and dist/cli.cjs are in dist/, beside it.
+  const { Aedes } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes');
   const broker = await Aedes.createBroker();
-  for (let p = port; p < port + tries; p++) {
-    const server = createServer(broker.handle);
-    const ok = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(p, '127.0.0.1', () => resolve(true));
-    });
-    if (!ok) continue;
-    if (webSocketPort === undefined) return { port: p, close: () => closeBroker(server, broker) };
-    const ws = webSocketServer((stream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]));
-    const wsPort = await listenFrom(ws, webSocketPort, tries);
-    if (wsPort < 0) { server.close(); break; }
-    return { port: p, wsPort, close: async () => { ws.close(); ws.closeAllConnections(); await closeBroker(server, broker); } };
+  const server = createServer(broker.handle);
+  const p = await listenFrom(server, port, tries);
+  if (p < 0) {
+    broker.close();
+    throw new Error(`no free port from ${port} to ${port + tries - 1} on 127.0.0.1`);
   }
-  broker.close();
-  throw new Error(`no free port from ${port} to ${port + tries - 1} on 127.0.0.1`);
+  if (webSocketPort === undefined) return { port: p, close: () => closeBroker(server, broker) };
+  const ws = webSocketServer((stream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]));
+  const wsPort = await listenFrom(ws, webSocketPort, tries);
+  if (wsPort < 0) {
+    await closeBroker(server, broker);
+    throw new Error(`no free port from ${webSocketPort} to ${webSocketPort + tries - 1} on 127.0.0.1 for the WebSocket`);
+  }
+  return { port: p, wsPort, close: async () => { ws.close(); ws.closeAllConnections(); await closeBroker(server, broker); } };
 }
 
-/** Listens on 127.0.0.1 from `port` on: the port it got, or -1. */
-async function listenFrom(server: HttpServer, port: number, tries: number): Promise<number> {
+/** Listens on 127.0.0.1 from `port` on (a server may listen again after a failed listen): the port it got, or -1. */
+async function listenFrom(server: Server, port: number, tries: number): Promise<number> {
   for (let p = port; p < port + tries; p++) {
     const ok = await new Promise<boolean>((resolve) => {
       server.once('error', () => resolve(false));

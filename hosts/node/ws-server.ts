@@ -6,9 +6,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { crypto } from './builtins';
+import { WS_OP, acceptKey, encodeFrame } from './ws';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_MESSAGE = 1 << 20;
 
 /** An HTTP server on 127.0.0.1:port whose WebSocket connections go to `handle` as streams. */
@@ -23,8 +22,7 @@ export function webSocketServer(handle: (stream: Duplex) => void): Server {
       socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\nA WebSocket with the subprotocol "mqtt" only\r\n');
       return;
     }
-    const accept = crypto().createHash('sha1').update(key + GUID).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`);
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`);
     socket.setNoDelay(true);
     handle(frameStream(socket, head));
   });
@@ -38,11 +36,11 @@ function frameStream(socket: Socket, head: Buffer): Duplex {
   let messageBytes = 0;
   const stream = new Duplex({
     read() { socket.resume(); },
-    write(chunk: Buffer, _enc, done) { socket.write(frame(2, chunk), done); },
-    final(done) { socket.end(frame(8, Buffer.from([0x03, 0xe8]))); done(); },
+    write(chunk: Buffer, _enc, done) { socket.write(frame(WS_OP.binary, chunk), done); },
+    final(done) { socket.end(frame(WS_OP.close, Buffer.from([0x03, 0xe8]))); done(); },
     destroy(err, done) { socket.destroy(); done(err); },
   });
-  const fail = (code: number) => { socket.end(frame(8, Buffer.from([code >> 8, code & 255]))); stream.destroy(); };
+  const fail = (code: number) => { socket.end(frame(WS_OP.close, Buffer.from([code >> 8, code & 255]))); stream.destroy(); };
   const onData = (chunk: Buffer) => {
     held = held.length ? Buffer.concat([held, chunk]) : chunk;
     for (;;) {
@@ -58,11 +56,11 @@ function frameStream(socket: Socket, head: Buffer): Duplex {
       const payload = Buffer.from(held.subarray(at + 4, at + 4 + len));
       for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i & 3];
       held = held.subarray(at + 4 + len);
-      if (opcode === 8) { socket.end(frame(8, payload.subarray(0, 2))); stream.push(null); return; }
-      if (opcode === 9) { socket.write(frame(10, payload)); continue; }
-      if (opcode === 10) continue;
-      if (opcode === 1) return fail(1003); // MQTT goes in binary frames
-      if (opcode !== 0 && opcode !== 2) return fail(1002);
+      if (opcode === WS_OP.close) { socket.end(frame(WS_OP.close, payload.subarray(0, 2))); stream.push(null); return; }
+      if (opcode === WS_OP.ping) { socket.write(frame(WS_OP.pong, payload)); continue; }
+      if (opcode === WS_OP.pong) continue;
+      if (opcode === WS_OP.text) return fail(1003); // MQTT goes in binary frames
+      if (opcode !== WS_OP.continuation && opcode !== WS_OP.binary) return fail(1002);
       message.push(payload);
       messageBytes += payload.length;
       if (fin) {
@@ -80,9 +78,4 @@ function frameStream(socket: Socket, head: Buffer): Duplex {
 }
 
 /** A server frame (unmasked) of `opcode` carrying `payload`. */
-function frame(opcode: number, payload: Buffer): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 255]) : Buffer.alloc(10);
-  if (n >= 65536) { head[0] = 0x80 | opcode; head[1] = 127; head.writeBigUInt64BE(BigInt(n), 2); }
-  return Buffer.concat([head, payload]);
-}
+function frame(opcode: number, payload: Uint8Array): Buffer { return encodeFrame(opcode, payload, false); }

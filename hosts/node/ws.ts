@@ -44,18 +44,20 @@ function maskKey(): Buffer {
   return maskPool.subarray(maskAt - 4, maskAt);
 }
 
-/** One client frame: FIN set, masked with a fresh key. */
-export function encodeFrame(opcode: number, payload: Uint8Array): Buffer {
+/** One frame, FIN set: a client's, masked with a fresh key, or (`masked` false) a server's. */
+export function encodeFrame(opcode: number, payload: Uint8Array, masked = true): Buffer {
   const n = payload.length;
   const h = n < 126 ? 2 : n < 65536 ? 4 : 10;
-  const out = Buffer.allocUnsafe(h + 4 + n);
+  const m = masked ? 0x80 : 0;
+  const out = Buffer.allocUnsafe(h + (masked ? 4 : 0) + n);
   out[0] = 0x80 | opcode;
-  if (n < 126) out[1] = 0x80 | n;
-  else if (n < 65536) { out[1] = 0x80 | 126; out.writeUInt16BE(n, 2); } else {
-    out[1] = 0x80 | 127;
+  if (n < 126) out[1] = m | n;
+  else if (n < 65536) { out[1] = m | 126; out.writeUInt16BE(n, 2); } else {
+    out[1] = m | 127;
     out.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
     out.writeUInt32BE(n >>> 0, 6);
   }
+  if (!masked) { out.set(payload, h); return out; }
   const key = maskKey();
   out[h] = key[0]; out[h + 1] = key[1]; out[h + 2] = key[2]; out[h + 3] = key[3];
   const base = h + 4;
@@ -243,6 +245,11 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
   };
 }
 
+/** The Sec-WebSocket-Accept that answers a Sec-WebSocket-Key (RFC 6455, 4.2.2). */
+export function acceptKey(key: string): string {
+  return crypto().createHash('sha1').update(key + GUID).digest('base64');
+}
+
 /** Checks the HTTP answer to the upgrade; returns why it is not a WebSocket for MQTT, or undefined. */
 export function checkUpgrade(head: string, key: string, url: string): string | undefined {
   const lines = head.split('\r\n');
@@ -260,8 +267,7 @@ export function checkUpgrade(head: string, key: string, url: string): string | u
   }
   if ((headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') return `WebSocket: ${url} did not upgrade to WebSocket (no "Upgrade: websocket")`;
   if (!(headers.get('connection') ?? '').toLowerCase().split(/\s*,\s*/).includes('upgrade')) return `WebSocket: ${url} did not upgrade to WebSocket (no "Connection: Upgrade")`;
-  const accept = crypto().createHash('sha1').update(key + GUID).digest('base64');
-  if (headers.get('sec-websocket-accept') !== accept) return `WebSocket: ${url} answered the upgrade with a wrong Sec-WebSocket-Accept`;
+  if (headers.get('sec-websocket-accept') !== acceptKey(key)) return `WebSocket: ${url} answered the upgrade with a wrong Sec-WebSocket-Accept`;
   const protocol = headers.get('sec-websocket-protocol');
   if (protocol !== undefined && protocol.toLowerCase() !== 'mqtt') return `WebSocket: ${url} chose the subprotocol "${protocol}", not "mqtt"`;
   return undefined;

@@ -11,7 +11,7 @@
 // Everything from the network is set with textContent, shortened and made printable: a message
 // cannot add markup, run a script or fake a line.
 
-import { browserHost } from '../../hosts/browser/host';
+import { browserHost, randomHex } from '../../hosts/browser/host';
 import { MqttClient, payloadText, type Message } from '../../src/mqtt/client';
 import { printable } from '../../src/apps/text';
 import { colourOf, COLOURS } from '../../src/apps/remote';
@@ -83,6 +83,11 @@ function shown(s: string): string {
   return p.length > MAX_SHOWN ? p.slice(0, MAX_SHOWN) + '…' : p;
 }
 
+/** "Connection lost: why (trying again in 2 s)". */
+function lostText(reason: string, retryIn: number): string {
+  return `${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
+}
+
 function clock(): string { return new Date().toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB'); }
 
 function add(list: HTMLElement, item: HTMLElement, max: number) {
@@ -118,10 +123,9 @@ function brokerUrl(): string {
 /** A client id from a first name: ASCII letters and digits only (some brokers take no others), short. */
 function clientIdOf(kind: string, name: string): string {
   const ascii = name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'x';
-  return `${kind}-${ascii}-${randomId()}`;
+  return `${kind}-${ascii}-${randomHex(3)}`;
 }
 
-function randomId(): string { return Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join(''); }
 
 function setStatus(text: string, state: 'ok' | 'wait' | 'off') {
   const s = $('status');
@@ -179,7 +183,7 @@ function join(event: Event) {
   };
   client.onClose = (reason, retryIn) => {
     if (main !== client) return;
-    setStatus(`${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`, 'wait');
+    setStatus(lostText(reason, retryIn), 'wait');
   };
   client.onMessage = (m) => onMainMessage(m);
   client.subscribe(chatTopic(peer), { qos: 1 });
@@ -280,7 +284,7 @@ function labClient(): MqttClient | null {
   });
   lab = client;
   client.onConnect = (present) => { if (lab === client) { labLog(`${t.labUp} ${id}${present ? ' (session present)' : ''}`); $('lab-state').dataset.state = 'ok'; } };
-  client.onClose = (reason, retryIn) => { if (lab === client) { labLog(`${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`, 'error'); $('lab-state').dataset.state = 'wait'; } };
+  client.onClose = (reason, retryIn) => { if (lab === client) { labLog(lostText(reason, retryIn), 'error'); $('lab-state').dataset.state = 'wait'; } };
   client.onWarning = (w) => labLog(shown(w));
   client.onMessage = (m) => { if (lab === client) labMessage(m); };
   for (const f of labSubs) client.subscribe(f, { qos: 1 });
