@@ -155,7 +155,9 @@ process.once('exit', () => {
 
 /** Spawns `cmd args` as a new process group under the watchdog. `keepAlive: false` lets this process exit meanwhile. */
 function spawnGroup(cmd, args, env, { keepAlive = true } = {}) {
-  const c = spawn('/bin/sh', ['-c', WATCHDOG, 'sh', cmd, ...args], { detached: true, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // In the node's own folder (HOME): an Erlang that crashes writes erl_crash.dump in its working
+  // directory, which must not be the repository (ERL_CRASH_DUMP names the file too).
+  const c = spawn('/bin/sh', ['-c', WATCHDOG, 'sh', cmd, ...args], { detached: true, env, cwd: env.HOME ?? tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
   c.stdin.on('error', () => { /* the watchdog is gone */ });
   c.exited = new Promise((resolve) => {
     c.once('error', (e) => resolve({ code: null, signal: null, error: e }));
@@ -389,6 +391,7 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
     RABBITMQ_DIST_PORT: String(ports.distPort),
     ERL_EPMD_ADDRESS: HOST,
     ERL_EPMD_PORT: String(epmdPort),
+    ERL_CRASH_DUMP: join(dir, 'erl_crash.dump'),
     // Every erl started with this environment (the node, its helpers, rabbitmqctl): distribution on
     // 127.0.0.1 only, and never an Erlang epmd.
     ERL_FLAGS: '-start_epmd false -kernel inet_dist_use_interface {127,0,0,1}',
