@@ -121,6 +121,7 @@ const CLASSROOM_FLAGS: Flag[] = [
   { names: ['--pairs'], key: 'pairs', value: 'n', example: '30', help: 'how many pairs (2 boards each) to simulate, 1 to 1000' },
   { names: ['--broker'], key: 'broker', value: 'url', example: '192.168.1.144', help: 'use this broker, start none: mqtt://[user:pass@]host[:port] or host[:port] (default: an embedded broker on 127.0.0.1)' },
   { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds and say how it went (default: until Ctrl+C)' },
+  { names: ['--until-ok'], key: 'untilOk', help: 'stop as soon as every pair is ok (3 round trips each, nothing crossed), or at --duration: a rehearsal that ends once the broker has proved itself' },
   { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: 'milliseconds between two hellos of a pair (default: 5000)' },
   { names: ['--school'], key: 'school', value: 'name', example: 'LycMaurois', help: 'first topic level (default: LycMaurois)' },
   { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'second topic level (default: SNT_2nde)' },
@@ -132,7 +133,7 @@ const CLASSROOM_FLAGS: Flag[] = [
 function classroomUsage(): string {
   return usageText(
     'mqtt-pair classroom: a whole class of simulated pairs (ESP#1 and ESP#2 each) in this process.',
-    ['mqtt-pair classroom {--pairs N | --roster FILE} [--broker URL] [--duration S] [--interval MS]', '[--school NAME --class NAME] [--web PORT] [--lang fr|en]'],
+    ['mqtt-pair classroom {--pairs N | --roster FILE} [--broker URL] [--duration S] [--until-ok] [--interval MS]', '[--school NAME --class NAME] [--web PORT] [--lang fr|en]'],
     CLASSROOM_FLAGS,
     [
       'Each pair talks under its own prefix, <school>/<class>/<name>/hello and …/notification, with',
@@ -146,6 +147,7 @@ function classroomUsage(): string {
       'Examples:',
       '  mqtt-pair classroom --pairs 15                              (embedded broker, until Ctrl+C)',
       '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --duration 60 --web 8080',
+      '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --until-ok --duration 300',
       'Exit code: 0 when every pair is ok; 1 when one is not, or for a bad option.',
     ],
   );
@@ -181,7 +183,8 @@ export async function runClassroom(argv: string[]): Promise<number> {
   // The students' page needs a broker with a WebSocket listener: the embedded broker gets one.
   const student = studentOptions(p, webPort, endpoint ?? { host: '127.0.0.1', port: 1883 }, `${school}/${className}/`, `${school} / ${className}`);
   const studentBrokerGiven = last(p, 'studentBroker') !== undefined;
-  return new Classroom({ count, names, endpoint, brokerText, runFor, interval, school, className, webPort, lang, student, studentBrokerGiven }).run();
+  const untilOk = p.has('untilOk');
+  return new Classroom({ count, names, endpoint, brokerText, runFor, untilOk, interval, school, className, webPort, lang, student, studentBrokerGiven }).run();
 }
 
 interface Settings {
@@ -192,6 +195,8 @@ interface Settings {
   endpoint: Endpoint | null;
   brokerText?: string;
   runFor?: number;
+  /** --until-ok: the run ends once every pair is ok. */
+  untilOk?: boolean;
   interval: number;
   school: string;
   className: string;
@@ -215,6 +220,8 @@ class Classroom {
   private otherCount = 0;
   private checking = true;
   private next = 0;
+  /** --until-ok: ends the run, once every pair is ok. */
+  private onAllOk: (() => void) | null = null;
   private waitingForEsp1: Pair[] = [];
   /** Boards started and not connected yet (for at most CONNECT_SLOT_MS). */
   private readonly connecting = new Set<Sim>();
@@ -263,7 +270,7 @@ class Classroom {
       return 1;
     }
     console.log(`${s.count} pairs (${2 * s.count} simulated boards) under ${s.school}/${s.className}/<name>/ on ${this.where}, `
-      + `one hello every ${s.interval} ms${s.runFor ? ` for ${s.runFor} s` : ' until Ctrl+C'}`);
+      + `one hello every ${s.interval} ms${s.untilOk ? ' until every pair is ok' : ''}${s.runFor ? ` ${s.untilOk ? 'or' : 'for'} ${s.runFor} s` : s.untilOk ? ' or Ctrl+C' : ' until Ctrl+C'}`);
 
     let web: WebView | null = null;
     if (s.webPort !== undefined) {
@@ -284,7 +291,7 @@ class Classroom {
     const terminal = new TerminalView(() => this.snapshot(), (snap) => this.details(snap));
     terminal.start();
 
-    await untilStopped(s.runFor);
+    await untilStopped(s.runFor, s.untilOk ? new Promise<void>((resolve) => { this.onAllOk = resolve; }) : undefined);
 
     // The run is over: measure before the teardown, then stop everything.
     const cpu = process.cpuUsage(cpu0);
@@ -334,6 +341,7 @@ class Classroom {
 
   /** Starts boards: ESP#2 first, then its ESP#1 once ESP#2 is connected; a bounded number connecting at once. */
   private pump(): void {
+    if (this.onAllOk && this.next === this.pairs.length && this.pairs.every((pair) => pair.stopped || !pair.verdict())) this.onAllOk();
     const now = performance.now();
     for (const sim of this.connecting) if (sim.connects || now - sim.startedAt > CONNECT_SLOT_MS) this.connecting.delete(sim);
     this.waitingForEsp1 = this.waitingForEsp1.filter((pair) => {

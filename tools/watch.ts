@@ -785,10 +785,11 @@ export function brokerOption(value: string): Endpoint {
   }
 }
 
-/** Waits for `seconds` (when given) or a signal, whichever comes first. */
-export function untilStopped(seconds?: number): Promise<'time' | 'signal'> {
+/** Waits for `seconds` (when given), a signal, or `ended` (when given), whichever comes first. */
+export function untilStopped(seconds?: number, ended?: Promise<unknown>): Promise<'time' | 'signal' | 'ended'> {
   return new Promise((resolve) => {
-    const done = (why: 'time' | 'signal') => {
+    ended?.then(() => done('ended'));
+    const done = (why: 'time' | 'signal' | 'ended') => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (timer) clearTimeout(timer);
