@@ -5,14 +5,12 @@
 // stock settings, as Debian and Raspberry Pi OS ship it, unless a test says otherwise.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-const { parseBrokerUrl } = createRequire(import.meta.url)('../dist/cli.cjs');
 import { execFileSync } from 'node:child_process';
 import { assertOneLineError, mqttPair } from './helpers/child.mjs';
+import { sleep, until } from './helpers/wait.mjs';
 import { mosquittoSkip, mosquittoSub, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqtt-pair-limits-'));
@@ -34,16 +32,15 @@ describe('bursts through a stock Mosquitto (its in-flight window of 20)', { skip
       const r = await mqttPair(['pub', '-p', String(broker.port), '-t', topic, ...args], { input }).exit;
       assert.equal(r.code, 0, r.stderr);
       await sub.waitFor(new RegExp(`^${topic} ${input ? '100' : 'x'}$`));
-      const deadline = Date.now() + 5000;
-      while (sub.lines.length < 100 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      await until(() => sub.lines.length >= 100, () => `100 messages at the subscriber, got ${sub.lines.length}`);
       await sub.stop();
       assert.equal(sub.lines.length, 100, `the subscriber got ${sub.lines.length} of 100`);
       if (input) assert.deepEqual(sub.lines.map((l) => Number(l.split(' ')[1])), Array.from({ length: 100 }, (_, i) => i + 1), 'in order');
     });
   }
 
-  test('pub -q 1 --repeat 70000: more messages than there are packet identifiers, all acknowledged', { timeout: 120000 }, async () => {
-    const r = await mqttPair(['pub', '-p', String(broker.port), '-t', 'burst/many', '-q', '1', '--repeat', '70000', '-m', 'x'], { timeout: 110000 }).exit;
+  test('pub -q 1 --repeat 70000: more messages than there are packet identifiers, all acknowledged', async () => {
+    const r = await mqttPair(['pub', '-p', String(broker.port), '-t', 'burst/many', '-q', '1', '--repeat', '70000', '-m', 'x']).exit;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
   });
@@ -62,8 +59,7 @@ describe('bursts through a stock Mosquitto (its in-flight window of 20)', { skip
     const sub = await mosquittoSub(broker.port, ['-q', '1', '-t', 'burst/m5']);
     const r = await mqttPair(['pub', '-p', String(broker.port), '-t', 'burst/m5', '-q', '1', '-M', '5', '--repeat', '50', '-m', 'x']).exit;
     assert.equal(r.code, 0, r.stderr);
-    const deadline = Date.now() + 5000;
-    while (sub.lines.length < 50 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    await until(() => sub.lines.length >= 50, () => `50 messages at the subscriber, got ${sub.lines.length}`);
     await sub.stop();
     assert.equal(sub.lines.length, 50);
   });
@@ -84,7 +80,7 @@ describe('bursts through a stock Mosquitto (its in-flight window of 20)', { skip
     await mqttPair(['pub', '-p', String(broker.port), '-t', 'cls/mallory/photo', '-r', '-n']).exit;
   });
 
-  test('sub stops reading the broker while its stdout is blocked: its memory stays bounded', { timeout: 60000 }, async () => {
+  test('sub stops reading the broker while its stdout is blocked: its memory stays bounded', async () => {
     const sub = mqttPair(['sub', '-p', String(broker.port), '-t', 'flood/#', '-d']);
     await sub.waitFor('stdout', /received SUBACK/);
     sub.child.stdout.pause(); // nobody reads: the pipe fills, then stdout blocks
@@ -92,86 +88,19 @@ describe('bursts through a stock Mosquitto (its in-flight window of 20)', { skip
     const before = rss();
     const file = join(tmp, 'chunk.bin');
     writeFileSync(file, Buffer.alloc(256 * 1024, 0x41));
-    for (let i = 0; i < 200; i++) await mqttPair(['pub', '-p', String(broker.port), '-t', 'flood/x', '-f', file]).exit; // 50 MB
-    const grown = rss() - before;
+    // 50 MB, every message acknowledged by the broker (QoS 1) before pub exits: the broker has them all.
+    const pub = await mqttPair(['pub', '-p', String(broker.port), '-t', 'flood/x', '-q', '1', '-f', file, '--repeat', '200']).exit;
+    assert.equal(pub.code, 0, pub.stderr);
+    // A sub that read on regardless would take them all as fast as the broker sends (about 70 MB
+    // more here); one that stops reading stays where it is, however long this takes.
+    let grown = 0;
+    for (let i = 0; i < 10; i++) { grown = Math.max(grown, rss() - before); await sleep(200); }
     await sub.stop();
-    // Reading on regardless, it grows by about 70 MB here.
     assert.ok(grown < 20, `sub grew by ${grown.toFixed(1)} MB with 50 MB unread`);
   });
 });
 
-describe('messages too large to send: refused before they are read', () => {
-  test('pub -s with an endless stdin stops at the protocol\'s maximum', async () => {
-    const fd = openSync('/dev/zero', 'r');
-    try {
-      const t0 = Date.now();
-      const r = await mqttPair(['pub', '-p', '1', '-t', 't', '-s'], { stdin: fd, timeout: 60000 }).exit;
-      assertOneLineError(r, 'mqtt-pair pub:', /the message on stdin is more than 268435452 bytes, more than MQTT allows in one packet with this topic \(256 MB\)/);
-      assert.ok(Date.now() - t0 < 30000);
-    } finally { closeSync(fd); }
-  });
-
-  test('pub -f with a file above 256 MB is refused unread', async () => {
-    const file = join(tmp, 'huge.bin');
-    writeFileSync(file, '');
-    truncateSync(file, 300 * 1024 * 1024); // sparse: nothing is written
-    const r = await mqttPair(['pub', '-p', '1', '-t', 't', '-f', file]).exit;
-    assertOneLineError(r, 'mqtt-pair pub:', /the file '.*huge\.bin' is more than 268435452 bytes/);
-  });
-});
-
-describe('numbers and lengths out of range: one line naming the flag', () => {
-  const long = 'x'.repeat(70000);
-  for (const [args, prefix, re] of [
-    [['sub', '-t', 't', '-W', '2147484'], 'mqtt-pair sub:', /^mqtt-pair sub: -W needs a number of seconds above 0 up to 2147483 \(24 days\)/],
-    [['pub', '-t', 't', '-m', 'x', '--repeat', '2', '--repeat-delay', '9999999'], 'mqtt-pair pub:', /--repeat-delay needs a number of seconds from 0 up to 2147483/],
-    [['sub', '-t', 't', '-k', '70000'], 'mqtt-pair sub:', /-k needs a keepalive in seconds from 1 to 65535, got '70000'/],
-    [['pub', '-t', 't', '-m', 'x', '-q', '3'], 'mqtt-pair pub:', /-q needs a QoS level from 0 to 2, got '3'/],
-    [['pub', '-t', 't', '-m', 'x', '-M', '0'], 'mqtt-pair pub:', /-M needs a number of messages from 1 to 65535/],
-    [['pub', '-t', 't', '-m', 'x', '-i', long], 'mqtt-pair pub:', /the client id is 70000 bytes, MQTT allows at most 65535/],
-    [['pub', '-t', 't', '-m', 'x', '-u', 'u', '-P', long], 'mqtt-pair pub:', /the password is 70000 bytes/],
-    [['pub', '-t', 't', '-m', 'x', '--will-topic', 'w', '--will-payload', long], 'mqtt-pair pub:', /--will-payload is 70000 bytes/],
-    [['sim', '--interval', '3000000000'], 'mqtt-pair sim:', /--interval "3000000000" is not a number of milliseconds from 10 to 2147483647/],
-    [['chat', '--name', 'a', '--peer', 'b', '--id', long], 'mqtt-pair chat:', /^mqtt-pair chat: --id: the client id is 70000 bytes: MQTT allows 65535 at most$/],
-  ]) {
-    test(`${args[0]} ${args.filter((a) => a !== long).slice(1).join(' ').slice(0, 60)}`, async () => {
-      const r = await mqttPair(args).exit;
-      const line = assertOneLineError(r, prefix, re);
-      assert.ok(!line.includes(long));
-    });
-  }
-
-  test('sim --broker with a 70,000-character password: the one Config error line, no password', async () => {
-    const r = await mqttPair(['sim', '--role', 'hello', '--no-wifi', '--broker', `mqtt://u:${long}@127.0.0.1:1`]).exit;
-    assert.notEqual(r.code, 0);
-    const lines = r.stdout.split('\n').filter((l) => l.includes('Config error'));
-    assert.deepEqual(lines, ['[esp1] Config error: config broker: the password is longer than MQTT allows (65535 bytes) or not valid text']);
-    assert.ok(!r.stdout.includes(long) && !r.stderr.includes(long));
-  });
-});
-
-describe('-L: the URL\'s user and password as --broker reads them', () => {
-  test('a / in the password, and %-escapes', () => {
-    assert.deepEqual(parseBrokerUrl('mqtt://alice:pa/ss@192.168.1.144:1884/class/#'), { host: '192.168.1.144', port: 1884, username: 'alice', password: 'pa/ss', transport: 'tcp', topic: 'class/#' });
-    assert.deepEqual(parseBrokerUrl('mqtt://al%40ce:p%2Fw%3A@host/t'), { host: 'host', username: 'al@ce', password: 'p/w:', transport: 'tcp', topic: 't' });
-    assert.deepEqual(parseBrokerUrl('mqtt://host:1883/a@b'), { host: 'host', port: 1883, transport: 'tcp', topic: 'a@b' });
-  });
-});
-
 describe('brokers that misbehave: said, with an exit code that tells', () => {
-  test('a SUBACK that never comes: sub stops within the connect timeout and says why', { timeout: 30000 }, async () => {
-    const server = createServer((s) => {
-      s.once('data', () => s.write(Buffer.from([0x20, 2, 0, 0]))); // CONNACK, then silence
-    });
-    await new Promise((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const t0 = Date.now();
-      const r = await mqttPair(['sub', '-p', String(server.address().port), '-t', 't']).exit;
-      assertOneLineError(r, 'mqtt-pair sub:', /never acknowledged the subscription \(no SUBACK from the broker within 10 s\)/);
-      assert.ok(Date.now() - t0 < 15000);
-    } finally { server.close(); }
-  });
-
   test('a broker that lowers the QoS of a subscription (max_qos 1): sub says so once', { skip: mosquittoSkip() }, async () => {
     const broker = await startMosquitto({ extra: 'max_qos 1' });
     try {
@@ -188,26 +117,14 @@ describe('brokers that misbehave: said, with an exit code that tells', () => {
   });
 });
 
-describe('the Node host\'s timers', () => {
-  test('a delay above 2^31 - 1 ms waits (Node alone would fire it at once)', async () => {
-    const { nodeHost } = await import('../dist/index.js');
-    let fired = 0;
-    const host = nodeHost();
-    const timer = host.after(2 ** 31 + 5000, () => fired++);
-    await new Promise((r) => setTimeout(r, 100));
-    host.cancel(timer);
-    assert.equal(fired, 0);
-  });
-});
-
 describe('-F as mosquitto_sub 2.0 prints it', { skip: mosquittoSkip() }, () => {
   let broker;
   before(async () => { broker = await startMosquitto(); });
   after(async () => { await broker?.stop(); });
   const retained = (topic, payload) => execFileSync(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-t', topic, '-m', payload, '-r', '-q', '1']);
-  const theirs = (args) => execFileSync(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-C', '1', '-W', '5', ...args]).toString();
+  const theirs = (args) => execFileSync(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-C', '1', '-W', '120', ...args]).toString();
   const ours = async (args) => {
-    const r = await mqttPair(['sub', '-p', String(broker.port), '-C', '1', '-W', '5', ...args]).exit;
+    const r = await mqttPair(['sub', '-p', String(broker.port), '-C', '1', '-W', '120', ...args]).exit;
     assert.equal(r.code, 0, r.stderr);
     return r;
   };

@@ -6,8 +6,8 @@ import {
   MqttClient, MqttError, CONNACK_ERRORS, encode, encodeUtf8, payloadText,
   CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK,
   PINGREQ, PINGRESP, DISCONNECT,
-} from '../dist/index.js';
-import { virtualHost } from './helpers/virtual-host.mjs';
+} from '../../dist/index.js';
+import { virtualHost } from '../helpers/virtual-host.mjs';
 
 const endpoint = { host: 'broker.test', port: 1883 };
 const text = (s) => encodeUtf8(s);

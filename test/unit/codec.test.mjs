@@ -9,10 +9,10 @@ import { Buffer } from 'node:buffer';
 import mqttPacket from 'mqtt-packet';
 import {
   encode, Decoder, ProtocolError, MAX_REMAINING_LENGTH, encodeUtf8, decodeUtf8, utf8Length,
-} from '../dist/index.js';
+} from '../../dist/index.js';
 import {
   randomPackets, createRng, fromMqttPacket, toMqttPacket, canonical, describePacket, TYPE_NAMES,
-} from './helpers/packets.mjs';
+} from '../helpers/packets.mjs';
 
 const SEED = process.env.CODEC_SEED !== undefined ? Number(process.env.CODEC_SEED) >>> 0 : 0x6d717474;
 const COUNT = 10_000;

@@ -12,9 +12,9 @@ import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { Buffer } from 'node:buffer';
-import { Decoder, ProtocolError, MqttClient, encode } from '../dist/index.js';
-import { createRng, randomPackets, randomPacket } from './helpers/packets.mjs';
-import { measuredHost, until } from './helpers/proxy.mjs';
+import { Decoder, ProtocolError, MqttClient, encode } from '../../dist/index.js';
+import { createRng, randomPackets, randomPacket } from '../helpers/packets.mjs';
+import { measuredHost, until } from '../helpers/proxy.mjs';
 
 const U8 = globalThis.Uint8Array; // the real one: the test's own buffers are not the decoder's
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) >>> 0 : 0x66757a7a;

@@ -1,8 +1,8 @@
 // Topic names, topic filters and matching (MQTT 3.1.1 section 4.7).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { topicError, filterError, matches } from '../dist/index.js';
-import { createRng } from './helpers/packets.mjs';
+import { topicError, filterError, matches } from '../../dist/index.js';
+import { createRng } from '../helpers/packets.mjs';
 
 const SEED = process.env.TOPIC_SEED !== undefined ? Number(process.env.TOPIC_SEED) >>> 0 : 0x746f7063;
 
