@@ -14,30 +14,23 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
 import { SimBoard, MqttClient, nodeHost, startEmbeddedBroker, payloadText } from '../dist/index.js';
 import { connect as tcpConnect } from 'node:net';
-import { mosquittoAvailable, startMosquitto, freePort } from './helpers/mosquitto.mjs';
+import { mosquittoSkip, startMosquitto, freePort } from './helpers/mosquitto.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { LIMIT, until as waitUntil } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const PREFIX = 'LycMaurois/SNT_2nde/';
 
-let playwright = null;
-try { playwright = await import('playwright-core'); } catch { /* reported below */ }
-
 function skipReason() {
-  if (process.env.CI || process.env.REQUIRE_MOSQUITTO) return false;
-  if (!mosquittoAvailable()) return 'mosquitto is not installed (apt-get install mosquitto)';
-  if (!existsSync(CHROMIUM)) return `chromium is not installed at ${CHROMIUM} (apt-get install chromium; in CI this is a failure)`;
-  if (!playwright) return 'playwright-core is not installed (npm ci)';
-  return false;
+  return mosquittoSkip() || chromiumSkip();
 }
 const skip = skipReason();
 
 /** `mqtt-pair <args>`, resolved once it printed the students' page address: { child, url, exit, output }. */
 async function serve(args) {
-  const run = mqttPair(args, { timeout: 240_000 });
+  const run = mqttPair(args);
   const m = await run.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/);
   return { child: run.child, url: m[1], exit: run.exit, output: () => run.text.stdout + run.text.stderr };
 }
@@ -56,17 +49,10 @@ function get(url, host) {
   });
 }
 
-async function until(what, fn, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `fn` until it returns something truthy; fails with `what` (the page's tests name it first). */
+const until = (what, fn, ms) => waitUntil(fn, what, ms);
 
-const cli = (args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+const cli = (args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: LIMIT });
 
 describe('the students\' page: the command line and the server', () => {
   test('--listen and --student-broker go with --web; bad values are one line and exit code 1', () => {
@@ -84,11 +70,11 @@ describe('the students\' page: the command line and the server', () => {
     }
   });
 
-  test('/student on 127.0.0.1 beside the class page; --listen serves /student alone on another address, by address only', { skip: mosquittoAvailable() ? false : 'mosquitto is not installed' }, async () => {
+  test('/student on 127.0.0.1 beside the class page; --listen serves /student alone on another address, by address only', { skip: mosquittoSkip() }, async () => {
     const broker = await startMosquitto();
     const listenPort = await freePort();
     const s = await serve(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde',
-      '--student-broker', 'ws://127.0.0.1:9001', '--listen', `127.0.0.2:${listenPort}`, '--duration', '60']);
+      '--student-broker', 'ws://127.0.0.1:9001', '--listen', `127.0.0.2:${listenPort}`, '--duration', String(5 * LIMIT / 1000)]);
     try {
       assert.equal(s.url, `http://127.0.0.2:${listenPort}/student`);
       await until('the warning', () => /anyone on it can open the students' page/.test(s.output()));
@@ -119,7 +105,7 @@ describe('the students\' page: the command line and the server', () => {
 });
 
 describe('the embedded broker\'s WebSocket (classroom --web)', () => {
-  test('MQTT over ws:// to Aedes: a round trip of a short and a 100 KB message; a plain HTTP request and a wrong subprotocol are refused', { timeout: 30_000 }, async () => {
+  test('MQTT over ws:// to Aedes: a round trip of a short and a 100 KB message; a plain HTTP request and a wrong subprotocol are refused', async () => {
     const broker = await startEmbeddedBroker(await freePort(), 20, await freePort());
     const host = nodeHost();
     const c = new MqttClient(host, { host: '127.0.0.1', port: broker.wsPort, transport: 'ws', path: '/mqtt' }, { clientId: 'ws-embedded' });
@@ -154,13 +140,12 @@ describe('the students\' page in headless chromium, two students and a third', (
 
   before(async () => {
     if (skip) return;
-    if (!existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`);
-    if (!playwright) throw new Error('playwright-core is missing: npm ci installs it');
+    assertChromium();
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
     ws = broker.ports[0];
     watch = await serve(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde',
-      '--student-broker', `ws://127.0.0.1:${ws}`, '--duration', '200']);
+      '--student-broker', `ws://127.0.0.1:${ws}`, '--duration', String(5 * LIMIT / 1000)]);
     browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 120_000 });
   });
 
@@ -178,7 +163,7 @@ describe('the students\' page in headless chromium, two students and a third', (
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${watch.url}?name=${name}&peer=${peer}`);
-    await page.waitForSelector('#status[data-state=ok]', { timeout: 15_000 });
+    await page.waitForSelector('#status[data-state=ok]', { timeout: LIMIT });
     return { page, context, errors };
   }
 
@@ -187,7 +172,7 @@ describe('the students\' page in headless chromium, two students and a third', (
 
   let alice, bob, carol;
 
-  test('chat: a line alice types reaches bob, with her name, and not carol; bob sees alice online', { skip, timeout: 60_000 }, async () => {
+  test('chat: a line alice types reaches bob, with her name, and not carol; bob sees alice online', { skip }, async () => {
     alice = await student('alice', 'bob');
     bob = await student('bob', 'alice');
     carol = await student('carol', 'dave');
@@ -206,7 +191,7 @@ describe('the students\' page in headless chromium, two students and a third', (
     for (const s of [alice, bob, carol]) assert.deepEqual(s.errors, []);
   });
 
-  test('sensor/actuator: alice\'s arrow key changes bob\'s block, and a role=actuator board shows the same command', { skip, timeout: 60_000 }, async () => {
+  test('sensor/actuator: alice\'s arrow key changes bob\'s block, and a role=actuator board shows the same command', { skip }, async () => {
     const lines = [];
     const board = new SimBoard({
       name: 'actuator', print: (l) => lines.push(l),
@@ -229,7 +214,7 @@ describe('the students\' page in headless chromium, two students and a third', (
     await shot(bob.page, 'actuator');
   });
 
-  test('lab: a subscription to LycMaurois/SNT_2nde/+/hello shows a simulated ESP#1\'s hellos, with topic, QoS and retain', { skip, timeout: 60_000 }, async () => {
+  test('lab: a subscription to LycMaurois/SNT_2nde/+/hello shows a simulated ESP#1\'s hellos, with topic, QoS and retain', { skip }, async () => {
     const board = new SimBoard({
       name: 'esp1', print: () => {},
       config: { broker: `127.0.0.1:${broker.port}`, role: 'hello', interval: 300, topicPrefix: `${PREFIX}esp/`, clientId: `st-esp1-${process.pid}` },
@@ -252,7 +237,7 @@ describe('the students\' page in headless chromium, two students and a third', (
     await shot(bob.page, 'lab');
   });
 
-  test('lab: alice\'s will reaches bob when she closes her tab (and her status turns offline)', { skip, timeout: 60_000 }, async () => {
+  test('lab: alice\'s will reaches bob when she closes her tab (and her status turns offline)', { skip }, async () => {
     await alice.page.getByRole('tab', { name: 'Laboratoire' }).click();
     await alice.page.fill('#will-topic', `${PREFIX}alice/lab/will`);
     await alice.page.fill('#will-message', 'alice est partie sans dire au revoir');
@@ -266,14 +251,14 @@ describe('the students\' page in headless chromium, two students and a third', (
     await until('alice offline on bob\'s chat', async () => /alice : hors ligne/.test(await bob.page.textContent('#peer-status')));
   });
 
-  test('classroom --web: the students\' page on the embedded broker\'s WebSocket sees the simulated pairs', { skip, timeout: 90_000 }, async () => {
-    const room = await serve(['classroom', '--pairs', '2', '--web', '0', '--interval', '300', '--duration', '60']);
+  test('classroom --web: the students\' page on the embedded broker\'s WebSocket sees the simulated pairs', { skip }, async () => {
+    const room = await serve(['classroom', '--pairs', '2', '--web', '0', '--interval', '300', '--duration', String(5 * LIMIT / 1000)]);
     const context = await browser.newContext({ locale: 'en-GB' });
     try {
       assert.match(room.output(), /and for the students' page on ws:\/\/127\.0\.0\.1:\d+\/mqtt/);
       const page = await context.newPage();
       await page.goto(`${room.url}?name=zoe&peer=yann`);
-      await page.waitForSelector('#status[data-state=ok]', { timeout: 15_000 });
+      await page.waitForSelector('#status[data-state=ok]', { timeout: LIMIT });
       await page.getByRole('tab', { name: 'Lab' }).click();
       await page.fill('#sub-filter', `${PREFIX}+/notification`);
       await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
@@ -289,7 +274,7 @@ describe('the students\' page in headless chromium, two students and a third', (
     }
   });
 
-  test('a wrong setting is one line on the page: the same name twice, a broker that is not a WebSocket address', { skip, timeout: 30_000 }, async () => {
+  test('a wrong setting is one line on the page: the same name twice, a broker that is not a WebSocket address', { skip }, async () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     try {
       const page = await context.newPage();
@@ -307,7 +292,7 @@ describe('the students\' page in headless chromium, two students and a third', (
     }
   });
 
-  test('text from the network is shown as text: an <img onerror> payload runs nothing', { skip, timeout: 60_000 }, async () => {
+  test('text from the network is shown as text: an <img onerror> payload runs nothing', { skip }, async () => {
     const host = nodeHost();
     const c = new MqttClient(host, { host: '127.0.0.1', port: broker.port }, { clientId: `st-evil-${process.pid}` });
     const payload = '<img src=x onerror="window.pwned=1;document.title=\'pwned\'"><script>window.pwned=2</script>\u001b[2J';

@@ -14,23 +14,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SimBoard } from '../dist/index.js';
 import { startAedes } from './helpers/aedes.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { LIMIT, until as waitUntil } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 
-let playwright = null;
-try { playwright = await import('playwright-core'); } catch { /* reported below */ }
-
-/** Why the browser tests cannot run here, or false. In CI they always run (and fail if chromium is missing). */
-function skipReason() {
-  if (process.env.CI) return false;
-  if (!existsSync(CHROMIUM)) return `chromium is not installed at ${CHROMIUM} (apt-get install chromium; in CI this is a failure)`;
-  if (!playwright) return 'playwright-core is not installed (npm ci)';
-  return false;
-}
 
 const children = new Set();
 process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
@@ -41,7 +31,7 @@ async function serve(args) {
   children.add(child);
   let out = '';
   const exit = new Promise((resolve) => child.once('close', (code) => { children.delete(child); resolve({ code, out }); }));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 5 * LIMIT); // a safety net: it lives through a test
   exit.then(() => clearTimeout(killer));
   const url = await new Promise((resolve, reject) => {
     const check = () => { const m = /Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out); if (m) resolve(m[1]); };
@@ -52,17 +42,8 @@ async function serve(args) {
   return { child, url, exit, output: () => out };
 }
 
-/** Polls `fn` until it returns something truthy; fails with `what` after `ms`. */
-async function until(what, fn, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Polls `fn` until it returns something truthy; fails with `what` (the page's tests name it first). */
+const until = (what, fn, ms) => waitUntil(fn, what, ms);
 
 /** Every tile as { name, state, label, replies, background }. */
 function tilesOf(page) {
@@ -73,15 +54,14 @@ function tilesOf(page) {
   })));
 }
 
-const skip = skipReason();
+const skip = chromiumSkip();
 
 describe('the classroom page in headless chromium', () => {
   let context, userDir;
 
   before(async () => {
     if (skip) return;
-    if (!existsSync(CHROMIUM)) throw new Error(`CI is set and chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`);
-    if (!playwright) throw new Error('CI is set and playwright-core is missing: npm ci installs it');
+    assertChromium();
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-'));
     context = await playwright.chromium.launchPersistentContext(userDir, {
@@ -94,7 +74,7 @@ describe('the classroom page in headless chromium', () => {
     if (userDir) rmSync(userDir, { recursive: true, force: true });
   });
 
-  test('watch: one tile per pair; a stopped pair turns red (silent), the others stay', { skip, timeout: 180_000 }, async () => {
+  test('watch: one tile per pair; a stopped pair turns red (silent), the others stay', { skip }, async () => {
     const broker = await startAedes();
     const boards = new Map();
     const names = ['alice', 'bob', 'camille'];
@@ -143,7 +123,7 @@ describe('the classroom page in headless chromium', () => {
     }
   });
 
-  test('classroom --web: a tile for each simulated pair, with the class name', { skip, timeout: 180_000 }, async () => {
+  test('classroom --web: a tile for each simulated pair, with the class name', { skip }, async () => {
     const run = await serve(['classroom', '--pairs', '12', '--web', '0', '--interval', '200', '--school', 'LycMaurois', '--class', 'SNT_2nde']);
     try {
       const page = await context.newPage();
@@ -181,19 +161,19 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
     if (userDir) rmSync(userDir, { recursive: true, force: true });
   });
 
-  test('classroom --roster (30 names) --web: every tile fits without scrolling, in French; a pair stopped from the page turns red and comes first, then back', { skip, timeout: 180_000 }, async () => {
+  test('classroom --roster (30 names) --web: every tile fits without scrolling, in French; a pair stopped from the page turns red and comes first, then back', { skip }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
     const names = ['alice', 'bob', 'camille', 'david', 'emma', 'felix', 'gabriel', 'hugo', 'ines', 'jules', 'karim', 'lea', 'louis', 'manon', 'nina',
       'oscar', 'paul', 'quentin', 'rose', 'sarah', 'thomas', 'ugo', 'victor', 'william', 'xavier', 'yasmine', 'zoe', 'adam', 'chloe', 'ethan'];
     writeFileSync(join(dir, 'classe.txt'), `# SNT 2nde B\n${names.join('\n')}\n`);
-    const run = await serve(['classroom', '--roster', join(dir, 'classe.txt'), '--interval', '400', '--web', '0', '--duration', '120']);
+    const run = await serve(['classroom', '--roster', join(dir, 'classe.txt'), '--interval', '400', '--web', '0', '--duration', String(5 * LIMIT / 1000)]);
     try {
       const page = await context.newPage();
       await page.goto(run.url);
       await until('30 green tiles', async () => {
         const tiles = await tilesOf(page);
         return tiles.length === 30 && tiles.every((t) => t.state === 'ok') && tiles;
-      }, 90_000);
+      });
       const fit = await page.evaluate(() => {
         const tiles = [...document.querySelectorAll('#tiles > li')].map((li) => li.getBoundingClientRect());
         const why = getComputedStyle(document.querySelector('#tiles .why')).fontSize;
@@ -218,12 +198,12 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
       const stopped = await until('paul red, first', async () => {
         const tiles = await tilesOf(page);
         return tiles[0]?.name === 'paul' && tiles[0].state === 'silent' && tiles;
-      }, 20_000);
+      });
       assert.equal(stopped[0].label, 'Arrêté');
       assert.equal(await page.textContent('#tiles > li[data-name="paul"] button'), 'Relancer');
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'projector-paul-stopped.png') });
       await page.click('#tiles > li[data-name="paul"] button');
-      await until('paul green again', async () => (await tilesOf(page)).find((t) => t.name === 'paul')?.state === 'ok', 30_000);
+      await until('paul green again', async () => (await tilesOf(page)).find((t) => t.name === 'paul')?.state === 'ok');
       await page.close();
       run.child.kill('SIGINT');
       const r = await run.exit;
@@ -234,7 +214,7 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
     }
   });
 
-  test('watch --roster: a pair on the list that never connects is red, "Jamais connecté", first', { skip, timeout: 120_000 }, async () => {
+  test('watch --roster: a pair on the list that never connects is red, "Jamais connecté", first', { skip }, async () => {
     const broker = await startAedes();
     const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
     writeFileSync(join(dir, 'list.txt'), 'alice\nbob\nzoe\n');

@@ -10,29 +10,22 @@ import { createServer } from 'node:net';
 import { startBoard, nodeHost } from '../dist/index.js';
 import { startXsBoard, measureHeap, xsnapWorker } from '../hosts/xsnap/runner.mjs';
 import { startMosquitto, mosquittoSkip, mosquittoAvailable } from './helpers/mosquitto.mjs';
+import { needs } from './helpers/needs.mjs';
+import { lineIn } from './helpers/wait.mjs';
 
 const xs = xsnapWorker();
 const inCI = !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);
 /** False when the tests can run; else why they skip. In CI a missing engine is a failure, not a skip. */
 function xsSkip() {
   if (xs.path || inCI) return false;
-  return xs.reason;
+  return needs('the XS engine', xs.reason);
 }
 function assertXs() {
   if (!xs.path) throw new Error(`CI=${process.env.CI} but ${xs.reason}`);
 }
 
-/** Resolves with the `nth` line (1 = first) of `lines` matching `re`, polled every 5 ms. */
-function waitForLine(lines, re, what, { nth = 1, ms = 5000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = setInterval(() => {
-      const found = lines.filter((l) => re.test(l));
-      if (found.length >= nth) { clearInterval(poll); resolve(found[nth - 1]); }
-      else if (Date.now() - t0 > ms) { clearInterval(poll); reject(new Error(`${what}: no line ${nth > 1 ? `#${nth} ` : ''}matching ${re} in:\n${lines.join('\n')}`)); }
-    }, 5);
-  });
-}
+/** The `nth` line (1 = first) of `lines` matching `re`. */
+const waitForLine = (lines, re, what, options) => lineIn(lines, re, { what, ...options });
 
 const cleanups = [];
 after(async () => { for (const c of cleanups.reverse()) await c(); });

@@ -20,6 +20,9 @@ import { delimiter, join } from 'node:path';
 import { randomBytes, pbkdf2Sync } from 'node:crypto';
 
 const HOST = '127.0.0.1';
+/** How long a broker or a client may take to start or answer before we give up (ms): a safety net
+ *  far above the work, so that a slow, busy machine is never taken for a broken one. */
+const LIMIT = 180_000;
 const required = () => process.env.REQUIRE_MOSQUITTO === '1';
 
 /** The path of an executable found in PATH or /usr/sbin, /usr/local/sbin, /sbin; or null. */
@@ -65,8 +68,8 @@ export function dynsecPlugin() {
  */
 export function mosquittoSkip({ dynsec = false } = {}) {
   if (required()) return false;
-  if (!mosquittoAvailable()) return 'mosquitto is not installed (apt-get install mosquitto; REQUIRE_MOSQUITTO=1 makes this a failure)';
-  if (dynsec && !dynsecPlugin()) return 'the mosquitto dynamic security plugin is not installed';
+  if (!mosquittoAvailable()) return 'needs Mosquitto: mosquitto is not installed (REQUIRE_MOSQUITTO=1 makes this a failure)';
+  if (dynsec && !dynsecPlugin()) return 'needs Mosquitto: its dynamic security plugin is not installed';
   return false;
 }
 
@@ -89,7 +92,7 @@ export function freePort() {
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects after `ms` or when `alive()` turns false. */
-export async function waitForPort(port, { ms = 5000, alive = () => true } = {}) {
+export async function waitForPort(port, { ms = LIMIT, alive = () => true } = {}) {
   const until = Date.now() + ms;
   for (;;) {
     const ok = await new Promise((resolve) => {
@@ -229,7 +232,7 @@ export async function startMosquitto(options = {}) {
   async function kill(c) {
     if (!c || c.exitCode !== null || c.signalCode !== null) { if (c) running.delete(c); return; }
     c.kill('SIGTERM'); // mosquitto saves its persistence file on SIGTERM
-    const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
+    const timer = setTimeout(() => c.kill('SIGKILL'), 30_000); // only for one that hangs
     await c.exitPromise;
     clearTimeout(timer);
   }
@@ -315,10 +318,10 @@ export async function mosquittoSub(port, args) {
     watchers.add(check);
     check();
   });
-  await waitUntil(() => subscribed, 'SUBACK', 5000);
+  await waitUntil(() => subscribed, 'SUBACK', LIMIT);
   return {
     lines,
-    waitFor: (re, ms = 20000) => waitUntil(() => lines.find((l) => re.test(l)), `line matching ${re}`, ms),
+    waitFor: (re, ms = LIMIT) => waitUntil(() => lines.find((l) => re.test(l)), `line matching ${re}`, ms),
     // SIGTERM, then SIGKILL: mosquitto_sub caught while it disconnects can hang in its signal handler.
     async stop() {
       if (!exited) child.kill('SIGTERM');

@@ -16,7 +16,7 @@ export function opensslBinary() { return findExecutable('openssl'); }
 /** For describe/test `skip`: false when openssl is there (always false under REQUIRE_MOSQUITTO=1, so tests fail loudly). */
 export function opensslSkip() {
   if (process.env.REQUIRE_MOSQUITTO === '1' || opensslBinary()) return false;
-  return 'openssl is not installed (apt-get install openssl)';
+  return 'needs openssl: openssl is not installed';
 }
 
 export function makeCertificates({ otherName = 'mqtt.example' } = {}) {

@@ -1,0 +1,26 @@
+// Debian's chromium driven by playwright-core (which downloads no browser), for the pages' tests:
+// where it is, how it is started here, and why the tests skip without it (needs.mjs).
+import { existsSync } from 'node:fs';
+import { needs, required } from './needs.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** Headless, and nothing that reaches for the network: this machine reaches only 127.0.0.0/8. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let loaded = null;
+try { loaded = await import('playwright-core'); } catch { /* said by chromiumSkip */ }
+export const playwright = loaded;
+
+/** For `skip`: false when chromium can run (always false when required, so a missing one fails). */
+export function chromiumSkip() {
+  if (required('Chromium')) return false;
+  if (!existsSync(CHROMIUM)) return needs('Chromium', `chromium is not installed at ${CHROMIUM}`);
+  if (!playwright) return 'playwright-core is not installed (npm ci)';
+  return false;
+}
+
+/** Throws, saying what is missing, when chromium or playwright-core cannot run. */
+export function assertChromium() {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}: .ci/install installs it (apt-get install chromium)`);
+  if (!playwright) throw new Error('playwright-core is missing: npm ci installs it');
+}
