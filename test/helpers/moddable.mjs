@@ -16,6 +16,7 @@
 // mcconfig's make target runs `pkill mcsim`, which would end every simulator on the machine.
 // Every build of a process goes through one output folder, so only what changed is rebuilt
 // (a config value: about a second), and its mc.so is copied out, one file per variant.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from './mosquitto.mjs';
+import { LIMIT } from './wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const required = () => process.env.REQUIRE_MODDABLE === '1';
@@ -30,16 +32,16 @@ const required = () => process.env.REQUIRE_MODDABLE === '1';
 /** The SDK's tools, or why they are not usable. */
 function sdk() {
   const moddable = process.env.MODDABLE;
-  if (!moddable) return { reason: 'MODDABLE is not set: the Moddable SDK is not installed (eval "$(../shared/moddable/setup.sh)"; REQUIRE_MODDABLE=1 makes this a failure)' };
+  if (!moddable) return { reason: 'needs the Moddable SDK: MODDABLE is not set (the Moddable SDK 8.2.3 with its Linux tools and mcsim; REQUIRE_MODDABLE=1 makes this a failure)' };
   const bin = join(moddable, 'build', 'bin', 'lin', 'release');
   const tools = {};
   for (const name of ['mcconfig', 'mcsim']) {
     const p = join(bin, name);
-    try { accessSync(p, constants.X_OK); tools[name] = p; } catch { return { reason: `${p} is missing: build the SDK's tools (../shared/moddable/setup.sh)` }; }
+    try { accessSync(p, constants.X_OK); tools[name] = p; } catch { return { reason: `needs the Moddable SDK: ${p} is missing (build the SDK's Linux tools and mcsim)` }; }
   }
   for (const name of ['Xvfb', 'dbus-run-session', 'stdbuf']) {
     const p = findExecutable(name);
-    if (!p) return { reason: `${name} is not installed (apt-get install xvfb dbus coreutils)` };
+    if (!p) return { reason: `needs the Moddable SDK: ${name} is not installed, to run mcsim headless` };
     tools[name] = p;
   }
   return { moddable, bin, tools };
@@ -199,7 +201,8 @@ export async function startMcsim(so, name = 'board') {
   let up;
   launching = new Promise((resolve) => { up = resolve; });
   await before;
-  const upTimer = setTimeout(up, 5000);
+  // (A board that never prints its instruments, hung or crashed, lets the next one start anyway.)
+  const upTimer = setTimeout(up, 60_000);
   const child = spawn(tools['dbus-run-session'], ['--', tools.stdbuf, '-oL', '-eL', tools.mcsim, so], {
     env: { ...process.env, DISPLAY, NO_AT_BRIDGE: '1', GTK_A11Y: 'none' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -242,7 +245,7 @@ export async function startMcsim(so, name = 'board') {
     count: (re) => lines.filter((l) => re.test(l)).length,
     /** The deepest the XS stack went, and what the build gives it, in bytes (slots × 32 here). */
     peakStack: () => ({ used: Math.max(0, ...samples.map((x) => x.stack)), available: samples[0]?.stackAvailable ?? 0 }),
-    waitFor(re, { ms = 20000, after = 0, nth = 1 } = {}) {
+    waitFor(re, { ms = LIMIT, after = 0, nth = 1 } = {}) {
       const what = `${nth > 1 ? `${nth} lines` : 'a line'} matching ${re}${after ? ` after line ${after}` : ''}`;
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -268,6 +271,26 @@ export async function startMcsim(so, name = 'board') {
   };
   running.add(board);
   return board;
+}
+
+/** Everything a test started, stopped in reverse order at its end. */
+export function scope(t) {
+  const stops = [];
+  t.after(async () => { for (const s of stops.reverse()) await s(); });
+  return (thing, stop = () => thing.stop()) => { stops.push(stop); return thing; };
+}
+
+/**
+ * Stops mcsim boards and checks that none went near the end of its XS stack (creation.stack in
+ * manifest.json): the deepest path must keep a tenth of it free.
+ */
+export async function stopBoards(...boards) {
+  for (const b of boards) await b.stop();
+  for (const b of boards) {
+    const { used, available } = b.peakStack();
+    assert.ok(available > 0, `${b.name}: mcsim printed its instruments`);
+    assert.ok(used <= available * 0.9, `${b.name}: the XS stack went to ${used / 32} of ${available / 32} slots`);
+  }
 }
 
 /** The SDK's version (its tools/VERSION), for a report; null without the SDK. */
