@@ -10,11 +10,12 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import mqtt from 'mqtt';
-import { rabbitmqSkip, rabbitmqVersion, startRabbitMQ, startRabbitMQCluster } from './helpers/rabbitmq.mjs';
+import { ownedHere, rabbitmqSkip, rabbitmqVersion, startRabbitMQ, startRabbitMQCluster } from './helpers/rabbitmq.mjs';
 import { findExecutable } from './helpers/mosquitto.mjs';
+import { LIMIT } from './helpers/wait.mjs';
 
 const skip = rabbitmqSkip() || (findExecutable('mosquitto_pub') && findExecutable('mosquitto_sub') ? false
-  : 'mosquitto_pub/mosquitto_sub are not installed (apt-get install mosquitto-clients)');
+  : 'needs Mosquitto: mosquitto_pub/mosquitto_sub are not installed');
 
 /** mosquitto_pub on 127.0.0.1:port: { code, out }. */
 function pub(port, args) {
@@ -31,7 +32,7 @@ function pub(port, args) {
  * SIGKILLed, never SIGTERMed: mosquitto_sub 2.0 can deadlock in its SIGTERM handler when that comes while it
  * is disconnecting after its -C count (it calls mosquitto_disconnect from the handler).
  */
-async function subscribeOnce(port, args, ms = 20000) {
+async function subscribeOnce(port, args, ms = LIMIT) {
   const sub = findExecutable('mosquitto_sub');
   const stdbuf = findExecutable('stdbuf'); // line-buffered stdout, to see "Subscribed" at once
   const argv = ['-h', '127.0.0.1', '-p', String(port), '-v', '-d', '-C', '1', ...args];
@@ -186,8 +187,8 @@ describe('the RabbitMQ harness', { skip }, () => {
     for (const p of ports) assert.equal(await listening(p), false, `something still listens on 127.0.0.1:${p}`);
     const now = processes();
     assert.deepEqual(now.filter((p) => pids.has(p.pid)), [], 'processes of the brokers still run');
-    assert.deepEqual(now.filter((p) => OURS.test(p.args) && !before0.has(p.pid) && p.pid !== process.pid), [],
-      'rabbitmq/beam/epmd processes started since this file began still run');
+    assert.deepEqual(now.filter((p) => OURS.test(p.args) && !before0.has(p.pid) && p.pid !== process.pid && ownedHere(p.pid)), [],
+      'rabbitmq/beam/epmd processes this file started still run');
     for (const d of folders) assert.equal(existsSync(d), false, `${d} is still there`);
   });
 });

@@ -77,7 +77,7 @@ export function rabbitmqVersion() {
  */
 export function rabbitmqSkip() {
   if (required()) return false;
-  if (!rabbitmqAvailable()) return 'rabbitmq-server is not installed (apt-get install rabbitmq-server; REQUIRE_RABBITMQ=1 makes this a failure)';
+  if (!rabbitmqAvailable()) return 'needs RabbitMQ: rabbitmq-server is not installed (REQUIRE_RABBITMQ=1 makes this a failure)';
   return false;
 }
 
@@ -315,7 +315,15 @@ const defaultName = () => `mqttpair-${process.pid}-${++sequence}`;
 function baseEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(RABBITMQ_|ERL_|ERLANG_)/.test(k)) env[k] = v;
+  // Every process of ours carries it, even one that escaped its group: tests running beside this
+  // one (their own brokers) are told apart by it (ownedHere()).
+  env.MQTT_PAIR_TEST_OWNER = String(process.pid);
   return env;
+}
+
+/** Whether process `pid` was started by this test process's brokers (its environment says so). */
+export function ownedHere(pid) {
+  try { return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`MQTT_PAIR_TEST_OWNER=${process.pid}`); } catch { return false; }
 }
 
 /** Removes the folders of test processes that are gone (SIGKILLed: no hook of theirs could). */
