@@ -9,8 +9,8 @@ import { createServer } from 'node:net';
 import { SimBoard } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
 import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
+import { lineIn, until } from './helpers/wait.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const boards = [];
 after(() => { for (const b of boards) b.stop(); });
 function board(name, config) {
@@ -18,13 +18,7 @@ function board(name, config) {
   boards.push(b);
   return b.start();
 }
-async function waitFor(b, re, { ms = 10000, nth = 1 } = {}) {
-  const t0 = Date.now();
-  while (b.lines.filter((l) => re.test(l)).length < nth) {
-    if (Date.now() - t0 > ms) throw new Error(`${nth > 1 ? `${nth} lines` : 'no line'} matching ${re} in:\n${b.lines.join('\n')}`);
-    await sleep(10);
-  }
-}
+const waitFor = (b, re, options) => lineIn(b.lines, re, options);
 
 describe('on a stock Mosquitto', { skip: mosquittoSkip() }, () => {
   let broker, pub;
@@ -82,8 +76,7 @@ describe('on a stock Mosquitto', { skip: mosquittoSkip() }, () => {
     const commands = Array.from({ length: 300 }, (_, i) => ['up', 'down', 'left', 'right'][i % 4]).join('\n') + '\n';
     const remote = await mqttPair(['remote', '--broker', `127.0.0.1:${broker.port}`, '--prefix', 'pipe/r/', '--no-wifi'], { input: commands }).exit;
     assert.equal(remote.code, 0, remote.stderr);
-    const t0 = Date.now();
-    while (sub.lines.length < 600 && Date.now() - t0 < 10000) await sleep(50);
+    await until(() => sub.lines.length >= 600, () => `600 lines at mosquitto_sub, got ${sub.lines.length}`);
     await sub.stop();
     assert.equal(sub.lines.filter((l) => l.startsWith('pipe/alice ')).length, 300);
     assert.equal(sub.lines.filter((l) => l.startsWith('pipe/r/remote/command ')).length, 300);
@@ -107,7 +100,7 @@ describe('brokers that accept, then fail', () => {
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     try {
       const esp = board('esp1', { broker: `127.0.0.1:${server.address().port}`, role: 'hello', backoffMin: 100, backoffMax: 2000, restartAfter: 5, keepalive: 60 });
-      await waitFor(esp, /5 failures in a row: restarting the board\.\.\.$/, { ms: 15000 });
+      await waitFor(esp, /5 failures in a row: restarting the board\.\.\.$/, {});
       esp.stop();
       const delays = esp.lines.map((l) => /Reconnecting in ([\d.]+) s/.exec(l)?.[1]).filter(Boolean).map(Number);
       assert.equal(delays.length, 4, esp.lines.join('\n'));

@@ -12,6 +12,7 @@ import {
 } from '../dist/index.js';
 import { startMosquitto, mosquittoSkip, freePort } from './helpers/mosquitto.mjs';
 import { startAedes, usersAuthenticate } from './helpers/aedes.mjs';
+import { sleep, until } from './helpers/wait.mjs';
 
 const LOCAL = '127.0.0.1';
 const USERS = { student: 'secret', teacher: 'chalk' };
@@ -73,15 +74,6 @@ const BROKERS = [
 
 const uid = () => randomBytes(4).toString('hex');
 
-/** Polls `pred` every 10 ms; fails after `ms` with `what`. */
-async function until(pred, what, ms = 3000) {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A Node host (nodeHost, connectTcp) whose connections are tapped: the type of every packet the
@@ -192,7 +184,7 @@ for (const kind of BROKERS) {
 
     test('keepalive: an idle connection pings and stays up', async () => {
       const c = await online(port, { keepalive: 1 });
-      await until(() => c.tap.countReceived(PINGRESP) >= 2, 'two PINGRESPs', 4000);
+      await until(() => c.tap.countReceived(PINGRESP) >= 2, 'two PINGRESPs');
       assert.ok(c.tap.count(PINGREQ) >= 2, `${c.tap.count(PINGREQ)} PINGREQ sent`);
       assert.equal(c.client.connected, true);
       assert.deepEqual(c.closes, []);

@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
+import { LIMIT, until } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 describe('npm ci && npm start on a laptop with Node.js and nothing to compile with', () => {
-  test('npm ci installs without make, a C compiler or Python, and npm start runs the pair', { timeout: 240_000 }, async () => {
+  test('npm ci installs without make, a C compiler or Python, and npm start runs the pair', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-nocc-'));
     try {
       // The project as it is now (tracked and new files), without node_modules and what builds make.
@@ -35,15 +36,14 @@ describe('npm ci && npm start on a laptop with Node.js and nothing to compile wi
       }
       const env = { ...process.env, PATH: bin, npm_config_cache: join(dir, 'npm-cache') };
       for (const tool of ['make', 'cc', 'gcc', 'g++', 'python3']) assert.ok(!existsSync(join(bin, tool)), `${tool} is out of the PATH`);
-      const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, env, encoding: 'utf8', timeout: 200_000 });
+      const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, env, encoding: 'utf8', timeout: 3 * LIMIT });
       assert.equal(ci.status, 0, `npm ci failed:\n${ci.stdout}\n${ci.stderr}`);
       assert.doesNotMatch(ci.stderr, /gyp|make: not found|cc: not found/);
       const start = spawn('npm', ['start', '--', '--no-wifi', '--interval', '300'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let out = '';
       start.stdout.on('data', (b) => { out += b; });
       start.stderr.on('data', (b) => { out += b; });
-      const deadline = Date.now() + 30000;
-      while (!/\[esp1\] ESP received hello message/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await until(() => /\[esp1\] ESP received hello message/.test(out), () => `a reply at ESP#1; npm start printed:\n${out}`);
       try { process.kill(-start.pid, 'SIGINT'); } catch { /* gone */ }
       await new Promise((r) => start.once('close', r));
       assert.match(out, /\[esp2\] Received hello: Hello #0/, out);
@@ -67,7 +67,7 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
   });
   after(async () => { await broker?.stop(); if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-  const run = (args, ms = 20000) => new Promise((resolve) => {
+  const run = (args, ms = LIMIT) => new Promise((resolve) => {
     const c = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     c.stdout.on('data', (b) => { out += b; });
@@ -111,8 +111,7 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     const c = spawn(bin, ['sim', '--no-wifi', '--interval', '300'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     c.stdout.on('data', (b) => { out += b; });
-    const deadline = Date.now() + 20000;
-    while (!/\[esp1\] ESP received hello message/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await until(() => /\[esp1\] ESP received hello message/.test(out), () => `a reply at ESP#1; sim printed:\n${out}`);
     c.kill('SIGINT');
     await new Promise((r) => c.once('close', r));
     assert.match(out, /Embedded MQTT broker \(Aedes\) listening on 127\.0\.0\.1:\d+/);

@@ -20,6 +20,7 @@ import { buildAll } from '../tools/build.mjs';
 import { startAedes } from './helpers/aedes.mjs';
 import { needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
 import { makeCertificates, opensslSkip } from './helpers/certs.mjs';
+import { LIMIT, lineIn } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(root, 'build/moddable/main.js');
@@ -436,15 +437,8 @@ async function boot(cfg) {
   main();
 }
 
-function waitForLine(re, ms = 5000, from = 0) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now(); // not Date.now(): a test sets the clock back to 1970
-    const poll = setInterval(() => {
-      const line = fake.lines.slice(from).find((l) => re.test(l));
-      if (line) { clearInterval(poll); resolve(line); }
-      else if (performance.now() - t0 > ms) { clearInterval(poll); reject(new Error(`no line matching ${re} in:\n${fake.lines.join('\n')}`)); }
-    }, 10);
-  });
+function waitForLine(re, ms = LIMIT, from = 0) {
+  return lineIn(fake.lines, re, { ms, after: from });
 }
 
 function deadPort() {
@@ -488,7 +482,7 @@ test('a wrong WiFi password is said and the join is retried', async (t) => {
   await boot({ ...quick, password: 'wrong', broker: '127.0.0.1', role: 'hello', wifiRetry: 50, wifiTimeout: 1000 });
   await waitForLine(/^WiFi: "classroom" refused the password$/);
   await waitForLine(/^WiFi: could not join "classroom"/);
-  await waitForLine(/^Joining WiFi "classroom"\.\.\.$/, 2000, fake.lines.findIndex((l) => l.startsWith('WiFi: could not join')));
+  await waitForLine(/^Joining WiFi "classroom"\.\.\.$/, LIMIT, fake.lines.findIndex((l) => l.startsWith('WiFi: could not join')));
   assert.ok(fake.wifiJoins.length - joins >= 2, 'joined again');
   assert.ok(fake.wifiDisconnects >= 1, 'left the failed attempt');
 });

@@ -13,28 +13,15 @@ import {
   startEmbeddedBroker,
 } from '../dist/index.js';
 import { freePort, mosquittoTool, needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
+import { LIMIT, lineIn, until } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
-const LIMIT = 20000; // how long a wait may last before the test fails: generous, for a loaded machine
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
 
 // ---- helpers
 
-/** Resolves once `cond()` is truthy (checked every 10 ms); rejects after LIMIT with `what()`. */
-function until(cond, what, ms = LIMIT) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = setInterval(() => {
-      let v;
-      try { v = cond(); } catch (e) { clearInterval(poll); return reject(e); }
-      if (v) { clearInterval(poll); resolve(v); }
-      else if (Date.now() - t0 > ms) { clearInterval(poll); reject(new Error(`timed out waiting: ${what()}`)); }
-    }, 10);
-  });
-}
-
-const waitForLine = (board, re) => until(() => board.lines.find((l) => re.test(l)), () => `no line matching ${re} in:\n${board.lines.join('\n')}`);
+const waitForLine = (board, re) => lineIn(board.lines, re);
 
 const boards = [];
 function board(name, config, extra = {}) {
@@ -87,7 +74,7 @@ function cli(args, { env = {} } = {}) {
   const text = { stdout: '', stderr: '' };
   child.stdout.on('data', (b) => { text.stdout += b; });
   child.stderr.on('data', (b) => { text.stderr += b; });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), LIMIT);
   let exited = false;
   const exit = new Promise((resolve) => child.once('close', (code, signal) => {
     exited = true;
@@ -99,7 +86,7 @@ function cli(args, { env = {} } = {}) {
     const m = re.exec(text[stream]);
     if (m) return m;
     if (exited) throw new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`);
-  }, () => `no ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`);
+  }, () => `${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`);
   return { child, text, exit, waitFor, write: (s) => child.stdin.write(s), end: () => child.stdin.end() };
 }
 

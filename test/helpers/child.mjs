@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { LIMIT, lineIn } from './wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
@@ -13,11 +14,11 @@ const children = new Set();
 process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
 
 /**
- * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, stderr }. `input` is
+ * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, raw, stderr }. `input` is
  * written to its stdin (then closed); `stdin` is a file descriptor to read instead (e.g. of
  * /dev/zero); `openStdin` leaves a pipe open (child.stdin), as a terminal nobody types in.
  */
-export function mqttPair(args, { timeout = 30000, input, stdin, openStdin = false } = {}) {
+export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = false } = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
     stdio: [stdin ?? (input === undefined && !openStdin ? 'ignore' : 'pipe'), 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '' },
   });
@@ -38,7 +39,7 @@ export function mqttPair(args, { timeout = 30000, input, stdin, openStdin = fals
     resolve({ code, signal, stdout: text.stdout.replace(/^(Client \S+ (sending|received|connecting to) |Subscribed ).*\n/gm, ''), raw: text.stdout, stderr: text.stderr });
     check();
   }));
-  const waitFor = (stream, re, ms = 20000) => new Promise((resolve, reject) => {
+  const waitFor = (stream, re, ms = LIMIT) => new Promise((resolve, reject) => {
     const t = setTimeout(() => { watchers.delete(w); reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text.stdout}\n-- stderr:\n${text.stderr}`)); }, ms);
     const w = () => {
       const m = re.exec(text[stream]);
@@ -57,24 +58,17 @@ export function mqttPair(args, { timeout = 30000, input, stdin, openStdin = fals
 /** A failure as the CLI reports it: one line on stderr with `prefix`, matching `re`, no stack, non-zero exit. */
 export function assertOneLineError(r, prefix, re) {
   assert.notEqual(r.code, 0, `exit code should not be 0; stderr: ${r.stderr}`);
+  assert.equal(r.signal, null, 'it exited by itself');
   assert.ok(!r.stderr.includes('    at '), `stack trace on stderr:\n${r.stderr}`);
   const lines = r.stderr.split('\n').filter((l) => l !== '');
   assert.equal(lines.length, 1, `expected one line on stderr, got:\n${r.stderr}`);
   assert.ok(lines[0].startsWith(prefix), `"${lines[0]}" should start with "${prefix}"`);
   if (re) assert.match(lines[0], re);
+  assert.ok(r.stderr.endsWith('\n'), 'the line ends');
   return lines[0];
 }
 
-/** Resolves when `board` (a SimBoard) has logged a line matching `re`. */
-export function waitForLine(board, re, ms = 20000) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const poll = setInterval(() => {
-      const line = board.lines.find((l) => re.test(l));
-      if (line) { clearInterval(poll); resolve(line); } else if (performance.now() - t0 > ms) {
-        clearInterval(poll);
-        reject(new Error(`no line matching ${re} in:\n${board.lines.join('\n')}`));
-      }
-    }, 10);
-  });
+/** Resolves with the first line `board` (a SimBoard) logged matching `re`. */
+export function waitForLine(board, re, ms = LIMIT) {
+  return lineIn(board.lines, re, { ms });
 }

@@ -23,21 +23,11 @@
 import { createConnection, createServer } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import { nodeHost } from '../../dist/index.js';
+import { sleep } from './wait.mjs';
 
 const HOST = '127.0.0.1';
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `pred` every 10 ms until it is truthy and returns its value; fails after `ms` with `what`. */
-export async function until(pred, what, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'function' ? what() : what}`);
-    await sleep(10);
-  }
-}
+export { sleep, until } from './wait.mjs';
 
 /** A predicate that is true for the first `n` packets `pred` accepts, then false. */
 export function once(pred, n = 1) {
