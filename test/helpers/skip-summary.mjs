@@ -7,7 +7,8 @@ export default async function* skipSummary(source) {
   const missing = new Map(); // thing -> tests skipped
   let other = 0;
   for await (const event of source) {
-    if (event.type !== 'test:pass' || !event.data.skip) continue;
+    // Tests, as node:test counts them (a skipped suite's tests are not reported one by one).
+    if (event.type !== 'test:pass' || !event.data.skip || event.data.details?.type === 'suite') continue;
     const m = typeof event.data.skip === 'string' ? /^needs ([^:]+):/.exec(event.data.skip) : null;
     if (m && THINGS[m[1]]) missing.set(m[1], (missing.get(m[1]) ?? 0) + 1);
     else other++;
