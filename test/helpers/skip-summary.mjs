@@ -3,19 +3,26 @@
 // those things and the one command that brings them. `npm test` runs it beside the spec reporter.
 import { THINGS, installCommand } from './needs.mjs';
 
+const plural = (n, word) => `${n} ${word}${n > 1 ? 's' : ''}`;
+
 export default async function* skipSummary(source) {
-  const missing = new Map(); // thing -> tests skipped
+  const missing = new Map(); // thing -> { tests, groups } skipped
   let other = 0;
   for await (const event of source) {
-    // Tests, as node:test counts them (a skipped suite's tests are not reported one by one).
-    if (event.type !== 'test:pass' || !event.data.skip || event.data.details?.type === 'suite') continue;
+    if (event.type !== 'test:pass' || !event.data.skip) continue;
+    // A skipped describe is reported once, as a suite; its tests are not reported one by one.
+    const suite = event.data.details?.type === 'suite';
     const m = typeof event.data.skip === 'string' ? /^needs ([^:]+):/.exec(event.data.skip) : null;
-    if (m && THINGS[m[1]]) missing.set(m[1], (missing.get(m[1]) ?? 0) + 1);
-    else other++;
+    if (!m || !THINGS[m[1]]) { other++; continue; }
+    const n = missing.get(m[1]) ?? { tests: 0, groups: 0 };
+    if (suite) n.groups++; else n.tests++;
+    missing.set(m[1], n);
   }
   if (!missing.size) return;
-  const n = [...missing.values()].reduce((a, b) => a + b, 0);
   const things = [...missing.keys()];
-  const names = things.map((t) => `${t} (${missing.get(t)})`).join(', ');
-  yield `\nSkipped ${n} test${n > 1 ? 's' : ''} for want of ${names}${other ? `, and ${other} for other reasons` : ''}. To run them: ${installCommand(things)}\n`;
+  const what = things.map((t) => {
+    const { tests, groups } = missing.get(t);
+    return `${t} (${[tests && plural(tests, 'test'), groups && plural(groups, 'group')].filter(Boolean).join(' and ')})`;
+  }).join(', ');
+  yield `\nSkipped for want of ${what}${other ? `; ${plural(other, 'more')} for other reasons` : ''}. To run them: ${installCommand(things)}\n`;
 }
