@@ -6,7 +6,7 @@
 import type { Host } from '../host';
 import { payloadText, type MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
-import type { Role } from './roles';
+import type { Role } from './role';
 
 export function chatRole(_host: Host, client: MqttClient, config: BoardConfig): Role {
   const mine = config.topicPrefix + config.name;

@@ -4,7 +4,7 @@
 import type { Host, TimerHandle } from '../host';
 import { payloadText, type Message, type MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
-import type { Role } from './roles';
+import type { Role } from './role';
 
 // Classes, not object literals of closures: their methods stay in flash with the preloaded code.
 

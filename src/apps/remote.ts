@@ -6,7 +6,7 @@
 import type { Host } from '../host';
 import { payloadText, type MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
-import type { Role } from './roles';
+import type { Role } from './role';
 
 /** The colours an actuator knows, as 0xRRGGBB; `off` is black (LED off). */
 export const COLOURS: Record<string, number> = {

@@ -9,7 +9,7 @@
 import type { Host } from '../host';
 import type { MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
-import type { Role, LastWill } from './roles';
+import type { Role, LastWill } from './role';
 
 export function sensorTopics(prefix: string) {
   const base = prefix + 'myRasp/sensors/';

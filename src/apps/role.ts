@@ -1,0 +1,24 @@
+// What a role is: what the board subscribes to, its last will if it has one, and what it does once
+// connected and with each message. The roles themselves are listed in roles.ts.
+
+import type { Host } from '../host';
+import type { ClientOptions, Message, MqttClient } from '../mqtt/client';
+import type { BoardConfig } from './config';
+
+export interface Role {
+  /** The topics this board subscribes to; none for a role that only publishes. */
+  listen: string[];
+  onMessage(message: Message): void;
+  /** Called after each (re)connection to the broker. */
+  connected(): void;
+  /** Called before the client ends (DISCONNECT follows if connected). */
+  stop(): void;
+}
+
+export type LastWill = NonNullable<ClientOptions['will']>;
+
+export interface RoleDef {
+  start(host: Host, client: MqttClient, config: BoardConfig): Role;
+  /** The last will, set before the first CONNECT. */
+  will?(config: BoardConfig): LastWill;
+}
