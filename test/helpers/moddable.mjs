@@ -195,19 +195,27 @@ cleanups.push(() => { for (const b of running) b.kill(); });
 export async function startMcsim(so, name = 'board') {
   const { tools } = sdkOrThrow();
   const DISPLAY = await startDisplay();
-  // Two mcsim started at the same moment: the first one hangs, silent, forever (seen with SDK
-  // 8.2.3). Each one waits until the one before it is up (its first instruments line).
+  // Two mcsim started at the same moment: the first one hung, silent, forever (seen with SDK 8.2.3,
+  // when every mcsim copied its firmware to the same file: now each has its own config folder,
+  // below). Kept: each one waits until the one before it is up (its first instruments line).
   const before = launching;
   let up;
   launching = new Promise((resolve) => { up = resolve; });
   await before;
   // (A board that never prints its instruments, hung or crashed, lets the next one start anyway.)
   const upTimer = setTimeout(up, 60_000);
+  // Its own config folder: mcsim copies the firmware to <config>/tech.moddable.mcsim/mc.so before it
+  // loads it, the same file for every mcsim of a user (two starting at once would load each
+  // other's), and makes that folder with a plain mkdir (no ~/.config on a new machine: it fails).
+  const config = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-config-'));
+  cleanups.push(() => rmSync(config, { recursive: true, force: true }));
   const child = spawn(tools['dbus-run-session'], ['--', tools.stdbuf, '-oL', '-eL', tools.mcsim, so], {
-    env: { ...process.env, DISPLAY, NO_AT_BRIDGE: '1', GTK_A11Y: 'none' },
+    env: { ...process.env, DISPLAY, NO_AT_BRIDGE: '1', GTK_A11Y: 'none', XDG_CONFIG_HOME: config },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: stop() ends dbus-daemon and mcsim together
   });
+  // A board a test forgot must not keep the test process alive (its exit hook kills it).
+  child.unref(); child.stdout.unref?.(); child.stderr.unref?.();
   const lines = [];
   const samples = [];
   let columns = null;
@@ -276,7 +284,12 @@ export async function startMcsim(so, name = 'board') {
 /** Everything a test started, stopped in reverse order at its end. */
 export function scope(t) {
   const stops = [];
-  t.after(async () => { for (const s of stops.reverse()) await s(); });
+  // Every one is stopped, even when one of them fails to: the first failure is reported after.
+  t.after(async () => {
+    let failure;
+    for (const s of stops.reverse()) { try { await s(); } catch (e) { failure ??= e; } }
+    if (failure) throw failure;
+  });
   return (thing, stop = () => thing.stop()) => { stops.push(stop); return thing; };
 }
 
