@@ -78,13 +78,20 @@ export class ModdableHost implements Host {
   /** The time server for TLS's clock. */
   readonly sntp: string;
   readonly softRestart: ModdableHostOptions['softRestart'];
+  // Run-time setup (hosts/moddable/firmware.ts): the serial port's copy of the console (the
+  // simulators'), and setup mode after `troubleAt` failed WiFi joins or broker names in a row.
+  serial: { line(text: string): void } | null = null;
+  firmware: { trouble(reason: string): void } | null = null;
+  troubleAt = 0;
+  joins = 0;
+  unresolved = 0;
 
   constructor(options: ModdableHostOptions) {
     this.sntp = options.sntp || 'pool.ntp.org';
     this.softRestart = options.softRestart;
     seedRandom(); // before the first Math.random: the id, the jitter, TLS
     this.id = deviceIdFromMac();
-    this.wifi = new Station();
+    this.wifi = new Station(this);
   }
 
   /**
@@ -122,7 +129,18 @@ export class ModdableHost implements Host {
 
   random(): number { return Math.random(); }
 
-  log(line: string): void { logLine(line); }
+  log(line: string): void {
+    logLine(line);
+    this.serial?.line(line);
+  }
+
+  /** A WiFi join or a broker name failed `n` times in a row: from setupAfter on, setup mode (from the run loop). */
+  failedAgain(n: number, reason: string): void {
+    const firmware = this.firmware;
+    if (!firmware || !this.troubleAt || n < this.troubleAt) return;
+    this.joins = this.unresolved = 0;
+    this.after(0, () => firmware.trouble(reason));
+  }
 
   deviceId(): string { return this.id; }
 
@@ -236,8 +254,10 @@ abstract class Starting {
       Net.resolve(to.host, (_name, address) => {
         if (this.state !== STARTING) return;
         try {
-          if (address) this.open(address);
-          else this.finish(`broker host name "${to.host}" does not resolve`);
+          const host = this.host;
+          if (address) { host.unresolved = 0; this.open(address); return; }
+          this.finish(`broker host name "${to.host}" does not resolve`);
+          host.failedAgain(++host.unresolved, `the broker's name "${to.host}" did not resolve ${host.unresolved} times in a row`);
         } catch (e) { logLine(`Internal error in DNS: ${describe(e)}`); }
       });
     } catch (e) {
@@ -524,6 +544,7 @@ function onWiFi(this: OwnedWiFi, message: string, code?: number): void {
 /** The WiFi station. Moddable's messages are "connect", "gotIP", "lostIP" and "disconnect". */
 class Station implements StationWiFi {
   // (Plain fields: a #private one costs a slot more per object on XS.)
+  constructor(private readonly host: ModdableHost) {}
   private monitor: OwnedWiFi | null = null;
   private listener: WiFiEvents | null = null;
   private ssid = '';
@@ -534,8 +555,10 @@ class Station implements StationWiFi {
     this.stop();
     this.listener = listener;
     this.ssid = ssid;
+    const host = this.host;
+    if (host.joins++) host.failedAgain(host.joins - 1, `${host.joins - 1} attempts to join the WiFi "${ssid}" failed`);
     try {
-      if (WiFi.mode !== 1) WiFi.mode = 1; // station
+      if (WiFi.mode !== 1 && WiFi.mode !== 3) WiFi.mode = 1; // station (with the access point in setup mode)
       const m = new WiFi(password ? { ssid, password } : { ssid }, onWiFi as ConstructorParameters<typeof WiFi>[1]) as OwnedWiFi;
       m.station = this;
       this.monitor = m;
@@ -553,7 +576,7 @@ class Station implements StationWiFi {
     const listener = this.listener;
     if (m !== this.monitor || !listener) return;
     if (message === 'connect') listener.wifiEvent('connected');
-    else if (message === 'gotIP') listener.wifiEvent('gotIP');
+    else if (message === 'gotIP') { this.host.joins = 0; listener.wifiEvent('gotIP'); }
     else if (message === 'lostIP') listener.wifiEvent('lostIP');
     else if (message === 'disconnect') {
       if (code === -1) logLine(`WiFi: "${this.ssid}" refused the password`);

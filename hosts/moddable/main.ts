@@ -4,16 +4,17 @@
 // calls the default export once the device is up.
 
 import config from 'mc/config';
-import { boardOptions, runBoard } from '../../src/apps/board';
+import { boardOptions } from '../../src/apps/board';
 import { checkConfig, type BoardConfig } from '../../src/apps/config';
-import { printable } from '../../src/apps/text';
 import { boardDevices } from './devices';
-import { ModdableHost, transportConfigError } from './host';
+import { Firmware } from './firmware';
+import { ModdableHost } from './host';
 
-// The config is checked here, at build time: the checked copy is in flash and costs the board no
-// RAM. mc/config is frozen and holds the manifest's "config" merged with key=value from the
-// mcconfig command line (those arrive as strings; checkConfig accepts both). Only plain
+// The build's config is checked here, at build time: the checked copy is in flash and costs the
+// board no RAM. mc/config is frozen and holds the manifest's "config" merged with key=value from
+// the mcconfig command line (those arrive as strings; checkConfig accepts both). Only plain
 // JavaScript runs here (no SDK module is usable yet): the device id is the host's, at run time.
+// Settings stored on the board (its setup page, Improv) are read at each boot: firmware.ts.
 const checked: BoardConfig | string = checkConfig(config, '', true);
 const options = typeof checked === 'string' ? null : boardOptions(checked);
 
@@ -21,13 +22,10 @@ export default function main(): void {
   const sntp = config.sntp ? String(config.sntp) : undefined;
   const host = new ModdableHost({ sntp, softRestart: boot });
   Object.assign(host, boardDevices()); // the board's sensor, buttons and LED, if hosts/moddable/devices.ts has them
-  boot(host);
+  new Firmware(host, config, checked, options).boot();
 }
 
+/** A simulator's restart: the firmware again, on the same host. */
 function boot(host: ModdableHost): void {
-  if (typeof checked === 'string') return host.log(printable(`Config error: ${checked}`));
-  // What this board cannot do with its broker (TLS without a CA certificate) is a config error too.
-  const problem = transportConfigError(config);
-  if (problem) host.log(`Config error: ${problem}`);
-  else runBoard(host, checked, options!);
+  (host.firmware as Firmware).boot();
 }
