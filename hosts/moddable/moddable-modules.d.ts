@@ -32,6 +32,8 @@ declare module 'mqtt-pair/chip' {
   export function openSerial(device: string, target: { serialBytes(bytes: Uint8Array): void }): SerialPort | null;
   /** The BOOT button: 1 pressed, 0 not, -1 where there is none (the simulators). */
   export function pressedBootButton(): number;
+  /** Whether settings may be stored (false in a simulator whose Preference file does not exist: loading it costs RAM). */
+  export function hasPreferences(): boolean;
   /** The chip family as ESP Web Tools names it ("ESP32", "ESP32-C3", "ESP8266"), or "simulator". */
   export function chipFamily(): string;
 }

@@ -39,8 +39,13 @@ function openSerial(device, target) {
 	return serialWrite(new ArrayBuffer(0)) ? new SerialPort(target) : null;
 }
 
+// Preference is native here, and costs nothing to ask.
+function hasPreferences() {
+	return true;
+}
+
 function pressedBootButton() {
 	return bootButton() ? 1 : 0;
 }
 
-export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily };
+export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily, hasPreferences };

@@ -1,6 +1,8 @@
 // mqtt-pair/chip on the desktop simulators (mac, lin, win); the native half is chip.c.
 // hosts/moddable/moddable-modules.d.ts says what each function does.
 import Serial from "embedded:io/serial";
+import { File } from "file";
+import config from "mc/config";
 
 // There is no board to reset: say so, and the host starts the firmware again instead.
 function restart() { return false; }
@@ -10,6 +12,13 @@ function seedRandom() @ "xs_mqttpair_seed";
 // No BOOT button.
 function pressedBootButton() { return -1; }
 function chipFamily() { return "simulator"; }
+// Moddable's Preference on Linux is JavaScript that keeps its whole file in RAM once loaded
+// (config.setupPreferenceFile in config.file.root, "./"): the firmware loads it only when the file
+// is there. Elsewhere it is native, and free to ask.
+function hasPreferences() {
+	const file = config.setupPreferenceFile;
+	return !file || File.exists(config.file.root + file);
+}
 
 /** Bytes written at most while the other end is not reading; past that, console lines are dropped. */
 const MAX_QUEUED = 8192;
@@ -83,4 +92,4 @@ class SerialPort {
 	}
 }
 
-export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily };
+export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily, hasPreferences };
