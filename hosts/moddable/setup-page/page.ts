@@ -23,6 +23,7 @@ const FR = {
   mqtt: 'Broker MQTT et activit\u00e9', broker: 'Broker', brokerHint: 'Adresse IP du broker (ex. 192.168.1.144), ou mqtt://utilisateur:motdepasse@h\u00f4te:1883',
   role: 'R\u00f4le de la carte', topicPrefix: 'Pr\u00e9fixe des topics', prefixHint: 'Le m\u00eame pour les deux cartes d\u2019un bin\u00f4me, ex. LycMaurois/SNT_2nde/alice/',
   name: 'Pr\u00e9nom de la carte (chat)', peer: 'Pr\u00e9nom du correspondant (chat)', interval: 'Intervalle (ms)',
+  intervalHint: 'Entre deux Hello (5000 si vide\u00a0; 1000 pour le capteur et la t\u00e9l\u00e9commande).', choose: '\u2014 choisissez \u2014',
   more: 'Plus de r\u00e9glages', save: 'Enregistrer et red\u00e9marrer', saving: 'Enregistrement\u2026',
   saved: 'Enregistr\u00e9', doneText: 'La carte red\u00e9marre et rejoint le r\u00e9seau \u00ab\u00a0{ssid}\u00a0\u00bb. Cette page ne r\u00e9pondra plus\u00a0: revenez sur votre WiFi habituel.',
   missing: '\u00c0 remplir\u00a0: ', refused: 'La carte refuse ce r\u00e9glage\u00a0: ', required: 'Ce champ est obligatoire.',
@@ -49,6 +50,7 @@ const EN: Texts = {
   mqtt: 'MQTT broker and activity', broker: 'Broker', brokerHint: 'The broker\u2019s IP address (e.g. 192.168.1.144), or mqtt://user:password@host:1883',
   role: 'Role of the board', topicPrefix: 'Topic prefix', prefixHint: 'The same for both boards of a pair, e.g. LycMaurois/SNT_2nde/alice/',
   name: 'Board\u2019s first name (chat)', peer: 'Partner\u2019s first name (chat)', interval: 'Interval (ms)',
+  intervalHint: 'Between two hellos (5000 when empty; 1000 for the sensor and the remote).', choose: '\u2014 choose \u2014',
   more: 'More settings', save: 'Save and restart', saving: 'Saving\u2026',
   saved: 'Saved', doneText: 'The board restarts and joins the network \u201c{ssid}\u201d. This page will stop answering: go back to your usual WiFi.',
   missing: 'Still to fill in: ', refused: 'The board refuses this setting: ', required: 'This field is required.',
@@ -103,8 +105,10 @@ function translate() {
   for (const el of document.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = (t as unknown as Record<string, string>)[el.dataset.t!];
   for (const el of document.querySelectorAll<HTMLElement>('[data-l]')) el.textContent = t.labels[el.dataset.l!] ?? el.dataset.l!;
   $('lang').textContent = t.other;
+  $('lang').lang = t === FR ? 'en' : 'fr';
   const role = $<HTMLSelectElement>('role'), value = role.value;
   role.textContent = '';
+  role.add(new Option(t.choose, ''));
   for (const r of SETTINGS.find((f) => f.key === 'role')!.choices!) role.add(new Option((t.roles as Record<string, string>)[r] ?? r, r));
   role.value = value;
   if (view) showView();
