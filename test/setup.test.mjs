@@ -73,6 +73,9 @@ function command(b, cmd, strings = []) {
 
 const error = (code) => ({ type: improv.ERROR_STATE, value: code });
 const tick = () => new Promise((r) => setImmediate(r));
+/** A response's body as text, and as JSON. */
+const text = (r) => (typeof r.body === 'string' ? r.body : Buffer.from(r.body).toString('utf8'));
+const json = (r) => JSON.parse(text(r));
 
 describe('setup on the board', () => {
   test('a board just flashed, set up as ESP Web Tools does it: state, info, scan, WiFi; then our commands', async () => {
@@ -211,13 +214,13 @@ describe('setup on the board', () => {
     assert.match(page.type, /^text\/html/);
     assert.match(page.body, /^<!doctype html>/);
     assert.match(page.body, /^[\x00-\x7f]*$/, 'the page is ASCII: served from flash as it is');
-    const view = JSON.parse(get('/settings').body);
+    const view = json(get('/settings'));
     assert.equal(view.reason, 'asked over USB');
     assert.deepEqual(view.settings.find((s) => s.key === 'password'), { key: 'password', value: '********', source: 'stored' });
     assert.deepEqual(view.settings.find((s) => s.key === 'keepalive'), { key: 'keepalive', value: '60', source: 'build' });
-    assert.ok(!get('/settings').body.includes('motdepasse') && !get('/settings').body.includes('s3cret'));
+    assert.ok(!text(get('/settings')).includes('motdepasse') && !text(get('/settings')).includes('s3cret'));
     await tick(); // the scan setup mode started
-    assert.deepEqual(JSON.parse(get('/networks?x=1').body).networks.map((n) => n.ssid), ['Salle 204', 'Invités']);
+    assert.deepEqual(json(get('/networks?x=1')).networks.map((n) => n.ssid), ['Salle 204', 'Invités']);
 
     for (const [form, key, message] of [
       ['role=esp3', 'role', /^role "esp3" is unknown/],
@@ -228,20 +231,20 @@ describe('setup on the board', () => {
     ]) {
       const r = post(form);
       assert.equal(r.status, 400, form);
-      assert.deepEqual([JSON.parse(r.body).key, JSON.parse(r.body).ok], [key, false], form);
-      assert.match(JSON.parse(r.body).message, message, form);
+      assert.deepEqual([json(r).key, json(r).ok], [key, false], form);
+      assert.match(json(r).message, message, form);
     }
     for (const [form, message] of [['role=%E9', /not valid UTF-8/], ['colour=red', /field "colour" that is not a setting/], ['role=hello&role=responder', /field role twice/]]) {
       const r = post(form);
       assert.equal(r.status, 400);
-      assert.match(JSON.parse(r.body).message, message);
+      assert.match(json(r).message, message);
     }
     assert.equal(b.store.get('role'), 'hello', 'nothing stored by a refused form');
     assert.deepEqual(b.host.restarts, []);
 
     // The form as the page sends it: the broker as shown (its password hidden), no password typed.
     const r = post(new URLSearchParams({ broker: 'mqtt://eleve:***@192.168.1.144', role: 'responder', topicPrefix: 'LycMaurois/SNT_2nde/alice/', keepalive: '60' }).toString());
-    assert.deepEqual([r.status, JSON.parse(r.body)], [200, { ok: true }]);
+    assert.deepEqual([r.status, json(r)], [200, { ok: true }]);
     assert.deepEqual(readStored(b.store), { ssid: 'Salle 204', password: 'motdepasse', broker: 'mqtt://eleve:s3cret@192.168.1.144', role: 'responder', topicPrefix: 'LycMaurois/SNT_2nde/alice/' },
       'the broker keeps its password; the build\'s keepalive is not copied');
     b.host.advance(1000);

@@ -86,8 +86,9 @@ function respond(x: Exchange): unknown {
   if (x.tooLarge) r = { status: 413, type: 'text/plain; charset=utf-8', body: `The form is larger than ${MAX_FORM} bytes.` };
   else if (!handler) r = { status: 503, type: 'text/plain; charset=utf-8', body: 'Setup mode is closed.' };
   else r = handler.request({ method: x.method ?? 'GET', path: x.path ?? '/', body: x.body ?? '' });
-  // The page is ASCII (built so): sent as it is, a slice at a time. Anything else as UTF-8 bytes.
-  const body = /^[\x00-\x7f]*$/.test(r.body) ? r.body : ArrayBuffer.fromString(r.body);
+  // ASCII text (the page, in flash) goes a slice at a time, never copied whole: an ESP8266 has no
+  // room for a second page. Bytes (JSON) as they are.
+  const body = typeof r.body === 'string' ? r.body : r.body.buffer as ArrayBuffer;
   x.out = x.method === 'HEAD' ? '' : body;
   x.sent = 0;
   const length = typeof body === 'string' ? body.length : body.byteLength;

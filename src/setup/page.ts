@@ -5,6 +5,7 @@
 
 import type { HttpRequest, HttpResponse, WiFiNetwork } from './ports';
 import { SETTINGS, type SettingProblem, type Settings } from './settings';
+import { encodeUtf8 } from '../mqtt/codec';
 
 /** The page: HTML with its style and script inline, ASCII only (built by tools/setup-page.mjs). */
 declare const SETUP_PAGE: string;
@@ -45,7 +46,7 @@ export function answer(site: PageSite, r: HttpRequest): HttpResponse {
 }
 
 function json(status: number, value: unknown): HttpResponse {
-  return { status, type: JSON_TYPE, body: JSON.stringify(value), headers: HEADERS };
+  return { status, type: JSON_TYPE, body: encodeUtf8(JSON.stringify(value)), headers: HEADERS };
 }
 
 function save(site: PageSite, body: string): HttpResponse {

@@ -25,7 +25,8 @@ export interface HttpResponse {
   status: number;
   /** The content type, e.g. "text/html; charset=utf-8". */
   type: string;
-  body: string;
+  /** ASCII text, sent as it is (the page, from flash: no copy), or bytes (UTF-8 JSON). */
+  body: string | Uint8Array;
   /** More header names and values, in pairs. */
   headers?: string[];
 }
