@@ -104,7 +104,8 @@ export class Firmware extends ModdableHost implements SetupFirmware {
 
   hostCheck(raw: Raw): string | undefined { return transportConfigError(raw); }
 
-  /** One console line, network text as text (src/apps/text.ts); a simulator's serial port gets a copy, as a board's console and port are one. */
+  // One line for the serial monitor, network text as text (src/apps/text.ts); a simulator's serial
+  // port gets a copy, as a board's USB port carries both its lines and Improv.
   override log(line: string): void {
     const safe = printable(line);
     super.log(safe);

@@ -31,7 +31,7 @@ export const MAX_DATA = 255;
 const HEADER = [0x49, 0x4d, 0x50, 0x52, 0x4f, 0x56, 1]; // "IMPROV", version 1
 /** A frame that stops arriving for this long is dropped (a client that died mid-frame). */
 const STALL_MS = 1000;
-/** The longest console line a reader keeps; the rest of a longer one is dropped. */
+/** The longest line of text a reader keeps; the rest of a longer one is dropped. */
 const MAX_LINE = 512;
 
 /** One frame: "IMPROV", 1, type, length, data, checksum, newline. Throws when `data` is over 255 bytes. */
@@ -224,7 +224,7 @@ export class FrameReader {
   }
 }
 
-/** A console line's bytes as UTF-8 where they are, else one character a byte (Latin-1). */
+/** A line of text between frames, as UTF-8 where it is, else one character a byte (Latin-1). */
 function textOf(bytes: number[]): string {
   const b = Uint8Array.from(bytes);
   try { return decodeUtf8(b); } catch { return String.fromCharCode(...bytes); }
