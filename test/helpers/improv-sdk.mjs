@@ -34,7 +34,7 @@ export function pipePort(write) {
   const writable = new WritableStream({ write(chunk) { write(Uint8Array.from(chunk)); } });
   return {
     port: { readable, writable },
-    push: (bytes) => controller.enqueue(Uint8Array.from(bytes)),
+    push: (bytes) => { try { controller.enqueue(Uint8Array.from(bytes)); } catch { /* the client closed its port */ } },
     end: () => { try { controller.close(); } catch { /* closed */ } },
   };
 }
