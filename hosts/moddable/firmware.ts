@@ -52,7 +52,11 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     const stored = this.stored();
     if (!stored) {
       // Nothing stored: the build's config, as before run-time setup, unless it lacks the essentials.
-      if (typeof checked !== 'string') return this.run(checked, options!);
+      if (typeof checked !== 'string') {
+        // What this board cannot do with its broker (TLS without a CA certificate) is a config error too.
+        const tls = transportConfigError(config);
+        return tls ? this.log(`Config error: ${tls}`) : this.run(checked, options!);
+      }
       const missing = missingSettings(effective(config, null));
       if (!missing.length) return this.log(`Config error: ${checked}`);
       return this.openSetup(lacking(missing));
