@@ -164,7 +164,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${pageB.port}/`);
-    await page.getByRole('radio', { name: /JAMS2/ }).click();
+    await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: 120_000 }); // the board's scan, on a busy machine
     await page.fill('#password', 'motdepasse');
     await page.fill('#broker', `127.0.0.1:${broker.port}`);
     await page.selectOption('#role', 'responder');
@@ -295,7 +295,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.getByRole('radio', { name: /JAMS2/ }).click();
+      await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: 120_000 });
       await page.fill('#topicPrefix', 'esp8266/');
       await page.fill('#interval', '1000');
       await page.getByRole('button', { name: 'Save and restart' }).click();
@@ -322,7 +322,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
         const context = await browser.newContext({ locale, viewport: { width, height } });
         const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${port}/`);
-        await page.locator('.network').first().waitFor();
+        await page.locator('.network').first().waitFor({ timeout: 120_000 });
         await page.screenshot({ path: join(SHOTS, `setup-page-${lang}-${size}.png`), fullPage: true });
         await context.close();
       }

@@ -202,15 +202,18 @@ async function getJson(path: string) {
   return r.json();
 }
 
+/** The networks the board sees; asked again while it is scanning or has none yet (a busy board, a slow scan), for a minute. */
 async function scan(tries = 0) {
   $('scanning').hidden = false;
+  let again = tries < 40;
   try {
     const r = await getJson('/networks');
     networks = r.networks;
     showNetworks();
     passwordHint();
-    if (r.scanning && tries < 10) { setTimeout(() => scan(tries + 1), 1500); return; }
-  } catch { /* the board went away: said on Save */ }
+    again &&= r.scanning || !networks.length;
+  } catch { /* the board is busy or went away: asked again, and Save says so */ }
+  if (again) { setTimeout(() => scan(tries + 1), 1500); return; }
   $('scanning').hidden = true;
 }
 
