@@ -33,14 +33,16 @@ const DESKTOPS = ['mac', 'lin', 'win'];
  * build/devices/<esp|esp32>/manifest.json and build/simulators/manifest.json) and Resource;
  * manifest_net.json: socket, net and (through modules/network/wifi/manifest.json) wifi;
  * modules/crypt/tls.json: securesocket; modules/network/websocket/manifest.json: websocket;
- * modules/network/sntp/manifest.json: sntp.
+ * modules/network/sntp/manifest.json: sntp. Run-time setup: modules/files/preference: preference;
+ * modules/network/http: http; modules/base/modules: modules.
  */
-const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config', 'Resource', 'securesocket', 'websocket', 'sntp'];
+const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config', 'Resource', 'securesocket', 'websocket', 'sntp', 'preference', 'http', 'modules'];
 /** Modules only a platform's own include brings: the classic `wifi` module is no longer in
  *  manifest_net.json on the boards (SDK 8.2.3), so manifest.json includes it there. */
 const WIFI_MANIFEST = '$(MODDABLE)/modules/network/wifi/manifest.json';
 /** The SDK manifests that bring them, beyond manifest_base and manifest_net. */
-const SDK_MANIFESTS = ['$(MODDABLE)/modules/crypt/tls.json', '$(MODDABLE)/modules/network/websocket/manifest.json', '$(MODDABLE)/modules/network/sntp/manifest.json'];
+const SDK_MANIFESTS = ['$(MODDABLE)/modules/crypt/tls.json', '$(MODDABLE)/modules/network/websocket/manifest.json', '$(MODDABLE)/modules/network/sntp/manifest.json',
+  '$(MODDABLE)/modules/files/preference/manifest.json', '$(MODDABLE)/modules/network/http/manifest.json', '$(MODDABLE)/modules/base/modules/manifest.json'];
 
 const manifest = () => JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 
@@ -143,7 +145,9 @@ test('the manifest config has a default for every key the firmware reads', () =>
 });
 
 test('the bundle imports only modules the manifest provides, and nothing from Node', () => {
-  const code = readFileSync(BUNDLE, 'utf8');
+  // (The setup page is a string the board serves to browsers, whose script is not the firmware's.)
+  const code = readFileSync(BUNDLE, 'utf8').replace(/(["'`])<!doctype html>(?:(?!\1)[^\\]|\\.)*\1/gi, "''");
+  assert.ok(!code.includes('<!doctype html>'), 'the setup page was found and set aside');
   const m = manifest();
   const specifiers = importsOf(code);
   assert.ok(specifiers.length > 0, 'the bundle has imports');
@@ -400,7 +404,14 @@ const FAKES = {
   net: 'export default globalThis.__fakeModdable.Net;',
   wifi: 'export default globalThis.__fakeModdable.WiFi;',
   'mc/config': 'export default globalThis.__fakeModdable.config;',
-  'mqtt-pair/chip': 'export const restart = globalThis.__fakeModdable.restart; export const serialLine = () => false; export const seedRandom = () => {};',
+  'mqtt-pair/chip': 'export const restart = globalThis.__fakeModdable.restart; export const serialLine = () => false; export const seedRandom = () => {};'
+    + ' export const openSerial = () => null; export const pressedBootButton = () => -1; export const chipFamily = () => "ESP32"; export const hasPreferences = () => true;',
+  // Run-time setup: a board's Preference, empty (nothing stored: the build's config runs); setup
+  // mode's servers are never opened by these tests.
+  modules: 'export default { importNow: () => globalThis.__fakeModdable.Preference };',
+  preference: 'export default globalThis.__fakeModdable.Preference;',
+  http: 'export class Server { constructor() { throw new Error("no HTTP server in this fake"); } }',
+  'dns/server': 'export default class DnsServer { constructor() { throw new Error("no DNS server in this fake"); } }',
   securesocket: 'export default globalThis.__fakeModdable.SecureSocket;',
   websocket: 'export const Client = globalThis.__fakeModdable.WebSocketClient; export default { Client };',
   Resource: 'export default globalThis.__fakeModdable.Resource;',
@@ -414,7 +425,8 @@ let boots = 0;
 async function loadFirmware() {
   if (!firmware) {
     nodeWs = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
-    globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP };
+    const Preference = { get: () => undefined, set() {}, delete() {}, keys: () => [] };
+    globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP, Preference };
     globalThis.trace = (s) => { for (const line of String(s).split('\n')) if (line) fake.lines.push(line); };
     let code = readFileSync(BUNDLE, 'utf8');
     for (const s of importsOf(code)) {

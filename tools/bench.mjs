@@ -457,6 +457,10 @@ async function main() {
           const esp1 = heap.ours.bytes - heap.empty.bytes, anchor = heap['moddable-mqtt'].bytes - heap.empty.bytes;
           Object.assign(r, { mcsim_heap_added_bytes_esp1: esp1, mcsim_heap_added_bytes_moddable_mqtt: anchor, mcsim_heap_ratio_vs_moddable_mqtt: esp1 / anchor, mcsim_heap_empty_bytes: heap.empty.bytes });
           row('mcsim: XS heap a running ESP#1 adds to an empty app (bytes, after Debug.gc(), 25 hellos)', fmt(esp1), `${fmt(anchor)} (Moddable's mqtt module, QoS 0 only)`, x2(esp1 / anchor));
+          if (heap['ours-usb']) {
+            r.mcsim_heap_added_bytes_esp1_usb = heap['ours-usb'].bytes - heap.empty.bytes;
+            row('mcsim: the same ESP#1 with its USB port open for Improv (bytes)', fmt(r.mcsim_heap_added_bytes_esp1_usb), '', '');
+          }
           row('mcsim: the empty app (a timer), for reference (bytes)', fmt(heap.empty.bytes), '', '');
           const p = await mcsimHeapProfile({ root, port: broker.port, responder, say });
           r.mcsim_heap_profile = p;

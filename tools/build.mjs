@@ -10,11 +10,13 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { buildSetupPage } from './setup-page.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Modules the Moddable SDK (or manifest.json, for mqtt-pair/*) provides at mcconfig time.
-export const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/chip', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns', 'sntp'];
+export const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/chip', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns', 'sntp',
+  'modules', 'preference', 'http', 'dns/server'];
 // And what hosts/moddable/devices.ts may import for a board's sensor, buttons and LED (docs/flashing.md, section 8).
 moddableModules.push('pins/*', 'embedded:*');
 const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
@@ -25,7 +27,9 @@ export async function buildAll() {
   for (const old of ['chunks', 'cli.js', 'cli.js.map']) rmSync(join(root, 'dist', old), { recursive: true, force: true });
   const node = { index: 'hosts/node/index.ts', cli: 'tools/cli.ts' };
   const student = await build({ ...common, entryPoints: ['tools/web/student.ts'], write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: true });
-  const define = { STUDENT_JS: JSON.stringify(student.outputFiles[0].text) };
+  // The board's setup page and the firmware's version, for the firmware and the Node bundle alike.
+  const board = { SETUP_PAGE: JSON.stringify(await buildSetupPage(root)), MQTT_PAIR_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) };
+  const define = { STUDENT_JS: JSON.stringify(student.outputFiles[0].text), ...board };
   await Promise.all([
     build({ ...common, entryPoints: { index: node.index }, outdir: 'dist', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', define }),
     // The command, as one CommonJS file: Node starts a CommonJS command about 8 ms sooner than the
@@ -36,7 +40,7 @@ export async function buildAll() {
       ...common, entryPoints: [node.cli], outfile: 'dist/cli.cjs', format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external',
       define: { ...define, 'import.meta.url': '__moduleUrl' }, banner: { js: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
     }),
-    has('hosts/moddable/main.ts') && build({ ...common, entryPoints: ['hosts/moddable/main.ts'], outfile: 'build/moddable/main.js', platform: 'neutral', target: 'es2022', external: moddableModules }),
+    has('hosts/moddable/main.ts') && build({ ...common, entryPoints: ['hosts/moddable/main.ts'], outfile: 'build/moddable/main.js', platform: 'neutral', target: 'es2022', external: moddableModules, define: board }),
     has('hosts/xsnap/main.ts') && build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
     // The embedded broker, packages and all: `npm pack` ships dist/ with no dependency to install.

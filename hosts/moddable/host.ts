@@ -36,8 +36,6 @@ interface StreamSocket {
 }
 
 export interface ModdableHostOptions {
-  /** Runs the firmware again where the hardware cannot be reset (the simulators). */
-  softRestart?: (host: ModdableHost) => void;
   /** The time server that sets the clock before the first TLS connection (config `sntp`). */
   sntp?: string;
 }
@@ -64,7 +62,8 @@ function onTimer(timer: HostTimer): void {
   if (target) try { fire(target); } catch (e) { logLine(`Internal error in timer: ${describe(e)}`); }
 }
 
-export class ModdableHost implements Host {
+export class ModdableHost implements Host, StationWiFi {
+  /** The WiFi station is the host itself (one object less; its fields are below). */
   wifi: StationWiFi;
   // hosts/moddable/devices.ts's hooks, assigned by main() when the board has them (no field otherwise).
   declare sensor?: Host['sensor'];
@@ -76,15 +75,84 @@ export class ModdableHost implements Host {
   ticks = Time.ticks;
   total = 0;
   /** The time server for TLS's clock. */
-  readonly sntp: string;
-  readonly softRestart: ModdableHostOptions['softRestart'];
+  sntp: string;
+  /**
+   * WiFi joins and broker names that failed in a row (reset by an address, or a name resolved).
+   * hosts/moddable/firmware.ts opens setup mode when it reaches setupAfter.
+   */
+  troubles = 0;
 
   constructor(options: ModdableHostOptions) {
     this.sntp = options.sntp || 'pool.ntp.org';
-    this.softRestart = options.softRestart;
     seedRandom(); // before the first Math.random: the id, the jitter, TLS
     this.id = deviceIdFromMac();
-    this.wifi = new Station();
+    this.wifi = this;
+  }
+
+  // ---- The WiFi station. Moddable's messages are "connect", "gotIP", "lostIP" and "disconnect".
+  // (Plain fields: a #private one costs a slot more per object on XS.)
+  private monitor: OwnedWiFi | null = null;
+  private listener: WiFiEvents | null = null;
+  private ssid = '';
+  /** A join that could not start, reported from the run loop. */
+  private failure: Timer | null = null;
+
+  join(ssid: string, password: string, listener: WiFiEvents): void {
+    this.closeMonitor();
+    this.listener = listener;
+    this.ssid = ssid;
+    // Each join counts as a trouble until the network gives an address: the troubles before this
+    // one are the joins that failed.
+    if (this.troubles) this.troubled(`${this.troubles} attempts to join the WiFi "${ssid}" failed`);
+    this.troubles++;
+    try {
+      if (WiFi.mode !== 1 && WiFi.mode !== 3) WiFi.mode = 1; // station (with the access point in setup mode)
+      const m = new WiFi(password ? { ssid, password } : { ssid }, onWiFi as ConstructorParameters<typeof WiFi>[1]) as OwnedWiFi;
+      m.station = this;
+      this.monitor = m;
+    } catch (e) {
+      logLine(`WiFi: cannot start joining "${ssid}": ${describe(e)}`);
+      // Reported as a failed join, so the join state machine retries. (A closure: a rare path.)
+      this.failure = Timer.set(() => {
+        this.failure = null;
+        try { listener.wifiEvent('disconnected'); } catch (err) { logLine(`Internal error in WiFi: ${describe(err)}`); }
+      });
+    }
+  }
+
+  wifiMessage(m: OwnedWiFi, message: string, code?: number): void {
+    const listener = this.listener;
+    if (m !== this.monitor || !listener) return;
+    if (message === 'connect') listener.wifiEvent('connected');
+    else if (message === 'gotIP') { this.troubles = 0; listener.wifiEvent('gotIP'); }
+    else if (message === 'lostIP') listener.wifiEvent('lostIP');
+    else if (message === 'disconnect') {
+      if (code === -1) logLine(`WiFi: "${this.ssid}" refused the password`);
+      if (m === this.monitor) listener.wifiEvent('disconnected');
+    }
+  }
+
+  leave(): void {
+    const had = this.monitor !== null;
+    this.closeMonitor();
+    if (!had) return;
+    try {
+      if (typeof WiFi.disconnect === 'function') WiFi.disconnect();
+      else WiFi.connect(); // older SDKs: connect() without a dictionary disconnects
+    } catch { /* not connected */ }
+  }
+
+  address(): string {
+    try { return Net.get('IP') ?? ''; } catch { return ''; }
+  }
+
+  private closeMonitor(): void {
+    if (this.failure) { Timer.clear(this.failure); this.failure = null; }
+    const m = this.monitor;
+    this.monitor = null;
+    if (!m) return;
+    m.station = undefined;
+    try { m.close(); } catch { /* already closed */ }
   }
 
   /**
@@ -124,16 +192,20 @@ export class ModdableHost implements Host {
 
   log(line: string): void { logLine(line); }
 
+  /** The WiFi or the broker's name failed again (`troubles` says how many times in a row): the firmware may open setup mode. */
+  troubled(_reason: string): void { /* a plain host goes on trying */ }
+
+  /** Runs the firmware again where the hardware cannot be reset (the simulators); false where there is nothing to run. */
+  protected softRestart(): boolean { return false; }
+
   deviceId(): string { return this.id; }
 
   restart(reason: string): void {
     let restarted = false;
     try { restarted = restartBoard(); } catch (e) { logLine(`Restart failed: ${describe(e)}`); }
     if (restarted) return; // ESP8266 resets once this callback returns; ESP32 never gets here
-    const again = this.softRestart;
-    if (!again) { logLine(`Cannot restart this platform (${reason}): stopped.`); return; }
+    if (!this.softRestart()) { logLine(`Cannot restart this platform (${reason}): stopped.`); return; }
     logLine('This platform cannot reset itself: starting the firmware again in 1 s...');
-    this.after(1000, () => again(this));
   }
 }
 
@@ -236,8 +308,11 @@ abstract class Starting {
       Net.resolve(to.host, (_name, address) => {
         if (this.state !== STARTING) return;
         try {
-          if (address) this.open(address);
-          else this.finish(`broker host name "${to.host}" does not resolve`);
+          const host = this.host;
+          if (address) { host.troubles = 0; this.open(address); return; }
+          this.finish(`broker host name "${to.host}" does not resolve`);
+          host.troubles++;
+          host.troubled(`the broker's name "${to.host}" did not resolve ${host.troubles} times in a row`);
         } catch (e) { logLine(`Internal error in DNS: ${describe(e)}`); }
       });
     } catch (e) {
@@ -515,72 +590,8 @@ function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
 // ---- WiFi
 
 /** The SDK calls a WiFi monitor's callback as its method: the station is in `station`. */
-type OwnedWiFi = WiFi & { station?: Station };
+type OwnedWiFi = WiFi & { station?: ModdableHost };
 
 function onWiFi(this: OwnedWiFi, message: string, code?: number): void {
   try { this.station?.wifiMessage(this, message, code); } catch (e) { logLine(`Internal error in WiFi: ${describe(e)}`); }
-}
-
-/** The WiFi station. Moddable's messages are "connect", "gotIP", "lostIP" and "disconnect". */
-class Station implements StationWiFi {
-  // (Plain fields: a #private one costs a slot more per object on XS.)
-  private monitor: OwnedWiFi | null = null;
-  private listener: WiFiEvents | null = null;
-  private ssid = '';
-  /** A join that could not start, reported from the run loop. */
-  private failure: Timer | null = null;
-
-  join(ssid: string, password: string, listener: WiFiEvents): void {
-    this.stop();
-    this.listener = listener;
-    this.ssid = ssid;
-    try {
-      if (WiFi.mode !== 1) WiFi.mode = 1; // station
-      const m = new WiFi(password ? { ssid, password } : { ssid }, onWiFi as ConstructorParameters<typeof WiFi>[1]) as OwnedWiFi;
-      m.station = this;
-      this.monitor = m;
-    } catch (e) {
-      logLine(`WiFi: cannot start joining "${ssid}": ${describe(e)}`);
-      // Reported as a failed join, so the join state machine retries. (A closure: a rare path.)
-      this.failure = Timer.set(() => {
-        this.failure = null;
-        try { listener.wifiEvent('disconnected'); } catch (err) { logLine(`Internal error in WiFi: ${describe(err)}`); }
-      });
-    }
-  }
-
-  wifiMessage(m: OwnedWiFi, message: string, code?: number): void {
-    const listener = this.listener;
-    if (m !== this.monitor || !listener) return;
-    if (message === 'connect') listener.wifiEvent('connected');
-    else if (message === 'gotIP') listener.wifiEvent('gotIP');
-    else if (message === 'lostIP') listener.wifiEvent('lostIP');
-    else if (message === 'disconnect') {
-      if (code === -1) logLine(`WiFi: "${this.ssid}" refused the password`);
-      if (m === this.monitor) listener.wifiEvent('disconnected');
-    }
-  }
-
-  leave(): void {
-    const had = this.monitor !== null;
-    this.stop();
-    if (!had) return;
-    try {
-      if (typeof WiFi.disconnect === 'function') WiFi.disconnect();
-      else WiFi.connect(); // older SDKs: connect() without a dictionary disconnects
-    } catch { /* not connected */ }
-  }
-
-  address(): string {
-    try { return Net.get('IP') ?? ''; } catch { return ''; }
-  }
-
-  private stop(): void {
-    if (this.failure) { Timer.clear(this.failure); this.failure = null; }
-    const m = this.monitor;
-    this.monitor = null;
-    if (!m) return;
-    m.station = undefined;
-    try { m.close(); } catch { /* already closed */ }
-  }
 }

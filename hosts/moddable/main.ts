@@ -1,33 +1,13 @@
 // The firmware's entry point on the Moddable SDK. manifest.json names the bundle esbuild makes of
 // this file (build/moddable/main.js) as the module "main" and preloads it: mcconfig's linker runs
-// its top level when the firmware is built, and what that makes is kept in flash. The runtime
-// calls the default export once the device is up.
+// its top level when the firmware is built, and what that makes is kept in flash (the build's
+// config, checked: firmware.ts). The runtime calls the default export once the device is up.
 
-import config from 'mc/config';
-import { boardOptions, runBoard } from '../../src/apps/board';
-import { checkConfig, type BoardConfig } from '../../src/apps/config';
-import { printable } from '../../src/apps/text';
 import { boardDevices } from './devices';
-import { ModdableHost, transportConfigError } from './host';
-
-// The config is checked here, at build time: the checked copy is in flash and costs the board no
-// RAM. mc/config is frozen and holds the manifest's "config" merged with key=value from the
-// mcconfig command line (those arrive as strings; checkConfig accepts both). Only plain
-// JavaScript runs here (no SDK module is usable yet): the device id is the host's, at run time.
-const checked: BoardConfig | string = checkConfig(config, '', true);
-const options = typeof checked === 'string' ? null : boardOptions(checked);
+import { Firmware } from './firmware';
 
 export default function main(): void {
-  const sntp = config.sntp ? String(config.sntp) : undefined;
-  const host = new ModdableHost({ sntp, softRestart: boot });
-  Object.assign(host, boardDevices()); // the board's sensor, buttons and LED, if hosts/moddable/devices.ts has them
-  boot(host);
-}
-
-function boot(host: ModdableHost): void {
-  if (typeof checked === 'string') return host.log(printable(`Config error: ${checked}`));
-  // What this board cannot do with its broker (TLS without a CA certificate) is a config error too.
-  const problem = transportConfigError(config);
-  if (problem) host.log(`Config error: ${problem}`);
-  else runBoard(host, checked, options!);
+  const firmware = new Firmware(); // the host the board runs on, and what it does at each boot
+  Object.assign(firmware, boardDevices()); // the board's sensor, buttons and LED, if hosts/moddable/devices.ts has them
+  firmware.boot();
 }

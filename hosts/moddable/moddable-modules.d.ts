@@ -15,3 +15,42 @@ declare module 'mqtt-pair/chip' {
   /** Seeds Math.random from the system's entropy where nothing else does (the simulators). */
   export function seedRandom(): void;
 }
+declare module 'mqtt-pair/chip' {
+  /** The USB serial port, for run-time setup (src/setup/setup.ts). */
+  export interface SerialPort {
+    /** Writes bytes (an Improv frame); false when they cannot go out. */
+    write(bytes: Uint8Array | ArrayBuffer): boolean;
+    /** A copy of a console line, where the console is not already the port (the simulators). */
+    line(text: string): void;
+    close(): void;
+  }
+  /**
+   * Opens the USB serial port for setup and calls `target.serialBytes(bytes)` with what arrives;
+   * null where there is none (a debug build's port belongs to xsbug; a simulator without
+   * `setupSerial`). On the simulators `device` is the path of the device to open (a pty).
+   */
+  export function openSerial(device: string, target: { serialBytes(bytes: Uint8Array): void }): SerialPort | null;
+  /** The BOOT button: 1 pressed, 0 not, -1 where there is none (the simulators). */
+  export function pressedBootButton(): number;
+  /** Whether settings may be stored (false in a simulator whose Preference file does not exist: loading it costs RAM). */
+  export function hasPreferences(): boolean;
+  /** The chip family as ESP Web Tools names it ("ESP32", "ESP32-C3", "ESP8266"), or "simulator". */
+  export function chipFamily(): string;
+}
+
+declare module 'http' {
+  /** The SDK's HTTP server (modules/network/http): `callback` runs with the request as `this`. */
+  export class Server {
+    constructor(options?: { port?: number });
+    callback: (this: unknown, message: number, value?: unknown, etc?: unknown) => unknown;
+    close(): void;
+  }
+}
+
+declare module 'dns/server' {
+  /** The SDK's DNS server (modules/network/dns/dnsserver): asks `callback` (as its method) for each name's address. */
+  export default class DnsServer {
+    constructor(callback: (message: number, value?: string) => string | undefined, options?: { port?: number; ttl?: number });
+    close(): void;
+  }
+}

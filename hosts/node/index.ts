@@ -13,3 +13,7 @@ export * from '../../src/apps/sensor';
 export * from '../../src/apps/remote';
 export * from '../../src/apps/wifi';
 export * from './sim';
+export * as improv from '../../src/setup/improv';
+export * from '../../src/setup/settings';
+export * from '../../src/setup/setup';
+export * from '../../src/setup/page';

@@ -183,7 +183,9 @@ let launching = Promise.resolve();
 cleanups.push(() => { for (const b of running) b.kill(); });
 
 /**
- * Runs `so` in its own mcsim. Returns
+ * Runs `so` in its own mcsim, in the folder `cwd` (a new empty one unless given): where a simulated
+ * board keeps its settings (modpreferences.json: manifest.json's file.root is "./") and finds its
+ * serial device when setupSerial is a relative path. Returns
  *   lines        the board's console lines, in order (trace output, without instruments)
  *   samples      one { slot, chunk, stack, stackAvailable } a second, from the instruments lines
  *   waitFor(re, { ms, after, nth })  resolves with the nth line matching `re` (from index `after`)
@@ -192,8 +194,9 @@ cleanups.push(() => { for (const b of running) b.kill(); });
  *   stop()       ends it; resolves once the process is gone
  *   output()     everything it printed, for a failure message
  */
-export async function startMcsim(so, name = 'board') {
+export async function startMcsim(so, name = 'board', { cwd } = {}) {
   const { tools } = sdkOrThrow();
+  cwd ??= mkdtempSync(join(workDir().dir, 'board-')); // settings of its own, none from an earlier run
   const DISPLAY = await startDisplay();
   // Two mcsim started at the same moment: the first one hung, silent, forever (seen with SDK 8.2.3,
   // when every mcsim copied its firmware to the same file: now each has its own config folder,
@@ -210,6 +213,7 @@ export async function startMcsim(so, name = 'board') {
   const config = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-config-'));
   cleanups.push(() => rmSync(config, { recursive: true, force: true }));
   const child = spawn(tools['dbus-run-session'], ['--', tools.stdbuf, '-oL', '-eL', tools.mcsim, so], {
+    cwd, // a board's own folder: its Preference file (manifest.json: file.root "./") and its serial pty
     env: { ...process.env, DISPLAY, NO_AT_BRIDGE: '1', GTK_A11Y: 'none', XDG_CONFIG_HOME: config },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: stop() ends dbus-daemon and mcsim together

@@ -4,14 +4,20 @@
 //   empty           a timer, nothing else (tools/bench/heap/empty)
 //   moddable-mqtt   the seed's ESP#1 on the SDK's own `mqtt` module (QoS 0 only, no reconnection)
 //   ours            the project's manifest.json, role=hello, as a teacher builds it
+//   ours-usb        the same with its serial port open for Improv (setupSerial, a pty), as a
+//                   board's USB port always is: what listening for setup costs
 // Each build gets the probe (tools/bench/heap/probe.js) as its entry point: once a second it runs
 // Debug.gc() and prints `XS Slot Heap Used` + `XS Chunk Heap Used`. An app's figure is the probe's
 // value once its ESP#1 has sent 25 hellos (the steady state); "added" is that minus the empty app's.
 // A responder (ESP#2, our Node client) answers each hello on <prefix>notification.
 // Then the profile (tools/bench/heap/profile.ts): our board built step by step, the heap at each.
 import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFirmware, startMcsim } from '../../test/helpers/moddable.mjs';
+import { openPty } from '../../test/helpers/pty.mjs';
+import { findExecutable } from '../mosquitto.mjs';
 
 const HELLOS = 25;
 
@@ -40,12 +46,17 @@ export async function measureMcsimHeap({ root, port, responder, say = () => {}, 
     'moddable-mqtt': () => buildFirmware({ port, interval, prefix: 'anchor/' }, { app: { manifest: join(root, 'tools/bench/heap/moddable-mqtt/manifest.json'), name: 'heap-moddable-mqtt' }, manifest: probe }),
     ours: () => buildFirmware({ broker: `mqtt://127.0.0.1:${port}`, role: 'hello', interval, topicPrefix: 'ours/' }, { manifest: probe }),
   };
+  if (findExecutable('socat')) apps['ours-usb'] = () => buildFirmware({ broker: `mqtt://127.0.0.1:${port}`, role: 'hello', interval, topicPrefix: 'ours-usb/', setupSerial: './serial' }, { manifest: probe });
+  else say('mcsim heap: socat is not installed: no ours-usb row (apt-get install socat)');
   const result = {};
   for (const [name, make] of Object.entries(apps)) {
     say(`mcsim heap: building ${name}...`);
     const so = await make();
-    const prefix = name === 'ours' ? 'ours/' : name === 'moddable-mqtt' ? 'anchor/' : null;
-    const board = await startMcsim(so, name);
+    const prefix = name.startsWith('ours') ? `${name}/` : name === 'moddable-mqtt' ? 'anchor/' : null;
+    // ours-usb runs in a folder with its serial device, a pty (test/helpers/pty.mjs).
+    const dir = name === 'ours-usb' ? mkdtempSync(join(tmpdir(), 'mqtt-pair-heap-')) : undefined;
+    const pty = dir ? await openPty(join(dir, 'serial')) : null;
+    const board = await startMcsim(so, name, { cwd: dir });
     try {
       const t0 = Date.now();
       // The empty app sends nothing: it runs as long as the others take to send their hellos.
@@ -63,6 +74,8 @@ export async function measureMcsimHeap({ root, port, responder, say = () => {}, 
       result[name] = { bytes: values[values.length - 1], peak: Math.max(...values), lines: board.lines.filter((l) => !l.startsWith('heap probe')).length };
     } finally {
       await board.stop();
+      await pty?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }
   return result;

@@ -6,6 +6,8 @@
 #include "xsmc.h"
 #include "xsHost.h"
 
+#include "modGPIO.h"
+
 #if ESP32
 	#include "esp_system.h"
 	#include "driver/uart.h"
@@ -51,7 +53,7 @@ void xs_mqttpair_restart(xsMachine *the)
 		#define CONSOLE_RX 3
 	#endif
 
-static void consoleWrite(const char *text, size_t length)
+static void consoleInit(void)
 {
 	static uint8_t ready = 0;
 	if (!ready) {
@@ -62,25 +64,74 @@ static void consoleWrite(const char *text, size_t length)
 		config.stop_bits = UART_STOP_BITS_1;
 		config.flow_ctrl = UART_HW_FLOWCTRL_DISABLE;
 		config.source_clk = UART_SCLK_DEFAULT;
-		uart_driver_install(UART_NUM_0, 256, 0, 0, NULL, 0);	/* no one else has: debugger_none.c */
+		/* no one else has: debugger_none.c. Room for a whole Improv frame between two reads. */
+		uart_driver_install(UART_NUM_0, 1024, 0, 0, NULL, 0);
 		uart_param_config(UART_NUM_0, &config);
 		uart_set_pin(UART_NUM_0, CONSOLE_TX, CONSOLE_RX, UART_PIN_NO_CHANGE, UART_PIN_NO_CHANGE);
 		ready = 1;
 	}
+}
+
+static void consoleWrite(const char *text, size_t length)
+{
+	consoleInit();
 	uart_write_bytes(UART_NUM_0, text, length);
 	uart_write_bytes(UART_NUM_0, "\r\n", 2);
 }
+
+static void consoleWriteBytes(const uint8_t *bytes, size_t length)
+{
+	consoleInit();
+	uart_write_bytes(UART_NUM_0, (const char *)bytes, length);
+}
+
+/* What UART 0 received since the last call, at most `size` bytes. */
+static int consoleRead(uint8_t *buffer, int size)
+{
+	size_t available = 0;
+	consoleInit();
+	if ((ESP_OK != uart_get_buffered_data_len(UART_NUM_0, &available)) || !available)
+		return 0;
+	if ((int)available > size)
+		available = size;
+	return uart_read_bytes(UART_NUM_0, buffer, available, 0);
+}
 #elif defined(__ets__) && !defined(mxDebug) && !defined(mxInstrument)
-static void consoleWrite(const char *text, size_t length)
+static void consoleInit(void)
 {
 	static uint8_t ready = 0;
 	if (!ready) {
 		ESP_setBaud(115200);	/* the SDK opens UART 0 at 921600 */
 		ready = 1;
 	}
+}
+
+static void consoleWrite(const char *text, size_t length)
+{
+	consoleInit();
 	ESP_put((uint8_t *)text, (int)length);
 	ESP_putc(13);
 	ESP_putc(10);
+}
+
+static void consoleWriteBytes(const uint8_t *bytes, size_t length)
+{
+	consoleInit();
+	ESP_put((uint8_t *)bytes, (int)length);
+}
+
+/* What UART 0 received since the last call (the SDK keeps 128 bytes), at most `size` bytes. */
+static int consoleRead(uint8_t *buffer, int size)
+{
+	int count = 0;
+	consoleInit();
+	while ((count < size) && ESP_isReadable()) {
+		int c = ESP_getc();
+		if (c < 0)
+			break;
+		buffer[count++] = (uint8_t)c;
+	}
+	return count;
 }
 #else
 	#define NO_CONSOLE 1
@@ -94,5 +145,78 @@ void xs_mqttpair_serial_line(xsMachine *the)
 	const char *text = xsmcToString(xsArg(0));
 	consoleWrite(text, c_strlen(text));
 	xsmcSetTrue(xsResult);
+#endif
+}
+
+/*
+ * The USB serial port for setup (Improv), in a release build, where the port is the console's:
+ * serialRead() returns what came since the last call (an ArrayBuffer) or undefined, and
+ * serialWrite(buffer) writes it and returns true. Elsewhere (a debug build's port is xsbug's)
+ * both do nothing, and serialWrite returns false.
+ */
+void xs_mqttpair_serial_read(xsMachine *the)
+{
+#ifndef NO_CONSOLE
+	uint8_t buffer[256];
+	int count = consoleRead(buffer, sizeof(buffer));
+	if (count > 0)
+		xsmcSetArrayBuffer(xsResult, buffer, count);
+#endif
+}
+
+void xs_mqttpair_serial_write(xsMachine *the)
+{
+#ifdef NO_CONSOLE
+	xsmcSetFalse(xsResult);
+#else
+	void *data;
+	xsUnsignedValue count;
+	xsmcGetBufferReadable(xsArg(0), &data, &count);
+	if (count)
+		consoleWriteBytes((const uint8_t *)data, count);
+	xsmcSetTrue(xsResult);
+#endif
+}
+
+/*
+ * The BOOT button (GPIO 0; GPIO 9 on the ESP32-C3, -C6 and -H2), read with the internal pull-up:
+ * 1 when pressed, 0 when not.
+ */
+#if ESP32 == 4 || ESP32 == 5 || ESP32 == 6
+	#define BOOT_BUTTON 9
+#else
+	#define BOOT_BUTTON 0
+#endif
+
+void xs_mqttpair_boot_button(xsMachine *the)
+{
+	modGPIOConfigurationRecord config;
+	int pressed = 0;
+	if (0 == modGPIOInit(&config, NULL, BOOT_BUTTON, kModGPIOInputPullUp)) {
+		pressed = 0 == modGPIORead(&config);
+		modGPIOUninit(&config);
+	}
+	xsmcSetInteger(xsResult, pressed);
+}
+
+/* The chip family, as ESP Web Tools names it (Improv's device info). */
+void xs_mqttpair_chip_family(xsMachine *the)
+{
+#if ESP32 == 2
+	xsmcSetString(xsResult, "ESP32-S2");
+#elif ESP32 == 3
+	xsmcSetString(xsResult, "ESP32-S3");
+#elif ESP32 == 4
+	xsmcSetString(xsResult, "ESP32-C3");
+#elif ESP32 == 5
+	xsmcSetString(xsResult, "ESP32-C6");
+#elif ESP32 == 6
+	xsmcSetString(xsResult, "ESP32-H2");
+#elif ESP32
+	xsmcSetString(xsResult, "ESP32");
+#elif defined(__ets__)
+	xsmcSetString(xsResult, "ESP8266");
+#else
+	xsmcSetString(xsResult, "unknown");
 #endif
 }

@@ -1,0 +1,159 @@
+// What the firmware does at each boot: read the settings stored on the board over the build's,
+// then run the board, or open setup mode and say why (no WiFi settings, a stored setting that is
+// wrong, the BOOT button held). Improv commands on the USB serial port are heard at any time, and
+// setup mode opens after `setupAfter` failed WiFi joins or broker names in a row.
+//
+// RAM: the firmware is the host itself (one object, which is also the WiFi station), and setup's
+// objects (src/setup/setup.ts) are made only when needed, kept on the serial port's object: a
+// board running its role keeps three fields more than the host alone (its board, its serial port,
+// the troubles counted).
+
+import config from 'mc/config';
+import { BoardClient, boardOptions, type Board } from '../../src/apps/board';
+import { checkConfig, type BoardConfig } from '../../src/apps/config';
+import type { ClientOptions } from '../../src/mqtt/client';
+import { printable } from '../../src/apps/text';
+import { checkChanges, effective, mergedConfig, missingSettings, readStored, type Settings } from '../../src/setup/settings';
+import { Setup, type Firmware as SetupFirmware } from '../../src/setup/setup';
+import { hasPreferences, openSerial, pressedBootButton, type SerialPort } from 'mqtt-pair/chip';
+import { ModdableHost, transportConfigError } from './host';
+import { ModdablePorts, PreferenceStore } from './setup-ports';
+
+type Raw = Record<string, unknown>;
+
+// The build's config is checked here, when the firmware is built: the checked copy is in flash and
+// costs the board no RAM. mc/config is frozen and holds the manifest's "config" merged with
+// key=value from the mcconfig command line (those arrive as strings; checkConfig accepts both).
+const checked: BoardConfig | string = checkConfig(config, '', true);
+const options: ClientOptions | null = typeof checked === 'string' ? null : boardOptions(checked);
+
+/** How many failed WiFi joins or broker names in a row open setup mode, unless setupAfter says. */
+const SETUP_AFTER = 5;
+/** How long after power-up a held BOOT button opens setup mode, how often it is read, and how long it must be held. */
+const BUTTON_MS = 3000, BUTTON_EVERY = 100, HELD_MS = 500;
+
+export class Firmware extends ModdableHost implements SetupFirmware {
+  /** The build's config (mc/config, in flash), for setup. */
+  get build(): Raw { return config; }
+  private board: Board | null = null;
+  /** The USB serial port; setup's objects hang on it once made (on a stand-in where there is no port). */
+  private serial: (SerialPort & { setup?: Setup }) | null;
+
+  constructor() {
+    super({ sntp: config.sntp ? String(config.sntp) : undefined });
+    this.serial = openSerial(String(config.setupSerial ?? ''), this);
+  }
+
+  /** At power-up, and where a simulator restarts in place. */
+  boot(): void {
+    const port = this.serial;
+    if (port?.setup) { port.setup.stop(); port.setup = undefined; }
+    this.board = null;
+    const stored = this.stored();
+    if (!stored) {
+      // Nothing stored: the build's config, as before run-time setup, unless it lacks the essentials.
+      if (typeof checked !== 'string') {
+        // What this board cannot do with its broker (TLS without a CA certificate) is a config error too.
+        const tls = transportConfigError(config);
+        return tls ? this.log(`Config error: ${tls}`) : this.run(checked, options!);
+      }
+      const missing = missingSettings(effective(config, null));
+      if (!missing.length) return this.log(`Config error: ${checked}`);
+      return this.openSetup(lacking(missing));
+    }
+    const settings = effective(config, stored);
+    const missing = missingSettings(settings);
+    if (missing.length) return this.openSetup(lacking(missing));
+    const raw = mergedConfig(config, stored);
+    const c = checkConfig(raw, '', true);
+    const problem = typeof c === 'string' ? checkChanges(config, null, stored, { deviceId: this.deviceId(), maxBytes: Infinity, complete: true }) : null;
+    if (typeof c === 'string' || problem) {
+      this.log(`Config error: ${problem ? `${problem.key}, stored on this board: ${problem.message}` : c}`);
+      return this.openSetup('a setting stored on this board is wrong');
+    }
+    const tls = transportConfigError(raw);
+    if (tls) {
+      this.log(`Config error: ${tls}`);
+      return this.openSetup('the broker needs a CA certificate this firmware lacks');
+    }
+    this.sntp = settings.sntp || 'pool.ntp.org';
+    this.run(c, boardOptions(c));
+  }
+
+  /** The settings stored on the board, or null. (The simulators' Preference costs RAM once loaded: not when no file holds any.) */
+  private stored(): Settings | null {
+    return hasPreferences() ? readStored(new PreferenceStore()) : null;
+  }
+
+  private run(c: BoardConfig, o: ClientOptions): void {
+    this.troubles = 0;
+    // The board's host is this one as it is: its log already prints network text as text (runBoard
+    // would wrap it for that, an object more).
+    this.board = new BoardClient(this, c, o).start();
+    watchButton(this);
+  }
+
+  /** Bytes on the USB serial port: Improv commands (setup's objects are made at the first). */
+  serialBytes(bytes: Uint8Array): void {
+    this.setupNow().serialBytes(bytes);
+  }
+
+  running(): boolean { return this.board !== null; }
+
+  stopBoard(): void {
+    const b = this.board;
+    this.board = null;
+    b?.stop();
+  }
+
+  hostCheck(raw: Raw): string | undefined { return transportConfigError(raw); }
+
+  // One line for the serial monitor, network text as text (src/apps/text.ts); a simulator's serial
+  // port gets a copy, as a board's USB port carries both its lines and Improv.
+  override log(line: string): void {
+    const safe = printable(line);
+    super.log(safe);
+    this.serial?.line(safe);
+  }
+
+  /** The WiFi or the broker's name failed `troubles` times in a row: from setupAfter on, setup mode (from the run loop). */
+  override troubled(reason: string): void {
+    if (!this.board) return;
+    const after = Number(effective(config, this.stored()).setupAfter ?? SETUP_AFTER);
+    if (!after || this.troubles < after) return;
+    this.troubles = 0;
+    this.after(0, { fire: () => { if (this.board) this.openSetup(reason); } });
+  }
+
+  protected override softRestart(): boolean {
+    this.after(1000, { fire: () => this.boot() });
+    return true;
+  }
+
+  openSetup(reason: string): void {
+    this.setupNow().openPage(reason);
+  }
+
+  private setupNow(): Setup {
+    const port = this.serial ??= { write: () => false, line() {}, close() {} };
+    return port.setup ??= new Setup(this, new ModdablePorts(port, `mqtt-pair-${this.deviceId().slice(-4)}`), this);
+  }
+}
+
+/** The BOOT button, read for 3 s after power-up: held half a second, it opens setup mode. */
+function watchButton(firmware: Firmware): void {
+  if (pressedBootButton() < 0) return; // no button (the simulators)
+  const watch = {
+    polls: 0, held: 0,
+    fire(): void {
+      watch.held = pressedBootButton() > 0 ? watch.held + 1 : 0;
+      if (watch.held * BUTTON_EVERY >= HELD_MS) return firmware.openSetup('the BOOT button was held at power-up');
+      if (++watch.polls * BUTTON_EVERY < BUTTON_MS) firmware.after(BUTTON_EVERY, watch);
+    },
+  };
+  firmware.after(BUTTON_EVERY, watch);
+}
+
+function lacking(missing: string[]): string {
+  return missing.includes('ssid') ? 'no WiFi settings on this board' : `no ${missing.join(', ')} set on this board`;
+}

@@ -1,0 +1,82 @@
+// The setup page's answers, sans-I/O: a request in, a response out. GET /settings and
+// GET /networks are JSON for the page's script; POST /save takes the form; every other GET is the
+// page itself (hosts/moddable/setup-page/, built into the firmware as SETUP_PAGE), so that any
+// address a phone tries on the board's access point opens it (a captive portal).
+
+import type { HttpRequest, HttpResponse, WiFiNetwork } from './ports';
+import { SETTINGS, type SettingProblem, type Settings } from './settings';
+import { encodeUtf8 } from '../mqtt/codec';
+
+/** The page: HTML with its style and script inline, ASCII only (built by tools/setup-page.mjs). */
+declare const SETUP_PAGE: string;
+
+/** What the page shows and does; the board's Setup gives it. */
+export interface PageSite {
+  /** The settings as shown (a password never, a broker's without it), where each comes from, and why setup mode is open. */
+  view(): SetupView;
+  networks(): { scanning: boolean; networks: WiFiNetwork[] };
+  /** Checks and stores the form's settings, then restarts the board; or says what is wrong and stores nothing. */
+  save(changes: Settings): SettingProblem | null;
+}
+
+export interface SetupView {
+  device: string;
+  reason: string;
+  /** The longest value the board stores, in bytes. */
+  maxBytes: number;
+  settings: { key: string; value: string; source: string }[];
+  missing: string[];
+}
+
+/** The most a form may send, in bytes: every setting at its longest, percent-encoded, fits. */
+export const MAX_FORM = 8192;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+// The answers change with each scan and save: no cache, and the page is never framed.
+const HEADERS = ['cache-control', 'no-store', 'x-frame-options', 'DENY'];
+
+export function answer(site: PageSite, r: HttpRequest): HttpResponse {
+  const q = r.path.indexOf('?');
+  const path = q < 0 ? r.path : r.path.slice(0, q);
+  if (r.method === 'POST' && path === '/save') return save(site, r.body);
+  if (r.method !== 'GET' && r.method !== 'HEAD') return json(405, { ok: false, message: `${r.method} is not a method of this page: GET it, POST /save` });
+  if (path === '/settings') return json(200, site.view());
+  if (path === '/networks') return json(200, site.networks());
+  return { status: 200, type: 'text/html; charset=utf-8', body: SETUP_PAGE, headers: HEADERS };
+}
+
+function json(status: number, value: unknown): HttpResponse {
+  return { status, type: JSON_TYPE, body: encodeUtf8(JSON.stringify(value)), headers: HEADERS };
+}
+
+function save(site: PageSite, body: string): HttpResponse {
+  const form = parseForm(body);
+  if (typeof form === 'string') return json(400, { ok: false, key: '', message: form });
+  const problem = site.save(form);
+  return problem ? json(400, { ok: false, key: problem.key, message: problem.message }) : json(200, { ok: true });
+}
+
+/**
+ * A form's fields (application/x-www-form-urlencoded) that are settings, or why the form cannot
+ * be read. A field sent twice, or a name that is not a setting, is an error: nothing is stored.
+ */
+export function parseForm(body: string): Settings | string {
+  if (body.length > MAX_FORM) return `the form is ${body.length} bytes long: at most ${MAX_FORM}`;
+  const out: Settings = {};
+  if (!body) return out;
+  for (const pair of body.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    let name: string, value: string;
+    try {
+      name = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+      value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    } catch {
+      return 'the form holds text that is not valid UTF-8';
+    }
+    if (!SETTINGS.some((f) => f.key === name)) return `the form has a field "${name.slice(0, 40)}" that is not a setting`;
+    if (name in out) return `the form has the field ${name} twice`;
+    out[name] = value;
+  }
+  return out;
+}

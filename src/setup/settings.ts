@@ -1,0 +1,224 @@
+// The settings a board takes at run time, from its setup page or over USB (Improv), kept in its
+// flash by the host's SettingsStore (Moddable's Preference). Every key the firmware reads comes
+// from there when it is stored, else from the build (manifest.json's "config" and mcconfig's
+// key=value): a build with keys behaves as before, and a build with none is a class's one image.
+// Values are checked by the firmware's own check (checkConfig), one key at a time in this order,
+// so that a wrong value is always named by its key.
+
+import { checkConfig, hideSecret, MAX_DELAY, ROLES } from '../apps/config';
+import { utf8Length, wellFormed } from '../mqtt/codec';
+
+/** Where settings are kept: Moddable's Preference on a board, a map in tests. */
+export interface SettingsStore {
+  get(key: string): string | undefined;
+  /** Throws when the store refuses the value (too long for it, or its flash is full). */
+  set(key: string, value: string): void;
+  delete(key: string): void;
+  /** The keys stored. */
+  keys(): string[];
+  /** The longest value it keeps, in UTF-8 bytes: 62 on an ESP8266 (Preference's limit). */
+  readonly maxBytes: number;
+}
+
+export interface SettingField {
+  key: string;
+  /** Free text, a secret (never shown or sent back), a whole number, or one of `choices`. */
+  kind: 'text' | 'secret' | 'number' | 'choice';
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  /** On the page's first screen; the others are under "More settings". */
+  basic?: boolean;
+}
+
+/**
+ * Every setting, in the order they are checked and listed: a key comes after those its check
+ * reads (ca after broker, name and peer after role and topicPrefix, backoffMax after backoffMin).
+ * The numbers' bounds are checkConfig's (test/settings.test.mjs holds them to it).
+ */
+export const SETTINGS: readonly SettingField[] = [
+  { key: 'ssid', kind: 'text', basic: true },
+  { key: 'password', kind: 'secret', basic: true },
+  { key: 'broker', kind: 'text', basic: true },
+  { key: 'role', kind: 'choice', choices: ROLES, basic: true },
+  { key: 'topicPrefix', kind: 'text', basic: true },
+  { key: 'name', kind: 'text', basic: true },
+  { key: 'peer', kind: 'text', basic: true },
+  { key: 'interval', kind: 'number', min: 10, max: MAX_DELAY, basic: true },
+  { key: 'clientId', kind: 'text' },
+  { key: 'keepalive', kind: 'number', min: 0, max: 65535 },
+  { key: 'backoffMin', kind: 'number', min: 10, max: MAX_DELAY },
+  { key: 'backoffMax', kind: 'number', min: 10, max: MAX_DELAY },
+  { key: 'restartAfter', kind: 'number', min: 0, max: 1000000 },
+  { key: 'setupAfter', kind: 'number', min: 0, max: 1000 },
+  { key: 'inflight', kind: 'number', min: 0, max: 65535 },
+  { key: 'wifiTimeout', kind: 'number', min: 100, max: MAX_DELAY },
+  { key: 'wifiRetry', kind: 'number', min: 10, max: MAX_DELAY },
+  { key: 'ca', kind: 'text' },
+  { key: 'sntp', kind: 'text' },
+];
+
+export type Settings = Record<string, string>;
+type Raw = Record<string, unknown>;
+
+export function settingField(key: string): SettingField | undefined {
+  return SETTINGS.find((f) => f.key === key);
+}
+
+/** What the store holds of our keys; null when it holds none (nothing to keep in RAM then). */
+export function readStored(store: SettingsStore): Settings | null {
+  let out: Settings | null = null;
+  for (const f of SETTINGS) {
+    const v = store.get(f.key);
+    if (typeof v === 'string') (out ??= {})[f.key] = v;
+  }
+  return out;
+}
+
+/** A build's value, as text; undefined when the build leaves it unset (empty). */
+function built(build: Raw, key: string): string | undefined {
+  const v = build[key];
+  return v === undefined || v === null || v === '' ? undefined : String(v);
+}
+
+/**
+ * The settings the firmware runs with: the build's, the stored ones over them, then `changes`.
+ * An empty change removes a stored value (the build's applies again), but an empty password is
+ * kept as it is: an open network.
+ */
+export function effective(build: Raw, stored: Settings | null, changes?: Settings | null): Settings {
+  const out: Settings = {};
+  for (const f of SETTINGS) {
+    const k = f.key;
+    let v = stored && k in stored ? stored[k] : built(build, k);
+    if (changes && k in changes) v = changes[k] === '' && k !== 'password' ? built(build, k) : changes[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** The config the firmware reads: the build's (other keys too: sntp, setup's) with the settings over it. */
+export function mergedConfig(build: Raw, stored: Settings | null): Raw {
+  return stored ? Object.assign({}, build, stored) : build;
+}
+
+/** Settings the board cannot run without: the WiFi, the broker, the role (and a chat's names). */
+export function missingSettings(settings: Settings): string[] {
+  const need = ['ssid', 'broker', 'role'];
+  if (settings.role === 'chat') need.push('name', 'peer');
+  return need.filter((k) => !settings[k]);
+}
+
+export interface SettingProblem { key: string; message: string }
+
+export interface CheckOptions {
+  /** The board's id: a clientId's default. */
+  deviceId: string;
+  /** The store's limit for a new value, in UTF-8 bytes. */
+  maxBytes: number;
+  /** The settings must be enough to run (the page's Save), not only right as far as they go. */
+  complete?: boolean;
+  /** What only the host can check on the whole config (a CA certificate in the firmware). */
+  hostCheck?: (raw: Raw) => string | undefined;
+}
+
+/**
+ * Checks `changes` as the firmware will read them, over what is stored and built: null when the
+ * board can take them, else the first setting (in SETTINGS order) that is wrong, and why.
+ */
+export function checkChanges(build: Raw, stored: Settings | null, changes: Settings, options: CheckOptions): SettingProblem | null {
+  for (const k in changes) {
+    if (!settingField(k)) return { key: k, message: `there is no setting "${k}": the settings are ${SETTINGS.map((f) => f.key).join(', ')}` };
+    const v = changes[k];
+    if (typeof v !== 'string' || !wellFormed(v)) return { key: k, message: `${k} is not valid text` };
+    if (/[\u0000-\u001f\u007f]/.test(v)) return { key: k, message: `${k} holds control characters` };
+    const n = utf8Length(v);
+    if (n > options.maxBytes) return { key: k, message: `${k} is ${n} bytes long: this board stores at most ${options.maxBytes}` };
+  }
+  const settings = effective(build, stored, changes);
+  // Stand-ins for what is not set yet, so that each key is checked on its own merits.
+  const raw: Raw = { ssid: 'x', broker: '127.0.0.1', role: 'hello', name: 'x', peer: 'x' };
+  for (const f of SETTINGS) {
+    const k = f.key, v = settings[k];
+    if (v === undefined) continue;
+    const own = ownCheck(k, v);
+    if (own) return { key: k, message: own };
+    raw[k] = v;
+    const e = checkConfig(raw, options.deviceId, true);
+    if (typeof e === 'string') return { key: k, message: k === 'role' ? roleError(v) : settingMessage(e) };
+  }
+  if (options.complete) {
+    const missing = missingSettings(settings);
+    if (missing.length) return { key: missing[0], message: `${missing[0]} is missing` };
+    const e = options.hostCheck?.(mergedConfig(build, settings));
+    if (e) return { key: 'ca', message: settingMessage(e) };
+  }
+  return null;
+}
+
+/** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter. */
+function ownCheck(key: string, v: string): string {
+  switch (key) {
+    case 'ssid': return utf8Length(v) > 32 ? `ssid "${v}" is longer than a WiFi network's name can be (32 bytes)` : '';
+    case 'password': {
+      const n = v.length;
+      if (!n || (n >= 8 && n <= 63) || (n === 64 && /^[0-9a-f]+$/i.test(v))) return '';
+      return 'password: a WiFi password is 8 to 63 characters (none for an open network)';
+    }
+    case 'sntp': return /^[a-z0-9.:_-]+$/i.test(v) ? '' : `sntp "${v}" is not a host name`;
+    case 'setupAfter': {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 0 && n <= 1000 ? '' : `setupAfter="${v}" is not a whole number from 0 to 1000`;
+    }
+  }
+  return '';
+}
+
+function roleError(v: string): string {
+  return `role "${v}" is unknown: choose ${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]}`;
+}
+
+/** A Config error line as a setting's message: without "config " and the mcconfig command line. */
+export function settingMessage(line: string): string {
+  return line.replace(/^config /, '').replace(/: set it with [^]*$/, '').replace(/: copy it in DER form [^]*$/, ': build the firmware with it in hosts/moddable/certs/');
+}
+
+/**
+ * Stores `changes` (an empty one removes a stored value, but for the password: see effective()),
+ * all of them or, when the store refuses one, none (what was stored before is put back). Returns
+ * why it failed, or ''.
+ */
+export function storeChanges(store: SettingsStore, changes: Settings): string {
+  const done: [string, string | undefined][] = [];
+  for (const k in changes) {
+    const before = store.get(k);
+    try {
+      if (changes[k] === '' && k !== 'password') store.delete(k); else store.set(k, changes[k]);
+      done.push([k, before]);
+    } catch (e) {
+      for (const [key, old] of done.reverse()) {
+        try { if (old === undefined) store.delete(key); else store.set(key, old); } catch { /* as it was */ }
+      }
+      return `the board could not store ${k}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  return '';
+}
+
+/** Removes every stored setting. */
+export function clearStored(store: SettingsStore): void {
+  for (const f of SETTINGS) if (store.get(f.key) !== undefined) store.delete(f.key);
+}
+
+/** A setting as it may be shown or sent: a password never (only whether there is one), a broker without its password. */
+export function shownValue(key: string, value: string): string {
+  if (key === 'password') return value ? '********' : '';
+  if (key === 'broker') return hideSecret(value);
+  return value;
+}
+
+/** Where a setting's value comes from, for `get settings`: stored on the board, or the build's. */
+export function settingSource(build: Raw, stored: Settings | null, key: string): 'stored' | 'build' | 'unset' {
+  if (stored && key in stored) return 'stored';
+  return built(build, key) === undefined ? 'unset' : 'build';
+}

@@ -1,0 +1,371 @@
+// The board's side of run-time setup. Over the USB serial port, at any time: Improv Wi-Fi's
+// commands and ours (docs/improv.md). In setup mode: the board's own access point, its setup page
+// on every address, and a DNS server that answers every name with the board (a captive portal).
+// Made only when needed (the first byte on the serial port, or setup mode): a board running its
+// role keeps none of it.
+
+import type { Host, TimerHandle, WiFi, WiFiEvent, WiFiEvents } from '../host';
+import * as improv from './improv';
+import { answer, type PageSite, type SetupView } from './page';
+import type { HttpHandler, HttpRequest, HttpResponse, SetupPorts, WiFiNetwork } from './ports';
+import {
+  checkChanges, clearStored, effective, missingSettings, readStored, SETTINGS, settingSource, shownValue, storeChanges,
+  type SettingProblem, type Settings,
+} from './settings';
+
+/** What setup needs to know of the firmware around it. */
+export interface Firmware {
+  /** The build's config (mc/config): the settings' defaults, and setup's own keys. */
+  readonly build: Record<string, unknown>;
+  /** Whether the board is running its role. */
+  running(): boolean;
+  /** Stops the running board (MQTT, the WiFi), before setup takes the WiFi. */
+  stopBoard(): void;
+  /** Checks what only the host can (a CA certificate in the firmware): the Config error, or undefined. */
+  hostCheck?(raw: Record<string, unknown>): string | undefined;
+}
+
+/** How long setup mode waits for a visitor (a page loaded, an Improv command) before trying the saved WiFi again. */
+export const IDLE_MS = 5 * 60 * 1000;
+/** The most networks a scan keeps, the strongest. */
+const MAX_NETWORKS = 20;
+/** A scan older than this is done again when the page asks for the list. */
+const RESCAN_MS = 15000;
+
+// Where setup is.
+const NORMAL = 0, SERIAL = 1, PAGE = 2;
+
+export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSite {
+  private reader = new improv.FrameReader();
+  private mode = NORMAL;
+  private reason = '';
+  private state = improv.READY;
+  private joining: Settings | null = null;
+  private joinTimer: TimerHandle | null = null;
+  private idleTimer: TimerHandle | null = null;
+  private restartTimer: TimerHandle | null = null;
+  private networksFound: WiFiNetwork[] = [];
+  private scannedAt = -1;
+  private scanning = false;
+  private improvScan = false;
+  private port = 0;
+  private stopped = false;
+
+  constructor(readonly host: Host, readonly ports: SetupPorts, readonly firmware: Firmware) {}
+
+  // ---- The serial port
+
+  /** Bytes from the USB serial port. */
+  serialBytes(bytes: Uint8Array): void {
+    this.reader.push(bytes, this, this.host.now());
+  }
+
+  frame(type: number, data: Uint8Array): void {
+    if (type !== improv.RPC) return; // a board's answer (ours echoed back, or another's): not for us
+    const c = improv.decodeCommand(data);
+    if (!c) return this.fail(improv.INVALID_RPC, 'an Improv command whose lengths do not add up, or whose text is not UTF-8');
+    this.visited();
+    const s = c.strings;
+    switch (c.command) {
+      case improv.REQUEST_STATE: return this.sendState(true);
+      case improv.REQUEST_INFO: return this.send(improv.resultFrame(improv.REQUEST_INFO, this.ports.info()));
+      case improv.REQUEST_NETWORKS: return this.scanForImprov();
+      case improv.WIFI_SETTINGS:
+        if (s.length !== 2) return this.fail(improv.INVALID_RPC, `the WiFi settings command takes a network and a password (${s.length} strings given)`);
+        if (!s[0]) return this.fail(improv.INVALID_SETTING, 'the WiFi settings command gave no network name');
+        return this.joinWiFi(s[0], s[1]);
+      case improv.SET_SETTINGS: return this.setSettings(s);
+      case improv.GET_SETTINGS: return this.sendSettings();
+      case improv.CLEAR_SETTINGS: return this.clearSettings(s);
+      case improv.RESTART:
+        this.send(improv.resultFrame(improv.RESTART));
+        return this.restartSoon('asked over USB');
+      case improv.SETUP_MODE:
+        this.send(improv.resultFrame(improv.SETUP_MODE));
+        return this.openPage('asked over USB');
+      default: return this.fail(improv.UNKNOWN_RPC, `unknown Improv command 0x${c.command.toString(16)}`);
+    }
+  }
+
+  badFrame(why: 'checksum' | 'stalled'): void {
+    this.fail(improv.INVALID_RPC, why === 'checksum' ? 'an Improv frame with a wrong checksum' : 'an Improv frame that stopped arriving (its length said more than came)');
+  }
+
+  private send(frame: Uint8Array): void { this.ports.serialWrite(frame); }
+
+  /** An Improv error, and the line that says what it was about. */
+  private fail(error: number, why: string): void {
+    this.host.log(`Setup over USB: ${why}: nothing changed`);
+    this.send(improv.errorFrame(error));
+  }
+
+  private settings(): Settings {
+    return effective(this.firmware.build, readStored(this.ports.store));
+  }
+
+  /** The page's address, for Improv's "provisioned": where the page is, on the network the board joined. */
+  private url(): string {
+    const ip = this.mode === PAGE ? this.ports.stationAddress() : '';
+    return ip ? `http://${ip}${this.port === 80 ? '' : `:${this.port}`}/` : '';
+  }
+
+  private sendState(withUrl: boolean): void {
+    let state = this.state;
+    if (state === improv.READY && this.mode === NORMAL && this.firmware.running()) state = improv.PROVISIONED;
+    this.send(improv.stateFrame(state));
+    if (withUrl && state === improv.PROVISIONED) {
+      const url = this.url();
+      this.send(improv.resultFrame(improv.REQUEST_STATE, url ? [url] : []));
+    }
+  }
+
+  // ---- Improv's WiFi settings: joined first, stored once the network gave an address
+
+  private joinWiFi(ssid: string, password: string): void {
+    const problem = this.check({ ssid, password }, false);
+    if (problem) return this.fail(improv.INVALID_SETTING, `${problem.key}: ${problem.message}`);
+    const wifi = this.host.wifi;
+    if (!wifi) return this.fail(improv.UNABLE_TO_CONNECT, 'this board has no WiFi');
+    if (this.joining) return this.fail(improv.UNKNOWN_ERROR, 'already joining a network');
+    if (this.firmware.running()) {
+      this.firmware.stopBoard();
+      this.mode = SERIAL;
+      this.host.log('Setup over USB: the board stopped to try the new WiFi');
+    }
+    this.joining = { ssid, password };
+    this.state = improv.PROVISIONING;
+    this.sendState(false);
+    this.host.log(`Setup over USB: joining "${ssid}"...`);
+    const timeout = Number(this.settings().wifiTimeout ?? 20000);
+    this.joinTimer = this.host.after(timeout, { fire: () => this.joined(false) });
+    wifi.join(ssid, password, this);
+  }
+
+  wifiEvent(e: WiFiEvent): void {
+    if (!this.joining) return;
+    if (e === 'gotIP') this.joined(true);
+    else if (e === 'disconnected') this.joined(false);
+  }
+
+  private joined(ok: boolean): void {
+    const changes = this.joining;
+    if (!changes) return;
+    this.joining = null;
+    if (this.joinTimer) { this.host.cancel(this.joinTimer); this.joinTimer = null; }
+    if (!ok) {
+      (this.host.wifi as WiFi).leave();
+      this.state = improv.READY;
+      this.host.log(`Setup over USB: could not join "${changes.ssid}" (check its name and password, and that it is in range): nothing stored`);
+      this.send(improv.errorFrame(improv.UNABLE_TO_CONNECT));
+      return this.sendState(false);
+    }
+    const failed = storeChanges(this.ports.store, changes);
+    if (failed) return this.fail(improv.UNKNOWN_ERROR, failed);
+    this.state = improv.PROVISIONED;
+    const url = this.url();
+    this.sendState(false);
+    this.send(improv.resultFrame(improv.WIFI_SETTINGS, url ? [url] : []));
+    this.host.log(`Setup over USB: joined "${changes.ssid}"; WiFi settings stored`);
+    this.nextStep();
+  }
+
+  /** After settings were stored: restart when the board has all it needs, else say what it lacks. */
+  private nextStep(): void {
+    const settings = this.settings();
+    const missing = missingSettings(settings);
+    if (missing.length) {
+      this.host.log(`Setup: still to set: ${missing.join(', ')}${this.port ? ` (setup page: ${this.url() || `port ${this.port}`})` : ''}`);
+      return;
+    }
+    this.restartSoon('the settings are complete');
+  }
+
+  // ---- Our commands
+
+  private setSettings(strings: string[]): void {
+    if (!strings.length || strings.length % 2) return this.fail(improv.INVALID_RPC, 'the set command takes pairs of a setting and its value');
+    const changes: Settings = {};
+    for (let i = 0; i < strings.length; i += 2) changes[strings[i]] = strings[i + 1];
+    const problem = this.check(changes, false);
+    if (problem) return this.fail(improv.INVALID_SETTING, `${problem.key}: ${problem.message}`);
+    const failed = storeChanges(this.ports.store, changes);
+    if (failed) return this.fail(improv.UNKNOWN_ERROR, failed);
+    const keys = Object.keys(changes);
+    this.send(improv.resultFrame(improv.SET_SETTINGS, keys));
+    this.host.log(`Setup over USB: stored ${keys.join(', ')}${this.mode === NORMAL ? ' (used from the next restart)' : ''}`);
+  }
+
+  /** One result a setting ([key, value, source]: the password masked), then an empty one. */
+  private sendSettings(): void {
+    const build = this.firmware.build, stored = readStored(this.ports.store), settings = effective(build, stored);
+    for (const f of SETTINGS) {
+      this.send(improv.resultFrame(improv.GET_SETTINGS, [f.key, shownValue(f.key, settings[f.key] ?? ''), settingSource(build, stored, f.key)]));
+    }
+    this.send(improv.resultFrame(improv.GET_SETTINGS));
+  }
+
+  private clearSettings(keys: string[]): void {
+    const unknown = keys.find((k) => !SETTINGS.some((f) => f.key === k));
+    if (unknown !== undefined) return this.fail(improv.INVALID_SETTING, `there is no setting "${unknown}"`);
+    if (keys.length) {
+      for (const k of keys) this.ports.store.delete(k);
+      this.send(improv.resultFrame(improv.CLEAR_SETTINGS, keys));
+      this.host.log(`Setup over USB: cleared ${keys.join(', ')}`);
+      return;
+    }
+    clearStored(this.ports.store);
+    this.send(improv.resultFrame(improv.CLEAR_SETTINGS));
+    this.host.log('Setup over USB: every stored setting cleared');
+    this.restartSoon('its settings were cleared');
+  }
+
+  private check(changes: Settings, complete: boolean): SettingProblem | null {
+    const fw = this.firmware;
+    return checkChanges(fw.build, readStored(this.ports.store), changes, {
+      deviceId: this.host.deviceId(), maxBytes: this.ports.store.maxBytes, complete,
+      hostCheck: fw.hostCheck ? (raw) => fw.hostCheck!(raw) : undefined,
+    });
+  }
+
+  // ---- Improv's scan, and the page's
+
+  private scanForImprov(): void {
+    this.improvScan = true;
+    this.scan(true);
+  }
+
+  private scan(force: boolean): void {
+    if (this.scanning || (!force && this.scannedAt >= 0 && this.host.now() - this.scannedAt < RESCAN_MS)) return;
+    this.scanning = true;
+    this.ports.scan((found) => this.scanned(found));
+  }
+
+  private scanned(found: WiFiNetwork[]): void {
+    this.scanning = false;
+    this.scannedAt = this.host.now();
+    // One entry a name, the strongest signal; strongest first.
+    const best: Record<string, WiFiNetwork> = {};
+    for (const n of found) if (n.ssid && (!best[n.ssid] || best[n.ssid].rssi < n.rssi)) best[n.ssid] = n;
+    this.networksFound = Object.keys(best).map((k) => best[k]).sort((a, b) => b.rssi - a.rssi).slice(0, MAX_NETWORKS);
+    if (!this.improvScan) return;
+    this.improvScan = false;
+    for (const n of this.networksFound) this.send(improv.resultFrame(improv.REQUEST_NETWORKS, [n.ssid, String(n.rssi), n.open ? 'NO' : 'YES']));
+    this.send(improv.resultFrame(improv.REQUEST_NETWORKS));
+  }
+
+  // ---- Setup mode: the access point and the page
+
+  /** Opens setup mode: stops the board, opens the access point, the page and the DNS server. */
+  openPage(reason: string): void {
+    if (this.mode === PAGE || this.stopped) return;
+    if (this.firmware.running()) this.firmware.stopBoard();
+    this.mode = PAGE;
+    this.reason = reason;
+    const host = this.host, build = this.firmware.build;
+    host.log(`Setup mode: ${reason}`);
+    const ap = `mqtt-pair-${host.deviceId().slice(-4)}`;
+    const password = String(build.setupPassword ?? '');
+    let where = '';
+    try {
+      const address = this.ports.openAccessPoint(ap, password);
+      this.port = this.ports.serve(Number(build.setupPort) || 80, this);
+      where = `http://${address}${this.port === 80 ? '' : `:${this.port}`}/`;
+      try { this.ports.answerDns(Number(build.setupDnsPort) || 53, address); } catch (e) { host.log(`Setup: no DNS server (${message(e)}): open ${where} by its address`); }
+    } catch (e) {
+      host.log(`Setup: cannot open the setup page: ${message(e)}; setup over USB still works`);
+    }
+    if (where) host.log(`Setup: join the WiFi "${ap}"${password ? ` (password ${password})` : ''} with a phone or a computer, then open ${where} (a phone opens it by itself)`);
+    host.log('Setup: or over USB, with Improv Wi-Fi (ESP Web Tools, mqtt-pair setup)');
+    this.scan(true);
+    this.visited();
+  }
+
+  /** A visitor came (a page loaded, an Improv command): setup mode stays open another IDLE_MS. */
+  private visited(): void {
+    if (this.mode === NORMAL) return;
+    if (this.idleTimer) this.host.cancel(this.idleTimer);
+    this.idleTimer = this.host.after(IDLE_MS, { fire: () => this.idle() });
+  }
+
+  private idle(): void {
+    this.idleTimer = null;
+    if (this.joining) return this.visited();
+    if (!this.settings().ssid) {
+      this.host.log('Setup: no visitor for 5 minutes, and no WiFi to try: setup stays open');
+      return this.visited();
+    }
+    this.host.log('Setup: no visitor for 5 minutes: trying the saved WiFi again');
+    this.restart('no visitor in setup mode');
+  }
+
+  request(r: HttpRequest): HttpResponse {
+    this.visited();
+    return answer(this, r);
+  }
+
+  view(): SetupView {
+    const build = this.firmware.build, stored = readStored(this.ports.store), settings = effective(build, stored);
+    return {
+      device: `mqtt-pair-${this.host.deviceId().slice(-4)}`,
+      reason: this.reason,
+      maxBytes: this.ports.store.maxBytes,
+      settings: SETTINGS.map((f) => ({ key: f.key, value: shownValue(f.key, settings[f.key] ?? ''), source: settingSource(build, stored, f.key) })),
+      missing: missingSettings(settings),
+    };
+  }
+
+  networks(): { scanning: boolean; networks: WiFiNetwork[] } {
+    this.scan(false);
+    return { scanning: this.scanning, networks: this.networksFound };
+  }
+
+  /**
+   * The page's Save. A field left as shown changes nothing: a password only when one is typed (or
+   * '' for an open network), a broker shown without its password keeps it; then all must check.
+   */
+  save(form: Settings): SettingProblem | null {
+    const settings = this.settings(), changes: Settings = {};
+    for (const k in form) {
+      const v = form[k], now = settings[k] ?? '';
+      if (v === now || (v === shownValue(k, now) && k !== 'password')) continue;
+      changes[k] = v;
+    }
+    const problem = this.check(changes, true);
+    if (problem) {
+      this.host.log(`Setup page: ${problem.key}: ${problem.message}: nothing changed`);
+      return problem;
+    }
+    const failed = storeChanges(this.ports.store, changes);
+    if (failed) return { key: '', message: failed };
+    const keys = Object.keys(changes);
+    this.host.log(`Setup page: ${keys.length ? `stored ${keys.join(', ')}` : 'nothing to change'}`);
+    this.restartSoon('the settings were saved');
+    return null;
+  }
+
+  // ---- Leaving
+
+  /** Restarts in a second, after the answers went out. */
+  private restartSoon(why: string): void {
+    if (this.restartTimer) return;
+    this.restartTimer = this.host.after(1000, { fire: () => { this.restartTimer = null; this.restart(why); } });
+  }
+
+  private restart(why: string): void {
+    this.host.log(`Setup: restarting (${why})...`);
+    this.stop();
+    this.host.restart(why);
+  }
+
+  /** Ends setup: timers, the access point, the servers. (The serial port is the host's.) */
+  stop(): void {
+    this.stopped = true;
+    for (const t of [this.joinTimer, this.idleTimer, this.restartTimer]) if (t) this.host.cancel(t);
+    this.joinTimer = this.idleTimer = this.restartTimer = null;
+    if (this.joining) { this.joining = null; this.host.wifi?.leave(); }
+    if (this.mode === PAGE) this.ports.close();
+    this.mode = NORMAL;
+  }
+}
+
+function message(e: unknown): string { return e instanceof Error ? e.message : String(e); }
