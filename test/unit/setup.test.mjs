@@ -5,9 +5,9 @@
 // test/mcsim-setup.test.mjs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Setup, IDLE_MS, answer, parseForm, improv, readStored } from '../dist/index.js';
-import { virtualHost } from './helpers/virtual-host.mjs';
-import { improvSdk, pipePort, sdkLogger } from './helpers/improv-sdk.mjs';
+import { Setup, IDLE_MS, answer, parseForm, improv, readStored } from '../../dist/index.js';
+import { virtualHost } from '../helpers/virtual-host.mjs';
+import { improvSdk, pipePort, sdkLogger } from '../helpers/improv-sdk.mjs';
 import { mapStore } from './settings.test.mjs';
 
 const NETWORKS = [

@@ -3,7 +3,7 @@
 // the stored values over the build's.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { SETTINGS, checkChanges, checkConfig, effective, mergedConfig, missingSettings, readStored, shownValue, storeChanges, clearStored } from '../dist/index.js';
+import { SETTINGS, checkChanges, checkConfig, effective, mergedConfig, missingSettings, readStored, shownValue, storeChanges, clearStored } from '../../dist/index.js';
 
 /** A SettingsStore over a Map; `refuse(key)` makes set() throw for that key (a full flash). */
 export function mapStore(maxBytes = 200, values = {}) {

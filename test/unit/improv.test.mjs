@@ -5,8 +5,8 @@
 // garbage, with wrong checksums, lengths that say more than came, and text that is not UTF-8.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { improv } from '../dist/index.js';
-import { improvSdk, pipePort, sdkLogger } from './helpers/improv-sdk.mjs';
+import { improv } from '../../dist/index.js';
+import { improvSdk, pipePort, sdkLogger } from '../helpers/improv-sdk.mjs';
 
 const bytes = (s) => Uint8Array.from(Buffer.from(s, 'latin1'));
 const concat = (...parts) => Uint8Array.from(parts.flatMap((p) => [...p]));
