@@ -25,31 +25,12 @@ import { buildFirmware, moddableSkip, startMcsim } from './helpers/moddable.mjs'
 import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
 import { improvSdk, pipePort, sdkLogger } from './helpers/improv-sdk.mjs';
 import { openPty, socatSkip } from './helpers/pty.mjs';
+import { LIMIT, sleep, until } from './helpers/wait.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
-let playwright = null;
-try { playwright = await import('playwright-core'); } catch { /* said below */ }
-
-function browserSkip() {
-  if (process.env.REQUIRE_MODDABLE === '1') return false;
-  if (!existsSync(CHROMIUM)) return `chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
-  if (!playwright) return 'playwright-core is not installed (npm ci)';
-  return false;
-}
-const skip = moddableSkip() || mosquittoSkip() || socatSkip() || browserSkip();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `check()` is true, looking again each 50 ms; fails with `what` after `ms`. */
-async function until(check, what, ms = 30000) {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`no ${what} within ${ms} ms`);
-    await sleep(50);
-  }
-}
+const skip = moddableSkip() || mosquittoSkip() || socatSkip() || chromiumSkip();
 
 /** A board's USB serial port, seen from the computer: its console lines, its Improv frames, and a Web Serial port for the SDK. */
 class SerialSide {
@@ -94,7 +75,7 @@ async function startBoard(so, name, dir) {
 
 /** The page's address and port from a board's setup lines. */
 async function setupPage(board, after = 0) {
-  const line = await board.sim.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\/ \(a phone opens it by itself\)$/, { ms: 30000, after });
+  const line = await board.sim.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\/ \(a phone opens it by itself\)$/, { after });
   const [, ap, address, port] = /"(mqtt-pair-[0-9a-f]{4})".*http:\/\/([\d.]+):(\d+)\//.exec(line);
   return { ap, address, port: Number(port) };
 }
@@ -127,7 +108,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     boards.A = await startBoard(so, 'A', join(work, 'A'));
     boards.B = await startBoard(so, 'B', join(work, 'B'));
     const { A, B } = boards;
-    for (const b of [A, B]) await b.sim.waitFor(/^Setup mode: no WiFi settings on this board$/, { ms: 30000 });
+    for (const b of [A, B]) await b.sim.waitFor(/^Setup mode: no WiFi settings on this board$/, {});
     const pageA = await setupPage(A), pageB = await setupPage(B);
     assert.notEqual(pageA.port, pageB.port, 'the second board took the next free port');
     assert.notEqual(pageA.ap, pageB.ap, 'each board its own access point');
@@ -136,12 +117,12 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     const { ImprovSerial, ImprovSerialCurrentState } = await improvSdk();
     const logger = sdkLogger();
     const sdk = new ImprovSerial(A.serial.sdkPort(), logger);
-    const info = await sdk.initialize(20000);
+    const info = await sdk.initialize(LIMIT);
     assert.equal(sdk.state, ImprovSerialCurrentState.READY);
     assert.deepEqual([info.firmware, info.chipFamily, info.name], ['mqtt-pair', 'simulator', pageA.ap]);
-    const networks = await sdk.scan(30000);
+    const networks = await sdk.scan(LIMIT);
     assert.ok(networks.some((n) => n.name === 'JAMS2' && n.secured), JSON.stringify(networks));
-    await sdk.provision('JAMS2', 'motdepasse', 60000);
+    await sdk.provision('JAMS2', 'motdepasse', LIMIT);
     assert.equal(sdk.state, ImprovSerialCurrentState.PROVISIONED);
     assert.match(sdk.nextUrl, new RegExp(`^http://[\\d.]+:${pageA.port}/$`), 'the URL of its setup page, on the network it joined');
     await A.sim.waitFor(/^Setup: still to set: broker, role /);
@@ -157,14 +138,14 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     assert.deepEqual(state.slice(-2), [{ type: improv.CURRENT_STATE, value: improv.PROVISIONED }, { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [sdk.nextUrl] }]);
     assert.ok(A.serial.lines.includes('Setup over USB: stored broker, role, topicPrefix, interval'), 'the console lines come on the same port, between the frames');
     await A.serial.command(improv.RESTART);
-    await A.sim.waitFor(/^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/notification topic$/, { ms: 60000 });
+    await A.sim.waitFor(/^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/notification topic$/, {});
     assert.ok(A.sim.lines.includes('Joining WiFi "JAMS2"...'));
 
     // ---- B, from its setup page (French: the browser's language), the network picked from the list.
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${pageB.port}/`);
-    await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: 120_000 }); // the board's scan, on a busy machine
+    await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: LIMIT }); // the board's scan, on a busy machine
     await page.fill('#password', 'motdepasse');
     await page.fill('#broker', `127.0.0.1:${broker.port}`);
     await page.selectOption('#role', 'responder');
@@ -179,12 +160,12 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     await page.getByRole('button', { name: 'Enregistrer et red\u00e9marrer' }).click();
     await page.getByRole('heading', { name: 'Enregistr\u00e9' }).waitFor();
     await context.close();
-    await B.sim.waitFor(/^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/hello topic$/, { ms: 60000 });
+    await B.sim.waitFor(/^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/hello topic$/, {});
 
     // ---- The pair.
-    await sub.waitFor(new RegExp(`^${PREFIX}hello Hello #0$`), 60000);
-    await sub.waitFor(new RegExp(`^${PREFIX}notification received$`), 60000);
-    await A.sim.waitFor(/^ESP received hello message$/, { ms: 30000 });
+    await sub.waitFor(new RegExp(`^${PREFIX}hello Hello #0$`));
+    await sub.waitFor(new RegExp(`^${PREFIX}notification received$`));
+    await A.sim.waitFor(/^ESP received hello message$/, {});
     assert.deepEqual(stored(B), { ssid: 'JAMS2', password: 'motdepasse', broker: `127.0.0.1:${broker.port}`, role: 'responder', topicPrefix: PREFIX });
     for (const b of [A, B]) {
       assert.ok(!b.sim.output().includes('motdepasse'), `${b.name}: the WiFi password appears in no console line`);
@@ -200,8 +181,8 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     boards.B = await startBoard(so, 'B', B.dir);
     boards.A = await startBoard(so, 'A', A.dir);
     const mark = sub.lines.length;
-    await boards.B.sim.waitFor(/^Connected to .* subscribed to LycMaurois\/SNT_2nde\/alice\/hello topic$/, { ms: 60000 });
-    await boards.A.sim.waitFor(/^ESP received hello message$/, { ms: 60000 });
+    await boards.B.sim.waitFor(/^Connected to .* subscribed to LycMaurois\/SNT_2nde\/alice\/hello topic$/, {});
+    await boards.A.sim.waitFor(/^ESP received hello message$/, {});
     for (const b of [boards.A, boards.B]) assert.equal(b.sim.count(/^Setup/), 0, b.sim.output());
     await until(() => sub.lines.slice(mark).includes(`${PREFIX}hello Hello #0`), 'Hello #0 again');
   });
@@ -228,8 +209,8 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     await A.serial.command(improv.SET_SETTINGS, ['broker', 'no-such-broker.invalid', 'setupAfter', '3', 'backoffMin', '200', 'backoffMax', '400']);
     const mark = A.sim.lines.length;
     await A.serial.command(improv.RESTART);
-    await A.sim.waitFor(/^Failed to connect to MQTT broker: broker host name "no-such-broker\.invalid" does not resolve\. /, { ms: 60000, after: mark, nth: 3 });
-    await A.sim.waitFor(/^Setup mode: the broker's name "no-such-broker\.invalid" did not resolve 3 times in a row$/, { ms: 30000, after: mark });
+    await A.sim.waitFor(/^Failed to connect to MQTT broker: broker host name "no-such-broker\.invalid" does not resolve\. /, { after: mark, nth: 3 });
+    await A.sim.waitFor(/^Setup mode: the broker's name "no-such-broker\.invalid" did not resolve 3 times in a row$/, { after: mark });
     const page = await setupPage(A, mark);
     // The page says why. (Its DNS server, which answers every name with the board on a board, is
     // not tested here: the Linux simulator's UDP sockets, SDK 8.2.3, bind no port unless multicast.)
@@ -238,7 +219,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     // Fixed over USB, then back to work.
     await A.serial.command(improv.SET_SETTINGS, ['broker', `127.0.0.1:${broker.port}`]);
     await A.serial.command(improv.RESTART);
-    await A.sim.waitFor(/^ESP received hello message$/, { ms: 60000, after: A.sim.lines.length });
+    await A.sim.waitFor(/^ESP received hello message$/, { after: A.sim.lines.length });
   });
 
   test('clearing the settings: setup mode, as just flashed', async () => {
@@ -246,7 +227,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     const mark = B.sim.lines.length;
     const cleared = await B.serial.command(improv.CLEAR_SETTINGS);
     assert.deepEqual(cleared.at(-1), { type: improv.RPC_RESULT, command: improv.CLEAR_SETTINGS, strings: [] });
-    await B.sim.waitFor(/^Setup mode: no WiFi settings on this board$/, { ms: 30000, after: mark });
+    await B.sim.waitFor(/^Setup mode: no WiFi settings on this board$/, { after: mark });
     assert.deepEqual(stored(B) ?? {}, {});
   });
 
@@ -284,9 +265,9 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       const p0 = phase();
       const { ImprovSerial } = await improvSdk();
       const sdk = new ImprovSerial(board.serial.sdkPort(), sdkLogger());
-      await sdk.initialize(20000);
-      await sdk.scan(30000);
-      await sdk.provision('JAMS2', 'motdepasse', 60000);
+      await sdk.initialize(LIMIT);
+      await sdk.scan(LIMIT);
+      await sdk.provision('JAMS2', 'motdepasse', LIMIT);
       await board.serial.command(improv.SET_SETTINGS, ['broker', `127.0.0.1:${broker.port}`, 'role', 'hello']);
       await board.serial.command(improv.GET_SETTINGS, [], { list: true });
       await sdk.close();
@@ -295,7 +276,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: 120_000 });
+      await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: LIMIT });
       await page.fill('#topicPrefix', 'esp8266/');
       await page.fill('#interval', '1000');
       await page.getByRole('button', { name: 'Save and restart' }).click();
@@ -304,7 +285,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       await board.sim.waitFor(/^Setup: restarting /);
       const p2 = phase();
       const hellos = await mosquittoSub(broker.port, ['-t', 'esp8266/hello']);
-      try { await hellos.waitFor(/^esp8266\/hello Hello #5$/, 60000); } finally { await hellos.stop(); }
+      try { await hellos.waitFor(/^esp8266\/hello Hello #5$/); } finally { await hellos.stop(); }
       const failed = board.sim.lines.find((l) => /fixed size heap|memory full|XS abort|Internal error/.test(l));
       assert.equal(failed, undefined, board.sim.output());
       const peaks = { improv: peak(p0, p1), page: peak(p1, p2), running: peak(p2) };
@@ -313,17 +294,21 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     }
   }
 
-  test('the setup page on a phone and a desktop, French and English', { skip: !SHOTS && 'MQTT_PAIR_SCREENSHOTS is not set' }, async () => {
+  test('the setup page on a phone and a desktop, French and English: in the browser\'s language, nothing wider than the screen', async () => {
     const { B } = boards;
     const { port } = await setupPage(B);
-    mkdirSync(SHOTS, { recursive: true });
+    const shots = SHOTS ?? mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-shots-'));
+    mkdirSync(shots, { recursive: true });
     for (const [locale, lang] of [['fr-FR', 'fr'], ['en-GB', 'en']]) {
       for (const [width, height, size] of [[390, 844, 'phone'], [1280, 900, 'desktop']]) {
         const context = await browser.newContext({ locale, viewport: { width, height } });
         const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${port}/`);
-        await page.locator('.network').first().waitFor({ timeout: 120_000 });
-        await page.screenshot({ path: join(SHOTS, `setup-page-${lang}-${size}.png`), fullPage: true });
+        await page.locator('.network').first().waitFor({ timeout: LIMIT });
+        assert.equal(await page.getAttribute('html', 'lang'), lang);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(wide <= 0, `${lang} ${size}: the page is ${wide} px wider than the screen`);
+        await page.screenshot({ path: join(shots, `setup-page-${lang}-${size}.png`), fullPage: true });
         await context.close();
       }
     }

@@ -15,7 +15,7 @@ export const THINGS = {
   RabbitMQ: { apt: ['rabbitmq-server'] },
   openssl: { apt: ['openssl'] },
   'the XS engine': { apt: ['build-essential'], npm: 'npm run setup:xs' },
-  'the Moddable SDK': { apt: ['xvfb', 'dbus'], sdk: true },
+  'the Moddable SDK': { apt: ['xvfb', 'dbus', 'socat'], sdk: true },
 };
 
 /** `needs <thing>: <detail>` */

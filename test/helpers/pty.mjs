@@ -9,11 +9,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findExecutable } from './mosquitto.mjs';
+import { until } from './wait.mjs';
+import { needs } from './needs.mjs';
 
 /** For describe `skip`: why there is no socat (never a reason under REQUIRE_MODDABLE=1). */
 export function socatSkip() {
   if (process.env.REQUIRE_MODDABLE === '1' || findExecutable('socat')) return false;
-  return 'socat is not installed (apt-get install socat): it makes the pty a simulated board\'s serial port is';
+  return needs('the Moddable SDK', 'socat is not installed: it makes the pty a simulated board\'s serial port is');
 }
 
 export async function openPty(path) {
@@ -26,10 +28,10 @@ export async function openPty(path) {
   child.stdout.on('data', (b) => { for (const l of listeners) l(new Uint8Array(b)); });
   let exited = false;
   const gone = new Promise((resolve) => child.once('exit', () => { exited = true; resolve(); }));
-  for (let i = 0; !existsSync(path); i++) {
-    if (exited || i > 200) throw new Error(`socat made no pty at ${path}: ${errors.trim()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await until(() => {
+    if (exited) throw new Error(`socat made no pty at ${path}: ${errors.trim()}`);
+    return existsSync(path);
+  }, () => `pty from socat at ${path}: ${errors.trim()}`);
   return {
     path,
     onData(fn) { listeners.add(fn); return () => listeners.delete(fn); },
