@@ -129,12 +129,13 @@ describe('the classroom page in headless chromium', () => {
       const page = await context.newPage();
       await page.goto(run.url);
       assert.equal(await page.textContent('h1'), 'LycMaurois / SNT_2nde');
-      // Green, and 3 round trips each, so that the run ends with every pair ok.
-      const tiles = await until('12 green tiles with 3 replies each', async () => {
-        const t = await tilesOf(page);
-        return t.length === 12 && t.every((x) => x.state === 'ok' && x.replies >= 3) && t;
+      // Green, and 3 round trips each, so that the run ends with every pair ok; then in name order.
+      let seen = [];
+      await until(() => `12 green tiles with 3 replies each, alice first; the page shows ${JSON.stringify(seen)}`, async () => {
+        seen = await tilesOf(page);
+        return seen.length === 12 && seen.every((x) => x.state === 'ok' && x.replies >= 3)
+          && seen.slice(0, 4).map((t) => t.name).join() === 'alice,bob,camille,david';
       });
-      assert.deepEqual(tiles.slice(0, 4).map((t) => t.name), ['alice', 'bob', 'camille', 'david']);
       assert.match(await page.textContent('#tiles > li[data-name="alice"]'), /boards 2\/2 connected/);
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'classroom-12.png'), fullPage: true });
       await page.close();
