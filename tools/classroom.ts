@@ -12,7 +12,7 @@
 // lines are read into counters and dropped), connections staggered (a bounded number connecting
 // at once), and the CPU each message costs is measured and printed at the end.
 
-import { hideSecret } from '../src/apps/config';
+import { brokerName } from '../src/endpoint';
 import { printable } from '../src/apps/text';
 import type { Connection, Endpoint } from '../src/host';
 import { nodeHost } from '../hosts/node/host';
@@ -243,7 +243,7 @@ class Classroom {
     let endpoint = s.endpoint;
     if (endpoint) {
       this.brokerForBoards = s.brokerText!;
-      this.where = hideSecret(s.brokerText!);
+      this.where = brokerName(endpoint, true);
     } else {
       // With the class page, a WebSocket for the students' page too (9001, or the next free port).
       embedded = await startEmbeddedBroker(1883, 20, s.student ? 9001 : undefined);

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { nodeHost } from '../hosts/node/host';
 import type { Connection, Endpoint, Host, Transport } from '../src/host';
 import { readCaFile } from '../hosts/node/tls';
+import { brokerName, defaultPort } from '../src/endpoint';
 import { CONNACK_ERRORS, MqttClient, type ClientOptions, type Message, type QoS } from '../src/mqtt/client';
 import {
   CONNACK, CONNECT, Decoder, MAX_REMAINING_LENGTH, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL, SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE,
@@ -251,7 +252,7 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (host === 'localhost' && (transport === 'tcp' || transport === 'ws')) host = '127.0.0.1';
   const portText = last(p, 'port');
   if (portText !== undefined) port = integer('-p', portText, 1, 65535, 'a port number');
-  port ??= DEFAULT_PORTS[transport];
+  port ??= defaultPort(transport);
   username = last(p, 'username') ?? username;
   password = last(p, 'password') ?? password;
   if (password !== undefined && username === undefined) {
@@ -298,27 +299,20 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   tooLong('the password', password);
   if (will) tooLong('--will-payload', will.payload as string);
   for (const t of p.get('topic') ?? []) topics.push(t);
+  const endpoint: Endpoint = {
+    host, port, ...(transport !== 'tcp' && { transport }), ...(path !== undefined && { path }),
+    ...(cafile !== undefined && { ca: cafile }), ...(insecure && { insecure }),
+  };
   return {
-    endpoint: {
-      host, port, ...(transport !== 'tcp' && { transport }), ...(path !== undefined && { path }),
-      ...(cafile !== undefined && { ca: cafile }), ...(insecure && { insecure }),
-    },
-    where: whereText(transport, host, port, path),
+    endpoint,
+    // The broker as error lines name it: host:port for plain MQTT, a URL for TLS and WebSocket.
+    where: brokerName(endpoint, true),
     options: { clientId, clean, keepalive, username, password, will },
     debug: p.has('debug'),
     quiet: p.has('quiet'),
     qos,
     topics,
   };
-}
-
-const DEFAULT_PORTS: Record<Transport, number> = { tcp: 1883, tls: 8883, ws: 80, wss: 443 };
-const SCHEME: Record<Transport, string> = { tcp: 'mqtt', tls: 'mqtts', ws: 'ws', wss: 'wss' };
-
-/** The broker as error lines name it: host:port for plain MQTT, a URL for TLS and WebSocket. */
-function whereText(transport: Transport, host: string, port: number, path?: string): string {
-  const hostport = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return transport === 'tcp' ? hostport : `${SCHEME[transport]}://${hostport}${path ?? ''}`;
 }
 
 // ---- one run of pub or sub: the client, the signals, the one way out

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { nodeHost } from '../hosts/node/host';
-import { ConfigError, hideSecret, parseBroker } from '../src/apps/config';
+import { brokerEndpoint, brokerName, hostPort, redact, splitHostPort } from '../src/endpoint';
 import type { Endpoint } from '../src/host';
 import { MqttClient, payloadText } from '../src/mqtt/client';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './args';
@@ -549,7 +549,7 @@ async function startStudentServer(host: string, port: number, html: string): Pro
     server.listen(port, host, () => resolve());
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? lanAddress() ?? host : host;
-  return { server, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/student` };
+  return { server, url: `http://${hostPort(shownHost, port)}/student` };
 }
 
 /** This computer's first IPv4 address on a network, to tell the class; undefined if none. */
@@ -560,23 +560,31 @@ function lanAddress(): string | undefined {
 
 /** --listen's value: ADDRESS or ADDRESS:PORT (default port: the --web port + 1). */
 export function listenOption(value: string, webPort: number): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:]*))(?::(\d+))?$/.exec(value);
-  const host = m?.[1] ?? m?.[2];
-  if (!m || !host || (m[2]?.includes(':') && m[3] !== undefined)) {
+  // A bare IPv6 address (::, fe80::1) has no port; [IPv6]:PORT has one.
+  const bare = !value.startsWith('[') && value.split(':').length > 2;
+  const hp = bare ? { host: value, port: undefined } : splitHostPort(value);
+  const address = hp && (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hp.host) || (hp.host.includes(':') && /^[0-9a-f:.]+$/i.test(hp.host)));
+  if (!hp || !address) {
     throw new UsageError(`--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`);
   }
-  const port = m[3] === undefined ? (webPort ? webPort + 1 : 8081) : integer('--listen', m[3], 1, 65535, 'a port number after the address');
-  return { host, port };
+  if (hp.port !== undefined) return { host: hp.host, port: integer('--listen', hp.port, 1, 65535, 'a port number after the address') };
+  const port = webPort ? webPort + 1 : 8081;
+  if (port > 65535) throw new UsageError(`--web ${webPort} leaves no port after it for the students' page: give one with --listen ${hostPort(hp.host, 8081)}, or a lower --web port`);
+  return { host: hp.host, port };
 }
 
-/** --student-broker's value: the broker's WebSocket as students' browsers reach it. */
+/** --student-broker's value: the broker's WebSocket as students' browsers reach it; without it,
+ *  port 9001 of the broker's host. Every student's page shows it: never a user or a password. */
 export function studentBrokerOption(value: string | undefined, endpoint: Endpoint): string {
-  if (value === undefined) return `ws://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:9001/mqtt`;
-  const m = /^(wss?):\/\/(\[[0-9a-fA-F:.]+\]|[^/:\s\[\]]+)(?::(\d+))?(\/\S*)?$/.exec(value);
-  if (!m || (m[3] !== undefined && !(Number(m[3]) >= 1 && Number(m[3]) <= 65535))) {
-    throw new UsageError(`--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${value}'`);
+  if (value === undefined) return `ws://${hostPort(endpoint.host, 9001)}/mqtt`;
+  const e = /^wss?:\/\//i.test(value.trim()) ? brokerEndpoint(value) : '';
+  if (typeof e === 'string') {
+    throw new UsageError(`--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${redact(value)}'`);
   }
-  return value;
+  if (e.username !== undefined || e.password !== undefined) {
+    throw new UsageError(`--student-broker ${redact(value)}: leave the user name and password out: every student's page shows this address; students type their own on the page`);
+  }
+  return brokerName(e, true);
 }
 
 // ---- the terminal
@@ -779,10 +787,9 @@ export function topicLevel(flag: string, value: string, example: string): string
 
 /** --broker's value as an Endpoint, or a UsageError. */
 export function brokerOption(value: string): Endpoint {
-  try { return parseBroker(value); } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(`--broker: ${e.message}`);
-    throw e;
-  }
+  const e = brokerEndpoint(value);
+  if (typeof e === 'string') throw new UsageError(`--broker: ${e}`);
+  return e;
 }
 
 /** Waits for `seconds` (when given), a signal, or `ended` (when given), whichever comes first. */
@@ -827,7 +834,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   warnDots(school, className, roster);
 
   const student = studentOptions(p, webPort, endpoint, school === undefined ? '' : `${school}/${className}/`, school === undefined ? '' : `${school} / ${className}`);
-  const where = hideSecret(brokerText);
+  const where = brokerName(endpoint, true);
   const observer = new ClassObserver(endpoint, {
     school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster,
   });

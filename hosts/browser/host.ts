@@ -5,13 +5,12 @@
 // As on every host: nothing throws out of `connect`, every connection ends with exactly one
 // `closed(reason)`, never inside `connect`, and after `close()` nothing more is reported.
 
+import { brokerName } from '../../src/endpoint';
 import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
 
 /** The URL of the broker's WebSocket for an endpoint (ws:// or wss://, path /mqtt unless given). */
 export function webSocketUrl(to: Endpoint): string {
-  const scheme = to.transport === 'wss' ? 'wss' : 'ws';
-  const host = to.host.includes(':') ? `[${to.host}]` : to.host;
-  return `${scheme}://${host}:${to.port}${to.path ?? '/mqtt'}`;
+  return brokerName({ ...to, transport: to.transport === 'wss' ? 'wss' : 'ws', path: to.path ?? '/mqtt' }, true);
 }
 
 export function browserHost(log: (line: string) => void): Host {

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { webSocketServer } from './ws-server';
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
-import { ConfigError, MAX_DELAY, ROLES, hideSecret, parseBroker } from '../../src/apps/config';
+import { MAX_DELAY, ROLES } from '../../src/apps/config';
+import { brokerEndpoint, redact } from '../../src/endpoint';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from './devices';
 import { connectEndpoint, nodeHost } from './host';
 import { readCaFile } from './tls';
@@ -276,11 +277,9 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
   let broker = opts.broker;
   let embedded: { port: number; close(): Promise<void> } | null = null;
   if (broker) {
-    let transport;
-    try { transport = parseBroker(broker).transport; } catch (e) {
-      if (e instanceof ConfigError) return usage(`--broker: ${e.message}`);
-      throw e;
-    }
+    const parsed = brokerEndpoint(broker);
+    if (typeof parsed === 'string') return usage(`--broker: ${parsed}`);
+    const transport = parsed.transport;
     const secure = transport === 'tls' || transport === 'wss';
     if ((opts.cafile !== undefined || insecure) && !secure) {
       return usage(`${opts.cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: write --broker mqtts://… or wss://…`);
@@ -288,7 +287,7 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
     if (opts.cafile !== undefined) {
       try { readCaFile(opts.cafile); } catch (e) { return usage(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
     }
-    console.log(`Using the broker at ${hideSecret(broker)}`);
+    console.log(`Using the broker at ${redact(broker)}`);
   } else if (opts.cafile !== undefined || insecure) {
     return usage(`${opts.cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: add --broker mqtts://… or wss://…`);
   } else {

@@ -12,6 +12,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { crypto, tls } from './builtins';
 import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
+import { brokerName, defaultPort, hostPort } from '../../src/endpoint';
 import { describeSocketError, failedConnection, type DescribeError } from './host';
 import { describeTlsError, tlsOptions } from './tls';
 
@@ -26,13 +27,12 @@ export const WS_OP = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, p
 
 /** The URL of a WebSocket endpoint as messages show it (no user or password). */
 export function wsUrl(to: Endpoint): string {
-  return `${to.transport === 'wss' ? 'wss' : 'ws'}://${hostHeader(to)}${to.path ?? '/mqtt'}`;
+  return brokerName({ ...to, transport: to.transport === 'wss' ? 'wss' : 'ws', path: to.path ?? '/mqtt' });
 }
 
 /** Host[:port] as the Host header wants it: the port only when not the scheme's default. */
 function hostHeader(to: Endpoint): string {
-  const host = to.host.includes(':') ? `[${to.host}]` : to.host;
-  return to.port === (to.transport === 'wss' ? 443 : 80) ? host : `${host}:${to.port}`;
+  return hostPort(to.host, to.port === defaultPort(to.transport) ? undefined : to.port);
 }
 
 // Masking keys come from a pool of crypto-random bytes refilled 4 KB at a time.

@@ -17,6 +17,7 @@ import { printable } from '../../src/apps/text';
 import { colourOf, COLOURS } from '../../src/apps/remote';
 import { filterError, topicError } from '../../src/mqtt/topic';
 import type { Endpoint } from '../../src/host';
+import { brokerEndpoint, brokerName, redact } from '../../src/endpoint';
 import type { QoS } from '../../src/mqtt/codec';
 
 interface PageConfig { broker: string; prefix: string; title: string; open?: boolean }
@@ -103,21 +104,21 @@ function el(tag: string, text: string, cls?: string): HTMLElement {
   return e;
 }
 
-/** The broker's WebSocket from the page's setting. A loopback address in the teacher's setting means
- *  the teacher's computer: from a student's computer, that is the host this page came from. */
+/** The broker's WebSocket from the page's setting (src/endpoint.ts reads it, as everywhere). A loopback
+ *  address in the teacher's setting means the teacher's computer: from a student's computer, that
+ *  is the host this page came from. A user and password in it count as typed in their fields. */
 function endpointOf(url: string): Endpoint {
-  let u: URL | null = null;
-  try { u = new URL(url); } catch { /* said below */ }
-  if (!u || (u.protocol !== 'ws:' && u.protocol !== 'wss:')) throw new Error(`${t.broker}: "${url}" is not a WebSocket address; type one like ws://192.168.1.144:9001`);
-  let host = u.hostname.replace(/^\[|\]$/g, '');
+  const e = /^wss?:\/\//i.test(url) ? brokerEndpoint(url) : '';
+  if (typeof e === 'string') throw new Error(`${t.broker}: "${shown(redact(url))}" is not a WebSocket address; type one like ws://192.168.1.144:9001`);
   const loopback = (h: string) => h === 'localhost' || h.startsWith('127.') || h === '::1';
-  if (loopback(host) && location.hostname && !loopback(location.hostname)) host = location.hostname;
-  const port = u.port ? Number(u.port) : u.protocol === 'wss:' ? 443 : 80;
-  return { host, port, transport: u.protocol === 'wss:' ? 'wss' : 'ws', path: u.pathname === '/' ? '/mqtt' : u.pathname + u.search };
+  if (loopback(e.host) && location.hostname && !loopback(location.hostname)) e.host = location.hostname.replace(/^\[|\]$/g, '');
+  if (e.path === '/') e.path = '/mqtt';
+  return e;
 }
 
+/** The broker as the page shows it: never a user or a password. */
 function brokerUrl(): string {
-  try { const e = endpointOf(config.broker); return `${e.transport}://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}${e.path}`; } catch { return config.broker; }
+  try { return brokerName(endpointOf(config.broker), true); } catch { return redact(config.broker); }
 }
 
 /** A client id from a first name: ASCII letters and digits only (some brokers take no others), short. */
@@ -170,7 +171,7 @@ function join(event: Event) {
   if (problem) return setStatus(problem, 'off');
   let endpoint: Endpoint;
   try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { return setStatus((e as Error).message, 'off'); }
-  const where = input('broker').value.trim();
+  const where = brokerName(endpoint, true);
   const host = browserHost(() => {});
   const client = new MqttClient(host, endpoint, {
     clientId: clientIdOf('st', me), keepalive: 20, reconnect: { min: 1000, max: 10000 },
