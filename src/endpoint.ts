@@ -91,22 +91,22 @@ export function credentials(userinfo: string): { username: string; password?: st
 
 /**
  * `value` fit for a line, whatever it is: a password it may hold, in any form, becomes ***. From
- * the first ':' to the last '@' (a user name may hold '@', a password ':', '@' and '/'), and with no
- * '@', what follows a ':' that starts no port (`mqtt://alice:secret`, a host forgotten). It hides
- * more than the password when the text is odd (a topic with '@' after a port): it never hides less.
+ * the first ':' to the last '@' (a user name may hold '@', a password ':', '@' and '/'); with no
+ * ':' before an '@', what follows a ':' that starts no port (`mqtt://alice:secret`, the host
+ * forgotten). Odd text (a topic with '@' after a port) loses more than its password, never less.
  */
 export function redact(value: string): string {
   const scheme = /^\s*[a-z][a-z0-9+.-]*:\/\//i.exec(value);
   const start = scheme ? scheme[0].length : 0;
-  const body = value.slice(start);
-  const at = body.lastIndexOf('@');
-  const colon = body.indexOf(':');
-  if (colon < 0) return value;
-  if (at >= 0) return colon < at ? `${value.slice(0, start + colon)}:***${body.slice(at)}` : value;
-  const slash = body.indexOf('/');
-  const authority = slash < 0 ? body : body.slice(0, slash);
-  if (authority[0] === '[' || authority.indexOf(':', colon + 1) >= 0 || colon >= authority.length) return value;
-  return /^\d*$/.test(authority.slice(colon + 1)) ? value : `${value.slice(0, start + colon)}:***`;
+  const at = value.lastIndexOf('@');
+  const colon = value.indexOf(':', start);
+  if (at >= start && colon >= 0 && colon < at) return `${value.slice(0, colon)}:***${value.slice(at)}`;
+  const from = Math.max(start, at + 1);
+  const slash = value.indexOf('/', from);
+  const authority = value.slice(from, slash < 0 ? value.length : slash);
+  const c = authority.indexOf(':');
+  if (c < 0 || authority[0] === '[' || authority.indexOf(':', c + 1) >= 0 || /^\d*$/.test(authority.slice(c + 1))) return value;
+  return `${value.slice(0, from + c)}:***`;
 }
 
 /**

@@ -20,6 +20,8 @@ export const SECRET_FORMS = [
   `mqtt://teacher@school.fr:${SECRET}@`,
   `http://teacher@school.fr:${SECRET}@host`,
   `mqtt://teacher:${SECRET}`,
+  `mqtt://teacher@school.fr:${SECRET}`,
+  `mqtt://teacher@school.fr:${SECRET}/class/t`,
   `mqtt://teacher:${SECRET}/x`,
   `teacher:${SECRET}`,
   `mqtt://teacher:%zz${SECRET}@host`,
