@@ -427,6 +427,7 @@ class Run {
             if (reading) try { incoming.push(bytes); } catch { reading = false; }
             events.data(bytes);
           },
+          alive: () => events.alive(),
           closed: (reason) => events.closed(reason),
         });
         let writing = this.c.debug;
