@@ -84,7 +84,7 @@ describe('the students\' page: the command line and the server', () => {
       assert.equal(page.status, 200);
       assert.match(page.headers['content-security-policy'], /script-src 'self'/);
       assert.match(page.body, /"prefix":"LycMaurois\/SNT_2nde\/"/);
-      assert.match(page.body, /"broker":"ws:\/\/127\.0\.0\.1:9001"/);
+      assert.match(page.body, /"broker":"ws:\/\/127\.0\.0\.1:9001\/mqtt"/, "the address the page connects to, its path said");
       assert.equal((await get(local + 'student.js')).status, 200);
       // The students' server: /student and its script, never the class page.
       const remote = `http://127.0.0.2:${listenPort}/`;
