@@ -89,12 +89,46 @@ function lostText(reason: string, retryIn: number): string {
   return `${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
 }
 
-function clock(): string { return new Date().toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB'); }
+// One formatter: toLocaleTimeString makes a new one each call, which a burst feels.
+const timeFormat = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+function clock(at = Date.now()): string { return timeFormat.format(at); }
 
-function add(list: HTMLElement, item: HTMLElement, max: number) {
-  list.append(item);
-  while (list.children.length > max) list.firstElementChild!.remove();
-  item.scrollIntoView?.({ block: 'nearest' });
+// A burst (thousands of messages a second) is drawn in animation frames, 10 a second at most: the
+// rows of each list wait for the next draw, only the last `max` of them are made, and the list
+// scrolls once, to its end, and only when the reader was there (reading older lines, they stay).
+// A lone message is drawn in the next frame.
+type Row = HTMLElement | (() => HTMLElement);
+const waiting = new Map<HTMLElement, { rows: Row[]; max: number }>();
+const DRAW_EVERY = 100; // ms
+let frame = 0, drawnAt = -DRAW_EVERY;
+
+/** Adds a row (or what makes it, called only if it is shown) to `list`, at most `max` kept. */
+function add(list: HTMLElement, row: Row, max: number) {
+  let w = waiting.get(list);
+  if (!w) waiting.set(list, w = { rows: [], max });
+  w.rows.push(row);
+  if (w.rows.length > 2 * max) w.rows.splice(0, w.rows.length - max);
+  if (!frame) frame = requestAnimationFrame(draw);
+}
+
+function draw(now: number) {
+  frame = 0;
+  if (now - drawnAt < DRAW_EVERY) { frame = requestAnimationFrame(draw); return; }
+  drawnAt = now;
+  // Every reading of the layout first, then every change: one layout a frame, not one per row.
+  const lists = Array.from(waiting, ([list, w]) => {
+    const box = list.closest<HTMLElement>('.table') ?? list;
+    return { list, w, box, atEnd: box.scrollHeight - box.scrollTop - box.clientHeight < 40 };
+  });
+  waiting.clear();
+  for (const { list, w, box, atEnd } of lists) {
+    const rows = w.rows.length > w.max ? w.rows.slice(-w.max) : w.rows;
+    const made = document.createDocumentFragment();
+    for (const r of rows) made.append(typeof r === 'function' ? r() : r);
+    list.append(made);
+    for (let extra = list.children.length - w.max; extra > 0; extra--) list.firstElementChild!.remove();
+    if (atEnd) box.scrollTop = box.scrollHeight;
+  }
 }
 
 function el(tag: string, text: string, cls?: string): HTMLElement {
@@ -218,9 +252,12 @@ function leave() {
 function onMainMessage(m: Message) {
   const text = payloadText(m.payload);
   if (m.topic === chatTopic(peer)) {
-    const li = el('li', '', 'theirs');
-    li.append(el('span', peer, 'who'), el('span', shown(text), 'text'));
-    add($('chat-lines'), li, MAX_CHAT_LINES);
+    const who = peer;
+    add($('chat-lines'), () => {
+      const li = el('li', '', 'theirs');
+      li.append(el('span', who, 'who'), el('span', shown(text), 'text'));
+      return li;
+    }, MAX_CHAT_LINES);
   } else if (m.topic === statusTopic(peer)) {
     const online = text === 'online';
     showPeerStatus(online ? t.online : text === 'offline' ? t.offline : shown(text), online ? 'online' : 'offline');
@@ -267,7 +304,7 @@ function press(command: string) {
 let lab: MqttClient | null = null;
 const labSubs = new Set<string>();
 
-function labLog(text: string, cls = '') { add($('lab-log'), el('li', `${clock()} ${text}`, cls), 50); }
+function labLog(text: string, cls = '') { const at = Date.now(); add($('lab-log'), () => el('li', `${clock(at)} ${text}`, cls), 50); }
 
 function qosOf(id: string): QoS { return Number(($(id) as HTMLSelectElement).value) as QoS; }
 
@@ -295,9 +332,12 @@ function labClient(): MqttClient | null {
 }
 
 function labMessage(m: Message) {
-  const row = document.createElement('tr');
-  row.append(el('td', clock()), el('td', shown(m.topic), 'topic'), el('td', String(m.qos)), el('td', m.retain ? t.yes : t.no), el('td', shown(payloadText(m.payload)), 'text'));
-  add($('lab-rows'), row, MAX_LAB_ROWS);
+  const at = Date.now();
+  add($('lab-rows'), () => {
+    const row = document.createElement('tr');
+    row.append(el('td', clock(at)), el('td', shown(m.topic), 'topic'), el('td', String(m.qos)), el('td', m.retain ? t.yes : t.no), el('td', shown(payloadText(m.payload)), 'text'));
+    return row;
+  }, MAX_LAB_ROWS);
 }
 
 function labStop(abrupt: boolean) {
