@@ -34,7 +34,7 @@ const WORDS = {
     message: 'Message', pubMessage: 'Message à publier', send: 'Envoyer', online: 'en ligne', offline: 'hors ligne', unknown: 'pas encore vu',
     notConnected: 'Pas connecté', connecting: 'Connexion…', connected: 'Connecté à', lost: 'Connexion perdue',
     retry: 'nouvel essai dans', seconds: 's', needNames: 'Écris ton prénom et celui de ton binôme.',
-    samePeer: 'Le prénom de ton binôme doit être différent du tien.', badName: 'Un prénom ne peut contenir ni /, ni +, ni #.',
+    samePeer: 'Le prénom de ton binôme doit être différent du tien.', badName: 'Un prénom ne peut contenir ni /, ni +, ni #, ni caractère invisible ou de contrôle.',
     sensorTitle: 'Capteur : mes flèches', sensorHelp: 'Les flèches du clavier ou ces boutons envoient une commande sur',
     actuatorTitle: 'Actionneur : les commandes de', actuatorHelp: 'Ce bloc prend la couleur que demande la commande reçue sur',
     up: 'haut', down: 'bas', left: 'gauche', right: 'droite', sent: 'Envoyé :', received: 'Reçu :', unknownCommand: 'commande inconnue',
@@ -44,6 +44,7 @@ const WORDS = {
     messages: 'Messages reçus', time: 'Heure', qos: 'QoS', labUp: 'Labo connecté, identifiant', labDown: 'Labo déconnecté',
     labCutDone: 'Connexion coupée sans DISCONNECT : le broker publie le testament.', labEndDone: 'DISCONNECT envoyé : pas de testament.',
     subscribed: 'Abonné à', granted: 'QoS accordée', refused: 'refusé', published: 'Publié sur', error: 'Erreur',
+    control: 'contient un caractère invisible ou de contrôle, que le broker refuse : retape-le',
     openWarning: 'Cette page est ouverte à tout le réseau de la salle : toute personne connectée à ce réseau peut l’ouvrir.',
     you: 'moi', yes: 'oui', no: 'non',
   },
@@ -54,7 +55,7 @@ const WORDS = {
     message: 'Message', pubMessage: 'Message to publish', send: 'Send', online: 'online', offline: 'offline', unknown: 'not seen yet',
     notConnected: 'Not connected', connecting: 'Connecting…', connected: 'Connected to', lost: 'Connection lost',
     retry: 'trying again in', seconds: 's', needNames: "Type your first name and your partner's.",
-    samePeer: "Your partner's first name must differ from yours.", badName: 'A first name cannot hold /, + or #.',
+    samePeer: "Your partner's first name must differ from yours.", badName: 'A first name cannot hold /, + or #, nor an invisible or control character.',
     sensorTitle: 'Sensor: my arrows', sensorHelp: 'The arrow keys or these buttons send a command on',
     actuatorTitle: 'Actuator: the commands of', actuatorHelp: 'This block takes the colour the command received on',
     up: 'up', down: 'down', left: 'left', right: 'right', sent: 'Sent:', received: 'Received:', unknownCommand: 'unknown command',
@@ -64,6 +65,7 @@ const WORDS = {
     messages: 'Messages received', time: 'Time', qos: 'QoS', labUp: 'Lab connected, client id', labDown: 'Lab disconnected',
     labCutDone: 'Connection cut without DISCONNECT: the broker publishes the will.', labEndDone: 'DISCONNECT sent: no will.',
     subscribed: 'Subscribed to', granted: 'granted QoS', refused: 'refused', published: 'Published on', error: 'Error',
+    control: 'holds an invisible or control character, which the broker refuses: type it again',
     openWarning: "This page is open to the room's whole network: anyone on that network can open it.",
     you: 'me', yes: 'yes', no: 'no',
   },
@@ -83,6 +85,13 @@ function shown(s: string): string {
   const p = printable(s);
   return p.length > MAX_SHOWN ? p.slice(0, MAX_SHOWN) + '…' : p;
 }
+
+/** True when `s` holds a control or bidi character: Mosquitto closes the connection of a client
+ *  that sends one in a topic, and the page would try again and again. */
+function hasControl(s: string): boolean { return printable(s) !== s; }
+
+/** What is wrong with a topic or filter the student typed, or ''. */
+function typedTopicError(s: string, check: (s: string) => string): string { return hasControl(s) ? t.control : check(s); }
 
 /** "Connection lost: why (trying again in 2 s)". */
 function lostText(reason: string, retryIn: number): string {
@@ -201,7 +210,7 @@ function join(event: Event) {
   me = input('me').value.trim();
   peer = input('peer').value.trim();
   const problem = !me || !peer ? t.needNames : me === peer ? t.samePeer
-    : /[+#/]/.test(me + peer) ? t.badName : topicError(chatTopic(me)) || topicError(chatTopic(peer));
+    : /[+#/]/.test(me + peer) || hasControl(me + peer) ? t.badName : topicError(chatTopic(me)) || topicError(chatTopic(peer));
   if (problem) return setStatus(problem, 'off');
   let endpoint: Endpoint;
   try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { return setStatus((e as Error).message, 'off'); }
@@ -313,7 +322,7 @@ function labClient(): MqttClient | null {
   let endpoint: Endpoint;
   try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { labLog((e as Error).message, 'error'); return null; }
   const willTopic = input('will-topic').value.trim();
-  const willError = willTopic ? topicError(willTopic) : '';
+  const willError = willTopic ? typedTopicError(willTopic, topicError) : '';
   if (willError) { labLog(`${t.willTopic}: ${willError}`, 'error'); return null; }
   const id = clientIdOf('lab', input('me').value.trim());
   const client = new MqttClient(browserHost(() => {}), endpoint, {
@@ -354,7 +363,7 @@ function labStop(abrupt: boolean) {
 function labPublish(event: Event) {
   event.preventDefault();
   const topic = input('pub-topic').value.trim();
-  const problem = topicError(topic);
+  const problem = typedTopicError(topic, topicError);
   if (problem) return labLog(`${t.topic}: ${problem}`, 'error');
   const client = labClient();
   if (!client) return;
@@ -365,7 +374,7 @@ function labPublish(event: Event) {
 function labSubscribe(event: Event) {
   event.preventDefault();
   const filter = input('sub-filter').value.trim();
-  const problem = filterError(filter);
+  const problem = typedTopicError(filter, filterError);
   if (problem) return labLog(`${t.filter}: ${problem}`, 'error');
   const client = labClient();
   if (!client || labSubs.has(filter)) return;
