@@ -255,9 +255,9 @@ class Classroom {
     }
     // The observer follows the class's own pairs, no others: anything else under the class is counted.
     this.observer = new ClassObserver(endpoint, {
-      school: s.school, className: s.className, interval: s.interval, clientId: `mqtt-pair-classroom-${process.pid}`, maxPairs: this.pairs.length,
+      school: s.school, className: s.className, interval: s.interval, clientId: `mqtt-pair-classroom-${process.pid}`, maxPairs: 0,
     });
-    for (const pair of this.pairs) this.observer.ensure(pair.prefix);
+    for (const pair of this.pairs) this.observer.ensure(pair.prefix, false, true);
     this.observer.onPairMessage = (op, leaf, text) => this.observed(op.prefix, leaf, text);
     this.observer.onForeign = (topic, text, retained) => this.other(topic, text, retained);
     this.observer.onStranger = (topic, text) => this.strange(topic, text);
@@ -352,7 +352,7 @@ class Classroom {
     });
     while (this.next < this.pairs.length && this.connecting.size < MAX_CONNECTING) {
       const pair = this.pairs[this.next++];
-      this.observer.ensure(pair.prefix);
+      this.observer.ensure(pair.prefix, false, true);
       pair.esp2 = this.boot(pair, 'responder');
       this.waitingForEsp1.push(pair);
     }

@@ -45,6 +45,10 @@ export interface ObservedPair {
   gaps: number[];
   /** On the roster (--roster): shown from the start, never forgotten. */
   expected: boolean;
+  /** Never set aside for another nor forgotten: the roster's, or the classroom's own pairs. */
+  kept: boolean;
+  /** Its student's page is online: `<prefix>status` says "online" (the students' page's chat status). */
+  present: boolean;
   /** Messages under the pair's prefix on other topics (another activity: the sensor, the remote). */
   other: number;
   /** Retained hellos and notifications: old news the broker kept, not the pair's state. */
@@ -101,6 +105,8 @@ export interface ViewSnapshot {
   controls?: boolean;
   /** What the observer left aside: pairs beyond --max-pairs, and their messages. */
   ignored?: { pairs: number; messages: number; more: boolean };
+  /** Prefixes heard once only (one hello, say), not shown until they say more or prove themselves. */
+  unconfirmed?: number;
   /** Messages under the class on topics of no pair's hello or notification. */
   other?: number;
   /** What the subtitle says, for the page to word in its language. */
@@ -175,7 +181,9 @@ export interface ObserverOptions {
   clientId: string;
   /** The interval pairs are expected to keep, in ms, until their own is learnt. */
   interval: number;
-  /** Pairs followed at most (the roster's aside); the others are counted, not kept. Default 100. */
+  /** Pairs followed at most (the roster's aside). When full, a new prefix takes the place of one
+   *  heard once only, else of the unproven pair quiet longest; with none, it is counted, not kept.
+   *  Default 100. */
   maxPairs?: number;
   /** A pair silent this long (ms) leaves the view, unless it is on the roster. Default: never. */
   forgetAfter?: number;
@@ -200,6 +208,12 @@ export class ClassObserver {
   /** Pairs beyond maxPairs: distinct prefixes seen (up to IGNORED_KEPT) and their messages. */
   private ignoredPrefixes = new Set<string>();
   ignoredMessages = 0;
+  // The pairs that have not proved themselves, as prefixes: heard once only (oldest first), and
+  // all of them (quiet longest first). When full, a newcomer takes the place of the first of these.
+  private heardOnce = new Set<string>();
+  private unproven = new Set<string>();
+  /** Prefixes whose students' page is online (`<prefix>status`), pair or not yet, IGNORED_KEPT at most. */
+  private online = new Set<string>();
   /** The last connection problem, cleared once connected again. */
   problem = '';
   /** The last warning from the client (a message too large skipped), for the page. */
@@ -231,6 +245,9 @@ export class ClassObserver {
   get ignored(): ViewSnapshot['ignored'] {
     return { pairs: this.ignoredPrefixes.size, messages: this.ignoredMessages, more: this.ignoredPrefixes.size >= IGNORED_KEPT };
   }
+
+  /** Prefixes heard once only, not shown yet. */
+  get unconfirmed(): number { return this.heardOnce.size; }
 
   now(): number { return this.host.now(); }
 
@@ -266,12 +283,19 @@ export class ClassObserver {
 
   stop(): void { this.client.end(); }
 
-  /** The pair under `prefix`, created (as seen now) if new; null when it is one too many. */
-  ensure(prefix: string, expected = false): ObservedPair | null {
+  /**
+   * The pair under `prefix`, created (as seen now) if new; null when it is one too many. `expected`:
+   * on the roster; `kept`: never set aside nor forgotten (the roster's, the classroom's own pairs).
+   */
+  ensure(prefix: string, expected = false, kept = expected): ObservedPair | null {
     let p = this.pairs.get(prefix);
-    if (p) { if (expected) p.expected = true; return p; }
-    if (!expected && this.followed() >= this.maxPairs) {
-      if (this.ignoredPrefixes.size < IGNORED_KEPT) this.ignoredPrefixes.add(prefix);
+    if (p) {
+      if (expected) p.expected = true;
+      if (kept && !p.kept) { p.kept = true; this.proved(p); }
+      return p;
+    }
+    if (!kept && this.pairs.size - this.keptCount >= this.maxPairs && !this.makeRoom()) {
+      this.setAside(prefix, 1);
       return null;
     }
     const levels = prefix.split('/').slice(0, -1);
@@ -280,17 +304,55 @@ export class ClassObserver {
       prefix, name: levels.length ? levels[levels.length - 1] : '(no prefix)', group: levels.slice(0, -1).join('/'),
       hellos: 0, replies: 0, rounds: 0, lastHello: null,
       firstAt: now, lastAt: now, lastHelloAt: 0, lastReplyAt: 0, awaiting: false, gaps: [],
-      expected, other: 0, retained: 0,
+      expected, kept, present: this.online.has(prefix), other: 0, retained: 0,
     };
     this.pairs.set(prefix, p);
+    if (kept) this.keptCount++;
+    else if (!p.present) { this.heardOnce.add(prefix); this.unproven.add(prefix); }
     return p;
   }
 
-  /** Pairs followed that count against maxPairs: all but the roster's. */
-  private followed(): number {
-    let n = 0;
-    for (const p of this.pairs.values()) if (!p.expected) n++;
-    return n;
+  /** Pairs kept whatever comes (they do not count against maxPairs). */
+  private keptCount = 0;
+
+  /** A pair proved itself (a hello answered, its student present, kept): never set aside for another. */
+  private proved(p: ObservedPair): void {
+    this.heardOnce.delete(p.prefix);
+    this.unproven.delete(p.prefix);
+  }
+
+  /** After a message of `p`: proved, or heard more than once, or at least heard lately. */
+  private heard(p: ObservedPair): void {
+    if (p.kept || p.rounds > 0 || p.present) return this.proved(p);
+    if (p.hellos + p.replies + p.other > 1) this.heardOnce.delete(p.prefix);
+    this.unproven.delete(p.prefix); // to the end: the one quiet longest comes first
+    this.unproven.add(p.prefix);
+  }
+
+  /** Sets aside a pair that has not proved itself, for a newcomer: one heard once only (the oldest),
+   *  else the one quiet longest. False when every pair followed proved itself. */
+  private makeRoom(): boolean {
+    const first = (set: Set<string>) => { for (const x of set) return x; return undefined; };
+    const prefix = first(this.heardOnce) ?? first(this.unproven);
+    if (prefix === undefined) return false;
+    const p = this.pairs.get(prefix)!;
+    this.pairs.delete(prefix);
+    this.heardOnce.delete(prefix);
+    this.unproven.delete(prefix);
+    this.setAside(prefix, p.hellos + p.replies + p.other);
+    return true;
+  }
+
+  /** `<prefix>status` said whether its student is online. */
+  private status(prefix: string, online: boolean): void {
+    if (!online) this.online.delete(prefix);
+    else if (this.online.size < IGNORED_KEPT) this.online.add(prefix);
+  }
+
+  /** Counts a prefix left aside, with its messages. */
+  private setAside(prefix: string, messages: number): void {
+    if (this.ignoredPrefixes.size < IGNORED_KEPT) this.ignoredPrefixes.add(prefix);
+    this.ignoredMessages += messages;
   }
 
   /** The pair whose prefix `topic` is under (a/b/alice/myRasp/sensors/x: a/b/alice/), if one is known. */
@@ -311,14 +373,20 @@ export class ClassObserver {
     const prefix = topic.slice(0, slash + 1);
     if (leaf !== 'hello' && leaf !== 'notification') {
       // Another activity under a pair's prefix (the sensor's retained values…): shown, never judged.
+      // The students' page says "online" on <prefix>status while its student is there.
+      if (leaf === 'status') this.status(prefix, text === 'online');
       const p = this.owner(topic);
-      if (p) p.other++; else this.foreign++;
+      if (p) {
+        p.other++;
+        if (topic === `${p.prefix}status`) p.present = text === 'online';
+        this.heard(p);
+      } else this.foreign++;
       this.onForeign?.(topic, text, retained);
       return;
     }
     const p = retained ? this.pairs.get(prefix) : this.ensure(prefix);
     if (!p) {
-      if (retained) { this.foreign++; this.onForeign?.(topic, text, retained); } else { this.ignoredMessages++; this.onStranger?.(topic, text); }
+      if (retained) { this.foreign++; this.onForeign?.(topic, text, retained); } else { this.onStranger?.(topic, text); }
       return;
     }
     if (retained) { p.retained++; return; } // old news: the pair's state is what it says now
@@ -336,6 +404,7 @@ export class ClassObserver {
       if (p.awaiting) { p.rounds++; p.awaiting = false; }
       p.lastReplyAt = now;
     }
+    this.heard(p);
     this.onPairMessage?.(p, leaf, text);
   }
 
@@ -343,15 +412,18 @@ export class ClassObserver {
   forget(now = this.now()): void {
     const after = this.options.forgetAfter;
     if (!after) return;
-    for (const [k, p] of this.pairs) if (!p.expected && now - p.lastAt > after) this.pairs.delete(k);
+    for (const [k, p] of this.pairs) {
+      if (!p.kept && now - p.lastAt > after) { this.pairs.delete(k); this.heardOnce.delete(k); this.unproven.delete(k); }
+    }
   }
 
-  /** A tile for every pair followed: those in trouble first (red, then amber), then by name. */
+  /** A tile for every pair followed, but those heard once only: those in trouble first (red, then
+   *  amber), then by name. (A junk script's one-shot prefixes never reach the projector.) */
   tiles(): TileView[] {
     const now = this.now();
     this.forget(now);
     const tiles: TileView[] = [];
-    for (const p of this.pairs.values()) tiles.push(tileOf(p, lookOf(p, now, this.options.interval), now));
+    for (const p of this.pairs.values()) if (!this.heardOnce.has(p.prefix)) tiles.push(tileOf(p, lookOf(p, now, this.options.interval), now));
     return sortTiles(tiles);
   }
 }
@@ -723,7 +795,7 @@ export class TerminalView {
 
 /** What watch and classroom both take for the page and the roster. */
 export const VIEW_FLAGS: Flag[] = [
-  { names: ['--roster'], key: 'roster', value: 'file', example: 'class.txt', help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello' },
+  { names: ['--roster'], key: 'roster', value: 'file', example: 'class.txt', help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello (give it on a shared broker: no other client can change it)' },
   { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "the page's language (default: the browser's)" },
   { names: ['--student-broker'], key: 'studentBroker', value: 'url', example: 'ws://192.168.1.144:9001', help: "with --web: the broker's WebSocket for the students' page /student (default: ws://<broker host>:9001/mqtt)" },
   { names: ['--listen'], key: 'listen', value: 'address[:port]', example: '192.168.1.10', help: "with --web: serve the students' page to the classroom network on this address (port: the --web port + 1); the class page stays on 127.0.0.1" },
@@ -755,7 +827,7 @@ const WATCH_FLAGS: Flag[] = [
   { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: "the boards' hello interval, until it is learnt from their hellos (default: 5000): a pair silent for about 3 intervals turns red" },
   { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds (default: until Ctrl+C)' },
   ...VIEW_FLAGS,
-  { names: ['--max-pairs'], key: 'maxPairs', value: 'n', example: '100', help: 'follow this many pairs at most, the roster aside (default: 100); the others are counted, not shown' },
+  { names: ['--max-pairs'], key: 'maxPairs', value: 'n', example: '100', help: 'follow this many pairs at most, the roster aside (default: 100): a newcomer takes the place of a prefix heard once, else of the unanswered pair quiet longest; a pair that proved itself keeps its place' },
   { names: ['--forget'], key: 'forget', value: 'minutes', example: '15', help: 'a pair silent this many minutes leaves the view, unless it is on the roster (default: 15; 0: never)' },
   { names: ['--help'], key: 'help', help: 'show this help' },
 ];
@@ -855,7 +927,7 @@ export async function runWatch(argv: string[]): Promise<number> {
       uptime: Math.round((observer.now() - started) / 1000),
       problem: observer.client.connected ? undefined : observer.problem || 'reconnecting',
       about: { where, filters: observer.filters },
-      lang, ignored: observer.ignored, other: observer.foreign,
+      lang, ignored: observer.ignored, unconfirmed: observer.unconfirmed, other: observer.foreign,
     };
   };
   console.log(`Watching ${observer.filters.join(' ')} on ${where}`);
@@ -884,11 +956,12 @@ export function printStudentPage(web: WebView, student: StudentOptions): void {
   if (student.listen) console.log("  open to the classroom network: anyone on it can open the students' page (the class page stays on 127.0.0.1)");
 }
 
-/** `; 99,900 more pairs ignored (--max-pairs 100)`, or ''. */
+/** `; 99,900 more pairs ignored (…)`, `; 3 prefixes heard once, not shown`, or ''. */
 export function ignoredText(s: ViewSnapshot): string {
-  const i = s.ignored;
-  if (!i || !i.pairs) return '';
-  return `; ${i.more ? 'more than ' : ''}${i.pairs.toLocaleString('en-US')} more pairs ignored (${i.messages.toLocaleString('en-US')} messages, beyond --max-pairs)`;
+  const i = s.ignored, n = (x: number) => x.toLocaleString('en-US');
+  const once = s.unconfirmed ? `; ${n(s.unconfirmed)} prefix${s.unconfirmed > 1 ? 'es' : ''} heard once, not shown` : '';
+  if (!i || !i.pairs) return once;
+  return `; ${i.more ? 'more than ' : ''}${n(i.pairs)} more pairs ignored (${n(i.messages)} messages, beyond --max-pairs)${once}`;
 }
 
 /** RabbitMQ turns a '.' in a topic into a '/': a class or a name with one would not be found there. */
