@@ -212,6 +212,8 @@ class Classroom {
   private observer!: ClassObserver;
   private brokerForBoards = '';
   private where = '';
+  /** The origins of the pages this command serves: the embedded broker's WebSocket lets them in. */
+  private readonly origins = new Set<string>();
   private startedAt = 0;
   private foreign: string[] = [];
   private foreignCount = 0;
@@ -246,7 +248,8 @@ class Classroom {
       this.where = brokerName(endpoint, true);
     } else {
       // With the class page, a WebSocket for the students' page too (9001, or the next free port).
-      embedded = await startEmbeddedBroker(1883, 20, s.student ? 9001 : undefined);
+      // Its WebSocket lets in the pages of this command alone (their origins are known once served).
+      embedded = await startEmbeddedBroker(1883, 20, s.student ? 9001 : undefined, (origin) => this.origins.has(origin));
       endpoint = { host: '127.0.0.1', port: embedded.port };
       this.brokerForBoards = `127.0.0.1:${embedded.port}`;
       this.where = `127.0.0.1:${embedded.port} (embedded Aedes)`;
@@ -274,7 +277,10 @@ class Classroom {
 
     let web: WebView | null = null;
     if (s.webPort !== undefined) {
-      try { web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name), s.student); } catch (e) {
+      try {
+        web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name), s.student);
+        for (const o of web.origins) this.origins.add(o);
+      } catch (e) {
         this.observer.stop();
         await embedded?.close();
         throw e;

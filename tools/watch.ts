@@ -477,7 +477,12 @@ export function readRoster(file: string, group: string | undefined): string[] {
 /** The headers every answer of the pages carries. */
 const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
-export interface WebView { port: number; url: string; studentUrl?: string; close(): Promise<void> }
+export interface WebView {
+  port: number; url: string; studentUrl?: string;
+  /** The origins of the pages served (`http://127.0.0.1:8080`): the embedded broker lets in their WebSockets. */
+  origins: string[];
+  close(): Promise<void>;
+}
 
 /** What the page may ask the server to do (classroom --web): stop or start one pair. */
 export type Control = (action: 'stop' | 'start', name: string) => boolean;
@@ -565,10 +570,18 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
       throw e;
     }
   }
+  const origins = [`http://127.0.0.1:${actualPort}`, `http://localhost:${actualPort}`];
+  if (student?.listen) {
+    const { host, port: p } = student.listen;
+    const any = host === '0.0.0.0' || host === '::';
+    for (const h of any ? localAddresses() : [host]) origins.push(`http://${hostPort(h, p)}`);
+    origins.push(`http://localhost:${p}`);
+  }
   return {
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}/`,
     studentUrl: studentHtml && (students?.url ?? `http://127.0.0.1:${actualPort}/student`),
+    origins,
     close: () => new Promise<void>((resolve) => {
       clearInterval(timer);
       // The last state, so an open page shows how the run ended.
@@ -622,6 +635,13 @@ async function startStudentServer(host: string, port: number, html: string): Pro
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? lanAddress() ?? host : host;
   return { server, url: `http://${hostPort(shownHost, port)}/student` };
+}
+
+/** Every address of this computer. */
+function localAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.push(a.address);
+  return out;
 }
 
 /** This computer's first IPv4 address on a network, to tell the class; undefined if none. */

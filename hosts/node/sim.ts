@@ -4,7 +4,8 @@
 // runs one board of any role, with the keyboard and the terminal as its buttons and LED.
 
 import { createServer, type Server } from 'node:net';
-import { webSocketServer } from './ws-server';
+import { webSocketServer, type WebSocketServerClass } from './ws-server';
+import { tcpClientStream } from './client-stream';
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
 import { MAX_DELAY, ROLES } from '../../src/apps/config';
@@ -122,22 +123,27 @@ export class SimBoard {
   }
 }
 
-/** Starts Aedes on 127.0.0.1, on `port` or the next free one; with `webSocketPort`, a WebSocket
- *  listener too (ws://127.0.0.1:<wsPort>/mqtt), on that port or the next free one. */
-export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort?: number): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
-  // Aedes is bundled on its own beside this bundle (tools/build.mjs: dist/aedes.js), loaded only
-  // when a broker is wanted, so that the installed command needs no package of the registry.
-  // Both dist/index.js and dist/cli.cjs are in dist/, beside it.
-  const { Aedes } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes');
+/**
+ * Starts Aedes on 127.0.0.1, on `port` or the next free one; with `webSocketPort`, a WebSocket
+ * listener too (ws://127.0.0.1:<wsPort>/mqtt), on that port or the next free one, for the pages
+ * of the origins `allowOrigin` accepts. A client that stops reading never holds the others back
+ * (client-stream.ts).
+ */
+export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort?: number, allowOrigin: (origin: string) => boolean = () => false): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
+  // Aedes and ws are bundled on their own beside this bundle (tools/build.mjs: dist/aedes.js),
+  // loaded only when a broker is wanted, so that the installed command needs no package of the
+  // registry. Both dist/index.js and dist/cli.cjs are in dist/, beside it.
+  const { Aedes, WebSocketServer } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes') & { WebSocketServer: WebSocketServerClass };
   const broker = await Aedes.createBroker();
-  const server = createServer(broker.handle);
+  const handle = (stream: NodeJS.ReadWriteStream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]);
+  const server = createServer((socket) => handle(tcpClientStream(socket)));
   const p = await listenFrom(server, port, tries);
   if (p < 0) {
     broker.close();
     throw new Error(`no free port from ${port} to ${port + tries - 1} on 127.0.0.1`);
   }
   if (webSocketPort === undefined) return { port: p, close: () => closeBroker(server, broker) };
-  const ws = webSocketServer((stream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]));
+  const ws = webSocketServer(WebSocketServer, handle, allowOrigin);
   const wsPort = await listenFrom(ws, webSocketPort, tries);
   if (wsPort < 0) {
     await closeBroker(server, broker);
