@@ -269,7 +269,7 @@ class Classroom {
     } catch (e) {
       this.observer.stop();
       await embedded?.close();
-      process.stderr.write(`mqtt-pair classroom: cannot observe ${s.school}/${s.className}/# on the broker at ${this.where}: ${(e as Error).message}\n`);
+      process.stderr.write(`mqtt-pair classroom: cannot observe ${s.school}/${s.className}/# on the broker at ${this.where}: ${printable((e as Error).message)}\n`);
       return 1;
     }
     console.log(`${s.count} pairs (${2 * s.count} simulated boards) under ${s.school}/${s.className}/<name>/ on ${this.where}, `
@@ -341,7 +341,7 @@ class Classroom {
     if (notOk.length > 20) lines.push(`Not ok: … and ${notOk.length - 20} more pairs`);
     for (const f of this.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
     lines.push(summary);
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(lines.map(printable).join('\n') + '\n');
     return notOk.length || this.foreignCount ? 1 : 0;
   }
 

@@ -18,6 +18,7 @@ import {
   type Packet,
 } from '../src/mqtt/codec';
 import { filterError, matches, topicError } from '../src/mqtt/topic';
+import { printable } from '../src/apps/text';
 import { applyFormat, parseFormat } from './format';
 import {
   UsageError, integer, last, parseArgs, parseBrokerUrl, seconds, usageText, type Flag, type Parsed,
@@ -114,8 +115,9 @@ function fail(prefix: string, message: string, code = 1): number {
   return code;
 }
 
+/** One line on stderr. What came from the network in it (a topic, a reason) cannot drive the terminal. */
 function errorLine(prefix: string, message: string): void {
-  process.stderr.write(`${prefix}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`${prefix}: ${printable(message.replace(/\s*\n\s*/g, ' '))}\n`);
 }
 
 /** The benchmark is a development tool, kept out of the bundle: loaded from tools/ when asked for. */
@@ -417,9 +419,9 @@ class Run {
             this.lastConnack = p.returnCode;
             if (!this.c.debug) reading = false;
           }
-          this.debug(`Client ${id} received ${describe(p)}`);
+          this.debug(`Client ${id} received ${printable(describe(p))}`);
         });
-        const outgoing = new Decoder((p) => this.debug(`Client ${id} sending ${describe(p)}`));
+        const outgoing = new Decoder((p) => this.debug(`Client ${id} sending ${printable(describe(p))}`));
         this.debug(`Client ${id} connecting to ${this.c.where}`);
         const conn: Connection = base.connect(to, {
           connected: () => events.connected(),
@@ -672,7 +674,11 @@ function subUsage(): string {
   );
 }
 
-interface Output { verbose: boolean; eol: boolean; format?: ReturnType<typeof parseFormat> }
+interface Output {
+  verbose: boolean; eol: boolean; format?: ReturnType<typeof parseFormat>;
+  /** stdout is a terminal: topics are escaped (a topic from the network cannot drive it); a pipe gets them as they are. */
+  terminal?: boolean;
+}
 
 async function sub(argv: string[]): Promise<number> {
   const p = parseArgs(argv, SUB_FLAGS, 'mqtt-pair sub --help');
@@ -691,7 +697,7 @@ async function sub(argv: string[]): Promise<number> {
   const timeoutText = last(p, 'timeout');
   const timeout = timeoutText === undefined ? 0 : seconds('-W', timeoutText);
   const formatText = last(p, 'format');
-  const out: Output = { verbose: p.has('verbose'), eol: !p.has('noEol'), format: formatText === undefined ? undefined : parseFormat(formatText) };
+  const out: Output = { verbose: p.has('verbose'), eol: !p.has('noEol'), format: formatText === undefined ? undefined : parseFormat(formatText), terminal: !!process.stdout.isTTY };
   const noRetained = p.has('noRetained');
   const retainedOnly = p.has('retainedOnly');
   if (noRetained && retainedOnly) throw new UsageError('-R (no retained messages) and --retained-only contradict each other: keep one');
@@ -769,6 +775,7 @@ async function sub(argv: string[]): Promise<number> {
 
 /** A message as sub prints it: raw payload bytes, `topic payload` with -v, or the -F format. */
 export function formatMessage(m: Message, o: Output, warn?: (line: string) => void): Buffer {
+  if (o.terminal) m = { ...m, topic: printable(m.topic) };
   const eol = o.eol ? '\n' : '';
   const payload = Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.length);
   if (o.format !== undefined) return Buffer.concat([...applyFormat(o.format, m, payload, new Date(), warn), Buffer.from(eol)]);

@@ -14,6 +14,7 @@ import { nodeHost } from '../hosts/node/host';
 import { brokerEndpoint, brokerName, hostPort, redact, splitHostPort } from '../src/endpoint';
 import type { Endpoint } from '../src/host';
 import { MqttClient, payloadText } from '../src/mqtt/client';
+import { printable } from '../src/apps/text';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './args';
 import { PAGE_HTML } from './web/page';
 import { studentPage } from './web/student-page';
@@ -717,6 +718,8 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
   widths[0] = Math.min(24, Math.max(widths[0], nameWidth));
   const cut = (t: string, w: number) => (t.length > w ? `${t.slice(0, Math.max(0, w - 1))}…` : t);
   const row = (cells: string[], state?: TileState) => {
+    // Names come from topics, errors from the network: escaped, they cannot drive the terminal.
+    cells = cells.map(printable);
     let line = '';
     cells.forEach((c, i) => {
       const w = widths[i];
@@ -783,7 +786,7 @@ export class TerminalView {
     const trouble = s.pairs.filter((p) => p.state !== 'ok');
     for (const p of trouble.slice(0, 5)) lines.push(`  ${p.name}: ${p.label.toLowerCase()} (${p.error && p.state !== 'ok' ? p.error : p.why})`);
     if (trouble.length > 5) lines.push(`  … and ${trouble.length - 5} more`);
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(lines.map(printable).join('\n') + '\n');
   }
 
   /** Redraws the table over the previous one. */
@@ -792,10 +795,11 @@ export class TerminalView {
     const rows = process.stdout.rows || 24;
     const width = (process.stdout.columns || 80) - 1;
     // Wrapped, not cut: the counts and the details must be read whole in a narrow terminal.
+    const title = printable(s.title);
     const header = [
-      ...wrap(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`, width).map((l, i) => (i ? l : `\x1b[1m${l.slice(0, s.title.length)}\x1b[0m${l.slice(s.title.length)}`)),
-      ...wrap(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`, width),
-      ...(s.alert ? wrap(s.alert, width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
+      ...wrap(printable(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) => (i ? l : `\x1b[1m${l.slice(0, title.length)}\x1b[0m${l.slice(title.length)}`)),
+      ...wrap(printable(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`), width),
+      ...(s.alert ? wrap(printable(s.alert), width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
     ];
     const table = renderTable(s, { height: rows - header.length - 1, width, colour: true });
     const out = [...header, ...table];
@@ -934,7 +938,7 @@ export async function runWatch(argv: string[]): Promise<number> {
     await observer.start();
   } catch (e) {
     observer.stop();
-    process.stderr.write(`mqtt-pair watch: cannot watch the broker at ${where}: ${(e as Error).message}: check --broker, and that the broker is running\n`);
+    process.stderr.write(`mqtt-pair watch: cannot watch the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`);
     return 1;
   }
   const started = observer.now();

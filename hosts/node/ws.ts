@@ -21,6 +21,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { crypto, tls } from './builtins';
 import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
 import { brokerName, defaultPort, hostPort } from '../../src/endpoint';
+import { printable } from '../../src/apps/text';
 import { describeSocketError, failedConnection, type DescribeError } from './host';
 import { describeTlsError, tlsOptions } from './tls';
 
@@ -209,7 +210,7 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
     if (opcode === WS_OP.pong) return;
     if (opcode !== WS_OP.close) return fail(`the broker sent a frame with the unknown opcode ${opcode}`);
     const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
-    const text = payload.length > 2 ? payload.subarray(2).toString('utf8').replace(/[\x00-\x1f]+/g, ' ').trim() : '';
+    const text = payload.length > 2 ? printable(payload.subarray(2).toString('utf8').trim()) : '';
     if (!sentClose) {
       sentClose = true;
       socket.write(encodeFrame(WS_OP.close, payload.length >= 2 ? payload.subarray(0, 2) : EMPTY));
@@ -262,7 +263,8 @@ export function checkUpgrade(head: string, key: string, url: string): string | u
   const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]);
   if (!status) return `WebSocket: ${url} did not answer with HTTP: is it a WebSocket port? (a plain MQTT port wants mqtt://)`;
   if (status[1] !== '101') {
-    const text = (status[2] ?? '').trim();
+    // The broker's words, shortened and escaped: they end up on a terminal.
+    const text = printable((status[2] ?? '').trim().slice(0, 100));
     const hint = status[1] === '404' ? ': check the path' : '';
     return `WebSocket: ${url} answered HTTP ${status[1]}${text ? ` ${text}` : ''} instead of switching to WebSocket${hint}`;
   }
@@ -275,6 +277,6 @@ export function checkUpgrade(head: string, key: string, url: string): string | u
   if (!(headers.get('connection') ?? '').toLowerCase().split(/\s*,\s*/).includes('upgrade')) return `WebSocket: ${url} did not upgrade to WebSocket (no "Connection: Upgrade")`;
   if (headers.get('sec-websocket-accept') !== acceptKey(key)) return `WebSocket: ${url} answered the upgrade with a wrong Sec-WebSocket-Accept`;
   const protocol = headers.get('sec-websocket-protocol');
-  if (protocol !== undefined && protocol.toLowerCase() !== 'mqtt') return `WebSocket: ${url} chose the subprotocol "${protocol}", not "mqtt"`;
+  if (protocol !== undefined && protocol.toLowerCase() !== 'mqtt') return `WebSocket: ${url} chose the subprotocol "${printable(protocol.slice(0, 100))}", not "mqtt"`;
   return undefined;
 }
