@@ -705,6 +705,7 @@ async function sub(argv: string[]): Promise<number> {
   const run = new Run('mqtt-pair sub', c, { min: 1000, max: 30000 });
   const { client } = run;
   let printed = 0;
+  let draining = false;
 
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     // The reader went away (e.g. `| head -1`): that is the end, not an error.
@@ -722,11 +723,13 @@ async function sub(argv: string[]): Promise<number> {
     if (noRetained && m.retain) return;
     if (filterOut.some((f) => matches(f, m.topic))) return;
     // stdout full (a slow pipe, a paused terminal): stop reading the broker until it drains, so
-    // that TCP holds the messages back, not this process's memory.
-    if (!process.stdout.write(formatMessage(m, out, (w) => run.warn(w))) && run.conn?.pause) {
+    // that TCP holds the messages back, not this process's memory. One wait, however many
+    // messages were already decoded from what was read.
+    if (!process.stdout.write(formatMessage(m, out, (w) => run.warn(w))) && run.conn?.pause && !draining) {
       const conn = run.conn;
+      draining = true;
       conn.pause!();
-      process.stdout.once('drain', () => conn.resume?.());
+      process.stdout.once('drain', () => { draining = false; conn.resume?.(); });
     }
     printed++;
     // Later, not now: the client acknowledges a QoS 1 message just after handing it over.
