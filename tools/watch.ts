@@ -475,8 +475,13 @@ export function readRoster(file: string, group: string | undefined): string[] {
 
 // ---- the page
 
-/** The headers every answer of the pages carries. */
-const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+/** The headers every answer of the pages carries: never cached, never sniffed, never framed by
+ *  another page (a click in a hidden frame could stop a pair). */
+const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' };
+
+/** Connections at once to the students' server: a class's computers, a few tabs each. Beyond, a new
+ *  one is closed at once, and the rest of the process (the class page, the broker) keeps its files. */
+export const MAX_STUDENT_CONNECTIONS = 256;
 
 export interface WebView {
   port: number; url: string; studentUrl?: string;
@@ -512,7 +517,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     // Only this machine's own names: a page elsewhere cannot read the class through DNS rebinding.
     const host = (req.headers.host ?? '').toLowerCase();
     if (host !== `127.0.0.1:${actualPort}` && host !== `localhost:${actualPort}`) {
-      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('open this page as http://127.0.0.1:' + actualPort + '/\n');
+      res.writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('open this page as http://127.0.0.1:' + actualPort + '/\n');
       return;
     }
     const path = (req.url ?? '/').split('?')[0];
@@ -531,7 +536,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     } else if (path === '/' || path === '/index.html') {
       res.writeHead(200, {
         ...common, 'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       }).end(req.method === 'HEAD' ? undefined : PAGE_HTML);
     } else if (path === '/state.json') {
       res.writeHead(200, { ...common, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(snapshot()));
@@ -623,10 +628,11 @@ async function startStudentServer(host: string, port: number, html: string): Pro
     const h = (req.headers.host ?? '').toLowerCase();
     const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost):(\d+)$/.exec(h);
     const path = (req.url ?? '/').split('?')[0];
-    if (!m || Number(m[2]) !== port) return void res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(`open this page by the computer's address: http://ADDRESS:${port}/student\n`);
-    if (path === '/') return void res.writeHead(302, { location: '/student' }).end();
-    if (!serveStudent(req, res, path, html)) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /student\n');
+    if (!m || Number(m[2]) !== port) return void res.writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end(`open this page by the computer's address: http://ADDRESS:${port}/student\n`);
+    if (path === '/') return void res.writeHead(302, { ...NO_STORE, location: '/student' }).end();
+    if (!serveStudent(req, res, path, html)) res.writeHead(404, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /student\n');
   });
+  server.maxConnections = MAX_STUDENT_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE'
       ? `port ${port} is already in use on ${host}: choose another with --listen ${host}:${port + 1}`
