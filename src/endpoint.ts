@@ -38,6 +38,14 @@ export function splitHostPort(text: string): { host: string; port?: string } | n
   return m ? { host: m[1], port: m[2] } : null;
 }
 
+/** A host name, an IPv4 address or an IPv6 one (bare or in brackets): the host without brackets,
+ *  or null (a URL, a user and password, a port or a space in it). */
+export function hostName(text: string): string | null {
+  const h = /^\[([0-9a-f:.]+)\]$/i.exec(text)?.[1] ?? text;
+  if (!h || !/^[a-z0-9._-]+$/i.test(h) && !(h.includes(':') && /^[0-9a-f:.]+$/i.test(h))) return null;
+  return h;
+}
+
 /** A port from its text: 1 to 65535, else -1. */
 export function portNumber(text: string): number {
   return /^\d{1,5}$/.test(text) && +text >= 1 && +text <= 65535 ? +text : -1;
@@ -145,8 +153,9 @@ export function brokerEndpoint(value: string): Endpoint | string {
     e.port = portNumber(hp.port);
     if (e.port < 0) return bad(`has ${/^\d+$/.test(hp.port) ? `port "${hp.port}"` : 'a port'}, not a number from 1 to 65535`);
   }
-  if (!hp.host || !/^[a-z0-9.:_-]+$/i.test(hp.host)) return bad('has no valid host name');
-  e.host = hp.host;
+  const host = hostName(hp.host);
+  if (!host) return bad('has no valid host name');
+  e.host = host;
   return e;
 }
 

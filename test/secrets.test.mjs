@@ -1,6 +1,6 @@
 // The broker's password never shows: every form of a broker value that holds it (a user name with
 // '@', an empty user name, a password with '/', '@' and ':', %-escapes, no scheme, no host, a bad
-// port, another scheme, a bad escape) goes to every command (pub and sub -L, sim, remote, actuator,
+// port, another scheme, a bad escape) goes to every command (pub and sub -L, pub -h, sim, remote, actuator,
 // chat, watch in a terminal and with its page, classroom with its page, --student-broker), against
 // a Mosquitto that knows the right password (so some runs connect and some are refused). Nothing
 // they print (stdout, stderr, -d) or serve (/, /state.json, /events, /student, /student.js)
@@ -104,6 +104,7 @@ describe('the password, in every form, on every command and page', { skip: mosqu
     let connected = 0;
     await each(async (form) => {
       await run(['pub', '-L', withTopic(form), '-m', 'hi', '-d']);
+      await run(['pub', '-h', form, '-t', 'class/t', '-m', 'hi']); // a URL where a host goes
       const r = await run(['sub', '-L', withTopic(form), '-d', '-W', '1', '-E']);
       if (/CONNACK \(0\)/.test(r.raw)) connected++;
     });

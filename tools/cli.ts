@@ -11,7 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { nodeHost } from '../hosts/node/host';
 import type { Connection, Endpoint, Host, Transport } from '../src/host';
 import { readCaFile } from '../hosts/node/tls';
-import { brokerName, defaultPort } from '../src/endpoint';
+import { brokerName, defaultPort, hostName, redact } from '../src/endpoint';
 import { CONNACK_ERRORS, MqttClient, type ClientOptions, type Message, type QoS } from '../src/mqtt/client';
 import {
   CONNACK, CONNECT, Decoder, MAX_REMAINING_LENGTH, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL, SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE,
@@ -248,7 +248,16 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (cafile !== undefined) {
     try { readCaFile(cafile); } catch (e) { throw new UsageError(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
   }
-  host = last(p, 'host') ?? host;
+  const hostText = last(p, 'host');
+  if (hostText !== undefined) {
+    const h = hostName(hostText);
+    if (!h) {
+      throw new UsageError(/[@/]/.test(hostText)
+        ? `-h takes a host name or address alone, got '${redact(hostText)}': give the user with -u and the password with -P, or the whole URL with -L`
+        : `-h needs a host name or IP address, e.g. -h 192.168.1.144, got '${redact(hostText)}'`);
+    }
+    host = h;
+  }
   if (!host) throw new UsageError('-h needs a host name or IP address, e.g. -h 192.168.1.144');
   // (With TLS the name stays: the certificate may be for "localhost" only.)
   if (host === 'localhost' && (transport === 'tcp' || transport === 'ws')) host = '127.0.0.1';
