@@ -9,8 +9,8 @@ import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mqttPair } from './helpers/child.mjs';
+import { sleep } from './helpers/wait.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const linux = process.platform === 'linux' ? false : 'reads the broker\'s memory from /proc (Linux)';
 
@@ -80,10 +80,10 @@ function rawClient(port, { origin, read = true } = {}) {
 const send = (s, bytes) => new Promise((r) => { if (s.destroyed || s.write(bytes)) r(); else { const done = () => { s.off('drain', done); s.off('close', done); r(); }; s.on('drain', done); s.on('close', done); } });
 const closeCode = (c) => { const f = c.frames.find((x) => x.opcode === 8); return f && f.payload.length >= 2 ? f.payload.readUInt16BE(0) : undefined; };
 
-describe('the embedded broker\'s WebSocket against a hostile local program', { skip: linux, timeout: 300_000 }, () => {
+describe('the embedded broker\'s WebSocket against a hostile local program', { skip: linux }, () => {
   let room, wsPort, tcpPort, page, pid;
   before(async () => {
-    room = mqttPair(['classroom', '--pairs', '1', '--web', '0', '--interval', '300', '--duration', '280'], { timeout: 290_000 });
+    room = mqttPair(['classroom', '--pairs', '1', '--web', '0', '--interval', '300', '--duration', '900']);
     const m = await room.waitFor('stdout', /listening on 127\.0\.0\.1:(\d+), and for the students' page on ws:\/\/127\.0\.0\.1:(\d+)\/mqtt[\s\S]*Classroom view: (http:\/\/127\.0\.0\.1:\d+)\//);
     [tcpPort, wsPort, page] = [Number(m[1]), Number(m[2]), m[3]];
     pid = room.child.pid;

@@ -5,26 +5,13 @@
 // neither `sub -L ws://` nor the students' lab is cut off, and the messages after it arrive.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { MqttClient, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { LIMIT, until } from './helpers/wait.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PREFIX = 'LycMaurois/SNT_2nde/';
-let playwright = null;
-try { playwright = await import('playwright-core'); } catch { /* said below */ }
-
-async function until(what, fn, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A client on the broker's TCP port, connected. */
 async function publisher(port, id) {
@@ -35,7 +22,7 @@ async function publisher(port, id) {
 }
 const published = (c, topic, payload, opts) => new Promise((resolve, reject) => c.publish(topic, payload, opts, (e) => (e ? reject(e) : resolve())));
 
-describe('a large retained message through Mosquitto\'s WebSocket', { skip: mosquittoSkip(), timeout: 300_000 }, () => {
+describe('a large retained message through Mosquitto\'s WebSocket', { skip: mosquittoSkip() }, () => {
   let broker, pub;
   before(async () => {
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
@@ -43,14 +30,14 @@ describe('a large retained message through Mosquitto\'s WebSocket', { skip: mosq
   });
   after(async () => { pub?.end(); await broker?.stop(); });
 
-  test('sub -L ws://…/# -k 5: a 600 KB retained message and the next one arrive; the link holds', { timeout: 120_000 }, async (t) => {
+  test('sub -L ws://…/# -k 5: a 600 KB retained message and the next one arrive; the link holds', async (t) => {
     await published(pub, 'big/photo', new Uint8Array(600_000).fill(65), { qos: 1, retain: true });
     const t0 = Date.now();
-    const sub = mqttPair(['sub', '-L', `ws://127.0.0.1:${broker.ports[0]}/mqtt/big/#`, '-k', '5', '-F', '%t %l'], { timeout: 110_000 });
+    const sub = mqttPair(['sub', '-L', `ws://127.0.0.1:${broker.ports[0]}/mqtt/big/#`, '-k', '5', '-F', '%t %l']);
     try {
       await new Promise((r) => setTimeout(r, 1000));
       await published(pub, 'big/after', 'the next one', { qos: 1 });
-      await sub.waitFor('stdout', /^big\/photo 600000\nbig\/after 12\n/, 100_000);
+      await sub.waitFor('stdout', /^big\/photo 600000\nbig\/after 12\n/);
       t.diagnostic(`600 KB over Mosquitto's WebSocket, keepalive 5 s: both messages after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       assert.doesNotMatch(sub.text.stderr, /lost the connection|PINGRESP/);
     } finally {
@@ -59,26 +46,24 @@ describe('a large retained message through Mosquitto\'s WebSocket', { skip: mosq
     }
   });
 
-  const browserSkip = !existsSync(CHROMIUM) && !process.env.CI ? `chromium is not installed at ${CHROMIUM}` : !playwright && !process.env.CI ? 'playwright-core is not installed' : false;
-
-  test('the students\' lab subscribed to the class: a 2 MB retained message is skipped, the link holds, 8 later messages arrive', { skip: browserSkip, timeout: 240_000 }, async (t) => {
+  test('the students\' lab subscribed to the class: a 2 MB retained message is skipped, the link holds, 8 later messages arrive', { skip: chromiumSkip() }, async (t) => {
     await published(pub, `${PREFIX}mallory/photo`, new Uint8Array(2_000_000).fill(66), { qos: 1, retain: true });
     const watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde',
-      '--student-broker', `ws://127.0.0.1:${broker.ports[0]}`, '--duration', '230'], { timeout: 235_000 });
+      '--student-broker', `ws://127.0.0.1:${broker.ports[0]}`, '--duration', '600']);
     const url = (await watch.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/))[1];
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 120_000 });
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
       const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
       await page.goto(`${url}?name=zoe&peer=yann`);
-      await page.waitForSelector('#status[data-state=ok]', { timeout: 15_000 });
+      await page.waitForSelector('#status[data-state=ok]', { timeout: LIMIT });
       await page.getByRole('tab', { name: 'Lab' }).click();
       await page.fill('#sub-filter', `${PREFIX}#`);
       const t0 = Date.now();
       await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-      await until('the SUBACK', async () => /Subscribed to LycMaurois\/SNT_2nde\/#/.test(await page.textContent('#lab-log')), 30_000);
+      await until(async () => /Subscribed to LycMaurois\/SNT_2nde\/#/.test(await page.textContent('#lab-log')), 'the SUBACK');
       for (let i = 1; i <= 8; i++) await published(pub, `${PREFIX}alice/lab`, `after #${i}`, { qos: 1 });
       const rows = async () => page.$$eval('#lab-rows tr', (trs) => trs.map((tr) => tr.children[4].textContent));
-      await until('the 8 later messages in the lab', async () => (await rows()).filter((r) => r.startsWith('after #')).length === 8, 200_000);
+      await until(async () => (await rows()).filter((r) => r.startsWith('after #')).length === 8, 'the 8 later messages in the lab');
       const seconds = (Date.now() - t0) / 1000;
       const log = await page.textContent('#lab-log');
       t.diagnostic(`2 MB retained over Mosquitto's WebSocket: the 8 later messages in the lab after ${seconds.toFixed(1)} s`);

@@ -14,17 +14,15 @@ import { fileURLToPath } from 'node:url';
 import { CONNACK, CONNECT, Decoder, MqttClient, PINGREQ, PINGRESP, PUBLISH, SUBACK, SUBSCRIBE, encode, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
 import { freePort, mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { LIMIT, sleep } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const SCRIPT = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
-let playwright = null;
-try { playwright = await import('playwright-core'); } catch { /* said below */ }
 
 /** `mqtt-pair args` on a terminal (a pseudo-terminal from util-linux's script): { code, out }. */
-function onTerminal(args, ms = 20_000) {
+function onTerminal(args, ms = LIMIT) {
   const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   const child = spawn(SCRIPT, ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm' } });
   let out = '';
@@ -65,7 +63,7 @@ async function hostileBroker(topics) {
   return { port: server.address().port, close: () => new Promise((r) => server.close(r)) };
 }
 
-describe('terminal output and stderr under a hostile broker', { skip: !SCRIPT && 'util-linux script is not installed', timeout: 120_000 }, () => {
+describe('terminal output and stderr under a hostile broker', { skip: !SCRIPT && 'util-linux script is not installed' }, () => {
   let broker;
   before(async () => { broker = await hostileBroker([EVIL, 'cls/plain', 'LycMaurois/SNT_2nde/\x1b[2J\u202eecila/hello', 'LycMaurois/SNT_2nde/\x1b[2J\u202eecila/hello']); });
   after(async () => { await broker?.close(); });
@@ -90,13 +88,13 @@ describe('terminal output and stderr under a hostile broker', { skip: !SCRIPT &&
     assert.ok(!/\x1b\[2J/.test(tty.out), 'no clear-screen from the topic');
     assert.ok(!tty.out.includes('\xe2\x80\xae'), 'no right-to-left override from the topic');
     assert.match(tty.out, /\\x1b\[2J\\u202eec/, 'the name, escaped (the table may cut it)');
-    const plain = await mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--duration', '6', '--interval', '200'], { timeout: 30_000 }).exit;
+    const plain = await mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--duration', '6', '--interval', '200']).exit;
     assert.match(plain.stdout, /\\x1b\[2J\\u202eecila/);
     assert.deepEqual(controls(Buffer.from(plain.stdout, 'utf8').toString('latin1')), [], plain.stdout);
   });
 });
 
-describe('a WebSocket server with hostile words', { timeout: 60_000 }, () => {
+describe('a WebSocket server with hostile words', () => {
   test('the upgrade\'s status text and the close reason reach stderr escaped', async () => {
     const server = createServer((s) => {
       s.once('data', (d) => {
@@ -121,7 +119,7 @@ describe('a WebSocket server with hostile words', { timeout: 60_000 }, () => {
   });
 });
 
-describe('sub and a stdout that stops reading', { skip: mosquittoSkip(), timeout: 120_000 }, () => {
+describe('sub and a stdout that stops reading', { skip: mosquittoSkip() }, () => {
   test('one wait for the drain, not one listener a message; every message once it reads again', async () => {
     const broker = await startMosquitto();
     const child = spawn(process.execPath, [CLI, 'sub', '-p', String(broker.port), '-t', 'full/#', '-C', '600'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -150,12 +148,12 @@ describe('sub and a stdout that stops reading', { skip: mosquittoSkip(), timeout
   });
 });
 
-describe('the pages of watch --web', { skip: mosquittoSkip(), timeout: 120_000 }, () => {
+describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
   let broker, watch, base, students;
   before(async () => {
     broker = await startMosquitto();
     const listenPort = await freePort();
-    watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'S', '--class', 'C', '--listen', `127.0.0.2:${listenPort}`, '--duration', '110'], { timeout: 115_000 });
+    watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'S', '--class', 'C', '--listen', `127.0.0.2:${listenPort}`, '--duration', '600']);
     base = (await watch.waitFor('stdout', /Classroom view: (http:\/\/\S+\/)/))[1];
     students = `http://127.0.0.2:${listenPort}/`;
   });
@@ -169,10 +167,10 @@ describe('the pages of watch --web', { skip: mosquittoSkip(), timeout: 120_000 }
     }
   });
 
-  test('in chromium, a page of another origin cannot frame the class page', { skip: !existsSync(CHROMIUM) || !playwright ? 'chromium or playwright-core is missing' : false }, async () => {
+  test('in chromium, a page of another origin cannot frame the class page', { skip: chromiumSkip() }, async () => {
     const framing = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe id="f" src="${base}" width="800" height="600"></iframe>`));
     await new Promise((r) => framing.listen(0, '127.0.0.3', r));
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.3:${framing.address().port}/`);

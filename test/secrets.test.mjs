@@ -69,7 +69,7 @@ async function pages(base) {
   return out.join('\n');
 }
 
-describe('the password, in every form, on every command and page', { skip: mosquittoSkip(), timeout: 600_000 }, () => {
+describe('the password, in every form, on every command and page', { skip: mosquittoSkip() }, () => {
   let broker, all;
   before(async () => {
     broker = await startMosquitto({ users: { [USER]: SECRET }, listeners: [{ protocol: 'websockets' }] });

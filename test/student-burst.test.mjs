@@ -8,28 +8,18 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots of the page after each burst.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MqttClient, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
-import { mosquittoAvailable, startMosquitto } from './helpers/mosquitto.mjs';
+import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { LIMIT } from './helpers/wait.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const PREFIX = 'LycMaurois/SNT_2nde/';
 const COUNT = 5000, RATE = 1000;
-let playwright = null;
-try { playwright = await import('playwright-core'); } catch { /* said below */ }
-
-function skipReason() {
-  if (process.env.CI || process.env.REQUIRE_MOSQUITTO) return false;
-  if (!mosquittoAvailable()) return 'mosquitto is not installed (apt-get install mosquitto)';
-  if (!existsSync(CHROMIUM)) return `chromium is not installed at ${CHROMIUM}`;
-  if (!playwright) return 'playwright-core is not installed (npm ci)';
-  return false;
-}
-const skip = skipReason();
+const skip = mosquittoSkip() || chromiumSkip();
 
 /** Watches the page from inside: long tasks, frame gaps, and when a row with `last` was drawn in `list`. */
 function instrument(page, list, last) {
@@ -55,15 +45,15 @@ async function burst(client, topic) {
   return Date.now();
 }
 
-describe('the students\' page under a burst of 5,000 messages at 1,000 a second', { skip, timeout: 240_000 }, () => {
+describe('the students\' page under a burst of 5,000 messages at 1,000 a second', { skip }, () => {
   let broker, watch, browser, publisher;
 
   before(async () => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
     watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde',
-      '--student-broker', `ws://127.0.0.1:${broker.ports[0]}`, '--duration', '230'], { timeout: 235_000 });
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 120_000 });
+      '--student-broker', `ws://127.0.0.1:${broker.ports[0]}`, '--duration', '600']);
+    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     publisher = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: `burst-${process.pid}`, queue: { messages: 10_000, bytes: 1 << 22 } });
     await new Promise((resolve) => { publisher.onConnect = resolve; publisher.connect(); });
   });
@@ -79,7 +69,7 @@ describe('the students\' page under a burst of 5,000 messages at 1,000 a second'
     const url = (await watch.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/))[1];
     const page = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } })).newPage();
     await page.goto(`${url}?name=zoe&peer=yann`);
-    await page.waitForSelector('#status[data-state=ok]', { timeout: 15_000 });
+    await page.waitForSelector('#status[data-state=ok]', { timeout: LIMIT });
     return page;
   }
 
@@ -87,7 +77,7 @@ describe('the students\' page under a burst of 5,000 messages at 1,000 a second'
   async function measure(t, page, topic, list, name) {
     await instrument(page, list, `burst #${COUNT - 1}`);
     const sentAt = await burst(publisher, topic);
-    await page.waitForFunction(() => window.burst.drawnAt, null, { timeout: 120_000, polling: 500 });
+    await page.waitForFunction(() => window.burst.drawnAt, null, { timeout: LIMIT, polling: 500 });
     const m = await page.evaluate(() => window.burst);
     const lag = m.drawnAt - sentAt;
     const longest = Math.max(0, ...m.longTasks);
@@ -101,7 +91,7 @@ describe('the students\' page under a burst of 5,000 messages at 1,000 a second'
     await page.getByRole('tab', { name: 'Lab' }).click();
     await page.fill('#sub-filter', `${PREFIX}+/lab`);
     await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-    await page.waitForFunction(() => /Subscribed to/.test(document.getElementById('lab-log').textContent), null, { timeout: 15_000 });
+    await page.waitForFunction(() => /Subscribed to/.test(document.getElementById('lab-log').textContent), null, { timeout: LIMIT });
     const m = await measure(t, page, `${PREFIX}mallory/lab`, 'lab-rows', 'lab');
     assert.ok(m.lag < 6000, `the last message drawn ${m.lag} ms after it was sent`);
     assert.ok(m.longest < 1000 && m.gap < 1000, `the main thread blocked ${m.longest} ms (frames ${Math.round(m.gap)} ms apart)`);
@@ -121,7 +111,7 @@ describe('the students\' page under a burst of 5,000 messages at 1,000 a second'
     await page.$eval('#chat-lines', (l) => { l.scrollTop = 0; });
     await page.evaluate(() => { window.burst.drawnAt = 0; });
     for (let i = 0; i < 20; i++) publisher.publish(`${PREFIX}yann`, `later #${i}`);
-    await page.waitForFunction(() => document.getElementById('chat-lines').lastElementChild.textContent.includes('later #19'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('chat-lines').lastElementChild.textContent.includes('later #19'), null, { timeout: LIMIT });
     assert.equal(await page.$eval('#chat-lines', (l) => l.scrollTop), 0, 'the reader\'s place is kept');
   });
 });

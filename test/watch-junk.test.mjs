@@ -8,26 +8,16 @@ import assert from 'node:assert/strict';
 import { MqttClient, SimBoard, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
+import { until } from './helpers/wait.mjs';
 
 const CLASS = 'LycMaurois/SNT_2nde/';
 
-async function until(what, fn, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip(), timeout: 180_000 }, () => {
+describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip() }, () => {
   let broker, watch, junk, state;
   const boards = [];
   before(async () => {
     broker = await startMosquitto();
-    watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde', '--interval', '300'], { timeout: 170_000 });
+    watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde', '--interval', '300']);
     const url = (await watch.waitFor('stdout', /Classroom view: (http:\/\/\S+\/)/))[1];
     state = async () => (await fetch(`${url}state.json`)).json();
     junk = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: 'junk', queue: { messages: 10_000, bytes: 1 << 20 } });
@@ -50,10 +40,10 @@ describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip(), t
 
   test('a burst of 100 one-shot hellos: the real pairs come in, green, and no junk name is shown', async () => {
     burst(0);
-    await until('the burst seen', async () => (await state()).unconfirmed === 100);
+    await until(async () => (await state()).unconfirmed === 100, 'the burst seen');
     pair('alice');
     pair('bob');
-    const s = await until('alice and bob green', async () => { const x = await state(); return x.pairs.filter((p) => p.state === 'ok').length === 2 && x; });
+    const s = await until(async () => { const x = await state(); return x.pairs.filter((p) => p.state === 'ok').length === 2 && x; }, 'alice and bob green');
     assert.deepEqual(names(s), ['alice', 'bob']);
     assert.ok(s.unconfirmed >= 98, `${s.unconfirmed} prefixes heard once, not shown`);
     assert.ok(s.ignored.pairs >= 2, 'the two oldest junk prefixes gave way');
@@ -61,7 +51,7 @@ describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip(), t
 
   test('again and again: proven pairs are never set aside', async () => {
     for (let round = 1; round <= 3; round++) burst(100 * round);
-    await until('the bursts seen', async () => (await state()).ignored.pairs >= 300);
+    await until(async () => (await state()).ignored.pairs >= 300, 'the bursts seen');
     const s = await state();
     assert.deepEqual(names(s), ['alice', 'bob']);
     assert.ok(s.pairs.every((p) => p.state === 'ok'), JSON.stringify(s.pairs.map((p) => [p.name, p.state])));
@@ -71,10 +61,10 @@ describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip(), t
     // carol's ESP#2 is off (her hellos go unanswered) but her page is open: "online" on her status.
     junk.publish(`${CLASS}carol/status`, 'online', { retain: true, qos: 1 });
     pair('carol', { responder: false });
-    await until('carol shown', async () => names(await state()).includes('carol'));
+    await until(async () => names(await state()).includes('carol'), 'carol shown');
     burst(1000, 2);
     burst(1100, 2);
-    await until('the bursts seen', async () => (await state()).ignored.pairs >= 400);
+    await until(async () => (await state()).ignored.pairs >= 400, 'the bursts seen');
     const s = await state();
     for (const n of ['alice', 'bob', 'carol']) assert.ok(names(s).includes(n), `${n} in ${names(s).join(' ')}`);
     assert.equal(s.pairs.find((p) => p.name === 'carol').state === 'ok', false, 'carol is not green: no reply');

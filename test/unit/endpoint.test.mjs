@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
   brokerEndpoint, brokerName, credentials, defaultPort, hostPort, portNumber, redact, schemeOf, schemeTransport, splitHostPort, splitUrl,
-} from '../dist/index.js';
-const { parseBrokerUrl } = createRequire(import.meta.url)('../dist/cli.cjs');
-import { SECRET, SECRET_FORMS } from './helpers/secrets.mjs';
+} from '../../dist/index.js';
+const { parseBrokerUrl } = createRequire(import.meta.url)('../../dist/cli.cjs');
+import { SECRET, SECRET_FORMS } from '../helpers/secrets.mjs';
 
 
 describe('host:port', () => {
