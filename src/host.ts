@@ -27,6 +27,12 @@ export interface Connection {
   /** Stop reading, and read again (TCP back-pressure while the reader cannot keep up); optional. */
   pause?(): void;
   resume?(): void;
+  /**
+   * For a connection that hands over whole messages only (a browser's WebSocket), which cannot show
+   * the bytes of a large message arriving: check another way that the broker is still there (open
+   * and close a second connection to it) and call `events.alive()` if it is. Optional.
+   */
+  probe?(): void;
 }
 
 /**
@@ -37,6 +43,8 @@ export interface Connection {
 export interface ConnectionEvents {
   connected(): void;
   data(bytes: Uint8Array): void;
+  /** The broker is there (the answer to `probe`): a sign of life without bytes. */
+  alive(): void;
   closed(reason?: string): void;
 }
 

@@ -107,6 +107,27 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     assert.equal(out.trim(), 'function function function true');
   });
 
+  test('mqtt-pair classroom --web gives the students\' page the embedded broker\'s WebSocket (ws, bundled)', async () => {
+    const { MqttClient, nodeHost } = await import('../dist/index.js');
+    const c = spawn(bin, ['classroom', '--pairs', '1', '--web', '0', '--duration', '30'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (b) => { out += b; });
+    c.stderr.on('data', (b) => { out += b; });
+    try {
+      const deadline = Date.now() + 20000;
+      while (!/ws:\/\/127\.0\.0\.1:(\d+)\/mqtt/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const port = Number(/ws:\/\/127\.0\.0\.1:(\d+)\/mqtt/.exec(out)?.[1]);
+      assert.ok(port, out);
+      const client = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port, transport: 'ws', path: '/mqtt' }, { clientId: 'installed-ws', reconnect: false });
+      const connected = await new Promise((resolve) => { client.onConnect = () => resolve(true); client.onClose = (why) => resolve(why); client.connect(); });
+      client.end();
+      assert.equal(connected, true, out);
+    } finally {
+      c.kill('SIGINT');
+      await new Promise((r) => c.once('close', r));
+    }
+  });
+
   test('mqtt-pair sim runs the pair on its embedded broker', async () => {
     const c = spawn(bin, ['sim', '--no-wifi', '--interval', '300'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -84,7 +84,7 @@ describe('the students\' page: the command line and the server', () => {
       assert.equal(page.status, 200);
       assert.match(page.headers['content-security-policy'], /script-src 'self'/);
       assert.match(page.body, /"prefix":"LycMaurois\/SNT_2nde\/"/);
-      assert.match(page.body, /"broker":"ws:\/\/127\.0\.0\.1:9001"/);
+      assert.match(page.body, /"broker":"ws:\/\/127\.0\.0\.1:9001\/mqtt"/, "the address the page connects to, its path said");
       assert.equal((await get(local + 'student.js')).status, 200);
       // The students' server: /student and its script, never the class page.
       const remote = `http://127.0.0.2:${listenPort}/`;
@@ -278,6 +278,13 @@ describe('the students\' page in headless chromium, two students and a third', (
     const context = await browser.newContext({ locale: 'en-GB' });
     try {
       const page = await context.newPage();
+      // A control character (Mosquitto closes the connection: the page would retry forever) or a
+      // right-to-left override (« \u202eecila » reads « alice ») in a name.
+      for (const name of ['zo%07e', '%E2%80%AEecila', 'zo%C2%85e']) {
+        await page.goto(`${watch.url}?name=${name}&peer=yann`);
+        await until(`the error for ${name}`, async () => (await page.textContent('#status')) === 'A first name cannot hold /, + or #, nor an invisible or control character.');
+        assert.equal(await page.getAttribute('#status', 'data-state'), 'off');
+      }
       await page.goto(`${watch.url}?name=zoe&peer=zoe`);
       await until('the error', async () => (await page.textContent('#status')) === "Your partner's first name must differ from yours.");
       await page.fill('#peer', 'yann');

@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ConfigError, MqttClient, SimBoard, brokerName, hideSecret, nodeHost, parseBroker, readCaFile } from '../dist/index.js';
+import { ConfigError, MqttClient, SimBoard, brokerName, redact, nodeHost, parseBroker, readCaFile } from '../dist/index.js';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { makeCertificates, opensslSkip } from './helpers/certs.mjs';
 import { assertOneLineError, mqttPair, waitForLine } from './helpers/child.mjs';
@@ -38,9 +38,9 @@ describe('broker URLs', () => {
     for (const value of [`mqtts://${USER}:${PASSWORD}@h:0`, `wss://${USER}:${PASSWORD}@h/a b`, `ws://${USER}:${PASSWORD}@h:x`, `${USER}:${PASSWORD}@h`]) {
       assert.throws(() => parseBroker(value), (e) => !e.message.includes(PASSWORD) && !e.message.includes('p@ss') && e.message.includes(`${USER}:***@`), value);
     }
-    assert.equal(hideSecret(`wss://${USER}:${PASSWORD}@h:443/mqtt`), `wss://${USER}:***@h:443/mqtt`);
-    assert.equal(hideSecret('ws://h:8080/mqtt'), 'ws://h:8080/mqtt');
-    assert.equal(hideSecret('mqtt://alice@h'), 'mqtt://alice@h');
+    assert.equal(redact(`wss://${USER}:${PASSWORD}@h:443/mqtt`), `wss://${USER}:***@h:443/mqtt`);
+    assert.equal(redact('ws://h:8080/mqtt'), 'ws://h:8080/mqtt');
+    assert.equal(redact('mqtt://alice@h'), 'mqtt://alice@h');
   });
 
   test('logs name the broker without credentials, the scheme and port only when not the defaults', () => {

@@ -106,7 +106,8 @@ describe('the classroom page in headless chromium', () => {
       const after_ = await until('bob\'s tile to turn red', async () => {
         const tiles = await tilesOf(page);
         const bob = tiles.find((t) => t.name === 'bob');
-        return bob?.state === 'silent' && tiles;
+        // Red and Silent: a hello that left ESP#1 as ESP#2 stopped shows No reply first, for up to an interval.
+        return bob?.state === 'silent' && bob.label === 'Silent' && tiles;
       });
       const bob = after_.find((t) => t.name === 'bob');
       assert.notEqual(bob.background, before.find((t) => t.name === 'bob').background, 'the colour changed');

@@ -3,6 +3,9 @@
 // and long flags may also be written --name=value. The flag table also writes the --help text,
 // so the help can never forget a flag.
 
+import type { Transport } from '../src/host';
+import { credentials, hostPort, isWebSocket, portNumber, redact, schemeTransport, splitHostPort, splitUrl } from '../src/endpoint';
+
 export interface Flag {
   /** Every spelling, short first: ['-t', '--topic']. */
   names: string[];
@@ -122,81 +125,49 @@ export function usageText(title: string, usage: string[], flags: Flag[], footer:
 export interface BrokerUrl {
   host: string; port?: number; username?: string; password?: string; topic?: string;
   /** mqtt:// tcp, mqtts:// tls, ws:// ws, wss:// wss. */
-  transport: 'tcp' | 'tls' | 'ws' | 'wss';
+  transport: Transport;
   /** ws and wss: the WebSocket path, the URL's first level (default /mqtt). */
   path?: string;
 }
 
-const URL_TRANSPORTS: Record<string, BrokerUrl['transport']> = { mqtt: 'tcp', mqtts: 'tls', ws: 'ws', wss: 'wss' };
-
 /**
- * The URL with its password replaced by ***, fit for an error message. Everything up to the last
- * '@' is hidden: a password may hold '/' or '@', which would end it too early.
- */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):.*@/is, '$1:***@');
-}
-
-/**
- * Parses a -L URL by hand rather than with URL(): the topic is everything after the first '/'
- * following the host, taken literally, so `mqtt://host/class/#` keeps its '#' and spaces stay spaces.
- * For ws:// and wss:// the first level after the host is the WebSocket path and the topic follows
- * it: `ws://host:8080/mqtt/class/#` is the path /mqtt and the topic class/#.
+ * Parses a -L URL (src/endpoint.ts splits it as everywhere, a topic after the host): the topic
+ * is everything after the first '/' following the host, taken literally, so `mqtt://host/class/#`
+ * keeps its '#' and spaces stay spaces. For ws:// and wss:// the first level after the host is the
+ * WebSocket path and the topic follows it: `ws://host:8080/mqtt/class/#` is the path /mqtt and the
+ * topic class/#.
  */
 export function parseBrokerUrl(url: string): BrokerUrl {
-  const shown = redactUrl(url);
+  const shown = redact(url);
   const form = 'mqtt://[user[:password]@]host[:port]/topic (or mqtts://, or ws:// and wss:// with /path/topic)';
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
-  if (!scheme) throw new UsageError(`-L needs a URL of the form ${form}, got '${shown}'`);
-  const transport = URL_TRANSPORTS[scheme[1].toLowerCase()];
-  if (!transport) throw new UsageError(`-L ${shown}: unsupported URL scheme '${scheme[1]}://', use ${form}`);
-  const ws = transport === 'ws' || transport === 'wss';
-  const rest = url.slice(scheme[0].length);
-  let slash = rest.indexOf('/');
-  // A '/' in the password (user:pa/ss@host): host:port never has one before its port ends, so
-  // when what follows the ':' up to the '/' is not a port, the credentials run to the next '@'.
-  const colon0 = rest.indexOf(':'), at0 = rest.indexOf('@');
-  if (slash >= 0 && colon0 >= 0 && colon0 < slash && at0 > slash && !/^\d*$/.test(rest.slice(colon0 + 1, slash))) {
-    const next = rest.indexOf('/', at0);
-    slash = next;
-  }
-  const authority = slash < 0 ? rest : rest.slice(0, slash);
-  const at = authority.lastIndexOf('@');
-  const out: BrokerUrl = { host: '', transport };
-  if (at >= 0) {
-    const userinfo = authority.slice(0, at);
-    const colon = userinfo.indexOf(':');
+  const parts = splitUrl(url, true);
+  if (!parts) throw new UsageError(`-L needs a URL of the form ${form}, got '${shown}'`);
+  const known = schemeTransport(parts.scheme);
+  if (!known) throw new UsageError(`-L ${shown}: unsupported URL scheme '${parts.scheme}://', use ${form}`);
+  const out: BrokerUrl = { host: '', transport: known[0] };
+  if (parts.userinfo !== undefined) {
     // Percent-escapes as --broker takes them (%40 for @, %2F for /, %3A for :).
-    try {
-      out.username = decodeURIComponent(colon < 0 ? userinfo : userinfo.slice(0, colon));
-      if (colon >= 0) out.password = decodeURIComponent(userinfo.slice(colon + 1));
-    } catch { throw new UsageError(`-L ${shown}: a badly written %-escape in the user name or password (write %40 for @, %2F for /, %25 for %)`); }
-    if (!out.username) throw new UsageError(`-L ${shown}: the user name before '@' is empty, use ${form}`);
+    const c = credentials(parts.userinfo);
+    if (!c) throw new UsageError(`-L ${shown}: a badly written %-escape in the user name or password (write %40 for @, %2F for /, %25 for %)`);
+    if (!c.username) throw new UsageError(`-L ${shown}: the user name before '@' is empty, use ${form}`);
+    out.username = c.username;
+    if (c.password !== undefined) out.password = c.password;
   }
-  let hostport = authority.slice(at + 1);
-  let portText: string | undefined;
-  if (hostport.startsWith('[')) { // [IPv6]:port
-    const close = hostport.indexOf(']');
-    if (close < 0) throw new UsageError(`-L ${shown}: '[' without ']' around an IPv6 address`);
-    const after = hostport.slice(close + 1);
-    if (after && !after.startsWith(':')) throw new UsageError(`-L ${shown}: expected ':port' after ']'`);
-    if (after) portText = after.slice(1);
-    hostport = hostport.slice(1, close);
-  } else {
-    const colon = hostport.lastIndexOf(':');
-    if (colon >= 0) { portText = hostport.slice(colon + 1); hostport = hostport.slice(0, colon); }
+  const hp = splitHostPort(parts.authority);
+  if (!hp) {
+    throw new UsageError(parts.authority.startsWith('[') ? `-L ${shown}: '[' without ']' around an IPv6 address, or no ':port' after ']'` : `-L ${shown}: no host name, use ${form}`);
   }
-  if (!hostport) throw new UsageError(`-L ${shown}: no host name, use ${form}`);
-  out.host = hostport;
-  if (portText !== undefined) {
-    if (!/^\d+$/.test(portText) || +portText < 1 || +portText > 65535) throw new UsageError(`-L ${shown}: the port must be a number from 1 to 65535`);
-    out.port = Number(portText);
+  if (!hp.host) throw new UsageError(`-L ${shown}: no host name, use ${form}`);
+  out.host = hp.host;
+  if (hp.port !== undefined) {
+    if (portNumber(hp.port) < 0) throw new UsageError(`-L ${shown}: the port must be a number from 1 to 65535`);
+    out.port = portNumber(hp.port);
   }
-  if (ws) {
+  const after = parts.rest.slice(1);
+  if (isWebSocket(out.transport)) {
     // /path[/topic]: without a path, /mqtt (and the topic comes from -t).
     out.path = '/mqtt';
-    if (slash >= 0) {
-      const after = rest.slice(slash + 1);
+    if (parts.rest) {
       const next = after.indexOf('/');
       out.path = '/' + (next < 0 ? after : after.slice(0, next));
       if (next >= 0) out.topic = after.slice(next + 1);
@@ -204,8 +175,8 @@ export function parseBrokerUrl(url: string): BrokerUrl {
     }
     return out;
   }
-  if (slash < 0) throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. ${scheme[1]}://${hostport}${portText ? ':' + portText : ''}/class/hello`);
-  out.topic = rest.slice(slash + 1);
+  if (!parts.rest) throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. ${parts.scheme}://${hostPort(hp.host, out.port)}/class/hello`);
+  out.topic = after;
   return out;
 }
 

@@ -2,7 +2,8 @@
 // Builds every JavaScript output with esbuild:
 //   dist/index.js      the portable core + Node host, for the CLI, the simulator and the tests
 //   dist/cli.cjs       the mqtt-pair command (tools/mqtt-pair.cjs runs it)
-//   dist/aedes.js      the embedded broker (Aedes), bundled whole: the packed command depends on nothing
+//   dist/aedes.js      the embedded broker (Aedes, and ws for its WebSocket), bundled whole: the packed
+//                      command depends on nothing
 //   build/moddable/main.js   the firmware module that manifest.json names (Moddable modules stay external)
 //   build/client.min.js      the client alone, minified, to measure what ships
 //   (the students' page script, tools/web/student.ts, is bundled for browsers and built into the
@@ -43,10 +44,13 @@ export async function buildAll() {
     has('hosts/moddable/main.ts') && build({ ...common, entryPoints: ['hosts/moddable/main.ts'], outfile: 'build/moddable/main.js', platform: 'neutral', target: 'es2022', external: moddableModules, define: board }),
     has('hosts/xsnap/main.ts') && build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
-    // The embedded broker, packages and all: `npm pack` ships dist/ with no dependency to install.
-    // (Its CommonJS modules require Node's own: an ESM bundle gets a require of its own for them.)
+    // The embedded broker and its WebSocket, packages and all: `npm pack` ships dist/ with no
+    // dependency to install. (Their CommonJS modules require Node's own: an ESM bundle gets a
+    // require of its own for them. ws's optional native helpers, bufferutil and utf-8-validate,
+    // stay out: it does without them.)
     build({
-      ...common, stdin: { contents: "export { Aedes } from 'aedes';", resolveDir: root }, outfile: 'dist/aedes.js', platform: 'node', target: 'node20', minify: true,
+      ...common, stdin: { contents: "export { Aedes } from 'aedes'; export { WebSocketServer } from 'ws';", resolveDir: root }, outfile: 'dist/aedes.js', platform: 'node', target: 'node20', minify: true,
+      external: ['bufferutil', 'utf-8-validate'],
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     }),
   ]);

@@ -3,7 +3,7 @@
 // of the input (Ctrl+D) or Ctrl+C leaves with DISCONNECT, once every line typed has reached the broker.
 
 import { clearLine, createInterface, cursorTo } from 'node:readline';
-import { ConfigError, parseBroker } from '../src/apps/config';
+import { brokerEndpoint, brokerName } from '../src/endpoint';
 import { MqttClient, payloadText } from '../src/mqtt/client';
 import { topicError } from '../src/mqtt/topic';
 import { printable } from '../src/apps/text';
@@ -59,18 +59,16 @@ export async function chat(argv: string[]): Promise<number> {
     const e = topicError(prefix + opts[key]);
     if (e) return say(`--${key} "${opts[key]}" (with --prefix "${prefix}") is not a topic: ${e}`);
   }
-  let endpoint: Endpoint;
-  try { endpoint = parseBroker(opts.broker ?? '127.0.0.1'); } catch (e) {
-    if (e instanceof ConfigError) return say(`--broker: ${e.message}`);
-    throw e;
-  }
+  const parsed = brokerEndpoint(opts.broker ?? '127.0.0.1');
+  if (typeof parsed === 'string') return say(`--broker: ${parsed}`);
+  const endpoint: Endpoint = parsed;
   if (endpoint.host === 'localhost') endpoint.host = '127.0.0.1'; // the mosquitto clients' meaning
   if (opts.password !== undefined && opts.username === undefined && endpoint.username === undefined) {
     return say('-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name');
   }
   if (opts.username !== undefined) endpoint.username = opts.username;
   if (opts.password !== undefined) endpoint.password = opts.password;
-  const where = `${endpoint.host}:${endpoint.port}`;
+  const where = brokerName(endpoint, true);
   const mine = prefix + opts.name, theirs = prefix + opts.peer;
   const peer = opts.peer;
 

@@ -12,7 +12,7 @@
 // lines are read into counters and dropped), connections staggered (a bounded number connecting
 // at once), and the CPU each message costs is measured and printed at the end.
 
-import { hideSecret } from '../src/apps/config';
+import { brokerName } from '../src/endpoint';
 import { printable } from '../src/apps/text';
 import type { Connection, Endpoint } from '../src/host';
 import { nodeHost } from '../hosts/node/host';
@@ -212,6 +212,8 @@ class Classroom {
   private observer!: ClassObserver;
   private brokerForBoards = '';
   private where = '';
+  /** The origins of the pages this command serves: the embedded broker's WebSocket lets them in. */
+  private readonly origins = new Set<string>();
   private startedAt = 0;
   private foreign: string[] = [];
   private foreignCount = 0;
@@ -243,10 +245,11 @@ class Classroom {
     let endpoint = s.endpoint;
     if (endpoint) {
       this.brokerForBoards = s.brokerText!;
-      this.where = hideSecret(s.brokerText!);
+      this.where = brokerName(endpoint, true);
     } else {
       // With the class page, a WebSocket for the students' page too (9001, or the next free port).
-      embedded = await startEmbeddedBroker(1883, 20, s.student ? 9001 : undefined);
+      // Its WebSocket lets in the pages of this command alone (their origins are known once served).
+      embedded = await startEmbeddedBroker(1883, 20, s.student ? 9001 : undefined, (origin) => this.origins.has(origin));
       endpoint = { host: '127.0.0.1', port: embedded.port };
       this.brokerForBoards = `127.0.0.1:${embedded.port}`;
       this.where = `127.0.0.1:${embedded.port} (embedded Aedes)`;
@@ -255,9 +258,9 @@ class Classroom {
     }
     // The observer follows the class's own pairs, no others: anything else under the class is counted.
     this.observer = new ClassObserver(endpoint, {
-      school: s.school, className: s.className, interval: s.interval, clientId: `mqtt-pair-classroom-${process.pid}`, maxPairs: this.pairs.length,
+      school: s.school, className: s.className, interval: s.interval, clientId: `mqtt-pair-classroom-${process.pid}`, maxPairs: 0,
     });
-    for (const pair of this.pairs) this.observer.ensure(pair.prefix);
+    for (const pair of this.pairs) this.observer.ensure(pair.prefix, false, true);
     this.observer.onPairMessage = (op, leaf, text) => this.observed(op.prefix, leaf, text);
     this.observer.onForeign = (topic, text, retained) => this.other(topic, text, retained);
     this.observer.onStranger = (topic, text) => this.strange(topic, text);
@@ -266,7 +269,7 @@ class Classroom {
     } catch (e) {
       this.observer.stop();
       await embedded?.close();
-      process.stderr.write(`mqtt-pair classroom: cannot observe ${s.school}/${s.className}/# on the broker at ${this.where}: ${(e as Error).message}\n`);
+      process.stderr.write(`mqtt-pair classroom: cannot observe ${s.school}/${s.className}/# on the broker at ${this.where}: ${printable((e as Error).message)}\n`);
       return 1;
     }
     console.log(`${s.count} pairs (${2 * s.count} simulated boards) under ${s.school}/${s.className}/<name>/ on ${this.where}, `
@@ -274,7 +277,10 @@ class Classroom {
 
     let web: WebView | null = null;
     if (s.webPort !== undefined) {
-      try { web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name), s.student); } catch (e) {
+      try {
+        web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name), s.student);
+        for (const o of web.origins) this.origins.add(o);
+      } catch (e) {
         this.observer.stop();
         await embedded?.close();
         throw e;
@@ -335,7 +341,7 @@ class Classroom {
     if (notOk.length > 20) lines.push(`Not ok: … and ${notOk.length - 20} more pairs`);
     for (const f of this.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
     lines.push(summary);
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(lines.map(printable).join('\n') + '\n');
     return notOk.length || this.foreignCount ? 1 : 0;
   }
 
@@ -352,7 +358,7 @@ class Classroom {
     });
     while (this.next < this.pairs.length && this.connecting.size < MAX_CONNECTING) {
       const pair = this.pairs[this.next++];
-      this.observer.ensure(pair.prefix);
+      this.observer.ensure(pair.prefix, false, true);
       pair.esp2 = this.boot(pair, 'responder');
       this.waitingForEsp1.push(pair);
     }

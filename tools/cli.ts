@@ -11,12 +11,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { nodeHost } from '../hosts/node/host';
 import type { Connection, Endpoint, Host, Transport } from '../src/host';
 import { readCaFile } from '../hosts/node/tls';
+import { brokerName, defaultPort, hostName, redact } from '../src/endpoint';
 import { CONNACK_ERRORS, MqttClient, type ClientOptions, type Message, type QoS } from '../src/mqtt/client';
 import {
   CONNACK, CONNECT, Decoder, MAX_REMAINING_LENGTH, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL, SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE,
   type Packet,
 } from '../src/mqtt/codec';
 import { filterError, matches, topicError } from '../src/mqtt/topic';
+import { printable } from '../src/apps/text';
 import { applyFormat, parseFormat } from './format';
 import {
   UsageError, integer, last, parseArgs, parseBrokerUrl, seconds, usageText, type Flag, type Parsed,
@@ -113,8 +115,9 @@ function fail(prefix: string, message: string, code = 1): number {
   return code;
 }
 
+/** One line on stderr. What came from the network in it (a topic, a reason) cannot drive the terminal. */
 function errorLine(prefix: string, message: string): void {
-  process.stderr.write(`${prefix}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`${prefix}: ${printable(message.replace(/\s*\n\s*/g, ' '))}\n`);
 }
 
 /** The benchmark is a development tool, kept out of the bundle: loaded from tools/ when asked for. */
@@ -245,13 +248,22 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (cafile !== undefined) {
     try { readCaFile(cafile); } catch (e) { throw new UsageError(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
   }
-  host = last(p, 'host') ?? host;
+  const hostText = last(p, 'host');
+  if (hostText !== undefined) {
+    const h = hostName(hostText);
+    if (!h) {
+      throw new UsageError(/[@/]/.test(hostText)
+        ? `-h takes a host name or address alone, got '${redact(hostText)}': give the user with -u and the password with -P, or the whole URL with -L`
+        : `-h needs a host name or IP address, e.g. -h 192.168.1.144, got '${redact(hostText)}'`);
+    }
+    host = h;
+  }
   if (!host) throw new UsageError('-h needs a host name or IP address, e.g. -h 192.168.1.144');
   // (With TLS the name stays: the certificate may be for "localhost" only.)
   if (host === 'localhost' && (transport === 'tcp' || transport === 'ws')) host = '127.0.0.1';
   const portText = last(p, 'port');
   if (portText !== undefined) port = integer('-p', portText, 1, 65535, 'a port number');
-  port ??= DEFAULT_PORTS[transport];
+  port ??= defaultPort(transport);
   username = last(p, 'username') ?? username;
   password = last(p, 'password') ?? password;
   if (password !== undefined && username === undefined) {
@@ -298,27 +310,20 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   tooLong('the password', password);
   if (will) tooLong('--will-payload', will.payload as string);
   for (const t of p.get('topic') ?? []) topics.push(t);
+  const endpoint: Endpoint = {
+    host, port, ...(transport !== 'tcp' && { transport }), ...(path !== undefined && { path }),
+    ...(cafile !== undefined && { ca: cafile }), ...(insecure && { insecure }),
+  };
   return {
-    endpoint: {
-      host, port, ...(transport !== 'tcp' && { transport }), ...(path !== undefined && { path }),
-      ...(cafile !== undefined && { ca: cafile }), ...(insecure && { insecure }),
-    },
-    where: whereText(transport, host, port, path),
+    endpoint,
+    // The broker as error lines name it: host:port for plain MQTT, a URL for TLS and WebSocket.
+    where: brokerName(endpoint, true),
     options: { clientId, clean, keepalive, username, password, will },
     debug: p.has('debug'),
     quiet: p.has('quiet'),
     qos,
     topics,
   };
-}
-
-const DEFAULT_PORTS: Record<Transport, number> = { tcp: 1883, tls: 8883, ws: 80, wss: 443 };
-const SCHEME: Record<Transport, string> = { tcp: 'mqtt', tls: 'mqtts', ws: 'ws', wss: 'wss' };
-
-/** The broker as error lines name it: host:port for plain MQTT, a URL for TLS and WebSocket. */
-function whereText(transport: Transport, host: string, port: number, path?: string): string {
-  const hostport = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return transport === 'tcp' ? hostport : `${SCHEME[transport]}://${hostport}${path ?? ''}`;
 }
 
 // ---- one run of pub or sub: the client, the signals, the one way out
@@ -423,9 +428,9 @@ class Run {
             this.lastConnack = p.returnCode;
             if (!this.c.debug) reading = false;
           }
-          this.debug(`Client ${id} received ${describe(p)}`);
+          this.debug(`Client ${id} received ${printable(describe(p))}`);
         });
-        const outgoing = new Decoder((p) => this.debug(`Client ${id} sending ${describe(p)}`));
+        const outgoing = new Decoder((p) => this.debug(`Client ${id} sending ${printable(describe(p))}`));
         this.debug(`Client ${id} connecting to ${this.c.where}`);
         const conn: Connection = base.connect(to, {
           connected: () => events.connected(),
@@ -433,6 +438,7 @@ class Run {
             if (reading) try { incoming.push(bytes); } catch { reading = false; }
             events.data(bytes);
           },
+          alive: () => events.alive(),
           closed: (reason) => events.closed(reason),
         });
         let writing = this.c.debug;
@@ -677,7 +683,11 @@ function subUsage(): string {
   );
 }
 
-interface Output { verbose: boolean; eol: boolean; format?: ReturnType<typeof parseFormat> }
+interface Output {
+  verbose: boolean; eol: boolean; format?: ReturnType<typeof parseFormat>;
+  /** stdout is a terminal: topics are escaped (a topic from the network cannot drive it); a pipe gets them as they are. */
+  terminal?: boolean;
+}
 
 async function sub(argv: string[]): Promise<number> {
   const p = parseArgs(argv, SUB_FLAGS, 'mqtt-pair sub --help');
@@ -696,7 +706,7 @@ async function sub(argv: string[]): Promise<number> {
   const timeoutText = last(p, 'timeout');
   const timeout = timeoutText === undefined ? 0 : seconds('-W', timeoutText);
   const formatText = last(p, 'format');
-  const out: Output = { verbose: p.has('verbose'), eol: !p.has('noEol'), format: formatText === undefined ? undefined : parseFormat(formatText) };
+  const out: Output = { verbose: p.has('verbose'), eol: !p.has('noEol'), format: formatText === undefined ? undefined : parseFormat(formatText), terminal: !!process.stdout.isTTY };
   const noRetained = p.has('noRetained');
   const retainedOnly = p.has('retainedOnly');
   if (noRetained && retainedOnly) throw new UsageError('-R (no retained messages) and --retained-only contradict each other: keep one');
@@ -704,6 +714,7 @@ async function sub(argv: string[]): Promise<number> {
   const run = new Run('mqtt-pair sub', c, { min: 1000, max: 30000 });
   const { client } = run;
   let printed = 0;
+  let draining = false;
 
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     // The reader went away (e.g. `| head -1`): that is the end, not an error.
@@ -721,11 +732,13 @@ async function sub(argv: string[]): Promise<number> {
     if (noRetained && m.retain) return;
     if (filterOut.some((f) => matches(f, m.topic))) return;
     // stdout full (a slow pipe, a paused terminal): stop reading the broker until it drains, so
-    // that TCP holds the messages back, not this process's memory.
-    if (!process.stdout.write(formatMessage(m, out, (w) => run.warn(w))) && run.conn?.pause) {
+    // that TCP holds the messages back, not this process's memory. One wait, however many
+    // messages were already decoded from what was read.
+    if (!process.stdout.write(formatMessage(m, out, (w) => run.warn(w))) && run.conn?.pause && !draining) {
       const conn = run.conn;
+      draining = true;
       conn.pause!();
-      process.stdout.once('drain', () => conn.resume?.());
+      process.stdout.once('drain', () => { draining = false; conn.resume?.(); });
     }
     printed++;
     // Later, not now: the client acknowledges a QoS 1 message just after handing it over.
@@ -774,6 +787,7 @@ async function sub(argv: string[]): Promise<number> {
 
 /** A message as sub prints it: raw payload bytes, `topic payload` with -v, or the -F format. */
 export function formatMessage(m: Message, o: Output, warn?: (line: string) => void): Buffer {
+  if (o.terminal) m = { ...m, topic: printable(m.topic) };
   const eol = o.eol ? '\n' : '';
   const payload = Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.length);
   if (o.format !== undefined) return Buffer.concat([...applyFormat(o.format, m, payload, new Date(), warn), Buffer.from(eol)]);

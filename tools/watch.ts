@@ -11,9 +11,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { nodeHost } from '../hosts/node/host';
-import { ConfigError, hideSecret, parseBroker } from '../src/apps/config';
+import { brokerEndpoint, brokerName, hostPort, redact, splitHostPort } from '../src/endpoint';
 import type { Endpoint } from '../src/host';
 import { MqttClient, payloadText } from '../src/mqtt/client';
+import { printable } from '../src/apps/text';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './args';
 import { PAGE_HTML } from './web/page';
 import { studentPage } from './web/student-page';
@@ -45,6 +46,10 @@ export interface ObservedPair {
   gaps: number[];
   /** On the roster (--roster): shown from the start, never forgotten. */
   expected: boolean;
+  /** Never set aside for another nor forgotten: the roster's, or the classroom's own pairs. */
+  kept: boolean;
+  /** Its student's page is online: `<prefix>status` says "online" (the students' page's chat status). */
+  present: boolean;
   /** Messages under the pair's prefix on other topics (another activity: the sensor, the remote). */
   other: number;
   /** Retained hellos and notifications: old news the broker kept, not the pair's state. */
@@ -101,6 +106,8 @@ export interface ViewSnapshot {
   controls?: boolean;
   /** What the observer left aside: pairs beyond --max-pairs, and their messages. */
   ignored?: { pairs: number; messages: number; more: boolean };
+  /** Prefixes heard once only (one hello, say), not shown until they say more or prove themselves. */
+  unconfirmed?: number;
   /** Messages under the class on topics of no pair's hello or notification. */
   other?: number;
   /** What the subtitle says, for the page to word in its language. */
@@ -175,7 +182,9 @@ export interface ObserverOptions {
   clientId: string;
   /** The interval pairs are expected to keep, in ms, until their own is learnt. */
   interval: number;
-  /** Pairs followed at most (the roster's aside); the others are counted, not kept. Default 100. */
+  /** Pairs followed at most (the roster's aside). When full, a new prefix takes the place of one
+   *  heard once only, else of the unproven pair quiet longest; with none, it is counted, not kept.
+   *  Default 100. */
   maxPairs?: number;
   /** A pair silent this long (ms) leaves the view, unless it is on the roster. Default: never. */
   forgetAfter?: number;
@@ -200,6 +209,12 @@ export class ClassObserver {
   /** Pairs beyond maxPairs: distinct prefixes seen (up to IGNORED_KEPT) and their messages. */
   private ignoredPrefixes = new Set<string>();
   ignoredMessages = 0;
+  // The pairs that have not proved themselves, as prefixes: heard once only (oldest first), and
+  // all of them (quiet longest first). When full, a newcomer takes the place of the first of these.
+  private heardOnce = new Set<string>();
+  private unproven = new Set<string>();
+  /** Prefixes whose students' page is online (`<prefix>status`), pair or not yet, IGNORED_KEPT at most. */
+  private online = new Set<string>();
   /** The last connection problem, cleared once connected again. */
   problem = '';
   /** The last warning from the client (a message too large skipped), for the page. */
@@ -231,6 +246,9 @@ export class ClassObserver {
   get ignored(): ViewSnapshot['ignored'] {
     return { pairs: this.ignoredPrefixes.size, messages: this.ignoredMessages, more: this.ignoredPrefixes.size >= IGNORED_KEPT };
   }
+
+  /** Prefixes heard once only, not shown yet. */
+  get unconfirmed(): number { return this.heardOnce.size; }
 
   now(): number { return this.host.now(); }
 
@@ -266,12 +284,19 @@ export class ClassObserver {
 
   stop(): void { this.client.end(); }
 
-  /** The pair under `prefix`, created (as seen now) if new; null when it is one too many. */
-  ensure(prefix: string, expected = false): ObservedPair | null {
+  /**
+   * The pair under `prefix`, created (as seen now) if new; null when it is one too many. `expected`:
+   * on the roster; `kept`: never set aside nor forgotten (the roster's, the classroom's own pairs).
+   */
+  ensure(prefix: string, expected = false, kept = expected): ObservedPair | null {
     let p = this.pairs.get(prefix);
-    if (p) { if (expected) p.expected = true; return p; }
-    if (!expected && this.followed() >= this.maxPairs) {
-      if (this.ignoredPrefixes.size < IGNORED_KEPT) this.ignoredPrefixes.add(prefix);
+    if (p) {
+      if (expected) p.expected = true;
+      if (kept && !p.kept) { p.kept = true; this.proved(p); }
+      return p;
+    }
+    if (!kept && this.pairs.size - this.keptCount >= this.maxPairs && !this.makeRoom()) {
+      this.setAside(prefix, 1);
       return null;
     }
     const levels = prefix.split('/').slice(0, -1);
@@ -280,17 +305,55 @@ export class ClassObserver {
       prefix, name: levels.length ? levels[levels.length - 1] : '(no prefix)', group: levels.slice(0, -1).join('/'),
       hellos: 0, replies: 0, rounds: 0, lastHello: null,
       firstAt: now, lastAt: now, lastHelloAt: 0, lastReplyAt: 0, awaiting: false, gaps: [],
-      expected, other: 0, retained: 0,
+      expected, kept, present: this.online.has(prefix), other: 0, retained: 0,
     };
     this.pairs.set(prefix, p);
+    if (kept) this.keptCount++;
+    else if (!p.present) { this.heardOnce.add(prefix); this.unproven.add(prefix); }
     return p;
   }
 
-  /** Pairs followed that count against maxPairs: all but the roster's. */
-  private followed(): number {
-    let n = 0;
-    for (const p of this.pairs.values()) if (!p.expected) n++;
-    return n;
+  /** Pairs kept whatever comes (they do not count against maxPairs). */
+  private keptCount = 0;
+
+  /** A pair proved itself (a hello answered, its student present, kept): never set aside for another. */
+  private proved(p: ObservedPair): void {
+    this.heardOnce.delete(p.prefix);
+    this.unproven.delete(p.prefix);
+  }
+
+  /** After a message of `p`: proved, or heard more than once, or at least heard lately. */
+  private heard(p: ObservedPair): void {
+    if (p.kept || p.rounds > 0 || p.present) return this.proved(p);
+    if (p.hellos + p.replies + p.other > 1) this.heardOnce.delete(p.prefix);
+    this.unproven.delete(p.prefix); // to the end: the one quiet longest comes first
+    this.unproven.add(p.prefix);
+  }
+
+  /** Sets aside a pair that has not proved itself, for a newcomer: one heard once only (the oldest),
+   *  else the one quiet longest. False when every pair followed proved itself. */
+  private makeRoom(): boolean {
+    const first = (set: Set<string>) => { for (const x of set) return x; return undefined; };
+    const prefix = first(this.heardOnce) ?? first(this.unproven);
+    if (prefix === undefined) return false;
+    const p = this.pairs.get(prefix)!;
+    this.pairs.delete(prefix);
+    this.heardOnce.delete(prefix);
+    this.unproven.delete(prefix);
+    this.setAside(prefix, p.hellos + p.replies + p.other);
+    return true;
+  }
+
+  /** `<prefix>status` said whether its student is online. */
+  private status(prefix: string, online: boolean): void {
+    if (!online) this.online.delete(prefix);
+    else if (this.online.size < IGNORED_KEPT) this.online.add(prefix);
+  }
+
+  /** Counts a prefix left aside, with its messages. */
+  private setAside(prefix: string, messages: number): void {
+    if (this.ignoredPrefixes.size < IGNORED_KEPT) this.ignoredPrefixes.add(prefix);
+    this.ignoredMessages += messages;
   }
 
   /** The pair whose prefix `topic` is under (a/b/alice/myRasp/sensors/x: a/b/alice/), if one is known. */
@@ -311,14 +374,20 @@ export class ClassObserver {
     const prefix = topic.slice(0, slash + 1);
     if (leaf !== 'hello' && leaf !== 'notification') {
       // Another activity under a pair's prefix (the sensor's retained values…): shown, never judged.
+      // The students' page says "online" on <prefix>status while its student is there.
+      if (leaf === 'status') this.status(prefix, text === 'online');
       const p = this.owner(topic);
-      if (p) p.other++; else this.foreign++;
+      if (p) {
+        p.other++;
+        if (topic === `${p.prefix}status`) p.present = text === 'online';
+        this.heard(p);
+      } else this.foreign++;
       this.onForeign?.(topic, text, retained);
       return;
     }
     const p = retained ? this.pairs.get(prefix) : this.ensure(prefix);
     if (!p) {
-      if (retained) { this.foreign++; this.onForeign?.(topic, text, retained); } else { this.ignoredMessages++; this.onStranger?.(topic, text); }
+      if (retained) { this.foreign++; this.onForeign?.(topic, text, retained); } else { this.onStranger?.(topic, text); }
       return;
     }
     if (retained) { p.retained++; return; } // old news: the pair's state is what it says now
@@ -336,6 +405,7 @@ export class ClassObserver {
       if (p.awaiting) { p.rounds++; p.awaiting = false; }
       p.lastReplyAt = now;
     }
+    this.heard(p);
     this.onPairMessage?.(p, leaf, text);
   }
 
@@ -343,15 +413,18 @@ export class ClassObserver {
   forget(now = this.now()): void {
     const after = this.options.forgetAfter;
     if (!after) return;
-    for (const [k, p] of this.pairs) if (!p.expected && now - p.lastAt > after) this.pairs.delete(k);
+    for (const [k, p] of this.pairs) {
+      if (!p.kept && now - p.lastAt > after) { this.pairs.delete(k); this.heardOnce.delete(k); this.unproven.delete(k); }
+    }
   }
 
-  /** A tile for every pair followed: those in trouble first (red, then amber), then by name. */
+  /** A tile for every pair followed, but those heard once only: those in trouble first (red, then
+   *  amber), then by name. (A junk script's one-shot prefixes never reach the projector.) */
   tiles(): TileView[] {
     const now = this.now();
     this.forget(now);
     const tiles: TileView[] = [];
-    for (const p of this.pairs.values()) tiles.push(tileOf(p, lookOf(p, now, this.options.interval), now));
+    for (const p of this.pairs.values()) if (!this.heardOnce.has(p.prefix)) tiles.push(tileOf(p, lookOf(p, now, this.options.interval), now));
     return sortTiles(tiles);
   }
 }
@@ -402,10 +475,20 @@ export function readRoster(file: string, group: string | undefined): string[] {
 
 // ---- the page
 
-/** The headers every answer of the pages carries. */
-const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+/** The headers every answer of the pages carries: never cached, never sniffed, never framed by
+ *  another page (a click in a hidden frame could stop a pair). */
+const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' };
 
-export interface WebView { port: number; url: string; studentUrl?: string; close(): Promise<void> }
+/** Connections at once to the students' server: a class's computers, a few tabs each. Beyond, a new
+ *  one is closed at once, and the rest of the process (the class page, the broker) keeps its files. */
+export const MAX_STUDENT_CONNECTIONS = 256;
+
+export interface WebView {
+  port: number; url: string; studentUrl?: string;
+  /** The origins of the pages served (`http://127.0.0.1:8080`): the embedded broker lets in their WebSockets. */
+  origins: string[];
+  close(): Promise<void>;
+}
 
 /** What the page may ask the server to do (classroom --web): stop or start one pair. */
 export type Control = (action: 'stop' | 'start', name: string) => boolean;
@@ -434,7 +517,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     // Only this machine's own names: a page elsewhere cannot read the class through DNS rebinding.
     const host = (req.headers.host ?? '').toLowerCase();
     if (host !== `127.0.0.1:${actualPort}` && host !== `localhost:${actualPort}`) {
-      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('open this page as http://127.0.0.1:' + actualPort + '/\n');
+      res.writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('open this page as http://127.0.0.1:' + actualPort + '/\n');
       return;
     }
     const path = (req.url ?? '/').split('?')[0];
@@ -453,7 +536,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     } else if (path === '/' || path === '/index.html') {
       res.writeHead(200, {
         ...common, 'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       }).end(req.method === 'HEAD' ? undefined : PAGE_HTML);
     } else if (path === '/state.json') {
       res.writeHead(200, { ...common, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(snapshot()));
@@ -493,10 +576,18 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
       throw e;
     }
   }
+  const origins = [`http://127.0.0.1:${actualPort}`, `http://localhost:${actualPort}`];
+  if (student?.listen) {
+    const { host, port: p } = student.listen;
+    const any = host === '0.0.0.0' || host === '::';
+    for (const h of any ? localAddresses() : [host]) origins.push(`http://${hostPort(h, p)}`);
+    origins.push(`http://localhost:${p}`);
+  }
   return {
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}/`,
     studentUrl: studentHtml && (students?.url ?? `http://127.0.0.1:${actualPort}/student`),
+    origins,
     close: () => new Promise<void>((resolve) => {
       clearInterval(timer);
       // The last state, so an open page shows how the run ended.
@@ -537,10 +628,11 @@ async function startStudentServer(host: string, port: number, html: string): Pro
     const h = (req.headers.host ?? '').toLowerCase();
     const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost):(\d+)$/.exec(h);
     const path = (req.url ?? '/').split('?')[0];
-    if (!m || Number(m[2]) !== port) return void res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(`open this page by the computer's address: http://ADDRESS:${port}/student\n`);
-    if (path === '/') return void res.writeHead(302, { location: '/student' }).end();
-    if (!serveStudent(req, res, path, html)) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /student\n');
+    if (!m || Number(m[2]) !== port) return void res.writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end(`open this page by the computer's address: http://ADDRESS:${port}/student\n`);
+    if (path === '/') return void res.writeHead(302, { ...NO_STORE, location: '/student' }).end();
+    if (!serveStudent(req, res, path, html)) res.writeHead(404, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /student\n');
   });
+  server.maxConnections = MAX_STUDENT_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE'
       ? `port ${port} is already in use on ${host}: choose another with --listen ${host}:${port + 1}`
@@ -549,7 +641,14 @@ async function startStudentServer(host: string, port: number, html: string): Pro
     server.listen(port, host, () => resolve());
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? lanAddress() ?? host : host;
-  return { server, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/student` };
+  return { server, url: `http://${hostPort(shownHost, port)}/student` };
+}
+
+/** Every address of this computer. */
+function localAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.push(a.address);
+  return out;
 }
 
 /** This computer's first IPv4 address on a network, to tell the class; undefined if none. */
@@ -560,23 +659,31 @@ function lanAddress(): string | undefined {
 
 /** --listen's value: ADDRESS or ADDRESS:PORT (default port: the --web port + 1). */
 export function listenOption(value: string, webPort: number): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:]*))(?::(\d+))?$/.exec(value);
-  const host = m?.[1] ?? m?.[2];
-  if (!m || !host || (m[2]?.includes(':') && m[3] !== undefined)) {
+  // A bare IPv6 address (::, fe80::1) has no port; [IPv6]:PORT has one.
+  const bare = !value.startsWith('[') && value.split(':').length > 2;
+  const hp = bare ? { host: value, port: undefined } : splitHostPort(value);
+  const address = hp && (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hp.host) || (hp.host.includes(':') && /^[0-9a-f:.]+$/i.test(hp.host)));
+  if (!hp || !address) {
     throw new UsageError(`--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`);
   }
-  const port = m[3] === undefined ? (webPort ? webPort + 1 : 8081) : integer('--listen', m[3], 1, 65535, 'a port number after the address');
-  return { host, port };
+  if (hp.port !== undefined) return { host: hp.host, port: integer('--listen', hp.port, 1, 65535, 'a port number after the address') };
+  const port = webPort ? webPort + 1 : 8081;
+  if (port > 65535) throw new UsageError(`--web ${webPort} leaves no port after it for the students' page: give one with --listen ${hostPort(hp.host, 8081)}, or a lower --web port`);
+  return { host: hp.host, port };
 }
 
-/** --student-broker's value: the broker's WebSocket as students' browsers reach it. */
+/** --student-broker's value: the broker's WebSocket as students' browsers reach it; without it,
+ *  port 9001 of the broker's host. Every student's page shows it: never a user or a password. */
 export function studentBrokerOption(value: string | undefined, endpoint: Endpoint): string {
-  if (value === undefined) return `ws://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:9001/mqtt`;
-  const m = /^(wss?):\/\/(\[[0-9a-fA-F:.]+\]|[^/:\s\[\]]+)(?::(\d+))?(\/\S*)?$/.exec(value);
-  if (!m || (m[3] !== undefined && !(Number(m[3]) >= 1 && Number(m[3]) <= 65535))) {
-    throw new UsageError(`--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${value}'`);
+  if (value === undefined) return `ws://${hostPort(endpoint.host, 9001)}/mqtt`;
+  const e = /^wss?:\/\//i.test(value.trim()) ? brokerEndpoint(value) : '';
+  if (typeof e === 'string') {
+    throw new UsageError(`--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${redact(value)}'`);
   }
-  return value;
+  if (e.username !== undefined || e.password !== undefined) {
+    throw new UsageError(`--student-broker ${redact(value)}: leave the user name and password out: every student's page shows this address; students type their own on the page`);
+  }
+  return brokerName(e, true);
 }
 
 // ---- the terminal
@@ -617,6 +724,8 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
   widths[0] = Math.min(24, Math.max(widths[0], nameWidth));
   const cut = (t: string, w: number) => (t.length > w ? `${t.slice(0, Math.max(0, w - 1))}…` : t);
   const row = (cells: string[], state?: TileState) => {
+    // Names come from topics, errors from the network: escaped, they cannot drive the terminal.
+    cells = cells.map(printable);
     let line = '';
     cells.forEach((c, i) => {
       const w = widths[i];
@@ -683,7 +792,7 @@ export class TerminalView {
     const trouble = s.pairs.filter((p) => p.state !== 'ok');
     for (const p of trouble.slice(0, 5)) lines.push(`  ${p.name}: ${p.label.toLowerCase()} (${p.error && p.state !== 'ok' ? p.error : p.why})`);
     if (trouble.length > 5) lines.push(`  … and ${trouble.length - 5} more`);
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(lines.map(printable).join('\n') + '\n');
   }
 
   /** Redraws the table over the previous one. */
@@ -692,10 +801,11 @@ export class TerminalView {
     const rows = process.stdout.rows || 24;
     const width = (process.stdout.columns || 80) - 1;
     // Wrapped, not cut: the counts and the details must be read whole in a narrow terminal.
+    const title = printable(s.title);
     const header = [
-      ...wrap(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`, width).map((l, i) => (i ? l : `\x1b[1m${l.slice(0, s.title.length)}\x1b[0m${l.slice(s.title.length)}`)),
-      ...wrap(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`, width),
-      ...(s.alert ? wrap(s.alert, width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
+      ...wrap(printable(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) => (i ? l : `\x1b[1m${l.slice(0, title.length)}\x1b[0m${l.slice(title.length)}`)),
+      ...wrap(printable(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`), width),
+      ...(s.alert ? wrap(printable(s.alert), width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
     ];
     const table = renderTable(s, { height: rows - header.length - 1, width, colour: true });
     const out = [...header, ...table];
@@ -715,7 +825,7 @@ export class TerminalView {
 
 /** What watch and classroom both take for the page and the roster. */
 export const VIEW_FLAGS: Flag[] = [
-  { names: ['--roster'], key: 'roster', value: 'file', example: 'class.txt', help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello' },
+  { names: ['--roster'], key: 'roster', value: 'file', example: 'class.txt', help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello (give it on a shared broker: no other client can change it)' },
   { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "the page's language (default: the browser's)" },
   { names: ['--student-broker'], key: 'studentBroker', value: 'url', example: 'ws://192.168.1.144:9001', help: "with --web: the broker's WebSocket for the students' page /student (default: ws://<broker host>:9001/mqtt)" },
   { names: ['--listen'], key: 'listen', value: 'address[:port]', example: '192.168.1.10', help: "with --web: serve the students' page to the classroom network on this address (port: the --web port + 1); the class page stays on 127.0.0.1" },
@@ -747,7 +857,7 @@ const WATCH_FLAGS: Flag[] = [
   { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: "the boards' hello interval, until it is learnt from their hellos (default: 5000): a pair silent for about 3 intervals turns red" },
   { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds (default: until Ctrl+C)' },
   ...VIEW_FLAGS,
-  { names: ['--max-pairs'], key: 'maxPairs', value: 'n', example: '100', help: 'follow this many pairs at most, the roster aside (default: 100); the others are counted, not shown' },
+  { names: ['--max-pairs'], key: 'maxPairs', value: 'n', example: '100', help: 'follow this many pairs at most, the roster aside (default: 100): a newcomer takes the place of a prefix heard once, else of the unanswered pair quiet longest; a pair that proved itself keeps its place' },
   { names: ['--forget'], key: 'forget', value: 'minutes', example: '15', help: 'a pair silent this many minutes leaves the view, unless it is on the roster (default: 15; 0: never)' },
   { names: ['--help'], key: 'help', help: 'show this help' },
 ];
@@ -779,10 +889,9 @@ export function topicLevel(flag: string, value: string, example: string): string
 
 /** --broker's value as an Endpoint, or a UsageError. */
 export function brokerOption(value: string): Endpoint {
-  try { return parseBroker(value); } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(`--broker: ${e.message}`);
-    throw e;
-  }
+  const e = brokerEndpoint(value);
+  if (typeof e === 'string') throw new UsageError(`--broker: ${e}`);
+  return e;
 }
 
 /** Waits for `seconds` (when given), a signal, or `ended` (when given), whichever comes first. */
@@ -827,7 +936,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   warnDots(school, className, roster);
 
   const student = studentOptions(p, webPort, endpoint, school === undefined ? '' : `${school}/${className}/`, school === undefined ? '' : `${school} / ${className}`);
-  const where = hideSecret(brokerText);
+  const where = brokerName(endpoint, true);
   const observer = new ClassObserver(endpoint, {
     school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster,
   });
@@ -835,7 +944,7 @@ export async function runWatch(argv: string[]): Promise<number> {
     await observer.start();
   } catch (e) {
     observer.stop();
-    process.stderr.write(`mqtt-pair watch: cannot watch the broker at ${where}: ${(e as Error).message}: check --broker, and that the broker is running\n`);
+    process.stderr.write(`mqtt-pair watch: cannot watch the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`);
     return 1;
   }
   const started = observer.now();
@@ -848,7 +957,7 @@ export async function runWatch(argv: string[]): Promise<number> {
       uptime: Math.round((observer.now() - started) / 1000),
       problem: observer.client.connected ? undefined : observer.problem || 'reconnecting',
       about: { where, filters: observer.filters },
-      lang, ignored: observer.ignored, other: observer.foreign,
+      lang, ignored: observer.ignored, unconfirmed: observer.unconfirmed, other: observer.foreign,
     };
   };
   console.log(`Watching ${observer.filters.join(' ')} on ${where}`);
@@ -877,11 +986,12 @@ export function printStudentPage(web: WebView, student: StudentOptions): void {
   if (student.listen) console.log("  open to the classroom network: anyone on it can open the students' page (the class page stays on 127.0.0.1)");
 }
 
-/** `; 99,900 more pairs ignored (--max-pairs 100)`, or ''. */
+/** `; 99,900 more pairs ignored (…)`, `; 3 prefixes heard once, not shown`, or ''. */
 export function ignoredText(s: ViewSnapshot): string {
-  const i = s.ignored;
-  if (!i || !i.pairs) return '';
-  return `; ${i.more ? 'more than ' : ''}${i.pairs.toLocaleString('en-US')} more pairs ignored (${i.messages.toLocaleString('en-US')} messages, beyond --max-pairs)`;
+  const i = s.ignored, n = (x: number) => x.toLocaleString('en-US');
+  const once = s.unconfirmed ? `; ${n(s.unconfirmed)} prefix${s.unconfirmed > 1 ? 'es' : ''} heard once, not shown` : '';
+  if (!i || !i.pairs) return once;
+  return `; ${i.more ? 'more than ' : ''}${n(i.pairs)} more pairs ignored (${n(i.messages)} messages, beyond --max-pairs)${once}`;
 }
 
 /** RabbitMQ turns a '.' in a topic into a '/': a class or a name with one would not be found there. */

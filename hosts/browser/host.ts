@@ -5,13 +5,12 @@
 // As on every host: nothing throws out of `connect`, every connection ends with exactly one
 // `closed(reason)`, never inside `connect`, and after `close()` nothing more is reported.
 
+import { brokerName } from '../../src/endpoint';
 import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
 
 /** The URL of the broker's WebSocket for an endpoint (ws:// or wss://, path /mqtt unless given). */
 export function webSocketUrl(to: Endpoint): string {
-  const scheme = to.transport === 'wss' ? 'wss' : 'ws';
-  const host = to.host.includes(':') ? `[${to.host}]` : to.host;
-  return `${scheme}://${host}:${to.port}${to.path ?? '/mqtt'}`;
+  return brokerName({ ...to, transport: to.transport === 'wss' ? 'wss' : 'ws', path: to.path ?? '/mqtt' }, true);
 }
 
 export function browserHost(log: (line: string) => void): Host {
@@ -68,6 +67,25 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
     ws.onerror = () => finish(open ? `the connection to ${url} failed` : `no MQTT broker at ${url} (check the address, the port of its WebSocket listener and the path)`);
     ws.onclose = (e) => finish(open ? (e.code === 1000 ? undefined : `the connection to ${url} closed (code ${e.code})`) : `${url} refused the connection (code ${e.code})`);
   }, 0);
+  // A browser hands a page each WebSocket message whole: a large one arriving slowly (Mosquitto
+  // 2.0.11 sends about 40 KB/s on its WebSocket) shows nothing for minutes. When the client asks,
+  // a second WebSocket to the broker, opened and closed at once, shows the broker and the network
+  // are there: the wait is a long message, not a dead link.
+  let probing: WebSocket | null = null;
+  const probe = () => {
+    if (done || probing) return;
+    let p: WebSocket;
+    try { p = new WebSocket(url, 'mqtt'); } catch { return; }
+    probing = p;
+    const end = (alive: boolean) => {
+      p.onopen = p.onerror = p.onclose = null;
+      try { p.close(1000); } catch { /* closed */ }
+      if (probing === p) probing = null;
+      if (alive && !done) events.alive();
+    };
+    p.onopen = () => end(true);
+    p.onerror = p.onclose = () => end(false);
+  };
   return {
     write(bytes) {
       if (!done && ws && open) ws.send(bytes);
@@ -75,5 +93,6 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
     close() {
       if (!done) drop();
     },
+    probe,
   };
 }

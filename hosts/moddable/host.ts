@@ -25,7 +25,7 @@ import Net from 'net';
 import WiFi from 'wifi';
 import { restart as restartBoard, seedRandom, serialLine } from 'mqtt-pair/chip';
 import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle, type WiFi as StationWiFi, type WiFiEvents } from '../../src/host';
-import { brokerEndpoint, brokerName } from '../../src/apps/config';
+import { brokerEndpoint, brokerName, hostPort } from '../../src/endpoint';
 
 /** What Socket and SecureSocket share, as this file uses them. */
 interface StreamSocket {
@@ -446,7 +446,7 @@ class SocketConnection extends Starting implements Connection {
   }
 }
 
-function where(to: Endpoint): string { return `${to.host}:${to.port}`; }
+function where(to: Endpoint): string { return hostPort(to.host, to.port); }
 
 // ---- WebSocket
 

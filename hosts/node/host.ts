@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { crypto } from './builtins';
 import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
 import { useEncodePool } from '../../src/mqtt/codec';
+import { hostPort } from '../../src/endpoint';
 // On Node the codec decodes both ways (the CLI's -d, the tests, the proxy): a board leaves this out.
 import '../../src/mqtt/codec-server';
 import { connectTls } from './tls';
@@ -63,7 +64,7 @@ export function failedConnection(events: ConnectionEvents, reason: string): Conn
 }
 
 export function describeSocketError(e: NodeJS.ErrnoException, to: Endpoint, _opened = false): string {
-  const where = `${to.host}:${to.port}`;
+  const where = hostPort(to.host, to.port);
   switch (e.code) {
     case 'ECONNREFUSED': return `no MQTT broker at ${where} (connection refused)`;
     case 'ENOTFOUND': case 'EAI_AGAIN': return `broker host name "${to.host}" does not resolve`;

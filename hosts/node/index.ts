@@ -6,6 +6,7 @@ export type * from '../../src/host';
 export * from './host';
 export * from './tls';
 export * from './ws';
+export * from '../../src/endpoint';
 export * from '../../src/apps/config';
 export * from '../../src/apps/board';
 export * from '../../src/apps/roles';

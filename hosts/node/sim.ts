@@ -4,10 +4,12 @@
 // runs one board of any role, with the keyboard and the terminal as its buttons and LED.
 
 import { createServer, type Server } from 'node:net';
-import { webSocketServer } from './ws-server';
+import { webSocketServer, type WebSocketServerClass } from './ws-server';
+import { tcpClientStream } from './client-stream';
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
-import { ConfigError, MAX_DELAY, ROLES, hideSecret, parseBroker } from '../../src/apps/config';
+import { MAX_DELAY, ROLES } from '../../src/apps/config';
+import { brokerEndpoint, redact } from '../../src/endpoint';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from './devices';
 import { connectEndpoint, nodeHost } from './host';
 import { readCaFile } from './tls';
@@ -121,22 +123,27 @@ export class SimBoard {
   }
 }
 
-/** Starts Aedes on 127.0.0.1, on `port` or the next free one; with `webSocketPort`, a WebSocket
- *  listener too (ws://127.0.0.1:<wsPort>/mqtt), on that port or the next free one. */
-export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort?: number): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
-  // Aedes is bundled on its own beside this bundle (tools/build.mjs: dist/aedes.js), loaded only
-  // when a broker is wanted, so that the installed command needs no package of the registry.
-  // Both dist/index.js and dist/cli.cjs are in dist/, beside it.
-  const { Aedes } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes');
+/**
+ * Starts Aedes on 127.0.0.1, on `port` or the next free one; with `webSocketPort`, a WebSocket
+ * listener too (ws://127.0.0.1:<wsPort>/mqtt), on that port or the next free one, for the pages
+ * of the origins `allowOrigin` accepts. A client that stops reading never holds the others back
+ * (client-stream.ts).
+ */
+export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort?: number, allowOrigin: (origin: string) => boolean = () => false): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
+  // Aedes and ws are bundled on their own beside this bundle (tools/build.mjs: dist/aedes.js),
+  // loaded only when a broker is wanted, so that the installed command needs no package of the
+  // registry. Both dist/index.js and dist/cli.cjs are in dist/, beside it.
+  const { Aedes, WebSocketServer } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes') & { WebSocketServer: WebSocketServerClass };
   const broker = await Aedes.createBroker();
-  const server = createServer(broker.handle);
+  const handle = (stream: NodeJS.ReadWriteStream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]);
+  const server = createServer((socket) => handle(tcpClientStream(socket)));
   const p = await listenFrom(server, port, tries);
   if (p < 0) {
     broker.close();
     throw new Error(`no free port from ${port} to ${port + tries - 1} on 127.0.0.1`);
   }
   if (webSocketPort === undefined) return { port: p, close: () => closeBroker(server, broker) };
-  const ws = webSocketServer((stream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]));
+  const ws = webSocketServer(WebSocketServer, handle, allowOrigin);
   const wsPort = await listenFrom(ws, webSocketPort, tries);
   if (wsPort < 0) {
     await closeBroker(server, broker);
@@ -276,11 +283,9 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
   let broker = opts.broker;
   let embedded: { port: number; close(): Promise<void> } | null = null;
   if (broker) {
-    let transport;
-    try { transport = parseBroker(broker).transport; } catch (e) {
-      if (e instanceof ConfigError) return usage(`--broker: ${e.message}`);
-      throw e;
-    }
+    const parsed = brokerEndpoint(broker);
+    if (typeof parsed === 'string') return usage(`--broker: ${parsed}`);
+    const transport = parsed.transport;
     const secure = transport === 'tls' || transport === 'wss';
     if ((opts.cafile !== undefined || insecure) && !secure) {
       return usage(`${opts.cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: write --broker mqtts://… or wss://…`);
@@ -288,7 +293,7 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
     if (opts.cafile !== undefined) {
       try { readCaFile(opts.cafile); } catch (e) { return usage(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
     }
-    console.log(`Using the broker at ${hideSecret(broker)}`);
+    console.log(`Using the broker at ${redact(broker)}`);
   } else if (opts.cafile !== undefined || insecure) {
     return usage(`${opts.cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: add --broker mqtts://… or wss://…`);
   } else {

@@ -7,6 +7,7 @@ import { crypto, tls } from './builtins';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
+import { hostPort } from '../../src/endpoint';
 import { describeSocketError, failedConnection, socketConnection } from './host';
 
 /** An mqtts:// connection; every failure arrives through `events.closed`, never as a throw. */
@@ -55,7 +56,7 @@ const NOT_SIGNED = new Set([
 
 /** Why a TLS connection failed, in one line that says what to check. */
 export function describeTlsError(e: TlsError, to: Endpoint, opened: boolean): string {
-  const where = to.host.includes(':') ? `[${to.host}]:${to.port}` : `${to.host}:${to.port}`;
+  const where = hostPort(to.host, to.port);
   const code = e.code ?? '';
   if (NOT_SIGNED.has(code)) {
     return `TLS: certificate of ${where} is not signed by ${to.ca ? 'the given CA (--cafile)' : 'a CA this computer trusts: give the broker\'s CA with --cafile'}`;

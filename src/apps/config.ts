@@ -1,7 +1,8 @@
 // The board's settings, from Moddable's mc/config (set as key=value on the mcconfig command line)
 // or from the simulator's flags. Every problem becomes one line naming the key and how to set it.
 
-import type { Endpoint, Transport } from '../host';
+import type { Endpoint } from '../host';
+import { brokerEndpoint, brokerName } from '../endpoint';
 import { nameError, utf8Length, wellFormed } from '../mqtt/codec';
 import { topicError } from '../mqtt/topic';
 
@@ -38,87 +39,11 @@ export interface BoardConfig {
 export class ConfigError extends Error {}
 nameError(ConfigError, 'ConfigError');
 
-/** The broker forms config errors list. */
-const FORMS = 'host, host:port, mqtt://[user:pass@]host[:port], mqtts://… (TLS, port 8883), ws://…[/path] or wss://…[/path] (WebSocket, path /mqtt)';
-/** Each URL scheme: the transport it means and its default port. */
-const SCHEMES: Record<string, [Transport, number]> = { mqtt: ['tcp', 1883], mqtts: ['tls', 8883], ws: ['ws', 80], wss: ['wss', 443] };
-
-/** Parses host, host:port, or mqtt|mqtts|ws|wss://[user:pass@]host[:port][/path] (a path only for ws and wss). Throws ConfigError. */
+/** The endpoint of a broker value (src/endpoint.ts: brokerEndpoint); throws ConfigError. */
 export function parseBroker(value: string): Endpoint {
   const e = brokerEndpoint(value);
   if (typeof e === 'string') throw new ConfigError(e);
   return e;
-}
-
-/**
- * parseBroker's work without a throw: the endpoint, or why the value is wrong. A board never
- * throws on a bad config: an instrumented build prints every exception, and xsbug stops at one.
- */
-export function brokerEndpoint(value: string): Endpoint | string {
-  const bad = (why: string) => `broker "${hideSecret(value)}" ${why}: write ${FORMS}`;
-  let rest = value.trim();
-  let username: string | undefined, password: string | undefined, path: string | undefined;
-  let transport: Transport = 'tcp', port = 1883;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-  if (scheme) {
-    const known = SCHEMES[scheme[1].toLowerCase()];
-    if (!known) return bad(`uses ${scheme[1]}://, which is not supported`);
-    [transport, port] = known;
-    rest = rest.slice(scheme[0].length);
-    // The last '@' ends the user and password, which may hold '/', ':' or '@' themselves.
-    const at = rest.lastIndexOf('@');
-    if (at >= 0) {
-      const cred = rest.slice(0, at);
-      rest = rest.slice(at + 1);
-      const colon = cred.indexOf(':');
-      try {
-        username = decodeURIComponent(colon < 0 ? cred : cred.slice(0, colon));
-        if (colon >= 0) password = decodeURIComponent(cred.slice(colon + 1));
-      } catch { return bad('has a badly escaped user name or password'); }
-    }
-    const slash = rest.indexOf('/');
-    if (slash >= 0) {
-      path = rest.slice(slash);
-      rest = rest.slice(0, slash);
-      if (transport !== 'ws' && transport !== 'wss') {
-        if (path !== '/') return bad(`has a path (${scheme[1]}:// has none; only ws:// and wss:// do)`);
-        path = undefined;
-      } else if (!/^\/[!-~]*$/.test(path)) return bad('has a path with spaces or other characters to percent-encode');
-    }
-  }
-  let host = rest;
-  const m = /^\[([0-9a-f:.]+)\](?::(\d*))?$/i.exec(rest) || /^([^:[\]]*)(?::(\d*))?$/.exec(rest);
-  if (!m) return bad('is not a host name');
-  host = m[1];
-  if (m[2] !== undefined) {
-    port = Number(m[2]);
-    if (!m[2] || !(port >= 1 && port <= 65535)) return bad(`has port "${m[2]}", not a number from 1 to 65535`);
-  }
-  if (!host || !/^[a-z0-9.:_-]+$/i.test(host)) return bad('has no valid host name');
-  const e: Endpoint = { host, port };
-  if (username !== undefined) e.username = username;
-  if (password !== undefined) e.password = password;
-  if (transport !== 'tcp') e.transport = transport;
-  if (transport === 'ws' || transport === 'wss') e.path = path ?? '/mqtt';
-  return e;
-}
-
-/**
- * The broker as logs show it, never with the user or password: host[:port] for plain MQTT (the
- * port when not 1883), scheme://host[:port][/path] otherwise (the port when not the scheme's).
- */
-export function brokerName(e: Endpoint): string {
-  const t = e.transport ?? 'tcp';
-  if (t === 'tcp') return e.port === 1883 ? e.host : `${e.host}:${e.port}`;
-  const scheme = Object.keys(SCHEMES).find((s) => SCHEMES[s][0] === t)!;
-  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
-  return `${scheme}://${host}${e.port === SCHEMES[scheme][1] ? '' : `:${e.port}`}${e.path ?? ''}`;
-}
-
-/** A broker value with any password replaced, fit for a log line (up to the last '@', where it may end). */
-export function hideSecret(value: string): string {
-  const re = /^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value) ? /^(\s*[a-z][a-z0-9+.-]*:\/\/[^:@]*):.*@/is : /^([^:@]*):.*@/s;
-  return value.replace(re, '$1:***@');
 }
 
 type Raw = Record<string, unknown>;

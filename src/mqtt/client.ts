@@ -86,8 +86,10 @@ class Link extends Decoder implements ConnectionEvents {
   connected() { if (this.client.link === this) this.client.linkOpened(); }
   data(chunk: Uint8Array) {
     if (this.client.link !== this) return;
+    this.client.heard();
     try { this.push(chunk); } catch (e) { this.client.linkBroken(e as Error); }
   }
+  alive() { if (this.client.link === this) this.client.heard(); }
   closed(reason?: string) { if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker'); }
   protected override packet(p: Packet) { if (this.client.link === this) this.client.receive(p); }
   protected override skipped(s: Skipped) { if (this.client.link === this) this.client.skip(s, this.maxPacketSize); }
@@ -131,8 +133,9 @@ export class MqttClient {
   private said: Set<string> | null = null; // warnings already given
   private nextId = 0;
   private lastSent = 0;
-  private lastReceived = 0;
-  private pingSentAt = 0;
+  private lastReceived = 0; // bytes, not packets: a large packet arriving slowly is a sign of life
+  private pingSentAt = 0; // the oldest PINGREQ not answered yet
+  private probedAt = 0; // when the connection was last asked to prove the broker is there (probe)
   private openedAt = 0;
   private flags = 0; // READY: every SUBSCRIBE of this connection acknowledged; PROVEN: and up a keepalive period
   private timer: TimerHandle | null = null;
@@ -335,9 +338,11 @@ export class MqttClient {
     else conn.write(encode(p));
   }
 
+  /** Bytes arrived, or a probe answered (internal, for Link): the link is alive. */
+  heard(): void { this.lastReceived = this.host.now(); }
+
   /** A packet from the current link (internal, for Link). */
   receive(p: Packet): void {
-    this.lastReceived = this.host.now();
     if (!this.connected) {
       if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`);
       if (p.returnCode) {
@@ -445,7 +450,7 @@ export class MqttClient {
     // From now on a PUBLISH too large is skipped; before CONNACK any oversized packet is an error.
     this.link!.skipOversized = true;
     this.state = OPEN;
-    this.pingSentAt = 0;
+    this.pingSentAt = this.probedAt = 0;
     this.openedAt = this.host.now();
     this.flags = 0;
     // Requests and messages the broker has not acknowledged go again, oldest first.
@@ -506,8 +511,10 @@ export class MqttClient {
     const sooner = (t: number) => { if (t && (!at || t < at)) at = t; };
     const k = (this.options.keepalive ?? 60) * 1000;
     if (k) {
-      // Ping when we have not sent for a keepalive (the broker's rule) or not heard (to find a dead broker).
-      sooner(this.pingSentAt ? this.pingSentAt + Math.max(k / 2, 500) : Math.min(this.lastSent, this.lastReceived) + k);
+      // Ping when we have not sent for a keepalive (the broker's rule, even while a PINGRESP is
+      // awaited: it may wait behind a large message) or not heard (to find a dead broker).
+      sooner(this.lastSent + k);
+      sooner(this.pingSentAt ? Math.max(this.pingSentAt, this.lastReceived, this.probedAt) + silence(k) : this.lastReceived + k);
     }
     for (const r of this.requests?.values() ?? []) if (r.sentAt) { sooner(r.sentAt + this.timeout()); break; } // the oldest
     if (this.flags === READY) sooner(this.openedAt + this.proofTime());
@@ -539,12 +546,22 @@ export class MqttClient {
     this.prove(now);
     const k = (this.options.keepalive ?? 60) * 1000;
     if (k) {
-      if (this.pingSentAt && now >= this.pingSentAt + Math.max(k / 2, 500)) {
-        return this.drop(`no PINGRESP within ${((now - this.pingSentAt) / 1000).toFixed(1)} s: connection lost`);
+      // The PINGRESP is late: the link is dead only if nothing at all came for a while. A
+      // connection that hands over whole messages only (a browser's WebSocket) cannot show a large
+      // one arriving: it is asked once a silence to prove, another way, that the broker is there.
+      const heard = Math.max(this.pingSentAt, this.lastReceived);
+      if (this.pingSentAt && now >= Math.max(heard, this.probedAt) + silence(k)) {
+        const conn = this.link?.conn;
+        if (!conn?.probe || this.probedAt > heard) {
+          const quiet = heard > this.pingSentAt ? `, and nothing at all for ${((now - heard) / 1000).toFixed(1)} s` : '';
+          return this.drop(`no PINGRESP within ${((now - this.pingSentAt) / 1000).toFixed(1)} s${quiet}: connection lost`);
+        }
+        this.probedAt = now;
+        conn.probe();
       }
-      if (!this.pingSentAt && now >= Math.min(this.lastSent, this.lastReceived) + k) {
+      if (now >= this.lastSent + k || (!this.pingSentAt && now >= this.lastReceived + k)) {
         this.send({ type: PINGREQ });
-        this.pingSentAt = this.lastSent;
+        if (!this.pingSentAt) this.pingSentAt = this.lastSent;
       }
     }
     this.arm(this.deadline());
@@ -581,6 +598,9 @@ export class MqttClient {
     this.onClose(reason, retryIn);
   }
 }
+
+/** How long a link may stay silent while a PINGRESP is awaited (ms): half the keepalive. */
+function silence(k: number): number { return Math.max(k / 2, 500); }
 
 function bytes(p: string | Uint8Array): Uint8Array { return typeof p === 'string' ? encodeUtf8(p) : p; }
 

@@ -5,7 +5,8 @@
 // Values are checked by the firmware's own check (checkConfig), one key at a time in this order,
 // so that a wrong value is always named by its key.
 
-import { checkConfig, hideSecret, MAX_DELAY, ROLES } from '../apps/config';
+import { checkConfig, MAX_DELAY, ROLES } from '../apps/config';
+import { redact } from '../endpoint';
 import { utf8Length, wellFormed } from '../mqtt/codec';
 
 /** Where settings are kept: Moddable's Preference on a board, a map in tests. */
@@ -213,7 +214,7 @@ export function clearStored(store: SettingsStore): void {
 /** A setting as it may be shown or sent: a password never (only whether there is one), a broker without its password. */
 export function shownValue(key: string, value: string): string {
   if (key === 'password') return value ? '********' : '';
-  if (key === 'broker') return hideSecret(value);
+  if (key === 'broker') return redact(value);
   return value;
 }
 

@@ -32,6 +32,9 @@ function online(host, client, connack = {}) {
   return conn;
 }
 
+/** Two byte arrays as one. */
+const concat = (a, b) => { const o = new Uint8Array(a.length + b.length); o.set(a); o.set(b, a.length); return o; };
+
 function publishPacket(topic, payload, { qos = 0, id = qos ? 1 : 0, dup = false, retain = false } = {}) {
   return { type: PUBLISH, topic, payload: text(payload), qos, id, dup, retain };
 }
@@ -114,6 +117,77 @@ describe('keepalive', () => {
     conn.send({ type: PINGRESP });
     assert.equal(conn.closed, false);
     assert.deepEqual(events.closes, []);
+  });
+
+  test('a large message arriving slowly keeps the link while the PINGRESP waits behind it; a PINGREQ still goes every keepalive', () => {
+    // Mosquitto 2.0.11 sends about 4 KB every 100 ms on its WebSocket: 1 MB takes 26 s.
+    const { host, client, events } = setup({ keepalive: 10, maxPacketSize: 65536 });
+    const conn = online(host, client);
+    const warnings = [];
+    client.onWarning = (w) => warnings.push(w);
+    host.advance(10000);
+    conn.expect(PINGREQ);
+    const big = encode(publishPacket('class/mallory/photo', 'x'.repeat(1 << 20)));
+    let pings = 1;
+    for (let at = 0; at < big.length; at += 4096) {
+      conn.send(big.subarray(at, at + 4096));
+      host.advance(100);
+      pings += conn.take().filter((p) => p.type === PINGREQ).length;
+    }
+    assert.equal(conn.closed, false, 'bytes kept coming: the link is alive');
+    assert.deepEqual(events.closes, []);
+    assert.equal(pings, 3, 'a PINGREQ every keepalive (10 s, 20 s, 30 s), as the broker wants one');
+    conn.send({ type: PINGRESP });
+    conn.send(encode(publishPacket('class/alice/hello', 'Hello #1')));
+    assert.equal(client.skipped, 1);
+    assert.match(warnings[0], /class\/mallory\/photo of 1,048,\d{3} bytes skipped/);
+    assert.deepEqual(events.messages.map((m) => m.topic), ['class/alice/hello'], 'the message after it arrives');
+    assert.equal(client.connected, true);
+  });
+
+  test('when the bytes stop, the link is dead half a keepalive after the last one', () => {
+    const { host, client, events } = setup({ keepalive: 10 });
+    const conn = online(host, client);
+    host.advance(10000);
+    conn.expect(PINGREQ);
+    const big = encode(publishPacket('a/b', 'x'.repeat(100000)));
+    for (let i = 0; i < 30; i++) { conn.send(big.subarray(i * 1000, (i + 1) * 1000)); host.advance(100); }
+    const lastByte = host.now() - 100;
+    while (!conn.closed && host.now() - lastByte < 10000) host.advance(100);
+    assert.equal(host.now() - lastByte, 5000, 'dropped 5 s after the last byte');
+    assert.match(events.closes[0].reason, /^no PINGRESP within 7\.9 s, and nothing at all for 5\.0 s: connection lost$/);
+  });
+
+  test('a connection that hands over whole messages is probed at the silence: an answer keeps the link, none drops it', () => {
+    const { host, client, events } = setup({ keepalive: 10 });
+    const conn = online(host, client);
+    let probes = 0;
+    conn.probe = () => { probes++; };
+    host.advance(10000);
+    conn.expect(PINGREQ);
+    host.advance(5000);
+    assert.equal(probes, 1, 'probed at the silence instead of dropped');
+    assert.equal(conn.closed, false);
+    host.advance(1000);
+    conn.events.alive(); // the broker is there
+    host.advance(4999);
+    assert.equal(probes, 1);
+    host.advance(1);
+    assert.equal(probes, 2, 'probed again after another silence');
+    conn.expect(PINGREQ); // at 20 s: one every keepalive
+    conn.send(concat(encode(publishPacket('a/b', 'x'.repeat(100000))), encode({ type: PINGRESP }))); // the whole message, at last
+    assert.deepEqual(events.closes, []);
+    // A second wait, with no answer to the probe: dropped one silence after it.
+    host.advance(9000);
+    conn.expect(PINGREQ);
+    const pingAt = host.now();
+    host.advance(5000);
+    assert.equal(probes, 3);
+    assert.equal(conn.closed, false);
+    host.advance(5000);
+    assert.equal(conn.closed, true);
+    assert.match(events.closes[0].reason, /^no PINGRESP within 10\.0 s: connection lost$/);
+    assert.equal(host.now() - pingAt, 10000);
   });
 
   test('traffic from the client postpones the ping only if the broker also spoke', () => {

@@ -104,6 +104,7 @@ describe('run-time settings', () => {
     assert.equal(shownValue('password', 'motdepasse'), '********');
     assert.equal(shownValue('password', ''), '');
     assert.equal(shownValue('broker', 'mqtt://alice:s3cret@192.168.1.144'), 'mqtt://alice:***@192.168.1.144');
+    assert.equal(shownValue('broker', 'mqtt://teacher@school.fr:s3cret@192.168.1.144'), 'mqtt://teacher@school.fr:***@192.168.1.144', 'a user name with @');
     assert.equal(shownValue('ssid', 'Salle 204'), 'Salle 204');
   });
 });

@@ -113,6 +113,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
       retained: function (n) { return n + ' retained (old)'; },
       stop: 'Stop', start: 'Start',
       ignored: function (n, more, m) { return (more ? 'more than ' : '') + n + ' more pairs not shown (--max-pairs): ' + m + ' messages'; },
+      once: function (n) { return n + ' prefix' + (n === '1' ? '' : 'es') + ' heard only once, not shown (until a hello is answered)'; },
       others: function (n) { return n + ' message' + (n === 1 ? '' : 's') + ' under the class on other topics (not judged)'; },
       interval: 'hello interval', running: 'running for', live: 'live view, updated every second', updated: 'last update',
       watching: function (f, w) { return 'watching ' + f + ' on ' + w; },
@@ -146,6 +147,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
       retained: function (n) { return n + ' retenu' + (n > 1 ? 's' : '') + ' (ancien)'; },
       stop: 'Arr\u00eater', start: 'Relancer',
       ignored: function (n, more, m) { return (more ? 'plus de ' : '') + n + ' autres bin\u00f4mes non affich\u00e9s (--max-pairs) : ' + m + ' messages'; },
+      once: function (n) { return n + ' pr\u00e9fixe' + (n === '1' ? '' : 's') + ' entendu' + (n === '1' ? '' : 's') + ' une seule fois, non affich\u00e9' + (n === '1' ? '' : 's') + ' (tant qu\u2019aucun hello n\u2019a de r\u00e9ponse)'; },
       others: function (n) { return n + ' message' + (n > 1 ? 's' : '') + ' de la classe sur d\u2019autres topics (non jug\u00e9' + (n > 1 ? 's' : '') + ')'; },
       interval: 'intervalle des hello', running: 'en cours depuis', live: 'vue en direct, mise \u00e0 jour chaque seconde', updated: 'derni\u00e8re mise \u00e0 jour',
       watching: function (f, w) { return 'observe ' + f + ' sur ' + w; },
@@ -237,6 +239,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
     var fin = byId('finished'); fin.hidden = !s.finished; set(fin, s.finished ? (s.result ? L.finished(s.result) : s.finished) : '');
     var notes = [];
     if (s.ignored && s.ignored.pairs) notes.push(L.ignored(num(s.ignored.pairs), s.ignored.more, num(s.ignored.messages)));
+    if (s.unconfirmed) notes.push(L.once(num(s.unconfirmed)));
     if (s.other) notes.push(L.others(num(s.other)));
     var n = byId('notes'); n.hidden = !notes.length; set(n, notes.join(' \u00b7 '));
     byId('empty').hidden = s.pairs.length > 0;

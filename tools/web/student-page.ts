@@ -47,6 +47,8 @@ const STUDENT_HTML = String.raw`<!doctype html>
   #peer-status[data-state=offline]::before { content: "○ "; color: #bf2517; }
   #chat-lines { list-style: none; margin: .5rem 0; padding: .4rem; height: 18rem; overflow: auto; border: 1px solid #cfd5dd; border-radius: .4rem; background: #f7f8fa; }
   #chat-lines li { padding: .15rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  /* Rows out of view are neither laid out nor painted: a burst redraws what shows. */
+  #chat-lines li, #lab-log li { content-visibility: auto; contain-intrinsic-size: auto 1.6em; }
   .who { font-weight: 800; margin-right: .5rem; }
   .who::after { content: " :"; }
   .mine .who { color: #1a5aa6; }
@@ -74,7 +76,9 @@ const STUDENT_HTML = String.raw`<!doctype html>
   #lab-subs li { font-family: ui-monospace, monospace; }
   #lab-subs button { padding: 0 .5rem; font-size: .85rem; }
   .table { max-height: 20rem; overflow: auto; border: 1px solid #cfd5dd; border-radius: .4rem; }
-  table { border-collapse: collapse; width: 100%; }
+  /* Fixed columns: a row added does not make the browser measure every cell again. */
+  table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+  th:nth-child(1) { width: 6.5rem; } th:nth-child(2) { width: 35%; } th:nth-child(3) { width: 3.5rem; } th:nth-child(4) { width: 4.5rem; }
   th, td { text-align: left; padding: .2rem .45rem; border-bottom: 1px solid #e4e8ee; vertical-align: top; overflow-wrap: anywhere; }
   th { position: sticky; top: 0; background: #e4e8ee; }
   td.topic { font-family: ui-monospace, monospace; }

@@ -17,6 +17,7 @@ import { printable } from '../../src/apps/text';
 import { colourOf, COLOURS } from '../../src/apps/remote';
 import { filterError, topicError } from '../../src/mqtt/topic';
 import type { Endpoint } from '../../src/host';
+import { brokerEndpoint, brokerName, redact } from '../../src/endpoint';
 import type { QoS } from '../../src/mqtt/codec';
 
 interface PageConfig { broker: string; prefix: string; title: string; open?: boolean }
@@ -33,7 +34,7 @@ const WORDS = {
     message: 'Message', pubMessage: 'Message à publier', send: 'Envoyer', online: 'en ligne', offline: 'hors ligne', unknown: 'pas encore vu',
     notConnected: 'Pas connecté', connecting: 'Connexion…', connected: 'Connecté à', lost: 'Connexion perdue',
     retry: 'nouvel essai dans', seconds: 's', needNames: 'Écris ton prénom et celui de ton binôme.',
-    samePeer: 'Le prénom de ton binôme doit être différent du tien.', badName: 'Un prénom ne peut contenir ni /, ni +, ni #.',
+    samePeer: 'Le prénom de ton binôme doit être différent du tien.', badName: 'Un prénom ne peut contenir ni /, ni +, ni #, ni caractère invisible ou de contrôle.',
     sensorTitle: 'Capteur : mes flèches', sensorHelp: 'Les flèches du clavier ou ces boutons envoient une commande sur',
     actuatorTitle: 'Actionneur : les commandes de', actuatorHelp: 'Ce bloc prend la couleur que demande la commande reçue sur',
     up: 'haut', down: 'bas', left: 'gauche', right: 'droite', sent: 'Envoyé :', received: 'Reçu :', unknownCommand: 'commande inconnue',
@@ -43,6 +44,7 @@ const WORDS = {
     messages: 'Messages reçus', time: 'Heure', qos: 'QoS', labUp: 'Labo connecté, identifiant', labDown: 'Labo déconnecté',
     labCutDone: 'Connexion coupée sans DISCONNECT : le broker publie le testament.', labEndDone: 'DISCONNECT envoyé : pas de testament.',
     subscribed: 'Abonné à', granted: 'QoS accordée', refused: 'refusé', published: 'Publié sur', error: 'Erreur',
+    control: 'contient un caractère invisible ou de contrôle, que le broker refuse : retape-le',
     openWarning: 'Cette page est ouverte à tout le réseau de la salle : toute personne connectée à ce réseau peut l’ouvrir.',
     you: 'moi', yes: 'oui', no: 'non',
   },
@@ -53,7 +55,7 @@ const WORDS = {
     message: 'Message', pubMessage: 'Message to publish', send: 'Send', online: 'online', offline: 'offline', unknown: 'not seen yet',
     notConnected: 'Not connected', connecting: 'Connecting…', connected: 'Connected to', lost: 'Connection lost',
     retry: 'trying again in', seconds: 's', needNames: "Type your first name and your partner's.",
-    samePeer: "Your partner's first name must differ from yours.", badName: 'A first name cannot hold /, + or #.',
+    samePeer: "Your partner's first name must differ from yours.", badName: 'A first name cannot hold /, + or #, nor an invisible or control character.',
     sensorTitle: 'Sensor: my arrows', sensorHelp: 'The arrow keys or these buttons send a command on',
     actuatorTitle: 'Actuator: the commands of', actuatorHelp: 'This block takes the colour the command received on',
     up: 'up', down: 'down', left: 'left', right: 'right', sent: 'Sent:', received: 'Received:', unknownCommand: 'unknown command',
@@ -63,6 +65,7 @@ const WORDS = {
     messages: 'Messages received', time: 'Time', qos: 'QoS', labUp: 'Lab connected, client id', labDown: 'Lab disconnected',
     labCutDone: 'Connection cut without DISCONNECT: the broker publishes the will.', labEndDone: 'DISCONNECT sent: no will.',
     subscribed: 'Subscribed to', granted: 'granted QoS', refused: 'refused', published: 'Published on', error: 'Error',
+    control: 'holds an invisible or control character, which the broker refuses: type it again',
     openWarning: "This page is open to the room's whole network: anyone on that network can open it.",
     you: 'me', yes: 'yes', no: 'no',
   },
@@ -83,17 +86,58 @@ function shown(s: string): string {
   return p.length > MAX_SHOWN ? p.slice(0, MAX_SHOWN) + '…' : p;
 }
 
+/** True when `s` holds a control or bidi character: Mosquitto closes the connection of a client
+ *  that sends one in a topic, and the page would try again and again. */
+function hasControl(s: string): boolean { return printable(s) !== s; }
+
+/** What is wrong with a topic or filter the student typed, or ''. */
+function typedTopicError(s: string, check: (s: string) => string): string { return hasControl(s) ? t.control : check(s); }
+
 /** "Connection lost: why (trying again in 2 s)". */
 function lostText(reason: string, retryIn: number): string {
   return `${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
 }
 
-function clock(): string { return new Date().toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB'); }
+// One formatter: toLocaleTimeString makes a new one each call, which a burst feels.
+const timeFormat = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+function clock(at = Date.now()): string { return timeFormat.format(at); }
 
-function add(list: HTMLElement, item: HTMLElement, max: number) {
-  list.append(item);
-  while (list.children.length > max) list.firstElementChild!.remove();
-  item.scrollIntoView?.({ block: 'nearest' });
+// A burst (thousands of messages a second) is drawn in animation frames, 10 a second at most: the
+// rows of each list wait for the next draw, only the last `max` of them are made, and the list
+// scrolls once, to its end, and only when the reader was there (reading older lines, they stay).
+// A lone message is drawn in the next frame.
+type Row = HTMLElement | (() => HTMLElement);
+const waiting = new Map<HTMLElement, { rows: Row[]; max: number }>();
+const DRAW_EVERY = 100; // ms
+let frame = 0, drawnAt = -DRAW_EVERY;
+
+/** Adds a row (or what makes it, called only if it is shown) to `list`, at most `max` kept. */
+function add(list: HTMLElement, row: Row, max: number) {
+  let w = waiting.get(list);
+  if (!w) waiting.set(list, w = { rows: [], max });
+  w.rows.push(row);
+  if (w.rows.length > 2 * max) w.rows.splice(0, w.rows.length - max);
+  if (!frame) frame = requestAnimationFrame(draw);
+}
+
+function draw(now: number) {
+  frame = 0;
+  if (now - drawnAt < DRAW_EVERY) { frame = requestAnimationFrame(draw); return; }
+  drawnAt = now;
+  // Every reading of the layout first, then every change: one layout a frame, not one per row.
+  const lists = Array.from(waiting, ([list, w]) => {
+    const box = list.closest<HTMLElement>('.table') ?? list;
+    return { list, w, box, atEnd: box.scrollHeight - box.scrollTop - box.clientHeight < 40 };
+  });
+  waiting.clear();
+  for (const { list, w, box, atEnd } of lists) {
+    const rows = w.rows.length > w.max ? w.rows.slice(-w.max) : w.rows;
+    const made = document.createDocumentFragment();
+    for (const r of rows) made.append(typeof r === 'function' ? r() : r);
+    list.append(made);
+    for (let extra = list.children.length - w.max; extra > 0; extra--) list.firstElementChild!.remove();
+    if (atEnd) box.scrollTop = box.scrollHeight;
+  }
 }
 
 function el(tag: string, text: string, cls?: string): HTMLElement {
@@ -103,21 +147,21 @@ function el(tag: string, text: string, cls?: string): HTMLElement {
   return e;
 }
 
-/** The broker's WebSocket from the page's setting. A loopback address in the teacher's setting means
- *  the teacher's computer: from a student's computer, that is the host this page came from. */
+/** The broker's WebSocket from the page's setting (src/endpoint.ts reads it, as everywhere). A loopback
+ *  address in the teacher's setting means the teacher's computer: from a student's computer, that
+ *  is the host this page came from. A user and password in it count as typed in their fields. */
 function endpointOf(url: string): Endpoint {
-  let u: URL | null = null;
-  try { u = new URL(url); } catch { /* said below */ }
-  if (!u || (u.protocol !== 'ws:' && u.protocol !== 'wss:')) throw new Error(`${t.broker}: "${url}" is not a WebSocket address; type one like ws://192.168.1.144:9001`);
-  let host = u.hostname.replace(/^\[|\]$/g, '');
+  const e = /^wss?:\/\//i.test(url) ? brokerEndpoint(url) : '';
+  if (typeof e === 'string') throw new Error(`${t.broker}: "${shown(redact(url))}" is not a WebSocket address; type one like ws://192.168.1.144:9001`);
   const loopback = (h: string) => h === 'localhost' || h.startsWith('127.') || h === '::1';
-  if (loopback(host) && location.hostname && !loopback(location.hostname)) host = location.hostname;
-  const port = u.port ? Number(u.port) : u.protocol === 'wss:' ? 443 : 80;
-  return { host, port, transport: u.protocol === 'wss:' ? 'wss' : 'ws', path: u.pathname === '/' ? '/mqtt' : u.pathname + u.search };
+  if (loopback(e.host) && location.hostname && !loopback(location.hostname)) e.host = location.hostname.replace(/^\[|\]$/g, '');
+  if (e.path === '/') e.path = '/mqtt';
+  return e;
 }
 
+/** The broker as the page shows it: never a user or a password. */
 function brokerUrl(): string {
-  try { const e = endpointOf(config.broker); return `${e.transport}://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}${e.path}`; } catch { return config.broker; }
+  try { return brokerName(endpointOf(config.broker), true); } catch { return redact(config.broker); }
 }
 
 /** A client id from a first name: ASCII letters and digits only (some brokers take no others), short. */
@@ -166,11 +210,11 @@ function join(event: Event) {
   me = input('me').value.trim();
   peer = input('peer').value.trim();
   const problem = !me || !peer ? t.needNames : me === peer ? t.samePeer
-    : /[+#/]/.test(me + peer) ? t.badName : topicError(chatTopic(me)) || topicError(chatTopic(peer));
+    : /[+#/]/.test(me + peer) || hasControl(me + peer) ? t.badName : topicError(chatTopic(me)) || topicError(chatTopic(peer));
   if (problem) return setStatus(problem, 'off');
   let endpoint: Endpoint;
   try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { return setStatus((e as Error).message, 'off'); }
-  const where = input('broker').value.trim();
+  const where = brokerName(endpoint, true);
   const host = browserHost(() => {});
   const client = new MqttClient(host, endpoint, {
     clientId: clientIdOf('st', me), keepalive: 20, reconnect: { min: 1000, max: 10000 },
@@ -217,9 +261,12 @@ function leave() {
 function onMainMessage(m: Message) {
   const text = payloadText(m.payload);
   if (m.topic === chatTopic(peer)) {
-    const li = el('li', '', 'theirs');
-    li.append(el('span', peer, 'who'), el('span', shown(text), 'text'));
-    add($('chat-lines'), li, MAX_CHAT_LINES);
+    const who = peer;
+    add($('chat-lines'), () => {
+      const li = el('li', '', 'theirs');
+      li.append(el('span', who, 'who'), el('span', shown(text), 'text'));
+      return li;
+    }, MAX_CHAT_LINES);
   } else if (m.topic === statusTopic(peer)) {
     const online = text === 'online';
     showPeerStatus(online ? t.online : text === 'offline' ? t.offline : shown(text), online ? 'online' : 'offline');
@@ -266,7 +313,7 @@ function press(command: string) {
 let lab: MqttClient | null = null;
 const labSubs = new Set<string>();
 
-function labLog(text: string, cls = '') { add($('lab-log'), el('li', `${clock()} ${text}`, cls), 50); }
+function labLog(text: string, cls = '') { const at = Date.now(); add($('lab-log'), () => el('li', `${clock(at)} ${text}`, cls), 50); }
 
 function qosOf(id: string): QoS { return Number(($(id) as HTMLSelectElement).value) as QoS; }
 
@@ -275,7 +322,7 @@ function labClient(): MqttClient | null {
   let endpoint: Endpoint;
   try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { labLog((e as Error).message, 'error'); return null; }
   const willTopic = input('will-topic').value.trim();
-  const willError = willTopic ? topicError(willTopic) : '';
+  const willError = willTopic ? typedTopicError(willTopic, topicError) : '';
   if (willError) { labLog(`${t.willTopic}: ${willError}`, 'error'); return null; }
   const id = clientIdOf('lab', input('me').value.trim());
   const client = new MqttClient(browserHost(() => {}), endpoint, {
@@ -294,9 +341,12 @@ function labClient(): MqttClient | null {
 }
 
 function labMessage(m: Message) {
-  const row = document.createElement('tr');
-  row.append(el('td', clock()), el('td', shown(m.topic), 'topic'), el('td', String(m.qos)), el('td', m.retain ? t.yes : t.no), el('td', shown(payloadText(m.payload)), 'text'));
-  add($('lab-rows'), row, MAX_LAB_ROWS);
+  const at = Date.now();
+  add($('lab-rows'), () => {
+    const row = document.createElement('tr');
+    row.append(el('td', clock(at)), el('td', shown(m.topic), 'topic'), el('td', String(m.qos)), el('td', m.retain ? t.yes : t.no), el('td', shown(payloadText(m.payload)), 'text'));
+    return row;
+  }, MAX_LAB_ROWS);
 }
 
 function labStop(abrupt: boolean) {
@@ -313,7 +363,7 @@ function labStop(abrupt: boolean) {
 function labPublish(event: Event) {
   event.preventDefault();
   const topic = input('pub-topic').value.trim();
-  const problem = topicError(topic);
+  const problem = typedTopicError(topic, topicError);
   if (problem) return labLog(`${t.topic}: ${problem}`, 'error');
   const client = labClient();
   if (!client) return;
@@ -324,7 +374,7 @@ function labPublish(event: Event) {
 function labSubscribe(event: Event) {
   event.preventDefault();
   const filter = input('sub-filter').value.trim();
-  const problem = filterError(filter);
+  const problem = typedTopicError(filter, filterError);
   if (problem) return labLog(`${t.filter}: ${problem}`, 'error');
   const client = labClient();
   if (!client || labSubs.has(filter)) return;
