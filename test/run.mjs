@@ -13,30 +13,45 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const list = (dir) => readdirSync(join(here, dir)).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => relative(root, join(here, dir, f)));
+const list = (dir) =>
+  readdirSync(join(here, dir))
+    .filter((f) => f.endsWith('.test.mjs'))
+    .sort()
+    .map((f) => relative(root, join(here, dir, f)));
 /** What does not depend on Node's version: the firmware in Moddable's simulator and the SDK's link, and RabbitMQ's brokers. */
 const NOT_NODE = /\/(mcsim|boards\.|rabbitmq)/;
 /** Files that take minutes, started first. */
-const LONG = /\/(mcsim|rabbitmq|install\.|guarantees\.|node-red\.|student\.)/;
+const LONG = /\/(mcsim|rabbitmq|install\.|guarantees\.|large-message\.|node-red\.|student)/;
 
 const [tier = 'all', ...more] = process.argv.slice(2);
 const all = [...list('unit'), ...list('.')];
-const files = tier.endsWith('.mjs') ? [tier, ...more]
-  : tier === 'unit' ? list('unit')
-  : tier === 'node' ? all.filter((f) => !NOT_NODE.test(f))
-  : tier === 'all' ? all
-  : null;
+const files = tier.endsWith('.mjs')
+  ? [tier, ...more]
+  : tier === 'unit'
+    ? list('unit')
+    : tier === 'node'
+      ? all.filter((f) => !NOT_NODE.test(f))
+      : tier === 'all'
+        ? all
+        : null;
 if (!files) {
   process.stderr.write(`test/run.mjs: unknown tier '${tier}': use unit, node or all, or name test files\n`);
   process.exit(1);
 }
 files.sort((a, b) => Number(LONG.test(b)) - Number(LONG.test(a)));
 
-const child = spawn(process.execPath, [
-  '--test', '--test-concurrency=3',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  `--test-reporter=${join(here, 'helpers', 'skip-summary.mjs')}`, '--test-reporter-destination=stdout',
-  ...files,
-], { cwd: root, stdio: 'inherit' });
+const child = spawn(
+  process.execPath,
+  [
+    '--test',
+    '--test-concurrency=3',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(here, 'helpers', 'skip-summary.mjs')}`,
+    '--test-reporter-destination=stdout',
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
