@@ -13,56 +13,136 @@ interface View {
   settings: { key: string; value: string; source: string }[];
   missing: string[];
 }
-interface Network { ssid: string; rssi: number; open: boolean }
+interface Network {
+  ssid: string;
+  rssi: number;
+  open: boolean;
+}
 
 const FR = {
-  wifi: 'R\u00e9seau WiFi', rescan: 'Chercher \u00e0 nouveau', scanning: 'recherche\u2026',
-  ssid: 'Nom du r\u00e9seau (SSID)', password: 'Mot de passe du WiFi', show: 'Afficher', hide: 'Masquer',
-  passwordKept: 'Laissez vide pour garder le mot de passe enregistr\u00e9.', passwordOpen: 'R\u00e9seau ouvert\u00a0: pas de mot de passe.',
+  wifi: 'R\u00e9seau WiFi',
+  rescan: 'Chercher \u00e0 nouveau',
+  scanning: 'recherche\u2026',
+  ssid: 'Nom du r\u00e9seau (SSID)',
+  password: 'Mot de passe du WiFi',
+  show: 'Afficher',
+  hide: 'Masquer',
+  passwordKept: 'Laissez vide pour garder le mot de passe enregistr\u00e9.',
+  passwordOpen: 'R\u00e9seau ouvert\u00a0: pas de mot de passe.',
   passwordNeeded: 'Ce r\u00e9seau demande un mot de passe.',
-  mqtt: 'Broker MQTT et activit\u00e9', broker: 'Broker', brokerHint: 'Adresse IP du broker (ex. 192.168.1.144), ou mqtt://utilisateur:motdepasse@h\u00f4te:1883',
-  role: 'R\u00f4le de la carte', topicPrefix: 'Pr\u00e9fixe des topics', prefixHint: 'Le m\u00eame pour les deux cartes d\u2019un bin\u00f4me, ex. LycMaurois/SNT_2nde/alice/',
-  name: 'Pr\u00e9nom de la carte (chat)', peer: 'Pr\u00e9nom du correspondant (chat)', interval: 'Intervalle (ms)',
-  intervalHint: 'Entre deux Hello (5000 si vide\u00a0; 1000 pour le capteur et la t\u00e9l\u00e9commande).', choose: '\u2014 choisissez \u2014',
-  more: 'Plus de r\u00e9glages', save: 'Enregistrer et red\u00e9marrer', saving: 'Enregistrement\u2026',
-  saved: 'Enregistr\u00e9', doneText: 'La carte red\u00e9marre et rejoint le r\u00e9seau \u00ab\u00a0{ssid}\u00a0\u00bb. Cette page ne r\u00e9pondra plus\u00a0: revenez sur votre WiFi habituel.',
-  missing: '\u00c0 remplir\u00a0: ', refused: 'La carte refuse ce r\u00e9glage\u00a0: ', required: 'Ce champ est obligatoire.',
-  range: 'Un nombre entier de {min} \u00e0 {max}.', tooLong: 'Trop long\u00a0: {max} octets au plus sur cette carte.',
+  mqtt: 'Broker MQTT et activit\u00e9',
+  broker: 'Broker',
+  brokerHint: 'Adresse IP du broker (ex. 192.168.1.144), ou mqtt://utilisateur:motdepasse@h\u00f4te:1883',
+  role: 'R\u00f4le de la carte',
+  topicPrefix: 'Pr\u00e9fixe des topics',
+  prefixHint: 'Le m\u00eame pour les deux cartes d\u2019un bin\u00f4me, ex. LycMaurois/SNT_2nde/alice/',
+  name: 'Pr\u00e9nom de la carte (chat)',
+  peer: 'Pr\u00e9nom du correspondant (chat)',
+  interval: 'Intervalle (ms)',
+  intervalHint: 'Entre deux Hello (5000 si vide\u00a0; 1000 pour le capteur et la t\u00e9l\u00e9commande).',
+  choose: '\u2014 choisissez \u2014',
+  more: 'Plus de r\u00e9glages',
+  save: 'Enregistrer et red\u00e9marrer',
+  saving: 'Enregistrement\u2026',
+  saved: 'Enregistr\u00e9',
+  doneText:
+    'La carte red\u00e9marre et rejoint le r\u00e9seau \u00ab\u00a0{ssid}\u00a0\u00bb. Cette page ne r\u00e9pondra plus\u00a0: revenez sur votre WiFi habituel.',
+  missing: '\u00c0 remplir\u00a0: ',
+  refused: 'La carte refuse ce r\u00e9glage\u00a0: ',
+  required: 'Ce champ est obligatoire.',
+  range: 'Un nombre entier de {min} \u00e0 {max}.',
+  tooLong: 'Trop long\u00a0: {max} octets au plus sur cette carte.',
   unreachable: 'La carte ne r\u00e9pond pas. \u00cates-vous toujours connect\u00e9 \u00e0 son r\u00e9seau\u00a0?',
-  none: 'Aucun r\u00e9seau trouv\u00e9 pour l\u2019instant.', open: 'ouvert', secured: 'prot\u00e9g\u00e9', other: 'langue\u00a0: English',
-  fromBuild: 'valeur du firmware', unset: '',
-  roles: { hello: 'ESP#1 \u2014 envoie Hello toutes les 5 s', responder: 'ESP#2 \u2014 r\u00e9pond received', sensor: 'Capteur (temp\u00e9rature, pression)', chat: 'Chat', remote: 'T\u00e9l\u00e9commande', actuator: 'Actionneur (couleur)' },
+  none: 'Aucun r\u00e9seau trouv\u00e9 pour l\u2019instant.',
+  open: 'ouvert',
+  secured: 'prot\u00e9g\u00e9',
+  other: 'langue\u00a0: English',
+  fromBuild: 'valeur du firmware',
+  unset: '',
+  roles: {
+    hello: 'ESP#1 \u2014 envoie Hello toutes les 5 s',
+    responder: 'ESP#2 \u2014 r\u00e9pond received',
+    sensor: 'Capteur (temp\u00e9rature, pression)',
+    chat: 'Chat',
+    remote: 'T\u00e9l\u00e9commande',
+    actuator: 'Actionneur (couleur)',
+  },
   labels: {
-    clientId: 'Identifiant client MQTT', keepalive: 'Keepalive (s)', backoffMin: 'Reconnexion\u00a0: premier d\u00e9lai (ms)',
-    backoffMax: 'Reconnexion\u00a0: d\u00e9lai maximal (ms)', restartAfter: '\u00c9checs avant red\u00e9marrage', setupAfter: '\u00c9checs avant ce mode r\u00e9glage',
-    inflight: 'Messages QoS 1/2 en vol', wifiTimeout: 'Attente d\u2019une adresse IP (ms)', wifiRetry: 'D\u00e9lai entre deux essais WiFi (ms)',
-    ca: 'Certificat de l\u2019autorit\u00e9 (TLS)', sntp: 'Serveur de temps (TLS)',
+    clientId: 'Identifiant client MQTT',
+    keepalive: 'Keepalive (s)',
+    backoffMin: 'Reconnexion\u00a0: premier d\u00e9lai (ms)',
+    backoffMax: 'Reconnexion\u00a0: d\u00e9lai maximal (ms)',
+    restartAfter: '\u00c9checs avant red\u00e9marrage',
+    setupAfter: '\u00c9checs avant ce mode r\u00e9glage',
+    inflight: 'Messages QoS 1/2 en vol',
+    wifiTimeout: 'Attente d\u2019une adresse IP (ms)',
+    wifiRetry: 'D\u00e9lai entre deux essais WiFi (ms)',
+    ca: 'Certificat de l\u2019autorit\u00e9 (TLS)',
+    sntp: 'Serveur de temps (TLS)',
   } as Record<string, string>,
   reasons: { 'no WiFi settings on this board': 'Aucun r\u00e9seau WiFi n\u2019est enregistr\u00e9 sur cette carte.' } as Record<string, string>,
   why: 'Pourquoi cette page\u00a0: ',
 };
 type Texts = typeof FR;
 const EN: Texts = {
-  wifi: 'WiFi network', rescan: 'Search again', scanning: 'searching\u2026',
-  ssid: 'Network name (SSID)', password: 'WiFi password', show: 'Show', hide: 'Hide',
-  passwordKept: 'Leave it empty to keep the stored password.', passwordOpen: 'Open network: no password.',
+  wifi: 'WiFi network',
+  rescan: 'Search again',
+  scanning: 'searching\u2026',
+  ssid: 'Network name (SSID)',
+  password: 'WiFi password',
+  show: 'Show',
+  hide: 'Hide',
+  passwordKept: 'Leave it empty to keep the stored password.',
+  passwordOpen: 'Open network: no password.',
   passwordNeeded: 'This network needs a password.',
-  mqtt: 'MQTT broker and activity', broker: 'Broker', brokerHint: 'The broker\u2019s IP address (e.g. 192.168.1.144), or mqtt://user:password@host:1883',
-  role: 'Role of the board', topicPrefix: 'Topic prefix', prefixHint: 'The same for both boards of a pair, e.g. LycMaurois/SNT_2nde/alice/',
-  name: 'Board\u2019s first name (chat)', peer: 'Partner\u2019s first name (chat)', interval: 'Interval (ms)',
-  intervalHint: 'Between two hellos (5000 when empty; 1000 for the sensor and the remote).', choose: '\u2014 choose \u2014',
-  more: 'More settings', save: 'Save and restart', saving: 'Saving\u2026',
-  saved: 'Saved', doneText: 'The board restarts and joins the network \u201c{ssid}\u201d. This page will stop answering: go back to your usual WiFi.',
-  missing: 'Still to fill in: ', refused: 'The board refuses this setting: ', required: 'This field is required.',
-  range: 'A whole number from {min} to {max}.', tooLong: 'Too long: {max} bytes at most on this board.',
+  mqtt: 'MQTT broker and activity',
+  broker: 'Broker',
+  brokerHint: 'The broker\u2019s IP address (e.g. 192.168.1.144), or mqtt://user:password@host:1883',
+  role: 'Role of the board',
+  topicPrefix: 'Topic prefix',
+  prefixHint: 'The same for both boards of a pair, e.g. LycMaurois/SNT_2nde/alice/',
+  name: 'Board\u2019s first name (chat)',
+  peer: 'Partner\u2019s first name (chat)',
+  interval: 'Interval (ms)',
+  intervalHint: 'Between two hellos (5000 when empty; 1000 for the sensor and the remote).',
+  choose: '\u2014 choose \u2014',
+  more: 'More settings',
+  save: 'Save and restart',
+  saving: 'Saving\u2026',
+  saved: 'Saved',
+  doneText: 'The board restarts and joins the network \u201c{ssid}\u201d. This page will stop answering: go back to your usual WiFi.',
+  missing: 'Still to fill in: ',
+  refused: 'The board refuses this setting: ',
+  required: 'This field is required.',
+  range: 'A whole number from {min} to {max}.',
+  tooLong: 'Too long: {max} bytes at most on this board.',
   unreachable: 'The board does not answer. Are you still on its network?',
-  none: 'No network found yet.', open: 'open', secured: 'secured', other: 'langue\u00a0: fran\u00e7ais',
-  fromBuild: 'firmware\u2019s value', unset: '',
-  roles: { hello: 'ESP#1 \u2014 says Hello every 5 s', responder: 'ESP#2 \u2014 answers received', sensor: 'Sensor (temperature, pressure)', chat: 'Chat', remote: 'Remote control', actuator: 'Actuator (colour)' },
+  none: 'No network found yet.',
+  open: 'open',
+  secured: 'secured',
+  other: 'langue\u00a0: fran\u00e7ais',
+  fromBuild: 'firmware\u2019s value',
+  unset: '',
+  roles: {
+    hello: 'ESP#1 \u2014 says Hello every 5 s',
+    responder: 'ESP#2 \u2014 answers received',
+    sensor: 'Sensor (temperature, pressure)',
+    chat: 'Chat',
+    remote: 'Remote control',
+    actuator: 'Actuator (colour)',
+  },
   labels: {
-    clientId: 'MQTT client id', keepalive: 'Keepalive (s)', backoffMin: 'Reconnect: first delay (ms)', backoffMax: 'Reconnect: longest delay (ms)',
-    restartAfter: 'Failures before a restart', setupAfter: 'Failures before this setup mode', inflight: 'QoS 1/2 messages in flight',
-    wifiTimeout: 'Wait for an IP address (ms)', wifiRetry: 'Delay between WiFi attempts (ms)', ca: 'CA certificate (TLS)', sntp: 'Time server (TLS)',
+    clientId: 'MQTT client id',
+    keepalive: 'Keepalive (s)',
+    backoffMin: 'Reconnect: first delay (ms)',
+    backoffMax: 'Reconnect: longest delay (ms)',
+    restartAfter: 'Failures before a restart',
+    setupAfter: 'Failures before this setup mode',
+    inflight: 'QoS 1/2 messages in flight',
+    wifiTimeout: 'Wait for an IP address (ms)',
+    wifiRetry: 'Delay between WiFi attempts (ms)',
+    ca: 'CA certificate (TLS)',
+    sntp: 'Time server (TLS)',
   },
   reasons: { 'no WiFi settings on this board': 'No WiFi network is stored on this board.' },
   why: 'Why this page: ',
@@ -75,8 +155,12 @@ let networks: Network[] = [];
 const shown: Record<string, string> = {};
 let chosenOpen: boolean | null = null;
 
-function field(key: string) { return document.getElementById(key) as HTMLInputElement | HTMLSelectElement | null; }
-function fill(s: string, values: Record<string, string | number>) { return s.replace(/\{(\w+)\}/g, (_, k) => String(values[k])); }
+function field(key: string) {
+  return document.getElementById(key) as HTMLInputElement | HTMLSelectElement | null;
+}
+function fill(s: string, values: Record<string, string | number>) {
+  return s.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
+}
 
 /** Inputs for the settings under "More settings", from the same list the board checks with. */
 function buildMore() {
@@ -90,13 +174,18 @@ function buildMore() {
     input.id = input.name = f.key;
     input.autocomplete = 'off';
     input.setAttribute('autocapitalize', 'off');
-    if (f.kind === 'number') { input.type = 'number'; input.inputMode = 'numeric'; }
+    if (f.kind === 'number') {
+      input.type = 'number';
+      input.inputMode = 'numeric';
+    }
     more.append(label, input);
   }
   for (const f of SETTINGS) {
     if (f.kind !== 'number') continue;
     const input = field(f.key) as HTMLInputElement;
-    input.min = String(f.min); input.max = String(f.max); input.step = '1';
+    input.min = String(f.min);
+    input.max = String(f.max);
+    input.step = '1';
   }
 }
 
@@ -106,7 +195,8 @@ function translate() {
   for (const el of document.querySelectorAll<HTMLElement>('[data-l]')) el.textContent = t.labels[el.dataset.l!] ?? el.dataset.l!;
   $('lang').textContent = t.other;
   $('lang').lang = t === FR ? 'en' : 'fr';
-  const role = $<HTMLSelectElement>('role'), value = role.value;
+  const role = $<HTMLSelectElement>('role'),
+    value = role.value;
   role.textContent = '';
   role.add(new Option(t.choose, ''));
   for (const r of SETTINGS.find((f) => f.key === 'role')!.choices!) role.add(new Option((t.roles as Record<string, string>)[r] ?? r, r));
@@ -139,7 +229,8 @@ function load(v: View) {
     el.value = s.value;
     if (s.source === 'build' && el instanceof HTMLInputElement) el.title = t.fromBuild;
   }
-  for (const f of SETTINGS) if (f.kind !== 'number' && f.kind !== 'choice') (field(f.key) as HTMLInputElement).maxLength = Math.min(f.key === 'ssid' ? 32 : 1000, v.maxBytes);
+  for (const f of SETTINGS)
+    if (f.kind !== 'number' && f.kind !== 'choice') (field(f.key) as HTMLInputElement).maxLength = Math.min(f.key === 'ssid' ? 32 : 1000, v.maxBytes);
   $<HTMLInputElement>('ssid').required = true;
   $<HTMLInputElement>('broker').required = true;
   showView();
@@ -167,7 +258,11 @@ function showNetworks() {
     const bars = document.createElement('span');
     bars.className = 'bars';
     const level = n.rssi >= -55 ? 4 : n.rssi >= -67 ? 3 : n.rssi >= -78 ? 2 : 1;
-    for (let i = 1; i <= 4; i++) { const bar = document.createElement('i'); if (i <= level) bar.className = 'on'; bars.append(bar); }
+    for (let i = 1; i <= 4; i++) {
+      const bar = document.createElement('i');
+      if (i <= level) bar.className = 'on';
+      bars.append(bar);
+    }
     bars.title = `${n.rssi} dBm`;
     const name = document.createElement('span');
     name.className = 'ssid';
@@ -188,32 +283,43 @@ function showNetworks() {
 }
 
 function passwordHint() {
-  const ssid = $<HTMLInputElement>('ssid').value, hint = $('password-hint');
+  const ssid = $<HTMLInputElement>('ssid').value,
+    hint = $('password-hint');
   const known = networks.find((n) => n.ssid === ssid);
   const open = known ? known.open : chosenOpen;
   $<HTMLInputElement>('password').disabled = open === true;
   hint.textContent = open ? t.passwordOpen : shown.password && ssid === shown.ssid ? t.passwordKept : '';
 }
 
-function chatFields() { $('chat').hidden = $<HTMLSelectElement>('role').value !== 'chat'; }
+function chatFields() {
+  $('chat').hidden = $<HTMLSelectElement>('role').value !== 'chat';
+}
 
 async function getJson(path: string) {
   const r = await fetch(path, { cache: 'no-store' });
   return r.json();
 }
 
-/** The networks the board sees; asked again while it is scanning or has none yet (a busy board, a slow scan), for a minute. */
+/**
+ * The networks the board sees; asked again while it is scanning or has none yet (a busy board, a
+ * slow scan), as long as the page is open: every 1.5 s, then up to every 5 s.
+ */
 async function scan(tries = 0) {
   $('scanning').hidden = false;
-  let again = tries < 40;
+  let again = true;
   try {
     const r = await getJson('/networks');
     networks = r.networks;
     showNetworks();
     passwordHint();
-    again &&= r.scanning || !networks.length;
-  } catch { /* the board is busy or went away: asked again, and Save says so */ }
-  if (again) { setTimeout(() => scan(tries + 1), 1500); return; }
+    again = r.scanning || !networks.length;
+  } catch {
+    /* the board is busy or went away: asked again, and Save says so */
+  }
+  if (again) {
+    setTimeout(() => scan(tries + 1), Math.min(5000, 1500 * 1.1 ** tries));
+    return;
+  }
   $('scanning').hidden = true;
 }
 
@@ -272,7 +378,8 @@ async function save(e: Event) {
   for (const f of SETTINGS) {
     const el = field(f.key)!;
     if (f.key === 'password') {
-      if (el.value || (el as HTMLInputElement).disabled || $<HTMLInputElement>('ssid').value !== shown.ssid) body.append('password', (el as HTMLInputElement).disabled ? '' : el.value);
+      if (el.value || (el as HTMLInputElement).disabled || $<HTMLInputElement>('ssid').value !== shown.ssid)
+        body.append('password', (el as HTMLInputElement).disabled ? '' : el.value);
     } else if (el.value.trim() !== (shown[f.key] ?? '')) body.append(f.key, el.value.trim());
   }
   const button = $<HTMLButtonElement>('save');
@@ -298,14 +405,24 @@ async function save(e: Event) {
 
 buildMore();
 translate();
-$('lang').onclick = () => { t = t === FR ? EN : FR; translate(); };
+$('lang').onclick = () => {
+  t = t === FR ? EN : FR;
+  translate();
+};
 $('rescan').onclick = () => scan();
 $('show').onclick = () => {
   const p = $<HTMLInputElement>('password');
   p.type = p.type === 'password' ? 'text' : 'password';
   $('show').textContent = p.type === 'password' ? t.show : t.hide;
 };
-$('ssid').oninput = () => { chosenOpen = null; showNetworks(); passwordHint(); };
+$('ssid').oninput = () => {
+  chosenOpen = null;
+  showNetworks();
+  passwordHint();
+};
 $('role').onchange = chatFields;
 $('form').onsubmit = save;
-getJson('/settings').then(load).then(() => scan()).catch(() => problem('', t.unreachable));
+getJson('/settings')
+  .then(load)
+  .then(() => scan())
+  .catch(() => problem('', t.unreachable));
