@@ -9,7 +9,8 @@ import type { Endpoint, Transport } from './host';
 const SCHEMES: Record<string, [Transport, number]> = { mqtt: ['tcp', 1883], mqtts: ['tls', 8883], ws: ['ws', 80], wss: ['wss', 443] };
 
 /** The broker forms an error lists. */
-export const BROKER_FORMS = 'host, host:port, mqtt://[user:pass@]host[:port], mqtts://… (TLS, port 8883), ws://…[/path] or wss://…[/path] (WebSocket, path /mqtt)';
+export const BROKER_FORMS =
+  'host, host:port, mqtt://[user:pass@]host[:port], mqtts://… (TLS, port 8883), ws://…[/path] or wss://…[/path] (WebSocket, path /mqtt)';
 
 /** The transport and default port of a URL scheme (any case), or undefined for another scheme. */
 export function schemeTransport(scheme: string): [Transport, number] | undefined {
@@ -22,9 +23,13 @@ export function schemeOf(transport: Transport = 'tcp'): string {
   return 'mqtt';
 }
 
-export function defaultPort(transport: Transport = 'tcp'): number { return SCHEMES[schemeOf(transport)][1]; }
+export function defaultPort(transport: Transport = 'tcp'): number {
+  return SCHEMES[schemeOf(transport)][1];
+}
 
-export function isWebSocket(transport?: Transport): boolean { return transport === 'ws' || transport === 'wss'; }
+export function isWebSocket(transport?: Transport): boolean {
+  return transport === 'ws' || transport === 'wss';
+}
 
 /** `host:port`, an IPv6 address in brackets; without `port`, the host alone (bracketed if IPv6). */
 export function hostPort(host: string, port?: number): string {
@@ -42,7 +47,7 @@ export function splitHostPort(text: string): { host: string; port?: string } | n
  *  or null (a URL, a user and password, a port or a space in it). */
 export function hostName(text: string): string | null {
   const h = /^\[([0-9a-f:.]+)\]$/i.exec(text)?.[1] ?? text;
-  if (!h || !/^[a-z0-9._-]+$/i.test(h) && !(h.includes(':') && /^[0-9a-f:.]+$/i.test(h))) return null;
+  if (!h || (!/^[a-z0-9._-]+$/i.test(h) && !(h.includes(':') && /^[0-9a-f:.]+$/i.test(h)))) return null;
   return h;
 }
 
@@ -52,7 +57,12 @@ export function portNumber(text: string): number {
 }
 
 /** What `scheme://[userinfo@]authority[rest]` holds; `rest` starts with its '/' ('' if none). */
-export interface UrlParts { scheme: string; userinfo?: string; authority: string; rest: string }
+export interface UrlParts {
+  scheme: string;
+  userinfo?: string;
+  authority: string;
+  rest: string;
+}
 
 /**
  * Splits a URL at the same places wherever it is read. A user name may hold '@' and a password
@@ -94,7 +104,9 @@ export function credentials(userinfo: string): { username: string; password?: st
     const c: { username: string; password?: string } = { username: decodeURIComponent(colon < 0 ? userinfo : userinfo.slice(0, colon)) };
     if (colon >= 0) c.password = decodeURIComponent(userinfo.slice(colon + 1));
     return c;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /**

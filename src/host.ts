@@ -57,7 +57,9 @@ export interface WiFi {
   address(): string;
 }
 export type WiFiEvent = 'connected' | 'gotIP' | 'lostIP' | 'disconnected';
-export interface WiFiEvents { wifiEvent(event: WiFiEvent): void }
+export interface WiFiEvents {
+  wifiEvent(event: WiFiEvent): void;
+}
 
 /**
  * What a timer calls: an object's `fire` method (or a function). The portable code passes objects
@@ -69,7 +71,8 @@ export type TimerHandle = object;
 
 /** Calls what a timer was given. */
 export function fire(target: Firing): void {
-  if (typeof target === 'function') target(); else target.fire();
+  if (typeof target === 'function') target();
+  else target.fire();
 }
 
 export interface Host {

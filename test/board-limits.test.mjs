@@ -12,7 +12,9 @@ import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitt
 import { lineIn, until } from './helpers/wait.mjs';
 
 const boards = [];
-after(() => { for (const b of boards) b.stop(); });
+after(() => {
+  for (const b of boards) b.stop();
+});
 function board(name, config) {
   const b = new SimBoard({ name, config: { interval: 100, backoffMin: 100, backoffMax: 300, ...config }, print: () => {}, restartDelay: 50 });
   boards.push(b);
@@ -26,7 +28,9 @@ describe('on a stock Mosquitto', { skip: mosquittoSkip() }, () => {
     broker = await startMosquitto();
     pub = (...args) => execFileSync(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), ...args]);
   });
-  after(async () => { await broker?.stop(); });
+  after(async () => {
+    await broker?.stop();
+  });
 
   test('a retained message above the 16 KB limit is skipped once, said once, and the board goes on without reconnecting', async () => {
     const prefix = 'cls/alice/';
@@ -57,7 +61,7 @@ describe('on a stock Mosquitto', { skip: mosquittoSkip() }, () => {
     assert.ok(esp2.lines.every((l) => !/[\x00-\x08\x0a-\x1f\x7f-\x9f\u202e]/.test(l)));
   });
 
-  test('chat prints a peer\'s message on one line, as text', async () => {
+  test("chat prints a peer's message on one line, as text", async () => {
     const chat = mqttPair(['chat', '--broker', `127.0.0.1:${broker.port}`, '--name', 'bob', '--peer', 'alice'], { openStdin: true });
     await chat.waitFor('stderr', /connected to/);
     pub('-t', 'alice', '-m', 'hi\nbob: I am bob\x1b[31m');
@@ -67,16 +71,20 @@ describe('on a stock Mosquitto', { skip: mosquittoSkip() }, () => {
     assert.equal(r.stdout, 'alice: hi\\x0abob: I am bob\\x1b[31m\n');
   });
 
-  test('a piped chat and a piped remote deliver every line (300 each, beyond a board\'s queue of 100) before they exit 0', async () => {
+  test("a piped chat and a piped remote deliver every line (300 each, beyond a board's queue of 100) before they exit 0", async () => {
     const { mosquittoSub } = await import('./helpers/mosquitto.mjs');
     const sub = await mosquittoSub(broker.port, ['-q', '1', '-t', 'pipe/alice', '-t', 'pipe/r/remote/command']);
-    const lines = Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n') + '\n';
-    const chat = await mqttPair(['chat', '--broker', `127.0.0.1:${broker.port}`, '--prefix', 'pipe/', '--name', 'alice', '--peer', 'bob'], { input: lines }).exit;
+    const lines = `${Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n')}\n`;
+    const chat = await mqttPair(['chat', '--broker', `127.0.0.1:${broker.port}`, '--prefix', 'pipe/', '--name', 'alice', '--peer', 'bob'], { input: lines })
+      .exit;
     assert.equal(chat.code, 0, chat.stderr);
-    const commands = Array.from({ length: 300 }, (_, i) => ['up', 'down', 'left', 'right'][i % 4]).join('\n') + '\n';
+    const commands = `${Array.from({ length: 300 }, (_, i) => ['up', 'down', 'left', 'right'][i % 4]).join('\n')}\n`;
     const remote = await mqttPair(['remote', '--broker', `127.0.0.1:${broker.port}`, '--prefix', 'pipe/r/', '--no-wifi'], { input: commands }).exit;
     assert.equal(remote.code, 0, remote.stderr);
-    await until(() => sub.lines.length >= 600, () => `600 lines at mosquitto_sub, got ${sub.lines.length}`);
+    await until(
+      () => sub.lines.length >= 600,
+      () => `600 lines at mosquitto_sub, got ${sub.lines.length}`,
+    );
     await sub.stop();
     assert.equal(sub.lines.filter((l) => l.startsWith('pipe/alice ')).length, 300);
     assert.equal(sub.lines.filter((l) => l.startsWith('pipe/r/remote/command ')).length, 300);
@@ -96,16 +104,33 @@ describe('on a stock Mosquitto', { skip: mosquittoSkip() }, () => {
 
 describe('brokers that accept, then fail', () => {
   test('a broker that drops every connection right after CONNACK: the backoff grows and restartAfter restarts the board', async () => {
-    const server = createServer((s) => s.once('data', () => { s.write(Buffer.from([0x20, 2, 0, 0])); setTimeout(() => s.destroy(), 20); }));
+    const server = createServer((s) =>
+      s.once('data', () => {
+        s.write(Buffer.from([0x20, 2, 0, 0]));
+        setTimeout(() => s.destroy(), 20);
+      }),
+    );
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const esp = board('esp1', { broker: `127.0.0.1:${server.address().port}`, role: 'hello', backoffMin: 100, backoffMax: 2000, restartAfter: 5, keepalive: 60 });
+      const esp = board('esp1', {
+        broker: `127.0.0.1:${server.address().port}`,
+        role: 'hello',
+        backoffMin: 100,
+        backoffMax: 2000,
+        restartAfter: 5,
+        keepalive: 60,
+      });
       await waitFor(esp, /5 failures in a row: restarting the board\.\.\.$/, {});
       esp.stop();
-      const delays = esp.lines.map((l) => /Reconnecting in ([\d.]+) s/.exec(l)?.[1]).filter(Boolean).map(Number);
+      const delays = esp.lines
+        .map((l) => /Reconnecting in ([\d.]+) s/.exec(l)?.[1])
+        .filter(Boolean)
+        .map(Number);
       assert.equal(delays.length, 4, esp.lines.join('\n'));
       for (let i = 1; i < delays.length; i++) assert.ok(delays[i] > delays[i - 1], `growing: ${delays.join(', ')}`);
-    } finally { server.close(); }
+    } finally {
+      server.close();
+    }
   });
 
   test('"Connected … subscribed to …" waits for the SUBACK', async () => {
@@ -113,16 +138,28 @@ describe('brokers that accept, then fail', () => {
     const server = createServer((s) => {
       s.on('data', (b) => {
         if (b[0] === 0x10) s.write(Buffer.from([0x20, 2, 0, 0]));
-        else if (b[0] === 0x82) setTimeout(() => { subackAt = Date.now(); s.write(Buffer.from([0x90, 3, b[2], b[3], 0])); }, 400);
+        else if (b[0] === 0x82)
+          setTimeout(() => {
+            subackAt = Date.now();
+            s.write(Buffer.from([0x90, 3, b[2], b[3], 0]));
+          }, 400);
       });
     });
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const esp = new SimBoard({ name: 'esp2', config: { broker: `127.0.0.1:${server.address().port}`, role: 'responder' }, print: (l) => { if (/Connected to/.test(l)) esp.connectedAt = Date.now(); } });
+      const esp = new SimBoard({
+        name: 'esp2',
+        config: { broker: `127.0.0.1:${server.address().port}`, role: 'responder' },
+        print: (l) => {
+          if (/Connected to/.test(l)) esp.connectedAt = Date.now();
+        },
+      });
       boards.push(esp.start());
       await waitFor(esp, /^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to hello topic$/);
       esp.stop();
       assert.ok(subackAt && esp.connectedAt >= subackAt, 'said after the SUBACK came');
-    } finally { server.close(); }
+    } finally {
+      server.close();
+    }
   });
 });

@@ -7,10 +7,18 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkCheck, linkCheckScript, moddableSkip } from './helpers/moddable.mjs';
 
-const skip = moddableSkip() || (!linkCheckScript() && process.env.REQUIRE_MODDABLE !== '1' && 'needs the Moddable SDK: link-check.sh, kept beside the SDK, is not found (set MODDABLE_LINK_CHECK)');
+const skip =
+  moddableSkip() ||
+  (!linkCheckScript() &&
+    process.env.REQUIRE_MODDABLE !== '1' &&
+    'needs the Moddable SDK: link-check.sh, kept beside the SDK, is not found (set MODDABLE_LINK_CHECK)');
 
 describe('board builds link (xsc and xsl, the SDK 8.2.3 manifests)', { skip }, () => {
-  for (const [platform, role] of [['esp32', 'hello'], ['esp32/esp32c3', 'responder'], ['esp', 'sensor']]) {
+  for (const [platform, role] of [
+    ['esp32', 'hello'],
+    ['esp32/esp32c3', 'responder'],
+    ['esp', 'sensor'],
+  ]) {
     test(`${platform} (role=${role})`, () => {
       const r = linkCheck(platform, { ssid: 'classroom', password: 'secret', broker: '192.168.1.144', role });
       assert.ok(r.ok, r.output);

@@ -12,15 +12,22 @@ import { mqttPair } from './helpers/child.mjs';
 import { sleep } from './helpers/wait.mjs';
 
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const linux = process.platform === 'linux' ? false : 'reads the broker\'s memory from /proc (Linux)';
+const linux = process.platform === 'linux' ? false : "reads the broker's memory from /proc (Linux)";
 
 /** A client frame (masked); `fin` false leaves the message open. */
 function frame(opcode, payload = Buffer.alloc(0), fin = true) {
-  const n = payload.length, key = randomBytes(4);
+  const n = payload.length,
+    key = randomBytes(4);
   let head;
   if (n < 126) head = Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | n]);
   else if (n < 65536) head = Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | 126, n >> 8, n & 255]);
-  else { head = Buffer.alloc(10); head[0] = (fin ? 0x80 : 0) | opcode; head[1] = 0x80 | 127; head.writeUInt32BE(Math.floor(n / 2 ** 32), 2); head.writeUInt32BE(n >>> 0, 6); }
+  else {
+    head = Buffer.alloc(10);
+    head[0] = (fin ? 0x80 : 0) | opcode;
+    head[1] = 0x80 | 127;
+    head.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    head.writeUInt32BE(n >>> 0, 6);
+  }
   const body = Buffer.from(payload);
   for (let i = 0; i < n; i++) body[i] ^= key[i & 3];
   return Buffer.concat([head, key, body]);
@@ -30,10 +37,18 @@ function frame(opcode, payload = Buffer.alloc(0), fin = true) {
 function packet(first, body) {
   const len = [];
   let n = body.length;
-  do { let d = n & 127; n >>= 7; if (n) d |= 128; len.push(d); } while (n);
+  do {
+    let d = n & 127;
+    n >>= 7;
+    if (n) d |= 128;
+    len.push(d);
+  } while (n);
   return Buffer.concat([Buffer.from([first, ...len]), body]);
 }
-const str = (s) => { const b = Buffer.from(s); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]); };
+const str = (s) => {
+  const b = Buffer.from(s);
+  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]);
+};
 const CONNECT = (id) => packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([4, 2, 0, 60]), str(id)]));
 const SUBSCRIBE = (filter) => packet(0x82, Buffer.concat([Buffer.from([0, 1]), str(filter), Buffer.from([0])]));
 const PUBLISH = (topic, payload) => packet(0x30, Buffer.concat([str(topic), Buffer.from(payload)]));
@@ -48,9 +63,14 @@ function rawClient(port, { origin, read = true } = {}) {
     const c = { socket: s, status: '', frames: [], bytes: 0 };
     c.closed = new Promise((r) => s.once('close', r));
     s.on('error', () => {});
-    let buf = Buffer.alloc(0), upgraded = false;
-    s.on('connect', () => s.write(`GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
-      + `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n${origin ? `Origin: ${origin}\r\n` : ''}\r\n`));
+    let buf = Buffer.alloc(0),
+      upgraded = false;
+    s.on('connect', () =>
+      s.write(
+        `GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n${origin ? `Origin: ${origin}\r\n` : ''}\r\n`,
+      ),
+    );
     s.on('data', (d) => {
       c.bytes += d.length;
       buf = Buffer.concat([buf, d]);
@@ -65,30 +85,64 @@ function rawClient(port, { origin, read = true } = {}) {
       }
       for (;;) {
         if (buf.length < 2) break;
-        let len = buf[1] & 127, h = 2;
-        if (len === 126) { if (buf.length < 4) break; len = buf.readUInt16BE(2); h = 4; } else if (len === 127) { if (buf.length < 10) break; len = Number(buf.readBigUInt64BE(2)); h = 10; }
+        let len = buf[1] & 127,
+          h = 2;
+        if (len === 126) {
+          if (buf.length < 4) break;
+          len = buf.readUInt16BE(2);
+          h = 4;
+        } else if (len === 127) {
+          if (buf.length < 10) break;
+          len = Number(buf.readBigUInt64BE(2));
+          h = 10;
+        }
         if (buf.length < h + len) break;
         c.frames.push({ fin: (buf[0] & 0x80) !== 0, opcode: buf[0] & 15, payload: buf.subarray(h, h + len) });
         buf = buf.subarray(h + len);
       }
     });
-    s.once('close', () => { if (!upgraded) { c.status = buf.toString().split('\r\n')[0] || 'closed'; resolve(c); } });
+    s.once('close', () => {
+      if (!upgraded) {
+        c.status = buf.toString().split('\r\n')[0] || 'closed';
+        resolve(c);
+      }
+    });
   });
 }
 
 /** Writes all of `bytes`, waiting for the socket to drain (or to close). */
-const send = (s, bytes) => new Promise((r) => { if (s.destroyed || s.write(bytes)) r(); else { const done = () => { s.off('drain', done); s.off('close', done); r(); }; s.on('drain', done); s.on('close', done); } });
-const closeCode = (c) => { const f = c.frames.find((x) => x.opcode === 8); return f && f.payload.length >= 2 ? f.payload.readUInt16BE(0) : undefined; };
+const send = (s, bytes) =>
+  new Promise((r) => {
+    if (s.destroyed || s.write(bytes)) r();
+    else {
+      const done = () => {
+        s.off('drain', done);
+        s.off('close', done);
+        r();
+      };
+      s.on('drain', done);
+      s.on('close', done);
+    }
+  });
+const closeCode = (c) => {
+  const f = c.frames.find((x) => x.opcode === 8);
+  return f && f.payload.length >= 2 ? f.payload.readUInt16BE(0) : undefined;
+};
 
-describe('the embedded broker\'s WebSocket against a hostile local program', { skip: linux }, () => {
+describe("the embedded broker's WebSocket against a hostile local program", { skip: linux }, () => {
   let room, wsPort, tcpPort, page, pid;
   before(async () => {
     room = mqttPair(['classroom', '--pairs', '1', '--web', '0', '--interval', '300', '--duration', '900']);
-    const m = await room.waitFor('stdout', /listening on 127\.0\.0\.1:(\d+), and for the students' page on ws:\/\/127\.0\.0\.1:(\d+)\/mqtt[\s\S]*Classroom view: (http:\/\/127\.0\.0\.1:\d+)\//);
+    const m = await room.waitFor(
+      'stdout',
+      /listening on 127\.0\.0\.1:(\d+), and for the students' page on ws:\/\/127\.0\.0\.1:(\d+)\/mqtt[\s\S]*Classroom view: (http:\/\/127\.0\.0\.1:\d+)\//,
+    );
     [tcpPort, wsPort, page] = [Number(m[1]), Number(m[2]), m[3]];
     pid = room.child.pid;
   });
-  after(async () => { await room?.stop(); });
+  after(async () => {
+    await room?.stop();
+  });
 
   test('a page of another origin is refused (403); the pages of this command and clients with no Origin get their CONNACK', async () => {
     const evil = await rawClient(wsPort, { origin: 'http://evil.example' });
@@ -117,8 +171,15 @@ describe('the embedded broker\'s WebSocket against a hostile local program', { s
     for (const n of sizes) pub.write(PUBLISH('frames/x', Buffer.alloc(n, 65)));
     for (let i = 0; i < 100 && sub.frames.length < 2 + sizes.length; i++) await sleep(50);
     const publishes = sub.frames.slice(2);
-    assert.deepEqual(publishes.map((f) => [f.fin, f.opcode, f.payload[0] >> 4]), sizes.map(() => [true, 2, 3]), 'one binary frame each, a PUBLISH');
-    assert.deepEqual(publishes.map((f) => f.payload.length), sizes.map((n) => packet(0x30, Buffer.concat([str('frames/x'), Buffer.alloc(n)])).length));
+    assert.deepEqual(
+      publishes.map((f) => [f.fin, f.opcode, f.payload[0] >> 4]),
+      sizes.map(() => [true, 2, 3]),
+      'one binary frame each, a PUBLISH',
+    );
+    assert.deepEqual(
+      publishes.map((f) => f.payload.length),
+      sizes.map((n) => packet(0x30, Buffer.concat([str('frames/x'), Buffer.alloc(n)])).length),
+    );
     pub.destroy();
     sub.socket.destroy();
   });
@@ -165,7 +226,7 @@ describe('the embedded broker\'s WebSocket against a hostile local program', { s
     assert.ok(grown < 100, `the broker grew by ${grown.toFixed(0)} MB (before: 440 MB for the empty fragments, 640 MB for the pings)`);
   });
 
-  test('a subscriber to # that stops reading: the others\' round trips go on, and it is dropped past 8 MiB', async (t) => {
+  test("a subscriber to # that stops reading: the others' round trips go on, and it is dropped past 8 MiB", async (t) => {
     const stalled = await rawClient(wsPort);
     stalled.socket.write(frame(2, CONNECT('stalled')));
     stalled.socket.write(frame(2, SUBSCRIBE('#')));
@@ -173,7 +234,9 @@ describe('the embedded broker\'s WebSocket against a hostile local program', { s
     stalled.socket.pause();
     const probe = connect(tcpPort, '127.0.0.1');
     let echoed = 0;
-    probe.on('data', (d) => { if (d.includes(Buffer.from('probe/echo'))) echoed = Date.now(); });
+    probe.on('data', (d) => {
+      if (d.includes(Buffer.from('probe/echo'))) echoed = Date.now();
+    });
     await new Promise((r) => probe.once('connect', r));
     probe.write(Buffer.concat([CONNECT('probe'), SUBSCRIBE('probe/echo')]));
     const flood = connect(tcpPort, '127.0.0.1');
@@ -182,7 +245,8 @@ describe('the embedded broker\'s WebSocket against a hostile local program', { s
     await sleep(300);
     const big = PUBLISH('flood/x', Buffer.alloc(65_000, 66));
     const trips = [];
-    for (let i = 0; i < 640; i++) { // 40 MB for a reader that reads nothing
+    for (let i = 0; i < 640; i++) {
+      // 40 MB for a reader that reads nothing
       await send(flood, big);
       if (i % 32 === 31) {
         const at = Date.now();
@@ -194,11 +258,18 @@ describe('the embedded broker\'s WebSocket against a hostile local program', { s
       }
     }
     let got = 0;
-    stalled.socket.on('data', (d) => { got += d.length; });
+    stalled.socket.on('data', (d) => {
+      got += d.length;
+    });
     stalled.socket.resume();
     const closed = await Promise.race([stalled.closed.then(() => true), sleep(30_000).then(() => false)]);
-    t.diagnostic(`round trips of another client meanwhile: worst ${Math.max(...trips)} ms; the stalled reader got ${(got / 1048576).toFixed(1)} MiB, then was dropped: ${closed}`);
-    assert.ok(trips.every((x) => x !== Infinity), 'every round trip came back within 15 s');
+    t.diagnostic(
+      `round trips of another client meanwhile: worst ${Math.max(...trips)} ms; the stalled reader got ${(got / 1048576).toFixed(1)} MiB, then was dropped: ${closed}`,
+    );
+    assert.ok(
+      trips.every((x) => x !== Infinity),
+      'every round trip came back within 15 s',
+    );
     assert.ok(closed, 'the reader that stopped was dropped');
     assert.ok(got < 40 << 20, 'before all 40 MB were queued for it');
     probe.destroy();

@@ -18,33 +18,57 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 
 const children = new Set();
-process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+process.once('exit', () => {
+  for (const c of children)
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 
 /** Runs `mqtt-pair classroom …`; `waitFor(re)` resolves once stdout matches; `exit` with { code, stdout, stderr }. */
 function classroom(args, { timeout = 3 * LIMIT } = {}) {
   const child = spawn(process.execPath, [CLI, 'classroom', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '1' } });
   children.add(child);
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   const watchers = new Set();
-  child.stdout.on('data', (b) => { stdout += b; for (const w of watchers) w(); });
-  child.stderr.on('data', (b) => { stderr += b; });
-  const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
-  const exit = new Promise((resolve) => child.once('close', (code, signal) => {
-    clearTimeout(killer);
-    children.delete(child);
+  child.stdout.on('data', (b) => {
+    stdout += b;
     for (const w of watchers) w();
-    resolve({ code, signal, stdout, stderr });
-  }));
-  let closed = false;
-  exit.then(() => { closed = true; });
-  const waitFor = (re) => new Promise((resolve, reject) => {
-    const check = () => {
-      const m = re.exec(stdout);
-      if (m) { watchers.delete(check); resolve(m); } else if (closed) { watchers.delete(check); reject(new Error(`exited before printing ${re}:\n${stdout}\n${stderr}`)); }
-    };
-    watchers.add(check);
-    check();
   });
+  child.stderr.on('data', (b) => {
+    stderr += b;
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
+  const exit = new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(killer);
+      children.delete(child);
+      for (const w of watchers) w();
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  let closed = false;
+  exit.then(() => {
+    closed = true;
+  });
+  const waitFor = (re) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(stdout);
+        if (m) {
+          watchers.delete(check);
+          resolve(m);
+        } else if (closed) {
+          watchers.delete(check);
+          reject(new Error(`exited before printing ${re}:\n${stdout}\n${stderr}`));
+        }
+      };
+      watchers.add(check);
+      check();
+    });
   return { child, exit, waitFor };
 }
 
@@ -62,7 +86,9 @@ async function classroomUntil(args, ready, { during } = {}) {
   const run = classroom([...args, '--web', '0']);
   const [, url] = await run.waitFor(/Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/m);
   let closed = false;
-  run.exit.then(() => { closed = true; });
+  run.exit.then(() => {
+    closed = true;
+  });
   await until(async () => {
     if (closed) throw new Error('the run ended before the state the test waits for');
     await during?.();
@@ -110,7 +136,7 @@ describe('crossed topics make the summary fail', () => {
   let aedes;
   after(() => aedes?.stop());
 
-  test('a hello injected into bob\'s topic, and a message on a topic of no pair: 4/5 pairs ok, exit code 1', async () => {
+  test("a hello injected into bob's topic, and a message on a topic of no pair: 4/5 pairs ok, exit code 1", async () => {
     aedes = await startAedes();
     const intruder = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: aedes.port }, { clientId: 'intruder', reconnect: false });
     await new Promise((resolve, reject) => {
@@ -120,17 +146,24 @@ describe('crossed topics make the summary fail', () => {
     });
     // Again and again until the run has seen it: whenever it lands, it is not bob's ESP#1's. Mallory's
     // goes first, so that it has reached the observer by the time bob's shows as crossed.
-    const r = await classroomUntil(['--pairs', '5', '--broker', `127.0.0.1:${aedes.port}`, '--interval', '100'],
+    const r = await classroomUntil(
+      ['--pairs', '5', '--broker', `127.0.0.1:${aedes.port}`, '--interval', '100'],
       (state) => allOk(state, ['alice', 'camille', 'david', 'emma']) && tile(state, 'bob')?.reason === 'crossed',
-      { during: async () => {
-        intruder.publish('LycMaurois/SNT_2nde/mallory/hello', 'Hello #0');
-        intruder.publish('LycMaurois/SNT_2nde/bob/hello', 'Hello #999999');
-        await sleep(250);
-      } });
+      {
+        during: async () => {
+          intruder.publish('LycMaurois/SNT_2nde/mallory/hello', 'Hello #0');
+          intruder.publish('LycMaurois/SNT_2nde/bob/hello', 'Hello #999999');
+          await sleep(250);
+        },
+      },
+    );
     intruder.end();
     assert.equal(r.code, 1, r.stdout);
     assert.match(lastLine(r.stdout), /^4\/5 pairs ok; \d+ messages? on topics of no pair \("Hello #0" on LycMaurois\/SNT_2nde\/mallory\/hello\)$/);
-    assert.match(r.stdout, /^Not ok: bob: crossed topics \(\d+\): .*"Hello #999999" on LycMaurois\/SNT_2nde\/bob\/hello, but its ESP#1 has sent only \d+ hellos/m);
+    assert.match(
+      r.stdout,
+      /^Not ok: bob: crossed topics \(\d+\): .*"Hello #999999" on LycMaurois\/SNT_2nde\/bob\/hello, but its ESP#1 has sent only \d+ hellos/m,
+    );
     assert.doesNotMatch(r.stdout, /Not ok: (alice|camille|david|emma)/);
   });
 });
@@ -144,7 +177,9 @@ describe('with Mosquitto', () => {
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       assert.equal(lastLine(r.stdout), '30/30 pairs ok');
       assert.match(r.stdout, new RegExp(`Ran 30 pairs \\(60 simulated boards\\) for [\\d.]+ s on 127\\.0\\.0\\.1:${m.port}`));
-    } finally { await m.stop(); }
+    } finally {
+      await m.stop();
+    }
   });
 
   test('the rehearsal after the sensor activity: its retained values under alice are shown, and 30/30 pairs are ok', async (t) => {
@@ -152,15 +187,24 @@ describe('with Mosquitto', () => {
     const m = await startMosquitto();
     try {
       // What the guide's sensor activity leaves on the broker, in the guide's order.
-      const sensor = new SimBoard({ name: 'sensor', config: { broker: `127.0.0.1:${m.port}`, role: 'sensor', interval: 100, topicPrefix: 'LycMaurois/SNT_2nde/alice/' }, print: () => {} }).start();
+      const sensor = new SimBoard({
+        name: 'sensor',
+        config: { broker: `127.0.0.1:${m.port}`, role: 'sensor', interval: 100, topicPrefix: 'LycMaurois/SNT_2nde/alice/' },
+        print: () => {},
+      }).start();
       await lineIn(sensor.lines, /^Connected to /);
       const connectedAt = sensor.lines.findIndex((l) => l.startsWith('Connected to '));
       await lineIn(sensor.lines, /^Published temperature/, { after: connectedAt, nth: 2 }); // on the broker: retained
       sensor.stop();
       const r = await classroom(['--pairs', '30', '--broker', `127.0.0.1:${m.port}`, ...FAST]).exit;
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-      assert.match(lastLine(r.stdout), /^30\/30 pairs ok; [3-9] other messages under the class, not judged \(retained "[^"]+" on LycMaurois\/SNT_2nde\/alice\/myRasp\/sensors\/\w+\)$/);
-    } finally { await m.stop(); }
+      assert.match(
+        lastLine(r.stdout),
+        /^30\/30 pairs ok; [3-9] other messages under the class, not judged \(retained "[^"]+" on LycMaurois\/SNT_2nde\/alice\/myRasp\/sensors\/\w+\)$/,
+      );
+    } finally {
+      await m.stop();
+    }
   });
 
   test("an ACL that drops bob's notification: bob is not ok, 4/5 pairs ok, exit code 1", async (t) => {
@@ -169,11 +213,15 @@ describe('with Mosquitto', () => {
     try {
       // Stopped once the four others are ok and bob's ESP#1 has sent a few hellos (its ESP#2 answers
       // each in the moment; the broker drops the answers).
-      const r = await classroomUntil(['--pairs', '5', '--broker', `127.0.0.1:${m.port}`, '--interval', '100'],
-        (state) => allOk(state, ['alice', 'camille', 'david', 'emma']) && tile(state, 'bob')?.hellos >= 5);
+      const r = await classroomUntil(
+        ['--pairs', '5', '--broker', `127.0.0.1:${m.port}`, '--interval', '100'],
+        (state) => allOk(state, ['alice', 'camille', 'david', 'emma']) && tile(state, 'bob')?.hellos >= 5,
+      );
       assert.equal(r.code, 1, r.stdout);
       assert.equal(lastLine(r.stdout), '4/5 pairs ok');
       assert.match(r.stdout, /^Not ok: bob: 0 rounds: ESP#2 answered \d+ hellos, but no answer reached ESP#1$/m);
-    } finally { await m.stop(); }
+    } finally {
+      await m.stop();
+    }
   });
 });

@@ -36,7 +36,14 @@ function skipReason() {
 const withoutDebug = (text) => text.replace(/^(Client \S+ (sending|received|connecting to) |Subscribed ).*\n/gm, '');
 
 const children = new Set();
-process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+process.once('exit', () => {
+  for (const c of children)
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 
 /**
  * Starts a process and collects its output. `waitFor(stream, re)` resolves with the text once it
@@ -48,31 +55,55 @@ function start(cmd, args, { input, timeout = LIMIT } = {}) {
   const out = [];
   const text = { stdout: '', stderr: '' };
   const watchers = new Set();
-  const check = () => { for (const w of watchers) w(); };
-  child.stdout.on('data', (b) => { out.push(b); text.stdout += b.toString('latin1'); check(); });
-  child.stderr.on('data', (b) => { text.stderr += b.toString(); check(); });
+  const check = () => {
+    for (const w of watchers) w();
+  };
+  child.stdout.on('data', (b) => {
+    out.push(b);
+    text.stdout += b.toString('latin1');
+    check();
+  });
+  child.stderr.on('data', (b) => {
+    text.stderr += b.toString();
+    check();
+  });
   if (input !== undefined) child.stdin.end(input);
   else child.stdin.end();
   const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
-  const exit = new Promise((resolve) => child.once('close', (code, signal) => {
-    clearTimeout(killer);
-    children.delete(child);
-    // -d writes its packet lines to stdout, as mosquitto does: `stdout` is without them, `raw` with.
-    resolve({ code, signal, stdout: withoutDebug(text.stdout), raw: text.stdout, stderr: text.stderr, out: Buffer.concat(out) });
-    check();
-  }));
+  const exit = new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(killer);
+      children.delete(child);
+      // -d writes its packet lines to stdout, as mosquitto does: `stdout` is without them, `raw` with.
+      resolve({ code, signal, stdout: withoutDebug(text.stdout), raw: text.stdout, stderr: text.stderr, out: Buffer.concat(out) });
+      check();
+    }),
+  );
   let exited = false;
-  exit.then(() => { exited = true; });
-  const waitFor = (stream, re, ms = LIMIT) => new Promise((resolve, reject) => {
-    const t = setTimeout(() => { watchers.delete(w); reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text[stream]}\n-- stderr:\n${text.stderr}`)); }, ms);
-    const w = () => {
-      const m = re.exec(text[stream]);
-      if (m) { clearTimeout(t); watchers.delete(w); resolve(m); }
-      else if (exited) { clearTimeout(t); watchers.delete(w); reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`)); }
-    };
-    watchers.add(w);
-    w();
+  exit.then(() => {
+    exited = true;
   });
+  const waitFor = (stream, re, ms = LIMIT) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        watchers.delete(w);
+        reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text[stream]}\n-- stderr:\n${text.stderr}`));
+      }, ms);
+      const w = () => {
+        const m = re.exec(text[stream]);
+        if (m) {
+          clearTimeout(t);
+          watchers.delete(w);
+          resolve(m);
+        } else if (exited) {
+          clearTimeout(t);
+          watchers.delete(w);
+          reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
+        }
+      };
+      watchers.add(w);
+      w();
+    });
   return { child, exit, waitFor, text };
 }
 
@@ -122,7 +153,6 @@ function assertNoPassword(...results) {
   }
 }
 
-
 // ---- against Mosquitto
 
 describe('against mosquitto', { skip: skipReason() }, () => {
@@ -132,10 +162,7 @@ describe('against mosquitto', { skip: skipReason() }, () => {
   const P = () => String(broker.port);
 
   before(async () => {
-    [broker, secure] = await Promise.all([
-      startMosquitto(),
-      startMosquitto({ users: { alice: PASSWORD }, acl: 'user alice\ntopic readwrite class/#\n' }),
-    ]);
+    [broker, secure] = await Promise.all([startMosquitto(), startMosquitto({ users: { alice: PASSWORD }, acl: 'user alice\ntopic readwrite class/#\n' })]);
     if (dynsecPlugin()) {
       denying = await startMosquitto({
         users: { alice: PASSWORD },
@@ -143,7 +170,9 @@ describe('against mosquitto', { skip: skipReason() }, () => {
       });
     }
   });
-  after(async () => { await Promise.all([broker?.stop(), secure?.stop(), denying?.stop()]); });
+  after(async () => {
+    await Promise.all([broker?.stop(), secure?.stop(), denying?.stop()]);
+  });
 
   test('pub -> mosquitto_sub', async () => {
     const w = await watch(P(), ['-t', 'cli/pub', '-v', '-C', '1']);
@@ -227,7 +256,9 @@ describe('against mosquitto', { skip: skipReason() }, () => {
       const ours = await run(['sub', '-p', P(), '-t', 'cli/file', '-C', '1', '-N', '-W', '120']);
       assert.ok(ours.out.equals(bytes), 'our sub printed other bytes');
       await run(['pub', '-p', P(), '-t', 'cli/file', '-r', '-n']);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('-s reads the message from stdin, -l one message per line', async () => {
@@ -243,7 +274,12 @@ describe('against mosquitto', { skip: skipReason() }, () => {
       const w = await watch(P(), ['-t', `cli/q${qos}`, '-q', '2', '-C', '1', '-F', '%q %p']);
       const r = await run(['pub', '-p', P(), '-t', `cli/q${qos}`, '-m', `at qos ${qos}`, '-q', String(qos), '-d']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.raw, qos === 1 ? /received PUBACK \(Mid: 1\)[^]*sending DISCONNECT/ : /received PUBREC[^]*sending PUBREL[^]*received PUBCOMP \(Mid: 1\)[^]*sending DISCONNECT/);
+      assert.match(
+        r.raw,
+        qos === 1
+          ? /received PUBACK \(Mid: 1\)[^]*sending DISCONNECT/
+          : /received PUBREC[^]*sending PUBREL[^]*received PUBCOMP \(Mid: 1\)[^]*sending DISCONNECT/,
+      );
       assert.deepEqual(messages((await w.exit).stdout), [`${qos} at qos ${qos}`]);
 
       const s = await ourSub(P(), ['-t', `cli/q${qos}/in`, '-q', String(qos), '-C', '1', '-F', '%q %p']);
@@ -273,16 +309,24 @@ describe('against mosquitto', { skip: skipReason() }, () => {
     assertNoPassword(p, o);
   });
 
-  test('a wrong password is refused with the broker\'s reason, the CONNACK code as exit code, and never printed', async () => {
+  test("a wrong password is refused with the broker's reason, the CONNACK code as exit code, and never printed", async () => {
     const port = String(secure.port);
-    for (const cmd of [['sub', '-t', 'class/x'], ['pub', '-t', 'class/x', '-m', 'x'], ['sub', '-t', 'class/x', '-d']]) {
+    for (const cmd of [
+      ['sub', '-t', 'class/x'],
+      ['pub', '-t', 'class/x', '-m', 'x'],
+      ['sub', '-t', 'class/x', '-d'],
+    ]) {
       const r = await run([...cmd, '-p', port, '-u', 'alice', '-P', `${PASSWORD}-wrong`]);
       if (cmd.includes('-d')) {
         assert.match(r.raw, /received CONNACK \(5: not authorized\)/);
         assert.ok(!r.stderr.includes(PASSWORD) && !r.raw.includes(PASSWORD));
         continue;
       }
-      const line = assertOneLineError(r, `mqtt-pair ${cmd[0]}: `, /refused the connection: (not authorized|bad user name or password): check the user name \(-u alice\) and the password \(-P\)/);
+      const line = assertOneLineError(
+        r,
+        `mqtt-pair ${cmd[0]}: `,
+        /refused the connection: (not authorized|bad user name or password): check the user name \(-u alice\) and the password \(-P\)/,
+      );
       assert.ok([4, 5].includes(r.code), `exit code ${r.code}`);
       assert.ok(!line.includes(PASSWORD));
       assertNoPassword(r);
@@ -291,7 +335,9 @@ describe('against mosquitto', { skip: skipReason() }, () => {
     assertOneLineError(anonymous, 'mqtt-pair sub: ', /not authorized: this broker wants a user name and password: add -u <user> -P <password>/);
   });
 
-  test('a subscription the broker refuses (SUBACK 0x80) on Mosquitto', { skip: !dynsecPlugin() && 'needs Mosquitto: its dynamic security plugin is not installed' }, async () => {
+  test('a subscription the broker refuses (SUBACK 0x80) on Mosquitto', {
+    skip: !dynsecPlugin() && 'needs Mosquitto: its dynamic security plugin is not installed',
+  }, async () => {
     const r = await run(['sub', '-p', String(denying.port), '-u', 'alice', '-P', PASSWORD, '-t', 'staff/#']);
     assertOneLineError(r, 'mqtt-pair sub: ', /refused the subscription to 'staff\/#' \(SUBACK 0x80\)/);
     assertNoPassword(r);
@@ -333,7 +379,9 @@ describe('against mosquitto', { skip: skipReason() }, () => {
       const r = await s.exit;
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(messages(r.stdout), ['cli/back after restart']);
-    } finally { await own.stop(); }
+    } finally {
+      await own.stop();
+    }
   });
 
   test('-c with -i keeps the session: QoS 1 messages sent while away arrive on the next run', async () => {

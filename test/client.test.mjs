@@ -7,8 +7,18 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import {
-  MqttClient, Decoder, connectTcp, describeSocketError, nodeHost, payloadText,
-  PINGREQ, PINGRESP, PUBREC, PUBCOMP, PUBREL, DISCONNECT,
+  MqttClient,
+  Decoder,
+  connectTcp,
+  describeSocketError,
+  nodeHost,
+  payloadText,
+  PINGREQ,
+  PINGRESP,
+  PUBREC,
+  PUBCOMP,
+  PUBREL,
+  DISCONNECT,
 } from '../dist/index.js';
 import { startMosquitto, mosquittoSkip, freePort } from './helpers/mosquitto.mjs';
 import { startAedes, usersAuthenticate } from './helpers/aedes.mjs';
@@ -33,20 +43,22 @@ topic readwrite #
 // The same rules for Aedes. A denied subscription answers SUBACK 0x80; a denied publish
 // closes the connection (Aedes has no way to drop it silently as Mosquitto does).
 const studentMay = (topic) => /^(lab|myRasp)(\/|$)/.test(topic);
-const aedesWithUsers = () => startAedes({
-  authenticate: (client, username, password, cb) => usersAuthenticate(USERS)(client, username, password, (e, ok) => {
-    if (ok) client.user = username;
-    cb(e, ok);
-  }),
-  authorizeSubscribe(client, sub, cb) {
-    if (client.user === 'teacher' || studentMay(sub.topic) || sub.topic === 'secret/public') return cb(null, sub);
-    cb(null, null); // SUBACK 0x80
-  },
-  authorizePublish(client, packet, cb) {
-    if (!client || client.user === 'teacher' || studentMay(packet.topic)) return cb(null);
-    cb(new Error(`publish to ${packet.topic} denied`));
-  },
-});
+const aedesWithUsers = () =>
+  startAedes({
+    authenticate: (client, username, password, cb) =>
+      usersAuthenticate(USERS)(client, username, password, (e, ok) => {
+        if (ok) client.user = username;
+        cb(e, ok);
+      }),
+    authorizeSubscribe(client, sub, cb) {
+      if (client.user === 'teacher' || studentMay(sub.topic) || sub.topic === 'secret/public') return cb(null, sub);
+      cb(null, null); // SUBACK 0x80
+    },
+    authorizePublish(client, packet, cb) {
+      if (!client || client.user === 'teacher' || studentMay(packet.topic)) return cb(null);
+      cb(new Error(`publish to ${packet.topic} denied`));
+    },
+  });
 
 const BROKERS = [
   {
@@ -74,7 +86,6 @@ const BROKERS = [
 
 const uid = () => randomBytes(4).toString('hex');
 
-
 /**
  * A Node host (nodeHost, connectTcp) whose connections are tapped: the type of every packet the
  * client wrote and every packet it received, decoded. With `raw`, connections use a socket of
@@ -91,20 +102,30 @@ function tappedHost({ raw = false } = {}) {
       connected: () => events.connected(),
       closed: (reason) => events.closed(reason),
       data(bytes) {
-        try { decoder.push(Uint8Array.from(bytes)); } catch { /* the client reports it */ }
+        try {
+          decoder.push(Uint8Array.from(bytes));
+        } catch {
+          /* the client reports it */
+        }
         events.data(bytes);
       },
     };
     const conn = raw ? rawTcp(to, tapped, tap.sockets) : connectTcp(to, tapped);
     return {
-      write: (bytes) => { tap.sent.push(bytes[0] >> 4); conn.write(bytes); },
+      write: (bytes) => {
+        tap.sent.push(bytes[0] >> 4);
+        conn.write(bytes);
+      },
       close: () => conn.close(),
     };
   };
   tap.count = (type) => tap.sent.filter((t) => t === type).length;
   tap.countReceived = (type) => tap.received.filter((p) => p.type === type).length;
   /** Destroys the socket: no DISCONNECT, as when the board loses power (raw hosts only). */
-  tap.sever = () => { assert.ok(tap.sockets.length, 'sever() needs tappedHost({ raw: true })'); for (const s of tap.sockets) s.destroy(); };
+  tap.sever = () => {
+    assert.ok(tap.sockets.length, 'sever() needs tappedHost({ raw: true })');
+    for (const s of tap.sockets) s.destroy();
+  };
   return { host, tap };
 }
 
@@ -116,16 +137,27 @@ function rawTcp(to, events, sockets) {
   let reason;
   socket.on('connect', () => events.connected());
   socket.on('data', (b) => events.data(new Uint8Array(b.buffer, b.byteOffset, b.length)));
-  socket.on('error', (e) => { reason = describeSocketError(e, to); });
+  socket.on('error', (e) => {
+    reason = describeSocketError(e, to);
+  });
   socket.on('close', () => events.closed(reason));
   return {
-    write: (bytes) => { if (!socket.destroyed) socket.write(bytes); },
-    close: () => { socket.removeAllListeners('close'); socket.end(); socket.destroySoon(); },
+    write: (bytes) => {
+      if (!socket.destroyed) socket.write(bytes);
+    },
+    close: () => {
+      socket.removeAllListeners('close');
+      socket.end();
+      socket.destroySoon();
+    },
   };
 }
 
 const live = new Set();
-afterEach(() => { for (const c of live) c.end(); live.clear(); });
+afterEach(() => {
+  for (const c of live) c.end();
+  live.clear();
+});
 
 /**
  * A client on a tapped Node host, with promises for what it reports.
@@ -133,18 +165,29 @@ afterEach(() => { for (const c of live) c.end(); live.clear(); });
  */
 function makeClient(port, options = {}, hostOptions = {}) {
   const { host, tap } = tappedHost(hostOptions);
-  const client = new MqttClient(host, { host: LOCAL, port }, { clientId: `t-${uid()}`, reconnect: false, keepalive: 30, connectTimeout: 3000, ...STUDENT, ...options });
+  const client = new MqttClient(
+    host,
+    { host: LOCAL, port },
+    { clientId: `t-${uid()}`, reconnect: false, keepalive: 30, connectTimeout: 3000, ...STUDENT, ...options },
+  );
   live.add(client);
   const c = {
-    client, tap,
+    client,
+    tap,
     messages: [],
     closes: [],
     connects: [],
     /** Connects; resolves with sessionPresent, rejects with the close reason. */
     connect() {
       return new Promise((resolve, reject) => {
-        client.onConnect = (sp) => { c.connects.push(sp); resolve(sp); };
-        client.onClose = (reason, retryIn) => { c.closes.push({ reason, retryIn }); reject(new Error(reason)); };
+        client.onConnect = (sp) => {
+          c.connects.push(sp);
+          resolve(sp);
+        };
+        client.onClose = (reason, retryIn) => {
+          c.closes.push({ reason, retryIn });
+          reject(new Error(reason));
+        };
         client.connect();
       });
     },
@@ -156,7 +199,10 @@ function makeClient(port, options = {}, hostOptions = {}) {
     publish(topic, payload, opts = {}) {
       return new Promise((resolve, reject) => client.publish(topic, payload, opts, (e) => (e ? reject(e) : resolve())));
     },
-    end() { client.end(); live.delete(client); },
+    end() {
+      client.end();
+      live.delete(client);
+    },
   };
   client.onMessage = (m) => c.messages.push({ topic: m.topic, text: payloadText(m.payload), qos: m.qos, retain: m.retain, dup: m.dup });
   return c;
@@ -177,9 +223,18 @@ for (const kind of BROKERS) {
     let broker;
     let port;
     let prefix;
-    before(async () => { broker = await kind.start(); port = broker.port; });
-    after(async () => { for (const c of live) c.end(); live.clear(); await broker?.stop(); });
-    afterEach(() => { prefix = undefined; });
+    before(async () => {
+      broker = await kind.start();
+      port = broker.port;
+    });
+    after(async () => {
+      for (const c of live) c.end();
+      live.clear();
+      await broker?.stop();
+    });
+    afterEach(() => {
+      prefix = undefined;
+    });
     const topicPrefix = () => (prefix ??= `lab/${kind.name}/${uid()}`);
 
     test('keepalive: an idle connection pings and stays up', async () => {
@@ -205,7 +260,10 @@ for (const kind of BROKERS) {
       const again = makeClient(port, { clientId, clean: false });
       assert.equal(await again.connect(), true, 'CONNACK session present');
       await until(() => again.messages.length >= 3, 'the three stored messages');
-      assert.deepEqual(again.messages.map((m) => [m.topic, m.text, m.qos]), [1, 2, 3].map((n) => [`${p}/persist/m`, `offline ${n}`, 1]));
+      assert.deepEqual(
+        again.messages.map((m) => [m.topic, m.text, m.qos]),
+        [1, 2, 3].map((n) => [`${p}/persist/m`, `offline ${n}`, 1]),
+      );
       // The session is still subscribed: a new message arrives without subscribing again.
       await pub.publish(`${p}/persist/m`, 'live', { qos: 1 });
       await until(() => again.messages.length === 4, 'the live message');
@@ -229,7 +287,10 @@ for (const kind of BROKERS) {
       await late.subscribe(`${p}/#`, { qos: 1 });
       await pub.publish(`${p}/marker`, 'm', { qos: 1 });
       await until(() => late.messages.length >= 1, 'the marker');
-      assert.deepEqual(late.messages.map((m) => m.topic), [`${p}/marker`]);
+      assert.deepEqual(
+        late.messages.map((m) => m.topic),
+        [`${p}/marker`],
+      );
     });
 
     test('a will is published on an abnormal disconnect, not after end()', async () => {
@@ -250,7 +311,10 @@ for (const kind of BROKERS) {
       const marker = await online(port);
       await marker.publish(`${p}/will/marker`, 'm', { qos: 1 });
       await until(() => watcher.messages.some((m) => m.topic === `${p}/will/marker`), 'the marker');
-      assert.deepEqual(watcher.messages.map((m) => m.topic), [`${p}/will/crashed`, `${p}/will/marker`]);
+      assert.deepEqual(
+        watcher.messages.map((m) => m.topic),
+        [`${p}/will/crashed`, `${p}/will/marker`],
+      );
     });
 
     test('the myRasp tree: + and # subscriptions dispatched to their own handlers', async () => {
@@ -308,7 +372,11 @@ for (const kind of BROKERS) {
       await teacher.publish('secret/public', 'visible', { qos: 1 });
       await until(() => student.messages.length >= 1, 'secret/public');
       await sleep(20);
-      assert.deepEqual(student.messages.map((m) => m.topic), ['secret/public'], 'only what the ACL allows');
+      assert.deepEqual(
+        student.messages.map((m) => m.topic),
+        ['secret/public'],
+        'only what the ACL allows',
+      );
 
       await teacher.subscribe('forbidden/#', { qos: 1 });
       await teacher.subscribe(`${topicPrefix()}/#`, { qos: 1 });
@@ -316,7 +384,11 @@ for (const kind of BROKERS) {
         await student.publish('forbidden/x', 'nope', { qos: 1 }); // acknowledged...
         await student.publish(`${topicPrefix()}/marker`, 'm', { qos: 1 });
         await until(() => teacher.messages.length >= 1, 'the marker');
-        assert.deepEqual(teacher.messages.map((m) => m.topic), [`${topicPrefix()}/marker`], '...and dropped');
+        assert.deepEqual(
+          teacher.messages.map((m) => m.topic),
+          [`${topicPrefix()}/marker`],
+          '...and dropped',
+        );
         assert.equal(student.client.connected, true);
       } else {
         student.publish('forbidden/x', 'nope', { qos: 1 }).catch(() => {});
@@ -375,9 +447,13 @@ describe('mosquitto with the dynamic security plugin', { skip: mosquittoSkip({ d
       },
     });
   });
-  after(async () => { for (const c of live) c.end(); live.clear(); await broker?.stop(); });
+  after(async () => {
+    for (const c of live) c.end();
+    live.clear();
+    await broker?.stop();
+  });
 
-  test('a denied subscription is SUBACK 0x80, reported to subscribe\'s callback', async () => {
+  test("a denied subscription is SUBACK 0x80, reported to subscribe's callback", async () => {
     const student = await online(broker.port);
     await assert.rejects(student.subscribe('secret/#', { qos: 1 }), /subscription to secret\/# refused by the broker/);
     const granted = await new Promise((resolve) => student.client.subscribe('other/x', { qos: 0 }, (e, q) => resolve([e?.message, q])));
@@ -393,7 +469,10 @@ describe('mosquitto with the dynamic security plugin', { skip: mosquittoSkip({ d
     await student.publish('secret/x', 'nope', { qos: 1 });
     await student.publish('lab/marker', 'm', { qos: 1 });
     await until(() => teacher.messages.length >= 1, 'the marker');
-    assert.deepEqual(teacher.messages.map((m) => m.topic), ['lab/marker']);
+    assert.deepEqual(
+      teacher.messages.map((m) => m.topic),
+      ['lab/marker'],
+    );
   });
 
   test('a wrong password is refused', async () => {
@@ -404,8 +483,14 @@ describe('mosquitto with the dynamic security plugin', { skip: mosquittoSkip({ d
 
 describe('mosquitto restart with persistence', { skip: mosquittoSkip() }, () => {
   let broker;
-  before(async () => { broker = await startMosquitto({ persistence: true }); });
-  after(async () => { for (const c of live) c.end(); live.clear(); await broker?.stop(); });
+  before(async () => {
+    broker = await startMosquitto({ persistence: true });
+  });
+  after(async () => {
+    for (const c of live) c.end();
+    live.clear();
+    await broker?.stop();
+  });
 
   test('the client reconnects on its own and the broker kept the session and the retained message', async () => {
     const reconnect = { min: 50, max: 400 };
@@ -434,6 +519,9 @@ describe('mosquitto restart with persistence', { skip: mosquittoSkip() }, () => 
 test('nodeHost: no broker on a port is a reason in onClose', async () => {
   const port = await freePort(); // nothing listens there
   const client = new MqttClient(nodeHost({ log: () => {} }), { host: LOCAL, port }, { clientId: 'x', reconnect: false });
-  const reason = await new Promise((resolve) => { client.onClose = (r) => resolve(r); client.connect(); });
+  const reason = await new Promise((resolve) => {
+    client.onClose = (r) => resolve(r);
+    client.connect();
+  });
   assert.match(reason, /connection refused/);
 });

@@ -44,7 +44,11 @@ afterEach(async () => {
   proxies.clear();
 });
 
-async function proxyTo(port) { const p = await startProxy({ target: port }); proxies.add(p); return p; }
+async function proxyTo(port) {
+  const p = await startProxy({ target: port });
+  proxies.add(p);
+  return p;
+}
 
 /** A client on a measured Node host, connecting at once, recording what it reports. */
 function client(port, options = {}) {
@@ -64,7 +68,11 @@ const subscribe = (c, filter, qos) => new Promise((resolve, reject) => c.subscri
 const publish = (c, topic, payload, qos) => new Promise((resolve, reject) => c.publish(topic, payload, { qos }, (e) => (e ? reject(e) : resolve())));
 const connected = (r, n = 1) => until(() => r.connects.length >= n && r.client.connected, `connection #${n}`);
 /** Ends a client the way a power cut does: no DISCONNECT (the link is already gone), nothing kept. */
-function powerOff(r) { r.client.onClose = undefined; r.client.end(); live.delete(r.client); }
+function powerOff(r) {
+  r.client.onClose = undefined;
+  r.client.end();
+  live.delete(r.client);
+}
 
 /**
  * The keepalive promise: a dead link is found within 1.5 keepalive periods of the last bytes
@@ -79,8 +87,12 @@ function assertDetectedInTime(r, keepalive, close) {
 
 describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, () => {
   let broker;
-  before(async () => { broker = await startMosquitto(); });
-  after(async () => { await broker?.stop(); });
+  before(async () => {
+    broker = await startMosquitto();
+  });
+  after(async () => {
+    await broker?.stop();
+  });
 
   test('split at every byte, both ways: connect, subscribe, QoS 0/1/2 of every size still work', async (t) => {
     const proxy = await proxyTo(broker.port);
@@ -91,8 +103,14 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     const pub = client(proxy.port);
     const sizes = [0, 1, 127, 128, 3000];
     for (const qos of [0, 1, 2]) for (const n of sizes) await publish(pub.client, `${topic}/${qos}`, 'x'.repeat(n), qos);
-    await until(() => sub.messages.length === 15, () => `15 messages, got ${sub.messages.length}`);
-    assert.deepEqual(sub.messages.map((m) => [m.qos, m.size]), [0, 1, 2].flatMap((q) => sizes.map((n) => [q, n])));
+    await until(
+      () => sub.messages.length === 15,
+      () => `15 messages, got ${sub.messages.length}`,
+    );
+    assert.deepEqual(
+      sub.messages.map((m) => [m.qos, m.size]),
+      [0, 1, 2].flatMap((q) => sizes.map((n) => [q, n])),
+    );
     // The client was really given its stream in small pieces (loopback may join a few bytes under load).
     const small = sub.host.chunks.filter((n) => n <= 2).length;
     assert.ok(small > sub.host.chunks.length / 2, `${small} of ${sub.host.chunks.length} pieces were 1-2 bytes`);
@@ -109,7 +127,9 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     await connected(pub);
     proxy.drop(once((p, dir) => dir === 'toClient' && p.cmd === 'puback'));
     let acked = null;
-    pub.client.publish(topic, 'once more', { qos: 1 }, (e) => { acked = e ?? 'ok'; });
+    pub.client.publish(topic, 'once more', { qos: 1 }, (e) => {
+      acked = e ?? 'ok';
+    });
     await until(() => proxy.packets.some((e) => e.cmd === 'puback' && e.dropped), 'the PUBACK dropped');
     await until(() => sub.messages.length === 1, 'the first delivery');
     await sleep(100);
@@ -138,7 +158,13 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     await until(() => sub.messages.length === 1 && proxy.packets.some((e) => e.cmd === 'puback' && e.dropped), 'delivered, PUBACK dropped');
     proxy.cut();
     await until(() => sub.messages.length === 2, 'the redelivery');
-    assert.deepEqual(sub.messages.map((m) => [m.text, m.dup]), [['hello', false], ['hello', true]]);
+    assert.deepEqual(
+      sub.messages.map((m) => [m.text, m.dup]),
+      [
+        ['hello', false],
+        ['hello', true],
+      ],
+    );
     assert.equal(sub.connects.at(-1), true, 'session present');
   });
 
@@ -151,7 +177,9 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     await connected(pub);
     proxy.drop(once((p, dir) => dir === 'toClient' && p.cmd === 'pubrec'));
     let done = null;
-    pub.client.publish(topic, 'exactly once', { qos: 2 }, (e) => { done = e ?? 'ok'; });
+    pub.client.publish(topic, 'exactly once', { qos: 2 }, (e) => {
+      done = e ?? 'ok';
+    });
     await until(() => proxy.packets.some((e) => e.cmd === 'pubrec' && e.dropped), 'the PUBREC dropped');
     await sleep(100);
     assert.equal(done, null);
@@ -159,9 +187,15 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     await until(() => done, 'PUBCOMP after the reconnect');
     assert.equal(done, 'ok');
     const sent = proxy.packets.filter((e) => e.dir === 'toBroker').map((e) => e.cmd + (e.packet.dup ? '+dup' : ''));
-    assert.deepEqual(sent.filter((c) => c.startsWith('pub')), ['publish', 'publish+dup', 'pubrel']);
+    assert.deepEqual(
+      sent.filter((c) => c.startsWith('pub')),
+      ['publish', 'publish+dup', 'pubrel'],
+    );
     await sleep(200);
-    assert.deepEqual(sub.messages.map((m) => m.text), ['exactly once']);
+    assert.deepEqual(
+      sub.messages.map((m) => m.text),
+      ['exactly once'],
+    );
   });
 
   test('a dropped PUBREC from the subscriber: the broker sends the PUBLISH again, the client does not deliver it twice', async () => {
@@ -177,7 +211,10 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     await until(() => proxy.packets.some((e) => e.dir === 'toClient' && e.cmd === 'publish' && e.packet.dup), 'the broker sending it again with DUP');
     await until(() => proxy.count('toBroker', 'pubcomp') === 1, 'the exchange completed');
     await sleep(100);
-    assert.deepEqual(sub.messages.map((m) => m.text), ['exactly once']);
+    assert.deepEqual(
+      sub.messages.map((m) => m.text),
+      ['exactly once'],
+    );
   });
 
   test('a duplicated PUBLISH QoS 2, either way, is delivered once', async () => {
@@ -194,7 +231,10 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     await sleep(200);
     assert.equal(fromPub.count('toBroker', 'publish'), 5);
     assert.ok(fromPub.packets.filter((e) => e.duplicated).length === 5 && toSub.packets.filter((e) => e.duplicated).length === 5);
-    assert.deepEqual(sub.messages.map((m) => m.text), ['m0', 'm1', 'm2', 'm3', 'm4']);
+    assert.deepEqual(
+      sub.messages.map((m) => m.text),
+      ['m0', 'm1', 'm2', 'm3', 'm4'],
+    );
     assert.deepEqual([sub.closes, pub.closes], [[], []], 'a duplicate is no reason to drop the connection');
   });
 
@@ -250,8 +290,22 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     await subscribe(watcher.client, `${prefix}hello`, 0);
     const wifi = new SimWiFi(20);
     const sim = new SimBoard({
-      name: 'esp1', wifi, print: () => {}, restartDelay: 50,
-      config: { ssid: 'classroom', password: 'wifi-pass', broker: `${LOCAL}:${proxy.port}`, role: 'hello', topicPrefix: prefix, interval: 50, backoffMin: 50, backoffMax: 200, wifiRetry: 100, wifiTimeout: 200 },
+      name: 'esp1',
+      wifi,
+      print: () => {},
+      restartDelay: 50,
+      config: {
+        ssid: 'classroom',
+        password: 'wifi-pass',
+        broker: `${LOCAL}:${proxy.port}`,
+        role: 'hello',
+        topicPrefix: prefix,
+        interval: 50,
+        backoffMin: 50,
+        backoffMax: 200,
+        wifiRetry: 100,
+        wifiTimeout: 200,
+      },
     }).start();
     boards.add(sim);
     await until(() => hellos.length >= 3, 'hellos');
@@ -269,7 +323,10 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     const again = hellos.slice(seenBefore);
     // The count goes on (a hello written just as the WiFi went may be lost: QoS 0).
     assert.ok(again[0] > lastBefore && again[0] <= lastBefore + 2, `the count went on: ${lastBefore}, then ${again.join(', ')}`);
-    assert.deepEqual(hellos, [...hellos].sort((a, b) => a - b));
+    assert.deepEqual(
+      hellos,
+      [...hellos].sort((a, b) => a - b),
+    );
     assert.equal(sim.restarts, 0);
   });
 
@@ -292,7 +349,10 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
       await until(() => proxy.count('toBroker', 'pubcomp') === 1, 'the exchange completed');
       assert.deepEqual(second.connects, [true]);
       assert.deepEqual([first.messages[0].dup, second.messages[0].dup], [false, true]);
-      assert.deepEqual([...first.messages, ...second.messages].map((m) => m.text), ['m', 'm']);
+      assert.deepEqual(
+        [...first.messages, ...second.messages].map((m) => m.text),
+        ['m', 'm'],
+      );
     });
 
     test('receiver, after the broker got PUBREC: only PUBREL comes again, answered, nothing delivered twice', async () => {
@@ -312,7 +372,10 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
       await until(() => proxy.count('toBroker', 'pubcomp') === 1, 'PUBCOMP for the PUBREL sent again');
       await sleep(200);
       assert.deepEqual(second.messages, []);
-      assert.deepEqual(first.messages.map((m) => m.text), ['m']);
+      assert.deepEqual(
+        first.messages.map((m) => m.text),
+        ['m'],
+      );
     });
 
     test('sender, after PUBREC and before PUBREL: the message stays undelivered; a new one on the same id arrives once', async () => {
@@ -338,7 +401,10 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
       const reused = proxy.packets.filter((e) => e.dir === 'toBroker' && e.cmd === 'publish').map((e) => e.packet.messageId);
       await until(() => sub.messages.length >= 1, 'a delivery');
       await sleep(200);
-      assert.deepEqual(sub.messages.map((m) => m.text), ['after the power cut']);
+      assert.deepEqual(
+        sub.messages.map((m) => m.text),
+        ['after the power cut'],
+      );
       assert.equal(reused[0], reused[1], 'the new incarnation reused the packet identifier');
     });
   });
@@ -350,7 +416,10 @@ describe('a piece of stream that outlives its connection', () => {
     const client = new MqttClient(host, { host: 'broker.test', port: 1883 }, { clientId: 'x' });
     const closes = [];
     client.onConnect = () => closes.push('connected');
-    client.onClose = (reason) => { closes.push(reason); client.connect(); }; // an application that retries at once
+    client.onClose = (reason) => {
+      closes.push(reason);
+      client.connect();
+    }; // an application that retries at once
     client.connect();
     const first = host.last;
     first.open();
@@ -383,11 +452,20 @@ describe('passwords never reach a log line or a close reason', () => {
     const broker = await startMosquitto({ users });
     try {
       const seen = [];
-      for (const [username, password] of [['student', 'wrong-' + PASSWORDS[0]], ['teacher', PASSWORDS[1].slice(1)], ['student', PASSWORDS[0]], ['teacher', PASSWORDS[1]]]) {
+      for (const [username, password] of [
+        ['student', `wrong-${PASSWORDS[0]}`],
+        ['teacher', PASSWORDS[1].slice(1)],
+        ['student', PASSWORDS[0]],
+        ['teacher', PASSWORDS[1]],
+      ]) {
         for (const where of ['options', 'endpoint']) {
           const host = measuredHost();
           const endpoint = { host: LOCAL, port: broker.port, ...(where === 'endpoint' ? { username, password } : {}) };
-          const c = new MqttClient(host, endpoint, { clientId: `s-${uid()}`, reconnect: { min: 20, max: 40 }, ...(where === 'options' ? { username, password } : {}) });
+          const c = new MqttClient(host, endpoint, {
+            clientId: `s-${uid()}`,
+            reconnect: { min: 20, max: 40 },
+            ...(where === 'options' ? { username, password } : {}),
+          });
           live.add(c);
           const reasons = [];
           c.onClose = (reason) => reasons.push(reason);
@@ -399,9 +477,17 @@ describe('passwords never reach a log line or a close reason', () => {
       await broker.stop({ keepDir: true }); // and the accepted ones lose their broker
       await until(() => seen.every((s) => s.reasons.length >= 2), 'every client reporting a loss or refusal');
       await broker.start();
-      for (const s of seen) { s.c.end(); assertClean([...s.reasons, ...s.host.lines], s.password, 'client'); }
-      assert.ok(seen.some((s) => s.reasons.some((r) => /not authorized|bad user name or password/.test(r))), 'refusals were seen');
-    } finally { await broker.stop(); }
+      for (const s of seen) {
+        s.c.end();
+        assertClean([...s.reasons, ...s.host.lines], s.password, 'client');
+      }
+      assert.ok(
+        seen.some((s) => s.reasons.some((r) => /not authorized|bad user name or password/.test(r))),
+        'refusals were seen',
+      );
+    } finally {
+      await broker.stop();
+    }
   });
 
   test('the board: mqtt://user:pass@ in its config, refused until it restarts, then accepted and lost', async (t) => {
@@ -409,15 +495,27 @@ describe('passwords never reach a log line or a close reason', () => {
     const broker = await startMosquitto({ users: { student: PASSWORDS[1] } });
     try {
       const url = (pw) => `mqtt://student:${encodeURIComponent(pw)}@${LOCAL}:${broker.port}`;
-      const wrong = new SimBoard({ name: 'esp1', print: () => {}, restartDelay: 20, config: { broker: url('x' + PASSWORDS[1]), role: 'hello', backoffMin: 20, backoffMax: 40, restartAfter: 2 } });
+      const wrong = new SimBoard({
+        name: 'esp1',
+        print: () => {},
+        restartDelay: 20,
+        config: { broker: url(`x${PASSWORDS[1]}`), role: 'hello', backoffMin: 20, backoffMax: 40, restartAfter: 2 },
+      });
       boards.add(wrong);
       wrong.start();
       await until(() => wrong.restarts >= 1 && wrong.lines.some((l) => l.startsWith('Board restarted')), 'a restart after refusals');
       wrong.stop();
-      assert.ok(wrong.lines.some((l) => /connection refused: (not authorized|bad user name or password)/.test(l)), wrong.lines.join('\n'));
-      assertClean(wrong.lines, 'x' + PASSWORDS[1], 'board refused');
+      assert.ok(
+        wrong.lines.some((l) => /connection refused: (not authorized|bad user name or password)/.test(l)),
+        wrong.lines.join('\n'),
+      );
+      assertClean(wrong.lines, `x${PASSWORDS[1]}`, 'board refused');
 
-      const right = new SimBoard({ name: 'esp1', print: () => {}, config: { broker: url(PASSWORDS[1]), role: 'hello', backoffMin: 20, backoffMax: 40, restartAfter: 0 } });
+      const right = new SimBoard({
+        name: 'esp1',
+        print: () => {},
+        config: { broker: url(PASSWORDS[1]), role: 'hello', backoffMin: 20, backoffMax: 40, restartAfter: 0 },
+      });
       boards.add(right);
       right.start();
       await until(() => right.lines.some((l) => l.startsWith('Connected to')), 'connected');
@@ -426,7 +524,9 @@ describe('passwords never reach a log line or a close reason', () => {
       await broker.start();
       right.stop();
       assertClean(right.lines, PASSWORDS[1], 'board accepted');
-    } finally { await broker.stop(); }
+    } finally {
+      await broker.stop();
+    }
   });
 
   // A broker value the config rejects is shown back to the user: with the password masked.

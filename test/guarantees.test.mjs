@@ -29,7 +29,10 @@ const SLACK = 10_000;
 const FAST = { min: 20, max: 60 };
 
 const live = new Set();
-afterEach(() => { for (const c of live) c.end(); live.clear(); });
+afterEach(() => {
+  for (const c of live) c.end();
+  live.clear();
+});
 
 /** A client on a measured Node host, recording what it reports. Not connected yet. */
 function makeClient(port, options = {}) {
@@ -47,11 +50,21 @@ function makeClient(port, options = {}) {
     const conn = connect(to, {
       connected: () => events.connected(),
       closed: (reason) => events.closed(reason),
-      data: (b) => { try { wire.push(Uint8Array.from(b)); } catch { /* the client reports it */ } events.data(b); },
+      data: (b) => {
+        try {
+          wire.push(Uint8Array.from(b));
+        } catch {
+          /* the client reports it */
+        }
+        events.data(b);
+      },
     });
     // And what the client sends again: the payloads of the PUBLISH packets it writes with DUP set.
     const out = Object.create(conn);
-    out.write = (b) => { noteResent(b, r.resent); conn.write(b); };
+    out.write = (b) => {
+      noteResent(b, r.resent);
+      conn.write(b);
+    };
     return out;
   };
   client.onMessage = (m) => r.messages.push({ topic: m.topic, text: payloadText(m.payload), qos: m.qos, dup: m.dup, id: m.id });
@@ -62,11 +75,19 @@ function makeClient(port, options = {}) {
 
 /** Adds to `resent` the payload text of each PUBLISH with DUP set in `b` (whole packets). */
 function noteResent(b, resent) {
-  for (let i = 0; i < b.length;) {
+  for (let i = 0; i < b.length; ) {
     const first = b[i];
-    let len = 0, mul = 1, k = 1;
-    for (; k <= 4 && i + k < b.length; k++) { const d = b[i + k]; len += (d & 127) * mul; if (!(d & 128)) break; mul *= 128; }
-    const body = i + 1 + k, end = body + len;
+    let len = 0,
+      mul = 1,
+      k = 1;
+    for (; k <= 4 && i + k < b.length; k++) {
+      const d = b[i + k];
+      len += (d & 127) * mul;
+      if (!(d & 128)) break;
+      mul *= 128;
+    }
+    const body = i + 1 + k,
+      end = body + len;
     if (first >> 4 === 3 && first & 8) {
       const at = body + 2 + ((b[body] << 8) | b[body + 1]) + ((first >> 1) & 3 ? 2 : 0);
       resent.add(new TextDecoder().decode(b.subarray(at, end)));
@@ -84,7 +105,9 @@ const publish = (c, topic, payload, qos) => new Promise((resolve, reject) => c.p
  * Resolves with { acked, errors, restarts } once every message was acknowledged by the broker.
  */
 async function publishThroughRestarts(broker, pub, topic, qos, { n = 1000, every = 50, pace = 3 } = {}) {
-  let acked = 0, restarts = 0, restart = Promise.resolve();
+  let acked = 0,
+    restarts = 0,
+    restart = Promise.resolve();
   const errors = [];
   for (let i = 0; i < n; i++) {
     if (i % every === every / 2) {
@@ -92,11 +115,17 @@ async function publishThroughRestarts(broker, pub, topic, qos, { n = 1000, every
       restarts++;
       restart = broker.restart();
     }
-    pub.publish(topic, `m${i}`, { qos }, (e) => { if (e) errors.push(`m${i}: ${e.message}`); else acked++; });
+    pub.publish(topic, `m${i}`, { qos }, (e) => {
+      if (e) errors.push(`m${i}: ${e.message}`);
+      else acked++;
+    });
     await sleep(pace);
   }
   await restart;
-  await until(() => acked + errors.length === n, () => `acknowledgements: ${acked} of ${n}, ${errors.length} errors`);
+  await until(
+    () => acked + errors.length === n,
+    () => `acknowledgements: ${acked} of ${n}, ${errors.length} errors`,
+  );
   return { acked, errors, restarts };
 }
 
@@ -124,16 +153,24 @@ function guaranteeTest(broker, qos) {
     assert.deepEqual(errors, [], 'the publisher had every message acknowledged');
     assert.equal(restarts, 20);
     const unique = () => new Set(sub.messages.map((m) => m.text)).size;
-    await until(() => unique() === 1000, () => `1000 distinct messages at the subscriber, got ${unique()}`);
+    await until(
+      () => unique() === 1000,
+      () => `1000 distinct messages at the subscriber, got ${unique()}`,
+    );
     await sleep(300); // late duplicates, if any, would come now
     const texts = sub.messages.map((m) => m.text);
     const dups = texts.length - unique();
-    t.diagnostic(`${texts.length} deliveries of 1000 messages (${dups} duplicates); the subscriber reconnected ${sub.connects.length - 1} times, the publisher ${pub.connects.length - 1}`);
+    t.diagnostic(
+      `${texts.length} deliveries of 1000 messages (${dups} duplicates); the subscriber reconnected ${sub.connects.length - 1} times, the publisher ${pub.connects.length - 1}`,
+    );
     assert.equal(unique(), 1000);
     assert.ok(texts.every((x) => /^m\d+$/.test(x) && Number(x.slice(1)) < 1000));
     // Two restarts close together can fall into one reconnection delay: "most", not "all".
     assert.ok(sub.connects.length > 15 && pub.connects.length > 15, 'both clients went through the restarts');
-    assert.ok(sub.connects.slice(1).every((sp) => sp === true), 'the broker kept the sessions');
+    assert.ok(
+      sub.connects.slice(1).every((sp) => sp === true),
+      'the broker kept the sessions',
+    );
     if (qos === 2) {
       // A second delivery is the client's fault unless the broker had already released that
       // packet id (PUBREL) and then sent the PUBLISH again: Mosquitto 2.0.11 does that now and then
@@ -143,17 +180,23 @@ function guaranteeTest(broker, qos) {
         const first = texts.indexOf(m.text);
         return first !== i && m.dup && (sub.released.get(m.id) ?? []).some((at) => at > first && at <= i);
       });
-      if (brokerResends.length) t.diagnostic(`the broker sent ${brokerResends.length} already released QoS 2 message(s) again (ids ${brokerResends.map((m) => m.id).join(', ')})`);
+      if (brokerResends.length)
+        t.diagnostic(`the broker sent ${brokerResends.length} already released QoS 2 message(s) again (ids ${brokerResends.map((m) => m.id).join(', ')})`);
       assert.equal(dups - brokerResends.length, 0, 'QoS 2: no message delivered twice by the client');
-    }
-    else {
+    } else {
       // A second delivery is the broker's resend (DUP set), or the publisher's: a message whose PUBACK
       // a restart lost is sent again with DUP, and the broker forwards it as a new one, without DUP
       // (MQTT 3.1.1, 3.3.1.1: DUP is not propagated to subscribers). Anything else is a client bug.
       const second = sub.messages.filter((m, i) => texts.indexOf(m.text) !== i);
-      t.diagnostic(`duplicates: ${second.filter((m) => m.dup).length} resent by the broker (DUP), ${second.filter((m) => !m.dup && pub.resent.has(m.text)).length} by the publisher; it resent ${pub.resent.size} messages in all`);
+      t.diagnostic(
+        `duplicates: ${second.filter((m) => m.dup).length} resent by the broker (DUP), ${second.filter((m) => !m.dup && pub.resent.has(m.text)).length} by the publisher; it resent ${pub.resent.size} messages in all`,
+      );
       const unexplained = second.filter((m) => !m.dup && !pub.resent.has(m.text));
-      assert.deepEqual(unexplained.map((m) => m.text), [], 'each QoS 1 duplicate is a resend, by the broker (DUP) or by the publisher');
+      assert.deepEqual(
+        unexplained.map((m) => m.text),
+        [],
+        'each QoS 1 duplicate is a resend, by the broker (DUP) or by the publisher',
+      );
     }
     assert.equal(pub.client.pending, 0);
   });
@@ -164,18 +207,29 @@ function guaranteeTest(broker, qos) {
 // client's own window (inflight, 20 by default) never sends.
 describe('delivery guarantees across 20 restarts of a stock Mosquitto (persistence on, persistent sessions)', { skip: mosquittoSkip() }, () => {
   let broker;
-  before(async () => { broker = await startMosquitto({ persistence: true }); });
-  after(async () => { for (const c of live) c.end(); live.clear(); await broker?.stop(); });
+  before(async () => {
+    broker = await startMosquitto({ persistence: true });
+  });
+  after(async () => {
+    for (const c of live) c.end();
+    live.clear();
+    await broker?.stop();
+  });
   for (const qos of [1, 2]) guaranteeTest(() => broker, qos);
 });
 
 describe('delivery guarantees across 20 Mosquitto restarts (persistence on, persistent sessions)', { skip: mosquittoSkip() }, () => {
   let broker;
-  before(async () => { broker = await startMosquitto({ persistence: true, extra: LIFTED }); });
-  after(async () => { for (const c of live) c.end(); live.clear(); await broker?.stop(); });
+  before(async () => {
+    broker = await startMosquitto({ persistence: true, extra: LIFTED });
+  });
+  after(async () => {
+    for (const c of live) c.end();
+    live.clear();
+    await broker?.stop();
+  });
 
   for (const qos of [1, 2]) guaranteeTest(() => broker, qos);
-
 
   test('in-flight and queued messages survive a reconnect: cut mid-flight, more published offline, all arrive', async () => {
     const proxy = await startProxy({ target: broker.port });
@@ -197,7 +251,10 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
       proxy.drop(null);
       // Then the link freezes: these reach nobody.
       proxy.stall(true);
-      for (let i = 0; i < 10; i++) { send(`inflight-q1-${i}`, 1); send(`inflight-q2-${i}`, 2); }
+      for (let i = 0; i < 10; i++) {
+        send(`inflight-q1-${i}`, 1);
+        send(`inflight-q2-${i}`, 2);
+      }
       await sleep(50);
       assert.equal(acked.length, 0, 'nothing acknowledged yet');
       // The link is cut and nothing answers any more: the client is offline.
@@ -205,26 +262,47 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
       proxy.cut();
       proxy.stall(false);
       await until(() => !pub.client.connected && pub.closes.length >= 2, 'the publisher offline, retrying');
-      for (let i = 0; i < 10; i++) { send(`offline-q0-${i}`, 0); send(`offline-q1-${i}`, 1); send(`offline-q2-${i}`, 2); }
+      for (let i = 0; i < 10; i++) {
+        send(`offline-q0-${i}`, 0);
+        send(`offline-q1-${i}`, 1);
+        send(`offline-q2-${i}`, 2);
+      }
       assert.equal(pub.client.pending, 5 + 20 + 30, 'everything is held for the broker');
       proxy.refuse(false);
 
-      await until(() => acked.length === 55, () => `55 acknowledged, got ${acked.length}`);
-      assert.ok(acked.every((a) => !a.includes(':')), acked.filter((a) => a.includes(':')).join('\n'));
+      await until(
+        () => acked.length === 55,
+        () => `55 acknowledged, got ${acked.length}`,
+      );
+      assert.ok(
+        acked.every((a) => !a.includes(':')),
+        acked.filter((a) => a.includes(':')).join('\n'),
+      );
       const expected = [
         ...Array.from({ length: 5 }, (_, i) => `released${i}`),
         ...Array.from({ length: 10 }, (_, i) => [`inflight-q1-${i}`, `inflight-q2-${i}`, `offline-q0-${i}`, `offline-q1-${i}`, `offline-q2-${i}`]).flat(),
       ];
-      await until(() => expected.every((x) => sub.messages.some((m) => m.text === x)), () => `all at the subscriber; missing ${expected.filter((x) => !sub.messages.some((m) => m.text === x))}`);
+      await until(
+        () => expected.every((x) => sub.messages.some((m) => m.text === x)),
+        () => `all at the subscriber; missing ${expected.filter((x) => !sub.messages.some((m) => m.text === x))}`,
+      );
       await sleep(200);
       const q2 = sub.messages.filter((m) => /released|q2/.test(m.text)).map((m) => m.text);
       assert.equal(q2.length, new Set(q2).size, `QoS 2 delivered once each: ${q2}`);
       // The resent ones went out again with DUP and the same packet identifiers; those sent offline without.
       const resent = proxy.packets.filter((e) => e.dir === 'toBroker' && e.cmd === 'publish' && /inflight/.test(e.packet.payload));
-      assert.ok(resent.some((e) => e.packet.dup), 'in-flight messages were resent with DUP');
-      assert.ok(proxy.packets.some((e) => e.dir === 'toBroker' && e.cmd === 'pubrel' && e.link > 0), 'PUBREL resent for the released ones');
+      assert.ok(
+        resent.some((e) => e.packet.dup),
+        'in-flight messages were resent with DUP',
+      );
+      assert.ok(
+        proxy.packets.some((e) => e.dir === 'toBroker' && e.cmd === 'pubrel' && e.link > 0),
+        'PUBREL resent for the released ones',
+      );
       assert.equal(pub.client.pending, 0);
-    } finally { await proxy.close(); }
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('a board is subscribed and publishing again at its announced retry delay once the broker is back', async (t) => {
@@ -242,14 +320,30 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
     const timed = [];
     const sim = new SimBoard({
       name: 'esp1',
-      config: { broker: `${LOCAL}:${broker.port}`, role: 'hello', topicPrefix: watcherTopic, clientId: `g-esp1-${uid()}`, interval: 200, backoffMin: 200, backoffMax: 1000, restartAfter: 0, keepalive: 1 },
+      config: {
+        broker: `${LOCAL}:${broker.port}`,
+        role: 'hello',
+        topicPrefix: watcherTopic,
+        clientId: `g-esp1-${uid()}`,
+        interval: 200,
+        backoffMin: 200,
+        backoffMax: 1000,
+        restartAfter: 0,
+        keepalive: 1,
+      },
       print: (line) => timed.push({ at: performance.now(), line: line.replace(/^\[esp1\] /, '') }),
     });
     // The board's timers, measured: under load they fire late, and that lateness is not the board's fault.
     const timers = [];
     const after = sim.host.after;
     // A target is a function or an object with fire() (src/host.ts).
-    sim.host.after = (ms, target) => { const due = performance.now() + ms; return after(ms, () => { timers.push({ due, fired: performance.now() }); typeof target === 'function' ? target() : target.fire(); }); };
+    sim.host.after = (ms, target) => {
+      const due = performance.now() + ms;
+      return after(ms, () => {
+        timers.push({ due, fired: performance.now() });
+        typeof target === 'function' ? target() : target.fire();
+      });
+    };
     const lateness = (from) => timers.filter((x) => x.fired > from).reduce((s, x) => s + Math.max(0, x.fired - x.due), 0);
     sim.start();
     try {
@@ -269,7 +363,12 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
         const hello = await until(() => hellos.slice(lastHello).find((h) => h.at >= back), 'a hello after the restart');
         // The retry delay the board announced last before connecting, e.g. "Reconnecting in 0.8 s...".
         const failures = seen().filter((x) => x.at <= connected.at && /Reconnecting in [\d.]+ s/.test(x.line));
-        assert.ok(failures.length >= 1, seen().map((x) => x.line).join('\n'));
+        assert.ok(
+          failures.length >= 1,
+          seen()
+            .map((x) => x.line)
+            .join('\n'),
+        );
         const last = failures.at(-1);
         const retry = Number(/Reconnecting in ([\d.]+) s/.exec(last.line)[1]) * 1000 + 50; // shown to 0.1 s
         const from = Math.max(back, last.at);
@@ -278,7 +377,9 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
         // never came back) is what this tells apart.
         const bound = retry + SLACK + lateness(last.at);
         const times = { connected: connected.at - from, hello: hello.at - from, subscribed: answered.at - from };
-        t.diagnostic(`broker down ${downFor} ms: ${failures.length} failures, last retry ${retry - 50} ms; connected after ${Math.round(times.connected)} ms, hello after ${Math.round(times.hello)} ms, answer after ${Math.round(times.subscribed)} ms (bound ${Math.round(bound)} ms)`);
+        t.diagnostic(
+          `broker down ${downFor} ms: ${failures.length} failures, last retry ${retry - 50} ms; connected after ${Math.round(times.connected)} ms, hello after ${Math.round(times.hello)} ms, answer after ${Math.round(times.subscribed)} ms (bound ${Math.round(bound)} ms)`,
+        );
         assert.ok(times.connected <= bound, `connected ${Math.round(times.connected)} ms after the broker was back, bound ${Math.round(bound)} ms`);
         assert.ok(times.hello <= bound, `hello ${Math.round(times.hello)} ms after the broker was back, bound ${Math.round(bound)} ms`);
         assert.ok(times.subscribed <= bound, `answer seen ${Math.round(times.subscribed)} ms after the broker was back, bound ${Math.round(bound)} ms`);
@@ -288,8 +389,13 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
       }
       // The count went on through the restarts.
       const numbers = hellos.map((h) => Number(h.text.split('#')[1]));
-      assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
-    } finally { sim.stop(); }
+      assert.deepEqual(
+        numbers,
+        [...numbers].sort((a, b) => a - b),
+      );
+    } finally {
+      sim.stop();
+    }
   });
 });
 
@@ -323,7 +429,10 @@ describe('the offline queue is bounded, and says what it drops', () => {
     const { host, client, drops } = offline({ queue: { messages: 4, bytes: 1000 } });
     const done = [];
     const pub = (text, qos) => client.publish('t', text, { qos }, (e) => done.push([text, e ? e.message : 'ok']));
-    pub('a0', 0); pub('b1', 1); pub('c0', 0); pub('d2', 2); // full: 4 messages
+    pub('a0', 0);
+    pub('b1', 1);
+    pub('c0', 0);
+    pub('d2', 2); // full: 4 messages
     pub('e0', 0); // replaces a0
     pub('f1', 1); // replaces c0
     assert.equal(client.pending, 4);
@@ -357,12 +466,18 @@ describe('the offline queue is bounded, and says what it drops', () => {
     const { client } = offline({ queue: { messages: 100, bytes: 100 } });
     const done = [];
     const pub = (text, size, qos) => client.publish('t', 'x'.repeat(size), { qos }, (e) => done.push([text, e ? 'dropped' : 'ok']));
-    pub('a', 29, 0); pub('b', 29, 0); pub('c', 29, 1); // 3 x 30 bytes (topic included)
+    pub('a', 29, 0);
+    pub('b', 29, 0);
+    pub('c', 29, 1); // 3 x 30 bytes (topic included)
     pub('big', 200, 1); // larger than the bound: refused, nothing else dropped
     assert.deepEqual(done, [['big', 'dropped']]);
     assert.equal(client.pending, 3);
     pub('d', 59, 2); // 60 bytes: needs a and b to go
-    assert.deepEqual(done, [['big', 'dropped'], ['a', 'dropped'], ['b', 'dropped']]);
+    assert.deepEqual(done, [
+      ['big', 'dropped'],
+      ['a', 'dropped'],
+      ['b', 'dropped'],
+    ]);
     assert.equal(client.pending, 2);
     assert.equal(client.dropped, 3);
   });
@@ -397,7 +512,10 @@ describe('the offline queue is bounded, and says what it drops', () => {
       assert.equal(pub.client.pending, 100);
       assert.equal(pub.client.dropped, 40);
       assert.equal(drops.length, 40);
-      assert.ok(drops.every((d) => /^queue full \(100 messages, 16384 bytes\): oldest QoS 0 message to g\/queue\/\w+\/0 dropped for a newer one$/.test(d)), drops[0]);
+      assert.ok(
+        drops.every((d) => /^queue full \(100 messages, 16384 bytes\): oldest QoS 0 message to g\/queue\/\w+\/0 dropped for a newer one$/.test(d)),
+        drops[0],
+      );
       for (let i = 0; i < 10; i++) pub.client.publish(`${topic}/2`, `two${i}`, { qos: 2 }, (e) => outcome.set(`two${i}`, e ? 'dropped' : 'acked'));
       assert.equal(pub.client.dropped, 50, 'with 10 QoS 0 left, 10 more make room');
       pub.client.publish(`${topic}/0`, 'zero60', { qos: 0 }, (e) => outcome.set('zero60', e ? 'dropped' : 'sent'));
@@ -406,13 +524,26 @@ describe('the offline queue is bounded, and says what it drops', () => {
       proxy.refuse(false);
       await until(() => pub.client.pending === 0, 'the queue emptied');
       const accepted = [...outcome.values()].filter((v) => v !== 'dropped').length;
-      const expected = [...Array.from({ length: 10 }, (_, i) => `zero${51 + i}`), ...Array.from({ length: 80 }, (_, i) => `one${i}`), ...Array.from({ length: 10 }, (_, i) => `two${i}`)];
-      await until(() => expected.every((x) => sub.messages.some((m) => m.text === x)), () => `missing ${expected.filter((x) => !sub.messages.some((m) => m.text === x)).slice(0, 5)}`);
+      const expected = [
+        ...Array.from({ length: 10 }, (_, i) => `zero${51 + i}`),
+        ...Array.from({ length: 80 }, (_, i) => `one${i}`),
+        ...Array.from({ length: 10 }, (_, i) => `two${i}`),
+      ];
+      await until(
+        () => expected.every((x) => sub.messages.some((m) => m.text === x)),
+        () => `missing ${expected.filter((x) => !sub.messages.some((m) => m.text === x)).slice(0, 5)}`,
+      );
       assert.equal(accepted, 100);
-      assert.deepEqual([...outcome.keys()].filter((k) => outcome.get(k) === 'dropped'), Array.from({ length: 51 }, (_, i) => `zero${i}`));
+      assert.deepEqual(
+        [...outcome.keys()].filter((k) => outcome.get(k) === 'dropped'),
+        Array.from({ length: 51 }, (_, i) => `zero${i}`),
+      );
       await sleep(100);
       assert.ok(!sub.messages.some((m) => /^zero([0-9]|[1-4][0-9]|50)$/.test(m.text)), 'nothing dropped arrived');
-    } finally { await proxy.close(); await broker.stop(); }
+    } finally {
+      await proxy.close();
+      await broker.stop();
+    }
   });
 });
 
@@ -437,10 +568,16 @@ describe('Mosquitto with its default in-flight window of 20', { skip: mosquittoS
       proxy.stall(false);
       await until(() => sub.connects.length >= 2, 'the subscriber back');
       const distinct = () => new Set(sub.messages.map((m) => m.text)).size;
-      await until(() => distinct() === 50, () => `50 distinct messages, got ${distinct()}`);
+      await until(
+        () => distinct() === 50,
+        () => `50 distinct messages, got ${distinct()}`,
+      );
       await sleep(300); // a duplicate, if any, would come now
       assert.equal(distinct(), 50);
       assert.equal(sub.messages.length, 50, 'each once');
-    } finally { await proxy.close(); await broker.stop(); }
+    } finally {
+      await proxy.close();
+      await broker.stop();
+    }
   });
 });

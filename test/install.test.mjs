@@ -41,14 +41,27 @@ describe('npm ci && npm start on a laptop with Node.js and nothing to compile wi
       assert.doesNotMatch(ci.stderr, /gyp|make: not found|cc: not found/);
       const start = spawn('npm', ['start', '--', '--no-wifi', '--interval', '300'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let out = '';
-      start.stdout.on('data', (b) => { out += b; });
-      start.stderr.on('data', (b) => { out += b; });
-      await until(() => /\[esp1\] ESP received hello message/.test(out), () => `a reply at ESP#1; npm start printed:\n${out}`);
-      try { process.kill(-start.pid, 'SIGINT'); } catch { /* gone */ }
+      start.stdout.on('data', (b) => {
+        out += b;
+      });
+      start.stderr.on('data', (b) => {
+        out += b;
+      });
+      await until(
+        () => /\[esp1\] ESP received hello message/.test(out),
+        () => `a reply at ESP#1; npm start printed:\n${out}`,
+      );
+      try {
+        process.kill(-start.pid, 'SIGINT');
+      } catch {
+        /* gone */
+      }
       await new Promise((r) => start.once('close', r));
       assert.match(out, /\[esp2\] Received hello: Hello #0/, out);
       assert.match(out, /\[esp1\] ESP received hello message/, out);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -60,30 +73,51 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     tarball = join(dir, JSON.parse(out)[0].filename);
     prefix = join(dir, 'prefix');
     // Offline, with an empty cache of its own: nothing may come from the registry.
-    execFileSync(npm, ['install', '-g', '--prefix', prefix, '--offline', '--cache', join(dir, 'cache'), '--no-audit', '--no-fund', tarball],
-      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/' } });
+    execFileSync(npm, ['install', '-g', '--prefix', prefix, '--offline', '--cache', join(dir, 'cache'), '--no-audit', '--no-fund', tarball], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/' },
+    });
     bin = join(prefix, 'bin', 'mqtt-pair');
     broker = await startMosquitto();
   });
-  after(async () => { await broker?.stop(); if (dir) rmSync(dir, { recursive: true, force: true }); });
-
-  const run = (args, ms = LIMIT) => new Promise((resolve) => {
-    const c = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    c.stdout.on('data', (b) => { out += b; });
-    c.stderr.on('data', (b) => { err += b; });
-    const t = setTimeout(() => c.kill('SIGKILL'), ms);
-    c.once('close', (code) => { clearTimeout(t); resolve({ code, out, err }); });
+  after(async () => {
+    await broker?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  const run = (args, ms = LIMIT) =>
+    new Promise((resolve) => {
+      const c = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '',
+        err = '';
+      c.stdout.on('data', (b) => {
+        out += b;
+      });
+      c.stderr.on('data', (b) => {
+        err += b;
+      });
+      const t = setTimeout(() => c.kill('SIGKILL'), ms);
+      c.once('close', (code) => {
+        clearTimeout(t);
+        resolve({ code, out, err });
+      });
+    });
 
   test('the tarball holds the built command and no dependency', () => {
     const list = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const f of ['package/dist/cli.cjs', 'package/dist/index.js', 'package/dist/aedes.js', 'package/tools/mqtt-pair.cjs', 'package/package.json']) assert.ok(list.includes(f), f);
+    for (const f of ['package/dist/cli.cjs', 'package/dist/index.js', 'package/dist/aedes.js', 'package/tools/mqtt-pair.cjs', 'package/package.json'])
+      assert.ok(list.includes(f), f);
     assert.ok(!list.some((f) => f.includes('node_modules/')));
     const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
     assert.equal(pkg.dependencies, undefined);
     assert.equal(pkg.optionalDependencies, undefined);
-    assert.deepEqual(readdirSync(join(prefix, 'lib', 'node_modules', 'mqtt-pair')).filter((f) => f === 'node_modules'), [], 'nothing installed beside it');
+    assert.deepEqual(
+      readdirSync(join(prefix, 'lib', 'node_modules', 'mqtt-pair')).filter((f) => f === 'node_modules'),
+      [],
+      'nothing installed beside it',
+    );
   });
 
   test('mqtt-pair pub from another folder reaches mosquitto_sub', async () => {
@@ -99,27 +133,50 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     const project = join(dir, 'project');
     mkdirSync(project);
     execFileSync(npm, ['init', '-y'], { cwd: project, stdio: 'ignore' });
-    execFileSync(npm, ['install', '--offline', '--cache', join(dir, 'cache'), '--no-audit', '--no-fund', tarball], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    execFileSync(npm, ['install', '--offline', '--cache', join(dir, 'cache'), '--no-audit', '--no-fund', tarball], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       const a = await import('mqtt-pair/dist/index.js');
       const b = await import('mqtt-pair');
-      console.log(typeof a.MqttClient, typeof a.nodeHost, typeof a.payloadText, a.MqttClient === b.MqttClient);`], { cwd: project, encoding: 'utf8' });
+      console.log(typeof a.MqttClient, typeof a.nodeHost, typeof a.payloadText, a.MqttClient === b.MqttClient);`,
+      ],
+      { cwd: project, encoding: 'utf8' },
+    );
     assert.equal(out.trim(), 'function function function true');
   });
 
-  test('mqtt-pair classroom --web gives the students\' page the embedded broker\'s WebSocket (ws, bundled)', async () => {
+  test("mqtt-pair classroom --web gives the students' page the embedded broker's WebSocket (ws, bundled)", async () => {
     const { MqttClient, nodeHost } = await import('../dist/index.js');
     const c = spawn(bin, ['classroom', '--pairs', '1', '--web', '0', '--duration', '30'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    c.stdout.on('data', (b) => { out += b; });
-    c.stderr.on('data', (b) => { out += b; });
+    c.stdout.on('data', (b) => {
+      out += b;
+    });
+    c.stderr.on('data', (b) => {
+      out += b;
+    });
     try {
       const deadline = Date.now() + 20000;
       while (!/ws:\/\/127\.0\.0\.1:(\d+)\/mqtt/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const port = Number(/ws:\/\/127\.0\.0\.1:(\d+)\/mqtt/.exec(out)?.[1]);
       assert.ok(port, out);
-      const client = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port, transport: 'ws', path: '/mqtt' }, { clientId: 'installed-ws', reconnect: false });
-      const connected = await new Promise((resolve) => { client.onConnect = () => resolve(true); client.onClose = (why) => resolve(why); client.connect(); });
+      const client = new MqttClient(
+        nodeHost({ log: () => {} }),
+        { host: '127.0.0.1', port, transport: 'ws', path: '/mqtt' },
+        { clientId: 'installed-ws', reconnect: false },
+      );
+      const connected = await new Promise((resolve) => {
+        client.onConnect = () => resolve(true);
+        client.onClose = (why) => resolve(why);
+        client.connect();
+      });
       client.end();
       assert.equal(connected, true, out);
     } finally {
@@ -131,8 +188,13 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
   test('mqtt-pair sim runs the pair on its embedded broker', async () => {
     const c = spawn(bin, ['sim', '--no-wifi', '--interval', '300'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    c.stdout.on('data', (b) => { out += b; });
-    await until(() => /\[esp1\] ESP received hello message/.test(out), () => `a reply at ESP#1; sim printed:\n${out}`);
+    c.stdout.on('data', (b) => {
+      out += b;
+    });
+    await until(
+      () => /\[esp1\] ESP received hello message/.test(out),
+      () => `a reply at ESP#1; sim printed:\n${out}`,
+    );
     c.kill('SIGINT');
     await new Promise((r) => c.once('close', r));
     assert.match(out, /Embedded MQTT broker \(Aedes\) listening on 127\.0\.0\.1:\d+/);

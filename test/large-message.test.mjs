@@ -16,19 +16,26 @@ const PREFIX = 'LycMaurois/SNT_2nde/';
 /** A client on the broker's TCP port, connected. */
 async function publisher(port, id) {
   const c = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port }, { clientId: id, queue: { messages: 100, bytes: 1 << 24 } });
-  await new Promise((resolve, reject) => { c.onConnect = resolve; c.onClose = (r) => reject(new Error(r)); c.connect(); });
+  await new Promise((resolve, reject) => {
+    c.onConnect = resolve;
+    c.onClose = (r) => reject(new Error(r));
+    c.connect();
+  });
   c.onClose = () => {};
   return c;
 }
 const published = (c, topic, payload, opts) => new Promise((resolve, reject) => c.publish(topic, payload, opts, (e) => (e ? reject(e) : resolve())));
 
-describe('a large retained message through Mosquitto\'s WebSocket', { skip: mosquittoSkip() }, () => {
+describe("a large retained message through Mosquitto's WebSocket", { skip: mosquittoSkip() }, () => {
   let broker, pub;
   before(async () => {
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
     pub = await publisher(broker.port, `big-pub-${process.pid}`);
   });
-  after(async () => { pub?.end(); await broker?.stop(); });
+  after(async () => {
+    pub?.end();
+    await broker?.stop();
+  });
 
   test('sub -L ws://…/# -k 5: a 600 KB retained message and the next one arrive; the link holds', async (t) => {
     await published(pub, 'big/photo', new Uint8Array(600_000).fill(65), { qos: 1, retain: true });
@@ -47,10 +54,25 @@ describe('a large retained message through Mosquitto\'s WebSocket', { skip: mosq
     assert.match(sub.text.stdout, /sending PINGREQ[\s\S]*sending PINGREQ/, 'PINGREQs went on while the message came');
   });
 
-  test('the students\' lab subscribed to the class: a 2 MB retained message is skipped, the link holds, 8 later messages arrive', { skip: chromiumSkip() }, async (t) => {
+  test("the students' lab subscribed to the class: a 2 MB retained message is skipped, the link holds, 8 later messages arrive", {
+    skip: chromiumSkip(),
+  }, async (t) => {
     await published(pub, `${PREFIX}mallory/photo`, new Uint8Array(2_000_000).fill(66), { qos: 1, retain: true });
-    const watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde',
-      '--student-broker', `ws://127.0.0.1:${broker.ports[0]}`, '--duration', '600']);
+    const watch = mqttPair([
+      'watch',
+      '--broker',
+      `127.0.0.1:${broker.port}`,
+      '--web',
+      '0',
+      '--school',
+      'LycMaurois',
+      '--class',
+      'SNT_2nde',
+      '--student-broker',
+      `ws://127.0.0.1:${broker.ports[0]}`,
+      '--duration',
+      '600',
+    ]);
     const url = (await watch.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/))[1];
     const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
@@ -71,7 +93,10 @@ describe('a large retained message through Mosquitto\'s WebSocket', { skip: mosq
       assert.match(log, /message on LycMaurois\/SNT_2nde\/mallory\/photo of 2,000,0\d\d bytes skipped: above the 1 MB limit/);
       assert.doesNotMatch(log, /Connection lost/);
       assert.equal(await page.getAttribute('#status', 'data-state'), 'ok', 'the chat connection is up too');
-      assert.deepEqual((await rows()).filter((r) => r.startsWith('after #')), Array.from({ length: 8 }, (_, i) => `after #${i + 1}`));
+      assert.deepEqual(
+        (await rows()).filter((r) => r.startsWith('after #')),
+        Array.from({ length: 8 }, (_, i) => `after #${i + 1}`),
+      );
     } finally {
       await browser.close();
       await watch.stop();

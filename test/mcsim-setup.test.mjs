@@ -45,7 +45,10 @@ class SerialSide {
       badFrame: () => this.frames.push({ bad: true }),
       text: (line) => this.lines.push(line),
     };
-    pty.onData((bytes) => { this.reader.push(bytes, sink); this.sdkPush?.(bytes); });
+    pty.onData((bytes) => {
+      this.reader.push(bytes, sink);
+      this.sdkPush?.(bytes);
+    });
   }
 
   /** A Web Serial port over this pty, for the official client. */
@@ -70,12 +73,25 @@ async function startBoard(so, name, dir) {
   const pty = await openPty(join(dir, 'serial'));
   const serial = new SerialSide(pty);
   const sim = await startMcsim(so, name, { cwd: dir });
-  return { name, dir, sim, serial, pty, async stop() { await sim.stop(); await pty.stop(); } };
+  return {
+    name,
+    dir,
+    sim,
+    serial,
+    pty,
+    async stop() {
+      await sim.stop();
+      await pty.stop();
+    },
+  };
 }
 
 /** The page's address and port from a board's setup lines. */
 async function setupPage(board, after = 0) {
-  const line = await board.sim.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\/ \(a phone opens it by itself\)$/, { after });
+  const line = await board.sim.waitFor(
+    /^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\/ \(a phone opens it by itself\)$/,
+    { after },
+  );
   const [, ap, address, port] = /"(mqtt-pair-[0-9a-f]{4})".*http:\/\/([\d.]+):(\d+)\//.exec(line);
   return { ap, address, port: Number(port) };
 }
@@ -109,7 +125,8 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     boards.B = await startBoard(so, 'B', join(work, 'B'));
     const { A, B } = boards;
     for (const b of [A, B]) await b.sim.waitFor(/^Setup mode: no WiFi settings on this board$/, {});
-    const pageA = await setupPage(A), pageB = await setupPage(B);
+    const pageA = await setupPage(A),
+      pageB = await setupPage(B);
     assert.notEqual(pageA.port, pageB.port, 'the second board took the next free port');
     assert.notEqual(pageA.ap, pageB.ap, 'each board its own access point');
 
@@ -121,22 +138,49 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     assert.equal(sdk.state, ImprovSerialCurrentState.READY);
     assert.deepEqual([info.firmware, info.chipFamily, info.name], ['mqtt-pair', 'simulator', pageA.ap]);
     const networks = await sdk.scan(LIMIT);
-    assert.ok(networks.some((n) => n.name === 'JAMS2' && n.secured), JSON.stringify(networks));
+    assert.ok(
+      networks.some((n) => n.name === 'JAMS2' && n.secured),
+      JSON.stringify(networks),
+    );
     await sdk.provision('JAMS2', 'motdepasse', LIMIT);
     assert.equal(sdk.state, ImprovSerialCurrentState.PROVISIONED);
     assert.match(sdk.nextUrl, new RegExp(`^http://[\\d.]+:${pageA.port}/$`), 'the URL of its setup page, on the network it joined');
     await A.sim.waitFor(/^Setup: still to set: broker, role /);
 
     // ---- then ours, in Improv's frames: broker, role, prefix, interval; read back; the state; restart.
-    const set = await A.serial.command(improv.SET_SETTINGS, ['broker', `mqtt://127.0.0.1:${broker.port}`, 'role', 'hello', 'topicPrefix', PREFIX, 'interval', '1000']);
+    const set = await A.serial.command(improv.SET_SETTINGS, [
+      'broker',
+      `mqtt://127.0.0.1:${broker.port}`,
+      'role',
+      'hello',
+      'topicPrefix',
+      PREFIX,
+      'interval',
+      '1000',
+    ]);
     assert.deepEqual(set.at(-1), { type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['broker', 'role', 'topicPrefix', 'interval'] });
     const rows = (await A.serial.command(improv.GET_SETTINGS, [], { list: true })).filter((f) => f.strings?.length).map((f) => f.strings);
-    assert.deepEqual(rows.find((r) => r[0] === 'password'), ['password', '********', 'stored']);
-    assert.deepEqual(rows.find((r) => r[0] === 'role'), ['role', 'hello', 'stored']);
-    assert.deepEqual(rows.find((r) => r[0] === 'keepalive'), ['keepalive', '60', 'build']);
+    assert.deepEqual(
+      rows.find((r) => r[0] === 'password'),
+      ['password', '********', 'stored'],
+    );
+    assert.deepEqual(
+      rows.find((r) => r[0] === 'role'),
+      ['role', 'hello', 'stored'],
+    );
+    assert.deepEqual(
+      rows.find((r) => r[0] === 'keepalive'),
+      ['keepalive', '60', 'build'],
+    );
     const state = await A.serial.command(improv.REQUEST_STATE);
-    assert.deepEqual(state.slice(-2), [{ type: improv.CURRENT_STATE, value: improv.PROVISIONED }, { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [sdk.nextUrl] }]);
-    assert.ok(A.serial.lines.includes('Setup over USB: stored broker, role, topicPrefix, interval'), 'the console lines come on the same port, between the frames');
+    assert.deepEqual(state.slice(-2), [
+      { type: improv.CURRENT_STATE, value: improv.PROVISIONED },
+      { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [sdk.nextUrl] },
+    ]);
+    assert.ok(
+      A.serial.lines.includes('Setup over USB: stored broker, role, topicPrefix, interval'),
+      'the console lines come on the same port, between the frames',
+    );
     await A.serial.command(improv.RESTART);
     await A.sim.waitFor(/^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/notification topic$/, {});
     assert.ok(A.sim.lines.includes('Joining WiFi "JAMS2"...'));
@@ -153,7 +197,10 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     await page.getByRole('button', { name: 'Enregistrer et red\u00e9marrer' }).click();
     // The board checks as the firmware does, names the field, and stores nothing.
     await page.locator('#topicPrefix-problem').waitFor();
-    assert.match(await page.locator('#topicPrefix-problem').textContent(), /^La carte refuse ce r\u00e9glage\s: topicPrefix="LycMaurois\/#\/" cannot hold \+ or #$/);
+    assert.match(
+      await page.locator('#topicPrefix-problem').textContent(),
+      /^La carte refuse ce r\u00e9glage\s: topicPrefix="LycMaurois\/#\/" cannot hold \+ or #$/,
+    );
     assert.ok(!existsSync(join(B.dir, 'modpreferences.json')), 'nothing stored');
     await B.sim.waitFor(/^Setup page: topicPrefix: .*: nothing changed$/);
     await page.fill('#topicPrefix', PREFIX);
@@ -171,7 +218,10 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       assert.ok(!b.sim.output().includes('motdepasse'), `${b.name}: the WiFi password appears in no console line`);
       assert.ok(!b.serial.lines.join('\n').includes('motdepasse'), `${b.name}: nor on its serial port`);
     }
-    assert.deepEqual(logger.errors.filter((e) => !/while not waiting|^Received result for command 1(2[89]|3\d) /.test(e)), []);
+    assert.deepEqual(
+      logger.errors.filter((e) => !/while not waiting|^Received result for command 1(2[89]|3\d) /.test(e)),
+      [],
+    );
     await sdk.close();
   });
 
@@ -194,7 +244,10 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     const n = hellos();
     let seed = 12345;
     const garbage = new Uint8Array(64 * 1024).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
-    for (let i = 0; i < garbage.length; i += 4096) { A.pty.write(garbage.subarray(i, i + 4096)); await sleep(20); }
+    for (let i = 0; i < garbage.length; i += 4096) {
+      A.pty.write(garbage.subarray(i, i + 4096));
+      await sleep(20);
+    }
     A.pty.write(Buffer.from('IMPROV\u0001\u0003\u00ff\r\n+++ATZ\r\nsetup\r\nreset\r\n'));
     await until(() => hellos() >= n + 5, 'five more hellos');
     assert.equal(readFileSync(join(A.dir, 'modpreferences.json'), 'utf8'), before);
@@ -231,7 +284,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     assert.deepEqual(stored(B) ?? {}, {});
   });
 
-  describe('setup mode\'s heap, from an ESP8266\'s', () => {
+  describe("setup mode's heap, from an ESP8266's", () => {
     // Setup mode's own peak per path (Improv, then the page), then the pair, on a heap that starts
     // at the ESP8266's fixed 32 KB for XS as test/mcsim.test.mjs sizes it in the simulator (slots
     // twice as large on 64 bits: 1,280 of 32 B, 11,264 B of chunks) with the ESP8266's 62-byte
@@ -242,11 +295,18 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     const esp8266 = { stack: 416, creation: { heap: { initial: 1280, incremental: grow ? 128 : 0 }, chunk: { initial: 11264, incremental: grow ? 4096 : 0 } } };
 
     test('Improv, then the page, then the pair: the peaks of each', async (t) => {
-      const small = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await freePort(), setupDnsPort: await freePort(), setupValueBytes: 62 }, esp8266);
+      const small = await buildFirmware(
+        { ssid: '', setupSerial: './serial', setupPort: await freePort(), setupDnsPort: await freePort(), setupValueBytes: 62 },
+        esp8266,
+      );
       const dir = join(work, 'esp8266');
       mkdirSync(dir);
-      const board = boards.esp8266 = await startBoard(small, 'esp8266', dir);
-      try { await esp8266Run(t, board); } catch (e) { throw new Error(`${e.message}\n${board.sim.output()}`); }
+      const board = (boards.esp8266 = await startBoard(small, 'esp8266', dir));
+      try {
+        await esp8266Run(t, board);
+      } catch (e) {
+        throw new Error(`${e.message}\n${board.sim.output()}`);
+      }
       await board.stop();
       delete boards.esp8266;
     });
@@ -285,7 +345,11 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       await board.sim.waitFor(/^Setup: restarting /);
       const p2 = phase();
       const hellos = await mosquittoSub(broker.port, ['-t', 'esp8266/hello']);
-      try { await hellos.waitFor(/^esp8266\/hello Hello #5$/); } finally { await hellos.stop(); }
+      try {
+        await hellos.waitFor(/^esp8266\/hello Hello #5$/);
+      } finally {
+        await hellos.stop();
+      }
       const failed = board.sim.lines.find((l) => /fixed size heap|memory full|XS abort|Internal error/.test(l));
       assert.equal(failed, undefined, board.sim.output());
       const peaks = { improv: peak(p0, p1), page: peak(p1, p2), running: peak(p2) };
@@ -294,13 +358,19 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     }
   }
 
-  test('the setup page on a phone and a desktop, French and English: in the browser\'s language, nothing wider than the screen', async () => {
+  test("the setup page on a phone and a desktop, French and English: in the browser's language, nothing wider than the screen", async () => {
     const { B } = boards;
     const { port } = await setupPage(B);
     const shots = SHOTS ?? mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-shots-'));
     mkdirSync(shots, { recursive: true });
-    for (const [locale, lang] of [['fr-FR', 'fr'], ['en-GB', 'en']]) {
-      for (const [width, height, size] of [[390, 844, 'phone'], [1280, 900, 'desktop']]) {
+    for (const [locale, lang] of [
+      ['fr-FR', 'fr'],
+      ['en-GB', 'en'],
+    ]) {
+      for (const [width, height, size] of [
+        [390, 844, 'phone'],
+        [1280, 900, 'desktop'],
+      ]) {
         const context = await browser.newContext({ locale, viewport: { width, height } });
         const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${port}/`);

@@ -17,7 +17,7 @@ import { sleep } from './helpers/wait.mjs';
 
 const skip = moddableSkip() || mosquittoSkip();
 
-describe('TLS and WebSocket in Moddable\'s simulator (mcsim)', { skip }, () => {
+describe("TLS and WebSocket in Moddable's simulator (mcsim)", { skip }, () => {
   let certs, secure, resources;
   before(async () => {
     certs = makeCertificates();
@@ -29,7 +29,10 @@ describe('TLS and WebSocket in Moddable\'s simulator (mcsim)', { skip }, () => {
     secure = await startMosquitto({ listeners: [tls, { protocol: 'websockets' }, { protocol: 'websockets', ...tls }] });
     resources = { 'ca.der': certs.caDer, 'other.der': certs.otherCa.replace(/\.pem$/, '.der') };
   });
-  after(async () => { await secure?.stop(); certs?.remove(); });
+  after(async () => {
+    await secure?.stop();
+    certs?.remove();
+  });
 
   for (const [label, url, extra] of [
     ['mqtts://', (p) => `mqtts://127.0.0.1:${p[0]}`, { ca: 'ca.der' }],
@@ -55,7 +58,11 @@ describe('TLS and WebSocket in Moddable\'s simulator (mcsim)', { skip }, () => {
     const keep = scope(t);
     const port = secure.ports[0];
     const esp1 = keep(await startMcsim(await buildFirmware({ broker: `mqtts://127.0.0.1:${port}`, ca: 'other.der', role: 'hello' }, { resources }), 'esp1'));
-    await esp1.waitFor(new RegExp(`^Failed to connect to MQTT broker: TLS handshake with 127\\.0\\.0\\.1:${port} failed: check that ca=other\\.der signed the broker's certificate`));
+    await esp1.waitFor(
+      new RegExp(
+        `^Failed to connect to MQTT broker: TLS handshake with 127\\.0\\.0\\.1:${port} failed: check that ca=other\\.der signed the broker's certificate`,
+      ),
+    );
     await stopBoards(esp1);
     assert.equal(esp1.count(/^Connected to /), 0);
   });
@@ -63,21 +70,31 @@ describe('TLS and WebSocket in Moddable\'s simulator (mcsim)', { skip }, () => {
   test('mqtts:// to a port where nothing listens, and ws:// to a plain MQTT port: each said as such', async (t) => {
     const keep = scope(t);
     const dead = await freePort();
-    const tls = keep(await startMcsim(await buildFirmware({ broker: `mqtts://127.0.0.1:${dead}`, ca: 'ca.der', role: 'hello', backoffMax: 2000 }, { resources }), 'tls'));
+    const tls = keep(
+      await startMcsim(await buildFirmware({ broker: `mqtts://127.0.0.1:${dead}`, ca: 'ca.der', role: 'hello', backoffMax: 2000 }, { resources }), 'tls'),
+    );
     const ws = keep(await startMcsim(await buildFirmware({ broker: `ws://127.0.0.1:${secure.port}`, role: 'hello', backoffMax: 2000 }, { resources }), 'ws'));
     await tls.waitFor(new RegExp(`^Failed to connect to MQTT broker: no MQTT broker at 127\\.0\\.0\\.1:${dead} \\(connection refused`));
-    await ws.waitFor(new RegExp(`^Failed to connect to MQTT broker: WebSocket: ws://127\\.0\\.0\\.1:${secure.port}/mqtt refused the upgrade to WebSocket \\(check the port and the path\\)\\. Reconnecting in`));
+    await ws.waitFor(
+      new RegExp(
+        `^Failed to connect to MQTT broker: WebSocket: ws://127\\.0\\.0\\.1:${secure.port}/mqtt refused the upgrade to WebSocket \\(check the port and the path\\)\\. Reconnecting in`,
+      ),
+    );
     await stopBoards(tls, ws);
   });
 
   test('mqtts:// without ca, with a ca the firmware lacks, or with a PEM file: the one Config error line', async (t) => {
     const keep = scope(t);
     const broker = `mqtts://127.0.0.1:${secure.ports[0]}`;
-    const how = 'copy it in DER form into hosts/moddable/certs/ (openssl x509 -in ca.crt -outform der -out hosts/moddable/certs/ca.der), then flash with ca=ca.der on the mcconfig command line';
+    const how =
+      'copy it in DER form into hosts/moddable/certs/ (openssl x509 -in ca.crt -outform der -out hosts/moddable/certs/ca.der), then flash with ca=ca.der on the mcconfig command line';
     for (const [extra, line] of [
       [{}, `Config error: config ca is missing: broker=mqtts://… needs the CA certificate that signed the broker's: ${how}`],
       [{ ca: 'nothere.der' }, `Config error: config ca="nothere.der" is not in the firmware: ${how}`],
-      [{ ca: 'ca.pem' }, 'Config error: config ca="ca.pem" is a PEM file, and the board reads DER: convert it with openssl x509 -in ca.pem -outform der -out hosts/moddable/certs/ca.der, then ca=ca.der'],
+      [
+        { ca: 'ca.pem' },
+        'Config error: config ca="ca.pem" is a PEM file, and the board reads DER: convert it with openssl x509 -in ca.pem -outform der -out hosts/moddable/certs/ca.der, then ca=ca.der',
+      ],
     ]) {
       const esp = keep(await startMcsim(await buildFirmware({ broker, role: 'hello', ...extra }, { resources: { ...resources, 'ca.pem': certs.ca } }), 'esp'));
       await esp.waitFor(/^Config error: /);

@@ -26,13 +26,15 @@ const waitNode = (board, re, options) => lineIn(board.lines, re, { what: 'node b
 
 const clientId = (board) => /^MQTT client id (\S+)$/.exec(board.lines.find((l) => l.startsWith('MQTT client id ')) ?? '')?.[1];
 
-describe('the firmware in Moddable\'s simulator (mcsim)', { skip }, () => {
+describe("the firmware in Moddable's simulator (mcsim)", { skip }, () => {
   let broker, name;
   before(async () => {
     broker = await startMosquitto();
     name = `127.0.0.1:${broker.port}`;
   });
-  after(async () => { await broker?.stop(); });
+  after(async () => {
+    await broker?.stop();
+  });
 
   test('ESP#1 and ESP#2 in mcsim, default client ids: Hello #0, #1, #2, received, no one kicked off', async (t) => {
     const keep = scope(t);
@@ -47,11 +49,12 @@ describe('the firmware in Moddable\'s simulator (mcsim)', { skip }, () => {
 
     assertLines(esp1.lines, helloLines(name, 3), 'esp1 (mcsim)');
     assertLines(esp2.lines, responderLines(name, 3), 'esp2 (mcsim)');
-    for (const l of ['hello Hello #0', 'hello Hello #1', 'hello Hello #2', 'notification received']) assert.ok(sub.lines.includes(l), `mosquitto_sub saw "${l}": ${sub.lines}`);
+    for (const l of ['hello Hello #0', 'hello Hello #1', 'hello Hello #2', 'notification received'])
+      assert.ok(sub.lines.includes(l), `mosquitto_sub saw "${l}": ${sub.lines}`);
     const ids = [clientId(esp1), clientId(esp2)];
     assert.match(ids[0], /^[0-9a-f]{12}$/);
     assert.notEqual(ids[0], ids[1], 'two simulators get two client ids');
-    assert.doesNotMatch(broker.log(), /already connected/, 'neither board took the other\'s place on the broker');
+    assert.doesNotMatch(broker.log(), /already connected/, "neither board took the other's place on the broker");
     for (const b of [esp1, esp2]) assert.equal(b.count(/Lost connection|Failed to connect/), 0, b.output());
   });
 
@@ -161,10 +164,12 @@ describe('the firmware in Moddable\'s simulator (mcsim)', { skip }, () => {
     await esp.waitFor(/^Config error: /);
     await sleep(4000);
     await stopBoards(esp);
-    assert.deepEqual(esp.lines, ['Config error: config role "esp3" is unknown: set it with role=hello on the mcconfig command line (ESP#1) or role=responder (ESP#2); the other roles are sensor, chat, remote, actuator']);
+    assert.deepEqual(esp.lines, [
+      'Config error: config role "esp3" is unknown: set it with role=hello on the mcconfig command line (ESP#1) or role=responder (ESP#2); the other roles are sensor, chat, remote, actuator',
+    ]);
   });
 
-  describe('on an ESP8266\'s heap', () => {
+  describe("on an ESP8266's heap", () => {
     // An ESP8266 gives XS a fixed 32 KB (creation.static in the SDK's esp manifest) for its stack,
     // slots and chunks. The lin simulator ignores `static`, but a heap whose increments are 0 is
     // fixed: XS aborts ("failed in fixed size heap") when a live allocation does not fit. Slots are
@@ -232,7 +237,11 @@ describe('the firmware in Moddable\'s simulator (mcsim)', { skip }, () => {
       await actuator.waitFor(/^Colour: blue \(right\)$/);
       await stopBoards(remote, actuator);
       assert.ok(sub.lines.includes('remote/command up') && sub.lines.includes('remote/command right'), sub.lines.join('\n'));
-      assertLines(remote.lines, [/^No buttons on this board: sending up, right, down, left in turn every 0\.5 s$/, /^Connected to /, /^Sent up on remote\/command$/], 'remote');
+      assertLines(
+        remote.lines,
+        [/^No buttons on this board: sending up, right, down, left in turn every 0\.5 s$/, /^Connected to /, /^Sent up on remote\/command$/],
+        'remote',
+      );
     });
   });
 });

@@ -27,9 +27,16 @@ function onTerminal(args, ms = LIMIT) {
   const child = spawn(SCRIPT, ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm' } });
   let out = '';
   child.stdout.setEncoding('latin1');
-  child.stdout.on('data', (b) => { out += b; });
+  child.stdout.on('data', (b) => {
+    out += b;
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), ms);
-  return new Promise((resolve) => child.once('close', (code) => { clearTimeout(killer); resolve({ code, out }); }));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, out });
+    }),
+  );
 }
 
 /** Raw control bytes (C0 but tab and newlines, C1 in UTF-8, bidi overrides in UTF-8) in `text`. */
@@ -57,7 +64,13 @@ async function hostileBroker(topics) {
         for (const topic of topics) s.write(encode({ type: PUBLISH, topic, payload: Buffer.from('payload'), qos: 0, retain: false, dup: false, id: 0 }));
       } else if (p.type === PINGREQ) s.write(encode({ type: PINGRESP }));
     });
-    s.on('data', (b) => { try { decoder.push(b); } catch { s.destroy(); } });
+    s.on('data', (b) => {
+      try {
+        decoder.push(b);
+      } catch {
+        s.destroy();
+      }
+    });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { port: server.address().port, close: () => new Promise((r) => server.close(r)) };
@@ -65,8 +78,12 @@ async function hostileBroker(topics) {
 
 describe('terminal output and stderr under a hostile broker', { skip: !SCRIPT && 'util-linux script is not installed' }, () => {
   let broker;
-  before(async () => { broker = await hostileBroker([EVIL, 'cls/plain', 'LycMaurois/SNT_2nde/\x1b[2J\u202eecila/hello', 'LycMaurois/SNT_2nde/\x1b[2J\u202eecila/hello']); });
-  after(async () => { await broker?.close(); });
+  before(async () => {
+    broker = await hostileBroker([EVIL, 'cls/plain', 'LycMaurois/SNT_2nde/\x1b[2J\u202eecila/hello', 'LycMaurois/SNT_2nde/\x1b[2J\u202eecila/hello']);
+  });
+  after(async () => {
+    await broker?.close();
+  });
 
   test('sub -v, -F %t and -d on a terminal: the topic escaped (\\x1b, \\u202e); through a pipe, as it is', async () => {
     for (const args of [['-v'], ['-F', '%t %p'], ['-d']]) {
@@ -78,7 +95,10 @@ describe('terminal output and stderr under a hostile broker', { skip: !SCRIPT &&
     assert.ok(piped.stdout.includes(`${EVIL} payload`), 'a pipe gets the topic byte for byte, as mosquitto_sub gives it');
     const debug = await mqttPair(['sub', '-p', String(broker.port), '-t', '#', '-C', '2', '-W', '10', '-d']).exit;
     const lines = debug.raw.split('\n').filter((l) => l.startsWith('Client '));
-    assert.ok(lines.some((l) => EVIL_SHOWN.test(l)), debug.raw);
+    assert.ok(
+      lines.some((l) => EVIL_SHOWN.test(l)),
+      debug.raw,
+    );
     assert.deepEqual(controls(Buffer.from(lines.join('\n'), 'utf8').toString('latin1')), [], '-d lines are for people: escaped in a pipe too');
   });
 
@@ -95,14 +115,16 @@ describe('terminal output and stderr under a hostile broker', { skip: !SCRIPT &&
 });
 
 describe('a WebSocket server with hostile words', () => {
-  test('the upgrade\'s status text and the close reason reach stderr escaped', async () => {
+  test("the upgrade's status text and the close reason reach stderr escaped", async () => {
     const server = createServer((s) => {
       s.once('data', (d) => {
         const text = d.toString();
         if (text.startsWith('GET /refuse')) return s.end('HTTP/1.1 403 \x1b]0;pwned\x07\x1b[2JForbidden\u202e\r\nContent-Length: 0\r\n\r\n');
         const key = /Sec-WebSocket-Key: (\S+)/i.exec(text)[1];
         const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-        s.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`);
+        s.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`,
+        );
         const reason = Buffer.from('\x1b[2J\u202ebye');
         s.end(Buffer.concat([Buffer.from([0x88, 2 + reason.length, 0x0f, 0xa0]), reason])); // 4000, then the reason
       });
@@ -115,7 +137,9 @@ describe('a WebSocket server with hostile words', () => {
         assert.deepEqual(controls(Buffer.from(r.stderr, 'utf8').toString('latin1')), [], r.stderr);
         assert.match(r.stderr, path === 'refuse' ? /HTTP 403 \\x1b\]0;pwned\\x07\\x1b\[2JForbidden/ : /code 4000: \\x1b\[2J\\u202ebye/);
       }
-    } finally { server.close(); }
+    } finally {
+      server.close();
+    }
   });
 });
 
@@ -123,18 +147,26 @@ describe('sub and a stdout that stops reading', { skip: mosquittoSkip() }, () =>
   test('one wait for the drain, not one listener a message; every message once it reads again', async () => {
     const broker = await startMosquitto();
     const child = spawn(process.execPath, [CLI, 'sub', '-p', String(broker.port), '-t', 'full/#', '-C', '600'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '', lines = 0;
-    child.stderr.on('data', (b) => { err += b; });
+    let err = '',
+      lines = 0;
+    child.stderr.on('data', (b) => {
+      err += b;
+    });
     try {
       await sleep(1000);
       child.stdout.pause(); // a reader that stops: stdout fills
       const p = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: 'full-pub' });
-      await new Promise((resolve) => { p.onConnect = resolve; p.connect(); });
+      await new Promise((resolve) => {
+        p.onConnect = resolve;
+        p.connect();
+      });
       // 1.2 MB: many messages in each piece the client reads, while the pipe (64 KB) is full.
       const line = 'x'.repeat(2000);
       for (let i = 0; i < 600; i++) p.publish('full/x', `${i} ${line}`);
       await sleep(3000);
-      child.stdout.on('data', (b) => { lines += b.toString().split('\n').length - 1; });
+      child.stdout.on('data', (b) => {
+        lines += b.toString().split('\n').length - 1;
+      });
       child.stdout.resume();
       const code = await new Promise((r) => child.once('close', r));
       p.end();
@@ -153,13 +185,30 @@ describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
   before(async () => {
     broker = await startMosquitto();
     const listenPort = await freePort();
-    watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'S', '--class', 'C', '--listen', `127.0.0.2:${listenPort}`, '--duration', '600']);
+    watch = mqttPair([
+      'watch',
+      '--broker',
+      `127.0.0.1:${broker.port}`,
+      '--web',
+      '0',
+      '--school',
+      'S',
+      '--class',
+      'C',
+      '--listen',
+      `127.0.0.2:${listenPort}`,
+      '--duration',
+      '600',
+    ]);
     base = (await watch.waitFor('stdout', /Classroom view: (http:\/\/\S+\/)/))[1];
     students = `http://127.0.0.2:${listenPort}/`;
   });
-  after(async () => { await watch?.stop(); await broker?.stop(); });
+  after(async () => {
+    await watch?.stop();
+    await broker?.stop();
+  });
 
-  test('no answer may be framed by another site: frame-ancestors \'none\' and X-Frame-Options DENY', async () => {
+  test("no answer may be framed by another site: frame-ancestors 'none' and X-Frame-Options DENY", async () => {
     for (const url of [base, `${base}student`, `${base}state.json`, `${base}nothing`, students, `${students}student`, `${students}nothing`]) {
       const r = await fetch(url, { redirect: 'manual' });
       assert.equal(r.headers.get('x-frame-options'), 'DENY', url);
@@ -168,7 +217,9 @@ describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
   });
 
   test('in chromium, a page of another origin cannot frame the class page', { skip: chromiumSkip() }, async () => {
-    const framing = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe id="f" src="${base}" width="800" height="600"></iframe>`));
+    const framing = createHttpServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe id="f" src="${base}" width="800" height="600"></iframe>`),
+    );
     await new Promise((r) => framing.listen(0, '127.0.0.3', r));
     const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
@@ -186,14 +237,16 @@ describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
     }
   });
 
-  test('the students\' server takes 256 connections at once; more are closed, and the class page still answers', async () => {
+  test("the students' server takes 256 connections at once; more are closed, and the class page still answers", async () => {
     const { port } = new URL(students);
     const sockets = [];
     let closedEarly = 0;
     for (let i = 0; i < 400; i++) {
       const s = connect(Number(port), '127.0.0.2');
       s.on('error', () => {});
-      s.once('close', () => { closedEarly++; });
+      s.once('close', () => {
+        closedEarly++;
+      });
       sockets.push(s);
     }
     await sleep(2000);
@@ -202,12 +255,15 @@ describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
     assert.equal(state.status, 200, 'the class page answers');
     for (const s of sockets) s.destroy();
     await sleep(500);
-    assert.equal((await fetch(`${students}student`)).status, 200, 'the students\' page again, once they left');
+    assert.equal((await fetch(`${students}student`)).status, 200, "the students' page again, once they left");
   });
 
   test('--web 65535 with --listen and no port: one clear line, exit code 1', () => {
     const r = spawnSync(process.execPath, [CLI, 'watch', '--web', '65535', '--listen', '127.0.0.2'], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /^mqtt-pair watch: --web 65535 leaves no port after it for the students' page: give one with --listen 127\.0\.0\.2:8081, or a lower --web port\n$/);
+    assert.match(
+      r.stderr,
+      /^mqtt-pair watch: --web 65535 leaves no port after it for the students' page: give one with --listen 127\.0\.0\.2:8081, or a lower --web port\n$/,
+    );
   });
 });

@@ -41,17 +41,29 @@ const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config', 'Res
  *  manifest_net.json on the boards (SDK 8.2.3), so manifest.json includes it there. */
 const WIFI_MANIFEST = '$(MODDABLE)/modules/network/wifi/manifest.json';
 /** The SDK manifests that bring them, beyond manifest_base and manifest_net. */
-const SDK_MANIFESTS = ['$(MODDABLE)/modules/crypt/tls.json', '$(MODDABLE)/modules/network/websocket/manifest.json', '$(MODDABLE)/modules/network/sntp/manifest.json',
-  '$(MODDABLE)/modules/files/preference/manifest.json', '$(MODDABLE)/modules/network/http/manifest.json', '$(MODDABLE)/modules/base/modules/manifest.json'];
+const SDK_MANIFESTS = [
+  '$(MODDABLE)/modules/crypt/tls.json',
+  '$(MODDABLE)/modules/network/websocket/manifest.json',
+  '$(MODDABLE)/modules/network/sntp/manifest.json',
+  '$(MODDABLE)/modules/files/preference/manifest.json',
+  '$(MODDABLE)/modules/network/http/manifest.json',
+  '$(MODDABLE)/modules/base/modules/manifest.json',
+];
 
 const manifest = () => JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 
-before(async () => { await buildAll(); });
+before(async () => {
+  await buildAll();
+});
 
 /** Module specifiers a bundle imports (static, re-exports and dynamic). */
 function importsOf(code) {
   const found = new Set();
-  for (const re of [/\bimport\s+(?:[^'"();]*?\s+from\s+)?["']([^"']+)["']/g, /\bexport\s+[^'";]*?\s+from\s+["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g]) {
+  for (const re of [
+    /\bimport\s+(?:[^'"();]*?\s+from\s+)?["']([^"']+)["']/g,
+    /\bexport\s+[^'";]*?\s+from\s+["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ]) {
     for (const m of code.matchAll(re)) found.add(m[1]);
   }
   return [...found];
@@ -65,8 +77,6 @@ function manifestModules(m, platform) {
 }
 
 const asList = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-/** A manifest source path ("./x/y", no extension) to the files it matches. */
-const sourceFiles = (path, exts) => exts.map((e) => join(root, path + e)).filter(existsSync);
 
 test('manifest.json is JSON that includes manifest_base and manifest_net', () => {
   const m = manifest();
@@ -91,12 +101,12 @@ test('the module "main" is the bundle that tools/build.mjs writes, and it is pre
   const source = m.modules?.main;
   assert.equal(typeof source, 'string', 'modules.main names a source');
   assert.ok(source.startsWith('./'), 'relative to the manifest');
-  assert.equal(join(root, source + '.js'), BUNDLE, 'modules.main is build/moddable/main(.js)');
+  assert.equal(join(root, `${source}.js`), BUNDLE, 'modules.main is build/moddable/main(.js)');
   assert.ok(existsSync(BUNDLE), 'node tools/build.mjs produced build/moddable/main.js');
   assert.ok(asList(m.preload).includes('main'), 'main is preloaded');
 });
 
-test('every platform has its section: the classic wifi module and no setup/network on the boards, the SDK\'s simulated WiFi on the desktops', () => {
+test("every platform has its section: the classic wifi module and no setup/network on the boards, the SDK's simulated WiFi on the desktops", () => {
   const m = manifest();
   for (const p of PLATFORMS) assert.ok(m.platforms?.[p], `platforms.${p}`);
   for (const p of [...BOARDS, 'esp32/*', 'esp/*']) {
@@ -104,8 +114,10 @@ test('every platform has its section: the classic wifi module and no setup/netwo
     assert.ok(s, `platforms["${p}"]`);
     assert.ok(asList(s.include).includes(WIFI_MANIFEST), `${p}: includes ${WIFI_MANIFEST}`);
     const base = p.split('/')[0];
-    assert.ok(asList(s.modules?.['~']).includes(`$(BUILD)/devices/${base}/setup/network`),
-      `${p}: Moddable's setup/network is excluded, so only our WiFi state machine joins`);
+    assert.ok(
+      asList(s.modules?.['~']).includes(`$(BUILD)/devices/${base}/setup/network`),
+      `${p}: Moddable's setup/network is excluded, so only our WiFi state machine joins`,
+    );
   }
   for (const p of DESKTOPS) assert.equal(m.platforms[p].config?.ssid, 'simulated', `${p}: the simulated WiFi's network name, as the Node simulator's`);
   assert.ok(m.platforms['...']?.error, 'other platforms get a clear error');
@@ -123,8 +135,8 @@ test('mqtt-pair/chip exists on every platform: native on the boards and the simu
   for (const p of [...BOARDS, 'esp32/*', 'esp/*', ...DESKTOPS]) {
     const source = m.platforms[p].modules?.['mqtt-pair/chip'];
     assert.equal(typeof source, 'string', `${p} maps mqtt-pair/chip`);
-    const js = readFileSync(join(root, source + '.js'), 'utf8');
-    const c = readFileSync(join(root, source + '.c'), 'utf8');
+    const js = readFileSync(join(root, `${source}.js`), 'utf8');
+    const c = readFileSync(join(root, `${source}.c`), 'utf8');
     for (const name of ['restart', 'serialLine', 'seedRandom']) assert.match(js, new RegExp(`\\b${name}\\b`), `${p}: ${source}.js has ${name}`);
     for (const [, name] of js.matchAll(/@\s*"([A-Za-z_]\w*)"/g)) {
       assert.ok(new RegExp(`void\\s+${name}\\s*\\(\\s*xsMachine\\s*\\*\\s*the\\s*\\)`).test(c), `${p}: ${name} is defined in ${source}.c`);
@@ -195,32 +207,57 @@ const fake = {
 
 const Timer = {
   set(callback, interval = 0) {
-    const t = setTimeout(() => { fake.timers.delete(t); callback(t); }, interval);
+    const t = setTimeout(() => {
+      fake.timers.delete(t);
+      callback(t);
+    }, interval);
     fake.timers.add(t);
     return t;
   },
-  clear(t) { if (t) { clearTimeout(t); fake.timers.delete(t); } },
+  clear(t) {
+    if (t) {
+      clearTimeout(t);
+      fake.timers.delete(t);
+    }
+  },
 };
 
 const realNow = Date.now;
 const Time = {
-  get ticks() { return Math.floor(performance.now()) % 2 ** 32; },
+  get ticks() {
+    return Math.floor(performance.now()) % 2 ** 32;
+  },
   /** As the SDK's: sets the time of day, in seconds. */
-  set(seconds) { fake.clockSet.push(seconds); Date.now = realNow; },
+  set(seconds) {
+    fake.clockSet.push(seconds);
+    Date.now = realNow;
+  },
 };
 
 class Socket {
-  #s; #chunks = []; #room = fake.room; #closed = false; #errored = false;
+  #s;
+  #chunks = [];
+  #room = fake.room;
+  #closed = false;
+  #errored = false;
   constructor(dictionary) {
     if (!dictionary.host) throw new Error('host required in dictionary'); // as the lin socket
     if (dictionary.address) throw new Error('the fake takes host, as every platform does');
     this.callback = undefined;
     fake.sockets.add(this);
-    const s = this.#s = tcpConnect({ host: dictionary.host, port: dictionary.port });
+    const s = (this.#s = tcpConnect({ host: dictionary.host, port: dictionary.port }));
     s.on('connect', () => this.#fire(1));
-    s.on('data', (b) => { this.#chunks.push(b); this.#fire(2, b.length); });
-    s.on('error', () => { this.#errored = true; this.#fire(-2); });
-    s.on('close', () => { if (!this.#errored) this.#fire(-1); });
+    s.on('data', (b) => {
+      this.#chunks.push(b);
+      this.#fire(2, b.length);
+    });
+    s.on('error', () => {
+      this.#errored = true;
+      this.#fire(-2);
+    });
+    s.on('close', () => {
+      if (!this.#errored) this.#fire(-1);
+    });
   }
   #fire(message, value) {
     if (!this.#closed && this.callback) this.callback(message, value);
@@ -242,7 +279,10 @@ class Socket {
     if (n > this.#room) throw new Error("can't write all data");
     this.#room -= n;
     for (const d of data) this.#s.write(Buffer.from(d));
-    setImmediate(() => { this.#room = fake.room; this.#fire(3, fake.room); });
+    setImmediate(() => {
+      this.#room = fake.room;
+      this.#fire(3, fake.room);
+    });
   }
   close() {
     if (this.#closed) throw new Error('close on closed socket'); // as the lin socket
@@ -250,11 +290,16 @@ class Socket {
     this.#s.destroy();
     fake.sockets.delete(this);
   }
-  unplug() { this.#closed = true; this.#s.destroy(); }
+  unplug() {
+    this.#closed = true;
+    this.#s.destroy();
+  }
 }
 
 const Net = {
-  get(what) { return { MAC: 'A4:D1:8C:DB:C0:20', IP: '10.0.0.42', SSID: 'classroom' }[what]; },
+  get(what) {
+    return { MAC: 'A4:D1:8C:DB:C0:20', IP: '10.0.0.42', SSID: 'classroom' }[what];
+  },
   resolve(name, callback) {
     if (name.endsWith('.invalid')) return void setImmediate(() => callback(name, undefined));
     lookup(name, { family: 4 }, (err, address) => callback(name, err ? undefined : address));
@@ -272,28 +317,44 @@ class WiFi {
     Timer.set(() => (ok ? this.#notify(onNotify, 'gotIP') : this.#notify(onNotify, 'disconnect', -1)), 10);
   }
   // As the SDK's: the callback is called as the monitor's method (its `callback` property on the boards).
-  #notify(onNotify, message, code) { if (this.open) onNotify.call(this, message, code); }
-  close() { this.open = false; fake.monitors.delete(this); }
-  static disconnect() { fake.wifiDisconnects++; }
+  #notify(onNotify, message, code) {
+    if (this.open) onNotify.call(this, message, code);
+  }
+  close() {
+    this.open = false;
+    fake.monitors.delete(this);
+  }
+  static disconnect() {
+    fake.wifiDisconnects++;
+  }
   static connect() {}
 }
 
-const restart = () => { fake.restarts++; return fake.restartReturns; };
+const restart = () => {
+  fake.restarts++;
+  return fake.restartReturns;
+};
 
-const config = new Proxy({}, {
-  ownKeys: () => Reflect.ownKeys(fake.config),
-  getOwnPropertyDescriptor: (_, k) => {
-    const d = Reflect.getOwnPropertyDescriptor(fake.config, k);
-    return d && { ...d, configurable: true };
+const config = new Proxy(
+  {},
+  {
+    ownKeys: () => Reflect.ownKeys(fake.config),
+    getOwnPropertyDescriptor: (_, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(fake.config, k);
+      return d && { ...d, configurable: true };
+    },
+    get: (_, k) => fake.config[k],
   },
-  get: (_, k) => fake.config[k],
-});
+);
 
 /** SecureSocket over node:tls, as the SDK's: callback 1 once the handshake is done, data in
  *  chunks of at most 1024 bytes, write() takes 1024 at most; the chain is checked against
  *  `secure.certificate` and its dates, never the host name (modules/crypt/ssl does not check it). */
 class SecureSocket {
-  #s; #chunks = []; #closed = false; #errored = false;
+  #s;
+  #chunks = [];
+  #closed = false;
+  #errored = false;
   constructor(dictionary) {
     if (!dictionary.host) throw new Error('host required in dictionary');
     const ca = caOf(dictionary.secure);
@@ -301,8 +362,10 @@ class SecureSocket {
     this.sock = { callback: () => {} };
     this.callback = undefined;
     fake.sockets.add(this);
-    const s = this.#s = tlsConnect({ host: dictionary.host, port: dictionary.port, ca, checkServerIdentity: () => undefined });
-    s.on('connect', () => { if (!this.#closed) this.sock.callback(1); });
+    const s = (this.#s = tlsConnect({ host: dictionary.host, port: dictionary.port, ca, checkServerIdentity: () => undefined }));
+    s.on('connect', () => {
+      if (!this.#closed) this.sock.callback(1);
+    });
     s.on('secureConnect', () => this.#fire(1));
     s.on('data', (b) => {
       for (let i = 0; i < b.length; i += 1024) {
@@ -311,10 +374,17 @@ class SecureSocket {
         this.#fire(2, c.length);
       }
     });
-    s.on('error', () => { this.#errored = true; this.#fire(-2); });
-    s.on('close', () => { if (!this.#errored) this.#fire(-1); });
+    s.on('error', () => {
+      this.#errored = true;
+      this.#fire(-2);
+    });
+    s.on('close', () => {
+      if (!this.#errored) this.#fire(-1);
+    });
   }
-  #fire(message, value) { if (!this.#closed && this.callback) this.callback(message, value); }
+  #fire(message, value) {
+    if (!this.#closed && this.callback) this.callback(message, value);
+  }
   read(type) {
     if (type !== ArrayBuffer) throw new Error('the fake reads ArrayBuffer only');
     const b = this.#chunks.shift();
@@ -328,8 +398,15 @@ class SecureSocket {
     for (const d of data) this.#s.write(Buffer.from(d));
     setImmediate(() => this.#fire(3, 1024 - 128));
   }
-  close() { this.#closed = true; this.#s.destroy(); fake.sockets.delete(this); }
-  unplug() { this.#closed = true; this.#s.destroy(); }
+  close() {
+    this.#closed = true;
+    this.#s.destroy();
+    fake.sockets.delete(this);
+  }
+  unplug() {
+    this.#closed = true;
+    this.#s.destroy();
+  }
 }
 
 /** The CA of a `secure` dictionary as PEM for node:tls, refused out of its dates as the SDK's register() does. */
@@ -345,31 +422,47 @@ function caOf(secure) {
 /** The SDK's websocket Client (callbacks 1 connect, 2 handshake, 3 receive, 4 disconnect), here over
  *  the Node host's own WebSocket client; with Socket: SecureSocket it is wss://. */
 class WebSocketClient {
-  #conn; #closed = false;
+  #conn;
+  #closed = false;
   constructor(dictionary) {
     if (dictionary.protocol !== 'mqtt') throw new Error('the fake wants the subprotocol mqtt');
     const secure = dictionary.Socket === SecureSocket;
     let ca;
     if (secure) {
       const pem = caOf(dictionary.secure);
-      if (pem) writeFileSync(ca = join(tmp, `ca-${process.pid}.pem`), pem);
+      if (pem) writeFileSync((ca = join(tmp, `ca-${process.pid}.pem`)), pem);
     }
     this.callback = undefined;
     fake.sockets.add(this);
-    this.#conn = nodeWs.connectWs({ host: dictionary.host, port: dictionary.port, transport: secure ? 'wss' : 'ws', path: dictionary.path ?? '/', ca, insecure: true }, {
-      connected: () => { this.#fire(1); this.#fire(2); },
-      data: (bytes) => this.#fire(3, bytes.slice().buffer),
-      closed: () => this.#fire(4),
-    });
+    this.#conn = nodeWs.connectWs(
+      { host: dictionary.host, port: dictionary.port, transport: secure ? 'wss' : 'ws', path: dictionary.path ?? '/', ca, insecure: true },
+      {
+        connected: () => {
+          this.#fire(1);
+          this.#fire(2);
+        },
+        data: (bytes) => this.#fire(3, bytes.slice().buffer),
+        closed: () => this.#fire(4),
+      },
+    );
   }
-  #fire(message, value) { if (!this.#closed && this.callback) this.callback(message, value); }
+  #fire(message, value) {
+    if (!this.#closed && this.callback) this.callback(message, value);
+  }
   write(message) {
     if (!(message instanceof ArrayBuffer)) throw new Error('the fake writes binary messages only');
     if (message.byteLength >= 65536) throw new Error('message too long');
     this.#conn.write(new Uint8Array(message));
   }
-  close() { this.#closed = true; this.#conn.close(); fake.sockets.delete(this); }
-  unplug() { this.#closed = true; this.#conn.close(); }
+  close() {
+    this.#closed = true;
+    this.#conn.close();
+    fake.sockets.delete(this);
+  }
+  unplug() {
+    this.#closed = true;
+    this.#conn.close();
+  }
 }
 
 class Resource {
@@ -378,9 +471,15 @@ class Resource {
     if (!b) throw new Error(`resource not found: ${path}`);
     this.bytes = b;
   }
-  static exists(path) { return Object.hasOwn(fake.resources, path); }
-  get byteLength() { return this.bytes.length; }
-  slice(begin, end) { return this.bytes.buffer.slice(this.bytes.byteOffset + begin, this.bytes.byteOffset + Math.min(end ?? this.bytes.length, this.bytes.length)); }
+  static exists(path) {
+    return Object.hasOwn(fake.resources, path);
+  }
+  get byteLength() {
+    return this.bytes.length;
+  }
+  slice(begin, end) {
+    return this.bytes.buffer.slice(this.bytes.byteOffset + begin, this.bytes.byteOffset + Math.min(end ?? this.bytes.length, this.bytes.length));
+  }
 }
 
 /** SNTP: answers after a moment with the time of day, or fails for a name ending in .invalid. */
@@ -388,11 +487,11 @@ class SNTP {
   #t;
   constructor({ host }, callback) {
     fake.sntpAsked.push(host);
-    this.#t = setTimeout(() => (host.endsWith('.invalid')
-      ? callback(-1, `cannot resolve ${host}`)
-      : callback(1, Math.floor(realNow() / 1000))), 5);
+    this.#t = setTimeout(() => (host.endsWith('.invalid') ? callback(-1, `cannot resolve ${host}`) : callback(1, Math.floor(realNow() / 1000))), 5);
   }
-  close() { clearTimeout(this.#t); }
+  close() {
+    clearTimeout(this.#t);
+  }
 }
 
 let nodeWs; // dist/index.js, once built
@@ -404,8 +503,9 @@ const FAKES = {
   net: 'export default globalThis.__fakeModdable.Net;',
   wifi: 'export default globalThis.__fakeModdable.WiFi;',
   'mc/config': 'export default globalThis.__fakeModdable.config;',
-  'mqtt-pair/chip': 'export const restart = globalThis.__fakeModdable.restart; export const serialLine = () => false; export const seedRandom = () => {};'
-    + ' export const openSerial = () => null; export const pressedBootButton = () => -1; export const chipFamily = () => "ESP32"; export const hasPreferences = () => true;',
+  'mqtt-pair/chip':
+    'export const restart = globalThis.__fakeModdable.restart; export const serialLine = () => false; export const seedRandom = () => {};' +
+    ' export const openSerial = () => null; export const pressedBootButton = () => -1; export const chipFamily = () => "ESP32"; export const hasPreferences = () => true;',
   // Run-time setup: a board's Preference, empty (nothing stored: the build's config runs); setup
   // mode's servers are never opened by these tests.
   modules: 'export default { importNow: () => globalThis.__fakeModdable.Preference };',
@@ -427,11 +527,13 @@ async function loadFirmware() {
     nodeWs = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
     const Preference = { get: () => undefined, set() {}, delete() {}, keys: () => [] };
     globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP, Preference };
-    globalThis.trace = (s) => { for (const line of String(s).split('\n')) if (line) fake.lines.push(line); };
+    globalThis.trace = (s) => {
+      for (const line of String(s).split('\n')) if (line) fake.lines.push(line);
+    };
     let code = readFileSync(BUNDLE, 'utf8');
     for (const s of importsOf(code)) {
       assert.ok(FAKES[s], `a fake for "${s}"`);
-      const url = 'data:text/javascript,' + encodeURIComponent(FAKES[s]);
+      const url = `data:text/javascript,${encodeURIComponent(FAKES[s])}`;
       code = code.replaceAll(`"${s}"`, JSON.stringify(url));
     }
     tmp = mkdtempSync(join(tmpdir(), 'mqtt-pair-moddable-'));
@@ -440,7 +542,10 @@ async function loadFirmware() {
   }
   return import(`${pathToFileURL(firmware).href}?build=${++boots}`);
 }
-after(() => { fake.powerOff(); if (tmp) rmSync(tmp, { recursive: true, force: true }); });
+after(() => {
+  fake.powerOff();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
 
 /** Runs the firmware's main() with `cfg` as mc/config (values as strings, as mcconfig gives them). */
 async function boot(cfg) {
@@ -454,19 +559,27 @@ function waitForLine(re, ms = LIMIT, from = 0) {
 }
 
 function deadPort() {
-  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
 }
 
 const quick = { interval: 50, backoffMin: 100, backoffMax: 200, keepalive: 60, ssid: 'classroom', password: 'secret' };
 
-test('the bundle\'s default export is the firmware\'s main function', async () => {
+test("the bundle's default export is the firmware's main function", async () => {
   const mod = await loadFirmware();
   assert.equal(typeof mod.default, 'function');
 });
 
-test('through lwip\'s socket (16 bytes of room a write, every packet split) the pair joins WiFi, connects and exchanges hello/received', async (t) => {
+test("through lwip's socket (16 bytes of room a write, every packet split) the pair joins WiFi, connects and exchanges hello/received", async (t) => {
   const broker = await startAedes();
-  t.after(async () => { fake.powerOff(); await broker.stop(); });
+  t.after(async () => {
+    fake.powerOff();
+    await broker.stop();
+  });
   const ids = [];
   broker.broker.on('client', (c) => ids.push(c.id));
   const board = { ...quick, broker: `localhost:${broker.port}` };
@@ -494,13 +607,20 @@ test('a wrong WiFi password is said and the join is retried', async (t) => {
   await boot({ ...quick, password: 'wrong', broker: '127.0.0.1', role: 'hello', wifiRetry: 50, wifiTimeout: 1000 });
   await waitForLine(/^WiFi: "classroom" refused the password$/);
   await waitForLine(/^WiFi: could not join "classroom"/);
-  await waitForLine(/^Joining WiFi "classroom"\.\.\.$/, LIMIT, fake.lines.findIndex((l) => l.startsWith('WiFi: could not join')));
+  await waitForLine(
+    /^Joining WiFi "classroom"\.\.\.$/,
+    LIMIT,
+    fake.lines.findIndex((l) => l.startsWith('WiFi: could not join')),
+  );
   assert.ok(fake.wifiJoins.length - joins >= 2, 'joined again');
   assert.ok(fake.wifiDisconnects >= 1, 'left the failed attempt');
 });
 
 test('on a board the restart budget resets the chip and nothing else runs', async (t) => {
-  t.after(() => { fake.restartReturns = false; fake.powerOff(); });
+  t.after(() => {
+    fake.restartReturns = false;
+    fake.powerOff();
+  });
   const port = await deadPort();
   const restarts = fake.restarts;
   fake.restartReturns = true;
@@ -525,11 +645,20 @@ async function startSecureBroker() {
   secureBroker = { certs, broker, mqtts, ws, wss };
   return secureBroker;
 }
-after(async () => { if (secureBroker) { await secureBroker.broker.stop(); secureBroker.certs.remove(); } });
+after(async () => {
+  if (secureBroker) {
+    await secureBroker.broker.stop();
+    secureBroker.certs.remove();
+  }
+});
 
 test('TLS on a board whose clock was never set: the date comes from the time server first, or the reason is said', { skip: opensslSkip() }, async (t) => {
   if (!needMosquitto(t)) return;
-  t.after(() => { Date.now = realNow; fake.resources = {}; fake.powerOff(); });
+  t.after(() => {
+    Date.now = realNow;
+    fake.resources = {};
+    fake.powerOff();
+  });
   const { certs, mqtts } = await startSecureBroker();
   fake.resources = { 'ca.der': readFileSync(certs.caDer) };
   fake.sntpAsked.length = 0;
@@ -540,10 +669,12 @@ test('TLS on a board whose clock was never set: the date comes from the time ser
   await waitForLine(/^Connected to mqtts:\/\/127\.0\.0\.1:\d+ MQTT broker/);
   assert.deepEqual(fake.sntpAsked, ['time.lan']);
   assert.equal(fake.clockSet.length, 1);
-  assert.ok(Math.abs(fake.clockSet[0] * 1000 - realNow()) < 60_000, 'the clock was set to the time server\'s time');
+  assert.ok(Math.abs(fake.clockSet[0] * 1000 - realNow()) < 60_000, "the clock was set to the time server's time");
   fake.powerOff();
 
   Date.now = () => 5000;
   await boot({ ...quick, broker: `mqtts://127.0.0.1:${mqtts}`, ca: 'ca.der', role: 'hello', sntp: 'no-time.invalid' });
-  await waitForLine(/^Failed to connect to MQTT broker: TLS needs the date to check the broker's certificate, and the time server "no-time\.invalid" did not answer \(cannot resolve no-time\.invalid\): set sntp= to one the board can reach\. Reconnecting in/);
+  await waitForLine(
+    /^Failed to connect to MQTT broker: TLS needs the date to check the broker's certificate, and the time server "no-time\.invalid" did not answer \(cannot resolve no-time\.invalid\): set sntp= to one the board can reach\. Reconnecting in/,
+  );
 });

@@ -36,17 +36,33 @@ const until = (what, fn, ms) => waitUntil(fn, what, ms);
 function listening(pid) {
   const inodes = new Set();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try { const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`)); if (m) inodes.add(m[1]); } catch { /* closed meanwhile */ }
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]);
+    } catch {
+      /* closed meanwhile */
+    }
   }
   const found = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
-    try { text = readFileSync(file, 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
     for (const line of text.split('\n').slice(1)) {
       const c = line.trim().split(/\s+/);
       if (c.length < 10 || c[3] !== '0A' || !inodes.has(c[9])) continue; // 0A: LISTEN
       const [addr, port] = c[1].split(':');
-      const host = addr.length === 8 ? addr.match(/../g).reverse().map((h) => parseInt(h, 16)).join('.') : `[${addr}]`;
+      const host =
+        addr.length === 8
+          ? addr
+              .match(/../g)
+              .reverse()
+              .map((h) => parseInt(h, 16))
+              .join('.')
+          : `[${addr}]`;
       found.push(`${host}:${parseInt(port, 16)}`);
     }
   }
@@ -56,14 +72,19 @@ function listening(pid) {
 const boards = [];
 function esp1(name, prefix) {
   const b = new SimBoard({
-    name, print: () => {},
+    name,
+    print: () => {},
     config: { broker: `127.0.0.1:${broker.port}`, role: 'hello', topicPrefix: prefix, interval: 500, clientId: `esp1-${name}` },
   }).start();
   boards.push(b);
   return b;
 }
-const boardLine = (b, re, ms = LIMIT) => until(() => `a line matching ${re} from the board; it logged:\n${b.lines.join('\n')}`,
-  () => b.lines.find((l) => re.test(l)), ms);
+const boardLine = (b, re, ms = LIMIT) =>
+  until(
+    () => `a line matching ${re} from the board; it logged:\n${b.lines.join('\n')}`,
+    () => b.lines.find((l) => re.test(l)),
+    ms,
+  );
 
 let broker, red, userDir, spy;
 let redLog = '';
@@ -75,8 +96,14 @@ async function startNodeRed() {
   const flowFile = join(userDir, 'flows.json');
   copyFileSync(FLOW, flowFile);
   const settings = {
-    userDir, flowFile, flowFilePretty: true, credentialSecret: false,
-    uiHost: '127.0.0.1', uiPort: 0, httpAdminRoot: '/red', httpNodeRoot: '/',
+    userDir,
+    flowFile,
+    flowFilePretty: true,
+    credentialSecret: false,
+    uiHost: '127.0.0.1',
+    uiPort: 0,
+    httpAdminRoot: '/red',
+    httpNodeRoot: '/',
     logging: { console: { level: 'info', metrics: false, audit: false } },
     telemetry: { enabled: false, updateNotification: false },
     diagnostics: { enabled: false },
@@ -87,23 +114,37 @@ async function startNodeRed() {
   const settingsFile = join(userDir, 'settings.js');
   writeFileSync(settingsFile, `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
   const child = spawn(process.execPath, [RED_JS, '--userDir', userDir, '--settings', settingsFile], {
-    cwd: userDir, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: userDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MQTT_HOST: '127.0.0.1', MQTT_PORT: String(broker.port) },
   });
   child.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   let gone = false;
-  child.exited.then(() => { gone = true; });
-  const collect = (b) => { redLog += b; };
+  child.exited.then(() => {
+    gone = true;
+  });
+  const collect = (b) => {
+    redLog += b;
+  };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   red = child;
-  process.once('exit', () => { try { child.kill('SIGKILL'); } catch { /* gone */ } }); // never outlive the test
-  const port = await until(() => `Node-RED to listen and connect to the broker; its log:\n${redLog}`, () => {
-    if (gone) throw new Error(`Node-RED exited:\n${redLog}`);
-    const listening = /Server now running at http:\/\/127\.0\.0\.1:(\d+)\//.exec(redLog);
-    const connected = redLog.includes(`Connected to broker: mqtt://127.0.0.1:${broker.port}`);
-    return listening && connected && Number(listening[1]);
-  });
+  process.once('exit', () => {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }); // never outlive the test
+  const port = await until(
+    () => `Node-RED to listen and connect to the broker; its log:\n${redLog}`,
+    () => {
+      if (gone) throw new Error(`Node-RED exited:\n${redLog}`);
+      const listening = /Server now running at http:\/\/127\.0\.0\.1:(\d+)\//.exec(redLog);
+      const connected = redLog.includes(`Connected to broker: mqtt://127.0.0.1:${broker.port}`);
+      return listening && connected && Number(listening[1]);
+    },
+  );
   return port;
 }
 
@@ -113,7 +154,10 @@ describe('the Node-RED flow (examples/node-red/flow.json) in a real Node-RED', {
   before(async () => {
     broker = await startMosquitto();
     spy = mqtt.connect(broker.url, { clientId: 'spy', reconnectPeriod: 0 });
-    await new Promise((resolve, reject) => { spy.once('connect', resolve); spy.once('error', reject); });
+    await new Promise((resolve, reject) => {
+      spy.once('connect', resolve);
+      spy.once('error', reject);
+    });
     spy.on('message', (topic, payload) => seen.push(`${topic} ${payload}`));
     await spy.subscribeAsync('#', { qos: 0 });
     // A hello left retained before Node-RED starts: Node-RED gets it on subscribing, but no board waits for it.
@@ -143,7 +187,12 @@ describe('the Node-RED flow (examples/node-red/flow.json) in a real Node-RED', {
     assert.equal(b.protocolVersion, '4');
     assert.equal(b.clientid, '', 'an empty client id: Node-RED draws a random one, so several instances coexist');
     assert.equal(b.cleansession, true);
-    assert.deepEqual(byType('mqtt in').map((n) => n.topic).sort(), [`${CLASS}+/hello`, 'hello']);
+    assert.deepEqual(
+      byType('mqtt in')
+        .map((n) => n.topic)
+        .sort(),
+      [`${CLASS}+/hello`, 'hello'],
+    );
     const [out] = byType('mqtt out');
     assert.equal(out.topic, '', 'the reply topic comes from the message');
     assert.equal(out.qos, '0');
@@ -164,17 +213,26 @@ describe('the Node-RED flow (examples/node-red/flow.json) in a real Node-RED', {
     }
   });
 
-  test('nothing is answered on a topic of no pair, nor to a retained hello; a pair\'s hello is', async () => {
+  test("nothing is answered on a topic of no pair, nor to a retained hello; a pair's hello is", async () => {
     const notifications = () => seen.filter((l) => / received$/.test(l));
-    for (const topic of [`${CLASS}alice/other`, `${CLASS}carol/other`, `${CLASS}dave/x/hello`, `${CLASS}hello`,
-      'Other/SNT_2nde/erin/hello', 'helloworld', `${CLASS}frank/hello/x`]) {
+    for (const topic of [
+      `${CLASS}alice/other`,
+      `${CLASS}carol/other`,
+      `${CLASS}dave/x/hello`,
+      `${CLASS}hello`,
+      'Other/SNT_2nde/erin/hello',
+      'helloworld',
+      `${CLASS}frank/hello/x`,
+    ]) {
       await spy.publishAsync(topic, 'Hello #0');
     }
     // The control, published last on the same connection: once its answer is back, any answer to the
     // messages above would be back too (one broker connection each way, in order).
     await spy.publishAsync(`${CLASS}carol/hello`, 'Hello #0');
-    await until(() => `received on ${CLASS}carol/notification; the spy saw:\n${seen.join('\n')}`,
-      () => seen.includes(`${CLASS}carol/notification received`));
+    await until(
+      () => `received on ${CLASS}carol/notification; the spy saw:\n${seen.join('\n')}`,
+      () => seen.includes(`${CLASS}carol/notification received`),
+    );
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(notifications(), [`${CLASS}carol/notification received`], seen.join('\n'));
     assert.ok(!seen.some((l) => l.startsWith(`${CLASS}zoe/notification`)), 'the retained hello got no answer');
@@ -184,7 +242,11 @@ describe('the Node-RED flow (examples/node-red/flow.json) in a real Node-RED', {
     const alice = esp1('alice', `${CLASS}alice/`);
     const bob = esp1('bob', `${CLASS}bob/`);
     const bare = esp1('bare', '');
-    for (const [b, prefix] of [[alice, `${CLASS}alice/`], [bob, `${CLASS}bob/`], [bare, '']]) {
+    for (const [b, prefix] of [
+      [alice, `${CLASS}alice/`],
+      [bob, `${CLASS}bob/`],
+      [bare, ''],
+    ]) {
       await boardLine(b, /^ESP received hello message$/);
       assert.ok(b.lines.includes(`Received ${prefix}notification: received`), b.lines.join('\n'));
       assert.ok(!b.lines.some((l) => /^Received /.test(l) && !l.startsWith(`Received ${prefix}notification:`)), b.lines.join('\n'));
@@ -198,18 +260,25 @@ describe('the Node-RED flow (examples/node-red/flow.json) in a real Node-RED', {
       const hellos = () => seen.filter((l) => l.startsWith(`${prefix}hello Hello #`)).length;
       const replies = () => seen.filter((l) => l === `${prefix}notification received`).length;
       const asked = hellos();
-      await until(() => `${asked} replies on ${prefix}notification, got ${replies()}`, () => replies() >= asked);
+      await until(
+        () => `${asked} replies on ${prefix}notification, got ${replies()}`,
+        () => replies() >= asked,
+      );
       assert.ok(replies() <= hellos(), `${replies()} replies to ${hellos()} hellos on ${prefix}hello`);
     }
     // The replies are not retained: a newcomer subscribing to the notification topics gets nothing old.
     const late = mqtt.connect(broker.url, { clientId: 'late', reconnectPeriod: 0 });
     try {
       const got = [];
-      late.on('message', (topic, payload, packet) => { if (packet.retain) got.push(`${topic} ${payload}`); });
+      late.on('message', (topic, payload, packet) => {
+        if (packet.retain) got.push(`${topic} ${payload}`);
+      });
       await late.subscribeAsync([`${CLASS}+/notification`, 'notification'], { qos: 0 });
       await new Promise((r) => setTimeout(r, 300));
       assert.deepEqual(got, [], 'retained replies');
-    } finally { await late.endAsync(true); }
+    } finally {
+      await late.endAsync(true);
+    }
   });
 
   test('the dashboard (127.0.0.1) serves its page and lists both pairs with their last hello and how long ago', async () => {
@@ -246,7 +315,7 @@ describe('the Node-RED flow (examples/node-red/flow.json) in a real Node-RED', {
     // Its "ago" grows to 4 s and more, with no hello: the refresh without a hello moves it on.
     const later = await until('bob\'s "ago" to grow', async () => {
       const row = (await (await fetch(`${base}${ui.path}/_debug/datastore/${table.id}`)).json()).payload.find((r) => r.pair === 'bob');
-      return parseInt(row.ago) >= 4 && row;
+      return parseInt(row.ago, 10) >= 4 && row;
     });
     assert.match(later.last, /^Hello #\d+$/);
   });

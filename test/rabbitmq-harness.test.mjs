@@ -14,8 +14,9 @@ import { ownedHere, rabbitmqSkip, rabbitmqVersion, startRabbitMQ, startRabbitMQC
 import { findExecutable } from './helpers/mosquitto.mjs';
 import { LIMIT } from './helpers/wait.mjs';
 
-const skip = rabbitmqSkip() || (findExecutable('mosquitto_pub') && findExecutable('mosquitto_sub') ? false
-  : 'needs Mosquitto: mosquitto_pub/mosquitto_sub are not installed');
+const skip =
+  rabbitmqSkip() ||
+  (findExecutable('mosquitto_pub') && findExecutable('mosquitto_sub') ? false : 'needs Mosquitto: mosquitto_pub/mosquitto_sub are not installed');
 
 /** mosquitto_pub on 127.0.0.1:port: { code, out }. */
 function pub(port, args) {
@@ -39,15 +40,27 @@ async function subscribeOnce(port, args, ms = LIMIT) {
   const child = spawn(stdbuf ?? sub, stdbuf ? ['-oL', sub, ...argv] : argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   let subscribed;
-  const acked = new Promise((resolve) => { subscribed = resolve; });
-  child.stdout.on('data', (b) => { text += b; if (/^Subscribed \(mid/m.test(text)) subscribed(); });
-  child.stderr.on('data', (b) => { text += b; });
-  const timer = setTimeout(() => { text += `(SIGKILLed after ${ms} ms)\n`; child.kill('SIGKILL'); }, ms);
-  const done = new Promise((resolve) => child.once('close', (code, signal) => {
-    clearTimeout(timer);
-    subscribed();
-    resolve({ code: code ?? signal, lines: text.split('\n').filter((l) => l && !/^(Client |Subscribed )/.test(l)), text });
-  }));
+  const acked = new Promise((resolve) => {
+    subscribed = resolve;
+  });
+  child.stdout.on('data', (b) => {
+    text += b;
+    if (/^Subscribed \(mid/m.test(text)) subscribed();
+  });
+  child.stderr.on('data', (b) => {
+    text += b;
+  });
+  const timer = setTimeout(() => {
+    text += `(SIGKILLed after ${ms} ms)\n`;
+    child.kill('SIGKILL');
+  }, ms);
+  const done = new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      subscribed();
+      resolve({ code: code ?? signal, lines: text.split('\n').filter((l) => l && !/^(Client |Subscribed )/.test(l)), text });
+    }),
+  );
   await acked;
   return { done };
 }
@@ -56,8 +69,14 @@ async function subscribeOnce(port, args, ms = LIMIT) {
 function listening(port) {
   return new Promise((resolve) => {
     const s = createConnection({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => { s.destroy(); resolve(false); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -78,8 +97,12 @@ function listenersOf(pids) {
 
 /** Running processes (zombies left out: they are gone, only not reaped yet): [{ pid, args }]. */
 function processes() {
-  return execFileSync('ps', ['-eo', 'pid=,stat=,args=']).toString().split('\n').map((l) => /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(l))
-    .filter((m) => m && !m[2].startsWith('Z')).map((m) => ({ pid: Number(m[1]), args: m[3] }));
+  return execFileSync('ps', ['-eo', 'pid=,stat=,args='])
+    .toString()
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(l))
+    .filter((m) => m && !m[2].startsWith('Z'))
+    .map((m) => ({ pid: Number(m[1]), args: m[3] }));
 }
 const OURS = /beam\.smp|epmd|rabbitmq|erl_child_setup|inet_gethost/;
 
@@ -95,7 +118,13 @@ describe('the RabbitMQ harness', { skip }, () => {
     folders.push(node.dir);
   };
 
-  before(() => { before0 = new Set(processes().filter((p) => OURS.test(p.args)).map((p) => p.pid)); });
+  before(() => {
+    before0 = new Set(
+      processes()
+        .filter((p) => OURS.test(p.args))
+        .map((p) => p.pid),
+    );
+  });
 
   test('(a) one node: mosquitto_sub -C 1 gets what mosquitto_pub sends; Web MQTT on /ws; 127.0.0.1 only', async () => {
     const broker = await startRabbitMQ();
@@ -121,9 +150,16 @@ describe('the RabbitMQ harness', { skip }, () => {
       // While it runs: every listening socket of its processes (node, port mapper) is on 127.0.0.1, and
       // those are its MQTT, Web MQTT, AMQP, distribution and port-mapper ports.
       const socks = listenersOf(broker.pids());
-      assert.deepEqual(socks.filter((s) => s.addr !== '127.0.0.1'), [], `sockets not on 127.0.0.1: ${JSON.stringify(socks)}`);
+      assert.deepEqual(
+        socks.filter((s) => s.addr !== '127.0.0.1'),
+        [],
+        `sockets not on 127.0.0.1: ${JSON.stringify(socks)}`,
+      );
       for (const p of [broker.port, broker.wsPort, broker.amqpPort, broker.distPort, broker.epmdPort]) {
-        assert.ok(socks.some((s) => s.port === p), `nothing of the broker listens on 127.0.0.1:${p}: ${JSON.stringify(socks)}`);
+        assert.ok(
+          socks.some((s) => s.port === p),
+          `nothing of the broker listens on 127.0.0.1:${p}: ${JSON.stringify(socks)}`,
+        );
       }
     } finally {
       await broker.stop();
@@ -186,9 +222,16 @@ describe('the RabbitMQ harness', { skip }, () => {
     assert.ok(ports.length >= 15 && pids.size > 0, 'tests (a)-(c) ran');
     for (const p of ports) assert.equal(await listening(p), false, `something still listens on 127.0.0.1:${p}`);
     const now = processes();
-    assert.deepEqual(now.filter((p) => pids.has(p.pid)), [], 'processes of the brokers still run');
-    assert.deepEqual(now.filter((p) => OURS.test(p.args) && !before0.has(p.pid) && p.pid !== process.pid && ownedHere(p.pid)), [],
-      'rabbitmq/beam/epmd processes this file started still run');
+    assert.deepEqual(
+      now.filter((p) => pids.has(p.pid)),
+      [],
+      'processes of the brokers still run',
+    );
+    assert.deepEqual(
+      now.filter((p) => OURS.test(p.args) && !before0.has(p.pid) && p.pid !== process.pid && ownedHere(p.pid)),
+      [],
+      'rabbitmq/beam/epmd processes this file started still run',
+    );
     for (const d of folders) assert.equal(existsSync(d), false, `${d} is still there`);
   });
 });

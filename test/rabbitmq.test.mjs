@@ -11,17 +11,37 @@ import { rabbitmqSkip, startRabbitMQ, startRabbitMQCluster } from './helpers/rab
 import { LIMIT, lineIn, sleep, until } from './helpers/wait.mjs';
 
 const live = new Set();
-after(() => { for (const c of live) { try { c.end?.(); c.stop?.(); } catch { /* gone */ } } });
+after(() => {
+  for (const c of live) {
+    try {
+      c.end?.();
+      c.stop?.();
+    } catch {
+      /* gone */
+    }
+  }
+});
 
 /** A client of the API on `port`, connected; records messages and warnings. */
 async function client(port, options = {}) {
   const r = { messages: [], warnings: [], closes: [] };
-  const c = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port }, { clientId: `rmq-${Math.random().toString(16).slice(2, 10)}`, reconnect: { min: 100, max: 500 }, ...options });
+  const c = new MqttClient(
+    nodeHost({ log: () => {} }),
+    { host: '127.0.0.1', port },
+    { clientId: `rmq-${Math.random().toString(16).slice(2, 10)}`, reconnect: { min: 100, max: 500 }, ...options },
+  );
   live.add(c);
   c.onMessage = (m) => r.messages.push({ topic: m.topic, text: payloadText(m.payload), qos: m.qos, retain: m.retain });
   c.onWarning = (w) => r.warnings.push(w);
   c.onClose = (reason) => r.closes.push(reason);
-  await new Promise((resolve, reject) => { c.onConnect = resolve; c.onClose = (reason) => { r.closes.push(reason); reject(new Error(reason)); }; c.connect(); });
+  await new Promise((resolve, reject) => {
+    c.onConnect = resolve;
+    c.onClose = (reason) => {
+      r.closes.push(reason);
+      reject(new Error(reason));
+    };
+    c.connect();
+  });
   c.onClose = (reason) => r.closes.push(reason);
   r.client = c;
   r.subscribe = (filter, qos = 0) => new Promise((resolve, reject) => c.subscribe(filter, { qos }, (e, g) => (e ? reject(e) : resolve(g))));
@@ -39,8 +59,12 @@ const waitLine = (b, re) => lineIn(b.lines, re);
 
 describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
   let rmq;
-  before(async () => { rmq = await startRabbitMQ({ users: { student: 'secret' }, allowAnonymous: true }); });
-  after(async () => { await rmq?.stop(); });
+  before(async () => {
+    rmq = await startRabbitMQ({ users: { student: 'secret' }, allowAnonymous: true });
+  });
+  after(async () => {
+    await rmq?.stop();
+  });
 
   test('QoS 0, 1 and 2 both ways: QoS 2 comes back as QoS 1, each lowering said once, nothing sent twice', async () => {
     const sub = await client(rmq.port);
@@ -54,9 +78,10 @@ describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
     assert.deepEqual(pub.warnings, ['the broker acknowledged QoS 2 with PUBACK: it supports QoS 1 at most']);
     await sub.until(() => sub.messages.length >= 7, 'seven messages');
     await sleep(300);
-    assert.deepEqual(sub.messages.map((m) => [m.topic, m.text, m.qos]), [
-      ['lab/q/0', 'zero', 0], ['lab/q/1', 'one', 1], ...[0, 1, 2, 3, 4].map((i) => ['lab/q/2', `two ${i}`, 1]),
-    ]);
+    assert.deepEqual(
+      sub.messages.map((m) => [m.topic, m.text, m.qos]),
+      [['lab/q/0', 'zero', 0], ['lab/q/1', 'one', 1], ...[0, 1, 2, 3, 4].map((i) => ['lab/q/2', `two ${i}`, 1])],
+    );
   });
 
   test('mqtt-pair pub -q 2 and sub -q 2: delivered, said once, exit 0', async () => {
@@ -101,7 +126,10 @@ describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
     clean.client.end();
     await watcher.until(() => watcher.messages.length >= 1, 'the will');
     await sleep(500);
-    assert.deepEqual(watcher.messages.map((m) => [m.topic, m.text]), [['lab/status/a', 'offline']]);
+    assert.deepEqual(
+      watcher.messages.map((m) => [m.topic, m.text]),
+      [['lab/status/a', 'offline']],
+    );
   });
 
   test('a persistent session keeps QoS 1 messages sent while the client was away', async () => {
@@ -113,7 +141,10 @@ describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
     for (const m of ['while', 'away']) await pub.publish('lab/persist', m, { qos: 1 });
     const back = await client(rmq.port, { clientId: id, clean: false });
     await back.until(() => back.messages.length === 2, 'the two messages');
-    assert.deepEqual(back.messages.map((m) => m.text), ['while', 'away']);
+    assert.deepEqual(
+      back.messages.map((m) => m.text),
+      ['while', 'away'],
+    );
   });
 
   test('+ and # filters', async () => {
@@ -121,7 +152,8 @@ describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
     await sub.subscribe('myRasp/+/kitchen/temperature', 0);
     await sub.subscribe('Maison/Capteurs/#', 0);
     const pub = await client(rmq.port);
-    for (const t of ['myRasp/groundfloor/kitchen/temperature', 'myRasp/groundfloor/living/temperature', 'Maison/Capteurs/salon/co2', 'Maison/Autre']) await pub.publish(t, 'v', { qos: 1 });
+    for (const t of ['myRasp/groundfloor/kitchen/temperature', 'myRasp/groundfloor/living/temperature', 'Maison/Capteurs/salon/co2', 'Maison/Autre'])
+      await pub.publish(t, 'v', { qos: 1 });
     await sub.until(() => sub.messages.length === 2, 'two matches');
     await sleep(300);
     assert.deepEqual(sub.messages.map((m) => m.topic).sort(), ['Maison/Capteurs/salon/co2', 'myRasp/groundfloor/kitchen/temperature']);
@@ -136,7 +168,10 @@ describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
     assert.equal(r.code, 0, r.stderr);
   });
 
-  for (const [label, url] of [['TCP', (n) => `127.0.0.1:${n.port}`], ['WebSocket', (n) => `ws://127.0.0.1:${n.wsPort}/ws`]]) {
+  for (const [label, url] of [
+    ['TCP', (n) => `127.0.0.1:${n.port}`],
+    ['WebSocket', (n) => `ws://127.0.0.1:${n.wsPort}/ws`],
+  ]) {
     test(`the pair over ${label}: Hello #0, #1, #2 and their replies`, async () => {
       const prefix = `pair${label}/`;
       const esp2 = board('esp2', { broker: url(rmq), role: 'responder', topicPrefix: prefix });
@@ -144,13 +179,25 @@ describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
       const esp1 = board('esp1', { broker: url(rmq), role: 'hello', topicPrefix: prefix });
       await waitLine(esp2, new RegExp(`^Received ${prefix}hello: Hello #2$`));
       await waitLine(esp1, /^ESP received hello message$/);
-      esp1.stop(); esp2.stop();
+      esp1.stop();
+      esp2.stop();
       for (const b of [esp1, esp2]) assert.equal(b.lines.filter((l) => /^(Lost|Failed)/.test(l)).length, 0, b.lines.join('\n'));
     });
   }
 
   test('classroom --pairs 30 on RabbitMQ: 30/30 pairs ok', async () => {
-    const r = await mqttPair(['classroom', '--pairs', '30', '--broker', `127.0.0.1:${rmq.port}`, '--interval', '500', '--until-ok', '--duration', String(LIMIT / 1000)]).exit;
+    const r = await mqttPair([
+      'classroom',
+      '--pairs',
+      '30',
+      '--broker',
+      `127.0.0.1:${rmq.port}`,
+      '--interval',
+      '500',
+      '--until-ok',
+      '--duration',
+      String(LIMIT / 1000),
+    ]).exit;
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^30\/30 pairs ok$/m);
   });
@@ -158,16 +205,22 @@ describe('on one RabbitMQ node', { skip: rabbitmqSkip() }, () => {
 
 describe('on a two-node RabbitMQ cluster', { skip: rabbitmqSkip() }, () => {
   let cluster, a, b;
-  before(async () => { cluster = await startRabbitMQCluster({ nodes: 2 }); [a, b] = cluster.nodes; });
-  after(async () => { await cluster?.stop(); });
+  before(async () => {
+    cluster = await startRabbitMQCluster({ nodes: 2 });
+    [a, b] = cluster.nodes;
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
 
-  test('ESP#1 on node A, ESP#2 on node B: the seed\'s exchange', async () => {
+  test("ESP#1 on node A, ESP#2 on node B: the seed's exchange", async () => {
     const esp2 = board('esp2', { broker: `127.0.0.1:${b.port}`, role: 'responder', topicPrefix: 'split/' });
     await waitLine(esp2, /^Connected to /);
     const esp1 = board('esp1', { broker: `127.0.0.1:${a.port}`, role: 'hello', topicPrefix: 'split/' });
     await waitLine(esp2, /^Received split\/hello: Hello #2$/);
     await waitLine(esp1, /^ESP received hello message$/);
-    esp1.stop(); esp2.stop();
+    esp1.stop();
+    esp2.stop();
   });
 
   test('a class split across the nodes: watch on node A sees every pair ok', async () => {
@@ -188,6 +241,8 @@ describe('on a two-node RabbitMQ cluster', { skip: rabbitmqSkip() }, () => {
       const r = await watch.stop();
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^6 pairs seen: 6 ok, 0 waiting, 0 silent$/m, r.stdout);
-    } finally { for (const x of boards) x.stop(); }
+    } finally {
+      for (const x of boards) x.stop();
+    }
   });
 });

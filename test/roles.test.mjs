@@ -9,7 +9,17 @@ import { connect as tcpConnect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ARROWS, COLOURS, MqttClient, ROLES, SimBoard, colourOf, nodeHost, payloadText, readConfig, roles, sensorTopics,
+  ARROWS,
+  COLOURS,
+  MqttClient,
+  ROLES,
+  SimBoard,
+  colourOf,
+  nodeHost,
+  payloadText,
+  readConfig,
+  roles,
+  sensorTopics,
   startEmbeddedBroker,
 } from '../dist/index.js';
 import { freePort, mosquittoTool, needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
@@ -25,7 +35,13 @@ const waitForLine = (board, re) => lineIn(board.lines, re);
 
 const boards = [];
 function board(name, config, extra = {}) {
-  const b = new SimBoard({ name, config: { backoffMin: 100, backoffMax: 300, clientId: `${name}-${process.pid}`, ...config }, print: () => {}, restartDelay: 50, ...extra });
+  const b = new SimBoard({
+    name,
+    config: { backoffMin: 100, backoffMax: 300, clientId: `${name}-${process.pid}`, ...config },
+    print: () => {},
+    restartDelay: 50,
+    ...extra,
+  });
   boards.push(b);
   return b.start();
 }
@@ -54,39 +70,75 @@ function killable() {
       const s = tcpConnect({ host: to.host, port: to.port });
       sockets.push(s);
       s.setNoDelay(true);
-      s.on('connect', () => { if (!dead) events.connected(); });
-      s.on('data', (b) => { if (!dead) events.data(new Uint8Array(b.buffer, b.byteOffset, b.length)); });
+      s.on('connect', () => {
+        if (!dead) events.connected();
+      });
+      s.on('data', (b) => {
+        if (!dead) events.data(new Uint8Array(b.buffer, b.byteOffset, b.length));
+      });
       s.on('error', () => {});
-      s.on('close', () => { if (!dead) events.closed('closed'); });
-      return { write: (bytes) => { if (!dead && !s.destroyed) s.write(bytes); }, close: () => { if (!dead) s.end(); } };
+      s.on('close', () => {
+        if (!dead) events.closed('closed');
+      });
+      return {
+        write: (bytes) => {
+          if (!dead && !s.destroyed) s.write(bytes);
+        },
+        close: () => {
+          if (!dead) s.end();
+        },
+      };
     },
-    kill() { dead = true; for (const s of sockets) s.destroy(); },
+    kill() {
+      dead = true;
+      for (const s of sockets) s.destroy();
+    },
   };
 }
 
 // Child processes: the mqtt-pair command as a user runs it.
 const children = new Set();
-process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+process.once('exit', () => {
+  for (const c of children)
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 
 function cli(args, { env = {} } = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '', NO_COLOR: '', FORCE_COLOR: '', ...env } });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, MQTT_PAIR_DEBUG: '', NO_COLOR: '', FORCE_COLOR: '', ...env },
+  });
   children.add(child);
   const text = { stdout: '', stderr: '' };
-  child.stdout.on('data', (b) => { text.stdout += b; });
-  child.stderr.on('data', (b) => { text.stderr += b; });
+  child.stdout.on('data', (b) => {
+    text.stdout += b;
+  });
+  child.stderr.on('data', (b) => {
+    text.stderr += b;
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), LIMIT);
   let exited = false;
-  const exit = new Promise((resolve) => child.once('close', (code, signal) => {
-    exited = true;
-    clearTimeout(killer);
-    children.delete(child);
-    resolve({ code, signal, ...text });
-  }));
-  const waitFor = (stream, re) => until(() => {
-    const m = re.exec(text[stream]);
-    if (m) return m;
-    if (exited) throw new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`);
-  }, () => `${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`);
+  const exit = new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      exited = true;
+      clearTimeout(killer);
+      children.delete(child);
+      resolve({ code, signal, ...text });
+    }),
+  );
+  const waitFor = (stream, re) =>
+    until(
+      () => {
+        const m = re.exec(text[stream]);
+        if (m) return m;
+        if (exited) throw new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`);
+      },
+      () => `${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`,
+    );
   return { child, text, exit, waitFor, write: (s) => child.stdin.write(s), end: () => child.stdin.end() };
 }
 
@@ -119,8 +171,14 @@ describe('registry', () => {
       assert.equal(b.lines.length, 1, b.lines.join('\n'));
       return b.lines[0];
     };
-    assert.match(lines({ broker: 'pi', role: 'robot' }), /^Config error: config role "robot" is unknown: .*role=hello.*role=responder.*sensor, chat, remote, actuator$/);
-    assert.match(lines({ broker: 'pi', role: 'chat', peer: 'bob' }), /^Config error: config name is missing \(role=chat\): set it with name=alice on the mcconfig command line$/);
+    assert.match(
+      lines({ broker: 'pi', role: 'robot' }),
+      /^Config error: config role "robot" is unknown: .*role=hello.*role=responder.*sensor, chat, remote, actuator$/,
+    );
+    assert.match(
+      lines({ broker: 'pi', role: 'chat', peer: 'bob' }),
+      /^Config error: config name is missing \(role=chat\): set it with name=alice on the mcconfig command line$/,
+    );
     assert.match(lines({ broker: 'pi', role: 'chat', name: 'alice' }), /^Config error: config peer is missing \(role=chat\): set it with peer=bob/);
     assert.match(lines({ broker: 'pi', role: 'chat', name: 'alice', peer: '#' }), /^Config error: config peer="#" cannot hold \+ or #/);
   });
@@ -157,7 +215,9 @@ const number = /^\d+\.\d$/;
 async function sensorWithWill(port, t) {
   const topics = sensorTopics(PREFIX);
   assert.deepEqual(topics, {
-    temperature: `${PREFIX}myRasp/sensors/temperature`, pressure: `${PREFIX}myRasp/sensors/pression`, status: `${PREFIX}myRasp/sensors/status`,
+    temperature: `${PREFIX}myRasp/sensors/temperature`,
+    pressure: `${PREFIX}myRasp/sensors/pression`,
+    status: `${PREFIX}myRasp/sensors/status`,
   });
   const early = watcher(port, `${PREFIX}myRasp/sensors/#`, `early-${process.pid}`);
   await early.connected;
@@ -165,17 +225,35 @@ async function sensorWithWill(port, t) {
   const s = board('sensor', { broker: `127.0.0.1:${port}`, role: 'sensor', topicPrefix: PREFIX, interval: 50, keepalive: 60 }, { connect: cut.connect });
   await waitForLine(s, /^Connected to 127\.0\.0\.1:\d+ MQTT broker$/);
   assert.ok(s.lines.includes(`Publishing every 0.05 s on ${topics.temperature} and ${topics.pressure}, status on ${topics.status}`), s.lines.join('\n'));
-  await until(() => s.lines.filter((l) => l.startsWith('Published ')).length >= 3, () => s.lines.join('\n'));
-  await until(() => early.texts(topics.pressure).length >= 3, () => JSON.stringify(early.messages));
+  await until(
+    () => s.lines.filter((l) => l.startsWith('Published ')).length >= 3,
+    () => s.lines.join('\n'),
+  );
+  await until(
+    () => early.texts(topics.pressure).length >= 3,
+    () => JSON.stringify(early.messages),
+  );
   assert.equal(early.texts(topics.status)[0], 'online');
-  for (const v of early.texts(topics.temperature)) { assert.match(v, number); assert.ok(+v >= 20 && +v <= 21, v); }
-  for (const v of early.texts(topics.pressure)) { assert.match(v, number); assert.ok(+v >= 1012 && +v <= 1014, v); }
-  assert.match(s.lines.find((l) => l.startsWith('Published ')), /^Published temperature \d+\.\d °C, pressure \d+\.\d hPa$/);
+  for (const v of early.texts(topics.temperature)) {
+    assert.match(v, number);
+    assert.ok(+v >= 20 && +v <= 21, v);
+  }
+  for (const v of early.texts(topics.pressure)) {
+    assert.match(v, number);
+    assert.ok(+v >= 1012 && +v <= 1014, v);
+  }
+  assert.match(
+    s.lines.find((l) => l.startsWith('Published ')),
+    /^Published temperature \d+\.\d °C, pressure \d+\.\d hPa$/,
+  );
 
   // A later subscriber gets the last values and the status at once: they are retained.
   const late = watcher(port, `${PREFIX}myRasp/sensors/#`, `late-${process.pid}`);
   await late.connected;
-  await until(() => late.messages.filter((m) => m.retain).length >= 3, () => JSON.stringify(late.messages));
+  await until(
+    () => late.messages.filter((m) => m.retain).length >= 3,
+    () => JSON.stringify(late.messages),
+  );
   const retained = Object.fromEntries(late.messages.filter((m) => m.retain).map((m) => [m.topic, m.text]));
   assert.equal(retained[topics.status], 'online');
   assert.match(retained[topics.temperature], number);
@@ -183,11 +261,17 @@ async function sensorWithWill(port, t) {
 
   // The board vanishes without DISCONNECT: the broker publishes its will.
   cut.kill();
-  await until(() => early.texts(topics.status).includes('offline'), () => JSON.stringify(early.messages));
+  await until(
+    () => early.texts(topics.status).includes('offline'),
+    () => JSON.stringify(early.messages),
+  );
   s.stop(); // nothing it says reaches the broker any more
   const afterCut = watcher(port, `${PREFIX}myRasp/sensors/#`, `after-${process.pid}`);
   await afterCut.connected;
-  await until(() => afterCut.messages.length >= 3, () => JSON.stringify(afterCut.messages));
+  await until(
+    () => afterCut.messages.length >= 3,
+    () => JSON.stringify(afterCut.messages),
+  );
   const still = Object.fromEntries(afterCut.messages.map((m) => [m.topic, m]));
   assert.equal(still[topics.status].text, 'offline');
   assert.equal(still[topics.status].retain, true, 'the will is retained');
@@ -199,7 +283,11 @@ async function sensorWithWill(port, t) {
 describe('sensor', () => {
   test('on Aedes: values every interval, retained, online; the will says offline when the board vanishes', async (t) => {
     const aedes = await startEmbeddedBroker(await freePort());
-    try { await sensorWithWill(aedes.port, t); } finally { await aedes.close(); }
+    try {
+      await sensorWithWill(aedes.port, t);
+    } finally {
+      await aedes.close();
+    }
   });
 
   test('a clean stop says offline itself (DISCONNECT keeps the will back)', async () => {
@@ -208,10 +296,18 @@ describe('sensor', () => {
       const s = board('sensor2', { broker: `127.0.0.1:${aedes.port}`, role: 'sensor', interval: 50 });
       const w = watcher(aedes.port, 'myRasp/sensors/status', `status-${process.pid}`);
       await w.connected;
-      await until(() => w.texts('myRasp/sensors/status').includes('online'), () => JSON.stringify(w.messages));
+      await until(
+        () => w.texts('myRasp/sensors/status').includes('online'),
+        () => JSON.stringify(w.messages),
+      );
       s.stop();
-      await until(() => w.texts('myRasp/sensors/status').includes('offline'), () => JSON.stringify(w.messages));
-    } finally { await aedes.close(); }
+      await until(
+        () => w.texts('myRasp/sensors/status').includes('offline'),
+        () => JSON.stringify(w.messages),
+      );
+    } finally {
+      await aedes.close();
+    }
   });
 
   test('a real sensor through host.sensor: its values, rounded to 0.1; a failing read is said and skipped', async () => {
@@ -225,13 +321,18 @@ describe('sensor', () => {
       const w = watcher(aedes.port, 'myRasp/sensors/+', `hook-${process.pid}`);
       await w.connected;
       const s = board('sensor3', { broker: `127.0.0.1:${aedes.port}`, role: 'sensor', interval: 50 }, { devices: { sensor } });
-      await until(() => w.texts('myRasp/sensors/temperature').length >= 2, () => JSON.stringify(w.messages));
+      await until(
+        () => w.texts('myRasp/sensors/temperature').length >= 2,
+        () => JSON.stringify(w.messages),
+      );
       assert.deepEqual(w.texts('myRasp/sensors/temperature').slice(0, 2), ['22.5', '22.5']);
       assert.equal(w.texts('myRasp/sensors/pression')[0], '1001.0');
       assert.ok(s.lines.includes('Sensor error: I2C read failed'), s.lines.join('\n'));
       assert.ok(!s.lines.some((l) => l.startsWith('No sensor on this board')));
       s.stop();
-    } finally { await aedes.close(); }
+    } finally {
+      await aedes.close();
+    }
   });
 
   test('on Mosquitto: the will is published, retained, and mosquitto_sub later gets values and status', async (t) => {
@@ -239,9 +340,23 @@ describe('sensor', () => {
     const m = await startMosquitto();
     try {
       await sensorWithWill(m.port, t);
-      const sub = spawn(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(m.port), '-t', `${PREFIX}myRasp/sensors/#`, '-v', '-C', '3', '-W', '60']);
+      const sub = spawn(mosquittoTool('mosquitto_sub'), [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(m.port),
+        '-t',
+        `${PREFIX}myRasp/sensors/#`,
+        '-v',
+        '-C',
+        '3',
+        '-W',
+        '60',
+      ]);
       let out = '';
-      sub.stdout.on('data', (d) => { out += d; });
+      sub.stdout.on('data', (d) => {
+        out += d;
+      });
       const code = await new Promise((r) => sub.on('close', r));
       assert.equal(code, 0, out);
       const lines = out.trim().split('\n').sort();
@@ -249,7 +364,9 @@ describe('sensor', () => {
       assert.match(lines[0], new RegExp(`^${PREFIX}myRasp/sensors/pression \\d+\\.\\d$`));
       assert.equal(lines[1], `${PREFIX}myRasp/sensors/status offline`);
       assert.match(lines[2], new RegExp(`^${PREFIX}myRasp/sensors/temperature \\d+\\.\\d$`));
-    } finally { await m.stop(); }
+    } finally {
+      await m.stop();
+    }
   });
 });
 
@@ -284,7 +401,11 @@ async function chatPair(port, ids = {}) {
 describe('chat', () => {
   test('two mqtt-pair chat processes through pipes, on Aedes', async () => {
     const aedes = await startEmbeddedBroker(await freePort());
-    try { await chatPair(aedes.port); } finally { await aedes.close(); }
+    try {
+      await chatPair(aedes.port);
+    } finally {
+      await aedes.close();
+    }
   });
 
   test('on Mosquitto: the same, and both leave with DISCONNECT (Ctrl+D and Ctrl+C)', async (t) => {
@@ -293,9 +414,14 @@ describe('chat', () => {
     try {
       const ids = { alice: `chat-alice-${process.pid}`, bob: `chat-bob-${process.pid}` };
       await chatPair(m.port, ids);
-      await until(() => m.log().includes(`Client ${ids.alice} disconnected.`) && m.log().includes(`Client ${ids.bob} disconnected.`), () => m.log());
+      await until(
+        () => m.log().includes(`Client ${ids.alice} disconnected.`) && m.log().includes(`Client ${ids.bob} disconnected.`),
+        () => m.log(),
+      );
       assert.ok(!m.log().includes(`Client ${ids.alice} closed its connection`), m.log());
-    } finally { await m.stop(); }
+    } finally {
+      await m.stop();
+    }
   });
 
   test('a board with role=chat answers each line with its echo, and never echoes an echo', async () => {
@@ -312,12 +438,17 @@ describe('chat', () => {
       await alice.waitFor('stdout', /^esp: echo: ping\n/m);
       alice.end();
       assert.equal((await alice.exit).code, 0);
-      await until(() => w.texts('LycMaurois/SNT_2nde/esp').includes('echo: ping'), () => JSON.stringify(w.messages));
+      await until(
+        () => w.texts('LycMaurois/SNT_2nde/esp').includes('echo: ping'),
+        () => JSON.stringify(w.messages),
+      );
       // In order: had the board echoed the echo, it would have come before "echo: ping".
       assert.deepEqual(w.texts('LycMaurois/SNT_2nde/esp'), ['echo: ping']);
       assert.ok(esp.lines.includes('Received LycMaurois/SNT_2nde/alice: ping'));
       esp.stop();
-    } finally { await aedes.close(); }
+    } finally {
+      await aedes.close();
+    }
   });
 
   test('wrong arguments and a missing broker: one line each', async () => {
@@ -328,7 +459,10 @@ describe('chat', () => {
     const none = cli(['chat', '--broker', `127.0.0.1:${port}`, '--name', 'alice', '--peer', 'bob']);
     const r = await none.exit;
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `mqtt-pair chat: cannot connect to 127.0.0.1:${port}: no MQTT broker at 127.0.0.1:${port} (connection refused): check --broker, and that the broker is running\n`);
+    assert.equal(
+      r.stderr,
+      `mqtt-pair chat: cannot connect to 127.0.0.1:${port}: no MQTT broker at 127.0.0.1:${port} (connection refused): check --broker, and that the broker is running\n`,
+    );
   });
 });
 
@@ -344,29 +478,53 @@ describe('remote and actuator', () => {
     assert.equal(COLOURS.off, 0);
   });
 
-  test('boards: a button press on the remote changes the actuator\'s colour', async () => {
+  test("boards: a button press on the remote changes the actuator's colour", async () => {
     const aedes = await startEmbeddedBroker(await freePort());
     try {
       const shown = [];
-      const act = board('actuator', { broker: `127.0.0.1:${aedes.port}`, role: 'actuator', topicPrefix: PREFIX }, { devices: { showColour: (name, rgb) => shown.push([name, rgb]) } });
+      const act = board(
+        'actuator',
+        { broker: `127.0.0.1:${aedes.port}`, role: 'actuator', topicPrefix: PREFIX },
+        { devices: { showColour: (name, rgb) => shown.push([name, rgb]) } },
+      );
       await waitForLine(act, new RegExp(`^Connected to 127\\.0\\.0\\.1:\\d+ MQTT broker, subscribed to ${PREFIX}remote/command topic$`));
       assert.deepEqual(shown, [['off', 0]], 'the LED starts off');
       let press = null;
       let released = false;
-      const buttons = (p) => { press = p; return () => { released = true; }; };
+      const buttons = (p) => {
+        press = p;
+        return () => {
+          released = true;
+        };
+      };
       const remote = board('remote', { broker: `127.0.0.1:${aedes.port}`, role: 'remote', topicPrefix: PREFIX }, { devices: { buttons } });
       await waitForLine(remote, /^Connected to 127\.0\.0\.1:\d+ MQTT broker$/);
       press('up');
-      await until(() => shown.length >= 2, () => act.lines.join('\n'));
+      await until(
+        () => shown.length >= 2,
+        () => act.lines.join('\n'),
+      );
       assert.deepEqual(shown[1], ['green', 0x00ff00]);
       press('Red');
       press('nonsense');
       press('left');
-      await until(() => shown.length >= 4, () => act.lines.join('\n'));
-      assert.deepEqual(shown.slice(2).map((s) => s[0]), ['red', 'yellow']);
+      await until(
+        () => shown.length >= 4,
+        () => act.lines.join('\n'),
+      );
+      assert.deepEqual(
+        shown.slice(2).map((s) => s[0]),
+        ['red', 'yellow'],
+      );
       assert.ok(remote.lines.includes(`Sent up on ${PREFIX}remote/command`), remote.lines.join('\n'));
-      assert.ok(remote.lines.some((l) => l.startsWith('"nonsense" is not a command: use up, down, left, right or a colour')), remote.lines.join('\n'));
-      assert.deepEqual(act.lines.filter((l) => l.startsWith('Colour: ')), ['Colour: green (up)', 'Colour: red', 'Colour: yellow (left)']);
+      assert.ok(
+        remote.lines.some((l) => l.startsWith('"nonsense" is not a command: use up, down, left, right or a colour')),
+        remote.lines.join('\n'),
+      );
+      assert.deepEqual(
+        act.lines.filter((l) => l.startsWith('Colour: ')),
+        ['Colour: green (up)', 'Colour: red', 'Colour: yellow (left)'],
+      );
       remote.stop();
       assert.ok(released, 'the remote lets go of the buttons when it stops');
       // A command nobody knows, sent by hand, is said and ignored.
@@ -376,7 +534,9 @@ describe('remote and actuator', () => {
       await waitForLine(act, /^Unknown command "purple": use up, down, left, right or a colour/);
       assert.equal(shown.length, 4);
       act.stop();
-    } finally { await aedes.close(); }
+    } finally {
+      await aedes.close();
+    }
   });
 
   test('boards: a remote without buttons plays up, right, down, left', async () => {
@@ -387,14 +547,19 @@ describe('remote and actuator', () => {
       await waitForLine(act, /subscribed to remote\/command topic$/);
       const remote = board('remote2', { broker: `127.0.0.1:${aedes.port}`, role: 'remote', interval: 50 });
       await waitForLine(remote, /^No buttons on this board: sending up, right, down, left in turn every 0\.05 s$/);
-      await until(() => shown.length >= 6, () => act.lines.join('\n'));
+      await until(
+        () => shown.length >= 6,
+        () => act.lines.join('\n'),
+      );
       assert.deepEqual(shown.slice(0, 6), ['off', 'green', 'blue', 'red', 'yellow', 'green']);
       remote.stop();
       act.stop();
-    } finally { await aedes.close(); }
+    } finally {
+      await aedes.close();
+    }
   });
 
-  test('mqtt-pair remote through a pipe drives mqtt-pair actuator\'s coloured block', async () => {
+  test("mqtt-pair remote through a pipe drives mqtt-pair actuator's coloured block", async () => {
     const aedes = await startEmbeddedBroker(await freePort());
     try {
       const broker = ['--broker', `127.0.0.1:${aedes.port}`, '--no-wifi', '--prefix', PREFIX];
@@ -423,6 +588,8 @@ describe('remote and actuator', () => {
       await plain.waitFor('stdout', /\[actuator\] \[ +RED +\]\n/);
       plain.child.kill('SIGINT');
       assert.equal((await plain.exit).code, 0);
-    } finally { await aedes.close(); }
+    } finally {
+      await aedes.close();
+    }
   });
 });

@@ -75,7 +75,9 @@ describe('the password, in every form, on every command and page', { skip: mosqu
     broker = await startMosquitto({ users: { [USER]: SECRET }, listeners: [{ protocol: 'websockets' }] });
     all = forms(`127.0.0.1:${broker.port}`, `127.0.0.1:${broker.ports[0]}`);
   });
-  after(async () => { await broker?.stop(); });
+  after(async () => {
+    await broker?.stop();
+  });
 
   /** Runs `mqtt-pair args` until it exits, or `stopAfter` a line (then SIGINT); checks all it printed. */
   async function run(args, { input, until, ms = 20_000, web } = {}) {
@@ -97,7 +99,11 @@ describe('the password, in every form, on every command and page', { skip: mosqu
   /** Runs `fn` on every form, four at a time. */
   async function each(fn) {
     const queue = [...all];
-    await Promise.all(Array.from({ length: 4 }, async () => { for (let f = queue.shift(); f !== undefined; f = queue.shift()) await fn(f); }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let f = queue.shift(); f !== undefined; f = queue.shift()) await fn(f);
+      }),
+    );
   }
 
   test('pub -L and sub -L (with -d, which prints the CONNECT)', async () => {
@@ -120,21 +126,29 @@ describe('the password, in every form, on every command and page', { skip: mosqu
     });
   });
 
-  test('watch: in a terminal, and its page, the events and the students\' page', async () => {
+  test("watch: in a terminal, and its page, the events and the students' page", async () => {
     let served = 0;
     await each(async (form) => {
       await run(['watch', '--broker', form, '--duration', '1.5', '--interval', '200']);
-      const r = await run(['watch', '--broker', form, '--web', '0', '--school', 'S', '--class', 'C'], { until: /Classroom view: (http:\/\/\S+\/)/, web: true, ms: 8000 });
+      const r = await run(['watch', '--broker', form, '--web', '0', '--school', 'S', '--class', 'C'], {
+        until: /Classroom view: (http:\/\/\S+\/)/,
+        web: true,
+        ms: 8000,
+      });
       if (r.served) served++;
       await run(['watch', '--web', '0', '--broker', `127.0.0.1:${broker.port}`, '--student-broker', form]);
     });
     assert.ok(served >= 2, `pages served and checked for ${served} forms`);
   });
 
-  test('classroom: its summary, its page and the students\' page', async () => {
+  test("classroom: its summary, its page and the students' page", async () => {
     let served = 0;
     await each(async (form) => {
-      const r = await run(['classroom', '--broker', form, '--pairs', '1', '--interval', '200', '--web', '0', '--duration', '4'], { until: /Classroom view: (http:\/\/\S+\/)/, web: true, ms: 8000 });
+      const r = await run(['classroom', '--broker', form, '--pairs', '1', '--interval', '200', '--web', '0', '--duration', '4'], {
+        until: /Classroom view: (http:\/\/\S+\/)/,
+        web: true,
+        ms: 8000,
+      });
       if (r.served) served++;
     });
     assert.ok(served >= 2, `pages served and checked for ${served} forms`);

@@ -29,14 +29,26 @@ describe('broker URLs', () => {
 
   test('the config errors list every form, and never show a password', () => {
     const cases = [
-      ['http://h', /uses http:\/\/, which is not supported: write host, host:port, mqtt:\/\/\[user:pass@\]host\[:port\], mqtts:\/\/… \(TLS, port 8883\), ws:\/\/…\[\/path\] or wss:\/\/…\[\/path\] \(WebSocket, path \/mqtt\)$/],
+      [
+        'http://h',
+        /uses http:\/\/, which is not supported: write host, host:port, mqtt:\/\/\[user:pass@\]host\[:port\], mqtts:\/\/… \(TLS, port 8883\), ws:\/\/…\[\/path\] or wss:\/\/…\[\/path\] \(WebSocket, path \/mqtt\)$/,
+      ],
       ['mqtt://h/x', /has a path \(mqtt:\/\/ has none; only ws:\/\/ and wss:\/\/ do\)/],
       ['mqtts://h:0', /has port "0"/],
       ['ws://h/a b', /has a path with spaces/],
     ];
-    for (const [value, re] of cases) assert.throws(() => parseBroker(value), (e) => e instanceof ConfigError && re.test(e.message), value);
+    for (const [value, re] of cases)
+      assert.throws(
+        () => parseBroker(value),
+        (e) => e instanceof ConfigError && re.test(e.message),
+        value,
+      );
     for (const value of [`mqtts://${USER}:${PASSWORD}@h:0`, `wss://${USER}:${PASSWORD}@h/a b`, `ws://${USER}:${PASSWORD}@h:x`, `${USER}:${PASSWORD}@h`]) {
-      assert.throws(() => parseBroker(value), (e) => !e.message.includes(PASSWORD) && !e.message.includes('p@ss') && e.message.includes(`${USER}:***@`), value);
+      assert.throws(
+        () => parseBroker(value),
+        (e) => !e.message.includes(PASSWORD) && !e.message.includes('p@ss') && e.message.includes(`${USER}:***@`),
+        value,
+      );
     }
     assert.equal(redact(`wss://${USER}:${PASSWORD}@h:443/mqtt`), `wss://${USER}:***@h:443/mqtt`);
     assert.equal(redact('ws://h:8080/mqtt'), 'ws://h:8080/mqtt');
@@ -59,7 +71,9 @@ describe('broker URLs', () => {
       assert.match(String(readCaFile(certs.caDer)), /^-----BEGIN CERTIFICATE-----/);
       assert.throws(() => readCaFile(certs.server.key), /holds no certificate \(PEM or DER\)/);
       assert.throws(() => readCaFile('/nonexistent/ca.pem'), /cannot read the CA file \/nonexistent\/ca\.pem: no such file/);
-    } finally { certs.remove(); }
+    } finally {
+      certs.remove();
+    }
   });
 });
 
@@ -76,11 +90,15 @@ describe('against Mosquitto with TLS', { skip: mosquittoSkip() || opensslSkip() 
     });
     [tlsPort, otherPort] = broker.ports;
   });
-  after(async () => { await broker?.stop(); certs?.remove(); });
+  after(async () => {
+    await broker?.stop();
+    certs?.remove();
+  });
 
   const auth = () => ['-u', USER, '-P', PASSWORD];
   const assertNoPassword = (...rs) => {
-    for (const r of rs) assert.ok(!(r.raw ?? r.stdout).includes(PASSWORD) && !r.stderr.includes(PASSWORD), `the password was printed:\n${r.stdout}\n${r.stderr}`);
+    for (const r of rs)
+      assert.ok(!(r.raw ?? r.stdout).includes(PASSWORD) && !r.stderr.includes(PASSWORD), `the password was printed:\n${r.stdout}\n${r.stderr}`);
   };
 
   test('sub and pub with --cafile: -h 127.0.0.1, -h localhost, and -L mqtts://user:password@…', async () => {
@@ -105,18 +123,60 @@ describe('against Mosquitto with TLS', { skip: mosquittoSkip() || opensslSkip() 
 
   test('a certificate not signed by --cafile, or no --cafile at all: refused in one line', async () => {
     const wrong = await mqttPair(['pub', '-L', `mqtts://127.0.0.1:${tlsPort}/lab/x`, '--cafile', certs.otherCa, ...auth(), '-m', 'x']).exit;
-    assertOneLineError(wrong, 'mqtt-pair pub: ', new RegExp(`^mqtt-pair pub: TLS: certificate of 127\\.0\\.0\\.1:${tlsPort} is not signed by the given CA \\(--cafile\\)$`));
+    assertOneLineError(
+      wrong,
+      'mqtt-pair pub: ',
+      new RegExp(`^mqtt-pair pub: TLS: certificate of 127\\.0\\.0\\.1:${tlsPort} is not signed by the given CA \\(--cafile\\)$`),
+    );
     const none = await mqttPair(['sub', '-L', `mqtts://127.0.0.1:${tlsPort}/lab/x`, ...auth()]).exit;
-    assertOneLineError(none, 'mqtt-pair sub: ', /TLS: certificate of 127\.0\.0\.1:\d+ is not signed by a CA this computer trusts: give the broker's CA with --cafile$/);
+    assertOneLineError(
+      none,
+      'mqtt-pair sub: ',
+      /TLS: certificate of 127\.0\.0\.1:\d+ is not signed by a CA this computer trusts: give the broker's CA with --cafile$/,
+    );
     assertNoPassword(wrong, none);
   });
 
   test('a certificate for another name: refused in one line; --insecure skips the name check only', async () => {
     const r = await mqttPair(['pub', '-h', '127.0.0.1', '-p', String(otherPort), '--cafile', certs.ca, ...auth(), '-t', 'lab/x', '-m', 'x']).exit;
-    assertOneLineError(r, 'mqtt-pair pub: ', /^mqtt-pair pub: TLS: certificate is for mqtt\.example, not 127\.0\.0\.1: connect to that name, or skip the name check with --insecure$/);
-    const ok = await mqttPair(['pub', '-h', '127.0.0.1', '-p', String(otherPort), '--cafile', certs.ca, '--insecure', ...auth(), '-t', 'lab/x', '-m', 'x', '-q', '1']).exit;
+    assertOneLineError(
+      r,
+      'mqtt-pair pub: ',
+      /^mqtt-pair pub: TLS: certificate is for mqtt\.example, not 127\.0\.0\.1: connect to that name, or skip the name check with --insecure$/,
+    );
+    const ok = await mqttPair([
+      'pub',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(otherPort),
+      '--cafile',
+      certs.ca,
+      '--insecure',
+      ...auth(),
+      '-t',
+      'lab/x',
+      '-m',
+      'x',
+      '-q',
+      '1',
+    ]).exit;
     assert.equal(ok.code, 0, ok.stderr);
-    const stillCa = await mqttPair(['pub', '-h', '127.0.0.1', '-p', String(otherPort), '--cafile', certs.otherCa, '--insecure', ...auth(), '-t', 'lab/x', '-m', 'x']).exit;
+    const stillCa = await mqttPair([
+      'pub',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(otherPort),
+      '--cafile',
+      certs.otherCa,
+      '--insecure',
+      ...auth(),
+      '-t',
+      'lab/x',
+      '-m',
+      'x',
+    ]).exit;
     assertOneLineError(stillCa, 'mqtt-pair pub: ', /is not signed by the given CA/);
   });
 
@@ -141,10 +201,20 @@ describe('against Mosquitto with TLS', { skip: mosquittoSkip() || opensslSkip() 
 
   test('the MQTT client on the Node host over mqtts://: QoS 2 both ways', async () => {
     const endpoint = { ...parseBroker(`mqtts://127.0.0.1:${tlsPort}`), ca: certs.ca };
-    const c = new MqttClient(nodeHost({ log: () => {} }), endpoint, { clientId: 'tls-client', username: USER, password: PASSWORD, reconnect: false, queue: { messages: 10, bytes: 1 << 20 } });
+    const c = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
+      clientId: 'tls-client',
+      username: USER,
+      password: PASSWORD,
+      reconnect: false,
+      queue: { messages: 10, bytes: 1 << 20 },
+    });
     const got = [];
     c.onMessage = (m) => got.push(Buffer.from(m.payload).toString());
-    await new Promise((resolve, reject) => { c.onConnect = resolve; c.onClose = (reason) => reject(new Error(reason)); c.connect(); });
+    await new Promise((resolve, reject) => {
+      c.onConnect = resolve;
+      c.onClose = (reason) => reject(new Error(reason));
+      c.connect();
+    });
     await new Promise((resolve, reject) => c.subscribe('lab/qos2', { qos: 2 }, (e) => (e ? reject(e) : resolve())));
     const big = 'x'.repeat(200_000);
     await new Promise((resolve, reject) => c.publish('lab/qos2', big, { qos: 2 }, (e) => (e ? reject(e) : resolve())));
@@ -154,7 +224,16 @@ describe('against Mosquitto with TLS', { skip: mosquittoSkip() || opensslSkip() 
   });
 
   test('the simulator: --broker mqtts://user:password@… --cafile runs the pair, and never prints the password', async () => {
-    const sim = mqttPair(['sim', '--broker', `mqtts://${USER}:${encodeURIComponent(PASSWORD)}@localhost:${tlsPort}`, '--cafile', certs.ca, '--no-wifi', '--interval', '200']);
+    const sim = mqttPair([
+      'sim',
+      '--broker',
+      `mqtts://${USER}:${encodeURIComponent(PASSWORD)}@localhost:${tlsPort}`,
+      '--cafile',
+      certs.ca,
+      '--no-wifi',
+      '--interval',
+      '200',
+    ]);
     try {
       await sim.waitFor('stdout', /\[esp1\] ESP received hello message/);
     } finally {
@@ -175,16 +254,29 @@ describe('against Mosquitto with TLS', { skip: mosquittoSkip() || opensslSkip() 
 
   test('a simulated board: config ca= a wrong CA says why it fails, and never the password', async () => {
     const url = `mqtts://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${tlsPort}`;
-    const b = new SimBoard({ name: 'esp1', print: () => {}, config: { broker: url, ca: certs.otherCa, role: 'hello', backoffMin: 50, backoffMax: 100, restartAfter: 0 } });
+    const b = new SimBoard({
+      name: 'esp1',
+      print: () => {},
+      config: { broker: url, ca: certs.otherCa, role: 'hello', backoffMin: 50, backoffMax: 100, restartAfter: 0 },
+    });
     try {
       b.start();
-      await waitForLine(b, new RegExp(`^Failed to connect to MQTT broker: TLS: certificate of 127\\.0\\.0\\.1:${tlsPort} is not signed by the given CA \\(--cafile\\)\\. Reconnecting in`));
-    } finally { b.stop(); }
+      await waitForLine(
+        b,
+        new RegExp(
+          `^Failed to connect to MQTT broker: TLS: certificate of 127\\.0\\.0\\.1:${tlsPort} is not signed by the given CA \\(--cafile\\)\\. Reconnecting in`,
+        ),
+      );
+    } finally {
+      b.stop();
+    }
     const good = new SimBoard({ name: 'esp1', print: () => {}, config: { broker: url, ca: certs.caDer, role: 'hello', interval: 100 } });
     try {
       good.start();
       await waitForLine(good, new RegExp(`^Connected to mqtts://127\\.0\\.0\\.1:${tlsPort} MQTT broker`));
-    } finally { good.stop(); }
+    } finally {
+      good.stop();
+    }
     for (const line of [...b.lines, ...good.lines]) assert.ok(!line.includes(PASSWORD) && !line.includes(encodeURIComponent(PASSWORD)), line);
     assert.ok(readFileSync(certs.caDer)[0] === 0x30, 'the DER CA, as the boards take it, works on Node too');
   });

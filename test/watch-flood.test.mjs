@@ -17,7 +17,10 @@ import { sleep, until } from './helpers/wait.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+const cpu = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
 
 describe('watch with 100,000 junk pairs', { skip: mosquittoSkip() }, () => {
   let broker, dir;
@@ -25,42 +28,103 @@ describe('watch with 100,000 junk pairs', { skip: mosquittoSkip() }, () => {
     broker = await startMosquitto({ extra: 'max_queued_messages 0' });
     dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-flood-'));
   });
-  after(async () => { await broker?.stop(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  test('the page shows the roster\'s pair, no junk, and counts the junk; memory and a stalled page stay bounded', async (t) => {
+  test("the page shows the roster's pair, no junk, and counts the junk; memory and a stalled page stay bounded", async (t) => {
     writeFileSync(join(dir, 'roster.txt'), 'alice\n');
-    const watch = spawn(process.execPath, [CLI, 'watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde', '--roster', join(dir, 'roster.txt'), '--interval', '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const watch = spawn(
+      process.execPath,
+      [
+        CLI,
+        'watch',
+        '--broker',
+        `127.0.0.1:${broker.port}`,
+        '--web',
+        '0',
+        '--school',
+        'LycMaurois',
+        '--class',
+        'SNT_2nde',
+        '--roster',
+        join(dir, 'roster.txt'),
+        '--interval',
+        '500',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
-    watch.stdout.on('data', (b) => { out += b; });
-    watch.stderr.on('data', (b) => { out += b; });
+    watch.stdout.on('data', (b) => {
+      out += b;
+    });
+    watch.stderr.on('data', (b) => {
+      out += b;
+    });
     try {
-      await until(() => /Classroom view: http:\/\/127\.0\.0\.1:(\d+)\//.test(out), () => `the page's address; watch printed:\n${out}`);
+      await until(
+        () => /Classroom view: http:\/\/127\.0\.0\.1:(\d+)\//.test(out),
+        () => `the page's address; watch printed:\n${out}`,
+      );
       const port = Number(/Classroom view: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)[1]);
       const state = async () => (await fetch(`http://127.0.0.1:${port}/state.json`)).json();
       // A page that opens the event stream and never reads it.
       const stalled = connect(port, '127.0.0.1', () => stalled.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
       stalled.pause();
-      const base = rss(watch.pid), cpu0 = cpu(watch.pid), t0 = Date.now();
+      const base = rss(watch.pid),
+        cpu0 = cpu(watch.pid),
+        t0 = Date.now();
 
-      const junk = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: 'junk', queue: { messages: 1e6, bytes: 1e9 } });
-      await new Promise((resolve) => { junk.onConnect = resolve; junk.connect(); });
+      const junk = new MqttClient(
+        nodeHost({ log: () => {} }),
+        { host: '127.0.0.1', port: broker.port },
+        { clientId: 'junk', queue: { messages: 1e6, bytes: 1e9 } },
+      );
+      await new Promise((resolve) => {
+        junk.onConnect = resolve;
+        junk.connect();
+      });
       for (let i = 0; i < 100_000; i++) {
         junk.publish(`LycMaurois/SNT_2nde/junk${i}/hello`, `Hello #${i}`);
         if (i % 5000 === 4999) await sleep(5); // let the socket drain
       }
       let s;
-      await until(async () => { s = await state(); return s.ignored.messages + s.unconfirmed >= 100_000; }, () => `100,000 messages counted, got ${s?.ignored.messages} set aside and ${s?.unconfirmed} heard once`);
+      await until(
+        async () => {
+          s = await state();
+          return s.ignored.messages + s.unconfirmed >= 100_000;
+        },
+        () => `100,000 messages counted, got ${s?.ignored.messages} set aside and ${s?.unconfirmed} heard once`,
+      );
       const flooded = rss(watch.pid);
       // A real pair of the roster, after the flood: it still gets its tile, and turns green.
       const config = { broker: `127.0.0.1:${broker.port}`, interval: 500, topicPrefix: 'LycMaurois/SNT_2nde/alice/' };
-      const boards = [new SimBoard({ name: 'a2', config: { ...config, role: 'responder' }, print: () => {} }).start(), new SimBoard({ name: 'a1', config: { ...config, role: 'hello' }, print: () => {} }).start()];
+      const boards = [
+        new SimBoard({ name: 'a2', config: { ...config, role: 'responder' }, print: () => {} }).start(),
+        new SimBoard({ name: 'a1', config: { ...config, role: 'hello' }, print: () => {} }).start(),
+      ];
       let alice;
-      await until(async () => { s = await state(); alice = s.pairs.find((p) => p.name === 'alice'); return alice?.state === 'ok'; }, () => `alice ok, she is ${alice?.state}`);
+      await until(
+        async () => {
+          s = await state();
+          alice = s.pairs.find((p) => p.name === 'alice');
+          return alice?.state === 'ok';
+        },
+        () => `alice ok, she is ${alice?.state}`,
+      );
       for (const b of boards) b.stop();
       junk.end();
-      const seconds = (Date.now() - t0) / 1000, used = cpu(watch.pid) - cpu0;
-      t.diagnostic(`100,000 junk pairs in ${seconds.toFixed(1)} s: ${s.pairs.length} pairs shown, ${s.unconfirmed} heard once (not shown), ${s.ignored.messages} messages set aside; RSS ${base.toFixed(0)} MB before, ${flooded.toFixed(0)} MB after; CPU ${used.toFixed(2)} s (${Math.round(100 * used / seconds)}% of a core); /state.json ${JSON.stringify(s).length} bytes`);
-      assert.deepEqual(s.pairs.map((p) => p.name), ['alice'], 'the roster\'s alice, no junk prefix heard once');
+      const seconds = (Date.now() - t0) / 1000,
+        used = cpu(watch.pid) - cpu0;
+      t.diagnostic(
+        `100,000 junk pairs in ${seconds.toFixed(1)} s: ${s.pairs.length} pairs shown, ${s.unconfirmed} heard once (not shown), ${s.ignored.messages} messages set aside; RSS ${base.toFixed(0)} MB before, ${flooded.toFixed(0)} MB after; CPU ${used.toFixed(2)} s (${Math.round((100 * used) / seconds)}% of a core); /state.json ${JSON.stringify(s).length} bytes`,
+      );
+      assert.deepEqual(
+        s.pairs.map((p) => p.name),
+        ['alice'],
+        "the roster's alice, no junk prefix heard once",
+      );
       assert.ok(s.unconfirmed >= 1 && s.unconfirmed <= 100, `${s.unconfirmed} followed, not shown`);
       assert.ok(s.ignored.pairs >= 1000 && s.ignored.more, 'the others counted');
       assert.ok(s.ignored.messages >= 99_000, `${s.ignored.messages} ignored`);

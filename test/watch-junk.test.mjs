@@ -20,8 +20,15 @@ describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip() },
     watch = mqttPair(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde', '--interval', '300']);
     const url = (await watch.waitFor('stdout', /Classroom view: (http:\/\/\S+\/)/))[1];
     state = async () => (await fetch(`${url}state.json`)).json();
-    junk = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: 'junk', queue: { messages: 10_000, bytes: 1 << 20 } });
-    await new Promise((resolve) => { junk.onConnect = resolve; junk.connect(); });
+    junk = new MqttClient(
+      nodeHost({ log: () => {} }),
+      { host: '127.0.0.1', port: broker.port },
+      { clientId: 'junk', queue: { messages: 10_000, bytes: 1 << 20 } },
+    );
+    await new Promise((resolve) => {
+      junk.onConnect = resolve;
+      junk.connect();
+    });
   });
   after(async () => {
     for (const b of boards) b.stop();
@@ -32,10 +39,13 @@ describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip() },
 
   const pair = (name, { responder = true } = {}) => {
     const config = { broker: `127.0.0.1:${broker.port}`, interval: 300, topicPrefix: `${CLASS}${name}/` };
-    if (responder) boards.push(new SimBoard({ name: `${name}2`, config: { ...config, role: 'responder', clientId: `junk-test-${name}-2` }, print: () => {} }).start());
+    if (responder)
+      boards.push(new SimBoard({ name: `${name}2`, config: { ...config, role: 'responder', clientId: `junk-test-${name}-2` }, print: () => {} }).start());
     boards.push(new SimBoard({ name: `${name}1`, config: { ...config, role: 'hello', clientId: `junk-test-${name}-1` }, print: () => {} }).start());
   };
-  const burst = (from, each = 1) => { for (let i = from; i < from + 100; i++) for (let k = 1; k <= each; k++) junk.publish(`${CLASS}junk${i}/hello`, `Hello #${k}`); };
+  const burst = (from, each = 1) => {
+    for (let i = from; i < from + 100; i++) for (let k = 1; k <= each; k++) junk.publish(`${CLASS}junk${i}/hello`, `Hello #${k}`);
+  };
   const names = (s) => s.pairs.map((p) => p.name).sort();
 
   test('a burst of 100 one-shot hellos: the real pairs come in, green, and no junk name is shown', async () => {
@@ -43,7 +53,10 @@ describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip() },
     await until(async () => (await state()).unconfirmed === 100, 'the burst seen');
     pair('alice');
     pair('bob');
-    const s = await until(async () => { const x = await state(); return x.pairs.filter((p) => p.state === 'ok').length === 2 && x; }, 'alice and bob green');
+    const s = await until(async () => {
+      const x = await state();
+      return x.pairs.filter((p) => p.state === 'ok').length === 2 && x;
+    }, 'alice and bob green');
     assert.deepEqual(names(s), ['alice', 'bob']);
     assert.ok(s.unconfirmed >= 98, `${s.unconfirmed} prefixes heard once, not shown`);
     assert.ok(s.ignored.pairs >= 2, 'the two oldest junk prefixes gave way');
@@ -54,7 +67,10 @@ describe('watch and junk prefixes, without a roster', { skip: mosquittoSkip() },
     await until(async () => (await state()).ignored.pairs >= 300, 'the bursts seen');
     const s = await state();
     assert.deepEqual(names(s), ['alice', 'bob']);
-    assert.ok(s.pairs.every((p) => p.state === 'ok'), JSON.stringify(s.pairs.map((p) => [p.name, p.state])));
+    assert.ok(
+      s.pairs.every((p) => p.state === 'ok'),
+      JSON.stringify(s.pairs.map((p) => [p.name, p.state])),
+    );
   });
 
   test('junk that says hello twice: a pair whose student is present stays, with the proven ones', async () => {

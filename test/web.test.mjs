@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,22 +21,41 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 
-
 const children = new Set();
-process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+process.once('exit', () => {
+  for (const c of children)
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 
 /** Starts `mqtt-pair <args>` and resolves with { child, url, exit } once it prints the page's address. */
 async function serve(args) {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '1' } });
   children.add(child);
   let out = '';
-  const exit = new Promise((resolve) => child.once('close', (code) => { children.delete(child); resolve({ code, out }); }));
+  const exit = new Promise((resolve) =>
+    child.once('close', (code) => {
+      children.delete(child);
+      resolve({ code, out });
+    }),
+  );
   const killer = setTimeout(() => child.kill('SIGKILL'), 5 * LIMIT); // a safety net: it lives through a test
   exit.then(() => clearTimeout(killer));
   const url = await new Promise((resolve, reject) => {
-    const check = () => { const m = /Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out); if (m) resolve(m[1]); };
-    child.stdout.on('data', (b) => { out += b; check(); });
-    child.stderr.on('data', (b) => { out += b; });
+    const check = () => {
+      const m = /Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]);
+    };
+    child.stdout.on('data', (b) => {
+      out += b;
+      check();
+    });
+    child.stderr.on('data', (b) => {
+      out += b;
+    });
     exit.then(() => reject(new Error(`exited before serving the page:\n${out}`)));
   });
   return { child, url, exit, output: () => out };
@@ -47,11 +66,15 @@ const until = (what, fn, ms) => waitUntil(fn, what, ms);
 
 /** Every tile as { name, state, label, replies, background }. */
 function tilesOf(page) {
-  return page.$$eval('#tiles > li', (lis) => lis.map((li) => ({
-    name: li.dataset.name, state: li.dataset.state, label: li.querySelector('.label')?.textContent ?? '',
-    replies: Number(/(\d+) (repl|réponse)/.exec(li.querySelector('.seen')?.textContent ?? '')?.[1] ?? -1),
-    background: getComputedStyle(li).backgroundColor,
-  })));
+  return page.$$eval('#tiles > li', (lis) =>
+    lis.map((li) => ({
+      name: li.dataset.name,
+      state: li.dataset.state,
+      label: li.querySelector('.label')?.textContent ?? '',
+      replies: Number(/(\d+) (repl|réponse)/.exec(li.querySelector('.seen')?.textContent ?? '')?.[1] ?? -1),
+      background: getComputedStyle(li).backgroundColor,
+    })),
+  );
 }
 
 const skip = chromiumSkip();
@@ -65,7 +88,11 @@ describe('the classroom page in headless chromium', () => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-'));
     context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 }, timeout: 120_000,
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 800 },
+      timeout: 120_000,
     });
   });
 
@@ -97,13 +124,21 @@ describe('the classroom page in headless chromium', () => {
         return tiles.length === 3 && tiles.every((t) => t.state === 'ok') && tiles;
       });
       const before = await tilesOf(page);
-      assert.deepEqual(before.map((t) => t.name), names, 'one tile per pair, in name order');
-      assert.deepEqual(before.map((t) => t.label), ['OK', 'OK', 'OK'], 'the state is said in words too');
+      assert.deepEqual(
+        before.map((t) => t.name),
+        names,
+        'one tile per pair, in name order',
+      );
+      assert.deepEqual(
+        before.map((t) => t.label),
+        ['OK', 'OK', 'OK'],
+        'the state is said in words too',
+      );
       assert.match(await page.textContent('#counts'), /3 pairs.*3 OK/);
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'watch-all-ok.png'), fullPage: true });
 
       for (const b of boards.get('bob')) b.stop();
-      const after_ = await until('bob\'s tile to turn red', async () => {
+      const after_ = await until("bob's tile to turn red", async () => {
         const tiles = await tilesOf(page);
         const bob = tiles.find((t) => t.name === 'bob');
         // Red and Silent: a hello that left ESP#1 as ESP#2 stopped shows No reply first, for up to an interval.
@@ -132,11 +167,20 @@ describe('the classroom page in headless chromium', () => {
       assert.equal(await page.textContent('h1'), 'LycMaurois / SNT_2nde');
       // Green, and 3 round trips each, so that the run ends with every pair ok; then in name order.
       let seen = [];
-      await until(() => `12 green tiles with 3 replies each, alice first; the page shows ${JSON.stringify(seen)}`, async () => {
-        seen = await tilesOf(page);
-        return seen.length === 12 && seen.every((x) => x.state === 'ok' && x.replies >= 3)
-          && seen.slice(0, 4).map((t) => t.name).join() === 'alice,bob,camille,david';
-      });
+      await until(
+        () => `12 green tiles with 3 replies each, alice first; the page shows ${JSON.stringify(seen)}`,
+        async () => {
+          seen = await tilesOf(page);
+          return (
+            seen.length === 12 &&
+            seen.every((x) => x.state === 'ok' && x.replies >= 3) &&
+            seen
+              .slice(0, 4)
+              .map((t) => t.name)
+              .join() === 'alice,bob,camille,david'
+          );
+        },
+      );
       assert.match(await page.textContent('#tiles > li[data-name="alice"]'), /boards 2\/2 connected/);
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'classroom-12.png'), fullPage: true });
       await page.close();
@@ -155,7 +199,12 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
     if (skip) return;
     userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-fr-'));
     context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM, headless: true, args: [...ARGS, '--lang=fr-FR'], locale: 'fr-FR', viewport: { width: 1280, height: 800 }, timeout: 120_000,
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...ARGS, '--lang=fr-FR'],
+      locale: 'fr-FR',
+      viewport: { width: 1280, height: 800 },
+      timeout: 120_000,
     });
   });
   after(async () => {
@@ -163,12 +212,44 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
     if (userDir) rmSync(userDir, { recursive: true, force: true });
   });
 
-  test('classroom --roster (30 names) --web: every tile fits without scrolling, in French; a pair stopped from the page turns red and comes first, then back', { skip }, async () => {
+  test('classroom --roster (30 names) --web: every tile fits without scrolling, in French; a pair stopped from the page turns red and comes first, then back', {
+    skip,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
-    const names = ['alice', 'bob', 'camille', 'david', 'emma', 'felix', 'gabriel', 'hugo', 'ines', 'jules', 'karim', 'lea', 'louis', 'manon', 'nina',
-      'oscar', 'paul', 'quentin', 'rose', 'sarah', 'thomas', 'ugo', 'victor', 'william', 'xavier', 'yasmine', 'zoe', 'adam', 'chloe', 'ethan'];
+    const names = [
+      'alice',
+      'bob',
+      'camille',
+      'david',
+      'emma',
+      'felix',
+      'gabriel',
+      'hugo',
+      'ines',
+      'jules',
+      'karim',
+      'lea',
+      'louis',
+      'manon',
+      'nina',
+      'oscar',
+      'paul',
+      'quentin',
+      'rose',
+      'sarah',
+      'thomas',
+      'ugo',
+      'victor',
+      'william',
+      'xavier',
+      'yasmine',
+      'zoe',
+      'adam',
+      'chloe',
+      'ethan',
+    ];
     writeFileSync(join(dir, 'classe.txt'), `# SNT 2nde B\n${names.join('\n')}\n`);
-    const run = await serve(['classroom', '--roster', join(dir, 'classe.txt'), '--interval', '400', '--web', '0', '--duration', String(5 * LIMIT / 1000)]);
+    const run = await serve(['classroom', '--roster', join(dir, 'classe.txt'), '--interval', '400', '--web', '0', '--duration', String((5 * LIMIT) / 1000)]);
     try {
       const page = await context.newPage();
       await page.goto(run.url);
@@ -180,9 +261,13 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
         const tiles = [...document.querySelectorAll('#tiles > li')].map((li) => li.getBoundingClientRect());
         const why = getComputedStyle(document.querySelector('#tiles .why')).fontSize;
         return {
-          scroll: document.documentElement.scrollHeight - innerHeight, inside: tiles.every((r) => r.bottom <= innerHeight && r.right <= innerWidth),
-          why: parseFloat(why), name: parseFloat(getComputedStyle(document.querySelector('#tiles .name')).fontSize),
-          lang: document.documentElement.lang, counts: document.querySelector('#counts').textContent, legend: document.querySelector('#legend').textContent,
+          scroll: document.documentElement.scrollHeight - innerHeight,
+          inside: tiles.every((r) => r.bottom <= innerHeight && r.right <= innerWidth),
+          why: parseFloat(why),
+          name: parseFloat(getComputedStyle(document.querySelector('#tiles .name')).fontSize),
+          lang: document.documentElement.lang,
+          counts: document.querySelector('#counts').textContent,
+          legend: document.querySelector('#legend').textContent,
           labels: [...document.querySelectorAll('#tiles .label')].map((e) => e.textContent),
         };
       });
@@ -228,14 +313,35 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
         boards.push(new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder' }, print: () => {} }).start());
         boards.push(new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello' }, print: () => {} }).start());
       }
-      watch = await serve(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'LycMaurois', '--class', 'SNT_2nde', '--roster', join(dir, 'list.txt'), '--interval', '200']);
+      watch = await serve([
+        'watch',
+        '--broker',
+        `127.0.0.1:${broker.port}`,
+        '--web',
+        '0',
+        '--school',
+        'LycMaurois',
+        '--class',
+        'SNT_2nde',
+        '--roster',
+        join(dir, 'list.txt'),
+        '--interval',
+        '200',
+      ]);
       const page = await context.newPage();
       await page.goto(watch.url);
       const tiles = await until('alice and bob green, zoe red', async () => {
         const t = await tilesOf(page);
         return t.length === 3 && t.filter((x) => x.state === 'ok').length === 2 && t;
       });
-      assert.deepEqual(tiles.map((t) => [t.name, t.state, t.label]), [['zoe', 'silent', 'Jamais connecté'], ['alice', 'ok', 'OK'], ['bob', 'ok', 'OK']]);
+      assert.deepEqual(
+        tiles.map((t) => [t.name, t.state, t.label]),
+        [
+          ['zoe', 'silent', 'Jamais connecté'],
+          ['alice', 'ok', 'OK'],
+          ['bob', 'ok', 'OK'],
+        ],
+      );
       await page.close();
     } finally {
       for (const b of boards) b.stop();

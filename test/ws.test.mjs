@@ -24,7 +24,9 @@ function frame(opcode, payload = Buffer.alloc(0), { fin = true, mask = false, rs
   const head = [(fin ? 0x80 : 0) | rsv | opcode];
   if (n < 126) head.push((mask ? 0x80 : 0) | n);
   else if (n < 65536) head.push((mask ? 0x80 : 0) | 126, n >> 8, n & 255);
-  else { head.push((mask ? 0x80 : 0) | 127, 0, 0, 0, 0, (n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255); }
+  else {
+    head.push((mask ? 0x80 : 0) | 127, 0, 0, 0, 0, (n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+  }
   const key = mask ? [1, 2, 3, 4] : [];
   const body = mask ? Buffer.from(payload.map((b, i) => b ^ key[i & 3])) : payload;
   return Buffer.concat([Buffer.from(head), Buffer.from(key), body]);
@@ -36,9 +38,18 @@ function parseFrames(buf) {
   let i = 0;
   for (;;) {
     if (buf.length - i < 2) break;
-    let len = buf[i + 1] & 127, h = 2;
-    if (len === 126) { if (buf.length - i < 4) break; len = buf.readUInt16BE(i + 2); h = 4; }
-    if (len === 127) { if (buf.length - i < 10) break; len = Number(buf.readBigUInt64BE(i + 2)); h = 10; }
+    let len = buf[i + 1] & 127,
+      h = 2;
+    if (len === 126) {
+      if (buf.length - i < 4) break;
+      len = buf.readUInt16BE(i + 2);
+      h = 4;
+    }
+    if (len === 127) {
+      if (buf.length - i < 10) break;
+      len = Number(buf.readBigUInt64BE(i + 2));
+      h = 10;
+    }
     const masked = (buf[i + 1] & 128) !== 0;
     if (buf.length - i < h + (masked ? 4 : 0) + len) break;
     const key = masked ? buf.subarray(i + h, i + h + 4) : Buffer.alloc(4);
@@ -50,8 +61,12 @@ function parseFrames(buf) {
   return { frames, rest: buf.subarray(i) };
 }
 
-const acceptFor = (key) => createHash('sha1').update(key + GUID).digest('base64');
-const OK_HEADERS = (key) => `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(key)}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`;
+const acceptFor = (key) =>
+  createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
+const OK_HEADERS = (key) =>
+  `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(key)}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`;
 
 /**
  * A server that hands each connection to `script({ socket, request, key, frames })` once the
@@ -73,18 +88,22 @@ async function scriptedServer(script) {
         if (end < 0) return;
         request = buf.subarray(0, end).toString('latin1');
         buf = buf.subarray(end + 4);
-        const key = /^Sec-WebSocket-Key: (.*)$/mi.exec(request)?.[1];
+        const key = /^Sec-WebSocket-Key: (.*)$/im.exec(request)?.[1];
         script({ socket, request, key, next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiting.push(r))) });
       }
       const { frames, rest } = parseFrames(buf);
       buf = Buffer.from(rest);
-      for (const f of frames) (waiting.length ? waiting.shift()(f) : queue.push(f));
+      for (const f of frames) waiting.length ? waiting.shift()(f) : queue.push(f);
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: server.address().port,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(r);
+      }),
   };
 }
 
@@ -92,19 +111,37 @@ async function scriptedServer(script) {
 function client(port, extra = {}) {
   const rec = { bytes: [], opened: false };
   let closed;
-  rec.closed = new Promise((r) => { closed = r; });
-  rec.conn = connectWs({ host: '127.0.0.1', port, transport: 'ws', path: '/mqtt', ...extra }, {
-    connected: () => { rec.opened = true; rec.onOpen?.(); },
-    data: (b) => { rec.bytes.push(Buffer.from(b)); rec.onData?.(); },
-    closed: (reason) => closed({ reason }),
+  rec.closed = new Promise((r) => {
+    closed = r;
   });
-  rec.open = new Promise((resolve, reject) => { rec.onOpen = resolve; rec.closed.then((c) => reject(new Error(`closed before open: ${c.reason}`))); });
+  rec.conn = connectWs(
+    { host: '127.0.0.1', port, transport: 'ws', path: '/mqtt', ...extra },
+    {
+      connected: () => {
+        rec.opened = true;
+        rec.onOpen?.();
+      },
+      data: (b) => {
+        rec.bytes.push(Buffer.from(b));
+        rec.onData?.();
+      },
+      closed: (reason) => closed({ reason }),
+    },
+  );
+  rec.open = new Promise((resolve, reject) => {
+    rec.onOpen = resolve;
+    rec.closed.then((c) => reject(new Error(`closed before open: ${c.reason}`)));
+  });
   rec.open.catch(() => {}); // awaited only by the tests that expect it to open
-  rec.received = (n) => new Promise((resolve) => {
-    const check = () => { const all = Buffer.concat(rec.bytes); if (all.length >= n) resolve(all); };
-    rec.onData = check;
-    check();
-  });
+  rec.received = (n) =>
+    new Promise((resolve) => {
+      const check = () => {
+        const all = Buffer.concat(rec.bytes);
+        if (all.length >= n) resolve(all);
+      };
+      rec.onData = check;
+      check();
+    });
   return rec;
 }
 
@@ -127,13 +164,23 @@ describe('the WebSocket client against a scripted server', () => {
       await until(() => seen?.frames, 'the frames at the server');
       const lines = seen.request.split('\r\n');
       assert.equal(lines[0], 'GET /mqtt HTTP/1.1');
-      for (const h of [`Host: 127.0.0.1:${server.port}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Protocol: mqtt']) {
+      for (const h of [
+        `Host: 127.0.0.1:${server.port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Protocol: mqtt',
+      ]) {
         assert.ok(lines.includes(h), `${h} in\n${seen.request}`);
       }
       const key = /^Sec-WebSocket-Key: (.*)$/m.exec(seen.request)[1];
       assert.equal(Buffer.from(key, 'base64').length, 16);
       const [a, b, cc] = seen.frames;
-      for (const f of [a, b, cc]) { assert.equal(f.opcode, 2); assert.ok(f.fin); assert.ok(f.masked); }
+      for (const f of [a, b, cc]) {
+        assert.equal(f.opcode, 2);
+        assert.ok(f.fin);
+        assert.ok(f.masked);
+      }
       assert.deepEqual([...a.payload], [0x10, 0x02, 0xaa, 0xbb]);
       assert.equal(b.payload.length, 300);
       assert.ok(b.payload.every((x) => x === 7));
@@ -141,7 +188,9 @@ describe('the WebSocket client against a scripted server', () => {
       assert.ok(cc.payload.every((x) => x === 9));
       assert.equal(new Set([a.key.toString('hex'), b.key.toString('hex'), cc.key.toString('hex')]).size, 3, 'a fresh masking key per frame');
       c.conn.close();
-    } finally { await server.close(); }
+    } finally {
+      await server.close();
+    }
   });
 
   test('fragmented messages, frames split anywhere, 16- and 64-bit lengths: one byte stream; ping is answered with its payload', async () => {
@@ -160,7 +209,7 @@ describe('the WebSocket client against a scripted server', () => {
         frame(2, Buffer.alloc(0)),
       ]);
       // Dribbled out in odd pieces: headers and frames cut at every kind of place.
-      for (let i = 0; i < stream.length;) {
+      for (let i = 0; i < stream.length; ) {
         const n = i < 400 ? 1 + (i % 7) : 8191;
         socket.write(stream.subarray(i, i + n));
         i += n;
@@ -179,7 +228,9 @@ describe('the WebSocket client against a scripted server', () => {
       assert.ok(pong.masked);
       assert.equal(pong.payload.toString(), 'hi');
       c.conn.close();
-    } finally { await server.close(); }
+    } finally {
+      await server.close();
+    }
   });
 
   test('the closing handshake: a normal close ends quietly, another code is said; close() sends 1000', async () => {
@@ -188,8 +239,14 @@ describe('the WebSocket client against a scripted server', () => {
     const server = await scriptedServer(async ({ socket, request, key, next }) => {
       socket.write(OK_HEADERS(key));
       const which = /GET \/(\w+)/.exec(request)[1];
-      if (which === 'normal') { socket.write(frame(8, Buffer.from([0x03, 0xe8]))); answers.push(await next()); }
-      if (which === 'error') { socket.write(frame(8, Buffer.concat([Buffer.from([0x03, 0xf3]), Buffer.from('boom')]))); answers.push(await next()); }
+      if (which === 'normal') {
+        socket.write(frame(8, Buffer.from([0x03, 0xe8])));
+        answers.push(await next());
+      }
+      if (which === 'error') {
+        socket.write(frame(8, Buffer.concat([Buffer.from([0x03, 0xf3]), Buffer.from('boom')])));
+        answers.push(await next());
+      }
       if (which === 'mine') closeFromClient = await next();
     });
     try {
@@ -198,19 +255,30 @@ describe('the WebSocket client against a scripted server', () => {
       const error = client(server.port, { path: '/error' });
       assert.equal((await within(error.closed, LIMIT, 'close')).reason, 'WebSocket: the broker closed the connection (code 1011: boom)');
       await until(() => answers.length >= 2, 'two answers');
-      assert.deepEqual(answers.map((f) => [f.opcode, f.payload.readUInt16BE(0)]), [[8, 1000], [8, 1011]], 'the client answers a close with the same code');
+      assert.deepEqual(
+        answers.map((f) => [f.opcode, f.payload.readUInt16BE(0)]),
+        [
+          [8, 1000],
+          [8, 1011],
+        ],
+        'the client answers a close with the same code',
+      );
 
       const mine = client(server.port, { path: '/mine' });
       await within(mine.open, LIMIT, 'open');
       let reported = false;
-      mine.closed.then(() => { reported = true; });
+      mine.closed.then(() => {
+        reported = true;
+      });
       mine.conn.close();
       await until(() => closeFromClient, 'the close frame from the client');
       assert.equal(closeFromClient.opcode, 8);
       assert.equal(closeFromClient.payload.readUInt16BE(0), 1000);
       await new Promise((r) => setTimeout(r, 50));
       assert.equal(reported, false, 'after close() the connection reports nothing');
-    } finally { await server.close(); }
+    } finally {
+      await server.close();
+    }
   });
 
   test('each broken answer or frame ends the connection with its reason', async () => {
@@ -229,7 +297,8 @@ describe('the WebSocket client against a scripted server', () => {
     const server = await scriptedServer(({ socket, request, key }) => {
       const which = /GET \/(\w+)/.exec(request)[1];
       const answer = answers[which](key);
-      if (answer === null) socket.destroy(); else socket.write(answer);
+      if (answer === null) socket.destroy();
+      else socket.write(answer);
     });
     const expected = {
       notfound: /^WebSocket: ws:\/\/127\.0\.0\.1:\d+\/notfound answered HTTP 404 Not Found instead of switching to WebSocket: check the path$/,
@@ -249,7 +318,9 @@ describe('the WebSocket client against a scripted server', () => {
         const { reason } = await within(c.closed, LIMIT, which);
         assert.match(reason ?? '', re, which);
       }
-    } finally { await server.close(); }
+    } finally {
+      await server.close();
+    }
   });
 
   test('a port where nothing listens is said as for TCP', async () => {
@@ -269,7 +340,11 @@ describe('the WebSocket client against a scripted server', () => {
     const key = 'dGhlIHNhbXBsZSBub25jZQ==';
     assert.equal(acceptFor(key), 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=', 'the RFC 6455 example');
     assert.equal(checkUpgrade(OK_HEADERS(key).trimEnd(), key, 'ws://h/mqtt'), undefined);
-    assert.equal(checkUpgrade(OK_HEADERS(key).replace('Sec-WebSocket-Protocol: mqtt\r\n', '').trimEnd(), key, 'ws://h/mqtt'), undefined, 'no subprotocol in the answer is allowed');
+    assert.equal(
+      checkUpgrade(OK_HEADERS(key).replace('Sec-WebSocket-Protocol: mqtt\r\n', '').trimEnd(), key, 'ws://h/mqtt'),
+      undefined,
+      'no subprotocol in the answer is allowed',
+    );
     assert.match(checkUpgrade('HTTP/1.1 101 OK\r\nUpgrade: websocket', key, 'ws://h/mqtt'), /no "Connection: Upgrade"/);
   });
 });
@@ -284,10 +359,14 @@ describe('against Mosquitto websockets listeners', { skip: mosquittoSkip() || op
     });
     [wsPort, wssPort] = broker.ports;
   });
-  after(async () => { await broker?.stop(); certs?.remove(); });
+  after(async () => {
+    await broker?.stop();
+    certs?.remove();
+  });
 
   const assertNoPassword = (...rs) => {
-    for (const r of rs) assert.ok(!(r.raw ?? r.stdout).includes(PASSWORD) && !r.stderr.includes(PASSWORD), `the password was printed:\n${r.stdout}\n${r.stderr}`);
+    for (const r of rs)
+      assert.ok(!(r.raw ?? r.stdout).includes(PASSWORD) && !r.stderr.includes(PASSWORD), `the password was printed:\n${r.stdout}\n${r.stderr}`);
   };
 
   test('sub -L ws://…/mqtt/topic, pub over ws://, wss:// and plain MQTT: everyone talks to everyone', async () => {
@@ -310,25 +389,44 @@ describe('against Mosquitto websockets listeners', { skip: mosquittoSkip() || op
     assertNoPassword(r);
   });
 
-  test('a wrong password over ws:// is the broker\'s refusal, in one line, without the password', async () => {
-    const r = await mqttPair(['pub', '-L', `ws://${USER}@127.0.0.1:${wsPort}/mqtt/lab/x`, '-P', 'wrong-' + PASSWORD, '-m', 'x']).exit;
+  test("a wrong password over ws:// is the broker's refusal, in one line, without the password", async () => {
+    const r = await mqttPair(['pub', '-L', `ws://${USER}@127.0.0.1:${wsPort}/mqtt/lab/x`, '-P', `wrong-${PASSWORD}`, '-m', 'x']).exit;
     assertOneLineError(r, 'mqtt-pair pub: ', /refused the connection: (not authorized|bad user name or password)/);
     assert.ok(!r.stderr.includes('wrong-'), r.stderr);
   });
 
-  test('wss:// with a CA that did not sign the broker\'s certificate is refused in one line', async () => {
+  test("wss:// with a CA that did not sign the broker's certificate is refused in one line", async () => {
     const r = await mqttPair(['sub', '-L', `wss://127.0.0.1:${wssPort}/mqtt/lab/x`, '--cafile', certs.otherCa]).exit;
-    assertOneLineError(r, 'mqtt-pair sub: ', new RegExp(`^mqtt-pair sub: TLS: certificate of 127\\.0\\.0\\.1:${wssPort} is not signed by the given CA \\(--cafile\\)$`));
+    assertOneLineError(
+      r,
+      'mqtt-pair sub: ',
+      new RegExp(`^mqtt-pair sub: TLS: certificate of 127\\.0\\.0\\.1:${wssPort} is not signed by the given CA \\(--cafile\\)$`),
+    );
   });
 
   test('the MQTT client over ws:// and wss://: a 100 KB message both ways at QoS 1 (16- and 64-bit frame lengths)', async () => {
-    for (const [url, ca] of [[`ws://127.0.0.1:${wsPort}`, undefined], [`wss://127.0.0.1:${wssPort}/mqtt`, certs.ca]]) {
-      const c = new MqttClient(nodeHost({ log: () => {} }), { ...parseBroker(url), ca }, {
-        clientId: `ws-${url.slice(0, 3)}`, username: USER, password: PASSWORD, reconnect: false, queue: { messages: 10, bytes: 1 << 20 },
-      });
+    for (const [url, ca] of [
+      [`ws://127.0.0.1:${wsPort}`, undefined],
+      [`wss://127.0.0.1:${wssPort}/mqtt`, certs.ca],
+    ]) {
+      const c = new MqttClient(
+        nodeHost({ log: () => {} }),
+        { ...parseBroker(url), ca },
+        {
+          clientId: `ws-${url.slice(0, 3)}`,
+          username: USER,
+          password: PASSWORD,
+          reconnect: false,
+          queue: { messages: 10, bytes: 1 << 20 },
+        },
+      );
       const got = [];
       c.onMessage = (m) => got.push(Buffer.from(m.payload));
-      await new Promise((resolve, reject) => { c.onConnect = resolve; c.onClose = (reason) => reject(new Error(reason)); c.connect(); });
+      await new Promise((resolve, reject) => {
+        c.onConnect = resolve;
+        c.onClose = (reason) => reject(new Error(reason));
+        c.connect();
+      });
       await new Promise((resolve, reject) => c.subscribe('lab/big', { qos: 1 }, (e) => (e ? reject(e) : resolve())));
       const big = Buffer.alloc(100_000, 0x5a);
       await new Promise((resolve, reject) => c.publish('lab/big', 'small', { qos: 1 }, (e) => (e ? reject(e) : resolve())));
@@ -364,7 +462,10 @@ describe('against Mosquitto websockets listeners', { skip: mosquittoSkip() || op
       esp1.start();
       await waitForLine(esp1, new RegExp(`^Connected to ws://127\\.0\\.0\\.1:${wsPort}/any/path MQTT broker`));
       await waitForLine(esp1, /^ESP received hello message$/);
-    } finally { esp1.stop(); esp2.stop(); }
+    } finally {
+      esp1.stop();
+      esp2.stop();
+    }
     for (const line of [...esp1.lines, ...esp2.lines]) assert.ok(!line.includes(PASSWORD) && !line.includes(encodeURIComponent(PASSWORD)), line);
   });
 });

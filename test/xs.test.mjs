@@ -28,7 +28,9 @@ function assertXs() {
 const waitForLine = (lines, re, what, options) => lineIn(lines, re, { what, ...options });
 
 const cleanups = [];
-after(async () => { for (const c of cleanups.reverse()) await c(); });
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
 /** A board in Node, with its log lines collected. */
 function nodeBoard(config) {
@@ -36,7 +38,12 @@ function nodeBoard(config) {
   const board = startBoard(nodeHost({ log: (l) => lines.push(l), deviceId: `node${config.role}`, restart: (r) => lines.push(`[restart] ${r}`) }), config);
   assert.ok(board, `the Node board started: ${lines.join('\n')}`);
   let stopped = false;
-  const stop = () => { if (!stopped) { stopped = true; board.stop(); } };
+  const stop = () => {
+    if (!stopped) {
+      stopped = true;
+      board.stop();
+    }
+  };
   cleanups.push(stop);
   return { lines, board, stop };
 }
@@ -49,7 +56,12 @@ async function xsBoard(config) {
 }
 
 function freePort() {
-  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
 }
 
 const fast = { interval: 100, backoffMin: 100, backoffMax: 300 };
@@ -99,7 +111,11 @@ describe('the firmware in the XS engine (xsnap)', { skip: xsSkip() }, () => {
       await waitForLine(esp1.lines, /^ESP received hello message$/, `ESP#1 in ${where.esp1}`);
       await waitForLine(esp2.lines, new RegExp(`^Received ${prefix}hello: Hello #2$`), `ESP#2 in ${where.esp2}`);
       const hellos = esp2.lines.filter((l) => l.includes('Hello #')).map((l) => Number(l.split('#')[1]));
-      assert.deepEqual(hellos, hellos.map((_, i) => i), 'hellos arrive in order, counting from 0');
+      assert.deepEqual(
+        hellos,
+        hellos.map((_, i) => i),
+        'hellos arrive in order, counting from 0',
+      );
       for (const b of [esp1, esp2]) if (b.errors) assert.deepEqual(b.errors, [], 'no exception in XS');
       await esp1.stop();
       await esp2.stop();
@@ -118,7 +134,9 @@ describe('the firmware in the XS engine (xsnap)', { skip: xsSkip() }, () => {
     test('measureHeap: what a running ESP#1 adds to the XS heap', async (t) => {
       assertXs();
       const h = await measureHeap({ broker, messages: 100 });
-      t.diagnostic(`ESP#1 adds ${h.bytes} bytes (${h.slots} slots): code ${h.code.bytes} B (${h.code.slots} slots), running board ${h.board.bytes} B (${h.board.slots} slots)`);
+      t.diagnostic(
+        `ESP#1 adds ${h.bytes} bytes (${h.slots} slots): code ${h.code.bytes} B (${h.code.slots} slots), running board ${h.board.bytes} B (${h.board.slots} slots)`,
+      );
       assert.equal(h.answered >= 100, true);
       assert.ok(h.bytes > 0 && h.bytes === h.code.bytes + h.board.bytes);
       assert.ok(h.board.bytes < 64 * 1024, `a running board stays small (${h.board.bytes} bytes)`);

@@ -27,7 +27,10 @@ export interface Flag {
 
 /** A problem with what the user typed. The message is one line, saying what is wrong and how to fix it. */
 export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 /** The values given for each key, in order; a switch records '' once per use. */
@@ -55,7 +58,10 @@ export function parseArgs(argv: string[], flags: Flag[], helpHint: string): Pars
         throw new UsageError(`unknown option '${f}…': put a space between ${f} and its value, e.g. ${f} ${glued.example ?? `<${glued.value}>`}`);
       }
       if (arg.startsWith('-') && arg.length > 1) {
-        const near = closest(arg, [...byName.keys()].filter((n) => !byName.get(n)!.unsupported));
+        const near = closest(
+          arg,
+          [...byName.keys()].filter((n) => !byName.get(n)!.unsupported),
+        );
         throw new UsageError(`unknown option '${arg}'${near ? `: did you mean ${near}?` : ''} (${helpHint} lists the options)`);
       }
       if (previous?.strayHint) throw new UsageError(previous.strayHint);
@@ -84,7 +90,9 @@ export function last(p: Parsed, key: string): string | undefined {
   return l ? l[l.length - 1] : undefined;
 }
 
-export function has(p: Parsed, key: string): boolean { return p.has(key); }
+export function has(p: Parsed, key: string): boolean {
+  return p.has(key);
+}
 
 /** A whole number in [min, max], or a UsageError naming the flag, the range and what was typed. */
 export function integer(flag: string, text: string, min: number, max: number, what: string): number {
@@ -118,12 +126,16 @@ export function usageText(title: string, usage: string[], flags: Flag[], footer:
   const unsupported = flags.filter((f) => f.unsupported).map((f) => f.names[0]);
   if (unsupported.length) lines.push('', `Not supported (mosquitto flags mqtt-pair refuses with a reason): ${unsupported.join(' ')}`);
   if (footer.length) lines.push('', ...footer);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** What `-L mqtt://[user[:password]@]host[:port]/topic` (or mqtts://, ws://, wss://) says. */
 export interface BrokerUrl {
-  host: string; port?: number; username?: string; password?: string; topic?: string;
+  host: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  topic?: string;
   /** mqtt:// tcp, mqtts:// tls, ws:// ws, wss:// wss. */
   transport: Transport;
   /** ws and wss: the WebSocket path, the URL's first level (default /mqtt). */
@@ -155,7 +167,11 @@ export function parseBrokerUrl(url: string): BrokerUrl {
   }
   const hp = splitHostPort(parts.authority);
   if (!hp) {
-    throw new UsageError(parts.authority.startsWith('[') ? `-L ${shown}: '[' without ']' around an IPv6 address, or no ':port' after ']'` : `-L ${shown}: no host name, use ${form}`);
+    throw new UsageError(
+      parts.authority.startsWith('[')
+        ? `-L ${shown}: '[' without ']' around an IPv6 address, or no ':port' after ']'`
+        : `-L ${shown}: no host name, use ${form}`,
+    );
   }
   if (!hp.host) throw new UsageError(`-L ${shown}: no host name, use ${form}`);
   out.host = hp.host;
@@ -169,23 +185,28 @@ export function parseBrokerUrl(url: string): BrokerUrl {
     out.path = '/mqtt';
     if (parts.rest) {
       const next = after.indexOf('/');
-      out.path = '/' + (next < 0 ? after : after.slice(0, next));
+      out.path = `/${next < 0 ? after : after.slice(0, next)}`;
       if (next >= 0) out.topic = after.slice(next + 1);
       if (!/^\/[!-~]*$/.test(out.path)) throw new UsageError(`-L ${shown}: the WebSocket path '${out.path}' has spaces or other characters to percent-encode`);
     }
     return out;
   }
-  if (!parts.rest) throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. ${parts.scheme}://${hostPort(hp.host, out.port)}/class/hello`);
+  if (!parts.rest)
+    throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. ${parts.scheme}://${hostPort(hp.host, out.port)}/class/hello`);
   out.topic = after;
   return out;
 }
 
 /** The candidate closest to `word` (at most 2 edits away, and less than half of it), or undefined. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined, bestDistance = 3;
+  let best: string | undefined,
+    bestDistance = 3;
   for (const c of candidates) {
     const d = editDistance(word, c);
-    if (d < bestDistance && d < Math.max(2, word.length / 2)) { best = c; bestDistance = d; }
+    if (d < bestDistance && d < Math.max(2, word.length / 2)) {
+      best = c;
+      bestDistance = d;
+    }
   }
   return best;
 }

@@ -16,8 +16,25 @@ import { buildSetupPage } from './setup-page.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Modules the Moddable SDK (or manifest.json, for mqtt-pair/*) provides at mcconfig time.
-export const moddableModules = ['timer', 'time', 'socket', 'wifi', 'net', 'mc/config', 'mqtt-pair/chip', 'embedded:io/system', 'securesocket', 'Resource', 'websocket', 'dns', 'sntp',
-  'modules', 'preference', 'http', 'dns/server'];
+export const moddableModules = [
+  'timer',
+  'time',
+  'socket',
+  'wifi',
+  'net',
+  'mc/config',
+  'mqtt-pair/chip',
+  'embedded:io/system',
+  'securesocket',
+  'Resource',
+  'websocket',
+  'dns',
+  'sntp',
+  'modules',
+  'preference',
+  'http',
+  'dns/server',
+];
 // And what hosts/moddable/devices.ts may import for a board's sensor, buttons and LED (docs/flashing.md, section 8).
 moddableModules.push('pins/*', 'embedded:*');
 const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
@@ -27,29 +44,72 @@ export async function buildAll() {
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
   for (const old of ['chunks', 'cli.js', 'cli.js.map']) rmSync(join(root, 'dist', old), { recursive: true, force: true });
   const node = { index: 'hosts/node/index.ts', cli: 'tools/cli.ts' };
-  const student = await build({ ...common, entryPoints: ['tools/web/student.ts'], write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: true });
+  const student = await build({
+    ...common,
+    entryPoints: ['tools/web/student.ts'],
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+  });
   // The board's setup page and the firmware's version, for the firmware and the Node bundle alike.
-  const board = { SETUP_PAGE: JSON.stringify(await buildSetupPage(root)), MQTT_PAIR_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) };
+  const board = {
+    SETUP_PAGE: JSON.stringify(await buildSetupPage(root)),
+    MQTT_PAIR_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version),
+  };
   const define = { STUDENT_JS: JSON.stringify(student.outputFiles[0].text), ...board };
   await Promise.all([
-    build({ ...common, entryPoints: { index: node.index }, outdir: 'dist', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', define }),
+    build({
+      ...common,
+      entryPoints: { index: node.index },
+      outdir: 'dist',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'linked',
+      packages: 'external',
+      define,
+    }),
     // The command, as one CommonJS file: Node starts a CommonJS command about 8 ms sooner than the
     // same code as ES modules (no module loader to set up, no ES wrappers of its own modules), and
     // a student runs it again and again. (What only sim, classroom, watch or chat need is compiled
     // by V8 only when it runs.)
     build({
-      ...common, entryPoints: [node.cli], outfile: 'dist/cli.cjs', format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external',
-      define: { ...define, 'import.meta.url': '__moduleUrl' }, banner: { js: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
+      ...common,
+      entryPoints: [node.cli],
+      outfile: 'dist/cli.cjs',
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'linked',
+      packages: 'external',
+      define: { ...define, 'import.meta.url': '__moduleUrl' },
+      banner: { js: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
     }),
-    has('hosts/moddable/main.ts') && build({ ...common, entryPoints: ['hosts/moddable/main.ts'], outfile: 'build/moddable/main.js', platform: 'neutral', target: 'es2022', external: moddableModules, define: board }),
-    has('hosts/xsnap/main.ts') && build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
+    has('hosts/moddable/main.ts') &&
+      build({
+        ...common,
+        entryPoints: ['hosts/moddable/main.ts'],
+        outfile: 'build/moddable/main.js',
+        platform: 'neutral',
+        target: 'es2022',
+        external: moddableModules,
+        define: board,
+      }),
+    has('hosts/xsnap/main.ts') &&
+      build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
     // The embedded broker and its WebSocket, packages and all: `npm pack` ships dist/ with no
     // dependency to install. (Their CommonJS modules require Node's own: an ESM bundle gets a
     // require of its own for them. ws's optional native helpers, bufferutil and utf-8-validate,
     // stay out: it does without them.)
     build({
-      ...common, stdin: { contents: "export { Aedes } from 'aedes'; export { WebSocketServer } from 'ws';", resolveDir: root }, outfile: 'dist/aedes.js', platform: 'node', target: 'node20', minify: true,
+      ...common,
+      stdin: { contents: "export { Aedes } from 'aedes'; export { WebSocketServer } from 'ws';", resolveDir: root },
+      outfile: 'dist/aedes.js',
+      platform: 'node',
+      target: 'node20',
+      minify: true,
       external: ['bufferutil', 'utf-8-validate'],
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     }),
@@ -57,5 +117,8 @@ export async function buildAll() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  buildAll().catch((e) => { console.error(`build failed: ${e.message}`); process.exit(1); });
+  buildAll().catch((e) => {
+    console.error(`build failed: ${e.message}`);
+    process.exit(1);
+  });
 }

@@ -33,15 +33,20 @@ It works through pipes too: echo 'Bonjour Bob' | mqtt-pair chat --name alice --p
 A board flashed with role=chat answers "echo: <line>" to each line (docs/flashing.md).
 `;
 
-
 export async function chat(argv: string[]): Promise<number> {
   // Exit code 1 for a bad argument, as in every mqtt-pair command.
-  const say = (message: string, code = 1) => { process.stderr.write(`mqtt-pair chat: ${message}\n`); return code; };
+  const say = (message: string, code = 1) => {
+    process.stderr.write(`mqtt-pair chat: ${message}\n`);
+    return code;
+  };
   const FLAGS = ['--name', '--peer', '--broker', '--prefix', '--id', '--username', '--password', '-u', '-P', '--help'];
   const opts: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--help' || a === '-h') { process.stdout.write(HELP); return 0; }
+    if (a === '--help' || a === '-h') {
+      process.stdout.write(HELP);
+      return 0;
+    }
     const short = a === '-u' ? 'username' : a === '-P' ? 'password' : undefined;
     const m = short ? [a, short, undefined] : /^--(name|peer|broker|prefix|id|username|password)(?:=(.*))?$/.exec(a);
     if (!m) {
@@ -69,7 +74,8 @@ export async function chat(argv: string[]): Promise<number> {
   if (opts.username !== undefined) endpoint.username = opts.username;
   if (opts.password !== undefined) endpoint.password = opts.password;
   const where = brokerName(endpoint, true);
-  const mine = prefix + opts.name, theirs = prefix + opts.peer;
+  const mine = prefix + opts.name,
+    theirs = prefix + opts.peer;
   const peer = opts.peer;
 
   const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
@@ -86,7 +92,9 @@ export async function chat(argv: string[]): Promise<number> {
   let client: MqttClient;
   try {
     client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
-      clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`, keepalive: 60, reconnect: { min: 1000, max: 30000 },
+      clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`,
+      keepalive: 60,
+      reconnect: { min: 1000, max: 30000 },
       // Every line piped in is held until the broker has it (a board's bound is 100).
       queue: { messages: 1 << 20, bytes: 268435455 },
     });
@@ -96,7 +104,9 @@ export async function chat(argv: string[]): Promise<number> {
   let everConnected = false;
   let finished = false;
   let resolve!: (code: number) => void;
-  const done = new Promise<number>((r) => { resolve = r; });
+  const done = new Promise<number>((r) => {
+    resolve = r;
+  });
   const finish = (code: number, message?: string) => {
     if (finished) return;
     finished = true;
@@ -124,16 +134,22 @@ export async function chat(argv: string[]): Promise<number> {
     client.subscribe(theirs, { qos: 1 }, (err) => {
       if (finished) return;
       if (err) return finish(1, `cannot read ${theirs}: ${err.message} (the broker's access rules?)`);
-      say(`connected to ${where}: you are ${opts.name} on ${mine}, reading ${peer} on ${theirs}. Type a line and Enter to send it; Ctrl+D or Ctrl+C to leave.`, 0);
+      say(
+        `connected to ${where}: you are ${opts.name} on ${mine}, reading ${peer} on ${theirs}. Type a line and Enter to send it; Ctrl+D or Ctrl+C to leave.`,
+        0,
+      );
       if (interactive) rl.prompt();
     });
   };
   client.onClose = (reason, retryIn) => {
     if (finished) return;
     if (!everConnected) {
-      const hint = /no MQTT broker|does not resolve/.test(reason) ? ': check --broker, and that the broker is running'
+      const hint = /no MQTT broker|does not resolve/.test(reason)
+        ? ': check --broker, and that the broker is running'
         : /bad user name or password|not authorized/.test(reason)
-          ? (endpoint.username === undefined ? ': this broker wants a user name and password: add -u <user> -P <password>' : `: check the user name (-u ${endpoint.username}) and the password (-P)`)
+          ? endpoint.username === undefined
+            ? ': this broker wants a user name and password: add -u <user> -P <password>'
+            : `: check the user name (-u ${endpoint.username}) and the password (-P)`
           : '';
       return finish(1, `cannot connect to ${where}: ${reason}${hint}`);
     }
@@ -143,7 +159,9 @@ export async function chat(argv: string[]): Promise<number> {
   rl.on('line', (line) => {
     if (!line.trim() || finished) return;
     // QoS 1: the broker acknowledges each line, and a line typed while the link is down waits for it.
-    client.publish(mine, line, { qos: 1 }, (err) => { if (err && !finished) say(`"${line}" not sent: ${err.message}`, 0); });
+    client.publish(mine, line, { qos: 1 }, (err) => {
+      if (err && !finished) say(`"${line}" not sent: ${err.message}`, 0);
+    });
     if (interactive) rl.prompt();
   });
   rl.on('close', () => {

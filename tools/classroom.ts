@@ -19,18 +19,102 @@ import { nodeHost } from '../hosts/node/host';
 import { SimBoard, startEmbeddedBroker } from '../hosts/node/sim';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './args';
 import {
-  ClassObserver, TerminalView, VIEW_FLAGS, brokerOption, printStudentPage, studentOptions, type StudentOptions, countStates, duration, langOption, lookOf, readRoster, sortTiles, startWebView, tileOf,
-  topicLevel, untilStopped, warnDots, type PairLook, type TileView, type ViewSnapshot, type WebView,
+  ClassObserver,
+  TerminalView,
+  VIEW_FLAGS,
+  brokerOption,
+  printStudentPage,
+  studentOptions,
+  type StudentOptions,
+  countStates,
+  duration,
+  langOption,
+  lookOf,
+  readRoster,
+  sortTiles,
+  startWebView,
+  tileOf,
+  topicLevel,
+  untilStopped,
+  warnDots,
+  type PairLook,
+  type TileView,
+  type ViewSnapshot,
+  type WebView,
 } from './watch';
 
 /** First names, French and English, in topic-safe ASCII; after the list, alice2, bob2, … */
 export const FIRST_NAMES = [
-  'alice', 'bob', 'camille', 'david', 'emma', 'felix', 'gabriel', 'hugo', 'ines', 'jules', 'karim', 'lea', 'louis',
-  'manon', 'nina', 'oscar', 'paul', 'quentin', 'rose', 'sarah', 'thomas', 'ugo', 'victor', 'william', 'xavier',
-  'yasmine', 'zoe', 'adam', 'chloe', 'ethan', 'jade', 'lucas', 'mia', 'noah', 'olivia', 'raphael', 'sofia', 'theo',
-  'lina', 'leo', 'clara', 'arthur', 'louise', 'nathan', 'charlotte', 'james', 'grace', 'henry', 'oliver', 'amelia',
-  'jack', 'emily', 'harry', 'lily', 'george', 'sophie', 'mathis', 'eva', 'tom', 'anna', 'maxime', 'julie', 'antoine',
-  'lucie', 'baptiste', 'margot', 'samuel', 'juliette', 'martin', 'elise',
+  'alice',
+  'bob',
+  'camille',
+  'david',
+  'emma',
+  'felix',
+  'gabriel',
+  'hugo',
+  'ines',
+  'jules',
+  'karim',
+  'lea',
+  'louis',
+  'manon',
+  'nina',
+  'oscar',
+  'paul',
+  'quentin',
+  'rose',
+  'sarah',
+  'thomas',
+  'ugo',
+  'victor',
+  'william',
+  'xavier',
+  'yasmine',
+  'zoe',
+  'adam',
+  'chloe',
+  'ethan',
+  'jade',
+  'lucas',
+  'mia',
+  'noah',
+  'olivia',
+  'raphael',
+  'sofia',
+  'theo',
+  'lina',
+  'leo',
+  'clara',
+  'arthur',
+  'louise',
+  'nathan',
+  'charlotte',
+  'james',
+  'grace',
+  'henry',
+  'oliver',
+  'amelia',
+  'jack',
+  'emily',
+  'harry',
+  'lily',
+  'george',
+  'sophie',
+  'mathis',
+  'eva',
+  'tom',
+  'anna',
+  'maxime',
+  'julie',
+  'antoine',
+  'lucie',
+  'baptiste',
+  'margot',
+  'samuel',
+  'juliette',
+  'martin',
+  'elise',
 ];
 
 /** n unique names: alice, bob, …, elise, alice2, bob2, … */
@@ -76,7 +160,11 @@ class Pair {
   stopped = false;
   readonly problems: string[] = [];
 
-  constructor(readonly index: number, readonly name: string, readonly prefix: string) {}
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    readonly prefix: string,
+  ) {}
 
   crossed(what: string): void {
     this.violations++;
@@ -92,14 +180,16 @@ class Pair {
   }
 
   get lastError(): string {
-    const e1 = this.esp1?.lastError, e2 = this.esp2?.lastError;
+    const e1 = this.esp1?.lastError,
+      e2 = this.esp2?.lastError;
     return e1 ? `ESP#1: ${e1}` : e2 ? `ESP#2: ${e2}` : '';
   }
 
   /** Why the pair is not ok, or '' when it is. */
   verdict(): string {
     if (this.violations) return `crossed topics (${this.violations}): ${this.problems[0]}`;
-    const sent = this.esp1?.publishes ?? 0, answered = this.esp2?.publishes ?? 0;
+    const sent = this.esp1?.publishes ?? 0,
+      answered = this.esp2?.publishes ?? 0;
     const why = (s: string) => (this.lastError ? `${s}; last error ${this.lastError}` : s);
     if (this.replies < 3) {
       if (!this.esp1 || !this.esp2) return 'never started (the run ended first)';
@@ -119,13 +209,29 @@ class Pair {
 
 const CLASSROOM_FLAGS: Flag[] = [
   { names: ['--pairs'], key: 'pairs', value: 'n', example: '30', help: 'how many pairs (2 boards each) to simulate, 1 to 1000' },
-  { names: ['--broker'], key: 'broker', value: 'url', example: '192.168.1.144', help: 'use this broker, start none: mqtt://[user:pass@]host[:port] or host[:port] (default: an embedded broker on 127.0.0.1)' },
+  {
+    names: ['--broker'],
+    key: 'broker',
+    value: 'url',
+    example: '192.168.1.144',
+    help: 'use this broker, start none: mqtt://[user:pass@]host[:port] or host[:port] (default: an embedded broker on 127.0.0.1)',
+  },
   { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds and say how it went (default: until Ctrl+C)' },
-  { names: ['--until-ok'], key: 'untilOk', help: 'stop as soon as every pair is ok (3 round trips each, nothing crossed), or at --duration: a rehearsal that ends once the broker has proved itself' },
+  {
+    names: ['--until-ok'],
+    key: 'untilOk',
+    help: 'stop as soon as every pair is ok (3 round trips each, nothing crossed), or at --duration: a rehearsal that ends once the broker has proved itself',
+  },
   { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: 'milliseconds between two hellos of a pair (default: 5000)' },
   { names: ['--school'], key: 'school', value: 'name', example: 'LycMaurois', help: 'first topic level (default: LycMaurois)' },
   { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'second topic level (default: SNT_2nde)' },
-  { names: ['--web'], key: 'web', value: 'port', example: '8080', help: 'also serve the live class page on http://127.0.0.1:<port>/ (0: any free port), where a pair can be stopped and started again' },
+  {
+    names: ['--web'],
+    key: 'web',
+    value: 'port',
+    example: '8080',
+    help: 'also serve the live class page on http://127.0.0.1:<port>/ (0: any free port), where a pair can be stopped and started again',
+  },
   ...VIEW_FLAGS,
   { names: ['--help'], key: 'help', help: 'show this help' },
 ];
@@ -133,14 +239,17 @@ const CLASSROOM_FLAGS: Flag[] = [
 function classroomUsage(): string {
   return usageText(
     'mqtt-pair classroom: a whole class of simulated pairs (ESP#1 and ESP#2 each) in this process.',
-    ['mqtt-pair classroom {--pairs N | --roster FILE} [--broker URL] [--duration S] [--until-ok] [--interval MS]', '[--school NAME --class NAME] [--web PORT] [--lang fr|en]'],
+    [
+      'mqtt-pair classroom {--pairs N | --roster FILE} [--broker URL] [--duration S] [--until-ok] [--interval MS]',
+      '[--school NAME --class NAME] [--web PORT] [--lang fr|en]',
+    ],
     CLASSROOM_FLAGS,
     [
       'Each pair talks under its own prefix, <school>/<class>/<name>/hello and …/notification, with',
       'names alice, bob, camille, … (or those of --roster). A table shows every pair (boards connected,',
       'hellos sent, replies received, reconnects, last error); at the end, "N/N pairs ok". A pair is ok',
       'when it made at least 3 hello/received round trips and no hello or notification crossed into',
-      'another pair\'s topics. Other messages under the class (a sensor\'s retained values) are counted',
+      "another pair's topics. Other messages under the class (a sensor's retained values) are counted",
       'and shown, and fail nothing. On the page (--web), a pair can be stopped, to show what a red tile',
       'means, and started again; a stopped pair is left out of the verdict.',
       '',
@@ -155,10 +264,14 @@ function classroomUsage(): string {
 
 export async function runClassroom(argv: string[]): Promise<number> {
   const p = parseArgs(argv, CLASSROOM_FLAGS, 'mqtt-pair classroom --help');
-  if (p.has('help')) { process.stdout.write(classroomUsage()); return 0; }
+  if (p.has('help')) {
+    process.stdout.write(classroomUsage());
+    return 0;
+  }
   const pairsText = last(p, 'pairs');
   const rosterFile = last(p, 'roster');
-  if (pairsText === undefined && rosterFile === undefined) throw new UsageError('say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)');
+  if (pairsText === undefined && rosterFile === undefined)
+    throw new UsageError('say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)');
   const brokerText = last(p, 'broker');
   const endpoint: Endpoint | null = brokerText === undefined ? null : brokerOption(brokerText);
   const durationText = last(p, 'duration');
@@ -168,7 +281,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
   const className = topicLevel('--class', last(p, 'class') ?? 'SNT_2nde', 'SNT_2nde');
   const roster = rosterFile === undefined ? undefined : readRoster(rosterFile, `${school}/${className}`);
   const names = roster?.map((prefix) => prefix.split('/').at(-2)!);
-  if (roster && roster.some((x) => x !== `${school}/${className}/${x.split('/').at(-2)}/`)) {
+  if (roster?.some((x) => x !== `${school}/${className}/${x.split('/').at(-2)}/`)) {
     throw new UsageError(`--roster: classroom simulates the pairs of one class: write first names only (they go under ${school}/${className}/)`);
   }
   const count = pairsText === undefined ? names!.length : integer('--pairs', pairsText, 1, 1000, 'a number of pairs');
@@ -253,12 +366,18 @@ class Classroom {
       endpoint = { host: '127.0.0.1', port: embedded.port };
       this.brokerForBoards = `127.0.0.1:${embedded.port}`;
       this.where = `127.0.0.1:${embedded.port} (embedded Aedes)`;
-      console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}${embedded.wsPort ? `, and for the students' page on ws://127.0.0.1:${embedded.wsPort}/mqtt` : ''}`);
+      console.log(
+        `Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}${embedded.wsPort ? `, and for the students' page on ws://127.0.0.1:${embedded.wsPort}/mqtt` : ''}`,
+      );
       if (s.student && embedded.wsPort && !s.studentBrokerGiven) s.student.broker = `ws://127.0.0.1:${embedded.wsPort}/mqtt`;
     }
     // The observer follows the class's own pairs, no others: anything else under the class is counted.
     this.observer = new ClassObserver(endpoint, {
-      school: s.school, className: s.className, interval: s.interval, clientId: `mqtt-pair-classroom-${process.pid}`, maxPairs: 0,
+      school: s.school,
+      className: s.className,
+      interval: s.interval,
+      clientId: `mqtt-pair-classroom-${process.pid}`,
+      maxPairs: 0,
     });
     for (const pair of this.pairs) this.observer.ensure(pair.prefix, false, true);
     this.observer.onPairMessage = (op, leaf, text) => this.observed(op.prefix, leaf, text);
@@ -269,16 +388,26 @@ class Classroom {
     } catch (e) {
       this.observer.stop();
       await embedded?.close();
-      process.stderr.write(`mqtt-pair classroom: cannot observe ${s.school}/${s.className}/# on the broker at ${this.where}: ${printable((e as Error).message)}\n`);
+      process.stderr.write(
+        `mqtt-pair classroom: cannot observe ${s.school}/${s.className}/# on the broker at ${this.where}: ${printable((e as Error).message)}\n`,
+      );
       return 1;
     }
-    console.log(`${s.count} pairs (${2 * s.count} simulated boards) under ${s.school}/${s.className}/<name>/ on ${this.where}, `
-      + `one hello every ${s.interval} ms${s.untilOk ? ' until every pair is ok' : ''}${s.runFor ? ` ${s.untilOk ? 'or' : 'for'} ${s.runFor} s` : s.untilOk ? ' or Ctrl+C' : ' until Ctrl+C'}`);
+    console.log(
+      `${s.count} pairs (${2 * s.count} simulated boards) under ${s.school}/${s.className}/<name>/ on ${this.where}, ` +
+        `one hello every ${s.interval} ms${s.untilOk ? ' until every pair is ok' : ''}${s.runFor ? ` ${s.untilOk ? 'or' : 'for'} ${s.runFor} s` : s.untilOk ? ' or Ctrl+C' : ' until Ctrl+C'}`,
+    );
 
     let web: WebView | null = null;
     if (s.webPort !== undefined) {
       try {
-        web = await startWebView(s.webPort, () => this.snapshot(), 1000, (action, name) => this.control(action, name), s.student);
+        web = await startWebView(
+          s.webPort,
+          () => this.snapshot(),
+          1000,
+          (action, name) => this.control(action, name),
+          s.student,
+        );
         for (const o of web.origins) this.origins.add(o);
       } catch (e) {
         this.observer.stop();
@@ -287,17 +416,28 @@ class Classroom {
       }
       console.log(`Classroom view: ${web.url}`);
       printStudentPage(web, s.student!);
-      if (!s.endpoint && s.student?.listen) console.log("  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)");
+      if (!s.endpoint && s.student?.listen)
+        console.log("  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)");
     }
 
     const cpu0 = process.cpuUsage();
     this.startedAt = performance.now();
     const pump = setInterval(() => this.pump(), 20);
     this.pump();
-    const terminal = new TerminalView(() => this.snapshot(), (snap) => this.details(snap));
+    const terminal = new TerminalView(
+      () => this.snapshot(),
+      (snap) => this.details(snap),
+    );
     terminal.start();
 
-    await untilStopped(s.runFor, s.untilOk ? new Promise<void>((resolve) => { this.onAllOk = resolve; }) : undefined);
+    await untilStopped(
+      s.runFor,
+      s.untilOk
+        ? new Promise<void>((resolve) => {
+            this.onAllOk = resolve;
+          })
+        : undefined,
+    );
 
     // The run is over: measure before the teardown, then stop everything.
     const cpu = process.cpuUsage(cpu0);
@@ -309,15 +449,19 @@ class Classroom {
     const notOk = judged.filter((pair) => pair.verdict());
     const ok = judged.length - notOk.length;
     const stopped = this.pairs.length - judged.length;
-    const summary = `${ok}/${judged.length} pairs ok`
-      + (stopped ? ` (${stopped} stopped from the page)` : '')
-      + (this.foreignCount ? `; ${this.foreignCount} message${this.foreignCount > 1 ? 's' : ''} on topics of no pair (${this.foreign[0]})` : '')
-      + (this.otherCount ? `; ${this.otherCount} other message${this.otherCount > 1 ? 's' : ''} under the class, not judged (${this.others[0]})` : '');
+    const summary =
+      `${ok}/${judged.length} pairs ok` +
+      (stopped ? ` (${stopped} stopped from the page)` : '') +
+      (this.foreignCount ? `; ${this.foreignCount} message${this.foreignCount > 1 ? 's' : ''} on topics of no pair (${this.foreign[0]})` : '') +
+      (this.otherCount ? `; ${this.otherCount} other message${this.otherCount > 1 ? 's' : ''} under the class, not judged (${this.others[0]})` : '');
     this.finished = `Finished: ${summary}`;
     this.result = { ok, of: judged.length, stopped };
     if (web) await web.close(); // an open page shows the end
 
-    for (const pair of this.pairs) { pair.esp1?.board.stop(); pair.esp2?.board.stop(); }
+    for (const pair of this.pairs) {
+      pair.esp1?.board.stop();
+      pair.esp2?.board.stop();
+    }
     this.observer.stop();
     await embedded?.close();
 
@@ -329,19 +473,19 @@ class Classroom {
     const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
     const n = (x: number) => x.toLocaleString('en-US');
     const lines = [
-      `Ran ${this.pairs.length} pairs (${2 * this.pairs.length} simulated boards) for ${elapsed.toFixed(1)} s on ${this.where}, one hello every ${s.interval} ms; `
-        + (this.allUpAfter ? `all boards connected within ${duration(this.allUpAfter)}` : `${this.boardsUp} of ${2 * this.pairs.length} boards ever connected`),
+      `Ran ${this.pairs.length} pairs (${2 * this.pairs.length} simulated boards) for ${elapsed.toFixed(1)} s on ${this.where}, one hello every ${s.interval} ms; ` +
+        (this.allUpAfter ? `all boards connected within ${duration(this.allUpAfter)}` : `${this.boardsUp} of ${2 * this.pairs.length} boards ever connected`),
       `Messages: ${n(messages)} published by the boards (${n(hellos)} hellos, ${n(replies)} replies), ${n(this.observer.messages)} seen by the observer`,
-      `CPU: ${cpuSeconds.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s), ${Math.round(100 * cpuSeconds / elapsed)}% of one core; `
-        + (messages ? `${Math.round((cpuSeconds * 1e6) / messages)} µs per message` : 'no message')
-        + ` (boards and observer${embedded ? ', and the broker' : ''}, all in this process)`,
+      `CPU: ${cpuSeconds.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s), ${Math.round((100 * cpuSeconds) / elapsed)}% of one core; ` +
+        (messages ? `${Math.round((cpuSeconds * 1e6) / messages)} µs per message` : 'no message') +
+        ` (boards and observer${embedded ? ', and the broker' : ''}, all in this process)`,
       `Memory: ${mb(mem.rss)} resident at the end (${mb(process.resourceUsage().maxRSS * 1024)} at most), ${mb(mem.heapUsed)} JavaScript heap`,
     ];
     for (const pair of notOk.slice(0, 20)) lines.push(`Not ok: ${pair.name}: ${pair.verdict()}`);
     if (notOk.length > 20) lines.push(`Not ok: … and ${notOk.length - 20} more pairs`);
     for (const f of this.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
     lines.push(summary);
-    process.stdout.write(lines.map(printable).join('\n') + '\n');
+    process.stdout.write(`${lines.map(printable).join('\n')}\n`);
     return notOk.length || this.foreignCount ? 1 : 0;
   }
 
@@ -371,7 +515,10 @@ class Classroom {
     sim.board = new SimBoard({
       name,
       config: {
-        broker: this.brokerForBoards, role, interval: this.s.interval, topicPrefix: pair.prefix,
+        broker: this.brokerForBoards,
+        role,
+        interval: this.s.interval,
+        topicPrefix: pair.prefix,
         clientId: `mp${process.pid}-${pair.name}-${role === 'hello' ? 1 : 2}`,
       },
       // No line per board on the console: each line becomes counters, then is dropped.
@@ -384,7 +531,10 @@ class Classroom {
         const c = this.tcp(to, events);
         return {
           write: (bytes) => {
-            if ((bytes[0] & 0xf0) === 0x30) { sim.publishes++; sim.sinceBoot++; }
+            if ((bytes[0] & 0xf0) === 0x30) {
+              sim.publishes++;
+              sim.sinceBoot++;
+            }
             c.write(bytes);
           },
           close: () => c.close(),
@@ -483,7 +633,7 @@ class Classroom {
   /** The page's buttons: stop a pair (as if unplugged), or start it again. */
   private control(action: 'stop' | 'start', name: string): boolean {
     const pair = this.pairs.find((x) => x.name === name);
-    if (!pair || !pair.esp2) return false;
+    if (!pair?.esp2) return false;
     if (action === 'stop' && !pair.stopped) {
       pair.stopped = true;
       pair.hellosBefore += pair.esp1?.publishes ?? 0;
@@ -513,11 +663,25 @@ class Classroom {
       look = { state: 'silent', label: 'Stopped', why: 'stopped from the page: both boards are off', reason: 'stopped' };
     } else if (op && pair.esp2 && look.state !== 'silent' && connected < 2) {
       const ever = (pair.esp1?.connects ?? 0) + pair.esp2.connects;
-      look = { state: 'wait', label: ever ? 'Reconnecting' : 'Connecting', why: `${connected} of 2 boards connected`, reason: ever ? 'reconnecting' : 'connecting' };
+      look = {
+        state: 'wait',
+        label: ever ? 'Reconnecting' : 'Connecting',
+        why: `${connected} of 2 boards connected`,
+        reason: ever ? 'reconnecting' : 'connecting',
+      };
     }
-    const base = op ? tileOf(op, look, now) : {
-      ...look, name: pair.name, group: `${this.s.school}/${this.s.className}`, hellos: 0, replies: 0, rounds: 0, lastHello: null, since: null,
-    };
+    const base = op
+      ? tileOf(op, look, now)
+      : {
+          ...look,
+          name: pair.name,
+          group: `${this.s.school}/${this.s.className}`,
+          hellos: 0,
+          replies: 0,
+          rounds: 0,
+          lastHello: null,
+          since: null,
+        };
     return {
       ...base,
       hellos: pair.hellosBefore + (pair.esp1?.publishes ?? 0),
@@ -533,24 +697,37 @@ class Classroom {
   private snapshot(): ViewSnapshot {
     const now = this.observer.now();
     const pairs = sortTiles(this.pairs.map((pair) => this.tile(pair, now)));
-    const elapsed = this.startedAt ? (performance.now() - this.startedAt) : 0;
+    const elapsed = this.startedAt ? performance.now() - this.startedAt : 0;
     return {
       title: `${this.s.school} / ${this.s.className}`,
       subtitle: `${this.pairs.length} simulated pairs on ${this.where}${this.s.runFor ? ` · a ${this.s.runFor} s run` : ''}`,
-      interval: this.s.interval, pairs, counts: countStates(pairs),
+      interval: this.s.interval,
+      pairs,
+      counts: countStates(pairs),
       alert: this.observer.client.connected ? undefined : `The observer is not connected to the broker: ${this.observer.problem || 'reconnecting'}`,
       problem: this.observer.client.connected ? undefined : this.observer.problem || 'reconnecting',
       uptime: Math.round(elapsed / 1000),
-      finished: this.finished, result: this.result,
+      finished: this.finished,
+      result: this.result,
       about: { simulated: this.pairs.length, where: this.where, runFor: this.s.runFor },
-      lang: this.s.lang, controls: !this.finished, other: this.otherCount,
+      lang: this.s.lang,
+      controls: !this.finished,
+      other: this.otherCount,
     };
   }
 
   /** What the table's header and the plain summaries add to the counts. */
   private details(snap: ViewSnapshot): string {
-    let boards = 0, hellos = 0, replies = 0, reconnects = 0;
-    for (const t of snap.pairs) { boards += t.boards ?? 0; hellos += t.hellos; replies += t.replies; reconnects += t.reconnects ?? 0; }
+    let boards = 0,
+      hellos = 0,
+      replies = 0,
+      reconnects = 0;
+    for (const t of snap.pairs) {
+      boards += t.boards ?? 0;
+      hellos += t.hellos;
+      replies += t.replies;
+      reconnects += t.reconnects ?? 0;
+    }
     return `boards ${boards}/${2 * snap.counts.total} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`;
   }
 }

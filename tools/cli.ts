@@ -14,15 +14,25 @@ import { readCaFile } from '../hosts/node/tls';
 import { brokerName, defaultPort, hostName, redact } from '../src/endpoint';
 import { CONNACK_ERRORS, MqttClient, type ClientOptions, type Message, type QoS } from '../src/mqtt/client';
 import {
-  CONNACK, CONNECT, Decoder, MAX_REMAINING_LENGTH, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL, SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE,
+  CONNACK,
+  CONNECT,
+  Decoder,
+  MAX_REMAINING_LENGTH,
+  PUBACK,
+  PUBCOMP,
+  PUBLISH,
+  PUBREC,
+  PUBREL,
+  SUBACK,
+  SUBSCRIBE,
+  UNSUBACK,
+  UNSUBSCRIBE,
   type Packet,
 } from '../src/mqtt/codec';
 import { filterError, matches, topicError } from '../src/mqtt/topic';
 import { printable } from '../src/apps/text';
 import { applyFormat, parseFormat } from './format';
-import {
-  UsageError, integer, last, parseArgs, parseBrokerUrl, seconds, usageText, type Flag, type Parsed,
-} from './args';
+import { UsageError, integer, last, parseArgs, parseBrokerUrl, seconds, usageText, type Flag, type Parsed } from './args';
 
 // ---- the subcommands
 
@@ -37,11 +47,27 @@ export const COMMANDS: Command[] = [
   { name: 'pub', summary: 'publish a message (or one per line of stdin), like mosquitto_pub', run: (argv) => pub(argv) },
   { name: 'sub', summary: 'subscribe and print the messages, like mosquitto_sub', run: (argv) => sub(argv) },
   { name: 'sim', summary: 'run the two boards on this computer (npm start)', run: async (argv) => (await import('../hosts/node/sim')).runSim(argv) },
-  { name: 'classroom', summary: 'simulate a whole class of pairs in one process, with a live table (or page, --web)', run: async (argv) => (await import('./classroom')).runClassroom(argv) },
-  { name: 'watch', summary: "watch a class's pairs on a broker: a live page (--web) or table, for real boards too", run: async (argv) => (await import('./watch')).runWatch(argv) },
+  {
+    name: 'classroom',
+    summary: 'simulate a whole class of pairs in one process, with a live table (or page, --web)',
+    run: async (argv) => (await import('./classroom')).runClassroom(argv),
+  },
+  {
+    name: 'watch',
+    summary: "watch a class's pairs on a broker: a live page (--web) or table, for real boards too",
+    run: async (argv) => (await import('./watch')).runWatch(argv),
+  },
   { name: 'chat', summary: 'chat with another student: type on <prefix><name>, read <prefix><peer>', run: async (argv) => (await import('./chat')).chat(argv) },
-  { name: 'remote', summary: 'the remote control: arrow keys as up/down/left/right on <prefix>remote/command', run: async (argv) => (await import('../hosts/node/sim')).runSim(argv, 'remote') },
-  { name: 'actuator', summary: 'the actuator: a coloured block driven by <prefix>remote/command', run: async (argv) => (await import('../hosts/node/sim')).runSim(argv, 'actuator') },
+  {
+    name: 'remote',
+    summary: 'the remote control: arrow keys as up/down/left/right on <prefix>remote/command',
+    run: async (argv) => (await import('../hosts/node/sim')).runSim(argv, 'remote'),
+  },
+  {
+    name: 'actuator',
+    summary: 'the actuator: a coloured block driven by <prefix>remote/command',
+    run: async (argv) => (await import('../hosts/node/sim')).runSim(argv, 'actuator'),
+  },
   { name: 'bench', summary: 'measure the codec and the client against mqtt-packet and MQTT.js (npm run bench; --json)', run: () => runBench() },
 ];
 
@@ -106,7 +132,9 @@ function topUsage(): string {
 function version(): string {
   try {
     return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version ?? '?';
-  } catch { return '?'; }
+  } catch {
+    return '?';
+  }
 }
 
 /** One line on stderr, then the exit code 1 (or `code`). */
@@ -141,22 +169,46 @@ const unsupported = (names: string[], why: string, value = true): Flag[] =>
 const CONNECTION_FLAGS: Flag[] = [
   { names: ['-h', '--host'], key: 'host', value: 'host', example: '192.168.1.144', help: 'broker to connect to (default: localhost, which means 127.0.0.1)' },
   { names: ['-p', '--port'], key: 'port', value: 'port', example: '1883', help: 'broker port (default: 1883; 8883 with TLS)' },
-  { names: ['-L', '--url'], key: 'url', value: 'url', example: 'mqtt://192.168.1.144:1883/class/hello', help: 'broker, user, password, port and topic as one URL: mqtt://[user[:password]@]host[:port]/topic, mqtts:// for TLS (port 8883), ws:// or wss:// for WebSocket with the path first: ws://host:8080/mqtt/topic; -h, -p, -u and -P override its parts' },
-  { names: ['-u', '--username'], key: 'username', value: 'user', example: 'alice', help: 'user name for the broker',
-    strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password' },
+  {
+    names: ['-L', '--url'],
+    key: 'url',
+    value: 'url',
+    example: 'mqtt://192.168.1.144:1883/class/hello',
+    help: 'broker, user, password, port and topic as one URL: mqtt://[user[:password]@]host[:port]/topic, mqtts:// for TLS (port 8883), ws:// or wss:// for WebSocket with the path first: ws://host:8080/mqtt/topic; -h, -p, -u and -P override its parts',
+  },
+  {
+    names: ['-u', '--username'],
+    key: 'username',
+    value: 'user',
+    example: 'alice',
+    help: 'user name for the broker',
+    strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+  },
   { names: ['-P', '--pw', '--password'], key: 'password', value: 'password', help: 'password for the broker (needs -u); never printed' },
   { names: ['-i', '--id'], key: 'id', value: 'id', example: 'teacher-laptop', help: 'client id (default: mqtt-pair-<command>-<process id>)' },
   { names: ['-I', '--id-prefix'], key: 'idPrefix', value: 'prefix', example: 'class-', help: 'client id made of this prefix and the process id' },
   { names: ['-k', '--keepalive'], key: 'keepalive', value: 'seconds', example: '60', help: 'keepalive in seconds, 1 to 65535 (default: 60)' },
   { names: ['-c', '--disable-clean-session'], key: 'persist', help: 'keep the session on the broker between runs (needs -i)' },
   { names: ['-V', '--protocol-version'], key: 'protocol', value: 'version', example: 'mqttv311', help: 'MQTT protocol version: only mqttv311 (the default)' },
-  { names: ['--will-topic'], key: 'willTopic', value: 'topic', example: 'class/alice/status', help: 'topic of the will: what the broker publishes if this client vanishes without DISCONNECT' },
+  {
+    names: ['--will-topic'],
+    key: 'willTopic',
+    value: 'topic',
+    example: 'class/alice/status',
+    help: 'topic of the will: what the broker publishes if this client vanishes without DISCONNECT',
+  },
   { names: ['--will-payload'], key: 'willPayload', value: 'message', example: 'offline', help: 'payload of the will (default: empty)' },
   { names: ['--will-qos'], key: 'willQos', value: 'qos', example: '1', help: 'QoS of the will, 0, 1 or 2 (default: 0)' },
   { names: ['--will-retain'], key: 'willRetain', help: 'make the will a retained message' },
   { names: ['-d', '--debug'], key: 'debug', help: 'print every MQTT packet sent and received, on stdout as mosquitto does (passwords never)' },
   { names: ['--quiet'], key: 'quiet', help: "don't print connection errors and warnings (bad arguments are still reported)" },
-  { names: ['--cafile'], key: 'cafile', value: 'file', example: 'ca.crt', help: "TLS: trust the CA certificate in this file (PEM or DER) to check the broker's; turns TLS on, port 8883" },
+  {
+    names: ['--cafile'],
+    key: 'cafile',
+    value: 'file',
+    example: 'ca.crt',
+    help: "TLS: trust the CA certificate in this file (PEM or DER) to check the broker's; turns TLS on, port 8883",
+  },
   { names: ['--insecure'], key: 'insecure', help: "TLS: don't check that the broker's certificate is for the host name given (the CA is still checked)" },
   { names: ['--tls-use-os-certs'], key: 'osCerts', help: 'TLS with the CAs Node.js trusts (as mqtts:// without --cafile); turns TLS on, port 8883' },
   { names: ['--nodelay'], key: 'nodelay', help: 'accepted for compatibility: mqtt-pair always disables Nagle' },
@@ -182,7 +234,13 @@ const PUB_FLAGS: Flag[] = [
   { names: ['-r', '--retain'], key: 'retain', help: 'retained: the broker keeps the message and gives it to later subscribers' },
   { names: ['--repeat'], key: 'repeat', value: 'count', example: '10', help: 'with -m, -f, -n or -s: publish the message this many times' },
   { names: ['--repeat-delay'], key: 'repeatDelay', value: 'seconds', example: '1', help: 'with --repeat: seconds between the publishes (default: 0)' },
-  { names: ['-M', '--max-inflight'], key: 'maxInflight', value: 'count', example: '20', help: 'QoS 1/2 messages sent and not yet acknowledged at most, 1 to 65535 (default: 20, as Mosquitto, which drops those beyond its own window)' },
+  {
+    names: ['-M', '--max-inflight'],
+    key: 'maxInflight',
+    value: 'count',
+    example: '20',
+    help: 'QoS 1/2 messages sent and not yet acknowledged at most, 1 to 65535 (default: 20, as Mosquitto, which drops those beyond its own window)',
+  },
   ...CONNECTION_FLAGS,
 ];
 
@@ -191,12 +249,30 @@ const SUB_FLAGS: Flag[] = [
   { names: ['-q', '--qos'], key: 'qos', value: 'qos', example: '1', help: 'QoS 0, 1 or 2 for the subscriptions (default: 0)' },
   { names: ['-v', '--verbose'], key: 'verbose', help: "print 'topic payload' instead of the payload alone" },
   { names: ['-C', '--count'], key: 'count', value: 'count', example: '1', help: 'exit after printing this many messages' },
-  { names: ['-W', '--timeout'], key: 'timeout', value: 'seconds', example: '10', help: `exit with code ${EXIT_TIMEOUT} after this many seconds (decimals allowed)` },
+  {
+    names: ['-W', '--timeout'],
+    key: 'timeout',
+    value: 'seconds',
+    example: '10',
+    help: `exit with code ${EXIT_TIMEOUT} after this many seconds (decimals allowed)`,
+  },
   { names: ['-N', '--no-eol'], key: 'noEol', help: 'no newline after each message' },
-  { names: ['-F', '--format'], key: 'format', value: 'format', example: "'%t %q %p'", help: 'output format, as mosquitto_sub 2.0: %t topic, %p payload, %q QoS, %r retain, %l length, %m message id, %x/%X payload in hex, %I ISO time, %U Unix time, %j JSON, %J JSON with the payload as JSON, %% a %; @H @M @S … a strftime time, @N nanoseconds; width and alignment (%-20t, %05l); \\n \\t \\\\ escapes' },
+  {
+    names: ['-F', '--format'],
+    key: 'format',
+    value: 'format',
+    example: "'%t %q %p'",
+    help: 'output format, as mosquitto_sub 2.0: %t topic, %p payload, %q QoS, %r retain, %l length, %m message id, %x/%X payload in hex, %I ISO time, %U Unix time, %j JSON, %J JSON with the payload as JSON, %% a %; @H @M @S … a strftime time, @N nanoseconds; width and alignment (%-20t, %05l); \\n \\t \\\\ escapes',
+  },
   { names: ['-R', '--no-retained'], key: 'noRetained', help: "don't print retained (stale) messages" },
   { names: ['--retained-only'], key: 'retainedOnly', help: 'print only retained messages; exit at the first message that is not retained' },
-  { names: ['-T', '--filter-out'], key: 'filterOut', value: 'filter', example: 'class/noise', help: "don't print messages whose topic matches this filter; repeatable" },
+  {
+    names: ['-T', '--filter-out'],
+    key: 'filterOut',
+    value: 'filter',
+    example: 'class/noise',
+    help: "don't print messages whose topic matches this filter; repeatable",
+  },
   { names: ['-E', '--exit-after-subscribe'], key: 'exitAfterSub', help: 'exit once the broker has acknowledged the subscriptions' },
   ...CONNECTION_FLAGS,
   ...unsupported(['-U'], 'unsubscribing is not available in mqtt-pair sub'),
@@ -239,22 +315,29 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   const cafile = last(p, 'cafile');
   const insecure = p.has('insecure');
   if (cafile !== undefined || p.has('osCerts')) {
-    if (transport === 'ws') throw new UsageError(`${cafile !== undefined ? '--cafile' : '--tls-use-os-certs'} is for TLS: write the URL as wss:// instead of ws://`);
+    if (transport === 'ws')
+      throw new UsageError(`${cafile !== undefined ? '--cafile' : '--tls-use-os-certs'} is for TLS: write the URL as wss:// instead of ws://`);
     if (transport === 'tcp') transport = 'tls';
   }
   if (insecure && (transport === 'tcp' || transport === 'ws')) {
     throw new UsageError('--insecure only applies to TLS: use it with --cafile, -L mqtts:// or -L wss://');
   }
   if (cafile !== undefined) {
-    try { readCaFile(cafile); } catch (e) { throw new UsageError(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
+    try {
+      readCaFile(cafile);
+    } catch (e) {
+      throw new UsageError(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`);
+    }
   }
   const hostText = last(p, 'host');
   if (hostText !== undefined) {
     const h = hostName(hostText);
     if (!h) {
-      throw new UsageError(/[@/]/.test(hostText)
-        ? `-h takes a host name or address alone, got '${redact(hostText)}': give the user with -u and the password with -P, or the whole URL with -L`
-        : `-h needs a host name or IP address, e.g. -h 192.168.1.144, got '${redact(hostText)}'`);
+      throw new UsageError(
+        /[@/]/.test(hostText)
+          ? `-h takes a host name or address alone, got '${redact(hostText)}': give the user with -u and the password with -P, or the whole URL with -L`
+          : `-h needs a host name or IP address, e.g. -h 192.168.1.144, got '${redact(hostText)}'`,
+      );
     }
     host = h;
   }
@@ -283,7 +366,7 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
     throw new UsageError('-c (keep the session) needs a client id that stays the same between runs: add -i <id>, e.g. -c -i teacher-laptop');
   }
   const clientId = id ?? `${prefix ?? `mqtt-pair-${cmd}-`}${process.pid}`;
-  const qos = last(p, 'qos') === undefined ? 0 : integer('-q', last(p, 'qos')!, 0, 2, 'a QoS level') as QoS;
+  const qos = last(p, 'qos') === undefined ? 0 : (integer('-q', last(p, 'qos')!, 0, 2, 'a QoS level') as QoS);
 
   let will: ClientOptions['will'];
   const willTopic = last(p, 'willTopic');
@@ -293,11 +376,15 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
     will = {
       topic: willTopic,
       payload: last(p, 'willPayload') ?? '',
-      qos: last(p, 'willQos') === undefined ? 0 : integer('--will-qos', last(p, 'willQos')!, 0, 2, 'a QoS level') as QoS,
+      qos: last(p, 'willQos') === undefined ? 0 : (integer('--will-qos', last(p, 'willQos')!, 0, 2, 'a QoS level') as QoS),
       retain: p.has('willRetain'),
     };
   } else {
-    for (const [key, flag] of [['willPayload', '--will-payload'], ['willQos', '--will-qos'], ['willRetain', '--will-retain']]) {
+    for (const [key, flag] of [
+      ['willPayload', '--will-payload'],
+      ['willQos', '--will-qos'],
+      ['willRetain', '--will-retain'],
+    ]) {
       if (p.has(key)) throw new UsageError(`${flag} needs --will-topic too, e.g. --will-topic class/alice/status`);
     }
   }
@@ -311,8 +398,12 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (will) tooLong('--will-payload', will.payload as string);
   for (const t of p.get('topic') ?? []) topics.push(t);
   const endpoint: Endpoint = {
-    host, port, ...(transport !== 'tcp' && { transport }), ...(path !== undefined && { path }),
-    ...(cafile !== undefined && { ca: cafile }), ...(insecure && { insecure }),
+    host,
+    port,
+    ...(transport !== 'tcp' && { transport }),
+    ...(path !== undefined && { path }),
+    ...(cafile !== undefined && { ca: cafile }),
+    ...(insecure && { insecure }),
   };
   return {
     endpoint,
@@ -331,14 +422,19 @@ function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
 /** Hints after a CONNACK refusal, by return code. */
 function refusalHint(code: number, c: Common): string {
   switch (code) {
-    case 1: return ': the broker does not accept MQTT 3.1.1';
-    case 2: return `: the broker does not accept the client id '${c.options.clientId}'; choose another with -i`;
-    case 3: return ': the broker cannot take connections now; try again later';
-    case 4: case 5:
+    case 1:
+      return ': the broker does not accept MQTT 3.1.1';
+    case 2:
+      return `: the broker does not accept the client id '${c.options.clientId}'; choose another with -i`;
+    case 3:
+      return ': the broker cannot take connections now; try again later';
+    case 4:
+    case 5:
       return c.options.username === undefined
         ? ': this broker wants a user name and password: add -u <user> -P <password>'
         : `: check the user name (-u ${c.options.username}) and the password (-P)`;
-    default: return '';
+    default:
+      return '';
   }
 }
 
@@ -356,8 +452,14 @@ class Run {
   /** Called once by `finish`, e.g. to stop reading stdin. */
   onFinish?: () => void;
 
-  constructor(readonly prefix: string, readonly c: Common, reconnect: ClientOptions['reconnect']) {
-    this.done = new Promise((r) => { this.resolve = r; });
+  constructor(
+    readonly prefix: string,
+    readonly c: Common,
+    reconnect: ClientOptions['reconnect'],
+  ) {
+    this.done = new Promise((r) => {
+      this.resolve = r;
+    });
     const base = nodeHost({ log: (line) => this.debug(line), deviceId: c.options.clientId });
     // A laptop is not a board: hold whatever pub is given (-f with a large file, -l with many lines),
     // and take whatever MQTT can carry, as mosquitto_sub does.
@@ -383,15 +485,25 @@ class Run {
 
   /** A timer that `finish` cancels. */
   later(ms: number, fn: () => void): () => void {
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
     this.timers.add(t);
-    return () => { clearTimeout(t); this.timers.delete(t); };
+    return () => {
+      clearTimeout(t);
+      this.timers.delete(t);
+    };
   }
 
   // On stdout, where mosquitto's clients print theirs.
-  debug(line: string): void { if (this.c.debug) process.stdout.write(`${line}\n`); }
+  debug(line: string): void {
+    if (this.c.debug) process.stdout.write(`${line}\n`);
+  }
 
-  warn(message: string): void { if (!this.c.quiet) errorLine(this.prefix, message); }
+  warn(message: string): void {
+    if (!this.c.quiet) errorLine(this.prefix, message);
+  }
 
   /** The exit code and the line for a connection that closed: a refusal, an unreachable broker, a lost link. */
   closed(reason: string): [number, string] {
@@ -435,7 +547,12 @@ class Run {
         const conn: Connection = base.connect(to, {
           connected: () => events.connected(),
           data: (bytes) => {
-            if (reading) try { incoming.push(bytes); } catch { reading = false; }
+            if (reading)
+              try {
+                incoming.push(bytes);
+              } catch {
+                reading = false;
+              }
             events.data(bytes);
           },
           alive: () => events.alive(),
@@ -445,10 +562,18 @@ class Run {
         this.conn = conn;
         return {
           write: (bytes) => {
-            if (writing) try { outgoing.push(bytes); } catch { writing = false; }
+            if (writing)
+              try {
+                outgoing.push(bytes);
+              } catch {
+                writing = false;
+              }
             conn.write(bytes);
           },
-          close: () => { if (this.conn === conn) this.conn = null; conn.close(); },
+          close: () => {
+            if (this.conn === conn) this.conn = null;
+            conn.close();
+          },
         };
       },
     };
@@ -465,14 +590,24 @@ function describe(p: Packet): string {
       if (p.will) parts.push(`will '${p.will.topic}' q${p.will.qos} r${p.will.retain ? 1 : 0}`);
       return `CONNECT (${parts.join(', ')})`;
     }
-    case CONNACK: return `CONNACK (${p.returnCode}${p.returnCode ? `: ${CONNACK_ERRORS[p.returnCode] ?? 'refused'}` : ''})`;
-    case PUBLISH: return `PUBLISH (d${p.dup ? 1 : 0}, q${p.qos}, r${p.retain ? 1 : 0}, m${p.id}, '${p.topic}', ... (${p.payload.length} bytes))`;
-    case PUBACK: case PUBREC: case PUBREL: case PUBCOMP: case UNSUBACK:
+    case CONNACK:
+      return `CONNACK (${p.returnCode}${p.returnCode ? `: ${CONNACK_ERRORS[p.returnCode] ?? 'refused'}` : ''})`;
+    case PUBLISH:
+      return `PUBLISH (d${p.dup ? 1 : 0}, q${p.qos}, r${p.retain ? 1 : 0}, m${p.id}, '${p.topic}', ... (${p.payload.length} bytes))`;
+    case PUBACK:
+    case PUBREC:
+    case PUBREL:
+    case PUBCOMP:
+    case UNSUBACK:
       return `${['', '', '', '', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', '', '', '', 'UNSUBACK'][p.type]} (Mid: ${p.id})`;
-    case SUBSCRIBE: return `SUBSCRIBE (Mid: ${p.id}, ${p.subscriptions.map((s) => `Topic: ${s.filter}, QoS: ${s.qos}`).join('; ')})`;
-    case SUBACK: return `SUBACK (Mid: ${p.id}, granted: ${p.granted.map((g) => (g === 0x80 ? '0x80 refused' : g)).join(', ')})`;
-    case UNSUBSCRIBE: return `UNSUBSCRIBE (Mid: ${p.id}, ${p.filters.join(', ')})`;
-    default: return ['', '', '', '', '', '', '', '', '', '', '', '', 'PINGREQ', 'PINGRESP', 'DISCONNECT'][p.type] || `packet type ${p.type}`;
+    case SUBSCRIBE:
+      return `SUBSCRIBE (Mid: ${p.id}, ${p.subscriptions.map((s) => `Topic: ${s.filter}, QoS: ${s.qos}`).join('; ')})`;
+    case SUBACK:
+      return `SUBACK (Mid: ${p.id}, granted: ${p.granted.map((g) => (g === 0x80 ? '0x80 refused' : g)).join(', ')})`;
+    case UNSUBSCRIBE:
+      return `UNSUBSCRIBE (Mid: ${p.id}, ${p.filters.join(', ')})`;
+    default:
+      return ['', '', '', '', '', '', '', '', '', '', '', '', 'PINGREQ', 'PINGRESP', 'DISCONNECT'][p.type] || `packet type ${p.type}`;
   }
 }
 
@@ -490,7 +625,7 @@ function pubUsage(): string {
     [
       'Examples:',
       "  mqtt-pair pub -h 192.168.1.144 -t class/hello -m 'Hello everyone'",
-      "  mqtt-pair pub -h 192.168.1.144 -t class/board/led -m on -q 1 -r",
+      '  mqtt-pair pub -h 192.168.1.144 -t class/board/led -m on -q 1 -r',
       '  mqtt-pair pub -L mqtt://alice:secret@192.168.1.144/class/alice -m hi',
       '  mqtt-pair pub -L mqtts://192.168.1.144/class/alice --cafile ca.crt -m hi     (TLS)',
       '  mqtt-pair pub -L ws://192.168.1.144:8080/mqtt/class/alice -m hi            (WebSocket)',
@@ -504,7 +639,10 @@ function pubUsage(): string {
 
 async function pub(argv: string[]): Promise<number> {
   const p = parseArgs(argv, PUB_FLAGS, 'mqtt-pair pub --help');
-  if (p.has('help')) { process.stdout.write(pubUsage()); return 0; }
+  if (p.has('help')) {
+    process.stdout.write(pubUsage());
+    return 0;
+  }
   const c = parseCommon(p, 'pub');
   const topic = c.topics[c.topics.length - 1];
   if (topic === undefined) throw new UsageError("no topic: say where to publish with -t, e.g. -t class/hello -m 'hi'");
@@ -513,7 +651,8 @@ async function pub(argv: string[]): Promise<number> {
 
   const sources = ['message', 'file', 'null', 'stdin', 'lines'].reduce((n, k) => n + (p.get(k)?.length ?? 0), 0);
   if (sources > 1) throw new UsageError('give only one message: one of -m, -f, -n, -s or -l, once');
-  if (sources === 0) throw new UsageError("no message: add -m 'text' (or -f file, -n for an empty message, -s to read stdin, -l for one message per line of stdin)");
+  if (sources === 0)
+    throw new UsageError("no message: add -m 'text' (or -f file, -n for an empty message, -s to read stdin, -l for one message per line of stdin)");
   const repeatText = last(p, 'repeat');
   if (repeatText !== undefined && p.has('lines')) throw new UsageError('--repeat works with -m, -f, -n and -s, not with -l');
   const repeat = repeatText === undefined ? 1 : integer('--repeat', repeatText, 1, 1_000_000, 'a count');
@@ -525,7 +664,8 @@ async function pub(argv: string[]): Promise<number> {
 
   // The most one PUBLISH can carry besides its topic (and packet identifier).
   const room = 268435455 - 2 - Buffer.byteLength(topic) - (c.qos ? 2 : 0);
-  const tooBig = (n: number, what: string) => new UsageError(`${what} is ${n > room ? `more than ${room}` : n} bytes, more than MQTT allows in one packet with this topic (256 MB)`);
+  const tooBig = (n: number, what: string) =>
+    new UsageError(`${what} is ${n > room ? `more than ${room}` : n} bytes, more than MQTT allows in one packet with this topic (256 MB)`);
   let payload: Uint8Array | undefined;
   const message = last(p, 'message');
   const file = last(p, 'file');
@@ -549,8 +689,9 @@ async function pub(argv: string[]): Promise<number> {
     cancelAckTimer?.();
     cancelAckTimer = null;
     if (outstanding > 0) {
-      cancelAckTimer = run.later(10_000, () => run.finish(1,
-        `no ${ackName} from ${c.where} within 10 s: the broker did not confirm the message to ${topic}; it may not have arrived`));
+      cancelAckTimer = run.later(10_000, () =>
+        run.finish(1, `no ${ackName} from ${c.where} within 10 s: the broker did not confirm the message to ${topic}; it may not have arrived`),
+      );
     } else if (inputDone) {
       run.finish(0);
     }
@@ -574,7 +715,8 @@ async function pub(argv: string[]): Promise<number> {
       const next = () => {
         if (run.finished) return;
         batch = true;
-        do send(bytes); while (++sent < repeat && !delay && !run.finished);
+        do send(bytes);
+        while (++sent < repeat && !delay && !run.finished);
         batch = false;
         if (sent >= repeat) inputDone = true;
         else run.later(delay * 1000, next);
@@ -593,17 +735,27 @@ async function pub(argv: string[]): Promise<number> {
   client.onWarning = (w) => run.warn(w);
   client.onClose = (reason) => {
     const [code, line] = run.closed(reason);
-    run.finish(code, run.everConnected && outstanding > 0
-      ? `the connection to ${c.where} closed before the broker acknowledged the message (${reason}); it may not have arrived`
-      : line);
+    run.finish(
+      code,
+      run.everConnected && outstanding > 0
+        ? `the connection to ${c.where} closed before the broker acknowledged the message (${reason}); it may not have arrived`
+        : line,
+    );
   };
 
   if (p.has('lines')) {
     run.onFinish = () => process.stdin.destroy();
-    readLines((line) => { if (client.connected) send(line); else waiting.push(line); }, () => {
-      inputDone = true;
-      if (client.connected) settle();
-    }, (e) => run.finish(1, `cannot read stdin: ${e.message}`));
+    readLines(
+      (line) => {
+        if (client.connected) send(line);
+        else waiting.push(line);
+      },
+      () => {
+        inputDone = true;
+        if (client.connected) settle();
+      },
+      (e) => run.finish(1, `cannot read stdin: ${e.message}`),
+    );
   }
   client.connect();
   return run.done;
@@ -628,7 +780,10 @@ async function readStdin(max: number, tooBig: (n: number, what: string) => Error
   let total = 0;
   for await (const chunk of process.stdin) {
     total += (chunk as Buffer).length;
-    if (total > max) { process.stdin.destroy(); throw tooBig(total, 'the message on stdin'); }
+    if (total > max) {
+      process.stdin.destroy();
+      throw tooBig(total, 'the message on stdin');
+    }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -673,7 +828,7 @@ function subUsage(): string {
       'Examples:',
       '  mqtt-pair sub -h 192.168.1.144 -t hello -v',
       "  mqtt-pair sub -h 192.168.1.144 -t 'class/#' -v",
-      "  mqtt-pair sub -L mqtt://alice:secret@192.168.1.144/class/alice/# -v",
+      '  mqtt-pair sub -L mqtt://alice:secret@192.168.1.144/class/alice/# -v',
       "  mqtt-pair sub -L 'mqtts://192.168.1.144/class/#' --cafile ca.crt -v     (TLS)",
       "  mqtt-pair sub -L 'wss://broker.example/mqtt/class/#' -v                  (WebSocket over TLS)",
       '  mqtt-pair sub -t class/hello -C 1 -W 10       (wait at most 10 s for one message)',
@@ -684,14 +839,19 @@ function subUsage(): string {
 }
 
 interface Output {
-  verbose: boolean; eol: boolean; format?: ReturnType<typeof parseFormat>;
+  verbose: boolean;
+  eol: boolean;
+  format?: ReturnType<typeof parseFormat>;
   /** stdout is a terminal: topics are escaped (a topic from the network cannot drive it); a pipe gets them as they are. */
   terminal?: boolean;
 }
 
 async function sub(argv: string[]): Promise<number> {
   const p = parseArgs(argv, SUB_FLAGS, 'mqtt-pair sub --help');
-  if (p.has('help')) { process.stdout.write(subUsage()); return 0; }
+  if (p.has('help')) {
+    process.stdout.write(subUsage());
+    return 0;
+  }
   const c = parseCommon(p, 'sub');
   const topics = c.topics;
   if (!topics.length) throw new UsageError("no topic: say what to listen to with -t, e.g. -t hello or -t 'class/#'");
@@ -700,13 +860,21 @@ async function sub(argv: string[]): Promise<number> {
     if (e) throw new UsageError(e === 'a topic filter cannot be empty' ? '-t needs a topic filter that is not empty, e.g. -t hello' : e);
   }
   const filterOut = p.get('filterOut') ?? [];
-  for (const t of filterOut) { const e = filterError(t); if (e) throw new UsageError(`-T: ${e}`); }
+  for (const t of filterOut) {
+    const e = filterError(t);
+    if (e) throw new UsageError(`-T: ${e}`);
+  }
   const countText = last(p, 'count');
   const count = countText === undefined ? 0 : integer('-C', countText, 1, Number.MAX_SAFE_INTEGER, 'a message count');
   const timeoutText = last(p, 'timeout');
   const timeout = timeoutText === undefined ? 0 : seconds('-W', timeoutText);
   const formatText = last(p, 'format');
-  const out: Output = { verbose: p.has('verbose'), eol: !p.has('noEol'), format: formatText === undefined ? undefined : parseFormat(formatText), terminal: !!process.stdout.isTTY };
+  const out: Output = {
+    verbose: p.has('verbose'),
+    eol: !p.has('noEol'),
+    format: formatText === undefined ? undefined : parseFormat(formatText),
+    terminal: !!process.stdout.isTTY,
+  };
   const noRetained = p.has('noRetained');
   const retainedOnly = p.has('retainedOnly');
   if (noRetained && retainedOnly) throw new UsageError('-R (no retained messages) and --retained-only contradict each other: keep one');
@@ -722,8 +890,12 @@ async function sub(argv: string[]): Promise<number> {
   });
 
   if (timeout) {
-    run.later(timeout * 1000, () => run.finish(EXIT_TIMEOUT,
-      `timed out after ${timeoutText} s (-W ${timeoutText})${count ? ` with ${printed} of the ${count} messages wanted (-C ${count})` : ''}`));
+    run.later(timeout * 1000, () =>
+      run.finish(
+        EXIT_TIMEOUT,
+        `timed out after ${timeoutText} s (-W ${timeoutText})${count ? ` with ${printed} of the ${count} messages wanted (-C ${count})` : ''}`,
+      ),
+    );
   }
 
   client.onMessage = (m) => {
@@ -738,7 +910,10 @@ async function sub(argv: string[]): Promise<number> {
       const conn = run.conn;
       draining = true;
       conn.pause!();
-      process.stdout.once('drain', () => { draining = false; conn.resume?.(); });
+      process.stdout.once('drain', () => {
+        draining = false;
+        conn.resume?.();
+      });
     }
     printed++;
     // Later, not now: the client acknowledges a QoS 1 message just after handing it over.
@@ -747,7 +922,9 @@ async function sub(argv: string[]): Promise<number> {
 
   client.onWarning = (w) => run.warn(w);
   let subscribed = false;
-  client.onReady = () => { subscribed = true; };
+  client.onReady = () => {
+    subscribed = true;
+  };
 
   client.onConnect = (sessionPresent) => {
     if (run.everConnected) {
@@ -794,4 +971,3 @@ export function formatMessage(m: Message, o: Output, warn?: (line: string) => vo
   if (o.verbose) return Buffer.concat([Buffer.from(`${m.topic} `), payload.length ? payload : Buffer.from('(null)'), Buffer.from(eol)]);
   return Buffer.concat([payload, Buffer.from(eol)]);
 }
-

@@ -17,7 +17,13 @@ type Piece = string | { code: string; align: boolean; zero: boolean; width: numb
 export function parseFormat(format: string): Piece[] {
   const pieces: Piece[] = [];
   let text = '';
-  const push = (p: Piece) => { if (text) { pieces.push(text); text = ''; } pieces.push(p); };
+  const push = (p: Piece) => {
+    if (text) {
+      pieces.push(text);
+      text = '';
+    }
+    pieces.push(p);
+  };
   for (let i = 0; i < format.length; i++) {
     const ch = format[i];
     if (ch === '\\' && i + 1 < format.length) {
@@ -26,19 +32,35 @@ export function parseFormat(format: string): Piece[] {
       text += e;
     } else if (ch === '@' && i + 1 < format.length) {
       const c = format[++i];
-      if (c === '@') { text += '@'; continue; }
-      if (!TIMES.includes(c)) throw new UsageError(`-F: @${c} is not a time format mqtt-pair prints (it knows @${TIMES.slice(0, -2).split('').join(' @')}; @c, @x and @X depend on the locale)`);
+      if (c === '@') {
+        text += '@';
+        continue;
+      }
+      if (!TIMES.includes(c))
+        throw new UsageError(
+          `-F: @${c} is not a time format mqtt-pair prints (it knows @${TIMES.slice(0, -2).split('').join(' @')}; @c, @x and @X depend on the locale)`,
+        );
       push({ code: `@${c}`, align: false, zero: false, width: 0, precision: -1 });
     } else if (ch === '%' && i + 1 < format.length) {
       let j = i + 1;
-      const align = format[j] === '-'; if (align) j++;
-      const zero = format[j] === '0'; if (zero) j++;
-      let width = 0, precision = -1;
+      const align = format[j] === '-';
+      if (align) j++;
+      const zero = format[j] === '0';
+      if (zero) j++;
+      let width = 0,
+        precision = -1;
       while (j < format.length - 1 && format[j] >= '0' && format[j] <= '9') width = width * 10 + Number(format[j++]);
-      if (format[j] === '.') { precision = 0; j++; while (j < format.length - 1 && format[j] >= '0' && format[j] <= '9') precision = precision * 10 + Number(format[j++]); }
+      if (format[j] === '.') {
+        precision = 0;
+        j++;
+        while (j < format.length - 1 && format[j] >= '0' && format[j] <= '9') precision = precision * 10 + Number(format[j++]);
+      }
       const c = format[j];
       i = j;
-      if (c === '%') { text += '%'; continue; }
+      if (c === '%') {
+        text += '%';
+        continue;
+      }
       if (V5.includes(c)) throw new UsageError(`-F: %${c} is an MQTT v5 property, and mqtt-pair speaks MQTT 3.1.1`);
       if (!'IjJlmpqrtUxX'.includes(c)) throw new UsageError(`-F: %${c ?? ''} is not a format code: use %t %p %q %r %l %m %x %X %I %U %j %J or %%`);
       push({ code: c, align, zero, width, precision });
@@ -54,10 +76,18 @@ export function parseFormat(format: string): Piece[] {
 export function applyFormat(pieces: Piece[], m: Message, payload: Buffer, now = new Date(), warn: (line: string) => void = () => {}): Buffer[] {
   const out: Buffer[] = [];
   let text = '';
-  const flush = () => { if (text) { out.push(Buffer.from(text)); text = ''; } };
+  const flush = () => {
+    if (text) {
+      out.push(Buffer.from(text));
+      text = '';
+    }
+  };
   const ns = (now.getTime() % 1000) * 1e6;
   for (const p of pieces) {
-    if (typeof p === 'string') { text += p; continue; }
+    if (typeof p === 'string') {
+      text += p;
+      continue;
+    }
     const fit = (s: string, numeric = false) => {
       if (p.precision >= 0 && !numeric) s = s.slice(0, p.precision);
       if (s.length >= p.width) return s;
@@ -65,27 +95,44 @@ export function applyFormat(pieces: Piece[], m: Message, payload: Buffer, now = 
       return p.align ? s + pad : pad + s;
     };
     switch (p.code) {
-      case 't': text += fit(m.topic); break;
+      case 't':
+        text += fit(m.topic);
+        break;
       case 'p': {
         const bytes = p.width && payload.length > p.width ? payload.subarray(0, p.width) : payload;
         const pad = ' '.repeat(Math.max(0, p.width - bytes.length));
         if (!p.align) text += pad;
-        flush(); out.push(bytes);
+        flush();
+        out.push(bytes);
         if (p.align) text += pad;
         break;
       }
-      case 'x': case 'X': {
+      case 'x':
+      case 'X': {
         const hex = payload.toString('hex');
         text += fit(p.code === 'X' ? hex.toUpperCase() : hex);
         break;
       }
-      case 'q': text += m.qos; break;
-      case 'r': text += m.retain ? 1 : 0; break;
-      case 'l': text += fit(String(payload.length), true); break;
-      case 'm': text += fit(String(m.id), true); break;
-      case 'I': text += fit(strftime('%FT%T%z', now)); break;
-      case 'U': text += `${Math.floor(now.getTime() / 1000)}.${String(ns).padStart(9, '0')}`; break;
-      case 'j': case 'J': {
+      case 'q':
+        text += m.qos;
+        break;
+      case 'r':
+        text += m.retain ? 1 : 0;
+        break;
+      case 'l':
+        text += fit(String(payload.length), true);
+        break;
+      case 'm':
+        text += fit(String(m.id), true);
+        break;
+      case 'I':
+        text += fit(strftime('%FT%T%z', now));
+        break;
+      case 'U':
+        text += `${Math.floor(now.getTime() / 1000)}.${String(ns).padStart(9, '0')}`;
+        break;
+      case 'j':
+      case 'J': {
         const head = { tst: jsonTime(now), topic: m.topic, qos: m.qos, retain: m.retain ? 1 : 0, payloadlen: payload.length, ...(m.qos ? { mid: m.id } : {}) };
         let body: string;
         if (p.code === 'j') {
@@ -95,14 +142,21 @@ export function applyFormat(pieces: Piece[], m: Message, payload: Buffer, now = 
         } else {
           const t = utf8OrNull(payload);
           let parsed: unknown;
-          try { parsed = t === null ? undefined : JSON.parse(t); } catch { parsed = undefined; }
-          if (parsed === undefined) { warn(`-F %J: the message on ${m.topic} is not valid JSON, printed without it`); body = 'null'; }
-          else body = JSON.stringify(parsed);
+          try {
+            parsed = t === null ? undefined : JSON.parse(t);
+          } catch {
+            parsed = undefined;
+          }
+          if (parsed === undefined) {
+            warn(`-F %J: the message on ${m.topic} is not valid JSON, printed without it`);
+            body = 'null';
+          } else body = JSON.stringify(parsed);
         }
         text += `${JSON.stringify(head).slice(0, -1)},"payload":${body}}`;
         break;
       }
-      default: text += fit(strftime(`%${p.code.slice(1)}`, now)); // @x
+      default:
+        text += fit(strftime(`%${p.code.slice(1)}`, now)); // @x
     }
   }
   flush();
@@ -110,7 +164,11 @@ export function applyFormat(pieces: Piece[], m: Message, payload: Buffer, now = 
 }
 
 function utf8OrNull(b: Buffer): string | null {
-  try { return decodeUtf8(b); } catch { return null; }
+  try {
+    return decodeUtf8(b);
+  } catch {
+    return null;
+  }
 }
 
 /** mosquitto's "tst": local time with microseconds, then Z and the offset (its own form). */
@@ -126,38 +184,66 @@ export function strftime(format: string, d: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return format.replace(/%(.)/g, (_, c: string) => {
     switch (c) {
-      case 'a': return DAYS[d.getDay()].slice(0, 3);
-      case 'A': return DAYS[d.getDay()];
-      case 'b': return MONTHS[d.getMonth()].slice(0, 3);
-      case 'B': return MONTHS[d.getMonth()];
-      case 'd': return two(d.getDate());
-      case 'e': return String(d.getDate()).padStart(2, ' ');
-      case 'F': return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
-      case 'H': return two(d.getHours());
-      case 'I': return two(d.getHours() % 12 || 12);
-      case 'j': return String(Math.floor((d.getTime() - new Date(d.getFullYear(), 0, 1).getTime()) / 86400000) + 1).padStart(3, '0');
-      case 'k': return String(d.getHours()).padStart(2, ' ');
-      case 'l': return String(d.getHours() % 12 || 12).padStart(2, ' ');
-      case 'm': return two(d.getMonth() + 1);
-      case 'M': return two(d.getMinutes());
-      case 'n': return '\n';
-      case 'N': return String((d.getTime() % 1000) * 1e6).padStart(9, '0');
-      case 'p': return d.getHours() < 12 ? 'AM' : 'PM';
-      case 's': return String(Math.floor(d.getTime() / 1000));
-      case 'S': return two(d.getSeconds());
-      case 't': return '\t';
-      case 'T': return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-      case 'u': return String(d.getDay() || 7);
-      case 'w': return String(d.getDay());
-      case 'y': return two(d.getFullYear() % 100);
-      case 'Y': return String(d.getFullYear());
+      case 'a':
+        return DAYS[d.getDay()].slice(0, 3);
+      case 'A':
+        return DAYS[d.getDay()];
+      case 'b':
+        return MONTHS[d.getMonth()].slice(0, 3);
+      case 'B':
+        return MONTHS[d.getMonth()];
+      case 'd':
+        return two(d.getDate());
+      case 'e':
+        return String(d.getDate()).padStart(2, ' ');
+      case 'F':
+        return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+      case 'H':
+        return two(d.getHours());
+      case 'I':
+        return two(d.getHours() % 12 || 12);
+      case 'j':
+        return String(Math.floor((d.getTime() - new Date(d.getFullYear(), 0, 1).getTime()) / 86400000) + 1).padStart(3, '0');
+      case 'k':
+        return String(d.getHours()).padStart(2, ' ');
+      case 'l':
+        return String(d.getHours() % 12 || 12).padStart(2, ' ');
+      case 'm':
+        return two(d.getMonth() + 1);
+      case 'M':
+        return two(d.getMinutes());
+      case 'n':
+        return '\n';
+      case 'N':
+        return String((d.getTime() % 1000) * 1e6).padStart(9, '0');
+      case 'p':
+        return d.getHours() < 12 ? 'AM' : 'PM';
+      case 's':
+        return String(Math.floor(d.getTime() / 1000));
+      case 'S':
+        return two(d.getSeconds());
+      case 't':
+        return '\t';
+      case 'T':
+        return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+      case 'u':
+        return String(d.getDay() || 7);
+      case 'w':
+        return String(d.getDay());
+      case 'y':
+        return two(d.getFullYear() % 100);
+      case 'Y':
+        return String(d.getFullYear());
       case 'z': {
         const off = -d.getTimezoneOffset();
         return `${off < 0 ? '-' : '+'}${two(Math.floor(Math.abs(off) / 60))}${two(Math.abs(off) % 60)}`;
       }
-      case 'Z': return new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
-      case '%': return '%';
-      default: return `%${c}`;
+      case 'Z':
+        return new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
+      case '%':
+        return '%';
+      default:
+        return `%${c}`;
     }
   });
 }

@@ -31,7 +31,12 @@ export function findExecutable(name) {
   for (const d of dirs) {
     if (!d) continue;
     const p = join(d, name);
-    try { accessSync(p, constants.X_OK); return p; } catch { /* next */ }
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
   }
   return null;
 }
@@ -39,7 +44,14 @@ export function findExecutable(name) {
 /** The mosquitto binary: env MOSQUITTO when set (a path; a wrong one means "not installed"), else PATH or /usr/sbin. */
 export function mosquittoBinary() {
   const forced = process.env.MOSQUITTO;
-  if (forced) { try { accessSync(forced, constants.X_OK); return forced; } catch { return null; } }
+  if (forced) {
+    try {
+      accessSync(forced, constants.X_OK);
+      return forced;
+    } catch {
+      return null;
+    }
+  }
   return findExecutable('mosquitto');
 }
 
@@ -51,14 +63,24 @@ export function mosquittoTool(name) {
 }
 
 /** True when the mosquitto broker binary is installed. */
-export function mosquittoAvailable() { return mosquittoBinary() !== null; }
+export function mosquittoAvailable() {
+  return mosquittoBinary() !== null;
+}
 
-const DYNSEC_PLUGIN = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib', '/usr/lib64']
-  .map((d) => join(d, 'mosquitto_dynamic_security.so'));
+const DYNSEC_PLUGIN = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib', '/usr/lib64'].map((d) =>
+  join(d, 'mosquitto_dynamic_security.so'),
+);
 
 /** The dynamic security plugin's path, or null. */
 export function dynsecPlugin() {
-  for (const p of DYNSEC_PLUGIN) { try { accessSync(p, constants.R_OK); return p; } catch { /* next */ } }
+  for (const p of DYNSEC_PLUGIN) {
+    try {
+      accessSync(p, constants.R_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
   return null;
 }
 
@@ -76,7 +98,10 @@ export function mosquittoSkip({ dynsec = false } = {}) {
 /** Inside a test: returns true when Mosquitto is there; otherwise skips the test (or fails it under REQUIRE_MOSQUITTO=1). */
 export function needMosquitto(t, opts) {
   const reason = mosquittoSkip(opts);
-  if (reason) { t.skip(reason); return false; }
+  if (reason) {
+    t.skip(reason);
+    return false;
+  }
   if (!mosquittoAvailable()) throw new Error('REQUIRE_MOSQUITTO=1 but mosquitto is not installed (looked in PATH and /usr/sbin)');
   return true;
 }
@@ -87,7 +112,10 @@ export function freePort() {
     const s = createServer();
     s.unref();
     s.on('error', reject);
-    s.listen(0, HOST, () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, HOST, () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
@@ -97,8 +125,14 @@ export async function waitForPort(port, { ms = LIMIT, alive = () => true } = {})
   for (;;) {
     const ok = await new Promise((resolve) => {
       const s = createConnection({ host: HOST, port });
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => { s.destroy(); resolve(false); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => {
+        s.destroy();
+        resolve(false);
+      });
     });
     if (ok) return;
     if (!alive()) throw new Error('the process exited before it listened');
@@ -109,21 +143,32 @@ export async function waitForPort(port, { ms = LIMIT, alive = () => true } = {})
 
 // Every broker this process started, so none outlives it even when a test forgets stop().
 const running = new Set();
-process.once('exit', () => { for (const child of running) { try { child.kill('SIGKILL'); } catch { /* gone */ } } });
+process.once('exit', () => {
+  for (const child of running) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 
 /** The dynamic security plugin's JSON: one role per user, named after it, with that user's ACL entries. */
 function dynsecConfig(users, dynsec, defaultACLAccess) {
   const clients = Object.entries(users).map(([username, password]) => {
     const salt = randomBytes(12);
     return {
-      username, salt: salt.toString('base64'), iterations: 101,
+      username,
+      salt: salt.toString('base64'),
+      iterations: 101,
       password: pbkdf2Sync(password, salt, 101, 64, 'sha512').toString('base64'),
       roles: dynsec[username] ? [{ rolename: `role-${username}` }] : [],
     };
   });
   const roles = Object.entries(dynsec).map(([username, acls]) => ({ rolename: `role-${username}`, acls }));
   return {
-    clients, roles,
+    clients,
+    roles,
     defaultACLAccess: { publishClientSend: false, publishClientReceive: true, subscribe: false, unsubscribe: true, ...defaultACLAccess },
   };
 }
@@ -155,7 +200,7 @@ export async function startMosquitto(options = {}) {
   const { users, acl, persistence = false, extra = '', dynsec, dynsecDefault, verbose = false, listeners = [] } = options;
   const allowAnonymous = options.allowAnonymous ?? !(users && Object.keys(users).length);
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-mosquitto-'));
-  let port = options.port ?? await freePort();
+  let port = options.port ?? (await freePort());
   let ports = [];
   for (const _ of listeners) ports.push(await freePort());
 
@@ -194,12 +239,15 @@ export async function startMosquitto(options = {}) {
   }
   if (extra) conf.push(extra);
   const confFile = join(dir, 'mosquitto.conf');
-  const listenerLines = () => listeners.map((l, i) => [
-    `listener ${ports[i]} ${HOST}`,
-    ...(l.protocol === 'websockets' ? ['protocol websockets', 'socket_domain ipv4'] : []),
-    ...(l.cafile ? [`cafile ${l.cafile}`] : []),
-    ...(l.certfile ? [`certfile ${l.certfile}`, `keyfile ${l.keyfile}`] : []),
-  ].join('\n'));
+  const listenerLines = () =>
+    listeners.map((l, i) =>
+      [
+        `listener ${ports[i]} ${HOST}`,
+        ...(l.protocol === 'websockets' ? ['protocol websockets', 'socket_domain ipv4'] : []),
+        ...(l.cafile ? [`cafile ${l.cafile}`] : []),
+        ...(l.certfile ? [`certfile ${l.certfile}`, `keyfile ${l.keyfile}`] : []),
+      ].join('\n'),
+    );
   const writeConf = () => writeFileSync(confFile, `listener ${port} ${HOST}\n${[...conf, ...listenerLines()].join('\n')}\n`);
   writeConf();
 
@@ -212,9 +260,20 @@ export async function startMosquitto(options = {}) {
     child = c;
     running.add(c);
     let exited = false;
-    c.exitPromise = new Promise((resolve) => c.once('close', (code, signal) => { exited = true; running.delete(c); resolve({ code, signal }); }));
-    c.once('error', (e) => { logText += `spawn error: ${e.message}\n`; });
-    const collect = (b) => { logText += b.toString(); if (logText.length > 200_000) logText = logText.slice(-100_000); };
+    c.exitPromise = new Promise((resolve) =>
+      c.once('close', (code, signal) => {
+        exited = true;
+        running.delete(c);
+        resolve({ code, signal });
+      }),
+    );
+    c.once('error', (e) => {
+      logText += `spawn error: ${e.message}\n`;
+    });
+    const collect = (b) => {
+      logText += b.toString();
+      if (logText.length > 200_000) logText = logText.slice(-100_000);
+    };
     c.stdout.on('data', collect);
     c.stderr.on('data', collect);
     // A forgotten broker must not keep the test process alive; the 'exit' hook above kills it.
@@ -230,7 +289,10 @@ export async function startMosquitto(options = {}) {
   }
 
   async function kill(c) {
-    if (!c || c.exitCode !== null || c.signalCode !== null) { if (c) running.delete(c); return; }
+    if (!c || c.exitCode !== null || c.signalCode !== null) {
+      if (c) running.delete(c);
+      return;
+    }
     c.kill('SIGTERM'); // mosquitto saves its persistence file on SIGTERM
     const timer = setTimeout(() => c.kill('SIGKILL'), 30_000); // only for one that hangs
     await c.exitPromise;
@@ -239,7 +301,10 @@ export async function startMosquitto(options = {}) {
 
   // Another process may take the free port between freePort() and mosquitto's bind: try another.
   for (let attempt = 1; ; attempt++) {
-    try { await launch(); break; } catch (e) {
+    try {
+      await launch();
+      break;
+    } catch (e) {
       if (attempt >= 3 || options.port || !/Address already in use/.test(logText)) {
         rmSync(dir, { recursive: true, force: true });
         throw e;
@@ -257,10 +322,14 @@ export async function startMosquitto(options = {}) {
     host: HOST,
     url: `mqtt://${HOST}:${port}`,
     /** The ports of `listeners`, in order. */
-    get ports() { return ports; },
+    get ports() {
+      return ports;
+    },
     dir,
     conf: confFile,
-    get pid() { return child?.pid; },
+    get pid() {
+      return child?.pid;
+    },
     /** What Mosquitto logged so far. */
     log: () => logText,
     /** Stops it and waits until the process is gone. */
@@ -268,10 +337,15 @@ export async function startMosquitto(options = {}) {
       const c = child;
       child = null;
       await kill(c);
-      if (!keepDir && !removed) { removed = true; rmSync(dir, { recursive: true, force: true }); }
+      if (!keepDir && !removed) {
+        removed = true;
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     /** Starts it again after stop({ keepDir: true }), on the same port, config and persistence. */
-    async start() { if (!child) await launch(); },
+    async start() {
+      if (!child) await launch();
+    },
     /** Stops and starts again on the same port with the same config and persistence. */
     async restart() {
       const c = child;
@@ -294,9 +368,11 @@ export async function mosquittoSub(port, args) {
   const argv = ['-h', HOST, '-p', String(port), '-v', '-d', ...args];
   const child = spawn(stdbuf ?? sub, stdbuf ? ['-oL', sub, ...argv] : argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
-  let partial = '', errors = '';
+  let partial = '',
+    errors = '';
   const watchers = new Set();
-  let exited = false, subscribed = false;
+  let exited = false,
+    subscribed = false;
   child.stdout.on('data', (b) => {
     const parts = (partial + b).split('\n');
     partial = parts.pop();
@@ -306,18 +382,39 @@ export async function mosquittoSub(port, args) {
     }
     for (const w of watchers) w();
   });
-  child.stderr.on('data', (b) => { errors += b; });
-  const gone = new Promise((resolve) => child.once('close', () => { exited = true; for (const w of watchers) w(); resolve(); }));
-  const waitUntil = (ok, what, ms) => new Promise((resolve, reject) => {
-    const check = () => {
-      const v = ok();
-      if (v) { done(); resolve(v); } else if (exited) { done(); reject(new Error(`mosquitto_sub exited before ${what}: ${errors}`)); }
-    };
-    const timer = setTimeout(() => { done(); reject(new Error(`mosquitto_sub: no ${what} within ${ms} ms; it saw:\n${lines.join('\n')}`)); }, ms);
-    const done = () => { clearTimeout(timer); watchers.delete(check); };
-    watchers.add(check);
-    check();
+  child.stderr.on('data', (b) => {
+    errors += b;
   });
+  const gone = new Promise((resolve) =>
+    child.once('close', () => {
+      exited = true;
+      for (const w of watchers) w();
+      resolve();
+    }),
+  );
+  const waitUntil = (ok, what, ms) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const v = ok();
+        if (v) {
+          done();
+          resolve(v);
+        } else if (exited) {
+          done();
+          reject(new Error(`mosquitto_sub exited before ${what}: ${errors}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`mosquitto_sub: no ${what} within ${ms} ms; it saw:\n${lines.join('\n')}`));
+      }, ms);
+      const done = () => {
+        clearTimeout(timer);
+        watchers.delete(check);
+      };
+      watchers.add(check);
+      check();
+    });
   await waitUntil(() => subscribed, 'SUBACK', LIMIT);
   return {
     lines,
@@ -325,7 +422,9 @@ export async function mosquittoSub(port, args) {
     // SIGTERM, then SIGKILL: mosquitto_sub caught while it disconnects can hang in its signal handler.
     async stop() {
       if (!exited) child.kill('SIGTERM');
-      const t = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 2000);
+      const t = setTimeout(() => {
+        if (!exited) child.kill('SIGKILL');
+      }, 2000);
       await gone;
       clearTimeout(t);
     },

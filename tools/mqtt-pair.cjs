@@ -10,7 +10,7 @@ const cli = join(__dirname, '..', 'dist', 'cli.cjs');
 
 // A bug must still come out as one line, not a stack trace (MQTT_PAIR_DEBUG=1 shows the stack).
 const crash = (e) => {
-  if (process.env.MQTT_PAIR_DEBUG && e && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (process.env.MQTT_PAIR_DEBUG && e?.stack) process.stderr.write(`${e.stack}\n`);
   process.stderr.write(`mqtt-pair: internal error: ${e && e.message !== undefined ? e.message : e} (set MQTT_PAIR_DEBUG=1 for details)\n`);
   process.exit(70);
 };
@@ -25,7 +25,7 @@ async function run() {
     } catch (e) {
       // Another output (the firmware bundle) may fail while dist/cli.cjs was written all right.
       if (!existsSync(cli)) {
-        process.stderr.write(`mqtt-pair: dist/cli.cjs is missing and building it failed (${e && e.message}): run npm install, then npm run build\n`);
+        process.stderr.write(`mqtt-pair: dist/cli.cjs is missing and building it failed (${e?.message}): run npm install, then npm run build\n`);
         process.exit(1);
       }
     }

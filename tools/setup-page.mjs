@@ -9,8 +9,17 @@ import { join } from 'node:path';
 export async function buildSetupPage(root) {
   const dir = join(root, 'hosts/moddable/setup-page');
   const script = await build({
-    absWorkingDir: root, entryPoints: [join(dir, 'page.ts')], bundle: true, write: false, format: 'iife',
-    platform: 'browser', target: 'es2019', minify: true, charset: 'ascii', logLevel: 'warning', legalComments: 'none',
+    absWorkingDir: root,
+    entryPoints: [join(dir, 'page.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2019',
+    minify: true,
+    charset: 'ascii',
+    logLevel: 'warning',
+    legalComments: 'none',
   });
   const style = await transform(readFileSync(join(dir, 'page.css'), 'utf8'), { loader: 'css', minify: true, charset: 'ascii' });
   const html = readFileSync(join(dir, 'page.html'), 'utf8')

@@ -60,10 +60,29 @@ export interface ObservedPair {
  * Why a tile has its colour, as a code the page words in its own language (`reason`, with `ms` a
  * duration when there is one), and in English for the terminal (`label`, `why`).
  */
-export type Reason = 'ok' | 'silent' | 'unheard' | 'noReply' | 'noHello' | 'replyOnly' | 'waitReply' | 'quiet' | 'neverConnected'
-  | 'starting' | 'connecting' | 'reconnecting' | 'crossed' | 'stopped';
+export type Reason =
+  | 'ok'
+  | 'silent'
+  | 'unheard'
+  | 'noReply'
+  | 'noHello'
+  | 'replyOnly'
+  | 'waitReply'
+  | 'quiet'
+  | 'neverConnected'
+  | 'starting'
+  | 'connecting'
+  | 'reconnecting'
+  | 'crossed'
+  | 'stopped';
 
-export interface PairLook { state: TileState; label: string; why: string; reason: Reason; ms?: number }
+export interface PairLook {
+  state: TileState;
+  label: string;
+  why: string;
+  reason: Reason;
+  ms?: number;
+}
 
 /** What a tile (and a table row) shows. Fields a source does not know stay undefined. */
 export interface TileView extends PairLook {
@@ -160,7 +179,8 @@ export function lookOf(p: ObservedPair, now: number, fallbackInterval: number): 
       : { state: 'wait', label: 'Waiting', why: 'no hello yet', reason: 'noHello' };
   }
   if (p.awaiting) {
-    if (p.replies && sinceReply > 1.5 * interval) return { state: 'wait', label: 'Waiting', why: `no reply for ${duration(sinceReply)}`, reason: 'noReply', ms: sinceReply };
+    if (p.replies && sinceReply > 1.5 * interval)
+      return { state: 'wait', label: 'Waiting', why: `no reply for ${duration(sinceReply)}`, reason: 'noReply', ms: sinceReply };
     const ago = now - p.lastHelloAt;
     return { state: 'wait', label: 'Waiting', why: `hello sent ${duration(ago)} ago, no reply yet`, reason: 'waitReply', ms: ago };
   }
@@ -227,14 +247,21 @@ export class ClassObserver {
   private readonly host = nodeHost({ log: () => {} });
   private readonly maxPairs: number;
 
-  constructor(readonly endpoint: Endpoint, readonly options: ObserverOptions) {
+  constructor(
+    readonly endpoint: Endpoint,
+    readonly options: ObserverOptions,
+  ) {
     this.maxPairs = options.maxPairs ?? 100;
     this.client = new MqttClient(this.host, endpoint, {
-      clientId: options.clientId, keepalive: 30, reconnect: { min: 500, max: 5000 },
+      clientId: options.clientId,
+      keepalive: 30,
+      reconnect: { min: 500, max: 5000 },
       // A watcher holds nothing for the broker; big enough for a class's hellos in a burst.
       queue: { messages: 100, bytes: 65536 },
     });
-    this.client.onWarning = (w) => { this.warning = w; };
+    this.client.onWarning = (w) => {
+      this.warning = w;
+    };
     for (const prefix of options.roster ?? []) this.ensure(prefix, true);
   }
 
@@ -248,9 +275,13 @@ export class ClassObserver {
   }
 
   /** Prefixes heard once only, not shown yet. */
-  get unconfirmed(): number { return this.heardOnce.size; }
+  get unconfirmed(): number {
+    return this.heardOnce.size;
+  }
 
-  now(): number { return this.host.now(); }
+  now(): number {
+    return this.host.now();
+  }
 
   /** Connects and subscribes; resolves once the broker granted every subscription, rejects on the first failure. */
   start(): Promise<void> {
@@ -270,19 +301,27 @@ export class ClassObserver {
               this.problem = e;
               return reject(new Error(`${e}: check the broker's ACL`));
             }
-            if (++granted === this.filters.length) { this.everSubscribed = true; resolve(); }
+            if (++granted === this.filters.length) {
+              this.everSubscribed = true;
+              resolve();
+            }
           });
         }
       };
       c.onClose = (reason) => {
         this.problem = reason;
-        if (first) { first = false; reject(new Error(reason)); }
+        if (first) {
+          first = false;
+          reject(new Error(reason));
+        }
       };
       c.connect();
     });
   }
 
-  stop(): void { this.client.end(); }
+  stop(): void {
+    this.client.end();
+  }
 
   /**
    * The pair under `prefix`, created (as seen now) if new; null when it is one too many. `expected`:
@@ -292,7 +331,10 @@ export class ClassObserver {
     let p = this.pairs.get(prefix);
     if (p) {
       if (expected) p.expected = true;
-      if (kept && !p.kept) { p.kept = true; this.proved(p); }
+      if (kept && !p.kept) {
+        p.kept = true;
+        this.proved(p);
+      }
       return p;
     }
     if (!kept && this.pairs.size - this.keptCount >= this.maxPairs && !this.makeRoom()) {
@@ -302,14 +344,31 @@ export class ClassObserver {
     const levels = prefix.split('/').slice(0, -1);
     const now = this.now();
     p = {
-      prefix, name: levels.length ? levels[levels.length - 1] : '(no prefix)', group: levels.slice(0, -1).join('/'),
-      hellos: 0, replies: 0, rounds: 0, lastHello: null,
-      firstAt: now, lastAt: now, lastHelloAt: 0, lastReplyAt: 0, awaiting: false, gaps: [],
-      expected, kept, present: this.online.has(prefix), other: 0, retained: 0,
+      prefix,
+      name: levels.length ? levels[levels.length - 1] : '(no prefix)',
+      group: levels.slice(0, -1).join('/'),
+      hellos: 0,
+      replies: 0,
+      rounds: 0,
+      lastHello: null,
+      firstAt: now,
+      lastAt: now,
+      lastHelloAt: 0,
+      lastReplyAt: 0,
+      awaiting: false,
+      gaps: [],
+      expected,
+      kept,
+      present: this.online.has(prefix),
+      other: 0,
+      retained: 0,
     };
     this.pairs.set(prefix, p);
     if (kept) this.keptCount++;
-    else if (!p.present) { this.heardOnce.add(prefix); this.unproven.add(prefix); }
+    else if (!p.present) {
+      this.heardOnce.add(prefix);
+      this.unproven.add(prefix);
+    }
     return p;
   }
 
@@ -333,7 +392,10 @@ export class ClassObserver {
   /** Sets aside a pair that has not proved itself, for a newcomer: one heard once only (the oldest),
    *  else the one quiet longest. False when every pair followed proved itself. */
   private makeRoom(): boolean {
-    const first = (set: Set<string>) => { for (const x of set) return x; return undefined; };
+    const first = (set: Set<string>) => {
+      for (const x of set) return x;
+      return undefined;
+    };
     const prefix = first(this.heardOnce) ?? first(this.unproven);
     if (prefix === undefined) return false;
     const p = this.pairs.get(prefix)!;
@@ -387,14 +449,25 @@ export class ClassObserver {
     }
     const p = retained ? this.pairs.get(prefix) : this.ensure(prefix);
     if (!p) {
-      if (retained) { this.foreign++; this.onForeign?.(topic, text, retained); } else { this.onStranger?.(topic, text); }
+      if (retained) {
+        this.foreign++;
+        this.onForeign?.(topic, text, retained);
+      } else {
+        this.onStranger?.(topic, text);
+      }
       return;
     }
-    if (retained) { p.retained++; return; } // old news: the pair's state is what it says now
+    if (retained) {
+      p.retained++;
+      return;
+    } // old news: the pair's state is what it says now
     const now = this.now();
     p.lastAt = now;
     if (leaf === 'hello') {
-      if (p.lastHelloAt) { p.gaps.push(now - p.lastHelloAt); if (p.gaps.length > 5) p.gaps.shift(); }
+      if (p.lastHelloAt) {
+        p.gaps.push(now - p.lastHelloAt);
+        if (p.gaps.length > 5) p.gaps.shift();
+      }
       p.hellos++;
       p.awaiting = true;
       p.lastHelloAt = now;
@@ -402,7 +475,10 @@ export class ClassObserver {
       p.lastHello = m ? Number(m[1]) : null;
     } else if (text === 'received') {
       p.replies++;
-      if (p.awaiting) { p.rounds++; p.awaiting = false; }
+      if (p.awaiting) {
+        p.rounds++;
+        p.awaiting = false;
+      }
       p.lastReplyAt = now;
     }
     this.heard(p);
@@ -414,7 +490,11 @@ export class ClassObserver {
     const after = this.options.forgetAfter;
     if (!after) return;
     for (const [k, p] of this.pairs) {
-      if (!p.kept && now - p.lastAt > after) { this.pairs.delete(k); this.heardOnce.delete(k); this.unproven.delete(k); }
+      if (!p.kept && now - p.lastAt > after) {
+        this.pairs.delete(k);
+        this.heardOnce.delete(k);
+        this.unproven.delete(k);
+      }
     }
   }
 
@@ -438,9 +518,17 @@ export function sortTiles(tiles: TileView[]): TileView[] {
 
 export function tileOf(p: ObservedPair, look: PairLook, now: number): TileView {
   return {
-    ...look, name: p.name, group: p.group, hellos: p.hellos, replies: p.replies, rounds: p.rounds, lastHello: p.lastHello,
+    ...look,
+    name: p.name,
+    group: p.group,
+    hellos: p.hellos,
+    replies: p.replies,
+    rounds: p.rounds,
+    lastHello: p.lastHello,
     since: p.hellos || p.replies ? Math.round(now - p.lastAt) : null,
-    ...(p.expected && { expected: true }), ...(p.other && { other: p.other }), ...(p.retained && { retained: p.retained }),
+    ...(p.expected && { expected: true }),
+    ...(p.other && { other: p.other }),
+    ...(p.retained && { retained: p.retained }),
   };
 }
 
@@ -456,7 +544,9 @@ export function countStates(tiles: TileView[]): ViewSnapshot['counts'] {
  */
 export function readRoster(file: string, group: string | undefined): string[] {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
     throw new UsageError(`--roster: cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   const prefixes: string[] = [];
@@ -464,8 +554,12 @@ export function readRoster(file: string, group: string | undefined): string[] {
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) return;
     if (/[+#\0]/.test(line)) throw new UsageError(`--roster: line ${i + 1} ('${line}') holds + or #: write one first name a line`);
-    if (line.includes('/')) { prefixes.push(line.replace(/\/*$/, '/')); return; }
-    if (group === undefined) throw new UsageError(`--roster: '${line}' needs --school and --class to make its prefix (or write it whole, e.g. LycMaurois/SNT_2nde/${line})`);
+    if (line.includes('/')) {
+      prefixes.push(line.replace(/\/*$/, '/'));
+      return;
+    }
+    if (group === undefined)
+      throw new UsageError(`--roster: '${line}' needs --school and --class to make its prefix (or write it whole, e.g. LycMaurois/SNT_2nde/${line})`);
     prefixes.push(`${group}/${line}/`);
   });
   if (!prefixes.length) throw new UsageError(`--roster: '${file}' has no name: write one first name a line`);
@@ -484,7 +578,9 @@ const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosni
 export const MAX_STUDENT_CONNECTIONS = 256;
 
 export interface WebView {
-  port: number; url: string; studentUrl?: string;
+  port: number;
+  url: string;
+  studentUrl?: string;
   /** The origins of the pages served (`http://127.0.0.1:8080`): the embedded broker lets in their WebSockets. */
   origins: string[];
   close(): Promise<void>;
@@ -509,7 +605,10 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     const c = clients.get(res);
     if (!c) return;
     // Still sending the last one: this one is skipped, and the latest goes once it drains.
-    if (res.writableNeedDrain) { c.stale = true; return; }
+    if (res.writableNeedDrain) {
+      c.stale = true;
+      return;
+    }
     res.write(data);
   };
 
@@ -517,7 +616,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     // Only this machine's own names: a page elsewhere cannot read the class through DNS rebinding.
     const host = (req.headers.host ?? '').toLowerCase();
     if (host !== `127.0.0.1:${actualPort}` && host !== `localhost:${actualPort}`) {
-      res.writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('open this page as http://127.0.0.1:' + actualPort + '/\n');
+      res.writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end(`open this page as http://127.0.0.1:${actualPort}/\n`);
       return;
     }
     const path = (req.url ?? '/').split('?')[0];
@@ -528,23 +627,36 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
       // A page of this server only: a custom header, which no form of another site can send.
       if (req.headers['x-mqtt-pair'] !== '1') return void res.writeHead(403, common).end();
       let name: string;
-      try { name = decodeURIComponent(action[1]); } catch { return void res.writeHead(400, common).end(); }
+      try {
+        name = decodeURIComponent(action[1]);
+      } catch {
+        return void res.writeHead(400, common).end();
+      }
       const ok = control(action[2] as 'stop' | 'start', name);
       res.writeHead(ok ? 204 : 404, common).end();
     } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...common, allow: 'GET, HEAD' }).end();
     } else if (path === '/' || path === '/index.html') {
-      res.writeHead(200, {
-        ...common, 'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      }).end(req.method === 'HEAD' ? undefined : PAGE_HTML);
+      res
+        .writeHead(200, {
+          ...common,
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy':
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        })
+        .end(req.method === 'HEAD' ? undefined : PAGE_HTML);
     } else if (path === '/state.json') {
       res.writeHead(200, { ...common, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(snapshot()));
     } else if (path === '/events') {
       res.writeHead(200, { ...common, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
       const c = { stale: false };
       clients.set(res, c);
-      res.on('drain', () => { if (c.stale) { c.stale = false; send(res, event()); } });
+      res.on('drain', () => {
+        if (c.stale) {
+          c.stale = false;
+          send(res, event());
+        }
+      });
       req.on('close', () => clients.delete(res));
       res.write(`retry: 2000\n${event()}`);
     } else {
@@ -561,16 +673,22 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       clearInterval(timer);
-      reject(new UsageError(e.code === 'EADDRINUSE'
-        ? `port ${port} is already in use on 127.0.0.1: choose another with --web, e.g. --web ${port + 1}`
-        : `cannot serve the page on 127.0.0.1:${port}: ${e.message}`));
+      reject(
+        new UsageError(
+          e.code === 'EADDRINUSE'
+            ? `port ${port} is already in use on 127.0.0.1: choose another with --web, e.g. --web ${port + 1}`
+            : `cannot serve the page on 127.0.0.1:${port}: ${e.message}`,
+        ),
+      );
     });
     server.listen(port, '127.0.0.1', () => resolve());
   });
   actualPort = (server.address() as AddressInfo).port;
   let students: { server: Server; url: string } | undefined;
   if (student?.listen && studentHtml) {
-    try { students = await startStudentServer(student.listen.host, student.listen.port, studentHtml); } catch (e) {
+    try {
+      students = await startStudentServer(student.listen.host, student.listen.port, studentHtml);
+    } catch (e) {
       clearInterval(timer);
       server.close();
       throw e;
@@ -588,17 +706,18 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     url: `http://127.0.0.1:${actualPort}/`,
     studentUrl: studentHtml && (students?.url ?? `http://127.0.0.1:${actualPort}/student`),
     origins,
-    close: () => new Promise<void>((resolve) => {
-      clearInterval(timer);
-      // The last state, so an open page shows how the run ended.
-      const data = event();
-      for (const c of clients.keys()) c.end(data);
-      clients.clear();
-      students?.server.close();
-      students?.server.closeAllConnections();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        // The last state, so an open page shows how the run ended.
+        const data = event();
+        for (const c of clients.keys()) c.end(data);
+        clients.clear();
+        students?.server.close();
+        students?.server.closeAllConnections();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -606,18 +725,30 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
 
 /** What /student needs: the broker's WebSocket as the students' browsers reach it, the class's
  *  topic prefix, and where to serve it for the students' computers (none: 127.0.0.1 only). */
-export interface StudentOptions { broker: string; prefix: string; title: string; listen?: { host: string; port: number } }
+export interface StudentOptions {
+  broker: string;
+  prefix: string;
+  title: string;
+  listen?: { host: string; port: number };
+}
 
-const STUDENT_CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src ws: wss:; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const STUDENT_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src ws: wss:; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Serves /student and /student.js; false for any other path. */
 function serveStudent(req: IncomingMessage, res: ServerResponse, path: string, html: string): boolean {
   const common = NO_STORE;
   if (path !== '/student' && path !== '/student/' && path !== '/student.js') return false;
-  if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { ...common, allow: 'GET, HEAD' }).end(), true;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { ...common, allow: 'GET, HEAD' }).end();
+    return true;
+  }
   const body = req.method === 'HEAD' ? undefined : path === '/student.js' ? STUDENT_JS : html;
   if (path === '/student.js') res.writeHead(200, { ...common, 'content-type': 'text/javascript; charset=utf-8' }).end(body);
-  else res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STUDENT_CSP, 'referrer-policy': 'no-referrer' }).end(body);
+  else
+    res
+      .writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STUDENT_CSP, 'referrer-policy': 'no-referrer' })
+      .end(body);
   return true;
 }
 
@@ -628,19 +759,30 @@ async function startStudentServer(host: string, port: number, html: string): Pro
     const h = (req.headers.host ?? '').toLowerCase();
     const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost):(\d+)$/.exec(h);
     const path = (req.url ?? '/').split('?')[0];
-    if (!m || Number(m[2]) !== port) return void res.writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end(`open this page by the computer's address: http://ADDRESS:${port}/student\n`);
+    if (!m || Number(m[2]) !== port)
+      return void res
+        .writeHead(421, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' })
+        .end(`open this page by the computer's address: http://ADDRESS:${port}/student\n`);
     if (path === '/') return void res.writeHead(302, { ...NO_STORE, location: '/student' }).end();
-    if (!serveStudent(req, res, path, html)) res.writeHead(404, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /student\n');
+    if (!serveStudent(req, res, path, html))
+      res.writeHead(404, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /student\n');
   });
   server.maxConnections = MAX_STUDENT_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE'
-      ? `port ${port} is already in use on ${host}: choose another with --listen ${host}:${port + 1}`
-      : e.code === 'EADDRNOTAVAIL' ? `--listen ${host}: this computer has no such address (its addresses: ip -4 addr, or ipconfig on Windows)`
-        : `cannot serve the students' page on ${host}:${port}: ${e.message}`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new UsageError(
+          e.code === 'EADDRINUSE'
+            ? `port ${port} is already in use on ${host}: choose another with --listen ${host}:${port + 1}`
+            : e.code === 'EADDRNOTAVAIL'
+              ? `--listen ${host}: this computer has no such address (its addresses: ip -4 addr, or ipconfig on Windows)`
+              : `cannot serve the students' page on ${host}:${port}: ${e.message}`,
+        ),
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
-  const shownHost = host === '0.0.0.0' || host === '::' ? lanAddress() ?? host : host;
+  const shownHost = host === '0.0.0.0' || host === '::' ? (lanAddress() ?? host) : host;
   return { server, url: `http://${hostPort(shownHost, port)}/student` };
 }
 
@@ -664,11 +806,16 @@ export function listenOption(value: string, webPort: number): { host: string; po
   const hp = bare ? { host: value, port: undefined } : splitHostPort(value);
   const address = hp && (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hp.host) || (hp.host.includes(':') && /^[0-9a-f:.]+$/i.test(hp.host)));
   if (!hp || !address) {
-    throw new UsageError(`--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`);
+    throw new UsageError(
+      `--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`,
+    );
   }
   if (hp.port !== undefined) return { host: hp.host, port: integer('--listen', hp.port, 1, 65535, 'a port number after the address') };
   const port = webPort ? webPort + 1 : 8081;
-  if (port > 65535) throw new UsageError(`--web ${webPort} leaves no port after it for the students' page: give one with --listen ${hostPort(hp.host, 8081)}, or a lower --web port`);
+  if (port > 65535)
+    throw new UsageError(
+      `--web ${webPort} leaves no port after it for the students' page: give one with --listen ${hostPort(hp.host, 8081)}, or a lower --web port`,
+    );
   return { host: hp.host, port };
 }
 
@@ -681,7 +828,9 @@ export function studentBrokerOption(value: string | undefined, endpoint: Endpoin
     throw new UsageError(`--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${redact(value)}'`);
   }
   if (e.username !== undefined || e.password !== undefined) {
-    throw new UsageError(`--student-broker ${redact(value)}: leave the user name and password out: every student's page shows this address; students type their own on the page`);
+    throw new UsageError(
+      `--student-broker ${redact(value)}: leave the user name and password out: every student's page shows this address; students type their own on the page`,
+    );
   }
   return brokerName(e, true);
 }
@@ -736,22 +885,39 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
     if (state && o.colour) {
       // Colour only the state column (it starts after the name).
       const at = widths[0] + 2;
-      line = line.slice(0, at) + COLOUR[state] + line.slice(at, at + widths[1]) + '\x1b[0m' + line.slice(at + widths[1]);
+      line = `${line.slice(0, at) + COLOUR[state] + line.slice(at, at + widths[1])}\x1b[0m${line.slice(at + widths[1])}`;
     }
     return line;
   };
   const sorted = [...s.pairs];
   const room = Math.max(1, o.height - 1);
-  const shown = sorted.length > room
-    ? sorted.map((p, i) => [p, i] as const).sort((a, b) => RANK[a[0].state] - RANK[b[0].state] || a[1] - b[1]).slice(0, room - 1).map(([p]) => p)
-    : sorted;
+  const shown =
+    sorted.length > room
+      ? sorted
+          .map((p, i) => [p, i] as const)
+          .sort((a, b) => RANK[a[0].state] - RANK[b[0].state] || a[1] - b[1])
+          .slice(0, room - 1)
+          .map(([p]) => p)
+      : sorted;
   const lines = [row(head)];
   for (const p of shown) {
     const state = `${ICON[p.state]} ${p.label}`;
-    lines.push(row(sim
-      ? [p.name, state, `${p.boards}/2`, String(p.hellos), String(p.replies), String(p.reconnects ?? 0), p.error ?? '']
-      : [p.name, state, String(p.hellos), String(p.replies), p.lastHello === null ? '-' : `#${p.lastHello}`,
-        p.since === null ? '-' : `${duration(p.since)} ago`, p.state === 'ok' ? '' : p.why], p.state));
+    lines.push(
+      row(
+        sim
+          ? [p.name, state, `${p.boards}/2`, String(p.hellos), String(p.replies), String(p.reconnects ?? 0), p.error ?? '']
+          : [
+              p.name,
+              state,
+              String(p.hellos),
+              String(p.replies),
+              p.lastHello === null ? '-' : `#${p.lastHello}`,
+              p.since === null ? '-' : `${duration(p.since)} ago`,
+              p.state === 'ok' ? '' : p.why,
+            ],
+        p.state,
+      ),
+    );
   }
   if (shown.length < sorted.length) {
     const rest = sorted.filter((p) => !shown.includes(p));
@@ -771,7 +937,11 @@ export class TerminalView {
   readonly tty: boolean;
 
   /** `details` adds to the counts, e.g. `boards 60/60 connected; 120 hellos`. */
-  constructor(private snapshot: () => ViewSnapshot, private details: (s: ViewSnapshot) => string, private every = 5000) {
+  constructor(
+    private snapshot: () => ViewSnapshot,
+    private details: (s: ViewSnapshot) => string,
+    private every = 5000,
+  ) {
     this.tty = !!process.stdout.isTTY && process.env.TERM !== 'dumb';
   }
 
@@ -784,7 +954,10 @@ export class TerminalView {
   private tick(): void {
     if (this.tty) return this.draw();
     const now = Date.now();
-    if (!this.lastPlain) { this.lastPlain = now; return; } // the first summary after `every`
+    if (!this.lastPlain) {
+      this.lastPlain = now;
+      return;
+    } // the first summary after `every`
     if (now - this.lastPlain < this.every) return;
     this.lastPlain = now;
     const s = this.snapshot();
@@ -792,7 +965,7 @@ export class TerminalView {
     const trouble = s.pairs.filter((p) => p.state !== 'ok');
     for (const p of trouble.slice(0, 5)) lines.push(`  ${p.name}: ${p.label.toLowerCase()} (${p.error && p.state !== 'ok' ? p.error : p.why})`);
     if (trouble.length > 5) lines.push(`  … and ${trouble.length - 5} more`);
-    process.stdout.write(lines.map(printable).join('\n') + '\n');
+    process.stdout.write(`${lines.map(printable).join('\n')}\n`);
   }
 
   /** Redraws the table over the previous one. */
@@ -803,13 +976,15 @@ export class TerminalView {
     // Wrapped, not cut: the counts and the details must be read whole in a narrow terminal.
     const title = printable(s.title);
     const header = [
-      ...wrap(printable(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) => (i ? l : `\x1b[1m${l.slice(0, title.length)}\x1b[0m${l.slice(title.length)}`)),
+      ...wrap(printable(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) =>
+        i ? l : `\x1b[1m${l.slice(0, title.length)}\x1b[0m${l.slice(title.length)}`,
+      ),
       ...wrap(printable(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`), width),
       ...(s.alert ? wrap(printable(s.alert), width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
     ];
     const table = renderTable(s, { height: rows - header.length - 1, width, colour: true });
     const out = [...header, ...table];
-    process.stdout.write((this.drawn ? `\x1b[${this.drawn}F` : '') + '\x1b[J' + out.join('\n') + '\n');
+    process.stdout.write(`${this.drawn ? `\x1b[${this.drawn}F` : ''}\x1b[J${out.join('\n')}\n`);
     this.drawn = out.length;
   }
 
@@ -817,7 +992,10 @@ export class TerminalView {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.tty) { this.draw(); process.stdout.write('\x1b[?25h'); }
+    if (this.tty) {
+      this.draw();
+      process.stdout.write('\x1b[?25h');
+    }
   }
 }
 
@@ -825,17 +1003,45 @@ export class TerminalView {
 
 /** What watch and classroom both take for the page and the roster. */
 export const VIEW_FLAGS: Flag[] = [
-  { names: ['--roster'], key: 'roster', value: 'file', example: 'class.txt', help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello (give it on a shared broker: no other client can change it)' },
+  {
+    names: ['--roster'],
+    key: 'roster',
+    value: 'file',
+    example: 'class.txt',
+    help: 'the class list, one first name a line: every pair on it has a tile from the start, red "never connected" until it says hello (give it on a shared broker: no other client can change it)',
+  },
   { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "the page's language (default: the browser's)" },
-  { names: ['--student-broker'], key: 'studentBroker', value: 'url', example: 'ws://192.168.1.144:9001', help: "with --web: the broker's WebSocket for the students' page /student (default: ws://<broker host>:9001/mqtt)" },
-  { names: ['--listen'], key: 'listen', value: 'address[:port]', example: '192.168.1.10', help: "with --web: serve the students' page to the classroom network on this address (port: the --web port + 1); the class page stays on 127.0.0.1" },
+  {
+    names: ['--student-broker'],
+    key: 'studentBroker',
+    value: 'url',
+    example: 'ws://192.168.1.144:9001',
+    help: "with --web: the broker's WebSocket for the students' page /student (default: ws://<broker host>:9001/mqtt)",
+  },
+  {
+    names: ['--listen'],
+    key: 'listen',
+    value: 'address[:port]',
+    example: '192.168.1.10',
+    help: "with --web: serve the students' page to the classroom network on this address (port: the --web port + 1); the class page stays on 127.0.0.1",
+  },
 ];
 
 /** The students' page options from --student-broker and --listen (they need --web). */
-export function studentOptions(p: Map<string, string[]>, webPort: number | undefined, endpoint: Endpoint, prefix: string, title: string): StudentOptions | undefined {
-  const brokerText = last(p, 'studentBroker'), listenText = last(p, 'listen');
+export function studentOptions(
+  p: Map<string, string[]>,
+  webPort: number | undefined,
+  endpoint: Endpoint,
+  prefix: string,
+  title: string,
+): StudentOptions | undefined {
+  const brokerText = last(p, 'studentBroker'),
+    listenText = last(p, 'listen');
   if (webPort === undefined) {
-    if (brokerText !== undefined || listenText !== undefined) throw new UsageError(`${listenText !== undefined ? '--listen' : '--student-broker'} goes with --web: the students' page is served beside the class page, e.g. --web 8080`);
+    if (brokerText !== undefined || listenText !== undefined)
+      throw new UsageError(
+        `${listenText !== undefined ? '--listen' : '--student-broker'} goes with --web: the students' page is served beside the class page, e.g. --web 8080`,
+      );
     return undefined;
   }
   return { broker: studentBrokerOption(brokerText, endpoint), prefix, title, listen: listenText === undefined ? undefined : listenOption(listenText, webPort) };
@@ -850,22 +1056,61 @@ export function langOption(value: string | undefined): 'fr' | 'en' | undefined {
 }
 
 const WATCH_FLAGS: Flag[] = [
-  { names: ['--broker'], key: 'broker', value: 'url', example: '192.168.1.144', help: 'the broker to watch: mqtt://[user:pass@]host[:port] or host[:port] (default: 127.0.0.1:1883)' },
-  { names: ['--web'], key: 'web', value: 'port', example: '8080', help: 'serve the live class page on http://127.0.0.1:<port>/ (0: any free port); without it, a table in the terminal' },
-  { names: ['--school'], key: 'school', value: 'name', example: 'LycMaurois', help: 'with --class: watch <school>/<class>/# (default: every +/+/+/hello and +/+/+/notification)' },
+  {
+    names: ['--broker'],
+    key: 'broker',
+    value: 'url',
+    example: '192.168.1.144',
+    help: 'the broker to watch: mqtt://[user:pass@]host[:port] or host[:port] (default: 127.0.0.1:1883)',
+  },
+  {
+    names: ['--web'],
+    key: 'web',
+    value: 'port',
+    example: '8080',
+    help: 'serve the live class page on http://127.0.0.1:<port>/ (0: any free port); without it, a table in the terminal',
+  },
+  {
+    names: ['--school'],
+    key: 'school',
+    value: 'name',
+    example: 'LycMaurois',
+    help: 'with --class: watch <school>/<class>/# (default: every +/+/+/hello and +/+/+/notification)',
+  },
   { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'with --school: the class' },
-  { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: "the boards' hello interval, until it is learnt from their hellos (default: 5000): a pair silent for about 3 intervals turns red" },
+  {
+    names: ['--interval'],
+    key: 'interval',
+    value: 'ms',
+    example: '5000',
+    help: "the boards' hello interval, until it is learnt from their hellos (default: 5000): a pair silent for about 3 intervals turns red",
+  },
   { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds (default: until Ctrl+C)' },
   ...VIEW_FLAGS,
-  { names: ['--max-pairs'], key: 'maxPairs', value: 'n', example: '100', help: 'follow this many pairs at most, the roster aside (default: 100): a newcomer takes the place of a prefix heard once, else of the unanswered pair quiet longest; a pair that proved itself keeps its place' },
-  { names: ['--forget'], key: 'forget', value: 'minutes', example: '15', help: 'a pair silent this many minutes leaves the view, unless it is on the roster (default: 15; 0: never)' },
+  {
+    names: ['--max-pairs'],
+    key: 'maxPairs',
+    value: 'n',
+    example: '100',
+    help: 'follow this many pairs at most, the roster aside (default: 100): a newcomer takes the place of a prefix heard once, else of the unanswered pair quiet longest; a pair that proved itself keeps its place',
+  },
+  {
+    names: ['--forget'],
+    key: 'forget',
+    value: 'minutes',
+    example: '15',
+    help: 'a pair silent this many minutes leaves the view, unless it is on the roster (default: 15; 0: never)',
+  },
   { names: ['--help'], key: 'help', help: 'show this help' },
 ];
 
 function watchUsage(): string {
   return usageText(
     'mqtt-pair watch: every pair of a class, live, as seen from the broker (real or simulated boards).',
-    ['mqtt-pair watch [--broker URL] [--web PORT] [--school NAME --class NAME] [--roster FILE] [--lang fr|en]', '[--interval MS] [--duration S] [--max-pairs N] [--forget MINUTES]'],
+    [
+      'mqtt-pair watch [--broker URL] [--web PORT] [--school NAME --class NAME] [--roster FILE] [--lang fr|en]',
+      '[--interval MS] [--duration S] [--max-pairs N] [--forget MINUTES]',
+    ],
     WATCH_FLAGS,
     [
       'A pair is the two boards that publish on <prefix>hello and <prefix>notification, e.g.',
@@ -913,7 +1158,10 @@ export function untilStopped(seconds?: number, ended?: Promise<unknown>): Promis
 
 export async function runWatch(argv: string[]): Promise<number> {
   const p = parseArgs(argv, WATCH_FLAGS, 'mqtt-pair watch --help');
-  if (p.has('help')) { process.stdout.write(watchUsage()); return 0; }
+  if (p.has('help')) {
+    process.stdout.write(watchUsage());
+    return 0;
+  }
   const brokerText = last(p, 'broker') ?? '127.0.0.1:1883';
   const endpoint = brokerOption(brokerText);
   const school = last(p, 'school');
@@ -935,16 +1183,30 @@ export async function runWatch(argv: string[]): Promise<number> {
   const roster = rosterFile === undefined ? undefined : readRoster(rosterFile, school === undefined ? undefined : `${school}/${className}`);
   warnDots(school, className, roster);
 
-  const student = studentOptions(p, webPort, endpoint, school === undefined ? '' : `${school}/${className}/`, school === undefined ? '' : `${school} / ${className}`);
+  const student = studentOptions(
+    p,
+    webPort,
+    endpoint,
+    school === undefined ? '' : `${school}/${className}/`,
+    school === undefined ? '' : `${school} / ${className}`,
+  );
   const where = brokerName(endpoint, true);
   const observer = new ClassObserver(endpoint, {
-    school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster,
+    school,
+    className,
+    interval,
+    clientId: `mqtt-pair-watch-${process.pid}`,
+    maxPairs,
+    forgetAfter: forgetMinutes * 60000,
+    roster,
   });
   try {
     await observer.start();
   } catch (e) {
     observer.stop();
-    process.stderr.write(`mqtt-pair watch: cannot watch the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`);
+    process.stderr.write(
+      `mqtt-pair watch: cannot watch the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`,
+    );
     return 1;
   }
   const started = observer.now();
@@ -952,19 +1214,31 @@ export async function runWatch(argv: string[]): Promise<number> {
   const snapshot = (): ViewSnapshot => {
     const pairs = observer.tiles();
     return {
-      title, subtitle: `watching ${observer.filters.join(' ')} on ${where}`, interval, pairs, counts: countStates(pairs),
+      title,
+      subtitle: `watching ${observer.filters.join(' ')} on ${where}`,
+      interval,
+      pairs,
+      counts: countStates(pairs),
       alert: observer.client.connected ? undefined : `Not connected to the broker at ${where}: ${observer.problem || 'reconnecting'}`,
       uptime: Math.round((observer.now() - started) / 1000),
       problem: observer.client.connected ? undefined : observer.problem || 'reconnecting',
       about: { where, filters: observer.filters },
-      lang, ignored: observer.ignored, unconfirmed: observer.unconfirmed, other: observer.foreign,
+      lang,
+      ignored: observer.ignored,
+      unconfirmed: observer.unconfirmed,
+      other: observer.foreign,
     };
   };
   console.log(`Watching ${observer.filters.join(' ')} on ${where}`);
   let web: WebView | null = null;
   let terminal: TerminalView | null = null;
   if (webPort !== undefined) {
-    try { web = await startWebView(webPort, snapshot, 1000, undefined, student); } catch (e) { observer.stop(); throw e; }
+    try {
+      web = await startWebView(webPort, snapshot, 1000, undefined, student);
+    } catch (e) {
+      observer.stop();
+      throw e;
+    }
     console.log(`Classroom view: ${web.url}  (Ctrl+C stops)`);
     printStudentPage(web, student!);
   } else {
@@ -988,14 +1262,20 @@ export function printStudentPage(web: WebView, student: StudentOptions): void {
 
 /** `; 99,900 more pairs ignored (…)`, `; 3 prefixes heard once, not shown`, or ''. */
 export function ignoredText(s: ViewSnapshot): string {
-  const i = s.ignored, n = (x: number) => x.toLocaleString('en-US');
+  const i = s.ignored,
+    n = (x: number) => x.toLocaleString('en-US');
   const once = s.unconfirmed ? `; ${n(s.unconfirmed)} prefix${s.unconfirmed > 1 ? 'es' : ''} heard once, not shown` : '';
-  if (!i || !i.pairs) return once;
+  if (!i?.pairs) return once;
   return `; ${i.more ? 'more than ' : ''}${n(i.pairs)} more pairs ignored (${n(i.messages)} messages, beyond --max-pairs)${once}`;
 }
 
 /** RabbitMQ turns a '.' in a topic into a '/': a class or a name with one would not be found there. */
-export function warnDots(school: string | undefined, className: string | undefined, roster: string[] | undefined, out = (l: string) => process.stderr.write(`${l}\n`)): void {
+export function warnDots(
+  school: string | undefined,
+  className: string | undefined,
+  roster: string[] | undefined,
+  out = (l: string) => process.stderr.write(`${l}\n`),
+): void {
   const dotted = [school, className, ...(roster ?? [])].filter((x): x is string => !!x && x.includes('.'));
   if (dotted.length) out(`mqtt-pair: note: '${dotted[0]}' holds a '.': on a RabbitMQ broker a '.' in a topic becomes a '/', so use '_' or '-' there instead`);
 }

@@ -42,7 +42,14 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
     done = true;
     const w = ws;
     ws = null;
-    if (w) { w.onopen = w.onmessage = w.onclose = w.onerror = null; try { w.close(); } catch { /* closed */ } }
+    if (w) {
+      w.onopen = w.onmessage = w.onclose = w.onerror = null;
+      try {
+        w.close();
+      } catch {
+        /* closed */
+      }
+    }
   };
   const finish = (reason?: string) => {
     if (done) return;
@@ -58,14 +65,19 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
       return finish(`cannot open ${url}: ${(e as Error).message}`);
     }
     ws.binaryType = 'arraybuffer';
-    ws.onopen = () => { open = true; events.connected(); };
+    ws.onopen = () => {
+      open = true;
+      events.connected();
+    };
     ws.onmessage = (m) => {
       if (typeof m.data === 'string') return finish('the broker sent a text frame: MQTT goes in binary frames');
       events.data(new Uint8Array(m.data as ArrayBuffer));
     };
     // A browser tells a page nothing about why a WebSocket failed (no code, no message): say what to check.
-    ws.onerror = () => finish(open ? `the connection to ${url} failed` : `no MQTT broker at ${url} (check the address, the port of its WebSocket listener and the path)`);
-    ws.onclose = (e) => finish(open ? (e.code === 1000 ? undefined : `the connection to ${url} closed (code ${e.code})`) : `${url} refused the connection (code ${e.code})`);
+    ws.onerror = () =>
+      finish(open ? `the connection to ${url} failed` : `no MQTT broker at ${url} (check the address, the port of its WebSocket listener and the path)`);
+    ws.onclose = (e) =>
+      finish(open ? (e.code === 1000 ? undefined : `the connection to ${url} closed (code ${e.code})`) : `${url} refused the connection (code ${e.code})`);
   }, 0);
   // A browser hands a page each WebSocket message whole: a large one arriving slowly (Mosquitto
   // 2.0.11 sends about 40 KB/s on its WebSocket) shows nothing for minutes. When the client asks,
@@ -75,11 +87,19 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
   const probe = () => {
     if (done || probing) return;
     let p: WebSocket;
-    try { p = new WebSocket(url, 'mqtt'); } catch { return; }
+    try {
+      p = new WebSocket(url, 'mqtt');
+    } catch {
+      return;
+    }
     probing = p;
     const end = (alive: boolean) => {
       p.onopen = p.onerror = p.onclose = null;
-      try { p.close(1000); } catch { /* closed */ }
+      try {
+        p.close(1000);
+      } catch {
+        /* closed */
+      }
       if (probing === p) probing = null;
       if (alive && !done) events.alive();
     };

@@ -30,11 +30,15 @@ const options: ClientOptions | null = typeof checked === 'string' ? null : board
 /** How many failed WiFi joins or broker names in a row open setup mode, unless setupAfter says. */
 const SETUP_AFTER = 5;
 /** How long after power-up a held BOOT button opens setup mode, how often it is read, and how long it must be held. */
-const BUTTON_MS = 3000, BUTTON_EVERY = 100, HELD_MS = 500;
+const BUTTON_MS = 3000,
+  BUTTON_EVERY = 100,
+  HELD_MS = 500;
 
 export class Firmware extends ModdableHost implements SetupFirmware {
   /** The build's config (mc/config, in flash), for setup. */
-  get build(): Raw { return config; }
+  get build(): Raw {
+    return config;
+  }
   private board: Board | null = null;
   /** The USB serial port; setup's objects hang on it once made (on a stand-in where there is no port). */
   private serial: (SerialPort & { setup?: Setup }) | null;
@@ -47,7 +51,10 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   /** At power-up, and where a simulator restarts in place. */
   boot(): void {
     const port = this.serial;
-    if (port?.setup) { port.setup.stop(); port.setup = undefined; }
+    if (port?.setup) {
+      port.setup.stop();
+      port.setup = undefined;
+    }
     this.board = null;
     const stored = this.stored();
     if (!stored) {
@@ -98,7 +105,9 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     this.setupNow().serialBytes(bytes);
   }
 
-  running(): boolean { return this.board !== null; }
+  running(): boolean {
+    return this.board !== null;
+  }
 
   stopBoard(): void {
     const b = this.board;
@@ -106,7 +115,9 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     b?.stop();
   }
 
-  hostCheck(raw: Raw): string | undefined { return transportConfigError(raw); }
+  hostCheck(raw: Raw): string | undefined {
+    return transportConfigError(raw);
+  }
 
   // One line for the serial monitor, network text as text (src/apps/text.ts); a simulator's serial
   // port gets a copy, as a board's USB port carries both its lines and Improv.
@@ -122,7 +133,11 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     const after = Number(effective(config, this.stored()).setupAfter ?? SETUP_AFTER);
     if (!after || this.troubles < after) return;
     this.troubles = 0;
-    this.after(0, { fire: () => { if (this.board) this.openSetup(reason); } });
+    this.after(0, {
+      fire: () => {
+        if (this.board) this.openSetup(reason);
+      },
+    });
   }
 
   protected override softRestart(): boolean {
@@ -135,8 +150,8 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   }
 
   private setupNow(): Setup {
-    const port = this.serial ??= { write: () => false, line() {}, close() {} };
-    return port.setup ??= new Setup(this, new ModdablePorts(port, `mqtt-pair-${this.deviceId().slice(-4)}`), this);
+    const port = (this.serial ??= { write: () => false, line() {}, close() {} });
+    return (port.setup ??= new Setup(this, new ModdablePorts(port, `mqtt-pair-${this.deviceId().slice(-4)}`), this));
   }
 }
 
@@ -144,7 +159,8 @@ export class Firmware extends ModdableHost implements SetupFirmware {
 function watchButton(firmware: Firmware): void {
   if (pressedBootButton() < 0) return; // no button (the simulators)
   const watch = {
-    polls: 0, held: 0,
+    polls: 0,
+    held: 0,
     fire(): void {
       watch.held = pressedBootButton() > 0 ? watch.held + 1 : 0;
       if (watch.held * BUTTON_EVERY >= HELD_MS) return firmware.openSetup('the BOOT button was held at power-up');

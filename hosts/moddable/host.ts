@@ -24,7 +24,17 @@ import SNTP from 'sntp';
 import Net from 'net';
 import WiFi from 'wifi';
 import { restart as restartBoard, seedRandom, serialLine } from 'mqtt-pair/chip';
-import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle, type WiFi as StationWiFi, type WiFiEvents } from '../../src/host';
+import {
+  fire,
+  type Connection,
+  type ConnectionEvents,
+  type Endpoint,
+  type Firing,
+  type Host,
+  type TimerHandle,
+  type WiFi as StationWiFi,
+  type WiFiEvents,
+} from '../../src/host';
 import { brokerEndpoint, brokerName, hostPort } from '../../src/endpoint';
 
 /** What Socket and SecureSocket share, as this file uses them. */
@@ -45,7 +55,7 @@ const MAX_PENDING = 16 * 1024;
 
 /** A release build's trace() reaches no serial monitor: the chip module writes the line there. */
 function logLine(line: string): void {
-  if (!serialLine(line)) trace(line + '\n');
+  if (!serialLine(line)) trace(`${line}\n`);
 }
 
 function describe(e: unknown): string {
@@ -59,7 +69,12 @@ type HostTimer = Timer & { target?: Firing };
 function onTimer(timer: HostTimer): void {
   const target = timer.target;
   timer.target = undefined; // fired: cancel() leaves it alone (the SDK forgets a one-shot timer once it returns)
-  if (target) try { fire(target); } catch (e) { logLine(`Internal error in timer: ${describe(e)}`); }
+  if (target)
+    try {
+      fire(target);
+    } catch (e) {
+      logLine(`Internal error in timer: ${describe(e)}`);
+    }
 }
 
 export class ModdableHost implements Host, StationWiFi {
@@ -115,7 +130,11 @@ export class ModdableHost implements Host, StationWiFi {
       // Reported as a failed join, so the join state machine retries. (A closure: a rare path.)
       this.failure = Timer.set(() => {
         this.failure = null;
-        try { listener.wifiEvent('disconnected'); } catch (err) { logLine(`Internal error in WiFi: ${describe(err)}`); }
+        try {
+          listener.wifiEvent('disconnected');
+        } catch (err) {
+          logLine(`Internal error in WiFi: ${describe(err)}`);
+        }
       });
     }
   }
@@ -124,8 +143,10 @@ export class ModdableHost implements Host, StationWiFi {
     const listener = this.listener;
     if (m !== this.monitor || !listener) return;
     if (message === 'connect') listener.wifiEvent('connected');
-    else if (message === 'gotIP') { this.troubles = 0; listener.wifiEvent('gotIP'); }
-    else if (message === 'lostIP') listener.wifiEvent('lostIP');
+    else if (message === 'gotIP') {
+      this.troubles = 0;
+      listener.wifiEvent('gotIP');
+    } else if (message === 'lostIP') listener.wifiEvent('lostIP');
     else if (message === 'disconnect') {
       if (code === -1) logLine(`WiFi: "${this.ssid}" refused the password`);
       if (m === this.monitor) listener.wifiEvent('disconnected');
@@ -139,20 +160,33 @@ export class ModdableHost implements Host, StationWiFi {
     try {
       if (typeof WiFi.disconnect === 'function') WiFi.disconnect();
       else WiFi.connect(); // older SDKs: connect() without a dictionary disconnects
-    } catch { /* not connected */ }
+    } catch {
+      /* not connected */
+    }
   }
 
   address(): string {
-    try { return Net.get('IP') ?? ''; } catch { return ''; }
+    try {
+      return Net.get('IP') ?? '';
+    } catch {
+      return '';
+    }
   }
 
   private closeMonitor(): void {
-    if (this.failure) { Timer.clear(this.failure); this.failure = null; }
+    if (this.failure) {
+      Timer.clear(this.failure);
+      this.failure = null;
+    }
     const m = this.monitor;
     this.monitor = null;
     if (!m) return;
     m.station = undefined;
-    try { m.close(); } catch { /* already closed */ }
+    try {
+      m.close();
+    } catch {
+      /* already closed */
+    }
   }
 
   /**
@@ -188,23 +222,40 @@ export class ModdableHost implements Host, StationWiFi {
     return to.transport === 'ws' || to.transport === 'wss' ? new WebSocketConnection(to, events, this) : new SocketConnection(to, events, this);
   }
 
-  random(): number { return Math.random(); }
+  random(): number {
+    return Math.random();
+  }
 
-  log(line: string): void { logLine(line); }
+  log(line: string): void {
+    logLine(line);
+  }
 
   /** The WiFi or the broker's name failed again (`troubles` says how many times in a row): the firmware may open setup mode. */
-  troubled(_reason: string): void { /* a plain host goes on trying */ }
+  troubled(_reason: string): void {
+    /* a plain host goes on trying */
+  }
 
   /** Runs the firmware again where the hardware cannot be reset (the simulators); false where there is nothing to run. */
-  protected softRestart(): boolean { return false; }
+  protected softRestart(): boolean {
+    return false;
+  }
 
-  deviceId(): string { return this.id; }
+  deviceId(): string {
+    return this.id;
+  }
 
   restart(reason: string): void {
     let restarted = false;
-    try { restarted = restartBoard(); } catch (e) { logLine(`Restart failed: ${describe(e)}`); }
+    try {
+      restarted = restartBoard();
+    } catch (e) {
+      logLine(`Restart failed: ${describe(e)}`);
+    }
     if (restarted) return; // ESP8266 resets once this callback returns; ESP32 never gets here
-    if (!this.softRestart()) { logLine(`Cannot restart this platform (${reason}): stopped.`); return; }
+    if (!this.softRestart()) {
+      logLine(`Cannot restart this platform (${reason}): stopped.`);
+      return;
+    }
     logLine('This platform cannot reset itself: starting the firmware again in 1 s...');
   }
 }
@@ -218,7 +269,9 @@ function deviceIdFromMac(): string {
   try {
     if (WiFi.mode !== 1) WiFi.mode = 1; // station: on ESP32 the MAC is only readable once WiFi is up
     mac = Net.get('MAC');
-  } catch { mac = undefined; }
+  } catch {
+    mac = undefined;
+  }
   const hex = typeof mac === 'string' ? mac.replace(/[^0-9a-f]/gi, '').toLowerCase() : '';
   if (hex.length >= 12 && /[1-9a-f]/.test(hex)) return hex;
   let id = '';
@@ -229,14 +282,22 @@ function deviceIdFromMac(): string {
 // ---- TCP and TLS
 
 // A connection's states.
-const STARTING = 0, CONNECTING = 1, UPGRADING = 2, OPEN = 3, DONE = 4;
+const STARTING = 0,
+  CONNECTING = 1,
+  UPGRADING = 2,
+  OPEN = 3,
+  DONE = 4;
 
 /** The SDK calls a socket's `callback` as its method: the connection is in `owner`. */
 type OwnedSocket = StreamSocket & { owner?: SocketConnection };
 
 function onSocket(this: OwnedSocket, message: number): void {
   // try/catch here rather than a guard function: one frame less under every packet, on a small stack
-  try { this.owner?.socketEvent(this, message); } catch (e) { logLine(`Internal error in socket: ${describe(e)}`); }
+  try {
+    this.owner?.socketEvent(this, message);
+  } catch (e) {
+    logLine(`Internal error in socket: ${describe(e)}`);
+  }
 }
 
 /**
@@ -251,7 +312,11 @@ abstract class Starting {
   protected failure = '';
   protected clock: { close(): void } | null = null;
 
-  constructor(readonly to: Endpoint, readonly events: ConnectionEvents, readonly host: ModdableHost) {
+  constructor(
+    readonly to: Endpoint,
+    readonly events: ConnectionEvents,
+    readonly host: ModdableHost,
+  ) {
     this.timer = host.after(0, this);
   }
 
@@ -293,10 +358,18 @@ abstract class Starting {
   }
 
   private stop(): void {
-    if (this.timer) { this.host.cancel(this.timer); this.timer = null; }
+    if (this.timer) {
+      this.host.cancel(this.timer);
+      this.timer = null;
+    }
     const c = this.clock;
     this.clock = null;
-    if (c) try { c.close(); } catch { /* done already */ }
+    if (c)
+      try {
+        c.close();
+      } catch {
+        /* done already */
+      }
     this.release();
   }
 
@@ -309,11 +382,17 @@ abstract class Starting {
         if (this.state !== STARTING) return;
         try {
           const host = this.host;
-          if (address) { host.troubles = 0; this.open(address); return; }
+          if (address) {
+            host.troubles = 0;
+            this.open(address);
+            return;
+          }
           this.finish(`broker host name "${to.host}" does not resolve`);
           host.troubles++;
           host.troubled(`the broker's name "${to.host}" did not resolve ${host.troubles} times in a row`);
-        } catch (e) { logLine(`Internal error in DNS: ${describe(e)}`); }
+        } catch (e) {
+          logLine(`Internal error in DNS: ${describe(e)}`);
+        }
       });
     } catch (e) {
       this.finish(`cannot look up "${to.host}": ${describe(e)}`);
@@ -333,9 +412,17 @@ abstract class Starting {
         if (this.state !== STARTING || message === 2) return; // 2: trying again
         this.clock = null;
         try {
-          if (message === 1) { Time.set(value as number); this.resolve(); return; }
-          this.finish(`TLS needs the date to check the broker's certificate, and the time server "${server}" did not answer (${value}): set sntp= to one the board can reach`);
-        } catch (e) { logLine(`Internal error in SNTP: ${describe(e)}`); }
+          if (message === 1) {
+            Time.set(value as number);
+            this.resolve();
+            return;
+          }
+          this.finish(
+            `TLS needs the date to check the broker's certificate, and the time server "${server}" did not answer (${value}): set sntp= to one the board can reach`,
+          );
+        } catch (e) {
+          logLine(`Internal error in SNTP: ${describe(e)}`);
+        }
       }) as unknown as { close(): void };
     } catch (e) {
       this.finish(`TLS needs the date, and asking "${server}" failed: ${describe(e)}`);
@@ -365,7 +452,8 @@ class SocketConnection extends Starting implements Connection {
   }
 
   protected open(address: string): void {
-    const to = this.to, secure = to.transport === 'tls';
+    const to = this.to,
+      secure = to.transport === 'tls';
     this.state = CONNECTING;
     let s: OwnedSocket;
     try {
@@ -390,7 +478,11 @@ class SocketConnection extends Starting implements Connection {
     if (!s) return;
     s.owner = undefined;
     // Closing twice, or after the peer left, throws on some platforms (lin): nothing to do then.
-    try { s.close(); } catch { /* already closed */ }
+    try {
+      s.close();
+    } catch {
+      /* already closed */
+    }
   }
 
   socketEvent(s: StreamSocket, message: number): void {
@@ -401,10 +493,18 @@ class SocketConnection extends Starting implements Connection {
         this.events.connected();
         this.flush();
         return;
-      case 2: { // data: read all that is there
+      case 2: {
+        // data: read all that is there
         let buffer: ArrayBuffer | undefined;
-        try { buffer = s.read(ArrayBuffer); } catch { return; } // nothing to read
-        if (buffer && buffer.byteLength) { this.heard = true; this.events.data(new Uint8Array(buffer)); }
+        try {
+          buffer = s.read(ArrayBuffer);
+        } catch {
+          return;
+        } // nothing to read
+        if (buffer?.byteLength) {
+          this.heard = true;
+          this.events.data(new Uint8Array(buffer));
+        }
         return;
       }
       case 3: // sent: room to write again
@@ -414,26 +514,42 @@ class SocketConnection extends Starting implements Connection {
         this.finish(this.state === OPEN ? undefined : this.tlsAnswered() ? tlsFailed(this.to) : `${where(this.to)} closed the connection before it opened`);
         return;
       case -2: // error
-        this.finish(this.state === OPEN ? `connection to ${where(this.to)} lost (network error)`
-          : this.tlsAnswered() ? tlsFailed(this.to) : `no MQTT broker at ${where(this.to)} (connection refused or host unreachable)`);
+        this.finish(
+          this.state === OPEN
+            ? `connection to ${where(this.to)} lost (network error)`
+            : this.tlsAnswered()
+              ? tlsFailed(this.to)
+              : `no MQTT broker at ${where(this.to)} (connection refused or host unreachable)`,
+        );
         return;
     }
   }
 
-  private tlsAnswered(): boolean { return this.to.transport === 'tls' && this.heard; }
+  private tlsAnswered(): boolean {
+    return this.to.transport === 'tls' && this.heard;
+  }
 
   private flush(): void {
     const pending = this.pending;
-    while (this.state === OPEN && this.socket && pending && pending.length) {
+    while (this.state === OPEN && this.socket && pending?.length) {
       const socket = this.socket;
       let room: number;
-      try { room = socket.write(); } catch (e) { return this.writeFailed(e); }
+      try {
+        room = socket.write();
+      } catch (e) {
+        return this.writeFailed(e);
+      }
       if (!(room > 0)) return; // the socket says when there is room again (message 3)
       const head = pending[0];
       const n = Math.min(room, head.length);
       const chunk = n === head.length ? head : head.subarray(0, n);
-      try { socket.write(arrayBuffer(chunk)); } catch (e) { return this.writeFailed(e); }
-      if (n === head.length) pending.shift(); else pending[0] = head.subarray(n);
+      try {
+        socket.write(arrayBuffer(chunk));
+      } catch (e) {
+        return this.writeFailed(e);
+      }
+      if (n === head.length) pending.shift();
+      else pending[0] = head.subarray(n);
       this.pendingBytes -= n;
     }
     if (pending && !pending.length && this.pending === pending) this.pending = null;
@@ -446,14 +562,20 @@ class SocketConnection extends Starting implements Connection {
   }
 }
 
-function where(to: Endpoint): string { return hostPort(to.host, to.port); }
+function where(to: Endpoint): string {
+  return hostPort(to.host, to.port);
+}
 
 // ---- WebSocket
 
 type OwnedWebSocket = WebSocketClient & { owner?: WebSocketConnection };
 
 function onWebSocket(this: OwnedWebSocket, message: number, value: unknown): void {
-  try { this.owner?.webSocketEvent(this, message, value); } catch (e) { logLine(`Internal error in WebSocket: ${describe(e)}`); }
+  try {
+    this.owner?.webSocketEvent(this, message, value);
+  } catch (e) {
+    logLine(`Internal error in WebSocket: ${describe(e)}`);
+  }
 }
 
 /**
@@ -467,16 +589,24 @@ class WebSocketConnection extends Starting implements Connection {
 
   write(bytes: Uint8Array): void {
     if (this.state !== OPEN || !this.ws || !bytes.length) return;
-    try { this.ws.write(arrayBuffer(bytes)); } catch (e) { this.finishSoon(`cannot send to ${brokerName(this.to)}: ${describe(e)}`); }
+    try {
+      this.ws.write(arrayBuffer(bytes));
+    } catch (e) {
+      this.finishSoon(`cannot send to ${brokerName(this.to)}: ${describe(e)}`);
+    }
   }
 
   protected open(address: string): void {
-    const to = this.to, secure = to.transport === 'wss';
+    const to = this.to,
+      secure = to.transport === 'wss';
     this.state = CONNECTING;
     let w: OwnedWebSocket;
     try {
       const dictionary: Record<string, unknown> = { host: address, port: to.port, path: to.path ?? '/mqtt', protocol: 'mqtt' };
-      if (secure) { dictionary.Socket = SecureSocket; dictionary.secure = secureOptions(to); }
+      if (secure) {
+        dictionary.Socket = SecureSocket;
+        dictionary.secure = secureOptions(to);
+      }
       w = new WebSocketClient(dictionary as ConstructorParameters<typeof WebSocketClient>[0]) as OwnedWebSocket;
     } catch (e) {
       return this.finish(secure ? tlsSetupFailed(to, e) : `cannot open a WebSocket to ${brokerName(to)}: ${describe(e)}`);
@@ -491,7 +621,11 @@ class WebSocketConnection extends Starting implements Connection {
     this.ws = null;
     if (!w) return;
     w.owner = undefined;
-    try { w.close(); } catch { /* already closed */ }
+    try {
+      w.close();
+    } catch {
+      /* already closed */
+    }
   }
 
   webSocketEvent(w: WebSocketClient, message: number, value: unknown): void {
@@ -512,7 +646,12 @@ class WebSocketConnection extends Starting implements Connection {
       case 4: // closed, or failed
         if (this.state === OPEN) this.finish(`the WebSocket connection to ${brokerName(to)} closed`);
         else if (this.state === UPGRADING) this.finish(`WebSocket: ${brokerName(to)} refused the upgrade to WebSocket (check the port and the path)`);
-        else this.finish(to.transport === 'wss' ? `no MQTT broker at ${where(to)}, or the TLS handshake failed (check the port, and that ca=${to.ca} signed the broker's certificate)` : `no MQTT broker at ${where(to)} (connection refused or host unreachable)`);
+        else
+          this.finish(
+            to.transport === 'wss'
+              ? `no MQTT broker at ${where(to)}, or the TLS handshake failed (check the port, and that ca=${to.ca} signed the broker's certificate)`
+              : `no MQTT broker at ${where(to)} (connection refused or host unreachable)`,
+          );
         return;
     }
   }
@@ -566,7 +705,8 @@ export function transportConfigError(raw: Record<string, unknown>): string | und
   if (e.transport !== 'tls' && e.transport !== 'wss') return undefined;
   const scheme = e.transport === 'tls' ? 'mqtts' : 'wss';
   const ca = raw.ca === undefined || raw.ca === null ? '' : String(raw.ca);
-  const how = 'copy it in DER form into hosts/moddable/certs/ (openssl x509 -in ca.crt -outform der -out hosts/moddable/certs/ca.der), then flash with ca=ca.der on the mcconfig command line';
+  const how =
+    'copy it in DER form into hosts/moddable/certs/ (openssl x509 -in ca.crt -outform der -out hosts/moddable/certs/ca.der), then flash with ca=ca.der on the mcconfig command line';
   if (!ca) return `config ca is missing: broker=${scheme}://… needs the CA certificate that signed the broker's: ${how}`;
   let head: Uint8Array;
   try {
@@ -575,7 +715,8 @@ export function transportConfigError(raw: Record<string, unknown>): string | und
   } catch (err) {
     return `config ca="${ca}" cannot be read: ${describe(err)}`;
   }
-  if (head[0] === 0x2d) return `config ca="${ca}" is a PEM file, and the board reads DER: convert it with openssl x509 -in ${ca} -outform der -out hosts/moddable/certs/ca.der, then ca=ca.der`;
+  if (head[0] === 0x2d)
+    return `config ca="${ca}" is a PEM file, and the board reads DER: convert it with openssl x509 -in ${ca} -outform der -out hosts/moddable/certs/ca.der, then ca=ca.der`;
   if (head[0] !== 0x30) return `config ca="${ca}" is not a certificate in DER form: ${how}`;
   return undefined;
 }
@@ -593,5 +734,9 @@ function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
 type OwnedWiFi = WiFi & { station?: ModdableHost };
 
 function onWiFi(this: OwnedWiFi, message: string, code?: number): void {
-  try { this.station?.wifiMessage(this, message, code); } catch (e) { logLine(`Internal error in WiFi: ${describe(e)}`); }
+  try {
+    this.station?.wifiMessage(this, message, code);
+  } catch (e) {
+    logLine(`Internal error in WiFi: ${describe(e)}`);
+  }
 }

@@ -37,9 +37,15 @@ export class PreferenceStore implements SettingsStore {
     return typeof v === 'string' ? v : undefined;
   }
 
-  set(key: string, value: string): void { preference().set(DOMAIN, key, value); }
-  delete(key: string): void { preference().delete(DOMAIN, key); }
-  keys(): string[] { return preference().keys(DOMAIN); }
+  set(key: string, value: string): void {
+    preference().set(DOMAIN, key, value);
+  }
+  delete(key: string): void {
+    preference().delete(DOMAIN, key);
+  }
+  keys(): string[] {
+    return preference().keys(DOMAIN);
+  }
 }
 
 /** An HTTP request under way: the SDK's server calls `callback` with the request as `this`. */
@@ -88,7 +94,7 @@ function respond(x: Exchange): unknown {
   else r = handler.request({ method: x.method ?? 'GET', path: x.path ?? '/', body: x.body ?? '' });
   // ASCII text (the page, in flash) goes a slice at a time, never copied whole: an ESP8266 has no
   // room for a second page. Bytes (JSON) as they are.
-  const body = typeof r.body === 'string' ? r.body : r.body.buffer as ArrayBuffer;
+  const body = typeof r.body === 'string' ? r.body : (r.body.buffer as ArrayBuffer);
   x.out = x.method === 'HEAD' ? '' : body;
   x.sent = 0;
   const length = typeof body === 'string' ? body.length : body.byteLength;
@@ -96,10 +102,14 @@ function respond(x: Exchange): unknown {
 }
 
 function fragment(x: Exchange, room: number): string | ArrayBuffer | undefined {
-  const out = x.out, at = x.sent ?? 0;
+  const out = x.out,
+    at = x.sent ?? 0;
   if (out === undefined) return undefined;
   const length = typeof out === 'string' ? out.length : out.byteLength;
-  if (at >= length) { x.out = undefined; return undefined; }
+  if (at >= length) {
+    x.out = undefined;
+    return undefined;
+  }
   const n = Math.max(1, Math.min(room, 1024, length - at));
   x.sent = at + n;
   return out.slice(at, at + n);
@@ -107,20 +117,27 @@ function fragment(x: Exchange, room: number): string | ArrayBuffer | undefined {
 
 /** The DNS server asks its `client` for each name's address: the board's, whatever the name. */
 type OwnedDns = DnsServer & { address?: string };
-function onDns(this: OwnedDns): string | undefined { return this.address; }
+function onDns(this: OwnedDns): string | undefined {
+  return this.address;
+}
 
 export class ModdablePorts implements SetupPorts {
   readonly store = new PreferenceStore();
   private http: HttpServer | null = null;
   private dns: DnsServer | null = null;
 
-  constructor(private readonly serial: { write(bytes: Uint8Array): boolean } | null, private readonly deviceName: string) {}
+  constructor(
+    private readonly serial: { write(bytes: Uint8Array): boolean } | null,
+    private readonly deviceName: string,
+  ) {}
 
   info(): [string, string, string, string] {
     return ['mqtt-pair', MQTT_PAIR_VERSION, chipFamily(), this.deviceName];
   }
 
-  serialWrite(bytes: Uint8Array): boolean { return this.serial ? this.serial.write(bytes) : false; }
+  serialWrite(bytes: Uint8Array): boolean {
+    return this.serial ? this.serial.write(bytes) : false;
+  }
 
   scan(done: (networks: WiFiNetwork[]) => void): void {
     const found: WiFiNetwork[] = [];
@@ -154,7 +171,8 @@ export class ModdablePorts implements SetupPorts {
         this.http = s;
         return port + i;
       } catch (e) {
-        if (i + 1 >= tries) throw new Error(`no HTTP server on port ${port}${tries > 1 ? `-${port + tries - 1}` : ''} (${e instanceof Error ? e.message : String(e)})`);
+        if (i + 1 >= tries)
+          throw new Error(`no HTTP server on port ${port}${tries > 1 ? `-${port + tries - 1}` : ''} (${e instanceof Error ? e.message : String(e)})`);
       }
     }
   }
@@ -166,17 +184,36 @@ export class ModdablePorts implements SetupPorts {
   }
 
   close(): void {
-    const h = this.http, d = this.dns;
+    const h = this.http,
+      d = this.dns;
     this.http = this.dns = null;
-    if (h) { (h as HttpServer & { handler?: HttpHandler }).handler = undefined; try { h.close(); } catch { /* closed */ } }
-    if (d) try { d.close(); } catch { /* closed */ }
-    try { WiFi.mode = 1; } catch { /* no WiFi */ }
+    if (h) {
+      (h as HttpServer & { handler?: HttpHandler }).handler = undefined;
+      try {
+        h.close();
+      } catch {
+        /* closed */
+      }
+    }
+    if (d)
+      try {
+        d.close();
+      } catch {
+        /* closed */
+      }
+    try {
+      WiFi.mode = 1;
+    } catch {
+      /* no WiFi */
+    }
   }
 
   stationAddress(): string {
     try {
       const ip = (Net.get as (p: string, i: string) => unknown)('IP', 'station');
       return typeof ip === 'string' && ip !== '0.0.0.0' ? ip : '';
-    } catch { return ''; }
+    } catch {
+      return '';
+    }
   }
 }

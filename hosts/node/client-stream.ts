@@ -25,7 +25,9 @@ export interface ClientLink {
 }
 
 export class ClientStream extends Duplex {
-  constructor(private readonly link: ClientLink) { super({ allowHalfOpen: false }); }
+  constructor(private readonly link: ClientLink) {
+    super({ allowHalfOpen: false });
+  }
 
   /** Bytes from the client, for Aedes. */
   received(bytes: Buffer): void {
@@ -33,9 +35,13 @@ export class ClientStream extends Duplex {
   }
 
   /** The client is gone: Aedes reads what came before (a DISCONNECT, so no will), then ends. */
-  gone(): void { this.push(null); }
+  gone(): void {
+    this.push(null);
+  }
 
-  override _read(): void { this.link.resume(); }
+  override _read(): void {
+    this.link.resume();
+  }
 
   override _writev(chunks: { chunk: Buffer }[], done: (e?: Error | null) => void): void {
     this.out(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)));
@@ -57,16 +63,24 @@ export class ClientStream extends Duplex {
     this.link.send(bytes);
   }
 
-  override _final(done: (e?: Error | null) => void): void { this.link.end(); done(); }
+  override _final(done: (e?: Error | null) => void): void {
+    this.link.end();
+    done();
+  }
 
-  override _destroy(e: Error | null, done: (e?: Error | null) => void): void { this.link.drop(); done(e); }
+  override _destroy(e: Error | null, done: (e?: Error | null) => void): void {
+    this.link.drop();
+    done(e);
+  }
 }
 
 /** A TCP client of the embedded broker, as a ClientStream. */
 export function tcpClientStream(socket: import('node:net').Socket): ClientStream {
   socket.setNoDelay(true);
   const stream = new ClientStream({
-    send: (b) => { socket.write(b); },
+    send: (b) => {
+      socket.write(b);
+    },
     unsent: () => socket.writableLength,
     drop: () => socket.destroy(),
     end: () => socket.end(),

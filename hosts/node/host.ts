@@ -22,9 +22,13 @@ export function connectTcp(to: Endpoint, events: ConnectionEvents): Connection {
 /** A connection by the endpoint's transport: plain TCP, TLS (mqtts://), WebSocket (ws://, wss://). */
 export function connectEndpoint(to: Endpoint, events: ConnectionEvents): Connection {
   switch (to.transport) {
-    case 'tls': return connectTls(to, events);
-    case 'ws': case 'wss': return connectWs(to, events);
-    default: return connectTcp(to, events);
+    case 'tls':
+      return connectTls(to, events);
+    case 'ws':
+    case 'wss':
+      return connectWs(to, events);
+    default:
+      return connectTcp(to, events);
   }
 }
 
@@ -35,42 +39,83 @@ export type DescribeError = (e: NodeJS.ErrnoException, to: Endpoint, opened: boo
  * A Connection over a Node socket, open once `ready` fires ('connect' for TCP, 'secureConnect' for
  * TLS). The first error is the reason `closed` gives; after close() nothing more is reported.
  */
-export function socketConnection(socket: Socket, ready: 'connect' | 'secureConnect', to: Endpoint, events: ConnectionEvents,
-  describe: DescribeError = describeSocketError): Connection {
+export function socketConnection(
+  socket: Socket,
+  ready: 'connect' | 'secureConnect',
+  to: Endpoint,
+  events: ConnectionEvents,
+  describe: DescribeError = describeSocketError,
+): Connection {
   socket.setNoDelay(true);
   let reason: string | undefined;
   let opened = false;
-  socket.on(ready, () => { opened = true; events.connected(); });
+  socket.on(ready, () => {
+    opened = true;
+    events.connected();
+  });
   socket.on('data', (b: Buffer) => events.data(new Uint8Array(b.buffer, b.byteOffset, b.length)));
-  socket.on('error', (e: NodeJS.ErrnoException) => { reason ??= describe(e, to, opened); });
+  socket.on('error', (e: NodeJS.ErrnoException) => {
+    reason ??= describe(e, to, opened);
+  });
   socket.on('close', () => events.closed(reason));
   // (Not corked per turn of the event loop: the socket then sends nothing while a burst of
   // publishes runs, and the broker waits instead of working alongside; measured slower.)
   return {
-    write: (bytes) => { if (!socket.destroyed) socket.write(bytes); },
+    write: (bytes) => {
+      if (!socket.destroyed) socket.write(bytes);
+    },
     // Corked: the two pieces leave in one writev.
-    writev: (head, body) => { if (!socket.destroyed) { socket.cork(); socket.write(head); socket.write(body); socket.uncork(); } },
-    close: () => { socket.removeAllListeners('close'); socket.end(); socket.destroySoon(); },
-    pause: () => { socket.pause(); },
-    resume: () => { socket.resume(); },
+    writev: (head, body) => {
+      if (!socket.destroyed) {
+        socket.cork();
+        socket.write(head);
+        socket.write(body);
+        socket.uncork();
+      }
+    },
+    close: () => {
+      socket.removeAllListeners('close');
+      socket.end();
+      socket.destroySoon();
+    },
+    pause: () => {
+      socket.pause();
+    },
+    resume: () => {
+      socket.resume();
+    },
   };
 }
 
 /** A connection that could not even start: `closed(reason)` comes from the event loop, unless closed first. */
 export function failedConnection(events: ConnectionEvents, reason: string): Connection {
   let closed = false;
-  setImmediate(() => { if (!closed) events.closed(reason); });
-  return { write: () => {}, close: () => { closed = true; } };
+  setImmediate(() => {
+    if (!closed) events.closed(reason);
+  });
+  return {
+    write: () => {},
+    close: () => {
+      closed = true;
+    },
+  };
 }
 
 export function describeSocketError(e: NodeJS.ErrnoException, to: Endpoint, _opened = false): string {
   const where = hostPort(to.host, to.port);
   switch (e.code) {
-    case 'ECONNREFUSED': return `no MQTT broker at ${where} (connection refused)`;
-    case 'ENOTFOUND': case 'EAI_AGAIN': return `broker host name "${to.host}" does not resolve`;
-    case 'ETIMEDOUT': return `broker ${where} does not answer (timeout)`;
-    case 'ECONNRESET': case 'EPIPE': return `connection to ${where} reset`;
-    default: return `${e.code ?? 'error'} talking to ${where}: ${e.message}`;
+    case 'ECONNREFUSED':
+      return `no MQTT broker at ${where} (connection refused)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `broker host name "${to.host}" does not resolve`;
+    case 'ETIMEDOUT':
+      return `broker ${where} does not answer (timeout)`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `connection to ${where} reset`;
+    default:
+      return `${e.code ?? 'error'} talking to ${where}: ${e.message}`;
   }
 }
 
@@ -78,7 +123,9 @@ export function describeSocketError(e: NodeJS.ErrnoException, to: Endpoint, _ope
 export function longTimer(ms: number, target: Firing): TimerHandle {
   const MAX = 2147483647;
   const handle: { t?: ReturnType<typeof setTimeout> } = {};
-  const arm = (left: number) => { handle.t = setTimeout(() => (left > MAX ? arm(left - MAX) : fire(target)), Math.min(left, MAX)); };
+  const arm = (left: number) => {
+    handle.t = setTimeout(() => (left > MAX ? arm(left - MAX) : fire(target)), Math.min(left, MAX));
+  };
   arm(ms);
   return handle;
 }
@@ -103,6 +150,11 @@ export function nodeHost(opts: NodeHostOptions = {}): Host {
     random: Math.random,
     log: opts.log ?? ((line) => console.log(line)),
     deviceId: () => id,
-    restart: opts.restart ?? ((reason) => { console.error(`restart requested: ${reason}`); process.exit(1); }),
+    restart:
+      opts.restart ??
+      ((reason) => {
+        console.error(`restart requested: ${reason}`);
+        process.exit(1);
+      }),
   };
 }

@@ -23,7 +23,11 @@ export class SimWiFi implements WiFi {
   private joined = false;
 
   /** `timers`: whose after() and cancel() time the join (a test's virtual clock; setTimeout by default). */
-  constructor(public joinDelay = 300, public ip = '127.0.0.1', private timers?: Pick<Host, 'after' | 'cancel'>) {}
+  constructor(
+    public joinDelay = 300,
+    public ip = '127.0.0.1',
+    private timers?: Pick<Host, 'after' | 'cancel'>,
+  ) {}
 
   join(_ssid: string, _password: string, listener: WiFiEvents): void {
     this.leave();
@@ -40,22 +44,30 @@ export class SimWiFi implements WiFi {
 
   leave(): void {
     if (this.pending) {
-      if (this.timers) this.timers.cancel(this.pending); else clearTimeout(this.pending as ReturnType<typeof setTimeout>);
+      if (this.timers) this.timers.cancel(this.pending);
+      else clearTimeout(this.pending as ReturnType<typeof setTimeout>);
     }
     this.pending = null;
     this.joined = false;
   }
 
-  address(): string { return this.ip; }
+  address(): string {
+    return this.ip;
+  }
 
   /** The access point goes away. */
   drop(): void {
     this.available = false;
-    if (this.joined) { this.joined = false; this.listener?.wifiEvent('disconnected'); }
+    if (this.joined) {
+      this.joined = false;
+      this.listener?.wifiEvent('disconnected');
+    }
   }
 
   /** The access point is back; the board's next join attempt succeeds. */
-  restore(): void { this.available = true; }
+  restore(): void {
+    this.available = true;
+  }
 }
 
 export interface SimBoardOptions {
@@ -87,7 +99,10 @@ export class SimBoard {
     const base = nodeHost({ deviceId: options.deviceId });
     this.host = {
       ...base,
-      log: (line) => { this.lines.push(line); print(`[${options.name}] ${line}`); },
+      log: (line) => {
+        this.lines.push(line);
+        print(`[${options.name}] ${line}`);
+      },
       restart: (reason) => this.restart(reason),
       connect: options.connect ?? base.connect,
       wifi: options.wifi,
@@ -129,11 +144,18 @@ export class SimBoard {
  * of the origins `allowOrigin` accepts. A client that stops reading never holds the others back
  * (client-stream.ts).
  */
-export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort?: number, allowOrigin: (origin: string) => boolean = () => false): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
+export async function startEmbeddedBroker(
+  port = 1883,
+  tries = 20,
+  webSocketPort?: number,
+  allowOrigin: (origin: string) => boolean = () => false,
+): Promise<{ port: number; wsPort?: number; close(): Promise<void> }> {
   // Aedes and ws are bundled on their own beside this bundle (tools/build.mjs: dist/aedes.js),
   // loaded only when a broker is wanted, so that the installed command needs no package of the
   // registry. Both dist/index.js and dist/cli.cjs are in dist/, beside it.
-  const { Aedes, WebSocketServer } = await import(new URL('./aedes.js', import.meta.url).href) as typeof import('aedes') & { WebSocketServer: WebSocketServerClass };
+  const { Aedes, WebSocketServer } = (await import(new URL('./aedes.js', import.meta.url).href)) as typeof import('aedes') & {
+    WebSocketServer: WebSocketServerClass;
+  };
   const broker = await Aedes.createBroker();
   const handle = (stream: NodeJS.ReadWriteStream) => broker.handle(stream as unknown as Parameters<typeof broker.handle>[0]);
   const server = createServer((socket) => handle(tcpClientStream(socket)));
@@ -149,7 +171,15 @@ export async function startEmbeddedBroker(port = 1883, tries = 20, webSocketPort
     await closeBroker(server, broker);
     throw new Error(`no free port from ${webSocketPort} to ${webSocketPort + tries - 1} on 127.0.0.1 for the WebSocket`);
   }
-  return { port: p, wsPort, close: async () => { ws.close(); ws.closeAllConnections(); await closeBroker(server, broker); } };
+  return {
+    port: p,
+    wsPort,
+    close: async () => {
+      ws.close();
+      ws.closeAllConnections();
+      await closeBroker(server, broker);
+    },
+  };
 }
 
 /** Listens on 127.0.0.1 from `port` on (a server may listen again after a failed listen): the port it got, or -1. */
@@ -250,7 +280,10 @@ Drive it with mqtt-pair remote, a board flashed with role=remote, or by hand:
  */
 export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuator' = 'sim'): Promise<number> {
   // Exit code 1 for a bad argument, as in every mqtt-pair command (and mosquitto's clients).
-  const usage = (message: string) => { process.stderr.write(`mqtt-pair ${command}: ${message}\n`); return 1; };
+  const usage = (message: string) => {
+    process.stderr.write(`mqtt-pair ${command}: ${message}\n`);
+    return 1;
+  };
   const opts: Record<string, string> = {};
   let wifi = true;
   let insecure = false;
@@ -260,13 +293,20 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
       process.stdout.write(command === 'remote' ? REMOTE_HELP : command === 'actuator' ? ACTUATOR_HELP : SIM_HELP);
       return 0;
     }
-    if (a === '--no-wifi') { wifi = false; continue; }
-    if (a === '--insecure') { insecure = true; continue; }
-    const m = command === 'sim'
-      ? /^--(broker|role|interval|prefix|id|name|peer|cafile)(?:=(.*))?$/.exec(a)
-      : /^--(broker|prefix|id|cafile)(?:=(.*))?$/.exec(a);
+    if (a === '--no-wifi') {
+      wifi = false;
+      continue;
+    }
+    if (a === '--insecure') {
+      insecure = true;
+      continue;
+    }
+    const m = command === 'sim' ? /^--(broker|role|interval|prefix|id|name|peer|cafile)(?:=(.*))?$/.exec(a) : /^--(broker|prefix|id|cafile)(?:=(.*))?$/.exec(a);
     if (!m) {
-      const known = command === 'sim' ? ['--broker', '--role', '--interval', '--prefix', '--id', '--name', '--peer', '--cafile', '--insecure', '--no-wifi', '--help'] : ['--broker', '--prefix', '--id', '--cafile', '--insecure', '--no-wifi', '--help'];
+      const known =
+        command === 'sim'
+          ? ['--broker', '--role', '--interval', '--prefix', '--id', '--name', '--peer', '--cafile', '--insecure', '--no-wifi', '--help']
+          : ['--broker', '--prefix', '--id', '--cafile', '--insecure', '--no-wifi', '--help'];
       const near = a.startsWith('-') ? closest(a.split('=')[0], known) : undefined;
       return usage(`unknown option "${a}"${near ? `: did you mean ${near}?` : ''} (see mqtt-pair ${command} --help)`);
     }
@@ -274,7 +314,7 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
     if (v === undefined) return usage(`--${m[1]} needs a value (see mqtt-pair ${command} --help)`);
     opts[m[1]] = v;
   }
-  const role = command === 'sim' ? opts.role ?? 'pair' : command;
+  const role = command === 'sim' ? (opts.role ?? 'pair') : command;
   if (!SIM_ROLES.includes(role)) return usage(`--role "${role}" is unknown: use ${SIM_ROLES.slice(0, -1).join(', ')} or ${SIM_ROLES[SIM_ROLES.length - 1]}`);
   if (role === 'chat' && (!opts.name || !opts.peer)) return usage('--role chat needs --name and --peer, e.g. --name esp --peer alice');
   if (opts.interval !== undefined && !(Number.isInteger(Number(opts.interval)) && Number(opts.interval) >= 10 && Number(opts.interval) <= MAX_DELAY)) {
@@ -291,7 +331,11 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
       return usage(`${opts.cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: write --broker mqtts://… or wss://…`);
     }
     if (opts.cafile !== undefined) {
-      try { readCaFile(opts.cafile); } catch (e) { return usage(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`); }
+      try {
+        readCaFile(opts.cafile);
+      } catch (e) {
+        return usage(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`);
+      }
     }
     console.log(`Using the broker at ${redact(broker)}`);
   } else if (opts.cafile !== undefined || insecure) {
@@ -311,39 +355,63 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
   // The hardware of the simulated boards: the keyboard as the remote's buttons, the terminal as the
   // actuator's LED. The session ends at a signal, or when the remote's input ends.
   let finish = () => {};
-  const finished = new Promise<void>((resolve) => { finish = resolve; });
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   let keys: Keyboard | null = null;
   const devices: SimBoardOptions['devices'] = {};
   if (role === 'remote') {
     // From a pipe, the next line waits while 50 commands wait for the broker: none is dropped.
-    keys = keyboard(process.stdin, () => finish(), () => (boards[0]?.board?.client.pending ?? 0) >= 50);
+    keys = keyboard(
+      process.stdin,
+      () => finish(),
+      () => (boards[0]?.board?.client.pending ?? 0) >= 50,
+    );
     devices.buttons = keys.buttons;
     if (process.stdin.isTTY) console.log('Arrow keys: up, down, left, right; r g b y c m w o: a colour; q: quit.');
   }
   if (role === 'actuator') devices.showColour = terminalColour((l) => console.log(`[actuator] ${l}`), wantsColour(process.stdout));
 
   const boards: SimBoard[] = [];
-  const make = (name: string, r: string, id?: string) => boards.push(new SimBoard({
-    name,
-    wifi: wifi ? new SimWiFi(300) : undefined,
-    devices,
-    connect: insecure ? (to, events) => connectEndpoint({ ...to, insecure: true }, events) : undefined,
-    config: {
-      ssid: 'simulated', broker, role: r, interval: opts.interval, topicPrefix: opts.prefix, ca: opts.cafile,
-      name: opts.name, peer: opts.peer, clientId: id ?? `mqtt-pair-${name}-${process.pid}`,
-    },
-  }));
+  const make = (name: string, r: string, id?: string) =>
+    boards.push(
+      new SimBoard({
+        name,
+        wifi: wifi ? new SimWiFi(300) : undefined,
+        devices,
+        connect: insecure ? (to, events) => connectEndpoint({ ...to, insecure: true }, events) : undefined,
+        config: {
+          ssid: 'simulated',
+          broker,
+          role: r,
+          interval: opts.interval,
+          topicPrefix: opts.prefix,
+          ca: opts.cafile,
+          name: opts.name,
+          peer: opts.peer,
+          clientId: id ?? `mqtt-pair-${name}-${process.pid}`,
+        },
+      }),
+    );
   if (role === 'pair') {
     // ESP#2 first, and ESP#1 once ESP#2 is subscribed (or 5 s later), so that Hello #0 has a listener.
     make('esp2', 'responder', opts.id && `${opts.id}-2`);
     make('esp1', 'hello', opts.id && `${opts.id}-1`);
     boards[0].start();
     let started = false;
-    const startEsp1 = () => { if (!started) { started = true; boards[1].start(); } };
+    const startEsp1 = () => {
+      if (!started) {
+        started = true;
+        boards[1].start();
+      }
+    };
     const esp2 = boards[0].board?.client;
     if (esp2) {
       const ready = esp2.onReady.bind(esp2);
-      esp2.onReady = () => { ready(); startEsp1(); };
+      esp2.onReady = () => {
+        ready();
+        startEsp1();
+      };
       setTimeout(startEsp1, 5000).unref();
     }
   } else {
@@ -355,7 +423,8 @@ export async function runSim(argv: string[], command: 'sim' | 'remote' | 'actuat
     for (const b of boards) b.stop();
     await embedded?.close();
   };
-  if (!boards[0].board) { // bad config: the board said why (ESP#1's is the same but for its role)
+  if (!boards[0].board) {
+    // bad config: the board said why (ESP#1's is the same but for its role)
     await close();
     return 1;
   }

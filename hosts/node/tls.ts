@@ -13,9 +13,15 @@ import { describeSocketError, failedConnection, socketConnection } from './host'
 /** An mqtts:// connection; every failure arrives through `events.closed`, never as a throw. */
 export function connectTls(to: Endpoint, events: ConnectionEvents): Connection {
   let options: ConnectionOptions;
-  try { options = tlsOptions(to); } catch (e) { return failedConnection(events, (e as Error).message); }
-  let socket;
-  try { socket = tls().connect(options); } catch (e) {
+  try {
+    options = tlsOptions(to);
+  } catch (e) {
+    return failedConnection(events, (e as Error).message);
+  }
+  let socket: ReturnType<ReturnType<typeof tls>['connect']>;
+  try {
+    socket = tls().connect(options);
+  } catch (e) {
     return failedConnection(events, `TLS: cannot use the CA file ${to.ca}: ${(e as Error).message}`);
   }
   return socketConnection(socket, 'secureConnect', to, events, describeTlsError);
@@ -36,13 +42,17 @@ export function tlsOptions(to: Endpoint): ConnectionOptions {
 /** A CA file as PEM: PEM (one or more certificates) as it is, DER (what the boards use) converted. */
 export function readCaFile(file: string): string | Buffer {
   let data: Buffer;
-  try { data = readFileSync(file); } catch (e) {
+  try {
+    data = readFileSync(file);
+  } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new Error(`TLS: cannot read the CA file ${file}: ${why}`);
   }
   if (data.includes('-----BEGIN CERTIFICATE-----')) return data;
-  try { return new (crypto().X509Certificate)(data).toString(); } catch {
+  try {
+    return new (crypto().X509Certificate)(data).toString();
+  } catch {
     throw new Error(`TLS: the CA file ${file} holds no certificate (PEM or DER)`);
   }
 }
@@ -50,8 +60,13 @@ export function readCaFile(file: string): string | Buffer {
 type TlsError = NodeJS.ErrnoException & { cert?: PeerCertificate; reason?: string };
 
 const NOT_SIGNED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
 ]);
 
 /** Why a TLS connection failed, in one line that says what to check. */
@@ -59,7 +74,7 @@ export function describeTlsError(e: TlsError, to: Endpoint, opened: boolean): st
   const where = hostPort(to.host, to.port);
   const code = e.code ?? '';
   if (NOT_SIGNED.has(code)) {
-    return `TLS: certificate of ${where} is not signed by ${to.ca ? 'the given CA (--cafile)' : 'a CA this computer trusts: give the broker\'s CA with --cafile'}`;
+    return `TLS: certificate of ${where} is not signed by ${to.ca ? 'the given CA (--cafile)' : "a CA this computer trusts: give the broker's CA with --cafile"}`;
   }
   if (code === 'CERT_HAS_EXPIRED') return `TLS: the certificate of ${where} has expired (or this computer's clock is wrong)`;
   if (code === 'CERT_NOT_YET_VALID') return `TLS: the certificate of ${where} is not valid yet (or this computer's clock is wrong)`;
@@ -78,7 +93,10 @@ export function describeTlsError(e: TlsError, to: Endpoint, opened: boolean): st
 
 /** The names a certificate is for: its subjectAltName entries, else its CN. */
 function certificateNames(cert: PeerCertificate | undefined): string {
-  const names = (cert?.subjectaltname ?? '').split(/,\s*/).map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  const names = (cert?.subjectaltname ?? '')
+    .split(/,\s*/)
+    .map((n) => n.replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean);
   if (!names.length && cert?.subject?.CN) names.push(String(cert.subject.CN));
   return names.length ? names.join(' or ') : 'another name';
 }

@@ -34,14 +34,25 @@ export type WebSocketServerClass = typeof WebSocketServer;
  * `allowOrigin` says whether a page of this origin (`http://127.0.0.1:8080`) may connect.
  */
 export function webSocketServer(WSS: WebSocketServerClass, handle: (stream: ClientStream) => void, allowOrigin: (origin: string) => boolean): Server {
-  const wss = new WSS({ noServer: true, maxPayload: MAX_MESSAGE, maxFragments: MAX_FRAGMENTS, autoPong: false, perMessageDeflate: false, clientTracking: false, handleProtocols: () => 'mqtt' });
+  const wss = new WSS({
+    noServer: true,
+    maxPayload: MAX_MESSAGE,
+    maxFragments: MAX_FRAGMENTS,
+    autoPong: false,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: () => 'mqtt',
+  });
   const server = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' }).end('an MQTT broker over WebSocket: connect with ws://\n');
   });
   server.maxConnections = MAX_CONNECTIONS;
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const refuse = (status: string, why: string) => socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${why}\r\n`);
-    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const refuse = (status: string, why: string) =>
+      socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${why}\r\n`);
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     if (!protocols.includes('mqtt')) return refuse('400 Bad Request', 'A WebSocket with the subprotocol "mqtt" only');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowOrigin(origin)) return refuse('403 Forbidden', 'Pages of this origin may not use this broker');
@@ -67,7 +78,9 @@ function webSocketStream(ws: WebSocket): ClientStream {
     if (!binary) return ws.close(1003, 'MQTT goes in binary frames');
     stream.received(data);
   });
-  ws.on('ping', (data: Buffer) => { if (ws.bufferedAmount < PONG_BACKLOG) ws.pong(data); });
+  ws.on('ping', (data: Buffer) => {
+    if (ws.bufferedAmount < PONG_BACKLOG) ws.pong(data);
+  });
   ws.on('close', () => stream.gone());
   ws.on('error', () => ws.terminate());
   return stream;

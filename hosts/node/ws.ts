@@ -48,7 +48,10 @@ function hostHeader(to: Endpoint): string {
 let maskPool = EMPTY;
 let maskAt = 0;
 function maskKey(): Buffer {
-  if (maskAt + 4 > maskPool.length) { maskPool = crypto().randomFillSync(Buffer.allocUnsafe(4096)); maskAt = 0; }
+  if (maskAt + 4 > maskPool.length) {
+    maskPool = crypto().randomFillSync(Buffer.allocUnsafe(4096));
+    maskAt = 0;
+  }
   maskAt += 4;
   return maskPool.subarray(maskAt - 4, maskAt);
 }
@@ -60,13 +63,19 @@ export function encodeFrame(opcode: number, payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(h + 4 + n);
   out[0] = 0x80 | opcode;
   if (n < 126) out[1] = 0x80 | n;
-  else if (n < 65536) { out[1] = 0x80 | 126; out.writeUInt16BE(n, 2); } else {
+  else if (n < 65536) {
+    out[1] = 0x80 | 126;
+    out.writeUInt16BE(n, 2);
+  } else {
     out[1] = 0x80 | 127;
     out.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
     out.writeUInt32BE(n >>> 0, 6);
   }
   const key = maskKey();
-  out[h] = key[0]; out[h + 1] = key[1]; out[h + 2] = key[2]; out[h + 3] = key[3];
+  out[h] = key[0];
+  out[h + 1] = key[1];
+  out[h + 2] = key[2];
+  out[h + 3] = key[3];
   const base = h + 4;
   for (let i = 0; i < n; i++) out[base + i] = payload[i] ^ key[i & 3];
   return out;
@@ -118,16 +127,19 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
   socket.once(secure ? 'secureConnect' : 'connect', () => {
     if (state !== 'connecting') return;
     state = 'upgrading';
-    socket.write([
-      `GET ${to.path ?? '/mqtt'} HTTP/1.1`,
-      `Host: ${hostHeader(to)}`,
-      'Upgrade: websocket',
-      'Connection: Upgrade',
-      `Sec-WebSocket-Key: ${key}`,
-      'Sec-WebSocket-Version: 13',
-      'Sec-WebSocket-Protocol: mqtt',
-      '', '',
-    ].join('\r\n'));
+    socket.write(
+      [
+        `GET ${to.path ?? '/mqtt'} HTTP/1.1`,
+        `Host: ${hostHeader(to)}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${key}`,
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Protocol: mqtt',
+        '',
+        '',
+      ].join('\r\n'),
+    );
   });
 
   socket.on('data', (chunk: Buffer) => {
@@ -168,9 +180,12 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
         continue;
       }
       if (b.length - i < 2) break;
-      const b0 = b[i], b1 = b[i + 1];
-      const fin = (b0 & 0x80) !== 0, opcode = b0 & 0x0f;
-      let len = b1 & 0x7f, h = 2;
+      const b0 = b[i],
+        b1 = b[i + 1];
+      const fin = (b0 & 0x80) !== 0,
+        opcode = b0 & 0x0f;
+      let len = b1 & 0x7f,
+        h = 2;
       if (len === 126) {
         if (b.length - i < 4) break;
         len = b.readUInt16BE(i + 2);
@@ -206,7 +221,10 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
   }
 
   function control(opcode: number, payload: Buffer) {
-    if (opcode === WS_OP.ping) { socket.write(encodeFrame(WS_OP.pong, payload)); return; }
+    if (opcode === WS_OP.ping) {
+      socket.write(encodeFrame(WS_OP.pong, payload));
+      return;
+    }
     if (opcode === WS_OP.pong) return;
     if (opcode !== WS_OP.close) return fail(`the broker sent a frame with the unknown opcode ${opcode}`);
     const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
@@ -217,23 +235,28 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
     }
     socket.end();
     // 1000 (normal), 1001 (going away), 1005 (no code): the broker closed, as a TCP FIN would say.
-    finish(code === 1000 || code === 1001 || code === 1005 ? undefined
-      : `WebSocket: the broker closed the connection (code ${code}${text ? `: ${text}` : ''})`);
+    finish(
+      code === 1000 || code === 1001 || code === 1005 ? undefined : `WebSocket: the broker closed the connection (code ${code}${text ? `: ${text}` : ''})`,
+    );
   }
 
   const refused = `WebSocket: ${url} closed the connection instead of answering the WebSocket upgrade: is it a WebSocket port? (a plain MQTT port wants mqtt://, a TLS one mqtts://)`;
   socket.on('error', (e: NodeJS.ErrnoException) => {
     reason ??= state === 'upgrading' && (e.code === 'ECONNRESET' || e.code === 'EPIPE') ? refused : describe(e, to, state !== 'connecting');
   });
-  socket.on('close', () => finish(state === 'upgrading' ? reason ?? refused : reason));
+  socket.on('close', () => finish(state === 'upgrading' ? (reason ?? refused) : reason));
 
   return {
     write(bytes) {
       if (state === 'open') socket.write(encodeFrame(WS_OP.binary, bytes));
       else if (state !== 'done') queued.push(bytes);
     },
-    pause() { socket.pause(); },
-    resume() { socket.resume(); },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
+    },
     close() {
       if (state === 'done') return;
       const wasOpen = state === 'open';
@@ -254,7 +277,10 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
 
 /** The Sec-WebSocket-Accept that answers a Sec-WebSocket-Key (RFC 6455, 4.2.2). */
 export function acceptKey(key: string): string {
-  return crypto().createHash('sha1').update(key + GUID).digest('base64');
+  return crypto()
+    .createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }
 
 /** Checks the HTTP answer to the upgrade; returns why it is not a WebSocket for MQTT, or undefined. */
@@ -274,9 +300,16 @@ export function checkUpgrade(head: string, key: string, url: string): string | u
     if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   if ((headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') return `WebSocket: ${url} did not upgrade to WebSocket (no "Upgrade: websocket")`;
-  if (!(headers.get('connection') ?? '').toLowerCase().split(/\s*,\s*/).includes('upgrade')) return `WebSocket: ${url} did not upgrade to WebSocket (no "Connection: Upgrade")`;
+  if (
+    !(headers.get('connection') ?? '')
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .includes('upgrade')
+  )
+    return `WebSocket: ${url} did not upgrade to WebSocket (no "Connection: Upgrade")`;
   if (headers.get('sec-websocket-accept') !== acceptKey(key)) return `WebSocket: ${url} answered the upgrade with a wrong Sec-WebSocket-Accept`;
   const protocol = headers.get('sec-websocket-protocol');
-  if (protocol !== undefined && protocol.toLowerCase() !== 'mqtt') return `WebSocket: ${url} chose the subprotocol "${printable(protocol.slice(0, 100))}", not "mqtt"`;
+  if (protocol !== undefined && protocol.toLowerCase() !== 'mqtt')
+    return `WebSocket: ${url} chose the subprotocol "${printable(protocol.slice(0, 100))}", not "mqtt"`;
   return undefined;
 }

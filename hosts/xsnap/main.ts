@@ -22,9 +22,12 @@ import { startBoard, type Board } from '../../src/apps/board';
 
 // What xsnap-worker defines on the global object (xsnap-native/xsnap/sources/xsnap-worker.c).
 declare function issueCommand(message: ArrayBuffer): ArrayBuffer;
-declare class TextEncoder { encode(s: string): Uint8Array }
-declare class TextDecoder { decode(b: Uint8Array | ArrayBuffer): string }
-declare const globalThis: { handleCommand?: (message: ArrayBuffer) => ArrayBuffer };
+declare class TextEncoder {
+  encode(s: string): Uint8Array;
+}
+declare class TextDecoder {
+  decode(b: Uint8Array | ArrayBuffer): string;
+}
 
 type Head = Record<string, unknown>;
 
@@ -34,7 +37,7 @@ const NL = 10;
 
 function frame(head: Head, bytes?: Uint8Array): ArrayBuffer {
   const h = encoder.encode(JSON.stringify(head));
-  if (!bytes) return h.buffer.byteLength === h.length ? h.buffer as ArrayBuffer : h.slice().buffer as ArrayBuffer;
+  if (!bytes) return h.buffer.byteLength === h.length ? (h.buffer as ArrayBuffer) : (h.slice().buffer as ArrayBuffer);
   const out = new Uint8Array(h.length + 1 + bytes.length);
   out.set(h, 0);
   out[h.length] = NL;
@@ -79,15 +82,23 @@ const xsHost: Host = {
     const head: Head = { op: 'connect', id: c, host: to.host, port: to.port };
     ask(head);
     return {
-      write(bytes) { if (connections.has(c)) ask({ op: 'write', id: c }, bytes); },
+      write(bytes) {
+        if (connections.has(c)) ask({ op: 'write', id: c }, bytes);
+      },
       // Like the Node host: after close() the connection reports nothing more.
-      close() { if (connections.delete(c)) ask({ op: 'close', id: c }); },
+      close() {
+        if (connections.delete(c)) ask({ op: 'close', id: c });
+      },
     };
   },
   random: () => ask({ op: 'random' }).value as number,
-  log: (line) => { ask({ op: 'log', line }); },
+  log: (line) => {
+    ask({ op: 'log', line });
+  },
   deviceId: () => id,
-  restart: (reason) => { ask({ op: 'restart', reason }); },
+  restart: (reason) => {
+    ask({ op: 'restart', reason });
+  },
 };
 
 function handle(head: Head, bytes: Uint8Array | null): Head {
@@ -100,7 +111,10 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
       return { ok: true, started: !!board };
     case 'timer': {
       const target = timers.get(n);
-      if (target) { timers.delete(n); fire(target); }
+      if (target) {
+        timers.delete(n);
+        fire(target);
+      }
       return { ok: true };
     }
     case 'connected':
@@ -126,7 +140,7 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
   }
 }
 
-globalThis.handleCommand = (message: ArrayBuffer): ArrayBuffer => {
+(globalThis as { handleCommand?: (message: ArrayBuffer) => ArrayBuffer }).handleCommand = (message: ArrayBuffer): ArrayBuffer => {
   try {
     const { head, bytes } = unframe(message);
     return frame(handle(head, bytes));

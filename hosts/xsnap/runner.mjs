@@ -38,12 +38,14 @@ export function xsnapWorker() {
   if (!platform) return { path: null, reason: `xsnap does not support ${process.platform}` };
   const path = join(dirname(pkg), 'xsnap-native', 'xsnap', 'build', 'bin', platform, 'release', 'xsnap-worker');
   if (!existsSync(path)) {
-    return { path: null, reason: `the XS engine was not built: ${path} is missing (its postinstall needs make and cc, and "allowScripts" for @agoric/xsnap in package.json; run npm rebuild @agoric/xsnap)` };
+    return {
+      path: null,
+      reason: `the XS engine was not built: ${path} is missing (its postinstall needs make and cc, and "allowScripts" for @agoric/xsnap in package.json; run npm rebuild @agoric/xsnap)`,
+    };
   }
   return { path, reason: null };
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** One message: a JSON header, then optionally "\n" and raw bytes. */
@@ -76,14 +78,16 @@ export class XsnapWorker {
     this.toXs = this.proc.stdio[3];
     this.toXs.on('error', () => {}); // EPIPE when the worker died; 'exit' reports it
     this.proc.stdio[4].on('data', (d) => this.#read(d));
-    this.done = new Promise((resolve) => this.proc.once('exit', (code, signal) => {
-      this.exited = true;
-      const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      if (this.pending) this.pending.reject(new Error(`xsnap worker ${why}`));
-      this.pending = null;
-      onExit?.(code, signal);
-      resolve({ code, signal });
-    }));
+    this.done = new Promise((resolve) =>
+      this.proc.once('exit', (code, signal) => {
+        this.exited = true;
+        const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        if (this.pending) this.pending.reject(new Error(`xsnap worker ${why}`));
+        this.pending = null;
+        onExit?.(code, signal);
+        resolve({ code, signal });
+      }),
+    );
   }
 
   #write(parts) {
@@ -106,24 +110,32 @@ export class XsnapWorker {
 
   #message(msg) {
     const kind = msg[0];
-    if (kind === 0x3f) { // '?': XS called issueCommand
+    if (kind === 0x3f) {
+      // '?': XS called issueCommand
       let reply;
-      try { reply = this.onQuery(msg.subarray(1)); } catch (e) { reply = frame({ error: String(e?.stack ?? e) }); }
+      try {
+        reply = this.onQuery(msg.subarray(1));
+      } catch (e) {
+        reply = frame({ error: String(e?.stack ?? e) });
+      }
       this.#write(['/', reply ?? new Uint8Array(0)]);
       return;
     }
     const p = this.pending;
     this.pending = null;
-    if (!p) { // a reply nobody asked for: the worker is confused, end it ('exit' reports it)
+    if (!p) {
+      // a reply nobody asked for: the worker is confused, end it ('exit' reports it)
       process.emitWarning(`xsnap protocol: unexpected message ${String.fromCharCode(kind)}; killing the worker`);
       this.proc.kill();
       return;
     }
-    if (kind === 0x2e) { // '.': done, `.meterJSON\1reply`
+    if (kind === 0x2e) {
+      // '.': done, `.meterJSON\1reply`
       const sep = msg.indexOf(1, 1);
       const meter = sep < 0 ? {} : JSON.parse(dec.decode(msg.subarray(1, sep)));
       p.resolve({ reply: Buffer.from(msg.subarray(sep < 0 ? 1 : sep + 1)), meter });
-    } else if (kind === 0x21) { // '!': uncaught exception
+    } else if (kind === 0x21) {
+      // '!': uncaught exception
       p.reject(new Error(`uncaught exception in XS: ${dec.decode(msg.subarray(1))}`));
     } else {
       p.reject(new Error(`xsnap protocol: unknown reply ${String.fromCharCode(kind)}`));
@@ -131,36 +143,52 @@ export class XsnapWorker {
   }
 
   #request(parts) {
-    const run = () => new Promise((resolve, reject) => {
-      if (this.exited) { reject(new Error('xsnap worker has exited')); return; }
-      this.pending = { resolve, reject };
-      this.#write(parts);
-    });
+    const run = () =>
+      new Promise((resolve, reject) => {
+        if (this.exited) {
+          reject(new Error('xsnap worker has exited'));
+          return;
+        }
+        this.pending = { resolve, reject };
+        this.#write(parts);
+      });
     const result = this.chain.then(run);
     this.chain = result.catch(() => {});
     return result;
   }
 
   /** Evaluates a script (global scope); resolves { reply, meter }. */
-  evaluate(code) { return this.#request(['e', code]); }
+  evaluate(code) {
+    return this.#request(['e', code]);
+  }
   /** Calls globalThis.handleCommand(ArrayBuffer) in XS; resolves { reply, meter }. */
-  command(bytes) { return this.#request(['?', bytes]); }
+  command(bytes) {
+    return this.#request(['?', bytes]);
+  }
   /** Writes a snapshot of the machine (taken after a full garbage collection); resolves its size in bytes. */
   async snapshot(path) {
     const { reply } = await this.#request(['w', path]);
     return Number(dec.decode(reply));
   }
   /** Collects garbage; resolves the meter, whose currentHeapCount is then the live slots. */
-  async gc() { return (await this.evaluate('gc()')).meter; }
+  async gc() {
+    return (await this.evaluate('gc()')).meter;
+  }
   /** Asks the worker to quit after the requests already queued. */
   async close() {
     if (!this.exited) {
       await this.chain;
-      if (!this.exited) { this.#write(['q']); this.toXs.end(); }
+      if (!this.exited) {
+        this.#write(['q']);
+        this.toXs.end();
+      }
     }
     return this.done;
   }
-  kill() { if (!this.exited) this.proc.kill(); return this.done; }
+  kill() {
+    if (!this.exited) this.proc.kill();
+    return this.done;
+  }
 }
 
 let connectTcpPromise;
@@ -177,7 +205,16 @@ function nodeConnect() {
  * Resolves a handle: `lines` (what the board logged), `started`, `errors` (exceptions thrown in
  * XS, or a dead worker), `status()`, `stop()`, and the `worker` itself.
  */
-export async function startXsBoard({ config, deviceId = randomBytes(6).toString('hex'), log = () => {}, restart, bundle = BUNDLE, name = 'mqtt-pair-xs', worker: given, loaded = false } = {}) {
+export async function startXsBoard({
+  config,
+  deviceId = randomBytes(6).toString('hex'),
+  log = () => {},
+  restart,
+  bundle = BUNDLE,
+  name = 'mqtt-pair-xs',
+  worker: given,
+  loaded = false,
+} = {}) {
   if (!loaded && !existsSync(bundle)) throw new Error(`${bundle} is missing: run node tools/build.mjs`);
   const connectTcp = await nodeConnect();
   const lines = [];
@@ -187,51 +224,93 @@ export async function startXsBoard({ config, deviceId = randomBytes(6).toString(
   let stopped = false;
   let started = false;
 
-  const fail = (what) => { errors.push(what); log(`[xs error] ${what}`); };
+  const fail = (what) => {
+    errors.push(what);
+    log(`[xs error] ${what}`);
+  };
   // Node -> XS. Requests queue in the worker in order; nothing is delivered after stop().
   const deliver = (head, bytes) => {
     if (stopped || worker.exited) return Promise.resolve(null);
-    return worker.command(frame(head, bytes)).then(({ reply }) => {
-      const r = unframe(reply).head;
-      if (r.error) fail(`${head.ev}: ${r.error}${r.stack ? `\n${r.stack}` : ''}`);
-      return r;
-    }, (e) => { if (!stopped) fail(e.message); return null; });
+    return worker.command(frame(head, bytes)).then(
+      ({ reply }) => {
+        const r = unframe(reply).head;
+        if (r.error) fail(`${head.ev}: ${r.error}${r.stack ? `\n${r.stack}` : ''}`);
+        return r;
+      },
+      (e) => {
+        if (!stopped) fail(e.message);
+        return null;
+      },
+    );
   };
 
   const answer = (head) => frame(head ?? {});
   const onQuery = (msg) => {
     const { head: q, bytes } = unframe(msg);
     switch (q.op) {
-      case 'now': return answer({ now: performance.now() });
-      case 'random': return answer({ value: Math.random() });
-      case 'log': lines.push(q.line); log(q.line); return answer();
+      case 'now':
+        return answer({ now: performance.now() });
+      case 'random':
+        return answer({ value: Math.random() });
+      case 'log':
+        lines.push(q.line);
+        log(q.line);
+        return answer();
       case 'timer': {
-        const t = setTimeout(() => { timers.delete(q.id); deliver({ ev: 'timer', id: q.id }); }, q.ms);
+        const t = setTimeout(() => {
+          timers.delete(q.id);
+          deliver({ ev: 'timer', id: q.id });
+        }, q.ms);
         timers.set(q.id, t);
         return answer();
       }
-      case 'cancel': clearTimeout(timers.get(q.id)); timers.delete(q.id); return answer();
+      case 'cancel':
+        clearTimeout(timers.get(q.id));
+        timers.delete(q.id);
+        return answer();
       case 'connect': {
         const id = q.id;
-        const conn = connectTcp({ host: q.host, port: q.port }, {
-          connected: () => deliver({ ev: 'connected', id }),
-          data: (b) => deliver({ ev: 'data', id }, b),
-          closed: (reason) => { sockets.delete(id); deliver(reason === undefined ? { ev: 'closed', id } : { ev: 'closed', id, reason }); },
-        });
+        const conn = connectTcp(
+          { host: q.host, port: q.port },
+          {
+            connected: () => deliver({ ev: 'connected', id }),
+            data: (b) => deliver({ ev: 'data', id }, b),
+            closed: (reason) => {
+              sockets.delete(id);
+              deliver(reason === undefined ? { ev: 'closed', id } : { ev: 'closed', id, reason });
+            },
+          },
+        );
         sockets.set(id, conn);
         return answer();
       }
-      case 'write': sockets.get(q.id)?.write(Buffer.from(bytes ?? [])); return answer();
-      case 'close': sockets.get(q.id)?.close(); sockets.delete(q.id); return answer();
+      case 'write':
+        sockets.get(q.id)?.write(Buffer.from(bytes ?? []));
+        return answer();
+      case 'close':
+        sockets.get(q.id)?.close();
+        sockets.delete(q.id);
+        return answer();
       case 'restart':
         lines.push(`[restart] ${q.reason}`);
-        if (restart) restart(q.reason); else fail(`the board asked to restart: ${q.reason}`);
+        if (restart) restart(q.reason);
+        else fail(`the board asked to restart: ${q.reason}`);
         return answer();
-      default: fail(`unknown op ${JSON.stringify(q.op)}`); return answer({ error: 'unknown op' });
+      default:
+        fail(`unknown op ${JSON.stringify(q.op)}`);
+        return answer({ error: 'unknown op' });
     }
   };
 
-  const worker = given ?? new XsnapWorker({ name, onQuery, onExit: (code, signal) => { if (!stopped) fail(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`); } });
+  const worker =
+    given ??
+    new XsnapWorker({
+      name,
+      onQuery,
+      onExit: (code, signal) => {
+        if (!stopped) fail(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
+      },
+    });
   if (given) given.onQuery = onQuery;
   try {
     if (!loaded) await worker.evaluate(readFileSync(bundle, 'utf8'));
@@ -247,7 +326,10 @@ export async function startXsBoard({ config, deviceId = randomBytes(6).toString(
   }
 
   return {
-    worker, lines, errors, deviceId,
+    worker,
+    lines,
+    errors,
+    deviceId,
     /** False when startBoard refused the config (as on a board, `lines` says why). */
     started,
     /** { started, connected, failures } from inside XS. */
@@ -271,8 +353,13 @@ function until(check, ms, what) {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const poll = setInterval(() => {
-      if (check()) { clearInterval(poll); resolve(); }
-      else if (Date.now() - t0 > ms) { clearInterval(poll); reject(new Error(what())); }
+      if (check()) {
+        clearInterval(poll);
+        resolve();
+      } else if (Date.now() - t0 > ms) {
+        clearInterval(poll);
+        reject(new Error(what()));
+      }
     }, 5);
   });
 }
@@ -308,21 +395,26 @@ export async function measureHeap({ broker, messages = 100, interval = 10, timeo
     esp2 = m.startBoard(m.nodeHost({ log: () => {}, deviceId: 'heap-esp2' }), { ...common, role: 'responder', clientId: `${topicPrefix}esp2` });
     esp1 = await startXsBoard({ config: { ...common, role: 'hello', clientId: `${topicPrefix}esp1` }, worker, loaded: true });
     const answered = () => esp1.lines.filter((l) => l === 'ESP received hello message').length;
-    await until(() => answered() >= messages || esp1.errors.length > 0, timeout,
-      () => `ESP#1 got ${answered()} of ${messages} answers in ${timeout} ms:\n${esp1.lines.join('\n')}`);
+    await until(
+      () => answered() >= messages || esp1.errors.length > 0,
+      timeout,
+      () => `ESP#1 got ${answered()} of ${messages} answers in ${timeout} ms:\n${esp1.lines.join('\n')}`,
+    );
     if (esp1.errors.length) throw new Error(`ESP#1 failed in XS: ${esp1.errors.join('\n')}`);
     esp2.stop(); // the hellos stop being answered, so the board's state stays put while we look
     const running = await sample('running');
     const status = await esp1.status();
     if (!status?.connected) throw new Error('ESP#1 was not connected when measured');
-    const diff = (a, b) => ({ bytes: a.bytes - b.bytes, slots: a.slots - b.slots, chunkBytes: (a.bytes - b.bytes) - (a.slots - b.slots) * 32 });
+    const diff = (a, b) => ({ bytes: a.bytes - b.bytes, slots: a.slots - b.slots, chunkBytes: a.bytes - b.bytes - (a.slots - b.slots) * 32 });
     return {
       bytes: running.bytes - empty.bytes,
       ...diff(running, empty),
       code: diff(loaded, empty),
       board: diff(running, loaded),
       answered: answered(),
-      empty, loaded, running,
+      empty,
+      loaded,
+      running,
     };
   } finally {
     esp2?.stop();

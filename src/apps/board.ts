@@ -73,22 +73,32 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   private stopped = false;
 
   /** `options` may be made when the firmware is built (kept in flash): see hosts/moddable/main.ts. */
-  constructor(host: Host, readonly config: BoardConfig, options = boardOptions(config)) {
+  constructor(
+    host: Host,
+    readonly config: BoardConfig,
+    options = boardOptions(config),
+  ) {
     super(host, config.broker, options);
     this.role = roles[config.role].start(host, this, config);
   }
 
-  get client(): MqttClient { return this; }
+  get client(): MqttClient {
+    return this;
+  }
 
   /** The config's, or the board's own (its MAC), asked when needed rather than kept. */
-  override get clientId(): string { return this.config.clientId || this.host.deviceId(); }
+  override get clientId(): string {
+    return this.config.clientId || this.host.deviceId();
+  }
 
   start(): this {
     const host = this.host;
     host.log(`MQTT client id ${this.clientId}`); // to tell the boards apart on the broker
     for (const t of this.role.listen) {
       // The client forgets a subscription the broker refuses: the Connected line names the others.
-      this.subscribe(t, {}, (err) => { if (err && !this.stopped) host.log(`Subscription failed: ${err.message}`); });
+      this.subscribe(t, {}, (err) => {
+        if (err && !this.stopped) host.log(`Subscription failed: ${err.message}`);
+      });
     }
     if (host.wifi) {
       this.wifi = new WiFiJoin(host as Host & { wifi: WiFi }, this.config, this);
@@ -128,7 +138,8 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     if (retryIn < 0) return; // paused: the WiFi said why
     const what = this.wasConnected ? 'Lost connection to MQTT broker' : 'Failed to connect to MQTT broker';
     this.wasConnected = false;
-    const n = this.failures, c = this.config;
+    const n = this.failures,
+      c = this.config;
     if (c.restartAfter && n >= c.restartAfter) {
       this.host.log(`${what}: ${reason}. ${n} failures in a row: restarting the board...`);
       this.stop();
@@ -138,7 +149,9 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     this.host.log(`${what}: ${reason}. Reconnecting in ${(retryIn / 1000).toFixed(1)} s...`);
   }
 
-  wifiUp(): void { this.resume(); }
+  wifiUp(): void {
+    this.resume();
+  }
 
   wifiDown(reason: string): void {
     this.wasConnected = false;

@@ -49,7 +49,9 @@ export function parseBroker(value: string): Endpoint {
 type Raw = Record<string, unknown>;
 
 /** How a user sets `key`: on a board it is an mcconfig argument. */
-function howTo(key: string, example: string) { return `set it with ${key}=${example} on the mcconfig command line`; }
+function howTo(key: string, example: string) {
+  return `set it with ${key}=${example} on the mcconfig command line`;
+}
 
 function text(raw: Raw, key: string, fallback: string): string {
   const v = raw[key];
@@ -86,7 +88,8 @@ export function checkConfig(raw: Raw, deviceId: string, needWiFi: boolean): Boar
   if (typeof broker === 'string') return broker;
   const ca = text(raw, 'ca', '');
   if (ca) {
-    if (broker.transport !== 'tls' && broker.transport !== 'wss') return `config ca="${ca}" is only for mqtts:// and wss:// brokers: remove it, or write broker=mqtts://…`;
+    if (broker.transport !== 'tls' && broker.transport !== 'wss')
+      return `config ca="${ca}" is only for mqtts:// and wss:// brokers: remove it, or write broker=mqtts://…`;
     broker.ca = ca;
   }
   const role = text(raw, 'role', '');
@@ -96,22 +99,32 @@ export function checkConfig(raw: Raw, deviceId: string, needWiFi: boolean): Boar
   }
   let topicPrefix = text(raw, 'topicPrefix', '');
   if (topicPrefix && !topicPrefix.endsWith('/')) topicPrefix += '/';
-  if (topicPrefix && topicError(topicPrefix + 'x')) return `config topicPrefix="${topicPrefix}" cannot hold + or #: ${howTo('topicPrefix', 'LycMaurois/SNT_2nde/alice/')}`;
+  if (topicPrefix && topicError(`${topicPrefix}x`))
+    return `config topicPrefix="${topicPrefix}" cannot hold + or #: ${howTo('topicPrefix', 'LycMaurois/SNT_2nde/alice/')}`;
   const clientId = text(raw, 'clientId', deviceId);
   if (clientId.length > 23 * 4) return `config clientId is too long: ${howTo('clientId', 'esp1')}`;
-  for (const [what, v] of [['user name', broker.username], ['password', broker.password]]) {
-    if (v !== undefined && (utf8Length(v) > 65535 || !wellFormed(v))) return `config broker: the ${what} is longer than MQTT allows (65535 bytes) or not valid text`;
+  for (const [what, v] of [
+    ['user name', broker.username],
+    ['password', broker.password],
+  ]) {
+    if (v !== undefined && (utf8Length(v) > 65535 || !wellFormed(v)))
+      return `config broker: the ${what} is longer than MQTT allows (65535 bytes) or not valid text`;
   }
-  const name = text(raw, 'name', ''), peer = text(raw, 'peer', '');
+  const name = text(raw, 'name', ''),
+    peer = text(raw, 'peer', '');
   if (role === 'chat') {
-    for (const [key, v, example] of [['name', name, 'alice'], ['peer', peer, 'bob']]) {
+    for (const [key, v, example] of [
+      ['name', name, 'alice'],
+      ['peer', peer, 'bob'],
+    ]) {
       if (!v) return `config ${key} is missing (role=chat): ${howTo(key, example)}`;
       if (topicError(topicPrefix + v)) return `config ${key}="${v}" cannot hold + or #: ${howTo(key, example)}`;
     }
   }
   // The numbers, in this order: backoffMax (min -1 here) is checked against backoffMin.
   const n: Record<string, number> = {};
-  const ms = 'number of milliseconds', count = 'whole number';
+  const ms = 'number of milliseconds',
+    count = 'whole number';
   for (const [key, fallback, min, max, unit, example] of [
     ['interval', role === 'sensor' || role === 'remote' ? 1000 : 5000, 10, MAX_DELAY, ms, '5000'],
     ['keepalive', 60, 0, 65535, 'number of seconds', '60'],
@@ -127,10 +140,22 @@ export function checkConfig(raw: Raw, deviceId: string, needWiFi: boolean): Boar
     n[key] = v;
   }
   return {
-    ssid, password: text(raw, 'password', ''), broker,
+    ssid,
+    password: text(raw, 'password', ''),
+    broker,
     brokerName: brokerName(broker),
-    role, clientId, topicPrefix, name, peer,
-    interval: n.interval, keepalive: n.keepalive, backoffMin: n.backoffMin, backoffMax: n.backoffMax,
-    restartAfter: n.restartAfter, wifiTimeout: n.wifiTimeout, wifiRetry: n.wifiRetry, inflight: n.inflight,
+    role,
+    clientId,
+    topicPrefix,
+    name,
+    peer,
+    interval: n.interval,
+    keepalive: n.keepalive,
+    backoffMin: n.backoffMin,
+    backoffMax: n.backoffMax,
+    restartAfter: n.restartAfter,
+    wifiTimeout: n.wifiTimeout,
+    wifiRetry: n.wifiRetry,
+    inflight: n.inflight,
   };
 }

@@ -15,13 +15,21 @@ class HelloRole implements Role {
   private last = -Infinity;
   private timer: TimerHandle;
 
-  constructor(host: Host, private client: MqttClient, private config: BoardConfig) {
+  constructor(
+    host: Host,
+    private client: MqttClient,
+    private config: BoardConfig,
+  ) {
     this.timer = host.after(config.interval, this);
   }
 
-  private get host(): Host { return this.client.host; }
+  private get host(): Host {
+    return this.client.host;
+  }
 
-  get listen() { return [this.config.topicPrefix + 'notification']; }
+  get listen() {
+    return [`${this.config.topicPrefix}notification`];
+  }
 
   /** The timer: the next hello. */
   fire() {
@@ -30,26 +38,42 @@ class HelloRole implements Role {
     // Like the seed, a hello is only sent while connected; the count goes on after a reconnect.
     if (!this.client.connected) return;
     this.last = this.host.now();
-    this.client.publish(this.config.topicPrefix + 'hello', `Hello #${this.counter++}`);
+    this.client.publish(`${this.config.topicPrefix}hello`, `Hello #${this.counter++}`);
   }
 
   // The seed sends its first hello as soon as it is connected, then one every interval.
-  connected() { if (this.host.now() - this.last >= this.config.interval) this.fire(); }
-
-  onMessage(m: Message) {
-    if (m.topic === this.config.topicPrefix + 'notification' && payloadText(m.payload) === 'received') this.host.log('ESP received hello message');
+  connected() {
+    if (this.host.now() - this.last >= this.config.interval) this.fire();
   }
 
-  stop() { this.host.cancel(this.timer); }
+  onMessage(m: Message) {
+    if (m.topic === `${this.config.topicPrefix}notification` && payloadText(m.payload) === 'received') this.host.log('ESP received hello message');
+  }
+
+  stop() {
+    this.host.cancel(this.timer);
+  }
 }
 
 class ResponderRole implements Role {
-  constructor(_host: Host, private client: MqttClient, private config: BoardConfig) {}
-  get listen() { return [this.config.topicPrefix + 'hello']; }
-  onMessage() { this.client.publish(this.config.topicPrefix + 'notification', 'received'); }
+  constructor(
+    _host: Host,
+    private client: MqttClient,
+    private config: BoardConfig,
+  ) {}
+  get listen() {
+    return [`${this.config.topicPrefix}hello`];
+  }
+  onMessage() {
+    this.client.publish(`${this.config.topicPrefix}notification`, 'received');
+  }
   connected() {}
   stop() {}
 }
 
-export function helloRole(host: Host, client: MqttClient, config: BoardConfig): Role { return new HelloRole(host, client, config); }
-export function responderRole(host: Host, client: MqttClient, config: BoardConfig): Role { return new ResponderRole(host, client, config); }
+export function helloRole(host: Host, client: MqttClient, config: BoardConfig): Role {
+  return new HelloRole(host, client, config);
+}
+export function responderRole(host: Host, client: MqttClient, config: BoardConfig): Role {
+  return new ResponderRole(host, client, config);
+}

@@ -10,8 +10,14 @@ import type { Role } from './role';
 
 /** The colours an actuator knows, as 0xRRGGBB; `off` is black (LED off). */
 export const COLOURS: Record<string, number> = {
-  red: 0xff0000, green: 0x00ff00, blue: 0x0000ff, yellow: 0xffff00,
-  cyan: 0x00ffff, magenta: 0xff00ff, white: 0xffffff, off: 0x000000,
+  red: 0xff0000,
+  green: 0x00ff00,
+  blue: 0x0000ff,
+  yellow: 0xffff00,
+  cyan: 0x00ffff,
+  magenta: 0xff00ff,
+  white: 0xffffff,
+  off: 0x000000,
 };
 
 /** What each arrow shows. */
@@ -19,7 +25,9 @@ export const ARROWS: Record<string, string> = { up: 'green', down: 'red', left: 
 
 const HELP = 'use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)';
 
-export function commandTopic(prefix: string): string { return prefix + 'remote/command'; }
+export function commandTopic(prefix: string): string {
+  return `${prefix}remote/command`;
+}
 
 /** The colour a command shows (case and spaces aside), or undefined for no command. */
 export function colourOf(command: string): string | undefined {
@@ -38,12 +46,18 @@ export function remoteRole(host: Host, client: MqttClient, config: BoardConfig):
     const c = command.trim().toLowerCase();
     if (stopped || !c) return;
     if (!colourOf(c)) return host.log(`"${command}" is not a command: ${HELP}`);
-    client.publish(topic, c, { qos: 1 }, (err) => { if (err && !stopped) host.log(`${c} not sent: ${err.message}`); });
+    client.publish(topic, c, { qos: 1 }, (err) => {
+      if (err && !stopped) host.log(`${c} not sent: ${err.message}`);
+    });
     host.log(`Sent ${c} on ${topic}`);
   };
   let stopInput = () => {};
   if (host.buttons) {
-    try { stopInput = host.buttons(press); } catch (e) { host.log(`Buttons error: ${e instanceof Error ? e.message : String(e)}`); }
+    try {
+      stopInput = host.buttons(press);
+    } catch (e) {
+      host.log(`Buttons error: ${e instanceof Error ? e.message : String(e)}`);
+    }
   } else {
     host.log(`No buttons on this board: sending up, right, down, left in turn every ${config.interval / 1000} s`);
     const demo = ['up', 'right', 'down', 'left'];
@@ -59,7 +73,10 @@ export function remoteRole(host: Host, client: MqttClient, config: BoardConfig):
     listen: [],
     connected() {},
     onMessage() {},
-    stop() { stopped = true; stopInput(); },
+    stop() {
+      stopped = true;
+      stopInput();
+    },
   };
 }
 
@@ -67,7 +84,11 @@ export function remoteRole(host: Host, client: MqttClient, config: BoardConfig):
 export function actuatorRole(host: Host, _client: MqttClient, config: BoardConfig): Role {
   const topic = commandTopic(config.topicPrefix);
   const show = (name: string) => {
-    try { host.showColour?.(name, COLOURS[name]); } catch (e) { host.log(`Colour error: ${e instanceof Error ? e.message : String(e)}`); }
+    try {
+      host.showColour?.(name, COLOURS[name]);
+    } catch (e) {
+      host.log(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
+    }
   };
   show('off');
   return {

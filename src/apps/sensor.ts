@@ -12,8 +12,8 @@ import type { BoardConfig } from './config';
 import type { Role, LastWill } from './role';
 
 export function sensorTopics(prefix: string) {
-  const base = prefix + 'myRasp/sensors/';
-  return { temperature: base + 'temperature', pressure: base + 'pression', status: base + 'status' };
+  const base = `${prefix}myRasp/sensors/`;
+  return { temperature: `${base}temperature`, pressure: `${base}pression`, status: `${base}status` };
 }
 
 export function sensorWill(config: BoardConfig): LastWill {
@@ -42,7 +42,8 @@ export function sensorRole(host: Host, client: MqttClient, config: BoardConfig):
       return;
     }
     if (!Number.isFinite(t) || !Number.isFinite(p)) return host.log(`Sensor error: no reading (temperature ${t}, pressure ${p})`);
-    const temperature = t.toFixed(1), pressure = p.toFixed(1);
+    const temperature = t.toFixed(1),
+      pressure = p.toFixed(1);
     client.publish(topics.temperature, temperature, { retain: true });
     client.publish(topics.pressure, pressure, { retain: true });
     host.log(`Published temperature ${temperature} °C, pressure ${pressure} hPa`);

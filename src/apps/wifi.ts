@@ -24,9 +24,15 @@ export class WiFiJoin implements WiFiEvents {
   state: 'joining' | 'up' | 'down' | 'stopped' = 'down';
   private timer: TimerHandle | null = null;
 
-  constructor(private host: Host & { wifi: WiFi }, private config: WiFiJoinConfig, private listener: WiFiListener) {}
+  constructor(
+    private host: Host & { wifi: WiFi },
+    private config: WiFiJoinConfig,
+    private listener: WiFiListener,
+  ) {}
 
-  private get wifi(): WiFi { return this.host.wifi; }
+  private get wifi(): WiFi {
+    return this.host.wifi;
+  }
 
   start(): void {
     this.clearTimer();
@@ -81,5 +87,10 @@ export class WiFiJoin implements WiFiEvents {
     this.timer = this.host.after(delay, this);
   }
 
-  private clearTimer() { if (this.timer) { this.host.cancel(this.timer); this.timer = null; } }
+  private clearTimer() {
+    if (this.timer) {
+      this.host.cancel(this.timer);
+      this.timer = null;
+    }
+  }
 }

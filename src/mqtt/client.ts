@@ -4,9 +4,35 @@
 
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle } from '../host';
 import {
-  CONNACK, CONNECT, DISCONNECT, Decoder, PINGREQ, PINGRESP, ProtocolError, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
-  SUBACK, SUBSCRIBE, UNSUBACK, UNSUBSCRIBE, decodeUtf8, encode, encodePublishHead, encodeUtf8, nameError, utf8Length, wellFormed,
-  type Packet, type Publish, type QoS, type Skipped, type Subscribe, type Unsubscribe,
+  CONNACK,
+  CONNECT,
+  DISCONNECT,
+  Decoder,
+  PINGREQ,
+  PINGRESP,
+  ProtocolError,
+  PUBACK,
+  PUBCOMP,
+  PUBLISH,
+  PUBREC,
+  PUBREL,
+  SUBACK,
+  SUBSCRIBE,
+  UNSUBACK,
+  UNSUBSCRIBE,
+  decodeUtf8,
+  encode,
+  encodePublishHead,
+  encodeUtf8,
+  nameError,
+  utf8Length,
+  wellFormed,
+  type Packet,
+  type Publish,
+  type QoS,
+  type Skipped,
+  type Subscribe,
+  type Unsubscribe,
 } from './codec';
 import { filterError, matches, topicError } from './topic';
 
@@ -47,7 +73,11 @@ export interface ClientOptions {
 }
 
 // The client's states, as numbers: they are compared on every packet and timer.
-const IDLE = 0, CONNECTING = 1, OPEN = 2, WAITING = 3, ENDED = 4;
+const IDLE = 0,
+  CONNECTING = 1,
+  OPEN = 2,
+  WAITING = 3,
+  ENDED = 4;
 
 const DEFAULT_RECONNECT = { min: 1000, max: 30000 };
 const DEFAULT_QUEUE = { messages: 100, bytes: 16384 };
@@ -63,17 +93,31 @@ export const CONNACK_ERRORS = ['', 'unacceptable protocol version', 'identifier 
 export class MqttError extends Error {
   /** The CONNACK return code when the broker refused the connection. */
   code?: number;
-  constructor(message: string, code?: number) { super(message); this.code = code; }
+  constructor(message: string, code?: number) {
+    super(message);
+    this.code = code;
+  }
 }
 nameError(MqttError, 'MqttError');
 
-interface Outgoing { packet: Publish; size: number; done?: Done; sent: boolean; released: boolean }
-interface Request { packet: Subscribe | Unsubscribe; done?: (error?: Error, granted?: number[]) => void; sentAt: number }
+interface Outgoing {
+  packet: Publish;
+  size: number;
+  done?: Done;
+  sent: boolean;
+  released: boolean;
+}
+interface Request {
+  packet: Subscribe | Unsubscribe;
+  done?: (error?: Error, granted?: number[]) => void;
+  sentAt: number;
+}
 /** A subscription: its QoS alone when it has no handler (the usual case: one object less). */
 type Subscription = QoS | { qos: QoS; handler: MessageHandler };
 
 // flags
-const READY = 1, PROVEN = 2;
+const READY = 1,
+  PROVEN = 2;
 
 /**
  * One connection: the host's events and its own decoder's packets reach the client only while it
@@ -82,17 +126,36 @@ const READY = 1, PROVEN = 2;
  */
 class Link extends Decoder implements ConnectionEvents {
   conn: Connection | null = null;
-  constructor(private client: MqttClient, maxPacketSize: number) { super(null, maxPacketSize); }
-  connected() { if (this.client.link === this) this.client.linkOpened(); }
+  constructor(
+    private client: MqttClient,
+    maxPacketSize: number,
+  ) {
+    super(null, maxPacketSize);
+  }
+  connected() {
+    if (this.client.link === this) this.client.linkOpened();
+  }
   data(chunk: Uint8Array) {
     if (this.client.link !== this) return;
     this.client.heard();
-    try { this.push(chunk); } catch (e) { this.client.linkBroken(e as Error); }
+    try {
+      this.push(chunk);
+    } catch (e) {
+      this.client.linkBroken(e as Error);
+    }
   }
-  alive() { if (this.client.link === this) this.client.heard(); }
-  closed(reason?: string) { if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker'); }
-  protected override packet(p: Packet) { if (this.client.link === this) this.client.receive(p); }
-  protected override skipped(s: Skipped) { if (this.client.link === this) this.client.skip(s, this.maxPacketSize); }
+  alive() {
+    if (this.client.link === this) this.client.heard();
+  }
+  closed(reason?: string) {
+    if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker');
+  }
+  protected override packet(p: Packet) {
+    if (this.client.link === this) this.client.receive(p);
+  }
+  protected override skipped(s: Skipped) {
+    if (this.client.link === this) this.client.skip(s, this.maxPacketSize);
+  }
 }
 
 export class MqttClient {
@@ -110,7 +173,9 @@ export class MqttClient {
   onWarning(_message: string): void {}
 
   /** True between an accepted CONNACK and the end of that connection. */
-  get connected(): boolean { return this.state === OPEN; }
+  get connected(): boolean {
+    return this.state === OPEN;
+  }
   /** Consecutive failed attempts since a connection last proved itself: its subscriptions
    *  acknowledged and one keepalive period up. A broker that accepts then drops counts. */
   failures = 0;
@@ -143,7 +208,11 @@ export class MqttClient {
 
   private options: ClientOptions;
 
-  constructor(readonly host: Host, public endpoint: Endpoint, options: ClientOptions) {
+  constructor(
+    readonly host: Host,
+    public endpoint: Endpoint,
+    options: ClientOptions,
+  ) {
     this.options = options;
     const problem = optionsError(options, endpoint);
     if (problem) throw new MqttError(problem);
@@ -168,8 +237,12 @@ export class MqttClient {
     const will = o.will;
     const pass = o.password ?? this.endpoint.password;
     this.send({
-      type: CONNECT, clientId: this.clientId, clean: o.clean ?? true, keepalive: o.keepalive ?? 60,
-      username: o.username ?? this.endpoint.username, password: pass === undefined ? undefined : encodeUtf8(pass),
+      type: CONNECT,
+      clientId: this.clientId,
+      clean: o.clean ?? true,
+      keepalive: o.keepalive ?? 60,
+      username: o.username ?? this.endpoint.username,
+      password: pass === undefined ? undefined : encodeUtf8(pass),
       will: will && { topic: will.topic, payload: bytes(will.payload), qos: will.qos ?? 0, retain: will.retain ?? false },
     });
   }
@@ -179,7 +252,9 @@ export class MqttClient {
     this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${e.message}`);
   }
 
-  linkLost(reason: string): void { this.drop(reason); }
+  linkLost(reason: string): void {
+    this.drop(reason);
+  }
 
   /** A PUBLISH above maxPacketSize went by (internal, for Link): acknowledged so that the broker
    *  does not send it again, counted, and said once per topic. Never delivered. */
@@ -192,7 +267,10 @@ export class MqttClient {
       this.send({ type: PUBREC, id: s.id });
     }
     const topic = payloadText(s.topic) + (s.truncated ? '…' : '');
-    this.sayOnce(`skip ${topic}`, `message on ${topic} of ${grouped(s.size)} bytes skipped: above the ${sizeText(limit)} limit of this ${this.options.who ?? 'client'}`);
+    this.sayOnce(
+      `skip ${topic}`,
+      `message on ${topic} of ${grouped(s.size)} bytes skipped: above the ${sizeText(limit)} limit of this ${this.options.who ?? 'client'}`,
+    );
   }
 
   /** Sends DISCONNECT (so the will is not published), closes, and stops reconnecting.
@@ -203,7 +281,7 @@ export class MqttClient {
     this.close();
     this.cancel();
     const err = new MqttError('client ended');
-    const waiting = [...this.requests?.values() ?? [], ...this.outgoing?.values() ?? [], ...this.waiting ?? [], ...this.offline ?? []];
+    const waiting = [...(this.requests?.values() ?? []), ...(this.outgoing?.values() ?? []), ...(this.waiting ?? []), ...(this.offline ?? [])];
     this.requests = this.outgoing = this.waiting = this.offline = null;
     this.queuedBytes = 0;
     for (const w of waiting) w.done?.(err);
@@ -219,14 +297,23 @@ export class MqttClient {
     if (wasUp) this.onClose(reason, -1);
   }
 
-  resume(): void { if (this.state === IDLE || this.state === WAITING) { this.state = IDLE; this.connect(); } }
+  resume(): void {
+    if (this.state === IDLE || this.state === WAITING) {
+      this.state = IDLE;
+      this.connect();
+    }
+  }
 
   publish(topic: string, payload: string | Uint8Array, opts: { qos?: QoS; retain?: boolean } = {}, done?: Done): void {
     const err = topicError(topic) || qosError(opts.qos);
     if (err) return fail(done, new MqttError(err));
     const qos = opts.qos ?? 0;
     const packet: Publish = { type: PUBLISH, topic, payload: bytes(payload), qos, retain: !!opts.retain, dup: false, id: 0 };
-    if (qos === 0 && this.connected) { this.send(packet); done?.(); return; }
+    if (qos === 0 && this.connected) {
+      this.send(packet);
+      done?.();
+      return;
+    }
     const size = packet.payload.length + topic.length;
     if (this.state === ENDED || (qos === 0 && this.options.reconnect === false)) return fail(done, new MqttError('not connected'));
     const q = this.options.queue ?? DEFAULT_QUEUE;
@@ -234,7 +321,8 @@ export class MqttClient {
     if (full(0, 0)) {
       // Make room by dropping the oldest queued QoS 0 messages, if that is enough; else refuse this one.
       const offline = this.offline ?? [];
-      let n = 0, bytes = 0;
+      let n = 0,
+        bytes = 0;
       while (n < offline.length && full(n, bytes)) bytes += offline[n++].size;
       const why = `queue full (${q.messages} messages, ${q.bytes} bytes)`;
       if (full(n, bytes)) return this.dropOne(done, `${why}: message to ${topic} dropped`, true);
@@ -245,7 +333,10 @@ export class MqttClient {
     }
     const entry: Outgoing = { packet, size, done, sent: false, released: false };
     this.queuedBytes += size;
-    if (qos === 0) { (this.offline ??= []).push(entry); return; }
+    if (qos === 0) {
+      (this.offline ??= []).push(entry);
+      return;
+    }
     (this.waiting ??= []).push(entry);
     this.fill();
   }
@@ -273,13 +364,19 @@ export class MqttClient {
   }
 
   /** The client id the CONNECT carries. */
-  get clientId(): string { return this.options.clientId; }
+  get clientId(): string {
+    return this.options.clientId;
+  }
 
   /** The topic filters subscribed to (less those the broker refused), in order. */
-  get filters(): string[] { return Array.from(this.subs.keys()); }
+  get filters(): string[] {
+    return Array.from(this.subs.keys());
+  }
 
   /** Messages held for the broker: in flight and queued. */
-  get pending(): number { return (this.outgoing?.size ?? 0) + (this.waiting?.length ?? 0) + (this.offline?.length ?? 0); }
+  get pending(): number {
+    return (this.outgoing?.size ?? 0) + (this.waiting?.length ?? 0) + (this.offline?.length ?? 0);
+  }
 
   // ---- inside
 
@@ -315,7 +412,10 @@ export class MqttClient {
       }
       o.packet.id = id;
       (this.outgoing ??= new Map()).set(id, o);
-      if (this.connected) { o.sent = true; this.send(o.packet); }
+      if (this.connected) {
+        o.sent = true;
+        this.send(o.packet);
+      }
     }
     if (waiting && !waiting.length && this.waiting === waiting) this.waiting = null;
   }
@@ -339,7 +439,9 @@ export class MqttClient {
   }
 
   /** Bytes arrived, or a probe answered (internal, for Link): the link is alive. */
-  heard(): void { this.lastReceived = this.host.now(); }
+  heard(): void {
+    this.lastReceived = this.host.now();
+  }
 
   /** A packet from the current link (internal, for Link). */
   receive(p: Packet): void {
@@ -367,7 +469,8 @@ export class MqttClient {
       case PUBREL:
         this.incomingQos2?.delete(p.id);
         return this.send({ type: PUBCOMP, id: p.id });
-      case PUBACK: case PUBCOMP: {
+      case PUBACK:
+      case PUBCOMP: {
         const o = this.outgoing?.get(p.id);
         if (!o) return;
         if (o.packet.qos === 2 && p.type === PUBACK && !o.released) {
@@ -383,11 +486,13 @@ export class MqttClient {
         if (o && o.packet.qos === 2) o.released = true;
         return this.send({ type: PUBREL, id: p.id });
       }
-      case SUBACK: case UNSUBACK: {
+      case SUBACK:
+      case UNSUBACK: {
         const r = this.requests?.get(p.id);
         const asked = r?.packet.type === SUBSCRIBE ? r.packet.subscriptions : null;
         const name = p.type === SUBACK ? 'SUBACK' : 'UNSUBACK';
-        if (!r || !r.sentAt || (p.type === SUBACK) !== !!asked) return this.drop(`protocol error: ${name} for packet identifier ${p.id}, which no ${p.type === SUBACK ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} waits for`);
+        if (!r?.sentAt || (p.type === SUBACK) !== !!asked)
+          return this.drop(`protocol error: ${name} for packet identifier ${p.id}, which no ${p.type === SUBACK ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} waits for`);
         if (asked && p.type === SUBACK && p.granted.length !== asked.length) {
           return this.drop(`protocol error: SUBACK with ${p.granted.length} return codes for ${asked.length} topic filters`);
         }
@@ -395,8 +500,13 @@ export class MqttClient {
         if (asked && p.type === SUBACK) {
           asked.forEach((s, i) => {
             const g = p.granted[i];
-            if (g === 0x80) { if (!r.done) this.sayOnce(`refused ${s.filter}`, `subscription to ${s.filter} refused by the broker`); }
-            else if (g < s.qos) this.sayOnce(`granted ${s.filter} ${g}`, `the broker granted QoS ${g} for ${s.filter} (asked ${s.qos})${s.qos === 2 ? ': messages may come twice' : ''}`);
+            if (g === 0x80) {
+              if (!r.done) this.sayOnce(`refused ${s.filter}`, `subscription to ${s.filter} refused by the broker`);
+            } else if (g < s.qos)
+              this.sayOnce(
+                `granted ${s.filter} ${g}`,
+                `the broker granted QoS ${g} for ${s.filter} (asked ${s.qos})${s.qos === 2 ? ': messages may come twice' : ''}`,
+              );
           });
         }
         r.done?.(undefined, p.type === SUBACK ? p.granted : undefined);
@@ -434,7 +544,8 @@ export class MqttClient {
     this.dropped++;
     this.onDrop(reason);
     const err = new MqttError(reason);
-    if (refused) fail(done, err); else done?.(err);
+    if (refused) fail(done, err);
+    else done?.(err);
   }
 
   private settle(id: number, o: Outgoing) {
@@ -467,12 +578,20 @@ export class MqttClient {
     }
     for (const [id, o] of this.outgoing ?? []) {
       if (o.released) this.send({ type: PUBREL, id });
-      else { o.packet.dup = o.sent; o.sent = true; this.send(o.packet); }
+      else {
+        o.packet.dup = o.sent;
+        o.sent = true;
+        this.send(o.packet);
+      }
     }
     this.fill();
     const queued = this.offline ?? [];
     this.offline = null;
-    for (const o of queued) { this.queuedBytes -= o.size; this.send(o.packet); o.done?.(); }
+    for (const o of queued) {
+      this.queuedBytes -= o.size;
+      this.send(o.packet);
+      o.done?.();
+    }
     this.arm(this.deadline());
     this.onConnect(sessionPresent);
     this.checkReady();
@@ -501,14 +620,20 @@ export class MqttClient {
     if (!requests.size) this.requests = null;
   }
 
-  private proofTime(): number { return (this.options.keepalive ?? 60) * 1000 || PROOF_WITHOUT_KEEPALIVE; }
+  private proofTime(): number {
+    return (this.options.keepalive ?? 60) * 1000 || PROOF_WITHOUT_KEEPALIVE;
+  }
 
-  private timeout(): number { return this.options.connectTimeout ?? 10000; }
+  private timeout(): number {
+    return this.options.connectTimeout ?? 10000;
+  }
 
   /** When the timer must next look: a ping, a missing PINGRESP, SUBACK or UNSUBACK, the proof. */
   private deadline(): number {
     let at = 0;
-    const sooner = (t: number) => { if (t && (!at || t < at)) at = t; };
+    const sooner = (t: number) => {
+      if (t && (!at || t < at)) at = t;
+    };
     const k = (this.options.keepalive ?? 60) * 1000;
     if (k) {
       // Ping when we have not sent for a keepalive (the broker's rule, even while a PINGRESP is
@@ -516,7 +641,11 @@ export class MqttClient {
       sooner(this.lastSent + k);
       sooner(this.pingSentAt ? Math.max(this.pingSentAt, this.lastReceived, this.probedAt) + silence(k) : this.lastReceived + k);
     }
-    for (const r of this.requests?.values() ?? []) if (r.sentAt) { sooner(r.sentAt + this.timeout()); break; } // the oldest
+    for (const r of this.requests?.values() ?? [])
+      if (r.sentAt) {
+        sooner(r.sentAt + this.timeout());
+        break;
+      } // the oldest
     if (this.flags === READY) sooner(this.openedAt + this.proofTime());
     return at;
   }
@@ -527,7 +656,12 @@ export class MqttClient {
     if (at) this.timer = this.host.after(Math.max(0, at - this.host.now()), this);
   }
 
-  private cancel() { if (this.timer) { this.host.cancel(this.timer); this.timer = null; } }
+  private cancel() {
+    if (this.timer) {
+      this.host.cancel(this.timer);
+      this.timer = null;
+    }
+  }
 
   /** The client's timer (internal: the host calls it). */
   fire(): void {
@@ -600,9 +734,13 @@ export class MqttClient {
 }
 
 /** How long a link may stay silent while a PINGRESP is awaited (ms): half the keepalive. */
-function silence(k: number): number { return Math.max(k / 2, 500); }
+function silence(k: number): number {
+  return Math.max(k / 2, 500);
+}
 
-function bytes(p: string | Uint8Array): Uint8Array { return typeof p === 'string' ? encodeUtf8(p) : p; }
+function bytes(p: string | Uint8Array): Uint8Array {
+  return typeof p === 'string' ? encodeUtf8(p) : p;
+}
 
 function fail<E>(done: ((e: E) => void) | undefined, err: E) {
   if (!done) throw err;
@@ -618,7 +756,11 @@ function optionsError(o: ClientOptions, e: Endpoint): string {
   if (!o.clientId && o.clean === false) return 'a persistent session (clean=false) needs a client id';
   const k = o.keepalive ?? 60;
   if (!Number.isInteger(k) || k < 0 || k > 65535) return `keepalive ${k} is not a number of seconds from 0 (off) to 65535`;
-  const fields: [string, string | undefined][] = [['client id', o.clientId], ['user name', o.username ?? e.username], ['password', o.password ?? e.password]];
+  const fields: [string, string | undefined][] = [
+    ['client id', o.clientId],
+    ['user name', o.username ?? e.username],
+    ['password', o.password ?? e.password],
+  ];
   for (const [what, v] of fields) {
     if (v === undefined) continue;
     if (!wellFormed(v)) return `the ${what} must be valid text: it holds a lone surrogate (half of a UTF-16 pair)`;
@@ -636,8 +778,12 @@ function optionsError(o: ClientOptions, e: Endpoint): string {
 
 /** 2097176 as "2,097,176". */
 function grouped(n: number): string {
-  let s = String(n), out = '';
-  while (s.length > 3) { out = `,${s.slice(-3)}${out}`; s = s.slice(0, -3); }
+  let s = String(n),
+    out = '';
+  while (s.length > 3) {
+    out = `,${s.slice(-3)}${out}`;
+    s = s.slice(0, -3);
+  }
   return s + out;
 }
 
@@ -650,5 +796,9 @@ function sizeText(n: number): string {
 
 /** A payload as text for people: UTF-8, or '?' for bytes that are not. */
 export function payloadText(p: Uint8Array): string {
-  try { return decodeUtf8(p); } catch { return Array.from(p, (c) => (c < 128 && c ? String.fromCharCode(c) : '?')).join(''); }
+  try {
+    return decodeUtf8(p);
+  } catch {
+    return Array.from(p, (c) => (c < 128 && c ? String.fromCharCode(c) : '?')).join('');
+  }
 }

@@ -4,25 +4,73 @@
 
 export type QoS = 0 | 1 | 2;
 
-export const CONNECT = 1, CONNACK = 2, PUBLISH = 3, PUBACK = 4, PUBREC = 5, PUBREL = 6, PUBCOMP = 7,
-  SUBSCRIBE = 8, SUBACK = 9, UNSUBSCRIBE = 10, UNSUBACK = 11, PINGREQ = 12, PINGRESP = 13, DISCONNECT = 14;
+export const CONNECT = 1,
+  CONNACK = 2,
+  PUBLISH = 3,
+  PUBACK = 4,
+  PUBREC = 5,
+  PUBREL = 6,
+  PUBCOMP = 7,
+  SUBSCRIBE = 8,
+  SUBACK = 9,
+  UNSUBSCRIBE = 10,
+  UNSUBACK = 11,
+  PINGREQ = 12,
+  PINGRESP = 13,
+  DISCONNECT = 14;
 
-export interface Will { topic: string; payload: Uint8Array; qos: QoS; retain: boolean }
-export interface Connect {
-  type: 1; clientId: string; clean: boolean; keepalive: number;
-  username?: string; password?: Uint8Array; will?: Will;
+export interface Will {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
 }
-export interface Connack { type: 2; sessionPresent: boolean; returnCode: number }
+export interface Connect {
+  type: 1;
+  clientId: string;
+  clean: boolean;
+  keepalive: number;
+  username?: string;
+  password?: Uint8Array;
+  will?: Will;
+}
+export interface Connack {
+  type: 2;
+  sessionPresent: boolean;
+  returnCode: number;
+}
 export interface Publish {
-  type: 3; topic: string; payload: Uint8Array; qos: QoS; retain: boolean; dup: boolean;
+  type: 3;
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  dup: boolean;
   /** Packet identifier; 0 at QoS 0. */
   id: number;
 }
-export interface Ack { type: 4 | 5 | 6 | 7 | 11; id: number }
-export interface Subscribe { type: 8; id: number; subscriptions: { filter: string; qos: QoS }[] }
-export interface Suback { type: 9; id: number; granted: number[] }
-export interface Unsubscribe { type: 10; id: number; filters: string[] }
-export interface Bare { type: 12 | 13 | 14 }
+export interface Ack {
+  type: 4 | 5 | 6 | 7 | 11;
+  id: number;
+}
+export interface Subscribe {
+  type: 8;
+  id: number;
+  subscriptions: { filter: string; qos: QoS }[];
+}
+export interface Suback {
+  type: 9;
+  id: number;
+  granted: number[];
+}
+export interface Unsubscribe {
+  type: 10;
+  id: number;
+  filters: string[];
+}
+export interface Bare {
+  type: 12 | 13 | 14;
+}
 export type Packet = Connect | Connack | Publish | Ack | Subscribe | Suback | Unsubscribe | Bare;
 
 /** Bytes that break the protocol. The client closes the connection and reports the message. */
@@ -48,8 +96,10 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
-    else n += 3; // lone surrogates become U+FFFD, three bytes
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3; // lone surrogates become U+FFFD, three bytes
   }
   return n;
 }
@@ -57,18 +107,31 @@ export function utf8Length(s: string): number {
 function writeUtf8(s: string, b: Uint8Array, o: number): number {
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
-    if (c < 0x80) { b[o++] = c; continue; }
-    if (c < 0x800) { b[o++] = 0xc0 | (c >> 6); b[o++] = 0x80 | (c & 63); continue; }
+    if (c < 0x80) {
+      b[o++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      b[o++] = 0xc0 | (c >> 6);
+      b[o++] = 0x80 | (c & 63);
+      continue;
+    }
     if (c >= 0xd800 && c < 0xe000) {
       const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
       if (c < 0xdc00 && (d & 0xfc00) === 0xdc00) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++;
-        b[o++] = 0xf0 | (c >> 18); b[o++] = 0x80 | ((c >> 12) & 63); b[o++] = 0x80 | ((c >> 6) & 63); b[o++] = 0x80 | (c & 63);
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        b[o++] = 0xf0 | (c >> 18);
+        b[o++] = 0x80 | ((c >> 12) & 63);
+        b[o++] = 0x80 | ((c >> 6) & 63);
+        b[o++] = 0x80 | (c & 63);
         continue;
       }
       c = 0xfffd;
     }
-    b[o++] = 0xe0 | (c >> 12); b[o++] = 0x80 | ((c >> 6) & 63); b[o++] = 0x80 | (c & 63);
+    b[o++] = 0xe0 | (c >> 12);
+    b[o++] = 0x80 | ((c >> 6) & 63);
+    b[o++] = 0x80 | (c & 63);
   }
   return o;
 }
@@ -94,10 +157,18 @@ export function encodeUtf8(s: string): Uint8Array {
 /** Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFY, no U+0000 as MQTT asks). */
 export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
   // Plain ASCII, the usual topic: eight characters a call, no per-character string.
-  let i = start, a = '';
+  let i = start,
+    a = '';
   for (; i + 8 <= end; i += 8) {
-    const c0 = b[i], c1 = b[i + 1], c2 = b[i + 2], c3 = b[i + 3], c4 = b[i + 4], c5 = b[i + 5], c6 = b[i + 6], c7 = b[i + 7];
-    if (((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80) || !c0 || !c1 || !c2 || !c3 || !c4 || !c5 || !c6 || !c7) break;
+    const c0 = b[i],
+      c1 = b[i + 1],
+      c2 = b[i + 2],
+      c3 = b[i + 3],
+      c4 = b[i + 4],
+      c5 = b[i + 5],
+      c6 = b[i + 6],
+      c7 = b[i + 7];
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80 || !c0 || !c1 || !c2 || !c3 || !c4 || !c5 || !c6 || !c7) break;
     a += String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
   }
   for (; i < end; i++) {
@@ -115,10 +186,19 @@ export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
       continue;
     }
     let cp: number, need: number, min: number;
-    if (c >= 0xc2 && c < 0xe0) { cp = c & 0x1f; need = 1; min = 0x80; }
-    else if (c >= 0xe0 && c < 0xf0) { cp = c & 0x0f; need = 2; min = 0x800; }
-    else if (c >= 0xf0 && c < 0xf5) { cp = c & 0x07; need = 3; min = 0x10000; }
-    else throw new ProtocolError('invalid UTF-8 in a string');
+    if (c >= 0xc2 && c < 0xe0) {
+      cp = c & 0x1f;
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c < 0xf0) {
+      cp = c & 0x0f;
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c < 0xf5) {
+      cp = c & 0x07;
+      need = 3;
+      min = 0x10000;
+    } else throw new ProtocolError('invalid UTF-8 in a string');
     if (i + need > end) throw new ProtocolError('invalid UTF-8 in a string: truncated character');
     for (let k = 0; k < need; k++) {
       const x = b[i++];
@@ -133,20 +213,30 @@ export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
 
 // ---- Encoding
 
-function lengthBytes(n: number): number { return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4; }
+function lengthBytes(n: number): number {
+  return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
+}
 
 /** Allocates the whole packet once and writes its fixed header; returns the offset of the body. */
 let bodyAt = 0; // where frame() left the body's first byte: no tuple to allocate per packet
 
 // Where allocating many small ArrayBuffers is slow (V8), packets are cut from a shared slab,
 // as Node's Buffer pool does. Off by default: a board has no memory to keep a slab around.
-let pool: Uint8Array | null = null, poolAt = 0, poolSize = 0;
+let pool: Uint8Array | null = null,
+  poolAt = 0,
+  poolSize = 0;
 /** Encodes packets under `size` / 8 bytes into slabs of `size` bytes (0 turns the pool off). */
-export function useEncodePool(size: number): void { poolSize = size; pool = null; }
+export function useEncodePool(size: number): void {
+  poolSize = size;
+  pool = null;
+}
 
 function allocate(n: number): Uint8Array {
   if (n > poolSize >> 3) return new Uint8Array(n);
-  if (!pool || poolAt + n > poolSize) { pool = new Uint8Array(poolSize); poolAt = 0; }
+  if (!pool || poolAt + n > poolSize) {
+    pool = new Uint8Array(poolSize);
+    poolAt = 0;
+  }
   const b = pool.subarray(poolAt, poolAt + n);
   poolAt = (poolAt + n + 7) & ~7;
   return b;
@@ -168,11 +258,26 @@ function frame(first: number, remaining: number, left = 0): Uint8Array {
   return b;
 }
 
-function u16(b: Uint8Array, o: number, v: number): number { b[o] = v >> 8; b[o + 1] = v & 255; return o + 2; }
+function u16(b: Uint8Array, o: number, v: number): number {
+  b[o] = v >> 8;
+  b[o + 1] = v & 255;
+  return o + 2;
+}
 // A length prefix is two bytes: a longer field would be written with a wrong length and corrupt the packet.
-function fits(len: number) { if (len > 65535) throw new RangeError(`a string or binary field of ${len} bytes is above 65535`); }
-function str(b: Uint8Array, o: number, s: string, len: number): number { fits(len); o = u16(b, o, len); return writeUtf8(s, b, o); }
-function bin(b: Uint8Array, o: number, v: Uint8Array): number { fits(v.length); o = u16(b, o, v.length); b.set(v, o); return o + v.length; }
+function fits(len: number) {
+  if (len > 65535) throw new RangeError(`a string or binary field of ${len} bytes is above 65535`);
+}
+function str(b: Uint8Array, o: number, s: string, len: number): number {
+  fits(len);
+  o = u16(b, o, len);
+  return writeUtf8(s, b, o);
+}
+function bin(b: Uint8Array, o: number, v: Uint8Array): number {
+  fits(v.length);
+  o = u16(b, o, v.length);
+  b.set(v, o);
+  return o + v.length;
+}
 
 /**
  * A PUBLISH but its payload: the fixed header, the topic and the identifier. Sent before the
@@ -197,24 +302,46 @@ export function encode(p: Packet): Uint8Array {
       b.set(p.payload, o);
       return b;
     }
-    case PUBACK: case PUBREC: case PUBCOMP: case UNSUBACK:
+    case PUBACK:
+    case PUBREC:
+    case PUBCOMP:
+    case UNSUBACK:
       return new Uint8Array([p.type << 4, 2, p.id >> 8, p.id & 255]);
     case PUBREL:
       return new Uint8Array([0x62, 2, p.id >> 8, p.id & 255]);
-    case PINGREQ: case PINGRESP: case DISCONNECT:
+    case PINGREQ:
+    case PINGRESP:
+    case DISCONNECT:
       return new Uint8Array([p.type << 4, 0]);
     case CONNECT: {
       const idl = utf8Length(p.clientId);
-      let n = 10 + 2 + idl, flags = p.clean ? 2 : 0, wtl = 0, ul = 0;
+      let n = 10 + 2 + idl,
+        flags = p.clean ? 2 : 0,
+        wtl = 0,
+        ul = 0;
       const w = p.will;
-      if (w) { wtl = utf8Length(w.topic); n += 4 + wtl + w.payload.length; flags |= 4 | (w.qos << 3) | (w.retain ? 32 : 0); }
-      if (p.username !== undefined) { ul = utf8Length(p.username); n += 2 + ul; flags |= 128; }
-      if (p.password !== undefined) { n += 2 + p.password.length; flags |= 64; }
+      if (w) {
+        wtl = utf8Length(w.topic);
+        n += 4 + wtl + w.payload.length;
+        flags |= 4 | (w.qos << 3) | (w.retain ? 32 : 0);
+      }
+      if (p.username !== undefined) {
+        ul = utf8Length(p.username);
+        n += 2 + ul;
+        flags |= 128;
+      }
+      if (p.password !== undefined) {
+        n += 2 + p.password.length;
+        flags |= 64;
+      }
       const b = frame(0x10, n);
       const s = bodyAt;
       b.set([0, 4, 77, 81, 84, 84, 4, flags, p.keepalive >> 8, p.keepalive & 255], s); // "MQTT", level 4
       let o = str(b, s + 10, p.clientId, idl);
-      if (w) { o = str(b, o, w.topic, wtl); o = bin(b, o, w.payload); }
+      if (w) {
+        o = str(b, o, w.topic, wtl);
+        o = bin(b, o, w.payload);
+      }
       if (p.username !== undefined) o = str(b, o, p.username, ul);
       if (p.password !== undefined) bin(b, o, p.password);
       return b;
@@ -226,7 +353,10 @@ export function encode(p: Packet): Uint8Array {
       const b = frame(0x82, 2 + lens.reduce((a, l) => a + l + 3, 0));
       const s = bodyAt;
       let o = u16(b, s, p.id);
-      p.subscriptions.forEach((x, i) => { o = str(b, o, x.filter, lens[i]); b[o++] = x.qos; });
+      p.subscriptions.forEach((x, i) => {
+        o = str(b, o, x.filter, lens[i]);
+        b[o++] = x.qos;
+      });
       return b;
     }
     case SUBACK: {
@@ -240,7 +370,9 @@ export function encode(p: Packet): Uint8Array {
       const b = frame(0xa2, 2 + lens.reduce((a, l) => a + l + 2, 0));
       const s = bodyAt;
       let o = u16(b, s, p.id);
-      p.filters.forEach((f, i) => { o = str(b, o, f, lens[i]); });
+      p.filters.forEach((f, i) => {
+        o = str(b, o, f, lens[i]);
+      });
       return b;
     }
   }
@@ -251,33 +383,74 @@ export function encode(p: Packet): Uint8Array {
 /** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
 // The decoding cursor lives at module level: decodeBody is synchronous and not reentrant, and
 // closures made per packet would cost more than the decoding itself.
-let buf: Uint8Array = new Uint8Array(0), at = 0, lim = 0, ptype = 0;
+let buf: Uint8Array = new Uint8Array(0),
+  at = 0,
+  lim = 0,
+  ptype = 0;
 
-function need(n: number) { if (at + n > lim) throw new ProtocolError(`packet type ${ptype} is shorter than its contents`); }
-function u16r(): number { need(2); const v = (buf[at] << 8) | buf[at + 1]; at += 2; return v; }
-function id(): number { const v = u16r(); if (!v) throw new ProtocolError(`packet type ${ptype} has packet identifier 0`); return v; }
-function strr(): string { const l = u16r(); need(l); const s = decodeUtf8(buf, at, at + l); at += l; return s; }
-function binr(): Uint8Array { const l = u16r(); need(l); const v = buf.slice(at, at + l); at += l; return v; }
+function need(n: number) {
+  if (at + n > lim) throw new ProtocolError(`packet type ${ptype} is shorter than its contents`);
+}
+function u16r(): number {
+  need(2);
+  const v = (buf[at] << 8) | buf[at + 1];
+  at += 2;
+  return v;
+}
+function id(): number {
+  const v = u16r();
+  if (!v) throw new ProtocolError(`packet type ${ptype} has packet identifier 0`);
+  return v;
+}
+function strr(): string {
+  const l = u16r();
+  need(l);
+  const s = decodeUtf8(buf, at, at + l);
+  at += l;
+  return s;
+}
+function binr(): Uint8Array {
+  const l = u16r();
+  need(l);
+  const v = buf.slice(at, at + l);
+  at += l;
+  return v;
+}
 /** The cursor, for codec-server.ts. */
 export { u16r as readU16, id as readId, strr as readString, binr as readBinary };
-export function readByte(): number { need(1); return buf[at++]; }
-export function hasMore(): boolean { return at < lim; }
+export function readByte(): number {
+  need(1);
+  return buf[at++];
+}
+export function hasMore(): boolean {
+  return at < lim;
+}
 
 /** Decodes CONNECT, SUBSCRIBE and UNSUBSCRIBE once codec-server.ts is imported. */
 export const brokerBound: { decode: ((type: number) => Packet) | null } = { decode: null };
 
-function exact(n: number) { if (lim - at !== n) throw new ProtocolError(`packet type ${ptype} must have remaining length ${n}`); }
+function exact(n: number) {
+  if (lim - at !== n) throw new ProtocolError(`packet type ${ptype} must have remaining length ${n}`);
+}
 
 /** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
 export function decodeBody(first: number, b: Uint8Array, o: number, end: number): Packet {
-  buf = b; at = o; lim = end; ptype = first >> 4;
-  try { return body(first, b); } finally { buf = EMPTY; } // keep no reference to the stream
+  buf = b;
+  at = o;
+  lim = end;
+  ptype = first >> 4;
+  try {
+    return body(first, b);
+  } finally {
+    buf = EMPTY;
+  } // keep no reference to the stream
 }
 
 const EMPTY = new Uint8Array(0);
 
 function body(first: number, b: Uint8Array): Packet {
-  const type = first >> 4, flags = first & 15;
+  const type = first >> 4,
+    flags = first & 15;
   if (type !== PUBLISH && flags !== (type === PUBREL || type === SUBSCRIBE || type === UNSUBSCRIBE ? 2 : 0)) {
     throw new ProtocolError(`packet type ${type} has reserved flags ${flags}`);
   }
@@ -292,10 +465,16 @@ function body(first: number, b: Uint8Array): Packet {
       const pid = qos ? id() : 0;
       return { type, topic, payload: b.subarray(at, lim), qos: qos as QoS, retain: (flags & 1) === 1, dup: (flags & 8) === 8, id: pid };
     }
-    case PUBACK: case PUBREC: case PUBREL: case PUBCOMP: case UNSUBACK:
+    case PUBACK:
+    case PUBREC:
+    case PUBREL:
+    case PUBCOMP:
+    case UNSUBACK:
       exact(2);
       return { type, id: id() };
-    case PINGREQ: case PINGRESP: case DISCONNECT:
+    case PINGREQ:
+    case PINGRESP:
+    case DISCONNECT:
       exact(0);
       return { type };
     case CONNACK: {
@@ -310,7 +489,9 @@ function body(first: number, b: Uint8Array): Packet {
       for (const g of granted) if (g > 2 && g !== 0x80) throw new ProtocolError(`SUBACK return code ${g} is not 0, 1, 2 or 128`);
       return { type, id: pid, granted };
     }
-    case SUBSCRIBE: case UNSUBSCRIBE: case CONNECT:
+    case SUBSCRIBE:
+    case UNSUBSCRIBE:
+    case CONNECT:
       // What only a broker receives is decoded by codec-server.ts, which a board does not carry.
       if (brokerBound.decode) return brokerBound.decode(type);
       throw new ProtocolError(`packet type ${type} is only sent to a broker`);
@@ -321,8 +502,10 @@ function body(first: number, b: Uint8Array): Packet {
 /** A PUBLISH above the maximum packet size, skipped: what the client needs to acknowledge and report it. */
 export interface Skipped {
   /** The topic's first bytes (at most SKIPPED_TOPIC_BYTES), and whether there were more. */
-  topic: Uint8Array; truncated: boolean;
-  qos: QoS; id: number;
+  topic: Uint8Array;
+  truncated: boolean;
+  qos: QoS;
+  id: number;
   /** The whole packet, in bytes. */
   size: number;
 }
@@ -350,9 +533,16 @@ export class Decoder {
 
   /** `onPacket` gets each packet; a subclass may override `packet` instead (no closure to keep). */
   private onPacket: ((p: Packet) => void) | null;
-  constructor(onPacket: ((p: Packet) => void) | null, public maxPacketSize = MAX_REMAINING_LENGTH + 5) { this.onPacket = onPacket; }
+  constructor(
+    onPacket: ((p: Packet) => void) | null,
+    public maxPacketSize = MAX_REMAINING_LENGTH + 5,
+  ) {
+    this.onPacket = onPacket;
+  }
 
-  protected packet(p: Packet): void { this.onPacket!(p); }
+  protected packet(p: Packet): void {
+    this.onPacket!(p);
+  }
 
   /** An oversized PUBLISH went by (with `skipOversized`). */
   protected skipped(_s: Skipped): void {}
@@ -361,32 +551,43 @@ export class Decoder {
     let i = 0;
     const n = chunk.length;
     while (i < n) {
-      if (this.skip) { i = this.skipBytes(chunk, i, n); continue; }
-      if (this.buf) { // finish a packet started in an earlier piece
+      if (this.skip) {
+        i = this.skipBytes(chunk, i, n);
+        continue;
+      }
+      if (this.buf) {
+        // finish a packet started in an earlier piece
         const take = Math.min(n - i, this.buf.length - this.filled);
         this.buf.set(chunk.subarray(i, i + take), this.filled);
-        this.filled += take; i += take;
+        this.filled += take;
+        i += take;
         if (this.filled < this.buf.length) return;
         const b = this.buf;
         this.buf = null;
         this.emit(b, 0, b.length);
         continue;
       }
-      if (this.head) { // finish a fixed header started in an earlier piece
+      if (this.head) {
+        // finish a fixed header started in an earlier piece
         const head = this.head;
         head[this.filled++] = chunk[i++];
         const l = this.parseLength(head, 0, this.filled);
         if (l < 0) continue;
-        const r = Math.floor(l / 8), total = this.filled + r;
+        const r = Math.floor(l / 8),
+          total = this.filled + r;
         this.head = null;
         this.filled = 0;
-        if (total > this.maxPacketSize) { this.startSkip(head[0], total, r); continue; }
+        if (total > this.maxPacketSize) {
+          this.startSkip(head[0], total, r);
+          continue;
+        }
         this.start(head.subarray(0, total - r), total);
         if (r === 0) this.finish();
         continue;
       }
       const l = this.parseLength(chunk, i, n);
-      if (l < 0) { // header incomplete: keep what there is
+      if (l < 0) {
+        // header incomplete: keep what there is
         (this.head = new Uint8Array(5)).set(chunk.subarray(i, n));
         this.filled = n - i;
         return;
@@ -394,8 +595,13 @@ export class Decoder {
       const r = Math.floor(l / 8);
       const hl = 1 + (l & 7); // not lengthBytes(r): a sender may use more bytes than the value needs
       const total = hl + r;
-      if (total > this.maxPacketSize) { this.startSkip(chunk[i], total, r); i += hl; continue; }
-      if (i + total <= n) { // the common case: the whole packet is here, decode in place
+      if (total > this.maxPacketSize) {
+        this.startSkip(chunk[i], total, r);
+        i += hl;
+        continue;
+      }
+      if (i + total <= n) {
+        // the common case: the whole packet is here, decode in place
         this.packet(decodeBody(chunk[i], chunk, i + hl, i + total));
         i += total;
       } else {
@@ -413,7 +619,8 @@ export class Decoder {
    * bytes are needed. Checks the maximum first.
    */
   private parseLength(b: Uint8Array, o: number, end: number): number {
-    let v = 0, mul = 1;
+    let v = 0,
+      mul = 1;
     for (let k = 1; k <= 4; k++) {
       if (o + k >= end) return -1;
       const d = b[o + k];
@@ -443,21 +650,33 @@ export class Decoder {
     const qos = (s.first >> 1) & 3;
     while (i < n && s.left) {
       const at = s.at;
-      if (at < 2) { // the topic's length
+      if (at < 2) {
+        // the topic's length
         s.topicLength = (s.topicLength << 8) | chunk[i];
         if (at === 1) s.topic = new Uint8Array(Math.min(s.topicLength, SKIPPED_TOPIC_BYTES));
-        i++; s.at++; s.left--;
-      } else if (at < 2 + s.topicLength) { // the topic, its first bytes kept
+        i++;
+        s.at++;
+        s.left--;
+      } else if (at < 2 + s.topicLength) {
+        // the topic, its first bytes kept
         const take = Math.min(n - i, 2 + s.topicLength - at, s.left);
         const keep = Math.max(0, Math.min(take, s.topic.length - (at - 2)));
         if (keep) s.topic.set(chunk.subarray(i, i + keep), at - 2);
-        i += take; s.at += take; s.left -= take;
-      } else if (qos && at < 4 + s.topicLength) { // the packet identifier
+        i += take;
+        s.at += take;
+        s.left -= take;
+      } else if (qos && at < 4 + s.topicLength) {
+        // the packet identifier
         s.id = (s.id << 8) | chunk[i];
-        i++; s.at++; s.left--;
-      } else { // the payload: counted, not kept
+        i++;
+        s.at++;
+        s.left--;
+      } else {
+        // the payload: counted, not kept
         const take = Math.min(n - i, s.left);
-        i += take; s.at += take; s.left -= take;
+        i += take;
+        s.at += take;
+        s.left -= take;
       }
     }
     if (!s.left) {
@@ -488,5 +707,7 @@ export class Decoder {
   }
 
   /** True when no partial packet is held. */
-  get idle(): boolean { return !this.buf && !this.head && !this.skip; }
+  get idle(): boolean {
+    return !this.buf && !this.head && !this.skip;
+  }
 }

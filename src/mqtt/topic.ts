@@ -29,8 +29,10 @@ export function filterError(filter: string): string {
 export function matches(filter: string, topic: string): boolean {
   if (filter === topic) return true;
   if (topic.charCodeAt(0) === 36 && (filter[0] === '+' || filter[0] === '#')) return false;
-  let f = 0, t = 0;
-  const fl = filter.length, tl = topic.length;
+  let f = 0,
+    t = 0;
+  const fl = filter.length,
+    tl = topic.length;
   while (f < fl) {
     const c = filter[f];
     if (c === '#') return true; // validated filters only have # as a whole last level
@@ -41,14 +43,16 @@ export function matches(filter: string, topic: string): boolean {
       // compare one literal level
       while (f < fl && filter[f] !== '/') {
         if (t >= tl || topic[t] !== filter[f]) return false;
-        f++; t++;
+        f++;
+        t++;
       }
       if (t < tl && topic[t] !== '/') return false;
     }
     if (f === fl) return t === tl;
     // both sit on a '/': step over it
     if (t >= tl) return filter.slice(f) === '/#'; // "a/#" matches "a"
-    f++; t++;
+    f++;
+    t++;
   }
   return t === tl;
 }

@@ -11,19 +11,39 @@
 import { decodeUtf8, encodeUtf8 } from '../mqtt/codec';
 
 // Frame types.
-export const CURRENT_STATE = 0x01, ERROR_STATE = 0x02, RPC = 0x03, RPC_RESULT = 0x04;
+export const CURRENT_STATE = 0x01,
+  ERROR_STATE = 0x02,
+  RPC = 0x03,
+  RPC_RESULT = 0x04;
 
 // The board's states (CURRENT_STATE).
-export const STOPPED = 0x00, READY = 0x02, PROVISIONING = 0x03, PROVISIONED = 0x04;
+export const STOPPED = 0x00,
+  READY = 0x02,
+  PROVISIONING = 0x03,
+  PROVISIONED = 0x04;
 
 // Errors (ERROR_STATE). 0x80 is ours: a setting's value is wrong (the console says which and why).
-export const NO_ERROR = 0x00, INVALID_RPC = 0x01, UNKNOWN_RPC = 0x02, UNABLE_TO_CONNECT = 0x03, BAD_HOSTNAME = 0x05,
-  INVALID_SETTING = 0x80, UNKNOWN_ERROR = 0xff;
+export const NO_ERROR = 0x00,
+  INVALID_RPC = 0x01,
+  UNKNOWN_RPC = 0x02,
+  UNABLE_TO_CONNECT = 0x03,
+  BAD_HOSTNAME = 0x05,
+  INVALID_SETTING = 0x80,
+  UNKNOWN_ERROR = 0xff;
 
 // RPC commands: Improv's, then ours (docs/improv.md).
-export const WIFI_SETTINGS = 0x01, REQUEST_STATE = 0x02, REQUEST_INFO = 0x03, REQUEST_NETWORKS = 0x04,
-  HOSTNAME = 0x05, DEVICE_NAME = 0x06, NETWORK_STATE = 0x07;
-export const SET_SETTINGS = 0x80, GET_SETTINGS = 0x81, CLEAR_SETTINGS = 0x82, RESTART = 0x83, SETUP_MODE = 0x84;
+export const WIFI_SETTINGS = 0x01,
+  REQUEST_STATE = 0x02,
+  REQUEST_INFO = 0x03,
+  REQUEST_NETWORKS = 0x04,
+  HOSTNAME = 0x05,
+  DEVICE_NAME = 0x06,
+  NETWORK_STATE = 0x07;
+export const SET_SETTINGS = 0x80,
+  GET_SETTINGS = 0x81,
+  CLEAR_SETTINGS = 0x82,
+  RESTART = 0x83,
+  SETUP_MODE = 0x84;
 
 /** The most data one frame carries: its length is one byte. */
 export const MAX_DATA = 255;
@@ -38,8 +58,12 @@ const MAX_LINE = 512;
 export function encodeFrame(type: number, data: ArrayLike<number>): Uint8Array {
   if (data.length > MAX_DATA) throw new RangeError(`an Improv frame holds at most ${MAX_DATA} bytes (${data.length} given)`);
   const f = new Uint8Array(HEADER.length + 4 + data.length);
-  let sum = 0, o = 0;
-  const put = (b: number) => { f[o++] = b; sum += b; };
+  let sum = 0,
+    o = 0;
+  const put = (b: number) => {
+    f[o++] = b;
+    sum += b;
+  };
   for (const b of HEADER) put(b);
   put(type);
   put(data.length);
@@ -59,7 +83,11 @@ export function encodeStrings(strings: readonly string[]): Uint8Array {
   }
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) { out[o++] = p.length; out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out[o++] = p.length;
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -73,7 +101,11 @@ export function decodeStrings(bytes: Uint8Array, start = 0, end = bytes.length):
   while (i < end) {
     const n = bytes[i++];
     if (i + n > end) return null;
-    try { out.push(decodeUtf8(bytes, i, i + n)); } catch { return null; }
+    try {
+      out.push(decodeUtf8(bytes, i, i + n));
+    } catch {
+      return null;
+    }
     i += n;
   }
   return out;
@@ -100,11 +132,18 @@ export function resultFrame(cmd: number, strings: readonly string[] = []): Uint8
   return encodeFrame(RPC_RESULT, command(cmd, strings));
 }
 
-export function stateFrame(state: number): Uint8Array { return encodeFrame(CURRENT_STATE, [state]); }
-export function errorFrame(error: number): Uint8Array { return encodeFrame(ERROR_STATE, [error]); }
+export function stateFrame(state: number): Uint8Array {
+  return encodeFrame(CURRENT_STATE, [state]);
+}
+export function errorFrame(error: number): Uint8Array {
+  return encodeFrame(ERROR_STATE, [error]);
+}
 
 /** An RPC, or an RPC result, read from a frame's data: null when its lengths or strings are wrong. */
-export interface Command { command: number; strings: string[] }
+export interface Command {
+  command: number;
+  strings: string[];
+}
 export function decodeCommand(data: Uint8Array): Command | null {
   if (data.length < 2 || data[1] !== data.length - 2) return null;
   const strings = decodeStrings(data, 2);
@@ -160,20 +199,31 @@ export class FrameReader {
   }
 
   private byte(b: number, sink: FrameSink): void {
-    if (this.ended) { this.ended = false; if (b === 10) return; }
+    if (this.ended) {
+      this.ended = false;
+      if (b === 10) return;
+    }
     const got = this.got;
     if (got < HEADER.length) {
-      if (b === HEADER[got]) { this.got = got + 1; return; }
+      if (b === HEADER[got]) {
+        this.got = got + 1;
+        return;
+      }
       // Not a header after all: what matched is text, and this byte may start another.
       for (let i = 0; i < got; i++) this.text(HEADER[i], sink);
       this.got = 0;
-      if (b === HEADER[0]) this.got = 1; else this.text(b, sink);
+      if (b === HEADER[0]) this.got = 1;
+      else this.text(b, sink);
       return;
     }
     let f = this.frame;
     if (!f) {
       // After the header: the type, then the length, which sizes the frame.
-      if (got === HEADER.length) { this.need = b; this.got++; return; }
+      if (got === HEADER.length) {
+        this.need = b;
+        this.got++;
+        return;
+      }
       f = this.frame = new Uint8Array(HEADER.length + 3 + b);
       f.set(HEADER);
       f[HEADER.length] = this.need;
@@ -197,7 +247,8 @@ export class FrameReader {
   private fail(why: 'checksum' | 'stalled', sink: FrameSink): void {
     const got = this.got;
     let bytes = this.frame?.subarray(0, got);
-    if (!bytes) { // stalled before its length came: the header, and its type if it came
+    if (!bytes) {
+      // stalled before its length came: the header, and its type if it came
       bytes = new Uint8Array(got);
       bytes.set(HEADER.slice(0, Math.min(got, HEADER.length)));
       if (got > HEADER.length) bytes[HEADER.length] = this.need;
@@ -216,8 +267,11 @@ export class FrameReader {
 
   private text(b: number, sink: FrameSink): void {
     if (!sink.text) return;
-    const line = this.line ??= [];
-    if (b !== 10) { if (line.length < MAX_LINE) line.push(b); return; }
+    const line = (this.line ??= []);
+    if (b !== 10) {
+      if (line.length < MAX_LINE) line.push(b);
+      return;
+    }
     this.line = null;
     if (line[line.length - 1] === 13) line.pop();
     sink.text(textOf(line));
@@ -227,5 +281,9 @@ export class FrameReader {
 /** A line of text between frames, as UTF-8 where it is, else one character a byte (Latin-1). */
 function textOf(bytes: number[]): string {
   const b = Uint8Array.from(bytes);
-  try { return decodeUtf8(b); } catch { return String.fromCharCode(...bytes); }
+  try {
+    return decodeUtf8(b);
+  } catch {
+    return String.fromCharCode(...bytes);
+  }
 }

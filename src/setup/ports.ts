@@ -32,7 +32,9 @@ export interface HttpResponse {
 }
 
 /** What the setup page answers; the host calls it once a request has arrived whole. */
-export interface HttpHandler { request(r: HttpRequest): HttpResponse }
+export interface HttpHandler {
+  request(r: HttpRequest): HttpResponse;
+}
 
 export interface SetupPorts {
   store: SettingsStore;

@@ -110,7 +110,10 @@ export function missingSettings(settings: Settings): string[] {
   return need.filter((k) => !settings[k]);
 }
 
-export interface SettingProblem { key: string; message: string }
+export interface SettingProblem {
+  key: string;
+  message: string;
+}
 
 export interface CheckOptions {
   /** The board's id: a clientId's default. */
@@ -140,7 +143,8 @@ export function checkChanges(build: Raw, stored: Settings | null, changes: Setti
   // Stand-ins for what is not set yet, so that each key is checked on its own merits.
   const raw: Raw = { ssid: 'x', broker: '127.0.0.1', role: 'hello', name: 'x', peer: 'x' };
   for (const f of SETTINGS) {
-    const k = f.key, v = settings[k];
+    const k = f.key,
+      v = settings[k];
     if (v === undefined) continue;
     const own = ownCheck(k, v);
     if (own) return { key: k, message: own };
@@ -160,13 +164,15 @@ export function checkChanges(build: Raw, stored: Settings | null, changes: Setti
 /** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter. */
 function ownCheck(key: string, v: string): string {
   switch (key) {
-    case 'ssid': return utf8Length(v) > 32 ? `ssid "${v}" is longer than a WiFi network's name can be (32 bytes)` : '';
+    case 'ssid':
+      return utf8Length(v) > 32 ? `ssid "${v}" is longer than a WiFi network's name can be (32 bytes)` : '';
     case 'password': {
       const n = v.length;
       if (!n || (n >= 8 && n <= 63) || (n === 64 && /^[0-9a-f]+$/i.test(v))) return '';
       return 'password: a WiFi password is 8 to 63 characters (none for an open network)';
     }
-    case 'sntp': return /^[a-z0-9.:_-]+$/i.test(v) ? '' : `sntp "${v}" is not a host name`;
+    case 'sntp':
+      return /^[a-z0-9.:_-]+$/i.test(v) ? '' : `sntp "${v}" is not a host name`;
     case 'setupAfter': {
       const n = Number(v);
       return Number.isInteger(n) && n >= 0 && n <= 1000 ? '' : `setupAfter="${v}" is not a whole number from 0 to 1000`;
@@ -181,7 +187,10 @@ function roleError(v: string): string {
 
 /** A Config error line as a setting's message: without "config " and the mcconfig command line. */
 export function settingMessage(line: string): string {
-  return line.replace(/^config /, '').replace(/: set it with [^]*$/, '').replace(/: copy it in DER form [^]*$/, ': build the firmware with it in hosts/moddable/certs/');
+  return line
+    .replace(/^config /, '')
+    .replace(/: set it with [^]*$/, '')
+    .replace(/: copy it in DER form [^]*$/, ': build the firmware with it in hosts/moddable/certs/');
 }
 
 /**
@@ -194,11 +203,17 @@ export function storeChanges(store: SettingsStore, changes: Settings): string {
   for (const k in changes) {
     const before = store.get(k);
     try {
-      if (changes[k] === '' && k !== 'password') store.delete(k); else store.set(k, changes[k]);
+      if (changes[k] === '' && k !== 'password') store.delete(k);
+      else store.set(k, changes[k]);
       done.push([k, before]);
     } catch (e) {
       for (const [key, old] of done.reverse()) {
-        try { if (old === undefined) store.delete(key); else store.set(key, old); } catch { /* as it was */ }
+        try {
+          if (old === undefined) store.delete(key);
+          else store.set(key, old);
+        } catch {
+          /* as it was */
+        }
       }
       return `the board could not store ${k}: ${e instanceof Error ? e.message : String(e)}`;
     }

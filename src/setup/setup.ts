@@ -9,8 +9,17 @@ import * as improv from './improv';
 import { answer, type PageSite, type SetupView } from './page';
 import type { HttpHandler, HttpRequest, HttpResponse, SetupPorts, WiFiNetwork } from './ports';
 import {
-  checkChanges, clearStored, effective, missingSettings, readStored, SETTINGS, settingSource, shownValue, storeChanges,
-  type SettingProblem, type Settings,
+  checkChanges,
+  clearStored,
+  effective,
+  missingSettings,
+  readStored,
+  SETTINGS,
+  settingSource,
+  shownValue,
+  storeChanges,
+  type SettingProblem,
+  type Settings,
 } from './settings';
 
 /** What setup needs to know of the firmware around it. */
@@ -33,7 +42,9 @@ const MAX_NETWORKS = 20;
 const RESCAN_MS = 15000;
 
 // Where setup is.
-const NORMAL = 0, SERIAL = 1, PAGE = 2;
+const NORMAL = 0,
+  SERIAL = 1,
+  PAGE = 2;
 
 export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSite {
   private reader = new improv.FrameReader();
@@ -51,7 +62,11 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   private port = 0;
   private stopped = false;
 
-  constructor(readonly host: Host, readonly ports: SetupPorts, readonly firmware: Firmware) {}
+  constructor(
+    readonly host: Host,
+    readonly ports: SetupPorts,
+    readonly firmware: Firmware,
+  ) {}
 
   // ---- The serial port
 
@@ -67,31 +82,43 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     this.visited();
     const s = c.strings;
     switch (c.command) {
-      case improv.REQUEST_STATE: return this.sendState(true);
-      case improv.REQUEST_INFO: return this.send(improv.resultFrame(improv.REQUEST_INFO, this.ports.info()));
-      case improv.REQUEST_NETWORKS: return this.scanForImprov();
+      case improv.REQUEST_STATE:
+        return this.sendState(true);
+      case improv.REQUEST_INFO:
+        return this.send(improv.resultFrame(improv.REQUEST_INFO, this.ports.info()));
+      case improv.REQUEST_NETWORKS:
+        return this.scanForImprov();
       case improv.WIFI_SETTINGS:
         if (s.length !== 2) return this.fail(improv.INVALID_RPC, `the WiFi settings command takes a network and a password (${s.length} strings given)`);
         if (!s[0]) return this.fail(improv.INVALID_SETTING, 'the WiFi settings command gave no network name');
         return this.joinWiFi(s[0], s[1]);
-      case improv.SET_SETTINGS: return this.setSettings(s);
-      case improv.GET_SETTINGS: return this.sendSettings();
-      case improv.CLEAR_SETTINGS: return this.clearSettings(s);
+      case improv.SET_SETTINGS:
+        return this.setSettings(s);
+      case improv.GET_SETTINGS:
+        return this.sendSettings();
+      case improv.CLEAR_SETTINGS:
+        return this.clearSettings(s);
       case improv.RESTART:
         this.send(improv.resultFrame(improv.RESTART));
         return this.restartSoon('asked over USB');
       case improv.SETUP_MODE:
         this.send(improv.resultFrame(improv.SETUP_MODE));
         return this.openPage('asked over USB');
-      default: return this.fail(improv.UNKNOWN_RPC, `unknown Improv command 0x${c.command.toString(16)}`);
+      default:
+        return this.fail(improv.UNKNOWN_RPC, `unknown Improv command 0x${c.command.toString(16)}`);
     }
   }
 
   badFrame(why: 'checksum' | 'stalled'): void {
-    this.fail(improv.INVALID_RPC, why === 'checksum' ? 'an Improv frame with a wrong checksum' : 'an Improv frame that stopped arriving (its length said more than came)');
+    this.fail(
+      improv.INVALID_RPC,
+      why === 'checksum' ? 'an Improv frame with a wrong checksum' : 'an Improv frame that stopped arriving (its length said more than came)',
+    );
   }
 
-  private send(frame: Uint8Array): void { this.ports.serialWrite(frame); }
+  private send(frame: Uint8Array): void {
+    this.ports.serialWrite(frame);
+  }
 
   /** An Improv error, and the line that says what it was about. */
   private fail(error: number, why: string): void {
@@ -151,7 +178,10 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     const changes = this.joining;
     if (!changes) return;
     this.joining = null;
-    if (this.joinTimer) { this.host.cancel(this.joinTimer); this.joinTimer = null; }
+    if (this.joinTimer) {
+      this.host.cancel(this.joinTimer);
+      this.joinTimer = null;
+    }
     if (!ok) {
       (this.host.wifi as WiFi).leave();
       this.state = improv.READY;
@@ -197,7 +227,9 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   /** One result a setting ([key, value, source]: the password masked), then an empty one. */
   private sendSettings(): void {
-    const build = this.firmware.build, stored = readStored(this.ports.store), settings = effective(build, stored);
+    const build = this.firmware.build,
+      stored = readStored(this.ports.store),
+      settings = effective(build, stored);
     for (const f of SETTINGS) {
       this.send(improv.resultFrame(improv.GET_SETTINGS, [f.key, shownValue(f.key, settings[f.key] ?? ''), settingSource(build, stored, f.key)]));
     }
@@ -222,7 +254,9 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   private check(changes: Settings, complete: boolean): SettingProblem | null {
     const fw = this.firmware;
     return checkChanges(fw.build, readStored(this.ports.store), changes, {
-      deviceId: this.host.deviceId(), maxBytes: this.ports.store.maxBytes, complete,
+      deviceId: this.host.deviceId(),
+      maxBytes: this.ports.store.maxBytes,
+      complete,
       hostCheck: fw.hostCheck ? (raw) => fw.hostCheck!(raw) : undefined,
     });
   }
@@ -246,7 +280,10 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     // One entry a name, the strongest signal; strongest first.
     const best: Record<string, WiFiNetwork> = {};
     for (const n of found) if (n.ssid && (!best[n.ssid] || best[n.ssid].rssi < n.rssi)) best[n.ssid] = n;
-    this.networksFound = Object.keys(best).map((k) => best[k]).sort((a, b) => b.rssi - a.rssi).slice(0, MAX_NETWORKS);
+    this.networksFound = Object.keys(best)
+      .map((k) => best[k])
+      .sort((a, b) => b.rssi - a.rssi)
+      .slice(0, MAX_NETWORKS);
     if (!this.improvScan) return;
     this.improvScan = false;
     for (const n of this.networksFound) this.send(improv.resultFrame(improv.REQUEST_NETWORKS, [n.ssid, String(n.rssi), n.open ? 'NO' : 'YES']));
@@ -261,7 +298,8 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     if (this.firmware.running()) this.firmware.stopBoard();
     this.mode = PAGE;
     this.reason = reason;
-    const host = this.host, build = this.firmware.build;
+    const host = this.host,
+      build = this.firmware.build;
     host.log(`Setup mode: ${reason}`);
     const ap = `mqtt-pair-${host.deviceId().slice(-4)}`;
     const password = String(build.setupPassword ?? '');
@@ -270,11 +308,18 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       const address = this.ports.openAccessPoint(ap, password);
       this.port = this.ports.serve(Number(build.setupPort) || 80, this);
       where = `http://${address}${this.port === 80 ? '' : `:${this.port}`}/`;
-      try { this.ports.answerDns(Number(build.setupDnsPort) || 53, address); } catch (e) { host.log(`Setup: no DNS server (${message(e)}): open ${where} by its address`); }
+      try {
+        this.ports.answerDns(Number(build.setupDnsPort) || 53, address);
+      } catch (e) {
+        host.log(`Setup: no DNS server (${message(e)}): open ${where} by its address`);
+      }
     } catch (e) {
       host.log(`Setup: cannot open the setup page: ${message(e)}; setup over USB still works`);
     }
-    if (where) host.log(`Setup: join the WiFi "${ap}"${password ? ` (password ${password})` : ''} with a phone or a computer, then open ${where} (a phone opens it by itself)`);
+    if (where)
+      host.log(
+        `Setup: join the WiFi "${ap}"${password ? ` (password ${password})` : ''} with a phone or a computer, then open ${where} (a phone opens it by itself)`,
+      );
     host.log('Setup: or over USB, with Improv Wi-Fi (ESP Web Tools, mqtt-pair setup)');
     this.scan(true);
     this.visited();
@@ -304,7 +349,9 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   }
 
   view(): SetupView {
-    const build = this.firmware.build, stored = readStored(this.ports.store), settings = effective(build, stored);
+    const build = this.firmware.build,
+      stored = readStored(this.ports.store),
+      settings = effective(build, stored);
     return {
       device: `mqtt-pair-${this.host.deviceId().slice(-4)}`,
       reason: this.reason,
@@ -324,9 +371,11 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
    * '' for an open network), a broker shown without its password keeps it; then all must check.
    */
   save(form: Settings): SettingProblem | null {
-    const settings = this.settings(), changes: Settings = {};
+    const settings = this.settings(),
+      changes: Settings = {};
     for (const k in form) {
-      const v = form[k], now = settings[k] ?? '';
+      const v = form[k],
+        now = settings[k] ?? '';
       if (v === now || (v === shownValue(k, now) && k !== 'password')) continue;
       changes[k] = v;
     }
@@ -348,7 +397,12 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   /** Restarts in a second, after the answers went out. */
   private restartSoon(why: string): void {
     if (this.restartTimer) return;
-    this.restartTimer = this.host.after(1000, { fire: () => { this.restartTimer = null; this.restart(why); } });
+    this.restartTimer = this.host.after(1000, {
+      fire: () => {
+        this.restartTimer = null;
+        this.restart(why);
+      },
+    });
   }
 
   private restart(why: string): void {
@@ -362,10 +416,15 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     this.stopped = true;
     for (const t of [this.joinTimer, this.idleTimer, this.restartTimer]) if (t) this.host.cancel(t);
     this.joinTimer = this.idleTimer = this.restartTimer = null;
-    if (this.joining) { this.joining = null; this.host.wifi?.leave(); }
+    if (this.joining) {
+      this.joining = null;
+      this.host.wifi?.leave();
+    }
     if (this.mode === PAGE) this.ports.close();
     this.mode = NORMAL;
   }
 }
 
-function message(e: unknown): string { return e instanceof Error ? e.message : String(e); }
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -13,7 +13,7 @@ const HOOKS = ['preConnect', 'authenticate', 'authorizePublish', 'authorizeSubsc
 
 /** `users` ({ name: password }) as an Aedes authenticate handler; a wrong password answers CONNACK `refuseCode` (default 4). */
 export function usersAuthenticate(users, { allowAnonymous = false, refuseCode = 4 } = {}) {
-  return (client, username, password, callback) => {
+  return (_client, username, password, callback) => {
     if (username === undefined || username === null) {
       if (allowAnonymous) return callback(null, true);
       const e = new Error('anonymous clients are not allowed');
@@ -39,7 +39,10 @@ export async function startAedes(options = {}) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address();
   let stopped = false;
@@ -49,7 +52,9 @@ export async function startAedes(options = {}) {
     url: `mqtt://127.0.0.1:${port}`,
     broker,
     /** Connections open right now. */
-    get connections() { return sockets.size; },
+    get connections() {
+      return sockets.size;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

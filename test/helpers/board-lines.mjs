@@ -26,7 +26,10 @@ export const responderLines = (broker, rounds = 3) => [
 ];
 
 /** The refusal of a port where nothing listens, as every runtime words it. */
-export const refusedLine = (host, port) => new RegExp(`^Failed to connect to MQTT broker: no MQTT broker at ${quote(host)}:${port} \\(connection refused\\)\\. (Reconnecting in \\d+\\.\\d s\\.\\.\\.|\\d+ failures in a row: restarting the board\\.\\.\\.)$`);
+export const refusedLine = (host, port) =>
+  new RegExp(
+    `^Failed to connect to MQTT broker: no MQTT broker at ${quote(host)}:${port} \\(connection refused\\)\\. (Reconnecting in \\d+\\.\\d s\\.\\.\\.|\\d+ failures in a row: restarting the board\\.\\.\\.)$`,
+  );
 
 /**
  * `lines` hold `expected` in this order (other lines may come between), and nothing that says

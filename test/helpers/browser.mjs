@@ -5,10 +5,23 @@ import { needs, required } from './needs.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Headless, and nothing that reaches for the network: this machine reaches only 127.0.0.0/8. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let loaded = null;
-try { loaded = await import('playwright-core'); } catch { /* said by chromiumSkip */ }
+try {
+  loaded = await import('playwright-core');
+} catch {
+  /* said by chromiumSkip */
+}
 export const playwright = loaded;
 
 /** For `skip`: false when chromium can run (always false when required, so a missing one fails). */

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { findExecutable } from './mosquitto.mjs';
 
 /** The openssl binary, or null. */
-export function opensslBinary() { return findExecutable('openssl'); }
+export function opensslBinary() {
+  return findExecutable('openssl');
+}
 
 /** For describe/test `skip`: false when openssl is there (always false under REQUIRE_MOSQUITTO=1, so tests fail loudly). */
 export function opensslSkip() {
@@ -26,18 +28,58 @@ export function makeCertificates({ otherName = 'mqtt.example' } = {}) {
   const f = (name) => join(dir, name);
   const run = (...args) => execFileSync(openssl, args, { stdio: 'pipe' });
   const ca = (name, cn) => {
-    run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.pem`), '-days', '3',
-      '-subj', `/CN=${cn}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.pem`),
+      '-days',
+      '3',
+      '-subj',
+      `/CN=${cn}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
     run('x509', '-in', f(`${name}.pem`), '-outform', 'der', '-out', f(`${name}.der`));
   };
   const leaf = (name, cn, san) => {
     run('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${cn}`);
-    writeFileSync(f(`${name}.ext`), [
-      `subjectAltName=${san}`, 'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid,issuer', '',
-    ].join('\n'));
-    run('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
-      '-days', '2', '-out', f(`${name}.pem`), '-extfile', f(`${name}.ext`));
+    writeFileSync(
+      f(`${name}.ext`),
+      [
+        `subjectAltName=${san}`,
+        'basicConstraints=CA:FALSE',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+        'subjectKeyIdentifier=hash',
+        'authorityKeyIdentifier=keyid,issuer',
+        '',
+      ].join('\n'),
+    );
+    run(
+      'x509',
+      '-req',
+      '-in',
+      f(`${name}.csr`),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      f(`${name}.pem`),
+      '-extfile',
+      f(`${name}.ext`),
+    );
   };
   ca('ca', 'mqtt-pair test CA');
   ca('other-ca', 'another CA');
@@ -50,6 +92,8 @@ export function makeCertificates({ otherName = 'mqtt.example' } = {}) {
     otherCa: f('other-ca.pem'),
     server: { cert: f('server.pem'), key: f('server.key') },
     otherName: { cert: f('other-name.pem'), key: f('other-name.key'), name: otherName },
-    remove() { rmSync(dir, { recursive: true, force: true }); },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -11,7 +11,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 
 const children = new Set();
-process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ } });
+process.once('exit', () => {
+  for (const c of children)
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 
 /**
  * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, raw, stderr }. `input` is
@@ -20,38 +27,67 @@ process.once('exit', () => { for (const c of children) try { c.kill('SIGKILL'); 
  */
 export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = false } = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
-    stdio: [stdin ?? (input === undefined && !openStdin ? 'ignore' : 'pipe'), 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '' },
+    stdio: [stdin ?? (input === undefined && !openStdin ? 'ignore' : 'pipe'), 'pipe', 'pipe'],
+    env: { ...process.env, MQTT_PAIR_DEBUG: '' },
   });
   if (input !== undefined) child.stdin.end(input);
   children.add(child);
   const text = { stdout: '', stderr: '' };
   const watchers = new Set();
-  const check = () => { for (const w of watchers) w(); };
-  child.stdout.on('data', (b) => { text.stdout += b.toString(); check(); });
-  child.stderr.on('data', (b) => { text.stderr += b.toString(); check(); });
+  const check = () => {
+    for (const w of watchers) w();
+  };
+  child.stdout.on('data', (b) => {
+    text.stdout += b.toString();
+    check();
+  });
+  child.stderr.on('data', (b) => {
+    text.stderr += b.toString();
+    check();
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
   let exited = false;
-  const exit = new Promise((resolve) => child.once('close', (code, signal) => {
-    clearTimeout(killer);
-    children.delete(child);
-    exited = true;
-    // -d writes its packet lines to stdout, as mosquitto does: `stdout` is without them, `raw` with.
-    resolve({ code, signal, stdout: text.stdout.replace(/^(Client \S+ (sending|received|connecting to) |Subscribed ).*\n/gm, ''), raw: text.stdout, stderr: text.stderr });
-    check();
-  }));
-  const waitFor = (stream, re, ms = LIMIT) => new Promise((resolve, reject) => {
-    const t = setTimeout(() => { watchers.delete(w); reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text.stdout}\n-- stderr:\n${text.stderr}`)); }, ms);
-    const w = () => {
-      const m = re.exec(text[stream]);
-      if (m) { clearTimeout(t); watchers.delete(w); resolve(m); } else if (exited) {
-        clearTimeout(t); watchers.delete(w);
-        reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
-      }
-    };
-    watchers.add(w);
-    w();
-  });
-  const stop = () => { child.kill('SIGINT'); return exit; };
+  const exit = new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(killer);
+      children.delete(child);
+      exited = true;
+      // -d writes its packet lines to stdout, as mosquitto does: `stdout` is without them, `raw` with.
+      resolve({
+        code,
+        signal,
+        stdout: text.stdout.replace(/^(Client \S+ (sending|received|connecting to) |Subscribed ).*\n/gm, ''),
+        raw: text.stdout,
+        stderr: text.stderr,
+      });
+      check();
+    }),
+  );
+  const waitFor = (stream, re, ms = LIMIT) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        watchers.delete(w);
+        reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
+      }, ms);
+      const w = () => {
+        const m = re.exec(text[stream]);
+        if (m) {
+          clearTimeout(t);
+          watchers.delete(w);
+          resolve(m);
+        } else if (exited) {
+          clearTimeout(t);
+          watchers.delete(w);
+          reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
+        }
+      };
+      watchers.add(w);
+      w();
+    });
+  const stop = () => {
+    child.kill('SIGINT');
+    return exit;
+  };
   return { child, exit, waitFor, stop, text };
 }
 

@@ -10,7 +10,7 @@
 //   await client.initialize(10000);
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
 let sdk = null;
 
@@ -20,7 +20,11 @@ export function improvSdk() {
     const dir = dirname(createRequire(import.meta.url).resolve('improv-wifi-serial-sdk/package.json'));
     const out = await build({
       stdin: { contents: "export { ImprovSerial } from './dist/serial.js'; export * from './dist/const.js';", resolveDir: dir },
-      bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent',
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      write: false,
+      logLevel: 'silent',
     });
     return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
   })();
@@ -30,12 +34,32 @@ export function improvSdk() {
 /** A Web Serial port over a byte pipe: `write(bytes)` gets what the client sends; `push(bytes)` feeds it. */
 export function pipePort(write) {
   let controller;
-  const readable = new ReadableStream({ start(c) { controller = c; } });
-  const writable = new WritableStream({ write(chunk) { write(Uint8Array.from(chunk)); } });
+  const readable = new ReadableStream({
+    start(c) {
+      controller = c;
+    },
+  });
+  const writable = new WritableStream({
+    write(chunk) {
+      write(Uint8Array.from(chunk));
+    },
+  });
   return {
     port: { readable, writable },
-    push: (bytes) => { try { controller.enqueue(Uint8Array.from(bytes)); } catch { /* the client closed its port */ } },
-    end: () => { try { controller.close(); } catch { /* closed */ } },
+    push: (bytes) => {
+      try {
+        controller.enqueue(Uint8Array.from(bytes));
+      } catch {
+        /* the client closed its port */
+      }
+    },
+    end: () => {
+      try {
+        controller.close();
+      } catch {
+        /* closed */
+      }
+    },
   };
 }
 
@@ -43,5 +67,13 @@ export function pipePort(write) {
 export function sdkLogger() {
   const errors = [];
   const say = process.env.IMPROV_DEBUG ? (...a) => console.error('[improv]', ...a) : () => {};
-  return { errors, log: say, debug: say, error: (...a) => { errors.push(a.map(String).join(' ')); say(...a); } };
+  return {
+    errors,
+    log: say,
+    debug: say,
+    error: (...a) => {
+      errors.push(a.map(String).join(' '));
+      say(...a);
+    },
+  };
 }

@@ -32,12 +32,20 @@ const required = () => process.env.REQUIRE_MODDABLE === '1';
 /** The SDK's tools, or why they are not usable. */
 function sdk() {
   const moddable = process.env.MODDABLE;
-  if (!moddable) return { reason: 'needs the Moddable SDK: MODDABLE is not set (the Moddable SDK 8.2.3 with its Linux tools and mcsim; REQUIRE_MODDABLE=1 makes this a failure)' };
+  if (!moddable)
+    return {
+      reason: 'needs the Moddable SDK: MODDABLE is not set (the Moddable SDK 8.2.3 with its Linux tools and mcsim; REQUIRE_MODDABLE=1 makes this a failure)',
+    };
   const bin = join(moddable, 'build', 'bin', 'lin', 'release');
   const tools = {};
   for (const name of ['mcconfig', 'mcsim']) {
     const p = join(bin, name);
-    try { accessSync(p, constants.X_OK); tools[name] = p; } catch { return { reason: `needs the Moddable SDK: ${p} is missing (build the SDK's Linux tools and mcsim)` }; }
+    try {
+      accessSync(p, constants.X_OK);
+      tools[name] = p;
+    } catch {
+      return { reason: `needs the Moddable SDK: ${p} is missing (build the SDK's Linux tools and mcsim)` };
+    }
   }
   for (const name of ['Xvfb', 'dbus-run-session', 'stdbuf']) {
     const p = findExecutable(name);
@@ -64,7 +72,15 @@ function sdkOrThrow() {
 let work = null; // { dir, out, cache: Map<key, so> }
 let queue = Promise.resolve();
 const cleanups = [];
-process.once('exit', () => { for (const c of cleanups) { try { c(); } catch { /* gone */ } } });
+process.once('exit', () => {
+  for (const c of cleanups) {
+    try {
+      c();
+    } catch {
+      /* gone */
+    }
+  }
+});
 
 function workDir() {
   if (!work) {
@@ -80,7 +96,13 @@ function workDir() {
 function sourcesDigest() {
   const h = createHash('sha256');
   const files = ['manifest.json', 'build/moddable/main.js'];
-  const walk = (d) => { for (const f of readdirSync(join(root, d)).sort()) { const p = join(d, f); if (statSync(join(root, p)).isDirectory()) walk(p); else files.push(p); } };
+  const walk = (d) => {
+    for (const f of readdirSync(join(root, d)).sort()) {
+      const p = join(d, f);
+      if (statSync(join(root, p)).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
   walk('hosts/moddable/native');
   walk('hosts/moddable/certs');
   for (const f of files) h.update(f).update(readFileSync(join(root, f)));
@@ -110,7 +132,10 @@ async function build(config, { resources = {}, manifest = {}, stack, static: fix
   const { tools } = sdkOrThrow();
   const w = workDir();
   const args = Object.entries(config).map(([k, v]) => `${k}=${v}`);
-  const key = createHash('sha256').update(JSON.stringify([args, resources, manifest, stack, fixed, app, creation, sourcesDigest()])).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify([args, resources, manifest, stack, fixed, app, creation, sourcesDigest()]))
+    .digest('hex')
+    .slice(0, 16);
   if (w.cache.has(key)) return w.cache.get(key);
 
   let manifestPath = app ? app.manifest : join(root, 'manifest.json');
@@ -132,13 +157,21 @@ async function build(config, { resources = {}, manifest = {}, stack, static: fix
   const r = await new Promise((resolve) => {
     const child = spawn(tools.mcconfig, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
-    child.stdout.on('data', (b) => { log += b; });
-    child.stderr.on('data', (b) => { log += b; });
+    child.stdout.on('data', (b) => {
+      log += b;
+    });
+    child.stderr.on('data', (b) => {
+      log += b;
+    });
     child.once('close', (code) => resolve({ code, log }));
   });
   const so = join(w.out, 'bin', 'lin', 'mc', 'instrument', app?.name ?? 'mqtt-pair', 'mc.so');
   if (r.code !== 0 || !existsSync(so)) {
-    const tail = r.log.split('\n').filter((l) => l && !/^# (xsc|xsid|copy|cc) /.test(l) && !/^### warning/.test(l)).slice(-15).join('\n');
+    const tail = r.log
+      .split('\n')
+      .filter((l) => l && !/^# (xsc|xsid|copy|cc) /.test(l) && !/^### warning/.test(l))
+      .slice(-15)
+      .join('\n');
     throw new Error(`mcconfig ${argv.join(' ')} failed (exit ${r.code}):\n${tail}`);
   }
   const copy = join(w.dir, `${key}.so`);
@@ -160,14 +193,19 @@ function startDisplay() {
   display = new Promise((resolve, reject) => {
     // -displayfd: Xvfb picks a free display number and writes it on fd 3.
     const x = spawn(tools.Xvfb, ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '640x480x24'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-    let err = '', out = '';
-    x.stderr.on('data', (b) => { err += b; });
+    let err = '',
+      out = '';
+    x.stderr.on('data', (b) => {
+      err += b;
+    });
     x.stdio[3].on('data', (b) => {
       out += b;
       const m = /(\d+)\s/.exec(out);
       if (!m) return;
       // Started: from now on it must not keep the process alive (the exit hook kills it).
-      x.unref(); x.stderr.unref?.(); x.stdio[3].unref?.();
+      x.unref();
+      x.stderr.unref?.();
+      x.stdio[3].unref?.();
       resolve(`:${m[1]}`);
     });
     x.once('exit', (code) => reject(new Error(`Xvfb exited (${code}): ${err.trim().split('\n').slice(-3).join(' ')}`)));
@@ -180,7 +218,9 @@ function startDisplay() {
 
 const running = new Set();
 let launching = Promise.resolve();
-cleanups.push(() => { for (const b of running) b.kill(); });
+cleanups.push(() => {
+  for (const b of running) b.kill();
+});
 
 /**
  * Runs `so` in its own mcsim, in the folder `cwd` (a new empty one unless given): where a simulated
@@ -203,7 +243,9 @@ export async function startMcsim(so, name = 'board', { cwd } = {}) {
   // below). Kept: each one waits until the one before it is up (its first instruments line).
   const before = launching;
   let up;
-  launching = new Promise((resolve) => { up = resolve; });
+  launching = new Promise((resolve) => {
+    up = resolve;
+  });
   await before;
   // (A board that never prints its instruments, hung or crashed, lets the next one start anyway.)
   const upTimer = setTimeout(up, 60_000);
@@ -219,7 +261,9 @@ export async function startMcsim(so, name = 'board', { cwd } = {}) {
     detached: true, // its own process group: stop() ends dbus-daemon and mcsim together
   });
   // A board a test forgot must not keep the test process alive (its exit hook kills it).
-  child.unref(); child.stdout.unref?.(); child.stderr.unref?.();
+  child.unref();
+  child.stdout.unref?.();
+  child.stderr.unref?.();
   const lines = [];
   const samples = [];
   let columns = null;
@@ -228,7 +272,12 @@ export async function startMcsim(so, name = 'board', { cwd } = {}) {
   const watchers = new Set();
   let exited = false;
   const onLine = (line) => {
-    if (line.startsWith('instruments key: ')) { columns = line.slice(17).split(','); clearTimeout(upTimer); up(); return; }
+    if (line.startsWith('instruments key: ')) {
+      columns = line.slice(17).split(',');
+      clearTimeout(upTimer);
+      up();
+      return;
+    }
     if (line.startsWith('instruments: ')) {
       const v = line.slice(13).split(',').map(Number);
       const at = (n) => v[columns?.indexOf(n) ?? -1];
@@ -248,12 +297,32 @@ export async function startMcsim(so, name = 'board', { cwd } = {}) {
     for (const w of watchers) w();
   });
   let errors = '';
-  child.stderr.on('data', (b) => { errors += b; if (errors.length > 100_000) errors = errors.slice(-50_000); });
-  const gone = new Promise((resolve) => child.once('close', (code, signal) => { exited = true; clearTimeout(upTimer); up(); running.delete(board); for (const w of watchers) w(); resolve({ code, signal }); }));
+  child.stderr.on('data', (b) => {
+    errors += b;
+    if (errors.length > 100_000) errors = errors.slice(-50_000);
+  });
+  const gone = new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      exited = true;
+      clearTimeout(upTimer);
+      up();
+      running.delete(board);
+      for (const w of watchers) w();
+      resolve({ code, signal });
+    }),
+  );
   const board = {
-    name, lines, samples,
-    get exited() { return exited; },
-    output: () => `--- ${name} (mcsim ${so}) ---\n${lines.join('\n')}\n--- stderr ---\n${errors.split('\n').filter((l) => !/dbus-daemon|SpiRegistry|AccessDenied/.test(l)).join('\n')}`,
+    name,
+    lines,
+    samples,
+    get exited() {
+      return exited;
+    },
+    output: () =>
+      `--- ${name} (mcsim ${so}) ---\n${lines.join('\n')}\n--- stderr ---\n${errors
+        .split('\n')
+        .filter((l) => !/dbus-daemon|SpiRegistry|AccessDenied/.test(l))
+        .join('\n')}`,
     count: (re) => lines.filter((l) => re.test(l)).length,
     /** The deepest the XS stack went, and what the build gives it, in bytes (slots × 32 here). */
     peakStack: () => ({ used: Math.max(0, ...samples.map((x) => x.stack)), available: samples[0]?.stackAvailable ?? 0 }),
@@ -262,19 +331,42 @@ export async function startMcsim(so, name = 'board', { cwd } = {}) {
       return new Promise((resolve, reject) => {
         const check = () => {
           let n = 0;
-          for (let i = after; i < lines.length; i++) if (re.test(lines[i]) && ++n === nth) { done(); return resolve(lines[i]); }
-          if (exited) { done(); reject(new Error(`${name}: mcsim exited without ${what}\n${board.output()}`)); }
+          for (let i = after; i < lines.length; i++)
+            if (re.test(lines[i]) && ++n === nth) {
+              done();
+              return resolve(lines[i]);
+            }
+          if (exited) {
+            done();
+            reject(new Error(`${name}: mcsim exited without ${what}\n${board.output()}`));
+          }
         };
-        const timer = setTimeout(() => { done(); reject(new Error(`${name}: no ${what} within ${ms} ms\n${board.output()}`)); }, ms);
-        const done = () => { clearTimeout(timer); watchers.delete(check); };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${name}: no ${what} within ${ms} ms\n${board.output()}`));
+        }, ms);
+        const done = () => {
+          clearTimeout(timer);
+          watchers.delete(check);
+        };
         watchers.add(check);
         check();
       });
     },
-    kill() { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } },
+    kill() {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    },
     async stop() {
       if (!exited) {
-        try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
         const t = setTimeout(() => board.kill(), 3000);
         await gone;
         clearTimeout(t);
@@ -291,10 +383,19 @@ export function scope(t) {
   // Every one is stopped, even when one of them fails to: the first failure is reported after.
   t.after(async () => {
     let failure;
-    for (const s of stops.reverse()) { try { await s(); } catch (e) { failure ??= e; } }
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (e) {
+        failure ??= e;
+      }
+    }
     if (failure) throw failure;
   });
-  return (thing, stop = () => thing.stop()) => { stops.push(stop); return thing; };
+  return (thing, stop = () => thing.stop()) => {
+    stops.push(stop);
+    return thing;
+  };
 }
 
 /**
@@ -314,7 +415,11 @@ export async function stopBoards(...boards) {
 export function moddableVersion() {
   const s = sdk();
   if (s.reason) return null;
-  try { return readFileSync(join(s.moddable, 'tools', 'VERSION'), 'utf8').trim(); } catch { return 'unknown'; }
+  try {
+    return readFileSync(join(s.moddable, 'tools', 'VERSION'), 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 /**

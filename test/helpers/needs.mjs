@@ -29,10 +29,16 @@ export function required(thing) {
   const env = process.env;
   if (env.CI && !/^(0|false|no)$/i.test(env.CI)) return true;
   switch (thing) {
-    case 'Mosquitto': case 'openssl': case 'Chromium': return env.REQUIRE_MOSQUITTO === '1';
-    case 'RabbitMQ': return env.REQUIRE_RABBITMQ === '1';
-    case 'the Moddable SDK': return env.REQUIRE_MODDABLE === '1';
-    default: return false;
+    case 'Mosquitto':
+    case 'openssl':
+    case 'Chromium':
+      return env.REQUIRE_MOSQUITTO === '1';
+    case 'RabbitMQ':
+      return env.REQUIRE_RABBITMQ === '1';
+    case 'the Moddable SDK':
+      return env.REQUIRE_MODDABLE === '1';
+    default:
+      return false;
   }
 }
 
@@ -45,7 +51,11 @@ export function installCommand(things) {
   if (things.some((t) => THINGS[t]?.sdk)) {
     // The SDK kept beside this checkout (CI's), else a user's own build of Moddable SDK 8.2.3.
     const setup = join(root, '..', 'shared', 'moddable', 'setup.sh');
-    steps.push(existsSync(setup) ? `eval "$(bash ../shared/moddable/setup.sh)"` : 'export MODDABLE=<your Moddable SDK 8.2.3, its Linux tools built> PATH=$MODDABLE/build/bin/lin/release:$PATH');
+    steps.push(
+      existsSync(setup)
+        ? `eval "$(bash ../shared/moddable/setup.sh)"`
+        : 'export MODDABLE=<your Moddable SDK 8.2.3, its Linux tools built> PATH=$MODDABLE/build/bin/lin/release:$PATH',
+    );
   }
   return steps.join(' && ');
 }

@@ -14,8 +14,22 @@
 import { Buffer } from 'node:buffer';
 
 export const TYPE_NAMES = [
-  'reserved0', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
-  'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'reserved15',
+  'reserved0',
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'reserved15',
 ];
 const TYPE_BY_NAME = Object.fromEntries(TYPE_NAMES.map((n, i) => [n, i]));
 
@@ -73,7 +87,7 @@ function randomChar(rng, banned) {
     else if (r < 0.9) cp = rng.pick(CHARS_3);
     else cp = rng.pick(CHARS_4);
     const c = String.fromCodePoint(cp);
-    if (!banned || !banned.includes(c)) return c;
+    if (!banned?.includes(c)) return c;
   }
 }
 
@@ -143,7 +157,8 @@ const buf = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 /** One random packet of `type` (1..14), as our codec's object. */
 export function randomPacket(rng, type, { maxPayload = Infinity } = {}) {
   switch (type) {
-    case 1: { // CONNECT
+    case 1: {
+      // CONNECT
       const clean = rng.chance(0.5);
       const p = { type, clientId: '', clean, keepalive: rng.chance(0.1) ? rng.pick([0, 1, 65535]) : rng.int(65536) };
       p.clientId = clean && rng.chance(0.2) ? '' : randomString(rng, 23) || 'c';
@@ -154,35 +169,54 @@ export function randomPacket(rng, type, { maxPayload = Infinity } = {}) {
       }
       return p;
     }
-    case 2: { // CONNACK
+    case 2: {
+      // CONNACK
       const returnCode = rng.chance(0.6) ? 0 : rng.range(1, 5);
       return { type, sessionPresent: returnCode === 0 && rng.chance(0.5), returnCode };
     }
-    case 3: { // PUBLISH
+    case 3: {
+      // PUBLISH
       const q = qos(rng);
-      return { type, topic: randomTopic(rng), payload: payload(rng, maxPayload), qos: q, retain: rng.chance(0.3), dup: q > 0 && rng.chance(0.3), id: q ? packetId(rng) : 0 };
+      return {
+        type,
+        topic: randomTopic(rng),
+        payload: payload(rng, maxPayload),
+        qos: q,
+        retain: rng.chance(0.3),
+        dup: q > 0 && rng.chance(0.3),
+        id: q ? packetId(rng) : 0,
+      };
     }
-    case 4: case 5: case 6: case 7: case 11:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 11:
       return { type, id: packetId(rng) };
-    case 8: { // SUBSCRIBE
+    case 8: {
+      // SUBSCRIBE
       const n = rng.chance(0.4) ? 1 : rng.range(2, 10);
       const subscriptions = [];
       for (let i = 0; i < n; i++) subscriptions.push({ filter: randomFilter(rng), qos: qos(rng) });
       return { type, id: packetId(rng), subscriptions };
     }
-    case 9: { // SUBACK
+    case 9: {
+      // SUBACK
       const n = rng.chance(0.4) ? 1 : rng.range(2, 10);
       const granted = [];
       for (let i = 0; i < n; i++) granted.push(rng.pick([0, 1, 2, 0x80]));
       return { type, id: packetId(rng), granted };
     }
-    case 10: { // UNSUBSCRIBE
+    case 10: {
+      // UNSUBSCRIBE
       const n = rng.chance(0.4) ? 1 : rng.range(2, 8);
       const filters = [];
       for (let i = 0; i < n; i++) filters.push(randomFilter(rng));
       return { type, id: packetId(rng), filters };
     }
-    case 12: case 13: case 14:
+    case 12:
+    case 13:
+    case 14:
       return { type };
   }
   throw new Error(`no packet type ${type}`);
@@ -218,17 +252,29 @@ export function toMqttPacket(p) {
       if (p.password !== undefined) m.password = buf(p.password);
       return m;
     }
-    case 2: return { cmd, sessionPresent: p.sessionPresent, returnCode: p.returnCode };
+    case 2:
+      return { cmd, sessionPresent: p.sessionPresent, returnCode: p.returnCode };
     case 3: {
       const m = { cmd, topic: p.topic, payload: buf(p.payload), qos: p.qos, dup: p.dup, retain: p.retain };
       if (p.qos) m.messageId = p.id;
       return m;
     }
-    case 4: case 5: case 6: case 7: case 11: return { cmd, messageId: p.id };
-    case 8: return { cmd, messageId: p.id, subscriptions: p.subscriptions.map((s) => ({ topic: s.filter, qos: s.qos })) };
-    case 9: return { cmd, messageId: p.id, granted: [...p.granted] };
-    case 10: return { cmd, messageId: p.id, unsubscriptions: [...p.filters] };
-    case 12: case 13: case 14: return { cmd };
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 11:
+      return { cmd, messageId: p.id };
+    case 8:
+      return { cmd, messageId: p.id, subscriptions: p.subscriptions.map((s) => ({ topic: s.filter, qos: s.qos })) };
+    case 9:
+      return { cmd, messageId: p.id, granted: [...p.granted] };
+    case 10:
+      return { cmd, messageId: p.id, unsubscriptions: [...p.filters] };
+    case 12:
+    case 13:
+    case 14:
+      return { cmd };
   }
   throw new Error(`no packet type ${p.type}`);
 }
@@ -252,13 +298,24 @@ export function fromMqttPacket(m) {
       if (m.password !== undefined) p.password = u8(m.password);
       return p;
     }
-    case 2: return { type, sessionPresent: m.sessionPresent, returnCode: m.returnCode };
-    case 3: return { type, topic: m.topic, payload: u8(m.payload), qos: m.qos, retain: m.retain, dup: m.dup, id: m.qos ? m.messageId : 0 };
-    case 4: case 5: case 6: case 7: case 11: return { type, id: m.messageId };
-    case 8: return { type, id: m.messageId, subscriptions: m.subscriptions.map((s) => ({ filter: s.topic, qos: s.qos })) };
-    case 9: return { type, id: m.messageId, granted: [...m.granted] };
-    case 10: return { type, id: m.messageId, filters: [...m.unsubscriptions] };
-    default: return { type };
+    case 2:
+      return { type, sessionPresent: m.sessionPresent, returnCode: m.returnCode };
+    case 3:
+      return { type, topic: m.topic, payload: u8(m.payload), qos: m.qos, retain: m.retain, dup: m.dup, id: m.qos ? m.messageId : 0 };
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 11:
+      return { type, id: m.messageId };
+    case 8:
+      return { type, id: m.messageId, subscriptions: m.subscriptions.map((s) => ({ filter: s.topic, qos: s.qos })) };
+    case 9:
+      return { type, id: m.messageId, granted: [...m.granted] };
+    case 10:
+      return { type, id: m.messageId, filters: [...m.unsubscriptions] };
+    default:
+      return { type };
   }
 }
 
@@ -277,7 +334,7 @@ export function canonical(p) {
 
 /** Short, readable JSON of a packet for failure messages: byte fields shown as length + first bytes in hex. */
 export function describePacket(p) {
-  return JSON.stringify(p, (k, v) => {
+  return JSON.stringify(p, (_k, v) => {
     if (v instanceof Uint8Array) {
       const hex = Buffer.from(v.buffer, v.byteOffset, Math.min(v.byteLength, 32)).toString('hex');
       return `<${v.byteLength} bytes${v.byteLength ? ` ${hex}${v.byteLength > 32 ? '…' : ''}` : ''}>`;

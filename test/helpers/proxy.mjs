@@ -32,12 +32,19 @@ export { sleep, until } from './wait.mjs';
 /** A predicate that is true for the first `n` packets `pred` accepts, then false. */
 export function once(pred, n = 1) {
   let left = n;
-  return (p, dir) => { if (left > 0 && pred(p, dir)) { left--; return true; } return false; };
+  return (p, dir) => {
+    if (left > 0 && pred(p, dir)) {
+      left--;
+      return true;
+    }
+    return false;
+  };
 }
 
 /** Remaining length at b[1..]: { value, bytes } or null when incomplete; throws past 4 bytes. */
 function remainingLength(b) {
-  let value = 0, mul = 1;
+  let value = 0,
+    mul = 1;
   for (let k = 1; k <= 4; k++) {
     if (k >= b.length) return null;
     value += (b[k] & 127) * mul;
@@ -59,8 +66,12 @@ class Pipe {
     this.pumping = false;
     this.parser = mqttPacket.parser({ protocolVersion: 4 });
     this.parsed = null;
-    this.parser.on('packet', (p) => { this.parsed = p; });
-    this.parser.on('error', () => { this.parsed = null; });
+    this.parser.on('packet', (p) => {
+      this.parsed = p;
+    });
+    this.parser.on('error', () => {
+      this.parsed = null;
+    });
   }
 
   /** Bytes from the source socket. */
@@ -69,7 +80,9 @@ class Pipe {
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     while (this.pending.length >= 2) {
       let len;
-      try { len = remainingLength(this.pending); } catch {
+      try {
+        len = remainingLength(this.pending);
+      } catch {
         this.raw = true;
         this.enqueue(this.pending);
         this.pending = Buffer.alloc(0);
@@ -94,9 +107,15 @@ class Pipe {
     const counts = p.counts[this.dir];
     counts[packet.cmd] = (counts[packet.cmd] ?? 0) + 1;
     for (const f of p.listeners) f(entry);
-    if (p.dropPred?.(packet, this.dir)) { entry.dropped = true; return; }
+    if (p.dropPred?.(packet, this.dir)) {
+      entry.dropped = true;
+      return;
+    }
     this.enqueue(bytes);
-    if (p.duplicatePred?.(packet, this.dir)) { entry.duplicated = true; this.enqueue(bytes); }
+    if (p.duplicatePred?.(packet, this.dir)) {
+      entry.duplicated = true;
+      this.enqueue(bytes);
+    }
   }
 
   enqueue(bytes) {
@@ -106,7 +125,10 @@ class Pipe {
 
   /** The source closed: close the destination after what is queued. */
   end() {
-    if (this.pending.length) { this.queue.push({ bytes: this.pending, due: Date.now() + this.proxy.delayMs }); this.pending = Buffer.alloc(0); }
+    if (this.pending.length) {
+      this.queue.push({ bytes: this.pending, due: Date.now() + this.proxy.delayMs });
+      this.pending = Buffer.alloc(0);
+    }
     this.queue.push({ end: true, due: Date.now() + this.proxy.delayMs });
     this.pump();
   }
@@ -118,9 +140,16 @@ class Pipe {
       while (this.queue.length && !this.proxy.stalled && !this.dst.destroyed) {
         const item = this.queue[0];
         const wait = item.due - Date.now();
-        if (wait > 0) { await sleep(wait); continue; }
+        if (wait > 0) {
+          await sleep(wait);
+          continue;
+        }
         this.queue.shift();
-        if (item.end) { this.dst.end(); this.dst.destroySoon(); break; }
+        if (item.end) {
+          this.dst.end();
+          this.dst.destroySoon();
+          break;
+        }
         if (this.proxy.split) {
           // One byte per turn of the event loop, so that the reader (in this process, or not) gets
           // a chance to read each one alone.
@@ -132,7 +161,9 @@ class Pipe {
           this.dst.write(item.bytes);
         }
       }
-    } finally { this.pumping = false; }
+    } finally {
+      this.pumping = false;
+    }
   }
 }
 
@@ -164,11 +195,18 @@ export async function startProxy({ target }) {
     refusing: false,
 
     /** Connections open now. */
-    get open() { return links.size; },
+    get open() {
+      return links.size;
+    },
     /** How many `cmd` packets went in `dir` (counted whether dropped or not). */
-    count(dir, cmd) { return proxy.counts[dir][cmd] ?? 0; },
+    count(dir, cmd) {
+      return proxy.counts[dir][cmd] ?? 0;
+    },
     /** Calls `f(entry)` for every frame from now on; returns a function that stops it. */
-    onPacket(f) { proxy.listeners.add(f); return () => proxy.listeners.delete(f); },
+    onPacket(f) {
+      proxy.listeners.add(f);
+      return () => proxy.listeners.delete(f);
+    },
 
     /** Closes every connection now, at both ends (as a reset: nothing queued is delivered). */
     cut() {
@@ -178,18 +216,32 @@ export async function startProxy({ target }) {
     /** on: forward nothing (data and closes wait, sockets stay open); off: deliver what waited. */
     stall(on) {
       proxy.stalled = !!on;
-      if (!on) for (const l of links) { l.up.pump(); l.down.pump(); }
+      if (!on)
+        for (const l of links) {
+          l.up.pump();
+          l.down.pump();
+        }
     },
     /** Forwards each frame `ms` after it arrived (0: at once). */
-    delay(ms) { proxy.delayMs = ms; },
+    delay(ms) {
+      proxy.delayMs = ms;
+    },
     /** on: frames are written one byte at a time, one per turn of the event loop. */
-    splitEveryByte(on) { proxy.split = !!on; },
+    splitEveryByte(on) {
+      proxy.split = !!on;
+    },
     /** Frames for which `pred(packet, dir)` is true are not forwarded; null stops dropping. */
-    drop(pred) { proxy.dropPred = pred; },
+    drop(pred) {
+      proxy.dropPred = pred;
+    },
     /** Frames for which `pred(packet, dir)` is true are forwarded twice; null stops. */
-    duplicate(pred) { proxy.duplicatePred = pred; },
+    duplicate(pred) {
+      proxy.duplicatePred = pred;
+    },
     /** on: new connections are accepted and closed at once, as if no broker were there. */
-    refuse(on) { proxy.refusing = !!on; },
+    refuse(on) {
+      proxy.refusing = !!on;
+    },
     /** Back to a plain proxy: no stall, delay, split, drop, duplicate or refusal. */
     reset() {
       Object.assign(proxy, { dropPred: null, duplicatePred: null, delayMs: 0, split: false, refusing: false });
@@ -204,13 +256,20 @@ export async function startProxy({ target }) {
 
   const server = createServer((client) => {
     proxy.connections++;
-    if (proxy.refusing) { client.destroy(); return; }
+    if (proxy.refusing) {
+      client.destroy();
+      return;
+    }
     client.setNoDelay(true);
     const broker = createConnection({ host: HOST, port: target });
     broker.setNoDelay(true);
     const link = {
       id: nextId++,
-      destroy() { client.destroy(); broker.destroy(); links.delete(link); },
+      destroy() {
+        client.destroy();
+        broker.destroy();
+        links.delete(link);
+      },
     };
     link.up = new Pipe(proxy, link, 'toBroker', broker);
     link.down = new Pipe(proxy, link, 'toClient', client);
@@ -218,8 +277,14 @@ export async function startProxy({ target }) {
     client.on('data', (b) => link.up.data(b));
     broker.on('data', (b) => link.down.data(b));
     // A close or reset at one end reaches the other end after what is queued (and not while stalled).
-    client.on('close', () => { link.up.end(); if (broker.destroyed) links.delete(link); });
-    broker.on('close', () => { link.down.end(); if (client.destroyed) links.delete(link); });
+    client.on('close', () => {
+      link.up.end();
+      if (broker.destroyed) links.delete(link);
+    });
+    broker.on('close', () => {
+      link.down.end();
+      if (client.destroyed) links.delete(link);
+    });
     client.on('error', () => {});
     broker.on('error', () => {});
   });
@@ -232,7 +297,6 @@ export async function startProxy({ target }) {
 }
 
 // ---- a Node host that measures what tests about time need
-
 
 /**
  * nodeHost, with:
@@ -255,14 +319,22 @@ export function measuredHost(options = {}) {
     lastData: 0,
     after(ms, fn) {
       const due = performance.now() + ms;
-      return base.after(ms, () => { host.timers.push({ due, fired: performance.now() }); if (typeof fn === 'function') fn(); else fn.fire(); });
+      return base.after(ms, () => {
+        host.timers.push({ due, fired: performance.now() });
+        if (typeof fn === 'function') fn();
+        else fn.fire();
+      });
     },
     connect(to, events) {
       if (to.host !== HOST) throw new Error(`tests only connect to ${HOST}, not ${to.host}`);
       return base.connect(to, {
         connected: () => events.connected(),
         closed: (reason) => events.closed(reason),
-        data(b) { host.lastData = performance.now(); host.chunks.push(b.length); events.data(b); },
+        data(b) {
+          host.lastData = performance.now();
+          host.chunks.push(b.length);
+          events.data(b);
+        },
       });
     },
     lateness(from, to = Infinity) {

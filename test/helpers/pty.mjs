@@ -15,7 +15,7 @@ import { needs } from './needs.mjs';
 /** For describe `skip`: why there is no socat (never a reason under REQUIRE_MODDABLE=1). */
 export function socatSkip() {
   if (process.env.REQUIRE_MODDABLE === '1' || findExecutable('socat')) return false;
-  return needs('the Moddable SDK', 'socat is not installed: it makes the pty a simulated board\'s serial port is');
+  return needs('the Moddable SDK', "socat is not installed: it makes the pty a simulated board's serial port is");
 }
 
 export async function openPty(path) {
@@ -23,19 +23,36 @@ export async function openPty(path) {
   if (!socat) throw new Error('socat is missing: apt-get install socat (.ci/install installs it)');
   const child = spawn(socat, [`PTY,link=${path},raw,echo=0`, 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let errors = '';
-  child.stderr.on('data', (b) => { errors += b; });
+  child.stderr.on('data', (b) => {
+    errors += b;
+  });
   const listeners = new Set();
-  child.stdout.on('data', (b) => { for (const l of listeners) l(new Uint8Array(b)); });
+  child.stdout.on('data', (b) => {
+    for (const l of listeners) l(new Uint8Array(b));
+  });
   let exited = false;
-  const gone = new Promise((resolve) => child.once('exit', () => { exited = true; resolve(); }));
-  await until(() => {
-    if (exited) throw new Error(`socat made no pty at ${path}: ${errors.trim()}`);
-    return existsSync(path);
-  }, () => `pty from socat at ${path}: ${errors.trim()}`);
+  const gone = new Promise((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  await until(
+    () => {
+      if (exited) throw new Error(`socat made no pty at ${path}: ${errors.trim()}`);
+      return existsSync(path);
+    },
+    () => `pty from socat at ${path}: ${errors.trim()}`,
+  );
   return {
     path,
-    onData(fn) { listeners.add(fn); return () => listeners.delete(fn); },
-    write(bytes) { if (!exited) child.stdin.write(bytes); },
+    onData(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    write(bytes) {
+      if (!exited) child.stdin.write(bytes);
+    },
     async stop() {
       if (!exited) child.kill('SIGTERM');
       await gone;

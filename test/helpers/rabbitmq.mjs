@@ -52,22 +52,37 @@ const SELF = fileURLToPath(import.meta.url);
 /** The rabbitmq-server script: env RABBITMQ_SERVER when set (a wrong path means "not installed"), else Debian's; or null. */
 export function rabbitmqServerBinary() {
   const p = process.env.RABBITMQ_SERVER || DEFAULT_SERVER;
-  try { accessSync(p, constants.X_OK); accessSync(join(dirname(p), 'rabbitmqctl'), constants.X_OK); return p; } catch { return null; }
+  try {
+    accessSync(p, constants.X_OK);
+    accessSync(join(dirname(p), 'rabbitmqctl'), constants.X_OK);
+    return p;
+  } catch {
+    return null;
+  }
 }
 
 /** True when rabbitmq-server (and rabbitmqctl beside it) is installed. */
-export function rabbitmqAvailable() { return rabbitmqServerBinary() !== null; }
+export function rabbitmqAvailable() {
+  return rabbitmqServerBinary() !== null;
+}
 
 /** The installed RabbitMQ's version, e.g. '3.10.8', or null. */
 export function rabbitmqVersion() {
   const bin = rabbitmqServerBinary();
   if (!bin) return null;
-  try { const m = /rabbitmq_server-(\d+\.\d+\.\d+)/.exec(realpathSync(bin)); if (m) return m[1]; } catch { /* next */ }
+  try {
+    const m = /rabbitmq_server-(\d+\.\d+\.\d+)/.exec(realpathSync(bin));
+    if (m) return m[1];
+  } catch {
+    /* next */
+  }
   try {
     const v = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'rabbitmq-server'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
     const m = /^(?:\d+:)?(\d+\.\d+\.\d+)/.exec(v);
     if (m) return m[1];
-  } catch { /* none */ }
+  } catch {
+    /* none */
+  }
   return null;
 }
 
@@ -84,8 +99,12 @@ export function rabbitmqSkip() {
 /** Inside a test: returns true when RabbitMQ is there; otherwise skips the test (or fails it under REQUIRE_RABBITMQ=1). */
 export function needRabbitMQ(t) {
   const reason = rabbitmqSkip();
-  if (reason) { t.skip(reason); return false; }
-  if (!rabbitmqAvailable()) throw new Error(`REQUIRE_RABBITMQ=1 but rabbitmq-server is not installed (looked for ${process.env.RABBITMQ_SERVER || DEFAULT_SERVER})`);
+  if (reason) {
+    t.skip(reason);
+    return false;
+  }
+  if (!rabbitmqAvailable())
+    throw new Error(`REQUIRE_RABBITMQ=1 but rabbitmq-server is not installed (looked for ${process.env.RABBITMQ_SERVER || DEFAULT_SERVER})`);
   return true;
 }
 
@@ -95,17 +114,25 @@ export function needRabbitMQ(t) {
 // The watchdog keeps our stdin pipe on fd 3: when this process is gone, read sees EOF and kills the group.
 const WATCHDOG = 'exec 3<&0 </dev/null; (read -r _ <&3; kill -9 0) >/dev/null 2>&1 & exec "$@" 3<&-';
 const groups = new Set(); // process group ids (= the wrappers' pids) still running
-const dirs = new Set();   // temporary folders not removed yet
+const dirs = new Set(); // temporary folders not removed yet
 
 /** pid -> { ppid, pgrp, start, state } for every process, from /proc/<pid>/stat (Linux; {} elsewhere). */
 function procTable() {
   const table = new Map();
   let entries = [];
-  try { entries = readdirSync('/proc'); } catch { return table; }
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return table;
+  }
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
     let s;
-    try { s = readFileSync(`/proc/${e}/stat`, 'latin1'); } catch { continue; }
+    try {
+      s = readFileSync(`/proc/${e}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
     const f = s.slice(s.lastIndexOf(')') + 2).split(' '); // after "pid (comm) ": state ppid pgrp ... starttime
     table.set(Number(e), { state: f[0], ppid: Number(f[1]), pgrp: Number(f[2]), start: f[19] });
   }
@@ -139,18 +166,41 @@ function stillThere({ pid, start }) {
     const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
     return f[0] !== 'Z' && f[19] === start;
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
-function signalGroup(pgid, signal) { try { process.kill(-pgid, signal); } catch { /* gone */ } }
-function killAll(procs) { for (const p of procs) if (stillThere(p)) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } } }
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    /* gone */
+  }
+}
+function killAll(procs) {
+  for (const p of procs)
+    if (stillThere(p)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 process.once('exit', () => {
   const tree = processTree([...groups]);
   for (const g of groups) signalGroup(g, 'SIGKILL');
   killAll(tree);
-  for (const d of dirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  for (const d of dirs) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
 });
 
 /** Spawns `cmd args` as a new process group under the watchdog. `keepAlive: false` lets this process exit meanwhile. */
@@ -158,12 +208,17 @@ function spawnGroup(cmd, args, env, { keepAlive = true } = {}) {
   // In the node's own folder (HOME): an Erlang that crashes writes erl_crash.dump in its working
   // directory, which must not be the repository (ERL_CRASH_DUMP names the file too).
   const c = spawn('/bin/sh', ['-c', WATCHDOG, 'sh', cmd, ...args], { detached: true, env, cwd: env.HOME ?? tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
-  c.stdin.on('error', () => { /* the watchdog is gone */ });
+  c.stdin.on('error', () => {
+    /* the watchdog is gone */
+  });
   c.exited = new Promise((resolve) => {
     c.once('error', (e) => resolve({ code: null, signal: null, error: e }));
     c.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  c.closed = new Promise((resolve) => { c.once('close', resolve); c.once('error', resolve); });
+  c.closed = new Promise((resolve) => {
+    c.once('close', resolve);
+    c.once('error', resolve);
+  });
   if (c.pid) groups.add(c.pid);
   if (!keepAlive) {
     // A forgotten broker must not keep the test process alive; the 'exit' hook above kills it.
@@ -190,17 +245,24 @@ async function stopGroup(c, { graceful = true, ms = 20000 } = {}) {
   signalGroup(c.pid, 'SIGKILL');
   killAll(rest);
   groups.delete(c.pid);
-  for (const until = Date.now() + 5000; rest.some(stillThere) && Date.now() < until;) await sleep(20);
+  for (const until = Date.now() + 5000; rest.some(stillThere) && Date.now() < until; ) await sleep(20);
 }
 
 /** Runs a command (rabbitmqctl) to its end in its own group: { code, out }; SIGKILLed after `ms`. */
 async function run(cmd, args, env, ms = 60000) {
   const c = spawnGroup(cmd, args, env);
   let out = '';
-  c.stdout.on('data', (b) => { out += b; });
-  c.stderr.on('data', (b) => { out += b; });
+  c.stdout.on('data', (b) => {
+    out += b;
+  });
+  c.stderr.on('data', (b) => {
+    out += b;
+  });
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; signalGroup(c.pid, 'SIGKILL'); }, ms);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    signalGroup(c.pid, 'SIGKILL');
+  }, ms);
   const { code, signal, error } = await c.exited;
   clearTimeout(timer);
   await Promise.race([c.closed, sleep(2000)]); // the rest of its output
@@ -224,10 +286,16 @@ export function serveEpmd({ port = 0, log = () => {} } = {}) {
     let registered = null;
     socket.on('error', () => {});
     socket.on('close', () => {
-      if (registered && nodes.get(registered)?.socket === socket) { nodes.delete(registered); log(`unregistered ${registered}`); }
+      if (registered && nodes.get(registered)?.socket === socket) {
+        nodes.delete(registered);
+        log(`unregistered ${registered}`);
+      }
     });
     socket.on('data', (chunk) => {
-      if (registered) { socket.destroy(); return; } // an ALIVE connection only ever closes
+      if (registered) {
+        socket.destroy();
+        return;
+      } // an ALIVE connection only ever closes
       buf = Buffer.concat([buf, chunk]);
       if (buf.length < 2) return;
       const len = buf.readUInt16BE(0);
@@ -239,14 +307,26 @@ export function serveEpmd({ port = 0, log = () => {} } = {}) {
         const name = req.subarray(11, 11 + nameLen).toString('utf8');
         const extraLen = req.length >= 13 + nameLen ? req.readUInt16BE(11 + nameLen) : 0;
         const node = {
-          port: req.readUInt16BE(1), nodeType: req[3], protocol: req[4], high: req.readUInt16BE(5), low: req.readUInt16BE(7),
-          extra: req.subarray(13 + nameLen, 13 + nameLen + extraLen), socket,
+          port: req.readUInt16BE(1),
+          nodeType: req[3],
+          protocol: req[4],
+          high: req.readUInt16BE(5),
+          low: req.readUInt16BE(7),
+          extra: req.subarray(13 + nameLen, 13 + nameLen + extraLen),
+          socket,
         };
         const taken = nodes.has(name);
-        if (!taken) { nodes.set(name, node); registered = name; log(`registered ${name} at port ${node.port}`); }
-        if (node.high >= 6) { // 32-bit creation, as epmd answers OTP 23+
+        if (!taken) {
+          nodes.set(name, node);
+          registered = name;
+          log(`registered ${name} at port ${node.port}`);
+        }
+        if (node.high >= 6) {
+          // 32-bit creation, as epmd answers OTP 23+
           const r = Buffer.alloc(6);
-          r[0] = EPMD.ALIVE2_X_RESP; r[1] = taken ? 1 : 0; r.writeUInt32BE(randomInt(4, 0xffffffff), 2);
+          r[0] = EPMD.ALIVE2_X_RESP;
+          r[1] = taken ? 1 : 0;
+          r.writeUInt32BE(randomInt(4, 0xffffffff), 2);
           socket.write(r);
         } else {
           socket.write(Buffer.from([EPMD.ALIVE2_RESP, taken ? 1 : 0, 0, randomInt(1, 4)]));
@@ -254,11 +334,20 @@ export function serveEpmd({ port = 0, log = () => {} } = {}) {
         if (taken) socket.end();
       } else if (req[0] === EPMD.PORT2_REQ) {
         const node = nodes.get(req.subarray(1).toString('utf8').replace(/\0$/, ''));
-        if (!node) { socket.end(Buffer.from([EPMD.PORT2_RESP, 1])); return; }
+        if (!node) {
+          socket.end(Buffer.from([EPMD.PORT2_RESP, 1]));
+          return;
+        }
         const name = Buffer.from([...nodes].find(([, n]) => n === node)[0], 'utf8');
         const head = Buffer.alloc(12);
-        head[0] = EPMD.PORT2_RESP; head[1] = 0; head.writeUInt16BE(node.port, 2); head[4] = node.nodeType; head[5] = node.protocol;
-        head.writeUInt16BE(node.high, 6); head.writeUInt16BE(node.low, 8); head.writeUInt16BE(name.length, 10);
+        head[0] = EPMD.PORT2_RESP;
+        head[1] = 0;
+        head.writeUInt16BE(node.port, 2);
+        head[4] = node.nodeType;
+        head[5] = node.protocol;
+        head.writeUInt16BE(node.high, 6);
+        head.writeUInt16BE(node.low, 8);
+        head.writeUInt16BE(name.length, 10);
         const extraLen = Buffer.alloc(2);
         extraLen.writeUInt16BE(node.extra.length);
         socket.end(Buffer.concat([head, name, extraLen, node.extra]));
@@ -273,11 +362,17 @@ export function serveEpmd({ port = 0, log = () => {} } = {}) {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, HOST, () => resolve({
-      port: server.address().port,
-      names: () => [...nodes.keys()],
-      close: () => new Promise((r) => { for (const n of nodes.values()) n.socket.destroy(); server.close(() => r()); }),
-    }));
+    server.listen(port, HOST, () =>
+      resolve({
+        port: server.address().port,
+        names: () => [...nodes.keys()],
+        close: () =>
+          new Promise((r) => {
+            for (const n of nodes.values()) n.socket.destroy();
+            server.close(() => r());
+          }),
+      }),
+    );
   });
 }
 
@@ -291,17 +386,30 @@ if (process.argv[2] === 'epmd' && process.argv[1] && import.meta.url === pathToF
 /** Starts `node rabbitmq.mjs epmd` in its own group: { port, log(), stop() }. */
 async function startEpmd(env) {
   const c = spawnGroup(process.execPath, [SELF, 'epmd'], env, { keepAlive: false });
-  let out = '', err = '';
-  c.stderr.on('data', (b) => { err += b; if (err.length > 100_000) err = err.slice(-50_000); });
+  let out = '',
+    err = '';
+  c.stderr.on('data', (b) => {
+    err += b;
+    if (err.length > 100_000) err = err.slice(-50_000);
+  });
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the port mapper did not start: ${err}`)), 10000);
     c.stdout.on('data', (b) => {
       out += b;
       const m = /^(\d+)\n/.exec(out);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
     });
-    c.exited.then(({ code, error }) => { clearTimeout(timer); reject(new Error(`the port mapper exited (${error?.message ?? code}): ${err}`)); });
-  }).catch(async (e) => { await stopGroup(c, { graceful: false }); throw e; });
+    c.exited.then(({ code, error }) => {
+      clearTimeout(timer);
+      reject(new Error(`the port mapper exited (${error?.message ?? code}): ${err}`));
+    });
+  }).catch(async (e) => {
+    await stopGroup(c, { graceful: false });
+    throw e;
+  });
   return { port, log: () => err, pgid: c.pid, stop: () => stopGroup(c, { graceful: false }) };
 }
 
@@ -323,7 +431,11 @@ function baseEnv() {
 
 /** Whether process `pid` was started by this test process's brokers (its environment says so). */
 export function ownedHere(pid) {
-  try { return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`MQTT_PAIR_TEST_OWNER=${process.pid}`); } catch { return false; }
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`MQTT_PAIR_TEST_OWNER=${process.pid}`);
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the folders of test processes that are gone (SIGKILLed: no hook of theirs could). */
@@ -332,16 +444,31 @@ function sweepStaleDirs() {
   if (swept) return;
   swept = true;
   let entries = [];
-  try { entries = readdirSync(tmpdir()); } catch { return; }
+  try {
+    entries = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
   for (const e of entries) {
     const m = /^mqtt-pair-rabbitmq-(\d+)-/.exec(e);
     if (!m || Number(m[1]) === process.pid) continue;
-    try { process.kill(Number(m[1]), 0); continue; } catch (err) { if (err.code !== 'ESRCH') continue; }
-    try { rmSync(join(tmpdir(), e), { recursive: true, force: true }); } catch { /* not ours to remove */ }
+    try {
+      process.kill(Number(m[1]), 0);
+      continue;
+    } catch (err) {
+      if (err.code !== 'ESRCH') continue;
+    }
+    try {
+      rmSync(join(tmpdir(), e), { recursive: true, force: true });
+    } catch {
+      /* not ours to remove */
+    }
   }
 }
 
-function tail(text, lines = 60) { return text.split('\n').slice(-lines).join('\n'); }
+function tail(text, lines = 60) {
+  return text.split('\n').slice(-lines).join('\n');
+}
 
 /**
  * One node, not started: create(...) then node.start(). Options:
@@ -350,7 +477,8 @@ function tail(text, lines = 60) { return text.split('\n').slice(-lines).join('\n
  */
 async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', verbose = false, timeout = 60000 }) {
   const server = rabbitmqServerBinary();
-  if (!server) throw new Error(`rabbitmq-server is not installed (looked for ${process.env.RABBITMQ_SERVER || DEFAULT_SERVER}; apt-get install rabbitmq-server)`);
+  if (!server)
+    throw new Error(`rabbitmq-server is not installed (looked for ${process.env.RABBITMQ_SERVER || DEFAULT_SERVER}; apt-get install rabbitmq-server)`);
   const ctlBin = join(dirname(server), 'rabbitmqctl');
   const short = name.includes('@') ? name.split('@')[0] : name;
   const node = `${short}@localhost`;
@@ -363,25 +491,31 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
   writeFileSync(join(dir, 'enabled_plugins'), '[rabbitmq_mqtt,rabbitmq_web_mqtt].\n');
   const logFile = join(dir, 'log', `${node}.log`);
   const ports = {};
-  const pickPorts = async () => { for (const k of ['port', 'wsPort', 'amqpPort', 'distPort']) ports[k] = await freePort(); };
+  const pickPorts = async () => {
+    for (const k of ['port', 'wsPort', 'amqpPort', 'distPort']) ports[k] = await freePort();
+  };
   await pickPorts();
 
-  const writeConf = () => writeFileSync(join(dir, 'rabbitmq.conf'), [
-    `listeners.tcp.default = ${HOST}:${ports.amqpPort}`,
-    `mqtt.listeners.tcp.default = ${HOST}:${ports.port}`,
-    `mqtt.allow_anonymous = ${allowAnonymous}`,
-    'mqtt.default_user = guest',
-    'mqtt.default_pass = guest',
-    'mqtt.vhost = /',
-    'mqtt.exchange = amq.topic',
-    `web_mqtt.tcp.ip = ${HOST}`,
-    `web_mqtt.tcp.port = ${ports.wsPort}`,
-    'disk_free_limit.absolute = 1MB', // not the 50 MB default: a full test disk must not block publishers
-    'log.console = false',
-    `log.file.level = ${verbose ? 'debug' : 'info'}`,
-    extra,
-    '',
-  ].join('\n'));
+  const writeConf = () =>
+    writeFileSync(
+      join(dir, 'rabbitmq.conf'),
+      [
+        `listeners.tcp.default = ${HOST}:${ports.amqpPort}`,
+        `mqtt.listeners.tcp.default = ${HOST}:${ports.port}`,
+        `mqtt.allow_anonymous = ${allowAnonymous}`,
+        'mqtt.default_user = guest',
+        'mqtt.default_pass = guest',
+        'mqtt.vhost = /',
+        'mqtt.exchange = amq.topic',
+        `web_mqtt.tcp.ip = ${HOST}`,
+        `web_mqtt.tcp.port = ${ports.wsPort}`,
+        'disk_free_limit.absolute = 1MB', // not the 50 MB default: a full test disk must not block publishers
+        'log.console = false',
+        `log.file.level = ${verbose ? 'debug' : 'info'}`,
+        extra,
+        '',
+      ].join('\n'),
+    );
   const env = () => ({
     ...baseEnv(),
     HOME: dir,
@@ -409,7 +543,13 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
   let child = null;
   let out = '';
   let removed = false;
-  const readLog = () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } };
+  const readLog = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const log = () => `${out}${out && !out.endsWith('\n') ? '\n' : ''}${readLog()}`;
 
   async function ctl(...args) {
@@ -431,8 +571,13 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
     const c = spawnGroup(server, [], env(), { keepAlive: false });
     child = c;
     let exited = false;
-    c.exited.then(() => { exited = true; });
-    const collect = (b) => { out += b; if (out.length > 200_000) out = out.slice(-100_000); };
+    c.exited.then(() => {
+      exited = true;
+    });
+    const collect = (b) => {
+      out += b;
+      if (out.length > 200_000) out = out.slice(-100_000);
+    };
     c.stdout.on('data', collect);
     c.stderr.on('data', collect);
     try {
@@ -448,17 +593,31 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
   const self = {
     node,
     host: HOST,
-    get port() { return ports.port; },
-    get wsPort() { return ports.wsPort; },
+    get port() {
+      return ports.port;
+    },
+    get wsPort() {
+      return ports.wsPort;
+    },
     wsPath: '/ws',
-    get url() { return `mqtt://${HOST}:${ports.port}`; },
-    get wsUrl() { return `ws://${HOST}:${ports.wsPort}/ws`; },
-    get amqpPort() { return ports.amqpPort; },
-    get distPort() { return ports.distPort; },
+    get url() {
+      return `mqtt://${HOST}:${ports.port}`;
+    },
+    get wsUrl() {
+      return `ws://${HOST}:${ports.wsPort}/ws`;
+    },
+    get amqpPort() {
+      return ports.amqpPort;
+    },
+    get distPort() {
+      return ports.distPort;
+    },
     dir,
     /** How long the last start took, ms. */
     startupMs: null,
-    get pgid() { return child?.pid; },
+    get pgid() {
+      return child?.pid;
+    },
     /** Its stdout/stderr so far, then its log file. */
     log,
     /** rabbitmqctl -n NODE ...args; resolves its output, rejects when it fails. A last { timeout, allowFailure } option. */
@@ -470,7 +629,10 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
       if (child) return;
       // Another process may take a free port between freePort() and the node's bind: try others (first start only).
       for (let attempt = 1; ; attempt++) {
-        try { await launch(); return; } catch (e) {
+        try {
+          await launch();
+          return;
+        } catch (e) {
           if (!freshPorts || attempt >= 3 || !/eaddrinuse|address already in use/i.test(e.message)) throw e;
           await pickPorts();
           writeConf();
@@ -484,10 +646,17 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
       const c = child;
       child = null;
       await stopGroup(c);
-      if (!keepDir && !removed) { removed = true; rmSync(dir, { recursive: true, force: true }); dirs.delete(dir); }
+      if (!keepDir && !removed) {
+        removed = true;
+        rmSync(dir, { recursive: true, force: true });
+        dirs.delete(dir);
+      }
     },
     /** Stops and starts it again: same node name, ports, config and Mnesia directory (users, queues survive). */
-    async restart() { await self.stop({ keepDir: true }); await self.start(); },
+    async restart() {
+      await self.stop({ keepDir: true });
+      await self.start();
+    },
   };
   return self;
 }
@@ -500,7 +669,9 @@ async function addUsers(node, users) {
 }
 
 /** The pids of everything running in these groups and below (for checks such as `ss -ltnp`). */
-function pidsOf(pgids) { return processTree(pgids.filter(Boolean)).map((p) => p.pid); }
+function pidsOf(pgids) {
+  return processTree(pgids.filter(Boolean)).map((p) => p.pid);
+}
 
 /**
  * Starts a private single RabbitMQ node with the MQTT (TCP) and Web MQTT plugins.
@@ -534,7 +705,10 @@ export async function startRabbitMQ(options = {}) {
     /** The pids of its processes (node and port mapper) now. */
     pids: () => pidsOf([node.pgid, epmd.pgid]),
     /** Stops the node and its port mapper, and removes its directory (unless keepDir, to start() again). */
-    async stop({ keepDir = false } = {}) { await stopNode({ keepDir }); if (!keepDir) await epmd.stop(); },
+    async stop({ keepDir = false } = {}) {
+      await stopNode({ keepDir });
+      if (!keepDir) await epmd.stop();
+    },
   });
 }
 

@@ -13,16 +13,22 @@ export default async function* skipSummary(source) {
     // A skipped describe is reported once, as a suite; its tests are not reported one by one.
     const suite = event.data.details?.type === 'suite';
     const m = typeof event.data.skip === 'string' ? /^needs ([^:]+):/.exec(event.data.skip) : null;
-    if (!m || !THINGS[m[1]]) { other++; continue; }
+    if (!m || !THINGS[m[1]]) {
+      other++;
+      continue;
+    }
     const n = missing.get(m[1]) ?? { tests: 0, groups: 0 };
-    if (suite) n.groups++; else n.tests++;
+    if (suite) n.groups++;
+    else n.tests++;
     missing.set(m[1], n);
   }
   if (!missing.size) return;
   const things = [...missing.keys()];
-  const what = things.map((t) => {
-    const { tests, groups } = missing.get(t);
-    return `${t} (${[tests && plural(tests, 'test'), groups && plural(groups, 'group')].filter(Boolean).join(' and ')})`;
-  }).join(', ');
+  const what = things
+    .map((t) => {
+      const { tests, groups } = missing.get(t);
+      return `${t} (${[tests && plural(tests, 'test'), groups && plural(groups, 'group')].filter(Boolean).join(' and ')})`;
+    })
+    .join(', ');
   yield `\nSkipped for want of ${what}${other ? `; ${plural(other, 'more')} for other reasons` : ''}. To run them: ${installCommand(things)}\n`;
 }

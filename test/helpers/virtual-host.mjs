@@ -14,8 +14,22 @@ import assert from 'node:assert/strict';
 import { Decoder, encode } from '../../dist/index.js';
 
 export const TYPE_NAMES = [
-  'reserved0', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP',
-  'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'reserved15',
+  'reserved0',
+  'CONNECT',
+  'CONNACK',
+  'PUBLISH',
+  'PUBACK',
+  'PUBREC',
+  'PUBREL',
+  'PUBCOMP',
+  'SUBSCRIBE',
+  'SUBACK',
+  'UNSUBSCRIBE',
+  'UNSUBACK',
+  'PINGREQ',
+  'PINGRESP',
+  'DISCONNECT',
+  'reserved15',
 ];
 
 /** The broker's end of one connection the client opened. */
@@ -36,10 +50,15 @@ export class VirtualConnection {
     /** Set when the broker side (the test) closed it; the reason it gave. */
     this.closedByBroker = false;
     this.decodeError = null;
-    this.decoder = new Decoder((p) => { this.packets.push(p); this.log.push(p); });
+    this.decoder = new Decoder((p) => {
+      this.packets.push(p);
+      this.log.push(p);
+    });
   }
 
-  get closed() { return this.closedByClient || this.closedByBroker; }
+  get closed() {
+    return this.closedByClient || this.closedByBroker;
+  }
 
   // ---- what the Host's Connection gives the client
 
@@ -48,10 +67,17 @@ export class VirtualConnection {
     assert.ok(this.opened, 'the client wrote before the connection was open');
     const copy = Uint8Array.from(bytes);
     this.writes.push(copy);
-    try { this.decoder.push(copy); } catch (e) { this.decodeError = e; throw e; }
+    try {
+      this.decoder.push(copy);
+    } catch (e) {
+      this.decodeError = e;
+      throw e;
+    }
   }
 
-  close() { this.closedByClient = true; }
+  close() {
+    this.closedByClient = true;
+  }
 
   // ---- what the test does as the broker
 
@@ -79,15 +105,25 @@ export class VirtualConnection {
   }
 
   /** Returns the packets written since the last take() and forgets them. */
-  take() { const p = this.packets; this.packets = []; return p; }
+  take() {
+    const p = this.packets;
+    this.packets = [];
+    return p;
+  }
 
   /** Names of the packets written since the last take(), e.g. ['CONNECT']; does not forget them. */
-  types() { return this.packets.map((p) => TYPE_NAMES[p.type]); }
+  types() {
+    return this.packets.map((p) => TYPE_NAMES[p.type]);
+  }
 
   /** Takes the pending packets and asserts their types, e.g. conn.expect(PUBLISH, PUBACK). Returns them. */
   expect(...types) {
     const got = this.take();
-    assert.deepEqual(got.map((p) => TYPE_NAMES[p.type]), types.map((t) => TYPE_NAMES[t]), 'packets the client wrote');
+    assert.deepEqual(
+      got.map((p) => TYPE_NAMES[p.type]),
+      types.map((t) => TYPE_NAMES[t]),
+      'packets the client wrote',
+    );
     return got;
   }
 
@@ -115,9 +151,13 @@ export function virtualHost(options = {}) {
     restarts: [],
     randomValue: options.random ?? 0.5,
 
-    get last() { return host.connections[host.connections.length - 1]; },
+    get last() {
+      return host.connections[host.connections.length - 1];
+    },
     /** Timers waiting, soonest first: [{ at, in }] */
-    get pending() { return timers.map((t) => ({ at: t.at, in: t.at - time })); },
+    get pending() {
+      return timers.map((t) => ({ at: t.at, in: t.at - time }));
+    },
 
     now: () => time,
     after(ms, fn) {
@@ -127,7 +167,10 @@ export function virtualHost(options = {}) {
       timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       return t;
     },
-    cancel(t) { const i = timers.indexOf(t); if (i >= 0) timers.splice(i, 1); },
+    cancel(t) {
+      const i = timers.indexOf(t);
+      if (i >= 0) timers.splice(i, 1);
+    },
     connect(to, events) {
       const c = new VirtualConnection(host, to, events);
       host.connections.push(c);
@@ -139,9 +182,13 @@ export function virtualHost(options = {}) {
       assert.ok(v >= 0 && v < 1, `random() gave ${v}`);
       return v;
     },
-    log: (line) => { host.lines.push(line); },
+    log: (line) => {
+      host.lines.push(line);
+    },
     deviceId: () => 'c0ffee000001',
-    restart: (reason) => { host.restarts.push(reason); },
+    restart: (reason) => {
+      host.restarts.push(reason);
+    },
 
     /** Moves the clock forward by `ms`, firing each due timer at its own time, in order. */
     advance(ms) {
@@ -152,12 +199,15 @@ export function virtualHost(options = {}) {
         if (!t || t.at > end) break;
         timers.shift();
         time = t.at;
-        if (typeof t.fn === 'function') t.fn(); else t.fn.fire();
+        if (typeof t.fn === 'function') t.fn();
+        else t.fn.fire();
       }
       time = end;
     },
     /** Milliseconds until the next timer, or Infinity. */
-    nextTimer() { return timers.length ? timers[0].at - time : Infinity; },
+    nextTimer() {
+      return timers.length ? timers[0].at - time : Infinity;
+    },
     /** Advances to the next timer and fires it (and any due at the same time); returns the delay. */
     runNext() {
       const d = host.nextTimer();

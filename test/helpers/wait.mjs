@@ -27,9 +27,13 @@ export async function until(pred, what = 'the condition', ms = LIMIT) {
  * from index `after`. For a SimBoard, pass `board.lines`.
  */
 export function lineIn(lines, re, { ms = LIMIT, nth = 1, after = 0, what } = {}) {
-  return until(() => {
-    let n = 0;
-    for (let i = after; i < lines.length; i++) if (re.test(lines[i]) && ++n === nth) return lines[i];
-    return undefined;
-  }, () => `${nth > 1 ? `${nth} lines` : 'line'} matching ${re}${what ? ` (${what})` : ''} in:\n${lines.slice(-40).join('\n')}`, ms);
+  return until(
+    () => {
+      let n = 0;
+      for (let i = after; i < lines.length; i++) if (re.test(lines[i]) && ++n === nth) return lines[i];
+      return undefined;
+    },
+    () => `${nth > 1 ? `${nth} lines` : 'line'} matching ${re}${what ? ` (${what})` : ''} in:\n${lines.slice(-40).join('\n')}`,
+    ms,
+  );
 }

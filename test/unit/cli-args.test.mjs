@@ -32,8 +32,14 @@ async function fakeBroker(reply) {
     socket.on('data', (chunk) => {
       buf = Buffer.concat([buf, chunk]);
       for (;;) {
-        let len = 0, mul = 1, i = 1;
-        for (; i < buf.length && i <= 4; i++) { len += (buf[i] & 127) * mul; mul *= 128; if (!(buf[i] & 128)) break; }
+        let len = 0,
+          mul = 1,
+          i = 1;
+        for (; i < buf.length && i <= 4; i++) {
+          len += (buf[i] & 127) * mul;
+          mul *= 128;
+          if (!(buf[i] & 128)) break;
+        }
         if (i >= buf.length || buf.length < i + 1 + len) return;
         const packet = buf.subarray(0, i + 1 + len);
         buf = buf.subarray(i + 1 + len);
@@ -42,7 +48,14 @@ async function fakeBroker(reply) {
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { port: server.address().port, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
+  return {
+    port: server.address().port,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(r);
+      }),
+  };
 }
 const CONNACK_OK = Buffer.from([0x20, 2, 0, 0]);
 
@@ -59,7 +72,10 @@ describe('arguments', { concurrency: 4 }, () => {
     [['sub', '-t', 'a', '-p', '99999'], /-p needs a port number from 1 to 65535/],
     [['pub', '-L', 'mqtt//127.0.0.1/a', '-m', 'x'], /-L needs a URL of the form mqtt:\/\//],
     [['pub', '-L', 'http://127.0.0.1/a', '-m', 'x'], /unsupported URL scheme/],
-    [['sub', '-L', 'mqtts://127.0.0.1/a', '--insecure', '--cafile', '/nonexistent/ca.pem'], /--cafile: cannot read the CA file \/nonexistent\/ca.pem: no such file/],
+    [
+      ['sub', '-L', 'mqtts://127.0.0.1/a', '--insecure', '--cafile', '/nonexistent/ca.pem'],
+      /--cafile: cannot read the CA file \/nonexistent\/ca.pem: no such file/,
+    ],
     [['sub', '-t', 'a', '--insecure'], /--insecure only applies to TLS/],
     [['pub', '-L', 'mqtt://127.0.0.1:1883', '-m', 'x'], /topic is missing/],
     [['sub', '-L', 'mqtt://127.0.0.1:port/a'], /port must be a number/],
@@ -114,8 +130,26 @@ describe('arguments', { concurrency: 4 }, () => {
   });
 
   test('--help lists every flag of pub and of sub, on stdout, exit 0', async () => {
-    const common = ['-h', '-p', '-L', '-u', '-P', '-i', '-I', '-k', '-c', '-q', '-t', '-d', '--quiet',
-      '--will-topic', '--will-payload', '--will-qos', '--will-retain', '--help'];
+    const common = [
+      '-h',
+      '-p',
+      '-L',
+      '-u',
+      '-P',
+      '-i',
+      '-I',
+      '-k',
+      '-c',
+      '-q',
+      '-t',
+      '-d',
+      '--quiet',
+      '--will-topic',
+      '--will-payload',
+      '--will-qos',
+      '--will-retain',
+      '--help',
+    ];
     const pub = await run(['pub', '--help']);
     assert.equal(pub.code, 0);
     assert.equal(pub.stderr, '');
@@ -138,7 +172,10 @@ describe('arguments', { concurrency: 4 }, () => {
   test('an unreachable broker: one line naming it, exit 1, at once', async () => {
     // Without a retry: a client that retried would never exit (the default reconnects forever).
     const port = await freePort();
-    for (const cmd of [['sub', '-t', 'a'], ['pub', '-t', 'a', '-m', 'x', '-q', '1']]) {
+    for (const cmd of [
+      ['sub', '-t', 'a'],
+      ['pub', '-t', 'a', '-m', 'x', '-q', '1'],
+    ]) {
       const r = await run([...cmd, '-p', String(port)]);
       assertOneLineError(r, `mqtt-pair ${cmd[0]}: `, new RegExp(`no MQTT broker at 127\\.0\\.0\\.1:${port} \\(connection refused\\): check -h and -p`));
       assert.equal(r.code, 1);
@@ -155,7 +192,9 @@ describe('arguments', { concurrency: 4 }, () => {
       assertOneLineError(r, 'mqtt-pair sub: ', /refused the subscription to 'secret\/#' \(SUBACK 0x80\): user 'bob' may not read it/);
       assert.equal(r.code, 1);
       assertNoPassword(r);
-    } finally { await broker.close(); }
+    } finally {
+      await broker.close();
+    }
   });
 
   test('pub reports a QoS 1 message the broker never acknowledged', async () => {
@@ -166,7 +205,9 @@ describe('arguments', { concurrency: 4 }, () => {
     try {
       const r = await run(['pub', '-p', String(broker.port), '-t', 'a', '-m', 'x', '-q', '1']);
       assertOneLineError(r, 'mqtt-pair pub: ', /closed before the broker acknowledged the message/);
-    } finally { await broker.close(); }
+    } finally {
+      await broker.close();
+    }
   });
 
   test('sim is dispatched to runSim', async () => {
@@ -177,12 +218,18 @@ describe('arguments', { concurrency: 4 }, () => {
 });
 
 describe('messages too large to send: refused before they are read', () => {
-  test('pub -s with an endless stdin stops at the protocol\'s maximum', async () => {
+  test("pub -s with an endless stdin stops at the protocol's maximum", async () => {
     const fd = openSync('/dev/zero', 'r');
     try {
       const r = await mqttPair(['pub', '-p', '1', '-t', 't', '-s'], { stdin: fd }).exit;
-      assertOneLineError(r, 'mqtt-pair pub:', /the message on stdin is more than 268435452 bytes, more than MQTT allows in one packet with this topic \(256 MB\)/);
-    } finally { closeSync(fd); }
+      assertOneLineError(
+        r,
+        'mqtt-pair pub:',
+        /the message on stdin is more than 268435452 bytes, more than MQTT allows in one packet with this topic \(256 MB\)/,
+      );
+    } finally {
+      closeSync(fd);
+    }
   });
 
   test('pub -f with a file above 256 MB is refused unread', async () => {
@@ -198,7 +245,11 @@ describe('numbers and lengths out of range: one line naming the flag', () => {
   const long = 'x'.repeat(70000);
   for (const [args, prefix, re] of [
     [['sub', '-t', 't', '-W', '2147484'], 'mqtt-pair sub:', /^mqtt-pair sub: -W needs a number of seconds above 0 up to 2147483 \(24 days\)/],
-    [['pub', '-t', 't', '-m', 'x', '--repeat', '2', '--repeat-delay', '9999999'], 'mqtt-pair pub:', /--repeat-delay needs a number of seconds from 0 up to 2147483/],
+    [
+      ['pub', '-t', 't', '-m', 'x', '--repeat', '2', '--repeat-delay', '9999999'],
+      'mqtt-pair pub:',
+      /--repeat-delay needs a number of seconds from 0 up to 2147483/,
+    ],
     [['sub', '-t', 't', '-k', '70000'], 'mqtt-pair sub:', /-k needs a keepalive in seconds from 1 to 65535, got '70000'/],
     [['pub', '-t', 't', '-m', 'x', '-q', '3'], 'mqtt-pair pub:', /-q needs a QoS level from 0 to 2, got '3'/],
     [['pub', '-t', 't', '-m', 'x', '-M', '0'], 'mqtt-pair pub:', /-M needs a number of messages from 1 to 65535/],
@@ -206,9 +257,17 @@ describe('numbers and lengths out of range: one line naming the flag', () => {
     [['pub', '-t', 't', '-m', 'x', '-u', 'u', '-P', long], 'mqtt-pair pub:', /the password is 70000 bytes/],
     [['pub', '-t', 't', '-m', 'x', '--will-topic', 'w', '--will-payload', long], 'mqtt-pair pub:', /--will-payload is 70000 bytes/],
     [['sim', '--interval', '3000000000'], 'mqtt-pair sim:', /--interval "3000000000" is not a number of milliseconds from 10 to 2147483647/],
-    [['chat', '--name', 'a', '--peer', 'b', '--id', long], 'mqtt-pair chat:', /^mqtt-pair chat: --id: the client id is 70000 bytes: MQTT allows 65535 at most$/],
+    [
+      ['chat', '--name', 'a', '--peer', 'b', '--id', long],
+      'mqtt-pair chat:',
+      /^mqtt-pair chat: --id: the client id is 70000 bytes: MQTT allows 65535 at most$/,
+    ],
   ]) {
-    test(`${args[0]} ${args.filter((a) => a !== long).slice(1).join(' ').slice(0, 60)}`, async () => {
+    test(`${args[0]} ${args
+      .filter((a) => a !== long)
+      .slice(1)
+      .join(' ')
+      .slice(0, 60)}`, async () => {
       const r = await mqttPair(args).exit;
       const line = assertOneLineError(r, prefix, re);
       assert.ok(!line.includes(long));
@@ -224,9 +283,16 @@ describe('numbers and lengths out of range: one line naming the flag', () => {
   });
 });
 
-describe('-L: the URL\'s user and password as --broker reads them', () => {
+describe("-L: the URL's user and password as --broker reads them", () => {
   test('a / in the password, and %-escapes', () => {
-    assert.deepEqual(parseBrokerUrl('mqtt://alice:pa/ss@192.168.1.144:1884/class/#'), { host: '192.168.1.144', port: 1884, username: 'alice', password: 'pa/ss', transport: 'tcp', topic: 'class/#' });
+    assert.deepEqual(parseBrokerUrl('mqtt://alice:pa/ss@192.168.1.144:1884/class/#'), {
+      host: '192.168.1.144',
+      port: 1884,
+      username: 'alice',
+      password: 'pa/ss',
+      transport: 'tcp',
+      topic: 'class/#',
+    });
     assert.deepEqual(parseBrokerUrl('mqtt://al%40ce:p%2Fw%3A@host/t'), { host: 'host', username: 'al@ce', password: 'p/w:', transport: 'tcp', topic: 't' });
     assert.deepEqual(parseBrokerUrl('mqtt://host:1883/a@b'), { host: 'host', port: 1883, transport: 'tcp', topic: 'a@b' });
   });
@@ -241,11 +307,13 @@ describe('brokers that misbehave: said, with an exit code that tells', () => {
     try {
       const r = await mqttPair(['sub', '-p', String(server.address().port), '-t', 't']).exit;
       assertOneLineError(r, 'mqtt-pair sub:', /never acknowledged the subscription \(no SUBACK from the broker within 10 s\)/);
-    } finally { server.close(); }
+    } finally {
+      server.close();
+    }
   });
 });
 
-describe('the Node host\'s timers', () => {
+describe("the Node host's timers", () => {
   test('a delay above 2^31 - 1 ms waits (Node alone would fire it at once)', async () => {
     const { nodeHost } = await import('../../dist/index.js');
     let fired = 0;

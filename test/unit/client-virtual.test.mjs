@@ -3,9 +3,25 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  MqttClient, MqttError, CONNACK_ERRORS, encode, encodeUtf8, payloadText,
-  CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK,
-  PINGREQ, PINGRESP, DISCONNECT,
+  MqttClient,
+  MqttError,
+  CONNACK_ERRORS,
+  encode,
+  encodeUtf8,
+  payloadText,
+  CONNECT,
+  PUBLISH,
+  PUBACK,
+  PUBREC,
+  PUBREL,
+  PUBCOMP,
+  SUBSCRIBE,
+  SUBACK,
+  UNSUBSCRIBE,
+  UNSUBACK,
+  PINGREQ,
+  PINGRESP,
+  DISCONNECT,
 } from '../../dist/index.js';
 import { virtualHost } from '../helpers/virtual-host.mjs';
 
@@ -33,7 +49,12 @@ function online(host, client, connack = {}) {
 }
 
 /** Two byte arrays as one. */
-const concat = (a, b) => { const o = new Uint8Array(a.length + b.length); o.set(a); o.set(b, a.length); return o; };
+const concat = (a, b) => {
+  const o = new Uint8Array(a.length + b.length);
+  o.set(a);
+  o.set(b, a.length);
+  return o;
+};
 
 function publishPacket(topic, payload, { qos = 0, id = qos ? 1 : 0, dup = false, retain = false } = {}) {
   return { type: PUBLISH, topic, payload: text(payload), qos, id, dup, retain };
@@ -42,7 +63,11 @@ function publishPacket(topic, payload, { qos = 0, id = qos ? 1 : 0, dup = false,
 describe('CONNECT', () => {
   test('carries client id, clean flag, keepalive, credentials and will', () => {
     const { host, client } = setup({
-      clientId: 'lab-07', clean: false, keepalive: 15, username: 'student', password: 'secret',
+      clientId: 'lab-07',
+      clean: false,
+      keepalive: 15,
+      username: 'student',
+      password: 'secret',
       will: { topic: 'lab/07/status', payload: 'offline', qos: 1, retain: true },
     });
     client.connect();
@@ -62,7 +87,8 @@ describe('CONNECT', () => {
   test('credentials come from the endpoint when the options have none', () => {
     const { host, client } = setup({ endpoint: { ...endpoint, username: 'u', password: 'p' } });
     client.connect();
-    const [c] = (host.last.open(), host.last.expect(CONNECT));
+    host.last.open();
+    const [c] = host.last.expect(CONNECT);
     assert.equal(c.username, 'u');
     assert.equal(payloadText(c.password), 'p');
   });
@@ -141,7 +167,11 @@ describe('keepalive', () => {
     conn.send(encode(publishPacket('class/alice/hello', 'Hello #1')));
     assert.equal(client.skipped, 1);
     assert.match(warnings[0], /class\/mallory\/photo of 1,048,\d{3} bytes skipped/);
-    assert.deepEqual(events.messages.map((m) => m.topic), ['class/alice/hello'], 'the message after it arrives');
+    assert.deepEqual(
+      events.messages.map((m) => m.topic),
+      ['class/alice/hello'],
+      'the message after it arrives',
+    );
     assert.equal(client.connected, true);
   });
 
@@ -151,7 +181,10 @@ describe('keepalive', () => {
     host.advance(10000);
     conn.expect(PINGREQ);
     const big = encode(publishPacket('a/b', 'x'.repeat(100000)));
-    for (let i = 0; i < 30; i++) { conn.send(big.subarray(i * 1000, (i + 1) * 1000)); host.advance(100); }
+    for (let i = 0; i < 30; i++) {
+      conn.send(big.subarray(i * 1000, (i + 1) * 1000));
+      host.advance(100);
+    }
     const lastByte = host.now() - 100;
     while (!conn.closed && host.now() - lastByte < 10000) host.advance(100);
     assert.equal(host.now() - lastByte, 5000, 'dropped 5 s after the last byte');
@@ -162,7 +195,9 @@ describe('keepalive', () => {
     const { host, client, events } = setup({ keepalive: 10 });
     const conn = online(host, client);
     let probes = 0;
-    conn.probe = () => { probes++; };
+    conn.probe = () => {
+      probes++;
+    };
     host.advance(10000);
     conn.expect(PINGREQ);
     host.advance(5000);
@@ -270,8 +305,16 @@ describe('reconnect backoff', () => {
       delays.forEach((d, i) => {
         assert.ok(d >= bases[i] * 0.8 && d <= Math.min(30000, bases[i] * 1.2), `retry ${i + 1}: ${d} ms for base ${bases[i]}`);
       });
-      if (r === 0) assert.deepEqual(delays, bases.map((b) => b * 0.8));
-      else assert.deepEqual(delays, bases.map((b) => Math.min(30000, Math.round(b * 1.2))));
+      if (r === 0)
+        assert.deepEqual(
+          delays,
+          bases.map((b) => b * 0.8),
+        );
+      else
+        assert.deepEqual(
+          delays,
+          bases.map((b) => Math.min(30000, Math.round(b * 1.2))),
+        );
     }
   });
 
@@ -299,7 +342,10 @@ describe('reconnect backoff', () => {
       host.last.drop('connection closed by the broker');
       host.advance(events.closes.at(-1).retryIn);
     }
-    assert.deepEqual(events.closes.map((c) => c.retryIn), [1000, 2000, 4000, 8000, 16000]);
+    assert.deepEqual(
+      events.closes.map((c) => c.retryIn),
+      [1000, 2000, 4000, 8000, 16000],
+    );
     assert.equal(client.failures, 5);
   });
 
@@ -337,7 +383,7 @@ describe('reconnect backoff', () => {
     const host = virtualHost({ random: 0.5 });
     const client = new MqttClient(host, endpoint, { clientId: 'd' });
     const closes = [];
-    client.onClose = (reason, retryIn) => closes.push(retryIn);
+    client.onClose = (_reason, retryIn) => closes.push(retryIn);
     client.connect();
     host.last.accept();
     host.last.drop('gone');
@@ -351,7 +397,10 @@ describe('reconnect backoff', () => {
     const { host, client, events } = setup({ reconnect: false });
     const conn = online(host, client);
     conn.drop('gone');
-    assert.deepEqual(events.closes.map((c) => c.retryIn), [-1]);
+    assert.deepEqual(
+      events.closes.map((c) => c.retryIn),
+      [-1],
+    );
     host.advance(3_600_000);
     assert.equal(host.connections.length, 1);
   });
@@ -372,7 +421,10 @@ describe('reconnect backoff', () => {
     const conn = online(host, client);
     client.pause('WiFi lost');
     assert.equal(conn.closedByClient, true);
-    assert.deepEqual(events.closes.map((c) => [c.reason, c.retryIn]), [['WiFi lost', -1]]);
+    assert.deepEqual(
+      events.closes.map((c) => [c.reason, c.retryIn]),
+      [['WiFi lost', -1]],
+    );
     host.advance(3_600_000);
     assert.equal(host.connections.length, 1);
     client.resume();
@@ -405,7 +457,11 @@ describe('CONNACK refusals', () => {
 
   test('the spec names', () => {
     assert.deepEqual(CONNACK_ERRORS.slice(1), [
-      'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized',
+      'unacceptable protocol version',
+      'identifier rejected',
+      'server unavailable',
+      'bad user name or password',
+      'not authorized',
     ]);
   });
 
@@ -419,7 +475,9 @@ describe('CONNACK refusals', () => {
   test('with reconnect false, pending requests fail with the refusal and its code', () => {
     const { host, client } = setup({ reconnect: false });
     let error;
-    client.subscribe('a/b', {}, (e) => { error = e; });
+    client.subscribe('a/b', {}, (e) => {
+      error = e;
+    });
     client.connect();
     host.last.accept({ returnCode: 4 });
     assert.ok(error instanceof MqttError);
@@ -459,7 +517,11 @@ describe('outgoing QoS 1 and 2 across a reconnect', () => {
     again.send({ type: PUBREC, id: p2.id });
     again.expect(PUBREL);
     again.send({ type: PUBCOMP, id: p2.id });
-    assert.deepEqual(done, [['one', undefined], ['three', undefined], ['two', undefined]]);
+    assert.deepEqual(done, [
+      ['one', undefined],
+      ['three', undefined],
+      ['two', undefined],
+    ]);
     assert.equal(client.pending, 0);
   });
 
@@ -475,7 +537,10 @@ describe('outgoing QoS 1 and 2 across a reconnect', () => {
     assert.deepEqual([b.qos, b.dup, payloadText(b.payload)], [0, false, 'zero']);
     assert.deepEqual(done, [['zero', undefined]]);
     host.last.send({ type: PUBACK, id: a.id });
-    assert.deepEqual(done, [['zero', undefined], ['one', undefined]]);
+    assert.deepEqual(done, [
+      ['zero', undefined],
+      ['one', undefined],
+    ]);
   });
 
   test('an acknowledgement of the wrong kind or for an unknown id settles nothing', () => {
@@ -510,7 +575,11 @@ describe('outgoing QoS 1 and 2 across a reconnect', () => {
     conn.drop('x');
     host.advance(1500);
     host.last.accept();
-    assert.deepEqual(host.last.take().filter((p) => p.type === PUBLISH), [], 'nothing sent again');
+    assert.deepEqual(
+      host.last.take().filter((p) => p.type === PUBLISH),
+      [],
+      'nothing sent again',
+    );
     assert.equal(events.closes.length, 1);
   });
 
@@ -522,12 +591,18 @@ describe('outgoing QoS 1 and 2 across a reconnect', () => {
     assert.equal(sent.length, 20);
     const order = [];
     while (sent.length) {
-      for (const p of sent) { order.push(Number(payloadText(p.payload))); conn.send({ type: PUBACK, id: p.id }); }
+      for (const p of sent) {
+        order.push(Number(payloadText(p.payload)));
+        conn.send({ type: PUBACK, id: p.id });
+      }
       sent = conn.take();
       assert.ok(sent.length <= 20);
     }
     assert.equal(order.length, 70000);
-    assert.ok(order.every((n, i) => n === i), 'in order');
+    assert.ok(
+      order.every((n, i) => n === i),
+      'in order',
+    );
     assert.equal(client.pending, 0);
   });
 
@@ -540,11 +615,23 @@ describe('outgoing QoS 1 and 2 across a reconnect', () => {
     host.advance(1500);
     host.last.accept();
     const again = host.last.take().filter((p) => p.type === PUBLISH);
-    assert.deepEqual(again.map((p) => [payloadText(p.payload), p.dup]), [['0', true], ['1', true], ['2', true], ['3', true], ['4', true]]);
+    assert.deepEqual(
+      again.map((p) => [payloadText(p.payload), p.dup]),
+      [
+        ['0', true],
+        ['1', true],
+        ['2', true],
+        ['3', true],
+        ['4', true],
+      ],
+    );
     host.last.send({ type: PUBREC, id: again[0].id });
     host.last.send({ type: PUBCOMP, id: again[0].id });
     const next = host.last.take().filter((p) => p.type === PUBLISH);
-    assert.deepEqual(next.map((p) => [payloadText(p.payload), p.dup]), [['5', false]]);
+    assert.deepEqual(
+      next.map((p) => [payloadText(p.payload), p.dup]),
+      [['5', false]],
+    );
   });
 
   test('packet identifiers skip those in use; when all 65535 are, publish and subscribe fail through done', () => {
@@ -605,7 +692,10 @@ describe('incoming QoS', () => {
     // After PUBCOMP the identifier is free: the same id now is a new message.
     conn.send(publishPacket('a/b', 'twice', { qos: 2, id: 7 }));
     conn.expect(PUBREC);
-    assert.deepEqual(events.messages.map((m) => payloadText(m.payload)), ['once', 'twice']);
+    assert.deepEqual(
+      events.messages.map((m) => payloadText(m.payload)),
+      ['once', 'twice'],
+    );
   });
 
   test('QoS 2 resent after a reconnect with session present is not delivered again', () => {
@@ -633,7 +723,10 @@ describe('incoming QoS', () => {
     host.last.accept({ sessionPresent: false });
     host.last.send(publishPacket('a/b', 'second', { qos: 2, id: 9 }));
     host.last.expect(PUBREC);
-    assert.deepEqual(events.messages.map((m) => payloadText(m.payload)), ['first', 'second']);
+    assert.deepEqual(
+      events.messages.map((m) => payloadText(m.payload)),
+      ['first', 'second'],
+    );
   });
 });
 
@@ -647,13 +740,18 @@ describe('subscriptions', () => {
     client.subscribe('myRasp/#', { qos: 2, handler: (m) => got.hash.push(m.topic) }, (e, q) => acks.push([e, q]));
     client.subscribe('myRasp/firstfloor/bedroom/light', { handler: (m) => got.exact.push(m.topic) }, (e, q) => acks.push([e, q]));
     const subs = conn.expect(SUBSCRIBE, SUBSCRIBE, SUBSCRIBE);
-    assert.deepEqual(subs.map((s) => s.subscriptions), [
-      [{ filter: 'myRasp/groundfloor/+/temperature', qos: 1 }], [{ filter: 'myRasp/#', qos: 2 }], [{ filter: 'myRasp/firstfloor/bedroom/light', qos: 0 }],
-    ]);
+    assert.deepEqual(
+      subs.map((s) => s.subscriptions),
+      [[{ filter: 'myRasp/groundfloor/+/temperature', qos: 1 }], [{ filter: 'myRasp/#', qos: 2 }], [{ filter: 'myRasp/firstfloor/bedroom/light', qos: 0 }]],
+    );
     conn.send({ type: SUBACK, id: subs[0].id, granted: [1] });
     conn.send({ type: SUBACK, id: subs[1].id, granted: [1] });
     conn.send({ type: SUBACK, id: subs[2].id, granted: [0] });
-    assert.deepEqual(acks, [[undefined, 1], [undefined, 1], [undefined, 0]]);
+    assert.deepEqual(acks, [
+      [undefined, 1],
+      [undefined, 1],
+      [undefined, 0],
+    ]);
     for (const t of ['myRasp/groundfloor/kitchen/temperature', 'myRasp/firstfloor/bedroom/light', 'myRasp/groundfloor/kitchen/humidity']) {
       conn.send(publishPacket(t, '1'));
     }
@@ -666,22 +764,34 @@ describe('subscriptions', () => {
   test('an exception in a handler is logged, and the connection and later messages survive it', () => {
     const { host, client, events } = setup();
     const conn = online(host, client);
-    client.subscribe('lab/+', { handler: (m) => { if (payloadText(m.payload) === 'bad') throw new Error('student bug'); } });
+    client.subscribe('lab/+', {
+      handler: (m) => {
+        if (payloadText(m.payload) === 'bad') throw new Error('student bug');
+      },
+    });
     conn.send({ type: SUBACK, id: conn.expect(SUBSCRIBE)[0].id, granted: [0] });
     conn.send(publishPacket('lab/a', 'bad'));
     conn.send(publishPacket('lab/a', 'good'));
     assert.equal(client.connected, true);
     assert.deepEqual(events.closes, []);
-    assert.ok(host.lines.some((l) => l === 'Error in a message handler for lab/a: student bug'), host.lines.join('\n'));
-    assert.deepEqual(events.messages.map((m) => payloadText(m.payload)), ['good']);
+    assert.ok(
+      host.lines.some((l) => l === 'Error in a message handler for lab/a: student bug'),
+      host.lines.join('\n'),
+    );
+    assert.deepEqual(
+      events.messages.map((m) => payloadText(m.payload)),
+      ['good'],
+    );
   });
 
-  test('SUBACK 0x80 is an error for subscribe\'s callback, and the handler is dropped', () => {
+  test("SUBACK 0x80 is an error for subscribe's callback, and the handler is dropped", () => {
     const { host, client } = setup();
     const conn = online(host, client);
     let result;
     let handled = 0;
-    client.subscribe('secret/#', { qos: 1, handler: () => handled++ }, (e, q) => { result = [e, q]; });
+    client.subscribe('secret/#', { qos: 1, handler: () => handled++ }, (e, q) => {
+      result = [e, q];
+    });
     const [s] = conn.expect(SUBSCRIBE);
     conn.send({ type: SUBACK, id: s.id, granted: [0x80] });
     assert.ok(result[0] instanceof MqttError);
@@ -703,7 +813,10 @@ describe('subscriptions', () => {
     client.subscribe('a/b', { handler: () => handled++ });
     conn.send({ type: SUBACK, id: conn.expect(SUBSCRIBE)[0].id, granted: [0] });
     let done = false;
-    client.unsubscribe('a/b', (e) => { assert.equal(e, undefined); done = true; });
+    client.unsubscribe('a/b', (e) => {
+      assert.equal(e, undefined);
+      done = true;
+    });
     const [u] = conn.expect(UNSUBSCRIBE);
     assert.deepEqual(u.filters, ['a/b']);
     conn.send({ type: UNSUBACK, id: u.id });
@@ -716,8 +829,12 @@ describe('subscriptions', () => {
     const { host, client } = setup();
     const conn = online(host, client);
     let pubErr, subErr;
-    client.publish('a/+', 'x', { qos: 1 }, (e) => { pubErr = e; });
-    client.subscribe('a/#/b', {}, (e) => { subErr = e; });
+    client.publish('a/+', 'x', { qos: 1 }, (e) => {
+      pubErr = e;
+    });
+    client.subscribe('a/#/b', {}, (e) => {
+      subErr = e;
+    });
     assert.ok(pubErr instanceof MqttError);
     assert.match(pubErr.message, /a\/\+.*wildcard|wildcard.*a\/\+/);
     assert.ok(subErr instanceof MqttError);
@@ -760,7 +877,9 @@ describe('subscriptions', () => {
   test('subscribing while offline: SUBSCRIBE goes out on connect', () => {
     const { host, client } = setup();
     let granted;
-    client.subscribe('x/y', { qos: 2 }, (e, q) => { granted = q; });
+    client.subscribe('x/y', { qos: 2 }, (_e, q) => {
+      granted = q;
+    });
     client.connect();
     host.last.accept();
     const [s] = host.last.expect(SUBSCRIBE);
@@ -820,10 +939,23 @@ describe('protocol errors from the broker', () => {
     conn.send(big('cls/mallory/photo', 2, 8, 300));
     conn.send(big('cls/mallory/photo', 0, 0, 100));
     conn.send(publishPacket('cls/alice/hello', 'Hello #0'));
-    assert.deepEqual(events.messages.map((m) => m.topic), ['cls/alice/hello'], 'the next message is delivered');
-    assert.deepEqual(conn.take().map((p) => [p.type, p.id]), [[PUBACK, 7], [PUBREC, 8]]);
+    assert.deepEqual(
+      events.messages.map((m) => m.topic),
+      ['cls/alice/hello'],
+      'the next message is delivered',
+    );
+    assert.deepEqual(
+      conn.take().map((p) => [p.type, p.id]),
+      [
+        [PUBACK, 7],
+        [PUBREC, 8],
+      ],
+    );
     conn.send({ type: PUBREL, id: 8 });
-    assert.deepEqual(conn.take().map((p) => [p.type, p.id]), [[PUBCOMP, 8]]);
+    assert.deepEqual(
+      conn.take().map((p) => [p.type, p.id]),
+      [[PUBCOMP, 8]],
+    );
     assert.equal(client.skipped, 3);
     assert.deepEqual(warnings, [`message on cls/mallory/photo of ${p1.length.toLocaleString('en-US')} bytes skipped: above the 64 bytes limit of this board`]);
     assert.equal(events.closes.length, 0, 'no reconnect');
@@ -857,12 +989,18 @@ describe('offline queue bound', () => {
     for (let i = 0; i < 5; i++) client.publish('q/t', `m${i}`, { qos: 1 }, (e) => results.push([i, e?.message]));
     assert.equal(client.dropped, 2);
     assert.equal(client.pending, 3);
-    assert.deepEqual(results.map(([i]) => i), [3, 4]);
+    assert.deepEqual(
+      results.map(([i]) => i),
+      [3, 4],
+    );
     for (const [, m] of results) assert.match(m, /queue full/);
     client.connect();
     host.last.accept();
     const sent = host.last.expect(PUBLISH, PUBLISH, PUBLISH);
-    assert.deepEqual(sent.map((p) => payloadText(p.payload)), ['m0', 'm1', 'm2']);
+    assert.deepEqual(
+      sent.map((p) => payloadText(p.payload)),
+      ['m0', 'm1', 'm2'],
+    );
   });
 
   test('the byte bound counts too, and QoS 0 offline messages are in it', () => {
@@ -905,7 +1043,10 @@ describe('what enters the client is checked where it enters', () => {
     ['a client id with a lone surrogate', { clientId: 'a\ud800b' }, /^the client id must be valid text: it holds a lone surrogate/],
   ]) {
     test(`${what}: an MqttError at construction, no RangeError later`, () => {
-      assert.throws(() => new MqttClient(virtualHost(), endpoint, { clientId: 'c', ...options }), (e) => e instanceof MqttError && re.test(e.message));
+      assert.throws(
+        () => new MqttClient(virtualHost(), endpoint, { clientId: 'c', ...options }),
+        (e) => e instanceof MqttError && re.test(e.message),
+      );
     });
   }
 
@@ -923,7 +1064,10 @@ describe('what enters the client is checked where it enters', () => {
       'a topic must be valid text: it holds a lone surrogate (half of a UTF-16 pair)',
       'a topic filter must be valid text: it holds a lone surrogate (half of a UTF-16 pair)',
     ]);
-    assert.deepEqual(host.last.take().filter((p) => p.type !== SUBSCRIBE), []);
+    assert.deepEqual(
+      host.last.take().filter((p) => p.type !== SUBSCRIBE),
+      [],
+    );
   });
 
   for (const [what, bytes, re] of [
@@ -964,7 +1108,9 @@ describe('what enters the client is checked where it enters', () => {
     client.onWarning = (w) => warnings.push(w);
     const conn = online(host, client);
     let granted;
-    client.subscribe('room/+/temp', { qos: 2 }, (e, g) => { granted = g; });
+    client.subscribe('room/+/temp', { qos: 2 }, (_e, g) => {
+      granted = g;
+    });
     const [s] = conn.expect(SUBSCRIBE);
     conn.send({ type: SUBACK, id: s.id, granted: [1] });
     assert.equal(granted, 1);

@@ -7,12 +7,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import mqttPacket from 'mqtt-packet';
-import {
-  encode, Decoder, ProtocolError, MAX_REMAINING_LENGTH, encodeUtf8, decodeUtf8, utf8Length,
-} from '../../dist/index.js';
-import {
-  randomPackets, createRng, fromMqttPacket, toMqttPacket, canonical, describePacket, TYPE_NAMES,
-} from '../helpers/packets.mjs';
+import { encode, Decoder, ProtocolError, MAX_REMAINING_LENGTH, encodeUtf8, decodeUtf8, utf8Length } from '../../dist/index.js';
+import { randomPackets, createRng, fromMqttPacket, toMqttPacket, canonical, describePacket, TYPE_NAMES } from '../helpers/packets.mjs';
 
 const SEED = process.env.CODEC_SEED !== undefined ? Number(process.env.CODEC_SEED) >>> 0 : 0x6d717474;
 const COUNT = 10_000;
@@ -24,20 +20,38 @@ const generate = (m) => mqttPacket.generate(m, { protocolVersion: 4 });
 
 function varint(n) {
   const out = [];
-  do { let d = n % 128; n = Math.floor(n / 128); if (n) d |= 128; out.push(d); } while (n);
+  do {
+    let d = n % 128;
+    n = Math.floor(n / 128);
+    if (n) d |= 128;
+    out.push(d);
+  } while (n);
   return out;
 }
 /** A packet from its first byte and body. */
-function frame(first, body) { return Uint8Array.from([first, ...varint(body.length), ...body]); }
+function frame(first, body) {
+  return Uint8Array.from([first, ...varint(body.length), ...body]);
+}
 const u16 = (v) => [v >> 8, v & 255];
-const strBytes = (s) => { const b = [...Buffer.from(s, 'utf8')]; return [...u16(b.length), ...b]; };
+const strBytes = (s) => {
+  const b = [...Buffer.from(s, 'utf8')];
+  return [...u16(b.length), ...b];
+};
 const rawStr = (bytes) => [...u16(bytes.length), ...bytes];
 /** Bytes in the remaining length field of an encoded packet. */
-function lengthFieldSize(bytes) { let k = 1; while (bytes[k] & 128) k++; return k; }
+function lengthFieldSize(bytes) {
+  let k = 1;
+  while (bytes[k] & 128) k++;
+  return k;
+}
 
 const where = (i, p) => `seed ${SEED} (rerun with CODEC_SEED=${SEED}), packet #${i}: ${describePacket(p)}`;
 function check(i, p, fn) {
-  try { fn(); } catch (err) { throw new Error(`${where(i, p)}\n${err.message}`, { cause: err }); }
+  try {
+    fn();
+  } catch (err) {
+    throw new Error(`${where(i, p)}\n${err.message}`, { cause: err });
+  }
 }
 
 function assertSamePackets(got, expected, context) {
@@ -51,9 +65,16 @@ function assertSamePackets(got, expected, context) {
 function decodeChunks(chunks, max) {
   const out = [];
   const d = max === undefined ? new Decoder((p) => out.push(p)) : new Decoder((p) => out.push(p), max);
-  let error = null, failedAt = -1;
+  let error = null,
+    failedAt = -1;
   for (let i = 0; i < chunks.length; i++) {
-    try { d.push(chunks[i]); } catch (e) { error = e; failedAt = i; break; }
+    try {
+      d.push(chunks[i]);
+    } catch (e) {
+      error = e;
+      failedAt = i;
+      break;
+    }
   }
   return { out, error, failedAt, decoder: d };
 }
@@ -62,7 +83,7 @@ const bytewise = (b) => Array.from({ length: b.length }, (_, i) => b.subarray(i,
 
 function randomChunks(bytes, rng) {
   const chunks = [];
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const r = rng.float();
     const n = r < 0.3 ? rng.range(1, 8) : r < 0.8 ? rng.range(9, 1500) : rng.range(1500, 100_000);
     chunks.push(bytes.subarray(i, i + n));
@@ -74,14 +95,18 @@ function randomChunks(bytes, rng) {
 function concat(list) {
   const out = new Uint8Array(list.reduce((n, b) => n + b.length, 0));
   let o = 0;
-  for (const b of list) { out.set(b, o); o += b.length; }
+  for (const b of list) {
+    out.set(b, o);
+    o += b.length;
+  }
   return out;
 }
 
 /** One mqtt-packet parser fed piece by piece; collects packets and errors. */
 function mqttParser() {
   const parser = mqttPacket.parser({ protocolVersion: 4 });
-  const packets = [], errors = [];
+  const packets = [],
+    errors = [];
   parser.on('packet', (p) => packets.push(p));
   parser.on('error', (e) => errors.push(e));
   return { packets, errors, parse: (u8) => parser.parse(asBuffer(u8)) };
@@ -97,8 +122,16 @@ const BOUNDARY_PACKETS = [
   publish('b/c', big(3_000_000, 7), 2, 65535),
   // strings and binaries at their 65535-byte limit
   publish('t'.repeat(65535), new Uint8Array(0)),
-  publish('\u{1f600}'.repeat(16383) + 'abc', new Uint8Array([1])), // 4-byte characters, 65535 bytes
-  { type: 1, clientId: 'c'.repeat(65535), clean: false, keepalive: 65535, will: { topic: 'w', payload: big(65535, 1), qos: 2, retain: true }, username: '\u4e2d'.repeat(21845), password: big(65535, 2) },
+  publish(`${'\u{1f600}'.repeat(16383)}abc`, new Uint8Array([1])), // 4-byte characters, 65535 bytes
+  {
+    type: 1,
+    clientId: 'c'.repeat(65535),
+    clean: false,
+    keepalive: 65535,
+    will: { topic: 'w', payload: big(65535, 1), qos: 2, retain: true },
+    username: '\u4e2d'.repeat(21845),
+    password: big(65535, 2),
+  },
   { type: 8, id: 1, subscriptions: [{ filter: '#'.padStart(65535, 'x/').replace(/^\/+/, ''), qos: 1 }] },
   { type: 10, id: 65535, filters: ['+'.padStart(65535, 'a/')] },
   { type: 9, id: 2, granted: Array.from({ length: 200 }, (_, i) => [0, 1, 2, 128][i % 4]) },
@@ -127,14 +160,19 @@ describe(`cross-check with mqtt-packet (seed ${SEED})`, () => {
       }
       if (p.type === 2) see(`session present ${p.sessionPresent}`);
       if (p.type === 3) {
-        see(`publish qos ${p.qos}`); see(`publish dup ${p.dup}`); see(`publish retain ${p.retain}`);
+        see(`publish qos ${p.qos}`);
+        see(`publish dup ${p.dup}`);
+        see(`publish retain ${p.retain}`);
         if (!p.payload.length) see('empty payload');
         if (p.payload.length > 100_000) see('payload over 100 KB');
         strings.push(p.topic);
       }
       if (p.type === 8) {
         if (p.subscriptions.length > 1) see('subscribe with several filters');
-        for (const s of p.subscriptions) { see(`subscribe qos ${s.qos}`); strings.push(s.filter); }
+        for (const s of p.subscriptions) {
+          see(`subscribe qos ${s.qos}`);
+          strings.push(s.filter);
+        }
       }
       if (p.type === 9) for (const g of p.granted) see(`suback ${g}`);
       if (p.type === 10 && p.filters.length > 1) see('unsubscribe with several filters');
@@ -148,51 +186,77 @@ describe(`cross-check with mqtt-packet (seed ${SEED})`, () => {
     const want = [
       ...TYPE_NAMES.slice(1, 15).map((n) => `type ${n}`),
       ...[1, 2, 3, 4].map((n) => `length field ${n} bytes`),
-      'clean true', 'clean false', 'empty client id', 'no will', 'username', 'no username', 'password', 'no password',
+      'clean true',
+      'clean false',
+      'empty client id',
+      'no will',
+      'username',
+      'no username',
+      'password',
+      'no password',
       ...[0, 1, 2].flatMap((q) => [`will qos ${q} retain true`, `will qos ${q} retain false`]),
-      'session present true', 'session present false',
-      ...[0, 1, 2].map((q) => `publish qos ${q}`), 'publish dup true', 'publish dup false', 'publish retain true', 'publish retain false',
-      'empty payload', 'payload over 100 KB',
-      'subscribe with several filters', ...[0, 1, 2].map((q) => `subscribe qos ${q}`),
-      ...[0, 1, 2, 128].map((g) => `suback ${g}`), 'unsubscribe with several filters',
-      '1-byte character', '2-byte character', '3-byte character', '4-byte character',
+      'session present true',
+      'session present false',
+      ...[0, 1, 2].map((q) => `publish qos ${q}`),
+      'publish dup true',
+      'publish dup false',
+      'publish retain true',
+      'publish retain false',
+      'empty payload',
+      'payload over 100 KB',
+      'subscribe with several filters',
+      ...[0, 1, 2].map((q) => `subscribe qos ${q}`),
+      ...[0, 1, 2, 128].map((g) => `suback ${g}`),
+      'unsubscribe with several filters',
+      '1-byte character',
+      '2-byte character',
+      '3-byte character',
+      '4-byte character',
     ];
     const missing = want.filter((k) => !seen.has(k));
     assert.deepEqual(missing, [], `seed ${SEED}: the random packets miss ${missing.join(', ')}`);
   });
 
   test(`encode() gives the same bytes as mqtt-packet generate() (${ALL.length} packets)`, () => {
-    ALL.forEach(([ours, theirs], i) => check(i, ours, () => {
-      const mine = encode(ours);
-      assert.ok(mine instanceof Uint8Array, 'encode() returns a Uint8Array');
-      const ref = generate(theirs);
-      assert.ok(Buffer.compare(asBuffer(mine), ref) === 0,
-        `bytes differ: ours ${mine.length} bytes ${asBuffer(mine.subarray(0, 48)).toString('hex')}, mqtt-packet ${ref.length} bytes ${ref.subarray(0, 48).toString('hex')}`);
-    }));
+    for (const [i, [ours, theirs]] of ALL.entries()) {
+      check(i, ours, () => {
+        const mine = encode(ours);
+        assert.ok(mine instanceof Uint8Array, 'encode() returns a Uint8Array');
+        const ref = generate(theirs);
+        assert.ok(
+          Buffer.compare(asBuffer(mine), ref) === 0,
+          `bytes differ: ours ${mine.length} bytes ${asBuffer(mine.subarray(0, 48)).toString('hex')}, mqtt-packet ${ref.length} bytes ${ref.subarray(0, 48).toString('hex')}`,
+        );
+      });
+    }
   });
 
   test("Decoder decodes mqtt-packet's bytes to the same packet", () => {
     let got = [];
     const d = new Decoder((p) => got.push(p));
-    ALL.forEach(([ours, theirs], i) => check(i, ours, () => {
-      got = [];
-      d.push(generate(theirs));
-      assert.equal(got.length, 1, 'one packet in, one packet out');
-      assert.ok(d.idle, 'nothing left over');
-      assert.deepStrictEqual(canonical(got[0]), canonical(ours));
-    }));
+    for (const [i, [ours, theirs]] of ALL.entries()) {
+      check(i, ours, () => {
+        got = [];
+        d.push(generate(theirs));
+        assert.equal(got.length, 1, 'one packet in, one packet out');
+        assert.ok(d.idle, 'nothing left over');
+        assert.deepStrictEqual(canonical(got[0]), canonical(ours));
+      });
+    }
   });
 
   test("mqtt-packet's parser decodes encode()'s bytes to the same packet", () => {
     const mp = mqttParser();
-    ALL.forEach(([ours], i) => check(i, ours, () => {
-      const before = mp.packets.length;
-      const left = mp.parse(encode(ours));
-      assert.deepEqual(mp.errors.map(String), [], 'mqtt-packet reports no error');
-      assert.equal(mp.packets.length, before + 1, 'one packet in, one packet out');
-      assert.equal(left, 0, 'mqtt-packet holds no bytes afterwards: our remaining length is exact');
-      assert.deepStrictEqual(canonical(fromMqttPacket(mp.packets[before])), canonical(ours));
-    }));
+    for (const [i, [ours]] of ALL.entries()) {
+      check(i, ours, () => {
+        const before = mp.packets.length;
+        const left = mp.parse(encode(ours));
+        assert.deepEqual(mp.errors.map(String), [], 'mqtt-packet reports no error');
+        assert.equal(mp.packets.length, before + 1, 'one packet in, one packet out');
+        assert.equal(left, 0, 'mqtt-packet holds no bytes afterwards: our remaining length is exact');
+        assert.deepStrictEqual(canonical(fromMqttPacket(mp.packets[before])), canonical(ours));
+      });
+    }
   });
 
   test('strings: utf8Length and encodeUtf8 agree with Buffer (lone surrogates become U+FFFD), decodeUtf8 inverts', () => {
@@ -201,7 +265,10 @@ describe(`cross-check with mqtt-packet (seed ${SEED})`, () => {
     for (let i = 0; i < 5000; i++) {
       let s = '';
       const n = rng.int(12);
-      for (let k = 0; k < n; k++) s += rng.chance(0.3) ? String.fromCharCode(rng.pick(units)) : String.fromCodePoint(rng.chance(0.5) ? rng.range(1, 0xd7ff) : rng.range(0x10000, 0x10ffff));
+      for (let k = 0; k < n; k++)
+        s += rng.chance(0.3)
+          ? String.fromCharCode(rng.pick(units))
+          : String.fromCodePoint(rng.chance(0.5) ? rng.range(1, 0xd7ff) : rng.range(0x10000, 0x10ffff));
       const ref = Buffer.from(s, 'utf8');
       const ctx = `seed ${SEED} string #${i} ${JSON.stringify(s)}`;
       assert.equal(utf8Length(s), ref.length, ctx);
@@ -217,20 +284,32 @@ describe(`cross-check with mqtt-packet (seed ${SEED})`, () => {
 
   test('decodeUtf8 agrees with a fatal TextDecoder on random bytes, and only ever throws ProtocolError', () => {
     const rng = createRng(SEED ^ 0xbad);
-    const pool = [0x00, 0x01, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfb, 0xfc, 0xfe, 0xff];
+    const pool = [
+      0x00, 0x01, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5,
+      0xf7, 0xf8, 0xfb, 0xfc, 0xfe, 0xff,
+    ];
     const td = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    let valid = 0, invalid = 0;
+    let valid = 0,
+      invalid = 0;
     for (let i = 0; i < 30_000; i++) {
       const b = Uint8Array.from({ length: rng.int(9) }, () => (rng.chance(0.8) ? rng.pick(pool) : rng.int(256)));
       let expected;
-      try { expected = td.decode(b); if (expected.includes('\0')) expected = null; } catch { expected = null; }
+      try {
+        expected = td.decode(b);
+        if (expected.includes('\0')) expected = null;
+      } catch {
+        expected = null;
+      }
       let got;
-      try { got = decodeUtf8(b); } catch (e) {
+      try {
+        got = decodeUtf8(b);
+      } catch (e) {
         assert.ok(e instanceof ProtocolError, `seed ${SEED}: ${Buffer.from(b).toString('hex')} threw ${e.name}: ${e.message}`);
         got = null;
       }
       assert.equal(got, expected, `seed ${SEED}: bytes ${Buffer.from(b).toString('hex')}`);
-      if (expected === null) invalid++; else valid++;
+      if (expected === null) invalid++;
+      else valid++;
     }
     assert.ok(valid > 1000 && invalid > 1000, `both kinds tried: ${valid} valid, ${invalid} invalid`);
   });
@@ -284,12 +363,16 @@ describe('streaming Decoder: any fragmentation gives the same packets', () => {
     const small = [
       ...randomPackets(1500, SEED + 7, { maxPayload: 20_000 }).map(([p]) => p),
       ...[127, 128, 16383, 16384, 2097152].map((rl) => publish('b', big(rl - 3))), // 1- to 4-byte lengths
-      { type: 12 }, { type: 14 },
+      { type: 12 },
+      { type: 14 },
     ];
     const bytes = concat(small.map(encode));
     const ends = new Set();
     let o = 0;
-    for (const p of small) { o += encode(p).length; ends.add(o); }
+    for (const p of small) {
+      o += encode(p).length;
+      ends.add(o);
+    }
     const out = [];
     const d = new Decoder((p) => out.push(p));
     let wrongIdle = -1;
@@ -302,7 +385,10 @@ describe('streaming Decoder: any fragmentation gives the same packets', () => {
   });
 
   test('split in two at every byte, and in three around every header', () => {
-    const few = randomPackets(200, SEED + 9, { maxPayload: 300 }).map(([p]) => p).filter((p) => encode(p).length <= 400).slice(0, 45);
+    const few = randomPackets(200, SEED + 9, { maxPayload: 300 })
+      .map(([p]) => p)
+      .filter((p) => encode(p).length <= 400)
+      .slice(0, 45);
     few.push(publish('b', big(200)), { type: 13 });
     assert.equal(few.length, 47);
     const bytes = concat(few.map(encode));
@@ -354,7 +440,11 @@ describe('streaming Decoder: any fragmentation gives the same packets', () => {
     mp.parse(padded);
     assert.deepEqual(mp.errors.map(String), []);
     assertSamePackets(mp.packets.map(fromMqttPacket), few, 'mqtt-packet on padded lengths');
-    for (const [name, chunks] of [['one chunk', [padded]], ['random', randomChunks(padded, rng)], ['bytewise', bytewise(padded)]]) {
+    for (const [name, chunks] of [
+      ['one chunk', [padded]],
+      ['random', randomChunks(padded, rng)],
+      ['bytewise', bytewise(padded)],
+    ]) {
       const { out, error } = decodeChunks(chunks);
       assert.equal(error, null, name);
       assertSamePackets(out, few, `padded lengths, ${name}`);
@@ -366,7 +456,10 @@ describe('streaming Decoder: any fragmentation gives the same packets', () => {
 
 /** Feeds `bytes` whole and one byte at a time: both must end in a ProtocolError and emit nothing. */
 function assertRejects(bytes, label, { max, message } = {}) {
-  for (const [mode, chunks] of [['whole', [bytes]], ['bytewise', bytewise(bytes)]]) {
+  for (const [mode, chunks] of [
+    ['whole', [bytes]],
+    ['bytewise', bytewise(bytes)],
+  ]) {
     const { out, error } = decodeChunks(chunks, max);
     const ctx = `${label} (${mode}, bytes ${asBuffer(bytes.subarray(0, 40)).toString('hex')})`;
     assert.ok(error, `${ctx}: accepted as ${describePacket(out)}`);
@@ -385,7 +478,11 @@ function assertAccepts(bytes, label) {
 
 describe('bad input gives a ProtocolError, never a TypeError or RangeError', () => {
   test('remaining length longer than 4 bytes', () => {
-    for (const bytes of [[0x30, 0x80, 0x80, 0x80, 0x80, 0x01], [0xc0, 0xff, 0xff, 0xff, 0xff, 0x7f], [0x30, 0xff, 0xff, 0xff, 0xff]]) {
+    for (const bytes of [
+      [0x30, 0x80, 0x80, 0x80, 0x80, 0x01],
+      [0xc0, 0xff, 0xff, 0xff, 0xff, 0x7f],
+      [0x30, 0xff, 0xff, 0xff, 0xff],
+    ]) {
       assertRejects(Uint8Array.from(bytes), 'five-byte remaining length', { message: /4 bytes/ });
       // it is detected on the fourth length byte, without waiting for a fifth
       const { error, failedAt } = decodeChunks(bytewise(Uint8Array.from(bytes.slice(0, 5))));
@@ -413,24 +510,40 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
       const out = [];
       const d = new Decoder((p) => out.push(p), 1024);
       allocations.length = 0;
-      let error = null, failedAt = -1;
+      let error = null,
+        failedAt = -1;
       globalThis.Uint8Array = spy;
       try {
         for (let i = 0; i < chunks.length; i++) {
-          try { d.push(chunks[i]); } catch (e) { error = e; failedAt = i; break; }
+          try {
+            d.push(chunks[i]);
+          } catch (e) {
+            error = e;
+            failedAt = i;
+            break;
+          }
         }
-      } finally { globalThis.Uint8Array = RealUint8Array; }
+      } finally {
+        globalThis.Uint8Array = RealUint8Array;
+      }
       assert.ok(error instanceof ProtocolError, `${mode}: ${error}`);
       assert.match(error.message, /maximum packet size/);
       assert.equal(failedAt, chunks.length - 1, `${mode}: thrown when the header's last byte arrives, no body given`);
-      assert.ok(allocations.every((n) => n <= 1024), `${mode}: allocated ${allocations.join(', ')} bytes`);
+      assert.ok(
+        allocations.every((n) => n <= 1024),
+        `${mode}: allocated ${allocations.join(', ')} bytes`,
+      );
     }
     // the spy does see the decoder allocate for an allowed packet split across pieces
     const ok = encode(publish('a', big(50_000)));
     const d = new Decoder(() => {}, 1 << 20);
     allocations.length = 0;
     globalThis.Uint8Array = spy;
-    try { d.push(ok.subarray(0, 100)); } finally { globalThis.Uint8Array = RealUint8Array; }
+    try {
+      d.push(ok.subarray(0, 100));
+    } finally {
+      globalThis.Uint8Array = RealUint8Array;
+    }
     assert.ok(allocations.includes(ok.length), `allocations seen: ${allocations.join(', ')}`);
   });
 
@@ -450,10 +563,19 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
 
   test('wrong reserved flags, for each packet type', () => {
     const samples = {
-      1: { type: 1, clientId: 'c', clean: true, keepalive: 60 }, 2: { type: 2, sessionPresent: false, returnCode: 0 },
-      4: { type: 4, id: 1 }, 5: { type: 5, id: 1 }, 6: { type: 6, id: 1 }, 7: { type: 7, id: 1 },
-      8: { type: 8, id: 1, subscriptions: [{ filter: 'a', qos: 0 }] }, 9: { type: 9, id: 1, granted: [0] },
-      10: { type: 10, id: 1, filters: ['a'] }, 11: { type: 11, id: 1 }, 12: { type: 12 }, 13: { type: 13 }, 14: { type: 14 },
+      1: { type: 1, clientId: 'c', clean: true, keepalive: 60 },
+      2: { type: 2, sessionPresent: false, returnCode: 0 },
+      4: { type: 4, id: 1 },
+      5: { type: 5, id: 1 },
+      6: { type: 6, id: 1 },
+      7: { type: 7, id: 1 },
+      8: { type: 8, id: 1, subscriptions: [{ filter: 'a', qos: 0 }] },
+      9: { type: 9, id: 1, granted: [0] },
+      10: { type: 10, id: 1, filters: ['a'] },
+      11: { type: 11, id: 1 },
+      12: { type: 12 },
+      13: { type: 13 },
+      14: { type: 14 },
     };
     let rejected = 0;
     for (const [type, p] of Object.entries(samples)) {
@@ -479,20 +601,40 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
   });
 
   const BAD_UTF8 = {
-    'overlong NUL C0 80': [0xc0, 0x80], 'overlong C1 BF': [0xc1, 0xbf], 'overlong 3-byte E0 80 AF': [0xe0, 0x80, 0xaf],
-    'overlong 3-byte E0 9F BF': [0xe0, 0x9f, 0xbf], 'overlong 4-byte F0 80 80 AF': [0xf0, 0x80, 0x80, 0xaf],
-    'overlong 4-byte F0 8F BF BF': [0xf0, 0x8f, 0xbf, 0xbf], 'high surrogate ED A0 80': [0xed, 0xa0, 0x80],
-    'low surrogate ED BF BF': [0xed, 0xbf, 0xbf], 'surrogate pair as CESU-8': [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80],
-    'truncated 2-byte': [0x61, 0xc3], 'truncated 3-byte': [0x61, 0xe2, 0x82], 'truncated 4-byte': [0xf0, 0x9f, 0x98],
-    'truncated then ASCII': [0xe2, 0x82, 0x61], 'lone continuation 80': [0x80], 'lone continuation BF': [0x61, 0xbf],
-    '0xFF': [0x61, 0xff], '0xFE': [0xfe], 'F5 (above U+10FFFF)': [0xf5, 0x80, 0x80, 0x80],
-    'F4 90 (above U+10FFFF)': [0xf4, 0x90, 0x80, 0x80], '5-byte form F8': [0xf8, 0x88, 0x80, 0x80, 0x80],
-    'U+0000': [0x61, 0x00, 0x62], 'U+0000 alone': [0x00],
+    'overlong NUL C0 80': [0xc0, 0x80],
+    'overlong C1 BF': [0xc1, 0xbf],
+    'overlong 3-byte E0 80 AF': [0xe0, 0x80, 0xaf],
+    'overlong 3-byte E0 9F BF': [0xe0, 0x9f, 0xbf],
+    'overlong 4-byte F0 80 80 AF': [0xf0, 0x80, 0x80, 0xaf],
+    'overlong 4-byte F0 8F BF BF': [0xf0, 0x8f, 0xbf, 0xbf],
+    'high surrogate ED A0 80': [0xed, 0xa0, 0x80],
+    'low surrogate ED BF BF': [0xed, 0xbf, 0xbf],
+    'surrogate pair as CESU-8': [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80],
+    'truncated 2-byte': [0x61, 0xc3],
+    'truncated 3-byte': [0x61, 0xe2, 0x82],
+    'truncated 4-byte': [0xf0, 0x9f, 0x98],
+    'truncated then ASCII': [0xe2, 0x82, 0x61],
+    'lone continuation 80': [0x80],
+    'lone continuation BF': [0x61, 0xbf],
+    '0xFF': [0x61, 0xff],
+    '0xFE': [0xfe],
+    'F5 (above U+10FFFF)': [0xf5, 0x80, 0x80, 0x80],
+    'F4 90 (above U+10FFFF)': [0xf4, 0x90, 0x80, 0x80],
+    '5-byte form F8': [0xf8, 0x88, 0x80, 0x80, 0x80],
+    'U+0000': [0x61, 0x00, 0x62],
+    'U+0000 alone': [0x00],
   };
   const GOOD_UTF8 = [
-    [[0x7f], '\x7f'], [[0xc2, 0x80], '\x80'], [[0xdf, 0xbf], '\u07ff'], [[0xe0, 0xa0, 0x80], '\u0800'],
-    [[0xed, 0x9f, 0xbf], '\ud7ff'], [[0xee, 0x80, 0x80], '\ue000'], [[0xef, 0xbf, 0xbf], '\uffff'],
-    [[0xf0, 0x90, 0x80, 0x80], '\u{10000}'], [[0xf4, 0x8f, 0xbf, 0xbf], '\u{10ffff}'], [[0xef, 0xbb, 0xbf, 0x61], '\ufeffa'],
+    [[0x7f], '\x7f'],
+    [[0xc2, 0x80], '\x80'],
+    [[0xdf, 0xbf], '\u07ff'],
+    [[0xe0, 0xa0, 0x80], '\u0800'],
+    [[0xed, 0x9f, 0xbf], '\ud7ff'],
+    [[0xee, 0x80, 0x80], '\ue000'],
+    [[0xef, 0xbf, 0xbf], '\uffff'],
+    [[0xf0, 0x90, 0x80, 0x80], '\u{10000}'],
+    [[0xf4, 0x8f, 0xbf, 0xbf], '\u{10ffff}'],
+    [[0xef, 0xbb, 0xbf, 0x61], '\ufeffa'],
   ];
 
   test('invalid UTF-8 in a PUBLISH topic', () => {
@@ -529,10 +671,17 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
   test('packet identifier 0 on QoS>0 PUBLISH, SUBSCRIBE, UNSUBSCRIBE, SUBACK and acks', () => {
     const topic = strBytes('a');
     const cases = {
-      'PUBLISH QoS 1': frame(0x32, [...topic, 0, 0, 7]), 'PUBLISH QoS 2': frame(0x34, [...topic, 0, 0]),
+      'PUBLISH QoS 1': frame(0x32, [...topic, 0, 0, 7]),
+      'PUBLISH QoS 2': frame(0x34, [...topic, 0, 0]),
       'PUBLISH QoS 1 DUP retain': frame(0x3b, [...topic, 0, 0]),
-      SUBSCRIBE: frame(0x82, [0, 0, ...topic, 1]), UNSUBSCRIBE: frame(0xa2, [0, 0, ...topic]), SUBACK: frame(0x90, [0, 0, 1]),
-      PUBACK: frame(0x40, [0, 0]), PUBREC: frame(0x50, [0, 0]), PUBREL: frame(0x62, [0, 0]), PUBCOMP: frame(0x70, [0, 0]), UNSUBACK: frame(0xb0, [0, 0]),
+      SUBSCRIBE: frame(0x82, [0, 0, ...topic, 1]),
+      UNSUBSCRIBE: frame(0xa2, [0, 0, ...topic]),
+      SUBACK: frame(0x90, [0, 0, 1]),
+      PUBACK: frame(0x40, [0, 0]),
+      PUBREC: frame(0x50, [0, 0]),
+      PUBREL: frame(0x62, [0, 0]),
+      PUBCOMP: frame(0x70, [0, 0]),
+      UNSUBACK: frame(0xb0, [0, 0]),
     };
     for (const [name, bytes] of Object.entries(cases)) {
       assertRejects(bytes, `${name} with id 0`, { message: /identifier 0/ });
@@ -553,9 +702,11 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
       }
       assert.equal(assertAccepts(frame(first, [1, 2]), `type ${first >> 4}`).id, 0x102);
     }
-    for (const body of [[], [0], [0, 0, 0]]) assertRejects(frame(0x20, body), `CONNACK with remaining length ${body.length}`, { message: /remaining length 2/ });
+    for (const body of [[], [0], [0, 0, 0]])
+      assertRejects(frame(0x20, body), `CONNACK with remaining length ${body.length}`, { message: /remaining length 2/ });
     for (const first of [0xc0, 0xd0, 0xe0]) {
-      for (const body of [[0], [0, 0], new Array(300).fill(1)]) assertRejects(frame(first, body), `type ${first >> 4} with remaining length ${body.length}`, { message: /remaining length 0/ });
+      for (const body of [[0], [0, 0], new Array(300).fill(1)])
+        assertRejects(frame(first, body), `type ${first >> 4} with remaining length ${body.length}`, { message: /remaining length 0/ });
       assert.deepEqual(assertAccepts(frame(first, []), `type ${first >> 4}`), { type: first >> 4 });
     }
   });
@@ -621,7 +772,8 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
   test('mutated and random bytes only ever give packets or a ProtocolError', () => {
     const rng = createRng(SEED ^ 0xf022);
     const seeds = randomPackets(400, SEED ^ 0xf023, { maxPayload: 200 }).map(([p]) => encode(p));
-    let errors = 0, packets = 0;
+    let errors = 0,
+      packets = 0;
     for (let i = 0; i < 15_000; i++) {
       let b;
       if (i % 5 === 4) b = Uint8Array.from({ length: rng.int(40) }, () => rng.int(256));

@@ -10,22 +10,39 @@ function board(name, config, extra = {}) {
   boards.push(b);
   return b.start();
 }
-after(() => { for (const b of boards) b.stop(); });
+after(() => {
+  for (const b of boards) b.stop();
+});
 
 describe('bad config gives one clear line and nothing runs', () => {
   const cases = [
     [{ role: 'hello' }, /^Config error: config broker is missing: set it with broker=192\.168\.1\.144 on the mcconfig command line$/],
     [{ broker: 'mqtt://pi:99999', role: 'hello' }, /^Config error: broker "mqtt:\/\/pi:99999" has port "99999", not a number from 1 to 65535/],
     [{ broker: 'http://pi', role: 'hello' }, /^Config error: broker "http:\/\/pi" uses http:\/\/, which is not supported/],
-    [{ broker: 'pi', role: 'esp3' }, /^Config error: config role "esp3" is unknown: set it with role=hello on the mcconfig command line \(ESP#1\) or role=responder \(ESP#2\); the other roles are sensor, chat, remote, actuator$/],
+    [
+      { broker: 'pi', role: 'esp3' },
+      /^Config error: config role "esp3" is unknown: set it with role=hello on the mcconfig command line \(ESP#1\) or role=responder \(ESP#2\); the other roles are sensor, chat, remote, actuator$/,
+    ],
     [{ broker: 'pi' }, /^Config error: config role is missing/],
-    [{ broker: 'pi', role: 'hello', interval: 'often' }, /^Config error: config interval="often" is not a number of milliseconds from 10 to 2147483647: set it with interval=5000/],
+    [
+      { broker: 'pi', role: 'hello', interval: 'often' },
+      /^Config error: config interval="often" is not a number of milliseconds from 10 to 2147483647: set it with interval=5000/,
+    ],
     [{ broker: 'pi', role: 'hello', topicPrefix: 'class/#/' }, /^Config error: config topicPrefix="class\/#\/" cannot hold \+ or #/],
     [{ broker: 'mqtt://u:secret@pi:0', role: 'hello' }, /^Config error: broker "mqtt:\/\/u:\*\*\*@pi:0"/],
-    [{ broker: 'pi', role: 'hello', keepalive: 70000 }, /^Config error: config keepalive="70000" is not a number of seconds from 0 to 65535: set it with keepalive=60/],
-    [{ broker: 'pi', role: 'hello', interval: 3000000000 }, /^Config error: config interval="3000000000" is not a number of milliseconds from 10 to 2147483647/],
+    [
+      { broker: 'pi', role: 'hello', keepalive: 70000 },
+      /^Config error: config keepalive="70000" is not a number of seconds from 0 to 65535: set it with keepalive=60/,
+    ],
+    [
+      { broker: 'pi', role: 'hello', interval: 3000000000 },
+      /^Config error: config interval="3000000000" is not a number of milliseconds from 10 to 2147483647/,
+    ],
     [{ broker: 'pi', role: 'hello', inflight: -1 }, /^Config error: config inflight="-1" is not a whole number from 0 to 65535: set it with inflight=20/],
-    [{ broker: `mqtt://u:secret${'x'.repeat(70000)}@pi`, role: 'hello' }, /^Config error: config broker: the password is longer than MQTT allows \(65535 bytes\) or not valid text$/],
+    [
+      { broker: `mqtt://u:secret${'x'.repeat(70000)}@pi`, role: 'hello' },
+      /^Config error: config broker: the password is longer than MQTT allows \(65535 bytes\) or not valid text$/,
+    ],
   ];
   for (const [config, re] of cases) {
     test(JSON.stringify(config), () => {
@@ -51,7 +68,7 @@ test('broker values: host, host:port, mqtt:// with credentials', () => {
   for (const bad of ['', 'mqtt://', 'host:', 'host:abc', 'mqtt://h/topic', 'a b']) assert.throws(() => parseBroker(bad), { name: 'ConfigError' });
 });
 
-test('defaults are the seed\'s', () => {
+test("defaults are the seed's", () => {
   const c = readConfig({ broker: '192.168.1.144', role: 'hello', ssid: 'x' }, 'a4d18cdbc020', true);
   assert.equal(c.interval, 5000);
   assert.equal(c.clientId, 'a4d18cdbc020');

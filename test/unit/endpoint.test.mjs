@@ -5,11 +5,20 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
-  brokerEndpoint, brokerName, credentials, defaultPort, hostPort, portNumber, redact, schemeOf, schemeTransport, splitHostPort, splitUrl,
+  brokerEndpoint,
+  brokerName,
+  credentials,
+  defaultPort,
+  hostPort,
+  portNumber,
+  redact,
+  schemeOf,
+  schemeTransport,
+  splitHostPort,
+  splitUrl,
 } from '../../dist/index.js';
 const { parseBrokerUrl } = createRequire(import.meta.url)('../../dist/cli.cjs');
 import { SECRET, SECRET_FORMS } from '../helpers/secrets.mjs';
-
 
 describe('host:port', () => {
   test('IPv6 goes in brackets, the port only when given', () => {
@@ -26,13 +35,24 @@ describe('host:port', () => {
     assert.deepEqual(splitHostPort('[::1]:9001'), { host: '::1', port: '9001' });
     assert.equal(splitHostPort('[::1'), null);
     assert.equal(splitHostPort('[::1]x'), null);
-    assert.deepEqual([portNumber('1'), portNumber('65535'), portNumber('0'), portNumber('65536'), portNumber(''), portNumber('8o'), portNumber('001883')], [1, 65535, -1, -1, -1, -1, -1]);
+    assert.deepEqual(
+      [portNumber('1'), portNumber('65535'), portNumber('0'), portNumber('65536'), portNumber(''), portNumber('8o'), portNumber('001883')],
+      [1, 65535, -1, -1, -1, -1, -1],
+    );
   });
 
   test('schemes: transport and default port, both ways', () => {
     assert.deepEqual(schemeTransport('MQTTS'), ['tls', 8883]);
     assert.equal(schemeTransport('http'), undefined);
-    assert.deepEqual(['tcp', 'tls', 'ws', 'wss'].map((t) => [schemeOf(t), defaultPort(t)]), [['mqtt', 1883], ['mqtts', 8883], ['ws', 80], ['wss', 443]]);
+    assert.deepEqual(
+      ['tcp', 'tls', 'ws', 'wss'].map((t) => [schemeOf(t), defaultPort(t)]),
+      [
+        ['mqtt', 1883],
+        ['mqtts', 8883],
+        ['ws', 80],
+        ['wss', 443],
+      ],
+    );
   });
 });
 
@@ -51,7 +71,14 @@ describe('URLs', () => {
     assert.deepEqual(splitUrl('mqtt://u:pa/ss@h/a@b', true), { scheme: 'mqtt', userinfo: 'u:pa/ss', authority: 'h', rest: '/a@b' });
     assert.deepEqual(splitUrl('mqtt://t@s.fr:pa/ss@h/t', true), { scheme: 'mqtt', userinfo: 't@s.fr:pa/ss', authority: 'h', rest: '/t' });
     assert.deepEqual(splitUrl('mqtt://[::1]:1883/a@b', true), { scheme: 'mqtt', authority: '[::1]:1883', rest: '/a@b' });
-    assert.deepEqual(parseBrokerUrl('mqtt://teacher@school.fr:S3cret@h:1884/class/#'), { host: 'h', port: 1884, username: 'teacher@school.fr', password: 'S3cret', transport: 'tcp', topic: 'class/#' });
+    assert.deepEqual(parseBrokerUrl('mqtt://teacher@school.fr:S3cret@h:1884/class/#'), {
+      host: 'h',
+      port: 1884,
+      username: 'teacher@school.fr',
+      password: 'S3cret',
+      transport: 'tcp',
+      topic: 'class/#',
+    });
     assert.deepEqual(parseBrokerUrl('ws://[::1]:9001/mqtt/c/#'), { host: '::1', port: 9001, transport: 'ws', path: '/mqtt', topic: 'c/#' });
   });
 
@@ -95,10 +122,17 @@ describe('redaction', () => {
       const e = brokerEndpoint(form);
       if (typeof e === 'string') assert.ok(!e.includes(SECRET) && !e.includes('S3cret'), e);
       let message = '';
-      try { parseBrokerUrl(form); } catch (err) { message = err.message; }
+      try {
+        parseBrokerUrl(form);
+      } catch (err) {
+        message = err.message;
+      }
       assert.ok(!message.includes(SECRET) && !message.includes('S3cret'), message);
     }
-    assert.match(brokerEndpoint(`mqtt://teacher@school.fr:${SECRET}@host:99999`), /^broker "mqtt:\/\/teacher@school\.fr:\*\*\*@host:99999" has port "99999", not a number from 1 to 65535/);
+    assert.match(
+      brokerEndpoint(`mqtt://teacher@school.fr:${SECRET}@host:99999`),
+      /^broker "mqtt:\/\/teacher@school\.fr:\*\*\*@host:99999" has port "99999", not a number from 1 to 65535/,
+    );
     assert.match(brokerEndpoint(`mqtt://teacher:${SECRET}`), /has a port, not a number from 1 to 65535/);
   });
 });

@@ -38,8 +38,12 @@ function spyAllocations() {
       return Reflect.construct(target, args, newTarget === trap ? target : newTarget);
     },
   });
-  spy.install = () => { globalThis.Uint8Array = trap; };
-  spy.uninstall = () => { globalThis.Uint8Array = U8; };
+  spy.install = () => {
+    globalThis.Uint8Array = trap;
+  };
+  spy.uninstall = () => {
+    globalThis.Uint8Array = U8;
+  };
   return spy;
 }
 
@@ -53,7 +57,10 @@ function cat(...parts) {
   for (const p of parts) n += p.length;
   const out = new U8(n);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -73,50 +80,64 @@ const minimalBytes = (v) => (v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : 4);
 
 function headerLength(b) {
   let k = 1;
-  while (k < 5 && k < b.length && (b[k] & 128)) k++;
+  while (k < 5 && k < b.length && b[k] & 128) k++;
   return Math.min(k + 1, b.length);
 }
 
 function mutate(rng, b, corpus) {
   switch (rng.int(9)) {
-    case 0: { // bit flip
+    case 0: {
+      // bit flip
       if (!b.length) return b;
-      const c = b.slice(); c[rng.int(c.length)] ^= 1 << rng.int(8); return c;
+      const c = b.slice();
+      c[rng.int(c.length)] ^= 1 << rng.int(8);
+      return c;
     }
-    case 1: { // an interesting or random byte
+    case 1: {
+      // an interesting or random byte
       if (!b.length) return b;
-      const c = b.slice(); c[rng.int(c.length)] = rng.chance(0.6) ? rng.pick(INTERESTING) : rng.int(256); return c;
+      const c = b.slice();
+      c[rng.int(c.length)] = rng.chance(0.6) ? rng.pick(INTERESTING) : rng.int(256);
+      return c;
     }
-    case 2: { // insert 1-4 bytes
+    case 2: {
+      // insert 1-4 bytes
       const i = rng.int(b.length + 1);
       return cat(b.subarray(0, i), rng.bytes(rng.range(1, 4)), b.subarray(i));
     }
-    case 3: { // delete 1-4 bytes
+    case 3: {
+      // delete 1-4 bytes
       const i = rng.int(b.length + 1);
       return cat(b.subarray(0, i), b.subarray(i + rng.range(1, 4)));
     }
     case 4: // truncate
       return b.subarray(0, rng.int(b.length + 1));
-    case 5: { // corrupt the remaining length: another value, padded, or five bytes long
+    case 5: {
+      // corrupt the remaining length: another value, padded, or five bytes long
       const body = b.subarray(headerLength(b));
       const value = rng.chance(0.5) ? rng.pick(LENGTHS) : rng.chance(0.5) ? body.length + rng.range(-3, 3) : rng.int(268435456);
       const v = Math.max(0, Math.min(268435455, value));
       const n = rng.chance(0.8) ? minimalBytes(v) : rng.range(minimalBytes(v), 5);
       return cat(U8.of(b.length ? b[0] : rng.int(256)), varint(v, n), body);
     }
-    case 6: { // splice with another packet
+    case 6: {
+      // splice with another packet
       const o = rng.pick(corpus);
       return cat(b.subarray(0, rng.int(b.length + 1)), o.subarray(rng.int(o.length + 1)));
     }
-    case 7: { // another type or other flags in the first byte
-      if (!b.length) return b;
-      const c = b.slice(); c[0] = rng.chance(0.5) ? (rng.int(16) << 4) | (c[0] & 15) : (c[0] & 0xf0) | rng.int(16); return c;
-    }
-    default: // overwrite a run of bytes
-    {
+    case 7: {
+      // another type or other flags in the first byte
       if (!b.length) return b;
       const c = b.slice();
-      const i = rng.int(c.length), n = Math.min(c.length - i, rng.range(1, 8));
+      c[0] = rng.chance(0.5) ? (rng.int(16) << 4) | (c[0] & 15) : (c[0] & 0xf0) | rng.int(16);
+      return c;
+    }
+    default: {
+      // overwrite a run of bytes
+      if (!b.length) return b;
+      const c = b.slice();
+      const i = rng.int(c.length),
+        n = Math.min(c.length - i, rng.range(1, 8));
       c.set(rng.bytes(n), i);
       return c;
     }
@@ -128,7 +149,7 @@ function pieces(rng, b) {
   if (r < 0.3 || b.length < 2) return [b];
   if (r < 0.4 && b.length <= 64) return Array.from({ length: b.length }, (_, i) => b.subarray(i, i + 1));
   const out = [];
-  for (let i = 0; i < b.length;) {
+  for (let i = 0; i < b.length; ) {
     const n = rng.chance(0.5) ? rng.range(1, 4) : rng.range(1, 200);
     out.push(b.subarray(i, i + n));
     i += n;
@@ -137,7 +158,8 @@ function pieces(rng, b) {
 }
 
 const hex = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-const same = (a, b) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+const same = (a, b) =>
+  a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
 
 describe('the Decoder under fuzzing', () => {
   test(`${CASES.toLocaleString('en')} random and mutated packets in random pieces: packets or ProtocolError, no allocation above the maximum`, (t) => {
@@ -155,7 +177,9 @@ describe('the Decoder under fuzzing', () => {
       spy.paused = true; // encode() cuts packets from an 8 KB slab on Node: not the decoder's doing
       const once = encode(p);
       let again = null;
-      const d = new Decoder((q) => { again = q; }, MAX + 8);
+      const d = new Decoder((q) => {
+        again = q;
+      }, MAX + 8);
       d.push(once);
       const ok = again && same(encode(again), once);
       spy.paused = false;
@@ -169,14 +193,18 @@ describe('the Decoder under fuzzing', () => {
       for (let i = 0; i < CASES; i++) {
         stats.cases++;
         const r = rng.float();
-        let input, expectExact = null;
-        if (r < 0.04) { // unmutated: must come out exactly as it went in
+        let input,
+          expectExact = null;
+        if (r < 0.04) {
+          // unmutated: must come out exactly as it went in
           input = rng.pick(corpus);
           if (input.length <= MAX) expectExact = input;
-        } else if (r < 0.1) { // noise
+        } else if (r < 0.1) {
+          // noise
           input = rng.bytes(rng.int(48));
           if (input.length && rng.chance(0.7)) input[0] = rng.pick(INTERESTING);
-        } else if (r < 0.2) { // a stream of packets, one of them mutated
+        } else if (r < 0.2) {
+          // a stream of packets, one of them mutated
           const parts = Array.from({ length: rng.range(2, 5) }, () => rng.pick(corpus));
           const k = rng.int(parts.length);
           parts[k] = mutate(rng, parts[k], corpus);
@@ -187,7 +215,10 @@ describe('the Decoder under fuzzing', () => {
         }
         current = input;
         const out = [];
-        const d = new Decoder((p) => { out.push(p); check(p); }, MAX);
+        const d = new Decoder((p) => {
+          out.push(p);
+          check(p);
+        }, MAX);
         try {
           for (const piece of pieces(rng, input)) d.push(piece);
         } catch (e) {
@@ -210,9 +241,13 @@ describe('the Decoder under fuzzing', () => {
           assert.fail(`case ${i}: ${hex(input)} made a Uint8Array of ${spy.largest} bytes, above the maximum ${MAX} (FUZZ_SEED=${SEED})`);
         }
       }
-    } finally { spy.uninstall(); }
+    } finally {
+      spy.uninstall();
+    }
     const seconds = (performance.now() - t0) / 1000;
-    t.diagnostic(`seed ${SEED}: ${stats.cases} cases in ${seconds.toFixed(1)} s (${Math.round(stats.cases / seconds).toLocaleString('en')} cases/s); ${stats.packets} packets decoded and round-tripped, ${stats.errors} ProtocolErrors (${stats.tooBig} above the maximum size), ${stats.exact} unmutated packets exact; ${spy.count} Uint8Array allocations watched, the largest ${spy.largest} bytes`);
+    t.diagnostic(
+      `seed ${SEED}: ${stats.cases} cases in ${seconds.toFixed(1)} s (${Math.round(stats.cases / seconds).toLocaleString('en')} cases/s); ${stats.packets} packets decoded and round-tripped, ${stats.errors} ProtocolErrors (${stats.tooBig} above the maximum size), ${stats.exact} unmutated packets exact; ${spy.count} Uint8Array allocations watched, the largest ${spy.largest} bytes`,
+    );
     assert.ok(stats.errors > CASES / 4, `${stats.errors} errors: the mutations bite`);
     assert.ok(stats.packets > CASES / 10, `${stats.packets} packets: and some still decode`);
     assert.ok(stats.tooBig > CASES / 100, `${stats.tooBig} packets refused by size alone`);
@@ -228,7 +263,15 @@ const clients = new Set();
 afterEach(async () => {
   for (const c of clients) c.end();
   clients.clear();
-  await Promise.all([...servers].map((s) => new Promise((r) => { s.closeAll(); s.close(() => r()); })));
+  await Promise.all(
+    [...servers].map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAll();
+          s.close(() => r());
+        }),
+    ),
+  );
   servers.clear();
 });
 
@@ -243,7 +286,9 @@ async function fakeBroker(onConnect) {
     s.on('error', () => {});
     s.once('data', () => onConnect(s, k));
   });
-  server.closeAll = () => { for (const s of sockets) s.destroy(); };
+  server.closeAll = () => {
+    for (const s of sockets) s.destroy();
+  };
   await new Promise((r) => server.listen(0, LOCAL, r));
   servers.add(server);
   server.connections = () => n;
@@ -259,7 +304,9 @@ function fakeClient(port, options) {
   clients.add(client);
   const r = { client, host, closes: [], connects: 0 };
   client.onClose = (reason, retryIn) => r.closes.push({ reason, retryIn, at: performance.now(), lastData: host.lastData });
-  client.onConnect = () => { r.connects++; };
+  client.onConnect = () => {
+    r.connects++;
+  };
   return r;
 }
 
@@ -273,7 +320,11 @@ describe('brokers that misbehave', () => {
       const t0 = performance.now();
       const more = setInterval(() => {
         if (s.destroyed) return clearInterval(more);
-        if (performance.now() - t0 > 3000) { clearInterval(more); stopped = performance.now(); return; }
+        if (performance.now() - t0 > 3000) {
+          clearInterval(more);
+          stopped = performance.now();
+          return;
+        }
         s.write(Buffer.alloc(16 * 1024, 0x61));
       }, 20);
       s.on('close', () => clearInterval(more));
@@ -284,7 +335,9 @@ describe('brokers that misbehave', () => {
     try {
       r.client.connect();
       await until(() => r.closes.length >= 1, 'a cut-off');
-    } finally { spy.uninstall(); }
+    } finally {
+      spy.uninstall();
+    }
     assert.ok(spy.largest <= 16384, `allocated ${spy.sizes.join(', ')} bytes`);
     assert.ok(stopped && r.closes[0].at >= stopped, 'not cut off while the bytes came');
     assert.match(r.closes[0].reason, /^no PINGRESP within \d+\.\d s, and nothing at all for 0\.\d s: connection lost$/);
@@ -304,7 +357,9 @@ describe('brokers that misbehave', () => {
       try {
         r.client.connect();
         await until(() => r.closes.length >= 2, 'two cut-offs', 10_000);
-      } finally { spy.uninstall(); }
+      } finally {
+        spy.uninstall();
+      }
       assert.ok(spy.largest <= 16384, `allocated ${spy.sizes.join(', ')} bytes`);
       assert.equal(r.closes[0].reason, 'protocol error: packet of 268435460 bytes is above the maximum packet size 16384');
       assert.ok(r.closes[0].retryIn > 0, 'and the client tries again');

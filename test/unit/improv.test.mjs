@@ -20,12 +20,14 @@ function read(chunks, { text = true, times } = {}) {
     badFrame: (why) => events.push({ bad: why }),
   };
   if (text) sink.text = (line) => events.push({ text: line });
-  chunks.forEach((c, i) => reader.push(c, sink, times?.[i] ?? 0));
+  chunks.forEach((c, i) => {
+    reader.push(c, sink, times?.[i] ?? 0);
+  });
   return events;
 }
 
 describe('Improv frames: what the official client sends and reads', () => {
-  test('a client\'s commands are the SDK\'s bytes: WiFi settings, state, info, scan', async () => {
+  test("a client's commands are the SDK's bytes: WiFi settings, state, info, scan", async () => {
     const { ImprovSerial } = await improvSdk();
     const sent = [];
     const { port } = pipePort((b) => sent.push([...b]));
@@ -41,7 +43,7 @@ describe('Improv frames: what the official client sends and reads', () => {
     assert.deepEqual([...f], [73, 77, 80, 82, 79, 86, 1, 3, 2, 3, 0, (73 + 77 + 80 + 82 + 79 + 86 + 1 + 3 + 2 + 3) & 0xff, 10]);
   });
 
-  test('a board\'s answers read by the SDK: state, device info, the URL, a scan, an error', async () => {
+  test("a board's answers read by the SDK: state, device info, the URL, a scan, an error", async () => {
     const { ImprovSerial, ImprovSerialCurrentState } = await improvSdk();
     let answer = () => {};
     const { port, push } = pipePort((b) => answer(b));
@@ -52,10 +54,15 @@ describe('Improv frames: what the official client sends and reads', () => {
       const found = read([b], { text: false }).find((e) => e.frame === improv.RPC);
       const c = improv.decodeCommand(Uint8Array.from(found.data));
       const out = [bytes('MQTT client id 3c71bf4a9d2c\r\n')];
-      if (c.command === improv.REQUEST_STATE) out.push(improv.stateFrame(improv.PROVISIONED), bytes('Connection successful\r\n'), improv.resultFrame(improv.REQUEST_STATE, ['http://192.168.1.52/']));
+      if (c.command === improv.REQUEST_STATE)
+        out.push(improv.stateFrame(improv.PROVISIONED), bytes('Connection successful\r\n'), improv.resultFrame(improv.REQUEST_STATE, ['http://192.168.1.52/']));
       if (c.command === improv.REQUEST_INFO) out.push(improv.resultFrame(improv.REQUEST_INFO, ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-9d2c']));
       if (c.command === improv.REQUEST_NETWORKS) {
-        out.push(improv.resultFrame(improv.REQUEST_NETWORKS, ['Salle 204', '-52', 'YES']), improv.resultFrame(improv.REQUEST_NETWORKS, ['Café', '-80', 'NO']), improv.resultFrame(improv.REQUEST_NETWORKS));
+        out.push(
+          improv.resultFrame(improv.REQUEST_NETWORKS, ['Salle 204', '-52', 'YES']),
+          improv.resultFrame(improv.REQUEST_NETWORKS, ['Café', '-80', 'NO']),
+          improv.resultFrame(improv.REQUEST_NETWORKS),
+        );
       }
       if (c.command === improv.WIFI_SETTINGS) out.push(improv.stateFrame(improv.PROVISIONING), improv.errorFrame(improv.UNABLE_TO_CONNECT));
       // Sent in pieces of 3 bytes: a serial port delivers what it has.
@@ -63,12 +70,22 @@ describe('Improv frames: what the official client sends and reads', () => {
       for (let i = 0; i < all.length; i += 3) push(all.subarray(i, i + 3));
     };
     const info = await sdk.initialize(5000);
-    assert.deepEqual({ firmware: info.firmware, version: info.version, chipFamily: info.chipFamily, name: info.name }, { firmware: 'mqtt-pair', version: '0.1.0', chipFamily: 'ESP32', name: 'mqtt-pair-9d2c' });
+    assert.deepEqual(
+      { firmware: info.firmware, version: info.version, chipFamily: info.chipFamily, name: info.name },
+      { firmware: 'mqtt-pair', version: '0.1.0', chipFamily: 'ESP32', name: 'mqtt-pair-9d2c' },
+    );
     assert.equal(sdk.state, ImprovSerialCurrentState.PROVISIONED);
     assert.equal(sdk.nextUrl, 'http://192.168.1.52/');
-    assert.deepEqual(await sdk.scan(), [{ name: 'Café', rssi: -80, secured: false }, { name: 'Salle 204', rssi: -52, secured: true }]);
+    assert.deepEqual(await sdk.scan(), [
+      { name: 'Café', rssi: -80, secured: false },
+      { name: 'Salle 204', rssi: -52, secured: true },
+    ]);
     await assert.rejects(sdk.provision('Salle 204', 'wrong'), /UNABLE_TO_CONNECT/);
-    assert.deepEqual(logger.errors.filter((e) => !/while not waiting/.test(e)), [], 'the SDK found nothing wrong in our frames');
+    assert.deepEqual(
+      logger.errors.filter((e) => !/while not waiting/.test(e)),
+      [],
+      'the SDK found nothing wrong in our frames',
+    );
     await sdk.close();
   });
 
@@ -89,13 +106,26 @@ describe('Improv reader: the streams a serial port carries', () => {
     const whole = read([info], { text: false });
     assert.equal(whole.length, 1);
     for (let cut = 1; cut < info.length; cut++) assert.deepEqual(read([info.subarray(0, cut), info.subarray(cut)], { text: false }), whole, `cut at ${cut}`);
-    assert.deepEqual(read([...info].map((b) => Uint8Array.of(b)), { text: false }), whole);
+    assert.deepEqual(
+      read(
+        [...info].map((b) => Uint8Array.of(b)),
+        { text: false },
+      ),
+      whole,
+    );
     const c = improv.decodeCommand(Uint8Array.from(whole[0].data));
     assert.deepEqual(c, { command: improv.REQUEST_INFO, strings: ['mqtt-pair', '0.1.0', 'ESP8266', 'mqtt-pair-0a1b'] });
   });
 
-  test('frames between console lines: the lines come out as text, the frames\' newlines do not', () => {
-    const stream = concat(bytes('Joining WiFi "Salle 204"...\r\n'), state, bytes('Connected to 192.168.1.144 MQTT broker\r\nno newline yet'), info, bytes('\n'), Buffer.from('Reçu: é\n'));
+  test("frames between console lines: the lines come out as text, the frames' newlines do not", () => {
+    const stream = concat(
+      bytes('Joining WiFi "Salle 204"...\r\n'),
+      state,
+      bytes('Connected to 192.168.1.144 MQTT broker\r\nno newline yet'),
+      info,
+      bytes('\n'),
+      Buffer.from('Reçu: é\n'),
+    );
     assert.deepEqual(read([stream]), [
       { text: 'Joining WiFi "Salle 204"...' },
       { frame: improv.CURRENT_STATE, data: [improv.READY] },
@@ -117,7 +147,10 @@ describe('Improv reader: the streams a serial port carries', () => {
   test('a wrong checksum: said, nothing taken from it, and the good frame after it read', () => {
     const bad = Uint8Array.from(state);
     bad[bad.length - 2] ^= 0x55;
-    assert.deepEqual(read([concat(bad, info)], { text: false }), [{ bad: 'checksum' }, { frame: improv.RPC_RESULT, data: [...info.subarray(9, info.length - 2)] }]);
+    assert.deepEqual(read([concat(bad, info)], { text: false }), [
+      { bad: 'checksum' },
+      { frame: improv.RPC_RESULT, data: [...info.subarray(9, info.length - 2)] },
+    ]);
   });
 
   test('a frame whose length says more than came: its bytes are read again, the frame hiding inside is found', () => {
@@ -125,8 +158,14 @@ describe('Improv reader: the streams a serial port carries', () => {
     // truncated frame's data, fails its checksum, reads those bytes again and finds it.
     const truncated = concat(bytes('IMPROV'), Uint8Array.of(1, improv.RPC, 40, improv.REQUEST_INFO, 0));
     const events = read([concat(truncated, state, info)], { text: false });
-    assert.deepEqual(events.filter((e) => e.bad), [{ bad: 'checksum' }]);
-    assert.deepEqual(events.filter((e) => e.frame).map((e) => e.frame), [improv.CURRENT_STATE, improv.RPC_RESULT]);
+    assert.deepEqual(
+      events.filter((e) => e.bad),
+      [{ bad: 'checksum' }],
+    );
+    assert.deepEqual(
+      events.filter((e) => e.frame).map((e) => e.frame),
+      [improv.CURRENT_STATE, improv.RPC_RESULT],
+    );
   });
 
   test('a frame that stops arriving for more than a second is dropped, and the next one read', () => {
@@ -146,11 +185,23 @@ describe('Improv reader: the streams a serial port carries', () => {
   test('commands whose lengths or text are wrong decode to null', () => {
     const ok = improv.rpcFrame(improv.SET_SETTINGS, ['role', 'hello']).subarray(9, -2);
     assert.deepEqual(improv.decodeCommand(ok), { command: improv.SET_SETTINGS, strings: ['role', 'hello'] });
-    const longer = Uint8Array.from(ok); longer[1] += 1;
-    const stringTooLong = Uint8Array.from(ok); stringTooLong[2] = 200;
-    const notUtf8 = Uint8Array.from(ok); notUtf8[3] = 0xc3; notUtf8[4] = 0x28;
-    const nul = Uint8Array.from(ok); nul[3] = 0;
-    for (const [what, data] of [['inner length', longer], ['string length', stringTooLong], ['non-UTF-8', notUtf8], ['U+0000', nul], ['empty', new Uint8Array(0)], ['one byte', Uint8Array.of(1)]]) {
+    const longer = Uint8Array.from(ok);
+    longer[1] += 1;
+    const stringTooLong = Uint8Array.from(ok);
+    stringTooLong[2] = 200;
+    const notUtf8 = Uint8Array.from(ok);
+    notUtf8[3] = 0xc3;
+    notUtf8[4] = 0x28;
+    const nul = Uint8Array.from(ok);
+    nul[3] = 0;
+    for (const [what, data] of [
+      ['inner length', longer],
+      ['string length', stringTooLong],
+      ['non-UTF-8', notUtf8],
+      ['U+0000', nul],
+      ['empty', new Uint8Array(0)],
+      ['one byte', Uint8Array.of(1)],
+    ]) {
       assert.equal(improv.decodeCommand(data), null, what);
     }
   });
@@ -159,8 +210,14 @@ describe('Improv reader: the streams a serial port carries', () => {
     let seed = 7;
     const random = new Uint8Array(100_000).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
     const events = read([random, state]);
-    assert.deepEqual(events.filter((e) => e.frame), [{ frame: improv.CURRENT_STATE, data: [improv.READY] }]);
-    assert.ok(events.filter((e) => e.text !== undefined).every((e) => e.text.length <= 512), 'lines are bounded');
+    assert.deepEqual(
+      events.filter((e) => e.frame),
+      [{ frame: improv.CURRENT_STATE, data: [improv.READY] }],
+    );
+    assert.ok(
+      events.filter((e) => e.text !== undefined).every((e) => e.text.length <= 512),
+      'lines are bounded',
+    );
   });
 
   test('a stream of nested false headers ends in no deep recursion', () => {

@@ -3,19 +3,38 @@
 // the stored values over the build's.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { SETTINGS, checkChanges, checkConfig, effective, mergedConfig, missingSettings, readStored, shownValue, storeChanges, clearStored } from '../../dist/index.js';
+import {
+  SETTINGS,
+  checkChanges,
+  checkConfig,
+  effective,
+  mergedConfig,
+  missingSettings,
+  readStored,
+  shownValue,
+  storeChanges,
+  clearStored,
+} from '../../dist/index.js';
 
 /** A SettingsStore over a Map; `refuse(key)` makes set() throw for that key (a full flash). */
 export function mapStore(maxBytes = 200, values = {}) {
   const m = new Map(Object.entries(values));
   let refused = null;
   return {
-    maxBytes, map: m,
+    maxBytes,
+    map: m,
     get: (k) => m.get(k),
-    set: (k, v) => { if (k === refused) throw new Error('no room in flash'); m.set(k, v); },
-    delete: (k) => { m.delete(k); },
+    set: (k, v) => {
+      if (k === refused) throw new Error('no room in flash');
+      m.set(k, v);
+    },
+    delete: (k) => {
+      m.delete(k);
+    },
     keys: () => [...m.keys()],
-    refuse: (k) => { refused = k; },
+    refuse: (k) => {
+      refused = k;
+    },
   };
 }
 
@@ -23,7 +42,7 @@ const options = (extra = {}) => ({ deviceId: 'c0ffee000001', maxBytes: 62, ...ex
 const base = { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' };
 
 describe('run-time settings', () => {
-  test('every number\'s bounds on the page are the firmware\'s (checkConfig)', () => {
+  test("every number's bounds on the page are the firmware's (checkConfig)", () => {
     const raw = { ssid: 'x', broker: '127.0.0.1', role: 'hello' };
     for (const f of SETTINGS.filter((s) => s.kind === 'number' && s.key !== 'setupAfter')) {
       const at = (v) => checkConfig({ ...raw, backoffMin: f.key === 'backoffMax' ? f.min : undefined, [f.key]: v }, 'id', true);
@@ -38,7 +57,11 @@ describe('run-time settings', () => {
   test('a wrong value is named by its key, in words for a teacher, without the mcconfig advice', () => {
     const cases = [
       [{ topicPrefix: 'LycMaurois/+/alice' }, 'topicPrefix', /^topicPrefix="LycMaurois\/\+\/alice\/" cannot hold \+ or #$/],
-      [{ broker: 'mqtt://192.168.1.144:99999' }, 'broker', /^broker "mqtt:\/\/192\.168\.1\.144:99999" has port "99999", not a number from 1 to 65535: write host/],
+      [
+        { broker: 'mqtt://192.168.1.144:99999' },
+        'broker',
+        /^broker "mqtt:\/\/192\.168\.1\.144:99999" has port "99999", not a number from 1 to 65535: write host/,
+      ],
       [{ role: 'esp3' }, 'role', /^role "esp3" is unknown: choose hello, responder, sensor, chat, remote or actuator$/],
       [{ interval: '5' }, 'interval', /^interval="5" is not a number of milliseconds from 10 to 2147483647$/],
       [{ backoffMin: '5000', backoffMax: '2000' }, 'backoffMax', /^backoffMax="2000" is not a number of milliseconds from 5000/],
@@ -65,7 +88,7 @@ describe('run-time settings', () => {
     assert.equal(checkChanges({}, base, { password: 'ab'.repeat(32) }, options({ maxBytes: 200 })), null, 'a 64-digit hex key (on an ESP32)');
   });
 
-  test('partial settings are right so far; complete ones need the WiFi, the broker, the role and a chat\'s names', () => {
+  test("partial settings are right so far; complete ones need the WiFi, the broker, the role and a chat's names", () => {
     assert.equal(checkChanges({}, null, { broker: '192.168.1.144' }, options()), null, 'the broker alone, over USB');
     assert.deepEqual(checkChanges({}, null, { broker: '192.168.1.144' }, options({ complete: true })), { key: 'ssid', message: 'ssid is missing' });
     assert.deepEqual(checkChanges({}, base, { role: 'chat', name: 'alice' }, options({ complete: true })), { key: 'peer', message: 'peer is missing' });
@@ -73,18 +96,25 @@ describe('run-time settings', () => {
     // A build's values count: a class image with the WiFi and the broker built in needs only a role.
     assert.deepEqual(missingSettings(effective({ ssid: 'Salle 204', broker: '192.168.1.144', role: '' }, null)), ['role']);
     assert.equal(checkChanges({ ssid: 'Salle 204', broker: '192.168.1.144' }, null, { role: 'responder' }, options({ complete: true })), null);
-    assert.deepEqual(checkChanges({}, base, {}, options({ complete: true, hostCheck: () => 'config ca="x.der" is not in the firmware: copy it in DER form into hosts/moddable/certs/ (…)' })),
-      { key: 'ca', message: 'ca="x.der" is not in the firmware: build the firmware with it in hosts/moddable/certs/' });
+    assert.deepEqual(
+      checkChanges(
+        {},
+        base,
+        {},
+        options({ complete: true, hostCheck: () => 'config ca="x.der" is not in the firmware: copy it in DER form into hosts/moddable/certs/ (…)' }),
+      ),
+      { key: 'ca', message: 'ca="x.der" is not in the firmware: build the firmware with it in hosts/moddable/certs/' },
+    );
   });
 
-  test('stored values over the build\'s; an empty change removes a stored one, but an empty password is an open network', () => {
+  test("stored values over the build's; an empty change removes a stored one, but an empty password is an open network", () => {
     const build = { ssid: 'Classe', password: 'classpass', broker: '10.0.0.1', keepalive: 60, role: '' };
     const stored = { broker: '192.168.1.144', role: 'hello' };
     assert.deepEqual(effective(build, stored), { ssid: 'Classe', password: 'classpass', broker: '192.168.1.144', role: 'hello', keepalive: '60' });
     assert.equal(effective(build, stored, { broker: '' }).broker, '10.0.0.1');
     assert.equal(effective(build, stored, { password: '' }).password, '');
     assert.deepEqual(mergedConfig(build, stored), { ...build, ...stored });
-    assert.equal(mergedConfig(build, null), build, 'nothing stored: the build\'s config itself, no copy');
+    assert.equal(mergedConfig(build, null), build, "nothing stored: the build's config itself, no copy");
   });
 
   test('stored all or nothing: a store that refuses one value keeps what it had', () => {

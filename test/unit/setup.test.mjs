@@ -32,20 +32,47 @@ function board({ build = {}, stored = {}, running = false, maxBytes = 200 } = {}
   };
   const store = mapStore(maxBytes, stored);
   const ports = {
-    store, station: '', frames: [], closed: 0, scans: 0,
+    store,
+    station: '',
+    frames: [],
+    closed: 0,
+    scans: 0,
     info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-0001'],
-    serialWrite(bytes) { ports.frames.push(bytes); ports.onWrite?.(bytes); return true; },
-    scan(done) { ports.scans++; queueMicrotask(() => done(NETWORKS)); },
-    openAccessPoint(ssid, password) { ports.ap = { ssid, password }; return '192.168.4.1'; },
-    serve(port, handler) { ports.handler = handler; ports.port = port; return port; },
-    answerDns(port, address) { ports.dns = { port, address }; },
-    close() { ports.closed++; },
+    serialWrite(bytes) {
+      ports.frames.push(bytes);
+      ports.onWrite?.(bytes);
+      return true;
+    },
+    scan(done) {
+      ports.scans++;
+      queueMicrotask(() => done(NETWORKS));
+    },
+    openAccessPoint(ssid, password) {
+      ports.ap = { ssid, password };
+      return '192.168.4.1';
+    },
+    serve(port, handler) {
+      ports.handler = handler;
+      ports.port = port;
+      return port;
+    },
+    answerDns(port, address) {
+      ports.dns = { port, address };
+    },
+    close() {
+      ports.closed++;
+    },
     stationAddress: () => ports.station,
   };
   const firmware = {
-    build: { setupPort: 80, setupDnsPort: 53, ...build }, stops: 0, isRunning: running,
+    build: { setupPort: 80, setupDnsPort: 53, ...build },
+    stops: 0,
+    isRunning: running,
     running: () => firmware.isRunning,
-    stopBoard() { firmware.isRunning = false; firmware.stops++; },
+    stopBoard() {
+      firmware.isRunning = false;
+      firmware.stops++;
+    },
   };
   const setup = new Setup(host, ports, firmware);
   return { host, store, ports, firmware, setup, joins };
@@ -83,7 +110,10 @@ describe('setup on the board', () => {
     b.setup.openPage('no WiFi settings on this board');
     assert.deepEqual(b.ports.ap, { ssid: 'mqtt-pair-0001', password: '' });
     assert.deepEqual(b.ports.dns, { port: 53, address: '192.168.4.1' });
-    assert.ok(b.host.lines.includes('Setup: join the WiFi "mqtt-pair-0001" with a phone or a computer, then open http://192.168.4.1/ (a phone opens it by itself)'), b.host.lines.join('\n'));
+    assert.ok(
+      b.host.lines.includes('Setup: join the WiFi "mqtt-pair-0001" with a phone or a computer, then open http://192.168.4.1/ (a phone opens it by itself)'),
+      b.host.lines.join('\n'),
+    );
 
     const { ImprovSerial, ImprovSerialCurrentState } = await improvSdk();
     const { port, push } = pipePort((bytes) => b.setup.serialBytes(bytes));
@@ -93,7 +123,14 @@ describe('setup on the board', () => {
     const info = await sdk.initialize(5000);
     assert.equal(sdk.state, ImprovSerialCurrentState.READY);
     assert.deepEqual([info.firmware, info.version, info.chipFamily, info.name], ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-0001']);
-    assert.deepEqual(await sdk.scan(), [{ name: 'Invités', rssi: -75, secured: false }, { name: 'Salle 204', rssi: -48, secured: true }], 'one entry a name, the strongest, no hidden network');
+    assert.deepEqual(
+      await sdk.scan(),
+      [
+        { name: 'Invités', rssi: -75, secured: false },
+        { name: 'Salle 204', rssi: -48, secured: true },
+      ],
+      'one entry a name, the strongest, no hidden network',
+    );
 
     await assert.rejects(sdk.provision('Salle 204', 'wrongpass'), /UNABLE_TO_CONNECT/);
     assert.equal(readStored(b.store), null, 'a network that refused: nothing stored');
@@ -107,14 +144,25 @@ describe('setup on the board', () => {
     assert.deepEqual(b.host.restarts, [], 'no broker, no role yet: setup goes on');
 
     // Ours, in the same frames.
-    assert.deepEqual(command(b, improv.SET_SETTINGS, ['broker', 'mqtt://eleve:s3cret@192.168.1.144', 'role', 'hello', 'topicPrefix', 'LycMaurois/SNT_2nde/alice/']),
-      [{ type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['broker', 'role', 'topicPrefix'] }]);
+    assert.deepEqual(
+      command(b, improv.SET_SETTINGS, ['broker', 'mqtt://eleve:s3cret@192.168.1.144', 'role', 'hello', 'topicPrefix', 'LycMaurois/SNT_2nde/alice/']),
+      [{ type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['broker', 'role', 'topicPrefix'] }],
+    );
     const got = command(b, improv.GET_SETTINGS);
     const rows = got.filter((a) => a.strings?.length).map((a) => a.strings);
     assert.equal(got.at(-1).strings.length, 0, 'an empty result ends the list');
-    assert.deepEqual(rows.find((r) => r[0] === 'password'), ['password', '********', 'stored']);
-    assert.deepEqual(rows.find((r) => r[0] === 'broker'), ['broker', 'mqtt://eleve:***@192.168.1.144', 'stored']);
-    assert.deepEqual(rows.find((r) => r[0] === 'keepalive'), ['keepalive', '', 'unset']);
+    assert.deepEqual(
+      rows.find((r) => r[0] === 'password'),
+      ['password', '********', 'stored'],
+    );
+    assert.deepEqual(
+      rows.find((r) => r[0] === 'broker'),
+      ['broker', 'mqtt://eleve:***@192.168.1.144', 'stored'],
+    );
+    assert.deepEqual(
+      rows.find((r) => r[0] === 'keepalive'),
+      ['keepalive', '', 'unset'],
+    );
     assert.ok(!JSON.stringify(got).includes('motdepasse') && !JSON.stringify(got).includes('s3cret'), 'no password goes out');
     await sdk.requestCurrentState();
     assert.equal(sdk.nextUrl, 'http://192.168.1.60/');
@@ -123,7 +171,10 @@ describe('setup on the board', () => {
     assert.deepEqual(b.host.restarts, ['asked over USB']);
     assert.equal(b.ports.closed, 1, 'the access point and the servers are closed first');
     // (The SDK reads the answers to our own commands too, sent here past it, and says they were not its.)
-    assert.deepEqual(logger.errors.filter((e) => !/while not waiting|^Received result for command 1(2[89]|3\d) /.test(e)), []);
+    assert.deepEqual(
+      logger.errors.filter((e) => !/while not waiting|^Received result for command 1(2[89]|3\d) /.test(e)),
+      [],
+    );
     assert.ok(!b.host.lines.join('\n').includes('motdepasse'), 'no password in the console');
     await sdk.close();
   });
@@ -138,7 +189,11 @@ describe('setup on the board', () => {
     assert.deepEqual(command(b, 0x99), [error(improv.UNKNOWN_RPC)]);
     assert.deepEqual(command(b, improv.SET_SETTINGS, ['role']), [error(improv.INVALID_RPC)]);
     assert.deepEqual(command(b, improv.SET_SETTINGS, ['role', 'esp3']), [error(improv.INVALID_SETTING)]);
-    assert.deepEqual(command(b, improv.SET_SETTINGS, ['role', 'responder', 'topicPrefix', 'a/#']), [error(improv.INVALID_SETTING)], 'all or nothing: the role is not stored either');
+    assert.deepEqual(
+      command(b, improv.SET_SETTINGS, ['role', 'responder', 'topicPrefix', 'a/#']),
+      [error(improv.INVALID_SETTING)],
+      'all or nothing: the role is not stored either',
+    );
     assert.deepEqual(command(b, improv.SET_SETTINGS, ['topicPrefix', 'LycMaurois/SNT_2nde/'.repeat(4)]), [error(improv.INVALID_SETTING)]);
     assert.deepEqual(command(b, improv.SET_SETTINGS, ['colour', 'red']), [error(improv.INVALID_SETTING)]);
     assert.deepEqual(command(b, improv.CLEAR_SETTINGS, ['colour']), [error(improv.INVALID_SETTING)]);
@@ -146,7 +201,10 @@ describe('setup on the board', () => {
     assert.deepEqual(command(b, improv.WIFI_SETTINGS, ['Salle 204', 'short']), [error(improv.INVALID_SETTING)]);
     // Lengths that do not add up, and bytes that are not UTF-8, inside a frame with a right checksum.
     const frame = (data) => improv.encodeFrame(improv.RPC, data);
-    for (const data of [[improv.SET_SETTINGS, 9, 4, 114, 111, 108, 101], [improv.SET_SETTINGS, 7, 4, 114, 111, 108, 101, 1, 0xff]]) {
+    for (const data of [
+      [improv.SET_SETTINGS, 9, 4, 114, 111, 108, 101],
+      [improv.SET_SETTINGS, 7, 4, 114, 111, 108, 101, 1, 0xff],
+    ]) {
       const from = b.ports.frames.length;
       b.setup.serialBytes(frame(data));
       assert.deepEqual(answers(b.ports, from), [error(improv.INVALID_RPC)]);
@@ -154,7 +212,10 @@ describe('setup on the board', () => {
     assert.equal(JSON.stringify(readStored(b.store)), before);
     const said = b.host.lines.filter((l) => l.startsWith('Setup over USB: '));
     assert.ok(said.includes('Setup over USB: an Improv frame with a wrong checksum: nothing changed'), said.join('\n'));
-    assert.ok(said.includes('Setup over USB: role: role "esp3" is unknown: choose hello, responder, sensor, chat, remote or actuator: nothing changed'), said.join('\n'));
+    assert.ok(
+      said.includes('Setup over USB: role: role "esp3" is unknown: choose hello, responder, sensor, chat, remote or actuator: nothing changed'),
+      said.join('\n'),
+    );
     assert.ok(said.includes('Setup over USB: topicPrefix: topicPrefix is 80 bytes long: this board stores at most 62: nothing changed'), said.join('\n'));
     assert.ok(said.includes('Setup over USB: unknown Improv command 0x99: nothing changed'));
     assert.equal(b.firmware.stops, 0);
@@ -162,7 +223,10 @@ describe('setup on the board', () => {
 
   test('a running board: provisioned, settings stored for the next restart, the WiFi tried only once the board stopped', async () => {
     const b = board({ running: true, stored: { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' } });
-    assert.deepEqual(command(b, improv.REQUEST_STATE), [{ type: improv.CURRENT_STATE, value: improv.PROVISIONED }, { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [] }]);
+    assert.deepEqual(command(b, improv.REQUEST_STATE), [
+      { type: improv.CURRENT_STATE, value: improv.PROVISIONED },
+      { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [] },
+    ]);
     assert.equal(command(b, improv.SET_SETTINGS, ['interval', '2000'])[0].command, improv.SET_SETTINGS);
     assert.ok(b.host.lines.includes('Setup over USB: stored interval (used from the next restart)'));
     assert.equal(b.firmware.stops, 0, 'storing a setting does not stop the board');
@@ -205,7 +269,10 @@ describe('setup on the board', () => {
   });
 
   test('the page: its JSON, a refused form naming the field, a saved one, and what is never sent back', async () => {
-    const b = board({ build: { keepalive: 60 }, stored: { ssid: 'Salle 204', password: 'motdepasse', broker: 'mqtt://eleve:s3cret@192.168.1.144', role: 'hello' } });
+    const b = board({
+      build: { keepalive: 60 },
+      stored: { ssid: 'Salle 204', password: 'motdepasse', broker: 'mqtt://eleve:s3cret@192.168.1.144', role: 'hello' },
+    });
     b.setup.openPage('asked over USB');
     const get = (path) => b.ports.handler.request({ method: 'GET', path, body: '' });
     const post = (body) => b.ports.handler.request({ method: 'POST', path: '/save', body });
@@ -216,11 +283,20 @@ describe('setup on the board', () => {
     assert.match(page.body, /^[\x00-\x7f]*$/, 'the page is ASCII: served from flash as it is');
     const view = json(get('/settings'));
     assert.equal(view.reason, 'asked over USB');
-    assert.deepEqual(view.settings.find((s) => s.key === 'password'), { key: 'password', value: '********', source: 'stored' });
-    assert.deepEqual(view.settings.find((s) => s.key === 'keepalive'), { key: 'keepalive', value: '60', source: 'build' });
+    assert.deepEqual(
+      view.settings.find((s) => s.key === 'password'),
+      { key: 'password', value: '********', source: 'stored' },
+    );
+    assert.deepEqual(
+      view.settings.find((s) => s.key === 'keepalive'),
+      { key: 'keepalive', value: '60', source: 'build' },
+    );
     assert.ok(!text(get('/settings')).includes('motdepasse') && !text(get('/settings')).includes('s3cret'));
     await tick(); // the scan setup mode started
-    assert.deepEqual(json(get('/networks?x=1')).networks.map((n) => n.ssid), ['Salle 204', 'Invités']);
+    assert.deepEqual(
+      json(get('/networks?x=1')).networks.map((n) => n.ssid),
+      ['Salle 204', 'Invités'],
+    );
 
     for (const [form, key, message] of [
       ['role=esp3', 'role', /^role "esp3" is unknown/],
@@ -234,7 +310,11 @@ describe('setup on the board', () => {
       assert.deepEqual([json(r).key, json(r).ok], [key, false], form);
       assert.match(json(r).message, message, form);
     }
-    for (const [form, message] of [['role=%E9', /not valid UTF-8/], ['colour=red', /field "colour" that is not a setting/], ['role=hello&role=responder', /field role twice/]]) {
+    for (const [form, message] of [
+      ['role=%E9', /not valid UTF-8/],
+      ['colour=red', /field "colour" that is not a setting/],
+      ['role=hello&role=responder', /field role twice/],
+    ]) {
       const r = post(form);
       assert.equal(r.status, 400);
       assert.match(json(r).message, message);
@@ -243,10 +323,20 @@ describe('setup on the board', () => {
     assert.deepEqual(b.host.restarts, []);
 
     // The form as the page sends it: the broker as shown (its password hidden), no password typed.
-    const r = post(new URLSearchParams({ broker: 'mqtt://eleve:***@192.168.1.144', role: 'responder', topicPrefix: 'LycMaurois/SNT_2nde/alice/', keepalive: '60' }).toString());
+    const r = post(
+      new URLSearchParams({
+        broker: 'mqtt://eleve:***@192.168.1.144',
+        role: 'responder',
+        topicPrefix: 'LycMaurois/SNT_2nde/alice/',
+        keepalive: '60',
+      }).toString(),
+    );
     assert.deepEqual([r.status, json(r)], [200, { ok: true }]);
-    assert.deepEqual(readStored(b.store), { ssid: 'Salle 204', password: 'motdepasse', broker: 'mqtt://eleve:s3cret@192.168.1.144', role: 'responder', topicPrefix: 'LycMaurois/SNT_2nde/alice/' },
-      'the broker keeps its password; the build\'s keepalive is not copied');
+    assert.deepEqual(
+      readStored(b.store),
+      { ssid: 'Salle 204', password: 'motdepasse', broker: 'mqtt://eleve:s3cret@192.168.1.144', role: 'responder', topicPrefix: 'LycMaurois/SNT_2nde/alice/' },
+      "the broker keeps its password; the build's keepalive is not copied",
+    );
     b.host.advance(1000);
     assert.deepEqual(b.host.restarts, ['the settings were saved']);
     assert.ok(b.host.lines.includes('Setup page: stored role, topicPrefix'), b.host.lines.join('\n'));
@@ -255,6 +345,6 @@ describe('setup on the board', () => {
   test('forms: parsed strictly, and bounded', () => {
     assert.deepEqual(parseForm('ssid=Salle+204&password=mot%20de%20passe&topicPrefix='), { ssid: 'Salle 204', password: 'mot de passe', topicPrefix: '' });
     assert.match(parseForm('x'.repeat(9000)), /at most 8192/);
-    assert.equal(answer({ view: () => ({}) , networks: () => ({}), save: () => null }, { method: 'PUT', path: '/', body: '' }).status, 405);
+    assert.equal(answer({ view: () => ({}), networks: () => ({}), save: () => null }, { method: 'PUT', path: '/', body: '' }).status, 405);
   });
 });

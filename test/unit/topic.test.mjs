@@ -16,8 +16,26 @@ describe('filterError', () => {
   });
 
   test('accepts well-formed filters', () => {
-    for (const f of ['#', '+', 'a/+/c', '+/+', 'a/#', '/+', '+/#', '/', '//', 'a//b', 'sport/tennis/player1/#', '$SYS/#', '+/tennis/#',
-      'myRasp/groundfloor/+/temperature', 'myRasp/#', 'myRasp/+/kitchen/#', '\u{1f600}/+/\u4e2d', 'a b/c d']) {
+    for (const f of [
+      '#',
+      '+',
+      'a/+/c',
+      '+/+',
+      'a/#',
+      '/+',
+      '+/#',
+      '/',
+      '//',
+      'a//b',
+      'sport/tennis/player1/#',
+      '$SYS/#',
+      '+/tennis/#',
+      'myRasp/groundfloor/+/temperature',
+      'myRasp/#',
+      'myRasp/+/kitchen/#',
+      '\u{1f600}/+/\u4e2d',
+      'a b/c d',
+    ]) {
       assert.equal(filterError(f), '', JSON.stringify(f));
     }
   });
@@ -39,7 +57,18 @@ describe('topicError', () => {
   });
 
   test('accepts ordinary topic names, including empty levels, $ and non-ASCII', () => {
-    for (const t of ['a', '/', 'a/b/c', '/finance', 'a//b', 'a/', '$SYS/broker/uptime', 'myRasp/groundfloor/livingroom/temperature', '\u{1f600}/\u4e2d', 'a b']) {
+    for (const t of [
+      'a',
+      '/',
+      'a/b/c',
+      '/finance',
+      'a//b',
+      'a/',
+      '$SYS/broker/uptime',
+      'myRasp/groundfloor/livingroom/temperature',
+      '\u{1f600}/\u4e2d',
+      'a b',
+    ]) {
       assert.equal(topicError(t), '', JSON.stringify(t));
     }
   });
@@ -47,7 +76,7 @@ describe('topicError', () => {
   test('the 65535 limit is in UTF-8 bytes, not UTF-16 units', () => {
     assert.equal(topicError('t'.repeat(65535)), '');
     assert.notEqual(topicError('t'.repeat(65536)), '');
-    assert.equal(topicError('\u00e9'.repeat(32767) + 'a'), ''); // 65535 bytes
+    assert.equal(topicError(`${'\u00e9'.repeat(32767)}a`), ''); // 65535 bytes
     assert.notEqual(topicError('\u4e2d'.repeat(21846)), '', '21846 units but 65538 bytes');
   });
 });
@@ -55,7 +84,8 @@ describe('topicError', () => {
 /** The definition, spelled out: split on '/', compare level by level. */
 function reference(filter, topic) {
   if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
-  const f = filter.split('/'), t = topic.split('/');
+  const f = filter.split('/'),
+    t = topic.split('/');
   for (let i = 0; i < f.length; i++) {
     if (f[i] === '#') return true; // matches the parent level too: 'a/#' matches 'a'
     if (i >= t.length) return false;
@@ -71,9 +101,11 @@ describe('matches', () => {
   };
 
   test('multi-level wildcard (spec 4.7.1.2)', () => {
-    cases('sport/tennis/player1/#',
+    cases(
+      'sport/tennis/player1/#',
       ['sport/tennis/player1', 'sport/tennis/player1/ranking', 'sport/tennis/player1/score/wimbledon', 'sport/tennis/player1/'],
-      ['sport/tennis/player2', 'sport/tennis', 'sport/tennis/player10', 'sport/tennis/player1x/ranking', 'Sport/tennis/player1']);
+      ['sport/tennis/player2', 'sport/tennis', 'sport/tennis/player10', 'sport/tennis/player1x/ranking', 'Sport/tennis/player1'],
+    );
     cases('sport/#', ['sport', 'sport/', 'sport/tennis', 'sport/tennis/player1'], ['sports', 'spor', 'sportx/a']);
     cases('#', ['sport', '/', 'a/b/c', '/finance'], ['$SYS', '$SYS/broker']);
     cases('a/#', ['a', 'a/', 'a/b', 'a/b/c'], ['b', 'ab', 'b/a']);
@@ -130,22 +162,30 @@ describe('matches', () => {
     const rng = createRng(SEED);
     const levels = ['a', 'b', 'ab', '', '$SYS', '$', 'x$', '\u{1f600}', 'A'];
     const topic = () => Array.from({ length: rng.range(1, 5) }, () => rng.pick(levels)).join('/') || 'a';
-    let yes = 0, no = 0;
+    let yes = 0,
+      no = 0;
     for (let i = 0; i < 50_000; i++) {
       const t = topic();
       let f;
-      if (rng.chance(0.2)) f = t; // equal strings
+      if (rng.chance(0.2))
+        f = t; // equal strings
       else {
         const n = rng.range(1, 5);
         const fl = Array.from({ length: n }, () => (rng.chance(0.3) ? '+' : rng.pick(levels)));
         if (rng.chance(0.3)) fl[n - 1] = '#';
         f = fl.join('/') || '+';
-        if (rng.chance(0.3)) f = t.split('/').map((l) => (rng.chance(0.3) ? '+' : l)).join('/') + (rng.chance(0.3) ? '/#' : '');
+        if (rng.chance(0.3))
+          f =
+            t
+              .split('/')
+              .map((l) => (rng.chance(0.3) ? '+' : l))
+              .join('/') + (rng.chance(0.3) ? '/#' : '');
       }
       assert.equal(filterError(f), '', `generated filter ${JSON.stringify(f)} is valid`);
       const want = reference(f, t);
       assert.equal(matches(f, t), want, `seed ${SEED} (TOPIC_SEED=${SEED}), case ${i}: matches(${JSON.stringify(f)}, ${JSON.stringify(t)})`);
-      if (want) yes++; else no++;
+      if (want) yes++;
+      else no++;
     }
     assert.ok(yes > 5000 && no > 5000, `both outcomes tried: ${yes} matches, ${no} not`);
   });

@@ -10,19 +10,28 @@ const gen = (p) => mqttPacket.generate(p, { protocolVersion: 4 });
 /** Calls onFrame(first byte, packet bytes, body offset) for each whole frame in a byte stream.
  *  A frame that spans reads is copied once, when its last byte has come (as any decoder must). */
 export function frameSplitter(onFrame) {
-  let parts = [], have = 0, need = 0; // the start of a frame, its bytes so far, its length once known
+  let parts = [],
+    have = 0,
+    need = 0; // the start of a frame, its bytes so far, its length once known
   return (chunk) => {
     if (parts.length) {
       parts.push(chunk);
       have += chunk.length;
       if (need && have < need) return;
       chunk = Buffer.concat(parts, have);
-      parts = []; have = 0; need = 0;
+      parts = [];
+      have = 0;
+      need = 0;
     }
     let i = 0;
     while (i < chunk.length) {
       const h = frameHeader(chunk, i);
-      if (!h || i + h.length > chunk.length) { parts = [chunk.subarray(i)]; have = chunk.length - i; need = h ? h.length : 0; return; }
+      if (!h || i + h.length > chunk.length) {
+        parts = [chunk.subarray(i)];
+        have = chunk.length - i;
+        need = h ? h.length : 0;
+        return;
+      }
       onFrame(chunk[i], chunk.subarray(i, i + h.length), h.bodyAt);
       i += h.length;
     }
@@ -31,7 +40,8 @@ export function frameSplitter(onFrame) {
 
 /** The whole length and the body offset of the frame at `i`, or null while its header is incomplete. */
 function frameHeader(b, i) {
-  let len = 0, mul = 1;
+  let len = 0,
+    mul = 1;
   for (let k = 1; k <= 4; k++) {
     if (i + k >= b.length) return null;
     const d = b[i + k];
@@ -60,16 +70,25 @@ export function rawClient(port, clientId) {
     s.once('error', reject);
     const client = {
       socket: s,
-      frames(fn) { handler = fn; },
+      frames(fn) {
+        handler = fn;
+      },
       /** Subscribes and resolves on SUBACK. */
       subscribe(topic, qos) {
         return new Promise((res) => {
           const before = handler;
-          handler = (first) => { if (first >> 4 === 9) { handler = before; res(); } };
+          handler = (first) => {
+            if (first >> 4 === 9) {
+              handler = before;
+              res();
+            }
+          };
           s.write(gen({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }] }));
         });
       },
-      end() { s.end(gen({ cmd: 'disconnect' })); },
+      end() {
+        s.end(gen({ cmd: 'disconnect' }));
+      },
     };
     s.write(gen({ cmd: 'connect', clientId, keepalive: 60, clean: true, protocolId: 'MQTT', protocolVersion: 4 }));
   });
@@ -85,13 +104,19 @@ export async function writeAll(socket, packets) {
 /** Pre-encoded PUBLISH packets: n of them, ids 1..65535 in turn for QoS 1. */
 export function publishPackets(topic, payload, qos, n) {
   const body = Buffer.from(payload);
-  if (!qos) { const p = gen({ cmd: 'publish', topic, payload: body, qos: 0 }); return Array.from({ length: n }, () => p); }
+  if (!qos) {
+    const p = gen({ cmd: 'publish', topic, payload: body, qos: 0 });
+    return Array.from({ length: n }, () => p);
+  }
   const cache = new Map();
   const out = [];
   for (let i = 0; i < n; i++) {
     const id = (i % 65535) + 1;
     let p = cache.get(id);
-    if (!p) { p = gen({ cmd: 'publish', topic, payload: body, qos, messageId: id }); cache.set(id, p); }
+    if (!p) {
+      p = gen({ cmd: 'publish', topic, payload: body, qos, messageId: id });
+      cache.set(id, p);
+    }
     out.push(p);
   }
   return out;

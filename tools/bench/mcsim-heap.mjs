@@ -32,7 +32,10 @@ function probeManifest(entry) {
 
 /** The probe's values (slot + chunk bytes), one a second. */
 function probeValues(board) {
-  return board.lines.filter((l) => l.startsWith('heap probe: ')).map((l) => l.slice(12).split(' ').map(Number)).map(([s, c]) => s + c);
+  return board.lines
+    .filter((l) => l.startsWith('heap probe: '))
+    .map((l) => l.slice(12).split(' ').map(Number))
+    .map(([s, c]) => s + c);
 }
 
 /**
@@ -43,10 +46,16 @@ export async function measureMcsimHeap({ root, port, responder, say = () => {}, 
   const probe = probeManifest({ name: 'heap-probe', path: join(root, 'tools/bench/heap/probe') });
   const apps = {
     empty: () => buildFirmware({}, { app: { manifest: join(root, 'tools/bench/heap/empty/manifest.json'), name: 'heap-empty' }, manifest: probe }),
-    'moddable-mqtt': () => buildFirmware({ port, interval, prefix: 'anchor/' }, { app: { manifest: join(root, 'tools/bench/heap/moddable-mqtt/manifest.json'), name: 'heap-moddable-mqtt' }, manifest: probe }),
+    'moddable-mqtt': () =>
+      buildFirmware(
+        { port, interval, prefix: 'anchor/' },
+        { app: { manifest: join(root, 'tools/bench/heap/moddable-mqtt/manifest.json'), name: 'heap-moddable-mqtt' }, manifest: probe },
+      ),
     ours: () => buildFirmware({ broker: `mqtt://127.0.0.1:${port}`, role: 'hello', interval, topicPrefix: 'ours/' }, { manifest: probe }),
   };
-  if (findExecutable('socat')) apps['ours-usb'] = () => buildFirmware({ broker: `mqtt://127.0.0.1:${port}`, role: 'hello', interval, topicPrefix: 'ours-usb/', setupSerial: './serial' }, { manifest: probe });
+  if (findExecutable('socat'))
+    apps['ours-usb'] = () =>
+      buildFirmware({ broker: `mqtt://127.0.0.1:${port}`, role: 'hello', interval, topicPrefix: 'ours-usb/', setupSerial: './serial' }, { manifest: probe });
   else say('mcsim heap: socat is not installed: no ours-usb row (apt-get install socat)');
   const result = {};
   for (const [name, make] of Object.entries(apps)) {
@@ -63,7 +72,7 @@ export async function measureMcsimHeap({ root, port, responder, say = () => {}, 
       const due = () => (prefix ? responder.hellos(prefix) >= HELLOS : Date.now() - t0 >= (HELLOS + 2) * interval);
       while (!due()) {
         if (board.exited) throw new Error(`${name} stopped in mcsim:\n${board.output()}`);
-        if (Date.now() - t0 > (HELLOS * interval) + 60000) throw new Error(`${name}: fewer than ${HELLOS} hellos in mcsim:\n${board.output()}`);
+        if (Date.now() - t0 > HELLOS * interval + 60000) throw new Error(`${name}: fewer than ${HELLOS} hellos in mcsim:\n${board.output()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
       // The next probe line: the heap after the 25th hello's round trip.
@@ -86,12 +95,21 @@ export async function mcsimHeapProfile({ root, port, responder, say = () => {}, 
   // The profile is a firmware entry point of its own, bundled as hosts/moddable/main.ts is.
   const { moddableModules } = await import('../build.mjs');
   await build({
-    absWorkingDir: root, entryPoints: ['tools/bench/heap/profile.ts'], outfile: 'build/heap/profile.js', bundle: true, format: 'esm',
-    platform: 'neutral', target: 'es2022', logLevel: 'warning', external: [...moddableModules, 'debug', 'instrumentation'],
+    absWorkingDir: root,
+    entryPoints: ['tools/bench/heap/profile.ts'],
+    outfile: 'build/heap/profile.js',
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    logLevel: 'warning',
+    external: [...moddableModules, 'debug', 'instrumentation'],
   });
   say('mcsim heap: building the profile...');
-  const so = await buildFirmware({ broker: `mqtt://127.0.0.1:${port}`, role: 'hello', interval, topicPrefix: 'profile/' },
-    { manifest: probeManifest({ name: 'heap-profile', path: join(root, 'build/heap/profile') }) });
+  const so = await buildFirmware(
+    { broker: `mqtt://127.0.0.1:${port}`, role: 'hello', interval, topicPrefix: 'profile/' },
+    { manifest: probeManifest({ name: 'heap-profile', path: join(root, 'build/heap/profile') }) },
+  );
   const board = await startMcsim(so, 'profile');
   try {
     const t0 = Date.now();
@@ -107,8 +125,12 @@ export async function mcsimHeapProfile({ root, port, responder, say = () => {}, 
     const first = (name) => steps.find((s) => s.step === name)?.bytes;
     const running = steps.filter((s) => s.step === 'running');
     return {
-      start: first('start'), host: first('host'), client: first('client and role'), wifi: first('WiFi up'),
-      connected: first('connected and subscribed'), steady: running[running.length - 1]?.bytes,
+      start: first('start'),
+      host: first('host'),
+      client: first('client and role'),
+      wifi: first('WiFi up'),
+      connected: first('connected and subscribed'),
+      steady: running[running.length - 1]?.bytes,
     };
   } finally {
     await board.stop();

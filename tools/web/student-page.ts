@@ -3,7 +3,12 @@
 // what is here is the English fallback. The teacher's settings (the broker's WebSocket, the topic
 // prefix) come in a JSON block, never as code: the page's CSP runs only /student.js.
 
-export interface StudentPageConfig { broker: string; prefix: string; title: string; open?: boolean }
+export interface StudentPageConfig {
+  broker: string;
+  prefix: string;
+  title: string;
+  open?: boolean;
+}
 
 /** The page with `config` embedded; `<` is escaped so that no value can close the JSON block. */
 export function studentPage(config: StudentPageConfig): string {
@@ -11,7 +16,7 @@ export function studentPage(config: StudentPageConfig): string {
   return STUDENT_HTML.replace('__CONFIG__', () => json);
 }
 
-const STUDENT_HTML = String.raw`<!doctype html>
+const STUDENT_HTML = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

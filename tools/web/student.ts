@@ -20,7 +20,12 @@ import type { Endpoint } from '../../src/host';
 import { brokerEndpoint, brokerName, redact } from '../../src/endpoint';
 import type { QoS } from '../../src/mqtt/codec';
 
-interface PageConfig { broker: string; prefix: string; title: string; open?: boolean }
+interface PageConfig {
+  broker: string;
+  prefix: string;
+  title: string;
+  open?: boolean;
+}
 
 const MAX_CHAT_LINES = 300;
 const MAX_LAB_ROWS = 200;
@@ -28,46 +33,142 @@ const MAX_SHOWN = 500; // characters of a message shown
 
 const WORDS = {
   fr: {
-    title: 'MQTT en classe', me: 'Mon prénom', peer: 'Prénom de mon binôme', broker: 'Broker (WebSocket)',
-    user: 'Utilisateur (si demandé)', password: 'Mot de passe (si demandé)', connect: 'Se connecter', leave: 'Se déconnecter',
-    tabChat: 'Chat', tabRemote: 'Capteur / actionneur', tabLab: 'Laboratoire',
-    message: 'Message', pubMessage: 'Message à publier', send: 'Envoyer', online: 'en ligne', offline: 'hors ligne', unknown: 'pas encore vu',
-    notConnected: 'Pas connecté', connecting: 'Connexion…', connected: 'Connecté à', lost: 'Connexion perdue',
-    retry: 'nouvel essai dans', seconds: 's', needNames: 'Écris ton prénom et celui de ton binôme.',
-    samePeer: 'Le prénom de ton binôme doit être différent du tien.', badName: 'Un prénom ne peut contenir ni /, ni +, ni #, ni caractère invisible ou de contrôle.',
-    sensorTitle: 'Capteur : mes flèches', sensorHelp: 'Les flèches du clavier ou ces boutons envoient une commande sur',
-    actuatorTitle: 'Actionneur : les commandes de', actuatorHelp: 'Ce bloc prend la couleur que demande la commande reçue sur',
-    up: 'haut', down: 'bas', left: 'gauche', right: 'droite', sent: 'Envoyé :', received: 'Reçu :', unknownCommand: 'commande inconnue',
-    labConn: 'Ma connexion du labo', willTopic: 'Topic du testament (will)', willMessage: 'Message du testament', retain: 'retain',
-    clean: 'Session propre (clean session)', labConnect: 'Connecter le labo', labEnd: 'Déconnexion propre', labCut: 'Couper brutalement',
-    publish: 'Publier', topic: 'Topic', subscribe: "S'abonner", filter: 'Filtre (+ et # permis)', unsubscribe: 'Se désabonner',
-    messages: 'Messages reçus', time: 'Heure', qos: 'QoS', labUp: 'Labo connecté, identifiant', labDown: 'Labo déconnecté',
-    labCutDone: 'Connexion coupée sans DISCONNECT : le broker publie le testament.', labEndDone: 'DISCONNECT envoyé : pas de testament.',
-    subscribed: 'Abonné à', granted: 'QoS accordée', refused: 'refusé', published: 'Publié sur', error: 'Erreur',
+    title: 'MQTT en classe',
+    me: 'Mon prénom',
+    peer: 'Prénom de mon binôme',
+    broker: 'Broker (WebSocket)',
+    user: 'Utilisateur (si demandé)',
+    password: 'Mot de passe (si demandé)',
+    connect: 'Se connecter',
+    leave: 'Se déconnecter',
+    tabChat: 'Chat',
+    tabRemote: 'Capteur / actionneur',
+    tabLab: 'Laboratoire',
+    message: 'Message',
+    pubMessage: 'Message à publier',
+    send: 'Envoyer',
+    online: 'en ligne',
+    offline: 'hors ligne',
+    unknown: 'pas encore vu',
+    notConnected: 'Pas connecté',
+    connecting: 'Connexion…',
+    connected: 'Connecté à',
+    lost: 'Connexion perdue',
+    retry: 'nouvel essai dans',
+    seconds: 's',
+    needNames: 'Écris ton prénom et celui de ton binôme.',
+    samePeer: 'Le prénom de ton binôme doit être différent du tien.',
+    badName: 'Un prénom ne peut contenir ni /, ni +, ni #, ni caractère invisible ou de contrôle.',
+    sensorTitle: 'Capteur : mes flèches',
+    sensorHelp: 'Les flèches du clavier ou ces boutons envoient une commande sur',
+    actuatorTitle: 'Actionneur : les commandes de',
+    actuatorHelp: 'Ce bloc prend la couleur que demande la commande reçue sur',
+    up: 'haut',
+    down: 'bas',
+    left: 'gauche',
+    right: 'droite',
+    sent: 'Envoyé :',
+    received: 'Reçu :',
+    unknownCommand: 'commande inconnue',
+    labConn: 'Ma connexion du labo',
+    willTopic: 'Topic du testament (will)',
+    willMessage: 'Message du testament',
+    retain: 'retain',
+    clean: 'Session propre (clean session)',
+    labConnect: 'Connecter le labo',
+    labEnd: 'Déconnexion propre',
+    labCut: 'Couper brutalement',
+    publish: 'Publier',
+    topic: 'Topic',
+    subscribe: "S'abonner",
+    filter: 'Filtre (+ et # permis)',
+    unsubscribe: 'Se désabonner',
+    messages: 'Messages reçus',
+    time: 'Heure',
+    qos: 'QoS',
+    labUp: 'Labo connecté, identifiant',
+    labDown: 'Labo déconnecté',
+    labCutDone: 'Connexion coupée sans DISCONNECT : le broker publie le testament.',
+    labEndDone: 'DISCONNECT envoyé : pas de testament.',
+    subscribed: 'Abonné à',
+    granted: 'QoS accordée',
+    refused: 'refusé',
+    published: 'Publié sur',
+    error: 'Erreur',
     control: 'contient un caractère invisible ou de contrôle, que le broker refuse : retape-le',
     openWarning: 'Cette page est ouverte à tout le réseau de la salle : toute personne connectée à ce réseau peut l’ouvrir.',
-    you: 'moi', yes: 'oui', no: 'non',
+    you: 'moi',
+    yes: 'oui',
+    no: 'non',
   },
   en: {
-    title: 'MQTT in class', me: 'My first name', peer: "My partner's first name", broker: 'Broker (WebSocket)',
-    user: 'User (if asked)', password: 'Password (if asked)', connect: 'Connect', leave: 'Disconnect',
-    tabChat: 'Chat', tabRemote: 'Sensor / actuator', tabLab: 'Lab',
-    message: 'Message', pubMessage: 'Message to publish', send: 'Send', online: 'online', offline: 'offline', unknown: 'not seen yet',
-    notConnected: 'Not connected', connecting: 'Connecting…', connected: 'Connected to', lost: 'Connection lost',
-    retry: 'trying again in', seconds: 's', needNames: "Type your first name and your partner's.",
-    samePeer: "Your partner's first name must differ from yours.", badName: 'A first name cannot hold /, + or #, nor an invisible or control character.',
-    sensorTitle: 'Sensor: my arrows', sensorHelp: 'The arrow keys or these buttons send a command on',
-    actuatorTitle: 'Actuator: the commands of', actuatorHelp: 'This block takes the colour the command received on',
-    up: 'up', down: 'down', left: 'left', right: 'right', sent: 'Sent:', received: 'Received:', unknownCommand: 'unknown command',
-    labConn: 'My lab connection', willTopic: 'Will topic', willMessage: 'Will message', retain: 'retain',
-    clean: 'Clean session', labConnect: 'Connect the lab', labEnd: 'Disconnect cleanly', labCut: 'Cut abruptly',
-    publish: 'Publish', topic: 'Topic', subscribe: 'Subscribe', filter: 'Filter (+ and # allowed)', unsubscribe: 'Unsubscribe',
-    messages: 'Messages received', time: 'Time', qos: 'QoS', labUp: 'Lab connected, client id', labDown: 'Lab disconnected',
-    labCutDone: 'Connection cut without DISCONNECT: the broker publishes the will.', labEndDone: 'DISCONNECT sent: no will.',
-    subscribed: 'Subscribed to', granted: 'granted QoS', refused: 'refused', published: 'Published on', error: 'Error',
+    title: 'MQTT in class',
+    me: 'My first name',
+    peer: "My partner's first name",
+    broker: 'Broker (WebSocket)',
+    user: 'User (if asked)',
+    password: 'Password (if asked)',
+    connect: 'Connect',
+    leave: 'Disconnect',
+    tabChat: 'Chat',
+    tabRemote: 'Sensor / actuator',
+    tabLab: 'Lab',
+    message: 'Message',
+    pubMessage: 'Message to publish',
+    send: 'Send',
+    online: 'online',
+    offline: 'offline',
+    unknown: 'not seen yet',
+    notConnected: 'Not connected',
+    connecting: 'Connecting…',
+    connected: 'Connected to',
+    lost: 'Connection lost',
+    retry: 'trying again in',
+    seconds: 's',
+    needNames: "Type your first name and your partner's.",
+    samePeer: "Your partner's first name must differ from yours.",
+    badName: 'A first name cannot hold /, + or #, nor an invisible or control character.',
+    sensorTitle: 'Sensor: my arrows',
+    sensorHelp: 'The arrow keys or these buttons send a command on',
+    actuatorTitle: 'Actuator: the commands of',
+    actuatorHelp: 'This block takes the colour the command received on',
+    up: 'up',
+    down: 'down',
+    left: 'left',
+    right: 'right',
+    sent: 'Sent:',
+    received: 'Received:',
+    unknownCommand: 'unknown command',
+    labConn: 'My lab connection',
+    willTopic: 'Will topic',
+    willMessage: 'Will message',
+    retain: 'retain',
+    clean: 'Clean session',
+    labConnect: 'Connect the lab',
+    labEnd: 'Disconnect cleanly',
+    labCut: 'Cut abruptly',
+    publish: 'Publish',
+    topic: 'Topic',
+    subscribe: 'Subscribe',
+    filter: 'Filter (+ and # allowed)',
+    unsubscribe: 'Unsubscribe',
+    messages: 'Messages received',
+    time: 'Time',
+    qos: 'QoS',
+    labUp: 'Lab connected, client id',
+    labDown: 'Lab disconnected',
+    labCutDone: 'Connection cut without DISCONNECT: the broker publishes the will.',
+    labEndDone: 'DISCONNECT sent: no will.',
+    subscribed: 'Subscribed to',
+    granted: 'granted QoS',
+    refused: 'refused',
+    published: 'Published on',
+    error: 'Error',
     control: 'holds an invisible or control character, which the broker refuses: type it again',
     openWarning: "This page is open to the room's whole network: anyone on that network can open it.",
-    you: 'me', yes: 'yes', no: 'no',
+    you: 'me',
+    yes: 'yes',
+    no: 'no',
   },
 };
 type Words = typeof WORDS.fr;
@@ -77,21 +178,29 @@ const lang: keyof typeof WORDS = (query.get('lang') ?? navigator.language ?? 'en
 const t: Words = WORDS[lang];
 const config = JSON.parse(document.getElementById('config')!.textContent || '{}') as PageConfig;
 
-function $<T extends HTMLElement = HTMLElement>(id: string): T { return document.getElementById(id) as T; }
-function input(id: string): HTMLInputElement { return $<HTMLInputElement>(id); }
+function $<T extends HTMLElement = HTMLElement>(id: string): T {
+  return document.getElementById(id) as T;
+}
+function input(id: string): HTMLInputElement {
+  return $<HTMLInputElement>(id);
+}
 
 /** Text from the network, fit to show: printable (no control or bidi characters), and not too long. */
 function shown(s: string): string {
   const p = printable(s);
-  return p.length > MAX_SHOWN ? p.slice(0, MAX_SHOWN) + '…' : p;
+  return p.length > MAX_SHOWN ? `${p.slice(0, MAX_SHOWN)}…` : p;
 }
 
 /** True when `s` holds a control or bidi character: Mosquitto closes the connection of a client
  *  that sends one in a topic, and the page would try again and again. */
-function hasControl(s: string): boolean { return printable(s) !== s; }
+function hasControl(s: string): boolean {
+  return printable(s) !== s;
+}
 
 /** What is wrong with a topic or filter the student typed, or ''. */
-function typedTopicError(s: string, check: (s: string) => string): string { return hasControl(s) ? t.control : check(s); }
+function typedTopicError(s: string, check: (s: string) => string): string {
+  return hasControl(s) ? t.control : check(s);
+}
 
 /** "Connection lost: why (trying again in 2 s)". */
 function lostText(reason: string, retryIn: number): string {
@@ -100,7 +209,9 @@ function lostText(reason: string, retryIn: number): string {
 
 // One formatter: toLocaleTimeString makes a new one each call, which a burst feels.
 const timeFormat = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-function clock(at = Date.now()): string { return timeFormat.format(at); }
+function clock(at = Date.now()): string {
+  return timeFormat.format(at);
+}
 
 // A burst (thousands of messages a second) is drawn in animation frames, 10 a second at most: the
 // rows of each list wait for the next draw, only the last `max` of them are made, and the list
@@ -109,12 +220,13 @@ function clock(at = Date.now()): string { return timeFormat.format(at); }
 type Row = HTMLElement | (() => HTMLElement);
 const waiting = new Map<HTMLElement, { rows: Row[]; max: number }>();
 const DRAW_EVERY = 100; // ms
-let frame = 0, drawnAt = -DRAW_EVERY;
+let frame = 0,
+  drawnAt = -DRAW_EVERY;
 
 /** Adds a row (or what makes it, called only if it is shown) to `list`, at most `max` kept. */
 function add(list: HTMLElement, row: Row, max: number) {
   let w = waiting.get(list);
-  if (!w) waiting.set(list, w = { rows: [], max });
+  if (!w) waiting.set(list, (w = { rows: [], max }));
   w.rows.push(row);
   if (w.rows.length > 2 * max) w.rows.splice(0, w.rows.length - max);
   if (!frame) frame = requestAnimationFrame(draw);
@@ -122,7 +234,10 @@ function add(list: HTMLElement, row: Row, max: number) {
 
 function draw(now: number) {
   frame = 0;
-  if (now - drawnAt < DRAW_EVERY) { frame = requestAnimationFrame(draw); return; }
+  if (now - drawnAt < DRAW_EVERY) {
+    frame = requestAnimationFrame(draw);
+    return;
+  }
   drawnAt = now;
   // Every reading of the layout first, then every change: one layout a frame, not one per row.
   const lists = Array.from(waiting, ([list, w]) => {
@@ -161,15 +276,22 @@ function endpointOf(url: string): Endpoint {
 
 /** The broker as the page shows it: never a user or a password. */
 function brokerUrl(): string {
-  try { return brokerName(endpointOf(config.broker), true); } catch { return redact(config.broker); }
+  try {
+    return brokerName(endpointOf(config.broker), true);
+  } catch {
+    return redact(config.broker);
+  }
 }
 
 /** A client id from a first name: ASCII letters and digits only (some brokers take no others), short. */
 function clientIdOf(kind: string, name: string): string {
-  const ascii = name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'x';
+  const ascii =
+    name
+      .normalize('NFD')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 12) || 'x';
   return `${kind}-${ascii}-${randomHex(3)}`;
 }
-
 
 function setStatus(text: string, state: 'ok' | 'wait' | 'off') {
   const s = $('status');
@@ -181,24 +303,30 @@ function setStatus(text: string, state: 'ok' | 'wait' | 'off') {
 
 function translate() {
   document.documentElement.lang = lang;
-  document.title = `${t.title}${config.title ? ' · ' + config.title : ''}`;
+  document.title = `${t.title}${config.title ? ` · ${config.title}` : ''}`;
   for (const e of Array.from(document.querySelectorAll<HTMLElement>('[data-t]'))) e.textContent = t[e.dataset.t as keyof Words];
-  for (const b of Array.from(document.querySelectorAll<HTMLElement>('[data-command]'))) b.setAttribute('aria-label', t[b.dataset.command as 'up' | 'down' | 'left' | 'right']);
+  for (const b of Array.from(document.querySelectorAll<HTMLElement>('[data-command]')))
+    b.setAttribute('aria-label', t[b.dataset.command as 'up' | 'down' | 'left' | 'right']);
   $('class-title').textContent = config.title;
-  if (config.open) { $('open-warning').hidden = false; $('open-warning').textContent = t.openWarning; }
+  if (config.open) {
+    $('open-warning').hidden = false;
+    $('open-warning').textContent = t.openWarning;
+  }
 }
 
 // ---- the student's connection: chat, status, sensor and actuator
 
 let main: MqttClient | null = null;
-let me = '', peer = '';
+let me = '',
+  peer = '';
 const prefix = config.prefix;
 const chatTopic = (name: string) => prefix + name;
 const statusTopic = (name: string) => `${prefix}${name}/status`;
 const commandTopic = (name: string) => `${prefix}${name}/remote/command`;
 
 function credentials(e: Endpoint): Endpoint {
-  const user = input('user').value, pass = input('password').value;
+  const user = input('user').value,
+    pass = input('password').value;
   if (user) e.username = user;
   if (pass) e.password = pass;
   return e;
@@ -209,15 +337,27 @@ function join(event: Event) {
   if (main) return leave();
   me = input('me').value.trim();
   peer = input('peer').value.trim();
-  const problem = !me || !peer ? t.needNames : me === peer ? t.samePeer
-    : /[+#/]/.test(me + peer) || hasControl(me + peer) ? t.badName : topicError(chatTopic(me)) || topicError(chatTopic(peer));
+  const problem =
+    !me || !peer
+      ? t.needNames
+      : me === peer
+        ? t.samePeer
+        : /[+#/]/.test(me + peer) || hasControl(me + peer)
+          ? t.badName
+          : topicError(chatTopic(me)) || topicError(chatTopic(peer));
   if (problem) return setStatus(problem, 'off');
   let endpoint: Endpoint;
-  try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { return setStatus((e as Error).message, 'off'); }
+  try {
+    endpoint = credentials(endpointOf(input('broker').value.trim()));
+  } catch (e) {
+    return setStatus((e as Error).message, 'off');
+  }
   const where = brokerName(endpoint, true);
   const host = browserHost(() => {});
   const client = new MqttClient(host, endpoint, {
-    clientId: clientIdOf('st', me), keepalive: 20, reconnect: { min: 1000, max: 10000 },
+    clientId: clientIdOf('st', me),
+    keepalive: 20,
+    reconnect: { min: 1000, max: 10000 },
     will: { topic: statusTopic(me), payload: 'offline', qos: 1, retain: true },
   });
   main = client;
@@ -262,11 +402,15 @@ function onMainMessage(m: Message) {
   const text = payloadText(m.payload);
   if (m.topic === chatTopic(peer)) {
     const who = peer;
-    add($('chat-lines'), () => {
-      const li = el('li', '', 'theirs');
-      li.append(el('span', who, 'who'), el('span', shown(text), 'text'));
-      return li;
-    }, MAX_CHAT_LINES);
+    add(
+      $('chat-lines'),
+      () => {
+        const li = el('li', '', 'theirs');
+        li.append(el('span', who, 'who'), el('span', shown(text), 'text'));
+        return li;
+      },
+      MAX_CHAT_LINES,
+    );
   } else if (m.topic === statusTopic(peer)) {
     const online = text === 'online';
     showPeerStatus(online ? t.online : text === 'offline' ? t.offline : shown(text), online ? 'online' : 'offline');
@@ -274,7 +418,7 @@ function onMainMessage(m: Message) {
     const colour = colourOf(text);
     const block = $('block');
     if (colour) {
-      block.style.background = '#' + COLOURS[colour].toString(16).padStart(6, '0');
+      block.style.background = `#${COLOURS[colour].toString(16).padStart(6, '0')}`;
       block.dataset.colour = colour;
     }
     $('block-label').textContent = colour ? colour : t.unknownCommand;
@@ -297,7 +441,9 @@ function sendChat(event: Event) {
   const li = el('li', '', 'mine');
   li.append(el('span', me, 'who'), el('span', shown(text), 'text'));
   add($('chat-lines'), li, MAX_CHAT_LINES);
-  main.publish(chatTopic(me), text, { qos: 1 }, (err) => { if (err) li.append(el('span', ` (${t.error}: ${err.message})`, 'error')); });
+  main.publish(chatTopic(me), text, { qos: 1 }, (err) => {
+    if (err) li.append(el('span', ` (${t.error}: ${err.message})`, 'error'));
+  });
 }
 
 const ARROW_KEYS: Record<string, string> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -313,27 +459,59 @@ function press(command: string) {
 let lab: MqttClient | null = null;
 const labSubs = new Set<string>();
 
-function labLog(text: string, cls = '') { const at = Date.now(); add($('lab-log'), () => el('li', `${clock(at)} ${text}`, cls), 50); }
+function labLog(text: string, cls = '') {
+  const at = Date.now();
+  add($('lab-log'), () => el('li', `${clock(at)} ${text}`, cls), 50);
+}
 
-function qosOf(id: string): QoS { return Number(($(id) as HTMLSelectElement).value) as QoS; }
+function qosOf(id: string): QoS {
+  return Number(($(id) as HTMLSelectElement).value) as QoS;
+}
 
 function labClient(): MqttClient | null {
   if (lab) return lab;
   let endpoint: Endpoint;
-  try { endpoint = credentials(endpointOf(input('broker').value.trim())); } catch (e) { labLog((e as Error).message, 'error'); return null; }
+  try {
+    endpoint = credentials(endpointOf(input('broker').value.trim()));
+  } catch (e) {
+    labLog((e as Error).message, 'error');
+    return null;
+  }
   const willTopic = input('will-topic').value.trim();
   const willError = willTopic ? typedTopicError(willTopic, topicError) : '';
-  if (willError) { labLog(`${t.willTopic}: ${willError}`, 'error'); return null; }
+  if (willError) {
+    labLog(`${t.willTopic}: ${willError}`, 'error');
+    return null;
+  }
   const id = clientIdOf('lab', input('me').value.trim());
-  const client = new MqttClient(browserHost(() => {}), endpoint, {
-    clientId: id, clean: input('clean').checked, keepalive: 20, reconnect: { min: 1000, max: 10000 },
-    will: willTopic ? { topic: willTopic, payload: input('will-message').value, qos: qosOf('will-qos'), retain: input('will-retain').checked } : undefined,
-  });
+  const client = new MqttClient(
+    browserHost(() => {}),
+    endpoint,
+    {
+      clientId: id,
+      clean: input('clean').checked,
+      keepalive: 20,
+      reconnect: { min: 1000, max: 10000 },
+      will: willTopic ? { topic: willTopic, payload: input('will-message').value, qos: qosOf('will-qos'), retain: input('will-retain').checked } : undefined,
+    },
+  );
   lab = client;
-  client.onConnect = (present) => { if (lab === client) { labLog(`${t.labUp} ${id}${present ? ' (session present)' : ''}`); $('lab-state').dataset.state = 'ok'; } };
-  client.onClose = (reason, retryIn) => { if (lab === client) { labLog(lostText(reason, retryIn), 'error'); $('lab-state').dataset.state = 'wait'; } };
+  client.onConnect = (present) => {
+    if (lab === client) {
+      labLog(`${t.labUp} ${id}${present ? ' (session present)' : ''}`);
+      $('lab-state').dataset.state = 'ok';
+    }
+  };
+  client.onClose = (reason, retryIn) => {
+    if (lab === client) {
+      labLog(lostText(reason, retryIn), 'error');
+      $('lab-state').dataset.state = 'wait';
+    }
+  };
   client.onWarning = (w) => labLog(shown(w));
-  client.onMessage = (m) => { if (lab === client) labMessage(m); };
+  client.onMessage = (m) => {
+    if (lab === client) labMessage(m);
+  };
   for (const f of labSubs) client.subscribe(f, { qos: 1 });
   client.connect();
   $('lab-state').textContent = id;
@@ -342,11 +520,21 @@ function labClient(): MqttClient | null {
 
 function labMessage(m: Message) {
   const at = Date.now();
-  add($('lab-rows'), () => {
-    const row = document.createElement('tr');
-    row.append(el('td', clock(at)), el('td', shown(m.topic), 'topic'), el('td', String(m.qos)), el('td', m.retain ? t.yes : t.no), el('td', shown(payloadText(m.payload)), 'text'));
-    return row;
-  }, MAX_LAB_ROWS);
+  add(
+    $('lab-rows'),
+    () => {
+      const row = document.createElement('tr');
+      row.append(
+        el('td', clock(at)),
+        el('td', shown(m.topic), 'topic'),
+        el('td', String(m.qos)),
+        el('td', m.retain ? t.yes : t.no),
+        el('td', shown(payloadText(m.payload)), 'text'),
+      );
+      return row;
+    },
+    MAX_LAB_ROWS,
+  );
 }
 
 function labStop(abrupt: boolean) {
@@ -354,7 +542,8 @@ function labStop(abrupt: boolean) {
   lab = null;
   if (!client) return;
   // pause() closes the socket with no DISCONNECT, as a board that loses power: the broker sends the will.
-  if (abrupt) client.pause('cut'); else client.end();
+  if (abrupt) client.pause('cut');
+  else client.end();
   labLog(abrupt ? t.labCutDone : t.labEndDone);
   $('lab-state').textContent = t.labDown;
   $('lab-state').dataset.state = 'off';
@@ -367,8 +556,11 @@ function labPublish(event: Event) {
   if (problem) return labLog(`${t.topic}: ${problem}`, 'error');
   const client = labClient();
   if (!client) return;
-  const qos = qosOf('pub-qos'), retain = input('pub-retain').checked;
-  client.publish(topic, input('pub-message').value, { qos, retain }, (err) => labLog(err ? `${t.error}: ${err.message}` : `${t.published} ${topic} (QoS ${qos}${retain ? ', retain' : ''})`, err ? 'error' : ''));
+  const qos = qosOf('pub-qos'),
+    retain = input('pub-retain').checked;
+  client.publish(topic, input('pub-message').value, { qos, retain }, (err) =>
+    labLog(err ? `${t.error}: ${err.message}` : `${t.published} ${topic} (QoS ${qos}${retain ? ', retain' : ''})`, err ? 'error' : ''),
+  );
 }
 
 function labSubscribe(event: Event) {
@@ -380,20 +572,28 @@ function labSubscribe(event: Event) {
   if (!client || labSubs.has(filter)) return;
   labSubs.add(filter);
   const qos = qosOf('sub-qos');
-  const li = el('li', filter + ' ');
+  const li = el('li', `${filter} `);
   const off = el('button', t.unsubscribe) as HTMLButtonElement;
   off.type = 'button';
-  off.onclick = () => { labSubs.delete(filter); lab?.unsubscribe(filter); li.remove(); };
+  off.onclick = () => {
+    labSubs.delete(filter);
+    lab?.unsubscribe(filter);
+    li.remove();
+  };
   li.append(off);
   $('lab-subs').append(li);
-  client.subscribe(filter, { qos }, (err, granted) => labLog(err ? `${filter}: ${t.refused} (${err.message})` : `${t.subscribed} ${filter} (${t.granted} ${granted})`, err ? 'error' : ''));
+  client.subscribe(filter, { qos }, (err, granted) =>
+    labLog(err ? `${filter}: ${t.refused} (${err.message})` : `${t.subscribed} ${filter} (${t.granted} ${granted})`, err ? 'error' : ''),
+  );
 }
 
 /** The lab's fields, made of my name; once I have typed my name, fields still at their default follow it. */
 let defaults: Record<string, string> = {};
 function labDefaults(name: string) {
   const next: Record<string, string> = {
-    'will-topic': `${prefix}${name}/lab/will`, 'will-message': `${name} : ${lang === 'fr' ? 'déconnexion brutale' : 'lost without a goodbye'}`, 'pub-topic': `${prefix}${name}/lab`,
+    'will-topic': `${prefix}${name}/lab/will`,
+    'will-message': `${name} : ${lang === 'fr' ? 'déconnexion brutale' : 'lost without a goodbye'}`,
+    'pub-topic': `${prefix}${name}/lab`,
   };
   for (const [id, value] of Object.entries(next)) if (!input(id).value || input(id).value === defaults[id]) input(id).value = value;
   defaults = next;

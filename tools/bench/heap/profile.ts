@@ -15,7 +15,8 @@ const options = typeof checked === 'string' ? undefined : boardOptions(checked);
 
 function mark(step: string): void {
   // (Looked up here: a preloaded module may not call native code at its top level.)
-  const slot = Instrumentation.map('XS Slot Heap Used'), chunk = Instrumentation.map('XS Chunk Heap Used');
+  const slot = Instrumentation.map('XS Slot Heap Used'),
+    chunk = Instrumentation.map('XS Chunk Heap Used');
   Debug.gc();
   trace(`heap step ${step}: ${Instrumentation.get(slot)} ${Instrumentation.get(chunk)}\n`);
 }
@@ -24,17 +25,26 @@ function mark(step: string): void {
 class ProfiledBoard extends BoardClient {
   private marked = 0;
   override wifiUp(): void {
-    if (!(this.marked & 1)) { this.marked |= 1; mark('WiFi up'); }
+    if (!(this.marked & 1)) {
+      this.marked |= 1;
+      mark('WiFi up');
+    }
     super.wifiUp();
   }
   override onReady(): void {
     super.onReady();
-    if (!(this.marked & 2)) { this.marked |= 2; mark('connected and subscribed'); }
+    if (!(this.marked & 2)) {
+      this.marked |= 2;
+      mark('connected and subscribed');
+    }
   }
 }
 
 export default function profile(): void {
-  if (typeof checked === 'string') { trace(`Config error: ${checked}\n`); return; }
+  if (typeof checked === 'string') {
+    trace(`Config error: ${checked}\n`);
+    return;
+  }
   mark('start');
   const outside = new ModdableHost({ sntp: config.sntp ? String(config.sntp) : undefined });
   const host = boardHost(outside); // as runBoard() does
