@@ -36,7 +36,18 @@ export interface Connection {
 }
 
 /**
- * What a Connection reports. `closed` comes exactly once, with a reason when it failed.
+ * Why a connection ended, or never opened, as code can act on it; the reason beside it says it to
+ * people. `unreachable`: nothing answers at the address; `dns`: the name does not resolve; `tls`:
+ * the TLS handshake or the certificate failed; `websocket`: the WebSocket upgrade was refused;
+ * `refused`: the broker refused the CONNECT (its CONNACK code beside); `timeout`: no CONNACK,
+ * SUBACK, UNSUBACK or PINGRESP in time; `protocol`: the broker broke MQTT; `lost`: an open
+ * connection dropped; `setup`: these settings cannot be used here (a CA file that cannot be read).
+ */
+export type CloseKind = 'unreachable' | 'dns' | 'tls' | 'websocket' | 'refused' | 'timeout' | 'protocol' | 'lost' | 'setup';
+
+/**
+ * What a Connection reports. `closed` comes exactly once, with a reason when it failed, and its
+ * kind (without one: `lost` once connected, `unreachable` before).
  * The client passes an object whose methods are on its prototype: wrap it by calling them
  * (`connected: () => events.connected()`), not by spreading it.
  */
@@ -45,7 +56,7 @@ export interface ConnectionEvents {
   data(bytes: Uint8Array): void;
   /** The broker is there (the answer to `probe`): a sign of life without bytes. */
   alive(): void;
-  closed(reason?: string): void;
+  closed(reason?: string, kind?: CloseKind): void;
 }
 
 /** The board's WiFi station. Absent on a desktop, where the network is already there. */

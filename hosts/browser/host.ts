@@ -6,7 +6,7 @@
 // `closed(reason)`, never inside `connect`, and after `close()` nothing more is reported.
 
 import { brokerName } from '../../src/endpoint';
-import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
+import { type CloseKind, fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
 
 /** The URL of the broker's WebSocket for an endpoint (ws:// or wss://, path /mqtt unless given). */
 export function webSocketUrl(to: Endpoint): string {
@@ -51,10 +51,10 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
       }
     }
   };
-  const finish = (reason?: string) => {
+  const finish = (reason?: string, kind?: CloseKind) => {
     if (done) return;
     drop();
-    events.closed(reason);
+    events.closed(reason, kind);
   };
   // From the event loop, never inside connect(): the client has not stored the connection yet.
   setTimeout(() => {
@@ -62,7 +62,7 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
     try {
       ws = new WebSocket(url, 'mqtt');
     } catch (e) {
-      return finish(`cannot open ${url}: ${(e as Error).message}`);
+      return finish(`cannot open ${url}: ${(e as Error).message}`, 'setup');
     }
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
@@ -70,14 +70,19 @@ function connectWebSocket(to: Endpoint, events: ConnectionEvents): Connection {
       events.connected();
     };
     ws.onmessage = (m) => {
-      if (typeof m.data === 'string') return finish('the broker sent a text frame: MQTT goes in binary frames');
+      if (typeof m.data === 'string') return finish('the broker sent a text frame: MQTT goes in binary frames', 'protocol');
       events.data(new Uint8Array(m.data as ArrayBuffer));
     };
     // A browser tells a page nothing about why a WebSocket failed (no code, no message): say what to check.
-    ws.onerror = () =>
-      finish(open ? `the connection to ${url} failed` : `no MQTT broker at ${url} (check the address, the port of its WebSocket listener and the path)`);
-    ws.onclose = (e) =>
-      finish(open ? (e.code === 1000 ? undefined : `the connection to ${url} closed (code ${e.code})`) : `${url} refused the connection (code ${e.code})`);
+    ws.onerror = () => {
+      if (open) finish(`the connection to ${url} failed`, 'lost');
+      else finish(`no MQTT broker at ${url} (check the address, the port of its WebSocket listener and the path)`, 'unreachable');
+    };
+    ws.onclose = (e) => {
+      if (!open) finish(`${url} refused the connection (code ${e.code})`, 'websocket');
+      else if (e.code === 1000) finish();
+      else finish(`the connection to ${url} closed (code ${e.code})`, 'lost');
+    };
   }, 0);
   // A browser hands a page each WebSocket message whole: a large one arriving slowly (Mosquitto
   // 2.0.11 sends about 40 KB/s on its WebSocket) shows nothing for minutes. When the client asks,

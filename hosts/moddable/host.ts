@@ -26,6 +26,7 @@ import WiFi from 'wifi';
 import { restart as restartBoard, seedRandom, serialLine } from 'mqtt-pair/chip';
 import {
   fire,
+  type CloseKind,
   type Connection,
   type ConnectionEvents,
   type Endpoint,
@@ -310,6 +311,7 @@ abstract class Starting {
   /** The start, then a failure found while the caller is still in connect() or write(). */
   protected timer: TimerHandle | null;
   protected failure = '';
+  protected failureKind: CloseKind = 'lost';
   protected clock: { close(): void } | null = null;
 
   constructor(
@@ -329,7 +331,7 @@ abstract class Starting {
       if (this.to.transport === 'tls' || this.to.transport === 'wss') this.setClock();
       else this.resolve();
     } else {
-      this.finish(this.failure);
+      this.finish(this.failure, this.failureKind);
     }
   }
 
@@ -340,18 +342,19 @@ abstract class Starting {
   }
 
   /** Ends the connection and says why, once. */
-  protected finish(reason?: string): void {
+  protected finish(reason?: string, kind?: CloseKind): void {
     if (this.state === DONE) return;
     this.state = DONE;
     this.stop();
-    this.events.closed(reason);
+    this.events.closed(reason, kind);
   }
 
   /** The same, from the run loop: for failures found while the caller is in `connect` or `write`. */
-  protected finishSoon(reason: string): void {
+  protected finishSoon(reason: string, kind: CloseKind): void {
     if (this.state === DONE || this.failure) return;
     this.release();
     this.failure = reason;
+    this.failureKind = kind;
     if (this.state === STARTING) this.state = CONNECTING; // fire() must finish, not start
     if (this.timer) this.host.cancel(this.timer);
     this.timer = this.host.after(0, this);
@@ -387,7 +390,7 @@ abstract class Starting {
             this.open(address);
             return;
           }
-          this.finish(`broker host name "${to.host}" does not resolve`);
+          this.finish(`broker host name "${to.host}" does not resolve`, 'dns');
           host.troubles++;
           host.troubled(`the broker's name "${to.host}" did not resolve ${host.troubles} times in a row`);
         } catch (e) {
@@ -395,7 +398,7 @@ abstract class Starting {
         }
       });
     } catch (e) {
-      this.finish(`cannot look up "${to.host}": ${describe(e)}`);
+      this.finish(`cannot look up "${to.host}": ${describe(e)}`, 'dns');
     }
   }
 
@@ -419,13 +422,14 @@ abstract class Starting {
           }
           this.finish(
             `TLS needs the date to check the broker's certificate, and the time server "${server}" did not answer (${value}): set sntp= to one the board can reach`,
+            'tls',
           );
         } catch (e) {
           logLine(`Internal error in SNTP: ${describe(e)}`);
         }
       }) as unknown as { close(): void };
     } catch (e) {
-      this.finish(`TLS needs the date, and asking "${server}" failed: ${describe(e)}`);
+      this.finish(`TLS needs the date, and asking "${server}" failed: ${describe(e)}`, 'tls');
     }
   }
 }
@@ -447,7 +451,7 @@ class SocketConnection extends Starting implements Connection {
     if (this.state === DONE || !bytes.length) return;
     (this.pending ??= []).push(bytes);
     this.pendingBytes += bytes.length;
-    if (this.pendingBytes > MAX_PENDING) return this.finishSoon(`${where(this.to)} is not reading: more than ${MAX_PENDING} bytes waiting to be sent`);
+    if (this.pendingBytes > MAX_PENDING) return this.finishSoon(`${where(this.to)} is not reading: more than ${MAX_PENDING} bytes waiting to be sent`, 'lost');
     this.flush();
   }
 
@@ -462,7 +466,7 @@ class SocketConnection extends Starting implements Connection {
         ? new SecureSocket({ host: address, port: to.port, noDelay: true, secure: secureOptions(to) })
         : new Socket({ host: address, port: to.port, noDelay: true })) as unknown as OwnedSocket;
     } catch (e) {
-      return this.finish(secure ? tlsSetupFailed(to, e) : `cannot open a TCP socket to ${where(to)}: ${describe(e)}`);
+      return this.finish(secure ? tlsSetupFailed(to, e) : `cannot open a TCP socket to ${where(to)}: ${describe(e)}`, secure ? 'setup' : 'unreachable');
     }
     this.socket = s;
     s.owner = this;
@@ -511,16 +515,14 @@ class SocketConnection extends Starting implements Connection {
         this.flush();
         return;
       case -1: // the peer closed
-        this.finish(this.state === OPEN ? undefined : this.tlsAnswered() ? tlsFailed(this.to) : `${where(this.to)} closed the connection before it opened`);
+        if (this.state === OPEN) this.finish();
+        else if (this.tlsAnswered()) this.finish(tlsFailed(this.to), 'tls');
+        else this.finish(`${where(this.to)} closed the connection before it opened`, 'unreachable');
         return;
       case -2: // error
-        this.finish(
-          this.state === OPEN
-            ? `connection to ${where(this.to)} lost (network error)`
-            : this.tlsAnswered()
-              ? tlsFailed(this.to)
-              : `no MQTT broker at ${where(this.to)} (connection refused or host unreachable)`,
-        );
+        if (this.state === OPEN) this.finish(`connection to ${where(this.to)} lost (network error)`, 'lost');
+        else if (this.tlsAnswered()) this.finish(tlsFailed(this.to), 'tls');
+        else this.finish(`no MQTT broker at ${where(this.to)} (connection refused or host unreachable)`, 'unreachable');
         return;
     }
   }
@@ -558,7 +560,8 @@ class SocketConnection extends Starting implements Connection {
   // The lin simulator's socket says "connected" even when the connection was refused, and only
   // its first write fails: a write failing before the broker said anything is that refusal.
   private writeFailed(e: unknown): void {
-    this.finishSoon(this.heard ? `cannot send to ${where(this.to)}: ${describe(e)}` : `no MQTT broker at ${where(this.to)} (connection refused)`);
+    if (this.heard) this.finishSoon(`cannot send to ${where(this.to)}: ${describe(e)}`, 'lost');
+    else this.finishSoon(`no MQTT broker at ${where(this.to)} (connection refused)`, 'unreachable');
   }
 }
 
@@ -592,7 +595,7 @@ class WebSocketConnection extends Starting implements Connection {
     try {
       this.ws.write(arrayBuffer(bytes));
     } catch (e) {
-      this.finishSoon(`cannot send to ${brokerName(this.to)}: ${describe(e)}`);
+      this.finishSoon(`cannot send to ${brokerName(this.to)}: ${describe(e)}`, 'lost');
     }
   }
 
@@ -609,7 +612,7 @@ class WebSocketConnection extends Starting implements Connection {
       }
       w = new WebSocketClient(dictionary as ConstructorParameters<typeof WebSocketClient>[0]) as OwnedWebSocket;
     } catch (e) {
-      return this.finish(secure ? tlsSetupFailed(to, e) : `cannot open a WebSocket to ${brokerName(to)}: ${describe(e)}`);
+      return this.finish(secure ? tlsSetupFailed(to, e) : `cannot open a WebSocket to ${brokerName(to)}: ${describe(e)}`, secure ? 'setup' : 'unreachable');
     }
     this.ws = w;
     w.owner = this;
@@ -640,18 +643,19 @@ class WebSocketConnection extends Starting implements Connection {
         this.events.connected();
         return;
       case 3: // a message: MQTT goes in binary ones
-        if (typeof value === 'string') return this.finish('WebSocket: the broker sent a text frame: MQTT goes in binary frames');
+        if (typeof value === 'string') return this.finish('WebSocket: the broker sent a text frame: MQTT goes in binary frames', 'protocol');
         if (value instanceof ArrayBuffer && value.byteLength) this.events.data(new Uint8Array(value));
         return;
       case 4: // closed, or failed
-        if (this.state === OPEN) this.finish(`the WebSocket connection to ${brokerName(to)} closed`);
-        else if (this.state === UPGRADING) this.finish(`WebSocket: ${brokerName(to)} refused the upgrade to WebSocket (check the port and the path)`);
-        else
+        if (this.state === OPEN) this.finish(`the WebSocket connection to ${brokerName(to)} closed`, 'lost');
+        else if (this.state === UPGRADING)
+          this.finish(`WebSocket: ${brokerName(to)} refused the upgrade to WebSocket (check the port and the path)`, 'websocket');
+        else if (to.transport === 'wss')
           this.finish(
-            to.transport === 'wss'
-              ? `no MQTT broker at ${where(to)}, or the TLS handshake failed (check the port, and that ca=${to.ca} signed the broker's certificate)`
-              : `no MQTT broker at ${where(to)} (connection refused or host unreachable)`,
+            `no MQTT broker at ${where(to)}, or the TLS handshake failed (check the port, and that ca=${to.ca} signed the broker's certificate)`,
+            'unreachable',
           );
+        else this.finish(`no MQTT broker at ${where(to)} (connection refused or host unreachable)`, 'unreachable');
         return;
     }
   }

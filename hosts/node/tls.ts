@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
 import { hostPort } from '../../src/endpoint';
-import { describeSocketError, failedConnection, socketConnection } from './host';
+import { describeSocketError, failedConnection, socketConnection, type Why } from './socket';
 
 /** An mqtts:// connection; every failure arrives through `events.closed`, never as a throw. */
 export function connectTls(to: Endpoint, events: ConnectionEvents): Connection {
@@ -70,24 +70,27 @@ const NOT_SIGNED = new Set([
 ]);
 
 /** Why a TLS connection failed, in one line that says what to check. */
-export function describeTlsError(e: TlsError, to: Endpoint, opened: boolean): string {
+export function describeTlsError(e: TlsError, to: Endpoint, opened: boolean): Why {
+  const tls = (reason: string): Why => ({ reason, kind: 'tls' });
   const where = hostPort(to.host, to.port);
   const code = e.code ?? '';
   if (NOT_SIGNED.has(code)) {
-    return `TLS: certificate of ${where} is not signed by ${to.ca ? 'the given CA (--cafile)' : "a CA this computer trusts: give the broker's CA with --cafile"}`;
+    return tls(
+      `TLS: certificate of ${where} is not signed by ${to.ca ? 'the given CA (--cafile)' : "a CA this computer trusts: give the broker's CA with --cafile"}`,
+    );
   }
-  if (code === 'CERT_HAS_EXPIRED') return `TLS: the certificate of ${where} has expired (or this computer's clock is wrong)`;
-  if (code === 'CERT_NOT_YET_VALID') return `TLS: the certificate of ${where} is not valid yet (or this computer's clock is wrong)`;
+  if (code === 'CERT_HAS_EXPIRED') return tls(`TLS: the certificate of ${where} has expired (or this computer's clock is wrong)`);
+  if (code === 'CERT_NOT_YET_VALID') return tls(`TLS: the certificate of ${where} is not valid yet (or this computer's clock is wrong)`);
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return `TLS: certificate is for ${certificateNames(e.cert)}, not ${to.host}: connect to that name, or skip the name check with --insecure`;
+    return tls(`TLS: certificate is for ${certificateNames(e.cert)}, not ${to.host}: connect to that name, or skip the name check with --insecure`);
   }
   if (/wrong version number|packet length too long|unknown protocol|http request/i.test(e.message)) {
-    return `TLS: ${where} does not speak TLS: for a plain MQTT port use mqtt://, or give the broker's TLS port (usually 8883)`;
+    return tls(`TLS: ${where} does not speak TLS: for a plain MQTT port use mqtt://, or give the broker's TLS port (usually 8883)`);
   }
   if (!opened && (code === 'ECONNRESET' || code === 'EPIPE' || /before secure TLS connection/.test(e.message))) {
-    return `TLS: ${where} closed the connection during the TLS handshake: is it a TLS port? (a plain MQTT port wants mqtt://)`;
+    return tls(`TLS: ${where} closed the connection during the TLS handshake: is it a TLS port? (a plain MQTT port wants mqtt://)`);
   }
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return `TLS: handshake with ${where} failed: ${e.reason ?? e.message}`;
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return tls(`TLS: handshake with ${where} failed: ${e.reason ?? e.message}`);
   return describeSocketError(e, to, opened);
 }
 

@@ -19,10 +19,10 @@
 
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { crypto, tls } from './builtins';
-import type { Connection, ConnectionEvents, Endpoint } from '../../src/host';
+import type { CloseKind, Connection, ConnectionEvents, Endpoint } from '../../src/host';
 import { brokerName, defaultPort, hostPort } from '../../src/endpoint';
 import { printable } from '../../src/apps/text';
-import { describeSocketError, failedConnection, type DescribeError } from './host';
+import { describeSocketError, failedConnection, type DescribeError, type Why } from './socket';
 import { describeTlsError, tlsOptions } from './tls';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -96,7 +96,7 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
   socket.setNoDelay(true);
 
   let state: 'connecting' | 'upgrading' | 'open' | 'done' = 'connecting';
-  let reason: string | undefined;
+  let why: Why | undefined;
   const key = crypto().randomBytes(16).toString('base64');
   let header = EMPTY; // the HTTP answer so far
   let rest = EMPTY; // bytes of a frame header or control frame not complete yet
@@ -106,12 +106,12 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
   let queued: Uint8Array[] = [];
 
   /** Ends the connection and reports it, once. */
-  const finish = (why?: string) => {
+  const finish = (reason?: string, kind?: CloseKind) => {
     if (state === 'done') return;
     state = 'done';
     socket.removeAllListeners('close');
     socket.destroy();
-    events.closed(why);
+    events.closed(reason, kind);
   };
   /** A protocol failure: close frame 1002 if we can, then end with `why`. */
   const fail = (why: string, code = 1002) => {
@@ -121,7 +121,7 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
       body.writeUInt16BE(code, 0);
       socket.write(encodeFrame(WS_OP.close, body));
     }
-    finish(`WebSocket: ${why}`);
+    finish(`WebSocket: ${why}`, 'protocol');
   };
 
   socket.once(secure ? 'secureConnect' : 'connect', () => {
@@ -148,13 +148,13 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
       const end = header.indexOf('\r\n\r\n');
       if (end < 0) {
         if (!'HTTP/'.startsWith(header.subarray(0, 5).toString('latin1'))) {
-          return finish(`WebSocket: ${url} did not answer with HTTP: is it a WebSocket port? (a plain MQTT port wants mqtt://)`);
+          return finish(`WebSocket: ${url} did not answer with HTTP: is it a WebSocket port? (a plain MQTT port wants mqtt://)`, 'websocket');
         }
-        if (header.length > MAX_HEADER) finish(`WebSocket: the answer of ${url} to the upgrade is too long`);
+        if (header.length > MAX_HEADER) finish(`WebSocket: the answer of ${url} to the upgrade is too long`, 'websocket');
         return;
       }
       const problem = checkUpgrade(header.subarray(0, end).toString('latin1'), key, url);
-      if (problem) return finish(problem);
+      if (problem) return finish(problem, 'websocket');
       chunk = header.subarray(end + 4);
       header = EMPTY;
       state = 'open';
@@ -240,11 +240,17 @@ export function connectWs(to: Endpoint, events: ConnectionEvents): Connection {
     );
   }
 
-  const refused = `WebSocket: ${url} closed the connection instead of answering the WebSocket upgrade: is it a WebSocket port? (a plain MQTT port wants mqtt://, a TLS one mqtts://)`;
+  const refused: Why = {
+    reason: `WebSocket: ${url} closed the connection instead of answering the WebSocket upgrade: is it a WebSocket port? (a plain MQTT port wants mqtt://, a TLS one mqtts://)`,
+    kind: 'websocket',
+  };
   socket.on('error', (e: NodeJS.ErrnoException) => {
-    reason ??= state === 'upgrading' && (e.code === 'ECONNRESET' || e.code === 'EPIPE') ? refused : describe(e, to, state !== 'connecting');
+    why ??= state === 'upgrading' && (e.code === 'ECONNRESET' || e.code === 'EPIPE') ? refused : describe(e, to, state !== 'connecting');
   });
-  socket.on('close', () => finish(state === 'upgrading' ? (reason ?? refused) : reason));
+  socket.on('close', () => {
+    const w = state === 'upgrading' ? (why ?? refused) : why;
+    finish(w?.reason, w?.kind);
+  });
 
   return {
     write(bytes) {

@@ -17,7 +17,7 @@
 // Time and randomness come from Node too: xsnap's Math.random is seeded the same way in every
 // worker (it always starts 0.8401877...) and its clock is the wall clock, not a monotonic one.
 
-import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host } from '../../src/host';
+import { type CloseKind, fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
 
 // What xsnap-worker defines on the global object (xsnap-native/xsnap/sources/xsnap-worker.c).
@@ -126,7 +126,7 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
     case 'closed': {
       const events = connections.get(n);
       connections.delete(n);
-      events?.closed(head.reason as string | undefined);
+      events?.closed(head.reason as string | undefined, head.kind as CloseKind | undefined);
       return { ok: true };
     }
     case 'stop':

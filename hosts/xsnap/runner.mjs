@@ -275,9 +275,9 @@ export async function startXsBoard({
           {
             connected: () => deliver({ ev: 'connected', id }),
             data: (b) => deliver({ ev: 'data', id }, b),
-            closed: (reason) => {
+            closed: (reason, kind) => {
               sockets.delete(id);
-              deliver(reason === undefined ? { ev: 'closed', id } : { ev: 'closed', id, reason });
+              deliver(reason === undefined ? { ev: 'closed', id, kind } : { ev: 'closed', id, reason, kind });
             },
           },
         );

@@ -2,7 +2,7 @@
 // session (packet identifiers, QoS 1/2 in flight both ways, subscriptions, the offline queue)
 // and talks to the world only through the Host, so a virtual host makes every test deterministic.
 
-import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle } from '../host';
+import type { CloseKind, Connection, ConnectionEvents, Endpoint, Host, TimerHandle } from '../host';
 import {
   CONNACK,
   CONNECT,
@@ -93,9 +93,12 @@ export const CONNACK_ERRORS = ['', 'unacceptable protocol version', 'identifier 
 export class MqttError extends Error {
   /** The CONNACK return code when the broker refused the connection. */
   code?: number;
-  constructor(message: string, code?: number) {
+  /** Why the connection ended, when it did (src/host.ts). */
+  kind?: CloseKind;
+  constructor(message: string, code?: number, kind?: CloseKind) {
     super(message);
     this.code = code;
+    if (kind) this.kind = kind;
   }
 }
 nameError(MqttError, 'MqttError');
@@ -147,8 +150,8 @@ class Link extends Decoder implements ConnectionEvents {
   alive() {
     if (this.client.link === this) this.client.heard();
   }
-  closed(reason?: string) {
-    if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker');
+  closed(reason?: string, kind?: CloseKind) {
+    if (this.client.link === this) this.client.linkLost(reason || 'connection closed by the broker', kind);
   }
   protected override packet(p: Packet) {
     if (this.client.link === this) this.client.receive(p);
@@ -163,8 +166,11 @@ export class MqttClient {
   onConnect(_sessionPresent: boolean): void {}
   /** The connection is up and every subscription sent on it is acknowledged (once a connection). */
   onReady(): void {}
-  /** A connection ended or an attempt failed. `retryIn` is the delay before the next attempt, or -1. */
-  onClose(_reason: string, _retryIn: number): void {}
+  /**
+   * A connection ended or an attempt failed. `retryIn` is the delay before the next attempt, or -1;
+   * `kind` says why as code acts on it (src/host.ts), `code` is the CONNACK's when it refused.
+   */
+  onClose(_reason: string, _retryIn: number, _kind: CloseKind, _code?: number): void {}
   onMessage(_message: Message): void {}
   /** A message was dropped because the queue was full (the reason says which, and why). */
   onDrop(_reason: string): void {}
@@ -249,17 +255,18 @@ export class MqttClient {
 
   /** The stream broke the protocol, or handling a packet threw. */
   linkBroken(e: Error): void {
-    this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${e.message}`);
+    this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${e.message}`, 'protocol');
   }
 
-  linkLost(reason: string): void {
-    this.drop(reason);
+  /** The host's connection closed; without a kind, it dropped once open, or never opened. */
+  linkLost(reason: string, kind?: CloseKind): void {
+    this.drop(reason, kind ?? (this.connected ? 'lost' : 'unreachable'));
   }
 
   /** A PUBLISH above maxPacketSize went by (internal, for Link): acknowledged so that the broker
    *  does not send it again, counted, and said once per topic. Never delivered. */
   skip(s: Skipped, limit: number): void {
-    if (!this.connected) return this.drop('protocol error: PUBLISH before CONNACK');
+    if (!this.connected) return this.drop('protocol error: PUBLISH before CONNACK', 'protocol');
     this.skipped++;
     if (s.qos === 1) this.send({ type: PUBACK, id: s.id });
     else if (s.qos === 2) {
@@ -294,7 +301,7 @@ export class MqttClient {
     this.state = IDLE;
     this.close();
     this.cancel();
-    if (wasUp) this.onClose(reason, -1);
+    if (wasUp) this.onClose(reason, -1, 'lost');
   }
 
   resume(): void {
@@ -446,10 +453,10 @@ export class MqttClient {
   /** A packet from the current link (internal, for Link). */
   receive(p: Packet): void {
     if (!this.connected) {
-      if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`);
+      if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`, 'protocol');
       if (p.returnCode) {
         const name = CONNACK_ERRORS[p.returnCode] || `refused with code ${p.returnCode}`;
-        return this.drop(`connection refused: ${name}`, p.returnCode);
+        return this.drop(`connection refused: ${name}`, 'refused', p.returnCode);
       }
       return this.opened(p.sessionPresent);
     }
@@ -492,9 +499,12 @@ export class MqttClient {
         const asked = r?.packet.type === SUBSCRIBE ? r.packet.subscriptions : null;
         const name = p.type === SUBACK ? 'SUBACK' : 'UNSUBACK';
         if (!r?.sentAt || (p.type === SUBACK) !== !!asked)
-          return this.drop(`protocol error: ${name} for packet identifier ${p.id}, which no ${p.type === SUBACK ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} waits for`);
+          return this.drop(
+            `protocol error: ${name} for packet identifier ${p.id}, which no ${p.type === SUBACK ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} waits for`,
+            'protocol',
+          );
         if (asked && p.type === SUBACK && p.granted.length !== asked.length) {
-          return this.drop(`protocol error: SUBACK with ${p.granted.length} return codes for ${asked.length} topic filters`);
+          return this.drop(`protocol error: SUBACK with ${p.granted.length} return codes for ${asked.length} topic filters`, 'protocol');
         }
         this.forgetRequest(p.id);
         if (asked && p.type === SUBACK) {
@@ -517,7 +527,7 @@ export class MqttClient {
         this.pingSentAt = 0;
         return;
     }
-    this.drop(`protocol error: unexpected packet type ${p.type} from the broker`);
+    this.drop(`protocol error: unexpected packet type ${p.type} from the broker`, 'protocol');
   }
 
   private deliver(m: Message) {
@@ -668,12 +678,12 @@ export class MqttClient {
     this.timer = null;
     const now = this.host.now();
     if (this.state === WAITING) return this.connect();
-    if (this.state === CONNECTING) return this.drop('no answer from the broker (CONNACK timeout)');
+    if (this.state === CONNECTING) return this.drop('no answer from the broker (CONNACK timeout)', 'timeout');
     if (this.state !== OPEN) return;
     for (const r of this.requests?.values() ?? []) {
       if (r.sentAt && now - r.sentAt >= this.timeout()) {
         const name = r.packet.type === SUBSCRIBE ? 'SUBACK' : 'UNSUBACK';
-        return this.drop(`no ${name} from the broker within ${(this.timeout() / 1000).toFixed(0)} s`);
+        return this.drop(`no ${name} from the broker within ${(this.timeout() / 1000).toFixed(0)} s`, 'timeout');
       }
       break; // the oldest one decides
     }
@@ -688,7 +698,7 @@ export class MqttClient {
         const conn = this.link?.conn;
         if (!conn?.probe || this.probedAt > heard) {
           const quiet = heard > this.pingSentAt ? `, and nothing at all for ${((now - heard) / 1000).toFixed(1)} s` : '';
-          return this.drop(`no PINGRESP within ${((now - this.pingSentAt) / 1000).toFixed(1)} s${quiet}: connection lost`);
+          return this.drop(`no PINGRESP within ${((now - this.pingSentAt) / 1000).toFixed(1)} s${quiet}: connection lost`, 'timeout');
         }
         this.probedAt = now;
         conn.probe();
@@ -710,7 +720,7 @@ export class MqttClient {
   }
 
   /** Ends this connection and schedules the next attempt. */
-  private drop(reason: string, refusedCode = 0) {
+  private drop(reason: string, kind: CloseKind, refusedCode = 0) {
     if (this.state === ENDED || this.state === IDLE) return this.close();
     const r = this.options.reconnect ?? DEFAULT_RECONNECT;
     this.state = r ? WAITING : IDLE;
@@ -724,12 +734,12 @@ export class MqttClient {
       retryIn = Math.round(Math.min(r.max, base * (0.8 + 0.4 * this.host.random())));
       this.arm(this.host.now() + retryIn);
     } else {
-      const err = new MqttError(reason, refusedCode || undefined);
+      const err = new MqttError(reason, refusedCode || undefined, kind);
       const requests = this.requests?.values() ?? [];
       this.requests = null;
       for (const q of requests) q.done?.(err);
     }
-    this.onClose(reason, retryIn);
+    this.onClose(reason, retryIn, kind, refusedCode || undefined);
   }
 }
 
