@@ -2,9 +2,10 @@
 // A lost connection is retried with backoff; after `restartAfter` failures in a row the board
 // restarts, as the seed's machine.reset() does. Bad config is said once and nothing else runs.
 
-import type { Host, WiFi } from '../host';
+import type { CloseKind, Host, WiFi } from '../host';
 import { MqttClient, payloadText, type ClientOptions, type Message } from '../mqtt/client';
 import { checkConfig, type BoardConfig } from './config';
+import { type BoardEvent, type BoardListener, eventLine } from './events';
 import { roles, type Role } from './roles';
 import { printable } from './text';
 import { WiFiJoin, type WiFiListener } from './wifi';
@@ -16,22 +17,25 @@ export interface Board {
   stop(): void;
 }
 
-/** Starts a board, or logs why the config is wrong and returns null. */
-export function startBoard(outside: Host, raw: Record<string, unknown>): Board | null {
+/**
+ * Starts a board, or logs why the config is wrong and returns null. `listener` gets what the
+ * board does as events (src/apps/events.ts), beside its console lines.
+ */
+export function startBoard(outside: Host, raw: Record<string, unknown>, listener?: BoardListener): Board | null {
   const config = checkConfig(raw, outside.deviceId(), !!outside.wifi);
   if (typeof config === 'string') {
     outside.log(printable(`Config error: ${config}`));
     return null;
   }
-  return runBoard(outside, config);
+  return runBoard(outside, config, boardOptions(config), listener);
 }
 
 /**
  * Starts a board with a checked config (the firmware checks its config when it is built: see
  * hosts/moddable/main.ts). An empty clientId is the host's device id.
  */
-export function runBoard(outside: Host, config: BoardConfig, options = boardOptions(config)): Board {
-  return new BoardClient(boardHost(outside), config, options).start();
+export function runBoard(outside: Host, config: BoardConfig, options = boardOptions(config), listener?: BoardListener): Board {
+  return new BoardClient(boardHost(outside), config, options, listener).start();
 }
 
 /**
@@ -77,6 +81,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     host: Host,
     readonly config: BoardConfig,
     options = boardOptions(config),
+    private readonly listener?: BoardListener,
   ) {
     super(host, config.broker, options);
     this.role = roles[config.role].start(host, this, config);
@@ -97,7 +102,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     for (const t of this.role.listen) {
       // The client forgets a subscription the broker refuses: the Connected line names the others.
       this.subscribe(t, {}, (err) => {
-        if (err && !this.stopped) host.log(`Subscription failed: ${err.message}`);
+        if (err && !this.stopped) this.emit({ type: 'refused', reason: err.message });
       });
     }
     if (host.wifi) {
@@ -116,9 +121,14 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
 
   // Said once the broker acknowledged the subscriptions, not before: a refusal comes first.
   override onReady(): void {
-    const topics = this.filters;
-    const subscribed = topics.length ? `, subscribed to ${topics.join(' and ')} topic${topics.length > 1 ? 's' : ''}` : '';
-    this.host.log(`Connected to ${this.config.brokerName} MQTT broker${subscribed}`);
+    this.emit({ type: 'connected', broker: this.config.brokerName, topics: this.filters });
+  }
+
+  /** Tells the listener what happened, and the console in the course's words (events.ts). */
+  emit(event: BoardEvent): void {
+    this.listener?.(event);
+    const line = eventLine(event);
+    if (line) this.host.log(line);
   }
 
   override onWarning(message: string): void {
@@ -126,7 +136,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   }
 
   override onMessage(m: Message): void {
-    this.host.log(`Received ${m.topic}: ${payloadText(m.payload)}`);
+    this.emit({ type: 'received', topic: m.topic, text: payloadText(m.payload) });
     this.role.onMessage(m);
   }
 
@@ -134,22 +144,22 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     this.host.log(`${reason[0].toUpperCase()}${reason.slice(1)} (${this.dropped} dropped since boot)`);
   }
 
-  override onClose(reason: string, retryIn: number): void {
+  override onClose(reason: string, retryIn: number, kind: CloseKind, code?: number): void {
     if (retryIn < 0) return; // paused: the WiFi said why
-    const what = this.wasConnected ? 'Lost connection to MQTT broker' : 'Failed to connect to MQTT broker';
+    const wasConnected = this.wasConnected;
     this.wasConnected = false;
     const n = this.failures,
       c = this.config;
-    if (c.restartAfter && n >= c.restartAfter) {
-      this.host.log(`${what}: ${reason}. ${n} failures in a row: restarting the board...`);
+    const restarting = !!c.restartAfter && n >= c.restartAfter;
+    this.emit({ type: 'closed', reason, kind, code, retryIn, wasConnected, failures: n, restarting });
+    if (restarting) {
       this.stop();
       this.host.restart(`${n} failed connections to ${c.brokerName}: ${reason}`);
-      return;
     }
-    this.host.log(`${what}: ${reason}. Reconnecting in ${(retryIn / 1000).toFixed(1)} s...`);
   }
 
-  wifiUp(): void {
+  wifiUp(ip: string): void {
+    this.listener?.({ type: 'joined', ip }); // (the WiFi join says it on the console)
     this.resume();
   }
 

@@ -2,9 +2,10 @@
 // listens on notification; ESP#2 (role=responder) listens on hello and answers "received".
 
 import type { Host, TimerHandle } from '../host';
-import { payloadText, type Message, type MqttClient } from '../mqtt/client';
+import { payloadText, type Message } from '../mqtt/client';
 import type { BoardConfig } from './config';
-import type { Role } from './role';
+import { HELLO, NOTIFICATION, REPLY, helloText } from './pair-protocol';
+import type { Role, RoleClient } from './role';
 
 // Classes, not object literals of closures: their methods stay in flash with the preloaded code.
 
@@ -17,7 +18,7 @@ class HelloRole implements Role {
 
   constructor(
     host: Host,
-    private client: MqttClient,
+    private client: RoleClient,
     private config: BoardConfig,
   ) {
     this.timer = host.after(config.interval, this);
@@ -28,7 +29,7 @@ class HelloRole implements Role {
   }
 
   get listen() {
-    return [`${this.config.topicPrefix}notification`];
+    return [this.config.topicPrefix + NOTIFICATION];
   }
 
   /** The timer: the next hello. */
@@ -38,7 +39,9 @@ class HelloRole implements Role {
     // Like the seed, a hello is only sent while connected; the count goes on after a reconnect.
     if (!this.client.connected) return;
     this.last = this.host.now();
-    this.client.publish(`${this.config.topicPrefix}hello`, `Hello #${this.counter++}`);
+    const n = this.counter++;
+    this.client.publish(this.config.topicPrefix + HELLO, helloText(n));
+    this.client.emit({ type: 'hello', n });
   }
 
   // The seed sends its first hello as soon as it is connected, then one every interval.
@@ -47,7 +50,7 @@ class HelloRole implements Role {
   }
 
   onMessage(m: Message) {
-    if (m.topic === `${this.config.topicPrefix}notification` && payloadText(m.payload) === 'received') this.host.log('ESP received hello message');
+    if (m.topic === this.config.topicPrefix + NOTIFICATION && payloadText(m.payload) === REPLY) this.client.emit({ type: 'answered' });
   }
 
   stop() {
@@ -58,22 +61,23 @@ class HelloRole implements Role {
 class ResponderRole implements Role {
   constructor(
     _host: Host,
-    private client: MqttClient,
+    private client: RoleClient,
     private config: BoardConfig,
   ) {}
   get listen() {
-    return [`${this.config.topicPrefix}hello`];
+    return [this.config.topicPrefix + HELLO];
   }
   onMessage() {
-    this.client.publish(`${this.config.topicPrefix}notification`, 'received');
+    this.client.publish(this.config.topicPrefix + NOTIFICATION, REPLY);
+    this.client.emit({ type: 'reply' });
   }
   connected() {}
   stop() {}
 }
 
-export function helloRole(host: Host, client: MqttClient, config: BoardConfig): Role {
+export function helloRole(host: Host, client: RoleClient, config: BoardConfig): Role {
   return new HelloRole(host, client, config);
 }
-export function responderRole(host: Host, client: MqttClient, config: BoardConfig): Role {
+export function responderRole(host: Host, client: RoleClient, config: BoardConfig): Role {
   return new ResponderRole(host, client, config);
 }

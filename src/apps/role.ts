@@ -4,6 +4,7 @@
 import type { Host } from '../host';
 import type { ClientOptions, Message, MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
+import type { BoardEvent } from './events';
 
 export interface Role {
   /** The topics this board subscribes to; none for a role that only publishes. */
@@ -17,8 +18,13 @@ export interface Role {
 
 export type LastWill = NonNullable<ClientOptions['will']>;
 
+/** The board as a role sees it: its client, and what it tells the board's listener and console. */
+export interface RoleClient extends MqttClient {
+  emit(event: BoardEvent): void;
+}
+
 export interface RoleDef {
-  start(host: Host, client: MqttClient, config: BoardConfig): Role;
+  start(host: Host, client: RoleClient, config: BoardConfig): Role;
   /** The last will, set before the first CONNECT. */
   will?(config: BoardConfig): LastWill;
 }
