@@ -181,3 +181,13 @@ export function brokerName(e: Endpoint, withPort = false): string {
   if (t === 'tcp') return hostPort(e.host, port);
   return `${schemeOf(t)}://${hostPort(e.host, port)}${e.path ?? ''}`;
 }
+
+/** The broker as a board's config takes it, user and password included (percent-escaped): for the
+ *  simulated boards' settings, never for a line or a page. */
+export function brokerUrl(e: Endpoint): string {
+  const name = brokerName(e, true);
+  if (e.username === undefined) return name;
+  const user = `${encodeURIComponent(e.username)}${e.password === undefined ? '' : `:${encodeURIComponent(e.password)}`}@`;
+  const t = e.transport ?? 'tcp';
+  return t === 'tcp' ? `mqtt://${user}${name}` : `${schemeOf(t)}://${user}${name.slice(schemeOf(t).length + 3)}`;
+}
