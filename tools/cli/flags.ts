@@ -3,8 +3,9 @@
 // and long flags may also be written --name=value. The flag table also writes the --help text,
 // so the help can never forget a flag.
 
-import type { Transport } from '../src/host';
-import { credentials, hostPort, isWebSocket, portNumber, redact, schemeTransport, splitHostPort, splitUrl } from '../src/endpoint';
+import type { Transport } from '../../src/host';
+import { credentials, hostPort, isWebSocket, portNumber, redact, schemeTransport, splitHostPort, splitUrl } from '../../src/endpoint';
+import { UsageError } from '../usage-error';
 
 export interface Flag {
   /** Every spelling, short first: ['-t', '--topic']. */
@@ -25,13 +26,7 @@ export interface Flag {
   strayHint?: string;
 }
 
-/** A problem with what the user typed. The message is one line, saying what is wrong and how to fix it. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from '../usage-error';
 
 /** The values given for each key, in order; a switch records '' once per use. */
 export type Parsed = Map<string, string[]>;

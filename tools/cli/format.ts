@@ -3,9 +3,9 @@
 // `@` codes for the time (strftime's, plus `@N` nanoseconds), `\` escapes. What it cannot do
 // (MQTT v5 properties, locale-dependent times) is refused when the format is read, with the reason.
 
-import type { Message } from '../src/mqtt/client';
-import { decodeUtf8 } from '../src/mqtt/codec';
-import { UsageError } from './args';
+import type { Message } from '../../src/mqtt/client';
+import { decodeUtf8 } from '../../src/mqtt/codec';
+import { UsageError } from './flags';
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', v: '\v', a: '\x07', e: '\x1b', '0': '\0', '\\': '\\' };
 const V5 = 'ACDEFPRS';

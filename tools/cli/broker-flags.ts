@@ -1,0 +1,78 @@
+// The flags of every command that joins a broker as a board or an observer (sim, remote, actuator,
+// chat, watch, classroom): --broker as a URL or host[:port], -u and -P as mosquitto's clients take
+// them, and --cafile and --insecure for TLS. One table, one reading, the same words everywhere.
+
+import type { Endpoint } from '../../src/host';
+import { brokerEndpoint } from '../../src/endpoint';
+import { readCaFile } from '../../hosts/node/tls';
+import { UsageError, last, type Flag, type Parsed } from './flags';
+
+export const BROKER_FLAGS: Flag[] = [
+  {
+    names: ['--broker'],
+    key: 'broker',
+    value: 'url',
+    example: '192.168.1.144',
+    help: 'the broker: host[:port], mqtt://[user:pass@]host[:port], mqtts://… (TLS, port 8883), ws://host[:port][/path] or wss://… (WebSocket, path /mqtt)',
+  },
+  {
+    names: ['-u', '--username'],
+    key: 'username',
+    value: 'user',
+    example: 'alice',
+    help: 'the user name the broker knows you by (as mosquitto_pub -u)',
+    strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+  },
+  { names: ['-P', '--password'], key: 'password', value: 'password', help: 'the password (needs -u); never printed' },
+  {
+    names: ['--cafile'],
+    key: 'cafile',
+    value: 'file',
+    example: 'ca.crt',
+    help: "with mqtts:// or wss://: the CA certificate (PEM or DER) that signed the broker's",
+  },
+  { names: ['--insecure'], key: 'insecure', help: "with mqtts:// or wss://: don't check the host name in the broker's certificate" },
+];
+
+/**
+ * The broker these flags name: --broker (else `fallback`, else undefined), with -u and -P over the
+ * URL's user and password, and the CA file for TLS. A UsageError says what is wrong.
+ */
+export function brokerFromFlags(p: Parsed, fallback?: string): Endpoint | undefined {
+  const value = last(p, 'broker') ?? fallback;
+  const username = last(p, 'username');
+  const password = last(p, 'password');
+  const cafile = last(p, 'cafile');
+  const insecure = p.has('insecure');
+  if (value === undefined) {
+    if (username !== undefined || password !== undefined)
+      throw new UsageError(`${username !== undefined ? '-u' : '-P'} goes with --broker, e.g. --broker 192.168.1.144 -u alice -P secret`);
+    if (cafile !== undefined || insecure)
+      throw new UsageError(`${cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: add --broker mqtts://… or wss://…`);
+    return undefined;
+  }
+  const parsed = brokerEndpoint(value);
+  if (typeof parsed === 'string') throw new UsageError(`--broker: ${parsed}`);
+  const e: Endpoint = parsed;
+  const secure = e.transport === 'tls' || e.transport === 'wss';
+  // The mosquitto clients' meaning; with TLS the name stays (the certificate may be for it alone).
+  if (e.host === 'localhost' && !secure) e.host = '127.0.0.1';
+  if (username !== undefined) e.username = username;
+  if (password !== undefined) {
+    if (e.username === undefined) throw new UsageError('-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name');
+    e.password = password;
+  }
+  if ((cafile !== undefined || insecure) && !secure) {
+    throw new UsageError(`${cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: write --broker mqtts://… or wss://…`);
+  }
+  if (cafile !== undefined) {
+    try {
+      readCaFile(cafile);
+    } catch (err) {
+      throw new UsageError(`--cafile: ${(err as Error).message.replace(/^TLS: /, '')}`);
+    }
+    e.ca = cafile;
+  }
+  if (insecure) e.insecure = true;
+  return e;
+}

@@ -1,0 +1,175 @@
+// `mqtt-pair chat`: the chat of the high-school activity. Each user publishes what they type on
+// <prefix><name> and prints what arrives on <prefix><peer>. Lines come from a terminal (readline)
+// or a pipe; the end of the input (Ctrl+D) or Ctrl+C leaves with DISCONNECT, once every line typed
+// has reached the broker.
+
+import { clearLine, createInterface, cursorTo } from 'node:readline';
+import { brokerName } from '../../src/endpoint';
+import { MqttClient, payloadText } from '../../src/mqtt/client';
+import { topicError } from '../../src/mqtt/topic';
+import { printable } from '../../src/apps/text';
+import { nodeHost } from '../../hosts/node/host';
+import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
+import { UsageError, last, parseArgs, usageText, type Flag } from './flags';
+import { errorLine } from './lines';
+
+const FLAGS: Flag[] = [
+  { names: ['--name'], key: 'name', value: 'name', example: 'alice', help: 'your first name: you publish on <prefix><name>' },
+  { names: ['--peer'], key: 'peer', value: 'name', example: 'bob', help: 'the first name of who you chat with: you read <prefix><peer>' },
+  ...BROKER_FLAGS,
+  {
+    names: ['--prefix'],
+    key: 'prefix',
+    value: 'prefix',
+    example: 'LycMaurois/SNT_2nde/',
+    help: 'topic prefix, e.g. LycMaurois/SNT_2nde/ (a / is added if missing)',
+  },
+  { names: ['--id'], key: 'id', value: 'clientid', example: 'alice-laptop', help: 'client id (default: mqtt-pair-chat-<process id>)' },
+  { names: ['--help'], key: 'help', help: 'this text' },
+];
+
+function usage(): string {
+  return usageText(
+    'mqtt-pair chat: the chat of the course. What you type is published on <prefix><name>; what your peer types, on <prefix><peer>, is printed as "peer: text".',
+    ['mqtt-pair chat --name NAME --peer NAME [--broker URL] [-u USER -P PASSWORD] [--prefix PREFIX] [--id CLIENTID]'],
+    FLAGS,
+    [
+      'Each line is sent when you press Enter. Ctrl+D (the end of the input) or Ctrl+C leaves the chat.',
+      'Without --broker: the broker on 127.0.0.1:1883.',
+      '',
+      'Example, on two computers of the class:',
+      '  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name alice --peer bob',
+      '  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name bob --peer alice',
+      "It works through pipes too: echo 'Bonjour Bob' | mqtt-pair chat --name alice --peer bob",
+      'A board flashed with role=chat answers "echo: <line>" to each line (docs/flashing.md).',
+    ],
+  );
+}
+
+export async function chat(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, FLAGS, 'mqtt-pair chat --help');
+  if (p.has('help')) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const say = (message: string, code = 1) => {
+    errorLine('mqtt-pair chat', message);
+    return code;
+  };
+  const opts = { name: last(p, 'name'), peer: last(p, 'peer'), id: last(p, 'id') };
+  let prefix = last(p, 'prefix') ?? '';
+  if (prefix && !prefix.endsWith('/')) prefix += '/';
+  for (const key of ['name', 'peer'] as const) {
+    const v = opts[key];
+    if (!v) throw new UsageError(`--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`);
+    const e = topicError(prefix + v);
+    if (e) throw new UsageError(`--${key} "${v}" (with --prefix "${prefix}") is not a topic: ${e}`);
+  }
+  const endpoint = brokerFromFlags(p, '127.0.0.1')!;
+  const where = brokerName(endpoint, true);
+  const mine = prefix + opts.name,
+    theirs = prefix + opts.peer;
+  const peer = opts.peer!;
+
+  const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
+  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity });
+  if (interactive) rl.setPrompt(`${opts.name}> `);
+  const print = (line: string) => {
+    if (!interactive) return void process.stdout.write(`${line}\n`);
+    clearLine(process.stdout, 0);
+    cursorTo(process.stdout, 0);
+    process.stdout.write(`${line}\n`);
+    rl.prompt(true);
+  };
+
+  let client: MqttClient;
+  try {
+    client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
+      clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`,
+      keepalive: 60,
+      reconnect: { min: 1000, max: 30000 },
+      // Every line piped in is held until the broker has it (a board's bound is 100).
+      queue: { messages: 1 << 20, bytes: 268435455 },
+    });
+  } catch (e) {
+    // The options are checked where they enter (src/mqtt/client.ts): the id, or what --broker carries.
+    throw new UsageError(`${opts.id !== undefined && /client id/.test((e as Error).message) ? '--id' : '--broker'}: ${(e as Error).message}`);
+  }
+  let everConnected = false;
+  let finished = false;
+  let resolve!: (code: number) => void;
+  const done = new Promise<number>((r) => {
+    resolve = r;
+  });
+  const finish = (code: number, message?: string) => {
+    if (finished) return;
+    finished = true;
+    if (message) say(message);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    rl.removeAllListeners('close');
+    rl.close();
+    process.stdin.pause();
+    client.end();
+    resolve(code);
+  };
+  const onSignal = () => finish(0);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  rl.on('SIGINT', onSignal); // Ctrl+C in a terminal, which readline catches
+
+  client.onMessage = (m) => {
+    // One message, one line, as text: a newline in it cannot fake a second speaker.
+    if (m.topic === theirs) print(`${printable(peer)}: ${printable(payloadText(m.payload))}`);
+  };
+  client.onConnect = () => {
+    if (everConnected) return void say(`reconnected to ${where}`, 0);
+    everConnected = true;
+    client.subscribe(theirs, { qos: 1 }, (err) => {
+      if (finished) return;
+      if (err) return finish(1, `cannot read ${theirs}: ${err.message} (the broker's access rules?)`);
+      say(
+        `connected to ${where}: you are ${opts.name} on ${mine}, reading ${peer} on ${theirs}. Type a line and Enter to send it; Ctrl+D or Ctrl+C to leave.`,
+        0,
+      );
+      if (interactive) rl.prompt();
+    });
+  };
+  client.onClose = (reason, retryIn, kind) => {
+    if (finished) return;
+    if (!everConnected) {
+      const hint =
+        kind === 'unreachable' || kind === 'dns'
+          ? ': check --broker, and that the broker is running'
+          : kind === 'refused'
+            ? endpoint.username === undefined
+              ? ': this broker wants a user name and password: add -u <user> -P <password>'
+              : `: check the user name (-u ${endpoint.username}) and the password (-P)`
+            : '';
+      return finish(1, `cannot connect to ${where}: ${reason}${hint}`);
+    }
+    say(`lost the connection to ${where}: ${reason}; reconnecting in ${(retryIn / 1000).toFixed(1)} s`, 0);
+  };
+
+  rl.on('line', (line) => {
+    if (!line.trim() || finished) return;
+    // QoS 1: the broker acknowledges each line, and a line typed while the link is down waits for it.
+    client.publish(mine, line, { qos: 1 }, (err) => {
+      if (err && !finished) say(`"${line}" not sent: ${err.message}`, 0);
+    });
+    if (interactive) rl.prompt();
+  });
+  rl.on('close', () => {
+    // The end of the input: leave once every line has reached the broker (10 s at most).
+    const until = Date.now() + 10000;
+    const wait = () => {
+      if (finished) return;
+      if (client.connected && client.pending === 0) return finish(0);
+      if (Date.now() > until) return finish(1, `${client.pending} line(s) not acknowledged by ${where} within 10 s: they may not have arrived`);
+      setTimeout(wait, 20);
+    };
+    wait();
+  });
+  client.connect();
+  return done;
+}
