@@ -1,14 +1,18 @@
-// Everything Node-side code (the CLI, the simulator, the tests) imports, from one bundle.
+// The library, for Node: the client, the codec, the Node host, the firmware's modules and the
+// simulated board (dist/index.js). The commands are apart, in dist/cli.cjs.
 export * from '../../src/mqtt/codec';
 export * from '../../src/mqtt/topic';
 export * from '../../src/mqtt/client';
 export type * from '../../src/host';
 export * from './host';
+export * from './socket';
 export * from './tls';
 export * from './ws';
 export * from '../../src/endpoint';
 export * from '../../src/apps/config';
 export * from '../../src/apps/board';
+export * from '../../src/apps/events';
+export * from '../../src/apps/pair-protocol';
 export * from '../../src/apps/roles';
 export * from '../../src/apps/sensor';
 export * from '../../src/apps/remote';
