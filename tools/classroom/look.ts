@@ -1,0 +1,85 @@
+// A pair's tile: its colour and why (from what the observer saw of it), and the order of tiles.
+// Pure: time is passed in.
+
+import { duration } from '../words/duration';
+import { tileWords } from '../words/en';
+import { type ObservedPair, type PairLook, type Reason, silentAfter as silentAfterOf, type TileState, type TileView, type ViewSnapshot } from './view-model';
+
+/** The interval a pair keeps, learnt from its hellos (median of the last gaps), else `fallback`. */
+export function pairInterval(p: ObservedPair, fallback: number): number {
+  if (p.gaps.length < 2) return fallback;
+  const s = [...p.gaps].sort((a, b) => a - b);
+  return Math.min(600_000, Math.max(20, s[s.length >> 1]));
+}
+
+/** A look, worded by the English table (tools/words/en.ts) for the terminal and /state.json; the
+ *  pages word it by `reason` in their own language. `why` is given where it carries facts. */
+export function look(state: TileState, reason: Reason, ms?: number, why?: string): PairLook {
+  const worded = why ?? tileWords.why[reason]?.(duration(ms ?? 0), ms ?? 0) ?? '';
+  return { state, label: tileWords.label[reason], why: worded, reason, ...(ms !== undefined && { ms }) };
+}
+
+/**
+ * The colour of a tile. Green: the last round trip succeeded and replies keep coming. Red: the pair
+ * said nothing for about 3 intervals, or its hellos went unanswered that long, or it is on the
+ * roster and never said anything. Amber: in between (starting, waiting for a reply, reconnecting).
+ */
+export function lookOf(p: ObservedPair, now: number, fallbackInterval: number): PairLook {
+  const interval = pairInterval(p, fallbackInterval);
+  const silentAfter = silentAfterOf(interval);
+  // A reply comes within moments of its hello: one late by half an interval is waited for.
+  const grace = Math.max(interval / 2, 500);
+  const since = now - p.lastAt;
+  if (p.expected && !p.hellos && !p.replies) {
+    return look('silent', 'neverConnected');
+  }
+  if (since > silentAfter) {
+    return p.hellos || p.replies ? look('silent', 'silent', since) : look('silent', 'unheard', since);
+  }
+  const sinceReply = p.replies ? now - p.lastReplyAt : now - p.firstAt;
+  if (p.hellos && sinceReply > silentAfter) {
+    return look('silent', 'noReply', sinceReply);
+  }
+  if (p.rounds > 0 && now - p.lastReplyAt <= 1.5 * interval + 500 && (!p.awaiting || now - p.lastHelloAt <= grace)) {
+    const ago = now - p.lastReplyAt;
+    return look('ok', 'ok', ago);
+  }
+  if (!p.hellos) {
+    return p.replies ? look('wait', 'replyOnly') : look('wait', 'noHello');
+  }
+  if (p.awaiting) {
+    if (p.replies && sinceReply > 1.5 * interval) return look('wait', 'noReply', sinceReply);
+    const ago = now - p.lastHelloAt;
+    return look('wait', 'waitReply', ago);
+  }
+  return look('wait', 'quiet', since);
+}
+
+export const RANK: Record<TileState, number> = { silent: 0, wait: 1, ok: 2 };
+
+/** Trouble first (red, then amber, then green), then by group and natural name order. */
+export function sortTiles(tiles: TileView[]): TileView[] {
+  return tiles.sort((a, b) => RANK[a.state] - RANK[b.state] || a.group.localeCompare(b.group) || a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+
+export function tileOf(p: ObservedPair, look: PairLook, now: number): TileView {
+  return {
+    ...look,
+    name: p.name,
+    group: p.group,
+    hellos: p.hellos,
+    replies: p.replies,
+    rounds: p.rounds,
+    lastHello: p.lastHello,
+    since: p.hellos || p.replies ? Math.round(now - p.lastAt) : null,
+    ...(p.expected && { expected: true }),
+    ...(p.other && { other: p.other }),
+    ...(p.retained && { retained: p.retained }),
+  };
+}
+
+export function countStates(tiles: TileView[]): ViewSnapshot['counts'] {
+  const counts = { ok: 0, wait: 0, silent: 0, total: tiles.length };
+  for (const t of tiles) counts[t.state]++;
+  return counts;
+}

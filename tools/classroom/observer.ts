@@ -1,0 +1,324 @@
+// The class seen from the broker, as an ordinary MQTT subscriber, so that it works for real boards
+// as well as simulated ones: a pair is whatever publishes on `<prefix>hello` and
+// `<prefix>notification` (src/apps/pair-protocol.ts), followed within bounds.
+
+import type { Endpoint, Host } from '../../src/host';
+import { MqttClient, payloadText } from '../../src/mqtt/client';
+import { HELLO, NOTIFICATION, REPLY, helloNumber } from '../../src/apps/pair-protocol';
+import { lookOf, sortTiles, tileOf } from './look';
+import type { ObservedPair, TileView, ViewSnapshot } from './view-model';
+
+export interface ObserverOptions {
+  /** Both or neither: watch `<school>/<class>/#`; without them, every hello and notification, at any depth. */
+  school?: string;
+  className?: string;
+  clientId: string;
+  /** The interval pairs are expected to keep, in ms, until their own is learnt. */
+  interval: number;
+  /** Pairs followed at most (the roster's aside). When full, a new prefix takes the place of one
+   *  heard once only, else of the unproven pair quiet longest; with none, it is counted, not kept.
+   *  Default 100. */
+  maxPairs?: number;
+  /** A pair silent this long (ms) leaves the view, unless it is on the roster. Default: never. */
+  forgetAfter?: number;
+  /** Prefixes of the pairs expected (--roster), e.g. `LycMaurois/SNT_2nde/alice/`. */
+  roster?: string[];
+}
+
+/** Prefixes set aside beyond --max-pairs are remembered up to this many (to count them), no more. */
+const IGNORED_KEPT = 1000;
+
+/**
+ * An MQTT subscriber that follows every pair of a class, within bounds: at most `maxPairs` pairs
+ * (plus the roster), silent ones forgotten after `forgetAfter`, the rest counted. `onPairMessage`
+ * sees each live message of a pair's hello or notification, `onForeign` every other message.
+ */
+export class ClassObserver {
+  readonly pairs = new Map<string, ObservedPair>();
+  readonly client: MqttClient;
+  /** Messages under the class's topics that are no pair's hello or notification. */
+  foreign = 0;
+  messages = 0;
+  /** Pairs beyond maxPairs: distinct prefixes seen (up to IGNORED_KEPT) and their messages. */
+  private ignoredPrefixes = new Set<string>();
+  ignoredMessages = 0;
+  // The pairs that have not proved themselves, as prefixes: heard once only (oldest first), and
+  // all of them (quiet longest first). When full, a newcomer takes the place of the first of these.
+  private heardOnce = new Set<string>();
+  private unproven = new Set<string>();
+  /** Prefixes whose students' page is online (`<prefix>status`), pair or not yet, IGNORED_KEPT at most. */
+  private online = new Set<string>();
+  /** The last connection problem, cleared once connected again. */
+  problem = '';
+  /** The last warning from the client (a message too large skipped), for the page. */
+  warning = '';
+  everSubscribed = false;
+  onPairMessage?: (pair: ObservedPair, leaf: 'hello' | 'notification', text: string) => void;
+  onForeign?: (topic: string, text: string, retained: boolean) => void;
+  /** A live hello or notification of a pair not followed (one too many, or not the classroom's). */
+  onStranger?: (topic: string, text: string) => void;
+  private readonly maxPairs: number;
+
+  /** `host` gives the connection and the clock: the Node host, or a virtual one in tests. */
+  constructor(
+    readonly endpoint: Endpoint,
+    readonly options: ObserverOptions,
+    private readonly host: Host,
+  ) {
+    this.maxPairs = options.maxPairs ?? 100;
+    this.client = new MqttClient(this.host, endpoint, {
+      clientId: options.clientId,
+      keepalive: 30,
+      reconnect: { min: 500, max: 5000 },
+      // A watcher holds nothing for the broker; big enough for a class's hellos in a burst.
+      queue: { messages: 100, bytes: 65536 },
+    });
+    this.client.onWarning = (w) => {
+      this.warning = w;
+    };
+    for (const prefix of options.roster ?? []) this.ensure(prefix, true);
+  }
+
+  get filters(): string[] {
+    const { school, className } = this.options;
+    return school !== undefined && className !== undefined ? [`${school}/${className}/#`] : ['#'];
+  }
+
+  get ignored(): ViewSnapshot['ignored'] {
+    return { pairs: this.ignoredPrefixes.size, messages: this.ignoredMessages, more: this.ignoredPrefixes.size >= IGNORED_KEPT };
+  }
+
+  /** Prefixes heard once only, not shown yet. */
+  get unconfirmed(): number {
+    return this.heardOnce.size;
+  }
+
+  now(): number {
+    return this.host.now();
+  }
+
+  /** Connects and subscribes; resolves once the broker granted every subscription, rejects on the first failure. */
+  start(): Promise<void> {
+    const c = this.client;
+    c.onMessage = (m) => this.message(m.topic, payloadText(m.payload), m.retain);
+    return new Promise((resolve, reject) => {
+      let first = true;
+      c.onConnect = () => {
+        this.problem = '';
+        if (!first) return; // the client subscribes again by itself
+        first = false;
+        let granted = 0;
+        for (const f of this.filters) {
+          c.subscribe(f, {}, (err, qos) => {
+            if (err || qos === 0x80) {
+              const e = err?.message ?? `the broker refused the subscription to ${f}`;
+              this.problem = e;
+              return reject(new Error(`${e}: check the broker's ACL`));
+            }
+            if (++granted === this.filters.length) {
+              this.everSubscribed = true;
+              resolve();
+            }
+          });
+        }
+      };
+      c.onClose = (reason) => {
+        this.problem = reason;
+        if (first) {
+          first = false;
+          reject(new Error(reason));
+        }
+      };
+      c.connect();
+    });
+  }
+
+  stop(): void {
+    this.client.end();
+  }
+
+  /**
+   * The pair under `prefix`, created (as seen now) if new; null when it is one too many. `expected`:
+   * on the roster; `kept`: never set aside nor forgotten (the roster's, the classroom's own pairs).
+   */
+  ensure(prefix: string, expected = false, kept = expected): ObservedPair | null {
+    let p = this.pairs.get(prefix);
+    if (p) {
+      if (expected) p.expected = true;
+      if (kept && !p.kept) {
+        p.kept = true;
+        this.proved(p);
+      }
+      return p;
+    }
+    if (!kept && this.pairs.size - this.keptCount >= this.maxPairs && !this.makeRoom()) {
+      this.setAside(prefix, 1);
+      return null;
+    }
+    const levels = prefix.split('/').slice(0, -1);
+    const now = this.now();
+    p = {
+      prefix,
+      name: levels.length ? levels[levels.length - 1] : '(no prefix)',
+      group: levels.slice(0, -1).join('/'),
+      hellos: 0,
+      replies: 0,
+      rounds: 0,
+      lastHello: null,
+      firstAt: now,
+      lastAt: now,
+      lastHelloAt: 0,
+      lastReplyAt: 0,
+      awaiting: false,
+      gaps: [],
+      expected,
+      kept,
+      present: this.online.has(prefix),
+      other: 0,
+      retained: 0,
+    };
+    this.pairs.set(prefix, p);
+    if (kept) this.keptCount++;
+    else if (!p.present) {
+      this.heardOnce.add(prefix);
+      this.unproven.add(prefix);
+    }
+    return p;
+  }
+
+  /** Pairs kept whatever comes (they do not count against maxPairs). */
+  private keptCount = 0;
+
+  /** A pair proved itself (a hello answered, its student present, kept): never set aside for another. */
+  private proved(p: ObservedPair): void {
+    this.heardOnce.delete(p.prefix);
+    this.unproven.delete(p.prefix);
+  }
+
+  /** After a message of `p`: proved, or heard more than once, or at least heard lately. */
+  private heard(p: ObservedPair): void {
+    if (p.kept || p.rounds > 0 || p.present) return this.proved(p);
+    if (p.hellos + p.replies + p.other > 1) this.heardOnce.delete(p.prefix);
+    this.unproven.delete(p.prefix); // to the end: the one quiet longest comes first
+    this.unproven.add(p.prefix);
+  }
+
+  /** Sets aside a pair that has not proved itself, for a newcomer: one heard once only (the oldest),
+   *  else the one quiet longest. False when every pair followed proved itself. */
+  private makeRoom(): boolean {
+    const first = (set: Set<string>) => {
+      for (const x of set) return x;
+      return undefined;
+    };
+    const prefix = first(this.heardOnce) ?? first(this.unproven);
+    if (prefix === undefined) return false;
+    const p = this.pairs.get(prefix)!;
+    this.pairs.delete(prefix);
+    this.heardOnce.delete(prefix);
+    this.unproven.delete(prefix);
+    this.setAside(prefix, p.hellos + p.replies + p.other);
+    return true;
+  }
+
+  /** `<prefix>status` said whether its student is online. */
+  private status(prefix: string, online: boolean): void {
+    if (!online) this.online.delete(prefix);
+    else if (this.online.size < IGNORED_KEPT) this.online.add(prefix);
+  }
+
+  /** Counts a prefix left aside, with its messages. */
+  private setAside(prefix: string, messages: number): void {
+    if (this.ignoredPrefixes.size < IGNORED_KEPT) this.ignoredPrefixes.add(prefix);
+    this.ignoredMessages += messages;
+  }
+
+  /** The pair whose prefix `topic` is under (a/b/alice/myRasp/sensors/x: a/b/alice/), if one is known. */
+  private owner(topic: string): ObservedPair | undefined {
+    for (let i = topic.lastIndexOf('/'); i >= 0; i = topic.lastIndexOf('/', i - 1)) {
+      const p = this.pairs.get(topic.slice(0, i + 1));
+      if (p) return p;
+      if (i === 0) break;
+    }
+    return undefined;
+  }
+
+  /** One message from the broker; public so that tests and the classroom can feed it too. */
+  message(topic: string, text: string, retained = false): void {
+    this.messages++;
+    const slash = topic.lastIndexOf('/');
+    const leaf = topic.slice(slash + 1);
+    const prefix = topic.slice(0, slash + 1);
+    if (leaf !== HELLO && leaf !== NOTIFICATION) {
+      // Another activity under a pair's prefix (the sensor's retained values…): shown, never judged.
+      // The students' page says "online" on <prefix>status while its student is there.
+      if (leaf === 'status') this.status(prefix, text === 'online');
+      const p = this.owner(topic);
+      if (p) {
+        p.other++;
+        if (topic === `${p.prefix}status`) p.present = text === 'online';
+        this.heard(p);
+      } else this.foreign++;
+      this.onForeign?.(topic, text, retained);
+      return;
+    }
+    const p = retained ? this.pairs.get(prefix) : this.ensure(prefix);
+    if (!p) {
+      if (retained) {
+        this.foreign++;
+        this.onForeign?.(topic, text, retained);
+      } else {
+        this.onStranger?.(topic, text);
+      }
+      return;
+    }
+    if (retained) {
+      p.retained++;
+      return;
+    } // old news: the pair's state is what it says now
+    const now = this.now();
+    p.lastAt = now;
+    if (leaf === HELLO) {
+      if (p.lastHelloAt) {
+        p.gaps.push(now - p.lastHelloAt);
+        if (p.gaps.length > 5) p.gaps.shift();
+      }
+      p.hellos++;
+      p.awaiting = true;
+      p.lastHelloAt = now;
+      const n = helloNumber(text);
+      p.lastHello = n < 0 ? null : n;
+    } else if (text === REPLY) {
+      p.replies++;
+      if (p.awaiting) {
+        p.rounds++;
+        p.awaiting = false;
+      }
+      p.lastReplyAt = now;
+    }
+    this.heard(p);
+    this.onPairMessage?.(p, leaf, text);
+  }
+
+  /** Pairs silent longer than forgetAfter leave (not the roster's). */
+  forget(now = this.now()): void {
+    const after = this.options.forgetAfter;
+    if (!after) return;
+    for (const [k, p] of this.pairs) {
+      if (!p.kept && now - p.lastAt > after) {
+        this.pairs.delete(k);
+        this.heardOnce.delete(k);
+        this.unproven.delete(k);
+      }
+    }
+  }
+
+  /** A tile for every pair followed, but those heard once only: those in trouble first (red, then
+   *  amber), then by name. (A junk script's one-shot prefixes never reach the projector.) */
+  tiles(): TileView[] {
+    const now = this.now();
+    this.forget(now);
+    const tiles: TileView[] = [];
+    for (const p of this.pairs.values()) if (!this.heardOnce.has(p.prefix)) tiles.push(tileOf(p, lookOf(p, now, this.options.interval), now));
+    return sortTiles(tiles);
+  }
+}

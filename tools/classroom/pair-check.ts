@@ -1,0 +1,197 @@
+// One simulated pair, judged from what its boards report (src/apps/events.ts) and what the
+// observer sees on the broker: its round trips, and whether anything crossed between pairs. A
+// pair is ok when its ESP#1 got at least 3 replies and nothing crossed: every `Hello #N` under its
+// prefix is its own ESP#1's (never above what it sent since it booted, never going back), and no
+// more `received` came than its ESP#2 sent. Pure: events in, counters and a verdict out.
+
+import type { BoardEvent } from '../../src/apps/events';
+import { HELLO, NOTIFICATION, REPLY, helloNumber } from '../../src/apps/pair-protocol';
+import { printable } from '../../src/apps/text';
+
+/** What a board of the pair did, counted from its events. */
+export class BoardCounts {
+  /** Connections accepted so far. */
+  connects = 0;
+  connected = false;
+  /** Hellos (ESP#1) or replies (ESP#2) published, in all. */
+  published = 0;
+  /** ESP#1: hellos sent since it last booted (Hello #0 … #sinceBoot-1). */
+  sinceBoot = 0;
+  /** The last failure, as the console said it. */
+  lastError = '';
+
+  constructor(readonly startedAt: number) {}
+
+  /** Counts an event; true when it is the board's first connection. */
+  count(e: BoardEvent): boolean {
+    switch (e.type) {
+      case 'connected':
+        this.connected = true;
+        return ++this.connects === 1;
+      case 'closed':
+        this.connected = false;
+        this.lastError = `${e.wasConnected ? 'Lost connection to' : 'Failed to connect to'} MQTT broker: ${e.reason}`;
+        return false;
+      case 'refused':
+        this.lastError = `Subscription failed: ${e.reason}`;
+        return false;
+      case 'hello':
+        this.published++;
+        this.sinceBoot = e.n + 1;
+        return false;
+      case 'reply':
+        this.published++;
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** The board booted again (a simulated reset): its hellos count from #0. */
+  restarted(): void {
+    this.connected = false;
+    this.sinceBoot = 0;
+  }
+}
+
+export class PairCheck {
+  esp1: BoardCounts | null = null;
+  esp2: BoardCounts | null = null;
+  /** Answers ESP#1 received. */
+  replies = 0;
+  /** The last N ESP#2 received, and the observer saw, since ESP#1's last boot. */
+  esp2Last = -1;
+  seenLast = -1;
+  seenHellos = 0;
+  seenNotifications = 0;
+  /** replies and seenNotifications when its boards last started (from the page): the checks count from there. */
+  repliesAtStart = 0;
+  notificationsAtStart = 0;
+  /** Hellos of its ESP#1s, and answers of its ESP#2s, before the ones running now. */
+  hellosBefore = 0;
+  answersBefore = 0;
+  violations = 0;
+  /** Stopped from the page (classroom --web): left out of the verdict. */
+  stopped = false;
+  readonly problems: string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly prefix: string,
+  ) {}
+
+  crossed(what: string): void {
+    this.violations++;
+    if (this.problems.length < 3) this.problems.push(what);
+  }
+
+  /** An event of ESP#1 (role hello). */
+  esp1Event(e: BoardEvent): void {
+    if (e.type !== 'answered') return;
+    this.replies++;
+    const got = this.replies - this.repliesAtStart;
+    const sent = this.esp2?.published ?? 0;
+    if (got > sent) this.crossed(`ESP#1 got a "${REPLY}" that its ESP#2 did not send (${got} received, ${sent} sent)`);
+  }
+
+  /** ESP#1 booted again: its hellos count from #0. */
+  esp1Restarted(): void {
+    this.esp1?.restarted();
+    this.esp2Last = -1;
+    this.seenLast = -1;
+  }
+
+  /** An event of ESP#2 (role responder). */
+  esp2Event(e: BoardEvent): void {
+    if (e.type !== 'received') return;
+    if (e.topic !== this.prefix + HELLO)
+      return this.crossed(`ESP#2 got "${printable(e.text.slice(0, 40))}" on ${printable(e.topic)}, not on its own hello topic`);
+    const why = this.foreignHello(e.text, this.esp2Last);
+    if (why) return this.crossed(`ESP#2 got ${why}`);
+    this.esp2Last = helloNumber(e.text);
+  }
+
+  /** A message the observer saw on the pair's hello or notification topic. */
+  observed(leaf: typeof HELLO | typeof NOTIFICATION, text: string): void {
+    if (leaf === HELLO) {
+      this.seenHellos++;
+      const why = this.foreignHello(text, this.seenLast);
+      if (why) return this.crossed(`the observer saw ${why}`);
+      this.seenLast = helloNumber(text);
+      return;
+    }
+    this.seenNotifications++;
+    if (text !== REPLY) return this.crossed(`the observer saw "${printable(text.slice(0, 40))}" on ${this.prefix}${NOTIFICATION}, not its ESP#2's "${REPLY}"`);
+    const answered = this.esp2?.published ?? 0;
+    const seen = this.seenNotifications - this.notificationsAtStart;
+    if (seen > answered) this.crossed(`the observer saw ${seen} messages on ${this.prefix}${NOTIFICATION}, its ESP#2 sent ${answered}`);
+  }
+
+  /** Why `text`, seen on the pair's hello topic after Hello #`last`, is not from its own ESP#1; '' when it is. */
+  private foreignHello(text: string, last: number): string {
+    const n = helloNumber(text);
+    const where = `on ${this.prefix}${HELLO}`;
+    if (n < 0) return `"${printable(text.slice(0, 40))}" ${where}, not a hello of its ESP#1`;
+    const sent = this.esp1?.sinceBoot ?? 0;
+    if (n >= sent) return `"${text}" ${where}, but its ESP#1 has sent only ${sent} hellos (#0 to #${sent - 1})`;
+    if (n <= last) return `"${text}" ${where} after Hello #${last}: another board publishes on this pair's topic`;
+    return '';
+  }
+
+  /** Stopped from the page: its hellos so far are kept in the count, its boards are gone. */
+  stop(): void {
+    this.stopped = true;
+    this.hellosBefore += this.esp1?.published ?? 0;
+    this.answersBefore += this.esp2?.published ?? 0;
+    this.esp1 = null;
+    this.esp2 = null;
+  }
+
+  /** Started again from the page: its new ESP#1 counts from Hello #0, the checks from now. */
+  startAgain(): void {
+    this.stopped = false;
+    this.esp2Last = -1;
+    this.seenLast = -1;
+    this.repliesAtStart = this.replies;
+    this.notificationsAtStart = this.seenNotifications;
+  }
+
+  get hellos(): number {
+    return this.hellosBefore + (this.esp1?.published ?? 0);
+  }
+
+  get answers(): number {
+    return this.answersBefore + (this.esp2?.published ?? 0);
+  }
+
+  get boardsConnected(): number {
+    return (this.esp1?.connected ? 1 : 0) + (this.esp2?.connected ? 1 : 0);
+  }
+
+  get reconnects(): number {
+    return Math.max(0, (this.esp1?.connects ?? 0) - 1) + Math.max(0, (this.esp2?.connects ?? 0) - 1);
+  }
+
+  get lastError(): string {
+    const e1 = this.esp1?.lastError;
+    const e2 = this.esp2?.lastError;
+    return e1 ? `ESP#1: ${e1}` : e2 ? `ESP#2: ${e2}` : '';
+  }
+
+  /** Why the pair is not ok, or '' when it is. */
+  verdict(): string {
+    if (this.violations) return `crossed topics (${this.violations}): ${this.problems[0]}`;
+    const sent = this.esp1?.published ?? 0;
+    const answered = this.esp2?.published ?? 0;
+    const why = (s: string) => (this.lastError ? `${s}; last error ${this.lastError}` : s);
+    if (this.replies < 3) {
+      if (!this.esp1 || !this.esp2) return 'never started (the run ended first)';
+      if (!sent) return why(`${this.replies} rounds: ESP#1 sent no hello`);
+      if (!answered) return why(`${this.replies} rounds: ESP#1 sent ${sent} hellos, ESP#2 answered none`);
+      if (!this.replies) return why(`0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`);
+      return why(`only ${this.replies} rounds, 3 needed (a longer --duration?)`);
+    }
+    if (!this.seenHellos || !this.seenNotifications) return 'the observer did not see its messages, so crossed topics could not be ruled out';
+    return '';
+  }
+}

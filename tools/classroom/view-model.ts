@@ -1,0 +1,124 @@
+// What the class views show, as the server sends it: a tile per pair and the snapshot of the class.
+// The page (tools/web/class/) imports these types, so the page and the server cannot disagree.
+
+export type TileState = 'ok' | 'wait' | 'silent';
+
+/** How long a pair may stay without a message, or without a reply, before its tile turns red: about
+ *  3 of its hello intervals, 3 s at least. The page's legend says it. */
+export function silentAfter(interval: number): number {
+  return Math.max(3.5 * interval, 3000);
+}
+
+export interface ObservedPair {
+  /** `LycMaurois/SNT_2nde/alice/` */
+  prefix: string;
+  /** `alice` */
+  name: string;
+  /** `LycMaurois/SNT_2nde` (empty for a pair without a prefix) */
+  group: string;
+  hellos: number;
+  replies: number;
+  /** Hellos answered by a `received` before the next hello. */
+  rounds: number;
+  /** N of the last `Hello #N`, or null. */
+  lastHello: number | null;
+  firstAt: number;
+  lastAt: number;
+  lastHelloAt: number;
+  lastReplyAt: number;
+  /** A hello was seen and no `received` since. */
+  awaiting: boolean;
+  /** The last few gaps between hellos, in ms, to learn the pair's interval. */
+  gaps: number[];
+  /** On the roster (--roster): shown from the start, never forgotten. */
+  expected: boolean;
+  /** Never set aside for another nor forgotten: the roster's, or the classroom's own pairs. */
+  kept: boolean;
+  /** Its student's page is online: `<prefix>status` says "online" (the students' page's chat status). */
+  present: boolean;
+  /** Messages under the pair's prefix on other topics (another activity: the sensor, the remote). */
+  other: number;
+  /** Retained hellos and notifications: old news the broker kept, not the pair's state. */
+  retained: number;
+}
+
+/**
+ * Why a tile has its colour, as a code the page words in its own language (`reason`, with `ms` a
+ * duration when there is one), and in English for the terminal (`label`, `why`).
+ */
+export type Reason =
+  | 'ok'
+  | 'silent'
+  | 'unheard'
+  | 'noReply'
+  | 'noHello'
+  | 'replyOnly'
+  | 'waitReply'
+  | 'quiet'
+  | 'neverConnected'
+  | 'starting'
+  | 'connecting'
+  | 'reconnecting'
+  | 'crossed'
+  | 'stopped';
+
+export interface PairLook {
+  state: TileState;
+  label: string;
+  why: string;
+  reason: Reason;
+  ms?: number;
+}
+
+/** What a tile (and a table row) shows. Fields a source does not know stay undefined. */
+export interface TileView extends PairLook {
+  name: string;
+  group: string;
+  hellos: number;
+  replies: number;
+  rounds: number;
+  lastHello: number | null;
+  /** ms since the pair's last message, or null if it never said anything. */
+  since: number | null;
+  /** On the roster. */
+  expected?: boolean;
+  other?: number;
+  retained?: number;
+  /** Simulated pairs only: boards connected to the broker, of 2. */
+  boards?: number;
+  reconnects?: number;
+  error?: string;
+  /** classroom --web: the teacher stopped this pair from the page (and can start it again). */
+  stopped?: boolean;
+}
+
+export interface ViewSnapshot {
+  title: string;
+  subtitle: string;
+  /** The interval the red threshold is based on when a pair's own is not known yet. */
+  interval: number;
+  counts: { ok: number; wait: number; silent: number; total: number };
+  pairs: TileView[];
+  /** Shown on top of the page when set: e.g. the observer lost the broker. */
+  alert?: string;
+  /** Seconds since the start. */
+  uptime: number;
+  /** Set once the run is over (classroom --duration). */
+  finished?: string;
+  /** The page's language when the teacher chose it (--lang); else the browser's. */
+  lang?: 'fr' | 'en';
+  /** classroom --web: the page may stop and start pairs. */
+  controls?: boolean;
+  /** What the observer left aside: pairs beyond --max-pairs, and their messages. */
+  ignored?: { pairs: number; messages: number; more: boolean };
+  /** Prefixes heard once only (one hello, say), not shown until they say more or prove themselves. */
+  unconfirmed?: number;
+  /** Messages under the class on topics of no pair's hello or notification. */
+  other?: number;
+  /** What the subtitle says, for the page to word in its language. */
+  about?: { where: string; simulated?: number; runFor?: number; filters?: string[] };
+  /** The broker connection's problem, when `alert` is set. */
+  problem?: string;
+  /** classroom, once over: pairs ok of those judged, and those stopped from the page. */
+  result?: { ok: number; of: number; stopped: number };
+}

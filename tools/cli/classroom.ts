@@ -1,0 +1,216 @@
+// `mqtt-pair classroom`: a whole class of simulated pairs in one process (tools/classroom/
+// simulation.ts), on the embedded broker or a given one, with a live table (or the page, --web).
+// At the end one line says how many pairs are ok, and the exit code is 0 only when all of them
+// are; the CPU and memory the run took are printed too, to size a class on a small machine.
+
+import { brokerName, brokerUrl } from '../../src/endpoint';
+import type { Endpoint } from '../../src/host';
+import { printable } from '../../src/apps/text';
+import { nodeHost } from '../../hosts/node/host';
+import { startEmbeddedBroker } from '../broker/embedded';
+import { pairNames } from '../classroom/names';
+import { ClassObserver } from '../classroom/observer';
+import { ClassSimulation } from '../classroom/simulation';
+import { TerminalView } from '../view/terminal';
+import { startWebView, type WebView } from '../view/web';
+import { duration } from '../words/duration';
+import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
+import { VIEW_FLAGS, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
+import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
+import { untilStopped } from './session';
+
+const CLASSROOM_FLAGS: Flag[] = [
+  { names: ['--pairs'], key: 'pairs', value: 'n', example: '30', help: 'how many pairs (2 boards each) to simulate, 1 to 1000' },
+  // The simulated boards take a broker, a user and a password (TLS settings are for watch and sim).
+  ...BROKER_FLAGS.filter((f) => f.key !== 'cafile' && f.key !== 'insecure').map((f) =>
+    f.key === 'broker'
+      ? {
+          ...f,
+          help: 'use this broker, start none: host[:port] or mqtt://[user:pass@]host[:port], mqtts://, ws://, wss:// (default: an embedded broker on 127.0.0.1)',
+        }
+      : f,
+  ),
+  { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds and say how it went (default: until Ctrl+C)' },
+  {
+    names: ['--until-ok'],
+    key: 'untilOk',
+    help: 'stop as soon as every pair is ok (3 round trips each, nothing crossed), or at --duration: a rehearsal that ends once the broker has proved itself',
+  },
+  { names: ['--interval'], key: 'interval', value: 'ms', example: '5000', help: 'milliseconds between two hellos of a pair (default: 5000)' },
+  { names: ['--school'], key: 'school', value: 'name', example: 'LycMaurois', help: 'first topic level (default: LycMaurois)' },
+  { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'second topic level (default: SNT_2nde)' },
+  {
+    names: ['--web'],
+    key: 'web',
+    value: 'port',
+    example: '8080',
+    help: 'also serve the live class page on http://127.0.0.1:<port>/ (0: any free port), where a pair can be stopped and started again',
+  },
+  ...VIEW_FLAGS,
+  { names: ['--help'], key: 'help', help: 'show this help' },
+];
+
+function classroomUsage(): string {
+  return usageText(
+    'mqtt-pair classroom: a whole class of simulated pairs (ESP#1 and ESP#2 each) in this process.',
+    [
+      'mqtt-pair classroom {--pairs N | --roster FILE} [--broker URL [-u USER -P PASSWORD]] [--duration S] [--until-ok]',
+      '[--interval MS] [--school NAME --class NAME] [--web PORT] [--lang fr|en]',
+    ],
+    CLASSROOM_FLAGS,
+    [
+      'Each pair talks under its own prefix, <school>/<class>/<name>/hello and …/notification, with',
+      'names alice, bob, camille, … (or those of --roster). A table shows every pair (boards connected,',
+      'hellos sent, replies received, reconnects, last error); at the end, "N/N pairs ok". A pair is ok',
+      'when it made at least 3 hello/received round trips and no hello or notification crossed into',
+      "another pair's topics. Other messages under the class (a sensor's retained values) are counted",
+      'and shown, and fail nothing. On the page (--web), a pair can be stopped, to show what a red tile',
+      'means, and started again; a stopped pair is left out of the verdict.',
+      '',
+      'Examples:',
+      '  mqtt-pair classroom --pairs 15                              (embedded broker, until Ctrl+C)',
+      '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --duration 60 --web 8080',
+      '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --until-ok --duration 300',
+      'Exit code: 0 when every pair is ok; 1 when one is not, or for a bad option.',
+    ],
+  );
+}
+
+export async function runClassroom(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, CLASSROOM_FLAGS, 'mqtt-pair classroom --help');
+  if (p.has('help')) {
+    process.stdout.write(classroomUsage());
+    return 0;
+  }
+  const pairsText = last(p, 'pairs');
+  const rosterFile = last(p, 'roster');
+  if (pairsText === undefined && rosterFile === undefined)
+    throw new UsageError('say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)');
+  const given = brokerFromFlags(p);
+  const durationText = last(p, 'duration');
+  const runFor = durationText === undefined ? undefined : seconds('--duration', durationText);
+  const interval = last(p, 'interval') === undefined ? 5000 : integer('--interval', last(p, 'interval')!, 10, 3_600_000, 'milliseconds');
+  const school = topicLevel('--school', last(p, 'school') ?? 'LycMaurois', 'LycMaurois');
+  const className = topicLevel('--class', last(p, 'class') ?? 'SNT_2nde', 'SNT_2nde');
+  const group = `${school}/${className}`;
+  const roster = rosterFile === undefined ? undefined : rosterOption(rosterFile, group);
+  const rosterNames = roster?.map((prefix) => prefix.split('/').at(-2)!);
+  if (roster?.some((x) => x !== `${group}/${x.split('/').at(-2)}/`)) {
+    throw new UsageError(`--roster: classroom simulates the pairs of one class: write first names only (they go under ${group}/)`);
+  }
+  const count = pairsText === undefined ? rosterNames!.length : integer('--pairs', pairsText, 1, 1000, 'a number of pairs');
+  if (rosterNames && count !== rosterNames.length) throw new UsageError(`--pairs ${count} and a roster of ${rosterNames.length} names: give one of them`);
+  const lang = langOption(last(p, 'lang'));
+  warnDots(school, className, roster);
+  const webText = last(p, 'web');
+  const webPort = webText === undefined ? undefined : integer('--web', webText, 0, 65535, 'a port number');
+  if (runFor !== undefined && runFor * 1000 < 4 * interval) {
+    process.stderr.write(`mqtt-pair classroom: note: ${durationText} s leaves little time for 3 round trips at one hello every ${interval} ms\n`);
+  }
+  // The students' page needs a broker with a WebSocket listener: the embedded broker gets one.
+  const student = studentOptions(p, webPort, given ?? { host: '127.0.0.1', port: 1883 }, `${group}/`, `${school} / ${className}`);
+  const untilOk = p.has('untilOk');
+
+  // The broker: the given one, or the embedded one, whose WebSocket lets in this command's pages alone.
+  const origins = new Set<string>();
+  let embedded: Awaited<ReturnType<typeof startEmbeddedBroker>> | null = null;
+  let endpoint: Endpoint;
+  let where: string;
+  let broker: string;
+  if (given) {
+    endpoint = given;
+    where = brokerName(given, true);
+    broker = brokerUrl(given);
+  } else {
+    embedded = await startEmbeddedBroker(1883, 20, student ? 9001 : undefined, (origin) => origins.has(origin));
+    endpoint = { host: '127.0.0.1', port: embedded.port };
+    where = `127.0.0.1:${embedded.port} (embedded Aedes)`;
+    broker = `127.0.0.1:${embedded.port}`;
+    const ws = embedded.wsPort && `ws://127.0.0.1:${embedded.wsPort}/mqtt`;
+    console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}${ws ? `, and for the students' page on ${ws}` : ''}`);
+    if (student && ws && last(p, 'studentBroker') === undefined) student.broker = ws;
+  }
+
+  // The observer follows the class's own pairs, no others: anything else under the class is counted.
+  const observer = new ClassObserver(
+    endpoint,
+    { school, className, interval, clientId: `mqtt-pair-classroom-${process.pid}`, maxPairs: 0 },
+    nodeHost({ log: () => {} }),
+  );
+  const sim = new ClassSimulation({ names: rosterNames ?? pairNames(count), school, className, interval, broker, where, runFor, lang }, observer);
+  try {
+    await observer.start();
+  } catch (e) {
+    observer.stop();
+    await embedded?.close();
+    process.stderr.write(`mqtt-pair classroom: cannot observe ${group}/# on the broker at ${where}: ${printable((e as Error).message)}\n`);
+    return 1;
+  }
+  const until = untilOk ? ' until every pair is ok' : '';
+  const how = runFor ? ` ${untilOk ? 'or' : 'for'} ${runFor} s` : untilOk ? ' or Ctrl+C' : ' until Ctrl+C';
+  console.log(`${count} pairs (${2 * count} simulated boards) under ${group}/<name>/ on ${where}, one hello every ${interval} ms${until}${how}`);
+
+  let web: WebView | null = null;
+  if (webPort !== undefined) {
+    try {
+      web = await startWebView(
+        webPort,
+        () => sim.snapshot(),
+        1000,
+        (action, name) => sim.control(action, name),
+        student,
+      );
+      for (const o of web.origins) origins.add(o);
+    } catch (e) {
+      observer.stop();
+      await embedded?.close();
+      throw e;
+    }
+    console.log(`Classroom view: ${web.url}`);
+    if (student) printStudentPage(web, student);
+    if (!given && student?.listen)
+      console.log("  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)");
+  }
+
+  const cpu0 = process.cpuUsage();
+  sim.start();
+  const terminal = new TerminalView(
+    () => sim.snapshot(),
+    (snap) => sim.details(snap),
+  );
+  terminal.start();
+  await untilStopped(runFor, untilOk ? sim.allOk() : undefined);
+
+  // The run is over: measure before the teardown, then stop everything.
+  const cpu = process.cpuUsage(cpu0);
+  const elapsed = (performance.now() - sim.startedAt) / 1000;
+  const { notOk, summary } = sim.end();
+  terminal.stop();
+  if (web) await web.close(); // an open page shows the end
+  sim.stopBoards();
+  observer.stop();
+  await embedded?.close();
+
+  const { hellos, replies } = sim.published;
+  const messages = hellos + replies;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const mem = process.memoryUsage();
+  const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const boards = 2 * count;
+  const lines = [
+    `Ran ${count} pairs (${boards} simulated boards) for ${elapsed.toFixed(1)} s on ${where}, one hello every ${interval} ms; ` +
+      (sim.allUpAfter ? `all boards connected within ${duration(sim.allUpAfter)}` : `${sim.boardsUp} of ${boards} boards ever connected`),
+    `Messages: ${n(messages)} published by the boards (${n(hellos)} hellos, ${n(replies)} replies), ${n(observer.messages)} seen by the observer`,
+    `CPU: ${cpuSeconds.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s), ${Math.round((100 * cpuSeconds) / elapsed)}% of one core; ` +
+      (messages ? `${Math.round((cpuSeconds * 1e6) / messages)} µs per message` : 'no message') +
+      ` (boards and observer${embedded ? ', and the broker' : ''}, all in this process)`,
+    `Memory: ${mb(mem.rss)} resident at the end (${mb(process.resourceUsage().maxRSS * 1024)} at most), ${mb(mem.heapUsed)} JavaScript heap`,
+  ];
+  for (const c of notOk.slice(0, 20)) lines.push(`Not ok: ${c.name}: ${c.verdict()}`);
+  if (notOk.length > 20) lines.push(`Not ok: … and ${notOk.length - 20} more pairs`);
+  for (const f of sim.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
+  lines.push(summary);
+  process.stdout.write(`${lines.map(printable).join('\n')}\n`);
+  return notOk.length || sim.foreignCount ? 1 : 0;
+}

@@ -1,0 +1,178 @@
+// `mqtt-pair watch`: every pair of a class, live, as seen from the broker (real or simulated
+// boards): a page (--web) or a table in the terminal. Parse the flags, start the observer and the
+// view, run until stopped, print one line of counts.
+
+import { brokerName } from '../../src/endpoint';
+import { printable } from '../../src/apps/text';
+import { nodeHost } from '../../hosts/node/host';
+import { countStates } from '../classroom/look';
+import { ClassObserver } from '../classroom/observer';
+import type { ViewSnapshot } from '../classroom/view-model';
+import { TerminalView, countsText } from '../view/terminal';
+import { startWebView, type WebView } from '../view/web';
+import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
+import { VIEW_FLAGS, ignoredText, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
+import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
+import { untilStopped } from './session';
+
+const WATCH_FLAGS: Flag[] = [
+  ...BROKER_FLAGS.map((f) =>
+    f.key === 'broker'
+      ? { ...f, help: 'the broker to watch: host[:port] or mqtt://[user:pass@]host[:port], mqtts://, ws://, wss:// (default: 127.0.0.1:1883)' }
+      : f,
+  ),
+  {
+    names: ['--web'],
+    key: 'web',
+    value: 'port',
+    example: '8080',
+    help: 'serve the live class page on http://127.0.0.1:<port>/ (0: any free port); without it, a table in the terminal',
+  },
+  {
+    names: ['--school'],
+    key: 'school',
+    value: 'name',
+    example: 'LycMaurois',
+    help: 'with --class: watch <school>/<class>/# (default: every +/+/+/hello and +/+/+/notification)',
+  },
+  { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'with --school: the class' },
+  {
+    names: ['--interval'],
+    key: 'interval',
+    value: 'ms',
+    example: '5000',
+    help: "the boards' hello interval, until it is learnt from their hellos (default: 5000): a pair silent for about 3 intervals turns red",
+  },
+  { names: ['--duration'], key: 'duration', value: 'seconds', example: '60', help: 'stop after this many seconds (default: until Ctrl+C)' },
+  ...VIEW_FLAGS,
+  {
+    names: ['--max-pairs'],
+    key: 'maxPairs',
+    value: 'n',
+    example: '100',
+    help: 'follow this many pairs at most, the roster aside (default: 100): a newcomer takes the place of a prefix heard once, else of the unanswered pair quiet longest; a pair that proved itself keeps its place',
+  },
+  {
+    names: ['--forget'],
+    key: 'forget',
+    value: 'minutes',
+    example: '15',
+    help: 'a pair silent this many minutes leaves the view, unless it is on the roster (default: 15; 0: never)',
+  },
+  { names: ['--help'], key: 'help', help: 'show this help' },
+];
+
+function watchUsage(): string {
+  return usageText(
+    'mqtt-pair watch: every pair of a class, live, as seen from the broker (real or simulated boards).',
+    [
+      'mqtt-pair watch [--broker URL] [-u USER -P PASSWORD] [--web PORT] [--school NAME --class NAME] [--roster FILE]',
+      '[--lang fr|en] [--interval MS] [--duration S] [--max-pairs N] [--forget MINUTES]',
+    ],
+    WATCH_FLAGS,
+    [
+      'A pair is the two boards that publish on <prefix>hello and <prefix>notification, e.g.',
+      'LycMaurois/SNT_2nde/alice/hello. Each pair is a tile: green (OK) when its last hello was',
+      'answered, amber (Waiting) while it starts or waits for a reply, red (Silent, No reply) after',
+      'about 3 intervals without a message or without a reply.',
+      '',
+      'Examples:',
+      '  mqtt-pair watch --broker 192.168.1.144 --web 8080 --school LycMaurois --class SNT_2nde',
+      '  mqtt-pair watch --broker 192.168.1.144          (a table in this terminal, every prefix)',
+      'The page is served on 127.0.0.1 only: open it on this computer (or show it on the projector).',
+    ],
+  );
+}
+
+export async function runWatch(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, WATCH_FLAGS, 'mqtt-pair watch --help');
+  if (p.has('help')) {
+    process.stdout.write(watchUsage());
+    return 0;
+  }
+  const endpoint = brokerFromFlags(p, '127.0.0.1:1883')!;
+  const school = last(p, 'school');
+  const className = last(p, 'class');
+  if ((school === undefined) !== (className === undefined)) {
+    throw new UsageError('--school and --class go together, e.g. --school LycMaurois --class SNT_2nde');
+  }
+  if (school !== undefined) topicLevel('--school', school, 'LycMaurois');
+  if (className !== undefined) topicLevel('--class', className, 'SNT_2nde');
+  const number = (key: string, flag: string, fallback: number, min: number, max: number, what: string) => {
+    const text = last(p, key);
+    return text === undefined ? fallback : integer(flag, text, min, max, what);
+  };
+  const interval = number('interval', '--interval', 5000, 10, 3_600_000, 'milliseconds');
+  const webText = last(p, 'web');
+  const webPort = webText === undefined ? undefined : integer('--web', webText, 0, 65535, 'a port number');
+  const durationText = last(p, 'duration');
+  const stopAfter = durationText === undefined ? undefined : seconds('--duration', durationText);
+  const maxPairs = number('maxPairs', '--max-pairs', 100, 1, 10000, 'a number of pairs');
+  const forgetMinutes = number('forget', '--forget', 15, 0, 10080, 'a number of minutes');
+  const lang = langOption(last(p, 'lang'));
+  const rosterFile = last(p, 'roster');
+  const group = school === undefined ? undefined : `${school}/${className}`;
+  const roster = rosterFile === undefined ? undefined : rosterOption(rosterFile, group);
+  warnDots(school, className, roster);
+  const student = studentOptions(p, webPort, endpoint, group === undefined ? '' : `${group}/`, group === undefined ? '' : `${school} / ${className}`);
+
+  const where = brokerName(endpoint, true);
+  const observer = new ClassObserver(
+    endpoint,
+    { school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster },
+    nodeHost({ log: () => {} }),
+  );
+  try {
+    await observer.start();
+  } catch (e) {
+    observer.stop();
+    process.stderr.write(
+      `mqtt-pair watch: cannot watch the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`,
+    );
+    return 1;
+  }
+  const started = observer.now();
+  const title = school !== undefined ? `${school} / ${className}` : 'Every class';
+  const snapshot = (): ViewSnapshot => {
+    const pairs = observer.tiles();
+    const problem = observer.client.connected ? undefined : observer.problem || 'reconnecting';
+    return {
+      title,
+      subtitle: `watching ${observer.filters.join(' ')} on ${where}`,
+      interval,
+      pairs,
+      counts: countStates(pairs),
+      alert: problem && `Not connected to the broker at ${where}: ${problem}`,
+      uptime: Math.round((observer.now() - started) / 1000),
+      problem,
+      about: { where, filters: observer.filters },
+      lang,
+      ignored: observer.ignored,
+      unconfirmed: observer.unconfirmed,
+      other: observer.foreign,
+    };
+  };
+  console.log(`Watching ${observer.filters.join(' ')} on ${where}`);
+  let web: WebView | null = null;
+  let terminal: TerminalView | null = null;
+  if (webPort !== undefined) {
+    try {
+      web = await startWebView(webPort, snapshot, 1000, undefined, student);
+    } catch (e) {
+      observer.stop();
+      throw e;
+    }
+    console.log(`Classroom view: ${web.url}  (Ctrl+C stops)`);
+    if (student) printStudentPage(web, student);
+  } else {
+    terminal = new TerminalView(snapshot, (snap) => `${observer.messages} messages seen${ignoredText(snap)}`);
+    terminal.start();
+  }
+  await untilStopped(stopAfter);
+  terminal?.stop();
+  const end = snapshot();
+  await web?.close();
+  observer.stop();
+  console.log(`${end.counts.total} pairs seen: ${countsText(end.counts)}${ignoredText(end)}`);
+  return 0;
+}

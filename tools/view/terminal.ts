@@ -1,0 +1,181 @@
+// The class in a terminal: a table redrawn in place (ANSI) that fits the window, or, when stdout is
+// no terminal, a plain summary line every few seconds. Names from the network are escaped.
+
+import { printable } from '../../src/apps/text';
+import { duration } from '../words/duration';
+import { RANK, countStates } from '../classroom/look';
+import type { TileState, TileView, ViewSnapshot } from '../classroom/view-model';
+import { tileWords as en } from '../words/en';
+import { tileWords as fr } from '../words/fr';
+
+const ICON: Record<TileState, string> = { ok: '✓', wait: '…', silent: '✕' };
+const COLOUR: Record<TileState, string> = { ok: '\x1b[32m', wait: '\x1b[33m', silent: '\x1b[31m' };
+/** `text` in lines of `width` columns at most, cut at spaces where it can be. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut <= 0) cut = width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) lines.push(rest);
+  return lines;
+}
+
+/** The counts as words: `28 ok, 1 waiting, 1 silent`. */
+export function countsText(c: ViewSnapshot['counts']): string {
+  return `${c.ok} ok, ${c.wait} waiting, ${c.silent} silent`;
+}
+
+/**
+ * The status table. `height` rows at most (problem pairs first when they do not all fit),
+ * `width` columns at most; with `colour`, ANSI colours on the state.
+ */
+export function renderTable(s: ViewSnapshot, o: { height: number; width: number; colour: boolean }): string[] {
+  const sim = s.pairs.some((p) => p.boards !== undefined);
+  const head = sim
+    ? ['pair', 'state', 'boards', 'hellos', 'replies', 'reconn.', 'last error']
+    : ['pair', 'state', 'hellos', 'replies', 'last hello', 'last heard', 'why'];
+  const widths = sim ? [12, 16, 6, 7, 7, 7, 0] : [16, 12, 7, 7, 10, 10, 0];
+  let nameWidth = 4; // a loop, not Math.max(...pairs): that spreads every pair onto the stack
+  for (const p of s.pairs) if (p.name.length > nameWidth) nameWidth = p.name.length;
+  widths[0] = Math.min(24, Math.max(widths[0], nameWidth));
+  const cut = (t: string, w: number) => (t.length > w ? `${t.slice(0, Math.max(0, w - 1))}…` : t);
+  const row = (cells: string[], state?: TileState) => {
+    // Names come from topics, errors from the network: escaped, they cannot drive the terminal.
+    cells = cells.map(printable);
+    let line = '';
+    cells.forEach((c, i) => {
+      const w = widths[i];
+      const text = w ? (i >= 2 && i <= 5 ? c.padStart(w) : cut(c, w).padEnd(w)) : c;
+      line += (i ? '  ' : '') + text;
+    });
+    line = cut(line.trimEnd(), o.width);
+    if (state && o.colour) {
+      // Colour only the state column (it starts after the name).
+      const at = widths[0] + 2;
+      line = `${line.slice(0, at) + COLOUR[state] + line.slice(at, at + widths[1])}\x1b[0m${line.slice(at + widths[1])}`;
+    }
+    return line;
+  };
+  const sorted = [...s.pairs];
+  const room = Math.max(1, o.height - 1);
+  const shown =
+    sorted.length > room
+      ? sorted
+          .map((p, i) => [p, i] as const)
+          .sort((a, b) => RANK[a[0].state] - RANK[b[0].state] || a[1] - b[1])
+          .slice(0, room - 1)
+          .map(([p]) => p)
+      : sorted;
+  const lines = [row(head)];
+  for (const p of shown) {
+    const state = `${ICON[p.state]} ${worded(p, s.lang).label}`;
+    lines.push(
+      row(
+        sim
+          ? [p.name, state, `${p.boards}/2`, String(p.hellos), String(p.replies), String(p.reconnects ?? 0), p.error ?? '']
+          : [
+              p.name,
+              state,
+              String(p.hellos),
+              String(p.replies),
+              p.lastHello === null ? '-' : `#${p.lastHello}`,
+              p.since === null ? '-' : `${duration(p.since)} ago`,
+              p.state === 'ok' ? '' : worded(p, s.lang).why,
+            ],
+        p.state,
+      ),
+    );
+  }
+  if (shown.length < sorted.length) {
+    const rest = sorted.filter((p) => !shown.includes(p));
+    lines.push(cut(`… and ${rest.length} more pairs (${countsText(countStates(rest))})`, o.width));
+  }
+  return lines;
+}
+
+/** A tile's label and reason in the view's language (--lang; English by default), from the same
+ *  tables as the pages (tools/words). */
+function worded(p: TileView, lang: ViewSnapshot['lang']): { label: string; why: string } {
+  const words = lang === 'fr' ? fr : en;
+  return { label: words.label[p.reason] ?? p.label, why: words.why[p.reason]?.(duration(p.ms ?? 0), p.ms ?? 0) ?? p.why };
+}
+
+/**
+ * The live terminal view: on a TTY the table is redrawn in place (ANSI) and fits the window;
+ * otherwise a plain summary line (and the pairs in trouble) is printed every `every` ms.
+ */
+export class TerminalView {
+  private drawn = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private lastPlain = 0;
+  readonly tty: boolean;
+
+  /** `details` adds to the counts, e.g. `boards 60/60 connected; 120 hellos`. */
+  constructor(
+    private snapshot: () => ViewSnapshot,
+    private details: (s: ViewSnapshot) => string,
+    private every = 5000,
+  ) {
+    this.tty = !!process.stdout.isTTY && process.env.TERM !== 'dumb';
+  }
+
+  start(): void {
+    if (this.tty) process.stdout.write('\x1b[?25l'); // hide the cursor while redrawing
+    this.timer = setInterval(() => this.tick(), this.tty ? 500 : 250);
+    this.tick();
+  }
+
+  private tick(): void {
+    if (this.tty) return this.draw();
+    const now = Date.now();
+    if (!this.lastPlain) {
+      this.lastPlain = now;
+      return;
+    } // the first summary after `every`
+    if (now - this.lastPlain < this.every) return;
+    this.lastPlain = now;
+    const s = this.snapshot();
+    const lines = [`[${s.uptime} s] ${s.counts.total} pairs: ${countsText(s.counts)}; ${this.details(s)}`];
+    const trouble = s.pairs.filter((p) => p.state !== 'ok');
+    for (const p of trouble.slice(0, 5)) {
+      const w = worded(p, s.lang);
+      lines.push(`  ${p.name}: ${w.label.toLowerCase()} (${p.error ?? w.why})`);
+    }
+    if (trouble.length > 5) lines.push(`  … and ${trouble.length - 5} more`);
+    process.stdout.write(`${lines.map(printable).join('\n')}\n`);
+  }
+
+  /** Redraws the table over the previous one. */
+  draw(): void {
+    const s = this.snapshot();
+    const rows = process.stdout.rows || 24;
+    const width = (process.stdout.columns || 80) - 1;
+    // Wrapped, not cut: the counts and the details must be read whole in a narrow terminal.
+    const title = printable(s.title);
+    const header = [
+      ...wrap(printable(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) =>
+        i ? l : `\x1b[1m${l.slice(0, title.length)}\x1b[0m${l.slice(title.length)}`,
+      ),
+      ...wrap(printable(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`), width),
+      ...(s.alert ? wrap(printable(s.alert), width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
+    ];
+    const table = renderTable(s, { height: rows - header.length - 1, width, colour: true });
+    const out = [...header, ...table];
+    process.stdout.write(`${this.drawn ? `\x1b[${this.drawn}F` : ''}\x1b[J${out.join('\n')}\n`);
+    this.drawn = out.length;
+  }
+
+  /** Stops redrawing; the last table stays on the screen. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.tty) {
+      this.draw();
+      process.stdout.write('\x1b[?25h');
+    }
+  }
+}
