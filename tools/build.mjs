@@ -6,8 +6,10 @@
 //                      command depends on nothing
 //   build/moddable/main.js   the firmware module that manifest.json names (Moddable modules stay external)
 //   build/client.min.js      the client alone, minified, to measure what ships
-//   (the students' page script, tools/web/student.ts, is bundled for browsers and built into the
-//   command as the string STUDENT_JS: the installed command serves it with no file beside it)
+//   (the class page and the students' page, tools/web/class and tools/web/student: each script is
+//   bundled for browsers and each style minified, and with the markup they are built into the
+//   command as strings, CLASS_HTML, CLASS_CSS, CLASS_JS and STUDENT_…: the installed command serves
+//   them with no file beside it)
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -39,26 +41,35 @@ export const moddableModules = [
 moddableModules.push('pins/*', 'embedded:*');
 const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
 
+/** A page's three files, tools/web/<name>/{index.html, <name>.css, <name>.ts}, as esbuild defines:
+ *  { CLASS_HTML, CLASS_CSS, CLASS_JS } for 'class'. */
+async function buildPage(name) {
+  const dir = `tools/web/${name}`;
+  const browser = { ...common, write: false, platform: 'browser', minify: true };
+  const [js, css] = await Promise.all([
+    build({ ...browser, entryPoints: [`${dir}/${name}.ts`], format: 'iife', target: 'es2022' }),
+    build({ ...browser, entryPoints: [`${dir}/${name}.css`] }),
+  ]);
+  const NAME = name.toUpperCase();
+  return {
+    [`${NAME}_HTML`]: JSON.stringify(readFileSync(join(root, dir, 'index.html'), 'utf8')),
+    [`${NAME}_CSS`]: JSON.stringify(css.outputFiles[0].text),
+    [`${NAME}_JS`]: JSON.stringify(js.outputFiles[0].text),
+  };
+}
+
 export async function buildAll() {
   const has = (f) => existsSync(join(root, f));
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
   for (const old of ['chunks', 'cli.js', 'cli.js.map']) rmSync(join(root, 'dist', old), { recursive: true, force: true });
-  const node = { index: 'hosts/node/index.ts', cli: 'tools/cli.ts' };
-  const student = await build({
-    ...common,
-    entryPoints: ['tools/web/student.ts'],
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-  });
+  const node = { index: 'hosts/node/index.ts', cli: 'tools/cli/main.ts' };
+  const pages = { ...(await buildPage('class')), ...(await buildPage('student')) };
   // The board's setup page and the firmware's version, for the firmware and the Node bundle alike.
   const board = {
     SETUP_PAGE: JSON.stringify(await buildSetupPage(root)),
     MQTT_PAIR_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version),
   };
-  const define = { STUDENT_JS: JSON.stringify(student.outputFiles[0].text), ...board };
+  const define = { ...pages, ...board };
   await Promise.all([
     build({
       ...common,

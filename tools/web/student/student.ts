@@ -11,172 +11,31 @@
 // Everything from the network is set with textContent, shortened and made printable: a message
 // cannot add markup, run a script or fake a line.
 
-import { browserHost, randomHex } from '../../hosts/browser/host';
-import { MqttClient, payloadText, type Message } from '../../src/mqtt/client';
-import { printable } from '../../src/apps/text';
-import { colourOf, COLOURS } from '../../src/apps/remote';
-import { filterError, topicError } from '../../src/mqtt/topic';
-import type { Endpoint } from '../../src/host';
-import { brokerEndpoint, brokerName, redact } from '../../src/endpoint';
-import type { QoS } from '../../src/mqtt/codec';
-
-interface PageConfig {
-  broker: string;
-  prefix: string;
-  title: string;
-  open?: boolean;
-}
+import { browserHost, randomHex } from '../../../hosts/browser/host';
+import { MqttClient, payloadText, type Message } from '../../../src/mqtt/client';
+import { printable } from '../../../src/apps/text';
+import { colourOf, COLOURS } from '../../../src/apps/remote';
+import { filterError, topicError } from '../../../src/mqtt/topic';
+import type { Endpoint } from '../../../src/host';
+import { brokerEndpoint, brokerName, redact } from '../../../src/endpoint';
+import type { QoS } from '../../../src/mqtt/codec';
+import { studentWords as enWords } from '../../words/en';
+import { studentWords as frWords } from '../../words/fr';
+import type { StudentPageWords } from '../../words/words';
+import type { StudentPageConfig } from './config';
 
 const MAX_CHAT_LINES = 300;
 const MAX_LAB_ROWS = 200;
 const MAX_SHOWN = 500; // characters of a message shown
 
-const WORDS = {
-  fr: {
-    title: 'MQTT en classe',
-    me: 'Mon prénom',
-    peer: 'Prénom de mon binôme',
-    broker: 'Broker (WebSocket)',
-    user: 'Utilisateur (si demandé)',
-    password: 'Mot de passe (si demandé)',
-    connect: 'Se connecter',
-    leave: 'Se déconnecter',
-    tabChat: 'Chat',
-    tabRemote: 'Capteur / actionneur',
-    tabLab: 'Laboratoire',
-    message: 'Message',
-    pubMessage: 'Message à publier',
-    send: 'Envoyer',
-    online: 'en ligne',
-    offline: 'hors ligne',
-    unknown: 'pas encore vu',
-    notConnected: 'Pas connecté',
-    connecting: 'Connexion…',
-    connected: 'Connecté à',
-    lost: 'Connexion perdue',
-    retry: 'nouvel essai dans',
-    seconds: 's',
-    needNames: 'Écris ton prénom et celui de ton binôme.',
-    samePeer: 'Le prénom de ton binôme doit être différent du tien.',
-    badName: 'Un prénom ne peut contenir ni /, ni +, ni #, ni caractère invisible ou de contrôle.',
-    sensorTitle: 'Capteur : mes flèches',
-    sensorHelp: 'Les flèches du clavier ou ces boutons envoient une commande sur',
-    actuatorTitle: 'Actionneur : les commandes de',
-    actuatorHelp: 'Ce bloc prend la couleur que demande la commande reçue sur',
-    up: 'haut',
-    down: 'bas',
-    left: 'gauche',
-    right: 'droite',
-    sent: 'Envoyé :',
-    received: 'Reçu :',
-    unknownCommand: 'commande inconnue',
-    labConn: 'Ma connexion du labo',
-    willTopic: 'Topic du testament (will)',
-    willMessage: 'Message du testament',
-    retain: 'retain',
-    clean: 'Session propre (clean session)',
-    labConnect: 'Connecter le labo',
-    labEnd: 'Déconnexion propre',
-    labCut: 'Couper brutalement',
-    publish: 'Publier',
-    topic: 'Topic',
-    subscribe: "S'abonner",
-    filter: 'Filtre (+ et # permis)',
-    unsubscribe: 'Se désabonner',
-    messages: 'Messages reçus',
-    time: 'Heure',
-    qos: 'QoS',
-    labUp: 'Labo connecté, identifiant',
-    labDown: 'Labo déconnecté',
-    labCutDone: 'Connexion coupée sans DISCONNECT : le broker publie le testament.',
-    labEndDone: 'DISCONNECT envoyé : pas de testament.',
-    subscribed: 'Abonné à',
-    granted: 'QoS accordée',
-    refused: 'refusé',
-    published: 'Publié sur',
-    error: 'Erreur',
-    control: 'contient un caractère invisible ou de contrôle, que le broker refuse : retape-le',
-    openWarning: 'Cette page est ouverte à tout le réseau de la salle : toute personne connectée à ce réseau peut l’ouvrir.',
-    you: 'moi',
-    yes: 'oui',
-    no: 'non',
-  },
-  en: {
-    title: 'MQTT in class',
-    me: 'My first name',
-    peer: "My partner's first name",
-    broker: 'Broker (WebSocket)',
-    user: 'User (if asked)',
-    password: 'Password (if asked)',
-    connect: 'Connect',
-    leave: 'Disconnect',
-    tabChat: 'Chat',
-    tabRemote: 'Sensor / actuator',
-    tabLab: 'Lab',
-    message: 'Message',
-    pubMessage: 'Message to publish',
-    send: 'Send',
-    online: 'online',
-    offline: 'offline',
-    unknown: 'not seen yet',
-    notConnected: 'Not connected',
-    connecting: 'Connecting…',
-    connected: 'Connected to',
-    lost: 'Connection lost',
-    retry: 'trying again in',
-    seconds: 's',
-    needNames: "Type your first name and your partner's.",
-    samePeer: "Your partner's first name must differ from yours.",
-    badName: 'A first name cannot hold /, + or #, nor an invisible or control character.',
-    sensorTitle: 'Sensor: my arrows',
-    sensorHelp: 'The arrow keys or these buttons send a command on',
-    actuatorTitle: 'Actuator: the commands of',
-    actuatorHelp: 'This block takes the colour the command received on',
-    up: 'up',
-    down: 'down',
-    left: 'left',
-    right: 'right',
-    sent: 'Sent:',
-    received: 'Received:',
-    unknownCommand: 'unknown command',
-    labConn: 'My lab connection',
-    willTopic: 'Will topic',
-    willMessage: 'Will message',
-    retain: 'retain',
-    clean: 'Clean session',
-    labConnect: 'Connect the lab',
-    labEnd: 'Disconnect cleanly',
-    labCut: 'Cut abruptly',
-    publish: 'Publish',
-    topic: 'Topic',
-    subscribe: 'Subscribe',
-    filter: 'Filter (+ and # allowed)',
-    unsubscribe: 'Unsubscribe',
-    messages: 'Messages received',
-    time: 'Time',
-    qos: 'QoS',
-    labUp: 'Lab connected, client id',
-    labDown: 'Lab disconnected',
-    labCutDone: 'Connection cut without DISCONNECT: the broker publishes the will.',
-    labEndDone: 'DISCONNECT sent: no will.',
-    subscribed: 'Subscribed to',
-    granted: 'granted QoS',
-    refused: 'refused',
-    published: 'Published on',
-    error: 'Error',
-    control: 'holds an invisible or control character, which the broker refuses: type it again',
-    openWarning: "This page is open to the room's whole network: anyone on that network can open it.",
-    you: 'me',
-    yes: 'yes',
-    no: 'no',
-  },
-};
-type Words = typeof WORDS.fr;
+const WORDS: Record<'fr' | 'en', StudentPageWords> = { fr: frWords, en: enWords };
+/** The words the markup names in its `data-t` attributes: the strings of the table. */
+type TextKey = { [K in keyof StudentPageWords]: StudentPageWords[K] extends string ? K : never }[keyof StudentPageWords];
 
 const query = new URLSearchParams(location.search);
 const lang: keyof typeof WORDS = (query.get('lang') ?? navigator.language ?? 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en';
-const t: Words = WORDS[lang];
-const config = JSON.parse(document.getElementById('config')!.textContent || '{}') as PageConfig;
+const t = WORDS[lang];
+const config = JSON.parse(document.getElementById('config')!.textContent || '{}') as StudentPageConfig;
 
 function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -204,7 +63,7 @@ function typedTopicError(s: string, check: (s: string) => string): string {
 
 /** "Connection lost: why (trying again in 2 s)". */
 function lostText(reason: string, retryIn: number): string {
-  return `${t.lost}: ${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
+  return `${t.lost}${t.colon}${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
 }
 
 // One formatter: toLocaleTimeString makes a new one each call, which a burst feels.
@@ -267,7 +126,7 @@ function el(tag: string, text: string, cls?: string): HTMLElement {
  *  is the host this page came from. A user and password in it count as typed in their fields. */
 function endpointOf(url: string): Endpoint {
   const e = /^wss?:\/\//i.test(url) ? brokerEndpoint(url) : '';
-  if (typeof e === 'string') throw new Error(`${t.broker}: "${shown(redact(url))}" is not a WebSocket address; type one like ws://192.168.1.144:9001`);
+  if (typeof e === 'string') throw new Error(`${t.broker}${t.colon}${t.notWebSocket(shown(redact(url)))}`);
   const loopback = (h: string) => h === 'localhost' || h.startsWith('127.') || h === '::1';
   if (loopback(e.host) && location.hostname && !loopback(location.hostname)) e.host = location.hostname.replace(/^\[|\]$/g, '');
   if (e.path === '/') e.path = '/mqtt';
@@ -304,7 +163,7 @@ function setStatus(text: string, state: 'ok' | 'wait' | 'off') {
 function translate() {
   document.documentElement.lang = lang;
   document.title = `${t.title}${config.title ? ` · ${config.title}` : ''}`;
-  for (const e of Array.from(document.querySelectorAll<HTMLElement>('[data-t]'))) e.textContent = t[e.dataset.t as keyof Words];
+  for (const e of Array.from(document.querySelectorAll<HTMLElement>('[data-t]'))) e.textContent = t[e.dataset.t as TextKey];
   for (const b of Array.from(document.querySelectorAll<HTMLElement>('[data-command]')))
     b.setAttribute('aria-label', t[b.dataset.command as 'up' | 'down' | 'left' | 'right']);
   $('class-title').textContent = config.title;
@@ -442,7 +301,7 @@ function sendChat(event: Event) {
   li.append(el('span', me, 'who'), el('span', shown(text), 'text'));
   add($('chat-lines'), li, MAX_CHAT_LINES);
   main.publish(chatTopic(me), text, { qos: 1 }, (err) => {
-    if (err) li.append(el('span', ` (${t.error}: ${err.message})`, 'error'));
+    if (err) li.append(el('span', ` (${t.error}${t.colon}${err.message})`, 'error'));
   });
 }
 
@@ -480,7 +339,7 @@ function labClient(): MqttClient | null {
   const willTopic = input('will-topic').value.trim();
   const willError = willTopic ? typedTopicError(willTopic, topicError) : '';
   if (willError) {
-    labLog(`${t.willTopic}: ${willError}`, 'error');
+    labLog(`${t.willTopic}${t.colon}${willError}`, 'error');
     return null;
   }
   const id = clientIdOf('lab', input('me').value.trim());
@@ -498,7 +357,7 @@ function labClient(): MqttClient | null {
   lab = client;
   client.onConnect = (present) => {
     if (lab === client) {
-      labLog(`${t.labUp} ${id}${present ? ' (session present)' : ''}`);
+      labLog(`${t.labUp} ${id}${present ? ` (${t.sessionPresent})` : ''}`);
       $('lab-state').dataset.state = 'ok';
     }
   };
@@ -553,13 +412,13 @@ function labPublish(event: Event) {
   event.preventDefault();
   const topic = input('pub-topic').value.trim();
   const problem = typedTopicError(topic, topicError);
-  if (problem) return labLog(`${t.topic}: ${problem}`, 'error');
+  if (problem) return labLog(`${t.topic}${t.colon}${problem}`, 'error');
   const client = labClient();
   if (!client) return;
   const qos = qosOf('pub-qos'),
     retain = input('pub-retain').checked;
   client.publish(topic, input('pub-message').value, { qos, retain }, (err) =>
-    labLog(err ? `${t.error}: ${err.message}` : `${t.published} ${topic} (QoS ${qos}${retain ? ', retain' : ''})`, err ? 'error' : ''),
+    labLog(err ? `${t.error}${t.colon}${err.message}` : `${t.published} ${topic} (QoS ${qos}${retain ? ', retain' : ''})`, err ? 'error' : ''),
   );
 }
 
@@ -567,7 +426,7 @@ function labSubscribe(event: Event) {
   event.preventDefault();
   const filter = input('sub-filter').value.trim();
   const problem = typedTopicError(filter, filterError);
-  if (problem) return labLog(`${t.filter}: ${problem}`, 'error');
+  if (problem) return labLog(`${t.filter}${t.colon}${problem}`, 'error');
   const client = labClient();
   if (!client || labSubs.has(filter)) return;
   labSubs.add(filter);
@@ -583,7 +442,7 @@ function labSubscribe(event: Event) {
   li.append(off);
   $('lab-subs').append(li);
   client.subscribe(filter, { qos }, (err, granted) =>
-    labLog(err ? `${filter}: ${t.refused} (${err.message})` : `${t.subscribed} ${filter} (${t.granted} ${granted})`, err ? 'error' : ''),
+    labLog(err ? `${filter}${t.colon}${t.refused} (${err.message})` : `${t.subscribed} ${filter} (${t.granted} ${granted})`, err ? 'error' : ''),
   );
 }
 
@@ -592,7 +451,7 @@ let defaults: Record<string, string> = {};
 function labDefaults(name: string) {
   const next: Record<string, string> = {
     'will-topic': `${prefix}${name}/lab/will`,
-    'will-message': `${name} : ${lang === 'fr' ? 'déconnexion brutale' : 'lost without a goodbye'}`,
+    'will-message': `${name} : ${t.willGone}`,
     'pub-topic': `${prefix}${name}/lab`,
   };
   for (const [id, value] of Object.entries(next)) if (!input(id).value || input(id).value === defaults[id]) input(id).value = value;

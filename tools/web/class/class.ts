@@ -1,0 +1,241 @@
+// The live class page that `mqtt-pair watch --web` and `mqtt-pair classroom --web` serve: one tile
+// per pair, updated by Server-Sent Events from /events, self-contained (no CDN, no font to fetch).
+// Made for a projector: the tiles grow or shrink so that every pair fits the screen, pairs in
+// trouble come first, and the words are large. French or English, from --lang or the browser's
+// language (?lang=fr works too), with the times of the language (24 h in French).
+// Names from the broker are set with textContent, never parsed as HTML. The page's CSP runs no
+// inline style: the tiles' size is set through the CSSOM (style.setProperty), which it allows.
+
+import { silentAfter, type TileState, type TileView, type ViewSnapshot } from '../../classroom/view-model';
+import { duration } from '../../words/duration';
+import { classWords as enPage, tileWords as enTiles } from '../../words/en';
+import { classWords as frPage, tileWords as frTiles } from '../../words/fr';
+import type { ClassPageWords, TileWords } from '../../words/words';
+
+type Lang = 'fr' | 'en';
+const WORDS: Record<Lang, { page: ClassPageWords; tiles: TileWords }> = { en: { page: enPage, tiles: enTiles }, fr: { page: frPage, tiles: frTiles } };
+const ICON: Record<TileState, string> = { ok: '✓', wait: '…', silent: '✕' };
+
+/** The elements of one tile, made once and updated in place. */
+interface Tile {
+  li: HTMLLIElement;
+  name: HTMLElement;
+  status: HTMLElement;
+  icon: HTMLElement;
+  label: HTMLElement;
+  why: HTMLElement;
+  group: HTMLElement;
+  extra: HTMLElement;
+  error: HTMLElement;
+  nums: HTMLElement;
+  seen: HTMLElement;
+  button: HTMLButtonElement | null;
+}
+
+const query = /[?&]lang=(fr|en)/.exec(location.search);
+const browserLang = navigator.languages?.[0] || navigator.language || 'en';
+/** Chosen in the address (?lang=), else by the teacher (--lang), else the browser's. */
+let lang: Lang = query ? (query[1] as Lang) : /^fr/i.test(browserLang) ? 'fr' : 'en';
+const tiles = new Map<string, Tile>();
+const list = byId('tiles');
+let last: ViewSnapshot | null = null;
+
+function byId(id: string): HTMLElement {
+  return document.getElementById(id)!;
+}
+
+function part<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  parent.appendChild(e);
+  return e;
+}
+
+/** Sets the text only when it changed: the page is redrawn every second. */
+function set(e: HTMLElement, text: string): void {
+  if (e.textContent !== text) e.textContent = text;
+}
+
+function dur(ms: number | undefined): string {
+  return ms === undefined ? '' : duration(ms);
+}
+
+function makeTile(): Tile {
+  const li = document.createElement('li');
+  li.className = 'tile';
+  const name = part(li, 'div', 'name');
+  const status = part(li, 'div', 'status');
+  const icon = part(status, 'span', 'icon');
+  icon.setAttribute('aria-hidden', 'true');
+  return {
+    li,
+    name,
+    status,
+    icon,
+    label: part(status, 'span', 'label'),
+    why: part(li, 'div', 'why'),
+    group: part(li, 'div', 'group'),
+    extra: part(li, 'div', 'extra'),
+    error: part(li, 'div', 'error'),
+    nums: part(li, 'div', 'nums'),
+    seen: part(li, 'div', 'nums seen'),
+    button: null,
+  };
+}
+
+/** The tile size that fits every pair in the space left: the most columns that keep tiles readable. */
+function layout(n: number): void {
+  const main = byId('main');
+  const style = getComputedStyle(main);
+  const W = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const H = main.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  const gap = 8;
+  let best: { c: number; h: number; score: number } | null = null;
+  for (let c = 1; c <= Math.max(1, n); c++) {
+    const rows = Math.ceil(n / c);
+    const w = (W - gap * (c - 1)) / c,
+      h = (H - gap * (rows - 1)) / rows;
+    if (w < 120) break;
+    const hh = Math.min(h, w * 0.62, 230);
+    const score = Math.min(w / 1.7, hh);
+    if (!best || score > best.score) best = { c, h: hh, score };
+  }
+  if (!best) best = { c: 1, h: 100, score: 0 };
+  const h2 = Math.max(best.h, 62);
+  const k = Math.max(0.62, Math.min(1.6, h2 / 125));
+  const root = document.documentElement.style;
+  root.setProperty('--cols', String(best.c));
+  root.setProperty('--tile-h', `${Math.floor(h2)}px`);
+  root.setProperty('--k', k.toFixed(3));
+  document.body.classList.toggle('small', h2 < 118);
+  document.body.classList.toggle('tiny', h2 < 80);
+}
+
+/** Asks the server (classroom --web) to stop or start a pair; the next snapshot shows it. */
+function control(action: 'stop' | 'start', name: string): void {
+  fetch(`pairs/${encodeURIComponent(name)}/${action}`, { method: 'POST', headers: { 'x-mqtt-pair': '1' } }).catch(() => {});
+}
+
+function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
+  const { page: L, tiles: T } = WORDS[lang];
+  if (x.li.dataset.state !== p.state) x.li.dataset.state = p.state;
+  x.li.dataset.name = p.name;
+  x.li.dataset.reason = p.reason;
+  set(x.name, p.name);
+  set(x.group, p.group);
+  set(x.icon, ICON[p.state]);
+  // A reason this page does not know (a newer server) is shown in the server's words.
+  const label = T.label[p.reason] ?? p.label;
+  set(x.label, label);
+  const why = T.why[p.reason]?.(dur(p.ms), p.ms ?? 0) ?? p.why;
+  set(x.why, why);
+  set(x.nums, L.last(p.lastHello));
+  set(x.seen, L.seen(p.hellos, p.replies));
+  const extra: string[] = [];
+  if (p.boards !== undefined) extra.push(L.boards(p.boards));
+  if (p.reconnects) extra.push(L.reconnects(p.reconnects));
+  if (p.other) extra.push(L.other(p.other));
+  if (p.retained) extra.push(L.retained(p.retained));
+  set(x.extra, extra.join(' · '));
+  set(x.error, p.error && p.state !== 'ok' ? p.error : '');
+  if (s.controls && p.boards !== undefined) {
+    if (!x.button) {
+      const button = part(x.status, 'button');
+      button.type = 'button';
+      button.addEventListener('click', () => control(x.li.dataset.stopped === '1' ? 'start' : 'stop', x.li.dataset.name ?? ''));
+      x.button = button;
+    }
+    x.li.dataset.stopped = p.stopped ? '1' : '';
+    set(x.button, p.stopped ? L.start : L.stop);
+    x.button.setAttribute('aria-label', `${p.stopped ? L.start : L.stop} ${p.name}`);
+  } else if (x.button) {
+    x.button.remove();
+    x.button = null;
+  }
+  x.li.setAttribute('aria-label', `${p.name}: ${label}, ${why}`);
+}
+
+function render(s: ViewSnapshot): void {
+  last = s;
+  if (!query && s.lang) lang = s.lang;
+  const L = WORDS[lang].page;
+  document.documentElement.lang = lang;
+  set(byId('title'), s.title);
+  document.title = `${s.title} · mqtt-pair`;
+  const a = s.about;
+  const sub = !a
+    ? s.subtitle
+    : a.simulated
+      ? L.simulated(a.simulated, a.where, a.runFor ? dur(a.runFor * 1000) : '')
+      : L.watching((a.filters ?? []).join(' '), a.where);
+  set(byId('subtitle'), `${sub} · ${L.interval} ${dur(s.interval)} · ${L.running} ${dur(s.uptime * 1000)}`);
+  set(byId('l-ok'), L.okLegend);
+  set(byId('l-ok-d'), L.okMeans);
+  set(byId('l-wait'), L.waitLegend);
+  set(byId('l-wait-d'), L.waitMeans);
+  set(byId('l-silent'), L.silentLegend);
+  set(byId('l-silent-d'), L.silentMeans(dur(silentAfter(s.interval))));
+  set(byId('empty'), L.empty);
+  const c = s.counts,
+    counts = byId('counts');
+  counts.textContent = '';
+  for (const [cls, text] of [
+    ['total', L.pairs(c.total)],
+    ['ok', `${ICON.ok} ${c.ok} ${L.ok}`],
+    ['wait', `${ICON.wait} ${c.wait} ${L.wait}`],
+    ['silent', `${ICON.silent} ${c.silent} ${L.silent}`],
+  ])
+    part(counts, 'span', `count ${cls}`).textContent = text;
+  const alert = byId('alert');
+  alert.hidden = !s.alert;
+  set(alert, s.alert ? (s.problem ? L.noBroker(s.problem) : s.alert) : '');
+  const fin = byId('finished');
+  fin.hidden = !s.finished;
+  set(fin, s.finished ? (s.result ? L.finished(s.result) : s.finished) : '');
+  const notes: string[] = [];
+  if (s.ignored?.pairs) notes.push(L.ignored(s.ignored.pairs, s.ignored.more, s.ignored.messages));
+  if (s.unconfirmed) notes.push(L.once(s.unconfirmed));
+  if (s.other) notes.push(L.others(s.other));
+  const n = byId('notes');
+  n.hidden = !notes.length;
+  set(n, notes.join(' · '));
+  byId('empty').hidden = s.pairs.length > 0;
+  document.body.classList.toggle('one-group', new Set(s.pairs.map((p) => p.group)).size <= 1);
+  const seen = new Set<string>();
+  s.pairs.forEach((p, i) => {
+    const key = `${p.group}/${p.name}`;
+    seen.add(key);
+    let x = tiles.get(key);
+    if (!x) {
+      x = makeTile();
+      tiles.set(key, x);
+    }
+    if (list.children[i] !== x.li) list.insertBefore(x.li, list.children[i] ?? null);
+    renderTile(x, p, s);
+  });
+  for (const [key, x] of tiles)
+    if (!seen.has(key)) {
+      x.li.remove();
+      tiles.delete(key);
+    }
+  layout(s.pairs.length);
+  set(byId('footer'), `mqtt-pair · ${L.live} · ${L.updated} ${new Date().toLocaleTimeString(L.locale)}`);
+}
+
+window.addEventListener('resize', () => {
+  if (last) layout(last.pairs.length);
+});
+
+let lost = false;
+const events = new EventSource('events');
+events.onmessage = (e: MessageEvent<string>) => {
+  lost = false;
+  render(JSON.parse(e.data) as ViewSnapshot);
+};
+events.onerror = () => {
+  if (lost) return;
+  lost = true;
+  const alert = byId('alert');
+  alert.hidden = false;
+  alert.textContent = WORDS[lang].page.lost;
+};
