@@ -8,20 +8,8 @@ import { spawn } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ARROWS,
-  COLOURS,
-  MqttClient,
-  ROLES,
-  SimBoard,
-  colourOf,
-  nodeHost,
-  payloadText,
-  readConfig,
-  roles,
-  sensorTopics,
-  startEmbeddedBroker,
-} from '../dist/index.js';
+import { ARROWS, COLOURS, MqttClient, ROLES, SimBoard, colourOf, nodeHost, payloadText, readConfig, roles, sensorTopics } from '../dist/index.js';
+import { startEmbeddedBroker } from './helpers/embedded.mjs';
 import { freePort, mosquittoTool, needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT, lineIn, until } from './helpers/wait.mjs';
 

@@ -12,7 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
-import { SimBoard, MqttClient, nodeHost, startEmbeddedBroker, payloadText } from '../dist/index.js';
+import { SimBoard, MqttClient, nodeHost, payloadText } from '../dist/index.js';
+import { startEmbeddedBroker } from './helpers/embedded.mjs';
 import { connect as tcpConnect } from 'node:net';
 import { mosquittoSkip, startMosquitto, freePort } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
@@ -210,6 +211,8 @@ describe("the students' page in headless chromium, two students and a third", ()
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Its CSP has no 'unsafe-inline': whatever inline style or script it tried would be refused, and said.
+    page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && errors.push(m.text()));
     await page.goto(`${watch.url}?name=${name}&peer=${peer}`);
     await page.waitForSelector('#status[data-state=ok]', { timeout: LIMIT });
     return { page, context, errors };

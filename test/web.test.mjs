@@ -163,7 +163,13 @@ describe('the classroom page in headless chromium', () => {
     const run = await serve(['classroom', '--pairs', '12', '--web', '0', '--interval', '200', '--school', 'LycMaurois', '--class', 'SNT_2nde']);
     try {
       const page = await context.newPage();
-      await page.goto(run.url);
+      // The page runs under a CSP with no 'unsafe-inline': anything inline it tried would be refused, and said here.
+      const refused = [];
+      page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && refused.push(m.text()));
+      const response = await page.goto(run.url);
+      const csp = response.headers()['content-security-policy'];
+      assert.match(csp, /script-src 'self'; style-src 'self'/);
+      assert.doesNotMatch(csp, /unsafe-inline/);
       assert.equal(await page.textContent('h1'), 'LycMaurois / SNT_2nde');
       // Green, and 3 round trips each, so that the run ends with every pair ok; then in name order.
       let seen = [];
@@ -182,6 +188,7 @@ describe('the classroom page in headless chromium', () => {
         },
       );
       assert.match(await page.textContent('#tiles > li[data-name="alice"]'), /boards 2\/2 connected/);
+      assert.deepEqual(refused, [], 'nothing the CSP refused');
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'classroom-12.png'), fullPage: true });
       await page.close();
     } finally {
