@@ -11,7 +11,7 @@ import { connect, createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONNACK, CONNECT, Decoder, MqttClient, PINGREQ, PINGRESP, PUBLISH, SUBACK, SUBSCRIBE, encode, nodeHost } from '../dist/index.js';
+import { CONNACK, CONNECT, BrokerDecoder, MqttClient, PINGREQ, PINGRESP, PUBLISH, SUBACK, SUBSCRIBE, encode, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
 import { freePort, mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
@@ -57,7 +57,7 @@ const EVIL_SHOWN = /cls\/\\x1b\]0;pwned\\x07\\x1b\[2J\\u202eecila/;
 async function hostileBroker(topics) {
   const server = createServer((s) => {
     s.on('error', () => {});
-    const decoder = new Decoder((p) => {
+    const decoder = new BrokerDecoder((p) => {
       if (p.type === CONNECT) s.write(encode({ type: CONNACK, sessionPresent: false, returnCode: 0 }));
       else if (p.type === SUBSCRIBE) {
         s.write(encode({ type: SUBACK, id: p.id, granted: p.subscriptions.map(() => 0) }));
