@@ -146,20 +146,24 @@ describe('a WebSocket server with hostile words', () => {
 describe('sub and a stdout that stops reading', { skip: mosquittoSkip() }, () => {
   test('one wait for the drain, not one listener a message; every message once it reads again', async () => {
     const broker = await startMosquitto();
-    const child = spawn(process.execPath, [CLI, 'sub', '-p', String(broker.port), '-t', 'full/#', '-C', '600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A retained message first, which the sub gets once its subscription is in place: then the 600.
+    const p = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: 'full-pub' });
+    await new Promise((resolve) => {
+      p.onConnect = resolve;
+      p.connect();
+    });
+    p.publish('full/ready', 'ready', { retain: true });
+    const child = spawn(process.execPath, [CLI, 'sub', '-p', String(broker.port), '-t', 'full/#', '-C', '601'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const killer = setTimeout(() => child.kill(), LIMIT);
     let err = '',
       lines = 0;
     child.stderr.on('data', (b) => {
       err += b;
     });
     try {
-      await sleep(1000);
+      await new Promise((resolve) => child.stdout.once('data', resolve)); // "ready": subscribed
+      lines = 1;
       child.stdout.pause(); // a reader that stops: stdout fills
-      const p = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: 'full-pub' });
-      await new Promise((resolve) => {
-        p.onConnect = resolve;
-        p.connect();
-      });
       // 1.2 MB: many messages in each piece the client reads, while the pipe (64 KB) is full.
       const line = 'x'.repeat(2000);
       for (let i = 0; i < 600; i++) p.publish('full/x', `${i} ${line}`);
@@ -171,9 +175,10 @@ describe('sub and a stdout that stops reading', { skip: mosquittoSkip() }, () =>
       const code = await new Promise((r) => child.once('close', r));
       p.end();
       assert.equal(code, 0, err);
-      assert.equal(lines, 600);
+      assert.equal(lines, 601);
       assert.doesNotMatch(err, /MaxListenersExceededWarning/);
     } finally {
+      clearTimeout(killer);
       child.kill();
       await broker.stop();
     }

@@ -124,7 +124,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     this.emit({ type: 'connected', broker: this.config.brokerName, topics: this.filters });
   }
 
-  /** Tells the listener what happened, and the console in the course's words (events.ts). */
+  /** Tells the listener what happened, and says it on the serial line in the course's words (events.ts). */
   emit(event: BoardEvent): void {
     this.listener?.(event);
     const line = eventLine(event);
