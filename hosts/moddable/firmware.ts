@@ -16,7 +16,8 @@ import { printable } from '../../src/apps/text';
 import { checkChanges, effective, mergedConfig, missingSettings, readStored, type Settings } from '../../src/setup/settings';
 import { Setup, type Firmware as SetupFirmware } from '../../src/setup/setup';
 import { hasPreferences, openSerial, pressedBootButton, type SerialPort } from 'mqtt-pair/chip';
-import { ModdableHost, transportConfigError } from './host';
+import { ModdableHost } from './host';
+import { transportConfigError } from './tls';
 import { ModdablePorts, PreferenceStore } from './setup-ports';
 
 type Raw = Record<string, unknown>;
