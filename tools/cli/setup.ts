@@ -3,7 +3,13 @@
 // board is provisioned and, with --broker, once its first hello (ESP#1) or reply (ESP#2) reached
 // the broker; otherwise one line saying what failed. Passwords go to the board only.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Endpoint } from '../../src/host';
+import { nodeHost } from '../../hosts/node/host';
+import { ClassObserver } from '../classroom/observer';
+import { ClassSetupServer } from '../setup/class-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
 import { type Slot, classSlots, slotFor, slotSettings } from '../setup/class-roster';
@@ -13,7 +19,8 @@ import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
 import { listPorts, openPort } from '../setup/serial-port';
 import { brokerFromFlags } from './broker-flags';
-import { topicLevel } from './class-options';
+import { langOption, topicLevel } from './class-options';
+import { untilStopped } from './session';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
 
 const FLAGS: Flag[] = [
@@ -38,6 +45,21 @@ const FLAGS: Flag[] = [
     help: "the broker, given to the board; then wait for the board's first message there",
   },
   { names: ['--wait'], key: 'wait', value: 'seconds', example: '90', help: 'how long to wait for the WiFi and for the first message (default: 90)' },
+  {
+    names: ['--web'],
+    key: 'web',
+    value: 'port',
+    example: '8090',
+    help: 'serve the class set-up page on http://127.0.0.1:<port>/ (Chrome or Edge: Web Serial), instead of --port',
+  },
+  {
+    names: ['--image'],
+    key: 'image',
+    value: 'folder',
+    example: 'build/image/esp32',
+    help: 'with --web: the image to install, made by mqtt-pair image (its manifest.json)',
+  },
+  { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "with --web: the page's language (default: the browser's)" },
   { names: ['--help'], key: 'help', help: 'this text' },
 ];
 
@@ -46,6 +68,7 @@ function usage(): string {
     'mqtt-pair setup: set up a board plugged in over USB (Improv Wi-Fi), without Chrome',
     [
       'mqtt-pair setup --port /dev/ttyUSB0 [--roster names.txt --school S --class C] [--ssid S --password P] [--broker URL] [key=value …]',
+      'mqtt-pair setup --web 8090 [--image build/image/esp32] [--roster names.txt --school S --class C] [--ssid S] [--broker URL] [--lang fr|en]',
       'mqtt-pair setup --list',
     ],
     FLAGS,
@@ -78,8 +101,9 @@ export async function runSetup(argv: string[]): Promise<number> {
     return 0;
   }
   if (p.has('list')) return list();
+  const webPort = last(p, 'web');
   const path = last(p, 'port');
-  if (!path) throw new UsageError('which port? --port /dev/ttyUSB0 (COM3 on Windows; mqtt-pair setup --list shows them)');
+  if (webPort !== undefined && path !== undefined) throw new UsageError('--web or --port: the page sets boards up from Chrome, --port from this command');
   const waitMs = integer('--wait', last(p, 'wait') ?? '90', 5, 3600, 'seconds') * 1000;
   const ssid = last(p, 'ssid');
   const password = last(p, 'wifiPassword') ?? '';
@@ -109,6 +133,30 @@ export async function runSetup(argv: string[]): Promise<number> {
     }
   }
   const taken = roster === undefined ? {} : readAssignments(roster);
+  if (webPort !== undefined) {
+    if (p.has('wifiPassword')) throw new UsageError('--password is typed on the page, which sends it to the board only: leave it out with --web');
+    if (settings.length > (brokerText === undefined ? 0 : 1))
+      throw new UsageError("key=value settings go with --port; the page gives the broker and the roster's settings");
+    return serveSetupPage({
+      port: integer('--web', webPort, 0, 65535, 'port'),
+      image: last(p, 'image'),
+      lang: langOption(last(p, 'lang')),
+      title: roster === undefined ? '' : `${last(p, 'school')} / ${last(p, 'class')}`,
+      school: last(p, 'school'),
+      className: last(p, 'class'),
+      slots,
+      taken,
+      roster,
+      broker: brokerText,
+      endpoint,
+      ssid,
+    });
+  }
+  if (!path)
+    throw new UsageError(
+      'which board? --web 8090 (the page, in Chrome) or --port /dev/ttyUSB0 (this command; COM3 on Windows; mqtt-pair setup --list shows the ports)',
+    );
+  if (p.has('image')) throw new UsageError('--image goes with --web (the page installs it); for this command, flash with write_flash.sh of the image');
 
   const port = await openPort(path);
   const board = new BoardLink(port);
@@ -153,6 +201,65 @@ export async function runSetup(argv: string[]): Promise<number> {
     watcher?.close();
     await port.close();
   }
+}
+
+interface PageOptions {
+  port: number;
+  image?: string;
+  lang?: 'fr' | 'en';
+  title: string;
+  school?: string;
+  className?: string;
+  slots?: Slot[];
+  taken: Record<string, string>;
+  roster?: string;
+  broker?: string;
+  endpoint?: Endpoint;
+  ssid?: string;
+}
+
+/** `--web`: the class set-up page until Ctrl+C, the class watched on the broker when there is one. */
+async function serveSetupPage(o: PageOptions): Promise<number> {
+  if (o.image !== undefined && !existsSync(join(o.image, 'manifest.json')))
+    throw new UsageError(`${o.image} has no manifest.json: make the image first, e.g. mqtt-pair image -p esp32 (it writes build/image/esp32)`);
+  const webTools = join(dirname(fileURLToPath(import.meta.url)), 'esp-web-tools');
+  let observer: ClassObserver | undefined;
+  if (o.endpoint) {
+    const prefixes = [...new Set((o.slots ?? []).map((s) => s.topicPrefix))];
+    observer = new ClassObserver(
+      o.endpoint,
+      { school: o.school, className: o.className, interval: 5000, clientId: `mqtt-pair-setup-${process.pid}`, roster: prefixes.length ? prefixes : undefined },
+      nodeHost({ log: () => {} }),
+    );
+    // The page says when the broker cannot be reached; the boards can be set up all the same.
+    observer.start().catch(() => {});
+  }
+  const server = new ClassSetupServer({
+    lang: o.lang,
+    title: o.title,
+    slots: o.slots,
+    taken: o.taken,
+    save: o.roster === undefined ? undefined : (t) => writeAssignments(o.roster as string, t),
+    broker: o.broker === undefined || !o.endpoint ? undefined : { setting: o.broker, shown: brokerName(o.endpoint, true) },
+    ssid: o.ssid,
+    image: o.image,
+    webTools: existsSync(webTools) ? webTools : undefined,
+    observer,
+  });
+  let port: number;
+  try {
+    port = await server.listen(o.port);
+  } catch (e) {
+    observer?.stop();
+    throw new UsageError(
+      `cannot serve the page on 127.0.0.1:${o.port}: ${(e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use: pick another with --web' : (e as Error).message}`,
+    );
+  }
+  process.stdout.write(`The class set-up page: http://127.0.0.1:${port}/ (open it in Chrome or Edge; Ctrl+C to stop)\n`);
+  await untilStopped();
+  observer?.stop();
+  await server.close();
+  return 0;
 }
 
 async function list(): Promise<number> {
