@@ -99,6 +99,8 @@ function installButton(): void {
   unsupported.className = 'problem';
   unsupported.textContent = words.noSerial;
   button.append(activate, unsupported);
+  // The port is ESP Web Tools' while it installs: this page lets go of it first (its console stops).
+  $('install').addEventListener('click', () => void closePort(), { capture: true });
   $('install').append(button);
   const script = document.createElement('script');
   script.type = 'module';
