@@ -113,7 +113,11 @@ describe("the computer's end of Improv", () => {
       ['ssid', 'JAMS2', 'stored'],
       ['role', '', 'unset'],
     ]);
-    await assert.rejects(board.request(improv.SET_SETTINGS, ['topicPrefix', 'a/#/']), /the board refused a setting/);
+    await assert.rejects(board.request(improv.SET_SETTINGS, ['topicPrefix', 'a/#/']), (e) => {
+      assert.match(e.message, /the board refused a setting/);
+      assert.equal(e.code, improv.INVALID_SETTING, "the board's Improv error, for the page's words");
+      return true;
+    });
     assert.equal(board.lines.at(-1), 'Setup over USB: topicPrefix: bad: nothing changed');
     await assert.rejects(board.request(improv.RESTART, [], { ms: 50 }), /no answer to command 0x83/);
   });

@@ -76,7 +76,15 @@ export interface Link {
   onData(fn: (bytes: Uint8Array) => void): void;
 }
 
-export class BoardError extends Error {}
+/** What went wrong with a board, for a person; `code` is the board's Improv error, when it sent one. */
+export class BoardError extends Error {
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Commands and their answers over a link, with the board's console lines kept (the last 200). */
 export class BoardLink {
@@ -106,7 +114,7 @@ export class BoardLink {
   request(cmd: number, strings: readonly string[] = [], { ms = 5000, list = false } = {}): Promise<string[][]> {
     return this.until(
       (m, got) => {
-        if (m.kind === 'error') throw new BoardError(errorText(m.error));
+        if (m.kind === 'error') throw new BoardError(errorText(m.error), m.error);
         if (m.kind !== 'result' || m.command !== cmd) return false;
         if (!list) return [m.strings];
         if (!m.strings.length) return got;
@@ -124,7 +132,7 @@ export class BoardLink {
     if (this.state === state) return Promise.resolve();
     return this.until(
       (m) => {
-        if (m.kind === 'error') throw new BoardError(errorText(m.error));
+        if (m.kind === 'error') throw new BoardError(errorText(m.error), m.error);
         return m.kind === 'state' && m.state === state;
       },
       ms,

@@ -47,7 +47,7 @@ export async function storeSettings(board: BoardLink, settings: readonly [string
       // The board's console line says which setting and why: "Setup over USB: topicPrefix: …: nothing changed".
       const why =
         board.lines.slice(mark).find((l) => l.startsWith('Setup over USB: ')) ?? (await board.waitLine(/^Setup over USB: /, 2000, '').catch(() => ''));
-      throw new BoardError(why ? `${key}: ${why.replace(/^Setup over USB: /, '')}` : `${key}: ${e.message}`);
+      throw new BoardError(why ? `${key}: ${why.replace(/^Setup over USB: /, '')}` : `${key}: ${e.message}`, e.code);
     }
   }
 }

@@ -29,6 +29,8 @@ export interface SetupWords {
   noBroker: string;
   steps: { identify: string; settings: string; wifi: string; done(name: string): string; full: string };
   notBoard: string;
+  /** The board's Improv errors, by code (docs/improv.md); a refused setting adds the board's own reason. */
+  improv: Record<number, string>;
 }
 
 export const fr: SetupWords = {
@@ -72,6 +74,13 @@ export const fr: SetupWords = {
     full: 'La classe est complète : chaque élève a sa carte.',
   },
   notBoard: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? Installez le programme (1.), puis réessayez.',
+  improv: {
+    1: 'La carte n’a pas compris la commande : réessayez.',
+    2: 'La carte ne connaît pas cette commande : installez la dernière version du programme (1.).',
+    3: 'La carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et qu’il est à portée (2,4 GHz).',
+    128: 'La carte refuse un réglage : ',
+    255: 'La carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez.',
+  },
 };
 
 export const en: SetupWords = {
@@ -115,4 +124,11 @@ export const en: SetupWords = {
     full: 'The class is full: every student has a board.',
   },
   notBoard: 'No answer: is it a board with mqtt-pair? Install the firmware (1.), then try again.',
+  improv: {
+    1: 'The board did not understand the command: try again.',
+    2: 'The board does not know this command: install the latest firmware (1.).',
+    3: 'The board could not join the WiFi: check its name and password, and that it is in range (2.4 GHz).',
+    128: 'The board refuses a setting: ',
+    255: 'The board could not do it (flash full, or a WiFi being joined already): try again.',
+  },
 };

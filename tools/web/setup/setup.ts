@@ -250,7 +250,10 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     await post('/api/boards/done', { board: info.name });
     step(words.steps.done(slot?.name ?? info.name));
   } catch (e) {
-    const message = (e as Error).message;
+    // The board's own error in the page's words; a refused setting keeps the board's reason.
+    const code = e instanceof BoardError ? e.code : undefined;
+    const said = code === undefined ? undefined : words.improv[code];
+    const message = said ? (code === 0x80 ? `${said}${(e as Error).message}` : said) : (e as Error).message;
     step(message, true);
     if (name) await post('/api/boards/failed', { board: name, error: message });
   } finally {
