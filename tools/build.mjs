@@ -13,7 +13,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { buildSetupPage } from './setup-page.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,7 +63,8 @@ export async function buildAll() {
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
   for (const old of ['chunks', 'cli.js', 'cli.js.map']) rmSync(join(root, 'dist', old), { recursive: true, force: true });
   const node = { index: 'hosts/node/index.ts', cli: 'tools/cli/main.ts' };
-  const pages = { ...(await buildPage('class')), ...(await buildPage('student')) };
+  const pages = { ...(await buildPage('class')), ...(await buildPage('student')), ...(await buildPage('setup')) };
+  copyWebTools();
   // The board's setup page and the firmware's version, for the firmware and the Node bundle alike.
   const board = {
     SETUP_PAGE: JSON.stringify(await buildSetupPage(root)),
@@ -125,6 +126,17 @@ export async function buildAll() {
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     }),
   ]);
+}
+
+/** ESP Web Tools' browser build (its install button and dialog, with esptool-js), copied whole into
+ *  dist/esp-web-tools/ for `mqtt-pair setup --web`, which serves it: no CDN, nothing to fetch. */
+function copyWebTools() {
+  const from = join(root, 'node_modules', 'esp-web-tools', 'dist', 'web');
+  const to = join(root, 'dist', 'esp-web-tools');
+  rmSync(to, { recursive: true, force: true });
+  if (!existsSync(from)) return;
+  cpSync(from, to, { recursive: true });
+  cpSync(join(root, 'node_modules', 'esp-web-tools', 'LICENSE'), join(to, 'LICENSE'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

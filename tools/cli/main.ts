@@ -42,6 +42,16 @@ export const COMMANDS: Command[] = [
     summary: 'the actuator: a coloured block driven by <prefix>remote/command',
     run: async (argv) => (await import('./sim')).runSim(argv, 'actuator'),
   },
+  {
+    name: 'image',
+    summary: "make the class's image from the one mcconfig build: binaries, ESP Web Tools manifest, esptool line",
+    run: async (argv) => (await import('./image')).runImage(argv),
+  },
+  {
+    name: 'setup',
+    summary: 'set up a board over USB (Improv): WiFi, broker, and from a roster the next student (--port; --list)',
+    run: async (argv) => (await import('./setup')).runSetup(argv),
+  },
   { name: 'bench', summary: 'measure the codec and the client against mqtt-packet and MQTT.js (npm run bench; --json)', run: () => runBench() },
 ];
 
@@ -124,3 +134,8 @@ export { startEmbeddedBroker } from '../broker/embedded';
 export { lookOf, sortTiles } from '../classroom/look';
 export { parseRoster } from '../classroom/roster';
 export { PairCheck, BoardCounts } from '../classroom/pair-check';
+export { findBuild } from '../image/build-output';
+export { planFromFlasherArgs, esp8266Plan, makeVariables } from '../image/flash-plan';
+export { chipFamily, webToolsManifest, writeFlashLine } from '../image/manifest';
+export { classSlots, slotFor, slotSettings } from '../setup/class-roster';
+export { ImprovDecoder, BoardLink } from '../setup/improv-client';

@@ -1,0 +1,197 @@
+// `mqtt-pair setup --web`: the class set-up page's server and the page in headless Chromium. The
+// server: ESP Web Tools' browser build and the image from `mqtt-pair image` (only the files its
+// manifest lists), the class as it fills (a board asks for its student, is set up, then the broker
+// hears its pair, as `watch` does), posts from another origin refused, the WiFi password never
+// asked for. The page: French and English, the roster's rows and their states, ESP Web Tools'
+// install button defined from the served build, nothing refused by its CSP; a screenshot of each
+// language (MQTT_PAIR_SCREENSHOTS=<dir> keeps them). What needs a real USB port (the install
+// dialog flashing a board) is not tested here.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { mqttPair, assertOneLineError } from './helpers/child.mjs';
+import { startEmbeddedBroker } from './helpers/embedded.mjs';
+import { freePort } from './helpers/mosquitto.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { until } from './helpers/wait.mjs';
+
+const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
+const fixtures = new URL('./fixtures/image/mcconfig-out', import.meta.url).pathname;
+
+describe('mqtt-pair setup --web', () => {
+  let work, broker, server, base, roster, image;
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-web-'));
+    image = join(work, 'image');
+    const made = await mqttPair(['image', '-p', 'esp32', '-o', fixtures, '--out', image]).exit;
+    assert.equal(made.code, 0, made.stderr);
+    roster = join(work, 'names.txt');
+    writeFileSync(roster, 'alice\nbob\nchloe\ndavid\nemma\n');
+    broker = await startEmbeddedBroker(await freePort());
+    const port = await freePort();
+    server = mqttPair([
+      'setup',
+      '--web',
+      String(port),
+      '--image',
+      image,
+      '--roster',
+      roster,
+      '--school',
+      'LycMaurois',
+      '--class',
+      'SNT_2nde',
+      '--ssid',
+      'ClassWiFi',
+      '--broker',
+      `127.0.0.1:${broker.port}`,
+    ]);
+    await server.waitFor('stdout', /The class set-up page: http:\/\/127\.0\.0\.1:\d+\//);
+    base = `http://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    if (server) {
+      const r = await server.stop();
+      assert.equal(r.code, 0, 'Ctrl+C ends it with 0');
+    }
+    await broker?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const post = (path, body, headers = {}) =>
+    fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const students = async () => (await (await fetch(`${base}/api/class`)).json()).students;
+
+  test('the page, its CSP, ESP Web Tools and the image: only what the manifest lists', async () => {
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy'), /script-src 'self'; style-src 'self'/);
+    assert.doesNotMatch(page.headers.get('content-security-policy'), /unsafe-inline/);
+    const manifest = await (await fetch(`${base}/image/manifest.json`)).json();
+    assert.equal(manifest.builds[0].chipFamily, 'ESP32');
+    for (const part of manifest.builds[0].parts) {
+      const r = await fetch(`${base}/image/${part.path}`);
+      assert.equal(r.status, 200, part.path);
+      assert.deepEqual(Buffer.from(await r.arrayBuffer()), readFileSync(join(image, part.path)));
+    }
+    assert.equal((await fetch(`${base}/image/write_flash.sh`)).status, 404, 'only the manifest and its parts');
+    assert.equal((await fetch(`${base}/image/..%2Fnames.txt`)).status, 404);
+    const tool = await fetch(`${base}/esp-web-tools/install-button.js`);
+    assert.equal(tool.status, 200);
+    assert.match(tool.headers.get('content-type'), /javascript/);
+  });
+
+  test('a board asks for its student, is set up, then the broker hears its pair', async () => {
+    const refused = await post('/api/boards', { board: 'mqtt-pair-aaaa' }, { origin: 'http://evil.example' });
+    assert.equal(refused.status, 403, 'another origin cannot hand out boards');
+    const a = await (await post('/api/boards', { board: 'mqtt-pair-aaaa' })).json();
+    assert.equal(a.slot.name, 'alice');
+    assert.deepEqual(a.settings, [
+      ['broker', `127.0.0.1:${broker.port}`],
+      ['role', 'hello'],
+      ['topicPrefix', 'LycMaurois/SNT_2nde/alice/'],
+      ['name', 'alice'],
+      ['clientId', 'alice-esp1'],
+      ['peer', 'bob'],
+    ]);
+    assert.ok(!JSON.stringify(a).includes('password'), "the WiFi password is never the server's");
+    assert.equal((await students())[0].state, 'setting');
+    await post('/api/boards/done', { board: 'mqtt-pair-aaaa' });
+    const b = await (await post('/api/boards', { board: 'mqtt-pair-bbbb' })).json();
+    assert.equal(b.slot.name, 'bob');
+    await post('/api/boards/failed', { board: 'mqtt-pair-bbbb', error: 'the board could not join the WiFi' });
+    let s = await students();
+    assert.deepEqual(
+      s.slice(0, 3).map((x) => [x.name, x.board, x.state]),
+      [
+        ['alice', 'mqtt-pair-aaaa', 'setUp'],
+        ['bob', 'mqtt-pair-bbbb', 'failed'],
+        ['chloe', null, 'free'],
+      ],
+    );
+    assert.equal(s[1].error, 'the board could not join the WiFi');
+    // Plugged in again, a board keeps its student.
+    assert.equal((await (await post('/api/boards', { board: 'mqtt-pair-bbbb' })).json()).slot.name, 'bob');
+    await post('/api/boards/done', { board: 'mqtt-pair-bbbb' });
+    // The pair at work, as the broker sees it.
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+    await c.publishAsync('LycMaurois/SNT_2nde/alice/hello', 'Hello #0');
+    await until(async () => (await students())[0].state === 'hello', 'alice: hello');
+    await c.publishAsync('LycMaurois/SNT_2nde/alice/notification', 'received');
+    await until(async () => (await students())[1].state === 'pair', 'bob: pair');
+    await c.endAsync();
+    s = await students();
+    assert.equal(s[0].state, 'pair');
+    const saved = JSON.parse(readFileSync(`${roster}.boards.json`, 'utf8')).boards;
+    assert.deepEqual(saved, { 0: 'mqtt-pair-aaaa', 1: 'mqtt-pair-bbbb' }, 'kept beside the roster');
+  });
+
+  test('the page in Chromium, French and English: rows, states, the install button, nothing refused by the CSP', { skip: chromiumSkip() }, async () => {
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    try {
+      for (const [locale, lang, words] of [
+        [
+          'fr-FR',
+          'fr',
+          {
+            title: 'Préparer les cartes de la classe',
+            pair: 'le binôme échange ses messages',
+            free: 'pas encore de carte',
+            button: 'Régler la carte branchée',
+          },
+        ],
+        [
+          'en-GB',
+          'en',
+          { title: "Setting up the class's boards", pair: 'the pair exchanges its messages', free: 'no board yet', button: 'Set up the plugged-in board' },
+        ],
+      ]) {
+        const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+        const page = await context.newPage();
+        const refused = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') refused.push(m.text());
+        });
+        page.on('pageerror', (e) => refused.push(e.message));
+        await page.goto(`${base}/`);
+        await page.locator('#rows tr').nth(4).waitFor();
+        assert.equal(await page.locator('html').getAttribute('lang'), lang);
+        assert.equal(await page.locator('h1').textContent(), words.title);
+        assert.equal(await page.locator('#rows tr').count(), 5);
+        assert.match(await page.locator('#rows tr').nth(0).textContent(), new RegExp(`alice.*ESP#1 \\(hello\\).*mqtt-pair-aaaa.*${words.pair}`));
+        assert.match(await page.locator('#rows tr').nth(2).textContent(), new RegExp(`chloe.*${words.free}`));
+        assert.equal(await page.locator('#set-button').textContent(), words.button);
+        assert.equal(await page.locator('#ssid').inputValue(), 'ClassWiFi');
+        assert.equal(await page.locator('#password').inputValue(), '', 'the password is typed on the page, never given by the server');
+        // ESP Web Tools' button, from the build the server serves, with the image's manifest.
+        await page.waitForFunction(() => !!customElements.get('esp-web-install-button'), null, { timeout: 60_000 });
+        assert.equal(await page.locator('esp-web-install-button').getAttribute('manifest'), '/image/manifest.json');
+        if (SHOTS) await page.screenshot({ path: join(SHOTS, `setup-web-${lang}.png`), fullPage: true });
+        assert.deepEqual(
+          refused.filter((t) => /Content Security Policy|Refused/.test(t)),
+          [],
+        );
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('bad input: one line each', async () => {
+    assertOneLineError(
+      await mqttPair(['setup', '--web', '0', '--image', work]).exit,
+      'mqtt-pair setup:',
+      /has no manifest\.json: make the image first, e\.g\. mqtt-pair image -p esp32/,
+    );
+    assertOneLineError(
+      await mqttPair(['setup', '--web', '0', '--ssid', 'x', '--password', 'secret']).exit,
+      'mqtt-pair setup:',
+      /--password is typed on the page/,
+    );
+    assertOneLineError(await mqttPair(['setup']).exit, 'mqtt-pair setup:', /which board\? --web 8090/);
+  });
+});

@@ -1,0 +1,216 @@
+// `mqtt-pair image`: the flash plan read from the build's own files, on build folders shaped as
+// mcconfig and ESP-IDF 5.x write them (test/fixtures/image/README.md names the sources: ESP-IDF's
+// components/esptool_py/flasher_args.json.in, Moddable's tools/mcconfig/make.esp*.mk), and the
+// command's output: the binaries, ESP Web Tools' manifest, the esptool.py line, one line for a
+// missing build.
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
+
+const { planFromFlasherArgs, chipFamily, writeFlashLine, webToolsManifest, makeVariables, esp8266Plan } = createRequire(import.meta.url)('../../dist/cli.cjs');
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, '..', 'fixtures', 'image');
+const out = join(fixtures, 'mcconfig-out');
+const work = mkdtempSync(join(tmpdir(), 'image-test-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+/** The CLI with more environment: { code, signal, stdout, stderr }. */
+const cli = (args, env) =>
+  new Promise((resolve) =>
+    execFile(process.execPath, [join(here, '../../tools/mqtt-pair.cjs'), ...args], { env: { ...process.env, ...env } }, (e, stdout, stderr) =>
+      resolve({ code: e ? (e.code ?? 1) : 0, signal: e?.signal ?? null, stdout, stderr }),
+    ),
+  );
+const esp32Args = readFileSync(join(out, 'tmp/esp32/release/mqtt-pair/xsProj-esp32/build/flasher_args.json'), 'utf8');
+
+describe('flasher_args.json (ESP-IDF 5.x)', () => {
+  test('chip, flash settings and parts in offset order, from the file', () => {
+    const plan = planFromFlasherArgs(esp32Args, 'flasher_args.json');
+    assert.equal(plan.chip, 'esp32');
+    assert.deepEqual(plan.flashArgs, ['--flash_mode', 'dio', '--flash_size', '4MB', '--flash_freq', '80m']);
+    assert.equal(plan.before, 'default_reset');
+    assert.equal(plan.after, 'hard_reset');
+    assert.deepEqual(
+      plan.parts.map((p) => [p.offset, p.file]),
+      [
+        [0x1000, 'bootloader/bootloader.bin'],
+        [0x8000, 'partition_table/partition-table.bin'],
+        [0x10000, 'xs_esp32.bin'],
+      ],
+    );
+  });
+  test('a file without the chip takes project_description.json target; without either, one line', () => {
+    const noChip = JSON.parse(esp32Args);
+    delete noChip.extra_esptool_args.chip;
+    assert.equal(planFromFlasherArgs(JSON.stringify(noChip), 'f', 'esp32c6').chip, 'esp32c6');
+    assert.throws(() => planFromFlasherArgs(JSON.stringify(noChip), 'f'), /does not name the chip/);
+  });
+  test('broken files are named, with what they lack', () => {
+    assert.throws(() => planFromFlasherArgs('{', 'x/flasher_args.json'), /x\/flasher_args.json is not JSON/);
+    assert.throws(() => planFromFlasherArgs('{"flash_files":{}}', 'f'), /lists no flash_files/);
+    assert.throws(() => planFromFlasherArgs('{"flash_files":{"0xZZ":"a.bin"},"extra_esptool_args":{"chip":"esp32"}}', 'f'), /"0xZZ" is not a flash offset/);
+  });
+  test("ESP Web Tools' chip families", () => {
+    assert.deepEqual(['esp32', 'esp32c3', 'esp32s3', 'esp32s2', 'esp32c6', 'esp8266'].map(chipFamily), [
+      'ESP32',
+      'ESP32-C3',
+      'ESP32-S3',
+      'ESP32-S2',
+      'ESP32-C6',
+      'ESP8266',
+    ]);
+  });
+  test('the manifest and the esptool line name the same files at the same offsets', () => {
+    const plan = planFromFlasherArgs(esp32Args, 'f');
+    const names = ['bootloader.bin', 'partition-table.bin', 'xs_esp32.bin'];
+    const m = webToolsManifest(plan, names, 'mqtt-pair', '1.2.3');
+    assert.deepEqual(m.builds, [
+      {
+        chipFamily: 'ESP32',
+        parts: [
+          { path: 'bootloader.bin', offset: 4096 },
+          { path: 'partition-table.bin', offset: 32768 },
+          { path: 'xs_esp32.bin', offset: 65536 },
+        ],
+      },
+    ]);
+    assert.equal(
+      writeFlashLine(plan, names),
+      'esptool.py --chip esp32 --baud 460800 --before default_reset --after hard_reset write_flash --flash_mode dio --flash_size 4MB --flash_freq 80m 0x1000 bootloader.bin 0x8000 partition-table.bin 0x10000 xs_esp32.bin',
+    );
+  });
+});
+
+describe("the ESP8266 build (make.esp.mk's ESPTOOL_FLASH_OPT)", () => {
+  // Written as Moddable 8.2.3's tools/mcconfig/make.esp.mk writes them (variables, the 4M block, the option list).
+  const mk = [
+    'ESPRESSIF_SDK_ROOT ?= $(ESP_BASE)/ESP8266_RTOS_SDK',
+    'FLASH_SIZE ?= 4M',
+    'FLASH_MODE ?= dio',
+    'FLASH_SPEED ?= 40',
+    'ESP_FIRMWARE_DIR = $(ESPRESSIF_SDK_ROOT)/components/esp8266/firmware',
+    'ESP_BOOTLOADER_BIN = $(ESP_FIRMWARE_DIR)/boot_v1.7.bin',
+    'ESP_DATA_DEFAULT_BIN = $(ESP_FIRMWARE_DIR)/esp_init_data_default.bin',
+    'ESPTOOL_FLASH_OPT = \\',
+    '\t--flash_freq $(FLASH_SPEED)m \\',
+    '\t--flash_mode $(FLASH_MODE) \\',
+    '\t--flash_size $(FLASH_SIZE)B \\',
+    '\t0x0000 $(ESP_BOOTLOADER_BIN) \\',
+    '\t0x1000 $(BIN_DIR)/main.bin \\',
+    '\t$(ESP_INIT_DATA_DEFAULT_BIN_OFFSET) $(ESP_DATA_DEFAULT_BIN)',
+    '',
+  ].join('\n');
+  test('three parts, each $(…) expanded', () => {
+    const vars = makeVariables(mk);
+    vars.set('ESP_BASE', '/sdk');
+    vars.set('BIN_DIR', '/out');
+    vars.set('ESP_INIT_DATA_DEFAULT_BIN_OFFSET', '0x3fc000');
+    const plan = esp8266Plan(mk, vars, 'make.esp.mk');
+    assert.equal(plan.chip, 'esp8266');
+    assert.deepEqual(plan.flashArgs, ['--flash_freq', '40m', '--flash_mode', 'dio', '--flash_size', '4MB']);
+    assert.deepEqual(
+      plan.parts.map((p) => [p.offset, p.file]),
+      [
+        [0, '/sdk/ESP8266_RTOS_SDK/components/esp8266/firmware/boot_v1.7.bin'],
+        [0x1000, '/out/main.bin'],
+        [0x3fc000, '/sdk/ESP8266_RTOS_SDK/components/esp8266/firmware/esp_init_data_default.bin'],
+      ],
+    );
+  });
+  test('an unknown setting (ESP_BASE unset) is named, not guessed', () => {
+    const vars = makeVariables(mk);
+    vars.set('BIN_DIR', '/out');
+    vars.set('ESP_INIT_DATA_DEFAULT_BIN_OFFSET', '0x3fc000');
+    assert.throws(() => esp8266Plan(mk, vars, 'make.esp.mk'), /set ESP_BASE/);
+  });
+});
+
+describe('mqtt-pair image', () => {
+  const run = (args) => mqttPair(['image', ...args]).exit;
+  for (const [platform, family, boot] of [
+    ['esp32', 'ESP32', 0x1000],
+    ['esp32/esp32c3', 'ESP32-C3', 0],
+    ['esp32/esp32s3', 'ESP32-S3', 0],
+  ]) {
+    test(`-p ${platform}: the binaries, the manifest and write_flash.sh`, async () => {
+      const dest = join(work, platform);
+      const r = await run(['-p', platform, '-o', out, '--out', dest]);
+      assert.equal(r.code, 0, r.stderr);
+      const m = JSON.parse(readFileSync(join(dest, 'manifest.json'), 'utf8'));
+      assert.equal(m.name, 'mqtt-pair');
+      assert.match(m.version, /^\d+\.\d+\.\d+/);
+      assert.equal(m.builds.length, 1);
+      assert.equal(m.builds[0].chipFamily, family);
+      assert.deepEqual(m.builds[0].parts, [
+        { path: 'bootloader.bin', offset: boot },
+        { path: 'partition-table.bin', offset: 0x8000 },
+        { path: 'xs_esp32.bin', offset: 0x10000 },
+      ]);
+      const src = join(out, 'tmp', platform, 'release', 'mqtt-pair', `xsProj-${platform.split('/').pop()}`, 'build');
+      assert.deepEqual(readFileSync(join(dest, 'xs_esp32.bin')), readFileSync(join(src, 'xs_esp32.bin')));
+      assert.deepEqual(readFileSync(join(dest, 'bootloader.bin')), readFileSync(join(src, 'bootloader/bootloader.bin')));
+      const script = readFileSync(join(dest, 'write_flash.sh'), 'utf8');
+      assert.match(
+        script,
+        new RegExp(
+          `esptool.py --chip ${platform.split('/').pop()} .*write_flash --flash_mode dio --flash_size 4MB --flash_freq 80m 0x${boot.toString(16)} bootloader.bin 0x8000 partition-table.bin 0x10000 xs_esp32.bin`,
+        ),
+      );
+      assert.ok(statSync(join(dest, 'write_flash.sh')).mode & 0o100, 'write_flash.sh is executable');
+      assert.match(r.stdout, /esptool\.py --chip/);
+      assert.match(r.stdout, new RegExp(`for ${family} \\(release build`));
+    });
+  }
+  // The SDK's own make.esp.mk says what is flashed where: this test needs it, and skips without it.
+  const sdk = process.env.MODDABLE && existsSync(join(process.env.MODDABLE, 'tools/mcconfig/make.esp.mk'));
+  test('-p esp: as make.esp.mk flashes it: the SDK bootloader at 0x0, main.bin at 0x1000, RF data at 0x3fc000', {
+    skip: !sdk && 'needs the Moddable SDK (MODDABLE): its make.esp.mk',
+  }, async () => {
+    const dest = join(work, 'esp');
+    const r = await cli(['image', '-p', 'esp', '-o', out, '--out', dest], { ESP_BASE: join(fixtures, 'esp') });
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(readFileSync(join(dest, 'manifest.json'), 'utf8'));
+    assert.deepEqual(m.builds, [
+      {
+        chipFamily: 'ESP8266',
+        parts: [
+          { path: 'boot_v1.7.bin', offset: 0 },
+          { path: 'main.bin', offset: 0x1000 },
+          { path: 'esp_init_data_default.bin', offset: 0x3fc000 },
+        ],
+      },
+    ]);
+    assert.deepEqual(readFileSync(join(dest, 'main.bin')), readFileSync(join(out, 'bin/esp/release/mqtt-pair/main.bin')));
+    assert.match(
+      readFileSync(join(dest, 'write_flash.sh'), 'utf8'),
+      /esptool.py --chip esp8266 .*write_flash --flash_freq 40m --flash_mode dio --flash_size 4MB 0x0 boot_v1.7.bin 0x1000 main.bin 0x3fc000 esp_init_data_default.bin/,
+    );
+    const noBase = await cli(['image', '-p', 'esp', '-o', out, '--out', dest], { ESP_BASE: '' });
+    assertOneLineError(noBase, 'mqtt-pair image:', /ESP_BASE is not set: .*set ESP_BASE as for mcconfig -p esp/);
+  });
+  test('no build: one line naming the mcconfig command that makes one', async () => {
+    const r = await run(['-p', 'esp32/esp32c6', '-o', out]);
+    assertOneLineError(
+      r,
+      'mqtt-pair image:',
+      /no esp32\/esp32c6 build of mqtt-pair in .*: build it first, from the repository's root: mcconfig -m -t build -p esp32\/esp32c6 -o /,
+    );
+  });
+  test('a debug build only: said, with the command for a release build', async () => {
+    const r = await run(['-p', 'esp32', '-o', join(fixtures, 'debug-only')]);
+    assertOneLineError(r, 'mqtt-pair image:', /only a debug build \(-d\).*mcconfig -m -t build -p esp32/);
+  });
+  test('a build that did not finish: the missing file named', async () => {
+    const r = await run(['-p', 'esp32', '-o', join(fixtures, 'unfinished')]);
+    assertOneLineError(r, 'mqtt-pair image:', /xs_esp32\.bin, which .*flasher_args\.json writes at 0x10000, is missing/);
+  });
+  test('a platform that is not a board', async () => {
+    const r = await run(['-p', 'lin', '-o', out]);
+    assertOneLineError(r, 'mqtt-pair image:', /-p lin: the platforms are esp32/);
+  });
+});

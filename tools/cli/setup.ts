@@ -1,0 +1,273 @@
+// `mqtt-pair setup`: a board on a serial port set up over Improv (docs/improv.md), with the WiFi, the
+// broker and, from a roster, the next student's role and names (tools/setup/). It exits 0 once the
+// board is provisioned and, with --broker, once its first hello (ESP#1) or reply (ESP#2) reached
+// the broker; otherwise one line saying what failed. Passwords go to the board only.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Endpoint } from '../../src/host';
+import { nodeHost } from '../../hosts/node/host';
+import { ClassObserver } from '../classroom/observer';
+import { ClassSetupServer } from '../setup/class-server';
+import { SETTINGS } from '../../src/setup/settings';
+import { brokerName } from '../../src/endpoint';
+import { type Slot, classSlots, slotFor, slotSettings } from '../setup/class-roster';
+import { readAssignments, stateFile, writeAssignments } from '../setup/class-state';
+import { FirstMessage } from '../setup/first-message';
+import { BoardError, BoardLink } from '../setup/improv-client';
+import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
+import { listPorts, openPort } from '../setup/serial-port';
+import { brokerFromFlags } from './broker-flags';
+import { langOption, topicLevel } from './class-options';
+import { untilStopped } from './session';
+import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
+
+const FLAGS: Flag[] = [
+  { names: ['--port'], key: 'port', value: 'device', example: '/dev/ttyUSB0', help: "the board's serial port (COM3 on Windows)" },
+  { names: ['--list'], key: 'list', help: 'list the serial ports, boards first, and exit' },
+  {
+    names: ['--roster'],
+    key: 'roster',
+    value: 'file',
+    example: 'names.txt',
+    help: "the class's first names, one a line: the board gets the next free student (two a pair)",
+  },
+  { names: ['--school'], key: 'school', value: 'name', example: 'LycMaurois', help: 'with --roster: the first topic level' },
+  { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'with --roster: the second topic level' },
+  { names: ['--ssid'], key: 'ssid', value: 'name', example: 'ClassWiFi', help: "the WiFi's name" },
+  { names: ['--password'], key: 'wifiPassword', value: 'password', example: 'secret', help: "the WiFi's password (sent to the board only, never printed)" },
+  {
+    names: ['--broker'],
+    key: 'broker',
+    value: 'url',
+    example: '192.168.1.144',
+    help: "the broker, given to the board; then wait for the board's first message there",
+  },
+  { names: ['--wait'], key: 'wait', value: 'seconds', example: '90', help: 'how long to wait for the WiFi and for the first message (default: 90)' },
+  {
+    names: ['--web'],
+    key: 'web',
+    value: 'port',
+    example: '8090',
+    help: 'serve the class set-up page on http://127.0.0.1:<port>/ (Chrome or Edge: Web Serial), instead of --port',
+  },
+  {
+    names: ['--image'],
+    key: 'image',
+    value: 'folder',
+    example: 'build/image/esp32',
+    help: 'with --web: the image to install, made by mqtt-pair image (its manifest.json)',
+  },
+  { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "with --web: the page's language (default: the browser's)" },
+  { names: ['--help'], key: 'help', help: 'this text' },
+];
+
+function usage(): string {
+  return usageText(
+    'mqtt-pair setup: set up a board plugged in over USB (Improv Wi-Fi), without Chrome',
+    [
+      'mqtt-pair setup --port /dev/ttyUSB0 [--roster names.txt --school S --class C] [--ssid S --password P] [--broker URL] [key=value …]',
+      'mqtt-pair setup --web 8090 [--image build/image/esp32] [--roster names.txt --school S --class C] [--ssid S] [--broker URL] [--lang fr|en]',
+      'mqtt-pair setup --list',
+    ],
+    FLAGS,
+    [
+      `key=value: any board setting (${SETTINGS.map((s) => s.key).join(', ')}), e.g. role=hello interval=2000.`,
+      'With --roster, the students go two by two: the 1st gets ESP#1 (role hello), the 2nd ESP#2 (role responder),',
+      'both on <school>/<class>/<1st name>/; which board took whom is kept in <roster>.boards.json.',
+      '',
+      'Example, one board after the other:',
+      '  mqtt-pair setup --port /dev/ttyUSB0 --roster names.txt --school LycMaurois --class SNT_2nde \\',
+      '      --ssid ClassWiFi --password secret --broker 192.168.1.144',
+    ],
+  );
+}
+
+const KEYS = new Set(SETTINGS.map((s) => s.key));
+
+export async function runSetup(argv: string[]): Promise<number> {
+  const settings: [string, string][] = [];
+  const rest: string[] = [];
+  for (const a of argv) {
+    const m = /^([A-Za-z]+)=(.*)$/s.exec(a);
+    if (!m) rest.push(a);
+    else if (!KEYS.has(m[1])) throw new UsageError(`${m[1]}=…: not a board setting; the settings are ${[...KEYS].join(', ')}`);
+    else settings.push([m[1], m[2]]);
+  }
+  const p = parseArgs(rest, FLAGS, 'mqtt-pair setup --help');
+  if (p.has('help')) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (p.has('list')) return list();
+  const webPort = last(p, 'web');
+  const path = last(p, 'port');
+  if (webPort !== undefined && path !== undefined) throw new UsageError('--web or --port: the page sets boards up from Chrome, --port from this command');
+  const waitMs = integer('--wait', last(p, 'wait') ?? '90', 5, 3600, 'seconds') * 1000;
+  const ssid = last(p, 'ssid');
+  const password = last(p, 'wifiPassword') ?? '';
+  if (ssid === undefined && p.has('wifiPassword')) throw new UsageError('--password goes with --ssid, e.g. --ssid ClassWiFi --password secret');
+  const brokerText = last(p, 'broker');
+  const endpoint = brokerText === undefined ? undefined : brokerFromFlags(p);
+  if (brokerText !== undefined) settings.unshift(['broker', brokerText]);
+
+  let slots: Slot[] | undefined;
+  const roster = last(p, 'roster');
+  if (roster !== undefined) {
+    const school = last(p, 'school'),
+      className = last(p, 'class');
+    if (school === undefined || className === undefined) throw new UsageError('--roster needs --school and --class, e.g. --school LycMaurois --class SNT_2nde');
+    topicLevel('--school', school, 'LycMaurois');
+    topicLevel('--class', className, 'SNT_2nde');
+    let text: string;
+    try {
+      text = readFileSync(roster, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read the roster ${roster}: is the path right?`);
+    }
+    try {
+      slots = classSlots(text, school, className);
+    } catch (e) {
+      throw new UsageError(`${roster}: ${(e as Error).message}`);
+    }
+  }
+  const taken = roster === undefined ? {} : readAssignments(roster);
+  if (webPort !== undefined) {
+    if (p.has('wifiPassword')) throw new UsageError('--password is typed on the page, which sends it to the board only: leave it out with --web');
+    if (settings.length > (brokerText === undefined ? 0 : 1))
+      throw new UsageError("key=value settings go with --port; the page gives the broker and the roster's settings");
+    return serveSetupPage({
+      port: integer('--web', webPort, 0, 65535, 'port'),
+      image: last(p, 'image'),
+      lang: langOption(last(p, 'lang')),
+      title: roster === undefined ? '' : `${last(p, 'school')} / ${last(p, 'class')}`,
+      school: last(p, 'school'),
+      className: last(p, 'class'),
+      slots,
+      taken,
+      roster,
+      broker: brokerText,
+      endpoint,
+      ssid,
+    });
+  }
+  if (!path)
+    throw new UsageError(
+      'which board? --web 8090 (the page, in Chrome) or --port /dev/ttyUSB0 (this command; COM3 on Windows; mqtt-pair setup --list shows the ports)',
+    );
+  if (p.has('image')) throw new UsageError('--image goes with --web (the page installs it); for this command, flash with write_flash.sh of the image');
+
+  const port = await openPort(path);
+  const board = new BoardLink(port);
+  let watcher: FirstMessage | undefined;
+  try {
+    const info = await identify(board, path);
+    let slot: Slot | undefined;
+    if (slots && roster !== undefined) {
+      slot = slotFor(slots, taken, info.name);
+      if (!slot) throw new UsageError(`the class is full: all ${slots.length} students of ${roster} have a board (delete ${stateFile(roster)} to start again)`);
+      settings.splice(brokerText === undefined ? 0 : 1, 0, ...slotSettings(slot));
+    }
+    await storeSettings(board, settings);
+    const now = await readSettings(board);
+    const prefix = now.get('topicPrefix')?.[0] ?? '';
+    const role = now.get('role')?.[0] ?? '';
+    if (endpoint) watcher = new FirstMessage(endpoint, prefix, role);
+    await startBoard(board, ssid === undefined ? undefined : { ssid, password }, waitMs);
+    if (slot && roster !== undefined) writeAssignments(roster, { ...taken, [String(slot.index)]: info.name });
+    const who = slot
+      ? `${slot.name} (pair ${slot.pair}, ESP#${slot.esp}, ${slot.role}${slot.peer ? `, with ${slot.peer}` : ', alone for now'})`
+      : `role ${role || '(unset)'}`;
+    process.stdout.write(
+      `${info.name} (${info.chip}, mqtt-pair ${info.version}) set up: ${who} on ${prefix || '(no prefix)'}${ssid ? `, WiFi "${ssid}"` : ''}\n`,
+    );
+    if (!watcher || !endpoint) return 0;
+    const heard = await watcher.wait(waitMs);
+    const where = brokerName(endpoint, true);
+    if (!heard) {
+      const topic = `${prefix}${role === 'responder' ? 'notification' : 'hello'}`;
+      const partner = role === 'responder' ? ' (an ESP#2 answers only once its ESP#1 says hello)' : '';
+      throw new BoardError(
+        `the board is set up, but nothing came on ${topic} at ${where} in ${waitMs / 1000} s${watcher.problem ? ` (this computer: ${watcher.problem})` : ''}${partner}: ${board.lines.at(-1) ? `its last line: "${board.lines.at(-1)}"` : 'check the broker address the board was given'}`,
+      );
+    }
+    process.stdout.write(`its first message reached ${where}: ${heard.topic} ${heard.text}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof BoardError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    watcher?.close();
+    await port.close();
+  }
+}
+
+interface PageOptions {
+  port: number;
+  image?: string;
+  lang?: 'fr' | 'en';
+  title: string;
+  school?: string;
+  className?: string;
+  slots?: Slot[];
+  taken: Record<string, string>;
+  roster?: string;
+  broker?: string;
+  endpoint?: Endpoint;
+  ssid?: string;
+}
+
+/** `--web`: the class set-up page until Ctrl+C, the class watched on the broker when there is one. */
+async function serveSetupPage(o: PageOptions): Promise<number> {
+  if (o.image !== undefined && !existsSync(join(o.image, 'manifest.json')))
+    throw new UsageError(`${o.image} has no manifest.json: make the image first, e.g. mqtt-pair image -p esp32 (it writes build/image/esp32)`);
+  const webTools = join(dirname(fileURLToPath(import.meta.url)), 'esp-web-tools');
+  let observer: ClassObserver | undefined;
+  if (o.endpoint) {
+    const prefixes = [...new Set((o.slots ?? []).map((s) => s.topicPrefix))];
+    observer = new ClassObserver(
+      o.endpoint,
+      { school: o.school, className: o.className, interval: 5000, clientId: `mqtt-pair-setup-${process.pid}`, roster: prefixes.length ? prefixes : undefined },
+      nodeHost({ log: () => {} }),
+    );
+    // The page says when the broker cannot be reached; the boards can be set up all the same.
+    observer.start().catch(() => {});
+  }
+  const server = new ClassSetupServer({
+    lang: o.lang,
+    title: o.title,
+    slots: o.slots,
+    taken: o.taken,
+    save: o.roster === undefined ? undefined : (t) => writeAssignments(o.roster as string, t),
+    broker: o.broker === undefined || !o.endpoint ? undefined : { setting: o.broker, shown: brokerName(o.endpoint, true) },
+    ssid: o.ssid,
+    image: o.image,
+    webTools: existsSync(webTools) ? webTools : undefined,
+    observer,
+  });
+  let port: number;
+  try {
+    port = await server.listen(o.port);
+  } catch (e) {
+    observer?.stop();
+    throw new UsageError(
+      `cannot serve the page on 127.0.0.1:${o.port}: ${(e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use: pick another with --web' : (e as Error).message}`,
+    );
+  }
+  process.stdout.write(`The class set-up page: http://127.0.0.1:${port}/ (open it in Chrome or Edge; Ctrl+C to stop)\n`);
+  await untilStopped();
+  observer?.stop();
+  await server.close();
+  return 0;
+}
+
+async function list(): Promise<number> {
+  const ports = await listPorts();
+  if (!ports.length) {
+    process.stdout.write('No serial port: plug a board in with a data USB cable (some cables only charge).\n');
+    return 0;
+  }
+  for (const p of ports) process.stdout.write(`${p.path}${p.board ? `  ${p.board}: a board, likely` : ''}${p.manufacturer ? `  (${p.manufacturer})` : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,163 @@
+// What a board's flash takes, read from a build's own files: the chip, the flash settings, and
+// each file with the offset it is written at. ESP-IDF 5.x writes it all into
+// `build/flasher_args.json` (components/esptool_py/flasher_args.json.in); the ESP8266's build
+// (Moddable's tools/mcconfig/make.esp.mk) names its three files and offsets in its makefile.
+// Nothing here is guessed: a file that lacks what we need is named, with what it lacks.
+
+import { UsageError } from '../usage-error';
+
+export interface FlashPart {
+  /** Where it is written, in bytes from the flash's start. */
+  offset: number;
+  /** The file, as the build names it (absolute, or relative to the build's folder). */
+  file: string;
+}
+
+export interface FlashPlan {
+  /** esptool's name of the chip: esp32, esp32c3, esp32s3, esp8266… */
+  chip: string;
+  /** esptool's write_flash options, as the build gives them (--flash_mode dio --flash_size 4MB …). */
+  flashArgs: string[];
+  /** esptool's --before and --after, when the build names them. */
+  before?: string;
+  after?: string;
+  /** In the order of their offsets. */
+  parts: FlashPart[];
+}
+
+/** An offset as the build writes it: "0x10000" (or decimal). */
+export function offsetOf(text: string, where: string): number {
+  const t = text.trim();
+  const n = /^0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t.slice(2), 16) : /^\d+$/.test(t) ? Number(t) : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${where}: "${t}" is not a flash offset (e.g. 0x10000)`);
+  return n;
+}
+
+/** "0x10000", as esptool and ESP-IDF write offsets. */
+export function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+interface FlasherArgs {
+  write_flash_args?: unknown;
+  flash_files?: unknown;
+  extra_esptool_args?: { chip?: unknown; before?: unknown; after?: unknown };
+}
+
+/**
+ * ESP-IDF's flasher_args.json read into a plan. `target` is the chip when the file does not say
+ * it (ESP-IDF after 5.x moved it out of extra_esptool_args): project_description.json's.
+ */
+export function planFromFlasherArgs(text: string, where: string, target?: string): FlashPlan {
+  let json: FlasherArgs;
+  try {
+    json = JSON.parse(text) as FlasherArgs;
+  } catch {
+    throw new UsageError(`${where} is not JSON: build again with mcconfig`);
+  }
+  if (!json || typeof json !== 'object') throw new UsageError(`${where} holds no settings: build again with mcconfig`);
+  const files = json.flash_files;
+  if (!files || typeof files !== 'object' || !Object.keys(files).length) throw new UsageError(`${where} lists no flash_files: build again with mcconfig`);
+  const parts: FlashPart[] = [];
+  for (const [offset, file] of Object.entries(files as Record<string, unknown>)) {
+    if (typeof file !== 'string' || !file) throw new UsageError(`${where}: flash_files["${offset}"] is not a file name`);
+    parts.push({ offset: offsetOf(offset, `${where}: flash_files`), file });
+  }
+  parts.sort((a, b) => a.offset - b.offset);
+  const args = json.write_flash_args;
+  const flashArgs = Array.isArray(args) && args.every((a) => typeof a === 'string') ? (args as string[]) : [];
+  const extra = json.extra_esptool_args ?? {};
+  const chip = typeof extra.chip === 'string' && extra.chip ? extra.chip : target;
+  if (!chip)
+    throw new UsageError(`${where} does not name the chip (extra_esptool_args.chip), nor does project_description.json beside it: build again with mcconfig`);
+  return {
+    chip,
+    flashArgs,
+    before: typeof extra.before === 'string' ? extra.before : undefined,
+    after: typeof extra.after === 'string' ? extra.after : undefined,
+    parts,
+  };
+}
+
+/** project_description.json's target (the chip), or undefined. */
+export function targetOf(text: string): string | undefined {
+  try {
+    const t = (JSON.parse(text) as { target?: unknown }).target;
+    return typeof t === 'string' && t ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A makefile's `NAME ?= value` or `NAME = value` lines (the first of each), for the ESP8266 build. */
+export function makeVariables(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Z_][A-Z0-9_]*)\s*\??=\s*(.*?)\s*$/.exec(line);
+    if (m && !out.has(m[1])) out.set(m[1], m[2]);
+  }
+  return out;
+}
+
+/**
+ * make.esp.mk's offset of esp_init_data_default.bin for a flash size: the
+ * `ifeq ($(FLASH_SIZE),4M)` block that sets ESP_INIT_DATA_DEFAULT_BIN_OFFSET.
+ */
+export function initDataOffset(makefile: string, flashSize: string, where: string): number {
+  const lines = makefile.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*ifeq\s*\(\$\(FLASH_SIZE\),\s*([^)\s]+)\)/.exec(lines[i]);
+    if (!m || m[1] !== flashSize) continue;
+    for (let j = i + 1; j < lines.length && !/^\s*endif/.test(lines[j]); j++) {
+      const v = /ESP_INIT_DATA_DEFAULT_BIN_OFFSET\s*=\s*(\S+)/.exec(lines[j]);
+      if (v) return offsetOf(v[1], where);
+    }
+  }
+  throw new UsageError(`${where} gives no offset for esp_init_data_default.bin with FLASH_SIZE=${flashSize}: build with FLASH_SIZE=4M or 1M`);
+}
+
+/** `$(NAME)` expanded from `vars` (recursively, as make does), or null when one is unknown. */
+export function expand(text: string, vars: Map<string, string>, depth = 0): string | null {
+  if (depth > 10) return null;
+  let unknown = false;
+  const out = text.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_, name: string) => {
+    const v = vars.get(name);
+    if (v === undefined) {
+      unknown = true;
+      return '';
+    }
+    const inner = expand(v, vars, depth + 1);
+    if (inner === null) unknown = true;
+    return inner ?? '';
+  });
+  return unknown ? null : out;
+}
+
+/**
+ * The ESP8266's plan as make.esp.mk flashes it: its ESPTOOL_FLASH_OPT (the write_flash options,
+ * then offset and file pairs: the SDK's bootloader, the build's main.bin, the SDK's RF data),
+ * each $(…) expanded from `vars` (the makefile's, the build's and the environment's). `where`
+ * names the makefile in errors.
+ */
+export function esp8266Plan(makefile: string, vars: Map<string, string>, where: string): FlashPlan {
+  const lines = makefile.split('\n');
+  const at = lines.findIndex((l) => /^\s*ESPTOOL_FLASH_OPT\s*\??=/.test(l));
+  if (at < 0) throw new UsageError(`${where} has no ESPTOOL_FLASH_OPT: is it the Moddable SDK's make.esp.mk?`);
+  let text = lines[at].replace(/^[^=]*=/, '');
+  for (let i = at; lines[i]?.trimEnd().endsWith('\\'); i++) text = `${text.trimEnd().slice(0, -1)} ${lines[i + 1] ?? ''}`;
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const flashArgs: string[] = [];
+  const parts: FlashPart[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = expand(words[i], vars);
+    const next = words[i + 1] === undefined ? null : expand(words[i + 1], vars);
+    if (w === null || next === null)
+      throw new UsageError(`${where}: ESPTOOL_FLASH_OPT uses a setting not known here (${words[i]} ${words[i + 1] ?? ''}): set ESP_BASE as for mcconfig`);
+    if (w.startsWith('--')) flashArgs.push(w, next);
+    else parts.push({ offset: offsetOf(w, `${where}: ESPTOOL_FLASH_OPT`), file: next });
+    i++;
+  }
+  if (!parts.length) throw new UsageError(`${where}: ESPTOOL_FLASH_OPT names no file to flash`);
+  parts.sort((a, b) => a.offset - b.offset);
+  return { chip: 'esp8266', flashArgs, parts };
+}

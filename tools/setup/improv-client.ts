@@ -1,0 +1,169 @@
+// The computer's end of Improv over a serial port (src/setup/improv.ts holds the codec; docs/improv.md
+// our commands): bytes in, what the board said out (its states, errors, results and console
+// lines), and commands as bytes. `BoardLink` adds the waiting over any byte link: a serial port
+// (serialport, `mqtt-pair setup --port`) or a test's pipe.
+
+import {
+  CURRENT_STATE,
+  ERROR_STATE,
+  FrameReader,
+  INVALID_RPC,
+  INVALID_SETTING,
+  NO_ERROR,
+  RPC_RESULT,
+  UNABLE_TO_CONNECT,
+  UNKNOWN_RPC,
+  decodeCommand,
+  rpcFrame,
+} from '../../src/setup/improv';
+import { printable } from '../../src/apps/text';
+
+export type BoardMessage =
+  | { kind: 'state'; state: number }
+  | { kind: 'error'; error: number }
+  | { kind: 'result'; command: number; strings: string[] }
+  | { kind: 'line'; text: string };
+
+/** Sans-I/O: what the board's bytes say, in order. Console lines are made printable (no control codes). */
+export class ImprovDecoder {
+  private reader = new FrameReader();
+  push(bytes: Uint8Array, now = 0): BoardMessage[] {
+    const out: BoardMessage[] = [];
+    this.reader.push(
+      bytes,
+      {
+        frame(type, data) {
+          if (type === CURRENT_STATE && data.length) out.push({ kind: 'state', state: data[0] });
+          else if (type === ERROR_STATE && data.length) {
+            if (data[0] !== NO_ERROR) out.push({ kind: 'error', error: data[0] });
+          } else if (type === RPC_RESULT) {
+            const c = decodeCommand(Uint8Array.from(data));
+            if (c) out.push({ kind: 'result', command: c.command, strings: c.strings });
+          }
+        },
+        badFrame() {
+          /* a board's bad frame: its bytes come again as text */
+        },
+        text(line) {
+          out.push({ kind: 'line', text: printable(line) });
+        },
+      },
+      now,
+    );
+    return out;
+  }
+}
+
+/** A board's Improv error in words, for a teacher. */
+export function errorText(error: number): string {
+  switch (error) {
+    case INVALID_RPC:
+      return 'the board did not understand the command (invalid frame)';
+    case UNKNOWN_RPC:
+      return 'the board does not know this command: is its firmware an older mqtt-pair?';
+    case UNABLE_TO_CONNECT:
+      return 'the board could not join the WiFi: check its name and password, and that the network is in range (2.4 GHz)';
+    case INVALID_SETTING:
+      return 'the board refused a setting';
+    default:
+      return `the board could not do it (Improv error 0x${error.toString(16)})`;
+  }
+}
+
+/** A byte link to a board: a serial port, or a test's pipe. */
+export interface Link {
+  write(bytes: Uint8Array): void;
+  onData(fn: (bytes: Uint8Array) => void): void;
+}
+
+/** What went wrong with a board, for a person; `code` is the board's Improv error, when it sent one. */
+export class BoardError extends Error {
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Commands and their answers over a link, with the board's console lines kept (the last 200). */
+export class BoardLink {
+  private decoder = new ImprovDecoder();
+  private waiters = new Set<(m: BoardMessage) => void>();
+  readonly lines: string[] = [];
+  state = -1;
+  onLine?: (text: string) => void;
+
+  constructor(private readonly link: Link) {
+    link.onData((bytes) => {
+      for (const m of this.decoder.push(bytes, Date.now())) {
+        if (m.kind === 'line') {
+          this.lines.push(m.text);
+          if (this.lines.length > 200) this.lines.shift();
+          this.onLine?.(m.text);
+        } else if (m.kind === 'state') this.state = m.state;
+        for (const w of [...this.waiters]) w(m);
+      }
+    });
+  }
+
+  /**
+   * Sends `cmd` and resolves with its results (one, or a list up to its empty result when `list`);
+   * rejects with the board's error, or after `ms` without an answer.
+   */
+  request(cmd: number, strings: readonly string[] = [], { ms = 5000, list = false } = {}): Promise<string[][]> {
+    return this.until(
+      (m, got) => {
+        if (m.kind === 'error') throw new BoardError(errorText(m.error), m.error);
+        if (m.kind !== 'result' || m.command !== cmd) return false;
+        if (!list) return [m.strings];
+        if (!m.strings.length) return got;
+        got.push(m.strings);
+        return false;
+      },
+      ms,
+      `no answer to command 0x${cmd.toString(16)}`,
+      () => this.link.write(rpcFrame(cmd, strings)),
+    );
+  }
+
+  /** Resolves once the board reports `state` (or rejects with its error). */
+  waitState(state: number, ms: number, what: string): Promise<void> {
+    if (this.state === state) return Promise.resolve();
+    return this.until(
+      (m) => {
+        if (m.kind === 'error') throw new BoardError(errorText(m.error), m.error);
+        return m.kind === 'state' && m.state === state;
+      },
+      ms,
+      what,
+    ).then(() => undefined);
+  }
+
+  /** Resolves with the first console line `re` matches, from now on. */
+  waitLine(re: RegExp, ms: number, what: string): Promise<string> {
+    return this.until((m) => (m.kind === 'line' && re.test(m.text) ? m.text : false), ms, what);
+  }
+
+  private until<T>(step: (m: BoardMessage, got: string[][]) => T | false, ms: number, what: string, start?: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const got: string[][] = [];
+      const done = (fn: () => void) => {
+        clearTimeout(timer);
+        this.waiters.delete(w);
+        fn();
+      };
+      const w = (m: BoardMessage) => {
+        try {
+          const r = step(m, got);
+          if (r !== false) done(() => resolve(r));
+        } catch (e) {
+          done(() => reject(e));
+        }
+      };
+      const timer = setTimeout(() => done(() => reject(new BoardError(what))), ms);
+      this.waiters.add(w);
+      start?.();
+    });
+  }
+}

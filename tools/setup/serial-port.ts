@@ -1,0 +1,98 @@
+// The board's USB serial port from Node, with the `serialport` package (prebuilt binaries: no
+// compiler). It is an optional dependency, loaded only by `mqtt-pair setup --port` and `--list`:
+// everything else runs without it.
+
+import { UsageError } from '../usage-error';
+import type { Link } from './improv-client';
+
+interface PortInfo {
+  path: string;
+  manufacturer?: string;
+  vendorId?: string;
+  productId?: string;
+}
+interface SerialPortLike {
+  write(data: Uint8Array): boolean;
+  on(event: 'data', fn: (b: Buffer) => void): void;
+  on(event: 'error' | 'close', fn: (e?: Error) => void): void;
+  close(cb?: (e?: Error | null) => void): void;
+}
+interface SerialPortModule {
+  SerialPort: {
+    new (options: { path: string; baudRate: number; autoOpen: boolean }): SerialPortLike & { open(cb: (e?: Error | null) => void): void };
+    list(): Promise<PortInfo[]>;
+  };
+}
+
+function serialport(): SerialPortModule {
+  try {
+    // A plain require, left to Node: the package is external to the bundle (native bindings).
+    return require('serialport') as SerialPortModule;
+  } catch {
+    throw new UsageError(
+      'the serialport package is not installed: npm install serialport (it ships prebuilt binaries), or use mqtt-pair setup --web in Chrome',
+    );
+  }
+}
+
+/** USB-serial chips found on ESP boards: Silicon Labs CP210x, WCH CH340/CH9102, FTDI, Espressif's own USB. */
+const BOARD_VENDORS: Record<string, string> = { '10c4': 'Silicon Labs CP210x', '1a86': 'WCH CH340/CH9102', '0403': 'FTDI', '303a': 'Espressif USB' };
+
+export interface ListedPort {
+  path: string;
+  /** What is on it, as far as USB says: the bridge chip of an ESP board, or ''. */
+  board: string;
+  manufacturer: string;
+}
+
+/** The serial ports, ESP boards' first. */
+export async function listPorts(): Promise<ListedPort[]> {
+  const ports = await serialport().SerialPort.list();
+  return ports
+    .map((p) => ({ path: p.path, board: BOARD_VENDORS[(p.vendorId ?? '').toLowerCase()] ?? '', manufacturer: p.manufacturer ?? '' }))
+    .sort((a, b) => Number(!a.board) - Number(!b.board) || a.path.localeCompare(b.path));
+}
+
+export interface OpenPort extends Link {
+  close(): Promise<void>;
+}
+
+/** Opens `path` at 115200 baud (8N1), as the board's Improv listens; a UsageError saying why it cannot. */
+export function openPort(path: string): Promise<OpenPort> {
+  const { SerialPort } = serialport();
+  const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+  return new Promise((resolve, reject) => {
+    port.open((e) => {
+      if (e) {
+        const m = e.message;
+        const why = /ENOENT|No such file|cannot open|not found/i.test(m)
+          ? 'no such port (mqtt-pair setup --list shows the ports)'
+          : /EACCES|Permission denied/i.test(m)
+            ? 'permission denied (on Linux: sudo usermod -aG dialout $USER, then log in again)'
+            : /EBUSY|Resource busy|lock/i.test(m)
+              ? 'the port is in use (close the serial monitor, xsbug or the page using it)'
+              : m;
+        reject(new UsageError(`cannot open ${path}: ${why}`));
+        return;
+      }
+      let closed = false;
+      port.on('close', () => {
+        closed = true;
+      });
+      port.on('error', () => {
+        /* reported by the waits that time out */
+      });
+      resolve({
+        write: (bytes) => {
+          if (!closed) port.write(bytes);
+        },
+        onData: (fn) => port.on('data', (b: Buffer) => fn(new Uint8Array(b.buffer, b.byteOffset, b.length))),
+        close: () =>
+          new Promise<void>((r) => {
+            if (closed) return r();
+            port.close(() => r());
+          }),
+      });
+    });
+  });
+}

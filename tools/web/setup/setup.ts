@@ -1,0 +1,271 @@
+// The class set-up page (`mqtt-pair setup --web`): ESP Web Tools' install button for the class's
+// image, then the plugged-in board set up over Web Serial with the same steps as `mqtt-pair setup
+// --port` (tools/setup/set-up-board.ts): who it is, its student's settings from the server, then
+// the WiFi typed here (sent to the board only). The board's console lines show in a panel; the
+// class fills in as boards are set up and as the broker hears them. French or English: --lang,
+// else the browser's language. Text from boards and the server is set with textContent only.
+
+import { BoardError, BoardLink, type Link } from '../../setup/improv-client';
+import { identify, startBoard, storeSettings } from '../../setup/set-up-board';
+import { en, fr, type SetupWords } from '../../words/setup';
+
+/** Web Serial, as far as this page uses it (Chrome and Edge; not in TypeScript's DOM types yet). */
+interface WebSerialPort {
+  open(options: { baudRate: number }): Promise<void>;
+  close(): Promise<void>;
+  readable: ReadableStream<Uint8Array> | null;
+  writable: WritableStream<Uint8Array> | null;
+}
+interface WebSerial {
+  requestPort(): Promise<WebSerialPort>;
+}
+
+interface Student {
+  index: number;
+  name: string;
+  pair: number;
+  esp: number;
+  role: string;
+  prefix: string;
+  peer: string;
+  board: string | null;
+  state: keyof SetupWords['states'];
+  error?: string;
+}
+interface ClassState {
+  lang: 'fr' | 'en' | null;
+  title: string;
+  roster: boolean;
+  broker: string | null;
+  brokerProblem: string | null;
+  ssid: string;
+  image: { chipFamily: string; version: string } | null;
+  students: Student[];
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const query = new URLSearchParams(location.search).get('lang');
+let words: SetupWords = fr;
+let first = true;
+
+function pickLanguage(server: 'fr' | 'en' | null): void {
+  const lang = query === 'en' || query === 'fr' ? query : (server ?? (navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en'));
+  words = lang === 'en' ? en : fr;
+  document.documentElement.lang = lang;
+}
+
+function staticWords(s: ClassState): void {
+  const w = words;
+  document.title = `${w.title} · mqtt-pair`;
+  const set: [string, string][] = [
+    ['title', w.title],
+    ['class-name', s.title],
+    ['intro', w.intro],
+    ['flash-title', w.flashTitle],
+    ['flash-help', s.image ? w.flashHelp : w.noImage],
+    ['set-title', w.setTitle],
+    ['set-help', w.setHelp],
+    ['ssid-label', w.ssid],
+    ['password-label', w.password],
+    ['password-note', w.passwordNote],
+    ['set-button', w.setButton],
+    ['console-title', w.consoleTitle],
+    ['roster-title', w.rosterTitle],
+    ['no-roster', w.noRoster],
+    ['h-student', w.student],
+    ['h-pair', w.pair],
+    ['h-board', w.board],
+    ['h-state', w.state],
+    ['no-serial', w.noSerial],
+  ];
+  for (const [id, text] of set) $(id).textContent = text;
+  $('no-roster').hidden = s.roster;
+  $('roster').hidden = !s.roster;
+  if (!$<HTMLInputElement>('ssid').value) $<HTMLInputElement>('ssid').value = s.ssid;
+  if (s.image) installButton();
+}
+
+/** ESP Web Tools' own button (its browser build, served by the setup server), for the image's manifest. */
+function installButton(): void {
+  if ($('install').firstChild) return;
+  const button = document.createElement('esp-web-install-button');
+  button.setAttribute('manifest', '/image/manifest.json');
+  // Its slots, in the page's words: the button, and what it shows where Web Serial is missing.
+  const activate = document.createElement('button');
+  activate.slot = 'activate';
+  activate.textContent = words.flashButton;
+  const unsupported = document.createElement('span');
+  unsupported.slot = 'unsupported';
+  unsupported.className = 'problem';
+  unsupported.textContent = words.noSerial;
+  button.append(activate, unsupported);
+  // The port is ESP Web Tools' while it installs: this page lets go of it first (its console stops).
+  $('install').addEventListener('click', () => void closePort(), { capture: true });
+  $('install').append(button);
+  const script = document.createElement('script');
+  script.type = 'module';
+  script.src = '/esp-web-tools/install-button.js';
+  document.head.append(script);
+}
+
+function render(s: ClassState): void {
+  if (first) {
+    pickLanguage(s.lang);
+    staticWords(s);
+    first = false;
+  }
+  const w = words;
+  const setUp = s.students.filter((x) => x.state === 'setUp' || x.state === 'hello' || x.state === 'pair').length;
+  const working = s.students.filter((x) => x.state === 'hello' || x.state === 'pair').length;
+  $('counts').textContent = s.roster ? w.counts(setUp, working, s.students.length) : '';
+  $('broker').textContent = s.broker ? `${w.broker(s.broker)}${s.brokerProblem ? ` (${s.brokerProblem})` : ''}` : w.noBroker;
+  const rows = $('rows');
+  rows.replaceChildren(
+    ...s.students.map((x) => {
+      const tr = document.createElement('tr');
+      tr.dataset.state = x.state;
+      const cell = (text: string, extra?: string, cls?: string) => {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (cls) td.className = cls;
+        if (extra) {
+          const span = document.createElement('span');
+          span.className = 'why muted';
+          span.textContent = extra;
+          td.append(span);
+        }
+        return td;
+      };
+      tr.append(cell(x.name, w.esp(x.esp, x.role)), cell(String(x.pair), x.prefix), cell(x.board ?? '—'), cell(w.states[x.state], x.error, 'state'));
+      return tr;
+    }),
+  );
+}
+
+async function refresh(): Promise<void> {
+  try {
+    const r = await fetch('/api/class', { cache: 'no-store' });
+    if (r.ok) render((await r.json()) as ClassState);
+  } catch {
+    /* the server stopped: try again */
+  }
+}
+
+// ---- The plugged-in board, over Web Serial.
+
+const MAX_CONSOLE = 400;
+let open: { port: WebSerialPort; reader: ReadableStreamDefaultReader<Uint8Array> } | null = null;
+
+function consoleLine(text: string): void {
+  const pre = $('console');
+  pre.append(`${text}\n`);
+  while (pre.childNodes.length > MAX_CONSOLE) pre.firstChild?.remove();
+  pre.scrollTop = pre.scrollHeight;
+}
+
+async function closePort(): Promise<void> {
+  const o = open;
+  open = null;
+  if (!o) return;
+  try {
+    await o.reader.cancel();
+  } catch {
+    /* gone */
+  }
+  try {
+    await o.port.close();
+  } catch {
+    /* unplugged */
+  }
+}
+
+/** A Link over a Web Serial port: its reading loop runs until the port closes. */
+function linkOf(port: WebSerialPort): Link {
+  const readable = port.readable;
+  const writable = port.writable;
+  if (!readable || !writable) throw new Error('the port is not open');
+  const reader = readable.getReader();
+  open = { port, reader };
+  const to: { deliver?: (b: Uint8Array) => void } = {};
+  (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) break;
+      if (value) to.deliver?.(value);
+    }
+    reader.releaseLock();
+  })();
+  return {
+    write(bytes) {
+      const writer = writable.getWriter();
+      writer.write(bytes).finally(() => writer.releaseLock());
+    },
+    onData(fn) {
+      to.deliver = fn;
+    },
+  };
+}
+
+async function post(path: string, body: unknown): Promise<Response> {
+  return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function setUpPluggedBoard(ev: Event): Promise<void> {
+  ev.preventDefault();
+  const serial = (navigator as Navigator & { serial?: WebSerial }).serial;
+  if (!serial) return;
+  const button = $<HTMLButtonElement>('set-button');
+  const step = (text: string, problem = false) => {
+    $('step').textContent = text;
+    $('step').classList.toggle('problem', problem);
+  };
+  const ssid = $<HTMLInputElement>('ssid').value;
+  const password = $<HTMLInputElement>('password').value;
+  let port: WebSerialPort;
+  try {
+    port = await serial.requestPort();
+  } catch {
+    return; // no port picked
+  }
+  button.disabled = true;
+  let name = '';
+  try {
+    await closePort();
+    await port.open({ baudRate: 115200 });
+    const board = new BoardLink(linkOf(port));
+    board.onLine = consoleLine;
+    step(words.steps.identify);
+    const info = await identify(board, 'USB').catch((e) => {
+      throw e instanceof BoardError && /^no answer/.test(e.message) ? new BoardError(words.notBoard) : e;
+    });
+    name = info.name;
+    const r = await post('/api/boards', { board: info.name });
+    if (r.status === 409) throw new BoardError(words.steps.full);
+    if (!r.ok) throw new BoardError(((await r.json()) as { error?: string }).error ?? `HTTP ${r.status}`);
+    const { slot, settings } = (await r.json()) as { slot: Student | null; settings: [string, string][] };
+    step(words.steps.settings);
+    await storeSettings(board, settings);
+    step(words.steps.wifi);
+    await startBoard(board, ssid ? { ssid, password } : undefined, 90_000);
+    await post('/api/boards/done', { board: info.name });
+    step(words.steps.done(slot?.name ?? info.name));
+  } catch (e) {
+    // The board's own error in the page's words; a refused setting keeps the board's reason.
+    const code = e instanceof BoardError ? e.code : undefined;
+    const said = code === undefined ? undefined : words.improv[code];
+    const message = said ? (code === 0x80 ? `${said}${(e as Error).message}` : said) : (e as Error).message;
+    step(message, true);
+    if (name) await post('/api/boards/failed', { board: name, error: message });
+  } finally {
+    button.disabled = false;
+    refresh();
+  }
+}
+
+if (!(navigator as Navigator & { serial?: WebSerial }).serial) {
+  $('no-serial').hidden = false;
+  $<HTMLButtonElement>('set-button').disabled = true;
+}
+$('wifi').addEventListener('submit', (e) => void setUpPluggedBoard(e));
+refresh();
+setInterval(refresh, 2000);

@@ -1,0 +1,134 @@
+// The class set-up page's words (tools/web/setup), French first. Plain data and small functions: the
+// page's script bundles them.
+
+export interface SetupWords {
+  title: string;
+  intro: string;
+  flashTitle: string;
+  flashHelp: string;
+  flashButton: string;
+  noImage: string;
+  setTitle: string;
+  setHelp: string;
+  ssid: string;
+  password: string;
+  passwordNote: string;
+  setButton: string;
+  noSerial: string;
+  consoleTitle: string;
+  rosterTitle: string;
+  noRoster: string;
+  student: string;
+  pair: string;
+  board: string;
+  state: string;
+  esp(n: number, role: string): string;
+  states: { free: string; setting: string; setUp: string; hello: string; pair: string; failed: string };
+  counts(setUp: number, working: number, students: number): string;
+  broker(where: string): string;
+  noBroker: string;
+  steps: { identify: string; settings: string; wifi: string; done(name: string): string; full: string };
+  notBoard: string;
+  /** The board's Improv errors, by code (docs/improv.md); a refused setting adds the board's own reason. */
+  improv: Record<number, string>;
+}
+
+export const fr: SetupWords = {
+  title: 'Préparer les cartes de la classe',
+  intro: 'Branchez les cartes une par une : chacune reçoit le programme, puis le WiFi, le broker et le prénom de l’élève suivant de la liste.',
+  flashTitle: '1. Installer le programme',
+  flashHelp: 'Branchez une carte en USB, cliquez, choisissez son port. (À ne faire qu’une fois par carte.)',
+  flashButton: 'Installer le programme',
+  noImage: 'Pas d’image à installer : lancez mqtt-pair setup --web avec --image build/image/esp32 (faite par mqtt-pair image -p esp32).',
+  setTitle: '2. Régler la carte branchée',
+  setHelp: 'Le mot de passe tapé ici va seulement à la carte, jamais à ce serveur.',
+  ssid: 'Nom du WiFi',
+  password: 'Mot de passe du WiFi',
+  passwordNote: 'envoyé à la carte seulement',
+  setButton: 'Régler la carte branchée',
+  noSerial: 'Ce navigateur ne parle pas aux ports USB (Web Serial) : ouvrez cette page dans Chrome ou Edge, sur un ordinateur.',
+  consoleTitle: 'Ce que dit la carte',
+  rosterTitle: 'La classe',
+  noRoster: 'Sans liste d’élèves (--roster), chaque carte garde le rôle qu’elle a.',
+  student: 'Élève',
+  pair: 'Binôme',
+  board: 'Carte',
+  state: 'État',
+  esp: (n, role) => `ESP#${n} (${role})`,
+  states: {
+    free: 'pas encore de carte',
+    setting: 'réglage en cours…',
+    setUp: 'réglée, pas encore de message au broker',
+    hello: 'ses « Hello » arrivent au broker',
+    pair: 'le binôme échange ses messages',
+    failed: 'à refaire',
+  },
+  counts: (setUp, working, students) => `${setUp} carte${setUp > 1 ? 's' : ''} réglée${setUp > 1 ? 's' : ''} sur ${students}, ${working} au travail`,
+  broker: (where) => `Broker : ${where}`,
+  noBroker: 'Sans --broker, la page ne peut pas voir si les cartes travaillent.',
+  steps: {
+    identify: 'Je demande à la carte qui elle est…',
+    settings: 'J’envoie ses réglages…',
+    wifi: 'La carte rejoint le WiFi…',
+    done: (name) => `C’est fait : la carte de ${name} redémarre et se connecte.`,
+    full: 'La classe est complète : chaque élève a sa carte.',
+  },
+  notBoard: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? Installez le programme (1.), puis réessayez.',
+  improv: {
+    1: 'La carte n’a pas compris la commande : réessayez.',
+    2: 'La carte ne connaît pas cette commande : installez la dernière version du programme (1.).',
+    3: 'La carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et qu’il est à portée (2,4 GHz).',
+    128: 'La carte refuse un réglage : ',
+    255: 'La carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez.',
+  },
+};
+
+export const en: SetupWords = {
+  title: "Setting up the class's boards",
+  intro: 'Plug the boards in one after the other: each gets the firmware, then the WiFi, the broker and the next student of the list.',
+  flashTitle: '1. Install the firmware',
+  flashHelp: 'Plug a board in over USB, click, pick its port. (Once a board.)',
+  flashButton: 'Install the firmware',
+  noImage: 'No image to install: start mqtt-pair setup --web with --image build/image/esp32 (made by mqtt-pair image -p esp32).',
+  setTitle: '2. Set up the plugged-in board',
+  setHelp: 'The password typed here goes to the board only, never to this server.',
+  ssid: 'WiFi name',
+  password: 'WiFi password',
+  passwordNote: 'sent to the board only',
+  setButton: 'Set up the plugged-in board',
+  noSerial: 'This browser cannot talk to USB ports (Web Serial): open this page in Chrome or Edge, on a computer.',
+  consoleTitle: 'What the board says',
+  rosterTitle: 'The class',
+  noRoster: 'Without a roster (--roster), each board keeps the role it has.',
+  student: 'Student',
+  pair: 'Pair',
+  board: 'Board',
+  state: 'State',
+  esp: (n, role) => `ESP#${n} (${role})`,
+  states: {
+    free: 'no board yet',
+    setting: 'being set up…',
+    setUp: 'set up, no message at the broker yet',
+    hello: 'its hellos reach the broker',
+    pair: 'the pair exchanges its messages',
+    failed: 'to do again',
+  },
+  counts: (setUp, working, students) => `${setUp} board${setUp === 1 ? '' : 's'} set up of ${students}, ${working} at work`,
+  broker: (where) => `Broker: ${where}`,
+  noBroker: 'Without --broker, the page cannot see whether the boards work.',
+  steps: {
+    identify: 'Asking the board who it is…',
+    settings: 'Sending its settings…',
+    wifi: 'The board joins the WiFi…',
+    done: (name) => `Done: ${name}'s board restarts and connects.`,
+    full: 'The class is full: every student has a board.',
+  },
+  notBoard: 'No answer: is it a board with mqtt-pair? Install the firmware (1.), then try again.',
+  improv: {
+    1: 'The board did not understand the command: try again.',
+    2: 'The board does not know this command: install the latest firmware (1.).',
+    3: 'The board could not join the WiFi: check its name and password, and that it is in range (2.4 GHz).',
+    128: 'The board refuses a setting: ',
+    255: 'The board could not do it (flash full, or a WiFi being joined already): try again.',
+  },
+};
