@@ -30,7 +30,7 @@ describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', 
     broker = await startMosquitto();
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-class-'));
     roster = join(work, 'names.txt');
-    writeFileSync(roster, `# SNT 2nde, groupe A\n${STUDENTS.join('\n')}\n`);
+    writeFileSync(roster, `# SNT 2nde, groupe A\n${[0, 2, 4].map((i) => `${STUDENTS[i]} ${STUDENTS[i + 1]}`).join('\n')}\n`);
     so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await freePort(), setupDnsPort: await freePort() });
     sub = await mosquittoSub(broker.port, ['-t', `${GROUP}/#`]);
   });
@@ -139,9 +139,9 @@ describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', 
     assertOneLineError(await setup(join(work, 'no-such-port')), 'mqtt-pair setup:', /cannot open .*no-such-port: no such port/);
     // A roster with a name twice.
     const twice = join(work, 'twice.txt');
-    writeFileSync(twice, 'alice\nbob\nAlice\n');
+    writeFileSync(twice, 'alice bob\nAlice\n');
     const r = await mqttPair(['setup', '--port', boards[0].pty.path, '--roster', twice, '--school', 'LycMaurois', '--class', 'SNT_2nde']).exit;
-    assertOneLineError(r, 'mqtt-pair setup:', /twice\.txt: line 3: 'Alice' is already on line 1/);
+    assertOneLineError(r, 'mqtt-pair setup:', /twice\.txt: line 2: 'Alice' is already on line 1/);
     // A setting the board refuses: its own reason, nothing stored.
     const bad = await mqttPair(['setup', '--port', boards[0].pty.path, 'topicPrefix=a/#/']).exit;
     assertOneLineError(bad, 'mqtt-pair setup:', /topicPrefix: .*cannot hold \+ or #/);

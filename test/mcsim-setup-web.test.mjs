@@ -71,7 +71,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-web-'));
     const image = join(work, 'image');
     assert.equal((await mqttPair(['image', '-p', 'esp32', '-o', fixtures, '--out', image]).exit).code, 0);
-    writeFileSync(join(work, 'names.txt'), 'alice\nbob\n');
+    writeFileSync(join(work, 'names.txt'), 'alice bob\n');
     so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await freePort(), setupDnsPort: await freePort() });
     const port = await freePort();
     server = mqttPair(

@@ -29,7 +29,7 @@ describe('mqtt-pair setup --web', () => {
     const made = await mqttPair(['image', '-p', 'esp32', '-o', fixtures, '--out', image]).exit;
     assert.equal(made.code, 0, made.stderr);
     roster = join(work, 'names.txt');
-    writeFileSync(roster, 'alice\nbob\nchloe\ndavid\nemma\n');
+    writeFileSync(roster, 'alice bob\nchloe david\nemma\n');
     broker = await startEmbeddedBroker(await freePort());
     const port = await freePort();
     server = mqttPair([

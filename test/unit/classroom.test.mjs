@@ -79,6 +79,10 @@ describe('the roster', () => {
   test('first names under the class, comments and blank lines skipped, each once', () => {
     assert.deepEqual(parseRoster('alice\n# the back row\n\nbob  # late\r\nalice\nOther/Class/zoe\n', 'S/C'), ['S/C/alice/', 'S/C/bob/', 'Other/Class/zoe/']);
   });
+  test('one pair a line: the first of its two names is the pair, as setup --roster reads the same file', () => {
+    assert.deepEqual(parseRoster('alice bob\nchloe  david\nemma\n', 'S/C'), ['S/C/alice/', 'S/C/chloe/', 'S/C/emma/']);
+    assert.throws(() => parseRoster('alice bob chloe\n', 'S/C'), /line 1 \('alice bob chloe'\): write one pair a line/);
+  });
   test('a wrong line is named', () => {
     assert.throws(() => parseRoster('alice\nbob#\nc+d\n', 'S/C'), /line 3 \('c\+d'\) holds \+ or #/);
     assert.throws(() => parseRoster('alice\n', undefined), /'alice' needs --school and --class/);

@@ -10,7 +10,7 @@ import { improv } from '../../dist/index.js';
 const { classSlots, slotFor, slotSettings, ImprovDecoder, BoardLink } = createRequire(import.meta.url)('../../dist/cli.cjs');
 
 describe('the roster, two by two', () => {
-  const slots = classSlots('# groupe A\nalice\nbob\n\nchloe  # absente lundi\ndavid\nemma\n', 'LycMaurois', 'SNT_2nde');
+  const slots = classSlots('# groupe A\nalice bob\n\nchloe  david # absente lundi\nemma\n', 'LycMaurois', 'SNT_2nde');
   test('pairs, roles, prefixes, names and client ids', () => {
     assert.deepEqual(
       slots.map((s) => [s.name, s.pair, s.esp, s.role, s.topicPrefix, s.peer, s.clientId]),
@@ -20,10 +20,11 @@ describe('the roster, two by two', () => {
         ['chloe', 2, 1, 'hello', 'LycMaurois/SNT_2nde/chloe/', 'david', 'chloe-esp1'],
         ['david', 2, 2, 'responder', 'LycMaurois/SNT_2nde/chloe/', 'chloe', 'david-esp2'],
         ['emma', 3, 1, 'hello', 'LycMaurois/SNT_2nde/emma/', '', 'emma-esp1'],
+        ['emma', 3, 2, 'responder', 'LycMaurois/SNT_2nde/emma/', '', 'emma-esp2'],
       ],
     );
   });
-  test("a slot's settings, as the board's set takes them (no peer for a student alone)", () => {
+  test("a slot's settings, as the board's set takes them (no peer for a student with both boards)", () => {
     assert.deepEqual(slotSettings(slots[1]), [
       ['role', 'responder'],
       ['topicPrefix', 'LycMaurois/SNT_2nde/alice/'],
@@ -42,8 +43,9 @@ describe('the roster, two by two', () => {
     assert.equal(slotFor(slots, full, 'mqtt-pair-new'), undefined);
   });
   test('bad rosters: the line and what to do', () => {
-    assert.throws(() => classSlots('alice\nbob\nALICE\n', 'S', 'C'), /^Error: line 3: 'ALICE' is already on line 1: two students, two names/);
-    assert.throws(() => classSlots('alice\nbob/x\n', 'S', 'C'), /^Error: line 2 \('bob\/x'\): write one first name a line/);
+    assert.throws(() => classSlots('alice bob\nchloe ALICE\n', 'S', 'C'), /^Error: line 2: 'ALICE' is already on line 1: two students, two names/);
+    assert.throws(() => classSlots('alice\nbob/x\n', 'S', 'C'), /^Error: line 2 \('bob\/x'\): write one pair a line, one or two first names/);
+    assert.throws(() => classSlots('alice bob chloe\n', 'S', 'C'), /^Error: line 1 \('alice bob chloe'\): write one pair a line/);
     assert.throws(() => classSlots('al+ce\n', 'S', 'C'), /line 1/);
     assert.throws(() => classSlots('# nobody\n\n', 'S', 'C'), /it has no name/);
     assert.equal(classSlots('Éloïse\nZoé\n', 'S', 'C')[1].topicPrefix, 'S/C/Éloïse/', 'accented first names are topic levels');

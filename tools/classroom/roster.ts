@@ -1,6 +1,7 @@
-// The class list (--roster): one first name a line, `#` starts a comment. Each name becomes a pair's
-// prefix under the class (`alice` → `LycMaurois/SNT_2nde/alice/`); a line with a `/` is a whole
-// prefix already. Pure: the command reads the file.
+// The class list (--roster): one pair a line, `#` starts a comment. A line names the pair's
+// students, one or two first names (`alice bob`, as `mqtt-pair setup --roster` reads the same
+// file); the first one is the pair's prefix under the class (`alice` → `LycMaurois/SNT_2nde/alice/`).
+// A line with a `/` is a whole prefix already. Pure: the command reads the file.
 
 /** At most this many names: a class, not a directory. */
 export const MAX_ROSTER = 1000;
@@ -9,9 +10,11 @@ export const MAX_ROSTER = 1000;
 export function parseRoster(text: string, group: string | undefined): string[] {
   const prefixes: string[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*$/, '').trim();
+    const words = raw.replace(/#.*$/, '').trim().split(/\s+/);
+    const line = words[0];
     if (!line) return;
-    if (/[+#\0]/.test(line)) throw new Error(`line ${i + 1} ('${line}') holds + or #: write one first name a line`);
+    if (words.length > 2) throw new Error(`line ${i + 1} ('${words.join(' ')}'): write one pair a line, one or two first names`);
+    if (/[+#\0]/.test(line)) throw new Error(`line ${i + 1} ('${line}') holds + or #: write one pair a line`);
     if (line.includes('/')) {
       prefixes.push(line.replace(/\/*$/, '/'));
       return;
@@ -19,7 +22,7 @@ export function parseRoster(text: string, group: string | undefined): string[] {
     if (group === undefined) throw new Error(`'${line}' needs --school and --class to make its prefix (or write it whole, e.g. LycMaurois/SNT_2nde/${line})`);
     prefixes.push(`${group}/${line}/`);
   });
-  if (!prefixes.length) throw new Error('it has no name: write one first name a line');
+  if (!prefixes.length) throw new Error('it has no name: write one pair a line, e.g. alice bob');
   if (prefixes.length > MAX_ROSTER) throw new Error(`it has ${prefixes.length} names, ${MAX_ROSTER} at most`);
   return [...new Set(prefixes)];
 }

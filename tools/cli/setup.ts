@@ -177,7 +177,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     await startBoard(board, ssid === undefined ? undefined : { ssid, password }, waitMs);
     if (slot && roster !== undefined) writeAssignments(roster, { ...taken, [String(slot.index)]: info.name });
     const who = slot
-      ? `${slot.name} (pair ${slot.pair}, ESP#${slot.esp}, ${slot.role}${slot.peer ? `, with ${slot.peer}` : ', alone for now'})`
+      ? `${slot.name} (pair ${slot.pair}, ESP#${slot.esp}, ${slot.role}${slot.peer ? `, with ${slot.peer}` : ', both boards'})`
       : `role ${role || '(unset)'}`;
     process.stdout.write(
       `${info.name} (${info.chip}, mqtt-pair ${info.version}) set up: ${who} on ${prefix || '(no prefix)'}${ssid ? `, WiFi "${ssid}"` : ''}\n`,

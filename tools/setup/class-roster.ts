@@ -1,8 +1,9 @@
-// Who gets which board when a class is set up from a roster (`mqtt-pair setup --roster`): the
-// students two by two, in the roster's order. Each pair works under the first one's prefix
-// (<school>/<class>/alice/); the first student's board is ESP#1 (role hello), the second's ESP#2
-// (role responder), and each board carries its student's name and its partner's. A student left
-// alone at the end gets an ESP#1 waiting for a partner. Pure: the command reads the files.
+// Who gets which board when a class is set up from a roster (`mqtt-pair setup --roster`): one
+// pair a line, as `watch --roster` reads it. A line holds one first name (a student with both
+// boards) or two (two students, a board each); the pair works under the first one's prefix
+// (<school>/<class>/alice/). The first name's board is ESP#1 (role hello), the second's ESP#2 (role
+// responder), and each board carries its student's name and its partner's. Pure: the command
+// reads the files.
 
 /** At most this many students: a class, not a directory. */
 export const MAX_STUDENTS = 200;
@@ -27,36 +28,45 @@ export interface Slot {
 /** A first name as a topic level: letters, digits, - and _, as the course's topics use. */
 const NAME = /^[\p{L}\p{N}_-]{1,40}$/u;
 
-/** The slots of a roster's text (one first name a line, `#` starts a comment); an Error naming the wrong line. */
+/** The slots of a roster's text (one pair a line: `alice bob`, or `alice` alone; `#` starts a
+ *  comment), two a line; an Error naming the wrong line. */
 export function classSlots(text: string, school: string, className: string): Slot[] {
-  const names: string[] = [];
+  const pairs: [string, string][] = [];
   const lineOf = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {
-    const name = raw.replace(/#.*$/, '').trim();
-    if (!name) return;
-    if (!NAME.test(name)) throw new Error(`line ${i + 1} ('${name}'): write one first name a line, letters, digits, - or _ (it becomes a topic level)`);
-    const key = name.toLowerCase();
-    const first = lineOf.get(key);
-    if (first !== undefined) throw new Error(`line ${i + 1}: '${name}' is already on line ${first}: two students, two names (add an initial: ${name}_B)`);
-    lineOf.set(key, i + 1);
-    names.push(name);
+    const names = raw.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
+    if (!names.length) return;
+    const shown = names.join(' ');
+    if (names.length > 2 || !names.every((n) => NAME.test(n))) {
+      throw new Error(`line ${i + 1} ('${shown}'): write one pair a line, one or two first names (letters, digits, - or _: they become topic levels)`);
+    }
+    if (names.length === 2 && names[0].toLowerCase() === names[1].toLowerCase()) names.pop(); // `alice alice`: alice alone
+    for (const name of names) {
+      const first = lineOf.get(name.toLowerCase());
+      if (first !== undefined) throw new Error(`line ${i + 1}: '${name}' is already on line ${first}: two students, two names (add an initial: ${name}_B)`);
+      lineOf.set(name.toLowerCase(), i + 1);
+    }
+    pairs.push([names[0], names[1] ?? names[0]]);
   });
-  if (!names.length) throw new Error('it has no name: write one first name a line');
-  if (names.length > MAX_STUDENTS) throw new Error(`it has ${names.length} names, ${MAX_STUDENTS} at most`);
-  return names.map((name, index) => {
-    const esp = index % 2 === 0 ? 1 : 2;
-    const first = names[index - (esp - 1)];
-    const peer = esp === 1 ? (names[index + 1] ?? '') : first;
-    return {
-      index,
-      pair: Math.floor(index / 2) + 1,
-      name,
-      peer,
-      role: esp === 1 ? 'hello' : 'responder',
-      esp,
-      topicPrefix: `${school}/${className}/${first}/`,
-      clientId: `${name}-esp${esp}`,
+  if (!pairs.length) throw new Error('it has no name: write one pair a line, e.g. alice bob');
+  if (pairs.length * 2 > MAX_STUDENTS) throw new Error(`it has ${pairs.length} pairs, ${MAX_STUDENTS / 2} at most`);
+  return pairs.flatMap(([first, second], i) => {
+    const topicPrefix = `${school}/${className}/${first}/`;
+    const alone = first === second;
+    const slot = (esp: 1 | 2): Slot => {
+      const name = esp === 1 ? first : second;
+      return {
+        index: 2 * i + esp - 1,
+        pair: i + 1,
+        name,
+        peer: alone ? '' : esp === 1 ? second : first,
+        role: esp === 1 ? 'hello' : 'responder',
+        esp,
+        topicPrefix,
+        clientId: `${name}-esp${esp}`,
+      };
     };
+    return [slot(1), slot(2)];
   });
 }
 
