@@ -124,3 +124,4 @@ export { startEmbeddedBroker } from '../broker/embedded';
 export { lookOf, sortTiles } from '../classroom/look';
 export { parseRoster } from '../classroom/roster';
 export { PairCheck, BoardCounts } from '../classroom/pair-check';
+export { startWebView } from '../view/web';
