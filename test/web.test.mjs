@@ -349,6 +349,8 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
         'SNT_2nde',
         '--roster',
         join(dir, 'list.txt'),
+        '--late',
+        '0',
         '--interval',
         '200',
       ]);

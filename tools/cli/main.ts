@@ -125,3 +125,4 @@ export { lookOf, sortTiles } from '../classroom/look';
 export { parseRoster } from '../classroom/roster';
 export { PairCheck, BoardCounts } from '../classroom/pair-check';
 export { startWebView } from '../view/web';
+export { ClassObserver } from '../classroom/observer';

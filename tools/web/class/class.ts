@@ -187,10 +187,12 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   // A reason this page does not know (a newer server) is shown in the server's words.
   const label = T.label[p.reason] ?? p.label;
   set(x.label, label);
-  const why = T.why[p.reason]?.(dur(p.ms), p.ms ?? 0) ?? p.why;
+  const why = T.why[p.reason]?.(dur(p.ms), p.ms ?? 0, p.facts ?? {}) ?? p.why;
   set(x.why, why);
-  set(x.nums, L.last(p.lastHello));
-  set(x.seen, L.seen(p.hellos, p.replies));
+  // A pair on another activity, or not there yet, says nothing of hellos it does not send.
+  const hello = p.hellos > 0 || p.replies > 0;
+  set(x.nums, hello ? L.last(p.lastHello) : '');
+  set(x.seen, hello ? L.seen(p.hellos, p.replies) : '');
   const extra: string[] = [];
   if (p.boards !== undefined) extra.push(L.boards(p.boards));
   if (p.reconnects) extra.push(L.reconnects(p.reconnects));
