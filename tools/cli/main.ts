@@ -31,6 +31,11 @@ export const COMMANDS: Command[] = [
     summary: "watch a class's pairs on a broker: a live page (--web) or table, for real boards too",
     run: async (argv) => (await import('./watch')).runWatch(argv),
   },
+  {
+    name: 'explore',
+    summary: 'the broker in a browser: topic tree, history, live charts, clearing retained messages',
+    run: async (argv) => (await import('./explore')).runExplore(argv),
+  },
   { name: 'chat', summary: 'chat with another student: type on <prefix><name>, read <prefix><peer>', run: async (argv) => (await import('./chat')).chat(argv) },
   {
     name: 'remote',
