@@ -3,6 +3,7 @@
 // string (the scripts bundled by esbuild, the styles minified): the installed command serves them
 // with no file beside it. Each page's CSP runs only its own script and style, nothing inline.
 
+import { TIMER_WORKER_JS } from '../../hosts/browser/timer-worker';
 import type { StudentPageConfig } from './student/config';
 
 export type { StudentPageConfig } from './student/config';
@@ -69,5 +70,6 @@ export function studentFiles(config: StudentPageConfig): ReadonlyMap<string, Pag
     ['/student/', page],
     ['/student.css', css(STUDENT_CSS)],
     ['/student.js', js(STUDENT_JS)],
+    ['/student-timers.js', js(TIMER_WORKER_JS)],
   ]);
 }
