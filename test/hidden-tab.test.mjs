@@ -115,7 +115,6 @@ describe('a hidden tab stays online (chromium, Mosquitto)', () => {
       connects,
       timeouts,
       status: status.lines.slice(),
-      timers: await page.evaluate(() => document.body.dataset.timers ?? ''),
     };
     status.stop();
     await page.close();
