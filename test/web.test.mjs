@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { SimBoard } from '../dist/index.js';
 import { startAedes } from './helpers/aedes.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { measureTiles } from './helpers/tiles.mjs';
 import { LIMIT, until as waitUntil } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -286,7 +287,23 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
       assert.match(fit.counts, /30 binômes/);
       assert.match(fit.legend, /En attente/);
       assert.ok(fit.labels.every((l) => l === 'OK'));
-      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'projector-30-fr.png') });
+      // Every word of every tile fits its box, here and on a 1920×1080 projector, in French and English.
+      for (const lang of ['fr', 'en'])
+        for (const [width, height] of [
+          [1280, 800],
+          [1920, 1080],
+        ]) {
+          await page.setViewportSize({ width, height });
+          if (lang === 'en' && !page.url().includes('lang=en')) await page.goto(`${run.url}?lang=en`);
+          await until(`30 tiles in ${lang}`, async () => (await page.$$('#tiles > li')).length === 30 && (await page.getAttribute('html', 'lang')) === lang);
+          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+          const m = await page.evaluate(measureTiles);
+          assert.deepEqual(m.bad, [], `${lang}, ${width}×${height}: every word fits`);
+          assert.equal(m.pageScroll, 0);
+          if (SHOTS) await page.screenshot({ path: join(SHOTS, `projector-30-${lang}-${width}.png`) });
+        }
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(run.url);
 
       await page.click('#tiles > li[data-name="paul"] button');
       const stopped = await until('paul red, first', async () => {
@@ -332,6 +349,8 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
         'SNT_2nde',
         '--roster',
         join(dir, 'list.txt'),
+        '--late',
+        '0',
         '--interval',
         '200',
       ]);

@@ -63,7 +63,12 @@ export async function buildAll() {
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
   for (const old of ['chunks', 'cli.js', 'cli.js.map']) rmSync(join(root, 'dist', old), { recursive: true, force: true });
   const node = { index: 'hosts/node/index.ts', cli: 'tools/cli/main.ts' };
-  const pages = { ...(await buildPage('class')), ...(await buildPage('student')), ...(await buildPage('setup')) };
+  const pages = {
+    ...(await buildPage('class')),
+    ...(await buildPage('student')),
+    ...(await buildPage('setup')),
+    ...(await buildPage('explorer')),
+  };
   copyWebTools();
   // The board's setup page and the firmware's version, for the firmware and the Node bundle alike.
   const board = {

@@ -6,19 +6,21 @@
 // `closed(reason)`, never inside `connect`, and after `close()` nothing more is reported.
 
 import { brokerName } from '../../src/endpoint';
-import { type CloseKind, fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
+import { pageTimers, type Timers } from './timers';
+import type { CloseKind, Connection, ConnectionEvents, Endpoint, Firing, Host, TimerHandle } from '../../src/host';
 
 /** The URL of the broker's WebSocket for an endpoint (ws:// or wss://, path /mqtt unless given). */
 export function webSocketUrl(to: Endpoint): string {
   return brokerName({ ...to, transport: to.transport === 'wss' ? 'wss' : 'ws', path: to.path ?? '/mqtt' }, true);
 }
 
-export function browserHost(log: (line: string) => void): Host {
+/** `timers`: whose timers the client runs on (workerTimers keeps a hidden tab online: timers.ts). */
+export function browserHost(log: (line: string) => void, timers: Timers = pageTimers()): Host {
   const id = randomHex(6);
   return {
     now: () => performance.now(),
-    after: (ms, target: Firing) => ({ t: setTimeout(() => fire(target), ms) }),
-    cancel: (handle: TimerHandle) => clearTimeout((handle as { t: ReturnType<typeof setTimeout> }).t),
+    after: (ms, target: Firing) => timers.after(ms, target),
+    cancel: (handle: TimerHandle) => timers.cancel(handle),
     connect: connectWebSocket,
     random: () => crypto.getRandomValues(new Uint32Array(1))[0] / 4294967296,
     log,

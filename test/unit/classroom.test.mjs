@@ -5,7 +5,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
-const { lookOf, sortTiles, parseRoster, PairCheck, BoardCounts } = createRequire(import.meta.url)('../../dist/cli.cjs');
+import { virtualHost } from '../helpers/virtual-host.mjs';
+
+const { lookOf, sortTiles, parseRoster, PairCheck, BoardCounts, ClassObserver } = createRequire(import.meta.url)('../../dist/cli.cjs');
 
 /** A pair as the observer keeps it, first heard at t=0. */
 function pair(over = {}) {
@@ -28,6 +30,10 @@ function pair(over = {}) {
     present: false,
     other: 0,
     retained: 0,
+    heardAt: over.expected ? 0 : 1,
+    otherAt: 0,
+    otherGaps: [],
+    facts: {},
     ...over,
   };
 }
@@ -56,10 +62,22 @@ describe('a tile: its colour and why, from what was seen and when', () => {
     assert.equal(lookOf(p, 1000 + 3600, interval).state, 'silent');
   });
 
-  test('a roster pair never heard is red, "never connected"', () => {
-    const look = lookOf(pair({ expected: true, kept: true, lastAt: 0 }), 60_000, interval);
-    assert.equal(look.state, 'silent');
-    assert.equal(look.reason, 'neverConnected');
+  test('a roster pair never heard is amber while the lesson starts, then red, "never connected"', () => {
+    const p = pair({ expected: true, kept: true, lastAt: 0 });
+    const early = lookOf(p, 60_000, interval, 5 * 60_000);
+    assert.equal(early.state, 'wait');
+    assert.equal(early.reason, 'notYet');
+    const late = lookOf(p, 5 * 60_000 + 1, interval, 5 * 60_000);
+    assert.equal(late.state, 'silent');
+    assert.equal(late.reason, 'neverConnected');
+  });
+
+  test('more replies than hellos: a second responder is flagged in words, not green', () => {
+    const p = pair({ hellos: 51, replies: 60, rounds: 51, lastAt: 9000, lastHelloAt: 8900, lastReplyAt: 9000 });
+    const look = lookOf(p, 9500, interval);
+    assert.equal(look.reason, 'doubled');
+    assert.equal(look.state, 'wait');
+    assert.match(look.why, /second responder/);
   });
 
   test('the interval is learnt from the hellos: a slow pair is not red at the default interval', () => {
@@ -72,6 +90,92 @@ describe('a tile: its colour and why, from what was seen and when', () => {
     const t = (name, state) => ({ name, state, group: 'S/C' });
     const order = sortTiles([t('bob10', 'ok'), t('bob2', 'ok'), t('zoe', 'silent'), t('adam', 'wait')]).map((x) => x.name);
     assert.deepEqual(order, ['zoe', 'adam', 'bob2', 'bob10']);
+  });
+});
+
+describe('the observer on a clock passed in: every activity, and a pair that starts late', () => {
+  const G = 'LycMaurois/SNT_2nde/';
+  /** An observer of the class on a virtual clock (never connected: the messages are fed to it). */
+  function observe(roster = []) {
+    const host = virtualHost({ start: 0 });
+    let now = 0;
+    host.now = () => now;
+    const o = new ClassObserver(
+      { host: '127.0.0.1', port: 1883 },
+      { school: 'LycMaurois', className: 'SNT_2nde', clientId: 't', interval: 5000, roster: roster.map((n) => `${G}${n}/`), lateAfter: 5 * 60_000 },
+      host,
+    );
+    return { o, at: (t) => (now = t), tile: (name) => o.tiles().find((x) => x.name === name) };
+  }
+
+  test('the weather station is alive with its values, red once silent or once its will says offline', () => {
+    const { o, at, tile } = observe(['meteo']);
+    for (let t = 0; t <= 10_000; t += 1000) {
+      at(t);
+      o.message(`${G}meteo/myRasp/sensors/temperature`, '20.7');
+      o.message(`${G}meteo/myRasp/sensors/pression`, '1013.2');
+    }
+    at(10_500);
+    const alive = tile('meteo');
+    assert.equal(alive.state, 'ok', JSON.stringify(alive));
+    assert.equal(alive.reason, 'sensor');
+    assert.deepEqual(alive.facts, { temperature: 20.7, pressure: 1013.2, sensorOnline: true });
+    assert.match(alive.why, /publishes 20.7 °C · 1013.2 hPa/);
+    at(10_000 + 3600);
+    assert.equal(tile('meteo').state, 'silent', 'silent about 3 of its 1 s periods (3 s at least)');
+    at(14_000);
+    o.message(`${G}meteo/myRasp/sensors/temperature`, '20.8');
+    assert.equal(tile('meteo').state, 'ok');
+    o.message(`${G}meteo/myRasp/sensors/status`, 'offline');
+    assert.equal(tile('meteo').reason, 'sensorOffline');
+    assert.equal(tile('meteo').state, 'silent');
+  });
+
+  test("a chat, a remote and a student on the students' page are alive in their activity", () => {
+    const { o, at, tile } = observe(['alice', 'bob', 'carla']);
+    at(1000);
+    o.message(`${G}alice`, 'salut bob');
+    o.message(`${G}alice`, 'ça va ?');
+    o.message(`${G}bob/remote/command`, 'up');
+    o.message(`${G}bob/remote/command`, 'left\u001b[2J');
+    o.message(`${G}carla/status`, 'online', true);
+    at(20_000);
+    assert.deepEqual([tile('alice').state, tile('alice').reason], ['ok', 'chat']);
+    assert.deepEqual([tile('bob').state, tile('bob').reason], ['ok', 'remote']);
+    assert.equal(tile('bob').facts.command, 'left\\x1b[2J', 'a command from the network is shown as text');
+    assert.deepEqual([tile('carla').state, tile('carla').reason], ['ok', 'student']);
+    assert.doesNotMatch(tile('alice').why, /salut/, 'the chat itself is not shown on the projector');
+    o.message(`${G}carla/status`, 'offline');
+    assert.notEqual(tile('carla').state, 'ok');
+    at(20_000 + 6 * 60_000);
+    assert.equal(tile('alice').state, 'wait', 'a chat quiet for minutes is amber, not red');
+  });
+
+  test('a pair off the roster on another activity gets its tile, once it proved it is no one-off', () => {
+    const { o, at, tile } = observe();
+    at(0);
+    o.message(`${G}zoe/myRasp/sensors/temperature`, '21');
+    assert.equal(tile('zoe'), undefined, 'one message only: not shown yet');
+    at(1000);
+    o.message(`${G}zoe/myRasp/sensors/temperature`, '21.1');
+    assert.equal(tile('zoe')?.reason, 'sensor');
+  });
+
+  test('a roster pair that starts late counts its silence from its first sign of life', () => {
+    const { o, at, tile } = observe(['alice']);
+    at(60_000);
+    assert.equal(tile('alice').reason, 'notYet');
+    at(7 * 60_000 + 36_000);
+    assert.equal(tile('alice').reason, 'neverConnected');
+    // alice's ESP#1 starts at 7 min 36 s, its ESP#2 a few seconds later.
+    o.message(`${G}alice/hello`, 'Hello #0');
+    at(7 * 60_000 + 38_000);
+    const first = tile('alice');
+    assert.notEqual(first.state, 'silent', `not red at once: ${first.reason} ${first.why}`);
+    o.message(`${G}alice/notification`, 'received');
+    o.message(`${G}alice/hello`, 'Hello #1');
+    o.message(`${G}alice/notification`, 'received');
+    assert.equal(tile('alice').state, 'ok');
   });
 });
 

@@ -3,7 +3,21 @@
 
 import { duration } from '../words/duration';
 import { tileWords } from '../words/en';
-import { type ObservedPair, type PairLook, type Reason, silentAfter as silentAfterOf, type TileState, type TileView, type ViewSnapshot } from './view-model';
+import {
+  type ActivityFacts,
+  type ObservedPair,
+  type PairLook,
+  type Reason,
+  silentAfter as silentAfterOf,
+  type TileState,
+  type TileView,
+  type ViewSnapshot,
+} from './view-model';
+
+/** A roster pair never heard stays amber this long after the lesson's start (ms), then turns red. */
+export const LATE_AFTER = 5 * 60_000;
+/** A chat or a remote speaks when its student acts: it counts as alive this long after its last message. */
+const ACTIVE_FOR = 5 * 60_000;
 
 /** The interval a pair keeps, learnt from its hellos (median of the last gaps), else `fallback`. */
 export function pairInterval(p: ObservedPair, fallback: number): number {
@@ -14,9 +28,37 @@ export function pairInterval(p: ObservedPair, fallback: number): number {
 
 /** A look, worded by the English table (tools/words/en.ts) for the terminal and /state.json; the
  *  pages word it by `reason` in their own language. `why` is given where it carries facts. */
-export function look(state: TileState, reason: Reason, ms?: number, why?: string): PairLook {
-  const worded = why ?? tileWords.why[reason]?.(duration(ms ?? 0), ms ?? 0) ?? '';
-  return { state, label: tileWords.label[reason], why: worded, reason, ...(ms !== undefined && { ms }) };
+export function look(state: TileState, reason: Reason, ms?: number, why?: string, facts?: ActivityFacts): PairLook {
+  const worded = why ?? tileWords.why[reason]?.(duration(ms ?? 0), ms ?? 0, facts ?? {}) ?? '';
+  return { state, label: tileWords.label[reason], why: worded, reason, ...(ms !== undefined && { ms }), ...(facts && { facts }) };
+}
+
+/** The median of a few gaps (ms), or `fallback` with fewer than 2. */
+function median(gaps: number[], fallback: number): number {
+  if (gaps.length < 2) return fallback;
+  const s = [...gaps].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/**
+ * The look of a pair that does another activity than hello/responder, or null. The weather station
+ * publishes on its own clock: red once silent for about 3 of its intervals, or once its status says
+ * "offline" (its will). A chat or a remote speaks when its student acts: alive for ACTIVE_FOR after
+ * its last message, and while its student's page says "online".
+ */
+function activityLook(p: ObservedPair, now: number, fallbackInterval: number): PairLook | null {
+  const ago = now - p.otherAt;
+  if (p.activity === 'sensor') {
+    if (p.facts.sensorOnline === false) return look('silent', 'sensorOffline', ago, undefined, p.facts);
+    if (ago > silentAfterOf(median(p.otherGaps, Math.max(fallbackInterval, 1000)))) return look('silent', 'silent', ago);
+    return look('ok', 'sensor', ago, undefined, p.facts);
+  }
+  if (p.present) return look('ok', 'student', p.otherAt ? ago : undefined);
+  if (!p.activity) return null;
+  if (ago > ACTIVE_FOR) return look('wait', 'quiet', ago);
+  if (p.activity === 'chat') return look('ok', 'chat', ago);
+  if (p.activity === 'remote') return look('ok', 'remote', ago, undefined, p.facts);
+  return look('ok', 'otherActivity', ago);
 }
 
 /**
@@ -24,24 +66,30 @@ export function look(state: TileState, reason: Reason, ms?: number, why?: string
  * said nothing for about 3 intervals, or its hellos went unanswered that long, or it is on the
  * roster and never said anything. Amber: in between (starting, waiting for a reply, reconnecting).
  */
-export function lookOf(p: ObservedPair, now: number, fallbackInterval: number): PairLook {
+export function lookOf(p: ObservedPair, now: number, fallbackInterval: number, lateAfter = LATE_AFTER): PairLook {
   const interval = pairInterval(p, fallbackInterval);
   const silentAfter = silentAfterOf(interval);
   // A reply comes within moments of its hello: one late by half an interval is waited for.
   const grace = Math.max(interval / 2, 500);
   const since = now - p.lastAt;
-  if (p.expected && !p.hellos && !p.replies) {
-    return look('silent', 'neverConnected');
+  if (!p.hellos && !p.replies) {
+    const other = activityLook(p, now, fallbackInterval);
+    if (other) return other;
+    // On the roster and not heard yet: amber while the lesson starts, red after lateAfter.
+    if (p.expected && !p.heardAt) return now - p.firstAt > lateAfter ? look('silent', 'neverConnected') : look('wait', 'notYet', now - p.firstAt);
   }
   if (since > silentAfter) {
     return p.hellos || p.replies ? look('silent', 'silent', since) : look('silent', 'unheard', since);
   }
-  const sinceReply = p.replies ? now - p.lastReplyAt : now - p.firstAt;
+  // Counted from its first sign of life: a roster pair that starts late is not late for that.
+  const sinceReply = p.replies ? now - p.lastReplyAt : now - (p.heardAt || p.firstAt);
   if (p.hellos && sinceReply > silentAfter) {
     return look('silent', 'noReply', sinceReply);
   }
   if (p.rounds > 0 && now - p.lastReplyAt <= 1.5 * interval + 500 && (!p.awaiting || now - p.lastHelloAt <= grace)) {
     const ago = now - p.lastReplyAt;
+    // More replies than hellos, well beyond one in flight: a second responder answers beside its own ESP#2.
+    if (p.replies > p.hellos + 2) return look('wait', 'doubled', ago);
     return look('ok', 'ok', ago);
   }
   if (!p.hellos) {
@@ -71,7 +119,7 @@ export function tileOf(p: ObservedPair, look: PairLook, now: number): TileView {
     replies: p.replies,
     rounds: p.rounds,
     lastHello: p.lastHello,
-    since: p.hellos || p.replies ? Math.round(now - p.lastAt) : null,
+    since: p.hellos || p.replies ? Math.round(now - p.lastAt) : p.otherAt ? Math.round(now - p.otherAt) : null,
     ...(p.expected && { expected: true }),
     ...(p.other && { other: p.other }),
     ...(p.retained && { retained: p.retained }),

@@ -40,6 +40,29 @@ export interface ObservedPair {
   other: number;
   /** Retained hellos and notifications: old news the broker kept, not the pair's state. */
   retained: number;
+  /** When it first showed a sign of life (any live message of its own), 0 while never heard: a
+   *  roster pair that starts late counts its silence from there, not from the lesson's start. */
+  heardAt: number;
+  /** The last activity other than hello/responder seen live under its prefix, when it does one. */
+  activity?: Activity;
+  /** When that activity last published, and the last gaps between its messages (ms). */
+  otherAt: number;
+  otherGaps: number[];
+  /** What the activity said last: the sensor's values and status, the remote's command. */
+  facts: ActivityFacts;
+}
+
+/** What a pair does besides hello/responder: the weather station (`<prefix>myRasp/sensors/…`), the
+ *  chat (`<class>/<name>`, the students' page or a board), the remote (`<prefix>remote/command`). */
+export type Activity = 'sensor' | 'chat' | 'remote' | 'other';
+
+/** The last facts of an activity, for the tile's words (bounded, printable). */
+export interface ActivityFacts {
+  temperature?: number;
+  pressure?: number;
+  /** The sensor's `…/status`: false once it said "offline" (its will, when the board vanished). */
+  sensorOnline?: boolean;
+  command?: string;
 }
 
 /**
@@ -60,7 +83,15 @@ export type Reason =
   | 'connecting'
   | 'reconnecting'
   | 'crossed'
-  | 'stopped';
+  | 'stopped'
+  | 'notYet'
+  | 'sensor'
+  | 'sensorOffline'
+  | 'chat'
+  | 'remote'
+  | 'student'
+  | 'otherActivity'
+  | 'doubled';
 
 export interface PairLook {
   state: TileState;
@@ -68,6 +99,8 @@ export interface PairLook {
   why: string;
   reason: Reason;
   ms?: number;
+  /** The activity's facts the words use (the sensor's values, the remote's command). */
+  facts?: ActivityFacts;
 }
 
 /** What a tile (and a table row) shows. Fields a source does not know stay undefined. */

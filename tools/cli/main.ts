@@ -31,6 +31,11 @@ export const COMMANDS: Command[] = [
     summary: "watch a class's pairs on a broker: a live page (--web) or table, for real boards too",
     run: async (argv) => (await import('./watch')).runWatch(argv),
   },
+  {
+    name: 'explore',
+    summary: 'the broker in a browser: topic tree, history, live charts, clearing retained messages',
+    run: async (argv) => (await import('./explore')).runExplore(argv),
+  },
   { name: 'chat', summary: 'chat with another student: type on <prefix><name>, read <prefix><peer>', run: async (argv) => (await import('./chat')).chat(argv) },
   {
     name: 'remote',
@@ -139,3 +144,5 @@ export { planFromFlasherArgs, esp8266Plan, makeVariables } from '../image/flash-
 export { chipFamily, webToolsManifest, writeFlashLine } from '../image/manifest';
 export { classSlots, slotFor, slotSettings } from '../setup/class-roster';
 export { ImprovDecoder, BoardLink } from '../setup/improv-client';
+export { startWebView } from '../view/web';
+export { ClassObserver } from '../classroom/observer';

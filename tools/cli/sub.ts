@@ -12,6 +12,8 @@ import { Session } from './session';
 
 /** Exit code for -W running out, as mosquitto_sub (MOSQ_ERR_TIMEOUT). */
 export const EXIT_TIMEOUT = 27;
+/** --remove-retained: how long the end waits for the broker to acknowledge the last clears. */
+const CLEAR_WAIT_MS = 10_000;
 
 const SUB_FLAGS: Flag[] = [
   { names: ['-t', '--topic'], key: 'topic', value: 'filter', example: "'class/#'", help: 'topic filter to subscribe to, + and # allowed; repeat -t for more' },
@@ -36,6 +38,11 @@ const SUB_FLAGS: Flag[] = [
   { names: ['-R', '--no-retained'], key: 'noRetained', help: "don't print retained (stale) messages" },
   { names: ['--retained-only'], key: 'retainedOnly', help: 'print only retained messages; exit at the first message that is not retained' },
   {
+    names: ['--remove-retained'],
+    key: 'removeRetained',
+    help: 'clear each retained message received: publish an empty retained message on its topic (as mosquitto_sub); needs an end: --retained-only, -W or -C',
+  },
+  {
     names: ['-T', '--filter-out'],
     key: 'filterOut',
     value: 'filter',
@@ -45,7 +52,6 @@ const SUB_FLAGS: Flag[] = [
   { names: ['-E', '--exit-after-subscribe'], key: 'exitAfterSub', help: 'exit once the broker has acknowledged the subscriptions' },
   ...CONNECTION_FLAGS,
   ...unsupported(['-U'], 'unsubscribing is not available in mqtt-pair sub'),
-  ...unsupported(['--remove-retained'], 'use mqtt-pair pub -r -n -t <topic> to clear a retained message', false),
   ...unsupported(['--random-filter'], 'not available in mqtt-pair'),
   ...unsupported(['--pretty'], 'JSON output is not available in mqtt-pair', false),
 ];
@@ -55,7 +61,7 @@ function subUsage(): string {
     'mqtt-pair sub: subscribe to topics on an MQTT broker and print the messages, with the flags of mosquitto_sub.',
     [
       'mqtt-pair sub {[-h host] [-p port] [-u user [-P password]] -t filter ... | -L URL [-t filter ...]}',
-      '[-q qos] [-v] [-C count] [-W seconds] [-N] [-F format] [-R] [-T filter ...] [-E]',
+      '[-q qos] [-v] [-C count] [-W seconds] [-N] [-F format] [-R] [--retained-only] [--remove-retained] [-T filter ...] [-E]',
       '[-i id] [-k keepalive] [-c] [-d] [--cafile file [--insecure]]',
       '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]',
     ],
@@ -73,6 +79,8 @@ function subUsage(): string {
       "  mqtt-pair sub -L 'mqtts://192.168.1.144/class/#' --cafile ca.crt -v     (TLS)",
       "  mqtt-pair sub -L 'wss://broker.example/mqtt/class/#' -v                  (WebSocket over TLS)",
       '  mqtt-pair sub -t class/hello -C 1 -W 10       (wait at most 10 s for one message)',
+      "  mqtt-pair sub -t 'LycMaurois/SNT_2nde/#' --remove-retained --retained-only -W 5 -v",
+      "                                                (clear the class's retained messages, listing them)",
       `Exit code: 0 (-C reached, -E, Ctrl+C), ${EXIT_TIMEOUT} when -W runs out, the CONNACK code (1-5)`,
       'if the broker refuses the connection, 1 for any other problem.',
     ],
@@ -119,6 +127,12 @@ export async function sub(argv: string[]): Promise<number> {
   const noRetained = p.has('noRetained');
   const retainedOnly = p.has('retainedOnly');
   if (noRetained && retainedOnly) throw new UsageError('-R (no retained messages) and --retained-only contradict each other: keep one');
+  const removeRetained = p.has('removeRetained');
+  if (removeRetained && !retainedOnly && !timeout && !count)
+    throw new UsageError(
+      '--remove-retained needs an end: add --retained-only (stop at the first live message) and -W seconds (stop when there is none), e.g. --remove-retained --retained-only -W 5',
+    );
+  if (removeRetained && noRetained) throw new UsageError('-R skips the retained messages that --remove-retained clears: keep one');
 
   const run = new Session('mqtt-pair sub', c, { min: 1000, max: 30000 });
   const { client } = run;
@@ -130,20 +144,45 @@ export async function sub(argv: string[]): Promise<number> {
     run.finish(e.code === 'EPIPE' ? 0 : 1, e.code === 'EPIPE' ? undefined : `cannot write to stdout: ${e.message}`);
   });
 
+  // --remove-retained: clears in flight (QoS 1, acknowledged by the broker) and done. The run ends
+  // once every clear is acknowledged, as mosquitto_sub waits for its last one.
+  let clearing = 0,
+    cleared = 0;
+  let ending: [number, string | undefined] | null = null;
+  const end = (code: number, message?: string) => {
+    if (run.finished) return;
+    if (!clearing) {
+      if (removeRetained) run.warn(`cleared ${cleared} retained message${cleared === 1 ? '' : 's'}`);
+      return run.finish(code, message);
+    }
+    if (ending) return;
+    ending = [code, message];
+    run.later(CLEAR_WAIT_MS, () =>
+      run.finish(1, `the broker did not acknowledge ${clearing} of the ${cleared + clearing} clears within ${CLEAR_WAIT_MS / 1000} s`),
+    );
+  };
+  const clear = (topic: string) => {
+    clearing++;
+    client.publish(topic, new Uint8Array(0), { qos: 1, retain: true }, (err) => {
+      clearing--;
+      if (err) run.warn(`could not clear the retained message on ${printable(topic)}: ${err.message}`);
+      else cleared++;
+      if (ending && !clearing) end(...ending);
+    });
+  };
+
   if (timeout) {
     run.later(timeout * 1000, () =>
-      run.finish(
-        EXIT_TIMEOUT,
-        `timed out after ${timeoutText} s (-W ${timeoutText})${count ? ` with ${printed} of the ${count} messages wanted (-C ${count})` : ''}`,
-      ),
+      end(EXIT_TIMEOUT, `timed out after ${timeoutText} s (-W ${timeoutText})${count ? ` with ${printed} of the ${count} messages wanted (-C ${count})` : ''}`),
     );
   }
 
   client.onMessage = (m) => {
-    if (run.finished || (count && printed >= count)) return;
-    if (retainedOnly && !m.retain) return run.finish(0);
+    if (run.finished || ending || (count && printed >= count)) return;
+    if (retainedOnly && !m.retain) return end(0);
     if (noRetained && m.retain) return;
     if (filterOut.some((f) => matches(f, m.topic))) return;
+    if (removeRetained && m.retain && m.payload.length) clear(m.topic);
     // stdout full (a slow pipe, a paused terminal): stop reading the broker until it drains, so
     // that TCP holds the messages back, not this process's memory. One wait, however many
     // messages were already decoded from what was read.
@@ -158,7 +197,7 @@ export async function sub(argv: string[]): Promise<number> {
     }
     printed++;
     // Later, not now: the client acknowledges a QoS 1 message just after handing it over.
-    if (count && printed >= count) setImmediate(() => run.finish(0));
+    if (count && printed >= count) setImmediate(() => end(0));
   };
 
   client.onWarning = (w) => run.warn(w);

@@ -53,6 +53,13 @@ const WATCH_FLAGS: Flag[] = [
     help: 'follow this many pairs at most, the roster aside (default: 100): a newcomer takes the place of a prefix heard once, else of the unanswered pair quiet longest; a pair that proved itself keeps its place',
   },
   {
+    names: ['--late'],
+    key: 'late',
+    value: 'minutes',
+    example: '5',
+    help: 'with --roster: a pair on the list that has said nothing stays amber this many minutes after the start, then turns red "never connected" (default: 5)',
+  },
+  {
     names: ['--forget'],
     key: 'forget',
     value: 'minutes',
@@ -67,7 +74,7 @@ function watchUsage(): string {
     'mqtt-pair watch: every pair of a class, live, as seen from the broker (real or simulated boards).',
     [
       'mqtt-pair watch [--broker URL] [-u USER -P PASSWORD] [--web PORT] [--school NAME --class NAME] [--roster FILE]',
-      '[--lang fr|en] [--interval MS] [--duration S] [--max-pairs N] [--forget MINUTES]',
+      '[--lang fr|en] [--interval MS] [--duration S] [--max-pairs N] [--late MINUTES] [--forget MINUTES]',
     ],
     WATCH_FLAGS,
     [
@@ -109,6 +116,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const stopAfter = durationText === undefined ? undefined : seconds('--duration', durationText);
   const maxPairs = number('maxPairs', '--max-pairs', 100, 1, 10000, 'a number of pairs');
   const forgetMinutes = number('forget', '--forget', 15, 0, 10080, 'a number of minutes');
+  const lateMinutes = number('late', '--late', 5, 0, 600, 'a number of minutes');
   const lang = langOption(last(p, 'lang'));
   const rosterFile = last(p, 'roster');
   const group = school === undefined ? undefined : `${school}/${className}`;
@@ -119,7 +127,16 @@ export async function runWatch(argv: string[]): Promise<number> {
   const where = brokerName(endpoint, true);
   const observer = new ClassObserver(
     endpoint,
-    { school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster },
+    {
+      school,
+      className,
+      interval,
+      clientId: `mqtt-pair-watch-${process.pid}`,
+      maxPairs,
+      forgetAfter: forgetMinutes * 60000,
+      roster,
+      lateAfter: lateMinutes * 60000,
+    },
     nodeHost({ log: () => {} }),
   );
   try {

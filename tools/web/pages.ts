@@ -3,6 +3,7 @@
 // string (the scripts bundled by esbuild, the styles minified): the installed command serves them
 // with no file beside it. Each page's CSP runs only its own script and style, nothing inline.
 
+import { TIMER_WORKER_JS } from '../../hosts/browser/timer-worker';
 import type { StudentPageConfig } from './student/config';
 
 export type { StudentPageConfig } from './student/config';
@@ -11,6 +12,9 @@ export type { StudentPageConfig } from './student/config';
 declare const CLASS_HTML: string;
 declare const CLASS_CSS: string;
 declare const CLASS_JS: string;
+declare const EXPLORER_HTML: string;
+declare const EXPLORER_CSS: string;
+declare const EXPLORER_JS: string;
 declare const STUDENT_HTML: string;
 declare const STUDENT_CSS: string;
 declare const STUDENT_JS: string;
@@ -24,6 +28,8 @@ export interface PageFile {
 /** The class page reads /events and posts its stop and start buttons to its own server. */
 export const CLASS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The explorer reads /events and posts its clears to its own server, like the class page. */
+export const EXPLORER_CSP = CLASS_CSP;
 /** The students' page talks to the broker's WebSocket, wherever the teacher's settings say it is. */
 export const STUDENT_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src ws: wss:; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -43,6 +49,14 @@ export const CLASS_FILES: ReadonlyMap<string, PageFile> = new Map([
   ['/class.js', js(CLASS_JS)],
 ]);
 
+/** The explorer's files, by path (mqtt-pair explore). */
+export const EXPLORER_FILES: ReadonlyMap<string, PageFile> = new Map([
+  ['/', html(EXPLORER_HTML, EXPLORER_CSP)],
+  ['/index.html', html(EXPLORER_HTML, EXPLORER_CSP)],
+  ['/explorer.css', css(EXPLORER_CSS)],
+  ['/explorer.js', js(EXPLORER_JS)],
+]);
+
 /** The students' page's files, by path, with `config` in its markup as JSON data: `<` is escaped
  *  there, so that no value can close the block. */
 export function studentFiles(config: StudentPageConfig): ReadonlyMap<string, PageFile> {
@@ -56,5 +70,6 @@ export function studentFiles(config: StudentPageConfig): ReadonlyMap<string, Pag
     ['/student/', page],
     ['/student.css', css(STUDENT_CSS)],
     ['/student.js', js(STUDENT_JS)],
+    ['/student-timers.js', js(TIMER_WORKER_JS)],
   ]);
 }

@@ -5,6 +5,7 @@ import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 
 const num = (n: number) => n.toLocaleString('en-GB');
 const s = (n: number) => (n === 1 ? '' : 's');
+const dec = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 1, useGrouping: false });
 
 export const tileWords: TileWords = {
   label: {
@@ -22,6 +23,14 @@ export const tileWords: TileWords = {
     reconnecting: 'Reconnecting',
     crossed: 'Crossed topics',
     stopped: 'Stopped',
+    notYet: 'Not yet',
+    sensor: 'Weather station',
+    sensorOffline: 'Sensor offline',
+    chat: 'Chat',
+    remote: 'Remote',
+    student: 'Online',
+    otherActivity: 'Other activity',
+    doubled: 'Two responders',
   },
   why: {
     ok: (d, ms) => (ms < 1000 ? 'last round trip just now' : `last round trip ${d} ago`),
@@ -35,6 +44,15 @@ export const tileWords: TileWords = {
     neverConnected: () => 'on the class list: no hello yet',
     starting: () => 'waiting for its turn to connect',
     stopped: () => 'stopped from this page',
+    notYet: (d) => `on the class list: not heard yet (${d} since the start)`,
+    sensor: (d, _ms, f) =>
+      `publishes ${[f.temperature !== undefined && `${dec(f.temperature)} °C`, f.pressure !== undefined && `${dec(f.pressure)} hPa`].filter(Boolean).join(' · ') || 'its values'}, last ${d} ago`,
+    sensorOffline: () => 'its status says offline: the board left without a goodbye (its will)',
+    chat: (d) => `chatting: last message ${d} ago`,
+    remote: (d, _ms, f) => (f.command ? `last command "${f.command}", ${d} ago` : `last command ${d} ago`),
+    student: () => "online on the students' page",
+    otherActivity: (d) => `publishing on other topics, last ${d} ago`,
+    doubled: () => 'more replies than hellos: a second responder answers (another ESP#2, a Node-RED flow?)',
   },
 };
 

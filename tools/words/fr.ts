@@ -6,6 +6,7 @@ import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 const num = (n: number) => n.toLocaleString('fr-FR');
 /** Le pluriel français : 0 et 1 au singulier. */
 const s = (n: number) => (n > 1 ? 's' : '');
+const dec = (n: number) => n.toLocaleString('fr-FR', { maximumFractionDigits: 1, useGrouping: false });
 
 export const tileWords: TileWords = {
   label: {
@@ -23,6 +24,14 @@ export const tileWords: TileWords = {
     reconnecting: 'Reconnexion',
     crossed: 'Topics mélangés',
     stopped: 'Arrêté',
+    notYet: 'Pas encore là',
+    sensor: 'Station météo',
+    sensorOffline: 'Capteur parti',
+    chat: 'Chat',
+    remote: 'Télécommande',
+    student: 'En ligne',
+    otherActivity: 'Autre activité',
+    doubled: 'Deux répondeurs',
   },
   why: {
     ok: (d, ms) => (ms < 1000 ? 'dernier aller-retour à l’instant' : `dernier aller-retour il y a ${d}`),
@@ -36,6 +45,15 @@ export const tileWords: TileWords = {
     neverConnected: () => 'sur la liste de la classe : pas encore de hello',
     starting: () => 'attend son tour pour se connecter',
     stopped: () => 'arrêté depuis cette page',
+    notYet: (d) => `sur la liste de la classe : pas encore entendu (début il y a ${d})`,
+    sensor: (d, _ms, f) =>
+      `publie ${[f.temperature !== undefined && `${dec(f.temperature)} °C`, f.pressure !== undefined && `${dec(f.pressure)} hPa`].filter(Boolean).join(' · ') || 'ses valeurs'}, il y a ${d}`,
+    sensorOffline: () => 'son statut dit offline : la carte est partie sans dire au revoir (son testament)',
+    chat: (d) => `discute : dernier message il y a ${d}`,
+    remote: (d, _ms, f) => (f.command ? `dernière commande « ${f.command} », il y a ${d}` : `dernière commande il y a ${d}`),
+    student: () => 'en ligne sur la page des élèves',
+    otherActivity: (d) => `publie sur d’autres topics, il y a ${d}`,
+    doubled: () => 'plus de réponses que de hello : un second répondeur répond (un autre ESP#2, un flux Node-RED ?)',
   },
 };
 

@@ -19,6 +19,8 @@ const ICON: Record<TileState, string> = { ok: '✓', wait: '…', silent: '✕' 
 /** The elements of one tile, made once and updated in place. */
 interface Tile {
   li: HTMLLIElement;
+  /** The name, and the stop/start button beside it. */
+  head: HTMLElement;
   name: HTMLElement;
   status: HTMLElement;
   icon: HTMLElement;
@@ -63,12 +65,14 @@ function dur(ms: number | undefined): string {
 function makeTile(): Tile {
   const li = document.createElement('li');
   li.className = 'tile';
-  const name = part(li, 'div', 'name');
+  const head = part(li, 'div', 'head');
+  const name = part(head, 'div', 'name');
   const status = part(li, 'div', 'status');
   const icon = part(status, 'span', 'icon');
   icon.setAttribute('aria-hidden', 'true');
   return {
     li,
+    head,
     name,
     status,
     icon,
@@ -83,32 +87,88 @@ function makeTile(): Tile {
   };
 }
 
-/** The tile size that fits every pair in the space left: the most columns that keep tiles readable. */
+/** The scales tried for the tiles' words, largest first (class.css keeps every size at 11 px or more). */
+const SCALES = [1.6, 1.45, 1.3, 1.18, 1.07, 0.97, 0.88, 0.8, 0.73, 0.67, 0.62, 0.57];
+/** How much green tiles say: everything, less, least (class.css's say-less and say-least). */
+const LEVELS = ['', 'say-less', 'say-least'];
+const GAP = 8;
+/** What the last fit was made for: the page fits again only when this changes, or a tile grew. */
+let fitted = '';
+let scrolls = false;
+
+function applyFit(cols: number, k: number, level: number): void {
+  const root = document.documentElement.style;
+  root.setProperty('--cols', String(cols));
+  root.setProperty('--k', String(k));
+  LEVELS.forEach((cls, i) => {
+    if (cls) document.body.classList.toggle(cls, i === level);
+  });
+}
+
+/**
+ * Lays the tiles out so that every pair fits the screen and no word is clipped: for each column
+ * count, the largest scale whose tiles fit (a row grows to its tallest tile, so a tile that says
+ * more makes its row taller, never cuts its words). Green tiles say less only when the class would
+ * not fit otherwise. When nothing fits, the smallest scale is kept and the page scrolls.
+ */
 function layout(n: number): void {
   const main = byId('main');
   const style = getComputedStyle(main);
   const W = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   const H = main.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-  const gap = 8;
-  let best: { c: number; h: number; score: number } | null = null;
-  for (let c = 1; c <= Math.max(1, n); c++) {
-    const rows = Math.ceil(n / c);
-    const w = (W - gap * (c - 1)) / c,
-      h = (H - gap * (rows - 1)) / rows;
-    if (w < 120) break;
-    const hh = Math.min(h, w * 0.62, 230);
-    const score = Math.min(w / 1.7, hh);
-    if (!best || score > best.score) best = { c, h: hh, score };
+  const fits = () => main.scrollHeight <= main.clientHeight + 1 && main.scrollWidth <= main.clientWidth + 1;
+  // Tiles about 1.7 times as wide as high suit the words best: the columns around that shape.
+  const shape = Math.max(1, Math.round(Math.sqrt((Math.max(n, 1) * W) / (H * 1.7))));
+  const cols: number[] = [];
+  for (let c = Math.max(1, shape - 2); c <= Math.min(Math.max(n, 1), shape + 3); c++) if (c === 1 || (W - GAP * (c - 1)) / c >= 125) cols.push(c);
+  let best: { c: number; k: number; level: number } | null = null;
+  for (let level = 0; level < LEVELS.length; level++) {
+    for (const c of cols) {
+      // The largest scale that fits with c columns: a binary search over SCALES (largest first).
+      let lo = 0,
+        hi = SCALES.length - 1,
+        found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        applyFit(c, SCALES[mid], level);
+        if (fits()) {
+          found = mid;
+          hi = mid - 1;
+        } else lo = mid + 1;
+      }
+      if (found < 0) continue;
+      const k = SCALES[found];
+      // A level said less only if its words are clearly larger: green tiles keep their words while they can.
+      if (!best || (best.level === level ? k > best.k || (k === best.k && Math.abs(c - shape) < Math.abs(best.c - shape)) : k > best.k * 1.15))
+        best = { c, k, level };
+    }
+    if (best && best.k >= 0.97) break;
   }
-  if (!best) best = { c: 1, h: 100, score: 0 };
-  const h2 = Math.max(best.h, 62);
-  const k = Math.max(0.62, Math.min(1.6, h2 / 125));
-  const root = document.documentElement.style;
-  root.setProperty('--cols', String(best.c));
-  root.setProperty('--tile-h', `${Math.floor(h2)}px`);
-  root.setProperty('--k', k.toFixed(3));
-  document.body.classList.toggle('small', h2 < 118);
-  document.body.classList.toggle('tiny', h2 < 80);
+  scrolls = !best;
+  if (!best) {
+    // Nothing fits: the smallest words, green tiles saying least, and the columns that scroll least.
+    const k = SCALES[SCALES.length - 1],
+      level = LEVELS.length - 1;
+    let least = Infinity;
+    for (const c of cols) {
+      applyFit(c, k, level);
+      if (main.scrollHeight < least) {
+        least = main.scrollHeight;
+        best = { c, k, level };
+      }
+    }
+  }
+  if (best) applyFit(best.c, best.k, best.level);
+}
+
+/** Fits the tiles again when the class, the window or the words changed, or when a tile outgrew its place. */
+function fit(s: ViewSnapshot): void {
+  const main = byId('main');
+  const key = () =>
+    [s.pairs.length, main.clientWidth, main.clientHeight, lang, s.controls, s.counts.ok, s.counts.wait, s.counts.silent, document.body.className].join();
+  if (key() === fitted && (scrolls || main.scrollHeight <= main.clientHeight + 1)) return;
+  layout(s.pairs.length);
+  fitted = key();
 }
 
 /** Asks the server (classroom --web) to stop or start a pair; the next snapshot shows it. */
@@ -127,10 +187,12 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   // A reason this page does not know (a newer server) is shown in the server's words.
   const label = T.label[p.reason] ?? p.label;
   set(x.label, label);
-  const why = T.why[p.reason]?.(dur(p.ms), p.ms ?? 0) ?? p.why;
+  const why = T.why[p.reason]?.(dur(p.ms), p.ms ?? 0, p.facts ?? {}) ?? p.why;
   set(x.why, why);
-  set(x.nums, L.last(p.lastHello));
-  set(x.seen, L.seen(p.hellos, p.replies));
+  // A pair on another activity, or not there yet, says nothing of hellos it does not send.
+  const hello = p.hellos > 0 || p.replies > 0;
+  set(x.nums, hello ? L.last(p.lastHello) : '');
+  set(x.seen, hello ? L.seen(p.hellos, p.replies) : '');
   const extra: string[] = [];
   if (p.boards !== undefined) extra.push(L.boards(p.boards));
   if (p.reconnects) extra.push(L.reconnects(p.reconnects));
@@ -140,7 +202,7 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   set(x.error, p.error && p.state !== 'ok' ? p.error : '');
   if (s.controls && p.boards !== undefined) {
     if (!x.button) {
-      const button = part(x.status, 'button');
+      const button = part(x.head, 'button');
       button.type = 'button';
       button.addEventListener('click', () => control(x.li.dataset.stopped === '1' ? 'start' : 'stop', x.li.dataset.name ?? ''));
       x.button = button;
@@ -218,12 +280,12 @@ function render(s: ViewSnapshot): void {
       x.li.remove();
       tiles.delete(key);
     }
-  layout(s.pairs.length);
+  fit(s);
   set(byId('footer'), `mqtt-pair · ${L.live} · ${L.updated} ${new Date().toLocaleTimeString(L.locale)}`);
 }
 
 window.addEventListener('resize', () => {
-  if (last) layout(last.pairs.length);
+  if (last) fit(last);
 });
 
 let lost = false;

@@ -12,6 +12,7 @@
 // cannot add markup, run a script or fake a line.
 
 import { browserHost, randomHex } from '../../../hosts/browser/host';
+import { pageTimers, workerTimers } from '../../../hosts/browser/timers';
 import { MqttClient, payloadText, type Message } from '../../../src/mqtt/client';
 import { printable } from '../../../src/apps/text';
 import { colourOf, COLOURS } from '../../../src/apps/remote';
@@ -176,6 +177,13 @@ function translate() {
 // ---- the student's connection: chat, status, sensor and actuator
 
 let main: MqttClient | null = null;
+/** The clients' timers, in a Worker so that a hidden tab stays online (hosts/browser/timers.ts);
+ *  `?timers=page` keeps the page's own, to show the difference. Made once, shared. */
+let sharedTimers: ReturnType<typeof workerTimers> | null = null;
+function timers() {
+  sharedTimers ??= /[?&]timers=page/.test(location.search) ? pageTimers() : workerTimers('/student-timers.js');
+  return sharedTimers;
+}
 let me = '',
   peer = '';
 const prefix = config.prefix;
@@ -212,7 +220,7 @@ function join(event: Event) {
     return setStatus((e as Error).message, 'off');
   }
   const where = brokerName(endpoint, true);
-  const host = browserHost(() => {});
+  const host = browserHost(() => {}, timers());
   const client = new MqttClient(host, endpoint, {
     clientId: clientIdOf('st', me),
     keepalive: 20,
@@ -344,7 +352,7 @@ function labClient(): MqttClient | null {
   }
   const id = clientIdOf('lab', input('me').value.trim());
   const client = new MqttClient(
-    browserHost(() => {}),
+    browserHost(() => {}, timers()),
     endpoint,
     {
       clientId: id,

@@ -1,0 +1,176 @@
+// `mqtt-pair explore` in headless chromium against Mosquitto: the topic tree with counts, values and
+// retained flags; the weather station's values in the tree, the history and the live chart
+// (uPlot); a lab's retained myRasp/groundfloor/kitchen/temperature cleared from the page (a later
+// subscriber gets nothing); text from the network shown as text; the page under its CSP.
+//
+// MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots there.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SimBoard } from '../dist/index.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
+import { LIMIT, until } from './helpers/wait.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(root, 'tools', 'mqtt-pair.cjs');
+const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
+const G = 'LycMaurois/SNT_2nde/';
+const skip = chromiumSkip() || mosquittoSkip();
+
+/** Runs a program to its end: { code, stdout, stderr }. */
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (b) => {
+      stdout += b;
+    });
+    child.stderr.on('data', (b) => {
+      stderr += b;
+    });
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `mqtt-pair explore <args>`; resolves with { child, url, output() } once it prints the page's address. */
+async function explore(args) {
+  const child = spawn(process.execPath, [CLI, 'explore', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b) => {
+    out += b;
+  });
+  child.stderr.on('data', (b) => {
+    out += b;
+  });
+  const url = await until(
+    () => /Explorer: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1] ?? (child.exitCode !== null && 'exited'),
+    () => `the explorer's address in:\n${out}`,
+  );
+  assert.notEqual(url, 'exited', out);
+  return { child, url, output: () => out };
+}
+
+describe('the explorer (Mosquitto, chromium)', () => {
+  let context, userDir, broker;
+  const boards = [];
+  const children = [];
+
+  before(async () => {
+    if (skip) return;
+    assertChromium();
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    broker = await startMosquitto();
+    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-explorer-'));
+    context = await playwright.chromium.launchPersistentContext(userDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...ARGS, '--lang=fr-FR'],
+      locale: 'fr-FR',
+      viewport: { width: 1280, height: 800 },
+      timeout: 120_000,
+    });
+  });
+
+  after(async () => {
+    for (const b of boards) b.stop();
+    for (const c of children) c.kill('SIGKILL');
+    await context?.close();
+    await broker?.stop();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  test('tree, history and chart of the weather station; a branch of retained messages cleared; text as text', { skip, timeout: 5 * LIMIT }, async () => {
+    const pub = async (...args) => {
+      const r = await run(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    };
+    // The lab of the course: a retained tree left behind, and a payload that looks like markup.
+    await pub('-r', '-t', 'myRasp/groundfloor/kitchen/temperature', '-m', '19.5');
+    await pub('-r', '-t', 'myRasp/groundfloor/kitchen/status', '-m', 'online');
+    await pub('-r', '-t', 'lab/markup', '-m', '<img src=x onerror="document.title=\'owned\'">');
+    boards.push(
+      new SimBoard({
+        name: 'meteo',
+        config: { broker: `127.0.0.1:${broker.port}`, role: 'sensor', topicPrefix: `${G}alice/`, interval: 300 },
+        print: () => {},
+      }).start(),
+    );
+    const ex = await explore(['--broker', `127.0.0.1:${broker.port}`, '--web', '0']);
+    children.push(ex.child);
+    const page = await context.newPage();
+    const refused = [];
+    page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && refused.push(m.text()));
+    page.on('pageerror', (e) => refused.push(String(e)));
+    const response = await page.goto(ex.url);
+    assert.doesNotMatch(response.headers()['content-security-policy'], /unsafe-inline/);
+    const temperature = `${G}alice/myRasp/sensors/temperature`;
+    const row = (path) => `#tree li[data-path="${path}"]`;
+    await until(
+      async () => (await page.$(row(temperature))) && (await page.$(row('myRasp/groundfloor/kitchen/temperature'))),
+      'the tree with the sensor and the lab',
+    );
+    assert.equal(await page.textContent('h1'), 'Explorateur du broker');
+    // The retained lab values are marked retained, with their value.
+    const kitchen = await page.$eval(row('myRasp/groundfloor/kitchen/temperature'), (li) => ({
+      value: li.querySelector('.value').textContent,
+      ret: li.querySelector('.ret').textContent,
+    }));
+    assert.deepEqual(kitchen, { value: '19.5', ret: 'retenu' });
+    // Text from the network is text: the markup is shown, never made.
+    assert.equal(await page.$eval(row('lab/markup'), (li) => li.querySelector('.value').textContent), '<img src=x onerror="document.title=\'owned\'">');
+    assert.equal(await page.$$eval('#tree img, #detail img', (x) => x.length), 0);
+    assert.notEqual(await page.title(), 'owned');
+
+    // The temperature: its history (with the change from the one before) and its chart.
+    await page.click(row(temperature));
+    await until(async () => (await page.$$('#history tbody tr')).length >= 5, 'five messages in the history');
+    const history = await page.$$eval('#history tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.match(history[0][3], /^2\d(\.\d+)?$/, `a temperature: ${history[0]}`);
+    assert.match(history[0][4], /^([+-]\d|identique|≠)/, `the change from the one before: ${history[0]}`);
+    await until(async () => page.$('#chart canvas'), 'the chart');
+    assert.match(await page.textContent('#chart .u-legend'), /alice\/myRasp\/sensors\/temperature/);
+    // The pressure on the same chart.
+    await page.click(row(`${G}alice/myRasp/sensors/pression`));
+    await until(async () => /pression/.test(await page.textContent('#chart .u-legend')), 'the pressure on the chart too');
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'explorer-fr.png') });
+
+    // Clear the lab's branch: the confirmation says how many; a later subscriber gets nothing.
+    await page.click(row('myRasp/groundfloor'));
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      d.accept();
+    });
+    await page.click('#clear');
+    await until(async () => /2 messages retenus effacés/.test(await page.textContent('#done')), 'the page to say it cleared 2');
+    assert.match(asked, /Effacer 2 messages retenus sous myRasp\/groundfloor/);
+    const later = await run(mosquittoTool('mosquitto_sub'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(broker.port),
+      '-t',
+      'myRasp/#',
+      '-v',
+      '--retained-only',
+      '-W',
+      '1',
+    ]);
+    assert.equal(later.stdout, '', 'nothing retained under myRasp/ any more');
+    const other = await run(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-t', 'lab/#', '-v', '--retained-only', '-W', '1']);
+    assert.match(other.stdout, /^lab\/markup /, 'what is under another branch stays');
+    await until(
+      async () => !(await page.$eval(row('myRasp/groundfloor/kitchen/temperature'), (li) => li.querySelector('.ret').textContent)),
+      'the tree to show it is no longer retained',
+    );
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'explorer-cleared-fr.png') });
+    assert.deepEqual(refused, [], 'nothing the CSP refused, no error in the page');
+    await page.close();
+  });
+});

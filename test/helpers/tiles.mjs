@@ -1,0 +1,43 @@
+// The class page's tiles measured in the browser (page.evaluate(measureTiles)): every text element
+// of every tile against its own box (scrollWidth/scrollHeight against its client size: a clipped
+// or ellipsed word shows there), against its tile's inner box, and against its siblings; and the
+// tiles against the window. Returns { bad: [what does not fit], below, smallest, pageScroll, tiles }.
+
+export function measureTiles() {
+  const bad = [];
+  const inside = (r, box) => r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5;
+  const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const main = document.getElementById('main').getBoundingClientRect();
+  let smallest = Infinity;
+  for (const li of document.querySelectorAll('#tiles > li')) {
+    const tile = li.getBoundingClientRect();
+    const cs = getComputedStyle(li);
+    const box = {
+      left: tile.left + parseFloat(cs.borderLeftWidth),
+      right: tile.right - parseFloat(cs.borderRightWidth),
+      top: tile.top + parseFloat(cs.borderTopWidth),
+      bottom: tile.bottom - parseFloat(cs.borderBottomWidth),
+    };
+    const shown = [...li.querySelectorAll('*')].filter((e) => e.getClientRects().length && e.textContent.trim());
+    for (const e of shown) {
+      const what = `${li.dataset.name} .${e.className || e.tagName}: "${e.textContent}"`;
+      if (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight)
+        bad.push(`${what} clipped (${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight})`);
+      const r = e.getBoundingClientRect();
+      if (!inside(r, box)) bad.push(`${what} outside its tile`);
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(e).fontSize));
+    }
+    const lines = [...li.children].filter((e) => e.getClientRects().length);
+    for (let i = 0; i < lines.length; i++)
+      for (let j = i + 1; j < lines.length; j++)
+        if (overlap(lines[i].getBoundingClientRect(), lines[j].getBoundingClientRect()))
+          bad.push(`${li.dataset.name}: .${lines[i].className} overlaps .${lines[j].className}`);
+    if (!inside(tile, { left: 0, right: innerWidth, top: -Infinity, bottom: Infinity })) bad.push(`${li.dataset.name}: the tile is wider than the window`);
+    if (tile.bottom > main.bottom + 0.5) bad.push(`${li.dataset.name}: below the window (the class does not fit on the screen)`);
+  }
+  for (const e of document.querySelectorAll('header *, #legend *, .banner'))
+    if (e.getClientRects().length && (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight))
+      bad.push(`header .${e.className || e.id || e.tagName} clipped`);
+  const below = [...document.querySelectorAll('#tiles > li')].filter((li) => li.getBoundingClientRect().bottom > main.bottom + 0.5).length;
+  return { bad, below, smallest, pageScroll: document.documentElement.scrollHeight - innerHeight, tiles: document.querySelectorAll('#tiles > li').length };
+}

@@ -1,0 +1,143 @@
+// `mqtt-pair explore`: the broker as MQTT Explorer shows it, in a browser: a topic tree with counts
+// and last values, a topic's history, live charts of numeric topics, and clearing the retained
+// messages under a branch. The page is served on 127.0.0.1 (--web); the tree is bounded
+// (--max-topics, --history: tools/explorer/tree.ts).
+
+import { brokerName } from '../../src/endpoint';
+import { decodeUtf8 } from '../../src/mqtt/codec';
+import { MqttClient } from '../../src/mqtt/client';
+import { filterError } from '../../src/mqtt/topic';
+import { printable } from '../../src/apps/text';
+import { nodeHost } from '../../hosts/node/host';
+import { type Seen, TopicTree, VALUE_CHARS } from '../explorer/tree';
+import { startExplorerView } from '../view/explorer-server';
+import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
+import { langOption } from './class-options';
+import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
+import { untilStopped } from './session';
+
+const EXPLORE_FLAGS: Flag[] = [
+  ...BROKER_FLAGS,
+  {
+    names: ['-t', '--topic'],
+    key: 'topic',
+    value: 'filter',
+    example: "'LycMaurois/SNT_2nde/#'",
+    help: "what to explore, + and # allowed; repeatable (default: '#')",
+  },
+  { names: ['--web'], key: 'web', value: 'port', example: '8081', help: 'serve the explorer on http://127.0.0.1:<port>/ (default: 8081; 0: any free port)' },
+  { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "the page's language (default: the browser's)" },
+  { names: ['--max-topics'], key: 'maxTopics', value: 'n', example: '2000', help: 'topics kept at most (default: 2000); more are counted, not kept' },
+  { names: ['--history'], key: 'history', value: 'n', example: '50', help: 'messages kept a topic (default: 50)' },
+  { names: ['--duration'], key: 'duration', value: 'seconds', example: '3600', help: 'stop after this many seconds (default: until Ctrl+C)' },
+];
+
+function exploreUsage(): string {
+  return usageText(
+    'mqtt-pair explore: the broker in a browser, as MQTT Explorer shows it: the topic tree with counts and last values, the history of a topic, live charts of numeric topics, and clearing retained messages under a branch.',
+    ['mqtt-pair explore [--broker URL] [-u USER -P PASSWORD] [-t FILTER ...] [--web PORT] [--lang fr|en] [--max-topics N] [--history N]'],
+    EXPLORE_FLAGS,
+    [
+      'Examples:',
+      "  mqtt-pair explore --broker 192.168.1.144 -t 'LycMaurois/SNT_2nde/#' --web 8081",
+      '  mqtt-pair explore --broker ws://192.168.1.144:9001',
+      'The page is served on 127.0.0.1 only: open it on this computer.',
+    ],
+  );
+}
+
+/** A message as the explorer keeps it: text cut to VALUE_CHARS, or only its size when it is not UTF-8. */
+function seenOf(topic: string, payload: Uint8Array, qos: number, retain: boolean): Seen {
+  let text = '',
+    binary = false;
+  try {
+    text = decodeUtf8(payload, 0, Math.min(payload.length, VALUE_CHARS * 4));
+    if (text.length > VALUE_CHARS) text = `${text.slice(0, VALUE_CHARS)}…`;
+    else if (payload.length > VALUE_CHARS * 4) text += '…';
+  } catch {
+    // Cut inside a character, or not text at all: text when the whole is.
+    try {
+      decodeUtf8(payload);
+      text = `${decodeUtf8(payload, 0, Math.min(payload.length, VALUE_CHARS)).slice(0, VALUE_CHARS)}…`;
+    } catch {
+      binary = true;
+    }
+  }
+  return { topic, text, size: payload.length, binary, qos, retain, at: Date.now() };
+}
+
+export async function runExplore(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, EXPLORE_FLAGS, 'mqtt-pair explore --help');
+  if (p.has('help')) {
+    process.stdout.write(exploreUsage());
+    return 0;
+  }
+  const endpoint = brokerFromFlags(p, '127.0.0.1:1883')!;
+  const filters = p.get('topic') ?? ['#'];
+  for (const f of filters) {
+    const e = filterError(f);
+    if (e) throw new UsageError(`-t: ${e}`);
+  }
+  const webText = last(p, 'web');
+  const webPort = webText === undefined ? 8081 : integer('--web', webText, 0, 65535, 'a port number');
+  const maxTopicsText = last(p, 'maxTopics');
+  const historyText = last(p, 'history');
+  const tree = new TopicTree({
+    maxTopics: maxTopicsText === undefined ? undefined : integer('--max-topics', maxTopicsText, 1, 100_000, 'a number of topics'),
+    maxHistory: historyText === undefined ? undefined : integer('--history', historyText, 1, 10_000, 'a number of messages'),
+  });
+  const durationText = last(p, 'duration');
+  const stopAfter = durationText === undefined ? undefined : seconds('--duration', durationText);
+  const lang = langOption(last(p, 'lang'));
+  const where = brokerName(endpoint, true);
+
+  const client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
+    clientId: `mqtt-pair-explore-${process.pid}`,
+    keepalive: 30,
+    reconnect: { min: 500, max: 5000 },
+    queue: { messages: 100, bytes: 65536 },
+  });
+  const view = await startExplorerView(webPort, tree, client, { filters, where, lang });
+  client.onMessage = (m) => {
+    const seen = seenOf(m.topic, m.payload, m.qos, m.retain);
+    if (tree.add(seen)) view.push(seen);
+  };
+  const up = new Promise<void>((resolve, reject) => {
+    let first = true;
+    client.onConnect = () => {
+      if (!first) return; // the client subscribes again by itself
+      first = false;
+      for (const f of filters)
+        client.subscribe(f, {}, (err, qos) => {
+          if (err || qos === 0x80) reject(new Error(err?.message ?? `the broker refused the subscription to ${f}: check its ACL`));
+        });
+      resolve();
+    };
+    client.onClose = (reason) => {
+      if (first) {
+        first = false;
+        reject(new Error(reason));
+      }
+    };
+  });
+  client.connect();
+  try {
+    await up;
+  } catch (e) {
+    client.end();
+    await view.close();
+    process.stderr.write(
+      `mqtt-pair explore: cannot explore the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`,
+    );
+    return 1;
+  }
+  console.log(`Exploring ${filters.join(' ')} on ${where}`);
+  console.log(`Explorer: ${view.url}  (Ctrl+C stops)`);
+  await untilStopped(stopAfter);
+  client.end();
+  await view.close();
+  console.log(
+    `${tree.messages} messages on ${tree.topics.size} topics${tree.droppedTopics ? ` (${tree.droppedTopics} more topics not kept: --max-topics)` : ''}`,
+  );
+  return 0;
+}
