@@ -17,7 +17,7 @@ import { duration } from '../words/duration';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
 
 const CLASSROOM_FLAGS: Flag[] = [
   { names: ['--pairs'], key: 'pairs', value: 'n', example: '30', help: 'how many pairs (2 boards each) to simulate, 1 to 1000' },
@@ -110,6 +110,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
   // The students' page needs a broker with a WebSocket listener: the embedded broker gets one.
   const student = studentOptions(p, webPort, given ?? { host: '127.0.0.1', port: 1883 }, `${group}/`, `${school} / ${className}`);
   const untilOk = p.has('untilOk');
+  holdStopSignals();
 
   // The broker: the given one, or the embedded one, whose WebSocket lets in this command's pages alone.
   const origins = new Set<string>();

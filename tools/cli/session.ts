@@ -172,11 +172,34 @@ export class Session {
   }
 }
 
+// Ctrl+C while a lasting command starts (its broker, its page) is kept for untilStopped, which then
+// returns at once: the command stops as cleanly as later, instead of dying mid-start.
+let startSignal: (() => void) | null = null;
+let signalledEarly = false;
+
+/** From now until untilStopped, Ctrl+C and SIGTERM are remembered rather than fatal. */
+export function holdStopSignals(): void {
+  if (startSignal) return;
+  startSignal = () => {
+    signalledEarly = true;
+  };
+  process.on('SIGINT', startSignal);
+  process.on('SIGTERM', startSignal);
+}
+
+function releaseStopSignals(): void {
+  if (!startSignal) return;
+  process.off('SIGINT', startSignal);
+  process.off('SIGTERM', startSignal);
+  startSignal = null;
+}
+
 /** Waits for `seconds` (when given), Ctrl+C or SIGTERM, or `ended` (when given), whichever comes
  *  first: the run of the commands that last (sim, watch, classroom). */
 export function untilStopped(seconds?: number, ended?: Promise<unknown>): Promise<'time' | 'signal' | 'ended'> {
   return new Promise((resolve) => {
     const done = (why: 'time' | 'signal' | 'ended') => {
+      releaseStopSignals();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (timer) clearTimeout(timer);
@@ -187,5 +210,9 @@ export function untilStopped(seconds?: number, ended?: Promise<unknown>): Promis
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     ended?.then(() => done('ended'));
+    if (signalledEarly) {
+      signalledEarly = false;
+      done('signal');
+    }
   });
 }

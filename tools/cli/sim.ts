@@ -11,7 +11,7 @@ import { SimBoard, SimWiFi, type SimBoardOptions } from '../../hosts/node/sim';
 import { startEmbeddedBroker } from '../broker/embedded';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
 
 /** What `mqtt-pair sim --role` accepts: the pair, then every firmware role. */
 export const SIM_ROLES = ['pair', ...ROLES];
@@ -113,6 +113,7 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
   const endpoint = brokerFromFlags(p);
   const wifi = !p.has('noWifi');
 
+  holdStopSignals();
   let broker: string;
   let embedded: { port: number; close(): Promise<void> } | null = null;
   if (endpoint) {

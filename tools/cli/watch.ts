@@ -13,7 +13,7 @@ import { startWebView, type WebView } from '../view/web';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, ignoredText, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
 
 const WATCH_FLAGS: Flag[] = [
   ...BROKER_FLAGS.map((f) =>
@@ -117,6 +117,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const student = studentOptions(p, webPort, endpoint, group === undefined ? '' : `${group}/`, group === undefined ? '' : `${school} / ${className}`);
 
   const where = brokerName(endpoint, true);
+  holdStopSignals();
   const observer = new ClassObserver(
     endpoint,
     { school, className, interval, clientId: `mqtt-pair-watch-${process.pid}`, maxPairs, forgetAfter: forgetMinutes * 60000, roster },
