@@ -30,9 +30,9 @@ export function cliLang(): CliLang {
   return chosen ?? localeLang();
 }
 
-/** The words of the language the commands speak now. */
-export function cliWords(): CliWords {
-  return cliLang() === 'fr' ? fr : en;
+/** The words of the language the commands speak now (or of `lang`, a view's --lang). */
+export function cliWords(lang: CliLang = cliLang()): CliWords {
+  return lang === 'fr' ? fr : en;
 }
 
 /**
@@ -152,10 +152,13 @@ export interface CliWords {
     allConnected(d: string): string;
     someConnected(up: number, of: number): string;
     messages(total: string, hellos: string, replies: string, seen: string): string;
+    cpu(total: string, user: string, system: string, percent: number, perMessage: number | undefined, broker: boolean): string;
+    memory(rss: string, max: string, heap: string): string;
     notOk(name: string, why: string): string;
     notOkMore(n: number): string;
     summary(ok: number, of: number, stopped: number, foreign: number, other: number): string;
   };
+  shortRun(seconds: string, interval: number): string;
   boardsDetails(up: number, of: number, hellos: number, replies: number, reconnects: number): string;
 }
 
@@ -340,6 +343,11 @@ export const en: CliWords = {
     someConnected: (up, of) => `${up} of ${of} boards ever connected`,
     messages: (total, hellos, replies, seen) =>
       `Messages: ${total} published by the boards (${hellos} hellos, ${replies} replies), ${seen} seen by the observer`,
+    cpu: (total, user, system, percent, perMessage, broker) =>
+      `CPU: ${total} s (user ${user} s, system ${system} s), ${percent}% of one core; ` +
+      (perMessage !== undefined ? `${perMessage} µs per message` : 'no message') +
+      ` (boards and observer${broker ? ', and the broker' : ''}, all in this process)`,
+    memory: (rss, max, heap) => `Memory: ${rss} resident at the end (${max} at most), ${heap} JavaScript heap`,
     notOk: (name, why) => `Not ok: ${name}: ${why}`,
     notOkMore: (n) => `Not ok: … and ${n} more pairs`,
     summary: (ok, of, stopped, foreign, other) =>
@@ -348,6 +356,7 @@ export const en: CliWords = {
       (foreign ? `; ${foreign} message${s(foreign)} on topics of no pair` : '') +
       (other ? `; ${other} other message${s(other)} under the class, not judged` : ''),
   },
+  shortRun: (sec, interval) => `note: ${sec} s leaves little time for 3 round trips at one hello every ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) => `boards ${up}/${of} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`,
 };
 
@@ -400,7 +409,8 @@ export const fr: CliWords = {
     'chat --id': 'l’identifiant du client (par défaut : mqtt-pair-chat-<numéro du processus>)',
     '--no-wifi': 'sauter la connexion au WiFi simulé',
     '--help': 'ce texte',
-    '--role': 'pair (par défaut : les deux cartes), ou une seule carte, par exemple pour faire binôme avec une vraie',
+    '--role':
+      'pair (par défaut : les deux cartes), ou une seule carte, par exemple pour faire binôme avec une vraie : hello, responder, sensor, chat, remote, actuator',
     '--interval': 'millisecondes entre deux « Hello » (par défaut 5000) ou deux mesures du capteur (par défaut 1000)',
     'watch --interval':
       'l’intervalle des « Hello » des cartes, tant qu’il n’est pas appris (par défaut : 5000) : un binôme muet pendant environ 3 intervalles passe au rouge',
@@ -577,6 +587,12 @@ export const fr: CliWords = {
     someConnected: (up, of) => `${up} cartes sur ${of} se sont connectées`,
     messages: (total, hellos, replies, seen) =>
       `Messages : ${total} publiés par les cartes (${hellos} hellos, ${replies} réponses), ${seen} vus par l'observateur`,
+    cpu: (total, user, system, percent, perMessage, broker) =>
+      `Processeur : ${total.replace('.', ',')} s (utilisateur ${user.replace('.', ',')} s, système ${system.replace('.', ',')} s), ${percent} % d'un cœur ; ` +
+      (perMessage !== undefined ? `${perMessage} µs par message` : 'aucun message') +
+      ` (cartes et observateur${broker ? ', et le broker' : ''}, tous dans ce processus)`,
+    memory: (rss, max, heap) =>
+      `Mémoire : ${rss.replace('MB', 'Mo')} résidents à la fin (${max.replace('MB', 'Mo')} au plus), ${heap.replace('MB', 'Mo')} de tas JavaScript`,
     notOk: (name, why) => `Pas ok : ${name} : ${why}`,
     notOkMore: (n) => `Pas ok : … et ${n} autres binômes`,
     summary: (ok, of, stopped, foreign, other) =>
@@ -585,6 +601,7 @@ export const fr: CliWords = {
       (foreign ? ` ; ${foreign} message${s(foreign)} sur des topics d'aucun binôme` : '') +
       (other ? ` ; ${other} autre${s(other)} message${s(other)} sous la classe, non jugé${s(other)}` : ''),
   },
+  shortRun: (sec, interval) => `remarque : ${sec} s laissent peu de temps pour 3 allers-retours à un hello toutes les ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) =>
     `cartes ${up}/${of} connectées ; ${hellos} hellos, ${replies} réponses, ${reconnects} reconnexion${s(reconnects)}`,
 };
