@@ -95,6 +95,8 @@ export const studentWords: StudentPageWords = {
   connecting: 'Connecting…',
   connected: 'Connected to',
   lost: 'Connection lost',
+  failed: 'Cannot connect',
+  closeWhy: () => '',
   retry: 'trying again in',
   seconds: 's',
   colon: ': ',

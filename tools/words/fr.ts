@@ -96,6 +96,35 @@ export const studentWords: StudentPageWords = {
   connecting: 'Connexion…',
   connected: 'Connecté à',
   lost: 'Connexion perdue',
+  failed: 'Connexion impossible',
+  closeWhy: (kind, code, where) => {
+    switch (kind) {
+      case 'refused':
+        return code === 4 || code === 5
+          ? 'le broker refuse ce compte : vérifie l’utilisateur et le mot de passe'
+          : code === 2
+            ? 'le broker refuse l’identifiant de client'
+            : code === 3
+              ? 'le broker est indisponible pour le moment'
+              : 'le broker a refusé la connexion';
+      case 'unreachable':
+        return `aucun broker MQTT ne répond à ${where} (vérifie l’adresse, le port de son WebSocket et le chemin)`;
+      case 'websocket':
+        return `${where} a refusé le WebSocket (vérifie l’adresse et le port)`;
+      case 'dns':
+        return `le nom du broker dans ${where} est introuvable`;
+      case 'tls':
+        return 'la connexion sécurisée (TLS) a échoué';
+      case 'timeout':
+        return 'le broker ne répond pas';
+      case 'protocol':
+        return 'le serveur ne répond pas en MQTT';
+      case 'lost':
+        return 'la connexion a été coupée';
+      default:
+        return 'la connexion a échoué';
+    }
+  },
   retry: 'nouvel essai dans',
   seconds: 's',
   colon: ' : ',

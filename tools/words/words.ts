@@ -74,6 +74,13 @@ export interface StudentPageWords {
   connecting: string;
   connected: string;
   lost: string;
+  /** Before the first connection: it never connected, so nothing was lost. */
+  failed: string;
+  /**
+   * Why a connection ended, in words from its kind and the CONNACK code (`where`: the broker's
+   * address); '' shows the client's own reason (English).
+   */
+  closeWhy(kind: string | undefined, code: number | undefined, where: string): string;
   retry: string;
   seconds: string;
   /** Between a name and what it is about: `': '` in English, `' : '` in French. */

@@ -61,9 +61,21 @@ function typedTopicError(s: string, check: (s: string) => string): string {
   return hasControl(s) ? t.control : check(s);
 }
 
-/** "Connection lost: why (trying again in 2 s)". */
-function lostText(reason: string, retryIn: number): string {
-  return `${t.lost}${t.colon}${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
+/**
+ * "Connection lost: why (trying again in 2 s)", or "Cannot connect: …" when it never connected. The
+ * why is worded from the close's kind and CONNACK code (in French), else the client's reason.
+ */
+function lostText(reason: string, retryIn: number, up: boolean, where: string, kind?: string, code?: number): string {
+  const why = t.closeWhy(kind, code, where) || shown(reason);
+  return `${up ? t.lost : t.failed}${t.colon}${why}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
+}
+
+const JOIN_FIELDS = ['me', 'peer', 'broker', 'user', 'password'];
+
+/** The join form: fixed while connected, editable (to mend a name, an address, a password) otherwise. */
+function lockJoinForm(locked: boolean): void {
+  for (const id of JOIN_FIELDS) input(id).disabled = locked;
+  $('join').textContent = locked ? t.leave : t.connect;
 }
 
 // One formatter: toLocaleTimeString makes a new one each call, which a burst feels.
@@ -191,9 +203,14 @@ function credentials(e: Endpoint): Endpoint {
   return e;
 }
 
+// Whether the main connection has been up once: until then, a failure leaves the form editable and
+// the button says « Se connecter » (it tries again with what is typed), while the client retries.
+let mainUp = false;
+
 function join(event: Event) {
   event.preventDefault();
-  if (main) return leave();
+  if (main && mainUp) return leave();
+  if (main) leave();
   me = input('me').value.trim();
   peer = input('peer').value.trim();
   const problem =
@@ -220,13 +237,18 @@ function join(event: Event) {
     will: { topic: statusTopic(me), payload: 'offline', qos: 1, retain: true },
   });
   main = client;
+  mainUp = false;
   client.onConnect = () => {
+    if (main !== client) return;
+    mainUp = true;
+    lockJoinForm(true);
     setStatus(`${t.connected} ${where} (${me})`, 'ok');
     client.publish(statusTopic(me), 'online', { qos: 1, retain: true });
   };
-  client.onClose = (reason, retryIn) => {
+  client.onClose = (reason, retryIn, kind, code) => {
     if (main !== client) return;
-    setStatus(lostText(reason, retryIn), 'wait');
+    if (!mainUp) lockJoinForm(false);
+    setStatus(lostText(reason, retryIn, mainUp, where, kind, code), 'wait');
   };
   client.onMessage = (m) => onMainMessage(m);
   client.subscribe(chatTopic(peer), { qos: 1 });
@@ -234,8 +256,7 @@ function join(event: Event) {
   client.subscribe(commandTopic(peer), { qos: 1 });
   setStatus(t.connecting, 'wait');
   client.connect();
-  for (const id of ['me', 'peer', 'broker', 'user', 'password']) input(id).disabled = true;
-  $('join').textContent = t.leave;
+  lockJoinForm(true);
   for (const e of Array.from(document.querySelectorAll<HTMLElement>('.peer-name'))) e.textContent = peer;
   $('command-topic').textContent = commandTopic(me);
   $('peer-command-topic').textContent = commandTopic(peer);
@@ -252,8 +273,8 @@ function leave() {
   // Said before leaving: a DISCONNECT keeps the will from being published.
   if (client.connected) client.publish(statusTopic(me), 'offline', { qos: 0, retain: true });
   client.end();
-  for (const id of ['me', 'peer', 'broker', 'user', 'password']) input(id).disabled = false;
-  $('join').textContent = t.connect;
+  mainUp = false;
+  lockJoinForm(false);
   setStatus(t.notConnected, 'off');
 }
 
@@ -355,15 +376,17 @@ function labClient(): MqttClient | null {
     },
   );
   lab = client;
+  let up = false;
   client.onConnect = (present) => {
+    up = true;
     if (lab === client) {
       labLog(`${t.labUp} ${id}${present ? ` (${t.sessionPresent})` : ''}`);
       $('lab-state').dataset.state = 'ok';
     }
   };
-  client.onClose = (reason, retryIn) => {
+  client.onClose = (reason, retryIn, kind, code) => {
     if (lab === client) {
-      labLog(lostText(reason, retryIn), 'error');
+      labLog(lostText(reason, retryIn, up, brokerName(endpoint, true), kind, code), 'error');
       $('lab-state').dataset.state = 'wait';
     }
   };
