@@ -145,6 +145,9 @@ export const studentWords: StudentPageWords = {
   control: 'holds an invisible or control character, which the broker refuses: type it again',
   openWarning: "This page is open to the room's whole network: anyone on that network can open it.",
   you: 'me',
+  writeOn: 'I write on',
+  readFrom: 'I read',
+  colourNames: { red: 'red', green: 'green', blue: 'blue', yellow: 'yellow', cyan: 'cyan', magenta: 'magenta', white: 'white', off: 'off' },
   yes: 'yes',
   no: 'no',
 };

@@ -173,6 +173,9 @@ export const studentWords: StudentPageWords = {
   control: 'contient un caractère invisible ou de contrôle, que le broker refuse : retape-le',
   openWarning: 'Cette page est ouverte à tout le réseau de la salle : toute personne connectée à ce réseau peut l’ouvrir.',
   you: 'moi',
+  writeOn: 'J’écris sur',
+  readFrom: 'je lis',
+  colourNames: { red: 'rouge', green: 'vert', blue: 'bleu', yellow: 'jaune', cyan: 'cyan', magenta: 'magenta', white: 'blanc', off: 'éteint' },
   yes: 'oui',
   no: 'non',
 };

@@ -131,6 +131,11 @@ export interface StudentPageWords {
   error: string;
   control: string;
   openWarning: string;
+  /** Before the topic a student publishes on, and before the one they read. */
+  writeOn: string;
+  readFrom: string;
+  /** The actuator's colours, as its block names them. */
+  colourNames: Record<string, string>;
   you: string;
   yes: string;
   no: string;

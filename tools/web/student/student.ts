@@ -179,7 +179,8 @@ function translate() {
   for (const b of Array.from(document.querySelectorAll<HTMLElement>('[data-command]')))
     b.setAttribute('aria-label', t[b.dataset.command as 'up' | 'down' | 'left' | 'right']);
   $('class-title').textContent = config.title;
-  if (config.open) {
+  // The warning is for the teacher, who opens the page on this computer; not for every student.
+  if (config.open && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(location.hostname)) {
     $('open-warning').hidden = false;
     $('open-warning').textContent = t.openWarning;
   }
@@ -260,7 +261,7 @@ function join(event: Event) {
   for (const e of Array.from(document.querySelectorAll<HTMLElement>('.peer-name'))) e.textContent = peer;
   $('command-topic').textContent = commandTopic(me);
   $('peer-command-topic').textContent = commandTopic(peer);
-  $('chat-topics').textContent = `→ ${chatTopic(me)}   ← ${chatTopic(peer)}`;
+  $('chat-topics').textContent = `${t.writeOn} ${chatTopic(me)} · ${t.readFrom} ${chatTopic(peer)}`;
   showPeerStatus(t.unknown, 'unknown');
   labDefaults(me);
   history.replaceState(null, '', `?name=${encodeURIComponent(me)}&peer=${encodeURIComponent(peer)}${query.get('lang') ? `&lang=${lang}` : ''}`);
@@ -286,7 +287,7 @@ function onMainMessage(m: Message) {
       $('chat-lines'),
       () => {
         const li = el('li', '', 'theirs');
-        li.append(el('span', who, 'who'), el('span', shown(text), 'text'));
+        li.append(el('span', clock(), 'time'), el('span', who, 'who'), el('span', shown(text), 'text'));
         return li;
       },
       MAX_CHAT_LINES,
@@ -301,7 +302,7 @@ function onMainMessage(m: Message) {
       block.style.background = `#${COLOURS[colour].toString(16).padStart(6, '0')}`;
       block.dataset.colour = colour;
     }
-    $('block-label').textContent = colour ? colour : t.unknownCommand;
+    $('block-label').textContent = colour ? (t.colourNames[colour] ?? colour) : t.unknownCommand;
     $('received').textContent = `${t.received} ${shown(text)} (${clock()})`;
   }
 }
@@ -319,7 +320,7 @@ function sendChat(event: Event) {
   if (!main || !text.trim()) return;
   box.value = '';
   const li = el('li', '', 'mine');
-  li.append(el('span', me, 'who'), el('span', shown(text), 'text'));
+  li.append(el('span', clock(), 'time'), el('span', me, 'who'), el('span', shown(text), 'text'));
   add($('chat-lines'), li, MAX_CHAT_LINES);
   main.publish(chatTopic(me), text, { qos: 1 }, (err) => {
     if (err) li.append(el('span', ` (${t.error}${t.colon}${err.message})`, 'error'));
