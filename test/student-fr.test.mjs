@@ -71,6 +71,46 @@ describe("the students' page in French, against a broker with a password", { ski
     }
   });
 
+  test("the chat with times, the topics said in words, the actuator's colour in French", async () => {
+    const contexts = [];
+    try {
+      const open = async (name, peer) => {
+        const context = await browser.newContext({ locale: 'fr-FR' });
+        contexts.push(context);
+        const page = await context.newPage();
+        await page.goto(`${watch.url}?name=${name}&peer=${peer}&wait`);
+        await page.fill('#user', 'classe');
+        await page.fill('#password', 'lemotdepasse');
+        await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+        await until(async () => /^Connecté à /.test(await page.textContent('#status')), `${name} connected`);
+        return page;
+      };
+      const alice = await open('alice', 'bob');
+      const bob = await open('bob', 'alice');
+      assert.equal(await alice.textContent('#chat-topics'), 'J’écris sur LycMaurois/SNT_2nde/alice · je lis LycMaurois/SNT_2nde/bob');
+      await alice.fill('#chat-input', 'Bonjour Bob');
+      await alice.press('#chat-input', 'Enter');
+      const line = await until(
+        () =>
+          bob.$$eval(
+            '#chat-lines li.theirs',
+            (lis) =>
+              lis.map((li) => [li.querySelector('.time')?.textContent, li.querySelector('.who')?.textContent, li.querySelector('.text')?.textContent])[0],
+          ),
+        "alice's line at bob's",
+      );
+      assert.match(line[0], /^\d\d:\d\d:\d\d$/, 'the time of the line');
+      assert.deepEqual(line.slice(1), ['alice', 'Bonjour Bob']);
+      await alice.getByRole('tab', { name: 'Capteur / actionneur' }).click();
+      await bob.getByRole('tab', { name: 'Capteur / actionneur' }).click();
+      await alice.keyboard.press('ArrowUp');
+      await until(async () => (await bob.textContent('#block-label')) === 'vert', "bob's block named « vert »");
+      if (process.env.MQTT_PAIR_SCREENSHOTS) await bob.screenshot({ path: `${process.env.MQTT_PAIR_SCREENSHOTS}/student-fr.png` });
+    } finally {
+      for (const c of contexts) await c.close();
+    }
+  });
+
   test('no broker at the address: « Connexion impossible : aucun broker MQTT ne répond à … »', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     try {
