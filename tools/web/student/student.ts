@@ -243,12 +243,14 @@ function join(event: Event) {
     if (main !== client) return;
     mainUp = true;
     lockJoinForm(true);
+    document.body.classList.add('joined'); // a phone folds the form away (student.css)
     setStatus(`${t.connected} ${where} (${me})`, 'ok');
     client.publish(statusTopic(me), 'online', { qos: 1, retain: true });
   };
   client.onClose = (reason, retryIn, kind, code) => {
     if (main !== client) return;
     if (!mainUp) lockJoinForm(false);
+    else document.body.classList.remove('joined');
     setStatus(lostText(reason, retryIn, mainUp, where, kind, code), 'wait');
   };
   client.onMessage = (m) => onMainMessage(m);
@@ -276,6 +278,7 @@ function leave() {
   client.end();
   mainUp = false;
   lockJoinForm(false);
+  document.body.classList.remove('joined');
   setStatus(t.notConnected, 'off');
 }
 
