@@ -111,6 +111,29 @@ describe("the students' page in French, against a broker with a password", { ski
     }
   });
 
+  test('on a 390 px phone the form folds to its button once connected', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${watch.url}?name=alice&peer=bob&wait`);
+      assert.equal(await page.isVisible('#me'), true);
+      await page.fill('#user', 'classe');
+      await page.fill('#password', 'lemotdepasse');
+      await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+      await until(async () => /^Connecté à /.test(await page.textContent('#status')), 'connected');
+      await until(async () => !(await page.isVisible('#me')), 'the fields folded');
+      assert.equal(await page.isVisible('#password'), false);
+      assert.equal(await page.isVisible('#join'), true);
+      const form = await page.$eval('#who', (f) => f.getBoundingClientRect().height);
+      assert.ok(form < 80, `the folded form is ${form} px high`);
+      if (process.env.MQTT_PAIR_SCREENSHOTS) await page.screenshot({ path: `${process.env.MQTT_PAIR_SCREENSHOTS}/student-fr-phone.png` });
+      await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
+      await until(() => page.isVisible('#me'), 'the fields back after leaving');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('no broker at the address: « Connexion impossible : aucun broker MQTT ne répond à … »', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     try {
