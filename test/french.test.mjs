@@ -108,6 +108,9 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
     const chat = await run(['chat', '--broker', `127.0.0.1:${broker.port}`, '--name', 'alice', '--peer', 'bob', '-u', 'classe', '-P', 'faux'], FRENCH).exit;
     assert.equal(chat.code, 1);
     assert.match(chat.stderr, /connexion impossible à 127\.0\.0\.1:\d+ : connexion refusée : non autorisé : vérifiez le nom d'utilisateur \(-u classe\)/);
+    const watch = await run(['watch', '--broker', `127.0.0.1:${broker.port}`, '--duration', '60'], FRENCH).exit;
+    assert.equal(watch.code, 1);
+    assert.match(watch.stderr, /^mqtt-pair watch: impossible de suivre le broker 127\.0\.0\.1:\d+ : connexion refusée : non autorisé/);
   });
 
   test('chat connects and says how to use it in French', async () => {

@@ -19,7 +19,8 @@ import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { holdStopSignals, untilStopped } from './session';
-import { cliLang, cliWords, useCliLang } from '../words/cli';
+import { cliLang, cliWords, closeReason, useCliLang } from '../words/cli';
+import type { MqttError } from '../../src/mqtt/client';
 
 const CLASSROOM_FLAGS: Flag[] = [
   { names: ['--pairs'], key: 'pairs', value: 'n', example: '30', help: 'how many pairs (2 boards each) to simulate, 1 to 1000' },
@@ -137,7 +138,11 @@ export async function runClassroom(argv: string[]): Promise<number> {
   } catch (e) {
     observer.stop();
     await embedded?.close();
-    process.stderr.write(`mqtt-pair classroom: cannot observe ${group}/# on the broker at ${where}: ${printable((e as Error).message)}\n`);
+    const err = e as MqttError;
+    const why = printable(closeReason(err.message, err.kind, err.code));
+    process.stderr.write(
+      `mqtt-pair classroom: ${cliLang() === 'fr' ? `impossible d'observer ${group}/# sur le broker ${where} : ${why}` : `cannot observe ${group}/# on the broker at ${where}: ${why}`}\n`,
+    );
     return 1;
   }
   console.log(words.classroomStart(count, group, where, interval, words.classroomHow(runFor, untilOk)));

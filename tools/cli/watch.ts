@@ -14,7 +14,8 @@ import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, ignoredText, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { holdStopSignals, untilStopped } from './session';
-import { cliWords, useCliLang } from '../words/cli';
+import { cliWords, closeReason, useCliLang } from '../words/cli';
+import type { MqttError } from '../../src/mqtt/client';
 
 const WATCH_FLAGS: Flag[] = [
   ...BROKER_FLAGS.map((f) =>
@@ -121,7 +122,8 @@ export async function runWatch(argv: string[]): Promise<number> {
     await observer.start();
   } catch (e) {
     observer.stop();
-    process.stderr.write(`mqtt-pair watch: ${words.cannotWatch(where, printable((e as Error).message))}\n`);
+    const err = e as MqttError;
+    process.stderr.write(`mqtt-pair watch: ${words.cannotWatch(where, printable(closeReason(err.message, err.kind, err.code)))}\n`);
     return 1;
   }
   const started = observer.now();
