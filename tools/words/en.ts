@@ -147,6 +147,8 @@ export const studentWords: StudentPageWords = {
   you: 'me',
   writeOn: 'I write on',
   readFrom: 'I read',
+  nameTaken: (name) =>
+    `"${name}" is already connected in this class (another tab, or another student with that name): change your name (e.g. "${name} B."), or click Connect again to keep it.`,
   colourNames: { red: 'red', green: 'green', blue: 'blue', yellow: 'yellow', cyan: 'cyan', magenta: 'magenta', white: 'white', off: 'off' },
   yes: 'yes',
   no: 'no',

@@ -175,6 +175,8 @@ export const studentWords: StudentPageWords = {
   you: 'moi',
   writeOn: 'J’écris sur',
   readFrom: 'je lis',
+  nameTaken: (name) =>
+    `«\u00a0${name}\u00a0» est déjà connecté dans cette classe (un autre onglet, ou un autre élève du même prénom) : change de prénom (par exemple «\u00a0${name} B.\u00a0»), ou clique encore sur Se connecter pour le garder.`,
   colourNames: { red: 'rouge', green: 'vert', blue: 'bleu', yellow: 'jaune', cyan: 'cyan', magenta: 'magenta', white: 'blanc', off: 'éteint' },
   yes: 'oui',
   no: 'non',

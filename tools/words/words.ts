@@ -134,6 +134,8 @@ export interface StudentPageWords {
   /** Before the topic a student publishes on, and before the one they read. */
   writeOn: string;
   readFrom: string;
+  /** A first name already online in the class (case and accents aside), before connecting. */
+  nameTaken(name: string): string;
   /** The actuator's colours, as its block names them. */
   colourNames: Record<string, string>;
   you: string;

@@ -204,6 +204,45 @@ function credentials(e: Endpoint): Endpoint {
   return e;
 }
 
+/** A first name as the class tells names apart: case and accents aside (« Léa » is « lea »). */
+function nameKey(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+// The name whose clash the student chose to keep (a second « Se connecter »).
+let clashKept = '';
+
+/**
+ * Before going online: is a page of the class already online under this name (case and accents
+ * aside)? Its retained `online` on <prefix><name>/status says so. The retained messages of a new
+ * subscription come before anything published after it, so a probe sent once both are acknowledged
+ * marks the end of them: no waiting on a clock. `done` gets the name found, or null.
+ */
+function checkName(client: MqttClient, done: (clash: string | null) => void): void {
+  const all = `${prefix}+/status`;
+  const probe = `${prefix}${me}/status/check-${randomHex(4)}`;
+  const key = nameKey(me);
+  let clash: string | null = null;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    client.unsubscribe(all);
+    client.unsubscribe(probe);
+    done(clash);
+  };
+  client.subscribe(all, {
+    handler: (m) => {
+      const name = m.topic.slice(prefix.length, -'/status'.length);
+      if (!finished && payloadText(m.payload) === 'online' && nameKey(name) === key) clash = name;
+    },
+  });
+  client.subscribe(probe, { handler: () => finish() }, (err) => {
+    if (err) return finish(); // the broker's rules forbid the check: go on
+    client.publish(probe, '');
+  });
+}
+
 // Whether the main connection has been up once: until then, a failure leaves the form editable and
 // the button says « Se connecter » (it tries again with what is typed), while the client retries.
 let mainUp = false;
@@ -239,8 +278,25 @@ function join(event: Event) {
   });
   main = client;
   mainUp = false;
+  let checked = clashKept === nameKey(me);
+  const clashed = (name: string) => {
+    main = null;
+    client.end(); // DISCONNECT: no will, the other page's « online » stays
+    lockJoinForm(false);
+    clashKept = nameKey(me);
+    setStatus(t.nameTaken(shown(name)), 'off');
+  };
   client.onConnect = () => {
     if (main !== client) return;
+    if (!checked) {
+      checkName(client, (name) => {
+        if (main !== client) return;
+        if (name !== null) return clashed(name);
+        checked = true;
+        client.onConnect(false);
+      });
+      return;
+    }
     mainUp = true;
     lockJoinForm(true);
     document.body.classList.add('joined'); // a phone folds the form away (student.css)
