@@ -134,6 +134,40 @@ describe("the students' page in French, against a broker with a password", { ski
     }
   });
 
+  test('a second page named « léa » while « Léa » is online is warned before it goes online; a second click keeps the name', async () => {
+    const contexts = [];
+    try {
+      const open = async (name) => {
+        const context = await browser.newContext({ locale: 'fr-FR' });
+        contexts.push(context);
+        const page = await context.newPage();
+        await page.goto(`${watch.url}?name=${encodeURIComponent(name)}&peer=yann&wait`);
+        await page.fill('#user', 'classe');
+        await page.fill('#password', 'lemotdepasse');
+        await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+        return page;
+      };
+      const first = await open('Léa');
+      await until(async () => /^Connecté à /.test(await first.textContent('#status')), 'Léa connected');
+      const second = await open('lea');
+      const status = await until(async () => {
+        const s = await second.textContent('#status');
+        return /déjà connecté/.test(s) && s;
+      }, 'the warning');
+      assert.match(status, /^«\sLéa\s» est déjà connecté dans cette classe \(un autre onglet, ou un autre élève du même prénom\)/);
+      assert.equal(await second.isDisabled('#me'), false, 'the name can be changed');
+      // The first page is still online: the second did not overwrite its status.
+      await until(async () => /^Connecté à /.test(await first.textContent('#status')), 'Léa still connected');
+      await second.getByRole('button', { name: 'Se connecter', exact: true }).click();
+      await until(async () => /^Connecté à /.test(await second.textContent('#status')), 'lea connected on the second click');
+      // A name no one uses connects at once.
+      const third = await open('Zoé');
+      await until(async () => /^Connecté à /.test(await third.textContent('#status')), 'Zoé connected');
+    } finally {
+      for (const c of contexts) await c.close();
+    }
+  });
+
   test('no broker at the address: « Connexion impossible : aucun broker MQTT ne répond à … »', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     try {
