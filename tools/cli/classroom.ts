@@ -3,7 +3,6 @@
 // At the end one line says how many pairs are ok, and the exit code is 0 only when all of them
 // are; the CPU and memory the run took are printed too, to size a class on a small machine.
 
-import type { ViewSnapshot } from '../classroom/view-model';
 import { brokerName, brokerUrl } from '../../src/endpoint';
 import type { Endpoint } from '../../src/host';
 import { printable } from '../../src/apps/text';
@@ -173,7 +172,10 @@ export async function runClassroom(argv: string[]): Promise<number> {
   sim.start();
   const terminal = new TerminalView(
     () => sim.snapshot(),
-    (snap) => (cliLang() === 'en' ? sim.details(snap) : frenchDetails(snap)),
+    (snap) => {
+      const x = sim.totals(snap);
+      return words.boardsDetails(x.boards, x.of, x.hellos, x.replies, x.reconnects);
+    },
   );
   terminal.start();
   await untilStopped(runFor, untilOk ? sim.allOk() : undefined);
@@ -217,19 +219,4 @@ export async function runClassroom(argv: string[]): Promise<number> {
   lines.push(cliLang() === 'en' || !r ? summary : end.summary(r.ok, r.of, r.stopped, sim.foreignCount, sim.otherCount));
   process.stdout.write(`${lines.map(printable).join('\n')}\n`);
   return notOk.length || sim.foreignCount ? 1 : 0;
-}
-
-/** The simulation's details line (boards, hellos, replies, reconnects) in the commands' words. */
-function frenchDetails(snap: ViewSnapshot): string {
-  let boards = 0;
-  let hellos = 0;
-  let replies = 0;
-  let reconnects = 0;
-  for (const t of snap.pairs) {
-    boards += t.boards ?? 0;
-    hellos += t.hellos;
-    replies += t.replies;
-    reconnects += t.reconnects ?? 0;
-  }
-  return cliWords().boardsDetails(boards, 2 * snap.counts.total, hellos, replies, reconnects);
 }
