@@ -162,6 +162,11 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
     assert.match(fr.stdout, /^Messages : \d+ publiés par les cartes/m);
     assert.match(fr.stdout, /^Mémoire : \d+ Mo résidents/m);
     assert.match(fr.stdout, /^1\/1 binômes ok$/m);
+    // Stopped before 3 rounds: the verdict says why, in French too.
+    const short = await run(['classroom', '--pairs', '1', '--duration', '1', '--broker', `127.0.0.1:${broker.port}`, ...account], FRENCH).exit;
+    assert.equal(short.code, 1);
+    assert.match(short.stdout, /^Pas ok : alice : (seulement \d allers?-retours?, il en faut 3|\d allers?-retours? : l’ESP#)/m);
+    assert.match(short.stdout, /^0\/1 binômes ok$/m);
     const en = await run(args, ENGLISH).exit;
     assert.equal(en.code, 0);
     assert.match(en.stdout, /^1\/1 pairs ok/m);

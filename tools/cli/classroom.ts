@@ -211,7 +211,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
     ),
     end.memory(mb(mem.rss), mb(process.resourceUsage().maxRSS * 1024), mb(mem.heapUsed)),
   ];
-  for (const c of notOk.slice(0, 20)) lines.push(end.notOk(c.name, c.verdict()));
+  for (const c of notOk.slice(0, 20)) lines.push(end.notOk(c.name, c.verdict(end.verdict)));
   if (notOk.length > 20) lines.push(end.notOkMore(notOk.length - 20));
   for (const f of sim.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
   // English keeps the simulation's own summary (with an example of each kind of stray message).

@@ -4,6 +4,7 @@
 // The boards' console lines stay in English, as the course prints them.
 
 import type { CloseKind } from '../../src/host';
+import { VERDICT_EN, type VerdictWords } from '../classroom/pair-check';
 
 export type CliLang = 'en' | 'fr';
 
@@ -155,6 +156,7 @@ export interface CliWords {
     cpu(total: string, user: string, system: string, percent: number, perMessage: number | undefined, broker: boolean): string;
     memory(rss: string, max: string, heap: string): string;
     notOk(name: string, why: string): string;
+    verdict: VerdictWords;
     notOkMore(n: number): string;
     summary(ok: number, of: number, stopped: number, foreign: number, other: number): string;
   };
@@ -349,6 +351,7 @@ export const en: CliWords = {
       ` (boards and observer${broker ? ', and the broker' : ''}, all in this process)`,
     memory: (rss, max, heap) => `Memory: ${rss} resident at the end (${max} at most), ${heap} JavaScript heap`,
     notOk: (name, why) => `Not ok: ${name}: ${why}`,
+    verdict: VERDICT_EN,
     notOkMore: (n) => `Not ok: … and ${n} more pairs`,
     summary: (ok, of, stopped, foreign, other) =>
       `${ok}/${of} pairs ok` +
@@ -594,6 +597,16 @@ export const fr: CliWords = {
     memory: (rss, max, heap) =>
       `Mémoire : ${rss.replace('MB', 'Mo')} résidents à la fin (${max.replace('MB', 'Mo')} au plus), ${heap.replace('MB', 'Mo')} de tas JavaScript`,
     notOk: (name, why) => `Pas ok : ${name} : ${why}`,
+    verdict: {
+      crossed: (n, first) => `topics mélangés (${n}) : ${first}`,
+      neverStarted: 'jamais démarré (la répétition s’est terminée avant)',
+      noHello: (r) => `${r} aller${r > 1 ? 's' : ''}-retour${r > 1 ? 's' : ''} : l’ESP#1 n’a envoyé aucun hello`,
+      noAnswer: (r, sent) => `${r} aller${r > 1 ? 's' : ''}-retour${r > 1 ? 's' : ''} : l’ESP#1 a envoyé ${sent} hellos, l’ESP#2 n’a répondu à aucun`,
+      answersLost: (answered) => `0 aller-retour : l’ESP#2 a répondu à ${answered} hellos, mais aucune réponse n’est arrivée à l’ESP#1`,
+      fewRounds: (r) => `seulement ${r} aller${r > 1 ? 's' : ''}-retour${r > 1 ? 's' : ''}, il en faut 3 (un --duration plus long ?)`,
+      unseen: 'l’observateur n’a pas vu ses messages : impossible d’exclure des topics mélangés',
+      lastError: (v, e) => `${v} ; dernière erreur ${e}`,
+    },
     notOkMore: (n) => `Pas ok : … et ${n} autres binômes`,
     summary: (ok, of, stopped, foreign, other) =>
       `${ok}/${of} binômes ok` +
