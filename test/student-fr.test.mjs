@@ -106,6 +106,14 @@ describe("the students' page in French, against a broker with a password", { ski
       await alice.keyboard.press('ArrowUp');
       await until(async () => (await bob.textContent('#block-label')) === 'vert', "bob's block named « vert »");
       if (process.env.MQTT_PAIR_SCREENSHOTS) await bob.screenshot({ path: `${process.env.MQTT_PAIR_SCREENSHOTS}/student-fr.png` });
+      // The lab's topic fields show their topics whole.
+      await alice.getByRole('tab', { name: 'Laboratoire' }).click();
+      for (const id of ['will-topic', 'pub-topic', 'sub-filter']) {
+        const f = await alice.$eval(`#${id}`, (e) => ({ value: e.value, scroll: e.scrollWidth, client: e.clientWidth }));
+        assert.ok(f.value.startsWith('LycMaurois/SNT_2nde/'), `${id}: ${f.value}`);
+        assert.ok(f.scroll <= f.client, `#${id} cuts « ${f.value} » (${f.scroll} > ${f.client} px)`);
+      }
+      if (process.env.MQTT_PAIR_SCREENSHOTS) await alice.screenshot({ path: `${process.env.MQTT_PAIR_SCREENSHOTS}/student-fr-lab.png` });
     } finally {
       for (const c of contexts) await c.close();
     }
