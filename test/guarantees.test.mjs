@@ -15,7 +15,7 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Decoder, MqttClient, SimBoard, payloadText, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP } from '../dist/index.js';
+import { BrokerDecoder, MqttClient, SimBoard, payloadText, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP } from '../dist/index.js';
 import { startMosquitto, needMosquitto, mosquittoSkip } from './helpers/mosquitto.mjs';
 import { startProxy, until, sleep, measuredHost } from './helpers/proxy.mjs';
 import { virtualHost } from './helpers/virtual-host.mjs';
@@ -44,7 +44,7 @@ function makeClient(port, options = {}) {
   // when (in deliveries so far) each PUBREL for it arrived.
   const connect = host.connect;
   host.connect = (to, events) => {
-    const wire = new Decoder((p) => {
+    const wire = new BrokerDecoder((p) => {
       if (p.type === PUBREL) r.released.set(p.id, [...(r.released.get(p.id) ?? []), r.messages.length]);
     }, 1 << 24);
     const conn = connect(to, {

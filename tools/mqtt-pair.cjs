@@ -10,6 +10,8 @@ const cli = join(__dirname, '..', 'dist', 'cli.cjs');
 
 // A bug must still come out as one line, not a stack trace (MQTT_PAIR_DEBUG=1 shows the stack).
 const crash = (e) => {
+  // The reader went away (`mqtt-pair sim | head`): stop quietly, as Unix tools do.
+  if (e?.code === 'EPIPE') process.exit(0);
   if (process.env.MQTT_PAIR_DEBUG && e?.stack) process.stderr.write(`${e.stack}\n`);
   process.stderr.write(`mqtt-pair: internal error: ${e && e.message !== undefined ? e.message : e} (set MQTT_PAIR_DEBUG=1 for details)\n`);
   process.exit(70);

@@ -6,7 +6,6 @@ import { crypto } from './builtins';
 import { fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host, type TimerHandle } from '../../src/host';
 import { useEncodePool } from '../../src/mqtt/codec';
 // On Node the codec decodes both ways (the CLI's -d, the tests, the proxy): a board leaves this out.
-import '../../src/mqtt/codec-server';
 import { socketConnection } from './socket';
 import { connectTls } from './tls';
 import { connectWs } from './ws';

@@ -1,6 +1,7 @@
 // The library, for Node: the client, the codec, the Node host, the firmware's modules and the
 // simulated board (dist/index.js). The commands are apart, in dist/cli.cjs.
 export * from '../../src/mqtt/codec';
+export * from '../../src/mqtt/codec-server';
 export * from '../../src/mqtt/topic';
 export * from '../../src/mqtt/client';
 export type * from '../../src/host';

@@ -126,7 +126,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     this.role.connected();
   }
 
-  /** Tells the listener what happened, and the console in the course's words (events.ts). */
+  /** Tells the listener what happened, and says it on the serial line in the course's words (events.ts). */
   emit(event: BoardEvent): void {
     this.listener?.(event);
     const line = eventLine(event);

@@ -24,7 +24,7 @@ export type BoardEvent =
 /** A board's listener: what the simulator and the classroom give it. */
 export type BoardListener = (event: BoardEvent) => void;
 
-/** The console line an event is said with, or '' for one the console does not show. */
+/** The line an event is said with on the serial port, or '' for one that is not said. */
 export function eventLine(e: BoardEvent): string {
   switch (e.type) {
     case 'connected': {

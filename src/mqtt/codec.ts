@@ -380,77 +380,82 @@ export function encode(p: Packet): Uint8Array {
 
 // ---- Decoding
 
-/** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
-// The decoding cursor lives at module level: decodeBody is synchronous and not reentrant, and
-// closures made per packet would cost more than the decoding itself.
-let buf: Uint8Array = new Uint8Array(0),
-  at = 0,
-  lim = 0,
-  ptype = 0;
-
-function need(n: number) {
-  if (at + n > lim) throw new ProtocolError(`packet type ${ptype} is shorter than its contents`);
-}
-function u16r(): number {
-  need(2);
-  const v = (buf[at] << 8) | buf[at + 1];
-  at += 2;
-  return v;
-}
-function id(): number {
-  const v = u16r();
-  if (!v) throw new ProtocolError(`packet type ${ptype} has packet identifier 0`);
-  return v;
-}
-function strr(): string {
-  const l = u16r();
-  need(l);
-  const s = decodeUtf8(buf, at, at + l);
-  at += l;
-  return s;
-}
-function binr(): Uint8Array {
-  const l = u16r();
-  need(l);
-  const v = buf.slice(at, at + l);
-  at += l;
-  return v;
-}
-/** The cursor, for codec-server.ts. */
-export { u16r as readU16, id as readId, strr as readString, binr as readBinary };
-export function readByte(): number {
-  need(1);
-  return buf[at++];
-}
-export function hasMore(): boolean {
-  return at < lim;
-}
-
-/** Decodes CONNECT, SUBSCRIBE and UNSUBSCRIBE once codec-server.ts is imported. */
-export const brokerBound: { decode: ((type: number) => Packet) | null } = { decode: null };
-
-function exact(n: number) {
-  if (lim - at !== n) throw new ProtocolError(`packet type ${ptype} must have remaining length ${n}`);
-}
-
-/** Reads one packet body `b[o..end)`; `first` is the fixed header's first byte. */
-export function decodeBody(first: number, b: Uint8Array, o: number, end: number): Packet {
-  buf = b;
-  at = o;
-  lim = end;
-  ptype = first >> 4;
-  try {
-    return body(first, b);
-  } finally {
-    buf = EMPTY;
-  } // keep no reference to the stream
+/**
+ * Where decoding stands in one packet's body. Each Decoder owns one and reuses it for every packet
+ * (no object per packet, no closure); the read functions below take it, and so does
+ * codec-server.ts, which decodes what only a broker receives.
+ */
+export class Cursor {
+  b: Uint8Array = EMPTY;
+  at = 0;
+  lim = 0;
+  type = 0;
 }
 
 const EMPTY = new Uint8Array(0);
 
-function body(first: number, b: Uint8Array): Packet {
-  const type = first >> 4,
-    flags = first & 15;
+function need(c: Cursor, n: number) {
+  if (c.at + n > c.lim) throw new ProtocolError(`packet type ${c.type} is shorter than its contents`);
+}
+export function readU16(c: Cursor): number {
+  need(c, 2);
+  const v = (c.b[c.at] << 8) | c.b[c.at + 1];
+  c.at += 2;
+  return v;
+}
+export function readId(c: Cursor): number {
+  const v = readU16(c);
+  if (!v) throw new ProtocolError(`packet type ${c.type} has packet identifier 0`);
+  return v;
+}
+export function readString(c: Cursor): string {
+  const l = readU16(c);
+  need(c, l);
+  const s = decodeUtf8(c.b, c.at, c.at + l);
+  c.at += l;
+  return s;
+}
+export function readBinary(c: Cursor): Uint8Array {
+  const l = readU16(c);
+  need(c, l);
+  const v = c.b.slice(c.at, c.at + l);
+  c.at += l;
+  return v;
+}
+export function readByte(c: Cursor): number {
+  need(c, 1);
+  return c.b[c.at++];
+}
+export function hasMore(c: Cursor): boolean {
+  return c.at < c.lim;
+}
+
+function exact(c: Cursor, n: number) {
+  if (c.lim - c.at !== n) throw new ProtocolError(`packet type ${c.type} must have remaining length ${n}`);
+}
+
+/** Decodes CONNECT, SUBSCRIBE or UNSUBSCRIBE (codec-server.ts), for a decoder on a broker's side. */
+export type BrokerBound = (type: number, c: Cursor) => Packet;
+
+/**
+ * Reads one packet body `b[o..end)` with the cursor `c`; `first` is the fixed header's first byte.
+ * What only a broker receives is decoded by `brokerBound` when given, else refused.
+ */
+export function decodeBody(c: Cursor, first: number, b: Uint8Array, o: number, end: number, brokerBound?: BrokerBound): Packet {
+  c.b = b;
+  c.at = o;
+  c.lim = end;
+  c.type = first >> 4;
+  try {
+    return body(c, first, b, brokerBound);
+  } finally {
+    c.b = EMPTY; // keep no reference to the stream
+  }
+}
+
+function body(c: Cursor, first: number, b: Uint8Array, brokerBound?: BrokerBound): Packet {
+  const type = first >> 4;
+  const flags = first & 15;
   if (type !== PUBLISH && flags !== (type === PUBREL || type === SUBSCRIBE || type === UNSUBSCRIBE ? 2 : 0)) {
     throw new ProtocolError(`packet type ${type} has reserved flags ${flags}`);
   }
@@ -458,42 +463,42 @@ function body(first: number, b: Uint8Array): Packet {
     case PUBLISH: {
       const qos = (flags >> 1) & 3;
       if (qos === 3) throw new ProtocolError('PUBLISH with QoS 3');
-      const topic = strr();
+      const topic = readString(c);
       // A broker only sends what matched a filter: a topic name, never empty, never a wildcard.
       if (!topic) throw new ProtocolError('PUBLISH with an empty topic');
       if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) throw new ProtocolError(`PUBLISH to "${topic}": + and # are only for topic filters`);
-      const pid = qos ? id() : 0;
-      return { type, topic, payload: b.subarray(at, lim), qos: qos as QoS, retain: (flags & 1) === 1, dup: (flags & 8) === 8, id: pid };
+      const pid = qos ? readId(c) : 0;
+      return { type, topic, payload: b.subarray(c.at, c.lim), qos: qos as QoS, retain: (flags & 1) === 1, dup: (flags & 8) === 8, id: pid };
     }
     case PUBACK:
     case PUBREC:
     case PUBREL:
     case PUBCOMP:
     case UNSUBACK:
-      exact(2);
-      return { type, id: id() };
+      exact(c, 2);
+      return { type, id: readId(c) };
     case PINGREQ:
     case PINGRESP:
     case DISCONNECT:
-      exact(0);
+      exact(c, 0);
       return { type };
     case CONNACK: {
-      exact(2);
-      if (b[at] & 0xfe) throw new ProtocolError('CONNACK has reserved flags set');
-      return { type, sessionPresent: b[at] === 1, returnCode: b[at + 1] };
+      exact(c, 2);
+      if (b[c.at] & 0xfe) throw new ProtocolError('CONNACK has reserved flags set');
+      return { type, sessionPresent: b[c.at] === 1, returnCode: b[c.at + 1] };
     }
     case SUBACK: {
-      const pid = id();
-      if (at === lim) throw new ProtocolError('SUBACK without return codes');
-      const granted = Array.from(b.subarray(at, lim));
+      const pid = readId(c);
+      if (c.at === c.lim) throw new ProtocolError('SUBACK without return codes');
+      const granted = Array.from(b.subarray(c.at, c.lim));
       for (const g of granted) if (g > 2 && g !== 0x80) throw new ProtocolError(`SUBACK return code ${g} is not 0, 1, 2 or 128`);
       return { type, id: pid, granted };
     }
     case SUBSCRIBE:
     case UNSUBSCRIBE:
     case CONNECT:
-      // What only a broker receives is decoded by codec-server.ts, which a board does not carry.
-      if (brokerBound.decode) return brokerBound.decode(type);
+      // What only a broker receives: a board's client never decodes it, and does not carry the code.
+      if (brokerBound) return brokerBound(type, c);
       throw new ProtocolError(`packet type ${type} is only sent to a broker`);
   }
   throw new ProtocolError(`packet type ${type} is reserved`);
@@ -530,6 +535,7 @@ export class Decoder {
 
   /** Skip oversized PUBLISH packets (see `skipped`) instead of failing on them. */
   skipOversized = false;
+  private readonly cursor = new Cursor();
 
   /** `onPacket` gets each packet; a subclass may override `packet` instead (no closure to keep). */
   private onPacket: ((p: Packet) => void) | null;
@@ -546,6 +552,11 @@ export class Decoder {
 
   /** An oversized PUBLISH went by (with `skipOversized`). */
   protected skipped(_s: Skipped): void {}
+
+  /** One packet's body: what a client receives (BrokerDecoder, in codec-server.ts, decodes all). */
+  protected decode(c: Cursor, first: number, b: Uint8Array, o: number, end: number): Packet {
+    return decodeBody(c, first, b, o, end);
+  }
 
   push(chunk: Uint8Array): void {
     let i = 0;
@@ -602,7 +613,7 @@ export class Decoder {
       }
       if (i + total <= n) {
         // the common case: the whole packet is here, decode in place
-        this.packet(decodeBody(chunk[i], chunk, i + hl, i + total));
+        this.packet(this.decode(this.cursor, chunk[i], chunk, i + hl, i + total));
         i += total;
       } else {
         this.start(chunk.subarray(i, i + hl), total);
@@ -703,7 +714,7 @@ export class Decoder {
   private emit(b: Uint8Array, o: number, end: number) {
     let p = o + 1;
     while (b[p] & 128) p++;
-    this.packet(decodeBody(b[o], b, p + 1, end));
+    this.packet(this.decode(this.cursor, b[o], b, p + 1, end));
   }
 
   /** True when no partial packet is held. */

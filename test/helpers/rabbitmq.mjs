@@ -43,6 +43,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, waitForPort } from '../../tools/mosquitto.mjs';
+import { LIMIT } from './wait.mjs';
 
 const HOST = '127.0.0.1';
 const DEFAULT_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'; // not /usr/sbin's: that wrapper switches to user rabbitmq
@@ -249,7 +250,7 @@ async function stopGroup(c, { graceful = true, ms = 20000 } = {}) {
 }
 
 /** Runs a command (rabbitmqctl) to its end in its own group: { code, out }; SIGKILLed after `ms`. */
-async function run(cmd, args, env, ms = 60000) {
+async function run(cmd, args, env, ms = LIMIT) {
   const c = spawnGroup(cmd, args, env);
   let out = '';
   c.stdout.on('data', (b) => {
@@ -473,9 +474,9 @@ function tail(text, lines = 60) {
 /**
  * One node, not started: create(...) then node.start(). Options:
  *   name, cookie, epmdPort, allowAnonymous, extra (more rabbitmq.conf lines), verbose (log level debug),
- *   timeout (ms to wait for startup, default 60000).
+ *   timeout (ms to wait for startup, default LIMIT: test/helpers/wait.mjs).
  */
-async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', verbose = false, timeout = 60000 }) {
+async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', verbose = false, timeout = LIMIT }) {
   const server = rabbitmqServerBinary();
   if (!server)
     throw new Error(`rabbitmq-server is not installed (looked for ${process.env.RABBITMQ_SERVER || DEFAULT_SERVER}; apt-get install rabbitmq-server)`);
@@ -554,7 +555,7 @@ async function createNode({ name, cookie, epmdPort, allowAnonymous, extra = '', 
 
   async function ctl(...args) {
     const opts = typeof args.at(-1) === 'object' ? args.pop() : {};
-    const r = await run(ctlBin, ['-n', node, ...args.map(String)], env(), opts.timeout ?? 60000);
+    const r = await run(ctlBin, ['-n', node, ...args.map(String)], env(), opts.timeout ?? LIMIT);
     if (r.code !== 0 && !opts.allowFailure) throw new Error(`rabbitmqctl -n ${node} ${args.join(' ')} failed (${r.code ?? r.signal}):\n${r.out}`);
     return opts.allowFailure ? r : r.out;
   }
@@ -679,7 +680,7 @@ function pidsOf(pgids) {
  *   allowAnonymous mqtt.allow_anonymous (anonymous clients act as guest, who may only connect from
  *                  loopback); default: true without users, false with them
  *   name           node name before '@localhost' (default mqttpair-<pid>-<n>)
- *   extra          more rabbitmq.conf lines;  verbose: log.file.level = debug;  timeout: ms (default 60000)
+ *   extra          more rabbitmq.conf lines;  verbose: log.file.level = debug;  timeout: ms (default LIMIT)
  * Returns { node, port, wsPort, wsPath: '/ws', host, url, wsUrl, amqpPort, distPort, epmdPort, dir, startupMs,
  *           log(), ctl(...args), pids(), stop(), restart() }.
  */

@@ -11,7 +11,7 @@
 //
 // Nothing here touches the network or a real timer.
 import assert from 'node:assert/strict';
-import { Decoder, encode } from '../../dist/index.js';
+import { BrokerDecoder, encode } from '../../dist/index.js';
 
 export const TYPE_NAMES = [
   'reserved0',
@@ -50,7 +50,7 @@ export class VirtualConnection {
     /** Set when the broker side (the test) closed it; the reason it gave. */
     this.closedByBroker = false;
     this.decodeError = null;
-    this.decoder = new Decoder((p) => {
+    this.decoder = new BrokerDecoder((p) => {
       this.packets.push(p);
       this.log.push(p);
     });

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import mqttPacket from 'mqtt-packet';
-import { encode, Decoder, ProtocolError, MAX_REMAINING_LENGTH, encodeUtf8, decodeUtf8, utf8Length } from '../../dist/index.js';
+import { encode, BrokerDecoder, Decoder, ProtocolError, MAX_REMAINING_LENGTH, encodeUtf8, decodeUtf8, utf8Length } from '../../dist/index.js';
 import { randomPackets, createRng, fromMqttPacket, toMqttPacket, canonical, describePacket, TYPE_NAMES } from '../helpers/packets.mjs';
 
 const SEED = process.env.CODEC_SEED !== undefined ? Number(process.env.CODEC_SEED) >>> 0 : 0x6d717474;
@@ -64,7 +64,7 @@ function assertSamePackets(got, expected, context) {
 /** Runs a fresh Decoder over `chunks`; returns the packets and the error, if any. */
 function decodeChunks(chunks, max) {
   const out = [];
-  const d = max === undefined ? new Decoder((p) => out.push(p)) : new Decoder((p) => out.push(p), max);
+  const d = max === undefined ? new BrokerDecoder((p) => out.push(p)) : new BrokerDecoder((p) => out.push(p), max);
   let error = null,
     failedAt = -1;
   for (let i = 0; i < chunks.length; i++) {
@@ -233,7 +233,7 @@ describe(`cross-check with mqtt-packet (seed ${SEED})`, () => {
 
   test("Decoder decodes mqtt-packet's bytes to the same packet", () => {
     let got = [];
-    const d = new Decoder((p) => got.push(p));
+    const d = new BrokerDecoder((p) => got.push(p));
     for (const [i, [ours, theirs]] of ALL.entries()) {
       check(i, ours, () => {
         got = [];
@@ -374,7 +374,7 @@ describe('streaming Decoder: any fragmentation gives the same packets', () => {
       ends.add(o);
     }
     const out = [];
-    const d = new Decoder((p) => out.push(p));
+    const d = new BrokerDecoder((p) => out.push(p));
     let wrongIdle = -1;
     for (let i = 0; i < bytes.length; i++) {
       d.push(bytes.subarray(i, i + 1));
@@ -508,7 +508,7 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
     const feeds = { whole: [header], bytewise: bytewise(header), split: [header.subarray(0, 2), header.subarray(2)] };
     for (const [mode, chunks] of Object.entries(feeds)) {
       const out = [];
-      const d = new Decoder((p) => out.push(p), 1024);
+      const d = new BrokerDecoder((p) => out.push(p), 1024);
       allocations.length = 0;
       let error = null,
         failedAt = -1;
@@ -536,7 +536,7 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
     }
     // the spy does see the decoder allocate for an allowed packet split across pieces
     const ok = encode(publish('a', big(50_000)));
-    const d = new Decoder(() => {}, 1 << 20);
+    const d = new BrokerDecoder(() => {}, 1 << 20);
     allocations.length = 0;
     globalThis.Uint8Array = spy;
     try {
@@ -548,7 +548,7 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
   });
 
   test('the maximum packet size counts the whole packet, header included', () => {
-    assert.equal(new Decoder(() => {}).maxPacketSize, MAX_REMAINING_LENGTH + 5);
+    assert.equal(new BrokerDecoder(() => {}).maxPacketSize, MAX_REMAINING_LENGTH + 5);
     const exact = encode(publish('a', big(200 - 3 - 3))); // 3-byte fixed header + 3-byte topic + payload = 200
     assert.equal(exact.length, 200);
     for (const chunks of [[exact], bytewise(exact), [exact.subarray(0, 1), exact.subarray(1, 3), exact.subarray(3)]]) {
@@ -799,5 +799,18 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
     }
     assert.ok(errors > 3000, `${errors} errors`);
     assert.ok(packets > 1000, `${packets} packets`);
+  });
+});
+
+describe("a client's decoder and a broker's", () => {
+  test('a board decodes only what a broker sends: CONNECT, SUBSCRIBE and UNSUBSCRIBE are refused; BrokerDecoder reads them', () => {
+    const connect = encode({ type: 1, clientId: 'c', clean: true, keepalive: 30 });
+    const subscribe = encode({ type: 8, id: 1, subscriptions: [{ filter: 'a/#', qos: 0 }] });
+    for (const bytes of [connect, subscribe]) {
+      assert.throws(() => new Decoder(() => {}).push(bytes), /is only sent to a broker/);
+      const got = [];
+      new BrokerDecoder((p) => got.push(p)).push(bytes);
+      assert.equal(got.length, 1);
+    }
   });
 });

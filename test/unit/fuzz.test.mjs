@@ -12,7 +12,7 @@ import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { Buffer } from 'node:buffer';
-import { Decoder, ProtocolError, MqttClient, encode } from '../../dist/index.js';
+import { BrokerDecoder, ProtocolError, MqttClient, encode } from '../../dist/index.js';
 import { createRng, randomPackets, randomPacket } from '../helpers/packets.mjs';
 import { measuredHost, until } from '../helpers/proxy.mjs';
 
@@ -177,7 +177,7 @@ describe('the Decoder under fuzzing', () => {
       spy.paused = true; // encode() cuts packets from an 8 KB slab on Node: not the decoder's doing
       const once = encode(p);
       let again = null;
-      const d = new Decoder((q) => {
+      const d = new BrokerDecoder((q) => {
         again = q;
       }, MAX + 8);
       d.push(once);
@@ -215,7 +215,7 @@ describe('the Decoder under fuzzing', () => {
         }
         current = input;
         const out = [];
-        const d = new Decoder((p) => {
+        const d = new BrokerDecoder((p) => {
           out.push(p);
           check(p);
         }, MAX);

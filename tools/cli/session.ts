@@ -5,6 +5,7 @@
 import type { CloseKind, Connection, Host } from '../../src/host';
 import { CONNACK_ERRORS, MqttClient, type ClientOptions } from '../../src/mqtt/client';
 import { Decoder, MAX_REMAINING_LENGTH } from '../../src/mqtt/codec';
+import { BrokerDecoder } from '../../src/mqtt/codec-server';
 import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
 import type { Common } from './connection';
@@ -154,7 +155,7 @@ export class Session {
       connect: (to, events) => {
         let reading = this.c.debug;
         const incoming = new Decoder((p) => this.debug(`Client ${id} received ${printable(describePacket(p))}`));
-        const outgoing = new Decoder((p) => this.debug(`Client ${id} sending ${printable(describePacket(p))}`));
+        const outgoing = new BrokerDecoder((p) => this.debug(`Client ${id} sending ${printable(describePacket(p))}`));
         this.debug(`Client ${id} connecting to ${this.c.where}`);
         const conn: Connection = base.connect(to, {
           connected: () => events.connected(),

@@ -4,7 +4,7 @@
 // `mqtt-pair actuator` are the sim with that role.
 
 import { MAX_DELAY, ROLES } from '../../src/apps/config';
-import { brokerName, brokerUrl } from '../../src/endpoint';
+import { brokerName, brokerUrl, redact } from '../../src/endpoint';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from '../../hosts/node/devices';
 import { connectEndpoint } from '../../hosts/node/host';
 import { SimBoard, SimWiFi, type SimBoardOptions } from '../../hosts/node/sim';
@@ -79,7 +79,7 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
   let embedded: { port: number; close(): Promise<void> } | null = null;
   if (endpoint) {
     broker = brokerUrl(endpoint);
-    console.log(words.usingBroker(brokerName(endpoint)));
+    console.log(words.usingBroker(endpoint.username === undefined ? brokerName(endpoint) : redact(brokerUrl(endpoint))));
   } else {
     // One board alone is usually half of something: let a second one join the first one's broker.
     embedded = role === 'pair' ? await startEmbeddedBroker() : await startEmbeddedBroker(1883, 1).catch(() => null);
