@@ -129,7 +129,7 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
     );
     const remote = await run(['remote', '--broker', `127.0.0.1:${broker.port}`, ...account, '--prefix', prefix], FRENCH, { input: 'up\n' }).exit;
     assert.equal(remote.code, 0, remote.stderr);
-    assert.match(remote.stdout, /^Broker utilisé : 127\.0\.0\.1:\d+$/m);
+    assert.match(remote.stdout, /^Broker utilisé : mqtt:\/\/classe:\*\*\*@127\.0\.0\.1:\d+$/m);
     assert.match(remote.stdout, /^\(Les lignes des cartes restent en anglais, comme la console du cours\.\)$/m);
     assert.match(remote.stdout, /^\[remote\] Connected to /m, 'the board’s console stays as the course prints it');
     assert.match(remote.stdout, /^Arrêté\.$/m);
