@@ -359,7 +359,7 @@ describe("the students' page in headless chromium, two students and a third", ()
       );
       await page.fill('#broker', `ws://127.0.0.1:${await freePort()}`);
       await page.getByRole('button', { name: 'Connect', exact: true }).click();
-      await until('the refusal said', async () => /^Connection lost: no MQTT broker at ws:\/\/127\.0\.0\.1:\d+\/mqtt/.test(await page.textContent('#status')));
+      await until('the refusal said', async () => /^Cannot connect: no MQTT broker at ws:\/\/127\.0\.0\.1:\d+\/mqtt/.test(await page.textContent('#status')));
     } finally {
       await context.close();
     }

@@ -160,7 +160,7 @@ async function main() {
           responder.end();
         }
       } else {
-        say('MODDABLE is not set: the mcsim heap rows need the SDK (eval "$(../shared/moddable/setup.sh)")');
+        say('MODDABLE is not set: the mcsim heap rows need the Moddable SDK 8.2.3 (export MODDABLE=<the SDK> PATH=$MODDABLE/build/bin/lin/release:$PATH)');
         r.mcsim_heap_added_bytes_esp1 = r.mcsim_heap_added_bytes_moddable_mqtt = r.mcsim_heap_ratio_vs_moddable_mqtt = null;
       }
     } finally {

@@ -141,12 +141,16 @@ const ANSI: Record<string, string> = {
   off: '40;97',
 };
 
-/** The actuator's LED: a block in the colour with its name in it (plain text without colours). */
-export function terminalColour(print: (line: string) => void, ansi: boolean): NonNullable<Host['showColour']> {
+/**
+ * The actuator's LED: a block in the colour with its name in it (plain text without colours).
+ * `names` words a colour for the reader (« vert » for green); the colour itself stays the board's.
+ */
+export function terminalColour(print: (line: string) => void, ansi: boolean, names: Record<string, string> = {}): NonNullable<Host['showColour']> {
   return (name) => {
-    const label = name
+    const shown = names[name] ?? name;
+    const label = shown
       .toUpperCase()
-      .padStart(10 + Math.ceil(name.length / 2))
+      .padStart(10 + Math.ceil(shown.length / 2))
       .padEnd(20);
     print(ansi ? `\x1b[${ANSI[name] ?? '0'}m${label}\x1b[0m` : `[${label}]`);
   };

@@ -116,12 +116,14 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
 
   override onConnect(): void {
     this.wasConnected = true;
-    this.role.connected();
   }
 
-  // Said once the broker acknowledged the subscriptions, not before: a refusal comes first.
+  // Said once the broker acknowledged the subscriptions, not before: a refusal comes first. The role
+  // starts then, as the course's boards publish once subscribed: its first « Published » or « Sent »
+  // line comes after « Connected to … », never before.
   override onReady(): void {
     this.emit({ type: 'connected', broker: this.config.brokerName, topics: this.filters });
+    this.role.connected();
   }
 
   /** Tells the listener what happened, and says it on the serial line in the course's words (events.ts). */

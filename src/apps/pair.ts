@@ -44,7 +44,7 @@ class HelloRole implements Role {
     this.client.emit({ type: 'hello', n });
   }
 
-  // The seed sends its first hello as soon as it is connected, then one every interval.
+  // As the MicroPython tutorial, the first hello goes once connected and subscribed, then one every interval.
   connected() {
     if (this.host.now() - this.last >= this.config.interval) this.fire();
   }

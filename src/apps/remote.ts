@@ -46,10 +46,12 @@ export function remoteRole(host: Host, client: MqttClient, config: BoardConfig):
     const c = command.trim().toLowerCase();
     if (stopped || !c) return;
     if (!colourOf(c)) return host.log(`"${command}" is not a command: ${HELP}`);
+    // Said when true: « Sent » once the broker acknowledged it (QoS 1); before, « Queued ».
+    if (!client.connected) host.log(`Queued ${c} on ${topic} (waiting for the broker)`);
     client.publish(topic, c, { qos: 1 }, (err) => {
-      if (err && !stopped) host.log(`${c} not sent: ${err.message}`);
+      if (stopped) return;
+      host.log(err ? `${c} not sent: ${err.message}` : `Sent ${c} on ${topic}`);
     });
-    host.log(`Sent ${c} on ${topic}`);
   };
   let stopInput = () => {};
   if (host.buttons) {

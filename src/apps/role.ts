@@ -10,7 +10,7 @@ export interface Role {
   /** The topics this board subscribes to; none for a role that only publishes. */
   listen: string[];
   onMessage(message: Message): void;
-  /** Called after each (re)connection to the broker. */
+  /** Called after each (re)connection to the broker, once its subscriptions are acknowledged. */
   connected(): void;
   /** Called before the client ends (DISCONNECT follows if connected). */
   stop(): void;

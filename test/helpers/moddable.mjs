@@ -437,7 +437,7 @@ export function linkCheckScript() {
 export function linkCheck(platform, config) {
   sdkOrThrow();
   const script = linkCheckScript();
-  if (!script) throw new Error('link-check.sh not found (../shared/moddable/link-check.sh, or set MODDABLE_LINK_CHECK)');
+  if (!script) throw new Error('link-check.sh not found: set MODDABLE_LINK_CHECK to its path');
   const r = spawnSync('bash', [script, platform, ...Object.entries(config).map(([k, v]) => `${k}=${v}`)], { cwd: root, encoding: 'utf8', timeout: 300000 });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
 }

@@ -2,11 +2,6 @@
 // there (or required: CI, REQUIRE_*), else why the tests that need it skip. Every reason starts
 // with `needs <Thing>: `, which test/helpers/skip-summary.mjs reads to print, after the run, one
 // line naming what was skipped and the one command that brings it.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The things, as the summary names them, with what installs each. */
 export const THINGS = {
@@ -49,13 +44,8 @@ export function installCommand(things) {
   if (apt.length) steps.push(`${process.getuid?.() === 0 ? '' : 'sudo '}apt-get install -y ${apt.join(' ')}`);
   if (things.some((t) => THINGS[t]?.npm)) steps.push('npm run setup:xs');
   if (things.some((t) => THINGS[t]?.sdk)) {
-    // The SDK kept beside this checkout (CI's), else a user's own build of Moddable SDK 8.2.3.
-    const setup = join(root, '..', 'shared', 'moddable', 'setup.sh');
-    steps.push(
-      existsSync(setup)
-        ? `eval "$(bash ../shared/moddable/setup.sh)"`
-        : 'export MODDABLE=<your Moddable SDK 8.2.3, its Linux tools built> PATH=$MODDABLE/build/bin/lin/release:$PATH',
-    );
+    // How a user gets it: their own build of Moddable SDK 8.2.3 (README, "On the real Moddable SDK").
+    steps.push('export MODDABLE=<your Moddable SDK 8.2.3, its Linux tools built> PATH=$MODDABLE/build/bin/lin/release:$PATH');
   }
   return steps.join(' && ');
 }

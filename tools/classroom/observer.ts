@@ -3,7 +3,7 @@
 // `<prefix>notification` (src/apps/pair-protocol.ts), followed within bounds.
 
 import type { Endpoint, Host } from '../../src/host';
-import { MqttClient, payloadText } from '../../src/mqtt/client';
+import { MqttClient, MqttError, payloadText } from '../../src/mqtt/client';
 import { HELLO, NOTIFICATION, REPLY, helloNumber } from '../../src/apps/pair-protocol';
 import { printable } from '../../src/apps/text';
 import { LATE_AFTER, lookOf, sortTiles, tileOf } from './look';
@@ -137,11 +137,12 @@ export class ClassObserver {
           });
         }
       };
-      c.onClose = (reason) => {
+      c.onClose = (reason, _retryIn, kind, code) => {
         this.problem = reason;
         if (first) {
           first = false;
-          reject(new Error(reason));
+          // With its kind and CONNACK code: the commands word it in their language.
+          reject(new MqttError(reason, code, kind));
         }
       };
       c.connect();

@@ -54,6 +54,29 @@ export class BoardCounts {
   }
 }
 
+/** The words of a verdict (English here; French in tools/words/cli.ts). */
+export interface VerdictWords {
+  crossed(n: number, first: string): string;
+  neverStarted: string;
+  noHello(rounds: number): string;
+  noAnswer(rounds: number, sent: number): string;
+  answersLost(answered: number): string;
+  fewRounds(rounds: number): string;
+  unseen: string;
+  lastError(verdict: string, error: string): string;
+}
+
+export const VERDICT_EN: VerdictWords = {
+  crossed: (n, first) => `crossed topics (${n}): ${first}`,
+  neverStarted: 'never started (the run ended first)',
+  noHello: (r) => `${r} rounds: ESP#1 sent no hello`,
+  noAnswer: (r, sent) => `${r} rounds: ESP#1 sent ${sent} hellos, ESP#2 answered none`,
+  answersLost: (answered) => `0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`,
+  fewRounds: (r) => `only ${r} rounds, 3 needed (a longer --duration?)`,
+  unseen: 'the observer did not see its messages, so crossed topics could not be ruled out',
+  lastError: (v, e) => `${v}; last error ${e}`,
+};
+
 export class PairCheck {
   esp1: BoardCounts | null = null;
   esp2: BoardCounts | null = null;
@@ -178,20 +201,20 @@ export class PairCheck {
     return e1 ? `ESP#1: ${e1}` : e2 ? `ESP#2: ${e2}` : '';
   }
 
-  /** Why the pair is not ok, or '' when it is. */
-  verdict(): string {
-    if (this.violations) return `crossed topics (${this.violations}): ${this.problems[0]}`;
+  /** Why the pair is not ok, or '' when it is; in `words` (tools/words/cli.ts), English unless given. */
+  verdict(words: VerdictWords = VERDICT_EN): string {
+    if (this.violations) return words.crossed(this.violations, this.problems[0]);
     const sent = this.esp1?.published ?? 0;
     const answered = this.esp2?.published ?? 0;
-    const why = (s: string) => (this.lastError ? `${s}; last error ${this.lastError}` : s);
+    const why = (s: string) => (this.lastError ? words.lastError(s, this.lastError) : s);
     if (this.replies < 3) {
-      if (!this.esp1 || !this.esp2) return 'never started (the run ended first)';
-      if (!sent) return why(`${this.replies} rounds: ESP#1 sent no hello`);
-      if (!answered) return why(`${this.replies} rounds: ESP#1 sent ${sent} hellos, ESP#2 answered none`);
-      if (!this.replies) return why(`0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`);
-      return why(`only ${this.replies} rounds, 3 needed (a longer --duration?)`);
+      if (!this.esp1 || !this.esp2) return words.neverStarted;
+      if (!sent) return why(words.noHello(this.replies));
+      if (!answered) return why(words.noAnswer(this.replies, sent));
+      if (!this.replies) return why(words.answersLost(answered));
+      return why(words.fewRounds(this.replies));
     }
-    if (!this.seenHellos || !this.seenNotifications) return 'the observer did not see its messages, so crossed topics could not be ruled out';
+    if (!this.seenHellos || !this.seenNotifications) return words.unseen;
     return '';
   }
 }

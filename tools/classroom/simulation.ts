@@ -266,8 +266,9 @@ export class ClassSimulation {
     };
   }
 
-  /** What the table's header and the plain summaries add to the counts. */
-  details(snap: ViewSnapshot): string {
+  /** What the table's header and the plain summaries add to the counts (worded by the command):
+   *  the boards connected (of how many), and the hellos, replies and reconnects of every pair. */
+  totals(snap: ViewSnapshot): { boards: number; of: number; hellos: number; replies: number; reconnects: number } {
     let boards = 0;
     let hellos = 0;
     let replies = 0;
@@ -278,6 +279,6 @@ export class ClassSimulation {
       replies += t.replies;
       reconnects += t.reconnects ?? 0;
     }
-    return `boards ${boards}/${2 * snap.counts.total} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`;
+    return { boards, of: 2 * snap.counts.total, hellos, replies, reconnects };
   }
 }

@@ -5,6 +5,7 @@
 import type { Endpoint } from '../../src/host';
 import { brokerEndpoint } from '../../src/endpoint';
 import { readCaFile } from '../../hosts/node/tls';
+import { cliWords } from '../words/cli';
 import { UsageError, last, type Flag, type Parsed } from './flags';
 
 export const BROKER_FLAGS: Flag[] = [
@@ -45,8 +46,7 @@ export function brokerFromFlags(p: Parsed, fallback?: string): Endpoint | undefi
   const cafile = last(p, 'cafile');
   const insecure = p.has('insecure');
   if (value === undefined) {
-    if (username !== undefined || password !== undefined)
-      throw new UsageError(`${username !== undefined ? '-u' : '-P'} goes with --broker, e.g. --broker 192.168.1.144 -u alice -P secret`);
+    if (username !== undefined || password !== undefined) throw new UsageError(cliWords().userNeedsBroker(username !== undefined ? '-u' : '-P'));
     if (cafile !== undefined || insecure)
       throw new UsageError(`${cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: add --broker mqtts://… or wss://…`);
     return undefined;
@@ -59,7 +59,7 @@ export function brokerFromFlags(p: Parsed, fallback?: string): Endpoint | undefi
   if (e.host === 'localhost' && !secure) e.host = '127.0.0.1';
   if (username !== undefined) e.username = username;
   if (password !== undefined) {
-    if (e.username === undefined) throw new UsageError('-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name');
+    if (e.username === undefined) throw new UsageError(cliWords().passwordNeedsUser);
     e.password = password;
   }
   if ((cafile !== undefined || insecure) && !secure) {

@@ -12,6 +12,7 @@ import { nodeHost } from '../../hosts/node/host';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { UsageError, last, parseArgs, usageText, type Flag } from './flags';
 import { errorLine } from './lines';
+import { cliWords, closeReason } from '../words/cli';
 
 const FLAGS: Flag[] = [
   { names: ['--name'], key: 'name', value: 'name', example: 'alice', help: 'your first name: you publish on <prefix><name>' },
@@ -29,20 +30,12 @@ const FLAGS: Flag[] = [
 ];
 
 function usage(): string {
+  const words = cliWords();
   return usageText(
-    'mqtt-pair chat: the chat of the course. What you type is published on <prefix><name>; what your peer types, on <prefix><peer>, is printed as "peer: text".',
+    words.chatTitle,
     ['mqtt-pair chat --name NAME --peer NAME [--broker URL] [-u USER -P PASSWORD] [--prefix PREFIX] [--id CLIENTID]'],
     FLAGS,
-    [
-      'Each line is sent when you press Enter. Ctrl+D (the end of the input) or Ctrl+C leaves the chat.',
-      'Without --broker: the broker on 127.0.0.1:1883.',
-      '',
-      'Example, on two computers of the class:',
-      '  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name alice --peer bob',
-      '  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name bob --peer alice',
-      "It works through pipes too: echo 'Bonjour Bob' | mqtt-pair chat --name alice --peer bob",
-      'A board flashed with role=chat answers "echo: <line>" to each line (docs/flashing.md).',
-    ],
+    words.chatUsageFooter,
   );
 }
 
@@ -56,12 +49,13 @@ export async function chat(argv: string[]): Promise<number> {
     errorLine('mqtt-pair chat', message);
     return code;
   };
+  const words = cliWords();
   const opts = { name: last(p, 'name'), peer: last(p, 'peer'), id: last(p, 'id') };
   let prefix = last(p, 'prefix') ?? '';
   if (prefix && !prefix.endsWith('/')) prefix += '/';
   for (const key of ['name', 'peer'] as const) {
     const v = opts[key];
-    if (!v) throw new UsageError(`--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`);
+    if (!v) throw new UsageError(words.chatMissing(key));
     const e = topicError(prefix + v);
     if (e) throw new UsageError(`--${key} "${v}" (with --prefix "${prefix}") is not a topic: ${e}`);
   }
@@ -123,39 +117,36 @@ export async function chat(argv: string[]): Promise<number> {
     if (m.topic === theirs) print(`${printable(peer)}: ${printable(payloadText(m.payload))}`);
   };
   client.onConnect = () => {
-    if (everConnected) return void say(`reconnected to ${where}`, 0);
+    if (everConnected) return void say(words.chatReconnected(where), 0);
     everConnected = true;
     client.subscribe(theirs, { qos: 1 }, (err) => {
       if (finished) return;
-      if (err) return finish(1, `cannot read ${theirs}: ${err.message} (the broker's access rules?)`);
-      say(
-        `connected to ${where}: you are ${opts.name} on ${mine}, reading ${peer} on ${theirs}. Type a line and Enter to send it; Ctrl+D or Ctrl+C to leave.`,
-        0,
-      );
+      if (err) return finish(1, words.chatCannotRead(theirs, err.message));
+      say(words.chatConnected(where, opts.name!, mine, peer, theirs), 0);
       if (interactive) rl.prompt();
     });
   };
-  client.onClose = (reason, retryIn, kind) => {
+  client.onClose = (reason, retryIn, kind, code) => {
     if (finished) return;
+    // In French, the reason in words from its kind and the CONNACK code, not the client's English.
+    const said = closeReason(reason, kind, code);
     if (!everConnected) {
       const hint =
         kind === 'unreachable' || kind === 'dns'
-          ? ': check --broker, and that the broker is running'
+          ? `${words.sep}${words.checkBroker}`
           : kind === 'refused'
-            ? endpoint.username === undefined
-              ? ': this broker wants a user name and password: add -u <user> -P <password>'
-              : `: check the user name (-u ${endpoint.username}) and the password (-P)`
+            ? `${words.sep}${endpoint.username === undefined ? words.addAccount : words.checkAccount(endpoint.username)}`
             : '';
-      return finish(1, `cannot connect to ${where}: ${reason}${hint}`);
+      return finish(1, `${words.cannotConnect(where, said)}${hint}`);
     }
-    say(`lost the connection to ${where}: ${reason}; reconnecting in ${(retryIn / 1000).toFixed(1)} s`, 0);
+    say(words.chatLost(where, said, (retryIn / 1000).toFixed(1)), 0);
   };
 
   rl.on('line', (line) => {
     if (!line.trim() || finished) return;
     // QoS 1: the broker acknowledges each line, and a line typed while the link is down waits for it.
     client.publish(mine, line, { qos: 1 }, (err) => {
-      if (err && !finished) say(`"${line}" not sent: ${err.message}`, 0);
+      if (err && !finished) say(words.chatNotSent(line, err.message), 0);
     });
     if (interactive) rl.prompt();
   });
@@ -165,7 +156,7 @@ export async function chat(argv: string[]): Promise<number> {
     const wait = () => {
       if (finished) return;
       if (client.connected && client.pending === 0) return finish(0);
-      if (Date.now() > until) return finish(1, `${client.pending} line(s) not acknowledged by ${where} within 10 s: they may not have arrived`);
+      if (Date.now() > until) return finish(1, words.chatUnacknowledged(client.pending, where));
       setTimeout(wait, 20);
     };
     wait();

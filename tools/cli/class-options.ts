@@ -10,6 +10,7 @@ import type { ViewSnapshot } from '../classroom/view-model';
 import type { StudentOptions } from '../view/student-server';
 import type { WebView } from '../view/web';
 import { UsageError, integer, last, type Flag, type Parsed } from './flags';
+import { cliWords } from '../words/cli';
 
 /** What watch and classroom both take for the page and the roster. */
 export const VIEW_FLAGS: Flag[] = [
@@ -93,8 +94,9 @@ export function warnDots(
 
 /** Where the students open their page, and what anyone on that network can then do. */
 export function printStudentPage(web: WebView, student: StudentOptions): void {
-  console.log(`Students' page: ${web.studentUrl}  (broker ${student.broker}${student.prefix ? `, topics ${student.prefix}…` : ''})`);
-  if (student.listen) console.log("  open to the classroom network: anyone on it can open the students' page (the class page stays on 127.0.0.1)");
+  const words = cliWords();
+  console.log(words.studentsPage(web.studentUrl ?? '', student.broker, student.prefix));
+  if (student.listen) console.log(words.openToNetwork);
 }
 
 /** `; 99,900 more pairs ignored (…)`, `; 3 prefixes heard once, not shown`, or ''. */

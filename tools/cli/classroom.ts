@@ -17,7 +17,9 @@ import { duration } from '../words/duration';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
+import { cliLang, cliWords, closeReason, useCliLang } from '../words/cli';
+import type { MqttError } from '../../src/mqtt/client';
 
 const CLASSROOM_FLAGS: Flag[] = [
   { names: ['--pairs'], key: 'pairs', value: 'n', example: '30', help: 'how many pairs (2 boards each) to simulate, 1 to 1000' },
@@ -51,33 +53,22 @@ const CLASSROOM_FLAGS: Flag[] = [
 ];
 
 function classroomUsage(): string {
+  const about = cliWords().classroomAbout;
   return usageText(
-    'mqtt-pair classroom: a whole class of simulated pairs (ESP#1 and ESP#2 each) in this process.',
+    about.title,
     [
       'mqtt-pair classroom {--pairs N | --roster FILE} [--broker URL [-u USER -P PASSWORD]] [--duration S] [--until-ok]',
       '[--interval MS] [--school NAME --class NAME] [--web PORT] [--lang fr|en]',
     ],
     CLASSROOM_FLAGS,
-    [
-      'Each pair talks under its own prefix, <school>/<class>/<name>/hello and …/notification, with',
-      'names alice, bob, camille, … (or those of --roster). A table shows every pair (boards connected,',
-      'hellos sent, replies received, reconnects, last error); at the end, "N/N pairs ok". A pair is ok',
-      'when it made at least 3 hello/received round trips and no hello or notification crossed into',
-      "another pair's topics. Other messages under the class (a sensor's retained values) are counted",
-      'and shown, and fail nothing. On the page (--web), a pair can be stopped, to show what a red tile',
-      'means, and started again; a stopped pair is left out of the verdict.',
-      '',
-      'Examples:',
-      '  mqtt-pair classroom --pairs 15                              (embedded broker, until Ctrl+C)',
-      '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --duration 60 --web 8080',
-      '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --until-ok --duration 300',
-      'Exit code: 0 when every pair is ok; 1 when one is not, or for a bad option.',
-    ],
+    about.footer,
   );
 }
 
 export async function runClassroom(argv: string[]): Promise<number> {
   const p = parseArgs(argv, CLASSROOM_FLAGS, 'mqtt-pair classroom --help');
+  useCliLang(langOption(last(p, 'lang')));
+  const words = cliWords();
   if (p.has('help')) {
     process.stdout.write(classroomUsage());
     return 0;
@@ -105,11 +96,12 @@ export async function runClassroom(argv: string[]): Promise<number> {
   const webText = last(p, 'web');
   const webPort = webText === undefined ? undefined : integer('--web', webText, 0, 65535, 'a port number');
   if (runFor !== undefined && runFor * 1000 < 4 * interval) {
-    process.stderr.write(`mqtt-pair classroom: note: ${durationText} s leaves little time for 3 round trips at one hello every ${interval} ms\n`);
+    process.stderr.write(`mqtt-pair classroom: ${words.shortRun(durationText!, interval)}\n`);
   }
   // The students' page needs a broker with a WebSocket listener: the embedded broker gets one.
   const student = studentOptions(p, webPort, given ?? { host: '127.0.0.1', port: 1883 }, `${group}/`, `${school} / ${className}`);
   const untilOk = p.has('untilOk');
+  holdStopSignals();
 
   // The broker: the given one, or the embedded one, whose WebSocket lets in this command's pages alone.
   const origins = new Set<string>();
@@ -124,10 +116,12 @@ export async function runClassroom(argv: string[]): Promise<number> {
   } else {
     embedded = await startEmbeddedBroker(1883, 20, student ? 9001 : undefined, (origin) => origins.has(origin));
     endpoint = { host: '127.0.0.1', port: embedded.port };
-    where = `127.0.0.1:${embedded.port} (embedded Aedes)`;
+    where = `127.0.0.1:${embedded.port} (${words.embeddedWhere})`;
     broker = `127.0.0.1:${embedded.port}`;
     const ws = embedded.wsPort && `ws://127.0.0.1:${embedded.wsPort}/mqtt`;
-    console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}${ws ? `, and for the students' page on ${ws}` : ''}`);
+    console.log(
+      words.embeddedBroker(embedded.port) + (ws ? (cliLang() === 'fr' ? `, et pour la page élève sur ${ws}` : `, and for the students' page on ${ws}`) : ''),
+    );
     if (student && ws && last(p, 'studentBroker') === undefined) student.broker = ws;
   }
 
@@ -143,12 +137,14 @@ export async function runClassroom(argv: string[]): Promise<number> {
   } catch (e) {
     observer.stop();
     await embedded?.close();
-    process.stderr.write(`mqtt-pair classroom: cannot observe ${group}/# on the broker at ${where}: ${printable((e as Error).message)}\n`);
+    const err = e as MqttError;
+    const why = printable(closeReason(err.message, err.kind, err.code));
+    process.stderr.write(
+      `mqtt-pair classroom: ${cliLang() === 'fr' ? `impossible d'observer ${group}/# sur le broker ${where} : ${why}` : `cannot observe ${group}/# on the broker at ${where}: ${why}`}\n`,
+    );
     return 1;
   }
-  const until = untilOk ? ' until every pair is ok' : '';
-  const how = runFor ? ` ${untilOk ? 'or' : 'for'} ${runFor} s` : untilOk ? ' or Ctrl+C' : ' until Ctrl+C';
-  console.log(`${count} pairs (${2 * count} simulated boards) under ${group}/<name>/ on ${where}, one hello every ${interval} ms${until}${how}`);
+  console.log(words.classroomStart(count, group, where, interval, words.classroomHow(runFor, untilOk)));
 
   let web: WebView | null = null;
   if (webPort !== undefined) {
@@ -166,7 +162,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
       await embedded?.close();
       throw e;
     }
-    console.log(`Classroom view: ${web.url}`);
+    console.log(words.classroomView(web.url, false));
     if (student) printStudentPage(web, student);
     if (!given && student?.listen)
       console.log("  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)");
@@ -176,7 +172,10 @@ export async function runClassroom(argv: string[]): Promise<number> {
   sim.start();
   const terminal = new TerminalView(
     () => sim.snapshot(),
-    (snap) => sim.details(snap),
+    (snap) => {
+      const x = sim.totals(snap);
+      return words.boardsDetails(x.boards, x.of, x.hellos, x.replies, x.reconnects);
+    },
   );
   terminal.start();
   await untilStopped(runFor, untilOk ? sim.allOk() : undefined);
@@ -198,19 +197,26 @@ export async function runClassroom(argv: string[]): Promise<number> {
   const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
   const n = (x: number) => x.toLocaleString('en-US');
   const boards = 2 * count;
+  const end = words.classroomEnd;
   const lines = [
-    `Ran ${count} pairs (${boards} simulated boards) for ${elapsed.toFixed(1)} s on ${where}, one hello every ${interval} ms; ` +
-      (sim.allUpAfter ? `all boards connected within ${duration(sim.allUpAfter)}` : `${sim.boardsUp} of ${boards} boards ever connected`),
-    `Messages: ${n(messages)} published by the boards (${n(hellos)} hellos, ${n(replies)} replies), ${n(observer.messages)} seen by the observer`,
-    `CPU: ${cpuSeconds.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s), ${Math.round((100 * cpuSeconds) / elapsed)}% of one core; ` +
-      (messages ? `${Math.round((cpuSeconds * 1e6) / messages)} µs per message` : 'no message') +
-      ` (boards and observer${embedded ? ', and the broker' : ''}, all in this process)`,
-    `Memory: ${mb(mem.rss)} resident at the end (${mb(process.resourceUsage().maxRSS * 1024)} at most), ${mb(mem.heapUsed)} JavaScript heap`,
+    end.ran(count, elapsed.toFixed(1), where, interval, sim.allUpAfter ? end.allConnected(duration(sim.allUpAfter)) : end.someConnected(sim.boardsUp, boards)),
+    end.messages(n(messages), n(hellos), n(replies), n(observer.messages)),
+    end.cpu(
+      cpuSeconds.toFixed(2),
+      (cpu.user / 1e6).toFixed(2),
+      (cpu.system / 1e6).toFixed(2),
+      Math.round((100 * cpuSeconds) / elapsed),
+      messages ? Math.round((cpuSeconds * 1e6) / messages) : undefined,
+      !!embedded,
+    ),
+    end.memory(mb(mem.rss), mb(process.resourceUsage().maxRSS * 1024), mb(mem.heapUsed)),
   ];
-  for (const c of notOk.slice(0, 20)) lines.push(`Not ok: ${c.name}: ${c.verdict()}`);
-  if (notOk.length > 20) lines.push(`Not ok: … and ${notOk.length - 20} more pairs`);
+  for (const c of notOk.slice(0, 20)) lines.push(end.notOk(c.name, c.verdict(end.verdict)));
+  if (notOk.length > 20) lines.push(end.notOkMore(notOk.length - 20));
   for (const f of sim.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
-  lines.push(summary);
+  // English keeps the simulation's own summary (with an example of each kind of stray message).
+  const r = sim.result;
+  lines.push(cliLang() === 'en' || !r ? summary : end.summary(r.ok, r.of, r.stopped, sim.foreignCount, sim.otherCount));
   process.stdout.write(`${lines.map(printable).join('\n')}\n`);
   return notOk.length || sim.foreignCount ? 1 : 0;
 }

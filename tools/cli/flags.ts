@@ -6,6 +6,7 @@
 import type { Transport } from '../../src/host';
 import { credentials, hostPort, isWebSocket, portNumber, redact, schemeTransport, splitHostPort, splitUrl } from '../../src/endpoint';
 import { UsageError } from '../usage-error';
+import { cliLang, cliWords } from '../words/cli';
 
 export interface Flag {
   /** Every spelling, short first: ['-t', '--topic']. */
@@ -50,27 +51,27 @@ export function parseArgs(argv: string[], flags: Flag[], helpHint: string): Pars
       const glued = /^-[^-]/.test(arg) ? byName.get(arg.slice(0, 2)) : undefined;
       if (glued?.value && !glued.unsupported) {
         const f = arg.slice(0, 2);
-        throw new UsageError(`unknown option '${f}…': put a space between ${f} and its value, e.g. ${f} ${glued.example ?? `<${glued.value}>`}`);
+        throw new UsageError(cliWords().gluedValue(f, glued.example ?? `<${glued.value}>`));
       }
       if (arg.startsWith('-') && arg.length > 1) {
         const near = closest(
           arg,
           [...byName.keys()].filter((n) => !byName.get(n)!.unsupported),
         );
-        throw new UsageError(`unknown option '${arg}'${near ? `: did you mean ${near}?` : ''} (${helpHint} lists the options)`);
+        throw new UsageError(cliWords().unknownOption(arg, near, helpHint));
       }
       if (previous?.strayHint) throw new UsageError(previous.strayHint);
-      throw new UsageError(`unexpected argument '${arg}': every value needs its flag in front, e.g. -t class/hello or -m 'hi there' (${helpHint})`);
+      throw new UsageError(cliWords().unexpectedArgument(arg, helpHint));
     }
     previous = flag;
-    if (flag.unsupported) throw new UsageError(`${arg} is not supported: ${flag.unsupported}`);
+    if (flag.unsupported) throw new UsageError(cliWords().notSupported(arg, flag.unsupported));
     let value = '';
     if (flag.value) {
       if (inline !== undefined) value = inline;
       else if (i + 1 < argv.length) value = argv[++i];
-      else throw new UsageError(`${arg} needs a value${flag.example ? `, e.g. ${arg} ${flag.example}` : ` (${flag.value})`}`);
+      else throw new UsageError(cliWords().needsValue(arg, flag.example, flag.value));
     } else if (inline !== undefined) {
-      throw new UsageError(`${arg} takes no value (remove "=${inline}")`);
+      throw new UsageError(cliWords().takesNoValue(arg, inline));
     }
     const list = out.get(flag.key);
     if (list) list.push(value);
@@ -92,7 +93,7 @@ export function has(p: Parsed, key: string): boolean {
 /** A whole number in [min, max], or a UsageError naming the flag, the range and what was typed. */
 export function integer(flag: string, text: string, min: number, max: number, what: string): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`${flag} needs ${what} from ${min} to ${max}, got '${text}'`);
+    throw new UsageError(cliWords().numberRange(flag, what, min, max, text));
   }
   return Number(text);
 }
@@ -104,22 +105,30 @@ export const MAX_SECONDS = 2147483;
 export function seconds(flag: string, text: string, allowZero = false): number {
   const n = Number(text);
   if (!/^\s*\d*\.?\d+\s*$/.test(text) || !Number.isFinite(n) || (allowZero ? n < 0 : n <= 0) || n > MAX_SECONDS) {
-    throw new UsageError(`${flag} needs a number of seconds ${allowZero ? 'from 0' : 'above 0'} up to ${MAX_SECONDS} (24 days), e.g. ${flag} 5, got '${text}'`);
+    throw new UsageError(cliWords().secondsRange(flag, allowZero, MAX_SECONDS, text));
   }
   return n;
 }
 
+/** The commands a class uses, whose flags' help is also in French (tools/words/cli.ts). */
+const WORDED = new Set(['chat', 'sim', 'remote', 'actuator', 'watch', 'classroom']);
+
 /** The --help text: a usage line, then every supported flag with its help, aligned. */
 export function usageText(title: string, usage: string[], flags: Flag[], footer: string[] = []): string {
-  const rows = flags.filter((f) => !f.unsupported).map((f) => [f.names.join(', ') + (f.value ? ` <${f.value}>` : ''), f.help]);
+  const words = cliWords();
+  const command = /^mqtt-pair (\w+)/.exec(title)?.[1] ?? '';
+  const worded = cliLang() !== 'en' && WORDED.has(command);
+  const help = (f: Flag) => (worded && (words.flagHelp[`${command} ${f.names[0]}`] ?? words.flagHelp[f.names[0]])) || f.help;
+  const rows = flags.filter((f) => !f.unsupported).map((f) => [f.names.join(', ') + (f.value ? ` <${f.value}>` : ''), help(f)]);
   const width = Math.min(34, Math.max(...rows.map((r) => r[0].length)));
-  const lines = [title, '', ...usage.map((u, i) => (i ? '       ' : 'Usage: ') + u), ''];
+  const lead = words.usage;
+  const lines = [title, '', ...usage.map((u, i) => (i ? ' '.repeat(lead.length) : lead) + u), ''];
   for (const [left, help] of rows) {
     const pad = left.length > width ? `\n${' '.repeat(width + 4)}` : ' '.repeat(width - left.length + 2);
     lines.push(`  ${left}${pad}${help}`);
   }
   const unsupported = flags.filter((f) => f.unsupported).map((f) => f.names[0]);
-  if (unsupported.length) lines.push('', `Not supported (mosquitto flags mqtt-pair refuses with a reason): ${unsupported.join(' ')}`);
+  if (unsupported.length) lines.push('', `${words.notSupportedFlags} ${unsupported.join(' ')}`);
   if (footer.length) lines.push('', ...footer);
   return `${lines.join('\n')}\n`;
 }

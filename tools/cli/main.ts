@@ -8,6 +8,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from './flags';
+import { cliWords } from '../words/cli';
 import { fail } from './lines';
 
 interface Command {
@@ -72,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   if (name === '--help' || name === '-h' || name === 'help' || name === '-?') {
     if (name === 'help' && rest.length) {
       const c = COMMANDS.find((x) => x.name === rest[0]);
-      if (!c) return fail('mqtt-pair', `unknown command '${rest[0]}': the commands are ${COMMANDS.map((x) => x.name).join(', ')}`);
+      if (!c) return fail('mqtt-pair', cliWords().unknownCommand(rest[0], COMMANDS.map((x) => x.name).join(', ')));
       return c.run(['--help']);
     }
     process.stdout.write(topUsage());
@@ -84,8 +85,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    const hint = name.startsWith('-') ? 'put the command first, e.g. mqtt-pair sub -t hello' : `the commands are ${COMMANDS.map((c) => c.name).join(', ')}`;
-    return fail('mqtt-pair', `unknown command '${name}': ${hint} (mqtt-pair --help)`);
+    const words = cliWords();
+    const list = COMMANDS.map((c) => c.name).join(', ');
+    const line = name.startsWith('-') ? `${words.unknownCommand(name, list).split(/ ?: /)[0]}: ${words.commandFirst}` : words.unknownCommand(name, list);
+    return fail('mqtt-pair', `${line} (mqtt-pair --help)`);
   }
   try {
     return await cmd.run(rest);
@@ -93,23 +96,24 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) return fail(`mqtt-pair ${name}`, e.message);
     const err = e as Error;
     if (process.env.MQTT_PAIR_DEBUG) process.stderr.write(`${err.stack}\n`);
-    return fail(`mqtt-pair ${name}`, `internal error: ${err?.message ?? String(e)} (set MQTT_PAIR_DEBUG=1 for details)`);
+    return fail(`mqtt-pair ${name}`, cliWords().internalError(err?.message ?? String(e)));
   }
 }
 
 function topUsage(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const words = cliWords();
   return [
-    `mqtt-pair ${version()}: classroom MQTT tools (mosquitto_pub/mosquitto_sub compatible) and the board simulator`,
+    words.topTitle(version()),
     '',
-    'Usage: mqtt-pair <command> [options]',
+    `${words.usage}${words.topUsage}`,
     '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}${c.summary}`),
+    words.topCommands,
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}${words.summaries[c.name] ?? c.summary}`),
     '',
-    'mqtt-pair <command> --help (or mqtt-pair help <command>) lists the options of a command.',
+    words.topFooter,
     '',
-    'Examples:',
+    words.examples,
     "  mqtt-pair sub -h 192.168.1.144 -t 'class/#' -v",
     "  mqtt-pair pub -h 192.168.1.144 -t class/hello -m 'Hello from the teacher'",
     '',

@@ -10,6 +10,7 @@ import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
 import type { Common } from './connection';
 import { errorLine } from './lines';
+import { cliLang, cliWords, closeReason } from '../words/cli';
 import { describePacket } from './packets';
 
 /** What to check after a CONNACK refusal, by its return code. */
@@ -103,6 +104,7 @@ export class Session {
    */
   closed(reason: string, kind: CloseKind, code?: number): [number, string] {
     const { where } = this.c;
+    if (cliLang() === 'fr') return this.closedFr(reason, kind, code);
     switch (kind) {
       case 'refused': {
         const name = (code !== undefined && CONNACK_ERRORS[code]) || `code ${code}`;
@@ -125,6 +127,24 @@ export class Session {
       return [1, `cannot connect to ${where}: ${reason}`];
     }
     return [1, `lost the connection to ${where}: ${reason}`];
+  }
+
+  /** closed(), in French: words from the kind and the code, never the client's English reason alone. */
+  private closedFr(reason: string, kind: CloseKind, code?: number): [number, string] {
+    const { where, options } = this.c;
+    const words = cliWords();
+    const account = options.username === undefined ? words.addAccount : words.checkAccount(options.username);
+    switch (kind) {
+      case 'refused': {
+        const hint = code === 4 || code === 5 ? ` : ${account}` : code === 2 ? ` : choisissez un autre identifiant avec -i` : '';
+        return [code !== undefined && code <= 5 ? code : 1, `${words.refused(where, code)}${hint}`];
+      }
+      case 'unreachable':
+        return [1, `${words.unreachable(where)} : vérifiez -h et -p, et que le broker est lancé`];
+      case 'dns':
+        return [1, `${words.dns(where)} : vérifiez -h, ou donnez l'adresse IP du broker`];
+    }
+    return [1, this.everConnected ? words.lost(where, closeReason(reason, kind, code)) : words.cannotConnect(where, closeReason(reason, kind, code))];
   }
 
   /** The host with its connections watched: with -d, every packet each way described on stdout. Passwords never. */
@@ -173,11 +193,34 @@ export class Session {
   }
 }
 
+// Ctrl+C while a lasting command starts (its broker, its page) is kept for untilStopped, which then
+// returns at once: the command stops as cleanly as later, instead of dying mid-start.
+let startSignal: (() => void) | null = null;
+let signalledEarly = false;
+
+/** From now until untilStopped, Ctrl+C and SIGTERM are remembered rather than fatal. */
+export function holdStopSignals(): void {
+  if (startSignal) return;
+  startSignal = () => {
+    signalledEarly = true;
+  };
+  process.on('SIGINT', startSignal);
+  process.on('SIGTERM', startSignal);
+}
+
+function releaseStopSignals(): void {
+  if (!startSignal) return;
+  process.off('SIGINT', startSignal);
+  process.off('SIGTERM', startSignal);
+  startSignal = null;
+}
+
 /** Waits for `seconds` (when given), Ctrl+C or SIGTERM, or `ended` (when given), whichever comes
  *  first: the run of the commands that last (sim, watch, classroom). */
 export function untilStopped(seconds?: number, ended?: Promise<unknown>): Promise<'time' | 'signal' | 'ended'> {
   return new Promise((resolve) => {
     const done = (why: 'time' | 'signal' | 'ended') => {
+      releaseStopSignals();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (timer) clearTimeout(timer);
@@ -188,5 +231,9 @@ export function untilStopped(seconds?: number, ended?: Promise<unknown>): Promis
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     ended?.then(() => done('ended'));
+    if (signalledEarly) {
+      signalledEarly = false;
+      done('signal');
+    }
   });
 }

@@ -11,7 +11,8 @@ import { SimBoard, SimWiFi, type SimBoardOptions } from '../../hosts/node/sim';
 import { startEmbeddedBroker } from '../broker/embedded';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
+import { cliWords } from '../words/cli';
 
 /** What `mqtt-pair sim --role` accepts: the pair, then every firmware role. */
 export const SIM_ROLES = ['pair', ...ROLES];
@@ -46,51 +47,10 @@ const SIM_FLAGS: Flag[] = [
   ...COMMON,
 ];
 
-const ABOUT: Record<Command, { title: string; usage: string; footer: string[] }> = {
-  sim: {
-    title: "mqtt-pair sim: the firmware's boards on this computer (npm start runs this).",
-    usage: 'mqtt-pair sim [--broker URL [-u USER -P PASSWORD]] [--role ROLE] [--interval MS] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
-    footer: [
-      'With no --role, the course\'s pair: ESP#1 publishes "Hello #N" on hello, ESP#2 answers "received" on',
-      'notification. Without --broker an embedded broker starts on 127.0.0.1:1883 (or the next free port);',
-      'with a single --role, when port 1883 is already taken (another mqtt-pair sim, Mosquitto), the board',
-      'uses the broker there instead.',
-      '',
-      'The roles:',
-      '  hello      ESP#1: Hello #N on hello every 5 s, listens on notification',
-      '  responder  ESP#2: answers "received" on notification to each hello',
-      '  sensor     temperature and pressure every second, retained, on myRasp/sensors/temperature and',
-      '             .../pression; online/offline (its last will) on myRasp/sensors/status',
-      '  chat       answers "echo: <line>" on <prefix><name> to each line on <prefix><peer> (needs --name',
-      '             and --peer); see mqtt-pair chat',
-      '  remote     your arrow keys as up/down/left/right on remote/command (as mqtt-pair remote)',
-      '  actuator   shows the colour asked on remote/command as a coloured block (as mqtt-pair actuator)',
-    ],
-  },
-  remote: {
-    title: 'mqtt-pair remote: the remote control of the course, as a simulated board with role=remote.',
-    usage: 'mqtt-pair remote [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
-    footer: [
-      'Each arrow key you press is published on <prefix>remote/command: up, down, left or right; the keys',
-      'r g b y c m w o send a colour (red, green, blue, yellow, cyan, magenta, white, off). q, Ctrl+C or',
-      'Ctrl+D quits. From a pipe it reads one command per line and stops at the end:',
-      "  printf 'up\\nred\\n' | mqtt-pair remote --broker 192.168.1.144",
-      'An actuator listening on the same prefix changes colour (up green, down red, left yellow, right',
-      'blue): mqtt-pair actuator, or a board flashed with role=actuator. Without --broker, the broker on',
-      '127.0.0.1:1883, or an embedded one.',
-    ],
-  },
-  actuator: {
-    title: 'mqtt-pair actuator: the actuator of the course (a window that changes colour), as a simulated board with role=actuator.',
-    usage: 'mqtt-pair actuator [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
-    footer: [
-      'It listens on <prefix>remote/command and shows each colour asked as a coloured block with its name:',
-      'up green, down red, left yellow, right blue, or a colour name (red, green, blue, yellow, cyan,',
-      'magenta, white, off). Ctrl+C stops it. Drive it with mqtt-pair remote, a board flashed with',
-      'role=remote, or by hand:',
-      '  mqtt-pair pub -h 192.168.1.144 -t LycMaurois/SNT_2nde/alice/remote/command -m up',
-    ],
-  },
+const USAGE: Record<Command, string> = {
+  sim: 'mqtt-pair sim [--broker URL [-u USER -P PASSWORD]] [--role ROLE] [--interval MS] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
+  remote: 'mqtt-pair remote [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
+  actuator: 'mqtt-pair actuator [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
 };
 
 /** A board's broker value (src/apps/config.ts reads it): the endpoint as a URL, with its user and password. */
@@ -98,9 +58,10 @@ const ABOUT: Record<Command, { title: string; usage: string; footer: string[] }>
 export async function runSim(argv: string[], command: Command = 'sim'): Promise<number> {
   const flags = command === 'sim' ? SIM_FLAGS : COMMON;
   const p = parseArgs(argv, flags, `mqtt-pair ${command} --help`);
-  const about = ABOUT[command];
+  const words = cliWords();
+  const about = words.simAbout[command];
   if (p.has('help')) {
-    process.stdout.write(usageText(about.title, [about.usage], flags, about.footer));
+    process.stdout.write(usageText(about.title, [USAGE[command]], flags, about.footer));
     return 0;
   }
   const role = command === 'sim' ? (last(p, 'role') ?? 'pair') : command;
@@ -113,22 +74,24 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
   const endpoint = brokerFromFlags(p);
   const wifi = !p.has('noWifi');
 
+  holdStopSignals();
   let broker: string;
   let embedded: { port: number; close(): Promise<void> } | null = null;
   if (endpoint) {
     broker = brokerUrl(endpoint);
-    console.log(`Using the broker at ${endpoint.username === undefined ? brokerName(endpoint) : redact(brokerUrl(endpoint))}`);
+    console.log(words.usingBroker(endpoint.username === undefined ? brokerName(endpoint) : redact(brokerUrl(endpoint))));
   } else {
     // One board alone is usually half of something: let a second one join the first one's broker.
     embedded = role === 'pair' ? await startEmbeddedBroker() : await startEmbeddedBroker(1883, 1).catch(() => null);
     if (embedded) {
       broker = `127.0.0.1:${embedded.port}`;
-      console.log(`Embedded MQTT broker (Aedes) listening on 127.0.0.1:${embedded.port}`);
+      console.log(words.embeddedBroker(embedded.port));
     } else {
       broker = '127.0.0.1:1883';
-      console.log('Port 1883 is taken on this computer: using the MQTT broker there (127.0.0.1:1883)');
+      console.log(words.port1883Taken);
     }
   }
+  if (words.boardsSpeakEnglish) console.log(words.boardsSpeakEnglish);
 
   // The hardware of the simulated boards: the keyboard as the remote's buttons, the terminal as the
   // actuator's LED. The session ends at a signal, or when the remote's input ends.
@@ -147,9 +110,9 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
       () => (boards[0]?.board?.client.pending ?? 0) >= 50,
     );
     devices.buttons = keys.buttons;
-    if (process.stdin.isTTY) console.log('Arrow keys: up, down, left, right; r g b y c m w o: a colour; q: quit.');
+    if (process.stdin.isTTY) console.log(words.arrowKeys);
   }
-  if (role === 'actuator') devices.showColour = terminalColour((l) => console.log(`[actuator] ${l}`), wantsColour(process.stdout));
+  if (role === 'actuator') devices.showColour = terminalColour((l) => console.log(`[actuator] ${l}`), wantsColour(process.stdout), words.colours);
 
   const make = (boardName: string, r: string, id?: string, onEvent?: SimBoardOptions['onEvent']) => {
     const b = new SimBoard({
@@ -199,15 +162,15 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
     await close();
     return 1;
   }
-  if (!keys || !process.stdin.isTTY) console.log('Press Ctrl+C to stop.');
+  if (!keys || !process.stdin.isTTY) console.log(words.pressCtrlC);
   await untilStopped(undefined, ended);
   if (keys) {
     // The remote's last commands: let them reach the broker before DISCONNECT.
     const unsent = await drain(boards[0], 10000);
-    if (unsent) console.log(`${unsent} command${unsent > 1 ? 's were' : ' was'} not sent: no connection to the broker`);
+    if (unsent) console.log(words.commandsNotSent(unsent));
   }
   await close();
-  console.log('Stopped.');
+  console.log(words.stopped);
   return 0;
 }
 

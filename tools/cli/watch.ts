@@ -13,7 +13,9 @@ import { startWebView, type WebView } from '../view/web';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, ignoredText, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
+import { cliWords, closeReason, useCliLang } from '../words/cli';
+import type { MqttError } from '../../src/mqtt/client';
 
 const WATCH_FLAGS: Flag[] = [
   ...BROKER_FLAGS.map((f) =>
@@ -70,29 +72,22 @@ const WATCH_FLAGS: Flag[] = [
 ];
 
 function watchUsage(): string {
+  const about = cliWords().watchAbout;
   return usageText(
-    'mqtt-pair watch: every pair of a class, live, as seen from the broker (real or simulated boards).',
+    about.title,
     [
       'mqtt-pair watch [--broker URL] [-u USER -P PASSWORD] [--web PORT] [--school NAME --class NAME] [--roster FILE]',
       '[--lang fr|en] [--interval MS] [--duration S] [--max-pairs N] [--late MINUTES] [--forget MINUTES]',
     ],
     WATCH_FLAGS,
-    [
-      'A pair is the two boards that publish on <prefix>hello and <prefix>notification, e.g.',
-      'LycMaurois/SNT_2nde/alice/hello. Each pair is a tile: green (OK) when its last hello was',
-      'answered, amber (Waiting) while it starts or waits for a reply, red (Silent, No reply) after',
-      'about 3 intervals without a message or without a reply.',
-      '',
-      'Examples:',
-      '  mqtt-pair watch --broker 192.168.1.144 --web 8080 --school LycMaurois --class SNT_2nde',
-      '  mqtt-pair watch --broker 192.168.1.144          (a table in this terminal, every prefix)',
-      'The page is served on 127.0.0.1 only: open it on this computer (or show it on the projector).',
-    ],
+    about.footer,
   );
 }
 
 export async function runWatch(argv: string[]): Promise<number> {
   const p = parseArgs(argv, WATCH_FLAGS, 'mqtt-pair watch --help');
+  useCliLang(langOption(last(p, 'lang')));
+  const words = cliWords();
   if (p.has('help')) {
     process.stdout.write(watchUsage());
     return 0;
@@ -125,6 +120,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const student = studentOptions(p, webPort, endpoint, group === undefined ? '' : `${group}/`, group === undefined ? '' : `${school} / ${className}`);
 
   const where = brokerName(endpoint, true);
+  holdStopSignals();
   const observer = new ClassObserver(
     endpoint,
     {
@@ -143,23 +139,22 @@ export async function runWatch(argv: string[]): Promise<number> {
     await observer.start();
   } catch (e) {
     observer.stop();
-    process.stderr.write(
-      `mqtt-pair watch: cannot watch the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`,
-    );
+    const err = e as MqttError;
+    process.stderr.write(`mqtt-pair watch: ${words.cannotWatch(where, printable(closeReason(err.message, err.kind, err.code)))}\n`);
     return 1;
   }
   const started = observer.now();
-  const title = school !== undefined ? `${school} / ${className}` : 'Every class';
+  const title = school !== undefined ? `${school} / ${className}` : words.everyClass;
   const snapshot = (): ViewSnapshot => {
     const pairs = observer.tiles();
     const problem = observer.client.connected ? undefined : observer.problem || 'reconnecting';
     return {
       title,
-      subtitle: `watching ${observer.filters.join(' ')} on ${where}`,
+      subtitle: words.watchingSubtitle(observer.filters.join(' '), where),
       interval,
       pairs,
       counts: countStates(pairs),
-      alert: problem && `Not connected to the broker at ${where}: ${problem}`,
+      alert: problem && words.notConnected(where, problem),
       uptime: Math.round((observer.now() - started) / 1000),
       problem,
       about: { where, filters: observer.filters },
@@ -169,7 +164,7 @@ export async function runWatch(argv: string[]): Promise<number> {
       other: observer.foreign,
     };
   };
-  console.log(`Watching ${observer.filters.join(' ')} on ${where}`);
+  console.log(words.watching(observer.filters.join(' '), where));
   let web: WebView | null = null;
   let terminal: TerminalView | null = null;
   if (webPort !== undefined) {
@@ -179,10 +174,10 @@ export async function runWatch(argv: string[]): Promise<number> {
       observer.stop();
       throw e;
     }
-    console.log(`Classroom view: ${web.url}  (Ctrl+C stops)`);
+    console.log(words.classroomView(web.url, true));
     if (student) printStudentPage(web, student);
   } else {
-    terminal = new TerminalView(snapshot, (snap) => `${observer.messages} messages seen${ignoredText(snap)}`);
+    terminal = new TerminalView(snapshot, (snap) => `${words.messagesSeen(observer.messages)}${ignoredText(snap)}`);
     terminal.start();
   }
   await untilStopped(stopAfter);
@@ -190,6 +185,6 @@ export async function runWatch(argv: string[]): Promise<number> {
   const end = snapshot();
   await web?.close();
   observer.stop();
-  console.log(`${end.counts.total} pairs seen: ${countsText(end.counts)}${ignoredText(end)}`);
+  console.log(`${words.pairsSeen(end.counts.total, countsText(end.counts, lang))}${ignoredText(end)}`);
   return 0;
 }

@@ -7,6 +7,7 @@ import { RANK, countStates } from '../classroom/look';
 import type { TileState, TileView, ViewSnapshot } from '../classroom/view-model';
 import { tileWords as en } from '../words/en';
 import { tileWords as fr } from '../words/fr';
+import { cliLang, cliWords } from '../words/cli';
 
 const ICON: Record<TileState, string> = { ok: '✓', wait: '…', silent: '✕' };
 const COLOUR: Record<TileState, string> = { ok: '\x1b[32m', wait: '\x1b[33m', silent: '\x1b[31m' };
@@ -24,9 +25,9 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** The counts as words: `28 ok, 1 waiting, 1 silent`. */
-export function countsText(c: ViewSnapshot['counts']): string {
-  return `${c.ok} ok, ${c.wait} waiting, ${c.silent} silent`;
+/** The counts as words: `28 ok, 1 waiting, 1 silent`, in the view's language (--lang, else the locale's). */
+export function countsText(c: ViewSnapshot['counts'], lang?: ViewSnapshot['lang']): string {
+  return cliWords(lang).counts(c.ok, c.wait, c.silent);
 }
 
 /**
@@ -35,9 +36,8 @@ export function countsText(c: ViewSnapshot['counts']): string {
  */
 export function renderTable(s: ViewSnapshot, o: { height: number; width: number; colour: boolean }): string[] {
   const sim = s.pairs.some((p) => p.boards !== undefined);
-  const head = sim
-    ? ['pair', 'state', 'boards', 'hellos', 'replies', 'reconn.', 'last error']
-    : ['pair', 'state', 'hellos', 'replies', 'last hello', 'last heard', 'why'];
+  const words = cliWords(s.lang);
+  const head = sim ? words.tableHead.sim : words.tableHead.watch;
   const widths = sim ? [12, 16, 6, 7, 7, 7, 0] : [16, 12, 7, 7, 10, 10, 0];
   let nameWidth = 4; // a loop, not Math.max(...pairs): that spreads every pair onto the stack
   for (const p of s.pairs) if (p.name.length > nameWidth) nameWidth = p.name.length;
@@ -83,7 +83,7 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
               String(p.hellos),
               String(p.replies),
               p.lastHello === null ? '-' : `#${p.lastHello}`,
-              p.since === null ? '-' : `${duration(p.since)} ago`,
+              p.since === null ? '-' : words.ago(duration(p.since)),
               p.state === 'ok' ? '' : worded(p, s.lang).why,
             ],
         p.state,
@@ -92,7 +92,7 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
   }
   if (shown.length < sorted.length) {
     const rest = sorted.filter((p) => !shown.includes(p));
-    lines.push(cut(`… and ${rest.length} more pairs (${countsText(countStates(rest))})`, o.width));
+    lines.push(cut(words.andMore(rest.length, countsText(countStates(rest), s.lang)), o.width));
   }
   return lines;
 }
@@ -100,7 +100,7 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
 /** A tile's label and reason in the view's language (--lang; English by default), from the same
  *  tables as the pages (tools/words). */
 function worded(p: TileView, lang: ViewSnapshot['lang']): { label: string; why: string } {
-  const words = lang === 'fr' ? fr : en;
+  const words = (lang ?? cliLang()) === 'fr' ? fr : en;
   return { label: words.label[p.reason] ?? p.label, why: words.why[p.reason]?.(duration(p.ms ?? 0), p.ms ?? 0, p.facts ?? {}) ?? p.why };
 }
 
@@ -139,13 +139,14 @@ export class TerminalView {
     if (now - this.lastPlain < this.every) return;
     this.lastPlain = now;
     const s = this.snapshot();
-    const lines = [`[${s.uptime} s] ${s.counts.total} pairs: ${countsText(s.counts)}; ${this.details(s)}`];
+    const words = cliWords(s.lang);
+    const lines = [`[${s.uptime} s] ${words.pairsLine(s.counts.total, countsText(s.counts, s.lang))}${words.sep === ': ' ? '; ' : ' ; '}${this.details(s)}`];
     const trouble = s.pairs.filter((p) => p.state !== 'ok');
     for (const p of trouble.slice(0, 5)) {
       const w = worded(p, s.lang);
       lines.push(`  ${p.name}: ${w.label.toLowerCase()} (${p.error ?? w.why})`);
     }
-    if (trouble.length > 5) lines.push(`  … and ${trouble.length - 5} more`);
+    if (trouble.length > 5) lines.push(`  ${words.andMore(trouble.length - 5)}`);
     process.stdout.write(`${lines.map(printable).join('\n')}\n`);
   }
 
@@ -160,7 +161,7 @@ export class TerminalView {
       ...wrap(printable(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) =>
         i ? l : `\x1b[1m${l.slice(0, title.length)}\x1b[0m${l.slice(title.length)}`,
       ),
-      ...wrap(printable(`${s.counts.total} pairs: ${countsText(s.counts)}  ·  ${this.details(s)}`), width),
+      ...wrap(printable(`${cliWords(s.lang).pairsLine(s.counts.total, countsText(s.counts, s.lang))}  ·  ${this.details(s)}`), width),
       ...(s.alert ? wrap(printable(s.alert), width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
     ];
     const table = renderTable(s, { height: rows - header.length - 1, width, colour: true });

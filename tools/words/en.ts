@@ -113,6 +113,8 @@ export const studentWords: StudentPageWords = {
   connecting: 'Connecting…',
   connected: 'Connected to',
   lost: 'Connection lost',
+  failed: 'Cannot connect',
+  closeWhy: () => '',
   retry: 'trying again in',
   seconds: 's',
   colon: ': ',
@@ -161,6 +163,11 @@ export const studentWords: StudentPageWords = {
   control: 'holds an invisible or control character, which the broker refuses: type it again',
   openWarning: "This page is open to the room's whole network: anyone on that network can open it.",
   you: 'me',
+  writeOn: 'I write on',
+  readFrom: 'I read',
+  nameTaken: (name) =>
+    `"${name}" is already connected in this class (another tab, or another student with that name): change your name (e.g. "${name} B."), or click Connect again to keep it.`,
+  colourNames: { red: 'red', green: 'green', blue: 'blue', yellow: 'yellow', cyan: 'cyan', magenta: 'magenta', white: 'white', off: 'off' },
   yes: 'yes',
   no: 'no',
 };

@@ -114,6 +114,35 @@ export const studentWords: StudentPageWords = {
   connecting: 'Connexion…',
   connected: 'Connecté à',
   lost: 'Connexion perdue',
+  failed: 'Connexion impossible',
+  closeWhy: (kind, code, where) => {
+    switch (kind) {
+      case 'refused':
+        return code === 4 || code === 5
+          ? 'le broker refuse ce compte : vérifie l’utilisateur et le mot de passe'
+          : code === 2
+            ? 'le broker refuse l’identifiant de client'
+            : code === 3
+              ? 'le broker est indisponible pour le moment'
+              : 'le broker a refusé la connexion';
+      case 'unreachable':
+        return `aucun broker MQTT ne répond à ${where} (vérifie l’adresse, le port de son WebSocket et le chemin)`;
+      case 'websocket':
+        return `${where} a refusé le WebSocket (vérifie l’adresse et le port)`;
+      case 'dns':
+        return `le nom du broker dans ${where} est introuvable`;
+      case 'tls':
+        return 'la connexion sécurisée (TLS) a échoué';
+      case 'timeout':
+        return 'le broker ne répond pas';
+      case 'protocol':
+        return 'le serveur ne répond pas en MQTT';
+      case 'lost':
+        return 'la connexion a été coupée';
+      default:
+        return 'la connexion a échoué';
+    }
+  },
   retry: 'nouvel essai dans',
   seconds: 's',
   colon: ' : ',
@@ -162,6 +191,11 @@ export const studentWords: StudentPageWords = {
   control: 'contient un caractère invisible ou de contrôle, que le broker refuse : retape-le',
   openWarning: 'Cette page est ouverte à tout le réseau de la salle : toute personne connectée à ce réseau peut l’ouvrir.',
   you: 'moi',
+  writeOn: 'J’écris sur',
+  readFrom: 'je lis',
+  nameTaken: (name) =>
+    `«\u00a0${name}\u00a0» est déjà connecté dans cette classe (un autre onglet, ou un autre élève du même prénom) : change de prénom (par exemple «\u00a0${name} B.\u00a0»), ou clique encore sur Se connecter pour le garder.`,
+  colourNames: { red: 'rouge', green: 'vert', blue: 'bleu', yellow: 'jaune', cyan: 'cyan', magenta: 'magenta', white: 'blanc', off: 'éteint' },
   yes: 'oui',
   no: 'non',
 };

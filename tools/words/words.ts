@@ -74,6 +74,13 @@ export interface StudentPageWords {
   connecting: string;
   connected: string;
   lost: string;
+  /** Before the first connection: it never connected, so nothing was lost. */
+  failed: string;
+  /**
+   * Why a connection ended, in words from its kind and the CONNACK code (`where`: the broker's
+   * address); '' shows the client's own reason (English).
+   */
+  closeWhy(kind: string | undefined, code: number | undefined, where: string): string;
   retry: string;
   seconds: string;
   /** Between a name and what it is about: `': '` in English, `' : '` in French. */
@@ -124,6 +131,13 @@ export interface StudentPageWords {
   error: string;
   control: string;
   openWarning: string;
+  /** Before the topic a student publishes on, and before the one they read. */
+  writeOn: string;
+  readFrom: string;
+  /** A first name already online in the class (case and accents aside), before connecting. */
+  nameTaken(name: string): string;
+  /** The actuator's colours, as its block names them. */
+  colourNames: Record<string, string>;
   you: string;
   yes: string;
   no: string;

@@ -62,9 +62,21 @@ function typedTopicError(s: string, check: (s: string) => string): string {
   return hasControl(s) ? t.control : check(s);
 }
 
-/** "Connection lost: why (trying again in 2 s)". */
-function lostText(reason: string, retryIn: number): string {
-  return `${t.lost}${t.colon}${shown(reason)}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
+/**
+ * "Connection lost: why (trying again in 2 s)", or "Cannot connect: …" when it never connected. The
+ * why is worded from the close's kind and CONNACK code (in French), else the client's reason.
+ */
+function lostText(reason: string, retryIn: number, up: boolean, where: string, kind?: string, code?: number): string {
+  const why = t.closeWhy(kind, code, where) || shown(reason);
+  return `${up ? t.lost : t.failed}${t.colon}${why}${retryIn >= 0 ? ` (${t.retry} ${Math.round(retryIn / 1000)} ${t.seconds})` : ''}`;
+}
+
+const JOIN_FIELDS = ['me', 'peer', 'broker', 'user', 'password'];
+
+/** The join form: fixed while connected, editable (to mend a name, an address, a password) otherwise. */
+function lockJoinForm(locked: boolean): void {
+  for (const id of JOIN_FIELDS) input(id).disabled = locked;
+  $('join').textContent = locked ? t.leave : t.connect;
 }
 
 // One formatter: toLocaleTimeString makes a new one each call, which a burst feels.
@@ -168,7 +180,8 @@ function translate() {
   for (const b of Array.from(document.querySelectorAll<HTMLElement>('[data-command]')))
     b.setAttribute('aria-label', t[b.dataset.command as 'up' | 'down' | 'left' | 'right']);
   $('class-title').textContent = config.title;
-  if (config.open) {
+  // The warning is for the teacher, who opens the page on this computer; not for every student.
+  if (config.open && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(location.hostname)) {
     $('open-warning').hidden = false;
     $('open-warning').textContent = t.openWarning;
   }
@@ -199,9 +212,53 @@ function credentials(e: Endpoint): Endpoint {
   return e;
 }
 
+/** A first name as the class tells names apart: case and accents aside (« Léa » is « lea »). */
+function nameKey(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+// The name whose clash the student chose to keep (a second « Se connecter »).
+let clashKept = '';
+
+/**
+ * Before going online: is a page of the class already online under this name (case and accents
+ * aside)? Its retained `online` on <prefix><name>/status says so. The retained messages of a new
+ * subscription come before anything published after it, so a probe sent once both are acknowledged
+ * marks the end of them: no waiting on a clock. `done` gets the name found, or null.
+ */
+function checkName(client: MqttClient, done: (clash: string | null) => void): void {
+  const all = `${prefix}+/status`;
+  const probe = `${prefix}${me}/status/check-${randomHex(4)}`;
+  const key = nameKey(me);
+  let clash: string | null = null;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    client.unsubscribe(all);
+    client.unsubscribe(probe);
+    done(clash);
+  };
+  client.subscribe(all, {
+    handler: (m) => {
+      const name = m.topic.slice(prefix.length, -'/status'.length);
+      if (!finished && payloadText(m.payload) === 'online' && nameKey(name) === key) clash = name;
+    },
+  });
+  client.subscribe(probe, { handler: () => finish() }, (err) => {
+    if (err) return finish(); // the broker's rules forbid the check: go on
+    client.publish(probe, '');
+  });
+}
+
+// Whether the main connection has been up once: until then, a failure leaves the form editable and
+// the button says « Se connecter » (it tries again with what is typed), while the client retries.
+let mainUp = false;
+
 function join(event: Event) {
   event.preventDefault();
-  if (main) return leave();
+  if (main && mainUp) return leave();
+  if (main) leave();
   me = input('me').value.trim();
   peer = input('peer').value.trim();
   const problem =
@@ -228,13 +285,37 @@ function join(event: Event) {
     will: { topic: statusTopic(me), payload: 'offline', qos: 1, retain: true },
   });
   main = client;
+  mainUp = false;
+  let checked = clashKept === nameKey(me);
+  const clashed = (name: string) => {
+    main = null;
+    client.end(); // DISCONNECT: no will, the other page's « online » stays
+    lockJoinForm(false);
+    clashKept = nameKey(me);
+    setStatus(t.nameTaken(shown(name)), 'off');
+  };
   client.onConnect = () => {
+    if (main !== client) return;
+    if (!checked) {
+      checkName(client, (name) => {
+        if (main !== client) return;
+        if (name !== null) return clashed(name);
+        checked = true;
+        client.onConnect(false);
+      });
+      return;
+    }
+    mainUp = true;
+    lockJoinForm(true);
+    document.body.classList.add('joined'); // a phone folds the form away (student.css)
     setStatus(`${t.connected} ${where} (${me})`, 'ok');
     client.publish(statusTopic(me), 'online', { qos: 1, retain: true });
   };
-  client.onClose = (reason, retryIn) => {
+  client.onClose = (reason, retryIn, kind, code) => {
     if (main !== client) return;
-    setStatus(lostText(reason, retryIn), 'wait');
+    if (!mainUp) lockJoinForm(false);
+    else document.body.classList.remove('joined');
+    setStatus(lostText(reason, retryIn, mainUp, where, kind, code), 'wait');
   };
   client.onMessage = (m) => onMainMessage(m);
   client.subscribe(chatTopic(peer), { qos: 1 });
@@ -242,12 +323,11 @@ function join(event: Event) {
   client.subscribe(commandTopic(peer), { qos: 1 });
   setStatus(t.connecting, 'wait');
   client.connect();
-  for (const id of ['me', 'peer', 'broker', 'user', 'password']) input(id).disabled = true;
-  $('join').textContent = t.leave;
+  lockJoinForm(true);
   for (const e of Array.from(document.querySelectorAll<HTMLElement>('.peer-name'))) e.textContent = peer;
   $('command-topic').textContent = commandTopic(me);
   $('peer-command-topic').textContent = commandTopic(peer);
-  $('chat-topics').textContent = `→ ${chatTopic(me)}   ← ${chatTopic(peer)}`;
+  $('chat-topics').textContent = `${t.writeOn} ${chatTopic(me)} · ${t.readFrom} ${chatTopic(peer)}`;
   showPeerStatus(t.unknown, 'unknown');
   labDefaults(me);
   history.replaceState(null, '', `?name=${encodeURIComponent(me)}&peer=${encodeURIComponent(peer)}${query.get('lang') ? `&lang=${lang}` : ''}`);
@@ -260,8 +340,9 @@ function leave() {
   // Said before leaving: a DISCONNECT keeps the will from being published.
   if (client.connected) client.publish(statusTopic(me), 'offline', { qos: 0, retain: true });
   client.end();
-  for (const id of ['me', 'peer', 'broker', 'user', 'password']) input(id).disabled = false;
-  $('join').textContent = t.connect;
+  mainUp = false;
+  lockJoinForm(false);
+  document.body.classList.remove('joined');
   setStatus(t.notConnected, 'off');
 }
 
@@ -273,7 +354,7 @@ function onMainMessage(m: Message) {
       $('chat-lines'),
       () => {
         const li = el('li', '', 'theirs');
-        li.append(el('span', who, 'who'), el('span', shown(text), 'text'));
+        li.append(el('span', clock(), 'time'), el('span', who, 'who'), el('span', shown(text), 'text'));
         return li;
       },
       MAX_CHAT_LINES,
@@ -288,7 +369,7 @@ function onMainMessage(m: Message) {
       block.style.background = `#${COLOURS[colour].toString(16).padStart(6, '0')}`;
       block.dataset.colour = colour;
     }
-    $('block-label').textContent = colour ? colour : t.unknownCommand;
+    $('block-label').textContent = colour ? (t.colourNames[colour] ?? colour) : t.unknownCommand;
     $('received').textContent = `${t.received} ${shown(text)} (${clock()})`;
   }
 }
@@ -306,7 +387,7 @@ function sendChat(event: Event) {
   if (!main || !text.trim()) return;
   box.value = '';
   const li = el('li', '', 'mine');
-  li.append(el('span', me, 'who'), el('span', shown(text), 'text'));
+  li.append(el('span', clock(), 'time'), el('span', me, 'who'), el('span', shown(text), 'text'));
   add($('chat-lines'), li, MAX_CHAT_LINES);
   main.publish(chatTopic(me), text, { qos: 1 }, (err) => {
     if (err) li.append(el('span', ` (${t.error}${t.colon}${err.message})`, 'error'));
@@ -363,15 +444,17 @@ function labClient(): MqttClient | null {
     },
   );
   lab = client;
+  let up = false;
   client.onConnect = (present) => {
+    up = true;
     if (lab === client) {
       labLog(`${t.labUp} ${id}${present ? ` (${t.sessionPresent})` : ''}`);
       $('lab-state').dataset.state = 'ok';
     }
   };
-  client.onClose = (reason, retryIn) => {
+  client.onClose = (reason, retryIn, kind, code) => {
     if (lab === client) {
-      labLog(lostText(reason, retryIn), 'error');
+      labLog(lostText(reason, retryIn, up, brokerName(endpoint, true), kind, code), 'error');
       $('lab-state').dataset.state = 'wait';
     }
   };
