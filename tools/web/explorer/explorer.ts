@@ -322,7 +322,13 @@ function drawChart(now: number): void {
       {},
       ...topics.map((label, i) => ({ label, scale: `y${i}`, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true })),
     ];
-    const axes: uPlot.Axis[] = [{}, ...topics.slice(0, 2).map((_, i) => ({ scale: `y${i}`, side: i ? 1 : 3, stroke: COLOURS[i], grid: { show: i === 0 } }))];
+    // The time as the reader's clock says it (14:05:30), a tick every 90 px at least; the value
+    // axes wide enough for "1 013,5" in either language.
+    const time: uPlot.Axis = { space: 90, values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString(W.locale)) };
+    const axes: uPlot.Axis[] = [
+      time,
+      ...topics.slice(0, 2).map((_, i) => ({ scale: `y${i}`, side: i ? 1 : 3, size: 72, stroke: COLOURS[i], grid: { show: i === 0 } })),
+    ];
     const scales: uPlot.Scales = { x: { time: true } };
     plot = new uPlot({ width, height: 260, series, axes, scales, legend: { live: false } }, aligned(now), box);
   } else {
