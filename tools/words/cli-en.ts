@@ -1,0 +1,195 @@
+// The commands' words in English (the table's shape: cli-words.ts).
+
+import { VERDICT_EN } from '../classroom/pair-check';
+import type { CliWords } from './cli-words';
+
+const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
+
+const s = (n: number) => (n > 1 ? 's' : '');
+
+export const en: CliWords = {
+  unknownOption: (arg, near, help) => `unknown option '${arg}'${near ? `: did you mean ${near}?` : ''} (${help} lists the options)`,
+  gluedValue: (f, example) => `unknown option '${f}…': put a space between ${f} and its value, e.g. ${f} ${example}`,
+  unexpectedArgument: (arg, help) => `unexpected argument '${arg}': every value needs its flag in front, e.g. -t class/hello or -m 'hi there' (${help})`,
+  needsValue: (arg, example, placeholder) => `${arg} needs a value${example ? `, e.g. ${arg} ${example}` : ` (${placeholder})`}`,
+  takesNoValue: (arg, inline) => `${arg} takes no value (remove "=${inline}")`,
+  notSupported: (arg, why) => `${arg} is not supported: ${why}`,
+  numberRange: (flag, what, min, max, text) => `${flag} needs ${what} from ${min} to ${max}, got '${text}'`,
+  secondsRange: (flag, allowZero, max, text) =>
+    `${flag} needs a number of seconds ${allowZero ? 'from 0' : 'above 0'} up to ${max} (24 days), e.g. ${flag} 5, got '${text}'`,
+  unknownCommand: (name, commands) => `unknown command '${name}': the commands are ${commands}`,
+  commandFirst: 'put the command first, e.g. mqtt-pair sub -t hello',
+  internalError: (m) => `internal error: ${m} (set MQTT_PAIR_DEBUG=1 for details)`,
+  usage: 'Usage: ',
+  notSupportedFlags: 'Not supported (mosquitto flags mqtt-pair refuses with a reason):',
+  help: 'this text',
+  topTitle: (v) => `mqtt-pair ${v}: classroom MQTT tools (mosquitto_pub/mosquitto_sub compatible) and the board simulator`,
+  topCommands: 'Commands:',
+  sep: ': ',
+  topUsage: 'mqtt-pair <command> [options]',
+  topFooter: 'mqtt-pair <command> --help (or mqtt-pair help <command>) lists the options of a command.',
+  examples: 'Examples:',
+  summaries: {},
+  flagHelp: {},
+  userNeedsBroker: (flag) => `${flag} goes with --broker, e.g. --broker 192.168.1.144 -u alice -P secret`,
+  passwordNeedsUser: '-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name',
+  refusal: (code) => (code !== undefined && CONNACK_EN[code]) || `code ${code}`,
+  refused: (where, code) => `the broker at ${where} refused the connection: ${en.refusal(code)}`,
+  addAccount: 'this broker wants a user name and password: add -u <user> -P <password>',
+  checkAccount: (user) => `check the user name (-u ${user}) and the password (-P)`,
+  unreachable: (where) => `no MQTT broker at ${where} (connection refused or host unreachable)`,
+  dns: (where) => `the broker's host name in ${where} does not resolve`,
+  checkBroker: 'check --broker, and that the broker is running',
+  cannotConnect: (where, reason) => `cannot connect to ${where}: ${reason}`,
+  lost: (where, reason) => `lost the connection to ${where}: ${reason}`,
+  chatConnected: (where, name, mine, peer, theirs) =>
+    `connected to ${where}: you are ${name} on ${mine}, reading ${peer} on ${theirs}. Type a line and Enter to send it; Ctrl+D or Ctrl+C to leave.`,
+  chatReconnected: (where) => `reconnected to ${where}`,
+  chatLost: (where, reason, sec) => `lost the connection to ${where}: ${reason}; reconnecting in ${sec} s`,
+  chatNotSent: (line, why) => `"${line}" not sent: ${why}`,
+  chatCannotRead: (topic, why) => `cannot read ${topic}: ${why} (the broker's access rules?)`,
+  chatUnacknowledged: (n, where) => `${n} line(s) not acknowledged by ${where} within 10 s: they may not have arrived`,
+  chatMissing: (key) => `--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`,
+  chatTitle:
+    'mqtt-pair chat: the chat of the course. What you type is published on <prefix><name>; what your peer types, on <prefix><peer>, is printed as "peer: text".',
+  chatUsageFooter: [
+    'Each line is sent when you press Enter. Ctrl+D (the end of the input) or Ctrl+C leaves the chat.',
+    'Without --broker: the broker on 127.0.0.1:1883.',
+    '',
+    'Example, on two computers of the class:',
+    '  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name alice --peer bob',
+    '  mqtt-pair chat --broker 192.168.1.144 --prefix LycMaurois/SNT_2nde/ --name bob --peer alice',
+    "It works through pipes too: echo 'Bonjour Bob' | mqtt-pair chat --name alice --peer bob",
+    'A board flashed with role=chat answers "echo: <line>" to each line (docs/flashing.md).',
+  ],
+  usingBroker: (where) => `Using the broker at ${where}`,
+  embeddedBroker: (port) => `Embedded MQTT broker (Aedes) listening on 127.0.0.1:${port}`,
+  port1883Taken: 'Port 1883 is taken on this computer: using the MQTT broker there (127.0.0.1:1883)',
+  arrowKeys: 'Arrow keys: up, down, left, right; r g b y c m w o: a colour; q: quit.',
+  pressCtrlC: 'Press Ctrl+C to stop.',
+  boardsSpeakEnglish: '',
+  commandsNotSent: (n) => `${n} command${n > 1 ? 's were' : ' was'} not sent: no connection to the broker`,
+  stopped: 'Stopped.',
+  colours: { red: 'red', green: 'green', blue: 'blue', yellow: 'yellow', cyan: 'cyan', magenta: 'magenta', white: 'white', off: 'off' },
+  simAbout: {
+    sim: {
+      title: "mqtt-pair sim: the firmware's boards on this computer (npm start runs this).",
+      footer: [
+        'With no --role, the course\'s pair: ESP#1 publishes "Hello #N" on hello, ESP#2 answers "received" on',
+        'notification. Without --broker an embedded broker starts on 127.0.0.1:1883 (or the next free port);',
+        'with a single --role, when port 1883 is already taken (another mqtt-pair sim, Mosquitto), the board',
+        'uses the broker there instead.',
+        '',
+        'The roles:',
+        '  hello      ESP#1: Hello #N on hello every 5 s, listens on notification',
+        '  responder  ESP#2: answers "received" on notification to each hello',
+        '  sensor     temperature and pressure every second, retained, on myRasp/sensors/temperature and',
+        '             .../pression; online/offline (its last will) on myRasp/sensors/status',
+        '  chat       answers "echo: <line>" on <prefix><name> to each line on <prefix><peer> (needs --name',
+        '             and --peer); see mqtt-pair chat',
+        '  remote     your arrow keys as up/down/left/right on remote/command (as mqtt-pair remote)',
+        '  actuator   shows the colour asked on remote/command as a coloured block (as mqtt-pair actuator)',
+      ],
+    },
+    remote: {
+      title: 'mqtt-pair remote: the remote control of the course, as a simulated board with role=remote.',
+      footer: [
+        'Each arrow key you press is published on <prefix>remote/command: up, down, left or right; the keys',
+        'r g b y c m w o send a colour (red, green, blue, yellow, cyan, magenta, white, off). q, Ctrl+C or',
+        'Ctrl+D quits. From a pipe it reads one command per line and stops at the end:',
+        "  printf 'up\\nred\\n' | mqtt-pair remote --broker 192.168.1.144",
+        'An actuator listening on the same prefix changes colour (up green, down red, left yellow, right',
+        'blue): mqtt-pair actuator, or a board flashed with role=actuator. Without --broker, the broker on',
+        '127.0.0.1:1883, or an embedded one.',
+      ],
+    },
+    actuator: {
+      title: 'mqtt-pair actuator: the actuator of the course (a window that changes colour), as a simulated board with role=actuator.',
+      footer: [
+        'It listens on <prefix>remote/command and shows each colour asked as a coloured block with its name:',
+        'up green, down red, left yellow, right blue, or a colour name (red, green, blue, yellow, cyan,',
+        'magenta, white, off). Ctrl+C stops it. Drive it with mqtt-pair remote, a board flashed with',
+        'role=remote, or by hand:',
+        '  mqtt-pair pub -h 192.168.1.144 -t LycMaurois/SNT_2nde/alice/remote/command -m up',
+      ],
+    },
+  },
+  watching: (filters, where) => `Watching ${filters} on ${where}`,
+  cannotWatch: (where, why) => `cannot watch the broker at ${where}: ${why}: check --broker, and that the broker is running`,
+  classroomView: (url, ctrlC) => `Classroom view: ${url}${ctrlC ? '  (Ctrl+C stops)' : ''}`,
+  studentsPage: (url, broker, prefix) => `Students' page: ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
+  openToNetwork: "  open to the classroom network: anyone on it can open the students' page (the class page stays on 127.0.0.1)",
+  pairsSeen: (total, counts) => `${total} pairs seen: ${counts}`,
+  counts: (ok, wait, silent) => `${ok} ok, ${wait} waiting, ${silent} silent`,
+  everyClass: 'Every class',
+  watchingSubtitle: (filters, where) => `watching ${filters} on ${where}`,
+  notConnected: (where, problem) => `Not connected to the broker at ${where}: ${problem}`,
+  messagesSeen: (n) => `${n} messages seen`,
+  tableHead: {
+    sim: ['pair', 'state', 'boards', 'hellos', 'replies', 'reconn.', 'last error'],
+    watch: ['pair', 'state', 'hellos', 'replies', 'last hello', 'last heard', 'why'],
+  },
+  ago: (d) => `${d} ago`,
+  andMore: (n, counts) => (counts ? `… and ${n} more pairs (${counts})` : `… and ${n} more`),
+  pairsLine: (total, counts) => `${total} pairs: ${counts}`,
+  watchAbout: {
+    title: 'mqtt-pair watch: every pair of a class, live, as seen from the broker (real or simulated boards).',
+    footer: [
+      'A pair is the two boards that publish on <prefix>hello and <prefix>notification, e.g.',
+      'LycMaurois/SNT_2nde/alice/hello. Each pair is a tile: green (OK) when its last hello was',
+      'answered, amber (Waiting) while it starts or waits for a reply, red (Silent, No reply) after',
+      'about 3 intervals without a message or without a reply.',
+      '',
+      'Examples:',
+      '  mqtt-pair watch --broker 192.168.1.144 --web 8080 --school LycMaurois --class SNT_2nde',
+      '  mqtt-pair watch --broker 192.168.1.144          (a table in this terminal, every prefix)',
+      'The page is served on 127.0.0.1 only: open it on this computer (or show it on the projector).',
+    ],
+  },
+  classroomAbout: {
+    title: 'mqtt-pair classroom: a whole class of simulated pairs (ESP#1 and ESP#2 each) in this process.',
+    footer: [
+      'Each pair talks under its own prefix, <school>/<class>/<name>/hello and …/notification, with',
+      'names alice, bob, camille, … (or those of --roster). A table shows every pair (boards connected,',
+      'hellos sent, replies received, reconnects, last error); at the end, "N/N pairs ok". A pair is ok',
+      'when it made at least 3 hello/received round trips and no hello or notification crossed into',
+      "another pair's topics. Other messages under the class (a sensor's retained values) are counted",
+      'and shown, and fail nothing. On the page (--web), a pair can be stopped, to show what a red tile',
+      'means, and started again; a stopped pair is left out of the verdict.',
+      '',
+      'Examples:',
+      '  mqtt-pair classroom --pairs 15                              (embedded broker, until Ctrl+C)',
+      '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --duration 60 --web 8080',
+      '  mqtt-pair classroom --pairs 30 --broker 192.168.1.144 --until-ok --duration 300',
+      'Exit code: 0 when every pair is ok; 1 when one is not, or for a bad option.',
+    ],
+  },
+  classroomStart: (count, group, where, interval, how) =>
+    `${count} pairs (${2 * count} simulated boards) under ${group}/<name>/ on ${where}, one hello every ${interval} ms${how}`,
+  classroomHow: (runFor, untilOk) =>
+    (untilOk ? ' until every pair is ok' : '') + (runFor ? ` ${untilOk ? 'or' : 'for'} ${runFor} s` : untilOk ? ' or Ctrl+C' : ' until Ctrl+C'),
+  embeddedWhere: 'embedded broker',
+  classroomEnd: {
+    ran: (count, elapsed, where, interval, connected) =>
+      `Ran ${count} pairs (${2 * count} simulated boards) for ${elapsed} s on ${where}, one hello every ${interval} ms; ${connected}`,
+    allConnected: (d) => `all boards connected within ${d}`,
+    someConnected: (up, of) => `${up} of ${of} boards ever connected`,
+    messages: (total, hellos, replies, seen) =>
+      `Messages: ${total} published by the boards (${hellos} hellos, ${replies} replies), ${seen} seen by the observer`,
+    cpu: (total, user, system, percent, perMessage, broker) =>
+      `CPU: ${total} s (user ${user} s, system ${system} s), ${percent}% of one core; ` +
+      (perMessage !== undefined ? `${perMessage} µs per message` : 'no message') +
+      ` (boards and observer${broker ? ', and the broker' : ''}, all in this process)`,
+    memory: (rss, max, heap) => `Memory: ${rss} resident at the end (${max} at most), ${heap} JavaScript heap`,
+    notOk: (name, why) => `Not ok: ${name}: ${why}`,
+    verdict: VERDICT_EN,
+    notOkMore: (n) => `Not ok: … and ${n} more pairs`,
+    summary: (ok, of, stopped, foreign, other) =>
+      `${ok}/${of} pairs ok` +
+      (stopped ? ` (${stopped} stopped from the page)` : '') +
+      (foreign ? `; ${foreign} message${s(foreign)} on topics of no pair` : '') +
+      (other ? `; ${other} other message${s(other)} under the class, not judged` : ''),
+  },
+  shortRun: (sec, interval) => `note: ${sec} s leaves little time for 3 round trips at one hello every ${interval} ms`,
+  boardsDetails: (up, of, hellos, replies, reconnects) => `boards ${up}/${of} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`,
+};

@@ -1,0 +1,103 @@
+// What a language table of the commands holds (tools/words/cli-en.ts, cli-fr.ts): every line the
+// commands a class uses print, as strings or small functions of the numbers and names they show.
+
+import type { VerdictWords } from '../classroom/pair-check';
+
+export interface CliWords {
+  // The flag parser and the top command (tools/cli/flags.ts, main.ts).
+  unknownOption(arg: string, near: string | undefined, help: string): string;
+  gluedValue(flag: string, example: string): string;
+  unexpectedArgument(arg: string, help: string): string;
+  needsValue(arg: string, example: string | undefined, placeholder: string): string;
+  takesNoValue(arg: string, inline: string): string;
+  notSupported(arg: string, why: string): string;
+  numberRange(flag: string, what: string, min: number, max: number, text: string): string;
+  secondsRange(flag: string, allowZero: boolean, max: number, text: string): string;
+  unknownCommand(name: string, commands: string): string;
+  commandFirst: string;
+  internalError(message: string): string;
+  usage: string;
+  notSupportedFlags: string;
+  help: string;
+  topTitle(version: string): string;
+  topCommands: string;
+  /** Between a line and what follows it: ': ' in English, ' : ' in French. */
+  sep: string;
+  topUsage: string;
+  topFooter: string;
+  examples: string;
+  /** Each command's one-line summary in `mqtt-pair --help`. */
+  summaries: Record<string, string>;
+  /** A flag's help: by `command flag`, else by flag (absent: the English one). */
+  flagHelp: Record<string, string>;
+  // The broker flags (tools/cli/broker-flags.ts).
+  userNeedsBroker(flag: string): string;
+  passwordNeedsUser: string;
+  // A connection that ended, from its kind and the CONNACK code (never the reason's English words).
+  refusal(code: number | undefined): string;
+  refused(where: string, code: number | undefined): string;
+  addAccount: string;
+  checkAccount(user: string): string;
+  unreachable(where: string): string;
+  dns(where: string): string;
+  checkBroker: string;
+  cannotConnect(where: string, reason: string): string;
+  lost(where: string, reason: string): string;
+  // chat
+  chatConnected(where: string, name: string, mine: string, peer: string, theirs: string): string;
+  chatReconnected(where: string): string;
+  chatLost(where: string, reason: string, seconds: string): string;
+  chatNotSent(line: string, why: string): string;
+  chatCannotRead(topic: string, why: string): string;
+  chatUnacknowledged(n: number, where: string): string;
+  chatMissing(key: string): string;
+  chatTitle: string;
+  chatUsageFooter: string[];
+  // sim, remote, actuator
+  usingBroker(where: string): string;
+  embeddedBroker(port: number): string;
+  port1883Taken: string;
+  arrowKeys: string;
+  pressCtrlC: string;
+  boardsSpeakEnglish: string;
+  commandsNotSent(n: number): string;
+  stopped: string;
+  /** The actuator's colours, as its block shows them. */
+  colours: Record<string, string>;
+  simAbout: Record<'sim' | 'remote' | 'actuator', { title: string; footer: string[] }>;
+  // watch and classroom
+  watching(filters: string, where: string): string;
+  cannotWatch(where: string, why: string): string;
+  classroomView(url: string, ctrlC: boolean): string;
+  studentsPage(url: string, broker: string, prefix: string): string;
+  openToNetwork: string;
+  pairsSeen(total: number, counts: string): string;
+  counts(ok: number, wait: number, silent: number): string;
+  everyClass: string;
+  watchingSubtitle(filters: string, where: string): string;
+  notConnected(where: string, problem: string): string;
+  messagesSeen(n: number): string;
+  tableHead: { sim: string[]; watch: string[] };
+  ago(d: string): string;
+  andMore(n: number, counts?: string): string;
+  pairsLine(total: number, counts: string): string;
+  watchAbout: { title: string; footer: string[] };
+  classroomAbout: { title: string; footer: string[] };
+  classroomStart(count: number, group: string, where: string, interval: number, how: string): string;
+  classroomHow(runFor: number | undefined, untilOk: boolean): string;
+  embeddedWhere: string;
+  classroomEnd: {
+    ran(count: number, elapsed: string, where: string, interval: number, connected: string): string;
+    allConnected(d: string): string;
+    someConnected(up: number, of: number): string;
+    messages(total: string, hellos: string, replies: string, seen: string): string;
+    cpu(total: string, user: string, system: string, percent: number, perMessage: number | undefined, broker: boolean): string;
+    memory(rss: string, max: string, heap: string): string;
+    notOk(name: string, why: string): string;
+    verdict: VerdictWords;
+    notOkMore(n: number): string;
+    summary(ok: number, of: number, stopped: number, foreign: number, other: number): string;
+  };
+  shortRun(seconds: string, interval: number): string;
+  boardsDetails(up: number, of: number, hellos: number, replies: number, reconnects: number): string;
+}
