@@ -4,10 +4,11 @@
 
 import type { Endpoint, Host } from '../../src/host';
 import { MqttClient, MqttError, payloadText } from '../../src/mqtt/client';
-import { HELLO, NOTIFICATION, REPLY, helloNumber } from '../../src/apps/pair-protocol';
-import { printable } from '../../src/apps/text';
+import { HELLO, NOTIFICATION } from '../../src/apps/pair-protocol';
 import { LATE_AFTER, lookOf, sortTiles, tileOf } from './look';
-import type { Activity, ObservedPair, TileView, ViewSnapshot } from './view-model';
+import { activityPrefix, recordActivity } from './activities';
+import { newPair, recordRound } from './pair-record';
+import type { ObservedPair, TileView, ViewSnapshot } from './view-model';
 
 export interface ObserverOptions {
   /** Both or neither: watch `<school>/<class>/#`; without them, every hello and notification, at any depth. */
@@ -26,18 +27,6 @@ export interface ObserverOptions {
   roster?: string[];
   /** A roster pair never heard stays amber this long (ms) after the start, then red. Default 5 min. */
   lateAfter?: number;
-}
-
-/** A command or value shown on a tile is cut to this many characters. */
-const FACT_CHARS = 24;
-
-/** The activity a topic under a pair's prefix belongs to (`rest`: the topic after the prefix; '' for
- *  the chat's `<class>/<name>`). */
-function activityOf(rest: string): Activity {
-  if (rest === '' || rest === 'status') return 'chat';
-  if (rest.startsWith('myRasp/sensors/')) return 'sensor';
-  if (rest === 'remote/command') return 'remote';
-  return 'other';
 }
 
 /** Prefixes set aside beyond --max-pairs are remembered up to this many (to count them), no more. */
@@ -171,32 +160,8 @@ export class ClassObserver {
       this.setAside(prefix, 1);
       return null;
     }
-    const levels = prefix.split('/').slice(0, -1);
     const now = this.now();
-    p = {
-      prefix,
-      name: levels.length ? levels[levels.length - 1] : '(no prefix)',
-      group: levels.slice(0, -1).join('/'),
-      hellos: 0,
-      replies: 0,
-      rounds: 0,
-      lastHello: null,
-      firstAt: now,
-      lastAt: now,
-      lastHelloAt: 0,
-      lastReplyAt: 0,
-      awaiting: false,
-      gaps: [],
-      expected,
-      kept,
-      present: this.online.has(prefix),
-      other: 0,
-      retained: 0,
-      heardAt: expected ? 0 : now,
-      otherAt: 0,
-      otherGaps: [],
-      facts: {},
-    };
+    p = newPair(prefix, now, expected, kept, this.online.has(prefix));
     this.pairs.set(prefix, p);
     if (kept) this.keptCount++;
     else if (!p.present) {
@@ -277,7 +242,7 @@ export class ClassObserver {
       if (p) {
         p.other++;
         if (topic === `${p.prefix}status`) p.present = text === 'online';
-        if (!retained) this.activity(p, topic, text);
+        if (!retained) recordActivity(p, topic, text, this.now());
         this.heard(p);
       } else this.foreign++;
       this.onForeign?.(topic, text, retained);
@@ -297,67 +262,16 @@ export class ClassObserver {
       p.retained++;
       return;
     } // old news: the pair's state is what it says now
-    const now = this.now();
-    p.lastAt = now;
-    if (!p.heardAt) p.heardAt = now;
-    if (leaf === HELLO) {
-      if (p.lastHelloAt) {
-        p.gaps.push(now - p.lastHelloAt);
-        if (p.gaps.length > 5) p.gaps.shift();
-      }
-      p.hellos++;
-      p.awaiting = true;
-      p.lastHelloAt = now;
-      const n = helloNumber(text);
-      p.lastHello = n < 0 ? null : n;
-    } else if (text === REPLY) {
-      p.replies++;
-      if (p.awaiting) {
-        p.rounds++;
-        p.awaiting = false;
-      }
-      p.lastReplyAt = now;
-    }
+    recordRound(p, leaf, text, this.now());
     this.heard(p);
     this.onPairMessage?.(p, leaf, text);
   }
 
-  /** The pair a live message of another activity belongs to, made if new: under `<school>/<class>/`,
-   *  the level after the class names it (`…/alice/myRasp/sensors/temperature`, and the chat's
-   *  `…/alice`). Without a class, only pairs already known (by their hellos) get such messages. */
+  /** The pair a live message of another activity belongs to, made if new (activities.ts). Without a
+   *  class, only pairs already known (by their hellos) get such messages. */
   private activityPair(topic: string): ObservedPair | null {
-    const { school, className } = this.options;
-    if (school === undefined || className === undefined) return null;
-    const group = `${school}/${className}/`;
-    if (!topic.startsWith(group) || topic.length === group.length) return null;
-    const name = topic.slice(group.length).split('/')[0];
-    return name ? this.ensure(`${group}${name}/`) : null;
-  }
-
-  /** A live message of another activity under `p`: what it does, when, and its last facts. */
-  private activity(p: ObservedPair, topic: string, text: string): void {
-    const now = this.now();
-    const rest = topic.length < p.prefix.length ? '' : topic.slice(p.prefix.length);
-    const kind = activityOf(rest);
-    if (!p.heardAt) p.heardAt = now;
-    // The students' page's status speaks for presence (p.present), not for an activity of its own.
-    if (rest === 'status') return;
-    // A gap under 100 ms is the same reading's second value (temperature, then pressure), not a period.
-    if (p.activity === kind && p.otherAt) {
-      if (now - p.otherAt >= 100) p.otherGaps.push(now - p.otherAt);
-      if (p.otherGaps.length > 5) p.otherGaps.shift();
-    } else p.otherGaps = [];
-    // The sensor's status says only whether it is there: the gaps are its values'.
-    if (rest !== 'myRasp/sensors/status') p.otherAt = now;
-    else if (!p.otherAt) p.otherAt = now;
-    p.activity = kind;
-    if (kind === 'sensor') {
-      const value = Number.parseFloat(text);
-      if (rest.endsWith('/temperature') && Number.isFinite(value)) p.facts.temperature = value;
-      else if (rest.endsWith('/pression') && Number.isFinite(value)) p.facts.pressure = value;
-      else if (rest.endsWith('/status')) p.facts.sensorOnline = text === 'online';
-      if (!rest.endsWith('/status')) p.facts.sensorOnline = true;
-    } else if (kind === 'remote') p.facts.command = printableFact(text);
+    const prefix = activityPrefix(this.options.school, this.options.className, topic);
+    return prefix === null ? null : this.ensure(prefix);
   }
 
   /** Pairs silent longer than forgetAfter leave (not the roster's). */
@@ -383,10 +297,4 @@ export class ClassObserver {
       if (!this.heardOnce.has(p.prefix)) tiles.push(tileOf(p, lookOf(p, now, this.options.interval, this.options.lateAfter ?? LATE_AFTER), now));
     return sortTiles(tiles);
   }
-}
-
-/** A fact from the network as a tile shows it: printable (src/apps/text.ts), FACT_CHARS at most. */
-function printableFact(text: string): string {
-  const clean = printable(text.trim());
-  return clean.length > FACT_CHARS ? `${clean.slice(0, FACT_CHARS - 1)}…` : clean;
 }
