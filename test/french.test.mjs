@@ -143,7 +143,22 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
     const roster = join(dir, 'classe.txt');
     writeFileSync(roster, 'alice\nbob\n');
     const w = run(
-      ['watch', '--broker', `127.0.0.1:${broker.port}`, ...account, '--school', 'LycMaurois', '--class', 'SNT_2nde', '--roster', roster, '--lang', 'fr'],
+      [
+        'watch',
+        '--broker',
+        `127.0.0.1:${broker.port}`,
+        ...account,
+        '--school',
+        'LycMaurois',
+        '--class',
+        'SNT_2nde',
+        '--roster',
+        roster,
+        '--late',
+        '0',
+        '--lang',
+        'fr',
+      ],
       ENGLISH,
     );
     const r = await w.stop(/jamais connecté/);

@@ -30,6 +30,7 @@ const EXPLORE_FLAGS: Flag[] = [
   { names: ['--max-topics'], key: 'maxTopics', value: 'n', example: '2000', help: 'topics kept at most (default: 2000); more are counted, not kept' },
   { names: ['--history'], key: 'history', value: 'n', example: '50', help: 'messages kept a topic (default: 50)' },
   { names: ['--duration'], key: 'duration', value: 'seconds', example: '3600', help: 'stop after this many seconds (default: until Ctrl+C)' },
+  { names: ['--help'], key: 'help', help: 'show this help' },
 ];
 
 function exploreUsage(): string {
