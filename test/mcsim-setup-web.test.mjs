@@ -102,6 +102,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
 
   test('the board plugged in gets alice: ESP#1, the WiFi typed on the page, its first hello seen on the page', async () => {
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(LIMIT); // a slow machine: an event's limit, not Playwright's 30 s
     const page = await context.newPage();
     await page.exposeFunction('__toBoard', (bytes) => pty.write(Buffer.from(bytes)));
     await page.addInitScript(webSerialStandIn);

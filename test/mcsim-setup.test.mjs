@@ -187,6 +187,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
 
     // ---- B, from its setup page (French: the browser's language), the network picked from the list.
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
+    context.setDefaultTimeout(LIMIT); // a slow machine: an event's limit, not Playwright's 30 s
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${pageB.port}/`);
     await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: LIMIT }); // the board's scan, on a busy machine
@@ -334,6 +335,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       await sleep(2000);
       const p1 = phase();
       const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
+      context.setDefaultTimeout(LIMIT); // a slow machine: an event's limit, not Playwright's 30 s
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: LIMIT });
@@ -372,6 +374,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
         [1280, 900, 'desktop'],
       ]) {
         const context = await browser.newContext({ locale, viewport: { width, height } });
+        context.setDefaultTimeout(LIMIT); // a slow machine: an event's limit, not Playwright's 30 s
         const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${port}/`);
         await page.locator('.network').first().waitFor({ timeout: LIMIT });

@@ -16,7 +16,7 @@ import { mqttPair, assertOneLineError } from './helpers/child.mjs';
 import { startEmbeddedBroker } from './helpers/embedded.mjs';
 import { freePort } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
-import { until } from './helpers/wait.mjs';
+import { LIMIT, until } from './helpers/wait.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const fixtures = new URL('./fixtures/image/mcconfig-out', import.meta.url).pathname;
@@ -150,6 +150,7 @@ describe('mqtt-pair setup --web', () => {
         ],
       ]) {
         const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+        context.setDefaultTimeout(LIMIT); // a slow machine: an event's limit, not Playwright's 30 s
         const page = await context.newPage();
         const refused = [];
         page.on('console', (m) => {
