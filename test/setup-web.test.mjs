@@ -161,7 +161,7 @@ describe('mqtt-pair setup --web', () => {
         await page.locator('#rows tr').nth(4).waitFor();
         assert.equal(await page.locator('html').getAttribute('lang'), lang);
         assert.equal(await page.locator('h1').textContent(), words.title);
-        assert.equal(await page.locator('#rows tr').count(), 5);
+        assert.equal(await page.locator('#rows tr').count(), 6, 'one row a board: emma has both of hers');
         assert.match(await page.locator('#rows tr').nth(0).textContent(), new RegExp(`alice.*ESP#1 \\(hello\\).*mqtt-pair-aaaa.*${words.pair}`));
         assert.match(await page.locator('#rows tr').nth(2).textContent(), new RegExp(`chloe.*${words.free}`));
         assert.equal(await page.locator('#set-button').textContent(), words.button);
