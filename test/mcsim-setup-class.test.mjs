@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim } from './helpers/moddable.mjs';
-import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
+import { buildFirmware, moddableSkip, startMcsim, bakedPort } from './helpers/moddable.mjs';
+import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
 import { openPty, socatSkip } from './helpers/pty.mjs';
 import { openPtyPair } from './helpers/pty-pair.mjs';
 import { assertOneLineError, mqttPair } from './helpers/child.mjs';
@@ -31,7 +31,7 @@ describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', 
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-class-'));
     roster = join(work, 'names.txt');
     writeFileSync(roster, `# SNT 2nde, groupe A\n${[0, 2, 4].map((i) => `${STUDENTS[i]} ${STUDENTS[i + 1]}`).join('\n')}\n`);
-    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await freePort(), setupDnsPort: await freePort() });
+    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort() });
     sub = await mosquittoSub(broker.port, ['-t', `${GROUP}/#`]);
   });
   after(async () => {

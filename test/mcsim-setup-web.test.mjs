@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim } from './helpers/moddable.mjs';
+import { buildFirmware, moddableSkip, startMcsim, bakedPort } from './helpers/moddable.mjs';
 import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
 import { openPty, socatSkip } from './helpers/pty.mjs';
 import { mqttPair } from './helpers/child.mjs';
@@ -72,7 +72,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     const image = join(work, 'image');
     assert.equal((await mqttPair(['image', '-p', 'esp32', '-o', fixtures, '--out', image]).exit).code, 0);
     writeFileSync(join(work, 'names.txt'), 'alice bob\n');
-    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await freePort(), setupDnsPort: await freePort() });
+    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort() });
     const port = await freePort();
     server = mqttPair(
       // biome-ignore format: a command line

@@ -21,8 +21,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { improv } from '../dist/index.js';
-import { buildFirmware, moddableSkip, startMcsim } from './helpers/moddable.mjs';
-import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
+import { buildFirmware, moddableSkip, startMcsim, bakedPort } from './helpers/moddable.mjs';
+import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
 import { improvSdk, pipePort, sdkLogger } from './helpers/improv-sdk.mjs';
 import { openPty, socatSkip } from './helpers/pty.mjs';
 import { LIMIT, sleep, until } from './helpers/wait.mjs';
@@ -103,8 +103,8 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
   const boards = {};
   before(async () => {
     broker = await startMosquitto();
-    dnsPort = await freePort();
-    const pagePort = await freePort();
+    dnsPort = await bakedPort();
+    const pagePort = await bakedPort();
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-'));
     // The class's one image: no WiFi, no broker, no role; only where the simulator's setup lives.
     so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: pagePort, setupDnsPort: dnsPort });
@@ -297,7 +297,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
 
     test('Improv, then the page, then the pair: the peaks of each', async (t) => {
       const small = await buildFirmware(
-        { ssid: '', setupSerial: './serial', setupPort: await freePort(), setupDnsPort: await freePort(), setupValueBytes: 62 },
+        { ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort(), setupValueBytes: 62 },
         esp8266,
       );
       const dir = join(work, 'esp8266');

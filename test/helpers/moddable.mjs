@@ -24,7 +24,26 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from './mosquitto.mjs';
+import { createServer } from 'node:net';
 import { LIMIT } from './wait.mjs';
+
+/**
+ * A port to build into a firmware (setupPort, setupDnsPort), free now and outside Linux's ephemeral
+ * range (32768-60999): a port from freePort() is in that range, and during the minutes a build
+ * takes any outgoing connection of the suite may be given it, and the board's page with it.
+ */
+export async function bakedPort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const free = await new Promise((resolve) => {
+      const s = createServer();
+      s.unref();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const required = () => process.env.REQUIRE_MODDABLE === '1';
