@@ -115,7 +115,7 @@ describe('the explorer (Mosquitto, chromium)', () => {
       async () => (await page.$(row(temperature))) && (await page.$(row('myRasp/groundfloor/kitchen/temperature'))),
       'the tree with the sensor and the lab',
     );
-    assert.equal(await page.textContent('h1'), 'Explorateur du broker');
+    await until(async () => (await page.textContent('h1')) === 'Explorateur du broker', 'the French title');
     // The retained lab values are marked retained, with their value.
     const kitchen = await page.$eval(row('myRasp/groundfloor/kitchen/temperature'), (li) => ({
       value: li.querySelector('.value').textContent,

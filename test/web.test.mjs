@@ -119,7 +119,8 @@ describe('the classroom page in headless chromium', () => {
       watch = await serve(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'TestSchool', '--class', 'ClassA', '--interval', '200']);
       const page = await context.newPage();
       await page.goto(watch.url);
-      assert.equal(await page.textContent('h1'), 'TestSchool / ClassA');
+      // The title comes with the first snapshot (/events): waited for, as the page may still be loading it.
+      await until('the class name as the title', async () => (await page.textContent('h1')) === 'TestSchool / ClassA');
       await until('three green tiles', async () => {
         const tiles = await tilesOf(page);
         return tiles.length === 3 && tiles.every((t) => t.state === 'ok') && tiles;
@@ -171,7 +172,8 @@ describe('the classroom page in headless chromium', () => {
       const csp = response.headers()['content-security-policy'];
       assert.match(csp, /script-src 'self'; style-src 'self'/);
       assert.doesNotMatch(csp, /unsafe-inline/);
-      assert.equal(await page.textContent('h1'), 'LycMaurois / SNT_2nde');
+      // The title comes with the first snapshot (/events): waited for, as the page may still be loading it.
+      await until('the class name as the title', async () => (await page.textContent('h1')) === 'LycMaurois / SNT_2nde');
       // Green, and 3 round trips each, so that the run ends with every pair ok; then in name order.
       let seen = [];
       await until(
