@@ -27,7 +27,8 @@ export default async function* skipSummary(source) {
   const what = things
     .map((t) => {
       const { tests, groups } = missing.get(t);
-      return `${t} (${[tests && plural(tests, 'test'), groups && plural(groups, 'group')].filter(Boolean).join(' and ')})`;
+      const counted = [tests && plural(tests, 'test'), groups && plural(groups, 'group')].filter(Boolean).join(' and ');
+      return `${t} (${THINGS[t].tests ? `${THINGS[t].tests}: ` : ''}${counted})`;
     })
     .join(', ');
   yield `\nSkipped for want of ${what}${other ? `; ${plural(other, 'more')} for other reasons` : ''}. To run them: ${installCommand(things)}\n`;
