@@ -4,6 +4,8 @@
 //
 //   node test/run.mjs unit          test/unit/: nothing but Node.js needed, under a minute
 //   node test/run.mjs node          what runs on Node: all but the firmware in the SDK and RabbitMQ
+//   node test/run.mjs mcsim         the firmware in the Moddable SDK: mcsim and the boards' link
+//                                   (MODDABLE set to an installed SDK; npm run test:mcsim)
 //   node test/run.mjs all           everything (npm test)
 //   node test/run.mjs test/cli.test.mjs …   those files
 import { spawn } from 'node:child_process';
@@ -18,7 +20,9 @@ const list = (dir) =>
     .filter((f) => f.endsWith('.test.mjs'))
     .sort()
     .map((f) => relative(root, join(here, dir, f)));
-/** What does not depend on Node's version: the firmware in Moddable's simulator and the SDK's link, and RabbitMQ's brokers. */
+/** The firmware in Moddable's simulator and the boards' link, with an installed SDK. */
+const MODDABLE = /\/(mcsim|boards\.)/;
+/** What does not depend on Node's version: the firmware in the Moddable SDK, and RabbitMQ's brokers. */
 const NOT_NODE = /\/(mcsim|boards\.|rabbitmq)/;
 /** Files that take minutes, started first. */
 const LONG = /\/(mcsim|rabbitmq|install\.|guarantees\.|large-message\.|node-red\.|student)/;
@@ -31,11 +35,13 @@ const files = tier.endsWith('.mjs')
     ? list('unit')
     : tier === 'node'
       ? all.filter((f) => !NOT_NODE.test(f))
-      : tier === 'all'
-        ? all
-        : null;
+      : tier === 'mcsim'
+        ? all.filter((f) => MODDABLE.test(f))
+        : tier === 'all'
+          ? all
+          : null;
 if (!files) {
-  process.stderr.write(`test/run.mjs: unknown tier '${tier}': use unit, node or all, or name test files\n`);
+  process.stderr.write(`test/run.mjs: unknown tier '${tier}': use unit, node, mcsim or all, or name test files\n`);
   process.exit(1);
 }
 files.sort((a, b) => Number(LONG.test(b)) - Number(LONG.test(a)));
