@@ -1,4 +1,5 @@
-// Our own Moddable module, provided by manifest.json: hosts/moddable/native/chip.{js,c} on the
+// What @moddable/typings (listed in tsconfig.json) does not type, or types otherwise than the SDK
+// 8.2.3 behaves. Our own Moddable module, provided by manifest.json: hosts/moddable/native/chip.{js,c} on the
 // boards, hosts/moddable/native/sim/chip.{js,c} on the desktop simulators.
 declare module 'mqtt-pair/chip' {
   /**
@@ -38,6 +39,9 @@ declare module 'mqtt-pair/chip' {
   export function chipFamily(): string;
 }
 
+// @moddable/typings' http.d.ts types the server callback's values as `any` (its own "TODO:
+// better"); this declares only what we use of the SDK's server, with `unknown`, so that our
+// handler narrows every value it reads.
 declare module 'http' {
   /** The SDK's HTTP server (modules/network/http): `callback` runs with the request as `this`. */
   export class Server {
@@ -47,6 +51,8 @@ declare module 'http' {
   }
 }
 
+// @moddable/typings' dns/server.d.ts has no options argument: the SDK's dnsserver.js takes
+// { port, ttl } (modules/network/dns/dnsserver.js, SDK 8.2.3), which the simulators' port needs.
 declare module 'dns/server' {
   /** The SDK's DNS server (modules/network/dns/dnsserver): asks `callback` (as its method) for each name's address. */
   export default class DnsServer {
