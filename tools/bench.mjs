@@ -19,6 +19,7 @@ import { recovery, roundTrips } from './bench/latency.mjs';
 import { place, taskset, twoCpus, unpin } from './bench/placement.mjs';
 import { fmt, fmt3, printReport, range, sizeName, x2 } from './bench/report.mjs';
 import { bundleSize, cliStartup } from './bench/startup.mjs';
+import { scale } from './bench/smoke.mjs';
 import { throughput } from './bench/throughput.mjs';
 import { mosquittoAvailable, startMosquitto } from './mosquitto.mjs';
 
@@ -103,7 +104,7 @@ async function main() {
       unpin(broker);
 
       say('recovery after a broker restart...');
-      const rec = await recovery(broker, 3);
+      const rec = await recovery(broker, scale(3, 1));
       r.recovery_ms = rec.ours;
       r.recovery_ratio_vs_mqttjs = rec.ours / rec.peer;
       row(

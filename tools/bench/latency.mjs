@@ -5,6 +5,7 @@ import { oursConnected, oursClient, oursSub, peerClient, within } from './client
 import { publishPackets, rawClient } from './floor.mjs';
 import { place } from './placement.mjs';
 import { median, percentile } from './report.mjs';
+import { scale } from './smoke.mjs';
 
 const te = new TextEncoder();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -88,8 +89,9 @@ const ROUND_TRIP = {
 export async function roundTrips(broker, placement) {
   const pinned = place(broker, placement);
   const runs = { ours: [], mqttjs: [], floor: [] };
-  for (const kind of Object.keys(runs)) await ROUND_TRIP[kind](broker.port, 100, `${placement}-${kind}-w`); // warm-up
-  for (let i = 0; i < 5; i++) for (const kind of Object.keys(runs)) runs[kind].push(await ROUND_TRIP[kind](broker.port, 400, `${placement}-${kind}-${i}`));
+  for (const kind of Object.keys(runs)) await ROUND_TRIP[kind](broker.port, scale(100, 5), `${placement}-${kind}-w`); // warm-up
+  for (let i = 0; i < scale(5, 1); i++)
+    for (const kind of Object.keys(runs)) runs[kind].push(await ROUND_TRIP[kind](broker.port, scale(400, 10), `${placement}-${kind}-${i}`));
   const out = { pinned };
   for (const [kind, rs] of Object.entries(runs)) {
     const p50s = rs.map((t) => percentile(t, 50));

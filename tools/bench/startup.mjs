@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import mqttPacket from 'mqtt-packet';
 import { median, range } from './report.mjs';
+import { scale } from './smoke.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -56,13 +57,13 @@ function timeProcess(cmd, args) {
 export async function cliStartup(port) {
   const cli = [join(root, 'tools/mqtt-pair.cjs'), 'pub', '-h', '127.0.0.1', '-p', String(port), '-t', 'bench/cli', '-m', 'hello', '-i', 'b-cli'];
   const raw = ['-e', rawPublishScript(port)];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < scale(3, 0); i++) {
     await timeProcess(process.execPath, cli);
     await timeProcess(process.execPath, raw);
   } // warm the file cache
   const ours = [],
     floor = [];
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < scale(15, 1); i++) {
     ours.push(await timeProcess(process.execPath, cli));
     floor.push(await timeProcess(process.execPath, raw));
   }

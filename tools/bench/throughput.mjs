@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { counter, oursConnected, oursClient, oursSub, paced, peerClient, within } from './clients.mjs';
 import { publishPackets, pubackFor, rawClient } from './floor.mjs';
 import { fmt, median } from './report.mjs';
+import { scale } from './smoke.mjs';
 
 const te = new TextEncoder();
 
@@ -107,16 +108,16 @@ function headOnly(packet, n) {
 export async function throughput(kind, port, qos, size, say) {
   const payload = te.encode('x'.repeat(size));
   const tag = `${kind}-${qos}-${size}`;
-  let n = size >= 65536 ? 500 : size >= 1024 ? 5000 : 20000;
+  let n = scale(size >= 65536 ? 500 : size >= 1024 ? 5000 : 20000, 20);
   await THROUGHPUT[kind](port, qos, Math.max(100, n >> 2), payload, `${tag}-w`); // warm-up
-  for (let tries = 0; tries < 6; tries++) {
+  for (let tries = 0; tries < scale(6, 0); tries++) {
     const s = await THROUGHPUT[kind](port, qos, n, payload, `${tag}-c${tries}`);
     if (s >= 1) break;
     n = Math.ceil(n * Math.min(8, 1.3 / Math.max(s, 0.05)));
     if (qos) n = Math.min(n, 65000); // every QoS 1 message is in flight at once: one packet identifier each
   }
   const rates = [];
-  for (let i = 0; i < 3; i++) rates.push(n / (await THROUGHPUT[kind](port, qos, n, payload, `${tag}-${i}`)));
+  for (let i = 0; i < scale(3, 1); i++) rates.push(n / (await THROUGHPUT[kind](port, qos, n, payload, `${tag}-${i}`)));
   say(`  ${kind} QoS ${qos} ${size} B: ${fmt(median(rates))} msg/s (n=${n})`);
   return { rate: median(rates), rates, n };
 }
