@@ -150,11 +150,17 @@ export function decodeCommand(data: Uint8Array): Command | null {
   return strings && { command: data[0], strings };
 }
 
+export type BadFrame = 'checksum' | 'stalled' | 'shape';
+
 /** What a FrameReader finds. `text` is optional: a board drops its console's bytes. */
 export interface FrameSink {
   frame(type: number, data: Uint8Array): void;
-  /** A frame that failed its checksum, or stopped arriving: its bytes are read again as text. */
-  badFrame(why: 'checksum' | 'stalled'): void;
+  /**
+   * A frame that failed its checksum, stopped arriving, or whose lengths do not fit its type (a
+   * state or error frame holds one byte; a command's own length is the frame's less two): its
+   * bytes are read again as text.
+   */
+  badFrame(why: BadFrame): void;
   /** A line of text between frames, without its line ending, read as UTF-8 where it is; at most 512 bytes. */
   text?(line: string): void;
 }
@@ -209,30 +215,31 @@ export class FrameReader {
         this.got = got + 1;
         return;
       }
-      // Not a header after all: what matched is text, and this byte may start another.
-      for (let i = 0; i < got; i++) this.text(HEADER[i], sink);
-      this.got = 0;
-      if (b === HEADER[0]) this.got = 1;
-      else this.text(b, sink);
-      return;
+      return this.notHeader(b, sink);
     }
     let f = this.frame;
     if (!f) {
       // After the header: the type, then the length, which sizes the frame.
       if (got === HEADER.length) {
+        if (b < CURRENT_STATE || b > RPC_RESULT) return this.notHeader(b, sink); // no such type: text
         this.need = b;
         this.got++;
         return;
       }
+      const type = this.need;
       f = this.frame = new Uint8Array(HEADER.length + 3 + b);
       f.set(HEADER);
-      f[HEADER.length] = this.need;
+      f[HEADER.length] = type;
       f[HEADER.length + 1] = b;
       this.need = f.length;
       this.got = HEADER.length + 2;
+      // A length its type cannot have is a false start: said at once, not after 255 bytes of what
+      // follows (good commands among them) were taken in.
+      if (type < RPC ? b !== 1 : b < 2) this.fail('shape', sink);
       return;
     }
     f[this.got++] = b;
+    if (this.got === HEADER.length + 4 && f[HEADER.length] >= RPC && b !== f[HEADER.length + 1] - 2) return this.fail('shape', sink);
     if (this.got < this.need) return;
     let sum = 0;
     for (let i = 0; i < f.length - 1; i++) sum += f[i];
@@ -243,8 +250,16 @@ export class FrameReader {
     sink.frame(f[HEADER.length], f.subarray(HEADER.length + 2, f.length - 1));
   }
 
+  /** Not a header after all: what matched is text, and this byte may start another. */
+  private notHeader(b: number, sink: FrameSink): void {
+    for (let i = 0; i < this.got; i++) this.text(HEADER[i], sink);
+    this.got = 0;
+    if (b === HEADER[0]) this.got = 1;
+    else this.text(b, sink);
+  }
+
   /** A bad frame: said, then its "I" taken as text and its other bytes read again, before the rest. */
-  private fail(why: 'checksum' | 'stalled', sink: FrameSink): void {
+  private fail(why: BadFrame, sink: FrameSink): void {
     const got = this.got;
     let bytes = this.frame?.subarray(0, got);
     if (!bytes) {

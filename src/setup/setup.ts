@@ -61,6 +61,11 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   private improvScan = false;
   private port = 0;
   private stopped = false;
+  /** When the last bad frame was said (-1: never), and how many came since without a word. */
+  private badAt = -1;
+  private badUnsaid = 0;
+  /** The board ran its role before Improv's WiFi settings stopped it: it runs again if they fail. */
+  private resume = false;
 
   constructor(
     readonly host: Host,
@@ -109,11 +114,27 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     }
   }
 
-  badFrame(why: 'checksum' | 'stalled'): void {
-    this.fail(
-      improv.INVALID_RPC,
-      why === 'checksum' ? 'an Improv frame with a wrong checksum' : 'an Improv frame that stopped arriving (its length said more than came)',
-    );
+  /**
+   * A bad frame: an error frame and a console line, at most one a second (a stream of false starts
+   * shares the UART with the good commands: each answer would take its time); the next one says
+   * how many were not said.
+   */
+  badFrame(why: improv.BadFrame): void {
+    const now = this.host.now();
+    if (this.badAt >= 0 && now - this.badAt < 1000) {
+      this.badUnsaid++;
+      return;
+    }
+    const unsaid = this.badUnsaid;
+    this.badAt = now;
+    this.badUnsaid = 0;
+    const what =
+      why === 'checksum'
+        ? 'an Improv frame with a wrong checksum'
+        : why === 'stalled'
+          ? 'an Improv frame that stopped arriving (its length said more than came)'
+          : 'an Improv frame whose lengths do not fit its type';
+    this.fail(improv.INVALID_RPC, unsaid ? `${what} (and ${unsaid} more bad frames before it, not said)` : what);
   }
 
   private send(frame: Uint8Array): void {
@@ -157,6 +178,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     if (this.firmware.running()) {
       this.firmware.stopBoard();
       this.mode = SERIAL;
+      this.resume = true;
       this.host.log('Setup over USB: the board stopped to try the new WiFi');
     }
     this.joining = { ssid, password };
@@ -187,8 +209,13 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       this.state = improv.READY;
       this.host.log(`Setup over USB: could not join "${changes.ssid}" (check its name and password, and that it is in range): nothing stored`);
       this.send(improv.errorFrame(improv.UNABLE_TO_CONNECT));
-      return this.sendState(false);
+      this.sendState(false);
+      // A board that was running goes back to what it ran, with its stored settings, rather than
+      // stay stopped with nothing to do.
+      if (this.resume) this.restartSoon('the new WiFi could not be joined: back to the stored settings');
+      return;
     }
+    this.resume = false;
     const failed = storeChanges(this.ports.store, changes);
     if (failed) return this.fail(improv.UNKNOWN_ERROR, failed);
     this.state = improv.PROVISIONED;
@@ -214,7 +241,8 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   private setSettings(strings: string[]): void {
     if (!strings.length || strings.length % 2) return this.fail(improv.INVALID_RPC, 'the set command takes pairs of a setting and its value');
-    const changes: Settings = {};
+    // No prototype: a key "__proto__" is a key like any other, and refused as unknown.
+    const changes: Settings = Object.create(null);
     for (let i = 0; i < strings.length; i += 2) changes[strings[i]] = strings[i + 1];
     const problem = this.check(changes, false);
     if (problem) return this.fail(improv.INVALID_SETTING, `${problem.key}: ${problem.message}`);
@@ -301,7 +329,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     const host = this.host,
       build = this.firmware.build;
     host.log(`Setup mode: ${reason}`);
-    const ap = `mqtt-pair-${host.deviceId().slice(-4)}`;
+    const ap = `mqtt-pair-${host.deviceId().slice(-6)}`;
     const password = String(build.setupPassword ?? '');
     let where = '';
     try {
@@ -353,7 +381,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       stored = readStored(this.ports.store),
       settings = effective(build, stored);
     return {
-      device: `mqtt-pair-${this.host.deviceId().slice(-4)}`,
+      device: `mqtt-pair-${this.host.deviceId().slice(-6)}`,
       reason: this.reason,
       maxBytes: this.ports.store.maxBytes,
       settings: SETTINGS.map((f) => ({ key: f.key, value: shownValue(f.key, settings[f.key] ?? ''), source: settingSource(build, stored, f.key) })),

@@ -154,14 +154,23 @@ describe('Improv reader: the streams a serial port carries', () => {
   });
 
   test('a frame whose length says more than came: its bytes are read again, the frame hiding inside is found', () => {
-    // A truncated frame claiming 40 bytes, then a whole one: the reader takes the whole one as the
-    // truncated frame's data, fails its checksum, reads those bytes again and finds it.
+    // A truncated command frame claiming 40 bytes, then a whole one. Its own length (0) does not
+    // fit the frame's (40): said at once, its bytes read again, the whole one found.
     const truncated = concat(bytes('IMPROV'), Uint8Array.of(1, improv.RPC, 40, improv.REQUEST_INFO, 0));
     const events = read([concat(truncated, state, info)], { text: false });
     assert.deepEqual(
       events.filter((e) => e.bad),
+      [{ bad: 'shape' }],
+    );
+    // Lengths that fit, and a frame cut short before its end: the next frame is taken as its data,
+    // its checksum fails, those bytes are read again and the frame hiding inside is found.
+    const cut = concat(bytes('IMPROV'), Uint8Array.of(1, improv.RPC, 40, improv.REQUEST_INFO, 38, 3));
+    const again = read([concat(cut, state, info, info)], { text: false });
+    assert.deepEqual(
+      again.filter((e) => e.bad),
       [{ bad: 'checksum' }],
     );
+    assert.ok(again.filter((e) => e.frame).length >= 2, JSON.stringify(again));
     assert.deepEqual(
       events.filter((e) => e.frame).map((e) => e.frame),
       [improv.CURRENT_STATE, improv.RPC_RESULT],
@@ -172,8 +181,9 @@ describe('Improv reader: the streams a serial port carries', () => {
     const truncated = concat(bytes('IMPROV'), Uint8Array.of(1, improv.RPC, 40, improv.REQUEST_INFO));
     const events = read([truncated, state], { text: false, times: [1000, 2500] });
     assert.deepEqual(events, [{ bad: 'stalled' }, { frame: improv.CURRENT_STATE, data: [improv.READY] }]);
-    // The same pause within the second: still one frame under way, the state taken as its data.
-    assert.deepEqual(read([truncated, state], { text: false, times: [1000, 1900] }), []);
+    // The same pause within the second: still one frame under way, the state's first byte taken as
+    // its command's length, which does not fit: said, and the state read again.
+    assert.deepEqual(read([truncated, state], { text: false, times: [1000, 1900] }), [{ bad: 'shape' }, { frame: improv.CURRENT_STATE, data: [improv.READY] }]);
   });
 
   test('another version of the protocol is not ours: its bytes are text', () => {
@@ -224,7 +234,7 @@ describe('Improv reader: the streams a serial port carries', () => {
     // IMPROV 1 type 255 ... where every byte after is another header start: each failure reads the rest again.
     const nested = concat(...Array.from({ length: 30 }, () => concat(bytes('IMPROV'), Uint8Array.of(1, 3, 250))), new Uint8Array(2000));
     const events = read([nested, state], { text: false });
-    assert.ok(events.some((e) => e.bad === 'checksum'));
+    assert.ok(events.some((e) => e.bad === 'shape'));
     assert.deepEqual(events.at(-1), { frame: improv.CURRENT_STATE, data: [improv.READY] });
   });
 });

@@ -37,7 +37,7 @@ function board({ build = {}, stored = {}, running = false, maxBytes = 200 } = {}
     frames: [],
     closed: 0,
     scans: 0,
-    info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-0001'],
+    info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-000001'],
     serialWrite(bytes) {
       ports.frames.push(bytes);
       ports.onWrite?.(bytes);
@@ -108,10 +108,10 @@ describe('setup on the board', () => {
   test('a board just flashed, set up as ESP Web Tools does it: state, info, scan, WiFi; then our commands', async () => {
     const b = board();
     b.setup.openPage('no WiFi settings on this board');
-    assert.deepEqual(b.ports.ap, { ssid: 'mqtt-pair-0001', password: '' });
+    assert.deepEqual(b.ports.ap, { ssid: 'mqtt-pair-000001', password: '' });
     assert.deepEqual(b.ports.dns, { port: 53, address: '192.168.4.1' });
     assert.ok(
-      b.host.lines.includes('Setup: join the WiFi "mqtt-pair-0001" with a phone or a computer, then open http://192.168.4.1/ (a phone opens it by itself)'),
+      b.host.lines.includes('Setup: join the WiFi "mqtt-pair-000001" with a phone or a computer, then open http://192.168.4.1/ (a phone opens it by itself)'),
       b.host.lines.join('\n'),
     );
 
@@ -122,7 +122,7 @@ describe('setup on the board', () => {
     const sdk = new ImprovSerial(port, logger);
     const info = await sdk.initialize(5000);
     assert.equal(sdk.state, ImprovSerialCurrentState.READY);
-    assert.deepEqual([info.firmware, info.version, info.chipFamily, info.name], ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-0001']);
+    assert.deepEqual([info.firmware, info.version, info.chipFamily, info.name], ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-000001']);
     assert.deepEqual(
       await sdk.scan(),
       [
@@ -205,6 +205,7 @@ describe('setup on the board', () => {
       [improv.SET_SETTINGS, 9, 4, 114, 111, 108, 101],
       [improv.SET_SETTINGS, 7, 4, 114, 111, 108, 101, 1, 0xff],
     ]) {
+      b.host.advance(1000); // bad frames are said at most once a second
       const from = b.ports.frames.length;
       b.setup.serialBytes(frame(data));
       assert.deepEqual(answers(b.ports, from), [error(improv.INVALID_RPC)]);
@@ -237,6 +238,73 @@ describe('setup on the board', () => {
     assert.equal(b.store.get('ssid'), 'Salle 205');
     b.host.advance(1000);
     assert.deepEqual(b.host.restarts, ['the settings are complete']);
+  });
+
+  test('a stream of Improv false starts: the good command after each is taken, and one error a second is said', () => {
+    const b = board({ stored: { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' } });
+    // "IMPROV", version 1, an RPC of 255 bytes that never comes: 200 of them, each before a good command.
+    const falseStart = Uint8Array.from([...Buffer.from('IMPROV'), 1, improv.RPC, 0xff]);
+    let good = 0;
+    for (let i = 0; i < 200; i++) {
+      const from = b.ports.frames.length;
+      b.setup.serialBytes(falseStart);
+      b.setup.serialBytes(improv.rpcFrame(improv.GET_SETTINGS));
+      if (answers(b.ports, from).some((a) => a.type === improv.RPC_RESULT && a.command === improv.GET_SETTINGS)) good++;
+    }
+    assert.equal(good, 200, 'every good command answered');
+    const said = b.host.lines.filter((l) => /Improv frame/.test(l));
+    assert.equal(said.length, 1, said.join('\n'));
+    assert.equal(answers(b.ports).filter((a) => a.type === improv.ERROR_STATE).length, 1);
+    b.host.advance(1000);
+    b.setup.serialBytes(falseStart);
+    b.setup.serialBytes(improv.rpcFrame(improv.REQUEST_STATE));
+    assert.match(
+      b.host.lines.filter((l) => /Improv frame/.test(l)).at(-1) ?? '',
+      /^Setup over USB: an Improv frame whose lengths do not fit its type \(and 199 more bad frames before it, not said\): nothing changed$/,
+    );
+    assert.equal(b.firmware.stops, 0);
+  });
+
+  test('a running board given a WiFi it cannot join over Improv goes back to its role', async () => {
+    const b = board({ running: true, stored: { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' } });
+    command(b, improv.WIFI_SETTINGS, ['Salle 205', 'wrongpassword']);
+    assert.equal(b.firmware.stops, 1);
+    await tick();
+    assert.equal(b.store.get('ssid'), 'Salle 204', 'nothing stored');
+    b.host.advance(1000);
+    assert.deepEqual(b.host.restarts, ['the new WiFi could not be joined: back to the stored settings']);
+  });
+
+  test('set over USB: "__proto__", numbers not in decimal digits, an IPv6 broker, invisible characters: refused, nothing stored', () => {
+    const b = board({ stored: { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' } });
+    const before = JSON.stringify(readStored(b.store));
+    for (const [key, value] of [
+      ['__proto__', 'x'],
+      ['interval', '0x10'],
+      ['interval', ' 5000 '],
+      ['keepalive', '1e3'],
+      ['broker', '[::1]:1883'],
+      ['broker', 'mqtt://user:pw@[fe80::1]'],
+      ['name', 'alice\u202e'],
+      ['name', '\ufeffalice'],
+      ['peer', 'bo\u200db'],
+      ['topicPrefix', 'LycMaurois/\u0085SNT/'],
+      ['topicPrefix', 'a/\u2028b/'],
+      ['ssid', 'Salle\u009b204'],
+    ]) {
+      assert.deepEqual(command(b, improv.SET_SETTINGS, [key, value]), [error(improv.INVALID_SETTING)], `${key}=${JSON.stringify(value)}`);
+    }
+    assert.equal(JSON.stringify(readStored(b.store)), before);
+    assert.ok(
+      b.host.lines.includes(
+        'Setup over USB: __proto__: there is no setting "__proto__": the settings are ssid, password, broker, role, topicPrefix, name, peer, interval, clientId, keepalive, backoffMin, backoffMax, restartAfter, setupAfter, inflight, wifiTimeout, wifiRetry, ca, sntp: nothing changed',
+      ),
+      b.host.lines.join('\n'),
+    );
+    assert.ok(b.host.lines.some((l) => /broker "\[::1\]:1883" is an IPv6 address/.test(l)));
+    assert.ok(!b.host.lines.some((l) => l.includes('user:pw')), "the broker's password is not said");
+    // What is right still goes in: a name with an accent, an emoji network name (its joiner is the WiFi's business).
+    assert.equal(command(b, improv.SET_SETTINGS, ['name', 'Zoë', 'ssid', 'Salle 👩\u200d🏫'])[0].command, improv.SET_SETTINGS);
   });
 
   test('a clear: every stored setting gone, then a restart (into setup mode when the build has no WiFi)', () => {
