@@ -63,7 +63,8 @@ function text(raw: Raw, key: string, fallback: string): string {
 function whole(raw: Raw, key: string, fallback: number, min: number, max: number, unit: string, example: string): number | string {
   const v = text(raw, key, '');
   if (!v) return fallback;
-  const n = Number(v);
+  // Decimal digits only: "0x10" or " 50 " would pass Number() and then be shown and saved otherwise.
+  const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) return `config ${key}="${v}" is not a ${unit} from ${min} to ${max}: ${howTo(key, example)}`;
   return n;
 }

@@ -135,7 +135,9 @@ export function checkChanges(build: Raw, stored: Settings | null, changes: Setti
     if (!settingField(k)) return { key: k, message: `there is no setting "${k}": the settings are ${SETTINGS.map((f) => f.key).join(', ')}` };
     const v = changes[k];
     if (typeof v !== 'string' || !wellFormed(v)) return { key: k, message: `${k} is not valid text` };
-    if (/[\u0000-\u001f\u007f]/.test(v)) return { key: k, message: `${k} holds control characters` };
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v)) return { key: k, message: `${k} holds control characters` };
+    if (SHOWN.indexOf(k) >= 0 && INVISIBLE.test(v))
+      return { key: k, message: `${k} holds an invisible or direction-changing character (copied from a document?): type it again` };
     const n = utf8Length(v);
     if (n > options.maxBytes) return { key: k, message: `${k} is ${n} bytes long: this board stores at most ${options.maxBytes}` };
   }
@@ -161,7 +163,12 @@ export function checkChanges(build: Raw, stored: Settings | null, changes: Setti
   return null;
 }
 
-/** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter. */
+/** Settings shown to a class (the explorer, the projector, topics): no character there may hide or reorder text. */
+const SHOWN = ['name', 'peer', 'topicPrefix', 'clientId'];
+/** Soft hyphen, zero-width and joiner characters, direction marks and overrides, invisible operators, BOM. */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
+
+/** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter, an IPv6 broker. */
 function ownCheck(key: string, v: string): string {
   switch (key) {
     case 'ssid':
@@ -173,6 +180,9 @@ function ownCheck(key: string, v: string): string {
     }
     case 'sntp':
       return /^[a-z0-9.:_-]+$/i.test(v) ? '' : `sntp "${v}" is not a host name`;
+    case 'broker':
+      // The boards' network stacks are set up for IPv4 only (lwIP without IPv6 in the SDK's builds).
+      return /^([a-z]+:\/\/)?([^@/]*@)?\[/i.test(v) ? `broker "${redact(v)}" is an IPv6 address: a board reaches its broker by IPv4 address or by name` : '';
     case 'setupAfter': {
       const n = Number(v);
       return Number.isInteger(n) && n >= 0 && n <= 1000 ? '' : `setupAfter="${v}" is not a whole number from 0 to 1000`;
