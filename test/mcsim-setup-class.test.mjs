@@ -83,7 +83,7 @@ describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', 
       assert.match(
         r.stdout,
         new RegExp(
-          `^mqtt-pair-[0-9a-f]{4} \\(simulator, mqtt-pair \\S+\\) set up: ${name} \\(pair ${Math.floor(i / 2) + 1}, ESP#${esp}, ${esp === 1 ? 'hello' : 'responder'}, with ${peer}\\) on ${GROUP}/${first}/, WiFi "JAMS2"$`,
+          `^mqtt-pair-[0-9a-f]{6} \\(simulator, mqtt-pair \\S+\\) set up: ${name} \\(pair ${Math.floor(i / 2) + 1}, ESP#${esp}, ${esp === 1 ? 'hello' : 'responder'}, with ${peer}\\) on ${GROUP}/${first}/, WiFi "JAMS2"$`,
           'm',
         ),
       );

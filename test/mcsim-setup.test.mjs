@@ -89,10 +89,10 @@ async function startBoard(so, name, dir) {
 /** The page's address and port from a board's setup lines. */
 async function setupPage(board, after = 0) {
   const line = await board.sim.waitFor(
-    /^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\/ \(a phone opens it by itself\)$/,
+    /^Setup: join the WiFi "mqtt-pair-[0-9a-f]{6}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\/ \(a phone opens it by itself\)$/,
     { after },
   );
-  const [, ap, address, port] = /"(mqtt-pair-[0-9a-f]{4})".*http:\/\/([\d.]+):(\d+)\//.exec(line);
+  const [, ap, address, port] = /"(mqtt-pair-[0-9a-f]{6})".*http:\/\/([\d.]+):(\d+)\//.exec(line);
   return { ap, address, port: Number(port) };
 }
 

@@ -152,7 +152,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
 
   private setupNow(): Setup {
     const port = (this.serial ??= { write: () => false, line() {}, close() {} });
-    return (port.setup ??= new Setup(this, new ModdablePorts(port, `mqtt-pair-${this.deviceId().slice(-4)}`), this));
+    return (port.setup ??= new Setup(this, new ModdablePorts(port, `mqtt-pair-${this.deviceId().slice(-6)}`), this));
   }
 }
 
