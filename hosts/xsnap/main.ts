@@ -23,7 +23,7 @@
 //     {ev:'data', id} + bytes   {ev:'closed', id, reason?}   {ev:'stop'}
 //     {ev:'status'} -> {ok, started, connected, failures, timers, connections}
 //     {ev:'wifi', event}   {ev:'check', build, stored, changes, options} -> {ok, problem}
-//     {ev:'config', raw, deviceId, needWiFi} -> {ok, config} or {ok, error}
+//     {ev:'config', raw, deviceId, needWiFi} -> {ok, config} or {ok, problem}
 //     {ev:'setup', build, maxBytes, deviceId?, wifi?} -> {ok}   {ev:'serial'} + bytes   {ev:'scanned', networks}
 //     {ev:'open-page', reason}   {ev:'http', method, path, body} -> {ok, status, type, body, headers}
 //
@@ -237,7 +237,7 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
     }
     case 'config': {
       const c = checkConfig(head.raw as Record<string, unknown>, String(head.deviceId ?? ''), !!head.needWiFi);
-      return typeof c === 'string' ? { ok: true, error: c } : { ok: true, config: c };
+      return typeof c === 'string' ? { ok: true, problem: c } : { ok: true, config: c };
     }
     case 'setup':
       if (setup) return { error: 'setup is already made' };
