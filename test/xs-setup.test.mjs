@@ -304,6 +304,14 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       const wrong = await A.side.command(improv.SET_SETTINGS, ['role', 'responder', 'topicPrefix', 'a/#/']);
       assert.deepEqual(wrong, [{ type: improv.ERROR_STATE, value: improv.INVALID_SETTING }]);
       assert.ok(A.lines.includes('Setup over USB: topicPrefix: topicPrefix="a/#/" cannot hold + or #: nothing changed'), A.lines.join('\n'));
+      // A setting's name with terminal controls in it: refused, and said as text.
+      const controls = await A.side.command(improv.SET_SETTINGS, ['col\u001b[2Jour', 'x']);
+      assert.deepEqual(controls, [{ type: improv.ERROR_STATE, value: improv.INVALID_SETTING }]);
+      assert.ok(
+        A.lines.some((l) => l.startsWith('Setup over USB: col\\x1b[2Jour: there is no setting "col\\x1b[2Jour"')),
+        A.lines.join('\n'),
+      );
+      assert.ok(!A.lines.some((l) => l.includes('\u001b')), 'no escape character reaches the console');
       // A command whose lengths do not add up.
       from = A.side.frames.length;
       await A.side.write(improv.encodeFrame(improv.RPC, [improv.SET_SETTINGS, 9, 4, 0x72, 0x6f]));

@@ -45,7 +45,7 @@ import {
   type WiFiEvent,
   type WiFiEvents,
 } from '../../src/host';
-import { startBoard, type Board } from '../../src/apps/board';
+import { boardHost, startBoard, type Board } from '../../src/apps/board';
 import { checkConfig } from '../../src/apps/config';
 import type { BoardEvent } from '../../src/apps/events';
 import type { HttpHandler, SetupPorts, WiFiNetwork } from '../../src/setup/ports';
@@ -243,7 +243,8 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
       if (setup) return { error: 'setup is already made' };
       if (head.deviceId) id = String(head.deviceId);
       if (head.wifi) xsHost.wifi = xsWiFi;
-      setup = new Setup(xsHost, xsPorts(Number(head.maxBytes ?? 200)), xsFirmware((head.build ?? {}) as Record<string, unknown>));
+      // Its lines hold what came over the serial port or a form: printed as text, as the firmware's log does.
+      setup = new Setup(boardHost(xsHost), xsPorts(Number(head.maxBytes ?? 200)), xsFirmware((head.build ?? {}) as Record<string, unknown>));
       return { ok: true };
     case 'serial':
       if (!setup) return { error: 'no setup: send {ev: "setup"} first' };
