@@ -72,6 +72,15 @@ async function setupBoard(t, { config, stored, build = BUILD } = {}) {
   return Object.assign(b, { side });
 }
 
+/** `lines` hold `expected` in this order, other lines between. */
+function assertInOrder(lines, expected) {
+  let at = 0;
+  for (const l of expected) {
+    at = lines.indexOf(l, at) + 1;
+    assert.ok(at > 0, `no line "${l}" (in order) in:\n${lines.join('\n')}`);
+  }
+}
+
 const json = async (b, request) => {
   const r = await b.http(request);
   return { status: r.status, value: JSON.parse(r.body) };
@@ -341,6 +350,31 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
         A.lines.join('\n'),
       );
       assert.deepEqual([...A.errors, ...esp2.errors], []);
+    });
+
+    test("Improv's WiFi that refuses the password: the running board stops to try it, unable to connect, back to ready, nothing stored", async (t) => {
+      const stored = { ssid: 'JAMS2', password: 'motdepasse', broker: `127.0.0.1:${broker.port}`, role: 'responder', topicPrefix: 'wifi/' };
+      const C = await setupBoard(t, { config: { ...BUILD, ...stored, wifiTimeout: LIMIT }, stored });
+      await lineIn(C.lines, /^Connected to /);
+      const from = C.side.frames.length;
+      await C.side.write(improv.rpcFrame(improv.WIFI_SETTINGS, ['JAMS2', 'pas-le-bon']));
+      await until(() => C.side.frames.slice(from).some((f) => f.type === improv.ERROR_STATE), 'the WiFi refused');
+      await until(() => C.side.frames.length >= from + 3, 'the state after the refusal');
+      assert.deepEqual(C.side.frames.slice(from), [
+        { type: improv.CURRENT_STATE, value: improv.PROVISIONING },
+        { type: improv.ERROR_STATE, value: improv.UNABLE_TO_CONNECT },
+        { type: improv.CURRENT_STATE, value: improv.READY },
+      ]);
+      assertInOrder(C.lines, [
+        'Setup over USB: the board stopped to try the new WiFi',
+        'Setup over USB: joining "JAMS2"...',
+        'Setup over USB: could not join "JAMS2" (check its name and password, and that it is in range): nothing stored',
+      ]);
+      assert.equal((await C.status()).started, false, 'the board stopped');
+      assert.deepEqual(Object.fromEntries(C.store), stored, 'nothing stored');
+      assert.deepEqual(C.wifi.joins.slice(-1), ['JAMS2']);
+      assert.ok(!JSON.stringify([C.lines, C.errors]).includes('pas-le-bon'), 'the password tried appears nowhere');
+      assert.deepEqual([C.restarts, C.errors], [[], []]);
     });
 
     test('asked over USB: setup mode, with the reason on the page; clearing the settings asks a restart', async (t) => {
