@@ -6,6 +6,8 @@
 //   node test/run.mjs node          what runs on Node: all but the firmware in the SDK and RabbitMQ
 //   node test/run.mjs mcsim         the firmware in the Moddable SDK: mcsim and the boards' link
 //                                   (MODDABLE set to an installed SDK; npm run test:mcsim)
+//   node test/run.mjs xs            the firmware in the XS engine from npm (xsnap), which the node
+//                                   tier runs too (npm run test:xs)
 //   node test/run.mjs all           everything (npm test)
 //   node test/run.mjs test/cli.test.mjs …   those files
 import { spawn } from 'node:child_process';
@@ -22,6 +24,8 @@ const list = (dir) =>
     .map((f) => relative(root, join(here, dir, f)));
 /** The firmware in Moddable's simulator and the boards' link, with an installed SDK. */
 const MODDABLE = /\/(mcsim|boards\.)/;
+/** The firmware in xsnap: test/xs.test.mjs and test/xs-*.test.mjs. */
+const XS = /\/xs[.-][^/]*$/;
 /** What does not depend on Node's version: the firmware in the Moddable SDK, and RabbitMQ's brokers. */
 const NOT_NODE = /\/(mcsim|boards\.|rabbitmq)/;
 /** Files that take minutes, started first. */
@@ -37,11 +41,13 @@ const files = tier.endsWith('.mjs')
       ? all.filter((f) => !NOT_NODE.test(f))
       : tier === 'mcsim'
         ? all.filter((f) => MODDABLE.test(f))
-        : tier === 'all'
-          ? all
-          : null;
+        : tier === 'xs'
+          ? all.filter((f) => XS.test(f))
+          : tier === 'all'
+            ? all
+            : null;
 if (!files) {
-  process.stderr.write(`test/run.mjs: unknown tier '${tier}': use unit, node, mcsim or all, or name test files\n`);
+  process.stderr.write(`test/run.mjs: unknown tier '${tier}': use unit, node, mcsim, xs or all, or name test files\n`);
   process.exit(1);
 }
 files.sort((a, b) => Number(LONG.test(b)) - Number(LONG.test(a)));

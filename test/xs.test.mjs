@@ -1,6 +1,7 @@
 // The firmware in the real XS engine (an xsnap worker from @agoric/xsnap, see hosts/xsnap/),
 // paired over a private Mosquitto with the other board running in Node: ESP#1 in XS with ESP#2
-// in Node, then the other way round. Only 127.0.0.1 is touched.
+// in Node, then the other way round. Only 127.0.0.1 is touched. What mcsim checks besides, on the
+// same engine: test/xs-roles.test.mjs and test/xs-setup.test.mjs.
 //
 // Without the xsnap binary (npm ci builds it: needs make and cc) these tests skip with the
 // reason, except under CI (env CI set), where they fail.
@@ -8,21 +9,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { startBoard, nodeHost } from '../dist/index.js';
-import { startXsBoard, measureHeap, xsnapWorker } from '../hosts/xsnap/runner.mjs';
+import { startXsBoard, measureHeap } from '../hosts/xsnap/runner.mjs';
 import { startMosquitto, mosquittoSkip, mosquittoAvailable } from './helpers/mosquitto.mjs';
-import { needs } from './helpers/needs.mjs';
 import { lineIn } from './helpers/wait.mjs';
-
-const xs = xsnapWorker();
-const inCI = !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);
-/** False when the tests can run; else why they skip. In CI a missing engine is a failure, not a skip. */
-function xsSkip() {
-  if (xs.path || inCI) return false;
-  return needs('the XS engine', xs.reason);
-}
-function assertXs() {
-  if (!xs.path) throw new Error(`CI=${process.env.CI} but ${xs.reason}`);
-}
+import { assertXs, xsSkip } from './helpers/xs.mjs';
 
 /** The `nth` line (1 = first) of `lines` matching `re`. */
 const waitForLine = (lines, re, what, options) => lineIn(lines, re, { what, ...options });

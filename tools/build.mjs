@@ -114,7 +114,15 @@ export async function buildAll() {
         define: board,
       }),
     has('hosts/xsnap/main.ts') &&
-      build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
+      build({
+        ...common,
+        entryPoints: ['hosts/xsnap/main.ts'],
+        outfile: 'build/xsnap/main.js',
+        format: 'iife',
+        platform: 'neutral',
+        target: 'es2022',
+        define: board, // the setup page (src/setup/page.ts), which the xsnap tests fetch as a board's
+      }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
     // The embedded broker and its WebSocket, packages and all: `npm pack` ships dist/ with no
     // dependency to install. (Their CommonJS modules require Node's own: an ESM bundle gets a

@@ -10,15 +10,47 @@
 //     {op:'connect', id, host, port}   {op:'write', id} + bytes   {op:'close', id}
 //     {op:'timer', id, ms}   {op:'cancel', id}   {op:'now'} -> {now}   {op:'random'} -> {value}
 //     {op:'log', line}   {op:'restart', reason}
+//     with a WiFi station (`wifi: true` at start or setup):
+//     {op:'wifi-join', ssid, password}   {op:'wifi-leave'}   {op:'wifi-address'} -> {address}
+//     with events asked for: {op:'event', event} (src/apps/events.ts, as the board's listener gets them)
+//     run-time setup (src/setup/setup.ts over these stand-ins of a board's ports):
+//     {op:'serial'} + bytes (what the board writes on its USB serial port)
+//     {op:'store-get', key} -> {value}   {op:'store-set', key, value} -> {} or {error}   {op:'store-delete', key}
+//     {op:'store-keys'} -> {keys}   {op:'scan'}   {op:'ap', ssid, password} -> {address}
+//     {op:'serve', port} -> {port}   {op:'dns', port, address}   {op:'ap-close'}
 //   Node -> XS (handleCommand, answered {ok} or {error}):
-//     {ev:'start', config, deviceId} -> {ok, started}   {ev:'timer', id}   {ev:'connected', id}
-//     {ev:'data', id} + bytes   {ev:'closed', id, reason?}   {ev:'stop'}   {ev:'status'} -> {ok, connected, failures}
+//     {ev:'start', config, deviceId, wifi?, events?} -> {ok, started}   {ev:'timer', id}   {ev:'connected', id}
+//     {ev:'data', id} + bytes   {ev:'closed', id, reason?}   {ev:'stop'}
+//     {ev:'status'} -> {ok, started, connected, failures, timers, connections}
+//     {ev:'wifi', event}   {ev:'check', build, stored, changes, options} -> {ok, problem}
+//     {ev:'config', raw, deviceId, needWiFi} -> {ok, config} or {ok, problem}
+//     {ev:'setup', build, maxBytes, deviceId?, wifi?} -> {ok}   {ev:'serial'} + bytes   {ev:'scanned', networks}
+//     {ev:'open-page', reason}   {ev:'http', method, path, body} -> {ok, status, type, body, headers}
+//
+// The setup stand-ins are what a board's Moddable host gives (hosts/moddable/setup-ports.ts): the
+// store is Node's (the board's flash), and the USB serial port is bytes both ways.
 //
 // Time and randomness come from Node too: xsnap's Math.random is seeded the same way in every
 // worker (it always starts 0.8401877...) and its clock is the wall clock, not a monotonic one.
 
-import { type CloseKind, fire, type Connection, type ConnectionEvents, type Endpoint, type Firing, type Host } from '../../src/host';
-import { startBoard, type Board } from '../../src/apps/board';
+import {
+  type CloseKind,
+  fire,
+  type Connection,
+  type ConnectionEvents,
+  type Endpoint,
+  type Firing,
+  type Host,
+  type WiFi,
+  type WiFiEvent,
+  type WiFiEvents,
+} from '../../src/host';
+import { boardHost, startBoard, type Board } from '../../src/apps/board';
+import { checkConfig } from '../../src/apps/config';
+import type { BoardEvent } from '../../src/apps/events';
+import type { HttpHandler, SetupPorts, WiFiNetwork } from '../../src/setup/ports';
+import { checkChanges, type CheckOptions, type Settings, type SettingsStore } from '../../src/setup/settings';
+import { Setup, type Firmware } from '../../src/setup/setup';
 
 // What xsnap-worker defines on the global object (xsnap-native/xsnap/sources/xsnap-worker.c).
 declare function issueCommand(message: ArrayBuffer): ArrayBuffer;
@@ -101,14 +133,138 @@ const xsHost: Host = {
   },
 };
 
+// ---- The board's WiFi station: Node says which networks take which password.
+
+let wifiListener: WiFiEvents | null = null;
+const xsWiFi: WiFi = {
+  join(ssid, password, listener) {
+    wifiListener = listener;
+    ask({ op: 'wifi-join', ssid, password });
+  },
+  // Like a station: after leave() the attempt under way reports nothing more.
+  leave() {
+    wifiListener = null;
+    ask({ op: 'wifi-leave' });
+  },
+  address: () => String(ask({ op: 'wifi-address' }).address ?? ''),
+};
+
+function tellNode(event: BoardEvent): void {
+  ask({ op: 'event', event });
+}
+
+// ---- Run-time setup over stand-ins of a board's ports
+
+let setup: Setup | null = null;
+let page: HttpHandler | null = null;
+let scanDone: ((networks: WiFiNetwork[]) => void) | null = null;
+
+/** The board's flash: Node keeps it (a refused value comes back as an error, as Preference throws). */
+function nodeStore(maxBytes: number): SettingsStore {
+  return {
+    maxBytes,
+    get(key) {
+      const v = ask({ op: 'store-get', key }).value;
+      return typeof v === 'string' ? v : undefined;
+    },
+    set(key, value) {
+      const r = ask({ op: 'store-set', key, value });
+      if (r.error) throw new Error(String(r.error));
+    },
+    delete(key) {
+      ask({ op: 'store-delete', key });
+    },
+    keys: () => ask({ op: 'store-keys' }).keys as string[],
+  };
+}
+
+function xsPorts(maxBytes: number): SetupPorts {
+  return {
+    store: nodeStore(maxBytes),
+    info: () => ['mqtt-pair', 'xsnap', 'xsnap', `mqtt-pair-${id.slice(-4)}`],
+    serialWrite(bytes) {
+      ask({ op: 'serial' }, bytes);
+      return true;
+    },
+    scan(done) {
+      scanDone = done;
+      ask({ op: 'scan' });
+    },
+    openAccessPoint: (ssid, password) => String(ask({ op: 'ap', ssid, password }).address),
+    serve(port, handler) {
+      page = handler;
+      return Number(ask({ op: 'serve', port }).port);
+    },
+    answerDns(port, address) {
+      ask({ op: 'dns', port, address });
+    },
+    close() {
+      page = null;
+      ask({ op: 'ap-close' });
+    },
+    stationAddress: () => (xsHost.wifi ? xsHost.wifi.address() : ''),
+  };
+}
+
+/** What setup knows of the firmware: the build's config, and the board this worker runs. */
+function xsFirmware(build: Record<string, unknown>): Firmware {
+  return {
+    build,
+    running: () => board !== null,
+    stopBoard() {
+      const b = board;
+      board = null;
+      b?.stop();
+    },
+  };
+}
+
 function handle(head: Head, bytes: Uint8Array | null): Head {
   const n = head.id as number;
   switch (head.ev) {
     case 'start':
       if (board) return { error: 'the board is already started' };
       id = String(head.deviceId ?? id);
-      board = startBoard(xsHost, head.config as Record<string, unknown>);
+      if (head.wifi) xsHost.wifi = xsWiFi;
+      board = startBoard(xsHost, head.config as Record<string, unknown>, head.events ? tellNode : undefined);
       return { ok: true, started: !!board };
+    case 'wifi':
+      wifiListener?.wifiEvent(head.event as WiFiEvent);
+      return { ok: true };
+    case 'check': {
+      const options = head.options as CheckOptions;
+      return { ok: true, problem: checkChanges(head.build as Settings, head.stored as Settings | null, head.changes as Settings, options) };
+    }
+    case 'config': {
+      const c = checkConfig(head.raw as Record<string, unknown>, String(head.deviceId ?? ''), !!head.needWiFi);
+      return typeof c === 'string' ? { ok: true, problem: c } : { ok: true, config: c };
+    }
+    case 'setup':
+      if (setup) return { error: 'setup is already made' };
+      if (head.deviceId) id = String(head.deviceId);
+      if (head.wifi) xsHost.wifi = xsWiFi;
+      // Its lines hold what came over the serial port or a form: printed as text, as the firmware's log does.
+      setup = new Setup(boardHost(xsHost), xsPorts(Number(head.maxBytes ?? 200)), xsFirmware((head.build ?? {}) as Record<string, unknown>));
+      return { ok: true };
+    case 'serial':
+      if (!setup) return { error: 'no setup: send {ev: "setup"} first' };
+      if (bytes) setup.serialBytes(bytes);
+      return { ok: true };
+    case 'scanned': {
+      const done = scanDone;
+      scanDone = null;
+      done?.((head.networks ?? []) as WiFiNetwork[]);
+      return { ok: true };
+    }
+    case 'open-page':
+      if (!setup) return { error: 'no setup: send {ev: "setup"} first' };
+      setup.openPage(String(head.reason));
+      return { ok: true };
+    case 'http': {
+      if (!page) return { error: 'no setup page is served' };
+      const r = page.request({ method: String(head.method), path: String(head.path), body: String(head.body ?? '') });
+      return { ok: true, status: r.status, type: r.type, body: typeof r.body === 'string' ? r.body : decoder.decode(r.body), headers: r.headers ?? [] };
+    }
     case 'timer': {
       const target = timers.get(n);
       if (target) {
@@ -132,9 +288,19 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
     case 'stop':
       board?.stop();
       board = null;
+      setup?.stop();
+      setup = null;
       return { ok: true, timers: timers.size, connections: connections.size };
     case 'status':
-      return { ok: true, started: !!board, connected: !!board?.client.connected, failures: board?.client.failures ?? 0 };
+      return {
+        ok: true,
+        started: !!board,
+        connected: !!board?.client.connected,
+        failures: board?.client.failures ?? 0,
+        // What could still make the board do anything: XS runs only when Node delivers one of these.
+        timers: timers.size,
+        connections: connections.size,
+      };
     default:
       return { error: `unknown event ${JSON.stringify(head.ev)}` };
   }

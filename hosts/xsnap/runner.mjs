@@ -199,11 +199,21 @@ function nodeConnect() {
 }
 
 /**
- * Starts one board in XS. `config` is what startBoard reads (broker, role, interval...).
+ * Starts one board in XS. `config` is what startBoard reads (broker, role, interval...); without
+ * one no board starts (a worker for `setup` alone, or for `ask`).
  * By default in a worker of its own; `worker` (with `loaded: true` when it has already
  * evaluated the bundle) uses one the caller made, and leaves it running at stop().
+ *
+ * `networks` gives the board a WiFi station: [{ ssid, password, rssi }] (no password: an open
+ * network), which the board joins at start. `events: true` collects the board's events
+ * (src/apps/events.ts) in `events`. `setup: { build, maxBytes, stored }` makes run-time setup
+ * (src/setup/setup.ts) over stand-ins of a board's ports: `store` (a Map, the board's flash),
+ * `serialWrite(bytes)` (the computer's side of the USB serial port) and `onSerial(bytes)` (what
+ * the board writes there, also kept in `serial`), `http(request)` (its setup page), `page`
+ * (where the page was opened). `restart(reason)` is called when the board asks to restart.
+ *
  * Resolves a handle: `lines` (what the board logged), `started`, `errors` (exceptions thrown in
- * XS, or a dead worker), `status()`, `stop()`, and the `worker` itself.
+ * XS, or a dead worker), `status()`, `stop()`, `powerOff()`, `ask(head, bytes)`, and the `worker` itself.
  */
 export async function startXsBoard({
   config,
@@ -214,13 +224,32 @@ export async function startXsBoard({
   name = 'mqtt-pair-xs',
   worker: given,
   loaded = false,
+  networks,
+  events: wantEvents = false,
+  setup,
+  onSerial = () => {},
 } = {}) {
   if (!loaded && !existsSync(bundle)) throw new Error(`${bundle} is missing: run node tools/build.mjs`);
   const connectTcp = await nodeConnect();
   const lines = [];
   const errors = [];
+  const events = [];
+  const serial = [];
+  const store = new Map(Object.entries(setup?.stored ?? {}));
+  const page = {};
   const timers = new Map();
   const sockets = new Map();
+  const wifi = { joined: null, joins: [] };
+  /** What a station or a scan answers a moment later (kept with the timers: stop() ends it). */
+  const later = (key, what) => {
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        what();
+      }, 20),
+    );
+  };
   let stopped = false;
   let started = false;
 
@@ -291,6 +320,60 @@ export async function startXsBoard({
         sockets.get(q.id)?.close();
         sockets.delete(q.id);
         return answer();
+      case 'event':
+        events.push(q.event);
+        return answer();
+      case 'wifi-join': {
+        // As a station does: a moment later, an address, or the network turns the board away.
+        wifi.joins.push(q.ssid);
+        clearTimeout(timers.get('wifi'));
+        const net = networks?.find((n) => n.ssid === q.ssid);
+        const ok = !!net && (net.password ?? '') === q.password;
+        later('wifi', () => {
+          wifi.joined = ok ? q.ssid : null;
+          if (ok) deliver({ ev: 'wifi', event: 'connected' }).then(() => deliver({ ev: 'wifi', event: 'gotIP' }));
+          else deliver({ ev: 'wifi', event: 'disconnected' });
+        });
+        return answer();
+      }
+      case 'wifi-leave':
+        clearTimeout(timers.get('wifi'));
+        timers.delete('wifi');
+        wifi.joined = null;
+        return answer();
+      case 'wifi-address':
+        return answer({ address: wifi.joined ? '10.0.0.42' : '' });
+      case 'serial':
+        serial.push(Uint8Array.from(bytes ?? []));
+        onSerial(Uint8Array.from(bytes ?? []));
+        return answer();
+      case 'store-get':
+        return answer({ value: store.get(q.key) });
+      case 'store-set':
+        store.set(q.key, q.value);
+        return answer();
+      case 'store-delete':
+        store.delete(q.key);
+        return answer();
+      case 'store-keys':
+        return answer({ keys: [...store.keys()] });
+      case 'scan': {
+        const found = (networks ?? []).map((n) => ({ ssid: n.ssid, rssi: n.rssi ?? -50, open: !n.password }));
+        later('scan', () => deliver({ ev: 'scanned', networks: found }));
+        return answer();
+      }
+      case 'ap':
+        page.ap = q.ssid;
+        return answer({ address: '192.168.4.1' });
+      case 'serve':
+        page.port = q.port;
+        return answer({ port: q.port });
+      case 'dns':
+        page.dns = q.port;
+        return answer();
+      case 'ap-close':
+        page.closed = true;
+        return answer();
       case 'restart':
         lines.push(`[restart] ${q.reason}`);
         if (restart) restart(q.reason);
@@ -314,13 +397,18 @@ export async function startXsBoard({
   if (given) given.onQuery = onQuery;
   try {
     if (!loaded) await worker.evaluate(readFileSync(bundle, 'utf8'));
-    const r = await deliver({ ev: 'start', config, deviceId });
-    if (!r?.ok) throw new Error(`the board did not start in XS: ${errors.join('; ') || JSON.stringify(r)}`);
-    started = r.started; // false: the config was wrong, and the board said why in `lines`
+    if (setup) {
+      const r = await deliver({ ev: 'setup', build: setup.build ?? {}, maxBytes: setup.maxBytes ?? 200, deviceId, wifi: !!networks });
+      if (!r?.ok) throw new Error(`setup was not made in XS: ${errors.join('; ') || JSON.stringify(r)}`);
+    }
+    if (config) {
+      const r = await deliver({ ev: 'start', config, deviceId, wifi: !!networks, events: wantEvents });
+      if (!r?.ok) throw new Error(`the board did not start in XS: ${errors.join('; ') || JSON.stringify(r)}`);
+      started = r.started; // false: the config was wrong, and the board said why in `lines`
+    }
   } catch (e) {
     stopped = true;
-    for (const t of timers.values()) clearTimeout(t);
-    for (const s of sockets.values()) s.close();
+    forget();
     if (!given) await worker.kill();
     throw e;
   }
@@ -330,22 +418,46 @@ export async function startXsBoard({
     lines,
     errors,
     deviceId,
+    events,
+    serial,
+    store,
+    page,
+    wifi,
     /** False when startBoard refused the config (as on a board, `lines` says why). */
     started,
-    /** { started, connected, failures } from inside XS. */
+    /** { started, connected, failures, timers, connections } from inside XS. */
     status: () => deliver({ ev: 'status' }),
+    /** Any request of main.ts's (`check`, `config`, `open-page`...): resolves its answer, or null once stopped. */
+    ask: (head, bytes) => deliver(head, bytes),
+    /** Bytes on the board's USB serial port, from the computer. */
+    serialWrite: (bytes) => deliver({ ev: 'serial' }, Buffer.from(bytes)),
+    /** A request to the setup page: resolves { status, type, body, headers }. */
+    http: (request) => deliver({ ev: 'http', ...request }),
+    /** Timers and sockets Node holds for the board in XS: what could still wake it. */
+    pending: () => ({ timers: timers.size, sockets: sockets.size }),
     /** Stops the board in XS, then every timer and socket Node holds for it, then the worker (unless given). */
     async stop() {
       if (stopped) return;
       if (!worker.exited) await deliver({ ev: 'stop' });
       stopped = true;
-      for (const t of timers.values()) clearTimeout(t);
-      timers.clear();
-      for (const s of sockets.values()) s.close();
-      sockets.clear();
+      forget();
       if (!given) await worker.close();
     },
+    /** The board loses power: the worker killed, its sockets closed with nothing more said (no DISCONNECT). */
+    async powerOff() {
+      if (stopped) return;
+      stopped = true;
+      await worker.kill();
+      forget();
+    },
   };
+
+  function forget() {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+    for (const s of sockets.values()) s.close();
+    sockets.clear();
+  }
 }
 
 /** Resolves when `check()` is true (polled every 5 ms); rejects after `ms` with `what()`. */

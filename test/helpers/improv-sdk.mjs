@@ -77,3 +77,23 @@ export function sdkLogger() {
     },
   };
 }
+
+/**
+ * `client.initialize(ms)`, without the timer it leaves behind: the SDK (1.x) never clears its
+ * "not detected" timeout, which would keep the test's process alive for `ms` after the tests end.
+ */
+export async function initialize(client, ms) {
+  const real = globalThis.setTimeout;
+  const made = [];
+  globalThis.setTimeout = (...args) => {
+    const h = real(...args);
+    made.push(h);
+    return h;
+  };
+  try {
+    return await client.initialize(ms);
+  } finally {
+    globalThis.setTimeout = real;
+    for (const h of made) clearTimeout(h);
+  }
+}
