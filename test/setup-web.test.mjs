@@ -62,7 +62,7 @@ describe('mqtt-pair setup --web', () => {
   });
 
   const post = (path, body, headers = {}) =>
-    fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mqtt-pair': '1', ...headers }, body: JSON.stringify(body) });
   const students = async () => (await (await fetch(`${base}/api/class`)).json()).students;
 
   test('the page, its CSP, ESP Web Tools and the image: only what the manifest lists', async () => {
