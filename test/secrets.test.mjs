@@ -69,7 +69,7 @@ function raw(url, method, headers = {}, body = undefined) {
 
 /** What a page of another site gets from the server at `base` (http://127.0.0.1:PORT/): `gets`
  *  and `posts` asked as a rebinding page asks (its own Host and Origin, any header: 421), then
- *  `posts` from another origin with our Host (403). Checks each answer; returns them as one text. */
+ *  from another origin with our Host (403). Checks each answer; returns them as one text. */
 async function foreign(base, gets, posts) {
   const { host, origin } = new URL(base);
   const evilHost = `evil.example:${new URL(base).port}`;
@@ -81,7 +81,11 @@ async function foreign(base, gets, posts) {
     for (const word of [...ROSTER, SSID]) assert.ok(!r.text.includes(word), `${what} shows '${word}': ${r.text}`);
     out.push(`${what} ${r.status}\n${r.text}`);
   };
-  for (const path of gets) check(`GET ${path}, Host ${evilHost}`, await raw(base + path.slice(1), 'GET', { host: evilHost }), 421);
+  for (const path of gets) {
+    check(`GET ${path}, Host ${evilHost}`, await raw(base + path.slice(1), 'GET', { host: evilHost }), 421);
+    // A script of another site asking with our Host (its answer unreadable to it anyway).
+    check(`GET ${path}, Origin http://evil.example`, await raw(base + path.slice(1), 'GET', { host, origin: 'http://evil.example' }), 403);
+  }
   for (const path of posts) {
     const rebinding = { ...json, host: evilHost, origin: `http://${evilHost}` };
     check(`POST ${path}, Host ${evilHost}`, await raw(base + path.slice(1), 'POST', rebinding, body), 421);

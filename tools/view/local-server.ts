@@ -1,8 +1,8 @@
 // The one server every page of ours is served by (watch, classroom, explore, setup --web, the
 // students' page): it listens, checks who asks, then hands the request to the page's routes. Before
 // any route runs: a Host that is not ours gets 421 (a DNS name pointed at 127.0.0.1 by another site,
-// "DNS rebinding", reads nothing), a POST from another origin or without our header gets 403 (our
-// origins, never the request's own Host, which a rebinding page sets), and every answer is never
+// "DNS rebinding", reads nothing); a request from another origin, or a POST without our header,
+// gets 403 (our origins, never the request's own Host, which a rebinding page sets); no answer is
 // cached, sniffed or framed. Bodies are read to a limit; Server-Sent Events keep no backlog.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -37,6 +37,8 @@ export interface LocalServerOptions {
   /** What the 421 says to open instead, given the port. */
   openAs?: (port: number) => string;
   maxConnections?: number;
+  /** Our pages' origins, given the port (default: http://127.0.0.1:PORT and http://localhost:PORT). */
+  origins?: (port: number) => string[];
 }
 
 /** Bounded Server-Sent Events: a page still reading the last event skips the next ones; with
@@ -117,7 +119,7 @@ export class LocalServer {
 
   /** The origins of our own pages: the only ones whose POSTs are taken. */
   origins(): string[] {
-    return [`http://127.0.0.1:${this.port}`, `http://localhost:${this.port}`];
+    return this.o.origins?.(this.port) ?? [`http://127.0.0.1:${this.port}`, `http://localhost:${this.port}`];
   }
 
   close(): Promise<void> {
@@ -135,12 +137,10 @@ export class LocalServer {
     return !!m && Number(m[2]) === this.port;
   }
 
-  /** Whether a request that changes something comes from our own page: its Origin (when the
-   *  browser sends one) is one of ours, and it carries our header. */
-  private fromOurPage(req: IncomingMessage): boolean {
+  /** Whether the Origin, when the browser sends one (a POST, a script asking another site), is ours. */
+  private fromOurOrigin(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
-    if (origin !== undefined && !this.origins().includes(origin.toLowerCase())) return false;
-    return req.headers[OUR_HEADER] === '1';
+    return origin === undefined || this.origins().includes(origin.toLowerCase());
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): void {
@@ -150,7 +150,9 @@ export class LocalServer {
       const where = this.o.openAs?.(this.port) ?? `http://127.0.0.1:${this.port}/`;
       return text(res, 421, `open this page as ${where}\n`);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !this.fromOurPage(req)) return text(res, 403, 'only this server’s own page may ask this\n');
+    // A request that changes something carries our header too.
+    if (!this.fromOurOrigin(req) || (req.method !== 'GET' && req.method !== 'HEAD' && req.headers[OUR_HEADER] !== '1'))
+      return text(res, 403, 'only this server’s own page may ask this\n');
     const path = (req.url ?? '/').split('?')[0];
     Promise.resolve()
       .then(() => this.route(req, res, path))

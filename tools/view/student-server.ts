@@ -23,7 +23,12 @@ export interface StudentOptions {
 
 /** The students' own server on the classroom network: /student only, never the teacher's page.
  *  The Host header must be an address (or localhost) and this port: no DNS name can point here. */
-export async function startStudentServer(host: string, port: number, files: ReadonlyMap<string, PageFile>): Promise<{ url: string; close(): Promise<void> }> {
+export async function startStudentServer(
+  host: string,
+  port: number,
+  files: ReadonlyMap<string, PageFile>,
+): Promise<{ url: string; origins: string[]; close(): Promise<void> }> {
+  const any = host === '0.0.0.0' || host === '::';
   const server = new LocalServer(
     {
       port,
@@ -32,6 +37,7 @@ export async function startStudentServer(host: string, port: number, files: Read
       flag: '--listen',
       openAs: (p) => `the computer's address: http://ADDRESS:${p}/student`,
       maxConnections: MAX_STUDENT_CONNECTIONS,
+      origins: (p) => [...(any ? localAddresses() : [host]).map((h) => `http://${hostPort(h, p)}`), `http://localhost:${p}`],
     },
     (req, res, path) => {
       if (path === '/') return void res.writeHead(302, { ...NO_STORE, location: '/student' }).end();
@@ -39,8 +45,8 @@ export async function startStudentServer(host: string, port: number, files: Read
     },
   );
   await server.listen();
-  const shownHost = host === '0.0.0.0' || host === '::' ? (lanAddress() ?? host) : host;
-  return { url: `http://${hostPort(shownHost, server.port)}/student`, close: () => server.close() };
+  const shownHost = any ? (lanAddress() ?? host) : host;
+  return { url: `http://${hostPort(shownHost, server.port)}/student`, origins: server.origins(), close: () => server.close() };
 }
 
 /** Serves the students' page's files (/student, /student.css, /student.js); false for any other path. */

@@ -3,11 +3,10 @@
 // that reads slowly gets the latest state when it is ready again, never a backlog. The students'
 // page is served beside it (student-server.ts).
 
-import { hostPort } from '../../src/endpoint';
 import type { ViewSnapshot } from '../classroom/view-model';
 import { CLASS_FILES, studentFiles } from '../web/pages';
 import { EventStreams, LocalServer, json, onlyGet, sendFile, text } from './local-server';
-import { localAddresses, serveStudent, startStudentServer, type StudentOptions } from './student-server';
+import { serveStudent, startStudentServer, type StudentOptions } from './student-server';
 
 export interface WebView {
   port: number;
@@ -54,7 +53,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
   const timer = setInterval(() => {
     if (streams.size) streams.send(event());
   }, every);
-  let students: { url: string; close(): Promise<void> } | undefined;
+  let students: { url: string; origins: string[]; close(): Promise<void> } | undefined;
   try {
     await server.listen();
     if (student?.listen && studentPageFiles) students = await startStudentServer(student.listen.host, student.listen.port, studentPageFiles);
@@ -63,13 +62,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
     await server.close();
     throw e;
   }
-  const origins = server.origins();
-  if (student?.listen) {
-    const { host, port: p } = student.listen;
-    const any = host === '0.0.0.0' || host === '::';
-    for (const h of any ? localAddresses() : [host]) origins.push(`http://${hostPort(h, p)}`);
-    origins.push(`http://localhost:${p}`);
-  }
+  const origins = [...server.origins(), ...(students?.origins ?? [])];
   return {
     port: server.port,
     url: `http://127.0.0.1:${server.port}/`,
