@@ -71,7 +71,7 @@ describe('mqtt-pair setup --web', () => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
       });
       req.on('error', reject);
       req.end(body);
@@ -105,6 +105,9 @@ describe('mqtt-pair setup --web', () => {
     const evil = { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'x-mqtt-pair': '1', 'content-type': 'application/json' };
     const read = await raw('GET', '/api/class', { host: evil.host });
     assert.equal(read.status, 421);
+    assert.equal(read.headers['cache-control'], 'no-store', 'a refusal is never cached either');
+    assert.equal(read.headers['x-frame-options'], 'DENY');
+    assert.match(read.headers['content-security-policy'], /default-src 'none'.*frame-ancestors 'none'/);
     for (const word of ['alice', 'ClassWiFi', String(broker.port)]) assert.ok(!read.text.includes(word), `the answer shows ${word}: ${read.text}`);
     for (const path of ['/', '/setup.js', '/image/manifest.json', '/esp-web-tools/install-button.js'])
       assert.equal((await raw('GET', path, { host: evil.host })).status, 421, path);
