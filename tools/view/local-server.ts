@@ -34,8 +34,8 @@ export interface LocalServerOptions {
   hosts?: 'local' | 'address';
   /** The option that chose the port, which the line for a port in use suggests again. */
   flag: '--web' | '--listen';
-  /** What the 421 says to open instead, given the port. */
-  openAs?: (port: number) => string;
+  /** The 421's line, given the port (default: open this page as http://127.0.0.1:PORT/). */
+  wrongHost?: (port: number) => string;
   maxConnections?: number;
   /** Our pages' origins, given the port (default: http://127.0.0.1:PORT and http://localhost:PORT). */
   origins?: (port: number) => string[];
@@ -147,8 +147,7 @@ export class LocalServer {
     for (const [k, v] of Object.entries(NO_STORE)) res.setHeader(k, v);
     res.setHeader('content-security-policy', NOTHING_RUNS);
     if (!this.ours(req)) {
-      const where = this.o.openAs?.(this.port) ?? `http://127.0.0.1:${this.port}/`;
-      return text(res, 421, `open this page as ${where}\n`);
+      return text(res, 421, `${this.o.wrongHost?.(this.port) ?? `open this page as http://127.0.0.1:${this.port}/`}\n`);
     }
     // A request that changes something carries our header too.
     if (!this.fromOurOrigin(req) || (req.method !== 'GET' && req.method !== 'HEAD' && req.headers[OUR_HEADER] !== '1'))

@@ -35,7 +35,7 @@ export async function startStudentServer(
       host,
       hosts: 'address',
       flag: '--listen',
-      openAs: (p) => `the computer's address: http://ADDRESS:${p}/student`,
+      wrongHost: (p) => `open this page by the computer's address: http://ADDRESS:${p}/student`,
       maxConnections: MAX_STUDENT_CONNECTIONS,
       origins: (p) => [...(any ? localAddresses() : [host]).map((h) => `http://${hostPort(h, p)}`), `http://localhost:${p}`],
     },
