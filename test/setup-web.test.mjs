@@ -8,7 +8,8 @@
 // dialog flashing a board) is not tested here.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -22,7 +23,7 @@ const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const fixtures = new URL('./fixtures/image/mcconfig-out', import.meta.url).pathname;
 
 describe('mqtt-pair setup --web', () => {
-  let work, broker, server, base, roster, image;
+  let work, broker, server, base, port, roster, image;
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-web-'));
     image = join(work, 'image');
@@ -31,7 +32,7 @@ describe('mqtt-pair setup --web', () => {
     roster = join(work, 'names.txt');
     writeFileSync(roster, 'alice bob\nchloe david\nemma\n');
     broker = await startEmbeddedBroker(await freePort());
-    const port = await freePort();
+    port = await freePort();
     server = mqttPair([
       'setup',
       '--web',
@@ -62,7 +63,19 @@ describe('mqtt-pair setup --web', () => {
   });
 
   const post = (path, body, headers = {}) =>
-    fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mqtt-pair': '1', ...headers }, body: JSON.stringify(body) });
+  /** A request as any page may make it, with its own Host and Origin (fetch keeps its Host). */
+  const raw = (method, path, headers, body) =>
+    new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   const students = async () => (await (await fetch(`${base}/api/class`)).json()).students;
 
   test('the page, its CSP, ESP Web Tools and the image: only what the manifest lists', async () => {
@@ -84,9 +97,58 @@ describe('mqtt-pair setup --web', () => {
     assert.match(tool.headers.get('content-type'), /javascript/);
   });
 
+  test('DNS rebinding: a page of evil.example, resolved to 127.0.0.1, reads nothing and takes no slot', async () => {
+    const stateFile = `${roster}.boards.json`;
+    const before = existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : null;
+    // What a rebinding page sends: its own name as Host and as Origin, and any header it likes
+    // (to the browser it is the same origin).
+    const evil = { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'x-mqtt-pair': '1', 'content-type': 'application/json' };
+    const read = await raw('GET', '/api/class', { host: evil.host });
+    assert.equal(read.status, 421);
+    assert.equal(read.headers['cache-control'], 'no-store', 'a refusal is never cached either');
+    assert.equal(read.headers['x-frame-options'], 'DENY');
+    assert.match(read.headers['content-security-policy'], /default-src 'none'.*frame-ancestors 'none'/);
+    for (const word of ['alice', 'ClassWiFi', String(broker.port)]) assert.ok(!read.text.includes(word), `the answer shows ${word}: ${read.text}`);
+    for (const path of ['/', '/setup.js', '/image/manifest.json', '/esp-web-tools/install-button.js'])
+      assert.equal((await raw('GET', path, { host: evil.host })).status, 421, path);
+    for (let i = 0; i < 10; i++) {
+      const board = JSON.stringify({ board: `mqtt-pair-evil${i}` });
+      const taken = await raw('POST', '/api/boards', evil, board);
+      assert.equal(taken.status, 421);
+      assert.ok(!taken.text.includes('broker'), taken.text);
+      assert.equal((await raw('POST', '/api/boards/done', evil, board)).status, 421);
+    }
+    assert.equal(existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : null, before, 'the state file is unchanged');
+    assert.ok(
+      (await students()).every((s) => s.board === null),
+      'every student is still free',
+    );
+  });
+
+  test('a post from another origin, or without our header, is refused; done and failed only for a board that asked', async () => {
+    const body = JSON.stringify({ board: 'mqtt-pair-evil' });
+    const json = { 'content-type': 'application/json', 'x-mqtt-pair': '1' };
+    for (const origin of ['http://evil.example', `http://evil.example:${port}`, 'null', `http://127.0.0.1:${port + 1}`]) {
+      const r = await raw('POST', '/api/boards', { ...json, host: `127.0.0.1:${port}`, origin }, body);
+      assert.equal(r.status, 403, origin);
+      assert.ok(!r.text.includes('broker'), r.text);
+    }
+    assert.equal((await raw('POST', '/api/boards', { 'content-type': 'application/json', host: `127.0.0.1:${port}` }, body)).status, 403, 'without our header');
+    assert.equal((await post('/api/boards/done', { board: 'mqtt-pair-never' })).status, 409, 'a board that never asked is not set up');
+    assert.equal((await post('/api/boards/failed', { board: 'mqtt-pair-never', error: 'x' })).status, 409);
+    const long = JSON.stringify({ board: 'mqtt-pair-long', pad: 'x'.repeat(5000) });
+    assert.equal((await raw('POST', '/api/boards', { ...json, host: `127.0.0.1:${port}` }, long)).status, 400, 'a body over its limit');
+    assert.ok(
+      (await students()).every((s) => s.board === null && s.state === 'free'),
+      'every student is still free',
+    );
+  });
+
   test('a board asks for its student, is set up, then the broker hears its pair', async () => {
     const refused = await post('/api/boards', { board: 'mqtt-pair-aaaa' }, { origin: 'http://evil.example' });
     assert.equal(refused.status, 403, 'another origin cannot hand out boards');
+    const ours = await post('/api/boards/done', { board: 'mqtt-pair-aaaa' }, { origin: `http://localhost:${port}` });
+    assert.equal(ours.status, 409, 'our own origin gets through (the board has not asked yet)');
     const a = await (await post('/api/boards', { board: 'mqtt-pair-aaaa' })).json();
     assert.equal(a.slot.name, 'alice');
     assert.deepEqual(a.settings, [
@@ -194,5 +256,10 @@ describe('mqtt-pair setup --web', () => {
       /--password is typed on the page/,
     );
     assertOneLineError(await mqttPair(['setup']).exit, 'mqtt-pair setup:', /which board\? --web 8090/);
+    assertOneLineError(
+      await mqttPair(['setup', '--web', String(port)]).exit,
+      'mqtt-pair setup:',
+      new RegExp(`port ${port} is already in use on 127\\.0\\.0\\.1: choose another with --web ${port + 1}`),
+    );
   });
 });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Endpoint } from '../../src/host';
 import { nodeHost } from '../../hosts/node/host';
 import { ClassObserver } from '../classroom/observer';
-import { ClassSetupServer } from '../setup/class-server';
+import { ClassSetupServer } from '../view/setup-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
 import { type Slot, classSlots, slotFor, slotSettings } from '../setup/class-roster';
@@ -235,6 +235,7 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
     observer.start().catch(() => {});
   }
   const server = new ClassSetupServer({
+    port: o.port,
     lang: o.lang,
     title: o.title,
     slots: o.slots,
@@ -248,12 +249,10 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
   });
   let port: number;
   try {
-    port = await server.listen(o.port);
+    port = await server.listen();
   } catch (e) {
     observer?.stop();
-    throw new UsageError(
-      `cannot serve the page on 127.0.0.1:${o.port}: ${(e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use: pick another with --web' : (e as Error).message}`,
-    );
+    throw e;
   }
   process.stdout.write(`The class set-up page: http://127.0.0.1:${port}/ (open it in Chrome or Edge; Ctrl+C to stop)\n`);
   await untilStopped();

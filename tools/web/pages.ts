@@ -1,7 +1,7 @@
-// The pages' files as the command serves them: the class page (/, /class.css, /class.js) and the
-// students' page (/student, /student.css, /student.js). tools/build.mjs puts each file in as a
-// string (the scripts bundled by esbuild, the styles minified): the installed command serves them
-// with no file beside it. Each page's CSP runs only its own script and style, nothing inline.
+// The pages' files as the command serves them: the class page (/, /class.css, /class.js), the
+// explorer's, the set-up page's and the students' page (/student, /student.css, /student.js).
+// tools/build.mjs puts each file in as a string (the scripts bundled by esbuild, the styles
+// minified): the installed command serves them with no file beside it. Each page's CSP runs only its own script and style, nothing inline.
 
 import { TIMER_WORKER_JS } from '../../hosts/browser/timer-worker';
 import type { StudentPageConfig } from './student/config';
@@ -15,6 +15,9 @@ declare const CLASS_JS: string;
 declare const EXPLORER_HTML: string;
 declare const EXPLORER_CSS: string;
 declare const EXPLORER_JS: string;
+declare const SETUP_HTML: string;
+declare const SETUP_CSS: string;
+declare const SETUP_JS: string;
 declare const STUDENT_HTML: string;
 declare const STUDENT_CSS: string;
 declare const STUDENT_JS: string;
@@ -30,6 +33,10 @@ export const CLASS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** The explorer reads /events and posts its clears to its own server, like the class page. */
 export const EXPLORER_CSP = CLASS_CSP;
+/** The set-up page runs only its own script and ESP Web Tools' (served beside it), and talks only
+ *  to its own server. */
+export const SETUP_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** The students' page talks to the broker's WebSocket, wherever the teacher's settings say it is. */
 export const STUDENT_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src ws: wss:; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -55,6 +62,13 @@ export const EXPLORER_FILES: ReadonlyMap<string, PageFile> = new Map([
   ['/index.html', html(EXPLORER_HTML, EXPLORER_CSP)],
   ['/explorer.css', css(EXPLORER_CSS)],
   ['/explorer.js', js(EXPLORER_JS)],
+]);
+
+/** The class set-up page's files, by path (mqtt-pair setup --web). */
+export const SETUP_FILES: ReadonlyMap<string, PageFile> = new Map([
+  ['/', html(SETUP_HTML, SETUP_CSP)],
+  ['/setup.css', css(SETUP_CSS)],
+  ['/setup.js', js(SETUP_JS)],
 ]);
 
 /** The students' page's files, by path, with `config` in its markup as JSON data: `<` is escaped

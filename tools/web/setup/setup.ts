@@ -206,8 +206,9 @@ function linkOf(port: WebSerialPort): Link {
   };
 }
 
+// Our header: the server takes a POST only with it (no other site's page can send it).
 async function post(path: string, body: unknown): Promise<Response> {
-  return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mqtt-pair': '1' }, body: JSON.stringify(body) });
 }
 
 async function setUpPluggedBoard(ev: Event): Promise<void> {
