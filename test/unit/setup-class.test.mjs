@@ -63,9 +63,15 @@ describe('the roster, two by two', () => {
     assert.equal(zoe[0].peer, 'Zo\u00eb');
     assert.throws(() => classSlots(`Zo\u00eb\n${nfd}\n`, 'S', 'C'), /line 2: 'Zoë' is already on line 1/);
     // A Cyrillic « а » in a Latin name: another student's name on the projector.
-    assert.throws(() => classSlots('alice bob\n\u0430lice\n', 'S', 'C'), /^Error: line 2 \('\u0430lice'\): '\u0430lice' mixes alphabets \(Latin and Cyrillic\)/);
+    assert.throws(
+      () => classSlots('alice bob\n\u0430lice\n', 'S', 'C'),
+      /^Error: line 2 \('\u0430lice'\): '\u0430lice' mixes alphabets \(Latin and Cyrillic\)/,
+    );
     // All Cyrillic, drawn as alice: refused beside alice, as a name twice.
-    assert.throws(() => classSlots('alice bob\n\u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'), /^Error: line 2: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/);
+    assert.throws(
+      () => classSlots('alice bob\n\u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'),
+      /^Error: line 2: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/,
+    );
     // Fullwidth letters.
     assert.throws(() => classSlots('alice\n\uff41\uff4c\uff49\uff43\uff45\n', 'S', 'C'), /line 2 .*: type it again with plain letters/);
     // A class's real alphabets are kept.
