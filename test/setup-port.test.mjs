@@ -7,6 +7,7 @@
 // ends its answer is cut off in one line.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,20 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     assert.match(re.stdout, /set up: emma \(pair 1, ESP#1/, re.stderr);
   });
 
+  test('a lock left by a setup that died is taken over; the lock is released after each run', async () => {
+    const roster = join(work, 'stale.txt');
+    writeFileSync(roster, 'gina\n');
+    // A process that has ended: its pid is free.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(`${roster}.boards.json.lock`, `${dead} ${Date.now()}\n`);
+    const g = await plug('mqtt-pair-0050');
+    const r = await setup(g, roster);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /set up: gina \(pair 1, ESP#1, hello, both boards\)/);
+    assert.ok(!existsSync(`${roster}.boards.json.lock`));
+    assert.equal(state(roster).students.gina.esp1.board, 'mqtt-pair-0050');
+  });
+
   test("names: NFD « Zoë » set up as NFC; look-alikes of « alice » refused in one line, as the roster's", async () => {
     const roster = join(work, 'zoe.txt');
     writeFileSync(roster, 'Zoe\u0308 alice\n');
@@ -121,19 +136,28 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     writeFileSync(bad, 'alice bob\n\uff41\uff4c\uff49\uff43\uff45\n');
     assertOneLineError(await setup(z, bad), 'mqtt-pair setup:', /line 2 .*: type it again with plain letters/);
     // Without a roster, name= and peer= are checked the same way.
-    assertOneLineError(await setup(z, undefined, ['role=hello', 'name=\u0430lice']), 'mqtt-pair setup:', /^mqtt-pair setup: name=\u0430lice: .*mixes alphabets/);
+    assertOneLineError(
+      await setup(z, undefined, ['role=hello', 'name=\u0430lice']),
+      'mqtt-pair setup:',
+      /^mqtt-pair setup: name=\u0430lice: .*mixes alphabets/,
+    );
     const n = await setup(z, undefined, ['role=hello', 'peer=Zoe\u0308']);
     assert.equal(n.code, 0, n.stderr);
     assert.equal(z.settings.get('peer'), 'Zo\u00eb');
   });
 
-  test("what a board says is printed escaped; a board that never ends a get is cut off in one line", async () => {
+  test('what a board says (its name, chip, version, prefix) is printed escaped', async () => {
     const odd = await plug('mqtt-pair-0030', { info: ['mqtt-pair', '0.1.0\u001b]0;owned\u0007', 'ESP32\u001b[2J', 'mqtt-pair-0030\u001b[31m'] });
     const r = await setup(odd, undefined, ['role=hello', 'topicPrefix=a/\u001b[1mb/']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(r.stdout), `no control code reaches the terminal: ${JSON.stringify(r.stdout)}`);
-    assert.match(r.stdout, /^mqtt-pair-0030\\x1b\[31m \(ESP32\\x1b\[2J, mqtt-pair 0\.1\.0\\x1b\]0;owned\\x07\) set up: role hello on a\/\\x1b\[1mb\/, WiFi "JAMS2"$/m);
+    assert.match(
+      r.stdout,
+      /^mqtt-pair-0030\\x1b\[31m \(ESP32\\x1b\[2J, mqtt-pair 0\.1\.0\\x1b\]0;owned\\x07\) set up: role hello on a\/\\x1b\[1mb\/, WiFi "JAMS2"$/m,
+    );
+  });
 
+  test('a board that never ends a get is cut off in one line', async () => {
     let flooding = true;
     const endless = await plug('mqtt-pair-0040', {
       onCommand: (cmd, _strings, pty) => {

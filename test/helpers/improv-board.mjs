@@ -21,7 +21,12 @@ export async function improvBoard(path, { name = 'mqtt-pair-0001', info, onComma
     if (cmd === improv.REQUEST_INFO) return pty.write(improv.resultFrame(cmd, info ?? ['mqtt-pair', '0.1.0', 'ESP32', name]));
     if (cmd === improv.SET_SETTINGS) {
       for (let i = 0; i + 1 < strings.length; i += 2) settings.set(strings[i], strings[i + 1]);
-      return pty.write(improv.resultFrame(cmd, strings.filter((_, i) => i % 2 === 0)));
+      return pty.write(
+        improv.resultFrame(
+          cmd,
+          strings.filter((_, i) => i % 2 === 0),
+        ),
+      );
     }
     if (cmd === improv.GET_SETTINGS) {
       for (const k of KEYS) pty.write(improv.resultFrame(cmd, [k, settings.get(k) ?? '', settings.has(k) ? 'stored' : 'unset']));
