@@ -120,6 +120,23 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     assert.equal(state(roster).students.gina.esp1.board, 'mqtt-pair-0050');
   });
 
+  test('a board whose set-up fails before it starts gives its student back to the next board', async () => {
+    const roster = join(work, 'fails.txt');
+    writeFileSync(roster, 'hugo ines\n');
+    const refusing = await plug('mqtt-pair-0060', {
+      onCommand: (cmd, _strings, pty) => {
+        if (cmd !== improv.WIFI_SETTINGS) return false;
+        pty.write(improv.errorFrame(improv.UNABLE_TO_CONNECT));
+        return true;
+      },
+    });
+    assertOneLineError(await setup(refusing, roster), 'mqtt-pair setup:', /could not join the WiFi/);
+    assert.deepEqual(state(roster).students, {}, 'hugo is free again');
+    const next = await plug('mqtt-pair-0061');
+    const r = await setup(next, roster);
+    assert.match(r.stdout, /set up: hugo \(pair 1, ESP#1/, r.stderr);
+  });
+
   test("names: NFD « Zoë » set up as NFC; look-alikes of « alice » refused in one line, as the roster's", async () => {
     const roster = join(work, 'zoe.txt');
     writeFileSync(roster, 'Zoe\u0308 alice\n');

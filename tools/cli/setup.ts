@@ -13,7 +13,7 @@ import { ClassSetupServer } from '../setup/class-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
 import { type Slot, classSlots, slotSettings, studentName } from '../setup/class-roster';
-import { claimSlot, readClass, saveClass, stateFile } from '../setup/class-state';
+import { claimSlot, readClass, releaseSlot, saveClass, stateFile } from '../setup/class-state';
 import { FirstMessage } from '../setup/first-message';
 import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
@@ -163,13 +163,17 @@ export async function runSetup(argv: string[]): Promise<number> {
   const port = await openPort(path);
   const board = new BoardLink(port);
   let watcher: FirstMessage | undefined;
+  /** A student taken for this board, given back if the board is not started. */
+  let claimed: { slot: Slot; board: string } | undefined;
   try {
     const info = await identify(board, path);
     let slot: Slot | undefined;
     if (slots && roster !== undefined) {
       // Taken in the state file now, before the board is set up: a second setup at once gets the next student.
-      slot = claimSlot(roster, slots, info.name).slot;
+      const claim = claimSlot(roster, slots, info.name);
+      slot = claim.slot;
       if (!slot) throw new UsageError(cliWords().setup.classFull(slots.length, roster, stateFile(roster)));
+      if (claim.fresh) claimed = { slot, board: info.name };
       settings.splice(brokerText === undefined ? 0 : 1, 0, ...slotSettings(slot));
     }
     await storeSettings(board, settings);
@@ -178,6 +182,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     const role = now.get('role')?.[0] ?? '';
     if (endpoint) watcher = new FirstMessage(endpoint, prefix, role);
     await startBoard(board, ssid === undefined ? undefined : { ssid, password }, waitMs);
+    claimed = undefined; // the board runs as its student now: it keeps it
     const who = slot
       ? `${slot.name} (pair ${slot.pair}, ESP#${slot.esp}, ${slot.role}${slot.peer ? `, with ${slot.peer}` : ', both boards'})`
       : `role ${role || '(unset)'}`;
@@ -198,6 +203,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     process.stdout.write(`${printable(`its first message reached ${where}: ${heard.topic} ${heard.text}`)}\n`);
     return 0;
   } catch (e) {
+    if (claimed && slots && roster !== undefined) releaseSlot(roster, slots, claimed.slot, claimed.board);
     if (e instanceof BoardError) throw new UsageError(e.overflow ? cliWords().setup.overflow(path, e.overflow) : e.message);
     throw e;
   } finally {

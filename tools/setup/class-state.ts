@@ -174,19 +174,33 @@ export function readClass(roster: string, slots: Slot[]): Assignments {
  * student. Returns the slot (with the client id kept for it) and the class as it is now; no slot
  * when the class is full.
  */
-export function claimSlot(roster: string, slots: Slot[], board: string): { slot: Slot | undefined; taken: Assignments } {
+export function claimSlot(roster: string, slots: Slot[], board: string): { slot: Slot | undefined; taken: Assignments; fresh: boolean } {
   const file = stateFile(roster);
   return withLock(file, () => {
     const { state, old } = readFile(file, slots);
     const taken = applyState(state, slots);
     const slot = slotFor(slots, taken, board);
-    if (!slot) return { slot, taken };
+    if (!slot) return { slot, taken, fresh: false };
+    const fresh = taken[String(slot.index)] !== board;
     // The board leaves any other student it had (a roster changed since): one board, one student.
     for (const s of slots) if (taken[String(s.index)] === board && s !== slot) delete state[s.name]?.[`esp${s.esp}`];
     (state[slot.name] ??= {})[`esp${slot.esp}`] = { board, clientId: slot.clientId };
     taken[String(slot.index)] = board;
     writeFile(file, state, old);
-    return { slot, taken };
+    return { slot, taken, fresh };
+  });
+}
+
+/** Gives back a slot claimed for `board` whose set-up failed before the board was started: the next board gets the student. */
+export function releaseSlot(roster: string, slots: Slot[], slot: Slot, board: string): void {
+  const file = stateFile(roster);
+  withLock(file, () => {
+    const { state, old } = readFile(file, slots);
+    const mine = state[slot.name]?.[`esp${slot.esp}`];
+    if (mine?.board !== board) return;
+    delete state[slot.name]?.[`esp${slot.esp}`];
+    if (!Object.keys(state[slot.name] ?? {}).length) delete state[slot.name];
+    writeFile(file, state, old);
   });
 }
 
