@@ -74,6 +74,15 @@ describe('the roster, two by two', () => {
     );
     // Fullwidth letters.
     assert.throws(() => classSlots('alice\n\uff41\uff4c\uff49\uff43\uff45\n', 'S', 'C'), /line 2 .*: type it again with plain letters/);
+    // In French, on a French teacher's computer.
+    const was = process.env.LC_ALL;
+    process.env.LC_ALL = 'fr_FR.UTF-8';
+    try {
+      assert.throws(() => classSlots('alice bob\n\u0430lice\n', 'S', 'C'), /« \u0430lice » mélange des alphabets \(latin et cyrillique\)/);
+    } finally {
+      if (was === undefined) delete process.env.LC_ALL;
+      else process.env.LC_ALL = was;
+    }
     // A class's real alphabets are kept.
     assert.deepEqual(
       classSlots('Иван Ольга\nΝίκος\n', 'S', 'C').map((s) => s.name),

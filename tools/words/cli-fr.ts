@@ -13,6 +13,21 @@ const CONNACK_FR = [
 
 const s = (n: number) => (n > 1 ? 's' : '');
 
+/** The alphabets' names (tools/setup/class-roster.ts), as a French teacher reads them. */
+const SCRIPTS_FR: Record<string, string> = {
+  Latin: 'latin',
+  Greek: 'grec',
+  Cyrillic: 'cyrillique',
+  Armenian: 'arménien',
+  Georgian: 'géorgien',
+  Hebrew: 'hébreu',
+  Arabic: 'arabe',
+  Devanagari: 'devanagari',
+  Thai: 'thaï',
+  Hangul: 'hangûl',
+  Japanese: 'japonais',
+};
+
 export const fr: CliWords = {
   unknownOption: (arg, near, help) => `option inconnue '${arg}'${near ? ` : vouliez-vous dire ${near} ?` : ''} (${help} liste les options)`,
   gluedValue: (f, example) => `option inconnue '${f}…' : mettez un espace entre ${f} et sa valeur, par exemple ${f} ${example}`,
@@ -270,7 +285,7 @@ export const fr: CliWords = {
   setup: {
     badName: (name, why, scripts) =>
       why === 'mixed'
-        ? `« ${name} » mélange des alphabets (${scripts.join(' et ')}) : au projecteur on lirait le nom d’un autre élève ; retapez-le dans un seul alphabet`
+        ? `« ${name} » mélange des alphabets (${scripts.map((x) => SCRIPTS_FR[x] ?? x).join(' et ')}) : au projecteur on lirait le nom d’un autre élève ; retapez-le dans un seul alphabet`
         : why === 'compat'
           ? `« ${name} » contient des formes spéciales de lettres (pleine chasse, ligatures) : retapez-le en lettres simples`
           : 'écrivez un binôme par ligne, un ou deux prénoms (lettres, chiffres, - ou _ : ils deviennent des niveaux de topic)',
