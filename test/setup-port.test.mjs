@@ -137,6 +137,23 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     assert.match(r.stdout, /set up: hugo \(pair 1, ESP#1/, r.stderr);
   });
 
+  test('students called __proto__ and constructor are students like the others', async () => {
+    const roster = join(work, 'proto.txt');
+    writeFileSync(roster, '__proto__ constructor\n');
+    const p1 = await plug('mqtt-pair-0070');
+    const p2 = await plug('mqtt-pair-0071');
+    for (const [b, name] of [
+      [p1, '__proto__'],
+      [p2, 'constructor'],
+    ]) {
+      const r = await setup(b, roster);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(b.settings.get('name'), name);
+    }
+    assert.deepEqual(Object.keys(state(roster).students), ['__proto__', 'constructor']);
+    assert.equal(state(roster).students.constructor.esp2.board, 'mqtt-pair-0071');
+  });
+
   test("names: NFD « Zoë » set up as NFC; look-alikes of « alice » refused in one line, as the roster's", async () => {
     const roster = join(work, 'zoe.txt');
     writeFileSync(roster, 'Zoe\u0308 alice\n');

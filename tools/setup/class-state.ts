@@ -37,7 +37,8 @@ function readFile(file: string, slots: readonly Slot[]): { state: ClassState; ol
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { state: {}, old: false };
+    // No prototype: a student may be called __proto__ or constructor.
+    return { state: Object.create(null), old: false };
   }
   const bad = () => new UsageError(cliWords().setup.badState(file));
   let json: unknown;
@@ -48,7 +49,7 @@ function readFile(file: string, slots: readonly Slot[]): { state: ClassState; ol
   }
   if (!json || typeof json !== 'object') throw bad();
   const { version, students, boards } = json as { version?: unknown; students?: unknown; boards?: unknown };
-  const state: ClassState = Object.create(null);
+  const state: ClassState = Object.create(null); // a student may be called __proto__
   if (version === 2 && students && typeof students === 'object') {
     for (const [name, espRecords] of Object.entries(students as Record<string, unknown>)) {
       if (!espRecords || typeof espRecords !== 'object') throw bad();
