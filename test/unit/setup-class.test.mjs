@@ -72,6 +72,11 @@ describe('the roster, two by two', () => {
       () => classSlots('alice bob\n\u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'),
       /^Error: line 2: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/,
     );
+    // On the same line, too: not taken for « alice alone ».
+    assert.throws(
+      () => classSlots('alice \u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'),
+      /^Error: line 1: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/,
+    );
     // Fullwidth letters.
     assert.throws(() => classSlots('alice\n\uff41\uff4c\uff49\uff43\uff45\n', 'S', 'C'), /line 2 .*: type it again with plain letters/);
     // In French, on a French teacher's computer.

@@ -98,7 +98,8 @@ export function classSlots(text: string, school: string, className: string): Slo
       if ('name' in r) return r.name;
       throw new Error(`line ${i + 1} ('${shown}'): ${cliWords().setup.badName(n, r.why, r.scripts ?? [])}`);
     });
-    if (names.length === 2 && nameLook(names[0]) === nameLook(names[1])) names.pop(); // `alice alice`: alice alone
+    // `alice alice`: alice alone; `alice аӏісе` (Cyrillic) is two names that read alike, refused below.
+    if (names.length === 2 && names[0].toLowerCase() === names[1].toLowerCase()) names.pop();
     for (const name of names) {
       const look = nameLook(name);
       const first = lineOf.get(look);
