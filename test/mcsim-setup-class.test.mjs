@@ -94,18 +94,21 @@ describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', 
       assert.ok(!`${r.stdout}${r.stderr}`.includes(WIFI_PASSWORD), 'the WiFi password is never printed');
       const stored = JSON.parse(readFileSync(join(dir, 'modpreferences.json'), 'utf8'))['mqtt-pair'];
       assert.deepEqual(
-        { role: stored.role, topicPrefix: stored.topicPrefix, name: stored.name, peer: stored.peer, clientId: stored.clientId, ssid: stored.ssid },
-        { role: esp === 1 ? 'hello' : 'responder', topicPrefix: `${GROUP}/${first}/`, name, peer, clientId: `${name}-esp${esp}`, ssid: 'JAMS2' },
+        { role: stored.role, topicPrefix: stored.topicPrefix, name: stored.name, peer: stored.peer, ssid: stored.ssid },
+        { role: esp === 1 ? 'hello' : 'responder', topicPrefix: `${GROUP}/${first}/`, name, peer, ssid: 'JAMS2' },
       );
+      // Not alice-esp1, which anyone reading the projector could take: a random suffix, kept in the state file.
+      assert.match(stored.clientId, new RegExp(`^${name}-esp${esp}-[0-9a-f]{12}$`));
+      assert.equal(JSON.parse(readFileSync(`${roster}.boards.json`, 'utf8')).students[name][`esp${esp}`].clientId, stored.clientId);
     }
     // Three pairs at work: each ESP#1's hellos, each ESP#2's replies, seen from the broker.
     for (const first of ['alice', 'chloe', 'emma']) {
       await until(() => sub.lines.includes(`${GROUP}/${first}/notification received`), `${first}'s pair: a reply`);
       await until(() => sub.lines.some((l) => l.startsWith(`${GROUP}/${first}/hello Hello #`)), `${first}'s pair: a hello`);
     }
-    const state = JSON.parse(readFileSync(`${roster}.boards.json`, 'utf8')).boards;
-    assert.deepEqual(Object.keys(state), ['0', '1', '2', '3', '4', '5']);
-    assert.equal(new Set(Object.values(state)).size, 6, 'six boards, six names');
+    const state = JSON.parse(readFileSync(`${roster}.boards.json`, 'utf8')).students;
+    assert.deepEqual(Object.keys(state), STUDENTS);
+    assert.equal(new Set(Object.values(state).flatMap((s) => Object.values(s).map((r) => r.board))).size, 6, 'six boards, six names');
   });
 
   test('a board plugged in again keeps its student; a seventh finds the class full', async () => {

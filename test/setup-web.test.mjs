@@ -156,9 +156,11 @@ describe('mqtt-pair setup --web', () => {
       ['role', 'hello'],
       ['topicPrefix', 'LycMaurois/SNT_2nde/alice/'],
       ['name', 'alice'],
-      ['clientId', 'alice-esp1'],
+      ['clientId', a.settings[4][1]],
       ['peer', 'bob'],
     ]);
+    // Not alice-esp1, which anyone reading the projector could take: a random suffix, kept in the state file.
+    assert.match(a.settings[4][1], /^alice-esp1-[0-9a-f]{12}$/);
     assert.ok(!JSON.stringify(a).includes('password'), "the WiFi password is never the server's");
     assert.equal((await students())[0].state, 'setting');
     await post('/api/boards/done', { board: 'mqtt-pair-aaaa' });
@@ -187,8 +189,18 @@ describe('mqtt-pair setup --web', () => {
     await c.endAsync();
     s = await students();
     assert.equal(s[0].state, 'pair');
-    const saved = JSON.parse(readFileSync(`${roster}.boards.json`, 'utf8')).boards;
-    assert.deepEqual(saved, { 0: 'mqtt-pair-aaaa', 1: 'mqtt-pair-bbbb' }, 'kept beside the roster');
+    const saved = JSON.parse(readFileSync(`${roster}.boards.json`, 'utf8'));
+    assert.deepEqual(
+      saved,
+      {
+        version: 2,
+        students: {
+          alice: { esp1: { board: 'mqtt-pair-aaaa', clientId: a.settings[4][1] } },
+          bob: { esp2: { board: 'mqtt-pair-bbbb', clientId: b.settings.find(([k]) => k === 'clientId')[1] } },
+        },
+      },
+      'kept beside the roster, by name',
+    );
   });
 
   test('the page in Chromium, French and English: rows, states, the install button, nothing refused by the CSP', { skip: chromiumSkip() }, async () => {

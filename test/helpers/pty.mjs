@@ -26,6 +26,8 @@ export async function openPty(path) {
   child.stderr.on('data', (b) => {
     errors += b;
   });
+  // socat ends when the far side closes the pty: what is still written then is dropped, not thrown (EPIPE).
+  child.stdin.on('error', () => {});
   const listeners = new Set();
   child.stdout.on('data', (b) => {
     for (const l of listeners) l(new Uint8Array(b));

@@ -7,29 +7,34 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { improv } from '../../dist/index.js';
 
-const { classSlots, slotFor, slotSettings, ImprovDecoder, BoardLink } = createRequire(import.meta.url)('../../dist/cli.cjs');
+const { classSlots, slotFor, slotSettings, ImprovDecoder, BoardLink, MAX_ROWS } = createRequire(import.meta.url)('../../dist/cli.cjs');
 
 describe('the roster, two by two', () => {
   const slots = classSlots('# groupe A\nalice bob\n\nchloe  david # absente lundi\nemma\n', 'LycMaurois', 'SNT_2nde');
   test('pairs, roles, prefixes, names and client ids', () => {
     assert.deepEqual(
-      slots.map((s) => [s.name, s.pair, s.esp, s.role, s.topicPrefix, s.peer, s.clientId]),
+      slots.map((s) => [s.name, s.pair, s.esp, s.role, s.topicPrefix, s.peer]),
       [
-        ['alice', 1, 1, 'hello', 'LycMaurois/SNT_2nde/alice/', 'bob', 'alice-esp1'],
-        ['bob', 1, 2, 'responder', 'LycMaurois/SNT_2nde/alice/', 'alice', 'bob-esp2'],
-        ['chloe', 2, 1, 'hello', 'LycMaurois/SNT_2nde/chloe/', 'david', 'chloe-esp1'],
-        ['david', 2, 2, 'responder', 'LycMaurois/SNT_2nde/chloe/', 'chloe', 'david-esp2'],
-        ['emma', 3, 1, 'hello', 'LycMaurois/SNT_2nde/emma/', '', 'emma-esp1'],
-        ['emma', 3, 2, 'responder', 'LycMaurois/SNT_2nde/emma/', '', 'emma-esp2'],
+        ['alice', 1, 1, 'hello', 'LycMaurois/SNT_2nde/alice/', 'bob'],
+        ['bob', 1, 2, 'responder', 'LycMaurois/SNT_2nde/alice/', 'alice'],
+        ['chloe', 2, 1, 'hello', 'LycMaurois/SNT_2nde/chloe/', 'david'],
+        ['david', 2, 2, 'responder', 'LycMaurois/SNT_2nde/chloe/', 'chloe'],
+        ['emma', 3, 1, 'hello', 'LycMaurois/SNT_2nde/emma/', ''],
+        ['emma', 3, 2, 'responder', 'LycMaurois/SNT_2nde/emma/', ''],
       ],
     );
+    // Not alice-esp1, which anyone reading the projector could take (`mosquitto_sub -i alice-esp1` knocks the board off).
+    for (const s of slots) assert.match(s.clientId, new RegExp(`^${s.name}-esp${s.esp}-[0-9a-f]{12}$`));
+    assert.equal(new Set(slots.map((s) => s.clientId)).size, 6, 'six boards, six client ids');
+    const again = classSlots('alice bob\n', 'LycMaurois', 'SNT_2nde');
+    assert.notEqual(again[0].clientId, slots[0].clientId, 'random, not made from the name');
   });
   test("a slot's settings, as the board's set takes them (no peer for a student with both boards)", () => {
     assert.deepEqual(slotSettings(slots[1]), [
       ['role', 'responder'],
       ['topicPrefix', 'LycMaurois/SNT_2nde/alice/'],
       ['name', 'bob'],
-      ['clientId', 'bob-esp2'],
+      ['clientId', slots[1].clientId],
       ['peer', 'alice'],
     ]);
     assert.ok(!slotSettings(slots[4]).some(([k]) => k === 'peer'));
@@ -49,6 +54,70 @@ describe('the roster, two by two', () => {
     assert.throws(() => classSlots('al+ce\n', 'S', 'C'), /line 1/);
     assert.throws(() => classSlots('# nobody\n\n', 'S', 'C'), /it has no name/);
     assert.equal(classSlots('Éloïse\nZoé\n', 'S', 'C')[1].topicPrefix, 'S/C/Éloïse/', 'accented first names are topic levels');
+  });
+  test('names as the class reads them: NFC kept, look-alikes refused in one line', () => {
+    // « Zoë » typed decomposed (o, then U+0308) is « Zoë », composed: one student, one topic level.
+    const nfd = 'Zoe\u0308';
+    const zoe = classSlots(`alice ${nfd}\n`, 'S', 'C');
+    assert.equal(zoe[1].name, 'Zo\u00eb');
+    assert.equal(zoe[0].peer, 'Zo\u00eb');
+    assert.throws(() => classSlots(`Zo\u00eb\n${nfd}\n`, 'S', 'C'), /line 2: 'Zoë' is already on line 1/);
+    // A Cyrillic « а » in a Latin name: another student's name on the projector.
+    assert.throws(
+      () => classSlots('alice bob\n\u0430lice\n', 'S', 'C'),
+      /^Error: line 2 \('\u0430lice'\): '\u0430lice' mixes alphabets \(Latin and Cyrillic\)/,
+    );
+    // All Cyrillic, drawn as alice: refused beside alice, as a name twice.
+    assert.throws(
+      () => classSlots('alice bob\n\u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'),
+      /^Error: line 2: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/,
+    );
+    // On the same line, too: not taken for « alice alone ».
+    assert.throws(
+      () => classSlots('alice \u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'),
+      /^Error: line 1: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/,
+    );
+    // Fullwidth letters.
+    assert.throws(() => classSlots('alice\n\uff41\uff4c\uff49\uff43\uff45\n', 'S', 'C'), /line 2 .*: type it again with plain letters/);
+    // In French, on a French teacher's computer.
+    const was = process.env.LC_ALL;
+    process.env.LC_ALL = 'fr_FR.UTF-8';
+    try {
+      assert.throws(() => classSlots('alice bob\n\u0430lice\n', 'S', 'C'), /« \u0430lice » mélange des alphabets \(latin et cyrillique\)/);
+    } finally {
+      if (was === undefined) delete process.env.LC_ALL;
+      else process.env.LC_ALL = was;
+    }
+    // A class's real alphabets are kept.
+    assert.deepEqual(
+      classSlots('Иван Ольга\nΝίκος\n', 'S', 'C').map((s) => s.name),
+      ['Иван', 'Ольга', 'Νίκος', 'Νίκος'],
+    );
+  });
+  test('a board that never ends a list is cut off at MAX_ROWS, in one error', async () => {
+    let deliver;
+    const board = new BoardLink({
+      onData(fn) {
+        deliver = fn;
+      },
+      write() {
+        // Rows forever, never the empty one that ends a list.
+        const row = improv.resultFrame(improv.GET_SETTINGS, ['x'.repeat(40), 'y'.repeat(40), 'stored']);
+        let sent = 0;
+        const more = () => {
+          if (sent++ < 2000) {
+            deliver(row);
+            setImmediate(more);
+          }
+        };
+        more();
+      },
+    });
+    await assert.rejects(board.request(improv.GET_SETTINGS, [], { list: true, ms: 60_000 }), (e) => {
+      assert.equal(e.overflow, MAX_ROWS);
+      assert.match(e.message, /^the board sent more than \d+ answers to command 0x81 without ending them$/);
+      return true;
+    });
   });
 });
 

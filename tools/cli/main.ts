@@ -147,6 +147,6 @@ export { findBuild } from '../image/build-output';
 export { planFromFlasherArgs, esp8266Plan, makeVariables } from '../image/flash-plan';
 export { chipFamily, webToolsManifest, writeFlashLine } from '../image/manifest';
 export { classSlots, slotFor, slotSettings } from '../setup/class-roster';
-export { ImprovDecoder, BoardLink } from '../setup/improv-client';
+export { ImprovDecoder, BoardLink, MAX_ROWS } from '../setup/improv-client';
 export { startWebView } from '../view/web';
 export { ClassObserver } from '../classroom/observer';

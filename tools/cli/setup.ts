@@ -12,8 +12,8 @@ import { ClassObserver } from '../classroom/observer';
 import { ClassSetupServer } from '../view/setup-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
-import { type Slot, classSlots, slotFor, slotSettings } from '../setup/class-roster';
-import { readAssignments, stateFile, writeAssignments } from '../setup/class-state';
+import { type Slot, classSlots, slotSettings, studentName } from '../setup/class-roster';
+import { claimSlot, readClass, releaseSlot, saveClass, stateFile } from '../setup/class-state';
 import { FirstMessage } from '../setup/first-message';
 import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
@@ -21,6 +21,8 @@ import { listPorts, openPort } from '../setup/serial-port';
 import { brokerFromFlags } from './broker-flags';
 import { langOption, topicLevel } from './class-options';
 import { untilStopped } from './session';
+import { printable } from '../../src/apps/text';
+import { cliWords } from '../words/cli';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
 
 const FLAGS: Flag[] = [
@@ -93,7 +95,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     const m = /^([A-Za-z]+)=(.*)$/s.exec(a);
     if (!m) rest.push(a);
     else if (!KEYS.has(m[1])) throw new UsageError(`${m[1]}=…: not a board setting; the settings are ${[...KEYS].join(', ')}`);
-    else settings.push([m[1], m[2]]);
+    else settings.push([m[1], nameSetting(m[1], m[2])]);
   }
   const p = parseArgs(rest, FLAGS, 'mqtt-pair setup --help');
   if (p.has('help')) {
@@ -132,7 +134,7 @@ export async function runSetup(argv: string[]): Promise<number> {
       throw new UsageError(`${roster}: ${(e as Error).message}`);
     }
   }
-  const taken = roster === undefined ? {} : readAssignments(roster);
+  const taken = roster === undefined || !slots ? {} : readClass(roster, slots);
   if (webPort !== undefined) {
     if (p.has('wifiPassword')) throw new UsageError('--password is typed on the page, which sends it to the board only: leave it out with --web');
     if (settings.length > (brokerText === undefined ? 0 : 1))
@@ -161,12 +163,17 @@ export async function runSetup(argv: string[]): Promise<number> {
   const port = await openPort(path);
   const board = new BoardLink(port);
   let watcher: FirstMessage | undefined;
+  /** A student taken for this board, given back if the board is not started. */
+  let claimed: { slot: Slot; board: string } | undefined;
   try {
     const info = await identify(board, path);
     let slot: Slot | undefined;
     if (slots && roster !== undefined) {
-      slot = slotFor(slots, taken, info.name);
-      if (!slot) throw new UsageError(`the class is full: all ${slots.length} students of ${roster} have a board (delete ${stateFile(roster)} to start again)`);
+      // Taken in the state file now, before the board is set up: a second setup at once gets the next student.
+      const claim = claimSlot(roster, slots, info.name);
+      slot = claim.slot;
+      if (!slot) throw new UsageError(cliWords().setup.classFull(slots.length, roster, stateFile(roster)));
+      if (claim.fresh) claimed = { slot, board: info.name };
       settings.splice(brokerText === undefined ? 0 : 1, 0, ...slotSettings(slot));
     }
     await storeSettings(board, settings);
@@ -175,12 +182,13 @@ export async function runSetup(argv: string[]): Promise<number> {
     const role = now.get('role')?.[0] ?? '';
     if (endpoint) watcher = new FirstMessage(endpoint, prefix, role);
     await startBoard(board, ssid === undefined ? undefined : { ssid, password }, waitMs);
-    if (slot && roster !== undefined) writeAssignments(roster, { ...taken, [String(slot.index)]: info.name });
+    claimed = undefined; // the board runs as its student now: it keeps it
     const who = slot
       ? `${slot.name} (pair ${slot.pair}, ESP#${slot.esp}, ${slot.role}${slot.peer ? `, with ${slot.peer}` : ', both boards'})`
       : `role ${role || '(unset)'}`;
+    // What the board said (its name, chip, version, settings) is escaped: it cannot drive the terminal.
     process.stdout.write(
-      `${info.name} (${info.chip}, mqtt-pair ${info.version}) set up: ${who} on ${prefix || '(no prefix)'}${ssid ? `, WiFi "${ssid}"` : ''}\n`,
+      `${printable(`${info.name} (${info.chip}, mqtt-pair ${info.version}) set up: ${who} on ${prefix || '(no prefix)'}${ssid ? `, WiFi "${ssid}"` : ''}`)}\n`,
     );
     if (!watcher || !endpoint) return 0;
     const heard = await watcher.wait(waitMs);
@@ -192,10 +200,11 @@ export async function runSetup(argv: string[]): Promise<number> {
         `the board is set up, but nothing came on ${topic} at ${where} in ${waitMs / 1000} s${watcher.problem ? ` (this computer: ${watcher.problem})` : ''}${partner}: ${board.lines.at(-1) ? `its last line: "${board.lines.at(-1)}"` : 'check the broker address the board was given'}`,
       );
     }
-    process.stdout.write(`its first message reached ${where}: ${heard.topic} ${heard.text}\n`);
+    process.stdout.write(`${printable(`its first message reached ${where}: ${heard.topic} ${heard.text}`)}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof BoardError) throw new UsageError(e.message);
+    if (claimed && slots && roster !== undefined) releaseSlot(roster, slots, claimed.slot, claimed.board);
+    if (e instanceof BoardError) throw new UsageError(e.overflow ? cliWords().setup.overflow(path, e.overflow) : e.message);
     throw e;
   } finally {
     watcher?.close();
@@ -240,7 +249,7 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
     title: o.title,
     slots: o.slots,
     taken: o.taken,
-    save: o.roster === undefined ? undefined : (t) => writeAssignments(o.roster as string, t),
+    save: o.roster === undefined || !o.slots ? undefined : (t) => saveClass(o.roster as string, o.slots as Slot[], t),
     broker: o.broker === undefined || !o.endpoint ? undefined : { setting: o.broker, shown: brokerName(o.endpoint, true) },
     ssid: o.ssid,
     image: o.image,
@@ -259,6 +268,16 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
   observer?.stop();
   await server.close();
   return 0;
+}
+
+/** A board's name= or peer= checked as the roster's names are (NFC; no look-alike letters); other settings as given. */
+function nameSetting(key: string, value: string): string {
+  if (key !== 'name' && key !== 'peer') return value;
+  const r = studentName(value);
+  if ('name' in r) return r.name;
+  // The board checks what a name may hold; the look-alikes are refused here, as in a roster.
+  if (r.why === 'chars') return value.normalize('NFC');
+  throw new UsageError(`${key}=${value}: ${cliWords().setup.badName(value, r.why, r.scripts ?? [])}`);
 }
 
 async function list(): Promise<number> {

@@ -2,8 +2,10 @@
 // pair a line, as `watch --roster` reads it. A line holds one first name (a student with both
 // boards) or two (two students, a board each); the pair works under the first one's prefix
 // (<school>/<class>/alice/). The first name's board is ESP#1 (role hello), the second's ESP#2 (role
-// responder), and each board carries its student's name and its partner's. Pure: the command
-// reads the files.
+// responder), and each board carries its student's name and its partner's. Pure but for the
+// client ids' random suffix: the command reads the files (tools/setup/class-state.ts).
+
+import { cliWords } from '../words/cli';
 
 /** At most this many students: a class, not a directory. */
 export const MAX_STUDENTS = 200;
@@ -22,29 +24,87 @@ export interface Slot {
   esp: 1 | 2;
   /** <school>/<class>/<first name of the pair>/ */
   topicPrefix: string;
+  /** `alice-esp1-` and a random suffix (randomClientId), kept in the state file once the slot is taken. */
   clientId: string;
 }
 
-/** A first name as a topic level: letters, digits, - and _, as the course's topics use. */
+/** A first name as a topic level: letters, digits, - and _, as the course's topics use (after NFC). */
 const NAME = /^[\p{L}\p{N}_-]{1,40}$/u;
+
+/** The alphabets a name's letters may come from, one a name: « аlice » (a Cyrillic « а ») is refused. */
+const SCRIPTS: [string, RegExp][] = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Armenian', /\p{Script=Armenian}/u],
+  ['Georgian', /\p{Script=Georgian}/u],
+  ['Hebrew', /\p{Script=Hebrew}/u],
+  ['Arabic', /\p{Script=Arabic}/u],
+  ['Devanagari', /\p{Script=Devanagari}/u],
+  ['Thai', /\p{Script=Thai}/u],
+  ['Hangul', /\p{Script=Hangul}/u],
+  // Japanese writes one name in these three together.
+  ['Japanese', /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u],
+];
+
+/** Cyrillic and Greek letters drawn like Latin ones (lower case), and those Latin ones, in the same
+ *  order: « аӏісе », all Cyrillic, still reads alice. */
+const LOOK_ALIKES = 'авеёзіїјкмнопрстухѕһԁӏԛԝьгαβγεηικνορτυχωϲϳ';
+const LATIN_LOOK = 'abeë3iïjkmhonpctyxshdlqwbrabyenikvoptuxwcj';
+
+/**
+ * A student's name as typed (a roster's line, `name=`), as the class keeps it: NFC (« Zoë » typed
+ * decomposed is « Zoë »), or why not, for a line saying so. Refused: what a topic level cannot
+ * hold, compatibility forms (fullwidth « ａｌｉｃｅ », ligatures), and letters of two alphabets in
+ * one name (« аlice » with a Cyrillic « а »), which a projector shows as another student's.
+ */
+export function studentName(raw: string): { name: string } | { why: 'chars' | 'compat' | 'mixed'; scripts?: string[] } {
+  const name = raw.normalize('NFC');
+  if (name.normalize('NFKC') !== name) return { why: 'compat' };
+  const scripts = SCRIPTS.filter(([, re]) => re.test(name)).map(([s]) => s);
+  if (scripts.length > 1) return { why: 'mixed', scripts };
+  if (!NAME.test(name)) return { why: 'chars' };
+  return { name };
+}
+
+/** What two names that read alike share: case, and the Cyrillic and Greek letters drawn like Latin ones, set aside. */
+export function nameLook(name: string): string {
+  let out = '';
+  for (const c of name.normalize('NFC').toLowerCase()) {
+    const i = LOOK_ALIKES.indexOf(c);
+    out += i < 0 ? c : LATIN_LOOK[i];
+  }
+  return out.normalize('NFC');
+}
+
+/** A client id no one can guess from the names on the projector: `alice-esp1-` and 48 random bits. */
+export function randomClientId(name: string, esp: 1 | 2): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return `${name}-esp${esp}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
 
 /** The slots of a roster's text (one pair a line: `alice bob`, or `alice` alone; `#` starts a
  *  comment), two a line; an Error naming the wrong line. */
 export function classSlots(text: string, school: string, className: string): Slot[] {
   const pairs: [string, string][] = [];
-  const lineOf = new Map<string, number>();
+  const lineOf = new Map<string, [number, string]>();
   text.split(/\r?\n/).forEach((raw, i) => {
-    const names = raw.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
-    if (!names.length) return;
-    const shown = names.join(' ');
-    if (names.length > 2 || !names.every((n) => NAME.test(n))) {
-      throw new Error(`line ${i + 1} ('${shown}'): write one pair a line, one or two first names (letters, digits, - or _: they become topic levels)`);
-    }
-    if (names.length === 2 && names[0].toLowerCase() === names[1].toLowerCase()) names.pop(); // `alice alice`: alice alone
+    const typed = raw.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
+    if (!typed.length) return;
+    const shown = typed.join(' ');
+    if (typed.length > 2) throw new Error(`line ${i + 1} ('${shown}'): write one pair a line, one or two first names`);
+    const names = typed.map((n) => {
+      const r = studentName(n);
+      if ('name' in r) return r.name;
+      throw new Error(`line ${i + 1} ('${shown}'): ${cliWords().setup.badName(n, r.why, r.scripts ?? [])}`);
+    });
+    // `alice alice`: alice alone; `alice аӏісе` (Cyrillic) is two names that read alike, refused below.
+    if (names.length === 2 && names[0].toLowerCase() === names[1].toLowerCase()) names.pop();
     for (const name of names) {
-      const first = lineOf.get(name.toLowerCase());
-      if (first !== undefined) throw new Error(`line ${i + 1}: '${name}' is already on line ${first}: two students, two names (add an initial: ${name}_B)`);
-      lineOf.set(name.toLowerCase(), i + 1);
+      const look = nameLook(name);
+      const first = lineOf.get(look);
+      if (first !== undefined) throw new Error(`line ${i + 1}: ${cliWords().setup.nameTwice(name, first[0], first[1])}`);
+      lineOf.set(look, [i + 1, name]);
     }
     pairs.push([names[0], names[1] ?? names[0]]);
   });
@@ -63,7 +123,7 @@ export function classSlots(text: string, school: string, className: string): Slo
         role: esp === 1 ? 'hello' : 'responder',
         esp,
         topicPrefix,
-        clientId: `${name}-esp${esp}`,
+        clientId: randomClientId(name, esp),
       };
     };
     return [slot(1), slot(2)];

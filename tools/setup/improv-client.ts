@@ -81,10 +81,15 @@ export class BoardError extends Error {
   constructor(
     message: string,
     readonly code?: number,
+    /** Set when the board sent more than this many answers to one command (MAX_ROWS): the CLI says it in its words. */
+    readonly overflow?: number,
   ) {
     super(message);
   }
 }
+
+/** The most rows one listed answer may have (a get has one a setting, some 40): a board that never ends its list is stopped there. */
+export const MAX_ROWS = 256;
 
 /** Commands and their answers over a link, with the board's console lines kept (the last 200). */
 export class BoardLink {
@@ -118,6 +123,9 @@ export class BoardLink {
         if (m.kind !== 'result' || m.command !== cmd) return false;
         if (!list) return [m.strings];
         if (!m.strings.length) return got;
+        // Bounded: a board that never ends its list would fill this computer's memory.
+        if (got.length >= MAX_ROWS)
+          throw new BoardError(`the board sent more than ${MAX_ROWS} answers to command 0x${cmd.toString(16)} without ending them`, undefined, MAX_ROWS);
         got.push(m.strings);
         return false;
       },

@@ -192,4 +192,22 @@ export const en: CliWords = {
   },
   shortRun: (sec, interval) => `note: ${sec} s leaves little time for 3 round trips at one hello every ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) => `boards ${up}/${of} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`,
+  setup: {
+    badName: (name, why, scripts) =>
+      why === 'mixed'
+        ? `'${name}' mixes alphabets (${scripts.join(' and ')}): a projector would show it as another name; type it again in one alphabet`
+        : why === 'compat'
+          ? `'${name}' holds wide or special forms of letters (fullwidth, ligatures): type it again with plain letters`
+          : 'write one pair a line, one or two first names (letters, digits, - or _: they become topic levels)',
+    nameTwice: (name, line, other) =>
+      name.toLowerCase() === other.toLowerCase()
+        ? `'${name}' is already on line ${line}: two students, two names (add an initial: ${name}_B)`
+        : `'${name}' reads like '${other}' on line ${line}: two students, two names that read apart (add an initial: ${other}_B)`,
+    locked: (lock, seconds) => `another mqtt-pair setup has held ${lock} for ${seconds} s: wait for it, or delete ${lock} if none is running`,
+    badState: (file) => `${file} is not what mqtt-pair setup wrote: delete it to start the class again`,
+    migrated: (file, backup) => `${file}: rewritten by student name (the old file, by line number, is kept as ${backup})`,
+    classFull: (n, roster, state) => `the class is full: all ${n} students of ${roster} have a board (delete ${state} to start again)`,
+    overflow: (port, max) =>
+      `the board on ${port} sent more than ${max} answers to one command without ending it: is it running mqtt-pair? (stopped listening to it)`,
+  },
 };

@@ -13,6 +13,21 @@ const CONNACK_FR = [
 
 const s = (n: number) => (n > 1 ? 's' : '');
 
+/** The alphabets' names (tools/setup/class-roster.ts), as a French teacher reads them. */
+const SCRIPTS_FR: Record<string, string> = {
+  Latin: 'latin',
+  Greek: 'grec',
+  Cyrillic: 'cyrillique',
+  Armenian: 'arménien',
+  Georgian: 'géorgien',
+  Hebrew: 'hébreu',
+  Arabic: 'arabe',
+  Devanagari: 'devanagari',
+  Thai: 'thaï',
+  Hangul: 'hangûl',
+  Japanese: 'japonais',
+};
+
 export const fr: CliWords = {
   unknownOption: (arg, near, help) => `option inconnue '${arg}'${near ? ` : vouliez-vous dire ${near} ?` : ''} (${help} liste les options)`,
   gluedValue: (f, example) => `option inconnue '${f}…' : mettez un espace entre ${f} et sa valeur, par exemple ${f} ${example}`,
@@ -267,4 +282,22 @@ export const fr: CliWords = {
   shortRun: (sec, interval) => `remarque : ${sec} s laissent peu de temps pour 3 allers-retours à un hello toutes les ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) =>
     `cartes ${up}/${of} connectées ; ${hellos} hellos, ${replies} réponses, ${reconnects} reconnexion${s(reconnects)}`,
+  setup: {
+    badName: (name, why, scripts) =>
+      why === 'mixed'
+        ? `« ${name} » mélange des alphabets (${scripts.map((x) => SCRIPTS_FR[x] ?? x).join(' et ')}) : au projecteur on lirait le nom d’un autre élève ; retapez-le dans un seul alphabet`
+        : why === 'compat'
+          ? `« ${name} » contient des formes spéciales de lettres (pleine chasse, ligatures) : retapez-le en lettres simples`
+          : 'écrivez un binôme par ligne, un ou deux prénoms (lettres, chiffres, - ou _ : ils deviennent des niveaux de topic)',
+    nameTwice: (name, line, other) =>
+      name.toLowerCase() === other.toLowerCase()
+        ? `« ${name} » est déjà ligne ${line} : deux élèves, deux prénoms (ajoutez une initiale : ${name}_B)`
+        : `« ${name} » se lit comme « ${other} » ligne ${line} : deux élèves, deux prénoms qu’on distingue (ajoutez une initiale : ${other}_B)`,
+    locked: (lock, seconds) => `un autre mqtt-pair setup tient ${lock} depuis ${seconds} s : attendez-le, ou supprimez ${lock} si aucun ne tourne`,
+    badState: (file) => `${file} n’est pas ce qu’écrit mqtt-pair setup : supprimez-le pour recommencer la classe`,
+    migrated: (file, backup) => `${file} : réécrit par prénom (l’ancien fichier, par numéro de ligne, est gardé dans ${backup})`,
+    classFull: (n, roster, state) => `la classe est complète : les ${n} élèves de ${roster} ont une carte (supprimez ${state} pour recommencer)`,
+    overflow: (port, max) =>
+      `la carte sur ${port} a envoyé plus de ${max} réponses à une commande sans la terminer : a-t-elle bien mqtt-pair ? (je ne l’écoute plus)`,
+  },
 };

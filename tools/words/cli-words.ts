@@ -100,4 +100,23 @@ export interface CliWords {
   };
   shortRun(seconds: string, interval: number): string;
   boardsDetails(up: number, of: number, hellos: number, replies: number, reconnects: number): string;
+  // mqtt-pair setup (tools/cli/setup.ts, tools/setup/): the roster's names, its state file, a board's answers.
+  setup: SetupCliWords;
+}
+
+export interface SetupCliWords {
+  /** A name refused (studentName's why): what is wrong with it and what to type. */
+  badName(name: string, why: 'chars' | 'compat' | 'mixed', scripts: string[]): string;
+  /** A name already on the roster's line `line` as `other` (the same name, or one that reads alike). */
+  nameTwice(name: string, line: number, other: string): string;
+  /** The state file stayed locked by another setup for too long. */
+  locked(lock: string, seconds: number): string;
+  /** The state file is not what setup writes. */
+  badState(file: string): string;
+  /** A state file of the old format (by slot index), read and rewritten by name; the old one kept. */
+  migrated(file: string, backup: string): string;
+  /** Two setups at once wanted the same student: this board gets the next one. */
+  classFull(students: number, roster: string, state: string): string;
+  /** A board that kept sending and never ended its answer. */
+  overflow(port: string, max: number): string;
 }
