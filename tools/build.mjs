@@ -115,6 +115,9 @@ export async function buildAll() {
       }),
     has('hosts/xsnap/main.ts') &&
       build({ ...common, entryPoints: ['hosts/xsnap/main.ts'], outfile: 'build/xsnap/main.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
+    // The same firmware with a student's program's API and sandbox: loaded only when a program runs.
+    has('hosts/xsnap/program.ts') &&
+      build({ ...common, entryPoints: ['hosts/xsnap/program.ts'], outfile: 'build/xsnap/program.js', format: 'iife', platform: 'neutral', target: 'es2022' }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
     // The embedded broker and its WebSocket, packages and all: `npm pack` ships dist/ with no
     // dependency to install. (Their CommonJS modules require Node's own: an ESM bundle gets a
