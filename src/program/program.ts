@@ -85,7 +85,7 @@ function clip(s: string): string {
 function shown(v: unknown): string {
   try {
     if (typeof v === 'string') return v;
-    if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+    if (ArrayBuffer.isView(v)) return `<${v.byteLength} bytes>`;
     if (typeof v === 'object' && v !== null) {
       try {
         const j = JSON.stringify(v);
@@ -204,7 +204,8 @@ class ProgramRole implements Role {
     const full = this.topic(topic, 'mqtt.publish', false);
     let payload: string | Uint8Array;
     if (typeof message === 'string') payload = message;
-    else if (message instanceof Uint8Array) payload = message.slice();
+    else if (ArrayBuffer.isView(message))
+      payload = new Uint8Array(message.buffer, message.byteOffset, message.byteLength).slice(); // (isView: a Uint8Array of any realm)
     else if (typeof message === 'number' || typeof message === 'boolean') payload = String(message);
     else throw new TypeError('mqtt.publish: the message must be a string (or a Uint8Array of bytes)');
     let qos: unknown = 0,
