@@ -16,7 +16,7 @@
 // empty handles; errors we throw are the language's own. Loaded only when a program runs.
 
 import type { Host, ProgramPlace, ProgramRunner, TimerHandle } from '../host';
-import type { QoS } from '../mqtt/client';
+import { MqttError, type QoS } from '../mqtt/client';
 import { decodeUtf8 } from '../mqtt/codec';
 import { filterError, matches, topicError } from '../mqtt/topic';
 import type { BoardConfig } from '../apps/config';
@@ -147,13 +147,27 @@ class ProgramRole implements Role {
     }
   }
 
+  /**
+   * Runs an API call for the program. Once the board has stopped (a promise of the program's may
+   * still call), nothing happens. What the firmware throws reaches the program as the language's
+   * Error: an MqttError's prototype is the firmware's, not to be handed over.
+   */
+  private api<T>(f: () => T): T | undefined {
+    if (this.stopped) return undefined;
+    try {
+      return f();
+    } catch (e) {
+      throw e instanceof MqttError ? new Error(e.message) : e;
+    }
+  }
+
   /** The program's globals: the API, frozen, and nothing else. */
   private globals(): Record<string, unknown> {
     const prefix = this.config.topicPrefix;
     const mqtt = freeze({
-      subscribe: freeze((topic: unknown, callback: unknown) => this.subscribe(topic, callback)),
-      unsubscribe: freeze((topic: unknown) => this.unsubscribe(topic)),
-      publish: freeze((topic: unknown, message: unknown, options?: unknown) => this.publish(topic, message, options)),
+      subscribe: freeze((topic: unknown, callback: unknown) => this.api(() => this.subscribe(topic, callback))),
+      unsubscribe: freeze((topic: unknown) => this.api(() => this.unsubscribe(topic))),
+      publish: freeze((topic: unknown, message: unknown, options?: unknown) => this.api(() => this.publish(topic, message, options))),
     });
     const host = this.host;
     const board = freeze({
@@ -163,14 +177,14 @@ class ProgramRole implements Role {
         host.led?.(!!on);
       }),
       button: freeze(() => !!host.button?.()),
-      on: freeze((event: unknown, fn: unknown) => this.on(event, fn)),
+      on: freeze((event: unknown, fn: unknown) => this.api(() => this.on(event, fn))),
     });
     return {
       mqtt,
       board,
-      every: freeze((ms: unknown, fn: unknown) => this.timer('every', ms, fn)),
-      after: freeze((ms: unknown, fn: unknown) => this.timer('after', ms, fn)),
-      cancel: freeze((t: unknown) => this.cancel(t)),
+      every: freeze((ms: unknown, fn: unknown) => this.api(() => this.timer('every', ms, fn))),
+      after: freeze((ms: unknown, fn: unknown) => this.api(() => this.timer('after', ms, fn))),
+      cancel: freeze((t: unknown) => this.api(() => this.cancel(t))),
       print: freeze((...values: unknown[]) => {
         host.log(clip(values.map(shown).join(' ')));
       }),
@@ -197,7 +211,7 @@ class ProgramRole implements Role {
 
   private unsubscribe(topic: unknown): void {
     const filter = this.topic(topic, 'mqtt.unsubscribe', true);
-    if (this.handlers.delete(filter)) this.client.unsubscribe(filter);
+    if (this.handlers.delete(filter)) this.client.unsubscribe(filter, () => {});
   }
 
   private publish(topic: unknown, message: unknown, options: unknown): void {
