@@ -7,7 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { nodeHost, nodeProgramRunner, startBoard, startProgramBoard } from '../dist/index.js';
-import { startXsProgramBoard, xsnapWorker } from '../hosts/xsnap/runner.mjs';
+import { measureHeap, startXsProgramBoard, xsnapWorker } from '../hosts/xsnap/runner.mjs';
 import { startMosquitto, mosquittoSkip, mosquittoAvailable } from './helpers/mosquitto.mjs';
 import { needs } from './helpers/needs.mjs';
 import { lineIn } from './helpers/wait.mjs';
@@ -271,6 +271,18 @@ board.on('connected', () => print('connected as', board.name, 'under', board.pre
         [...esp1.lines, ...nodeLines].filter((l) => l.startsWith('Program error')),
         [],
       );
+    });
+
+    test('measureHeap: the built-in ESP#1 against the same ESP#1 as a program', async (t) => {
+      assertXs();
+      const builtIn = await measureHeap({ broker, messages: 100 });
+      const program = await measureHeap({ broker, messages: 100, program: ESP1.replace('every(5000', 'every(10') });
+      t.diagnostic(
+        `running board: built-in ${builtIn.board.bytes} B (${builtIn.board.slots} slots), program ${program.board.bytes} B (${program.board.slots} slots); code loaded: ${builtIn.code.bytes} B, with the program's API ${program.code.bytes} B`,
+      );
+      assert.ok(builtIn.answered >= 100 && program.answered >= 100);
+      assert.ok(program.board.bytes > builtIn.board.bytes, 'a program costs the heap its code and compartment take');
+      assert.ok(program.board.bytes < 64 * 1024, `a program's board stays small (${program.board.bytes} bytes)`);
     });
 
     test('ESP#1 as a program in XS pairs with the built-in ESP#2 in Node', async () => {

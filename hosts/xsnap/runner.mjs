@@ -450,8 +450,17 @@ function until(check, ms, what) {
  * full GC: live slots + live chunks (strings, byte arrays, code) + the property-key table.
  * `slots` is the growth in live slots (32 bytes each in this 64-bit build, 16 on an ESP32),
  * `chunkBytes` the rest. `code` is the same for the loaded program alone, before startBoard.
+ * With `program` (a student's program, whose ESP#1 must print `ESP received hello message`), the
+ * program bundle is loaded and ESP#1 runs that program instead of its role.
  */
-export async function measureHeap({ broker, messages = 100, interval = 10, timeout = 20000, topicPrefix = `heap${randomBytes(3).toString('hex')}/` } = {}) {
+export async function measureHeap({
+  broker,
+  messages = 100,
+  interval = 10,
+  timeout = 20000,
+  topicPrefix = `heap${randomBytes(3).toString('hex')}/`,
+  program,
+} = {}) {
   if (!broker) throw new Error('measureHeap needs { broker: "host:port" }');
   const dir = mkdtempSync(join(tmpdir(), 'xsheap-'));
   const worker = new XsnapWorker({ name: 'mqtt-pair-heap' });
@@ -465,12 +474,12 @@ export async function measureHeap({ broker, messages = 100, interval = 10, timeo
   let esp1, esp2;
   try {
     const empty = await sample('empty');
-    await worker.evaluate(readFileSync(BUNDLE, 'utf8'));
+    await worker.evaluate(readFileSync(program === undefined ? BUNDLE : PROGRAM_BUNDLE, 'utf8'));
     const loaded = await sample('loaded');
     // startXsBoard would evaluate the bundle again: the worker already has it, so start it by hand.
     const common = { broker, topicPrefix, interval, backoffMin: 100, backoffMax: 300, keepalive: 60 };
     esp2 = m.startBoard(m.nodeHost({ log: () => {}, deviceId: 'heap-esp2' }), { ...common, role: 'responder', clientId: `${topicPrefix}esp2` });
-    esp1 = await startXsBoard({ config: { ...common, role: 'hello', clientId: `${topicPrefix}esp1` }, worker, loaded: true });
+    esp1 = await startXsBoard({ config: { ...common, role: 'hello', clientId: `${topicPrefix}esp1` }, worker, loaded: true, program });
     const answered = () => esp1.lines.filter((l) => l === 'ESP received hello message').length;
     await until(
       () => answered() >= messages || esp1.errors.length > 0,
