@@ -203,6 +203,17 @@ describe('a student program in the XS engine (xsnap)', { skip: xsSkip() }, () =>
     assert.deepEqual(b.board.errors, []);
   });
 
+  test('an async callback that throws: said once, with its line (its rejection handled)', async () => {
+    assertXs();
+    const b = await xsProgram("let n = 0;\nevery(10, async () => {\n  n += 1;\n  if (n === 30) print('thirty');\n  await null;\n  undefinedFunction();\n});\n");
+    await lineIn(b.lines, /^thirty$/);
+    assert.deepEqual(
+      b.lines.filter((l) => l.startsWith('Program error')),
+      ['Program error, line 6: ReferenceError: get undefinedFunction: undefined variable'],
+    );
+    assert.deepEqual(b.board.errors, []);
+  });
+
   test('an exception that cannot be read is said as such', async () => {
     assertXs();
     const b = await xsProgram(

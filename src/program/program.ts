@@ -280,7 +280,14 @@ class ProgramRole implements Role {
   private call(fn: Fn, args: unknown[]): void {
     if (this.stopped) return;
     try {
-      fn(...args);
+      const r = fn(...args);
+      // An async callback's error comes as a rejection: said like any other, and handled, so that
+      // it is no unhandled rejection (which aborts a Moddable board). The language's own then, not
+      // one the promise may carry.
+      if (r instanceof Promise)
+        Promise.prototype.then.call(r, undefined, (e: unknown) => {
+          if (!this.stopped) this.report(e);
+        });
     } catch (e) {
       this.report(e);
     }
