@@ -168,3 +168,20 @@ describe('the program API', { skip: mosquittoSkip() }, () => {
     assert.equal(r.stderr.trim(), `mqtt-pair sim: --program ${bad}: not UTF-8 text`);
   });
 });
+
+test('on Node: errors with their line (and column), a static import refused', () => {
+  const said = (source) => {
+    const lines = [];
+    const b = startProgramBoard(
+      { ...nodeHost({ log: (l) => lines.push(l) }), program: nodeProgramRunner() },
+      { broker: '127.0.0.1:1', restartAfter: 0 },
+      source,
+    );
+    b.stop();
+    return lines.filter((l) => l.startsWith('Program error'));
+  };
+  assert.deepEqual(said('let a = 1;\nlet b = 2 +;\n'), ["Program error, line 2: SyntaxError: Unexpected token ';'"]);
+  assert.deepEqual(said('let a = 1;\n  null.x;\n'), ["Program error, line 2, column 8: TypeError: Cannot read properties of null (reading 'x')"]);
+  assert.deepEqual(said("import fs from 'fs';\n"), ['Program error, line 1: SyntaxError: Cannot use import statement outside a module']);
+  assert.deepEqual(said('eval("1")'), ['Program error, line 1, column 1: EvalError: Code generation from strings disallowed for this context']);
+});

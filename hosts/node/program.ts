@@ -22,9 +22,11 @@ export function nodeProgramRunner(): ProgramRunner {
     where(error: unknown): ProgramPlace | null {
       const stack = typeof error === 'object' && error !== null ? (error as { stack?: unknown }).stack : undefined;
       if (typeof stack !== 'string') return null;
-      const m = /program\.js:(\d+)(?::(\d+))?/.exec(stack);
-      if (!m) return null;
-      return m[2] ? { line: Number(m[1]), column: Number(m[2]) } : { line: Number(m[1]) };
+      // A frame (program.js:LINE:COLUMN) if there is one; a syntax error has only program.js:LINE.
+      const frame = /program\.js:(\d+):(\d+)/.exec(stack);
+      if (frame) return { line: Number(frame[1]), column: Number(frame[2]) };
+      const m = /program\.js:(\d+)/.exec(stack);
+      return m ? { line: Number(m[1]) } : null;
     },
   };
 }
