@@ -33,6 +33,8 @@ export const PROGRAM_BUNDLE = join(root, 'build', 'xsnap', 'program.js');
 export const PROGRAM_METER = 1e8;
 /** xsnap-worker's exit code when the meter ran out (E_TOO_MUCH_COMPUTATION in xsnap-worker.c). */
 export const TOO_MUCH_COMPUTATION = 17;
+/** And when the heap ran out (E_NOT_ENOUGH_MEMORY; xsnap allows 2 GB, a board far less). */
+export const NOT_ENOUGH_MEMORY = 11;
 
 /** Where the xsnap-worker binary is (built by @agoric/xsnap's postinstall), or why it is not there. */
 export function xsnapWorker() {
@@ -395,7 +397,7 @@ export async function startXsProgramBoard({ config, program, safeAfter = 2, log 
     const withProgram = self.stops < safeAfter;
     if (!withProgram && !self.safe) {
       self.safe = true;
-      say(`Safe mode: the program was stopped ${self.stops} times (too much computation); running role=${config.role ?? 'hello'} without it`);
+      say(`Safe mode: the program was stopped ${self.stops} times (${self.why}); running role=${config.role ?? 'hello'} without it`);
     }
     const b = await startXsBoard({
       ...rest,
@@ -406,9 +408,12 @@ export async function startXsProgramBoard({ config, program, safeAfter = 2, log 
       onExit: (code, signal, cleanup) => {
         cleanup();
         if (stopped) return;
-        if (code === TOO_MUCH_COMPUTATION) {
+        if (withProgram && (code === TOO_MUCH_COMPUTATION || code === NOT_ENOUGH_MEMORY)) {
           self.stops += 1;
-          say(`Program stopped: too much computation (it never gave control back); restarting the board (${self.stops} of ${safeAfter})`);
+          self.why = code === TOO_MUCH_COMPUTATION ? 'too much computation' : 'out of memory';
+          say(
+            `Program stopped: ${code === TOO_MUCH_COMPUTATION ? 'too much computation (it never gave control back)' : 'out of memory'}; restarting the board (${self.stops} of ${safeAfter})`,
+          );
           start().catch((e) => self.errors.push(e.message));
         } else self.errors.push(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
       },
