@@ -77,6 +77,13 @@ t('mutate Object.prototype', () => { Object.prototype.polluted = 1; return ({}).
 t('mutate Array.prototype.push', () => { Array.prototype.push = () => 0; return [].push === Array.prototype.push; });
 t('mutate JSON.parse', () => { JSON.parse = () => 1; return 'changed'; });
 t('mutate Function.prototype.call', () => { Function.prototype.call = 1; return 'changed'; });
+t('mutate hidden intrinsics', () => {
+  const targets = [Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf(new Map().entries()), Object.getPrototypeOf(function* () {}).prototype,
+    Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype), Object.getPrototypeOf(Uint8Array).prototype, Object.getPrototypeOf('a'.matchAll(/a/g))];
+  return targets.map((o) => { try { o.next = 1; return 'changed'; } catch (e) { return e.name; } }).join(',');
+});
+t('caller and callee', () => [() => (function f() { return f.caller; })(), () => (function () { return arguments.callee; })()]
+  .map((f) => { try { f(); return 'gave'; } catch (e) { return e.name; } }).join(','));
 t('API frozen', () => [mqtt, mqtt.publish, board, print, every].map(Object.isFrozen).join(','));
 t('API prototypes', () => [Object.getPrototypeOf(mqtt) === Object.prototype, Object.getPrototypeOf(mqtt.publish) === Function.prototype, 'prototype' in mqtt.publish].join(','));
 t('replace mqtt.publish', () => { mqtt.publish = () => 0; return 'replaced'; });
@@ -150,6 +157,8 @@ describe('a student program in the XS engine (xsnap)', { skip: xsSkip() }, () =>
     ]) {
       assert.match(tries[k], /^threw TypeError/, k);
     }
+    assert.equal(tries['mutate hidden intrinsics'], 'gave TypeError,TypeError,TypeError,TypeError,TypeError,TypeError');
+    assert.equal(tries['caller and callee'], 'gave TypeError,TypeError');
     assert.equal(tries['API frozen'], 'gave true,true,true,true,true');
     assert.equal(tries['API prototypes'], 'gave true,true,false');
     assert.equal(tries['board own properties'], 'gave name,prefix,led,button,on subscribe,unsubscribe,publish');
