@@ -23,3 +23,5 @@ export * as improv from '../../src/setup/improv';
 export * from '../../src/setup/settings';
 export * from '../../src/setup/setup';
 export * from '../../src/setup/page';
+export * from '../../src/program/program';
+export * from './program';
