@@ -189,7 +189,7 @@ function nodeStore(maxBytes: number): SettingsStore {
 function xsPorts(maxBytes: number): SetupPorts {
   return {
     store: nodeStore(maxBytes),
-    info: () => ['mqtt-pair', 'xsnap', 'xsnap', `mqtt-pair-${id.slice(-4)}`],
+    info: () => ['mqtt-pair', 'xsnap', 'xsnap', `mqtt-pair-${id.slice(-6)}`],
     serialWrite(bytes) {
       ask({ op: 'serial' }, bytes);
       return true;
