@@ -1,13 +1,15 @@
-// The explorer's server on 127.0.0.1: the page's files, the tree as it stands when a page opens,
-// then the messages as they come, in batches (Server-Sent Events, /events), and the page's
-// « clear the retained messages under this branch » (POST /clear). Bounded: the tree (tree.ts)
-// keeps at most its limits; a batch holds at most BATCH_MAX messages (the rest are counted as
-// dropped for the page, never queued); a page that reads slowly gets no backlog.
+// The explorer's server on 127.0.0.1: the page's files, the tree as it stands when a page opens
+// (in pieces of PIECE_CHARS, never one string), then the messages as they come, in batches
+// (Server-Sent Events, /events); what the broker holds retained under a branch (GET /retained)
+// and clearing it (POST /clear), both asked of the broker afresh (tools/cli/explore-retained.ts).
+// Bounded: the tree (tree.ts) keeps at most its limits; a batch holds at most BATCH_MAX messages
+// (the rest are counted as dropped for the page, never queued); a page that reads slowly gets no
+// backlog. A page that cannot be sent the tree is told so in one line, and the command goes on.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MqttClient } from '../../src/mqtt/client';
-import type { ExplorerBatch, ExplorerHello, Seen, TopicTree } from '../explorer/tree';
+import type { ExplorerBatch, ExplorerHello, ExplorerPiece, Seen, TopicMessage, TopicNode, TopicTree } from '../explorer/tree';
 import { UsageError } from '../usage-error';
 import { EXPLORER_FILES } from '../web/pages';
 import { NO_STORE, sendFile } from './http';
@@ -16,8 +18,13 @@ import { NO_STORE, sendFile } from './http';
 export const BATCH_MAX = 2000;
 /** How often a batch goes to the pages (ms). */
 const BATCH_EVERY = 250;
-/** A clear request's body is this long at most. */
-const BODY_MAX = 4096;
+/** A clear request's body is this long at most (a branch is a kept topic: tree.ts TOPIC_CHARS). */
+const BODY_MAX = 16_384;
+/** A piece of the tree sent to a page holds about this many characters. */
+export const PIECE_CHARS = 256 * 1024;
+
+/** What the broker holds retained under a branch, asked afresh (and cleared when asked). */
+export type AskRetained = (branch: string, clear: boolean) => Promise<{ count: number; more: boolean; retained: string[]; cleared: number }>;
 
 export interface ExplorerView {
   url: string;
@@ -29,9 +36,11 @@ export async function startExplorerView(
   tree: TopicTree,
   client: MqttClient,
   about: { filters: string[]; where: string; lang?: 'fr' | 'en' },
-): Promise<ExplorerView & { push(m: Seen): void }> {
+  askRetained: AskRetained,
+  warn: (line: string) => void,
+): Promise<ExplorerView & { push(topic: string, m: Seen): void }> {
   const clients = new Set<ServerResponse>();
-  let batch: Seen[] = [];
+  let batch: TopicMessage[] = [];
   let dropped = 0;
   let lastSeen = 0;
   let actualPort = port;
@@ -39,13 +48,25 @@ export async function startExplorerView(
   const hello = (): ExplorerHello => ({
     ...about,
     limits: tree.limits,
-    topics: [...tree.topics.values()].map((n) => ({ topic: n.topic, count: n.count, retained: n.retained, history: n.history })),
     seen: tree.messages,
     droppedTopics: tree.droppedTopics,
     droppedMessages: tree.droppedMessages,
   });
 
-  const server = createServer((req, res) => serve(req, res));
+  const server = createServer((req, res) => {
+    try {
+      serve(req, res);
+    } catch (e) {
+      failed(res, e);
+    }
+  });
+  /** A page could not be answered: one line, that page's answer ends, the command goes on. */
+  function failed(res: ServerResponse, e: unknown) {
+    warn((e as Error).message ?? String(e));
+    clients.delete(res);
+    if (!res.headersSent) res.writeHead(500, NO_STORE);
+    res.end();
+  }
   function serve(req: IncomingMessage, res: ServerResponse) {
     const host = (req.headers.host ?? '').toLowerCase();
     if (host !== `127.0.0.1:${actualPort}` && host !== `localhost:${actualPort}`) {
@@ -54,19 +75,70 @@ export async function startExplorerView(
     }
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/clear') return clear(req, res);
+    if (req.method === 'GET' && path === '/retained') return retained(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { ...NO_STORE, allow: 'GET, HEAD' }).end();
     if (EXPLORER_FILES.has(path)) return sendFile(req, res, EXPLORER_FILES.get(path)!);
     if (path === '/events') {
       res.writeHead(200, { ...NO_STORE, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+      let closed = false;
+      req.on('close', () => {
+        closed = true;
+        clients.delete(res);
+      });
+      // Batches go to the page while the pieces do: a piece made later holds the newer messages,
+      // and the page keeps a message once (its seq).
       clients.add(res);
-      req.on('close', () => clients.delete(res));
       res.write(`retry: 2000\nevent: tree\ndata: ${JSON.stringify(hello())}\n\n`);
+      void sendTree(res, () => closed).catch((e) => failed(res, e));
       return;
     }
     res.writeHead(404, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('not found: the page is at /\n');
   }
 
-  /** POST /clear {"branch": "a/b/"}: an empty retained message on each retained topic under it. */
+  /** The tree in pieces (event `topics`), each made when the last one has gone, then `ready`. */
+  async function sendTree(res: ServerResponse, closed: () => boolean) {
+    const nodes: TopicNode[] = [...tree.topics.values()];
+    let piece: string[] = [],
+      size = 0;
+    const flush = async () => {
+      if (!piece.length) return;
+      const text = `event: topics\ndata: [${piece.join(',')}]\n\n`;
+      piece = [];
+      size = 0;
+      if (!res.write(text)) await new Promise<void>((resolve) => (closed() ? resolve() : res.once('drain', resolve).once('close', resolve)));
+    };
+    for (const n of nodes) {
+      if (closed()) return;
+      const one: ExplorerPiece[number] = { topic: n.topic, count: n.count, retained: n.retained, history: n.history };
+      const text = JSON.stringify(one);
+      piece.push(text);
+      size += text.length;
+      if (size >= PIECE_CHARS) await flush();
+    }
+    await flush();
+    if (!closed()) res.write('event: ready\ndata: {}\n\n');
+  }
+
+  /** The branch a request names: the query's `branch` (GET), or the body's (POST). */
+  function answerRetained(res: ServerResponse, branch: unknown, clearIt: boolean) {
+    if (typeof branch !== 'string' || branch.length > BODY_MAX)
+      return void res.writeHead(400, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('{"branch": "…"} is needed\n');
+    if (!client.connected) return void res.writeHead(503, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('not connected to the broker\n');
+    askRetained(branch, clearIt).then(
+      (r) => res.writeHead(200, { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(r)),
+      (e: Error) => res.writeHead(502, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end(`the broker did not say: ${e.message}\n`),
+    );
+  }
+
+  /** GET /retained?branch=a/b/: how many retained messages the broker holds under it, asked afresh,
+   *  and which topics of the tree are among them (their marks follow). */
+  function retained(req: IncomingMessage, res: ServerResponse) {
+    if (req.headers['x-mqtt-pair'] !== '1') return void res.writeHead(403, NO_STORE).end();
+    answerRetained(res, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('branch'), false);
+  }
+
+  /** POST /clear {"branch": "a/b/"}: an empty retained message on each topic the broker holds
+   *  retained under it, asked afresh (tree.ts branchFilter: '' clears nothing). */
   function clear(req: IncomingMessage, res: ServerResponse) {
     // A page of this server only: a custom header, which no form of another site can send.
     if (req.headers['x-mqtt-pair'] !== '1') return void res.writeHead(403, NO_STORE).end();
@@ -83,13 +155,7 @@ export async function startExplorerView(
       } catch {
         branch = undefined;
       }
-      // Only topics the tree saw (under the filter) are cleared, whatever the branch says.
-      if (typeof branch !== 'string')
-        return void res.writeHead(400, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('{"branch": "…"} is needed\n');
-      if (!client.connected) return void res.writeHead(503, { ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }).end('not connected to the broker\n');
-      const topics = tree.retainedUnder(branch);
-      for (const t of topics) client.publish(t, new Uint8Array(0), { qos: 1, retain: true });
-      res.writeHead(200, { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ cleared: topics.length }));
+      answerRetained(res, branch, true);
     });
   }
 
@@ -106,7 +172,12 @@ export async function startExplorerView(
     };
     batch = [];
     dropped = 0;
-    const text = `event: batch\ndata: ${JSON.stringify(data)}\n\n`;
+    let text: string;
+    try {
+      text = `event: batch\ndata: ${JSON.stringify(data)}\n\n`;
+    } catch (e) {
+      return warn((e as Error).message);
+    }
     // A page still reading the last batch skips this one (it says how many it missed).
     for (const res of clients) if (!res.writableNeedDrain) res.write(text);
   }, BATCH_EVERY);
@@ -127,8 +198,8 @@ export async function startExplorerView(
   actualPort = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${actualPort}/`,
-    push(m: Seen) {
-      if (batch.length < BATCH_MAX) batch.push(m);
+    push(topic: string, m: Seen) {
+      if (batch.length < BATCH_MAX) batch.push({ topic, ...m });
       else dropped++;
     },
     close: () =>
