@@ -214,7 +214,7 @@ describe('the explorer (Mosquitto, chromium)', () => {
     children.push(ex.child);
     assert.deepEqual(await retainedOn(...mine), [...planted].sort());
     // '' is no branch: nothing cleared (it was every retained message of the broker).
-    assert.deepEqual(await clearBranch(ex.url, ''), { count: 0, more: false, retained: [], cleared: 0 });
+    assert.equal((await clearBranch(ex.url, '')).cleared, 0);
     assert.deepEqual(await retainedOn(...mine), [...planted].sort());
     // The branch of /x's (empty) first level is '/': /x alone.
     assert.equal((await clearBranch(ex.url, '/')).cleared, 1);

@@ -105,7 +105,14 @@ export async function startExplorerView(
       const text = `event: topics\ndata: [${piece.join(',')}]\n\n`;
       piece = [];
       size = 0;
-      if (!res.write(text)) await new Promise<void>((resolve) => (closed() ? resolve() : res.once('drain', resolve).once('close', resolve)));
+      if (res.write(text) || closed()) return;
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go).off('close', go);
+          resolve();
+        };
+        res.on('drain', go).on('close', go);
+      });
     };
     for (const n of nodes) {
       if (closed()) return;
@@ -117,6 +124,13 @@ export async function startExplorerView(
     }
     await flush();
     if (!closed()) res.write('event: ready\ndata: {}\n\n');
+  }
+
+  /** A page of this server only: a custom header, which no form of another site can send, and
+   *  no other origin. */
+  function ours(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    return req.headers['x-mqtt-pair'] === '1' && (origin === undefined || origin === `http://${(req.headers.host ?? '').toLowerCase()}`);
   }
 
   /** The branch a request names: the query's `branch` (GET), or the body's (POST). */
@@ -133,15 +147,14 @@ export async function startExplorerView(
   /** GET /retained?branch=a/b/: how many retained messages the broker holds under it, asked afresh,
    *  and which topics of the tree are among them (their marks follow). */
   function retained(req: IncomingMessage, res: ServerResponse) {
-    if (req.headers['x-mqtt-pair'] !== '1') return void res.writeHead(403, NO_STORE).end();
+    if (!ours(req)) return void res.writeHead(403, NO_STORE).end();
     answerRetained(res, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('branch'), false);
   }
 
   /** POST /clear {"branch": "a/b/"}: an empty retained message on each topic the broker holds
    *  retained under it, asked afresh (tree.ts branchFilter: '' clears nothing). */
   function clear(req: IncomingMessage, res: ServerResponse) {
-    // A page of this server only: a custom header, which no form of another site can send.
-    if (req.headers['x-mqtt-pair'] !== '1') return void res.writeHead(403, NO_STORE).end();
+    if (!ours(req)) return void res.writeHead(403, NO_STORE).end();
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
