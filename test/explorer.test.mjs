@@ -216,12 +216,32 @@ describe('the explorer (Mosquitto, chromium)', () => {
     // '' is no branch: nothing cleared (it was every retained message of the broker).
     assert.equal((await clearBranch(ex.url, '')).cleared, 0);
     assert.deepEqual(await retainedOn(...mine), [...planted].sort());
-    // The branch of /x's (empty) first level is '/': /x alone.
-    assert.equal((await clearBranch(ex.url, '/')).cleared, 1);
-    assert.deepEqual(await retainedOn(...mine), ['cls//double', 'cls/a', 'keep/me']);
-    // The empty level of cls//double is cls//: not cls/a.
-    assert.equal((await clearBranch(ex.url, 'cls//')).cleared, 1);
-    assert.deepEqual(await retainedOn(...mine), ['cls/a', 'keep/me']);
+    // From the page, as the teacher does: the « (empty) » first level of /x holds /x alone (its
+    // branch is '/'), the empty level of cls//double holds it alone (cls//), not cls/a.
+    const page = await context.newPage();
+    await page.goto(ex.url);
+    const row = (path) => `#tree li[data-path="${path}"]`;
+    await until(async () => (await page.$(row('/x'))) && (await page.$(row('cls//double'))), 'the planted topics in the tree');
+    assert.equal(await page.$eval(row(''), (li) => li.querySelector('.seg').textContent), '(empty)');
+    const clearFromPage = async (level, left) => {
+      await page.click(row(level));
+      await until(
+        async () => /\(1\)$/.test(await page.textContent('#clear')),
+        async () => `one to clear under ${level}: ${await page.textContent('#clear')}`,
+      );
+      let asked = '';
+      page.once('dialog', (d) => {
+        asked = d.message();
+        d.accept();
+      });
+      await page.click('#clear');
+      await until(async () => /^1 message retenu effacé/.test(await page.textContent('#done')), `the page to say it cleared ${level}'s one`);
+      assert.match(asked, new RegExp(`^Effacer 1 message retenu sous ${level}/ `));
+      assert.deepEqual(await retainedOn(...mine), left);
+    };
+    await clearFromPage('', ['cls//double', 'cls/a', 'keep/me']);
+    await clearFromPage('cls/', ['cls/a', 'keep/me']);
+    await page.close();
     // A wildcard names no level: nothing.
     assert.equal((await clearBranch(ex.url, '+/')).cleared, 0);
     assert.deepEqual(await retainedOn(...mine), ['cls/a', 'keep/me']);
