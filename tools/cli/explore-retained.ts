@@ -11,7 +11,7 @@ import { MqttClient } from '../../src/mqtt/client';
 import { nodeHost } from '../../hosts/node/host';
 
 /** Nothing came for this long after the broker answered the unsubscription: the end (ms). */
-const QUIET_MS = 300;
+const QUIET_MS = 500;
 /** A question is given up after this long (ms): a broker that never answers. */
 const LIMIT_MS = 30_000;
 /** The topics collected hold this many characters at most: a topic may be 64 KB long. */
