@@ -216,13 +216,13 @@ describe('the explorer (Mosquitto, chromium)', () => {
     // '' is no branch: nothing cleared (it was every retained message of the broker).
     assert.equal((await clearBranch(ex.url, '')).cleared, 0);
     assert.deepEqual(await retainedOn(...mine), [...planted].sort());
-    // From the page, as the teacher does: the « (empty) » first level of /x holds /x alone (its
+    // From the page, as the teacher does: the « (vide) » first level of /x holds /x alone (its
     // branch is '/'), the empty level of cls//double holds it alone (cls//), not cls/a.
     const page = await context.newPage();
     await page.goto(ex.url);
     const row = (path) => `#tree li[data-path="${path}"]`;
     await until(async () => (await page.$(row('/x'))) && (await page.$(row('cls//double'))), 'the planted topics in the tree');
-    assert.equal(await page.$eval(row(''), (li) => li.querySelector('.seg').textContent), '(empty)');
+    assert.equal(await page.$eval(row(''), (li) => li.querySelector('.seg').textContent), '(vide)');
     const clearFromPage = async (level, left) => {
       await page.click(row(level));
       await until(

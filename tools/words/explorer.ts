@@ -38,6 +38,8 @@ export interface ExplorerWords {
   offline: string;
   fold: string;
   unfold: string;
+  /** A level with no name: the first of `/x`, the middle one of `cls//double`. */
+  emptyLevel: string;
   yes: string;
   no: string;
 }
@@ -80,6 +82,7 @@ export const en: ExplorerWords = {
   lost: 'Lost the connection to mqtt-pair (is it still running?): trying again…',
   offline: 'Not connected to the broker: reconnecting…',
   fold: 'Fold',
+  emptyLevel: '(empty)',
   unfold: 'Unfold',
   yes: 'yes',
   no: 'no',
@@ -120,6 +123,7 @@ export const fr: ExplorerWords = {
   lost: 'Connexion perdue avec mqtt-pair (est-il toujours lancé ?) : nouvel essai…',
   offline: 'Pas de connexion au broker : reconnexion…',
   fold: 'Replier',
+  emptyLevel: '(vide)',
   unfold: 'Déplier',
   yes: 'oui',
   no: 'non',
