@@ -10,7 +10,6 @@
 
 #if ESP32
 	#include "esp_system.h"
-	#include "driver/uart.h"
 #elif defined(__ets__)
 	#include "user_interface.h"
 #endif
@@ -31,10 +30,91 @@ void xs_mqttpair_restart(xsMachine *the)
 /*
  * One line for a serial monitor at 115200 baud, as MicroPython's print(). A release build
  * (mcconfig without -d or -i) sends trace() nowhere on an ESP32 and at 921600 baud on an
- * ESP8266, so there the line is written to UART 0 here and the result is true. A debug build
- * keeps the port for xsbug and an instrumented one prints trace() itself: false, trace it.
+ * ESP8266, so there the line is written to the board's USB port here and the result is true. A
+ * debug build keeps the port for xsbug and an instrumented one prints trace() itself: false, trace
+ * it.
+ *
+ * The USB port is the one the SDK's debugger uses for the same build (make.esp32.mk picks
+ * debugger_uart.c, debugger_cdc.c or debugger_tinyusb.c by USE_USB, which the target's
+ * manifest.json sets): USE_USB 2, the chip's USB-Serial-JTAG (esp32c3_cdc, esp32s3_cdc, C3
+ * SuperMini …); 1, TinyUSB's CDC-ACM on the USB-OTG port (esp32s3_usb, lolin_s2mini …); 0, UART 0,
+ * wired to the board's USB-serial chip (CP2102, CH340). The SDK compiles modules without USE_USB:
+ * our manifest.json passes it through C_FLAGS_SUBPLATFORM.
  */
 #if ESP32 && !defined(mxDebug) && !defined(mxInstrument)
+	#ifndef USE_USB
+		#define USE_USB 0
+	#endif
+
+	#if USE_USB == 2
+		#if ESP32 == 1 || ESP32 == 2
+			#error "USE_USB 2: the ESP32 and the ESP32-S2 have no USB-Serial-JTAG"
+		#endif
+		#include "driver/usb_serial_jtag.h"
+	#elif USE_USB == 1
+		#include "tinyusb.h"
+		#include "tinyusb_cdc_acm.h"
+		#include "tinyusb_default_config.h"
+	#else
+		#include "driver/uart.h"
+	#endif
+
+	#if USE_USB == 2
+/* In a release build no one else has installed the driver (debugger_none.c). */
+static void consoleInit(void)
+{
+	static uint8_t ready = 0;
+	if (!ready) {
+		/* room for a whole Improv frame between two reads */
+		usb_serial_jtag_driver_config_t config = {0};
+		config.rx_buffer_size = 1024;
+		config.tx_buffer_size = 512;
+		ready = (ESP_OK == usb_serial_jtag_driver_install(&config)) ? 1 : 2;
+	}
+}
+
+/* With no computer listening the bytes are dropped, not waited on (timeout 0). */
+static void consoleSend(const uint8_t *bytes, size_t length)
+{
+	consoleInit();
+	usb_serial_jtag_write_bytes(bytes, length, 0);
+}
+
+static int consoleRead(uint8_t *buffer, int size)
+{
+	consoleInit();
+	return usb_serial_jtag_read_bytes(buffer, (uint32_t)size, 0);
+}
+	#elif USE_USB == 1
+/* TinyUSB is linked for USE_USB 1 (mcmanifest.js adds esp_tinyusb) but only debugger_tinyusb.c,
+ * in a debug build, starts it. Received bytes wait in TinyUSB's own FIFO until read. */
+static void consoleInit(void)
+{
+	static uint8_t ready = 0;
+	if (!ready) {
+		const tinyusb_config_t usb = TINYUSB_DEFAULT_CONFIG();
+		tinyusb_config_cdcacm_t acm = {0};
+		acm.cdc_port = TINYUSB_CDC_ACM_0;
+		ready = ((ESP_OK == tinyusb_driver_install(&usb)) && (ESP_OK == tinyusb_cdcacm_init(&acm))) ? 1 : 2;
+	}
+}
+
+static void consoleSend(const uint8_t *bytes, size_t length)
+{
+	consoleInit();
+	tinyusb_cdcacm_write_queue(TINYUSB_CDC_ACM_0, bytes, length);
+	tinyusb_cdcacm_write_flush(TINYUSB_CDC_ACM_0, 0);
+}
+
+static int consoleRead(uint8_t *buffer, int size)
+{
+	size_t count = 0;
+	consoleInit();
+	if (ESP_OK != tinyusb_cdcacm_read(TINYUSB_CDC_ACM_0, buffer, (size_t)size, &count))
+		return 0;
+	return (int)count;
+}
+	#else
 	/* UART 0's pins, the ones the board's USB serial chip is wired to */
 	#if ESP32 == 2 || ESP32 == 3		/* esp32s2, esp32s3 */
 		#define CONSOLE_TX 43
@@ -72,17 +152,10 @@ static void consoleInit(void)
 	}
 }
 
-static void consoleWrite(const char *text, size_t length)
+static void consoleSend(const uint8_t *bytes, size_t length)
 {
 	consoleInit();
-	uart_write_bytes(UART_NUM_0, text, length);
-	uart_write_bytes(UART_NUM_0, "\r\n", 2);
-}
-
-static void consoleWriteBytes(const uint8_t *bytes, size_t length)
-{
-	consoleInit();
-	uart_write_bytes(UART_NUM_0, (const char *)bytes, length);
+	uart_write_bytes(UART_NUM_0, bytes, length);
 }
 
 /* What UART 0 received since the last call, at most `size` bytes. */
@@ -95,6 +168,18 @@ static int consoleRead(uint8_t *buffer, int size)
 	if ((int)available > size)
 		available = size;
 	return uart_read_bytes(UART_NUM_0, buffer, available, 0);
+}
+	#endif
+
+static void consoleWrite(const char *text, size_t length)
+{
+	consoleSend((const uint8_t *)text, length);
+	consoleSend((const uint8_t *)"\r\n", 2);
+}
+
+static void consoleWriteBytes(const uint8_t *bytes, size_t length)
+{
+	consoleSend(bytes, length);
 }
 #elif defined(__ets__) && !defined(mxDebug) && !defined(mxInstrument)
 static void consoleInit(void)
