@@ -10,11 +10,17 @@ import { linkCheck } from './helpers/link-check.mjs';
 import { moddableSkip, sdkOrThrow } from './helpers/moddable.mjs';
 
 describe('board builds link (mcconfig, xsc and xsl with an installed Moddable SDK)', { skip: moddableSkip() }, () => {
-  for (const [platform, role] of [
-    ['esp32', 'hello'],
-    ['esp32/esp32c3', 'responder'],
-    ['esp32/esp32s3', 'chat'],
-    ['esp', 'sensor'],
+  // usb: the USE_USB chip.c is compiled with (the target's manifest.json sets it: 2 USB-Serial-JTAG,
+  // 1 TinyUSB CDC, 0 UART 0); null for the ESP8266, which has only UART 0.
+  for (const [platform, role, usb] of [
+    ['esp32', 'hello', 0],
+    ['esp32/esp32c3', 'responder', 0],
+    ['esp32/esp32c3_cdc', 'sensor', 2],
+    ['esp32/esp32s3', 'chat', 0],
+    ['esp32/esp32s3_cdc', 'hello', 2],
+    ['esp32/esp32s3_usb', 'hello', 1],
+    ['esp32/esp32c6', 'responder', 0],
+    ['esp', 'sensor', null],
   ]) {
     test(`${platform} (role=${role})`, () => {
       const { moddable } = sdkOrThrow();
@@ -22,6 +28,8 @@ describe('board builds link (mcconfig, xsc and xsl with an installed Moddable SD
       assert.ok(r.ok, r.output);
       assert.match(r.output, new RegExp(`^link-check ${platform.replace('/', '\\/')}: xsc and xsl succeeded \\(\\d+ modules\\)$`, 'm'));
       assert.ok(r.modules > 20, `${r.modules} modules`);
+      if (usb === null) assert.doesNotMatch(r.cFlags, /USE_USB/);
+      else assert.equal(r.cFlags, `-DUSE_USB=${usb}`);
     });
   }
 });

@@ -3,7 +3,7 @@
 // never builds the SDK.
 //
 //   const r = linkCheck('esp32/esp32c3', { ssid: 'classroom', role: 'hello' });
-//   r.ok, r.modules, r.output
+//   r.ok, r.modules, r.cFlags (what our manifest adds to modules' C: -DUSE_USB=…), r.output
 //
 // 1. `mcconfig -p PLATFORM -t build -o DIR manifest.json key=value…` (no -m) resolves the manifest
 //    for that platform and writes the build's makefile: the module list, the preloads, the
@@ -51,9 +51,15 @@ function linkOnlyMakefile(makefile, moddable, family) {
   if (at < 0) return null;
   const variables = text.slice(0, at);
   const rules = text.slice(at + mk.length);
+  // c-flags: what our manifest adds to the C of every module (USE_USB for chip.c), with USE_USB's
+  // default from make.esp32.mk, which is cut out.
   return `${variables}
+USE_USB ?= 0
 link-check: $(MODULES)
 \txsl -b $(MODULES_DIR) -o $(TMP_DIR) $(PRELOADS) $(STRIPS) $(CREATION) $(MODULES)
+
+c-flags:
+\t@echo "c-flags: $(C_FLAGS_SUBPLATFORM)"
 
 ${rules}`;
 }
@@ -91,7 +97,9 @@ export function linkCheck(platform, config, { moddable = process.env.MODDABLE } 
     const modules = countFiles(modulesDir, '.xsb');
     const xsl = existsSync(join(dirname(makefile), 'mc.xs.c'));
     if (linked.status !== 0 || !xsl) return { ok: false, modules, output: `${output}\nlink-check ${platform}: xsc or xsl failed (exit ${linked.status})` };
-    return { ok: true, modules, output: `link-check ${platform}: xsc and xsl succeeded (${modules} modules)` };
+    const flags = spawnSync('make', ['-s', '-f', mine, 'c-flags'], { cwd: dirname(makefile), env, encoding: 'utf8', timeout: 60_000 });
+    const cFlags = /^c-flags: (.*)$/m.exec(flags.stdout ?? '')?.[1].trim() ?? '';
+    return { ok: true, modules, cFlags, output: `link-check ${platform}: xsc and xsl succeeded (${modules} modules)` };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
