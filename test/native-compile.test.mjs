@@ -25,13 +25,12 @@ const skip = hasCc ? false : required('a C compiler') ? false : needs('a C compi
  */
 const BRANCHES = [
   ['esp32, UART 0 (DevKitC: CP2102 or CH340)', ['-DESP32=1', '-D__ets__', '-DUSE_USB=0']],
-  ['esp32/esp32s2, TinyUSB CDC (lolin_s2mini)', ['-DESP32=2', '-D__ets__', '-DUSE_USB=1']],
   ['esp32/esp32s3, UART 0 (S3 DevKitC, "COM" port)', ['-DESP32=3', '-D__ets__', '-DUSE_USB=0']],
   ['esp32/esp32s3_cdc, USB-Serial-JTAG (S3 DevKitC, "USB" port)', ['-DESP32=3', '-D__ets__', '-DUSE_USB=2']],
-  ['esp32/esp32s3_usb, TinyUSB CDC', ['-DESP32=3', '-D__ets__', '-DUSE_USB=1']],
   ['esp32/esp32c3, UART 0', ['-DESP32=4', '-D__ets__', '-DUSE_USB=0']],
   ['esp32/esp32c3_cdc, USB-Serial-JTAG (C3 SuperMini)', ['-DESP32=4', '-D__ets__', '-DUSE_USB=2']],
-  ['esp32/esp32c6, UART 0', ['-DESP32=5', '-D__ets__']],
+  ['esp32/esp32c6, UART 0 (no USE_USB: mcmanifest.js writes "undefined")', ['-DESP32=5', '-D__ets__', '-DUSE_USB=undefined']],
+  ['esp32/esp32c6, UART 0 (no USE_USB at all)', ['-DESP32=5', '-D__ets__']],
   ['esp32/esp32c6_cdc, USB-Serial-JTAG', ['-DESP32=5', '-D__ets__', '-DUSE_USB=2']],
   ['esp32/esp32h2_cdc, USB-Serial-JTAG', ['-DESP32=6', '-D__ets__', '-DUSE_USB=2']],
   ["esp32/esp32c3, debug build (the port is xsbug's)", ['-DESP32=4', '-D__ets__', '-DUSE_USB=2', '-DmxDebug=1']],
@@ -69,6 +68,14 @@ describe('hosts/moddable/native/chip.c compiles for every chip branch (cc -Wall 
     });
   }
 
+  test('USE_USB 1 (TinyUSB: esp32s3_usb, lolin_s2mini …) stops the build with one line naming the _cdc target', () => {
+    for (const chipId of ['2', '3']) {
+      const r = compile([`-DESP32=${chipId}`, '-D__ets__', '-DUSE_USB=1']);
+      assert.equal(r.ok, false);
+      assert.match(r.output, /#error "USE_USB 1 \(TinyUSB CDC\): not supported by mqtt-pair; on an ESP32-S3 build for esp32\/esp32s3_cdc/);
+    }
+  });
+
   test('USE_USB 2 on a chip without USB-Serial-JTAG (ESP32, ESP32-S2) stops the build with one line', () => {
     for (const chipId of ['1', '2']) {
       const r = compile([`-DESP32=${chipId}`, '-D__ets__', '-DUSE_USB=2']);
@@ -85,7 +92,7 @@ describe('hosts/moddable/native/chip.c compiles for every chip branch (cc -Wall 
     const broken = [
       ['-DUSE_USB=0', 'uart_write_bytes(UART_NUM_0, bytes, length);', 'uart_write_bytes(UART_NUM_0, bytes);'],
       ['-DUSE_USB=2', 'usb_serial_jtag_write_bytes(bytes, length, 0);', 'usb_serial_jtag_write_byte(bytes, length, 0);'],
-      ['-DUSE_USB=1', '#include "tinyusb_cdc_acm.h"', ''],
+      ['-DUSE_USB=2', '#include "driver/usb_serial_jtag.h"', ''],
       ['-DUSE_USB=0', 'xsmcSetInteger(xsResult, pressed);', 'xsmcSetInteger(xsResult);'],
     ];
     for (const [usb, from, to] of broken) {

@@ -3,7 +3,8 @@
 // never builds the SDK.
 //
 //   const r = linkCheck('esp32/esp32c3', { ssid: 'classroom', role: 'hello' });
-//   r.ok, r.modules, r.cFlags (what our manifest adds to modules' C: -DUSE_USB=…), r.output
+//   r.ok, r.modules, r.cFlags (what our manifest adds to modules' C: -DUSE_USB=… -I…, with
+//   IDF_PATH as idfPath says: mcconfig resolves it), r.output
 //
 // 1. `mcconfig -p PLATFORM -t build -o DIR manifest.json key=value…` (no -m) resolves the manifest
 //    for that platform and writes the build's makefile: the module list, the preloads, the
@@ -51,15 +52,13 @@ function linkOnlyMakefile(makefile, moddable, family) {
   if (at < 0) return null;
   const variables = text.slice(0, at);
   const rules = text.slice(at + mk.length);
-  // c-flags: what our manifest adds to the C of every module (USE_USB for chip.c), with USE_USB's
-  // default from make.esp32.mk, which is cut out.
+  // c-flags: what our manifest adds to the C of every module (hosts/moddable/native/usb.json).
   return `${variables}
-USE_USB ?= 0
 link-check: $(MODULES)
 \txsl -b $(MODULES_DIR) -o $(TMP_DIR) $(PRELOADS) $(STRIPS) $(CREATION) $(MODULES)
 
 c-flags:
-\t@echo "c-flags: $(C_FLAGS_SUBPLATFORM)"
+\t@echo "c-flags: $(C_INCLUDES)"
 
 ${rules}`;
 }
@@ -68,12 +67,13 @@ ${rules}`;
  * Runs the JavaScript link of our manifest for `platform` ("esp32", "esp32/esp32c3", "esp" …) with
  * these config values. Returns { ok, modules, output }: output's last line says what happened.
  */
-export function linkCheck(platform, config, { moddable = process.env.MODDABLE } = {}) {
+export function linkCheck(platform, config, { moddable = process.env.MODDABLE, idfPath = process.env.IDF_PATH } = {}) {
   const bin = join(moddable, 'build', 'bin', 'lin', 'release');
   const family = platform.split('/')[0];
   const work = mkdtempSync(join(tmpdir(), 'mqtt-pair-link-'));
   try {
     const env = { ...process.env, MODDABLE: moddable, PATH: `${bin}:${process.env.PATH}` };
+    if (idfPath) env.IDF_PATH = idfPath;
     if (family === 'esp' && !env.ESP_BASE) {
       env.ESP_BASE = join(work, 'esp');
       mkdirSync(env.ESP_BASE);

@@ -1,6 +1,29 @@
 /*
  * mqtt-pair/chip on the boards: the native half of chip.js. Built only for the esp and esp32
- * platforms (see manifest.json).
+ * platforms (see manifest.json). test/native-compile.test.mjs compiles it for every branch below
+ * against test/fixtures/native-decls/, which declares each call as the real headers do.
+ *
+ * What it calls, and where that is declared:
+ * - ESP-IDF v6.0 (what Moddable SDK 8.2.3 expects): esp_restart (components/esp_system/include/
+ *   esp_system.h); uart_driver_install, uart_param_config, uart_set_pin, uart_write_bytes,
+ *   uart_get_buffered_data_len, uart_read_bytes (components/esp_driver_uart/include/driver/uart.h);
+ *   usb_serial_jtag_driver_install, usb_serial_jtag_write_bytes, usb_serial_jtag_read_bytes
+ *   (components/esp_driver_usb_serial_jtag/include/driver/usb_serial_jtag.h).
+ * - ESP8266 NONOS SDK 2.x: system_restart (include/user_interface.h).
+ * - Moddable SDK 8.2.3: ESP_put, ESP_putc, ESP_getc, ESP_isReadable, ESP_setBaud, c_strlen
+ *   (xs/platforms/esp/xsHost.h); modGPIOInit, modGPIORead, modGPIOUninit
+ *   (modules/pins/digital/esp32|esp/modGPIO.h); the xsmc macros (xs/includes/xsmc.h).
+ *
+ * Why these stay in C rather than the SDK's JavaScript:
+ * - restart: the SDK's only JavaScript restart is System.restart in modules/io/system, which also
+ *   sets the globals System and device and imports embedded:provider/builtin (all of ECMA-419's
+ *   I/O) for three lines of C.
+ * - the console and Improv: embedded:io/serial on the esp32 (modules/io/serial/esp32) drives a UART
+ *   only; it has no USB-Serial-JTAG, the port of USE_USB 2.
+ * - the BOOT button: embedded:io/digital could read it, but mcsim runs sim/chip.js, not this
+ *   module's chip.js, so a move could not be tested off a board: left for later, with the
+ *   pins/digital module our manifest already includes (modGPIO, its C half) meanwhile.
+ * - the chip's family: a constant chosen at compile time (ESP32, __ets__); no SDK module says it.
  */
 
 #include "xsmc.h"
@@ -37,9 +60,11 @@ void xs_mqttpair_restart(xsMachine *the)
  * The USB port is the one the SDK's debugger uses for the same build (make.esp32.mk picks
  * debugger_uart.c, debugger_cdc.c or debugger_tinyusb.c by USE_USB, which the target's
  * manifest.json sets): USE_USB 2, the chip's USB-Serial-JTAG (esp32c3_cdc, esp32s3_cdc, C3
- * SuperMini …); 1, TinyUSB's CDC-ACM on the USB-OTG port (esp32s3_usb, lolin_s2mini …); 0, UART 0,
- * wired to the board's USB-serial chip (CP2102, CH340). The SDK compiles modules without USE_USB:
- * our manifest.json passes it through C_FLAGS_SUBPLATFORM.
+ * SuperMini …); 0, UART 0, wired to the board's USB-serial chip (CP2102, CH340). USE_USB 1,
+ * TinyUSB's CDC-ACM on the USB-OTG port (esp32s3_usb, lolin_s2mini …), stops the build (below).
+ * The SDK compiles modules without USE_USB and without usb_serial_jtag.h's folder:
+ * hosts/moddable/native/usb.json adds both to C_INCLUDES, once the target's manifest has set
+ * USE_USB; a target without one gives "undefined", which #if reads as 0, UART 0.
  */
 #if ESP32 && !defined(mxDebug) && !defined(mxInstrument)
 	#ifndef USE_USB
@@ -52,9 +77,10 @@ void xs_mqttpair_restart(xsMachine *the)
 		#endif
 		#include "driver/usb_serial_jtag.h"
 	#elif USE_USB == 1
-		#include "tinyusb.h"
-		#include "tinyusb_cdc_acm.h"
-		#include "tinyusb_default_config.h"
+		/* TinyUSB's headers (the esp_tinyusb managed component, tusb.h, tusb_config.h) are only on
+		 * the include path of ESP-IDF's own components, not of a Moddable module's C, and their
+		 * config struct changes with esp_tinyusb's version: one clear line rather than a guess. */
+		#error "USE_USB 1 (TinyUSB CDC): not supported by mqtt-pair; on an ESP32-S3 build for esp32/esp32s3_cdc (USB-Serial-JTAG), see docs/flashing.md"
 	#else
 		#include "driver/uart.h"
 	#endif
@@ -84,35 +110,6 @@ static int consoleRead(uint8_t *buffer, int size)
 {
 	consoleInit();
 	return usb_serial_jtag_read_bytes(buffer, (uint32_t)size, 0);
-}
-	#elif USE_USB == 1
-/* TinyUSB is linked for USE_USB 1 (mcmanifest.js adds esp_tinyusb) but only debugger_tinyusb.c,
- * in a debug build, starts it. Received bytes wait in TinyUSB's own FIFO until read. */
-static void consoleInit(void)
-{
-	static uint8_t ready = 0;
-	if (!ready) {
-		const tinyusb_config_t usb = TINYUSB_DEFAULT_CONFIG();
-		tinyusb_config_cdcacm_t acm = {0};
-		acm.cdc_port = TINYUSB_CDC_ACM_0;
-		ready = ((ESP_OK == tinyusb_driver_install(&usb)) && (ESP_OK == tinyusb_cdcacm_init(&acm))) ? 1 : 2;
-	}
-}
-
-static void consoleSend(const uint8_t *bytes, size_t length)
-{
-	consoleInit();
-	tinyusb_cdcacm_write_queue(TINYUSB_CDC_ACM_0, bytes, length);
-	tinyusb_cdcacm_write_flush(TINYUSB_CDC_ACM_0, 0);
-}
-
-static int consoleRead(uint8_t *buffer, int size)
-{
-	size_t count = 0;
-	consoleInit();
-	if (ESP_OK != tinyusb_cdcacm_read(TINYUSB_CDC_ACM_0, buffer, (size_t)size, &count))
-		return 0;
-	return (int)count;
 }
 	#else
 	/* UART 0's pins, the ones the board's USB serial chip is wired to */
