@@ -8,6 +8,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { needs, required } from './helpers/needs.mjs';
@@ -39,6 +41,7 @@ const BRANCHES = [
   ['esp (ESP8266), debug build', ['-D__ets__', '-DmxDebug=1']],
 ];
 
+/** Our declarations come last: -I given in `defines` (ESP-IDF's own headers) are searched first. */
 const FLAGS = [
   '-fsyntax-only',
   '-std=gnu17',
@@ -49,12 +52,11 @@ const FLAGS = [
   '-Werror=implicit-function-declaration',
   '-Werror=int-conversion',
   '-Werror=incompatible-pointer-types',
-  `-I${decls}`,
 ];
 
 /** cc on chip.c (or `source` given on stdin) with these defines: { ok, output }. */
 function compile(defines, source) {
-  const args = [...FLAGS, ...defines, source === undefined ? chip : '-x', ...(source === undefined ? [] : ['c', '-'])];
+  const args = [...FLAGS, ...defines, `-I${decls}`, source === undefined ? chip : '-x', ...(source === undefined ? [] : ['c', '-'])];
   const r = spawnSync('cc', args, { encoding: 'utf8', input: source, timeout: 120_000 });
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
@@ -81,6 +83,25 @@ describe('hosts/moddable/native/chip.c compiles for every chip branch (cc -Wall 
       const r = compile([`-DESP32=${chipId}`, '-D__ets__', '-DUSE_USB=2']);
       assert.equal(r.ok, false);
       assert.match(r.output, /#error "USE_USB 2: the ESP32 and the ESP32-S2 have no USB-Serial-JTAG"/);
+    }
+  });
+
+  // With ESP-IDF (IDF_PATH, v6.0) the headers of ours that it has are swapped for its own: what
+  // ours say is checked against theirs. sdkconfig.h is the build's: an empty one stands in.
+  const idf = process.env.IDF_PATH;
+  test("with IDF_PATH: the USB-Serial-JTAG branches against ESP-IDF's own esp_system.h, esp_err.h and usb_serial_jtag.h", {
+    skip: !idf && 'IDF_PATH is not set (ESP-IDF v6.0)',
+  }, () => {
+    const config = mkdtempSync(join(tmpdir(), 'sdkconfig-'));
+    try {
+      writeFileSync(join(config, 'sdkconfig.h'), '/* the build writes it; none of its settings is read here */\n');
+      const real = ['esp_common/include', 'esp_system/include', 'esp_driver_usb_serial_jtag/include'].map((d) => `-I${join(idf, 'components', d)}`);
+      for (const chipId of ['3', '4', '5']) {
+        const r = compile([...real, `-I${config}`, `-DESP32=${chipId}`, '-D__ets__', '-DUSE_USB=2']);
+        assert.ok(r.ok, r.output);
+      }
+    } finally {
+      rmSync(config, { recursive: true, force: true });
     }
   });
 
