@@ -86,8 +86,9 @@ void xs_mqttpair_restart(xsMachine *the)
 	#endif
 
 	#if USE_USB == 2
-/* In a release build no one else has installed the driver (debugger_none.c). */
-static void consoleInit(void)
+/* In a release build no one else has installed the driver (debugger_none.c). 1 when it is ours:
+ * a driver that failed to install is not called again. */
+static int consoleInit(void)
 {
 	static uint8_t ready = 0;
 	if (!ready) {
@@ -97,18 +98,20 @@ static void consoleInit(void)
 		config.tx_buffer_size = 512;
 		ready = (ESP_OK == usb_serial_jtag_driver_install(&config)) ? 1 : 2;
 	}
+	return 1 == ready;
 }
 
 /* With no computer listening the bytes are dropped, not waited on (timeout 0). */
 static void consoleSend(const uint8_t *bytes, size_t length)
 {
-	consoleInit();
-	usb_serial_jtag_write_bytes(bytes, length, 0);
+	if (consoleInit())
+		usb_serial_jtag_write_bytes(bytes, length, 0);
 }
 
 static int consoleRead(uint8_t *buffer, int size)
 {
-	consoleInit();
+	if (!consoleInit())
+		return 0;
 	return usb_serial_jtag_read_bytes(buffer, (uint32_t)size, 0);
 }
 	#else
