@@ -145,7 +145,7 @@ export { parseRoster } from '../classroom/roster';
 export { PairCheck, BoardCounts } from '../classroom/pair-check';
 export { findBuild } from '../image/build-output';
 export { planFromFlasherArgs, esp8266Plan, makeVariables } from '../image/flash-plan';
-export { chipFamily, webToolsManifest, writeFlashLine } from '../image/manifest';
+export { chipFamily, serialTypeOf, webToolsManifest, writeFlashLine } from '../image/manifest';
 export { classSlots, slotFor, slotSettings } from '../setup/class-roster';
 export { ImprovDecoder, BoardLink, MAX_ROWS } from '../setup/improv-client';
 export { startWebView } from '../view/web';
