@@ -115,7 +115,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   }
 
   /**
-   * A bad frame: an error frame and a console line, at most one a second (a stream of false starts
+   * A bad frame: an error frame and a line said, at most one a second (a stream of false starts
    * shares the UART with the good commands: each answer would take its time); the next one says
    * how many were not said.
    */
