@@ -49,10 +49,10 @@ export const RANKS = {
     cli: 5, // the command
     testing: 6, // dist/testing.js: what the tests drive directly
     'check-layers': 6, // this file, run by npm run lint
-    'mqtt-pair': 6, // the installed command's launcher
     'setup-page': 6, // the build's helpers and scripts, run by npm
     build: 7,
     bench: 8,
+    'mqtt-pair': 8, // the installed command's launcher: it runs build.mjs when dist/ is missing
   },
 };
 
