@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as api from '../../dist/index.js';
-import * as testing from '../../dist/testing.js';
+// As plain objects, looked up by name.
+const api = { ...(await import('../../dist/index.js')) };
+const testing = { ...(await import('../../dist/testing.js')) };
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const start = readme.indexOf('### What `dist/index.js` offers');
