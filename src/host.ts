@@ -113,4 +113,25 @@ export interface Host {
   buttons?: (press: (command: string) => void) => () => void;
   /** role=actuator: shows a colour on an LED or a display; `rgb` is 0xRRGGBB. */
   showColour?: (name: string, rgb: number) => void;
+  /** A student's program (src/program/): the board's LED, and whether its button is held down. */
+  led?: (on: boolean) => void;
+  button?: () => boolean;
+  /** Compiles and runs a student's program; absent where a host cannot (then no program runs). */
+  program?: ProgramRunner;
+}
+
+/**
+ * How a host compiles and runs a student's program: one JavaScript module whose only globals are
+ * the ones given (XS: a Compartment; Node: node:vm). src/program/ builds those globals.
+ */
+export interface ProgramRunner {
+  /** Compiles `source` as a module and runs its body; throws what compiling or running throws. */
+  run(source: string, globals: Record<string, unknown>): void;
+  /** Where in the program an exception it threw (or a syntax error) comes from, when the host can tell. */
+  where(error: unknown): ProgramPlace | null;
+}
+/** A place in a program: its line (from 1) and, where the engine gives one, its column (from 1). */
+export interface ProgramPlace {
+  line: number;
+  column?: number;
 }

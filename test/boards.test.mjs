@@ -10,18 +10,27 @@ import { linkCheck } from './helpers/link-check.mjs';
 import { moddableSkip, sdkOrThrow } from './helpers/moddable.mjs';
 
 describe('board builds link (mcconfig, xsc and xsl with an installed Moddable SDK)', { skip: moddableSkip() }, () => {
-  for (const [platform, role] of [
-    ['esp32', 'hello'],
-    ['esp32/esp32c3', 'responder'],
-    ['esp32/esp32s3', 'chat'],
-    ['esp', 'sensor'],
+  // usb: the USE_USB chip.c is compiled with, as hosts/moddable/native/usb.json passes the target's
+  // (2 USB-Serial-JTAG; "undefined", mcmanifest.js's word for a target without one, is UART 0),
+  // with usb_serial_jtag.h's folder; null for the ESP8266, which has only UART 0. esp32s3_usb's
+  // USE_USB 1 links too, and its C stops with one line (test/native-compile.test.mjs).
+  for (const [platform, role, usb] of [
+    ['esp32', 'hello', 'undefined'],
+    ['esp32/esp32c3', 'responder', 'undefined'],
+    ['esp32/esp32c3_cdc', 'sensor', '2'],
+    ['esp32/esp32s3', 'chat', 'undefined'],
+    ['esp32/esp32s3_cdc', 'hello', '2'],
+    ['esp32/esp32c6', 'responder', 'undefined'],
+    ['esp', 'sensor', null],
   ]) {
     test(`${platform} (role=${role})`, () => {
       const { moddable } = sdkOrThrow();
-      const r = linkCheck(platform, { ssid: 'classroom', password: 'secret', broker: '192.168.1.144', role }, { moddable });
+      const r = linkCheck(platform, { ssid: 'classroom', password: 'secret', broker: '192.168.1.144', role }, { moddable, idfPath: '/opt/esp-idf' });
       assert.ok(r.ok, r.output);
       assert.match(r.output, new RegExp(`^link-check ${platform.replace('/', '\\/')}: xsc and xsl succeeded \\(\\d+ modules\\)$`, 'm'));
       assert.ok(r.modules > 20, `${r.modules} modules`);
+      if (usb === null) assert.doesNotMatch(r.cFlags, /USE_USB/);
+      else assert.deepEqual(r.cFlags.split(/\s+/), [`-DUSE_USB=${usb}`, '-I/opt/esp-idf/components/esp_driver_usb_serial_jtag/include']);
     });
   }
 });

@@ -2,10 +2,12 @@
 // messages a second for 60 s (the weather stations of a whole school), then 1,000 topics more than
 // --max-topics keeps. The tree keeps its limits and says what it dropped, the history its length;
 // the page's heap, its frames and the server's memory are measured and printed (the figures of
-// docs/performance.md), never asserted as times.
+// docs/performance.md), never asserted as times. Then 2,000 topics of 30 KB (issue 27): each kept
+// once and cut, the tree sent to a page in pieces, the command still running.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,8 +29,64 @@ const HISTORY = 50;
 /** The resident memory of a process, in MB (Linux). */
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
+/** Starts `mqtt-pair explore <args>`: { child, url, output() } once it prints the page's address. */
+async function explore(args) {
+  const child = spawn(process.execPath, [CLI, 'explore', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b) => {
+    out += b;
+  });
+  child.stderr.on('data', (b) => {
+    out += b;
+  });
+  const url = await until(
+    () => /Explorer: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1] ?? (child.exitCode !== null && 'exited'),
+    () => `the address in:\n${out}`,
+  );
+  assert.notEqual(url, 'exited', out);
+  return { child, url, output: () => out };
+}
+
+/** Reads the explorer's /events as a page does, giving each event to `onEvent(name, data)` until it
+ *  returns true: resolves with the longest event's data, in characters. */
+function readEvents(url, onEvent) {
+  return new Promise((resolve, reject) => {
+    const req = get(new URL('events', url), (res) => {
+      let buf = '',
+        longest = 0,
+        lastWasNewline = false;
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        // Looked into only when an event ends here: a long event comes in many chunks (and the
+        // text read so far is not made whole again at each one).
+        const ends = chunk.includes('\n\n') || (lastWasNewline && chunk.startsWith('\n'));
+        lastWasNewline = chunk.endsWith('\n');
+        buf += chunk;
+        if (!ends) return;
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let name = 'message',
+            data = '';
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) name = line.slice(7);
+            else if (line.startsWith('data: ')) data = line.slice(6);
+          }
+          longest = Math.max(longest, data.length);
+          if (onEvent(name, data)) {
+            req.destroy();
+            return resolve(longest);
+          }
+        }
+      });
+      res.on('end', () => reject(new Error('the events ended')));
+    });
+    req.on('error', reject);
+  });
+}
+
 describe('the explorer under a flood (Mosquitto, chromium)', () => {
-  let context, userDir, broker, ex;
+  let context, userDir, broker, ex, long, longFlood;
 
   before(async () => {
     if (skip) return;
@@ -45,6 +103,8 @@ describe('the explorer under a flood (Mosquitto, chromium)', () => {
   });
   after(async () => {
     ex?.kill('SIGKILL');
+    long?.child.kill('SIGKILL');
+    longFlood?.end();
     await context?.close();
     await broker?.stop();
     if (userDir) rmSync(userDir, { recursive: true, force: true });
@@ -149,5 +209,63 @@ describe('the explorer under a flood (Mosquitto, chromium)', () => {
     flood.end();
     await page.close();
     ex.kill('SIGTERM');
+  });
+  test('2,000 topics of 30 KB, five messages each: one short copy of each topic, the tree sent in pieces, the command goes on', {
+    skip,
+    timeout: 10 * LIMIT,
+  }, async () => {
+    const LONG = 2000,
+      ROUNDS = 5,
+      CHARS = 30_000;
+    long = await explore(['--broker', `127.0.0.1:${broker.port}`, '--web', '0', '-t', 'long/#', '--lang', 'en']);
+    const server0 = rss(long.child.pid);
+    let seen = 0;
+    // A page open all along: the batches say how many messages the explorer has seen.
+    const watching = readEvents(long.url, (name, data) => {
+      if (name === 'batch' || name === 'tree') seen = JSON.parse(data).seen;
+      return seen >= LONG * ROUNDS;
+    });
+    longFlood = new MqttClient(
+      nodeHost({ log: () => {} }),
+      { host: '127.0.0.1', port: broker.port },
+      { clientId: 'flood-long', queue: { messages: 1e6, bytes: 1e9 } },
+    );
+    await new Promise((resolve) => {
+      longFlood.onConnect = resolve;
+      longFlood.connect();
+    });
+    const tail = 'x'.repeat(CHARS);
+    for (let round = 0; round < ROUNDS; round++) {
+      // QoS 1: the broker's acknowledgements pace the flood.
+      let acked = 0;
+      for (let i = 0; i < LONG; i++) longFlood.publish(`long/${i}/${tail}`, String(round), { qos: 1 }, () => acked++);
+      await until(() => acked === LONG, `round ${round} acknowledged`);
+    }
+    const longest0 = await watching;
+    const server1 = rss(long.child.pid);
+    // A page that opens now gets the whole tree, in pieces.
+    let topics = 0,
+      longestTopic = 0;
+    const longest = await readEvents(long.url, (name, data) => {
+      if (name === 'topics')
+        for (const n of JSON.parse(data)) {
+          topics++;
+          longestTopic = Math.max(longestTopic, n.topic.length);
+        }
+      // Today's answer: the whole tree in the first event.
+      if (name === 'tree' && JSON.parse(data).topics) topics = -1;
+      return name === 'ready' || topics < 0;
+    });
+    console.log(
+      `explorer, ${LONG} topics of ${CHARS / 1000} KB × ${ROUNDS}: server RSS ${server0.toFixed(0)} MB before, ${server1.toFixed(0)} MB after; ` +
+        `the first load's longest event ${(longest / 1024).toFixed(0)} KB (a batch's ${(longest0 / 1024).toFixed(0)} KB); ${topics} topics sent, the longest ${longestTopic} characters`,
+    );
+    assert.equal(topics, LONG, 'every topic, in pieces');
+    assert.ok(longestTopic <= 1001, `a topic is kept cut: ${longestTopic}`);
+    assert.ok(longest < 2 * 1024 * 1024, `no event of the first load above 2 MB: ${longest}`);
+    assert.ok(server1 - server0 < 150, `the server keeps a short copy of each topic: grew by ${(server1 - server0).toFixed(0)} MB`);
+    assert.equal(long.child.exitCode, null, long.output());
+    longFlood.end();
+    long.child.kill('SIGTERM');
   });
 });

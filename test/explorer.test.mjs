@@ -173,4 +173,130 @@ describe('the explorer (Mosquitto, chromium)', () => {
     assert.deepEqual(refused, [], 'nothing the CSP refused, no error in the page');
     await page.close();
   });
+  /** POST /clear {"branch": branch} to the explorer at `url`, as its page does: the answer. */
+  async function clearBranch(url, branch) {
+    const r = await fetch(new URL('clear', url), {
+      method: 'POST',
+      headers: { 'x-mqtt-pair': '1', 'content-type': 'application/json' },
+      body: JSON.stringify({ branch }),
+    });
+    assert.equal(r.status, 200, await r.clone().text());
+    return r.json();
+  }
+  /** The topics the broker holds retained under `filters`, sorted, as a later subscriber sees them. */
+  async function retainedOn(...filters) {
+    const r = await run(mosquittoTool('mosquitto_sub'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(broker.port),
+      ...filters.flatMap((f) => ['-t', f]),
+      '-v',
+      '--retained-only',
+      '-W',
+      '1',
+    ]);
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ')[0])
+      .sort();
+  }
+
+  test('a branch clears only itself: the (empty) level of /x, the empty level of cls//double; "" clears nothing', { skip, timeout: 3 * LIMIT }, async () => {
+    const planted = ['/x', 'cls//double', 'cls/a', 'keep/me'];
+    for (const t of planted) {
+      const r = await run(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-r', '-t', t, '-m', 'planted']);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const mine = ['/#', 'cls/#', 'keep/#'];
+    const ex = await explore(['--broker', `127.0.0.1:${broker.port}`, '--web', '0', ...mine.flatMap((f) => ['-t', f])]);
+    children.push(ex.child);
+    assert.deepEqual(await retainedOn(...mine), [...planted].sort());
+    // '' is no branch: nothing cleared (it was every retained message of the broker).
+    assert.equal((await clearBranch(ex.url, '')).cleared, 0);
+    assert.deepEqual(await retainedOn(...mine), [...planted].sort());
+    // From the page, as the teacher does: the « (vide) » first level of /x holds /x alone (its
+    // branch is '/'), the empty level of cls//double holds it alone (cls//), not cls/a.
+    const page = await context.newPage();
+    await page.goto(ex.url);
+    const row = (path) => `#tree li[data-path="${path}"]`;
+    await until(async () => (await page.$(row('/x'))) && (await page.$(row('cls//double'))), 'the planted topics in the tree');
+    assert.equal(await page.$eval(row(''), (li) => li.querySelector('.seg').textContent), '(vide)');
+    const clearFromPage = async (level, left) => {
+      await page.click(row(level));
+      await until(
+        async () => /\(1\)$/.test(await page.textContent('#clear')),
+        async () => `one to clear under ${level}: ${await page.textContent('#clear')}`,
+      );
+      let asked = '';
+      page.once('dialog', (d) => {
+        asked = d.message();
+        d.accept();
+      });
+      await page.click('#clear');
+      await until(async () => /^1 message retenu effacé/.test(await page.textContent('#done')), `the page to say it cleared ${level}'s one`);
+      assert.match(asked, new RegExp(`^Effacer 1 message retenu sous ${level}/ `));
+      assert.deepEqual(await retainedOn(...mine), left);
+    };
+    await clearFromPage('', ['cls//double', 'cls/a', 'keep/me']);
+    await clearFromPage('cls/', ['cls/a', 'keep/me']);
+    await page.close();
+    // A wildcard names no level: nothing.
+    assert.equal((await clearBranch(ex.url, '+/')).cleared, 0);
+    assert.deepEqual(await retainedOn(...mine), ['cls/a', 'keep/me']);
+    ex.child.kill('SIGTERM');
+  });
+
+  test('messages retained after the explorer subscribed: counted, marked « retenu », cleared', { skip, timeout: 5 * LIMIT }, async () => {
+    const ex = await explore(['--broker', `127.0.0.1:${broker.port}`, '--web', '0', '-t', 'late/#', '-t', `${G}bob/#`]);
+    children.push(ex.child);
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(ex.url);
+    await until(async () => (await page.textContent('h1')) === 'Explorateur du broker', 'the French title');
+    // Retained once the explorer is subscribed: the broker sends them with RETAIN 0 (§3.3.1.3).
+    for (const t of ['late/one', 'late/two', 'late/three']) {
+      const r = await run(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-r', '-t', t, '-m', t]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    boards.push(
+      new SimBoard({
+        name: 'meteo-bob',
+        config: { broker: `127.0.0.1:${broker.port}`, role: 'sensor', topicPrefix: `${G}bob/`, interval: 300 },
+        print: () => {},
+      }).start(),
+    );
+    const row = (path) => `#tree li[data-path="${path}"]`;
+    const temperature = `${G}bob/myRasp/sensors/temperature`;
+    await until(async () => (await page.$(row('late/three'))) && (await page.$(row(temperature))), 'the late topics and the sensor in the tree');
+    // The sensor publishes its temperature retained: once chosen, the broker says so.
+    await page.click(row(temperature));
+    await until(
+      async () => (await page.$eval(row(temperature), (li) => li.querySelector('.ret').textContent)) === 'retenu',
+      'the sensor temperature marked « retenu »',
+    );
+    await page.click(row('late'));
+    await until(
+      async () => /\(3\)$/.test(await page.textContent('#clear')),
+      async () => `the clear button to count 3: ${await page.textContent('#clear')}`,
+    );
+    assert.equal(await page.$eval('#clear', (b) => b.disabled), false);
+    assert.equal(await page.$eval(row('late/two'), (li) => li.querySelector('.ret').textContent), 'retenu');
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      d.accept();
+    });
+    await page.click('#clear');
+    await until(async () => /3 messages retenus effacés/.test(await page.textContent('#done')), 'the page to say it cleared 3');
+    assert.match(asked, /Effacer 3 messages retenus sous late\//);
+    assert.deepEqual(await retainedOn('late/#'), [], 'nothing retained under late/ any more');
+    await until(async () => /\(0\)$/.test(await page.textContent('#clear')), 'the clear button to count 0');
+    await until(async () => !(await page.$eval(row('late/one'), (li) => li.querySelector('.ret').textContent)), 'the marks gone');
+    assert.deepEqual(problems, []);
+    await page.close();
+    ex.child.kill('SIGTERM');
+  });
 });

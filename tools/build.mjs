@@ -136,6 +136,17 @@ export async function buildAll() {
         target: 'es2022',
         define: board, // the setup page (src/setup/page.ts), which the xsnap tests fetch as a board's
       }),
+    // The same firmware with a student's program's API and sandbox: loaded only when a program runs.
+    has('hosts/xsnap/program.ts') &&
+      build({
+        ...common,
+        entryPoints: ['hosts/xsnap/program.ts'],
+        outfile: 'build/xsnap/program.js',
+        format: 'iife',
+        platform: 'neutral',
+        target: 'es2022',
+        define: board,
+      }),
     build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
     // The embedded broker and its WebSocket, packages and all: `npm pack` ships dist/ with no
     // dependency to install. (Their CommonJS modules require Node's own: an ESM bundle gets a

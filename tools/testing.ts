@@ -31,7 +31,7 @@ export { parseRoster } from './classroom/roster';
 export { BoardCounts, PairCheck } from './classroom/pair-check';
 export { ClassObserver } from './classroom/observer';
 export { esp8266Plan, makeVariables, planFromFlasherArgs } from './image/flash-plan';
-export { chipFamily, webToolsManifest, writeFlashLine } from './image/manifest';
+export { chipFamily, serialTypeOf, webToolsManifest, writeFlashLine } from './image/manifest';
 export { classSlots, slotFor, slotSettings } from './setup/class-roster';
 export { BoardLink, ImprovDecoder, MAX_ROWS } from './setup/improv-client';
 export { startWebView } from './view/web';

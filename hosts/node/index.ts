@@ -74,3 +74,8 @@ export { startBoard } from '../../src/apps/board';
 export type { Board } from '../../src/apps/board';
 export { eventLine } from '../../src/apps/events';
 export type { BoardEvent, BoardListener } from '../../src/apps/events';
+
+// A student's program on a board (docs/programs.md): the board that runs it, and the Node runner.
+export { MAX_SOURCE, startProgramBoard } from '../../src/program/program';
+export type { ProgramHost } from '../../src/program/program';
+export { nodeProgramRunner } from './program';

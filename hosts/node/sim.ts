@@ -5,6 +5,8 @@
 
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
+import { startProgramBoard } from '../../src/program/program';
+import { nodeProgramRunner } from './program';
 import type { BoardListener } from '../../src/apps/events';
 import { nodeHost } from './host';
 
@@ -79,6 +81,8 @@ export interface SimBoardOptions {
   /** What the board does, as events; and `restarted` each time the simulated reset boots it again. */
   onEvent?: BoardListener;
   onRestart?: (restarts: number) => void;
+  /** A student's program (src/program/) to run instead of the config's role. */
+  program?: string;
 }
 
 /** One simulated board: boots the firmware and boots it again, from nothing, on restart. */
@@ -108,7 +112,11 @@ export class SimBoard {
 
   start(): this {
     this.stopped = false;
-    this.board = startBoard(this.host, this.options.config, this.options.onEvent);
+    const { config, onEvent, program } = this.options;
+    this.board =
+      program === undefined
+        ? startBoard(this.host, config, onEvent)
+        : startProgramBoard({ ...this.host, program: nodeProgramRunner() }, config, program, onEvent);
     return this;
   }
 

@@ -96,6 +96,14 @@ let nextId = 1;
 let id = '000000000000';
 let board: Board | null = null;
 
+/** Starts a board that runs a program instead of its role: set by hosts/xsnap/program.ts, the bundle
+ *  the runner loads instead of this one when a program runs (so a board without one carries none of it). */
+type ProgramStarter = (host: Host, config: Record<string, unknown>, source: string) => Board | null;
+let startProgram: ProgramStarter | null = null;
+export function setProgramStarter(f: ProgramStarter): void {
+  startProgram = f;
+}
+
 const xsHost: Host = {
   now: () => ask({ op: 'now' }).now as number,
   after(ms, target) {
@@ -181,7 +189,7 @@ function nodeStore(maxBytes: number): SettingsStore {
 function xsPorts(maxBytes: number): SetupPorts {
   return {
     store: nodeStore(maxBytes),
-    info: () => ['mqtt-pair', 'xsnap', 'xsnap', `mqtt-pair-${id.slice(-4)}`],
+    info: () => ['mqtt-pair', 'xsnap', 'xsnap', `mqtt-pair-${id.slice(-6)}`],
     serialWrite(bytes) {
       ask({ op: 'serial' }, bytes);
       return true;
@@ -226,7 +234,10 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
       if (board) return { error: 'the board is already started' };
       id = String(head.deviceId ?? id);
       if (head.wifi) xsHost.wifi = xsWiFi;
-      board = startBoard(xsHost, head.config as Record<string, unknown>, head.events ? tellNode : undefined);
+      if (typeof head.program === 'string') {
+        if (!startProgram) return { error: 'this bundle runs no programs: load build/xsnap/program.js' };
+        board = startProgram(xsHost, head.config as Record<string, unknown>, head.program);
+      } else board = startBoard(xsHost, head.config as Record<string, unknown>, head.events ? tellNode : undefined);
       return { ok: true, started: !!board };
     case 'wifi':
       wifiListener?.wifiEvent(head.event as WiFiEvent);

@@ -22,6 +22,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUNDLE = join(root, 'build', 'xsnap', 'main.js');
+/** The same firmware with a student's program's API and sandbox (hosts/xsnap/program.ts). */
+export const PROGRAM_BUNDLE = join(root, 'build', 'xsnap', 'program.js');
+/**
+ * The computation one delivery to a board that runs a program may take, in xsnap's meter units
+ * (about a bytecode each: 1e8 is about half a second here), beyond which XS stops the machine:
+ * a `while (true) {}` is stopped, as a board's watchdog would. The firmware's own work per
+ * delivery is thousands of units (evaluating the whole bundle, under 1e6).
+ */
+export const PROGRAM_METER = 1e8;
+/** xsnap-worker's exit code when the meter ran out (E_TOO_MUCH_COMPUTATION in xsnap-worker.c). */
+export const TOO_MUCH_COMPUTATION = 17;
+/** And when the heap ran out (E_NOT_ENOUGH_MEMORY; xsnap allows 2 GB, a board far less). */
+export const NOT_ENOUGH_MEMORY = 11;
 
 /** Where the xsnap-worker binary is (built by @agoric/xsnap's postinstall), or why it is not there. */
 export function xsnapWorker() {
@@ -65,7 +78,7 @@ export function unframe(buf) {
  * any allocated since), compute, allocate (bytes the engine has reserved), timestamps }.
  */
 export class XsnapWorker {
-  constructor({ name = 'mqtt-pair', onQuery = () => new Uint8Array(0), onExit, stdout = 'inherit', stderr = 'inherit', bin } = {}) {
+  constructor({ name = 'mqtt-pair', onQuery = () => new Uint8Array(0), onExit, stdout = 'inherit', stderr = 'inherit', bin, meter } = {}) {
     bin ??= xsnapWorker().path;
     if (!bin) throw new Error(xsnapWorker().reason);
     this.onQuery = onQuery;
@@ -73,8 +86,10 @@ export class XsnapWorker {
     this.pending = null;
     this.exited = false;
     this.buf = Buffer.alloc(0);
-    // No -l: no computation limit (a board runs for ever, not in metered cranks).
-    this.proc = spawn(bin, [name], { stdio: ['ignore', stdout, stderr, 'pipe', 'pipe'] });
+    // No -l unless asked: no computation limit (a board runs for ever, not in metered cranks). With
+    // `meter`, each request (a delivery, an evaluation) may compute that much, or the worker exits.
+    const args = meter ? [name, '-l', String(meter)] : [name];
+    this.proc = spawn(bin, args, { stdio: ['ignore', stdout, stderr, 'pipe', 'pipe'] });
     this.toXs = this.proc.stdio[3];
     this.toXs.on('error', () => {}); // EPIPE when the worker died; 'exit' reports it
     this.proc.stdio[4].on('data', (d) => this.#read(d));
@@ -228,10 +243,14 @@ export async function startXsBoard({
   events: wantEvents = false,
   setup,
   onSerial = () => {},
+  program,
+  meter = program === undefined ? 0 : PROGRAM_METER,
+  lines = [],
+  onExit,
 } = {}) {
+  if (program !== undefined && bundle === BUNDLE) bundle = PROGRAM_BUNDLE;
   if (!loaded && !existsSync(bundle)) throw new Error(`${bundle} is missing: run node tools/build.mjs`);
   const connectTcp = await nodeConnect();
-  const lines = [];
   const errors = [];
   const events = [];
   const serial = [];
@@ -390,10 +409,21 @@ export async function startXsBoard({
     new XsnapWorker({
       name,
       onQuery,
+      meter,
       onExit: (code, signal) => {
-        if (!stopped) fail(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
+        if (stopped) return;
+        if (onExit) onExit(code, signal, cleanup);
+        else fail(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
       },
     });
+  /** Node's side of a board whose worker is gone: its timers and sockets. */
+  function cleanup() {
+    stopped = true;
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+    for (const s of sockets.values()) s.close();
+    sockets.clear();
+  }
   if (given) given.onQuery = onQuery;
   try {
     if (!loaded) await worker.evaluate(readFileSync(bundle, 'utf8'));
@@ -401,8 +431,10 @@ export async function startXsBoard({
       const r = await deliver({ ev: 'setup', build: setup.build ?? {}, maxBytes: setup.maxBytes ?? 200, deviceId, wifi: !!networks });
       if (!r?.ok) throw new Error(`setup was not made in XS: ${errors.join('; ') || JSON.stringify(r)}`);
     }
-    if (config) {
-      const r = await deliver({ ev: 'start', config, deviceId, wifi: !!networks, events: wantEvents });
+    if (config || program !== undefined) {
+      const start = { ev: 'start', config, deviceId, wifi: !!networks, events: wantEvents };
+      if (program !== undefined) start.program = program;
+      const r = await deliver(start);
       if (!r?.ok) throw new Error(`the board did not start in XS: ${errors.join('; ') || JSON.stringify(r)}`);
       started = r.started; // false: the config was wrong, and the board said why in `lines`
     }
@@ -460,6 +492,58 @@ export async function startXsBoard({
   }
 }
 
+/**
+ * A board that runs a student's program in XS, and what a real board does when the program never
+ * gives control back: XS's meter stops it (the worker exits, as a watchdog resets a chip), the
+ * board starts again with the program, and after `safeAfter` such stops it starts without it, in
+ * safe mode, playing its config's role, and says why. (The count lives here, in Node, as it would
+ * in memory that survives a reset.) One `lines` for every start; `board` is the running one.
+ */
+export async function startXsProgramBoard({ config, program, safeAfter = 2, log = () => {}, ...rest } = {}) {
+  const lines = [];
+  const say = (line) => {
+    lines.push(line);
+    log(line);
+  };
+  const self = { lines, stops: 0, safe: false, board: null, errors: [] };
+  let stopped = false;
+  const start = async () => {
+    const withProgram = self.stops < safeAfter;
+    if (!withProgram && !self.safe) {
+      self.safe = true;
+      say(`Safe mode: the program was stopped ${self.stops} times (${self.why}); running role=${config.role ?? 'hello'} without it`);
+    }
+    const b = await startXsBoard({
+      ...rest,
+      config,
+      log,
+      lines,
+      ...(withProgram ? { program } : {}),
+      onExit: (code, signal, cleanup) => {
+        cleanup();
+        if (stopped) return;
+        if (withProgram && (code === TOO_MUCH_COMPUTATION || code === NOT_ENOUGH_MEMORY)) {
+          self.stops += 1;
+          self.why = code === TOO_MUCH_COMPUTATION ? 'too much computation' : 'out of memory';
+          say(
+            `Program stopped: ${code === TOO_MUCH_COMPUTATION ? 'too much computation (it never gave control back)' : 'out of memory'}; restarting the board (${self.stops} of ${safeAfter})`,
+          );
+          start().catch((e) => self.errors.push(e.message));
+        } else self.errors.push(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
+      },
+    });
+    self.board = b;
+    return b;
+  };
+  await start();
+  self.status = () => self.board.status();
+  self.stop = async () => {
+    stopped = true;
+    await self.board?.stop();
+  };
+  return self;
+}
+
 /** Resolves when `check()` is true (polled every 5 ms); rejects after `ms` with `what()`. */
 function until(check, ms, what) {
   return new Promise((resolve, reject) => {
@@ -485,8 +569,17 @@ function until(check, ms, what) {
  * full GC: live slots + live chunks (strings, byte arrays, code) + the property-key table.
  * `slots` is the growth in live slots (32 bytes each in this 64-bit build, 16 on an ESP32),
  * `chunkBytes` the rest. `code` is the same for the loaded program alone, before startBoard.
+ * With `program` (a student's program, whose ESP#1 must print `ESP received hello message`), the
+ * program bundle is loaded and ESP#1 runs that program instead of its role.
  */
-export async function measureHeap({ broker, messages = 100, interval = 10, timeout = 20000, topicPrefix = `heap${randomBytes(3).toString('hex')}/` } = {}) {
+export async function measureHeap({
+  broker,
+  messages = 100,
+  interval = 10,
+  timeout = 20000,
+  topicPrefix = `heap${randomBytes(3).toString('hex')}/`,
+  program,
+} = {}) {
   if (!broker) throw new Error('measureHeap needs { broker: "host:port" }');
   const dir = mkdtempSync(join(tmpdir(), 'xsheap-'));
   const worker = new XsnapWorker({ name: 'mqtt-pair-heap' });
@@ -500,12 +593,12 @@ export async function measureHeap({ broker, messages = 100, interval = 10, timeo
   let esp1, esp2;
   try {
     const empty = await sample('empty');
-    await worker.evaluate(readFileSync(BUNDLE, 'utf8'));
+    await worker.evaluate(readFileSync(program === undefined ? BUNDLE : PROGRAM_BUNDLE, 'utf8'));
     const loaded = await sample('loaded');
     // startXsBoard would evaluate the bundle again: the worker already has it, so start it by hand.
     const common = { broker, topicPrefix, interval, backoffMin: 100, backoffMax: 300, keepalive: 60 };
     esp2 = m.startBoard(m.nodeHost({ log: () => {}, deviceId: 'heap-esp2' }), { ...common, role: 'responder', clientId: `${topicPrefix}esp2` });
-    esp1 = await startXsBoard({ config: { ...common, role: 'hello', clientId: `${topicPrefix}esp1` }, worker, loaded: true });
+    esp1 = await startXsBoard({ config: { ...common, role: 'hello', clientId: `${topicPrefix}esp1` }, worker, loaded: true, program });
     const answered = () => esp1.lines.filter((l) => l === 'ESP received hello message').length;
     await until(
       () => answered() >= messages || esp1.errors.length > 0,

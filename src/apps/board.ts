@@ -6,7 +6,7 @@ import type { CloseKind, Host, WiFi } from '../host';
 import { MqttClient, payloadText, type ClientOptions, type Message } from '../mqtt/client';
 import { checkConfig, type BoardConfig } from './config';
 import { type BoardEvent, type BoardListener, eventLine } from './events';
-import { roles, type Role } from './roles';
+import { roles, type Role, type RoleDef } from './roles';
 import { printable } from './text';
 import { WiFiJoin, type WiFiListener } from './wifi';
 
@@ -34,8 +34,8 @@ export function startBoard(outside: Host, raw: Record<string, unknown>, listener
  * Starts a board with a checked config (the firmware checks its config when it is built: see
  * hosts/moddable/main.ts). An empty clientId is the host's device id.
  */
-export function runBoard(outside: Host, config: BoardConfig, options = boardOptions(config), listener?: BoardListener): Board {
-  return new BoardClient(boardHost(outside), config, options, listener).start();
+export function runBoard(outside: Host, config: BoardConfig, options = boardOptions(config), listener?: BoardListener, role?: RoleDef): Board {
+  return new BoardClient(boardHost(outside), config, options, listener, role).start();
 }
 
 /**
@@ -76,15 +76,17 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   private wasConnected = false;
   private stopped = false;
 
-  /** `options` may be made when the firmware is built (kept in flash): see hosts/moddable/main.ts. */
+  /** `options` may be made when the firmware is built (kept in flash): see hosts/moddable/main.ts.
+   *  `role` plays instead of the config's (a student's program: src/program/). */
   constructor(
     host: Host,
     readonly config: BoardConfig,
     options = boardOptions(config),
     private readonly listener?: BoardListener,
+    role: RoleDef = roles[config.role],
   ) {
     super(host, config.broker, options);
-    this.role = roles[config.role].start(host, this, config);
+    this.role = role.start(host, this, config);
   }
 
   get client(): MqttClient {
@@ -138,7 +140,9 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   }
 
   override onMessage(m: Message): void {
-    this.emit({ type: 'received', topic: m.topic, text: payloadText(m.payload) });
+    const event: BoardEvent = { type: 'received', topic: m.topic, text: payloadText(m.payload) };
+    if (this.role.quiet) this.listener?.(event);
+    else this.emit(event);
     this.role.onMessage(m);
   }
 
@@ -154,6 +158,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
       c = this.config;
     const restarting = !!c.restartAfter && n >= c.restartAfter;
     this.emit({ type: 'closed', reason, kind, code, retryIn, wasConnected, failures: n, restarting });
+    if (wasConnected) this.role.disconnected?.();
     if (restarting) {
       this.stop();
       this.host.restart(`${n} failed connections to ${c.brokerName}: ${reason}`);
@@ -166,6 +171,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   }
 
   wifiDown(reason: string): void {
+    if (this.wasConnected) this.role.disconnected?.();
     this.wasConnected = false;
     this.pause(reason);
     this.host.log(`${reason}: MQTT paused until the WiFi is back`);

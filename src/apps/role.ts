@@ -14,6 +14,10 @@ export interface Role {
   connected(): void;
   /** Called before the client ends (DISCONNECT follows if connected). */
   stop(): void;
+  /** Called when a connection the broker had accepted is lost; optional. */
+  disconnected?(): void;
+  /** The role prints what it wants (a student's program): the board does not say each message. */
+  quiet?: boolean;
 }
 
 export type LastWill = NonNullable<ClientOptions['will']>;

@@ -3,7 +3,8 @@
 // never builds the SDK.
 //
 //   const r = linkCheck('esp32/esp32c3', { ssid: 'classroom', role: 'hello' });
-//   r.ok, r.modules, r.output
+//   r.ok, r.modules, r.cFlags (what our manifest adds to modules' C: -DUSE_USB=… -I…, with
+//   IDF_PATH as idfPath says: mcconfig resolves it), r.output
 //
 // 1. `mcconfig -p PLATFORM -t build -o DIR manifest.json key=value…` (no -m) resolves the manifest
 //    for that platform and writes the build's makefile: the module list, the preloads, the
@@ -51,9 +52,13 @@ function linkOnlyMakefile(makefile, moddable, family) {
   if (at < 0) return null;
   const variables = text.slice(0, at);
   const rules = text.slice(at + mk.length);
+  // c-flags: what our manifest adds to the C of every module (hosts/moddable/native/usb.json).
   return `${variables}
 link-check: $(MODULES)
 \txsl -b $(MODULES_DIR) -o $(TMP_DIR) $(PRELOADS) $(STRIPS) $(CREATION) $(MODULES)
+
+c-flags:
+\t@echo "c-flags: $(C_INCLUDES)"
 
 ${rules}`;
 }
@@ -62,12 +67,13 @@ ${rules}`;
  * Runs the JavaScript link of our manifest for `platform` ("esp32", "esp32/esp32c3", "esp" …) with
  * these config values. Returns { ok, modules, output }: output's last line says what happened.
  */
-export function linkCheck(platform, config, { moddable = process.env.MODDABLE } = {}) {
+export function linkCheck(platform, config, { moddable = process.env.MODDABLE, idfPath = process.env.IDF_PATH } = {}) {
   const bin = join(moddable, 'build', 'bin', 'lin', 'release');
   const family = platform.split('/')[0];
   const work = mkdtempSync(join(tmpdir(), 'mqtt-pair-link-'));
   try {
     const env = { ...process.env, MODDABLE: moddable, PATH: `${bin}:${process.env.PATH}` };
+    if (idfPath) env.IDF_PATH = idfPath;
     if (family === 'esp' && !env.ESP_BASE) {
       env.ESP_BASE = join(work, 'esp');
       mkdirSync(env.ESP_BASE);
@@ -91,7 +97,9 @@ export function linkCheck(platform, config, { moddable = process.env.MODDABLE } 
     const modules = countFiles(modulesDir, '.xsb');
     const xsl = existsSync(join(dirname(makefile), 'mc.xs.c'));
     if (linked.status !== 0 || !xsl) return { ok: false, modules, output: `${output}\nlink-check ${platform}: xsc or xsl failed (exit ${linked.status})` };
-    return { ok: true, modules, output: `link-check ${platform}: xsc and xsl succeeded (${modules} modules)` };
+    const flags = spawnSync('make', ['-s', '-f', mine, 'c-flags'], { cwd: dirname(makefile), env, encoding: 'utf8', timeout: 60_000 });
+    const cFlags = /^c-flags: (.*)$/m.exec(flags.stdout ?? '')?.[1].trim() ?? '';
+    return { ok: true, modules, cFlags, output: `link-check ${platform}: xsc and xsl succeeded (${modules} modules)` };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

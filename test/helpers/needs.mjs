@@ -10,6 +10,7 @@ export const THINGS = {
   RabbitMQ: { apt: ['rabbitmq-server'] },
   openssl: { apt: ['openssl'] },
   'the XS engine': { apt: ['build-essential'], npm: 'npm run setup:xs' },
+  'a C compiler': { apt: ['build-essential'] },
   'the Moddable SDK': { apt: ['xvfb', 'dbus', 'socat'], sdk: true, tests: "the firmware in mcsim and the boards' link check" },
 };
 

@@ -1,5 +1,5 @@
 // `mqtt-pair image`: the flash plan read from the build's own files, on build folders shaped as
-// mcconfig and ESP-IDF 5.x write them (test/fixtures/image/README.md names the sources: ESP-IDF's
+// mcconfig and ESP-IDF v6.0 write them (test/fixtures/image/README.md names the sources: ESP-IDF's
 // components/esptool_py/flasher_args.json.in, Moddable's tools/mcconfig/make.esp*.mk), and the
 // command's output: the binaries, ESP Web Tools' manifest, the esptool.py line, one line for a
 // missing build.
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
 
-import { planFromFlasherArgs, chipFamily, writeFlashLine, webToolsManifest, makeVariables, esp8266Plan } from '../../dist/testing.js';
+import { planFromFlasherArgs, chipFamily, writeFlashLine, webToolsManifest, serialTypeOf, makeVariables, esp8266Plan } from '../../dist/testing.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'image');
 const out = join(fixtures, 'mcconfig-out');
@@ -27,13 +27,21 @@ const cli = (args, env) =>
   );
 const esp32Args = readFileSync(join(out, 'tmp/esp32/release/mqtt-pair/xsProj-esp32/build/flasher_args.json'), 'utf8');
 
-describe('flasher_args.json (ESP-IDF 5.x)', () => {
+// ESP-IDF 5.x's flasher_args.json for the same build (its template spells esptool v4's options):
+// still read, and its esptool line keeps v4's words.
+const esp32Args5 = esp32Args
+  .replace(/"--flash-(mode|size|freq)"/g, '"--flash_$1"')
+  .replace('"hard-reset"', '"hard_reset"')
+  .replace('"default-reset"', '"default_reset"');
+
+describe('flasher_args.json (ESP-IDF v6.0, and 5.x)', () => {
   test('chip, flash settings and parts in offset order, from the file', () => {
     const plan = planFromFlasherArgs(esp32Args, 'flasher_args.json');
     assert.equal(plan.chip, 'esp32');
-    assert.deepEqual(plan.flashArgs, ['--flash_mode', 'dio', '--flash_size', '4MB', '--flash_freq', '80m']);
-    assert.equal(plan.before, 'default_reset');
-    assert.equal(plan.after, 'hard_reset');
+    assert.deepEqual(plan.flashArgs, ['--flash-mode', 'dio', '--flash-size', '4MB', '--flash-freq', '80m']);
+    assert.equal(plan.before, 'default-reset');
+    assert.equal(plan.after, 'hard-reset');
+    assert.equal(plan.stub, true);
     assert.deepEqual(
       plan.parts.map((p) => [p.offset, p.file]),
       [
@@ -80,8 +88,36 @@ describe('flasher_args.json (ESP-IDF 5.x)', () => {
     ]);
     assert.equal(
       writeFlashLine(plan, names),
+      'esptool --chip esp32 --baud 460800 --before default-reset --after hard-reset write-flash --flash-mode dio --flash-size 4MB --flash-freq 80m 0x1000 bootloader.bin 0x8000 partition-table.bin 0x10000 xs_esp32.bin',
+    );
+  });
+  test("ESP-IDF 5.x's file: the same plan, and esptool.py v4's line", () => {
+    const plan = planFromFlasherArgs(esp32Args5, 'f');
+    assert.deepEqual(plan.flashArgs, ['--flash_mode', 'dio', '--flash_size', '4MB', '--flash_freq', '80m']);
+    assert.deepEqual(
+      plan.parts.map((p) => p.offset),
+      [0x1000, 0x8000, 0x10000],
+    );
+    assert.equal(
+      writeFlashLine(plan, ['bootloader.bin', 'partition-table.bin', 'xs_esp32.bin']),
       'esptool.py --chip esp32 --baud 460800 --before default_reset --after hard_reset write_flash --flash_mode dio --flash_size 4MB --flash_freq 80m 0x1000 bootloader.bin 0x8000 partition-table.bin 0x10000 xs_esp32.bin',
     );
+  });
+  test('a build without the stub flashes with --no-stub', () => {
+    const noStub = JSON.parse(esp32Args);
+    noStub.extra_esptool_args.stub = false;
+    assert.match(writeFlashLine(planFromFlasherArgs(JSON.stringify(noStub), 'f'), ['a', 'b', 'c']), / --no-stub write-flash /);
+  });
+  test("serialType, ESP Web Tools' choice of build by port: only where the chip has a USB port of its own", () => {
+    assert.equal(serialTypeOf('esp32c3', 2), 'cdc');
+    assert.equal(serialTypeOf('esp32s3', 1), 'cdc');
+    assert.equal(serialTypeOf('esp32s3', 0), 'uart');
+    assert.equal(serialTypeOf('esp32', 0), undefined);
+    assert.equal(serialTypeOf('esp8266', undefined), undefined);
+    assert.equal(serialTypeOf('esp32c3', undefined), undefined, 'a build whose USE_USB is not known fits any port');
+    const plan = planFromFlasherArgs(esp32Args, 'f');
+    assert.equal(webToolsManifest(plan, ['a', 'b', 'c'], 'n', '1', 'cdc').builds[0].serialType, 'cdc');
+    assert.equal('serialType' in webToolsManifest(plan, ['a', 'b', 'c'], 'n', '1').builds[0], false);
   });
 });
 
@@ -131,10 +167,13 @@ describe("the ESP8266 build (make.esp.mk's ESPTOOL_FLASH_OPT)", () => {
 
 describe('mqtt-pair image', () => {
   const run = (args) => mqttPair(['image', ...args]).exit;
-  for (const [platform, family, boot] of [
-    ['esp32', 'ESP32', 0x1000],
-    ['esp32/esp32c3', 'ESP32-C3', 0],
-    ['esp32/esp32s3', 'ESP32-S3', 0],
+  // serialType: from USE_USB in the build's makefile (esp32c3: 0, esp32c3_cdc: 2; the esp32s3
+  // fixture has no makefile, so its USB kind is not known).
+  for (const [platform, family, boot, serialType] of [
+    ['esp32', 'ESP32', 0x1000, undefined],
+    ['esp32/esp32c3', 'ESP32-C3', 0, 'uart'],
+    ['esp32/esp32c3_cdc', 'ESP32-C3', 0, 'cdc'],
+    ['esp32/esp32s3', 'ESP32-S3', 0, undefined],
   ]) {
     test(`-p ${platform}: the binaries, the manifest and write_flash.sh`, async () => {
       const dest = join(work, platform);
@@ -145,23 +184,31 @@ describe('mqtt-pair image', () => {
       assert.match(m.version, /^\d+\.\d+\.\d+/);
       assert.equal(m.builds.length, 1);
       assert.equal(m.builds[0].chipFamily, family);
+      assert.equal(m.builds[0].serialType, serialType);
       assert.deepEqual(m.builds[0].parts, [
         { path: 'bootloader.bin', offset: boot },
         { path: 'partition-table.bin', offset: 0x8000 },
         { path: 'xs_esp32.bin', offset: 0x10000 },
       ]);
-      const src = join(out, 'tmp', platform, 'release', 'mqtt-pair', `xsProj-${platform.split('/').pop()}`, 'build');
+      const chip =
+        platform === 'esp32'
+          ? 'esp32'
+          : `esp32${platform
+              .split('/')
+              .pop()
+              .replace(/^esp32|_cdc$/g, '')}`;
+      const src = join(out, 'tmp', platform, 'release', 'mqtt-pair', `xsProj-${chip}`, 'build');
       assert.deepEqual(readFileSync(join(dest, 'xs_esp32.bin')), readFileSync(join(src, 'xs_esp32.bin')));
       assert.deepEqual(readFileSync(join(dest, 'bootloader.bin')), readFileSync(join(src, 'bootloader/bootloader.bin')));
       const script = readFileSync(join(dest, 'write_flash.sh'), 'utf8');
       assert.match(
         script,
         new RegExp(
-          `esptool.py --chip ${platform.split('/').pop()} .*write_flash --flash_mode dio --flash_size 4MB --flash_freq 80m 0x${boot.toString(16)} bootloader.bin 0x8000 partition-table.bin 0x10000 xs_esp32.bin`,
+          `exec esptool --chip ${chip} .*write-flash --flash-mode dio --flash-size 4MB --flash-freq 80m 0x${boot.toString(16)} bootloader.bin 0x8000 partition-table.bin 0x10000 xs_esp32.bin`,
         ),
       );
       assert.ok(statSync(join(dest, 'write_flash.sh')).mode & 0o100, 'write_flash.sh is executable');
-      assert.match(r.stdout, /esptool\.py --chip/);
+      assert.match(r.stdout, new RegExp(`esptool --chip ${chip} `));
       assert.match(r.stdout, new RegExp(`for ${family} \\(release build`));
     });
   }

@@ -6,15 +6,17 @@
 import { brokerName } from '../../src/endpoint';
 import { decodeUtf8 } from '../../src/mqtt/codec';
 import { MqttClient } from '../../src/mqtt/client';
-import { filterError } from '../../src/mqtt/topic';
+import { filterError, matches } from '../../src/mqtt/topic';
 import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
-import { type Seen, TopicTree, VALUE_CHARS } from '../explorer/tree';
-import { startExplorerView } from '../view/explorer-server';
+import { learnRetained } from './explore-retained';
+import { branchFilter, keptTopic, type Seen, TopicTree, VALUE_CHARS } from '../explorer/tree';
+import { type AskRetained, startExplorerView } from '../view/explorer-server';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { langOption } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { untilStopped } from './session';
+import { cliWords } from '../words/cli';
 
 const EXPLORE_FLAGS: Flag[] = [
   ...BROKER_FLAGS,
@@ -47,8 +49,11 @@ function exploreUsage(): string {
   );
 }
 
+/** Retained topics a question to the broker collects at most (a branch's count says « more »). */
+const RETAINED_MAX = 10_000;
+
 /** A message as the explorer keeps it: text cut to VALUE_CHARS, or only its size when it is not UTF-8. */
-function seenOf(topic: string, payload: Uint8Array, qos: number, retain: boolean): Seen {
+function seenOf(seq: number, payload: Uint8Array, qos: number, retain: boolean): Seen {
   let text = '',
     binary = false;
   try {
@@ -64,7 +69,7 @@ function seenOf(topic: string, payload: Uint8Array, qos: number, retain: boolean
       binary = true;
     }
   }
-  return { topic, text, size: payload.length, binary, qos, retain, at: Date.now() };
+  return { text, size: payload.length, binary, qos, retain, at: Date.now(), seq };
 }
 
 export async function runExplore(argv: string[]): Promise<number> {
@@ -98,10 +103,37 @@ export async function runExplore(argv: string[]): Promise<number> {
     reconnect: { min: 500, max: 5000 },
     queue: { messages: 100, bytes: 65536 },
   });
-  const view = await startExplorerView(webPort, tree, client, { filters, where, lang });
+  // One question to the broker at a time: a page clicking around does not open a connection a click.
+  let asking: Promise<unknown> = Promise.resolve();
+  const askRetained: AskRetained = (branch, clear) => {
+    const filter = branchFilter(branch);
+    if (!filter) return Promise.resolve({ count: 0, more: false, retained: [], cleared: 0 });
+    const answer = asking.then(() =>
+      learnRetained(endpoint, filter, {
+        // Only topics under the explorer's filters, whatever the branch says.
+        keep: (t) => filters.some((f) => matches(f, t)),
+        max: RETAINED_MAX,
+        clear,
+        clientId: `mqtt-pair-explore-${process.pid}`,
+      }),
+    );
+    asking = answer.catch(() => {});
+    return answer.then((r) => {
+      const held = new Set(clear ? [] : r.topics.map(keptTopic));
+      tree.markRetained(branch, held);
+      return { count: r.topics.length, more: r.more, retained: [...held].filter((t) => tree.topics.has(t)), cleared: r.cleared };
+    });
+  };
+  const view = await startExplorerView(webPort, tree, client, { filters, where, lang }, askRetained, (line) =>
+    process.stderr.write(`${cliWords().explorePageFailed(printable(line))}\n`),
+  );
+  let seq = 0;
   client.onMessage = (m) => {
-    const seen = seenOf(m.topic, m.payload, m.qos, m.retain);
-    if (tree.add(seen)) view.push(seen);
+    let topic = keptTopic(m.topic);
+    // A cut topic is a slice that would keep the whole one alive in V8: a copy of its own.
+    if (topic !== m.topic && !tree.topics.has(topic)) topic = JSON.parse(JSON.stringify(topic)) as string;
+    const node = tree.add(topic, seenOf(++seq, m.payload, m.qos, m.retain));
+    if (node) view.push(node.topic, node.last);
   };
   const up = new Promise<void>((resolve, reject) => {
     let first = true;

@@ -1,6 +1,7 @@
 // `mqtt-pair image -p esp32`: the teacher's one mcconfig build made into a folder that flashes a
 // whole class: the binaries, ESP Web Tools' manifest (for `mqtt-pair setup --web`) and the
-// esptool.py line. Everything is read from the build's own files (tools/image/).
+// esptool line (esptool v5's for an ESP-IDF v6.0 build, esptool.py v4's for 5.x and the ESP8266).
+// Everything is read from the build's own files (tools/image/).
 
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -30,13 +31,14 @@ const FLAGS: Flag[] = [
 
 function usage(): string {
   return usageText(
-    "mqtt-pair image: the class's image, from the one mcconfig build, for ESP Web Tools and esptool.py",
-    ['mqtt-pair image -p esp32|esp32/esp32c3|esp32/esp32s3|esp [-o MCCONFIG_OUTPUT] [--out FOLDER]', 'npm run image -- -p esp32'],
+    "mqtt-pair image: the class's image, from the one mcconfig build, for ESP Web Tools and esptool",
+    ['mqtt-pair image -p esp32|esp32/esp32c3|esp32/esp32c3_cdc|esp32/esp32s3|esp [-o MCCONFIG_OUTPUT] [--out FOLDER]', 'npm run image -- -p esp32'],
     FLAGS,
     [
       "First build once, from the repository's root: mcconfig -m -t build -p esp32",
       'Then: mqtt-pair setup --web 8090 --image build/image/esp32 (flash and set up each board in Chrome),',
-      'or build/image/esp32/write_flash.sh (esptool.py) on any computer.',
+      'or build/image/esp32/write_flash.sh (esptool) on any computer.',
+      'Which -p fits which board: docs/flashing.md.',
     ],
   );
 }

@@ -3,7 +3,9 @@
 // that board, the keyboard and the terminal as its buttons and LED. `mqtt-pair remote` and
 // `mqtt-pair actuator` are the sim with that role.
 
+import { readFileSync } from 'node:fs';
 import { MAX_DELAY, ROLES } from '../../src/apps/config';
+import { MAX_SOURCE } from '../../src/program/program';
 import { brokerName, brokerUrl, redact } from '../../src/endpoint';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from '../../hosts/node/devices';
 import { connectEndpoint } from '../../hosts/node/host';
@@ -42,16 +44,42 @@ const SIM_FLAGS: Flag[] = [
     example: '5000',
     help: 'milliseconds between hellos (default 5000) or sensor readings (default 1000)',
   },
+  {
+    names: ['--program'],
+    key: 'program',
+    value: 'file',
+    example: 'esp1.js',
+    help: 'one board that runs this JavaScript program (mqtt.subscribe, mqtt.publish, every, print…) instead of a role; --role is what it plays without it',
+  },
   { names: ['--name'], key: 'name', value: 'name', example: 'esp', help: "with --role chat: this board's name; it answers on <prefix><name>" },
   { names: ['--peer'], key: 'peer', value: 'name', example: 'alice', help: 'with --role chat: who it listens to, on <prefix><peer>' },
   ...COMMON,
 ];
 
 const USAGE: Record<Command, string> = {
-  sim: 'mqtt-pair sim [--broker URL [-u USER -P PASSWORD]] [--role ROLE] [--interval MS] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
+  sim: 'mqtt-pair sim [--broker URL [-u USER -P PASSWORD]] [--role ROLE | --program FILE.js] [--interval MS] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
   remote: 'mqtt-pair remote [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
   actuator: 'mqtt-pair actuator [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
 };
+
+/** A program's source from its file: UTF-8 text, at most MAX_SOURCE characters; else one line says why. */
+function readProgram(file: string): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`--program ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (bytes.length > MAX_SOURCE * 4) throw new UsageError(`--program ${file}: a program is at most ${MAX_SOURCE} characters`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`--program ${file}: not UTF-8 text`);
+  }
+  if (text.length > MAX_SOURCE) throw new UsageError(`--program ${file}: a program is at most ${MAX_SOURCE} characters (this one has ${text.length})`);
+  return text;
+}
 
 /** A board's broker value (src/apps/config.ts reads it): the endpoint as a URL, with its user and password. */
 /** Runs the command's boards until Ctrl+C (or the end of the remote's input); the exit code. */
@@ -64,7 +92,11 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
     process.stdout.write(usageText(about.title, [USAGE[command]], flags, about.footer));
     return 0;
   }
-  const role = command === 'sim' ? (last(p, 'role') ?? 'pair') : command;
+  const programFile = last(p, 'program');
+  const program = programFile === undefined ? undefined : readProgram(programFile);
+  const role = command === 'sim' ? (last(p, 'role') ?? (program === undefined ? 'pair' : 'hello')) : command;
+  if (program !== undefined && role === 'pair')
+    throw new UsageError('--program runs one board: give --role the role it plays without its program, e.g. --role hello');
   if (!SIM_ROLES.includes(role)) throw new UsageError(`--role "${role}" is unknown: use ${SIM_ROLES.slice(0, -1).join(', ')} or ${SIM_ROLES.at(-1)}`);
   const name = last(p, 'name');
   const peer = last(p, 'peer');
@@ -117,6 +149,7 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
   const make = (boardName: string, r: string, id?: string, onEvent?: SimBoardOptions['onEvent']) => {
     const b = new SimBoard({
       name: boardName,
+      program,
       wifi: wifi ? new SimWiFi(300) : undefined,
       devices,
       onEvent,
@@ -150,7 +183,7 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
     esp2.start();
     if (esp2.board) setTimeout(startEsp1, 5000).unref();
   } else {
-    make(role === 'hello' ? 'esp1' : role === 'responder' ? 'esp2' : role, role, id).start();
+    make(program !== undefined ? 'program' : role === 'hello' ? 'esp1' : role === 'responder' ? 'esp2' : role, role, id).start();
   }
   const close = async () => {
     keys?.close();

@@ -25,6 +25,11 @@ export interface BuildOutput {
   plan: FlashPlan;
   /** Where the plan was read: flasher_args.json, or the ESP8266's makefile. */
   source: string;
+  /**
+   * The build's USE_USB (its Moddable target's manifest.json, as mcconfig wrote it into the build's
+   * makefile): 2 USB-Serial-JTAG, 1 TinyUSB CDC, 0 UART 0; undefined when the makefile is not there.
+   */
+  usb?: number;
 }
 
 export interface Where {
@@ -55,7 +60,7 @@ export function findBuild(platform: string, where: Where, outputFlag?: string): 
       if (existsSync(join(bin, 'main.bin'))) return { platform, variant, ...esp8266Build(bin, tmp, where, make) };
     } else {
       const args = flasherArgsIn(tmp);
-      if (args) return { platform, variant, source: args, plan: esp32Plan(args, make) };
+      if (args) return { platform, variant, source: args, plan: esp32Plan(args, make), usb: useUsb(tmp) };
     }
   }
   const debug = join(where.output, 'tmp', platform, 'debug', where.name);
@@ -64,6 +69,18 @@ export function findBuild(platform: string, where: Where, outputFlag?: string): 
       `only a debug build (-d) of ${platform} is in ${where.output}: it waits for xsbug on the serial port; build the class's image without -d: ${make}`,
     );
   throw new UsageError(`no ${platform} build of ${where.name} in ${where.output}: build it first, from the repository's root: ${make}`);
+}
+
+/** USE_USB as the build's makefile (mcconfig's, in the build's tmp folder) sets it. */
+function useUsb(tmp: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(tmp, 'makefile'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const v = makeVariables(text).get('USE_USB');
+  return v !== undefined && /^[0-2]$/.test(v) ? Number(v) : undefined;
 }
 
 /** The newest xsProj-*\/build/flasher_args.json under an ESP32 build's tmp folder. */

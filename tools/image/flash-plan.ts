@@ -1,6 +1,8 @@
 // What a board's flash takes, read from a build's own files: the chip, the flash settings, and
-// each file with the offset it is written at. ESP-IDF 5.x writes it all into
-// `build/flasher_args.json` (components/esptool_py/flasher_args.json.in); the ESP8266's build
+// each file with the offset it is written at. ESP-IDF writes it all into `build/flasher_args.json`
+// (components/esptool_py/flasher_args.json.in): v6.0, which Moddable SDK 8.2.3 expects, in
+// esptool v5's spelling (--flash-mode, default-reset), 5.x in esptool v4's (--flash_mode,
+// default_reset); both are read, and the esptool line keeps the build's own. The ESP8266's build
 // (Moddable's tools/mcconfig/make.esp.mk) names its three files and offsets in its makefile.
 // Nothing here is guessed: a file that lacks what we need is named, with what it lacks.
 
@@ -21,6 +23,8 @@ export interface FlashPlan {
   /** esptool's --before and --after, when the build names them. */
   before?: string;
   after?: string;
+  /** false when the build flashes without esptool's stub (extra_esptool_args.stub: --no-stub). */
+  stub?: boolean;
   /** In the order of their offsets. */
   parts: FlashPart[];
 }
@@ -41,7 +45,7 @@ export function hex(n: number): string {
 interface FlasherArgs {
   write_flash_args?: unknown;
   flash_files?: unknown;
-  extra_esptool_args?: { chip?: unknown; before?: unknown; after?: unknown };
+  extra_esptool_args?: { chip?: unknown; before?: unknown; after?: unknown; stub?: unknown };
 }
 
 /**
@@ -75,8 +79,18 @@ export function planFromFlasherArgs(text: string, where: string, target?: string
     flashArgs,
     before: typeof extra.before === 'string' ? extra.before : undefined,
     after: typeof extra.after === 'string' ? extra.after : undefined,
+    stub: typeof extra.stub === 'boolean' ? extra.stub : undefined,
     parts,
   };
+}
+
+/**
+ * esptool v5's spelling (ESP-IDF v6.0: `--flash-mode`, `default-reset`, command `write-flash`), not
+ * v4's (ESP-IDF 5.x and the ESP8266: `--flash_mode`, `default_reset`, `write_flash`), read from
+ * the plan's own words.
+ */
+export function esptoolV5(plan: FlashPlan): boolean {
+  return plan.flashArgs.some((a) => /^--flash-/.test(a)) || [plan.before, plan.after].some((v) => v?.includes('-'));
 }
 
 /** project_description.json's target (the chip), or undefined. */

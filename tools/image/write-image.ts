@@ -6,12 +6,12 @@ import { basename, join } from 'node:path';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hex } from './flash-plan';
 import type { BuildOutput } from './build-output';
-import { type WebToolsManifest, webToolsManifest, writeFlashLine } from './manifest';
+import { type WebToolsManifest, serialTypeOf, webToolsManifest, writeFlashLine } from './manifest';
 
 export interface Image {
   dir: string;
   manifest: WebToolsManifest;
-  /** The esptool.py line, to run in `dir`. */
+  /** The esptool line (esptool.py, or esptool for an ESP-IDF v6.0 build), to run in `dir`. */
   line: string;
   /** The bytes written to the flash, all parts together. */
   bytes: number;
@@ -42,7 +42,7 @@ export function writeImage(build: BuildOutput, dir: string, name: string, versio
     copyFileSync(p.file, join(dir, names[i]));
     bytes += statSync(p.file).size;
   });
-  const manifest = webToolsManifest(plan, names, name, version);
+  const manifest = webToolsManifest(plan, names, name, version, serialTypeOf(plan.chip, build.usb));
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const line = writeFlashLine(plan, names);
   const script = join(dir, 'write_flash.sh');
@@ -51,9 +51,9 @@ export function writeImage(build: BuildOutput, dir: string, name: string, versio
     [
       '#!/bin/sh',
       `# ${name} ${version} for ${build.platform}, read from ${build.source}.`,
-      '# Writes the board on PORT (esptool.py finds it when PORT is not set): PORT=/dev/ttyUSB0 ./write_flash.sh',
+      '# Writes the board on PORT (esptool finds it when PORT is not set): PORT=/dev/ttyUSB0 ./write_flash.sh',
       'cd "$(dirname "$0")" || exit 1',
-      line.replace(/^esptool\.py --chip (\S+)/, 'exec esptool.py --chip $1 ${PORT:+--port "$PORT"}'),
+      line.replace(/^(esptool(?:\.py)?) --chip (\S+)/, 'exec $1 --chip $2 ${PORT:+--port "$PORT"}'),
       '',
     ].join('\n'),
   );

@@ -116,6 +116,7 @@ export const en: CliWords = {
   },
   watching: (filters, where) => `Watching ${filters} on ${where}`,
   cannotWatch: (where, why) => `cannot watch the broker at ${where}: ${why}: check --broker, and that the broker is running`,
+  explorePageFailed: (why) => `mqtt-pair explore: a page could not be answered (${why}); the explorer goes on`,
   classroomView: (url, ctrlC) => `Classroom view: ${url}${ctrlC ? '  (Ctrl+C stops)' : ''}`,
   studentsPage: (url, broker, prefix) => `Students' page: ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
   openToNetwork: "  open to the classroom network: anyone on it can open the students' page (the class page stays on 127.0.0.1)",

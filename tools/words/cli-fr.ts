@@ -194,6 +194,7 @@ export const fr: CliWords = {
   },
   watching: (filters, where) => `Suivi de ${filters} sur ${where}`,
   cannotWatch: (where, why) => `impossible de suivre le broker ${where} : ${why} : vérifiez --broker, et que le broker est lancé`,
+  explorePageFailed: (why) => `mqtt-pair explore : une page n’a pas pu être servie (${why}) ; l’explorateur continue`,
   classroomView: (url, ctrlC) => `Page de la classe : ${url}${ctrlC ? '  (Ctrl+C arrête)' : ''}`,
   studentsPage: (url, broker, prefix) => `Page élève : ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
   openToNetwork: '  ouverte au réseau de la salle : tout le monde sur ce réseau peut ouvrir la page élève (la page de la classe reste sur 127.0.0.1)',

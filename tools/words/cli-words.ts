@@ -68,6 +68,8 @@ export interface CliWords {
   // watch and classroom
   watching(filters: string, where: string): string;
   cannotWatch(where: string, why: string): string;
+  /** The explorer could not answer a page (a tree too large to send): it goes on. */
+  explorePageFailed(why: string): string;
   classroomView(url: string, ctrlC: boolean): string;
   studentsPage(url: string, broker: string, prefix: string): string;
   openToNetwork: string;

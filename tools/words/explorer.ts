@@ -28,6 +28,9 @@ export interface ExplorerWords {
   minutes(n: number): string;
   noNumbers: string;
   clear: string;
+  /** The count on the clear button: what the broker holds retained under the branch, '…' while it is asked. */
+  held(n: number | null, more: boolean): string;
+  askFailed(why: string): string;
   confirmClear(n: number, branch: string): string;
   nothingToClear(branch: string): string;
   cleared(n: number): string;
@@ -35,6 +38,8 @@ export interface ExplorerWords {
   offline: string;
   fold: string;
   unfold: string;
+  /** A level with no name: the first of `/x`, the middle one of `cls//double`. */
+  emptyLevel: string;
   yes: string;
   no: string;
 }
@@ -70,11 +75,14 @@ export const en: ExplorerWords = {
   noNumbers: 'No numeric topic on the chart yet: pick one whose values are numbers.',
   clear: 'Clear retained messages under this branch',
   confirmClear: (n, b) => `Clear ${n} retained message${s(n)} under ${b}? Every client subscribing later will get nothing there.`,
-  nothingToClear: (b) => `No retained message seen under ${b}.`,
+  held: (n, more) => (n === null ? '(…)' : `(${n.toLocaleString('en-GB')}${more ? '+' : ''})`),
+  askFailed: (why) => `The broker did not say what it holds retained: ${why}`,
+  nothingToClear: (b) => `The broker holds no retained message under ${b}.`,
   cleared: (n) => `${n} retained message${s(n)} cleared.`,
   lost: 'Lost the connection to mqtt-pair (is it still running?): trying again…',
   offline: 'Not connected to the broker: reconnecting…',
   fold: 'Fold',
+  emptyLevel: '(empty)',
   unfold: 'Unfold',
   yes: 'yes',
   no: 'no',
@@ -108,11 +116,14 @@ export const fr: ExplorerWords = {
   noNumbers: 'Aucun topic numérique sur la courbe : choisissez-en un dont les valeurs sont des nombres.',
   clear: 'Effacer les messages retenus de cette branche',
   confirmClear: (n, b) => `Effacer ${n} message${sfr(n)} retenu${sfr(n)} sous ${b} ? Un client qui s’abonnera ensuite n’y recevra plus rien.`,
-  nothingToClear: (b) => `Aucun message retenu vu sous ${b}.`,
+  held: (n, more) => (n === null ? '(…)' : `(${n.toLocaleString('fr-FR')}${more ? '+' : ''})`),
+  askFailed: (why) => `Le broker n’a pas dit ce qu’il retient : ${why}`,
+  nothingToClear: (b) => `Le broker ne retient aucun message sous ${b}.`,
   cleared: (n) => `${n} message${sfr(n)} retenu${sfr(n)} effacé${sfr(n)}.`,
   lost: 'Connexion perdue avec mqtt-pair (est-il toujours lancé ?) : nouvel essai…',
   offline: 'Pas de connexion au broker : reconnexion…',
   fold: 'Replier',
+  emptyLevel: '(vide)',
   unfold: 'Déplier',
   yes: 'oui',
   no: 'non',

@@ -1,7 +1,7 @@
 // The chart of numeric topics (uPlot), each on its own scale, over the last minutes chosen.
 
 import uPlot from 'uplot';
-import { type Seen, numberOf } from '../../explorer/tree';
+import { type TopicMessage, numberOf } from '../../explorer/tree';
 import { $, draw, set, tree, W } from './page';
 
 /** Charted topics at most, and points kept a topic (an hour at one a second). */
@@ -37,7 +37,7 @@ export function chart(topic: string, on: boolean): void {
   draw();
 }
 
-export function point(s: Seen): void {
+export function point(s: TopicMessage): void {
   const p = charted.get(s.topic);
   const v = numberOf(s);
   if (!p || v === null) return;

@@ -1,14 +1,38 @@
 // The chosen topic or branch: its summary, its last messages with the change from the one before,
-// and clearing the retained messages under it.
+// and clearing the retained messages under it. What the broker holds retained there is asked of it
+// when the branch is chosen (GET /retained): a message retained after the explorer subscribed
+// comes without its RETAIN flag, so the tree alone cannot know.
 
-import { isUnder, numberOf } from '../../explorer/tree';
+import { branchOf, isUnder, numberOf } from '../../explorer/tree';
 import { chart, charted, MAX_CHARTED } from './chart';
 import { $, draw, set, tree, valueText, W } from './page';
 
 export let selected: string | null = null;
+/** What the broker said it holds retained under the selected level; null while asked. */
+let held: { level: string; count: number; more: boolean } | null = null;
+let questions = 0;
+
+/** Asks the server what the broker holds retained under `level`; the tree's marks follow. */
+async function ask(level: string): Promise<void> {
+  const mine = ++questions;
+  held = null;
+  draw();
+  try {
+    const r = await fetch(`retained?branch=${encodeURIComponent(branchOf(level))}`, { headers: { 'x-mqtt-pair': '1' } });
+    if (!r.ok) throw new Error((await r.text()).trim());
+    const a = (await r.json()) as { count: number; more: boolean; retained: string[] };
+    if (mine !== questions) return;
+    held = { level, count: a.count, more: a.more };
+    tree.markRetained(branchOf(level), new Set(a.retained));
+  } catch (e) {
+    if (mine === questions) set($('done'), W.askFailed((e as Error).message));
+  }
+  draw();
+}
 
 export function select(path: string): void {
   selected = path;
+  void ask(path);
   const n = tree.topics.get(path);
   if (n && numberOf(n.last) !== null && !charted.has(path) && charted.size < MAX_CHARTED) chart(path, true);
   set($('done'), '');
@@ -21,19 +45,21 @@ export function drawSelected(): void {
   $('history-box').hidden = true;
   if (selected === null) return;
   const n = tree.topics.get(selected);
-  const retained = tree.retainedUnder(selected);
+  const count = held?.level === selected ? held : null;
   set($('topic'), selected);
   set(
     $('summary'),
-    n ? `${W.messages(n.count)}${n.retained ? ` · ${W.retained}` : ''}` : `${W.topics([...tree.topics.keys()].filter((t) => isUnder(t, selected!)).length)}`,
+    n
+      ? `${W.messages(n.count)}${n.retained ? ` · ${W.retained}` : ''}`
+      : `${W.topics([...tree.topics.keys()].filter((t) => isUnder(t, branchOf(selected!))).length)}`,
   );
   const toggle = $('chart-toggle') as HTMLButtonElement;
   toggle.hidden = !n;
   toggle.disabled = !n || (!charted.has(selected) && (numberOf(n.last) === null || charted.size >= MAX_CHARTED));
   set(toggle, charted.has(selected) ? W.removeChart : W.addChart);
   const clear = $('clear') as HTMLButtonElement;
-  set(clear, `${W.clear} (${retained.length})`);
-  clear.disabled = retained.length === 0;
+  set(clear, `${W.clear} ${W.held(count?.count ?? null, !!count?.more)}`);
+  clear.disabled = !count?.count;
   if (!n) return;
   $('history-box').hidden = false;
   const body = ($('history') as HTMLTableElement).tBodies[0];
@@ -70,15 +96,18 @@ export function drawSelected(): void {
 
 export async function clearBranch(): Promise<void> {
   if (selected === null) return;
-  const branch = selected;
-  const n = tree.retainedUnder(branch).length;
+  const level = selected;
+  const branch = branchOf(level);
+  const n = held?.level === level ? held.count : 0;
   if (!n) return void set($('done'), W.nothingToClear(branch));
   if (!confirm(W.confirmClear(n, branch))) return;
   try {
     const r = await fetch('clear', { method: 'POST', headers: { 'x-mqtt-pair': '1', 'content-type': 'application/json' }, body: JSON.stringify({ branch }) });
+    if (!r.ok) throw new Error((await r.text()).trim());
     const answer = (await r.json()) as { cleared: number };
     set($('done'), W.cleared(answer.cleared));
-  } catch {
-    set($('done'), W.lost);
+  } catch (e) {
+    set($('done'), e instanceof TypeError ? W.lost : W.askFailed((e as Error).message));
   }
+  if (selected === level) void ask(level);
 }

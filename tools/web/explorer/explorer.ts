@@ -6,7 +6,7 @@
 // network is set with textContent, never parsed as HTML. The CSP runs no inline style: sizes are
 // set through the CSSOM, which it allows (uPlot does the same).
 
-import { type ExplorerBatch, type ExplorerHello, TopicTree } from '../../explorer/tree';
+import { type ExplorerBatch, type ExplorerHello, type ExplorerPiece, TopicTree } from '../../explorer/tree';
 import { chart, charted, drawChart, point, setWindow, windowMinutes } from './chart';
 import { clearBranch, drawSelected, selected } from './detail';
 import { $, draw, el, lang, query, set, setLang, setTree, takeDirty, tree, W } from './page';
@@ -65,25 +65,29 @@ function hello(h: ExplorerHello): void {
   if (!query && h.lang) {
     setLang(h.lang);
   }
+  // The topics follow in pieces (event `topics`).
   setTree(new TopicTree(h.limits));
-  for (const t of h.topics) {
-    for (const s of t.history) tree.add(s);
-    const n = tree.topics.get(t.topic);
-    if (n) {
-      n.count = t.count;
-      n.retained = t.retained;
-    }
-  }
   server.seen = h.seen;
   server.droppedTopics = h.droppedTopics;
   server.droppedMessages = h.droppedMessages;
-  for (const topic of charted.keys()) chart(topic, true);
   words();
   draw();
 }
 
+/** A piece of the tree: the server's nodes, newer than the page's (a batch may have come first). */
+function piece(p: ExplorerPiece): void {
+  for (const n of p) {
+    tree.put(n);
+    if (charted.has(n.topic)) {
+      chart(n.topic, false);
+      chart(n.topic, true);
+    }
+  }
+  draw();
+}
+
 function batch(b: ExplorerBatch): void {
-  for (const s of b.messages) if (tree.add(s)) point(s);
+  for (const s of b.messages) if (tree.add(s.topic, s)) point(s);
   server.notSent += b.dropped;
   server.seen = b.seen;
   server.droppedTopics = b.droppedTopics;
@@ -115,6 +119,7 @@ events.addEventListener('tree', (e) => {
   $('alert').hidden = true;
   hello(JSON.parse((e as MessageEvent<string>).data) as ExplorerHello);
 });
+events.addEventListener('topics', (e) => piece(JSON.parse((e as MessageEvent<string>).data) as ExplorerPiece));
 events.addEventListener('batch', (e) => batch(JSON.parse((e as MessageEvent<string>).data) as ExplorerBatch));
 events.onerror = () => {
   const alert = $('alert');

@@ -110,7 +110,7 @@ export function drawTree(now: number): void {
       set(r.fold, hasKids ? (open ? '▾' : '▸') : '');
       r.fold.disabled = !hasKids;
       r.fold.setAttribute('aria-label', hasKids ? (open ? W.fold : W.unfold) : '');
-      set(r.seg, c.seg || '(empty)');
+      set(r.seg, c.seg || W.emptyLevel);
       set(r.count, `${c.total.toLocaleString(W.locale)}`);
       set(r.value, c.node ? valueText(c.node.last) : '');
       set(r.ret, c.node?.retained ? W.retained : '');
