@@ -6,20 +6,8 @@ import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import {
-  MqttClient,
-  Decoder,
-  connectTcp,
-  describeSocketError,
-  nodeHost,
-  payloadText,
-  PINGREQ,
-  PINGRESP,
-  PUBREC,
-  PUBCOMP,
-  PUBREL,
-  DISCONNECT,
-} from '../dist/index.js';
+import { MqttClient, Decoder, connectTcp, nodeHost, payloadText, PINGREQ, PINGRESP, PUBREC, PUBCOMP, PUBREL, DISCONNECT } from '../dist/index.js';
+import { describeSocketError } from '../dist/testing.js';
 import { startMosquitto, mosquittoSkip, freePort } from './helpers/mosquitto.mjs';
 import { startAedes, usersAuthenticate } from './helpers/aedes.mjs';
 import { sleep, until } from './helpers/wait.mjs';

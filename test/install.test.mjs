@@ -111,6 +111,8 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     for (const f of ['package/dist/cli.cjs', 'package/dist/index.js', 'package/dist/aedes.js', 'package/tools/mqtt-pair.cjs', 'package/package.json'])
       assert.ok(list.includes(f), f);
     assert.ok(!list.some((f) => f.includes('node_modules/')));
+    // What the tests drive directly is not published (tools/testing.ts).
+    assert.ok(!list.some((f) => f.startsWith('package/dist/testing.js')), 'dist/testing.js left out');
     const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
     assert.equal(pkg.dependencies, undefined);
     // serialport (setup --port) is optional: an offline install skips it, and setup says how to add it.

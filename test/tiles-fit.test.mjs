@@ -7,7 +7,6 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves a screenshot of each case there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwrig
 import { measureTiles as measure } from './helpers/tiles.mjs';
 import { until } from './helpers/wait.mjs';
 
-const { startWebView, sortTiles } = createRequire(import.meta.url)('../dist/cli.cjs');
+import { startWebView, sortTiles } from '../dist/testing.js';
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const skip = chromiumSkip();
 

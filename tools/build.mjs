@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds every JavaScript output with esbuild:
-//   dist/index.js      the portable core + Node host, for the CLI, the simulator and the tests
+//   dist/index.js      the library: the names hosts/node/index.ts lists (the client, the codec, the
+//                      Node host, the simulated board…), for other projects, the benchmark and the tests
 //   dist/cli.cjs       the mqtt-pair command (tools/mqtt-pair.cjs runs it)
+//   dist/testing.js    what the tests drive directly (tools/testing.ts); not in the package
 //   dist/aedes.js      the embedded broker (Aedes, and ws for its WebSocket), bundled whole: the packed
 //                      command depends on nothing
 //   build/moddable/main.js   the firmware module that manifest.json names (Moddable modules stay external)
@@ -62,7 +64,7 @@ export async function buildAll() {
   const has = (f) => existsSync(join(root, f));
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
   for (const old of ['chunks', 'cli.js', 'cli.js.map']) rmSync(join(root, 'dist', old), { recursive: true, force: true });
-  const node = { index: 'hosts/node/index.ts', cli: 'tools/cli/main.ts' };
+  const node = { index: 'hosts/node/index.ts', cli: 'tools/cli/main.ts', testing: 'tools/testing.ts' };
   const pages = {
     ...(await buildPage('class')),
     ...(await buildPage('student')),
@@ -80,6 +82,17 @@ export async function buildAll() {
     build({
       ...common,
       entryPoints: { index: node.index },
+      outdir: 'dist',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'linked',
+      packages: 'external',
+      define,
+    }),
+    // Beside it in dist/: the embedded broker it may start finds dist/aedes.js next to itself.
+    build({
+      ...common,
+      entryPoints: { testing: node.testing },
       outdir: 'dist',
       platform: 'node',
       target: 'node20',

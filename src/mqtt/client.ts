@@ -190,7 +190,7 @@ export class MqttClient {
   /** Messages from the broker above maxPacketSize, skipped. */
   skipped = 0;
 
-  /** The current connection; internal, for Link. */
+  /** The current connection. @internal for Link: not part of the API (README, "The client API"). */
   link: Link | null = null;
   // What a board keeps in RAM is these fields: each collection is made when needed and let go
   // once empty (null), so a board that only sends QoS 0 keeps none but its subscriptions.
@@ -236,8 +236,9 @@ export class MqttClient {
     this.arm(this.host.now() + this.timeout());
   }
 
-  // ---- what a Link reports (internal)
+  // ---- what a Link reports: public for Link alone, marked @internal (not part of the API)
 
+  /** The connection opened: CONNECT goes out. @internal for Link. */
   linkOpened(): void {
     const o = this.options;
     const will = o.will;
@@ -253,18 +254,19 @@ export class MqttClient {
     });
   }
 
-  /** The stream broke the protocol, or handling a packet threw. */
+  /** The stream broke the protocol, or handling a packet threw. @internal for Link. */
   linkBroken(e: Error): void {
     this.drop(e instanceof ProtocolError ? `protocol error: ${e.message}` : `error: ${e.message}`, 'protocol');
   }
 
-  /** The host's connection closed; without a kind, it dropped once open, or never opened. */
+  /** The host's connection closed; without a kind, it dropped once open, or never opened.
+   *  @internal for Link. */
   linkLost(reason: string, kind?: CloseKind): void {
     this.drop(reason, kind ?? (this.connected ? 'lost' : 'unreachable'));
   }
 
-  /** A PUBLISH above maxPacketSize went by (internal, for Link): acknowledged so that the broker
-   *  does not send it again, counted, and said once per topic. Never delivered. */
+  /** A PUBLISH above maxPacketSize went by: acknowledged so that the broker does not send it
+   *  again, counted, and said once per topic. Never delivered. @internal for Link. */
   skip(s: Skipped, limit: number): void {
     if (!this.connected) return this.drop('protocol error: PUBLISH before CONNACK', 'protocol');
     this.skipped++;
@@ -445,12 +447,12 @@ export class MqttClient {
     else conn.write(encode(p));
   }
 
-  /** Bytes arrived, or a probe answered (internal, for Link): the link is alive. */
+  /** Bytes arrived, or a probe answered: the link is alive. @internal for Link. */
   heard(): void {
     this.lastReceived = this.host.now();
   }
 
-  /** A packet from the current link (internal, for Link). */
+  /** A packet from the current link. @internal for Link. */
   receive(p: Packet): void {
     if (!this.connected) {
       if (p.type !== CONNACK) return this.drop(`protocol error: packet type ${p.type} before CONNACK`, 'protocol');
@@ -673,7 +675,7 @@ export class MqttClient {
     }
   }
 
-  /** The client's timer (internal: the host calls it). */
+  /** The client's timer: the host calls it (a timer target, not a closure). @internal */
   fire(): void {
     this.timer = null;
     const now = this.host.now();

@@ -3,11 +3,10 @@
 // (pair-check.ts), as `watch` and `classroom` use them.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 
 import { virtualHost } from '../helpers/virtual-host.mjs';
 
-const { lookOf, sortTiles, parseRoster, PairCheck, BoardCounts, ClassObserver } = createRequire(import.meta.url)('../../dist/cli.cjs');
+import { lookOf, sortTiles, parseRoster, PairCheck, BoardCounts, ClassObserver } from '../../dist/testing.js';
 
 /** A pair as the observer keeps it, first heard at t=0. */
 function pair(over = {}) {

@@ -7,11 +7,10 @@ import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
 import { freePort } from '../helpers/mosquitto.mjs';
 
-const { parseBrokerUrl } = createRequire(import.meta.url)('../../dist/cli.cjs');
+import { parseBrokerUrl } from '../../dist/testing.js';
 const PASSWORD = 's3cr3t-Pa55';
 const run = (args) => mqttPair(args).exit;
 

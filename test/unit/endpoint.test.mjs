@@ -3,21 +3,8 @@
 // ':', an empty user name, a password with '/', '@' and ':', %-escapes, no scheme, no host).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import {
-  brokerEndpoint,
-  brokerName,
-  credentials,
-  defaultPort,
-  hostPort,
-  portNumber,
-  redact,
-  schemeOf,
-  schemeTransport,
-  splitHostPort,
-  splitUrl,
-} from '../../dist/index.js';
-const { parseBrokerUrl } = createRequire(import.meta.url)('../../dist/cli.cjs');
+import { brokerEndpoint, brokerName, redact } from '../../dist/index.js';
+import { credentials, defaultPort, hostPort, parseBrokerUrl, portNumber, schemeOf, schemeTransport, splitHostPort, splitUrl } from '../../dist/testing.js';
 import { SECRET, SECRET_FORMS } from '../helpers/secrets.mjs';
 
 describe('host:port', () => {

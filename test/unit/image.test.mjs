@@ -6,16 +6,13 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
 
-const { planFromFlasherArgs, chipFamily, writeFlashLine, webToolsManifest, serialTypeOf, makeVariables, esp8266Plan } = createRequire(import.meta.url)(
-  '../../dist/cli.cjs',
-);
+import { planFromFlasherArgs, chipFamily, writeFlashLine, webToolsManifest, serialTypeOf, makeVariables, esp8266Plan } from '../../dist/testing.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'image');
 const out = join(fixtures, 'mcconfig-out');

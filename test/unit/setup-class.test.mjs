@@ -4,10 +4,9 @@
 // frames made by the board's own codec (src/setup/improv.ts), console lines made printable.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { improv } from '../../dist/index.js';
 
-const { classSlots, slotFor, slotSettings, ImprovDecoder, BoardLink, MAX_ROWS } = createRequire(import.meta.url)('../../dist/cli.cjs');
+import { classSlots, slotFor, slotSettings, ImprovDecoder, BoardLink, MAX_ROWS } from '../../dist/testing.js';
 
 describe('the roster, two by two', () => {
   const slots = classSlots('# groupe A\nalice bob\n\nchloe  david # absente lundi\nemma\n', 'LycMaurois', 'SNT_2nde');

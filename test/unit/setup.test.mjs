@@ -5,7 +5,8 @@
 // test/mcsim-setup.test.mjs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Setup, IDLE_MS, answer, parseForm, improv, readStored } from '../../dist/index.js';
+import { improv, readStored } from '../../dist/index.js';
+import { Setup, IDLE_MS, answer, parseForm } from '../../dist/testing.js';
 import { virtualHost } from '../helpers/virtual-host.mjs';
 import { improvSdk, pipePort, sdkLogger } from '../helpers/improv-sdk.mjs';
 import { mapStore } from './settings.test.mjs';

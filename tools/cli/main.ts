@@ -61,8 +61,6 @@ export const COMMANDS: Command[] = [
   { name: 'bench', summary: 'measure the codec and the client against mqtt-packet and MQTT.js (npm run bench; --json)', run: () => runBench() },
 ];
 
-export { parseBrokerUrl } from './flags';
-
 /** `mqtt-pair <command> ...`; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -137,16 +135,3 @@ async function runBench(): Promise<number> {
   await done;
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
-
-// For the tests, beside the command: the parts they drive directly.
-export { startEmbeddedBroker } from '../broker/embedded';
-export { lookOf, sortTiles } from '../classroom/look';
-export { parseRoster } from '../classroom/roster';
-export { PairCheck, BoardCounts } from '../classroom/pair-check';
-export { findBuild } from '../image/build-output';
-export { planFromFlasherArgs, esp8266Plan, makeVariables } from '../image/flash-plan';
-export { chipFamily, serialTypeOf, webToolsManifest, writeFlashLine } from '../image/manifest';
-export { classSlots, slotFor, slotSettings } from '../setup/class-roster';
-export { ImprovDecoder, BoardLink, MAX_ROWS } from '../setup/improv-client';
-export { startWebView } from '../view/web';
-export { ClassObserver } from '../classroom/observer';
