@@ -24,8 +24,8 @@ const list = (dir) =>
     .map((f) => relative(root, join(here, dir, f)));
 /** The firmware in Moddable's simulator and the boards' link, with an installed SDK. */
 const MODDABLE = /\/(mcsim|boards\.)/;
-/** The firmware in xsnap: test/xs.test.mjs and test/xs-*.test.mjs. */
-const XS = /\/xs[.-][^/]*$/;
+/** The firmware in xsnap: test/xs.test.mjs, test/xs-*.test.mjs and the students' programs there (program-xs). */
+const XS = /\/(program-)?xs[.-][^/]*$/;
 /** What does not depend on Node's version: the firmware in the Moddable SDK, and RabbitMQ's brokers. */
 const NOT_NODE = /\/(mcsim|boards\.|rabbitmq)/;
 /** Files that take minutes, started first. */
