@@ -6,6 +6,7 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { MqttClient, nodeHost, payloadText } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
@@ -22,21 +23,24 @@ describe("the students' page: write and run a program", { skip }, () => {
   before(async () => {
     assertChromium();
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
-    const run = mqttPair([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'LycMaurois',
-      '--class',
-      'SNT_2nde',
-      '--student-broker',
-      `ws://127.0.0.1:${broker.ports[0]}`,
-      '--duration',
-      String((5 * LIMIT) / 1000),
-    ]);
+    const run = mqttPair(
+      [
+        'watch',
+        '--broker',
+        `127.0.0.1:${broker.port}`,
+        '--web',
+        '0',
+        '--school',
+        'LycMaurois',
+        '--class',
+        'SNT_2nde',
+        '--student-broker',
+        `ws://127.0.0.1:${broker.ports[0]}`,
+        '--duration',
+        String((5 * LIMIT) / 1000),
+      ],
+      { timeout: 5 * LIMIT },
+    );
     const m = await run.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/);
     watch = { ...run, url: m[1] };
     spy = new MqttClient(
@@ -44,7 +48,7 @@ describe("the students' page: write and run a program", { skip }, () => {
       { host: '127.0.0.1', port: broker.port },
       { clientId: 'spy', reconnect: false },
     );
-    spy.onMessage = (msg) => seen.push([msg.topic, payloadText(msg.payload)]);
+    spy.onMessage = (msg) => seen.push([msg.topic, payloadText(msg.payload), msg.retain]);
     await new Promise((resolve) => {
       spy.onConnect = resolve;
       spy.connect();
@@ -83,6 +87,12 @@ describe("the students' page: write and run a program", { skip }, () => {
   const consoleHas = (page, re, what) => until(async () => (await consoleLines(page)).find((l) => re.test(l)), what);
 
   test('ESP#1 from the examples runs in the page: Hello #0… reach Mosquitto; ESP#2 on a second page answers « received »', async () => {
+    // The page's CSP has no eval; the program's Worker alone has it, and loads nothing.
+    const pageCsp = (await fetch(watch.url)).headers.get('content-security-policy');
+    assert.match(pageCsp, /script-src 'self';/);
+    assert.doesNotMatch(pageCsp, /unsafe/);
+    const workerCsp = (await fetch(new URL('/student-program.js', watch.url))).headers.get('content-security-policy');
+    assert.equal(workerCsp, "default-src 'none'; script-src 'unsafe-eval'");
     const alice = await open('alice', 'bob');
     const bob = await open('bob', 'alice');
     try {
@@ -190,16 +200,21 @@ describe("the students' page: write and run a program", { skip }, () => {
         'Reflect.ownKeys(mqtt).join()',
         'Object.isFrozen(Array.prototype) && typeof mqtt.publish + typeof board.led',
       ];
-      const code = `${tries.map((t) => `try { print(${JSON.stringify(t)}, '=>', String(${t})); } catch (e) { print(${JSON.stringify(t)}, '=> threw', e.name); }`).join('\n')}\nprint('done');\n`;
+      // One line each (20, the console's burst); the import's, a second later, when the bound allows it again.
+      const code = [
+        "import('/student-program.js').then(() => after(1500, () => print('import => loaded')), (e) => after(1500, () => print('import => refused', e.name)));",
+        ...tries.map((t) => `try { print(${JSON.stringify(t)}, '=>', String(${t})); } catch (e) { print(${JSON.stringify(t)}, '=> threw', e.name); }`),
+      ].join('\n');
       await type(page, code);
       await page.click('#program-run');
-      await consoleHas(page, /done$/, 'the tries');
+      await consoleHas(page, /import => (loaded|refused)/, 'the import');
       const out = Object.fromEntries(
         (await consoleLines(page))
           .map((l) => /^\S+ (.*) => (.*)$/.exec(l))
           .filter(Boolean)
           .map((m) => [m[1], m[2]]),
       );
+      assert.equal(out.import, 'refused TypeError', 'a dynamic import loads nothing (the Worker’s CSP)');
       for (const name of [
         'fetch',
         'self',
@@ -225,6 +240,63 @@ describe("the students' page: write and run a program", { skip }, () => {
       await page.click('#program-stop');
     } finally {
       await context.close();
+    }
+  });
+
+  test('the other examples: the sensor’s retained temperature, the remote’s button, the actuator’s LED; a program downloads and opens again', async () => {
+    const remote = await open('ines', 'jules');
+    const actuator = await open('jules', 'ines');
+    try {
+      await remote.page.selectOption('#program-examples', 'sensor');
+      await remote.page.click('#program-run');
+      const [, temperature] = await until(() => seen.find(([t]) => t === `${PREFIX}ines/temperature`), 'a temperature');
+      assert.match(temperature, /^(20\.\d|21\.0)$/);
+      // Retained: a client that subscribes afterwards gets it at once, marked retained.
+      const late = new MqttClient(
+        nodeHost(() => {}),
+        { host: '127.0.0.1', port: broker.port },
+        { clientId: 'late', reconnect: false },
+      );
+      const kept = new Promise((resolve) => {
+        late.onMessage = (msg) => resolve([payloadText(msg.payload), msg.retain]);
+      });
+      late.onConnect = () => late.subscribe(`${PREFIX}ines/temperature`, { qos: 0 });
+      late.connect();
+      const [value, retained] = await kept;
+      late.end();
+      assert.match(value, /^(20\.\d|21\.0)$/);
+      assert.equal(retained, true);
+      // The remote (ines) and the actuator (jules) in the pair « ines ».
+      await remote.page.selectOption('#program-examples', 'remote');
+      await remote.page.click('#program-run');
+      await actuator.page.fill('#program-pair', 'ines');
+      await actuator.page.selectOption('#program-examples', 'actuator');
+      await actuator.page.click('#program-run');
+      await consoleHas(actuator.page, /▶ LycMaurois\/SNT_2nde\/ines\/$/, 'the actuator started');
+      assert.equal(await actuator.page.getAttribute('#program-led', 'data-on'), 'false');
+      // Held down until the remote's program has seen it (it reads the button every 100 ms).
+      const button = remote.page.locator('#program-button');
+      await button.hover();
+      await remote.page.mouse.down();
+      await until(() => seen.find(([t, p]) => t === `${PREFIX}ines/remote/command` && p === 'up'), 'the remote’s « up »');
+      await remote.page.mouse.up();
+      await until(async () => (await actuator.page.getAttribute('#program-led', 'data-on')) === 'true', 'the actuator’s LED on');
+      await consoleHas(actuator.page, /command up$/, 'the actuator’s line');
+      // Download, change, open the file again: the program comes back.
+      const [download] = await Promise.all([actuator.page.waitForEvent('download'), actuator.page.click('#program-download')]);
+      assert.equal(download.suggestedFilename(), 'program.js');
+      const file = await download.path();
+      await type(actuator.page, '// something else\n');
+      await actuator.page.setInputFiles('#program-file', { name: 'program.js', mimeType: 'text/javascript', buffer: readFileSync(file) });
+      await until(async () => /^Opened program\.js\.$/.test(await actuator.page.textContent('#program-status')), 'the file opened');
+      assert.match(await actuator.page.textContent('.cm-content'), /board\.led\(true\)/);
+      // A file that is not text is refused in one line, and the program stays.
+      await actuator.page.setInputFiles('#program-file', { name: 'image.js', mimeType: 'text/javascript', buffer: Buffer.from([0xff, 0xfe, 0x00, 0x81]) });
+      await until(async () => /not text/.test(await actuator.page.textContent('#program-status')), 'the refusal');
+      assert.match(await actuator.page.textContent('.cm-content'), /board\.led\(true\)/);
+    } finally {
+      await remote.context.close();
+      await actuator.context.close();
     }
   });
 
