@@ -60,6 +60,22 @@ async function buildPage(name) {
   };
 }
 
+/** The Worker a student's program runs in, served as /student-program.js: strict throughout, so
+ *  that no function of ours hands the program the global object as its `this`. */
+async function buildProgramWorker() {
+  const out = await build({
+    ...common,
+    write: false,
+    platform: 'browser',
+    minify: true,
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['tools/web/student/program-worker.ts'],
+    banner: { js: '"use strict";' },
+  });
+  return JSON.stringify(out.outputFiles[0].text);
+}
+
 export async function buildAll() {
   const has = (f) => existsSync(join(root, f));
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
@@ -70,6 +86,7 @@ export async function buildAll() {
     ...(await buildPage('student')),
     ...(await buildPage('setup')),
     ...(await buildPage('explorer')),
+    STUDENT_PROGRAM_JS: await buildProgramWorker(),
   };
   copyWebTools();
   // The board's setup page and the firmware's version, for the firmware and the Node bundle alike.

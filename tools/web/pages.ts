@@ -21,6 +21,7 @@ declare const SETUP_JS: string;
 declare const STUDENT_HTML: string;
 declare const STUDENT_CSS: string;
 declare const STUDENT_JS: string;
+declare const STUDENT_PROGRAM_JS: string;
 
 /** A file of a page: its body and the headers that say what it is (and, for the markup, its CSP). */
 export interface PageFile {
@@ -40,6 +41,11 @@ export const SETUP_CSP =
 /** The students' page talks to the broker's WebSocket, wherever the teacher's settings say it is. */
 export const STUDENT_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src ws: wss:; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** The Worker a student's program runs in (tools/web/student/program-worker.ts): it evaluates the
+ *  program's text, so its own CSP allows eval, for this Worker alone (a Worker's CSP is the one its
+ *  script comes with), and loads nothing, not even a script of ours. The page's CSP stays without. */
+export const PROGRAM_WORKER_CSP = "default-src 'none'; script-src 'unsafe-eval'";
 
 const html = (body: string, csp: string): PageFile => ({
   headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'referrer-policy': 'no-referrer' },
@@ -85,5 +91,6 @@ export function studentFiles(config: StudentPageConfig): ReadonlyMap<string, Pag
     ['/student.css', css(STUDENT_CSS)],
     ['/student.js', js(STUDENT_JS)],
     ['/student-timers.js', js(TIMER_WORKER_JS)],
+    ['/student-program.js', { headers: { ...js(STUDENT_PROGRAM_JS).headers, 'content-security-policy': PROGRAM_WORKER_CSP }, body: STUDENT_PROGRAM_JS }],
   ]);
 }

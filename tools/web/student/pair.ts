@@ -23,6 +23,26 @@ function lockJoinForm(locked: boolean): void {
 }
 
 let main: MqttClient | null = null;
+
+/** The page's own connection, which a program run in the page (program.ts) publishes on: the
+ *  client, my name, and whether it is up now; null before « Se connecter ». */
+export function mainConnection(): { client: MqttClient; me: string; up: boolean } | null {
+  return main ? { client: main, me, up: mainUp && main.connected } : null;
+}
+
+/** Whether the page itself subscribes to `filter` (a program's subscription must not undo it). */
+export function pageFilter(filter: string): boolean {
+  return !!main && [chatTopic(peer), statusTopic(peer), commandTopic(peer)].includes(filter);
+}
+
+/** Told when the page's connection comes up, goes down, or is left (« Se déconnecter »). */
+const stateListeners: ((state: 'up' | 'down' | 'gone') => void)[] = [];
+export function onMainState(f: (state: 'up' | 'down' | 'gone') => void): void {
+  stateListeners.push(f);
+}
+function tell(state: 'up' | 'down' | 'gone'): void {
+  for (const f of stateListeners) f(state);
+}
 let me = '',
   peer = '';
 const prefix = config.prefix;
@@ -128,12 +148,14 @@ export function join(event: Event) {
     document.body.classList.add('joined'); // a phone folds the form away (student.css)
     setStatus(`${t.connected} ${where} (${me})`, 'ok');
     client.publish(statusTopic(me), 'online', { qos: 1, retain: true });
+    tell('up');
   };
   client.onClose = (reason, retryIn, kind, code) => {
     if (main !== client) return;
     if (!mainUp) lockJoinForm(false);
     else document.body.classList.remove('joined');
     setStatus(lostText(reason, retryIn, mainUp, where, kind, code), 'wait');
+    tell('down');
   };
   client.onMessage = (m) => onMainMessage(m);
   client.subscribe(chatTopic(peer), { qos: 1 });
@@ -155,6 +177,7 @@ function leave() {
   const client = main;
   main = null;
   if (!client) return;
+  tell('gone');
   // Said before leaving: a DISCONNECT keeps the will from being published.
   if (client.connected) client.publish(statusTopic(me), 'offline', { qos: 0, retain: true });
   client.end();

@@ -15,6 +15,7 @@ import { labClient, labPublish, labStop, labSubscribe, labDefaults } from './lab
 import { $, config, input, lang, query, setStatus, t } from './page';
 import { join, press, sendChat } from './pair';
 import { brokerUrl } from './connection';
+import { startProgramTab } from './program';
 import type { StudentPageWords } from '../../words/words';
 
 /** The words the markup names in its `data-t` attributes: the strings of the table. */
@@ -72,7 +73,8 @@ function start() {
     if (e.repeat) return; // a key held down sends one command, not thirty a second
     press(command);
   });
-  showTab('chat');
+  startProgramTab();
+  showTab(query.get('tab') === 'program' ? 'program' : 'chat');
   setStatus(t.notConnected, 'off');
   if (query.get('name') && query.get('peer') && !query.has('wait')) $('join').click();
 }
