@@ -42,6 +42,7 @@ export const RANKS = {
     explorer: 1,
     image: 1,
     mosquitto: 1,
+    programs: 1, // the example programs (plain data), which the pages and the tools offer
     setup: 1,
     words: 2, // every line a person reads, keyed by the domain's codes
     web: 3, // the pages, bundled for browsers
