@@ -36,7 +36,6 @@ export const moddableModules = [
   'sntp',
   'modules',
   'preference',
-  'http',
   'dns/server',
 ];
 // And what hosts/moddable/devices.ts may import for a board's sensor, buttons and LED (docs/flashing.md, section 8).

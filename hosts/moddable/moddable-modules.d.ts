@@ -39,18 +39,6 @@ declare module 'mqtt-pair/chip' {
   export function chipFamily(): string;
 }
 
-// @moddable/typings' http.d.ts types the server callback's values as `any` (its own "TODO:
-// better"); this declares only what we use of the SDK's server, with `unknown`, so that our
-// handler narrows every value it reads.
-declare module 'http' {
-  /** The SDK's HTTP server (modules/network/http): `callback` runs with the request as `this`. */
-  export class Server {
-    constructor(options?: { port?: number });
-    callback: (this: unknown, message: number, value?: unknown, etc?: unknown) => unknown;
-    close(): void;
-  }
-}
-
 // @moddable/typings' dns/server.d.ts has no options argument: the SDK's dnsserver.js takes
 // { port, ttl } (modules/network/dns/dnsserver.js, SDK 8.2.3), which the simulators' port needs.
 declare module 'dns/server' {

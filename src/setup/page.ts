@@ -4,8 +4,11 @@
 // address a phone tries on the board's access point opens it (a captive portal).
 
 import type { HttpRequest, HttpResponse, WiFiNetwork } from './ports';
-import { SETTINGS, type SettingProblem, type Settings } from './settings';
+import type { SettingProblem, Settings } from './settings';
 import { encodeUtf8 } from '../mqtt/codec';
+import { FormScanner, MAX_FORM, originAllowed } from './http';
+
+export { MAX_FORM };
 
 /** The page: HTML with its style and script inline, ASCII only (built by tools/setup-page.mjs). */
 declare const SETUP_PAGE: string;
@@ -28,9 +31,6 @@ export interface SetupView {
   missing: string[];
 }
 
-/** The most a form may send, in bytes: every setting at its longest, percent-encoded, fits. */
-export const MAX_FORM = 8192;
-
 const JSON_TYPE = 'application/json; charset=utf-8';
 // The answers change with each scan and save: no cache, and the page is never framed.
 const HEADERS = ['cache-control', 'no-store', 'x-frame-options', 'DENY'];
@@ -38,7 +38,10 @@ const HEADERS = ['cache-control', 'no-store', 'x-frame-options', 'DENY'];
 export function answer(site: PageSite, r: HttpRequest): HttpResponse {
   const q = r.path.indexOf('?');
   const path = q < 0 ? r.path : r.path.slice(0, q);
-  if (r.method === 'POST' && path === '/save') return save(site, r.body);
+  if (r.method === 'POST' && path === '/save') {
+    if (!originAllowed(r.origin, r.host)) return json(403, { ok: false, key: '', message: 'a form from another site: open this page from the board' });
+    return save(site, r.form ?? parseForm(r.body));
+  }
   if (r.method !== 'GET' && r.method !== 'HEAD') return json(405, { ok: false, message: `${r.method} is not a method of this page: GET it, POST /save` });
   if (path === '/settings') return json(200, site.view());
   if (path === '/networks') return json(200, site.networks());
@@ -49,8 +52,7 @@ function json(status: number, value: unknown): HttpResponse {
   return { status, type: JSON_TYPE, body: encodeUtf8(JSON.stringify(value)), headers: HEADERS };
 }
 
-function save(site: PageSite, body: string): HttpResponse {
-  const form = parseForm(body);
+function save(site: PageSite, form: Settings | string): HttpResponse {
   if (typeof form === 'string') return json(400, { ok: false, key: '', message: form });
   const problem = site.save(form);
   return problem ? json(400, { ok: false, key: problem.key, message: problem.message }) : json(200, { ok: true });
@@ -59,24 +61,11 @@ function save(site: PageSite, body: string): HttpResponse {
 /**
  * A form's fields (application/x-www-form-urlencoded) that are settings, or why the form cannot
  * be read. A field sent twice, or a name that is not a setting, is an error: nothing is stored.
+ * (The board scans its forms as they arrive, with the same FormScanner: src/setup/http.ts.)
  */
-export function parseForm(body: string): Settings | string {
+export function parseForm(body: string, maxValue = MAX_FORM): Settings | string {
   if (body.length > MAX_FORM) return `the form is ${body.length} bytes long: at most ${MAX_FORM}`;
-  const out: Settings = {};
-  if (!body) return out;
-  for (const pair of body.split('&')) {
-    if (!pair) continue;
-    const eq = pair.indexOf('=');
-    let name: string, value: string;
-    try {
-      name = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
-      value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
-    } catch {
-      return 'the form holds text that is not valid UTF-8';
-    }
-    if (!SETTINGS.some((f) => f.key === name)) return `the form has a field "${name.slice(0, 40)}" that is not a setting`;
-    if (name in out) return `the form has the field ${name} twice`;
-    out[name] = value;
-  }
-  return out;
+  const scanner = new FormScanner(Math.min(maxValue, body.length)); // no value is longer than the body
+  scanner.push(encodeUtf8(body));
+  return scanner.end();
 }

@@ -3,7 +3,7 @@
 // hosts/moddable/setup-ports.ts; tests give a scripted one. None of it is used in normal operation
 // but the store (read once at boot) and the serial port (Improv commands may come at any time).
 
-import type { SettingsStore } from './settings';
+import type { Settings, SettingsStore } from './settings';
 
 export interface WiFiNetwork {
   ssid: string;
@@ -19,6 +19,11 @@ export interface HttpRequest {
   path: string;
   /** The body, for a POST: what a form sends (application/x-www-form-urlencoded). */
   body: string;
+  /** The form already scanned as it arrived (src/setup/http.ts), in place of `body`. */
+  form?: Settings | string;
+  /** The Origin and Host headers, when sent: a POST from another origin is refused. */
+  origin?: string;
+  host?: string;
 }
 
 export interface HttpResponse {
