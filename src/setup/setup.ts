@@ -373,7 +373,10 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   request(r: HttpRequest): HttpResponse {
     this.visited();
-    return answer(this, r);
+    const a = answer(this, r);
+    // (The Origin a client sent is not printed: it is anyone's text.)
+    if (a.status === 403) this.host.log('Setup page: a form from another site refused: nothing changed');
+    return a;
   }
 
   view(): SetupView {

@@ -83,7 +83,14 @@ describe('the setup page’s HTTP', () => {
     const { r } = read(`POST /save HTTP/1.1\r\nHost: 192.168.4.1\r\nOrigin: http://evil.example\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
     assert.deepEqual([r.status, r.form], [200, undefined]);
     let saved = null;
-    const site = { view: () => ({}), networks: () => ({}), save: (f) => ((saved = f), null) };
+    const site = {
+      view: () => ({}),
+      networks: () => ({}),
+      save(f) {
+        saved = f;
+        return null;
+      },
+    };
     const a = answer(site, { method: 'POST', path: '/save', body: '', form: r.form, origin: r.origin, host: r.host });
     assert.equal(a.status, 403);
     assert.equal(saved, null, 'nothing saved');

@@ -411,6 +411,22 @@ describe('setup on the board', () => {
     assert.ok(b.host.lines.includes('Setup page: stored role, topicPrefix'), b.host.lines.join('\n'));
   });
 
+  test('a form from another site: refused, said on the console, nothing stored, no restart', () => {
+    const b = board();
+    b.setup.openPage('no WiFi settings on this board');
+    const form = 'ssid=Pirate&password=motdepasse&broker=192.0.2.1&role=hello';
+    const r = b.ports.handler.request({ method: 'POST', path: '/save', body: form, origin: 'http://evil.example', host: '192.168.4.1' });
+    assert.equal(r.status, 403);
+    assert.equal(readStored(b.store), null, 'nothing stored');
+    assert.ok(b.host.lines.includes('Setup page: a form from another site refused: nothing changed'), b.host.lines.join('\n'));
+    assert.ok(!b.host.lines.join('\n').includes('evil.example'), "the Origin's text is not printed");
+    b.host.advance(1000);
+    assert.deepEqual(b.host.restarts, []);
+    const own = b.ports.handler.request({ method: 'POST', path: '/save', body: form, origin: 'http://192.168.4.1', host: '192.168.4.1' });
+    assert.equal(own.status, 200, 'the same form from the page itself is taken');
+    assert.equal(readStored(b.store).ssid, 'Pirate');
+  });
+
   test('forms: parsed strictly, and bounded', () => {
     assert.deepEqual(parseForm('ssid=Salle+204&password=mot%20de%20passe&topicPrefix='), { ssid: 'Salle 204', password: 'mot de passe', topicPrefix: '' });
     assert.match(parseForm('x'.repeat(9000)), /at most 8192/);
