@@ -1,9 +1,9 @@
 // The setup page's HTTP server, on the SDK's Listener and Socket rather than its http module, whose
 // server keeps a partial line whole (a header that never ends fills the heap), reads Content-Length
 // with parseInt, and times nothing out. Here each connection's bytes go to a RequestReader
-// (src/setup/http.ts) a few hundred at a time and are not kept; at most `maxConnections` are open
-// (a new one closes the oldest still being read: idle connections cannot lock the page); each has
-// REQUEST_MS to be answered, then it is closed. Made in setup mode only.
+// (src/setup/http.ts) a few hundred at a time and are not kept; at most `maxConnections` requests
+// are read at once (a new one closes the oldest still being read: idle connections cannot lock the
+// page); each connection has REQUEST_MS to be answered, then it is closed. Made in setup mode only.
 
 import { Listener, Socket } from 'socket';
 import Timer from 'timer';
@@ -104,16 +104,14 @@ export class PageServer {
 
   accept(listener: PageListener): void {
     const s = new Socket({ listener }) as unknown as PageSocket;
-    if (this.exchanges.length >= this.maxConnections) {
-      // Full: the oldest connection still being read (an idle one, a slow one) gives its place. One
-      // already answered is left to finish; when all are, the new one waits its turn by retrying.
-      const oldest = this.exchanges.find((x) => x.phase === READING);
-      if (!oldest) {
-        s.close();
-        return;
-      }
-      this.drop(oldest);
-    }
+    // At most maxConnections requests being read (each holds a line buffer): a new one closes the
+    // oldest (an idle one, a slow one). Answers being sent hold little (the page is in flash), and
+    // a browser asks for the page, its icon and /settings at once: two more of them are let in; past
+    // those, the oldest connection of all goes (a client that does not read its answer).
+    let reading = 0;
+    for (const x of this.exchanges) if (x.phase === READING) reading++;
+    if (reading >= this.maxConnections) this.drop(this.exchanges.find((x) => x.phase === READING) as Exchange);
+    else if (this.exchanges.length >= this.maxConnections + 2) this.drop(this.exchanges[0]);
     const x = new Exchange(this, s);
     s.exchange = x;
     s.callback = onSocket;

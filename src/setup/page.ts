@@ -43,6 +43,8 @@ export function answer(site: PageSite, r: HttpRequest): HttpResponse {
     return save(site, r.form ?? parseForm(r.body));
   }
   if (r.method !== 'GET' && r.method !== 'HEAD') return json(405, { ok: false, message: `${r.method} is not a method of this page: GET it, POST /save` });
+  // (Every other GET is the page, but a browser's icon: 16 KB for nothing, on a small board.)
+  if (path === '/favicon.ico') return { status: 404, type: 'text/plain; charset=utf-8', body: '', headers: HEADERS };
   if (path === '/settings') return json(200, site.view());
   if (path === '/networks') return json(200, site.networks());
   return { status: 200, type: 'text/html; charset=utf-8', body: SETUP_PAGE, headers: HEADERS };

@@ -97,6 +97,8 @@ describe('the setup page’s HTTP', () => {
     const ok = answer(site, { method: 'POST', path: '/save', body, origin: 'http://192.168.4.1', host: '192.168.4.1' });
     assert.equal(ok.status, 200);
     assert.deepEqual(saved, { ssid: 'Pirate', broker: 'evil.example', role: 'hello' });
+    assert.equal(answer(site, { method: 'GET', path: '/favicon.ico', body: '' }).status, 404, 'not the whole page for an icon');
+    assert.equal(answer(site, { method: 'GET', path: '/hotspot-detect.html', body: '' }).status, 200);
   });
 
   test('forms: the scanner decodes escapes and UTF-8, and refuses what is broken', () => {
