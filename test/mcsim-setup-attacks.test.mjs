@@ -188,7 +188,10 @@ describe('the setup page under attack, on fixed heaps (mcsim)', { skip }, () => 
         assert.equal(own.status, 200, own.body);
         await board.waitFor(/^Setup: restarting \(the settings were saved\)/, { after: mark });
       } catch (e) {
-        throw new Error(`${e.message} (the page last answered after: ${passed})\n${board.output().slice(-6000)}`);
+        // Whether XS still ran (its instruments come once a second) tells a stalled board from a lost connection.
+        const last = board.samples.at(-1);
+        const alive = last ? `last instruments ${Math.round((Date.now() - last.t) / 1000)} s ago, ${board.samples.length} in all` : 'no instruments';
+        throw new Error(`${e.message} (the page last answered after: ${passed}; ${alive})\n${board.output().slice(-6000)}`);
       } finally {
         await board.stop();
       }

@@ -261,6 +261,21 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       }, 'the scan on the page');
       assert.deepEqual(list[0], { ssid: 'JAMS2', rssi: -48, open: false });
       const fields = { ssid: 'JAMS2', password: 'motdepasse', broker: `127.0.0.1:${broker.port}`, role: 'responder' };
+      // Another site's form (CSRF): refused in XS, nothing stored; forms of 1,000 `&`: scanned, not split.
+      const csrf = await json(B, {
+        method: 'POST',
+        path: '/save',
+        body: form({ ...fields, topicPrefix: PREFIX }),
+        origin: 'http://evil.example',
+        host: '192.168.4.1',
+      });
+      assert.equal(csrf.status, 403);
+      assert.equal(B.store.size, 0, 'nothing stored');
+      await lineIn(B.lines, /^Setup page: a form from another site refused: nothing changed$/);
+      const amps = await json(B, { method: 'POST', path: '/save', body: '&'.repeat(1000) });
+      assert.deepEqual([amps.status, amps.value.key], [400, 'ssid']);
+      const twice = await json(B, { method: 'POST', path: '/save', body: 'ssid=a&'.repeat(1000) });
+      assert.deepEqual(twice.value, { ok: false, key: '', message: 'the form has the field ssid twice' });
       const bad = await json(B, { method: 'POST', path: '/save', body: form({ ...fields, topicPrefix: 'LycMaurois/#/' }) });
       assert.deepEqual(bad, { status: 400, value: { ok: false, key: 'topicPrefix', message: 'topicPrefix="LycMaurois/#/" cannot hold + or #' } });
       assert.equal(B.store.size, 0, 'nothing stored');

@@ -25,7 +25,7 @@
 //     {ev:'wifi', event}   {ev:'check', build, stored, changes, options} -> {ok, problem}
 //     {ev:'config', raw, deviceId, needWiFi} -> {ok, config} or {ok, problem}
 //     {ev:'setup', build, maxBytes, deviceId?, wifi?} -> {ok}   {ev:'serial'} + bytes   {ev:'scanned', networks}
-//     {ev:'open-page', reason}   {ev:'http', method, path, body} -> {ok, status, type, body, headers}
+//     {ev:'open-page', reason}   {ev:'http', method, path, body, origin?, host?} -> {ok, status, type, body, headers}
 //
 // The setup stand-ins are what a board's Moddable host gives (hosts/moddable/setup-ports.ts): the
 // store is Node's (the board's flash), and the USB serial port is bytes both ways.
@@ -273,7 +273,13 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
       return { ok: true };
     case 'http': {
       if (!page) return { error: 'no setup page is served' };
-      const r = page.request({ method: String(head.method), path: String(head.path), body: String(head.body ?? '') });
+      const r = page.request({
+        method: String(head.method),
+        path: String(head.path),
+        body: String(head.body ?? ''),
+        origin: head.origin === undefined ? undefined : String(head.origin),
+        host: head.host === undefined ? undefined : String(head.host),
+      });
       return { ok: true, status: r.status, type: r.type, body: typeof r.body === 'string' ? r.body : decoder.decode(r.body), headers: r.headers ?? [] };
     }
     case 'timer': {
