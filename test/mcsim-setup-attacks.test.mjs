@@ -80,7 +80,7 @@ let passed = '';
 async function answers(port, what) {
   const r = await settings(port);
   assert.equal(r.status, 200, `after ${what}: /settings answered ${r.status}`);
-  assert.match(JSON.parse(r.body).device, /^mqtt-pair-[0-9a-f]{4}$/, `after ${what}`);
+  assert.match(JSON.parse(r.body).device, /^mqtt-pair-[0-9a-f]{4,6}$/, `after ${what}`);
   passed = what;
 }
 
@@ -113,7 +113,7 @@ describe('the setup page under attack, on fixed heaps (mcsim)', { skip }, () => 
       mkdirSync(dir);
       const board = await startMcsim(so, chip, { cwd: dir });
       try {
-        const line = await board.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\//);
+        const line = await board.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4,6}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\//);
         const port = Number(/:(\d+)\/ /.exec(line)[1]);
         const start = board.samples.length;
         passed = '(nothing yet)';
