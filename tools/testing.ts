@@ -15,7 +15,8 @@ export {
   splitUrl,
 } from '../src/endpoint';
 export { IDLE_MS, Setup } from '../src/setup/setup';
-export { answer, parseForm } from '../src/setup/page';
+export { answer, MAX_FORM, parseForm } from '../src/setup/page';
+export { contentLength, FormScanner, MAX_HEAD, MAX_LINE, originAllowed, RequestReader } from '../src/setup/http';
 export { roles } from '../src/apps/roles';
 export { sensorTopics } from '../src/apps/sensor';
 export { ARROWS, COLOURS, colourOf } from '../src/apps/remote';

@@ -3,7 +3,7 @@
 // field, and the Origin rule. The board's server over it: test/mcsim-setup-attacks.test.mjs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { answer, contentLength, originAllowed, FormScanner, RequestReader, MAX_LINE, MAX_HEAD, MAX_FORM } from '../../dist/index.js';
+import { answer, contentLength, originAllowed, FormScanner, RequestReader, MAX_LINE, MAX_HEAD, MAX_FORM } from '../../dist/testing.js';
 
 const ascii = (s) => new TextEncoder().encode(s);
 
