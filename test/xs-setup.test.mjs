@@ -396,7 +396,11 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       await D.side.command(improv.RESTART);
       await until(() => D.restarts.length, 'the restart asked');
       const s = await D.status();
-      assert.deepEqual({ started: s.started, connections: s.connections }, { started: false, connections: 0 }, 'the old board stopped when the restart was asked');
+      assert.deepEqual(
+        { started: s.started, connections: s.connections },
+        { started: false, connections: 0 },
+        'the old board stopped when the restart was asked',
+      );
       assert.equal(D.store.get('role'), 'sensor');
       assert.deepEqual(D.errors, []);
     });
