@@ -161,7 +161,7 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     const r = await setup(z, roster);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(z.settings.get('name'), 'Zo\u00eb');
-    assert.equal(z.settings.get('topicPrefix'), 'LycMaurois/SNT_2nde/Zo\u00eb/');
+    assert.equal(z.settings.get('topicPrefix'), 'LycMaurois/SNT_2nde/zo\u00eb/');
     assert.deepEqual(Object.keys(state(roster).students), ['Zo\u00eb']);
 
     const bad = join(work, 'lookalike.txt');

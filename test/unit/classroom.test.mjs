@@ -187,6 +187,9 @@ describe('the roster', () => {
     assert.deepEqual(parseRoster('alice bob\nchloe  david\nemma\n', 'S/C'), ['S/C/alice/', 'S/C/chloe/', 'S/C/emma/']);
     assert.throws(() => parseRoster('alice bob chloe\n', 'S/C'), /line 1 \('alice bob chloe'\): write one pair a line/);
   });
+  test("names compared without case: « Karim » is the pair karim's boards and chat write", () => {
+    assert.deepEqual(parseRoster('Karim Léa\nkarim\nZOÉ\n', 'S/C'), ['S/C/karim/', 'S/C/zoé/']);
+  });
   test('a wrong line is named', () => {
     assert.throws(() => parseRoster('alice\nbob#\nc+d\n', 'S/C'), /line 3 \('c\+d'\) holds \+ or #/);
     assert.throws(() => parseRoster('alice\n', undefined), /'alice' needs --school and --class/);
