@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 
 import { virtualHost } from '../helpers/virtual-host.mjs';
 
-const { lookOf, sortTiles, parseRoster, PairCheck, BoardCounts, ClassObserver } = createRequire(import.meta.url)('../../dist/cli.cjs');
+const { lookOf, sortTiles, countStates, parseRoster, PairCheck, BoardCounts, ClassObserver } = createRequire(import.meta.url)('../../dist/cli.cjs');
 
 /** A pair as the observer keeps it, first heard at t=0. */
 function pair(over = {}) {
@@ -149,6 +149,37 @@ describe('the observer on a clock passed in: every activity, and a pair that sta
     assert.notEqual(tile('carla').state, 'ok');
     at(20_000 + 6 * 60_000);
     assert.equal(tile('alice').state, 'wait', 'a chat quiet for minutes is amber, not red');
+  });
+
+  test("students on the students' page, off the roster, are shown apart: not pairs, not counted as pairs", () => {
+    const { o, at, tile } = observe(['alice']);
+    at(1000);
+    o.message(`${G}alice/hello`, 'Hello #0');
+    o.message(`${G}alice/notification`, 'received');
+    // bob (alice's partner), zoe and yanis on the students' page: their pages say online, bob chats.
+    for (const n of ['bob', 'zoe', 'yanis']) o.message(`${G}${n}/status`, 'online', n === 'yanis');
+    o.message(`${G}bob`, 'salut alice');
+    o.message(`${G}bob`, 'ça va ?');
+    at(2000);
+    o.message(`${G}alice/hello`, 'Hello #1');
+    o.message(`${G}alice/notification`, 'received');
+    o.message(`${G}zoe/status`, 'offline');
+    const tiles = o.tiles();
+    assert.deepEqual(
+      tiles.filter((x) => x.student).map((x) => [x.name, x.state, x.reason]),
+      [
+        ['zoe', 'wait', 'studentLeft'],
+        ['bob', 'ok', 'student'],
+      ],
+    );
+    assert.equal(tile('alice').student, undefined, 'a pair stays a pair');
+    assert.deepEqual(countStates(tiles), { ok: 1, wait: 0, silent: 0, total: 1, students: 2 }, '« 1 binôme », and its students apart');
+    // A student of the roster (a pair named after them) stays a pair's tile.
+    const r = observe(['carla']);
+    r.at(1000);
+    r.o.message(`${G}carla/status`, 'online');
+    assert.equal(r.tile('carla').student, undefined);
+    assert.equal(countStates(r.o.tiles()).total, 1);
   });
 
   test('a pair off the roster on another activity gets its tile, once it proved it is no one-off', () => {

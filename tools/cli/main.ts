@@ -140,7 +140,7 @@ async function runBench(): Promise<number> {
 
 // For the tests, beside the command: the parts they drive directly.
 export { startEmbeddedBroker } from '../broker/embedded';
-export { lookOf, sortTiles } from '../classroom/look';
+export { countStates, lookOf, sortTiles } from '../classroom/look';
 export { parseRoster } from '../classroom/roster';
 export { PairCheck, BoardCounts } from '../classroom/pair-check';
 export { findBuild } from '../image/build-output';
