@@ -117,6 +117,8 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     await page.goto(url);
     // bob types in the chat (mosquitto_pub, as the students' page or `mqtt-pair chat` would): alice's board echoes.
     for (let i = 0; i < 2; i++) pub('-t', `${G}bob`, '-m', `salut ${i}`);
+    // yanis, on no line of the list, opens the students' page: a student, not a pair.
+    pub('-r', '-q', '1', '-t', `${G}yanis/status`, '-m', 'online');
     let seen = [];
     await until(
       async () => {
@@ -142,6 +144,10 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     assert.equal(by.carla.why, 'en ligne sur la page des élèves');
     assert.deepEqual([by.zoe.state, by.zoe.label], ['wait', 'Pas encore là'], 'a pair not there yet is amber, not red');
     assert.ok(!seen.some((t) => t.label === 'Jamais connecté'), 'no red "never connected" for a pair doing another activity');
+    // Students on the students' page apart from the pairs: yanis has no tile and counts as no pair.
+    assert.ok(!seen.some((t) => t.name === 'yanis'), `yanis is no pair: ${JSON.stringify(seen)}`);
+    await until(async () => /1 élève sur la page des élèves\s*yanis/.test(await page.textContent('#students')), 'yanis among the students');
+    assert.match(await page.textContent('#counts'), /^7 binômes/, 'the 7 pairs of the list, and no more');
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'activities-fr.png') });
     assert.deepEqual((await page.evaluate(measureTiles)).bad, [], 'every word fits');
 

@@ -258,6 +258,30 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     assert.deepEqual(state.at(-2), { type: improv.CURRENT_STATE, value: improv.PROVISIONED });
   });
 
+  test('a new role over USB on a running board: the old role stops before the new one starts, one client on its id', async () => {
+    // What `mqtt-pair setup --port … role=sensor` does to a running board. The simulator restarts in
+    // place: the old role must not run on beside the new one, both on one client id (the broker
+    // closing one for the other, the status flapping online/offline).
+    const { A } = boards;
+    const role = stored(A).role;
+    const logMark = broker.log().length,
+      subMark = sub.lines.length,
+      mark = A.sim.lines.length;
+    await A.serial.command(improv.SET_SETTINGS, ['role', 'sensor']);
+    await A.serial.command(improv.RESTART);
+    await A.sim.waitFor(/^Connected to /, { after: mark });
+    const values = () => sub.lines.slice(subMark).filter((l) => l.startsWith(`${PREFIX}myRasp/sensors/`)).length;
+    await until(() => values() >= 4, "the sensor's values");
+    const log = broker.log().slice(logMark);
+    assert.doesNotMatch(log, /already connected, closing old connection/, log);
+    assert.equal(A.sim.lines.slice(mark).filter((l) => /^Connected to /.test(l)).length, 1, "one connection, the new role's");
+    // Back to its role, for the tests after this one.
+    const back = A.sim.lines.length;
+    await A.serial.command(improv.SET_SETTINGS, ['role', role]);
+    await A.serial.command(improv.RESTART);
+    await A.sim.waitFor(/^ESP received hello message$/, { after: back });
+  });
+
   test('a stored broker name that does not resolve: setup mode, with the reason', async () => {
     const { A } = boards;
     await A.serial.command(improv.SET_SETTINGS, ['broker', 'no-such-broker.invalid', 'setupAfter', '3', 'backoffMin', '200', 'backoffMax', '400']);

@@ -414,10 +414,11 @@ describe('chat', () => {
     }
   });
 
-  test('a board with role=chat answers each line with its echo, and never echoes an echo', async () => {
+  test('a board with role=chat answers each line with its echo, and never echoes an echo; names meet whatever their case', async () => {
     const aedes = await startEmbeddedBroker(await freePort());
     try {
-      const esp = board('esp', { broker: `127.0.0.1:${aedes.port}`, role: 'chat', topicPrefix: 'LycMaurois/SNT_2nde/', name: 'esp', peer: 'alice' });
+      // « Esp » and « Alice » on the board, « esp » and « alice » on the laptop: they chat all the same.
+      const esp = board('esp', { broker: `127.0.0.1:${aedes.port}`, role: 'chat', topicPrefix: 'LycMaurois/SNT_2nde/', name: 'Esp', peer: 'Alice' });
       await waitForLine(esp, /^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice topic$/);
       const w = watcher(aedes.port, 'LycMaurois/SNT_2nde/esp', `esp-watch-${process.pid}`);
       await w.connected;

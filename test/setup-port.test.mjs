@@ -89,6 +89,58 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     assert.match(rc.stdout, /set up: chloe \(pair 1, ESP#1/);
   });
 
+  test('--replace NAME: a spare board for a student whose board broke, that student only; a name not on the list changes nothing', async () => {
+    const roster = join(work, 'spare.txt');
+    writeFileSync(roster, 'Karim lea\n');
+    const k = await plug('mqtt-pair-0k01');
+    const l = await plug('mqtt-pair-0l01');
+    for (const b of [k, l]) assert.equal((await setup(b, roster)).code, 0);
+    const oldId = k.settings.get('clientId');
+    const spare = await plug('mqtt-pair-05a1');
+    assertOneLineError(await setup(spare, roster), 'mqtt-pair setup:', /the class is full/);
+
+    // A name not on the list, in English and in French: one line, the state file as it was.
+    const before = readFileSync(`${roster}.boards.json`, 'utf8');
+    assertOneLineError(
+      await setup(spare, roster, ['--replace', 'zoe']),
+      'mqtt-pair setup:',
+      /"zoe" is on no line of .*spare\.txt: check the name \(nothing changed\)$/,
+    );
+    const lang = process.env.LC_ALL;
+    process.env.LC_ALL = 'fr_FR.UTF-8';
+    const fr = setup(spare, roster, ['--replace', 'zoe']);
+    if (lang === undefined) delete process.env.LC_ALL;
+    else process.env.LC_ALL = lang;
+    assertOneLineError(await fr, 'mqtt-pair setup:', /« zoe » n’est sur aucune ligne de .*spare\.txt : vérifiez le prénom \(rien n’a changé\)$/);
+    const noRoster = await mqttPair(['setup', '--port', spare.path, '--replace', 'karim']).exit;
+    assertOneLineError(noRoster, 'mqtt-pair setup:', /--replace karim goes with the class's list: --roster/);
+    assert.equal(readFileSync(`${roster}.boards.json`, 'utf8'), before, 'nothing stored changed');
+    assert.equal(spare.settings.size, 0, 'nothing sent to the board');
+
+    // « karim » for « Karim »: names compared without case. The spare is Karim's, with a new client id.
+    const r = await setup(spare, roster, ['--replace', 'karim']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Karim no longer has board mqtt-pair-0k01: the next board plugged in is theirs\n/);
+    assert.match(r.stdout, /mqtt-pair-05a1 \(ESP32, mqtt-pair 0\.1\.0\) set up: Karim \(pair 1, ESP#1, hello, with lea\)/);
+    assert.equal(spare.settings.get('name'), 'Karim');
+    assert.match(spare.settings.get('clientId'), /^Karim-esp1-[0-9a-f]{12}$/);
+    assert.notEqual(spare.settings.get('clientId'), oldId, 'the broken board, should it come back, is not Karim any more');
+    assert.deepEqual(state(roster).students, {
+      Karim: { esp1: { board: spare.name, clientId: spare.settings.get('clientId') } },
+      lea: { esp2: { board: l.name, clientId: l.settings.get('clientId') } },
+    });
+
+    // Without --port: the student is freed for the next board plugged in, and only that student.
+    const free = await mqttPair(['setup', '--roster', roster, '--school', 'LycMaurois', '--class', 'SNT_2nde', '--replace', 'lea']).exit;
+    assert.equal(free.code, 0, free.stderr);
+    assert.equal(free.stdout, 'lea no longer has board mqtt-pair-0l01: the next board plugged in is theirs\n');
+    assert.deepEqual(Object.keys(state(roster).students), ['Karim']);
+    const next = await plug('mqtt-pair-05a2');
+    const rn = await setup(next, roster);
+    assert.equal(rn.code, 0, rn.stderr);
+    assert.match(rn.stdout, /set up: lea \(pair 1, ESP#2, responder, with Karim\)/);
+  });
+
   test('a state file of the old format (by line): read, rewritten by name, the old one kept', async () => {
     const roster = join(work, 'old.txt');
     writeFileSync(roster, 'emma farid\n');
@@ -161,7 +213,7 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     const r = await setup(z, roster);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(z.settings.get('name'), 'Zo\u00eb');
-    assert.equal(z.settings.get('topicPrefix'), 'LycMaurois/SNT_2nde/Zo\u00eb/');
+    assert.equal(z.settings.get('topicPrefix'), 'LycMaurois/SNT_2nde/zo\u00eb/');
     assert.deepEqual(Object.keys(state(roster).students), ['Zo\u00eb']);
 
     const bad = join(work, 'lookalike.txt');

@@ -399,6 +399,27 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       assert.deepEqual([C.restarts, C.errors], [['the new WiFi could not be joined: back to the stored settings'], []]);
     });
 
+    test('a new role over USB on a running board: the old role and its client stop before the restart, nothing of it left', async (t) => {
+      // What `mqtt-pair setup --port … role=sensor` does to a board running hello: the old role
+      // must not run on beside the new one (both on one client id, the status flapping).
+      const stored = { ssid: 'JAMS2', password: 'motdepasse', broker: `127.0.0.1:${broker.port}`, role: 'hello', topicPrefix: 'rerole/', interval: '200' };
+      const D = await setupBoard(t, { config: { ...BUILD, ...stored }, stored });
+      await lineIn(D.lines, /^Connected to /);
+      const set = await D.side.command(improv.SET_SETTINGS, ['role', 'sensor']);
+      assert.deepEqual(set.at(-1), { type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['role'] });
+      assert.equal((await D.status()).started, true, 'storing a setting alone leaves the board running');
+      await D.side.command(improv.RESTART);
+      await until(() => D.restarts.length, 'the restart asked');
+      const s = await D.status();
+      assert.deepEqual(
+        { started: s.started, connections: s.connections },
+        { started: false, connections: 0 },
+        'the old board stopped when the restart was asked',
+      );
+      assert.equal(D.store.get('role'), 'sensor');
+      assert.deepEqual(D.errors, []);
+    });
+
     test('asked over USB: setup mode, with the reason on the page; clearing the settings asks a restart', async (t) => {
       const stored = { ssid: 'JAMS2', password: 'motdepasse', broker: `127.0.0.1:${broker.port}`, role: 'responder', topicPrefix: 'clear/' };
       const B = await setupBoard(t, { config: { ...BUILD, ...stored }, stored });

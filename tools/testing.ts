@@ -27,7 +27,7 @@ export { describeSocketError } from '../hosts/node/socket';
 // image, the class roster and the Improv client, the class page's server.
 export { parseBrokerUrl } from './cli/flags';
 export { startEmbeddedBroker } from './broker/embedded';
-export { lookOf, sortTiles } from './classroom/look';
+export { countStates, lookOf, sortTiles } from './classroom/look';
 export { parseRoster } from './classroom/roster';
 export { BoardCounts, PairCheck } from './classroom/pair-check';
 export { ClassObserver } from './classroom/observer';

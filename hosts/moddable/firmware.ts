@@ -56,7 +56,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
       port.setup.stop();
       port.setup = undefined;
     }
-    this.board = null;
+    this.stopBoard();
     const stored = this.stored();
     if (!stored) {
       // Nothing stored: the build's config, as before run-time setup, unless it lacks the essentials.
@@ -142,6 +142,9 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   }
 
   protected override softRestart(): boolean {
+    // The old board stops now (its role's timers, its client): a restart in place must not leave
+    // the old role running beside the new one, on one client id.
+    this.stopBoard();
     this.after(1000, { fire: () => this.boot() });
     return true;
   }

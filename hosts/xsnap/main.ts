@@ -137,6 +137,11 @@ const xsHost: Host = {
   },
   deviceId: () => id,
   restart: (reason) => {
+    // The old board stops first (its role's timers, its client): Node restarts this worker when
+    // it likes, and the old role must not run on beside the new one, on one client id.
+    const b = board;
+    board = null;
+    b?.stop();
     ask({ op: 'restart', reason });
   },
 };

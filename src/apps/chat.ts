@@ -8,9 +8,17 @@ import { payloadText, type MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
 import type { Role } from './role';
 
+/**
+ * A first name as a topic level: in lower case, so that « Karim » on one side and « karim » on the
+ * other meet (MQTT's topics tell case apart). Names are shown as typed.
+ */
+export function nameLevel(name: string): string {
+  return name.toLowerCase();
+}
+
 export function chatRole(_host: Host, client: MqttClient, config: BoardConfig): Role {
-  const mine = config.topicPrefix + config.name;
-  const theirs = config.topicPrefix + config.peer;
+  const mine = config.topicPrefix + nameLevel(config.name);
+  const theirs = config.topicPrefix + nameLevel(config.peer);
   return {
     listen: [theirs],
     onMessage(m) {

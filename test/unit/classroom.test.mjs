@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { virtualHost } from '../helpers/virtual-host.mjs';
 
-import { lookOf, sortTiles, parseRoster, PairCheck, BoardCounts, ClassObserver } from '../../dist/testing.js';
+import { lookOf, sortTiles, countStates, parseRoster, PairCheck, BoardCounts, ClassObserver } from '../../dist/testing.js';
 
 /** A pair as the observer keeps it, first heard at t=0. */
 function pair(over = {}) {
@@ -150,6 +150,37 @@ describe('the observer on a clock passed in: every activity, and a pair that sta
     assert.equal(tile('alice').state, 'wait', 'a chat quiet for minutes is amber, not red');
   });
 
+  test("students on the students' page, off the roster, are shown apart: not pairs, not counted as pairs", () => {
+    const { o, at, tile } = observe(['alice']);
+    at(1000);
+    o.message(`${G}alice/hello`, 'Hello #0');
+    o.message(`${G}alice/notification`, 'received');
+    // bob (alice's partner), zoe and yanis on the students' page: their pages say online, bob chats.
+    for (const n of ['bob', 'zoe', 'yanis']) o.message(`${G}${n}/status`, 'online', n === 'yanis');
+    o.message(`${G}bob`, 'salut alice');
+    o.message(`${G}bob`, 'ça va ?');
+    at(2000);
+    o.message(`${G}alice/hello`, 'Hello #1');
+    o.message(`${G}alice/notification`, 'received');
+    o.message(`${G}zoe/status`, 'offline');
+    const tiles = o.tiles();
+    assert.deepEqual(
+      tiles.filter((x) => x.student).map((x) => [x.name, x.state, x.reason]),
+      [
+        ['zoe', 'wait', 'studentLeft'],
+        ['bob', 'ok', 'student'],
+      ],
+    );
+    assert.equal(tile('alice').student, undefined, 'a pair stays a pair');
+    assert.deepEqual(countStates(tiles), { ok: 1, wait: 0, silent: 0, total: 1, students: 2 }, '« 1 binôme », and its students apart');
+    // A student of the roster (a pair named after them) stays a pair's tile.
+    const r = observe(['carla']);
+    r.at(1000);
+    r.o.message(`${G}carla/status`, 'online');
+    assert.equal(r.tile('carla').student, undefined);
+    assert.equal(countStates(r.o.tiles()).total, 1);
+  });
+
   test('a pair off the roster on another activity gets its tile, once it proved it is no one-off', () => {
     const { o, at, tile } = observe();
     at(0);
@@ -185,6 +216,9 @@ describe('the roster', () => {
   test('one pair a line: the first of its two names is the pair, as setup --roster reads the same file', () => {
     assert.deepEqual(parseRoster('alice bob\nchloe  david\nemma\n', 'S/C'), ['S/C/alice/', 'S/C/chloe/', 'S/C/emma/']);
     assert.throws(() => parseRoster('alice bob chloe\n', 'S/C'), /line 1 \('alice bob chloe'\): write one pair a line/);
+  });
+  test("names compared without case: « Karim » is the pair karim's boards and chat write", () => {
+    assert.deepEqual(parseRoster('Karim Léa\nkarim\nZOÉ\n', 'S/C'), ['S/C/karim/', 'S/C/zoé/']);
   });
   test('a wrong line is named', () => {
     assert.throws(() => parseRoster('alice\nbob#\nc+d\n', 'S/C'), /line 3 \('c\+d'\) holds \+ or #/);

@@ -28,6 +28,17 @@ describe('the roster, two by two', () => {
     const again = classSlots('alice bob\n', 'LycMaurois', 'SNT_2nde');
     assert.notEqual(again[0].clientId, slots[0].clientId, 'random, not made from the name');
   });
+  test('names compared without case: the prefix in lower case, as the chat writes it; the names as typed', () => {
+    const karim = classSlots('Karim Léa\n', 'LycMaurois', 'SNT_2nde');
+    assert.deepEqual(
+      karim.map((s) => [s.name, s.peer, s.topicPrefix]),
+      [
+        ['Karim', 'Léa', 'LycMaurois/SNT_2nde/karim/'],
+        ['Léa', 'Karim', 'LycMaurois/SNT_2nde/karim/'],
+      ],
+    );
+    assert.throws(() => classSlots('Karim bob\nkarim\n', 'S', 'C'), /line 2/, 'the same student twice, whatever the case');
+  });
   test("a slot's settings, as the board's set takes them (no peer for a student with both boards)", () => {
     assert.deepEqual(slotSettings(slots[1]), [
       ['role', 'responder'],
@@ -52,7 +63,7 @@ describe('the roster, two by two', () => {
     assert.throws(() => classSlots('alice bob chloe\n', 'S', 'C'), /^Error: line 1 \('alice bob chloe'\): write one pair a line/);
     assert.throws(() => classSlots('al+ce\n', 'S', 'C'), /line 1/);
     assert.throws(() => classSlots('# nobody\n\n', 'S', 'C'), /it has no name/);
-    assert.equal(classSlots('Éloïse\nZoé\n', 'S', 'C')[1].topicPrefix, 'S/C/Éloïse/', 'accented first names are topic levels');
+    assert.equal(classSlots('Éloïse\nZoé\n', 'S', 'C')[1].topicPrefix, 'S/C/éloïse/', 'accented first names are topic levels');
   });
   test('names as the class reads them: NFC kept, look-alikes refused in one line', () => {
     // « Zoë » typed decomposed (o, then U+0308) is « Zoë », composed: one student, one topic level.

@@ -73,6 +73,7 @@ export function lookOf(p: ObservedPair, now: number, fallbackInterval: number, l
   const grace = Math.max(interval / 2, 500);
   const since = now - p.lastAt;
   if (!p.hellos && !p.replies) {
+    if (pageOnly(p) && !p.present) return look('wait', 'studentLeft');
     const other = activityLook(p, now, fallbackInterval);
     if (other) return other;
     // On the roster and not heard yet: amber while the lesson starts, red after lateAfter.
@@ -110,6 +111,15 @@ export function sortTiles(tiles: TileView[]): TileView[] {
   return tiles.sort((a, b) => RANK[a.state] - RANK[b.state] || a.group.localeCompare(b.group) || a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
+/**
+ * A student on the students' page and nothing more: its page said it is there (`<prefix>status`),
+ * and no board of a pair spoke under its name (no hello, no reply, no weather station), nor is it
+ * on the roster. Not a pair: shown apart, so that 15 pairs stay « 15 binômes ».
+ */
+export function pageOnly(p: ObservedPair): boolean {
+  return p.page && !p.hellos && !p.replies && !p.expected && (p.activity === undefined || p.activity === 'chat' || p.activity === 'remote');
+}
+
 export function tileOf(p: ObservedPair, look: PairLook, now: number): TileView {
   return {
     ...look,
@@ -123,11 +133,20 @@ export function tileOf(p: ObservedPair, look: PairLook, now: number): TileView {
     ...(p.expected && { expected: true }),
     ...(p.other && { other: p.other }),
     ...(p.retained && { retained: p.retained }),
+    ...(pageOnly(p) && { student: true }),
   };
 }
 
 export function countStates(tiles: TileView[]): ViewSnapshot['counts'] {
-  const counts = { ok: 0, wait: 0, silent: 0, total: tiles.length };
-  for (const t of tiles) counts[t.state]++;
+  const counts: ViewSnapshot['counts'] = { ok: 0, wait: 0, silent: 0, total: 0 };
+  let students = 0;
+  for (const t of tiles) {
+    if (t.student) students++;
+    else {
+      counts[t.state]++;
+      counts.total++;
+    }
+  }
+  if (students) counts.students = students;
   return counts;
 }

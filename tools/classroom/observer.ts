@@ -241,7 +241,10 @@ export class ClassObserver {
       const p = this.owner(topic) ?? this.pairs.get(`${topic}/`) ?? (retained ? undefined : this.activityPair(topic));
       if (p) {
         p.other++;
-        if (topic === `${p.prefix}status`) p.present = text === 'online';
+        if (topic === `${p.prefix}status`) {
+          p.present = text === 'online';
+          p.page = true;
+        }
         if (!retained) recordActivity(p, topic, text, this.now());
         this.heard(p);
       } else this.foreign++;

@@ -24,6 +24,7 @@ export function newPair(prefix: string, now: number, expected: boolean, kept: bo
     expected,
     kept,
     present,
+    page: present,
     other: 0,
     retained: 0,
     heardAt: expected ? 0 : now,

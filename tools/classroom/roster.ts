@@ -3,6 +3,8 @@
 // file); the first one is the pair's prefix under the class (`alice` → `LycMaurois/SNT_2nde/alice/`).
 // A line with a `/` is a whole prefix already. Pure: the command reads the file.
 
+import { nameLevel } from '../../src/apps/chat';
+
 /** At most this many names: a class, not a directory. */
 export const MAX_ROSTER = 1000;
 
@@ -20,7 +22,8 @@ export function parseRoster(text: string, group: string | undefined): string[] {
       return;
     }
     if (group === undefined) throw new Error(`'${line}' needs --school and --class to make its prefix (or write it whole, e.g. LycMaurois/SNT_2nde/${line})`);
-    prefixes.push(`${group}/${line}/`);
+    // The name in lower case, as the boards' topics hold it (nameLevel): « Karim » is karim's pair.
+    prefixes.push(`${group}/${nameLevel(line)}/`);
   });
   if (!prefixes.length) throw new Error('it has no name: write one pair a line, e.g. alice bob');
   if (prefixes.length > MAX_ROSTER) throw new Error(`it has ${prefixes.length} names, ${MAX_ROSTER} at most`);

@@ -36,6 +36,8 @@ export interface ObservedPair {
   kept: boolean;
   /** Its student's page is online: `<prefix>status` says "online" (the students' page's chat status). */
   present: boolean;
+  /** A students' page said online or offline on `<prefix>status`: a student is there, or was. */
+  page: boolean;
   /** Messages under the pair's prefix on other topics (another activity: the sensor, the remote). */
   other: number;
   /** Retained hellos and notifications: old news the broker kept, not the pair's state. */
@@ -90,6 +92,7 @@ export type Reason =
   | 'chat'
   | 'remote'
   | 'student'
+  | 'studentLeft'
   | 'otherActivity'
   | 'doubled';
 
@@ -123,6 +126,8 @@ export interface TileView extends PairLook {
   error?: string;
   /** classroom --web: the teacher stopped this pair from the page (and can start it again). */
   stopped?: boolean;
+  /** A student on the students' page, not a pair (no hello, no reply, not on the roster): shown apart, not counted as a pair. */
+  student?: boolean;
 }
 
 export interface ViewSnapshot {
@@ -130,7 +135,8 @@ export interface ViewSnapshot {
   subtitle: string;
   /** The interval the red threshold is based on when a pair's own is not known yet. */
   interval: number;
-  counts: { ok: number; wait: number; silent: number; total: number };
+  /** The pairs' tiles by colour (students on the students' page apart, in `students`). */
+  counts: { ok: number; wait: number; silent: number; total: number; students?: number };
   pairs: TileView[];
   /** Shown on top of the page when set: e.g. the observer lost the broker. */
   alert?: string;

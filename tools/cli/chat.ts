@@ -8,6 +8,7 @@ import { brokerName } from '../../src/endpoint';
 import { MqttClient, payloadText } from '../../src/mqtt/client';
 import { topicError } from '../../src/mqtt/topic';
 import { printable } from '../../src/apps/text';
+import { nameLevel } from '../../src/apps/chat';
 import { nodeHost } from '../../hosts/node/host';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { UsageError, last, parseArgs, usageText, type Flag } from './flags';
@@ -61,8 +62,8 @@ export async function chat(argv: string[]): Promise<number> {
   }
   const endpoint = brokerFromFlags(p, '127.0.0.1')!;
   const where = brokerName(endpoint, true);
-  const mine = prefix + opts.name,
-    theirs = prefix + opts.peer;
+  const mine = prefix + nameLevel(opts.name!),
+    theirs = prefix + nameLevel(opts.peer!);
   const peer = opts.peer!;
 
   const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;

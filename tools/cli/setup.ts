@@ -13,7 +13,7 @@ import { ClassSetupServer } from '../view/setup-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
 import { type Slot, classSlots, slotSettings, studentName } from '../setup/class-roster';
-import { claimSlot, readClass, releaseSlot, saveClass, stateFile } from '../setup/class-state';
+import { claimSlot, readClass, releaseSlot, replaceStudent, saveClass, stateFile } from '../setup/class-state';
 import { FirstMessage } from '../setup/first-message';
 import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
@@ -34,6 +34,13 @@ const FLAGS: Flag[] = [
     value: 'file',
     example: 'names.txt',
     help: "the class's first names, one a line: the board gets the next free student (two a pair)",
+  },
+  {
+    names: ['--replace'],
+    key: 'replace',
+    value: 'name',
+    example: 'alice',
+    help: 'with --roster: a new board for this student (a spare for a broken one): the board on --port, else the next one plugged in',
   },
   { names: ['--school'], key: 'school', value: 'name', example: 'LycMaurois', help: 'with --roster: the first topic level' },
   { names: ['--class'], key: 'class', value: 'name', example: 'SNT_2nde', help: 'with --roster: the second topic level' },
@@ -134,6 +141,15 @@ export async function runSetup(argv: string[]): Promise<number> {
       throw new UsageError(`${roster}: ${(e as Error).message}`);
     }
   }
+  const replace = last(p, 'replace');
+  let replacing: Slot[] = [];
+  if (replace !== undefined) {
+    if (roster === undefined || !slots) throw new UsageError(cliWords().setup.replaceNeedsRoster(replace));
+    const r = replaceStudent(roster, slots, replace);
+    replacing = r.slots;
+    process.stdout.write(`${printable(cliWords().setup.replaced(r.slots[0].name, r.boards))}\n`);
+    if (webPort === undefined && path === undefined) return 0;
+  }
   const taken = roster === undefined || !slots ? {} : readClass(roster, slots);
   if (webPort !== undefined) {
     if (p.has('wifiPassword')) throw new UsageError('--password is typed on the page, which sends it to the board only: leave it out with --web');
@@ -170,7 +186,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     let slot: Slot | undefined;
     if (slots && roster !== undefined) {
       // Taken in the state file now, before the board is set up: a second setup at once gets the next student.
-      const claim = claimSlot(roster, slots, info.name);
+      const claim = claimSlot(roster, slots, info.name, replacing);
       slot = claim.slot;
       if (!slot) throw new UsageError(cliWords().setup.classFull(slots.length, roster, stateFile(roster)));
       if (claim.fresh) claimed = { slot, board: info.name };

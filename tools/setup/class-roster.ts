@@ -5,6 +5,7 @@
 // responder), and each board carries its student's name and its partner's. Pure but for the
 // client ids' random suffix: the command reads the files (tools/setup/class-state.ts).
 
+import { nameLevel } from '../../src/apps/chat';
 import { cliWords } from '../words/cli';
 
 /** At most this many students: a class, not a directory. */
@@ -111,7 +112,8 @@ export function classSlots(text: string, school: string, className: string): Slo
   if (!pairs.length) throw new Error('it has no name: write one pair a line, e.g. alice bob');
   if (pairs.length * 2 > MAX_STUDENTS) throw new Error(`it has ${pairs.length} pairs, ${MAX_STUDENTS / 2} at most`);
   return pairs.flatMap(([first, second], i) => {
-    const topicPrefix = `${school}/${className}/${first}/`;
+    // The first name in lower case in topics (nameLevel), as the chat and `watch --roster` write it.
+    const topicPrefix = `${school}/${className}/${nameLevel(first)}/`;
     const alone = first === second;
     const slot = (esp: 1 | 2): Slot => {
       const name = esp === 1 ? first : second;

@@ -11,9 +11,10 @@
 // and kept beside as .v1.
 
 import { copyFileSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, closeSync, writeSync } from 'node:fs';
+import { printable } from '../../src/apps/text';
 import { UsageError } from '../usage-error';
 import { cliWords } from '../words/cli';
-import { type Assignments, type Slot, slotFor } from './class-roster';
+import { type Assignments, type Slot, nameLook, randomClientId, slotFor } from './class-roster';
 
 /** One board of a student: the board's name (its Improv device name, mqtt-pair-9d2c) and the client id it was given. */
 export interface BoardRecord {
@@ -175,12 +176,18 @@ export function readClass(roster: string, slots: Slot[]): Assignments {
  * student. Returns the slot (with the client id kept for it) and the class as it is now; no slot
  * when the class is full.
  */
-export function claimSlot(roster: string, slots: Slot[], board: string): { slot: Slot | undefined; taken: Assignments; fresh: boolean } {
+export function claimSlot(
+  roster: string,
+  slots: Slot[],
+  board: string,
+  /** Slots to take first, when free (`--replace`: the student whose board this one replaces). */
+  wanted: readonly Slot[] = [],
+): { slot: Slot | undefined; taken: Assignments; fresh: boolean } {
   const file = stateFile(roster);
   return withLock(file, () => {
     const { state, old } = readFile(file, slots);
     const taken = applyState(state, slots);
-    const slot = slotFor(slots, taken, board);
+    const slot = wanted.find((s) => !taken[String(s.index)] || taken[String(s.index)] === board) ?? slotFor(slots, taken, board);
     if (!slot) return { slot, taken, fresh: false };
     const fresh = taken[String(slot.index)] !== board;
     // The board leaves any other student it had (a roster changed since): one board, one student.
@@ -202,6 +209,30 @@ export function releaseSlot(roster: string, slots: Slot[], slot: Slot, board: st
     delete state[slot.name]?.[`esp${slot.esp}`];
     if (!Object.keys(state[slot.name] ?? {}).length) delete state[slot.name];
     writeFile(file, state, old);
+  });
+}
+
+/**
+ * `--replace NAME`: forgets the boards of the student named `name` (case and look-alikes aside, as
+ * the roster tells names apart), so that the next board plugged in takes the student, with a new
+ * client id (the old board, should it come back, is no longer that student). Only that student's
+ * records change. Returns the student's slots (as the roster spells the name) and the boards
+ * forgotten; a UsageError, nothing written, when no line of the roster holds the name.
+ */
+export function replaceStudent(roster: string, slots: Slot[], name: string): { slots: Slot[]; boards: string[] } {
+  const mine = slots.filter((s) => nameLook(s.name) === nameLook(name));
+  if (!mine.length) throw new UsageError(cliWords().setup.notOnRoster(printable(name), roster));
+  const file = stateFile(roster);
+  return withLock(file, () => {
+    const { state, old } = readFile(file, slots);
+    const records = state[mine[0].name];
+    const boards = records ? (['esp1', 'esp2'] as const).flatMap((esp) => (records[esp] ? [records[esp].board] : [])) : [];
+    if (records) {
+      delete state[mine[0].name];
+      writeFile(file, state, old);
+    }
+    for (const s of mine) s.clientId = randomClientId(s.name, s.esp);
+    return { slots: mine, boards };
   });
 }
 

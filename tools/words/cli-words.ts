@@ -121,4 +121,10 @@ export interface SetupCliWords {
   classFull(students: number, roster: string, state: string): string;
   /** A board that kept sending and never ended its answer. */
   overflow(port: string, max: number): string;
+  /** --replace without --roster. */
+  replaceNeedsRoster(name: string): string;
+  /** --replace NAME: NAME is on no line of the roster. */
+  notOnRoster(name: string, roster: string): string;
+  /** --replace NAME: NAME's boards (`boards`, none when it had none yet) are forgotten; the next board plugged in takes the student. */
+  replaced(name: string, boards: string[]): string;
 }

@@ -29,6 +29,7 @@ export const tileWords: TileWords = {
     chat: 'Chat',
     remote: 'Remote',
     student: 'Online',
+    studentLeft: 'Left',
     otherActivity: 'Other activity',
     doubled: 'Two responders',
   },
@@ -51,6 +52,7 @@ export const tileWords: TileWords = {
     chat: (d) => `chatting: last message ${d} ago`,
     remote: (d, _ms, f) => (f.command ? `last command "${f.command}", ${d} ago` : `last command ${d} ago`),
     student: () => "online on the students' page",
+    studentLeft: () => "left the students' page",
     otherActivity: (d) => `publishing on other topics, last ${d} ago`,
     doubled: () => 'more replies than hellos: a second responder answers (another ESP#2, a Node-RED flow?)',
   },
@@ -59,6 +61,7 @@ export const tileWords: TileWords = {
 export const classWords: ClassPageWords = {
   locale: 'en-GB',
   pairs: (n) => `${n} pair${s(n)}`,
+  students: (n) => `${n} student${s(n)} on the students' page`,
   ok: 'OK',
   wait: 'waiting',
   silent: 'in trouble',

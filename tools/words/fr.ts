@@ -30,6 +30,7 @@ export const tileWords: TileWords = {
     chat: 'Chat',
     remote: 'Télécommande',
     student: 'En ligne',
+    studentLeft: 'Parti',
     otherActivity: 'Autre activité',
     doubled: 'Deux répondeurs',
   },
@@ -52,6 +53,7 @@ export const tileWords: TileWords = {
     chat: (d) => `discute : dernier message il y a ${d}`,
     remote: (d, _ms, f) => (f.command ? `dernière commande « ${f.command} », il y a ${d}` : `dernière commande il y a ${d}`),
     student: () => 'en ligne sur la page des élèves',
+    studentLeft: () => 'a quitté la page des élèves',
     otherActivity: (d) => `publie sur d’autres topics, il y a ${d}`,
     doubled: () => 'plus de réponses que de hello : un second répondeur répond (un autre ESP#2, un flux Node-RED ?)',
   },
@@ -60,6 +62,7 @@ export const tileWords: TileWords = {
 export const classWords: ClassPageWords = {
   locale: 'fr-FR',
   pairs: (n) => `${n} binôme${s(n)}`,
+  students: (n) => `${n} élève${s(n)} sur la page des élèves`,
   ok: 'OK',
   wait: 'en attente',
   silent: 'en difficulté',

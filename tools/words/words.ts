@@ -29,6 +29,8 @@ export interface ClassPageWords {
   silentLegend: string;
   silentMeans(after: string): string;
   empty: string;
+  /** Students on the students' page (not pairs), counted and shown apart. */
+  students(n: number): string;
   last(hello: number | null): string;
   seen(hellos: number, replies: number): string;
   boards(connected: number): string;

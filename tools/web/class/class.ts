@@ -217,7 +217,26 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   x.li.setAttribute('aria-label', `${p.name}: ${label}, ${why}`);
 }
 
-function render(s: ViewSnapshot): void {
+/** Students on the students' page (not pairs): one line above the tiles, a name each, green while online. */
+function renderStudents(students: TileView[], L: ClassPageWords): void {
+  const box = byId('students');
+  box.hidden = !students.length;
+  box.textContent = '';
+  if (!students.length) return;
+  part(box, 'b').textContent = L.students(students.length);
+  for (const p of students) {
+    const e = part(box, 'span', 'student');
+    e.dataset.state = p.state;
+    e.textContent = p.name;
+    const label = WORDS[lang].tiles.label[p.reason] ?? p.label;
+    e.title = label;
+    e.setAttribute('aria-label', `${p.name}: ${label}`);
+  }
+}
+
+function render(all: ViewSnapshot): void {
+  // Students on the students' page are shown apart: the tiles and their layout are the pairs'.
+  const s: ViewSnapshot = { ...all, pairs: all.pairs.filter((p) => !p.student) };
   last = s;
   if (!query && s.lang) lang = s.lang;
   const L = WORDS[lang].page;
@@ -248,6 +267,10 @@ function render(s: ViewSnapshot): void {
     ['silent', `${ICON.silent} ${c.silent} ${L.silent}`],
   ])
     part(counts, 'span', `count ${cls}`).textContent = text;
+  renderStudents(
+    all.pairs.filter((p) => p.student),
+    L,
+  );
   const alert = byId('alert');
   alert.hidden = !s.alert;
   set(alert, s.alert ? (s.problem ? L.noBroker(s.problem) : s.alert) : '');

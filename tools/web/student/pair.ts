@@ -4,6 +4,7 @@
 import { browserHost, randomHex } from '../../../hosts/browser/host';
 import { MqttClient, payloadText, type Message } from '../../../src/mqtt/client';
 import { colourOf, COLOURS } from '../../../src/apps/remote';
+import { nameLevel } from '../../../src/apps/chat';
 import { topicError } from '../../../src/mqtt/topic';
 import type { Endpoint } from '../../../src/host';
 import { brokerName } from '../../../src/endpoint';
@@ -46,9 +47,10 @@ function tell(state: 'up' | 'down' | 'gone'): void {
 let me = '',
   peer = '';
 const prefix = config.prefix;
-const chatTopic = (name: string) => prefix + name;
-const statusTopic = (name: string) => `${prefix}${name}/status`;
-const commandTopic = (name: string) => `${prefix}${name}/remote/command`;
+// Names in topics in lower case (nameLevel), as the boards and the commands write them.
+const chatTopic = (name: string) => prefix + nameLevel(name);
+const statusTopic = (name: string) => `${prefix}${nameLevel(name)}/status`;
+const commandTopic = (name: string) => `${prefix}${nameLevel(name)}/remote/command`;
 
 /** A first name as the class tells names apart: case and accents aside (« Léa » is « lea »). */
 function nameKey(name: string): string {
@@ -66,7 +68,7 @@ let clashKept = '';
  */
 function checkName(client: MqttClient, done: (clash: string | null) => void): void {
   const all = `${prefix}+/status`;
-  const probe = `${prefix}${me}/status/check-${randomHex(4)}`;
+  const probe = `${statusTopic(me)}/check-${randomHex(4)}`;
   const key = nameKey(me);
   let clash: string | null = null;
   let finished = false;
@@ -102,7 +104,7 @@ export function join(event: Event) {
   const problem =
     !me || !peer
       ? t.needNames
-      : me === peer
+      : nameLevel(me) === nameLevel(peer)
         ? t.samePeer
         : /[+#/]/.test(me + peer) || hasControl(me + peer)
           ? t.badName

@@ -1,0 +1,71 @@
+// What a teacher reads describes a classroom, not our test bench: no « ici » meaning « on the
+// machine that runs the tests » (« ici, la carte simulée des tests », « n'est pas installable ici »),
+// no network of the tests (JAMS2), no ephemeral port a test got from the system (127.0.0.1:37207).
+// The README, docs/*.md and the screenshots' alt text in them. (« ici » alone is ordinary French:
+// only the tests' phrases are looked for.) A classroom's own example: « Salle204 », 192.168.1.10:8080.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The words of our tests, each with what to write instead. */
+const TEST_WORDS = [
+  [/ici, la carte simulée des tests/i, 'the board of a class, not the tests’'],
+  [/simulée des tests/i, 'the board of a class, not the tests’'],
+  [/n[’']est pas installable ici/i, 'what a teacher installs, not the test machine'],
+  [/cannot be installed here/i, 'what a teacher installs, not the test machine'],
+  [/\bthe tests' (?:simulated )?board\b/i, 'the board of a class'],
+  [/\bJAMS2\b/, 'a classroom network, e.g. Salle204'],
+  [/(?:127\.0\.0\.1|localhost|\[::1\]):[3-6]\d{4}\b/, 'a fixed port, e.g. 192.168.1.10:8080'],
+];
+
+function docs() {
+  return [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ].map((f) => ({ f, text: readFileSync(join(root, f), 'utf8') }));
+}
+
+/** Where `text` says one of the tests' words: `file:line: the line (what to write instead)`. */
+function testWords(f, text) {
+  const found = [];
+  text.split('\n').forEach((line, i) => {
+    const hit = TEST_WORDS.find(([re]) => re.test(line));
+    if (hit) found.push(`${f}:${i + 1}: ${line.trim()} (${hit[1]})`);
+  });
+  return found;
+}
+
+test('the words a test finds: the phrases of our tests, not « ici » alone', () => {
+  assert.equal(testWords('x', 'La fenêtre reconnaît la carte (ici, la carte simulée des tests) :').length, 1);
+  assert.equal(testWords('x', 'ESP-IDF n’est pas installable ici.').length, 1);
+  assert.equal(testWords('x', '![La page](p.png) sur le WiFi « JAMS2 »').length, 1);
+  assert.equal(testWords('x', 'ouvrez http://127.0.0.1:37207/ dans Chrome').length, 1);
+  // A classroom's own words pass.
+  assert.deepEqual(testWords('x', 'ici `192.168.1.10` ; la page sur http://192.168.1.10:8080/ et 127.0.0.1:8090, le WiFi « Salle204 »'), []);
+  assert.deepEqual(testWords('x', 'ce que la page a vu depuis qu’elle est ouverte (`vus ici : 5 hello`)'), []);
+});
+
+test("users' docs hold none of our tests' words", () => {
+  const files = docs();
+  assert.ok(files.length >= 5);
+  assert.deepEqual(
+    files.flatMap(({ f, text }) => testWords(f, text)),
+    [],
+  );
+});
+
+test("screenshots' alt text describes what a class sees, not our tests", () => {
+  const alts = docs().flatMap(({ f, text }) => [...text.matchAll(/!\[([^\]]*)\]\(([^)]*)\)/g)].map((m) => ({ f, alt: m[1], src: m[2] })));
+  assert.ok(alts.length >= 5, `alt texts: ${alts.length}`);
+  for (const { f, alt, src } of alts) {
+    assert.ok(alt.trim().length > 0, `${f}: ${src} has no alt text`);
+    assert.doesNotMatch(alt, /\btests?\b|\bici\b/i, `${f}: the alt text of ${src} speaks of our tests: ${alt}`);
+    assert.deepEqual(testWords(f, alt), []);
+  }
+});
