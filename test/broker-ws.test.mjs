@@ -57,7 +57,7 @@ const PUBLISH = (topic, payload) => packet(0x30, Buffer.concat([str(topic), Buff
  * A raw WebSocket client: `status` the upgrade's answer line; `frames` the server's frames so far
  * ({ fin, opcode, payload }); `closed` resolves when the connection ends.
  */
-function rawClient(port, { origin, read = true } = {}) {
+function rawClient(port, { origin, read = true, http = '1.1', version = '13' } = {}) {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     const c = { socket: s, status: '', frames: [], bytes: 0 };
@@ -67,8 +67,8 @@ function rawClient(port, { origin, read = true } = {}) {
       upgraded = false;
     s.on('connect', () =>
       s.write(
-        `GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n${origin ? `Origin: ${origin}\r\n` : ''}\r\n`,
+        `GET /mqtt HTTP/${http}\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: ${version}\r\nSec-WebSocket-Protocol: mqtt\r\n${origin ? `Origin: ${origin}\r\n` : ''}\r\n`,
       ),
     );
     s.on('data', (d) => {
@@ -157,6 +157,17 @@ describe("the embedded broker's WebSocket against a hostile local program", { sk
     }
     const other = await rawClient(wsPort, { origin: 'http://127.0.0.1:1' });
     assert.match(other.status, /^HTTP\/1\.1 403/, 'another page on this computer');
+  });
+
+  test('an upgrade of another WebSocket version, or over HTTP/1.0, is refused (426, version 13)', async () => {
+    for (const [what, options] of [
+      ['version 8', { version: '8' }],
+      ['HTTP/1.0', { http: '1.0' }],
+    ]) {
+      const c = await rawClient(wsPort, options);
+      assert.match(c.status, /^HTTP\/1\.1 426/, what);
+      await c.closed;
+    }
   });
 
   test('each MQTT packet goes out as one frame', async () => {

@@ -53,6 +53,9 @@ export function webSocketServer(WSS: WebSocketServerClass, handle: (stream: Clie
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
+    // RFC 6455 §4.2.1: an HTTP/1.1 GET, version 13; anything else is not the protocol we speak.
+    if (req.httpVersion !== '1.1' || req.headers['sec-websocket-version'] !== '13')
+      return socket.end('HTTP/1.1 426 Upgrade Required\r\nsec-websocket-version: 13\r\nconnection: close\r\n\r\n');
     if (!protocols.includes('mqtt')) return refuse('400 Bad Request', 'A WebSocket with the subprotocol "mqtt" only');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowOrigin(origin)) return refuse('403 Forbidden', 'Pages of this origin may not use this broker');
