@@ -154,7 +154,7 @@ async function refresh(): Promise<void> {
 // ---- The plugged-in board, over Web Serial.
 
 const MAX_CONSOLE = 400;
-let open: { port: WebSerialPort; reader: ReadableStreamDefaultReader<Uint8Array> } | null = null;
+let open: { port: WebSerialPort; reader: ReadableStreamDefaultReader<Uint8Array>; writer: WritableStreamDefaultWriter<Uint8Array> } | null = null;
 
 function consoleLine(text: string): void {
   const pre = $('console');
@@ -172,6 +172,7 @@ async function closePort(): Promise<void> {
   } catch {
     /* gone */
   }
+  o.writer.releaseLock();
   try {
     await o.port.close();
   } catch {
@@ -185,7 +186,11 @@ function linkOf(port: WebSerialPort): Link {
   const writable = port.writable;
   if (!readable || !writable) throw new Error('the port is not open');
   const reader = readable.getReader();
-  open = { port, reader };
+  // One writer for as long as the port is open: a writer taken a write would find the stream still
+  // locked by the one before when two writes follow each other (« Cannot create writer when
+  // WritableStream is locked »); writes through one writer queue in order.
+  const writer = writable.getWriter();
+  open = { port, reader, writer };
   const to: { deliver?: (b: Uint8Array) => void } = {};
   (async () => {
     for (;;) {
@@ -197,8 +202,9 @@ function linkOf(port: WebSerialPort): Link {
   })();
   return {
     write(bytes) {
-      const writer = writable.getWriter();
-      writer.write(bytes).finally(() => writer.releaseLock());
+      writer.write(bytes).catch(() => {
+        /* unplugged: the reading loop ends and says so */
+      });
     },
     onData(fn) {
       to.deliver = fn;
