@@ -25,3 +25,4 @@ export * from '../../src/setup/setup';
 export * from '../../src/setup/page';
 export * from '../../src/program/program';
 export * from './program';
+export * as programStore from '../../src/program/store';
