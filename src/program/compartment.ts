@@ -74,6 +74,17 @@ class XsRunner implements ProgramRunner {
     const shadow: Record<string, unknown> = {};
     for (const name of Object.getOwnPropertyNames(new this.C({}).globalThis)) if (!STANDARD.has(name)) shadow[name] = undefined;
     for (const name of Object.getOwnPropertyNames(globalThis)) if (!STANDARD.has(name)) shadow[name] = undefined;
+    const module = this.module(source);
+    const c = new this.C({ globals: { ...shadow, ...globals }, modules: { program: { source: module } } });
+    c.importNow('program');
+  }
+
+  compile(source: string): void {
+    this.module(source);
+  }
+
+  /** The program compiled as a module; throws its syntax error, or an import's. */
+  private module(source: string): object {
     let module: object;
     try {
       module = new this.M(source);
@@ -92,8 +103,7 @@ class XsRunner implements ProgramRunner {
       if (at >= 0) this.syntax.set(e, at + 1);
       throw e;
     }
-    const c = new this.C({ globals: { ...shadow, ...globals }, modules: { program: { source: module } } });
-    c.importNow('program');
+    return module;
   }
 
   where(error: unknown): ProgramPlace | null {
