@@ -73,12 +73,12 @@ export async function runProgram(argv: string[]): Promise<number> {
   try {
     await identify(board, path);
     if (p.has('show')) {
-      const [info] = await ask(board, path, GET_PROGRAM, []);
+      const info = await ask(board, path, GET_PROGRAM, []);
       process.stdout.write(`${printable(info.length >= 3 ? words.shown(info[0], Number(info[1]), info[2]) : words.none)}\n`);
       return 0;
     }
     if (p.has('clear')) {
-      const before = (await ask(board, path, GET_PROGRAM, []))[0];
+      const before = await ask(board, path, GET_PROGRAM, []);
       await ask(board, path, CLEAR_PROGRAM, []);
       process.stdout.write(`${before.length ? words.cleared : words.nothingToClear}\n`);
       return 0;
