@@ -182,13 +182,18 @@ export function lockdownLite(harden: Harden): void {
   for (const o of hidden) if ((typeof o === 'object' || typeof o === 'function') && o !== null) harden(o);
 }
 
-/** harden's fallback: freezes `o`, its properties and prototypes, deeply. */
+/**
+ * harden's fallback (a Moddable image has no harden): freezes `o`, its properties and prototypes,
+ * deeply, but for what is frozen already. A Moddable board's built-ins are in its preloaded image,
+ * in flash, frozen with everything they reach: walking all of them there took longer than a board
+ * may (mcsim: no answer in 20 s), to change nothing.
+ */
 function deepFreeze<T>(o: T): T {
   const seen = new Set<unknown>();
   const todo: unknown[] = [o];
   while (todo.length) {
     const x = todo.pop();
-    if ((typeof x !== 'object' && typeof x !== 'function') || x === null || seen.has(x)) continue;
+    if ((typeof x !== 'object' && typeof x !== 'function') || x === null || seen.has(x) || Object.isFrozen(x)) continue;
     seen.add(x);
     Object.freeze(x);
     todo.push(Object.getPrototypeOf(x));
