@@ -188,7 +188,10 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   protected override softRestart(): boolean {
     // The board under way stops first, as a reset would stop it: else its client, with the same
     // client id, would take the new one's session from it at the broker (and back), without end.
-    this.stopBoard();
+    // Its WiFi stays up (the simulator's scan for setup mode answers nothing once it was left).
+    const b = this.board;
+    this.board = null;
+    b?.stop(true);
     this.after(1000, { fire: () => this.boot() });
     return true;
   }
