@@ -129,6 +129,8 @@ export interface ProgramRunner {
   run(source: string, globals: Record<string, unknown>): void;
   /** Where in the program an exception it threw (or a syntax error) comes from, when the host can tell. */
   where(error: unknown): ProgramPlace | null;
+  /** Compiles `source` without running it: throws its syntax error (where() gives its line). */
+  compile(source: string): void;
 }
 /** A place in a program: its line (from 1) and, where the engine gives one, its column (from 1). */
 export interface ProgramPlace {

@@ -19,6 +19,10 @@ import { hasPreferences, openSerial, pressedBootButton, type SerialPort } from '
 import { ModdableHost } from './host';
 import { transportConfigError } from './tls';
 import { ModdablePorts, PreferenceStore } from './setup-ports';
+import type { ProgramRunner } from '../../src/host';
+import { compartmentRunner } from '../../src/program/compartment';
+import { startProgramBoard } from '../../src/program/program';
+import { readProgram } from '../../src/program/store';
 
 type Raw = Record<string, unknown>;
 
@@ -27,6 +31,14 @@ type Raw = Record<string, unknown>;
 // key=value from the mcconfig command line (those arrive as strings; checkConfig accepts both).
 const checked: BoardConfig | string = checkConfig(config, '', true);
 const options: ClientOptions | null = typeof checked === 'string' ? null : boardOptions(checked);
+
+/**
+ * Whether this image runs students' programs: its manifest keeps the XS parser ("strip": [] and
+ * "programs": true on the esp32 family and the simulators; the ESP8266 image has neither).
+ */
+const PROGRAMS = config.programs === true || config.programs === 'true';
+/** The program runner, made at the first program (or the first one sent): null where the engine has none. */
+let runner: ProgramRunner | null | undefined;
 
 /** How many failed WiFi joins or broker names in a row open setup mode, unless setupAfter says. */
 const SETUP_AFTER = 5;
@@ -63,7 +75,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
       if (typeof checked !== 'string') {
         // What this board cannot do with its broker (TLS without a CA certificate) is a config error too.
         const tls = transportConfigError(config);
-        return tls ? this.log(`Config error: ${tls}`) : this.run(checked, options!);
+        return tls ? this.log(`Config error: ${tls}`) : this.run(checked, options!, config);
       }
       const missing = missingSettings(effective(config, null));
       if (!missing.length) return this.log(`Config error: ${checked}`);
@@ -85,7 +97,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
       return this.openSetup('the broker needs a CA certificate this firmware lacks');
     }
     this.sntp = settings.sntp || 'pool.ntp.org';
-    this.run(c, boardOptions(c));
+    this.run(c, boardOptions(c), raw);
   }
 
   /** The settings stored on the board, or null. (The simulators' Preference costs RAM once loaded: not when no file holds any.) */
@@ -93,12 +105,44 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     return hasPreferences() ? readStored(new PreferenceStore()) : null;
   }
 
-  private run(c: BoardConfig, o: ClientOptions): void {
+  /** Runs the board: its stored program where there is one, else its role. `raw` is the config as read (a program's board checks it again). */
+  private run(c: BoardConfig, o: ClientOptions, raw: Raw): void {
     this.troubles = 0;
+    const program = this.storedProgram();
     // The board's host is this one as it is: its log already prints network text as text (runBoard
     // would wrap it for that, an object more).
-    this.board = new BoardClient(this, c, o).start();
+    this.board = program ? this.runProgram(raw, program) : new BoardClient(this, c, o).start();
     watchButton(this);
+  }
+
+  /** The program stored on this board (src/program/store.ts), when this image runs programs. */
+  private storedProgram(): { name: string; source: string } | null {
+    if (!PROGRAMS || !hasPreferences()) return null;
+    return readProgram(new PreferenceStore(), (why) => this.log(`Program error: ${why}; running the role instead`));
+  }
+
+  private runProgram(raw: Raw, program: { name: string; source: string }): Board | null {
+    this.log(`Program: ${program.name}, stored on this board`);
+    // A promise the program rejects and never handles aborts XS (`XS abort: unhandled rejection`),
+    // a restart on a board: the SDK's abort hook (MODDEF_XS_ABORTHOOK, set by manifest.json) says
+    // it instead and lets the machine go on. Other aborts (memory, stack) still stop it.
+    try {
+      (globalThis as { abort?: (why: string) => boolean | undefined }).abort = (why) => {
+        if (why !== 'unhandled rejection') return undefined;
+        this.log('Program error: a promise was rejected and nothing handled it');
+        return false;
+      };
+    } catch {
+      // a global object that cannot take it: the abort stays the SDK's
+    }
+    return startProgramBoard(this, raw, program.source);
+  }
+
+  /** Compiles and runs a program (src/program/compartment.ts), where this image keeps the parser. */
+  get program(): ProgramRunner | undefined {
+    if (!PROGRAMS) return undefined;
+    if (runner === undefined) runner = compartmentRunner();
+    return runner ?? undefined;
   }
 
   /** Bytes on the USB serial port: Improv commands (setup's objects are made at the first). */
@@ -142,9 +186,12 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   }
 
   protected override softRestart(): boolean {
-    // The old board stops now (its role's timers, its client): a restart in place must not leave
-    // the old role running beside the new one, on one client id.
-    this.stopBoard();
+    // The board under way stops first, as a reset would stop it: else its client, with the same
+    // client id, would take the new one's session from it at the broker (and back), without end.
+    // Its WiFi stays up (the simulator's scan for setup mode answers nothing once it was left).
+    const b = this.board;
+    this.board = null;
+    b?.stop(true);
     this.after(1000, { fire: () => this.boot() });
     return true;
   }

@@ -19,6 +19,9 @@ export function nodeProgramRunner(): ProgramRunner {
       // A static import fails to compile here as in XS, where the program's compartment has no modules.
       new Script(STRICT + source, { filename: FILE, columnOffset: -STRICT.length }).runInContext(context);
     },
+    compile(source: string): void {
+      new Script(STRICT + source, { filename: FILE, columnOffset: -STRICT.length });
+    },
     where(error: unknown): ProgramPlace | null {
       const stack = typeof error === 'object' && error !== null ? (error as { stack?: unknown }).stack : undefined;
       if (typeof stack !== 'string') return null;

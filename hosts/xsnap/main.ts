@@ -41,6 +41,7 @@ import {
   type Endpoint,
   type Firing,
   type Host,
+  type ProgramRunner,
   type WiFi,
   type WiFiEvent,
   type WiFiEvents,
@@ -100,8 +101,14 @@ let board: Board | null = null;
  *  the runner loads instead of this one when a program runs (so a board without one carries none of it). */
 type ProgramStarter = (host: Host, config: Record<string, unknown>, source: string) => Board | null;
 let startProgram: ProgramStarter | null = null;
-export function setProgramStarter(f: ProgramStarter): void {
+/** The program stored in the board's flash (src/program/store.ts), and the runner setup compiles with: the program bundle's too. */
+type StoredReader = (store: SettingsStore, log: (line: string) => void) => { name: string; source: string } | null;
+let storedProgram: StoredReader | null = null;
+let programRunner: (() => ProgramRunner | null) | null = null;
+export function setProgramStarter(f: ProgramStarter, stored?: StoredReader, runner?: () => ProgramRunner | null): void {
   startProgram = f;
+  storedProgram = stored ?? null;
+  programRunner = runner ?? null;
 }
 
 const xsHost: Host = {
@@ -169,6 +176,7 @@ function tellNode(event: BoardEvent): void {
 // ---- Run-time setup over stand-ins of a board's ports
 
 let setup: Setup | null = null;
+let setupStore: SettingsStore | null = null;
 let page: HttpHandler | null = null;
 let scanDone: ((networks: WiFiNetwork[]) => void) | null = null;
 
@@ -242,7 +250,14 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
       if (typeof head.program === 'string') {
         if (!startProgram) return { error: 'this bundle runs no programs: load build/xsnap/program.js' };
         board = startProgram(xsHost, head.config as Record<string, unknown>, head.program);
-      } else board = startBoard(xsHost, head.config as Record<string, unknown>, head.events ? tellNode : undefined);
+      } else {
+        // As a board boots: the program stored in its flash, if any, instead of the role.
+        const stored = setupStore && storedProgram ? storedProgram(setupStore, xsHost.log) : null;
+        if (stored && startProgram) {
+          xsHost.log(`Program: ${stored.name}, stored on this board`);
+          board = startProgram(xsHost, head.config as Record<string, unknown>, stored.source);
+        } else board = startBoard(xsHost, head.config as Record<string, unknown>, head.events ? tellNode : undefined);
+      }
       return { ok: true, started: !!board };
     case 'wifi':
       wifiListener?.wifiEvent(head.event as WiFiEvent);
@@ -260,7 +275,14 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
       if (head.deviceId) id = String(head.deviceId);
       if (head.wifi) xsHost.wifi = xsWiFi;
       // Its lines hold what came over the serial port or a form: printed as text, as the firmware's log does.
-      setup = new Setup(boardHost(xsHost), xsPorts(Number(head.maxBytes ?? 200)), xsFirmware((head.build ?? {}) as Record<string, unknown>));
+      {
+        const ports = xsPorts(Number(head.maxBytes ?? 200));
+        setupStore = ports.store;
+        // Setup compiles a program before it stores it, where this bundle runs programs.
+        const runner = programRunner?.() ?? undefined;
+        const host = Object.create(boardHost(xsHost), { program: { value: runner } }) as Host;
+        setup = new Setup(host, ports, xsFirmware((head.build ?? {}) as Record<string, unknown>));
+      }
       return { ok: true };
     case 'serial':
       if (!setup) return { error: 'no setup: send {ev: "setup"} first' };

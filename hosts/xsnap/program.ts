@@ -4,8 +4,13 @@
 import { setProgramStarter } from './main';
 import { compartmentRunner } from '../../src/program/compartment';
 import { startProgramBoard } from '../../src/program/program';
+import { readProgram } from '../../src/program/store';
 
-setProgramStarter((host, config, source) => {
-  const program = compartmentRunner() ?? undefined;
-  return startProgramBoard(Object.create(host, { program: { value: program } }), config, source);
-});
+setProgramStarter(
+  (host, config, source) => {
+    const program = compartmentRunner() ?? undefined;
+    return startProgramBoard(Object.create(host, { program: { value: program } }), config, source);
+  },
+  (store, log) => readProgram(store, (why) => log(`Program error: ${why}; running the role instead`)),
+  compartmentRunner,
+);

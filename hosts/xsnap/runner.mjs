@@ -226,6 +226,8 @@ function nodeConnect() {
  * `serialWrite(bytes)` (the computer's side of the USB serial port) and `onSerial(bytes)` (what
  * the board writes there, also kept in `serial`), `http(request)` (its setup page), `page`
  * (where the page was opened). `restart(reason)` is called when the board asks to restart.
+ * `programs: true` loads the bundle that runs programs (as `program` does): the one image, which
+ * runs a program stored in `setup.stored` and takes one over USB.
  *
  * Resolves a handle: `lines` (what the board logged), `started`, `errors` (exceptions thrown in
  * XS, or a dead worker), `status()`, `stop()`, `powerOff()`, `ask(head, bytes)`, and the `worker` itself.
@@ -244,11 +246,12 @@ export async function startXsBoard({
   setup,
   onSerial = () => {},
   program,
-  meter = program === undefined ? 0 : PROGRAM_METER,
+  programs = program !== undefined,
+  meter = programs ? PROGRAM_METER : 0,
   lines = [],
   onExit,
 } = {}) {
-  if (program !== undefined && bundle === BUNDLE) bundle = PROGRAM_BUNDLE;
+  if (programs && bundle === BUNDLE) bundle = PROGRAM_BUNDLE;
   if (!loaded && !existsSync(bundle)) throw new Error(`${bundle} is missing: run node tools/build.mjs`);
   const connectTcp = await nodeConnect();
   const errors = [];

@@ -13,8 +13,11 @@ import { WiFiJoin, type WiFiListener } from './wifi';
 export interface Board {
   config: BoardConfig;
   client: MqttClient;
-  /** Stops every timer and connection (the simulator's restart and shutdown). */
-  stop(): void;
+  /**
+   * Stops every timer and connection (the simulator's restart and shutdown); with `keepWiFi`, all
+   * but the WiFi, which the next board of a simulator's restart joins again.
+   */
+  stop(keepWiFi?: boolean): void;
 }
 
 /**
@@ -177,10 +180,10 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     this.host.log(`${reason}: MQTT paused until the WiFi is back`);
   }
 
-  stop(): void {
+  stop(keepWiFi = false): void {
     this.stopped = true;
     this.role.stop();
-    this.wifi?.stop();
+    if (!keepWiFi) this.wifi?.stop();
     this.end();
   }
 }

@@ -74,6 +74,17 @@ class XsRunner implements ProgramRunner {
     const shadow: Record<string, unknown> = {};
     for (const name of Object.getOwnPropertyNames(new this.C({}).globalThis)) if (!STANDARD.has(name)) shadow[name] = undefined;
     for (const name of Object.getOwnPropertyNames(globalThis)) if (!STANDARD.has(name)) shadow[name] = undefined;
+    const module = this.module(source);
+    const c = new this.C({ globals: { ...shadow, ...globals }, modules: { program: { source: module } } });
+    c.importNow('program');
+  }
+
+  compile(source: string): void {
+    this.module(source);
+  }
+
+  /** The program compiled as a module; throws its syntax error, or an import's. */
+  private module(source: string): object {
     let module: object;
     try {
       module = new this.M(source);
@@ -92,8 +103,7 @@ class XsRunner implements ProgramRunner {
       if (at >= 0) this.syntax.set(e, at + 1);
       throw e;
     }
-    const c = new this.C({ globals: { ...shadow, ...globals }, modules: { program: { source: module } } });
-    c.importNow('program');
+    return module;
   }
 
   where(error: unknown): ProgramPlace | null {
@@ -172,13 +182,18 @@ export function lockdownLite(harden: Harden): void {
   for (const o of hidden) if ((typeof o === 'object' || typeof o === 'function') && o !== null) harden(o);
 }
 
-/** harden's fallback: freezes `o`, its properties and prototypes, deeply. */
+/**
+ * harden's fallback (a Moddable image has no harden): freezes `o`, its properties and prototypes,
+ * deeply, but for what is frozen already. A Moddable board's built-ins are in its preloaded image,
+ * in flash, frozen with everything they reach: walking all of them there took longer than a board
+ * may (mcsim: no answer in 20 s), to change nothing.
+ */
 function deepFreeze<T>(o: T): T {
   const seen = new Set<unknown>();
   const todo: unknown[] = [o];
   while (todo.length) {
     const x = todo.pop();
-    if ((typeof x !== 'object' && typeof x !== 'function') || x === null || seen.has(x)) continue;
+    if ((typeof x !== 'object' && typeof x !== 'function') || x === null || seen.has(x) || Object.isFrozen(x)) continue;
     seen.add(x);
     Object.freeze(x);
     todo.push(Object.getPrototypeOf(x));

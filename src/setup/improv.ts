@@ -22,13 +22,15 @@ export const STOPPED = 0x00,
   PROVISIONING = 0x03,
   PROVISIONED = 0x04;
 
-// Errors (ERROR_STATE). 0x80 is ours: a setting's value is wrong (the console says which and why).
+// Errors (ERROR_STATE). 0x80 and 0x81 are ours: a setting's value is wrong, a program is refused
+// (the console says which and why).
 export const NO_ERROR = 0x00,
   INVALID_RPC = 0x01,
   UNKNOWN_RPC = 0x02,
   UNABLE_TO_CONNECT = 0x03,
   BAD_HOSTNAME = 0x05,
   INVALID_SETTING = 0x80,
+  INVALID_PROGRAM = 0x81,
   UNKNOWN_ERROR = 0xff;
 
 // RPC commands: Improv's, then ours (docs/improv.md).
@@ -43,7 +45,12 @@ export const SET_SETTINGS = 0x80,
   GET_SETTINGS = 0x81,
   CLEAR_SETTINGS = 0x82,
   RESTART = 0x83,
-  SETUP_MODE = 0x84;
+  SETUP_MODE = 0x84,
+  PROGRAM_BEGIN = 0x85,
+  PROGRAM_CHUNK = 0x86,
+  PROGRAM_END = 0x87,
+  GET_PROGRAM = 0x88,
+  CLEAR_PROGRAM = 0x89;
 
 /** The most data one frame carries: its length is one byte. */
 export const MAX_DATA = 255;

@@ -5,6 +5,7 @@
 // role keeps none of it.
 
 import type { Host, TimerHandle, WiFi, WiFiEvent, WiFiEvents } from '../host';
+import { utf8Length } from '../mqtt/codec';
 import * as improv from './improv';
 import { answer, type PageSite, type SetupView } from './page';
 import type { HttpHandler, HttpRequest, HttpResponse, SetupPorts, WiFiNetwork } from './ports';
@@ -21,6 +22,7 @@ import {
   type SettingProblem,
   type Settings,
 } from './settings';
+import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, storeProgram } from '../program/store';
 
 /** What setup needs to know of the firmware around it. */
 export interface Firmware {
@@ -40,6 +42,17 @@ export const IDLE_MS = 5 * 60 * 1000;
 const MAX_NETWORKS = 20;
 /** A scan older than this is done again when the page asks for the list. */
 const RESCAN_MS = 15000;
+/** A program's transfer with no chunk for this long is dropped (a client that died mid-way). */
+const TRANSFER_MS = 10000;
+
+/** A program under way over USB: its chunks, kept until the end says they add up. */
+interface Transfer {
+  name: string;
+  size: number;
+  bytes: number;
+  parts: string[];
+  timer: TimerHandle;
+}
 
 // Where setup is.
 const NORMAL = 0,
@@ -66,6 +79,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   private badUnsaid = 0;
   /** The board ran its role before Improv's WiFi settings stopped it: it runs again if they fail. */
   private resume = false;
+  private transfer: Transfer | null = null;
 
   constructor(
     readonly host: Host,
@@ -83,7 +97,10 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   frame(type: number, data: Uint8Array): void {
     if (type !== improv.RPC) return; // a board's answer (ours echoed back, or another's): not for us
     const c = improv.decodeCommand(data);
-    if (!c) return this.fail(improv.INVALID_RPC, 'an Improv command whose lengths do not add up, or whose text is not UTF-8');
+    if (!c) {
+      if (data[0] === improv.PROGRAM_CHUNK && this.transfer) return this.refuse('a part of it is not UTF-8 text');
+      return this.fail(improv.INVALID_RPC, 'an Improv command whose lengths do not add up, or whose text is not UTF-8');
+    }
     this.visited();
     const s = c.strings;
     switch (c.command) {
@@ -109,6 +126,18 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       case improv.SETUP_MODE:
         this.send(improv.resultFrame(improv.SETUP_MODE));
         return this.openPage('asked over USB');
+      case improv.PROGRAM_BEGIN:
+        return this.beginProgram(s);
+      case improv.PROGRAM_CHUNK:
+        return this.programChunk(s);
+      case improv.PROGRAM_END:
+        return this.endProgram(s);
+      case improv.GET_PROGRAM: {
+        const p = programInfo(this.ports.store);
+        return this.send(improv.resultFrame(improv.GET_PROGRAM, p ? [p.name, String(p.size), p.hash] : []));
+      }
+      case improv.CLEAR_PROGRAM:
+        return this.clearProgram();
       default:
         return this.fail(improv.UNKNOWN_RPC, `unknown Improv command 0x${c.command.toString(16)}`);
     }
@@ -279,6 +308,101 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     this.restartSoon('its settings were cleared');
   }
 
+  // ---- A student's program (src/program/store.ts): begin, chunks, end; whole or nothing
+
+  private beginProgram(s: string[]): void {
+    this.dropTransfer();
+    if (s.length !== 2) return this.fail(improv.INVALID_RPC, `the program command takes a name and a size (${s.length} strings given)`);
+    const name = s[0],
+      size = Number(s[1]);
+    const bad = nameProblem(name);
+    if (bad) return this.programFail(bad);
+    if (!/^\d+$/.test(s[1]) || !size) return this.programFail(`"${s[1].slice(0, 20)}" is not a program's size in bytes`);
+    if (size > MAX_PROGRAM_BYTES) return this.programFail(`it is ${size} bytes long: a board takes ${MAX_PROGRAM_BYTES} at most`);
+    if (!this.host.program) return this.programFail('this board cannot run programs (its firmware has no JavaScript parser)');
+    this.transfer = { name, size, bytes: 0, parts: [], timer: this.transferTimer() };
+    this.send(improv.resultFrame(improv.PROGRAM_BEGIN, [name]));
+  }
+
+  private transferTimer(): TimerHandle {
+    return this.host.after(TRANSFER_MS, {
+      fire: () => {
+        if (!this.transfer) return;
+        this.transfer = null;
+        this.host.log(`Program over USB: no part for ${TRANSFER_MS / 1000} s, the transfer was cut off: nothing changed`);
+      },
+    });
+  }
+
+  private programChunk(s: string[]): void {
+    const t = this.transfer;
+    if (!t) return this.programFail('a part came with no transfer under way (begin first)');
+    if (s.length !== 1) return this.refuse(`a part is one string (${s.length} given)`);
+    t.bytes += utf8Length(s[0]);
+    if (t.bytes > t.size) return this.refuse(`more than the ${t.size} bytes announced came`);
+    t.parts.push(s[0]);
+    this.host.cancel(t.timer);
+    t.timer = this.transferTimer();
+    this.send(improv.resultFrame(improv.PROGRAM_CHUNK, [String(t.bytes)]));
+  }
+
+  private endProgram(s: string[]): void {
+    const t = this.transfer;
+    if (!t) return this.programFail('an end came with no transfer under way');
+    this.dropTransfer();
+    if (s.length !== 1) return this.programFail(`the end takes the program's hash (${s.length} strings given)`);
+    if (t.bytes !== t.size) return this.programFail(`${t.bytes} bytes came of the ${t.size} announced: the transfer was cut off`);
+    const source = t.parts.join('');
+    const hash = programHash(source);
+    if (hash !== s[0]) return this.programFail(`its hash is ${hash}, not ${s[0].slice(0, 8)}: the transfer garbled it`);
+    const runner = this.host.program;
+    if (!runner) return this.programFail('this board cannot run programs');
+    try {
+      runner.compile(source);
+    } catch (e) {
+      let at = '';
+      try {
+        const place = runner.where(e);
+        if (place) at = `, line ${place.line}${place.column ? `, column ${place.column}` : ''}`;
+      } catch {
+        // no line
+      }
+      return this.programFail(`${t.name}${at}: ${errorText(e)}`);
+    }
+    const failed = storeProgram(this.ports.store, t.name, source);
+    if (failed) return this.fail(improv.UNKNOWN_ERROR, `program ${t.name}: ${failed}`);
+    this.send(improv.resultFrame(improv.PROGRAM_END, [t.name, String(t.size), hash]));
+    this.host.log(`Program over USB: stored ${t.name} (${t.size} bytes, hash ${hash})`);
+    this.restartSoon(`to run the program ${t.name}`);
+  }
+
+  private clearProgram(): void {
+    this.dropTransfer();
+    const had = clearProgram(this.ports.store);
+    this.send(improv.resultFrame(improv.CLEAR_PROGRAM));
+    if (!had) return this.host.log('Program over USB: there was no program to clear');
+    this.host.log('Program over USB: program cleared');
+    this.restartSoon('its program was cleared: back to its role');
+  }
+
+  /** A program refused mid-transfer: the transfer is dropped, the stored program stays. */
+  private refuse(why: string): void {
+    const name = this.transfer?.name ?? '';
+    this.dropTransfer();
+    this.programFail(name ? `${name}: ${why}` : why);
+  }
+
+  private programFail(why: string): void {
+    this.host.log(`Program over USB: ${why}: the board keeps its program`);
+    this.send(improv.errorFrame(improv.INVALID_PROGRAM));
+  }
+
+  private dropTransfer(): void {
+    const t = this.transfer;
+    this.transfer = null;
+    if (t) this.host.cancel(t.timer);
+  }
+
   private check(changes: Settings, complete: boolean): SettingProblem | null {
     const fw = this.firmware;
     return checkChanges(fw.build, readStored(this.ports.store), changes, {
@@ -445,6 +569,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   /** Ends setup: timers, the access point, the servers. (The serial port is the host's.) */
   stop(): void {
     this.stopped = true;
+    this.dropTransfer();
     for (const t of [this.joinTimer, this.idleTimer, this.restartTimer]) if (t) this.host.cancel(t);
     this.joinTimer = this.idleTimer = this.restartTimer = null;
     if (this.joining) {
@@ -458,4 +583,15 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** `Name: message` of a compile error, read defensively and bounded. */
+function errorText(e: unknown): string {
+  try {
+    const x = e as { name?: unknown; message?: unknown };
+    const m = typeof x?.message === 'string' ? x.message.replace(/^\(anonymous-\d+\): /, '') : String(e);
+    return `${typeof x?.name === 'string' ? x.name : 'Error'}: ${m}`.slice(0, 200);
+  } catch {
+    return 'an error that cannot be read';
+  }
 }

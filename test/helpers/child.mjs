@@ -23,12 +23,13 @@ process.once('exit', () => {
 /**
  * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, raw, stderr }. `input` is
  * written to its stdin (then closed); `stdin` is a file descriptor to read instead (e.g. of
- * /dev/zero); `openStdin` leaves a pipe open (child.stdin), as a terminal nobody types in.
+ * /dev/zero); `openStdin` leaves a pipe open (child.stdin), as a terminal nobody types in; `env`
+ * adds to the environment (LC_ALL for the French words).
  */
-export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = false } = {}) {
+export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = false, env } = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
     stdio: [stdin ?? (input === undefined && !openStdin ? 'ignore' : 'pipe'), 'pipe', 'pipe'],
-    env: { ...process.env, MQTT_PAIR_DEBUG: '' },
+    env: { ...process.env, MQTT_PAIR_DEBUG: '', ...env },
   });
   if (input !== undefined) child.stdin.end(input);
   children.add(child);

@@ -58,6 +58,11 @@ export const COMMANDS: Command[] = [
     summary: 'set up a board over USB (Improv): WiFi, broker, and from a roster the next student (--port; --list)',
     run: async (argv) => (await import('./setup')).runSetup(argv),
   },
+  {
+    name: 'program',
+    summary: "send a student's JavaScript program to a board over USB (--port), then show its console; --show, --clear",
+    run: async (argv) => (await import('./program')).runProgram(argv),
+  },
   { name: 'bench', summary: 'measure the codec and the client against mqtt-packet and MQTT.js (npm run bench; --json)', run: () => runBench() },
 ];
 

@@ -215,4 +215,23 @@ export const en: CliWords = {
     overflow: (port, max) =>
       `the board on ${port} sent more than ${max} answers to one command without ending it: is it running mqtt-pair? (stopped listening to it)`,
   },
+  program: {
+    title: "mqtt-pair program: send a student's program to a board over USB, then show its console",
+    which: 'which board? --port /dev/ttyUSB0 (COM3 on Windows; mqtt-pair setup --list shows the ports)',
+    noFile: (file) => `cannot read ${file}: is the path right?`,
+    empty: (file) => `${file} is empty: a program holds at least one line`,
+    tooLarge: (file, bytes, max) => `${file} is ${bytes} bytes long: a board takes a program of ${max} bytes at most`,
+    notUtf8: (file, line) => `${file} is not UTF-8 text (line ${line}): save it as UTF-8 in the editor`,
+    nameTooLong: (name, max) => `the name ${name} is too long: at most ${max} bytes (rename the file)`,
+    refused: (reason) => `the board refused the program: ${reason || 'it said no more'}`,
+    oldFirmware: (port) => `the board on ${port} takes no programs: its firmware is older, or has no JavaScript parser (flash the class image again)`,
+    cutOff: (port, what) => `the board on ${port} stopped answering (${what}): the board keeps its program; try again`,
+    sent: (name, bytes, hash) => `${name} sent: ${bytes} bytes, hash ${hash}; the board restarts to run it`,
+    following: (seconds) => `The board's console${seconds ? ` for ${seconds} s` : ''} (Ctrl+C to stop):`,
+    shown: (name, bytes, hash) => `program ${name}: ${bytes} bytes, hash ${hash}`,
+    none: 'no program on the board: it plays its role',
+    cleared: 'program cleared: the board restarts into its role',
+    nothingToClear: 'there was no program on the board',
+    onlyOne: 'a file, --show or --clear: one of them',
+  },
 };

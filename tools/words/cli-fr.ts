@@ -59,6 +59,7 @@ export const fr: CliWords = {
     chat: 'discuter avec un autre élève : écrire sur <préfixe><nom>, lire <préfixe><binôme>',
     remote: 'la télécommande : les flèches du clavier publient up/down/left/right sur <préfixe>remote/command',
     actuator: "l'actionneur : un bloc coloré piloté par <préfixe>remote/command",
+    program: 'envoyer un programme JavaScript à une carte par USB (--port), puis afficher sa console ; --show, --clear',
     bench: 'mesurer le codec et le client face à mqtt-packet et MQTT.js (npm run bench ; --json)',
   },
   flagHelp: {
@@ -304,5 +305,25 @@ export const fr: CliWords = {
       `${boards.length ? `${name} n’a plus ${boards.length > 1 ? 'ses cartes' : 'sa carte'} ${boards.join(', ')}` : `${name} n’avait pas encore de carte`} : la prochaine carte branchée est la sienne`,
     overflow: (port, max) =>
       `la carte sur ${port} a envoyé plus de ${max} réponses à une commande sans la terminer : a-t-elle bien mqtt-pair ? (je ne l’écoute plus)`,
+  },
+  program: {
+    title: 'mqtt-pair program : envoyer le programme d’un élève à une carte par USB, puis afficher sa console',
+    which: 'quelle carte ? --port /dev/ttyUSB0 (COM3 sous Windows ; mqtt-pair setup --list montre les ports)',
+    noFile: (file) => `impossible de lire ${file} : le chemin est-il juste ?`,
+    empty: (file) => `${file} est vide : un programme a au moins une ligne`,
+    tooLarge: (file, bytes, max) => `${file} fait ${bytes} octets : une carte prend un programme de ${max} octets au plus`,
+    notUtf8: (file, line) => `${file} n’est pas du texte UTF-8 (ligne ${line}) : enregistrez-le en UTF-8 dans l’éditeur`,
+    nameTooLong: (name, max) => `le nom ${name} est trop long : ${max} octets au plus (renommez le fichier)`,
+    refused: (reason) => `la carte a refusé le programme : ${reason || 'sans dire pourquoi'}`,
+    oldFirmware: (port) =>
+      `la carte sur ${port} ne prend pas de programme : son firmware est plus ancien, ou sans analyseur JavaScript (flashez de nouveau l’image de la classe)`,
+    cutOff: (port, what) => `la carte sur ${port} ne répond plus (${what}) : elle garde son programme ; recommencez`,
+    sent: (name, bytes, hash) => `${name} envoyé : ${bytes} octets, empreinte ${hash} ; la carte redémarre pour le lancer`,
+    following: (seconds) => `La console de la carte${seconds ? ` pendant ${seconds} s` : ''} (Ctrl+C pour arrêter) :`,
+    shown: (name, bytes, hash) => `programme ${name} : ${bytes} octets, empreinte ${hash}`,
+    none: 'aucun programme sur la carte : elle joue son rôle',
+    cleared: 'programme effacé : la carte redémarre dans son rôle',
+    nothingToClear: 'il n’y avait pas de programme sur la carte',
+    onlyOne: 'un fichier, --show ou --clear : un seul des trois',
   },
 };

@@ -104,6 +104,35 @@ export interface CliWords {
   boardsDetails(up: number, of: number, hellos: number, replies: number, reconnects: number): string;
   // mqtt-pair setup (tools/cli/setup.ts, tools/setup/): the roster's names, its state file, a board's answers.
   setup: SetupCliWords;
+  // mqtt-pair program (tools/cli/program.ts): a student's program sent to a board over USB.
+  program: ProgramCliWords;
+}
+
+/** The board's own reasons (its console line) stay in English, as its console does. */
+export interface ProgramCliWords {
+  /** What the command does, for --help. */
+  title: string;
+  which: string;
+  noFile(file: string): string;
+  empty(file: string): string;
+  tooLarge(file: string, bytes: number, max: number): string;
+  /** Bytes that are not UTF-8, first on line `line`. */
+  notUtf8(file: string, line: number): string;
+  nameTooLong(name: string, max: number): string;
+  /** The board refused it: its own reason (with the line), or none it said. */
+  refused(reason: string): string;
+  /** The board has no command for programs: an older firmware. */
+  oldFirmware(port: string): string;
+  /** The board stopped answering mid-way. */
+  cutOff(port: string, what: string): string;
+  sent(name: string, bytes: number, hash: string): string;
+  /** Printing the board's console from now on. */
+  following(seconds: number | undefined): string;
+  shown(name: string, bytes: number, hash: string): string;
+  none: string;
+  cleared: string;
+  nothingToClear: string;
+  onlyOne: string;
 }
 
 export interface SetupCliWords {

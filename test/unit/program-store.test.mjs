@@ -1,0 +1,251 @@
+// A student's program in the board's flash (src/program/store.ts) and sent over USB in our Improv
+// commands (src/setup/setup.ts, docs/improv.md): whole or nothing. Chunks fit the store's values
+// (62 bytes on an ESP8266) without cutting a character; a write cut off at any point (a power cut,
+// a full flash) leaves the old program; a damaged chunk is found by the hash. Over Improv: begin,
+// parts, end with the hash; a cut-off transfer, a wrong hash, a size over the limit, text that
+// is not UTF-8, a syntax error: refused with one line naming the problem (and its line), the old
+// program kept. Node's runner compiles here; XS's in test/program-port.test.mjs.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { improv, nodeProgramRunner } from '../../dist/index.js';
+import { Setup, programStore } from '../../dist/testing.js';
+import { virtualHost } from '../helpers/virtual-host.mjs';
+import { mapStore } from './settings.test.mjs';
+
+const { storeProgram, readProgram, programInfo, clearProgram, chunks, fnv1a, programHash, MAX_PROGRAM_BYTES } = programStore;
+
+const ESP1 = `let count = 0;
+mqtt.subscribe('notification', (topic, message) => {
+  print('Received notification:', message);
+  if (message === 'received') print('ESP received hello message');
+});
+every(5000, () => { mqtt.publish('hello', 'Hello #' + count); count += 1; });
+`;
+/** Text with 2-, 3- and 4-byte characters, so that chunks fall beside them. */
+const WIDE = `print('é à ç — 漢字 😀 ${'😀é'.repeat(40)}');\n`;
+
+describe('the program in the flash', () => {
+  test('FNV-1a 32: the published test vectors', () => {
+    assert.equal(fnv1a(new Uint8Array()), '811c9dc5');
+    assert.equal(fnv1a(new TextEncoder().encode('a')), 'e40c292c');
+    assert.equal(fnv1a(new TextEncoder().encode('foobar')), 'bf9cf968');
+  });
+
+  test('chunks fit the store and never cut a character', () => {
+    for (const max of [4, 5, 62, 200]) {
+      const parts = chunks(WIDE, max);
+      assert.equal(parts.join(''), WIDE);
+      for (const p of parts) {
+        assert.ok(Buffer.byteLength(p) <= max, `${Buffer.byteLength(p)} > ${max}`);
+        assert.ok(p.isWellFormed(), 'no lone surrogate');
+      }
+    }
+  });
+
+  test('stored, read back, replaced in the other slot, cleared', () => {
+    for (const maxBytes of [62, 200]) {
+      const store = mapStore(maxBytes);
+      assert.equal(readProgram(store), null);
+      assert.equal(storeProgram(store, 'esp1.js', ESP1), '');
+      const size = Buffer.byteLength(ESP1);
+      assert.deepEqual(programInfo(store), { name: 'esp1.js', size, hash: programHash(ESP1) });
+      assert.deepEqual(readProgram(store), { name: 'esp1.js', size, hash: programHash(ESP1), source: ESP1 });
+      assert.ok(store.map.get('pgm').startsWith('A'));
+      for (const [k, v] of store.map) assert.ok(Buffer.byteLength(v) <= maxBytes, `${k} is ${Buffer.byteLength(v)} bytes`);
+
+      assert.equal(storeProgram(store, 'wide é.js', WIDE), '');
+      assert.equal(readProgram(store).source, WIDE);
+      assert.ok(store.map.get('pgm').startsWith('B'));
+      assert.ok(![...store.map.keys()].some((k) => k.startsWith('pgA')), 'the old slot is freed');
+
+      assert.equal(clearProgram(store), true);
+      assert.deepEqual([...store.map.keys()], []);
+      assert.equal(readProgram(store), null);
+      assert.equal(clearProgram(store), false);
+    }
+  });
+
+  test('a write cut off at any point leaves the old program, whole', () => {
+    const store = mapStore(62);
+    storeProgram(store, 'esp1.js', ESP1);
+    const before = new Map(store.map);
+    const sets = Math.ceil(Buffer.byteLength(WIDE) / 62) + 1;
+    for (let cut = 0; cut < sets; cut++) {
+      // A power cut after `cut` values were written: what is in the flash then, nothing cleaned up.
+      const flash = mapStore(62, Object.fromEntries(before));
+      let n = 0;
+      const dying = {
+        ...flash,
+        set: (k, v) =>
+          n++ < cut
+            ? flash.set(k, v)
+            : (() => {
+                throw new Error('power cut');
+              })(),
+      };
+      const why = storeProgram(dying, 'wide.js', WIDE);
+      assert.match(why, /could not store it \(power cut/);
+      // (storeProgram tried to clean up; a real power cut would not: read what was written, uncleaned, too.)
+      assert.equal(readProgram(flash)?.source, ESP1, `cut after ${cut} writes`);
+    }
+    // And once written whole, the new one; a later write then goes to the other slot again.
+    assert.equal(storeProgram(store, 'wide.js', WIDE), '');
+    assert.equal(readProgram(store).source, WIDE);
+  });
+
+  test('a damaged or missing chunk is found: no program rather than half of one', () => {
+    const store = mapStore(62);
+    storeProgram(store, 'esp1.js', ESP1);
+    store.map.set('pgA1', store.map.get('pgA1').replace('n', 'm'));
+    const said = [];
+    assert.equal(
+      readProgram(store, (w) => said.push(w)),
+      null,
+    );
+    assert.deepEqual(said, ['the stored program "esp1.js" is damaged (its size or hash does not match)']);
+    store.map.delete('pgA2');
+    assert.equal(
+      readProgram(store, (w) => said.push(w)),
+      null,
+    );
+    assert.match(said[1], /lacks its part 3 of \d+/);
+  });
+});
+
+/** A board's setup with Node's runner and a map store of `maxBytes`. */
+function board({ maxBytes = 200, program = nodeProgramRunner() } = {}) {
+  const host = virtualHost();
+  if (program) host.program = program;
+  const store = mapStore(maxBytes);
+  const frames = [];
+  const ports = {
+    store,
+    info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-000001'],
+    serialWrite: (bytes) => frames.push(bytes),
+    scan() {},
+    openAccessPoint: () => '192.168.4.1',
+    serve: (port) => port,
+    answerDns() {},
+    close() {},
+    stationAddress: () => '',
+  };
+  const firmware = { build: {}, running: () => true, stopBoard() {} };
+  const setup = new Setup(host, ports, firmware);
+  /** Sends a command; returns what the board answered, decoded. */
+  const send = (cmd, strings = []) => {
+    const from = frames.length;
+    setup.serialBytes(improv.rpcFrame(cmd, strings));
+    const out = [];
+    const reader = new improv.FrameReader();
+    for (const f of frames.slice(from))
+      reader.push(f, {
+        frame: (type, data) => out.push(type === improv.RPC_RESULT ? improv.decodeCommand(Uint8Array.from(data)).strings : { error: data[0] }),
+        badFrame() {},
+      });
+    return out;
+  };
+  /** The whole transfer of `source`, in parts of `part` bytes; what the end answered. */
+  const put = (name, source, { part = 120, hash = programHash(source), size = Buffer.byteLength(source) } = {}) => {
+    const begin = send(improv.PROGRAM_BEGIN, [name, String(size)]);
+    if (begin[0]?.error !== undefined) return begin;
+    for (const c of chunks(source, part)) {
+      const r = send(improv.PROGRAM_CHUNK, [c]);
+      if (r[0]?.error !== undefined) return r;
+    }
+    return send(improv.PROGRAM_END, [hash]);
+  };
+  return { host, store, setup, send, put };
+}
+
+const REFUSED = [{ error: improv.INVALID_PROGRAM }];
+
+describe('a program over USB (Improv)', () => {
+  test('sent in parts, compiled, stored whole; read back; the board restarts to run it; cleared', () => {
+    const b = board();
+    assert.deepEqual(b.send(improv.GET_PROGRAM), [[]]);
+    const hash = programHash(ESP1);
+    const size = String(Buffer.byteLength(ESP1));
+    assert.deepEqual(b.put('esp1.js', ESP1, { part: 50 }), [['esp1.js', size, hash]]);
+    assert.equal(readProgram(b.store).source, ESP1);
+    assert.deepEqual(b.send(improv.GET_PROGRAM), [['esp1.js', size, hash]]);
+    assert.ok(b.host.lines.includes(`Program over USB: stored esp1.js (${size} bytes, hash ${hash})`), b.host.lines.join('\n'));
+    b.host.advance(1000);
+    assert.deepEqual(b.host.restarts, ['to run the program esp1.js']);
+
+    const c = board();
+    c.put('esp1.js', ESP1);
+    c.host.advance(1000);
+    c.host.restarts.length = 0;
+    assert.deepEqual(c.send(improv.CLEAR_PROGRAM), [[]]);
+    assert.equal(readProgram(c.store), null);
+    assert.deepEqual(c.send(improv.GET_PROGRAM), [[]]);
+    c.host.advance(1000);
+    assert.deepEqual(c.host.restarts, ['its program was cleared: back to its role']);
+  });
+
+  test('refused with one line each, and the old program stays', () => {
+    const b = board();
+    storeProgram(b.store, 'esp1.js', ESP1);
+    const kept = () => assert.equal(readProgram(b.store)?.source, ESP1);
+    const said = () => b.host.lines.at(-1);
+
+    assert.deepEqual(b.put('bad.js', 'let a = 1;\nlet b = ;\n'), REFUSED);
+    assert.equal(said(), "Program over USB: bad.js, line 2: SyntaxError: Unexpected token ';': the board keeps its program");
+    kept();
+
+    assert.deepEqual(b.put('esp1.js', ESP1, { hash: '00000000' }), REFUSED);
+    assert.match(said(), /^Program over USB: its hash is [0-9a-f]{8}, not 00000000: the transfer garbled it: the board keeps its program$/);
+    kept();
+
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['big.js', String(MAX_PROGRAM_BYTES + 1)]), REFUSED);
+    assert.equal(
+      said(),
+      `Program over USB: it is ${MAX_PROGRAM_BYTES + 1} bytes long: a board takes ${MAX_PROGRAM_BYTES} at most: the board keeps its program`,
+    );
+
+    // More than announced; fewer (the end came early).
+    assert.deepEqual(b.put('esp1.js', ESP1, { size: 10 }), REFUSED);
+    assert.equal(said(), 'Program over USB: esp1.js: more than the 10 bytes announced came: the board keeps its program');
+    assert.deepEqual(b.put('esp1.js', ESP1, { size: 1000 }), REFUSED);
+    assert.match(said(), /^Program over USB: \d+ bytes came of the 1000 announced: the transfer was cut off: the board keeps its program$/);
+    kept();
+
+    // A part that is not UTF-8 (a byte 0xff): the transfer is dropped, said as such.
+    b.send(improv.PROGRAM_BEGIN, ['x.js', '3']);
+    const bad = improv.encodeFrame(improv.RPC, [improv.PROGRAM_CHUNK, 4, 3, 0x61, 0xff, 0x62]);
+    b.setup.serialBytes(bad);
+    assert.equal(said(), 'Program over USB: x.js: a part of it is not UTF-8 text: the board keeps its program');
+    assert.deepEqual(b.send(improv.PROGRAM_END, [programHash('a?b')]), REFUSED);
+    assert.equal(said(), 'Program over USB: an end came with no transfer under way: the board keeps its program');
+
+    // A transfer cut off: no part for 10 s, dropped; its end later is refused.
+    b.send(improv.PROGRAM_BEGIN, ['cut.js', '20']);
+    b.send(improv.PROGRAM_CHUNK, ['print(1);']);
+    b.host.advance(10000);
+    assert.equal(said(), 'Program over USB: no part for 10 s, the transfer was cut off: nothing changed');
+    assert.deepEqual(b.send(improv.PROGRAM_CHUNK, ['print(2);']), REFUSED);
+    kept();
+
+    // A name too long, with control characters.
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['x'.repeat(33), '3']), REFUSED);
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['a\u001bb.js', '3']), REFUSED);
+    kept();
+    assert.deepEqual(b.host.restarts, [], 'nothing stored, no restart');
+  });
+
+  test('a board without a runner (no parser) refuses at once', () => {
+    const b = board({ program: null });
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['esp1.js', '10']), REFUSED);
+    assert.equal(b.host.lines.at(-1), 'Program over USB: this board cannot run programs (its firmware has no JavaScript parser): the board keeps its program');
+  });
+
+  test('a store that refuses a part: an Improv error, the old program kept', () => {
+    const b = board({ maxBytes: 62 });
+    storeProgram(b.store, 'esp1.js', ESP1);
+    b.store.refuse('pgB1');
+    assert.deepEqual(b.put('wide.js', WIDE), [{ error: improv.UNKNOWN_ERROR }]);
+    assert.match(b.host.lines.at(-1), /^Setup over USB: program wide\.js: the board could not store it \(no room in flash;/);
+    assert.equal(readProgram(b.store).source, ESP1);
+    assert.ok(![...b.store.map.keys()].some((k) => k.startsWith('pgB')), 'what was written of it is removed');
+  });
+});
