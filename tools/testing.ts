@@ -15,7 +15,7 @@ export {
   splitUrl,
 } from '../src/endpoint';
 export { IDLE_MS, Setup } from '../src/setup/setup';
-export * as programStore from '../src/program/store';
+export * as programStore from '../src/setup/program-store';
 export { answer, MAX_FORM, parseForm } from '../src/setup/page';
 export { contentLength, FormScanner, MAX_HEAD, MAX_LINE, originAllowed, RequestReader } from '../src/setup/http';
 export { roles } from '../src/apps/roles';

@@ -22,7 +22,7 @@ import { ModdablePorts, PreferenceStore } from './setup-ports';
 import type { ProgramRunner } from '../../src/host';
 import { compartmentRunner } from '../../src/program/compartment';
 import { startProgramBoard } from '../../src/program/program';
-import { readProgram } from '../../src/program/store';
+import { readProgram } from '../../src/setup/program-store';
 
 type Raw = Record<string, unknown>;
 
@@ -115,7 +115,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     watchButton(this);
   }
 
-  /** The program stored on this board (src/program/store.ts), when this image runs programs. */
+  /** The program stored on this board (src/setup/program-store.ts), when this image runs programs. */
   private storedProgram(): { name: string; source: string } | null {
     if (!PROGRAMS || !hasPreferences()) return null;
     return readProgram(new PreferenceStore(), (why) => this.log(`Program error: ${why}; running the role instead`));

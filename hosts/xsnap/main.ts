@@ -101,7 +101,7 @@ let board: Board | null = null;
  *  the runner loads instead of this one when a program runs (so a board without one carries none of it). */
 type ProgramStarter = (host: Host, config: Record<string, unknown>, source: string) => Board | null;
 let startProgram: ProgramStarter | null = null;
-/** The program stored in the board's flash (src/program/store.ts), and the runner setup compiles with: the program bundle's too. */
+/** The program stored in the board's flash (src/setup/program-store.ts), and the runner setup compiles with: the program bundle's too. */
 type StoredReader = (store: SettingsStore, log: (line: string) => void) => { name: string; source: string } | null;
 let storedProgram: StoredReader | null = null;
 let programRunner: (() => ProgramRunner | null) | null = null;

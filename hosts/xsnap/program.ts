@@ -4,7 +4,7 @@
 import { setProgramStarter } from './main';
 import { compartmentRunner } from '../../src/program/compartment';
 import { startProgramBoard } from '../../src/program/program';
-import { readProgram } from '../../src/program/store';
+import { readProgram } from '../../src/setup/program-store';
 
 setProgramStarter(
   (host, config, source) => {

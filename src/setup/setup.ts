@@ -22,7 +22,7 @@ import {
   type SettingProblem,
   type Settings,
 } from './settings';
-import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, storeProgram } from '../program/store';
+import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, storeProgram } from './program-store';
 
 /** What setup needs to know of the firmware around it. */
 export interface Firmware {
@@ -308,7 +308,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     this.restartSoon('its settings were cleared');
   }
 
-  // ---- A student's program (src/program/store.ts): begin, chunks, end; whole or nothing
+  // ---- A student's program (src/setup/program-store.ts): begin, chunks, end; whole or nothing
 
   private beginProgram(s: string[]): void {
     this.dropTransfer();

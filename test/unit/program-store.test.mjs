@@ -1,4 +1,4 @@
-// A student's program in the board's flash (src/program/store.ts) and sent over USB in our Improv
+// A student's program in the board's flash (src/setup/program-store.ts) and sent over USB in our Improv
 // commands (src/setup/setup.ts, docs/improv.md): whole or nothing. Chunks fit the store's values
 // (62 bytes on an ESP8266) without cutting a character; a write cut off at any point (a power cut,
 // a full flash) leaves the old program; a damaged chunk is found by the hash. Over Improv: begin,

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CLEAR_PROGRAM, GET_PROGRAM, INVALID_PROGRAM, PROGRAM_BEGIN, PROGRAM_CHUNK, PROGRAM_END, UNKNOWN_RPC } from '../../src/setup/improv';
-import { chunks, MAX_NAME_BYTES, MAX_PROGRAM_BYTES, programHash } from '../../src/program/store';
+import { chunks, MAX_NAME_BYTES, MAX_PROGRAM_BYTES, programHash } from '../../src/setup/program-store';
 import { utf8Length } from '../../src/mqtt/codec';
 import { printable } from '../../src/apps/text';
 import { BoardError, type BoardLink, BoardLink as Link } from '../setup/improv-client';

@@ -11,7 +11,7 @@
 // Small and portable: the boot and setup read it; nothing here compiles or runs a program.
 
 import { encodeUtf8, utf8Length } from '../mqtt/codec';
-import type { SettingsStore } from '../setup/settings';
+import type { SettingsStore } from './settings';
 
 /** The largest program a board takes, in UTF-8 bytes (src/program/program.ts's MAX_SOURCE characters at most). */
 export const MAX_PROGRAM_BYTES = 16384;
