@@ -192,6 +192,9 @@ function leave() {
 function onMainMessage(m: Message) {
   const text = payloadText(m.payload);
   if (m.topic === chatTopic(peer)) {
+    // The chat never retains its lines: a retained one was left there by someone else (a student
+    // from the lab, a program), and is not the partner's word. It is not shown as theirs.
+    if (m.retain) return;
     const who = peer;
     add(
       $('chat-lines'),
