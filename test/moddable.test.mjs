@@ -34,9 +34,10 @@ const DESKTOPS = ['mac', 'lin', 'win'];
  * manifest_net.json: socket, net and (through modules/network/wifi/manifest.json) wifi;
  * modules/crypt/tls.json: securesocket; modules/network/websocket/manifest.json: websocket;
  * modules/network/sntp/manifest.json: sntp. Run-time setup: modules/files/preference: preference;
- * modules/network/http: http; modules/base/modules: modules.
+ * modules/base/modules: modules. (The setup page is served on the socket module's Listener:
+ * hosts/moddable/setup-server.ts.)
  */
-const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config', 'Resource', 'securesocket', 'websocket', 'sntp', 'preference', 'http', 'modules'];
+const SDK_MODULES = ['timer', 'time', 'socket', 'net', 'wifi', 'mc/config', 'Resource', 'securesocket', 'websocket', 'sntp', 'preference', 'modules'];
 /** Modules only a platform's own include brings: the classic `wifi` module is no longer in
  *  manifest_net.json on the boards (SDK 8.2.3), so manifest.json includes it there. */
 const WIFI_MANIFEST = '$(MODDABLE)/modules/network/wifi/manifest.json';
@@ -46,7 +47,6 @@ const SDK_MANIFESTS = [
   '$(MODDABLE)/modules/network/websocket/manifest.json',
   '$(MODDABLE)/modules/network/sntp/manifest.json',
   '$(MODDABLE)/modules/files/preference/manifest.json',
-  '$(MODDABLE)/modules/network/http/manifest.json',
   '$(MODDABLE)/modules/base/modules/manifest.json',
 ];
 
@@ -499,7 +499,8 @@ let nodeWs; // dist/index.js, once built
 const FAKES = {
   timer: 'export default globalThis.__fakeModdable.Timer;',
   time: 'export default globalThis.__fakeModdable.Time;',
-  socket: 'export const Socket = globalThis.__fakeModdable.Socket; export default { Socket };',
+  socket:
+    'export const Socket = globalThis.__fakeModdable.Socket; export const Listener = globalThis.__fakeModdable.Listener; export default { Socket, Listener };',
   net: 'export default globalThis.__fakeModdable.Net;',
   wifi: 'export default globalThis.__fakeModdable.WiFi;',
   'mc/config': 'export default globalThis.__fakeModdable.config;',
@@ -526,7 +527,13 @@ async function loadFirmware() {
   if (!firmware) {
     nodeWs = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
     const Preference = { get: () => undefined, set() {}, delete() {}, keys: () => [] };
-    globalThis.__fakeModdable = { Timer, Time, Socket, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP, Preference };
+    // The setup page's listener: these boards never open setup mode, so one that is made is a failure.
+    class Listener {
+      constructor() {
+        throw new Error('a Listener was made: setup mode opened on a board that has its settings');
+      }
+    }
+    globalThis.__fakeModdable = { Timer, Time, Socket, Listener, Net, WiFi, config, restart, SecureSocket, WebSocketClient, Resource, SNTP, Preference };
     globalThis.trace = (s) => {
       for (const line of String(s).split('\n')) if (line) fake.lines.push(line);
     };

@@ -293,7 +293,7 @@ class ProgramRole implements Role {
     }
   }
 
-  /** Says an error of the program's with its line, once: a callback that throws at every message does not flood the console. */
+  /** Says an error of the program's with its line, once: a callback that throws at every message does not flood the serial line. */
   private report(e: unknown): void {
     let place: ProgramPlace | null = null;
     try {
