@@ -31,5 +31,5 @@ export default async function* skipSummary(source) {
       return `${t} (${THINGS[t].tests ? `${THINGS[t].tests}: ` : ''}${counted})`;
     })
     .join(', ');
-  yield `\nSkipped for want of ${what}${other ? `; ${plural(other, 'more')} for other reasons` : ''}. To run them: ${installCommand(things)}\n`;
+  yield `\nSkipped for want of ${what}${other ? `; ${other} more for other reasons` : ''}. To run them: ${installCommand(things)}\n`;
 }
