@@ -16,6 +16,9 @@ let questions = 0;
 async function ask(level: string): Promise<void> {
   const mine = ++questions;
   held = null;
+  // At once, not at the next drawing: until the broker answers for this level, the button must not
+  // clear with the count of the level chosen before.
+  ($('clear') as HTMLButtonElement).disabled = true;
   draw();
   try {
     const r = await fetch(`retained?branch=${encodeURIComponent(branchOf(level))}`, { headers: { 'x-mqtt-pair': '1' } });
