@@ -95,20 +95,12 @@ export async function buildAll() {
   };
   const define = { ...pages, ...board };
   await Promise.all([
+    // The library and, beside it in dist/, what the tests drive directly (dist/testing.js, not
+    // packed): two entries of one build, each bundled whole. The embedded broker either may start
+    // finds dist/aedes.js next to itself.
     build({
       ...common,
-      entryPoints: { index: node.index },
-      outdir: 'dist',
-      platform: 'node',
-      target: 'node20',
-      sourcemap: 'linked',
-      packages: 'external',
-      define,
-    }),
-    // Beside it in dist/: the embedded broker it may start finds dist/aedes.js next to itself.
-    build({
-      ...common,
-      entryPoints: { testing: node.testing },
+      entryPoints: { index: node.index, testing: node.testing },
       outdir: 'dist',
       platform: 'node',
       target: 'node20',
