@@ -11,15 +11,16 @@ import { moddableSkip, sdkOrThrow } from './helpers/moddable.mjs';
 
 describe('board builds link (mcconfig, xsc and xsl with an installed Moddable SDK)', { skip: moddableSkip() }, () => {
   // usb: the USE_USB chip.c is compiled with, as hosts/moddable/native/usb.json passes the target's
-  // (2 USB-Serial-JTAG; "undefined", mcmanifest.js's word for a target without one, is UART 0),
-  // with usb_serial_jtag.h's folder; null for the ESP8266, which has only UART 0. esp32s3_usb's
-  // USE_USB 1 links too, and its C stops with one line (test/native-compile.test.mjs).
+  // (2 USB-Serial-JTAG, 1 TinyUSB CDC; "undefined", mcmanifest.js's word for a target without one,
+  // is UART 0), with usb_serial_jtag.h's folder and TinyUSB's (the managed components of the
+  // build's ESP-IDF project); null for the ESP8266, which has only UART 0.
   for (const [platform, role, usb] of [
     ['esp32', 'hello', 'undefined'],
     ['esp32/esp32c3', 'responder', 'undefined'],
     ['esp32/esp32c3_cdc', 'sensor', '2'],
     ['esp32/esp32s3', 'chat', 'undefined'],
     ['esp32/esp32s3_cdc', 'hello', '2'],
+    ['esp32/esp32s3_usb', 'sensor', '1'],
     ['esp32/esp32c6', 'responder', 'undefined'],
     ['esp', 'sensor', null],
   ]) {
@@ -30,7 +31,14 @@ describe('board builds link (mcconfig, xsc and xsl with an installed Moddable SD
       assert.match(r.output, new RegExp(`^link-check ${platform.replace('/', '\\/')}: xsc and xsl succeeded \\(\\d+ modules\\)$`, 'm'));
       assert.ok(r.modules > 20, `${r.modules} modules`);
       if (usb === null) assert.doesNotMatch(r.cFlags, /USE_USB/);
-      else assert.deepEqual(r.cFlags.split(/\s+/), [`-DUSE_USB=${usb}`, '-I/opt/esp-idf/components/esp_driver_usb_serial_jtag/include']);
+      else {
+        const [define, jtag, ...tinyusb] = r.cFlags.split(/\s+/);
+        assert.deepEqual([define, jtag], [`-DUSE_USB=${usb}`, '-I/opt/esp-idf/components/esp_driver_usb_serial_jtag/include']);
+        assert.deepEqual(
+          tinyusb.map((flag) => flag.replace(/^-I.*\/xsProj-[^/]*\//, '')),
+          ['managed_components/espressif__esp_tinyusb/include', 'managed_components/espressif__tinyusb/src'],
+        );
+      }
     });
   }
 });

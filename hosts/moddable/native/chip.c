@@ -3,52 +3,31 @@
  * platforms (see manifest.json). test/native-compile.test.mjs compiles it for every branch below
  * against test/fixtures/native-decls/, which declares each call as the real headers do.
  *
- * What it calls, and where that is declared:
- * - ESP-IDF v6.0 (what Moddable SDK 8.2.3 expects): esp_restart (components/esp_system/include/
- *   esp_system.h); uart_driver_install, uart_param_config, uart_set_pin, uart_write_bytes,
- *   uart_get_buffered_data_len, uart_read_bytes (components/esp_driver_uart/include/driver/uart.h);
- *   usb_serial_jtag_driver_install, usb_serial_jtag_write_bytes, usb_serial_jtag_read_bytes
- *   (components/esp_driver_usb_serial_jtag/include/driver/usb_serial_jtag.h).
- * - ESP8266 NONOS SDK 2.x: system_restart (include/user_interface.h).
- * - Moddable SDK 8.2.3: ESP_put, ESP_putc, ESP_getc, ESP_isReadable, ESP_setBaud, c_strlen
- *   (xs/platforms/esp/xsHost.h); modGPIOInit, modGPIORead, modGPIOUninit
- *   (modules/pins/digital/esp32|esp/modGPIO.h); the xsmc macros (xs/includes/xsmc.h).
+ * Only what the Moddable SDK 8.2.3 has no JavaScript for stays here; chip.js takes the rest from
+ * the SDK: restart from modules/io/system/system.c (xs_system_restart), the BOOT button from
+ * embedded:io/digital (modules/io/digital).
+ * - the console and Improv on the board's USB port: embedded:io/serial (modules/io/serial/esp32)
+ *   drives the ESP32's UARTs only, with no USB-Serial-JTAG (USE_USB 2) nor TinyUSB CDC (USE_USB
+ *   1); its ESP8266 version (modules/io/serial/esp) takes UART 0 over from the SDK's console.
+ * - the chip's family: a constant chosen at compile time (ESP32, __ets__); no SDK module says it,
+ *   and mc/config does not expand the build's $(ESP32_SUBCLASS).
  *
- * Why these stay in C rather than the SDK's JavaScript:
- * - restart: the SDK's only JavaScript restart is System.restart in modules/io/system, which also
- *   sets the globals System and device and imports embedded:provider/builtin (all of ECMA-419's
- *   I/O) for three lines of C.
- * - the console and Improv: embedded:io/serial on the esp32 (modules/io/serial/esp32) drives a UART
- *   only; it has no USB-Serial-JTAG, the port of USE_USB 2.
- * - the BOOT button: embedded:io/digital could read it, but mcsim runs sim/chip.js, not this
- *   module's chip.js, so a move could not be tested off a board: left for later, with the
- *   pins/digital module our manifest already includes (modGPIO, its C half) meanwhile.
- * - the chip's family: a constant chosen at compile time (ESP32, __ets__); no SDK module says it.
+ * What it calls, and where that is declared:
+ * - ESP-IDF v6.0 (what Moddable SDK 8.2.3 expects): uart_driver_install, uart_param_config,
+ *   uart_set_pin, uart_write_bytes, uart_get_buffered_data_len, uart_read_bytes
+ *   (components/esp_driver_uart/include/driver/uart.h); usb_serial_jtag_driver_install,
+ *   usb_serial_jtag_write_bytes, usb_serial_jtag_read_bytes
+ *   (components/esp_driver_usb_serial_jtag/include/driver/usb_serial_jtag.h).
+ * - esp_tinyusb 2.x (espressif/esp-usb device/esp_tinyusb, the managed component the SDK adds
+ *   for USE_USB 1): tinyusb_driver_install, TINYUSB_DEFAULT_CONFIG (include/tinyusb.h,
+ *   include/tinyusb_default_config.h); tinyusb_cdcacm_init, tinyusb_cdcacm_read,
+ *   tinyusb_cdcacm_write_queue, tinyusb_cdcacm_write_flush (include/tinyusb_cdc_acm.h).
+ * - Moddable SDK 8.2.3: ESP_put, ESP_putc, ESP_getc, ESP_isReadable, ESP_setBaud, c_strlen
+ *   (xs/platforms/esp/xsHost.h; the ESP8266's UART 0); the xsmc macros (xs/includes/xsmc.h).
  */
 
 #include "xsmc.h"
 #include "xsHost.h"
-
-#include "modGPIO.h"
-
-#if ESP32
-	#include "esp_system.h"
-#elif defined(__ets__)
-	#include "user_interface.h"
-#endif
-
-/* Resets the chip, as MicroPython's machine.reset() does. */
-void xs_mqttpair_restart(xsMachine *the)
-{
-#if ESP32
-	esp_restart();			/* does not return */
-#elif defined(__ets__)
-	system_restart();		/* the ESP8266 SDK resets once control goes back to it */
-	xsmcSetTrue(xsResult);
-#else
-	xsmcSetFalse(xsResult);	/* nothing to reset */
-#endif
-}
 
 /*
  * One line for a serial monitor at 115200 baud, as MicroPython's print(). A release build
@@ -60,9 +39,9 @@ void xs_mqttpair_restart(xsMachine *the)
  * The USB port is the one the SDK's debugger uses for the same build (make.esp32.mk picks
  * debugger_uart.c, debugger_cdc.c or debugger_tinyusb.c by USE_USB, which the target's
  * manifest.json sets): USE_USB 2, the chip's USB-Serial-JTAG (esp32c3_cdc, esp32s3_cdc, C3
- * SuperMini …); 0, UART 0, wired to the board's USB-serial chip (CP2102, CH340). USE_USB 1,
- * TinyUSB's CDC-ACM on the USB-OTG port (esp32s3_usb, lolin_s2mini …), stops the build (below).
- * The SDK compiles modules without USE_USB and without usb_serial_jtag.h's folder:
+ * SuperMini …); 1, TinyUSB's CDC-ACM on the USB-OTG port (esp32s3_usb, lolin_s2mini, qtpys3 …);
+ * 0, UART 0, wired to the board's USB-serial chip (CP2102, CH340).
+ * The SDK compiles modules without USE_USB and without these drivers' folders:
  * hosts/moddable/native/usb.json adds both to C_INCLUDES, once the target's manifest has set
  * USE_USB; a target without one gives "undefined", which #if reads as 0, UART 0.
  */
@@ -77,10 +56,22 @@ void xs_mqttpair_restart(xsMachine *the)
 		#endif
 		#include "driver/usb_serial_jtag.h"
 	#elif USE_USB == 1
-		/* TinyUSB's headers (the esp_tinyusb managed component, tusb.h, tusb_config.h) are only on
-		 * the include path of ESP-IDF's own components, not of a Moddable module's C, and their
-		 * config struct changes with esp_tinyusb's version: one clear line rather than a guess. */
-		#error "USE_USB 1 (TinyUSB CDC): not supported by mqtt-pair; on an ESP32-S3 build for esp32/esp32s3_cdc (USB-Serial-JTAG), see docs/flashing.md"
+		#if ESP32 != 2 && ESP32 != 3
+			#error "USE_USB 1: only the ESP32-S2 and the ESP32-S3 have USB-OTG for TinyUSB"
+		#endif
+		/* TinyUSB's own CMakeLists.txt (the espressif/tinyusb component) gives its users
+		 * -DCFG_TUSB_MCU; a Moddable module is not one of them, so the same value is set here.
+		 * The OPT_MCU_ names are defined by tusb_option.h, included below. */
+		#ifndef CFG_TUSB_MCU
+			#if ESP32 == 2
+				#define CFG_TUSB_MCU OPT_MCU_ESP32S2
+			#else
+				#define CFG_TUSB_MCU OPT_MCU_ESP32S3
+			#endif
+		#endif
+		#include "tinyusb.h"
+		#include "tinyusb_cdc_acm.h"
+		#include "tinyusb_default_config.h"
 	#else
 		#include "driver/uart.h"
 	#endif
@@ -113,6 +104,44 @@ static int consoleRead(uint8_t *buffer, int size)
 	if (!consoleInit())
 		return 0;
 	return usb_serial_jtag_read_bytes(buffer, (uint32_t)size, 0);
+}
+	#elif USE_USB == 1
+/*
+ * A release build has no TinyUSB driver but ours: make.esp32.mk (SDK 8.2.3) compiles
+ * debugger_none.c, not debugger_tinyusb.c, without -d or -i, and only debugger_tinyusb.c's
+ * setupDebugger() installs it. mcmanifest.js adds the esp_tinyusb component to any USE_USB 1
+ * build, release too. The CDC-ACM's own receive FIFO (CONFIG_TINYUSB_CDC_RX_BUFSIZE, 512 by
+ * default) keeps what arrives between two reads: no callback, no FIFO of ours. 1 when the driver
+ * is ours, as for USB-Serial-JTAG.
+ */
+static int consoleInit(void)
+{
+	static uint8_t ready = 0;
+	if (!ready) {
+		const tinyusb_config_t usb = TINYUSB_DEFAULT_CONFIG();
+		tinyusb_config_cdcacm_t acm = {0};
+		acm.cdc_port = TINYUSB_CDC_ACM_0;
+		ready = ((ESP_OK == tinyusb_driver_install(&usb)) && (ESP_OK == tinyusb_cdcacm_init(&acm))) ? 1 : 2;
+	}
+	return 1 == ready;
+}
+
+/* Queued, then sent without waiting (timeout 0): with no computer listening the queue fills and
+ * what does not fit is dropped. */
+static void consoleSend(const uint8_t *bytes, size_t length)
+{
+	if (!consoleInit())
+		return;
+	tinyusb_cdcacm_write_queue(TINYUSB_CDC_ACM_0, bytes, length);
+	tinyusb_cdcacm_write_flush(TINYUSB_CDC_ACM_0, 0);
+}
+
+static int consoleRead(uint8_t *buffer, int size)
+{
+	size_t count = 0;
+	if (!consoleInit() || (ESP_OK != tinyusb_cdcacm_read(TINYUSB_CDC_ACM_0, buffer, (size_t)size, &count)))
+		return 0;
+	return (int)count;
 }
 	#else
 	/* UART 0's pins, the ones the board's USB serial chip is wired to */
@@ -263,26 +292,6 @@ void xs_mqttpair_serial_write(xsMachine *the)
 #endif
 }
 
-/*
- * The BOOT button (GPIO 0; GPIO 9 on the ESP32-C3, -C6 and -H2), read with the internal pull-up:
- * 1 when pressed, 0 when not.
- */
-#if ESP32 == 4 || ESP32 == 5 || ESP32 == 6
-	#define BOOT_BUTTON 9
-#else
-	#define BOOT_BUTTON 0
-#endif
-
-void xs_mqttpair_boot_button(xsMachine *the)
-{
-	modGPIOConfigurationRecord config;
-	int pressed = 0;
-	if (0 == modGPIOInit(&config, NULL, BOOT_BUTTON, kModGPIOInputPullUp)) {
-		pressed = 0 == modGPIORead(&config);
-		modGPIOUninit(&config);
-	}
-	xsmcSetInteger(xsResult, pressed);
-}
 
 /* The chip family, as ESP Web Tools names it (Improv's device info). */
 void xs_mqttpair_chip_family(xsMachine *the)

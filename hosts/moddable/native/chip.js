@@ -1,12 +1,17 @@
-// mqtt-pair/chip on the boards (ESP32, ESP8266); the native half is chip.c. The simulators have
-// their own in sim/. hosts/moddable/moddable-modules.d.ts says what each function does.
+// mqtt-pair/chip on the boards (ESP32, ESP8266); the native half is chip.c, which keeps only the
+// USB port and the chip's name (it says why). The simulators have their own in sim/.
+// hosts/moddable/moddable-modules.d.ts says what each function does.
+import Digital from "embedded:io/digital";
 import Timer from "timer";
 
-function restart() @ "xs_mqttpair_restart";
+// The SDK's own restart, from modules/io/system/system.c (SDK 8.2.3), whose C manifest.json
+// includes without its system.js (which would also set the globals System and device and load
+// every ECMA-419 I/O). It never returns: esp_restart() on an ESP32; system_restart() on an
+// ESP8266, then waits, yielding, until the SDK resets the chip.
+function restart() @ "xs_system_restart";
 function serialLine(line) @ "xs_mqttpair_serial_line";
 function serialRead() @ "xs_mqttpair_serial_read";
 function serialWrite(buffer) @ "xs_mqttpair_serial_write";
-function bootButton() @ "xs_mqttpair_boot_button";
 function chipFamily() @ "xs_mqttpair_chip_family";
 // The boards' Math.random is the chip's hardware generator: nothing to seed.
 function seedRandom() {}
@@ -44,8 +49,23 @@ function hasPreferences() {
 	return true;
 }
 
+// The BOOT button: GPIO 9 on the ESP32-C3, -C6 and -H2, GPIO 0 elsewhere (ESP-IDF's strapping
+// pins), read with the internal pull-up: 1 when pressed (low), 0 when not or when the pin cannot
+// be had. Opened and closed at each read: it is read only for 3 s after power-up.
 function pressedBootButton() {
-	return bootButton() ? 1 : 0;
+	const family = chipFamily();
+	const pin = family === "ESP32-C3" || family === "ESP32-C6" || family === "ESP32-H2" ? 9 : 0;
+	let button;
+	try {
+		button = new Digital({ pin, mode: Digital.InputPullUp });
+		return button.read() ? 0 : 1;
+	}
+	catch {
+		return 0;
+	}
+	finally {
+		button?.close();
+	}
 }
 
 export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily, hasPreferences };
