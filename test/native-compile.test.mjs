@@ -118,7 +118,11 @@ describe('hosts/moddable/native/chip.c compiles for every chip branch (cc -Wall 
       ['-DUSE_USB=2', 'usb_serial_jtag_write_bytes(bytes, length, 0);', 'usb_serial_jtag_write_byte(bytes, length, 0);'],
       ['-DUSE_USB=2', '#include "driver/usb_serial_jtag.h"', ''],
       ['-DUSE_USB=1', 'tinyusb_cdcacm_write_flush(TINYUSB_CDC_ACM_0, 0);', 'tinyusb_cdcacm_write_flush(0);'],
-      ['-DUSE_USB=1', 'tinyusb_cdcacm_read(TINYUSB_CDC_ACM_0, buffer, (size_t)size, &count)', 'tinyusb_cdcacm_read(TINYUSB_CDC_ACM_0, buffer, (size_t)size, count)'],
+      [
+        '-DUSE_USB=1',
+        'tinyusb_cdcacm_read(TINYUSB_CDC_ACM_0, buffer, (size_t)size, &count)',
+        'tinyusb_cdcacm_read(TINYUSB_CDC_ACM_0, buffer, (size_t)size, count)',
+      ],
       ['-DUSE_USB=1', '#define CFG_TUSB_MCU OPT_MCU_ESP32S3', ''],
       ['-DUSE_USB=0', 'xsmcSetString(xsResult, "ESP32-S3");', 'xsmcSetString("ESP32-S3");'],
     ];
