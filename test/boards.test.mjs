@@ -21,6 +21,7 @@ describe('board builds link (mcconfig, xsc and xsl with an installed Moddable SD
     ['esp32/esp32s3', 'chat', 'undefined'],
     ['esp32/esp32s3_cdc', 'hello', '2'],
     ['esp32/esp32s3_usb', 'sensor', '1'],
+    ['esp32/lolin_s2mini', 'chat', '1'],
     ['esp32/esp32c6', 'responder', 'undefined'],
     ['esp', 'sensor', null],
   ]) {

@@ -7,8 +7,8 @@
 //   tls.ts                    TLS settings, its failures in words, the CA certificate check
 //   log.ts                    the console line
 // and here the host itself: connections by scheme, randomness, the log, the id and restarting,
-// with our own tiny `mqtt-pair/chip` module to reset the board (the SDK has no restart binding
-// outside its experimental IO stack), reach the serial port of a release build, and seed the
+// with our own tiny `mqtt-pair/chip` module to reset the board (through the SDK's system.c,
+// without its System global), reach the serial port of a release build, and seed the
 // simulators' RNG.
 //
 // Rules kept here so src/ never has to know about the XS runtime:
@@ -84,7 +84,7 @@ export class ModdableHost extends Station implements Host {
     } catch (e) {
       logLine(`Restart failed: ${describe(e)}`);
     }
-    if (restarted) return; // ESP8266 resets once this callback returns; ESP32 never gets here
+    if (restarted) return; // a board never gets here: restartBoard() does not return
     if (!this.softRestart()) {
       logLine(`Cannot restart this platform (${reason}): stopped.`);
       return;

@@ -3,8 +3,8 @@
 // boards, hosts/moddable/native/sim/chip.{js,c} on the desktop simulators.
 declare module 'mqtt-pair/chip' {
   /**
-   * Resets the board (ESP32: does not return; ESP8266: resets once the current callback returns)
-   * and returns true, or returns false where there is no hardware to reset (simulators).
+   * Resets the board and does not return (the SDK's xs_system_restart: the ESP8266 waits, yielding
+   * to its SDK, which resets it), or returns false where there is no hardware to reset (simulators).
    */
   export function restart(): boolean;
   /**

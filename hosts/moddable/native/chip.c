@@ -8,7 +8,12 @@
  * embedded:io/digital (modules/io/digital).
  * - the console and Improv on the board's USB port: embedded:io/serial (modules/io/serial/esp32)
  *   drives the ESP32's UARTs only, with no USB-Serial-JTAG (USE_USB 2) nor TinyUSB CDC (USE_USB
- *   1); its ESP8266 version (modules/io/serial/esp) takes UART 0 over from the SDK's console.
+ *   1). On UART 0 (USE_USB 0, and the ESP8266) it has one, but its write() (xs_serial_write, esp32
+ *   and esp) puts bytes straight into the UART's 128-byte hardware FIFO and throws "output full"
+ *   past it: every console line and Improv frame longer than that would need a queue in JavaScript,
+ *   drained from onWritable, kept open from boot for the console (heap on an 80 KB ESP8266), where
+ *   uart_write_bytes buffers in ESP-IDF's driver and ESP_put (the SDK's own console, xsHost.c)
+ *   waits for room. A debug build's port is xsbug's, a fact only C sees (mxDebug).
  * - the chip's family: a constant chosen at compile time (ESP32, __ets__); no SDK module says it,
  *   and mc/config does not expand the build's $(ESP32_SUBCLASS).
  *
@@ -43,7 +48,9 @@
  * 0, UART 0, wired to the board's USB-serial chip (CP2102, CH340).
  * The SDK compiles modules without USE_USB and without these drivers' folders:
  * hosts/moddable/native/usb.json adds both to C_INCLUDES, once the target's manifest has set
- * USE_USB; a target without one gives "undefined", which #if reads as 0, UART 0.
+ * USE_USB; a target without one gives "undefined", which #if reads as 0, UART 0. TinyUSB's folders
+ * are those of the managed components idf.py fetches into the build's ESP-IDF project
+ * (xsProj-<chip>/managed_components/, where mcmanifest.js points MANAGED_COMPONENT_DIRS too).
  */
 #if ESP32 && !defined(mxDebug) && !defined(mxInstrument)
 	#ifndef USE_USB
