@@ -114,10 +114,13 @@ static int consoleRead(uint8_t *buffer, int size)
 }
 	#elif USE_USB == 1
 /*
- * A release build has no TinyUSB driver but ours: make.esp32.mk (SDK 8.2.3) compiles
- * debugger_none.c, not debugger_tinyusb.c, without -d or -i, and only debugger_tinyusb.c's
- * setupDebugger() installs it. mcmanifest.js adds the esp_tinyusb component to any USE_USB 1
- * build, release too. The CDC-ACM's own receive FIFO (CONFIG_TINYUSB_CDC_RX_BUFSIZE, 512 by
+ * A release build has no TinyUSB driver but ours (Moddable SDK 8.2.3): without -d or -i,
+ * xsProj-esp32s3/main/CMakeLists.txt line 50 (xsProj-esp32s2's, line 48) compiles debugger_none.c,
+ * whose setupDebugger() does nothing; only debugger_tinyusb.c's (build/devices/esp32/lib/debugger/,
+ * line 251, tinyusb_driver_install at line 253), compiled into debug and instrumented builds,
+ * installs one, and there the port is xsbug's: this file then leaves it alone (mxDebug,
+ * mxInstrument above). tools/mcmanifest.js adds the esp_tinyusb component to every USE_USB 1
+ * build, release too (lines 1135 and 1153). The CDC-ACM's own receive FIFO (CONFIG_TINYUSB_CDC_RX_BUFSIZE, 512 by
  * default) keeps what arrives between two reads: no callback, no FIFO of ours. 1 when the driver
  * is ours, as for USB-Serial-JTAG.
  */
