@@ -12,8 +12,9 @@
  *   and esp) puts bytes straight into the UART's 128-byte hardware FIFO and throws "output full"
  *   past it: every console line and Improv frame longer than that would need a queue in JavaScript,
  *   drained from onWritable, kept open from boot for the console (heap on an 80 KB ESP8266), where
- *   uart_write_bytes buffers in ESP-IDF's driver and ESP_put (the SDK's own console, xsHost.c)
- *   waits for room. A debug build's port is xsbug's, a fact only C sees (mxDebug).
+ *   uart_write_bytes buffers in ESP-IDF's driver and ESP_put (the SDK's own console,
+ *   build/devices/esp/main.cpp) waits for room. A debug build's port is xsbug's, a fact only C
+ *   sees (mxDebug).
  * - the chip's family: a constant chosen at compile time (ESP32, __ets__); no SDK module says it,
  *   and mc/config does not expand the build's $(ESP32_SUBCLASS).
  *
