@@ -134,7 +134,7 @@ describe("the students' page sends a program to the student's board over Web Ser
       if (SHOTS) {
         // A class's broker in what the board said, not this test's port.
         await page.$$eval('#board-console li', (lis) => {
-          for (const li of lis) li.textContent = li.textContent.replace(/127\.0\.0\.1:\d+/g, '192.168.1.10:1883');
+          for (const li of lis) li.textContent = li.textContent.replace(/127\.0\.0\.1:\d+/g, '192.168.1.144:1883');
         });
         await page.locator('#program').screenshot({ path: `${SHOTS}/student-send-fr.png` });
       }

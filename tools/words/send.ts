@@ -49,7 +49,7 @@ export const fr: SendWords = {
   console: 'Console de la carte',
   noSerial: 'Ce navigateur ne parle pas aux cartes par USB (Web Serial) : prends Chrome, Edge ou Firefox 151 et plus, sur un ordinateur.',
   noSerialInsecure:
-    'Le navigateur ne parle aux cartes par USB (Web Serial) que sur une page https, ou ouverte sur l’ordinateur même (localhost) : ce n’est pas le cas de celle-ci.',
+    'Le navigateur ne parle aux cartes par USB (Web Serial) que sur une page https, ou ouverte sur l’ordinateur même : ce n’est pas le cas de celle-ci (le professeur peut l’autoriser sur ce poste).',
   orCommand: 'Ou télécharge le programme, puis dans un terminal :',
   portHint: 'PORT : COM3 sous Windows, /dev/ttyUSB0 sous Linux, /dev/cu.usbserial-… sous macOS.',
   copy: 'Copier',
@@ -84,7 +84,7 @@ export const en: SendWords = {
   console: 'Board’s console',
   noSerial: 'This browser cannot talk to boards over USB (Web Serial): use Chrome, Edge or Firefox 151 or later, on a computer.',
   noSerialInsecure:
-    'The browser talks to boards over USB (Web Serial) only on an https page, or one opened on the computer itself (localhost): this one is neither.',
+    'The browser talks to boards over USB (Web Serial) only on an https page, or one opened on the computer itself: this one is neither (the teacher can allow it on this computer).',
   orCommand: 'Or download the program, then in a terminal:',
   portHint: 'PORT: COM3 on Windows, /dev/ttyUSB0 on Linux, /dev/cu.usbserial-… on macOS.',
   copy: 'Copy',
