@@ -175,6 +175,21 @@ describe("the students' page sends a program to the student's board over Web Ser
     }
   });
 
+  test('an error of the program on the board, as it runs: said with its line, highlighted', async () => {
+    const { context, page } = await open('fr-FR');
+    try {
+      await page.locator('.cm-editor').waitFor();
+      await type(page, 'let n = 0;\nevery(500, () => {\n  n += 1;\n  null.boom;\n});\n');
+      await page.getByRole('button', { name: 'Envoyer à ma carte' }).click();
+      const status = page.locator('#board-status', { hasText: 'Erreur sur la carte ligne 4' });
+      await status.waitFor();
+      assert.equal(await status.textContent(), 'Erreur sur la carte ligne 4 : TypeError: cannot coerce null to object');
+      assert.equal(await page.textContent('.cm-error-line'), '  null.boom;');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('« Revenir au rôle de départ » clears the program: the board restarts into its role', async () => {
     const { context, page } = await open('fr-FR');
     try {
