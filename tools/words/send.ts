@@ -19,6 +19,8 @@ export interface SendWords {
   portHint: string;
   copy: string;
   copied: string;
+  /** No clipboard (a plain http page): the line is selected instead. */
+  selected: string;
   opening: string;
   identifying: string;
   sending(percent: number): string;
@@ -54,6 +56,7 @@ export const fr: SendWords = {
   portHint: 'PORT : COM3 sous Windows, /dev/ttyUSB0 sous Linux, /dev/cu.usbserial-… sous macOS.',
   copy: 'Copier',
   copied: 'Copié.',
+  selected: 'Ligne sélectionnée : Ctrl+C pour la copier.',
   opening: 'Ouverture du port…',
   identifying: 'La carte répond-elle ?',
   sending: (p) => `Envoi du programme : ${p} %`,
@@ -89,6 +92,7 @@ export const en: SendWords = {
   portHint: 'PORT: COM3 on Windows, /dev/ttyUSB0 on Linux, /dev/cu.usbserial-… on macOS.',
   copy: 'Copy',
   copied: 'Copied.',
+  selected: 'Line selected: Ctrl+C to copy it.',
   opening: 'Opening the port…',
   identifying: 'Is the board answering?',
   sending: (p) => `Sending the program: ${p} %`,

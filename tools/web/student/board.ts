@@ -169,7 +169,7 @@ function fallback() {
     } catch {
       // No clipboard on a plain http page: the line is selected, for Ctrl+C.
       getSelection()?.selectAllChildren(command);
-      return;
+      return say(w.selected);
     }
     say(w.copied);
   });
