@@ -62,7 +62,7 @@ describe("the students' page sends a program to the student's board over Web Ser
   });
 
   /** alice's page on the Program tab, with the board's cable (or no Web Serial at all). */
-  async function open(locale, { serial = true, tab = 'program' } = {}) {
+  async function open(locale, { serial = true, tab = 'program', silent = false } = {}) {
     const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } });
     context.setDefaultTimeout(LIMIT); // a slow machine: an event's limit, not Playwright's 30 s
     const page = await context.newPage();
@@ -73,9 +73,10 @@ describe("the students' page sends a program to the student's board over Web Ser
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
     });
     if (serial) {
-      await page.exposeFunction('__toBoard', (bytes) => board.write(Buffer.from(bytes)));
+      // A silent port: something else than a board at its other end, which never answers.
+      await page.exposeFunction('__toBoard', (bytes) => silent || board.write(Buffer.from(bytes)));
       await page.addInitScript(webSerialStandIn);
-      plugged = page;
+      if (!silent) plugged = page;
     } else {
       // Safari, or Firefox before 151: no navigator.serial (Chromium has one of its own).
       await page.addInitScript(() => {
@@ -208,6 +209,18 @@ describe("the students' page sends a program to the student's board over Web Ser
       // Again: there is nothing left to clear.
       await page.getByRole('button', { name: 'Revenir au rôle de départ' }).click();
       await page.locator('#board-status', { hasText: 'La carte n’avait pas de programme' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a port where no board answers: said in the page’s words, the buttons back', async () => {
+    const { context, page } = await open('fr-FR', { silent: true });
+    try {
+      await page.locator('.cm-editor').waitFor();
+      await page.getByRole('button', { name: 'Envoyer à ma carte' }).click();
+      await page.locator('#board-status', { hasText: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ?' }).waitFor();
+      assert.ok(await page.locator('#board-send').isEnabled(), 'the button again, to pick another port');
     } finally {
       await context.close();
     }

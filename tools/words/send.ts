@@ -35,6 +35,8 @@ export interface SendWords {
   cleared: string;
   nothingToClear: string;
   notBoard: string;
+  /** The board stopped answering in the middle (unplugged, or restarting). */
+  noAnswer: string;
   /** The port closed (the board unplugged, or another tool took it). */
   portClosed: string;
   empty: string;
@@ -69,6 +71,7 @@ export const fr: SendWords = {
   cleared: 'Programme effacé : la carte redémarre et reprend son rôle de départ.',
   nothingToClear: 'La carte n’avait pas de programme : elle joue déjà son rôle de départ.',
   notBoard: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? (Un moniteur série ouvert sur ce port la cache.)',
+  noAnswer: 'La carte ne répond plus : est-elle encore branchée ? Réessaie.',
   portClosed: 'Le port s’est fermé : la carte est-elle encore branchée ?',
   empty: 'Le programme est vide.',
   tooLarge: (n, max) => `Le programme fait ${n} octets : une carte en prend ${max} au plus.`,
@@ -105,6 +108,7 @@ export const en: SendWords = {
   cleared: 'Program removed: the board restarts into its built-in role.',
   nothingToClear: 'The board had no program: it plays its built-in role already.',
   notBoard: 'No answer: is it a board with mqtt-pair? (A serial monitor open on this port hides it.)',
+  noAnswer: 'The board stopped answering: is it still plugged in? Try again.',
   portClosed: 'The port closed: is the board still plugged in?',
   empty: 'The program is empty.',
   tooLarge: (n, max) => `The program is ${n} bytes long: a board takes ${max} at most.`,

@@ -93,7 +93,7 @@ function problem(e: unknown) {
     return say(w.refused(e.line ?? refusedLine(e.why), shown(why)), 'error');
   }
   if (e instanceof BoardError) {
-    if (e.code === undefined && /^no answer/.test(e.message)) return say(w.notBoard, 'error');
+    if (e.code === undefined && /^no answer/.test(e.message)) return say(w.noAnswer, 'error');
     return say((e.code !== undefined && w.improv[e.code]) || shown(e.message), 'error');
   }
   // The port could not be opened (another tab or tool has it): the browser's reason.
@@ -110,7 +110,10 @@ async function withBoard(act: (b: BoardLink) => Promise<void>) {
     const b = await link();
     if (!b) return;
     say(w.identifying);
-    await identify(b, 'USB');
+    // Silence, or another firmware: the page's words, not the command's (which name our tools).
+    await identify(b, 'USB').catch((e) => {
+      throw e instanceof BoardError && e.code === undefined ? new BoardError(w.notBoard) : e;
+    });
     await act(b);
   } catch (e) {
     problem(e);
