@@ -17,52 +17,11 @@ import { openPty, socatSkip } from './helpers/pty.mjs';
 import { mqttPair } from './helpers/child.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
 import { LIMIT } from './helpers/wait.mjs';
+import { toPage, webSerialStandIn } from './helpers/web-serial.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const skip = moddableSkip() || mosquittoSkip() || socatSkip() || chromiumSkip();
 const fixtures = new URL('./fixtures/image/mcconfig-out', import.meta.url).pathname;
-
-/**
- * Web Serial's navigator.serial: one port, whose bytes go out through window.__toBoard and come in
- * through window.__fromBoard. As Web Serial's, its streams are made anew by each open() and gone
- * after close(), so that ESP Web Tools can open it after the page closed it.
- */
-function webSerialStandIn() {
-  let controller = null;
-  window.__fromBoard = (bytes) => {
-    try {
-      controller?.enqueue(new Uint8Array(bytes));
-    } catch {
-      /* closed */
-    }
-  };
-  const port = {
-    readable: null,
-    writable: null,
-    async open() {
-      port.readable = new ReadableStream({
-        start(c) {
-          controller = c;
-        },
-        cancel() {
-          controller = null;
-        },
-      });
-      port.writable = new WritableStream({ write: (chunk) => window.__toBoard(Array.from(chunk)) });
-    },
-    async close() {
-      controller = null;
-      port.readable = null;
-      port.writable = null;
-    },
-    getInfo: () => ({ usbVendorId: 0x10c4, usbProductId: 0xea60 }),
-    setSignals: async () => {},
-    addEventListener() {},
-    removeEventListener() {},
-  };
-  const serial = { requestPort: async () => port, getPorts: async () => [port], addEventListener() {}, removeEventListener() {} };
-  Object.defineProperty(Navigator.prototype, 'serial', { get: () => serial, configurable: true });
-}
 
 describe('the class set-up page drives a board in mcsim through Web Serial', { skip }, () => {
   let broker, so, work, server, board, pty, browser, sub, base;
@@ -108,7 +67,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     await page.addInitScript(webSerialStandIn);
     await page.goto(`${base}/`);
     await page.locator('#rows tr').nth(1).waitFor();
-    pty.onData((bytes) => page.evaluate((b) => window.__fromBoard(b), Array.from(bytes)).catch(() => {}));
+    pty.onData((bytes) => toPage(page, bytes));
     await page.fill('#password', 'motdepasse');
     await page.getByRole('button', { name: 'Régler la carte branchée' }).click();
     await page.locator('#step', { hasText: 'C’est fait : la carte de alice redémarre et se connecte.' }).waitFor({ timeout: LIMIT });

@@ -123,6 +123,8 @@ describe("the students' page: write and run a program", { skip }, () => {
       assert.deepEqual(bob.violations, []);
       // The program is kept in the browser: a reload shows it again.
       await alice.page.reload();
+      // (The editor is loaded when the Program tab is opened: the reloaded page is on the chat.)
+      await alice.page.getByRole('tab', { name: 'Program' }).click();
       await alice.page.waitForSelector('.cm-content', { state: 'attached' });
       assert.match(await alice.page.textContent('.cm-content'), /mqtt\.publish\('hello', 'Hello #' \+ count\)/);
     } finally {

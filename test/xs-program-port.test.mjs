@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startXsBoard } from '../hosts/xsnap/runner.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
 import { openPty, socatSkip } from './helpers/pty.mjs';
 import { assertOneLineError, mqttPair } from './helpers/child.mjs';
 import { lineIn, until } from './helpers/wait.mjs';
 import { xsSkip } from './helpers/xs.mjs';
+import { xsUsbBoard } from './helpers/xs-usb.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
 const ESP1 = `let count = 0;
@@ -28,54 +28,19 @@ every(5000, () => { mqtt.publish('hello', 'Hello #' + count); count += 1; });
 
 const skip = xsSkip() || socatSkip() || mosquittoSkip();
 
-/**
- * A board in XS on a pty at `path`: what it writes on its serial port and logs go to the pty (as
- * the Moddable firmware copies its console there), what comes from the pty is its serial input.
- * A restart it asks for stops the worker and starts another with the same flash.
- */
+/** A board in XS (helpers/xs-usb.mjs) whose USB serial port is a pty at `path`. */
 async function usbBoard(path, config) {
   const pty = await openPty(path);
-  const lines = [];
-  let board = null;
-  let stored = {};
-  let restarting = null;
-  const start = async () => {
-    board = await startXsBoard({
-      config,
-      deviceId: 'a1b2c3d4e5f6',
-      programs: true,
-      setup: { build: config, maxBytes: 200, stored },
-      lines,
-      log: (line) => pty.write(`${line}\n`),
-      onSerial: (bytes) => pty.write(bytes),
-      restart: () => {
-        restarting ??= (async () => {
-          await null; // not inside the worker's own query
-          await restartNow();
-          restarting = null;
-        })();
-      },
-    });
-  };
-  const restartNow = async () => {
-    const b = board;
-    board = null;
-    stored = Object.fromEntries(b.store);
-    lines.push('[power cycle]');
-    await b.stop();
-    await start();
-  };
-  pty.onData((bytes) => board?.serialWrite(bytes));
-  await start();
+  const board = await xsUsbBoard(config, (bytes) => pty.write(bytes));
+  pty.onData((bytes) => board.write(bytes));
   return {
-    lines,
+    lines: board.lines,
     get store() {
-      return board?.store ?? new Map(Object.entries(stored));
+      return board.store;
     },
-    restart: restartNow,
+    restart: board.restart,
     async stop() {
-      await restarting;
-      await board?.stop();
+      await board.stop();
       await pty.stop();
     },
   };

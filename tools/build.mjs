@@ -75,6 +75,22 @@ async function buildProgramWorker() {
   return JSON.stringify(out.outputFiles[0].text);
 }
 
+/** The program editor (CodeMirror, tools/web/student/editor.ts), served as /student-editor.js: an ES
+ *  module the students' page imports when its Program tab is first opened, so that the other tabs
+ *  load without it (it is most of the page's weight). */
+async function buildEditor() {
+  const out = await build({
+    ...common,
+    write: false,
+    platform: 'browser',
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    entryPoints: ['tools/web/student/editor.ts'],
+  });
+  return JSON.stringify(out.outputFiles[0].text);
+}
+
 export async function buildAll() {
   const has = (f) => existsSync(join(root, f));
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
@@ -86,6 +102,7 @@ export async function buildAll() {
     ...(await buildPage('setup')),
     ...(await buildPage('explorer')),
     STUDENT_PROGRAM_JS: await buildProgramWorker(),
+    STUDENT_EDITOR_JS: await buildEditor(),
   };
   copyWebTools();
   // The board's setup page and the firmware's version, for the firmware and the Node bundle alike.

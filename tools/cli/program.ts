@@ -7,12 +7,13 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CLEAR_PROGRAM, GET_PROGRAM, INVALID_PROGRAM, PROGRAM_BEGIN, PROGRAM_CHUNK, PROGRAM_END, UNKNOWN_RPC } from '../../src/setup/improv';
-import { chunks, MAX_NAME_BYTES, MAX_PROGRAM_BYTES, programHash } from '../../src/setup/program-store';
+import { UNKNOWN_RPC } from '../../src/setup/improv';
+import { MAX_NAME_BYTES, MAX_PROGRAM_BYTES } from '../../src/setup/program-store';
 import { utf8Length } from '../../src/mqtt/codec';
 import { printable } from '../../src/apps/text';
 import { BoardError, type BoardLink, BoardLink as Link } from '../setup/improv-client';
 import { identify } from '../setup/set-up-board';
+import { clearProgram, ProgramRefused, sendProgram, storedProgram } from '../setup/send-program';
 import { openPort } from '../setup/serial-port';
 import { untilStopped } from './session';
 import { cliWords } from '../words/cli';
@@ -25,11 +26,6 @@ const FLAGS: Flag[] = [
   { names: ['-W', '--wait'], key: 'wait', value: 'seconds', example: '30', help: "after sending, show the board's console this long (default: until Ctrl+C)" },
   { names: ['--help'], key: 'help', help: 'this text' },
 ];
-
-/** Each part of the text, in UTF-8 bytes: a frame under 128 bytes, what an ESP8266 reads at once. */
-const PART_BYTES = 112;
-/** How long the board may take to compile and store the program. */
-const END_MS = 20000;
 
 export async function runProgram(argv: string[]): Promise<number> {
   const words = cliWords().program;
@@ -73,25 +69,23 @@ export async function runProgram(argv: string[]): Promise<number> {
   try {
     await identify(board, path);
     if (p.has('show')) {
-      const info = await ask(board, path, GET_PROGRAM, []);
-      process.stdout.write(`${printable(info.length >= 3 ? words.shown(info[0], Number(info[1]), info[2]) : words.none)}\n`);
+      const info = await said(board, path, () => storedProgram(board));
+      process.stdout.write(`${printable(info ? words.shown(info.name, info.size, info.hash) : words.none)}\n`);
       return 0;
     }
     if (p.has('clear')) {
-      const before = await ask(board, path, GET_PROGRAM, []);
-      await ask(board, path, CLEAR_PROGRAM, []);
-      process.stdout.write(`${before.length ? words.cleared : words.nothingToClear}\n`);
+      const had = await said(board, path, () => clearProgram(board));
+      process.stdout.write(`${had ? words.cleared : words.nothingToClear}\n`);
       return 0;
     }
     const { name, source } = program as { name: string; source: string };
-    const size = utf8Length(source);
-    await ask(board, path, PROGRAM_BEGIN, [name, String(size)]);
-    for (const part of chunks(source, PART_BYTES)) await ask(board, path, PROGRAM_CHUNK, [part]);
-    const hash = programHash(source);
     // From the end on, what the board says is the student's to read: its lines as they come.
     const lines: string[] = [];
-    board.onLine = (line) => lines.push(line);
-    await ask(board, path, PROGRAM_END, [hash], END_MS);
+    const { size, hash } = await said(board, path, () =>
+      sendProgram(board, name, source, (sent, all) => {
+        if (sent === all) board.onLine = (line) => lines.push(line);
+      }),
+    );
     process.stdout.write(`${words.sent(printable(name), size, hash)}\n${words.following(wait)}\n`);
     // (ImprovDecoder made each line printable: no escape sequence of the board's reaches the terminal.)
     for (const line of lines) process.stdout.write(`${line}\n`);
@@ -149,25 +143,18 @@ function badLine(bytes: Uint8Array): number {
   return line;
 }
 
-/** One command and its result; a board's refusal or silence as one line (its own reason, from its console). */
-async function ask(board: BoardLink, port: string, cmd: number, strings: string[], ms = 5000): Promise<string[]> {
+/** What the board did, or its refusal or silence as one line (its own reason, from its console). */
+async function said<T>(board: BoardLink, port: string, act: () => Promise<T>): Promise<T> {
   const words = cliWords().program;
   const from = board.lines.length;
   try {
-    return (await board.request(cmd, strings, { ms }))[0];
+    return await act();
   } catch (e) {
+    if (e instanceof ProgramRefused) throw new UsageError(words.refused(e.why));
     if (!(e instanceof BoardError)) throw e;
-    if (e.code === INVALID_PROGRAM) {
-      // The board said why just before its error: "Program over USB: <why>: the board keeps its program".
-      const said = board.lines
-        .slice(from)
-        .map((l) => /^Program over USB: (.*?)(: the board keeps its program)?$/.exec(l)?.[1])
-        .filter((l) => l !== undefined);
-      throw new UsageError(words.refused(said.at(-1) ?? ''));
-    }
     if (e.code === UNKNOWN_RPC) throw new UsageError(words.oldFirmware(port));
     if (e.code === undefined) throw new UsageError(words.cutOff(port, e.message));
-    const said = board.lines.slice(from).filter((l) => l.startsWith('Program over USB: ') || l.startsWith('Setup over USB: '));
-    throw new UsageError(`${e.message}${said.length ? `: ${said.at(-1)}` : ''}`);
+    const lines = board.lines.slice(from).filter((l) => l.startsWith('Program over USB: ') || l.startsWith('Setup over USB: '));
+    throw new UsageError(`${e.message}${lines.length ? `: ${lines.at(-1)}` : ''}`);
   }
 }

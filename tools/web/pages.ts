@@ -22,6 +22,7 @@ declare const STUDENT_HTML: string;
 declare const STUDENT_CSS: string;
 declare const STUDENT_JS: string;
 declare const STUDENT_PROGRAM_JS: string;
+declare const STUDENT_EDITOR_JS: string;
 
 /** A file of a page: its body and the headers that say what it is (and, for the markup, its CSP). */
 export interface PageFile {
@@ -91,6 +92,8 @@ export function studentFiles(config: StudentPageConfig): ReadonlyMap<string, Pag
     ['/student.css', css(STUDENT_CSS)],
     ['/student.js', js(STUDENT_JS)],
     ['/student-timers.js', js(TIMER_WORKER_JS)],
+    // The program editor, imported by the page when its Program tab is first opened.
+    ['/student-editor.js', js(STUDENT_EDITOR_JS)],
     ['/student-program.js', { headers: { ...js(STUDENT_PROGRAM_JS).headers, 'content-security-policy': PROGRAM_WORKER_CSP }, body: STUDENT_PROGRAM_JS }],
   ]);
 }

@@ -63,6 +63,8 @@ export interface ProgramWords {
   notAllowed: string;
   connectedAgain: string;
   disconnected: string;
+  /** The editor's script did not load (the server stopped?). */
+  editorFailed: string;
 }
 
 export const en: ProgramWords = {
@@ -119,6 +121,7 @@ export const en: ProgramWords = {
   notAllowed: 'not available in a program',
   connectedAgain: 'Connected again.',
   disconnected: 'Disconnected.',
+  editorFailed: 'The editor did not load: is the teacher’s page still running? Open the tab again to retry.',
 };
 
 export const fr: ProgramWords = {
@@ -175,4 +178,5 @@ export const fr: ProgramWords = {
   notAllowed: 'pas disponible dans un programme',
   connectedAgain: 'De nouveau connecté.',
   disconnected: 'Déconnecté.',
+  editorFailed: 'L’éditeur ne s’est pas chargé : la page du professeur tourne-t-elle encore ? Rouvre l’onglet pour réessayer.',
 };

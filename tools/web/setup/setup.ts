@@ -5,20 +5,10 @@
 // class fills in as boards are set up and as the broker hears them. French or English: --lang,
 // else the browser's language. Text from boards and the server is set with textContent only.
 
-import { BoardError, BoardLink, type Link } from '../../setup/improv-client';
+import { BoardError, BoardLink } from '../../setup/improv-client';
 import { identify, startBoard, storeSettings } from '../../setup/set-up-board';
 import { en, fr, type SetupWords } from '../../words/setup';
-
-/** Web Serial, as far as this page uses it (Chrome and Edge; not in TypeScript's DOM types yet). */
-interface WebSerialPort {
-  open(options: { baudRate: number }): Promise<void>;
-  close(): Promise<void>;
-  readable: ReadableStream<Uint8Array> | null;
-  writable: WritableStream<Uint8Array> | null;
-}
-interface WebSerial {
-  requestPort(): Promise<WebSerialPort>;
-}
+import { type OpenPort, openSerial, type WebSerialPort, webSerial } from '../serial';
 
 interface Student {
   index: number;
@@ -154,7 +144,7 @@ async function refresh(): Promise<void> {
 // ---- The plugged-in board, over Web Serial.
 
 const MAX_CONSOLE = 400;
-let open: { port: WebSerialPort; reader: ReadableStreamDefaultReader<Uint8Array>; writer: WritableStreamDefaultWriter<Uint8Array> } | null = null;
+let open: OpenPort | null = null;
 
 function consoleLine(text: string): void {
   const pre = $('console');
@@ -166,50 +156,7 @@ function consoleLine(text: string): void {
 async function closePort(): Promise<void> {
   const o = open;
   open = null;
-  if (!o) return;
-  try {
-    await o.reader.cancel();
-  } catch {
-    /* gone */
-  }
-  o.writer.releaseLock();
-  try {
-    await o.port.close();
-  } catch {
-    /* unplugged */
-  }
-}
-
-/** A Link over a Web Serial port: its reading loop runs until the port closes. */
-function linkOf(port: WebSerialPort): Link {
-  const readable = port.readable;
-  const writable = port.writable;
-  if (!readable || !writable) throw new Error('the port is not open');
-  const reader = readable.getReader();
-  // One writer for as long as the port is open: a writer taken a write would find the stream still
-  // locked by the one before when two writes follow each other (« Cannot create writer when
-  // WritableStream is locked »); writes through one writer queue in order.
-  const writer = writable.getWriter();
-  open = { port, reader, writer };
-  const to: { deliver?: (b: Uint8Array) => void } = {};
-  (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) break;
-      if (value) to.deliver?.(value);
-    }
-    reader.releaseLock();
-  })();
-  return {
-    write(bytes) {
-      writer.write(bytes).catch(() => {
-        /* unplugged: the reading loop ends and says so */
-      });
-    },
-    onData(fn) {
-      to.deliver = fn;
-    },
-  };
+  await o?.close();
 }
 
 // Our header: the server takes a POST only with it (no other site's page can send it).
@@ -219,7 +166,7 @@ async function post(path: string, body: unknown): Promise<Response> {
 
 async function setUpPluggedBoard(ev: Event): Promise<void> {
   ev.preventDefault();
-  const serial = (navigator as Navigator & { serial?: WebSerial }).serial;
+  const serial = webSerial();
   if (!serial) return;
   const button = $<HTMLButtonElement>('set-button');
   const step = (text: string, problem = false) => {
@@ -238,8 +185,8 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
   let name = '';
   try {
     await closePort();
-    await port.open({ baudRate: 115200 });
-    const board = new BoardLink(linkOf(port));
+    open = await openSerial(port);
+    const board = new BoardLink(open.link);
     board.onLine = consoleLine;
     step(words.steps.identify);
     const info = await identify(board, 'USB').catch((e) => {
@@ -269,7 +216,7 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
   }
 }
 
-if (!(navigator as Navigator & { serial?: WebSerial }).serial) {
+if (!webSerial()) {
   $('no-serial').hidden = false;
   $<HTMLButtonElement>('set-button').disabled = true;
 }

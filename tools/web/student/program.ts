@@ -2,12 +2,15 @@
 // a .js file and opened from one, and run here as a simulated board in a Worker
 // (program-worker.ts). Its API calls come as messages: the page publishes and subscribes for it on
 // its own connection (pair.ts), under the pair's prefix, at a bounded rate. A Worker whose
-// heartbeat stops (a loop that never returns) is ended, and the page says so.
+// heartbeat stops (a loop that never returns) is ended, and the page says so. The editor
+// (CodeMirror, most of the page's weight) is a script of its own, /student-editor.js, loaded when
+// the tab is first opened; « Envoyer à ma carte » sends the program to the student's board (board.ts).
 
 import type { Message, QoS } from '../../../src/mqtt/client';
 import { EXAMPLES } from '../../programs/examples';
 import { en, fr } from '../../words/program';
-import { createEditor, type ProgramEditor } from './editor';
+import { startBoardSend } from './board';
+import type { ProgramEditor } from './editor';
 import { $, clock, config, el, hasControl, input, lang, shown, t } from './page';
 import { mainConnection, onMainState, pageFilter } from './pair';
 import {
@@ -29,7 +32,10 @@ const MAX_CONSOLE_LINES = 300;
 /** Before its first heartbeat, a Worker has this long to start (a slow computer loading it). */
 const START_SECONDS = 20;
 
-let editor: ProgramEditor;
+let editor: ProgramEditor | null = null;
+let editorAsked = false;
+/** The editor's own script, served beside the page's (tools/build.mjs, pages.ts). */
+const EDITOR_SCRIPT = '/student-editor.js';
 let worker: Worker | null = null;
 let watchdog = 0;
 let lastBeat = 0;
@@ -90,6 +96,7 @@ function send(m: ToWorker) {
 /** Runs the editor's program (again, if one runs: « Lancer ici » restarts it). */
 export function runProgram() {
   stopProgram();
+  if (!editor) return;
   const conn = mainConnection();
   if (!conn?.up) return say(w.needConnection, 'error');
   const code = editor.code();
@@ -199,6 +206,7 @@ function fromWorker(m: FromWorker) {
     case 'cut':
       return line(m.what === 'print' ? w.printCut(m.n, PRINT_PER_SECOND) : w.publishCut(m.n, PUBLISH_PER_SECOND), 'note');
     case 'error': {
+      if (!editor) return;
       const at = m.syntax ? (editor.syntaxErrorLine() ?? m.line) : m.line;
       editor.markError(at);
       const text = m.syntax ? w.syntaxError(at, m.message) : w.runtimeError(at, m.message);
@@ -215,18 +223,25 @@ function pickExample() {
   const select = $<HTMLSelectElement>('program-examples');
   const example = EXAMPLES.find((e) => e.id === select.value);
   select.value = '';
-  if (!example) return;
+  if (!example || !editor) return;
   const current = editor.code().trim();
   const untouched = !current || EXAMPLES.some((e) => e.code.trim() === current);
   if (!untouched && !confirm(w.replace)) return;
   editor.setCode(example.code);
 }
 
+/** The name a downloaded program gets, and the one a board is told when none was opened. */
+function fileName(): string {
+  return lang === 'fr' ? 'programme.js' : 'program.js';
+}
+let openedName = '';
+
 function download() {
+  if (!editor) return;
   const url = URL.createObjectURL(new Blob([editor.code()], { type: 'text/javascript' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = lang === 'fr' ? 'programme.js' : 'program.js';
+  a.download = fileName();
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
@@ -243,7 +258,9 @@ async function openFile() {
     return say(w.fileNotText, 'error');
   }
   if (text.includes('\u0000')) return say(w.fileNotText, 'error');
+  if (!editor) return;
   editor.setCode(text);
+  openedName = file.name;
   say(w.loaded(shown(file.name)));
 }
 
@@ -257,7 +274,6 @@ export function startProgramTab() {
     select.append(o);
   }
   $('program-limits').textContent = w.limits(PUBLISH_PER_SECOND, PRINT_PER_SECOND, RUNAWAY_SECONDS);
-  editor = createEditor($('editor'), load(), w, save);
   select.addEventListener('change', pickExample);
   $('program-run').addEventListener('click', runProgram);
   $('program-stop').addEventListener('click', () => stopProgram(w.stopped));
@@ -278,4 +294,25 @@ export function startProgramTab() {
     showPrefix();
   });
   showPrefix();
+  startBoardSend({
+    code: () => editor?.code() ?? null,
+    fileName,
+    openedName: () => openedName,
+    markError: (line) => editor?.markError(line),
+  });
+}
+
+/** The editor, loaded the first time the tab is opened (again after a failed load). */
+export function openProgramTab() {
+  if (editorAsked) return;
+  editorAsked = true;
+  (import(EDITOR_SCRIPT) as Promise<typeof import('./editor')>).then(
+    (m) => {
+      editor = m.createEditor($('editor'), load(), w, save);
+    },
+    () => {
+      editorAsked = false;
+      say(w.editorFailed, 'error');
+    },
+  );
 }

@@ -15,7 +15,7 @@ import { labClient, labPublish, labStop, labSubscribe, labDefaults } from './lab
 import { $, config, input, lang, query, setStatus, t } from './page';
 import { join, press, sendChat } from './pair';
 import { brokerUrl } from './connection';
-import { startProgramTab } from './program';
+import { openProgramTab, startProgramTab } from './program';
 import type { StudentPageWords } from '../../words/words';
 
 /** The words the markup names in its `data-t` attributes: the strings of the table. */
@@ -47,6 +47,7 @@ function showTab(name: string) {
     b.setAttribute('aria-selected', String(on));
     $(b.dataset.tab!).hidden = !on;
   }
+  if (name === 'program') openProgramTab();
 }
 
 function start() {

@@ -1,0 +1,83 @@
+// A student's program sent to a board over its serial port, in our Improv commands (docs/improv.md):
+// begin with its name and size, its text in parts, end with its hash; the board compiles it, stores
+// it whole (or keeps its old one and says why, with the line) and restarts to run it. And its
+// clearing. What `mqtt-pair program --port` and the students' page (over Web Serial) both do.
+
+import { CLEAR_PROGRAM, GET_PROGRAM, INVALID_PROGRAM, PROGRAM_BEGIN, PROGRAM_CHUNK, PROGRAM_END } from '../../src/setup/improv';
+import { chunks, programHash } from '../../src/setup/program-store';
+import { utf8Length } from '../../src/mqtt/codec';
+import { BoardError, type BoardLink } from './improv-client';
+
+/** Each part of the text, in UTF-8 bytes: a frame under 128 bytes, what an ESP8266 reads at once. */
+export const PART_BYTES = 112;
+/** How long the board may take to compile and store the program. */
+export const END_MS = 20000;
+
+/** The board refused the program: `why` is its own reason (its console line), `line` the line of a syntax error. */
+export class ProgramRefused extends Error {
+  constructor(
+    readonly why: string,
+    readonly line: number | null,
+  ) {
+    super(why);
+  }
+}
+
+/** The line a board's reason names (« bad.js, line 2: SyntaxError: … »), or null. */
+export function refusedLine(why: string): number | null {
+  const m = /, line (\d+)(?:, column \d+)?: /.exec(why);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * One command and its result. The board's refusal of a program is a ProgramRefused with its own
+ * reason (its console line just before the error); any other problem, the BoardError.
+ */
+export async function askBoard(board: BoardLink, cmd: number, strings: readonly string[], ms = 5000): Promise<string[]> {
+  const from = board.lines.length;
+  try {
+    return (await board.request(cmd, strings, { ms }))[0];
+  } catch (e) {
+    if (!(e instanceof BoardError) || e.code !== INVALID_PROGRAM) throw e;
+    // The board said why just before its error: "Program over USB: <why>: the board keeps its program".
+    const said = board.lines
+      .slice(from)
+      .map((l) => /^Program over USB: (.*?)(: the board keeps its program)?$/.exec(l)?.[1])
+      .filter((l) => l !== undefined);
+    const why = said.at(-1) ?? '';
+    throw new ProgramRefused(why, refusedLine(why));
+  }
+}
+
+/** Sends the program; resolves with its size and hash once the board stored it (it restarts to run it). */
+export async function sendProgram(
+  board: BoardLink,
+  name: string,
+  source: string,
+  progress?: (sent: number, size: number) => void,
+): Promise<{ size: number; hash: string }> {
+  const size = utf8Length(source);
+  await askBoard(board, PROGRAM_BEGIN, [name, String(size)]);
+  let sent = 0;
+  for (const part of chunks(source, PART_BYTES)) {
+    await askBoard(board, PROGRAM_CHUNK, [part]);
+    sent += utf8Length(part);
+    progress?.(sent, size);
+  }
+  const hash = programHash(source);
+  await askBoard(board, PROGRAM_END, [hash], END_MS);
+  return { size, hash };
+}
+
+/** The stored program's name, size and hash, or null when the board plays its role. */
+export async function storedProgram(board: BoardLink): Promise<{ name: string; size: number; hash: string } | null> {
+  const info = await askBoard(board, GET_PROGRAM, []);
+  return info.length >= 3 ? { name: info[0], size: Number(info[1]), hash: info[2] } : null;
+}
+
+/** Removes the program (the board restarts into its role when it had one); true when there was one. */
+export async function clearProgram(board: BoardLink): Promise<boolean> {
+  const before = await storedProgram(board);
+  await askBoard(board, CLEAR_PROGRAM, []);
+  return before !== null;
+}

@@ -1,0 +1,188 @@
+// « Envoyer à ma carte », in the Program tab: the editor's program sent to the student's own board
+// over its USB cable (Web Serial; tools/web/serial.ts, shared with the class set-up page), with the
+// board's commands (tools/setup/send-program.ts, shared with `mqtt-pair program`). The board's
+// console shows under the buttons (bounded, made printable); its answer is said: the program runs,
+// or the board refused it with the line of the error, which the editor highlights. « Revenir au rôle
+// de départ » clears the program. Without Web Serial, the page says where it is, and gives the
+// command line that does the same.
+
+import { utf8Length } from '../../../src/mqtt/codec';
+import { INVALID_PROGRAM } from '../../../src/setup/improv';
+import { MAX_PROGRAM_BYTES, nameProblem } from '../../../src/setup/program-store';
+import { BoardError, BoardLink } from '../../setup/improv-client';
+import { clearProgram, ProgramRefused, refusedLine, sendProgram } from '../../setup/send-program';
+import { identify } from '../../setup/set-up-board';
+import { en, fr } from '../../words/send';
+import { type OpenPort, openSerial, webSerial } from '../serial';
+import { $, clock, el, lang, shown } from './page';
+import { add } from './rows';
+
+const w = lang === 'fr' ? fr : en;
+const MAX_CONSOLE_LINES = 300;
+
+export interface BoardHooks {
+  /** The editor's program, or null while the editor loads. */
+  code(): string | null;
+  /** The name a downloaded program gets. */
+  fileName(): string;
+  /** The name of the file last opened, or ''. */
+  openedName(): string;
+  markError(line: number | null): void;
+}
+
+let hooks: BoardHooks;
+let open: OpenPort | null = null;
+let board: BoardLink | null = null;
+let busy = false;
+
+function say(text: string, cls = '') {
+  const s = $('board-status');
+  s.textContent = text;
+  s.className = cls;
+}
+
+function consoleLine(text: string) {
+  const at = Date.now();
+  add($('board-console'), () => el('li', `${clock(at)} ${shown(text)}`), MAX_CONSOLE_LINES);
+}
+
+/** The board's console, line by line; its program starting, or stopping on an error, is said. */
+function boardLine(text: string) {
+  consoleLine(text);
+  if (/^Program: \d+ characters, starting$/.test(text)) say(w.runs, 'ok');
+  const error = /^Program error(?:, line (\d+)(?:, column \d+)?)?: (.*)$/.exec(text);
+  if (error) {
+    const line = error[1] ? Number(error[1]) : null;
+    if (line) hooks.markError(line);
+    say(w.runtimeError(line, shown(error[2])), 'error');
+  }
+}
+
+/** The board's link: the port opened before, else the one the student picks now (null: none picked). */
+async function link(): Promise<BoardLink | null> {
+  if (board) return board;
+  const serial = webSerial();
+  if (!serial) return null;
+  let port: Awaited<ReturnType<typeof serial.requestPort>>;
+  try {
+    port = await serial.requestPort();
+  } catch {
+    return null; // no port picked
+  }
+  say(w.opening);
+  const o = await openSerial(port);
+  const b = new BoardLink(o.link);
+  b.onLine = boardLine;
+  open = o;
+  board = b;
+  o.ended.then(() => {
+    if (open !== o) return;
+    open = null;
+    board = null;
+    say(w.portClosed, 'error');
+  });
+  return b;
+}
+
+/** What went wrong, in the student's words where the page has them, else the board's. */
+function problem(e: unknown) {
+  if (e instanceof ProgramRefused) {
+    hooks.markError(e.line);
+    // The board's reason names the file and the line: the line is said in the page's words.
+    const why = e.why.replace(/^.*?, line \d+(?:, column \d+)?: /, '') || w.improv[INVALID_PROGRAM];
+    return say(w.refused(e.line ?? refusedLine(e.why), shown(why)), 'error');
+  }
+  if (e instanceof BoardError) {
+    if (e.code === undefined && /^no answer/.test(e.message)) return say(w.noAnswer, 'error');
+    return say((e.code !== undefined && w.improv[e.code]) || shown(e.message), 'error');
+  }
+  // The port could not be opened (another tab or tool has it): the browser's reason.
+  say(shown(e instanceof Error ? e.message : String(e)), 'error');
+}
+
+/** Runs `act` on the board, one at a time, the buttons off meanwhile. */
+async function withBoard(act: (b: BoardLink) => Promise<void>) {
+  if (busy) return;
+  busy = true;
+  const buttons = [$<HTMLButtonElement>('board-send'), $<HTMLButtonElement>('board-clear')];
+  for (const b of buttons) b.disabled = true;
+  try {
+    const b = await link();
+    if (!b) return;
+    say(w.identifying);
+    // Silence, or another firmware: the page's words, not the command's (which name our tools).
+    await identify(b, 'USB').catch((e) => {
+      throw e instanceof BoardError && e.code === undefined ? new BoardError(w.notBoard) : e;
+    });
+    await act(b);
+  } catch (e) {
+    problem(e);
+    // A board that does not answer is let go of: the next click picks a port again.
+    if (e instanceof BoardError && e.code === undefined) await letGo();
+  } finally {
+    busy = false;
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+async function letGo() {
+  const o = open;
+  open = null;
+  board = null;
+  await o?.close();
+}
+
+function programName(): string {
+  const opened = hooks.openedName();
+  return opened && !nameProblem(opened) ? opened : hooks.fileName();
+}
+
+function send() {
+  const code = hooks.code();
+  if (code === null) return;
+  if (!code.trim()) return say(w.empty, 'error');
+  const size = utf8Length(code);
+  if (size > MAX_PROGRAM_BYTES) return say(w.tooLarge(size, MAX_PROGRAM_BYTES), 'error');
+  return withBoard(async (b) => {
+    hooks.markError(null);
+    await sendProgram(b, programName(), code, (sent, all) => say(sent < all ? w.sending(Math.floor((100 * sent) / all)) : w.storing));
+    say(w.restarting);
+  });
+}
+
+function clear() {
+  return withBoard(async (b) => {
+    say(w.clearing);
+    const had = await clearProgram(b);
+    hooks.markError(null);
+    say(had ? w.cleared : w.nothingToClear, 'ok');
+  });
+}
+
+/** Without Web Serial: which browsers have it, and the command line to copy. */
+function fallback() {
+  $('board-buttons').hidden = true;
+  $('board-no-serial').hidden = false;
+  $('board-why').textContent = window.isSecureContext ? w.noSerial : w.noSerialInsecure;
+  const command = $('board-command');
+  command.textContent = `mqtt-pair program --port PORT ${hooks.fileName()}`;
+  $('board-copy').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(command.textContent ?? '');
+    } catch {
+      // No clipboard on a plain http page: the line is selected, for Ctrl+C.
+      getSelection()?.selectAllChildren(command);
+      return say(w.selected);
+    }
+    say(w.copied);
+  });
+}
+
+export function startBoardSend(h: BoardHooks) {
+  hooks = h;
+  for (const e of Array.from(document.querySelectorAll<HTMLElement>('[data-s]'))) e.textContent = w[e.dataset.s as 'title'];
+  if (!webSerial()) return fallback();
+  $('board-send').addEventListener('click', () => void send());
+  $('board-clear').addEventListener('click', () => void clear());
+  addEventListener('pagehide', () => void letGo());
+}

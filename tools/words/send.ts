@@ -1,0 +1,120 @@
+// The words of « Envoyer à ma carte » (the students' page's Program tab): the student's program sent
+// to their own board over USB (Web Serial), in French and in English. The board's own Improv errors
+// are keyed by their codes (docs/improv.md).
+
+import { INVALID_PROGRAM, UNKNOWN_ERROR, UNKNOWN_RPC } from '../../src/setup/improv';
+
+export interface SendWords {
+  title: string;
+  help: string;
+  send: string;
+  clear: string;
+  console: string;
+  /** Where Web Serial is missing: which browsers have it, and the command that does the same. */
+  noSerial: string;
+  /** Web Serial is there, but only for pages served over https or from this computer. */
+  noSerialInsecure: string;
+  orCommand: string;
+  /** The command's port, as a person reads it in the line to copy. */
+  portHint: string;
+  copy: string;
+  copied: string;
+  /** No clipboard (a plain http page): the line is selected instead. */
+  selected: string;
+  opening: string;
+  identifying: string;
+  sending(percent: number): string;
+  storing: string;
+  restarting: string;
+  /** The board runs the program it was sent. */
+  runs: string;
+  refused(line: number | null, why: string): string;
+  /** The board's program stopped on an error of its own, at this line. */
+  runtimeError(line: number | null, why: string): string;
+  clearing: string;
+  cleared: string;
+  nothingToClear: string;
+  notBoard: string;
+  /** The board stopped answering in the middle (unplugged, or restarting). */
+  noAnswer: string;
+  /** The port closed (the board unplugged, or another tool took it). */
+  portClosed: string;
+  empty: string;
+  tooLarge(bytes: number, max: number): string;
+  /** The board's Improv errors, by code. */
+  improv: Record<number, string>;
+}
+
+export const fr: SendWords = {
+  title: 'Ma carte',
+  help: 'Branche ta carte par USB, puis choisis son port : le programme de l’éditeur part sur la carte, qui le garde et le lance.',
+  send: 'Envoyer à ma carte',
+  clear: 'Revenir au rôle de départ',
+  console: 'Console de la carte',
+  noSerial: 'Ce navigateur ne parle pas aux cartes par USB (Web Serial) : prends Chrome, Edge ou Firefox 151 et plus, sur un ordinateur.',
+  noSerialInsecure:
+    'Le navigateur ne parle aux cartes par USB (Web Serial) que sur une page https, ou ouverte sur l’ordinateur même : ce n’est pas le cas de celle-ci (le professeur peut l’autoriser sur ce poste).',
+  orCommand: 'Ou télécharge le programme, puis dans un terminal :',
+  portHint: 'PORT : COM3 sous Windows, /dev/ttyUSB0 sous Linux, /dev/cu.usbserial-… sous macOS.',
+  copy: 'Copier',
+  copied: 'Copié.',
+  selected: 'Ligne sélectionnée : Ctrl+C pour la copier.',
+  opening: 'Ouverture du port…',
+  identifying: 'La carte répond-elle ?',
+  sending: (p) => `Envoi du programme : ${p} %`,
+  storing: 'La carte vérifie et garde le programme…',
+  restarting: 'Programme gardé : la carte redémarre pour le lancer…',
+  runs: 'Votre programme tourne sur la carte.',
+  refused: (line, why) => `La carte refuse le programme et garde celui d’avant. Erreur${line ? ` ligne ${line}` : ''} : ${why}`,
+  runtimeError: (line, why) => `Erreur sur la carte${line ? ` ligne ${line}` : ''} : ${why}`,
+  clearing: 'La carte efface le programme…',
+  cleared: 'Programme effacé : la carte redémarre et reprend son rôle de départ.',
+  nothingToClear: 'La carte n’avait pas de programme : elle joue déjà son rôle de départ.',
+  notBoard: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? (Un moniteur série ouvert sur ce port la cache.)',
+  noAnswer: 'La carte ne répond plus : est-elle encore branchée ? Réessaie.',
+  portClosed: 'Le port s’est fermé : la carte est-elle encore branchée ?',
+  empty: 'Le programme est vide.',
+  tooLarge: (n, max) => `Le programme fait ${n} octets : une carte en prend ${max} au plus.`,
+  improv: {
+    [UNKNOWN_RPC]: 'La carte ne connaît pas cette commande : son firmware mqtt-pair est trop ancien, demande au professeur de la mettre à jour.',
+    [INVALID_PROGRAM]: 'La carte refuse le programme.',
+    [UNKNOWN_ERROR]: 'La carte n’a pas pu garder le programme (sa mémoire flash).',
+  },
+};
+
+export const en: SendWords = {
+  title: 'My board',
+  help: 'Plug your board in over USB, then pick its port: the editor’s program goes to the board, which keeps it and runs it.',
+  send: 'Send to my board',
+  clear: 'Back to the built-in role',
+  console: 'Board’s console',
+  noSerial: 'This browser cannot talk to boards over USB (Web Serial): use Chrome, Edge or Firefox 151 or later, on a computer.',
+  noSerialInsecure:
+    'The browser talks to boards over USB (Web Serial) only on an https page, or one opened on the computer itself: this one is neither (the teacher can allow it on this computer).',
+  orCommand: 'Or download the program, then in a terminal:',
+  portHint: 'PORT: COM3 on Windows, /dev/ttyUSB0 on Linux, /dev/cu.usbserial-… on macOS.',
+  copy: 'Copy',
+  copied: 'Copied.',
+  selected: 'Line selected: Ctrl+C to copy it.',
+  opening: 'Opening the port…',
+  identifying: 'Is the board answering?',
+  sending: (p) => `Sending the program: ${p} %`,
+  storing: 'The board checks and keeps the program…',
+  restarting: 'Program kept: the board restarts to run it…',
+  runs: 'Your program runs on the board.',
+  refused: (line, why) => `The board refused the program and keeps its previous one. Error${line ? ` on line ${line}` : ''}: ${why}`,
+  runtimeError: (line, why) => `Error on the board${line ? ` on line ${line}` : ''}: ${why}`,
+  clearing: 'The board removes the program…',
+  cleared: 'Program removed: the board restarts into its built-in role.',
+  nothingToClear: 'The board had no program: it plays its built-in role already.',
+  notBoard: 'No answer: is it a board with mqtt-pair? (A serial monitor open on this port hides it.)',
+  noAnswer: 'The board stopped answering: is it still plugged in? Try again.',
+  portClosed: 'The port closed: is the board still plugged in?',
+  empty: 'The program is empty.',
+  tooLarge: (n, max) => `The program is ${n} bytes long: a board takes ${max} at most.`,
+  improv: {
+    [UNKNOWN_RPC]: 'The board does not know this command: its mqtt-pair firmware is too old, ask the teacher to update it.',
+    [INVALID_PROGRAM]: 'The board refuses the program.',
+    [UNKNOWN_ERROR]: 'The board could not keep the program (its flash memory).',
+  },
+};
