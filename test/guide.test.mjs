@@ -92,12 +92,18 @@ export function guideOutputs(markdown) {
 /** A quoted line as a pattern: addresses, ports and numbers are the classroom's, not this machine's. */
 export function outputPattern(line) {
   const escaped = line.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(
-    escaped
-      .replace(/\d+(?:\\\.\d+){3}(?::\d+)?/g, '[\\w.]+(?::\\d+)?')
-      .replace(/(?<![\\\w])\d+(?:[,.]\d+)?/g, '\\d+(?:[,.]\\d+)?'),
-  );
+  return new RegExp(escaped.replace(/\d+(?:\\\.\d+){3}(?::\d+)?/g, '[\\w.]+(?::\\d+)?').replace(/(?<![\\\w])\d+(?:[,.]\d+)?/g, '\\d+(?:[,.]\\d+)?'));
 }
+
+test("a quoted output matches what a command prints in the guide's language, on any address", () => {
+  const quoted = guideOutputs(['```sh', 'mqtt-pair classroom --pairs 30', '```', 'Elle affiche :', '```', '…', '15/15 binômes ok', '```'].join('\n'));
+  assert.deepEqual(quoted, [{ command: 'mqtt-pair classroom --pairs 30', lines: ['15/15 binômes ok'] }]);
+  assert.match('2/2 binômes ok', outputPattern('15/15 binômes ok'));
+  assert.doesNotMatch('2/2 pairs ok', outputPattern('15/15 binômes ok'));
+  const page = outputPattern('Page élève : http://192.168.1.10:8081/student  (broker ws://192.168.1.144:9001/mqtt, topics');
+  assert.match('Page élève : http://127.0.0.1:40111/student  (broker ws://127.0.0.1:39001/mqtt, topics', page);
+  assert.doesNotMatch("Students' page: http://127.0.0.1:40111/student  (broker ws://127.0.0.1:39001/mqtt, topics", page);
+});
 
 /** A command that needs a board on a USB port: the tests have none. */
 const needsBoard = (line) => / --port /.test(line);
@@ -113,7 +119,16 @@ describe("the teacher's guides' commands run as written", { skip: mosquittoSkip(
     for (const f of ['classe.txt', 'class.txt']) writeFileSync(join(dir, f), 'alice\nbob\n');
     writeFileSync(join(dir, 'esp1.js'), "print('bonjour');\n");
     // The image `npm run image -- -p esp32` writes, from a build's outputs (test/fixtures/image), where the guides' setup --web finds it.
-    const image = spawn(process.execPath, [CLI, 'image', '-p', 'esp32', '-o', join(root, 'test/fixtures/image/mcconfig-out'), '--out', join(dir, 'build/image/esp32')]);
+    const image = spawn(process.execPath, [
+      CLI,
+      'image',
+      '-p',
+      'esp32',
+      '-o',
+      join(root, 'test/fixtures/image/mcconfig-out'),
+      '--out',
+      join(dir, 'build/image/esp32'),
+    ]);
     const made = await new Promise((resolve) => image.once('close', resolve));
     assert.equal(made, 0, 'mqtt-pair image writes build/image/esp32');
   });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SETTINGS } from '../../dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -20,6 +21,7 @@ const TEST_WORDS = [
   [/\bthe tests' (?:simulated )?board\b/i, 'the board of a class'],
   [/\bJAMS2\b/, 'a classroom network, e.g. Salle204'],
   [/(?:127\.0\.0\.1|localhost|\[::1\]):[3-6]\d{4}\b/, 'a fixed port, e.g. 192.168.1.10:8080'],
+  [/la machine des tests|\bles tests n[’']ont pas\b|the tests' machine/i, 'what a teacher has, not the test machine'],
 ];
 
 function docs() {
@@ -68,4 +70,47 @@ test("screenshots' alt text describes what a class sees, not our tests", () => {
     assert.doesNotMatch(alt, /\btests?\b|\bici\b/i, `${f}: the alt text of ${src} speaks of our tests: ${alt}`);
     assert.deepEqual(testWords(f, alt), []);
   }
+});
+
+/** The links of a French page to an English one, unless its line says it is in English. */
+function englishLinks(f, text) {
+  const found = [];
+  text.split('\n').forEach((line, i) => {
+    if (/anglais|English/.test(line)) return;
+    for (const m of line.matchAll(/\]\(([\w.-]+\.md)(?:#[^)]*)?\)/g))
+      if (!/\.fr\.md$/.test(m[1]) && m[1] !== 'explorer.md') found.push(`${f}:${i + 1}: ${m[1]}`);
+  });
+  return found;
+}
+
+test('the links a test finds: an English page unnamed as such', () => {
+  assert.equal(englishLinks('x', 'la liste : [improv.md](improv.md)').length, 1);
+  assert.deepEqual(englishLinks('x', 'la liste : [improv.fr.md](improv.fr.md#les-réglages), en anglais : [cli.md](cli.md)'), []);
+});
+
+test('French pages link French pages (an English one only where the line says so)', () => {
+  const french = docs().filter(({ f }) => f.endsWith('.fr.md'));
+  assert.ok(french.length >= 5, french.map(({ f }) => f).join(', '));
+  assert.deepEqual(
+    french.flatMap(({ f, text }) => englishLinks(f, text)),
+    [],
+  );
+});
+
+test('the French list of the settings names every setting the board takes', () => {
+  const text = readFileSync(join(root, 'docs', 'improv.fr.md'), 'utf8');
+  const list = text.slice(text.indexOf('## Les réglages'));
+  const rows = list.split('\n').filter((l) => l.startsWith('| `'));
+  const named = new Set(rows.flatMap((r) => [...r.split('|')[1].matchAll(/`(\w+)`/g)].map((m) => m[1])));
+  assert.ok(SETTINGS.length >= 19);
+  assert.deepEqual(
+    SETTINGS.map((s) => s.key).filter((k) => !named.has(k)),
+    [],
+    'every setting of src/setup/settings.ts has its French line',
+  );
+  assert.deepEqual(
+    [...named].filter((k) => !SETTINGS.some((s) => s.key === k)),
+    [],
+    'no setting the board does not take',
+  );
 });
