@@ -5,6 +5,7 @@
 // only the tests' phrases are looked for.) A classroom's own example: « Salle204 », 192.168.1.10:8080.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,4 +114,30 @@ test('the French list of the settings names every setting the board takes', () =
     [],
     'no setting the board does not take',
   );
+});
+
+// One wording of the class list everywhere: the docs, and the --help of the commands that read it.
+test('the class list is « one pair a line » in the docs and in watch, classroom and setup --help', () => {
+  const stale = docs().flatMap(({ f, text }) =>
+    text
+      .split('\n')
+      .map((line, i) => [line, i])
+      .filter(([line]) => /un prénom par ligne|first names?, one a line/i.test(line))
+      .map(([line, i]) => `${f}:${i + 1}: ${line.trim()}`),
+  );
+  assert.deepEqual(stale, []);
+  for (const [lang, words] of [
+    ['fr_FR.UTF-8', /un binôme par ligne/],
+    ['C', /one pair a line/],
+  ]) {
+    for (const command of ['watch', 'classroom', 'setup']) {
+      const help = execFileSync(process.execPath, [join(root, 'tools', 'mqtt-pair.cjs'), command, '--help'], {
+        env: { ...process.env, LANG: lang, LC_ALL: '' },
+        encoding: 'utf8',
+      });
+      const line = help.split('\n').find((l) => l.trimStart().startsWith('--roster'));
+      assert.ok(line, `${command} --help has --roster`);
+      assert.match(line, lang === 'C' || command === 'setup' ? /one pair a line|un binôme par ligne/ : words, `${command} --help (${lang}): ${line}`);
+    }
+  }
 });

@@ -33,7 +33,7 @@ const FLAGS: Flag[] = [
     key: 'roster',
     value: 'file',
     example: 'names.txt',
-    help: "the class's first names, one a line: the board gets the next free student (two a pair)",
+    help: 'the class list, one pair a line (one or two first names, e.g. alice bob): the board gets the next student without one',
   },
   {
     names: ['--replace'],

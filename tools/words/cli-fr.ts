@@ -100,7 +100,9 @@ export const fr: CliWords = {
       'suivre au plus ce nombre de binômes, en plus de la liste (par défaut : 100) : un nouveau prend la place d’un préfixe entendu une seule fois, sinon du binôme sans réponse muet depuis le plus longtemps',
     '--forget': 'un binôme muet depuis ce nombre de minutes quitte la page, sauf s’il est sur la liste (par défaut : 15 ; 0 : jamais)',
     '--roster':
-      'la liste de la classe, un prénom par ligne : chaque binôme de la liste a sa tuile dès le début, rouge « jamais connecté » jusqu’à son premier « Hello »',
+      'la liste de la classe, un binôme par ligne (un ou deux prénoms, par exemple alice bob : le premier nomme le binôme) : chaque binôme de la liste a sa tuile dès le début, orange tant qu’il n’a rien dit, rouge « jamais connecté » s’il reste muet (--late)',
+    '--late':
+      'avec --roster : un binôme de la liste qui n’a encore rien dit reste orange ce nombre de minutes après le début, puis passe au rouge « jamais connecté » (par défaut : 5)',
     '--lang': 'la langue des pages et des messages (par défaut : celle du navigateur pour les pages, du système pour le terminal)',
     '--student-broker': 'avec --web : le WebSocket du broker pour la page élève /student (par défaut : ws://<hôte du broker>:9001/mqtt)',
     '--listen':
