@@ -64,7 +64,7 @@ describe("the board's setup page on a phone (XS)", { skip: xsSkip() || chromiumS
         names.join(' | '),
       );
       assert.equal(await page.getAttribute('html', 'lang'), lang);
-      assert.match(await page.locator('body').innerText(), why);
+      assert.match(await page.locator('body').textContent(), why);
       const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(wide <= 0, `${lang}: the page is ${wide} px wider than the phone`);
       if (SHOTS) await page.screenshot({ path: join(SHOTS, `setup-page-${lang}-phone.png`), fullPage: true });
