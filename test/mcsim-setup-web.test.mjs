@@ -19,6 +19,8 @@ import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/bro
 import { LIMIT } from './helpers/wait.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
+/** A classroom's WiFi: the simulator joins any name. */
+const SSID = 'Salle204';
 const skip = moddableSkip() || mosquittoSkip() || socatSkip() || chromiumSkip();
 const fixtures = new URL('./fixtures/image/mcconfig-out', import.meta.url).pathname;
 
@@ -67,7 +69,8 @@ function webSerialStandIn() {
 describe('the class set-up page drives a board in mcsim through Web Serial', { skip }, () => {
   let broker, so, work, server, board, pty, browser, sub, base;
   before(async () => {
-    broker = await startMosquitto();
+    // The screenshots show a classroom's broker port (1883), not one drawn for the test.
+    broker = await startMosquitto(SHOTS ? { port: 1883 } : {});
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-web-'));
     const image = join(work, 'image');
     assert.equal((await mqttPair(['image', '-p', 'esp32', '-o', fixtures, '--out', image]).exit).code, 0);
@@ -77,7 +80,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     server = mqttPair(
       // biome-ignore format: a command line
       ['setup', '--web', String(port), '--image', image, '--roster', join(work, 'names.txt'), '--school', 'LycMaurois', '--class', 'SNT_2nde',
-       '--ssid', 'JAMS2', '--broker', `127.0.0.1:${broker.port}`, '--lang', 'fr'],
+       '--ssid', SSID, '--broker', `127.0.0.1:${broker.port}`, '--lang', 'fr'],
       { timeout: 3 * LIMIT },
     );
     await server.waitFor('stdout', /http:\/\/127\.0\.0\.1:\d+\//);
@@ -119,7 +122,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     const stored = JSON.parse(readFileSync(join(work, 'board', 'modpreferences.json'), 'utf8'))['mqtt-pair'];
     assert.deepEqual(
       [stored.role, stored.topicPrefix, stored.name, stored.peer, stored.ssid, stored.broker],
-      ['hello', 'LycMaurois/SNT_2nde/alice/', 'alice', 'bob', 'JAMS2', `127.0.0.1:${broker.port}`],
+      ['hello', 'LycMaurois/SNT_2nde/alice/', 'alice', 'bob', SSID, `127.0.0.1:${broker.port}`],
     );
     assert.ok(!board.output().includes('motdepasse'), 'the password in no console line');
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'setup-web-board-fr.png'), fullPage: true });
