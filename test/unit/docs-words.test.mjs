@@ -141,3 +141,42 @@ test('the class list is « one pair a line » in the docs and in watch, classroo
     }
   }
 });
+
+/** A heading's anchor, as GitHub makes it: lower case, punctuation dropped, each space a hyphen. */
+function slug(heading) {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/ /g, '-');
+}
+
+test('a link to a section of our docs lands on a heading', () => {
+  assert.equal(slug('2. Préparer les cartes : une seule image pour toute la classe'), '2-préparer-les-cartes--une-seule-image-pour-toute-la-classe');
+  assert.equal(slug('Quelle carte, quel `-p` ?'), 'quelle-carte-quel--p-');
+  const files = docs();
+  const anchors = new Map(
+    files.map(({ f, text }) => [
+      f,
+      new Set(
+        text
+          .split('\n')
+          .filter((l) => /^#{1,6} /.test(l))
+          .map((l) => slug(l.replace(/^#+ /, ''))),
+      ),
+    ]),
+  );
+  const broken = [];
+  let checked = 0;
+  for (const { f, text } of files) {
+    for (const m of text.matchAll(/\]\(((?:docs\/)?[\w.-]*\.md)?#([^)\s]+)\)/g)) {
+      const target = m[1] ? (f === 'README.md' ? m[1] : `docs/${m[1]}`) : f;
+      const heads = anchors.get(target);
+      if (!heads) continue;
+      checked++;
+      if (!heads.has(decodeURIComponent(m[2]))) broken.push(`${f}: ${m[0]}`);
+    }
+  }
+  assert.ok(checked >= 30, `links to a section: ${checked}`);
+  assert.deepEqual(broken, []);
+});
