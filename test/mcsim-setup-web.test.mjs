@@ -115,7 +115,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     await page.fill('#password', 'motdepasse');
     await page.getByRole('button', { name: 'Régler la carte branchée' }).click();
     await page.locator('#step', { hasText: 'C’est fait : la carte de alice redémarre et se connecte.' }).waitFor({ timeout: LIMIT });
-    await board.waitFor(/^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/notification topic$/);
+    await board.waitFor(/^Connected to 127\.0\.0\.1(?::\d+)? MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/notification topic$/);
     await sub.waitFor(/^LycMaurois\/SNT_2nde\/alice\/hello Hello #\d+$/);
     await page.locator('#rows tr').nth(0).getByText('ses « Hello » arrivent au broker').waitFor({ timeout: LIMIT });
     assert.match(await page.locator('#console').textContent(), /Setup over USB: stored role/, "the board's console lines, on the page");
