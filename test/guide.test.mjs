@@ -116,7 +116,7 @@ describe("the teacher's guides' commands run as written", { skip: mosquittoSkip(
     open = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
     locked = await startMosquitto({ users: { classe: 'lemotdepasse' }, listeners: [{ protocol: 'websockets' }] });
     dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-guide-'));
-    for (const f of ['classe.txt', 'class.txt']) writeFileSync(join(dir, f), 'alice\nbob\n');
+    for (const f of ['classe.txt']) writeFileSync(join(dir, f), 'alice\nbob\n');
     writeFileSync(join(dir, 'esp1.js'), "print('bonjour');\n");
     // The image `npm run image -- -p esp32` writes, from a build's outputs (test/fixtures/image), where the guides' setup --web finds it.
     const image = spawn(process.execPath, [

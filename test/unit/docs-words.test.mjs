@@ -180,3 +180,18 @@ test('a link to a section of our docs lands on a heading', () => {
   assert.ok(checked >= 30, `links to a section: ${checked}`);
   assert.deepEqual(broken, []);
 });
+
+test('one name for the class list file everywhere: classe.txt', () => {
+  const others = docs().flatMap(({ f, text }) =>
+    [...text.matchAll(/--roster[ =]([\w./-]+\.txt)/g)].filter((m) => m[1] !== 'classe.txt').map((m) => `${f}: ${m[0]}`),
+  );
+  assert.deepEqual(others, []);
+  for (const command of ['watch', 'classroom', 'setup']) {
+    const help = execFileSync(process.execPath, [join(root, 'tools', 'mqtt-pair.cjs'), command, '--help'], { encoding: 'utf8' });
+    assert.deepEqual(
+      [...help.matchAll(/--roster[ =]([\w./-]+\.txt)/g)].map((m) => m[1]).filter((n) => n !== 'classe.txt'),
+      [],
+      `${command} --help`,
+    );
+  }
+});
