@@ -65,7 +65,8 @@ describe('the explorer (Mosquitto, chromium)', () => {
     if (skip) return;
     assertChromium();
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-    broker = await startMosquitto();
+    // The screenshots show a classroom's broker port (1883), not one drawn for the test.
+    broker = await startMosquitto(SHOTS ? { port: 1883 } : {});
     userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-explorer-'));
     context = await playwright.chromium.launchPersistentContext(userDir, {
       executablePath: CHROMIUM,
@@ -138,7 +139,11 @@ describe('the explorer (Mosquitto, chromium)', () => {
     // The pressure on the same chart.
     await page.click(row(`${G}alice/myRasp/sensors/pression`));
     await until(async () => /pression/.test(await page.textContent('#chart .u-legend')), 'the pressure on the chart too');
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'explorer-fr.png') });
+    if (SHOTS) {
+      // The branch's retained messages counted by the broker, as a teacher sees the button once it has answered.
+      await page.waitForSelector('#clear:not([disabled])', { timeout: LIMIT });
+      await page.screenshot({ path: join(SHOTS, 'explorer-fr.png') });
+    }
 
     // Clear the lab's branch: the confirmation says how many; a later subscriber gets nothing.
     await page.click(row('myRasp/groundfloor'));

@@ -57,7 +57,7 @@ describe('--help and bad flags, in French under a French locale', () => {
       sim: /les cartes du firmware sur cet ordinateur[\s\S]*Les rôles :/,
       remote: /la télécommande du cours/,
       actuator: /l’actionneur du cours/,
-      watch: /chaque binôme d’une classe, en direct[\s\S]*la liste de la classe, un prénom par ligne/,
+      watch: /chaque binôme d’une classe, en direct[\s\S]*la liste de la classe, un binôme par ligne/,
       classroom: /toute une classe de binômes simulés[\s\S]*Code de sortie/,
     };
     for (const [command, re] of Object.entries(expected)) {

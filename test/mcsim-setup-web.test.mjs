@@ -20,13 +20,16 @@ import { LIMIT } from './helpers/wait.mjs';
 import { toPage, webSerialStandIn } from './helpers/web-serial.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
+/** A classroom's WiFi: the simulator joins any name. */
+const SSID = 'Salle204';
 const skip = moddableSkip() || mosquittoSkip() || socatSkip() || chromiumSkip();
 const fixtures = new URL('./fixtures/image/mcconfig-out', import.meta.url).pathname;
 
 describe('the class set-up page drives a board in mcsim through Web Serial', { skip }, () => {
   let broker, so, work, server, board, pty, browser, sub, base;
   before(async () => {
-    broker = await startMosquitto();
+    // The screenshots show a classroom's broker port (1883), not one drawn for the test.
+    broker = await startMosquitto(SHOTS ? { port: 1883 } : {});
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-web-'));
     const image = join(work, 'image');
     assert.equal((await mqttPair(['image', '-p', 'esp32', '-o', fixtures, '--out', image]).exit).code, 0);
@@ -36,7 +39,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     server = mqttPair(
       // biome-ignore format: a command line
       ['setup', '--web', String(port), '--image', image, '--roster', join(work, 'names.txt'), '--school', 'LycMaurois', '--class', 'SNT_2nde',
-       '--ssid', 'JAMS2', '--broker', `127.0.0.1:${broker.port}`, '--lang', 'fr'],
+       '--ssid', SSID, '--broker', `127.0.0.1:${broker.port}`, '--lang', 'fr'],
       { timeout: 3 * LIMIT },
     );
     await server.waitFor('stdout', /http:\/\/127\.0\.0\.1:\d+\//);
@@ -71,14 +74,14 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     await page.fill('#password', 'motdepasse');
     await page.getByRole('button', { name: 'Régler la carte branchée' }).click();
     await page.locator('#step', { hasText: 'C’est fait : la carte de alice redémarre et se connecte.' }).waitFor({ timeout: LIMIT });
-    await board.waitFor(/^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/notification topic$/);
+    await board.waitFor(/^Connected to 127\.0\.0\.1(?::\d+)? MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice\/notification topic$/);
     await sub.waitFor(/^LycMaurois\/SNT_2nde\/alice\/hello Hello #\d+$/);
     await page.locator('#rows tr').nth(0).getByText('ses « Hello » arrivent au broker').waitFor({ timeout: LIMIT });
     assert.match(await page.locator('#console').textContent(), /Setup over USB: stored role/, "the board's console lines, on the page");
     const stored = JSON.parse(readFileSync(join(work, 'board', 'modpreferences.json'), 'utf8'))['mqtt-pair'];
     assert.deepEqual(
       [stored.role, stored.topicPrefix, stored.name, stored.peer, stored.ssid, stored.broker],
-      ['hello', 'LycMaurois/SNT_2nde/alice/', 'alice', 'bob', 'JAMS2', `127.0.0.1:${broker.port}`],
+      ['hello', 'LycMaurois/SNT_2nde/alice/', 'alice', 'bob', SSID, `127.0.0.1:${broker.port}`],
     );
     assert.ok(!board.output().includes('motdepasse'), 'the password in no console line');
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'setup-web-board-fr.png'), fullPage: true });

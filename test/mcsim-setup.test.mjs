@@ -14,7 +14,8 @@
 // one address, so the second board takes the next free port and says which.
 //
 // MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots of the setup page there (French and English, on
-// a phone's and a desktop's width).
+// a phone's and a desktop's width), named mcsim-…: the simulator's scan lists its own networks, not a
+// classroom's; the guides' phone screenshots come from test/xs-setup-phone.test.mjs.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -405,7 +406,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(wide <= 0, `${lang} ${size}: the page is ${wide} px wider than the screen`);
-        await page.screenshot({ path: join(shots, `setup-page-${lang}-${size}.png`), fullPage: true });
+        await page.screenshot({ path: join(shots, `mcsim-setup-page-${lang}-${size}.png`), fullPage: true });
         await context.close();
       }
     }

@@ -31,7 +31,8 @@ describe('mqtt-pair setup --web', () => {
     assert.equal(made.code, 0, made.stderr);
     roster = join(work, 'names.txt');
     writeFileSync(roster, 'alice bob\nchloe david\nemma\n');
-    broker = await startEmbeddedBroker(await freePort());
+    // The screenshots show a classroom's broker port (1883), not one drawn for the test.
+    broker = await startEmbeddedBroker(SHOTS ? 1883 : await freePort());
     port = await freePort();
     server = mqttPair([
       'setup',

@@ -22,7 +22,8 @@ describe("the students' page: write and run a program", { skip }, () => {
   const seen = []; // [topic, payload] on the broker, as a third client sees them
   before(async () => {
     assertChromium();
-    broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
+    // The screenshots show a classroom's WebSocket port (Mosquitto's 9001), not a port drawn for the test.
+    broker = await startMosquitto({ listeners: [{ protocol: 'websockets', ...(SHOTS && { port: 9001 }) }] });
     const run = mqttPair(
       [
         'watch',

@@ -18,7 +18,7 @@ export const VIEW_FLAGS: Flag[] = [
     names: ['--roster'],
     key: 'roster',
     value: 'file',
-    example: 'class.txt',
+    example: 'classe.txt',
     help: 'the class list, one pair a line (one or two first names, e.g. alice bob: the first names the pair): every pair on it has a tile from the start, amber until it shows a sign of life, red "never connected" if it stays silent (watch --late) (give it on a shared broker: no other client can change it)',
   },
   { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "the page's language (default: the browser's)" },

@@ -32,8 +32,8 @@ const FLAGS: Flag[] = [
     names: ['--roster'],
     key: 'roster',
     value: 'file',
-    example: 'names.txt',
-    help: "the class's first names, one a line: the board gets the next free student (two a pair)",
+    example: 'classe.txt',
+    help: 'the class list, one pair a line (one or two first names, e.g. alice bob): the board gets the next student without one',
   },
   {
     names: ['--replace'],
@@ -76,8 +76,8 @@ function usage(): string {
   return usageText(
     'mqtt-pair setup: set up a board plugged in over USB (Improv Wi-Fi), without Chrome',
     [
-      'mqtt-pair setup --port /dev/ttyUSB0 [--roster names.txt --school S --class C] [--ssid S --password P] [--broker URL] [key=value …]',
-      'mqtt-pair setup --web 8090 [--image build/image/esp32] [--roster names.txt --school S --class C] [--ssid S] [--broker URL] [--lang fr|en]',
+      'mqtt-pair setup --port /dev/ttyUSB0 [--roster classe.txt --school S --class C] [--ssid S --password P] [--broker URL] [key=value …]',
+      'mqtt-pair setup --web 8090 [--image build/image/esp32] [--roster classe.txt --school S --class C] [--ssid S] [--broker URL] [--lang fr|en]',
       'mqtt-pair setup --list',
     ],
     FLAGS,
@@ -87,7 +87,7 @@ function usage(): string {
       'both on <school>/<class>/<1st name>/; which board took whom is kept in <roster>.boards.json.',
       '',
       'Example, one board after the other:',
-      '  mqtt-pair setup --port /dev/ttyUSB0 --roster names.txt --school LycMaurois --class SNT_2nde \\',
+      '  mqtt-pair setup --port /dev/ttyUSB0 --roster classe.txt --school LycMaurois --class SNT_2nde \\',
       '      --ssid ClassWiFi --password secret --broker 192.168.1.144',
     ],
   );

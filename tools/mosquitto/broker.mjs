@@ -38,11 +38,12 @@ process.once('exit', () => {
  *   dynsecDefault  overrides for defaultACLAccess
  *   extra          more mosquitto.conf lines
  *   listeners      more listeners, each on a free port of 127.0.0.1 (broker.ports, in order):
- *                  { protocol: 'mqtt' | 'websockets', certfile, keyfile, cafile }; certfile and
+ *                  { protocol: 'mqtt' | 'websockets', certfile, keyfile, cafile, port }; certfile and
  *                  keyfile make it TLS (mqtts://, or wss:// for websockets). A websockets listener
  *                  always gets `socket_domain ipv4`: without it this libwebsockets build binds every
  *                  interface (::) instead of 127.0.0.1. (Mosquitto 2.0 also wants one plain MQTT
- *                  listener besides websockets ones; the main listener is that one.)
+ *                  listener besides websockets ones; the main listener is that one.) `port`: this
+ *                  one instead of a free one (a screenshot shows a classroom's ws://…:9001)
  *   verbose        log_type all (the log is in broker.log())
  *   port           listen on this port of 127.0.0.1 instead of a free one
  * Returns { port, url, dir, log(), stop(), restart() }.
@@ -54,7 +55,7 @@ export async function startMosquitto(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-mosquitto-'));
   let port = options.port ?? (await freePort());
   let ports = [];
-  for (const _ of listeners) ports.push(await freePort());
+  for (const l of listeners) ports.push(l.port ?? (await freePort()));
 
   const conf = configLines(dir, options);
   const confFile = join(dir, 'mosquitto.conf');
@@ -115,13 +116,13 @@ export async function startMosquitto(options = {}) {
       await launch();
       break;
     } catch (e) {
-      if (attempt >= 3 || options.port || !/Address already in use/.test(logText)) {
+      if (attempt >= 3 || options.port || listeners.some((l) => l.port) || !/Address already in use/.test(logText)) {
         rmSync(dir, { recursive: true, force: true });
         throw e;
       }
       port = await freePort();
       ports = [];
-      for (const _ of listeners) ports.push(await freePort());
+      for (const l of listeners) ports.push(l.port ?? (await freePort()));
       logText = '';
       writeConf();
     }

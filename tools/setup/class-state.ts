@@ -1,4 +1,4 @@
-// Which board took which student, kept beside the roster (names.txt → names.txt.boards.json) so that
+// Which board took which student, kept beside the roster (classe.txt → classe.txt.boards.json) so that
 // the next board plugged in gets the next student, from one run of `mqtt-pair setup` to the next,
 // and a board plugged in again keeps its student and its client id. Delete the file to start the
 // class again.

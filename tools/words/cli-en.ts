@@ -208,7 +208,7 @@ export const en: CliWords = {
     badState: (file) => `${file} is not what mqtt-pair setup wrote: delete it to start the class again`,
     migrated: (file, backup) => `${file}: rewritten by student name (the old file, by line number, is kept as ${backup})`,
     classFull: (n, roster, state) => `the class is full: all ${n} students of ${roster} have a board (delete ${state} to start again)`,
-    replaceNeedsRoster: (name) => `--replace ${name} goes with the class's list: --roster names.txt --school LycMaurois --class SNT_2nde`,
+    replaceNeedsRoster: (name) => `--replace ${name} goes with the class's list: --roster classe.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `"${name}" is on no line of ${roster}: check the name (nothing changed)`,
     replaced: (name, boards) =>
       `${boards.length ? `${name} no longer has ${boards.length > 1 ? 'boards' : 'board'} ${boards.join(', ')}` : `${name} had no board yet`}: the next board plugged in is theirs`,

@@ -100,7 +100,9 @@ export const fr: CliWords = {
       'suivre au plus ce nombre de binômes, en plus de la liste (par défaut : 100) : un nouveau prend la place d’un préfixe entendu une seule fois, sinon du binôme sans réponse muet depuis le plus longtemps',
     '--forget': 'un binôme muet depuis ce nombre de minutes quitte la page, sauf s’il est sur la liste (par défaut : 15 ; 0 : jamais)',
     '--roster':
-      'la liste de la classe, un prénom par ligne : chaque binôme de la liste a sa tuile dès le début, rouge « jamais connecté » jusqu’à son premier « Hello »',
+      'la liste de la classe, un binôme par ligne (un ou deux prénoms, par exemple alice bob : le premier nomme le binôme) : chaque binôme de la liste a sa tuile dès le début, orange tant qu’il n’a rien dit, rouge « jamais connecté » s’il reste muet (--late)',
+    '--late':
+      'avec --roster : un binôme de la liste qui n’a encore rien dit reste orange ce nombre de minutes après le début, puis passe au rouge « jamais connecté » (par défaut : 5)',
     '--lang': 'la langue des pages et des messages (par défaut : celle du navigateur pour les pages, du système pour le terminal)',
     '--student-broker': 'avec --web : le WebSocket du broker pour la page élève /student (par défaut : ws://<hôte du broker>:9001/mqtt)',
     '--listen':
@@ -299,7 +301,7 @@ export const fr: CliWords = {
     badState: (file) => `${file} n’est pas ce qu’écrit mqtt-pair setup : supprimez-le pour recommencer la classe`,
     migrated: (file, backup) => `${file} : réécrit par prénom (l’ancien fichier, par numéro de ligne, est gardé dans ${backup})`,
     classFull: (n, roster, state) => `la classe est complète : les ${n} élèves de ${roster} ont une carte (supprimez ${state} pour recommencer)`,
-    replaceNeedsRoster: (name) => `--replace ${name} va avec la liste de la classe : --roster noms.txt --school LycMaurois --class SNT_2nde`,
+    replaceNeedsRoster: (name) => `--replace ${name} va avec la liste de la classe : --roster classe.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `« ${name} » n’est sur aucune ligne de ${roster} : vérifiez le prénom (rien n’a changé)`,
     replaced: (name, boards) =>
       `${boards.length ? `${name} n’a plus ${boards.length > 1 ? 'ses cartes' : 'sa carte'} ${boards.join(', ')}` : `${name} n’avait pas encore de carte`} : la prochaine carte branchée est la sienne`,
