@@ -23,7 +23,7 @@ import type { ProgramRunner } from '../../src/host';
 import { compartmentRunner } from '../../src/program/compartment';
 import { startProgramBoard } from '../../src/program/program';
 import { beginProgramRun, forgetStops, noteProgramStop, readProgram, SAFE_AFTER, safeModeLine } from '../../src/setup/program-store';
-import { call as meterCall, start as meterStart, stop as meterStop, tick as meterTick } from 'mqtt-pair/meter';
+import { call as meterCall, peak as meterPeak, start as meterStart, stop as meterStop, tick as meterTick } from 'mqtt-pair/meter';
 
 type Raw = Record<string, unknown>;
 
@@ -211,7 +211,10 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     if (board)
       this.after(CLEAN_MS, {
         fire: () => {
-          if (this.board === running && running) forgetStops(new PreferenceStore());
+          if (this.board !== running || !running) return;
+          forgetStops(new PreferenceStore());
+          // What the program takes, against its budget: for the teacher who wonders how close it runs.
+          if (metering) this.log(`Program: running cleanly (the most it ran at once: ${meterPeak()} of ${METER_BUDGET} steps)`);
         },
       });
     return board;
