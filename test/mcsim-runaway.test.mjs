@@ -34,6 +34,8 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
       topicPrefix: PREFIX,
       clientId: 'bob-esp1-mcsim',
       interval: 1000,
+      // Short, so that a join timer a stopped board left behind would fire while the test looks.
+      wifiTimeout: 5000,
       setupSerial: './serial',
       setupPort: await bakedPort(),
       setupDnsPort: await bakedPort(),
@@ -73,8 +75,11 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
     );
     const from = sim.lines.length;
     await sim.waitFor(/^Connected to /, { after: from });
+    // Eight of the role's hellos, one a second: longer than the WiFi's join timeout, and the
+    // board stays connected all along (the stopped boards' WiFi joins are gone with them).
     const heard = sub.lines.length;
-    await until(() => sub.lines.slice(heard).some((l) => l.startsWith(`${PREFIX}hello Hello #`)), "the role's hello in safe mode");
+    await until(() => sub.lines.slice(heard).filter((l) => l.startsWith(`${PREFIX}hello Hello #`)).length >= 8, "the role's hellos in safe mode");
+    assert.ok(!sim.lines.slice(at).some((l) => l.startsWith('WiFi: ')), sim.lines.slice(at).join('\n'));
     // Never a third start of the program: safe mode holds.
     assert.equal(sim.lines.slice(at).filter((l) => /^Program: \d+ characters, starting$/.test(l)).length, 2, sim.lines.slice(at).join('\n'));
   }
