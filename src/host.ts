@@ -131,6 +131,12 @@ export interface ProgramRunner {
   where(error: unknown): ProgramPlace | null;
   /** Compiles `source` without running it: throws its syntax error (where() gives its line). */
   compile(source: string): void;
+  /**
+   * Where the host can stop a program that never gives control back (XS's metering): runs `f`, one
+   * entry into the program, within a budget; true when the budget stopped it (the host has then
+   * counted the stop and restarts the board), false when `f` returned. Throws what `f` throws.
+   */
+  metered?(f: () => void): boolean;
 }
 /** A place in a program: its line (from 1) and, where the engine gives one, its column (from 1). */
 export interface ProgramPlace {

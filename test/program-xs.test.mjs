@@ -239,7 +239,15 @@ describe('a student program in the XS engine (xsnap)', { skip: xsSkip() }, () =>
   test('while (true) {}: XS stops it, the board restarts, and after two stops runs without it (safe mode)', async () => {
     assertXs();
     const b = await xsProgram("print('runaway starting');\nafter(10, () => { while (true) {} });\n");
-    await lineIn(b.lines, /^Safe mode: the program was stopped 2 times/);
+    // The count and the line are the Moddable firmware's (src/setup/program-store.ts).
+    await lineIn(
+      b.lines,
+      /^Safe mode: the program program\.js \(\d+ bytes, hash [0-9a-f]{8}\) was stopped 2 times in a row \(it never gave control back: too much computation\)/,
+    );
+    assert.equal(
+      b.lines.filter((l) => /^Program stopped: it never gave control back: too much computation; restarting the board \([12] of 2\)$/.test(l)).length,
+      2,
+    );
     await lineIn(b.lines, /^MQTT client id/, { nth: 3 });
     await lineIn(b.lines, /^Failed to connect to MQTT broker/, { after: b.lines.findIndex((l) => l.startsWith('Safe mode')) });
     assert.equal(b.lines.filter((l) => l === 'runaway starting').length, 2);

@@ -28,6 +28,7 @@ export const moddableModules = [
   'net',
   'mc/config',
   'mqtt-pair/chip',
+  'mqtt-pair/meter',
   'embedded:io/system',
   'securesocket',
   'Resource',

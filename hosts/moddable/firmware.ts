@@ -22,7 +22,8 @@ import { ModdablePorts, PreferenceStore } from './setup-ports';
 import type { ProgramRunner } from '../../src/host';
 import { compartmentRunner } from '../../src/program/compartment';
 import { startProgramBoard } from '../../src/program/program';
-import { readProgram } from '../../src/setup/program-store';
+import { beginProgramRun, forgetStops, noteProgramStop, readProgram, SAFE_AFTER, safeModeLine } from '../../src/setup/program-store';
+import { call as meterCall, peak as meterPeak, start as meterStart, stop as meterStop, tick as meterTick } from 'mqtt-pair/meter';
 
 type Raw = Record<string, unknown>;
 
@@ -39,6 +40,20 @@ const options: ClientOptions | null = typeof checked === 'string' ? null : board
 const PROGRAMS = config.programs === true || config.programs === 'true';
 /** The program runner, made at the first program (or the first one sent): null where the engine has none. */
 let runner: ProgramRunner | null | undefined;
+/** Whether XS's meter is on (a program runs), and its tick scheduled. */
+let metering = false;
+
+/**
+ * XS's meter (hosts/moddable/native/meter.c): the computation one entry into a program may take
+ * (its body, one callback), in the engine's units, about one a bytecode. Chosen from measurements
+ * (docs/programs.md): the tutorial's ESP#1 takes at most 8,192 an entry, a simple loop about 14 a
+ * turn (so about 70,000 turns); mcsim runs it in about 20 ms, an ESP32 within about 2 s (estimated).
+ */
+const METER_BUDGET = 1000000;
+/** How long a program runs without a stop before its stops are forgotten (a clean run). */
+const CLEAN_MS = 30000;
+/** How often the firmware tells the meter it has control back (outside the program's entries). */
+const TICK_MS = 100;
 
 /** How many failed WiFi joins or broker names in a row open setup mode, unless setupAfter says. */
 const SETUP_AFTER = 5;
@@ -109,16 +124,46 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   private run(c: BoardConfig, o: ClientOptions, raw: Raw): void {
     this.troubles = 0;
     const program = this.storedProgram();
+    if (!program && metering) {
+      // A simulator restarted in place: no program now, no meter.
+      metering = false;
+      meterStop();
+    }
     // The board's host is this one as it is: its log already prints network text as text (runBoard
     // would wrap it for that, an object more).
     this.board = program ? this.runProgram(raw, program) : new BoardClient(this, c, o).start();
     watchButton(this);
   }
 
-  /** The program stored on this board (src/setup/program-store.ts), when this image runs programs. */
+  /**
+   * The program stored on this board (src/setup/program-store.ts), when this image runs programs
+   * and it was not stopped SAFE_AFTER times in a row (then the role runs: safe mode, said).
+   */
   private storedProgram(): { name: string; source: string } | null {
     if (!PROGRAMS || !hasPreferences()) return null;
-    return readProgram(new PreferenceStore(), (why) => this.log(`Program error: ${why}; running the role instead`));
+    const store = new PreferenceStore();
+    const program = readProgram(store, (why) => this.log(`Program error: ${why}; running the role instead`));
+    if (!program) return null;
+    const safe = beginProgramRun(store);
+    if (!safe) return program;
+    this.log(safeModeLine(program, safe));
+    return null;
+  }
+
+  /**
+   * One entry into the program under XS's meter (ProgramRunner.metered): past its budget the
+   * program is stopped, the stop counted, and the board restarts (in a simulator, in place).
+   */
+  private metered(f: () => void): boolean {
+    if (!meterCall(f)) return false;
+    this.programStopped(`it never gave control back: more than ${METER_BUDGET} steps at once`);
+    return true;
+  }
+
+  private programStopped(why: string): void {
+    const count = noteProgramStop(new PreferenceStore(), why);
+    this.log(`Program stopped: ${why}; restarting the board (${count} of ${SAFE_AFTER})`);
+    this.after(0, { fire: () => this.restart('the program was stopped') });
   }
 
   private runProgram(raw: Raw, program: { name: string; source: string }): Board | null {
@@ -126,8 +171,18 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     // A promise the program rejects and never handles aborts XS (`XS abort: unhandled rejection`),
     // a restart on a board: the SDK's abort hook (MODDEF_XS_ABORTHOOK, set by manifest.json) says
     // it instead and lets the machine go on. Other aborts (memory, stack) still stop it.
+    // Memory full, or too much computation outside the program's entries (after an `await`), while
+    // the program runs: the stop is counted with its reason, then the abort restarts the board.
     try {
       (globalThis as { abort?: (why: string) => boolean | undefined }).abort = (why) => {
+        if (why === 'memory full' || why === 'too much computation') {
+          try {
+            noteProgramStop(new PreferenceStore(), why === 'memory full' ? 'it exhausted the memory' : 'it never gave control back');
+          } catch {
+            // no room left even for that: the run was counted when it began
+          }
+          return undefined;
+        }
         if (why !== 'unhandled rejection') return undefined;
         this.log('Program error: a promise was rejected and nothing handled it');
         return false;
@@ -135,7 +190,34 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     } catch {
       // a global object that cannot take it: the abort stays the SDK's
     }
-    return startProgramBoard(this, raw, program.source);
+    const r = this.program;
+    if (r && meterStart(METER_BUDGET)) {
+      r.metered = (f) => this.metered(f);
+      if (!metering) {
+        const tick = {
+          fire: () => {
+            if (!metering) return;
+            meterTick();
+            this.after(TICK_MS, tick);
+          },
+        };
+        this.after(TICK_MS, tick);
+      }
+      metering = true;
+    } else this.log('Program: this build has no meter: a program that never gives control back would hold the board');
+    const board = startProgramBoard(this, raw, program.source);
+    const running = board;
+    // A clean run: CLEAN_MS without a stop (a stop restarts the board, and this board with it).
+    if (board)
+      this.after(CLEAN_MS, {
+        fire: () => {
+          if (this.board !== running || !running) return;
+          forgetStops(new PreferenceStore());
+          // What the program takes, against its budget: for the teacher who wonders how close it runs.
+          if (metering) this.log(`Program: running cleanly (the most it ran at once: ${meterPeak()} of ${METER_BUDGET} steps)`);
+        },
+      });
+    return board;
   }
 
   /** Compiles and runs a program (src/program/compartment.ts), where this image keeps the parser. */

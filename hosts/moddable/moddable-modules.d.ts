@@ -39,6 +39,21 @@ declare module 'mqtt-pair/chip' {
   export function chipFamily(): string;
 }
 
+// Our XS meter (hosts/moddable/native/meter.{js,c}), on every platform; it meters only where
+// manifest.json builds XS with mxMetering.
+declare module 'mqtt-pair/meter' {
+  /** Metering on, each entry into a program allowed `budget` units (about a bytecode each); false where XS has no metering. */
+  export function start(budget: number): boolean;
+  /** Metering off. */
+  export function stop(): void;
+  /** The firmware has control back: the count outside the program's entries starts again. */
+  export function tick(): void;
+  /** The most units one entry took so far, or -1 without metering. */
+  export function peak(): number;
+  /** Runs `fn`, one entry into the program: true when its budget stopped it. Throws what `fn` throws. */
+  export function call(fn: () => void): boolean;
+}
+
 // @moddable/typings' dns/server.d.ts has no options argument: the SDK's dnsserver.js takes
 // { port, ttl } (modules/network/dns/dnsserver.js, SDK 8.2.3), which the simulators' port needs.
 declare module 'dns/server' {

@@ -498,24 +498,31 @@ export async function startXsBoard({
 /**
  * A board that runs a student's program in XS, and what a real board does when the program never
  * gives control back: XS's meter stops it (the worker exits, as a watchdog resets a chip), the
- * board starts again with the program, and after `safeAfter` such stops it starts without it, in
- * safe mode, playing its config's role, and says why. (The count lives here, in Node, as it would
- * in memory that survives a reset.) One `lines` for every start; `board` is the running one.
+ * board starts again with the program, and after SAFE_AFTER (2) such stops in a row it starts
+ * without it, in safe mode, playing its config's role, and says why. The count is kept as a board
+ * keeps it (src/setup/program-store.ts, shared with the Moddable firmware), in a store that stands
+ * for its flash and lives here, in Node, as flash survives a reset. One `lines` for every start;
+ * `board` is the running one. `name` is the program's, as `mqtt-pair program` would send it.
  */
-export async function startXsProgramBoard({ config, program, safeAfter = 2, log = () => {}, ...rest } = {}) {
+export async function startXsProgramBoard({ config, program, name = 'program.js', log = () => {}, ...rest } = {}) {
+  const { beginProgramRun, noteProgramStop, programHash, SAFE_AFTER, safeModeLine } = await import(join(root, 'dist', 'index.js'));
   const lines = [];
   const say = (line) => {
     lines.push(line);
     log(line);
   };
+  const flash = new Map();
+  const store = { maxBytes: 200, get: (k) => flash.get(k), set: (k, v) => flash.set(k, v), delete: (k) => flash.delete(k), keys: () => [...flash.keys()] };
+  const info = { name, size: Buffer.byteLength(program), hash: programHash(program) };
   const self = { lines, stops: 0, safe: false, board: null, errors: [] };
   let stopped = false;
   const start = async () => {
-    const withProgram = self.stops < safeAfter;
-    if (!withProgram && !self.safe) {
+    const safe = beginProgramRun(store);
+    if (safe && !self.safe) {
       self.safe = true;
-      say(`Safe mode: the program was stopped ${self.stops} times (${self.why}); running role=${config.role ?? 'hello'} without it`);
+      say(safeModeLine(info, safe));
     }
+    const withProgram = !safe;
     const b = await startXsBoard({
       ...rest,
       config,
@@ -526,11 +533,9 @@ export async function startXsProgramBoard({ config, program, safeAfter = 2, log 
         cleanup();
         if (stopped) return;
         if (withProgram && (code === TOO_MUCH_COMPUTATION || code === NOT_ENOUGH_MEMORY)) {
-          self.stops += 1;
-          self.why = code === TOO_MUCH_COMPUTATION ? 'too much computation' : 'out of memory';
-          say(
-            `Program stopped: ${code === TOO_MUCH_COMPUTATION ? 'too much computation (it never gave control back)' : 'out of memory'}; restarting the board (${self.stops} of ${safeAfter})`,
-          );
+          self.why = code === TOO_MUCH_COMPUTATION ? 'it never gave control back: too much computation' : 'it exhausted the memory';
+          self.stops = noteProgramStop(store, self.why);
+          say(`Program stopped: ${self.why}; restarting the board (${self.stops} of ${SAFE_AFTER})`);
           start().catch((e) => self.errors.push(e.message));
         } else self.errors.push(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
       },

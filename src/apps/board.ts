@@ -183,7 +183,8 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   stop(keepWiFi = false): void {
     this.stopped = true;
     this.role.stop();
-    if (!keepWiFi) this.wifi?.stop();
+    if (keepWiFi) this.wifi?.detach();
+    else this.wifi?.stop();
     this.end();
   }
 }

@@ -52,9 +52,17 @@ export class WiFiJoin implements WiFiEvents {
   }
 
   stop(): void {
+    this.detach();
+    this.wifi.leave();
+  }
+
+  /**
+   * Stops watching the WiFi but leaves it as it is, for the next board of a simulator's restart,
+   * which joins again: a join timer left running here would later leave the WiFi under it.
+   */
+  detach(): void {
     this.clearTimer();
     this.state = 'stopped';
-    this.wifi.leave();
   }
 
   wifiEvent(e: WiFiEvent): void {

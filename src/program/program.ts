@@ -140,11 +140,22 @@ class ProgramRole implements Role {
     source: string,
   ) {
     host.log(`Program: ${source.length} characters, starting`);
+    const globals = this.globals();
     try {
-      host.program.run(source, this.globals());
+      this.guard(() => host.program.run(source, globals));
     } catch (e) {
       this.report(e);
     }
+  }
+
+  /**
+   * Runs one entry into the program (its body, a callback) under the host's meter, where there is
+   * one: stopped there, the program is over (the host says why and restarts the board).
+   */
+  private guard(f: () => void): void {
+    const metered = this.host.program.metered;
+    if (!metered) return f();
+    if (metered.call(this.host.program, f)) this.stop();
   }
 
   /**
@@ -280,7 +291,10 @@ class ProgramRole implements Role {
   private call(fn: Fn, args: unknown[]): void {
     if (this.stopped) return;
     try {
-      const r = fn(...args);
+      let r: unknown;
+      this.guard(() => {
+        r = fn(...args);
+      });
       // An async callback's error comes as a rejection: said like any other, and handled, so that
       // it is no unhandled rejection (which aborts a Moddable board). The language's own then, not
       // one the promise may carry.

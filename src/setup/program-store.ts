@@ -7,6 +7,7 @@
 //
 //   pgm   the header: slot (A or B), chunk count, size in UTF-8 bytes, FNV-1a hash (8 hex), name
 //   pgA0, pgA1…, pgB0, pgB1…   the chunks (keys short: an ESP32's NVS keys are 15 characters at most)
+//   pgs   the program's stops in a row, and the last one's reason (safe mode, below)
 //
 // Small and portable: the boot and setup read it; nothing here compiles or runs a program.
 
@@ -20,6 +21,10 @@ export const MAX_NAME_BYTES = 32;
 
 const HEADER = 'pgm';
 const SLOTS = ['A', 'B'];
+const STOPS = 'pgs';
+
+/** After this many stops in a row, the board runs without its program (safe mode). */
+export const SAFE_AFTER = 2;
 
 export interface ProgramInfo {
   name: string;
@@ -145,6 +150,7 @@ export function storeProgram(store: SettingsStore, name: string, source: string)
     return `the board could not store it (${e instanceof Error ? e.message : String(e)}; ${parts.length} parts of ${store.maxBytes} bytes)`;
   }
   if (old) dropSlot(store, old.slot);
+  forgetStops(store); // a new program starts with no stops
   return '';
 }
 
@@ -153,5 +159,65 @@ export function clearProgram(store: SettingsStore): boolean {
   const had = store.get(HEADER) !== undefined;
   if (had) store.delete(HEADER);
   for (const s of SLOTS) dropSlot(store, s);
+  forgetStops(store);
   return had;
+}
+
+// ---- Stops and safe mode
+//
+// A program that never gives control back, or exhausts the heap, is stopped (by the host's meter,
+// else by a reset). The count lives in the store, so that it survives the reset: each run of the
+// program is counted as a stop when it begins, with the reason `the board restarted while the
+// program ran`, and the count is forgotten once the run proves clean (the host says when); a stop
+// the host sees itself replaces the reason. So a reset the firmware never saw coming (a watchdog,
+// a crash, memory full) counts too. After SAFE_AFTER stops in a row the program is not run: the
+// board plays its role (safe mode) and says why, until the program is sent again or cleared.
+
+/** The stops in a row of the stored program, and the last one's reason. */
+export interface ProgramStops {
+  count: number;
+  why: string;
+}
+
+/** The stops counted so far (0 and '' when none). */
+export function programStops(store: SettingsStore): ProgramStops {
+  const v = store.get(STOPS);
+  const m = typeof v === 'string' ? /^(\d+) ([^]*)$/.exec(v) : null;
+  return m ? { count: Number(m[1]), why: m[2] } : { count: 0, why: '' };
+}
+
+/**
+ * A run of the stored program begins: null when it may run (the run is counted until it proves
+ * clean), or the stops that put the board in safe mode.
+ */
+export function beginProgramRun(store: SettingsStore): ProgramStops | null {
+  const stops = programStops(store);
+  if (stops.count >= SAFE_AFTER) return stops;
+  setStops(store, stops.count + 1, 'the board restarted while the program ran');
+  return null;
+}
+
+/** The run under way was stopped, for this reason: returns the stops in a row, this one included. */
+export function noteProgramStop(store: SettingsStore, why: string): number {
+  const count = Math.max(1, programStops(store).count);
+  setStops(store, count, why);
+  return count;
+}
+
+/** The run under way proved clean: the stops are forgotten. */
+export function forgetStops(store: SettingsStore): void {
+  if (store.get(STOPS) !== undefined) store.delete(STOPS);
+}
+
+function setStops(store: SettingsStore, count: number, why: string): void {
+  try {
+    store.set(STOPS, `${count} ${why}`.slice(0, Math.max(8, store.maxBytes)));
+  } catch {
+    // a store that refuses: the run goes on uncounted (xsnap's and Node's stores never refuse)
+  }
+}
+
+/** The console line of a board in safe mode: why, and the program as `--show` gives it. */
+export function safeModeLine(info: ProgramInfo, stops: ProgramStops): string {
+  return `Safe mode: the program ${info.name} (${info.size} bytes, hash ${info.hash}) was stopped ${stops.count} times in a row (${stops.why}); the board runs its role without it until the program is sent again or cleared`;
 }

@@ -112,6 +112,45 @@ describe('the program in the flash', () => {
   });
 });
 
+describe('stops in a row and safe mode', () => {
+  const { beginProgramRun, noteProgramStop, forgetStops, programStops, safeModeLine, SAFE_AFTER } = programStore;
+
+  test('each run counts until it proves clean; after two stops in a row, safe mode with the last reason', () => {
+    const store = mapStore(62);
+    assert.equal(storeProgram(store, 'loop.js', 'while (true) {}\n'), '');
+    assert.equal(SAFE_AFTER, 2);
+    assert.equal(beginProgramRun(store), null); // the first run: counted before it starts
+    assert.deepEqual(programStops(store), { count: 1, why: 'the board restarted while the program ran' });
+    assert.equal(noteProgramStop(store, 'it never gave control back'), 1);
+    assert.equal(beginProgramRun(store), null);
+    assert.equal(noteProgramStop(store, 'it exhausted the memory'), 2);
+    const safe = beginProgramRun(store);
+    assert.deepEqual(safe, { count: 2, why: 'it exhausted the memory' });
+    assert.deepEqual(beginProgramRun(store), safe, 'safe mode holds at every boot');
+    assert.equal(
+      safeModeLine(programInfo(store), safe),
+      `Safe mode: the program loop.js (16 bytes, hash ${programHash('while (true) {}\n')}) was stopped 2 times in a row (it exhausted the memory); the board runs its role without it until the program is sent again or cleared`,
+    );
+  });
+
+  test('a reset the firmware never saw counts; a clean run, a new program or a clear forgets the stops', () => {
+    const store = mapStore(62);
+    storeProgram(store, 'a.js', "print('a')");
+    assert.equal(beginProgramRun(store), null);
+    assert.equal(beginProgramRun(store), null); // a watchdog, a power cut: the run was counted
+    assert.equal(beginProgramRun(store)?.count, 2);
+    storeProgram(store, 'b.js', "print('b')");
+    assert.equal(programStops(store).count, 0);
+    assert.equal(beginProgramRun(store), null);
+    forgetStops(store);
+    assert.equal(programStops(store).count, 0);
+    beginProgramRun(store);
+    clearProgram(store);
+    assert.deepEqual(programStops(store), { count: 0, why: '' });
+    assert.deepEqual([...store.map.keys()], []);
+  });
+});
+
 /** A board's setup with Node's runner and a map store of `maxBytes`. */
 function board({ maxBytes = 200, program = nodeProgramRunner() } = {}) {
   const host = virtualHost();

@@ -1,0 +1,114 @@
+// A runaway program on the Moddable firmware in mcsim (the class's one image, XS built with
+// mxMetering by manifest.json): `while (true) {}` sent with `mqtt-pair program` is stopped by XS's
+// meter, the board restarts and stops it again, and after two stops in a row plays its role
+// without it (safe mode), saying why with the program's name, size and hash; a callback that
+// loops (`every(1000, () => { for (;;) {} })`, inside a try/catch of its own) is stopped the same
+// way; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFirmware, moddableSkip, startMcsim, bakedPort } from './helpers/moddable.mjs';
+import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
+import { socatSkip } from './helpers/pty.mjs';
+import { openPtyPair } from './helpers/pty-pair.mjs';
+import { mqttPair } from './helpers/child.mjs';
+import { until } from './helpers/wait.mjs';
+
+const PREFIX = 'LycMaurois/SNT_2nde/bob/';
+const skip = moddableSkip() || socatSkip() || mosquittoSkip();
+
+describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
+  let broker, sub, work, dir, pty;
+  let sim = null;
+  before(async () => {
+    broker = await startMosquitto();
+    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
+    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-runaway-'));
+    dir = join(work, 'board');
+    mkdirSync(dir);
+    const so = await buildFirmware({
+      broker: `127.0.0.1:${broker.port}`,
+      role: 'hello',
+      topicPrefix: PREFIX,
+      clientId: 'bob-esp1-mcsim',
+      interval: 1000,
+      // Short, so that a join timer a stopped board left behind would fire while the test looks.
+      wifiTimeout: 5000,
+      setupSerial: './serial',
+      setupPort: await bakedPort(),
+      setupDnsPort: await bakedPort(),
+    });
+    pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
+    sim = await startMcsim(so, 'runaway-board', { cwd: dir });
+  });
+  after(async () => {
+    await sim?.stop();
+    await pty?.stop();
+    await sub?.stop();
+    await broker?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Sends `source` as `name`; resolves once the board said it stored it. */
+  async function send(name, source) {
+    const file = join(work, name);
+    writeFileSync(file, source);
+    const at = sim.lines.length;
+    const r = await mqttPair(['program', '--port', join(dir, 'usb'), file, '-W', '1']).exit;
+    assert.match(r.stdout, new RegExp(`^${name.replace('.', '\\.')} sent: \\d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$`, 'm'), r.stderr);
+    await sim.waitFor(/^Program over USB: stored /, { after: at });
+    return at;
+  }
+
+  /** Two stops, then safe mode with its reason; the role runs again (its own hellos reach the broker). */
+  async function stoppedTwiceThenSafe(name, at) {
+    await sim.waitFor(/^Program stopped: it never gave control back: more than \d+ steps at once; restarting the board \(1 of 2\)$/, { after: at });
+    await sim.waitFor(/^Program stopped: it never gave control back: more than \d+ steps at once; restarting the board \(2 of 2\)$/, { after: at });
+    const safe = await sim.waitFor(/^Safe mode: /, { after: at });
+    assert.match(
+      safe,
+      new RegExp(
+        `^Safe mode: the program ${name.replace('.', '\\.')} \\(\\d+ bytes, hash [0-9a-f]{8}\\) was stopped 2 times in a row \\(it never gave control back: more than \\d+ steps at once\\); the board runs its role without it`,
+      ),
+    );
+    const from = sim.lines.length;
+    await sim.waitFor(/^Connected to /, { after: from });
+    // Eight of the role's hellos, one a second: longer than the WiFi's join timeout, and the
+    // board stays connected all along (the stopped boards' WiFi joins are gone with them).
+    const heard = sub.lines.length;
+    await until(() => sub.lines.slice(heard).filter((l) => l.startsWith(`${PREFIX}hello Hello #`)).length >= 8, "the role's hellos in safe mode");
+    assert.ok(!sim.lines.slice(at).some((l) => l.startsWith('WiFi: ')), sim.lines.slice(at).join('\n'));
+    // Never a third start of the program: safe mode holds.
+    assert.equal(sim.lines.slice(at).filter((l) => /^Program: \d+ characters, starting$/.test(l)).length, 2, sim.lines.slice(at).join('\n'));
+  }
+
+  test('while (true) {} and a looping callback: stopped twice, then safe mode; --clear gives the role back', async () => {
+    try {
+      await sim.waitFor(/^Connected to /);
+
+      const at = await send('runaway.js', "print('runaway starting');\nwhile (true) {}\n");
+      await stoppedTwiceThenSafe('runaway.js', at);
+      assert.equal(sim.lines.slice(at).filter((l) => l === 'runaway starting').length, 2);
+
+      // A new program starts with no stops; this one loops in a callback, and catches what it can.
+      const at2 = await send('loop.js', "print('loop starting');\nevery(1000, () => { for (;;) { try { for (;;) {} } catch (e) {} } });\n");
+      await stoppedTwiceThenSafe('loop.js', at2);
+
+      const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show']).exit;
+      assert.match(show.stdout, /^program loop\.js: \d+ bytes, hash [0-9a-f]{8}\n$/, show.stderr);
+
+      const before = sim.lines.length;
+      const clear = await mqttPair(['program', '--port', join(dir, 'usb'), '--clear']).exit;
+      assert.equal(clear.stdout, 'program cleared: the board restarts into its role\n', clear.stderr);
+      await sim.waitFor(/^Setup: restarting/, { after: before });
+      const boot = sim.lines.length;
+      await sim.waitFor(/^Connected to /, { after: boot });
+      assert.ok(!sim.lines.slice(boot).some((l) => /^(Program|Safe mode)/.test(l)), sim.lines.slice(boot).join('\n'));
+    } catch (e) {
+      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
+      throw e;
+    }
+  });
+});
