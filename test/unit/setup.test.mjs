@@ -28,7 +28,10 @@ function board({ build = {}, stored = {}, running = false, maxBytes = 200 } = {}
       queueMicrotask(() => listener.wifiEvent(password === 'motdepasse' ? 'gotIP' : 'disconnected'));
       ports.station = password === 'motdepasse' ? '192.168.1.60' : '';
     },
-    leave() {},
+    leave() {
+      ports.station = '';
+      host.leaves = (host.leaves ?? 0) + 1;
+    },
     address: () => ports.station,
   };
   const store = mapStore(maxBytes, stored);
@@ -106,6 +109,22 @@ const text = (r) => (typeof r.body === 'string' ? r.body : Buffer.from(r.body).t
 const json = (r) => JSON.parse(text(r));
 
 describe('setup on the board', () => {
+  test('the page only on the access point: closed once a WiFi is joined over USB, the WiFi left before it opens again', async () => {
+    const b = board();
+    b.setup.openPage('no WiFi settings on this board');
+    command(b, improv.WIFI_SETTINGS, ['Salle 204', 'motdepasse']);
+    await tick();
+    assert.equal(b.ports.station, '192.168.1.60', 'joined');
+    assert.equal(b.ports.closed, 1, 'the access point and the page closed');
+    assert.equal(b.setup.request({ method: 'GET', path: '/settings', body: '' }).status, 503);
+    const from = b.host.lines.length;
+    assert.deepEqual(command(b, improv.SETUP_MODE).at(-1), { type: improv.RPC_RESULT, command: improv.SETUP_MODE, strings: [] });
+    assert.equal(b.host.leaves, 1, 'the network joined is left first');
+    assert.equal(b.ports.station, '');
+    assert.ok(b.host.lines.slice(from).includes('Setup mode: asked over USB'), b.host.lines.join('\n'));
+    assert.equal(json(b.setup.request({ method: 'GET', path: '/settings', body: '' })).device, 'mqtt-pair-000001', 'the page, again on its access point');
+  });
+
   test('a board just flashed, set up as ESP Web Tools does it: state, info, scan, WiFi; then our commands', async () => {
     const b = board();
     b.setup.openPage('no WiFi settings on this board');
