@@ -344,7 +344,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
   /** The ESP8266 run: Improv, the page, then the pair, with the heap's peaks of each phase. */
   async function esp8266Run(t, board) {
     {
-      const { port } = await setupPage(board);
+      await setupPage(board);
       const phase = () => board.sim.samples.length;
       const peak = (from, to = phase()) => {
         const s = board.sim.samples.slice(from, to);
@@ -360,12 +360,17 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
       await board.serial.command(improv.SET_SETTINGS, ['broker', `127.0.0.1:${broker.port}`, 'role', 'hello']);
       await board.serial.command(improv.GET_SETTINGS, [], { list: true });
       await sdk.close();
+      // The page closed once JAMS2 was joined (it is only on the board's own WiFi): setup mode
+      // asked again over USB leaves JAMS2 and opens the access point and the page again.
+      const mark = board.sim.lines.length;
+      await board.serial.command(improv.SETUP_MODE);
+      const again = await setupPage(board, mark);
       await sleep(2000);
       const p1 = phase();
       const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
       context.setDefaultTimeout(LIMIT); // a slow machine: an event's limit, not Playwright's 30 s
       const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(`http://127.0.0.1:${again.port}/`);
       await page.getByRole('radio', { name: /JAMS2/ }).click({ timeout: LIMIT });
       await page.fill('#topicPrefix', 'esp8266/');
       await page.fill('#interval', '1000');
