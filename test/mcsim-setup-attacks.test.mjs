@@ -147,7 +147,9 @@ describe('the setup page under attack, on fixed heaps (mcsim)', { skip }, () => 
         // 50 connections that send half a request line, then 200: each new one takes the place of
         // the oldest, so that no more than setupConnections stay open; the page answers while
         // they are. (10 at a time: the simulator takes a connection each 50 ms from a queue of
-        // 128, past which the system leaves connections waiting, for minutes, the page's too; with 50 at once it stalled in some runs.)
+        // 128, past which the system leaves connections waiting, the page's too. The simulator
+        // that stopped for minutes on a busy machine was the SDK's blocking accept(): see
+        // hosts/moddable/native/sim/accept.c.)
         for (const n of [50, 200]) {
           const idle = [];
           for (let i = 0; i < n; i += 10) {

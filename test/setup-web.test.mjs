@@ -257,6 +257,71 @@ describe('mqtt-pair setup --web', () => {
     }
   });
 
+  // A board still starting reads nothing from its USB port: Web Serial's write then stays pending,
+  // its writer holding the stream's lock (a real WritableStream here, as Chromium's port has), and
+  // the page asks again (identify: 4 tries, 3 s each). The page keeps one writer while the port is
+  // open, so its writes queue behind the first and the page says the board did not answer; a writer
+  // taken for each write would meet the lock: « Cannot create writer when WritableStream is locked ».
+  test('a board that reads nothing yet: the page asks again through its one writer and says no answer', { skip: chromiumSkip() }, async () => {
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    try {
+      const context = await browser.newContext({ locale: 'fr-FR' });
+      context.setDefaultTimeout(LIMIT);
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        window.__frames = 0;
+        const port = {
+          readable: null,
+          writable: null,
+          async open() {
+            port.readable = new ReadableStream();
+            // Each write is taken (counted) and never completes: nothing reads the board's end.
+            port.writable = new WritableStream({
+              write() {
+                window.__frames++;
+                return new Promise(() => {});
+              },
+            });
+          },
+          async close() {
+            port.readable = null;
+            port.writable = null;
+          },
+          getInfo: () => ({ usbVendorId: 0x10c4, usbProductId: 0xea60 }),
+          setSignals: async () => {},
+          addEventListener() {},
+          removeEventListener() {},
+        };
+        const serial = { requestPort: async () => port, getPorts: async () => [port], addEventListener() {}, removeEventListener() {} };
+        Object.defineProperty(Navigator.prototype, 'serial', { get: () => serial, configurable: true });
+      });
+      await page.goto(`${base}/`);
+      await page.locator('#rows tr').nth(4).waitFor();
+      // The stand-in's stream locks as Web Serial's does: a second writer is refused while one is held.
+      const locked = await page.evaluate(() => {
+        const w = new WritableStream();
+        w.getWriter();
+        try {
+          w.getWriter();
+          return 'a second writer was given';
+        } catch (e) {
+          return e.message;
+        }
+      });
+      assert.match(locked, /Cannot create writer when WritableStream is locked/);
+      await page.getByRole('button', { name: 'Régler la carte branchée' }).click();
+      await page.locator('#step.problem').waitFor();
+      const step = await page.locator('#step').textContent();
+      assert.doesNotMatch(step, /locked|writer/i, 'no writer refused by the lock');
+      assert.equal(step, 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? Installez le programme (1.), puis réessayez.');
+      assert.equal(await page.evaluate(() => window.__frames), 1, 'the first frame taken; the next ones queued behind it, in order');
+      assert.equal(await page.locator('#set-button').isDisabled(), false, 'the button is back');
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('bad input: one line each', async () => {
     assertOneLineError(
       await mqttPair(['setup', '--web', '0', '--image', work]).exit,

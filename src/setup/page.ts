@@ -50,6 +50,11 @@ export function answer(site: PageSite, r: HttpRequest): HttpResponse {
   return { status: 200, type: 'text/html; charset=utf-8', body: SETUP_PAGE, headers: HEADERS };
 }
 
+/** What a request gets once the page closed (the board joined a network over USB). */
+export function closedAnswer(): HttpResponse {
+  return json(503, { ok: false, key: '', message: 'the setup page is closed: the board is being set up over USB' });
+}
+
 function json(status: number, value: unknown): HttpResponse {
   return { status, type: JSON_TYPE, body: encodeUtf8(JSON.stringify(value)), headers: HEADERS };
 }

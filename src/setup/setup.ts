@@ -7,7 +7,7 @@
 import type { Host, TimerHandle, WiFi, WiFiEvent, WiFiEvents } from '../host';
 import { utf8Length } from '../mqtt/codec';
 import * as improv from './improv';
-import { answer, type PageSite, type SetupView } from './page';
+import { answer, closedAnswer, type PageSite, type SetupView } from './page';
 import type { HttpHandler, HttpRequest, HttpResponse, SetupPorts, WiFiNetwork } from './ports';
 import {
   checkChanges,
@@ -180,9 +180,12 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     return effective(this.firmware.build, readStored(this.ports.store));
   }
 
-  /** The page's address, for Improv's "provisioned": where the page is, on the network the board joined. */
+  /**
+   * The page's address on the network the board joined, for Improv's "provisioned": none, as the
+   * page is served only on the board's own access point (it closes when a network is joined).
+   */
   private url(): string {
-    const ip = this.mode === PAGE ? this.ports.stationAddress() : '';
+    const ip = this.mode === PAGE && this.port ? this.ports.stationAddress() : '';
     return ip ? `http://${ip}${this.port === 80 ? '' : `:${this.port}`}/` : '';
   }
 
@@ -245,6 +248,10 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       return;
     }
     this.resume = false;
+    // The page takes forms from whoever reaches it: on the network just joined (a class's), a
+    // student or any site's page in a browser there. It is for the board's own access point only:
+    // it closes before anything is said, and setup goes on over USB.
+    if (this.mode === PAGE) this.closePage(changes.ssid);
     const failed = storeChanges(this.ports.store, changes);
     if (failed) return this.fail(improv.UNKNOWN_ERROR, failed);
     this.state = improv.PROVISIONED;
@@ -448,6 +455,11 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   openPage(reason: string): void {
     if (this.mode === PAGE || this.stopped) return;
     if (this.firmware.running()) this.firmware.stopBoard();
+    // A network joined over USB is left first: the page is for the board's own access point only.
+    if (this.state === improv.PROVISIONED) {
+      this.host.wifi?.leave();
+      this.state = improv.READY;
+    }
     this.mode = PAGE;
     this.reason = reason;
     const host = this.host,
@@ -477,6 +489,14 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     this.visited();
   }
 
+  /** Closes the access point and the page: the board joined `ssid` over USB, where setup goes on. */
+  private closePage(ssid: string): void {
+    this.ports.close();
+    this.mode = SERIAL;
+    this.port = 0;
+    this.host.log(`Setup: the setup page closed: it is only for the board's own WiFi, not "${ssid}"; setup goes on over USB`);
+  }
+
   /** A visitor came (a page loaded, an Improv command): setup mode stays open another IDLE_MS. */
   private visited(): void {
     if (this.mode === NORMAL) return;
@@ -496,6 +516,8 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   }
 
   request(r: HttpRequest): HttpResponse {
+    // (A request that was under way when the page closed.)
+    if (this.mode !== PAGE) return closedAnswer();
     this.visited();
     const a = answer(this, r);
     // (The Origin a client sent is not printed: it is anyone's text.)

@@ -28,7 +28,10 @@ function board({ build = {}, stored = {}, running = false, maxBytes = 200 } = {}
       queueMicrotask(() => listener.wifiEvent(password === 'motdepasse' ? 'gotIP' : 'disconnected'));
       ports.station = password === 'motdepasse' ? '192.168.1.60' : '';
     },
-    leave() {},
+    leave() {
+      ports.station = '';
+      host.leaves = (host.leaves ?? 0) + 1;
+    },
     address: () => ports.station,
   };
   const store = mapStore(maxBytes, stored);
@@ -106,6 +109,22 @@ const text = (r) => (typeof r.body === 'string' ? r.body : Buffer.from(r.body).t
 const json = (r) => JSON.parse(text(r));
 
 describe('setup on the board', () => {
+  test('the page only on the access point: closed once a WiFi is joined over USB, the WiFi left before it opens again', async () => {
+    const b = board();
+    b.setup.openPage('no WiFi settings on this board');
+    command(b, improv.WIFI_SETTINGS, ['Salle 204', 'motdepasse']);
+    await tick();
+    assert.equal(b.ports.station, '192.168.1.60', 'joined');
+    assert.equal(b.ports.closed, 1, 'the access point and the page closed');
+    assert.equal(b.setup.request({ method: 'GET', path: '/settings', body: '' }).status, 503);
+    const from = b.host.lines.length;
+    assert.deepEqual(command(b, improv.SETUP_MODE).at(-1), { type: improv.RPC_RESULT, command: improv.SETUP_MODE, strings: [] });
+    assert.equal(b.host.leaves, 1, 'the network joined is left first');
+    assert.equal(b.ports.station, '');
+    assert.ok(b.host.lines.slice(from).includes('Setup mode: asked over USB'), b.host.lines.join('\n'));
+    assert.equal(json(b.setup.request({ method: 'GET', path: '/settings', body: '' })).device, 'mqtt-pair-000001', 'the page, again on its access point');
+  });
+
   test('a board just flashed, set up as ESP Web Tools does it: state, info, scan, WiFi; then our commands', async () => {
     const b = board();
     b.setup.openPage('no WiFi settings on this board');
@@ -137,11 +156,21 @@ describe('setup on the board', () => {
     assert.equal(readStored(b.store), null, 'a network that refused: nothing stored');
     assert.ok(b.host.lines.includes('Setup over USB: could not join "Salle 204" (check its name and password, and that it is in range): nothing stored'));
 
+    assert.equal(json(b.setup.request({ method: 'GET', path: '/settings', body: '' })).device, 'mqtt-pair-000001', 'the page, on its access point');
     await sdk.provision('Salle 204', 'motdepasse');
     assert.equal(sdk.state, ImprovSerialCurrentState.PROVISIONED);
-    assert.equal(sdk.nextUrl, 'http://192.168.1.60/', 'the setup page, on the network the board joined');
+    // The page takes forms from whoever reaches it: never on the network joined (a class's).
+    assert.equal(sdk.nextUrl, undefined, 'no setup page on the network the board joined');
+    assert.equal(b.ports.closed, 1, 'the access point and the page closed once the network was joined');
+    const late = b.setup.request({ method: 'POST', path: '/save', body: 'role=hello', origin: 'http://192.168.1.60' });
+    assert.equal(late.status, 503, 'a request under way when it closed changes nothing');
     assert.deepEqual(readStored(b.store), { ssid: 'Salle 204', password: 'motdepasse' });
-    assert.ok(b.host.lines.includes('Setup: still to set: broker, role (setup page: http://192.168.1.60/)'), b.host.lines.join('\n'));
+    const said = [
+      'Setup: the setup page closed: it is only for the board\'s own WiFi, not "Salle 204"; setup goes on over USB',
+      'Setup over USB: joined "Salle 204"; WiFi settings stored',
+      'Setup: still to set: broker, role',
+    ].map((l) => b.host.lines.indexOf(l));
+    assert.ok(said[0] >= 0 && said[0] < said[1] && said[1] < said[2], b.host.lines.join('\n'));
     assert.deepEqual(b.host.restarts, [], 'no broker, no role yet: setup goes on');
 
     // Ours, in the same frames.
@@ -166,7 +195,7 @@ describe('setup on the board', () => {
     );
     assert.ok(!JSON.stringify(got).includes('motdepasse') && !JSON.stringify(got).includes('s3cret'), 'no password goes out');
     await sdk.requestCurrentState();
-    assert.equal(sdk.nextUrl, 'http://192.168.1.60/');
+    assert.equal(sdk.nextUrl, undefined);
     assert.deepEqual(command(b, improv.RESTART), [{ type: improv.RPC_RESULT, command: improv.RESTART, strings: [] }]);
     b.host.advance(1000);
     assert.deepEqual(b.host.restarts, ['asked over USB']);
