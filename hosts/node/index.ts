@@ -80,4 +80,3 @@ export { MAX_SOURCE, startProgramBoard } from '../../src/program/program';
 export type { ProgramHost } from '../../src/program/program';
 export { nodeProgramRunner } from './program';
 // Its stops counted and safe mode, as a board keeps them in its flash (xsnap's runner shares them).
-export { beginProgramRun, noteProgramStop, programHash, SAFE_AFTER, safeModeLine } from '../../src/setup/program-store';

@@ -505,7 +505,8 @@ export async function startXsBoard({
  * `board` is the running one. `name` is the program's, as `mqtt-pair program` would send it.
  */
 export async function startXsProgramBoard({ config, program, name = 'program.js', log = () => {}, ...rest } = {}) {
-  const { beginProgramRun, noteProgramStop, programHash, SAFE_AFTER, safeModeLine } = await import(join(root, 'dist', 'index.js'));
+  // The program store's counting is no library API: it comes from the test-only entry, as this runner does.
+  const { beginProgramRun, noteProgramStop, programHash, SAFE_AFTER, safeModeLine } = (await import(join(root, 'dist', 'testing.js'))).programStore;
   const lines = [];
   const say = (line) => {
     lines.push(line);
