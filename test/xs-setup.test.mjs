@@ -177,7 +177,7 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
     test('A over Improv (the official client, then our frames), B from its setup page: both boot with what they stored, and pair', async (t) => {
       // ---- A, as ESP Web Tools sets up a board it just flashed: setup mode, state, info, networks, WiFi.
       const A = await setupBoard(t);
-      await A.ask({ ev: 'open-page', reason: 'no WiFi settings on this board' }); // what the firmware's boot does with nothing stored
+      await A.ask({ ev: 'open-page', reason: 'no WiFi settings on this board', why: ['missing', 'ssid', 'broker', 'role'] }); // what the firmware's boot does with nothing stored
       await lineIn(A.lines, /^Setup mode: no WiFi settings on this board$/);
       const ap = `mqtt-pair-${A.deviceId.slice(-6)}`;
       assert.ok(
@@ -251,7 +251,7 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
 
       // ---- B, from its setup page: the network from the list, a wrong prefix named, then saved.
       const B = await setupBoard(t);
-      await B.ask({ ev: 'open-page', reason: 'no WiFi settings on this board' });
+      await B.ask({ ev: 'open-page', reason: 'no WiFi settings on this board', why: ['missing', 'ssid', 'broker', 'role'] });
       const html = await B.http({ method: 'GET', path: '/generate_204' });
       assert.deepEqual([html.status, html.type], [200, 'text/html; charset=utf-8'], 'any address opens the page (a captive portal)');
       assert.match(html.body, /<form/);

@@ -63,6 +63,8 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   private reader = new improv.FrameReader();
   private mode = NORMAL;
   private reason = '';
+  /** The reason as a code and its values, worded by the page in its language. */
+  private why: string[] = [];
   private state = improv.READY;
   private joining: Settings | null = null;
   private joinTimer: TimerHandle | null = null;
@@ -125,7 +127,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
         return this.restartSoon('asked over USB');
       case improv.SETUP_MODE:
         this.send(improv.resultFrame(improv.SETUP_MODE));
-        return this.openPage('asked over USB');
+        return this.openPage('asked over USB', ['usb']);
       case improv.PROGRAM_BEGIN:
         return this.beginProgram(s);
       case improv.PROGRAM_CHUNK:
@@ -445,11 +447,12 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   // ---- Setup mode: the access point and the page
 
   /** Opens setup mode: stops the board, opens the access point, the page and the DNS server. */
-  openPage(reason: string): void {
+  openPage(reason: string, why: string[] = []): void {
     if (this.mode === PAGE || this.stopped) return;
     if (this.firmware.running()) this.firmware.stopBoard();
     this.mode = PAGE;
     this.reason = reason;
+    this.why = why;
     const host = this.host,
       build = this.firmware.build;
     host.log(`Setup mode: ${reason}`);
@@ -510,6 +513,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     return {
       device: `mqtt-pair-${this.host.deviceId().slice(-6)}`,
       reason: this.reason,
+      why: this.why,
       maxBytes: this.ports.store.maxBytes,
       settings: SETTINGS.map((f) => ({ key: f.key, value: shownValue(f.key, settings[f.key] ?? ''), source: settingSource(build, stored, f.key) })),
       missing: missingSettings(settings),
