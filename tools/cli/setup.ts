@@ -12,7 +12,7 @@ import { ClassObserver } from '../classroom/observer';
 import { ClassSetupServer } from '../view/setup-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
-import { type Slot, classSlots, slotSettings, studentName } from '../setup/class-roster';
+import { type Slot, classSlots, nameLook, slotSettings, studentName } from '../setup/class-roster';
 import { claimSlot, readClass, releaseSlot, replaceStudent, saveClass, stateFile } from '../setup/class-state';
 import { FirstMessage } from '../setup/first-message';
 import { BoardError, BoardLink } from '../setup/improv-client';
@@ -266,6 +266,12 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
     slots: o.slots,
     taken: o.taken,
     save: o.roster === undefined || !o.slots ? undefined : (t) => saveClass(o.roster as string, o.slots as Slot[], t),
+    replace:
+      o.roster === undefined || !o.slots
+        ? undefined
+        : (name) =>
+            // Not on the roster: null, and the page says so in its words (a held lock still throws).
+            (o.slots as Slot[]).some((s) => nameLook(s.name) === nameLook(name)) ? replaceStudent(o.roster as string, o.slots as Slot[], name) : null,
     broker: o.broker === undefined || !o.endpoint ? undefined : { setting: o.broker, shown: brokerName(o.endpoint, true) },
     ssid: o.ssid,
     image: o.image,

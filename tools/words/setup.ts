@@ -31,7 +31,26 @@ export interface SetupWords {
   notBoard: string;
   /** The board's Improv errors, by code (docs/improv.md); a refused setting adds the board's own reason. */
   improv: Record<number, string>;
+  /** « Remplacer »: a new board for a student (as `mqtt-pair setup --replace NAME`). */
+  replace: {
+    button: string;
+    title(name: string): string;
+    confirm(name: string): string;
+    done(name: string, boards: string[]): string;
+    unknown(name: string): string;
+    failed: string;
+  };
 }
+
+/** What each role does, beside its key, as the course says it. */
+const ROLES_FR: Record<string, string> = {
+  hello: 'envoie Hello #N',
+  responder: 'répond received',
+  sensor: 'capteur (température, pression)',
+  chat: 'chat',
+  remote: 'télécommande',
+  actuator: 'actionneur (couleur)',
+};
 
 export const fr: SetupWords = {
   title: 'Préparer les cartes de la classe',
@@ -54,7 +73,7 @@ export const fr: SetupWords = {
   pair: 'Binôme',
   board: 'Carte',
   state: 'État',
-  esp: (n, role) => `ESP#${n} (${role})`,
+  esp: (n, role) => `ESP#${n} — ${ROLES_FR[role] ?? role} (${role})`,
   states: {
     free: 'pas encore de carte',
     setting: 'réglage en cours…',
@@ -80,6 +99,15 @@ export const fr: SetupWords = {
     3: 'La carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et qu’il est à portée (2,4 GHz).',
     128: 'La carte refuse un réglage : ',
     255: 'La carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez.',
+  },
+  replace: {
+    button: 'Remplacer',
+    title: (name) => `Une nouvelle carte pour ${name} (la sienne est perdue ou cassée)`,
+    confirm: (name) => `Donner une nouvelle carte à ${name} ? L’ancienne ne sera plus la sienne ; la prochaine carte réglée ici le sera.`,
+    done: (name, boards) =>
+      `${boards.length ? `${name} n’a plus ${boards.length > 1 ? 'ses cartes' : 'sa carte'} ${boards.join(', ')}` : `${name} n’avait pas encore de carte`} : la prochaine carte réglée ici est la sienne.`,
+    unknown: (name) => `« ${name} » n’est pas sur la liste de la classe : rien n’a changé.`,
+    failed: 'Le remplacement n’a pas pu se faire (la liste est occupée par une autre commande ?) : réessayez.',
   },
 };
 
@@ -130,5 +158,14 @@ export const en: SetupWords = {
     3: 'The board could not join the WiFi: check its name and password, and that it is in range (2.4 GHz).',
     128: 'The board refuses a setting: ',
     255: 'The board could not do it (flash full, or a WiFi being joined already): try again.',
+  },
+  replace: {
+    button: 'Replace',
+    title: (name) => `A new board for ${name} (theirs is lost or broken)`,
+    confirm: (name) => `Give ${name} a new board? The old one will no longer be theirs; the next board set up here will.`,
+    done: (name, boards) =>
+      `${boards.length ? `${name} no longer has ${boards.join(', ')}` : `${name} had no board yet`}: the next board set up here is theirs.`,
+    unknown: (name) => `“${name}” is not on the class's list: nothing changed.`,
+    failed: 'The replacement could not be done (the list busy with another command?): try again.',
   },
 };

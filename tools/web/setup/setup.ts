@@ -137,9 +137,42 @@ function render(s: ClassState): void {
         return td;
       };
       tr.append(cell(x.name, w.esp(x.esp, x.role)), cell(String(x.pair), x.prefix), cell(x.board ?? '—'), cell(w.states[x.state], x.error, 'state'));
+      const actions = document.createElement('td');
+      actions.className = 'actions';
+      if (x.board) {
+        const replace = document.createElement('button');
+        replace.type = 'button';
+        replace.className = 'small';
+        replace.textContent = w.replace.button;
+        replace.title = w.replace.title(x.name);
+        replace.dataset.replace = x.name;
+        replace.addEventListener('click', () => void replaceBoard(x.name));
+        actions.append(replace);
+      }
+      tr.append(actions);
       return tr;
     }),
   );
+}
+
+/** « Remplacer »: the student's boards forgotten by the server (the state file, under its lock). */
+async function replaceBoard(name: string): Promise<void> {
+  if (!confirm(words.replace.confirm(name))) return;
+  const said = $('replaced');
+  try {
+    const r = await post('/api/replace', { name });
+    const answer = (await r.json().catch(() => ({}))) as { name?: string; boards?: string[] };
+    said.classList.toggle('problem', !r.ok);
+    said.textContent = r.ok
+      ? words.replace.done(answer.name ?? name, answer.boards ?? [])
+      : r.status === 404
+        ? words.replace.unknown(name)
+        : words.replace.failed;
+  } catch {
+    said.classList.add('problem');
+    said.textContent = words.replace.failed;
+  }
+  refresh();
 }
 
 async function refresh(): Promise<void> {
