@@ -7,6 +7,7 @@
 import type { Host, TimerHandle, WiFi, WiFiEvent, WiFiEvents } from '../host';
 import { utf8Length } from '../mqtt/codec';
 import * as improv from './improv';
+import { Identify } from '../apps/identify';
 import { answer, type PageSite, type SetupView } from './page';
 import type { HttpHandler, HttpRequest, HttpResponse, SetupPorts, WiFiNetwork } from './ports';
 import {
@@ -63,6 +64,8 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   private reader = new improv.FrameReader();
   private mode = NORMAL;
   private reason = '';
+  /** « Identifier » over USB (src/apps/identify.ts), made when first asked. */
+  private identify: Identify | null = null;
   /** The reason as a code and its values, worded by the page in its language. */
   private why: string[] = [];
   private state = improv.READY;
@@ -140,6 +143,9 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       }
       case improv.CLEAR_PROGRAM:
         return this.clearProgram();
+      case improv.IDENTIFY:
+        (this.identify ??= new Identify(this.host)).start('over USB');
+        return this.send(improv.resultFrame(improv.IDENTIFY));
       default:
         return this.fail(improv.UNKNOWN_RPC, `unknown Improv command 0x${c.command.toString(16)}`);
     }
