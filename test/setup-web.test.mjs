@@ -263,6 +263,35 @@ describe('mqtt-pair setup --web', () => {
     }
   });
 
+  test('« Identifier » in Chromium: the row asks its board over MQTT, with its role, on <prefix>identify', { skip: chromiumSkip() }, async () => {
+    const teacher = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+    const heard = [];
+    teacher.on('message', (topic, payload) => heard.push(`${topic} ${payload}`));
+    await teacher.subscribeAsync('LycMaurois/SNT_2nde/+/identify');
+    assert.equal((await post('/api/identify', { index: 2 })).status, 404, 'chloe has no board yet');
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    try {
+      const context = await browser.newContext({ locale: 'fr-FR' });
+      context.setDefaultTimeout(LIMIT);
+      const page = await context.newPage();
+      await page.goto(`${base}/`);
+      const button = page.locator('#rows tr').nth(0).locator('button[data-identify]');
+      assert.equal(await button.textContent(), 'Identifier');
+      assert.equal(await page.locator('#rows tr').nth(2).locator('button[data-identify]').count(), 0, 'no button without a board');
+      await button.click();
+      await until(() => heard.length, 'the ask at the broker');
+      assert.deepEqual(heard, ['LycMaurois/SNT_2nde/alice/identify hello']);
+      assert.equal(
+        await page.locator('#replaced').textContent(),
+        'La carte « alice ESP#1 » clignote pendant 5 s si elle est allumée et connectée : étiquetez-la ainsi.',
+      );
+      await context.close();
+    } finally {
+      await browser.close();
+      await teacher.endAsync();
+    }
+  });
+
   test('« Remplacer » in Chromium: the student loses their board, the next board set up is theirs; a name not on the list changes nothing', {
     skip: chromiumSkip(),
   }, async () => {

@@ -65,6 +65,9 @@ export function boardOptions(config: BoardConfig): ClientOptions {
   };
 }
 
+/** A subscription's answer left unsaid (a function in flash, not a closure). */
+function quiet(): void {}
+
 /** The board host's log (a function in flash, not a closure: `this` is that host). */
 function printableLog(this: Host, line: string): void {
   (Object.getPrototypeOf(this) as Host).log(printable(line));
@@ -114,7 +117,8 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
       });
     }
     // The teacher's « Identifier » (src/apps/identify.ts): not one of the role's topics, never shown as one.
-    this.subscribe(this.identifyTopic());
+    // A broker that refuses it (an ACL) leaves the board as it was: nothing to say on its console.
+    this.subscribe(this.identifyTopic(), {}, quiet);
     if (host.wifi) {
       this.wifi = new WiFiJoin(host as Host & { wifi: WiFi }, this.config, this);
       this.wifi.start();

@@ -95,6 +95,7 @@ export class ClassSetupServer {
       roster: slots.length > 0,
       broker: this.o.broker?.shown ?? null,
       brokerProblem: observer && !observer.client.connected ? observer.problem || 'connecting' : null,
+      identify: !!observer,
       ssid: this.o.ssid ?? '',
       image: this.imageInfo,
       students,
@@ -130,6 +131,7 @@ export class ClassSetupServer {
     if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'JSON only' });
     const body = await readJson(req);
     if (path === '/api/replace') return this.replace(res, body?.name);
+    if (path === '/api/identify') return this.identify(res, body?.index);
     const board = typeof body?.board === 'string' && /^[\w.-]{1,64}$/.test(body.board) ? body.board : null;
     if (!board) return json(res, 400, { error: 'board: its Improv device name, e.g. mqtt-pair-9d2c' });
     if (path === '/api/boards') return this.assign(res, board);
@@ -141,6 +143,20 @@ export class ClassSetupServer {
       this.done.add(board);
       this.o.save?.(this.o.taken);
     } else this.errors.set(board, typeof body?.error === 'string' ? body.error.slice(0, 300) : 'failed');
+    return json(res, 200, { ok: true });
+  }
+
+  /**
+   * « Identifier »: the student's board blinks (src/apps/identify.ts): its role on
+   * <prefix>identify, published with this page's own connection to the broker (the teacher's
+   * account), only for a board this class set up.
+   */
+  private identify(res: ServerResponse, index: unknown): void {
+    const slot = typeof index === 'number' ? this.o.slots?.[index] : undefined;
+    if (!slot || !this.o.taken[String(slot.index)]) return json(res, 404, { error: 'no board for this row' });
+    const client = this.o.observer?.client;
+    if (!client?.connected) return json(res, 503, { error: 'broker' });
+    client.publish(`${slot.topicPrefix}identify`, slot.role);
     return json(res, 200, { ok: true });
   }
 

@@ -31,6 +31,15 @@ export interface SetupWords {
   notBoard: string;
   /** The board's Improv errors, by code (docs/improv.md); a refused setting adds the board's own reason. */
   improv: Record<number, string>;
+  /** « Identifier »: a board blinks its LED for 5 s (over MQTT for a set-up board, over USB for the plugged-in one). */
+  identify: {
+    button: string;
+    title(name: string, esp: number): string;
+    asked(name: string, esp: number): string;
+    failed: string;
+    pluggedButton: string;
+    plugged: string;
+  };
   /** « Remplacer »: a new board for a student (as `mqtt-pair setup --replace NAME`). */
   replace: {
     button: string;
@@ -100,6 +109,14 @@ export const fr: SetupWords = {
     128: 'La carte refuse un réglage : ',
     255: 'La carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez.',
   },
+  identify: {
+    button: 'Identifier',
+    title: (name, esp) => `La carte « ${name} ESP#${esp} » fait clignoter sa LED pendant 5 s`,
+    asked: (name, esp) => `La carte « ${name} ESP#${esp} » clignote pendant 5 s si elle est allumée et connectée : étiquetez-la ainsi.`,
+    failed: 'Impossible de joindre la carte : le broker est-il joignable ? (Une carte réglée doit être allumée et connectée.)',
+    pluggedButton: 'Identifier la carte branchée',
+    plugged: 'La carte branchée clignote pendant 5 s.',
+  },
   replace: {
     button: 'Remplacer',
     title: (name) => `Une nouvelle carte pour ${name} (la sienne est perdue ou cassée)`,
@@ -158,6 +175,14 @@ export const en: SetupWords = {
     3: 'The board could not join the WiFi: check its name and password, and that it is in range (2.4 GHz).',
     128: 'The board refuses a setting: ',
     255: 'The board could not do it (flash full, or a WiFi being joined already): try again.',
+  },
+  identify: {
+    button: 'Identify',
+    title: (name, esp) => `${name}'s board (ESP#${esp}) blinks its LED for 5 s`,
+    asked: (name, esp) => `${name}'s board (ESP#${esp}) blinks for 5 s, if it is on and connected: label it “${name} ESP#${esp}”.`,
+    failed: 'Cannot reach the board: is the broker reachable? (A board set up must be on and connected.)',
+    pluggedButton: 'Identify the plugged-in board',
+    plugged: 'The plugged-in board blinks for 5 s.',
   },
   replace: {
     button: 'Replace',

@@ -38,6 +38,8 @@ interface ClassState {
   roster: boolean;
   broker: string | null;
   brokerProblem: string | null;
+  /** The server reaches the broker: a set-up board can be asked to blink (« Identifier »). */
+  identify: boolean;
   ssid: string;
   image: { chipFamily: string; version: string } | null;
   students: Student[];
@@ -69,6 +71,7 @@ function staticWords(s: ClassState): void {
     ['password-label', w.password],
     ['password-note', w.passwordNote],
     ['set-button', w.setButton],
+    ['identify-button', w.identify.pluggedButton],
     ['console-title', w.consoleTitle],
     ['roster-title', w.rosterTitle],
     ['no-roster', w.noRoster],
@@ -139,6 +142,16 @@ function render(s: ClassState): void {
       tr.append(cell(x.name, w.esp(x.esp, x.role)), cell(String(x.pair), x.prefix), cell(x.board ?? '—'), cell(w.states[x.state], x.error, 'state'));
       const actions = document.createElement('td');
       actions.className = 'actions';
+      if (x.board && s.identify) {
+        const identify = document.createElement('button');
+        identify.type = 'button';
+        identify.className = 'small';
+        identify.textContent = w.identify.button;
+        identify.title = w.identify.title(x.name, x.esp);
+        identify.dataset.identify = x.name;
+        identify.addEventListener('click', () => void identifyRow(x));
+        actions.append(identify, ' ');
+      }
       if (x.board) {
         const replace = document.createElement('button');
         replace.type = 'button';
@@ -153,6 +166,33 @@ function render(s: ClassState): void {
       return tr;
     }),
   );
+}
+
+/** « Identifier » a set-up board: the server asks it over MQTT to blink (it must be running). */
+async function identifyRow(x: Student): Promise<void> {
+  const said = $('replaced');
+  let ok = false;
+  try {
+    ok = (await post('/api/identify', { index: x.index })).ok;
+  } catch {
+    /* said below */
+  }
+  said.classList.toggle('problem', !ok);
+  said.textContent = ok ? words.identify.asked(x.name, x.esp) : words.identify.failed;
+}
+
+/** « Identifier » the plugged-in board, over USB (our Improv command): its LED blinks, its console says so. */
+async function identifyPlugged(): Promise<void> {
+  const board = plugged;
+  if (!board) return;
+  try {
+    await board.request(IDENTIFY);
+    $('step').classList.remove('problem');
+    $('step').textContent = words.identify.plugged;
+  } catch (e) {
+    $('step').classList.add('problem');
+    $('step').textContent = (e as Error).message;
+  }
 }
 
 /** « Remplacer »: the student's boards forgotten by the server (the state file, under its lock). */
@@ -187,6 +227,10 @@ async function refresh(): Promise<void> {
 // ---- The plugged-in board, over Web Serial.
 
 const MAX_CONSOLE = 400;
+/** Our Improv command « Identifier » (src/setup/improv.ts, docs/improv.md). */
+const IDENTIFY = 0x8a;
+/** The board on the open port, once set up here: « Identifier » asks it over USB. */
+let plugged: BoardLink | null = null;
 let open: { port: WebSerialPort; reader: ReadableStreamDefaultReader<Uint8Array>; writer: WritableStreamDefaultWriter<Uint8Array> } | null = null;
 
 function consoleLine(text: string): void {
@@ -199,6 +243,8 @@ function consoleLine(text: string): void {
 async function closePort(): Promise<void> {
   const o = open;
   open = null;
+  plugged = null;
+  $<HTMLButtonElement>('identify-button').hidden = true;
   if (!o) return;
   try {
     await o.reader.cancel();
@@ -274,6 +320,8 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     await port.open({ baudRate: 115200 });
     const board = new BoardLink(linkOf(port));
     board.onLine = consoleLine;
+    plugged = board;
+    $<HTMLButtonElement>('identify-button').hidden = false;
     step(words.steps.identify);
     const info = await identify(board, 'USB').catch((e) => {
       throw e instanceof BoardError && /^no answer/.test(e.message) ? new BoardError(words.notBoard) : e;
@@ -307,5 +355,6 @@ if (!(navigator as Navigator & { serial?: WebSerial }).serial) {
   $<HTMLButtonElement>('set-button').disabled = true;
 }
 $('wifi').addEventListener('submit', (e) => void setUpPluggedBoard(e));
+$('identify-button').addEventListener('click', () => void identifyPlugged());
 refresh();
 setInterval(refresh, 2000);
