@@ -155,10 +155,7 @@ describe('the classroom page in headless chromium', () => {
       await identify.click();
       const blinks = (board) => (said.get(board) ?? []).filter((l) => /Identify: this board blinks its LED for 5 s \(asked over MQTT\)/.test(l)).length;
       await until("alice's two boards blinking", () => blinks('alice-esp1') === 1 && blinks('alice-esp2') === 1);
-      assert.deepEqual(
-        ['bob-esp1', 'bob-esp2', 'camille-esp1', 'camille-esp2'].map(blinks),
-        [0, 0, 0, 0],
-      );
+      assert.deepEqual(['bob-esp1', 'bob-esp2', 'camille-esp1', 'camille-esp2'].map(blinks), [0, 0, 0, 0]);
 
       for (const b of boards.get('bob')) b.stop();
       const after_ = await until("bob's tile to turn red", async () => {
