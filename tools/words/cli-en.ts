@@ -126,6 +126,8 @@ export const en: CliWords = {
   watchingSubtitle: (filters, where) => `watching ${filters} on ${where}`,
   notConnected: (where, problem) => `Not connected to the broker at ${where}: ${problem}`,
   messagesSeen: (n) => `${n} messages seen`,
+  heardOnce: (n, count) => `; ${n} prefix${count > 1 ? 'es' : ''} heard once, not shown`,
+  pairsIgnored: (more, pairs, messages) => `; ${more ? 'more than ' : ''}${pairs} more pairs ignored (${messages} messages, beyond --max-pairs)`,
   tableHead: {
     sim: ['pair', 'state', 'boards', 'hellos', 'replies', 'reconn.', 'last error'],
     watch: ['pair', 'state', 'hellos', 'replies', 'last hello', 'last heard', 'why'],

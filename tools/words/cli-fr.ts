@@ -81,6 +81,8 @@ export const fr: CliWords = {
     '--role':
       'pair (par défaut : les deux cartes), ou une seule carte, par exemple pour faire binôme avec une vraie : hello, responder, sensor, chat, remote, actuator',
     '--interval': 'millisecondes entre deux « Hello » (par défaut 5000) ou deux mesures du capteur (par défaut 1000)',
+    '--late':
+      'avec --roster : un binôme de la liste qui n’a encore rien dit reste orange ce nombre de minutes après le départ, puis passe au rouge « jamais connecté » (par défaut : 5)',
     'watch --interval':
       'l’intervalle des « Hello » des cartes, tant qu’il n’est pas appris (par défaut : 5000) : un binôme muet pendant environ 3 intervalles passe au rouge',
     'classroom --interval': 'millisecondes entre deux « Hello » d’un binôme (par défaut : 5000)',
@@ -205,6 +207,8 @@ export const fr: CliWords = {
   watchingSubtitle: (filters, where) => `suivi de ${filters} sur ${where}`,
   notConnected: (where, problem) => `Pas connecté au broker ${where} : ${problem}`,
   messagesSeen: (n) => `${n} message${s(n)} vu${s(n)}`,
+  heardOnce: (n, count) => ` ; ${n} préfixe${s(count)} entendu${s(count)} une seule fois, pas encore affiché${s(count)}`,
+  pairsIgnored: (more, pairs, messages) => ` ; ${more ? 'plus de ' : ''}${pairs} autres binômes ignorés (${messages} messages, au-delà de --max-pairs)`,
   tableHead: {
     sim: ['binôme', 'état', 'cartes', 'hellos', 'réponses', 'reconn.', 'dernière erreur'],
     watch: ['binôme', 'état', 'hellos', 'réponses', 'dernier', 'entendu', 'pourquoi'],

@@ -79,6 +79,10 @@ export interface CliWords {
   watchingSubtitle(filters: string, where: string): string;
   notConnected(where: string, problem: string): string;
   messagesSeen(n: number): string;
+  /** `; 3 prefixes heard once, not shown` (n > 0). */
+  heardOnce(n: string, count: number): string;
+  /** `; more than 99,900 more pairs ignored (… messages, beyond --max-pairs)`. */
+  pairsIgnored(more: boolean, pairs: string, messages: string): string;
   tableHead: { sim: string[]; watch: string[] };
   ago(d: string): string;
   andMore(n: number, counts?: string): string;
