@@ -57,8 +57,8 @@ const ENGLISH_WORDS = /\b(the|and|with|is|are|of|to|from|this|that|when|which|yo
 function englishSentences(text) {
   return text
     .split('\n')
-    .filter((l) => !/^(Usage : |\s{6,}[[{a-z]|  mqtt-pair |  npm |  esptool )/.test(l))
-    .map((l) => l.replace(/^  (-\S+(, -\S+)*( <[^>]+>)?)\s+/, '').replace(/<[^>]*>|https?:\/\/\S+|'[^']*'|\S*\.(json|txt|sh|md|js)\b|(^|\s)--?[\w-]+/g, ' '))
+    .filter((l) => !/^(Usage : |\s{6,}[[{a-z]| {2}mqtt-pair | {2}npm | {2}esptool )/.test(l))
+    .map((l) => l.replace(/^ {2}(-\S+(, -\S+)*( <[^>]+>)?)\s+/, '').replace(/<[^>]*>|https?:\/\/\S+|'[^']*'|\S*\.(json|txt|sh|md|js)\b|(^|\s)--?[\w-]+/g, ' '))
     .filter((l) => ENGLISH_WORDS.test(l));
 }
 

@@ -40,6 +40,11 @@ export interface SetupWords {
     pluggedButton: string;
     plugged: string;
   };
+  /**
+   * « Ce que dit la carte »: the board's line stays as the course prints it (English); this is what
+   * it means, where one is known (by the line's shape), or undefined.
+   */
+  explain(line: string): string | undefined;
   /** « Remplacer »: a new board for a student (as `mqtt-pair setup --replace NAME`). */
   replace: {
     button: string;
@@ -50,6 +55,41 @@ export interface SetupWords {
     failed: string;
   };
 }
+
+/** The board's known console lines (src/apps/, src/setup/), by their shape, and what each means in French. */
+const LINES_FR: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Joining WiFi "(.*)"\.\.\.$/, (m) => `la carte rejoint le WiFi « ${m[1]} »…`],
+  [/^Connection successful$/, () => 'le WiFi est rejoint'],
+  [/^IP address (\S+)$/, (m) => `son adresse sur le WiFi : ${m[1]}`],
+  [/^WiFi: (.*)\. Retrying in ([\d.]+) s\.\.\.$/, (m) => `le WiFi ne répond pas ; nouvel essai dans ${m[2].replace('.', ',')} s`],
+  [/^MQTT client id (\S+)$/, (m) => `son identifiant de client MQTT : ${m[1]}`],
+  [/^Connected to (\S+) MQTT broker, subscribed to (.+) topics?$/, (m) => `connectée au broker ${m[1]}, abonnée à ${m[2].replace(' and ', ' et ')}`],
+  [/^Connected to (\S+) MQTT broker$/, (m) => `connectée au broker ${m[1]}`],
+  [
+    /^Failed to connect to MQTT broker: .* Reconnecting in ([\d.]+) s\.\.\.$/,
+    (m) => `pas de connexion au broker ; nouvel essai dans ${m[1].replace('.', ',')} s`,
+  ],
+  [
+    /^Lost connection to MQTT broker: .* Reconnecting in ([\d.]+) s\.\.\.$/,
+    (m) => `connexion au broker perdue ; nouvel essai dans ${m[1].replace('.', ',')} s`,
+  ],
+  [/^(Lost connection to|Failed to connect to) MQTT broker: .* restarting the board\.\.\.$/, () => 'trop d’échecs de suite : la carte redémarre'],
+  [/^Received (\S+): (.*)$/, (m) => `message reçu sur ${m[1]}`],
+  [/^ESP received hello message$/, () => 'l’ESP#1 a reçu la réponse de son binôme : le binôme marche'],
+  [
+    /^Setup over USB: stored (.+?)( \(used from the next restart\))?$/,
+    (m) => `réglages enregistrés : ${m[1]}${m[2] ? ' (appliqués au prochain redémarrage)' : ''}`,
+  ],
+  [/^Setup over USB: joining "(.*)"\.\.\.$/, (m) => `la carte essaie le WiFi « ${m[1]} »…`],
+  [/^Setup over USB: joined "(.*)"; WiFi settings stored$/, (m) => `WiFi « ${m[1]} » rejoint et enregistré`],
+  [/^Setup over USB: could not join "(.*)"/, (m) => `impossible de rejoindre « ${m[1]} » : vérifiez le nom et le mot de passe ; rien n’est enregistré`],
+  [/^Setup over USB: (.*): nothing changed$/, () => 'réglage refusé : rien n’a changé'],
+  [/^Setup: restarting/, () => 'la carte redémarre'],
+  [/^Setup mode: /, () => 'la carte ouvre son mode réglage (son propre WiFi et sa page)'],
+  [/^Config error: /, () => 'un réglage est faux : la carte ne démarre pas son rôle'],
+  [/^Identify: this board blinks/, () => 'la carte fait clignoter sa LED pendant 5 s : étiquetez-la'],
+  [/^Identify: asked .* again too soon/, () => 'demandé trop tôt : une fois toutes les 15 s au plus'],
+];
 
 /** What each role does, beside its key, as the course says it. */
 const ROLES_FR: Record<string, string> = {
@@ -83,6 +123,13 @@ export const fr: SetupWords = {
   board: 'Carte',
   state: 'État',
   esp: (n, role) => `ESP#${n} — ${ROLES_FR[role] ?? role} (${role})`,
+  explain: (line) => {
+    for (const [re, say] of LINES_FR) {
+      const m = re.exec(line);
+      if (m) return say(m);
+    }
+    return undefined;
+  },
   states: {
     free: 'pas encore de carte',
     setting: 'réglage en cours…',
@@ -150,6 +197,8 @@ export const en: SetupWords = {
   board: 'Board',
   state: 'State',
   esp: (n, role) => `ESP#${n} (${role})`,
+  // The board speaks English already.
+  explain: () => undefined,
   states: {
     free: 'no board yet',
     setting: 'being set up…',

@@ -236,6 +236,14 @@ let open: { port: WebSerialPort; reader: ReadableStreamDefaultReader<Uint8Array>
 function consoleLine(text: string): void {
   const pre = $('console');
   pre.append(`${text}\n`);
+  // The board's line stays as the course prints it; its meaning follows in the page's language.
+  const meaning = words.explain(text);
+  if (meaning) {
+    const span = document.createElement('span');
+    span.className = 'explain';
+    span.textContent = `  → ${meaning}\n`;
+    pre.append(span);
+  }
   while (pre.childNodes.length > MAX_CONSOLE) pre.firstChild?.remove();
   pre.scrollTop = pre.scrollHeight;
 }
