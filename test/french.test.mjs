@@ -90,6 +90,8 @@ describe('--help and bad flags, in French under a French locale', () => {
     assert.match(which.stderr, /^mqtt-pair setup: quelle carte \? --web 8090 \(la page, dans Chrome\) ou --port/);
     const both = await run(['setup', '--web', '0', '--port', 'COM3'], FRENCH).exit;
     assert.match(both.stderr, /^mqtt-pair setup: --web ou --port : la page règle les cartes depuis Chrome/);
+    const port = await run(['setup', '--port', join(tmpdir(), 'pas-de-carte')], FRENCH).exit;
+    assert.match(port.stderr, /^mqtt-pair setup: impossible d’ouvrir .* : ce port n’existe pas \(mqtt-pair setup --list montre les ports\)\n$/);
     const roster = await run(['setup', '--web', '0', '--roster', 'classe.txt'], FRENCH).exit;
     assert.match(roster.stderr, /^mqtt-pair setup: --roster demande --school et --class/);
     const page = run(['setup', '--web', '0'], FRENCH);

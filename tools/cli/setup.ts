@@ -298,9 +298,10 @@ function nameSetting(key: string, value: string): string {
 async function list(): Promise<number> {
   const ports = await listPorts();
   if (!ports.length) {
-    process.stdout.write('No serial port: plug a board in with a data USB cable (some cables only charge).\n');
+    process.stdout.write(`${cliWords().setup.noSerialPort}\n`);
     return 0;
   }
-  for (const p of ports) process.stdout.write(`${p.path}${p.board ? `  ${p.board}: a board, likely` : ''}${p.manufacturer ? `  (${p.manufacturer})` : ''}\n`);
+  for (const p of ports)
+    process.stdout.write(`${p.path}${p.board ? `  ${cliWords().setup.likelyBoard(p.board)}` : ''}${p.manufacturer ? `  (${p.manufacturer})` : ''}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@
 // everything else runs without it.
 
 import { UsageError } from '../usage-error';
+import { cliWords } from '../words/cli';
 import type { Link } from './improv-client';
 
 interface PortInfo {
@@ -66,13 +67,13 @@ export function openPort(path: string): Promise<OpenPort> {
       if (e) {
         const m = e.message;
         const why = /ENOENT|No such file|cannot open|not found/i.test(m)
-          ? 'no such port (mqtt-pair setup --list shows the ports)'
+          ? 'none'
           : /EACCES|Permission denied/i.test(m)
-            ? 'permission denied (on Linux: sudo usermod -aG dialout $USER, then log in again)'
+            ? 'denied'
             : /EBUSY|Resource busy|lock/i.test(m)
-              ? 'the port is in use (close the serial monitor, xsbug or the page using it)'
+              ? 'busy'
               : m;
-        reject(new UsageError(`cannot open ${path}: ${why}`));
+        reject(new UsageError(cliWords().setup.cannotOpenPort(path, why)));
         return;
       }
       let closed = false;

@@ -221,6 +221,18 @@ export const en: CliWords = {
       `Written to ${shown}/: manifest.json for ESP Web Tools (mqtt-pair setup --web 8090 --image ${shown}),`,
       'and write_flash.sh, which runs, in that folder:',
     ],
+    cannotOpenPort: (path, why) =>
+      `cannot open ${path}: ${
+        why === 'none'
+          ? 'no such port (mqtt-pair setup --list shows the ports)'
+          : why === 'denied'
+            ? 'permission denied (on Linux: sudo usermod -aG dialout $USER, then log in again)'
+            : why === 'busy'
+              ? 'the port is in use (close the serial monitor, xsbug or the page using it)'
+              : why
+      }`,
+    noSerialPort: 'No serial port: plug a board in with a data USB cable (some cables only charge).',
+    likelyBoard: (board) => `${board}: a board, likely`,
     pageBanner: (url) => `The class set-up page: ${url} (open it in Chrome or Edge; Ctrl+C to stop)`,
     setUp: (board, chip, version, w, prefix, ssid) =>
       `${board} (${chip}, mqtt-pair ${version}) set up: ${

@@ -315,6 +315,18 @@ export const fr: CliWords = {
       `Écrite dans ${shown}/ : manifest.json pour ESP Web Tools (mqtt-pair setup --web 8090 --image ${shown}),`,
       'et write_flash.sh, qui lance, dans ce dossier :',
     ],
+    cannotOpenPort: (path, why) =>
+      `impossible d’ouvrir ${path} : ${
+        why === 'none'
+          ? 'ce port n’existe pas (mqtt-pair setup --list montre les ports)'
+          : why === 'denied'
+            ? 'permission refusée (sous Linux : sudo usermod -aG dialout $USER, puis reconnectez-vous)'
+            : why === 'busy'
+              ? 'le port est occupé (fermez le moniteur série, xsbug ou la page qui l’utilise)'
+              : why
+      }`,
+    noSerialPort: 'Aucun port série : branchez une carte avec un câble USB de données (certains câbles ne font que charger).',
+    likelyBoard: (board) => `${board} : sans doute une carte`,
     pageBanner: (url) => `La page de réglage de la classe : ${url} (ouvrez-la dans Chrome ou Edge ; Ctrl+C pour arrêter)`,
     setUp: (board, chip, version, w, prefix, ssid) =>
       `${board} (${chip}, mqtt-pair ${version}) réglée : ${

@@ -166,6 +166,11 @@ export interface SetupCliWords {
   imageNoModdable: string;
   imageRead(name: string, version: string, family: string, variant: string, kb: number, source: string): string;
   imageWritten(shown: string): string[];
+  /** A serial port that cannot be opened: why, by kind (the system's own message for another). */
+  cannotOpenPort(path: string, why: 'none' | 'denied' | 'busy' | string): string;
+  /** setup --list: no port; a port that is likely a board. */
+  noSerialPort: string;
+  likelyBoard(board: string): string;
   /** `setup --web`'s first line. */
   pageBanner(url: string): string;
   /** A board set up: `who` is its student (with `pair`, `esp`, `role`, `peer`), or only its role without a roster. */
