@@ -424,6 +424,11 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       const stored = { ssid: 'JAMS2', password: 'motdepasse', broker: `127.0.0.1:${broker.port}`, role: 'responder', topicPrefix: 'clear/' };
       const B = await setupBoard(t, { config: { ...BUILD, ...stored }, stored });
       await lineIn(B.lines, /^Connected to /);
+      // « Identifier » over USB in XS: answered, said on the console (this host has no LED), the board goes on.
+      const identified = await B.side.command(improv.IDENTIFY);
+      assert.deepEqual(identified.at(-1), { type: improv.RPC_RESULT, command: improv.IDENTIFY, strings: [] });
+      await lineIn(B.lines, /^Identify: this board blinks its LED for 5 s \(asked over USB\) \(no LED on this board: this line only\)$/);
+      assert.equal((await B.status()).started, true, 'the board goes on with its role');
       const opened = await B.side.command(improv.SETUP_MODE);
       assert.deepEqual(opened.at(-1), { type: improv.RPC_RESULT, command: improv.SETUP_MODE, strings: [] });
       await lineIn(B.lines, /^Setup mode: asked over USB$/);
@@ -431,6 +436,7 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       assert.equal(s.started, false, 'the board stopped for setup mode');
       const view = await json(B, { method: 'GET', path: '/settings' });
       assert.equal(view.value.reason, 'asked over USB');
+      assert.deepEqual(view.value.why, ['usb'], 'the reason as a code, for the page to word');
       assert.deepEqual(
         view.value.settings.find((r) => r.key === 'password'),
         { key: 'password', value: '********', source: 'stored' },
