@@ -234,11 +234,18 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
       ],
       ENGLISH,
     );
-    const r = await w.stop(/jamais connecté/);
+    await until(
+      () => /^Suivi de /m.test(w.out.stdout),
+      () => w.out.stdout,
+    );
+    // One hello from a prefix not on the list: heard once, not shown, said in French.
+    const once = await run(['pub', '-h', '127.0.0.1', '-p', String(broker.port), ...account, '-t', 'LycMaurois/SNT_2nde/zoe/hello', '-m', 'Hello #0'], ENGLISH).exit;
+    assert.equal(once.code, 0, once.stderr);
+    const r = await w.stop(/1 préfixe entendu une seule fois, pas encore affiché/);
     assert.match(r.stdout, /^Suivi de LycMaurois\/SNT_2nde\/# sur 127\.0\.0\.1:\d+$/m);
     assert.match(r.stdout, /^\[\d+ s\] 2 binômes : 0 ok, 0 en attente, 2 muets ; \d+ messages? vus?/m);
     assert.match(r.stdout, /alice: jamais connecté \(sur la liste de la classe/);
-    assert.match(r.stdout, /^2 binômes vus : 0 ok, 0 en attente, 2 muets$/m);
+    assert.match(r.stdout, /^2 binômes vus : 0 ok, 0 en attente, 2 muets ; 1 préfixe entendu une seule fois, pas encore affiché$/m);
     assert.doesNotMatch(r.stdout, /pairs|waiting|silent|no hello yet/);
   });
 
