@@ -239,7 +239,8 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
       () => w.out.stdout,
     );
     // One hello from a prefix not on the list: heard once, not shown, said in French.
-    const once = await run(['pub', '-h', '127.0.0.1', '-p', String(broker.port), ...account, '-t', 'LycMaurois/SNT_2nde/zoe/hello', '-m', 'Hello #0'], ENGLISH).exit;
+    const once = await run(['pub', '-h', '127.0.0.1', '-p', String(broker.port), ...account, '-t', 'LycMaurois/SNT_2nde/zoe/hello', '-m', 'Hello #0'], ENGLISH)
+      .exit;
     assert.equal(once.code, 0, once.stderr);
     const r = await w.stop(/1 préfixe entendu une seule fois, pas encore affiché/);
     assert.match(r.stdout, /^Suivi de LycMaurois\/SNT_2nde\/# sur 127\.0\.0\.1:\d+$/m);
