@@ -17,7 +17,7 @@ import { claimSlot, readClass, releaseSlot, replaceStudent, saveClass, stateFile
 import { FirstMessage } from '../setup/first-message';
 import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
-import { listPorts, openPort } from '../setup/serial-port';
+import { PortError, listPorts, openPort } from '../setup/serial-port';
 import { brokerFromFlags } from './broker-flags';
 import { langOption, topicLevel } from './class-options';
 import { untilStopped } from './session';
@@ -172,7 +172,9 @@ export async function runSetup(argv: string[]): Promise<number> {
   if (!path) throw new UsageError(cliWords().setup.whichBoard);
   if (p.has('image')) throw new UsageError(cliWords().setup.imageWithWeb);
 
-  const port = await openPort(path);
+  const port = await openPort(path).catch((e) => {
+    throw e instanceof PortError ? new UsageError(cliWords().setup.cannotOpenPort(e.path, e.why)) : e;
+  });
   const board = new BoardLink(port);
   let watcher: FirstMessage | undefined;
   /** A student taken for this board, given back if the board is not started. */

@@ -3,7 +3,6 @@
 // everything else runs without it.
 
 import { UsageError } from '../usage-error';
-import { cliWords } from '../words/cli';
 import type { Link } from './improv-client';
 
 interface PortInfo {
@@ -58,7 +57,17 @@ export interface OpenPort extends Link {
   close(): Promise<void>;
 }
 
-/** Opens `path` at 115200 baud (8N1), as the board's Improv listens; a UsageError saying why it cannot. */
+/** A port that cannot be opened: why, by kind ('none', 'denied', 'busy'), else the system's message; the CLI words it. */
+export class PortError extends UsageError {
+  constructor(
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`cannot open ${path}: ${why}`);
+  }
+}
+
+/** Opens `path` at 115200 baud (8N1), as the board's Improv listens; a PortError (a UsageError) saying why it cannot. */
 export function openPort(path: string): Promise<OpenPort> {
   const { SerialPort } = serialport();
   const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
@@ -73,7 +82,7 @@ export function openPort(path: string): Promise<OpenPort> {
             : /EBUSY|Resource busy|lock/i.test(m)
               ? 'busy'
               : m;
-        reject(new UsageError(cliWords().setup.cannotOpenPort(path, why)));
+        reject(new PortError(path, why));
         return;
       }
       let closed = false;
