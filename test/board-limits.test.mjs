@@ -136,13 +136,18 @@ describe('brokers that accept, then fail', () => {
   test('"Connected … subscribed to …" waits for the SUBACK', async () => {
     let subackAt = 0;
     const server = createServer((s) => {
-      s.on('data', (b) => {
-        if (b[0] === 0x10) s.write(Buffer.from([0x20, 2, 0, 0]));
-        else if (b[0] === 0x82)
-          setTimeout(() => {
-            subackAt = Date.now();
-            s.write(Buffer.from([0x90, 3, b[2], b[3], 0]));
-          }, 400);
+      // Each packet of a chunk (the board subscribes to its role's topic and to <prefix>identify at
+      // once); all are short, their length one byte.
+      s.on('data', (chunk) => {
+        for (let i = 0; i + 1 < chunk.length; i += 2 + chunk[i + 1]) {
+          const b = chunk.subarray(i);
+          if (b[0] === 0x10) s.write(Buffer.from([0x20, 2, 0, 0]));
+          else if (b[0] === 0x82)
+            setTimeout(() => {
+              subackAt = Date.now();
+              s.write(Buffer.from([0x90, 3, b[2], b[3], 0]));
+            }, 400);
+        }
       });
     });
     await new Promise((r) => server.listen(0, '127.0.0.1', r));

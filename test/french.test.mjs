@@ -47,7 +47,71 @@ function run(args, env, { input } = {}) {
   };
 }
 
+/** English function words that no French sentence holds: where one shows, an English sentence is left. */
+const ENGLISH_WORDS = /\b(the|and|with|is|are|of|to|from|this|that|when|which|your|you|its|it|by|for|at|be|not|board|boards|only|once|set up)\b/i;
+
+/**
+ * The English sentences of a --help or of lines: what is left once the usage lines, the examples
+ * (command lines), the flags' names and `<placeholders>` are set aside.
+ */
+function englishSentences(text) {
+  return text
+    .split('\n')
+    .filter((l) => !/^(Usage : |\s{6,}[[{a-z]| {2}mqtt-pair | {2}npm | {2}esptool )/.test(l))
+    .map((l) => l.replace(/^ {2}(-\S+(, -\S+)*( <[^>]+>)?)\s+/, '').replace(/<[^>]*>|https?:\/\/\S+|'[^']*'|\S*\.(json|txt|sh|md|js)\b|(^|\s)--?[\w-]+/g, ' '))
+    .filter((l) => ENGLISH_WORDS.test(l));
+}
+
 describe('--help and bad flags, in French under a French locale', () => {
+  test('setup, image, explore, pub, sub and watch --help: no English sentence under a French locale', async () => {
+    const titles = {
+      setup: /^mqtt-pair setup : régler une carte branchée en USB/,
+      image: /^mqtt-pair image : l’image de la classe/,
+      explore: /^mqtt-pair explore : le broker dans un navigateur/,
+      pub: /^mqtt-pair pub : publier un message/,
+      sub: /^mqtt-pair sub : s’abonner à des topics/,
+      watch: /^mqtt-pair watch : chaque binôme/,
+    };
+    for (const [command, title] of Object.entries(titles)) {
+      const r = await run([command, '--help'], FRENCH).exit;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, title);
+      assert.deepEqual(englishSentences(r.stdout), [], `mqtt-pair ${command} --help`);
+      const english = await run([command, '--help'], ENGLISH).exit;
+      assert.ok(englishSentences(english.stdout).length > 3, `${command} --help stays English without a French locale`);
+    }
+    const watch = await run(['watch', '--help'], FRENCH).exit;
+    assert.match(watch.stdout, /--late <minutes> +avec --roster : un binôme de la liste qui n’a encore rien dit reste orange/);
+  });
+
+  test('setup and image: their lines and errors in French', async () => {
+    const which = await run(['setup'], FRENCH).exit;
+    assert.equal(which.code, 1);
+    assert.match(which.stderr, /^mqtt-pair setup: quelle carte \? --web 8090 \(la page, dans Chrome\) ou --port/);
+    const both = await run(['setup', '--web', '0', '--port', 'COM3'], FRENCH).exit;
+    assert.match(both.stderr, /^mqtt-pair setup: --web ou --port : la page règle les cartes depuis Chrome/);
+    const port = await run(['setup', '--port', join(tmpdir(), 'pas-de-carte')], FRENCH).exit;
+    assert.match(port.stderr, /^mqtt-pair setup: impossible d’ouvrir .* : ce port n’existe pas \(mqtt-pair setup --list montre les ports\)\n$/);
+    const roster = await run(['setup', '--web', '0', '--roster', 'classe.txt'], FRENCH).exit;
+    assert.match(roster.stderr, /^mqtt-pair setup: --roster demande --school et --class/);
+    const page = run(['setup', '--web', '0'], FRENCH);
+    const banner = await page.stop(/Ctrl\+C/);
+    assert.match(banner.stdout, /^La page de réglage de la classe : http:\/\/127\.0\.0\.1:\d+\/ \(ouvrez-la dans Chrome ou Edge ; Ctrl\+C pour arrêter\)$/m);
+    assert.deepEqual(englishSentences(banner.stdout + banner.stderr), []);
+    const noPlatform = await run(['image'], FRENCH).exit;
+    assert.match(noPlatform.stderr, /^mqtt-pair image: quelle carte \? -p esp32/);
+    const out = mkdtempSync(join(tmpdir(), 'mqtt-pair-fr-image-'));
+    try {
+      const image = await run(['image', '-p', 'esp32', '-o', join(root, 'test', 'fixtures', 'image', 'mcconfig-out'), '--out', join(out, 'img')], FRENCH).exit;
+      assert.equal(image.code, 0, image.stderr);
+      assert.match(image.stdout, /^mqtt-pair \S+ pour ESP32 \(compilation release, \d+ Ko\), lue dans /);
+      assert.match(image.stdout, /^Écrite dans .*: manifest\.json pour ESP Web Tools/m);
+      assert.deepEqual(englishSentences(image.stdout.replace(/lue dans \S+/, '')), []);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test('mqtt-pair --help and each class command --help read French', async () => {
     const top = await run(['--help'], FRENCH).exit;
     assert.match(top.stdout, /^Commandes :/m);
@@ -113,6 +177,15 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
     assert.match(watch.stderr, /^mqtt-pair watch: impossible de suivre le broker 127\.0\.0\.1:\d+ : connexion refusée : non autorisé/);
   });
 
+  test('explore: its banner in French', async () => {
+    const e = run(['explore', '--broker', `127.0.0.1:${broker.port}`, ...account, '--web', '0'], FRENCH);
+    const r = await e.stop(/L’explorateur : http/);
+    assert.match(r.stdout, /^Exploration de # sur 127\.0\.0\.1:\d+$/m);
+    assert.match(r.stdout, /^L’explorateur : http:\/\/127\.0\.0\.1:\d+\/ +\(Ctrl\+C pour arrêter\)$/m);
+    assert.match(r.stdout, /^\d+ messages? sur \d+ topics?$/m);
+    assert.deepEqual(englishSentences(r.stdout), []);
+  });
+
   test('chat connects and says how to use it in French', async () => {
     const c = run(['chat', '--broker', `127.0.0.1:${broker.port}`, ...account, '--name', 'alice', '--peer', 'bob'], FRENCH);
     const r = await c.stop(/connecté à/);
@@ -161,11 +234,19 @@ describe('the commands of a lesson, in French', { skip: mosquittoSkip() }, () =>
       ],
       ENGLISH,
     );
-    const r = await w.stop(/jamais connecté/);
+    await until(
+      () => /^Suivi de /m.test(w.out.stdout),
+      () => w.out.stdout,
+    );
+    // One hello from a prefix not on the list: heard once, not shown, said in French.
+    const once = await run(['pub', '-h', '127.0.0.1', '-p', String(broker.port), ...account, '-t', 'LycMaurois/SNT_2nde/zoe/hello', '-m', 'Hello #0'], ENGLISH)
+      .exit;
+    assert.equal(once.code, 0, once.stderr);
+    const r = await w.stop(/1 préfixe entendu une seule fois, pas encore affiché/);
     assert.match(r.stdout, /^Suivi de LycMaurois\/SNT_2nde\/# sur 127\.0\.0\.1:\d+$/m);
     assert.match(r.stdout, /^\[\d+ s\] 2 binômes : 0 ok, 0 en attente, 2 muets ; \d+ messages? vus?/m);
     assert.match(r.stdout, /alice: jamais connecté \(sur la liste de la classe/);
-    assert.match(r.stdout, /^2 binômes vus : 0 ok, 0 en attente, 2 muets$/m);
+    assert.match(r.stdout, /^2 binômes vus : 0 ok, 0 en attente, 2 muets ; 1 préfixe entendu une seule fois, pas encore affiché$/m);
     assert.doesNotMatch(r.stdout, /pairs|waiting|silent|no hello yet/);
   });
 

@@ -216,12 +216,19 @@ describe('mqtt-pair setup --web', () => {
             pair: 'le binôme échange ses messages',
             free: 'pas encore de carte',
             button: 'Régler la carte branchée',
+            esp1: 'ESP#1 — envoie Hello #N \\(hello\\)',
           },
         ],
         [
           'en-GB',
           'en',
-          { title: "Setting up the class's boards", pair: 'the pair exchanges its messages', free: 'no board yet', button: 'Set up the plugged-in board' },
+          {
+            title: "Setting up the class's boards",
+            pair: 'the pair exchanges its messages',
+            free: 'no board yet',
+            button: 'Set up the plugged-in board',
+            esp1: 'ESP#1 \\(hello\\)',
+          },
         ],
       ]) {
         const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
@@ -237,7 +244,7 @@ describe('mqtt-pair setup --web', () => {
         assert.equal(await page.locator('html').getAttribute('lang'), lang);
         assert.equal(await page.locator('h1').textContent(), words.title);
         assert.equal(await page.locator('#rows tr').count(), 6, 'one row a board: emma has both of hers');
-        assert.match(await page.locator('#rows tr').nth(0).textContent(), new RegExp(`alice.*ESP#1 \\(hello\\).*mqtt-pair-aaaa.*${words.pair}`));
+        assert.match(await page.locator('#rows tr').nth(0).textContent(), new RegExp(`alice.*${words.esp1}.*mqtt-pair-aaaa.*${words.pair}`));
         assert.match(await page.locator('#rows tr').nth(2).textContent(), new RegExp(`chloe.*${words.free}`));
         assert.equal(await page.locator('#set-button').textContent(), words.button);
         assert.equal(await page.locator('#ssid').inputValue(), 'ClassWiFi');
@@ -320,6 +327,78 @@ describe('mqtt-pair setup --web', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  test('« Identifier » in Chromium: the row asks its board over MQTT, with its role, on <prefix>identify', { skip: chromiumSkip() }, async () => {
+    const teacher = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+    const heard = [];
+    teacher.on('message', (topic, payload) => heard.push(`${topic} ${payload}`));
+    await teacher.subscribeAsync('LycMaurois/SNT_2nde/+/identify');
+    assert.equal((await post('/api/identify', { index: 2 })).status, 404, 'chloe has no board yet');
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    try {
+      const context = await browser.newContext({ locale: 'fr-FR' });
+      context.setDefaultTimeout(LIMIT);
+      const page = await context.newPage();
+      await page.goto(`${base}/`);
+      const button = page.locator('#rows tr').nth(0).locator('button[data-identify]');
+      assert.equal(await button.textContent(), 'Identifier');
+      assert.equal(await page.locator('#rows tr').nth(2).locator('button[data-identify]').count(), 0, 'no button without a board');
+      await button.click();
+      await until(() => heard.length, 'the ask at the broker');
+      assert.deepEqual(heard, ['LycMaurois/SNT_2nde/alice/identify hello']);
+      assert.equal(
+        await page.locator('#replaced').textContent(),
+        'La carte « alice ESP#1 » clignote pendant 5 s si elle est allumée et connectée : étiquetez-la ainsi.',
+      );
+      await context.close();
+    } finally {
+      await browser.close();
+      await teacher.endAsync();
+    }
+  });
+
+  test('« Remplacer » in Chromium: the student loses their board, the next board set up is theirs; a name not on the list changes nothing', {
+    skip: chromiumSkip(),
+  }, async () => {
+    const file = `${roster}.boards.json`;
+    const before = readFileSync(file, 'utf8');
+    assert.ok(JSON.parse(before).students.bob, 'bob has his board');
+    const unknown = await post('/api/replace', { name: 'zoé' });
+    assert.equal(unknown.status, 404);
+    assert.equal(readFileSync(file, 'utf8'), before, 'nothing stored changes');
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    try {
+      const context = await browser.newContext({ locale: 'fr-FR' });
+      context.setDefaultTimeout(LIMIT);
+      const page = await context.newPage();
+      const asked = [];
+      page.on('dialog', (d) => {
+        asked.push(d.message());
+        d.accept();
+      });
+      await page.goto(`${base}/`);
+      const button = page.locator('#rows tr').nth(1).locator('button[data-replace]');
+      assert.equal(await button.textContent(), 'Remplacer');
+      assert.equal(await button.getAttribute('data-replace'), 'bob');
+      await button.click();
+      await until(async () => (await page.locator('#replaced').textContent()) !== '', 'the answer on the page');
+      assert.equal(await page.locator('#replaced').textContent(), 'bob n’a plus sa carte mqtt-pair-bbbb : la prochaine carte réglée ici est la sienne.');
+      assert.deepEqual(asked, ['Donner une nouvelle carte à bob ? L’ancienne ne sera plus la sienne ; la prochaine carte réglée ici le sera.']);
+      await until(async () => /bob.*—.*pas encore de carte/.test(await page.locator('#rows tr').nth(1).textContent()), 'bob without a board');
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(saved.students.bob, undefined, 'forgotten in the state file');
+    assert.ok(saved.students.alice, 'the others keep theirs');
+    // The next board set up takes bob, before chloe (the next free row), with a new client id.
+    const next = await (await post('/api/boards', { board: 'mqtt-pair-cccc' })).json();
+    assert.equal(next.slot.name, 'bob');
+    assert.notEqual(next.settings.find(([k]) => k === 'clientId')[1], JSON.parse(before).students.bob.esp2.clientId);
+    await post('/api/boards/done', { board: 'mqtt-pair-cccc' });
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).students.bob.esp2.board, 'mqtt-pair-cccc');
   });
 
   test('bad input: one line each', async () => {

@@ -106,14 +106,24 @@ describe('the classroom page in headless chromium', () => {
     const broker = await startAedes();
     const boards = new Map();
     const names = ['alice', 'bob', 'camille'];
+    /** What each board prints, by board name (alice-esp1…): « Identifier » is said there. */
+    const said = new Map();
     let watch;
     try {
       for (const name of names) {
         const prefix = `TestSchool/ClassA/${name}/`;
         const config = { broker: `127.0.0.1:${broker.port}`, interval: 200, topicPrefix: prefix, backoffMin: 100, backoffMax: 500 };
         boards.set(name, [
-          new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder', clientId: `web-${name}-2` }, print: () => {} }).start(),
-          new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello', clientId: `web-${name}-1` }, print: () => {} }).start(),
+          new SimBoard({
+            name: `${name}-esp2`,
+            config: { ...config, role: 'responder', clientId: `web-${name}-2` },
+            print: (l) => said.set(`${name}-esp2`, [...(said.get(`${name}-esp2`) ?? []), l]),
+          }).start(),
+          new SimBoard({
+            name: `${name}-esp1`,
+            config: { ...config, role: 'hello', clientId: `web-${name}-1` },
+            print: (l) => said.set(`${name}-esp1`, [...(said.get(`${name}-esp1`) ?? []), l]),
+          }).start(),
         ]);
       }
       watch = await serve(['watch', '--broker', `127.0.0.1:${broker.port}`, '--web', '0', '--school', 'TestSchool', '--class', 'ClassA', '--interval', '200']);
@@ -138,6 +148,14 @@ describe('the classroom page in headless chromium', () => {
       );
       assert.match(await page.textContent('#counts'), /3 pairs.*3 OK/);
       if (SHOTS) await page.screenshot({ path: join(SHOTS, 'watch-all-ok.png'), fullPage: true });
+
+      // « Identify » on alice's tile: both of alice's boards blink and say so, no other board does.
+      const identify = page.locator('#tiles > li[data-name="alice"] button.identify');
+      assert.equal(await identify.textContent(), 'Identify');
+      await identify.click();
+      const blinks = (board) => (said.get(board) ?? []).filter((l) => /Identify: this board blinks its LED for 5 s \(asked over MQTT\)/.test(l)).length;
+      await until("alice's two boards blinking", () => blinks('alice-esp1') === 1 && blinks('alice-esp2') === 1);
+      assert.deepEqual(['bob-esp1', 'bob-esp2', 'camille-esp1', 'camille-esp2'].map(blinks), [0, 0, 0, 0]);
 
       for (const b of boards.get('bob')) b.stop();
       const after_ = await until("bob's tile to turn red", async () => {

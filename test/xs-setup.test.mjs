@@ -177,7 +177,7 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
     test('A over Improv (the official client, then our frames), B from its setup page: both boot with what they stored, and pair', async (t) => {
       // ---- A, as ESP Web Tools sets up a board it just flashed: setup mode, state, info, networks, WiFi.
       const A = await setupBoard(t);
-      await A.ask({ ev: 'open-page', reason: 'no WiFi settings on this board' }); // what the firmware's boot does with nothing stored
+      await A.ask({ ev: 'open-page', reason: 'no WiFi settings on this board', why: ['missing', 'ssid', 'broker', 'role'] }); // what the firmware's boot does with nothing stored
       await lineIn(A.lines, /^Setup mode: no WiFi settings on this board$/);
       const ap = `mqtt-pair-${A.deviceId.slice(-6)}`;
       assert.ok(
@@ -257,7 +257,7 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
 
       // ---- B, from its setup page: the network from the list, a wrong prefix named, then saved.
       const B = await setupBoard(t);
-      await B.ask({ ev: 'open-page', reason: 'no WiFi settings on this board' });
+      await B.ask({ ev: 'open-page', reason: 'no WiFi settings on this board', why: ['missing', 'ssid', 'broker', 'role'] });
       const html = await B.http({ method: 'GET', path: '/generate_204' });
       assert.deepEqual([html.status, html.type], [200, 'text/html; charset=utf-8'], 'any address opens the page (a captive portal)');
       assert.match(html.body, /<form/);
@@ -430,6 +430,11 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       const stored = { ssid: 'JAMS2', password: 'motdepasse', broker: `127.0.0.1:${broker.port}`, role: 'responder', topicPrefix: 'clear/' };
       const B = await setupBoard(t, { config: { ...BUILD, ...stored }, stored });
       await lineIn(B.lines, /^Connected to /);
+      // « Identifier » over USB in XS: answered, said on the console (this host has no LED), the board goes on.
+      const identified = await B.side.command(improv.IDENTIFY);
+      assert.deepEqual(identified.at(-1), { type: improv.RPC_RESULT, command: improv.IDENTIFY, strings: [] });
+      await lineIn(B.lines, /^Identify: this board blinks its LED for 5 s \(asked over USB\) \(no LED on this board: this line only\)$/);
+      assert.equal((await B.status()).started, true, 'the board goes on with its role');
       const opened = await B.side.command(improv.SETUP_MODE);
       assert.deepEqual(opened.at(-1), { type: improv.RPC_RESULT, command: improv.SETUP_MODE, strings: [] });
       await lineIn(B.lines, /^Setup mode: asked over USB$/);
@@ -437,6 +442,7 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       assert.equal(s.started, false, 'the board stopped for setup mode');
       const view = await json(B, { method: 'GET', path: '/settings' });
       assert.equal(view.value.reason, 'asked over USB');
+      assert.deepEqual(view.value.why, ['usb'], 'the reason as a code, for the page to word');
       assert.deepEqual(
         view.value.settings.find((r) => r.key === 'password'),
         { key: 'password', value: '********', source: 'stored' },

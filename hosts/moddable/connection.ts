@@ -16,7 +16,8 @@ export interface ConnectionHost {
   readonly sntp: string;
   /** Failed broker names in a row (with the WiFi's failed joins): a name that resolves resets it. */
   troubles: number;
-  troubled(reason: string): void;
+  /** `why`: a code and its values, for the setup page's words (hosts/moddable/setup-page/page.ts). */
+  troubled(reason: string, why: string[]): void;
   after(ms: number, target: Firing): TimerHandle;
   cancel(handle: TimerHandle): void;
 }
@@ -119,7 +120,7 @@ export abstract class Starting {
           }
           this.finish(`broker host name "${to.host}" does not resolve`, 'dns');
           host.troubles++;
-          host.troubled(`the broker's name "${to.host}" did not resolve ${host.troubles} times in a row`);
+          host.troubled(`the broker's name "${to.host}" did not resolve ${host.troubles} times in a row`, ['dns', to.host, String(host.troubles)]);
         } catch (e) {
           logLine(`Internal error in DNS: ${describe(e)}`);
         }

@@ -10,10 +10,11 @@
 
 import type { Host } from '../../src/host';
 
-export function boardDevices(): Pick<Host, 'sensor' | 'buttons' | 'showColour'> {
+export function boardDevices(): Pick<Host, 'sensor' | 'buttons' | 'showColour' | 'led'> {
   return {
     // sensor: () => ({ temperature: 20.5, pressure: 1013.2 }),            // °C, hPa
     // buttons: (press) => { /* call press('up') ... on each press */ return () => { /* stop */ }; },
     // showColour: (name, rgb) => { /* light the LED: rgb is 0xRRGGBB */ },
+    // led: (on) => { /* the board's own LED (GPIO 2 on most ESP32 DevKits): « Identifier » blinks it, and programs' board.led */ },
   };
 }

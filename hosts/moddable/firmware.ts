@@ -94,22 +94,22 @@ export class Firmware extends ModdableHost implements SetupFirmware {
       }
       const missing = missingSettings(effective(config, null));
       if (!missing.length) return this.log(`Config error: ${checked}`);
-      return this.openSetup(lacking(missing));
+      return this.openSetup(lacking(missing), ['missing', ...missing]);
     }
     const settings = effective(config, stored);
     const missing = missingSettings(settings);
-    if (missing.length) return this.openSetup(lacking(missing));
+    if (missing.length) return this.openSetup(lacking(missing), ['missing', ...missing]);
     const raw = mergedConfig(config, stored);
     const c = checkConfig(raw, '', true);
     const problem = typeof c === 'string' ? checkChanges(config, null, stored, { deviceId: this.deviceId(), maxBytes: Infinity, complete: true }) : null;
     if (typeof c === 'string' || problem) {
       this.log(`Config error: ${problem ? `${problem.key}, stored on this board: ${problem.message}` : c}`);
-      return this.openSetup('a setting stored on this board is wrong');
+      return this.openSetup('a setting stored on this board is wrong', ['wrong']);
     }
     const tls = transportConfigError(raw);
     if (tls) {
       this.log(`Config error: ${tls}`);
-      return this.openSetup('the broker needs a CA certificate this firmware lacks');
+      return this.openSetup('the broker needs a CA certificate this firmware lacks', ['ca']);
     }
     this.sntp = settings.sntp || 'pool.ntp.org';
     this.run(c, boardOptions(c), raw);
@@ -255,14 +255,14 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   }
 
   /** The WiFi or the broker's name failed `troubles` times in a row: from setupAfter on, setup mode (from the run loop). */
-  override troubled(reason: string): void {
+  override troubled(reason: string, why: string[]): void {
     if (!this.board) return;
     const after = Number(effective(config, this.stored()).setupAfter ?? SETUP_AFTER);
     if (!after || this.troubles < after) return;
     this.troubles = 0;
     this.after(0, {
       fire: () => {
-        if (this.board) this.openSetup(reason);
+        if (this.board) this.openSetup(reason, why);
       },
     });
   }
@@ -278,8 +278,8 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     return true;
   }
 
-  openSetup(reason: string): void {
-    this.setupNow().openPage(reason);
+  openSetup(reason: string, why: string[]): void {
+    this.setupNow().openPage(reason, why);
   }
 
   private setupNow(): Setup {
@@ -296,7 +296,7 @@ function watchButton(firmware: Firmware): void {
     held: 0,
     fire(): void {
       watch.held = pressedBootButton() > 0 ? watch.held + 1 : 0;
-      if (watch.held * BUTTON_EVERY >= HELD_MS) return firmware.openSetup('the BOOT button was held at power-up');
+      if (watch.held * BUTTON_EVERY >= HELD_MS) return firmware.openSetup('the BOOT button was held at power-up', ['button']);
       if (++watch.polls * BUTTON_EVERY < BUTTON_MS) firmware.after(BUTTON_EVERY, watch);
     },
   };

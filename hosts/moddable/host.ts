@@ -42,6 +42,7 @@ export class ModdableHost extends Station implements Host {
   declare sensor?: Host['sensor'];
   declare buttons?: Host['buttons'];
   declare showColour?: Host['showColour'];
+  declare led?: Host['led'];
   // Plain fields, not #private: the board's host delegates to this one (Object.create), and a
   // private field is not reachable through a prototype.
   readonly id: string;

@@ -43,7 +43,7 @@ export class Station extends Clock implements StationWiFi {
     this.ssid = ssid;
     // Each join counts as a trouble until the network gives an address: the troubles before this
     // one are the joins that failed.
-    if (this.troubles) this.troubled(`${this.troubles} attempts to join the WiFi "${ssid}" failed`);
+    if (this.troubles) this.troubled(`${this.troubles} attempts to join the WiFi "${ssid}" failed`, ['wifi', String(this.troubles), ssid]);
     this.troubles++;
     try {
       if (WiFi.mode !== 1 && WiFi.mode !== 3) WiFi.mode = 1; // station (with the access point in setup mode)
@@ -99,7 +99,7 @@ export class Station extends Clock implements StationWiFi {
   }
 
   /** The WiFi or the broker's name failed again (`troubles` says how many times in a row): the firmware may open setup mode. */
-  troubled(_reason: string): void {
+  troubled(_reason: string, _why: string[]): void {
     /* a plain host goes on trying */
   }
 

@@ -296,7 +296,7 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
     }
     case 'open-page':
       if (!setup) return { error: 'no setup: send {ev: "setup"} first' };
-      setup.openPage(String(head.reason));
+      setup.openPage(String(head.reason), Array.isArray(head.why) ? head.why.map(String) : []);
       return { ok: true };
     case 'http': {
       if (!page) return { error: 'no setup page is served' };

@@ -5,6 +5,7 @@
 import type { CloseKind, Host, WiFi } from '../host';
 import { MqttClient, payloadText, type ClientOptions, type Message } from '../mqtt/client';
 import { checkConfig, type BoardConfig } from './config';
+import { Identify } from './identify';
 import { type BoardEvent, type BoardListener, eventLine } from './events';
 import { roles, type Role, type RoleDef } from './roles';
 import { printable } from './text';
@@ -64,6 +65,9 @@ export function boardOptions(config: BoardConfig): ClientOptions {
   };
 }
 
+/** A subscription's answer left unsaid (a function in flash, not a closure). */
+function quiet(): void {}
+
 /** The board host's log (a function in flash, not a closure: `this` is that host). */
 function printableLog(this: Host, line: string): void {
   (Object.getPrototypeOf(this) as Host).log(printable(line));
@@ -78,6 +82,8 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   private wifi: WiFiJoin | null = null;
   private wasConnected = false;
   private stopped = false;
+  /** « Identifier » over MQTT: <prefix>identify, made when first asked. */
+  private identify: Identify | null = null;
 
   /** `options` may be made when the firmware is built (kept in flash): see hosts/moddable/main.ts.
    *  `role` plays instead of the config's (a student's program: src/program/). */
@@ -110,6 +116,9 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
         if (err && !this.stopped) this.emit({ type: 'refused', reason: err.message });
       });
     }
+    // The teacher's « Identifier » (src/apps/identify.ts): not one of the role's topics, never shown as one.
+    // A broker that refuses it (an ACL) leaves the board as it was: nothing to say on its console.
+    this.subscribe(this.identifyTopic(), {}, quiet);
     if (host.wifi) {
       this.wifi = new WiFiJoin(host as Host & { wifi: WiFi }, this.config, this);
       this.wifi.start();
@@ -127,7 +136,8 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   // starts then, as the course's boards publish once subscribed: its first « Published » or « Sent »
   // line comes after « Connected to … », never before.
   override onReady(): void {
-    this.emit({ type: 'connected', broker: this.config.brokerName, topics: this.filters });
+    const own = this.identifyTopic();
+    this.emit({ type: 'connected', broker: this.config.brokerName, topics: this.filters.filter((f) => f !== own) });
     this.role.connected();
   }
 
@@ -142,7 +152,18 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     this.host.log(message[0].toUpperCase() + message.slice(1));
   }
 
+  /** Where the teacher's pages ask this board to blink: the payload is empty (every board of the pair), its role or its client id. */
+  identifyTopic(): string {
+    return `${this.config.topicPrefix}identify`;
+  }
+
   override onMessage(m: Message): void {
+    if (m.topic === this.identifyTopic()) {
+      // A retained ask would blink the board at each connection: only a live one counts.
+      const who = payloadText(m.payload);
+      if (!m.retain && (!who || who === this.config.role || who === this.clientId)) (this.identify ??= new Identify(this.host)).start('over MQTT');
+      return;
+    }
     const event: BoardEvent = { type: 'received', topic: m.topic, text: payloadText(m.payload) };
     if (this.role.quiet) this.listener?.(event);
     else this.emit(event);
@@ -182,6 +203,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
 
   stop(keepWiFi = false): void {
     this.stopped = true;
+    this.identify?.stop();
     this.role.stop();
     if (keepWiFi) this.wifi?.detach();
     else this.wifi?.stop();

@@ -50,7 +50,8 @@ export const SET_SETTINGS = 0x80,
   PROGRAM_CHUNK = 0x86,
   PROGRAM_END = 0x87,
   GET_PROGRAM = 0x88,
-  CLEAR_PROGRAM = 0x89;
+  CLEAR_PROGRAM = 0x89,
+  IDENTIFY = 0x8a;
 
 /** The most data one frame carries: its length is one byte. */
 export const MAX_DATA = 255;

@@ -25,6 +25,8 @@ export interface PageSite {
 export interface SetupView {
   device: string;
   reason: string;
+  /** The reason as a code and its values (['wifi', '5', 'Salle204']): the page words it in its language. */
+  why: string[];
   /** The longest value the board stores, in bytes. */
   maxBytes: number;
   settings: { key: string; value: string; source: string }[];
@@ -62,7 +64,7 @@ function json(status: number, value: unknown): HttpResponse {
 function save(site: PageSite, form: Settings | string): HttpResponse {
   if (typeof form === 'string') return json(400, { ok: false, key: '', message: form });
   const problem = site.save(form);
-  return problem ? json(400, { ok: false, key: problem.key, message: problem.message }) : json(200, { ok: true });
+  return problem ? json(400, { ok: false, key: problem.key, message: problem.message, code: problem.code }) : json(200, { ok: true });
 }
 
 /**

@@ -113,6 +113,8 @@ export function missingSettings(settings: Settings): string[] {
 export interface SettingProblem {
   key: string;
   message: string;
+  /** What the page words in its own language (its table), when it is not the message alone. */
+  code?: string;
 }
 
 export interface CheckOptions {
@@ -149,7 +151,7 @@ export function checkChanges(build: Raw, stored: Settings | null, changes: Setti
       v = settings[k];
     if (v === undefined) continue;
     const own = ownCheck(k, v);
-    if (own) return { key: k, message: own };
+    if (own) return k === 'topicPrefix' ? { key: k, message: own, code: 'prefix' } : { key: k, message: own };
     raw[k] = v;
     const e = checkConfig(raw, options.deviceId, true);
     if (typeof e === 'string') return { key: k, message: k === 'role' ? roleError(v) : settingMessage(e) };
@@ -168,6 +170,9 @@ const SHOWN = ['name', 'peer', 'topicPrefix', 'clientId'];
 /** Soft hyphen, zero-width and joiner characters, direction marks and overrides, invisible operators, BOM. */
 const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
 
+/** A stored topic prefix: levels without spaces, each ending with a /. */
+const PREFIX = /^([^\s/]+\/)+$/;
+
 /** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter, an IPv6 broker. */
 function ownCheck(key: string, v: string): string {
   switch (key) {
@@ -178,6 +183,12 @@ function ownCheck(key: string, v: string): string {
       if (!n || (n >= 8 && n <= 63) || (n === 64 && /^[0-9a-f]+$/i.test(v))) return '';
       return 'password: a WiFi password is 8 to 63 characters (none for an open network)';
     }
+    case 'topicPrefix':
+      // A prefix typed on a page by hand: spaces or a missing / would put the board outside its
+      // class's topics without a word (+ and # are checkConfig's to name).
+      return /[+#]/.test(v) || PREFIX.test(v)
+        ? ''
+        : `topicPrefix "${v}" is not level/level/.../: no spaces, no empty level, a / at the end, e.g. LycMaurois/SNT_2nde/alice/`;
     case 'sntp':
       return /^[a-z0-9.:_-]+$/i.test(v) ? '' : `sntp "${v}" is not a host name`;
     case 'broker':

@@ -7,6 +7,7 @@
 import type { Host, TimerHandle, WiFi, WiFiEvent, WiFiEvents } from '../host';
 import { utf8Length } from '../mqtt/codec';
 import * as improv from './improv';
+import { Identify } from '../apps/identify';
 import { answer, closedAnswer, type PageSite, type SetupView } from './page';
 import type { HttpHandler, HttpRequest, HttpResponse, SetupPorts, WiFiNetwork } from './ports';
 import {
@@ -63,6 +64,10 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   private reader = new improv.FrameReader();
   private mode = NORMAL;
   private reason = '';
+  /** « Identifier » over USB (src/apps/identify.ts), made when first asked. */
+  private identify: Identify | null = null;
+  /** The reason as a code and its values, worded by the page in its language. */
+  private why: string[] = [];
   private state = improv.READY;
   private joining: Settings | null = null;
   private joinTimer: TimerHandle | null = null;
@@ -125,7 +130,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
         return this.restartSoon('asked over USB');
       case improv.SETUP_MODE:
         this.send(improv.resultFrame(improv.SETUP_MODE));
-        return this.openPage('asked over USB');
+        return this.openPage('asked over USB', ['usb']);
       case improv.PROGRAM_BEGIN:
         return this.beginProgram(s);
       case improv.PROGRAM_CHUNK:
@@ -138,6 +143,9 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       }
       case improv.CLEAR_PROGRAM:
         return this.clearProgram();
+      case improv.IDENTIFY:
+        (this.identify ??= new Identify(this.host)).start('over USB');
+        return this.send(improv.resultFrame(improv.IDENTIFY));
       default:
         return this.fail(improv.UNKNOWN_RPC, `unknown Improv command 0x${c.command.toString(16)}`);
     }
@@ -452,7 +460,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   // ---- Setup mode: the access point and the page
 
   /** Opens setup mode: stops the board, opens the access point, the page and the DNS server. */
-  openPage(reason: string): void {
+  openPage(reason: string, why: string[] = []): void {
     if (this.mode === PAGE || this.stopped) return;
     if (this.firmware.running()) this.firmware.stopBoard();
     // A network joined over USB is left first: the page is for the board's own access point only.
@@ -462,6 +470,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     }
     this.mode = PAGE;
     this.reason = reason;
+    this.why = why;
     const host = this.host,
       build = this.firmware.build;
     host.log(`Setup mode: ${reason}`);
@@ -532,6 +541,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     return {
       device: `mqtt-pair-${this.host.deviceId().slice(-6)}`,
       reason: this.reason,
+      why: this.why,
       maxBytes: this.ports.store.maxBytes,
       settings: SETTINGS.map((f) => ({ key: f.key, value: shownValue(f.key, settings[f.key] ?? ''), source: settingSource(build, stored, f.key) })),
       missing: missingSettings(settings),

@@ -252,6 +252,27 @@ describe('setup on the board', () => {
     assert.equal(b.firmware.stops, 0);
   });
 
+  test('« Identifier » over USB (0x8a): the LED blinks through the host for 5 s, said on the console; asked again at once, ignored', () => {
+    const b = board({ running: true, stored: { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' } });
+    const leds = [];
+    b.host.led = (on) => leds.push(on);
+    assert.deepEqual(command(b, improv.IDENTIFY), [{ type: improv.RPC_RESULT, command: improv.IDENTIFY, strings: [] }]);
+    assert.ok(b.host.lines.includes('Identify: this board blinks its LED for 5 s (asked over USB)'), b.host.lines.join('\n'));
+    assert.deepEqual(leds, [true]);
+    b.host.advance(1000);
+    assert.deepEqual(leds, [true, false, true, false, true]);
+    command(b, improv.IDENTIFY);
+    assert.ok(b.host.lines.includes('Identify: asked over USB again too soon, ignored (one every 15 s)'));
+    b.host.advance(5000);
+    assert.equal(leds.length, 21, 'on and off every 250 ms for 5 s, then off');
+    assert.equal(leds.at(-1), false);
+    assert.ok(b.host.lines.includes('Identify: done'));
+    b.host.advance(10_000);
+    command(b, improv.IDENTIFY);
+    assert.equal(leds.at(-1), true, 'once IDENTIFY_EVERY went by, it blinks again');
+    assert.equal(b.firmware.stops, 0, 'the board goes on with its role');
+  });
+
   test('a running board: provisioned, settings stored for the next restart, the WiFi tried only once the board stopped', async () => {
     const b = board({ running: true, stored: { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' } });
     assert.deepEqual(command(b, improv.REQUEST_STATE), [

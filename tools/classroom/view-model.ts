@@ -148,6 +148,8 @@ export interface ViewSnapshot {
   lang?: 'fr' | 'en';
   /** classroom --web: the page may stop and start pairs. */
   controls?: boolean;
+  /** watch --web: the page may make a pair's boards blink (« Identifier »), through the teacher's own connection. */
+  identify?: boolean;
   /** What the observer left aside: pairs beyond --max-pairs, and their messages. */
   ignored?: { pairs: number; messages: number; more: boolean };
   /** Prefixes heard once only (one hello, say), not shown until they say more or prove themselves. */

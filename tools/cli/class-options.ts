@@ -10,7 +10,7 @@ import type { ViewSnapshot } from '../classroom/view-model';
 import type { StudentOptions } from '../view/student-server';
 import type { WebView } from '../view/web';
 import { UsageError, integer, last, type Flag, type Parsed } from './flags';
-import { cliWords } from '../words/cli';
+import { cliLang, cliWords } from '../words/cli';
 
 /** What watch and classroom both take for the page and the roster. */
 export const VIEW_FLAGS: Flag[] = [
@@ -102,10 +102,11 @@ export function printStudentPage(web: WebView, student: StudentOptions): void {
 /** `; 99,900 more pairs ignored (…)`, `; 3 prefixes heard once, not shown`, or ''. */
 export function ignoredText(s: ViewSnapshot): string {
   const i = s.ignored;
-  const n = (x: number) => x.toLocaleString('en-US');
-  const once = s.unconfirmed ? `; ${n(s.unconfirmed)} prefix${s.unconfirmed > 1 ? 'es' : ''} heard once, not shown` : '';
+  const words = cliWords();
+  const n = (x: number) => x.toLocaleString(cliLang() === 'fr' ? 'fr-FR' : 'en-US');
+  const once = s.unconfirmed ? words.heardOnce(n(s.unconfirmed), s.unconfirmed) : '';
   if (!i?.pairs) return once;
-  return `; ${i.more ? 'more than ' : ''}${n(i.pairs)} more pairs ignored (${n(i.messages)} messages, beyond --max-pairs)${once}`;
+  return `${words.pairsIgnored(!!i.more, n(i.pairs), n(i.messages))}${once}`;
 }
 
 /** --listen's value: ADDRESS or ADDRESS:PORT (default port: the --web port + 1). */

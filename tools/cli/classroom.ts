@@ -153,7 +153,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
         webPort,
         () => sim.snapshot(),
         1000,
-        (action, name) => sim.control(action, name),
+        (action, name) => action !== 'identify' && sim.control(action, name),
         student,
       );
       for (const o of web.origins) origins.add(o);

@@ -159,18 +159,14 @@ export async function runExplore(argv: string[]): Promise<number> {
   } catch (e) {
     client.end();
     await view.close();
-    process.stderr.write(
-      `mqtt-pair explore: cannot explore the broker at ${where}: ${printable((e as Error).message)}: check --broker, and that the broker is running\n`,
-    );
+    process.stderr.write(`mqtt-pair explore: ${cliWords().cannotExplore(where, printable((e as Error).message))}\n`);
     return 1;
   }
-  console.log(`Exploring ${filters.join(' ')} on ${where}`);
-  console.log(`Explorer: ${view.url}  (Ctrl+C stops)`);
+  console.log(cliWords().exploring(filters.join(' '), where));
+  console.log(cliWords().explorerAt(view.url));
   await untilStopped(stopAfter);
   client.end();
   await view.close();
-  console.log(
-    `${tree.messages} messages on ${tree.topics.size} topics${tree.droppedTopics ? ` (${tree.droppedTopics} more topics not kept: --max-topics)` : ''}`,
-  );
+  console.log(cliWords().exploreEnd(tree.messages, tree.topics.size, tree.droppedTopics));
   return 0;
 }

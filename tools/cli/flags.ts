@@ -7,6 +7,7 @@ import type { Transport } from '../../src/host';
 import { credentials, hostPort, isWebSocket, portNumber, redact, schemeTransport, splitHostPort, splitUrl } from '../../src/endpoint';
 import { UsageError } from '../usage-error';
 import { cliLang, cliWords } from '../words/cli';
+import { HELP_FR } from '../words/help-fr';
 
 export interface Flag {
   /** Every spelling, short first: ['-t', '--topic']. */
@@ -118,7 +119,13 @@ export function usageText(title: string, usage: string[], flags: Flag[], footer:
   const words = cliWords();
   const command = /^mqtt-pair (\w+)/.exec(title)?.[1] ?? '';
   const worded = cliLang() !== 'en' && WORDED.has(command);
-  const help = (f: Flag) => (worded && (words.flagHelp[`${command} ${f.names[0]}`] ?? words.flagHelp[f.names[0]])) || f.help;
+  // setup, image, explore, pub and sub: their whole help in French (tools/words/help-fr.ts).
+  const whole = cliLang() !== 'en' ? HELP_FR[command] : undefined;
+  if (whole) {
+    title = whole.title;
+    footer = whole.footer;
+  }
+  const help = (f: Flag) => whole?.flags[f.names[0]] ?? ((worded && (words.flagHelp[`${command} ${f.names[0]}`] ?? words.flagHelp[f.names[0]])) || f.help);
   const rows = flags.filter((f) => !f.unsupported).map((f) => [f.names.join(', ') + (f.value ? ` <${f.value}>` : ''), help(f)]);
   const width = Math.min(34, Math.max(...rows.map((r) => r[0].length)));
   const lead = words.usage;

@@ -9,6 +9,7 @@ import { findBuild } from '../image/build-output';
 import { hex } from '../image/flash-plan';
 import { writeImage } from '../image/write-image';
 import { UsageError, last, parseArgs, usageText, type Flag } from './flags';
+import { cliWords } from '../words/cli';
 
 const FLAGS: Flag[] = [
   {
@@ -50,10 +51,10 @@ export async function runImage(argv: string[]): Promise<number> {
     return 0;
   }
   const platform = last(p, 'platform');
-  if (!platform) throw new UsageError('which board? -p esp32 (or esp32/esp32c3, esp32/esp32s3, esp), as given to mcconfig');
+  if (!platform) throw new UsageError(cliWords().setup.imageWhichBoard);
   const outputFlag = last(p, 'build');
   const moddable = process.env.MODDABLE;
-  if (!outputFlag && !moddable) throw new UsageError("MODDABLE is not set: run this where mcconfig runs, or give mcconfig's output folder with -o");
+  if (!outputFlag && !moddable) throw new UsageError(cliWords().setup.imageNoModdable);
   const output = resolve(outputFlag ?? join(moddable as string, 'build'));
   const name = appName();
   const build = findBuild(platform, { output, name, moddable, env: process.env }, outputFlag);
@@ -64,10 +65,9 @@ export async function runImage(argv: string[]): Promise<number> {
   const family = image.manifest.builds[0].chipFamily;
   process.stdout.write(
     [
-      `${name} ${image.manifest.version} for ${family} (${build.variant} build, ${Math.round(image.bytes / 1024)} KB), read from ${build.source}:`,
+      cliWords().setup.imageRead(name, image.manifest.version, family, build.variant, Math.round(image.bytes / 1024), build.source),
       ...build.plan.parts.map((part, i) => `  ${hex(part.offset).padStart(8)}  ${image.manifest.builds[0].parts[i].path}`),
-      `Written to ${shown}/: manifest.json for ESP Web Tools (mqtt-pair setup --web 8090 --image ${shown}),`,
-      `and write_flash.sh, which runs, in that folder:`,
+      ...cliWords().setup.imageWritten(shown),
       `  ${image.line}`,
       '',
     ].join('\n'),

@@ -14,7 +14,7 @@ import { printable } from '../../src/apps/text';
 import { BoardError, type BoardLink, BoardLink as Link } from '../setup/improv-client';
 import { identify } from '../setup/set-up-board';
 import { clearProgram, ProgramRefused, sendProgram, storedProgram } from '../setup/send-program';
-import { openPort } from '../setup/serial-port';
+import { PortError, openPort } from '../setup/serial-port';
 import { untilStopped } from './session';
 import { cliWords } from '../words/cli';
 import { UsageError, last, parseArgs, seconds, usageText, type Flag } from './flags';
@@ -64,7 +64,9 @@ export async function runProgram(argv: string[]): Promise<number> {
   // The file is read and checked before the port is opened: its problems need no board.
   const program = files.length ? readProgram(files[0]) : undefined;
 
-  const port = await openPort(path);
+  const port = await openPort(path).catch((e) => {
+    throw e instanceof PortError ? new UsageError(cliWords().setup.cannotOpenPort(e.path, e.why)) : e;
+  });
   const board = new Link(port);
   try {
     await identify(board, path);

@@ -12,12 +12,12 @@ import { ClassObserver } from '../classroom/observer';
 import { ClassSetupServer } from '../view/setup-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
-import { type Slot, classSlots, slotSettings, studentName } from '../setup/class-roster';
+import { type Slot, classSlots, nameLook, slotSettings, studentName } from '../setup/class-roster';
 import { claimSlot, readClass, releaseSlot, replaceStudent, saveClass, stateFile } from '../setup/class-state';
 import { FirstMessage } from '../setup/first-message';
 import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
-import { listPorts, openPort } from '../setup/serial-port';
+import { PortError, listPorts, openPort } from '../setup/serial-port';
 import { brokerFromFlags } from './broker-flags';
 import { langOption, topicLevel } from './class-options';
 import { untilStopped } from './session';
@@ -101,7 +101,7 @@ export async function runSetup(argv: string[]): Promise<number> {
   for (const a of argv) {
     const m = /^([A-Za-z]+)=(.*)$/s.exec(a);
     if (!m) rest.push(a);
-    else if (!KEYS.has(m[1])) throw new UsageError(`${m[1]}=…: not a board setting; the settings are ${[...KEYS].join(', ')}`);
+    else if (!KEYS.has(m[1])) throw new UsageError(cliWords().setup.notASetting(m[1], [...KEYS].join(', ')));
     else settings.push([m[1], nameSetting(m[1], m[2])]);
   }
   const p = parseArgs(rest, FLAGS, 'mqtt-pair setup --help');
@@ -112,11 +112,11 @@ export async function runSetup(argv: string[]): Promise<number> {
   if (p.has('list')) return list();
   const webPort = last(p, 'web');
   const path = last(p, 'port');
-  if (webPort !== undefined && path !== undefined) throw new UsageError('--web or --port: the page sets boards up from Chrome, --port from this command');
+  if (webPort !== undefined && path !== undefined) throw new UsageError(cliWords().setup.webOrPort);
   const waitMs = integer('--wait', last(p, 'wait') ?? '90', 5, 3600, 'seconds') * 1000;
   const ssid = last(p, 'ssid');
   const password = last(p, 'wifiPassword') ?? '';
-  if (ssid === undefined && p.has('wifiPassword')) throw new UsageError('--password goes with --ssid, e.g. --ssid ClassWiFi --password secret');
+  if (ssid === undefined && p.has('wifiPassword')) throw new UsageError(cliWords().setup.passwordNeedsSsid);
   const brokerText = last(p, 'broker');
   const endpoint = brokerText === undefined ? undefined : brokerFromFlags(p);
   if (brokerText !== undefined) settings.unshift(['broker', brokerText]);
@@ -126,14 +126,14 @@ export async function runSetup(argv: string[]): Promise<number> {
   if (roster !== undefined) {
     const school = last(p, 'school'),
       className = last(p, 'class');
-    if (school === undefined || className === undefined) throw new UsageError('--roster needs --school and --class, e.g. --school LycMaurois --class SNT_2nde');
+    if (school === undefined || className === undefined) throw new UsageError(cliWords().setup.rosterNeedsClass);
     topicLevel('--school', school, 'LycMaurois');
     topicLevel('--class', className, 'SNT_2nde');
     let text: string;
     try {
       text = readFileSync(roster, 'utf8');
     } catch {
-      throw new UsageError(`cannot read the roster ${roster}: is the path right?`);
+      throw new UsageError(cliWords().setup.cannotReadRoster(roster));
     }
     try {
       slots = classSlots(text, school, className);
@@ -152,9 +152,8 @@ export async function runSetup(argv: string[]): Promise<number> {
   }
   const taken = roster === undefined || !slots ? {} : readClass(roster, slots);
   if (webPort !== undefined) {
-    if (p.has('wifiPassword')) throw new UsageError('--password is typed on the page, which sends it to the board only: leave it out with --web');
-    if (settings.length > (brokerText === undefined ? 0 : 1))
-      throw new UsageError("key=value settings go with --port; the page gives the broker and the roster's settings");
+    if (p.has('wifiPassword')) throw new UsageError(cliWords().setup.passwordOnPage);
+    if (settings.length > (brokerText === undefined ? 0 : 1)) throw new UsageError(cliWords().setup.settingsWithPort);
     return serveSetupPage({
       port: integer('--web', webPort, 0, 65535, 'port'),
       image: last(p, 'image'),
@@ -170,13 +169,12 @@ export async function runSetup(argv: string[]): Promise<number> {
       ssid,
     });
   }
-  if (!path)
-    throw new UsageError(
-      'which board? --web 8090 (the page, in Chrome) or --port /dev/ttyUSB0 (this command; COM3 on Windows; mqtt-pair setup --list shows the ports)',
-    );
-  if (p.has('image')) throw new UsageError('--image goes with --web (the page installs it); for this command, flash with write_flash.sh of the image');
+  if (!path) throw new UsageError(cliWords().setup.whichBoard);
+  if (p.has('image')) throw new UsageError(cliWords().setup.imageWithWeb);
 
-  const port = await openPort(path);
+  const port = await openPort(path).catch((e) => {
+    throw e instanceof PortError ? new UsageError(cliWords().setup.cannotOpenPort(e.path, e.why)) : e;
+  });
   const board = new BoardLink(port);
   let watcher: FirstMessage | undefined;
   /** A student taken for this board, given back if the board is not started. */
@@ -199,28 +197,26 @@ export async function runSetup(argv: string[]): Promise<number> {
     if (endpoint) watcher = new FirstMessage(endpoint, prefix, role);
     await startBoard(board, ssid === undefined ? undefined : { ssid, password }, waitMs);
     claimed = undefined; // the board runs as its student now: it keeps it
-    const who = slot
-      ? `${slot.name} (pair ${slot.pair}, ESP#${slot.esp}, ${slot.role}${slot.peer ? `, with ${slot.peer}` : ', both boards'})`
-      : `role ${role || '(unset)'}`;
+    const who = slot ? { name: slot.name, pair: slot.pair, esp: slot.esp, role: slot.role, peer: slot.peer } : { role };
     // What the board said (its name, chip, version, settings) is escaped: it cannot drive the terminal.
-    process.stdout.write(
-      `${printable(`${info.name} (${info.chip}, mqtt-pair ${info.version}) set up: ${who} on ${prefix || '(no prefix)'}${ssid ? `, WiFi "${ssid}"` : ''}`)}\n`,
-    );
+    process.stdout.write(`${printable(cliWords().setup.setUp(info.name, info.chip, info.version, who, prefix, ssid ?? ''))}\n`);
     if (!watcher || !endpoint) return 0;
     const heard = await watcher.wait(waitMs);
     const where = brokerName(endpoint, true);
     if (!heard) {
       const topic = `${prefix}${role === 'responder' ? 'notification' : 'hello'}`;
-      const partner = role === 'responder' ? ' (an ESP#2 answers only once its ESP#1 says hello)' : '';
-      throw new BoardError(
-        `the board is set up, but nothing came on ${topic} at ${where} in ${waitMs / 1000} s${watcher.problem ? ` (this computer: ${watcher.problem})` : ''}${partner}: ${board.lines.at(-1) ? `its last line: "${board.lines.at(-1)}"` : 'check the broker address the board was given'}`,
-      );
+      throw new BoardError(cliWords().setup.nothingCame(topic, where, waitMs / 1000, watcher.problem, role === 'responder', board.lines.at(-1)));
     }
-    process.stdout.write(`${printable(`its first message reached ${where}: ${heard.topic} ${heard.text}`)}\n`);
+    process.stdout.write(`${printable(cliWords().setup.firstMessage(where, heard.topic, heard.text))}\n`);
     return 0;
   } catch (e) {
     if (claimed && slots && roster !== undefined) releaseSlot(roster, slots, claimed.slot, claimed.board);
-    if (e instanceof BoardError) throw new UsageError(e.overflow ? cliWords().setup.overflow(path, e.overflow) : e.message);
+    if (e instanceof BoardError) {
+      const words = cliWords().setup;
+      // The board's error in the command's words, from its Improv code (a refused setting keeps the board's own line).
+      const coded = e.code === undefined ? undefined : words.boardError(e.code, e.message);
+      throw new UsageError(e.overflow ? words.overflow(path, e.overflow) : e.noAnswer ? words.noAnswer(path, e.noAnswer) : (coded ?? e.message));
+    }
     throw e;
   } finally {
     watcher?.close();
@@ -245,8 +241,7 @@ interface PageOptions {
 
 /** `--web`: the class set-up page until Ctrl+C, the class watched on the broker when there is one. */
 async function serveSetupPage(o: PageOptions): Promise<number> {
-  if (o.image !== undefined && !existsSync(join(o.image, 'manifest.json')))
-    throw new UsageError(`${o.image} has no manifest.json: make the image first, e.g. mqtt-pair image -p esp32 (it writes build/image/esp32)`);
+  if (o.image !== undefined && !existsSync(join(o.image, 'manifest.json'))) throw new UsageError(cliWords().setup.noManifest(o.image));
   const webTools = join(dirname(fileURLToPath(import.meta.url)), 'esp-web-tools');
   let observer: ClassObserver | undefined;
   if (o.endpoint) {
@@ -266,6 +261,12 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
     slots: o.slots,
     taken: o.taken,
     save: o.roster === undefined || !o.slots ? undefined : (t) => saveClass(o.roster as string, o.slots as Slot[], t),
+    replace:
+      o.roster === undefined || !o.slots
+        ? undefined
+        : (name) =>
+            // Not on the roster: null, and the page says so in its words (a held lock still throws).
+            (o.slots as Slot[]).some((s) => nameLook(s.name) === nameLook(name)) ? replaceStudent(o.roster as string, o.slots as Slot[], name) : null,
     broker: o.broker === undefined || !o.endpoint ? undefined : { setting: o.broker, shown: brokerName(o.endpoint, true) },
     ssid: o.ssid,
     image: o.image,
@@ -279,7 +280,7 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
     observer?.stop();
     throw e;
   }
-  process.stdout.write(`The class set-up page: http://127.0.0.1:${port}/ (open it in Chrome or Edge; Ctrl+C to stop)\n`);
+  process.stdout.write(`${cliWords().setup.pageBanner(`http://127.0.0.1:${port}/`)}\n`);
   await untilStopped();
   observer?.stop();
   await server.close();
@@ -299,9 +300,10 @@ function nameSetting(key: string, value: string): string {
 async function list(): Promise<number> {
   const ports = await listPorts();
   if (!ports.length) {
-    process.stdout.write('No serial port: plug a board in with a data USB cable (some cables only charge).\n');
+    process.stdout.write(`${cliWords().setup.noSerialPort}\n`);
     return 0;
   }
-  for (const p of ports) process.stdout.write(`${p.path}${p.board ? `  ${p.board}: a board, likely` : ''}${p.manufacturer ? `  (${p.manufacturer})` : ''}\n`);
+  for (const p of ports)
+    process.stdout.write(`${p.path}${p.board ? `  ${cliWords().setup.likelyBoard(p.board)}` : ''}${p.manufacturer ? `  (${p.manufacturer})` : ''}\n`);
   return 0;
 }

@@ -162,14 +162,25 @@ export async function runWatch(argv: string[]): Promise<number> {
       ignored: observer.ignored,
       unconfirmed: observer.unconfirmed,
       other: observer.foreign,
+      identify: true,
     };
+  };
+  // « Identifier » on the page: an empty message on <prefix>identify, published with the teacher's
+  // account (a broker's ACL can keep that topic the teacher's: docs/improv.md); every board of the
+  // pair blinks its LED, each at most once every 15 s (src/apps/identify.ts).
+  const identifyPair = (action: string, name: string): boolean => {
+    if (action !== 'identify' || !observer.client.connected) return false;
+    const pair = [...observer.pairs.values()].find((p) => p.name === name);
+    if (!pair?.prefix) return false;
+    observer.client.publish(`${pair.prefix}identify`, '');
+    return true;
   };
   console.log(words.watching(observer.filters.join(' '), where));
   let web: WebView | null = null;
   let terminal: TerminalView | null = null;
   if (webPort !== undefined) {
     try {
-      web = await startWebView(webPort, snapshot, 1000, undefined, student);
+      web = await startWebView(webPort, snapshot, 1000, identifyPair, student);
     } catch (e) {
       observer.stop();
       throw e;

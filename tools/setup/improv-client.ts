@@ -83,6 +83,8 @@ export class BoardError extends Error {
     readonly code?: number,
     /** Set when the board sent more than this many answers to one command (MAX_ROWS): the CLI says it in its words. */
     readonly overflow?: number,
+    /** Set, in seconds, when nothing answered on the port: the CLI says it in its words. */
+    readonly noAnswer?: number,
   ) {
     super(message);
   }

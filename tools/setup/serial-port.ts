@@ -57,7 +57,17 @@ export interface OpenPort extends Link {
   close(): Promise<void>;
 }
 
-/** Opens `path` at 115200 baud (8N1), as the board's Improv listens; a UsageError saying why it cannot. */
+/** A port that cannot be opened: why, by kind ('none', 'denied', 'busy'), else the system's message; the CLI words it. */
+export class PortError extends UsageError {
+  constructor(
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`cannot open ${path}: ${why}`);
+  }
+}
+
+/** Opens `path` at 115200 baud (8N1), as the board's Improv listens; a PortError (a UsageError) saying why it cannot. */
 export function openPort(path: string): Promise<OpenPort> {
   const { SerialPort } = serialport();
   const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
@@ -66,13 +76,13 @@ export function openPort(path: string): Promise<OpenPort> {
       if (e) {
         const m = e.message;
         const why = /ENOENT|No such file|cannot open|not found/i.test(m)
-          ? 'no such port (mqtt-pair setup --list shows the ports)'
+          ? 'none'
           : /EACCES|Permission denied/i.test(m)
-            ? 'permission denied (on Linux: sudo usermod -aG dialout $USER, then log in again)'
+            ? 'denied'
             : /EBUSY|Resource busy|lock/i.test(m)
-              ? 'the port is in use (close the serial monitor, xsbug or the page using it)'
+              ? 'busy'
               : m;
-        reject(new UsageError(`cannot open ${path}: ${why}`));
+        reject(new PortError(path, why));
         return;
       }
       let closed = false;

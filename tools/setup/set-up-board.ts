@@ -33,6 +33,9 @@ export async function identify(board: BoardLink, port: string, { tries = 4, ms =
   }
   throw new BoardError(
     `no answer from ${port} in ${Math.round((tries * ms) / 1000)} s: is a board flashed with mqtt-pair on it, and no serial monitor (or xsbug) using the port? (mqtt-pair setup --list)`,
+    undefined,
+    undefined,
+    Math.round((tries * ms) / 1000),
   );
 }
 

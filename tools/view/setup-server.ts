@@ -21,6 +21,8 @@ export interface ClassSetupOptions {
   title: string;
   slots?: Slot[];
   taken: Assignments;
+  /** « Remplacer »: forgets a student's boards in the state file, under its lock (`setup --replace`); null when no line of the roster holds the name. */
+  replace?: (name: string) => { slots: Slot[]; boards: string[] } | null;
   /** Called with the assignments each time a board is set up (the roster's state file). */
   save?: (taken: Assignments) => void;
   /** The broker setting boards get, and where the page says they go (no password). */
@@ -43,6 +45,8 @@ export class ClassSetupServer {
   private asked = new Set<string>();
   private imageFiles = new Map<string, string>();
   private imageInfo: { chipFamily: string; version: string } | null = null;
+  /** Students given a new board (« Remplacer »): the next boards plugged in take them first. */
+  private wanted: Slot[] = [];
 
   constructor(private readonly o: ClassSetupOptions) {
     for (const [k, b] of Object.entries(o.taken)) if (o.slots?.[Number(k)]) this.done.add(b);
@@ -91,6 +95,7 @@ export class ClassSetupServer {
       roster: slots.length > 0,
       broker: this.o.broker?.shown ?? null,
       brokerProblem: observer && !observer.client.connected ? observer.problem || 'connecting' : null,
+      identify: !!observer,
       ssid: this.o.ssid ?? '',
       image: this.imageInfo,
       students,
@@ -125,6 +130,8 @@ export class ClassSetupServer {
     if (req.method !== 'POST') return onlyGet(res);
     if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'JSON only' });
     const body = await readJson(req);
+    if (path === '/api/replace') return this.replace(res, body?.name);
+    if (path === '/api/identify') return this.identify(res, body?.index);
     const board = typeof body?.board === 'string' && /^[\w.-]{1,64}$/.test(body.board) ? body.board : null;
     if (!board) return json(res, 400, { error: 'board: its Improv device name, e.g. mqtt-pair-9d2c' });
     if (path === '/api/boards') return this.assign(res, board);
@@ -139,6 +146,37 @@ export class ClassSetupServer {
     return json(res, 200, { ok: true });
   }
 
+  /**
+   * « Identifier »: the student's board blinks (src/apps/identify.ts): its role on
+   * <prefix>identify, published with this page's own connection to the broker (the teacher's
+   * account), only for a board this class set up.
+   */
+  private identify(res: ServerResponse, index: unknown): void {
+    const slot = typeof index === 'number' ? this.o.slots?.[index] : undefined;
+    if (!slot || !this.o.taken[String(slot.index)]) return json(res, 404, { error: 'no board for this row' });
+    const client = this.o.observer?.client;
+    if (!client?.connected) return json(res, 503, { error: 'broker' });
+    client.publish(`${slot.topicPrefix}identify`, slot.role);
+    return json(res, 200, { ok: true });
+  }
+
+  /** « Remplacer »: the student's boards forgotten (the state file first), their rows free again. */
+  private replace(res: ServerResponse, name: unknown): void {
+    if (typeof name !== 'string' || !name.trim() || name.length > 100) return json(res, 400, { error: 'name: a first name of the list' });
+    const r = this.o.replace?.(name);
+    if (!r) return json(res, 404, { error: 'unknown' });
+    for (const s of r.slots) {
+      const board = this.o.taken[String(s.index)];
+      if (board === undefined) continue;
+      delete this.o.taken[String(s.index)];
+      this.done.delete(board);
+      this.errors.delete(board);
+      this.asked.delete(board);
+    }
+    this.wanted.push(...r.slots.filter((s) => !this.wanted.includes(s)));
+    return json(res, 200, { name: r.slots[0].name, boards: r.boards });
+  }
+
   /** The board's student (the next free one, or its own again) and the settings to send it: the
    *  one answer that holds the broker's setting, for the page to relay to the board. */
   private assign(res: ServerResponse, board: string): void {
@@ -149,8 +187,10 @@ export class ClassSetupServer {
       this.asked.add(board);
       return json(res, 200, { slot: null, settings });
     }
-    const slot = slotFor(slots, this.o.taken, board);
+    const own = Object.values(this.o.taken).includes(board);
+    const slot = (own ? undefined : this.wanted.find((s) => !this.o.taken[String(s.index)])) ?? slotFor(slots, this.o.taken, board);
     if (!slot) return json(res, 409, { error: 'full' });
+    this.wanted = this.wanted.filter((s) => s !== slot);
     this.o.taken[String(slot.index)] = board;
     this.asked.add(board);
     this.done.delete(board);

@@ -17,8 +17,8 @@ export interface WebView {
   close(): Promise<void>;
 }
 
-/** What the page may ask the server to do (classroom --web): stop or start one pair. */
-export type Control = (action: 'stop' | 'start', name: string) => boolean;
+/** What the page may ask the server to do: stop or start one pair (classroom --web), or make its boards blink (« Identifier », watch --web). */
+export type Control = (action: 'stop' | 'start' | 'identify', name: string) => boolean;
 
 /**
  * Serves the classroom page on 127.0.0.1:port (0: any free port): `/` the page, `/events` the
@@ -32,7 +32,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
 
   const server = new LocalServer({ port, flag: '--web' }, (req, res, path) => {
     if (studentPageFiles && serveStudent(req, res, path, studentPageFiles)) return;
-    const action = /^\/pairs\/([^/]+)\/(stop|start)$/.exec(path);
+    const action = /^\/pairs\/([^/]+)\/(stop|start|identify)$/.exec(path);
     if (req.method === 'POST' && action && control) {
       let name: string;
       try {
@@ -40,7 +40,7 @@ export async function startWebView(port: number, snapshot: () => ViewSnapshot, e
       } catch {
         return text(res, 400, 'a pair name\n');
       }
-      const ok = control(action[2] as 'stop' | 'start', name);
+      const ok = control(action[2] as 'stop' | 'start' | 'identify', name);
       return text(res, ok ? 204 : 404, '');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return onlyGet(res);

@@ -116,6 +116,10 @@ export const en: CliWords = {
   },
   watching: (filters, where) => `Watching ${filters} on ${where}`,
   cannotWatch: (where, why) => `cannot watch the broker at ${where}: ${why}: check --broker, and that the broker is running`,
+  exploring: (filters, where) => `Exploring ${filters} on ${where}`,
+  explorerAt: (url) => `Explorer: ${url}  (Ctrl+C stops)`,
+  exploreEnd: (messages, topics, dropped) => `${messages} messages on ${topics} topics${dropped ? ` (${dropped} more topics not kept: --max-topics)` : ''}`,
+  cannotExplore: (where, why) => `cannot explore the broker at ${where}: ${why}: check --broker, and that the broker is running`,
   explorePageFailed: (why) => `mqtt-pair explore: a page could not be answered (${why}); the explorer goes on`,
   classroomView: (url, ctrlC) => `Classroom view: ${url}${ctrlC ? '  (Ctrl+C stops)' : ''}`,
   studentsPage: (url, broker, prefix) => `Students' page: ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
@@ -126,6 +130,8 @@ export const en: CliWords = {
   watchingSubtitle: (filters, where) => `watching ${filters} on ${where}`,
   notConnected: (where, problem) => `Not connected to the broker at ${where}: ${problem}`,
   messagesSeen: (n) => `${n} messages seen`,
+  heardOnce: (n, count) => `; ${n} prefix${count > 1 ? 'es' : ''} heard once, not shown`,
+  pairsIgnored: (more, pairs, messages) => `; ${more ? 'more than ' : ''}${pairs} more pairs ignored (${messages} messages, beyond --max-pairs)`,
   tableHead: {
     sim: ['pair', 'state', 'boards', 'hellos', 'replies', 'reconn.', 'last error'],
     watch: ['pair', 'state', 'hellos', 'replies', 'last hello', 'last heard', 'why'],
@@ -208,6 +214,48 @@ export const en: CliWords = {
     badState: (file) => `${file} is not what mqtt-pair setup wrote: delete it to start the class again`,
     migrated: (file, backup) => `${file}: rewritten by student name (the old file, by line number, is kept as ${backup})`,
     classFull: (n, roster, state) => `the class is full: all ${n} students of ${roster} have a board (delete ${state} to start again)`,
+    imageWhichBoard: 'which board? -p esp32 (or esp32/esp32c3, esp32/esp32s3, esp), as given to mcconfig',
+    imageNoModdable: "MODDABLE is not set: run this where mcconfig runs, or give mcconfig's output folder with -o",
+    imageRead: (name, version, family, variant, kb, source) => `${name} ${version} for ${family} (${variant} build, ${kb} KB), read from ${source}:`,
+    imageWritten: (shown) => [
+      `Written to ${shown}/: manifest.json for ESP Web Tools (mqtt-pair setup --web 8090 --image ${shown}),`,
+      'and write_flash.sh, which runs, in that folder:',
+    ],
+    cannotOpenPort: (path, why) =>
+      `cannot open ${path}: ${
+        why === 'none'
+          ? 'no such port (mqtt-pair setup --list shows the ports)'
+          : why === 'denied'
+            ? 'permission denied (on Linux: sudo usermod -aG dialout $USER, then log in again)'
+            : why === 'busy'
+              ? 'the port is in use (close the serial monitor, xsbug or the page using it)'
+              : why
+      }`,
+    noSerialPort: 'No serial port: plug a board in with a data USB cable (some cables only charge).',
+    likelyBoard: (board) => `${board}: a board, likely`,
+    pageBanner: (url) => `The class set-up page: ${url} (open it in Chrome or Edge; Ctrl+C to stop)`,
+    setUp: (board, chip, version, w, prefix, ssid) =>
+      `${board} (${chip}, mqtt-pair ${version}) set up: ${
+        w.name ? `${w.name} (pair ${w.pair}, ESP#${w.esp}, ${w.role}${w.peer ? `, with ${w.peer}` : ', both boards'})` : `role ${w.role || '(unset)'}`
+      } on ${prefix || '(no prefix)'}${ssid ? `, WiFi "${ssid}"` : ''}`,
+    firstMessage: (where, topic, text) => `its first message reached ${where}: ${topic} ${text}`,
+    nothingCame: (topic, where, seconds, problem, responder, last) =>
+      `the board is set up, but nothing came on ${topic} at ${where} in ${seconds} s${problem ? ` (this computer: ${problem})` : ''}${
+        responder ? ' (an ESP#2 answers only once its ESP#1 says hello)' : ''
+      }: ${last ? `its last line: "${last}"` : 'check the broker address the board was given'}`,
+    boardError: () => undefined,
+    noAnswer: (port, seconds) =>
+      `no answer from ${port} in ${seconds} s: is a board flashed with mqtt-pair on it, and no serial monitor (or xsbug) using the port? (mqtt-pair setup --list)`,
+    webOrPort: '--web or --port: the page sets boards up from Chrome, --port from this command',
+    passwordNeedsSsid: '--password goes with --ssid, e.g. --ssid ClassWiFi --password secret',
+    rosterNeedsClass: '--roster needs --school and --class, e.g. --school LycMaurois --class SNT_2nde',
+    cannotReadRoster: (roster) => `cannot read the roster ${roster}: is the path right?`,
+    passwordOnPage: '--password is typed on the page, which sends it to the board only: leave it out with --web',
+    settingsWithPort: "key=value settings go with --port; the page gives the broker and the roster's settings",
+    whichBoard: 'which board? --web 8090 (the page, in Chrome) or --port /dev/ttyUSB0 (this command; COM3 on Windows; mqtt-pair setup --list shows the ports)',
+    imageWithWeb: '--image goes with --web (the page installs it); for this command, flash with write_flash.sh of the image',
+    noManifest: (image) => `${image} has no manifest.json: make the image first, e.g. mqtt-pair image -p esp32 (it writes build/image/esp32)`,
+    notASetting: (key, keys) => `${key}=…: not a board setting; the settings are ${keys}`,
     replaceNeedsRoster: (name) => `--replace ${name} goes with the class's list: --roster classe.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `"${name}" is on no line of ${roster}: check the name (nothing changed)`,
     replaced: (name, boards) =>

@@ -81,6 +81,8 @@ export const fr: CliWords = {
     '--role':
       'pair (par défaut : les deux cartes), ou une seule carte, par exemple pour faire binôme avec une vraie : hello, responder, sensor, chat, remote, actuator',
     '--interval': 'millisecondes entre deux « Hello » (par défaut 5000) ou deux mesures du capteur (par défaut 1000)',
+    '--late':
+      'avec --roster : un binôme de la liste qui n’a encore rien dit reste orange ce nombre de minutes après le départ, puis passe au rouge « jamais connecté » (par défaut : 5)',
     'watch --interval':
       'l’intervalle des « Hello » des cartes, tant qu’il n’est pas appris (par défaut : 5000) : un binôme muet pendant environ 3 intervalles passe au rouge',
     'classroom --interval': 'millisecondes entre deux « Hello » d’un binôme (par défaut : 5000)',
@@ -101,8 +103,6 @@ export const fr: CliWords = {
     '--forget': 'un binôme muet depuis ce nombre de minutes quitte la page, sauf s’il est sur la liste (par défaut : 15 ; 0 : jamais)',
     '--roster':
       'la liste de la classe, un binôme par ligne (un ou deux prénoms, par exemple alice bob : le premier nomme le binôme) : chaque binôme de la liste a sa tuile dès le début, orange tant qu’il n’a rien dit, rouge « jamais connecté » s’il reste muet (--late)',
-    '--late':
-      'avec --roster : un binôme de la liste qui n’a encore rien dit reste orange ce nombre de minutes après le début, puis passe au rouge « jamais connecté » (par défaut : 5)',
     '--lang': 'la langue des pages et des messages (par défaut : celle du navigateur pour les pages, du système pour le terminal)',
     '--student-broker': 'avec --web : le WebSocket du broker pour la page élève /student (par défaut : ws://<hôte du broker>:9001/mqtt)',
     '--listen':
@@ -197,6 +197,11 @@ export const fr: CliWords = {
   },
   watching: (filters, where) => `Suivi de ${filters} sur ${where}`,
   cannotWatch: (where, why) => `impossible de suivre le broker ${where} : ${why} : vérifiez --broker, et que le broker est lancé`,
+  exploring: (filters, where) => `Exploration de ${filters} sur ${where}`,
+  explorerAt: (url) => `L’explorateur : ${url}  (Ctrl+C pour arrêter)`,
+  exploreEnd: (messages, topics, dropped) =>
+    `${messages} message${s(messages)} sur ${topics} topic${s(topics)}${dropped ? ` (${dropped} autres topics non gardés : --max-topics)` : ''}`,
+  cannotExplore: (where, why) => `impossible d’explorer le broker à ${where} : ${why} : vérifiez --broker, et que le broker tourne`,
   explorePageFailed: (why) => `mqtt-pair explore : une page n’a pas pu être servie (${why}) ; l’explorateur continue`,
   classroomView: (url, ctrlC) => `Page de la classe : ${url}${ctrlC ? '  (Ctrl+C arrête)' : ''}`,
   studentsPage: (url, broker, prefix) => `Page élève : ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
@@ -207,6 +212,8 @@ export const fr: CliWords = {
   watchingSubtitle: (filters, where) => `suivi de ${filters} sur ${where}`,
   notConnected: (where, problem) => `Pas connecté au broker ${where} : ${problem}`,
   messagesSeen: (n) => `${n} message${s(n)} vu${s(n)}`,
+  heardOnce: (n, count) => ` ; ${n} préfixe${s(count)} entendu${s(count)} une seule fois, pas encore affiché${s(count)}`,
+  pairsIgnored: (more, pairs, messages) => ` ; ${more ? 'plus de ' : ''}${pairs} autres binômes ignorés (${messages} messages, au-delà de --max-pairs)`,
   tableHead: {
     sim: ['binôme', 'état', 'cartes', 'hellos', 'réponses', 'reconn.', 'dernière erreur'],
     watch: ['binôme', 'état', 'hellos', 'réponses', 'dernier', 'entendu', 'pourquoi'],
@@ -301,7 +308,57 @@ export const fr: CliWords = {
     badState: (file) => `${file} n’est pas ce qu’écrit mqtt-pair setup : supprimez-le pour recommencer la classe`,
     migrated: (file, backup) => `${file} : réécrit par prénom (l’ancien fichier, par numéro de ligne, est gardé dans ${backup})`,
     classFull: (n, roster, state) => `la classe est complète : les ${n} élèves de ${roster} ont une carte (supprimez ${state} pour recommencer)`,
-    replaceNeedsRoster: (name) => `--replace ${name} va avec la liste de la classe : --roster classe.txt --school LycMaurois --class SNT_2nde`,
+    imageWhichBoard: 'quelle carte ? -p esp32 (ou esp32/esp32c3, esp32/esp32s3, esp), comme pour mcconfig',
+    imageNoModdable: 'MODDABLE n’est pas défini : lancez ceci là où mcconfig marche, ou donnez le dossier de sortie de mcconfig avec -o',
+    imageRead: (name, version, family, variant, kb, source) => `${name} ${version} pour ${family} (compilation ${variant}, ${kb} Ko), lue dans ${source} :`,
+    imageWritten: (shown) => [
+      `Écrite dans ${shown}/ : manifest.json pour ESP Web Tools (mqtt-pair setup --web 8090 --image ${shown}),`,
+      'et write_flash.sh, qui lance, dans ce dossier :',
+    ],
+    cannotOpenPort: (path, why) =>
+      `impossible d’ouvrir ${path} : ${
+        why === 'none'
+          ? 'ce port n’existe pas (mqtt-pair setup --list montre les ports)'
+          : why === 'denied'
+            ? 'permission refusée (sous Linux : sudo usermod -aG dialout $USER, puis reconnectez-vous)'
+            : why === 'busy'
+              ? 'le port est occupé (fermez le moniteur série, xsbug ou la page qui l’utilise)'
+              : why
+      }`,
+    noSerialPort: 'Aucun port série : branchez une carte avec un câble USB de données (certains câbles ne font que charger).',
+    likelyBoard: (board) => `${board} : sans doute une carte`,
+    pageBanner: (url) => `La page de réglage de la classe : ${url} (ouvrez-la dans Chrome ou Edge ; Ctrl+C pour arrêter)`,
+    setUp: (board, chip, version, w, prefix, ssid) =>
+      `${board} (${chip}, mqtt-pair ${version}) réglée : ${
+        w.name ? `${w.name} (binôme ${w.pair}, ESP#${w.esp}, ${w.role}${w.peer ? `, avec ${w.peer}` : ', les deux cartes'})` : `rôle ${w.role || '(aucun)'}`
+      } sur ${prefix || '(sans préfixe)'}${ssid ? `, WiFi « ${ssid} »` : ''}`,
+    firstMessage: (where, topic, text) => `son premier message est arrivé à ${where} : ${topic} ${text}`,
+    nothingCame: (topic, where, seconds, problem, responder, last) =>
+      `la carte est réglée, mais rien n’est arrivé sur ${topic} à ${where} en ${seconds} s${problem ? ` (cet ordinateur : ${problem})` : ''}${
+        responder ? ' (une ESP#2 ne répond qu’une fois que son ESP#1 dit hello)' : ''
+      } : ${last ? `sa dernière ligne : « ${last} »` : 'vérifiez l’adresse du broker donnée à la carte'}`,
+    boardError: (code, detail) =>
+      ({
+        1: 'la carte n’a pas compris la commande : réessayez',
+        2: 'la carte ne connaît pas cette commande : son firmware est-il un mqtt-pair plus ancien ?',
+        3: 'la carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et que le réseau est à portée (2,4 GHz)',
+        128: `la carte refuse un réglage : ${detail}`,
+        255: 'la carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez',
+      })[code],
+    noAnswer: (port, seconds) =>
+      `pas de réponse de ${port} en ${seconds} s : y a-t-il bien une carte avec mqtt-pair, et aucun moniteur série (ou xsbug) sur ce port ? (mqtt-pair setup --list)`,
+    webOrPort: '--web ou --port : la page règle les cartes depuis Chrome, --port depuis cette commande',
+    passwordNeedsSsid: '--password va avec --ssid, par exemple --ssid WiFiClasse --password secret',
+    rosterNeedsClass: '--roster demande --school et --class, par exemple --school LycMaurois --class SNT_2nde',
+    cannotReadRoster: (roster) => `impossible de lire la liste ${roster} : le chemin est-il juste ?`,
+    passwordOnPage: '--password se tape sur la page, qui ne l’envoie qu’à la carte : retirez-le avec --web',
+    settingsWithPort: 'les réglages clé=valeur vont avec --port ; la page donne le broker et les réglages de la liste',
+    whichBoard:
+      'quelle carte ? --web 8090 (la page, dans Chrome) ou --port /dev/ttyUSB0 (cette commande ; COM3 sous Windows ; mqtt-pair setup --list montre les ports)',
+    imageWithWeb: '--image va avec --web (la page l’installe) ; pour cette commande, installez avec write_flash.sh de l’image',
+    noManifest: (image) => `${image} n’a pas de manifest.json : faites d’abord l’image, par exemple mqtt-pair image -p esp32 (elle écrit build/image/esp32)`,
+    notASetting: (key, keys) => `${key}=… : ce n’est pas un réglage de la carte ; les réglages sont ${keys}`,
+    replaceNeedsRoster: (name) => `--replace ${name} va avec la liste de la classe : --roster noms.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `« ${name} » n’est sur aucune ligne de ${roster} : vérifiez le prénom (rien n’a changé)`,
     replaced: (name, boards) =>
       `${boards.length ? `${name} n’a plus ${boards.length > 1 ? 'ses cartes' : 'sa carte'} ${boards.join(', ')}` : `${name} n’avait pas encore de carte`} : la prochaine carte branchée est la sienne`,

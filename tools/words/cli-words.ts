@@ -69,6 +69,11 @@ export interface CliWords {
   watching(filters: string, where: string): string;
   cannotWatch(where: string, why: string): string;
   /** The explorer could not answer a page (a tree too large to send): it goes on. */
+  /** explore's lines: the banner (two lines), the end's count, a broker it cannot reach (the reason is the client's). */
+  exploring(filters: string, where: string): string;
+  explorerAt(url: string): string;
+  exploreEnd(messages: number, topics: number, dropped: number): string;
+  cannotExplore(where: string, why: string): string;
   explorePageFailed(why: string): string;
   classroomView(url: string, ctrlC: boolean): string;
   studentsPage(url: string, broker: string, prefix: string): string;
@@ -79,6 +84,10 @@ export interface CliWords {
   watchingSubtitle(filters: string, where: string): string;
   notConnected(where: string, problem: string): string;
   messagesSeen(n: number): string;
+  /** `; 3 prefixes heard once, not shown` (n > 0). */
+  heardOnce(n: string, count: number): string;
+  /** `; more than 99,900 more pairs ignored (… messages, beyond --max-pairs)`. */
+  pairsIgnored(more: boolean, pairs: string, messages: string): string;
   tableHead: { sim: string[]; watch: string[] };
   ago(d: string): string;
   andMore(n: number, counts?: string): string;
@@ -152,6 +161,46 @@ export interface SetupCliWords {
   overflow(port: string, max: number): string;
   /** --replace without --roster. */
   replaceNeedsRoster(name: string): string;
+  /** `mqtt-pair image`: which platform; MODDABLE unset; what it wrote (its first and its last lines, the parts between). */
+  imageWhichBoard: string;
+  imageNoModdable: string;
+  imageRead(name: string, version: string, family: string, variant: string, kb: number, source: string): string;
+  imageWritten(shown: string): string[];
+  /** A serial port that cannot be opened: why, by kind (the system's own message for another). */
+  cannotOpenPort(path: string, why: 'none' | 'denied' | 'busy' | string): string;
+  /** setup --list: no port; a port that is likely a board. */
+  noSerialPort: string;
+  likelyBoard(board: string): string;
+  /** `setup --web`'s first line. */
+  pageBanner(url: string): string;
+  /** A board set up: `who` is its student (with `pair`, `esp`, `role`, `peer`), or only its role without a roster. */
+  setUp(
+    board: string,
+    chip: string,
+    version: string,
+    who: { name?: string; pair?: number; esp?: number; role: string; peer?: string },
+    prefix: string,
+    ssid: string,
+  ): string;
+  /** Its first message at the broker. */
+  firstMessage(where: string, topic: string, text: string): string;
+  /** Nothing at the broker in time; `last` is the board's last console line (its own words), if any. */
+  nothingCame(topic: string, where: string, seconds: number, problem: string, responder: boolean, last: string | undefined): string;
+  /** The board's Improv error, by code; `detail` is the board's own line for a refused setting (0x80). */
+  boardError(code: number, detail: string): string | undefined;
+  /** No answer from the port. */
+  noAnswer(port: string, seconds: number): string;
+  /** The other usage errors of setup. */
+  webOrPort: string;
+  passwordNeedsSsid: string;
+  rosterNeedsClass: string;
+  cannotReadRoster(roster: string): string;
+  passwordOnPage: string;
+  settingsWithPort: string;
+  whichBoard: string;
+  imageWithWeb: string;
+  noManifest(image: string): string;
+  notASetting(key: string, keys: string): string;
   /** --replace NAME: NAME is on no line of the roster. */
   notOnRoster(name: string, roster: string): string;
   /** --replace NAME: NAME's boards (`boards`, none when it had none yet) are forgotten; the next board plugged in takes the student. */

@@ -80,6 +80,8 @@ export const classWords: ClassPageWords = {
   retained: (n) => `${n} retained (old)`,
   stop: 'Stop',
   start: 'Start',
+  identify: 'Identify',
+  identifyTitle: 'The boards of this pair blink their LED for 5 s',
   ignored: (n, more, m) => `${more ? 'more than ' : ''}${num(n)} more pairs not shown (--max-pairs): ${num(m)} messages`,
   once: (n) => `${num(n)} prefix${n === 1 ? '' : 'es'} heard only once, not shown (until a hello is answered)`,
   others: (n) => `${num(n)} message${s(n)} under the class on other topics (not judged)`,

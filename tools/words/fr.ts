@@ -81,6 +81,8 @@ export const classWords: ClassPageWords = {
   retained: (n) => `${n} retenu${s(n)} (ancien${s(n)})`,
   stop: 'Arrêter',
   start: 'Relancer',
+  identify: 'Identifier',
+  identifyTitle: 'Les cartes de ce binôme font clignoter leur LED pendant 5 s',
   ignored: (n, more, m) => `${more ? 'plus de ' : ''}${num(n)} autres binômes non affichés (--max-pairs) : ${num(m)} messages`,
   once: (n) => `${num(n)} préfixe${s(n)} entendu${s(n)} une seule fois, non affiché${s(n)} (tant qu’aucun hello n’a de réponse)`,
   others: (n) => `${num(n)} message${s(n)} de la classe sur d’autres topics (non jugé${s(n)})`,

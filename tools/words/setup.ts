@@ -31,7 +31,75 @@ export interface SetupWords {
   notBoard: string;
   /** The board's Improv errors, by code (docs/improv.md); a refused setting adds the board's own reason. */
   improv: Record<number, string>;
+  /** « Identifier »: a board blinks its LED for 5 s (over MQTT for a set-up board, over USB for the plugged-in one). */
+  identify: {
+    button: string;
+    title(name: string, esp: number): string;
+    asked(name: string, esp: number): string;
+    failed: string;
+    pluggedButton: string;
+    plugged: string;
+  };
+  /**
+   * « Ce que dit la carte »: the board's line stays as the course prints it (English); this is what
+   * it means, where one is known (by the line's shape), or undefined.
+   */
+  explain(line: string): string | undefined;
+  /** « Remplacer »: a new board for a student (as `mqtt-pair setup --replace NAME`). */
+  replace: {
+    button: string;
+    title(name: string): string;
+    confirm(name: string): string;
+    done(name: string, boards: string[]): string;
+    unknown(name: string): string;
+    failed: string;
+  };
 }
+
+/** The board's known console lines (src/apps/, src/setup/), by their shape, and what each means in French. */
+const LINES_FR: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Joining WiFi "(.*)"\.\.\.$/, (m) => `la carte rejoint le WiFi « ${m[1]} »…`],
+  [/^Connection successful$/, () => 'le WiFi est rejoint'],
+  [/^IP address (\S+)$/, (m) => `son adresse sur le WiFi : ${m[1]}`],
+  [/^WiFi: (.*)\. Retrying in ([\d.]+) s\.\.\.$/, (m) => `le WiFi ne répond pas ; nouvel essai dans ${m[2].replace('.', ',')} s`],
+  [/^MQTT client id (\S+)$/, (m) => `son identifiant de client MQTT : ${m[1]}`],
+  [/^Connected to (\S+) MQTT broker, subscribed to (.+) topics?$/, (m) => `connectée au broker ${m[1]}, abonnée à ${m[2].replace(' and ', ' et ')}`],
+  [/^Connected to (\S+) MQTT broker$/, (m) => `connectée au broker ${m[1]}`],
+  [
+    /^Failed to connect to MQTT broker: .* Reconnecting in ([\d.]+) s\.\.\.$/,
+    (m) => `pas de connexion au broker ; nouvel essai dans ${m[1].replace('.', ',')} s`,
+  ],
+  [
+    /^Lost connection to MQTT broker: .* Reconnecting in ([\d.]+) s\.\.\.$/,
+    (m) => `connexion au broker perdue ; nouvel essai dans ${m[1].replace('.', ',')} s`,
+  ],
+  [/^(Lost connection to|Failed to connect to) MQTT broker: .* restarting the board\.\.\.$/, () => 'trop d’échecs de suite : la carte redémarre'],
+  [/^Received (\S+): (.*)$/, (m) => `message reçu sur ${m[1]}`],
+  [/^ESP received hello message$/, () => 'l’ESP#1 a reçu la réponse de son binôme : le binôme marche'],
+  [
+    /^Setup over USB: stored (.+?)( \(used from the next restart\))?$/,
+    (m) => `réglages enregistrés : ${m[1]}${m[2] ? ' (appliqués au prochain redémarrage)' : ''}`,
+  ],
+  [/^Setup over USB: joining "(.*)"\.\.\.$/, (m) => `la carte essaie le WiFi « ${m[1]} »…`],
+  [/^Setup over USB: joined "(.*)"; WiFi settings stored$/, (m) => `WiFi « ${m[1]} » rejoint et enregistré`],
+  [/^Setup over USB: could not join "(.*)"/, (m) => `impossible de rejoindre « ${m[1]} » : vérifiez le nom et le mot de passe ; rien n’est enregistré`],
+  [/^Setup over USB: (.*): nothing changed$/, () => 'réglage refusé : rien n’a changé'],
+  [/^Setup: restarting/, () => 'la carte redémarre'],
+  [/^Setup mode: /, () => 'la carte ouvre son mode réglage (son propre WiFi et sa page)'],
+  [/^Config error: /, () => 'un réglage est faux : la carte ne démarre pas son rôle'],
+  [/^Identify: this board blinks/, () => 'la carte fait clignoter sa LED pendant 5 s : étiquetez-la'],
+  [/^Identify: asked .* again too soon/, () => 'demandé trop tôt : une fois toutes les 15 s au plus'],
+];
+
+/** What each role does, beside its key, as the course says it. */
+const ROLES_FR: Record<string, string> = {
+  hello: 'envoie Hello #N',
+  responder: 'répond received',
+  sensor: 'capteur (température, pression)',
+  chat: 'chat',
+  remote: 'télécommande',
+  actuator: 'actionneur (couleur)',
+};
 
 export const fr: SetupWords = {
   title: 'Préparer les cartes de la classe',
@@ -54,7 +122,14 @@ export const fr: SetupWords = {
   pair: 'Binôme',
   board: 'Carte',
   state: 'État',
-  esp: (n, role) => `ESP#${n} (${role})`,
+  esp: (n, role) => `ESP#${n} — ${ROLES_FR[role] ?? role} (${role})`,
+  explain: (line) => {
+    for (const [re, say] of LINES_FR) {
+      const m = re.exec(line);
+      if (m) return say(m);
+    }
+    return undefined;
+  },
   states: {
     free: 'pas encore de carte',
     setting: 'réglage en cours…',
@@ -81,6 +156,23 @@ export const fr: SetupWords = {
     128: 'La carte refuse un réglage : ',
     255: 'La carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez.',
   },
+  identify: {
+    button: 'Identifier',
+    title: (name, esp) => `La carte « ${name} ESP#${esp} » fait clignoter sa LED pendant 5 s`,
+    asked: (name, esp) => `La carte « ${name} ESP#${esp} » clignote pendant 5 s si elle est allumée et connectée : étiquetez-la ainsi.`,
+    failed: 'Impossible de joindre la carte : le broker est-il joignable ? (Une carte réglée doit être allumée et connectée.)',
+    pluggedButton: 'Identifier la carte branchée',
+    plugged: 'La carte branchée clignote pendant 5 s.',
+  },
+  replace: {
+    button: 'Remplacer',
+    title: (name) => `Une nouvelle carte pour ${name} (la sienne est perdue ou cassée)`,
+    confirm: (name) => `Donner une nouvelle carte à ${name} ? L’ancienne ne sera plus la sienne ; la prochaine carte réglée ici le sera.`,
+    done: (name, boards) =>
+      `${boards.length ? `${name} n’a plus ${boards.length > 1 ? 'ses cartes' : 'sa carte'} ${boards.join(', ')}` : `${name} n’avait pas encore de carte`} : la prochaine carte réglée ici est la sienne.`,
+    unknown: (name) => `« ${name} » n’est pas sur la liste de la classe : rien n’a changé.`,
+    failed: 'Le remplacement n’a pas pu se faire (la liste est occupée par une autre commande ?) : réessayez.',
+  },
 };
 
 export const en: SetupWords = {
@@ -105,6 +197,8 @@ export const en: SetupWords = {
   board: 'Board',
   state: 'State',
   esp: (n, role) => `ESP#${n} (${role})`,
+  // The board speaks English already.
+  explain: () => undefined,
   states: {
     free: 'no board yet',
     setting: 'being set up…',
@@ -130,5 +224,22 @@ export const en: SetupWords = {
     3: 'The board could not join the WiFi: check its name and password, and that it is in range (2.4 GHz).',
     128: 'The board refuses a setting: ',
     255: 'The board could not do it (flash full, or a WiFi being joined already): try again.',
+  },
+  identify: {
+    button: 'Identify',
+    title: (name, esp) => `${name}'s board (ESP#${esp}) blinks its LED for 5 s`,
+    asked: (name, esp) => `${name}'s board (ESP#${esp}) blinks for 5 s, if it is on and connected: label it “${name} ESP#${esp}”.`,
+    failed: 'Cannot reach the board: is the broker reachable? (A board set up must be on and connected.)',
+    pluggedButton: 'Identify the plugged-in board',
+    plugged: 'The plugged-in board blinks for 5 s.',
+  },
+  replace: {
+    button: 'Replace',
+    title: (name) => `A new board for ${name} (theirs is lost or broken)`,
+    confirm: (name) => `Give ${name} a new board? The old one will no longer be theirs; the next board set up here will.`,
+    done: (name, boards) =>
+      `${boards.length ? `${name} no longer has ${boards.join(', ')}` : `${name} had no board yet`}: the next board set up here is theirs.`,
+    unknown: (name) => `“${name}” is not on the class's list: nothing changed.`,
+    failed: 'The replacement could not be done (the list busy with another command?): try again.',
   },
 };

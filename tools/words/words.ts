@@ -39,6 +39,9 @@ export interface ClassPageWords {
   retained(n: number): string;
   stop: string;
   start: string;
+  /** « Identifier »: the pair's boards blink their LED (watch --web). */
+  identify: string;
+  identifyTitle: string;
   ignored(pairs: number, more: boolean, messages: number): string;
   once(prefixes: number): string;
   others(messages: number): string;

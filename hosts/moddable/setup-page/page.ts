@@ -9,6 +9,7 @@ import { SETTINGS } from '../../../src/setup/settings';
 interface View {
   device: string;
   reason: string;
+  why?: string[];
   maxBytes: number;
   settings: { key: string; value: string; source: string }[];
   missing: string[];
@@ -80,7 +81,22 @@ const FR = {
     ca: 'Certificat de l\u2019autorit\u00e9 (TLS)',
     sntp: 'Serveur de temps (TLS)',
   } as Record<string, string>,
-  reasons: { 'no WiFi settings on this board': 'Aucun r\u00e9seau WiFi n\u2019est enregistr\u00e9 sur cette carte.' } as Record<string, string>,
+  // Why setup mode is open, from the board's code and values (SetupView.why), not its console line.
+  reasons: {
+    wifi: (a) => `${a[1]} essais pour rejoindre le WiFi \u00ab\u00a0${a[2]}\u00a0\u00bb ont \u00e9chou\u00e9.`,
+    dns: (a) => `le nom du broker \u00ab\u00a0${a[1]}\u00a0\u00bb n\u2019a pas \u00e9t\u00e9 trouv\u00e9 ${a[2]} fois de suite.`,
+    missing: (a) =>
+      a.indexOf('ssid') > 0 ? 'Aucun r\u00e9seau WiFi n\u2019est enregistr\u00e9 sur cette carte.' : 'des r\u00e9glages manquent sur cette carte.',
+    wrong: () => 'un r\u00e9glage enregistr\u00e9 sur cette carte est faux.',
+    ca: () => 'le broker demande un certificat que ce firmware n\u2019a pas.',
+    button: () => 'le bouton BOOT a \u00e9t\u00e9 tenu au d\u00e9marrage.',
+    usb: () => 'demand\u00e9 par USB.',
+  } as Record<string, (a: string[]) => string>,
+  // The board's check's codes (SettingProblem.code), for a refused setting.
+  codes: {
+    prefix:
+      'le pr\u00e9fixe s\u2019\u00e9crit niveau/niveau/\u2026/, sans espace ni niveau vide, avec un / \u00e0 la fin, par exemple LycMaurois/SNT_2nde/alice/',
+  } as Record<string, string>,
   why: 'Pourquoi cette page\u00a0: ',
 };
 type Texts = typeof FR;
@@ -144,7 +160,18 @@ const EN: Texts = {
     ca: 'CA certificate (TLS)',
     sntp: 'Time server (TLS)',
   },
-  reasons: { 'no WiFi settings on this board': 'No WiFi network is stored on this board.' },
+  reasons: {
+    wifi: (a) => `${a[1]} attempts to join the WiFi \u201c${a[2]}\u201d failed.`,
+    dns: (a) => `the broker\u2019s name \u201c${a[1]}\u201d was not found ${a[2]} times in a row.`,
+    missing: (a) => (a.indexOf('ssid') > 0 ? 'No WiFi network is stored on this board.' : 'settings are missing on this board.'),
+    wrong: () => 'a setting stored on this board is wrong.',
+    ca: () => 'the broker needs a certificate this firmware lacks.',
+    button: () => 'the BOOT button was held at power-up.',
+    usb: () => 'asked over USB.',
+  },
+  codes: {
+    prefix: 'a prefix is level/level/\u2026/, without spaces or empty levels, with a / at the end, e.g. LycMaurois/SNT_2nde/alice/',
+  },
   why: 'Why this page: ',
 };
 
@@ -211,7 +238,8 @@ function showView() {
   $('device').textContent = v.device;
   const reason = $('reason');
   reason.hidden = !v.reason;
-  reason.textContent = v.reason ? t.why + (t.reasons[v.reason] ?? v.reason) : '';
+  const worded = v.why?.length ? t.reasons[v.why[0]] : undefined;
+  reason.textContent = v.reason ? t.why + (worded ? worded(v.why!) : v.reason) : '';
   if (v.missing.length) reason.textContent += (v.reason ? ' ' : '') + t.missing + v.missing.map(labelOf).join(', ');
   reason.hidden = !reason.textContent;
 }
@@ -394,7 +422,7 @@ async function save(e: Event) {
       $('done-text').textContent = fill(t.doneText, { ssid: $<HTMLInputElement>('ssid').value });
       return;
     }
-    problem(answer.key, t.refused + answer.message);
+    problem(answer.key, t.refused + ((answer.code && t.codes[answer.code]) || answer.message));
   } catch {
     problem('', t.unreachable);
   } finally {

@@ -32,6 +32,8 @@ interface Tile {
   nums: HTMLElement;
   seen: HTMLElement;
   button: HTMLButtonElement | null;
+  /** « Identifier »: the pair's boards blink (watch --web). */
+  identify: HTMLButtonElement | null;
 }
 
 const query = /[?&]lang=(fr|en)/.exec(location.search);
@@ -84,6 +86,7 @@ function makeTile(): Tile {
     nums: part(li, 'div', 'nums'),
     seen: part(li, 'div', 'nums seen'),
     button: null,
+    identify: null,
   };
 }
 
@@ -172,7 +175,7 @@ function fit(s: ViewSnapshot): void {
 }
 
 /** Asks the server (classroom --web) to stop or start a pair; the next snapshot shows it. */
-function control(action: 'stop' | 'start', name: string): void {
+function control(action: 'stop' | 'start' | 'identify', name: string): void {
   fetch(`pairs/${encodeURIComponent(name)}/${action}`, { method: 'POST', headers: { 'x-mqtt-pair': '1' } }).catch(() => {});
 }
 
@@ -213,6 +216,20 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   } else if (x.button) {
     x.button.remove();
     x.button = null;
+  }
+  if (s.identify && !p.student) {
+    if (!x.identify) {
+      const button = part(x.head, 'button', 'identify');
+      button.type = 'button';
+      button.addEventListener('click', () => control('identify', x.li.dataset.name ?? ''));
+      x.identify = button;
+    }
+    set(x.identify, L.identify);
+    x.identify.title = L.identifyTitle;
+    x.identify.setAttribute('aria-label', `${L.identify} ${p.name}`);
+  } else if (x.identify) {
+    x.identify.remove();
+    x.identify = null;
   }
   x.li.setAttribute('aria-label', `${p.name}: ${label}, ${why}`);
 }

@@ -28,6 +28,8 @@ interface ClassState {
   roster: boolean;
   broker: string | null;
   brokerProblem: string | null;
+  /** The server reaches the broker: a set-up board can be asked to blink (« Identifier »). */
+  identify: boolean;
   ssid: string;
   image: { chipFamily: string; version: string } | null;
   students: Student[];
@@ -59,6 +61,7 @@ function staticWords(s: ClassState): void {
     ['password-label', w.password],
     ['password-note', w.passwordNote],
     ['set-button', w.setButton],
+    ['identify-button', w.identify.pluggedButton],
     ['console-title', w.consoleTitle],
     ['roster-title', w.rosterTitle],
     ['no-roster', w.noRoster],
@@ -127,9 +130,79 @@ function render(s: ClassState): void {
         return td;
       };
       tr.append(cell(x.name, w.esp(x.esp, x.role)), cell(String(x.pair), x.prefix), cell(x.board ?? '—'), cell(w.states[x.state], x.error, 'state'));
+      const actions = document.createElement('td');
+      actions.className = 'actions';
+      if (x.board && s.identify) {
+        const identify = document.createElement('button');
+        identify.type = 'button';
+        identify.className = 'small';
+        identify.textContent = w.identify.button;
+        identify.title = w.identify.title(x.name, x.esp);
+        identify.dataset.identify = x.name;
+        identify.addEventListener('click', () => void identifyRow(x));
+        actions.append(identify, ' ');
+      }
+      if (x.board) {
+        const replace = document.createElement('button');
+        replace.type = 'button';
+        replace.className = 'small';
+        replace.textContent = w.replace.button;
+        replace.title = w.replace.title(x.name);
+        replace.dataset.replace = x.name;
+        replace.addEventListener('click', () => void replaceBoard(x.name));
+        actions.append(replace);
+      }
+      tr.append(actions);
       return tr;
     }),
   );
+}
+
+/** « Identifier » a set-up board: the server asks it over MQTT to blink (it must be running). */
+async function identifyRow(x: Student): Promise<void> {
+  const said = $('replaced');
+  let ok = false;
+  try {
+    ok = (await post('/api/identify', { index: x.index })).ok;
+  } catch {
+    /* said below */
+  }
+  said.classList.toggle('problem', !ok);
+  said.textContent = ok ? words.identify.asked(x.name, x.esp) : words.identify.failed;
+}
+
+/** « Identifier » the plugged-in board, over USB (our Improv command): its LED blinks, its console says so. */
+async function identifyPlugged(): Promise<void> {
+  const board = plugged;
+  if (!board) return;
+  try {
+    await board.request(IDENTIFY);
+    $('step').classList.remove('problem');
+    $('step').textContent = words.identify.plugged;
+  } catch (e) {
+    $('step').classList.add('problem');
+    $('step').textContent = (e as Error).message;
+  }
+}
+
+/** « Remplacer »: the student's boards forgotten by the server (the state file, under its lock). */
+async function replaceBoard(name: string): Promise<void> {
+  if (!confirm(words.replace.confirm(name))) return;
+  const said = $('replaced');
+  try {
+    const r = await post('/api/replace', { name });
+    const answer = (await r.json().catch(() => ({}))) as { name?: string; boards?: string[] };
+    said.classList.toggle('problem', !r.ok);
+    said.textContent = r.ok
+      ? words.replace.done(answer.name ?? name, answer.boards ?? [])
+      : r.status === 404
+        ? words.replace.unknown(name)
+        : words.replace.failed;
+  } catch {
+    said.classList.add('problem');
+    said.textContent = words.replace.failed;
+  }
+  refresh();
 }
 
 async function refresh(): Promise<void> {
@@ -144,11 +217,23 @@ async function refresh(): Promise<void> {
 // ---- The plugged-in board, over Web Serial.
 
 const MAX_CONSOLE = 400;
+/** Our Improv command « Identifier » (src/setup/improv.ts, docs/improv.md). */
+const IDENTIFY = 0x8a;
+/** The board on the open port, once set up here: « Identifier » asks it over USB. */
+let plugged: BoardLink | null = null;
 let open: OpenPort | null = null;
 
 function consoleLine(text: string): void {
   const pre = $('console');
   pre.append(`${text}\n`);
+  // The board's line stays as the course prints it; its meaning follows in the page's language.
+  const meaning = words.explain(text);
+  if (meaning) {
+    const span = document.createElement('span');
+    span.className = 'explain';
+    span.textContent = `  → ${meaning}\n`;
+    pre.append(span);
+  }
   while (pre.childNodes.length > MAX_CONSOLE) pre.firstChild?.remove();
   pre.scrollTop = pre.scrollHeight;
 }
@@ -156,6 +241,8 @@ function consoleLine(text: string): void {
 async function closePort(): Promise<void> {
   const o = open;
   open = null;
+  plugged = null;
+  $<HTMLButtonElement>('identify-button').hidden = true;
   await o?.close();
 }
 
@@ -188,6 +275,8 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     open = await openSerial(port);
     const board = new BoardLink(open.link);
     board.onLine = consoleLine;
+    plugged = board;
+    $<HTMLButtonElement>('identify-button').hidden = false;
     step(words.steps.identify);
     const info = await identify(board, 'USB').catch((e) => {
       throw e instanceof BoardError && /^no answer/.test(e.message) ? new BoardError(words.notBoard) : e;
@@ -221,5 +310,6 @@ if (!webSerial()) {
   $<HTMLButtonElement>('set-button').disabled = true;
 }
 $('wifi').addEventListener('submit', (e) => void setUpPluggedBoard(e));
+$('identify-button').addEventListener('click', () => void identifyPlugged());
 refresh();
 setInterval(refresh, 2000);
