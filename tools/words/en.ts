@@ -78,6 +78,11 @@ export const classWords: ClassPageWords = {
   reconnects: (n) => `${n} reconnect${s(n)}`,
   other: (n) => `${n} other message${s(n)} (another activity)`,
   retained: (n) => `${n} retained (old)`,
+  runsProgram: (b, name) => `${b}: own program « ${name} »`,
+  runsRole: (b, role) => `${b}: built-in role (${role})`,
+  protocol: (yes) =>
+    yes ? 'follows the pair protocol: « Hello #N » answered by « received »' : 'pair protocol not seen yet: no « Hello #N » answered by « received »',
+  hash: (h) => `hash ${h}`,
   stop: 'Stop',
   start: 'Start',
   ignored: (n, more, m) => `${more ? 'more than ' : ''}${num(n)} more pairs not shown (--max-pairs): ${num(m)} messages`,

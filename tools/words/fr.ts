@@ -79,6 +79,13 @@ export const classWords: ClassPageWords = {
   reconnects: (n) => `${n} reconnexion${s(n)}`,
   other: (n) => `${n} autre${s(n)} message${s(n)} (autre activité)`,
   retained: (n) => `${n} retenu${s(n)} (ancien${s(n)})`,
+  runsProgram: (b, name) => `${b} : son programme « ${name} »`,
+  runsRole: (b, role) => `${b} : rôle intégré (${role})`,
+  protocol: (yes) =>
+    yes
+      ? 'suit le protocole de la paire : « Hello #N » répondu par « received »'
+      : 'protocole de la paire pas encore vu : aucun « Hello #N » répondu par « received »',
+  hash: (h) => `empreinte ${h}`,
   stop: 'Arrêter',
   start: 'Relancer',
   ignored: (n, more, m) => `${more ? 'plus de ' : ''}${num(n)} autres binômes non affichés (--max-pairs) : ${num(m)} messages`,
