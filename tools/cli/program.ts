@@ -83,15 +83,8 @@ export async function runProgram(argv: string[]): Promise<number> {
       process.stdout.write(`${before.length ? words.cleared : words.nothingToClear}\n`);
       return 0;
     }
-    const { name, source } = program as { name: string; source: string };
-    const size = utf8Length(source);
-    await ask(board, path, PROGRAM_BEGIN, [name, String(size)]);
-    for (const part of chunks(source, PART_BYTES)) await ask(board, path, PROGRAM_CHUNK, [part]);
-    const hash = programHash(source);
-    // From the end on, what the board says is the student's to read: its lines as they come.
-    const lines: string[] = [];
-    board.onLine = (line) => lines.push(line);
-    await ask(board, path, PROGRAM_END, [hash], END_MS);
+    const { name } = program as ProgramFile;
+    const { size, hash, lines } = await sendProgram(board, path, program as ProgramFile);
     process.stdout.write(`${words.sent(printable(name), size, hash)}\n${words.following(wait)}\n`);
     // (ImprovDecoder made each line printable: no escape sequence of the board's reaches the terminal.)
     for (const line of lines) process.stdout.write(`${line}\n`);
@@ -107,8 +100,32 @@ export async function runProgram(argv: string[]): Promise<number> {
   }
 }
 
+/** A program read from its file: its name (without folders) and its text. */
+export interface ProgramFile {
+  name: string;
+  source: string;
+}
+
+/**
+ * Sends `program` to the board: begin with its name and size, its text in parts, end with its hash
+ * (the board compiles and stores it, then restarts to run it). Its size, hash and what the board
+ * said from the end on; a UsageError in one line when the board refuses it (its reason, its line).
+ */
+export async function sendProgram(board: BoardLink, path: string, program: ProgramFile): Promise<{ size: number; hash: string; lines: string[] }> {
+  const { name, source } = program;
+  const size = utf8Length(source);
+  await ask(board, path, PROGRAM_BEGIN, [name, String(size)]);
+  for (const part of chunks(source, PART_BYTES)) await ask(board, path, PROGRAM_CHUNK, [part]);
+  const hash = programHash(source);
+  // From the end on, what the board says is the student's to read: its lines as they come.
+  const lines: string[] = [];
+  board.onLine = (line) => lines.push(line);
+  await ask(board, path, PROGRAM_END, [hash], END_MS);
+  return { size, hash, lines };
+}
+
 /** The file: its name (without folders) and text, or one line saying what is wrong with it. */
-function readProgram(file: string): { name: string; source: string } {
+export function readProgram(file: string): ProgramFile {
   const words = cliWords().program;
   let bytes: Uint8Array;
   try {
