@@ -24,7 +24,6 @@ import { checkConfig } from '../apps/config';
 import { type Board, boardOptions, runBoard } from '../apps/board';
 import type { BoardListener } from '../apps/events';
 import type { Role, RoleClient, RoleDef } from '../apps/role';
-import { programHash } from '../setup/program-store';
 
 /** The longest program source, in characters: a board compiles it in its own RAM. */
 export const MAX_SOURCE = 16384;
@@ -75,8 +74,8 @@ export function startProgramBoard(host: Host, raw: Record<string, unknown>, sour
 /** A program's name (its file's) and hash, as the board says what it runs (board.ts). */
 export type ProgramAbout = NonNullable<RoleDef['program']>;
 
-/** The role that runs `source`; `about` as stored with it (src/setup/program-store.ts), else made here. */
-export function programRole(source: string, about: ProgramAbout = { name: 'program.js', hash: programHash(source) }): RoleDef {
+/** The role that runs `source`; `about` as stored with it (src/setup/program-store.ts), else a name alone. */
+export function programRole(source: string, about: ProgramAbout = { name: 'program.js' }): RoleDef {
   return { start: (host, client, config) => new ProgramRole(host as ProgramHost, client, config, source), program: about };
 }
 
