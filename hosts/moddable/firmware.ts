@@ -116,12 +116,12 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   }
 
   /** The program stored on this board (src/setup/program-store.ts), when this image runs programs. */
-  private storedProgram(): { name: string; source: string } | null {
+  private storedProgram(): { name: string; hash: string; source: string } | null {
     if (!PROGRAMS || !hasPreferences()) return null;
     return readProgram(new PreferenceStore(), (why) => this.log(`Program error: ${why}; running the role instead`));
   }
 
-  private runProgram(raw: Raw, program: { name: string; source: string }): Board | null {
+  private runProgram(raw: Raw, program: { name: string; hash: string; source: string }): Board | null {
     this.log(`Program: ${program.name}, stored on this board`);
     // A promise the program rejects and never handles aborts XS (`XS abort: unhandled rejection`),
     // a restart on a board: the SDK's abort hook (MODDEF_XS_ABORTHOOK, set by manifest.json) says
@@ -135,7 +135,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     } catch {
       // a global object that cannot take it: the abort stays the SDK's
     }
-    return startProgramBoard(this, raw, program.source);
+    return startProgramBoard(this, raw, program.source, undefined, program);
   }
 
   /** Compiles and runs a program (src/program/compartment.ts), where this image keeps the parser. */

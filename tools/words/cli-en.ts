@@ -208,6 +208,7 @@ export const en: CliWords = {
     badState: (file) => `${file} is not what mqtt-pair setup wrote: delete it to start the class again`,
     migrated: (file, backup) => `${file}: rewritten by student name (the old file, by line number, is kept as ${backup})`,
     classFull: (n, roster, state) => `the class is full: all ${n} students of ${roster} have a board (delete ${state} to start again)`,
+    programOnPage: '--program goes with --port; with --web, the program of the day is chosen on the page',
     replaceNeedsRoster: (name) => `--replace ${name} goes with the class's list: --roster classe.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `"${name}" is on no line of ${roster}: check the name (nothing changed)`,
     replaced: (name, boards) =>

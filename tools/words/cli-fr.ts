@@ -301,6 +301,7 @@ export const fr: CliWords = {
     badState: (file) => `${file} n’est pas ce qu’écrit mqtt-pair setup : supprimez-le pour recommencer la classe`,
     migrated: (file, backup) => `${file} : réécrit par prénom (l’ancien fichier, par numéro de ligne, est gardé dans ${backup})`,
     classFull: (n, roster, state) => `la classe est complète : les ${n} élèves de ${roster} ont une carte (supprimez ${state} pour recommencer)`,
+    programOnPage: '--program va avec --port ; avec --web, le programme du jour se choisit sur la page',
     replaceNeedsRoster: (name) => `--replace ${name} va avec la liste de la classe : --roster classe.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `« ${name} » n’est sur aucune ligne de ${roster} : vérifiez le prénom (rien n’a changé)`,
     replaced: (name, boards) =>
