@@ -28,10 +28,10 @@ every(5000, () => { mqtt.publish('hello', 'Hello #' + count); count += 1; });
 
 const skip = xsSkip() || socatSkip() || mosquittoSkip();
 
-/** A board in XS (helpers/xs-usb.mjs) whose USB serial port is a pty at `path`. */
-async function usbBoard(path, config) {
+/** A board in XS (helpers/xs-usb.mjs, `merge` there) whose USB serial port is a pty at `path`. */
+async function usbBoard(path, config, { merge = false } = {}) {
   const pty = await openPty(path);
-  const board = await xsUsbBoard(config, (bytes) => pty.write(bytes));
+  const board = await xsUsbBoard(config, (bytes) => pty.write(bytes), { merge });
   pty.onData((bytes) => board.write(bytes));
   return {
     lines: board.lines,
@@ -146,5 +146,58 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
     );
     const show = await mqttPair(['program', '--port', path, '--show']).exit;
     assert.equal(show.stdout, 'no program on the board: it plays its role\n');
+  });
+});
+
+describe('mqtt-pair setup --port --program: the settings, then the program of the day (XS over a pty)', { skip }, () => {
+  let work, broker, board, path;
+  const BOB = 'LycMaurois/SNT_2nde/bob/';
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-program-'));
+    broker = await startMosquitto();
+    path = join(work, 'usb');
+    // A board fresh from the box: its role and broker built in, no prefix of its student yet.
+    board = await usbBoard(
+      path,
+      { broker: `127.0.0.1:${broker.port}`, role: 'hello', clientId: 'bob-esp1-test', backoffMin: 100, backoffMax: 300 },
+      { merge: true },
+    );
+  });
+  after(async () => {
+    await board?.stop();
+    await broker?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+  const file = (name, content) => {
+    const f = join(work, name);
+    writeFileSync(f, content);
+    return f;
+  };
+
+  test('the board gets its settings, then the program; it runs it under its new prefix and says so', async () => {
+    const sub = await mosquittoSub(broker.port, ['-t', `${BOB}#`]);
+    try {
+      const r = await mqttPair(['setup', '--port', path, `topicPrefix=${BOB}`, 'ssid=Classe', '--program', file('esp1.js', ESP1)]).exit;
+      assert.equal(r.code, 0, r.stderr);
+      const size = Buffer.byteLength(ESP1);
+      assert.match(r.stdout, new RegExp(`^esp1\\.js sent: ${size} bytes, hash ([0-9a-f]{8}); the board restarts to run it$`, 'm'));
+      assert.match(r.stdout, /set up: role hello on LycMaurois\/SNT_2nde\/bob\//);
+      const hash = /hash ([0-9a-f]{8})/.exec(r.stdout)[1];
+      await lineIn(board.lines, /^Program: esp1\.js, stored on this board$/);
+      await until(() => sub.lines.includes(`${BOB}hello Hello #1`), "the program's Hello #1 under the new prefix");
+      // What it runs, as the teacher's page reads it: retained, with the program's name and hash.
+      await until(() => sub.lines.includes(`${BOB}board/hello {"role":"hello","program":"esp1.js","hash":"${hash}"}`), 'the board saying it runs esp1.js');
+    } finally {
+      sub.stop();
+    }
+  });
+
+  test('a bad program: one line, in French too; a syntax error as the board says it', async () => {
+    const bad = await mqttPair(['setup', '--port', path, '--program', file('bad.js', "let a = 1;\nmqtt.publish('hello', 'x';\n")]).exit;
+    assertOneLineError(bad, 'mqtt-pair setup: ', /^mqtt-pair setup: the board refused the program: bad\.js, line 2: SyntaxError: .+$/);
+    const big = await mqttPair(['setup', '--port', path, '--program', file('gros.js', `// ${'x'.repeat(17000)}\n`)], { env: { LC_ALL: 'fr_FR.UTF-8' } }).exit;
+    assertOneLineError(big, 'mqtt-pair setup: ', /gros\.js fait 17004 octets : une carte prend un programme de 16384 octets au plus$/);
+    const web = await mqttPair(['setup', '--web', '0', '--program', file('ok.js', "print('ok');\n")]).exit;
+    assertOneLineError(web, 'mqtt-pair setup: ', /--program goes with --port/);
   });
 });

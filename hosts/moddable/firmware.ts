@@ -139,7 +139,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
    * The program stored on this board (src/setup/program-store.ts), when this image runs programs
    * and it was not stopped SAFE_AFTER times in a row (then the role runs: safe mode, said).
    */
-  private storedProgram(): { name: string; source: string } | null {
+  private storedProgram(): { name: string; hash: string; source: string } | null {
     if (!PROGRAMS || !hasPreferences()) return null;
     const store = new PreferenceStore();
     const program = readProgram(store, (why) => this.log(`Program error: ${why}; running the role instead`));
@@ -166,7 +166,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     this.after(0, { fire: () => this.restart('the program was stopped') });
   }
 
-  private runProgram(raw: Raw, program: { name: string; source: string }): Board | null {
+  private runProgram(raw: Raw, program: { name: string; hash: string; source: string }): Board | null {
     this.log(`Program: ${program.name}, stored on this board`);
     // A promise the program rejects and never handles aborts XS (`XS abort: unhandled rejection`),
     // a restart on a board: the SDK's abort hook (MODDEF_XS_ABORTHOOK, set by manifest.json) says
@@ -205,7 +205,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
       }
       metering = true;
     } else this.log('Program: this build has no meter: a program that never gives control back would hold the board');
-    const board = startProgramBoard(this, raw, program.source);
+    const board = startProgramBoard(this, raw, program.source, undefined, program);
     const running = board;
     // A clean run: CLEAN_MS without a stop (a stop restarts the board, and this board with it).
     if (board)

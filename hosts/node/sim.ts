@@ -6,6 +6,7 @@
 import type { Connection, ConnectionEvents, Endpoint, Host, TimerHandle, WiFi, WiFiEvents } from '../../src/host';
 import { startBoard, type Board } from '../../src/apps/board';
 import { startProgramBoard } from '../../src/program/program';
+import { programHash } from '../../src/setup/program-store';
 import { nodeProgramRunner } from './program';
 import type { BoardListener } from '../../src/apps/events';
 import { nodeHost } from './host';
@@ -83,6 +84,8 @@ export interface SimBoardOptions {
   onRestart?: (restarts: number) => void;
   /** A student's program (src/program/) to run instead of the config's role. */
   program?: string;
+  /** Its name (its file's), as the board says what it runs. */
+  programName?: string;
 }
 
 /** One simulated board: boots the firmware and boots it again, from nothing, on restart. */
@@ -112,11 +115,17 @@ export class SimBoard {
 
   start(): this {
     this.stopped = false;
-    const { config, onEvent, program } = this.options;
+    const { config, onEvent, program, programName } = this.options;
     this.board =
       program === undefined
         ? startBoard(this.host, config, onEvent)
-        : startProgramBoard({ ...this.host, program: nodeProgramRunner() }, config, program, onEvent);
+        : startProgramBoard(
+            { ...this.host, program: nodeProgramRunner() },
+            config,
+            program,
+            onEvent,
+            programName === undefined ? undefined : { name: programName, hash: programHash(program) },
+          );
     return this;
   }
 

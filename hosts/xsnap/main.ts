@@ -99,10 +99,10 @@ let board: Board | null = null;
 
 /** Starts a board that runs a program instead of its role: set by hosts/xsnap/program.ts, the bundle
  *  the runner loads instead of this one when a program runs (so a board without one carries none of it). */
-type ProgramStarter = (host: Host, config: Record<string, unknown>, source: string) => Board | null;
+type ProgramStarter = (host: Host, config: Record<string, unknown>, source: string, about?: { name: string; hash: string }) => Board | null;
 let startProgram: ProgramStarter | null = null;
 /** The program stored in the board's flash (src/setup/program-store.ts), and the runner setup compiles with: the program bundle's too. */
-type StoredReader = (store: SettingsStore, log: (line: string) => void) => { name: string; source: string } | null;
+type StoredReader = (store: SettingsStore, log: (line: string) => void) => { name: string; hash: string; source: string } | null;
 let storedProgram: StoredReader | null = null;
 let programRunner: (() => ProgramRunner | null) | null = null;
 export function setProgramStarter(f: ProgramStarter, stored?: StoredReader, runner?: () => ProgramRunner | null): void {
@@ -255,7 +255,7 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
         const stored = setupStore && storedProgram ? storedProgram(setupStore, xsHost.log) : null;
         if (stored && startProgram) {
           xsHost.log(`Program: ${stored.name}, stored on this board`);
-          board = startProgram(xsHost, head.config as Record<string, unknown>, stored.source);
+          board = startProgram(xsHost, head.config as Record<string, unknown>, stored.source, stored);
         } else board = startBoard(xsHost, head.config as Record<string, unknown>, head.events ? tellNode : undefined);
       }
       return { ok: true, started: !!board };

@@ -7,9 +7,9 @@ import { startProgramBoard } from '../../src/program/program';
 import { readProgram } from '../../src/setup/program-store';
 
 setProgramStarter(
-  (host, config, source) => {
+  (host, config, source, about) => {
     const program = compartmentRunner() ?? undefined;
-    return startProgramBoard(Object.create(host, { program: { value: program } }), config, source);
+    return startProgramBoard(Object.create(host, { program: { value: program } }), config, source, undefined, about);
   },
   (store, log) => readProgram(store, (why) => log(`Program error: ${why}; running the role instead`)),
   compartmentRunner,

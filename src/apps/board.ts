@@ -7,6 +7,7 @@ import { MqttClient, payloadText, type ClientOptions, type Message } from '../mq
 import { checkConfig, type BoardConfig } from './config';
 import { Identify } from './identify';
 import { type BoardEvent, type BoardListener, eventLine } from './events';
+import { RUNS } from './pair-protocol';
 import { roles, type Role, type RoleDef } from './roles';
 import { printable } from './text';
 import { WiFiJoin, type WiFiListener } from './wifi';
@@ -84,6 +85,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   private stopped = false;
   /** « Identifier » over MQTT: <prefix>identify, made when first asked. */
   private identify: Identify | null = null;
+  private readonly program: RoleDef['program'];
 
   /** `options` may be made when the firmware is built (kept in flash): see hosts/moddable/main.ts.
    *  `role` plays instead of the config's (a student's program: src/program/). */
@@ -95,6 +97,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     role: RoleDef = roles[config.role],
   ) {
     super(host, config.broker, options);
+    this.program = role.program;
     this.role = role.start(host, this, config);
   }
 
@@ -138,7 +141,16 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   override onReady(): void {
     const own = this.identifyTopic();
     this.emit({ type: 'connected', broker: this.config.brokerName, topics: this.filters.filter((f) => f !== own) });
+    this.announce();
     this.role.connected();
+  }
+
+  /** Says what it runs, retained, on `<prefix>board/<role>` (pair-protocol.ts's RUNS): the class's page shows it. */
+  private announce(): void {
+    const c = this.config,
+      p = this.program;
+    const run = p ? { role: c.role, program: p.name, hash: p.hash } : { role: c.role };
+    this.publish(`${c.topicPrefix}${RUNS}${c.role}`, JSON.stringify(run), { qos: 1, retain: true });
   }
 
   /** Tells the listener what happened, and says it on the serial line in the course's words (events.ts). */

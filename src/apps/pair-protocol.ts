@@ -17,3 +17,8 @@ export function helloNumber(text: string): number {
   const n = text.slice(7);
   return /^\d{1,15}$/.test(n) ? Number(n) : -1;
 }
+
+/** `<prefix>board/<role>`: what a board runs, retained, said at each connection (board.ts): JSON
+ *  `{"role":"hello"}`, or `{"role":"hello","program":"esp1.js","hash":"1a2b3c4d"}` for a student's
+ *  program (`role` is then what it plays without it). Facts, no words: tools/classroom/ reads them. */
+export const RUNS = 'board/';

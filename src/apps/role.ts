@@ -31,4 +31,6 @@ export interface RoleDef {
   start(host: Host, client: RoleClient, config: BoardConfig): Role;
   /** The last will, set before the first CONNECT. */
   will?(config: BoardConfig): LastWill;
+  /** A student's program (src/program/): its name and hash (when known), said on `<prefix>board/<role>`. */
+  program?: { name: string; hash?: string };
 }

@@ -52,7 +52,7 @@ export type ProgramHost = Host & { program: ProgramRunner };
  * a config error, a host without programs, a program too long. A program that fails to compile
  * or throws leaves the board connected, running what the program set up before it threw.
  */
-export function startProgramBoard(host: Host, raw: Record<string, unknown>, source: string, listener?: BoardListener): Board | null {
+export function startProgramBoard(host: Host, raw: Record<string, unknown>, source: string, listener?: BoardListener, about?: ProgramAbout): Board | null {
   // The role is what the board plays without its program (safe mode): ESP#1's unless said.
   const config = checkConfig(raw.role ? raw : { ...raw, role: 'hello' }, host.deviceId(), !!host.wifi);
   if (typeof config === 'string') {
@@ -68,12 +68,15 @@ export function startProgramBoard(host: Host, raw: Record<string, unknown>, sour
     return null;
   }
   // No last will: the role's is for the role, not for a program.
-  return runBoard(host, config, { ...boardOptions(config), will: undefined }, listener, programRole(source));
+  return runBoard(host, config, { ...boardOptions(config), will: undefined }, listener, programRole(source, about));
 }
 
-/** The role that runs `source`. */
-export function programRole(source: string): RoleDef {
-  return { start: (host, client, config) => new ProgramRole(host as ProgramHost, client, config, source) };
+/** A program's name (its file's) and hash, as the board says what it runs (board.ts). */
+export type ProgramAbout = NonNullable<RoleDef['program']>;
+
+/** The role that runs `source`; `about` as stored with it (src/setup/program-store.ts), else a name alone. */
+export function programRole(source: string, about: ProgramAbout = { name: 'program.js' }): RoleDef {
+  return { start: (host, client, config) => new ProgramRole(host as ProgramHost, client, config, source), program: about };
 }
 
 /** One line of text from a program, bounded. */

@@ -2,20 +2,22 @@
 // port: its Improv frames and its console lines go out through `toComputer` (as the Moddable
 // firmware copies its console to the port), what the computer sends comes in through write(). Its
 // flash is a Map kept across the restarts it asks for (after a program is stored or cleared): the
-// worker stops and another starts with the same flash, as a board reboots.
+// worker stops and another starts with the same flash, as a board reboots (and, with `merge`, boots
+// with the settings stored there over `config`, as the firmware's boot merges them).
 //
 //   const board = await xsUsbBoard(config, (bytes) => pty.write(bytes));
 //   pty.onData((bytes) => board.write(bytes));  ...  await board.stop();
 import { startXsBoard } from '../../hosts/xsnap/runner.mjs';
 
-export async function xsUsbBoard(config, toComputer) {
+export async function xsUsbBoard(config, toComputer, { merge = false } = {}) {
   const lines = [];
   let board = null;
   let stored = {};
   let restarting = null;
   const start = async () => {
     board = await startXsBoard({
-      config,
+      // The settings it stored, not the program's parts (pg…): those the program store reads itself.
+      config: merge ? { ...config, ...Object.fromEntries(Object.entries(stored).filter(([k]) => !k.startsWith('pg'))) } : config,
       deviceId: 'a1b2c3d4e5f6',
       programs: true,
       setup: { build: config, maxBytes: 200, stored },

@@ -8,6 +8,7 @@ import { HELLO, NOTIFICATION } from '../../src/apps/pair-protocol';
 import { LATE_AFTER, lookOf, sortTiles, tileOf } from './look';
 import { activityPrefix, recordActivity } from './activities';
 import { newPair, recordRound } from './pair-record';
+import { BoardRuns } from './board-runs';
 import type { ObservedPair, TileView, ViewSnapshot } from './view-model';
 
 export interface ObserverOptions {
@@ -52,6 +53,8 @@ export class ClassObserver {
   private unproven = new Set<string>();
   /** Prefixes whose students' page is online (`<prefix>status`), pair or not yet, IGNORED_KEPT at most. */
   private online = new Set<string>();
+  /** What each pair's boards said they run (`<prefix>board/<role>`), IGNORED_KEPT prefixes at most. */
+  readonly runs = new BoardRuns(IGNORED_KEPT);
   /** The last connection problem, cleared once connected again. */
   problem = '';
   /** The last warning from the client (a message too large skipped), for the page. */
@@ -230,6 +233,8 @@ export class ClassObserver {
   /** One message from the broker; public so that tests and the classroom can feed it too. */
   message(topic: string, text: string, retained = false): void {
     this.messages++;
+    // A board saying what it runs: a fact for its pair's tile, neither a round nor an activity.
+    if (this.runs.message(topic, text)) return;
     const slash = topic.lastIndexOf('/');
     const leaf = topic.slice(slash + 1);
     const prefix = topic.slice(0, slash + 1);
@@ -297,7 +302,12 @@ export class ClassObserver {
     this.forget(now);
     const tiles: TileView[] = [];
     for (const p of this.pairs.values())
-      if (!this.heardOnce.has(p.prefix)) tiles.push(tileOf(p, lookOf(p, now, this.options.interval, this.options.lateAfter ?? LATE_AFTER), now));
+      if (!this.heardOnce.has(p.prefix)) {
+        const tile = tileOf(p, lookOf(p, now, this.options.interval, this.options.lateAfter ?? LATE_AFTER), now);
+        const runs = this.runs.of(p.prefix);
+        if (runs) tile.runs = runs;
+        tiles.push(tile);
+      }
     return sortTiles(tiles);
   }
 }

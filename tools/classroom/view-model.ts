@@ -1,6 +1,8 @@
 // What the class views show, as the server sends it: a tile per pair and the snapshot of the class.
 // The page (tools/web/class/) imports these types, so the page and the server cannot disagree.
 
+import type { BoardRun } from './board-runs';
+
 export type TileState = 'ok' | 'wait' | 'silent';
 
 /** How long a pair may stay without a message, or without a reply, before its tile turns red: about
@@ -128,6 +130,8 @@ export interface TileView extends PairLook {
   stopped?: boolean;
   /** A student on the students' page, not a pair (no hello, no reply, not on the roster): shown apart, not counted as a pair. */
   student?: boolean;
+  /** What its boards said they run (board-runs.ts), ESP#1 first; absent when none said (an older firmware). */
+  runs?: BoardRun[];
 }
 
 export interface ViewSnapshot {

@@ -9,11 +9,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UNKNOWN_RPC } from '../../src/setup/improv';
 import { MAX_NAME_BYTES, MAX_PROGRAM_BYTES } from '../../src/setup/program-store';
-import { utf8Length } from '../../src/mqtt/codec';
 import { printable } from '../../src/apps/text';
 import { BoardError, type BoardLink, BoardLink as Link } from '../setup/improv-client';
 import { identify } from '../setup/set-up-board';
-import { clearProgram, ProgramRefused, sendProgram, storedProgram } from '../setup/send-program';
+import { clearProgram, type FileProblem, ProgramRefused, programText, sendProgram, storedProgram } from '../setup/send-program';
 import { PortError, openPort } from '../setup/serial-port';
 import { untilStopped } from './session';
 import { cliWords } from '../words/cli';
@@ -80,7 +79,7 @@ export async function runProgram(argv: string[]): Promise<number> {
       process.stdout.write(`${had ? words.cleared : words.nothingToClear}\n`);
       return 0;
     }
-    const { name, source } = program as { name: string; source: string };
+    const { name, source } = program as ProgramFile;
     // From the end on, what the board says is the student's to read: its lines as they come.
     const lines: string[] = [];
     const { size, hash } = await said(board, path, () =>
@@ -103,8 +102,14 @@ export async function runProgram(argv: string[]): Promise<number> {
   }
 }
 
+/** A program read from its file: its name (without folders) and its text. */
+export interface ProgramFile {
+  name: string;
+  source: string;
+}
+
 /** The file: its name (without folders) and text, or one line saying what is wrong with it. */
-function readProgram(file: string): { name: string; source: string } {
+export function readProgram(file: string): ProgramFile {
   const words = cliWords().program;
   let bytes: Uint8Array;
   try {
@@ -112,19 +117,17 @@ function readProgram(file: string): { name: string; source: string } {
   } catch {
     throw new UsageError(words.noFile(file));
   }
-  if (!bytes.length) throw new UsageError(words.empty(file));
-  if (bytes.length > MAX_PROGRAM_BYTES) throw new UsageError(words.tooLarge(file, bytes.length, MAX_PROGRAM_BYTES));
-  let source: string;
-  try {
-    source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(words.notUtf8(file, badLine(bytes)));
-  }
-  // A byte-order mark some editors put first is no part of the program.
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
   const name = basename(file).normalize('NFC');
-  if (utf8Length(name) > MAX_NAME_BYTES) throw new UsageError(words.nameTooLong(name, MAX_NAME_BYTES));
-  return { name, source };
+  // The checks the set-up page makes too (tools/setup/send-program.ts), in this command's words.
+  const read = programText(name, bytes);
+  if ('source' in read) return { name, source: read.source };
+  const problem: Record<FileProblem, () => string> = {
+    empty: () => words.empty(file),
+    tooLarge: () => words.tooLarge(file, bytes.length, MAX_PROGRAM_BYTES),
+    notUtf8: () => words.notUtf8(file, badLine(bytes)),
+    nameTooLong: () => words.nameTooLong(name, MAX_NAME_BYTES),
+  };
+  throw new UsageError(problem[read.problem]());
 }
 
 /** The line (from 1) of the first byte that is not UTF-8: decoded line by line, the first that fails. */
@@ -146,7 +149,7 @@ function badLine(bytes: Uint8Array): number {
 }
 
 /** What the board did, or its refusal or silence as one line (its own reason, from its console). */
-async function said<T>(board: BoardLink, port: string, act: () => Promise<T>): Promise<T> {
+export async function said<T>(board: BoardLink, port: string, act: () => Promise<T>): Promise<T> {
   const words = cliWords().program;
   const from = board.lines.length;
   try {

@@ -19,6 +19,8 @@ import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
 import { PortError, listPorts, openPort } from '../setup/serial-port';
 import { brokerFromFlags } from './broker-flags';
+import { readProgram, said } from './program';
+import { sendProgramAndBoot } from '../setup/send-program';
 import { langOption, topicLevel } from './class-options';
 import { untilStopped } from './session';
 import { printable } from '../../src/apps/text';
@@ -68,6 +70,13 @@ const FLAGS: Flag[] = [
     example: 'build/image/esp32',
     help: 'with --web: the image to install, made by mqtt-pair image (its manifest.json)',
   },
+  {
+    names: ['--program'],
+    key: 'program',
+    value: 'file',
+    example: 'esp1.js',
+    help: "with --port: a student's program (one JavaScript file) the board gets after its settings and runs instead of its role",
+  },
   { names: ['--lang'], key: 'lang', value: 'fr|en', example: 'fr', help: "with --web: the page's language (default: the browser's)" },
   { names: ['--help'], key: 'help', help: 'this text' },
 ];
@@ -76,7 +85,7 @@ function usage(): string {
   return usageText(
     'mqtt-pair setup: set up a board plugged in over USB (Improv Wi-Fi), without Chrome',
     [
-      'mqtt-pair setup --port /dev/ttyUSB0 [--roster classe.txt --school S --class C] [--ssid S --password P] [--broker URL] [key=value …]',
+      'mqtt-pair setup --port /dev/ttyUSB0 [--roster classe.txt --school S --class C] [--ssid S --password P] [--broker URL] [--program FILE.js] [key=value …]',
       'mqtt-pair setup --web 8090 [--image build/image/esp32] [--roster classe.txt --school S --class C] [--ssid S] [--broker URL] [--lang fr|en]',
       'mqtt-pair setup --list',
     ],
@@ -151,6 +160,10 @@ export async function runSetup(argv: string[]): Promise<number> {
     if (webPort === undefined && path === undefined) return 0;
   }
   const taken = roster === undefined || !slots ? {} : readClass(roster, slots);
+  const programPath = last(p, 'program');
+  if (programPath !== undefined && webPort !== undefined) throw new UsageError(cliWords().setup.programOnPage);
+  // Read and checked before any port is opened: a bad file needs no board.
+  const program = programPath === undefined ? undefined : readProgram(programPath);
   if (webPort !== undefined) {
     if (p.has('wifiPassword')) throw new UsageError(cliWords().setup.passwordOnPage);
     if (settings.length > (brokerText === undefined ? 0 : 1)) throw new UsageError(cliWords().setup.settingsWithPort);
@@ -191,6 +204,12 @@ export async function runSetup(argv: string[]): Promise<number> {
       settings.splice(brokerText === undefined ? 0 : 1, 0, ...slotSettings(slot));
     }
     await storeSettings(board, settings);
+    if (program) {
+      // It restarts to run it, its settings kept: asked again once it is back, booted with the program.
+      const sent = await said(board, path, () => sendProgramAndBoot(board, program.name, program.source));
+      process.stdout.write(`${printable(cliWords().program.sent(program.name, sent.size, sent.hash))}\n`);
+      await identify(board, path);
+    }
     const now = await readSettings(board);
     const prefix = now.get('topicPrefix')?.[0] ?? '';
     const role = now.get('role')?.[0] ?? '';

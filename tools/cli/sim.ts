@@ -4,8 +4,11 @@
 // `mqtt-pair actuator` are the sim with that role.
 
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { MAX_DELAY, ROLES } from '../../src/apps/config';
 import { MAX_SOURCE } from '../../src/program/program';
+import { MAX_NAME_BYTES } from '../../src/setup/program-store';
+import { utf8Length } from '../../src/mqtt/codec';
 import { brokerName, brokerUrl, redact } from '../../src/endpoint';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from '../../hosts/node/devices';
 import { connectEndpoint } from '../../hosts/node/host';
@@ -81,6 +84,13 @@ function readProgram(file: string): string {
   return text;
 }
 
+/** A program's name as a board keeps it: its file's, without folders, at most MAX_NAME_BYTES. */
+function programName(file: string): string {
+  let name = basename(file).normalize('NFC');
+  while (utf8Length(name) > MAX_NAME_BYTES) name = name.slice(0, -1);
+  return name;
+}
+
 /** A board's broker value (src/apps/config.ts reads it): the endpoint as a URL, with its user and password. */
 /** Runs the command's boards until Ctrl+C (or the end of the remote's input); the exit code. */
 export async function runSim(argv: string[], command: Command = 'sim'): Promise<number> {
@@ -150,6 +160,7 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
     const b = new SimBoard({
       name: boardName,
       program,
+      programName: programFile === undefined ? undefined : programName(programFile),
       wifi: wifi ? new SimWiFi(300) : undefined,
       devices,
       onEvent,

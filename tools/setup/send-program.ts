@@ -1,10 +1,12 @@
 // A student's program sent to a board over its serial port, in our Improv commands (docs/improv.md):
 // begin with its name and size, its text in parts, end with its hash; the board compiles it, stores
 // it whole (or keeps its old one and says why, with the line) and restarts to run it. And its
-// clearing. What `mqtt-pair program --port` and the students' page (over Web Serial) both do.
+// clearing. What `mqtt-pair program --port` and the students' page (over Web Serial) both do; the
+// set-up (`mqtt-pair setup --port --program`, the class set-up page) sends the program of the day
+// this way after each board's settings, then waits for the board to run it.
 
 import { CLEAR_PROGRAM, GET_PROGRAM, INVALID_PROGRAM, PROGRAM_BEGIN, PROGRAM_CHUNK, PROGRAM_END } from '../../src/setup/improv';
-import { chunks, programHash } from '../../src/setup/program-store';
+import { chunks, MAX_NAME_BYTES, MAX_PROGRAM_BYTES, programHash } from '../../src/setup/program-store';
 import { utf8Length } from '../../src/mqtt/codec';
 import { BoardError, type BoardLink } from './improv-client';
 
@@ -12,6 +14,25 @@ import { BoardError, type BoardLink } from './improv-client';
 export const PART_BYTES = 112;
 /** How long the board may take to compile and store the program. */
 export const END_MS = 20000;
+/** The console line a board boots with when it runs its stored program (hosts/*). */
+const BOOTED = /^Program: .*, stored on this board$/;
+
+/** Why a file cannot be a board's program, as a code each caller words: too large, empty, not UTF-8, its name too long. */
+export type FileProblem = 'tooLarge' | 'empty' | 'notUtf8' | 'nameTooLong';
+
+/** A file's bytes as a program: its text, or the problem. (A byte-order mark some editors put first is no part of it.) */
+export function programText(name: string, bytes: Uint8Array): { source: string } | { problem: FileProblem } {
+  if (!bytes.length) return { problem: 'empty' };
+  if (bytes.length > MAX_PROGRAM_BYTES) return { problem: 'tooLarge' };
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { problem: 'notUtf8' };
+  }
+  if (utf8Length(name) > MAX_NAME_BYTES) return { problem: 'nameTooLong' };
+  return { source: source.charCodeAt(0) === 0xfeff ? source.slice(1) : source };
+}
 
 /** The board refused the program: `why` is its own reason (its console line), `line` the line of a syntax error. */
 export class ProgramRefused extends Error {
@@ -67,6 +88,28 @@ export async function sendProgram(
   const hash = programHash(source);
   await askBoard(board, PROGRAM_END, [hash], END_MS);
   return { size, hash };
+}
+
+/**
+ * Sends the program, then waits until the board booted again running it (its console line says so),
+ * its settings kept: the set-up asks the board who it is again after. A board that never says so is
+ * asked anyway once END_MS × 3 have passed.
+ */
+export async function sendProgramAndBoot(board: BoardLink, name: string, source: string): Promise<{ size: number; hash: string }> {
+  // The line may come with the board's last answer: seen as it comes, not searched for after.
+  let booted = false;
+  const before = board.onLine;
+  board.onLine = (line) => {
+    if (BOOTED.test(line)) booted = true;
+    before?.(line);
+  };
+  try {
+    const sent = await sendProgram(board, name, source);
+    if (!booted) await board.waitLine(BOOTED, 3 * END_MS, 'the board did not start again with its program').catch(() => '');
+    return sent;
+  } finally {
+    board.onLine = before;
+  }
 }
 
 /** The stored program's name, size and hash, or null when the board plays its role. */

@@ -256,6 +256,7 @@ export const en: CliWords = {
     imageWithWeb: '--image goes with --web (the page installs it); for this command, flash with write_flash.sh of the image',
     noManifest: (image) => `${image} has no manifest.json: make the image first, e.g. mqtt-pair image -p esp32 (it writes build/image/esp32)`,
     notASetting: (key, keys) => `${key}=…: not a board setting; the settings are ${keys}`,
+    programOnPage: '--program goes with --port; with --web, the program of the day is chosen on the page',
     replaceNeedsRoster: (name) => `--replace ${name} goes with the class's list: --roster classe.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `"${name}" is on no line of ${roster}: check the name (nothing changed)`,
     replaced: (name, boards) =>

@@ -358,7 +358,8 @@ export const fr: CliWords = {
     imageWithWeb: '--image va avec --web (la page l’installe) ; pour cette commande, installez avec write_flash.sh de l’image',
     noManifest: (image) => `${image} n’a pas de manifest.json : faites d’abord l’image, par exemple mqtt-pair image -p esp32 (elle écrit build/image/esp32)`,
     notASetting: (key, keys) => `${key}=… : ce n’est pas un réglage de la carte ; les réglages sont ${keys}`,
-    replaceNeedsRoster: (name) => `--replace ${name} va avec la liste de la classe : --roster noms.txt --school LycMaurois --class SNT_2nde`,
+    programOnPage: '--program va avec --port ; avec --web, le programme du jour se choisit sur la page',
+    replaceNeedsRoster: (name) => `--replace ${name} va avec la liste de la classe : --roster classe.txt --school LycMaurois --class SNT_2nde`,
     notOnRoster: (name, roster) => `« ${name} » n’est sur aucune ligne de ${roster} : vérifiez le prénom (rien n’a changé)`,
     replaced: (name, boards) =>
       `${boards.length ? `${name} n’a plus ${boards.length > 1 ? 'ses cartes' : 'sa carte'} ${boards.join(', ')}` : `${name} n’avait pas encore de carte`} : la prochaine carte branchée est la sienne`,

@@ -201,6 +201,8 @@ export interface SetupCliWords {
   imageWithWeb: string;
   noManifest(image: string): string;
   notASetting(key: string, keys: string): string;
+  /** --program with --web: the page chooses the program itself. */
+  programOnPage: string;
   /** --replace NAME: NAME is on no line of the roster. */
   notOnRoster(name: string, roster: string): string;
   /** --replace NAME: NAME's boards (`boards`, none when it had none yet) are forgotten; the next board plugged in takes the student. */

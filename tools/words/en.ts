@@ -78,6 +78,13 @@ export const classWords: ClassPageWords = {
   reconnects: (n) => `${n} reconnect${s(n)}`,
   other: (n) => `${n} other message${s(n)} (another activity)`,
   retained: (n) => `${n} retained (old)`,
+  runsProgram: (b, name) => `${b}: own program «\u00a0${name}\u00a0»`,
+  runsRole: (b, role) => `${b}: built-in role (${role})`,
+  protocol: (yes) =>
+    yes
+      ? 'follows the pair protocol: «\u00a0Hello\u00a0#N\u00a0» answered by «\u00a0received\u00a0»'
+      : 'pair protocol not seen yet: no «\u00a0Hello\u00a0#N\u00a0» answered by «\u00a0received\u00a0»',
+  hash: (h) => `hash ${h}`,
   stop: 'Stop',
   start: 'Start',
   identify: 'Identify',

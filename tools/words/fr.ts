@@ -79,6 +79,13 @@ export const classWords: ClassPageWords = {
   reconnects: (n) => `${n} reconnexion${s(n)}`,
   other: (n) => `${n} autre${s(n)} message${s(n)} (autre activité)`,
   retained: (n) => `${n} retenu${s(n)} (ancien${s(n)})`,
+  runsProgram: (b, name) => `${b} : son programme «\u00a0${name}\u00a0»`,
+  runsRole: (b, role) => `${b} : rôle intégré (${role})`,
+  protocol: (yes) =>
+    yes
+      ? 'suit le protocole de la paire : «\u00a0Hello\u00a0#N\u00a0» répondu par «\u00a0received\u00a0»'
+      : 'protocole de la paire pas encore vu : aucun «\u00a0Hello\u00a0#N\u00a0» répondu par «\u00a0received\u00a0»',
+  hash: (h) => `empreinte ${h}`,
   stop: 'Arrêter',
   start: 'Relancer',
   identify: 'Identifier',

@@ -41,7 +41,8 @@ export const HELP_FR: Record<string, CommandHelp> = {
     flags: {
       '--port': 'le port série de la carte (COM3 sous Windows)',
       '--list': 'lister les ports série, les cartes d’abord, et s’arrêter',
-      '--roster': 'la liste de la classe, un binôme par ligne (un ou deux prénoms, par exemple alice bob) : la carte va au prochain élève qui n’en a pas encore',
+      '--roster':
+        'la liste de la classe, un binôme par ligne (un ou deux prénoms, par exemple alice bob) : la carte va au prochain élève qui n’en a pas encore',
       '--replace': 'avec --roster : une nouvelle carte pour cet élève (la sienne est cassée) : la carte de --port, sinon la prochaine branchée',
       '--school': 'avec --roster : le premier niveau des topics',
       '--class': 'avec --roster : le deuxième niveau des topics',

@@ -27,7 +27,21 @@ export interface SetupWords {
   counts(setUp: number, working: number, students: number): string;
   broker(where: string): string;
   noBroker: string;
-  steps: { identify: string; settings: string; wifi: string; done(name: string): string; full: string };
+  steps: { identify: string; settings: string; wifi: string; done(name: string): string; full: string; program(name: string): string };
+  /** The program of the day (optional): sent to each board after its settings (tools/setup/send-program.ts). */
+  program: {
+    title: string;
+    help: string;
+    none: string;
+    examples: string;
+    file: string;
+    chosen(name: string, bytes: number): string;
+    sent(name: string, hash: string): string;
+    /** A file that cannot be a program, by its problem's code. */
+    bad: Record<'tooLarge' | 'empty' | 'notUtf8' | 'nameTooLong', (name: string) => string>;
+    /** The board refused it: its own reason (its line, its error). */
+    refused(reason: string): string;
+  };
   notBoard: string;
   /** The board's Improv errors, by code (docs/improv.md); a refused setting adds the board's own reason. */
   improv: Record<number, string>;
@@ -147,6 +161,23 @@ export const fr: SetupWords = {
     wifi: 'La carte rejoint le WiFi…',
     done: (name) => `C’est fait : la carte de ${name} redémarre et se connecte.`,
     full: 'La classe est complète : chaque élève a sa carte.',
+    program: (name) => `J’envoie le programme « ${name} »…`,
+  },
+  program: {
+    title: 'Programme du jour (facultatif)',
+    help: 'Chaque carte réglée le reçoit après ses réglages et le lance à la place de son rôle.',
+    none: 'aucun : les cartes gardent leur rôle',
+    examples: 'Exemple',
+    file: 'ou un fichier .js',
+    chosen: (name, bytes) => `Programme choisi : « ${name} » (${bytes} octets)`,
+    sent: (name, hash) => `La carte a reçu « ${name} » (empreinte ${hash}) et le lance.`,
+    bad: {
+      tooLarge: (name) => `« ${name} » est trop gros : une carte prend un programme de 16384 octets au plus.`,
+      empty: (name) => `« ${name} » est vide.`,
+      notUtf8: (name) => `« ${name} » n’est pas du texte UTF-8 : enregistrez-le en UTF-8 dans l’éditeur.`,
+      nameTooLong: (name) => `Le nom « ${name} » est trop long : 32 octets au plus.`,
+    },
+    refused: (reason) => `La carte a refusé le programme : ${reason || 'sans dire pourquoi'}`,
   },
   notBoard: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? Installez le programme (1.), puis réessayez.',
   improv: {
@@ -216,6 +247,23 @@ export const en: SetupWords = {
     wifi: 'The board joins the WiFi…',
     done: (name) => `Done: ${name}'s board restarts and connects.`,
     full: 'The class is full: every student has a board.',
+    program: (name) => `Sending the program « ${name} »…`,
+  },
+  program: {
+    title: 'Program of the day (optional)',
+    help: 'Each board set up gets it after its settings and runs it instead of its role.',
+    none: 'none: the boards keep their role',
+    examples: 'Example',
+    file: 'or a .js file',
+    chosen: (name, bytes) => `Program chosen: « ${name} » (${bytes} bytes)`,
+    sent: (name, hash) => `The board got « ${name} » (hash ${hash}) and runs it.`,
+    bad: {
+      tooLarge: (name) => `« ${name} » is too large: a board takes a program of 16384 bytes at most.`,
+      empty: (name) => `« ${name} » is empty.`,
+      notUtf8: (name) => `« ${name} » is not UTF-8 text: save it as UTF-8 in the editor.`,
+      nameTooLong: (name) => `The name « ${name} » is too long: 32 bytes at most.`,
+    },
+    refused: (reason) => `The board refused the program: ${reason || 'it said no more'}`,
   },
   notBoard: 'No answer: is it a board with mqtt-pair? Install the firmware (1.), then try again.',
   improv: {

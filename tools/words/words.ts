@@ -37,6 +37,13 @@ export interface ClassPageWords {
   reconnects(n: number): string;
   other(n: number): string;
   retained(n: number): string;
+  /** What a board runs, as it said (tools/classroom/board-runs.ts): `board` is ESP#1, ESP#2 or its role. */
+  runsProgram(board: string, name: string): string;
+  runsRole(board: string, role: string): string;
+  /** A pair with a program: whether a « Hello #N » was answered by « received » (a round seen). */
+  protocol(follows: boolean): string;
+  /** The tooltip of a program: its hash. */
+  hash(hash: string): string;
   stop: string;
   start: string;
   /** « Identifier »: the pair's boards blink their LED (watch --web). */

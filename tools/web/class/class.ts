@@ -26,6 +26,8 @@ interface Tile {
   icon: HTMLElement;
   label: HTMLElement;
   why: HTMLElement;
+  /** What its boards run (a program, or a built-in role), and whether the pair protocol is followed. */
+  runs: HTMLElement;
   group: HTMLElement;
   extra: HTMLElement;
   error: HTMLElement;
@@ -80,6 +82,7 @@ function makeTile(): Tile {
     icon,
     label: part(status, 'span', 'label'),
     why: part(li, 'div', 'why'),
+    runs: part(li, 'div', 'runs'),
     group: part(li, 'div', 'group'),
     extra: part(li, 'div', 'extra'),
     error: part(li, 'div', 'error'),
@@ -202,6 +205,7 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   if (p.other) extra.push(L.other(p.other));
   if (p.retained) extra.push(L.retained(p.retained));
   set(x.extra, extra.join(' · '));
+  renderRuns(x.runs, p, L);
   set(x.error, p.error && p.state !== 'ok' ? p.error : '');
   if (s.controls && p.boards !== undefined) {
     if (!x.button) {
@@ -232,6 +236,30 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
     x.identify = null;
   }
   x.li.setAttribute('aria-label', `${p.name}: ${label}, ${why}`);
+}
+
+/** The board names of the pair protocol; other roles by their own name. */
+const BOARD: Record<string, string> = { hello: 'ESP#1', responder: 'ESP#2' };
+
+/** One line a board: its program (the hash as a tooltip) or its built-in role; then, when a board
+ *  runs a program, whether the pair still speaks « Hello #N » / « received ». */
+function renderRuns(box: HTMLElement, p: TileView, L: ClassPageWords): void {
+  const runs = p.runs ?? [];
+  const key = `${lang}|${p.rounds > 0}|${runs.map((r) => `${r.role}:${r.program ?? ''}:${r.hash ?? ''}`).join()}`;
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.textContent = '';
+  for (const r of runs) {
+    const board = BOARD[r.role] ?? r.role;
+    const line = part(box, 'div', r.program === undefined ? 'run role' : 'run program');
+    line.textContent = r.program === undefined ? L.runsRole(board, r.role) : L.runsProgram(board, r.program);
+    if (r.hash) line.title = L.hash(r.hash);
+  }
+  if (runs.some((r) => r.program !== undefined)) {
+    const line = part(box, 'div', 'protocol');
+    line.dataset.follows = p.rounds > 0 ? '1' : '';
+    line.textContent = L.protocol(p.rounds > 0);
+  }
 }
 
 /** Students on the students' page (not pairs): one line above the tiles, a name each, green while online. */

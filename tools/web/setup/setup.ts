@@ -7,6 +7,8 @@
 
 import { BoardError, BoardLink } from '../../setup/improv-client';
 import { identify, startBoard, storeSettings } from '../../setup/set-up-board';
+import { ProgramRefused, programText, sendProgramAndBoot } from '../../setup/send-program';
+import { EXAMPLES } from '../../programs/examples';
 import { en, fr, type SetupWords } from '../../words/setup';
 import { type OpenPort, openSerial, type WebSerialPort, webSerial } from '../serial';
 
@@ -70,8 +72,13 @@ function staticWords(s: ClassState): void {
     ['h-board', w.board],
     ['h-state', w.state],
     ['no-serial', w.noSerial],
+    ['program-title', w.program.title],
+    ['program-help', w.program.help],
+    ['program-example-label', w.program.examples],
+    ['program-file-label', w.program.file],
   ];
   for (const [id, text] of set) $(id).textContent = text;
+  programChoices();
   $('no-roster').hidden = s.roster;
   $('roster').hidden = !s.roster;
   if (!$<HTMLInputElement>('ssid').value) $<HTMLInputElement>('ssid').value = s.ssid;
@@ -246,6 +253,40 @@ async function closePort(): Promise<void> {
   await o?.close();
 }
 
+// ---- The program of the day: an example or a .js file, sent to each board after its settings.
+
+let todays: { name: string; source: string } | null = null;
+
+function chosen(text: string, problem = false): void {
+  $('program-chosen').textContent = text;
+  $('program-chosen').classList.toggle('problem', problem);
+}
+
+function programChoices(): void {
+  const select = $<HTMLSelectElement>('program-example');
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'fr';
+  const none = new Option(words.program.none, '');
+  select.replaceChildren(none, ...EXAMPLES.map((x) => new Option(x.title[lang], x.id)));
+  select.addEventListener('change', () => {
+    const x = EXAMPLES.find((e) => e.id === select.value);
+    $<HTMLInputElement>('program-file').value = '';
+    todays = x ? { name: `${x.id}.js`, source: x.code } : null;
+    chosen(todays ? words.program.chosen(todays.name, new TextEncoder().encode(todays.source).length) : '');
+  });
+  $<HTMLInputElement>('program-file').addEventListener('change', async (e) => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    select.value = '';
+    todays = null;
+    if (!file) return chosen('');
+    // A file from the teacher's disk: its name is shown as text only, never parsed.
+    const name = file.name.normalize('NFC');
+    const read = file.size > 1 << 20 ? ({ problem: 'tooLarge' } as const) : programText(name, new Uint8Array(await file.arrayBuffer()));
+    if ('problem' in read) return chosen(words.program.bad[read.problem](name), true);
+    todays = { name, source: read.source };
+    chosen(words.program.chosen(name, file.size));
+  });
+}
+
 // Our header: the server takes a POST only with it (no other site's page can send it).
 async function post(path: string, body: unknown): Promise<Response> {
   return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mqtt-pair': '1' }, body: JSON.stringify(body) });
@@ -288,15 +329,25 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     const { slot, settings } = (await r.json()) as { slot: Student | null; settings: [string, string][] };
     step(words.steps.settings);
     await storeSettings(board, settings);
+    let sent = '';
+    const program = todays;
+    if (program) {
+      step(words.steps.program(program.name));
+      const { hash } = await sendProgramAndBoot(board, program.name, program.source);
+      sent = words.program.sent(program.name, hash);
+      step(sent);
+      await identify(board, 'USB'); // booted again with the program: its settings kept
+    }
     step(words.steps.wifi);
     await startBoard(board, ssid ? { ssid, password } : undefined, 90_000);
     await post('/api/boards/done', { board: info.name });
-    step(words.steps.done(slot?.name ?? info.name));
+    step(`${words.steps.done(slot?.name ?? info.name)}${sent ? ` ${sent}` : ''}`);
   } catch (e) {
     // The board's own error in the page's words; a refused setting keeps the board's reason.
     const code = e instanceof BoardError ? e.code : undefined;
     const said = code === undefined ? undefined : words.improv[code];
-    const message = said ? (code === 0x80 ? `${said}${(e as Error).message}` : said) : (e as Error).message;
+    const message =
+      e instanceof ProgramRefused ? words.program.refused(e.why) : said ? (code === 0x80 ? `${said}${(e as Error).message}` : said) : (e as Error).message;
     step(message, true);
     if (name) await post('/api/boards/failed', { board: name, error: message });
   } finally {
