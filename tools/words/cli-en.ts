@@ -194,6 +194,10 @@ export const en: CliWords = {
   shortRun: (sec, interval) => `note: ${sec} s leaves little time for 3 round trips at one hello every ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) => `boards ${up}/${of} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`,
   setup: {
+    onLine: (line, shown) => (shown === undefined ? `line ${line}:` : `line ${line} ('${shown}'):`),
+    onePairALine: 'write one pair a line, one or two first names',
+    noName: 'it has no name: write one pair a line, e.g. alice bob',
+    tooManyPairs: (pairs, max) => `it has ${pairs} pairs, ${max} at most`,
     badName: (name, why, scripts) =>
       why === 'mixed'
         ? `'${name}' mixes alphabets (${scripts.join(' and ')}): a projector would show it as another name; type it again in one alphabet`

@@ -287,6 +287,10 @@ export const fr: CliWords = {
   boardsDetails: (up, of, hellos, replies, reconnects) =>
     `cartes ${up}/${of} connectées ; ${hellos} hellos, ${replies} réponses, ${reconnects} reconnexion${s(reconnects)}`,
   setup: {
+    onLine: (line, shown) => (shown === undefined ? `ligne ${line} :` : `ligne ${line} (« ${shown} ») :`),
+    onePairALine: 'écrivez un binôme par ligne, un ou deux prénoms',
+    noName: 'elle ne contient aucun prénom : écrivez un binôme par ligne, par exemple alice bob',
+    tooManyPairs: (pairs, max) => `elle compte ${pairs} binômes, ${max} au plus`,
     badName: (name, why, scripts) =>
       why === 'mixed'
         ? `« ${name} » mélange des alphabets (${scripts.map((x) => SCRIPTS_FR[x] ?? x).join(' et ')}) : au projecteur on lirait le nom d’un autre élève ; retapez-le dans un seul alphabet`

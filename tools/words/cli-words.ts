@@ -136,6 +136,13 @@ export interface ProgramCliWords {
 }
 
 export interface SetupCliWords {
+  /** Where in the roster, before what is wrong there: its line, and what it holds when worth showing. */
+  onLine(line: number, shown?: string): string;
+  /** A roster's line with more than two names. */
+  onePairALine: string;
+  /** A roster with no name. */
+  noName: string;
+  tooManyPairs(pairs: number, max: number): string;
   /** A name refused (studentName's why): what is wrong with it and what to type. */
   badName(name: string, why: 'chars' | 'compat' | 'mixed', scripts: string[]): string;
   /** A name already on the roster's line `line` as `other` (the same name, or one that reads alike). */

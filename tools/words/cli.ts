@@ -4,6 +4,7 @@
 // The boards' console lines stay in English, as the course prints them.
 
 import type { CloseKind } from '../../src/host';
+import type { SetupProblem } from '../setup/problem';
 import { en } from './cli-en';
 import { fr } from './cli-fr';
 import type { CliWords } from './cli-words';
@@ -34,6 +35,29 @@ export function useCliLang(lang: CliLang | undefined): void {
 /** The language the commands speak now. */
 export function cliLang(): CliLang {
   return chosen ?? localeLang();
+}
+
+/** A class's roster or state file refused (tools/setup/problem.ts), as the one line the command ends with. */
+export function setupLine(p: SetupProblem, words: CliWords = cliWords()): string {
+  const w = words.setup;
+  switch (p.code) {
+    case 'onePairALine':
+      return `${w.onLine(p.line, p.shown)} ${w.onePairALine}`;
+    case 'badName':
+      return `${w.onLine(p.line, p.shown)} ${w.badName(p.name, p.why, p.scripts)}`;
+    case 'nameTwice':
+      return `${w.onLine(p.line)} ${w.nameTwice(p.name, p.first, p.other)}`;
+    case 'noName':
+      return w.noName;
+    case 'tooManyPairs':
+      return w.tooManyPairs(p.pairs, p.max);
+    case 'badState':
+      return w.badState(p.file);
+    case 'locked':
+      return w.locked(p.lock, p.seconds);
+    case 'notOnRoster':
+      return w.notOnRoster(p.name, p.roster);
+  }
 }
 
 /** The words of the language the commands speak now (or of `lang`, a view's --lang). */
