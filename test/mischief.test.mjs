@@ -190,22 +190,8 @@ describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
   before(async () => {
     broker = await startMosquitto();
     const listenPort = await freePort();
-    watch = mqttPair([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'S',
-      '--class',
-      'C',
-      '--listen',
-      `127.0.0.2:${listenPort}`,
-      '--duration',
-      '600',
-    ]);
-    base = (await watch.waitFor('stdout', /Classroom view: (http:\/\/\S+\/)/))[1];
+    watch = await startClassPages(broker, { studentBroker: null, duration: 600, school: 'S', className: 'C', args: ['--listen', `127.0.0.2:${listenPort}`] });
+    base = watch.classUrl;
     students = `http://127.0.0.2:${listenPort}/`;
   });
   after(async () => {
