@@ -1,11 +1,28 @@
 // The commands' words in English (the table's shape: cli-words.ts).
 
 import { VERDICT_EN } from '../classroom/pair-check';
-import type { CliWords } from './cli-words';
+import type { CliWords, CloseFacts } from './cli-words';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
 const s = (n: number) => (n > 1 ? 's' : '');
+
+/** What to check after a CONNACK refusal, by its return code. */
+function refusalHint(f: CloseFacts): string {
+  switch (f.code) {
+    case 1:
+      return ': the broker does not accept MQTT 3.1.1';
+    case 2:
+      return `: the broker does not accept the client id '${f.clientId}'; choose another with -i`;
+    case 3:
+      return ': the broker cannot take connections now; try again later';
+    case 4:
+    case 5:
+      return f.username === undefined ? `: ${en.addAccount}` : `: ${en.checkAccount(f.username)}`;
+    default:
+      return '';
+  }
+}
 
 export const en: CliWords = {
   unknownOption: (arg, near, help) => `unknown option '${arg}'${near ? `: did you mean ${near}?` : ''} (${help} lists the options)`,
@@ -35,6 +52,23 @@ export const en: CliWords = {
   passwordNeedsUser: '-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name',
   refusal: (code) => (code !== undefined && CONNACK_EN[code]) || `code ${code}`,
   refused: (where, code) => `the broker at ${where} refused the connection: ${en.refusal(code)}`,
+  closeReason: (reason) => reason,
+  closeLine: (f) => {
+    switch (f.kind) {
+      case 'refused':
+        return `${en.refused(f.where, f.code)}${f.code ? refusalHint(f) : ''}`;
+      case 'unreachable':
+        return `${f.reason}: check -h and -p, and that the broker is running`;
+      case 'dns':
+        return `${f.reason}: check -h, or give the broker's IP address`;
+    }
+    if (f.everConnected) return `lost the connection to ${f.where}: ${f.reason}`;
+    if (f.kind === 'timeout') return `${f.where} did not answer the MQTT CONNECT within ${f.connectTimeoutMs / 1000} s: is it an MQTT broker? check -h and -p`;
+    if (f.kind === 'tls' || f.kind === 'websocket' || f.kind === 'setup') return f.reason;
+    if (f.kind === 'protocol')
+      return `${f.where} does not answer in MQTT (${f.reason}): is it a WebSocket port (-L ws://…) or a TLS one (-L mqtts://…)? check -h and -p`;
+    return `cannot connect to ${f.where}: ${f.reason}`;
+  },
   addAccount: 'this broker wants a user name and password: add -u <user> -P <password>',
   checkAccount: (user) => `check the user name (-u ${user}) and the password (-P)`,
   unreachable: (where) => `no MQTT broker at ${where} (connection refused or host unreachable)`,

@@ -1,7 +1,23 @@
 // What a language table of the commands holds (tools/words/cli-en.ts, cli-fr.ts): every line the
 // commands a class uses print, as strings or small functions of the numbers and names they show.
 
+import type { CloseKind } from '../../src/host';
 import type { VerdictWords } from '../classroom/pair-check';
+
+/** What a command knows of its connection once it closed (tools/cli/session.ts): its line is made from these. */
+export interface CloseFacts {
+  /** The broker as the command names it: 127.0.0.1:1883, ws://…/mqtt */
+  where: string;
+  /** The client's own reason, in English. */
+  reason: string;
+  kind: CloseKind;
+  /** The CONNACK's code, for a refusal. */
+  code?: number;
+  everConnected: boolean;
+  clientId: string;
+  username?: string;
+  connectTimeoutMs: number;
+}
 
 export interface CliWords {
   // The flag parser and the top command (tools/cli/flags.ts, main.ts).
@@ -35,6 +51,10 @@ export interface CliWords {
   passwordNeedsUser: string;
   // A connection that ended, from its kind and the CONNACK code (never the reason's English words).
   refusal(code: number | undefined): string;
+  /** Why a connection ended, as a phrase, from its kind and code (the client's reason where they say too little). */
+  closeReason(reason: string, kind?: CloseKind, code?: number): string;
+  /** The line pub and sub end with when their connection closed: what happened and what to check. */
+  closeLine(f: CloseFacts): string;
   refused(where: string, code: number | undefined): string;
   addAccount: string;
   checkAccount(user: string): string;

@@ -9,7 +9,7 @@ import { en } from './cli-en';
 import { fr } from './cli-fr';
 import type { CliWords } from './cli-words';
 
-export type { CliWords } from './cli-words';
+export type { CliWords, CloseFacts } from './cli-words';
 export { en, fr };
 
 export type CliLang = 'en' | 'fr';
@@ -65,31 +65,7 @@ export function cliWords(lang: CliLang = cliLang()): CliWords {
   return lang === 'fr' ? fr : en;
 }
 
-/**
- * Why a connection ended, in the language of the commands: in English the client's own reason; in
- * French words chosen from its kind and the CONNACK code (the reason's English in brackets only
- * where the kind alone says too little: TLS, WebSocket, protocol).
- */
+/** Why a connection ended, in the language of the commands (its words: cli-en.ts, cli-fr.ts). */
 export function closeReason(reason: string, kind?: CloseKind, code?: number): string {
-  if (cliLang() === 'en') return reason;
-  switch (kind) {
-    case 'refused':
-      return `connexion refusée : ${fr.refusal(code)}`;
-    case 'unreachable':
-      return 'aucun broker MQTT ne répond à cette adresse (connexion refusée ou machine injoignable)';
-    case 'dns':
-      return 'le nom du broker est introuvable';
-    case 'timeout':
-      return 'le broker ne répond pas';
-    case 'lost':
-      return 'la connexion a été coupée';
-    case 'tls':
-      return `échec de la connexion TLS (${reason})`;
-    case 'websocket':
-      return `échec de la connexion WebSocket (${reason})`;
-    case 'protocol':
-      return `le broker ne répond pas en MQTT (${reason})`;
-    default:
-      return reason;
-  }
+  return cliWords().closeReason(reason, kind, code);
 }
