@@ -36,6 +36,6 @@ export { esp8266Plan, makeVariables, planFromFlasherArgs } from './image/flash-p
 export { chipFamily, serialTypeOf, webToolsManifest, writeFlashLine } from './image/manifest';
 export { classSlots, slotFor, slotSettings } from './setup/class-roster';
 export { SetupError } from './setup/problem';
-export { cliWords, setupLine } from './words/cli';
+export { cliWords, setupLine, verdictLine } from './words/cli';
 export { BoardLink, ImprovDecoder, MAX_ROWS } from './setup/improv-client';
 export { startWebView } from './view/web';

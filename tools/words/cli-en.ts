@@ -1,6 +1,5 @@
 // The commands' words in English (the table's shape: cli-words.ts).
 
-import { VERDICT_EN } from '../classroom/pair-check';
 import type { CliWords, CloseFacts } from './cli-words';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
@@ -217,7 +216,16 @@ export const en: CliWords = {
       ` (boards and observer${broker ? ', and the broker' : ''}, all in this process)`,
     memory: (rss, max, heap) => `Memory: ${rss} resident at the end (${max} at most), ${heap} JavaScript heap`,
     notOk: (name, why) => `Not ok: ${name}: ${why}`,
-    verdict: VERDICT_EN,
+    verdict: {
+      crossed: (n, first) => `crossed topics (${n}): ${first}`,
+      neverStarted: 'never started (the run ended first)',
+      noHello: (r) => `${r} rounds: ESP#1 sent no hello`,
+      noAnswer: (r, sent) => `${r} rounds: ESP#1 sent ${sent} hellos, ESP#2 answered none`,
+      answersLost: (answered) => `0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`,
+      fewRounds: (r) => `only ${r} rounds, 3 needed (a longer --duration?)`,
+      unseen: 'the observer did not see its messages, so crossed topics could not be ruled out',
+      lastError: (v, e) => `${v}; last error ${e}`,
+    },
     notOkMore: (n) => `Not ok: … and ${n} more pairs`,
     summary: (ok, of, stopped, foreign, other) =>
       `${ok}/${of} pairs ok` +

@@ -2,7 +2,18 @@
 // commands a class uses print, as strings or small functions of the numbers and names they show.
 
 import type { CloseKind } from '../../src/host';
-import type { VerdictWords } from '../classroom/pair-check';
+
+/** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
+export interface VerdictWords {
+  crossed(n: number, first: string): string;
+  neverStarted: string;
+  noHello(rounds: number): string;
+  noAnswer(rounds: number, sent: number): string;
+  answersLost(answered: number): string;
+  fewRounds(rounds: number): string;
+  unseen: string;
+  lastError(verdict: string, error: string): string;
+}
 
 /** What a command knows of its connection once it closed (tools/cli/session.ts): its line is made from these. */
 export interface CloseFacts {

@@ -4,12 +4,13 @@
 // The boards' console lines stay in English, as the course prints them.
 
 import type { CloseKind } from '../../src/host';
+import type { Verdict } from '../classroom/pair-check';
 import type { SetupProblem } from '../setup/problem';
 import { en } from './cli-en';
 import { fr } from './cli-fr';
-import type { CliWords } from './cli-words';
+import type { CliWords, VerdictWords } from './cli-words';
 
-export type { CliWords, CloseFacts } from './cli-words';
+export type { CliWords, CloseFacts, VerdictWords } from './cli-words';
 export { en, fr };
 
 export type CliLang = 'en' | 'fr';
@@ -57,6 +58,27 @@ export function setupLine(p: SetupProblem, words: CliWords = cliWords()): string
       return w.locked(p.lock, p.seconds);
     case 'notOnRoster':
       return w.notOnRoster(p.name, p.roster);
+  }
+}
+
+/** Why a pair is not ok (PairCheck's verdict), in `words` (the end of a classroom run's, by default in the commands' language). */
+export function verdictLine(v: Verdict, words: VerdictWords = cliWords().classroomEnd.verdict): string {
+  const why = (line: string, lastError: string) => (lastError ? words.lastError(line, lastError) : line);
+  switch (v.code) {
+    case 'crossed':
+      return words.crossed(v.count, v.first);
+    case 'neverStarted':
+      return words.neverStarted;
+    case 'noHello':
+      return why(words.noHello(v.rounds), v.lastError);
+    case 'noAnswer':
+      return why(words.noAnswer(v.rounds, v.sent), v.lastError);
+    case 'answersLost':
+      return why(words.answersLost(v.answered), v.lastError);
+    case 'fewRounds':
+      return why(words.fewRounds(v.rounds), v.lastError);
+    case 'unseen':
+      return words.unseen;
   }
 }
 
