@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONNACK, CONNECT, BrokerDecoder, MqttClient, PINGREQ, PINGRESP, PUBLISH, SUBACK, SUBSCRIBE, encode, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { freePort, mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
 import { LIMIT, sleep } from './helpers/wait.mjs';
