@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SimBoard } from '../dist/index.js';
 import { startAedes } from './helpers/aedes.mjs';
-import { servePage } from './helpers/class-page.mjs';
+import { servePage, startClassPages } from './helpers/class-page.mjs';
 import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
 import { measureTiles } from './helpers/tiles.mjs';
 import { LIMIT, until as waitUntil } from './helpers/wait.mjs';
@@ -287,25 +287,14 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
         boards.push(new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder' }, print: () => {} }).start());
         boards.push(new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello' }, print: () => {} }).start());
       }
-      watch = await serve([
-        'watch',
-        '--broker',
-        `127.0.0.1:${broker.port}`,
-        '--web',
-        '0',
-        '--school',
-        'LycMaurois',
-        '--class',
-        'SNT_2nde',
-        '--roster',
-        join(dir, 'list.txt'),
-        '--late',
-        '0',
-        '--interval',
-        '200',
-      ]);
+      watch = await startClassPages(broker, {
+        studentBroker: null,
+        duration: null,
+        args: ['--roster', join(dir, 'list.txt'), '--late', '0', '--interval', '200'],
+        env: { MQTT_PAIR_DEBUG: '1' },
+      });
       const page = await context.newPage();
-      await page.goto(watch.url);
+      await page.goto(watch.classUrl);
       const tiles = await until('alice and bob green, zoe red', async () => {
         const t = await tilesOf(page);
         return t.length === 3 && t.filter((x) => x.state === 'ok').length === 2 && t;

@@ -99,10 +99,11 @@ export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = fals
   return { child, exit, waitFor, stop, text };
 }
 
-/** Runs a program (mosquitto_pub, mosquitto_sub…) to its end, killed after `timeout`: { code, stdout, stderr }. */
-export function runToEnd(cmd, args, { timeout = LIMIT } = {}) {
+/** Runs a program (mosquitto_pub, the installed command…) to its end, in `cwd` with `env`, killed after
+ *  `timeout`: { code, stdout, stderr }. */
+export function runToEnd(cmd, args, { timeout = LIMIT, cwd, env } = {}) {
   return new Promise((resolve) => {
-    const child = killedAtExit(spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = killedAtExit(spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '',
       stderr = '';
     child.stdout.on('data', (b) => {
