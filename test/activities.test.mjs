@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SimBoard } from '../dist/index.js';
 import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
 import { startClassPages } from './helpers/class-page.mjs';
@@ -19,8 +18,6 @@ import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitt
 import { measureTiles } from './helpers/tiles.mjs';
 import { LIMIT, until } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const _CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const G = 'LycMaurois/SNT_2nde/';
 const skip = chromiumSkip() || mosquittoSkip();

@@ -7,8 +7,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SimBoard } from '../dist/index.js';
 import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
 import { runToEnd as run } from './helpers/child.mjs';
@@ -16,8 +15,6 @@ import { startExplorer as explore } from './helpers/class-page.mjs';
 import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT, until } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const _CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const G = 'LycMaurois/SNT_2nde/';
 const skip = chromiumSkip() || mosquittoSkip();

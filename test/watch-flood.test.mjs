@@ -7,15 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { MqttClient, SimBoard, nodeHost } from '../dist/index.js';
 import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { sleep, until } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const _CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const cpu = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -9,8 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SimBoard } from '../dist/index.js';
 import { startAedes } from './helpers/aedes.mjs';
 import { servePage, startClassPages } from './helpers/class-page.mjs';
@@ -18,8 +17,6 @@ import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser
 import { measureTiles } from './helpers/tiles.mjs';
 import { LIMIT, until as waitUntil } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const _CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 
 /** Starts `mqtt-pair <args>` once it prints the page's address (with its debug lines). */
