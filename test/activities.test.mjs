@@ -7,19 +7,17 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves a screenshot of the page there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SimBoard } from '../dist/index.js';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
 import { measureTiles } from './helpers/tiles.mjs';
 import { LIMIT, until } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const G = 'LycMaurois/SNT_2nde/';
 const skip = chromiumSkip() || mosquittoSkip();
@@ -46,20 +44,12 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     assertChromium();
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     broker = await startMosquitto();
-    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-act-'));
-    context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...ARGS, '--lang=fr-FR'],
-      locale: 'fr-FR',
-      viewport: { width: 1280, height: 800 },
-      timeout: 120_000,
-    });
+    ({ context, userDir } = await chromiumProfile({ lang: 'fr-FR' }));
   });
 
   after(async () => {
     for (const b of boards) b.stop();
-    watch?.kill('SIGKILL');
+    watch?.child.kill('SIGKILL');
     await context?.close();
     await broker?.stop();
     if (userDir) rmSync(userDir, { recursive: true, force: true });
@@ -82,37 +72,8 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     board('meteo', { role: 'sensor', topicPrefix: `${G}meteo/`, interval: 500 });
     board('remo', { role: 'remote', topicPrefix: `${G}remo/`, interval: 500 });
     board('alice', { role: 'chat', topicPrefix: G, name: 'alice', peer: 'bob' });
-    watch = spawn(
-      process.execPath,
-      [
-        CLI,
-        'watch',
-        '--broker',
-        `127.0.0.1:${broker.port}`,
-        '--web',
-        '0',
-        '--school',
-        'LycMaurois',
-        '--class',
-        'SNT_2nde',
-        '--roster',
-        join(dir, 'classe.txt'),
-        '--interval',
-        '500',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    watch.stdout.on('data', (b) => {
-      out += b;
-    });
-    watch.stderr.on('data', (b) => {
-      out += b;
-    });
-    const url = await until(
-      () => /Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1],
-      () => `the page's address in:\n${out}`,
-    );
+    watch = await startClassPages(broker, { studentBroker: null, duration: null, args: ['--roster', join(dir, 'classe.txt'), '--interval', '500'] });
+    const url = watch.classUrl;
     const page = await context.newPage();
     await page.goto(url);
     // bob types in the chat (mosquitto_pub, as the students' page or `mqtt-pair chat` would): alice's board echoes.
@@ -164,6 +125,6 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'activities-late-ok-fr.png') });
     await page.close();
     rmSync(dir, { recursive: true, force: true });
-    watch.kill('SIGTERM');
+    watch.child.kill('SIGTERM');
   });
 });

@@ -3,9 +3,9 @@
 // the smoke run's numbers mean nothing, and this machine's speed is not a test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToEnd } from './helpers/child.mjs';
 import { mosquittoSkip } from './helpers/mosquitto.mjs';
 import { LIMIT } from './helpers/wait.mjs';
 import { xsnapWorker } from '../hosts/xsnap/runner.mjs';
@@ -15,17 +15,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 test('npm run bench runs: every figure of a smoke run is a number', { skip: mosquittoSkip(), timeout: LIMIT * 2 }, async () => {
   const env = { ...process.env };
   delete env.MODDABLE; // the mcsim heap rows need minutes of builds: test/mcsim*.test.mjs cover that runtime
-  const { code, out, err } = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'tools/bench.mjs'), '--smoke', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '',
-      err = '';
-    child.stdout.on('data', (b) => {
-      out += b;
-    });
-    child.stderr.on('data', (b) => {
-      err += b;
-    });
-    child.once('close', (code) => resolve({ code, out, err }));
+  const {
+    code,
+    stdout: out,
+    stderr: err,
+  } = await runToEnd(process.execPath, [join(root, 'tools/bench.mjs'), '--smoke', '--json'], {
+    cwd: root,
+    env,
+    timeout: LIMIT * 2,
   });
   assert.equal(code, 0, `bench exited ${code}:\n${err}`);
   const r = JSON.parse(out);

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MqttClient, SimBoard, nodeHost } from '../dist/index.js';
+import { killedAtExit } from './helpers/child.mjs';
 import { needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
 import { startAedes } from './helpers/aedes.mjs';
 import { LIMIT, lineIn, sleep, until } from './helpers/wait.mjs';
@@ -17,20 +18,10 @@ import { LIMIT, lineIn, sleep, until } from './helpers/wait.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 
-const children = new Set();
-process.once('exit', () => {
-  for (const c of children)
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-});
-
 /** Runs `mqtt-pair classroom …`; `waitFor(re)` resolves once stdout matches; `exit` with { code, stdout, stderr }. */
 function classroom(args, { timeout = 3 * LIMIT } = {}) {
   const child = spawn(process.execPath, [CLI, 'classroom', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '1' } });
-  children.add(child);
+  killedAtExit(child);
   let stdout = '',
     stderr = '';
   const watchers = new Set();
@@ -45,7 +36,6 @@ function classroom(args, { timeout = 3 * LIMIT } = {}) {
   const exit = new Promise((resolve) =>
     child.once('close', (code, signal) => {
       clearTimeout(killer);
-      children.delete(child);
       for (const w of watchers) w();
       resolve({ code, signal, stdout, stderr });
     }),

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killedAtExit } from './helpers/child.mjs';
 import { dynsecPlugin, findExecutable, mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT } from './helpers/wait.mjs';
 
@@ -35,23 +36,13 @@ function skipReason() {
 /** Output without the -d lines of mqtt-pair and mosquitto ("Client <id> sending …", "… received …"). */
 const withoutDebug = (text) => text.replace(/^(Client \S+ (sending|received|connecting to) |Subscribed ).*\n/gm, '');
 
-const children = new Set();
-process.once('exit', () => {
-  for (const c of children)
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-});
-
 /**
  * Starts a process and collects its output. `waitFor(stream, re)` resolves with the text once it
  * matches; `exit` resolves with { code, signal, stdout, stderr, out } (out: stdout as a Buffer).
  */
 function start(cmd, args, { input, timeout = LIMIT } = {}) {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '' } });
-  children.add(child);
+  killedAtExit(child);
   const out = [];
   const text = { stdout: '', stderr: '' };
   const watchers = new Set();
@@ -73,7 +64,6 @@ function start(cmd, args, { input, timeout = LIMIT } = {}) {
   const exit = new Promise((resolve) =>
     child.once('close', (code, signal) => {
       clearTimeout(killer);
-      children.delete(child);
       // -d writes its packet lines to stdout, as mosquitto does: `stdout` is without them, `raw` with.
       resolve({ code, signal, stdout: withoutDebug(text.stdout), raw: text.stdout, stderr: text.stderr, out: Buffer.concat(out) });
       check();

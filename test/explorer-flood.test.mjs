@@ -8,12 +8,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MqttClient, nodeHost } from '../dist/index.js';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
+import { startExplorer as explore } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT, sleep, until } from './helpers/wait.mjs';
 
@@ -28,24 +28,6 @@ const HISTORY = 50;
 
 /** The resident memory of a process, in MB (Linux). */
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
-/** Starts `mqtt-pair explore <args>`: { child, url, output() } once it prints the page's address. */
-async function explore(args) {
-  const child = spawn(process.execPath, [CLI, 'explore', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (b) => {
-    out += b;
-  });
-  child.stderr.on('data', (b) => {
-    out += b;
-  });
-  const url = await until(
-    () => /Explorer: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1] ?? (child.exitCode !== null && 'exited'),
-    () => `the address in:\n${out}`,
-  );
-  assert.notEqual(url, 'exited', out);
-  return { child, url, output: () => out };
-}
 
 /** Reads the explorer's /events as a page does, giving each event to `onEvent(name, data)` until it
  *  returns true: resolves with the longest event's data, in characters. */
@@ -92,14 +74,7 @@ describe('the explorer under a flood (Mosquitto, chromium)', () => {
     if (skip) return;
     assertChromium();
     broker = await startMosquitto();
-    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-flood-'));
-    context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 800 },
-      timeout: 120_000,
-    });
+    ({ context, userDir } = await chromiumProfile());
   });
   after(async () => {
     ex?.kill('SIGKILL');

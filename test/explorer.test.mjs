@@ -6,55 +6,18 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { SimBoard } from '../dist/index.js';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
+import { runToEnd as run } from './helpers/child.mjs';
+import { startExplorer as explore } from './helpers/class-page.mjs';
 import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT, until } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const G = 'LycMaurois/SNT_2nde/';
 const skip = chromiumSkip() || mosquittoSkip();
-
-/** Runs a program to its end: { code, stdout, stderr }. */
-function run(cmd, args) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '',
-      stderr = '';
-    child.stdout.on('data', (b) => {
-      stdout += b;
-    });
-    child.stderr.on('data', (b) => {
-      stderr += b;
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Starts `mqtt-pair explore <args>`; resolves with { child, url, output() } once it prints the page's address. */
-async function explore(args) {
-  const child = spawn(process.execPath, [CLI, 'explore', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (b) => {
-    out += b;
-  });
-  child.stderr.on('data', (b) => {
-    out += b;
-  });
-  const url = await until(
-    () => /Explorer: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1] ?? (child.exitCode !== null && 'exited'),
-    () => `the explorer's address in:\n${out}`,
-  );
-  assert.notEqual(url, 'exited', out);
-  return { child, url, output: () => out };
-}
 
 describe('the explorer (Mosquitto, chromium)', () => {
   let context, userDir, broker;
@@ -67,15 +30,7 @@ describe('the explorer (Mosquitto, chromium)', () => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     // The screenshots show a classroom's broker port (1883), not one drawn for the test.
     broker = await startMosquitto(SHOTS ? { port: 1883 } : {});
-    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-explorer-'));
-    context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...ARGS, '--lang=fr-FR'],
-      locale: 'fr-FR',
-      viewport: { width: 1280, height: 800 },
-      timeout: 120_000,
-    });
+    ({ context, userDir } = await chromiumProfile({ lang: 'fr-FR' }));
   });
 
   after(async () => {

@@ -9,17 +9,12 @@
 // The same page with its own timers (?timers=page) is shown to drop: that is what the Worker fixes.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { rmSync } from 'node:fs';
+import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT, sleep, until } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const HIDDEN_MS = Number(process.env.MQTT_PAIR_HIDDEN_MS) || 75_000;
 const skip = chromiumSkip() || mosquittoSkip();
 
@@ -43,60 +38,28 @@ function throttleWhenHidden() {
 
 describe('a hidden tab stays online (chromium, Mosquitto)', () => {
   let broker, watch, browser, userDir;
-  let out = '';
 
   before(async () => {
     if (skip) return;
     assertChromium();
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
-    watch = spawn(process.execPath, [
-      CLI,
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'LycMaurois',
-      '--class',
-      'SNT_2nde',
-      '--student-broker',
-      `ws://127.0.0.1:${broker.ports[0]}`,
-    ]);
-    watch.stdout.on('data', (b) => {
-      out += b;
-    });
-    watch.stderr.on('data', (b) => {
-      out += b;
-    });
-    await until(
-      () => /Classroom view: http/.test(out),
-      () => `the page's address in:\n${out}`,
-    );
-    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-hidden-'));
-    browser = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1200, height: 800 },
-      timeout: 120_000,
-    });
+    watch = await startClassPages(broker);
+    ({ context: browser, userDir } = await chromiumProfile({ viewport: { width: 1200, height: 800 } }));
     await browser.addInitScript(throttleWhenHidden);
   });
 
   after(async () => {
     await browser?.close();
-    watch?.kill('SIGKILL');
+    watch?.child.kill('SIGKILL');
     await broker?.stop();
     if (userDir) rmSync(userDir, { recursive: true, force: true });
   });
 
   /** alice's page, connected, then hidden behind another tab for HIDDEN_MS: what the broker saw. */
   async function hide(name, query = '') {
-    const url = /Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)[1];
     const status = await mosquittoSub(broker.port, ['-t', `LycMaurois/SNT_2nde/${name}/status`]);
     const page = await browser.newPage();
-    await page.goto(`${url}student?name=${name}&peer=bob${query}`);
+    await page.goto(`${watch.url}?name=${name}&peer=bob${query}`);
     await page.waitForSelector('#status[data-state=ok]', { timeout: LIMIT });
     await until(() => status.lines.some((l) => l.endsWith(' online')), 'the page online on the broker');
     await page.evaluate(() => window.__hide());

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToEnd } from './helpers/child.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT, until } from './helpers/wait.mjs';
 
@@ -88,23 +89,10 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (args, ms = LIMIT) =>
-    new Promise((resolve) => {
-      const c = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '',
-        err = '';
-      c.stdout.on('data', (b) => {
-        out += b;
-      });
-      c.stderr.on('data', (b) => {
-        err += b;
-      });
-      const t = setTimeout(() => c.kill('SIGKILL'), ms);
-      c.once('close', (code) => {
-        clearTimeout(t);
-        resolve({ code, out, err });
-      });
-    });
+  const run = async (args, ms = LIMIT) => {
+    const r = await runToEnd(bin, args, { cwd: dir, timeout: ms });
+    return { code: r.code, out: r.stdout, err: r.stderr };
+  };
 
   test('the tarball holds the built command and no dependency', () => {
     const list = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');

@@ -7,6 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MqttClient, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
 import { LIMIT, until } from './helpers/wait.mjs';
@@ -58,22 +59,8 @@ describe("a large retained message through Mosquitto's WebSocket", { skip: mosqu
     skip: chromiumSkip(),
   }, async (t) => {
     await published(pub, `${PREFIX}mallory/photo`, new Uint8Array(2_000_000).fill(66), { qos: 1, retain: true });
-    const watch = mqttPair([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'LycMaurois',
-      '--class',
-      'SNT_2nde',
-      '--student-broker',
-      `ws://127.0.0.1:${broker.ports[0]}`,
-      '--duration',
-      '600',
-    ]);
-    const url = (await watch.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/))[1];
+    const watch = await startClassPages(broker, { duration: 600 });
+    const url = watch.url;
     const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
       const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();

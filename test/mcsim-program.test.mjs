@@ -14,15 +14,10 @@ import { socatSkip } from './helpers/pty.mjs';
 import { openPtyPair } from './helpers/pty-pair.mjs';
 import { mqttPair } from './helpers/child.mjs';
 import { until } from './helpers/wait.mjs';
+import { ESP1_PROGRAM } from './helpers/programs.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
-const ESP1 = `let count = 0;
-mqtt.subscribe('notification', (topic, message) => {
-  print('Received notification:', message);
-  if (message === 'received') print('ESP received hello message');
-});
-every(5000, () => { mqtt.publish('hello', 'Hello #' + count); count += 1; });
-`;
+const ESP1 = ESP1_PROGRAM;
 
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 

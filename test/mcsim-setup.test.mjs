@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { improv } from '../dist/index.js';
 import { buildFirmware, moddableSkip, startMcsim, bakedPort } from './helpers/moddable.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
-import { improvSdk, pipePort, sdkLogger } from './helpers/improv-sdk.mjs';
+import { improvSdk, pipePort, sdkLogger, setHelloOverImprov } from './helpers/improv-sdk.mjs';
 import { openPty, socatSkip } from './helpers/pty.mjs';
 import { LIMIT, sleep, until } from './helpers/wait.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
@@ -153,35 +153,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     await assert.rejects(fetch(`http://127.0.0.1:${pageA.port}/settings`), "nothing listens on the page's port any more");
 
     // ---- then ours, in Improv's frames: broker, role, prefix, interval; read back; the state; restart.
-    const set = await A.serial.command(improv.SET_SETTINGS, [
-      'broker',
-      `mqtt://127.0.0.1:${broker.port}`,
-      'role',
-      'hello',
-      'topicPrefix',
-      PREFIX,
-      'interval',
-      '1000',
-    ]);
-    assert.deepEqual(set.at(-1), { type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['broker', 'role', 'topicPrefix', 'interval'] });
-    const rows = (await A.serial.command(improv.GET_SETTINGS, [], { list: true })).filter((f) => f.strings?.length).map((f) => f.strings);
-    assert.deepEqual(
-      rows.find((r) => r[0] === 'password'),
-      ['password', '********', 'stored'],
-    );
-    assert.deepEqual(
-      rows.find((r) => r[0] === 'role'),
-      ['role', 'hello', 'stored'],
-    );
-    assert.deepEqual(
-      rows.find((r) => r[0] === 'keepalive'),
-      ['keepalive', '60', 'build'],
-    );
-    const state = await A.serial.command(improv.REQUEST_STATE);
-    assert.deepEqual(state.slice(-2), [
-      { type: improv.CURRENT_STATE, value: improv.PROVISIONED },
-      { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [] },
-    ]);
+    await setHelloOverImprov(A.serial, { broker: `mqtt://127.0.0.1:${broker.port}`, prefix: PREFIX, interval: 1000 });
     assert.ok(
       A.serial.lines.includes('Setup over USB: stored broker, role, topicPrefix, interval'),
       'the console lines come on the same port, between the frames',

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONNACK, CONNECT, BrokerDecoder, MqttClient, PINGREQ, PINGRESP, PUBLISH, SUBACK, SUBSCRIBE, encode, nodeHost } from '../dist/index.js';
 import { mqttPair } from './helpers/child.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { freePort, mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
 import { LIMIT, sleep } from './helpers/wait.mjs';
@@ -190,22 +191,8 @@ describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
   before(async () => {
     broker = await startMosquitto();
     const listenPort = await freePort();
-    watch = mqttPair([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'S',
-      '--class',
-      'C',
-      '--listen',
-      `127.0.0.2:${listenPort}`,
-      '--duration',
-      '600',
-    ]);
-    base = (await watch.waitFor('stdout', /Classroom view: (http:\/\/\S+\/)/))[1];
+    watch = await startClassPages(broker, { studentBroker: null, duration: 600, school: 'S', className: 'C', args: ['--listen', `127.0.0.2:${listenPort}`] });
+    base = watch.classUrl;
     students = `http://127.0.0.2:${listenPort}/`;
   });
   after(async () => {

@@ -1,24 +1,15 @@
 // The seed's pair of boards, end to end in the host simulator: on Aedes and on Mosquitto,
 // with the real mosquitto clients, through WiFi loss, a missing broker, the restart budget and bad config.
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { SimBoard, SimWiFi } from '../dist/index.js';
+import { SimWiFi } from '../dist/index.js';
+import { board } from './helpers/sim-boards.mjs';
 import { startEmbeddedBroker } from './helpers/embedded.mjs';
 import { startMosquitto, needMosquitto, mosquittoTool } from './helpers/mosquitto.mjs';
 import { waitForLine } from './helpers/child.mjs';
 import { lineIn, sleep, until } from './helpers/wait.mjs';
-
-const boards = [];
-function board(name, config, extra = {}) {
-  const b = new SimBoard({ name, config: { interval: 50, backoffMin: 100, backoffMax: 300, ...config }, print: () => {}, restartDelay: 50, ...extra });
-  boards.push(b);
-  return b.start();
-}
-after(() => {
-  for (const b of boards) b.stop();
-});
 
 function freePort() {
   return new Promise((resolve) => {

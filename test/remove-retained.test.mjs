@@ -8,33 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToEnd as run } from './helpers/child.mjs';
 import { mosquittoSkip, mosquittoTool, startMosquitto } from './helpers/mosquitto.mjs';
-import { LIMIT } from './helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const skip = mosquittoSkip();
 const G = 'LycMaurois/SNT_2nde/';
-
-/** Runs a program to its end: { code, stdout, stderr }. */
-function run(cmd, args) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '',
-      stderr = '';
-    child.stdout.on('data', (b) => {
-      stdout += b;
-    });
-    child.stderr.on('data', (b) => {
-      stderr += b;
-    });
-    const killer = setTimeout(() => child.kill('SIGKILL'), LIMIT);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('sub --remove-retained (Mosquitto)', () => {
   let broker;

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { MqttClient, ROLES, SimBoard, nodeHost, payloadText, readConfig } from '../dist/index.js';
 import { ARROWS, COLOURS, colourOf, roles, sensorTopics } from '../dist/testing.js';
 import { startEmbeddedBroker } from './helpers/embedded.mjs';
+import { killedAtExit } from './helpers/child.mjs';
 import { freePort, mosquittoTool, needMosquitto, startMosquitto } from './helpers/mosquitto.mjs';
 import { LIMIT, lineIn, until } from './helpers/wait.mjs';
 
@@ -86,22 +87,13 @@ function killable() {
 }
 
 // Child processes: the mqtt-pair command as a user runs it.
-const children = new Set();
-process.once('exit', () => {
-  for (const c of children)
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-});
 
 function cli(args, { env = {} } = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, MQTT_PAIR_DEBUG: '', NO_COLOR: '', FORCE_COLOR: '', ...env },
   });
-  children.add(child);
+  killedAtExit(child);
   const text = { stdout: '', stderr: '' };
   child.stdout.on('data', (b) => {
     text.stdout += b;
@@ -115,7 +107,6 @@ function cli(args, { env = {} } = {}) {
     child.once('close', (code, signal) => {
       exited = true;
       clearTimeout(killer);
-      children.delete(child);
       resolve({ code, signal, ...text });
     }),
   );

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MqttClient, nodeHost } from '../dist/index.js';
-import { mqttPair } from './helpers/child.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
 import { LIMIT } from './helpers/wait.mjs';
@@ -67,21 +67,7 @@ describe("the students' page under a burst of 5,000 messages at 1,000 a second",
   before(async () => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
-    watch = mqttPair([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'LycMaurois',
-      '--class',
-      'SNT_2nde',
-      '--student-broker',
-      `ws://127.0.0.1:${broker.ports[0]}`,
-      '--duration',
-      '600',
-    ]);
+    watch = await startClassPages(broker, { duration: 600 });
     browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     publisher = new MqttClient(
       nodeHost({ log: () => {} }),
@@ -103,7 +89,7 @@ describe("the students' page under a burst of 5,000 messages at 1,000 a second",
 
   // Each test's student has a name of their own: the page warns a second tab under a name already online.
   async function open(name) {
-    const url = (await watch.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/))[1];
+    const url = watch.url;
     const page = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } })).newPage();
     await page.goto(`${url}?name=${name}&peer=yann`);
     await page.waitForSelector('#status[data-state=ok]', { timeout: LIMIT });

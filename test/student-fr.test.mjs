@@ -3,10 +3,10 @@
 // stays editable while the page retries, and the right password then connects.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mqttPair } from './helpers/child.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
-import { LIMIT, until } from './helpers/wait.mjs';
+import { until } from './helpers/wait.mjs';
 
 const skip = mosquittoSkip() || chromiumSkip();
 
@@ -15,27 +15,7 @@ describe("the students' page in French, against a broker with a password", { ski
   before(async () => {
     assertChromium();
     broker = await startMosquitto({ users: { classe: 'lemotdepasse' }, listeners: [{ protocol: 'websockets' }] });
-    const run = mqttPair([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '-u',
-      'classe',
-      '-P',
-      'lemotdepasse',
-      '--web',
-      '0',
-      '--school',
-      'LycMaurois',
-      '--class',
-      'SNT_2nde',
-      '--student-broker',
-      `ws://127.0.0.1:${broker.ports[0]}`,
-      '--duration',
-      String((5 * LIMIT) / 1000),
-    ]);
-    const m = await run.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/);
-    watch = { ...run, url: m[1] };
+    watch = await startClassPages(broker, { args: ['-u', 'classe', '-P', 'lemotdepasse'] });
     browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 120_000 });
   });
   after(async () => {

@@ -8,10 +8,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { MqttClient, nodeHost, payloadText } from '../dist/index.js';
-import { mqttPair } from './helpers/child.mjs';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
-import { LIMIT, until } from './helpers/wait.mjs';
+import { until } from './helpers/wait.mjs';
 
 const skip = mosquittoSkip() || chromiumSkip();
 const PREFIX = 'LycMaurois/SNT_2nde/';
@@ -24,26 +24,7 @@ describe("the students' page: write and run a program", { skip }, () => {
     assertChromium();
     // The screenshots show a classroom's WebSocket port (Mosquitto's 9001), not a port drawn for the test.
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets', ...(SHOTS && { port: 9001 }) }] });
-    const run = mqttPair(
-      [
-        'watch',
-        '--broker',
-        `127.0.0.1:${broker.port}`,
-        '--web',
-        '0',
-        '--school',
-        'LycMaurois',
-        '--class',
-        'SNT_2nde',
-        '--student-broker',
-        `ws://127.0.0.1:${broker.ports[0]}`,
-        '--duration',
-        String((5 * LIMIT) / 1000),
-      ],
-      { timeout: 5 * LIMIT },
-    );
-    const m = await run.waitFor('stdout', /Students' page: (http:\/\/\S+\/student)/);
-    watch = { ...run, url: m[1] };
+    watch = await startClassPages(broker);
     spy = new MqttClient(
       nodeHost(() => {}),
       { host: '127.0.0.1', port: broker.port },

@@ -15,6 +15,7 @@ import { request } from 'node:http';
 import { SimBoard, MqttClient, nodeHost, payloadText } from '../dist/index.js';
 import { startEmbeddedBroker } from './helpers/embedded.mjs';
 import { connect as tcpConnect } from 'node:net';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto, freePort } from './helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
 import { LIMIT, until as waitUntil } from './helpers/wait.mjs';
@@ -78,23 +79,7 @@ describe("the students' page: the command line and the server", () => {
   }, async () => {
     const broker = await startMosquitto();
     const listenPort = await freePort();
-    const s = await serve([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'LycMaurois',
-      '--class',
-      'SNT_2nde',
-      '--student-broker',
-      'ws://127.0.0.1:9001',
-      '--listen',
-      `127.0.0.2:${listenPort}`,
-      '--duration',
-      String((5 * LIMIT) / 1000),
-    ]);
+    const s = await startClassPages(broker, { args: ['--listen', `127.0.0.2:${listenPort}`], studentBroker: 'ws://127.0.0.1:9001' });
     try {
       assert.equal(s.url, `http://127.0.0.2:${listenPort}/student`);
       await until('the warning', () => /anyone on it can open the students' page/.test(s.output()));
@@ -177,21 +162,7 @@ describe("the students' page in headless chromium, two students and a third", ()
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     broker = await startMosquitto({ listeners: [{ protocol: 'websockets' }] });
     ws = broker.ports[0];
-    watch = await serve([
-      'watch',
-      '--broker',
-      `127.0.0.1:${broker.port}`,
-      '--web',
-      '0',
-      '--school',
-      'LycMaurois',
-      '--class',
-      'SNT_2nde',
-      '--student-broker',
-      `ws://127.0.0.1:${ws}`,
-      '--duration',
-      String((5 * LIMIT) / 1000),
-    ]);
+    watch = await startClassPages(broker, { studentBroker: `ws://127.0.0.1:${ws}` });
     browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 120_000 });
   });
 

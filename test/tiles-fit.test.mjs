@@ -7,10 +7,9 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves a screenshot of each case there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
 import { measureTiles as measure } from './helpers/tiles.mjs';
 import { until } from './helpers/wait.mjs';
 
@@ -99,14 +98,7 @@ describe('the class page: no word of a tile is ever clipped or overlapping', () 
     assertChromium();
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     view = await startWebView(0, () => current, 200);
-    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-fit-'));
-    context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 800 },
-      timeout: 120_000,
-    });
+    ({ context, userDir } = await chromiumProfile());
   });
 
   after(async () => {

@@ -4,18 +4,15 @@
 // them, counts the rest, and the server's memory stays bounded.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { MqttClient, SimBoard, nodeHost } from '../dist/index.js';
+import { startClassPages } from './helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
 import { sleep, until } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const cpu = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -35,45 +32,15 @@ describe('watch with 100,000 junk pairs', { skip: mosquittoSkip() }, () => {
 
   test("the page shows the roster's pair, no junk, and counts the junk; memory and a stalled page stay bounded", async (t) => {
     writeFileSync(join(dir, 'roster.txt'), 'alice\n');
-    const watch = spawn(
-      process.execPath,
-      [
-        CLI,
-        'watch',
-        '--broker',
-        `127.0.0.1:${broker.port}`,
-        '--web',
-        '0',
-        '--school',
-        'LycMaurois',
-        '--class',
-        'SNT_2nde',
-        '--roster',
-        join(dir, 'roster.txt'),
-        '--interval',
-        '500',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    watch.stdout.on('data', (b) => {
-      out += b;
-    });
-    watch.stderr.on('data', (b) => {
-      out += b;
-    });
+    const watch = await startClassPages(broker, { studentBroker: null, duration: null, args: ['--roster', join(dir, 'roster.txt'), '--interval', '500'] });
     try {
-      await until(
-        () => /Classroom view: http:\/\/127\.0\.0\.1:(\d+)\//.test(out),
-        () => `the page's address; watch printed:\n${out}`,
-      );
-      const port = Number(/Classroom view: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)[1]);
+      const port = Number(new URL(watch.classUrl).port);
       const state = async () => (await fetch(`http://127.0.0.1:${port}/state.json`)).json();
       // A page that opens the event stream and never reads it.
       const stalled = connect(port, '127.0.0.1', () => stalled.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
       stalled.pause();
-      const base = rss(watch.pid),
-        cpu0 = cpu(watch.pid),
+      const base = rss(watch.child.pid),
+        cpu0 = cpu(watch.child.pid),
         t0 = Date.now();
 
       const junk = new MqttClient(
@@ -97,7 +64,7 @@ describe('watch with 100,000 junk pairs', { skip: mosquittoSkip() }, () => {
         },
         () => `100,000 messages counted, got ${s?.ignored.messages} set aside and ${s?.unconfirmed} heard once`,
       );
-      const flooded = rss(watch.pid);
+      const flooded = rss(watch.child.pid);
       // A real pair of the roster, after the flood: it still gets its tile, and turns green.
       const config = { broker: `127.0.0.1:${broker.port}`, interval: 500, topicPrefix: 'LycMaurois/SNT_2nde/alice/' };
       const boards = [
@@ -116,7 +83,7 @@ describe('watch with 100,000 junk pairs', { skip: mosquittoSkip() }, () => {
       for (const b of boards) b.stop();
       junk.end();
       const seconds = (Date.now() - t0) / 1000,
-        used = cpu(watch.pid) - cpu0;
+        used = cpu(watch.child.pid) - cpu0;
       t.diagnostic(
         `100,000 junk pairs in ${seconds.toFixed(1)} s: ${s.pairs.length} pairs shown, ${s.unconfirmed} heard once (not shown), ${s.ignored.messages} messages set aside; RSS ${base.toFixed(0)} MB before, ${flooded.toFixed(0)} MB after; CPU ${used.toFixed(2)} s (${Math.round((100 * used) / seconds)}% of a core); /state.json ${JSON.stringify(s).length} bytes`,
       );
@@ -133,8 +100,7 @@ describe('watch with 100,000 junk pairs', { skip: mosquittoSkip() }, () => {
       assert.ok(JSON.stringify(s).length < 100_000, 'a small state');
       stalled.destroy();
     } finally {
-      watch.kill('SIGINT');
-      await new Promise((r) => watch.once('close', r));
+      await watch.stop();
     }
   });
 });

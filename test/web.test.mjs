@@ -7,60 +7,20 @@
 // MQTT_PAIR_SCREENSHOTS=<dir> saves screenshots of the page there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SimBoard } from '../dist/index.js';
 import { startAedes } from './helpers/aedes.mjs';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
+import { servePage, startClassPages } from './helpers/class-page.mjs';
+import { chromiumProfile, assertChromium, chromiumSkip } from './helpers/browser.mjs';
 import { measureTiles } from './helpers/tiles.mjs';
 import { LIMIT, until as waitUntil } from './helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 
-const children = new Set();
-process.once('exit', () => {
-  for (const c of children)
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-});
-
-/** Starts `mqtt-pair <args>` and resolves with { child, url, exit } once it prints the page's address. */
-async function serve(args) {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_PAIR_DEBUG: '1' } });
-  children.add(child);
-  let out = '';
-  const exit = new Promise((resolve) =>
-    child.once('close', (code) => {
-      children.delete(child);
-      resolve({ code, out });
-    }),
-  );
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5 * LIMIT); // a safety net: it lives through a test
-  exit.then(() => clearTimeout(killer));
-  const url = await new Promise((resolve, reject) => {
-    const check = () => {
-      const m = /Classroom view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve(m[1]);
-    };
-    child.stdout.on('data', (b) => {
-      out += b;
-      check();
-    });
-    child.stderr.on('data', (b) => {
-      out += b;
-    });
-    exit.then(() => reject(new Error(`exited before serving the page:\n${out}`)));
-  });
-  return { child, url, exit, output: () => out };
-}
+/** Starts `mqtt-pair <args>` once it prints the page's address (with its debug lines). */
+const serve = (args) => servePage(args, { env: { MQTT_PAIR_DEBUG: '1' } });
 
 /** Polls `fn` until it returns something truthy; fails with `what` (the page's tests name it first). */
 const until = (what, fn, ms) => waitUntil(fn, what, ms);
@@ -87,14 +47,7 @@ describe('the classroom page in headless chromium', () => {
     if (skip) return;
     assertChromium();
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-'));
-    context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 800 },
-      timeout: 120_000,
-    });
+    ({ context, userDir } = await chromiumProfile());
   });
 
   after(async () => {
@@ -215,8 +168,8 @@ describe('the classroom page in headless chromium', () => {
     } finally {
       run.child.kill('SIGINT');
       const r = await run.exit;
-      assert.match(r.out, /^12\/12 pairs ok$/m);
-      assert.equal(r.code, 0, r.out);
+      assert.match(r.stdout, /^12\/12 pairs ok$/m);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
     }
   });
 });
@@ -225,15 +178,7 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
   let context, userDir;
   before(async () => {
     if (skip) return;
-    userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-fr-'));
-    context = await playwright.chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...ARGS, '--lang=fr-FR'],
-      locale: 'fr-FR',
-      viewport: { width: 1280, height: 800 },
-      timeout: 120_000,
-    });
+    ({ context, userDir } = await chromiumProfile({ lang: 'fr-FR' }));
   });
   after(async () => {
     await context?.close();
@@ -338,7 +283,7 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
       await page.close();
       run.child.kill('SIGINT');
       const r = await run.exit;
-      assert.match(r.out, /^30\/30 pairs ok$/m, r.out);
+      assert.match(r.stdout, /^30\/30 pairs ok$/m, r.stdout + r.stderr);
     } finally {
       run.child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
@@ -357,25 +302,14 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
         boards.push(new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder' }, print: () => {} }).start());
         boards.push(new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello' }, print: () => {} }).start());
       }
-      watch = await serve([
-        'watch',
-        '--broker',
-        `127.0.0.1:${broker.port}`,
-        '--web',
-        '0',
-        '--school',
-        'LycMaurois',
-        '--class',
-        'SNT_2nde',
-        '--roster',
-        join(dir, 'list.txt'),
-        '--late',
-        '0',
-        '--interval',
-        '200',
-      ]);
+      watch = await startClassPages(broker, {
+        studentBroker: null,
+        duration: null,
+        args: ['--roster', join(dir, 'list.txt'), '--late', '0', '--interval', '200'],
+        env: { MQTT_PAIR_DEBUG: '1' },
+      });
       const page = await context.newPage();
-      await page.goto(watch.url);
+      await page.goto(watch.classUrl);
       const tiles = await until('alice and bob green, zoe red', async () => {
         const t = await tilesOf(page);
         return t.length === 3 && t.filter((x) => x.state === 'ok').length === 2 && t;

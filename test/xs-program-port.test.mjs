@@ -14,17 +14,12 @@ import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto
 import { openPty, socatSkip } from './helpers/pty.mjs';
 import { assertOneLineError, mqttPair } from './helpers/child.mjs';
 import { lineIn, until } from './helpers/wait.mjs';
+import { ESP1_PROGRAM } from './helpers/programs.mjs';
 import { xsSkip } from './helpers/xs.mjs';
 import { xsUsbBoard } from './helpers/xs-usb.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
-const ESP1 = `let count = 0;
-mqtt.subscribe('notification', (topic, message) => {
-  print('Received notification:', message);
-  if (message === 'received') print('ESP received hello message');
-});
-every(5000, () => { mqtt.publish('hello', 'Hello #' + count); count += 1; });
-`;
+const ESP1 = ESP1_PROGRAM;
 
 const skip = xsSkip() || socatSkip() || mosquittoSkip();
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { checkChanges, checkConfig, improv } from '../dist/index.js';
 import { startXsBoard } from '../hosts/xsnap/runner.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
-import { improvSdk, initialize, pipePort, sdkLogger } from './helpers/improv-sdk.mjs';
+import { improvSdk, initialize, pipePort, sdkLogger, setHelloOverImprov } from './helpers/improv-sdk.mjs';
 import { LIMIT, lineIn, until } from './helpers/wait.mjs';
 import { assertXs, xsBoardFor, xsSkip } from './helpers/xs.mjs';
 
@@ -210,39 +210,15 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       assert.deepEqual(Object.fromEntries(A.store), { ssid: 'JAMS2', password: 'motdepasse' });
 
       // ---- then ours, in Improv's frames: broker, role, prefix, interval; read back; the state; restart.
-      const set = await A.side.command(improv.SET_SETTINGS, [
-        'broker',
-        `mqtt://127.0.0.1:${broker.port}`,
-        'role',
-        'hello',
-        'topicPrefix',
-        PREFIX,
-        'interval',
-        '500',
-      ]);
-      assert.deepEqual(set.at(-1), { type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['broker', 'role', 'topicPrefix', 'interval'] });
-      const rows = (await A.side.command(improv.GET_SETTINGS, [], { list: true })).filter((f) => f.strings?.length).map((f) => f.strings);
-      assert.deepEqual(
-        rows.find((r) => r[0] === 'password'),
-        ['password', '********', 'stored'],
-      );
-      assert.deepEqual(
-        rows.find((r) => r[0] === 'role'),
-        ['role', 'hello', 'stored'],
-      );
-      assert.deepEqual(
-        rows.find((r) => r[0] === 'keepalive'),
-        ['keepalive', '60', 'build'],
-      );
+      const rows = await setHelloOverImprov(A.side, {
+        broker: `mqtt://127.0.0.1:${broker.port}`,
+        prefix: PREFIX,
+        interval: 500,
+      });
       assert.deepEqual(
         rows.find((r) => r[0] === 'clientId'),
         ['clientId', '', 'unset'],
       );
-      const state = await A.side.command(improv.REQUEST_STATE);
-      assert.deepEqual(state.slice(-2), [
-        { type: improv.CURRENT_STATE, value: improv.PROVISIONED },
-        { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [] },
-      ]);
       assert.ok(A.lines.includes('Setup over USB: stored broker, role, topicPrefix, interval'), A.lines.join('\n'));
       await A.side.command(improv.RESTART);
       await until(() => A.restarts.length, 'the restart asked');

@@ -35,5 +35,7 @@ export { ClassObserver } from './classroom/observer';
 export { esp8266Plan, makeVariables, planFromFlasherArgs } from './image/flash-plan';
 export { chipFamily, serialTypeOf, webToolsManifest, writeFlashLine } from './image/manifest';
 export { classSlots, slotFor, slotSettings } from './setup/class-roster';
+export { SetupError } from './setup/problem';
+export { cliWords, setupLine, verdictLine } from './words/cli';
 export { BoardLink, ImprovDecoder, MAX_ROWS } from './setup/improv-client';
 export { startWebView } from './view/web';

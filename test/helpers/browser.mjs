@@ -1,6 +1,8 @@
 // Debian's chromium driven by playwright-core (which downloads no browser), for the pages' tests:
 // where it is, how it is started here, and why the tests skip without it (needs.mjs).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { needs, required } from './needs.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -36,4 +38,23 @@ export function chromiumSkip() {
 export function assertChromium() {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}: .ci/install installs it (apt-get install chromium)`);
   if (!playwright) throw new Error('playwright-core is missing: npm ci installs it');
+}
+
+/**
+ * Chromium with a profile of its own, as the page tests open it (a projector's 1280×800 unless
+ * `viewport` says otherwise; `lang`, e.g. fr-FR, its language and locale): { context, userDir },
+ * the profile's folder for the test to remove once the context is closed.
+ */
+export async function chromiumProfile({ lang, viewport = { width: 1280, height: 800 } } = {}) {
+  assertChromium();
+  const userDir = mkdtempSync(join(tmpdir(), 'mqtt-pair-chromium-'));
+  const context = await playwright.chromium.launchPersistentContext(userDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: lang ? [...CHROMIUM_ARGS, `--lang=${lang}`] : CHROMIUM_ARGS,
+    ...(lang && { locale: lang }),
+    viewport,
+    timeout: 120_000,
+  });
+  return { context, userDir };
 }

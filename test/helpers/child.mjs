@@ -20,6 +20,13 @@ process.once('exit', () => {
     }
 });
 
+/** `child` killed, if still running, when the test process exits: no command outlives its test file. */
+export function killedAtExit(child) {
+  children.add(child);
+  child.once('close', () => children.delete(child));
+  return child;
+}
+
 /**
  * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, raw, stderr }. `input` is
  * written to its stdin (then closed); `stdin` is a file descriptor to read instead (e.g. of
@@ -90,6 +97,27 @@ export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = fals
     return exit;
   };
   return { child, exit, waitFor, stop, text };
+}
+
+/** Runs a program (mosquitto_pub, the installed command…) to its end, in `cwd` with `env`, killed after
+ *  `timeout`: { code, stdout, stderr }. */
+export function runToEnd(cmd, args, { timeout = LIMIT, cwd, env } = {}) {
+  return new Promise((resolve) => {
+    const child = killedAtExit(spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (b) => {
+      stdout += b;
+    });
+    child.stderr.on('data', (b) => {
+      stderr += b;
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.once('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** A failure as the CLI reports it: one line on stderr with `prefix`, matching `re`, no stack, non-zero exit. */

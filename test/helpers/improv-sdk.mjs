@@ -8,9 +8,11 @@
 //   push(bytes)                                                           // what the board answers
 //   const client = new ImprovSerial(port, quietLogger);
 //   await client.initialize(10000);
+import assert from 'node:assert/strict';
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { improv } from '../../dist/index.js';
 
 let sdk = null;
 
@@ -96,4 +98,27 @@ export async function initialize(client, ms) {
     globalThis.setTimeout = real;
     for (const h of made) clearTimeout(h);
   }
+}
+
+/**
+ * A provisioned board given the rest of its settings in our own Improv frames, as `mqtt-pair setup`
+ * sends them (the broker, role hello, `prefix`, `interval`), then read back and its state asked:
+ * stored, the password never sent back, a build value shown as such, the setup page's `url`. `side`
+ * sends a command and gives back the frames answered. Returns the rows read, for more checks.
+ */
+/** Settings for ESP#1 over Improv, read back; the board then says PROVISIONED and gives no page address (its page is for its own access point only). */
+export async function setHelloOverImprov(side, { broker, prefix, interval }) {
+  const set = await side.command(improv.SET_SETTINGS, ['broker', broker, 'role', 'hello', 'topicPrefix', prefix, 'interval', String(interval)]);
+  assert.deepEqual(set.at(-1), { type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['broker', 'role', 'topicPrefix', 'interval'] });
+  const rows = (await side.command(improv.GET_SETTINGS, [], { list: true })).filter((f) => f.strings?.length).map((f) => f.strings);
+  const row = (name) => rows.find((r) => r[0] === name);
+  assert.deepEqual(row('password'), ['password', '********', 'stored']);
+  assert.deepEqual(row('role'), ['role', 'hello', 'stored']);
+  assert.deepEqual(row('keepalive'), ['keepalive', '60', 'build']);
+  const state = await side.command(improv.REQUEST_STATE);
+  assert.deepEqual(state.slice(-2), [
+    { type: improv.CURRENT_STATE, value: improv.PROVISIONED },
+    { type: improv.RPC_RESULT, command: improv.REQUEST_STATE, strings: [] },
+  ]);
+  return rows;
 }

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 
 import { virtualHost } from '../helpers/virtual-host.mjs';
 
-import { lookOf, sortTiles, countStates, parseRoster, PairCheck, BoardCounts, ClassObserver } from '../../dist/testing.js';
+import { lookOf, sortTiles, countStates, parseRoster, PairCheck, BoardCounts, ClassObserver, cliWords, verdictLine } from '../../dist/testing.js';
+
+/** A verdict in English, as `mqtt-pair classroom` ends with it. */
+const verdictEn = (v) => verdictLine(v, cliWords('en').classroomEnd.verdict);
 
 /** A pair as the observer keeps it, first heard at t=0. */
 function pair(over = {}) {
@@ -254,9 +257,10 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
       assert.equal(c.esp1.count(e), true, 'the first connection is told');
       c.esp2.count(e);
     }
-    assert.match(c.verdict(), /ESP#1 sent no hello/);
+    assert.deepEqual(c.verdict(), { code: 'noHello', rounds: 0, lastError: '' });
+    assert.match(verdictEn(c.verdict()), /ESP#1 sent no hello/);
     for (let n = 0; n < 3; n++) round(c, n);
-    assert.equal(c.verdict(), '');
+    assert.equal(c.verdict(), null);
     assert.equal(c.boardsConnected, 2);
     assert.equal(c.hellos, 3);
   });
@@ -265,7 +269,8 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
     const c = running();
     round(c, 0);
     c.observed('hello', 'Hello #7');
-    assert.match(c.verdict(), /crossed topics \(1\): the observer saw "Hello #7" on S\/C\/alice\/hello, but its ESP#1 has sent only 1 hellos/);
+    assert.equal(c.verdict().code, 'crossed');
+    assert.match(verdictEn(c.verdict()), /crossed topics \(1\): the observer saw "Hello #7" on S\/C\/alice\/hello, but its ESP#1 has sent only 1 hellos/);
   });
 
   test('a hello going back, another topic, or an answer ESP#2 did not send: crossings', () => {
@@ -302,7 +307,7 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
     c.esp1 = new BoardCounts(0);
     c.esp2 = new BoardCounts(0);
     for (let n = 0; n < 3; n++) round(c, n);
-    assert.equal(c.verdict(), '');
+    assert.equal(c.verdict(), null);
     assert.equal(c.hellos, 4);
   });
 });

@@ -1,18 +1,9 @@
 // The board's config as the firmware reads it (src/apps/config.ts): every bad value is one clear
 // line naming the key and how to set it, and nothing runs; the broker forms; the seed's defaults.
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimBoard, SimWiFi, parseBroker, readConfig } from '../../dist/index.js';
-
-const boards = [];
-function board(name, config, extra = {}) {
-  const b = new SimBoard({ name, config: { interval: 50, backoffMin: 100, backoffMax: 300, ...config }, print: () => {}, restartDelay: 50, ...extra });
-  boards.push(b);
-  return b.start();
-}
-after(() => {
-  for (const b of boards) b.stop();
-});
+import { SimWiFi, parseBroker, readConfig } from '../../dist/index.js';
+import { board } from '../helpers/sim-boards.mjs';
 
 describe('bad config gives one clear line and nothing runs', () => {
   const cases = [

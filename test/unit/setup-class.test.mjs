@@ -6,7 +6,20 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { improv } from '../../dist/index.js';
 
-import { classSlots, slotFor, slotSettings, ImprovDecoder, BoardLink, MAX_ROWS } from '../../dist/testing.js';
+import { classSlots, slotFor, slotSettings, setupLine, ImprovDecoder, BoardLink, MAX_ROWS } from '../../dist/testing.js';
+
+/** The problem (code and facts) classSlots refuses `text` with: the domain says no words. */
+function refused(text) {
+  try {
+    classSlots(text, 'S', 'C');
+  } catch (e) {
+    assert.equal(e.name, 'SetupError', `a SetupError, not ${e}`);
+    return e.problem;
+  }
+  assert.fail(`accepted: ${JSON.stringify(text)}`);
+}
+/** The line the command prints for it, in English or French. */
+const line = (text) => setupLine(refused(text));
 
 describe('the roster, two by two', () => {
   const slots = classSlots('# groupe A\nalice bob\n\nchloe  david # absente lundi\nemma\n', 'LycMaurois', 'SNT_2nde');
@@ -37,7 +50,11 @@ describe('the roster, two by two', () => {
         ['Léa', 'Karim', 'LycMaurois/SNT_2nde/karim/'],
       ],
     );
-    assert.throws(() => classSlots('Karim bob\nkarim\n', 'S', 'C'), /line 2/, 'the same student twice, whatever the case');
+    assert.deepEqual(
+      refused('Karim bob\nkarim\n'),
+      { code: 'nameTwice', line: 2, name: 'karim', first: 1, other: 'Karim' },
+      'the same student twice, whatever the case',
+    );
   });
   test("a slot's settings, as the board's set takes them (no peer for a student with both boards)", () => {
     assert.deepEqual(slotSettings(slots[1]), [
@@ -57,13 +74,28 @@ describe('the roster, two by two', () => {
     const full = Object.fromEntries(slots.map((s) => [String(s.index), `b${s.index}`]));
     assert.equal(slotFor(slots, full, 'mqtt-pair-new'), undefined);
   });
-  test('bad rosters: the line and what to do', () => {
-    assert.throws(() => classSlots('alice bob\nchloe ALICE\n', 'S', 'C'), /^Error: line 2: 'ALICE' is already on line 1: two students, two names/);
-    assert.throws(() => classSlots('alice\nbob/x\n', 'S', 'C'), /^Error: line 2 \('bob\/x'\): write one pair a line, one or two first names/);
-    assert.throws(() => classSlots('alice bob chloe\n', 'S', 'C'), /^Error: line 1 \('alice bob chloe'\): write one pair a line/);
-    assert.throws(() => classSlots('al+ce\n', 'S', 'C'), /line 1/);
-    assert.throws(() => classSlots('# nobody\n\n', 'S', 'C'), /it has no name/);
+  test('bad rosters: the line and what to do, as codes and facts', () => {
+    assert.deepEqual(refused('alice bob\nchloe ALICE\n'), { code: 'nameTwice', line: 2, name: 'ALICE', first: 1, other: 'alice' });
+    assert.deepEqual(refused('alice bob chloe\n'), { code: 'onePairALine', line: 1, shown: 'alice bob chloe' });
+    assert.deepEqual(refused('alice\nbob/x\n'), { code: 'badName', line: 2, shown: 'bob/x', name: 'bob/x', why: 'chars', scripts: [] });
+    assert.equal(refused('al+ce\n').line, 1);
+    assert.deepEqual(refused('# nobody\n\n'), { code: 'noName' });
+    const many = Array.from({ length: 101 }, (_, i) => `a${i} b${i}`).join('\n');
+    assert.deepEqual(refused(many), { code: 'tooManyPairs', pairs: 101, max: 100 });
     assert.equal(classSlots('Éloïse\nZoé\n', 'S', 'C')[1].topicPrefix, 'S/C/éloïse/', 'accented first names are topic levels');
+  });
+  test("bad rosters' lines, worded by tools/words/ from the codes", () => {
+    const was = process.env.LC_ALL;
+    process.env.LC_ALL = 'en_GB.UTF-8';
+    try {
+      assert.equal(line('alice bob\nchloe ALICE\n'), "line 2: 'ALICE' is already on line 1: two students, two names (add an initial: ALICE_B)");
+      assert.match(line('alice\nbob/x\n'), /: write one pair a line, one or two first names/);
+      assert.equal(line('alice bob chloe\n'), "line 1 ('alice bob chloe'): write one pair a line, one or two first names");
+      assert.match(line('# nobody\n\n'), /^it has no name/);
+    } finally {
+      if (was === undefined) delete process.env.LC_ALL;
+      else process.env.LC_ALL = was;
+    }
   });
   test('names as the class reads them: NFC kept, look-alikes refused in one line', () => {
     // « Zoë » typed decomposed (o, then U+0308) is « Zoë », composed: one student, one topic level.
@@ -71,29 +103,32 @@ describe('the roster, two by two', () => {
     const zoe = classSlots(`alice ${nfd}\n`, 'S', 'C');
     assert.equal(zoe[1].name, 'Zo\u00eb');
     assert.equal(zoe[0].peer, 'Zo\u00eb');
-    assert.throws(() => classSlots(`Zo\u00eb\n${nfd}\n`, 'S', 'C'), /line 2: 'Zoë' is already on line 1/);
+    assert.deepEqual(refused(`Zo\u00eb\n${nfd}\n`), { code: 'nameTwice', line: 2, name: 'Zo\u00eb', first: 1, other: 'Zo\u00eb' });
     // A Cyrillic « а » in a Latin name: another student's name on the projector.
-    assert.throws(
-      () => classSlots('alice bob\n\u0430lice\n', 'S', 'C'),
-      /^Error: line 2 \('\u0430lice'\): '\u0430lice' mixes alphabets \(Latin and Cyrillic\)/,
-    );
-    // All Cyrillic, drawn as alice: refused beside alice, as a name twice.
-    assert.throws(
-      () => classSlots('alice bob\n\u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'),
-      /^Error: line 2: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/,
-    );
-    // On the same line, too: not taken for « alice alone ».
-    assert.throws(
-      () => classSlots('alice \u0430\u04cf\u0456\u0441\u0435\n', 'S', 'C'),
-      /^Error: line 1: '\u0430\u04cf\u0456\u0441\u0435' reads like 'alice' on line 1/,
-    );
+    assert.deepEqual(refused('alice bob\n\u0430lice\n'), {
+      code: 'badName',
+      line: 2,
+      shown: '\u0430lice',
+      name: '\u0430lice',
+      why: 'mixed',
+      scripts: ['Latin', 'Cyrillic'],
+    });
+    // All Cyrillic, drawn as alice: refused beside alice, as a name twice; on the same line too
+    // (not taken for « alice alone »).
+    const cyr = '\u0430\u04cf\u0456\u0441\u0435';
+    assert.deepEqual(refused(`alice bob\n${cyr}\n`), { code: 'nameTwice', line: 2, name: cyr, first: 1, other: 'alice' });
+    assert.deepEqual(refused(`alice ${cyr}\n`), { code: 'nameTwice', line: 1, name: cyr, first: 1, other: 'alice' });
     // Fullwidth letters.
-    assert.throws(() => classSlots('alice\n\uff41\uff4c\uff49\uff43\uff45\n', 'S', 'C'), /line 2 .*: type it again with plain letters/);
-    // In French, on a French teacher's computer.
+    assert.equal(refused('alice\n\uff41\uff4c\uff49\uff43\uff45\n').why, 'compat');
     const was = process.env.LC_ALL;
-    process.env.LC_ALL = 'fr_FR.UTF-8';
     try {
-      assert.throws(() => classSlots('alice bob\n\u0430lice\n', 'S', 'C'), /« \u0430lice » mélange des alphabets \(latin et cyrillique\)/);
+      process.env.LC_ALL = 'en_GB.UTF-8';
+      assert.match(line('alice bob\n\u0430lice\n'), /^line 2 \('\u0430lice'\): '\u0430lice' mixes alphabets \(Latin and Cyrillic\)/);
+      assert.match(line(`alice bob\n${cyr}\n`), new RegExp(`^line 2: '${cyr}' reads like 'alice' on line 1`));
+      assert.match(line('alice\n\uff41\uff4c\uff49\uff43\uff45\n'), /^line 2 .*: type it again with plain letters/);
+      // In French, on a French teacher's computer.
+      process.env.LC_ALL = 'fr_FR.UTF-8';
+      assert.match(line('alice bob\n\u0430lice\n'), /^ligne 2 \(« \u0430lice »\) : « \u0430lice » mélange des alphabets \(latin et cyrillique\)/);
     } finally {
       if (was === undefined) delete process.env.LC_ALL;
       else process.env.LC_ALL = was;

@@ -15,8 +15,8 @@ import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFirmware, startMcsim } from '../../test/helpers/moddable.mjs';
-import { openPty } from '../../test/helpers/pty.mjs';
+import { buildFirmware, startMcsim } from '../harness/moddable.mjs';
+import { openPty } from '../harness/pty.mjs';
 import { findExecutable } from '../mosquitto.mjs';
 
 const HELLOS = 25;
@@ -62,7 +62,7 @@ export async function measureMcsimHeap({ root, port, responder, say = () => {}, 
     say(`mcsim heap: building ${name}...`);
     const so = await make();
     const prefix = name.startsWith('ours') ? `${name}/` : name === 'moddable-mqtt' ? 'anchor/' : null;
-    // ours-usb runs in a folder with its serial device, a pty (test/helpers/pty.mjs).
+    // ours-usb runs in a folder with its serial device, a pty (tools/harness/pty.mjs).
     const dir = name === 'ours-usb' ? mkdtempSync(join(tmpdir(), 'mqtt-pair-heap-')) : undefined;
     const pty = dir ? await openPty(join(dir, 'serial')) : null;
     const board = await startMcsim(so, name, { cwd: dir });

@@ -54,28 +54,16 @@ export class BoardCounts {
   }
 }
 
-/** The words of a verdict (English here; French in tools/words/cli.ts). */
-export interface VerdictWords {
-  crossed(n: number, first: string): string;
-  neverStarted: string;
-  noHello(rounds: number): string;
-  noAnswer(rounds: number, sent: number): string;
-  answersLost(answered: number): string;
-  fewRounds(rounds: number): string;
-  unseen: string;
-  lastError(verdict: string, error: string): string;
-}
-
-export const VERDICT_EN: VerdictWords = {
-  crossed: (n, first) => `crossed topics (${n}): ${first}`,
-  neverStarted: 'never started (the run ended first)',
-  noHello: (r) => `${r} rounds: ESP#1 sent no hello`,
-  noAnswer: (r, sent) => `${r} rounds: ESP#1 sent ${sent} hellos, ESP#2 answered none`,
-  answersLost: (answered) => `0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`,
-  fewRounds: (r) => `only ${r} rounds, 3 needed (a longer --duration?)`,
-  unseen: 'the observer did not see its messages, so crossed topics could not be ruled out',
-  lastError: (v, e) => `${v}; last error ${e}`,
-};
+/** Why a pair is not ok, as a code and its facts; tools/words/ words it (verdictLine). `lastError`:
+ *  the last error a board reported, '' when none. */
+export type Verdict =
+  | { code: 'crossed'; count: number; first: string }
+  | { code: 'neverStarted' }
+  | { code: 'noHello'; rounds: number; lastError: string }
+  | { code: 'noAnswer'; rounds: number; sent: number; lastError: string }
+  | { code: 'answersLost'; answered: number; lastError: string }
+  | { code: 'fewRounds'; rounds: number; lastError: string }
+  | { code: 'unseen' };
 
 export class PairCheck {
   esp1: BoardCounts | null = null;
@@ -201,20 +189,20 @@ export class PairCheck {
     return e1 ? `ESP#1: ${e1}` : e2 ? `ESP#2: ${e2}` : '';
   }
 
-  /** Why the pair is not ok, or '' when it is; in `words` (tools/words/cli.ts), English unless given. */
-  verdict(words: VerdictWords = VERDICT_EN): string {
-    if (this.violations) return words.crossed(this.violations, this.problems[0]);
+  /** Why the pair is not ok, or null when it is. */
+  verdict(): Verdict | null {
+    if (this.violations) return { code: 'crossed', count: this.violations, first: this.problems[0] };
     const sent = this.esp1?.published ?? 0;
     const answered = this.esp2?.published ?? 0;
-    const why = (s: string) => (this.lastError ? words.lastError(s, this.lastError) : s);
+    const { lastError } = this;
     if (this.replies < 3) {
-      if (!this.esp1 || !this.esp2) return words.neverStarted;
-      if (!sent) return why(words.noHello(this.replies));
-      if (!answered) return why(words.noAnswer(this.replies, sent));
-      if (!this.replies) return why(words.answersLost(answered));
-      return why(words.fewRounds(this.replies));
+      if (!this.esp1 || !this.esp2) return { code: 'neverStarted' };
+      if (!sent) return { code: 'noHello', rounds: this.replies, lastError };
+      if (!answered) return { code: 'noAnswer', rounds: this.replies, sent, lastError };
+      if (!this.replies) return { code: 'answersLost', answered, lastError };
+      return { code: 'fewRounds', rounds: this.replies, lastError };
     }
-    if (!this.seenHellos || !this.seenNotifications) return words.unseen;
-    return '';
+    if (!this.seenHellos || !this.seenNotifications) return { code: 'unseen' };
+    return null;
   }
 }

@@ -18,7 +18,7 @@ import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { holdStopSignals, untilStopped } from './session';
-import { cliLang, cliWords, closeReason, useCliLang } from '../words/cli';
+import { cliLang, cliWords, closeReason, useCliLang, verdictLine } from '../words/cli';
 import type { MqttError } from '../../src/mqtt/client';
 
 const CLASSROOM_FLAGS: Flag[] = [
@@ -211,7 +211,10 @@ export async function runClassroom(argv: string[]): Promise<number> {
     ),
     end.memory(mb(mem.rss), mb(process.resourceUsage().maxRSS * 1024), mb(mem.heapUsed)),
   ];
-  for (const c of notOk.slice(0, 20)) lines.push(end.notOk(c.name, c.verdict(end.verdict)));
+  for (const c of notOk.slice(0, 20)) {
+    const v = c.verdict();
+    if (v) lines.push(end.notOk(c.name, verdictLine(v, end.verdict)));
+  }
   if (notOk.length > 20) lines.push(end.notOkMore(notOk.length - 20));
   for (const f of sim.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
   // English keeps the simulation's own summary (with an example of each kind of stray message).

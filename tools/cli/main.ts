@@ -8,7 +8,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from './flags';
-import { cliWords } from '../words/cli';
+import { SetupError } from '../setup/problem';
+import { cliWords, setupLine } from '../words/cli';
 import { fail } from './lines';
 
 interface Command {
@@ -96,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (e) {
+    if (e instanceof SetupError) return fail(`mqtt-pair ${name}`, setupLine(e.problem));
     if (e instanceof UsageError) return fail(`mqtt-pair ${name}`, e.message);
     const err = e as Error;
     if (process.env.MQTT_PAIR_DEBUG) process.stderr.write(`${err.stack}\n`);

@@ -3,34 +3,15 @@
 // line). Why a connection closed is read from its kind (src/host.ts), never from its words.
 
 import type { CloseKind, Connection, Host } from '../../src/host';
-import { CONNACK_ERRORS, MqttClient, type ClientOptions } from '../../src/mqtt/client';
+import { MqttClient, type ClientOptions } from '../../src/mqtt/client';
 import { Decoder, MAX_REMAINING_LENGTH } from '../../src/mqtt/codec';
 import { BrokerDecoder } from '../../src/mqtt/codec-server';
 import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
 import type { Common } from './connection';
 import { errorLine } from './lines';
-import { cliLang, cliWords, closeReason } from '../words/cli';
+import { cliWords } from '../words/cli';
 import { describePacket } from './packets';
-
-/** What to check after a CONNACK refusal, by its return code. */
-function refusalHint(code: number, c: Common): string {
-  switch (code) {
-    case 1:
-      return ': the broker does not accept MQTT 3.1.1';
-    case 2:
-      return `: the broker does not accept the client id '${c.options.clientId}'; choose another with -i`;
-    case 3:
-      return ': the broker cannot take connections now; try again later';
-    case 4:
-    case 5:
-      return c.options.username === undefined
-        ? ': this broker wants a user name and password: add -u <user> -P <password>'
-        : `: check the user name (-u ${c.options.username}) and the password (-P)`;
-    default:
-      return '';
-  }
-}
 
 export class Session {
   readonly client: MqttClient;
@@ -100,51 +81,22 @@ export class Session {
 
   /**
    * The exit code and the line for a connection that closed, from its kind: a refusal (the exit
-   * code is the CONNACK's, as mosquitto's), an unreachable broker, a lost link.
+   * code is the CONNACK's, as mosquitto's), an unreachable broker, a lost link; the line's words
+   * are the language's (tools/words: closeLine).
    */
   closed(reason: string, kind: CloseKind, code?: number): [number, string] {
-    const { where } = this.c;
-    if (cliLang() === 'fr') return this.closedFr(reason, kind, code);
-    switch (kind) {
-      case 'refused': {
-        const name = (code !== undefined && CONNACK_ERRORS[code]) || `code ${code}`;
-        return [code !== undefined && code <= 5 ? code : 1, `the broker at ${where} refused the connection: ${name}${code ? refusalHint(code, this.c) : ''}`];
-      }
-      case 'unreachable':
-        return [1, `${reason}: check -h and -p, and that the broker is running`];
-      case 'dns':
-        return [1, `${reason}: check -h, or give the broker's IP address`];
-    }
-    if (!this.everConnected) {
-      if (kind === 'timeout') {
-        const s = (this.c.options.connectTimeout ?? 10000) / 1000;
-        return [1, `${where} did not answer the MQTT CONNECT within ${s} s: is it an MQTT broker? check -h and -p`];
-      }
-      if (kind === 'tls' || kind === 'websocket' || kind === 'setup') return [1, reason];
-      if (kind === 'protocol') {
-        return [1, `${where} does not answer in MQTT (${reason}): is it a WebSocket port (-L ws://…) or a TLS one (-L mqtts://…)? check -h and -p`];
-      }
-      return [1, `cannot connect to ${where}: ${reason}`];
-    }
-    return [1, `lost the connection to ${where}: ${reason}`];
-  }
-
-  /** closed(), in French: words from the kind and the code, never the client's English reason alone. */
-  private closedFr(reason: string, kind: CloseKind, code?: number): [number, string] {
     const { where, options } = this.c;
-    const words = cliWords();
-    const account = options.username === undefined ? words.addAccount : words.checkAccount(options.username);
-    switch (kind) {
-      case 'refused': {
-        const hint = code === 4 || code === 5 ? ` : ${account}` : code === 2 ? ` : choisissez un autre identifiant avec -i` : '';
-        return [code !== undefined && code <= 5 ? code : 1, `${words.refused(where, code)}${hint}`];
-      }
-      case 'unreachable':
-        return [1, `${words.unreachable(where)} : vérifiez -h et -p, et que le broker est lancé`];
-      case 'dns':
-        return [1, `${words.dns(where)} : vérifiez -h, ou donnez l'adresse IP du broker`];
-    }
-    return [1, this.everConnected ? words.lost(where, closeReason(reason, kind, code)) : words.cannotConnect(where, closeReason(reason, kind, code))];
+    const line = cliWords().closeLine({
+      where,
+      reason,
+      kind,
+      code,
+      everConnected: this.everConnected,
+      clientId: options.clientId,
+      username: options.username,
+      connectTimeoutMs: options.connectTimeout ?? 10000,
+    });
+    return [kind === 'refused' && code !== undefined && code <= 5 ? code : 1, line];
   }
 
   /** The host with its connections watched: with -d, every packet each way described on stdout. Passwords never. */

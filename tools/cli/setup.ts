@@ -13,7 +13,8 @@ import { ClassSetupServer } from '../view/setup-server';
 import { SETTINGS } from '../../src/setup/settings';
 import { brokerName } from '../../src/endpoint';
 import { type Slot, classSlots, nameLook, slotSettings, studentName } from '../setup/class-roster';
-import { claimSlot, readClass, releaseSlot, replaceStudent, saveClass, stateFile } from '../setup/class-state';
+import { claimSlot, migrateClass, readClass, releaseSlot, replaceStudent, saveClass, stateFile } from '../setup/class-state';
+import { SetupError } from '../setup/problem';
 import { FirstMessage } from '../setup/first-message';
 import { BoardError, BoardLink } from '../setup/improv-client';
 import { identify, readSettings, startBoard, storeSettings } from '../setup/set-up-board';
@@ -24,7 +25,7 @@ import { sendProgramAndBoot } from '../setup/send-program';
 import { langOption, topicLevel } from './class-options';
 import { untilStopped } from './session';
 import { printable } from '../../src/apps/text';
-import { cliWords } from '../words/cli';
+import { cliWords, setupLine } from '../words/cli';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
 
 const FLAGS: Flag[] = [
@@ -147,8 +148,10 @@ export async function runSetup(argv: string[]): Promise<number> {
     try {
       slots = classSlots(text, school, className);
     } catch (e) {
-      throw new UsageError(`${roster}: ${(e as Error).message}`);
+      throw e instanceof SetupError ? new UsageError(`${roster}: ${setupLine(e.problem)}`) : e;
     }
+    const kept = migrateClass(roster, slots);
+    if (kept) process.stderr.write(`${cliWords().setup.migrated(stateFile(roster), kept)}\n`);
   }
   const replace = last(p, 'replace');
   let replacing: Slot[] = [];

@@ -6,7 +6,7 @@
 // client ids' random suffix: the command reads the files (tools/setup/class-state.ts).
 
 import { nameLevel } from '../../src/apps/chat';
-import { cliWords } from '../words/cli';
+import { SetupError } from './problem';
 
 /** At most this many students: a class, not a directory. */
 export const MAX_STUDENTS = 200;
@@ -85,7 +85,7 @@ export function randomClientId(name: string, esp: 1 | 2): string {
 }
 
 /** The slots of a roster's text (one pair a line: `alice bob`, or `alice` alone; `#` starts a
- *  comment), two a line; an Error naming the wrong line. */
+ *  comment), two a line; a SetupError naming the wrong line. */
 export function classSlots(text: string, school: string, className: string): Slot[] {
   const pairs: [string, string][] = [];
   const lineOf = new Map<string, [number, string]>();
@@ -93,24 +93,24 @@ export function classSlots(text: string, school: string, className: string): Slo
     const typed = raw.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
     if (!typed.length) return;
     const shown = typed.join(' ');
-    if (typed.length > 2) throw new Error(`line ${i + 1} ('${shown}'): write one pair a line, one or two first names`);
+    if (typed.length > 2) throw new SetupError({ code: 'onePairALine', line: i + 1, shown });
     const names = typed.map((n) => {
       const r = studentName(n);
       if ('name' in r) return r.name;
-      throw new Error(`line ${i + 1} ('${shown}'): ${cliWords().setup.badName(n, r.why, r.scripts ?? [])}`);
+      throw new SetupError({ code: 'badName', line: i + 1, shown, name: n, why: r.why, scripts: r.scripts ?? [] });
     });
     // `alice alice`: alice alone; `alice аӏісе` (Cyrillic) is two names that read alike, refused below.
     if (names.length === 2 && names[0].toLowerCase() === names[1].toLowerCase()) names.pop();
     for (const name of names) {
       const look = nameLook(name);
       const first = lineOf.get(look);
-      if (first !== undefined) throw new Error(`line ${i + 1}: ${cliWords().setup.nameTwice(name, first[0], first[1])}`);
+      if (first !== undefined) throw new SetupError({ code: 'nameTwice', line: i + 1, name, first: first[0], other: first[1] });
       lineOf.set(look, [i + 1, name]);
     }
     pairs.push([names[0], names[1] ?? names[0]]);
   });
-  if (!pairs.length) throw new Error('it has no name: write one pair a line, e.g. alice bob');
-  if (pairs.length * 2 > MAX_STUDENTS) throw new Error(`it has ${pairs.length} pairs, ${MAX_STUDENTS / 2} at most`);
+  if (!pairs.length) throw new SetupError({ code: 'noName' });
+  if (pairs.length * 2 > MAX_STUDENTS) throw new SetupError({ code: 'tooManyPairs', pairs: pairs.length, max: MAX_STUDENTS / 2 });
   return pairs.flatMap(([first, second], i) => {
     // The first name in lower case in topics (nameLevel), as the chat and `watch --roster` write it.
     const topicPrefix = `${school}/${className}/${nameLevel(first)}/`;

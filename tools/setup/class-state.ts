@@ -12,9 +12,8 @@
 
 import { copyFileSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, closeSync, writeSync } from 'node:fs';
 import { printable } from '../../src/apps/text';
-import { UsageError } from '../usage-error';
-import { cliWords } from '../words/cli';
 import { type Assignments, type Slot, nameLook, randomClientId, slotFor } from './class-roster';
+import { SetupError } from './problem';
 
 /** One board of a student: the board's name (its Improv device name, mqtt-pair-9d2c) and the client id it was given. */
 export interface BoardRecord {
@@ -41,7 +40,7 @@ function readFile(file: string, slots: readonly Slot[]): { state: ClassState; ol
     // No prototype: a student may be called __proto__ or constructor.
     return { state: Object.create(null), old: false };
   }
-  const bad = () => new UsageError(cliWords().setup.badState(file));
+  const bad = () => new SetupError({ code: 'badState', file });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -76,15 +75,30 @@ function readFile(file: string, slots: readonly Slot[]): { state: ClassState; ol
   throw bad();
 }
 
-/** Written whole then renamed: a run stopped halfway never leaves half a file. The old format is kept as .v1 first. */
-function writeFile(file: string, state: ClassState, old: boolean): void {
+/** Written whole then renamed: a run stopped halfway never leaves half a file. The old format is
+ *  kept as .v1 first; returns that copy's path when this write made it. */
+function writeFile(file: string, state: ClassState, old: boolean): string | undefined {
+  let kept: string | undefined;
   if (old && !existsSync(`${file}.v1`)) {
-    copyFileSync(file, `${file}.v1`);
-    process.stderr.write(`${cliWords().setup.migrated(file, `${file}.v1`)}\n`);
+    kept = `${file}.v1`;
+    copyFileSync(file, kept);
   }
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ version: 2, students: state }, null, 2)}\n`);
   renameSync(tmp, file);
+  return kept;
+}
+
+/**
+ * A state file of the old format (by slot index) rewritten by student name at once, the old one
+ * kept beside: returns the old one's path when it did (for the command to say so), else nothing.
+ */
+export function migrateClass(roster: string, slots: Slot[]): string | undefined {
+  const file = stateFile(roster);
+  return withLock(file, () => {
+    const { state, old } = readFile(file, slots);
+    return old ? writeFile(file, state, old) : undefined;
+  });
 }
 
 /** Which slot each board holds (by slot index, as the set-up page's server keeps it), and each taken slot's client id put in its Slot. */
@@ -117,7 +131,7 @@ function gone(pid: number): boolean {
 /**
  * Runs `fn` holding `<file>.lock` (created with `wx`: one holder at a time). A lock whose process
  * has gone, or older than LOCK_WAIT_MS, is stale and removed; after LOCK_WAIT_MS of waiting, a
- * UsageError saying which file to delete.
+ * SetupError saying which file to delete.
  */
 export function withLock<T>(file: string, fn: () => T): T {
   const lock = `${file}.lock`;
@@ -160,7 +174,7 @@ export function withLock<T>(file: string, fn: () => T): T {
       }
       continue;
     }
-    if (Date.now() - start > LOCK_WAIT_MS) throw new UsageError(cliWords().setup.locked(lock, Math.round((Date.now() - start) / 1000)));
+    if (Date.now() - start > LOCK_WAIT_MS) throw new SetupError({ code: 'locked', lock, seconds: Math.round((Date.now() - start) / 1000) });
     pause(20 + Math.floor(Math.random() * 30));
   }
 }
@@ -217,11 +231,11 @@ export function releaseSlot(roster: string, slots: Slot[], slot: Slot, board: st
  * the roster tells names apart), so that the next board plugged in takes the student, with a new
  * client id (the old board, should it come back, is no longer that student). Only that student's
  * records change. Returns the student's slots (as the roster spells the name) and the boards
- * forgotten; a UsageError, nothing written, when no line of the roster holds the name.
+ * forgotten; a SetupError, nothing written, when no line of the roster holds the name.
  */
 export function replaceStudent(roster: string, slots: Slot[], name: string): { slots: Slot[]; boards: string[] } {
   const mine = slots.filter((s) => nameLook(s.name) === nameLook(name));
-  if (!mine.length) throw new UsageError(cliWords().setup.notOnRoster(printable(name), roster));
+  if (!mine.length) throw new SetupError({ code: 'notOnRoster', name: printable(name), roster });
   const file = stateFile(roster);
   return withLock(file, () => {
     const { state, old } = readFile(file, slots);

@@ -1,11 +1,27 @@
 // The commands' words in English (the table's shape: cli-words.ts).
 
-import { VERDICT_EN } from '../classroom/pair-check';
-import type { CliWords } from './cli-words';
+import type { CliWords, CloseFacts } from './cli-words';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
 const s = (n: number) => (n > 1 ? 's' : '');
+
+/** What to check after a CONNACK refusal, by its return code. */
+function refusalHint(f: CloseFacts): string {
+  switch (f.code) {
+    case 1:
+      return ': the broker does not accept MQTT 3.1.1';
+    case 2:
+      return `: the broker does not accept the client id '${f.clientId}'; choose another with -i`;
+    case 3:
+      return ': the broker cannot take connections now; try again later';
+    case 4:
+    case 5:
+      return f.username === undefined ? `: ${en.addAccount}` : `: ${en.checkAccount(f.username)}`;
+    default:
+      return '';
+  }
+}
 
 export const en: CliWords = {
   unknownOption: (arg, near, help) => `unknown option '${arg}'${near ? `: did you mean ${near}?` : ''} (${help} lists the options)`,
@@ -35,6 +51,23 @@ export const en: CliWords = {
   passwordNeedsUser: '-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name',
   refusal: (code) => (code !== undefined && CONNACK_EN[code]) || `code ${code}`,
   refused: (where, code) => `the broker at ${where} refused the connection: ${en.refusal(code)}`,
+  closeReason: (reason) => reason,
+  closeLine: (f) => {
+    switch (f.kind) {
+      case 'refused':
+        return `${en.refused(f.where, f.code)}${f.code ? refusalHint(f) : ''}`;
+      case 'unreachable':
+        return `${f.reason}: check -h and -p, and that the broker is running`;
+      case 'dns':
+        return `${f.reason}: check -h, or give the broker's IP address`;
+    }
+    if (f.everConnected) return `lost the connection to ${f.where}: ${f.reason}`;
+    if (f.kind === 'timeout') return `${f.where} did not answer the MQTT CONNECT within ${f.connectTimeoutMs / 1000} s: is it an MQTT broker? check -h and -p`;
+    if (f.kind === 'tls' || f.kind === 'websocket' || f.kind === 'setup') return f.reason;
+    if (f.kind === 'protocol')
+      return `${f.where} does not answer in MQTT (${f.reason}): is it a WebSocket port (-L ws://…) or a TLS one (-L mqtts://…)? check -h and -p`;
+    return `cannot connect to ${f.where}: ${f.reason}`;
+  },
   addAccount: 'this broker wants a user name and password: add -u <user> -P <password>',
   checkAccount: (user) => `check the user name (-u ${user}) and the password (-P)`,
   unreachable: (where) => `no MQTT broker at ${where} (connection refused or host unreachable)`,
@@ -189,7 +222,16 @@ export const en: CliWords = {
       ` (boards and observer${broker ? ', and the broker' : ''}, all in this process)`,
     memory: (rss, max, heap) => `Memory: ${rss} resident at the end (${max} at most), ${heap} JavaScript heap`,
     notOk: (name, why) => `Not ok: ${name}: ${why}`,
-    verdict: VERDICT_EN,
+    verdict: {
+      crossed: (n, first) => `crossed topics (${n}): ${first}`,
+      neverStarted: 'never started (the run ended first)',
+      noHello: (r) => `${r} rounds: ESP#1 sent no hello`,
+      noAnswer: (r, sent) => `${r} rounds: ESP#1 sent ${sent} hellos, ESP#2 answered none`,
+      answersLost: (answered) => `0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`,
+      fewRounds: (r) => `only ${r} rounds, 3 needed (a longer --duration?)`,
+      unseen: 'the observer did not see its messages, so crossed topics could not be ruled out',
+      lastError: (v, e) => `${v}; last error ${e}`,
+    },
     notOkMore: (n) => `Not ok: … and ${n} more pairs`,
     summary: (ok, of, stopped, foreign, other) =>
       `${ok}/${of} pairs ok` +
@@ -200,6 +242,10 @@ export const en: CliWords = {
   shortRun: (sec, interval) => `note: ${sec} s leaves little time for 3 round trips at one hello every ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) => `boards ${up}/${of} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`,
   setup: {
+    onLine: (line, shown) => (shown === undefined ? `line ${line}:` : `line ${line} ('${shown}'):`),
+    onePairALine: 'write one pair a line, one or two first names',
+    noName: 'it has no name: write one pair a line, e.g. alice bob',
+    tooManyPairs: (pairs, max) => `it has ${pairs} pairs, ${max} at most`,
     badName: (name, why, scripts) =>
       why === 'mixed'
         ? `'${name}' mixes alphabets (${scripts.join(' and ')}): a projector would show it as another name; type it again in one alphabet`

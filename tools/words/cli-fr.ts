@@ -114,6 +114,45 @@ export const fr: CliWords = {
   passwordNeedsUser: "-P (mot de passe) demande aussi -u (nom d'utilisateur) : MQTT 3.1.1 n'envoie un mot de passe qu'avec un nom",
   refusal: (code) => (code !== undefined && CONNACK_FR[code]) || `code ${code}`,
   refused: (where, code) => `le broker ${where} a refusé la connexion : ${fr.refusal(code)}`,
+  // Words chosen from the kind and the CONNACK code; the client's English in brackets only where the
+  // kind alone says too little (TLS, WebSocket, protocol).
+  closeReason: (reason, kind, code) => {
+    switch (kind) {
+      case 'refused':
+        return `connexion refusée : ${fr.refusal(code)}`;
+      case 'unreachable':
+        return 'aucun broker MQTT ne répond à cette adresse (connexion refusée ou machine injoignable)';
+      case 'dns':
+        return 'le nom du broker est introuvable';
+      case 'timeout':
+        return 'le broker ne répond pas';
+      case 'lost':
+        return 'la connexion a été coupée';
+      case 'tls':
+        return `échec de la connexion TLS (${reason})`;
+      case 'websocket':
+        return `échec de la connexion WebSocket (${reason})`;
+      case 'protocol':
+        return `le broker ne répond pas en MQTT (${reason})`;
+      default:
+        return reason;
+    }
+  },
+  closeLine: (f) => {
+    switch (f.kind) {
+      case 'refused': {
+        const account = f.username === undefined ? fr.addAccount : fr.checkAccount(f.username);
+        const hint = f.code === 4 || f.code === 5 ? ` : ${account}` : f.code === 2 ? ' : choisissez un autre identifiant avec -i' : '';
+        return `${fr.refused(f.where, f.code)}${hint}`;
+      }
+      case 'unreachable':
+        return `${fr.unreachable(f.where)} : vérifiez -h et -p, et que le broker est lancé`;
+      case 'dns':
+        return `${fr.dns(f.where)} : vérifiez -h, ou donnez l'adresse IP du broker`;
+    }
+    const why = fr.closeReason(f.reason, f.kind, f.code);
+    return f.everConnected ? fr.lost(f.where, why) : fr.cannotConnect(f.where, why);
+  },
   addAccount: "ce broker demande un nom d'utilisateur et un mot de passe : ajoutez -u <utilisateur> -P <mot de passe>",
   checkAccount: (user) => `vérifiez le nom d'utilisateur (-u ${user}) et le mot de passe (-P)`,
   unreachable: (where) => `aucun broker MQTT à l'adresse ${where} (connexion refusée ou machine injoignable)`,
@@ -294,6 +333,10 @@ export const fr: CliWords = {
   boardsDetails: (up, of, hellos, replies, reconnects) =>
     `cartes ${up}/${of} connectées ; ${hellos} hellos, ${replies} réponses, ${reconnects} reconnexion${s(reconnects)}`,
   setup: {
+    onLine: (line, shown) => (shown === undefined ? `ligne ${line} :` : `ligne ${line} (« ${shown} ») :`),
+    onePairALine: 'écrivez un binôme par ligne, un ou deux prénoms',
+    noName: 'elle ne contient aucun prénom : écrivez un binôme par ligne, par exemple alice bob',
+    tooManyPairs: (pairs, max) => `elle compte ${pairs} binômes, ${max} au plus`,
     badName: (name, why, scripts) =>
       why === 'mixed'
         ? `« ${name} » mélange des alphabets (${scripts.map((x) => SCRIPTS_FR[x] ?? x).join(' et ')}) : au projecteur on lirait le nom d’un autre élève ; retapez-le dans un seul alphabet`

@@ -1,7 +1,34 @@
 // What a language table of the commands holds (tools/words/cli-en.ts, cli-fr.ts): every line the
 // commands a class uses print, as strings or small functions of the numbers and names they show.
 
-import type { VerdictWords } from '../classroom/pair-check';
+import type { CloseKind } from '../../src/host';
+
+/** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
+export interface VerdictWords {
+  crossed(n: number, first: string): string;
+  neverStarted: string;
+  noHello(rounds: number): string;
+  noAnswer(rounds: number, sent: number): string;
+  answersLost(answered: number): string;
+  fewRounds(rounds: number): string;
+  unseen: string;
+  lastError(verdict: string, error: string): string;
+}
+
+/** What a command knows of its connection once it closed (tools/cli/session.ts): its line is made from these. */
+export interface CloseFacts {
+  /** The broker as the command names it: 127.0.0.1:1883, ws://…/mqtt */
+  where: string;
+  /** The client's own reason, in English. */
+  reason: string;
+  kind: CloseKind;
+  /** The CONNACK's code, for a refusal. */
+  code?: number;
+  everConnected: boolean;
+  clientId: string;
+  username?: string;
+  connectTimeoutMs: number;
+}
 
 export interface CliWords {
   // The flag parser and the top command (tools/cli/flags.ts, main.ts).
@@ -35,6 +62,10 @@ export interface CliWords {
   passwordNeedsUser: string;
   // A connection that ended, from its kind and the CONNACK code (never the reason's English words).
   refusal(code: number | undefined): string;
+  /** Why a connection ended, as a phrase, from its kind and code (the client's reason where they say too little). */
+  closeReason(reason: string, kind?: CloseKind, code?: number): string;
+  /** The line pub and sub end with when their connection closed: what happened and what to check. */
+  closeLine(f: CloseFacts): string;
   refused(where: string, code: number | undefined): string;
   addAccount: string;
   checkAccount(user: string): string;
@@ -145,6 +176,13 @@ export interface ProgramCliWords {
 }
 
 export interface SetupCliWords {
+  /** Where in the roster, before what is wrong there: its line, and what it holds when worth showing. */
+  onLine(line: number, shown?: string): string;
+  /** A roster's line with more than two names. */
+  onePairALine: string;
+  /** A roster with no name. */
+  noName: string;
+  tooManyPairs(pairs: number, max: number): string;
   /** A name refused (studentName's why): what is wrong with it and what to type. */
   badName(name: string, why: 'chars' | 'compat' | 'mixed', scripts: string[]): string;
   /** A name already on the roster's line `line` as `other` (the same name, or one that reads alike). */

@@ -4,11 +4,13 @@
 // The boards' console lines stay in English, as the course prints them.
 
 import type { CloseKind } from '../../src/host';
+import type { Verdict } from '../classroom/pair-check';
+import type { SetupProblem } from '../setup/problem';
 import { en } from './cli-en';
 import { fr } from './cli-fr';
-import type { CliWords } from './cli-words';
+import type { CliWords, VerdictWords } from './cli-words';
 
-export type { CliWords } from './cli-words';
+export type { CliWords, CloseFacts, VerdictWords } from './cli-words';
 export { en, fr };
 
 export type CliLang = 'en' | 'fr';
@@ -36,36 +38,56 @@ export function cliLang(): CliLang {
   return chosen ?? localeLang();
 }
 
+/** A class's roster or state file refused (tools/setup/problem.ts), as the one line the command ends with. */
+export function setupLine(p: SetupProblem, words: CliWords = cliWords()): string {
+  const w = words.setup;
+  switch (p.code) {
+    case 'onePairALine':
+      return `${w.onLine(p.line, p.shown)} ${w.onePairALine}`;
+    case 'badName':
+      return `${w.onLine(p.line, p.shown)} ${w.badName(p.name, p.why, p.scripts)}`;
+    case 'nameTwice':
+      return `${w.onLine(p.line)} ${w.nameTwice(p.name, p.first, p.other)}`;
+    case 'noName':
+      return w.noName;
+    case 'tooManyPairs':
+      return w.tooManyPairs(p.pairs, p.max);
+    case 'badState':
+      return w.badState(p.file);
+    case 'locked':
+      return w.locked(p.lock, p.seconds);
+    case 'notOnRoster':
+      return w.notOnRoster(p.name, p.roster);
+  }
+}
+
+/** Why a pair is not ok (PairCheck's verdict), in `words` (the end of a classroom run's, by default in the commands' language). */
+export function verdictLine(v: Verdict, words: VerdictWords = cliWords().classroomEnd.verdict): string {
+  const why = (line: string, lastError: string) => (lastError ? words.lastError(line, lastError) : line);
+  switch (v.code) {
+    case 'crossed':
+      return words.crossed(v.count, v.first);
+    case 'neverStarted':
+      return words.neverStarted;
+    case 'noHello':
+      return why(words.noHello(v.rounds), v.lastError);
+    case 'noAnswer':
+      return why(words.noAnswer(v.rounds, v.sent), v.lastError);
+    case 'answersLost':
+      return why(words.answersLost(v.answered), v.lastError);
+    case 'fewRounds':
+      return why(words.fewRounds(v.rounds), v.lastError);
+    case 'unseen':
+      return words.unseen;
+  }
+}
+
 /** The words of the language the commands speak now (or of `lang`, a view's --lang). */
 export function cliWords(lang: CliLang = cliLang()): CliWords {
   return lang === 'fr' ? fr : en;
 }
 
-/**
- * Why a connection ended, in the language of the commands: in English the client's own reason; in
- * French words chosen from its kind and the CONNACK code (the reason's English in brackets only
- * where the kind alone says too little: TLS, WebSocket, protocol).
- */
+/** Why a connection ended, in the language of the commands (its words: cli-en.ts, cli-fr.ts). */
 export function closeReason(reason: string, kind?: CloseKind, code?: number): string {
-  if (cliLang() === 'en') return reason;
-  switch (kind) {
-    case 'refused':
-      return `connexion refusée : ${fr.refusal(code)}`;
-    case 'unreachable':
-      return 'aucun broker MQTT ne répond à cette adresse (connexion refusée ou machine injoignable)';
-    case 'dns':
-      return 'le nom du broker est introuvable';
-    case 'timeout':
-      return 'le broker ne répond pas';
-    case 'lost':
-      return 'la connexion a été coupée';
-    case 'tls':
-      return `échec de la connexion TLS (${reason})`;
-    case 'websocket':
-      return `échec de la connexion WebSocket (${reason})`;
-    case 'protocol':
-      return `le broker ne répond pas en MQTT (${reason})`;
-    default:
-      return reason;
-  }
+  return cliWords().closeReason(reason, kind, code);
 }
