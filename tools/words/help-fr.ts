@@ -44,6 +44,7 @@ export const HELP_FR: Record<string, CommandHelp> = {
       '--roster':
         'la liste de la classe, un binôme par ligne (un ou deux prénoms, par exemple alice bob) : la carte va au prochain élève qui n’en a pas encore',
       '--replace': 'avec --roster : une nouvelle carte pour cet élève (la sienne est cassée) : la carte de --port, sinon la prochaine branchée',
+      '--program': 'avec --port : le programme d’un élève (un fichier JavaScript) que la carte reçoit après ses réglages et lance à la place de son rôle',
       '--school': 'avec --roster : le premier niveau des topics',
       '--class': 'avec --roster : le deuxième niveau des topics',
       '--ssid': 'le nom du WiFi',
