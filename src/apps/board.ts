@@ -138,13 +138,17 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     if (line) this.host.log(line);
   }
 
+  inform(event: BoardEvent): void {
+    this.listener?.(event);
+  }
+
   override onWarning(message: string): void {
     this.host.log(message[0].toUpperCase() + message.slice(1));
   }
 
   override onMessage(m: Message): void {
     const event: BoardEvent = { type: 'received', topic: m.topic, text: payloadText(m.payload) };
-    if (this.role.quiet) this.listener?.(event);
+    if (this.role.quiet) this.inform(event);
     else this.emit(event);
     this.role.onMessage(m);
   }
