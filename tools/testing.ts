@@ -19,6 +19,8 @@ export * as programStore from '../src/setup/program-store';
 export { answer, MAX_FORM, parseForm } from '../src/setup/page';
 export { contentLength, FormScanner, MAX_HEAD, MAX_LINE, originAllowed, RequestReader } from '../src/setup/http';
 export { roles } from '../src/apps/roles';
+export { REGISTRY } from '../src/apps/registry';
+export { EXAMPLES } from './programs/examples';
 export { sensorTopics } from '../src/apps/sensor';
 export { ARROWS, COLOURS, colourOf } from '../src/apps/remote';
 export { checkUpgrade, encodeFrame } from '../hosts/node/ws';

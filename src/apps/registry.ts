@@ -21,8 +21,10 @@ export interface RoleEntry {
   program?: BuiltinProgram;
 }
 
+/** Where the sensor publishes, under the board's prefix (seed 001's weather station). */
+export const SENSOR_BASE = 'myRasp/sensors/';
 /** The topics the sensor publishes, under the board's prefix. */
-export const SENSOR_TOPICS = { temperature: 'myRasp/sensors/temperature', pressure: 'myRasp/sensors/pression', status: 'myRasp/sensors/status' };
+export const SENSOR_TOPICS = { temperature: `${SENSOR_BASE}temperature`, pressure: `${SENSOR_BASE}pression`, status: `${SENSOR_BASE}status` };
 /** The remote's commands, under the board's prefix. */
 export const COMMAND_TOPIC = 'remote/command';
 

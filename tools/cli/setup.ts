@@ -210,7 +210,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     const heard = await watcher.wait(waitMs);
     const where = brokerName(endpoint, true);
     if (!heard) {
-      const topic = `${prefix}${role === 'responder' ? 'notification' : 'hello'}`;
+      const topic = watcher.topic;
       const partner = role === 'responder' ? ' (an ESP#2 answers only once its ESP#1 says hello)' : '';
       throw new BoardError(
         `the board is set up, but nothing came on ${topic} at ${where} in ${waitMs / 1000} s${watcher.problem ? ` (this computer: ${watcher.problem})` : ''}${partner}: ${board.lines.at(-1) ? `its last line: "${board.lines.at(-1)}"` : 'check the broker address the board was given'}`,
