@@ -1,11 +1,13 @@
 // A built-in role (src/apps/builtin/) on the board: the program API (api.ts) over the board's own
 // client, with no Compartment and nothing compiled, since the role's function is preloaded code.
-// So that a built-in role costs the board no more RAM than the classes it replaces, one object is
-// the role, `mqtt` and `board` (their methods are the prototype's, in flash), a subscription or a
-// timer is a field or two, and only the bare functions the role asks for (every, after, cancel,
-// print) are made. Built-in code is ours: no guard, no freezing, unlike a student's program.
-// The pair's facts the classroom follows (a hello sent, answered, a reply) are told as events,
-// read off what the role publishes and receives on the pair's topics (pair-protocol.ts).
+// To keep what a board pays for it small: one object is the role, `mqtt` and `board` (their
+// methods are the prototype's, in flash); the bare functions (every, after, cancel, print) are
+// the module's, shared by every board; subscriptions, handlers and timers are made when used.
+// What stays is the program's own closures, a few hundred bytes more than the class the tutorial's
+// ESP#1 was (docs/performance.md). Built-in code is ours: no guard, no freezing, unlike a
+// student's program. The pair's facts the classroom follows (a hello sent, answered, a reply) are
+// told as events, read off what the role publishes and receives on the pair's topics
+// (pair-protocol.ts).
 
 import type { Host, TimerHandle } from '../host';
 import { type Message, payloadText } from '../mqtt/client';
