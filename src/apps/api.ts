@@ -1,6 +1,6 @@
 // The program API, as types: what a student's program is given (src/program/program.ts makes it on
-// a board, tools/web/student/program-worker.ts in the page) and what the built-in roles are
-// written on (src/apps/builtin/, run by builtin.ts). Topics are relative to the board's prefix.
+// a board, tools/web/student/program-worker.ts in the page) and what the built-in roles' example
+// programs are written on (src/apps/builtin/). Topics are relative to the board's prefix.
 
 /** What `every` and `after` return, for `cancel`. */
 export type Timer = object;
@@ -33,6 +33,3 @@ export interface ProgramApi {
   print(...values: unknown[]): void;
   board: ProgramBoard;
 }
-
-/** A built-in role's program: a function of the API, whose body is what a student sees. */
-export type BuiltinProgram = (api: ProgramApi) => void;

@@ -138,17 +138,13 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     if (line) this.host.log(line);
   }
 
-  inform(event: BoardEvent): void {
-    this.listener?.(event);
-  }
-
   override onWarning(message: string): void {
     this.host.log(message[0].toUpperCase() + message.slice(1));
   }
 
   override onMessage(m: Message): void {
     const event: BoardEvent = { type: 'received', topic: m.topic, text: payloadText(m.payload) };
-    if (this.role.quiet) this.inform(event);
+    if (this.role.quiet) this.listener?.(event);
     else this.emit(event);
     this.role.onMessage(m);
   }

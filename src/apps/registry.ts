@@ -1,12 +1,10 @@
 // The roles a board can play, in one place: the firmware (config.ts, roles.ts), the tools (the
 // command, the class page, the explorer) and the pages (the board's setup page, the students'
 // examples) read each role's key, its topics and its name here instead of writing them again.
-// The tutorial's ESP#1 and ESP#2 are programs on the program API (builtin/): the board runs the
-// function, and the students' page shows its body (tools/programs/examples.ts), the same text.
+// The board runs every role as a class (roles.ts). The tutorial's ESP#1 and ESP#2 are also written
+// as programs on the program API (builtin/): the students' page shows their bodies as its first
+// two examples, and test/xs-registry.test.mjs checks each says and sends what the class does.
 
-import type { BuiltinProgram } from './api';
-import hello from './builtin/hello';
-import responder from './builtin/responder';
 import { HELLO, NOTIFICATION } from './pair-protocol';
 
 export interface RoleEntry {
@@ -17,8 +15,6 @@ export interface RoleEntry {
   /** The topics it publishes on and subscribes to, under the board's prefix; `<name>`, `<peer>`: those settings. */
   publishes: readonly string[];
   subscribes: readonly string[];
-  /** The role as a program on the program API, for a role written so (the others are classes: roles.ts). */
-  program?: BuiltinProgram;
 }
 
 /** Where the sensor publishes, under the board's prefix (seed 001's weather station). */
@@ -35,14 +31,12 @@ export const REGISTRY: readonly RoleEntry[] = [
     label: { fr: 'ESP#1 — envoie Hello toutes les 5 s', en: 'ESP#1 — says Hello every 5 s' },
     publishes: [HELLO],
     subscribes: [NOTIFICATION],
-    program: hello,
   },
   {
     key: 'responder',
     label: { fr: 'ESP#2 — répond received', en: 'ESP#2 — answers received' },
     publishes: [NOTIFICATION],
     subscribes: [HELLO],
-    program: responder,
   },
   {
     key: 'sensor',

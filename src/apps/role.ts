@@ -25,8 +25,6 @@ export type LastWill = NonNullable<ClientOptions['will']>;
 /** The board as a role sees it: its client, and what it tells the board's listener and console. */
 export interface RoleClient extends MqttClient {
   emit(event: BoardEvent): void;
-  /** Tells the listener only: the role said it on the console itself (a built-in program prints). */
-  inform(event: BoardEvent): void;
 }
 
 export interface RoleDef {

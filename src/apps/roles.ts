@@ -1,25 +1,24 @@
 // The roles a board can play, by the name `role=` gives (the list, with each role's topics and
 // name, is registry.ts). A role says what the board subscribes to, its last will if it has one,
 // and what it does once connected and with each message; the board supervisor (board.ts) does
-// the rest: WiFi, connection, backoff, restart, logs. A role written as a program on the program
-// API (builtin/) runs through builtin.ts; the others are classes.
+// the rest: WiFi, connection, backoff, restart, logs. Every role is a class: its methods stay in
+// flash, its fields are all it keeps in RAM (the tutorial's ESP#1 and ESP#2 as programs on the
+// program API cost more: docs/performance.md; they are the students' examples, builtin/).
 
-import { builtin } from './builtin';
 import { chatRole } from './chat';
-import { REGISTRY } from './registry';
+import { helloRole, responderRole } from './pair';
 import { actuatorRole, remoteRole } from './remote';
 import { sensorRole, sensorWill } from './sensor';
 import type { RoleDef } from './role';
 
 export type { LastWill, Role, RoleDef } from './role';
 
-const classes: Record<string, RoleDef> = {
+/** Every role, by the registry's key (registry.ts), in its order. */
+export const roles: Record<string, RoleDef> = {
+  hello: { start: helloRole },
+  responder: { start: responderRole },
   sensor: { start: sensorRole, will: sensorWill },
   chat: { start: chatRole },
   remote: { start: remoteRole },
   actuator: { start: actuatorRole },
 };
-
-/** Every role of the registry, by its key. */
-export const roles: Record<string, RoleDef> = {};
-for (const r of REGISTRY) roles[r.key] = r.program ? builtin(r.program) : classes[r.key];

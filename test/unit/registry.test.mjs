@@ -1,18 +1,20 @@
-// The role registry (src/apps/registry.ts): the examples the students' page shows are the very
-// programs the firmware runs for its built-in roles (one text: the function's body, taken by the
-// build), plain JavaScript, and the example run as a student's program does what the built-in
-// function does, call for call, on the same API. (Over Mosquitto, in XS: test/xs-registry.test.mjs.)
+// The role registry (src/apps/registry.ts): the examples the students' page shows for the built-in
+// roles are the functions of src/apps/builtin/ (one text: the function's body, taken by the build),
+// plain JavaScript, and the example run as a student's program does what the function does, call
+// for call, on the same API. (That they do what the board's ESP#1 and ESP#2, classes, do, over
+// Mosquitto in XS: test/xs-registry.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXAMPLES, REGISTRY, roles } from '../../dist/testing.js';
+import { EXAMPLES, REGISTRY, helloProgram, responderProgram, roles } from '../../dist/testing.js';
 import { ROLES } from '../../dist/index.js';
 import { programText } from '../../tools/programs/source.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const builtins = REGISTRY.filter((r) => r.program);
+const PROGRAMS = { hello: helloProgram, responder: responderProgram };
+const builtins = REGISTRY.filter((r) => EXAMPLES.find((e) => e.id === r.key)?.builtin).map((r) => ({ ...r, program: PROGRAMS[r.key] }));
 const API = ['mqtt', 'every', 'after', 'cancel', 'print', 'board'];
 
 test('the registry lists every role once, in config order, each with its topics and its French and English name', () => {
@@ -24,7 +26,7 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual(
     builtins.map((r) => r.key),
     ['hello', 'responder'],
-    'the tutorial’s ESP#1 and ESP#2 are programs',
+    'the tutorial’s ESP#1 and ESP#2 are written as programs',
   );
   for (const r of REGISTRY) {
     assert.ok(r.label.fr && r.label.en, r.key);
@@ -34,7 +36,7 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual([REGISTRY[1].publishes, REGISTRY[1].subscribes], [['notification'], ['hello']]);
 });
 
-test('each built-in role’s example is the body of the function the firmware runs, the same text, in plain JavaScript', () => {
+test('each built-in role’s example is the body of its function in src/apps/builtin/, the same text, in plain JavaScript', () => {
   assert.deepEqual(
     EXAMPLES.map((e) => e.id),
     ROLES,
@@ -44,7 +46,7 @@ test('each built-in role’s example is the body of the function the firmware ru
     const file = join(root, 'src', 'apps', 'builtin', `${r.key}.ts`);
     const example = EXAMPLES.find((e) => e.id === r.key);
     assert.equal(example.builtin, true);
-    assert.equal(example.code, programText(file, readFileSync(file, 'utf8')), `${r.key}: the page shows the firmware's text`);
+    assert.equal(example.code, programText(file, readFileSync(file, 'utf8')), `${r.key}: the page shows the function's text`);
     assert.deepEqual(example.title, r.label);
     // Plain JavaScript, as a student types it: no type annotation survives in it.
     assert.doesNotThrow(() => new Function(...API, example.code), `${r.key} parses as JavaScript`);
@@ -100,7 +102,7 @@ function recorder(interval) {
   };
 }
 
-test('run as a student’s program, each example makes the calls the built-in role makes: connect, ticks, answers, a lost connection', () => {
+test('run as a student’s program, each example makes the calls its function makes: connect, ticks, answers, a lost connection', () => {
   for (const r of builtins) {
     const code = EXAMPLES.find((e) => e.id === r.key).code;
     const runs = [r.program, (api) => new Function(...API, `"use strict";${code}`)(...API.map((k) => api[k]))].map((run) => {

@@ -1,8 +1,9 @@
 // The example programs a student starts from (issue 28's API: mqtt, every, after, cancel, print,
 // board), in the registry's order (src/apps/registry.ts), the tutorial's ESP#1 and ESP#2 first.
-// A role the firmware runs as a program on that API is shown as exactly that program: its text is
-// the body of the function the board runs (src/apps/builtin/, read by the build: programs/source.mjs).
-// The roles still written as classes get a short program of the same idea, written here. Topics
+// The tutorial's ESP#1 and ESP#2 are written as functions on that API (src/apps/builtin/, read by the
+// build: programs/source.mjs), whose bodies are shown; the board runs those roles as classes
+// (src/apps/pair.ts) that say and send the same (test/xs-registry.test.mjs). The other roles get a
+// short program of the same idea, written here. Topics
 // are relative to the board's prefix, so one program serves every pair.
 
 import helloCode from '../../src/apps/builtin/hello.ts?source';
@@ -14,14 +15,14 @@ export interface ExampleProgram {
   id: string;
   title: { fr: string; en: string };
   code: string;
-  /** The very program the board runs for this role (not a program of the same idea). */
+  /** The built-in role written as a program, behaving as the board's role (not a program of the same idea). */
   builtin: boolean;
 }
 
 /** The built-in roles' programs, as text, by key. */
 const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode };
 
-/** For the roles still written as classes: a program of the same idea, and its title. */
+/** For the other roles: a program of the same idea, and its title. */
 const OTHERS: Record<string, { title: { fr: string; en: string }; code: string }> = {
   sensor: {
     title: { fr: 'Capteur : une température chaque seconde', en: 'Sensor: a temperature every second' },
