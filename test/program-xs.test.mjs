@@ -161,7 +161,7 @@ describe('a student program in the XS engine (xsnap)', { skip: xsSkip() }, () =>
     assert.equal(tries['caller and callee'], 'gave TypeError,TypeError');
     assert.equal(tries['API frozen'], 'gave true,true,true,true,true');
     assert.equal(tries['API prototypes'], 'gave true,true,false');
-    assert.equal(tries['board own properties'], 'gave name,prefix,led,button,on subscribe,unsubscribe,publish');
+    assert.equal(tries['board own properties'], 'gave name,prefix,interval,led,button,on subscribe,unsubscribe,publish');
     assert.equal(tries['timer handle'], 'gave 0 true true');
     assert.equal(tries['getter in publish options'], 'threw Error boom');
     assert.equal(tries['proxy as publish options'], 'threw Error trap');

@@ -81,7 +81,7 @@ describe("the students' page: write and run a program", { skip }, () => {
       // The editor is CodeMirror, with line numbers and highlighting.
       await alice.page.waitForSelector('.cm-editor .cm-lineNumbers');
       await alice.page.selectOption('#program-examples', 'hello');
-      assert.match(await alice.page.textContent('.cm-content'), /every\(5000/);
+      assert.match(await alice.page.textContent('.cm-content'), /every\(board\.interval \?\? 5000/);
       assert.ok((await alice.page.$$('.cm-content span[class]')).length > 5, 'highlighted tokens');
       assert.equal(await alice.page.textContent('#program-prefix'), `${PREFIX}alice/`);
       await alice.page.click('#program-run');
@@ -92,9 +92,9 @@ describe("the students' page: write and run a program", { skip }, () => {
       await bob.page.selectOption('#program-examples', 'responder');
       await bob.page.click('#program-run');
       await until(() => seen.find(([t, p]) => t === `${PREFIX}alice/notification` && p === 'received'), '« received » on the broker');
-      await consoleHas(alice.page, /Received notification: received$/, 'the answer in ESP#1’s console');
+      await consoleHas(alice.page, /Received \S*\/alice\/notification: received$/, 'the answer in ESP#1’s console');
       await consoleHas(alice.page, /ESP received hello message$/, 'ESP#1’s line for it');
-      await consoleHas(bob.page, /Received hello: Hello #\d+$/, 'the hello in ESP#2’s console');
+      await consoleHas(bob.page, /Received \S*\/alice\/hello: Hello #\d+$/, 'the hello in ESP#2’s console');
       // Nothing was published outside the pair's prefix by the programs.
       assert.ok(seen.filter(([t]) => /\/(hello|notification)$/.test(t)).every(([t]) => t.startsWith(`${PREFIX}alice/`)));
       if (SHOTS) await alice.page.screenshot({ path: `${SHOTS}/student-program-en.png`, fullPage: true });
@@ -108,7 +108,7 @@ describe("the students' page: write and run a program", { skip }, () => {
       // (The editor is loaded when the Program tab is opened: the reloaded page is on the chat.)
       await alice.page.getByRole('tab', { name: 'Program' }).click();
       await alice.page.waitForSelector('.cm-content', { state: 'attached' });
-      assert.match(await alice.page.textContent('.cm-content'), /mqtt\.publish\('hello', 'Hello #' \+ count\)/);
+      assert.match(await alice.page.textContent('.cm-content'), /mqtt\.publish\('hello', `Hello #\$\{counter\}`\)/);
     } finally {
       await alice.context.close();
       await bob.context.close();
@@ -291,7 +291,7 @@ describe("the students' page: write and run a program", { skip }, () => {
       assert.equal(await page.textContent('#program-run'), 'Lancer ici');
       assert.match(await page.textContent('#program-limits'), /au plus 10 messages par seconde/);
       const titles = await page.$$eval('#program-examples option', (os) => os.map((o) => o.textContent));
-      assert.deepEqual(titles.slice(0, 3), ['Ouvrir un exemple…', 'ESP#1 : dit bonjour toutes les 5 s', 'ESP#2 : répond « received »']);
+      assert.deepEqual(titles.slice(0, 3), ['Ouvrir un exemple…', 'ESP#1 — envoie Hello toutes les 5 s', 'ESP#2 — répond received']);
       // The completions: mqtt.pu offers mqtt.publish, with its help in French.
       await type(page, 'mqtt.pu');
       await page.keyboard.press('Control+Space');

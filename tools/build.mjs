@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { buildSetupPage } from './setup-page.mjs';
+import { programSource } from './programs/source.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Modules the Moddable SDK (or manifest.json, for mqtt-pair/*) provides at mcconfig time.
@@ -41,7 +42,8 @@ export const moddableModules = [
 ];
 // And what hosts/moddable/devices.ts may import for a board's sensor, buttons and LED (docs/flashing.md, section 8).
 moddableModules.push('pins/*', 'embedded:*');
-const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
+// (programSource: a built-in role's program as the text the students' page shows, tools/programs/source.mjs.)
+const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none', plugins: [programSource] };
 
 /** A page's three files, tools/web/<name>/{index.html, <name>.css, <name>.ts}, as esbuild defines:
  *  { CLASS_HTML, CLASS_CSS, CLASS_JS } for 'class'. */

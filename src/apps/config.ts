@@ -5,9 +5,10 @@ import type { Endpoint } from '../host';
 import { brokerEndpoint, brokerName } from '../endpoint';
 import { nameError, utf8Length, wellFormed } from '../mqtt/codec';
 import { topicError } from '../mqtt/topic';
+import { REGISTRY } from './registry';
 
-/** Every role (src/apps/roles.ts): the seed's pair first, then the other activities. */
-export const ROLES = ['hello', 'responder', 'sensor', 'chat', 'remote', 'actuator'];
+/** Every role's key (registry.ts): the course's pair first, then the other activities. */
+export const ROLES = REGISTRY.map((r) => r.key);
 
 export interface BoardConfig {
   ssid: string;

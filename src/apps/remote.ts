@@ -6,6 +6,7 @@
 import type { Host } from '../host';
 import { payloadText, type MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
+import { COMMAND_TOPIC } from './registry';
 import type { Role } from './role';
 
 /** The colours an actuator knows, as 0xRRGGBB; `off` is black (LED off). */
@@ -26,7 +27,7 @@ export const ARROWS: Record<string, string> = { up: 'green', down: 'red', left: 
 const HELP = 'use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)';
 
 export function commandTopic(prefix: string): string {
-  return `${prefix}remote/command`;
+  return prefix + COMMAND_TOPIC;
 }
 
 /** The colour a command shows (case and spaces aside), or undefined for no command. */

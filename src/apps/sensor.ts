@@ -9,11 +9,11 @@
 import type { Host } from '../host';
 import type { MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
+import { SENSOR_TOPICS } from './registry';
 import type { Role, LastWill } from './role';
 
 export function sensorTopics(prefix: string) {
-  const base = `${prefix}myRasp/sensors/`;
-  return { temperature: `${base}temperature`, pressure: `${base}pression`, status: `${base}status` };
+  return { temperature: prefix + SENSOR_TOPICS.temperature, pressure: prefix + SENSOR_TOPICS.pressure, status: prefix + SENSOR_TOPICS.status };
 }
 
 export function sensorWill(config: BoardConfig): LastWill {

@@ -187,6 +187,7 @@ class ProgramRole implements Role {
     const board = freeze({
       name: this.config.name || this.client.clientId,
       prefix,
+      interval: this.config.interval, // (the ESP#1 example reads it: src/apps/builtin/hello.ts)
       led: freeze((on: unknown) => {
         host.led?.(!!on);
       }),

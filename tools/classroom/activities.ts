@@ -2,6 +2,7 @@
 // the remote of the students' page, the student's presence), recognised from the topics under a
 // pair's prefix, and what each tells a tile.
 
+import { COMMAND_TOPIC, SENSOR_BASE, SENSOR_TOPICS } from '../../src/apps/registry';
 import { printable } from '../../src/apps/text';
 import type { Activity, ObservedPair } from './view-model';
 
@@ -12,8 +13,8 @@ const FACT_CHARS = 24;
  *  the chat's `<class>/<name>`). */
 function activityOf(rest: string): Activity {
   if (rest === '' || rest === 'status') return 'chat';
-  if (rest.startsWith('myRasp/sensors/')) return 'sensor';
-  if (rest === 'remote/command') return 'remote';
+  if (rest.startsWith(SENSOR_BASE)) return 'sensor';
+  if (rest === COMMAND_TOPIC) return 'remote';
   return 'other';
 }
 
@@ -41,15 +42,15 @@ export function recordActivity(p: ObservedPair, topic: string, text: string, now
     if (p.otherGaps.length > 5) p.otherGaps.shift();
   } else p.otherGaps = [];
   // The sensor's status says only whether it is there: the gaps are its values'.
-  if (rest !== 'myRasp/sensors/status') p.otherAt = now;
+  if (rest !== SENSOR_TOPICS.status) p.otherAt = now;
   else if (!p.otherAt) p.otherAt = now;
   p.activity = kind;
   if (kind === 'sensor') {
     const value = Number.parseFloat(text);
-    if (rest.endsWith('/temperature') && Number.isFinite(value)) p.facts.temperature = value;
-    else if (rest.endsWith('/pression') && Number.isFinite(value)) p.facts.pressure = value;
-    else if (rest.endsWith('/status')) p.facts.sensorOnline = text === 'online';
-    if (!rest.endsWith('/status')) p.facts.sensorOnline = true;
+    if (rest === SENSOR_TOPICS.temperature && Number.isFinite(value)) p.facts.temperature = value;
+    else if (rest === SENSOR_TOPICS.pressure && Number.isFinite(value)) p.facts.pressure = value;
+    else if (rest === SENSOR_TOPICS.status) p.facts.sensorOnline = text === 'online';
+    if (rest !== SENSOR_TOPICS.status) p.facts.sensorOnline = true;
   } else if (kind === 'remote') p.facts.command = printableFact(text);
 }
 

@@ -226,7 +226,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     const heard = await watcher.wait(waitMs);
     const where = brokerName(endpoint, true);
     if (!heard) {
-      const topic = `${prefix}${role === 'responder' ? 'notification' : 'hello'}`;
+      const topic = watcher.topic;
       throw new BoardError(cliWords().setup.nothingCame(topic, where, waitMs / 1000, watcher.problem, role === 'responder', board.lines.at(-1)));
     }
     process.stdout.write(`${printable(cliWords().setup.firstMessage(where, heard.topic, heard.text))}\n`);

@@ -1,52 +1,30 @@
 // The example programs a student starts from (issue 28's API: mqtt, every, after, cancel, print,
-// board), the tutorial's ESP#1 and ESP#2 first. One registry: the students' page lists them under
-// « Exemples », and any other tool or page may import them. Topics are relative to the board's
-// prefix, so one program serves every pair. Plain data, no import: a page bundles it whole.
+// board), in the registry's order (src/apps/registry.ts), the tutorial's ESP#1 and ESP#2 first.
+// The tutorial's ESP#1 and ESP#2 are written as functions on that API (src/apps/builtin/, read by the
+// build: programs/source.mjs), whose bodies are shown; the board runs those roles as classes
+// (src/apps/pair.ts) that say and send the same (test/xs-registry.test.mjs). The other roles get a
+// short program of the same idea, written here. Topics
+// are relative to the board's prefix, so one program serves every pair.
+
+import helloCode from '../../src/apps/builtin/hello.ts?source';
+import responderCode from '../../src/apps/builtin/responder.ts?source';
+import { REGISTRY } from '../../src/apps/registry';
 
 export interface ExampleProgram {
-  /** The role it plays, as `role=` names it: hello, responder, sensor, chat, remote, actuator. */
+  /** The role it plays, as `role=` names it (the registry's key). */
   id: string;
   title: { fr: string; en: string };
   code: string;
+  /** The built-in role written as a program, behaving as the board's role (not a program of the same idea). */
+  builtin: boolean;
 }
 
-export const EXAMPLES: readonly ExampleProgram[] = [
-  {
-    id: 'hello',
-    title: { fr: 'ESP#1 : dit bonjour toutes les 5 s', en: 'ESP#1: says hello every 5 s' },
-    code: `// ESP#1 : publie « Hello #N » sur hello toutes les 5 s et lit les réponses sur notification.
-// ESP#1: publishes "Hello #N" on hello every 5 s and reads the answers on notification.
-let count = 0;
+/** The built-in roles' programs, as text, by key. */
+const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode };
 
-mqtt.subscribe('notification', (topic, message) => {
-  print('Received notification:', message);
-  // La réponse d'ESP#2 / ESP#2's answer
-  if (message === 'received') print('ESP received hello message');
-});
-
-every(5000, () => {
-  mqtt.publish('hello', 'Hello #' + count);
-  count += 1;
-});
-`,
-  },
-  {
-    id: 'responder',
-    title: { fr: 'ESP#2 : répond « received »', en: 'ESP#2: answers « received »' },
-    code: `// ESP#2 : à chaque message sur hello, répond « received » sur notification.
-// ESP#2: to each message on hello, answers "received" on notification.
-mqtt.subscribe('hello', (topic, message) => {
-  print('Received hello:', message);
-  // Réponse à ESP#1 / Answer to ESP#1
-  mqtt.publish('notification', 'received');
-  print('Sent: received');
-});
-
-board.on('connected', () => print('Connected as', board.name));
-`,
-  },
-  {
-    id: 'sensor',
+/** For the other roles: a program of the same idea, and its title. */
+const OTHERS: Record<string, { title: { fr: string; en: string }; code: string }> = {
+  sensor: {
     title: { fr: 'Capteur : une température chaque seconde', en: 'Sensor: a temperature every second' },
     code: `// Capteur : une température entre 20 et 21 °C chaque seconde sur temperature, retenue (retain)
 // pour qu'un nouvel abonné ait tout de suite la dernière valeur.
@@ -59,8 +37,7 @@ every(1000, () => {
 });
 `,
   },
-  {
-    id: 'chat',
+  chat: {
     title: { fr: 'Chat : écrire et lire', en: 'Chat: write and read' },
     code: `// Chat : affiche ce qui arrive sur chat, et y écrit un message toutes les 10 s.
 // Chat: prints what comes on chat, and writes a message there every 10 s.
@@ -73,8 +50,7 @@ every(10000, () => {
 });
 `,
   },
-  {
-    id: 'remote',
+  remote: {
     title: { fr: 'Télécommande : le bouton envoie une commande', en: 'Remote: the button sends a command' },
     code: `// Télécommande : quand on appuie sur le bouton de la carte, publie « up » sur remote/command.
 // Remote: when the board's button is pressed, publishes "up" on remote/command.
@@ -87,8 +63,7 @@ every(100, () => {
 });
 `,
   },
-  {
-    id: 'actuator',
+  actuator: {
     title: { fr: 'Actionneur : la LED obéit aux commandes', en: 'Actuator: the LED obeys the commands' },
     code: `// Actionneur : allume la LED sur « up », l'éteint sur « down » (topic remote/command).
 // Actuator: turns the LED on for "up", off for "down" (topic remote/command).
@@ -99,4 +74,10 @@ mqtt.subscribe('remote/command', (topic, message) => {
 });
 `,
   },
-];
+};
+
+export const EXAMPLES: readonly ExampleProgram[] = REGISTRY.map((r) =>
+  r.key in BUILTIN_CODE
+    ? { id: r.key, title: r.label, code: BUILTIN_CODE[r.key], builtin: true }
+    : { id: r.key, title: OTHERS[r.key].title, code: OTHERS[r.key].code, builtin: false },
+);

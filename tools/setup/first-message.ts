@@ -14,6 +14,8 @@ export interface Heard {
 
 /** A subscriber on `<prefix>hello` or `<prefix>notification`, started before the board restarts. */
 export class FirstMessage {
+  /** What it listens to: the first topic the role publishes on. */
+  readonly topic: string;
   private client: MqttClient;
   private heard?: Heard;
   private waiter?: (h: Heard) => void;
@@ -22,6 +24,7 @@ export class FirstMessage {
 
   constructor(endpoint: Endpoint, prefix: string, role: string) {
     const topic = prefix + (role === 'responder' ? NOTIFICATION : HELLO);
+    this.topic = topic;
     this.client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
       clientId: `mqtt-pair-setup-${process.pid}-${Date.now() % 100000}`,
       keepalive: 30,

@@ -4,6 +4,7 @@
 // the setting that is wrong and why; nothing is stored then. tools/setup-page.mjs bundles this
 // file with page.html and page.css into one ASCII page, built into the firmware.
 
+import { REGISTRY } from '../../../src/apps/registry';
 import { SETTINGS } from '../../../src/setup/settings';
 
 interface View {
@@ -60,14 +61,6 @@ const FR = {
   other: 'langue\u00a0: English',
   fromBuild: 'valeur du firmware',
   unset: '',
-  roles: {
-    hello: 'ESP#1 \u2014 envoie Hello toutes les 5 s',
-    responder: 'ESP#2 \u2014 r\u00e9pond received',
-    sensor: 'Capteur (temp\u00e9rature, pression)',
-    chat: 'Chat',
-    remote: 'T\u00e9l\u00e9commande',
-    actuator: 'Actionneur (couleur)',
-  },
   labels: {
     clientId: 'Identifiant client MQTT',
     keepalive: 'Keepalive (s)',
@@ -139,14 +132,6 @@ const EN: Texts = {
   other: 'langue\u00a0: fran\u00e7ais',
   fromBuild: 'firmware\u2019s value',
   unset: '',
-  roles: {
-    hello: 'ESP#1 \u2014 says Hello every 5 s',
-    responder: 'ESP#2 \u2014 answers received',
-    sensor: 'Sensor (temperature, pressure)',
-    chat: 'Chat',
-    remote: 'Remote control',
-    actuator: 'Actuator (colour)',
-  },
   labels: {
     clientId: 'MQTT client id',
     keepalive: 'Keepalive (s)',
@@ -226,7 +211,7 @@ function translate() {
     value = role.value;
   role.textContent = '';
   role.add(new Option(t.choose, ''));
-  for (const r of SETTINGS.find((f) => f.key === 'role')!.choices!) role.add(new Option((t.roles as Record<string, string>)[r] ?? r, r));
+  for (const r of REGISTRY) role.add(new Option(r.label[t === FR ? 'fr' : 'en'], r.key));
   role.value = value;
   if (view) showView();
   showNetworks();

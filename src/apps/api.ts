@@ -1,0 +1,35 @@
+// The program API, as types: what a student's program is given (src/program/program.ts makes it on
+// a board, tools/web/student/program-worker.ts in the page) and what the built-in roles' example
+// programs are written on (src/apps/builtin/). Topics are relative to the board's prefix.
+
+/** What `every` and `after` return, for `cancel`. */
+export type Timer = object;
+
+/** A message as a program gets it: text, or the bytes when they are not UTF-8. */
+export type MessageText = string | Uint8Array;
+
+export interface ProgramMqtt {
+  subscribe(topic: string, callback: (topic: string, message: MessageText) => void): void;
+  unsubscribe(topic: string): void;
+  publish(topic: string, message: string | Uint8Array, options?: { qos?: 0 | 1 | 2; retain?: boolean }): void;
+}
+
+export interface ProgramBoard {
+  readonly name: string;
+  /** The board's topic prefix, which every topic of the program is under. */
+  readonly prefix: string;
+  /** The board's `interval` setting, in ms, where the program runs on a board; undefined in the page. */
+  readonly interval?: number;
+  led(on: boolean): void;
+  button(): boolean;
+  on(event: 'connected' | 'disconnected', fn: () => void): void;
+}
+
+export interface ProgramApi {
+  mqtt: ProgramMqtt;
+  every(ms: number, fn: () => void): Timer;
+  after(ms: number, fn: () => void): Timer;
+  cancel(timer: Timer | undefined): void;
+  print(...values: unknown[]): void;
+  board: ProgramBoard;
+}

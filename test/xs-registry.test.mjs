@@ -1,0 +1,139 @@
+// The students' examples of the built-in roles, run as students' programs in the real XS engine
+// (xsnap), against the built-in roles they are the text of: the same console lines and the same
+// messages on the wire (topics, payloads, QoS, retain), ESP#1 ↔ ESP#2 through Mosquitto.
+//
+// Without the xsnap binary these tests skip with the reason, except under CI, where they fail.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { MqttClient, nodeHost, payloadText, startBoard } from '../dist/index.js';
+import { EXAMPLES } from '../dist/testing.js';
+import { startXsBoard, startXsProgramBoard, xsnapWorker } from '../hosts/xsnap/runner.mjs';
+import { startMosquitto, mosquittoSkip, mosquittoAvailable } from './helpers/mosquitto.mjs';
+import { needs } from './helpers/needs.mjs';
+import { lineIn, until } from './helpers/wait.mjs';
+
+const xs = xsnapWorker();
+const inCI = !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);
+const xsSkip = () => (xs.path || inCI ? false : needs('the XS engine', xs.reason));
+const assertXs = () => {
+  if (!xs.path) throw new Error(`CI=${process.env.CI} but ${xs.reason}`);
+};
+
+const cleanups = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+const fast = { interval: 100, backoffMin: 100, backoffMax: 300, restartAfter: 0 };
+const code = (id) => EXAMPLES.find((e) => e.id === id).code;
+
+describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() }, () => {
+  describe('over Mosquitto', { skip: mosquittoSkip() }, () => {
+    let broker;
+    const wire = [];
+    before(async () => {
+      if (!mosquittoAvailable()) throw new Error('REQUIRE_MOSQUITTO=1 but mosquitto is not installed');
+      const m = await startMosquitto();
+      cleanups.unshift(() => m.stop());
+      broker = `127.0.0.1:${m.port}`;
+      // A listener on everything, at QoS 2: each message as it was published (QoS, retain).
+      const spy = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: m.port }, { clientId: 'spy', reconnect: false });
+      spy.onMessage = (msg) => wire.push([msg.topic, payloadText(msg.payload), msg.qos, msg.retain]);
+      const ready = new Promise((resolve) => {
+        spy.onConnect = () => spy.subscribe('reg/#', { qos: 2 }, resolve);
+      });
+      spy.connect();
+      await ready;
+      cleanups.push(() => spy.end());
+    });
+
+    /** A built-in board in Node, its lines in `lines`. */
+    function nodeBoard(role, prefix, lines) {
+      const b = startBoard(nodeHost({ log: (l) => lines.push(l), deviceId: role }), {
+        ...fast,
+        broker,
+        role,
+        topicPrefix: prefix,
+        clientId: `${prefix}${role}`,
+      });
+      cleanups.push(() => b.stop());
+      return b;
+    }
+
+    /** A board in XS: the built-in role, or the role's example sent as a program. */
+    async function xsBoard(role, prefix, asProgram) {
+      const config = { ...fast, broker, role, topicPrefix: prefix, clientId: `${prefix}${role}` };
+      const b = asProgram ? await startXsProgramBoard({ config, program: code(role), deviceId: role }) : await startXsBoard({ config, deviceId: role });
+      cleanups.push(() => b.stop());
+      return b;
+    }
+
+    /** `lines` up to the nth match of `re`, the prefix written <p>/, the program's own start line left out. */
+    const upTo = (lines, re, nth, prefix) => {
+      const out = [];
+      let n = 0;
+      for (const l of lines) {
+        if (/^Program: \d+ characters, starting$/.test(l)) continue;
+        out.push(l.split(prefix).join('<p>/'));
+        if (re.test(l) && ++n === nth) break;
+      }
+      return out;
+    };
+    /** The messages of `prefix` on the wire, the prefix written <p>/. */
+    const onWire = (prefix, n) =>
+      wire
+        .filter(([t]) => t.startsWith(prefix))
+        .slice(0, n)
+        .map(([t, ...rest]) => [t.slice(prefix.length), ...rest]);
+
+    async function esp1(asProgram, prefix) {
+      const esp2Lines = [];
+      nodeBoard('responder', prefix, esp2Lines);
+      await lineIn(esp2Lines, /^Connected to /);
+      const b = await xsBoard('hello', prefix, asProgram);
+      await lineIn(b.lines, /^ESP received hello message$/, { nth: 3 });
+      await until(() => onWire(prefix, 6).length === 6, `6 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      return { lines: upTo(b.lines, /^ESP received hello message$/, 3, prefix), wire: onWire(prefix, 6) };
+    }
+
+    test('ESP#1: the example as a program says and sends what the built-in ESP#1 does (ESP#2 built in, in Node)', async () => {
+      assertXs();
+      const builtIn = await esp1(false, 'reg/a/');
+      const program = await esp1(true, 'reg/b/');
+      assert.deepEqual(program.lines, builtIn.lines);
+      assert.deepEqual(program.wire, builtIn.wire);
+      assert.deepEqual(builtIn.wire, [
+        ['hello', 'Hello #0', 0, false],
+        ['notification', 'received', 0, false],
+        ['hello', 'Hello #1', 0, false],
+        ['notification', 'received', 0, false],
+        ['hello', 'Hello #2', 0, false],
+        ['notification', 'received', 0, false],
+      ]);
+      assert.match(
+        builtIn.lines.join('\n'),
+        /Connected to .* subscribed to <p>\/notification topic\nReceived <p>\/notification: received\nESP received hello message/,
+      );
+    });
+
+    async function esp2(asProgram, prefix) {
+      const b = await xsBoard('responder', prefix, asProgram);
+      await lineIn(b.lines, /^Connected to /);
+      nodeBoard('hello', prefix, []);
+      await lineIn(b.lines, /^Received .*hello: Hello #2$/);
+      await until(() => onWire(prefix, 6).length === 6, `6 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      return { lines: upTo(b.lines, /Hello #2$/, 1, prefix), wire: onWire(prefix, 6) };
+    }
+
+    test('ESP#2: the example as a program says and sends what the built-in ESP#2 does (ESP#1 built in, in Node)', async () => {
+      assertXs();
+      const builtIn = await esp2(false, 'reg/c/');
+      const program = await esp2(true, 'reg/d/');
+      assert.deepEqual(program.lines, builtIn.lines);
+      assert.deepEqual(program.wire, builtIn.wire);
+      assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/hello: Hello #0', 'Received <p>/hello: Hello #1', 'Received <p>/hello: Hello #2']);
+    });
+  });
+});

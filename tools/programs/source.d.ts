@@ -1,0 +1,5 @@
+// `import text from '…/hello.ts?source'`: a built-in role's program as text (source.mjs).
+declare module '*?source' {
+  const text: string;
+  export default text;
+}
