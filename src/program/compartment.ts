@@ -2,7 +2,7 @@
 // built-ins, nothing else. Portable to any XS host (xsnap, and a Moddable board where the image
 // has the parser); loaded only when a program runs.
 //
-// What XS gives a new Compartment, and what we do about it (tried in test/program-xs.test.mjs):
+// What XS gives a new Compartment, and what we do about it (tried in test/xs/program-xs.test.mjs):
 // - its own globalThis, eval and Function, which evaluate inside the compartment;
 // - `trace`, `global`, `Compartment` and `ModuleSource` besides the standard built-ins: every name
 //   that is not a standard built-in is set to undefined in the compartment's globals;

@@ -1,5 +1,5 @@
 // What the seed's two boards print, the one list every runtime is checked against: the Node
-// simulator (test/pair.test.mjs, test/mcsim.test.mjs) and Moddable's simulator (test/mcsim.test.mjs).
+// simulator (test/integration/pair.test.mjs, test/firmware/mcsim.test.mjs) and Moddable's simulator (test/firmware/mcsim.test.mjs).
 import assert from 'node:assert/strict';
 
 const quote = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

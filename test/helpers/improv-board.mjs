@@ -2,7 +2,7 @@
 // that need no Moddable SDK: it answers as mqtt-pair's firmware does (docs/improv.md) with the
 // project's own codec: its device info, `set` stored in a map, `get` listing them, the WiFi
 // command provisioning. `info` and `onCommand` let a test make it misbehave (escape sequences in
-// its name, a `get` that never ends). The real firmware over a pty: test/mcsim-setup-class.test.mjs.
+// its name, a `get` that never ends). The real firmware over a pty: test/firmware/mcsim-setup-class.test.mjs.
 //
 //   const board = await improvBoard(join(dir, 'usb'), { name: 'mqtt-pair-0001' });
 //   ... mqtt-pair setup --port <board.path> ...; board.settings.get('clientId'); await board.stop();

@@ -1,6 +1,6 @@
 // The setup page's HTTP, sans-I/O (src/setup/http.ts): requests read as their bytes arrive in
 // memory that does not grow with them, Content-Length as digits only, forms scanned field by
-// field, and the Origin rule. The board's server over it: test/mcsim-setup-attacks.test.mjs.
+// field, and the Origin rule. The board's server over it: test/firmware/mcsim-setup-attacks.test.mjs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { answer, contentLength, originAllowed, FormScanner, RequestReader, MAX_LINE, MAX_HEAD, MAX_FORM } from '../../dist/testing.js';

@@ -2,7 +2,7 @@
 // ports: Improv driven by the official client (improv-wifi-serial-sdk, as ESP Web Tools drives a
 // board), our own commands, the bad input a serial port or a form brings, the setup page's
 // answers, and setup mode's five minutes. The same firmware in Moddable's simulator:
-// test/mcsim-setup.test.mjs.
+// test/firmware/mcsim-setup.test.mjs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { improv, readStored } from '../../dist/index.js';

@@ -1,0 +1,130 @@
+// The class page knows every activity, in headless chromium against Mosquitto: `mqtt-pair watch
+// --web --roster` with a weather station, a remote, a board chatting with a student, a student on
+// the students' page (its retained status "online"), a pair that starts late and one that never
+// comes. Each is alive in its own activity, none is red « Jamais connecté » for doing something
+// else, and the late pair is amber, then green, never red.
+//
+// MQTT_PAIR_SCREENSHOTS=<dir> saves a screenshot of the page there.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SimBoard } from '../../dist/index.js';
+import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
+import { startClassPages } from '../helpers/class-page.mjs';
+import { mosquittoSkip, mosquittoTool, startMosquitto } from '../helpers/mosquitto.mjs';
+import { measureTiles } from '../helpers/tiles.mjs';
+import { LIMIT, until } from '../helpers/wait.mjs';
+
+const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
+const G = 'LycMaurois/SNT_2nde/';
+const skip = chromiumSkip() || mosquittoSkip();
+
+/** Every tile as { name, state, reason, label, why }. */
+const tilesOf = (page) =>
+  page.$$eval('#tiles > li', (lis) =>
+    lis.map((li) => ({
+      name: li.dataset.name,
+      state: li.dataset.state,
+      reason: li.dataset.reason,
+      label: li.querySelector('.label')?.textContent ?? '',
+      why: li.querySelector('.why')?.textContent ?? '',
+    })),
+  );
+
+describe('the class page: every activity alive in its own words (Mosquitto, chromium)', () => {
+  let context, userDir, broker;
+  const boards = [];
+  let watch;
+
+  before(async () => {
+    if (skip) return;
+    assertChromium();
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    broker = await startMosquitto();
+    ({ context, userDir } = await chromiumProfile({ lang: 'fr-FR' }));
+  });
+
+  after(async () => {
+    for (const b of boards) b.stop();
+    watch?.child.kill('SIGKILL');
+    await context?.close();
+    await broker?.stop();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  test('sensor, remote, chat and students are alive; a late pair is amber then green; an absent one amber', { skip, timeout: 5 * LIMIT }, async () => {
+    const pub = (...args) => {
+      const r = spawnSync(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    const board = (name, config) => {
+      const b = new SimBoard({ name, config: { broker: `127.0.0.1:${broker.port}`, backoffMin: 100, backoffMax: 500, ...config }, print: () => {} }).start();
+      boards.push(b);
+      return b;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
+    writeFileSync(join(dir, 'classe.txt'), 'meteo\nremo\nalice\nbob\ncarla\nlate\nzoe\n');
+    // The student carla's page was there before the teacher's: its retained status says so.
+    pub('-r', '-q', '1', '-t', `${G}carla/status`, '-m', 'online');
+    board('meteo', { role: 'sensor', topicPrefix: `${G}meteo/`, interval: 500 });
+    board('remo', { role: 'remote', topicPrefix: `${G}remo/`, interval: 500 });
+    board('alice', { role: 'chat', topicPrefix: G, name: 'alice', peer: 'bob' });
+    watch = await startClassPages(broker, { studentBroker: null, duration: null, args: ['--roster', join(dir, 'classe.txt'), '--interval', '500'] });
+    const url = watch.classUrl;
+    const page = await context.newPage();
+    await page.goto(url);
+    // bob types in the chat (mosquitto_pub, as the students' page or `mqtt-pair chat` would): alice's board echoes.
+    for (let i = 0; i < 2; i++) pub('-t', `${G}bob`, '-m', `salut ${i}`);
+    // yanis, on no line of the list, opens the students' page: a student, not a pair.
+    pub('-r', '-q', '1', '-t', `${G}yanis/status`, '-m', 'online');
+    let seen = [];
+    await until(
+      async () => {
+        seen = await tilesOf(page);
+        const by = Object.fromEntries(seen.map((t) => [t.name, t]));
+        return (
+          by.meteo?.reason === 'sensor' &&
+          by.remo?.reason === 'remote' &&
+          by.alice?.reason === 'chat' &&
+          by.bob?.reason === 'chat' &&
+          by.carla?.reason === 'student' &&
+          by.late?.reason === 'notYet' &&
+          by.zoe?.reason === 'notYet'
+        );
+      },
+      () => `each pair in its activity; the page shows ${JSON.stringify(seen)}`,
+    );
+    const by = Object.fromEntries(seen.map((t) => [t.name, t]));
+    for (const name of ['meteo', 'remo', 'alice', 'bob', 'carla']) assert.equal(by[name].state, 'ok', `${name} is alive: ${JSON.stringify(by[name])}`);
+    assert.match(by.meteo.why, /^publie 2\d(,\d+)? °C · 101\d(,\d+)? hPa/, 'the weather station shows its values, in French');
+    assert.equal(by.meteo.label, 'Station météo');
+    assert.match(by.remo.why, /dernière commande « (up|down|left|right) »/);
+    assert.equal(by.carla.why, 'en ligne sur la page des élèves');
+    assert.deepEqual([by.zoe.state, by.zoe.label], ['wait', 'Pas encore là'], 'a pair not there yet is amber, not red');
+    assert.ok(!seen.some((t) => t.label === 'Jamais connecté'), 'no red "never connected" for a pair doing another activity');
+    // Students on the students' page apart from the pairs: yanis has no tile and counts as no pair.
+    assert.ok(!seen.some((t) => t.name === 'yanis'), `yanis is no pair: ${JSON.stringify(seen)}`);
+    await until(async () => /1 élève sur la page des élèves\s*yanis/.test(await page.textContent('#students')), 'yanis among the students');
+    assert.match(await page.textContent('#counts'), /^7 binômes/, 'the 7 pairs of the list, and no more');
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'activities-fr.png') });
+    assert.deepEqual((await page.evaluate(measureTiles)).bad, [], 'every word fits');
+
+    // The late pair starts now: amber, then green, never red.
+    board('late-esp2', { role: 'responder', topicPrefix: `${G}late/`, interval: 500 });
+    board('late-esp1', { role: 'hello', topicPrefix: `${G}late/`, interval: 500 });
+    const states = new Set();
+    await until(async () => {
+      const late = (await tilesOf(page)).find((t) => t.name === 'late');
+      states.add(late?.state);
+      return late?.state === 'ok';
+    }, 'the late pair green');
+    assert.ok(!states.has('silent'), `the late pair was never red: ${[...states]}`);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'activities-late-ok-fr.png') });
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+    watch.child.kill('SIGTERM');
+  });
+});

@@ -1,0 +1,143 @@
+// The class page's tiles never clip nor overlap their words: 5, 15, 30 and 60 pairs on 1024×768,
+// 1280×800 and 1920×1080, in French and in English, every state a tile can be in (the longest
+// reasons, the stop/start button, errors, other activities). The page is served by the command's
+// own server (startWebView) from snapshots made here, so that each size sees the same worst case;
+// test/browser/web.test.mjs checks the same on a real run.
+//
+// MQTT_PAIR_SCREENSHOTS=<dir> saves a screenshot of each case there.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
+import { measureTiles as measure } from '../helpers/tiles.mjs';
+import { until } from '../helpers/wait.mjs';
+
+import { startWebView, sortTiles } from '../../dist/testing.js';
+const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
+const skip = chromiumSkip();
+
+const NAMES = [
+  'marie-charlotte',
+  'alice',
+  'bob',
+  'jean-baptiste',
+  'camille',
+  'david',
+  'maximilien',
+  'emma',
+  'felix',
+  'gabriel',
+  'hugo',
+  'ines',
+  'jules',
+  'karim',
+  'lea',
+];
+const GROUP = 'LycMaurois/SNT_2nde';
+
+/** The troubles a class shows, the longest words first: each tile gets one in turn, then green ones. */
+const TROUBLES = [
+  { state: 'silent', reason: 'noReply', ms: 456_000 },
+  { state: 'silent', reason: 'neverConnected' },
+  { state: 'silent', reason: 'silent', ms: 91_000, error: 'connection refused: bad user name or password (CONNACK 4)' },
+  { state: 'silent', reason: 'stopped', stopped: true },
+  { state: 'wait', reason: 'waitReply', ms: 1_500 },
+  { state: 'silent', reason: 'crossed', why: `crossed topics (2): the observer saw 3 messages on ${GROUP}/jean-baptiste/notification, its ESP#2 sent 2` },
+  { state: 'wait', reason: 'reconnecting', why: 'reconnecting in 4 s', error: 'ECONNREFUSED 127.0.0.1:1883' },
+  { state: 'wait', reason: 'replyOnly' },
+  { state: 'silent', reason: 'unheard', ms: 185_000 },
+];
+
+/** The snapshot of `n` pairs: about a third in trouble, every tile with all its counts. */
+function snapshot(n) {
+  const pairs = [];
+  const trouble = Math.max(Math.min(n, 3), Math.round(n / 3));
+  for (let i = 0; i < n; i++) {
+    const name = i < NAMES.length ? NAMES[i] : `${NAMES[i % NAMES.length]}-${Math.floor(i / NAMES.length) + 1}`;
+    const t = i < trouble ? TROUBLES[i % TROUBLES.length] : { state: 'ok', reason: 'ok', ms: 12_000 };
+    pairs.push({
+      label: t.reason,
+      why: t.why ?? '',
+      ...t,
+      name,
+      group: GROUP,
+      hellos: 12_345,
+      replies: 12_344,
+      rounds: 12_340,
+      lastHello: 12_345,
+      since: 1000,
+      expected: true,
+      other: i % 4 === 1 ? 863 : undefined,
+      retained: i % 5 === 2 ? 2 : undefined,
+      boards: t.reason === 'stopped' ? 0 : 2,
+      reconnects: i % 3 === 0 ? 12 : undefined,
+    });
+  }
+  sortTiles(pairs);
+  const counts = { ok: 0, wait: 0, silent: 0, total: n };
+  for (const p of pairs) counts[p.state]++;
+  return {
+    title: `${GROUP} (${n})`,
+    subtitle: '',
+    interval: 5000,
+    counts,
+    pairs,
+    uptime: 4000,
+    controls: true,
+    about: { where: 'mqtt://127.0.0.1:1883', simulated: n, runFor: 3600 },
+    other: 1234,
+  };
+}
+
+describe('the class page: no word of a tile is ever clipped or overlapping', () => {
+  let context, userDir, view, current;
+
+  before(async () => {
+    if (skip) return;
+    assertChromium();
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    view = await startWebView(0, () => current, 200);
+    ({ context, userDir } = await chromiumProfile());
+  });
+
+  after(async () => {
+    await context?.close();
+    await view?.close();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  for (const lang of ['fr', 'en'])
+    test(`${lang}: 5, 15, 30 and 60 pairs on 1024×768, 1280×800 and 1920×1080`, { skip }, async () => {
+      const page = await context.newPage();
+      const problems = [];
+      try {
+        for (const [width, height] of [
+          [1024, 768],
+          [1280, 800],
+          [1920, 1080],
+        ]) {
+          await page.setViewportSize({ width, height });
+          for (const n of [5, 15, 30, 60]) {
+            current = snapshot(n);
+            if (page.url() === 'about:blank') await page.goto(`${view.url}?lang=${lang}`);
+            await until(() => page.evaluate((t) => document.getElementById('title').textContent === t, current.title), `the page to show ${n} pairs`);
+            // Two frames: the page has laid its tiles out for this size.
+            await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+            const m = await page.evaluate(measure);
+            if (SHOTS) await page.screenshot({ path: join(SHOTS, `fit-${lang}-${n}-${width}x${height}.png`) });
+            assert.equal(m.tiles, n);
+            // 60 pairs on a small screen may scroll (trouble first, at the top), never clip.
+            if (n > 30 && width < 1920) m.bad = m.bad.filter((b) => !b.endsWith('(the class does not fit on the screen)'));
+            if (m.bad.length) problems.push(`${n} pairs on ${width}×${height}: ${m.bad.length} problems, first ${m.bad.slice(0, 4).join('; ')}`);
+            console.log(`${lang} ${n} pairs on ${width}×${height}: smallest words ${m.smallest} px, ${m.below} tiles below the fold`);
+            if (m.pageScroll > 0) problems.push(`${n} pairs on ${width}×${height}: the page scrolls by ${m.pageScroll} px`);
+            if (m.smallest < 11) problems.push(`${n} pairs on ${width}×${height}: words in ${m.smallest} px, too small to read`);
+          }
+        }
+      } finally {
+        await page.close();
+      }
+      assert.deepEqual(problems, []);
+    });
+});

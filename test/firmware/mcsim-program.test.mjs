@@ -1,0 +1,95 @@
+// A student's program on the Moddable firmware in mcsim: the class's one image (the XS parser kept:
+// manifest.json's "strip": [] and "programs": true for lin), the tutorial's ESP#1 sent with
+// `mqtt-pair program` over a pty pair (the board's serial port and the computer's), compiled by XS
+// on the board and stored in its Preference; its Hello #N reach Mosquitto; a restart (a new mcsim
+// on the same folder, the same Preference file) keeps it; `--clear` gives the built-in role back.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
+import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { socatSkip } from '../helpers/pty.mjs';
+import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { mqttPair } from '../helpers/child.mjs';
+import { until } from '../helpers/wait.mjs';
+import { ESP1_PROGRAM } from '../helpers/programs.mjs';
+
+const PREFIX = 'LycMaurois/SNT_2nde/alice/';
+const ESP1 = ESP1_PROGRAM;
+
+const skip = moddableSkip() || socatSkip() || mosquittoSkip();
+
+describe("a student's program on the Moddable firmware (mcsim)", { skip }, () => {
+  let broker, sub, so, work, dir, pty;
+  let sim = null;
+  before(async () => {
+    broker = await startMosquitto();
+    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
+    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-program-'));
+    dir = join(work, 'board');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir);
+    so = await buildFirmware({
+      broker: `127.0.0.1:${broker.port}`,
+      role: 'hello',
+      topicPrefix: PREFIX,
+      clientId: 'alice-esp1-mcsim',
+      interval: 1000,
+      setupSerial: './serial',
+      setupPort: await bakedPort(),
+      setupDnsPort: await bakedPort(),
+    });
+    pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
+    sim = await startMcsim(so, 'program-board', { cwd: dir });
+  });
+  after(async () => {
+    await sim?.stop();
+    await pty?.stop();
+    await sub?.stop();
+    await broker?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('ESP#1 sent with mqtt-pair program: its Hello #N; kept across a restart; --clear gives the role back', async () => {
+    try {
+      await steps();
+    } catch (e) {
+      // What the board said, to tell why.
+      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-30).join('\n')}`;
+      throw e;
+    }
+  });
+
+  async function steps() {
+    await sim.waitFor(/^Connected to /);
+    const file = join(work, 'esp1.js');
+    writeFileSync(file, ESP1);
+    const cli = mqttPair(['program', '--port', join(dir, 'usb'), file, '-W', '600']);
+    await cli.waitFor('stdout', /^esp1\.js sent: \d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$/m);
+    await cli.waitFor('stdout', /^Program: esp1\.js, stored on this board$/m);
+    const from = sub.lines.length;
+    await until(() => sub.lines.slice(from).includes(`${PREFIX}hello Hello #1`), "the program's Hello #1");
+    const r = await cli.stop();
+    assert.equal(r.code, 0, r.stderr);
+
+    // A restart: a new mcsim on the same folder (its Preference file).
+    await sim.stop();
+    sim = await startMcsim(so, 'program-board-again', { cwd: dir });
+    await sim.waitFor(/^Program: esp1\.js, stored on this board$/);
+    const again = sub.lines.length;
+    await until(() => sub.lines.slice(again).includes(`${PREFIX}hello Hello #0`), "the program's Hello #0 after the restart");
+
+    const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show']).exit;
+    assert.match(show.stdout, /^program esp1\.js: \d+ bytes, hash [0-9a-f]{8}\n$/, show.stderr);
+
+    const at = sim.lines.length;
+    const clear = await mqttPair(['program', '--port', join(dir, 'usb'), '--clear']).exit;
+    assert.equal(clear.stdout, 'program cleared: the board restarts into its role\n', clear.stderr);
+    await sim.waitFor(/^Setup: restarting/, { after: at });
+    const boot = sim.lines.length;
+    await sim.waitFor(/^Connected to /, { after: boot });
+    assert.ok(!sim.lines.slice(boot).some((l) => l.startsWith('Program:')), sim.lines.slice(boot).join('\n'));
+  }
+});
