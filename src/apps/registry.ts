@@ -3,7 +3,7 @@
 // examples) read each role's key, its topics and its name here instead of writing them again.
 // The board runs every role as a class (roles.ts). The tutorial's ESP#1 and ESP#2 are also written
 // as programs on the program API (builtin/): the students' page shows their bodies as its first
-// two examples, and test/xs-registry.test.mjs checks each says and sends what the class does.
+// two examples, and test/xs/xs-registry.test.mjs checks each says and sends what the class does.
 
 import { HELLO, NOTIFICATION } from './pair-protocol';
 

@@ -35,7 +35,7 @@ export interface SettingField {
 /**
  * Every setting, in the order they are checked and listed: a key comes after those its check
  * reads (ca after broker, name and peer after role and topicPrefix, backoffMax after backoffMin).
- * The numbers' bounds are checkConfig's (test/settings.test.mjs holds them to it).
+ * The numbers' bounds are checkConfig's (test/unit/settings.test.mjs holds them to it).
  */
 export const SETTINGS: readonly SettingField[] = [
   { key: 'ssid', kind: 'text', basic: true },

@@ -2,7 +2,7 @@
 // directions on seeded random packets, fed to the streaming Decoder in every fragmentation, and
 // given bad input, which must always end in a ProtocolError.
 //
-// Rerun a failure with the seed it prints: CODEC_SEED=<n> node --test test/codec.test.mjs
+// Rerun a failure with the seed it prints: CODEC_SEED=<n> node --test test/unit/codec.test.mjs
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';

@@ -6,7 +6,7 @@
 // through a Proxy on globalThis.Uint8Array for the whole run). Every packet it gives must encode
 // and decode back to itself, and an unmutated packet must come out as it went in.
 //
-// Rerun a failure with the seed it prints: FUZZ_SEED=<n> node --test test/fuzz.test.mjs
+// Rerun a failure with the seed it prints: FUZZ_SEED=<n> node --test test/unit/fuzz.test.mjs
 // FUZZ_CASES=<n> changes the number of cases (default 1,000,000).
 import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';

@@ -4,7 +4,7 @@
 // a full flash) leaves the old program; a damaged chunk is found by the hash. Over Improv: begin,
 // parts, end with the hash; a cut-off transfer, a wrong hash, a size over the limit, text that
 // is not UTF-8, a syntax error: refused with one line naming the problem (and its line), the old
-// program kept. Node's runner compiles here; XS's in test/program-port.test.mjs.
+// program kept. Node's runner compiles here; XS’s in test/xs/xs-program-port.test.mjs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { improv, nodeProgramRunner } from '../../dist/index.js';

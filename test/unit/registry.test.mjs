@@ -2,7 +2,7 @@
 // roles are the functions of src/apps/builtin/ (one text: the function's body, taken by the build),
 // plain JavaScript, and the example run as a student's program does what the function does, call
 // for call, on the same API. (That they do what the board's ESP#1 and ESP#2, classes, do, over
-// Mosquitto in XS: test/xs-registry.test.mjs.)
+// Mosquitto in XS: test/xs/xs-registry.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

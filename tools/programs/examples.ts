@@ -2,7 +2,7 @@
 // board), in the registry's order (src/apps/registry.ts), the tutorial's ESP#1 and ESP#2 first.
 // The tutorial's ESP#1 and ESP#2 are written as functions on that API (src/apps/builtin/, read by the
 // build: programs/source.mjs), whose bodies are shown; the board runs those roles as classes
-// (src/apps/pair.ts) that say and send the same (test/xs-registry.test.mjs). The other roles get a
+// (src/apps/pair.ts) that say and send the same (test/xs/xs-registry.test.mjs). The other roles get a
 // short program of the same idea, written here. Topics
 // are relative to the board's prefix, so one program serves every pair.
 

@@ -2,7 +2,7 @@
 // (src/apps/builtin/<role>.ts, `export default function name({ … }: ProgramApi): void {` … `}`),
 // less one level of indent. The build hands it to the pages as text (`…/hello.ts?source`, the
 // esbuild plugin below), so the students' example and its file are one text (the board runs the role's class,
-// src/apps/pair.ts; test/xs-registry.test.mjs checks the example behaves as it).
+// src/apps/pair.ts; test/xs/xs-registry.test.mjs checks the example behaves as it).
 
 /** The body of the file's `export default function`, dedented, ending with a newline; throws if none. */
 export function programText(file, source) {

@@ -1,6 +1,6 @@
 /*
  * mqtt-pair/chip on the boards: the native half of chip.js. Built only for the esp and esp32
- * platforms (see manifest.json). test/native-compile.test.mjs compiles it for every branch below
+ * platforms (see manifest.json). test/integration/native-compile.test.mjs compiles it for every branch below
  * against test/fixtures/native-decls/, which declares each call as the real headers do.
  *
  * Only what the Moddable SDK 8.2.3 has no JavaScript for stays here; chip.js takes the rest from

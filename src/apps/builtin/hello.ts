@@ -1,7 +1,7 @@
 // The built-in ESP#1 (role=hello) as a program on the program API: its body, from the comments to
 // the last line, is the example the students' page shows and a student sends as a program
 // (tools/programs/examples.ts), plain JavaScript, no type in it. The board itself runs the class
-// of src/apps/pair.ts, which keeps less in RAM (docs/performance.md); test/xs-registry.test.mjs
+// of src/apps/pair.ts, which keeps less in RAM (docs/performance.md); test/xs/xs-registry.test.mjs
 // checks the two say and send the same.
 
 import type { ProgramApi } from '../api';

@@ -1,6 +1,6 @@
 // The built-in ESP#2 (role=responder) as a program on the program API: its body is the example the
 // students' page shows (tools/programs/examples.ts). The board itself runs the class of
-// src/apps/pair.ts; test/xs-registry.test.mjs checks the two say and send the same.
+// src/apps/pair.ts; test/xs/xs-registry.test.mjs checks the two say and send the same.
 
 import type { ProgramApi } from '../api';
 

@@ -5,12 +5,12 @@
 // Without the xsnap binary these tests skip with the reason, except under CI, where they fail.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MqttClient, nodeHost, payloadText, startBoard } from '../dist/index.js';
-import { EXAMPLES } from '../dist/testing.js';
-import { startXsBoard, startXsProgramBoard, xsnapWorker } from '../hosts/xsnap/runner.mjs';
-import { startMosquitto, mosquittoSkip, mosquittoAvailable } from './helpers/mosquitto.mjs';
-import { needs } from './helpers/needs.mjs';
-import { lineIn, until } from './helpers/wait.mjs';
+import { MqttClient, nodeHost, payloadText, startBoard } from '../../dist/index.js';
+import { EXAMPLES } from '../../dist/testing.js';
+import { startXsBoard, startXsProgramBoard, xsnapWorker } from '../../hosts/xsnap/runner.mjs';
+import { startMosquitto, mosquittoSkip, mosquittoAvailable } from '../helpers/mosquitto.mjs';
+import { needs } from '../helpers/needs.mjs';
+import { lineIn, until } from '../helpers/wait.mjs';
 
 const xs = xsnapWorker();
 const inCI = !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);

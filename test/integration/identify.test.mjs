@@ -5,10 +5,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import { nodeHost, startBoard } from '../dist/index.js';
-import { startEmbeddedBroker } from './helpers/embedded.mjs';
-import { freePort } from './helpers/mosquitto.mjs';
-import { lineIn, sleep } from './helpers/wait.mjs';
+import { nodeHost, startBoard } from '../../dist/index.js';
+import { startEmbeddedBroker } from '../helpers/embedded.mjs';
+import { freePort } from '../helpers/mosquitto.mjs';
+import { lineIn, sleep } from '../helpers/wait.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
 

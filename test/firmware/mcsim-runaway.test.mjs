@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from './helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
-import { socatSkip } from './helpers/pty.mjs';
-import { openPtyPair } from './helpers/pty-pair.mjs';
-import { mqttPair } from './helpers/child.mjs';
-import { until } from './helpers/wait.mjs';
+import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
+import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { socatSkip } from '../helpers/pty.mjs';
+import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { mqttPair } from '../helpers/child.mjs';
+import { until } from '../helpers/wait.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/bob/';
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();

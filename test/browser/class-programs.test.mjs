@@ -11,12 +11,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MqttClient, nodeHost, payloadText, SimBoard } from '../dist/index.js';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from './helpers/browser.mjs';
-import { mosquittoSkip, startMosquitto } from './helpers/mosquitto.mjs';
-import { LIMIT, lineIn, until } from './helpers/wait.mjs';
+import { MqttClient, nodeHost, payloadText, SimBoard } from '../../dist/index.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
+import { LIMIT, lineIn, until } from '../helpers/wait.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const skip = chromiumSkip() || mosquittoSkip();

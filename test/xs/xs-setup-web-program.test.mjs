@@ -2,19 +2,19 @@
 // file), and the board set up over Web Serial gets it after its settings (begin, parts, hash), says
 // so, restarts with it and runs it. The board is the one image in XS (xsnap, the program bundle)
 // with a simulated WiFi; headless Chromium has no USB, so navigator.serial is a stand-in whose
-// bytes are bridged to the board's serial port (as test/mcsim-setup-web.test.mjs does with a pty).
+// bytes are bridged to the board's serial port (as test/firmware/mcsim-setup-web.test.mjs does with a pty).
 // A file that is not UTF-8, or a program the board refuses (a syntax error, with its line): one line.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startXsBoard } from '../hosts/xsnap/runner.mjs';
-import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from './helpers/mosquitto.mjs';
-import { mqttPair } from './helpers/child.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
-import { LIMIT, lineIn, until } from './helpers/wait.mjs';
-import { xsSkip } from './helpers/xs.mjs';
+import { startXsBoard } from '../../hosts/xsnap/runner.mjs';
+import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mqttPair } from '../helpers/child.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { LIMIT, lineIn, until } from '../helpers/wait.mjs';
+import { xsSkip } from '../helpers/xs.mjs';
 
 const skip = xsSkip() || mosquittoSkip() || chromiumSkip();
 const NETWORKS = [{ ssid: 'Classe', password: 'motdepasse', rssi: -48 }];

@@ -5,10 +5,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { Setup } from '../dist/testing.js';
-import { virtualHost } from './helpers/virtual-host.mjs';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from './helpers/browser.mjs';
-import { LIMIT } from './helpers/wait.mjs';
+import { Setup } from '../../dist/testing.js';
+import { virtualHost } from '../helpers/virtual-host.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { LIMIT } from '../helpers/wait.mjs';
 
 /** A board in setup mode: a store in a map, scripted ports, its page served on 127.0.0.1. */
 async function boardPage(reason, why) {
