@@ -90,12 +90,19 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       return { lines: upTo(b.lines, /^ESP received hello message$/, 3, prefix), wire: onWire(prefix, 6) };
     }
 
-    test('ESP#1: the example as a program says and sends what the built-in ESP#1 does (ESP#2 built in, in Node)', async () => {
+    /** Runs a board built in (under `prefix`), then its example as a program (under `other`):
+     *  both say the same lines and send the same messages. Resolves with the built-in's. */
+    async function sameAsBuiltIn(run, prefix, other) {
       assertXs();
-      const builtIn = await esp1(false, 'reg/a/');
-      const program = await esp1(true, 'reg/b/');
+      const builtIn = await run(false, prefix);
+      const program = await run(true, other);
       assert.deepEqual(program.lines, builtIn.lines);
       assert.deepEqual(program.wire, builtIn.wire);
+      return builtIn;
+    }
+
+    test('ESP#1: the example as a program says and sends what the built-in ESP#1 does (ESP#2 built in, in Node)', async () => {
+      const builtIn = await sameAsBuiltIn(esp1, 'reg/a/', 'reg/b/');
       assert.deepEqual(builtIn.wire, [
         ['hello', 'Hello #0', 0, false],
         ['notification', 'received', 0, false],
@@ -121,11 +128,7 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
     }
 
     test('ESP#2: the example as a program says and sends what the built-in ESP#2 does (ESP#1 built in, in Node)', async () => {
-      assertXs();
-      const builtIn = await esp2(false, 'reg/c/');
-      const program = await esp2(true, 'reg/d/');
-      assert.deepEqual(program.lines, builtIn.lines);
-      assert.deepEqual(program.wire, builtIn.wire);
+      const builtIn = await sameAsBuiltIn(esp2, 'reg/c/', 'reg/d/');
       assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/hello: Hello #0', 'Received <p>/hello: Hello #1', 'Received <p>/hello: Hello #2']);
     });
   });
