@@ -318,6 +318,10 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
     round(c, 0);
     c.stop();
     assert.equal(c.hellos, 1);
+    // Its last hello and answer, in flight when it stopped, reach the observer afterwards: no crossing.
+    c.observed('hello', 'Hello #1');
+    c.observed('notification', 'received');
+    assert.equal(c.violations, 0);
     c.startAgain();
     c.esp1 = new BoardCounts(0);
     c.esp2 = new BoardCounts(0);

@@ -130,6 +130,8 @@ export class PairCheck {
 
   /** A message the observer saw on the pair's hello or notification topic. */
   observed(leaf: typeof HELLO | typeof NOTIFICATION, text: string): void {
+    // Stopped: its boards are gone, and what still comes is theirs, in flight when they stopped.
+    if (this.stopped) return;
     if (leaf === HELLO) {
       this.seenHellos++;
       const foreign = this.foreignHello('observer', text, this.seenLast);
