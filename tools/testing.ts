@@ -41,5 +41,7 @@ export { chipFamily, serialTypeOf, webToolsManifest, writeFlashLine } from './im
 export { classSlots, slotFor, slotSettings } from './setup/class-roster';
 export { SetupError } from './setup/problem';
 export { cliWords, setupLine, verdictLine } from './words/cli';
+export { tileWords } from './words/en';
+export { duration } from './words/duration';
 export { BoardLink, ImprovDecoder, MAX_ROWS } from './setup/improv-client';
 export { startWebView } from './view/web';

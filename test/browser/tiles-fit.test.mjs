@@ -10,30 +10,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
-import { measureTiles as measure } from '../helpers/tiles.mjs';
+import { CLASS_NAMES, measureTiles as measure } from '../helpers/tiles.mjs';
 import { until } from '../helpers/wait.mjs';
 
 import { startWebView, sortTiles } from '../../dist/testing.js';
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const skip = chromiumSkip();
 
-const NAMES = [
-  'marie-charlotte',
-  'alice',
-  'bob',
-  'jean-baptiste',
-  'camille',
-  'david',
-  'maximilien',
-  'emma',
-  'felix',
-  'gabriel',
-  'hugo',
-  'ines',
-  'jules',
-  'karim',
-  'lea',
-];
+/** Long names among the short, so that the longest come in the first tiles (those in trouble). */
+const NAMES = ['marie-charlotte', 'alice', 'bob', 'jean-baptiste', 'camille', 'david', 'maximilien', ...CLASS_NAMES.slice(4, 12)];
 const GROUP = 'LycMaurois/SNT_2nde';
 
 /** The troubles a class shows, the longest words first: each tile gets one in turn, then green ones. */
@@ -43,8 +28,12 @@ const TROUBLES = [
   { state: 'silent', reason: 'silent', ms: 91_000, error: 'connection refused: bad user name or password (CONNACK 4)' },
   { state: 'silent', reason: 'stopped', stopped: true },
   { state: 'wait', reason: 'waitReply', ms: 1_500 },
-  { state: 'silent', reason: 'crossed', why: `crossed topics (2): the observer saw 3 messages on ${GROUP}/jean-baptiste/notification, its ESP#2 sent 2` },
-  { state: 'wait', reason: 'reconnecting', why: 'reconnecting in 4 s', error: 'ECONNREFUSED 127.0.0.1:1883' },
+  {
+    state: 'silent',
+    reason: 'crossed',
+    facts: { crossings: 2, crossing: { code: 'helloAhead', by: 'observer', text: 'Hello #12345', topic: `${GROUP}/jean-baptiste/hello`, sent: 12 } },
+  },
+  { state: 'wait', reason: 'reconnecting', facts: { boards: 1 }, error: 'ECONNREFUSED 127.0.0.1:1883' },
   { state: 'wait', reason: 'replyOnly' },
   { state: 'silent', reason: 'unheard', ms: 185_000 },
 ];
@@ -57,8 +46,6 @@ function snapshot(n) {
     const name = i < NAMES.length ? NAMES[i] : `${NAMES[i % NAMES.length]}-${Math.floor(i / NAMES.length) + 1}`;
     const t = i < trouble ? TROUBLES[i % TROUBLES.length] : { state: 'ok', reason: 'ok', ms: 12_000 };
     pairs.push({
-      label: t.reason,
-      why: t.why ?? '',
       ...t,
       name,
       group: GROUP,

@@ -14,7 +14,7 @@ import { SimBoard } from '../../dist/index.js';
 import { startAedes } from '../helpers/aedes.mjs';
 import { servePage, startClassPages } from '../helpers/class-page.mjs';
 import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
-import { measureTiles } from '../helpers/tiles.mjs';
+import { CLASS_NAMES, measureTiles } from '../helpers/tiles.mjs';
 import { LIMIT, until as waitUntil } from '../helpers/wait.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
@@ -189,38 +189,7 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
     skip,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
-    const names = [
-      'alice',
-      'bob',
-      'camille',
-      'david',
-      'emma',
-      'felix',
-      'gabriel',
-      'hugo',
-      'ines',
-      'jules',
-      'karim',
-      'lea',
-      'louis',
-      'manon',
-      'nina',
-      'oscar',
-      'paul',
-      'quentin',
-      'rose',
-      'sarah',
-      'thomas',
-      'ugo',
-      'victor',
-      'william',
-      'xavier',
-      'yasmine',
-      'zoe',
-      'adam',
-      'chloe',
-      'ethan',
-    ];
+    const names = CLASS_NAMES;
     writeFileSync(join(dir, 'classe.txt'), `# SNT 2nde B\n${names.join('\n')}\n`);
     const run = await serve(['classroom', '--roster', join(dir, 'classe.txt'), '--interval', '400', '--web', '0', '--duration', String((5 * LIMIT) / 1000)]);
     try {

@@ -28,6 +28,40 @@ export function killedAtExit(child) {
 }
 
 /**
+ * Waiting on a child's collected output `text` ({ stdout, stderr }): `check()` is called on each
+ * chunk and at exit; `waitFor(stream, re, ms)` resolves with the match once `re` matches, rejects
+ * when `exited()` says the child is gone first, or after `ms`.
+ */
+export function outputWatch(text, exited) {
+  const watchers = new Set();
+  const check = () => {
+    for (const w of watchers) w();
+  };
+  const waitFor = (stream, re, ms = LIMIT) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        watchers.delete(w);
+        reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text[stream]}\n-- stderr:\n${text.stderr}`));
+      }, ms);
+      const w = () => {
+        const m = re.exec(text[stream]);
+        if (m) {
+          clearTimeout(t);
+          watchers.delete(w);
+          resolve(m);
+        } else if (exited()) {
+          clearTimeout(t);
+          watchers.delete(w);
+          reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
+        }
+      };
+      watchers.add(w);
+      w();
+    });
+  return { check, waitFor };
+}
+
+/**
  * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, raw, stderr }. `input` is
  * written to its stdin (then closed); `stdin` is a file descriptor to read instead (e.g. of
  * /dev/zero); `openStdin` leaves a pipe open (child.stdin), as a terminal nobody types in; `env`
@@ -41,10 +75,8 @@ export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = fals
   if (input !== undefined) child.stdin.end(input);
   children.add(child);
   const text = { stdout: '', stderr: '' };
-  const watchers = new Set();
-  const check = () => {
-    for (const w of watchers) w();
-  };
+  let exited = false;
+  const { check, waitFor } = outputWatch(text, () => exited);
   child.stdout.on('data', (b) => {
     text.stdout += b.toString();
     check();
@@ -54,7 +86,6 @@ export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = fals
     check();
   });
   const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
-  let exited = false;
   const exit = new Promise((resolve) =>
     child.once('close', (code, signal) => {
       clearTimeout(killer);
@@ -71,32 +102,30 @@ export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = fals
       check();
     }),
   );
-  const waitFor = (stream, re, ms = LIMIT) =>
-    new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        watchers.delete(w);
-        reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
-      }, ms);
-      const w = () => {
-        const m = re.exec(text[stream]);
-        if (m) {
-          clearTimeout(t);
-          watchers.delete(w);
-          resolve(m);
-        } else if (exited) {
-          clearTimeout(t);
-          watchers.delete(w);
-          reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
-        }
-      };
-      watchers.add(w);
-      w();
-    });
   const stop = () => {
     child.kill('SIGINT');
     return exit;
   };
   return { child, exit, waitFor, stop, text };
+}
+
+/** Asserts that none of the commands' ends `rs` ({ stdout, raw?, stderr }) printed `secret`. */
+export function assertNotPrinted(secret, ...rs) {
+  for (const r of rs) assert.ok(!(r.raw ?? r.stdout).includes(secret) && !r.stderr.includes(secret), `the password was printed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Runs each `mqtt-pair` command of `pubs` in turn, each to a successful end that does not print
+ *  `secret`; then `sub`'s end, successful too and without `secret`, which it resolves with. */
+export async function publishEach(pubs, sub, secret) {
+  for (const args of pubs) {
+    const r = await mqttPair(args).exit;
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assertNotPrinted(secret, r);
+  }
+  const r = await sub.exit;
+  assert.equal(r.code, 0, r.stderr);
+  assertNotPrinted(secret, r);
+  return r;
 }
 
 /** Runs a program (mosquitto_pub, the installed command…) to its end, in `cwd` with `env`, killed after

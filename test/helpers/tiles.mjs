@@ -3,6 +3,40 @@
 // or ellipsed word shows there), against its tile's inner box, and against its siblings; and the
 // tiles against the window. Returns { bad: [what does not fit], below, smallest, pageScroll, tiles }.
 
+/** The first names of a class of 30, for a roster and its tiles. */
+export const CLASS_NAMES = [
+  'alice',
+  'bob',
+  'camille',
+  'david',
+  'emma',
+  'felix',
+  'gabriel',
+  'hugo',
+  'ines',
+  'jules',
+  'karim',
+  'lea',
+  'louis',
+  'manon',
+  'nina',
+  'oscar',
+  'paul',
+  'quentin',
+  'rose',
+  'sarah',
+  'thomas',
+  'ugo',
+  'victor',
+  'william',
+  'xavier',
+  'yasmine',
+  'zoe',
+  'adam',
+  'chloe',
+  'ethan',
+];
+
 export function measureTiles() {
   const bad = [];
   const inside = (r, box) => r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5;

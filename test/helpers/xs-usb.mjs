@@ -7,9 +7,10 @@
 //
 //   const board = await xsUsbBoard(config, (bytes) => pty.write(bytes));
 //   pty.onData((bytes) => board.write(bytes));  ...  await board.stop();
+// `networks`: the WiFi networks it sees (a scan's answer), when the test asks for them.
 import { startXsBoard } from '../../hosts/xsnap/runner.mjs';
 
-export async function xsUsbBoard(config, toComputer, { merge = false } = {}) {
+export async function xsUsbBoard(config, toComputer, { merge = false, networks } = {}) {
   const lines = [];
   let board = null;
   let stored = {};
@@ -20,6 +21,7 @@ export async function xsUsbBoard(config, toComputer, { merge = false } = {}) {
       config: merge ? { ...config, ...Object.fromEntries(Object.entries(stored).filter(([k]) => !k.startsWith('pg'))) } : config,
       deviceId: 'a1b2c3d4e5f6',
       programs: true,
+      ...(networks && { networks }),
       setup: { build: config, maxBytes: 200, stored },
       lines,
       log: (line) => toComputer(Buffer.from(`${line}\n`)),

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killedAtExit } from '../helpers/child.mjs';
+import { killedAtExit, outputWatch } from '../helpers/child.mjs';
 import { dynsecPlugin, findExecutable, mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 
@@ -45,10 +45,8 @@ function start(cmd, args, { input, timeout = LIMIT } = {}) {
   killedAtExit(child);
   const out = [];
   const text = { stdout: '', stderr: '' };
-  const watchers = new Set();
-  const check = () => {
-    for (const w of watchers) w();
-  };
+  let exited = false;
+  const { check, waitFor } = outputWatch(text, () => exited);
   child.stdout.on('data', (b) => {
     out.push(b);
     text.stdout += b.toString('latin1');
@@ -69,31 +67,9 @@ function start(cmd, args, { input, timeout = LIMIT } = {}) {
       check();
     }),
   );
-  let exited = false;
   exit.then(() => {
     exited = true;
   });
-  const waitFor = (stream, re, ms = LIMIT) =>
-    new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        watchers.delete(w);
-        reject(new Error(`no ${re} on ${stream} within ${ms} ms:\n${text[stream]}\n-- stderr:\n${text.stderr}`));
-      }, ms);
-      const w = () => {
-        const m = re.exec(text[stream]);
-        if (m) {
-          clearTimeout(t);
-          watchers.delete(w);
-          resolve(m);
-        } else if (exited) {
-          clearTimeout(t);
-          watchers.delete(w);
-          reject(new Error(`exited without ${re} on ${stream}:\n${text.stdout}\n-- stderr:\n${text.stderr}`));
-        }
-      };
-      watchers.add(w);
-      w();
-    });
   return { child, exit, waitFor, text };
 }
 

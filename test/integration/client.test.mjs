@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { MqttClient, Decoder, connectTcp, nodeHost, payloadText, PINGREQ, PINGRESP, PUBREC, PUBCOMP, PUBREL, DISCONNECT } from '../../dist/index.js';
 import { describeSocketError } from '../../dist/testing.js';
-import { startMosquitto, mosquittoSkip, freePort } from '../helpers/mosquitto.mjs';
+import { startMosquitto, mosquittoAround, mosquittoSkip, freePort } from '../helpers/mosquitto.mjs';
 import { startAedes, usersAuthenticate } from '../helpers/aedes.mjs';
 import { sleep, until } from '../helpers/wait.mjs';
 
@@ -419,9 +419,8 @@ for (const kind of BROKERS) {
 // ---- Mosquitto only
 
 describe('mosquitto with the dynamic security plugin', { skip: mosquittoSkip({ dynsec: true }) }, () => {
-  let broker;
-  before(async () => {
-    broker = await startMosquitto({
+  const broker = mosquittoAround(
+    {
       users: USERS,
       dynsec: {
         student: [
@@ -433,16 +432,12 @@ describe('mosquitto with the dynamic security plugin', { skip: mosquittoSkip({ d
           { acltype: 'publishClientSend', topic: '#', allow: true },
         ],
       },
-    });
-  });
-  after(async () => {
-    for (const c of live) c.end();
-    live.clear();
-    await broker?.stop();
-  });
+    },
+    live,
+  );
 
   test("a denied subscription is SUBACK 0x80, reported to subscribe's callback", async () => {
-    const student = await online(broker.port);
+    const student = await online(broker().port);
     await assert.rejects(student.subscribe('secret/#', { qos: 1 }), /subscription to secret\/# refused by the broker/);
     const granted = await new Promise((resolve) => student.client.subscribe('other/x', { qos: 0 }, (e, q) => resolve([e?.message, q])));
     assert.deepEqual(granted, ['subscription to other/x refused by the broker', 0x80]);
@@ -451,9 +446,9 @@ describe('mosquitto with the dynamic security plugin', { skip: mosquittoSkip({ d
   });
 
   test('a denied publish is acknowledged and dropped', async () => {
-    const teacher = await online(broker.port, TEACHER);
+    const teacher = await online(broker().port, TEACHER);
     await teacher.subscribe('#', { qos: 1 });
-    const student = await online(broker.port);
+    const student = await online(broker().port);
     await student.publish('secret/x', 'nope', { qos: 1 });
     await student.publish('lab/marker', 'm', { qos: 1 });
     await until(() => teacher.messages.length >= 1, 'the marker');
@@ -464,31 +459,23 @@ describe('mosquitto with the dynamic security plugin', { skip: mosquittoSkip({ d
   });
 
   test('a wrong password is refused', async () => {
-    const c = makeClient(broker.port, { password: 'nope' });
+    const c = makeClient(broker().port, { password: 'nope' });
     await assert.rejects(c.connect(), /connection refused: (bad user name or password|not authorized)/);
   });
 });
 
 describe('mosquitto restart with persistence', { skip: mosquittoSkip() }, () => {
-  let broker;
-  before(async () => {
-    broker = await startMosquitto({ persistence: true });
-  });
-  after(async () => {
-    for (const c of live) c.end();
-    live.clear();
-    await broker?.stop();
-  });
+  const broker = mosquittoAround({ persistence: true }, live);
 
   test('the client reconnects on its own and the broker kept the session and the retained message', async () => {
     const reconnect = { min: 50, max: 400 };
-    const sub = await online(broker.port, { clientId: 'persist-restart', clean: false, reconnect, username: undefined, password: undefined });
+    const sub = await online(broker().port, { clientId: 'persist-restart', clean: false, reconnect, username: undefined, password: undefined });
     await sub.subscribe('lab/restart/#', { qos: 1 });
-    const pub = await online(broker.port, { reconnect, username: undefined, password: undefined });
+    const pub = await online(broker().port, { reconnect, username: undefined, password: undefined });
     await pub.publish('lab/restart/retained', 'kept', { qos: 1, retain: true });
     await until(() => sub.messages.length === 1, 'the first message');
 
-    await broker.restart();
+    await broker().restart();
     await until(() => sub.connects.length === 2 && pub.connects.length === 2, 'both clients back');
     assert.equal(sub.connects[1], true, 'session present after the restart');
     assert.ok(sub.closes.length >= 1 && sub.closes[0].retryIn > 0, 'the drop was reported with a retry delay');
@@ -496,7 +483,7 @@ describe('mosquitto restart with persistence', { skip: mosquittoSkip() }, () => 
 
     await pub.publish('lab/restart/after', 'again', { qos: 1 });
     await until(() => sub.messages.some((m) => m.text === 'again'), 'a message after the restart');
-    const late = await online(broker.port, { username: undefined, password: undefined });
+    const late = await online(broker().port, { username: undefined, password: undefined });
     await late.subscribe('lab/restart/retained', { qos: 1 });
     await until(() => late.messages.length === 1, 'the retained message');
     assert.deepEqual([late.messages[0].text, late.messages[0].retain], ['kept', true]);

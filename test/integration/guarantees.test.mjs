@@ -12,11 +12,11 @@
 //
 // Times are never asserted as benchmarks: every wait has a generous deadline, and the one time
 // bound (the board's) adds the event loop's measured lateness. Only 127.0.0.1 is contacted.
-import { test, describe, before, after, afterEach } from 'node:test';
+import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { BrokerDecoder, MqttClient, SimBoard, payloadText, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP } from '../../dist/index.js';
-import { startMosquitto, needMosquitto, mosquittoSkip } from '../helpers/mosquitto.mjs';
+import { startMosquitto, needMosquitto, mosquittoAround, mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { startProxy, until, sleep, measuredHost } from '../helpers/proxy.mjs';
 import { virtualHost } from '../helpers/virtual-host.mjs';
 
@@ -206,36 +206,20 @@ function guaranteeTest(broker, qos) {
 // in-flight window of 20 silently drops a publisher's QoS 1/2 messages beyond it, which the
 // client's own window (inflight, 20 by default) never sends.
 describe('delivery guarantees across 20 restarts of a stock Mosquitto (persistence on, persistent sessions)', { skip: mosquittoSkip() }, () => {
-  let broker;
-  before(async () => {
-    broker = await startMosquitto({ persistence: true });
-  });
-  after(async () => {
-    for (const c of live) c.end();
-    live.clear();
-    await broker?.stop();
-  });
-  for (const qos of [1, 2]) guaranteeTest(() => broker, qos);
+  const broker = mosquittoAround({ persistence: true }, live);
+  for (const qos of [1, 2]) guaranteeTest(broker, qos);
 });
 
 describe('delivery guarantees across 20 Mosquitto restarts (persistence on, persistent sessions)', { skip: mosquittoSkip() }, () => {
-  let broker;
-  before(async () => {
-    broker = await startMosquitto({ persistence: true, extra: LIFTED });
-  });
-  after(async () => {
-    for (const c of live) c.end();
-    live.clear();
-    await broker?.stop();
-  });
+  const broker = mosquittoAround({ persistence: true, extra: LIFTED }, live);
 
-  for (const qos of [1, 2]) guaranteeTest(() => broker, qos);
+  for (const qos of [1, 2]) guaranteeTest(broker, qos);
 
   test('in-flight and queued messages survive a reconnect: cut mid-flight, more published offline, all arrive', async () => {
-    const proxy = await startProxy({ target: broker.port });
+    const proxy = await startProxy({ target: broker().port });
     try {
       const topic = `g/state/${uid()}`;
-      const sub = makeClient(broker.port, { clean: false });
+      const sub = makeClient(broker().port, { clean: false });
       sub.client.connect();
       await subscribe(sub.client, `${topic}/#`, 2);
       const pub = makeClient(proxy.port, { clean: false });
@@ -307,7 +291,7 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
 
   test('a board is subscribed and publishing again at its announced retry delay once the broker is back', async (t) => {
     const watcherTopic = `g/board/${uid()}/`;
-    const watcher = makeClient(broker.port, { reconnect: { min: 10, max: 50 } });
+    const watcher = makeClient(broker().port, { reconnect: { min: 10, max: 50 } });
     const hellos = [];
     watcher.client.onMessage = (m) => {
       hellos.push({ at: performance.now(), text: payloadText(m.payload) });
@@ -321,7 +305,7 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
     const sim = new SimBoard({
       name: 'esp1',
       config: {
-        broker: `${LOCAL}:${broker.port}`,
+        broker: `${LOCAL}:${broker().port}`,
         role: 'hello',
         topicPrefix: watcherTopic,
         clientId: `g-esp1-${uid()}`,
@@ -352,11 +336,11 @@ describe('delivery guarantees across 20 Mosquitto restarts (persistence on, pers
       for (const downFor of [0, 600, 1500]) {
         const mark = timed.length;
         const lastHello = hellos.length;
-        await broker.stop({ keepDir: true });
+        await broker().stop({ keepDir: true });
         await sleep(downFor); // the board fails, and backs off: 200, 400, 800, 1000 ms (±20%)
         // The board may be back before start() has seen the port open: count from the start.
         const back = performance.now();
-        await broker.start();
+        await broker().start();
         const seen = () => timed.slice(mark);
         const connected = await until(() => seen().find((x) => x.at >= back && x.line.startsWith('Connected to')), 'the board connected again');
         const answered = await until(() => seen().find((x) => x.at >= connected.at && x.line === 'ESP received hello message'), 'the board subscribed again');

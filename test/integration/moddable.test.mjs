@@ -238,42 +238,61 @@ const Time = {
   },
 };
 
-class Socket {
-  #s;
-  #chunks = [];
-  #room = fake.room;
-  #closed = false;
-  #errored = false;
-  constructor(dictionary) {
-    if (!dictionary.host) throw new Error('host required in dictionary'); // as the lin socket
-    if (dictionary.address) throw new Error('the fake takes host, as every platform does');
+/** What the SDK's Socket and SecureSocket share over a Node stream: `callback` (1 connected, 2 data
+ *  to read, -1 closed, -2 error), read() a chunk at a time, unplug(). */
+class StreamSocket {
+  _s;
+  _chunks = [];
+  _closed = false;
+  constructor() {
     this.callback = undefined;
     fake.sockets.add(this);
-    const s = (this.#s = tcpConnect({ host: dictionary.host, port: dictionary.port }));
-    s.on('connect', () => this.#fire(1));
+  }
+  /** Listens to the stream `s`: callback 1 at its event `connected`; `split` cuts what it receives
+   *  into the chunks a callback 2 announces each. */
+  _attach(s, connected, split = (b) => [b]) {
+    this._s = s;
+    let errored = false;
+    s.on(connected, () => this._fire(1));
     s.on('data', (b) => {
-      this.#chunks.push(b);
-      this.#fire(2, b.length);
+      for (const c of split(b)) {
+        this._chunks.push(c);
+        this._fire(2, c.length);
+      }
     });
     s.on('error', () => {
-      this.#errored = true;
-      this.#fire(-2);
+      errored = true;
+      this._fire(-2);
     });
     s.on('close', () => {
-      if (!this.#errored) this.#fire(-1);
+      if (!errored) this._fire(-1);
     });
   }
-  #fire(message, value) {
-    if (!this.#closed && this.callback) this.callback(message, value);
+  _fire(message, value) {
+    if (!this._closed && this.callback) this.callback(message, value);
   }
   read(type) {
     if (type !== ArrayBuffer) throw new Error('the fake reads ArrayBuffer only');
-    const b = this.#chunks.shift();
+    const b = this._chunks.shift();
     if (!b) throw new Error('nothing to read');
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
   }
+  unplug() {
+    this._closed = true;
+    this._s.destroy();
+  }
+}
+
+class Socket extends StreamSocket {
+  #room = fake.room;
+  constructor(dictionary) {
+    if (!dictionary.host) throw new Error('host required in dictionary'); // as the lin socket
+    if (dictionary.address) throw new Error('the fake takes host, as every platform does');
+    super();
+    this._attach(tcpConnect({ host: dictionary.host, port: dictionary.port }), 'connect');
+  }
   write(...data) {
-    if (this.#closed) throw new Error('write on closed socket');
+    if (this._closed) throw new Error('write on closed socket');
     if (!data.length) return this.#room;
     let n = 0;
     for (const d of data) {
@@ -282,21 +301,17 @@ class Socket {
     }
     if (n > this.#room) throw new Error("can't write all data");
     this.#room -= n;
-    for (const d of data) this.#s.write(Buffer.from(d));
+    for (const d of data) this._s.write(Buffer.from(d));
     setImmediate(() => {
       this.#room = fake.room;
-      this.#fire(3, fake.room);
+      this._fire(3, fake.room);
     });
   }
   close() {
-    if (this.#closed) throw new Error('close on closed socket'); // as the lin socket
-    this.#closed = true;
-    this.#s.destroy();
+    if (this._closed) throw new Error('close on closed socket'); // as the lin socket
+    this._closed = true;
+    this._s.destroy();
     fake.sockets.delete(this);
-  }
-  unplug() {
-    this.#closed = true;
-    this.#s.destroy();
   }
 }
 
@@ -354,62 +369,31 @@ const config = new Proxy(
 /** SecureSocket over node:tls, as the SDK's: callback 1 once the handshake is done, data in
  *  chunks of at most 1024 bytes, write() takes 1024 at most; the chain is checked against
  *  `secure.certificate` and its dates, never the host name (modules/crypt/ssl does not check it). */
-class SecureSocket {
-  #s;
-  #chunks = [];
-  #closed = false;
-  #errored = false;
+class SecureSocket extends StreamSocket {
   constructor(dictionary) {
     if (!dictionary.host) throw new Error('host required in dictionary');
     const ca = caOf(dictionary.secure);
+    super();
     // The TCP socket inside, whose callback the SDK's SecureSocket sets (the host watches it).
     this.sock = { callback: () => {} };
-    this.callback = undefined;
-    fake.sockets.add(this);
-    const s = (this.#s = tlsConnect({ host: dictionary.host, port: dictionary.port, ca, checkServerIdentity: () => undefined }));
+    const s = tlsConnect({ host: dictionary.host, port: dictionary.port, ca, checkServerIdentity: () => undefined });
     s.on('connect', () => {
-      if (!this.#closed) this.sock.callback(1);
+      if (!this._closed) this.sock.callback(1);
     });
-    s.on('secureConnect', () => this.#fire(1));
-    s.on('data', (b) => {
-      for (let i = 0; i < b.length; i += 1024) {
-        const c = b.subarray(i, i + 1024);
-        this.#chunks.push(c);
-        this.#fire(2, c.length);
-      }
-    });
-    s.on('error', () => {
-      this.#errored = true;
-      this.#fire(-2);
-    });
-    s.on('close', () => {
-      if (!this.#errored) this.#fire(-1);
-    });
-  }
-  #fire(message, value) {
-    if (!this.#closed && this.callback) this.callback(message, value);
-  }
-  read(type) {
-    if (type !== ArrayBuffer) throw new Error('the fake reads ArrayBuffer only');
-    const b = this.#chunks.shift();
-    if (!b) throw new Error('nothing to read');
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
+    const split = (b) => Array.from({ length: Math.ceil(b.length / 1024) }, (_, i) => b.subarray(i * 1024, (i + 1) * 1024));
+    this._attach(s, 'secureConnect', split);
   }
   write(...data) {
     if (!data.length) return 1024;
     const n = data.reduce((sum, d) => sum + d.byteLength, 0);
     if (n > 1024) throw new Error("can't write all data");
-    for (const d of data) this.#s.write(Buffer.from(d));
-    setImmediate(() => this.#fire(3, 1024 - 128));
+    for (const d of data) this._s.write(Buffer.from(d));
+    setImmediate(() => this._fire(3, 1024 - 128));
   }
   close() {
-    this.#closed = true;
-    this.#s.destroy();
+    this._closed = true;
+    this._s.destroy();
     fake.sockets.delete(this);
-  }
-  unplug() {
-    this.#closed = true;
-    this.#s.destroy();
   }
 }
 

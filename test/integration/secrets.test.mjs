@@ -154,6 +154,14 @@ describe('the password, in every form, on every command and page', { skip: mosqu
     return { ...exit, served };
   }
 
+  /** `each`, for a command that serves a page: `fn(form, served)` calls `served()` once the page
+   *  was served and checked, which it must be for 2 forms at least. */
+  async function eachServed(fn) {
+    let served = 0;
+    await each((form) => fn(form, () => served++));
+    assert.ok(served >= 2, `pages served and checked for ${served} forms`);
+  }
+
   /** Runs `fn` on every form, four at a time. */
   async function each(fn) {
     const queue = [...all];
@@ -185,49 +193,42 @@ describe('the password, in every form, on every command and page', { skip: mosqu
   });
 
   test("watch: in a terminal, and its page, the events and the students' page", async () => {
-    let served = 0;
-    await each(async (form) => {
+    await eachServed(async (form, served) => {
       await run(['watch', '--broker', form, '--duration', '1.5', '--interval', '200']);
       const r = await run(['watch', '--broker', form, '--web', '0', '--school', 'S', '--class', 'C', '--roster', roster], {
         until: /Classroom view: (http:\/\/\S+\/)/,
         web: true,
         ms: 8000,
       });
-      if (r.served) served++;
+      if (r.served) served();
       await run(['watch', '--web', '0', '--broker', `127.0.0.1:${broker.port}`, '--student-broker', form]);
     });
-    assert.ok(served >= 2, `pages served and checked for ${served} forms`);
   });
 
   test("classroom: its summary, its page and the students' page", async () => {
-    let served = 0;
-    await each(async (form) => {
+    await eachServed(async (form, served) => {
       const r = await run(['classroom', '--broker', form, '--pairs', '1', '--interval', '200', '--web', '0', '--duration', '4'], {
         until: /Classroom view: (http:\/\/\S+\/)/,
         web: true,
         ms: 8000,
       });
-      if (r.served) served++;
+      if (r.served) served();
     });
-    assert.ok(served >= 2, `pages served and checked for ${served} forms`);
   });
 
   test('explore: its page and its events', async () => {
-    let served = 0;
-    await each(async (form) => {
+    await eachServed(async (form, served) => {
       const r = await run(['explore', '--broker', form, '--web', '0', '-t', 'class/#'], {
         until: /Explorer: (http:\/\/\S+\/)/,
         web: { gets: ['/', '/explorer.js'], posts: ['/clear'] },
         ms: 8000,
       });
-      if (r.served) served++;
+      if (r.served) served();
     });
-    assert.ok(served >= 2, `pages served and checked for ${served} forms`);
   });
 
   test("setup --web: the class it polls, and nothing for another site; the broker's setting only in a board's own answer", async () => {
-    let served = 0;
-    await each(async (form) => {
+    await eachServed(async (form, served) => {
       const args = ['setup', '--web', '0', '--roster', roster, '--school', 'S', '--class', 'C', '--ssid', SSID, '--broker', form];
       const r = mqttPair(args, { timeout: 60_000 });
       const seen = await r.waitFor('stdout', /The class set-up page: (http:\/\/\S+\/)/, 8000).catch(() => null);
@@ -250,13 +251,12 @@ describe('the password, in every form, on every command and page', { skip: mosqu
         assert.equal(own.status, 200, own.text);
         assert.deepEqual(JSON.parse(own.text).settings[0], ['broker', form]);
         text += `\n/api/class\n${await (await fetch(`${base}api/class`)).text()}`;
-        served++;
+        served();
       }
       const exit = seen ? await r.stop() : await r.exit;
       assertClean(`mqtt-pair ${args.join(' ')}: stdout`, exit.raw);
       assertClean(`mqtt-pair ${args.join(' ')}: stderr`, exit.stderr);
       assertClean(`mqtt-pair ${args.join(' ')}: its pages`, text);
     });
-    assert.ok(served >= 2, `pages served and checked for ${served} forms`);
   });
 });

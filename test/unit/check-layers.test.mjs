@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkLayers } from '../../tools/check-layers.mjs';
+import { EXCEPTIONS, checkLayers } from '../../tools/check-layers.mjs';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tools', 'check-layers.mjs');
 const dirs = [];
@@ -103,6 +103,14 @@ describe('check-layers', () => {
     assert.deepEqual(checkLayers(root, { exceptions: [{ from: 'tools/setup/roster.ts', to: 'tools/words' }] }), []);
     assert.deepEqual(checkLayers(tree(good), { exceptions: [{ from: 'tools/setup/roster.ts', to: 'tools/words' }] }), [
       'stale exception: tools/setup/roster.ts -> tools/words no longer runs up: remove it from EXCEPTIONS in tools/check-layers.mjs',
+    ]);
+  });
+
+  test("the domain words nothing: with the project's own exceptions (none), an import of words/ is an arrow up", () => {
+    assert.deepEqual(EXCEPTIONS, []);
+    const root = tree({ ...good, 'tools/classroom/pair.ts': "import { words } from '../words/en';\nexport const p = words;\n" });
+    assert.deepEqual(checkLayers(root), [
+      'arrow up: tools/classroom/pair.ts -> tools/words/en.ts: tools/classroom (rank 1) may import only lower ranks, not tools/words (rank 2)',
     ]);
   });
 

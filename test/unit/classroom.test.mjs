@@ -6,10 +6,24 @@ import assert from 'node:assert/strict';
 
 import { virtualHost } from '../helpers/virtual-host.mjs';
 
-import { lookOf, sortTiles, countStates, parseRoster, PairCheck, BoardCounts, ClassObserver, cliWords, verdictLine } from '../../dist/testing.js';
+import {
+  lookOf,
+  sortTiles,
+  countStates,
+  parseRoster,
+  PairCheck,
+  BoardCounts,
+  ClassObserver,
+  cliWords,
+  verdictLine,
+  tileWords,
+  duration,
+} from '../../dist/testing.js';
 
 /** A verdict in English, as `mqtt-pair classroom` ends with it. */
 const verdictEn = (v) => verdictLine(v, cliWords('en').classroomEnd.verdict);
+/** A tile's reason in English, as the terminal words it from its code and facts. */
+const whyEn = (l) => tileWords.why[l.reason](duration(l.ms ?? 0), l.ms ?? 0, l.facts ?? {});
 
 /** A pair as the observer keeps it, first heard at t=0. */
 function pair(over = {}) {
@@ -79,7 +93,7 @@ describe('a tile: its colour and why, from what was seen and when', () => {
     const look = lookOf(p, 9500, interval);
     assert.equal(look.reason, 'doubled');
     assert.equal(look.state, 'wait');
-    assert.match(look.why, /second responder/);
+    assert.match(whyEn(look), /second responder/);
   });
 
   test('the interval is learnt from the hellos: a slow pair is not red at the default interval', () => {
@@ -122,7 +136,7 @@ describe('the observer on a clock passed in: every activity, and a pair that sta
     assert.equal(alive.state, 'ok', JSON.stringify(alive));
     assert.equal(alive.reason, 'sensor');
     assert.deepEqual(alive.facts, { temperature: 20.7, pressure: 1013.2, sensorOnline: true });
-    assert.match(alive.why, /publishes 20.7 °C · 1013.2 hPa/);
+    assert.match(whyEn(alive), /publishes 20.7 °C · 1013.2 hPa/);
     at(10_000 + 3600);
     assert.equal(tile('meteo').state, 'silent', 'silent about 3 of its 1 s periods (3 s at least)');
     at(14_000);
@@ -146,7 +160,7 @@ describe('the observer on a clock passed in: every activity, and a pair that sta
     assert.deepEqual([tile('bob').state, tile('bob').reason], ['ok', 'remote']);
     assert.equal(tile('bob').facts.command, 'left\\x1b[2J', 'a command from the network is shown as text');
     assert.deepEqual([tile('carla').state, tile('carla').reason], ['ok', 'student']);
-    assert.doesNotMatch(tile('alice').why, /salut/, 'the chat itself is not shown on the projector');
+    assert.doesNotMatch(whyEn(tile('alice')), /salut/, 'the chat itself is not shown on the projector');
     o.message(`${G}carla/status`, 'offline');
     assert.notEqual(tile('carla').state, 'ok');
     at(20_000 + 6 * 60_000);
@@ -204,7 +218,7 @@ describe('the observer on a clock passed in: every activity, and a pair that sta
     o.message(`${G}alice/hello`, 'Hello #0');
     at(7 * 60_000 + 38_000);
     const first = tile('alice');
-    assert.notEqual(first.state, 'silent', `not red at once: ${first.reason} ${first.why}`);
+    assert.notEqual(first.state, 'silent', `not red at once: ${first.reason} ${whyEn(first)}`);
     o.message(`${G}alice/notification`, 'received');
     o.message(`${G}alice/hello`, 'Hello #1');
     o.message(`${G}alice/notification`, 'received');
@@ -282,9 +296,10 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
     c.esp1Event({ type: 'answered' });
     c.observed('notification', 'hi');
     assert.equal(c.violations, 4);
-    assert.match(c.problems[0], /after Hello #1: another board publishes/);
-    assert.match(c.problems[1], /not on its own hello topic/);
-    assert.match(c.problems[2], /did not send \(3 received, 2 sent\)/);
+    const [back, offTopic, notSent] = c.problems.map(tileWords.crossing);
+    assert.match(back, /after Hello #1: another board publishes/);
+    assert.match(offTopic, /not on its own hello topic/);
+    assert.match(notSent, /did not send \(3 received, 2 sent\)/);
   });
 
   test("after ESP#1 restarts, its hellos count from #0 again; a lost connection is the pair's last error", () => {
@@ -303,6 +318,10 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
     round(c, 0);
     c.stop();
     assert.equal(c.hellos, 1);
+    // Its last hello and answer, in flight when it stopped, reach the observer afterwards: no crossing.
+    c.observed('hello', 'Hello #1');
+    c.observed('notification', 'received');
+    assert.equal(c.violations, 0);
     c.startAgain();
     c.esp1 = new BoardCounts(0);
     c.esp2 = new BoardCounts(0);

@@ -698,14 +698,20 @@ describe('incoming QoS', () => {
     );
   });
 
-  test('QoS 2 resent after a reconnect with session present is not delivered again', () => {
-    const { host, client, events } = setup({ clean: false });
+  /** A QoS 2 message `text` (id 9) received, its PUBREC sent, then the connection lost; the client
+   *  back on a new one, its CONNACK saying `sessionPresent`. */
+  function halfReceivedThenBack(host, client, text, sessionPresent) {
     const conn = online(host, client);
-    conn.send(publishPacket('a/b', 'once', { qos: 2, id: 9 }));
+    conn.send(publishPacket('a/b', text, { qos: 2, id: 9 }));
     conn.expect(PUBREC);
     conn.drop('gone');
     host.advance(1200);
-    host.last.accept({ sessionPresent: true });
+    host.last.accept({ sessionPresent });
+  }
+
+  test('QoS 2 resent after a reconnect with session present is not delivered again', () => {
+    const { host, client, events } = setup({ clean: false });
+    halfReceivedThenBack(host, client, 'once', true);
     host.last.send(publishPacket('a/b', 'once', { qos: 2, id: 9, dup: true }));
     host.last.expect(PUBREC);
     host.last.send({ type: PUBREL, id: 9 });
@@ -715,12 +721,7 @@ describe('incoming QoS', () => {
 
   test('a new session forgets half-received QoS 2: the same id is a new message', () => {
     const { host, client, events } = setup();
-    const conn = online(host, client);
-    conn.send(publishPacket('a/b', 'first', { qos: 2, id: 9 }));
-    conn.expect(PUBREC);
-    conn.drop('gone');
-    host.advance(1200);
-    host.last.accept({ sessionPresent: false });
+    halfReceivedThenBack(host, client, 'first', false);
     host.last.send(publishPacket('a/b', 'second', { qos: 2, id: 9 }));
     host.last.expect(PUBREC);
     assert.deepEqual(

@@ -61,22 +61,23 @@ function assertSamePackets(got, expected, context) {
   assert.equal(got.length, expected.length, `${context}: ${got.length} packets out, ${expected.length} in (seed ${SEED})`);
 }
 
+/** Pushes `chunks` into the decoder `d` until one throws: the error, if any, and at which chunk. */
+function feed(d, chunks) {
+  for (let i = 0; i < chunks.length; i++) {
+    try {
+      d.push(chunks[i]);
+    } catch (error) {
+      return { error, failedAt: i };
+    }
+  }
+  return { error: null, failedAt: -1 };
+}
+
 /** Runs a fresh Decoder over `chunks`; returns the packets and the error, if any. */
 function decodeChunks(chunks, max) {
   const out = [];
   const d = max === undefined ? new BrokerDecoder((p) => out.push(p)) : new BrokerDecoder((p) => out.push(p), max);
-  let error = null,
-    failedAt = -1;
-  for (let i = 0; i < chunks.length; i++) {
-    try {
-      d.push(chunks[i]);
-    } catch (e) {
-      error = e;
-      failedAt = i;
-      break;
-    }
-  }
-  return { out, error, failedAt, decoder: d };
+  return { out, ...feed(d, chunks), decoder: d };
 }
 
 const bytewise = (b) => Array.from({ length: b.length }, (_, i) => b.subarray(i, i + 1));
@@ -510,22 +511,14 @@ describe('bad input gives a ProtocolError, never a TypeError or RangeError', () 
       const out = [];
       const d = new BrokerDecoder((p) => out.push(p), 1024);
       allocations.length = 0;
-      let error = null,
-        failedAt = -1;
+      let fed;
       globalThis.Uint8Array = spy;
       try {
-        for (let i = 0; i < chunks.length; i++) {
-          try {
-            d.push(chunks[i]);
-          } catch (e) {
-            error = e;
-            failedAt = i;
-            break;
-          }
-        }
+        fed = feed(d, chunks);
       } finally {
         globalThis.Uint8Array = RealUint8Array;
       }
+      const { error, failedAt } = fed;
       assert.ok(error instanceof ProtocolError, `${mode}: ${error}`);
       assert.match(error.message, /maximum packet size/);
       assert.equal(failedAt, chunks.length - 1, `${mode}: thrown when the header's last byte arrives, no body given`);

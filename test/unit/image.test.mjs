@@ -34,22 +34,28 @@ const esp32Args5 = esp32Args
   .replace('"hard-reset"', '"hard_reset"')
   .replace('"default-reset"', '"default_reset"');
 
+/** A flash plan's chip, esptool's arguments and its parts, file by offset (in offset order). */
+function assertPlan(plan, chip, flashArgs, parts) {
+  assert.equal(plan.chip, chip);
+  assert.deepEqual(plan.flashArgs, flashArgs);
+  const expected = Object.entries(parts).map(([offset, file]) => [Number(offset), file]);
+  assert.deepEqual(
+    plan.parts.map((p) => [p.offset, p.file]),
+    expected,
+  );
+}
+
 describe('flasher_args.json (ESP-IDF v6.0, and 5.x)', () => {
   test('chip, flash settings and parts in offset order, from the file', () => {
     const plan = planFromFlasherArgs(esp32Args, 'flasher_args.json');
-    assert.equal(plan.chip, 'esp32');
-    assert.deepEqual(plan.flashArgs, ['--flash-mode', 'dio', '--flash-size', '4MB', '--flash-freq', '80m']);
+    assertPlan(plan, 'esp32', ['--flash-mode', 'dio', '--flash-size', '4MB', '--flash-freq', '80m'], {
+      4096: 'bootloader/bootloader.bin',
+      32768: 'partition_table/partition-table.bin',
+      65536: 'xs_esp32.bin',
+    });
     assert.equal(plan.before, 'default-reset');
     assert.equal(plan.after, 'hard-reset');
     assert.equal(plan.stub, true);
-    assert.deepEqual(
-      plan.parts.map((p) => [p.offset, p.file]),
-      [
-        [0x1000, 'bootloader/bootloader.bin'],
-        [0x8000, 'partition_table/partition-table.bin'],
-        [0x10000, 'xs_esp32.bin'],
-      ],
-    );
   });
   test('a file without the chip takes project_description.json target; without either, one line', () => {
     const noChip = JSON.parse(esp32Args);
@@ -146,16 +152,11 @@ describe("the ESP8266 build (make.esp.mk's ESPTOOL_FLASH_OPT)", () => {
     vars.set('BIN_DIR', '/out');
     vars.set('ESP_INIT_DATA_DEFAULT_BIN_OFFSET', '0x3fc000');
     const plan = esp8266Plan(mk, vars, 'make.esp.mk');
-    assert.equal(plan.chip, 'esp8266');
-    assert.deepEqual(plan.flashArgs, ['--flash_freq', '40m', '--flash_mode', 'dio', '--flash_size', '4MB']);
-    assert.deepEqual(
-      plan.parts.map((p) => [p.offset, p.file]),
-      [
-        [0, '/sdk/ESP8266_RTOS_SDK/components/esp8266/firmware/boot_v1.7.bin'],
-        [0x1000, '/out/main.bin'],
-        [0x3fc000, '/sdk/ESP8266_RTOS_SDK/components/esp8266/firmware/esp_init_data_default.bin'],
-      ],
-    );
+    assertPlan(plan, 'esp8266', ['--flash_freq', '40m', '--flash_mode', 'dio', '--flash_size', '4MB'], {
+      0: '/sdk/ESP8266_RTOS_SDK/components/esp8266/firmware/boot_v1.7.bin',
+      4096: '/out/main.bin',
+      4177920: '/sdk/ESP8266_RTOS_SDK/components/esp8266/firmware/esp_init_data_default.bin',
+    });
   });
   test('an unknown setting (ESP_BASE unset) is named, not guessed', () => {
     const vars = makeVariables(mk);

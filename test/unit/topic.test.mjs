@@ -6,6 +6,18 @@ import { createRng } from '../helpers/packets.mjs';
 
 const SEED = process.env.TOPIC_SEED !== undefined ? Number(process.env.TOPIC_SEED) >>> 0 : 0x746f7063;
 
+/** A topic's or a filter's 65535 limit (`error`: filterError, topicError) counts UTF-8 bytes, not UTF-16 units. */
+function utf8Limit(error) {
+  test('the 65535 limit is in UTF-8 bytes, not UTF-16 units', () => {
+    assert.equal(error('a'.repeat(65535)), '');
+    assert.notEqual(error('a'.repeat(65536)), '');
+    assert.equal(error('\u4e2d'.repeat(21845)), ''); // 65535 bytes
+    assert.equal(error(`${'\u00e9'.repeat(32767)}a`), ''); // 65535 bytes
+    assert.notEqual(error('\u4e2d'.repeat(21846)), '', '21846 units but 65538 bytes');
+    assert.notEqual(error('\u{1f600}'.repeat(16384)), '', '32768 units but 65536 bytes');
+  });
+}
+
 describe('filterError', () => {
   test('rejects misplaced wildcards and empty filters, with a message', () => {
     for (const f of ['a/#/b', 'a/b#', 'a+/b', '', '#/a', '##', 'a/#/', 'a/++', '+a', 'a/b+/c', 'sport/tennis#', 'sport+', 'a\u0000b']) {
@@ -40,13 +52,7 @@ describe('filterError', () => {
     }
   });
 
-  test('the 65535 limit is in UTF-8 bytes, not UTF-16 units', () => {
-    assert.equal(filterError('a'.repeat(65535)), '');
-    assert.notEqual(filterError('a'.repeat(65536)), '');
-    assert.equal(filterError('\u4e2d'.repeat(21845)), ''); // 65535 bytes
-    assert.notEqual(filterError('\u4e2d'.repeat(21846)), '', '21846 units but 65538 bytes');
-    assert.notEqual(filterError('\u{1f600}'.repeat(16384)), '', '32768 units but 65536 bytes');
-  });
+  utf8Limit(filterError);
 });
 
 describe('topicError', () => {
@@ -73,12 +79,7 @@ describe('topicError', () => {
     }
   });
 
-  test('the 65535 limit is in UTF-8 bytes, not UTF-16 units', () => {
-    assert.equal(topicError('t'.repeat(65535)), '');
-    assert.notEqual(topicError('t'.repeat(65536)), '');
-    assert.equal(topicError(`${'\u00e9'.repeat(32767)}a`), ''); // 65535 bytes
-    assert.notEqual(topicError('\u4e2d'.repeat(21846)), '', '21846 units but 65538 bytes');
-  });
+  utf8Limit(topicError);
 });
 
 /** The definition, spelled out: split on '/', compare level by level. */

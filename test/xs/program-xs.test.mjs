@@ -7,17 +7,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { nodeHost, nodeProgramRunner, startBoard, startProgramBoard } from '../../dist/index.js';
-import { measureHeap, startXsProgramBoard, xsnapWorker } from '../../hosts/xsnap/runner.mjs';
+import { measureHeap, startXsProgramBoard } from '../../hosts/xsnap/runner.mjs';
 import { startMosquitto, mosquittoSkip, mosquittoAvailable } from '../helpers/mosquitto.mjs';
-import { needs } from '../helpers/needs.mjs';
+import { assertXs, xsSkip } from '../helpers/xs.mjs';
 import { lineIn } from '../helpers/wait.mjs';
-
-const xs = xsnapWorker();
-const inCI = !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);
-const xsSkip = () => (xs.path || inCI ? false : needs('the XS engine', xs.reason));
-const assertXs = () => {
-  if (!xs.path) throw new Error(`CI=${process.env.CI} but ${xs.reason}`);
-};
 
 const cleanups = [];
 after(async () => {

@@ -41,6 +41,13 @@ async function usbBoard(path, config, { merge = false } = {}) {
   };
 }
 
+/** Writes `content` to the file `name` in `dir`; returns its path. */
+function fileIn(dir, name, content) {
+  const f = join(dir, name);
+  writeFileSync(f, content);
+  return f;
+}
+
 describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip }, () => {
   let work, broker, sub, board, path;
   before(async () => {
@@ -64,11 +71,7 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
     await broker?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
-  const file = (name, content) => {
-    const f = join(work, name);
-    writeFileSync(f, content);
-    return f;
-  };
+  const file = (name, content) => fileIn(work, name, content);
 
   test("the tutorial's ESP#1 sent, stored, run after the restart, kept across another; read back", async () => {
     await lineIn(board.lines, /^Connected to /, { what: 'the built-in role connected' });
@@ -163,11 +166,7 @@ describe('mqtt-pair setup --port --program: the settings, then the program of th
     await broker?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
-  const file = (name, content) => {
-    const f = join(work, name);
-    writeFileSync(f, content);
-    return f;
-  };
+  const file = (name, content) => fileIn(work, name, content);
 
   test('the board gets its settings, then the program; it runs it under its new prefix and says so', async () => {
     const sub = await mosquittoSub(broker.port, ['-t', `${BOB}#`]);

@@ -7,17 +7,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MqttClient, nodeHost, payloadText, startBoard } from '../../dist/index.js';
 import { EXAMPLES } from '../../dist/testing.js';
-import { startXsBoard, startXsProgramBoard, xsnapWorker } from '../../hosts/xsnap/runner.mjs';
+import { startXsBoard, startXsProgramBoard } from '../../hosts/xsnap/runner.mjs';
 import { startMosquitto, mosquittoSkip, mosquittoAvailable } from '../helpers/mosquitto.mjs';
-import { needs } from '../helpers/needs.mjs';
+import { assertXs, xsSkip } from '../helpers/xs.mjs';
 import { lineIn, until } from '../helpers/wait.mjs';
-
-const xs = xsnapWorker();
-const inCI = !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);
-const xsSkip = () => (xs.path || inCI ? false : needs('the XS engine', xs.reason));
-const assertXs = () => {
-  if (!xs.path) throw new Error(`CI=${process.env.CI} but ${xs.reason}`);
-};
 
 const cleanups = [];
 after(async () => {
@@ -97,12 +90,19 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       return { lines: upTo(b.lines, /^ESP received hello message$/, 3, prefix), wire: onWire(prefix, 6) };
     }
 
-    test('ESP#1: the example as a program says and sends what the built-in ESP#1 does (ESP#2 built in, in Node)', async () => {
+    /** Runs a board built in (under `prefix`), then its example as a program (under `other`):
+     *  both say the same lines and send the same messages. Resolves with the built-in's. */
+    async function sameAsBuiltIn(run, prefix, other) {
       assertXs();
-      const builtIn = await esp1(false, 'reg/a/');
-      const program = await esp1(true, 'reg/b/');
+      const builtIn = await run(false, prefix);
+      const program = await run(true, other);
       assert.deepEqual(program.lines, builtIn.lines);
       assert.deepEqual(program.wire, builtIn.wire);
+      return builtIn;
+    }
+
+    test('ESP#1: the example as a program says and sends what the built-in ESP#1 does (ESP#2 built in, in Node)', async () => {
+      const builtIn = await sameAsBuiltIn(esp1, 'reg/a/', 'reg/b/');
       assert.deepEqual(builtIn.wire, [
         ['hello', 'Hello #0', 0, false],
         ['notification', 'received', 0, false],
@@ -128,11 +128,7 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
     }
 
     test('ESP#2: the example as a program says and sends what the built-in ESP#2 does (ESP#1 built in, in Node)', async () => {
-      assertXs();
-      const builtIn = await esp2(false, 'reg/c/');
-      const program = await esp2(true, 'reg/d/');
-      assert.deepEqual(program.lines, builtIn.lines);
-      assert.deepEqual(program.wire, builtIn.wire);
+      const builtIn = await sameAsBuiltIn(esp2, 'reg/c/', 'reg/d/');
       assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/hello: Hello #0', 'Received <p>/hello: Hello #1', 'Received <p>/hello: Hello #2']);
     });
   });

@@ -9,97 +9,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startXsBoard } from '../../hosts/xsnap/runner.mjs';
 import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
 import { LIMIT, lineIn, until } from '../helpers/wait.mjs';
 import { xsSkip } from '../helpers/xs.mjs';
+import { xsUsbBoard } from '../helpers/xs-usb.mjs';
+import { toPage, webSerialStandIn } from '../helpers/web-serial.mjs';
 
 const skip = xsSkip() || mosquittoSkip() || chromiumSkip();
 const NETWORKS = [{ ssid: 'Classe', password: 'motdepasse', rssi: -48 }];
 const PREFIX = 'Lycee/SNT2/alice/';
-
-/** Web Serial's navigator.serial: one port, bytes out through window.__toBoard, in through window.__fromBoard. */
-function webSerialStandIn() {
-  let controller = null;
-  window.__fromBoard = (bytes) => {
-    try {
-      controller?.enqueue(new Uint8Array(bytes));
-    } catch {
-      /* closed */
-    }
-  };
-  const port = {
-    readable: null,
-    writable: null,
-    async open() {
-      port.readable = new ReadableStream({
-        start(c) {
-          controller = c;
-        },
-        cancel() {
-          controller = null;
-        },
-      });
-      port.writable = new WritableStream({ write: (chunk) => window.__toBoard(Array.from(chunk)) });
-    },
-    async close() {
-      controller = null;
-      port.readable = null;
-      port.writable = null;
-    },
-  };
-  Object.defineProperty(Navigator.prototype, 'serial', { get: () => ({ requestPort: async () => port }), configurable: true });
-}
-
-/**
- * A board fresh from the box in XS: its serial bytes and console lines go to `toComputer`; a restart
- * it asks for starts another worker with the same flash, its stored settings over the build's.
- */
-async function xsUsbBoard(build, toComputer) {
-  const lines = [];
-  let board = null;
-  let stored = {};
-  let restarting = null;
-  const settings = () => Object.fromEntries(Object.entries(stored).filter(([k]) => !k.startsWith('pg')));
-  const start = async () => {
-    board = await startXsBoard({
-      config: { ...build, ...settings() },
-      deviceId: 'c0ffee000001',
-      programs: true,
-      networks: NETWORKS,
-      setup: { build, maxBytes: 200, stored },
-      lines,
-      log: (line) => toComputer(Buffer.from(`${line}\n`)),
-      onSerial: (bytes) => toComputer(bytes),
-      restart: () => {
-        restarting ??= (async () => {
-          await null;
-          const b = board;
-          board = null;
-          stored = Object.fromEntries(b.store);
-          lines.push('[power cycle]');
-          await b.stop();
-          await start();
-          restarting = null;
-        })();
-      },
-    });
-  };
-  await start();
-  return {
-    lines,
-    get store() {
-      return board?.store ?? new Map(Object.entries(stored));
-    },
-    write: (bytes) => board?.serialWrite(bytes),
-    async stop() {
-      await restarting;
-      await board?.stop();
-    },
-  };
-}
 
 describe('the class set-up page sends the program of the day to each board (XS over Web Serial)', { skip }, () => {
   let broker, server, base, browser, work;
@@ -124,9 +44,8 @@ describe('the class set-up page sends the program of the day to each board (XS o
     const context = await browser.newContext({ locale, viewport: { width: 1100, height: 1000 } });
     context.setDefaultTimeout(LIMIT);
     const page = await context.newPage();
-    const board = await xsUsbBoard({ role: 'hello', topicPrefix: PREFIX, clientId: 'alice-esp1', backoffMin: 100, backoffMax: 300 }, (bytes) =>
-      page.evaluate((b) => window.__fromBoard(b), Array.from(bytes)).catch(() => {}),
-    );
+    const config = { role: 'hello', topicPrefix: PREFIX, clientId: 'alice-esp1', backoffMin: 100, backoffMax: 300 };
+    const board = await xsUsbBoard(config, (bytes) => toPage(page, bytes), { merge: true, networks: NETWORKS });
     await page.exposeFunction('__toBoard', (bytes) => board.write(Uint8Array.from(bytes)));
     await page.addInitScript(webSerialStandIn);
     await page.goto(`${base}/`);

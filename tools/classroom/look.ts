@@ -1,10 +1,8 @@
 // A pair's tile: its colour and why (from what the observer saw of it), and the order of tiles.
 // Pure: time is passed in.
 
-import { duration } from '../words/duration';
-import { tileWords } from '../words/en';
 import {
-  type ActivityFacts,
+  type LookFacts,
   type ObservedPair,
   type PairLook,
   type Reason,
@@ -26,11 +24,9 @@ export function pairInterval(p: ObservedPair, fallback: number): number {
   return Math.min(600_000, Math.max(20, s[s.length >> 1]));
 }
 
-/** A look, worded by the English table (tools/words/en.ts) for the terminal and /state.json; the
- *  pages word it by `reason` in their own language. `why` is given where it carries facts. */
-export function look(state: TileState, reason: Reason, ms?: number, why?: string, facts?: ActivityFacts): PairLook {
-  const worded = why ?? tileWords.why[reason]?.(duration(ms ?? 0), ms ?? 0, facts ?? {}) ?? '';
-  return { state, label: tileWords.label[reason], why: worded, reason, ...(ms !== undefined && { ms }), ...(facts && { facts }) };
+/** A look: a colour, a reason code and its facts. The views word it (tools/words/en.ts, fr.ts). */
+export function look(state: TileState, reason: Reason, ms?: number, facts?: LookFacts): PairLook {
+  return { state, reason, ...(ms !== undefined && { ms }), ...(facts && { facts }) };
 }
 
 /** The median of a few gaps (ms), or `fallback` with fewer than 2. */
@@ -49,15 +45,15 @@ function median(gaps: number[], fallback: number): number {
 function activityLook(p: ObservedPair, now: number, fallbackInterval: number): PairLook | null {
   const ago = now - p.otherAt;
   if (p.activity === 'sensor') {
-    if (p.facts.sensorOnline === false) return look('silent', 'sensorOffline', ago, undefined, p.facts);
+    if (p.facts.sensorOnline === false) return look('silent', 'sensorOffline', ago, p.facts);
     if (ago > silentAfterOf(median(p.otherGaps, Math.max(fallbackInterval, 1000)))) return look('silent', 'silent', ago);
-    return look('ok', 'sensor', ago, undefined, p.facts);
+    return look('ok', 'sensor', ago, p.facts);
   }
   if (p.present) return look('ok', 'student', p.otherAt ? ago : undefined);
   if (!p.activity) return null;
   if (ago > ACTIVE_FOR) return look('wait', 'quiet', ago);
   if (p.activity === 'chat') return look('ok', 'chat', ago);
-  if (p.activity === 'remote') return look('ok', 'remote', ago, undefined, p.facts);
+  if (p.activity === 'remote') return look('ok', 'remote', ago, p.facts);
   return look('ok', 'otherActivity', ago);
 }
 

@@ -7,6 +7,7 @@
 import type { BoardEvent } from '../../src/apps/events';
 import { HELLO, NOTIFICATION, REPLY, helloNumber } from '../../src/apps/pair-protocol';
 import { printable } from '../../src/apps/text';
+import type { Crossing } from './view-model';
 
 /** What a board of the pair did, counted from its events. */
 export class BoardCounts {
@@ -17,7 +18,7 @@ export class BoardCounts {
   published = 0;
   /** ESP#1: hellos sent since it last booted (Hello #0 … #sinceBoot-1). */
   sinceBoot = 0;
-  /** The last failure, as the console said it. */
+  /** The last failure, as the board's console says it (src/apps/events.ts: its English lines). */
   lastError = '';
 
   constructor(readonly startedAt: number) {}
@@ -57,13 +58,18 @@ export class BoardCounts {
 /** Why a pair is not ok, as a code and its facts; tools/words/ words it (verdictLine). `lastError`:
  *  the last error a board reported, '' when none. */
 export type Verdict =
-  | { code: 'crossed'; count: number; first: string }
+  | { code: 'crossed'; count: number; first: Crossing }
   | { code: 'neverStarted' }
   | { code: 'noHello'; rounds: number; lastError: string }
   | { code: 'noAnswer'; rounds: number; sent: number; lastError: string }
   | { code: 'answersLost'; answered: number; lastError: string }
   | { code: 'fewRounds'; rounds: number; lastError: string }
   | { code: 'unseen' };
+
+/** A message's text as a crossing keeps it: its first 40 characters, printable. */
+function shown(text: string): string {
+  return printable(text.slice(0, 40));
+}
 
 export class PairCheck {
   esp1: BoardCounts | null = null;
@@ -84,14 +90,15 @@ export class PairCheck {
   violations = 0;
   /** Stopped from the page (classroom --web): left out of the verdict. */
   stopped = false;
-  readonly problems: string[] = [];
+  /** The first crossings, as codes and facts (tools/words/ words them). */
+  readonly problems: Crossing[] = [];
 
   constructor(
     readonly name: string,
     readonly prefix: string,
   ) {}
 
-  crossed(what: string): void {
+  crossed(what: Crossing): void {
     this.violations++;
     if (this.problems.length < 3) this.problems.push(what);
   }
@@ -102,7 +109,7 @@ export class PairCheck {
     this.replies++;
     const got = this.replies - this.repliesAtStart;
     const sent = this.esp2?.published ?? 0;
-    if (got > sent) this.crossed(`ESP#1 got a "${REPLY}" that its ESP#2 did not send (${got} received, ${sent} sent)`);
+    if (got > sent) this.crossed({ code: 'replyNotSent', got, sent });
   }
 
   /** ESP#1 booted again: its hellos count from #0. */
@@ -115,38 +122,41 @@ export class PairCheck {
   /** An event of ESP#2 (role responder). */
   esp2Event(e: BoardEvent): void {
     if (e.type !== 'received') return;
-    if (e.topic !== this.prefix + HELLO)
-      return this.crossed(`ESP#2 got "${printable(e.text.slice(0, 40))}" on ${printable(e.topic)}, not on its own hello topic`);
-    const why = this.foreignHello(e.text, this.esp2Last);
-    if (why) return this.crossed(`ESP#2 got ${why}`);
+    if (e.topic !== this.prefix + HELLO) return this.crossed({ code: 'offTopic', text: shown(e.text), topic: printable(e.topic) });
+    const foreign = this.foreignHello('esp2', e.text, this.esp2Last);
+    if (foreign) return this.crossed(foreign);
     this.esp2Last = helloNumber(e.text);
   }
 
   /** A message the observer saw on the pair's hello or notification topic. */
   observed(leaf: typeof HELLO | typeof NOTIFICATION, text: string): void {
+    // Stopped: its boards are gone, and what still comes is theirs, in flight when they stopped.
+    if (this.stopped) return;
     if (leaf === HELLO) {
       this.seenHellos++;
-      const why = this.foreignHello(text, this.seenLast);
-      if (why) return this.crossed(`the observer saw ${why}`);
+      const foreign = this.foreignHello('observer', text, this.seenLast);
+      if (foreign) return this.crossed(foreign);
       this.seenLast = helloNumber(text);
       return;
     }
     this.seenNotifications++;
-    if (text !== REPLY) return this.crossed(`the observer saw "${printable(text.slice(0, 40))}" on ${this.prefix}${NOTIFICATION}, not its ESP#2's "${REPLY}"`);
-    const answered = this.esp2?.published ?? 0;
+    const topic = this.prefix + NOTIFICATION;
+    if (text !== REPLY) return this.crossed({ code: 'notReply', text: shown(text), topic });
+    const sent = this.esp2?.published ?? 0;
     const seen = this.seenNotifications - this.notificationsAtStart;
-    if (seen > answered) this.crossed(`the observer saw ${seen} messages on ${this.prefix}${NOTIFICATION}, its ESP#2 sent ${answered}`);
+    if (seen > sent) this.crossed({ code: 'tooManyReplies', topic, seen, sent });
   }
 
-  /** Why `text`, seen on the pair's hello topic after Hello #`last`, is not from its own ESP#1; '' when it is. */
-  private foreignHello(text: string, last: number): string {
+  /** Why `text`, seen by `by` on the pair's hello topic after Hello #`last`, is not from its own
+   *  ESP#1; null when it is. */
+  private foreignHello(by: 'esp2' | 'observer', text: string, last: number): Crossing | null {
     const n = helloNumber(text);
-    const where = `on ${this.prefix}${HELLO}`;
-    if (n < 0) return `"${printable(text.slice(0, 40))}" ${where}, not a hello of its ESP#1`;
+    const topic = this.prefix + HELLO;
+    if (n < 0) return { code: 'notHello', by, text: shown(text), topic };
     const sent = this.esp1?.sinceBoot ?? 0;
-    if (n >= sent) return `"${text}" ${where}, but its ESP#1 has sent only ${sent} hellos (#0 to #${sent - 1})`;
-    if (n <= last) return `"${text}" ${where} after Hello #${last}: another board publishes on this pair's topic`;
-    return '';
+    if (n >= sent) return { code: 'helloAhead', by, text: shown(text), topic, sent };
+    if (n <= last) return { code: 'helloBack', by, text: shown(text), topic, last };
+    return null;
   }
 
   /** Stopped from the page: its hellos so far are kept in the count, its boards are gone. */

@@ -215,18 +215,13 @@ export class ClassSimulation {
     if (!op || !check.esp2) look = lookAs('wait', 'starting');
     else look = lookOf(op, now, this.s.interval);
     const connected = check.boardsConnected;
-    if (check.violations) look = lookAs('silent', 'crossed', undefined, check.problems[0]);
+    if (check.violations) look = lookAs('silent', 'crossed', undefined, { crossing: check.problems[0], crossings: check.violations });
     else if (check.stopped) {
       // Red at once: the point is to show the class what a red tile means.
       look = lookAs('silent', 'stopped');
     } else if (op && check.esp2 && look.state !== 'silent' && connected < 2) {
       const ever = (check.esp1?.connects ?? 0) + check.esp2.connects;
-      look = {
-        state: 'wait',
-        label: ever ? 'Reconnecting' : 'Connecting',
-        why: `${connected} of 2 boards connected`,
-        reason: ever ? 'reconnecting' : 'connecting',
-      };
+      look = lookAs('wait', ever ? 'reconnecting' : 'connecting', undefined, { boards: connected });
     }
     const base = op
       ? tileOf(op, look, now)

@@ -70,8 +70,8 @@ export interface ActivityFacts {
 }
 
 /**
- * Why a tile has its colour, as a code the page words in its own language (`reason`, with `ms` a
- * duration when there is one), and in English for the terminal (`label`, `why`).
+ * Why a tile has its colour, as a code the views word in their language (tools/words/en.ts, fr.ts),
+ * with `ms` a duration when there is one and `facts` what the words need besides.
  */
 export type Reason =
   | 'ok'
@@ -98,14 +98,34 @@ export type Reason =
   | 'otherActivity'
   | 'doubled';
 
+/**
+ * What crossed into a pair (PairCheck.problems): a code and its facts, worded by the views. `by`:
+ * who saw it, its ESP#2 or the observer; `text` is bounded and printable.
+ */
+export type Crossing =
+  | { code: 'replyNotSent'; got: number; sent: number }
+  | { code: 'offTopic'; text: string; topic: string }
+  | { code: 'notHello'; by: 'esp2' | 'observer'; text: string; topic: string }
+  | { code: 'helloAhead'; by: 'esp2' | 'observer'; text: string; topic: string; sent: number }
+  | { code: 'helloBack'; by: 'esp2' | 'observer'; text: string; topic: string; last: number }
+  | { code: 'notReply'; text: string; topic: string }
+  | { code: 'tooManyReplies'; topic: string; seen: number; sent: number };
+
+/** The facts a tile's words use besides its duration: the activity's (the sensor's values, the
+ *  remote's command), the boards connected of 2 (a simulated pair connecting), what crossed. */
+export interface LookFacts extends ActivityFacts {
+  boards?: number;
+  crossing?: Crossing;
+  /** How many crossings in all, the first in `crossing`. */
+  crossings?: number;
+}
+
+/** A tile's colour and why, as values: no words (the views make them). */
 export interface PairLook {
   state: TileState;
-  label: string;
-  why: string;
   reason: Reason;
   ms?: number;
-  /** The activity's facts the words use (the sensor's values, the remote's command). */
-  facts?: ActivityFacts;
+  facts?: LookFacts;
 }
 
 /** What a tile (and a table row) shows. Fields a source does not know stay undefined. */

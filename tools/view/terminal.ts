@@ -101,7 +101,7 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
  *  tables as the pages (tools/words). */
 function worded(p: TileView, lang: ViewSnapshot['lang']): { label: string; why: string } {
   const words = (lang ?? cliLang()) === 'fr' ? fr : en;
-  return { label: words.label[p.reason] ?? p.label, why: words.why[p.reason]?.(duration(p.ms ?? 0), p.ms ?? 0, p.facts ?? {}) ?? p.why };
+  return { label: words.label[p.reason], why: words.why[p.reason](duration(p.ms ?? 0), p.ms ?? 0, p.facts ?? {}) };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The commands' words in English (the table's shape: cli-words.ts).
 
 import type { CliWords, CloseFacts } from './cli-words';
+import { tileWords } from './en';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
@@ -223,7 +224,7 @@ export const en: CliWords = {
     memory: (rss, max, heap) => `Memory: ${rss} resident at the end (${max} at most), ${heap} JavaScript heap`,
     notOk: (name, why) => `Not ok: ${name}: ${why}`,
     verdict: {
-      crossed: (n, first) => `crossed topics (${n}): ${first}`,
+      crossed: (n, first) => `crossed topics (${n}): ${tileWords.crossing(first)}`,
       neverStarted: 'never started (the run ended first)',
       noHello: (r) => `${r} rounds: ESP#1 sent no hello`,
       noAnswer: (r, sent) => `${r} rounds: ESP#1 sent ${sent} hellos, ESP#2 answered none`,

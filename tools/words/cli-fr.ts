@@ -1,6 +1,7 @@
 // Les mots des commandes en français (la forme de la table : cli-words.ts).
 
 import type { CliWords } from './cli-words';
+import { tileWords } from './fr';
 
 const CONNACK_FR = [
   '',
@@ -313,7 +314,7 @@ export const fr: CliWords = {
       `Mémoire : ${rss.replace('MB', 'Mo')} résidents à la fin (${max.replace('MB', 'Mo')} au plus), ${heap.replace('MB', 'Mo')} de tas JavaScript`,
     notOk: (name, why) => `Pas ok : ${name} : ${why}`,
     verdict: {
-      crossed: (n, first) => `topics mélangés (${n}) : ${first}`,
+      crossed: (n, first) => `topics mélangés (${n}) : ${tileWords.crossing(first)}`,
       neverStarted: 'jamais démarré (la répétition s’est terminée avant)',
       noHello: (r) => `${r} aller${r > 1 ? 's' : ''}-retour${r > 1 ? 's' : ''} : l’ESP#1 n’a envoyé aucun hello`,
       noAnswer: (r, sent) => `${r} aller${r > 1 ? 's' : ''}-retour${r > 1 ? 's' : ''} : l’ESP#1 a envoyé ${sent} hellos, l’ESP#2 n’a répondu à aucun`,

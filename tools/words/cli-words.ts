@@ -2,10 +2,11 @@
 // commands a class uses print, as strings or small functions of the numbers and names they show.
 
 import type { CloseKind } from '../../src/host';
+import type { Crossing } from '../classroom/view-model';
 
 /** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
 export interface VerdictWords {
-  crossed(n: number, first: string): string;
+  crossed(n: number, first: Crossing): string;
   neverStarted: string;
   noHello(rounds: number): string;
   noAnswer(rounds: number, sent: number): string;

@@ -1,6 +1,7 @@
 // The words in English: the tiles, the class page, the students' page (tools/words/words.ts says
 // what each is). French in fr.ts.
 
+import type { Crossing } from '../classroom/view-model';
 import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 
 const num = (n: number) => n.toLocaleString('en-GB');
@@ -44,6 +45,9 @@ export const tileWords: TileWords = {
     quiet: (d) => `quiet for ${d}`,
     neverConnected: () => 'on the class list: no hello yet',
     starting: () => 'waiting for its turn to connect',
+    connecting: (_d, _ms, f) => `${f.boards ?? 0} of 2 boards connected`,
+    reconnecting: (_d, _ms, f) => `${f.boards ?? 0} of 2 boards connected`,
+    crossed: (_d, _ms, f) => (f.crossing ? crossing(f.crossing) : 'a message crossed into this pair'),
     stopped: () => 'stopped from this page',
     notYet: (d) => `on the class list: not heard yet (${d} since the start)`,
     sensor: (d, _ms, f) =>
@@ -56,7 +60,29 @@ export const tileWords: TileWords = {
     otherActivity: (d) => `publishing on other topics, last ${d} ago`,
     doubled: () => 'more replies than hellos: a second responder answers (another ESP#2, a Node-RED flow?)',
   },
+  crossing,
 };
+
+/** What crossed into a pair, as PairCheck found it. */
+function crossing(c: Crossing): string {
+  const who = 'by' in c && c.by === 'esp2' ? 'ESP#2 got' : 'the observer saw';
+  switch (c.code) {
+    case 'replyNotSent':
+      return `ESP#1 got a "received" that its ESP#2 did not send (${c.got} received, ${c.sent} sent)`;
+    case 'offTopic':
+      return `ESP#2 got "${c.text}" on ${c.topic}, not on its own hello topic`;
+    case 'notHello':
+      return `${who} "${c.text}" on ${c.topic}, not a hello of its ESP#1`;
+    case 'helloAhead':
+      return `${who} "${c.text}" on ${c.topic}, but its ESP#1 has sent only ${c.sent} hellos (#0 to #${c.sent - 1})`;
+    case 'helloBack':
+      return `${who} "${c.text}" on ${c.topic} after Hello #${c.last}: another board publishes on this pair's topic`;
+    case 'notReply':
+      return `the observer saw "${c.text}" on ${c.topic}, not its ESP#2's "received"`;
+    case 'tooManyReplies':
+      return `the observer saw ${c.seen} messages on ${c.topic}, its ESP#2 sent ${c.sent}`;
+  }
+}
 
 export const classWords: ClassPageWords = {
   locale: 'en-GB',

@@ -1,6 +1,7 @@
 // Les mots en français : les tuiles, la page de la classe, la page des élèves (tools/words/words.ts
 // dit ce qu'est chacun). L'anglais est dans en.ts.
 
+import type { Crossing } from '../classroom/view-model';
 import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 
 const num = (n: number) => n.toLocaleString('fr-FR');
@@ -45,6 +46,9 @@ export const tileWords: TileWords = {
     quiet: (d) => `silencieux depuis ${d}`,
     neverConnected: () => 'sur la liste de la classe : pas encore de hello',
     starting: () => 'attend son tour pour se connecter',
+    connecting: (_d, _ms, f) => `${f.boards ?? 0} carte${s(f.boards ?? 0)} sur 2 connectée${s(f.boards ?? 0)}`,
+    reconnecting: (_d, _ms, f) => `${f.boards ?? 0} carte${s(f.boards ?? 0)} sur 2 connectée${s(f.boards ?? 0)}`,
+    crossed: (_d, _ms, f) => (f.crossing ? crossing(f.crossing) : 'un message est arrivé chez ce binôme par erreur'),
     stopped: () => 'arrêté depuis cette page',
     notYet: (d) => `sur la liste de la classe : pas encore entendu (début il y a ${d})`,
     sensor: (d, _ms, f) =>
@@ -57,7 +61,29 @@ export const tileWords: TileWords = {
     otherActivity: (d) => `publie sur d’autres topics, il y a ${d}`,
     doubled: () => 'plus de réponses que de hello : un second répondeur répond (un autre ESP#2, un flux Node-RED ?)',
   },
+  crossing,
 };
+
+/** Ce qui est arrivé chez un binôme par erreur, tel que PairCheck l’a vu. */
+function crossing(c: Crossing): string {
+  const who = 'by' in c && c.by === 'esp2' ? 'l’ESP#2 a reçu' : 'l’observateur a vu';
+  switch (c.code) {
+    case 'replyNotSent':
+      return `l’ESP#1 a reçu un « received » que son ESP#2 n’a pas envoyé (${c.got} reçus, ${c.sent} envoyés)`;
+    case 'offTopic':
+      return `l’ESP#2 a reçu « ${c.text} » sur ${c.topic}, pas sur son propre topic hello`;
+    case 'notHello':
+      return `${who} « ${c.text} » sur ${c.topic}, qui n’est pas un hello de son ESP#1`;
+    case 'helloAhead':
+      return `${who} « ${c.text} » sur ${c.topic}, mais son ESP#1 n’a envoyé que ${c.sent} hello (#0 à #${c.sent - 1})`;
+    case 'helloBack':
+      return `${who} « ${c.text} » sur ${c.topic} après Hello #${c.last} : une autre carte publie sur le topic de ce binôme`;
+    case 'notReply':
+      return `l’observateur a vu « ${c.text} » sur ${c.topic}, pas le « received » de son ESP#2`;
+    case 'tooManyReplies':
+      return `l’observateur a vu ${c.seen} messages sur ${c.topic}, son ESP#2 en a envoyé ${c.sent}`;
+  }
+}
 
 export const classWords: ClassPageWords = {
   locale: 'fr-FR',

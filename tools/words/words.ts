@@ -2,14 +2,15 @@
 // students' page, and the tiles' words by reason code, which the terminal can share. Plain data and
 // small functions, no import but types: the pages' scripts bundle them for the browser.
 
-import type { ActivityFacts, Reason } from '../classroom/view-model';
+import type { Crossing, LookFacts, Reason } from '../classroom/view-model';
 
 /** The words of a tile: a short label and a reason, by the reason code of the snapshot. */
 export interface TileWords {
   label: Record<Reason, string>;
-  /** `duration` is `ms` as the pages write it (`4 s`, `2 min 5 s`). Where a reason has none, the
-   *  server's own text (`TileView.why`) is shown. */
-  why: Partial<Record<Reason, (duration: string, ms: number, facts: ActivityFacts) => string>>;
+  /** `duration` is `ms` as the views write it (`4 s`, `2 min 5 s`); `facts`, the look's. */
+  why: Record<Reason, (duration: string, ms: number, facts: LookFacts) => string>;
+  /** What crossed into a pair (a tile's `facts.crossing`, a verdict's first crossing). */
+  crossing(c: Crossing): string;
 }
 
 /** The class page's words (tools/web/class). Numbers come as numbers: each language writes its own. */

@@ -190,10 +190,10 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   set(x.name, p.name);
   set(x.group, p.group);
   set(x.icon, ICON[p.state]);
-  // A reason this page does not know (a newer server) is shown in the server's words.
-  const label = T.label[p.reason] ?? p.label;
+  // A reason this page does not know (a newer server) is shown as its code.
+  const label = T.label[p.reason] ?? p.reason;
   set(x.label, label);
-  const why = T.why[p.reason]?.(dur(p.ms), p.ms ?? 0, p.facts ?? {}) ?? p.why;
+  const why = T.why[p.reason]?.(dur(p.ms), p.ms ?? 0, p.facts ?? {}) ?? '';
   set(x.why, why);
   // A pair on another activity, or not there yet, says nothing of hellos it does not send.
   const hello = p.hellos > 0 || p.replies > 0;
@@ -273,7 +273,7 @@ function renderStudents(students: TileView[], L: ClassPageWords): void {
     const e = part(box, 'span', 'student');
     e.dataset.state = p.state;
     e.textContent = p.name;
-    const label = WORDS[lang].tiles.label[p.reason] ?? p.label;
+    const label = WORDS[lang].tiles.label[p.reason] ?? p.reason;
     e.title = label;
     e.setAttribute('aria-label', `${p.name}: ${label}`);
   }
