@@ -495,6 +495,10 @@ const FAKES = {
   'mqtt-pair/chip':
     'export const restart = globalThis.__fakeModdable.restart; export const serialLine = () => false; export const seedRandom = () => {};' +
     ' export const openSerial = () => null; export const pressedBootButton = () => -1; export const chipFamily = () => "ESP32"; export const hasPreferences = () => true;',
+  // Metering, as on a build without a meter: start() says no, a call runs the function as is.
+  'mqtt-pair/meter':
+    'export const start = () => false; export const stop = () => {}; export const tick = () => {}; export const peak = () => 0;' +
+    ' export const call = (fn) => { fn(); return true; };',
   // Run-time setup: a board's Preference, empty (nothing stored: the build's config runs); setup
   // mode's servers are never opened by these tests.
   modules: 'export default { importNow: () => globalThis.__fakeModdable.Preference };',

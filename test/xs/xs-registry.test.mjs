@@ -72,10 +72,11 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       }
       return out;
     };
-    /** The messages of `prefix` on the wire, the prefix written <p>/. */
+    /** The messages of `prefix` on the wire, the prefix written <p>/; the board's own announcement of
+     *  what it runs (<p>/board/<role>) left out: a program's names the program, the role's does not. */
     const onWire = (prefix, n) =>
       wire
-        .filter(([t]) => t.startsWith(prefix))
+        .filter(([t]) => t.startsWith(prefix) && !t.startsWith(`${prefix}board/`))
         .slice(0, n)
         .map(([t, ...rest]) => [t.slice(prefix.length), ...rest]);
 
