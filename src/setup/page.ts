@@ -72,7 +72,8 @@ export function answer(site: PageSite, r: HttpRequest): HttpResponse {
     return save(site, r.form ?? parseForm(r.body));
   }
   if (r.method === 'POST' && (path === '/program' || path === '/program/clear')) {
-    if (!originAllowed(r.origin, r.host)) return json(403, { ok: false, code: 'origin', message: 'a program from another site: open this page from the board' });
+    if (!originAllowed(r.origin, r.host))
+      return json(403, { ok: false, code: 'origin', message: 'a program from another site: open this page from the board' });
     const a = path === '/program' ? site.sentProgram(r.program) : site.clearedProgram();
     return json(a.ok ? 200 : 400, a);
   }

@@ -373,7 +373,8 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     const hash = programHash(source);
     if (hash !== s[0]) return this.programFail(`its hash is ${hash}, not ${s[0].slice(0, 8)}: the transfer garbled it`);
     const compiled = this.compileProblem(source);
-    if (compiled) return this.programFail(`${t.name}${compiled[0] ? `, line ${compiled[0]}` : ''}${compiled[1] ? `, column ${compiled[1]}` : ''}: ${compiled[2]}`);
+    if (compiled)
+      return this.programFail(`${t.name}${compiled[0] ? `, line ${compiled[0]}` : ''}${compiled[1] ? `, column ${compiled[1]}` : ''}: ${compiled[2]}`);
     const failed = storeProgram(this.ports.store, t.name, source);
     if (failed) return this.fail(improv.UNKNOWN_ERROR, `program ${t.name}: ${failed}`);
     this.send(improv.resultFrame(improv.PROGRAM_END, [t.name, String(t.size), hash]));
