@@ -428,9 +428,17 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     if (p === this.upload) this.upload = null;
     if (p === undefined) p = 'no program came';
     let why = typeof p === 'string' ? p : p.finish();
-    let code = why.startsWith('it is not text in UTF-8') ? 'utf8' : why.startsWith('it is ') ? 'large' : '';
-    let values = code === 'large' ? [String(MAX_PROGRAM_BYTES)] : [];
     const name = typeof p === 'string' ? '' : p.name;
+    let code = why.startsWith('it is not text in UTF-8')
+      ? 'utf8'
+      : why.startsWith('it is ')
+        ? 'large'
+        : why === 'the program is empty'
+          ? 'empty'
+          : why.startsWith('a program') && name === ''
+            ? 'name'
+            : '';
+    let values = code === 'large' ? [String(MAX_PROGRAM_BYTES)] : [];
     if (!why && typeof p !== 'string') {
       const compiled = this.compileProblem(p.source());
       if (compiled) {

@@ -367,8 +367,8 @@ describe("a program from the setup page's text area (POST /program)", () => {
     refused(post(b, new Uint8Array([0x61, 0x3d, 0xff, 0x3b]), { name: 'x.js' }), 'utf8', 'it is not text in UTF-8');
     // Not UTF-8 beyond the first chunk, and a character cut at the very end.
     refused(post(b, new Uint8Array([...new TextEncoder().encode(ESP1), 0xc3]), { name: 'x.js' }), 'utf8', 'it is not text in UTF-8');
-    refused(post(b, '', { name: 'x.js' }), '', 'the program is empty');
-    refused(post(b, ESP1, { name: '' }), '', 'a program needs a name');
+    refused(post(b, '', { name: 'x.js' }), 'empty', 'the program is empty');
+    refused(post(b, ESP1, { name: '' }), 'name', 'a program needs a name');
     // Over the limit: refused from its Content-Length, before any byte of it is read.
     const big = post(b, 'x', { length: MAX_PROGRAM_BYTES + 1 });
     assert.deepEqual(big, [413, { message: `the program is larger than ${MAX_PROGRAM_BYTES} bytes` }]);
