@@ -3,7 +3,8 @@
 // the WiFi saved on the same page: the board restarts, runs the program, and its Hello #0 reaches
 // Mosquitto. Before that, the attacks on the program's route: a body over its limit, a body that
 // never ends, one without Content-Length, one from another site: refused, nothing stored, the page
-// still answers. The server: hosts/moddable/setup-server.ts over src/setup/http.ts.
+// still answers; the largest program (16,384 B) on an ESP32's heap, fixed. The server:
+// hosts/moddable/setup-server.ts over src/setup/http.ts.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -16,6 +17,17 @@ import { ESP1_PROGRAM } from '../helpers/programs.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
+// An ESP32's heap, fixed (any allocation beyond it aborts XS), as test/firmware/mcsim-setup-attacks.test.mjs
+// sizes it: slots are 32 bytes in the 64-bit simulator against 16 on the chip, 3,072 of them, and 48 KB of chunks.
+const ESP32_HEAP = { creation: { heap: { initial: 3072, incremental: 0 }, chunk: { initial: 49152, incremental: 0 } } };
+/** A program of the largest size a board takes (16,384 bytes): comments, then one line. */
+const LARGEST = (() => {
+  const last = "print('the largest program');\n";
+  const line = `// ${'x'.repeat(60)}\n`;
+  let text = '';
+  while (text.length + line.length + last.length <= 16384) text += line;
+  return text + ' '.repeat(16384 - text.length - last.length) + last;
+})();
 const skip = moddableSkip() || mosquittoSkip();
 
 /** Sends `parts` on a new connection; resolves with { status, body } once the board closes it (status 0: nothing came). */
@@ -60,16 +72,19 @@ describe("the setup page's text area sends a program (mcsim)", { skip }, () => {
   });
 
   test('attacks refused, nothing stored; ESP#1 posted, the WiFi saved: its Hello #0 at Mosquitto', async () => {
-    const so = await buildFirmware({
-      ssid: '',
-      broker: `127.0.0.1:${broker.port}`,
-      role: 'hello',
-      topicPrefix: PREFIX,
-      clientId: 'alice-esp1-page',
-      interval: 1000,
-      setupPort: await bakedPort(),
-      setupDnsPort: await bakedPort(),
-    });
+    const so = await buildFirmware(
+      {
+        ssid: '',
+        broker: `127.0.0.1:${broker.port}`,
+        role: 'hello',
+        topicPrefix: PREFIX,
+        clientId: 'alice-esp1-page',
+        interval: 1000,
+        setupPort: await bakedPort(),
+        setupDnsPort: await bakedPort(),
+      },
+      ESP32_HEAP,
+    );
     board = await startMcsim(so, 'page-program', { cwd: work });
     try {
       const line = await board.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4,6}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\//);
@@ -105,12 +120,26 @@ describe("the setup page's text area sends a program (mcsim)", { skip }, () => {
       assert.equal(JSON.parse(refused.body).values[0], '2');
       await nothingStored('a syntax error');
 
+      // The largest program, on the fixed heap: streamed into the store, compiled, stored.
+      assert.equal(Buffer.byteLength(LARGEST), 16384);
+      const largest = await exchange(port, [head('largest.js', 16384, `Origin: http://${host}\r\n`), LARGEST]);
+      assert.equal(largest.status, 200, largest.body);
+      assert.equal(JSON.parse(largest.body).program.size, 16384);
+      const first = await board.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4,6}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\//, {
+        nth: 2,
+      });
+      const port1 = Number(/:(\d+)\/ /.exec(first)[1]);
+
       // The tutorial's ESP#1, from the page's own origin, in writes of 100 bytes.
       const bytes = Buffer.from(ESP1_PROGRAM);
       const parts = [];
       for (let i = 0; i < bytes.length; i += 100) parts.push(bytes.subarray(i, i + 100));
       const at = board.lines.length;
-      const sent = await exchange(port, [head('esp1.js', bytes.length, `Origin: http://${host}\r\n`), ...parts]);
+      const host1 = `127.0.0.1:${port1}`;
+      const sent = await exchange(port1, [
+        `POST /program?name=esp1.js HTTP/1.1\r\nHost: ${host1}\r\nOrigin: http://${host1}\r\nContent-Length: ${bytes.length}\r\n\r\n`,
+        ...parts,
+      ]);
       assert.equal(sent.status, 200, sent.body);
       assert.deepEqual(JSON.parse(sent.body).program, { name: 'esp1.js', size: bytes.length, hash: JSON.parse(sent.body).program.hash });
       await board.waitFor(/^Setup page: program stored: esp1\.js \(\d+ bytes, hash [0-9a-f]{8}\)$/, { after: at });
