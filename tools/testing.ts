@@ -17,7 +17,7 @@ export {
 export { IDLE_MS, Setup } from '../src/setup/setup';
 export * as programStore from '../src/setup/program-store';
 export { answer, MAX_FORM, parseForm } from '../src/setup/page';
-export { contentLength, FormScanner, MAX_HEAD, MAX_LINE, originAllowed, RequestReader } from '../src/setup/http';
+export { contentLength, FormScanner, MAX_HEAD, MAX_LINE, originAllowed, queryName, RequestReader } from '../src/setup/http';
 export { roles } from '../src/apps/roles';
 export { REGISTRY } from '../src/apps/registry';
 export { EXAMPLES } from './programs/examples';

@@ -45,7 +45,7 @@ class Exchange {
     readonly server: PageServer,
     readonly socket: PageSocket,
   ) {
-    this.reader = new RequestReader(server.maxValue);
+    this.reader = new RequestReader(server.maxValue, (name, size) => server.handler?.openProgram?.(name, size) ?? 'this board cannot run programs');
   }
 }
 
@@ -146,7 +146,7 @@ export class PageServer {
     let a: HttpResponse;
     if (r.status !== 200) a = problem(r.status, r.why);
     else if (!h) a = problem(503, 'setup mode is closed');
-    else a = h.request({ method: r.method, path: r.path, body: '', form: r.form, origin: r.origin, host: r.host });
+    else a = h.request({ method: r.method, path: r.path, body: '', form: r.form, program: r.program, origin: r.origin, host: r.host });
     const body = typeof a.body === 'string' ? a.body : (a.body.buffer as ArrayBuffer);
     const length = typeof body === 'string' ? body.length : body.byteLength;
     let head = `HTTP/1.1 ${a.status} ${REASONS[a.status] ?? 'Error'}\r\nconnection: close\r\ncontent-type: ${a.type}\r\ncontent-length: ${length}\r\n`;
@@ -197,6 +197,7 @@ export class PageServer {
     const s = x.socket;
     if (s.exchange) {
       s.exchange = undefined;
+      x.reader?.abandon(); // a program cut off: its slot dropped, the old program stays
       x.reader = null;
       x.out = '';
       try {

@@ -49,6 +49,7 @@ import {
 import { boardHost, startBoard, type Board } from '../../src/apps/board';
 import { checkConfig } from '../../src/apps/config';
 import type { BoardEvent } from '../../src/apps/events';
+import { RequestReader } from '../../src/setup/http';
 import type { HttpHandler, SetupPorts, WiFiNetwork } from '../../src/setup/ports';
 import { checkChanges, type CheckOptions, type Settings, type SettingsStore } from '../../src/setup/settings';
 import { Setup, type Firmware } from '../../src/setup/setup';
@@ -308,6 +309,23 @@ function handle(head: Head, bytes: Uint8Array | null): Head {
         host: head.host === undefined ? undefined : String(head.host),
       });
       return { ok: true, status: r.status, type: r.type, body: typeof r.body === 'string' ? r.body : decoder.decode(r.body), headers: r.headers ?? [] };
+    }
+    case 'http-raw': {
+      // A request as its bytes (a program's body among them), read by the board's RequestReader as
+      // hosts/moddable/setup-server.ts reads a socket's: POST /program's text goes to the store as it comes.
+      if (!page) return { error: 'no setup page is served' };
+      const handler = page;
+      const r = new RequestReader(setupStore?.maxBytes ?? 200, (name, size) => handler.openProgram?.(name, size) ?? 'this board cannot run programs');
+      const b = bytes ?? new Uint8Array(0);
+      const step = Number(head.step) || b.length || 1;
+      for (let i = 0; i < b.length && !r.status; i += step) r.push(b, i, Math.min(b.length, i + step));
+      if (!r.status) {
+        r.abandon(); // the connection went before the request was whole
+        return { ok: true, status: 0, type: '', body: '', headers: [] };
+      }
+      if (r.status !== 200) return { ok: true, status: r.status, type: 'text/plain', body: r.why, headers: [] };
+      const a = handler.request({ method: r.method, path: r.path, body: '', form: r.form, program: r.program, origin: r.origin, host: r.host });
+      return { ok: true, status: a.status, type: a.type, body: typeof a.body === 'string' ? a.body : decoder.decode(a.body), headers: a.headers ?? [] };
     }
     case 'timer': {
       const target = timers.get(n);

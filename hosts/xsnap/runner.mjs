@@ -468,6 +468,8 @@ export async function startXsBoard({
     serialWrite: (bytes) => deliver({ ev: 'serial' }, Buffer.from(bytes)),
     /** A request to the setup page: resolves { status, type, body, headers }. */
     http: (request) => deliver({ ev: 'http', ...request }),
+    /** A request to the setup page as its bytes, read `step` bytes at a time by the board's RequestReader: resolves { status, type, body, headers } (status 0: not whole). */
+    httpRaw: (bytes, step) => deliver({ ev: 'http-raw', step }, Buffer.from(bytes)),
     /** Timers and sockets Node holds for the board in XS: what could still wake it. */
     pending: () => ({ timers: timers.size, sockets: sockets.size }),
     /** Stops the board in XS, then every timer and socket Node holds for it, then the worker (unless given). */

@@ -4,6 +4,7 @@
 // board's server (hosts/moddable/setup-server.ts) feeds it a socket's bytes and answers.
 
 import { decodeUtf8 } from '../mqtt/codec';
+import { MAX_PROGRAM_BYTES, type ProgramWriter } from './program-store';
 import { SETTINGS, type Settings } from './settings';
 
 /** The request line at most, in bytes (the captive portals' probes are short paths): longer is 414. */
@@ -176,6 +177,27 @@ function hex(c: number): number {
   return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
 }
 
+/**
+ * Opens a program sent to POST /program?name=NAME (its body the text, `size` bytes): the writer its
+ * bytes go to as they arrive, or why the board takes none.
+ */
+export type OpenProgram = (name: string, size: number) => ProgramWriter | string;
+
+/** The `name` of a path's query (`/program?name=esp1.js`), percent-decoded; '' when none or not UTF-8. */
+export function queryName(path: string): string {
+  const q = path.indexOf('?');
+  if (q < 0) return '';
+  for (const field of path.slice(q + 1).split('&')) {
+    if (!field.startsWith('name=')) continue;
+    try {
+      return decodeURIComponent(field.slice(5).replace(/\+/g, ' '));
+    } catch {
+      return '';
+    }
+  }
+  return '';
+}
+
 const LINE = 0,
   NAME = 1,
   VALUE = 2,
@@ -187,7 +209,8 @@ const WANTED = ['host', 'origin', 'content-length', 'transfer-encoding'];
 /**
  * One HTTP/1.x request read from a connection's bytes as they arrive. What is kept: the request
  * line (at most MAX_LINE bytes), the value of Host, Origin and Content-Length (each at most
- * MAX_LINE), and a POST /save's form, scanned (FormScanner). Anything else is counted (MAX_HEAD,
+ * MAX_LINE), a POST /save's form, scanned (FormScanner), and a POST /program's text, written to
+ * the store as it comes (OpenProgram; MAX_PROGRAM_BYTES). Anything else is counted (MAX_HEAD,
  * MAX_FORM) and dropped. `status` is 0 while it reads, then 200 when the request is whole, or the
  * error to answer (400, 403, 413, 414, 431, 501) with `why`.
  */
@@ -198,6 +221,8 @@ export class RequestReader {
   origin: string | undefined;
   /** The form, for a POST /save from the page's own origin, once the request is whole. */
   form: Settings | string | undefined;
+  /** The program, for a POST /program from the page's own origin: written as it came, or why not. */
+  program: ProgramWriter | string | undefined;
   status = 0;
   why = '';
   private state = LINE;
@@ -210,8 +235,11 @@ export class RequestReader {
   private left = 0;
   private scanner: FormScanner | null = null;
 
-  /** `maxValue`: the longest value a setting may have on this board, in bytes. */
-  constructor(readonly maxValue: number) {}
+  /** `maxValue`: the longest value a setting may have on this board, in bytes; `openProgram`: where a program goes (none: the board runs none). */
+  constructor(
+    readonly maxValue: number,
+    private readonly openProgram?: OpenProgram,
+  ) {}
 
   /** Reads bytes of the connection; returns how many it took (the rest comes after the request). */
   push(b: Uint8Array, start = 0, end = b.length): number {
@@ -220,6 +248,7 @@ export class RequestReader {
       if (this.state === BODY) {
         const n = Math.min(this.left, end - i);
         this.scanner?.push(b, i, i + n);
+        if (typeof this.program === 'object') this.program.push(b, i, i + n);
         this.left -= n;
         i += n;
         if (!this.left) this.finish();
@@ -230,11 +259,19 @@ export class RequestReader {
     return i - start;
   }
 
+  /** The connection went before the request was whole: a program that came in part is dropped. */
+  abandon(): void {
+    if (typeof this.program === 'object') this.program.abandon();
+    this.program = undefined;
+  }
+
   private fail(status: number, why: string): void {
     this.status = status;
     this.why = why;
     this.state = DONE;
     this.scanner = null;
+    if (typeof this.program === 'object') this.program.abandon();
+    this.program = undefined;
   }
 
   private headByte(c: number): void {
@@ -317,15 +354,20 @@ export class RequestReader {
     this.n = 0;
     // The line buffer is no longer needed: only the form's scanner remains.
     this.line = new Uint8Array(0);
+    const q = this.path.indexOf('?');
+    const route = this.method === 'POST' ? (q < 0 ? this.path : this.path.slice(0, q)) : '';
+    // A program has its own limit (docs/programs.md), and comes with its length: never an endless body.
+    const program = route === '/program';
     let length = 0;
     if (this.lengthText !== undefined) {
       length = contentLength(this.lengthText);
       if (length < 0) return this.fail(400, 'Content-Length is not a number of bytes');
-      if (length > MAX_FORM) return this.fail(413, `the form is larger than ${MAX_FORM} bytes`);
-    }
-    const q = this.path.indexOf('?');
-    if (this.method === 'POST' && (q < 0 ? this.path : this.path.slice(0, q)) === '/save' && originAllowed(this.origin, this.host))
-      this.scanner = new FormScanner(this.maxValue);
+      if (program && length > MAX_PROGRAM_BYTES) return this.fail(413, `the program is larger than ${MAX_PROGRAM_BYTES} bytes`);
+      if (!program && length > MAX_FORM) return this.fail(413, `the form is larger than ${MAX_FORM} bytes`);
+    } else if (program) return this.fail(400, 'a program comes with its Content-Length');
+    if (route === '/save' && originAllowed(this.origin, this.host)) this.scanner = new FormScanner(this.maxValue);
+    if (program && originAllowed(this.origin, this.host))
+      this.program = this.openProgram ? this.openProgram(queryName(this.path), length) : 'this board cannot run programs';
     this.left = length;
     this.state = BODY;
     if (!length) this.finish();

@@ -1,5 +1,7 @@
 // The setup page's answers, sans-I/O: a request in, a response out. GET /settings and
-// GET /networks are JSON for the page's script; POST /save takes the form; every other GET is the
+// GET /networks are JSON for the page's script; POST /save takes the form; GET /program, POST
+// /program (the text area's program, streamed into the store) and POST /program/clear are the
+// board's program (src/setup/program-store.ts); every other GET is the
 // page itself (hosts/moddable/setup-page/, built into the firmware as SETUP_PAGE), so that any
 // address a phone tries on the board's access point opens it (a captive portal).
 
@@ -7,6 +9,7 @@ import type { HttpRequest, HttpResponse, WiFiNetwork } from './ports';
 import type { SettingProblem, Settings } from './settings';
 import { encodeUtf8 } from '../mqtt/codec';
 import { FormScanner, MAX_FORM, originAllowed } from './http';
+import type { ProgramInfo, ProgramWriter } from './program-store';
 
 export { MAX_FORM };
 
@@ -20,6 +23,30 @@ export interface PageSite {
   networks(): { scanning: boolean; networks: WiFiNetwork[] };
   /** Checks and stores the form's settings, then restarts the board; or says what is wrong and stores nothing. */
   save(changes: Settings): SettingProblem | null;
+  /** Whether this board runs programs, and the one it stores. */
+  programView(): ProgramView;
+  /** A program sent to POST /program, its bytes already in the store: checked, then kept (the board restarts) or dropped. */
+  sentProgram(p: ProgramWriter | string | undefined): ProgramAnswer;
+  /** Removes the stored program (the board restarts into its role). */
+  clearedProgram(): ProgramAnswer;
+}
+
+export interface ProgramView {
+  /** false on a firmware without the JavaScript parser (the ESP8266's): the page hides the text area. */
+  programs: boolean;
+  program: ProgramInfo | null;
+  /** The largest program, in UTF-8 bytes. */
+  max: number;
+}
+
+/** A program sent or cleared: `code` and `values` let the page word a refusal in its language. */
+export interface ProgramAnswer {
+  ok: boolean;
+  message?: string;
+  /** 'large' [max], 'utf8', 'syntax' [line, column, error], 'none' (no program to clear), or '' */
+  code?: string;
+  values?: string[];
+  program?: ProgramInfo | null;
 }
 
 export interface SetupView {
@@ -44,11 +71,18 @@ export function answer(site: PageSite, r: HttpRequest): HttpResponse {
     if (!originAllowed(r.origin, r.host)) return json(403, { ok: false, key: '', message: 'a form from another site: open this page from the board' });
     return save(site, r.form ?? parseForm(r.body));
   }
+  if (r.method === 'POST' && (path === '/program' || path === '/program/clear')) {
+    if (!originAllowed(r.origin, r.host))
+      return json(403, { ok: false, code: 'origin', message: 'a program from another site: open this page from the board' });
+    const a = path === '/program' ? site.sentProgram(r.program) : site.clearedProgram();
+    return json(a.ok ? 200 : 400, a);
+  }
   if (r.method !== 'GET' && r.method !== 'HEAD') return json(405, { ok: false, message: `${r.method} is not a method of this page: GET it, POST /save` });
   // (Every other GET is the page, but a browser's icon: 16 KB for nothing, on a small board.)
   if (path === '/favicon.ico') return { status: 404, type: 'text/plain; charset=utf-8', body: '', headers: HEADERS };
   if (path === '/settings') return json(200, site.view());
   if (path === '/networks') return json(200, site.networks());
+  if (path === '/program') return json(200, site.programView());
   return { status: 200, type: 'text/html; charset=utf-8', body: SETUP_PAGE, headers: HEADERS };
 }
 

@@ -3,6 +3,7 @@
 // hosts/moddable/setup-ports.ts; tests give a scripted one. None of it is used in normal operation
 // but the store (read once at boot) and the serial port (Improv commands may come at any time).
 
+import type { ProgramWriter } from './program-store';
 import type { Settings, SettingsStore } from './settings';
 
 export interface WiFiNetwork {
@@ -21,6 +22,8 @@ export interface HttpRequest {
   body: string;
   /** The form already scanned as it arrived (src/setup/http.ts), in place of `body`. */
   form?: Settings | string;
+  /** A program sent to POST /program, written to the store as it came (src/setup/program-store.ts), or why not. */
+  program?: ProgramWriter | string;
   /** The Origin and Host headers, when sent: a POST from another origin is refused. */
   origin?: string;
   host?: string;
@@ -39,6 +42,8 @@ export interface HttpResponse {
 /** What the setup page answers; the host calls it once a request has arrived whole. */
 export interface HttpHandler {
   request(r: HttpRequest): HttpResponse;
+  /** Where a program sent to POST /program goes as it arrives (src/setup/http.ts's OpenProgram), or why nowhere. */
+  openProgram?(name: string, size: number): ProgramWriter | string;
 }
 
 export interface SetupPorts {

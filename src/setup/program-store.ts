@@ -11,7 +11,7 @@
 //
 // Small and portable: the boot and setup read it; nothing here compiles or runs a program.
 
-import { encodeUtf8, utf8Length } from '../mqtt/codec';
+import { decodeUtf8, encodeUtf8, utf8Length } from '../mqtt/codec';
 import type { SettingsStore } from './settings';
 
 /** The largest program a board takes, in UTF-8 bytes (src/program/program.ts's MAX_SOURCE characters at most). */
@@ -220,4 +220,148 @@ function setStops(store: SettingsStore, count: number, why: string): void {
 /** The console line of a board in safe mode: why, and the program as `--show` gives it. */
 export function safeModeLine(info: ProgramInfo, stops: ProgramStops): string {
   return `Safe mode: the program ${info.name} (${info.size} bytes, hash ${info.hash}) was stopped ${stops.count} times in a row (${stops.why}); the board runs its role without it until the program is sent again or cleared`;
+}
+
+// ---- A program streamed in (the setup page's POST /program): bytes as they arrive
+//
+// The same slots and header as storeProgram, without the whole text in memory while it comes: the
+// bytes are hashed and cut into the store's chunks (at a character's end) as they arrive, into the
+// slot the header does not name; once all came, the text is read back from the slot (to compile it)
+// and the header flipped by commit(). Dropped before commit, it leaves the old program as it was.
+
+/** A program written into the store as its bytes arrive; whole (commit) or not at all (abandon). */
+export class ProgramWriter {
+  private readonly slot: string;
+  private readonly oldHeader: string | undefined;
+  private readonly old: Header | null;
+  private buf: Uint8Array;
+  private n = 0;
+  private count = 0;
+  private h = 0x811c9dc5;
+  /** The bytes that came so far. */
+  bytes = 0;
+  /** Why the program is refused, once it is ('' while all is well). */
+  problem = '';
+
+  constructor(
+    private readonly store: SettingsStore,
+    readonly name: string,
+    /** The bytes announced (Content-Length). */
+    readonly size: number,
+  ) {
+    const v = store.get(HEADER);
+    this.oldHeader = typeof v === 'string' ? v : undefined;
+    this.old = readHeader(store);
+    this.slot = this.old?.slot === 'A' ? 'B' : 'A';
+    this.buf = new Uint8Array(Math.max(4, store.maxBytes));
+    if (size > MAX_PROGRAM_BYTES) this.problem = `it is ${size} bytes long: a board takes ${MAX_PROGRAM_BYTES} at most`;
+  }
+
+  /** Bytes of the program, `start` to `end`. */
+  push(b: Uint8Array, start = 0, end = b.length): void {
+    for (let i = start; i < end && !this.problem; i++) {
+      const c = b[i];
+      if (++this.bytes > this.size) {
+        this.refuse(`more than the ${this.size} bytes announced came`);
+        return;
+      }
+      this.h = Math.imul(this.h ^ c, 0x01000193) >>> 0;
+      if (this.n === this.buf.length) this.flush(false);
+      this.buf[this.n++] = c;
+    }
+  }
+
+  /** All came: '' when the slot holds the whole program, else why not (the slot is then dropped). */
+  finish(): string {
+    if (!this.problem && this.bytes !== this.size) this.refuse(`${this.bytes} bytes came of the ${this.size} announced: the transfer was cut off`);
+    if (!this.problem && !this.size) this.refuse('the program is empty');
+    while (!this.problem && this.n) this.flush(true);
+    return this.problem;
+  }
+
+  /** The program's hash (FNV-1a of its bytes), once finished. */
+  hash(): string {
+    return (this.h >>> 0).toString(16).padStart(8, '0');
+  }
+
+  /** The text, read back from its slot (to compile it before commit). */
+  source(): string {
+    const parts: string[] = [];
+    for (let i = 0; i < this.count; i++) parts.push(String(this.store.get(`pg${this.slot}${i}`)));
+    return parts.join('');
+  }
+
+  /** Flips the header to the new program: '' once done, else why not (the old program stays). */
+  commit(): string {
+    if (this.finish()) return this.problem;
+    if (this.changed()) return this.refuse('another program was stored meanwhile');
+    try {
+      dropSlot(this.store, this.slot, this.count);
+      this.store.set(HEADER, `${this.slot}${this.count} ${this.size} ${this.hash()} ${this.name}`);
+    } catch (e) {
+      return this.refuse(`the board could not store it (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (this.old) dropSlot(this.store, this.old.slot);
+    forgetStops(this.store);
+    return '';
+  }
+
+  /** Drops what was written (the header was never changed: the old program stays). */
+  abandon(why = 'the transfer was dropped'): void {
+    if (!this.problem) this.refuse(why);
+  }
+
+  private refuse(why: string): string {
+    this.problem = why;
+    this.buf = new Uint8Array(0);
+    this.n = 0;
+    // The slot's leftovers are never read (the header names the other one), but take flash: gone,
+    // unless another program was stored in that slot meanwhile.
+    if (this.changed()) return why;
+    try {
+      dropSlot(this.store, this.slot);
+    } catch {
+      // what is left is never read, and overwritten by the next program
+    }
+    return why;
+  }
+
+  /** Whether the header changed since this program began (the USB took another meanwhile). */
+  private changed(): boolean {
+    const v = this.store.get(HEADER);
+    return (typeof v === 'string' ? v : undefined) !== this.oldHeader;
+  }
+
+  /** Stores a chunk: the buffer up to its last whole character (all of it at the end). */
+  private flush(last: boolean): void {
+    let cut = this.n;
+    if (!last) {
+      // Back to the last character's first byte; it stays for the next chunk when it is cut short.
+      let j = this.n - 1;
+      while (j > 0 && (this.buf[j] & 0xc0) === 0x80 && this.n - j < 4) j--;
+      const c = this.buf[j];
+      const len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      if (j + len > this.n && j > 0) cut = j;
+    }
+    let text: string;
+    try {
+      text = decodeUtf8(this.buf, 0, cut);
+    } catch {
+      this.refuse('it is not text in UTF-8');
+      return;
+    }
+    if (this.changed()) {
+      this.refuse('another program was stored meanwhile');
+      return;
+    }
+    try {
+      this.store.set(`pg${this.slot}${this.count}`, text);
+    } catch (e) {
+      this.refuse(`the board could not store it (${e instanceof Error ? e.message : String(e)}; part ${this.count + 1} of ${this.store.maxBytes} bytes)`);
+      return;
+    }
+    this.count++;
+    this.buf.copyWithin(0, cut, this.n);
+    this.n -= cut;
+  }
 }

@@ -8,7 +8,7 @@ import type { Host, TimerHandle, WiFi, WiFiEvent, WiFiEvents } from '../host';
 import { utf8Length } from '../mqtt/codec';
 import * as improv from './improv';
 import { Identify } from '../apps/identify';
-import { answer, closedAnswer, type PageSite, type SetupView } from './page';
+import { answer, closedAnswer, type PageSite, type ProgramAnswer, type ProgramView, type SetupView } from './page';
 import type { HttpHandler, HttpRequest, HttpResponse, SetupPorts, WiFiNetwork } from './ports';
 import {
   checkChanges,
@@ -23,7 +23,7 @@ import {
   type SettingProblem,
   type Settings,
 } from './settings';
-import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, storeProgram } from './program-store';
+import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, ProgramWriter, storeProgram } from './program-store';
 
 /** What setup needs to know of the firmware around it. */
 export interface Firmware {
@@ -85,6 +85,8 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   /** The board ran its role before Improv's WiFi settings stopped it: it runs again if they fail. */
   private resume = false;
   private transfer: Transfer | null = null;
+  /** The program the page is sending, its bytes going to the store as they come; one at a time. */
+  private upload: ProgramWriter | null = null;
 
   constructor(
     readonly host: Host,
@@ -370,25 +372,98 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     const source = t.parts.join('');
     const hash = programHash(source);
     if (hash !== s[0]) return this.programFail(`its hash is ${hash}, not ${s[0].slice(0, 8)}: the transfer garbled it`);
-    const runner = this.host.program;
-    if (!runner) return this.programFail('this board cannot run programs');
-    try {
-      runner.compile(source);
-    } catch (e) {
-      let at = '';
-      try {
-        const place = runner.where(e);
-        if (place) at = `, line ${place.line}${place.column ? `, column ${place.column}` : ''}`;
-      } catch {
-        // no line
-      }
-      return this.programFail(`${t.name}${at}: ${errorText(e)}`);
-    }
+    const compiled = this.compileProblem(source);
+    if (compiled)
+      return this.programFail(`${t.name}${compiled[0] ? `, line ${compiled[0]}` : ''}${compiled[1] ? `, column ${compiled[1]}` : ''}: ${compiled[2]}`);
     const failed = storeProgram(this.ports.store, t.name, source);
     if (failed) return this.fail(improv.UNKNOWN_ERROR, `program ${t.name}: ${failed}`);
     this.send(improv.resultFrame(improv.PROGRAM_END, [t.name, String(t.size), hash]));
     this.host.log(`Program over USB: stored ${t.name} (${t.size} bytes, hash ${hash})`);
     this.restartSoon(`to run the program ${t.name}`);
+  }
+
+  /** Why the program does not compile, as [line, column, error] ('' where not known), or null. */
+  private compileProblem(source: string): [string, string, string] | null {
+    const runner = this.host.program;
+    if (!runner) return ['', '', 'this board cannot run programs'];
+    try {
+      runner.compile(source);
+      return null;
+    } catch (e) {
+      let line = '',
+        column = '';
+      try {
+        const place = runner.where(e);
+        if (place) {
+          line = String(place.line);
+          if (place.column) column = String(place.column);
+        }
+      } catch {
+        // no line
+      }
+      return [line, column, errorText(e)];
+    }
+  }
+
+  // ---- The page's program (its text area): the same checks and store as over USB, its bytes
+  // written to the store as they arrive (ProgramWriter), never the whole text beside the request
+
+  openProgram(name: string, size: number): ProgramWriter | string {
+    if (this.mode !== PAGE) return 'the setup page is closed';
+    const bad = nameProblem(name);
+    if (bad) return bad;
+    if (!this.host.program) return 'this board cannot run programs (its firmware has no JavaScript parser)';
+    if (!size) return 'the program is empty';
+    if (size > MAX_PROGRAM_BYTES) return `it is ${size} bytes long: a board takes ${MAX_PROGRAM_BYTES} at most`;
+    this.upload?.abandon('another program came');
+    this.upload = new ProgramWriter(this.ports.store, name, size);
+    return this.upload;
+  }
+
+  programView(): ProgramView {
+    return { programs: !!this.host.program, program: programInfo(this.ports.store), max: MAX_PROGRAM_BYTES };
+  }
+
+  sentProgram(p: ProgramWriter | string | undefined): ProgramAnswer {
+    if (p === this.upload) this.upload = null;
+    if (p === undefined) p = 'no program came';
+    let why = typeof p === 'string' ? p : p.finish();
+    const name = typeof p === 'string' ? '' : p.name;
+    let code = why.startsWith('it is not text in UTF-8')
+      ? 'utf8'
+      : why.startsWith('it is ')
+        ? 'large'
+        : why === 'the program is empty'
+          ? 'empty'
+          : why.startsWith('a program') && name === ''
+            ? 'name'
+            : '';
+    let values = code === 'large' ? [String(MAX_PROGRAM_BYTES)] : [];
+    if (!why && typeof p !== 'string') {
+      const compiled = this.compileProblem(p.source());
+      if (compiled) {
+        code = 'syntax';
+        values = compiled;
+        why = `${compiled[0] ? `line ${compiled[0]}${compiled[1] ? `, column ${compiled[1]}` : ''}: ` : ''}${compiled[2]}`;
+        p.abandon(why);
+      } else why = p.commit();
+    }
+    if (why || typeof p === 'string') {
+      this.host.log(`Setup page: program ${name ? `${name}: ` : ''}${why}: the board keeps its program`);
+      return { ok: false, code, values, message: why };
+    }
+    this.host.log(`Setup page: program stored: ${p.name} (${p.size} bytes, hash ${p.hash()})`);
+    this.restartSoon(`to run the program ${p.name}`);
+    return { ok: true, program: programInfo(this.ports.store) };
+  }
+
+  clearedProgram(): ProgramAnswer {
+    this.upload?.abandon('the program was cleared');
+    this.upload = null;
+    if (!clearProgram(this.ports.store)) return { ok: false, code: 'none', message: 'there is no program to clear' };
+    this.host.log('Setup page: program cleared');
+    this.restartSoon('its program was cleared: back to its role');
+    return { ok: true, program: null };
   }
 
   private clearProgram(): void {

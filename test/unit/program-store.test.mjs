@@ -8,7 +8,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { improv, nodeProgramRunner } from '../../dist/index.js';
-import { Setup, programStore } from '../../dist/testing.js';
+import { RequestReader, Setup, programStore } from '../../dist/testing.js';
 import { virtualHost } from '../helpers/virtual-host.mjs';
 import { mapStore } from './settings.test.mjs';
 
@@ -286,5 +286,146 @@ describe('a program over USB (Improv)', () => {
     assert.match(b.host.lines.at(-1), /^Setup over USB: program wide\.js: the board could not store it \(no room in flash;/);
     assert.equal(readProgram(b.store).source, ESP1);
     assert.ok(![...b.store.map.keys()].some((k) => k.startsWith('pgB')), 'what was written of it is removed');
+  });
+});
+
+describe("a program from the setup page's text area (POST /program)", () => {
+  /** A request as its bytes arrive, `step` at a time, then the board's answer: [status, JSON]. */
+  const post = (b, body, { name = 'esp1.js', origin = 'http://192.168.4.1', length, step = 61, path } = {}) => {
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    const head = `POST ${path ?? `/program?name=${encodeURIComponent(name)}`} HTTP/1.1\r\nHost: 192.168.4.1\r\n${origin ? `Origin: ${origin}\r\n` : ''}Content-Type: text/plain;charset=UTF-8\r\nContent-Length: ${length ?? bytes.length}\r\n\r\n`;
+    const all = new Uint8Array([...new TextEncoder().encode(head), ...bytes]);
+    const r = new RequestReader(200, (n, s) => b.setup.openProgram(n, s));
+    for (let i = 0; i < all.length && !r.status; i += step) r.push(all, i, Math.min(all.length, i + step));
+    if (!r.status) {
+      r.abandon(); // the connection went (an endless body, the deadline)
+      return [0, null];
+    }
+    if (r.status !== 200) return [r.status, { message: r.why }];
+    const a = b.setup.request({ method: r.method, path: r.path, body: '', program: r.program, origin: r.origin, host: r.host });
+    return [a.status, JSON.parse(new TextDecoder().decode(a.body))];
+  };
+  const open = (opts) => {
+    const b = board(opts);
+    b.setup.openPage('asked over USB');
+    return b;
+  };
+  const get = (b, path) => JSON.parse(new TextDecoder().decode(b.setup.request({ method: 'GET', path, body: '', host: '192.168.4.1' }).body));
+
+  test('stored as over USB, in chunks as it arrives: the same slots, size and hash; shown; cleared', () => {
+    for (const maxBytes of [62, 200]) {
+      const b = open({ maxBytes });
+      assert.deepEqual(get(b, '/program'), { programs: true, program: null, max: MAX_PROGRAM_BYTES });
+      for (const step of [1, 5, 61, 4096]) {
+        const [status, a] = post(b, WIDE + ESP1, { name: 'élève.js', step });
+        assert.equal(status, 200, JSON.stringify(a));
+        const info = { name: 'élève.js', size: Buffer.byteLength(WIDE + ESP1), hash: programHash(WIDE + ESP1) };
+        assert.deepEqual(a, { ok: true, program: info });
+        assert.deepEqual(readProgram(b.store), { ...info, source: WIDE + ESP1 });
+        // The same keys as over USB: one slot's chunks and the header, no leftover of the other slot.
+        const usb = mapStore(maxBytes);
+        storeProgram(usb, 'élève.js', WIDE + ESP1);
+        assert.equal([...b.store.map.keys()].filter((k) => k.startsWith('pg')).length, [...usb.map.keys()].length);
+        for (const v of b.store.map.values()) assert.ok(Buffer.byteLength(String(v)) <= maxBytes);
+        assert.deepEqual(get(b, '/program').program, info);
+      }
+      assert.equal(b.host.lines.at(-1), `Setup page: program stored: élève.js (${Buffer.byteLength(WIDE + ESP1)} bytes, hash ${programHash(WIDE + ESP1)})`);
+      b.host.advance(1000);
+      assert.equal(b.host.restarts.at(-1), 'to run the program élève.js');
+    }
+    for (const maxBytes of [62, 200]) {
+      const b = open({ maxBytes });
+      assert.equal(post(b, WIDE + ESP1)[0], 200);
+      const cleared = b.setup.request({ method: 'POST', path: '/program/clear', body: '', origin: 'http://192.168.4.1', host: '192.168.4.1' });
+      assert.equal(cleared.status, 200);
+      assert.equal(programInfo(b.store), null);
+      assert.deepEqual(
+        [...b.store.map.keys()].filter((k) => k.startsWith('pg')),
+        [],
+      );
+      assert.equal(b.host.lines.at(-1), 'Setup page: program cleared');
+      assert.deepEqual(get(b, '/program').program, null);
+      b.host.advance(1000);
+      assert.equal(b.host.restarts.length, 1, 'one restart');
+    }
+  });
+
+  test('refused with one line and a code for the page, the old program kept', () => {
+    const b = open({ maxBytes: 62 });
+    assert.equal(post(b, ESP1)[0], 200);
+    const keys = new Map(b.store.map);
+    const kept = () => assert.deepEqual(new Map(b.store.map), keys, 'the old program, untouched');
+    const refused = (r, code, message) => {
+      assert.equal(r[0], 400, JSON.stringify(r[1]));
+      assert.equal(r[1].code, code);
+      assert.equal(r[1].message, message);
+      kept();
+    };
+    refused(post(b, 'let a = 1;\nlet b = ;\n', { name: 'bad.js' }), 'syntax', "line 2: SyntaxError: Unexpected token ';'");
+    assert.deepEqual(post(b, 'let a = 1;\nlet b = ;\n', { name: 'bad.js' })[1].values, ['2', '', "SyntaxError: Unexpected token ';'"]);
+    assert.equal(b.host.lines.at(-1), "Setup page: program bad.js: line 2: SyntaxError: Unexpected token ';': the board keeps its program");
+    refused(post(b, new Uint8Array([0x61, 0x3d, 0xff, 0x3b]), { name: 'x.js' }), 'utf8', 'it is not text in UTF-8');
+    // Not UTF-8 beyond the first chunk, and a character cut at the very end.
+    refused(post(b, new Uint8Array([...new TextEncoder().encode(ESP1), 0xc3]), { name: 'x.js' }), 'utf8', 'it is not text in UTF-8');
+    refused(post(b, '', { name: 'x.js' }), 'empty', 'the program is empty');
+    refused(post(b, ESP1, { name: '' }), 'name', 'a program needs a name');
+    // Over the limit: refused from its Content-Length, before any byte of it is read.
+    const big = post(b, 'x', { length: MAX_PROGRAM_BYTES + 1 });
+    assert.deepEqual(big, [413, { message: `the program is larger than ${MAX_PROGRAM_BYTES} bytes` }]);
+    kept();
+    // A body longer than announced: the rest is another request's (never read as the program's).
+    // A body shorter than announced (the connection went, the deadline): dropped.
+    assert.deepEqual(post(b, ESP1.slice(0, 40), { length: 400 }), [0, null]);
+    kept();
+    // A form from another site: 403, nothing written.
+    const foreign = post(b, 'print(1)\n', { origin: 'http://evil.example' });
+    assert.equal(foreign[0], 403);
+    assert.equal(foreign[1].code, 'origin');
+    kept();
+    assert.equal(post(b, 'print(1)\n', { origin: 'null' })[0], 403);
+    kept();
+    // No Content-Length: no endless body to read.
+    const r = new RequestReader(200, (n, s) => b.setup.openProgram(n, s));
+    r.push(new TextEncoder().encode('POST /program?name=a.js HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\nprint(1)'));
+    assert.deepEqual([r.status, r.why], [400, 'a program comes with its Content-Length']);
+    kept();
+    // The page still answers.
+    assert.deepEqual(get(b, '/program').program, { name: 'esp1.js', size: Buffer.byteLength(ESP1), hash: programHash(ESP1) });
+  });
+
+  test('two at once: the first is dropped; one stored over USB meanwhile wins', () => {
+    const b = open({ maxBytes: 62 });
+    const reader = () => new RequestReader(200, (n, s) => b.setup.openProgram(n, s));
+    const head = (n) => new TextEncoder().encode(`POST /program?name=${n} HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Length: ${Buffer.byteLength(ESP1)}\r\n\r\n`);
+    const first = reader();
+    first.push(head('one.js'));
+    first.push(new TextEncoder().encode(ESP1.slice(0, 100)));
+    const second = reader();
+    second.push(head('two.js'));
+    second.push(new TextEncoder().encode(ESP1));
+    first.push(new TextEncoder().encode(ESP1.slice(100)));
+    const answerOf = (r) =>
+      JSON.parse(new TextDecoder().decode(b.setup.request({ method: 'POST', path: r.path, body: '', program: r.program, host: '192.168.4.1' }).body));
+    assert.equal(answerOf(first).message, 'another program came');
+    assert.equal(answerOf(second).ok, true);
+    assert.equal(programInfo(b.store).name, 'two.js');
+    // A program over USB while the page's comes: the page's is refused, the USB's kept whole.
+    const third = reader();
+    third.push(head('three.js'));
+    third.push(new TextEncoder().encode(ESP1.slice(0, 70)));
+    assert.deepEqual(b.put('usb.js', ESP1).at(-1)[0], 'usb.js');
+    third.push(new TextEncoder().encode(ESP1.slice(70)));
+    assert.equal(answerOf(third).message, 'another program was stored meanwhile');
+    assert.deepEqual(readProgram(b.store).name, 'usb.js');
+    assert.equal(readProgram(b.store).source, ESP1);
+  });
+
+  test('a board without programs (the ESP8266 image): the page is told, nothing stored', () => {
+    const b = open({ program: null });
+    assert.deepEqual(get(b, '/program'), { programs: false, program: null, max: MAX_PROGRAM_BYTES });
+    const [status, a] = post(b, ESP1);
+    assert.equal(status, 400);
+    assert.equal(a.message, 'this board cannot run programs (its firmware has no JavaScript parser)');
+    assert.equal(programInfo(b.store), null);
   });
 });

@@ -3,7 +3,7 @@
 // field, and the Origin rule. The board's server over it: test/firmware/mcsim-setup-attacks.test.mjs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { answer, contentLength, originAllowed, FormScanner, RequestReader, MAX_LINE, MAX_HEAD, MAX_FORM } from '../../dist/testing.js';
+import { answer, contentLength, originAllowed, FormScanner, RequestReader, MAX_LINE, MAX_HEAD, MAX_FORM, queryName, programStore } from '../../dist/testing.js';
 
 const ascii = (s) => new TextEncoder().encode(s);
 
@@ -115,5 +115,75 @@ describe('the setup page’s HTTP', () => {
     assert.match(scan('ssid=a&ssid=b'), /ssid twice/);
     assert.deepEqual(scan('ssid=12345678'), { ssid: '12345678' });
     assert.match(scan('ssid=123456789', 8), /ssid is more than 8 bytes long/);
+  });
+});
+
+describe('POST /program: its own route and limit, the body given as it arrives', () => {
+  const { MAX_PROGRAM_BYTES } = programStore;
+  /** A reader whose programs go to a sink that records each slice; what it opened. */
+  const reader = () => {
+    const opened = [];
+    const r = new RequestReader(200, (name, size) => {
+      const sink = {
+        name,
+        size,
+        slices: [],
+        push: (b, s, e) => sink.slices.push(Buffer.from(b.subarray(s, e)).toString()),
+        abandon: () => (sink.abandoned = true),
+      };
+      opened.push(sink);
+      return sink;
+    });
+    return { r, opened };
+  };
+  const feed = (r, text, step) => {
+    const b = ascii(text);
+    for (let i = 0; i < b.length && !r.status; i += step) r.push(b, i, Math.min(b.length, i + step));
+  };
+
+  test('the name from the query; the body in slices to the program, never kept by the reader', () => {
+    assert.equal(queryName('/program?name=esp1.js'), 'esp1.js');
+    assert.equal(queryName('/program?x=1&name=%C3%A9l%C3%A8ve+1.js'), 'élève 1.js');
+    assert.equal(queryName('/program?name=%ZZ'), '');
+    assert.equal(queryName('/program'), '');
+    const { r, opened } = reader();
+    const body = 'print(1);\n'.repeat(1000); // 10,000 bytes: more than a form may send
+    feed(r, `POST /program?name=big.js HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 1500);
+    assert.equal(r.status, 200);
+    assert.equal(opened.length, 1);
+    assert.deepEqual([opened[0].name, opened[0].size], ['big.js', body.length]);
+    assert.equal(opened[0].slices.join(''), body);
+    assert.ok(opened[0].slices.length > 1, 'in slices, as they came');
+    assert.equal(r.program, opened[0]);
+    assert.equal(r.form, undefined);
+  });
+
+  test('over its limit, without Content-Length, from another site, cut off: refused, nothing opened or all dropped', () => {
+    let x = reader();
+    feed(x.r, `POST /program?name=a.js HTTP/1.1\r\nContent-Length: ${MAX_PROGRAM_BYTES + 1}\r\n\r\n`, 64);
+    assert.deepEqual([x.r.status, x.r.why, x.opened.length], [413, `the program is larger than ${MAX_PROGRAM_BYTES} bytes`, 0]);
+    x = reader();
+    feed(x.r, 'POST /program?name=a.js HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n', 64);
+    assert.equal(x.r.status, 501);
+    x = reader();
+    feed(x.r, 'POST /program?name=a.js HTTP/1.1\r\nHost: h\r\n\r\nprint(1)', 64);
+    assert.deepEqual([x.r.status, x.r.why, x.opened.length], [400, 'a program comes with its Content-Length', 0]);
+    x = reader();
+    feed(x.r, 'POST /program?name=a.js HTTP/1.1\r\nHost: h\r\nOrigin: http://evil.example\r\nContent-Length: 8\r\n\r\nprint(1)', 64);
+    assert.deepEqual([x.r.status, x.r.program, x.opened.length], [200, undefined, 0]);
+    // A form's limit still holds on /save, whatever /program takes.
+    x = reader();
+    feed(x.r, `POST /save HTTP/1.1\r\nContent-Length: ${MAX_FORM + 1}\r\n\r\n`, 64);
+    assert.equal(x.r.status, 413);
+    // The connection goes mid-body: the program is abandoned.
+    x = reader();
+    feed(x.r, 'POST /program?name=a.js HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nprint(', 64);
+    assert.equal(x.r.status, 0);
+    x.r.abandon();
+    assert.equal(x.opened[0].abandoned, true);
+    // No opener (a board without programs): the reason, the body skipped.
+    const none = new RequestReader(200);
+    feed(none, 'POST /program?name=a.js HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\n\r\nprint(1)', 64);
+    assert.deepEqual([none.status, none.program], [200, 'this board cannot run programs']);
   });
 });

@@ -91,6 +91,29 @@ const FR = {
       'le pr\u00e9fixe s\u2019\u00e9crit niveau/niveau/\u2026/, sans espace ni niveau vide, avec un / \u00e0 la fin, par exemple LycMaurois/SNT_2nde/alice/',
   } as Record<string, string>,
   why: 'Pourquoi cette page\u00a0: ',
+  program: 'Programme de l\u2019\u00e9l\u00e8ve',
+  programName: 'Nom du programme',
+  programText: 'Programme (JavaScript)',
+  programSend: 'Envoyer',
+  programClear: 'Effacer le programme (retour au r\u00f4le de la carte)',
+  programNone:
+    'Cette carte ne peut pas ex\u00e9cuter de programme (son firmware n\u2019a pas l\u2019analyseur JavaScript)\u00a0: choisissez un r\u00f4le ci-dessus.',
+  programStored: 'Programme enregistr\u00e9\u00a0: {name}, {size} octets, empreinte {hash}.',
+  programEmpty: 'Aucun programme enregistr\u00e9\u00a0: la carte joue son r\u00f4le.',
+  programSending: 'Envoi\u2026',
+  programSent:
+    'Programme \u00ab\u00a0{name}\u00a0\u00bb enregistr\u00e9 ({size} octets, empreinte {hash})\u00a0: la carte red\u00e9marre pour l\u2019ex\u00e9cuter.',
+  programCleared: 'Programme effac\u00e9\u00a0: la carte red\u00e9marre et joue son r\u00f4le.',
+  programRefused: 'Programme refus\u00e9, l\u2019ancien est gard\u00e9\u00a0: ',
+  programCodes: {
+    large: 'il d\u00e9passe {0} octets, le maximum d\u2019une carte.',
+    utf8: 'ce n\u2019est pas du texte en UTF-8.',
+    syntax: 'erreur ligne {0}\u00a0: {2}',
+    origin: 'envoy\u00e9 depuis un autre site\u00a0: ouvrez cette page depuis la carte.',
+    none: 'il n\u2019y a pas de programme \u00e0 effacer.',
+    name: 'donnez-lui un nom (32 octets au plus).',
+    empty: 'le programme est vide.',
+  } as Record<string, string>,
 };
 type Texts = typeof FR;
 const EN: Texts = {
@@ -158,6 +181,27 @@ const EN: Texts = {
     prefix: 'a prefix is level/level/\u2026/, without spaces or empty levels, with a / at the end, e.g. LycMaurois/SNT_2nde/alice/',
   },
   why: 'Why this page: ',
+  program: 'The student\u2019s program',
+  programName: 'Program\u2019s name',
+  programText: 'Program (JavaScript)',
+  programSend: 'Send',
+  programClear: 'Clear the program (back to the board\u2019s role)',
+  programNone: 'This board cannot run programs (its firmware has no JavaScript parser): choose a role above.',
+  programStored: 'Stored program: {name}, {size} bytes, hash {hash}.',
+  programEmpty: 'No program stored: the board plays its role.',
+  programSending: 'Sending\u2026',
+  programSent: 'Program \u201c{name}\u201d stored ({size} bytes, hash {hash}): the board restarts to run it.',
+  programCleared: 'Program cleared: the board restarts and plays its role.',
+  programRefused: 'Program refused, the old one kept: ',
+  programCodes: {
+    large: 'it is over {0} bytes, the most a board takes.',
+    utf8: 'it is not text in UTF-8.',
+    syntax: 'error on line {0}: {2}',
+    origin: 'sent from another site: open this page from the board.',
+    none: 'there is no program to clear.',
+    name: 'give it a name (32 bytes at most).',
+    empty: 'the program is empty.',
+  },
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -214,6 +258,7 @@ function translate() {
   for (const r of REGISTRY) role.add(new Option(r.label[t === FR ? 'fr' : 'en'], r.key));
   role.value = value;
   if (view) showView();
+  showProgram();
   showNetworks();
   passwordHint();
 }
@@ -416,6 +461,85 @@ async function save(e: Event) {
   }
 }
 
+// ---- The student's program: the text area sends it as the board's program (as `mqtt-pair program`
+// does over USB), its bytes stored as they arrive; the board checks it and keeps its old one when
+// it refuses. Hidden on a board whose firmware runs no programs.
+
+interface ProgramInfo {
+  name: string;
+  size: number;
+  hash: string;
+}
+let programView: { programs: boolean; program: ProgramInfo | null; max: number } | null = null;
+
+function showProgram() {
+  const v = programView;
+  $('program').hidden = !v;
+  if (!v) return;
+  $('program-form').hidden = !v.programs;
+  $('program-none').hidden = v.programs;
+  const p = v.program;
+  $('program-stored').textContent = p ? fill(t.programStored, { name: p.name, size: p.size, hash: p.hash }) : v.programs ? t.programEmpty : '';
+  $('program-clear').hidden = !p;
+}
+
+function programSays(text: string, bad: boolean) {
+  const el = $('program-problem');
+  el.textContent = text;
+  el.className = bad ? 'problem' : 'muted';
+  el.hidden = !text;
+}
+
+/** A refusal in the page's language, from the board's code and values; else the board's own line. */
+function programRefusal(a: { code?: string; values?: string[]; message?: string }) {
+  const worded = a.code ? t.programCodes[a.code] : undefined;
+  if (!worded || (a.code === 'syntax' && !a.values?.[0])) return t.programRefused + (a.message ?? '');
+  return t.programRefused + worded.replace(/\{(\d)\}/g, (_, i) => String(a.values?.[Number(i)] ?? ''));
+}
+
+async function programPost(path: string, body: string | null) {
+  const r = await fetch(path, { method: 'POST', body, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+  return r.json();
+}
+
+async function sendProgram() {
+  const name = $<HTMLInputElement>('program-name').value.trim(),
+    text = $<HTMLTextAreaElement>('program-text').value;
+  const max = programView?.max ?? 16384;
+  if (!name || new TextEncoder().encode(name).length > 32) return programSays(t.programRefused + t.programCodes.name, true);
+  if (!text.trim()) return programSays(t.programRefused + t.programCodes.empty, true);
+  if (new TextEncoder().encode(text).length > max) return programSays(t.programRefused + fill(t.programCodes.large.replace('{0}', '{max}'), { max }), true);
+  const button = $<HTMLButtonElement>('program-send');
+  button.disabled = true;
+  button.textContent = t.programSending;
+  try {
+    const a = await programPost(`/program?name=${encodeURIComponent(name)}`, text);
+    if (a.ok && a.program) {
+      programView = { programs: true, program: a.program, max };
+      showProgram();
+      return programSays(fill(t.programSent, { name: a.program.name, size: a.program.size, hash: a.program.hash }), false);
+    }
+    programSays(programRefusal(a), true);
+  } catch {
+    programSays(t.unreachable, true);
+  } finally {
+    button.disabled = false;
+    button.textContent = t.programSend;
+  }
+}
+
+async function clearStoredProgram() {
+  try {
+    const a = await programPost('/program/clear', null);
+    if (!a.ok) return programSays(programRefusal(a), true);
+    if (programView) programView.program = null;
+    showProgram();
+    programSays(t.programCleared, false);
+  } catch {
+    programSays(t.unreachable, true);
+  }
+}
+
 buildMore();
 translate();
 $('lang').onclick = () => {
@@ -435,7 +559,17 @@ $('ssid').oninput = () => {
 };
 $('role').onchange = chatFields;
 $('form').onsubmit = save;
+$('program-send').onclick = sendProgram;
+$('program-clear').onclick = clearStoredProgram;
 getJson('/settings')
   .then(load)
   .then(() => scan())
   .catch(() => problem('', t.unreachable));
+getJson('/program')
+  .then((v) => {
+    programView = v;
+    showProgram();
+  })
+  .catch(() => {
+    /* an older board without programs: the section stays hidden */
+  });

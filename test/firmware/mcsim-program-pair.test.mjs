@@ -1,0 +1,125 @@
+// The tutorial's ESP#1 and ESP#2 as programs on two boards of the class's one image in mcsim: each
+// board set up over its pty (`mqtt-pair setup --port`, a roster of two: alice ESP#1, bob ESP#2 on
+// LycMaurois/SNT_2nde/alice/), then each sent its program with `mqtt-pair program` (the examples a
+// student starts from: tools/programs/examples.ts, from src/apps/builtin/hello.ts and
+// responder.ts). Each board says it runs its program; they pair (a Hello #N answered by
+// « received », seen at Mosquitto); after a restart of both (new mcsim on the same folders, the same
+// Preference files) they run their programs again and still pair.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
+import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { socatSkip } from '../helpers/pty.mjs';
+import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { mqttPair } from '../helpers/child.mjs';
+import { LIMIT, until } from '../helpers/wait.mjs';
+import { programText } from '../../tools/programs/source.mjs';
+
+const skip = moddableSkip() || mosquittoSkip() || socatSkip();
+const GROUP = 'LycMaurois/SNT_2nde';
+const PREFIX = `${GROUP}/alice/`;
+const root = new URL('../../', import.meta.url);
+const example = (role) => {
+  const file = new URL(`src/apps/builtin/${role}.ts`, root);
+  return programText(file.pathname, readFileSync(file, 'utf8'));
+};
+
+describe("two boards of the one image pair through the tutorial's programs (mcsim)", { skip }, () => {
+  let broker, so, work, sub, roster;
+  const boards = [];
+  before(async () => {
+    broker = await startMosquitto();
+    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-program-pair-'));
+    roster = join(work, 'names.txt');
+    writeFileSync(roster, 'alice bob\n');
+    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort() });
+    sub = await mosquittoSub(broker.port, ['-t', `${GROUP}/#`]);
+  });
+  after(async () => {
+    for (const b of boards) {
+      await b.sim?.stop();
+      await b.pty?.stop();
+    }
+    await sub?.stop();
+    await broker?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('ESP#1 and ESP#2 sent with mqtt-pair program pair; after a restart of both they still pair', async () => {
+    try {
+      await steps();
+    } catch (e) {
+      // What the boards said, to tell why.
+      for (const b of boards) e.message += `\n-- ${b.name}'s last lines:\n${b.sim?.lines.slice(-25).join('\n')}`;
+      throw e;
+    }
+  });
+
+  const paired = async (from, what) => {
+    await until(() => sub.lines.slice(from).some((l) => /^LycMaurois\/SNT_2nde\/alice\/hello Hello #\d+$/.test(l)), `${what}: a Hello #N`);
+    await until(() => sub.lines.slice(from).includes(`${PREFIX}notification received`), `${what}: « received »`);
+  };
+
+  async function steps() {
+    for (const [i, name] of ['alice', 'bob'].entries()) {
+      const dir = join(work, `board-${i + 1}`);
+      mkdirSync(dir);
+      const pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
+      const sim = await startMcsim(so, `board-${i + 1}`, { cwd: dir });
+      boards.push({ name, dir, pty, sim });
+      await sim.waitFor(/^Setup mode: no WiFi settings on this board$/);
+      const r = await mqttPair(
+        [
+          'setup',
+          '--port',
+          pty.path,
+          '--roster',
+          roster,
+          '--school',
+          'LycMaurois',
+          '--class',
+          'SNT_2nde',
+          '--ssid',
+          'JAMS2',
+          '--password',
+          'motdepasse',
+          '--broker',
+          `127.0.0.1:${broker.port}`,
+        ],
+        { timeout: 2 * LIMIT },
+      ).exit;
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    }
+    // Each board its program: ESP#1 on alice's, ESP#2 on bob's.
+    const files = [
+      ['esp1.js', example('hello')],
+      ['esp2.js', example('responder')],
+    ];
+    const from = sub.lines.length;
+    for (const [i, b] of boards.entries()) {
+      const [name, text] = files[i];
+      const file = join(work, name);
+      writeFileSync(file, text);
+      const at = b.sim.lines.length;
+      const sent = await mqttPair(['program', '--port', join(b.dir, 'usb'), file, '-W', '1']).exit;
+      assert.equal(sent.code, 0, sent.stderr);
+      assert.match(sent.stdout, new RegExp(`^${name.replace('.', '\\.')} sent: \\d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$`, 'm'));
+      await b.sim.waitFor(new RegExp(`^Program: ${name.replace('.', '\\.')}, stored on this board$`), { after: at });
+    }
+    await paired(from, 'the two programs');
+
+    // A restart of both: new mcsim on the same folders (their Preference files).
+    for (const b of boards) await b.sim.stop();
+    for (const b of boards) b.sim = await startMcsim(so, `${b.name}-again`, { cwd: b.dir });
+    const again = sub.lines.length;
+    for (const [i, b] of boards.entries()) await b.sim.waitFor(new RegExp(`^Program: esp${i + 1}\\.js, stored on this board$`));
+    await paired(again, 'after the restart');
+    for (const [i, b] of boards.entries()) {
+      const show = await mqttPair(['program', '--port', join(b.dir, 'usb'), '--show']).exit;
+      assert.match(show.stdout, new RegExp(`^program esp${i + 1}\\.js: ${Buffer.byteLength(files[i][1])} bytes, hash [0-9a-f]{8}\\n$`), show.stderr);
+    }
+  }
+});
