@@ -41,7 +41,7 @@ describe("the board's setup page on a phone (XS)", { skip: xsSkip() || chromiumS
   test('it fits a phone in French and English, with the scanned networks and why it opened', async (t) => {
     assertXs();
     const board = await xsBoardFor(t, { networks: NETWORKS, setup: { build: { keepalive: 60, setupPort: 8080 } } });
-    await board.ask({ ev: 'open-page', reason: 'no WiFi settings on this board' });
+    await board.ask({ ev: 'open-page', reason: 'no WiFi settings on this board', why: ['missing', 'ssid', 'password'] });
     const served = await serveBoardPage(board);
     t.after(() => served.close());
     const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
