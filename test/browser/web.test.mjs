@@ -348,7 +348,11 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
         if (name !== 'felix') pair.push(new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder' }, print: () => {} }).start());
         boards.set(name, pair);
       }
-      watch = await startClassPages(broker, { studentBroker: null, duration: null, args: ['--roster', join(dir, 'classe.txt'), '--interval', '500', '--lang', 'en'] });
+      watch = await startClassPages(broker, {
+        studentBroker: null,
+        duration: null,
+        args: ['--roster', join(dir, 'classe.txt'), '--interval', '500', '--lang', 'en'],
+      });
       const page = await context.newPage();
       await page.goto(watch.classUrl);
       await until('bob green before he stops', async () => (await tilesOf(page)).find((t) => t.name === 'bob')?.state === 'ok');
