@@ -6,8 +6,7 @@
 // (Moddable's tools/mcconfig/make.esp.mk) names its three files and offsets in its makefile.
 // Nothing here is guessed: a file that lacks what we need is named, with what it lacks.
 
-import { UsageError } from '../usage-error';
-import { imageWords } from '../words/image';
+import { ImageError } from './problem';
 
 export interface FlashPart {
   /** Where it is written, in bytes from the flash's start. */
@@ -34,7 +33,7 @@ export interface FlashPlan {
 export function offsetOf(text: string, where: string): number {
   const t = text.trim();
   const n = /^0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t.slice(2), 16) : /^\d+$/.test(t) ? Number(t) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(imageWords().notOffset(where, t));
+  if (!Number.isSafeInteger(n)) throw new ImageError('notOffset', where, t);
   return n;
 }
 
@@ -58,14 +57,14 @@ export function planFromFlasherArgs(text: string, where: string, target?: string
   try {
     json = JSON.parse(text) as FlasherArgs;
   } catch {
-    throw new UsageError(imageWords().notJson(where));
+    throw new ImageError('notJson', where);
   }
-  if (!json || typeof json !== 'object') throw new UsageError(imageWords().noSettings(where));
+  if (!json || typeof json !== 'object') throw new ImageError('noSettings', where);
   const files = json.flash_files;
-  if (!files || typeof files !== 'object' || !Object.keys(files).length) throw new UsageError(imageWords().noFlashFiles(where));
+  if (!files || typeof files !== 'object' || !Object.keys(files).length) throw new ImageError('noFlashFiles', where);
   const parts: FlashPart[] = [];
   for (const [offset, file] of Object.entries(files as Record<string, unknown>)) {
-    if (typeof file !== 'string' || !file) throw new UsageError(imageWords().notFileName(where, offset));
+    if (typeof file !== 'string' || !file) throw new ImageError('notFileName', where, offset);
     parts.push({ offset: offsetOf(offset, `${where}: flash_files`), file });
   }
   parts.sort((a, b) => a.offset - b.offset);
@@ -73,7 +72,7 @@ export function planFromFlasherArgs(text: string, where: string, target?: string
   const flashArgs = Array.isArray(args) && args.every((a) => typeof a === 'string') ? (args as string[]) : [];
   const extra = json.extra_esptool_args ?? {};
   const chip = typeof extra.chip === 'string' && extra.chip ? extra.chip : target;
-  if (!chip) throw new UsageError(imageWords().noChip(where));
+  if (!chip) throw new ImageError('noChip', where);
   return {
     chip,
     flashArgs,
@@ -127,7 +126,7 @@ export function initDataOffset(makefile: string, flashSize: string, where: strin
       if (v) return offsetOf(v[1], where);
     }
   }
-  throw new UsageError(imageWords().noInitOffset(where, flashSize));
+  throw new ImageError('noInitOffset', where, flashSize);
 }
 
 /** `$(NAME)` expanded from `vars` (recursively, as make does), or null when one is unknown. */
@@ -156,7 +155,7 @@ export function expand(text: string, vars: Map<string, string>, depth = 0): stri
 export function esp8266Plan(makefile: string, vars: Map<string, string>, where: string): FlashPlan {
   const lines = makefile.split('\n');
   const at = lines.findIndex((l) => /^\s*ESPTOOL_FLASH_OPT\s*\??=/.test(l));
-  if (at < 0) throw new UsageError(imageWords().noFlashOpt(where));
+  if (at < 0) throw new ImageError('noFlashOpt', where);
   let text = lines[at].replace(/^[^=]*=/, '');
   for (let i = at; lines[i]?.trimEnd().endsWith('\\'); i++) text = `${text.trimEnd().slice(0, -1)} ${lines[i + 1] ?? ''}`;
   const words = text.trim().split(/\s+/).filter(Boolean);
@@ -165,12 +164,12 @@ export function esp8266Plan(makefile: string, vars: Map<string, string>, where: 
   for (let i = 0; i < words.length; i++) {
     const w = expand(words[i], vars);
     const next = words[i + 1] === undefined ? null : expand(words[i + 1], vars);
-    if (w === null || next === null) throw new UsageError(imageWords().unknownSetting(where, `${words[i]} ${words[i + 1] ?? ''}`.trim()));
+    if (w === null || next === null) throw new ImageError('unknownSetting', where, `${words[i]} ${words[i + 1] ?? ''}`.trim());
     if (w.startsWith('--')) flashArgs.push(w, next);
     else parts.push({ offset: offsetOf(w, `${where}: ESPTOOL_FLASH_OPT`), file: next });
     i++;
   }
-  if (!parts.length) throw new UsageError(imageWords().noFileToFlash(where));
+  if (!parts.length) throw new ImageError('noFileToFlash', where);
   parts.sort((a, b) => a.offset - b.offset);
   return { chip: 'esp8266', flashArgs, parts };
 }

@@ -2,43 +2,22 @@
 // and the command that fixes it, in French and in English. File names, mcconfig's command line and
 // the SDK's own names (flasher_args.json, ESPTOOL_FLASH_OPT, ESP_BASE) stay as they are typed.
 
+import type { ImageCode, ImageError, ImageFacts } from '../image/problem';
 import { cliLang } from './cli';
 
-export interface ImageWords {
-  badPlatform(platform: string): string;
-  onlyDebug(platform: string, output: string, make: string): string;
-  noBuild(platform: string, name: string, output: string, make: string): string;
-  partMissing(file: string, source: string, offset: string, fix: string): string;
-  /** The fix for a missing part written by the build itself. */
-  runAgain(make: string): string;
-  /** The fix for a missing part of the ESP8266 SDK. */
-  checkEspBase: string;
-  noModdable8266: string;
-  noMakefile(mk: string): string;
-  noEspBase: string;
-  notOffset(where: string, text: string): string;
-  notJson(where: string): string;
-  noSettings(where: string): string;
-  noFlashFiles(where: string): string;
-  notFileName(where: string, offset: string): string;
-  noChip(where: string): string;
-  noInitOffset(where: string, flashSize: string): string;
-  noFlashOpt(where: string): string;
-  unknownSetting(where: string, setting: string): string;
-  noFileToFlash(where: string): string;
-}
+/** Each code's line, from its facts (tools/image/problem.ts). */
+export type ImageWords = { [C in ImageCode]: (...facts: ImageFacts[C]) => string };
 
 export const en: ImageWords = {
   badPlatform: (p) => `-p ${p}: the platforms are esp32, esp32/esp32c3, esp32/esp32s3 (any esp32/<board>) and esp`,
   onlyDebug: (p, output, make) =>
     `only a debug build (-d) of ${p} is in ${output}: it waits for xsbug on the serial port; build the class's image without -d: ${make}`,
   noBuild: (p, name, output, make) => `no ${p} build of ${name} in ${output}: build it first, from the repository's root: ${make}`,
-  partMissing: (file, source, offset, fix) => `${file}, which ${source} writes at ${offset}, is missing: ${fix}`,
-  runAgain: (make) => `the build did not finish; run ${make} again`,
-  checkEspBase: 'check ESP_BASE (the ESP8266 SDK, as for mcconfig)',
-  noModdable8266: 'MODDABLE is not set: the ESP8266 image is flashed as $MODDABLE/tools/mcconfig/make.esp.mk says; set it as for mcconfig',
+  partMissing: (file, source, offset, make) => `${file}, which ${source} writes at ${offset}, is missing: the build did not finish; run ${make} again`,
+  sdkPartMissing: (file, source, offset) => `${file}, which ${source} writes at ${offset}, is missing: check ESP_BASE (the ESP8266 SDK, as for mcconfig)`,
+  noModdable8266: () => 'MODDABLE is not set: the ESP8266 image is flashed as $MODDABLE/tools/mcconfig/make.esp.mk says; set it as for mcconfig',
   noMakefile: (mk) => `${mk} is not found: set MODDABLE to the Moddable SDK that made the build`,
-  noEspBase: "ESP_BASE is not set: the ESP8266's bootloader comes from its SDK, $ESP_BASE/ESP8266_RTOS_SDK; set ESP_BASE as for mcconfig -p esp",
+  noEspBase: () => "ESP_BASE is not set: the ESP8266's bootloader comes from its SDK, $ESP_BASE/ESP8266_RTOS_SDK; set ESP_BASE as for mcconfig -p esp",
   notOffset: (where, t) => `${where}: "${t}" is not a flash offset (e.g. 0x10000)`,
   notJson: (where) => `${where} is not JSON: build again with mcconfig`,
   noSettings: (where) => `${where} holds no settings: build again with mcconfig`,
@@ -56,13 +35,12 @@ export const fr: ImageWords = {
   onlyDebug: (p, output, make) =>
     `${output} ne contient qu’une compilation de débogage (-d) pour ${p} : elle attend xsbug sur le port série ; compilez l’image de la classe sans -d : ${make}`,
   noBuild: (p, name, output, make) => `aucune compilation ${p} de ${name} dans ${output} : compilez-la d’abord, depuis la racine du dépôt : ${make}`,
-  partMissing: (file, source, offset, fix) => `${file}, que ${source} écrit en ${offset}, manque : ${fix}`,
-  runAgain: (make) => `la compilation n’a pas abouti ; relancez ${make}`,
-  checkEspBase: 'vérifiez ESP_BASE (le SDK de l’ESP8266, comme pour mcconfig)',
-  noModdable8266:
+  partMissing: (file, source, offset, make) => `${file}, que ${source} écrit en ${offset}, manque : la compilation n’a pas abouti ; relancez ${make}`,
+  sdkPartMissing: (file, source, offset) => `${file}, que ${source} écrit en ${offset}, manque : vérifiez ESP_BASE (le SDK de l’ESP8266, comme pour mcconfig)`,
+  noModdable8266: () =>
     'MODDABLE n’est pas défini : l’image de l’ESP8266 s’écrit comme le dit $MODDABLE/tools/mcconfig/make.esp.mk ; définissez-le comme pour mcconfig',
   noMakefile: (mk) => `${mk} est introuvable : MODDABLE doit désigner le SDK Moddable qui a fait la compilation`,
-  noEspBase:
+  noEspBase: () =>
     'ESP_BASE n’est pas défini : le chargeur de démarrage de l’ESP8266 vient de son SDK, $ESP_BASE/ESP8266_RTOS_SDK ; définissez ESP_BASE comme pour mcconfig -p esp',
   notOffset: (where, t) => `${where} : « ${t} » n’est pas une adresse en flash (par exemple 0x10000)`,
   notJson: (where) => `${where} n’est pas du JSON : recompilez avec mcconfig`,
@@ -79,4 +57,9 @@ export const fr: ImageWords = {
 /** The table of the language the commands speak now (--lang, else the locale). */
 export function imageWords(): ImageWords {
   return cliLang() === 'fr' ? fr : en;
+}
+
+/** An ImageError as the one line `mqtt-pair image` ends with. */
+export function imageLine(e: ImageError, words: ImageWords = imageWords()): string {
+  return (words[e.code] as (...facts: string[]) => string)(...(e.facts as string[]));
 }
