@@ -15,6 +15,6 @@ export function boardDevices(): Pick<Host, 'sensor' | 'buttons' | 'showColour' |
     // sensor: () => ({ temperature: 20.5, pressure: 1013.2 }),            // °C, hPa
     // buttons: (press) => { /* call press('up') ... on each press */ return () => { /* stop */ }; },
     // showColour: (name, rgb) => { /* light the LED: rgb is 0xRRGGBB */ },
-    // led: (on) => { /* the board's own LED (GPIO 2 on most ESP32 DevKits): « Identifier » blinks it, and programs' board.led */ },
+    // led: (on) => { /* only for an LED the settings led and ledActiveLow cannot describe: without this hook the firmware drives the board's own LED itself (firmware.ts, defaultLed) */ },
   };
 }

@@ -15,7 +15,7 @@ import type { ClientOptions } from '../../src/mqtt/client';
 import { printable } from '../../src/apps/text';
 import { checkChanges, effective, mergedConfig, missingSettings, readStored, type Settings } from '../../src/setup/settings';
 import { Setup, type Firmware as SetupFirmware } from '../../src/setup/setup';
-import { hasPreferences, openSerial, pressedBootButton, type SerialPort } from 'mqtt-pair/chip';
+import { chipFamily, hasPreferences, openSerial, pressedBootButton, type SerialPort, writeLed } from 'mqtt-pair/chip';
 import { ModdableHost } from './host';
 import { transportConfigError } from './tls';
 import { ModdablePorts, PreferenceStore } from './setup-ports';
@@ -62,12 +62,28 @@ const BUTTON_MS = 3000,
   BUTTON_EVERY = 100,
   HELD_MS = 500;
 
+/**
+ * The LED a chip family's classroom boards have, as GPIO × 2 + 1 when lit by a low level; -1:
+ * none known. ESP32: GPIO 2 on most « ESP32 DevKit V1 » (the DevKitC has none: led=-1 says so);
+ * ESP8266: GPIO 2 on the Wemos D1 mini's module, lit when low; ESP32-C3: GPIO 8 on the C3
+ * SuperMini, lit when low. The S3 DevKitC's LED is an RGB one (GPIO 48 or 38) that needs RMT: none
+ * here. The simulators print the LED's state on their console (GPIO 2 there, as an ESP32's).
+ */
+function defaultLed(family: string): number {
+  if (family === 'ESP32' || family === 'simulator') return 4;
+  if (family === 'ESP8266') return 5;
+  if (family === 'ESP32-C3') return 17;
+  return -1;
+}
+
 export class Firmware extends ModdableHost implements SetupFirmware {
   /** The build's config (mc/config, in flash), for setup. */
   get build(): Raw {
     return config;
   }
   private board: Board | null = null;
+  /** The LED's GPIO × 2, + 1 when it is lit by a low level; -1: no LED (wireLed). */
+  private ledWiring = -1;
   /** The USB serial port; setup's objects hang on it once made (on a stand-in where there is no port). */
   private serial: (SerialPort & { setup?: Setup }) | null;
 
@@ -85,6 +101,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     }
     this.stopBoard();
     const stored = this.stored();
+    this.wireLed(effective(config, stored));
     if (!stored) {
       // Nothing stored: the build's config, as before run-time setup, unless it lacks the essentials.
       if (typeof checked !== 'string') {
@@ -113,6 +130,23 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     }
     this.sntp = settings.sntp || 'pool.ntp.org';
     this.run(c, boardOptions(c), raw);
+  }
+
+  /** The LED's pin and level: the settings led and ledActiveLow over the chip's default (defaultLed), unless devices.ts drives it. */
+  private wireLed(settings: Settings): void {
+    if (this.led && this.led !== Firmware.prototype.boardLed) return;
+    const d = defaultLed(chipFamily()),
+      pin = settings.led === undefined ? d >> 1 : Number(settings.led),
+      low = settings.ledActiveLow === undefined ? pin === d >> 1 && (d & 1) === 1 : settings.ledActiveLow === 'true';
+    this.ledWiring = pin < 0 ? -1 : pin * 2 + (low ? 1 : 0);
+    // A method, not a closure: Identify and programs call host.led?.(on), and « no LED » is no led.
+    this.led = pin < 0 ? undefined : Firmware.prototype.boardLed;
+  }
+
+  /** Host.led where the firmware drives the board's LED itself. */
+  boardLed(on: boolean): void {
+    const w = this.ledWiring;
+    if (w >= 0) writeLed(w >> 1, (w & 1) === 1, on);
   }
 
   /** The settings stored on the board, or null. (The simulators' Preference costs RAM once loaded: not when no file holds any.) */

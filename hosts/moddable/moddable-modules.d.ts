@@ -37,6 +37,12 @@ declare module 'mqtt-pair/chip' {
   export function hasPreferences(): boolean;
   /** The chip family as ESP Web Tools names it ("ESP32", "ESP32-C3", "ESP8266"), or "simulator". */
   export function chipFamily(): string;
+  /**
+   * Lights (`on`) or darkens the LED on GPIO `pin` (lit when the pin is low if `activeLow`),
+   * opening the pin at the first call; false where it cannot (-1, or the pin cannot be an output).
+   * The simulators have none to light: they print its state on their console when it changes.
+   */
+  export function writeLed(pin: number, activeLow: boolean, on: boolean): boolean;
 }
 
 // Our XS meter (hosts/moddable/native/meter.{js,c}), on every platform; it meters only where

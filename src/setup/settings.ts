@@ -57,6 +57,8 @@ export const SETTINGS: readonly SettingField[] = [
   { key: 'wifiRetry', kind: 'number', min: 10, max: MAX_DELAY },
   { key: 'ca', kind: 'text' },
   { key: 'sntp', kind: 'text' },
+  { key: 'led', kind: 'number', min: -1, max: 48 },
+  { key: 'ledActiveLow', kind: 'choice', choices: ['false', 'true'] },
 ];
 
 export type Settings = Record<string, string>;
@@ -173,7 +175,7 @@ const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\uf
 /** A stored topic prefix: levels without spaces, each ending with a /. */
 const PREFIX = /^([^\s/]+\/)+$/;
 
-/** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter, an IPv6 broker. */
+/** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter, the LED, an IPv6 broker. */
 function ownCheck(key: string, v: string): string {
   switch (key) {
     case 'ssid':
@@ -198,6 +200,13 @@ function ownCheck(key: string, v: string): string {
       const n = Number(v);
       return Number.isInteger(n) && n >= 0 && n <= 1000 ? '' : `setupAfter="${v}" is not a whole number from 0 to 1000`;
     }
+    case 'led': {
+      // GPIO numbers go to 48 (the ESP32-S3); -1: the board has no LED to blink.
+      const n = Number(v);
+      return Number.isInteger(n) && n >= -1 && n <= 48 ? '' : `led="${v}" is not a GPIO number from 0 to 48 (-1: no LED)`;
+    }
+    case 'ledActiveLow':
+      return v === 'true' || v === 'false' ? '' : `ledActiveLow="${v}" is not true or false`;
   }
   return '';
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimBoard } from '../../dist/index.js';
 import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
-import { startClassPages } from '../helpers/class-page.mjs';
+import { showGuideBroker, startClassPages } from '../helpers/class-page.mjs';
 import { mosquittoSkip, mosquittoTool, startMosquitto } from '../helpers/mosquitto.mjs';
 import { measureTiles } from '../helpers/tiles.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
@@ -66,11 +66,11 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
       return b;
     };
     const dir = mkdtempSync(join(tmpdir(), 'mqtt-pair-roster-'));
-    writeFileSync(join(dir, 'classe.txt'), 'meteo\nremo\nalice\nbob\ncarla\nlate\nzoe\n');
+    writeFileSync(join(dir, 'classe.txt'), 'hugo\nines\nalice\nbob\ncarla\nlucas\nzoe\n');
     // The student carla's page was there before the teacher's: its retained status says so.
     pub('-r', '-q', '1', '-t', `${G}carla/status`, '-m', 'online');
-    board('meteo', { role: 'sensor', topicPrefix: `${G}meteo/`, interval: 500 });
-    board('remo', { role: 'remote', topicPrefix: `${G}remo/`, interval: 500 });
+    board('hugo', { role: 'sensor', topicPrefix: `${G}hugo/`, interval: 500 });
+    board('ines', { role: 'remote', topicPrefix: `${G}ines/`, interval: 500 });
     board('alice', { role: 'chat', topicPrefix: G, name: 'alice', peer: 'bob' });
     watch = await startClassPages(broker, { studentBroker: null, duration: null, args: ['--roster', join(dir, 'classe.txt'), '--interval', '500'] });
     const url = watch.classUrl;
@@ -86,22 +86,22 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
         seen = await tilesOf(page);
         const by = Object.fromEntries(seen.map((t) => [t.name, t]));
         return (
-          by.meteo?.reason === 'sensor' &&
-          by.remo?.reason === 'remote' &&
+          by.hugo?.reason === 'sensor' &&
+          by.ines?.reason === 'remote' &&
           by.alice?.reason === 'chat' &&
           by.bob?.reason === 'chat' &&
           by.carla?.reason === 'student' &&
-          by.late?.reason === 'notYet' &&
+          by.lucas?.reason === 'notYet' &&
           by.zoe?.reason === 'notYet'
         );
       },
       () => `each pair in its activity; the page shows ${JSON.stringify(seen)}`,
     );
     const by = Object.fromEntries(seen.map((t) => [t.name, t]));
-    for (const name of ['meteo', 'remo', 'alice', 'bob', 'carla']) assert.equal(by[name].state, 'ok', `${name} is alive: ${JSON.stringify(by[name])}`);
-    assert.match(by.meteo.why, /^publie 2\d(,\d+)? °C · 101\d(,\d+)? hPa/, 'the weather station shows its values, in French');
-    assert.equal(by.meteo.label, 'Station météo');
-    assert.match(by.remo.why, /dernière commande « (up|down|left|right) »/);
+    for (const name of ['hugo', 'ines', 'alice', 'bob', 'carla']) assert.equal(by[name].state, 'ok', `${name} is alive: ${JSON.stringify(by[name])}`);
+    assert.match(by.hugo.why, /^publie 2\d(,\d+)? °C · 101\d(,\d+)? hPa/, 'the weather station shows its values, in French');
+    assert.equal(by.hugo.label, 'Station météo');
+    assert.match(by.ines.why, /dernière commande « (up|down|left|right) »/);
     assert.equal(by.carla.why, 'en ligne sur la page des élèves');
     assert.deepEqual([by.zoe.state, by.zoe.label], ['wait', 'Pas encore là'], 'a pair not there yet is amber, not red');
     assert.ok(!seen.some((t) => t.label === 'Jamais connecté'), 'no red "never connected" for a pair doing another activity');
@@ -109,20 +109,26 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     assert.ok(!seen.some((t) => t.name === 'yanis'), `yanis is no pair: ${JSON.stringify(seen)}`);
     await until(async () => /1 élève sur la page des élèves\s*yanis/.test(await page.textContent('#students')), 'yanis among the students');
     assert.match(await page.textContent('#counts'), /^7 binômes/, 'the 7 pairs of the list, and no more');
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'activities-fr.png') });
+    if (SHOTS) {
+      await showGuideBroker(page);
+      await page.screenshot({ path: join(SHOTS, 'activities-fr.png') });
+    }
     assert.deepEqual((await page.evaluate(measureTiles)).bad, [], 'every word fits');
 
     // The late pair starts now: amber, then green, never red.
-    board('late-esp2', { role: 'responder', topicPrefix: `${G}late/`, interval: 500 });
-    board('late-esp1', { role: 'hello', topicPrefix: `${G}late/`, interval: 500 });
+    board('lucas-esp2', { role: 'responder', topicPrefix: `${G}lucas/`, interval: 500 });
+    board('lucas-esp1', { role: 'hello', topicPrefix: `${G}lucas/`, interval: 500 });
     const states = new Set();
     await until(async () => {
-      const late = (await tilesOf(page)).find((t) => t.name === 'late');
+      const late = (await tilesOf(page)).find((t) => t.name === 'lucas');
       states.add(late?.state);
       return late?.state === 'ok';
     }, 'the late pair green');
     assert.ok(!states.has('silent'), `the late pair was never red: ${[...states]}`);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'activities-late-ok-fr.png') });
+    if (SHOTS) {
+      await showGuideBroker(page);
+      await page.screenshot({ path: join(SHOTS, 'activities-late-ok-fr.png') });
+    }
     await page.close();
     rmSync(dir, { recursive: true, force: true });
     watch.child.kill('SIGTERM');

@@ -259,6 +259,24 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     await A.sim.waitFor(/^ESP received hello message$/, { after: back });
   });
 
+  test('« Identifier » over USB: the LED blinks (the simulator prints its state), the console says so, then it stops dark', async () => {
+    const { A } = boards;
+    const mark = A.sim.lines.length;
+    const answer = await A.serial.command(improv.IDENTIFY);
+    assert.equal(answer.at(-1).command, improv.IDENTIFY, 'the command is answered');
+    await A.sim.waitFor(/^Identify: this board blinks its LED for 5 s \(asked over USB\)$/, { after: mark });
+    await A.sim.waitFor(/^Identify: done$/, { after: mark });
+    const led = A.sim.lines.slice(mark).filter((l) => /^LED (on|off) /.test(l));
+    // 250 ms a half-blink for 5 s: ten times lit, each followed by dark; the simulator's LED is GPIO 2.
+    assert.equal(led.filter((l) => l === 'LED on (GPIO 2)').length, 10, led.join('\n'));
+    assert.equal(led.filter((l) => l === 'LED off (GPIO 2)').length, 10, led.join('\n'));
+    assert.equal(led.at(-1), 'LED off (GPIO 2)', 'it ends dark');
+    assert.ok(
+      A.serial.lines.some((l) => /^Identify: this board blinks its LED/.test(l)),
+      'the line reaches the USB port too',
+    );
+  });
+
   test('a stored broker name that does not resolve: setup mode, with the reason', async () => {
     const { A } = boards;
     await A.serial.command(improv.SET_SETTINGS, ['broker', 'no-such-broker.invalid', 'setupAfter', '3', 'backoffMin', '200', 'backoffMax', '400']);

@@ -59,3 +59,21 @@ export async function startExplorer(args) {
   const url = (await run.waitFor('stdout', /Explorer: (http:\/\/127\.0\.0\.1:\d+\/)/))[1];
   return { ...run, url, output: () => run.text.stdout + run.text.stderr };
 }
+
+/**
+ * For the docs' screenshots (MQTT_PAIR_SCREENSHOTS): the page's subtitle names the guide's Pi
+ * (192.168.1.144:1883) where it names the test's private broker (127.0.0.1 and a port drawn for
+ * the run), which means nothing to a teacher. The page writes its subtitle at each snapshot: the
+ * address is put back each time it does.
+ */
+export async function showGuideBroker(page) {
+  await page.evaluate(() => {
+    const sub = document.getElementById('subtitle');
+    const fix = () => {
+      const text = sub.textContent.replace(/127\.0\.0\.1:\d+/, '192.168.1.144:1883');
+      if (text !== sub.textContent) sub.textContent = text;
+    };
+    fix();
+    new MutationObserver(fix).observe(sub, { childList: true, characterData: true, subtree: true });
+  });
+}

@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,33 @@ describe('--help and bad flags, in French under a French locale', () => {
       assert.match(image.stdout, /^mqtt-pair \S+ pour ESP32 \(compilation release, \d+ Ko\), lue dans /);
       assert.match(image.stdout, /^Écrite dans .*: manifest\.json pour ESP Web Tools/m);
       assert.deepEqual(englishSentences(image.stdout.replace(/lue dans \S+/, '')), []);
+      // A build that is not there, not a platform, only a debug build, a broken flasher_args.json:
+      // one French line each. The paths and mcconfig's command line are set aside as typed.
+      const empty = join(out, 'vide');
+      const debug = join(out, 'debogage');
+      mkdirSync(join(debug, 'tmp', 'esp32', 'debug', 'mqtt-pair'), { recursive: true });
+      const broken = join(out, 'casse');
+      const brokenArgs = join(broken, 'tmp', 'esp32', 'release', 'mqtt-pair', 'xsProj-esp32', 'build');
+      mkdirSync(brokenArgs, { recursive: true });
+      writeFileSync(join(brokenArgs, 'flasher_args.json'), '{ pas du JSON');
+      const cases = [
+        [
+          ['-p', 'esp32', '-o', empty],
+          /^mqtt-pair image: aucune compilation esp32 de mqtt-pair dans .* : compilez-la d’abord, depuis la racine du dépôt : mcconfig -m -t build -p esp32 -o /,
+        ],
+        [['-p', 'arduino', '-o', empty], /^mqtt-pair image: -p arduino : les plateformes sont esp32, /],
+        [['-p', 'esp32', '-o', debug], /^mqtt-pair image: .* ne contient qu’une compilation de débogage \(-d\) pour esp32 : /],
+        [['-p', 'esp32', '-o', broken], /^mqtt-pair image: .*flasher_args\.json n’est pas du JSON : recompilez avec mcconfig$/m],
+      ];
+      for (const [args, line] of cases) {
+        const r = await run(['image', ...args, '--out', join(out, 'img2')], FRENCH).exit;
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, line);
+        const prose = r.stderr.replace(/\/\S+|mcconfig -m -t build -p \S+( -o \S+)?/g, ' ');
+        assert.deepEqual(englishSentences(prose), [], r.stderr);
+        const english = await run(['image', ...args, '--out', join(out, 'img2')], ENGLISH).exit;
+        assert.match(english.stderr, /^mqtt-pair image: (no esp32 build|-p arduino: the platforms|only a debug build|.* is not JSON)/, english.stderr);
+      }
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -61,12 +61,15 @@ describe('flasher_args.json (ESP-IDF v6.0, and 5.x)', () => {
     const noChip = JSON.parse(esp32Args);
     delete noChip.extra_esptool_args.chip;
     assert.equal(planFromFlasherArgs(JSON.stringify(noChip), 'f', 'esp32c6').chip, 'esp32c6');
-    assert.throws(() => planFromFlasherArgs(JSON.stringify(noChip), 'f'), /does not name the chip/);
+    assert.throws(() => planFromFlasherArgs(JSON.stringify(noChip), 'f'), { code: 'noChip', facts: ['f'] });
   });
   test('broken files are named, with what they lack', () => {
-    assert.throws(() => planFromFlasherArgs('{', 'x/flasher_args.json'), /x\/flasher_args.json is not JSON/);
-    assert.throws(() => planFromFlasherArgs('{"flash_files":{}}', 'f'), /lists no flash_files/);
-    assert.throws(() => planFromFlasherArgs('{"flash_files":{"0xZZ":"a.bin"},"extra_esptool_args":{"chip":"esp32"}}', 'f'), /"0xZZ" is not a flash offset/);
+    assert.throws(() => planFromFlasherArgs('{', 'x/flasher_args.json'), { code: 'notJson', facts: ['x/flasher_args.json'] });
+    assert.throws(() => planFromFlasherArgs('{"flash_files":{}}', 'f'), { code: 'noFlashFiles' });
+    assert.throws(() => planFromFlasherArgs('{"flash_files":{"0xZZ":"a.bin"},"extra_esptool_args":{"chip":"esp32"}}', 'f'), {
+      code: 'notOffset',
+      facts: ['f: flash_files', '0xZZ'],
+    });
   });
   test("ESP Web Tools' chip families", () => {
     assert.deepEqual(['esp32', 'esp32c3', 'esp32s3', 'esp32s2', 'esp32c6', 'esp8266'].map(chipFamily), [
@@ -162,7 +165,7 @@ describe("the ESP8266 build (make.esp.mk's ESPTOOL_FLASH_OPT)", () => {
     const vars = makeVariables(mk);
     vars.set('BIN_DIR', '/out');
     vars.set('ESP_INIT_DATA_DEFAULT_BIN_OFFSET', '0x3fc000');
-    assert.throws(() => esp8266Plan(mk, vars, 'make.esp.mk'), /set ESP_BASE/);
+    assert.throws(() => esp8266Plan(mk, vars, 'make.esp.mk'), { code: 'unknownSetting' });
   });
 });
 

@@ -44,7 +44,7 @@ const base = { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144
 describe('run-time settings', () => {
   test("every number's bounds on the page are the firmware's (checkConfig)", () => {
     const raw = { ssid: 'x', broker: '127.0.0.1', role: 'hello' };
-    for (const f of SETTINGS.filter((s) => s.kind === 'number' && s.key !== 'setupAfter')) {
+    for (const f of SETTINGS.filter((s) => s.kind === 'number' && s.key !== 'setupAfter' && s.key !== 'led')) {
       const at = (v) => checkConfig({ ...raw, backoffMin: f.key === 'backoffMax' ? f.min : undefined, [f.key]: v }, 'id', true);
       assert.equal(typeof at(f.min), 'object', `${f.key}=${f.min} is accepted`);
       assert.equal(typeof at(f.max), 'object', `${f.key}=${f.max} is accepted`);
@@ -71,6 +71,9 @@ describe('run-time settings', () => {
       [{ ssid: 'x'.repeat(33) }, 'ssid', /longer than a WiFi network's name can be \(32 bytes\)/],
       [{ setupAfter: '-1' }, 'setupAfter', /not a whole number from 0 to 1000/],
       [{ sntp: 'pool ntp org' }, 'sntp', /is not a host name/],
+      [{ led: '49' }, 'led', /^led="49" is not a GPIO number from 0 to 48 \(-1: no LED\)$/],
+      [{ led: '2.5' }, 'led', /is not a GPIO number/],
+      [{ ledActiveLow: 'yes' }, 'ledActiveLow', /^ledActiveLow="yes" is not true or false$/],
       [{ topicPrefix: 'é'.repeat(32) }, 'topicPrefix', /^topicPrefix is 64 bytes long: this board stores at most 62$/],
       [{ name: 'bob\u001b[2J' }, 'name', /holds control characters/],
       [{ name: 'bob\ud800' }, 'name', /is not valid text/],

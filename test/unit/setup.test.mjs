@@ -348,7 +348,7 @@ describe('setup on the board', () => {
     assert.equal(JSON.stringify(readStored(b.store)), before);
     assert.ok(
       b.host.lines.includes(
-        'Setup over USB: __proto__: there is no setting "__proto__": the settings are ssid, password, broker, role, topicPrefix, name, peer, interval, clientId, keepalive, backoffMin, backoffMax, restartAfter, setupAfter, inflight, wifiTimeout, wifiRetry, ca, sntp: nothing changed',
+        'Setup over USB: __proto__: there is no setting "__proto__": the settings are ssid, password, broker, role, topicPrefix, name, peer, interval, clientId, keepalive, backoffMin, backoffMax, restartAfter, setupAfter, inflight, wifiTimeout, wifiRetry, ca, sntp, led, ledActiveLow: nothing changed',
       ),
       b.host.lines.join('\n'),
     );

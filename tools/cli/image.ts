@@ -10,6 +10,8 @@ import { hex } from '../image/flash-plan';
 import { writeImage } from '../image/write-image';
 import { UsageError, last, parseArgs, usageText, type Flag } from './flags';
 import { cliWords } from '../words/cli';
+import { imageLine } from '../words/image';
+import { ImageError } from '../image/problem';
 
 const FLAGS: Flag[] = [
   {
@@ -57,7 +59,12 @@ export async function runImage(argv: string[]): Promise<number> {
   if (!outputFlag && !moddable) throw new UsageError(cliWords().setup.imageNoModdable);
   const output = resolve(outputFlag ?? join(moddable as string, 'build'));
   const name = appName();
-  const build = findBuild(platform, { output, name, moddable, env: process.env }, outputFlag);
+  let build: ReturnType<typeof findBuild>;
+  try {
+    build = findBuild(platform, { output, name, moddable, env: process.env }, outputFlag);
+  } catch (e) {
+    throw e instanceof ImageError ? new UsageError(imageLine(e)) : e;
+  }
   const dir = resolve(last(p, 'out') ?? join('build', 'image', platform));
   const image = writeImage(build, dir, name, version());
   const near = relative(process.cwd(), dir);

@@ -8,7 +8,7 @@
 
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { UsageError } from '../usage-error';
+import { ImageError } from './problem';
 import { type FlashPlan, esp8266Plan, hex, initDataOffset, makeVariables, planFromFlasherArgs, targetOf } from './flash-plan';
 
 /** The platforms an image is made for: mcconfig's -p. */
@@ -50,7 +50,7 @@ export function buildCommand(platform: string, output?: string): string {
 
 /** The build's output for `platform`, its plan read; a UsageError saying what is missing otherwise. */
 export function findBuild(platform: string, where: Where, outputFlag?: string): BuildOutput {
-  if (!PLATFORM.test(platform)) throw new UsageError(`-p ${platform}: the platforms are esp32, esp32/esp32c3, esp32/esp32s3 (any esp32/<board>) and esp`);
+  if (!PLATFORM.test(platform)) throw new ImageError('badPlatform', platform);
   const make = buildCommand(platform, outputFlag);
   const esp8266 = platform === 'esp' || platform.startsWith('esp/');
   for (const variant of VARIANTS) {
@@ -64,11 +64,8 @@ export function findBuild(platform: string, where: Where, outputFlag?: string): 
     }
   }
   const debug = join(where.output, 'tmp', platform, 'debug', where.name);
-  if (existsSync(debug))
-    throw new UsageError(
-      `only a debug build (-d) of ${platform} is in ${where.output}: it waits for xsbug on the serial port; build the class's image without -d: ${make}`,
-    );
-  throw new UsageError(`no ${platform} build of ${where.name} in ${where.output}: build it first, from the repository's root: ${make}`);
+  if (existsSync(debug)) throw new ImageError('onlyDebug', platform, where.output, make);
+  throw new ImageError('noBuild', platform, where.name, where.output, make);
 }
 
 /** USE_USB as the build's makefile (mcconfig's, in the build's tmp folder) sets it. */
@@ -120,21 +117,19 @@ function esp32Plan(args: string, make: string): FlashPlan {
   const plan = planFromFlasherArgs(readFileSync(args, 'utf8'), args, target);
   for (const p of plan.parts) {
     p.file = isAbsolute(p.file) ? p.file : join(dir, p.file);
-    if (!existsSync(p.file))
-      throw new UsageError(`${p.file}, which ${args} writes at ${hex(p.offset)}, is missing: the build did not finish; run ${make} again`);
+    if (!existsSync(p.file)) throw new ImageError('partMissing', p.file, args, hex(p.offset), make);
   }
   return plan;
 }
 
 function esp8266Build(bin: string, tmp: string, where: Where, make: string): { plan: FlashPlan; source: string } {
-  if (!where.moddable)
-    throw new UsageError('MODDABLE is not set: the ESP8266 image is flashed as $MODDABLE/tools/mcconfig/make.esp.mk says; set it as for mcconfig');
+  if (!where.moddable) throw new ImageError('noModdable8266');
   const mk = join(where.moddable, 'tools', 'mcconfig', 'make.esp.mk');
   let makefile: string;
   try {
     makefile = readFileSync(mk, 'utf8');
   } catch {
-    throw new UsageError(`${mk} is not found: set MODDABLE to the Moddable SDK that made the build`);
+    throw new ImageError('noMakefile', mk);
   }
   const vars = makeVariables(makefile);
   // The build's own makefile (the manifest's settings, e.g. FLASH_SIZE) wins over make.esp.mk's defaults.
@@ -147,15 +142,14 @@ function esp8266Build(bin: string, tmp: string, where: Where, make: string): { p
     const v = where.env[k];
     if (v) vars.set(k, v);
   }
-  if (!vars.has('ESP_BASE') && !where.env.ESPRESSIF_SDK_ROOT)
-    throw new UsageError("ESP_BASE is not set: the ESP8266's bootloader comes from its SDK, $ESP_BASE/ESP8266_RTOS_SDK; set ESP_BASE as for mcconfig -p esp");
+  if (!vars.has('ESP_BASE') && !where.env.ESPRESSIF_SDK_ROOT) throw new ImageError('noEspBase');
   vars.set('BIN_DIR', bin);
   vars.set('ESP_INIT_DATA_DEFAULT_BIN_OFFSET', hex(initDataOffset(makefile, vars.get('FLASH_SIZE') ?? '4M', mk)));
   const plan = esp8266Plan(makefile, vars, mk);
   for (const p of plan.parts)
     if (!existsSync(p.file))
-      throw new UsageError(
-        `${p.file}, which ${mk} writes at ${hex(p.offset)}, is missing: ${p.file.startsWith(bin) ? `run ${make} again` : 'check ESP_BASE (the ESP8266 SDK, as for mcconfig)'}`,
-      );
+      throw p.file.startsWith(bin)
+        ? new ImageError('partMissing', p.file, mk, hex(p.offset), make)
+        : new ImageError('sdkPartMissing', p.file, mk, hex(p.offset));
   return { plan, source: mk };
 }

@@ -6,7 +6,7 @@
 // (Moddable's tools/mcconfig/make.esp.mk) names its three files and offsets in its makefile.
 // Nothing here is guessed: a file that lacks what we need is named, with what it lacks.
 
-import { UsageError } from '../usage-error';
+import { ImageError } from './problem';
 
 export interface FlashPart {
   /** Where it is written, in bytes from the flash's start. */
@@ -33,7 +33,7 @@ export interface FlashPlan {
 export function offsetOf(text: string, where: string): number {
   const t = text.trim();
   const n = /^0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t.slice(2), 16) : /^\d+$/.test(t) ? Number(t) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(`${where}: "${t}" is not a flash offset (e.g. 0x10000)`);
+  if (!Number.isSafeInteger(n)) throw new ImageError('notOffset', where, t);
   return n;
 }
 
@@ -57,14 +57,14 @@ export function planFromFlasherArgs(text: string, where: string, target?: string
   try {
     json = JSON.parse(text) as FlasherArgs;
   } catch {
-    throw new UsageError(`${where} is not JSON: build again with mcconfig`);
+    throw new ImageError('notJson', where);
   }
-  if (!json || typeof json !== 'object') throw new UsageError(`${where} holds no settings: build again with mcconfig`);
+  if (!json || typeof json !== 'object') throw new ImageError('noSettings', where);
   const files = json.flash_files;
-  if (!files || typeof files !== 'object' || !Object.keys(files).length) throw new UsageError(`${where} lists no flash_files: build again with mcconfig`);
+  if (!files || typeof files !== 'object' || !Object.keys(files).length) throw new ImageError('noFlashFiles', where);
   const parts: FlashPart[] = [];
   for (const [offset, file] of Object.entries(files as Record<string, unknown>)) {
-    if (typeof file !== 'string' || !file) throw new UsageError(`${where}: flash_files["${offset}"] is not a file name`);
+    if (typeof file !== 'string' || !file) throw new ImageError('notFileName', where, offset);
     parts.push({ offset: offsetOf(offset, `${where}: flash_files`), file });
   }
   parts.sort((a, b) => a.offset - b.offset);
@@ -72,8 +72,7 @@ export function planFromFlasherArgs(text: string, where: string, target?: string
   const flashArgs = Array.isArray(args) && args.every((a) => typeof a === 'string') ? (args as string[]) : [];
   const extra = json.extra_esptool_args ?? {};
   const chip = typeof extra.chip === 'string' && extra.chip ? extra.chip : target;
-  if (!chip)
-    throw new UsageError(`${where} does not name the chip (extra_esptool_args.chip), nor does project_description.json beside it: build again with mcconfig`);
+  if (!chip) throw new ImageError('noChip', where);
   return {
     chip,
     flashArgs,
@@ -127,7 +126,7 @@ export function initDataOffset(makefile: string, flashSize: string, where: strin
       if (v) return offsetOf(v[1], where);
     }
   }
-  throw new UsageError(`${where} gives no offset for esp_init_data_default.bin with FLASH_SIZE=${flashSize}: build with FLASH_SIZE=4M or 1M`);
+  throw new ImageError('noInitOffset', where, flashSize);
 }
 
 /** `$(NAME)` expanded from `vars` (recursively, as make does), or null when one is unknown. */
@@ -156,7 +155,7 @@ export function expand(text: string, vars: Map<string, string>, depth = 0): stri
 export function esp8266Plan(makefile: string, vars: Map<string, string>, where: string): FlashPlan {
   const lines = makefile.split('\n');
   const at = lines.findIndex((l) => /^\s*ESPTOOL_FLASH_OPT\s*\??=/.test(l));
-  if (at < 0) throw new UsageError(`${where} has no ESPTOOL_FLASH_OPT: is it the Moddable SDK's make.esp.mk?`);
+  if (at < 0) throw new ImageError('noFlashOpt', where);
   let text = lines[at].replace(/^[^=]*=/, '');
   for (let i = at; lines[i]?.trimEnd().endsWith('\\'); i++) text = `${text.trimEnd().slice(0, -1)} ${lines[i + 1] ?? ''}`;
   const words = text.trim().split(/\s+/).filter(Boolean);
@@ -165,13 +164,12 @@ export function esp8266Plan(makefile: string, vars: Map<string, string>, where: 
   for (let i = 0; i < words.length; i++) {
     const w = expand(words[i], vars);
     const next = words[i + 1] === undefined ? null : expand(words[i + 1], vars);
-    if (w === null || next === null)
-      throw new UsageError(`${where}: ESPTOOL_FLASH_OPT uses a setting not known here (${words[i]} ${words[i + 1] ?? ''}): set ESP_BASE as for mcconfig`);
+    if (w === null || next === null) throw new ImageError('unknownSetting', where, `${words[i]} ${words[i + 1] ?? ''}`.trim());
     if (w.startsWith('--')) flashArgs.push(w, next);
     else parts.push({ offset: offsetOf(w, `${where}: ESPTOOL_FLASH_OPT`), file: next });
     i++;
   }
-  if (!parts.length) throw new UsageError(`${where}: ESPTOOL_FLASH_OPT names no file to flash`);
+  if (!parts.length) throw new ImageError('noFileToFlash', where);
   parts.sort((a, b) => a.offset - b.offset);
   return { chip: 'esp8266', flashArgs, parts };
 }

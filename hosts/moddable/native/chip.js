@@ -68,4 +68,25 @@ function pressedBootButton() {
 	}
 }
 
-export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily, hasPreferences };
+// The board's LED, for « Identifier » and programs' board.led: its pin is opened once, at the
+// first write, and kept (one object for the board's life, none a blink). A pin that cannot be an
+// output (taken, or not on this chip) makes it false, once, and the LED is left alone after that.
+let led, ledPin = -1;
+function writeLed(pin, activeLow, on) {
+	if (pin !== ledPin) {
+		led?.close();
+		led = undefined;
+		ledPin = pin;
+		try {
+			if (pin >= 0) led = new Digital({ pin, mode: Digital.Output });
+		}
+		catch {
+			led = undefined;
+		}
+	}
+	if (!led) return false;
+	led.write(on === !activeLow ? 1 : 0);
+	return true;
+}
+
+export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily, hasPreferences, writeLed };

@@ -73,6 +73,8 @@ const FR = {
     wifiRetry: 'D\u00e9lai entre deux essais WiFi (ms)',
     ca: 'Certificat de l\u2019autorit\u00e9 (TLS)',
     sntp: 'Serveur de temps (TLS)',
+    led: 'LED de la carte\u00a0: GPIO (-1\u00a0: aucune)',
+    ledActiveLow: 'LED allum\u00e9e au niveau bas',
   } as Record<string, string>,
   // Why setup mode is open, from the board's code and values (SetupView.why), not its console line.
   reasons: {
@@ -167,6 +169,8 @@ const EN: Texts = {
     wifiRetry: 'Delay between WiFi attempts (ms)',
     ca: 'CA certificate (TLS)',
     sntp: 'Time server (TLS)',
+    led: 'Board LED: GPIO (-1: none)',
+    ledActiveLow: 'LED lit when low',
   },
   reasons: {
     wifi: (a) => `${a[1]} attempts to join the WiFi \u201c${a[2]}\u201d failed.`,

@@ -92,4 +92,14 @@ class SerialPort {
 	}
 }
 
-export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily, hasPreferences };
+// No LED on the simulator's screen: its state is said on the console instead, a line each time it
+// changes, so that a test (or a student at mcsim) sees « Identifier » blink.
+let ledOn = false;
+function writeLed(pin, activeLow, on) {
+	if (pin < 0) return false;
+	if (on !== ledOn) trace(`LED ${on ? "on" : "off"} (GPIO ${pin})\n`);
+	ledOn = on;
+	return true;
+}
+
+export { restart, serialLine, seedRandom, openSerial, pressedBootButton, chipFamily, hasPreferences, writeLed };
