@@ -494,7 +494,8 @@ const FAKES = {
   'mc/config': 'export default globalThis.__fakeModdable.config;',
   'mqtt-pair/chip':
     'export const restart = globalThis.__fakeModdable.restart; export const serialLine = () => false; export const seedRandom = () => {};' +
-    ' export const openSerial = () => null; export const pressedBootButton = () => -1; export const chipFamily = () => "ESP32"; export const hasPreferences = () => true;',
+    ' export const openSerial = () => null; export const pressedBootButton = () => -1; export const chipFamily = () => "ESP32"; export const hasPreferences = () => true;' +
+    ' export const writeLed = () => false;',
   // Metering, as on a build without a meter: start() says no, a call runs the function as is.
   'mqtt-pair/meter':
     'export const start = () => false; export const stop = () => {}; export const tick = () => {}; export const peak = () => 0;' +
