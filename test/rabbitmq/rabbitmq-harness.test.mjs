@@ -111,7 +111,9 @@ const OURS = /beam\.smp|epmd|rabbitmq|erl_child_setup|inet_gethost/;
  *  is no leak of ours. */
 function listenerOf(port) {
   try {
-    return execFileSync('ss', ['-Hltnp', `sport = :${port}`]).toString().trim();
+    return execFileSync('ss', ['-Hltnp', `sport = :${port}`])
+      .toString()
+      .trim();
   } catch {
     return '';
   }
