@@ -5,34 +5,15 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { Setup } from '../../dist/testing.js';
 import { virtualHost } from '../helpers/virtual-host.mjs';
+import { setupModeBoard } from '../helpers/setup-mode-board.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 
 /** A board in setup mode: a store in a map, scripted ports, its page served on 127.0.0.1. */
 async function boardPage(reason, why) {
   const host = virtualHost();
-  host.wifi = { join() {}, leave() {}, address: () => '' };
-  const m = new Map();
-  const store = { maxBytes: 62, get: (k) => m.get(k), set: (k, v) => m.set(k, v), delete: (k) => m.delete(k), keys: () => [...m.keys()] };
-  const ports = {
-    store,
-    info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-000001'],
-    serialWrite: () => true,
-    scan: (done) => queueMicrotask(() => done([{ ssid: 'Salle204', rssi: -50, open: false }])),
-    openAccessPoint: () => '192.168.4.1',
-    serve(port, handler) {
-      ports.handler = handler;
-      return port;
-    },
-    answerDns() {},
-    close() {},
-    stationAddress: () => '',
-  };
-  const firmware = { build: { setupPort: 80, setupDnsPort: 53 }, running: () => false, stopBoard() {} };
-  const setup = new Setup(host, ports, firmware);
-  setup.openPage(reason, why);
+  const { m, ports } = setupModeBoard(host, reason, why);
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (b) => (body += b));

@@ -8,8 +8,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { nodeProgramRunner } from '../../dist/index.js';
-import { RequestReader, Setup, programStore } from '../../dist/testing.js';
+import { RequestReader, programStore } from '../../dist/testing.js';
 import { virtualHost } from '../helpers/virtual-host.mjs';
+import { setupModeBoard } from '../helpers/setup-mode-board.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
@@ -19,27 +20,8 @@ const { readProgram, programHash } = programStore;
 /** A board in setup mode, its page served on 127.0.0.1 over a socket read by RequestReader. */
 async function boardPage({ programs = true } = {}) {
   const host = virtualHost();
-  host.wifi = { join() {}, leave() {}, address: () => '' };
   if (programs) host.program = nodeProgramRunner();
-  const m = new Map();
-  const store = { maxBytes: 62, get: (k) => m.get(k), set: (k, v) => m.set(k, v), delete: (k) => m.delete(k), keys: () => [...m.keys()] };
-  const ports = {
-    store,
-    info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-000001'],
-    serialWrite: () => true,
-    scan: (done) => queueMicrotask(() => done([{ ssid: 'Salle204', rssi: -50, open: false }])),
-    openAccessPoint: () => '192.168.4.1',
-    serve(port, handler) {
-      ports.handler = handler;
-      return port;
-    },
-    answerDns() {},
-    close() {},
-    stationAddress: () => '',
-  };
-  const firmware = { build: { setupPort: 80, setupDnsPort: 53 }, running: () => false, stopBoard() {} };
-  const setup = new Setup(host, ports, firmware);
-  setup.openPage('asked over USB', ['usb']);
+  const { m, store, ports } = setupModeBoard(host, 'asked over USB', ['usb']);
   const server = createServer((socket) => {
     const r = new RequestReader(store.maxBytes, (name, size) => ports.handler.openProgram(name, size));
     socket.on('data', (b) => {
