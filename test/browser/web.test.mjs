@@ -14,7 +14,7 @@ import { SimBoard } from '../../dist/index.js';
 import { startAedes } from '../helpers/aedes.mjs';
 import { servePage, showGuideBroker, startClassPages } from '../helpers/class-page.mjs';
 import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
-import { CLASS_NAMES, measureTiles } from '../helpers/tiles.mjs';
+import { CLASS_NAMES, measureTiles, tilesOf } from '../helpers/tiles.mjs';
 import { LIMIT, until as waitUntil } from '../helpers/wait.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
@@ -24,19 +24,6 @@ const serve = (args) => servePage(args, { env: { MQTT_PAIR_DEBUG: '1' } });
 
 /** Polls `fn` until it returns something truthy; fails with `what` (the page's tests name it first). */
 const until = (what, fn, ms) => waitUntil(fn, what, ms);
-
-/** Every tile as { name, state, label, replies, background }. */
-function tilesOf(page) {
-  return page.$$eval('#tiles > li', (lis) =>
-    lis.map((li) => ({
-      name: li.dataset.name,
-      state: li.dataset.state,
-      label: li.querySelector('.label')?.textContent ?? '',
-      replies: Number(/(\d+) (repl|réponse)/.exec(li.querySelector('.seen')?.textContent ?? '')?.[1] ?? -1),
-      background: getComputedStyle(li).backgroundColor,
-    })),
-  );
-}
 
 const skip = chromiumSkip();
 
@@ -266,11 +253,6 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
     const boards = [];
     let watch;
     try {
-      for (const name of ['alice', 'bob']) {
-        const config = { broker: `127.0.0.1:${broker.port}`, interval: 200, topicPrefix: `LycMaurois/SNT_2nde/${name}/` };
-        boards.push(new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder' }, print: () => {} }).start());
-        boards.push(new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello' }, print: () => {} }).start());
-      }
       watch = await startClassPages(broker, {
         studentBroker: null,
         duration: null,
@@ -279,6 +261,24 @@ describe('the page on a projector: 1280×800, a French browser, 30 pairs', () =>
       });
       const page = await context.newPage();
       await page.goto(watch.classUrl);
+      // Before any board: the whole list red, in name order. Then the page reorders as pairs turn green.
+      const first = await until('the list, all red', async () => {
+        const t = await tilesOf(page);
+        return t.length === 3 && t.every((x) => x.state === 'silent') && t;
+      });
+      assert.deepEqual(
+        first.map((t) => [t.name, t.label]),
+        [
+          ['alice', 'Jamais connecté'],
+          ['bob', 'Jamais connecté'],
+          ['zoe', 'Jamais connecté'],
+        ],
+      );
+      for (const name of ['alice', 'bob']) {
+        const config = { broker: `127.0.0.1:${broker.port}`, interval: 200, topicPrefix: `LycMaurois/SNT_2nde/${name}/` };
+        boards.push(new SimBoard({ name: `${name}-esp2`, config: { ...config, role: 'responder' }, print: () => {} }).start());
+        boards.push(new SimBoard({ name: `${name}-esp1`, config: { ...config, role: 'hello' }, print: () => {} }).start());
+      }
       const tiles = await until('alice and bob green, zoe red', async () => {
         const t = await tilesOf(page);
         return t.length === 3 && t.filter((x) => x.state === 'ok').length === 2 && t;

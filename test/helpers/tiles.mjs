@@ -1,7 +1,8 @@
-// The class page's tiles measured in the browser (page.evaluate(measureTiles)): every text element
-// of every tile against its own box (scrollWidth/scrollHeight against its client size: a clipped
-// or ellipsed word shows there), against its tile's inner box, and against its siblings; and the
-// tiles against the window. Returns { bad: [what does not fit], below, smallest, pageScroll, tiles }.
+// The class page's tiles in the browser: tilesOf(page) reads them; measureTiles (run it with
+// page.evaluate) measures every text element of every tile against its own box (scrollWidth/
+// scrollHeight against its client size: a clipped or ellipsed word shows there), against its tile's
+// inner box, and against its siblings; and the tiles against the window. It returns { bad: [what
+// does not fit], below, smallest, pageScroll, tiles }.
 
 /** The first names of a class of 30, for a roster and its tiles. */
 export const CLASS_NAMES = [
@@ -74,4 +75,24 @@ export function measureTiles() {
       bad.push(`header .${e.className || e.id || e.tagName} clipped`);
   const below = [...document.querySelectorAll('#tiles > li')].filter((li) => li.getBoundingClientRect().bottom > main.bottom + 0.5).length;
   return { bad, below, smallest, pageScroll: document.documentElement.scrollHeight - innerHeight, tiles: document.querySelectorAll('#tiles > li').length };
+}
+
+/**
+ * Every tile of the class page, in the page's order, as { name, state, reason, label, why, replies,
+ * background }: read in one evaluation, so that the order and the states come from one render.
+ * (page.$$eval is two: it lists the elements, then reads them. A snapshot rendered in between gives
+ * the old order with the new states, an order the page never showed.)
+ */
+export function tilesOf(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('#tiles > li')].map((li) => ({
+      name: li.dataset.name,
+      state: li.dataset.state,
+      reason: li.dataset.reason,
+      label: li.querySelector('.label')?.textContent ?? '',
+      why: li.querySelector('.why')?.textContent ?? '',
+      replies: Number(/(\d+) (repl|réponse)/.exec(li.querySelector('.seen')?.textContent ?? '')?.[1] ?? -1),
+      background: getComputedStyle(li).backgroundColor,
+    })),
+  );
 }
