@@ -15,24 +15,12 @@ import { SimBoard } from '../../dist/index.js';
 import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
 import { showGuideBroker, startClassPages } from '../helpers/class-page.mjs';
 import { mosquittoSkip, mosquittoTool, startMosquitto } from '../helpers/mosquitto.mjs';
-import { measureTiles } from '../helpers/tiles.mjs';
+import { measureTiles, tilesOf } from '../helpers/tiles.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const G = 'LycMaurois/SNT_2nde/';
 const skip = chromiumSkip() || mosquittoSkip();
-
-/** Every tile as { name, state, reason, label, why }. */
-const tilesOf = (page) =>
-  page.$$eval('#tiles > li', (lis) =>
-    lis.map((li) => ({
-      name: li.dataset.name,
-      state: li.dataset.state,
-      reason: li.dataset.reason,
-      label: li.querySelector('.label')?.textContent ?? '',
-      why: li.querySelector('.why')?.textContent ?? '',
-    })),
-  );
 
 describe('the class page: every activity alive in its own words (Mosquitto, chromium)', () => {
   let context, userDir, broker;
