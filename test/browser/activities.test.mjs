@@ -95,6 +95,8 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     assert.ok(!seen.some((t) => t.label === 'Jamais connecté'), 'no red "never connected" for a pair doing another activity');
     // Students on the students' page apart from the pairs: yanis has no tile and counts as no pair.
     assert.ok(!seen.some((t) => t.name === 'yanis'), `yanis is no pair: ${JSON.stringify(seen)}`);
+    // Activities that speak every 500 ms: « à l'instant », never « il y a 445 ms », on a projector.
+    assert.ok(!seen.some((t) => /\d ms\b/.test(t.why)), `no milliseconds in a tile's words: ${JSON.stringify(seen.map((t) => t.why))}`);
     await until(async () => /1 élève sur la page des élèves\s*yanis/.test(await page.textContent('#students')), 'yanis among the students');
     assert.match(await page.textContent('#counts'), /^7 binômes/, 'the 7 pairs of the list, and no more');
     if (SHOTS) {

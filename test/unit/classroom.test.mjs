@@ -136,7 +136,7 @@ describe('the observer on a clock passed in: every activity, and a pair that sta
     assert.equal(alive.state, 'ok', JSON.stringify(alive));
     assert.equal(alive.reason, 'sensor');
     assert.deepEqual(alive.facts, { temperature: 20.7, pressure: 1013.2, sensorOnline: true });
-    assert.match(whyEn(alive), /publishes 20.7 °C · 1013.2 hPa/);
+    assert.equal(whyEn(alive), 'publishes 20.7 °C · 1013.2 hPa, just now', 'under a second: no « 500 ms ago » on a projector');
     at(10_000 + 3600);
     assert.equal(tile('meteo').state, 'silent', 'silent about 3 of its 1 s periods (3 s at least)');
     at(14_000);
@@ -161,6 +161,12 @@ describe('the observer on a clock passed in: every activity, and a pair that sta
     assert.equal(tile('bob').facts.command, 'left\\x1b[2J', 'a command from the network is shown as text');
     assert.deepEqual([tile('carla').state, tile('carla').reason], ['ok', 'student']);
     assert.doesNotMatch(whyEn(tile('alice')), /salut/, 'the chat itself is not shown on the projector');
+    assert.equal(whyEn(tile('alice')), 'chatting: last message 19 s ago');
+    assert.equal(whyEn(tile('bob')), 'last command "left\\x1b[2J", 19 s ago');
+    at(1400);
+    assert.equal(whyEn(tile('alice')), 'chatting: last message just now');
+    assert.equal(whyEn(tile('bob')), 'last command "left\\x1b[2J", just now');
+    at(20_000);
     o.message(`${G}carla/status`, 'offline');
     assert.notEqual(tile('carla').state, 'ok');
     at(20_000 + 6 * 60_000);

@@ -7,6 +7,8 @@ import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 const num = (n: number) => n.toLocaleString('en-GB');
 const s = (n: number) => (n === 1 ? '' : 's');
 const dec = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 1, useGrouping: false });
+/** When an activity last spoke: « just now » under a second, as a projector is read (not « 445 ms ago »). */
+const ago = (d: string, ms: number) => (ms < 1000 ? 'just now' : `${d} ago`);
 
 export const tileWords: TileWords = {
   label: {
@@ -50,14 +52,14 @@ export const tileWords: TileWords = {
     crossed: (_d, _ms, f) => (f.crossing ? crossing(f.crossing) : 'a message crossed into this pair'),
     stopped: () => 'stopped from this page',
     notYet: (d) => `on the class list: not heard yet (${d} since the start)`,
-    sensor: (d, _ms, f) =>
-      `publishes ${[f.temperature !== undefined && `${dec(f.temperature)} °C`, f.pressure !== undefined && `${dec(f.pressure)} hPa`].filter(Boolean).join(' · ') || 'its values'}, last ${d} ago`,
+    sensor: (d, ms, f) =>
+      `publishes ${[f.temperature !== undefined && `${dec(f.temperature)} °C`, f.pressure !== undefined && `${dec(f.pressure)} hPa`].filter(Boolean).join(' · ') || 'its values'}, ${ms < 1000 ? 'just now' : `last ${d} ago`}`,
     sensorOffline: () => 'its status says offline: the board left without a goodbye (its will)',
-    chat: (d) => `chatting: last message ${d} ago`,
-    remote: (d, _ms, f) => (f.command ? `last command "${f.command}", ${d} ago` : `last command ${d} ago`),
+    chat: (d, ms) => `chatting: last message ${ago(d, ms)}`,
+    remote: (d, ms, f) => (f.command ? `last command "${f.command}", ${ago(d, ms)}` : `last command ${ago(d, ms)}`),
     student: () => "online on the students' page",
     studentLeft: () => "left the students' page",
-    otherActivity: (d) => `publishing on other topics, last ${d} ago`,
+    otherActivity: (d, ms) => `publishing on other topics, ${ms < 1000 ? 'just now' : `last ${d} ago`}`,
     doubled: () => 'more replies than hellos: a second responder answers (another ESP#2, a Node-RED flow?)',
   },
   crossing,

@@ -8,6 +8,8 @@ const num = (n: number) => n.toLocaleString('fr-FR');
 /** Le pluriel français : 0 et 1 au singulier. */
 const s = (n: number) => (n > 1 ? 's' : '');
 const dec = (n: number) => n.toLocaleString('fr-FR', { maximumFractionDigits: 1, useGrouping: false });
+/** Quand une activité a parlé : « à l’instant » sous la seconde, comme on lit un projecteur (pas « il y a 445 ms »). */
+const ago = (d: string, ms: number) => (ms < 1000 ? 'à l’instant' : `il y a ${d}`);
 
 export const tileWords: TileWords = {
   label: {
@@ -51,14 +53,14 @@ export const tileWords: TileWords = {
     crossed: (_d, _ms, f) => (f.crossing ? crossing(f.crossing) : 'un message est arrivé chez ce binôme par erreur'),
     stopped: () => 'arrêté depuis cette page',
     notYet: (d) => `sur la liste de la classe : pas encore entendu (début il y a ${d})`,
-    sensor: (d, _ms, f) =>
-      `publie ${[f.temperature !== undefined && `${dec(f.temperature)} °C`, f.pressure !== undefined && `${dec(f.pressure)} hPa`].filter(Boolean).join(' · ') || 'ses valeurs'}, il y a ${d}`,
+    sensor: (d, ms, f) =>
+      `publie ${[f.temperature !== undefined && `${dec(f.temperature)} °C`, f.pressure !== undefined && `${dec(f.pressure)} hPa`].filter(Boolean).join(' · ') || 'ses valeurs'}, ${ago(d, ms)}`,
     sensorOffline: () => 'son statut dit offline : la carte est partie sans dire au revoir (son testament)',
-    chat: (d) => `discute : dernier message il y a ${d}`,
-    remote: (d, _ms, f) => (f.command ? `dernière commande « ${f.command} », il y a ${d}` : `dernière commande il y a ${d}`),
+    chat: (d, ms) => `discute : dernier message ${ago(d, ms)}`,
+    remote: (d, ms, f) => (f.command ? `dernière commande « ${f.command} », ${ago(d, ms)}` : `dernière commande ${ago(d, ms)}`),
     student: () => 'en ligne sur la page des élèves',
     studentLeft: () => 'a quitté la page des élèves',
-    otherActivity: (d) => `publie sur d’autres topics, il y a ${d}`,
+    otherActivity: (d, ms) => `publie sur d’autres topics, ${ago(d, ms)}`,
     doubled: () => 'plus de réponses que de hello : un second répondeur répond (un autre ESP#2, un flux Node-RED ?)',
   },
   crossing,
