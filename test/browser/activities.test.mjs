@@ -89,7 +89,7 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     for (const name of ['hugo', 'ines', 'alice', 'bob', 'carla']) assert.equal(by[name].state, 'ok', `${name} is alive: ${JSON.stringify(by[name])}`);
     assert.match(by.hugo.why, /^publie 2\d(,\d+)? °C · 101\d(,\d+)? hPa/, 'the weather station shows its values, in French');
     assert.equal(by.hugo.label, 'Station météo');
-    assert.match(by.ines.why, /dernière commande « (up|down|left|right) »/);
+    assert.match(by.ines.why, /dernière commande «\s(up|down|left|right)\s»/);
     assert.equal(by.carla.why, 'en ligne sur la page des élèves');
     assert.deepEqual([by.zoe.state, by.zoe.label], ['wait', 'Pas encore là'], 'a pair not there yet is amber, not red');
     assert.ok(!seen.some((t) => t.label === 'Jamais connecté'), 'no red "never connected" for a pair doing another activity');

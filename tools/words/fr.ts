@@ -57,7 +57,7 @@ export const tileWords: TileWords = {
       `publie ${[f.temperature !== undefined && `${dec(f.temperature)} °C`, f.pressure !== undefined && `${dec(f.pressure)} hPa`].filter(Boolean).join(' · ') || 'ses valeurs'}, ${ago(d, ms)}`,
     sensorOffline: () => 'son statut dit offline : la carte est partie sans dire au revoir (son testament)',
     chat: (d, ms) => `discute : dernier message ${ago(d, ms)}`,
-    remote: (d, ms, f) => (f.command ? `dernière commande « ${f.command} », ${ago(d, ms)}` : `dernière commande ${ago(d, ms)}`),
+    remote: (d, ms, f) => (f.command ? `dernière commande «\u00a0${f.command}\u00a0», ${ago(d, ms)}` : `dernière commande ${ago(d, ms)}`),
     student: () => 'en ligne sur la page des élèves',
     studentLeft: () => 'a quitté la page des élèves',
     otherActivity: (d, ms) => `publie sur d’autres topics, ${ago(d, ms)}`,
@@ -71,17 +71,17 @@ function crossing(c: Crossing): string {
   const who = 'by' in c && c.by === 'esp2' ? 'l’ESP#2 a reçu' : 'l’observateur a vu';
   switch (c.code) {
     case 'replyNotSent':
-      return `l’ESP#1 a reçu un « received » que son ESP#2 n’a pas envoyé (${c.got} reçus, ${c.sent} envoyés)`;
+      return `l’ESP#1 a reçu un «\u00a0received\u00a0» que son ESP#2 n’a pas envoyé (${c.got} reçus, ${c.sent} envoyés)`;
     case 'offTopic':
-      return `l’ESP#2 a reçu « ${c.text} » sur ${c.topic}, pas sur son propre topic hello`;
+      return `l’ESP#2 a reçu «\u00a0${c.text}\u00a0» sur ${c.topic}, pas sur son propre topic hello`;
     case 'notHello':
-      return `${who} « ${c.text} » sur ${c.topic}, qui n’est pas un hello de son ESP#1`;
+      return `${who} «\u00a0${c.text}\u00a0» sur ${c.topic}, qui n’est pas un hello de son ESP#1`;
     case 'helloAhead':
-      return `${who} « ${c.text} » sur ${c.topic}, mais son ESP#1 n’a envoyé que ${c.sent} hello (#0 à #${c.sent - 1})`;
+      return `${who} «\u00a0${c.text}\u00a0» sur ${c.topic}, mais son ESP#1 n’a envoyé que ${c.sent} hello (#0 à #${c.sent - 1})`;
     case 'helloBack':
-      return `${who} « ${c.text} » sur ${c.topic} après Hello #${c.last} : une autre carte publie sur le topic de ce binôme`;
+      return `${who} «\u00a0${c.text}\u00a0» sur ${c.topic} après Hello #${c.last} : une autre carte publie sur le topic de ce binôme`;
     case 'notReply':
-      return `l’observateur a vu « ${c.text} » sur ${c.topic}, pas le « received » de son ESP#2`;
+      return `l’observateur a vu «\u00a0${c.text}\u00a0» sur ${c.topic}, pas le «\u00a0received\u00a0» de son ESP#2`;
     case 'tooManyReplies':
       return `l’observateur a vu ${c.seen} messages sur ${c.topic}, son ESP#2 en a envoyé ${c.sent}`;
   }
