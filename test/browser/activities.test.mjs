@@ -57,10 +57,11 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     writeFileSync(join(dir, 'classe.txt'), 'hugo\nines\nalice\nbob\ncarla\nlucas\nzoe\n');
     // The student carla's page was there before the teacher's: its retained status says so.
     pub('-r', '-q', '1', '-t', `${G}carla/status`, '-m', 'online');
-    board('hugo', { role: 'sensor', topicPrefix: `${G}hugo/`, interval: 500 });
-    board('ines', { role: 'remote', topicPrefix: `${G}ines/`, interval: 500 });
+    // Each at its own default interval (a station and a remote each second, watch's 5 s): the docs' screenshot shows a class's figures.
+    board('hugo', { role: 'sensor', topicPrefix: `${G}hugo/` });
+    board('ines', { role: 'remote', topicPrefix: `${G}ines/` });
     board('alice', { role: 'chat', topicPrefix: G, name: 'alice', peer: 'bob' });
-    watch = await startClassPages(broker, { studentBroker: null, duration: null, args: ['--roster', join(dir, 'classe.txt'), '--interval', '500'] });
+    watch = await startClassPages(broker, { studentBroker: null, duration: null, args: ['--roster', join(dir, 'classe.txt')] });
     const url = watch.classUrl;
     const page = await context.newPage();
     await page.goto(url);
@@ -95,7 +96,7 @@ describe('the class page: every activity alive in its own words (Mosquitto, chro
     assert.ok(!seen.some((t) => t.label === 'Jamais connecté'), 'no red "never connected" for a pair doing another activity');
     // Students on the students' page apart from the pairs: yanis has no tile and counts as no pair.
     assert.ok(!seen.some((t) => t.name === 'yanis'), `yanis is no pair: ${JSON.stringify(seen)}`);
-    // Activities that speak every 500 ms: « à l'instant », never « il y a 445 ms », on a projector.
+    // Activities that speak every second: « à l'instant », never « il y a 445 ms », on a projector.
     assert.ok(!seen.some((t) => /\d ms\b/.test(t.why)), `no milliseconds in a tile's words: ${JSON.stringify(seen.map((t) => t.why))}`);
     await until(async () => /1 élève sur la page des élèves\s*yanis/.test(await page.textContent('#students')), 'yanis among the students');
     assert.match(await page.textContent('#counts'), /^7 binômes/, 'the 7 pairs of the list, and no more');
