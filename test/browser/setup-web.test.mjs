@@ -18,6 +18,7 @@ import { startEmbeddedBroker } from '../helpers/embedded.mjs';
 import { freePort } from '../helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
+import { webSerialStandIn } from '../helpers/web-serial.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const fixtures = new URL('../fixtures/image/mcconfig-out', import.meta.url).pathname;
@@ -275,33 +276,8 @@ describe('mqtt-pair setup --web', () => {
       const context = await browser.newContext({ locale: 'fr-FR' });
       context.setDefaultTimeout(LIMIT);
       const page = await context.newPage();
-      await page.addInitScript(() => {
-        window.__frames = 0;
-        const port = {
-          readable: null,
-          writable: null,
-          async open() {
-            port.readable = new ReadableStream();
-            // Each write is taken (counted) and never completes: nothing reads the board's end.
-            port.writable = new WritableStream({
-              write() {
-                window.__frames++;
-                return new Promise(() => {});
-              },
-            });
-          },
-          async close() {
-            port.readable = null;
-            port.writable = null;
-          },
-          getInfo: () => ({ usbVendorId: 0x10c4, usbProductId: 0xea60 }),
-          setSignals: async () => {},
-          addEventListener() {},
-          removeEventListener() {},
-        };
-        const serial = { requestPort: async () => port, getPorts: async () => [port], addEventListener() {}, removeEventListener() {} };
-        Object.defineProperty(Navigator.prototype, 'serial', { get: () => serial, configurable: true });
-      });
+      // Each write is taken (counted) and never completes: nothing reads the board's end.
+      await page.addInitScript(webSerialStandIn, { stalls: true });
       await page.goto(`${base}/`);
       await page.locator('#rows tr').nth(4).waitFor();
       // The stand-in's stream locks as Web Serial's does: a second writer is refused while one is held.
