@@ -5,15 +5,14 @@
 // responder.ts). Each board says it runs its program; they pair (a Hello #N answered by
 // « received », seen at Mosquitto); after a restart of both (new mcsim on the same folders, the same
 // Preference files) they run their programs again and still pair.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { SETUP_MODE, firmwareOverPty, mcsimBoardOverPty, setupOverPty } from '../helpers/mcsim-board.mjs';
+import { SETUP_MODE, firmwareOverPty, mcsimAround, mcsimBoardOverPty, setupOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 import { programText } from '../../tools/programs/source.mjs';
@@ -28,21 +27,14 @@ const example = (role) => {
 };
 
 describe("two boards of the one image pair through the tutorial's programs (mcsim)", { skip }, () => {
+  const scene = mcsimAround('mcsim-program-pair', `${GROUP}/#`);
+  const { boards } = scene;
   let broker, so, work, sub, roster;
-  const boards = [];
   before(async () => {
-    broker = await startMosquitto();
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-program-pair-'));
+    ({ broker, sub, work } = scene);
     roster = join(work, 'names.txt');
     writeFileSync(roster, 'alice bob\n');
     so = await firmwareOverPty({ ssid: '' });
-    sub = await mosquittoSub(broker.port, ['-t', `${GROUP}/#`]);
-  });
-  after(async () => {
-    for (const b of boards) await b.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   test('ESP#1 and ESP#2 sent with mqtt-pair program pair; after a restart of both they still pair', async () => {

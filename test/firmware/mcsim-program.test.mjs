@@ -3,15 +3,14 @@
 // `mqtt-pair program` over a pty pair (the board's serial port and the computer's), compiled by XS
 // on the board and stored in its Preference; its Hello #N reach Mosquitto; a restart (a new mcsim
 // on the same folder, the same Preference file) keeps it; `--clear` gives the built-in role back.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { firmwareOverPty, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
+import { firmwareOverPty, mcsimAround, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
@@ -22,12 +21,11 @@ const ESP1 = ESP1_PROGRAM;
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 
 describe("a student's program on the Moddable firmware (mcsim)", { skip }, () => {
+  const scene = mcsimAround('mcsim-program', `${PREFIX}#`);
   let broker, sub, work, dir, board;
   let sim = null;
   before(async () => {
-    broker = await startMosquitto();
-    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-program-'));
+    ({ broker, sub, work } = scene);
     dir = join(work, 'board');
     const so = await firmwareOverPty({
       broker: `127.0.0.1:${broker.port}`,
@@ -37,13 +35,8 @@ describe("a student's program on the Moddable firmware (mcsim)", { skip }, () =>
       interval: 1000,
     });
     board = await mcsimBoardOverPty(so, dir, { name: 'program-board' });
+    scene.boards.push(board);
     sim = board.sim;
-  });
-  after(async () => {
-    await board?.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   test('ESP#1 sent with mqtt-pair program: its Hello #N; kept across a restart; --clear gives the role back', async () => {

@@ -4,15 +4,14 @@
 // without it (safe mode), saying why with the program's name, size and hash; a callback that
 // loops (`every(1000, () => { for (;;) {} })`, inside a try/catch of its own) is stopped the same
 // way; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { firmwareOverPty, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
+import { firmwareOverPty, mcsimAround, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 
@@ -20,12 +19,11 @@ const PREFIX = 'LycMaurois/SNT_2nde/bob/';
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 
 describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
+  const scene = mcsimAround('mcsim-runaway', `${PREFIX}#`);
   let broker, sub, work, dir, board;
   let sim = null;
   before(async () => {
-    broker = await startMosquitto();
-    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-runaway-'));
+    ({ broker, sub, work } = scene);
     dir = join(work, 'board');
     const so = await firmwareOverPty({
       broker: `127.0.0.1:${broker.port}`,
@@ -37,13 +35,8 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
       wifiTimeout: 5000,
     });
     board = await mcsimBoardOverPty(so, dir, { name: 'runaway-board' });
+    scene.boards.push(board);
     sim = board.sim;
-  });
-  after(async () => {
-    await board?.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   /** Sends `source` as `name`; resolves once the board said it stored it. */

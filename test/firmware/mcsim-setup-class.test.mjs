@@ -6,15 +6,14 @@
 // farid. Each run exits 0 once its board's first hello or reply reached the broker, and the class
 // ends with three pairs exchanging hellos (mosquitto_sub sees them). Then bad input, one line each:
 // a port nobody answers on, a roster with a name twice, a full class.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { openPty, socatSkip } from '../helpers/pty.mjs';
-import { SETUP_MODE, SIM_WIFI, firmwareOverPty, mcsimBoardOverPty, setupOverPty } from '../helpers/mcsim-board.mjs';
+import { SETUP_MODE, SIM_WIFI, firmwareOverPty, mcsimAround, mcsimBoardOverPty, setupOverPty } from '../helpers/mcsim-board.mjs';
 import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 
@@ -24,21 +23,14 @@ const GROUP = 'LycMaurois/SNT_2nde';
 const WIFI_PASSWORD = SIM_WIFI.password;
 
 describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', { skip }, () => {
+  const scene = mcsimAround('setup-class', `${GROUP}/#`);
+  const { boards } = scene;
   let broker, so, work, sub, roster;
-  const boards = [];
   before(async () => {
-    broker = await startMosquitto();
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-class-'));
+    ({ broker, sub, work } = scene);
     roster = join(work, 'names.txt');
     writeFileSync(roster, `# SNT 2nde, groupe A\n${[0, 2, 4].map((i) => `${STUDENTS[i]} ${STUDENTS[i + 1]}`).join('\n')}\n`);
     so = await firmwareOverPty({ ssid: '' });
-    sub = await mosquittoSub(broker.port, ['-t', `${GROUP}/#`]);
-  });
-  after(async () => {
-    for (const b of boards) await b.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   const setup = (port, more = []) => setupOverPty(port, { roster, brokerPort: broker.port, password: WIFI_PASSWORD, more });

@@ -7,10 +7,13 @@
 //   const board = await mcsimBoardOverPty(so, join(work, 'board'), { ready: SETUP_MODE });
 //   mqttPair(['setup', '--port', board.port, ...]);  board.sim.waitFor(/^Connected to /);
 //   await board.restart('board-again');  ...  await board.stop();
-import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { mqttPair } from './child.mjs';
 import { bakedPort, buildFirmware, startMcsim } from './moddable.mjs';
+import { mosquittoSub, startMosquitto } from './mosquitto.mjs';
 import { openPty, openPtyPair } from './pty.mjs';
 import { LIMIT } from './wait.mjs';
 
@@ -19,6 +22,28 @@ export const SIM_WIFI = { ssid: 'JAMS2', password: 'motdepasse' };
 
 /** The line of a board with no WiFi settings (the class's one image, before its set-up). */
 export const SETUP_MODE = /^Setup mode: no WiFi settings on this board$/;
+
+/**
+ * For a describe of boards in mcsim: before its tests (before the describe's own `before`), a
+ * Mosquitto, a mosquitto_sub on `topic` (what it prints in `sub.lines`) and a work folder named
+ * after `name`; after them, every board in `boards` (anything with a stop()) stopped, then the
+ * rest, and the folder removed. Returns that scene: { broker, sub, work, boards }.
+ */
+export function mcsimAround(name, topic) {
+  const scene = { broker: null, sub: null, work: null, boards: [] };
+  before(async () => {
+    scene.broker = await startMosquitto();
+    scene.sub = await mosquittoSub(scene.broker.port, ['-t', topic]);
+    scene.work = mkdtempSync(join(tmpdir(), `mqtt-pair-${name}-`));
+  });
+  after(async () => {
+    for (const b of scene.boards) await b.stop();
+    await scene.sub?.stop();
+    await scene.broker?.stop();
+    if (scene.work) rmSync(scene.work, { recursive: true, force: true });
+  });
+  return scene;
+}
 
 /**
  * Builds the firmware with `config` (or reuses the build: helpers/moddable.mjs), its serial port the
