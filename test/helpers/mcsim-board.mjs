@@ -55,7 +55,8 @@ export async function firmwareOverPty(config = {}, options = {}) {
 
 /**
  * Starts `so` in mcsim in the folder `dir` (made if missing) with its USB cable, then waits for the
- * console line `ready` when given. The cable:
+ * console line `ready` when given. `plug(pty)`, when given, runs before the board starts (so that
+ * it misses nothing the board writes on its port) and the fields it returns join the board. The cable:
  *   'pair'   two ptys joined (the default): the board's end at dir/serial, the computer's at
  *            dir/usb (`port`), for `mqtt-pair setup --port` or `program --port`
  *   'stdio'  one pty at dir/serial joined to this process: `pty.onData(fn)`, `pty.write(bytes)`
@@ -63,7 +64,7 @@ export async function firmwareOverPty(config = {}, options = {}) {
  * mcsim (helpers/moddable.mjs startMcsim); start and restart run a new one on the same folder (its
  * settings and its pty kept), as a board unplugged and plugged in again.
  */
-export async function mcsimBoardOverPty(so, dir, { name = basename(dir), cable = 'pair', ready } = {}) {
+export async function mcsimBoardOverPty(so, dir, { name = basename(dir), cable = 'pair', ready, plug } = {}) {
   mkdirSync(dir, { recursive: true });
   const pty = cable === 'stdio' ? await openPty(join(dir, 'serial')) : await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
   const board = {
@@ -86,6 +87,7 @@ export async function mcsimBoardOverPty(so, dir, { name = basename(dir), cable =
     },
   };
   try {
+    Object.assign(board, plug?.(pty));
     await board.start();
     if (ready) await board.sim.waitFor(ready);
   } catch (e) {
