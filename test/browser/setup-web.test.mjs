@@ -16,7 +16,7 @@ import mqtt from 'mqtt';
 import { mqttPair, assertOneLineError } from '../helpers/child.mjs';
 import { startEmbeddedBroker } from '../helpers/embedded.mjs';
 import { freePort } from '../helpers/mosquitto.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumSkip, launchChromium } from '../helpers/browser.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
 import { webSerialStandIn } from '../helpers/web-serial.mjs';
 
@@ -206,7 +206,7 @@ describe('mqtt-pair setup --web', () => {
   });
 
   test('the page in Chromium, French and English: rows, states, the install button, nothing refused by the CSP', { skip: chromiumSkip() }, async () => {
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       for (const [locale, lang, words] of [
         [
@@ -271,7 +271,7 @@ describe('mqtt-pair setup --web', () => {
   // open, so its writes queue behind the first and the page says the board did not answer; a writer
   // taken for each write would meet the lock: « Cannot create writer when WritableStream is locked ».
   test('a board that reads nothing yet: the page asks again through its one writer and says no answer', { skip: chromiumSkip() }, async () => {
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ locale: 'fr-FR' });
       context.setDefaultTimeout(LIMIT);
@@ -311,7 +311,7 @@ describe('mqtt-pair setup --web', () => {
     teacher.on('message', (topic, payload) => heard.push(`${topic} ${payload}`));
     await teacher.subscribeAsync('LycMaurois/SNT_2nde/+/identify');
     assert.equal((await post('/api/identify', { index: 2 })).status, 404, 'chloe has no board yet');
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ locale: 'fr-FR' });
       context.setDefaultTimeout(LIMIT);
@@ -343,7 +343,7 @@ describe('mqtt-pair setup --web', () => {
     const unknown = await post('/api/replace', { name: 'zoé' });
     assert.equal(unknown.status, 404);
     assert.equal(readFileSync(file, 'utf8'), before, 'nothing stored changes');
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ locale: 'fr-FR' });
       context.setDefaultTimeout(LIMIT);

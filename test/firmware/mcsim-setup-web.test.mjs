@@ -16,7 +16,7 @@ import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from '../helper
 import { socatSkip } from '../helpers/pty.mjs';
 import { SETUP_MODE, firmwareOverPty, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumSkip, launchChromium } from '../helpers/browser.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 import { toPage, webSerialStandIn } from '../helpers/web-serial.mjs';
 
@@ -48,7 +48,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     plugged = await mcsimBoardOverPty(so, join(work, 'board'), { cable: 'stdio', ready: SETUP_MODE });
     board = plugged.sim;
     pty = plugged.pty;
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    browser = await launchChromium();
     sub = await mosquittoSub(broker.port, ['-t', 'LycMaurois/SNT_2nde/#']);
   });
   after(async () => {

@@ -28,7 +28,7 @@ import { improvSdk, pipePort, sdkLogger, setHelloOverImprov } from '../helpers/i
 import { socatSkip } from '../helpers/pty.mjs';
 import { firmwareOverPty, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { LIMIT, sleep, until } from '../helpers/wait.mjs';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumSkip, launchChromium } from '../helpers/browser.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
@@ -97,7 +97,7 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-'));
     // The class's one image: no WiFi, no broker, no role; only where the simulator's setup lives.
     so = await firmwareOverPty({ ssid: '', setupPort: pagePort, setupDnsPort: dnsPort });
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 120_000 });
+    browser = await launchChromium();
     sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
   });
   after(async () => {
