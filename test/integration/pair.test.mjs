@@ -3,22 +3,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { SimWiFi } from '../../dist/index.js';
 import { board } from '../helpers/sim-boards.mjs';
-import { startEmbeddedBroker } from '../helpers/embedded.mjs';
-import { startMosquitto, needMosquitto, mosquittoTool } from '../helpers/mosquitto.mjs';
+import { embeddedBrokerFor, startEmbeddedBroker } from '../helpers/embedded.mjs';
+import { freePort, startMosquitto, needMosquitto, mosquittoTool } from '../helpers/mosquitto.mjs';
 import { waitForLine } from '../helpers/child.mjs';
 import { lineIn, sleep, until } from '../helpers/wait.mjs';
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function exchange(port, prefix) {
   const broker = `127.0.0.1:${port}`;
@@ -39,13 +29,9 @@ async function exchange(port, prefix) {
   esp2.stop();
 }
 
-test('the pair exchanges hello and received on Aedes', async () => {
-  const aedes = await startEmbeddedBroker(await freePort());
-  try {
-    await exchange(aedes.port, '');
-  } finally {
-    await aedes.close();
-  }
+test('the pair exchanges hello and received on Aedes', async (t) => {
+  const aedes = await embeddedBrokerFor(t);
+  await exchange(aedes.port, '');
 });
 
 describe('with Mosquitto', () => {
@@ -114,26 +100,22 @@ describe('with Mosquitto', () => {
   });
 });
 
-test('WiFi dropped and back: MQTT pauses, then reconnects and the count goes on', async () => {
-  const aedes = await startEmbeddedBroker(await freePort());
-  try {
-    const wifi = new SimWiFi(20);
-    const esp1 = board('esp1', { ssid: 'classroom', broker: `127.0.0.1:${aedes.port}`, role: 'hello', wifiRetry: 50, wifiTimeout: 200 }, { wifi });
-    await waitForLine(esp1, /^Connection successful$/);
-    await waitForLine(esp1, /^IP address 127\.0\.0\.1$/);
-    await waitForLine(esp1, /subscribed to notification topic/);
-    wifi.drop();
-    await waitForLine(esp1, /^WiFi disconnected: MQTT paused until the WiFi is back$/);
-    await waitForLine(esp1, /^WiFi: no IP address from WiFi "classroom" after 0\.2 s/);
-    assert.equal(esp1.board.client.connected, false);
-    const before = esp1.lines.length;
-    wifi.restore();
-    await lineIn(esp1.lines, /^Connection successful$/, { after: before });
-    await lineIn(esp1.lines, /subscribed to notification topic/, { after: before });
-    esp1.stop();
-  } finally {
-    await aedes.close();
-  }
+test('WiFi dropped and back: MQTT pauses, then reconnects and the count goes on', async (t) => {
+  const aedes = await embeddedBrokerFor(t);
+  const wifi = new SimWiFi(20);
+  const esp1 = board('esp1', { ssid: 'classroom', broker: `127.0.0.1:${aedes.port}`, role: 'hello', wifiRetry: 50, wifiTimeout: 200 }, { wifi });
+  await waitForLine(esp1, /^Connection successful$/);
+  await waitForLine(esp1, /^IP address 127\.0\.0\.1$/);
+  await waitForLine(esp1, /subscribed to notification topic/);
+  wifi.drop();
+  await waitForLine(esp1, /^WiFi disconnected: MQTT paused until the WiFi is back$/);
+  await waitForLine(esp1, /^WiFi: no IP address from WiFi "classroom" after 0\.2 s/);
+  assert.equal(esp1.board.client.connected, false);
+  const before = esp1.lines.length;
+  wifi.restore();
+  await lineIn(esp1.lines, /^Connection successful$/, { after: before });
+  await lineIn(esp1.lines, /subscribed to notification topic/, { after: before });
+  esp1.stop();
 });
 
 test('no broker at boot, then a broker: the board keeps trying and connects', async () => {
