@@ -12,7 +12,7 @@ import { MqttClient, ROLES, SimBoard, nodeHost, payloadText, readConfig } from '
 import { ARROWS, COLOURS, colourOf, roles, sensorTopics } from '../../dist/testing.js';
 import { embeddedBrokerFor } from '../helpers/embedded.mjs';
 import { killedAtExit } from '../helpers/child.mjs';
-import { freePort, mosquittoTool, needMosquitto, startMosquitto } from '../helpers/mosquitto.mjs';
+import { freePort, mosquittoFor, mosquittoTool } from '../helpers/mosquitto.mjs';
 import { LIMIT, lineIn, until } from '../helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -305,37 +305,33 @@ describe('sensor', () => {
   });
 
   test('on Mosquitto: the will is published, retained, and mosquitto_sub later gets values and status', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      await sensorWithWill(m.port, t);
-      const sub = spawn(mosquittoTool('mosquitto_sub'), [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(m.port),
-        '-t',
-        `${PREFIX}myRasp/sensors/#`,
-        '-v',
-        '-C',
-        '3',
-        '-W',
-        '60',
-      ]);
-      let out = '';
-      sub.stdout.on('data', (d) => {
-        out += d;
-      });
-      const code = await new Promise((r) => sub.on('close', r));
-      assert.equal(code, 0, out);
-      const lines = out.trim().split('\n').sort();
-      assert.equal(lines.length, 3, out);
-      assert.match(lines[0], new RegExp(`^${PREFIX}myRasp/sensors/pression \\d+\\.\\d$`));
-      assert.equal(lines[1], `${PREFIX}myRasp/sensors/status offline`);
-      assert.match(lines[2], new RegExp(`^${PREFIX}myRasp/sensors/temperature \\d+\\.\\d$`));
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    await sensorWithWill(m.port, t);
+    const sub = spawn(mosquittoTool('mosquitto_sub'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(m.port),
+      '-t',
+      `${PREFIX}myRasp/sensors/#`,
+      '-v',
+      '-C',
+      '3',
+      '-W',
+      '60',
+    ]);
+    let out = '';
+    sub.stdout.on('data', (d) => {
+      out += d;
+    });
+    const code = await new Promise((r) => sub.on('close', r));
+    assert.equal(code, 0, out);
+    const lines = out.trim().split('\n').sort();
+    assert.equal(lines.length, 3, out);
+    assert.match(lines[0], new RegExp(`^${PREFIX}myRasp/sensors/pression \\d+\\.\\d$`));
+    assert.equal(lines[1], `${PREFIX}myRasp/sensors/status offline`);
+    assert.match(lines[2], new RegExp(`^${PREFIX}myRasp/sensors/temperature \\d+\\.\\d$`));
   });
 });
 
@@ -374,19 +370,15 @@ describe('chat', () => {
   });
 
   test('on Mosquitto: the same, and both leave with DISCONNECT (Ctrl+D and Ctrl+C)', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      const ids = { alice: `chat-alice-${process.pid}`, bob: `chat-bob-${process.pid}` };
-      await chatPair(m.port, ids);
-      await until(
-        () => m.log().includes(`Client ${ids.alice} disconnected.`) && m.log().includes(`Client ${ids.bob} disconnected.`),
-        () => m.log(),
-      );
-      assert.ok(!m.log().includes(`Client ${ids.alice} closed its connection`), m.log());
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    const ids = { alice: `chat-alice-${process.pid}`, bob: `chat-bob-${process.pid}` };
+    await chatPair(m.port, ids);
+    await until(
+      () => m.log().includes(`Client ${ids.alice} disconnected.`) && m.log().includes(`Client ${ids.bob} disconnected.`),
+      () => m.log(),
+    );
+    assert.ok(!m.log().includes(`Client ${ids.alice} closed its connection`), m.log());
   });
 
   test('a board with role=chat answers each line with its echo, and never echoes an echo; names meet whatever their case', async (t) => {
