@@ -17,7 +17,7 @@ import { mosquittoSub, startMosquitto } from './mosquitto.mjs';
 import { openPty, openPtyPair } from './pty.mjs';
 import { LIMIT } from './wait.mjs';
 
-/** The simulator's WiFi network, and its password: mcsim joins it whatever the settings say. */
+/** The simulator's own WiFi network (its scan lists it) and the password the tests set up boards with. */
 export const SIM_WIFI = { ssid: 'JAMS2', password: 'motdepasse' };
 
 /** The line of a board with no WiFi settings (the class's one image, before its set-up). */
