@@ -8,5 +8,5 @@
 // test/helpers/mosquitto.mjs re-exports it for the tests.
 export { startMosquitto } from './mosquitto/broker.mjs';
 export { dynsecPlugin, findExecutable, mosquittoAvailable, mosquittoBinary, mosquittoSkip, mosquittoTool, needMosquitto } from './mosquitto/installed.mjs';
-export { freePort, waitForPort } from './mosquitto/ports.mjs';
+export { freePort, listening, waitForPort } from './mosquitto/ports.mjs';
 export { mosquittoSub } from './mosquitto/sub.mjs';

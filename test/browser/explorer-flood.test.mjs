@@ -11,7 +11,7 @@ import { get } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MqttClient, nodeHost } from '../../dist/index.js';
+import { FLOOD_QUEUE, connectedClient } from '../helpers/our-client.mjs';
 import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browser.mjs';
 import { startExplorer as explore } from '../helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
@@ -138,15 +138,7 @@ describe('the explorer under a flood (Mosquitto, chromium)', () => {
     const server0 = rss(ex.pid);
     const heap0 = await heap();
 
-    const flood = new MqttClient(
-      nodeHost({ log: () => {} }),
-      { host: '127.0.0.1', port: broker.port },
-      { clientId: 'flood', queue: { messages: 1e6, bytes: 1e9 } },
-    );
-    await new Promise((resolve) => {
-      flood.onConnect = resolve;
-      flood.connect();
-    });
+    const flood = await connectedClient(broker.port, { clientId: 'flood', queue: FLOOD_QUEUE });
     const t0 = Date.now();
     let sent = 0;
     // RATE a second, in ticks of 50 ms, each topic in turn: a value like a sensor's.
@@ -200,15 +192,7 @@ describe('the explorer under a flood (Mosquitto, chromium)', () => {
       if (name === 'batch' || name === 'tree') seen = JSON.parse(data).seen;
       return seen >= LONG * ROUNDS;
     });
-    longFlood = new MqttClient(
-      nodeHost({ log: () => {} }),
-      { host: '127.0.0.1', port: broker.port },
-      { clientId: 'flood-long', queue: { messages: 1e6, bytes: 1e9 } },
-    );
-    await new Promise((resolve) => {
-      longFlood.onConnect = resolve;
-      longFlood.connect();
-    });
+    longFlood = await connectedClient(broker.port, { clientId: 'flood-long', queue: FLOOD_QUEUE });
     const tail = 'x'.repeat(CHARS);
     for (let round = 0; round < ROUNDS; round++) {
       // QoS 1: the broker's acknowledgements pace the flood.

@@ -11,7 +11,8 @@ import { connect, createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONNACK, CONNECT, BrokerDecoder, MqttClient, PINGREQ, PINGRESP, PUBLISH, SUBACK, SUBSCRIBE, encode, nodeHost } from '../../dist/index.js';
+import { CONNACK, CONNECT, BrokerDecoder, PINGREQ, PINGRESP, PUBLISH, SUBACK, SUBSCRIBE, encode } from '../../dist/index.js';
+import { connectedClient } from '../helpers/our-client.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { startClassPages } from '../helpers/class-page.mjs';
 import { freePort, mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
@@ -148,11 +149,7 @@ describe('sub and a stdout that stops reading', { skip: mosquittoSkip() }, () =>
   test('one wait for the drain, not one listener a message; every message once it reads again', async () => {
     const broker = await startMosquitto();
     // A retained message first, which the sub gets once its subscription is in place: then the 600.
-    const p = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: broker.port }, { clientId: 'full-pub' });
-    await new Promise((resolve) => {
-      p.onConnect = resolve;
-      p.connect();
-    });
+    const p = await connectedClient(broker.port, { clientId: 'full-pub' });
     p.publish('full/ready', 'ready', { retain: true });
     const child = spawn(process.execPath, [CLI, 'sub', '-p', String(broker.port), '-t', 'full/#', '-C', '601'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const killer = setTimeout(() => child.kill(), LIMIT);

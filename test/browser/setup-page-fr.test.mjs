@@ -2,12 +2,12 @@
 // is open is worded from the board's code and values (not its English console line), and a topic
 // prefix with a space or without its last / is refused with one French line, nothing stored. The
 // page is served by the firmware's Setup (src/setup/setup.ts) on a virtual host, over real HTTP.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { virtualHost } from '../helpers/virtual-host.mjs';
 import { setupModeBoard } from '../helpers/setup-mode-board.mjs';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumAround, chromiumSkip } from '../helpers/browser.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 
 /** A board in setup mode: a store in a map, scripted ports, its page served on 127.0.0.1. */
@@ -30,15 +30,11 @@ async function boardPage(reason, why) {
 }
 
 describe("the board's setup page in French", { skip: chromiumSkip() }, () => {
-  let browser;
-  before(async () => {
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: LIMIT });
-  });
-  after(async () => browser?.close());
+  const browser = chromiumAround();
 
   test('the reason from its code: « 5 essais pour rejoindre le WiFi « Salle204 » ont échoué », no English', async () => {
     const b = await boardPage('5 attempts to join the WiFi "Salle204" failed', ['wifi', '5', 'Salle204']);
-    const context = await browser.newContext({ locale: 'fr-FR' });
+    const context = await browser().newContext({ locale: 'fr-FR' });
     try {
       const page = await context.newPage();
       await page.goto(b.url);
@@ -55,7 +51,7 @@ describe("the board's setup page in French", { skip: chromiumSkip() }, () => {
 
   test('a prefix with a space and no last /: one French line under the field, nothing stored', async () => {
     const b = await boardPage('no WiFi settings on this board', ['missing', 'ssid', 'broker', 'role']);
-    const context = await browser.newContext({ locale: 'fr-FR' });
+    const context = await browser().newContext({ locale: 'fr-FR' });
     try {
       const page = await context.newPage();
       await page.goto(b.url);

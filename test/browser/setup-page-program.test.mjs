@@ -4,14 +4,14 @@
 // socket) and written to the store in chunks; a syntax error is refused with its line, in French,
 // the old program kept; the stored program's name, size and hash are shown; « Effacer » clears it.
 // A firmware without programs (the ESP8266's): the page says so, no text area.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { nodeProgramRunner } from '../../dist/index.js';
 import { RequestReader, programStore } from '../../dist/testing.js';
 import { virtualHost } from '../helpers/virtual-host.mjs';
 import { setupModeBoard } from '../helpers/setup-mode-board.mjs';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumAround, chromiumSkip } from '../helpers/browser.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 
@@ -45,15 +45,11 @@ async function boardPage({ programs = true } = {}) {
 }
 
 describe("the setup page's text area sends a program (Chromium, in French)", { skip: chromiumSkip() }, () => {
-  let browser;
-  before(async () => {
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: LIMIT });
-  });
-  after(async () => browser?.close());
+  const browser = chromiumAround();
 
   test('« Envoyer »: a syntax error refused with its line, the program stored, shown, « Effacer »', async () => {
     const b = await boardPage();
-    const context = await browser.newContext({ locale: 'fr-FR' });
+    const context = await browser().newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     try {
       await page.goto(b.url);
@@ -90,7 +86,7 @@ describe("the setup page's text area sends a program (Chromium, in French)", { s
 
   test('a firmware without programs: the page says so, no text area', async () => {
     const b = await boardPage({ programs: false });
-    const context = await browser.newContext({ locale: 'fr-FR' });
+    const context = await browser().newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     try {
       await page.goto(b.url);

@@ -16,8 +16,9 @@ import mqtt from 'mqtt';
 import { mqttPair, assertOneLineError } from '../helpers/child.mjs';
 import { startEmbeddedBroker } from '../helpers/embedded.mjs';
 import { freePort } from '../helpers/mosquitto.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumSkip, launchChromium } from '../helpers/browser.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
+import { webSerialStandIn } from '../helpers/web-serial.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const fixtures = new URL('../fixtures/image/mcconfig-out', import.meta.url).pathname;
@@ -205,7 +206,7 @@ describe('mqtt-pair setup --web', () => {
   });
 
   test('the page in Chromium, French and English: rows, states, the install button, nothing refused by the CSP', { skip: chromiumSkip() }, async () => {
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       for (const [locale, lang, words] of [
         [
@@ -270,38 +271,13 @@ describe('mqtt-pair setup --web', () => {
   // open, so its writes queue behind the first and the page says the board did not answer; a writer
   // taken for each write would meet the lock: « Cannot create writer when WritableStream is locked ».
   test('a board that reads nothing yet: the page asks again through its one writer and says no answer', { skip: chromiumSkip() }, async () => {
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ locale: 'fr-FR' });
       context.setDefaultTimeout(LIMIT);
       const page = await context.newPage();
-      await page.addInitScript(() => {
-        window.__frames = 0;
-        const port = {
-          readable: null,
-          writable: null,
-          async open() {
-            port.readable = new ReadableStream();
-            // Each write is taken (counted) and never completes: nothing reads the board's end.
-            port.writable = new WritableStream({
-              write() {
-                window.__frames++;
-                return new Promise(() => {});
-              },
-            });
-          },
-          async close() {
-            port.readable = null;
-            port.writable = null;
-          },
-          getInfo: () => ({ usbVendorId: 0x10c4, usbProductId: 0xea60 }),
-          setSignals: async () => {},
-          addEventListener() {},
-          removeEventListener() {},
-        };
-        const serial = { requestPort: async () => port, getPorts: async () => [port], addEventListener() {}, removeEventListener() {} };
-        Object.defineProperty(Navigator.prototype, 'serial', { get: () => serial, configurable: true });
-      });
+      // Each write is taken (counted) and never completes: nothing reads the board's end.
+      await page.addInitScript(webSerialStandIn, { stalls: true });
       await page.goto(`${base}/`);
       await page.locator('#rows tr').nth(4).waitFor();
       // The stand-in's stream locks as Web Serial's does: a second writer is refused while one is held.
@@ -335,7 +311,7 @@ describe('mqtt-pair setup --web', () => {
     teacher.on('message', (topic, payload) => heard.push(`${topic} ${payload}`));
     await teacher.subscribeAsync('LycMaurois/SNT_2nde/+/identify');
     assert.equal((await post('/api/identify', { index: 2 })).status, 404, 'chloe has no board yet');
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ locale: 'fr-FR' });
       context.setDefaultTimeout(LIMIT);
@@ -367,7 +343,7 @@ describe('mqtt-pair setup --web', () => {
     const unknown = await post('/api/replace', { name: 'zoé' });
     assert.equal(unknown.status, 404);
     assert.equal(readFileSync(file, 'utf8'), before, 'nothing stored changes');
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ locale: 'fr-FR' });
       context.setDefaultTimeout(LIMIT);

@@ -5,17 +5,16 @@
 // responder.ts). Each board says it runs its program; they pair (a Hello #N answered by
 // « received », seen at Mosquitto); after a restart of both (new mcsim on the same folders, the same
 // Preference files) they run their programs again and still pair.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { moddableSkip } from '../helpers/moddable.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { SETUP_MODE, firmwareOverPty, mcsimAround, mcsimBoardOverPty, setupOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
-import { LIMIT, until } from '../helpers/wait.mjs';
+import { until } from '../helpers/wait.mjs';
 import { programText } from '../../tools/programs/source.mjs';
 
 const skip = moddableSkip() || mosquittoSkip() || socatSkip();
@@ -28,24 +27,14 @@ const example = (role) => {
 };
 
 describe("two boards of the one image pair through the tutorial's programs (mcsim)", { skip }, () => {
+  const scene = mcsimAround('mcsim-program-pair', `${GROUP}/#`);
+  const { boards } = scene;
   let broker, so, work, sub, roster;
-  const boards = [];
   before(async () => {
-    broker = await startMosquitto();
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-program-pair-'));
+    ({ broker, sub, work } = scene);
     roster = join(work, 'names.txt');
     writeFileSync(roster, 'alice bob\n');
-    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort() });
-    sub = await mosquittoSub(broker.port, ['-t', `${GROUP}/#`]);
-  });
-  after(async () => {
-    for (const b of boards) {
-      await b.sim?.stop();
-      await b.pty?.stop();
-    }
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    so = await firmwareOverPty({ ssid: '' });
   });
 
   test('ESP#1 and ESP#2 sent with mqtt-pair program pair; after a restart of both they still pair', async () => {
@@ -53,7 +42,7 @@ describe("two boards of the one image pair through the tutorial's programs (mcsi
       await steps();
     } catch (e) {
       // What the boards said, to tell why.
-      for (const b of boards) e.message += `\n-- ${b.name}'s last lines:\n${b.sim?.lines.slice(-25).join('\n')}`;
+      for (const b of boards) e.message += `\n-- ${b.student}'s last lines:\n${b.sim?.lines.slice(-25).join('\n')}`;
       throw e;
     }
   });
@@ -65,32 +54,10 @@ describe("two boards of the one image pair through the tutorial's programs (mcsi
 
   async function steps() {
     for (const [i, name] of ['alice', 'bob'].entries()) {
-      const dir = join(work, `board-${i + 1}`);
-      mkdirSync(dir);
-      const pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
-      const sim = await startMcsim(so, `board-${i + 1}`, { cwd: dir });
-      boards.push({ name, dir, pty, sim });
-      await sim.waitFor(/^Setup mode: no WiFi settings on this board$/);
-      const r = await mqttPair(
-        [
-          'setup',
-          '--port',
-          pty.path,
-          '--roster',
-          roster,
-          '--school',
-          'LycMaurois',
-          '--class',
-          'SNT_2nde',
-          '--ssid',
-          'JAMS2',
-          '--password',
-          'motdepasse',
-          '--broker',
-          `127.0.0.1:${broker.port}`,
-        ],
-        { timeout: 2 * LIMIT },
-      ).exit;
+      const board = await mcsimBoardOverPty(so, join(work, `board-${i + 1}`), { ready: SETUP_MODE });
+      board.student = name;
+      boards.push(board);
+      const r = await setupOverPty(board.port, { roster, brokerPort: broker.port });
       assert.equal(r.code, 0, `${name}: ${r.stderr}`);
     }
     // Each board its program: ESP#1 on alice's, ESP#2 on bob's.
@@ -113,7 +80,7 @@ describe("two boards of the one image pair through the tutorial's programs (mcsi
 
     // A restart of both: new mcsim on the same folders (their Preference files).
     for (const b of boards) await b.sim.stop();
-    for (const b of boards) b.sim = await startMcsim(so, `${b.name}-again`, { cwd: b.dir });
+    for (const b of boards) await b.start(`${b.student}-again`);
     const again = sub.lines.length;
     for (const [i, b] of boards.entries()) await b.sim.waitFor(new RegExp(`^Program: esp${i + 1}\\.js, stored on this board$`));
     await paired(again, 'after the restart');

@@ -3,15 +3,14 @@
 // `mqtt-pair program` over a pty pair (the board's serial port and the computer's), compiled by XS
 // on the board and stored in its Preference; its Hello #N reach Mosquitto; a restart (a new mcsim
 // on the same folder, the same Preference file) keeps it; `--clear` gives the built-in role back.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { moddableSkip } from '../helpers/moddable.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { firmwareOverPty, mcsimAround, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
@@ -22,34 +21,22 @@ const ESP1 = ESP1_PROGRAM;
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 
 describe("a student's program on the Moddable firmware (mcsim)", { skip }, () => {
-  let broker, sub, so, work, dir, pty;
+  const scene = mcsimAround('mcsim-program', `${PREFIX}#`);
+  let broker, sub, work, dir, board;
   let sim = null;
   before(async () => {
-    broker = await startMosquitto();
-    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-program-'));
+    ({ broker, sub, work } = scene);
     dir = join(work, 'board');
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(dir);
-    so = await buildFirmware({
+    const so = await firmwareOverPty({
       broker: `127.0.0.1:${broker.port}`,
       role: 'hello',
       topicPrefix: PREFIX,
       clientId: 'alice-esp1-mcsim',
       interval: 1000,
-      setupSerial: './serial',
-      setupPort: await bakedPort(),
-      setupDnsPort: await bakedPort(),
     });
-    pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
-    sim = await startMcsim(so, 'program-board', { cwd: dir });
-  });
-  after(async () => {
-    await sim?.stop();
-    await pty?.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    board = await mcsimBoardOverPty(so, dir, { name: 'program-board' });
+    scene.boards.push(board);
+    sim = board.sim;
   });
 
   test('ESP#1 sent with mqtt-pair program: its Hello #N; kept across a restart; --clear gives the role back', async () => {
@@ -75,8 +62,7 @@ describe("a student's program on the Moddable firmware (mcsim)", { skip }, () =>
     assert.equal(r.code, 0, r.stderr);
 
     // A restart: a new mcsim on the same folder (its Preference file).
-    await sim.stop();
-    sim = await startMcsim(so, 'program-board-again', { cwd: dir });
+    sim = await board.restart('program-board-again');
     await sim.waitFor(/^Program: esp1\.js, stored on this board$/);
     const again = sub.lines.length;
     await until(() => sub.lines.slice(again).includes(`${PREFIX}hello Hello #0`), "the program's Hello #0 after the restart");

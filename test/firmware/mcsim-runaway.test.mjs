@@ -4,15 +4,14 @@
 // without it (safe mode), saying why with the program's name, size and hash; a callback that
 // loops (`every(1000, () => { for (;;) {} })`, inside a try/catch of its own) is stopped the same
 // way; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { moddableSkip } from '../helpers/moddable.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { firmwareOverPty, mcsimAround, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 
@@ -20,15 +19,13 @@ const PREFIX = 'LycMaurois/SNT_2nde/bob/';
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 
 describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
-  let broker, sub, work, dir, pty;
+  const scene = mcsimAround('mcsim-runaway', `${PREFIX}#`);
+  let broker, sub, work, dir, board;
   let sim = null;
   before(async () => {
-    broker = await startMosquitto();
-    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-runaway-'));
+    ({ broker, sub, work } = scene);
     dir = join(work, 'board');
-    mkdirSync(dir);
-    const so = await buildFirmware({
+    const so = await firmwareOverPty({
       broker: `127.0.0.1:${broker.port}`,
       role: 'hello',
       topicPrefix: PREFIX,
@@ -36,19 +33,10 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
       interval: 1000,
       // Short, so that a join timer a stopped board left behind would fire while the test looks.
       wifiTimeout: 5000,
-      setupSerial: './serial',
-      setupPort: await bakedPort(),
-      setupDnsPort: await bakedPort(),
     });
-    pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
-    sim = await startMcsim(so, 'runaway-board', { cwd: dir });
-  });
-  after(async () => {
-    await sim?.stop();
-    await pty?.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    board = await mcsimBoardOverPty(so, dir, { name: 'runaway-board' });
+    scene.boards.push(board);
+    sim = board.sim;
   });
 
   /** Sends `source` as `name`; resolves once the board said it stored it. */

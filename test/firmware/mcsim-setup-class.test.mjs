@@ -1,81 +1,46 @@
 // `mqtt-pair setup --port` against the firmware in Moddable's simulator: the class's one image (no
 // WiFi, no broker, no role), six boards plugged in one after the other, each on a pair of ptys standing
-// for its USB cable (helpers/pty-pair.mjs: the board opens one, the command the other) in a folder of its own (its settings). The command, as a
+// for its USB cable (helpers/mcsim-board.mjs: the board opens one, the command the other) in a folder of its own (its settings). The command, as a
 // teacher types it with a roster of six students, gives each board the next student: alice ESP#1
 // (hello) and bob ESP#2 (responder) on LycMaurois/SNT_2nde/alice/, then chloe and david, emma and
 // farid. Each run exits 0 once its board's first hello or reply reached the broker, and the class
 // ends with three pairs exchanging hellos (mosquitto_sub sees them). Then bad input, one line each:
 // a port nobody answers on, a roster with a name twice, a full class.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { moddableSkip } from '../helpers/moddable.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { openPty, socatSkip } from '../helpers/pty.mjs';
-import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { SETUP_MODE, SIM_WIFI, firmwareOverPty, mcsimAround, mcsimBoardOverPty, setupOverPty } from '../helpers/mcsim-board.mjs';
 import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
-import { LIMIT, until } from '../helpers/wait.mjs';
+import { until } from '../helpers/wait.mjs';
 
 const skip = moddableSkip() || mosquittoSkip() || socatSkip();
 const STUDENTS = ['alice', 'bob', 'chloe', 'david', 'emma', 'farid'];
 const GROUP = 'LycMaurois/SNT_2nde';
-const WIFI_PASSWORD = 'motdepasse'; // the simulator's network JAMS2
+const WIFI_PASSWORD = SIM_WIFI.password;
 
 describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', { skip }, () => {
+  const scene = mcsimAround('setup-class', `${GROUP}/#`);
+  const { boards } = scene;
   let broker, so, work, sub, roster;
-  const boards = [];
   before(async () => {
-    broker = await startMosquitto();
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-class-'));
+    ({ broker, sub, work } = scene);
     roster = join(work, 'names.txt');
     writeFileSync(roster, `# SNT 2nde, groupe A\n${[0, 2, 4].map((i) => `${STUDENTS[i]} ${STUDENTS[i + 1]}`).join('\n')}\n`);
-    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort() });
-    sub = await mosquittoSub(broker.port, ['-t', `${GROUP}/#`]);
-  });
-  after(async () => {
-    for (const b of boards) {
-      await b.sim.stop();
-      await b.pty.stop();
-    }
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    so = await firmwareOverPty({ ssid: '' });
   });
 
-  const setup = (port, more = []) =>
-    mqttPair(
-      [
-        'setup',
-        '--port',
-        port,
-        '--roster',
-        roster,
-        '--school',
-        'LycMaurois',
-        '--class',
-        'SNT_2nde',
-        '--ssid',
-        'JAMS2',
-        '--password',
-        WIFI_PASSWORD,
-        '--broker',
-        `127.0.0.1:${broker.port}`,
-        ...more,
-      ],
-      { timeout: 2 * LIMIT },
-    ).exit;
+  const setup = (port, more = []) => setupOverPty(port, { roster, brokerPort: broker.port, password: WIFI_PASSWORD, more });
 
   test("six boards plugged in one after the other become three pairs, with the roster's names", async () => {
     for (const [i, name] of STUDENTS.entries()) {
-      const dir = join(work, `board-${i + 1}`);
-      mkdirSync(dir);
-      const pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
-      const sim = await startMcsim(so, `board-${i + 1}`, { cwd: dir });
-      boards.push({ dir, pty, sim });
-      await sim.waitFor(/^Setup mode: no WiFi settings on this board$/);
-      const r = await setup(pty.path);
+      const board = await mcsimBoardOverPty(so, join(work, `board-${i + 1}`), { ready: SETUP_MODE });
+      boards.push(board);
+      const { dir, sim } = board;
+      const r = await setup(board.port);
       assert.equal(r.code, 0, `${name}: ${r.stderr}\n${sim.output()}`);
       const esp = i % 2 === 0 ? 1 : 2;
       const first = STUDENTS[i - (esp - 1)];
@@ -113,18 +78,14 @@ describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', 
 
   test('a board plugged in again keeps its student; a seventh finds the class full', async () => {
     const first = boards[0];
-    const again = await setup(first.pty.path);
+    const again = await setup(first.port);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /set up: alice \(pair 1, ESP#1, hello, with bob\)/);
     // A seventh board: the class of six is full.
-    const dir = join(work, 'board-7');
-    mkdirSync(dir);
-    const pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
-    const sim = await startMcsim(so, 'board-7', { cwd: dir });
-    boards.push({ dir, pty, sim });
-    await sim.waitFor(/^Setup mode: no WiFi settings on this board$/);
+    const seventh = await mcsimBoardOverPty(so, join(work, 'board-7'), { ready: SETUP_MODE });
+    boards.push(seventh);
     assertOneLineError(
-      await setup(pty.path),
+      await setup(seventh.port),
       'mqtt-pair setup:',
       /^mqtt-pair setup: the class is full: all 6 students of .*names\.txt have a board \(delete .*names\.txt\.boards\.json to start again\)$/,
     );
@@ -143,10 +104,10 @@ describe('mqtt-pair setup --port: a class of six boards from a roster (mcsim)', 
     // A roster with a name twice.
     const twice = join(work, 'twice.txt');
     writeFileSync(twice, 'alice bob\nAlice\n');
-    const r = await mqttPair(['setup', '--port', boards[0].pty.path, '--roster', twice, '--school', 'LycMaurois', '--class', 'SNT_2nde']).exit;
+    const r = await mqttPair(['setup', '--port', boards[0].port, '--roster', twice, '--school', 'LycMaurois', '--class', 'SNT_2nde']).exit;
     assertOneLineError(r, 'mqtt-pair setup:', /twice\.txt: line 2: 'Alice' is already on line 1/);
     // A setting the board refuses: its own reason, nothing stored.
-    const bad = await mqttPair(['setup', '--port', boards[0].pty.path, 'topicPrefix=a/#/']).exit;
+    const bad = await mqttPair(['setup', '--port', boards[0].port, 'topicPrefix=a/#/']).exit;
     assertOneLineError(bad, 'mqtt-pair setup:', /topicPrefix: .*cannot hold \+ or #/);
   });
 });

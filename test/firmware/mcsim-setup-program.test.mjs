@@ -5,14 +5,12 @@
 // never ends, one without Content-Length, one from another site: refused, nothing stored, the page
 // still answers; the largest program (16,384 B) on an ESP32's heap, fixed. The server:
 // hosts/moddable/setup-server.ts over src/setup/http.ts.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
+import { mcsimAround } from '../helpers/mcsim-board.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
 
@@ -58,17 +56,10 @@ function exchange(port, parts) {
 }
 
 describe("the setup page's text area sends a program (mcsim)", { skip }, () => {
+  const scene = mcsimAround('mcsim-setup-program', `${PREFIX}#`);
   let broker, sub, work, board;
-  before(async () => {
-    broker = await startMosquitto();
-    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-setup-program-'));
-  });
-  after(async () => {
-    await board?.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+  before(() => {
+    ({ broker, sub, work } = scene);
   });
 
   test('attacks refused, nothing stored; ESP#1 posted, the WiFi saved: its Hello #0 at Mosquitto', async () => {
@@ -86,6 +77,7 @@ describe("the setup page's text area sends a program (mcsim)", { skip }, () => {
       ESP32_HEAP,
     );
     board = await startMcsim(so, 'page-program', { cwd: work });
+    scene.boards.push(board);
     try {
       const line = await board.waitFor(/^Setup: join the WiFi "mqtt-pair-[0-9a-f]{4,6}" with a phone or a computer, then open http:\/\/[\d.]+:\d+\//);
       const port = Number(/:(\d+)\/ /.exec(line)[1]);

@@ -2,20 +2,21 @@
 // headless Chromium, and the class's one image in Moddable's simulator behind a pty. Headless
 // Chromium has no USB: the one stand-in here is Web Serial's navigator.serial, a port whose
 // readable and writable streams are bridged, byte for byte, to the pty the board opens as its USB
-// serial port (helpers/pty.mjs). Everything else is real: the page's Improv steps, the server
+// serial port (helpers/mcsim-board.mjs). Everything else is real: the page's Improv steps, the server
 // handing out the student, the firmware storing its settings and joining the simulator's WiFi, the
 // broker (mosquitto) hearing its first hello, and the page showing it. Then ESP Web Tools' install
 // dialog opens on the generated manifest (it is not taken further: flashing needs a chip).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
+import { moddableSkip } from '../helpers/moddable.mjs';
 import { freePort, mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
-import { openPty, socatSkip } from '../helpers/pty.mjs';
+import { socatSkip } from '../helpers/pty.mjs';
+import { SETUP_MODE, firmwareOverPty, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumSkip, launchChromium } from '../helpers/browser.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 import { toPage, webSerialStandIn } from '../helpers/web-serial.mjs';
 
@@ -26,7 +27,7 @@ const skip = moddableSkip() || mosquittoSkip() || socatSkip() || chromiumSkip();
 const fixtures = new URL('../fixtures/image/mcconfig-out', import.meta.url).pathname;
 
 describe('the class set-up page drives a board in mcsim through Web Serial', { skip }, () => {
-  let broker, so, work, server, board, pty, browser, sub, base;
+  let broker, so, work, server, plugged, board, pty, browser, sub, base;
   before(async () => {
     // The screenshots show a classroom's broker port (1883), not one drawn for the test.
     broker = await startMosquitto(SHOTS ? { port: 1883 } : {});
@@ -34,7 +35,7 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     const image = join(work, 'image');
     assert.equal((await mqttPair(['image', '-p', 'esp32', '-o', fixtures, '--out', image]).exit).code, 0);
     writeFileSync(join(work, 'names.txt'), 'alice bob\n');
-    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort() });
+    so = await firmwareOverPty({ ssid: '' });
     const port = await freePort();
     server = mqttPair(
       // biome-ignore format: a command line
@@ -44,18 +45,15 @@ describe('the class set-up page drives a board in mcsim through Web Serial', { s
     );
     await server.waitFor('stdout', /http:\/\/127\.0\.0\.1:\d+\//);
     base = `http://127.0.0.1:${port}`;
-    const dir = join(work, 'board');
-    mkdirSync(dir);
-    pty = await openPty(join(dir, 'serial'));
-    board = await startMcsim(so, 'board', { cwd: dir });
-    await board.waitFor(/^Setup mode: no WiFi settings on this board$/);
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    plugged = await mcsimBoardOverPty(so, join(work, 'board'), { cable: 'stdio', ready: SETUP_MODE });
+    board = plugged.sim;
+    pty = plugged.pty;
+    browser = await launchChromium();
     sub = await mosquittoSub(broker.port, ['-t', 'LycMaurois/SNT_2nde/#']);
   });
   after(async () => {
     await browser?.close();
-    await board?.stop();
-    await pty?.stop();
+    await plugged?.stop();
     await server?.stop();
     await sub?.stop();
     await broker?.stop();

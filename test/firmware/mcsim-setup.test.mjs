@@ -22,12 +22,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { improv } from '../../dist/index.js';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
+import { moddableSkip, bakedPort } from '../helpers/moddable.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
 import { improvSdk, pipePort, sdkLogger, setHelloOverImprov } from '../helpers/improv-sdk.mjs';
-import { openPty, socatSkip } from '../helpers/pty.mjs';
+import { socatSkip } from '../helpers/pty.mjs';
+import { firmwareOverPty, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
 import { LIMIT, sleep, until } from '../helpers/wait.mjs';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumSkip, playwright } from '../helpers/browser.mjs';
+import { chromiumSkip, launchChromium } from '../helpers/browser.mjs';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
@@ -69,22 +70,9 @@ class SerialSide {
   }
 }
 
-/** A simulated board in its own folder, with its pty. */
-async function startBoard(so, name, dir) {
-  const pty = await openPty(join(dir, 'serial'));
-  const serial = new SerialSide(pty);
-  const sim = await startMcsim(so, name, { cwd: dir });
-  return {
-    name,
-    dir,
-    sim,
-    serial,
-    pty,
-    async stop() {
-      await sim.stop();
-      await pty.stop();
-    },
-  };
+/** A simulated board in its own folder, with its pty and its serial side. */
+function startBoard(so, name, dir) {
+  return mcsimBoardOverPty(so, dir, { name, cable: 'stdio', plug: (pty) => ({ serial: new SerialSide(pty) }) });
 }
 
 /** The page's address and port from a board's setup lines. */
@@ -108,8 +96,8 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     const pagePort = await bakedPort();
     work = mkdtempSync(join(tmpdir(), 'mqtt-pair-setup-'));
     // The class's one image: no WiFi, no broker, no role; only where the simulator's setup lives.
-    so = await buildFirmware({ ssid: '', setupSerial: './serial', setupPort: pagePort, setupDnsPort: dnsPort });
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 120_000 });
+    so = await firmwareOverPty({ ssid: '', setupPort: pagePort, setupDnsPort: dnsPort });
+    browser = await launchChromium();
     sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
   });
   after(async () => {
@@ -121,7 +109,6 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
   });
 
   test('two boards from one build: A over Improv through a pty, B from its page in Chromium; both pair', async () => {
-    for (const name of ['A', 'B']) mkdirSync(join(work, name));
     boards.A = await startBoard(so, 'A', join(work, 'A'));
     boards.B = await startBoard(so, 'B', join(work, 'B'));
     const { A, B } = boards;
@@ -315,12 +302,8 @@ describe('one image for the class, set up at run time (mcsim)', { skip }, () => 
     const esp8266 = { stack: 416, creation: { heap: { initial: 1280, incremental: grow ? 128 : 0 }, chunk: { initial: 11264, incremental: grow ? 4096 : 0 } } };
 
     test('Improv, then the page, then the pair: the peaks of each', async (t) => {
-      const small = await buildFirmware(
-        { ssid: '', setupSerial: './serial', setupPort: await bakedPort(), setupDnsPort: await bakedPort(), setupValueBytes: 62 },
-        esp8266,
-      );
+      const small = await firmwareOverPty({ ssid: '', setupValueBytes: 62 }, esp8266);
       const dir = join(work, 'esp8266');
-      mkdirSync(dir);
       const board = (boards.esp8266 = await startBoard(small, 'esp8266', dir));
       try {
         await esp8266Run(t, board);

@@ -1,9 +1,11 @@
 // Debian's chromium driven by playwright-core (which downloads no browser), for the pages' tests:
 // where it is, how it is started here, and why the tests skip without it (needs.mjs).
+import { after, before } from 'node:test';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { needs, required } from './needs.mjs';
+import { LIMIT } from './wait.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Headless, and nothing that reaches for the network: this machine reaches only 127.0.0.0/8. */
@@ -38,6 +40,22 @@ export function chromiumSkip() {
 export function assertChromium() {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}: .ci/install installs it (apt-get install chromium)`);
   if (!playwright) throw new Error('playwright-core is missing: npm ci installs it');
+}
+
+/** Headless Chromium as the page tests start it, for contexts of their own; the caller closes it. */
+export function launchChromium() {
+  assertChromium();
+  return playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: LIMIT });
+}
+
+/** For a describe: Chromium started before its tests and closed after them. Returns it, as a getter. */
+export function chromiumAround() {
+  let browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => browser?.close());
+  return () => browser;
 }
 
 /**

@@ -2,7 +2,16 @@
 export * from '../../tools/mosquitto.mjs';
 
 import { after, before } from 'node:test';
-import { startMosquitto } from '../../tools/mosquitto.mjs';
+import { needMosquitto, startMosquitto } from '../../tools/mosquitto.mjs';
+
+/** A Mosquitto (started with `options`) for the test `t`, stopped once the test is over; null when
+ *  `t` is skipped for want of one (needMosquitto). */
+export async function mosquittoFor(t, options) {
+  if (!needMosquitto(t)) return null;
+  const broker = await startMosquitto(options);
+  t.after(() => broker.stop());
+  return broker;
+}
 
 /** A Mosquitto for the tests of one describe: started with `options` before them, stopped after
  *  them once every client in `live` (the file's Set of clients) is ended. Returns it, as a getter. */

@@ -8,10 +8,20 @@
 //   await page.exposeFunction('__toBoard', (bytes) => board.write(Buffer.from(bytes)));
 //   await page.addInitScript(webSerialStandIn);
 //   board.onData((bytes) => toPage(page, bytes));
+//
+// A port that stalls, as one whose board reads nothing yet: `page.addInitScript(webSerialStandIn,
+// { stalls: true })`: each write is taken (counted in window.__frames) and never completes.
 
 /** Runs in the page (page.addInitScript): defines navigator.serial. */
-export function webSerialStandIn() {
+export function webSerialStandIn({ stalls = false } = {}) {
   let controller = null;
+  window.__frames = 0;
+  const write = stalls
+    ? () => {
+        window.__frames++;
+        return new Promise(() => {});
+      }
+    : (chunk) => window.__toBoard(Array.from(chunk));
   window.__fromBoard = (bytes) => {
     try {
       controller?.enqueue(new Uint8Array(bytes));
@@ -32,7 +42,7 @@ export function webSerialStandIn() {
           controller = null;
         },
       });
-      port.writable = new WritableStream({ write: (chunk) => window.__toBoard(Array.from(chunk)) });
+      port.writable = new WritableStream({ write });
     },
     async close() {
       if (port.readable?.locked || port.writable?.locked) throw new TypeError('Cannot close a locked stream');

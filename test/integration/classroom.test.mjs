@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MqttClient, SimBoard, nodeHost } from '../../dist/index.js';
 import { killedAtExit } from '../helpers/child.mjs';
-import { needMosquitto, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mosquittoFor } from '../helpers/mosquitto.mjs';
 import { startAedes } from '../helpers/aedes.mjs';
 import { LIMIT, lineIn, sleep, until } from '../helpers/wait.mjs';
 
@@ -160,58 +160,46 @@ describe('crossed topics make the summary fail', () => {
 
 describe('with Mosquitto', () => {
   test('30 pairs on Mosquitto: 30/30 pairs ok, exit code 0', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      const r = await classroom(['--pairs', '30', '--broker', `mqtt://127.0.0.1:${m.port}`, ...FAST]).exit;
-      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-      assert.equal(lastLine(r.stdout), '30/30 pairs ok');
-      assert.match(r.stdout, new RegExp(`Ran 30 pairs \\(60 simulated boards\\) for [\\d.]+ s on 127\\.0\\.0\\.1:${m.port}`));
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    const r = await classroom(['--pairs', '30', '--broker', `mqtt://127.0.0.1:${m.port}`, ...FAST]).exit;
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.equal(lastLine(r.stdout), '30/30 pairs ok');
+    assert.match(r.stdout, new RegExp(`Ran 30 pairs \\(60 simulated boards\\) for [\\d.]+ s on 127\\.0\\.0\\.1:${m.port}`));
   });
 
   test('the rehearsal after the sensor activity: its retained values under alice are shown, and 30/30 pairs are ok', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      // What the guide's sensor activity leaves on the broker, in the guide's order.
-      const sensor = new SimBoard({
-        name: 'sensor',
-        config: { broker: `127.0.0.1:${m.port}`, role: 'sensor', interval: 100, topicPrefix: 'LycMaurois/SNT_2nde/alice/' },
-        print: () => {},
-      }).start();
-      await lineIn(sensor.lines, /^Connected to /);
-      const connectedAt = sensor.lines.findIndex((l) => l.startsWith('Connected to '));
-      await lineIn(sensor.lines, /^Published temperature/, { after: connectedAt, nth: 2 }); // on the broker: retained
-      sensor.stop();
-      const r = await classroom(['--pairs', '30', '--broker', `127.0.0.1:${m.port}`, ...FAST]).exit;
-      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-      assert.match(
-        lastLine(r.stdout),
-        /^30\/30 pairs ok; [3-9] other messages under the class, not judged \(retained "[^"]+" on LycMaurois\/SNT_2nde\/alice\/myRasp\/sensors\/\w+\)$/,
-      );
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    // What the guide's sensor activity leaves on the broker, in the guide's order.
+    const sensor = new SimBoard({
+      name: 'sensor',
+      config: { broker: `127.0.0.1:${m.port}`, role: 'sensor', interval: 100, topicPrefix: 'LycMaurois/SNT_2nde/alice/' },
+      print: () => {},
+    }).start();
+    await lineIn(sensor.lines, /^Connected to /);
+    const connectedAt = sensor.lines.findIndex((l) => l.startsWith('Connected to '));
+    await lineIn(sensor.lines, /^Published temperature/, { after: connectedAt, nth: 2 }); // on the broker: retained
+    sensor.stop();
+    const r = await classroom(['--pairs', '30', '--broker', `127.0.0.1:${m.port}`, ...FAST]).exit;
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(
+      lastLine(r.stdout),
+      /^30\/30 pairs ok; [3-9] other messages under the class, not judged \(retained "[^"]+" on LycMaurois\/SNT_2nde\/alice\/myRasp\/sensors\/\w+\)$/,
+    );
   });
 
   test("an ACL that drops bob's notification: bob is not ok, 4/5 pairs ok, exit code 1", async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto({ acl: 'topic readwrite #\ntopic deny LycMaurois/SNT_2nde/bob/notification\n' });
-    try {
-      // Stopped once the four others are ok and bob's ESP#1 has sent a few hellos (its ESP#2 answers
-      // each in the moment; the broker drops the answers).
-      const r = await classroomUntil(
-        ['--pairs', '5', '--broker', `127.0.0.1:${m.port}`, '--interval', '100'],
-        (state) => allOk(state, ['alice', 'camille', 'david', 'emma']) && tile(state, 'bob')?.hellos >= 5,
-      );
-      assert.equal(r.code, 1, r.stdout);
-      assert.equal(lastLine(r.stdout), '4/5 pairs ok');
-      assert.match(r.stdout, /^Not ok: bob: 0 rounds: ESP#2 answered \d+ hellos, but no answer reached ESP#1$/m);
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t, { acl: 'topic readwrite #\ntopic deny LycMaurois/SNT_2nde/bob/notification\n' });
+    if (!m) return;
+    // Stopped once the four others are ok and bob's ESP#1 has sent a few hellos (its ESP#2 answers
+    // each in the moment; the broker drops the answers).
+    const r = await classroomUntil(
+      ['--pairs', '5', '--broker', `127.0.0.1:${m.port}`, '--interval', '100'],
+      (state) => allOk(state, ['alice', 'camille', 'david', 'emma']) && tile(state, 'bob')?.hellos >= 5,
+    );
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(lastLine(r.stdout), '4/5 pairs ok');
+    assert.match(r.stdout, /^Not ok: bob: 0 rounds: ESP#2 answered \d+ hellos, but no answer reached ESP#1$/m);
   });
 });

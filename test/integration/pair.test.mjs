@@ -3,22 +3,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { SimWiFi } from '../../dist/index.js';
 import { board } from '../helpers/sim-boards.mjs';
-import { startEmbeddedBroker } from '../helpers/embedded.mjs';
-import { startMosquitto, needMosquitto, mosquittoTool } from '../helpers/mosquitto.mjs';
+import { embeddedBrokerFor, startEmbeddedBroker } from '../helpers/embedded.mjs';
+import { freePort, mosquittoFor, mosquittoTool } from '../helpers/mosquitto.mjs';
 import { waitForLine } from '../helpers/child.mjs';
 import { lineIn, sleep, until } from '../helpers/wait.mjs';
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function exchange(port, prefix) {
   const broker = `127.0.0.1:${port}`;
@@ -39,101 +29,81 @@ async function exchange(port, prefix) {
   esp2.stop();
 }
 
-test('the pair exchanges hello and received on Aedes', async () => {
-  const aedes = await startEmbeddedBroker(await freePort());
-  try {
-    await exchange(aedes.port, '');
-  } finally {
-    await aedes.close();
-  }
+test('the pair exchanges hello and received on Aedes', async (t) => {
+  const aedes = await embeddedBrokerFor(t);
+  await exchange(aedes.port, '');
 });
 
 describe('with Mosquitto', () => {
   test('the pair exchanges hello and received, under a classroom topic prefix', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      await exchange(m.port, 'LycMaurois/SNT_2nde/alice/');
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    await exchange(m.port, 'LycMaurois/SNT_2nde/alice/');
   });
 
   test('mosquitto_sub sees Hello #0, #1, #2; mosquitto_pub of received makes ESP#1 say so', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      const sub = spawn(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'hello', '-t', 'probe', '-v']);
-      let out = '';
-      sub.stdout.on('data', (d) => {
-        out += d;
-      });
-      // Wait until mosquitto_sub is subscribed: a probe comes back.
-      await until(async () => {
-        spawn(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'probe', '-m', 'ready']);
-        await sleep(200);
-        return out.includes('probe ready');
-      }, 'mosquitto_sub subscribed (a probe back)');
-      const esp1 = board('esp1', { broker: `127.0.0.1:${m.port}`, role: 'hello', clientId: 'esp1-cli' });
-      await waitForLine(esp1, /subscribed to notification topic/);
-      await until(
-        () => out.includes('hello Hello #2'),
-        () => `Hello #2 at mosquitto_sub, which saw:\n${out}`,
-      );
-      sub.kill();
-      const hellos = out.split('\n').filter((l) => l.startsWith('hello '));
-      assert.deepEqual(hellos.slice(0, 3), ['hello Hello #0', 'hello Hello #1', 'hello Hello #2']);
-      const pub = spawn(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'notification', '-m', 'received']);
-      await new Promise((r) => pub.on('exit', r));
-      await waitForLine(esp1, /^ESP received hello message$/);
-      assert.ok(esp1.lines.includes('Received notification: received'));
-      esp1.stop();
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    const sub = spawn(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'hello', '-t', 'probe', '-v']);
+    let out = '';
+    sub.stdout.on('data', (d) => {
+      out += d;
+    });
+    // Wait until mosquitto_sub is subscribed: a probe comes back.
+    await until(async () => {
+      spawn(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'probe', '-m', 'ready']);
+      await sleep(200);
+      return out.includes('probe ready');
+    }, 'mosquitto_sub subscribed (a probe back)');
+    const esp1 = board('esp1', { broker: `127.0.0.1:${m.port}`, role: 'hello', clientId: 'esp1-cli' });
+    await waitForLine(esp1, /subscribed to notification topic/);
+    await until(
+      () => out.includes('hello Hello #2'),
+      () => `Hello #2 at mosquitto_sub, which saw:\n${out}`,
+    );
+    sub.kill();
+    const hellos = out.split('\n').filter((l) => l.startsWith('hello '));
+    assert.deepEqual(hellos.slice(0, 3), ['hello Hello #0', 'hello Hello #1', 'hello Hello #2']);
+    const pub = spawn(mosquittoTool('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'notification', '-m', 'received']);
+    await new Promise((r) => pub.on('exit', r));
+    await waitForLine(esp1, /^ESP received hello message$/);
+    assert.ok(esp1.lines.includes('Received notification: received'));
+    esp1.stop();
   });
 
   test('wrong credentials: the refusal is named, retried at the slow pace, and the password never logged', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto({ users: { student: 'right-pass' } });
-    try {
-      const esp1 = board('esp1', { broker: `mqtt://student:Wr0ngPa55@127.0.0.1:${m.port}`, role: 'hello', backoffMin: 10, backoffMax: 200 });
-      // backoffMin is 10 ms: a refusal must wait the slowest pace (200 ms ± 20%), not the fastest.
-      await waitForLine(
-        esp1,
-        /^Failed to connect to MQTT broker: connection refused: (not authorized|bad user name or password)\. Reconnecting in 0\.2 s\.\.\.$/,
-      );
-      esp1.stop();
-      assert.ok(!esp1.lines.some((l) => l.includes('Wr0ngPa55')), 'the password is not in the log');
-      const ok = board('esp1b', { broker: `mqtt://student:right-pass@127.0.0.1:${m.port}`, role: 'hello' });
-      await waitForLine(ok, /^Connected to 127\.0\.0\.1:\d+ MQTT broker/);
-      ok.stop();
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t, { users: { student: 'right-pass' } });
+    if (!m) return;
+    const esp1 = board('esp1', { broker: `mqtt://student:Wr0ngPa55@127.0.0.1:${m.port}`, role: 'hello', backoffMin: 10, backoffMax: 200 });
+    // backoffMin is 10 ms: a refusal must wait the slowest pace (200 ms ± 20%), not the fastest.
+    await waitForLine(
+      esp1,
+      /^Failed to connect to MQTT broker: connection refused: (not authorized|bad user name or password)\. Reconnecting in 0\.2 s\.\.\.$/,
+    );
+    esp1.stop();
+    assert.ok(!esp1.lines.some((l) => l.includes('Wr0ngPa55')), 'the password is not in the log');
+    const ok = board('esp1b', { broker: `mqtt://student:right-pass@127.0.0.1:${m.port}`, role: 'hello' });
+    await waitForLine(ok, /^Connected to 127\.0\.0\.1:\d+ MQTT broker/);
+    ok.stop();
   });
 });
 
-test('WiFi dropped and back: MQTT pauses, then reconnects and the count goes on', async () => {
-  const aedes = await startEmbeddedBroker(await freePort());
-  try {
-    const wifi = new SimWiFi(20);
-    const esp1 = board('esp1', { ssid: 'classroom', broker: `127.0.0.1:${aedes.port}`, role: 'hello', wifiRetry: 50, wifiTimeout: 200 }, { wifi });
-    await waitForLine(esp1, /^Connection successful$/);
-    await waitForLine(esp1, /^IP address 127\.0\.0\.1$/);
-    await waitForLine(esp1, /subscribed to notification topic/);
-    wifi.drop();
-    await waitForLine(esp1, /^WiFi disconnected: MQTT paused until the WiFi is back$/);
-    await waitForLine(esp1, /^WiFi: no IP address from WiFi "classroom" after 0\.2 s/);
-    assert.equal(esp1.board.client.connected, false);
-    const before = esp1.lines.length;
-    wifi.restore();
-    await lineIn(esp1.lines, /^Connection successful$/, { after: before });
-    await lineIn(esp1.lines, /subscribed to notification topic/, { after: before });
-    esp1.stop();
-  } finally {
-    await aedes.close();
-  }
+test('WiFi dropped and back: MQTT pauses, then reconnects and the count goes on', async (t) => {
+  const aedes = await embeddedBrokerFor(t);
+  const wifi = new SimWiFi(20);
+  const esp1 = board('esp1', { ssid: 'classroom', broker: `127.0.0.1:${aedes.port}`, role: 'hello', wifiRetry: 50, wifiTimeout: 200 }, { wifi });
+  await waitForLine(esp1, /^Connection successful$/);
+  await waitForLine(esp1, /^IP address 127\.0\.0\.1$/);
+  await waitForLine(esp1, /subscribed to notification topic/);
+  wifi.drop();
+  await waitForLine(esp1, /^WiFi disconnected: MQTT paused until the WiFi is back$/);
+  await waitForLine(esp1, /^WiFi: no IP address from WiFi "classroom" after 0\.2 s/);
+  assert.equal(esp1.board.client.connected, false);
+  const before = esp1.lines.length;
+  wifi.restore();
+  await lineIn(esp1.lines, /^Connection successful$/, { after: before });
+  await lineIn(esp1.lines, /subscribed to notification topic/, { after: before });
+  esp1.stop();
 });
 
 test('no broker at boot, then a broker: the board keeps trying and connects', async () => {

@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MqttClient, ROLES, SimBoard, nodeHost, payloadText, readConfig } from '../../dist/index.js';
 import { ARROWS, COLOURS, colourOf, roles, sensorTopics } from '../../dist/testing.js';
-import { startEmbeddedBroker } from '../helpers/embedded.mjs';
+import { embeddedBrokerFor } from '../helpers/embedded.mjs';
 import { killedAtExit } from '../helpers/child.mjs';
-import { freePort, mosquittoTool, needMosquitto, startMosquitto } from '../helpers/mosquitto.mjs';
+import { freePort, mosquittoFor, mosquittoTool } from '../helpers/mosquitto.mjs';
 import { LIMIT, lineIn, until } from '../helpers/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -263,91 +263,75 @@ async function sensorWithWill(port, t) {
 
 describe('sensor', () => {
   test('on Aedes: values every interval, retained, online; the will says offline when the board vanishes', async (t) => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      await sensorWithWill(aedes.port, t);
-    } finally {
-      await aedes.close();
-    }
+    const aedes = await embeddedBrokerFor(t);
+    await sensorWithWill(aedes.port, t);
   });
 
-  test('a clean stop says offline itself (DISCONNECT keeps the will back)', async () => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      const s = board('sensor2', { broker: `127.0.0.1:${aedes.port}`, role: 'sensor', interval: 50 });
-      const w = watcher(aedes.port, 'myRasp/sensors/status', `status-${process.pid}`);
-      await w.connected;
-      await until(
-        () => w.texts('myRasp/sensors/status').includes('online'),
-        () => JSON.stringify(w.messages),
-      );
-      s.stop();
-      await until(
-        () => w.texts('myRasp/sensors/status').includes('offline'),
-        () => JSON.stringify(w.messages),
-      );
-    } finally {
-      await aedes.close();
-    }
+  test('a clean stop says offline itself (DISCONNECT keeps the will back)', async (t) => {
+    const aedes = await embeddedBrokerFor(t);
+    const s = board('sensor2', { broker: `127.0.0.1:${aedes.port}`, role: 'sensor', interval: 50 });
+    const w = watcher(aedes.port, 'myRasp/sensors/status', `status-${process.pid}`);
+    await w.connected;
+    await until(
+      () => w.texts('myRasp/sensors/status').includes('online'),
+      () => JSON.stringify(w.messages),
+    );
+    s.stop();
+    await until(
+      () => w.texts('myRasp/sensors/status').includes('offline'),
+      () => JSON.stringify(w.messages),
+    );
   });
 
-  test('a real sensor through host.sensor: its values, rounded to 0.1; a failing read is said and skipped', async () => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      let reads = 0;
-      const sensor = () => {
-        if (++reads === 2) throw new Error('I2C read failed');
-        return { temperature: 22.46, pressure: 1001.04 };
-      };
-      const w = watcher(aedes.port, 'myRasp/sensors/+', `hook-${process.pid}`);
-      await w.connected;
-      const s = board('sensor3', { broker: `127.0.0.1:${aedes.port}`, role: 'sensor', interval: 50 }, { devices: { sensor } });
-      await until(
-        () => w.texts('myRasp/sensors/temperature').length >= 2,
-        () => JSON.stringify(w.messages),
-      );
-      assert.deepEqual(w.texts('myRasp/sensors/temperature').slice(0, 2), ['22.5', '22.5']);
-      assert.equal(w.texts('myRasp/sensors/pression')[0], '1001.0');
-      assert.ok(s.lines.includes('Sensor error: I2C read failed'), s.lines.join('\n'));
-      assert.ok(!s.lines.some((l) => l.startsWith('No sensor on this board')));
-      s.stop();
-    } finally {
-      await aedes.close();
-    }
+  test('a real sensor through host.sensor: its values, rounded to 0.1; a failing read is said and skipped', async (t) => {
+    const aedes = await embeddedBrokerFor(t);
+    let reads = 0;
+    const sensor = () => {
+      if (++reads === 2) throw new Error('I2C read failed');
+      return { temperature: 22.46, pressure: 1001.04 };
+    };
+    const w = watcher(aedes.port, 'myRasp/sensors/+', `hook-${process.pid}`);
+    await w.connected;
+    const s = board('sensor3', { broker: `127.0.0.1:${aedes.port}`, role: 'sensor', interval: 50 }, { devices: { sensor } });
+    await until(
+      () => w.texts('myRasp/sensors/temperature').length >= 2,
+      () => JSON.stringify(w.messages),
+    );
+    assert.deepEqual(w.texts('myRasp/sensors/temperature').slice(0, 2), ['22.5', '22.5']);
+    assert.equal(w.texts('myRasp/sensors/pression')[0], '1001.0');
+    assert.ok(s.lines.includes('Sensor error: I2C read failed'), s.lines.join('\n'));
+    assert.ok(!s.lines.some((l) => l.startsWith('No sensor on this board')));
+    s.stop();
   });
 
   test('on Mosquitto: the will is published, retained, and mosquitto_sub later gets values and status', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      await sensorWithWill(m.port, t);
-      const sub = spawn(mosquittoTool('mosquitto_sub'), [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(m.port),
-        '-t',
-        `${PREFIX}myRasp/sensors/#`,
-        '-v',
-        '-C',
-        '3',
-        '-W',
-        '60',
-      ]);
-      let out = '';
-      sub.stdout.on('data', (d) => {
-        out += d;
-      });
-      const code = await new Promise((r) => sub.on('close', r));
-      assert.equal(code, 0, out);
-      const lines = out.trim().split('\n').sort();
-      assert.equal(lines.length, 3, out);
-      assert.match(lines[0], new RegExp(`^${PREFIX}myRasp/sensors/pression \\d+\\.\\d$`));
-      assert.equal(lines[1], `${PREFIX}myRasp/sensors/status offline`);
-      assert.match(lines[2], new RegExp(`^${PREFIX}myRasp/sensors/temperature \\d+\\.\\d$`));
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    await sensorWithWill(m.port, t);
+    const sub = spawn(mosquittoTool('mosquitto_sub'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(m.port),
+      '-t',
+      `${PREFIX}myRasp/sensors/#`,
+      '-v',
+      '-C',
+      '3',
+      '-W',
+      '60',
+    ]);
+    let out = '';
+    sub.stdout.on('data', (d) => {
+      out += d;
+    });
+    const code = await new Promise((r) => sub.on('close', r));
+    assert.equal(code, 0, out);
+    const lines = out.trim().split('\n').sort();
+    assert.equal(lines.length, 3, out);
+    assert.match(lines[0], new RegExp(`^${PREFIX}myRasp/sensors/pression \\d+\\.\\d$`));
+    assert.equal(lines[1], `${PREFIX}myRasp/sensors/status offline`);
+    assert.match(lines[2], new RegExp(`^${PREFIX}myRasp/sensors/temperature \\d+\\.\\d$`));
   });
 });
 
@@ -380,57 +364,45 @@ async function chatPair(port, ids = {}) {
 }
 
 describe('chat', () => {
-  test('two mqtt-pair chat processes through pipes, on Aedes', async () => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      await chatPair(aedes.port);
-    } finally {
-      await aedes.close();
-    }
+  test('two mqtt-pair chat processes through pipes, on Aedes', async (t) => {
+    const aedes = await embeddedBrokerFor(t);
+    await chatPair(aedes.port);
   });
 
   test('on Mosquitto: the same, and both leave with DISCONNECT (Ctrl+D and Ctrl+C)', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      const ids = { alice: `chat-alice-${process.pid}`, bob: `chat-bob-${process.pid}` };
-      await chatPair(m.port, ids);
-      await until(
-        () => m.log().includes(`Client ${ids.alice} disconnected.`) && m.log().includes(`Client ${ids.bob} disconnected.`),
-        () => m.log(),
-      );
-      assert.ok(!m.log().includes(`Client ${ids.alice} closed its connection`), m.log());
-    } finally {
-      await m.stop();
-    }
+    const m = await mosquittoFor(t);
+    if (!m) return;
+    const ids = { alice: `chat-alice-${process.pid}`, bob: `chat-bob-${process.pid}` };
+    await chatPair(m.port, ids);
+    await until(
+      () => m.log().includes(`Client ${ids.alice} disconnected.`) && m.log().includes(`Client ${ids.bob} disconnected.`),
+      () => m.log(),
+    );
+    assert.ok(!m.log().includes(`Client ${ids.alice} closed its connection`), m.log());
   });
 
-  test('a board with role=chat answers each line with its echo, and never echoes an echo; names meet whatever their case', async () => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      // « Esp » and « Alice » on the board, « esp » and « alice » on the laptop: they chat all the same.
-      const esp = board('esp', { broker: `127.0.0.1:${aedes.port}`, role: 'chat', topicPrefix: 'LycMaurois/SNT_2nde/', name: 'Esp', peer: 'Alice' });
-      await waitForLine(esp, /^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice topic$/);
-      const w = watcher(aedes.port, 'LycMaurois/SNT_2nde/esp', `esp-watch-${process.pid}`);
-      await w.connected;
-      const alice = cli(['chat', '--broker', `127.0.0.1:${aedes.port}`, '--prefix', 'LycMaurois/SNT_2nde/', '--name', 'alice', '--peer', 'esp']);
-      await alice.waitFor('stderr', /connected to/);
-      alice.write('echo: not for me\n');
-      alice.write('ping\n');
-      await alice.waitFor('stdout', /^esp: echo: ping\n/m);
-      alice.end();
-      assert.equal((await alice.exit).code, 0);
-      await until(
-        () => w.texts('LycMaurois/SNT_2nde/esp').includes('echo: ping'),
-        () => JSON.stringify(w.messages),
-      );
-      // In order: had the board echoed the echo, it would have come before "echo: ping".
-      assert.deepEqual(w.texts('LycMaurois/SNT_2nde/esp'), ['echo: ping']);
-      assert.ok(esp.lines.includes('Received LycMaurois/SNT_2nde/alice: ping'));
-      esp.stop();
-    } finally {
-      await aedes.close();
-    }
+  test('a board with role=chat answers each line with its echo, and never echoes an echo; names meet whatever their case', async (t) => {
+    const aedes = await embeddedBrokerFor(t);
+    // « Esp » and « Alice » on the board, « esp » and « alice » on the laptop: they chat all the same.
+    const esp = board('esp', { broker: `127.0.0.1:${aedes.port}`, role: 'chat', topicPrefix: 'LycMaurois/SNT_2nde/', name: 'Esp', peer: 'Alice' });
+    await waitForLine(esp, /^Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to LycMaurois\/SNT_2nde\/alice topic$/);
+    const w = watcher(aedes.port, 'LycMaurois/SNT_2nde/esp', `esp-watch-${process.pid}`);
+    await w.connected;
+    const alice = cli(['chat', '--broker', `127.0.0.1:${aedes.port}`, '--prefix', 'LycMaurois/SNT_2nde/', '--name', 'alice', '--peer', 'esp']);
+    await alice.waitFor('stderr', /connected to/);
+    alice.write('echo: not for me\n');
+    alice.write('ping\n');
+    await alice.waitFor('stdout', /^esp: echo: ping\n/m);
+    alice.end();
+    assert.equal((await alice.exit).code, 0);
+    await until(
+      () => w.texts('LycMaurois/SNT_2nde/esp').includes('echo: ping'),
+      () => JSON.stringify(w.messages),
+    );
+    // In order: had the board echoed the echo, it would have come before "echo: ping".
+    assert.deepEqual(w.texts('LycMaurois/SNT_2nde/esp'), ['echo: ping']);
+    assert.ok(esp.lines.includes('Received LycMaurois/SNT_2nde/alice: ping'));
+    esp.stop();
   });
 
   test('wrong arguments and a missing broker: one line each', async () => {
@@ -460,118 +432,106 @@ describe('remote and actuator', () => {
     assert.equal(COLOURS.off, 0);
   });
 
-  test("boards: a button press on the remote changes the actuator's colour", async () => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      const shown = [];
-      const act = board(
-        'actuator',
-        { broker: `127.0.0.1:${aedes.port}`, role: 'actuator', topicPrefix: PREFIX },
-        { devices: { showColour: (name, rgb) => shown.push([name, rgb]) } },
-      );
-      await waitForLine(act, new RegExp(`^Connected to 127\\.0\\.0\\.1:\\d+ MQTT broker, subscribed to ${PREFIX}remote/command topic$`));
-      assert.deepEqual(shown, [['off', 0]], 'the LED starts off');
-      let press = null;
-      let released = false;
-      const buttons = (p) => {
-        press = p;
-        return () => {
-          released = true;
-        };
+  test("boards: a button press on the remote changes the actuator's colour", async (t) => {
+    const aedes = await embeddedBrokerFor(t);
+    const shown = [];
+    const act = board(
+      'actuator',
+      { broker: `127.0.0.1:${aedes.port}`, role: 'actuator', topicPrefix: PREFIX },
+      { devices: { showColour: (name, rgb) => shown.push([name, rgb]) } },
+    );
+    await waitForLine(act, new RegExp(`^Connected to 127\\.0\\.0\\.1:\\d+ MQTT broker, subscribed to ${PREFIX}remote/command topic$`));
+    assert.deepEqual(shown, [['off', 0]], 'the LED starts off');
+    let press = null;
+    let released = false;
+    const buttons = (p) => {
+      press = p;
+      return () => {
+        released = true;
       };
-      const remote = board('remote', { broker: `127.0.0.1:${aedes.port}`, role: 'remote', topicPrefix: PREFIX }, { devices: { buttons } });
-      await waitForLine(remote, /^Connected to 127\.0\.0\.1:\d+ MQTT broker$/);
-      press('up');
-      await until(
-        () => shown.length >= 2,
-        () => act.lines.join('\n'),
-      );
-      assert.deepEqual(shown[1], ['green', 0x00ff00]);
-      press('Red');
-      press('nonsense');
-      press('left');
-      await until(
-        () => shown.length >= 4,
-        () => act.lines.join('\n'),
-      );
-      assert.deepEqual(
-        shown.slice(2).map((s) => s[0]),
-        ['red', 'yellow'],
-      );
-      assert.ok(remote.lines.includes(`Sent up on ${PREFIX}remote/command`), remote.lines.join('\n'));
-      assert.ok(
-        remote.lines.some((l) => l.startsWith('"nonsense" is not a command: use up, down, left, right or a colour')),
-        remote.lines.join('\n'),
-      );
-      assert.deepEqual(
-        act.lines.filter((l) => l.startsWith('Colour: ')),
-        ['Colour: green (up)', 'Colour: red', 'Colour: yellow (left)'],
-      );
-      remote.stop();
-      assert.ok(released, 'the remote lets go of the buttons when it stops');
-      // A command nobody knows, sent by hand, is said and ignored.
-      const w = watcher(aedes.port, 'x', `hand-${process.pid}`);
-      await w.connected;
-      w.client.publish(`${PREFIX}remote/command`, 'purple');
-      await waitForLine(act, /^Unknown command "purple": use up, down, left, right or a colour/);
-      assert.equal(shown.length, 4);
-      act.stop();
-    } finally {
-      await aedes.close();
-    }
+    };
+    const remote = board('remote', { broker: `127.0.0.1:${aedes.port}`, role: 'remote', topicPrefix: PREFIX }, { devices: { buttons } });
+    await waitForLine(remote, /^Connected to 127\.0\.0\.1:\d+ MQTT broker$/);
+    press('up');
+    await until(
+      () => shown.length >= 2,
+      () => act.lines.join('\n'),
+    );
+    assert.deepEqual(shown[1], ['green', 0x00ff00]);
+    press('Red');
+    press('nonsense');
+    press('left');
+    await until(
+      () => shown.length >= 4,
+      () => act.lines.join('\n'),
+    );
+    assert.deepEqual(
+      shown.slice(2).map((s) => s[0]),
+      ['red', 'yellow'],
+    );
+    assert.ok(remote.lines.includes(`Sent up on ${PREFIX}remote/command`), remote.lines.join('\n'));
+    assert.ok(
+      remote.lines.some((l) => l.startsWith('"nonsense" is not a command: use up, down, left, right or a colour')),
+      remote.lines.join('\n'),
+    );
+    assert.deepEqual(
+      act.lines.filter((l) => l.startsWith('Colour: ')),
+      ['Colour: green (up)', 'Colour: red', 'Colour: yellow (left)'],
+    );
+    remote.stop();
+    assert.ok(released, 'the remote lets go of the buttons when it stops');
+    // A command nobody knows, sent by hand, is said and ignored.
+    const w = watcher(aedes.port, 'x', `hand-${process.pid}`);
+    await w.connected;
+    w.client.publish(`${PREFIX}remote/command`, 'purple');
+    await waitForLine(act, /^Unknown command "purple": use up, down, left, right or a colour/);
+    assert.equal(shown.length, 4);
+    act.stop();
   });
 
-  test('boards: a remote without buttons plays up, right, down, left', async () => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      const shown = [];
-      const act = board('actuator2', { broker: `127.0.0.1:${aedes.port}`, role: 'actuator' }, { devices: { showColour: (name) => shown.push(name) } });
-      await waitForLine(act, /subscribed to remote\/command topic$/);
-      const remote = board('remote2', { broker: `127.0.0.1:${aedes.port}`, role: 'remote', interval: 50 });
-      await waitForLine(remote, /^No buttons on this board: sending up, right, down, left in turn every 0\.05 s$/);
-      await until(
-        () => shown.length >= 6,
-        () => act.lines.join('\n'),
-      );
-      assert.deepEqual(shown.slice(0, 6), ['off', 'green', 'blue', 'red', 'yellow', 'green']);
-      remote.stop();
-      act.stop();
-    } finally {
-      await aedes.close();
-    }
+  test('boards: a remote without buttons plays up, right, down, left', async (t) => {
+    const aedes = await embeddedBrokerFor(t);
+    const shown = [];
+    const act = board('actuator2', { broker: `127.0.0.1:${aedes.port}`, role: 'actuator' }, { devices: { showColour: (name) => shown.push(name) } });
+    await waitForLine(act, /subscribed to remote\/command topic$/);
+    const remote = board('remote2', { broker: `127.0.0.1:${aedes.port}`, role: 'remote', interval: 50 });
+    await waitForLine(remote, /^No buttons on this board: sending up, right, down, left in turn every 0\.05 s$/);
+    await until(
+      () => shown.length >= 6,
+      () => act.lines.join('\n'),
+    );
+    assert.deepEqual(shown.slice(0, 6), ['off', 'green', 'blue', 'red', 'yellow', 'green']);
+    remote.stop();
+    act.stop();
   });
 
-  test("mqtt-pair remote through a pipe drives mqtt-pair actuator's coloured block", async () => {
-    const aedes = await startEmbeddedBroker(await freePort());
-    try {
-      const broker = ['--broker', `127.0.0.1:${aedes.port}`, '--no-wifi', '--prefix', PREFIX];
-      const act = cli(['actuator', ...broker], { env: { FORCE_COLOR: '1' } });
-      await act.waitFor('stdout', /\[actuator\] Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to .*remote\/command topic\n/);
-      const remote = cli(['remote', ...broker]);
-      remote.write('up\nblue\n');
-      remote.end();
-      const r = await remote.exit;
-      assert.equal(r.code, 0, r.stderr);
-      assert.ok(r.stdout.includes(`[remote] Sent up on ${PREFIX}remote/command\n`), r.stdout);
-      assert.ok(r.stdout.includes(`[remote] Sent blue on ${PREFIX}remote/command\n`), r.stdout);
-      assert.match(r.stdout, /Stopped\.\n$/);
-      await act.waitFor('stdout', /\[actuator\] Colour: blue\n/);
-      act.child.kill('SIGINT');
-      const a = await act.exit;
-      assert.equal(a.code, 0, a.stderr);
-      assert.match(a.stdout, /\[actuator\] Colour: green \(up\)\n\[actuator\] \x1b\[42;30m +GREEN +\x1b\[0m\n/);
-      assert.match(a.stdout, /\[actuator\] Colour: blue\n\[actuator\] \x1b\[44;97m +BLUE +\x1b\[0m\n/);
-      // Without a terminal (and no FORCE_COLOR) the block is plain text.
-      const plain = cli(['actuator', ...broker]);
-      await plain.waitFor('stdout', /subscribed to/);
-      const w = watcher(aedes.port, 'x', `plain-${process.pid}`);
-      await w.connected;
-      w.client.publish(`${PREFIX}remote/command`, 'down');
-      await plain.waitFor('stdout', /\[actuator\] \[ +RED +\]\n/);
-      plain.child.kill('SIGINT');
-      assert.equal((await plain.exit).code, 0);
-    } finally {
-      await aedes.close();
-    }
+  test("mqtt-pair remote through a pipe drives mqtt-pair actuator's coloured block", async (t) => {
+    const aedes = await embeddedBrokerFor(t);
+    const broker = ['--broker', `127.0.0.1:${aedes.port}`, '--no-wifi', '--prefix', PREFIX];
+    const act = cli(['actuator', ...broker], { env: { FORCE_COLOR: '1' } });
+    await act.waitFor('stdout', /\[actuator\] Connected to 127\.0\.0\.1:\d+ MQTT broker, subscribed to .*remote\/command topic\n/);
+    const remote = cli(['remote', ...broker]);
+    remote.write('up\nblue\n');
+    remote.end();
+    const r = await remote.exit;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.includes(`[remote] Sent up on ${PREFIX}remote/command\n`), r.stdout);
+    assert.ok(r.stdout.includes(`[remote] Sent blue on ${PREFIX}remote/command\n`), r.stdout);
+    assert.match(r.stdout, /Stopped\.\n$/);
+    await act.waitFor('stdout', /\[actuator\] Colour: blue\n/);
+    act.child.kill('SIGINT');
+    const a = await act.exit;
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /\[actuator\] Colour: green \(up\)\n\[actuator\] \x1b\[42;30m +GREEN +\x1b\[0m\n/);
+    assert.match(a.stdout, /\[actuator\] Colour: blue\n\[actuator\] \x1b\[44;97m +BLUE +\x1b\[0m\n/);
+    // Without a terminal (and no FORCE_COLOR) the block is plain text.
+    const plain = cli(['actuator', ...broker]);
+    await plain.waitFor('stdout', /subscribed to/);
+    const w = watcher(aedes.port, 'x', `plain-${process.pid}`);
+    await w.connected;
+    w.client.publish(`${PREFIX}remote/command`, 'down');
+    await plain.waitFor('stdout', /\[actuator\] \[ +RED +\]\n/);
+    plain.child.kill('SIGINT');
+    assert.equal((await plain.exit).code, 0);
   });
 });

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MqttClient, SimBoard, nodeHost } from '../../dist/index.js';
+import { SimBoard } from '../../dist/index.js';
+import { FLOOD_QUEUE, connectedClient } from '../helpers/our-client.mjs';
 import { startClassPages } from '../helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
 import { sleep, until } from '../helpers/wait.mjs';
@@ -43,15 +44,7 @@ describe('watch with 100,000 junk pairs', { skip: mosquittoSkip() }, () => {
         cpu0 = cpu(watch.child.pid),
         t0 = Date.now();
 
-      const junk = new MqttClient(
-        nodeHost({ log: () => {} }),
-        { host: '127.0.0.1', port: broker.port },
-        { clientId: 'junk', queue: { messages: 1e6, bytes: 1e9 } },
-      );
-      await new Promise((resolve) => {
-        junk.onConnect = resolve;
-        junk.connect();
-      });
+      const junk = await connectedClient(broker.port, { clientId: 'junk', queue: FLOOD_QUEUE });
       for (let i = 0; i < 100_000; i++) {
         junk.publish(`LycMaurois/SNT_2nde/junk${i}/hello`, `Hello #${i}`);
         if (i % 5000 === 4999) await sleep(5); // let the socket drain

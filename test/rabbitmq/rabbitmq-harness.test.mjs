@@ -8,10 +8,9 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import mqtt from 'mqtt';
 import { ownedHere, rabbitmqSkip, rabbitmqVersion, startRabbitMQ, startRabbitMQCluster } from '../helpers/rabbitmq.mjs';
-import { findExecutable } from '../helpers/mosquitto.mjs';
+import { findExecutable, listening } from '../helpers/mosquitto.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 
 const skip =
@@ -63,21 +62,6 @@ async function subscribeOnce(port, args, ms = LIMIT) {
   );
   await acked;
   return { done };
-}
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-function listening(port) {
-  return new Promise((resolve) => {
-    const s = createConnection({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
 }
 
 /** The listening TCP sockets of these pids, from `ss -ltnpH`: [{ addr, port, pid }]. */

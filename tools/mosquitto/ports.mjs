@@ -19,22 +19,26 @@ export function freePort() {
   });
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:port now. */
+export function listening(port) {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: HOST, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
 /** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects after `ms` or when `alive()` turns false. */
 export async function waitForPort(port, { ms = LIMIT, alive = () => true } = {}) {
   const until = Date.now() + ms;
   for (;;) {
-    const ok = await new Promise((resolve) => {
-      const s = createConnection({ host: HOST, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
-    if (ok) return;
+    if (await listening(port)) return;
     if (!alive()) throw new Error('the process exited before it listened');
     if (Date.now() > until) throw new Error(`nothing listens on ${HOST}:${port} after ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
