@@ -2,6 +2,7 @@
 
 import type { CliWords, CloseFacts } from './cli-words';
 import { tileWords } from './en';
+import { refusalLine } from './refusal';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
@@ -291,6 +292,7 @@ export const en: CliWords = {
         responder ? ' (an ESP#2 answers only once its ESP#1 says hello)' : ''
       }: ${last ? `its last line: "${last}"` : 'check the broker address the board was given'}`,
     boardError: () => undefined,
+    refused: (r) => refusalLine('en', r),
     noAnswer: (port, seconds) =>
       `no answer from ${port} in ${seconds} s: is a board flashed with mqtt-pair on it, and no serial monitor (or xsbug) using the port? (mqtt-pair setup --list)`,
     webOrPort: '--web or --port: the page sets boards up from Chrome, --port from this command',

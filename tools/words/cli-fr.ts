@@ -2,6 +2,7 @@
 
 import type { CliWords } from './cli-words';
 import { tileWords } from './fr';
+import { refusalLine } from './refusal';
 
 const CONNACK_FR = [
   '',
@@ -381,14 +382,15 @@ export const fr: CliWords = {
       `la carte est réglée, mais rien n’est arrivé sur ${topic} à ${where} en ${seconds} s${problem ? ` (cet ordinateur : ${problem})` : ''}${
         responder ? ' (une ESP#2 ne répond qu’une fois que son ESP#1 dit hello)' : ''
       } : ${last ? `sa dernière ligne : « ${last} »` : 'vérifiez l’adresse du broker donnée à la carte'}`,
-    boardError: (code, detail) =>
+    boardError: (code) =>
       ({
         1: 'la carte n’a pas compris la commande : réessayez',
         2: 'la carte ne connaît pas cette commande : son firmware est-il un mqtt-pair plus ancien ?',
         3: 'la carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et que le réseau est à portée (2,4 GHz)',
-        128: `la carte refuse un réglage : ${detail}`,
+        128: 'la carte refuse un réglage',
         255: 'la carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez',
       })[code],
+    refused: (r) => refusalLine('fr', r),
     noAnswer: (port, seconds) =>
       `pas de réponse de ${port} en ${seconds} s : y a-t-il bien une carte avec mqtt-pair, et aucun moniteur série (ou xsbug) sur ce port ? (mqtt-pair setup --list)`,
     webOrPort: '--web ou --port : la page règle les cartes depuis Chrome, --port depuis cette commande',

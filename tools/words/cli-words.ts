@@ -3,6 +3,7 @@
 
 import type { CloseKind } from '../../src/host';
 import type { Crossing } from '../classroom/view-model';
+import type { SettingRefusal } from '../setup/improv-client';
 
 /** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
 export interface VerdictWords {
@@ -225,8 +226,10 @@ export interface SetupCliWords {
   firstMessage(where: string, topic: string, text: string): string;
   /** Nothing at the broker in time; `last` is the board's last console line (its own words), if any. */
   nothingCame(topic: string, where: string, seconds: number, problem: string, responder: boolean, last: string | undefined): string;
-  /** The board's Improv error, by code; `detail` is the board's own line for a refused setting (0x80). */
+  /** The board's Improv error, by code; `detail` is the tool's own line when there are no words for it. */
   boardError(code: number, detail: string): string | undefined;
+  /** A setting the board refused: its key, reason code and facts, as it sent them (tools/words/refusal.ts). */
+  refused(r: SettingRefusal): string;
   /** No answer from the port. */
   noAnswer(port: string, seconds: number): string;
   /** The other usage errors of setup. */
