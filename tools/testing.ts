@@ -42,6 +42,7 @@ export { classSlots, slotFor, slotSettings } from './setup/class-roster';
 export { SetupError } from './setup/problem';
 export { cliWords, setupLine, verdictLine } from './words/cli';
 export { tileWords } from './words/en';
+export { tileWords as tileWordsFr } from './words/fr';
 export { duration } from './words/duration';
 export { BoardLink, ImprovDecoder, MAX_ROWS, readRefusal } from './setup/improv-client';
 export { storeSettings } from './setup/set-up-board';

@@ -1,6 +1,7 @@
 // The commands' words in English (the table's shape: cli-words.ts).
 
 import type { CliWords, CloseFacts } from './cli-words';
+import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './en';
 import { refusalLine } from './refusal';
 
@@ -23,6 +24,11 @@ function refusalHint(f: CloseFacts): string {
     default:
       return '';
   }
+}
+
+/** A message under the class that no pair took: its text and its topic. */
+function stray(m: StrayMessage): string {
+  return `${m.retained ? 'retained ' : ''}"${m.text}" on ${m.topic}`;
 }
 
 export const en: CliWords = {
@@ -232,14 +238,15 @@ export const en: CliWords = {
       answersLost: (answered) => `0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`,
       fewRounds: (r) => `only ${r} rounds, 3 needed (a longer --duration?)`,
       unseen: 'the observer did not see its messages, so crossed topics could not be ruled out',
-      lastError: (v, e) => `${v}; last error ${e}`,
+      lastError: (v, last) => `${v}; last error ${tileWords.failure(last)}`,
     },
     notOkMore: (n) => `Not ok: … and ${n} more pairs`,
-    summary: (ok, of, stopped, foreign, other) =>
+    summary: (ok, of, stopped, foreign, other, firstForeign, firstOther) =>
       `${ok}/${of} pairs ok` +
       (stopped ? ` (${stopped} stopped from the page)` : '') +
-      (foreign ? `; ${foreign} message${s(foreign)} on topics of no pair` : '') +
-      (other ? `; ${other} other message${s(other)} under the class, not judged` : ''),
+      (foreign ? `; ${foreign} message${s(foreign)} on topics of no pair${firstForeign ? ` (${stray(firstForeign)})` : ''}` : '') +
+      (other ? `; ${other} other message${s(other)} under the class, not judged${firstOther ? ` (${stray(firstOther)})` : ''}` : ''),
+    noPairTopic: (m) => `Topic of no pair: ${stray(m)}`,
   },
   shortRun: (sec, interval) => `note: ${sec} s leaves little time for 3 round trips at one hello every ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) => `boards ${up}/${of} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`,
