@@ -62,7 +62,7 @@ export {
   shownValue,
   storeChanges,
 } from '../../src/setup/settings';
-export type { CheckOptions, SettingField, SettingProblem, Settings, SettingsStore } from '../../src/setup/settings';
+export type { CheckOptions, RefusalCode, SettingField, SettingProblem, Settings, SettingsStore } from '../../src/setup/settings';
 
 // Improv Wi-Fi's codec, both ends (src/setup/improv.ts), as one namespace.
 export * as improv from '../../src/setup/improv';

@@ -8,7 +8,7 @@
 // that a line-oriented reader (ESP Web Tools) sees each frame on a line of its own. Anything
 // between frames is the board's console: the reader hands it over as lines of text, or drops it.
 
-import { decodeUtf8, encodeUtf8 } from '../mqtt/codec';
+import { decodeUtf8, encodeUtf8, utf8Length } from '../mqtt/codec';
 
 // Frame types.
 export const CURRENT_STATE = 0x01,
@@ -22,8 +22,8 @@ export const STOPPED = 0x00,
   PROVISIONING = 0x03,
   PROVISIONED = 0x04;
 
-// Errors (ERROR_STATE). 0x80 and 0x81 are ours: a setting's value is wrong, a program is refused
-// (the console says which and why).
+// Errors (ERROR_STATE). 0x80 and 0x81 are ours: a setting's value is wrong (a refusal result, just
+// before, says which and why: refusalFrame), a program is refused (the console says why).
 export const NO_ERROR = 0x00,
   INVALID_RPC = 0x01,
   UNKNOWN_RPC = 0x02,
@@ -138,6 +138,15 @@ export function rpcFrame(cmd: number, strings: readonly string[] = []): Uint8Arr
 /** The board's answer to a command: an RPC result frame (no strings: the end of a list). */
 export function resultFrame(cmd: number, strings: readonly string[] = []): Uint8Array {
   return encodeFrame(RPC_RESULT, command(cmd, strings));
+}
+
+/**
+ * A refused setting, sent by one of our commands just before its error: a result whose first
+ * string is empty (no key is), then the key ('' when over 64 bytes: an unknown one the client
+ * sent, which it knows), the reason's code and its facts (docs/improv.md).
+ */
+export function refusalFrame(cmd: number, key: string, code: string, facts: readonly string[] = []): Uint8Array {
+  return resultFrame(cmd, ['', utf8Length(key) > 64 ? '' : key, code, ...facts]);
 }
 
 export function stateFrame(state: number): Uint8Array {

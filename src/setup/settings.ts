@@ -112,11 +112,37 @@ export function missingSettings(settings: Settings): string[] {
   return need.filter((k) => !settings[k]);
 }
 
+/**
+ * Why a setting is refused, as a short code a tool words in its own language (tools/words/refusal.ts;
+ * docs/improv.md lists them). No table of words on the board: the codes are literals in the checks.
+ */
+export type RefusalCode =
+  | 'unknown' // no such setting
+  | 'text' // not valid text (UTF-8)
+  | 'control' // control characters
+  | 'invisible' // an invisible or direction-changing character
+  | 'long' // facts: its length, the most it may be (UTF-8 bytes)
+  | 'range' // facts: the smallest and the largest whole number it takes
+  | 'choice' // not one of the setting's choices (SETTINGS lists them)
+  | 'password' // a WiFi password is 8 to 63 characters, or 64 hex digits
+  | 'prefix' // a topic prefix is level/level/…/
+  | 'wildcard' // holds + or #
+  | 'host' // not a host name
+  | 'ipv6' // a broker given by an IPv6 address
+  | 'broker' // not a broker's address (or its user name or password too long)
+  | 'caTls' // a CA certificate with a broker that is not mqtts:// or wss://
+  | 'caMissing' // a CA certificate this firmware does not hold
+  | 'missing' // needed and not set
+  | 'store'; // the board's flash would not keep it
+
 export interface SettingProblem {
   key: string;
+  /** The board's own line (its console, its page's fallback), in English. */
   message: string;
-  /** What the page words in its own language (its table), when it is not the message alone. */
-  code?: string;
+  /** What a tool or the page words in its own language. */
+  code: RefusalCode;
+  /** The values its words need (see RefusalCode), as text. */
+  facts?: string[];
 }
 
 export interface CheckOptions {
@@ -136,14 +162,20 @@ export interface CheckOptions {
  */
 export function checkChanges(build: Raw, stored: Settings | null, changes: Settings, options: CheckOptions): SettingProblem | null {
   for (const k in changes) {
-    if (!settingField(k)) return { key: k, message: `there is no setting "${k}": the settings are ${SETTINGS.map((f) => f.key).join(', ')}` };
+    if (!settingField(k)) return { key: k, message: `there is no setting "${k}": the settings are ${SETTINGS.map((f) => f.key).join(', ')}`, code: 'unknown' };
     const v = changes[k];
-    if (typeof v !== 'string' || !wellFormed(v)) return { key: k, message: `${k} is not valid text` };
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v)) return { key: k, message: `${k} holds control characters` };
+    if (typeof v !== 'string' || !wellFormed(v)) return { key: k, message: `${k} is not valid text`, code: 'text' };
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v)) return { key: k, message: `${k} holds control characters`, code: 'control' };
     if (SHOWN.indexOf(k) >= 0 && INVISIBLE.test(v))
-      return { key: k, message: `${k} holds an invisible or direction-changing character (copied from a document?): type it again` };
+      return { key: k, message: `${k} holds an invisible or direction-changing character (copied from a document?): type it again`, code: 'invisible' };
     const n = utf8Length(v);
-    if (n > options.maxBytes) return { key: k, message: `${k} is ${n} bytes long: this board stores at most ${options.maxBytes}` };
+    if (n > options.maxBytes)
+      return {
+        key: k,
+        message: `${k} is ${n} bytes long: this board stores at most ${options.maxBytes}`,
+        code: 'long',
+        facts: [String(n), String(options.maxBytes)],
+      };
   }
   const settings = effective(build, stored, changes);
   // Stand-ins for what is not set yet, so that each key is checked on its own merits.
@@ -152,17 +184,17 @@ export function checkChanges(build: Raw, stored: Settings | null, changes: Setti
     const k = f.key,
       v = settings[k];
     if (v === undefined) continue;
-    const own = ownCheck(k, v);
-    if (own) return k === 'topicPrefix' ? { key: k, message: own, code: 'prefix' } : { key: k, message: own };
+    const own = ownCheck(k, v, f);
+    if (own) return own;
     raw[k] = v;
     const e = checkConfig(raw, options.deviceId, true);
-    if (typeof e === 'string') return { key: k, message: k === 'role' ? roleError(v) : settingMessage(e) };
+    if (typeof e === 'string') return configProblem(f, v, e, raw);
   }
   if (options.complete) {
     const missing = missingSettings(settings);
-    if (missing.length) return { key: missing[0], message: `${missing[0]} is missing` };
+    if (missing.length) return { key: missing[0], message: `${missing[0]} is missing`, code: 'missing' };
     const e = options.hostCheck?.(mergedConfig(build, settings));
-    if (e) return { key: 'ca', message: settingMessage(e) };
+    if (e) return { key: 'ca', message: settingMessage(e), code: 'caMissing' };
   }
   return null;
 }
@@ -176,39 +208,66 @@ const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\uf
 const PREFIX = /^([^\s/]+\/)+$/;
 
 /** What checkConfig does not check: the WiFi's names and passwords, the time server, setupAfter, the LED, an IPv6 broker. */
-function ownCheck(key: string, v: string): string {
+function ownCheck(key: string, v: string, f: SettingField): SettingProblem | null {
   switch (key) {
-    case 'ssid':
-      return utf8Length(v) > 32 ? `ssid "${v}" is longer than a WiFi network's name can be (32 bytes)` : '';
+    case 'ssid': {
+      const n = utf8Length(v);
+      return n > 32 ? { key, message: `ssid "${v}" is longer than a WiFi network's name can be (32 bytes)`, code: 'long', facts: [String(n), '32'] } : null;
+    }
     case 'password': {
       const n = v.length;
-      if (!n || (n >= 8 && n <= 63) || (n === 64 && /^[0-9a-f]+$/i.test(v))) return '';
-      return 'password: a WiFi password is 8 to 63 characters (none for an open network)';
+      if (!n || (n >= 8 && n <= 63) || (n === 64 && /^[0-9a-f]+$/i.test(v))) return null;
+      return { key, message: 'password: a WiFi password is 8 to 63 characters (none for an open network)', code: 'password' };
     }
     case 'topicPrefix':
       // A prefix typed on a page by hand: spaces or a missing / would put the board outside its
       // class's topics without a word (+ and # are checkConfig's to name).
       return /[+#]/.test(v) || PREFIX.test(v)
-        ? ''
-        : `topicPrefix "${v}" is not level/level/.../: no spaces, no empty level, a / at the end, e.g. LycMaurois/SNT_2nde/alice/`;
+        ? null
+        : {
+            key,
+            message: `topicPrefix "${v}" is not level/level/.../: no spaces, no empty level, a / at the end, e.g. LycMaurois/SNT_2nde/alice/`,
+            code: 'prefix',
+          };
     case 'sntp':
-      return /^[a-z0-9.:_-]+$/i.test(v) ? '' : `sntp "${v}" is not a host name`;
+      return /^[a-z0-9.:_-]+$/i.test(v) ? null : { key, message: `sntp "${v}" is not a host name`, code: 'host' };
     case 'broker':
       // The boards' network stacks are set up for IPv4 only (lwIP without IPv6 in the SDK's builds).
-      return /^([a-z]+:\/\/)?([^@/]*@)?\[/i.test(v) ? `broker "${redact(v)}" is an IPv6 address: a board reaches its broker by IPv4 address or by name` : '';
-    case 'setupAfter': {
-      const n = Number(v);
-      return Number.isInteger(n) && n >= 0 && n <= 1000 ? '' : `setupAfter="${v}" is not a whole number from 0 to 1000`;
-    }
+      return /^([a-z]+:\/\/)?([^@/]*@)?\[/i.test(v)
+        ? { key, message: `broker "${redact(v)}" is an IPv6 address: a board reaches its broker by IPv4 address or by name`, code: 'ipv6' }
+        : null;
+    case 'setupAfter':
     case 'led': {
       // GPIO numbers go to 48 (the ESP32-S3); -1: the board has no LED to blink.
       const n = Number(v);
-      return Number.isInteger(n) && n >= -1 && n <= 48 ? '' : `led="${v}" is not a GPIO number from 0 to 48 (-1: no LED)`;
+      if (Number.isInteger(n) && n >= (f.min as number) && n <= (f.max as number)) return null;
+      const message = key === 'led' ? `led="${v}" is not a GPIO number from 0 to 48 (-1: no LED)` : `setupAfter="${v}" is not a whole number from 0 to 1000`;
+      return { key, message, code: 'range', facts: [String(f.min), String(f.max)] };
     }
     case 'ledActiveLow':
-      return v === 'true' || v === 'false' ? '' : `ledActiveLow="${v}" is not true or false`;
+      return v === 'true' || v === 'false' ? null : { key, message: `ledActiveLow="${v}" is not true or false`, code: 'choice' };
   }
-  return '';
+  return null;
+}
+
+/**
+ * checkConfig's refusal of `f`, the key just added to what it checks: the key says which of its
+ * checks failed (those before it passed), so the code comes from the key, not from the line.
+ */
+function configProblem(f: SettingField, v: string, line: string, raw: Raw): SettingProblem {
+  const key = f.key;
+  if (key === 'role') return { key, message: roleError(v), code: 'choice' };
+  const message = settingMessage(line);
+  if (f.kind === 'number') {
+    // backoffMax's smallest is backoffMin (checkConfig's default for it: 1000).
+    const min = key === 'backoffMax' ? String(raw.backoffMin ?? 1000) : String(f.min);
+    return { key, message, code: 'range', facts: [min, String(f.max)] };
+  }
+  if (key === 'clientId') return { key, message, code: 'long', facts: [String(v.length), String(23 * 4)] };
+  if (key === 'ca') return { key, message, code: 'caTls' };
+  if (key === 'broker') return { key, message, code: 'broker' };
+  // topicPrefix, name, peer: the only other checks are their + and #.
+  return { key, message, code: 'wildcard' };
 }
 
 function roleError(v: string): string {

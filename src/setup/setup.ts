@@ -186,6 +186,15 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     this.send(improv.errorFrame(error));
   }
 
+  /**
+   * A setting refused: its key, code and facts as data (improv.refusalFrame), for a tool to word,
+   * then the error; the console line is for a person at a serial monitor, no tool reads it.
+   */
+  private refuseSetting(cmd: number, p: SettingProblem): void {
+    this.send(improv.refusalFrame(cmd, p.key, p.code, p.facts));
+    this.fail(improv.INVALID_SETTING, `${p.key}: ${p.message}`);
+  }
+
   private settings(): Settings {
     return effective(this.firmware.build, readStored(this.ports.store));
   }
@@ -213,6 +222,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   private joinWiFi(ssid: string, password: string): void {
     const problem = this.check({ ssid, password }, false);
+    // (Improv's own command: no refusal result, which ESP Web Tools would take for success.)
     if (problem) return this.fail(improv.INVALID_SETTING, `${problem.key}: ${problem.message}`);
     const wifi = this.host.wifi;
     if (!wifi) return this.fail(improv.UNABLE_TO_CONNECT, 'this board has no WiFi');
@@ -291,7 +301,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     const changes: Settings = Object.create(null);
     for (let i = 0; i < strings.length; i += 2) changes[strings[i]] = strings[i + 1];
     const problem = this.check(changes, false);
-    if (problem) return this.fail(improv.INVALID_SETTING, `${problem.key}: ${problem.message}`);
+    if (problem) return this.refuseSetting(improv.SET_SETTINGS, problem);
     const failed = storeChanges(this.ports.store, changes);
     if (failed) return this.fail(improv.UNKNOWN_ERROR, failed);
     const keys = Object.keys(changes);
@@ -312,7 +322,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   private clearSettings(keys: string[]): void {
     const unknown = keys.find((k) => !SETTINGS.some((f) => f.key === k));
-    if (unknown !== undefined) return this.fail(improv.INVALID_SETTING, `there is no setting "${unknown}"`);
+    if (unknown !== undefined) return this.refuseSetting(improv.CLEAR_SETTINGS, { key: unknown, message: `there is no setting "${unknown}"`, code: 'unknown' });
     if (keys.length) {
       for (const k of keys) this.ports.store.delete(k);
       this.send(improv.resultFrame(improv.CLEAR_SETTINGS, keys));
@@ -647,7 +657,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
       return problem;
     }
     const failed = storeChanges(this.ports.store, changes);
-    if (failed) return { key: '', message: failed };
+    if (failed) return { key: '', message: failed, code: 'store' };
     const keys = Object.keys(changes);
     this.host.log(`Setup page: ${keys.length ? `stored ${keys.join(', ')}` : 'nothing to change'}`);
     this.restartSoon('the settings were saved');

@@ -18,7 +18,8 @@ import { startEmbeddedBroker } from '../helpers/embedded.mjs';
 import { freePort } from '../helpers/mosquitto.mjs';
 import { chromiumSkip, launchChromium } from '../helpers/browser.mjs';
 import { LIMIT, until } from '../helpers/wait.mjs';
-import { webSerialStandIn } from '../helpers/web-serial.mjs';
+import { toPage, webSerialStandIn } from '../helpers/web-serial.mjs';
+import { improv } from '../../dist/index.js';
 
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const fixtures = new URL('../fixtures/image/mcconfig-out', import.meta.url).pathname;
@@ -394,5 +395,46 @@ describe('mqtt-pair setup --web', () => {
       'mqtt-pair setup:',
       new RegExp(`port ${port} is already in use on 127\\.0\\.0\\.1: choose another with --web ${port + 1}`),
     );
+  });
+
+  // The board refuses the first setting the page sends: its key, reason code and facts as data, then
+  // its error, and nothing on its console. The page words it in its language (tools/words/refusal.ts).
+  test('a setting the board refuses: said by the page from the frame alone, in French and in English', { skip: chromiumSkip() }, async () => {
+    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    try {
+      for (const [locale, button, said] of [
+        ['fr-FR', 'Régler la carte branchée', /^La carte refuse broker : broker fait 70 octets : la carte en garde au plus 62\.$/],
+        ['en-GB', 'Set up the plugged-in board', /^The board refuses broker: broker is 70 bytes long: the board keeps at most 62\.$/],
+      ]) {
+        const context = await browser.newContext({ locale });
+        context.setDefaultTimeout(LIMIT);
+        const page = await context.newPage();
+        const reader = new improv.FrameReader();
+        const sets = [];
+        await page.exposeFunction('__toBoard', (bytes) =>
+          reader.push(Uint8Array.from(bytes), {
+            frame: (_type, data) => {
+              const c = improv.decodeCommand(Uint8Array.from(data));
+              if (c?.command === improv.REQUEST_INFO) toPage(page, improv.resultFrame(c.command, ['mqtt-pair', '0.1.0', 'ESP8266', 'mqtt-pair-eeee']));
+              else if (c?.command === improv.SET_SETTINGS) {
+                sets.push(c.strings[0]);
+                toPage(page, Buffer.concat([improv.refusalFrame(c.command, c.strings[0], 'long', ['70', '62']), improv.errorFrame(improv.INVALID_SETTING)]));
+              }
+            },
+            badFrame() {},
+          }),
+        );
+        await page.addInitScript(webSerialStandIn);
+        await page.goto(`${base}/`);
+        await page.locator('#rows tr').nth(4).waitFor();
+        await page.getByRole('button', { name: button }).click();
+        await page.locator('#step.problem').waitFor();
+        assert.match(await page.locator('#step').textContent(), said);
+        assert.deepEqual(sets, ['broker'], 'stopped at the refused setting');
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -13,7 +13,7 @@ import { chromiumProfile, assertChromium, chromiumSkip } from '../helpers/browse
 import { CLASS_NAMES, measureTiles as measure } from '../helpers/tiles.mjs';
 import { until } from '../helpers/wait.mjs';
 
-import { startWebView, sortTiles } from '../../dist/testing.js';
+import { startWebView, sortTiles, tileWords, tileWordsFr } from '../../dist/testing.js';
 const SHOTS = process.env.MQTT_PAIR_SCREENSHOTS;
 const skip = chromiumSkip();
 
@@ -25,7 +25,15 @@ const GROUP = 'LycMaurois/SNT_2nde';
 const TROUBLES = [
   { state: 'silent', reason: 'noReply', ms: 456_000 },
   { state: 'silent', reason: 'neverConnected' },
-  { state: 'silent', reason: 'silent', ms: 91_000, error: 'connection refused: bad user name or password (CONNACK 4)' },
+  {
+    state: 'silent',
+    reason: 'silent',
+    ms: 91_000,
+    failure: {
+      esp: 1,
+      failure: { event: 'closed', kind: 'refused', code: 4, wasConnected: false, reason: 'connection refused: bad user name or password (CONNACK 4)' },
+    },
+  },
   { state: 'silent', reason: 'stopped', stopped: true },
   { state: 'wait', reason: 'waitReply', ms: 1_500 },
   {
@@ -33,7 +41,12 @@ const TROUBLES = [
     reason: 'crossed',
     facts: { crossings: 2, crossing: { code: 'helloAhead', by: 'observer', text: 'Hello #12345', topic: `${GROUP}/jean-baptiste/hello`, sent: 12 } },
   },
-  { state: 'wait', reason: 'reconnecting', facts: { boards: 1 }, error: 'ECONNREFUSED 127.0.0.1:1883' },
+  {
+    state: 'wait',
+    reason: 'reconnecting',
+    facts: { boards: 1 },
+    failure: { esp: 2, failure: { event: 'closed', kind: 'websocket', wasConnected: true, reason: 'the WebSocket upgrade was refused (HTTP 404)' } },
+  },
   { state: 'wait', reason: 'replyOnly' },
   { state: 'silent', reason: 'unheard', ms: 185_000 },
 ];
@@ -66,7 +79,6 @@ function snapshot(n) {
   for (const p of pairs) counts[p.state]++;
   return {
     title: `${GROUP} (${n})`,
-    subtitle: '',
     interval: 5000,
     counts,
     pairs,
@@ -126,5 +138,44 @@ describe('the class page: no word of a tile is ever clipped or overlapping', () 
         await page.close();
       }
       assert.deepEqual(problems, []);
+    });
+
+  for (const lang of ['fr', 'en'])
+    test(`${lang}: a pair's last failure, the broker's problem and the end, worded by the page from facts (tools/words/)`, { skip }, async () => {
+      // The simulation's snapshot: facts only, no subtitle, no alert, no English (tools/classroom/simulation.ts).
+      const failure = TROUBLES[2].failure;
+      current = {
+        ...snapshot(3),
+        title: `${GROUP} (${lang})`,
+        problem: 'connection refused',
+        finished: true,
+        result: { ok: 2, of: 3, stopped: 1 },
+      };
+      const page = await context.newPage();
+      try {
+        await page.goto(`${view.url}?lang=${lang}`);
+        await until(() => page.evaluate((t) => document.getElementById('title').textContent === t, current.title), 'the page to show the class');
+        const shown = await page.evaluate(() => ({
+          errors: [...document.querySelectorAll('li .error')].map((e) => e.textContent).filter(Boolean),
+          alert: document.getElementById('alert').textContent,
+          finished: document.getElementById('finished').textContent,
+          subtitle: document.getElementById('subtitle').textContent,
+        }));
+        const words = lang === 'fr' ? tileWordsFr : tileWords;
+        assert.ok(shown.errors.includes(words.failure(failure)), shown.errors.join('\n'));
+        if (lang === 'fr') {
+          assert.equal(words.failure(failure), 'ESP#1 : pas de connexion au broker : le broker a refusé la connexion (code 4)');
+          assert.equal(shown.alert, 'Pas de connexion au broker : connection refused');
+          assert.equal(shown.finished, 'Terminé : 2/3 binômes OK (1 arrêté depuis cette page)');
+          assert.match(shown.subtitle, /^3 binômes simulés sur mqtt:\/\/127\.0\.0\.1:1883 · pendant /);
+        } else {
+          assert.equal(words.failure(failure), 'ESP#1: could not connect to the broker: connection refused: bad user name or password (CONNACK 4)');
+          assert.equal(shown.alert, 'Not connected to the broker: connection refused');
+          assert.equal(shown.finished, 'Finished: 2/3 pairs ok (1 stopped from this page)');
+          assert.match(shown.subtitle, /^3 simulated pairs on mqtt:\/\/127\.0\.0\.1:1883 · a /);
+        }
+      } finally {
+        await page.close();
+      }
     });
 });

@@ -189,6 +189,23 @@ describe('mqtt-pair setup --port: the roster kept by name (Node boards over ptys
     assert.match(r.stdout, /set up: hugo \(pair 1, ESP#1/, r.stderr);
   });
 
+  test('a refused setting is said from the frame the board sent, in English and in French, with no console line to read', async () => {
+    // The board's refusal as data (docs/improv.md, « A refused setting »), then its error: nothing on its console.
+    const refusing = await plug('mqtt-pair-0062', {
+      onCommand: (cmd, strings, pty) => {
+        if (cmd !== improv.SET_SETTINGS || strings[0] !== 'topicPrefix') return false;
+        pty.write(Buffer.concat([improv.refusalFrame(cmd, 'topicPrefix', 'long', ['80', '62']), improv.errorFrame(improv.INVALID_SETTING)]));
+        return true;
+      },
+    });
+    const long = `topicPrefix=${'a'.repeat(79)}/`;
+    const en = await mqttPair(['setup', '--port', refusing.path, long], { env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' } }).exit;
+    assertOneLineError(en, 'mqtt-pair setup:', /^mqtt-pair setup: the board refuses topicPrefix: topicPrefix is 80 bytes long: the board keeps at most 62$/m);
+    const fr = await mqttPair(['setup', '--port', refusing.path, long], { env: { LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' } }).exit;
+    assertOneLineError(fr, 'mqtt-pair setup:', /^mqtt-pair setup: la carte refuse topicPrefix : topicPrefix fait 80 octets : la carte en garde au plus 62$/m);
+    assert.equal(refusing.settings.has('topicPrefix'), false);
+  });
+
   test('students called __proto__ and constructor are students like the others', async () => {
     const roster = join(work, 'proto.txt');
     writeFileSync(roster, '__proto__ constructor\n');

@@ -17,6 +17,7 @@ import {
   cliWords,
   verdictLine,
   tileWords,
+  tileWordsFr,
   duration,
 } from '../../dist/testing.js';
 
@@ -277,7 +278,7 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
       assert.equal(c.esp1.count(e), true, 'the first connection is told');
       c.esp2.count(e);
     }
-    assert.deepEqual(c.verdict(), { code: 'noHello', rounds: 0, lastError: '' });
+    assert.deepEqual(c.verdict(), { code: 'noHello', rounds: 0, last: null });
     assert.match(verdictEn(c.verdict()), /ESP#1 sent no hello/);
     for (let n = 0; n < 3; n++) round(c, n);
     assert.equal(c.verdict(), null);
@@ -316,7 +317,55 @@ describe("a simulated pair's judge, fed by its boards' events", () => {
     round(c, 0);
     assert.equal(c.violations, 0);
     c.esp2.count({ type: 'closed', reason: 'connection reset', kind: 'lost', retryIn: 1000, wasConnected: true, failures: 1, restarting: false });
-    assert.equal(c.lastError, 'ESP#2: Lost connection to MQTT broker: connection reset');
+    // Codes and facts, as the event gave them: no words in the domain.
+    assert.deepEqual(c.lastFailure, { esp: 2, failure: { event: 'closed', kind: 'lost', code: undefined, wasConnected: true, reason: 'connection reset' } });
+  });
+
+  test("a pair's last failure: facts in the domain, worded by tools/words/ in English and in French, for the tile and the verdict", () => {
+    const c = running();
+    c.esp1.count({
+      type: 'closed',
+      reason: 'connection refused: not authorized',
+      kind: 'refused',
+      code: 5,
+      retryIn: 1000,
+      wasConnected: false,
+      failures: 1,
+      restarting: false,
+    });
+    const last = c.lastFailure;
+    assert.deepEqual(last, {
+      esp: 1,
+      failure: { event: 'closed', kind: 'refused', code: 5, wasConnected: false, reason: 'connection refused: not authorized' },
+    });
+    assert.equal(tileWords.failure(last), 'ESP#1: could not connect to the broker: connection refused: not authorized');
+    assert.equal(tileWordsFr.failure(last), 'ESP#1 : pas de connexion au broker : le broker a refusé la connexion (code 5)');
+    assert.deepEqual(c.verdict(), { code: 'noHello', rounds: 0, last });
+    assert.equal(
+      verdictEn(c.verdict()),
+      '0 rounds: ESP#1 sent no hello; last error ESP#1: could not connect to the broker: connection refused: not authorized',
+    );
+    assert.equal(
+      verdictLine(c.verdict(), cliWords('fr').classroomEnd.verdict),
+      '0 aller-retour : l’ESP#1 n’a envoyé aucun hello ; dernière erreur ESP#1 : pas de connexion au broker : le broker a refusé la connexion (code 5)',
+    );
+    // A subscription refused: ESP#1's failure comes first; the client's reason is kept as a fact.
+    c.esp1.count({ type: 'refused', reason: 'subscription to S/C/alice/notification refused (0x80)' });
+    assert.equal(tileWords.failure(c.lastFailure), 'ESP#1: subscription refused: subscription to S/C/alice/notification refused (0x80)');
+    assert.match(tileWordsFr.failure(c.lastFailure), /^ESP#1 : abonnement refusé par le broker \(/);
+    // The run's last line, from counts and the first stray message of each kind, in both languages.
+    const end = (lang) => cliWords(lang).classroomEnd;
+    const stray = { topic: 'S/C/mallory/hello', text: 'Hello #0' };
+    const other = { topic: 'S/C/alice/t', text: '21.5', retained: true };
+    assert.equal(
+      end('en').summary(4, 5, 0, 1, 2, stray, other),
+      '4/5 pairs ok; 1 message on topics of no pair ("Hello #0" on S/C/mallory/hello); 2 other messages under the class, not judged (retained "21.5" on S/C/alice/t)',
+    );
+    assert.equal(
+      end('fr').summary(4, 5, 1, 1, 0, stray),
+      "4/5 binômes ok (1 arrêté depuis la page) ; 1 message sur des topics d'aucun binôme (« Hello #0 » sur S/C/mallory/hello)",
+    );
+    assert.equal(end('fr').noPairTopic(other), "Topic d'aucun binôme : retenu : « 21.5 » sur S/C/alice/t");
   });
 
   test('stopped from the page, then started again: the checks count from the new start', () => {

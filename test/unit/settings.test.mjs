@@ -56,34 +56,42 @@ describe('run-time settings', () => {
 
   test('a wrong value is named by its key, in words for a teacher, without the mcconfig advice', () => {
     const cases = [
-      [{ topicPrefix: 'LycMaurois/+/alice' }, 'topicPrefix', /^topicPrefix="LycMaurois\/\+\/alice\/" cannot hold \+ or #$/],
+      [{ topicPrefix: 'LycMaurois/+/alice' }, 'topicPrefix', /^topicPrefix="LycMaurois\/\+\/alice\/" cannot hold \+ or #$/, ['wildcard']],
       [
         { broker: 'mqtt://192.168.1.144:99999' },
         'broker',
         /^broker "mqtt:\/\/192\.168\.1\.144:99999" has port "99999", not a number from 1 to 65535: write host/,
+        ['broker'],
       ],
-      [{ role: 'esp3' }, 'role', /^role "esp3" is unknown: choose hello, responder, sensor, chat, remote or actuator$/],
-      [{ interval: '5' }, 'interval', /^interval="5" is not a number of milliseconds from 10 to 2147483647$/],
-      [{ backoffMin: '5000', backoffMax: '2000' }, 'backoffMax', /^backoffMax="2000" is not a number of milliseconds from 5000/],
-      [{ role: 'chat', name: 'alice', peer: 'b#b' }, 'peer', /^peer="b#b" cannot hold \+ or #$/],
-      [{ ca: 'ca.der' }, 'ca', /only for mqtts:\/\/ and wss:\/\/ brokers/],
-      [{ password: 'short' }, 'password', /8 to 63 characters/],
-      [{ ssid: 'x'.repeat(33) }, 'ssid', /longer than a WiFi network's name can be \(32 bytes\)/],
-      [{ setupAfter: '-1' }, 'setupAfter', /not a whole number from 0 to 1000/],
-      [{ sntp: 'pool ntp org' }, 'sntp', /is not a host name/],
-      [{ led: '49' }, 'led', /^led="49" is not a GPIO number from 0 to 48 \(-1: no LED\)$/],
-      [{ led: '2.5' }, 'led', /is not a GPIO number/],
-      [{ ledActiveLow: 'yes' }, 'ledActiveLow', /^ledActiveLow="yes" is not true or false$/],
-      [{ topicPrefix: 'é'.repeat(32) }, 'topicPrefix', /^topicPrefix is 64 bytes long: this board stores at most 62$/],
-      [{ name: 'bob\u001b[2J' }, 'name', /holds control characters/],
-      [{ name: 'bob\ud800' }, 'name', /is not valid text/],
-      [{ colour: 'red' }, 'colour', /there is no setting "colour"/],
+      [{ role: 'esp3' }, 'role', /^role "esp3" is unknown: choose hello, responder, sensor, chat, remote or actuator$/, ['choice']],
+      [{ interval: '5' }, 'interval', /^interval="5" is not a number of milliseconds from 10 to 2147483647$/, ['range', '10', '2147483647']],
+      [
+        { backoffMin: '5000', backoffMax: '2000' },
+        'backoffMax',
+        /^backoffMax="2000" is not a number of milliseconds from 5000/,
+        ['range', '5000', '2147483647'],
+      ],
+      [{ role: 'chat', name: 'alice', peer: 'b#b' }, 'peer', /^peer="b#b" cannot hold \+ or #$/, ['wildcard']],
+      [{ ca: 'ca.der' }, 'ca', /only for mqtts:\/\/ and wss:\/\/ brokers/, ['caTls']],
+      [{ password: 'short' }, 'password', /8 to 63 characters/, ['password']],
+      [{ ssid: 'x'.repeat(33) }, 'ssid', /longer than a WiFi network's name can be \(32 bytes\)/, ['long', '33', '32']],
+      [{ setupAfter: '-1' }, 'setupAfter', /not a whole number from 0 to 1000/, ['range', '0', '1000']],
+      [{ sntp: 'pool ntp org' }, 'sntp', /is not a host name/, ['host']],
+      [{ led: '49' }, 'led', /^led="49" is not a GPIO number from 0 to 48 \(-1: no LED\)$/, ['range', '-1', '48']],
+      [{ led: '2.5' }, 'led', /is not a GPIO number/, ['range', '-1', '48']],
+      [{ ledActiveLow: 'yes' }, 'ledActiveLow', /^ledActiveLow="yes" is not true or false$/, ['choice']],
+      [{ topicPrefix: 'é'.repeat(32) }, 'topicPrefix', /^topicPrefix is 64 bytes long: this board stores at most 62$/, ['long', '64', '62']],
+      [{ name: 'bob\u001b[2J' }, 'name', /holds control characters/, ['control']],
+      [{ name: 'bob\ud800' }, 'name', /is not valid text/, ['text']],
+      [{ colour: 'red' }, 'colour', /there is no setting "colour"/, ['unknown']],
     ];
-    for (const [changes, key, message] of cases) {
+    for (const [changes, key, message, [code, ...facts]] of cases) {
       const p = checkChanges({}, base, changes, options());
       assert.equal(p?.key, key, `${JSON.stringify(changes)} names ${key}: ${JSON.stringify(p)}`);
       assert.match(p.message, message);
       assert.doesNotMatch(p.message, /mcconfig/);
+      // The reason as a code and its facts, for a tool to word (docs/improv.md, « A refused setting »).
+      assert.deepEqual([p.code, ...(p.facts ?? [])], [code, ...facts], `${JSON.stringify(changes)}: ${JSON.stringify(p)}`);
     }
     assert.equal(checkChanges({}, base, { topicPrefix: 'LycMaurois/SNT_2nde/alice/', interval: '1000' }, options()), null);
     assert.equal(checkChanges({}, base, { password: '' }, options()), null, 'an open network');
@@ -93,8 +101,16 @@ describe('run-time settings', () => {
 
   test("partial settings are right so far; complete ones need the WiFi, the broker, the role and a chat's names", () => {
     assert.equal(checkChanges({}, null, { broker: '192.168.1.144' }, options()), null, 'the broker alone, over USB');
-    assert.deepEqual(checkChanges({}, null, { broker: '192.168.1.144' }, options({ complete: true })), { key: 'ssid', message: 'ssid is missing' });
-    assert.deepEqual(checkChanges({}, base, { role: 'chat', name: 'alice' }, options({ complete: true })), { key: 'peer', message: 'peer is missing' });
+    assert.deepEqual(checkChanges({}, null, { broker: '192.168.1.144' }, options({ complete: true })), {
+      key: 'ssid',
+      message: 'ssid is missing',
+      code: 'missing',
+    });
+    assert.deepEqual(checkChanges({}, base, { role: 'chat', name: 'alice' }, options({ complete: true })), {
+      key: 'peer',
+      message: 'peer is missing',
+      code: 'missing',
+    });
     assert.deepEqual(missingSettings(effective({}, { role: 'chat' })), ['ssid', 'broker', 'name', 'peer']);
     // A build's values count: a class image with the WiFi and the broker built in needs only a role.
     assert.deepEqual(missingSettings(effective({ ssid: 'Salle 204', broker: '192.168.1.144', role: '' }, null)), ['role']);
@@ -106,7 +122,7 @@ describe('run-time settings', () => {
         {},
         options({ complete: true, hostCheck: () => 'config ca="x.der" is not in the firmware: copy it in DER form into hosts/moddable/certs/ (…)' }),
       ),
-      { key: 'ca', message: 'ca="x.der" is not in the firmware: build the firmware with it in hosts/moddable/certs/' },
+      { key: 'ca', message: 'ca="x.der" is not in the firmware: build the firmware with it in hosts/moddable/certs/', code: 'caMissing' },
     );
   });
 

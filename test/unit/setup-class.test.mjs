@@ -6,7 +6,21 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { improv } from '../../dist/index.js';
 
-import { classSlots, slotFor, slotSettings, setupLine, ImprovDecoder, BoardLink, MAX_ROWS } from '../../dist/testing.js';
+import {
+  classSlots,
+  slotFor,
+  slotSettings,
+  setupLine,
+  ImprovDecoder,
+  BoardLink,
+  MAX_ROWS,
+  cliWords,
+  readRefusal,
+  refusalLine,
+  storeSettings,
+  setupPageEn,
+  setupPageFr,
+} from '../../dist/testing.js';
 
 /** The problem (code and facts) classSlots refuses `text` with: the domain says no words. */
 function refused(text) {
@@ -220,7 +234,11 @@ describe("the computer's end of Improv", () => {
             improv.resultFrame(cmd, []),
           ]);
         if (cmd === improv.SET_SETTINGS && strings[0] === 'topicPrefix')
-          return Buffer.concat([Buffer.from('Setup over USB: topicPrefix: bad: nothing changed\n'), improv.errorFrame(improv.INVALID_SETTING)]);
+          return Buffer.concat([
+            Buffer.from('Setup over USB: topicPrefix: bad: nothing changed\n'),
+            improv.refusalFrame(cmd, 'topicPrefix', 'wildcard'),
+            improv.errorFrame(improv.INVALID_SETTING),
+          ]);
         return new Uint8Array(0);
       }),
     );
@@ -230,11 +248,101 @@ describe("the computer's end of Improv", () => {
       ['role', '', 'unset'],
     ]);
     await assert.rejects(board.request(improv.SET_SETTINGS, ['topicPrefix', 'a/#/']), (e) => {
-      assert.match(e.message, /the board refused a setting/);
       assert.equal(e.code, improv.INVALID_SETTING, "the board's Improv error, for the page's words");
+      assert.deepEqual(e.refusal, { key: 'topicPrefix', code: 'wildcard', facts: [] }, 'the refusal before the error, as data');
       return true;
     });
     assert.equal(board.lines.at(-1), 'Setup over USB: topicPrefix: bad: nothing changed');
     await assert.rejects(board.request(improv.RESTART, [], { ms: 50 }), /no answer to command 0x83/);
+  });
+
+  test('a refused setting is read from its frame alone, with no console line, and worded by tools/words/ in French and English', async () => {
+    // The board of a newer firmware: its refusal as data, then its error; nothing on its console.
+    const said = [];
+    const board = new BoardLink(
+      fakeBoard((cmd, strings) => {
+        said.push(strings);
+        if (cmd !== improv.SET_SETTINGS) return new Uint8Array(0);
+        if (strings[0] === 'clientId') return improv.resultFrame(cmd, ['clientId']);
+        const [code, facts] =
+          strings[0] === 'topicPrefix' ? ['long', ['80', '62']] : strings[0] === 'interval' ? ['range', ['10', '2147483647']] : ['unknown', []];
+        return Buffer.concat([improv.refusalFrame(cmd, strings[0], code, facts), improv.errorFrame(improv.INVALID_SETTING)]);
+      }),
+    );
+    const refusal = async (settings) => {
+      const e = await storeSettings(board, settings).then(
+        () => assert.fail('the board refused a setting'),
+        (e) => e,
+      );
+      assert.equal(e.code, improv.INVALID_SETTING);
+      return e.refusal;
+    };
+    const long = await refusal([
+      ['clientId', 'esp1'],
+      ['topicPrefix', `${'a'.repeat(79)}/`],
+    ]);
+    assert.deepEqual(long, { key: 'topicPrefix', code: 'long', facts: ['80', '62'] });
+    assert.deepEqual(
+      said.map((s) => s[0]),
+      ['clientId', 'topicPrefix'],
+      'one setting a frame, stopped at the refused one',
+    );
+    assert.deepEqual(board.lines, [], 'no console line was there to read');
+    assert.equal(cliWords('en').setup.refused(long), 'the board refuses topicPrefix: topicPrefix is 80 bytes long: the board keeps at most 62');
+    assert.equal(cliWords('fr').setup.refused(long), 'la carte refuse topicPrefix : topicPrefix fait 80 octets : la carte en garde au plus 62');
+    const range = await refusal([['interval', '5']]);
+    assert.equal(refusalLine('en', range), 'the board refuses interval: interval is a whole number from 10 to 2147483647');
+    assert.equal(setupPageFr.refused(range), 'La carte refuse interval : interval est un nombre entier de 10 à 2147483647.');
+    assert.equal(setupPageEn.refused(range), 'The board refuses interval: interval is a whole number from 10 to 2147483647.');
+    const unknown = await refusal([['colour', 'red']]);
+    assert.match(refusalLine('fr', unknown), /^la carte refuse colour : il n’y a pas de réglage « colour » : les réglages sont ssid, password, broker, role,/);
+    // Every code the board sends has words in both languages, and none is the other's.
+    for (const code of [
+      'unknown',
+      'text',
+      'control',
+      'invisible',
+      'long',
+      'range',
+      'choice',
+      'password',
+      'prefix',
+      'wildcard',
+      'host',
+      'ipv6',
+      'broker',
+      'caTls',
+      'caMissing',
+      'missing',
+      'store',
+    ]) {
+      const r = { key: code === 'choice' ? 'role' : 'broker', code, facts: ['1', '2'] };
+      const [en, fr] = [refusalLine('en', r), refusalLine('fr', r)];
+      assert.ok(en.startsWith(`the board refuses ${r.key}: `) && fr.startsWith(`la carte refuse ${r.key} : `), `${en}\n${fr}`);
+      assert.doesNotMatch(en, /reason "|no reason/, `${code} has its English words`);
+      assert.doesNotMatch(fr, /raison «|sans dire/, `${code} has its French words`);
+      assert.notEqual(en.slice(en.indexOf(': ')), fr.slice(fr.indexOf(' : ') + 1), code);
+    }
+    assert.match(refusalLine('en', { key: 'role', code: 'choice', facts: [] }), /role is one of hello, responder, sensor, chat, remote or actuator$/);
+    // A code from a newer board, and none from an older one: said as such.
+    assert.equal(
+      refusalLine('en', { key: 'led', code: 'gpio', facts: [] }),
+      'the board refuses led: reason "gpio", which this tool does not know: update mqtt-pair',
+    );
+    assert.equal(refusalLine('fr', { key: 'led', code: '', facts: [] }), 'la carte refuse led : sans dire pourquoi (un firmware plus ancien ?)');
+  });
+
+  test('the refusal frame: its strings, what reads it, and what it is not', () => {
+    const frame = improv.refusalFrame(improv.SET_SETTINGS, 'topicPrefix', 'wildcard');
+    assert.deepEqual(new ImprovDecoder().push(frame), [{ kind: 'result', command: improv.SET_SETTINGS, strings: ['', 'topicPrefix', 'wildcard'] }]);
+    assert.deepEqual(readRefusal(['', 'topicPrefix', 'long', '80', '62']), { key: 'topicPrefix', code: 'long', facts: ['80', '62'] });
+    assert.equal(readRefusal(['topicPrefix', 'interval']), null, "a set's result: the names stored");
+    assert.equal(readRefusal([]), null, 'the end of a list');
+    // A name over 64 bytes (no setting is) goes empty: the frame holds at most 255 bytes.
+    const long = improv.refusalFrame(improv.SET_SETTINGS, 'k'.repeat(240), 'unknown');
+    assert.deepEqual(new ImprovDecoder().push(long)[0].strings, ['', '', 'unknown']);
+    // What a board sends is bounded before it reaches a line.
+    const r = readRefusal(['', 'x'.repeat(100), 'y'.repeat(40), ...Array(20).fill('9'.repeat(50))]);
+    assert.deepEqual([r.key.length, r.code.length, r.facts.length, r.facts[0].length], [64, 16, 5, 32]);
   });
 });

@@ -218,16 +218,24 @@ describe('setup on the board', () => {
     assert.deepEqual(answers(b.ports), [error(improv.INVALID_RPC)]);
     assert.deepEqual(command(b, 0x99), [error(improv.UNKNOWN_RPC)]);
     assert.deepEqual(command(b, improv.SET_SETTINGS, ['role']), [error(improv.INVALID_RPC)]);
-    assert.deepEqual(command(b, improv.SET_SETTINGS, ['role', 'esp3']), [error(improv.INVALID_SETTING)]);
+    // A refused setting: its key, reason code and facts as data (a result whose first string is
+    // empty), then the error. Codes and numbers, no sentence.
+    const refused = (cmd, ...strings) => [{ type: improv.RPC_RESULT, command: cmd, strings: ['', ...strings] }, error(improv.INVALID_SETTING)];
+    assert.deepEqual(command(b, improv.SET_SETTINGS, ['role', 'esp3']), refused(improv.SET_SETTINGS, 'role', 'choice'));
     assert.deepEqual(
       command(b, improv.SET_SETTINGS, ['role', 'responder', 'topicPrefix', 'a/#']),
-      [error(improv.INVALID_SETTING)],
+      refused(improv.SET_SETTINGS, 'topicPrefix', 'wildcard'),
       'all or nothing: the role is not stored either',
     );
-    assert.deepEqual(command(b, improv.SET_SETTINGS, ['topicPrefix', 'LycMaurois/SNT_2nde/'.repeat(4)]), [error(improv.INVALID_SETTING)]);
-    assert.deepEqual(command(b, improv.SET_SETTINGS, ['colour', 'red']), [error(improv.INVALID_SETTING)]);
-    assert.deepEqual(command(b, improv.CLEAR_SETTINGS, ['colour']), [error(improv.INVALID_SETTING)]);
+    assert.deepEqual(
+      command(b, improv.SET_SETTINGS, ['topicPrefix', 'LycMaurois/SNT_2nde/'.repeat(4)]),
+      refused(improv.SET_SETTINGS, 'topicPrefix', 'long', '80', '62'),
+    );
+    assert.deepEqual(command(b, improv.SET_SETTINGS, ['interval', '5']), refused(improv.SET_SETTINGS, 'interval', 'range', '10', '2147483647'));
+    assert.deepEqual(command(b, improv.SET_SETTINGS, ['colour', 'red']), refused(improv.SET_SETTINGS, 'colour', 'unknown'));
+    assert.deepEqual(command(b, improv.CLEAR_SETTINGS, ['colour']), refused(improv.CLEAR_SETTINGS, 'colour', 'unknown'));
     assert.deepEqual(command(b, improv.WIFI_SETTINGS, ['only the name']), [error(improv.INVALID_RPC)]);
+    // Improv's own command: the error alone (ESP Web Tools would take a result for success).
     assert.deepEqual(command(b, improv.WIFI_SETTINGS, ['Salle 204', 'short']), [error(improv.INVALID_SETTING)]);
     // Lengths that do not add up, and bytes that are not UTF-8, inside a frame with a right checksum.
     const frame = (data) => improv.encodeFrame(improv.RPC, data);
@@ -329,21 +337,25 @@ describe('setup on the board', () => {
   test('set over USB: "__proto__", numbers not in decimal digits, an IPv6 broker, invisible characters: refused, nothing stored', () => {
     const b = board({ stored: { ssid: 'Salle 204', password: 'motdepasse', broker: '192.168.1.144', role: 'hello' } });
     const before = JSON.stringify(readStored(b.store));
-    for (const [key, value] of [
-      ['__proto__', 'x'],
-      ['interval', '0x10'],
-      ['interval', ' 5000 '],
-      ['keepalive', '1e3'],
-      ['broker', '[::1]:1883'],
-      ['broker', 'mqtt://user:pw@[fe80::1]'],
-      ['name', 'alice\u202e'],
-      ['name', '\ufeffalice'],
-      ['peer', 'bo\u200db'],
-      ['topicPrefix', 'LycMaurois/\u0085SNT/'],
-      ['topicPrefix', 'a/\u2028b/'],
-      ['ssid', 'Salle\u009b204'],
+    for (const [key, value, ...reason] of [
+      ['__proto__', 'x', 'unknown'],
+      ['interval', '0x10', 'range', '10', '2147483647'],
+      ['interval', ' 5000 ', 'range', '10', '2147483647'],
+      ['keepalive', '1e3', 'range', '0', '65535'],
+      ['broker', '[::1]:1883', 'ipv6'],
+      ['broker', 'mqtt://user:pw@[fe80::1]', 'ipv6'],
+      ['name', 'alice\u202e', 'invisible'],
+      ['name', '\ufeffalice', 'invisible'],
+      ['peer', 'bo\u200db', 'invisible'],
+      ['topicPrefix', 'LycMaurois/\u0085SNT/', 'control'],
+      ['topicPrefix', 'a/\u2028b/', 'control'],
+      ['ssid', 'Salle\u009b204', 'control'],
     ]) {
-      assert.deepEqual(command(b, improv.SET_SETTINGS, [key, value]), [error(improv.INVALID_SETTING)], `${key}=${JSON.stringify(value)}`);
+      assert.deepEqual(
+        command(b, improv.SET_SETTINGS, [key, value]),
+        [{ type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['', key, ...reason] }, error(improv.INVALID_SETTING)],
+        `${key}=${JSON.stringify(value)}`,
+      );
     }
     assert.equal(JSON.stringify(readStored(b.store)), before);
     assert.ok(

@@ -54,11 +54,15 @@ class SerialSide {
     return this.board.serialWrite(bytes);
   }
 
-  /** Sends one of our commands; resolves with the frames that answered it (up to its result, or an error). */
+  /**
+   * Sends one of our commands; resolves with the frames that answered it (up to its result, or an
+   * error: a refusal, a result whose first string is empty, comes before its error).
+   */
   async command(cmd, strings = [], { list = false } = {}) {
     const from = this.frames.length;
     await this.write(improv.rpcFrame(cmd, strings));
-    const done = () => this.frames.slice(from).some((f) => f.type === improv.ERROR_STATE || (f.command === cmd && (!list || f.strings.length === 0)));
+    const done = () =>
+      this.frames.slice(from).some((f) => f.type === improv.ERROR_STATE || (f.command === cmd && f.strings[0] !== '' && (!list || f.strings.length === 0)));
     await until(done, `answer to command 0x${cmd.toString(16)}`);
     return this.frames.slice(from);
   }
@@ -259,7 +263,10 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       const twice = await json(B, { method: 'POST', path: '/save', body: 'ssid=a&'.repeat(1000) });
       assert.deepEqual(twice.value, { ok: false, key: '', message: 'the form has the field ssid twice' });
       const bad = await json(B, { method: 'POST', path: '/save', body: form({ ...fields, topicPrefix: 'LycMaurois/#/' }) });
-      assert.deepEqual(bad, { status: 400, value: { ok: false, key: 'topicPrefix', message: 'topicPrefix="LycMaurois/#/" cannot hold + or #' } });
+      assert.deepEqual(bad, {
+        status: 400,
+        value: { ok: false, key: 'topicPrefix', message: 'topicPrefix="LycMaurois/#/" cannot hold + or #', code: 'wildcard' },
+      });
       assert.equal(B.store.size, 0, 'nothing stored');
       await lineIn(B.lines, /^Setup page: topicPrefix: .*: nothing changed$/);
       const good = await json(B, { method: 'POST', path: '/save', body: form({ ...fields, topicPrefix: PREFIX }) });
@@ -308,11 +315,18 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       assert.ok(A.lines.includes('Setup over USB: an Improv frame with a wrong checksum: nothing changed'), A.lines.join('\n'));
       // A good frame with a wrong value: the setting named, nothing stored.
       const wrong = await A.side.command(improv.SET_SETTINGS, ['role', 'responder', 'topicPrefix', 'a/#/']);
-      assert.deepEqual(wrong, [{ type: improv.ERROR_STATE, value: improv.INVALID_SETTING }]);
+      // Which and why as data, in XS as in Node (docs/improv.md, « A refused setting »), then the error.
+      assert.deepEqual(wrong, [
+        { type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['', 'topicPrefix', 'wildcard'] },
+        { type: improv.ERROR_STATE, value: improv.INVALID_SETTING },
+      ]);
       assert.ok(A.lines.includes('Setup over USB: topicPrefix: topicPrefix="a/#/" cannot hold + or #: nothing changed'), A.lines.join('\n'));
       // A setting's name with terminal controls in it: refused, and said as text.
       const controls = await A.side.command(improv.SET_SETTINGS, ['col\u001b[2Jour', 'x']);
-      assert.deepEqual(controls, [{ type: improv.ERROR_STATE, value: improv.INVALID_SETTING }]);
+      assert.deepEqual(controls, [
+        { type: improv.RPC_RESULT, command: improv.SET_SETTINGS, strings: ['', 'col\u001b[2Jour', 'unknown'] },
+        { type: improv.ERROR_STATE, value: improv.INVALID_SETTING },
+      ]);
       assert.ok(
         A.lines.some((l) => l.startsWith('Setup over USB: col\\x1b[2Jour: there is no setting "col\\x1b[2Jour"')),
         A.lines.join('\n'),
@@ -429,7 +443,10 @@ describe('run-time setup in the XS engine (xsnap): what mcsim-setup checks', { s
       assert.deepEqual(one.at(-1), { type: improv.RPC_RESULT, command: improv.CLEAR_SETTINGS, strings: ['topicPrefix'] });
       assert.equal(B.store.has('topicPrefix'), false);
       const unknown = await B.side.command(improv.CLEAR_SETTINGS, ['colour']);
-      assert.deepEqual(unknown, [{ type: improv.ERROR_STATE, value: improv.INVALID_SETTING }]);
+      assert.deepEqual(unknown, [
+        { type: improv.RPC_RESULT, command: improv.CLEAR_SETTINGS, strings: ['', 'colour', 'unknown'] },
+        { type: improv.ERROR_STATE, value: improv.INVALID_SETTING },
+      ]);
       const cleared = await B.side.command(improv.CLEAR_SETTINGS);
       assert.deepEqual(cleared.at(-1), { type: improv.RPC_RESULT, command: improv.CLEAR_SETTINGS, strings: [] });
       assert.equal(B.store.size, 0, 'every setting cleared');

@@ -7,7 +7,7 @@
 import type { BoardEvent } from '../../src/apps/events';
 import { HELLO, NOTIFICATION, REPLY, helloNumber } from '../../src/apps/pair-protocol';
 import { printable } from '../../src/apps/text';
-import type { Crossing } from './view-model';
+import type { BoardFailure, Crossing, PairFailure } from './view-model';
 
 /** What a board of the pair did, counted from its events. */
 export class BoardCounts {
@@ -18,8 +18,8 @@ export class BoardCounts {
   published = 0;
   /** ESP#1: hellos sent since it last booted (Hello #0 … #sinceBoot-1). */
   sinceBoot = 0;
-  /** The last failure, as the board's console says it (src/apps/events.ts: its English lines). */
-  lastError = '';
+  /** The last failure, as its event gave it (codes and facts: tools/words/ words it); null when none. */
+  lastFailure: BoardFailure | null = null;
 
   constructor(readonly startedAt: number) {}
 
@@ -31,10 +31,10 @@ export class BoardCounts {
         return ++this.connects === 1;
       case 'closed':
         this.connected = false;
-        this.lastError = `${e.wasConnected ? 'Lost connection to' : 'Failed to connect to'} MQTT broker: ${e.reason}`;
+        this.lastFailure = { event: 'closed', kind: e.kind, code: e.code, wasConnected: e.wasConnected, reason: e.reason };
         return false;
       case 'refused':
-        this.lastError = `Subscription failed: ${e.reason}`;
+        this.lastFailure = { event: 'refused', reason: e.reason };
         return false;
       case 'hello':
         this.published++;
@@ -55,15 +55,15 @@ export class BoardCounts {
   }
 }
 
-/** Why a pair is not ok, as a code and its facts; tools/words/ words it (verdictLine). `lastError`:
- *  the last error a board reported, '' when none. */
+/** Why a pair is not ok, as a code and its facts; tools/words/ words it (verdictLine). `last`:
+ *  the last failure a board reported, null when none. */
 export type Verdict =
   | { code: 'crossed'; count: number; first: Crossing }
   | { code: 'neverStarted' }
-  | { code: 'noHello'; rounds: number; lastError: string }
-  | { code: 'noAnswer'; rounds: number; sent: number; lastError: string }
-  | { code: 'answersLost'; answered: number; lastError: string }
-  | { code: 'fewRounds'; rounds: number; lastError: string }
+  | { code: 'noHello'; rounds: number; last: PairFailure | null }
+  | { code: 'noAnswer'; rounds: number; sent: number; last: PairFailure | null }
+  | { code: 'answersLost'; answered: number; last: PairFailure | null }
+  | { code: 'fewRounds'; rounds: number; last: PairFailure | null }
   | { code: 'unseen' };
 
 /** A message's text as a crossing keeps it: its first 40 characters, printable. */
@@ -193,10 +193,11 @@ export class PairCheck {
     return Math.max(0, (this.esp1?.connects ?? 0) - 1) + Math.max(0, (this.esp2?.connects ?? 0) - 1);
   }
 
-  get lastError(): string {
-    const e1 = this.esp1?.lastError;
-    const e2 = this.esp2?.lastError;
-    return e1 ? `ESP#1: ${e1}` : e2 ? `ESP#2: ${e2}` : '';
+  /** The last failure of its ESP#1, else of its ESP#2; null when neither reported one. */
+  get lastFailure(): PairFailure | null {
+    const f1 = this.esp1?.lastFailure;
+    const f2 = this.esp2?.lastFailure;
+    return f1 ? { esp: 1, failure: f1 } : f2 ? { esp: 2, failure: f2 } : null;
   }
 
   /** Why the pair is not ok, or null when it is. */
@@ -204,13 +205,13 @@ export class PairCheck {
     if (this.violations) return { code: 'crossed', count: this.violations, first: this.problems[0] };
     const sent = this.esp1?.published ?? 0;
     const answered = this.esp2?.published ?? 0;
-    const { lastError } = this;
+    const last = this.lastFailure;
     if (this.replies < 3) {
       if (!this.esp1 || !this.esp2) return { code: 'neverStarted' };
-      if (!sent) return { code: 'noHello', rounds: this.replies, lastError };
-      if (!answered) return { code: 'noAnswer', rounds: this.replies, sent, lastError };
-      if (!this.replies) return { code: 'answersLost', answered, lastError };
-      return { code: 'fewRounds', rounds: this.replies, lastError };
+      if (!sent) return { code: 'noHello', rounds: this.replies, last };
+      if (!answered) return { code: 'noAnswer', rounds: this.replies, sent, last };
+      if (!this.replies) return { code: 'answersLost', answered, last };
+      return { code: 'fewRounds', rounds: this.replies, last };
     }
     if (!this.seenHellos || !this.seenNotifications) return { code: 'unseen' };
     return null;

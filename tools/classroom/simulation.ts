@@ -8,7 +8,7 @@ import type { BoardEvent } from '../../src/apps/events';
 import { countStates, look as lookAs, lookOf, sortTiles, tileOf } from './look';
 import type { ClassObserver } from './observer';
 import { BoardCounts, PairCheck } from './pair-check';
-import type { PairLook, TileView, ViewSnapshot } from './view-model';
+import type { PairLook, StrayMessage, TileView, ViewSnapshot } from './view-model';
 
 /** Boards connecting at once, at most: enough to start 1,000 boards in seconds, few enough for a loaded machine. */
 const MAX_CONNECTING = 48;
@@ -49,14 +49,14 @@ export class ClassSimulation {
   /** Boards that connected at least once, and when the last of them first did (ms after the start). */
   boardsUp = 0;
   allUpAfter = 0;
-  /** Live hellos and notifications under the class that belong to no pair: crossings. */
-  foreign: string[] = [];
+  /** Live hellos and notifications under the class that belong to no pair: crossings (the first 3 kept). */
+  foreign: StrayMessage[] = [];
   foreignCount = 0;
-  /** Other messages under the class (another activity, retained values): counted, not judged. */
-  others: string[] = [];
+  /** Other messages under the class (another activity, retained values): counted, not judged (the first 3 kept). */
+  others: StrayMessage[] = [];
   otherCount = 0;
-  /** Set by `end`, for the views. */
-  finished: string | undefined;
+  /** Set by `end`, for the views: the run is over, and how many pairs were ok. */
+  finished = false;
   result: ViewSnapshot['result'];
   private onAllOk: (() => void) | null = null;
 
@@ -78,7 +78,7 @@ export class ClassSimulation {
     };
     observer.onForeign = (topic, text, retained) => {
       this.otherCount++;
-      if (this.others.length < 3) this.others.push(`${retained ? 'retained ' : ''}"${text.slice(0, 40)}" on ${topic}`);
+      if (this.others.length < 3) this.others.push({ topic, text: text.slice(0, 40), ...(retained && { retained }) });
     };
     observer.onStranger = (topic, text) => this.strange(topic, text);
   }
@@ -97,23 +97,19 @@ export class ClassSimulation {
     });
   }
 
-  /** Ends the checks and judges: the pairs not ok, and the one-line summary. Boards keep running. */
-  end(): { notOk: PairCheck[]; summary: string } {
+  /**
+   * Ends the checks and judges: the pairs not ok, and the counts the summary is worded from
+   * (`result`, `foreignCount`, `otherCount` and their first examples). Boards keep running.
+   */
+  end(): { notOk: PairCheck[]; result: NonNullable<ViewSnapshot['result']> } {
     this.checking = false;
     if (this.pump) clearInterval(this.pump);
     const judged = this.pairs.map((p) => p.check).filter((c) => !c.stopped);
     const notOk = judged.filter((c) => c.verdict());
-    const ok = judged.length - notOk.length;
-    const stopped = this.pairs.length - judged.length;
-    const plural = (n: number) => (n > 1 ? 's' : '');
-    const summary =
-      `${ok}/${judged.length} pairs ok` +
-      (stopped ? ` (${stopped} stopped from the page)` : '') +
-      (this.foreignCount ? `; ${this.foreignCount} message${plural(this.foreignCount)} on topics of no pair (${this.foreign[0]})` : '') +
-      (this.otherCount ? `; ${this.otherCount} other message${plural(this.otherCount)} under the class, not judged (${this.others[0]})` : '');
-    this.finished = `Finished: ${summary}`;
-    this.result = { ok, of: judged.length, stopped };
-    return { notOk, summary };
+    const result = { ok: judged.length - notOk.length, of: judged.length, stopped: this.pairs.length - judged.length };
+    this.finished = true;
+    this.result = result;
+    return { notOk, result };
   }
 
   stopBoards(): void {
@@ -189,7 +185,7 @@ export class ClassSimulation {
   private strange(topic: string, text: string): void {
     if (!this.checking) return;
     this.foreignCount++;
-    if (this.foreign.length < 3) this.foreign.push(`"${text.slice(0, 40)}" on ${topic}`);
+    if (this.foreign.length < 3) this.foreign.push({ topic, text: text.slice(0, 40) });
   }
 
   /** The page's buttons: stop a pair (as if unplugged), or start it again. */
@@ -233,7 +229,7 @@ export class ClassSimulation {
       rounds: check.replies,
       boards: connected,
       reconnects: check.reconnects,
-      error: check.lastError || undefined,
+      failure: check.lastFailure ?? undefined,
       ...(check.stopped && { stopped: true }),
     };
   }
@@ -244,12 +240,11 @@ export class ClassSimulation {
     const elapsed = this.startedAt ? performance.now() - this.startedAt : 0;
     const problem = this.observer.client.connected ? undefined : this.observer.problem || 'reconnecting';
     return {
+      // No subtitle nor alert: the views word them from `about` and `problem`.
       title: `${this.s.school} / ${this.s.className}`,
-      subtitle: `${this.pairs.length} simulated pairs on ${this.s.where}${this.s.runFor ? ` · a ${this.s.runFor} s run` : ''}`,
       interval: this.s.interval,
       pairs,
       counts: countStates(pairs),
-      alert: problem && `The observer is not connected to the broker: ${problem}`,
       problem,
       uptime: Math.round(elapsed / 1000),
       finished: this.finished,

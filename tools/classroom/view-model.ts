@@ -1,6 +1,7 @@
 // What the class views show, as the server sends it: a tile per pair and the snapshot of the class.
 // The page (tools/web/class/) imports these types, so the page and the server cannot disagree.
 
+import type { CloseKind } from '../../src/host';
 import type { BoardRun } from './board-runs';
 
 export type TileState = 'ok' | 'wait' | 'silent';
@@ -120,6 +121,26 @@ export interface LookFacts extends ActivityFacts {
   crossings?: number;
 }
 
+/**
+ * A simulated board's last failure, as its event gave it (src/apps/events.ts): a connection closed
+ * (its kind, the CONNACK's code for a refusal, whether it had been connected, the client's own
+ * reason) or a subscription refused. Worded by `tileWords.failure` (tools/words/en.ts, fr.ts).
+ */
+export type BoardFailure = { event: 'closed'; kind: CloseKind; code?: number; wasConnected: boolean; reason: string } | { event: 'refused'; reason: string };
+
+/** A pair's last failure: which board (ESP#1 first), and what. */
+export interface PairFailure {
+  esp: 1 | 2;
+  failure: BoardFailure;
+}
+
+/** A message under the class that no pair's check took: its topic, its text (cut, printable), whether it was retained. */
+export interface StrayMessage {
+  topic: string;
+  text: string;
+  retained?: boolean;
+}
+
 /** A tile's colour and why, as values: no words (the views make them). */
 export interface PairLook {
   state: TileState;
@@ -145,7 +166,8 @@ export interface TileView extends PairLook {
   /** Simulated pairs only: boards connected to the broker, of 2. */
   boards?: number;
   reconnects?: number;
-  error?: string;
+  /** Simulated pairs only: the last failure a board reported. */
+  failure?: PairFailure;
   /** classroom --web: the teacher stopped this pair from the page (and can start it again). */
   stopped?: boolean;
   /** A student on the students' page, not a pair (no hello, no reply, not on the roster): shown apart, not counted as a pair. */
@@ -156,18 +178,19 @@ export interface TileView extends PairLook {
 
 export interface ViewSnapshot {
   title: string;
-  subtitle: string;
+  /** Worded by the command (watch); absent where the views word it from `about` (classroom). */
+  subtitle?: string;
   /** The interval the red threshold is based on when a pair's own is not known yet. */
   interval: number;
   /** The pairs' tiles by colour (students on the students' page apart, in `students`). */
   counts: { ok: number; wait: number; silent: number; total: number; students?: number };
   pairs: TileView[];
-  /** Shown on top of the page when set: e.g. the observer lost the broker. */
+  /** Shown on top of the page when set: e.g. the observer lost the broker (worded by the command; else the views word `problem`). */
   alert?: string;
   /** Seconds since the start. */
   uptime: number;
-  /** Set once the run is over (classroom --duration). */
-  finished?: string;
+  /** Set once the run is over (classroom --duration): the views word `result`. */
+  finished?: boolean;
   /** The page's language when the teacher chose it (--lang); else the browser's. */
   lang?: 'fr' | 'en';
   /** classroom --web: the page may stop and start pairs. */
@@ -182,7 +205,7 @@ export interface ViewSnapshot {
   other?: number;
   /** What the subtitle says, for the page to word in its language. */
   about?: { where: string; simulated?: number; runFor?: number; filters?: string[] };
-  /** The broker connection's problem, when `alert` is set. */
+  /** The broker connection's problem (the client's reason), while the observer is not connected. */
   problem?: string;
   /** classroom, once over: pairs ok of those judged, and those stopped from the page. */
   result?: { ok: number; of: number; stopped: number };

@@ -183,7 +183,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
   // The run is over: measure before the teardown, then stop everything.
   const cpu = process.cpuUsage(cpu0);
   const elapsed = (performance.now() - sim.startedAt) / 1000;
-  const { notOk, summary } = sim.end();
+  const { notOk, result } = sim.end();
   terminal.stop();
   if (web) await web.close(); // an open page shows the end
   sim.stopBoards();
@@ -216,10 +216,9 @@ export async function runClassroom(argv: string[]): Promise<number> {
     if (v) lines.push(end.notOk(c.name, verdictLine(v, end.verdict)));
   }
   if (notOk.length > 20) lines.push(end.notOkMore(notOk.length - 20));
-  for (const f of sim.foreign.slice(1, 3)) lines.push(`Topic of no pair: ${f}`);
-  // English keeps the simulation's own summary (with an example of each kind of stray message).
-  const r = sim.result;
-  lines.push(cliLang() === 'en' || !r ? summary : end.summary(r.ok, r.of, r.stopped, sim.foreignCount, sim.otherCount));
+  for (const f of sim.foreign.slice(1, 3)) lines.push(end.noPairTopic(f));
+  // The last line: the counts, with an example of each kind of stray message.
+  lines.push(end.summary(result.ok, result.of, result.stopped, sim.foreignCount, sim.otherCount, sim.foreign[0], sim.others[0]));
   process.stdout.write(`${lines.map(printable).join('\n')}\n`);
   return notOk.length || sim.foreignCount ? 1 : 0;
 }

@@ -235,8 +235,8 @@ export async function runSetup(argv: string[]): Promise<number> {
     if (claimed && slots && roster !== undefined) releaseSlot(roster, slots, claimed.slot, claimed.board);
     if (e instanceof BoardError) {
       const words = cliWords().setup;
-      // The board's error in the command's words, from its Improv code (a refused setting keeps the board's own line).
-      const coded = e.code === undefined ? undefined : words.boardError(e.code, e.message);
+      // The board's error in the command's words: a refused setting from the key, code and facts it sent, else from its Improv code.
+      const coded = e.refusal ? words.refused(e.refusal) : e.code === undefined ? undefined : words.boardError(e.code, e.message);
       throw new UsageError(e.overflow ? words.overflow(path, e.overflow) : e.noAnswer ? words.noAnswer(path, e.noAnswer) : (coded ?? e.message));
     }
     throw e;

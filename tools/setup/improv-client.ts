@@ -11,6 +11,7 @@ import {
   INVALID_SETTING,
   NO_ERROR,
   RPC_RESULT,
+  SET_SETTINGS,
   UNABLE_TO_CONNECT,
   UNKNOWN_RPC,
   decodeCommand,
@@ -76,6 +77,25 @@ export interface Link {
   onData(fn: (bytes: Uint8Array) => void): void;
 }
 
+/**
+ * A setting the board refused, as it sent it (src/setup/improv.ts, refusalFrame): its key, the
+ * reason's code (RefusalCode in src/setup/settings.ts; a newer board may send one this tool does
+ * not know, or '' when an older one sent none) and the facts its words need. Worded in
+ * tools/words/refusal.ts, never here.
+ */
+export interface SettingRefusal {
+  key: string;
+  code: string;
+  facts: string[];
+}
+
+/** A refusal result's strings ('' first), as data; null when they are a command's ordinary result. */
+export function readRefusal(strings: readonly string[]): SettingRefusal | null {
+  if (strings.length < 3 || strings[0] !== '') return null;
+  // Bounded: the board's text goes into a line for a person (printed escaped there).
+  return { key: strings[1].slice(0, 64), code: strings[2].slice(0, 16), facts: strings.slice(3, 8).map((f) => f.slice(0, 32)) };
+}
+
 /** What went wrong with a board, for a person; `code` is the board's Improv error, when it sent one. */
 export class BoardError extends Error {
   constructor(
@@ -85,6 +105,8 @@ export class BoardError extends Error {
     readonly overflow?: number,
     /** Set, in seconds, when nothing answered on the port: the CLI says it in its words. */
     readonly noAnswer?: number,
+    /** Set when the board refused a setting (0x80), with what it sent before its error. */
+    readonly refusal?: SettingRefusal,
   ) {
     super(message);
   }
@@ -119,10 +141,20 @@ export class BoardLink {
    * rejects with the board's error, or after `ms` without an answer.
    */
   request(cmd: number, strings: readonly string[] = [], { ms = 5000, list = false } = {}): Promise<string[][]> {
+    let refusal: SettingRefusal | null = null;
     return this.until(
       (m, got) => {
-        if (m.kind === 'error') throw new BoardError(errorText(m.error), m.error);
+        if (m.kind === 'error') {
+          const why = refusal ?? undefined;
+          throw new BoardError(why ? `${why.key}: refused (${why.code})` : errorText(m.error), m.error, undefined, undefined, why);
+        }
         if (m.kind !== 'result' || m.command !== cmd) return false;
+        // Our commands' refusal comes before their error: kept for it, not taken for the answer.
+        const refused = cmd >= SET_SETTINGS ? readRefusal(m.strings) : null;
+        if (refused) {
+          refusal = refused;
+          return false;
+        }
         if (!list) return [m.strings];
         if (!m.strings.length) return got;
         // Bounded: a board that never ends its list would fill this computer's memory.

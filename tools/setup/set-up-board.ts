@@ -3,8 +3,8 @@
 // it still lacks (get), then its WiFi (Improv's own command; the board joins, stores it and
 // restarts into normal operation), or a restart when it has its WiFi already.
 
-import { GET_SETTINGS, REQUEST_INFO, RESTART, SET_SETTINGS, WIFI_SETTINGS } from '../../src/setup/improv';
-import { type BoardLink, BoardError } from './improv-client';
+import { GET_SETTINGS, INVALID_SETTING, REQUEST_INFO, RESTART, SET_SETTINGS, WIFI_SETTINGS } from '../../src/setup/improv';
+import { type BoardLink, BoardError, type SettingRefusal } from './improv-client';
 
 export interface BoardInfo {
   firmware: string;
@@ -39,18 +39,19 @@ export async function identify(board: BoardLink, port: string, { tries = 4, ms =
   );
 }
 
-/** Stores `settings`, one a frame; a BoardError with the board's own reason when it refuses one. */
+/**
+ * Stores `settings`, one a frame; a BoardError when the board refuses one, its `refusal` the
+ * board's key, reason code and facts (the key sent when the board's is empty or it sent none: an
+ * older firmware), for the words to say.
+ */
 export async function storeSettings(board: BoardLink, settings: readonly [string, string][]): Promise<void> {
   for (const [key, value] of settings) {
-    const mark = board.lines.length;
     try {
       await board.request(SET_SETTINGS, [key, value]);
     } catch (e) {
-      if (!(e instanceof BoardError)) throw e;
-      // The board's console line says which setting and why: "Setup over USB: topicPrefix: …: nothing changed".
-      const why =
-        board.lines.slice(mark).find((l) => l.startsWith('Setup over USB: ')) ?? (await board.waitLine(/^Setup over USB: /, 2000, '').catch(() => ''));
-      throw new BoardError(why ? `${key}: ${why.replace(/^Setup over USB: /, '')}` : `${key}: ${e.message}`, e.code);
+      if (!(e instanceof BoardError) || e.code !== INVALID_SETTING) throw e;
+      const refusal: SettingRefusal = { key: e.refusal?.key || key, code: e.refusal?.code ?? '', facts: e.refusal?.facts ?? [] };
+      throw new BoardError(`${refusal.key}: refused${refusal.code ? ` (${refusal.code})` : ''}`, e.code, undefined, undefined, refusal);
     }
   }
 }

@@ -5,8 +5,9 @@ import { printable } from '../../src/apps/text';
 import { duration } from '../words/duration';
 import { RANK, countStates } from '../classroom/look';
 import type { TileState, TileView, ViewSnapshot } from '../classroom/view-model';
-import { tileWords as en } from '../words/en';
-import { tileWords as fr } from '../words/fr';
+import { classWords as enPage, tileWords as en } from '../words/en';
+import { classWords as frPage, tileWords as fr } from '../words/fr';
+import type { ClassPageWords, TileWords } from '../words/words';
 import { cliLang, cliWords } from '../words/cli';
 
 const ICON: Record<TileState, string> = { ok: '✓', wait: '…', silent: '✕' };
@@ -76,7 +77,7 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
     lines.push(
       row(
         sim
-          ? [p.name, state, `${p.boards}/2`, String(p.hellos), String(p.replies), String(p.reconnects ?? 0), p.error ?? '']
+          ? [p.name, state, `${p.boards}/2`, String(p.hellos), String(p.replies), String(p.reconnects ?? 0), p.failure ? tiles(s.lang).failure(p.failure) : '']
           : [
               p.name,
               state,
@@ -97,10 +98,20 @@ export function renderTable(s: ViewSnapshot, o: { height: number; width: number;
   return lines;
 }
 
+/** The tiles' words in the view's language (--lang, else the commands'), the same tables as the pages' (tools/words). */
+function tiles(lang: ViewSnapshot['lang']): TileWords {
+  return (lang ?? cliLang()) === 'fr' ? fr : en;
+}
+
+/** The class page's words in the view's language: the simulation's subtitle and alert are made from them. */
+function page(lang: ViewSnapshot['lang']): ClassPageWords {
+  return (lang ?? cliLang()) === 'fr' ? frPage : enPage;
+}
+
 /** A tile's label and reason in the view's language (--lang; English by default), from the same
  *  tables as the pages (tools/words). */
 function worded(p: TileView, lang: ViewSnapshot['lang']): { label: string; why: string } {
-  const words = (lang ?? cliLang()) === 'fr' ? fr : en;
+  const words = tiles(lang);
   return { label: words.label[p.reason], why: words.why[p.reason](duration(p.ms ?? 0), p.ms ?? 0, p.facts ?? {}) };
 }
 
@@ -144,7 +155,7 @@ export class TerminalView {
     const trouble = s.pairs.filter((p) => p.state !== 'ok');
     for (const p of trouble.slice(0, 5)) {
       const w = worded(p, s.lang);
-      lines.push(`  ${p.name}: ${w.label.toLowerCase()} (${p.error ?? w.why})`);
+      lines.push(`  ${p.name}: ${w.label.toLowerCase()} (${p.failure ? tiles(s.lang).failure(p.failure) : w.why})`);
     }
     if (trouble.length > 5) lines.push(`  ${words.andMore(trouble.length - 5)}`);
     process.stdout.write(`${lines.map(printable).join('\n')}\n`);
@@ -157,12 +168,16 @@ export class TerminalView {
     const width = (process.stdout.columns || 80) - 1;
     // Wrapped, not cut: the counts and the details must be read whole in a narrow terminal.
     const title = printable(s.title);
+    // Worded by the command (watch), or here from the snapshot's facts (classroom).
+    const a = s.about;
+    const subtitle = s.subtitle ?? (a?.simulated ? page(s.lang).simulated(a.simulated, a.where, a.runFor ? duration(a.runFor * 1000) : '') : '');
+    const alert = s.alert ?? (s.problem ? page(s.lang).noBroker(s.problem) : '');
     const header = [
-      ...wrap(printable(`${s.title}  ${s.subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) =>
+      ...wrap(printable(`${s.title}  ${subtitle} · ${duration(s.uptime * 1000)}`), width).map((l, i) =>
         i ? l : `\x1b[1m${l.slice(0, title.length)}\x1b[0m${l.slice(title.length)}`,
       ),
       ...wrap(printable(`${cliWords(s.lang).pairsLine(s.counts.total, countsText(s.counts, s.lang))}  ·  ${this.details(s)}`), width),
-      ...(s.alert ? wrap(printable(s.alert), width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
+      ...(alert ? wrap(printable(alert), width).map((l) => `\x1b[31m${l}\x1b[0m`) : []),
     ];
     const table = renderTable(s, { height: rows - header.length - 1, width, colour: true });
     const out = [...header, ...table];

@@ -1,7 +1,9 @@
 // The commands' words in English (the table's shape: cli-words.ts).
 
 import type { CliWords, CloseFacts } from './cli-words';
+import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './en';
+import { refusalLine } from './refusal';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
@@ -22,6 +24,11 @@ function refusalHint(f: CloseFacts): string {
     default:
       return '';
   }
+}
+
+/** A message under the class that no pair took: its text and its topic. */
+function stray(m: StrayMessage): string {
+  return `${m.retained ? 'retained ' : ''}"${m.text}" on ${m.topic}`;
 }
 
 export const en: CliWords = {
@@ -231,14 +238,15 @@ export const en: CliWords = {
       answersLost: (answered) => `0 rounds: ESP#2 answered ${answered} hellos, but no answer reached ESP#1`,
       fewRounds: (r) => `only ${r} rounds, 3 needed (a longer --duration?)`,
       unseen: 'the observer did not see its messages, so crossed topics could not be ruled out',
-      lastError: (v, e) => `${v}; last error ${e}`,
+      lastError: (v, last) => `${v}; last error ${tileWords.failure(last)}`,
     },
     notOkMore: (n) => `Not ok: … and ${n} more pairs`,
-    summary: (ok, of, stopped, foreign, other) =>
+    summary: (ok, of, stopped, foreign, other, firstForeign, firstOther) =>
       `${ok}/${of} pairs ok` +
       (stopped ? ` (${stopped} stopped from the page)` : '') +
-      (foreign ? `; ${foreign} message${s(foreign)} on topics of no pair` : '') +
-      (other ? `; ${other} other message${s(other)} under the class, not judged` : ''),
+      (foreign ? `; ${foreign} message${s(foreign)} on topics of no pair${firstForeign ? ` (${stray(firstForeign)})` : ''}` : '') +
+      (other ? `; ${other} other message${s(other)} under the class, not judged${firstOther ? ` (${stray(firstOther)})` : ''}` : ''),
+    noPairTopic: (m) => `Topic of no pair: ${stray(m)}`,
   },
   shortRun: (sec, interval) => `note: ${sec} s leaves little time for 3 round trips at one hello every ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) => `boards ${up}/${of} connected; ${hellos} hellos, ${replies} replies, ${reconnects} reconnects`,
@@ -291,6 +299,7 @@ export const en: CliWords = {
         responder ? ' (an ESP#2 answers only once its ESP#1 says hello)' : ''
       }: ${last ? `its last line: "${last}"` : 'check the broker address the board was given'}`,
     boardError: () => undefined,
+    refused: (r) => refusalLine('en', r),
     noAnswer: (port, seconds) =>
       `no answer from ${port} in ${seconds} s: is a board flashed with mqtt-pair on it, and no serial monitor (or xsbug) using the port? (mqtt-pair setup --list)`,
     webOrPort: '--web or --port: the page sets boards up from Chrome, --port from this command',

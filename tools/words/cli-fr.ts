@@ -1,7 +1,9 @@
 // Les mots des commandes en français (la forme de la table : cli-words.ts).
 
 import type { CliWords } from './cli-words';
+import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './fr';
+import { refusalLine } from './refusal';
 
 const CONNACK_FR = [
   '',
@@ -28,6 +30,11 @@ const SCRIPTS_FR: Record<string, string> = {
   Hangul: 'hangûl',
   Japanese: 'japonais',
 };
+
+/** Un message sous la classe qu'aucun binôme n'a pris : son texte et son topic. */
+function stray(m: StrayMessage): string {
+  return `${m.retained ? 'retenu : ' : ''}« ${m.text} » sur ${m.topic}`;
+}
 
 export const fr: CliWords = {
   unknownOption: (arg, near, help) => `option inconnue '${arg}'${near ? ` : vouliez-vous dire ${near} ?` : ''} (${help} liste les options)`,
@@ -321,14 +328,15 @@ export const fr: CliWords = {
       answersLost: (answered) => `0 aller-retour : l’ESP#2 a répondu à ${answered} hellos, mais aucune réponse n’est arrivée à l’ESP#1`,
       fewRounds: (r) => `seulement ${r} aller${r > 1 ? 's' : ''}-retour${r > 1 ? 's' : ''}, il en faut 3 (un --duration plus long ?)`,
       unseen: 'l’observateur n’a pas vu ses messages : impossible d’exclure des topics mélangés',
-      lastError: (v, e) => `${v} ; dernière erreur ${e}`,
+      lastError: (v, last) => `${v} ; dernière erreur ${tileWords.failure(last)}`,
     },
     notOkMore: (n) => `Pas ok : … et ${n} autres binômes`,
-    summary: (ok, of, stopped, foreign, other) =>
+    summary: (ok, of, stopped, foreign, other, firstForeign, firstOther) =>
       `${ok}/${of} binômes ok` +
       (stopped ? ` (${stopped} arrêté${s(stopped)} depuis la page)` : '') +
-      (foreign ? ` ; ${foreign} message${s(foreign)} sur des topics d'aucun binôme` : '') +
-      (other ? ` ; ${other} autre${s(other)} message${s(other)} sous la classe, non jugé${s(other)}` : ''),
+      (foreign ? ` ; ${foreign} message${s(foreign)} sur des topics d'aucun binôme${firstForeign ? ` (${stray(firstForeign)})` : ''}` : '') +
+      (other ? ` ; ${other} autre${s(other)} message${s(other)} sous la classe, non jugé${s(other)}${firstOther ? ` (${stray(firstOther)})` : ''}` : ''),
+    noPairTopic: (m) => `Topic d'aucun binôme : ${stray(m)}`,
   },
   shortRun: (sec, interval) => `remarque : ${sec} s laissent peu de temps pour 3 allers-retours à un hello toutes les ${interval} ms`,
   boardsDetails: (up, of, hellos, replies, reconnects) =>
@@ -381,14 +389,15 @@ export const fr: CliWords = {
       `la carte est réglée, mais rien n’est arrivé sur ${topic} à ${where} en ${seconds} s${problem ? ` (cet ordinateur : ${problem})` : ''}${
         responder ? ' (une ESP#2 ne répond qu’une fois que son ESP#1 dit hello)' : ''
       } : ${last ? `sa dernière ligne : « ${last} »` : 'vérifiez l’adresse du broker donnée à la carte'}`,
-    boardError: (code, detail) =>
+    boardError: (code) =>
       ({
         1: 'la carte n’a pas compris la commande : réessayez',
         2: 'la carte ne connaît pas cette commande : son firmware est-il un mqtt-pair plus ancien ?',
         3: 'la carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et que le réseau est à portée (2,4 GHz)',
-        128: `la carte refuse un réglage : ${detail}`,
+        128: 'la carte refuse un réglage',
         255: 'la carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez',
       })[code],
+    refused: (r) => refusalLine('fr', r),
     noAnswer: (port, seconds) =>
       `pas de réponse de ${port} en ${seconds} s : y a-t-il bien une carte avec mqtt-pair, et aucun moniteur série (ou xsbug) sur ce port ? (mqtt-pair setup --list)`,
     webOrPort: '--web ou --port : la page règle les cartes depuis Chrome, --port depuis cette commande',

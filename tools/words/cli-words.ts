@@ -2,7 +2,8 @@
 // commands a class uses print, as strings or small functions of the numbers and names they show.
 
 import type { CloseKind } from '../../src/host';
-import type { Crossing } from '../classroom/view-model';
+import type { Crossing, PairFailure, StrayMessage } from '../classroom/view-model';
+import type { SettingRefusal } from '../setup/improv-client';
 
 /** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
 export interface VerdictWords {
@@ -13,7 +14,8 @@ export interface VerdictWords {
   answersLost(answered: number): string;
   fewRounds(rounds: number): string;
   unseen: string;
-  lastError(verdict: string, error: string): string;
+  /** A verdict and its pair's last failure (worded by tileWords.failure). */
+  lastError(verdict: string, last: PairFailure): string;
 }
 
 /** What a command knows of its connection once it closed (tools/cli/session.ts): its line is made from these. */
@@ -139,7 +141,10 @@ export interface CliWords {
     notOk(name: string, why: string): string;
     verdict: VerdictWords;
     notOkMore(n: number): string;
-    summary(ok: number, of: number, stopped: number, foreign: number, other: number): string;
+    /** The run's last line; `firstForeign`, `firstOther`: an example of each kind of stray message. */
+    summary(ok: number, of: number, stopped: number, foreign: number, other: number, firstForeign?: StrayMessage, firstOther?: StrayMessage): string;
+    /** Another message on a topic of no pair, after the summary's example. */
+    noPairTopic(m: StrayMessage): string;
   };
   shortRun(seconds: string, interval: number): string;
   boardsDetails(up: number, of: number, hellos: number, replies: number, reconnects: number): string;
@@ -225,8 +230,10 @@ export interface SetupCliWords {
   firstMessage(where: string, topic: string, text: string): string;
   /** Nothing at the broker in time; `last` is the board's last console line (its own words), if any. */
   nothingCame(topic: string, where: string, seconds: number, problem: string, responder: boolean, last: string | undefined): string;
-  /** The board's Improv error, by code; `detail` is the board's own line for a refused setting (0x80). */
+  /** The board's Improv error, by code; `detail` is the tool's own line when there are no words for it. */
   boardError(code: number, detail: string): string | undefined;
+  /** A setting the board refused: its key, reason code and facts, as it sent them (tools/words/refusal.ts). */
+  refused(r: SettingRefusal): string;
   /** No answer from the port. */
   noAnswer(port: string, seconds: number): string;
   /** The other usage errors of setup. */

@@ -5,6 +5,7 @@
 
 import type { CloseKind } from '../../src/host';
 import type { Verdict } from '../classroom/pair-check';
+import type { PairFailure } from '../classroom/view-model';
 import type { SetupProblem } from '../setup/problem';
 import { en } from './cli-en';
 import { fr } from './cli-fr';
@@ -63,20 +64,20 @@ export function setupLine(p: SetupProblem, words: CliWords = cliWords()): string
 
 /** Why a pair is not ok (PairCheck's verdict), in `words` (the end of a classroom run's, by default in the commands' language). */
 export function verdictLine(v: Verdict, words: VerdictWords = cliWords().classroomEnd.verdict): string {
-  const why = (line: string, lastError: string) => (lastError ? words.lastError(line, lastError) : line);
+  const why = (line: string, last: PairFailure | null) => (last ? words.lastError(line, last) : line);
   switch (v.code) {
     case 'crossed':
       return words.crossed(v.count, v.first);
     case 'neverStarted':
       return words.neverStarted;
     case 'noHello':
-      return why(words.noHello(v.rounds), v.lastError);
+      return why(words.noHello(v.rounds), v.last);
     case 'noAnswer':
-      return why(words.noAnswer(v.rounds, v.sent), v.lastError);
+      return why(words.noAnswer(v.rounds, v.sent), v.last);
     case 'answersLost':
-      return why(words.answersLost(v.answered), v.lastError);
+      return why(words.answersLost(v.answered), v.last);
     case 'fewRounds':
-      return why(words.fewRounds(v.rounds), v.lastError);
+      return why(words.fewRounds(v.rounds), v.last);
     case 'unseen':
       return words.unseen;
   }

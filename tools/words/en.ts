@@ -1,7 +1,7 @@
 // The words in English: the tiles, the class page, the students' page (tools/words/words.ts says
 // what each is). French in fr.ts.
 
-import type { Crossing } from '../classroom/view-model';
+import type { Crossing, PairFailure } from '../classroom/view-model';
 import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 
 const num = (n: number) => n.toLocaleString('en-GB');
@@ -63,7 +63,17 @@ export const tileWords: TileWords = {
     doubled: () => 'more replies than hellos: a second responder answers (another ESP#2, a Node-RED flow?)',
   },
   crossing,
+  failure,
 };
+
+/**
+ * A board's last failure, as its event gave it: the client's own reason kept, in English as the
+ * board's console says it (src/apps/events.ts).
+ */
+function failure({ esp, failure: f }: PairFailure): string {
+  if (f.event === 'refused') return `ESP#${esp}: subscription refused: ${f.reason}`;
+  return `ESP#${esp}: ${f.wasConnected ? 'lost its connection to' : 'could not connect to'} the broker: ${f.reason}`;
+}
 
 /** What crossed into a pair, as PairCheck found it. */
 function crossing(c: Crossing): string {

@@ -1,6 +1,9 @@
 // The class set-up page's words (tools/web/setup), French first. Plain data and small functions: the
 // page's script bundles them.
 
+import type { SettingRefusal } from '../setup/improv-client';
+import { refusalLine } from './refusal';
+
 export interface SetupWords {
   title: string;
   intro: string;
@@ -43,8 +46,10 @@ export interface SetupWords {
     refused(reason: string): string;
   };
   notBoard: string;
-  /** The board's Improv errors, by code (docs/improv.md); a refused setting adds the board's own reason. */
+  /** The board's Improv errors, by code (docs/improv.md). */
   improv: Record<number, string>;
+  /** A setting the board refused: its key, reason code and facts, as it sent them (tools/words/refusal.ts). */
+  refused(r: SettingRefusal): string;
   /** « Identifier »: a board blinks its LED for 5 s (over MQTT for a set-up board, over USB for the plugged-in one). */
   identify: {
     button: string;
@@ -97,13 +102,17 @@ const LINES_FR: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Setup over USB: joining "(.*)"\.\.\.$/, (m) => `la carte essaie le WiFi « ${m[1]} »…`],
   [/^Setup over USB: joined "(.*)"; WiFi settings stored$/, (m) => `WiFi « ${m[1]} » rejoint et enregistré`],
   [/^Setup over USB: could not join "(.*)"/, (m) => `impossible de rejoindre « ${m[1]} » : vérifiez le nom et le mot de passe ; rien n’est enregistré`],
-  [/^Setup over USB: (.*): nothing changed$/, () => 'réglage refusé : rien n’a changé'],
   [/^Setup: restarting/, () => 'la carte redémarre'],
   [/^Setup mode: /, () => 'la carte ouvre son mode réglage (son propre WiFi et sa page)'],
   [/^Config error: /, () => 'un réglage est faux : la carte ne démarre pas son rôle'],
   [/^Identify: this board blinks/, () => 'la carte fait clignoter sa LED pendant 5 s : étiquetez-la'],
   [/^Identify: asked .* again too soon/, () => 'demandé trop tôt : une fois toutes les 15 s au plus'],
 ];
+
+/** A line as a sentence: its first letter a capital. */
+function capital(line: string): string {
+  return line.charAt(0).toUpperCase() + line.slice(1);
+}
 
 /** What each role does, beside its key, as the course says it. */
 const ROLES_FR: Record<string, string> = {
@@ -184,9 +193,10 @@ export const fr: SetupWords = {
     1: 'La carte n’a pas compris la commande : réessayez.',
     2: 'La carte ne connaît pas cette commande : installez la dernière version du programme (1.).',
     3: 'La carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et qu’il est à portée (2,4 GHz).',
-    128: 'La carte refuse un réglage : ',
+    128: 'La carte refuse un réglage.',
     255: 'La carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez.',
   },
+  refused: (r) => `${capital(refusalLine('fr', r))}.`,
   identify: {
     button: 'Identifier',
     title: (name, esp) => `La carte « ${name} ESP#${esp} » fait clignoter sa LED pendant 5 s`,
@@ -270,9 +280,10 @@ export const en: SetupWords = {
     1: 'The board did not understand the command: try again.',
     2: 'The board does not know this command: install the latest firmware (1.).',
     3: 'The board could not join the WiFi: check its name and password, and that it is in range (2.4 GHz).',
-    128: 'The board refuses a setting: ',
+    128: 'The board refuses a setting.',
     255: 'The board could not do it (flash full, or a WiFi being joined already): try again.',
   },
+  refused: (r) => `${capital(refusalLine('en', r))}.`,
   identify: {
     button: 'Identify',
     title: (name, esp) => `${name}'s board (ESP#${esp}) blinks its LED for 5 s`,

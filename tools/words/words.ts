@@ -2,7 +2,7 @@
 // students' page, and the tiles' words by reason code, which the terminal can share. Plain data and
 // small functions, no import but types: the pages' scripts bundle them for the browser.
 
-import type { Crossing, LookFacts, Reason } from '../classroom/view-model';
+import type { Crossing, LookFacts, PairFailure, Reason } from '../classroom/view-model';
 
 /** The words of a tile: a short label and a reason, by the reason code of the snapshot. */
 export interface TileWords {
@@ -11,6 +11,8 @@ export interface TileWords {
   why: Record<Reason, (duration: string, ms: number, facts: LookFacts) => string>;
   /** What crossed into a pair (a tile's `facts.crossing`, a verdict's first crossing). */
   crossing(c: Crossing): string;
+  /** A simulated pair's last failure (a tile's `failure`, a verdict's `last`): which board, and what. */
+  failure(f: PairFailure): string;
 }
 
 /** The class page's words (tools/web/class). Numbers come as numbers: each language writes its own. */

@@ -206,7 +206,7 @@ function renderTile(x: Tile, p: TileView, s: ViewSnapshot): void {
   if (p.retained) extra.push(L.retained(p.retained));
   set(x.extra, extra.join(' · '));
   renderRuns(x.runs, p, L);
-  set(x.error, p.error && p.state !== 'ok' ? p.error : '');
+  set(x.error, p.failure && p.state !== 'ok' ? T.failure(p.failure) : '');
   if (s.controls && p.boards !== undefined) {
     if (!x.button) {
       const button = part(x.head, 'button');
@@ -290,7 +290,7 @@ function render(all: ViewSnapshot): void {
   document.title = `${s.title} · mqtt-pair`;
   const a = s.about;
   const sub = !a
-    ? s.subtitle
+    ? (s.subtitle ?? '')
     : a.simulated
       ? L.simulated(a.simulated, a.where, a.runFor ? dur(a.runFor * 1000) : '')
       : L.watching((a.filters ?? []).join(' '), a.where);
@@ -317,11 +317,12 @@ function render(all: ViewSnapshot): void {
     L,
   );
   const alert = byId('alert');
-  alert.hidden = !s.alert;
-  set(alert, s.alert ? (s.problem ? L.noBroker(s.problem) : s.alert) : '');
+  // The broker's problem in the page's words (the simulation sends it alone; watch, with its alert).
+  alert.hidden = !s.alert && !s.problem;
+  set(alert, s.problem ? L.noBroker(s.problem) : (s.alert ?? ''));
   const fin = byId('finished');
-  fin.hidden = !s.finished;
-  set(fin, s.finished ? (s.result ? L.finished(s.result) : s.finished) : '');
+  fin.hidden = !s.finished || !s.result;
+  set(fin, s.finished && s.result ? L.finished(s.result) : '');
   const notes: string[] = [];
   if (s.ignored?.pairs) notes.push(L.ignored(s.ignored.pairs, s.ignored.more, s.ignored.messages));
   if (s.unconfirmed) notes.push(L.once(s.unconfirmed));

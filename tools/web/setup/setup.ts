@@ -343,11 +343,11 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     await post('/api/boards/done', { board: info.name });
     step(`${words.steps.done(slot?.name ?? info.name)}${sent ? ` ${sent}` : ''}`);
   } catch (e) {
-    // The board's own error in the page's words; a refused setting keeps the board's reason.
+    // The board's own error in the page's words: a refused setting from the key, code and facts it sent.
     const code = e instanceof BoardError ? e.code : undefined;
     const said = code === undefined ? undefined : words.improv[code];
-    const message =
-      e instanceof ProgramRefused ? words.program.refused(e.why) : said ? (code === 0x80 ? `${said}${(e as Error).message}` : said) : (e as Error).message;
+    const refusal = e instanceof BoardError ? e.refusal : undefined;
+    const message = e instanceof ProgramRefused ? words.program.refused(e.why) : refusal ? words.refused(refusal) : (said ?? (e as Error).message);
     step(message, true);
     if (name) await post('/api/boards/failed', { board: name, error: message });
   } finally {
