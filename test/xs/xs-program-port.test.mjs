@@ -109,7 +109,10 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
       );
       board.store.set('pgs', '2m it exhausted the memory');
       const en = await mqttPair(['program', '--port', path, '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
-      assert.match(en.stdout, /\nThe board is in safe mode: the program was stopped 2 times in a row \(it used all the memory\)\. Send a corrected one, or --clear\.\n$/);
+      assert.match(
+        en.stdout,
+        /\nThe board is in safe mode: the program was stopped 2 times in a row \(it used all the memory\)\. Send a corrected one, or --clear\.\n$/,
+      );
     } finally {
       board.store.delete('pgs');
     }
