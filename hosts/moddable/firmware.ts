@@ -207,13 +207,18 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     // it instead and lets the machine go on. Other aborts (memory, stack) still stop it.
     // Memory full, or too much computation outside the program's entries (after an `await`), while
     // the program runs: the stop is counted with its reason, then the abort restarts the board.
-    // The marks are made now: the hook, at memory full, could not make a string or an object.
+    // The marks are made now: the hook, at memory full, could not make a string or an object. A
+    // board's Preference is native and writes the mark as it is; a simulator's is JavaScript that
+    // writes its whole file again (the program's text in it), so there a reserve is kept while the
+    // program runs, let go at the abort: XS collects it before it gives up on that file's strings.
     const full = stopMark(new PreferenceStore(), 'm', 'it exhausted the memory');
     const busy = stopMark(new PreferenceStore(), 'l', 'it never gave control back');
+    let reserve: ArrayBuffer | null = chipFamily() === 'simulator' ? new ArrayBuffer(2048 + 2 * program.source.length) : null;
     try {
       (globalThis as { abort?: (why: string) => boolean | undefined }).abort = (why) => {
         const mark = why === 'memory full' ? full : why === 'too much computation' ? busy : null;
         if (mark) {
+          if (reserve) reserve = null;
           mark();
           return undefined;
         }
