@@ -204,9 +204,10 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     this.log(`Program: ${program.name}, stored on this board`);
     // A promise the program rejects and never handles aborts XS (`XS abort: unhandled rejection`),
     // a restart on a board: the SDK's abort hook (MODDEF_XS_ABORTHOOK, set by manifest.json) says
-    // it instead and lets the machine go on. Other aborts (memory, stack) still stop it.
-    // Memory full, or too much computation outside the program's entries (after an `await`), while
-    // the program runs: the stop is counted with its reason, then the abort restarts the board.
+    // it instead and lets the machine go on. Memory full, or too much computation outside the
+    // program's entries (after an `await`), while the program runs: the stop is counted with its
+    // reason, then the abort restarts the board. A stack overflow is never given to the hook: the
+    // run counted when it began is the stop.
     // The marks are made now: the hook, at memory full, could not make a string or an object. A
     // board's Preference is native and writes the mark as it is; a simulator's is JavaScript that
     // writes its whole file again (the program's text in it), so there a reserve is kept while the

@@ -2,12 +2,13 @@
 // ESP32's heap, fixed): one that fills the heap, and one that loops after an `await` (outside the
 // entries the meter guards one by one). Each makes XS abort (`memory full`, `too much
 // computation`); the firmware's abort hook marks the run as stopped, with its code, before the
-// machine goes. mcsim has no reset: after an abort it runs nothing more, so the test starts it
+// machine goes. A recursion without end overflows the stack, an abort the SDK gives no hook: the
+// run counted when it began is the stop. mcsim has no reset: after an abort it runs nothing more, so the test starts it
 // again on the same folder (its Preference file), as a board's reset would. After two such stops the
 // board plays its role without the program (safe mode), says why, and `--show` says it too.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
@@ -73,14 +74,27 @@ describe('a program past the limits on the Moddable firmware (mcsim)', { skip },
     return at;
   }
 
-  /** The program aborts XS (`abort`, its words), twice across a reset; then safe mode with `why`; --show says `code`'s words. */
-  async function abortsTwiceThenSafe(name, at, abort, why, words) {
-    await sim.waitFor(/^starting$/, { after: at });
-    await sim.waitFor(new RegExp(`^XS abort: ${abort}`), { after: at });
-    await reset();
-    await sim.waitFor(/^starting$/);
-    await sim.waitFor(new RegExp(`^XS abort: ${abort}`));
-    await reset();
+  /** The stops the board keeps in its flash (the simulator's Preference file), as program-store writes them. */
+  function stopsInFlash() {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'modpreferences.json'), 'utf8'))['mqtt-pair']?.pgs ?? '';
+    } catch {
+      return ''; // being written again
+    }
+  }
+
+  /**
+   * The program aborts XS (`abort`, its words) and its stop is in the flash with `code` (mcsim says
+   * the abort before the hook runs: the reset waits for the mark, as a board resets after it),
+   * twice; then safe mode with `why`; --show says `words`.
+   */
+  async function abortsTwiceThenSafe(name, at, abort, code, why, words) {
+    for (const n of [1, 2]) {
+      await sim.waitFor(/^starting$/, { after: n === 1 ? at : 0 });
+      await sim.waitFor(new RegExp(`^XS abort: ${abort}`), { after: n === 1 ? at : 0 });
+      await until(() => stopsInFlash().startsWith(`${n}${code} `), `the stop ${n}${code} in the flash`);
+      await reset();
+    }
     const safe = await sim.waitFor(/^Safe mode: /);
     assert.match(
       safe,
@@ -105,7 +119,25 @@ describe('a program past the limits on the Moddable firmware (mcsim)', { skip },
     try {
       await sim.waitFor(/^Connected to /);
       const at = await send('eat.js', "print('starting');\nconst a = [];\nwhile (true) a.push(new Array(1000));\n");
-      await abortsTwiceThenSafe('eat.js', at, 'memory full', 'it exhausted the memory', 'it used all the memory');
+      await abortsTwiceThenSafe('eat.js', at, 'memory full', 'm', 'it exhausted the memory', 'it used all the memory');
+    } catch (e) {
+      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
+      throw e;
+    }
+  });
+
+  test('a recursion without end: the stack overflows, which the abort hook is not given; the run counted at its start; safe mode', async () => {
+    try {
+      await sim.waitFor(/^Connected to /);
+      const at = await send('deep.js', "print('starting');\nfunction deeper(n) { return deeper(n + 1) + 1; }\ndeeper(0);\n");
+      await abortsTwiceThenSafe(
+        'deep.js',
+        at,
+        '(JavaScript|native) stack overflow',
+        'r',
+        'the board restarted while the program ran',
+        'the board restarted while it ran',
+      );
     } catch (e) {
       e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
       throw e;
@@ -116,7 +148,7 @@ describe('a program past the limits on the Moddable firmware (mcsim)', { skip },
     try {
       await sim.waitFor(/^Connected to /);
       const at = await send('await.js', "print('starting');\nevery(1000, async () => { await 0; for (;;) {} });\n");
-      await abortsTwiceThenSafe('await.js', at, 'too much computation', 'it never gave control back', 'an endless loop: it never gave control back');
+      await abortsTwiceThenSafe('await.js', at, 'too much computation', 'l', 'it never gave control back', 'an endless loop: it never gave control back');
     } catch (e) {
       e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
       throw e;
