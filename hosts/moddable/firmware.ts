@@ -208,18 +208,13 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     // program's entries (after an `await`), while the program runs: the stop is counted with its
     // reason, then the abort restarts the board. A stack overflow is never given to the hook: the
     // run counted when it began is the stop.
-    // The marks are made now: the hook, at memory full, could not make a string or an object. A
-    // board's Preference is native and writes the mark as it is; a simulator's is JavaScript that
-    // writes its whole file again (the program's text in it), so there a reserve is kept while the
-    // program runs, let go at the abort: XS collects it before it gives up on that file's strings.
+    // The marks are made now: at memory full the hook could not make a string or an object.
     const full = stopMark(new PreferenceStore(), 'm', 'it exhausted the memory');
     const busy = stopMark(new PreferenceStore(), 'l', 'it never gave control back');
-    let reserve: ArrayBuffer | null = chipFamily() === 'simulator' ? new ArrayBuffer(2048 + 2 * program.source.length) : null;
     try {
       (globalThis as { abort?: (why: string) => boolean | undefined }).abort = (why) => {
         const mark = why === 'memory full' ? full : why === 'too much computation' ? busy : null;
         if (mark) {
-          if (reserve) reserve = null;
           mark();
           return undefined;
         }

@@ -1,11 +1,12 @@
 // A program past the board's limits on the Moddable firmware in mcsim (the class's one image, on an
-// ESP32's heap, fixed): one that fills the heap, and one that loops after an `await` (outside the
-// entries the meter guards one by one). Each makes XS abort (`memory full`, `too much
-// computation`); the firmware's abort hook marks the run as stopped, with its code, before the
-// machine goes. A recursion without end overflows the stack, an abort the SDK gives no hook: the
-// run counted when it began is the stop. mcsim has no reset: after an abort it runs nothing more, so the test starts it
-// again on the same folder (its Preference file), as a board's reset would. After two such stops the
-// board plays its role without the program (safe mode), says why, and `--show` says it too.
+// ESP32's heap, fixed): ones that fill the heap (arrays, small strings), and one that loops after an
+// `await` (outside the entries the meter guards one by one). Each makes XS abort (`memory full`,
+// `too much computation`); the firmware's abort hook marks the run as stopped, with its code, in the
+// Preference file before the machine goes. A recursion without end overflows the stack, an abort the
+// SDK gives no hook: the run counted when it began is the stop. mcsim has no reset: after an abort
+// it runs nothing more, so the test starts it again on the same folder (its Preference file), as a
+// board's reset would. After two such stops the board plays its role without the program (safe
+// mode), says why, and `--show` says it too.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,6 +121,17 @@ describe('a program past the limits on the Moddable firmware (mcsim)', { skip },
       await sim.waitFor(/^Connected to /);
       const at = await send('eat.js', "print('starting');\nconst a = [];\nwhile (true) a.push(new Array(1000));\n");
       await abortsTwiceThenSafe('eat.js', at, 'memory full', 'm', 'it exhausted the memory', 'it used all the memory');
+    } catch (e) {
+      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
+      throw e;
+    }
+  });
+
+  test('small strings until the heap is full (little room left at the abort): counted all the same', async () => {
+    try {
+      await sim.waitFor(/^Connected to /);
+      const at = await send('bits.js', "print('starting');\nconst a = [];\nlet i = 0;\nwhile (true) a.push('bit ' + i++);\n");
+      await abortsTwiceThenSafe('bits.js', at, 'memory full', 'm', 'it exhausted the memory', 'it used all the memory');
     } catch (e) {
       e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
       throw e;
