@@ -22,7 +22,7 @@ import { ModdablePorts, PreferenceStore } from './setup-ports';
 import type { ProgramRunner } from '../../src/host';
 import { compartmentRunner } from '../../src/program/compartment';
 import { startProgramBoard } from '../../src/program/program';
-import { beginProgramRun, forgetStops, noteProgramStop, readProgram, SAFE_AFTER, safeModeLine } from '../../src/setup/program-store';
+import { beginProgramRun, forgetStops, noteProgramStop, readProgram, SAFE_AFTER, safeModeLine, type StopCode, stopMark } from '../../src/setup/program-store';
 import { call as meterCall, peak as meterPeak, start as meterStart, stop as meterStop, tick as meterTick } from 'mqtt-pair/meter';
 
 type Raw = Record<string, unknown>;
@@ -190,12 +190,12 @@ export class Firmware extends ModdableHost implements SetupFirmware {
    */
   private metered(f: () => void): boolean {
     if (!meterCall(f)) return false;
-    this.programStopped(`it never gave control back: more than ${METER_BUDGET} steps at once`);
+    this.programStopped('l', `it never gave control back: more than ${METER_BUDGET} steps at once`);
     return true;
   }
 
-  private programStopped(why: string): void {
-    const count = noteProgramStop(new PreferenceStore(), why);
+  private programStopped(code: StopCode, why: string): void {
+    const count = noteProgramStop(new PreferenceStore(), code, why);
     this.log(`Program stopped: ${why}; restarting the board (${count} of ${SAFE_AFTER})`);
     this.after(0, { fire: () => this.restart('the program was stopped') });
   }
@@ -204,17 +204,18 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     this.log(`Program: ${program.name}, stored on this board`);
     // A promise the program rejects and never handles aborts XS (`XS abort: unhandled rejection`),
     // a restart on a board: the SDK's abort hook (MODDEF_XS_ABORTHOOK, set by manifest.json) says
-    // it instead and lets the machine go on. Other aborts (memory, stack) still stop it.
-    // Memory full, or too much computation outside the program's entries (after an `await`), while
-    // the program runs: the stop is counted with its reason, then the abort restarts the board.
+    // it instead and lets the machine go on. Memory full, or too much computation outside the
+    // program's entries (after an `await`), while the program runs: the stop is counted with its
+    // reason, then the abort restarts the board. A stack overflow is never given to the hook: the
+    // run counted when it began is the stop.
+    // The marks are made now: at memory full the hook could not make a string or an object.
+    const full = stopMark(new PreferenceStore(), 'm', 'it exhausted the memory');
+    const busy = stopMark(new PreferenceStore(), 'l', 'it never gave control back');
     try {
       (globalThis as { abort?: (why: string) => boolean | undefined }).abort = (why) => {
-        if (why === 'memory full' || why === 'too much computation') {
-          try {
-            noteProgramStop(new PreferenceStore(), why === 'memory full' ? 'it exhausted the memory' : 'it never gave control back');
-          } catch {
-            // no room left even for that: the run was counted when it began
-          }
+        const mark = why === 'memory full' ? full : why === 'too much computation' ? busy : null;
+        if (mark) {
+          mark();
           return undefined;
         }
         if (why !== 'unhandled rejection') return undefined;

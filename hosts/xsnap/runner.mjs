@@ -33,8 +33,16 @@ export const PROGRAM_BUNDLE = join(root, 'build', 'xsnap', 'program.js');
 export const PROGRAM_METER = 1e8;
 /** xsnap-worker's exit code when the meter ran out (E_TOO_MUCH_COMPUTATION in xsnap-worker.c). */
 export const TOO_MUCH_COMPUTATION = 17;
-/** And when the heap ran out (E_NOT_ENOUGH_MEMORY; xsnap allows 2 GB, a board far less). */
+/** And when the heap ran out (E_NOT_ENOUGH_MEMORY; xsnap allows 2 GB, a board far less: see `memory`). */
 export const NOT_ENOUGH_MEMORY = 11;
+/** And when XS's stack ran out (E_STACK_OVERFLOW: a recursion too deep). */
+export const STACK_OVERFLOW = 12;
+/** Why a program board's worker stopped, by its exit code: the reasons the Moddable firmware gives. */
+const STOPS = {
+  [TOO_MUCH_COMPUTATION]: ['l', 'it never gave control back: too much computation'],
+  [NOT_ENOUGH_MEMORY]: ['m', 'it exhausted the memory'],
+  [STACK_OVERFLOW]: ['s', 'it exhausted the stack'],
+};
 
 /** Where the xsnap-worker binary is (built by @agoric/xsnap's postinstall), or why it is not there. */
 export function xsnapWorker() {
@@ -78,7 +86,7 @@ export function unframe(buf) {
  * any allocated since), compute, allocate (bytes the engine has reserved), timestamps }.
  */
 export class XsnapWorker {
-  constructor({ name = 'mqtt-pair', onQuery = () => new Uint8Array(0), onExit, stdout = 'inherit', stderr = 'inherit', bin, meter } = {}) {
+  constructor({ name = 'mqtt-pair', onQuery = () => new Uint8Array(0), onExit, stdout = 'inherit', stderr = 'inherit', bin, meter, memory } = {}) {
     bin ??= xsnapWorker().path;
     if (!bin) throw new Error(xsnapWorker().reason);
     this.onQuery = onQuery;
@@ -89,7 +97,14 @@ export class XsnapWorker {
     // No -l unless asked: no computation limit (a board runs for ever, not in metered cranks). With
     // `meter`, each request (a delivery, an evaluation) may compute that much, or the worker exits.
     const args = meter ? [name, '-l', String(meter)] : [name];
-    this.proc = spawn(bin, args, { stdio: ['ignore', stdout, stderr, 'pipe', 'pipe'] });
+    // With `memory` (bytes), the worker's data (its slots, and the chunks it commits) is limited by
+    // the system (ulimit -d), as a board's heap is by its RAM: past it XS aborts, memory full (exit
+    // 11), without the 2 GB xsnap allows itself. The 1 GB it reserves for chunks is not data.
+    this.proc = memory
+      ? spawn('/bin/sh', ['-c', 'ulimit -d "$0" && exec "$@"', String(Math.ceil(memory / 1024)), bin, ...args], {
+          stdio: ['ignore', stdout, stderr, 'pipe', 'pipe'],
+        })
+      : spawn(bin, args, { stdio: ['ignore', stdout, stderr, 'pipe', 'pipe'] });
     this.toXs = this.proc.stdio[3];
     this.toXs.on('error', () => {}); // EPIPE when the worker died; 'exit' reports it
     this.proc.stdio[4].on('data', (d) => this.#read(d));
@@ -248,6 +263,7 @@ export async function startXsBoard({
   program,
   programs = program !== undefined,
   meter = programs ? PROGRAM_METER : 0,
+  memory,
   lines = [],
   onExit,
 } = {}) {
@@ -413,6 +429,7 @@ export async function startXsBoard({
       name,
       onQuery,
       meter,
+      memory,
       onExit: (code, signal) => {
         if (stopped) return;
         if (onExit) onExit(code, signal, cleanup);
@@ -526,25 +543,31 @@ export async function startXsProgramBoard({ config, program, name = 'program.js'
       say(safeModeLine(info, safe));
     }
     const withProgram = !safe;
-    const b = await startXsBoard({
-      ...rest,
-      config,
-      log,
-      lines,
-      ...(withProgram ? { program } : {}),
-      onExit: (code, signal, cleanup) => {
-        cleanup();
-        if (stopped) return;
-        if (withProgram && (code === TOO_MUCH_COMPUTATION || code === NOT_ENOUGH_MEMORY)) {
-          self.why = code === TOO_MUCH_COMPUTATION ? 'it never gave control back: too much computation' : 'it exhausted the memory';
-          self.stops = noteProgramStop(store, self.why);
-          say(`Program stopped: ${self.why}; restarting the board (${self.stops} of ${SAFE_AFTER})`);
-          start().catch((e) => self.errors.push(e.message));
-        } else self.errors.push(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
-      },
-    });
-    self.board = b;
-    return b;
+    // A program stopped while the board starts (its body runs then) is counted by onExit, which
+    // starts the board again: that start is not this one's failure.
+    let counted = false;
+    try {
+      self.board = await startXsBoard({
+        ...rest,
+        config,
+        log,
+        lines,
+        ...(withProgram ? { program } : {}),
+        onExit: (code, signal, cleanup) => {
+          cleanup();
+          if (stopped) return;
+          if (withProgram && STOPS[code]) {
+            counted = true;
+            [self.code, self.why] = STOPS[code];
+            self.stops = noteProgramStop(store, self.code, self.why);
+            say(`Program stopped: ${self.why}; restarting the board (${self.stops} of ${SAFE_AFTER})`);
+            start().catch((e) => self.errors.push(e.message));
+          } else self.errors.push(`xsnap worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}`);
+        },
+      });
+    } catch (e) {
+      if (!counted) throw e;
+    }
   };
   await start();
   self.status = () => self.board.status();

@@ -7,7 +7,7 @@
 //
 //   pgm   the header: slot (A or B), chunk count, size in UTF-8 bytes, FNV-1a hash (8 hex), name
 //   pgA0, pgA1…, pgB0, pgB1…   the chunks (keys short: an ESP32's NVS keys are 15 characters at most)
-//   pgs   the program's stops in a row, and the last one's reason (safe mode, below)
+//   pgs   the program's stops in a row, the last one's code and reason (safe mode, below)
 //
 // Small and portable: the boot and setup read it; nothing here compiles or runs a program.
 
@@ -173,17 +173,32 @@ export function clearProgram(store: SettingsStore): boolean {
 // a crash, memory full) counts too. After SAFE_AFTER stops in a row the program is not run: the
 // board plays its role (safe mode) and says why, until the program is sent again or cleared.
 
-/** The stops in a row of the stored program, and the last one's reason. */
+/**
+ * Why a run stopped, as a code the tools word (Improv's `0x88` answer, docs/improv.md): `r` the
+ * board restarted while it ran (nothing saw why: a reset, a crash, a stack overflow on a board),
+ * `l` it never gave control back, `m` it exhausted the memory, `s` the stack.
+ */
+export type StopCode = 'r' | 'l' | 'm' | 's';
+
+/** The stops in a row of the stored program, and the last one's code and reason. */
 export interface ProgramStops {
   count: number;
+  code: StopCode;
   why: string;
 }
 
 /** The stops counted so far (0 and '' when none). */
 export function programStops(store: SettingsStore): ProgramStops {
   const v = store.get(STOPS);
-  const m = typeof v === 'string' ? /^(\d+) ([^]*)$/.exec(v) : null;
-  return m ? { count: Number(m[1]), why: m[2] } : { count: 0, why: '' };
+  // (A count stored by an older firmware has no code: `r`, what it counted at each start.)
+  const m = typeof v === 'string' ? /^(\d+)([lmrs]?) ([^]*)$/.exec(v) : null;
+  return m ? { count: Number(m[1]), code: (m[2] || 'r') as StopCode, why: m[3] } : { count: 0, code: 'r', why: '' };
+}
+
+/** The fields `0x88` adds to a program's when the board runs without it (safe mode): the stops and the last one's code. */
+export function safeModeFields(store: SettingsStore): string[] {
+  const s = programStops(store);
+  return s.count < SAFE_AFTER ? [] : [String(s.count), s.code];
 }
 
 /**
@@ -193,15 +208,30 @@ export function programStops(store: SettingsStore): ProgramStops {
 export function beginProgramRun(store: SettingsStore): ProgramStops | null {
   const stops = programStops(store);
   if (stops.count >= SAFE_AFTER) return stops;
-  setStops(store, stops.count + 1, 'the board restarted while the program ran');
+  setStops(store, stops.count + 1, 'r', 'the board restarted while the program ran');
   return null;
 }
 
 /** The run under way was stopped, for this reason: returns the stops in a row, this one included. */
-export function noteProgramStop(store: SettingsStore, why: string): number {
+export function noteProgramStop(store: SettingsStore, code: StopCode, why: string): number {
   const count = Math.max(1, programStops(store).count);
-  setStops(store, count, why);
+  setStops(store, count, code, why);
   return count;
+}
+
+/**
+ * The mark of a stop of the run under way, prepared now: calling it writes a value made before
+ * the program ran, so that it needs no memory then (XS's abort for memory full has none left).
+ */
+export function stopMark(store: SettingsStore, code: StopCode, why: string): () => void {
+  const value = `${Math.max(1, programStops(store).count)}${code} ${why}`.slice(0, Math.max(8, store.maxBytes));
+  return () => {
+    try {
+      store.set(STOPS, value);
+    } catch {
+      // no room even for that: the run was counted when it began
+    }
+  };
 }
 
 /** The run under way proved clean: the stops are forgotten. */
@@ -209,9 +239,9 @@ export function forgetStops(store: SettingsStore): void {
   if (store.get(STOPS) !== undefined) store.delete(STOPS);
 }
 
-function setStops(store: SettingsStore, count: number, why: string): void {
+function setStops(store: SettingsStore, count: number, code: StopCode, why: string): void {
   try {
-    store.set(STOPS, `${count} ${why}`.slice(0, Math.max(8, store.maxBytes)));
+    store.set(STOPS, `${count}${code} ${why}`.slice(0, Math.max(8, store.maxBytes)));
   } catch {
     // a store that refuses: the run goes on uncounted (xsnap's and Node's stores never refuse)
   }

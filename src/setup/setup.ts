@@ -23,7 +23,7 @@ import {
   type SettingProblem,
   type Settings,
 } from './settings';
-import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, ProgramWriter, storeProgram } from './program-store';
+import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, ProgramWriter, safeModeFields, storeProgram } from './program-store';
 
 /** What setup needs to know of the firmware around it. */
 export interface Firmware {
@@ -141,7 +141,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
         return this.endProgram(s);
       case improv.GET_PROGRAM: {
         const p = programInfo(this.ports.store);
-        return this.send(improv.resultFrame(improv.GET_PROGRAM, p ? [p.name, String(p.size), p.hash] : []));
+        return this.send(improv.resultFrame(improv.GET_PROGRAM, p ? [p.name, String(p.size), p.hash, ...safeModeFields(this.ports.store)] : []));
       }
       case improv.CLEAR_PROGRAM:
         return this.clearProgram();

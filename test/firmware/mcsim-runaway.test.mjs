@@ -3,7 +3,7 @@
 // meter, the board restarts and stops it again, and after two stops in a row plays its role
 // without it (safe mode), saying why with the program's name, size and hash; a callback that
 // loops (`every(1000, () => { for (;;) {} })`, inside a try/catch of its own) is stopped the same
-// way; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
+// way; `--show` says safe mode and why; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -84,8 +84,13 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
       const at2 = await send('loop.js', "print('loop starting');\nevery(1000, () => { for (;;) { try { for (;;) {} } catch (e) {} } });\n");
       await stoppedTwiceThenSafe('loop.js', at2);
 
-      const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show']).exit;
-      assert.match(show.stdout, /^program loop\.js: \d+ bytes, hash [0-9a-f]{8}\n$/, show.stderr);
+      // --show says the program, and that the board runs without it, and why.
+      const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
+      assert.match(
+        show.stdout,
+        /^program loop\.js: \d+ bytes, hash [0-9a-f]{8}\nThe board is in safe mode: the program was stopped 2 times in a row \(an endless loop: it never gave control back\)\. Send a corrected one, or --clear\.\n$/,
+        show.stderr,
+      );
 
       const before = sim.lines.length;
       const clear = await mqttPair(['program', '--port', join(dir, 'usb'), '--clear']).exit;

@@ -113,24 +113,42 @@ describe('the program in the flash', () => {
 });
 
 describe('stops in a row and safe mode', () => {
-  const { beginProgramRun, noteProgramStop, forgetStops, programStops, safeModeLine, SAFE_AFTER } = programStore;
+  const { beginProgramRun, noteProgramStop, forgetStops, programStops, safeModeFields, safeModeLine, stopMark, SAFE_AFTER } = programStore;
 
   test('each run counts until it proves clean; after two stops in a row, safe mode with the last reason', () => {
     const store = mapStore(62);
     assert.equal(storeProgram(store, 'loop.js', 'while (true) {}\n'), '');
     assert.equal(SAFE_AFTER, 2);
     assert.equal(beginProgramRun(store), null); // the first run: counted before it starts
-    assert.deepEqual(programStops(store), { count: 1, why: 'the board restarted while the program ran' });
-    assert.equal(noteProgramStop(store, 'it never gave control back'), 1);
+    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran' });
+    assert.equal(noteProgramStop(store, 'l', 'it never gave control back'), 1);
     assert.equal(beginProgramRun(store), null);
-    assert.equal(noteProgramStop(store, 'it exhausted the memory'), 2);
+    assert.equal(noteProgramStop(store, 'm', 'it exhausted the memory'), 2);
     const safe = beginProgramRun(store);
-    assert.deepEqual(safe, { count: 2, why: 'it exhausted the memory' });
+    assert.deepEqual(safe, { count: 2, code: 'm', why: 'it exhausted the memory' });
     assert.deepEqual(beginProgramRun(store), safe, 'safe mode holds at every boot');
+    assert.deepEqual(safeModeFields(store), ['2', 'm'], "0x88's fields: the stops and the code");
     assert.equal(
       safeModeLine(programInfo(store), safe),
       `Safe mode: the program loop.js (16 bytes, hash ${programHash('while (true) {}\n')}) was stopped 2 times in a row (it exhausted the memory); the board runs its role without it until the program is sent again or cleared`,
     );
+  });
+
+  test('a mark prepared before the run writes its code when called, and nothing before', () => {
+    const store = mapStore(62);
+    storeProgram(store, 'eat.js', 'const a = []; while (true) a.push(new Array(1000));\n');
+    assert.equal(beginProgramRun(store), null);
+    const full = stopMark(store, 'm', 'it exhausted the memory');
+    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran' });
+    assert.deepEqual(safeModeFields(store), [], 'one stop: no safe mode yet');
+    full();
+    assert.deepEqual(programStops(store), { count: 1, code: 'm', why: 'it exhausted the memory' });
+    assert.equal(beginProgramRun(store), null);
+    stopMark(store, 'm', 'it exhausted the memory')();
+    assert.deepEqual(beginProgramRun(store), { count: 2, code: 'm', why: 'it exhausted the memory' });
+    // A count an older firmware stored, without a code: a restart, as it counted.
+    store.set('pgs', '2 the board restarted while the program ran');
+    assert.deepEqual(safeModeFields(store), ['2', 'r']);
   });
 
   test('a reset the firmware never saw counts; a clean run, a new program or a clear forgets the stops', () => {
@@ -146,7 +164,7 @@ describe('stops in a row and safe mode', () => {
     assert.equal(programStops(store).count, 0);
     beginProgramRun(store);
     clearProgram(store);
-    assert.deepEqual(programStops(store), { count: 0, why: '' });
+    assert.deepEqual(programStops(store), { count: 0, code: 'r', why: '' });
     assert.deepEqual([...store.map.keys()], []);
   });
 });
@@ -207,6 +225,12 @@ describe('a program over USB (Improv)', () => {
     assert.deepEqual(b.put('esp1.js', ESP1, { part: 50 }), [['esp1.js', size, hash]]);
     assert.equal(readProgram(b.store).source, ESP1);
     assert.deepEqual(b.send(improv.GET_PROGRAM), [['esp1.js', size, hash]]);
+    // Stopped twice in a row (it used all the memory): the board runs without it, and says so.
+    b.store.set('pgs', '1r the board restarted while the program ran');
+    assert.deepEqual(b.send(improv.GET_PROGRAM), [['esp1.js', size, hash]], 'one stop: no safe mode yet');
+    b.store.set('pgs', '2m it exhausted the memory');
+    assert.deepEqual(b.send(improv.GET_PROGRAM), [['esp1.js', size, hash, '2', 'm']]);
+    b.store.delete('pgs');
     assert.ok(b.host.lines.includes(`Program over USB: stored esp1.js (${size} bytes, hash ${hash})`), b.host.lines.join('\n'));
     b.host.advance(1000);
     assert.deepEqual(b.host.restarts, ['to run the program esp1.js']);

@@ -29,9 +29,9 @@ function freePort() {
 const fast = { interval: 100, backoffMin: 100, backoffMax: 300, restartAfter: 0 };
 
 /** A program board in XS; `broker` defaults to a port where nothing listens (the board keeps retrying). */
-async function xsProgram(program, config = {}) {
+async function xsProgram(program, config = {}, more = {}) {
   const broker = config.broker ?? `127.0.0.1:${await freePort()}`;
-  const b = await startXsProgramBoard({ config: { ...fast, role: 'hello', ...config, broker }, program, deviceId: 'xsprogram' });
+  const b = await startXsProgramBoard({ config: { ...fast, role: 'hello', ...config, broker }, program, deviceId: 'xsprogram', ...more });
   cleanups.push(() => b.stop());
   return b;
 }
@@ -246,6 +246,54 @@ describe('a student program in the XS engine (xsnap)', { skip: xsSkip() }, () =>
     assert.equal(b.lines.filter((l) => l === 'runaway starting').length, 2);
     assert.equal(b.stops, 2);
     assert.equal((await b.status()).started, true, 'the board runs, without the program');
+    assert.deepEqual(b.errors, []);
+  });
+
+  /** `program` stopped twice for `why` (counted as the board's firmware counts), then safe mode: the board runs without it. */
+  async function stoppedTwice(program, why, more) {
+    const b = await xsProgram(program, {}, more);
+    const esc = why.replace(/[().]/g, '\\$&');
+    await lineIn(b.lines, new RegExp(`^Safe mode: the program program\\.js \\(\\d+ bytes, hash [0-9a-f]{8}\\) was stopped 2 times in a row \\(${esc}\\)`));
+    assert.equal(b.lines.filter((l) => new RegExp(`^Program stopped: ${esc}; restarting the board \\([12] of 2\\)$`).test(l)).length, 2, b.lines.join('\n'));
+    assert.equal(b.lines.filter((l) => l === 'starting').length, 2, 'the program ran twice, never a third time');
+    // The role runs (it tries its broker, where nothing listens).
+    await lineIn(b.lines, /^Failed to connect to MQTT broker/, { after: b.lines.findIndex((l) => l.startsWith('Safe mode')) });
+    assert.equal((await b.status()).started, true, 'the board runs, without the program');
+    assert.deepEqual(b.errors, []);
+    return b;
+  }
+
+  // The heap a board gives: xsnap's own limit is 2 GB; the worker's data is held to 192 MB here
+  // (the 32 MB it starts with, and room for the firmware), so that the program, not the machine, fills it.
+  const SMALL = { memory: 192 * 1024 * 1024 };
+
+  test('a program that fills the heap with arrays is stopped (memory full), twice, then safe mode', async () => {
+    assertXs();
+    await stoppedTwice("print('starting');\nconst a = [];\nwhile (true) a.push(new Array(1000));\n", 'it exhausted the memory', SMALL);
+  });
+
+  test('a string doubled until it fails, in a callback: stopped (memory full), twice, then safe mode', async () => {
+    assertXs();
+    await stoppedTwice("print('starting');\nafter(10, () => { let s = 'abcdefgh'; for (;;) s += s; });\n", 'it exhausted the memory', SMALL);
+  });
+
+  test('a recursion without end is stopped (stack), twice, then safe mode', async () => {
+    assertXs();
+    await stoppedTwice("print('starting');\nfunction deeper(n) { return deeper(n + 1) + 1; }\ndeeper(0);\n", 'it exhausted the stack');
+  });
+
+  test('a loop after an await, in an async callback: stopped, twice, then safe mode', async () => {
+    assertXs();
+    await stoppedTwice("print('starting');\nevery(100, async () => { await 0; for (;;) {} });\n", 'it never gave control back: too much computation');
+  });
+
+  test('a loop after an await at the top level: XS runs no module that awaits (said once); the board runs on', async () => {
+    assertXs();
+    const b = await xsProgram("print('starting');\nawait null;\nwhile (true) {}\n");
+    const error = await lineIn(b.lines, /^Program error: TypeError: .*async module/);
+    await lineIn(b.lines, /^Failed to connect to MQTT broker/, { after: b.lines.indexOf(error) });
+    assert.equal(b.stops, 0);
+    assert.ok(!b.lines.some((l) => /^(Program stopped|Safe mode)|^starting$/.test(l)), b.lines.join('\n'));
     assert.deepEqual(b.errors, []);
   });
 

@@ -72,6 +72,7 @@ export async function runProgram(argv: string[]): Promise<number> {
     if (p.has('show')) {
       const info = await said(board, path, () => storedProgram(board));
       process.stdout.write(`${printable(info ? words.shown(info.name, info.size, info.hash) : words.none)}\n`);
+      if (info?.safe) process.stdout.write(`${printable(words.safeMode(info.safe.stops, info.safe.code))}\n`);
       return 0;
     }
     if (p.has('clear')) {

@@ -112,10 +112,21 @@ export async function sendProgramAndBoot(board: BoardLink, name: string, source:
   }
 }
 
-/** The stored program's name, size and hash, or null when the board plays its role. */
-export async function storedProgram(board: BoardLink): Promise<{ name: string; size: number; hash: string } | null> {
+/** A stored program as the board says it: name, size, hash; `safe` when the board runs without it (safe mode): its stops in a row and the last one's code (src/setup/program-store.ts's StopCode). */
+export interface StoredProgramInfo {
+  name: string;
+  size: number;
+  hash: string;
+  safe?: { stops: number; code: string };
+}
+
+/** The stored program, or null when the board plays its role. */
+export async function storedProgram(board: BoardLink): Promise<StoredProgramInfo | null> {
   const info = await askBoard(board, GET_PROGRAM, []);
-  return info.length >= 3 ? { name: info[0], size: Number(info[1]), hash: info[2] } : null;
+  if (info.length < 3) return null;
+  const p: StoredProgramInfo = { name: info[0], size: Number(info[1]), hash: info[2] };
+  if (info.length >= 5) p.safe = { stops: Number(info[3]), code: info[4].slice(0, 8) };
+  return p;
 }
 
 /** Removes the program (the board restarts into its role when it had one); true when there was one. */

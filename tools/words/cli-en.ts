@@ -334,6 +334,15 @@ export const en: CliWords = {
     sent: (name, bytes, hash) => `${name} sent: ${bytes} bytes, hash ${hash}; the board restarts to run it`,
     following: (seconds) => `The board's console${seconds ? ` for ${seconds} s` : ''} (Ctrl+C to stop):`,
     shown: (name, bytes, hash) => `program ${name}: ${bytes} bytes, hash ${hash}`,
+    safeMode: (stops, code) =>
+      `The board is in safe mode: the program was stopped ${stops} times in a row (${
+        {
+          l: 'an endless loop: it never gave control back',
+          m: 'it used all the memory',
+          s: 'it used all the stack: a recursion too deep',
+          r: 'the board restarted while it ran',
+        }[code] ?? `code ${code}`
+      }). Send a corrected one, or --clear.`,
     none: 'no program on the board: it plays its role',
     cleared: 'program cleared: the board restarts into its role',
     nothingToClear: 'there was no program on the board',

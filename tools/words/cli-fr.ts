@@ -434,6 +434,15 @@ export const fr: CliWords = {
     sent: (name, bytes, hash) => `${name} envoyé : ${bytes} octets, empreinte ${hash} ; la carte redémarre pour le lancer`,
     following: (seconds) => `La console de la carte${seconds ? ` pendant ${seconds} s` : ''} (Ctrl+C pour arrêter) :`,
     shown: (name, bytes, hash) => `programme ${name} : ${bytes} octets, empreinte ${hash}`,
+    safeMode: (stops, code) =>
+      `La carte est en mode sans échec : le programme a été arrêté ${stops} fois de suite (${
+        {
+          l: 'boucle sans fin : il ne rendait jamais la main',
+          m: 'il a utilisé toute la mémoire',
+          s: 'il a utilisé toute la pile : une récursion trop profonde',
+          r: 'la carte a redémarré pendant qu’il tournait',
+        }[code] ?? `code ${code}`
+      }). Envoyez-en un corrigé, ou --clear.`,
     none: 'aucun programme sur la carte : elle joue son rôle',
     cleared: 'programme effacé : la carte redémarre dans son rôle',
     nothingToClear: 'il n’y avait pas de programme sur la carte',

@@ -175,6 +175,8 @@ export interface ProgramCliWords {
   /** Printing the board's console from now on. */
   following(seconds: number | undefined): string;
   shown(name: string, bytes: number, hash: string): string;
+  /** The board runs without its program (safe mode): stopped `stops` times in a row, the last for `code` (`l`, `m`, `s`, `r`: src/setup/program-store.ts's StopCode). */
+  safeMode(stops: number, code: string): string;
   none: string;
   cleared: string;
   nothingToClear: string;
