@@ -1,6 +1,6 @@
 // The program API, as types: what a student's program is given (src/program/program.ts makes it on
 // a board, tools/web/student/program-worker.ts in the page) and what the built-in roles' example
-// programs are written on (src/apps/builtin/). Topics are relative to the board's prefix.
+// programs are written on (src/apps/builtin/*.js, run by builtin/api.ts). Topics are relative to the board's prefix.
 
 /** What `every` and `after` return, for `cancel`. */
 export type Timer = object;

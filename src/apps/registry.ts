@@ -1,9 +1,8 @@
 // The roles a board can play, in one place: the firmware (config.ts, roles.ts), the tools (the
 // command, the class page, the explorer) and the pages (the board's setup page, the students'
 // examples) read each role's key, its topics and its name here instead of writing them again.
-// The board runs every role as a class (roles.ts). The tutorial's ESP#1 and ESP#2 are also written
-// as programs on the program API (builtin/): the students' page shows their bodies as its first
-// two examples, and test/xs/xs-registry.test.mjs checks each says and sends what the class does.
+// The tutorial's ESP#1 and ESP#2 are programs on the students' API (builtin/*.js), which the
+// board runs preloaded (roles.ts) and the students' page shows as its first two examples.
 
 import { HELLO, NOTIFICATION } from './pair-protocol';
 

@@ -187,7 +187,7 @@ class ProgramRole implements Role {
     const board = freeze({
       name: this.config.name || this.client.clientId,
       prefix,
-      interval: this.config.interval, // (the ESP#1 example reads it: src/apps/builtin/hello.ts)
+      interval: this.config.interval, // (the ESP#1 example reads it: src/apps/builtin/hello.js)
       led: freeze((on: unknown) => {
         host.led?.(!!on);
       }),

@@ -1,21 +1,60 @@
 // The role registry (src/apps/registry.ts): the examples the students' page shows for the built-in
-// roles are the functions of src/apps/builtin/ (one text: the function's body, taken by the build),
-// plain JavaScript, and the example run as a student's program does what the function does, call
-// for call, on the same API. (That they do what the board's ESP#1 and ESP#2, classes, do, over
-// Mosquitto in XS: test/xs/xs-registry.test.mjs.)
+// roles are their programs, src/apps/builtin/*.js, the same text, and the modules the build makes
+// of them for the board (tools/programs/role-module.mjs: its functions at the module's top level,
+// preloaded in flash) make the calls the text makes as a student's program, call for call, on the
+// same API. (That the board's ESP#1 and ESP#2 and the same programs sent as students' programs say
+// and send the same over Mosquitto in XS: test/xs/xs-registry.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { EXAMPLES, REGISTRY, helloProgram, responderProgram, roles } from '../../dist/testing.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { EXAMPLES, REGISTRY, roles } from '../../dist/testing.js';
 import { ROLES } from '../../dist/index.js';
-import { programText } from '../../tools/programs/source.mjs';
+import { API, roleModule } from '../../tools/programs/role-module.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PROGRAMS = { hello: helloProgram, responder: responderProgram };
-const builtins = REGISTRY.filter((r) => EXAMPLES.find((e) => e.id === r.key)?.builtin).map((r) => ({ ...r, program: PROGRAMS[r.key] }));
-const API = ['mqtt', 'every', 'after', 'cancel', 'print', 'board'];
+const fileOf = (key) => join(root, 'src', 'apps', 'builtin', `${key}.js`);
+
+/** The board's module of a built-in program (`form`: 'module' as the firmware's, 'factory' as the
+ *  simulator's), on an API module that hands over `globalThis.__api`'s calls. */
+async function boardModule(key, form) {
+  const dir = mkdtempSync(join(tmpdir(), 'role-module-'));
+  try {
+    writeFileSync(join(dir, 'api.mjs'), API.map((k) => `export const ${k} = globalThis.__api.${k};`).join('\n'));
+    writeFileSync(join(dir, `${key}.mjs`), roleModule(ts, fileOf(key), readFileSync(fileOf(key), 'utf8'), './api.mjs', form));
+    return (await import(pathToFileURL(join(dir, `${key}.mjs`)).href)).default;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The recorder's API the board's modules call now: their imports forward to it. */
+let current;
+globalThis.__api = {
+  mqtt: new Proxy(
+    {},
+    {
+      get:
+        (_, k) =>
+        (...args) =>
+          current.mqtt[k](...args),
+    },
+  ),
+  board: new Proxy({}, { get: (_, k) => current.board[k] }),
+  every: (...args) => current.every(...args),
+  after: (...args) => current.after(...args),
+  cancel: (...args) => current.cancel(...args),
+  print: (...args) => current.print(...args),
+};
+/** A program run by a board's module, on `api`. */
+const viaModule = (start) => (api) => {
+  current = api;
+  start();
+};
+const builtins = REGISTRY.filter((r) => EXAMPLES.find((e) => e.id === r.key)?.builtin);
 
 test('the registry lists every role once, in config order, each with its topics and its French and English name', () => {
   assert.deepEqual(
@@ -36,17 +75,16 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual([REGISTRY[1].publishes, REGISTRY[1].subscribes], [['notification'], ['hello']]);
 });
 
-test('each built-in role’s example is the body of its function in src/apps/builtin/, the same text, in plain JavaScript', () => {
+test('each built-in role’s example is its program, src/apps/builtin/<role>.js, the same text, in plain JavaScript', () => {
   assert.deepEqual(
     EXAMPLES.map((e) => e.id),
     ROLES,
     'one example a role, in the registry’s order',
   );
   for (const r of builtins) {
-    const file = join(root, 'src', 'apps', 'builtin', `${r.key}.ts`);
     const example = EXAMPLES.find((e) => e.id === r.key);
     assert.equal(example.builtin, true);
-    assert.equal(example.code, programText(file, readFileSync(file, 'utf8')), `${r.key}: the page shows the function's text`);
+    assert.equal(example.code, readFileSync(fileOf(r.key), 'utf8'), `${r.key}: the page shows the program's text`);
     assert.deepEqual(example.title, r.label);
     // Plain JavaScript, as a student types it: no type annotation survives in it.
     assert.doesNotThrow(() => new Function(...API, example.code), `${r.key} parses as JavaScript`);
@@ -102,10 +140,12 @@ function recorder(interval) {
   };
 }
 
-test('run as a student’s program, each example makes the calls its function makes: connect, ticks, answers, a lost connection', () => {
+test('the board’s modules of each built-in program (the firmware’s and the simulator’s) make the calls its text makes as a student’s program: connect, ticks, answers, a lost connection', async () => {
   for (const r of builtins) {
     const code = EXAMPLES.find((e) => e.id === r.key).code;
-    const runs = [r.program, (api) => new Function(...API, `"use strict";${code}`)(...API.map((k) => api[k]))].map((run) => {
+    const asProgram = (api) => new Function(...API, `"use strict";${code}`)(...API.map((k) => api[k]));
+    const forms = [asProgram, viaModule(await boardModule(r.key, 'module')), viaModule(await boardModule(r.key, 'factory'))];
+    const runs = forms.map((run) => {
       const rec = recorder(2000);
       run(rec.api);
       rec.tick(); // not connected yet: nothing goes
@@ -121,12 +161,13 @@ test('run as a student’s program, each example makes the calls its function ma
       rec.event('connected'); // back within the same tick: no second hello at once
       return rec.calls;
     });
-    assert.deepEqual(runs[1], runs[0], r.key);
+    assert.deepEqual(runs[1], runs[0], `${r.key}: the firmware's module`);
+    assert.deepEqual(runs[2], runs[0], `${r.key}: the simulator's module`);
     assert.ok(runs[0].length > 2, r.key);
   }
   // What ESP#1 does, spelled out: Hello #0 once connected, one a tick, none while disconnected.
   const rec = recorder(2000);
-  builtins[0].program(rec.api);
+  viaModule(await boardModule('hello', 'module'))(rec.api);
   rec.tick();
   rec.event('connected');
   rec.tick();
@@ -141,4 +182,12 @@ test('run as a student’s program, each example makes the calls its function ma
     [2000, 2000, 2000],
     'board.interval sets the pace',
   );
+});
+
+test('a program the firmware cannot preload is refused by the build with its line', () => {
+  const bad = (text) => () => roleModule(ts, 'x.js', text, './api.mjs');
+  assert.throws(bad("import x from 'y';\n"), /x\.js:1: a program has no import or export/);
+  assert.throws(bad('let a = 1;\nconst { b } = a;\n'), /x\.js:2: a top-level declaration names one variable/);
+  assert.throws(bad('function print() {}\n'), /x\.js:1: "print" is the program API's/);
+  assert.throws(bad('let a = ;\n'), /x\.js:1: Expression expected/);
 });

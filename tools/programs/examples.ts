@@ -1,13 +1,12 @@
 // The example programs a student starts from (issue 28's API: mqtt, every, after, cancel, print,
 // board), in the registry's order (src/apps/registry.ts), the tutorial's ESP#1 and ESP#2 first.
-// The tutorial's ESP#1 and ESP#2 are written as functions on that API (src/apps/builtin/, read by the
-// build: programs/source.mjs), whose bodies are shown; the board runs those roles as classes
-// (src/apps/pair.ts) that say and send the same (test/xs/xs-registry.test.mjs). The other roles get a
-// short program of the same idea, written here. Topics
+// The tutorial's ESP#1 and ESP#2 are the built-in roles' own programs (src/apps/builtin/*.js, read
+// by the build: programs/source.mjs), the text the board runs. The other roles get a short program
+// of the same idea, written here. Topics
 // are relative to the board's prefix, so one program serves every pair.
 
-import helloCode from '../../src/apps/builtin/hello.ts?source';
-import responderCode from '../../src/apps/builtin/responder.ts?source';
+import helloCode from '../../src/apps/builtin/hello.js?source';
+import responderCode from '../../src/apps/builtin/responder.js?source';
 import { REGISTRY } from '../../src/apps/registry';
 
 export interface ExampleProgram {
