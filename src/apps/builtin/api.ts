@@ -61,7 +61,7 @@ const NONE: string[] = [];
 class BuiltinRole implements Role {
   declare private filter: string;
   declare private callback: Callback;
-  /** The first timer: its function, its period (0: once) and the host's handle, which `every` returns. */
+  /** The first timer: its function, its period (0: once) and the host's handle (null once over). */
   declare private fn: Fn;
   declare private period: number;
   declare private handle: object | null;
@@ -143,11 +143,14 @@ class BuiltinRole implements Role {
     if (fact) this.client.note(fact);
   }
 
+  /** A timer; what the program holds for it: the role itself for the first (the host's handle
+   *  changes at each period), a Tick for the others. */
   timer(fn: Fn, ms: number, period: number): object {
     if (!this.handle) {
       this.fn = fn;
       this.period = period;
-      return (this.handle = this.host.after(ms, this));
+      this.handle = this.host.after(ms, this);
+      return this;
     }
     const t = new Tick(this, fn, period, ms);
     this.extra.ticks.push(t);
@@ -162,9 +165,8 @@ class BuiltinRole implements Role {
   }
 
   cancel(timer: object | undefined): void {
-    if (!timer) return;
-    if (timer === this.handle) {
-      this.host.cancel(timer);
+    if (timer === this) {
+      if (this.handle) this.host.cancel(this.handle);
       this.handle = null;
     } else if (timer instanceof Tick) this.drop(timer);
   }
@@ -209,7 +211,7 @@ class BuiltinRole implements Role {
   }
 
   stop(): void {
-    if (this.handle) this.cancel(this.handle);
+    this.cancel(this);
     const ticks = this.more?.ticks;
     while (ticks?.length) this.drop(ticks[0]);
   }
