@@ -20,6 +20,8 @@ export interface ProgramBoard {
   readonly prefix: string;
   /** The board's `interval` setting, in ms, where the program runs on a board; undefined in the page. */
   readonly interval?: number;
+  /** The board's `peer` setting (the chat's other side), '' when none. */
+  readonly peer: string;
   led(on: boolean): void;
   button(): boolean;
   on(event: 'connected' | 'disconnected', fn: () => void): void;

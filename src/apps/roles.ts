@@ -8,7 +8,7 @@
 import { builtinRole } from './builtin/api';
 import hello from './builtin/hello.js?role';
 import responder from './builtin/responder.js?role';
-import { chatRole } from './chat';
+import chat from './builtin/chat.js?role';
 import { actuatorRole, remoteRole } from './remote';
 import { sensorRole, sensorWill } from './sensor';
 import type { RoleDef } from './role';
@@ -20,7 +20,7 @@ export const roles: Record<string, RoleDef> = {
   hello: { start: builtinRole(hello) },
   responder: { start: builtinRole(responder) },
   sensor: { start: sensorRole, will: sensorWill },
-  chat: { start: chatRole },
+  chat: { start: builtinRole(chat) },
   remote: { start: remoteRole },
   actuator: { start: actuatorRole },
 };

@@ -4,7 +4,8 @@
 //   mqtt.subscribe(topic, (topic, message) => …)   mqtt.unsubscribe(topic)
 //   mqtt.publish(topic, message, { qos, retain })
 //   every(ms, fn)   after(ms, fn)   cancel(timer)   print(…values)
-//   board.name   board.prefix   board.led(on)   board.button()   board.on('connected' | 'disconnected', fn)
+//   board.name   board.prefix   board.interval   board.peer   board.led(on)   board.button()
+//   board.on('connected' | 'disconnected', fn)
 //
 // Topics are relative to the board's topic prefix, so one program serves every pair. The WiFi, the
 // connection, reconnecting, the backoff and the restart budget stay the firmware's (board.ts): the
@@ -188,6 +189,7 @@ class ProgramRole implements Role {
       name: this.config.name || this.client.clientId,
       prefix,
       interval: this.config.interval, // (the ESP#1 example reads it: src/apps/builtin/hello.js)
+      peer: this.config.peer, // (the chat's: src/apps/builtin/chat.js)
       led: freeze((on: unknown) => {
         host.led?.(!!on);
       }),

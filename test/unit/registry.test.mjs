@@ -64,8 +64,8 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual(Object.keys(roles), ROLES);
   assert.deepEqual(
     builtins.map((r) => r.key),
-    ['hello', 'responder'],
-    'the tutorial’s ESP#1 and ESP#2 are written as programs',
+    ['hello', 'responder', 'chat'],
+    'the tutorial’s ESP#1 and ESP#2, and the other roles moved so far, are written as programs',
   );
   for (const r of REGISTRY) {
     assert.ok(r.label.fr && r.label.en, r.key);
@@ -97,7 +97,7 @@ function recorder(interval) {
   const calls = [];
   const subs = new Map();
   const timers = new Set();
-  const on = { connected: [], disconnected: [] };
+  const on = { connected: [], disconnected: [], button: [] };
   let n = 0;
   const api = {
     mqtt: {
@@ -125,7 +125,15 @@ function recorder(interval) {
       timers.delete(t);
     },
     print: (...values) => calls.push(['print', values.join(' ')]),
-    board: { name: 'esp', prefix: 'p/', interval, led: () => {}, button: () => false, on: (e, fn) => on[e].push(fn) },
+    board: {
+      name: 'Esp',
+      prefix: 'p/',
+      interval,
+      peer: 'Alice',
+      led: () => {},
+      button: () => false,
+      on: (e, fn) => on[e].push(fn),
+    },
   };
   return {
     api,
@@ -153,6 +161,8 @@ test('the board’s modules of each built-in program (the firmware’s and the s
       rec.tick();
       rec.message('notification', 'received');
       rec.message('hello', 'Hello #0');
+      rec.message('alice', 'bonjour');
+      rec.message('alice', 'echo: bonjour');
       rec.event('disconnected');
       rec.tick();
       rec.event('connected');
@@ -182,6 +192,19 @@ test('the board’s modules of each built-in program (the firmware’s and the s
     [2000, 2000, 2000],
     'board.interval sets the pace',
   );
+  // The chat: on its peer's topic, in lower case; each line echoed on its own name's, QoS 1; an echo never.
+  const chat = recorder(2000);
+  viaModule(await boardModule('chat', 'module'))(chat.api);
+  chat.message('alice', 'bonjour');
+  chat.message('alice', 'echo: bonjour');
+  chat.message('alice', '');
+  assert.deepEqual(chat.calls, [
+    ['subscribe', 'alice'],
+    ['print', 'Received p/alice: bonjour'],
+    ['publish', 'esp', 'echo: bonjour', { qos: 1 }],
+    ['print', 'Received p/alice: echo: bonjour'],
+    ['print', 'Received p/alice: '],
+  ]);
 });
 
 test('a program the firmware cannot preload is refused by the build with its line', () => {

@@ -22,7 +22,7 @@ const code = (id) => EXAMPLES.find((e) => e.id === id).code;
 
 describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() }, () => {
   describe('over Mosquitto', { skip: mosquittoSkip() }, () => {
-    let broker;
+    let broker, spy;
     const wire = [];
     before(async () => {
       if (!mosquittoAvailable()) throw new Error('REQUIRE_MOSQUITTO=1 but mosquitto is not installed');
@@ -30,7 +30,7 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       cleanups.unshift(() => m.stop());
       broker = `127.0.0.1:${m.port}`;
       // A listener on everything, at QoS 2: each message as it was published (QoS, retain).
-      const spy = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: m.port }, { clientId: 'spy', reconnect: false });
+      spy = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: m.port }, { clientId: 'spy', reconnect: false });
       spy.onMessage = (msg) => wire.push([msg.topic, payloadText(msg.payload), msg.qos, msg.retain]);
       const ready = new Promise((resolve) => {
         spy.onConnect = () => spy.subscribe('reg/#', { qos: 2 }, resolve);
@@ -54,8 +54,8 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
     }
 
     /** A board in XS: the built-in role, or the role's example sent as a program. */
-    async function xsBoard(role, prefix, asProgram) {
-      const config = { ...fast, broker, role, topicPrefix: prefix, clientId: `${prefix}${role}` };
+    async function xsBoard(role, prefix, asProgram, more = {}) {
+      const config = { ...fast, broker, role, topicPrefix: prefix, clientId: `${prefix}${role}`, ...more };
       const b = asProgram ? await startXsProgramBoard({ config, program: code(role), deviceId: role }) : await startXsBoard({ config, deviceId: role });
       cleanups.push(() => b.stop());
       return b;
@@ -131,6 +131,30 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
     test('ESP#2: the example as a program says and sends what the built-in ESP#2 does (ESP#1 built in, in Node)', async () => {
       const builtIn = await sameAsBuiltIn(esp2, 'reg/c/', 'reg/d/');
       assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/hello: Hello #0', 'Received <p>/hello: Hello #1', 'Received <p>/hello: Hello #2']);
+    });
+
+    async function chat(asProgram, prefix) {
+      const b = await xsBoard('chat', prefix, asProgram, { name: 'Esp', peer: 'Alice' });
+      await lineIn(b.lines, /^Connected to .* subscribed to .*alice topic$/);
+      for (const text of ['bonjour', 'echo: not for me', 'ping']) spy.publish(`${prefix}alice`, text);
+      await lineIn(b.lines, /^Received .*alice: ping$/);
+      await until(() => onWire(prefix, 5).length === 5, `5 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      // Each topic in its order, not the network's interleaving of the two.
+      const wire = onWire(prefix, 5).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+      return { lines: upTo(b.lines, /: ping$/, 1, prefix), wire };
+    }
+
+    test('chat: the example as a program says and sends what the built-in chat does', async () => {
+      const builtIn = await sameAsBuiltIn(chat, 'reg/e/', 'reg/f/');
+      assert.deepEqual(builtIn.wire, [
+        ['alice', 'bonjour', 0, false],
+        ['alice', 'echo: not for me', 0, false],
+        ['alice', 'ping', 0, false],
+        ['esp', 'echo: bonjour', 1, false],
+        ['esp', 'echo: ping', 1, false],
+      ]);
+      assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/alice: bonjour', 'Received <p>/alice: echo: not for me', 'Received <p>/alice: ping']);
     });
   });
 });

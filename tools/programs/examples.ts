@@ -7,6 +7,7 @@
 
 import helloCode from '../../src/apps/builtin/hello.js?source';
 import responderCode from '../../src/apps/builtin/responder.js?source';
+import chatCode from '../../src/apps/builtin/chat.js?source';
 import { REGISTRY } from '../../src/apps/registry';
 
 export interface ExampleProgram {
@@ -19,7 +20,7 @@ export interface ExampleProgram {
 }
 
 /** The built-in roles' programs, as text, by key. */
-const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode };
+const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode, chat: chatCode };
 
 /** For the other roles: a program of the same idea, and its title. */
 const OTHERS: Record<string, { title: { fr: string; en: string }; code: string }> = {
@@ -33,19 +34,6 @@ every(1000, () => {
   const temperature = (20 + Math.random()).toFixed(1);
   mqtt.publish('temperature', temperature, { retain: true });
   print('temperature', temperature);
-});
-`,
-  },
-  chat: {
-    title: { fr: 'Chat : écrire et lire', en: 'Chat: write and read' },
-    code: `// Chat : affiche ce qui arrive sur chat, et y écrit un message toutes les 10 s.
-// Chat: prints what comes on chat, and writes a message there every 10 s.
-mqtt.subscribe('chat', (topic, message) => print('>', message));
-
-let n = 0;
-every(10000, () => {
-  n += 1;
-  mqtt.publish('chat', board.name + ' : bonjour ' + n);
 });
 `,
   },

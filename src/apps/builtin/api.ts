@@ -259,6 +259,9 @@ export const board: ProgramBoard = Object.freeze({
   get interval(): number {
     return role().config.interval;
   },
+  get peer(): string {
+    return role().config.peer;
+  },
   led(on: boolean): void {
     role().host.led?.(!!on);
   },

@@ -22,7 +22,7 @@ export const MAX_TIMERS = 50;
 export const MIN_EVERY = 50;
 
 export type ToWorker =
-  | { t: 'run'; code: string; name: string; prefix: string; lang: 'fr' | 'en'; up: boolean; button: boolean }
+  | { t: 'run'; code: string; name: string; peer: string; prefix: string; lang: 'fr' | 'en'; up: boolean; button: boolean }
   | { t: 'msg'; filter: string; topic: string; message: string | Uint8Array }
   | { t: 'button'; on: boolean }
   | { t: 'state'; up: boolean };

@@ -206,6 +206,7 @@ function run(m: Extract<ToWorker, { t: 'run' }>): void {
   const board = freeze({
     name: m.name,
     prefix,
+    peer: m.peer,
     led(on: unknown) {
       post({ t: 'led', on: !!on });
     },

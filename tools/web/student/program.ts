@@ -125,7 +125,7 @@ export function runProgram() {
     if (incomingCut) line(w.incomingCut(incomingCut), 'note');
     incomingCut = 0;
   }, 500);
-  send({ t: 'run', code, name: `${conn.me}-page`, prefix, lang, up: true, button: false });
+  send({ t: 'run', code, name: `${conn.me}-page`, peer: conn.peer, prefix, lang, up: true, button: false });
   ($('program-stop') as HTMLButtonElement).disabled = false;
   line(`▶ ${prefix}`, 'note');
   say(w.running(prefix), 'ok');
