@@ -24,6 +24,9 @@ export interface ProgramBoard {
   readonly peer: string;
   led(on: boolean): void;
   button(): boolean;
+  /** Shows a colour on the board (its RGB LED, else its LED on or off): red, green, blue, yellow,
+   *  cyan, magenta, white or off; another name is a TypeError. */
+  colour(name: string): void;
   on(event: 'connected' | 'disconnected', fn: () => void): void;
 }
 

@@ -1,10 +1,11 @@
 // Seeds 000 and 001: a remote control and what it drives. The remote publishes commands on
 // <prefix>remote/command: up, down, left, right (the arrow keys) or a colour name. The actuator
-// listens there and shows a colour: an arrow picks one (up green, down red, left yellow, right
-// blue), a colour name shows that colour. The buttons and the LED are the host's (src/host.ts).
+// (a program on the students' API: builtin/actuator.js) listens there and shows a colour: an arrow
+// picks one (up green, down red, left yellow, right blue), a colour name shows that colour. The
+// buttons and the LED are the host's (src/host.ts).
 
 import type { Host } from '../host';
-import { payloadText, type MqttClient } from '../mqtt/client';
+import type { MqttClient } from '../mqtt/client';
 import type { BoardConfig } from './config';
 import { COMMAND_TOPIC } from './registry';
 import type { Role } from './role';
@@ -80,32 +81,5 @@ export function remoteRole(host: Host, client: MqttClient, config: BoardConfig):
       stopped = true;
       stopInput();
     },
-  };
-}
-
-/** The actuator: shows the colour each command asks for (host.showColour) and says it. */
-export function actuatorRole(host: Host, _client: MqttClient, config: BoardConfig): Role {
-  const topic = commandTopic(config.topicPrefix);
-  const show = (name: string) => {
-    try {
-      host.showColour?.(name, COLOURS[name]);
-    } catch (e) {
-      host.log(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
-  show('off');
-  return {
-    listen: [topic],
-    onMessage(m) {
-      if (m.topic !== topic) return;
-      const command = payloadText(m.payload);
-      const colour = colourOf(command);
-      if (!colour) return host.log(`Unknown command "${command}": ${HELP}`);
-      const c = command.trim().toLowerCase();
-      host.log(`Colour: ${colour}${c === colour ? '' : ` (${c})`}`);
-      show(colour);
-    },
-    connected() {},
-    stop() {},
   };
 }

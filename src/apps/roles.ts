@@ -9,7 +9,8 @@ import { builtinRole } from './builtin/api';
 import hello from './builtin/hello.js?role';
 import responder from './builtin/responder.js?role';
 import chat from './builtin/chat.js?role';
-import { actuatorRole, remoteRole } from './remote';
+import actuator from './builtin/actuator.js?role';
+import { remoteRole } from './remote';
 import { sensorRole, sensorWill } from './sensor';
 import type { RoleDef } from './role';
 
@@ -22,5 +23,5 @@ export const roles: Record<string, RoleDef> = {
   sensor: { start: sensorRole, will: sensorWill },
   chat: { start: builtinRole(chat) },
   remote: { start: remoteRole },
-  actuator: { start: actuatorRole },
+  actuator: { start: builtinRole(actuator) },
 };

@@ -5,7 +5,7 @@
 //   mqtt.publish(topic, message, { qos, retain })
 //   every(ms, fn)   after(ms, fn)   cancel(timer)   print(…values)
 //   board.name   board.prefix   board.interval   board.peer   board.led(on)   board.button()
-//   board.on('connected' | 'disconnected', fn)
+//   board.colour(name)   board.on('connected' | 'disconnected', fn)
 //
 // Topics are relative to the board's topic prefix, so one program serves every pair. The WiFi, the
 // connection, reconnecting, the backoff and the restart budget stay the firmware's (board.ts): the
@@ -25,6 +25,7 @@ import { checkConfig } from '../apps/config';
 import { type Board, boardOptions, runBoard } from '../apps/board';
 import type { BoardListener } from '../apps/events';
 import type { Role, RoleClient, RoleDef } from '../apps/role';
+import { COLOURS } from '../apps/remote';
 
 /** The longest program source, in characters: a board compiles it in its own RAM. */
 export const MAX_SOURCE = 16384;
@@ -194,6 +195,7 @@ class ProgramRole implements Role {
         host.led?.(!!on);
       }),
       button: freeze(() => !!host.button?.()),
+      colour: freeze((name: unknown) => this.api(() => this.colour(name))),
       on: freeze((event: unknown, fn: unknown) => this.api(() => this.on(event, fn))),
     });
     return {
@@ -251,6 +253,15 @@ class ProgramRole implements Role {
     this.client.publish(full, payload, { qos: qos as QoS, retain: !!retain }, (err) => {
       if (err && !this.stopped) this.say(`Publish failed: ${err.message}`);
     });
+  }
+
+  private colour(name: unknown): void {
+    if (typeof name !== 'string' || !Object.hasOwn(COLOURS, name)) throw new TypeError(`board.colour: the colour is one of ${Object.keys(COLOURS).join(', ')}`);
+    try {
+      this.host.showColour?.(name, COLOURS[name]);
+    } catch (e) {
+      this.say(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private timer(what: string, ms: unknown, fn: unknown): object {

@@ -64,7 +64,7 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual(Object.keys(roles), ROLES);
   assert.deepEqual(
     builtins.map((r) => r.key),
-    ['hello', 'responder', 'chat'],
+    ['hello', 'responder', 'chat', 'actuator'],
     'the tutorial’s ESP#1 and ESP#2, and the other roles moved so far, are written as programs',
   );
   for (const r of REGISTRY) {
@@ -132,6 +132,7 @@ function recorder(interval) {
       peer: 'Alice',
       led: () => {},
       button: () => false,
+      colour: (name) => calls.push(['colour', name]),
       on: (e, fn) => on[e].push(fn),
     },
   };
@@ -163,6 +164,9 @@ test('the board’s modules of each built-in program (the firmware’s and the s
       rec.message('hello', 'Hello #0');
       rec.message('alice', 'bonjour');
       rec.message('alice', 'echo: bonjour');
+      rec.message('remote/command', ' UP ');
+      rec.message('remote/command', 'magenta');
+      rec.message('remote/command', 'purple');
       rec.event('disconnected');
       rec.tick();
       rec.event('connected');
@@ -205,6 +209,23 @@ test('the board’s modules of each built-in program (the firmware’s and the s
     ['print', 'Received p/alice: echo: bonjour'],
     ['print', 'Received p/alice: '],
   ]);
+  // The actuator: off at first; an arrow's colour, a colour by name; what is not a command is said.
+  const act = recorder(2000);
+  viaModule(await boardModule('actuator', 'module'))(act.api);
+  for (const c of [' UP ', 'Red', 'purple', 'constructor']) act.message('remote/command', c);
+  assert.deepEqual(
+    act.calls.filter((c) => c[0] !== 'print' || !c[1].startsWith('Received ')),
+    [
+      ['colour', 'off'],
+      ['subscribe', 'remote/command'],
+      ['print', 'Colour: green (up)'],
+      ['colour', 'green'],
+      ['print', 'Colour: red'],
+      ['colour', 'red'],
+      ['print', 'Unknown command "purple": use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)'],
+      ['print', 'Unknown command "constructor": use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)'],
+    ],
+  );
 });
 
 test('a program the firmware cannot preload is refused by the build with its line', () => {

@@ -156,5 +156,28 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       ]);
       assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/alice: bonjour', 'Received <p>/alice: echo: not for me', 'Received <p>/alice: ping']);
     });
+
+    async function actuator(asProgram, prefix) {
+      const b = await xsBoard('actuator', prefix, asProgram);
+      await lineIn(b.lines, /^Connected to .* subscribed to .*remote\/command topic$/);
+      for (const text of ['up', ' Red ', 'purple', 'right']) spy.publish(`${prefix}remote/command`, text, { qos: 1 });
+      await lineIn(b.lines, /^Colour: blue \(right\)$/);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      return { lines: upTo(b.lines, /^Colour: blue/, 1, prefix), wire: onWire(prefix, 4) };
+    }
+
+    test('actuator: the example as a program says what the built-in actuator does', async () => {
+      const builtIn = await sameAsBuiltIn(actuator, 'reg/g/', 'reg/h/');
+      assert.deepEqual(builtIn.lines.slice(-8), [
+        'Received <p>/remote/command: up',
+        'Colour: green (up)',
+        'Received <p>/remote/command:  Red ',
+        'Colour: red',
+        'Received <p>/remote/command: purple',
+        'Unknown command "purple": use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)',
+        'Received <p>/remote/command: right',
+        'Colour: blue (right)',
+      ]);
+    });
   });
 });

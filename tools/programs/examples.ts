@@ -8,6 +8,7 @@
 import helloCode from '../../src/apps/builtin/hello.js?source';
 import responderCode from '../../src/apps/builtin/responder.js?source';
 import chatCode from '../../src/apps/builtin/chat.js?source';
+import actuatorCode from '../../src/apps/builtin/actuator.js?source';
 import { REGISTRY } from '../../src/apps/registry';
 
 export interface ExampleProgram {
@@ -20,7 +21,7 @@ export interface ExampleProgram {
 }
 
 /** The built-in roles' programs, as text, by key. */
-const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode, chat: chatCode };
+const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode, chat: chatCode, actuator: actuatorCode };
 
 /** For the other roles: a program of the same idea, and its title. */
 const OTHERS: Record<string, { title: { fr: string; en: string }; code: string }> = {
@@ -47,17 +48,6 @@ every(100, () => {
   // Seulement au moment de l'appui / Only when it gets pressed
   if (pressed && !was) mqtt.publish('remote/command', 'up');
   was = pressed;
-});
-`,
-  },
-  actuator: {
-    title: { fr: 'Actionneur : la LED obéit aux commandes', en: 'Actuator: the LED obeys the commands' },
-    code: `// Actionneur : allume la LED sur « up », l'éteint sur « down » (topic remote/command).
-// Actuator: turns the LED on for "up", off for "down" (topic remote/command).
-mqtt.subscribe('remote/command', (topic, message) => {
-  if (message === 'up') board.led(true);
-  if (message === 'down') board.led(false);
-  print('command', message);
 });
 `,
   },

@@ -16,6 +16,7 @@ export const API = [
   ['board.peer', 'board.peer'],
   ['board.led', 'board.led(on)'],
   ['board.button', 'board.button()'],
+  ['board.colour', "board.colour('green')"],
   ['board.on', "board.on('connected' | 'disconnected', () => { … })"],
 ] as const;
 
@@ -61,6 +62,7 @@ export interface ProgramWords {
   badMs(name: string): string;
   tooMany(what: string, max: number): string;
   messageTooLong(kb: number): string;
+  badColour(names: string): string;
   notAllowed: string;
   connectedAgain: string;
   disconnected: string;
@@ -82,6 +84,7 @@ export const en: ProgramWords = {
     'board.peer': 'The name of the board’s partner in the chat (its peer setting), or empty.',
     'board.led': 'Turns the board’s LED on (true) or off (false).',
     'board.button': 'true while the board’s button is pressed.',
+    'board.colour': 'Shows a colour on the board’s LED: red, green, blue, yellow, cyan, magenta, white or off.',
     'board.on': 'Calls the function when the board connects to the broker, or loses it.',
   },
   tab: 'Program',
@@ -120,6 +123,7 @@ export const en: ProgramWords = {
   badMs: (name) => `${name} needs a number of milliseconds`,
   tooMany: (what, max) => `at most ${max} ${what}`,
   messageTooLong: (kb) => `a message is at most ${kb} KB`,
+  badColour: (names) => `board.colour: the colour is one of ${names}`,
   notAllowed: 'not available in a program',
   connectedAgain: 'Connected again.',
   disconnected: 'Disconnected.',
@@ -140,6 +144,7 @@ export const fr: ProgramWords = {
     'board.peer': 'Le nom du partenaire de la carte pour le chat (son réglage peer), ou vide.',
     'board.led': 'Allume (true) ou éteint (false) la LED de la carte.',
     'board.button': 'true tant que le bouton de la carte est appuyé.',
+    'board.colour': 'Montre une couleur sur la LED de la carte : red, green, blue, yellow, cyan, magenta, white ou off.',
     'board.on': 'Appelle la fonction quand la carte se connecte au broker, ou perd la connexion.',
   },
   tab: 'Programme',
@@ -178,6 +183,7 @@ export const fr: ProgramWords = {
   badMs: (name) => `${name} attend un nombre de millisecondes`,
   tooMany: (what, max) => `au plus ${max} ${what}`,
   messageTooLong: (kb) => `un message fait au plus ${kb} Ko`,
+  badColour: (names) => `board.colour : la couleur est l’une de ${names}`,
   notAllowed: 'pas disponible dans un programme',
   connectedAgain: 'De nouveau connecté.',
   disconnected: 'Déconnecté.',

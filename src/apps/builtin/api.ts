@@ -17,6 +17,7 @@ import { pairFact } from '../pair-protocol';
 import type { Role, RoleClient, RoleDef } from '../role';
 import { decodeUtf8 } from '../../mqtt/codec';
 import { matches } from '../../mqtt/topic';
+import { COLOURS } from '../remote';
 
 type Callback = (topic: string, message: MessageText) => void;
 type Fn = () => void;
@@ -267,6 +268,15 @@ export const board: ProgramBoard = Object.freeze({
   },
   button(): boolean {
     return !!role().host.button?.();
+  },
+  colour(name: string): void {
+    if (!Object.hasOwn(COLOURS, name)) throw new TypeError(`board.colour: no colour "${name}"`);
+    const host = role().host;
+    try {
+      host.showColour?.(name, COLOURS[name]);
+    } catch (e) {
+      host.log(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
+    }
   },
   on(event: 'connected' | 'disconnected', fn: Fn): void {
     role().on(event, fn);

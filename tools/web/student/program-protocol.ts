@@ -34,6 +34,8 @@ export type FromWorker =
   | { t: 'sub'; filter: string; qos: 0 | 1 | 2 }
   | { t: 'unsub'; filter: string }
   | { t: 'led'; on: boolean }
+  /** board.colour: the page's LED in that colour (0xRRGGBB; black is off). */
+  | { t: 'colour'; rgb: number }
   | { t: 'error'; message: string; syntax: boolean; line: number | null }
   | { t: 'cut'; what: 'print' | 'publish'; n: number };
 

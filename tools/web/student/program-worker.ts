@@ -8,6 +8,7 @@
 // again. What this file needs of the Worker is taken first, before the program can touch anything.
 
 import { filterError, topicError } from '../../../src/mqtt/topic';
+import { COLOURS } from '../../../src/apps/remote';
 import { en, fr } from '../../words/program';
 import {
   Bucket,
@@ -212,6 +213,10 @@ function run(m: Extract<ToWorker, { t: 'run' }>): void {
     },
     button() {
       return button;
+    },
+    colour(name: unknown) {
+      if (typeof name !== 'string' || !Object.hasOwn(COLOURS, name)) fail(w.badColour(Object.keys(COLOURS).join(', ')));
+      post({ t: 'colour', rgb: COLOURS[name as string] });
     },
     on(event: unknown, callback: unknown) {
       const list = event === 'connected' || event === 'disconnected' ? handlers[event] : fail(w.badCallback("board.on('connected' | 'disconnected')"));
