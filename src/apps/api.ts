@@ -27,6 +27,8 @@ export interface ProgramBoard {
   /** Shows a colour on the board (its RGB LED, else its LED on or off): red, green, blue, yellow,
    *  cyan, magenta, white or off; another name is a TypeError. */
   colour(name: string): void;
+  /** A reading of the board's sensor (°C, hPa), or null when it has none; a failed read throws. */
+  sensor(): { temperature: number; pressure: number } | null;
   on(event: 'connected' | 'disconnected', fn: () => void): void;
 }
 

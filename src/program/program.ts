@@ -5,7 +5,7 @@
 //   mqtt.publish(topic, message, { qos, retain })
 //   every(ms, fn)   after(ms, fn)   cancel(timer)   print(…values)
 //   board.name   board.prefix   board.interval   board.peer   board.led(on)   board.button()
-//   board.colour(name)   board.on('connected' | 'disconnected', fn)
+//   board.colour(name)   board.sensor()   board.on('connected' | 'disconnected', fn)
 //
 // Topics are relative to the board's topic prefix, so one program serves every pair. The WiFi, the
 // connection, reconnecting, the backoff and the restart budget stay the firmware's (board.ts): the
@@ -196,6 +196,7 @@ class ProgramRole implements Role {
       }),
       button: freeze(() => !!host.button?.()),
       colour: freeze((name: unknown) => this.api(() => this.colour(name))),
+      sensor: freeze(() => this.api(() => this.sensor())),
       on: freeze((event: unknown, fn: unknown) => this.api(() => this.on(event, fn))),
     });
     return {
@@ -253,6 +254,19 @@ class ProgramRole implements Role {
     this.client.publish(full, payload, { qos: qos as QoS, retain: !!retain }, (err) => {
       if (err && !this.stopped) this.say(`Publish failed: ${err.message}`);
     });
+  }
+
+  /** A reading, frozen, or null without a sensor; what the host throws comes as the language's Error. */
+  private sensor(): { temperature: number; pressure: number } | null {
+    const read = this.host.sensor;
+    if (!read) return null;
+    let r: { temperature: unknown; pressure: unknown };
+    try {
+      r = read();
+    } catch (e) {
+      throw new Error(clip(e instanceof Error ? e.message : String(e)));
+    }
+    return freeze({ temperature: Number(r.temperature), pressure: Number(r.pressure) });
   }
 
   private colour(name: unknown): void {

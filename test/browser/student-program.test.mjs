@@ -233,7 +233,7 @@ describe("the students' page: write and run a program", { skip }, () => {
     try {
       await remote.page.selectOption('#program-examples', 'sensor');
       await remote.page.click('#program-run');
-      const [, temperature] = await until(() => seen.find(([t]) => t === `${PREFIX}ines/temperature`), 'a temperature');
+      const [, temperature] = await until(() => seen.find(([t]) => t === `${PREFIX}ines/myRasp/sensors/temperature`), 'a temperature');
       assert.match(temperature, /^(20\.\d|21\.0)$/);
       // Retained: a client that subscribes afterwards gets it at once, marked retained.
       const late = new MqttClient(
@@ -244,7 +244,7 @@ describe("the students' page: write and run a program", { skip }, () => {
       const kept = new Promise((resolve) => {
         late.onMessage = (msg) => resolve([payloadText(msg.payload), msg.retain]);
       });
-      late.onConnect = () => late.subscribe(`${PREFIX}ines/temperature`, { qos: 0 });
+      late.onConnect = () => late.subscribe(`${PREFIX}ines/myRasp/sensors/temperature`, { qos: 0 });
       late.connect();
       const [value, retained] = await kept;
       late.end();

@@ -64,7 +64,7 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual(Object.keys(roles), ROLES);
   assert.deepEqual(
     builtins.map((r) => r.key),
-    ['hello', 'responder', 'chat', 'actuator'],
+    ['hello', 'responder', 'sensor', 'chat', 'actuator'],
     'the tutorial’s ESP#1 and ESP#2, and the other roles moved so far, are written as programs',
   );
   for (const r of REGISTRY) {
@@ -73,6 +73,13 @@ test('the registry lists every role once, in config order, each with its topics 
   }
   assert.deepEqual([REGISTRY[0].publishes, REGISTRY[0].subscribes], [['hello'], ['notification']]);
   assert.deepEqual([REGISTRY[1].publishes, REGISTRY[1].subscribes], [['notification'], ['hello']]);
+  // A last will is the registry's, its topic under the board's prefix: the sensor's alone.
+  assert.deepEqual(
+    REGISTRY.filter((r) => r.will).map((r) => [r.key, r.will]),
+    [['sensor', { topic: 'myRasp/sensors/status', payload: 'offline', qos: 1, retain: true }]],
+  );
+  assert.deepEqual(roles.sensor.will({ topicPrefix: 'p/' }), { topic: 'p/myRasp/sensors/status', payload: 'offline', qos: 1, retain: true });
+  assert.equal(roles.hello.will, undefined);
 });
 
 test('each built-in role’s example is its program, src/apps/builtin/<role>.js, the same text, in plain JavaScript', () => {
@@ -93,7 +100,7 @@ test('each built-in role’s example is its program, src/apps/builtin/<role>.js,
 });
 
 /** A scripted API that writes down every call, and lets the test fire timers, messages, events. */
-function recorder(interval) {
+function recorder(interval, reading = { temperature: 20.04, pressure: 1013.26 }) {
   const calls = [];
   const subs = new Map();
   const timers = new Set();
@@ -133,6 +140,7 @@ function recorder(interval) {
       led: () => {},
       button: () => false,
       colour: (name) => calls.push(['colour', name]),
+      sensor: () => reading,
       on: (e, fn) => on[e].push(fn),
     },
   };
@@ -209,6 +217,37 @@ test('the board’s modules of each built-in program (the firmware’s and the s
     ['print', 'Received p/alice: echo: bonjour'],
     ['print', 'Received p/alice: '],
   ]);
+  // The sensor: « online » at each connection, then its readings, retained, one a tick while connected.
+  for (const [reading, said] of [
+    [{ temperature: 22.46, pressure: 1001.04 }, []],
+    [null, ['No sensor on this board: publishing simulated values (20 to 21 °C, about 1013 hPa)']],
+  ]) {
+    const sensor = recorder(500, reading);
+    viaModule(await boardModule('sensor', 'module'))(sensor.api);
+    sensor.tick(); // not connected: nothing
+    sensor.event('connected');
+    sensor.tick();
+    const out = sensor.calls.filter(([c]) => c === 'print' || c === 'publish').map((c) => c.slice(1));
+    if (reading)
+      assert.deepEqual(
+        out,
+        [
+          'Publishing every 0.5 s on p/myRasp/sensors/temperature and p/myRasp/sensors/pression, status on p/myRasp/sensors/status',
+          ['myRasp/sensors/status', 'online', { qos: 1, retain: true }],
+          ['myRasp/sensors/temperature', '22.5', { retain: true }],
+          ['myRasp/sensors/pression', '1001.0', { retain: true }],
+          ['Published temperature 22.5 °C, pressure 1001.0 hPa'],
+          ['myRasp/sensors/temperature', '22.5', { retain: true }],
+          ['myRasp/sensors/pression', '1001.0', { retain: true }],
+          ['Published temperature 22.5 °C, pressure 1001.0 hPa'],
+        ].map((x) => (typeof x === 'string' ? [x] : x)),
+      );
+    else {
+      assert.deepEqual(out.slice(0, 1), [said]);
+      for (const [topic, value] of out.filter((c) => c.length === 3 && c[0] !== 'myRasp/sensors/status'))
+        assert.match(value, topic.endsWith('temperature') ? /^2[01]\.\d$/ : /^101[23]\.\d$/);
+    }
+  }
   // The actuator: off at first; an arrow's colour, a colour by name; what is not a command is said.
   const act = recorder(2000);
   viaModule(await boardModule('actuator', 'module'))(act.api);

@@ -179,5 +179,34 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
         'Colour: blue (right)',
       ]);
     });
+
+    /** A reading's digits as <n>: the simulated sensor's values differ from run to run. */
+    const number = (text) => text.replace(/\d+\.\d/g, '<n>');
+
+    async function sensor(asProgram, prefix) {
+      const b = await xsBoard('sensor', prefix, asProgram);
+      await lineIn(b.lines, /^Published temperature/, { nth: 3 });
+      await until(() => onWire(prefix, 7).length === 7, `7 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      const wire = onWire(prefix, 7)
+        .map(([t, text, ...rest]) => [t, number(text), ...rest])
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+      return { lines: upTo(b.lines, /^Published temperature/, 3, prefix).map(number), wire };
+    }
+
+    test('sensor: the example as a program says and sends what the built-in sensor does', async () => {
+      const builtIn = await sameAsBuiltIn(sensor, 'reg/i/', 'reg/j/');
+      assert.deepEqual(builtIn.wire, [
+        ['myRasp/sensors/pression', '<n>', 0, false],
+        ['myRasp/sensors/pression', '<n>', 0, false],
+        ['myRasp/sensors/pression', '<n>', 0, false],
+        ['myRasp/sensors/status', 'online', 1, false],
+        ['myRasp/sensors/temperature', '<n>', 0, false],
+        ['myRasp/sensors/temperature', '<n>', 0, false],
+        ['myRasp/sensors/temperature', '<n>', 0, false],
+      ]);
+      assert.match(builtIn.lines.join('\n'), /^No sensor on this board: publishing simulated values/);
+      assert.deepEqual(builtIn.lines.slice(-1), ['Published temperature <n> °C, pressure <n> hPa']);
+    });
   });
 });

@@ -9,6 +9,7 @@ import helloCode from '../../src/apps/builtin/hello.js?source';
 import responderCode from '../../src/apps/builtin/responder.js?source';
 import chatCode from '../../src/apps/builtin/chat.js?source';
 import actuatorCode from '../../src/apps/builtin/actuator.js?source';
+import sensorCode from '../../src/apps/builtin/sensor.js?source';
 import { REGISTRY } from '../../src/apps/registry';
 
 export interface ExampleProgram {
@@ -21,23 +22,10 @@ export interface ExampleProgram {
 }
 
 /** The built-in roles' programs, as text, by key. */
-const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode, chat: chatCode, actuator: actuatorCode };
+const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode, chat: chatCode, actuator: actuatorCode, sensor: sensorCode };
 
 /** For the other roles: a program of the same idea, and its title. */
 const OTHERS: Record<string, { title: { fr: string; en: string }; code: string }> = {
-  sensor: {
-    title: { fr: 'Capteur : une température chaque seconde', en: 'Sensor: a temperature every second' },
-    code: `// Capteur : une température entre 20 et 21 °C chaque seconde sur temperature, retenue (retain)
-// pour qu'un nouvel abonné ait tout de suite la dernière valeur.
-// Sensor: a temperature between 20 and 21 °C every second on temperature, retained so that a
-// new subscriber gets the last value at once.
-every(1000, () => {
-  const temperature = (20 + Math.random()).toFixed(1);
-  mqtt.publish('temperature', temperature, { retain: true });
-  print('temperature', temperature);
-});
-`,
-  },
   remote: {
     title: { fr: 'Télécommande : le bouton envoie une commande', en: 'Remote: the button sends a command' },
     code: `// Télécommande : quand on appuie sur le bouton de la carte, publie « up » sur remote/command.

@@ -17,6 +17,7 @@ export const API = [
   ['board.led', 'board.led(on)'],
   ['board.button', 'board.button()'],
   ['board.colour', "board.colour('green')"],
+  ['board.sensor', 'board.sensor()'],
   ['board.on', "board.on('connected' | 'disconnected', () => { … })"],
 ] as const;
 
@@ -85,6 +86,7 @@ export const en: ProgramWords = {
     'board.led': 'Turns the board’s LED on (true) or off (false).',
     'board.button': 'true while the board’s button is pressed.',
     'board.colour': 'Shows a colour on the board’s LED: red, green, blue, yellow, cyan, magenta, white or off.',
+    'board.sensor': 'A reading of the board’s sensor, { temperature, pressure } in °C and hPa, or null without a sensor (as here).',
     'board.on': 'Calls the function when the board connects to the broker, or loses it.',
   },
   tab: 'Program',
@@ -145,6 +147,7 @@ export const fr: ProgramWords = {
     'board.led': 'Allume (true) ou éteint (false) la LED de la carte.',
     'board.button': 'true tant que le bouton de la carte est appuyé.',
     'board.colour': 'Montre une couleur sur la LED de la carte : red, green, blue, yellow, cyan, magenta, white ou off.',
+    'board.sensor': 'Une mesure du capteur de la carte, { temperature, pressure } en °C et hPa, ou null sans capteur (comme ici).',
     'board.on': 'Appelle la fonction quand la carte se connecte au broker, ou perd la connexion.',
   },
   tab: 'Programme',

@@ -15,12 +15,15 @@ import type { BoardConfig } from '../config';
 import type { MessageText, ProgramBoard, ProgramMqtt } from '../api';
 import { pairFact } from '../pair-protocol';
 import type { Role, RoleClient, RoleDef } from '../role';
+import type { RoleEntry } from '../registry';
 import { decodeUtf8 } from '../../mqtt/codec';
 import { matches } from '../../mqtt/topic';
 import { COLOURS } from '../remote';
 
 type Callback = (topic: string, message: MessageText) => void;
 type Fn = () => void;
+/** A role's last will, as the registry gives it: its topic under the board's prefix. */
+type Will = NonNullable<RoleEntry['will']>;
 
 /** The role whose program is running now. */
 let current: BuiltinRole | null = null;
@@ -69,11 +72,14 @@ class BuiltinRole implements Role {
   declare private onConnected: Fn;
   declare private onDisconnected: Fn;
   declare private more: { filters: string[]; callbacks: Callback[]; ticks: Tick[] };
+  declare private will: Will;
 
   constructor(
     readonly client: RoleClient,
     start: Fn,
+    will?: Will,
   ) {
+    if (will) this.will = will;
     this.run(start);
   }
 
@@ -213,12 +219,16 @@ class BuiltinRole implements Role {
     if (this.handle) this.cancel(this.handle);
     const ticks = this.more?.ticks;
     while (ticks?.length) this.drop(ticks[0]);
+    // A clean stop sends DISCONNECT, which keeps the broker from publishing the will: said here.
+    const will = this.will;
+    if (will && this.client.connected) this.client.publish(this.config.topicPrefix + will.topic, will.payload, { qos: will.qos, retain: will.retain });
   }
 }
 
-/** The role a built-in program plays: `start` is its module's (tools/programs/role-module.mjs). */
-export function builtinRole(start: Fn): RoleDef['start'] {
-  return (_host, client) => new BuiltinRole(client, start);
+/** The role a built-in program plays: `start` is its module's (tools/programs/role-module.mjs);
+ *  `will`, the registry's last will of the role, if it has one. */
+export function builtinRole(start: Fn, will?: Will): RoleDef['start'] {
+  return will ? (_host, client) => new BuiltinRole(client, start, will) : (_host, client) => new BuiltinRole(client, start);
 }
 
 export const mqtt: ProgramMqtt = Object.freeze({
@@ -268,6 +278,10 @@ export const board: ProgramBoard = Object.freeze({
   },
   button(): boolean {
     return !!role().host.button?.();
+  },
+  sensor(): { temperature: number; pressure: number } | null {
+    const host = role().host;
+    return host.sensor ? host.sensor() : null;
   },
   colour(name: string): void {
     if (!Object.hasOwn(COLOURS, name)) throw new TypeError(`board.colour: no colour "${name}"`);

@@ -218,6 +218,10 @@ function run(m: Extract<ToWorker, { t: 'run' }>): void {
       if (typeof name !== 'string' || !Object.hasOwn(COLOURS, name)) fail(w.badColour(Object.keys(COLOURS).join(', ')));
       post({ t: 'colour', rgb: COLOURS[name as string] });
     },
+    // The page has no sensor: a program simulates its values (as the sensor's example does).
+    sensor() {
+      return null;
+    },
     on(event: unknown, callback: unknown) {
       const list = event === 'connected' || event === 'disconnected' ? handlers[event] : fail(w.badCallback("board.on('connected' | 'disconnected')"));
       list.push(fnOf(callback, 'board.on'));
