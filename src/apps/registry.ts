@@ -1,8 +1,8 @@
 // The roles a board can play, in one place: the firmware (config.ts, roles.ts), the tools (the
 // command, the class page, the explorer) and the pages (the board's setup page, the students'
 // examples) read each role's key, its topics and its name here instead of writing them again.
-// The tutorial's ESP#1 and ESP#2 are programs on the students' API (builtin/*.js), which the
-// board runs preloaded (roles.ts) and the students' page shows as its first two examples.
+// Every role is a program on the students' API (builtin/*.js), which the board runs preloaded
+// (roles.ts) and the students' page shows as its examples, ESP#1 and ESP#2 first.
 
 import { HELLO, NOTIFICATION } from './pair-protocol';
 

@@ -1,10 +1,10 @@
 // The roles a board can play, by the name `role=` gives (the list, with each role's topics and
 // name, is registry.ts). A role says what the board subscribes to, its last will if it has one,
 // and what it does once connected and with each message; the board supervisor (board.ts) does
-// the rest: WiFi, connection, backoff, restart, logs. The tutorial's ESP#1 and ESP#2, and the
-// other roles moved so far, are programs on the students' API (builtin/*.js, the text a student
-// opens), preloaded in flash with their functions (builtin/api.ts); what they keep in RAM is their
-// state (docs/performance.md).
+// the rest: WiFi, connection, backoff, restart, logs. Every role is a program on the students' API
+// (builtin/*.js, the text a student opens), the tutorial's ESP#1 and ESP#2 first, preloaded in
+// flash with its functions (builtin/api.ts); what it keeps in RAM is its state
+// (docs/performance.md).
 
 import { builtinRole } from './builtin/api';
 import hello from './builtin/hello.js?role';
@@ -12,8 +12,8 @@ import responder from './builtin/responder.js?role';
 import chat from './builtin/chat.js?role';
 import actuator from './builtin/actuator.js?role';
 import sensor from './builtin/sensor.js?role';
+import remote from './builtin/remote.js?role';
 import { roleEntry } from './registry';
-import { remoteRole } from './remote';
 import type { RoleDef } from './role';
 
 export type { LastWill, Role, RoleDef } from './role';
@@ -35,6 +35,6 @@ export const roles: Record<string, RoleDef> = {
   responder: builtin('responder', responder),
   sensor: builtin('sensor', sensor),
   chat: builtin('chat', chat),
-  remote: { start: remoteRole },
+  remote: builtin('remote', remote),
   actuator: builtin('actuator', actuator),
 };

@@ -5,7 +5,8 @@
 //   mqtt.publish(topic, message, { qos, retain })
 //   every(ms, fn)   after(ms, fn)   cancel(timer)   print(…values)
 //   board.name   board.prefix   board.interval   board.peer   board.led(on)   board.button()
-//   board.colour(name)   board.sensor()   board.on('connected' | 'disconnected', fn)
+//   board.colour(name)   board.sensor()   board.buttons
+//   board.on('connected' | 'disconnected', fn)   board.on('button', (command) => …)
 //
 // Topics are relative to the board's topic prefix, so one program serves every pair. The WiFi, the
 // connection, reconnecting, the backoff and the restart budget stay the firmware's (board.ts): the
@@ -134,6 +135,8 @@ class ProgramRole implements Role {
   private readonly handlers = new Map<string, Fn>();
   private readonly timers: Timer[] = [];
   private readonly listeners: { event: string; fn: Fn }[] = [];
+  /** Lets go of the board's buttons (host.buttons), once the program listens to them. */
+  private release: (() => void) | null = null;
   private readonly said = new Map<string, number>();
   private unsaid = 0;
   private stopped = false;
@@ -195,6 +198,7 @@ class ProgramRole implements Role {
         host.led?.(!!on);
       }),
       button: freeze(() => !!host.button?.()),
+      buttons: !!host.buttons, // (the remote's: src/apps/builtin/remote.js)
       colour: freeze((name: unknown) => this.api(() => this.colour(name))),
       sensor: freeze(() => this.api(() => this.sensor())),
       on: freeze((event: unknown, fn: unknown) => this.api(() => this.on(event, fn))),
@@ -308,14 +312,23 @@ class ProgramRole implements Role {
   }
 
   private on(event: unknown, fn: unknown): void {
-    if (event !== 'connected' && event !== 'disconnected') throw new TypeError("board.on: the event is 'connected' or 'disconnected'");
+    if (event !== 'connected' && event !== 'disconnected' && event !== 'button')
+      throw new TypeError("board.on: the event is 'connected', 'disconnected' or 'button'");
     if (typeof fn !== 'function') throw new TypeError('board.on: the second argument must be a function');
     if (this.listeners.length >= MAX_LISTENERS) throw new RangeError(`board.on: at most ${MAX_LISTENERS} functions`);
     this.listeners.push({ event, fn: fn as Fn });
+    if (event === 'button' && this.host.buttons && !this.release) {
+      try {
+        // (A command is handed over as a string of ours, whatever the host gives.)
+        this.release = this.host.buttons((command) => this.tell('button', [String(command)]));
+      } catch (e) {
+        this.say(`Buttons error: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
-  private tell(event: string): void {
-    for (const l of this.listeners.slice()) if (l.event === event) this.call(l.fn, []);
+  private tell(event: string, args: unknown[] = []): void {
+    for (const l of this.listeners.slice()) if (l.event === event) this.call(l.fn, args);
   }
 
   /** Calls the program; what it throws is reported, never passed on to the firmware. */
@@ -389,6 +402,8 @@ class ProgramRole implements Role {
   stop(): void {
     for (const t of this.timers.slice()) this.drop(t);
     this.stopped = true;
+    this.release?.();
+    this.release = null;
     this.handlers.clear();
   }
 }

@@ -64,8 +64,8 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual(Object.keys(roles), ROLES);
   assert.deepEqual(
     builtins.map((r) => r.key),
-    ['hello', 'responder', 'sensor', 'chat', 'actuator'],
-    'the tutorial’s ESP#1 and ESP#2, and the other roles moved so far, are written as programs',
+    ROLES,
+    'every role is written as a program',
   );
   for (const r of REGISTRY) {
     assert.ok(r.label.fr && r.label.en, r.key);
@@ -100,7 +100,7 @@ test('each built-in role’s example is its program, src/apps/builtin/<role>.js,
 });
 
 /** A scripted API that writes down every call, and lets the test fire timers, messages, events. */
-function recorder(interval, reading = { temperature: 20.04, pressure: 1013.26 }) {
+function recorder(interval, reading = { temperature: 20.04, pressure: 1013.26 }, buttons = false) {
   const calls = [];
   const subs = new Map();
   const timers = new Set();
@@ -141,6 +141,7 @@ function recorder(interval, reading = { temperature: 20.04, pressure: 1013.26 })
       button: () => false,
       colour: (name) => calls.push(['colour', name]),
       sensor: () => reading,
+      buttons,
       on: (e, fn) => on[e].push(fn),
     },
   };
@@ -151,8 +152,8 @@ function recorder(interval, reading = { temperature: 20.04, pressure: 1013.26 })
       for (const t of [...timers]) t.fn();
     },
     message: (topic, text) => subs.get(topic)?.(topic, text),
-    event: (e) => {
-      for (const fn of on[e]) fn();
+    event: (e, ...args) => {
+      for (const fn of on[e]) fn(...args);
     },
   };
 }
@@ -248,6 +249,36 @@ test('the board’s modules of each built-in program (the firmware’s and the s
         assert.match(value, topic.endsWith('temperature') ? /^2[01]\.\d$/ : /^101[23]\.\d$/);
     }
   }
+  // The remote without buttons: up, right, down, left, one a tick while connected, at QoS 1.
+  const demo = recorder(500);
+  viaModule(await boardModule('remote', 'module'))(demo.api);
+  demo.tick(); // not connected: nothing
+  demo.event('connected');
+  for (let i = 0; i < 5; i++) demo.tick();
+  assert.deepEqual(
+    demo.calls.filter(([c]) => c === 'print' || c === 'publish').map((c) => c.slice(1)),
+    [
+      ['No buttons on this board: sending up, right, down, left in turn every 0.5 s'],
+      ...['up', 'right', 'down', 'left', 'up'].flatMap((c) => [[`Sent ${c} on p/remote/command`], ['remote/command', c, { qos: 1 }]]),
+    ],
+  );
+  // With buttons: each press, its command; a press while not connected is queued; nonsense is said.
+  const pressed = recorder(500, undefined, true);
+  viaModule(await boardModule('remote', 'module'))(pressed.api);
+  pressed.event('button', 'up');
+  pressed.event('connected');
+  for (const c of [' Red ', 'nonsense', '']) pressed.event('button', c);
+  pressed.tick();
+  assert.deepEqual(
+    pressed.calls.filter(([c]) => c === 'print' || c === 'publish').map((c) => c.slice(1)),
+    [
+      ['Queued up on p/remote/command (waiting for the broker)'],
+      ['remote/command', 'up', { qos: 1 }],
+      ['Sent red on p/remote/command'],
+      ['remote/command', 'red', { qos: 1 }],
+      ['"nonsense" is not a command: use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)'],
+    ],
+  );
   // The actuator: off at first; an arrow's colour, a colour by name; what is not a command is said.
   const act = recorder(2000);
   viaModule(await boardModule('actuator', 'module'))(act.api);

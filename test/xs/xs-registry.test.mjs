@@ -208,5 +208,24 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       assert.match(builtIn.lines.join('\n'), /^No sensor on this board: publishing simulated values/);
       assert.deepEqual(builtIn.lines.slice(-1), ['Published temperature <n> °C, pressure <n> hPa']);
     });
+
+    async function remote(asProgram, prefix) {
+      const b = await xsBoard('remote', prefix, asProgram);
+      await lineIn(b.lines, /^Sent down on /);
+      await until(() => onWire(prefix, 3).length === 3, `3 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      return { lines: upTo(b.lines, /^Sent down on /, 1, prefix), wire: onWire(prefix, 3) };
+    }
+
+    test('remote: the example as a program says and sends what the built-in remote does (no buttons: the demo)', async () => {
+      const builtIn = await sameAsBuiltIn(remote, 'reg/k/', 'reg/l/');
+      assert.deepEqual(builtIn.wire, [
+        ['remote/command', 'up', 1, false],
+        ['remote/command', 'right', 1, false],
+        ['remote/command', 'down', 1, false],
+      ]);
+      assert.deepEqual(builtIn.lines.slice(-3), ['Sent up on <p>/remote/command', 'Sent right on <p>/remote/command', 'Sent down on <p>/remote/command']);
+      assert.match(builtIn.lines[0], /^No buttons on this board: sending up, right, down, left in turn every 0\.1 s$/);
+    });
   });
 });

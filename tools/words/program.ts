@@ -18,7 +18,8 @@ export const API = [
   ['board.button', 'board.button()'],
   ['board.colour', "board.colour('green')"],
   ['board.sensor', 'board.sensor()'],
-  ['board.on', "board.on('connected' | 'disconnected', () => { … })"],
+  ['board.buttons', 'board.buttons'],
+  ['board.on', "board.on('connected' | 'disconnected', () => { … }), board.on('button', (command) => { … })"],
 ] as const;
 
 export type ApiName = (typeof API)[number][0];
@@ -87,7 +88,8 @@ export const en: ProgramWords = {
     'board.button': 'true while the board’s button is pressed.',
     'board.colour': 'Shows a colour on the board’s LED: red, green, blue, yellow, cyan, magenta, white or off.',
     'board.sensor': 'A reading of the board’s sensor, { temperature, pressure } in °C and hPa, or null without a sensor (as here).',
-    'board.on': 'Calls the function when the board connects to the broker, or loses it.',
+    'board.buttons': 'true when the board has buttons that send commands (here: the board’s button, which sends up).',
+    'board.on': 'Calls the function when the board connects to the broker, or loses it; with button, at each press, with its command.',
   },
   tab: 'Program',
   intro: 'Write the program of a board, and run it here as a simulated board on the class’s broker.',
@@ -148,7 +150,8 @@ export const fr: ProgramWords = {
     'board.button': 'true tant que le bouton de la carte est appuyé.',
     'board.colour': 'Montre une couleur sur la LED de la carte : red, green, blue, yellow, cyan, magenta, white ou off.',
     'board.sensor': 'Une mesure du capteur de la carte, { temperature, pressure } en °C et hPa, ou null sans capteur (comme ici).',
-    'board.on': 'Appelle la fonction quand la carte se connecte au broker, ou perd la connexion.',
+    'board.buttons': 'true quand la carte a des boutons qui envoient des commandes (ici : le bouton de la carte, qui envoie up).',
+    'board.on': 'Appelle la fonction quand la carte se connecte au broker, ou perd la connexion ; avec button, à chaque appui, avec sa commande.',
   },
   tab: 'Programme',
   intro: 'Écris le programme d’une carte, et lance-le ici comme une carte simulée sur le broker de la classe.',

@@ -73,6 +73,8 @@ class BuiltinRole implements Role {
   declare private onDisconnected: Fn;
   declare private more: { filters: string[]; callbacks: Callback[]; ticks: Tick[] };
   declare private will: Will;
+  /** Lets go of the board's buttons (host.buttons), once the program listens to them. */
+  declare private release: Fn;
 
   constructor(
     readonly client: RoleClient,
@@ -184,9 +186,17 @@ class BuiltinRole implements Role {
     if (i >= 0) ticks?.splice(i, 1);
   }
 
-  on(event: string, fn: Fn): void {
-    if (event === 'connected') this.onConnected = fn;
-    else if (event === 'disconnected') this.onDisconnected = fn;
+  on(event: string, fn: Fn | ((command: string) => void)): void {
+    if (event === 'connected') this.onConnected = fn as Fn;
+    else if (event === 'disconnected') this.onDisconnected = fn as Fn;
+    else if (event === 'button' && this.host.buttons && !this.release) {
+      // (One closure for the role's life, on a board that has buttons.)
+      try {
+        this.release = this.host.buttons((command) => this.run(fn as Callback, command));
+      } catch (e) {
+        this.host.log(`Buttons error: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   onMessage(m: Message): void {
@@ -219,6 +229,7 @@ class BuiltinRole implements Role {
     if (this.handle) this.cancel(this.handle);
     const ticks = this.more?.ticks;
     while (ticks?.length) this.drop(ticks[0]);
+    if (this.release) this.release();
     // A clean stop sends DISCONNECT, which keeps the broker from publishing the will: said here.
     const will = this.will;
     if (will && this.client.connected) this.client.publish(this.config.topicPrefix + will.topic, will.payload, { qos: will.qos, retain: will.retain });
@@ -273,6 +284,9 @@ export const board: ProgramBoard = Object.freeze({
   get peer(): string {
     return role().config.peer;
   },
+  get buttons(): boolean {
+    return !!role().host.buttons;
+  },
   led(on: boolean): void {
     role().host.led?.(!!on);
   },
@@ -292,7 +306,7 @@ export const board: ProgramBoard = Object.freeze({
       host.log(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
     }
   },
-  on(event: 'connected' | 'disconnected', fn: Fn): void {
+  on(event: 'connected' | 'disconnected' | 'button', fn: Fn | ((command: string) => void)): void {
     role().on(event, fn);
   },
 });
