@@ -24,7 +24,7 @@ function publish() {
   try {
     reading = board.sensor() ?? { temperature: 20 + Math.random(), pressure: 1012.5 + Math.random() };
   } catch (e) {
-    print(`Sensor error: ${e.message ?? e}`);
+    print(`Sensor error: ${e?.message ?? e}`);
     return;
   }
   const t = reading.temperature;
