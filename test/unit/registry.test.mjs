@@ -64,8 +64,8 @@ test('the registry lists every role once, in config order, each with its topics 
   assert.deepEqual(Object.keys(roles), ROLES);
   assert.deepEqual(
     builtins.map((r) => r.key),
-    ['hello', 'responder'],
-    'the tutorial’s ESP#1 and ESP#2 are written as programs',
+    ROLES,
+    'every role is written as a program',
   );
   for (const r of REGISTRY) {
     assert.ok(r.label.fr && r.label.en, r.key);
@@ -73,6 +73,13 @@ test('the registry lists every role once, in config order, each with its topics 
   }
   assert.deepEqual([REGISTRY[0].publishes, REGISTRY[0].subscribes], [['hello'], ['notification']]);
   assert.deepEqual([REGISTRY[1].publishes, REGISTRY[1].subscribes], [['notification'], ['hello']]);
+  // A last will is the registry's, its topic under the board's prefix: the sensor's alone.
+  assert.deepEqual(
+    REGISTRY.filter((r) => r.will).map((r) => [r.key, r.will]),
+    [['sensor', { topic: 'myRasp/sensors/status', payload: 'offline', qos: 1, retain: true }]],
+  );
+  assert.deepEqual(roles.sensor.will({ topicPrefix: 'p/' }), { topic: 'p/myRasp/sensors/status', payload: 'offline', qos: 1, retain: true });
+  assert.equal(roles.hello.will, undefined);
 });
 
 test('each built-in role’s example is its program, src/apps/builtin/<role>.js, the same text, in plain JavaScript', () => {
@@ -93,11 +100,11 @@ test('each built-in role’s example is its program, src/apps/builtin/<role>.js,
 });
 
 /** A scripted API that writes down every call, and lets the test fire timers, messages, events. */
-function recorder(interval) {
+function recorder(interval, reading = { temperature: 20.04, pressure: 1013.26 }, buttons = false) {
   const calls = [];
   const subs = new Map();
   const timers = new Set();
-  const on = { connected: [], disconnected: [] };
+  const on = { connected: [], disconnected: [], button: [] };
   let n = 0;
   const api = {
     mqtt: {
@@ -125,7 +132,18 @@ function recorder(interval) {
       timers.delete(t);
     },
     print: (...values) => calls.push(['print', values.join(' ')]),
-    board: { name: 'esp', prefix: 'p/', interval, led: () => {}, button: () => false, on: (e, fn) => on[e].push(fn) },
+    board: {
+      name: 'Esp',
+      prefix: 'p/',
+      interval,
+      peer: 'Alice',
+      led: () => {},
+      button: () => false,
+      colour: (name) => calls.push(['colour', name]),
+      sensor: () => reading,
+      buttons,
+      on: (e, fn) => on[e].push(fn),
+    },
   };
   return {
     api,
@@ -134,8 +152,8 @@ function recorder(interval) {
       for (const t of [...timers]) t.fn();
     },
     message: (topic, text) => subs.get(topic)?.(topic, text),
-    event: (e) => {
-      for (const fn of on[e]) fn();
+    event: (e, ...args) => {
+      for (const fn of on[e]) fn(...args);
     },
   };
 }
@@ -153,6 +171,11 @@ test('the board’s modules of each built-in program (the firmware’s and the s
       rec.tick();
       rec.message('notification', 'received');
       rec.message('hello', 'Hello #0');
+      rec.message('alice', 'bonjour');
+      rec.message('alice', 'echo: bonjour');
+      rec.message('remote/command', ' UP ');
+      rec.message('remote/command', 'magenta');
+      rec.message('remote/command', 'purple');
       rec.event('disconnected');
       rec.tick();
       rec.event('connected');
@@ -181,6 +204,97 @@ test('the board’s modules of each built-in program (the firmware’s and the s
     rec.calls.filter(([c]) => c === 'every').map((c) => c[2]),
     [2000, 2000, 2000],
     'board.interval sets the pace',
+  );
+  // The chat: on its peer's topic, in lower case; each line echoed on its own name's, QoS 1; an echo never.
+  const chat = recorder(2000);
+  viaModule(await boardModule('chat', 'module'))(chat.api);
+  chat.message('alice', 'bonjour');
+  chat.message('alice', 'echo: bonjour');
+  chat.message('alice', '');
+  assert.deepEqual(chat.calls, [
+    ['subscribe', 'alice'],
+    ['print', 'Received p/alice: bonjour'],
+    ['publish', 'esp', 'echo: bonjour', { qos: 1 }],
+    ['print', 'Received p/alice: echo: bonjour'],
+    ['print', 'Received p/alice: '],
+  ]);
+  // The sensor: « online » at each connection, then its readings, retained, one a tick while connected.
+  for (const [reading, said] of [
+    [{ temperature: 22.46, pressure: 1001.04 }, []],
+    [null, ['No sensor on this board: publishing simulated values (20 to 21 °C, about 1013 hPa)']],
+  ]) {
+    const sensor = recorder(500, reading);
+    viaModule(await boardModule('sensor', 'module'))(sensor.api);
+    sensor.tick(); // not connected: nothing
+    sensor.event('connected');
+    sensor.tick();
+    const out = sensor.calls.filter(([c]) => c === 'print' || c === 'publish').map((c) => c.slice(1));
+    if (reading)
+      assert.deepEqual(
+        out,
+        [
+          'Publishing every 0.5 s on p/myRasp/sensors/temperature and p/myRasp/sensors/pression, status on p/myRasp/sensors/status',
+          ['myRasp/sensors/status', 'online', { qos: 1, retain: true }],
+          ['myRasp/sensors/temperature', '22.5', { retain: true }],
+          ['myRasp/sensors/pression', '1001.0', { retain: true }],
+          ['Published temperature 22.5 °C, pressure 1001.0 hPa'],
+          ['myRasp/sensors/temperature', '22.5', { retain: true }],
+          ['myRasp/sensors/pression', '1001.0', { retain: true }],
+          ['Published temperature 22.5 °C, pressure 1001.0 hPa'],
+        ].map((x) => (typeof x === 'string' ? [x] : x)),
+      );
+    else {
+      assert.deepEqual(out.slice(0, 1), [said]);
+      for (const [topic, value] of out.filter((c) => c.length === 3 && c[0] !== 'myRasp/sensors/status'))
+        assert.match(value, topic.endsWith('temperature') ? /^2[01]\.\d$/ : /^101[23]\.\d$/);
+    }
+  }
+  // The remote without buttons: up, right, down, left, one a tick while connected, at QoS 1.
+  const demo = recorder(500);
+  viaModule(await boardModule('remote', 'module'))(demo.api);
+  demo.tick(); // not connected: nothing
+  demo.event('connected');
+  for (let i = 0; i < 5; i++) demo.tick();
+  assert.deepEqual(
+    demo.calls.filter(([c]) => c === 'print' || c === 'publish').map((c) => c.slice(1)),
+    [
+      ['No buttons on this board: sending up, right, down, left in turn every 0.5 s'],
+      ...['up', 'right', 'down', 'left', 'up'].flatMap((c) => [[`Sent ${c} on p/remote/command`], ['remote/command', c, { qos: 1 }]]),
+    ],
+  );
+  // With buttons: each press, its command; a press while not connected is queued; nonsense is said.
+  const pressed = recorder(500, undefined, true);
+  viaModule(await boardModule('remote', 'module'))(pressed.api);
+  pressed.event('button', 'up');
+  pressed.event('connected');
+  for (const c of [' Red ', 'nonsense', '']) pressed.event('button', c);
+  pressed.tick();
+  assert.deepEqual(
+    pressed.calls.filter(([c]) => c === 'print' || c === 'publish').map((c) => c.slice(1)),
+    [
+      ['Queued up on p/remote/command (waiting for the broker)'],
+      ['remote/command', 'up', { qos: 1 }],
+      ['Sent red on p/remote/command'],
+      ['remote/command', 'red', { qos: 1 }],
+      ['"nonsense" is not a command: use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)'],
+    ],
+  );
+  // The actuator: off at first; an arrow's colour, a colour by name; what is not a command is said.
+  const act = recorder(2000);
+  viaModule(await boardModule('actuator', 'module'))(act.api);
+  for (const c of [' UP ', 'Red', 'purple', 'constructor']) act.message('remote/command', c);
+  assert.deepEqual(
+    act.calls.filter((c) => c[0] !== 'print' || !c[1].startsWith('Received ')),
+    [
+      ['colour', 'off'],
+      ['subscribe', 'remote/command'],
+      ['print', 'Colour: green (up)'],
+      ['colour', 'green'],
+      ['print', 'Colour: red'],
+      ['colour', 'red'],
+      ['print', 'Unknown command "purple": use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)'],
+      ['print', 'Unknown command "constructor": use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)'],
+    ],
   );
 });
 

@@ -15,11 +15,15 @@ import type { BoardConfig } from '../config';
 import type { MessageText, ProgramBoard, ProgramMqtt } from '../api';
 import { pairFact } from '../pair-protocol';
 import type { Role, RoleClient, RoleDef } from '../role';
+import type { RoleEntry } from '../registry';
 import { decodeUtf8 } from '../../mqtt/codec';
 import { matches } from '../../mqtt/topic';
+import { COLOURS } from '../remote';
 
 type Callback = (topic: string, message: MessageText) => void;
 type Fn = () => void;
+/** A role's last will, as the registry gives it: its topic under the board's prefix. */
+type Will = NonNullable<RoleEntry['will']>;
 
 /** The role whose program is running now. */
 let current: BuiltinRole | null = null;
@@ -68,11 +72,16 @@ class BuiltinRole implements Role {
   declare private onConnected: Fn;
   declare private onDisconnected: Fn;
   declare private more: { filters: string[]; callbacks: Callback[]; ticks: Tick[] };
+  declare private will: Will;
+  /** Lets go of the board's buttons (host.buttons), once the program listens to them. */
+  declare private release: Fn;
 
   constructor(
     readonly client: RoleClient,
     start: Fn,
+    will?: Will,
   ) {
+    if (will) this.will = will;
     this.run(start);
   }
 
@@ -179,9 +188,17 @@ class BuiltinRole implements Role {
     if (i >= 0) ticks?.splice(i, 1);
   }
 
-  on(event: string, fn: Fn): void {
-    if (event === 'connected') this.onConnected = fn;
-    else if (event === 'disconnected') this.onDisconnected = fn;
+  on(event: string, fn: Fn | ((command: string) => void)): void {
+    if (event === 'connected') this.onConnected = fn as Fn;
+    else if (event === 'disconnected') this.onDisconnected = fn as Fn;
+    else if (event === 'button' && this.host.buttons && !this.release) {
+      // (One closure for the role's life, on a board that has buttons.)
+      try {
+        this.release = this.host.buttons((command) => this.run(fn as Callback, command));
+      } catch (e) {
+        this.host.log(`Buttons error: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   onMessage(m: Message): void {
@@ -214,12 +231,17 @@ class BuiltinRole implements Role {
     this.cancel(this);
     const ticks = this.more?.ticks;
     while (ticks?.length) this.drop(ticks[0]);
+    if (this.release) this.release();
+    // A clean stop sends DISCONNECT, which keeps the broker from publishing the will: said here.
+    const will = this.will;
+    if (will && this.client.connected) this.client.publish(this.config.topicPrefix + will.topic, will.payload, { qos: will.qos, retain: will.retain });
   }
 }
 
-/** The role a built-in program plays: `start` is its module's (tools/programs/role-module.mjs). */
-export function builtinRole(start: Fn): RoleDef['start'] {
-  return (_host, client) => new BuiltinRole(client, start);
+/** The role a built-in program plays: `start` is its module's (tools/programs/role-module.mjs);
+ *  `will`, the registry's last will of the role, if it has one. */
+export function builtinRole(start: Fn, will?: Will): RoleDef['start'] {
+  return will ? (_host, client) => new BuiltinRole(client, start, will) : (_host, client) => new BuiltinRole(client, start);
 }
 
 export const mqtt: ProgramMqtt = Object.freeze({
@@ -261,13 +283,32 @@ export const board: ProgramBoard = Object.freeze({
   get interval(): number {
     return role().config.interval;
   },
+  get peer(): string {
+    return role().config.peer;
+  },
+  get buttons(): boolean {
+    return !!role().host.buttons;
+  },
   led(on: boolean): void {
     role().host.led?.(!!on);
   },
   button(): boolean {
     return !!role().host.button?.();
   },
-  on(event: 'connected' | 'disconnected', fn: Fn): void {
+  sensor(): { temperature: number; pressure: number } | null {
+    const host = role().host;
+    return host.sensor ? host.sensor() : null;
+  },
+  colour(name: string): void {
+    if (!Object.hasOwn(COLOURS, name)) throw new TypeError(`board.colour: no colour "${name}"`);
+    const host = role().host;
+    try {
+      host.showColour?.(name, COLOURS[name]);
+    } catch (e) {
+      host.log(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  },
+  on(event: 'connected' | 'disconnected' | 'button', fn: Fn | ((command: string) => void)): void {
     role().on(event, fn);
   },
 });
