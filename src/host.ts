@@ -103,7 +103,7 @@ export interface Host {
   /** Resets the board, as MicroPython's machine.reset() does. */
   restart(reason: string): void;
   wifi?: WiFi;
-  // The board's own hardware, for the activity roles (src/apps/sensor.ts, remote.ts). Each is
+  // The board's own hardware, for the activity roles (src/apps/builtin/sensor.js, remote.js, actuator.js). Each is
   // optional: without it the role does without (simulated values, a demo sequence, a log line).
   // On a board they come from hosts/moddable/devices.ts; docs/flashing.md says how to wire them.
   /** role=sensor: one reading, in °C and hPa. */

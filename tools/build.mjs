@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { buildSetupPage } from './setup-page.mjs';
 import { programSource } from './programs/source.mjs';
+import { builtinRoles } from './programs/role-module.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Modules the Moddable SDK (or manifest.json, for mqtt-pair/*) provides at mcconfig time.
@@ -42,8 +43,19 @@ export const moddableModules = [
 ];
 // And what hosts/moddable/devices.ts may import for a board's sensor, buttons and LED (docs/flashing.md, section 8).
 moddableModules.push('pins/*', 'embedded:*');
-// (programSource: a built-in role's program as the text the students' page shows, tools/programs/source.mjs.)
-const common = { absWorkingDir: root, bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none', plugins: [programSource] };
+// (programSource: a built-in role's program as the text the students' page shows, tools/programs/source.mjs;
+// builtinRoles: the same program as the module the board runs, tools/programs/role-module.mjs: one
+// state a board where many share a process, the module's own on an XS machine, which runs one board.)
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  logLevel: 'warning',
+  legalComments: 'none',
+  plugins: [programSource, builtinRoles('factory')],
+};
+/** The plugins of a firmware's bundle (the board's, xsnap's, the benchmark's heap profile). */
+export const firmwarePlugins = [programSource, builtinRoles('module')];
 
 /** A page's three files, tools/web/<name>/{index.html, <name>.css, <name>.ts}, as esbuild defines:
  *  { CLASS_HTML, CLASS_CSS, CLASS_JS } for 'class'. */
@@ -147,6 +159,7 @@ export async function buildAll() {
     has('hosts/moddable/main.ts') &&
       build({
         ...common,
+        plugins: firmwarePlugins,
         entryPoints: ['hosts/moddable/main.ts'],
         outfile: 'build/moddable/main.js',
         platform: 'neutral',
@@ -157,6 +170,7 @@ export async function buildAll() {
     has('hosts/xsnap/main.ts') &&
       build({
         ...common,
+        plugins: firmwarePlugins,
         entryPoints: ['hosts/xsnap/main.ts'],
         outfile: 'build/xsnap/main.js',
         format: 'iife',
@@ -168,6 +182,7 @@ export async function buildAll() {
     has('hosts/xsnap/program.ts') &&
       build({
         ...common,
+        plugins: firmwarePlugins,
         entryPoints: ['hosts/xsnap/program.ts'],
         outfile: 'build/xsnap/program.js',
         format: 'iife',

@@ -21,8 +21,6 @@ export { contentLength, FormScanner, MAX_HEAD, MAX_LINE, originAllowed, queryNam
 export { roles } from '../src/apps/roles';
 export { REGISTRY } from '../src/apps/registry';
 export { EXAMPLES } from './programs/examples';
-export { default as helloProgram } from '../src/apps/builtin/hello';
-export { default as responderProgram } from '../src/apps/builtin/responder';
 export { sensorTopics } from '../src/apps/sensor';
 export { ARROWS, COLOURS, colourOf } from '../src/apps/remote';
 export { checkUpgrade, encodeFrame } from '../hosts/node/ws';

@@ -83,9 +83,13 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   private wifi: WiFiJoin | null = null;
   private wasConnected = false;
   private stopped = false;
+  // Made only when there is one (`declare`: no field before), as each field takes RAM on a board.
   /** « Identifier » over MQTT: <prefix>identify, made when first asked. */
-  private identify: Identify | null = null;
-  private readonly program: RoleDef['program'];
+  declare private identify?: Identify;
+  /** A student's program's name and hash. */
+  declare private readonly program?: RoleDef['program'];
+  /** The simulator's and the tests' (none on a board). */
+  declare private readonly listener?: BoardListener;
 
   /** `options` may be made when the firmware is built (kept in flash): see hosts/moddable/main.ts.
    *  `role` plays instead of the config's (a student's program: src/program/). */
@@ -93,11 +97,12 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     host: Host,
     readonly config: BoardConfig,
     options = boardOptions(config),
-    private readonly listener?: BoardListener,
+    listener?: BoardListener,
     role: RoleDef = roles[config.role],
   ) {
     super(host, config.broker, options);
-    this.program = role.program;
+    if (listener) (this as unknown as { listener?: BoardListener }).listener = listener;
+    if (role.program) (this as unknown as { program?: RoleDef['program'] }).program = role.program;
     this.role = role.start(host, this, config);
   }
 
@@ -113,12 +118,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   start(): this {
     const host = this.host;
     host.log(`MQTT client id ${this.clientId}`); // to tell the boards apart on the broker
-    for (const t of this.role.listen) {
-      // The client forgets a subscription the broker refuses: the Connected line names the others.
-      this.subscribe(t, {}, (err) => {
-        if (err && !this.stopped) this.emit({ type: 'refused', reason: err.message });
-      });
-    }
+    for (const t of this.role.listen) this.listenTo(t);
     // The teacher's « Identifier » (src/apps/identify.ts): not one of the role's topics, never shown as one.
     // A broker that refuses it (an ACL) leaves the board as it was: nothing to say on its console.
     this.subscribe(this.identifyTopic(), {}, quiet);
@@ -160,6 +160,17 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
     if (line) this.host.log(line);
   }
 
+  listenTo(filter: string): void {
+    // The client forgets a subscription the broker refuses: the Connected line names the others.
+    this.subscribe(filter, {}, (err) => {
+      if (err && !this.stopped) this.emit({ type: 'refused', reason: err.message });
+    });
+  }
+
+  note(event: BoardEvent): void {
+    this.listener?.(event);
+  }
+
   override onWarning(message: string): void {
     this.host.log(message[0].toUpperCase() + message.slice(1));
   }
@@ -177,7 +188,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
       return;
     }
     const event: BoardEvent = { type: 'received', topic: m.topic, text: payloadText(m.payload) };
-    if (this.role.quiet) this.listener?.(event);
+    if (this.role.quiet) this.note(event);
     else this.emit(event);
     this.role.onMessage(m);
   }

@@ -1,9 +1,8 @@
 // The roles a board can play, in one place: the firmware (config.ts, roles.ts), the tools (the
 // command, the class page, the explorer) and the pages (the board's setup page, the students'
 // examples) read each role's key, its topics and its name here instead of writing them again.
-// The board runs every role as a class (roles.ts). The tutorial's ESP#1 and ESP#2 are also written
-// as programs on the program API (builtin/): the students' page shows their bodies as its first
-// two examples, and test/xs/xs-registry.test.mjs checks each says and sends what the class does.
+// Every role is a program on the students' API (builtin/*.js), which the board runs preloaded
+// (roles.ts) and the students' page shows as its examples, ESP#1 and ESP#2 first.
 
 import { HELLO, NOTIFICATION } from './pair-protocol';
 
@@ -15,6 +14,9 @@ export interface RoleEntry {
   /** The topics it publishes on and subscribes to, under the board's prefix; `<name>`, `<peer>`: those settings. */
   publishes: readonly string[];
   subscribes: readonly string[];
+  /** Its last will (the broker publishes it when the board vanishes; the board says it itself on a
+   *  clean stop: builtin/api.ts), its topic under the board's prefix. */
+  will?: { readonly topic: string; readonly payload: string; readonly qos: 0 | 1 | 2; readonly retain: boolean };
 }
 
 /** Where the sensor publishes, under the board's prefix (seed 001's weather station). */
@@ -43,6 +45,7 @@ export const REGISTRY: readonly RoleEntry[] = [
     label: { fr: 'Capteur (température, pression)', en: 'Sensor (temperature, pressure)' },
     publishes: [SENSOR_TOPICS.temperature, SENSOR_TOPICS.pressure, SENSOR_TOPICS.status],
     subscribes: [],
+    will: { topic: SENSOR_TOPICS.status, payload: 'offline', qos: 1, retain: true },
   },
   { key: 'chat', label: { fr: 'Chat', en: 'Chat' }, publishes: ['<name>'], subscribes: ['<peer>'] },
   { key: 'remote', label: { fr: 'Télécommande', en: 'Remote control' }, publishes: [COMMAND_TOPIC], subscribes: [] },

@@ -1,13 +1,9 @@
 // Seeds 000 and 001: a remote control and what it drives. The remote publishes commands on
 // <prefix>remote/command: up, down, left, right (the arrow keys) or a colour name. The actuator
 // listens there and shows a colour: an arrow picks one (up green, down red, left yellow, right
-// blue), a colour name shows that colour. The buttons and the LED are the host's (src/host.ts).
-
-import type { Host } from '../host';
-import { payloadText, type MqttClient } from '../mqtt/client';
-import type { BoardConfig } from './config';
-import { COMMAND_TOPIC } from './registry';
-import type { Role } from './role';
+// blue), a colour name shows that colour. Both are programs on the students' API
+// (builtin/remote.js, builtin/actuator.js); the colours are here, for the firmware's
+// board.colour (builtin/api.ts, src/program/program.ts) and the students' page.
 
 /** The colours an actuator knows, as 0xRRGGBB; `off` is black (LED off). */
 export const COLOURS: Record<string, number> = {
@@ -24,88 +20,9 @@ export const COLOURS: Record<string, number> = {
 /** What each arrow shows. */
 export const ARROWS: Record<string, string> = { up: 'green', down: 'red', left: 'yellow', right: 'blue' };
 
-const HELP = 'use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)';
-
-export function commandTopic(prefix: string): string {
-  return prefix + COMMAND_TOPIC;
-}
-
 /** The colour a command shows (case and spaces aside), or undefined for no command. */
 export function colourOf(command: string): string | undefined {
   const c = command.trim().toLowerCase();
   const name = Object.hasOwn(ARROWS, c) ? ARROWS[c] : c;
   return Object.hasOwn(COLOURS, name) ? name : undefined;
-}
-
-/** The remote: each button press (host.buttons) is published, QoS 1, so a press made while the
- *  connection is down still arrives once it is back. Without buttons it plays up, right, down, left
- *  in turn every `interval` while connected, so that an actuator has something to show. */
-export function remoteRole(host: Host, client: MqttClient, config: BoardConfig): Role {
-  const topic = commandTopic(config.topicPrefix);
-  let stopped = false;
-  const press = (command: string) => {
-    const c = command.trim().toLowerCase();
-    if (stopped || !c) return;
-    if (!colourOf(c)) return host.log(`"${command}" is not a command: ${HELP}`);
-    // Said when true: « Sent » once the broker acknowledged it (QoS 1); before, « Queued ».
-    if (!client.connected) host.log(`Queued ${c} on ${topic} (waiting for the broker)`);
-    client.publish(topic, c, { qos: 1 }, (err) => {
-      if (stopped) return;
-      host.log(err ? `${c} not sent: ${err.message}` : `Sent ${c} on ${topic}`);
-    });
-  };
-  let stopInput = () => {};
-  if (host.buttons) {
-    try {
-      stopInput = host.buttons(press);
-    } catch (e) {
-      host.log(`Buttons error: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  } else {
-    host.log(`No buttons on this board: sending up, right, down, left in turn every ${config.interval / 1000} s`);
-    const demo = ['up', 'right', 'down', 'left'];
-    let n = 0;
-    const tick = () => {
-      timer = host.after(config.interval, tick);
-      if (client.connected) press(demo[n++ % demo.length]);
-    };
-    let timer = host.after(config.interval, tick);
-    stopInput = () => host.cancel(timer);
-  }
-  return {
-    listen: [],
-    connected() {},
-    onMessage() {},
-    stop() {
-      stopped = true;
-      stopInput();
-    },
-  };
-}
-
-/** The actuator: shows the colour each command asks for (host.showColour) and says it. */
-export function actuatorRole(host: Host, _client: MqttClient, config: BoardConfig): Role {
-  const topic = commandTopic(config.topicPrefix);
-  const show = (name: string) => {
-    try {
-      host.showColour?.(name, COLOURS[name]);
-    } catch (e) {
-      host.log(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
-  show('off');
-  return {
-    listen: [topic],
-    onMessage(m) {
-      if (m.topic !== topic) return;
-      const command = payloadText(m.payload);
-      const colour = colourOf(command);
-      if (!colour) return host.log(`Unknown command "${command}": ${HELP}`);
-      const c = command.trim().toLowerCase();
-      host.log(`Colour: ${colour}${c === colour ? '' : ` (${c})`}`);
-      show(colour);
-    },
-    connected() {},
-    stop() {},
-  };
 }

@@ -25,6 +25,11 @@ export type LastWill = NonNullable<ClientOptions['will']>;
 /** The board as a role sees it: its client, and what it tells the board's listener and console. */
 export interface RoleClient extends MqttClient {
   emit(event: BoardEvent): void;
+  /** Tells the board's listener only, for what the role says on the console itself. */
+  note(event: BoardEvent): void;
+  /** Subscribes to one of the role's topics, as the board does to `listen`: a refusal is said. */
+  listenTo(filter: string): void;
+  readonly config: BoardConfig;
 }
 
 export interface RoleDef {

@@ -194,14 +194,16 @@ export class MqttClient {
   link: Link | null = null;
   // What a board keeps in RAM is these fields: each collection is made when needed and let go
   // once empty (null), so a board that only sends QoS 0 keeps none but its subscriptions.
-  private outgoing: Map<number, Outgoing> | null = null; // QoS 1/2 in flight (sent, or to send on connecting), in order
-  private waiting: Outgoing[] | null = null; // QoS 1/2 beyond the in-flight window, no identifier yet
-  private offline: Outgoing[] | null = null; // QoS 0 waiting for a connection
+  // (`declare`d, no field until first needed: each field takes RAM on a board, and a QoS 0 board
+  // that never publishes offline nor gets a warning never makes these four.)
+  declare private outgoing?: Map<number, Outgoing> | null; // QoS 1/2 in flight (sent, or to send on connecting), in order
+  declare private waiting?: Outgoing[] | null; // QoS 1/2 beyond the in-flight window, no identifier yet
+  declare private offline?: Outgoing[] | null; // QoS 0 waiting for a connection
   private queuedBytes = 0;
   private requests: Map<number, Request> | null = null; // SUBSCRIBE and UNSUBSCRIBE waiting for their ack, in order
   private subs = new Map<string, Subscription>();
   private incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet
-  private said: Set<string> | null = null; // warnings already given
+  declare private said?: Set<string>; // warnings already given
   private nextId = 0;
   private lastSent = 0;
   private lastReceived = 0; // bytes, not packets: a large packet arriving slowly is a sign of life
@@ -598,7 +600,7 @@ export class MqttClient {
     }
     this.fill();
     const queued = this.offline ?? [];
-    this.offline = null;
+    if (this.offline) this.offline = null;
     for (const o of queued) {
       this.queuedBytes -= o.size;
       this.send(o.packet);

@@ -4,7 +4,9 @@
 //   mqtt.subscribe(topic, (topic, message) => …)   mqtt.unsubscribe(topic)
 //   mqtt.publish(topic, message, { qos, retain })
 //   every(ms, fn)   after(ms, fn)   cancel(timer)   print(…values)
-//   board.name   board.prefix   board.led(on)   board.button()   board.on('connected' | 'disconnected', fn)
+//   board.name   board.prefix   board.interval   board.peer   board.led(on)   board.button()
+//   board.colour(name)   board.sensor()   board.buttons
+//   board.on('connected' | 'disconnected', fn)   board.on('button', (command) => …)
 //
 // Topics are relative to the board's topic prefix, so one program serves every pair. The WiFi, the
 // connection, reconnecting, the backoff and the restart budget stay the firmware's (board.ts): the
@@ -24,6 +26,7 @@ import { checkConfig } from '../apps/config';
 import { type Board, boardOptions, runBoard } from '../apps/board';
 import type { BoardListener } from '../apps/events';
 import type { Role, RoleClient, RoleDef } from '../apps/role';
+import { COLOURS } from '../apps/remote';
 
 /** The longest program source, in characters: a board compiles it in its own RAM. */
 export const MAX_SOURCE = 16384;
@@ -132,6 +135,8 @@ class ProgramRole implements Role {
   private readonly handlers = new Map<string, Fn>();
   private readonly timers: Timer[] = [];
   private readonly listeners: { event: string; fn: Fn }[] = [];
+  /** Lets go of the board's buttons (host.buttons), once the program listens to them. */
+  private release: (() => void) | null = null;
   private readonly said = new Map<string, number>();
   private unsaid = 0;
   private stopped = false;
@@ -187,11 +192,15 @@ class ProgramRole implements Role {
     const board = freeze({
       name: this.config.name || this.client.clientId,
       prefix,
-      interval: this.config.interval, // (the ESP#1 example reads it: src/apps/builtin/hello.ts)
+      interval: this.config.interval, // (the ESP#1 example reads it: src/apps/builtin/hello.js)
+      peer: this.config.peer, // (the chat's: src/apps/builtin/chat.js)
       led: freeze((on: unknown) => {
         host.led?.(!!on);
       }),
       button: freeze(() => !!host.button?.()),
+      buttons: !!host.buttons, // (the remote's: src/apps/builtin/remote.js)
+      colour: freeze((name: unknown) => this.api(() => this.colour(name))),
+      sensor: freeze(() => this.api(() => this.sensor())),
       on: freeze((event: unknown, fn: unknown) => this.api(() => this.on(event, fn))),
     });
     return {
@@ -251,6 +260,28 @@ class ProgramRole implements Role {
     });
   }
 
+  /** A reading, frozen, or null without a sensor; what the host throws comes as the language's Error. */
+  private sensor(): { temperature: number; pressure: number } | null {
+    const read = this.host.sensor;
+    if (!read) return null;
+    let r: { temperature: unknown; pressure: unknown };
+    try {
+      r = read();
+    } catch (e) {
+      throw new Error(clip(e instanceof Error ? e.message : String(e)));
+    }
+    return freeze({ temperature: Number(r.temperature), pressure: Number(r.pressure) });
+  }
+
+  private colour(name: unknown): void {
+    if (typeof name !== 'string' || !Object.hasOwn(COLOURS, name)) throw new TypeError(`board.colour: the colour is one of ${Object.keys(COLOURS).join(', ')}`);
+    try {
+      this.host.showColour?.(name, COLOURS[name]);
+    } catch (e) {
+      this.say(`Colour error: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   private timer(what: string, ms: unknown, fn: unknown): object {
     if (typeof ms !== 'number' || !(ms >= 0) || ms > 2147483647) throw new TypeError(`${what}: the first argument is a number of milliseconds`);
     if (typeof fn !== 'function') throw new TypeError(`${what}: the second argument must be a function`);
@@ -281,14 +312,23 @@ class ProgramRole implements Role {
   }
 
   private on(event: unknown, fn: unknown): void {
-    if (event !== 'connected' && event !== 'disconnected') throw new TypeError("board.on: the event is 'connected' or 'disconnected'");
+    if (event !== 'connected' && event !== 'disconnected' && event !== 'button')
+      throw new TypeError("board.on: the event is 'connected', 'disconnected' or 'button'");
     if (typeof fn !== 'function') throw new TypeError('board.on: the second argument must be a function');
     if (this.listeners.length >= MAX_LISTENERS) throw new RangeError(`board.on: at most ${MAX_LISTENERS} functions`);
     this.listeners.push({ event, fn: fn as Fn });
+    if (event === 'button' && this.host.buttons && !this.release) {
+      try {
+        // (A command is handed over as a string of ours, whatever the host gives.)
+        this.release = this.host.buttons((command) => this.tell('button', [String(command)]));
+      } catch (e) {
+        this.say(`Buttons error: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
-  private tell(event: string): void {
-    for (const l of this.listeners.slice()) if (l.event === event) this.call(l.fn, []);
+  private tell(event: string, args: unknown[] = []): void {
+    for (const l of this.listeners.slice()) if (l.event === event) this.call(l.fn, args);
   }
 
   /** Calls the program; what it throws is reported, never passed on to the firmware. */
@@ -362,6 +402,8 @@ class ProgramRole implements Role {
   stop(): void {
     for (const t of this.timers.slice()) this.drop(t);
     this.stopped = true;
+    this.release?.();
+    this.release = null;
     this.handlers.clear();
   }
 }

@@ -233,7 +233,7 @@ describe("the students' page: write and run a program", { skip }, () => {
     try {
       await remote.page.selectOption('#program-examples', 'sensor');
       await remote.page.click('#program-run');
-      const [, temperature] = await until(() => seen.find(([t]) => t === `${PREFIX}ines/temperature`), 'a temperature');
+      const [, temperature] = await until(() => seen.find(([t]) => t === `${PREFIX}ines/myRasp/sensors/temperature`), 'a temperature');
       assert.match(temperature, /^(20\.\d|21\.0)$/);
       // Retained: a client that subscribes afterwards gets it at once, marked retained.
       const late = new MqttClient(
@@ -244,7 +244,7 @@ describe("the students' page: write and run a program", { skip }, () => {
       const kept = new Promise((resolve) => {
         late.onMessage = (msg) => resolve([payloadText(msg.payload), msg.retain]);
       });
-      late.onConnect = () => late.subscribe(`${PREFIX}ines/temperature`, { qos: 0 });
+      late.onConnect = () => late.subscribe(`${PREFIX}ines/myRasp/sensors/temperature`, { qos: 0 });
       late.connect();
       const [value, retained] = await kept;
       late.end();
@@ -265,7 +265,8 @@ describe("the students' page: write and run a program", { skip }, () => {
       await until(() => seen.find(([t, p]) => t === `${PREFIX}ines/remote/command` && p === 'up'), 'the remote’s « up »');
       await remote.page.mouse.up();
       await until(async () => (await actuator.page.getAttribute('#program-led', 'data-on')) === 'true', 'the actuator’s LED on');
-      await consoleHas(actuator.page, /command up$/, 'the actuator’s line');
+      await consoleHas(actuator.page, / Colour: green \(up\)$/, 'the actuator’s line');
+      assert.equal(await actuator.page.$eval('#program-led', (e) => e.style.background), 'rgb(0, 255, 0)', 'the LED in green');
       // Download, change, open the file again: the program comes back.
       const [download] = await Promise.all([actuator.page.waitForEvent('download'), actuator.page.click('#program-download')]);
       assert.equal(download.suggestedFilename(), 'program.js');
@@ -273,11 +274,11 @@ describe("the students' page: write and run a program", { skip }, () => {
       await type(actuator.page, '// something else\n');
       await actuator.page.setInputFiles('#program-file', { name: 'program.js', mimeType: 'text/javascript', buffer: readFileSync(file) });
       await until(async () => /^Opened program\.js\.$/.test(await actuator.page.textContent('#program-status')), 'the file opened');
-      assert.match(await actuator.page.textContent('.cm-content'), /board\.led\(true\)/);
+      assert.match(await actuator.page.textContent('.cm-content'), /board\.colour\('off'\)/);
       // A file that is not text is refused in one line, and the program stays.
       await actuator.page.setInputFiles('#program-file', { name: 'image.js', mimeType: 'text/javascript', buffer: Buffer.from([0xff, 0xfe, 0x00, 0x81]) });
       await until(async () => /not text/.test(await actuator.page.textContent('#program-status')), 'the refusal');
-      assert.match(await actuator.page.textContent('.cm-content'), /board\.led\(true\)/);
+      assert.match(await actuator.page.textContent('.cm-content'), /board\.colour\('off'\)/);
     } finally {
       await remote.context.close();
       await actuator.context.close();

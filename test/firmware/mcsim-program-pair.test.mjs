@@ -1,8 +1,8 @@
 // The tutorial's ESP#1 and ESP#2 as programs on two boards of the class's one image in mcsim: each
 // board set up over its pty (`mqtt-pair setup --port`, a roster of two: alice ESP#1, bob ESP#2 on
 // LycMaurois/SNT_2nde/alice/), then each sent its program with `mqtt-pair program` (the examples a
-// student starts from: tools/programs/examples.ts, from src/apps/builtin/hello.ts and
-// responder.ts). Each board says it runs its program; they pair (a Hello #N answered by
+// student starts from: the built-in roles' own programs, src/apps/builtin/hello.js and
+// responder.js). Each board says it runs its program; they pair (a Hello #N answered by
 // « received », seen at Mosquitto); after a restart of both (new mcsim on the same folders, the same
 // Preference files) they run their programs again and still pair.
 import { test, describe, before } from 'node:test';
@@ -15,16 +15,12 @@ import { socatSkip } from '../helpers/pty.mjs';
 import { SETUP_MODE, firmwareOverPty, mcsimAround, mcsimBoardOverPty, setupOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
-import { programText } from '../../tools/programs/source.mjs';
 
 const skip = moddableSkip() || mosquittoSkip() || socatSkip();
 const GROUP = 'LycMaurois/SNT_2nde';
 const PREFIX = `${GROUP}/alice/`;
 const root = new URL('../../', import.meta.url);
-const example = (role) => {
-  const file = new URL(`src/apps/builtin/${role}.ts`, root);
-  return programText(file.pathname, readFileSync(file, 'utf8'));
-};
+const example = (role) => readFileSync(new URL(`src/apps/builtin/${role}.js`, root), 'utf8');
 
 describe("two boards of the one image pair through the tutorial's programs (mcsim)", { skip }, () => {
   const scene = mcsimAround('mcsim-program-pair', `${GROUP}/#`);

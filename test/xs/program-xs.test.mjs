@@ -88,6 +88,10 @@ t('proxy as publish options', () => mqtt.publish('x', 'y', new Proxy({}, { get()
 t('print a hostile object', () => print({ toJSON() { throw 1; }, toString() { throw 2; } }, new Proxy({}, { get() { throw 3; }, ownKeys() { throw 4; } })));
 t('bad publish topic', () => mqtt.publish('a/+', 'y'));
 t('every too fast', () => every(0, () => 0));
+t('unknown colour', () => board.colour('constructor'));
+t('the board hardware', () => [board.sensor(), board.buttons, board.colour('green'), typeof board.peer].join(','));
+t('button without a function', () => board.on('button', 1));
+t('unknown event', () => board.on('pressed', () => 0));
 t('caught error is ours', () => { try { mqtt.publish(1, 2); } catch (e) { return Object.getPrototypeOf(e) === TypeError.prototype; } });
 t('static import', () => 'not reachable here');
 t('reachable strings', () => {
@@ -154,7 +158,7 @@ describe('a student program in the XS engine (xsnap)', { skip: xsSkip() }, () =>
     assert.equal(tries['caller and callee'], 'gave TypeError,TypeError');
     assert.equal(tries['API frozen'], 'gave true,true,true,true,true');
     assert.equal(tries['API prototypes'], 'gave true,true,false');
-    assert.equal(tries['board own properties'], 'gave name,prefix,interval,led,button,on subscribe,unsubscribe,publish');
+    assert.equal(tries['board own properties'], 'gave name,prefix,interval,peer,led,button,buttons,colour,sensor,on subscribe,unsubscribe,publish');
     assert.equal(tries['timer handle'], 'gave 0 true true');
     assert.equal(tries['getter in publish options'], 'threw Error boom');
     assert.equal(tries['proxy as publish options'], 'threw Error trap');
@@ -162,6 +166,10 @@ describe('a student program in the XS engine (xsnap)', { skip: xsSkip() }, () =>
     assert.ok(b.lines.includes('<?> <?>'), 'print shows what it cannot read as <?>');
     assert.match(tries['bad publish topic'], /^threw TypeError mqtt\.publish: cannot publish to "a\/\+"/);
     assert.match(tries['every too fast'], /^threw RangeError every: at least 10 ms/);
+    assert.match(tries['unknown colour'], /^threw TypeError board\.colour: the colour is one of red, green, blue/);
+    assert.equal(tries['the board hardware'], 'gave ,false,,string', 'no sensor (null), no buttons, a colour shown');
+    assert.match(tries['button without a function'], /^threw TypeError board\.on: the second argument must be a function/);
+    assert.match(tries['unknown event'], /^threw TypeError board\.on: the event is 'connected', 'disconnected' or 'button'/);
     assert.equal(tries['caught error is ours'], 'gave true');
     assert.match(tries['reachable strings'], /objects, secret false, broker false$/);
     assert.equal(tries['dynamic import'], 'rejected TypeError');

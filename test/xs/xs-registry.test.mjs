@@ -22,7 +22,7 @@ const code = (id) => EXAMPLES.find((e) => e.id === id).code;
 
 describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() }, () => {
   describe('over Mosquitto', { skip: mosquittoSkip() }, () => {
-    let broker;
+    let broker, spy;
     const wire = [];
     before(async () => {
       if (!mosquittoAvailable()) throw new Error('REQUIRE_MOSQUITTO=1 but mosquitto is not installed');
@@ -30,7 +30,7 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       cleanups.unshift(() => m.stop());
       broker = `127.0.0.1:${m.port}`;
       // A listener on everything, at QoS 2: each message as it was published (QoS, retain).
-      const spy = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: m.port }, { clientId: 'spy', reconnect: false });
+      spy = new MqttClient(nodeHost({ log: () => {} }), { host: '127.0.0.1', port: m.port }, { clientId: 'spy', reconnect: false });
       spy.onMessage = (msg) => wire.push([msg.topic, payloadText(msg.payload), msg.qos, msg.retain]);
       const ready = new Promise((resolve) => {
         spy.onConnect = () => spy.subscribe('reg/#', { qos: 2 }, resolve);
@@ -54,8 +54,8 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
     }
 
     /** A board in XS: the built-in role, or the role's example sent as a program. */
-    async function xsBoard(role, prefix, asProgram) {
-      const config = { ...fast, broker, role, topicPrefix: prefix, clientId: `${prefix}${role}` };
+    async function xsBoard(role, prefix, asProgram, more = {}) {
+      const config = { ...fast, broker, role, topicPrefix: prefix, clientId: `${prefix}${role}`, ...more };
       const b = asProgram ? await startXsProgramBoard({ config, program: code(role), deviceId: role }) : await startXsBoard({ config, deviceId: role });
       cleanups.push(() => b.stop());
       return b;
@@ -131,6 +131,101 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
     test('ESP#2: the example as a program says and sends what the built-in ESP#2 does (ESP#1 built in, in Node)', async () => {
       const builtIn = await sameAsBuiltIn(esp2, 'reg/c/', 'reg/d/');
       assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/hello: Hello #0', 'Received <p>/hello: Hello #1', 'Received <p>/hello: Hello #2']);
+    });
+
+    async function chat(asProgram, prefix) {
+      const b = await xsBoard('chat', prefix, asProgram, { name: 'Esp', peer: 'Alice' });
+      await lineIn(b.lines, /^Connected to .* subscribed to .*alice topic$/);
+      for (const text of ['bonjour', 'echo: not for me', 'ping']) spy.publish(`${prefix}alice`, text);
+      await lineIn(b.lines, /^Received .*alice: ping$/);
+      await until(() => onWire(prefix, 5).length === 5, `5 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      // Each topic in its order, not the network's interleaving of the two.
+      const wire = onWire(prefix, 5).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+      return { lines: upTo(b.lines, /: ping$/, 1, prefix), wire };
+    }
+
+    test('chat: the example as a program says and sends what the built-in chat does', async () => {
+      const builtIn = await sameAsBuiltIn(chat, 'reg/e/', 'reg/f/');
+      assert.deepEqual(builtIn.wire, [
+        ['alice', 'bonjour', 0, false],
+        ['alice', 'echo: not for me', 0, false],
+        ['alice', 'ping', 0, false],
+        ['esp', 'echo: bonjour', 1, false],
+        ['esp', 'echo: ping', 1, false],
+      ]);
+      assert.deepEqual(builtIn.lines.slice(-3), ['Received <p>/alice: bonjour', 'Received <p>/alice: echo: not for me', 'Received <p>/alice: ping']);
+    });
+
+    async function actuator(asProgram, prefix) {
+      const b = await xsBoard('actuator', prefix, asProgram);
+      await lineIn(b.lines, /^Connected to .* subscribed to .*remote\/command topic$/);
+      for (const text of ['up', ' Red ', 'purple', 'right']) spy.publish(`${prefix}remote/command`, text, { qos: 1 });
+      await lineIn(b.lines, /^Colour: blue \(right\)$/);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      return { lines: upTo(b.lines, /^Colour: blue/, 1, prefix), wire: onWire(prefix, 4) };
+    }
+
+    test('actuator: the example as a program says what the built-in actuator does', async () => {
+      const builtIn = await sameAsBuiltIn(actuator, 'reg/g/', 'reg/h/');
+      assert.deepEqual(builtIn.lines.slice(-8), [
+        'Received <p>/remote/command: up',
+        'Colour: green (up)',
+        'Received <p>/remote/command:  Red ',
+        'Colour: red',
+        'Received <p>/remote/command: purple',
+        'Unknown command "purple": use up, down, left, right or a colour (red, green, blue, yellow, cyan, magenta, white, off)',
+        'Received <p>/remote/command: right',
+        'Colour: blue (right)',
+      ]);
+    });
+
+    /** A reading's digits as <n>: the simulated sensor's values differ from run to run. */
+    const number = (text) => text.replace(/\d+\.\d/g, '<n>');
+
+    async function sensor(asProgram, prefix) {
+      const b = await xsBoard('sensor', prefix, asProgram);
+      await lineIn(b.lines, /^Published temperature/, { nth: 3 });
+      await until(() => onWire(prefix, 7).length === 7, `7 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      const wire = onWire(prefix, 7)
+        .map(([t, text, ...rest]) => [t, number(text), ...rest])
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+      return { lines: upTo(b.lines, /^Published temperature/, 3, prefix).map(number), wire };
+    }
+
+    test('sensor: the example as a program says and sends what the built-in sensor does', async () => {
+      const builtIn = await sameAsBuiltIn(sensor, 'reg/i/', 'reg/j/');
+      assert.deepEqual(builtIn.wire, [
+        ['myRasp/sensors/pression', '<n>', 0, false],
+        ['myRasp/sensors/pression', '<n>', 0, false],
+        ['myRasp/sensors/pression', '<n>', 0, false],
+        ['myRasp/sensors/status', 'online', 1, false],
+        ['myRasp/sensors/temperature', '<n>', 0, false],
+        ['myRasp/sensors/temperature', '<n>', 0, false],
+        ['myRasp/sensors/temperature', '<n>', 0, false],
+      ]);
+      assert.match(builtIn.lines.join('\n'), /^No sensor on this board: publishing simulated values/);
+      assert.deepEqual(builtIn.lines.slice(-1), ['Published temperature <n> °C, pressure <n> hPa']);
+    });
+
+    async function remote(asProgram, prefix) {
+      const b = await xsBoard('remote', prefix, asProgram);
+      await lineIn(b.lines, /^Sent down on /);
+      await until(() => onWire(prefix, 3).length === 3, `3 messages under ${prefix}`);
+      if (b.errors.length) assert.fail(b.errors.join('\n'));
+      return { lines: upTo(b.lines, /^Sent down on /, 1, prefix), wire: onWire(prefix, 3) };
+    }
+
+    test('remote: the example as a program says and sends what the built-in remote does (no buttons: the demo)', async () => {
+      const builtIn = await sameAsBuiltIn(remote, 'reg/k/', 'reg/l/');
+      assert.deepEqual(builtIn.wire, [
+        ['remote/command', 'up', 1, false],
+        ['remote/command', 'right', 1, false],
+        ['remote/command', 'down', 1, false],
+      ]);
+      assert.deepEqual(builtIn.lines.slice(-3), ['Sent up on <p>/remote/command', 'Sent right on <p>/remote/command', 'Sent down on <p>/remote/command']);
+      assert.match(builtIn.lines[0], /^No buttons on this board: sending up, right, down, left in turn every 0\.1 s$/);
     });
   });
 });

@@ -131,10 +131,30 @@ describe('the firmware in the XS engine (xsnap): what mcsim checks', { skip: xsS
       }
       return out.map((e) => (e.type === 'joined' ? { ...e, ip: 'IP' } : e));
     };
-    assert.deepEqual(upTo3(xs.events), upTo3(node.events));
+    // Each kind of event in its order (a hello and the last one's answer may cross on a loaded
+    // machine: the order between kinds is the network's, not the board's).
+    const kinds = (events) => {
+      const by = {};
+      for (const e of upTo3(events)) (by[e.type] ??= []).push(e);
+      by.hello = by.hello.slice(0, 3); // (a fourth may have gone before the third answer came)
+      return by;
+    };
+    assert.deepEqual(kinds(xs.events), kinds(node.events));
     assert.deepEqual(
-      upTo3(xs.events).map((e) => e.type),
-      ['joined', 'connected', 'hello', 'received', 'answered', 'hello', 'received', 'answered', 'hello', 'received', 'answered'],
+      upTo3(xs.events)
+        .slice(0, 3)
+        .map((e) => e.type),
+      ['joined', 'connected', 'hello'],
+    );
+    assert.deepEqual(
+      Object.entries(kinds(xs.events)).map(([k, v]) => [k, v.length]),
+      [
+        ['joined', 1],
+        ['connected', 1],
+        ['hello', 3],
+        ['received', 3],
+        ['answered', 3],
+      ],
     );
     assert.deepEqual(xs.events[1], { type: 'connected', broker: name, topics: ['ev1/notification'] });
     // Each event that is said is said with its line, in order.

@@ -93,7 +93,7 @@ export async function measureMcsimHeap({ root, port, responder, say = () => {}, 
 /** Our board step by step (tools/bench/heap/profile.ts): [{ step, bytes }] and the steady value. */
 export async function mcsimHeapProfile({ root, port, responder, say = () => {}, interval = 1000 }) {
   // The profile is a firmware entry point of its own, bundled as hosts/moddable/main.ts is.
-  const { moddableModules } = await import('../build.mjs');
+  const { moddableModules, firmwarePlugins } = await import('../build.mjs');
   await build({
     absWorkingDir: root,
     entryPoints: ['tools/bench/heap/profile.ts'],
@@ -104,6 +104,7 @@ export async function mcsimHeapProfile({ root, port, responder, say = () => {}, 
     target: 'es2022',
     logLevel: 'warning',
     external: [...moddableModules, 'debug', 'instrumentation'],
+    plugins: firmwarePlugins,
   });
   say('mcsim heap: building the profile...');
   const so = await buildFirmware(

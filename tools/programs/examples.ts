@@ -1,13 +1,15 @@
 // The example programs a student starts from (issue 28's API: mqtt, every, after, cancel, print,
-// board), in the registry's order (src/apps/registry.ts), the tutorial's ESP#1 and ESP#2 first.
-// The tutorial's ESP#1 and ESP#2 are written as functions on that API (src/apps/builtin/, read by the
-// build: programs/source.mjs), whose bodies are shown; the board runs those roles as classes
-// (src/apps/pair.ts) that say and send the same (test/xs/xs-registry.test.mjs). The other roles get a
-// short program of the same idea, written here. Topics
-// are relative to the board's prefix, so one program serves every pair.
+// board), in the registry's order (src/apps/registry.ts), the tutorial's ESP#1 and ESP#2 first:
+// the built-in roles' own programs (src/apps/builtin/*.js, read by the build: programs/source.mjs),
+// the text the board runs. Topics are relative to the board's prefix, so one program serves every
+// pair.
 
-import helloCode from '../../src/apps/builtin/hello.ts?source';
-import responderCode from '../../src/apps/builtin/responder.ts?source';
+import helloCode from '../../src/apps/builtin/hello.js?source';
+import responderCode from '../../src/apps/builtin/responder.js?source';
+import chatCode from '../../src/apps/builtin/chat.js?source';
+import actuatorCode from '../../src/apps/builtin/actuator.js?source';
+import sensorCode from '../../src/apps/builtin/sensor.js?source';
+import remoteCode from '../../src/apps/builtin/remote.js?source';
 import { REGISTRY } from '../../src/apps/registry';
 
 export interface ExampleProgram {
@@ -20,64 +22,13 @@ export interface ExampleProgram {
 }
 
 /** The built-in roles' programs, as text, by key. */
-const BUILTIN_CODE: Record<string, string> = { hello: helloCode, responder: responderCode };
-
-/** For the other roles: a program of the same idea, and its title. */
-const OTHERS: Record<string, { title: { fr: string; en: string }; code: string }> = {
-  sensor: {
-    title: { fr: 'Capteur : une température chaque seconde', en: 'Sensor: a temperature every second' },
-    code: `// Capteur : une température entre 20 et 21 °C chaque seconde sur temperature, retenue (retain)
-// pour qu'un nouvel abonné ait tout de suite la dernière valeur.
-// Sensor: a temperature between 20 and 21 °C every second on temperature, retained so that a
-// new subscriber gets the last value at once.
-every(1000, () => {
-  const temperature = (20 + Math.random()).toFixed(1);
-  mqtt.publish('temperature', temperature, { retain: true });
-  print('temperature', temperature);
-});
-`,
-  },
-  chat: {
-    title: { fr: 'Chat : écrire et lire', en: 'Chat: write and read' },
-    code: `// Chat : affiche ce qui arrive sur chat, et y écrit un message toutes les 10 s.
-// Chat: prints what comes on chat, and writes a message there every 10 s.
-mqtt.subscribe('chat', (topic, message) => print('>', message));
-
-let n = 0;
-every(10000, () => {
-  n += 1;
-  mqtt.publish('chat', board.name + ' : bonjour ' + n);
-});
-`,
-  },
-  remote: {
-    title: { fr: 'Télécommande : le bouton envoie une commande', en: 'Remote: the button sends a command' },
-    code: `// Télécommande : quand on appuie sur le bouton de la carte, publie « up » sur remote/command.
-// Remote: when the board's button is pressed, publishes "up" on remote/command.
-let was = false;
-every(100, () => {
-  const pressed = board.button();
-  // Seulement au moment de l'appui / Only when it gets pressed
-  if (pressed && !was) mqtt.publish('remote/command', 'up');
-  was = pressed;
-});
-`,
-  },
-  actuator: {
-    title: { fr: 'Actionneur : la LED obéit aux commandes', en: 'Actuator: the LED obeys the commands' },
-    code: `// Actionneur : allume la LED sur « up », l'éteint sur « down » (topic remote/command).
-// Actuator: turns the LED on for "up", off for "down" (topic remote/command).
-mqtt.subscribe('remote/command', (topic, message) => {
-  if (message === 'up') board.led(true);
-  if (message === 'down') board.led(false);
-  print('command', message);
-});
-`,
-  },
+const BUILTIN_CODE: Record<string, string> = {
+  hello: helloCode,
+  responder: responderCode,
+  chat: chatCode,
+  actuator: actuatorCode,
+  sensor: sensorCode,
+  remote: remoteCode,
 };
 
-export const EXAMPLES: readonly ExampleProgram[] = REGISTRY.map((r) =>
-  r.key in BUILTIN_CODE
-    ? { id: r.key, title: r.label, code: BUILTIN_CODE[r.key], builtin: true }
-    : { id: r.key, title: OTHERS[r.key].title, code: OTHERS[r.key].code, builtin: false },
-);
+export const EXAMPLES: readonly ExampleProgram[] = REGISTRY.map((r) => ({ id: r.key, title: r.label, code: BUILTIN_CODE[r.key], builtin: true }));

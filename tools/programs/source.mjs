@@ -1,21 +1,15 @@
-// A built-in role's program as a student sees it: the body of the function its file exports
-// (src/apps/builtin/<role>.ts, `export default function name({ … }: ProgramApi): void {` … `}`),
-// less one level of indent. The build hands it to the pages as text (`…/hello.ts?source`, the
-// esbuild plugin below), so the students' example and its file are one text (the board runs the role's class,
-// src/apps/pair.ts; test/xs/xs-registry.test.mjs checks the example behaves as it).
+// A built-in role's program as a student sees it: its file (src/apps/builtin/<role>.js), which the
+// build hands to the pages as text (`…/hello.js?source`, the esbuild plugin below), so the
+// students' example and what the board runs are one text (the board's module is made from it by
+// tools/programs/role-module.mjs; test/xs/xs-registry.test.mjs checks both say and send the same).
 
-/** The body of the file's `export default function`, dedented, ending with a newline; throws if none. */
+/** The program's text as the page shows it: the file, which must end with a newline. */
 export function programText(file, source) {
-  const lines = source.split('\n');
-  const start = lines.findIndex((l) => /^export default function \w+\(.*\): void \{$/.test(l));
-  const end = lines.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new Error(`${file}: no "export default function name({ … }: ProgramApi): void {" … "}" to take a program from`);
-  const body = lines.slice(start + 1, end);
-  for (const l of body) if (l && !l.startsWith('  ')) throw new Error(`${file}: the program's lines are indented by two spaces: ${l}`);
-  return `${body.map((l) => l.slice(2)).join('\n')}\n`;
+  if (!source.endsWith('\n')) throw new Error(`${file}: a program's file ends with a newline`);
+  return source;
 }
 
-/** esbuild: `import text from './x.ts?source'` is programText of x.ts. */
+/** esbuild: `import text from './x.js?source'` is programText of x.js. */
 export const programSource = {
   name: 'program-source',
   setup(build) {

@@ -13,9 +13,13 @@ export const API = [
   ['print', 'print(…values)'],
   ['board.name', 'board.name'],
   ['board.prefix', 'board.prefix'],
+  ['board.peer', 'board.peer'],
   ['board.led', 'board.led(on)'],
   ['board.button', 'board.button()'],
-  ['board.on', "board.on('connected' | 'disconnected', () => { … })"],
+  ['board.colour', "board.colour('green')"],
+  ['board.sensor', 'board.sensor()'],
+  ['board.buttons', 'board.buttons'],
+  ['board.on', "board.on('connected' | 'disconnected', () => { … }), board.on('button', (command) => { … })"],
 ] as const;
 
 export type ApiName = (typeof API)[number][0];
@@ -60,6 +64,7 @@ export interface ProgramWords {
   badMs(name: string): string;
   tooMany(what: string, max: number): string;
   messageTooLong(kb: number): string;
+  badColour(names: string): string;
   notAllowed: string;
   connectedAgain: string;
   disconnected: string;
@@ -78,9 +83,13 @@ export const en: ProgramWords = {
     print: 'Writes a line under the editor (the board’s console).',
     'board.name': 'The board’s name.',
     'board.prefix': 'The board’s topic prefix, put in front of every topic.',
+    'board.peer': 'The name of the board’s partner in the chat (its peer setting), or empty.',
     'board.led': 'Turns the board’s LED on (true) or off (false).',
     'board.button': 'true while the board’s button is pressed.',
-    'board.on': 'Calls the function when the board connects to the broker, or loses it.',
+    'board.colour': 'Shows a colour on the board’s LED: red, green, blue, yellow, cyan, magenta, white or off.',
+    'board.sensor': 'A reading of the board’s sensor, { temperature, pressure } in °C and hPa, or null without a sensor (as here).',
+    'board.buttons': 'true when the board has buttons that send commands (here: the board’s button, which sends up).',
+    'board.on': 'Calls the function when the board connects to the broker, or loses it; with button, at each press, with its command.',
   },
   tab: 'Program',
   intro: 'Write the program of a board, and run it here as a simulated board on the class’s broker.',
@@ -118,6 +127,7 @@ export const en: ProgramWords = {
   badMs: (name) => `${name} needs a number of milliseconds`,
   tooMany: (what, max) => `at most ${max} ${what}`,
   messageTooLong: (kb) => `a message is at most ${kb} KB`,
+  badColour: (names) => `board.colour: the colour is one of ${names}`,
   notAllowed: 'not available in a program',
   connectedAgain: 'Connected again.',
   disconnected: 'Disconnected.',
@@ -135,9 +145,13 @@ export const fr: ProgramWords = {
     print: 'Écrit une ligne sous l’éditeur (la console de la carte).',
     'board.name': 'Le nom de la carte.',
     'board.prefix': 'Le préfixe de la carte, mis devant chaque topic.',
+    'board.peer': 'Le nom du partenaire de la carte pour le chat (son réglage peer), ou vide.',
     'board.led': 'Allume (true) ou éteint (false) la LED de la carte.',
     'board.button': 'true tant que le bouton de la carte est appuyé.',
-    'board.on': 'Appelle la fonction quand la carte se connecte au broker, ou perd la connexion.',
+    'board.colour': 'Montre une couleur sur la LED de la carte : red, green, blue, yellow, cyan, magenta, white ou off.',
+    'board.sensor': 'Une mesure du capteur de la carte, { temperature, pressure } en °C et hPa, ou null sans capteur (comme ici).',
+    'board.buttons': 'true quand la carte a des boutons qui envoient des commandes (ici : le bouton de la carte, qui envoie up).',
+    'board.on': 'Appelle la fonction quand la carte se connecte au broker, ou perd la connexion ; avec button, à chaque appui, avec sa commande.',
   },
   tab: 'Programme',
   intro: 'Écris le programme d’une carte, et lance-le ici comme une carte simulée sur le broker de la classe.',
@@ -175,6 +189,7 @@ export const fr: ProgramWords = {
   badMs: (name) => `${name} attend un nombre de millisecondes`,
   tooMany: (what, max) => `au plus ${max} ${what}`,
   messageTooLong: (kb) => `un message fait au plus ${kb} Ko`,
+  badColour: (names) => `board.colour : la couleur est l’une de ${names}`,
   notAllowed: 'pas disponible dans un programme',
   connectedAgain: 'De nouveau connecté.',
   disconnected: 'Déconnecté.',

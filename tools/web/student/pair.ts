@@ -26,9 +26,9 @@ function lockJoinForm(locked: boolean): void {
 let main: MqttClient | null = null;
 
 /** The page's own connection, which a program run in the page (program.ts) publishes on: the
- *  client, my name, and whether it is up now; null before « Se connecter ». */
-export function mainConnection(): { client: MqttClient; me: string; up: boolean } | null {
-  return main ? { client: main, me, up: mainUp && main.connected } : null;
+ *  client, my name, my peer's, and whether it is up now; null before « Se connecter ». */
+export function mainConnection(): { client: MqttClient; me: string; peer: string; up: boolean } | null {
+  return main ? { client: main, me, peer, up: mainUp && main.connected } : null;
 }
 
 /** Whether the page itself subscribes to `filter` (a program's subscription must not undo it). */

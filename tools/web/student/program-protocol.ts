@@ -22,7 +22,7 @@ export const MAX_TIMERS = 50;
 export const MIN_EVERY = 50;
 
 export type ToWorker =
-  | { t: 'run'; code: string; name: string; prefix: string; lang: 'fr' | 'en'; up: boolean; button: boolean }
+  | { t: 'run'; code: string; name: string; peer: string; prefix: string; lang: 'fr' | 'en'; up: boolean; button: boolean }
   | { t: 'msg'; filter: string; topic: string; message: string | Uint8Array }
   | { t: 'button'; on: boolean }
   | { t: 'state'; up: boolean };
@@ -34,6 +34,8 @@ export type FromWorker =
   | { t: 'sub'; filter: string; qos: 0 | 1 | 2 }
   | { t: 'unsub'; filter: string }
   | { t: 'led'; on: boolean }
+  /** board.colour: the page's LED in that colour (0xRRGGBB; black is off). */
+  | { t: 'colour'; rgb: number }
   | { t: 'error'; message: string; syntax: boolean; line: number | null }
   | { t: 'cut'; what: 'print' | 'publish'; n: number };
 

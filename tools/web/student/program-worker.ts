@@ -8,6 +8,7 @@
 // again. What this file needs of the Worker is taken first, before the program can touch anything.
 
 import { filterError, topicError } from '../../../src/mqtt/topic';
+import { COLOURS } from '../../../src/apps/remote';
 import { en, fr } from '../../words/program';
 import {
   Bucket,
@@ -113,7 +114,7 @@ function run(m: Extract<ToWorker, { t: 'run' }>): void {
   const prefix = m.prefix;
   const subs = new Map<string, Fn>();
   const timers = new Map<object, { id: ReturnType<typeof setTimeout>; repeat: boolean }>();
-  const handlers: Record<string, Fn[]> = { connected: [], disconnected: [] };
+  const handlers: Record<string, Fn[]> = { connected: [], disconnected: [], button: [] };
   let button = m.button,
     up = m.up;
   const publishes = new Bucket(PUBLISH_PER_SECOND, now);
@@ -206,14 +207,28 @@ function run(m: Extract<ToWorker, { t: 'run' }>): void {
   const board = freeze({
     name: m.name,
     prefix,
+    peer: m.peer,
     led(on: unknown) {
       post({ t: 'led', on: !!on });
     },
     button() {
       return button;
     },
+    // The page's « board's button » is the board's one button: a press sends 'up' (board.on('button')).
+    buttons: true,
+    colour(name: unknown) {
+      if (typeof name !== 'string' || !Object.hasOwn(COLOURS, name)) fail(w.badColour(Object.keys(COLOURS).join(', ')));
+      post({ t: 'colour', rgb: COLOURS[name as string] });
+    },
+    // The page has no sensor: a program simulates its values (as the sensor's example does).
+    sensor() {
+      return null;
+    },
     on(event: unknown, callback: unknown) {
-      const list = event === 'connected' || event === 'disconnected' ? handlers[event] : fail(w.badCallback("board.on('connected' | 'disconnected')"));
+      const list =
+        event === 'connected' || event === 'disconnected' || event === 'button'
+          ? handlers[event]
+          : fail(w.badCallback("board.on('connected' | 'disconnected' | 'button')"));
       list.push(fnOf(callback, 'board.on'));
     },
   });
@@ -238,8 +253,11 @@ function run(m: Extract<ToWorker, { t: 'run' }>): void {
     if (msg.t === 'msg') {
       const fn = subs.get(msg.filter);
       if (fn) call(fn, msg.topic, msg.message);
-    } else if (msg.t === 'button') button = msg.on;
-    else if (msg.t === 'state' && msg.up !== up) {
+    } else if (msg.t === 'button') {
+      const pressed = msg.on && !button;
+      button = msg.on;
+      if (pressed) for (const fn of handlers.button) call(fn, 'up');
+    } else if (msg.t === 'state' && msg.up !== up) {
       up = msg.up;
       for (const fn of handlers[up ? 'connected' : 'disconnected']) call(fn);
     }

@@ -125,7 +125,7 @@ export function runProgram() {
     if (incomingCut) line(w.incomingCut(incomingCut), 'note');
     incomingCut = 0;
   }, 500);
-  send({ t: 'run', code, name: `${conn.me}-page`, prefix, lang, up: true, button: false });
+  send({ t: 'run', code, name: `${conn.me}-page`, peer: conn.peer, prefix, lang, up: true, button: false });
   ($('program-stop') as HTMLButtonElement).disabled = false;
   line(`▶ ${prefix}`, 'note');
   say(w.running(prefix), 'ok');
@@ -148,6 +148,7 @@ export function stopProgram(why?: string, cls = '') {
   subscribed.clear();
   running = null;
   $('program-led').dataset.on = 'false';
+  $('program-led').style.background = '';
   ($('program-stop') as HTMLButtonElement).disabled = true;
   if (why) {
     say(why, cls);
@@ -202,7 +203,15 @@ function fromWorker(m: FromWorker) {
     }
     case 'led':
       $('program-led').dataset.on = String(m.on);
+      $('program-led').style.background = '';
       return;
+    case 'colour': {
+      // (A number the page checks, never a string of the program's, goes into the style.)
+      const rgb = Number(m.rgb) & 0xffffff;
+      $('program-led').dataset.on = String(rgb !== 0);
+      $('program-led').style.background = rgb ? `#${rgb.toString(16).padStart(6, '0')}` : '';
+      return;
+    }
     case 'cut':
       return line(m.what === 'print' ? w.printCut(m.n, PRINT_PER_SECOND) : w.publishCut(m.n, PUBLISH_PER_SECOND), 'note');
     case 'error': {
