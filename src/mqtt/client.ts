@@ -186,9 +186,16 @@ export class MqttClient {
    *  acknowledged and one keepalive period up. A broker that accepts then drops counts. */
   failures = 0;
   /** Messages dropped because the queue was full: refused, or queued QoS 0 replaced by newer ones. */
-  dropped = 0;
+  get dropped(): number {
+    return this.droppedCount ?? 0;
+  }
   /** Messages from the broker above maxPacketSize, skipped. */
-  skipped = 0;
+  get skipped(): number {
+    return this.skippedCount ?? 0;
+  }
+  // (Counts that stay 0 on most boards: no field until the first, as the queues below.)
+  declare private droppedCount?: number;
+  declare private skippedCount?: number;
 
   /** The current connection. @internal for Link: not part of the API (README, "The client API"). */
   link: Link | null = null;
@@ -199,7 +206,7 @@ export class MqttClient {
   declare private outgoing?: Map<number, Outgoing> | null; // QoS 1/2 in flight (sent, or to send on connecting), in order
   declare private waiting?: Outgoing[] | null; // QoS 1/2 beyond the in-flight window, no identifier yet
   declare private offline?: Outgoing[] | null; // QoS 0 waiting for a connection
-  private queuedBytes = 0;
+  declare private queuedBytes?: number; // of the queues' messages (undefined: none was ever queued)
   private requests: Map<number, Request> | null = null; // SUBSCRIBE and UNSUBSCRIBE waiting for their ack, in order
   private subs = new Map<string, Subscription>();
   private incomingQos2: Set<number> | null = null; // received, PUBREC sent, PUBREL not yet
@@ -271,7 +278,7 @@ export class MqttClient {
    *  again, counted, and said once per topic. Never delivered. @internal for Link. */
   skip(s: Skipped, limit: number): void {
     if (!this.connected) return this.drop('protocol error: PUBLISH before CONNACK', 'protocol');
-    this.skipped++;
+    this.skippedCount = this.skipped + 1;
     if (s.qos === 1) this.send({ type: PUBACK, id: s.id });
     else if (s.qos === 2) {
       (this.incomingQos2 ??= new Set()).add(s.id);
@@ -294,7 +301,7 @@ export class MqttClient {
     const err = new MqttError('client ended');
     const waiting = [...(this.requests?.values() ?? []), ...(this.outgoing?.values() ?? []), ...(this.waiting ?? []), ...(this.offline ?? [])];
     this.requests = this.outgoing = this.waiting = this.offline = null;
-    this.queuedBytes = 0;
+    if (this.queuedBytes) this.queuedBytes = 0;
     for (const w of waiting) w.done?.(err);
   }
 
@@ -328,7 +335,7 @@ export class MqttClient {
     const size = packet.payload.length + topic.length;
     if (this.state === ENDED || (qos === 0 && this.options.reconnect === false)) return fail(done, new MqttError('not connected'));
     const q = this.options.queue ?? DEFAULT_QUEUE;
-    const full = (n: number, bytes: number) => this.pending - n >= q.messages || this.queuedBytes - bytes + size > q.bytes;
+    const full = (n: number, bytes: number) => this.pending - n >= q.messages || (this.queuedBytes ?? 0) - bytes + size > q.bytes;
     if (full(0, 0)) {
       // Make room by dropping the oldest queued QoS 0 messages, if that is enough; else refuse this one.
       const offline = this.offline ?? [];
@@ -338,12 +345,12 @@ export class MqttClient {
       const why = `queue full (${q.messages} messages, ${q.bytes} bytes)`;
       if (full(n, bytes)) return this.dropOne(done, `${why}: message to ${topic} dropped`, true);
       for (const o of offline.splice(0, n)) {
-        this.queuedBytes -= o.size;
+        this.queuedBytes = (this.queuedBytes ?? 0) - o.size;
         this.dropOne(o.done, `${why}: oldest QoS 0 message to ${o.packet.topic} dropped for a newer one`);
       }
     }
     const entry: Outgoing = { packet, size, done, sent: false, released: false };
-    this.queuedBytes += size;
+    this.queuedBytes = (this.queuedBytes ?? 0) + size;
     if (qos === 0) {
       (this.offline ??= []).push(entry);
       return;
@@ -417,7 +424,7 @@ export class MqttClient {
       const o = waiting.shift()!;
       if (!id) {
         // Only without a window: the oldest waiting message is refused, never silently held.
-        this.queuedBytes -= o.size;
+        this.queuedBytes = (this.queuedBytes ?? 0) - o.size;
         this.dropOne(o.done, NO_IDS);
         continue;
       }
@@ -555,7 +562,7 @@ export class MqttClient {
 
   /** Counts a dropped message and tells its publisher; `refused` throws when there is no callback. */
   private dropOne(done: Done | undefined, reason: string, refused = false) {
-    this.dropped++;
+    this.droppedCount = this.dropped + 1;
     this.onDrop(reason);
     const err = new MqttError(reason);
     if (refused) fail(done, err);
@@ -566,7 +573,7 @@ export class MqttClient {
     const outgoing = this.outgoing!;
     outgoing.delete(id);
     if (!outgoing.size) this.outgoing = null;
-    this.queuedBytes -= o.size;
+    this.queuedBytes = (this.queuedBytes ?? 0) - o.size;
     this.fill();
     o.done?.();
   }
@@ -602,7 +609,7 @@ export class MqttClient {
     const queued = this.offline ?? [];
     if (this.offline) this.offline = null;
     for (const o of queued) {
-      this.queuedBytes -= o.size;
+      this.queuedBytes = (this.queuedBytes ?? 0) - o.size;
       this.send(o.packet);
       o.done?.();
     }
