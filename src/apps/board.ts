@@ -82,8 +82,9 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   readonly role: Role;
   private wifi: WiFiJoin | null = null;
   private wasConnected = false;
-  private stopped = false;
   // Made only when there is one (`declare`: no field before), as each field takes RAM on a board.
+  /** Set once stopped (a running board has no such field). */
+  private declare stopped?: true;
   /** « Identifier » over MQTT: <prefix>identify, made when first asked. */
   declare private identify?: Identify;
   /** A student's program's name and hash. */
