@@ -84,7 +84,7 @@ export class BoardClient extends MqttClient implements Board, WiFiListener {
   private wasConnected = false;
   // Made only when there is one (`declare`: no field before), as each field takes RAM on a board.
   /** Set once stopped (a running board has no such field). */
-  private declare stopped?: true;
+  declare private stopped?: true;
   /** « Identifier » over MQTT: <prefix>identify, made when first asked. */
   declare private identify?: Identify;
   /** A student's program's name and hash. */
