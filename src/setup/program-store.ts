@@ -180,25 +180,28 @@ export function clearProgram(store: SettingsStore): boolean {
  */
 export type StopCode = 'r' | 'l' | 'm' | 's';
 
-/** The stops in a row of the stored program, and the last one's code and reason. */
+/** The stops in a row of the stored program, the last one's code and reason, and whether the
+ *  board found them at boot and runs without the program (safe mode), not only counts a run. */
 export interface ProgramStops {
   count: number;
   code: StopCode;
   why: string;
+  safe: boolean;
 }
 
 /** The stops counted so far (0 and '' when none). */
 export function programStops(store: SettingsStore): ProgramStops {
   const v = store.get(STOPS);
-  // (A count stored by an older firmware has no code: `r`, what it counted at each start.)
-  const m = typeof v === 'string' ? /^(\d+)([lmrs]?) ([^]*)$/.exec(v) : null;
-  return m ? { count: Number(m[1]), code: (m[2] || 'r') as StopCode, why: m[3] } : { count: 0, code: 'r', why: '' };
+  // (A count stored by an older firmware has no code: `r`, what it counted at each start. `!`: safe mode.)
+  const m = typeof v === 'string' ? /^(\d+)([lmrs]?)(!?) ([^]*)$/.exec(v) : null;
+  return m ? { count: Number(m[1]), code: (m[2] || 'r') as StopCode, why: m[4], safe: !!m[3] } : { count: 0, code: 'r', why: '', safe: false };
 }
 
 /** The fields `0x88` adds to a program's when the board runs without it (safe mode): the stops and the last one's code. */
 export function safeModeFields(store: SettingsStore): string[] {
   const s = programStops(store);
-  return s.count < SAFE_AFTER ? [] : [String(s.count), s.code];
+  // (Not while the last allowed run is under way: it has as many stops counted, and runs.)
+  return s.safe ? [String(s.count), s.code] : [];
 }
 
 /**
@@ -207,7 +210,10 @@ export function safeModeFields(store: SettingsStore): string[] {
  */
 export function beginProgramRun(store: SettingsStore): ProgramStops | null {
   const stops = programStops(store);
-  if (stops.count >= SAFE_AFTER) return stops;
+  if (stops.count >= SAFE_AFTER) {
+    if (!stops.safe) setStops(store, stops.count, stops.code, stops.why, true);
+    return { ...stops, safe: true };
+  }
   setStops(store, stops.count + 1, 'r', 'the board restarted while the program ran');
   return null;
 }
@@ -239,9 +245,9 @@ export function forgetStops(store: SettingsStore): void {
   if (store.get(STOPS) !== undefined) store.delete(STOPS);
 }
 
-function setStops(store: SettingsStore, count: number, code: StopCode, why: string): void {
+function setStops(store: SettingsStore, count: number, code: StopCode, why: string, safe = false): void {
   try {
-    store.set(STOPS, `${count}${code} ${why}`.slice(0, Math.max(8, store.maxBytes)));
+    store.set(STOPS, `${count}${code}${safe ? '!' : ''} ${why}`.slice(0, Math.max(8, store.maxBytes)));
   } catch {
     // a store that refuses: the run goes on uncounted (xsnap's and Node's stores never refuse)
   }

@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
-import { socatSkip } from '../helpers/pty.mjs';
-import { openPtyPair } from '../helpers/pty-pair.mjs';
+import { openPtyPair, socatSkip } from '../helpers/pty.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 

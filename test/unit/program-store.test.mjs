@@ -120,12 +120,12 @@ describe('stops in a row and safe mode', () => {
     assert.equal(storeProgram(store, 'loop.js', 'while (true) {}\n'), '');
     assert.equal(SAFE_AFTER, 2);
     assert.equal(beginProgramRun(store), null); // the first run: counted before it starts
-    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran' });
+    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran', safe: false });
     assert.equal(noteProgramStop(store, 'l', 'it never gave control back'), 1);
     assert.equal(beginProgramRun(store), null);
     assert.equal(noteProgramStop(store, 'm', 'it exhausted the memory'), 2);
     const safe = beginProgramRun(store);
-    assert.deepEqual(safe, { count: 2, code: 'm', why: 'it exhausted the memory' });
+    assert.deepEqual(safe, { count: 2, code: 'm', why: 'it exhausted the memory', safe: true });
     assert.deepEqual(beginProgramRun(store), safe, 'safe mode holds at every boot');
     assert.deepEqual(safeModeFields(store), ['2', 'm'], "0x88's fields: the stops and the code");
     assert.equal(
@@ -139,15 +139,19 @@ describe('stops in a row and safe mode', () => {
     storeProgram(store, 'eat.js', 'const a = []; while (true) a.push(new Array(1000));\n');
     assert.equal(beginProgramRun(store), null);
     const full = stopMark(store, 'm', 'it exhausted the memory');
-    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran' });
+    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran', safe: false });
     assert.deepEqual(safeModeFields(store), [], 'one stop: no safe mode yet');
     full();
-    assert.deepEqual(programStops(store), { count: 1, code: 'm', why: 'it exhausted the memory' });
+    assert.deepEqual(programStops(store), { count: 1, code: 'm', why: 'it exhausted the memory', safe: false });
     assert.equal(beginProgramRun(store), null);
     stopMark(store, 'm', 'it exhausted the memory')();
-    assert.deepEqual(beginProgramRun(store), { count: 2, code: 'm', why: 'it exhausted the memory' });
+    assert.deepEqual(safeModeFields(store), [], 'two stops, the board not started again yet: no safe mode yet');
+    assert.deepEqual(beginProgramRun(store), { count: 2, code: 'm', why: 'it exhausted the memory', safe: true });
+    assert.deepEqual(safeModeFields(store), ['2', 'm'], 'started again: safe mode, and why');
     // A count an older firmware stored, without a code: a restart, as it counted.
     store.set('pgs', '2 the board restarted while the program ran');
+    assert.deepEqual(safeModeFields(store), [], 'counted, not yet found at a start');
+    assert.equal(beginProgramRun(store)?.code, 'r');
     assert.deepEqual(safeModeFields(store), ['2', 'r']);
   });
 
@@ -164,7 +168,7 @@ describe('stops in a row and safe mode', () => {
     assert.equal(programStops(store).count, 0);
     beginProgramRun(store);
     clearProgram(store);
-    assert.deepEqual(programStops(store), { count: 0, code: 'r', why: '' });
+    assert.deepEqual(programStops(store), { count: 0, code: 'r', why: '', safe: false });
     assert.deepEqual([...store.map.keys()], []);
   });
 });
@@ -228,7 +232,9 @@ describe('a program over USB (Improv)', () => {
     // Stopped twice in a row (it used all the memory): the board runs without it, and says so.
     b.store.set('pgs', '1r the board restarted while the program ran');
     assert.deepEqual(b.send(improv.GET_PROGRAM), [['esp1.js', size, hash]], 'one stop: no safe mode yet');
-    b.store.set('pgs', '2m it exhausted the memory');
+    b.store.set('pgs', '2r the board restarted while the program ran');
+    assert.deepEqual(b.send(improv.GET_PROGRAM), [['esp1.js', size, hash]], 'its second run under way: no safe mode');
+    b.store.set('pgs', '2m! it exhausted the memory');
     assert.deepEqual(b.send(improv.GET_PROGRAM), [['esp1.js', size, hash, '2', 'm']]);
     b.store.delete('pgs');
     assert.ok(b.host.lines.includes(`Program over USB: stored esp1.js (${size} bytes, hash ${hash})`), b.host.lines.join('\n'));

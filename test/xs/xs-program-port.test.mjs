@@ -99,7 +99,7 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
 
     // In safe mode (the program stopped twice in a row, as the firmware counts it in its flash),
     // --show says so and why, in the teacher's language, from the board's codes.
-    board.store.set('pgs', '2l it never gave control back');
+    board.store.set('pgs', '2l! it never gave control back');
     try {
       const safe = await mqttPair(['program', '--port', path, '--show'], { env: { LC_ALL: 'fr_FR.UTF-8' } }).exit;
       assert.equal(safe.code, 0, safe.stderr);
@@ -107,7 +107,7 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
         safe.stdout,
         `programme esp1.js : ${size} octets, empreinte ${hash}\nLa carte est en mode sans échec : le programme a été arrêté 2 fois de suite (boucle sans fin : il ne rendait jamais la main). Envoyez-en un corrigé, ou --clear.\n`,
       );
-      board.store.set('pgs', '2m it exhausted the memory');
+      board.store.set('pgs', '2m! it exhausted the memory');
       const en = await mqttPair(['program', '--port', path, '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
       assert.match(
         en.stdout,
