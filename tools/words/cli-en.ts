@@ -104,7 +104,7 @@ export const en: CliWords = {
     'A board flashed with role=chat answers "echo: <line>" to each line (docs/flashing.md).',
   ],
   usingBroker: (where) => `Using the broker at ${where}`,
-  embeddedBroker: (port) => `Embedded MQTT broker (Aedes) listening on 127.0.0.1:${port}`,
+  embeddedBroker: (port, ws) => `Embedded MQTT broker (Aedes) listening on 127.0.0.1:${port}${ws ? `, and for the students' page on ${ws}` : ''}`,
   port1883Taken: 'Port 1883 is taken on this computer: using the MQTT broker there (127.0.0.1:1883)',
   arrowKeys: 'Arrow keys: up, down, left, right; r g b y c m w o: a colour; q: quit.',
   pressCtrlC: 'Press Ctrl+C to stop.',
@@ -217,6 +217,11 @@ export const en: CliWords = {
   classroomHow: (runFor, untilOk) =>
     (untilOk ? ' until every pair is ok' : '') + (runFor ? ` ${untilOk ? 'or' : 'for'} ${runFor} s` : untilOk ? ' or Ctrl+C' : ' until Ctrl+C'),
   embeddedWhere: 'embedded broker',
+  classroomHowMany: 'say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)',
+  classroomRosterNames: (group) => `--roster: classroom simulates the pairs of one class: write first names only (they go under ${group}/)`,
+  classroomPairsAndRoster: (pairs, names) => `--pairs ${pairs} and a roster of ${names} names: give one of them`,
+  cannotObserve: (filter, where, why) => `cannot observe ${filter} on the broker at ${where}: ${why}`,
+  embeddedLocalOnly: "  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)",
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
       `Ran ${count} pairs (${2 * count} simulated boards) for ${elapsed} s on ${where}, one hello every ${interval} ms; ${connected}`,

@@ -189,7 +189,7 @@ export const fr: CliWords = {
     'Une carte flashée avec role=chat répond « echo: <ligne> » à chaque ligne.',
   ],
   usingBroker: (where) => `Broker utilisé : ${where}`,
-  embeddedBroker: (port) => `Broker MQTT intégré (Aedes) à l'écoute sur 127.0.0.1:${port}`,
+  embeddedBroker: (port, ws) => `Broker MQTT intégré (Aedes) à l'écoute sur 127.0.0.1:${port}${ws ? `, et pour la page élève sur ${ws}` : ''}`,
   port1883Taken: 'Le port 1883 est déjà pris sur cet ordinateur : la carte utilise le broker MQTT qui y est (127.0.0.1:1883)',
   arrowKeys: 'Flèches : haut, bas, gauche, droite ; r g b y c m w o : une couleur ; q : quitter.',
   pressCtrlC: 'Ctrl+C pour arrêter.',
@@ -306,6 +306,12 @@ export const fr: CliWords = {
     (untilOk ? ' jusqu’à ce que chaque binôme aille bien' : '') +
     (runFor ? ` ${untilOk ? 'ou' : 'pendant'} ${runFor} s` : untilOk ? ' ou Ctrl+C' : ' jusqu’à Ctrl+C'),
   embeddedWhere: 'broker intégré',
+  classroomHowMany: 'dites combien de binômes simuler avec --pairs, par exemple --pairs 30 (ou nommez-les avec --roster FICHIER)',
+  classroomRosterNames: (group) => `--roster : classroom simule les binômes d’une seule classe : écrivez seulement des prénoms (ils vont sous ${group}/)`,
+  classroomPairsAndRoster: (pairs, names) => `--pairs ${pairs} et une liste de ${names} prénom${s(names)} : donnez l’un ou l’autre`,
+  cannotObserve: (filter, where, why) => `impossible d’observer ${filter} sur le broker ${where} : ${why}`,
+  embeddedLocalOnly:
+    '  (le broker intégré n’écoute que sur cet ordinateur : pour les postes des élèves, donnez --broker, un broker qui écoute aussi en WebSocket)',
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
       `${count} binôme${s(count)} (${2 * count} cartes simulées) pendant ${elapsed.replace('.', ',')} s sur ${where}, un hello toutes les ${interval} ms ; ${connected}`,

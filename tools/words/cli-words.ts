@@ -89,7 +89,8 @@ export interface CliWords {
   chatUsageFooter: string[];
   // sim, remote, actuator
   usingBroker(where: string): string;
-  embeddedBroker(port: number): string;
+  /** The embedded broker's line; `ws`: its WebSocket for the students' page, where it has one. */
+  embeddedBroker(port: number, ws?: string): string;
   port1883Taken: string;
   arrowKeys: string;
   pressCtrlC: string;
@@ -131,6 +132,14 @@ export interface CliWords {
   classroomStart(count: number, group: string, where: string, interval: number, how: string): string;
   classroomHow(runFor: number | undefined, untilOk: boolean): string;
   embeddedWhere: string;
+  /** classroom's own refusals: no count of pairs, a roster of another class's shape, a count and a roster that differ. */
+  classroomHowMany: string;
+  classroomRosterNames(group: string): string;
+  classroomPairsAndRoster(pairs: number, names: number): string;
+  /** classroom could not follow its class's topics on the broker (`why`: the client's reason, worded). */
+  cannotObserve(filter: string, where: string, why: string): string;
+  /** --listen without --broker: the embedded broker is not reachable from the students' computers. */
+  embeddedLocalOnly: string;
   classroomEnd: {
     ran(count: number, elapsed: string, where: string, interval: number, connected: string): string;
     allConnected(d: string): string;

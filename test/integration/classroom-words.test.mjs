@@ -1,0 +1,73 @@
+// `mqtt-pair classroom`'s own lines come from the commands' words (tools/words/cli-en.ts,
+// cli-fr.ts): under a French locale the French line, else the English one, each the very string
+// of its table. The refusals, a broker it cannot observe, and the embedded broker's lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliWords } from '../../dist/testing.js';
+import { mqttPair } from '../helpers/child.mjs';
+import { freePort } from '../helpers/mosquitto.mjs';
+import { LIMIT } from '../helpers/wait.mjs';
+
+const LANGS = [
+  ['fr', { LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' }],
+  ['en', { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' }],
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'classroom-words-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the French and the English tables differ where classroom speaks', () => {
+  const [fr, en] = [cliWords('fr'), cliWords('en')];
+  for (const key of ['classroomHowMany', 'embeddedLocalOnly']) assert.notEqual(fr[key], en[key], key);
+  assert.notEqual(fr.cannotObserve('a/#', 'b', 'c'), en.cannotObserve('a/#', 'b', 'c'));
+  assert.notEqual(fr.embeddedBroker(1883, 'ws://x/mqtt'), en.embeddedBroker(1883, 'ws://x/mqtt'));
+});
+
+for (const [lang, env] of LANGS) {
+  const w = cliWords(lang);
+
+  test(`${lang}: classroom's refusals are one line of the words`, async () => {
+    const none = await mqttPair(['classroom', '--duration', '5'], { env }).exit;
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr, `mqtt-pair classroom: ${w.classroomHowMany}\n`);
+
+    const three = join(dir, 'three.txt');
+    writeFileSync(three, 'alice bob\ncamille dan\neve\n');
+    const differ = await mqttPair(['classroom', '--pairs', '2', '--roster', three], { env }).exit;
+    assert.equal(differ.code, 1);
+    assert.equal(differ.stderr, `mqtt-pair classroom: ${w.classroomPairsAndRoster(2, 3)}\n`);
+
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, 'Autre/Classe/alice/\n');
+    const prefixes = await mqttPair(['classroom', '--roster', other], { env }).exit;
+    assert.equal(prefixes.code, 1);
+    assert.equal(prefixes.stderr, `mqtt-pair classroom: ${w.classroomRosterNames('LycMaurois/SNT_2nde')}\n`);
+  });
+
+  test(`${lang}: a broker classroom cannot observe is one line of the words`, async () => {
+    const port = await freePort();
+    const r = await mqttPair(['classroom', '--pairs', '1', '--broker', `127.0.0.1:${port}`], { env }).exit;
+    assert.equal(r.code, 1);
+    // The reason after the words is the client's, worded by closeReason: only the words' own part is compared.
+    const [before] = w.cannotObserve('LycMaurois/SNT_2nde/#', `127.0.0.1:${port}`, '\u0000').split('\u0000');
+    assert.ok(r.stderr.startsWith(`mqtt-pair classroom: ${before}`), r.stderr);
+    assert.equal(r.stderr.split('\n').length, 2, 'one line');
+  });
+
+  test(`${lang}: the embedded broker's lines, with the students' page on the classroom network`, async () => {
+    const listen = await freePort();
+    const run = mqttPair(['classroom', '--pairs', '1', '--web', '0', '--listen', `127.0.0.1:${listen}`, '--duration', String(LIMIT / 1000)], {
+      env,
+      timeout: 2 * LIMIT,
+    });
+    const [, port, ws] = await run.waitFor('stdout', /127\.0\.0\.1:(\d+)\S*? .*?(ws:\/\/127\.0\.0\.1:\d+\/mqtt)/);
+    await run.waitFor('stdout', /\n {2}\(/);
+    const r = await run.stop();
+    const lines = r.stdout.split('\n');
+    assert.ok(lines.includes(w.embeddedBroker(Number(port), ws)), r.stdout);
+    assert.ok(lines.includes(w.embeddedLocalOnly), r.stdout);
+  });
+}
