@@ -1,6 +1,7 @@
 // `mqtt-pair classroom`'s own lines come from the commands' words (tools/words/cli-en.ts,
 // cli-fr.ts): under a French locale the French line, else the English one, each the very string
-// of its table. The refusals, a broker it cannot observe, and the embedded broker's lines.
+// of its table. The refusals, a broker it cannot observe, and the embedded broker's lines; and the
+// refusals of the flags watch and classroom share, of the broker flags and of sim.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,5 +70,44 @@ for (const [lang, env] of LANGS) {
     const lines = r.stdout.split('\n');
     assert.ok(lines.includes(w.embeddedBroker(Number(port), ws)), r.stdout);
     assert.ok(lines.includes(w.embeddedLocalOnly), r.stdout);
+  });
+}
+
+/** A refusal of a class command, and the line the words make of it. */
+const REFUSALS = [
+  [['watch', '--school', 'LycMaurois'], 'watch', (w) => w.schoolAndClass],
+  [['watch', '--listen', '127.0.0.2'], 'watch', (w) => w.goesWithWeb('--listen')],
+  [['watch', '--lang', 'de'], 'watch', (w) => w.langValue('de')],
+  [['classroom', '--pairs', '2', '--class', 'a/b'], 'classroom', (w) => w.topicLevel('--class', 'SNT_2nde', 'a/b')],
+  [['watch', '--roster', join(dir, 'none.txt')], 'watch', (w) => w.rosterUnreadable(join(dir, 'none.txt'))],
+  [['watch', '--web', '0', '--listen', 'my-laptop'], 'watch', (w) => w.listenAddress('my-laptop')],
+  [['watch', '--web', '65535', '--listen', '127.0.0.2'], 'watch', (w) => w.listenNoPort(65535, '127.0.0.2:8081')],
+  [['watch', '--web', '0', '--student-broker', 'http://x:9001'], 'watch', (w) => w.studentBrokerWs('http://x:9001')],
+  [['watch', '--web', '0', '--student-broker', 'ws://u:secret@x:9001'], 'watch', (w) => w.studentBrokerAccount('ws://u:***@x:9001')],
+  [['sim', '--cafile', 'ca.pem'], 'sim', (w) => w.tlsOnly('--cafile', false)],
+  [['sim', '--broker', '127.0.0.1:1', '--insecure'], 'sim', (w) => w.tlsOnly('--insecure', true)],
+  [['sim', '--role', 'robot'], 'sim', (w) => w.unknownRole('robot', ['pair', 'hello', 'responder', 'sensor', 'chat', 'remote', 'actuator'])],
+  [['sim', '--role', 'chat'], 'sim', (w) => w.chatNeedsNamePeer],
+  [['sim', '--program', join(dir, 'latin1.js')], 'sim', (w) => `--program ${join(dir, 'latin1.js')}: ${w.programNotUtf8}`],
+  [['sim', '--program', join(dir, 'none.js')], 'sim', (w) => `--program ${join(dir, 'none.js')}: ${w.programUnreadable('ENOENT')}`],
+  [['sim', '--program', join(dir, 'one.js'), '--role', 'pair'], 'sim', (w) => w.programOneBoard],
+];
+
+for (const [lang, env] of LANGS) {
+  test(`${lang}: the refusals of watch's, classroom's and sim's flags are lines of the words`, async () => {
+    writeFileSync(join(dir, 'latin1.js'), Buffer.from([0x70, 0x72, 0x69, 0x6e, 0x74, 0x28, 0x27, 0xe9, 0x27, 0x29, 0x0a]));
+    writeFileSync(join(dir, 'one.js'), "print('hi');\n");
+    const w = cliWords(lang);
+    for (const [args, command, line] of REFUSALS) {
+      const r = await mqttPair(args, { env }).exit;
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stderr, `mqtt-pair ${command}: ${line(w)}\n`, args.join(' '));
+    }
+  });
+
+  test(`${lang}: a '.' in a class's topic level: the note of the words`, async () => {
+    const r = await mqttPair(['classroom', '--pairs', '1', '--class', 'SNT.2nde', '--web', '70000'], { env }).exit;
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.startsWith(`mqtt-pair: ${cliWords(lang).dotNote('SNT.2nde')}\n`), r.stderr);
   });
 }

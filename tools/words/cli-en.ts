@@ -222,6 +222,26 @@ export const en: CliWords = {
   classroomPairsAndRoster: (pairs, names) => `--pairs ${pairs} and a roster of ${names} names: give one of them`,
   cannotObserve: (filter, where, why) => `cannot observe ${filter} on the broker at ${where}: ${why}`,
   embeddedLocalOnly: "  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)",
+  goesWithWeb: (flag) => `${flag} goes with --web: the students' page is served beside the class page, e.g. --web 8080`,
+  langValue: (value) => `--lang needs fr or en, got '${value}'`,
+  topicLevel: (flag, example, value) => `${flag} needs one topic level without / + or #, e.g. ${flag} ${example}, got '${value}'`,
+  rosterUnreadable: (file, why) => `--roster: cannot read '${file}': ${why ?? 'no such file'}`,
+  dotNote: (value) => `note: '${value}' holds a '.': on a RabbitMQ broker a '.' in a topic becomes a '/', so use '_' or '-' there instead`,
+  listenAddress: (value) =>
+    `--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`,
+  listenNoPort: (webPort, example) =>
+    `--web ${webPort} leaves no port after it for the students' page: give one with --listen ${example}, or a lower --web port`,
+  studentBrokerWs: (value) => `--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${value}'`,
+  studentBrokerAccount: (value) =>
+    `--student-broker ${value}: leave the user name and password out: every student's page shows this address; students type their own on the page`,
+  schoolAndClass: '--school and --class go together, e.g. --school LycMaurois --class SNT_2nde',
+  tlsOnly: (flag, write) => `${flag} is for a TLS broker: ${write ? 'write' : 'add'} --broker mqtts://… or wss://…`,
+  programUnreadable: (code) => `cannot read it (${code})`,
+  programTooLong: (max, has) => `a program is at most ${max} characters${has === undefined ? '' : ` (this one has ${has})`}`,
+  programNotUtf8: 'not UTF-8 text',
+  programOneBoard: '--program runs one board: give --role the role it plays without its program, e.g. --role hello',
+  unknownRole: (role, roles) => `--role "${role}" is unknown: use ${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`,
+  chatNeedsNamePeer: '--role chat needs --name and --peer, e.g. --name esp --peer alice',
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
       `Ran ${count} pairs (${2 * count} simulated boards) for ${elapsed} s on ${where}, one hello every ${interval} ms; ${connected}`,

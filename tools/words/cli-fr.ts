@@ -312,6 +312,26 @@ export const fr: CliWords = {
   cannotObserve: (filter, where, why) => `impossible d’observer ${filter} sur le broker ${where} : ${why}`,
   embeddedLocalOnly:
     '  (le broker intégré n’écoute que sur cet ordinateur : pour les postes des élèves, donnez --broker, un broker qui écoute aussi en WebSocket)',
+  goesWithWeb: (flag) => `${flag} va avec --web : la page élève est servie à côté de la page de la classe, par exemple --web 8080`,
+  langValue: (value) => `--lang attend fr ou en, reçu '${value}'`,
+  topicLevel: (flag, example, value) => `${flag} attend un seul niveau de topic, sans / + ni #, par exemple ${flag} ${example}, reçu '${value}'`,
+  rosterUnreadable: (file, why) => `--roster : impossible de lire '${file}' : ${why ?? 'ce fichier n’existe pas'}`,
+  dotNote: (value) => `remarque : '${value}' contient un '.' : sur un broker RabbitMQ, un '.' dans un topic devient un '/' ; écrivez plutôt '_' ou '-'`,
+  listenAddress: (value) =>
+    `--listen attend l’adresse de cet ordinateur sur le réseau de la salle, par exemple --listen 192.168.1.10 ou --listen 0.0.0.0:8081, reçu '${value}'`,
+  listenNoPort: (webPort, example) =>
+    `--web ${webPort} ne laisse pas de port après lui pour la page élève : donnez-en un avec --listen ${example}, ou un port --web plus petit`,
+  studentBrokerWs: (value) => `--student-broker attend l’adresse WebSocket du broker, par exemple --student-broker ws://192.168.1.144:9001, reçu '${value}'`,
+  studentBrokerAccount: (value) =>
+    `--student-broker ${value} : sans nom d’utilisateur ni mot de passe : la page de chaque élève montre cette adresse ; les élèves tapent les leurs sur la page`,
+  schoolAndClass: '--school et --class vont ensemble, par exemple --school LycMaurois --class SNT_2nde',
+  tlsOnly: (flag, write) => `${flag} est pour un broker TLS : ${write ? 'écrivez' : 'ajoutez'} --broker mqtts://… ou wss://…`,
+  programUnreadable: (code) => `impossible de le lire (${code})`,
+  programTooLong: (max, has) => `un programme fait au plus ${max} caractères${has === undefined ? '' : ` (celui-ci en a ${has})`}`,
+  programNotUtf8: 'ce n’est pas du texte UTF-8',
+  programOneBoard: '--program fait tourner une seule carte : donnez avec --role le rôle qu’elle joue sans son programme, par exemple --role hello',
+  unknownRole: (role, roles) => `--role « ${role} » est inconnu : choisissez ${roles.slice(0, -1).join(', ')} ou ${roles.at(-1)}`,
+  chatNeedsNamePeer: '--role chat demande --name et --peer, par exemple --name esp --peer alice',
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
       `${count} binôme${s(count)} (${2 * count} cartes simulées) pendant ${elapsed.replace('.', ',')} s sur ${where}, un hello toutes les ${interval} ms ; ${connected}`,

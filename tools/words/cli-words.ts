@@ -140,6 +140,28 @@ export interface CliWords {
   cannotObserve(filter: string, where: string, why: string): string;
   /** --listen without --broker: the embedded broker is not reachable from the students' computers. */
   embeddedLocalOnly: string;
+  // The flags watch and classroom share (tools/cli/class-options.ts), and watch's own.
+  goesWithWeb(flag: string): string;
+  langValue(value: string): string;
+  topicLevel(flag: string, example: string, value: string): string;
+  /** --roster's file cannot be read: `why` is the system's reason, absent when there is no such file. */
+  rosterUnreadable(file: string, why?: string): string;
+  /** A '.' in a class's topic level, which RabbitMQ turns into a '/'. */
+  dotNote(value: string): string;
+  listenAddress(value: string): string;
+  listenNoPort(webPort: number, example: string): string;
+  studentBrokerWs(value: string): string;
+  studentBrokerAccount(value: string): string;
+  schoolAndClass: string;
+  // The broker flags: a TLS flag for a broker without TLS (`write`: a broker was given, else none).
+  tlsOnly(flag: string, write: boolean): string;
+  // sim's own: --program's file, --role.
+  programUnreadable(code: string): string;
+  programTooLong(max: number, has?: number): string;
+  programNotUtf8: string;
+  programOneBoard: string;
+  unknownRole(role: string, roles: readonly string[]): string;
+  chatNeedsNamePeer: string;
   classroomEnd: {
     ran(count: number, elapsed: string, where: string, interval: number, connected: string): string;
     allConnected(d: string): string;
