@@ -91,6 +91,11 @@ const REFUSALS = [
   [['sim', '--program', join(dir, 'latin1.js')], 'sim', (w) => `--program ${join(dir, 'latin1.js')}: ${w.programNotUtf8}`],
   [['sim', '--program', join(dir, 'none.js')], 'sim', (w) => `--program ${join(dir, 'none.js')}: ${w.programUnreadable('ENOENT')}`],
   [['sim', '--program', join(dir, 'one.js'), '--role', 'pair'], 'sim', (w) => w.programOneBoard],
+  [
+    ['chat', '--name', 'a#', '--peer', 'b'],
+    'chat',
+    (w) => w.chatNotATopic('name', 'a#', '', 'cannot publish to "a#": wildcards + and # are only for subscribing'),
+  ],
 ];
 
 for (const [lang, env] of LANGS) {

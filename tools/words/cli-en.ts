@@ -242,6 +242,7 @@ export const en: CliWords = {
   programOneBoard: '--program runs one board: give --role the role it plays without its program, e.g. --role hello',
   unknownRole: (role, roles) => `--role "${role}" is unknown: use ${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat needs --name and --peer, e.g. --name esp --peer alice',
+  chatNotATopic: (key, value, prefix, why) => `--${key} "${value}" (with --prefix "${prefix}") is not a topic: ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
       `Ran ${count} pairs (${2 * count} simulated boards) for ${elapsed} s on ${where}, one hello every ${interval} ms; ${connected}`,

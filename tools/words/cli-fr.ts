@@ -332,6 +332,7 @@ export const fr: CliWords = {
   programOneBoard: '--program fait tourner une seule carte : donnez avec --role le rôle qu’elle joue sans son programme, par exemple --role hello',
   unknownRole: (role, roles) => `--role « ${role} » est inconnu : choisissez ${roles.slice(0, -1).join(', ')} ou ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat demande --name et --peer, par exemple --name esp --peer alice',
+  chatNotATopic: (key, value, prefix, why) => `--${key} « ${value} » (avec --prefix « ${prefix} ») n’est pas un topic : ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
       `${count} binôme${s(count)} (${2 * count} cartes simulées) pendant ${elapsed.replace('.', ',')} s sur ${where}, un hello toutes les ${interval} ms ; ${connected}`,

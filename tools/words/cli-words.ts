@@ -162,6 +162,8 @@ export interface CliWords {
   programOneBoard: string;
   unknownRole(role: string, roles: readonly string[]): string;
   chatNeedsNamePeer: string;
+  /** chat's --name or --peer under --prefix is no topic (`why`: the topic's check, in English). */
+  chatNotATopic(key: string, value: string, prefix: string, why: string): string;
   classroomEnd: {
     ran(count: number, elapsed: string, where: string, interval: number, connected: string): string;
     allConnected(d: string): string;
