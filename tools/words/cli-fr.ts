@@ -306,6 +306,37 @@ export const fr: CliWords = {
     (untilOk ? ' jusqu’à ce que chaque binôme aille bien' : '') +
     (runFor ? ` ${untilOk ? 'ou' : 'pendant'} ${runFor} s` : untilOk ? ' ou Ctrl+C' : ' jusqu’à Ctrl+C'),
   embeddedWhere: 'broker intégré',
+  pubSub: {
+    tlsOverWs: (flag) => `${flag} est pour TLS : écrivez l’URL en wss:// au lieu de ws://`,
+    insecureNoTls: '--insecure ne vaut que pour TLS : avec --cafile, -L mqtts:// ou -L wss://',
+    hostAlone: (shown) =>
+      `-h prend un nom d’hôte ou une adresse seuls, reçu '${shown}' : donnez l’utilisateur avec -u et le mot de passe avec -P, ou l’URL entière avec -L`,
+    hostNeeded: (shown) => `-h attend un nom d’hôte ou une adresse IP, par exemple -h 192.168.1.144${shown === undefined ? '' : `, reçu '${shown}'`}`,
+    only311: (protocol) => `-V ${protocol} : mqtt-pair ne parle que MQTT 3.1.1, écrivez -V mqttv311 ou retirez -V`,
+    idAndPrefix: '-i et -I ne vont pas ensemble : donnez l’identifiant entier avec -i, ou un préfixe avec -I',
+    idEmpty: '-i attend un identifiant qui n’est pas vide, par exemple -i poste-prof',
+    persistNeedsId: '-c (garder la session) demande un identifiant qui reste le même d’une fois à l’autre : ajoutez -i <id>, par exemple -c -i poste-prof',
+    willNeedsTopic: (flag) => `${flag} demande aussi --will-topic, par exemple --will-topic class/alice/status`,
+    tooLong: (what, bytes) =>
+      `${{ id: 'l’identifiant', user: 'le nom d’utilisateur', password: 'le mot de passe', will: '--will-payload' }[what]} fait ${bytes} octets, MQTT en permet 65535 au plus`,
+    pubNoTopic: "pas de topic : dites où publier avec -t, par exemple -t class/hello -m 'salut'",
+    pubEmptyTopic: 'le topic est vide : donnez-en un avec -t, par exemple -t class/hello',
+    pubBadTopic: (why) => `${why}, par exemple -t class/hello`,
+    oneMessage: 'un seul message : un seul de -m, -f, -n, -s ou -l, une fois',
+    noMessage:
+      "pas de message : ajoutez -m 'texte' (ou -f fichier, -n pour un message vide, -s pour lire l’entrée standard, -l pour un message par ligne de l’entrée standard)",
+    repeatNotLines: '--repeat va avec -m, -f, -n et -s, pas avec -l',
+    tooBig: (what, bytes, room) =>
+      `${what} fait ${bytes > room ? `plus de ${room}` : bytes} octets, plus que MQTT ne permet dans un paquet avec ce topic (256 Mo)`,
+    theMessage: 'le message',
+    theFile: (file) => `le fichier '${file}'`,
+    theStdin: 'le message lu sur l’entrée standard',
+    cannotReadFile: (file, why) =>
+      `-f : impossible de lire le fichier '${file}' : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
+    subNoTopic: "pas de topic : dites quoi écouter avec -t, par exemple -t hello ou -t 'class/#'",
+    subEmptyFilter: '-t attend un filtre de topic qui n’est pas vide, par exemple -t hello',
+    retainedContradict: '-R (sans messages retenus) et --retained-only se contredisent : gardez-en un',
+  },
   classroomHowMany: 'dites combien de binômes simuler avec --pairs, par exemple --pairs 30 (ou nommez-les avec --roster FICHIER)',
   classroomRosterNames: (group) => `--roster : classroom simule les binômes d’une seule classe : écrivez seulement des prénoms (ils vont sous ${group}/)`,
   classroomPairsAndRoster: (pairs, names) => `--pairs ${pairs} et une liste de ${names} prénom${s(names)} : donnez l’un ou l’autre`,

@@ -33,7 +33,41 @@ export interface CloseFacts {
   connectTimeoutMs: number;
 }
 
+/** pub's and sub's own refusals (tools/cli/connection.ts, pub.ts, sub.ts): mosquitto's flags. */
+export interface PubSubWords {
+  tlsOverWs(flag: string): string;
+  insecureNoTls: string;
+  /** -h with a user or a URL in it (shown redacted). */
+  hostAlone(shown: string): string;
+  /** -h missing, or not a host (shown redacted). */
+  hostNeeded(shown?: string): string;
+  only311(protocol: string): string;
+  idAndPrefix: string;
+  idEmpty: string;
+  persistNeedsId: string;
+  willNeedsTopic(flag: string): string;
+  tooLong(what: 'id' | 'user' | 'password' | 'will', bytes: number): string;
+  pubNoTopic: string;
+  pubEmptyTopic: string;
+  /** A topic that cannot be published to (`why`: the topic's check, in English). */
+  pubBadTopic(why: string): string;
+  oneMessage: string;
+  noMessage: string;
+  repeatNotLines: string;
+  /** What is too big for one PUBLISH: the message, a file, stdin (`what`: one of the three below). */
+  tooBig(what: string, bytes: number, room: number): string;
+  theMessage: string;
+  theFile(file: string): string;
+  theStdin: string;
+  /** -f's file unreadable: a system code (ENOENT, EISDIR, EACCES) or the system's message. */
+  cannotReadFile(file: string, why: string): string;
+  subNoTopic: string;
+  subEmptyFilter: string;
+  retainedContradict: string;
+}
+
 export interface CliWords {
+  pubSub: PubSubWords;
   // The flag parser and the top command (tools/cli/flags.ts, main.ts).
   unknownOption(arg: string, near: string | undefined, help: string): string;
   gluedValue(flag: string, example: string): string;

@@ -1,7 +1,7 @@
 // `mqtt-pair classroom`'s own lines come from the commands' words (tools/words/cli-en.ts,
 // cli-fr.ts): under a French locale the French line, else the English one, each the very string
 // of its table. The refusals, a broker it cannot observe, and the embedded broker's lines; and the
-// refusals of the flags watch and classroom share, of the broker flags and of sim.
+// refusals of the flags watch and classroom share, of the broker flags, of sim, chat, pub and sub.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ for (const [lang, env] of LANGS) {
   });
 }
 
-/** A refusal of a class command, and the line the words make of it. */
+/** A refusal of a command, and the line the words make of it. */
 const REFUSALS = [
   [['watch', '--school', 'LycMaurois'], 'watch', (w) => w.schoolAndClass],
   [['watch', '--listen', '127.0.0.2'], 'watch', (w) => w.goesWithWeb('--listen')],
@@ -91,6 +91,26 @@ const REFUSALS = [
   [['sim', '--program', join(dir, 'latin1.js')], 'sim', (w) => `--program ${join(dir, 'latin1.js')}: ${w.programNotUtf8}`],
   [['sim', '--program', join(dir, 'none.js')], 'sim', (w) => `--program ${join(dir, 'none.js')}: ${w.programUnreadable('ENOENT')}`],
   [['sim', '--program', join(dir, 'one.js'), '--role', 'pair'], 'sim', (w) => w.programOneBoard],
+  [['pub', '-m', 'x'], 'pub', (w) => w.pubSub.pubNoTopic],
+  [['pub', '-t', '', '-m', 'x'], 'pub', (w) => w.pubSub.pubEmptyTopic],
+  [['pub', '-t', 'a', '-m', 'x', '-n'], 'pub', (w) => w.pubSub.oneMessage],
+  [['pub', '-t', 'a'], 'pub', (w) => w.pubSub.noMessage],
+  [['pub', '-t', 'a', '-l', '--repeat', '2'], 'pub', (w) => w.pubSub.repeatNotLines],
+  [['pub', '-t', 'a', '-f', join(dir, 'none.txt')], 'pub', (w) => w.pubSub.cannotReadFile(join(dir, 'none.txt'), 'ENOENT')],
+  [['pub', '-t', 'a', '-f', dir], 'pub', (w) => w.pubSub.cannotReadFile(dir, 'EISDIR')],
+  [['pub', '-t', 'a', '-m', 'x', '-i', 'a', '-I', 'b'], 'pub', (w) => w.pubSub.idAndPrefix],
+  [['pub', '-t', 'a', '-m', 'x', '-i', ''], 'pub', (w) => w.pubSub.idEmpty],
+  [['pub', '-t', 'a', '-m', 'x', '-c'], 'pub', (w) => w.pubSub.persistNeedsId],
+  [['pub', '-t', 'a', '-m', 'x', '-V', 'mqttv5'], 'pub', (w) => w.pubSub.only311('mqttv5')],
+  [['pub', '-t', 'a', '-m', 'x', '--will-retain'], 'pub', (w) => w.pubSub.willNeedsTopic('--will-retain')],
+  [['pub', '-t', 'a', '-m', 'x', '-i', 'x'.repeat(65536)], 'pub', (w) => w.pubSub.tooLong('id', 65536)],
+  [['pub', '-t', 'a', '-m', 'x', '--insecure'], 'pub', (w) => w.pubSub.insecureNoTls],
+  [['pub', '-m', 'x', '-L', 'ws://h/mqtt/a', '--cafile', 'ca.pem'], 'pub', (w) => w.pubSub.tlsOverWs('--cafile')],
+  [['pub', '-t', 'a', '-m', 'x', '-h', 'u@h'], 'pub', (w) => w.pubSub.hostAlone('u@h')],
+  [['pub', '-t', 'a', '-m', 'x', '-P', 'p'], 'pub', (w) => w.passwordNeedsUser],
+  [['sub'], 'sub', (w) => w.pubSub.subNoTopic],
+  [['sub', '-t', ''], 'sub', (w) => w.pubSub.subEmptyFilter],
+  [['sub', '-t', 'a', '-R', '--retained-only'], 'sub', (w) => w.pubSub.retainedContradict],
   [
     ['chat', '--name', 'a#', '--peer', 'b'],
     'chat',
@@ -99,7 +119,7 @@ const REFUSALS = [
 ];
 
 for (const [lang, env] of LANGS) {
-  test(`${lang}: the refusals of watch's, classroom's and sim's flags are lines of the words`, async () => {
+  test(`${lang}: the refusals of watch's, classroom's, sim's, chat's, pub's and sub's flags are lines of the words`, async () => {
     writeFileSync(join(dir, 'latin1.js'), Buffer.from([0x70, 0x72, 0x69, 0x6e, 0x74, 0x28, 0x27, 0xe9, 0x27, 0x29, 0x0a]));
     writeFileSync(join(dir, 'one.js'), "print('hi');\n");
     const w = cliWords(lang);
