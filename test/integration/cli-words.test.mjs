@@ -1,7 +1,7 @@
 // `mqtt-pair classroom`'s own lines come from the commands' words (tools/words/cli-en.ts,
 // cli-fr.ts): under a French locale the French line, else the English one, each the very string
 // of its table. The refusals, a broker it cannot observe, and the embedded broker's lines; and the
-// refusals of the flags watch and classroom share, of the broker flags, of sim, chat, pub and sub.
+// refusals of the flags watch and classroom share, of the broker flags, of sim, chat, pub and sub (-L's URL, -F's format too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,6 +108,13 @@ const REFUSALS = [
   [['pub', '-m', 'x', '-L', 'ws://h/mqtt/a', '--cafile', 'ca.pem'], 'pub', (w) => w.pubSub.tlsOverWs('--cafile')],
   [['pub', '-t', 'a', '-m', 'x', '-h', 'u@h'], 'pub', (w) => w.pubSub.hostAlone('u@h')],
   [['pub', '-t', 'a', '-m', 'x', '-P', 'p'], 'pub', (w) => w.passwordNeedsUser],
+  [['pub', '-m', 'x', '-L', 'nope'], 'pub', (w) => w.brokerUrl.form('nope')],
+  [['pub', '-m', 'x', '-L', 'ftp://h/a'], 'pub', (w) => w.brokerUrl.scheme('ftp://h/a', 'ftp')],
+  [['pub', '-m', 'x', '-L', 'mqtt://h'], 'pub', (w) => w.brokerUrl.noTopic('mqtt://h', 'mqtt://h/class/hello')],
+  [['pub', '-m', 'x', '-L', 'mqtt://h:99999/a'], 'pub', (w) => w.brokerUrl.port('mqtt://h:99999/a')],
+  [['sub', '-t', 'a', '-F', '%Z'], 'sub', (w) => w.format.code('Z')],
+  [['sub', '-t', 'a', '-F', '%R'], 'sub', (w) => w.format.v5('R')],
+  [['sub', '-t', 'a', '-F', '\\q'], 'sub', (w) => w.format.escape('q')],
   [['sub'], 'sub', (w) => w.pubSub.subNoTopic],
   [['sub', '-t', ''], 'sub', (w) => w.pubSub.subEmptyFilter],
   [['sub', '-t', 'a', '-R', '--retained-only'], 'sub', (w) => w.pubSub.retainedContradict],

@@ -217,6 +217,26 @@ export const en: CliWords = {
   classroomHow: (runFor, untilOk) =>
     (untilOk ? ' until every pair is ok' : '') + (runFor ? ` ${untilOk ? 'or' : 'for'} ${runFor} s` : untilOk ? ' or Ctrl+C' : ' until Ctrl+C'),
   embeddedWhere: 'embedded broker',
+  brokerUrl: {
+    form: (shown) =>
+      `-L needs a URL of the form mqtt://[user[:password]@]host[:port]/topic (or mqtts://, or ws:// and wss:// with /path/topic), got '${shown}'`,
+    scheme: (shown, scheme) =>
+      `-L ${shown}: unsupported URL scheme '${scheme}://', use mqtt://[user[:password]@]host[:port]/topic (or mqtts://, or ws:// and wss:// with /path/topic)`,
+    escape: (shown) => `-L ${shown}: a badly written %-escape in the user name or password (write %40 for @, %2F for /, %25 for %)`,
+    emptyUser: (shown) =>
+      `-L ${shown}: the user name before '@' is empty, use mqtt://[user[:password]@]host[:port]/topic (or mqtts://, or ws:// and wss:// with /path/topic)`,
+    ipv6: (shown) => `-L ${shown}: '[' without ']' around an IPv6 address, or no ':port' after ']'`,
+    noHost: (shown) => `-L ${shown}: no host name, use mqtt://[user[:password]@]host[:port]/topic (or mqtts://, or ws:// and wss:// with /path/topic)`,
+    port: (shown) => `-L ${shown}: the port must be a number from 1 to 65535`,
+    path: (shown, path) => `-L ${shown}: the WebSocket path '${path}' has spaces or other characters to percent-encode`,
+    noTopic: (shown, example) => `-L ${shown}: the topic is missing, add it after the host, e.g. ${example}`,
+  },
+  format: {
+    escape: (ch) => `-F: \\${ch} is not an escape mqtt-pair knows: use \\n \\t \\r \\v \\a \\e \\0 or \\\\`,
+    time: (ch, known) => `-F: @${ch} is not a time format mqtt-pair prints (it knows ${known}; @c, @x and @X depend on the locale)`,
+    v5: (ch) => `-F: %${ch} is an MQTT v5 property, and mqtt-pair speaks MQTT 3.1.1`,
+    code: (ch) => `-F: %${ch} is not a format code: use %t %p %q %r %l %m %x %X %I %U %j %J or %%`,
+  },
   pubSub: {
     tlsOverWs: (flag) => `${flag} is for TLS: write the URL as wss:// instead of ws://`,
     insecureNoTls: '--insecure only applies to TLS: use it with --cafile, -L mqtts:// or -L wss://',

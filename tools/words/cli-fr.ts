@@ -306,6 +306,27 @@ export const fr: CliWords = {
     (untilOk ? ' jusqu’à ce que chaque binôme aille bien' : '') +
     (runFor ? ` ${untilOk ? 'ou' : 'pendant'} ${runFor} s` : untilOk ? ' ou Ctrl+C' : ' jusqu’à Ctrl+C'),
   embeddedWhere: 'broker intégré',
+  brokerUrl: {
+    form: (shown) =>
+      `-L attend une URL de la forme mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic), reçu '${shown}'`,
+    scheme: (shown, scheme) =>
+      `-L ${shown} : le schéma '${scheme}://' n’est pas pris en charge, écrivez mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic)`,
+    escape: (shown) => `-L ${shown} : un échappement % mal écrit dans le nom d’utilisateur ou le mot de passe (écrivez %40 pour @, %2F pour /, %25 pour %)`,
+    emptyUser: (shown) =>
+      `-L ${shown} : le nom d’utilisateur avant '@' est vide, écrivez mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic)`,
+    ipv6: (shown) => `-L ${shown} : un '[' sans ']' autour d’une adresse IPv6, ou pas de ':port' après ']'`,
+    noHost: (shown) =>
+      `-L ${shown} : pas de nom d’hôte, écrivez mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic)`,
+    port: (shown) => `-L ${shown} : le port est un nombre de 1 à 65535`,
+    path: (shown, path) => `-L ${shown} : le chemin WebSocket '${path}' a des espaces ou d’autres caractères à encoder en %`,
+    noTopic: (shown, example) => `-L ${shown} : il manque le topic, ajoutez-le après l’hôte, par exemple ${example}`,
+  },
+  format: {
+    escape: (ch) => `-F : \\${ch} n’est pas un échappement que mqtt-pair connaît : écrivez \\n \\t \\r \\v \\a \\e \\0 ou \\\\`,
+    time: (ch, known) => `-F : @${ch} n’est pas un format d’heure que mqtt-pair affiche (il connaît ${known} ; @c, @x et @X dépendent de la langue du système)`,
+    v5: (ch) => `-F : %${ch} est une propriété de MQTT v5, et mqtt-pair parle MQTT 3.1.1`,
+    code: (ch) => `-F : %${ch} n’est pas un code de format : écrivez %t %p %q %r %l %m %x %X %I %U %j %J ou %%`,
+  },
   pubSub: {
     tlsOverWs: (flag) => `${flag} est pour TLS : écrivez l’URL en wss:// au lieu de ws://`,
     insecureNoTls: '--insecure ne vaut que pour TLS : avec --cafile, -L mqtts:// ou -L wss://',

@@ -66,8 +66,32 @@ export interface PubSubWords {
   retainedContradict: string;
 }
 
+/** -L's URL refused (tools/cli/flags.ts, parseBrokerUrl); `shown`: the URL, its password hidden. */
+export interface BrokerUrlWords {
+  form(shown: string): string;
+  scheme(shown: string, scheme: string): string;
+  escape(shown: string): string;
+  emptyUser(shown: string): string;
+  ipv6(shown: string): string;
+  noHost(shown: string): string;
+  port(shown: string): string;
+  path(shown: string, path: string): string;
+  noTopic(shown: string, example: string): string;
+}
+
+/** sub's -F format refused (tools/cli/format.ts). */
+export interface FormatWords {
+  escape(ch: string): string;
+  /** `known`: the time formats it prints, as « @a @A … ». */
+  time(ch: string, known: string): string;
+  v5(ch: string): string;
+  code(ch: string): string;
+}
+
 export interface CliWords {
   pubSub: PubSubWords;
+  brokerUrl: BrokerUrlWords;
+  format: FormatWords;
   // The flag parser and the top command (tools/cli/flags.ts, main.ts).
   unknownOption(arg: string, near: string | undefined, help: string): string;
   gluedValue(flag: string, example: string): string;
