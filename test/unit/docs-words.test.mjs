@@ -98,6 +98,44 @@ test('French pages link French pages (an English one only where the line says so
   );
 });
 
+/** The English page of a French one: cli.fr.md → cli.md, teacher.fr.md → teacher.en.md. */
+function englishOf(f, names) {
+  const base = f.replace(/\.fr\.md$/, '');
+  return [`${base}.md`, `${base}.en.md`].find((n) => names.has(n));
+}
+
+test('each French page and its English one name each other at the top', () => {
+  const files = docs();
+  const byName = new Map(files.map(({ f, text }) => [f, text]));
+  const french = files.filter(({ f }) => f.endsWith('.fr.md'));
+  assert.ok(
+    french.some(({ f }) => f === 'docs/programs.fr.md'),
+    "the students' programs in French",
+  );
+  const top = (text) => text.split('\n').slice(0, 5).join('\n');
+  const missing = [];
+  for (const { f, text } of french) {
+    const en = englishOf(f, byName);
+    if (!en) {
+      missing.push(`${f}: no English page`);
+      continue;
+    }
+    const [frName, enName] = [f, en].map((x) => x.replace(/^docs\//, ''));
+    if (!top(text).includes(`](${enName})`)) missing.push(`${f} does not link ${enName} at the top`);
+    if (!top(byName.get(en)).includes(`](${frName})`)) missing.push(`${en} does not link ${frName} at the top`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('the README lists every French page among the docs', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const unlisted = docs()
+    .filter(({ f }) => f.endsWith('.fr.md'))
+    .map(({ f }) => f)
+    .filter((f) => !readme.includes(`](${f}`));
+  assert.deepEqual(unlisted, []);
+});
+
 test('the French list of the settings names every setting the board takes', () => {
   const text = readFileSync(join(root, 'docs', 'improv.fr.md'), 'utf8');
   const list = text.slice(text.indexOf('## Les réglages'));

@@ -47,8 +47,7 @@ export function brokerFromFlags(p: Parsed, fallback?: string): Endpoint | undefi
   const insecure = p.has('insecure');
   if (value === undefined) {
     if (username !== undefined || password !== undefined) throw new UsageError(cliWords().userNeedsBroker(username !== undefined ? '-u' : '-P'));
-    if (cafile !== undefined || insecure)
-      throw new UsageError(`${cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: add --broker mqtts://… or wss://…`);
+    if (cafile !== undefined || insecure) throw new UsageError(cliWords().tlsOnly(cafile !== undefined ? '--cafile' : '--insecure', false));
     return undefined;
   }
   const parsed = brokerEndpoint(value);
@@ -63,7 +62,7 @@ export function brokerFromFlags(p: Parsed, fallback?: string): Endpoint | undefi
     e.password = password;
   }
   if ((cafile !== undefined || insecure) && !secure) {
-    throw new UsageError(`${cafile !== undefined ? '--cafile' : '--insecure'} is for a TLS broker: write --broker mqtts://… or wss://…`);
+    throw new UsageError(cliWords().tlsOnly(cafile !== undefined ? '--cafile' : '--insecure', true));
   }
   if (cafile !== undefined) {
     try {

@@ -58,7 +58,7 @@ export async function chat(argv: string[]): Promise<number> {
     const v = opts[key];
     if (!v) throw new UsageError(words.chatMissing(key));
     const e = topicError(prefix + v);
-    if (e) throw new UsageError(`--${key} "${v}" (with --prefix "${prefix}") is not a topic: ${e}`);
+    if (e) throw new UsageError(words.chatNotATopic(key, v, prefix, e));
   }
   const endpoint = brokerFromFlags(p, '127.0.0.1')!;
   const where = brokerName(endpoint, true);

@@ -44,9 +44,7 @@ export function studentOptions(p: Parsed, webPort: number | undefined, endpoint:
   const listenText = last(p, 'listen');
   if (webPort === undefined) {
     if (brokerText !== undefined || listenText !== undefined)
-      throw new UsageError(
-        `${listenText !== undefined ? '--listen' : '--student-broker'} goes with --web: the students' page is served beside the class page, e.g. --web 8080`,
-      );
+      throw new UsageError(cliWords().goesWithWeb(listenText !== undefined ? '--listen' : '--student-broker'));
     return undefined;
   }
   return { broker: studentBrokerOption(brokerText, endpoint), prefix, title, listen: listenText === undefined ? undefined : listenOption(listenText, webPort) };
@@ -57,12 +55,12 @@ export function langOption(value: string | undefined): 'fr' | 'en' | undefined {
   if (value === undefined) return undefined;
   const v = value.toLowerCase();
   if (v === 'fr' || v === 'en') return v;
-  throw new UsageError(`--lang needs fr or en, got '${value}'`);
+  throw new UsageError(cliWords().langValue(value));
 }
 
 /** A topic level for --school / --class: not empty, no / + #. */
 export function topicLevel(flag: string, value: string, example: string): string {
-  if (!value || /[/+#\0]/.test(value)) throw new UsageError(`${flag} needs one topic level without / + or #, e.g. ${flag} ${example}, got '${value}'`);
+  if (!value || /[/+#\0]/.test(value)) throw new UsageError(cliWords().topicLevel(flag, example, value));
   return value;
 }
 
@@ -72,7 +70,7 @@ export function rosterOption(file: string, group: string | undefined): string[] 
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--roster: cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(cliWords().rosterUnreadable(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (e as Error).message));
   }
   try {
     return parseRoster(text, group);
@@ -89,7 +87,7 @@ export function warnDots(
   out = (l: string) => process.stderr.write(`${l}\n`),
 ): void {
   const dotted = [school, className, ...(roster ?? [])].filter((x): x is string => !!x && x.includes('.'));
-  if (dotted.length) out(`mqtt-pair: note: '${dotted[0]}' holds a '.': on a RabbitMQ broker a '.' in a topic becomes a '/', so use '_' or '-' there instead`);
+  if (dotted.length) out(`mqtt-pair: ${cliWords().dotNote(dotted[0])}`);
 }
 
 /** Where the students open their page, and what anyone on that network can then do. */
@@ -116,16 +114,11 @@ export function listenOption(value: string, webPort: number): { host: string; po
   const hp = bare ? { host: value, port: undefined } : splitHostPort(value);
   const address = hp && (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hp.host) || (hp.host.includes(':') && /^[0-9a-f:.]+$/i.test(hp.host)));
   if (!hp || !address) {
-    throw new UsageError(
-      `--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`,
-    );
+    throw new UsageError(cliWords().listenAddress(value));
   }
   if (hp.port !== undefined) return { host: hp.host, port: integer('--listen', hp.port, 1, 65535, 'a port number after the address') };
   const port = webPort ? webPort + 1 : 8081;
-  if (port > 65535)
-    throw new UsageError(
-      `--web ${webPort} leaves no port after it for the students' page: give one with --listen ${hostPort(hp.host, 8081)}, or a lower --web port`,
-    );
+  if (port > 65535) throw new UsageError(cliWords().listenNoPort(webPort, hostPort(hp.host, 8081)));
   return { host: hp.host, port };
 }
 
@@ -135,12 +128,10 @@ export function studentBrokerOption(value: string | undefined, endpoint: Endpoin
   if (value === undefined) return `ws://${hostPort(endpoint.host, 9001)}/mqtt`;
   const e = /^wss?:\/\//i.test(value.trim()) ? brokerEndpoint(value) : '';
   if (typeof e === 'string') {
-    throw new UsageError(`--student-broker needs the broker's WebSocket address, e.g. --student-broker ws://192.168.1.144:9001, got '${redact(value)}'`);
+    throw new UsageError(cliWords().studentBrokerWs(redact(value)));
   }
   if (e.username !== undefined || e.password !== undefined) {
-    throw new UsageError(
-      `--student-broker ${redact(value)}: leave the user name and password out: every student's page shows this address; students type their own on the page`,
-    );
+    throw new UsageError(cliWords().studentBrokerAccount(redact(value)));
   }
   return brokerName(e, true);
 }

@@ -18,7 +18,7 @@ import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { VIEW_FLAGS, langOption, printStudentPage, rosterOption, studentOptions, topicLevel, warnDots } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { holdStopSignals, untilStopped } from './session';
-import { cliLang, cliWords, closeReason, useCliLang, verdictLine } from '../words/cli';
+import { cliWords, closeReason, useCliLang, verdictLine } from '../words/cli';
 import type { MqttError } from '../../src/mqtt/client';
 
 const CLASSROOM_FLAGS: Flag[] = [
@@ -75,8 +75,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
   }
   const pairsText = last(p, 'pairs');
   const rosterFile = last(p, 'roster');
-  if (pairsText === undefined && rosterFile === undefined)
-    throw new UsageError('say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)');
+  if (pairsText === undefined && rosterFile === undefined) throw new UsageError(words.classroomHowMany);
   const given = brokerFromFlags(p);
   const durationText = last(p, 'duration');
   const runFor = durationText === undefined ? undefined : seconds('--duration', durationText);
@@ -87,10 +86,10 @@ export async function runClassroom(argv: string[]): Promise<number> {
   const roster = rosterFile === undefined ? undefined : rosterOption(rosterFile, group);
   const rosterNames = roster?.map((prefix) => prefix.split('/').at(-2)!);
   if (roster?.some((x) => x !== `${group}/${x.split('/').at(-2)}/`)) {
-    throw new UsageError(`--roster: classroom simulates the pairs of one class: write first names only (they go under ${group}/)`);
+    throw new UsageError(words.classroomRosterNames(group));
   }
   const count = pairsText === undefined ? rosterNames!.length : integer('--pairs', pairsText, 1, 1000, 'a number of pairs');
-  if (rosterNames && count !== rosterNames.length) throw new UsageError(`--pairs ${count} and a roster of ${rosterNames.length} names: give one of them`);
+  if (rosterNames && count !== rosterNames.length) throw new UsageError(words.classroomPairsAndRoster(count, rosterNames.length));
   const lang = langOption(last(p, 'lang'));
   warnDots(school, className, roster);
   const webText = last(p, 'web');
@@ -119,9 +118,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
     where = `127.0.0.1:${embedded.port} (${words.embeddedWhere})`;
     broker = `127.0.0.1:${embedded.port}`;
     const ws = embedded.wsPort && `ws://127.0.0.1:${embedded.wsPort}/mqtt`;
-    console.log(
-      words.embeddedBroker(embedded.port) + (ws ? (cliLang() === 'fr' ? `, et pour la page élève sur ${ws}` : `, and for the students' page on ${ws}`) : ''),
-    );
+    console.log(words.embeddedBroker(embedded.port, ws || undefined));
     if (student && ws && last(p, 'studentBroker') === undefined) student.broker = ws;
   }
 
@@ -139,9 +136,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
     await embedded?.close();
     const err = e as MqttError;
     const why = printable(closeReason(err.message, err.kind, err.code));
-    process.stderr.write(
-      `mqtt-pair classroom: ${cliLang() === 'fr' ? `impossible d'observer ${group}/# sur le broker ${where} : ${why}` : `cannot observe ${group}/# on the broker at ${where}: ${why}`}\n`,
-    );
+    process.stderr.write(`mqtt-pair classroom: ${words.cannotObserve(`${group}/#`, where, why)}\n`);
     return 1;
   }
   console.log(words.classroomStart(count, group, where, interval, words.classroomHow(runFor, untilOk)));
@@ -164,8 +159,7 @@ export async function runClassroom(argv: string[]): Promise<number> {
     }
     console.log(words.classroomView(web.url, false));
     if (student) printStudentPage(web, student);
-    if (!given && student?.listen)
-      console.log("  (the embedded broker listens on this computer only: for students' computers, give --broker, a broker with a websockets listener)");
+    if (!given && student?.listen) console.log(words.embeddedLocalOnly);
   }
 
   const cpu0 = process.cpuUsage();

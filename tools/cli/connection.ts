@@ -7,6 +7,7 @@ import type { ClientOptions, QoS } from '../../src/mqtt/client';
 import { topicError } from '../../src/mqtt/topic';
 import { readCaFile } from '../../hosts/node/tls';
 import { UsageError, integer, last, parseBrokerUrl, type Flag, type Parsed } from './flags';
+import { cliWords } from '../words/cli';
 
 const CLIENT_CERTS = 'client certificates are not supported by mqtt-pair: the broker must accept a user name and password (-u, -P) or anonymous clients';
 const TLS_DEFAULTS = "mqtt-pair uses Node.js's TLS settings (TLS 1.2 or 1.3, its ciphers)";
@@ -105,12 +106,11 @@ export function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   const cafile = last(p, 'cafile');
   const insecure = p.has('insecure');
   if (cafile !== undefined || p.has('osCerts')) {
-    if (transport === 'ws')
-      throw new UsageError(`${cafile !== undefined ? '--cafile' : '--tls-use-os-certs'} is for TLS: write the URL as wss:// instead of ws://`);
+    if (transport === 'ws') throw new UsageError(cliWords().pubSub.tlsOverWs(cafile !== undefined ? '--cafile' : '--tls-use-os-certs'));
     if (transport === 'tcp') transport = 'tls';
   }
   if (insecure && (transport === 'tcp' || transport === 'ws')) {
-    throw new UsageError('--insecure only applies to TLS: use it with --cafile, -L mqtts:// or -L wss://');
+    throw new UsageError(cliWords().pubSub.insecureNoTls);
   }
   if (cafile !== undefined) {
     try {
@@ -123,15 +123,11 @@ export function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (hostText !== undefined) {
     const h = hostName(hostText);
     if (!h) {
-      throw new UsageError(
-        /[@/]/.test(hostText)
-          ? `-h takes a host name or address alone, got '${redact(hostText)}': give the user with -u and the password with -P, or the whole URL with -L`
-          : `-h needs a host name or IP address, e.g. -h 192.168.1.144, got '${redact(hostText)}'`,
-      );
+      throw new UsageError(/[@/]/.test(hostText) ? cliWords().pubSub.hostAlone(redact(hostText)) : cliWords().pubSub.hostNeeded(redact(hostText)));
     }
     host = h;
   }
-  if (!host) throw new UsageError('-h needs a host name or IP address, e.g. -h 192.168.1.144');
+  if (!host) throw new UsageError(cliWords().pubSub.hostNeeded());
   // (With TLS the name stays: the certificate may be for "localhost" only.)
   if (host === 'localhost' && (transport === 'tcp' || transport === 'ws')) host = '127.0.0.1';
   const portText = last(p, 'port');
@@ -140,20 +136,20 @@ export function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   username = last(p, 'username') ?? username;
   password = last(p, 'password') ?? password;
   if (password !== undefined && username === undefined) {
-    throw new UsageError('-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name');
+    throw new UsageError(cliWords().passwordNeedsUser);
   }
   const protocol = last(p, 'protocol');
   if (protocol !== undefined && !['mqttv311', '311', 'v311', '4'].includes(protocol.toLowerCase())) {
-    throw new UsageError(`-V ${protocol}: mqtt-pair speaks MQTT 3.1.1 only, use -V mqttv311 or leave -V out`);
+    throw new UsageError(cliWords().pubSub.only311(protocol));
   }
   const keepalive = last(p, 'keepalive') === undefined ? 60 : integer('-k', last(p, 'keepalive')!, 1, 65535, 'a keepalive in seconds');
   const id = last(p, 'id');
   const prefix = last(p, 'idPrefix');
-  if (id !== undefined && prefix !== undefined) throw new UsageError('-i and -I cannot be used together: give the whole id with -i, or a prefix with -I');
-  if (id === '') throw new UsageError('-i needs a client id that is not empty, e.g. -i teacher-laptop');
+  if (id !== undefined && prefix !== undefined) throw new UsageError(cliWords().pubSub.idAndPrefix);
+  if (id === '') throw new UsageError(cliWords().pubSub.idEmpty);
   const clean = !p.has('persist');
   if (!clean && id === undefined) {
-    throw new UsageError('-c (keep the session) needs a client id that stays the same between runs: add -i <id>, e.g. -c -i teacher-laptop');
+    throw new UsageError(cliWords().pubSub.persistNeedsId);
   }
   const clientId = id ?? `${prefix ?? `mqtt-pair-${cmd}-`}${process.pid}`;
   const qos = last(p, 'qos') === undefined ? 0 : (integer('-q', last(p, 'qos')!, 0, 2, 'a QoS level') as QoS);
@@ -175,17 +171,17 @@ export function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
       ['willQos', '--will-qos'],
       ['willRetain', '--will-retain'],
     ]) {
-      if (p.has(key)) throw new UsageError(`${flag} needs --will-topic too, e.g. --will-topic class/alice/status`);
+      if (p.has(key)) throw new UsageError(cliWords().pubSub.willNeedsTopic(flag));
     }
   }
   // Each of these goes into CONNECT behind a two-byte length.
-  const tooLong = (what: string, v: string | undefined) => {
-    if (v !== undefined && Buffer.byteLength(v) > 65535) throw new UsageError(`${what} is ${Buffer.byteLength(v)} bytes, MQTT allows at most 65535`);
+  const tooLong = (what: 'id' | 'user' | 'password' | 'will', v: string | undefined) => {
+    if (v !== undefined && Buffer.byteLength(v) > 65535) throw new UsageError(cliWords().pubSub.tooLong(what, Buffer.byteLength(v)));
   };
-  tooLong('the client id', clientId);
-  tooLong('the user name', username);
-  tooLong('the password', password);
-  if (will) tooLong('--will-payload', will.payload as string);
+  tooLong('id', clientId);
+  tooLong('user', username);
+  tooLong('password', password);
+  if (will) tooLong('will', will.payload as string);
   for (const t of p.get('topic') ?? []) topics.push(t);
   const endpoint: Endpoint = {
     host,

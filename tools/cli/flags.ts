@@ -162,32 +162,28 @@ export interface BrokerUrl {
  */
 export function parseBrokerUrl(url: string): BrokerUrl {
   const shown = redact(url);
-  const form = 'mqtt://[user[:password]@]host[:port]/topic (or mqtts://, or ws:// and wss:// with /path/topic)';
+  const w = cliWords().brokerUrl;
   const parts = splitUrl(url, true);
-  if (!parts) throw new UsageError(`-L needs a URL of the form ${form}, got '${shown}'`);
+  if (!parts) throw new UsageError(w.form(shown));
   const known = schemeTransport(parts.scheme);
-  if (!known) throw new UsageError(`-L ${shown}: unsupported URL scheme '${parts.scheme}://', use ${form}`);
+  if (!known) throw new UsageError(w.scheme(shown, parts.scheme));
   const out: BrokerUrl = { host: '', transport: known[0] };
   if (parts.userinfo !== undefined) {
     // Percent-escapes as --broker takes them (%40 for @, %2F for /, %3A for :).
     const c = credentials(parts.userinfo);
-    if (!c) throw new UsageError(`-L ${shown}: a badly written %-escape in the user name or password (write %40 for @, %2F for /, %25 for %)`);
-    if (!c.username) throw new UsageError(`-L ${shown}: the user name before '@' is empty, use ${form}`);
+    if (!c) throw new UsageError(w.escape(shown));
+    if (!c.username) throw new UsageError(w.emptyUser(shown));
     out.username = c.username;
     if (c.password !== undefined) out.password = c.password;
   }
   const hp = splitHostPort(parts.authority);
   if (!hp) {
-    throw new UsageError(
-      parts.authority.startsWith('[')
-        ? `-L ${shown}: '[' without ']' around an IPv6 address, or no ':port' after ']'`
-        : `-L ${shown}: no host name, use ${form}`,
-    );
+    throw new UsageError(parts.authority.startsWith('[') ? w.ipv6(shown) : w.noHost(shown));
   }
-  if (!hp.host) throw new UsageError(`-L ${shown}: no host name, use ${form}`);
+  if (!hp.host) throw new UsageError(w.noHost(shown));
   out.host = hp.host;
   if (hp.port !== undefined) {
-    if (portNumber(hp.port) < 0) throw new UsageError(`-L ${shown}: the port must be a number from 1 to 65535`);
+    if (portNumber(hp.port) < 0) throw new UsageError(w.port(shown));
     out.port = portNumber(hp.port);
   }
   const after = parts.rest.slice(1);
@@ -198,12 +194,11 @@ export function parseBrokerUrl(url: string): BrokerUrl {
       const next = after.indexOf('/');
       out.path = `/${next < 0 ? after : after.slice(0, next)}`;
       if (next >= 0) out.topic = after.slice(next + 1);
-      if (!/^\/[!-~]*$/.test(out.path)) throw new UsageError(`-L ${shown}: the WebSocket path '${out.path}' has spaces or other characters to percent-encode`);
+      if (!/^\/[!-~]*$/.test(out.path)) throw new UsageError(w.path(shown, out.path));
     }
     return out;
   }
-  if (!parts.rest)
-    throw new UsageError(`-L ${shown}: the topic is missing, add it after the host, e.g. ${parts.scheme}://${hostPort(hp.host, out.port)}/class/hello`);
+  if (!parts.rest) throw new UsageError(w.noTopic(shown, `${parts.scheme}://${hostPort(hp.host, out.port)}/class/hello`));
   out.topic = after;
   return out;
 }

@@ -6,6 +6,7 @@
 import type { Message } from '../../src/mqtt/client';
 import { decodeUtf8 } from '../../src/mqtt/codec';
 import { UsageError } from './flags';
+import { cliWords } from '../words/cli';
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', v: '\v', a: '\x07', e: '\x1b', '0': '\0', '\\': '\\' };
 const V5 = 'ACDEFPRS';
@@ -28,7 +29,7 @@ export function parseFormat(format: string): Piece[] {
     const ch = format[i];
     if (ch === '\\' && i + 1 < format.length) {
       const e = ESCAPES[format[++i]];
-      if (e === undefined) throw new UsageError(`-F: \\${format[i]} is not an escape mqtt-pair knows: use \\n \\t \\r \\v \\a \\e \\0 or \\\\`);
+      if (e === undefined) throw new UsageError(cliWords().format.escape(format[i]));
       text += e;
     } else if (ch === '@' && i + 1 < format.length) {
       const c = format[++i];
@@ -36,10 +37,7 @@ export function parseFormat(format: string): Piece[] {
         text += '@';
         continue;
       }
-      if (!TIMES.includes(c))
-        throw new UsageError(
-          `-F: @${c} is not a time format mqtt-pair prints (it knows @${TIMES.slice(0, -2).split('').join(' @')}; @c, @x and @X depend on the locale)`,
-        );
+      if (!TIMES.includes(c)) throw new UsageError(cliWords().format.time(c, `@${TIMES.slice(0, -2).split('').join(' @')}`));
       push({ code: `@${c}`, align: false, zero: false, width: 0, precision: -1 });
     } else if (ch === '%' && i + 1 < format.length) {
       let j = i + 1;
@@ -61,8 +59,8 @@ export function parseFormat(format: string): Piece[] {
         text += '%';
         continue;
       }
-      if (V5.includes(c)) throw new UsageError(`-F: %${c} is an MQTT v5 property, and mqtt-pair speaks MQTT 3.1.1`);
-      if (!'IjJlmpqrtUxX'.includes(c)) throw new UsageError(`-F: %${c ?? ''} is not a format code: use %t %p %q %r %l %m %x %X %I %U %j %J or %%`);
+      if (V5.includes(c)) throw new UsageError(cliWords().format.v5(c));
+      if (!'IjJlmpqrtUxX'.includes(c)) throw new UsageError(cliWords().format.code(c ?? ''));
       push({ code: c, align, zero, width, precision });
     } else {
       text += ch;

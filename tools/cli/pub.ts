@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { topicError } from '../../src/mqtt/topic';
 import { CONNECTION_FLAGS, parseCommon } from './connection';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
+import { cliWords } from '../words/cli';
 import { Session } from './session';
 
 const PUB_FLAGS: Flag[] = [
@@ -60,16 +61,15 @@ export async function pub(argv: string[]): Promise<number> {
   }
   const c = parseCommon(p, 'pub');
   const topic = c.topics[c.topics.length - 1];
-  if (topic === undefined) throw new UsageError("no topic: say where to publish with -t, e.g. -t class/hello -m 'hi'");
+  if (topic === undefined) throw new UsageError(cliWords().pubSub.pubNoTopic);
   const te = topicError(topic);
-  if (te) throw new UsageError(te === 'a topic cannot be empty' ? 'the topic is empty: give one with -t, e.g. -t class/hello' : `${te}, e.g. -t class/hello`);
+  if (te) throw new UsageError(te === 'a topic cannot be empty' ? cliWords().pubSub.pubEmptyTopic : cliWords().pubSub.pubBadTopic(te));
 
   const sources = ['message', 'file', 'null', 'stdin', 'lines'].reduce((n, k) => n + (p.get(k)?.length ?? 0), 0);
-  if (sources > 1) throw new UsageError('give only one message: one of -m, -f, -n, -s or -l, once');
-  if (sources === 0)
-    throw new UsageError("no message: add -m 'text' (or -f file, -n for an empty message, -s to read stdin, -l for one message per line of stdin)");
+  if (sources > 1) throw new UsageError(cliWords().pubSub.oneMessage);
+  if (sources === 0) throw new UsageError(cliWords().pubSub.noMessage);
   const repeatText = last(p, 'repeat');
-  if (repeatText !== undefined && p.has('lines')) throw new UsageError('--repeat works with -m, -f, -n and -s, not with -l');
+  if (repeatText !== undefined && p.has('lines')) throw new UsageError(cliWords().pubSub.repeatNotLines);
   const repeat = repeatText === undefined ? 1 : integer('--repeat', repeatText, 1, 1_000_000, 'a count');
   const delayText = last(p, 'repeatDelay');
   const delay = delayText === undefined ? 0 : seconds('--repeat-delay', delayText, true);
@@ -79,8 +79,7 @@ export async function pub(argv: string[]): Promise<number> {
 
   // The most one PUBLISH can carry besides its topic (and packet identifier).
   const room = 268435455 - 2 - Buffer.byteLength(topic) - (c.qos ? 2 : 0);
-  const tooBig = (n: number, what: string) =>
-    new UsageError(`${what} is ${n > room ? `more than ${room}` : n} bytes, more than MQTT allows in one packet with this topic (256 MB)`);
+  const tooBig = (n: number, what: string) => new UsageError(cliWords().pubSub.tooBig(what, n, room));
   let payload: Uint8Array | undefined;
   const message = last(p, 'message');
   const file = last(p, 'file');
@@ -88,7 +87,7 @@ export async function pub(argv: string[]): Promise<number> {
   else if (p.has('null')) payload = new Uint8Array(0);
   else if (file !== undefined) payload = readMessageFile(file, room, tooBig);
   else if (p.has('stdin')) payload = await readStdin(room, tooBig);
-  if (payload && payload.length > room) throw tooBig(payload.length, 'the message');
+  if (payload && payload.length > room) throw tooBig(payload.length, cliWords().pubSub.theMessage);
 
   const run = new Session('mqtt-pair pub', c, false);
   const { client } = run;
@@ -179,13 +178,12 @@ export async function pub(argv: string[]): Promise<number> {
 function readMessageFile(file: string, max: number, tooBig: (n: number, what: string) => Error): Uint8Array {
   try {
     const size = statSync(file).size; // before reading: a file too large is refused unread
-    if (size > max) throw tooBig(size, `the file '${file}'`);
+    if (size > max) throw tooBig(size, cliWords().pubSub.theFile(file));
     return readFileSync(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UsageError(`-f: cannot read the file '${file}': ${why}`);
+    throw new UsageError(cliWords().pubSub.cannotReadFile(file, code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES' ? code : (e as Error).message));
   }
 }
 
@@ -197,7 +195,7 @@ async function readStdin(max: number, tooBig: (n: number, what: string) => Error
     total += (chunk as Buffer).length;
     if (total > max) {
       process.stdin.destroy();
-      throw tooBig(total, 'the message on stdin');
+      throw tooBig(total, cliWords().pubSub.theStdin);
     }
     chunks.push(chunk as Buffer);
   }

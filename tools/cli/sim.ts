@@ -71,16 +71,16 @@ function readProgram(file: string): string {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new UsageError(`--program ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(`--program ${file}: ${cliWords().programUnreadable((e as NodeJS.ErrnoException).code ?? 'error')}`);
   }
-  if (bytes.length > MAX_SOURCE * 4) throw new UsageError(`--program ${file}: a program is at most ${MAX_SOURCE} characters`);
+  if (bytes.length > MAX_SOURCE * 4) throw new UsageError(`--program ${file}: ${cliWords().programTooLong(MAX_SOURCE)}`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UsageError(`--program ${file}: not UTF-8 text`);
+    throw new UsageError(`--program ${file}: ${cliWords().programNotUtf8}`);
   }
-  if (text.length > MAX_SOURCE) throw new UsageError(`--program ${file}: a program is at most ${MAX_SOURCE} characters (this one has ${text.length})`);
+  if (text.length > MAX_SOURCE) throw new UsageError(`--program ${file}: ${cliWords().programTooLong(MAX_SOURCE, text.length)}`);
   return text;
 }
 
@@ -105,12 +105,11 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
   const programFile = last(p, 'program');
   const program = programFile === undefined ? undefined : readProgram(programFile);
   const role = command === 'sim' ? (last(p, 'role') ?? (program === undefined ? 'pair' : 'hello')) : command;
-  if (program !== undefined && role === 'pair')
-    throw new UsageError('--program runs one board: give --role the role it plays without its program, e.g. --role hello');
-  if (!SIM_ROLES.includes(role)) throw new UsageError(`--role "${role}" is unknown: use ${SIM_ROLES.slice(0, -1).join(', ')} or ${SIM_ROLES.at(-1)}`);
+  if (program !== undefined && role === 'pair') throw new UsageError(words.programOneBoard);
+  if (!SIM_ROLES.includes(role)) throw new UsageError(words.unknownRole(role, SIM_ROLES));
   const name = last(p, 'name');
   const peer = last(p, 'peer');
-  if (role === 'chat' && (!name || !peer)) throw new UsageError('--role chat needs --name and --peer, e.g. --name esp --peer alice');
+  if (role === 'chat' && (!name || !peer)) throw new UsageError(words.chatNeedsNamePeer);
   const intervalText = last(p, 'interval');
   const interval = intervalText === undefined ? undefined : integer('--interval', intervalText, 10, MAX_DELAY, 'a number of milliseconds (24 days at most)');
   const endpoint = brokerFromFlags(p);

@@ -7,6 +7,7 @@ import { filterError, matches } from '../../src/mqtt/topic';
 import { printable } from '../../src/apps/text';
 import { CONNECTION_FLAGS, parseCommon, unsupported } from './connection';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
+import { cliWords } from '../words/cli';
 import { applyFormat, parseFormat } from './format';
 import { Session } from './session';
 
@@ -103,10 +104,10 @@ export async function sub(argv: string[]): Promise<number> {
   }
   const c = parseCommon(p, 'sub');
   const topics = c.topics;
-  if (!topics.length) throw new UsageError("no topic: say what to listen to with -t, e.g. -t hello or -t 'class/#'");
+  if (!topics.length) throw new UsageError(cliWords().pubSub.subNoTopic);
   for (const t of topics) {
     const e = filterError(t);
-    if (e) throw new UsageError(e === 'a topic filter cannot be empty' ? '-t needs a topic filter that is not empty, e.g. -t hello' : e);
+    if (e) throw new UsageError(e === 'a topic filter cannot be empty' ? cliWords().pubSub.subEmptyFilter : e);
   }
   const filterOut = p.get('filterOut') ?? [];
   for (const t of filterOut) {
@@ -126,7 +127,7 @@ export async function sub(argv: string[]): Promise<number> {
   };
   const noRetained = p.has('noRetained');
   const retainedOnly = p.has('retainedOnly');
-  if (noRetained && retainedOnly) throw new UsageError('-R (no retained messages) and --retained-only contradict each other: keep one');
+  if (noRetained && retainedOnly) throw new UsageError(cliWords().pubSub.retainedContradict);
   const removeRetained = p.has('removeRetained');
   if (removeRetained && !retainedOnly && !timeout && !count)
     throw new UsageError(

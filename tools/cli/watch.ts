@@ -96,7 +96,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const school = last(p, 'school');
   const className = last(p, 'class');
   if ((school === undefined) !== (className === undefined)) {
-    throw new UsageError('--school and --class go together, e.g. --school LycMaurois --class SNT_2nde');
+    throw new UsageError(words.schoolAndClass);
   }
   if (school !== undefined) topicLevel('--school', school, 'LycMaurois');
   if (className !== undefined) topicLevel('--class', className, 'SNT_2nde');

@@ -189,7 +189,7 @@ export const fr: CliWords = {
     'Une carte flashée avec role=chat répond « echo: <ligne> » à chaque ligne.',
   ],
   usingBroker: (where) => `Broker utilisé : ${where}`,
-  embeddedBroker: (port) => `Broker MQTT intégré (Aedes) à l'écoute sur 127.0.0.1:${port}`,
+  embeddedBroker: (port, ws) => `Broker MQTT intégré (Aedes) à l'écoute sur 127.0.0.1:${port}${ws ? `, et pour la page élève sur ${ws}` : ''}`,
   port1883Taken: 'Le port 1883 est déjà pris sur cet ordinateur : la carte utilise le broker MQTT qui y est (127.0.0.1:1883)',
   arrowKeys: 'Flèches : haut, bas, gauche, droite ; r g b y c m w o : une couleur ; q : quitter.',
   pressCtrlC: 'Ctrl+C pour arrêter.',
@@ -306,6 +306,85 @@ export const fr: CliWords = {
     (untilOk ? ' jusqu’à ce que chaque binôme aille bien' : '') +
     (runFor ? ` ${untilOk ? 'ou' : 'pendant'} ${runFor} s` : untilOk ? ' ou Ctrl+C' : ' jusqu’à Ctrl+C'),
   embeddedWhere: 'broker intégré',
+  brokerUrl: {
+    form: (shown) =>
+      `-L attend une URL de la forme mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic), reçu '${shown}'`,
+    scheme: (shown, scheme) =>
+      `-L ${shown} : le schéma '${scheme}://' n’est pas pris en charge, écrivez mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic)`,
+    escape: (shown) => `-L ${shown} : un échappement % mal écrit dans le nom d’utilisateur ou le mot de passe (écrivez %40 pour @, %2F pour /, %25 pour %)`,
+    emptyUser: (shown) =>
+      `-L ${shown} : le nom d’utilisateur avant '@' est vide, écrivez mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic)`,
+    ipv6: (shown) => `-L ${shown} : un '[' sans ']' autour d’une adresse IPv6, ou pas de ':port' après ']'`,
+    noHost: (shown) =>
+      `-L ${shown} : pas de nom d’hôte, écrivez mqtt://[utilisateur[:mot_de_passe]@]hôte[:port]/topic (ou mqtts://, ou ws:// et wss:// avec /chemin/topic)`,
+    port: (shown) => `-L ${shown} : le port est un nombre de 1 à 65535`,
+    path: (shown, path) => `-L ${shown} : le chemin WebSocket '${path}' a des espaces ou d’autres caractères à encoder en %`,
+    noTopic: (shown, example) => `-L ${shown} : il manque le topic, ajoutez-le après l’hôte, par exemple ${example}`,
+  },
+  format: {
+    escape: (ch) => `-F : \\${ch} n’est pas un échappement que mqtt-pair connaît : écrivez \\n \\t \\r \\v \\a \\e \\0 ou \\\\`,
+    time: (ch, known) => `-F : @${ch} n’est pas un format d’heure que mqtt-pair affiche (il connaît ${known} ; @c, @x et @X dépendent de la langue du système)`,
+    v5: (ch) => `-F : %${ch} est une propriété de MQTT v5, et mqtt-pair parle MQTT 3.1.1`,
+    code: (ch) => `-F : %${ch} n’est pas un code de format : écrivez %t %p %q %r %l %m %x %X %I %U %j %J ou %%`,
+  },
+  pubSub: {
+    tlsOverWs: (flag) => `${flag} est pour TLS : écrivez l’URL en wss:// au lieu de ws://`,
+    insecureNoTls: '--insecure ne vaut que pour TLS : avec --cafile, -L mqtts:// ou -L wss://',
+    hostAlone: (shown) =>
+      `-h prend un nom d’hôte ou une adresse seuls, reçu '${shown}' : donnez l’utilisateur avec -u et le mot de passe avec -P, ou l’URL entière avec -L`,
+    hostNeeded: (shown) => `-h attend un nom d’hôte ou une adresse IP, par exemple -h 192.168.1.144${shown === undefined ? '' : `, reçu '${shown}'`}`,
+    only311: (protocol) => `-V ${protocol} : mqtt-pair ne parle que MQTT 3.1.1, écrivez -V mqttv311 ou retirez -V`,
+    idAndPrefix: '-i et -I ne vont pas ensemble : donnez l’identifiant entier avec -i, ou un préfixe avec -I',
+    idEmpty: '-i attend un identifiant qui n’est pas vide, par exemple -i poste-prof',
+    persistNeedsId: '-c (garder la session) demande un identifiant qui reste le même d’une fois à l’autre : ajoutez -i <id>, par exemple -c -i poste-prof',
+    willNeedsTopic: (flag) => `${flag} demande aussi --will-topic, par exemple --will-topic class/alice/status`,
+    tooLong: (what, bytes) =>
+      `${{ id: 'l’identifiant', user: 'le nom d’utilisateur', password: 'le mot de passe', will: '--will-payload' }[what]} fait ${bytes} octets, MQTT en permet 65535 au plus`,
+    pubNoTopic: "pas de topic : dites où publier avec -t, par exemple -t class/hello -m 'salut'",
+    pubEmptyTopic: 'le topic est vide : donnez-en un avec -t, par exemple -t class/hello',
+    pubBadTopic: (why) => `${why}, par exemple -t class/hello`,
+    oneMessage: 'un seul message : un seul de -m, -f, -n, -s ou -l, une fois',
+    noMessage:
+      "pas de message : ajoutez -m 'texte' (ou -f fichier, -n pour un message vide, -s pour lire l’entrée standard, -l pour un message par ligne de l’entrée standard)",
+    repeatNotLines: '--repeat va avec -m, -f, -n et -s, pas avec -l',
+    tooBig: (what, bytes, room) =>
+      `${what} fait ${bytes > room ? `plus de ${room}` : bytes} octets, plus que MQTT ne permet dans un paquet avec ce topic (256 Mo)`,
+    theMessage: 'le message',
+    theFile: (file) => `le fichier '${file}'`,
+    theStdin: 'le message lu sur l’entrée standard',
+    cannotReadFile: (file, why) =>
+      `-f : impossible de lire le fichier '${file}' : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
+    subNoTopic: "pas de topic : dites quoi écouter avec -t, par exemple -t hello ou -t 'class/#'",
+    subEmptyFilter: '-t attend un filtre de topic qui n’est pas vide, par exemple -t hello',
+    retainedContradict: '-R (sans messages retenus) et --retained-only se contredisent : gardez-en un',
+  },
+  classroomHowMany: 'dites combien de binômes simuler avec --pairs, par exemple --pairs 30 (ou nommez-les avec --roster FICHIER)',
+  classroomRosterNames: (group) => `--roster : classroom simule les binômes d’une seule classe : écrivez seulement des prénoms (ils vont sous ${group}/)`,
+  classroomPairsAndRoster: (pairs, names) => `--pairs ${pairs} et une liste de ${names} prénom${s(names)} : donnez l’un ou l’autre`,
+  cannotObserve: (filter, where, why) => `impossible d’observer ${filter} sur le broker ${where} : ${why}`,
+  embeddedLocalOnly:
+    '  (le broker intégré n’écoute que sur cet ordinateur : pour les postes des élèves, donnez --broker, un broker qui écoute aussi en WebSocket)',
+  goesWithWeb: (flag) => `${flag} va avec --web : la page élève est servie à côté de la page de la classe, par exemple --web 8080`,
+  langValue: (value) => `--lang attend fr ou en, reçu '${value}'`,
+  topicLevel: (flag, example, value) => `${flag} attend un seul niveau de topic, sans / + ni #, par exemple ${flag} ${example}, reçu '${value}'`,
+  rosterUnreadable: (file, why) => `--roster : impossible de lire '${file}' : ${why ?? 'ce fichier n’existe pas'}`,
+  dotNote: (value) => `remarque : '${value}' contient un '.' : sur un broker RabbitMQ, un '.' dans un topic devient un '/' ; écrivez plutôt '_' ou '-'`,
+  listenAddress: (value) =>
+    `--listen attend l’adresse de cet ordinateur sur le réseau de la salle, par exemple --listen 192.168.1.10 ou --listen 0.0.0.0:8081, reçu '${value}'`,
+  listenNoPort: (webPort, example) =>
+    `--web ${webPort} ne laisse pas de port après lui pour la page élève : donnez-en un avec --listen ${example}, ou un port --web plus petit`,
+  studentBrokerWs: (value) => `--student-broker attend l’adresse WebSocket du broker, par exemple --student-broker ws://192.168.1.144:9001, reçu '${value}'`,
+  studentBrokerAccount: (value) =>
+    `--student-broker ${value} : sans nom d’utilisateur ni mot de passe : la page de chaque élève montre cette adresse ; les élèves tapent les leurs sur la page`,
+  schoolAndClass: '--school et --class vont ensemble, par exemple --school LycMaurois --class SNT_2nde',
+  tlsOnly: (flag, write) => `${flag} est pour un broker TLS : ${write ? 'écrivez' : 'ajoutez'} --broker mqtts://… ou wss://…`,
+  programUnreadable: (code) => `impossible de le lire (${code})`,
+  programTooLong: (max, has) => `un programme fait au plus ${max} caractères${has === undefined ? '' : ` (celui-ci en a ${has})`}`,
+  programNotUtf8: 'ce n’est pas du texte UTF-8',
+  programOneBoard: '--program fait tourner une seule carte : donnez avec --role le rôle qu’elle joue sans son programme, par exemple --role hello',
+  unknownRole: (role, roles) => `--role « ${role} » est inconnu : choisissez ${roles.slice(0, -1).join(', ')} ou ${roles.at(-1)}`,
+  chatNeedsNamePeer: '--role chat demande --name et --peer, par exemple --name esp --peer alice',
+  chatNotATopic: (key, value, prefix, why) => `--${key} « ${value} » (avec --prefix « ${prefix} ») n’est pas un topic : ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
       `${count} binôme${s(count)} (${2 * count} cartes simulées) pendant ${elapsed.replace('.', ',')} s sur ${where}, un hello toutes les ${interval} ms ; ${connected}`,

@@ -33,7 +33,65 @@ export interface CloseFacts {
   connectTimeoutMs: number;
 }
 
+/** pub's and sub's own refusals (tools/cli/connection.ts, pub.ts, sub.ts): mosquitto's flags. */
+export interface PubSubWords {
+  tlsOverWs(flag: string): string;
+  insecureNoTls: string;
+  /** -h with a user or a URL in it (shown redacted). */
+  hostAlone(shown: string): string;
+  /** -h missing, or not a host (shown redacted). */
+  hostNeeded(shown?: string): string;
+  only311(protocol: string): string;
+  idAndPrefix: string;
+  idEmpty: string;
+  persistNeedsId: string;
+  willNeedsTopic(flag: string): string;
+  tooLong(what: 'id' | 'user' | 'password' | 'will', bytes: number): string;
+  pubNoTopic: string;
+  pubEmptyTopic: string;
+  /** A topic that cannot be published to (`why`: the topic's check, in English). */
+  pubBadTopic(why: string): string;
+  oneMessage: string;
+  noMessage: string;
+  repeatNotLines: string;
+  /** What is too big for one PUBLISH: the message, a file, stdin (`what`: one of the three below). */
+  tooBig(what: string, bytes: number, room: number): string;
+  theMessage: string;
+  theFile(file: string): string;
+  theStdin: string;
+  /** -f's file unreadable: a system code (ENOENT, EISDIR, EACCES) or the system's message. */
+  cannotReadFile(file: string, why: string): string;
+  subNoTopic: string;
+  subEmptyFilter: string;
+  retainedContradict: string;
+}
+
+/** -L's URL refused (tools/cli/flags.ts, parseBrokerUrl); `shown`: the URL, its password hidden. */
+export interface BrokerUrlWords {
+  form(shown: string): string;
+  scheme(shown: string, scheme: string): string;
+  escape(shown: string): string;
+  emptyUser(shown: string): string;
+  ipv6(shown: string): string;
+  noHost(shown: string): string;
+  port(shown: string): string;
+  path(shown: string, path: string): string;
+  noTopic(shown: string, example: string): string;
+}
+
+/** sub's -F format refused (tools/cli/format.ts). */
+export interface FormatWords {
+  escape(ch: string): string;
+  /** `known`: the time formats it prints, as « @a @A … ». */
+  time(ch: string, known: string): string;
+  v5(ch: string): string;
+  code(ch: string): string;
+}
+
 export interface CliWords {
+  pubSub: PubSubWords;
+  brokerUrl: BrokerUrlWords;
+  format: FormatWords;
   // The flag parser and the top command (tools/cli/flags.ts, main.ts).
   unknownOption(arg: string, near: string | undefined, help: string): string;
   gluedValue(flag: string, example: string): string;
@@ -89,7 +147,8 @@ export interface CliWords {
   chatUsageFooter: string[];
   // sim, remote, actuator
   usingBroker(where: string): string;
-  embeddedBroker(port: number): string;
+  /** The embedded broker's line; `ws`: its WebSocket for the students' page, where it has one. */
+  embeddedBroker(port: number, ws?: string): string;
   port1883Taken: string;
   arrowKeys: string;
   pressCtrlC: string;
@@ -131,6 +190,38 @@ export interface CliWords {
   classroomStart(count: number, group: string, where: string, interval: number, how: string): string;
   classroomHow(runFor: number | undefined, untilOk: boolean): string;
   embeddedWhere: string;
+  /** classroom's own refusals: no count of pairs, a roster of another class's shape, a count and a roster that differ. */
+  classroomHowMany: string;
+  classroomRosterNames(group: string): string;
+  classroomPairsAndRoster(pairs: number, names: number): string;
+  /** classroom could not follow its class's topics on the broker (`why`: the client's reason, worded). */
+  cannotObserve(filter: string, where: string, why: string): string;
+  /** --listen without --broker: the embedded broker is not reachable from the students' computers. */
+  embeddedLocalOnly: string;
+  // The flags watch and classroom share (tools/cli/class-options.ts), and watch's own.
+  goesWithWeb(flag: string): string;
+  langValue(value: string): string;
+  topicLevel(flag: string, example: string, value: string): string;
+  /** --roster's file cannot be read: `why` is the system's reason, absent when there is no such file. */
+  rosterUnreadable(file: string, why?: string): string;
+  /** A '.' in a class's topic level, which RabbitMQ turns into a '/'. */
+  dotNote(value: string): string;
+  listenAddress(value: string): string;
+  listenNoPort(webPort: number, example: string): string;
+  studentBrokerWs(value: string): string;
+  studentBrokerAccount(value: string): string;
+  schoolAndClass: string;
+  // The broker flags: a TLS flag for a broker without TLS (`write`: a broker was given, else none).
+  tlsOnly(flag: string, write: boolean): string;
+  // sim's own: --program's file, --role.
+  programUnreadable(code: string): string;
+  programTooLong(max: number, has?: number): string;
+  programNotUtf8: string;
+  programOneBoard: string;
+  unknownRole(role: string, roles: readonly string[]): string;
+  chatNeedsNamePeer: string;
+  /** chat's --name or --peer under --prefix is no topic (`why`: the topic's check, in English). */
+  chatNotATopic(key: string, value: string, prefix: string, why: string): string;
   classroomEnd: {
     ran(count: number, elapsed: string, where: string, interval: number, connected: string): string;
     allConnected(d: string): string;
