@@ -188,7 +188,12 @@ async function build(config, { resources = {}, manifest = {}, stack, static: fix
     manifestPath = join(wrap, 'manifest.json');
     writeFileSync(manifestPath, JSON.stringify(m, null, 2));
   }
-  const argv = ['-i', '-m', '-t', 'build', '-p', 'lin', '-o', w.out, manifestPath, ...args];
+  // Another app builds in a folder of its own: mcconfig shares the XS engine's objects between the
+  // apps of one output folder, and ours is built with other defines (-DmxMetering=1): an app built
+  // after the benchmark's empty one in the same folder got its engine and died silently at start.
+  const out = app ? join(w.out, app.name) : w.out;
+  mkdirSync(out, { recursive: true });
+  const argv = ['-i', '-m', '-t', 'build', '-p', 'lin', '-o', out, manifestPath, ...args];
   const started = Date.now();
   const r = await new Promise((resolve) => {
     const child = spawn(tools.mcconfig, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -201,7 +206,7 @@ async function build(config, { resources = {}, manifest = {}, stack, static: fix
     });
     child.once('close', (code) => resolve({ code, log }));
   });
-  const so = join(w.out, 'bin', 'lin', 'mc', 'instrument', app?.name ?? 'mqtt-pair', 'mc.so');
+  const so = join(out, 'bin', 'lin', 'mc', 'instrument', app?.name ?? 'mqtt-pair', 'mc.so');
   if (r.code !== 0 || !existsSync(so)) {
     const tail = r.log
       .split('\n')
