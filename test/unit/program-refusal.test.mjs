@@ -71,18 +71,16 @@ describe('a refused program, read from the frame alone and worded by tools/words
     const r = await refusal(b.link, 'bad.js', 'let a = 1;\nlet b = ;\n');
     assert.deepEqual(r, { key: 'bad.js', code: 'syntax', facts: ['2', '', "SyntaxError: Unexpected token ';'"] });
     assert.deepEqual(b.link.lines, [], 'no console line was there to read');
-    assert.ok(b.host.lines.some((l) => l.startsWith('Program over USB: bad.js, line 2:')), 'the board still says it to a person at a serial monitor');
+    assert.ok(
+      b.host.lines.some((l) => l.startsWith('Program over USB: bad.js, line 2:')),
+      'the board still says it to a person at a serial monitor',
+    );
     assert.equal(refusedLine(r), 2);
-    assert.equal(
-      cliWords('en').program.refused(r),
-      "the board refused the program bad.js and keeps its own: line 2: SyntaxError: Unexpected token ';'",
-    );
-    assert.equal(
-      cliWords('fr').program.refused(r),
-      "la carte a refusé le programme bad.js et garde le sien : ligne 2 : SyntaxError: Unexpected token ';'",
-    );
+    assert.equal(cliWords('en').program.refused(r), "the board refused the program bad.js and keeps its own: line 2: SyntaxError: Unexpected token ';'");
+    assert.equal(cliWords('fr').program.refused(r), "la carte a refusé le programme bad.js et garde le sien : ligne 2 : SyntaxError: Unexpected token ';'");
     assert.equal(sendFr.refused(r), "La carte refuse le programme et garde celui d’avant. Erreur ligne 2 : SyntaxError: Unexpected token ';'");
     assert.equal(sendEn.refused(r), "The board refused the program and keeps its previous one. Error on line 2: SyntaxError: Unexpected token ';'");
+    assert.equal(setupPageEn.program.refused(r), "The board refused the program and keeps its own: line 2: SyntaxError: Unexpected token ';'.");
     assert.equal(setupPageFr.program.refused(r), "La carte a refusé le programme et garde le sien : ligne 2 : SyntaxError: Unexpected token ';'.");
     assert.equal(await storedProgram(b.link), null, 'nothing stored');
   });
