@@ -80,8 +80,8 @@ describe('a refused program, read from the frame alone and worded by tools/words
     assert.equal(cliWords('fr').program.refused(r), "la carte a refusé le programme bad.js et garde le sien : ligne 2 : SyntaxError: Unexpected token ';'");
     assert.equal(sendFr.refused(r), "La carte refuse le programme et garde celui d’avant. Erreur ligne 2 : SyntaxError: Unexpected token ';'");
     assert.equal(sendEn.refused(r), "The board refused the program and keeps its previous one. Error on line 2: SyntaxError: Unexpected token ';'");
-    assert.equal(setupPageEn.program.refused(r), "The board refused the program and keeps its own: line 2: SyntaxError: Unexpected token ';'.");
-    assert.equal(setupPageFr.program.refused(r), "La carte a refusé le programme et garde le sien : ligne 2 : SyntaxError: Unexpected token ';'.");
+    assert.equal(setupPageEn.program.refused(r), "The board refused the program « bad.js » and keeps its own: line 2: SyntaxError: Unexpected token ';'.");
+    assert.equal(setupPageFr.program.refused(r), "La carte a refusé le programme « bad.js » et garde le sien : ligne 2 : SyntaxError: Unexpected token ';'.");
     assert.equal(await storedProgram(b.link), null, 'nothing stored');
   });
 

@@ -2,6 +2,7 @@
 // page's script bundles them.
 
 import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
+import { printable } from '../../src/apps/text';
 import { programRefusal } from './program-refusal';
 import { refusalLine } from './refusal';
 
@@ -187,7 +188,7 @@ export const fr: SetupWords = {
       notUtf8: (name) => `« ${name} » n’est pas du texte UTF-8 : enregistrez-le en UTF-8 dans l’éditeur.`,
       nameTooLong: (name) => `Le nom « ${name} » est trop long : 32 octets au plus.`,
     },
-    refused: (r) => `La carte a refusé le programme et garde le sien : ${programRefusal('fr', r)}.`,
+    refused: (r) => `La carte a refusé le programme${r.key ? ` « ${printable(r.key)} »` : ''} et garde le sien : ${programRefusal('fr', r)}.`,
   },
   notBoard: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? Installez le programme (1.), puis réessayez.',
   improv: {
@@ -274,7 +275,7 @@ export const en: SetupWords = {
       notUtf8: (name) => `« ${name} » is not UTF-8 text: save it as UTF-8 in the editor.`,
       nameTooLong: (name) => `The name « ${name} » is too long: 32 bytes at most.`,
     },
-    refused: (r) => `The board refused the program and keeps its own: ${programRefusal('en', r)}.`,
+    refused: (r) => `The board refused the program${r.key ? ` « ${printable(r.key)} »` : ''} and keeps its own: ${programRefusal('en', r)}.`,
   },
   notBoard: 'No answer: is it a board with mqtt-pair? Install the firmware (1.), then try again.',
   improv: {
