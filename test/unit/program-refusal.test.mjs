@@ -5,6 +5,7 @@
 // and English for `mqtt-pair program`, the students' page and the set-up page.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { improv, nodeProgramRunner } from '../../dist/index.js';
 import {
   BoardLink,
@@ -109,6 +110,13 @@ describe('a refused program, read from the frame alone and worded by tools/words
       assert.doesNotMatch(fr, /raison «|sans dire|undefined/, `${code} has its French words`);
       assert.notEqual(en, fr, code);
     }
+    // docs/improv.md's table lists these codes, and no other.
+    const doc = readFileSync(new URL('../../docs/improv.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## A refused program'), doc.indexOf('## Errors'));
+    assert.deepEqual(
+      [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]),
+      codes,
+    );
     assert.equal(programRefusal('en', { key: '', code: 'gpio', facts: [] }), 'reason "gpio", which this tool does not know: update mqtt-pair');
     assert.equal(programRefusal('fr', { key: '', code: '', facts: [] }), 'sans dire pourquoi (un firmware plus ancien ?)');
     // The compiler's words and the name come from the board: no escape sequence reaches a terminal.
