@@ -9,6 +9,7 @@
 // Serial, the page says where it is, and gives the command line that does the same.
 
 import { utf8Length } from '../../../src/mqtt/codec';
+import { UNKNOWN_RPC } from '../../../src/setup/improv';
 import { MAX_PROGRAM_BYTES, nameProblem } from '../../../src/setup/program-store';
 import { BoardError, BoardLink } from '../../setup/improv-client';
 import { clearProgram, ProgramRefused, refusedLine, sendProgram, type StoredProgramInfo, storedProgram } from '../../setup/send-program';
@@ -150,7 +151,13 @@ function askBetween() {
   asking = askProgram(b)
     .then(
       () => {},
-      () => {},
+      (e) => {
+        // An older firmware without 0x88: asked no more (each ask would be a line on its console).
+        if (e instanceof BoardError && e.code === UNKNOWN_RPC && asker) {
+          clearInterval(asker);
+          asker = null;
+        }
+      },
     )
     .finally(() => {
       asking = null;
