@@ -192,8 +192,9 @@ describe("the students' page sends a program to the student's board over Web Ser
   });
 
   test('a board in safe mode (its program stopped twice): « Que fait ma carte ? » says so with why; a corrected program ends it', async () => {
-    // The board's flash says two stops in a row, the last an endless loop: its 0x88 answer carries them.
-    board.store.set('pgs', '2l it never gave control back: too much computation');
+    // The board's flash says two stops in a row, the last an endless loop, and that it started without
+    // the program (`!`): its 0x88 answer carries them.
+    board.store.set('pgs', '2l! it never gave control back: too much computation');
     const { context, page } = await open('fr-FR');
     try {
       await page.locator('.cm-editor').waitFor();
