@@ -45,5 +45,8 @@ export { duration } from './words/duration';
 export { BoardLink, ImprovDecoder, MAX_ROWS, readRefusal } from './setup/improv-client';
 export { storeSettings } from './setup/set-up-board';
 export { refusalLine } from './words/refusal';
+export { programRefusal } from './words/program-refusal';
+export { en as sendEn, fr as sendFr } from './words/send';
+export { ProgramRefused, refusedLine, sendProgram, storedProgram } from './setup/send-program';
 export { en as setupPageEn, fr as setupPageFr } from './words/setup';
 export { startWebView } from './view/web';

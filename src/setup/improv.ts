@@ -22,8 +22,8 @@ export const STOPPED = 0x00,
   PROVISIONING = 0x03,
   PROVISIONED = 0x04;
 
-// Errors (ERROR_STATE). 0x80 and 0x81 are ours: a setting's value is wrong (a refusal result, just
-// before, says which and why: refusalFrame), a program is refused (the console says why).
+// Errors (ERROR_STATE). 0x80 and 0x81 are ours: a setting's value is wrong, a program is refused;
+// a refusal result, just before, says which and why (refusalFrame).
 export const NO_ERROR = 0x00,
   INVALID_RPC = 0x01,
   UNKNOWN_RPC = 0x02,
@@ -141,9 +141,9 @@ export function resultFrame(cmd: number, strings: readonly string[] = []): Uint8
 }
 
 /**
- * A refused setting, sent by one of our commands just before its error: a result whose first
- * string is empty (no key is), then the key ('' when over 64 bytes: an unknown one the client
- * sent, which it knows), the reason's code and its facts (docs/improv.md).
+ * A refused setting or program, sent by one of our commands just before its error: a result whose
+ * first string is empty (no key is), then the key (the setting's, or the program's name; '' when
+ * over 64 bytes: one the client sent, which it knows), the reason's code and its facts (docs/improv.md).
  */
 export function refusalFrame(cmd: number, key: string, code: string, facts: readonly string[] = []): Uint8Array {
   return resultFrame(cmd, ['', utf8Length(key) > 64 ? '' : key, code, ...facts]);

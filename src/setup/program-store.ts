@@ -53,12 +53,39 @@ export function programHash(source: string): string {
   return fnv1a(encodeUtf8(source));
 }
 
-/** Why a name cannot be a program's, or ''. */
-export function nameProblem(name: string): string {
-  if (!name) return 'a program needs a name';
-  if (utf8Length(name) > MAX_NAME_BYTES) return `a program's name is at most ${MAX_NAME_BYTES} bytes`;
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return "a program's name holds control characters";
+/**
+ * Why a program is refused over USB, as the board sends it before its error 0x81 (docs/improv.md,
+ * « A refused program »); tools/words/program-refusal.ts words it.
+ */
+export type ProgramRefusalCode =
+  | 'noName'
+  | 'nameLong'
+  | 'nameControl'
+  | 'size'
+  | 'large'
+  | 'noParser'
+  | 'order'
+  | 'shape'
+  | 'utf8'
+  | 'over'
+  | 'cut'
+  | 'hash'
+  | 'syntax';
+
+/** Why a name cannot be a program's, as a refusal's code (docs/improv.md), or ''. */
+export function nameCode(name: string): '' | 'noName' | 'nameLong' | 'nameControl' {
+  if (!name) return 'noName';
+  if (utf8Length(name) > MAX_NAME_BYTES) return 'nameLong';
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return 'nameControl';
   return '';
+}
+
+/** Why a name cannot be a program's, or '' (for the console). */
+export function nameProblem(name: string): string {
+  const c = nameCode(name);
+  if (c === 'noName') return 'a program needs a name';
+  if (c === 'nameLong') return `a program's name is at most ${MAX_NAME_BYTES} bytes`;
+  return c && "a program's name holds control characters";
 }
 
 interface Header extends ProgramInfo {

@@ -23,7 +23,20 @@ import {
   type SettingProblem,
   type Settings,
 } from './settings';
-import { clearProgram, MAX_PROGRAM_BYTES, nameProblem, programHash, programInfo, ProgramWriter, safeModeFields, storeProgram } from './program-store';
+import {
+  chunks,
+  clearProgram,
+  MAX_NAME_BYTES,
+  MAX_PROGRAM_BYTES,
+  nameCode,
+  nameProblem,
+  programHash,
+  programInfo,
+  type ProgramRefusalCode,
+  ProgramWriter,
+  safeModeFields,
+  storeProgram,
+} from './program-store';
 
 /** What setup needs to know of the firmware around it. */
 export interface Firmware {
@@ -105,7 +118,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     if (type !== improv.RPC) return; // a board's answer (ours echoed back, or another's): not for us
     const c = improv.decodeCommand(data);
     if (!c) {
-      if (data[0] === improv.PROGRAM_CHUNK && this.transfer) return this.refuse('a part of it is not UTF-8 text');
+      if (data[0] === improv.PROGRAM_CHUNK && this.transfer) return this.refuse(improv.PROGRAM_CHUNK, 'utf8', [], 'a part of it is not UTF-8 text');
       return this.fail(improv.INVALID_RPC, 'an Improv command whose lengths do not add up, or whose text is not UTF-8');
     }
     this.visited();
@@ -342,11 +355,19 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
     if (s.length !== 2) return this.fail(improv.INVALID_RPC, `the program command takes a name and a size (${s.length} strings given)`);
     const name = s[0],
       size = Number(s[1]);
-    const bad = nameProblem(name);
-    if (bad) return this.programFail(bad);
-    if (!/^\d+$/.test(s[1]) || !size) return this.programFail(`"${s[1].slice(0, 20)}" is not a program's size in bytes`);
-    if (size > MAX_PROGRAM_BYTES) return this.programFail(`it is ${size} bytes long: a board takes ${MAX_PROGRAM_BYTES} at most`);
-    if (!this.host.program) return this.programFail('this board cannot run programs (its firmware has no JavaScript parser)');
+    const B = improv.PROGRAM_BEGIN;
+    const bad = nameCode(name);
+    if (bad) return this.programFail(B, '', bad, bad === 'nameLong' ? [String(MAX_NAME_BYTES)] : [], nameProblem(name));
+    if (!/^\d+$/.test(s[1]) || !size) return this.programFail(B, name, 'size', [], `"${s[1].slice(0, 20)}" is not a program's size in bytes`);
+    if (size > MAX_PROGRAM_BYTES)
+      return this.programFail(
+        B,
+        name,
+        'large',
+        [String(size), String(MAX_PROGRAM_BYTES)],
+        `it is ${size} bytes long: a board takes ${MAX_PROGRAM_BYTES} at most`,
+      );
+    if (!this.host.program) return this.programFail(B, name, 'noParser', [], 'this board cannot run programs (its firmware has no JavaScript parser)');
     this.transfer = { name, size, bytes: 0, parts: [], timer: this.transferTimer() };
     this.send(improv.resultFrame(improv.PROGRAM_BEGIN, [name]));
   }
@@ -363,10 +384,11 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   private programChunk(s: string[]): void {
     const t = this.transfer;
-    if (!t) return this.programFail('a part came with no transfer under way (begin first)');
-    if (s.length !== 1) return this.refuse(`a part is one string (${s.length} given)`);
+    const C = improv.PROGRAM_CHUNK;
+    if (!t) return this.programFail(C, '', 'order', [], 'a part came with no transfer under way (begin first)');
+    if (s.length !== 1) return this.refuse(C, 'shape', [], `a part is one string (${s.length} given)`);
     t.bytes += utf8Length(s[0]);
-    if (t.bytes > t.size) return this.refuse(`more than the ${t.size} bytes announced came`);
+    if (t.bytes > t.size) return this.refuse(C, 'over', [String(t.size)], `more than the ${t.size} bytes announced came`);
     t.parts.push(s[0]);
     this.host.cancel(t.timer);
     t.timer = this.transferTimer();
@@ -375,16 +397,28 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   private endProgram(s: string[]): void {
     const t = this.transfer;
-    if (!t) return this.programFail('an end came with no transfer under way');
+    const E = improv.PROGRAM_END;
+    if (!t) return this.programFail(E, '', 'order', [], 'an end came with no transfer under way');
     this.dropTransfer();
-    if (s.length !== 1) return this.programFail(`the end takes the program's hash (${s.length} strings given)`);
-    if (t.bytes !== t.size) return this.programFail(`${t.bytes} bytes came of the ${t.size} announced: the transfer was cut off`);
+    if (s.length !== 1) return this.programFail(E, t.name, 'shape', [], `the end takes the program's hash (${s.length} strings given)`);
+    if (t.bytes !== t.size)
+      return this.programFail(
+        E,
+        t.name,
+        'cut',
+        [String(t.bytes), String(t.size)],
+        `${t.bytes} bytes came of the ${t.size} announced: the transfer was cut off`,
+      );
     const source = t.parts.join('');
     const hash = programHash(source);
-    if (hash !== s[0]) return this.programFail(`its hash is ${hash}, not ${s[0].slice(0, 8)}: the transfer garbled it`);
+    if (hash !== s[0]) return this.programFail(E, t.name, 'hash', [], `its hash is ${hash}, not ${s[0].slice(0, 8)}: the transfer garbled it`);
     const compiled = this.compileProblem(source);
-    if (compiled)
-      return this.programFail(`${t.name}${compiled[0] ? `, line ${compiled[0]}` : ''}${compiled[1] ? `, column ${compiled[1]}` : ''}: ${compiled[2]}`);
+    if (compiled) {
+      const [line, column, error] = compiled;
+      // The compiler's words as they are (no table of ours), bounded: the frame holds 255 bytes.
+      const facts = [line, column, chunks(error, 120)[0] ?? ''];
+      return this.programFail(E, t.name, 'syntax', facts, `${t.name}${line ? `, line ${line}` : ''}${column ? `, column ${column}` : ''}: ${error}`);
+    }
     const failed = storeProgram(this.ports.store, t.name, source);
     if (failed) return this.fail(improv.UNKNOWN_ERROR, `program ${t.name}: ${failed}`);
     this.send(improv.resultFrame(improv.PROGRAM_END, [t.name, String(t.size), hash]));
@@ -486,13 +520,19 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
   }
 
   /** A program refused mid-transfer: the transfer is dropped, the stored program stays. */
-  private refuse(why: string): void {
+  private refuse(cmd: number, code: ProgramRefusalCode, facts: string[], why: string): void {
     const name = this.transfer?.name ?? '';
     this.dropTransfer();
-    this.programFail(name ? `${name}: ${why}` : why);
+    this.programFail(cmd, name, code, facts, name ? `${name}: ${why}` : why);
   }
 
-  private programFail(why: string): void {
+  /**
+   * A program refused: its reason's code and facts as data (improv.refusalFrame, its key the
+   * program's name or ''), for a tool to word, then the error; the console line is for a person at
+   * a serial monitor, no tool reads it.
+   */
+  private programFail(cmd: number, name: string, code: ProgramRefusalCode, facts: string[], why: string): void {
+    this.send(improv.refusalFrame(cmd, name, code, facts));
     this.host.log(`Program over USB: ${why}: the board keeps its program`);
     this.send(improv.errorFrame(improv.INVALID_PROGRAM));
   }

@@ -191,6 +191,34 @@ describe("the students' page sends a program to the student's board over Web Ser
     }
   });
 
+  test('a board in safe mode (its program stopped twice): « Que fait ma carte ? » says so with why; a corrected program ends it', async () => {
+    // The board's flash says two stops in a row, the last an endless loop, and that it started without
+    // the program (`!`): its 0x88 answer carries them.
+    board.store.set('pgs', '2l! it never gave control back: too much computation');
+    const { context, page } = await open('fr-FR');
+    try {
+      await page.locator('.cm-editor').waitFor();
+      await page.getByRole('button', { name: 'Que fait ma carte ?' }).click();
+      const notice = page.locator('#board-safe');
+      await notice.waitFor();
+      assert.equal(
+        await notice.textContent(),
+        'Ta carte est en mode sans échec : ton programme a été arrêté 2 fois de suite (une boucle sans fin : il ne rendait jamais la main). Elle joue son rôle de départ sans lui. Corrige-le puis « Envoyer à ma carte », ou « Revenir au rôle de départ ».',
+      );
+      assert.equal(await page.getByRole('alert').count(), 1, 'said to a screen reader too');
+      assert.equal(await page.textContent('#board-status'), 'Ta carte ne lance plus ton programme :');
+      if (SHOTS) await page.locator('#program').screenshot({ path: `${SHOTS}/student-safe-mode-fr.png` });
+      // A corrected program: stored, the stops forgotten, the notice gone.
+      await page.selectOption('#program-examples', 'hello');
+      await page.getByRole('button', { name: 'Envoyer à ma carte' }).click();
+      await notice.waitFor({ state: 'hidden' });
+      assert.equal(board.store.get('pgs'), undefined);
+    } finally {
+      board.store.delete('pgs');
+      await context.close();
+    }
+  });
+
   test('« Revenir au rôle de départ » clears the program: the board restarts into its role', async () => {
     const { context, page } = await open('fr-FR');
     try {

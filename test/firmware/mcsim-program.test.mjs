@@ -2,7 +2,8 @@
 // manifest.json's "strip": [] and "programs": true for lin), the tutorial's ESP#1 sent with
 // `mqtt-pair program` over a pty pair (the board's serial port and the computer's), compiled by XS
 // on the board and stored in its Preference; its Hello #N reach Mosquitto; a restart (a new mcsim
-// on the same folder, the same Preference file) keeps it; `--clear` gives the built-in role back.
+// on the same folder, the same Preference file) keeps it; a syntax error comes back as data, said
+// in one line, the program kept; `--clear` gives the built-in role back.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { moddableSkip } from '../helpers/moddable.mjs';
 import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
 import { firmwareOverPty, mcsimAround, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
-import { mqttPair } from '../helpers/child.mjs';
+import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
 
@@ -69,6 +70,19 @@ describe("a student's program on the Moddable firmware (mcsim)", { skip }, () =>
 
     const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show']).exit;
     assert.match(show.stdout, /^program esp1\.js: \d+ bytes, hash [0-9a-f]{8}\n$/, show.stderr);
+
+    // A syntax error: the board's refusal as data (its code, line and XS's message), said by the CLI
+    // in the teacher's language; the board keeps esp1.js.
+    const bad = join(work, 'bad.js');
+    writeFileSync(bad, "let a = 1;\nmqtt.publish('hello', 'x';\n");
+    const refused = await mqttPair(['program', '--port', join(dir, 'usb'), bad], { env: { LC_ALL: 'fr_FR.UTF-8' } }).exit;
+    assertOneLineError(
+      refused,
+      'mqtt-pair program: ',
+      /^mqtt-pair program: la carte a refusé le programme bad\.js et garde le sien : ligne 2(, colonne \d+)? : SyntaxError: .+$/,
+    );
+    const kept = await mqttPair(['program', '--port', join(dir, 'usb'), '--show']).exit;
+    assert.match(kept.stdout, /^program esp1\.js: /, kept.stderr);
 
     const at = sim.lines.length;
     const clear = await mqttPair(['program', '--port', join(dir, 'usb'), '--clear']).exit;

@@ -208,17 +208,31 @@ function board({ maxBytes = 200, program = nodeProgramRunner() } = {}) {
   /** The whole transfer of `source`, in parts of `part` bytes; what the end answered. */
   const put = (name, source, { part = 120, hash = programHash(source), size = Buffer.byteLength(source) } = {}) => {
     const begin = send(improv.PROGRAM_BEGIN, [name, String(size)]);
-    if (begin[0]?.error !== undefined) return begin;
+    if (begin.at(-1)?.error !== undefined) return begin;
     for (const c of chunks(source, part)) {
       const r = send(improv.PROGRAM_CHUNK, [c]);
-      if (r[0]?.error !== undefined) return r;
+      if (r.at(-1)?.error !== undefined) return r;
     }
     return send(improv.PROGRAM_END, [hash]);
   };
-  return { host, store, setup, send, put };
+  return { host, store, setup, send, put, frames };
 }
 
-const REFUSED = [{ error: improv.INVALID_PROGRAM }];
+/** What the board sent from frame `from` on, decoded (with no `from`: how many frames so far). */
+function frames(b, from) {
+  if (from === undefined) return b.frames.length;
+  const out = [];
+  const reader = new improv.FrameReader();
+  for (const f of b.frames.slice(from))
+    reader.push(f, {
+      frame: (type, data) => out.push(type === improv.RPC_RESULT ? improv.decodeCommand(Uint8Array.from(data)).strings : { error: data[0] }),
+      badFrame() {},
+    });
+  return out;
+}
+
+/** The board's answer to a refused program: its refusal as data (docs/improv.md), then error 0x81. */
+const refused = (name, code, ...facts) => [['', name, code, ...facts], { error: improv.INVALID_PROGRAM }];
 
 describe('a program over USB (Improv)', () => {
   test('sent in parts, compiled, stored whole; read back; the board restarts to run it; cleared', () => {
@@ -252,39 +266,44 @@ describe('a program over USB (Improv)', () => {
     assert.deepEqual(c.host.restarts, ['its program was cleared: back to its role']);
   });
 
-  test('refused with one line each, and the old program stays', () => {
+  test('refused with its reason as data (a code and facts) and one console line each, and the old program stays', () => {
     const b = board();
     storeProgram(b.store, 'esp1.js', ESP1);
     const kept = () => assert.equal(readProgram(b.store)?.source, ESP1);
     const said = () => b.host.lines.at(-1);
 
-    assert.deepEqual(b.put('bad.js', 'let a = 1;\nlet b = ;\n'), REFUSED);
+    assert.deepEqual(b.put('bad.js', 'let a = 1;\nlet b = ;\n'), refused('bad.js', 'syntax', '2', '', "SyntaxError: Unexpected token ';'"));
     assert.equal(said(), "Program over USB: bad.js, line 2: SyntaxError: Unexpected token ';': the board keeps its program");
     kept();
 
-    assert.deepEqual(b.put('esp1.js', ESP1, { hash: '00000000' }), REFUSED);
+    assert.deepEqual(b.put('esp1.js', ESP1, { hash: '00000000' }), refused('esp1.js', 'hash'));
     assert.match(said(), /^Program over USB: its hash is [0-9a-f]{8}, not 00000000: the transfer garbled it: the board keeps its program$/);
     kept();
 
-    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['big.js', String(MAX_PROGRAM_BYTES + 1)]), REFUSED);
+    assert.deepEqual(
+      b.send(improv.PROGRAM_BEGIN, ['big.js', String(MAX_PROGRAM_BYTES + 1)]),
+      refused('big.js', 'large', String(MAX_PROGRAM_BYTES + 1), String(MAX_PROGRAM_BYTES)),
+    );
     assert.equal(
       said(),
       `Program over USB: it is ${MAX_PROGRAM_BYTES + 1} bytes long: a board takes ${MAX_PROGRAM_BYTES} at most: the board keeps its program`,
     );
 
     // More than announced; fewer (the end came early).
-    assert.deepEqual(b.put('esp1.js', ESP1, { size: 10 }), REFUSED);
+    assert.deepEqual(b.put('esp1.js', ESP1, { size: 10 }), refused('esp1.js', 'over', '10'));
     assert.equal(said(), 'Program over USB: esp1.js: more than the 10 bytes announced came: the board keeps its program');
-    assert.deepEqual(b.put('esp1.js', ESP1, { size: 1000 }), REFUSED);
+    assert.deepEqual(b.put('esp1.js', ESP1, { size: 1000 }), refused('esp1.js', 'cut', String(Buffer.byteLength(ESP1)), '1000'));
     assert.match(said(), /^Program over USB: \d+ bytes came of the 1000 announced: the transfer was cut off: the board keeps its program$/);
     kept();
 
     // A part that is not UTF-8 (a byte 0xff): the transfer is dropped, said as such.
     b.send(improv.PROGRAM_BEGIN, ['x.js', '3']);
     const bad = improv.encodeFrame(improv.RPC, [improv.PROGRAM_CHUNK, 4, 3, 0x61, 0xff, 0x62]);
+    const at = frames(b);
     b.setup.serialBytes(bad);
+    assert.deepEqual(frames(b, at), refused('x.js', 'utf8'));
     assert.equal(said(), 'Program over USB: x.js: a part of it is not UTF-8 text: the board keeps its program');
-    assert.deepEqual(b.send(improv.PROGRAM_END, [programHash('a?b')]), REFUSED);
+    assert.deepEqual(b.send(improv.PROGRAM_END, [programHash('a?b')]), refused('', 'order'));
     assert.equal(said(), 'Program over USB: an end came with no transfer under way: the board keeps its program');
 
     // A transfer cut off: no part for 10 s, dropped; its end later is refused.
@@ -292,19 +311,28 @@ describe('a program over USB (Improv)', () => {
     b.send(improv.PROGRAM_CHUNK, ['print(1);']);
     b.host.advance(10000);
     assert.equal(said(), 'Program over USB: no part for 10 s, the transfer was cut off: nothing changed');
-    assert.deepEqual(b.send(improv.PROGRAM_CHUNK, ['print(2);']), REFUSED);
+    assert.deepEqual(b.send(improv.PROGRAM_CHUNK, ['print(2);']), refused('', 'order'));
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['n.js', 'ten']), refused('n.js', 'size'));
+    b.send(improv.PROGRAM_BEGIN, ['two.js', '3']);
+    assert.deepEqual(b.send(improv.PROGRAM_CHUNK, ['a', 'b']), refused('two.js', 'shape'));
     kept();
 
     // A name too long, with control characters.
-    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['x'.repeat(33), '3']), REFUSED);
-    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['a\u001bb.js', '3']), REFUSED);
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['x'.repeat(33), '3']), refused('', 'nameLong', '32'));
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['a\u001bb.js', '3']), refused('', 'nameControl'));
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['', '3']), refused('', 'noName'));
+    // A compiler's message is cut at 120 bytes, at a character's end: the frame holds 255.
+    const long = `let ${'é'.repeat(200)} = ;`;
+    const [r] = b.put('long.js', long);
+    assert.equal(r[2], 'syntax');
+    assert.ok(Buffer.byteLength(r[5]) <= 120 && r[5].length > 20, r[5]);
     kept();
     assert.deepEqual(b.host.restarts, [], 'nothing stored, no restart');
   });
 
   test('a board without a runner (no parser) refuses at once', () => {
     const b = board({ program: null });
-    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['esp1.js', '10']), REFUSED);
+    assert.deepEqual(b.send(improv.PROGRAM_BEGIN, ['esp1.js', '10']), refused('esp1.js', 'noParser'));
     assert.equal(b.host.lines.at(-1), 'Program over USB: this board cannot run programs (its firmware has no JavaScript parser): the board keeps its program');
   });
 

@@ -120,7 +120,11 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
 
   test('refused with one line each: a syntax error (with its line), too large, not UTF-8, no board; the program kept', async (t) => {
     const bad = await mqttPair(['program', '--port', path, file('bad.js', "let a = 1;\nmqtt.publish('hello', 'x';\n")]).exit;
-    const said = assertOneLineError(bad, 'mqtt-pair program: ', /^mqtt-pair program: the board refused the program: bad\.js, line 2: SyntaxError: .+$/);
+    const said = assertOneLineError(
+      bad,
+      'mqtt-pair program: ',
+      /^mqtt-pair program: the board refused the program bad\.js and keeps its own: line 2(, column \d+)?: SyntaxError: .+$/,
+    );
     t.diagnostic(said);
 
     const big = await mqttPair(['program', '--port', path, file('big.js', `// ${'x'.repeat(17000)}\n`)]).exit;
@@ -208,7 +212,11 @@ describe('mqtt-pair setup --port --program: the settings, then the program of th
 
   test('a bad program: one line, in French too; a syntax error as the board says it', async () => {
     const bad = await mqttPair(['setup', '--port', path, '--program', file('bad.js', "let a = 1;\nmqtt.publish('hello', 'x';\n")]).exit;
-    assertOneLineError(bad, 'mqtt-pair setup: ', /^mqtt-pair setup: the board refused the program: bad\.js, line 2: SyntaxError: .+$/);
+    assertOneLineError(
+      bad,
+      'mqtt-pair setup: ',
+      /^mqtt-pair setup: the board refused the program bad\.js and keeps its own: line 2(, column \d+)?: SyntaxError: .+$/,
+    );
     const big = await mqttPair(['setup', '--port', path, '--program', file('gros.js', `// ${'x'.repeat(17000)}\n`)], { env: { LC_ALL: 'fr_FR.UTF-8' } }).exit;
     assertOneLineError(big, 'mqtt-pair setup: ', /gros\.js fait 17004 octets : une carte prend un programme de 16384 octets au plus$/);
     const web = await mqttPair(['setup', '--web', '0', '--program', file('ok.js', "print('ok');\n")]).exit;

@@ -93,7 +93,10 @@ describe('the class set-up page sends the program of the day to each board (XS o
       await page.fill('#password', 'motdepasse');
       await page.getByRole('button', { name: 'Set up the plugged-in board' }).click();
       await page.locator('#step.problem').waitFor({ timeout: LIMIT });
-      assert.match(await page.textContent('#step'), /^The board refused the program: bad\.js, line 2: SyntaxError: [^\n]+$/);
+      assert.match(
+        await page.textContent('#step'),
+        /^The board refused the program « bad\.js » and keeps its own: line 2(, column \d+)?: SyntaxError: [^\n]+\.$/,
+      );
       assert.ok(![...board.store.keys()].includes('pgm'), 'nothing stored');
     } finally {
       await context.close();

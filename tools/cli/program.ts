@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { UNKNOWN_RPC } from '../../src/setup/improv';
 import { MAX_NAME_BYTES, MAX_PROGRAM_BYTES } from '../../src/setup/program-store';
 import { printable } from '../../src/apps/text';
-import { BoardError, type BoardLink, BoardLink as Link } from '../setup/improv-client';
+import { BoardError, BoardLink as Link } from '../setup/improv-client';
 import { identify } from '../setup/set-up-board';
 import { clearProgram, type FileProblem, ProgramRefused, programText, sendProgram, storedProgram } from '../setup/send-program';
 import { PortError, openPort } from '../setup/serial-port';
@@ -70,20 +70,20 @@ export async function runProgram(argv: string[]): Promise<number> {
   try {
     await identify(board, path);
     if (p.has('show')) {
-      const info = await said(board, path, () => storedProgram(board));
+      const info = await said(path, () => storedProgram(board));
       process.stdout.write(`${printable(info ? words.shown(info.name, info.size, info.hash) : words.none)}\n`);
       if (info?.safe) process.stdout.write(`${printable(words.safeMode(info.safe.stops, info.safe.code))}\n`);
       return 0;
     }
     if (p.has('clear')) {
-      const had = await said(board, path, () => clearProgram(board));
+      const had = await said(path, () => clearProgram(board));
       process.stdout.write(`${had ? words.cleared : words.nothingToClear}\n`);
       return 0;
     }
     const { name, source } = program as ProgramFile;
     // From the end on, what the board says is the student's to read: its lines as they come.
     const lines: string[] = [];
-    const { size, hash } = await said(board, path, () =>
+    const { size, hash } = await said(path, () =>
       sendProgram(board, name, source, (sent, all) => {
         if (sent === all) board.onLine = (line) => lines.push(line);
       }),
@@ -149,18 +149,19 @@ function badLine(bytes: Uint8Array): number {
   return line;
 }
 
-/** What the board did, or its refusal or silence as one line (its own reason, from its console). */
-export async function said<T>(board: BoardLink, port: string, act: () => Promise<T>): Promise<T> {
+/**
+ * What the board did, or its refusal or silence as one line: a refused program from the reason's
+ * code and facts it sent (its console line is for a person at a serial monitor: no tool reads it).
+ */
+export async function said<T>(port: string, act: () => Promise<T>): Promise<T> {
   const words = cliWords().program;
-  const from = board.lines.length;
   try {
     return await act();
   } catch (e) {
-    if (e instanceof ProgramRefused) throw new UsageError(words.refused(e.why));
+    if (e instanceof ProgramRefused) throw new UsageError(words.refused(e.refusal));
     if (!(e instanceof BoardError)) throw e;
     if (e.code === UNKNOWN_RPC) throw new UsageError(words.oldFirmware(port));
     if (e.code === undefined) throw new UsageError(words.cutOff(port, e.message));
-    const lines = board.lines.slice(from).filter((l) => l.startsWith('Program over USB: ') || l.startsWith('Setup over USB: '));
-    throw new UsageError(`${e.message}${lines.length ? `: ${lines.at(-1)}` : ''}`);
+    throw new UsageError(e.message);
   }
 }

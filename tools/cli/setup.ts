@@ -209,7 +209,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     await storeSettings(board, settings);
     if (program) {
       // It restarts to run it, its settings kept: asked again once it is back, booted with the program.
-      const sent = await said(board, path, () => sendProgramAndBoot(board, program.name, program.source));
+      const sent = await said(path, () => sendProgramAndBoot(board, program.name, program.source));
       process.stdout.write(`${printable(cliWords().program.sent(program.name, sent.size, sent.hash))}\n`);
       await identify(board, path);
     }

@@ -89,11 +89,15 @@ export interface SettingRefusal {
   facts: string[];
 }
 
+/** A program the board refused (0x85-0x87): the same shape, its key the program's name ('' when none yet), its code a ProgramRefusalCode (src/setup/program-store.ts). Worded in tools/words/program-refusal.ts. */
+export type ProgramRefusal = SettingRefusal;
+
 /** A refusal result's strings ('' first), as data; null when they are a command's ordinary result. */
 export function readRefusal(strings: readonly string[]): SettingRefusal | null {
   if (strings.length < 3 || strings[0] !== '') return null;
-  // Bounded: the board's text goes into a line for a person (printed escaped there).
-  return { key: strings[1].slice(0, 64), code: strings[2].slice(0, 16), facts: strings.slice(3, 8).map((f) => f.slice(0, 32)) };
+  // Bounded (a compiler's message is the longest fact: the board cuts it at 120 bytes): the board's
+  // text goes into a line for a person (printed escaped there).
+  return { key: strings[1].slice(0, 64), code: strings[2].slice(0, 16), facts: strings.slice(3, 8).map((f) => f.slice(0, 128)) };
 }
 
 /** What went wrong with a board, for a person; `code` is the board's Improv error, when it sent one. */

@@ -1,6 +1,6 @@
 // A student's program sent to a board over its serial port, in our Improv commands (docs/improv.md):
 // begin with its name and size, its text in parts, end with its hash; the board compiles it, stores
-// it whole (or keeps its old one and says why, with the line) and restarts to run it. And its
+// it whole (or keeps its old one and says why, as a code and facts) and restarts to run it. And its
 // clearing. What `mqtt-pair program --port` and the students' page (over Web Serial) both do; the
 // set-up (`mqtt-pair setup --port --program`, the class set-up page) sends the program of the day
 // this way after each board's settings, then waits for the board to run it.
@@ -8,7 +8,7 @@
 import { CLEAR_PROGRAM, GET_PROGRAM, INVALID_PROGRAM, PROGRAM_BEGIN, PROGRAM_CHUNK, PROGRAM_END } from '../../src/setup/improv';
 import { chunks, MAX_NAME_BYTES, MAX_PROGRAM_BYTES, programHash } from '../../src/setup/program-store';
 import { utf8Length } from '../../src/mqtt/codec';
-import { BoardError, type BoardLink } from './improv-client';
+import { BoardError, type BoardLink, type ProgramRefusal } from './improv-client';
 
 /** Each part of the text, in UTF-8 bytes: a frame under 128 bytes, what an ESP8266 reads at once. */
 export const PART_BYTES = 112;
@@ -34,39 +34,29 @@ export function programText(name: string, bytes: Uint8Array): { source: string }
   return { source: source.charCodeAt(0) === 0xfeff ? source.slice(1) : source };
 }
 
-/** The board refused the program: `why` is its own reason (its console line), `line` the line of a syntax error. */
+/** The board refused the program: its reason's code and facts, as it sent them before its error (docs/improv.md). */
 export class ProgramRefused extends Error {
-  constructor(
-    readonly why: string,
-    readonly line: number | null,
-  ) {
-    super(why);
+  constructor(readonly refusal: ProgramRefusal) {
+    super(`the board refused the program (${refusal.code || 'no reason given'})`);
   }
 }
 
-/** The line a board's reason names (« bad.js, line 2: SyntaxError: … »), or null. */
-export function refusedLine(why: string): number | null {
-  const m = /, line (\d+)(?:, column \d+)?: /.exec(why);
-  return m ? Number(m[1]) : null;
+/** The line of a syntax error the board sent, or null. */
+export function refusedLine(r: ProgramRefusal): number | null {
+  const line = r.code === 'syntax' ? Number(r.facts[0]) : 0;
+  return Number.isInteger(line) && line > 0 ? line : null;
 }
 
 /**
- * One command and its result. The board's refusal of a program is a ProgramRefused with its own
- * reason (its console line just before the error); any other problem, the BoardError.
+ * One command and its result. The board's refusal of a program is a ProgramRefused with the
+ * reason it sent as data (an older firmware's, with none: code ''); any other problem, the BoardError.
  */
 export async function askBoard(board: BoardLink, cmd: number, strings: readonly string[], ms = 5000): Promise<string[]> {
-  const from = board.lines.length;
   try {
     return (await board.request(cmd, strings, { ms }))[0];
   } catch (e) {
     if (!(e instanceof BoardError) || e.code !== INVALID_PROGRAM) throw e;
-    // The board said why just before its error: "Program over USB: <why>: the board keeps its program".
-    const said = board.lines
-      .slice(from)
-      .map((l) => /^Program over USB: (.*?)(: the board keeps its program)?$/.exec(l)?.[1])
-      .filter((l) => l !== undefined);
-    const why = said.at(-1) ?? '';
-    throw new ProgramRefused(why, refusedLine(why));
+    throw new ProgramRefused(e.refusal ?? { key: '', code: '', facts: [] });
   }
 }
 

@@ -4,6 +4,8 @@ import type { CliWords, CloseFacts } from './cli-words';
 import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './en';
 import { refusalLine } from './refusal';
+import { programRefusal } from './program-refusal';
+import { printable } from '../../src/apps/text';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
@@ -403,7 +405,7 @@ export const en: CliWords = {
     tooLarge: (file, bytes, max) => `${file} is ${bytes} bytes long: a board takes a program of ${max} bytes at most`,
     notUtf8: (file, line) => `${file} is not UTF-8 text (line ${line}): save it as UTF-8 in the editor`,
     nameTooLong: (name, max) => `the name ${name} is too long: at most ${max} bytes (rename the file)`,
-    refused: (reason) => `the board refused the program: ${reason || 'it said no more'}`,
+    refused: (r) => `the board refused the program${r.key ? ` ${printable(r.key)}` : ''} and keeps its own: ${programRefusal('en', r)}`,
     oldFirmware: (port) => `the board on ${port} takes no programs: its firmware is older, or has no JavaScript parser (flash the class image again)`,
     cutOff: (port, what) => `the board on ${port} stopped answering (${what}): the board keeps its program; try again`,
     sent: (name, bytes, hash) => `${name} sent: ${bytes} bytes, hash ${hash}; the board restarts to run it`,

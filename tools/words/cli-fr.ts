@@ -4,6 +4,8 @@ import type { CliWords } from './cli-words';
 import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './fr';
 import { refusalLine } from './refusal';
+import { programRefusal } from './program-refusal';
+import { printable } from '../../src/apps/text';
 
 const CONNACK_FR = [
   '',
@@ -506,7 +508,7 @@ export const fr: CliWords = {
     tooLarge: (file, bytes, max) => `${file} fait ${bytes} octets : une carte prend un programme de ${max} octets au plus`,
     notUtf8: (file, line) => `${file} n’est pas du texte UTF-8 (ligne ${line}) : enregistrez-le en UTF-8 dans l’éditeur`,
     nameTooLong: (name, max) => `le nom ${name} est trop long : ${max} octets au plus (renommez le fichier)`,
-    refused: (reason) => `la carte a refusé le programme : ${reason || 'sans dire pourquoi'}`,
+    refused: (r) => `la carte a refusé le programme${r.key ? ` ${printable(r.key)}` : ''} et garde le sien : ${programRefusal('fr', r)}`,
     oldFirmware: (port) =>
       `la carte sur ${port} ne prend pas de programme : son firmware est plus ancien, ou sans analyseur JavaScript (flashez de nouveau l’image de la classe)`,
     cutOff: (port, what) => `la carte sur ${port} ne répond plus (${what}) : elle garde son programme ; recommencez`,

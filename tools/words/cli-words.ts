@@ -3,7 +3,7 @@
 
 import type { CloseKind } from '../../src/host';
 import type { Crossing, PairFailure, StrayMessage } from '../classroom/view-model';
-import type { SettingRefusal } from '../setup/improv-client';
+import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
 
 /** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
 export interface VerdictWords {
@@ -256,8 +256,8 @@ export interface ProgramCliWords {
   /** Bytes that are not UTF-8, first on line `line`. */
   notUtf8(file: string, line: number): string;
   nameTooLong(name: string, max: number): string;
-  /** The board refused it: its own reason (with the line), or none it said. */
-  refused(reason: string): string;
+  /** The board refused it: the reason's code and facts it sent (tools/words/program-refusal.ts). */
+  refused(r: ProgramRefusal): string;
   /** The board has no command for programs: an older firmware. */
   oldFirmware(port: string): string;
   /** The board stopped answering mid-way. */

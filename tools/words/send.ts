@@ -3,12 +3,22 @@
 // are keyed by their codes (docs/improv.md).
 
 import { INVALID_PROGRAM, UNKNOWN_ERROR, UNKNOWN_RPC } from '../../src/setup/improv';
+import { printable } from '../../src/apps/text';
+import type { ProgramRefusal } from '../setup/improv-client';
+import { refusedLine } from '../setup/send-program';
+import { programRefusal } from './program-refusal';
 
 export interface SendWords {
   title: string;
   help: string;
   send: string;
   clear: string;
+  /** The button that connects and asks the board what it runs. */
+  check: string;
+  /** Its answers: a program kept (its name), none (the built-in role), safe mode (the notice says more). */
+  keeps(name: string): string;
+  builtIn: string;
+  safe: string;
   console: string;
   /** Where Web Serial is missing: which browsers have it, and the command that does the same. */
   noSerial: string;
@@ -28,7 +38,13 @@ export interface SendWords {
   restarting: string;
   /** The board runs the program it was sent. */
   runs: string;
-  refused(line: number | null, why: string): string;
+  /** The board refused the program: the reason's code and facts it sent (tools/words/program-refusal.ts). */
+  refused(r: ProgramRefusal): string;
+  /**
+   * The board runs without the program (safe mode): stopped `stops` times in a row, the last for
+   * `code` (`l`, `m`, `s`, `r`: src/setup/program-store.ts's StopCode), and what the student can do.
+   */
+  safeMode(stops: number, code: string): string;
   /** The board's program stopped on an error of its own, at this line. */
   runtimeError(line: number | null, why: string): string;
   clearing: string;
@@ -50,6 +66,10 @@ export const fr: SendWords = {
   help: 'Branche ta carte par USB, puis choisis son port : le programme de l’éditeur part sur la carte, qui le garde et le lance.',
   send: 'Envoyer à ma carte',
   clear: 'Revenir au rôle de départ',
+  check: 'Que fait ma carte ?',
+  keeps: (name) => `Ta carte garde le programme « ${name} » et le lance à chaque démarrage.`,
+  builtIn: 'Ta carte n’a pas de programme : elle joue son rôle de départ.',
+  safe: 'Ta carte ne lance plus ton programme :',
   console: 'Console de la carte',
   noSerial: 'Ce navigateur ne parle pas aux cartes par USB (Web Serial) : prends Chrome, Edge ou Firefox 151 et plus, sur un ordinateur.',
   noSerialInsecure:
@@ -65,7 +85,19 @@ export const fr: SendWords = {
   storing: 'La carte vérifie et garde le programme…',
   restarting: 'Programme gardé : la carte redémarre pour le lancer…',
   runs: 'Votre programme tourne sur la carte.',
-  refused: (line, why) => `La carte refuse le programme et garde celui d’avant. Erreur${line ? ` ligne ${line}` : ''} : ${why}`,
+  refused: (r) =>
+    r.code === 'syntax'
+      ? `La carte refuse le programme et garde celui d’avant. Erreur${refusedLine(r) ? ` ligne ${refusedLine(r)}` : ''} : ${programRefusal('fr', r, false)}`
+      : `La carte refuse le programme et garde celui d’avant : ${programRefusal('fr', r)}.`,
+  safeMode: (stops, code) =>
+    `Ta carte est en mode sans échec : ton programme a été arrêté ${stops} fois de suite (${
+      {
+        l: 'une boucle sans fin : il ne rendait jamais la main',
+        m: 'il a utilisé toute la mémoire',
+        s: 'il a utilisé toute la pile : une récursion trop profonde',
+        r: 'la carte a redémarré pendant qu’il tournait',
+      }[code] ?? `code ${printable(code)}`
+    }). Elle joue son rôle de départ sans lui. Corrige-le puis « Envoyer à ma carte », ou « Revenir au rôle de départ ».`,
   runtimeError: (line, why) => `Erreur sur la carte${line ? ` ligne ${line}` : ''} : ${why}`,
   clearing: 'La carte efface le programme…',
   cleared: 'Programme effacé : la carte redémarre et reprend son rôle de départ.',
@@ -87,6 +119,10 @@ export const en: SendWords = {
   help: 'Plug your board in over USB, then pick its port: the editor’s program goes to the board, which keeps it and runs it.',
   send: 'Send to my board',
   clear: 'Back to the built-in role',
+  check: 'What is my board doing?',
+  keeps: (name) => `Your board keeps the program « ${name} » and runs it each time it starts.`,
+  builtIn: 'Your board has no program: it plays its built-in role.',
+  safe: 'Your board no longer runs your program:',
   console: 'Board’s console',
   noSerial: 'This browser cannot talk to boards over USB (Web Serial): use Chrome, Edge or Firefox 151 or later, on a computer.',
   noSerialInsecure:
@@ -102,7 +138,19 @@ export const en: SendWords = {
   storing: 'The board checks and keeps the program…',
   restarting: 'Program kept: the board restarts to run it…',
   runs: 'Your program runs on the board.',
-  refused: (line, why) => `The board refused the program and keeps its previous one. Error${line ? ` on line ${line}` : ''}: ${why}`,
+  refused: (r) =>
+    r.code === 'syntax'
+      ? `The board refused the program and keeps its previous one. Error${refusedLine(r) ? ` on line ${refusedLine(r)}` : ''}: ${programRefusal('en', r, false)}`
+      : `The board refused the program and keeps its previous one: ${programRefusal('en', r)}.`,
+  safeMode: (stops, code) =>
+    `Your board is in safe mode: your program was stopped ${stops} times in a row (${
+      {
+        l: 'an endless loop: it never gave control back',
+        m: 'it used all the memory',
+        s: 'it used all the stack: a recursion too deep',
+        r: 'the board restarted while it ran',
+      }[code] ?? `code ${printable(code)}`
+    }). It plays its built-in role without it. Fix it, then « Send to my board », or « Back to the built-in role ».`,
   runtimeError: (line, why) => `Error on the board${line ? ` on line ${line}` : ''}: ${why}`,
   clearing: 'The board removes the program…',
   cleared: 'Program removed: the board restarts into its built-in role.',

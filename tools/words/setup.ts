@@ -1,7 +1,9 @@
 // The class set-up page's words (tools/web/setup), French first. Plain data and small functions: the
 // page's script bundles them.
 
-import type { SettingRefusal } from '../setup/improv-client';
+import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
+import { printable } from '../../src/apps/text';
+import { programRefusal } from './program-refusal';
 import { refusalLine } from './refusal';
 
 export interface SetupWords {
@@ -42,8 +44,8 @@ export interface SetupWords {
     sent(name: string, hash: string): string;
     /** A file that cannot be a program, by its problem's code. */
     bad: Record<'tooLarge' | 'empty' | 'notUtf8' | 'nameTooLong', (name: string) => string>;
-    /** The board refused it: its own reason (its line, its error). */
-    refused(reason: string): string;
+    /** The board refused it: the reason's code and facts it sent (tools/words/program-refusal.ts). */
+    refused(r: ProgramRefusal): string;
   };
   notBoard: string;
   /** The board's Improv errors, by code (docs/improv.md). */
@@ -186,7 +188,7 @@ export const fr: SetupWords = {
       notUtf8: (name) => `« ${name} » n’est pas du texte UTF-8 : enregistrez-le en UTF-8 dans l’éditeur.`,
       nameTooLong: (name) => `Le nom « ${name} » est trop long : 32 octets au plus.`,
     },
-    refused: (reason) => `La carte a refusé le programme : ${reason || 'sans dire pourquoi'}`,
+    refused: (r) => `La carte a refusé le programme${r.key ? ` « ${printable(r.key)} »` : ''} et garde le sien : ${programRefusal('fr', r)}.`,
   },
   notBoard: 'Pas de réponse : est-ce bien une carte avec mqtt-pair ? Installez le programme (1.), puis réessayez.',
   improv: {
@@ -273,7 +275,7 @@ export const en: SetupWords = {
       notUtf8: (name) => `« ${name} » is not UTF-8 text: save it as UTF-8 in the editor.`,
       nameTooLong: (name) => `The name « ${name} » is too long: 32 bytes at most.`,
     },
-    refused: (reason) => `The board refused the program: ${reason || 'it said no more'}`,
+    refused: (r) => `The board refused the program${r.key ? ` « ${printable(r.key)} »` : ''} and keeps its own: ${programRefusal('en', r)}.`,
   },
   notBoard: 'No answer: is it a board with mqtt-pair? Install the firmware (1.), then try again.',
   improv: {

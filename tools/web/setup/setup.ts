@@ -347,7 +347,7 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     const code = e instanceof BoardError ? e.code : undefined;
     const said = code === undefined ? undefined : words.improv[code];
     const refusal = e instanceof BoardError ? e.refusal : undefined;
-    const message = e instanceof ProgramRefused ? words.program.refused(e.why) : refusal ? words.refused(refusal) : (said ?? (e as Error).message);
+    const message = e instanceof ProgramRefused ? words.program.refused(e.refusal) : refusal ? words.refused(refusal) : (said ?? (e as Error).message);
     step(message, true);
     if (name) await post('/api/boards/failed', { board: name, error: message });
   } finally {

@@ -2,15 +2,17 @@
 // over its USB cable (Web Serial; tools/web/serial.ts, shared with the class set-up page), with the
 // board's commands (tools/setup/send-program.ts, shared with `mqtt-pair program`). The board's
 // console shows under the buttons (bounded, made printable); its answer is said: the program runs,
-// or the board refused it with the line of the error, which the editor highlights. « Revenir au rôle
-// de départ » clears the program. Without Web Serial, the page says where it is, and gives the
-// command line that does the same.
+// or the board refused it (the reason's code and facts it sent) with the line of a syntax error,
+// which the editor highlights. « Revenir au rôle de départ » clears the program. Once connected, the
+// page asks the board for its program (0x88) after each action and every few seconds: a board in
+// safe mode (its program stopped twice in a row) is said, with why and what to do. Without Web
+// Serial, the page says where it is, and gives the command line that does the same.
 
 import { utf8Length } from '../../../src/mqtt/codec';
-import { INVALID_PROGRAM } from '../../../src/setup/improv';
+import { UNKNOWN_RPC } from '../../../src/setup/improv';
 import { MAX_PROGRAM_BYTES, nameProblem } from '../../../src/setup/program-store';
 import { BoardError, BoardLink } from '../../setup/improv-client';
-import { clearProgram, ProgramRefused, refusedLine, sendProgram } from '../../setup/send-program';
+import { clearProgram, ProgramRefused, refusedLine, sendProgram, type StoredProgramInfo, storedProgram } from '../../setup/send-program';
 import { identify } from '../../setup/set-up-board';
 import { en, fr } from '../../words/send';
 import { type OpenPort, openSerial, webSerial } from '../serial';
@@ -19,6 +21,8 @@ import { add } from './rows';
 
 const w = lang === 'fr' ? fr : en;
 const MAX_CONSOLE_LINES = 300;
+/** How often a connected board is asked for its program (0x88): safe mode comes after restarts the page cannot see. */
+const ASK_MS = 4000;
 
 export interface BoardHooks {
   /** The editor's program, or null while the editor loads. */
@@ -34,6 +38,9 @@ let hooks: BoardHooks;
 let open: OpenPort | null = null;
 let board: BoardLink | null = null;
 let busy = false;
+/** The 0x88 under way between actions, and its timer. */
+let asking: Promise<void> | null = null;
+let asker: ReturnType<typeof setInterval> | null = null;
 
 function say(text: string, cls = '') {
   const s = $('board-status');
@@ -87,10 +94,8 @@ async function link(): Promise<BoardLink | null> {
 /** What went wrong, in the student's words where the page has them, else the board's. */
 function problem(e: unknown) {
   if (e instanceof ProgramRefused) {
-    hooks.markError(e.line);
-    // The board's reason names the file and the line: the line is said in the page's words.
-    const why = e.why.replace(/^.*?, line \d+(?:, column \d+)?: /, '') || w.improv[INVALID_PROGRAM];
-    return say(w.refused(e.line ?? refusedLine(e.why), shown(why)), 'error');
+    hooks.markError(refusedLine(e.refusal));
+    return say(shown(w.refused(e.refusal)), 'error');
   }
   if (e instanceof BoardError) {
     if (e.code === undefined && /^no answer/.test(e.message)) return say(w.noAnswer, 'error');
@@ -104,9 +109,10 @@ function problem(e: unknown) {
 async function withBoard(act: (b: BoardLink) => Promise<void>) {
   if (busy) return;
   busy = true;
-  const buttons = [$<HTMLButtonElement>('board-send'), $<HTMLButtonElement>('board-clear')];
+  const buttons = [$<HTMLButtonElement>('board-send'), $<HTMLButtonElement>('board-clear'), $<HTMLButtonElement>('board-check')];
   for (const b of buttons) b.disabled = true;
   try {
+    await asking; // one command at a time on the port
     const b = await link();
     if (!b) return;
     say(w.identifying);
@@ -115,6 +121,10 @@ async function withBoard(act: (b: BoardLink) => Promise<void>) {
       throw e instanceof BoardError && e.code === undefined ? new BoardError(w.notBoard) : e;
     });
     await act(b);
+    // What the board runs now (safe mode ends with a new program, or none); a board that restarts
+    // already is asked again by the timer.
+    await askProgram(b).catch(() => {});
+    asker ??= setInterval(askBetween, ASK_MS);
   } catch (e) {
     problem(e);
     // A board that does not answer is let go of: the next click picks a port again.
@@ -125,7 +135,38 @@ async function withBoard(act: (b: BoardLink) => Promise<void>) {
   }
 }
 
+/** The board's program (0x88): in safe mode, said with why and what to do; else the notice hidden. */
+async function askProgram(b: BoardLink): Promise<StoredProgramInfo | null> {
+  const p = await storedProgram(b);
+  const notice = $('board-safe');
+  notice.textContent = p?.safe ? w.safeMode(p.safe.stops, p.safe.code) : '';
+  notice.hidden = !p?.safe;
+  return p;
+}
+
+/** Between the student's actions: the board asked again, quietly (a board restarting does not answer). */
+function askBetween() {
+  const b = board;
+  if (busy || asking || !b) return;
+  asking = askProgram(b)
+    .then(
+      () => {},
+      (e) => {
+        // An older firmware without 0x88: asked no more (each ask would be a line on its console).
+        if (e instanceof BoardError && e.code === UNKNOWN_RPC && asker) {
+          clearInterval(asker);
+          asker = null;
+        }
+      },
+    )
+    .finally(() => {
+      asking = null;
+    });
+}
+
 async function letGo() {
+  if (asker) clearInterval(asker);
+  asker = null;
   const o = open;
   open = null;
   board = null;
@@ -147,6 +188,14 @@ function send() {
     hooks.markError(null);
     await sendProgram(b, programName(), code, (sent, all) => say(sent < all ? w.sending(Math.floor((100 * sent) / all)) : w.storing));
     say(w.restarting);
+  });
+}
+
+/** « Que fait ma carte ? »: connects, and says what the board runs (its safe mode in the notice). */
+function check() {
+  return withBoard(async (b) => {
+    const p = await askProgram(b);
+    say(p ? (p.safe ? w.safe : w.keeps(shown(p.name))) : w.builtIn, p?.safe ? 'error' : 'ok');
   });
 }
 
@@ -184,5 +233,6 @@ export function startBoardSend(h: BoardHooks) {
   if (!webSerial()) return fallback();
   $('board-send').addEventListener('click', () => void send());
   $('board-clear').addEventListener('click', () => void clear());
+  $('board-check').addEventListener('click', () => void check());
   addEventListener('pagehide', () => void letGo());
 }
