@@ -400,7 +400,7 @@ describe('mqtt-pair setup --web', () => {
   // The board refuses the first setting the page sends: its key, reason code and facts as data, then
   // its error, and nothing on its console. The page words it in its language (tools/words/refusal.ts).
   test('a setting the board refuses: said by the page from the frame alone, in French and in English', { skip: chromiumSkip() }, async () => {
-    const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 120_000 });
+    const browser = await launchChromium();
     try {
       for (const [locale, button, said] of [
         ['fr-FR', 'Régler la carte branchée', /^La carte refuse broker : broker fait 70 octets : la carte en garde au plus 62\.$/],
