@@ -201,7 +201,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   /**
    * A setting refused: its key, code and facts as data (improv.refusalFrame), for a tool to word,
-   * then the error; the console line is for a person at a serial monitor, no tool reads it.
+   * then the error; the line it prints is for a person at a serial monitor, no tool reads it.
    */
   private refuseSetting(cmd: number, p: SettingProblem): void {
     this.send(improv.refusalFrame(cmd, p.key, p.code, p.facts));
@@ -528,7 +528,7 @@ export class Setup implements improv.FrameSink, WiFiEvents, HttpHandler, PageSit
 
   /**
    * A program refused: its reason's code and facts as data (improv.refusalFrame, its key the
-   * program's name or ''), for a tool to word, then the error; the console line is for a person at
+   * program's name or ''), for a tool to word, then the error; the line it prints is for a person at
    * a serial monitor, no tool reads it.
    */
   private programFail(cmd: number, name: string, code: ProgramRefusalCode, facts: string[], why: string): void {

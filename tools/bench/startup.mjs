@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import mqttPacket from 'mqtt-packet';
+import { firmwarePlugins } from '../build.mjs';
 import { median, range } from './report.mjs';
 import { scale } from './smoke.mjs';
 
@@ -25,6 +26,7 @@ export async function bundleSize(entry, external) {
     target: 'es2022',
     external,
     logLevel: 'silent',
+    plugins: firmwarePlugins, // the built-in roles' programs, as the firmware's build makes them
   });
   const code = r.outputFiles[0].contents;
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
