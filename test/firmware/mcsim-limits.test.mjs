@@ -9,13 +9,14 @@
 // mode), says why, and `--show` says it too.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
 import { openPtyPair, socatSkip } from '../helpers/pty.mjs';
 import { mqttPair } from '../helpers/child.mjs';
+import { sendProgramOverPty } from '../helpers/mcsim-board.mjs';
 import { until } from '../helpers/wait.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/carol/';
@@ -64,15 +65,7 @@ describe('a program past the limits on the Moddable firmware (mcsim)', { skip },
   }
 
   /** Sends `source` as `name`; resolves once the board said it stored it. */
-  async function send(name, source) {
-    const file = join(work, name);
-    writeFileSync(file, source);
-    const at = sim.lines.length;
-    const r = await mqttPair(['program', '--port', join(dir, 'usb'), file, '-W', '1']).exit;
-    assert.match(r.stdout, new RegExp(`^${name.replace('.', '\\.')} sent: \\d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$`, 'm'), r.stderr);
-    await sim.waitFor(/^Program over USB: stored /, { after: at });
-    return at;
-  }
+  const send = (name, source) => sendProgramOverPty(sim, join(dir, 'usb'), work, name, source);
 
   /** The stops the board keeps in its flash (the simulator's Preference file), as program-store writes them. */
   function stopsInFlash() {

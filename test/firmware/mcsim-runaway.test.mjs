@@ -6,12 +6,11 @@
 // way; `--show` says safe mode and why; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
 import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { firmwareOverPty, mcsimAround, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
+import { firmwareOverPty, mcsimAround, mcsimBoardOverPty, sendProgramOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 
@@ -40,15 +39,7 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
   });
 
   /** Sends `source` as `name`; resolves once the board said it stored it. */
-  async function send(name, source) {
-    const file = join(work, name);
-    writeFileSync(file, source);
-    const at = sim.lines.length;
-    const r = await mqttPair(['program', '--port', join(dir, 'usb'), file, '-W', '1']).exit;
-    assert.match(r.stdout, new RegExp(`^${name.replace('.', '\\.')} sent: \\d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$`, 'm'), r.stderr);
-    await sim.waitFor(/^Program over USB: stored /, { after: at });
-    return at;
-  }
+  const send = (name, source) => sendProgramOverPty(sim, join(dir, 'usb'), work, name, source);
 
   /** Two stops, then safe mode with its reason; the role runs again (its own hellos reach the broker). */
   async function stoppedTwiceThenSafe(name, at) {

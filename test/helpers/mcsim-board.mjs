@@ -7,8 +7,9 @@
 //   const board = await mcsimBoardOverPty(so, join(work, 'board'), { ready: SETUP_MODE });
 //   mqttPair(['setup', '--port', board.port, ...]);  board.sim.waitFor(/^Connected to /);
 //   await board.restart('board-again');  ...  await board.stop();
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { mqttPair } from './child.mjs';
@@ -107,4 +108,19 @@ export function setupOverPty(port, { roster, brokerPort, password = SIM_WIFI.pas
   const args = ['setup', '--port', port, '--roster', roster, '--school', 'LycMaurois', '--class', 'SNT_2nde',
     '--ssid', SIM_WIFI.ssid, '--password', password, '--broker', `127.0.0.1:${brokerPort}`, ...more];
   return mqttPair(args, { timeout: 2 * LIMIT }).exit;
+}
+
+/**
+ * `mqtt-pair program --port <port> <dir>/<name> -W 1`, `source` written there first: checks the
+ * command's line, waits for the board (`sim`) to say it stored the program, and returns where the
+ * board's lines were when it was sent.
+ */
+export async function sendProgramOverPty(sim, port, dir, name, source) {
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  const at = sim.lines.length;
+  const r = await mqttPair(['program', '--port', port, file, '-W', '1']).exit;
+  assert.match(r.stdout, new RegExp(`^${name.replace('.', '\\.')} sent: \\d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$`, 'm'), r.stderr);
+  await sim.waitFor(/^Program over USB: stored /, { after: at });
+  return at;
 }

@@ -64,10 +64,9 @@ export function roleModule(ts, file, source, api, form = 'module') {
   for (const n of names) if (functions.has(n)) throw new Error(`${file}: "${n}" is declared twice`);
   const vars = names.size ? `let ${[...names].join(', ')};\n` : '';
   const imports = `import { ${API.join(', ')} } from ${JSON.stringify(api)};\n`;
-  const start = `function start() {${body.join('')}\n}\n`;
   // (Each call a board of its own: the program's text as it is, its variables and functions made anew.)
   if (form === 'factory') return `${imports}export default function () {\n${source}\n}\n`;
-  return `${imports}${vars}${top.join('')}\nexport default ${start}`;
+  return `${imports}${vars}${top.join('')}\nexport default function start() {${body.join('')}\n}\n`;
 }
 
 /** esbuild: `import start from './x.js?role'` is roleModule of x.js; `form` as above. */
