@@ -100,6 +100,12 @@ export interface Host {
   log(line: string): void;
   /** A stable hexadecimal id for this board (from the MAC on a real one). */
   deviceId(): string;
+  /**
+   * A program's event for the tool at the other end of the USB serial port (src/setup/improv.ts's
+   * eventFrame: `start`, `error`, `stop` and their facts), beside the console line a person reads.
+   * Absent where no tool listens (the simulator in Node).
+   */
+  event?(code: string, facts: readonly string[]): void;
   /** Resets the board, as MicroPython's machine.reset() does. */
   restart(reason: string): void;
   wifi?: WiFi;

@@ -15,6 +15,7 @@ import type { ClientOptions } from '../../src/mqtt/client';
 import { printable } from '../../src/apps/text';
 import { checkChanges, effective, mergedConfig, missingSettings, readStored, type Settings } from '../../src/setup/settings';
 import { Setup, type Firmware as SetupFirmware } from '../../src/setup/setup';
+import { eventFrame } from '../../src/setup/improv';
 import { chipFamily, hasPreferences, openSerial, pressedBootButton, type SerialPort, writeLed } from 'mqtt-pair/chip';
 import { ModdableHost } from './host';
 import { transportConfigError } from './tls';
@@ -132,6 +133,11 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     this.run(c, boardOptions(c), raw);
   }
 
+  /** Host.event: a program's event as a frame on the USB serial port (docs/improv.md « A program's events »). */
+  event(code: string, facts: readonly string[]): void {
+    this.serial?.write(eventFrame(code, facts));
+  }
+
   /** The LED's pin and level: the settings led and ledActiveLow over the chip's default (defaultLed), unless devices.ts drives it. */
   private wireLed(settings: Settings): void {
     if (this.led && this.led !== Firmware.prototype.boardLed) return;
@@ -197,6 +203,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   private programStopped(code: StopCode, why: string): void {
     const count = noteProgramStop(new PreferenceStore(), code, why);
     this.log(`Program stopped: ${why}; restarting the board (${count} of ${SAFE_AFTER})`);
+    this.event('stop', [code, String(count), String(SAFE_AFTER)]);
     this.after(0, { fire: () => this.restart('the program was stopped') });
   }
 

@@ -50,6 +50,7 @@ import { boardHost, startBoard, type Board } from '../../src/apps/board';
 import { checkConfig } from '../../src/apps/config';
 import type { BoardEvent } from '../../src/apps/events';
 import { RequestReader } from '../../src/setup/http';
+import { eventFrame } from '../../src/setup/improv';
 import type { HttpHandler, SetupPorts, WiFiNetwork } from '../../src/setup/ports';
 import { checkChanges, type CheckOptions, type Settings, type SettingsStore } from '../../src/setup/settings';
 import { Setup, type Firmware } from '../../src/setup/setup';
@@ -142,6 +143,10 @@ const xsHost: Host = {
   random: () => ask({ op: 'random' }).value as number,
   log: (line) => {
     ask({ op: 'log', line });
+  },
+  // On the USB serial port's stand-in, as the firmware writes it on its port.
+  event: (code, facts) => {
+    ask({ op: 'serial' }, eventFrame(code, facts));
   },
   deviceId: () => id,
   restart: (reason) => {

@@ -79,7 +79,7 @@ export type ProgramAbout = NonNullable<RoleDef['program']>;
 
 /** The role that runs `source`; `about` as stored with it (src/setup/program-store.ts), else a name alone. */
 export function programRole(source: string, about: ProgramAbout = { name: 'program.js' }): RoleDef {
-  return { start: (host, client, config) => new ProgramRole(host as ProgramHost, client, config, source), program: about };
+  return { start: (host, client, config) => new ProgramRole(host as ProgramHost, client, config, source, about), program: about };
 }
 
 /** One line of text from a program, bounded. */
@@ -146,8 +146,10 @@ class ProgramRole implements Role {
     private readonly client: RoleClient,
     private readonly config: BoardConfig,
     source: string,
+    about: ProgramAbout,
   ) {
     host.log(`Program: ${source.length} characters, starting`);
+    host.event?.('start', [about.name, about.hash ?? '', String(source.length)]);
     const globals = this.globals();
     try {
       this.guard(() => host.program.run(source, globals));
@@ -360,21 +362,29 @@ class ProgramRole implements Role {
       // an exception whose stack cannot be read: no line
     }
     const at = place ? `, line ${place.line}${place.column ? `, column ${place.column}` : ''}` : '';
-    this.say(`Program error${at}: ${describe(e)}`);
+    const what = describe(e);
+    // The same error as data for a tool (the students' page marks its line), once as the line is,
+    // bounded: a frame holds 255 bytes, and 72 characters are 216 bytes at most, a pair not cut.
+    if (!this.say(`Program error${at}: ${what}`) || !this.host.event) return;
+    let short = what.slice(0, 72);
+    if (short.length === 72 && (short.charCodeAt(71) & 0xfc00) === 0xd800) short = short.slice(0, 71);
+    this.host.event('error', [place ? String(place.line) : '', place?.column ? String(place.column) : '', short]);
   }
 
-  private say(line: string): void {
+  /** Logs `line` unless it was said already (or too many were): true when it was said now. */
+  private say(line: string): boolean {
     const n = this.said.get(line);
     if (n !== undefined) {
       this.said.set(line, n + 1);
-      return;
+      return false;
     }
     if (this.said.size >= MAX_ERRORS) {
       if (!this.unsaid++) this.host.log(`Program: more than ${MAX_ERRORS} different errors, the next ones are not shown`);
-      return;
+      return false;
     }
     this.said.set(line, 1);
     this.host.log(line);
+    return true;
   }
 
   onMessage(m: { topic: string; payload: Uint8Array }): void {

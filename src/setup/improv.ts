@@ -52,6 +52,11 @@ export const SET_SETTINGS = 0x80,
   GET_PROGRAM = 0x88,
   CLEAR_PROGRAM = 0x89,
   IDENTIFY = 0x8a;
+/**
+ * Not a command: a result the board sends unasked when its program starts, throws or is stopped
+ * (eventFrame), so that a tool acts on data, never on a console line. No computer sends it.
+ */
+export const PROGRAM_EVENT = 0x8b;
 
 /** The most data one frame carries: its length is one byte. */
 export const MAX_DATA = 255;
@@ -147,6 +152,11 @@ export function resultFrame(cmd: number, strings: readonly string[] = []): Uint8
  */
 export function refusalFrame(cmd: number, key: string, code: string, facts: readonly string[] = []): Uint8Array {
   return resultFrame(cmd, ['', utf8Length(key) > 64 ? '' : key, code, ...facts]);
+}
+
+/** A program's event (PROGRAM_EVENT): its code (`start`, `error`, `stop`) and facts, each bounded by the caller (docs/improv.md). */
+export function eventFrame(code: string, facts: readonly string[]): Uint8Array {
+  return resultFrame(PROGRAM_EVENT, [code, ...facts]);
 }
 
 export function stateFrame(state: number): Uint8Array {
