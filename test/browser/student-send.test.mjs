@@ -17,6 +17,7 @@ import { LIMIT, lineIn, until } from '../helpers/wait.mjs';
 import { toPage, webSerialStandIn } from '../helpers/web-serial.mjs';
 import { xsSkip } from '../helpers/xs.mjs';
 import { xsUsbBoard } from '../helpers/xs-usb.mjs';
+import { improv } from '../../dist/index.js';
 
 const skip = xsSkip() || mosquittoSkip() || chromiumSkip();
 const CLASS = 'LycMaurois/SNT_2nde/';
@@ -125,7 +126,7 @@ describe("the students' page sends a program to the student's board over Web Ser
       await page.selectOption('#program-examples', 'hello');
       const from = sub.lines.length;
       await page.getByRole('button', { name: 'Envoyer à ma carte' }).click();
-      await page.locator('#board-status', { hasText: 'Votre programme tourne sur la carte.' }).waitFor();
+      await page.locator('#board-status', { hasText: 'Ton programme tourne sur la carte.' }).waitFor();
       await until(() => sub.lines.slice(from).includes(`${PREFIX}hello Hello #0`), "the program's Hello #0 on the broker");
       assert.match(board.store.get('pgm'), / programme\.js$/, 'stored under the name of a downloaded program');
       // The board's console, through the port, in the page.
@@ -186,6 +187,32 @@ describe("the students' page sends a program to the student's board over Web Ser
       await status.waitFor();
       assert.equal(await status.textContent(), 'Erreur sur la carte ligne 4 : TypeError: cannot coerce null to object');
       assert.equal(await page.textContent('.cm-error-line'), '  null.boom;');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the board's events, not its console lines: a stop said with its count; a console line alone says nothing", async () => {
+    const { context, page } = await open('fr-FR');
+    try {
+      await page.locator('.cm-editor').waitFor();
+      await page.getByRole('button', { name: 'Que fait ma carte ?' }).click();
+      const status = page.locator('#board-status');
+      await page.locator('#board-status.ok').waitFor();
+      const before = await status.textContent();
+      // The console lines a program's start and error make, without their events (an older
+      // firmware, or a program that prints them): shown in the console, nothing said of them.
+      await toPage(page, 'Program: 12 characters, starting\r\nProgram error, line 3: TypeError: x\r\n');
+      await until(async () => (await boardConsole(page)).some((l) => /Program error, line 3: TypeError: x$/.test(l)), 'the lines in the console');
+      assert.equal(await status.textContent(), before);
+      assert.equal(await page.locator('.cm-error-line').count(), 0);
+      // The stop as the firmware's meter sends it (hosts/moddable/firmware.ts): a loop stopped once of two.
+      await toPage(page, improv.eventFrame('stop', ['l', '1', '2']));
+      await page.locator('#board-status', { hasText: 'La carte a arrêté ton programme' }).waitFor();
+      assert.equal(
+        await status.textContent(),
+        'La carte a arrêté ton programme (une boucle sans fin : il ne rendait jamais la main) et redémarre : 1 fois de suite sur 2 avant le mode sans échec.',
+      );
     } finally {
       await context.close();
     }

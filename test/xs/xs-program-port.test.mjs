@@ -82,6 +82,8 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
     // The board's console, through the CLI: the restart, then the program from the flash.
     await cli.waitFor('stdout', /^Program: esp1\.js, stored on this board$/m);
     await cli.waitFor('stdout', /^Program: \d+ characters, starting$/m);
+    // The board's start event (data, not that line), in the command's words.
+    await cli.waitFor('stdout', /^→ the board starts the program esp1\.js$/m);
     const from = sub.lines.length;
     await until(() => sub.lines.slice(from).includes(`${PREFIX}hello Hello #1`), "the program's Hello #1");
     const r = await cli.stop();
@@ -105,7 +107,7 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
       assert.equal(safe.code, 0, safe.stderr);
       assert.equal(
         safe.stdout,
-        `programme esp1.js : ${size} octets, empreinte ${hash}\nLa carte est en mode sans échec : le programme a été arrêté 2 fois de suite (boucle sans fin : il ne rendait jamais la main). Envoyez-en un corrigé, ou --clear.\n`,
+        `programme esp1.js : ${size} octets, empreinte ${hash}\nLa carte est en mode sans échec : le programme a été arrêté 2 fois de suite (une boucle sans fin : il ne rendait jamais la main). Envoyez-en un corrigé, ou --clear.\n`,
       );
       board.store.set('pgs', '2m! it exhausted the memory');
       const en = await mqttPair(['program', '--port', path, '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
@@ -149,6 +151,14 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
 
     const show = await mqttPair(['program', '--port', path, '--show']).exit;
     assert.match(show.stdout, /^program esp1\.js: \d+ bytes/, 'the old program is kept');
+  });
+
+  test("an error at run time: said in the teacher's language with its line, from the board's event", async () => {
+    const cli = mqttPair(['program', '--port', path, file('oups.js', "print('avant');\nnull.x;\n"), '-W', '600'], { env: { LC_ALL: 'fr_FR.UTF-8' } });
+    await cli.waitFor('stdout', /^→ la carte lance le programme oups\.js$/m);
+    await cli.waitFor('stdout', /^→ erreur du programme, ligne 2(, colonne \d+)? : TypeError: .+ \(la carte continue avec ce qui tourne déjà\)$/m);
+    const r = await cli.stop();
+    assert.equal(r.code, 0, r.stderr);
   });
 
   test('--clear: the built-in role again, after the restart; --show says there is none', async () => {

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { UNKNOWN_RPC } from '../../src/setup/improv';
 import { MAX_NAME_BYTES, MAX_PROGRAM_BYTES } from '../../src/setup/program-store';
 import { printable } from '../../src/apps/text';
-import { BoardError, BoardLink as Link } from '../setup/improv-client';
+import { BoardError, BoardLink as Link, type ProgramEvent } from '../setup/improv-client';
 import { identify } from '../setup/set-up-board';
 import { clearProgram, type FileProblem, ProgramRefused, programText, sendProgram, storedProgram } from '../setup/send-program';
 import { PortError, openPort } from '../setup/serial-port';
@@ -81,17 +81,27 @@ export async function runProgram(argv: string[]): Promise<number> {
       return 0;
     }
     const { name, source } = program as ProgramFile;
-    // From the end on, what the board says is the student's to read: its lines as they come.
+    // From the end on, what the board says is the student's to read: its lines as they come, and
+    // its program's events (data: docs/improv.md) in this command's words.
     const lines: string[] = [];
     const { size, hash } = await said(path, () =>
       sendProgram(board, name, source, (sent, all) => {
-        if (sent === all) board.onLine = (line) => lines.push(line);
+        if (sent !== all) return;
+        board.onLine = (line) => lines.push(line);
+        board.onEvent = (e) => {
+          const line = eventLine(e);
+          if (line) lines.push(line);
+        };
       }),
     );
     process.stdout.write(`${words.sent(printable(name), size, hash)}\n${words.following(wait)}\n`);
     // (ImprovDecoder made each line printable: no escape sequence of the board's reaches the terminal.)
     for (const line of lines) process.stdout.write(`${line}\n`);
     board.onLine = (line) => process.stdout.write(`${line}\n`);
+    board.onEvent = (e) => {
+      const line = eventLine(e);
+      if (line) process.stdout.write(`${line}\n`);
+    };
     await untilStopped(wait);
     return 0;
   } catch (e) {
@@ -99,8 +109,19 @@ export async function runProgram(argv: string[]): Promise<number> {
     throw e;
   } finally {
     board.onLine = undefined;
+    board.onEvent = undefined;
     await port.close();
   }
+}
+
+/** A program event of the board's in this command's words; null for one this tool does not know (a newer board's). */
+function eventLine(e: ProgramEvent): string | null {
+  const words = cliWords().program;
+  const [a = '', b = '', c = ''] = e.facts;
+  if (e.code === 'start') return words.started(printable(a));
+  if (e.code === 'error') return words.threw(Number(a) || null, Number(b) || null, printable(c));
+  if (e.code === 'stop') return words.stopped(a, Number(b) || 1, Number(c) || 2);
+  return null;
 }
 
 /** A program read from its file: its name (without folders) and its text. */

@@ -10,6 +10,7 @@ import {
   INVALID_RPC,
   INVALID_SETTING,
   NO_ERROR,
+  PROGRAM_EVENT,
   RPC_RESULT,
   SET_SETTINGS,
   UNABLE_TO_CONNECT,
@@ -23,7 +24,19 @@ export type BoardMessage =
   | { kind: 'state'; state: number }
   | { kind: 'error'; error: number }
   | { kind: 'result'; command: number; strings: string[] }
+  | { kind: 'event'; event: ProgramEvent }
   | { kind: 'line'; text: string };
+
+/**
+ * What the board's program did, as the board sent it unasked (src/setup/improv.ts's eventFrame;
+ * docs/improv.md): `start` [name, hash, characters], `error` [line, column, the engine's message],
+ * `stop` [code, stops in a row, the stops that make safe mode]; a newer board may send others.
+ * Bounded here: its strings go into lines for a person (made printable there).
+ */
+export interface ProgramEvent {
+  code: string;
+  facts: string[];
+}
 
 /** Sans-I/O: what the board's bytes say, in order. Console lines are made printable (no control codes). */
 export class ImprovDecoder {
@@ -39,7 +52,9 @@ export class ImprovDecoder {
             if (data[0] !== NO_ERROR) out.push({ kind: 'error', error: data[0] });
           } else if (type === RPC_RESULT) {
             const c = decodeCommand(Uint8Array.from(data));
-            if (c) out.push({ kind: 'result', command: c.command, strings: c.strings });
+            if (c?.command === PROGRAM_EVENT && c.strings.length)
+              out.push({ kind: 'event', event: { code: c.strings[0].slice(0, 16), facts: c.strings.slice(1, 5).map((f) => f.slice(0, 128)) } });
+            else if (c) out.push({ kind: 'result', command: c.command, strings: c.strings });
           }
         },
         badFrame() {
@@ -126,6 +141,8 @@ export class BoardLink {
   readonly lines: string[] = [];
   state = -1;
   onLine?: (text: string) => void;
+  /** Each program event the board sends (a program started, threw, was stopped). */
+  onEvent?: (event: ProgramEvent) => void;
 
   constructor(private readonly link: Link) {
     link.onData((bytes) => {
@@ -135,6 +152,7 @@ export class BoardLink {
           if (this.lines.length > 200) this.lines.shift();
           this.onLine?.(m.text);
         } else if (m.kind === 'state') this.state = m.state;
+        else if (m.kind === 'event') this.onEvent?.(m.event);
         for (const w of [...this.waiters]) w(m);
       }
     });
@@ -186,9 +204,9 @@ export class BoardLink {
     ).then(() => undefined);
   }
 
-  /** Resolves with the first console line `re` matches, from now on. */
-  waitLine(re: RegExp, ms: number, what: string): Promise<string> {
-    return this.until((m) => (m.kind === 'line' && re.test(m.text) ? m.text : false), ms, what);
+  /** Resolves with the first program event `match` takes, from now on. */
+  waitEvent(match: (e: ProgramEvent) => boolean, ms: number, what: string): Promise<ProgramEvent> {
+    return this.until((m) => (m.kind === 'event' && match(m.event) ? m.event : false), ms, what);
   }
 
   private until<T>(step: (m: BoardMessage, got: string[][]) => T | false, ms: number, what: string, start?: () => void): Promise<T> {

@@ -8,14 +8,12 @@
 import { CLEAR_PROGRAM, GET_PROGRAM, INVALID_PROGRAM, PROGRAM_BEGIN, PROGRAM_CHUNK, PROGRAM_END } from '../../src/setup/improv';
 import { chunks, MAX_NAME_BYTES, MAX_PROGRAM_BYTES, programHash } from '../../src/setup/program-store';
 import { utf8Length } from '../../src/mqtt/codec';
-import { BoardError, type BoardLink, type ProgramRefusal } from './improv-client';
+import { BoardError, type BoardLink, type ProgramEvent, type ProgramRefusal } from './improv-client';
 
 /** Each part of the text, in UTF-8 bytes: a frame under 128 bytes, what an ESP8266 reads at once. */
 export const PART_BYTES = 112;
 /** How long the board may take to compile and store the program. */
 export const END_MS = 20000;
-/** The console line a board boots with when it runs its stored program (hosts/*). */
-const BOOTED = /^Program: .*, stored on this board$/;
 
 /** Why a file cannot be a board's program, as a code each caller words: too large, empty, not UTF-8, its name too long. */
 export type FileProblem = 'tooLarge' | 'empty' | 'notUtf8' | 'nameTooLong';
@@ -81,24 +79,26 @@ export async function sendProgram(
 }
 
 /**
- * Sends the program, then waits until the board booted again running it (its console line says so),
- * its settings kept: the set-up asks the board who it is again after. A board that never says so is
- * asked anyway once END_MS × 3 have passed.
+ * Sends the program, then waits until the board booted again and started it (its `start` event,
+ * with the hash sent), its settings kept: the set-up asks the board who it is again after. A board
+ * that never says so is asked anyway once END_MS × 3 have passed.
  */
 export async function sendProgramAndBoot(board: BoardLink, name: string, source: string): Promise<{ size: number; hash: string }> {
-  // The line may come with the board's last answer: seen as it comes, not searched for after.
+  const hash = programHash(source);
+  const started = (e: ProgramEvent) => e.code === 'start' && e.facts[1] === hash;
+  // The event may come with the board's last answer: seen as it comes, not searched for after.
   let booted = false;
-  const before = board.onLine;
-  board.onLine = (line) => {
-    if (BOOTED.test(line)) booted = true;
-    before?.(line);
+  const before = board.onEvent;
+  board.onEvent = (e) => {
+    if (started(e)) booted = true;
+    before?.(e);
   };
   try {
     const sent = await sendProgram(board, name, source);
-    if (!booted) await board.waitLine(BOOTED, 3 * END_MS, 'the board did not start again with its program').catch(() => '');
+    if (!booted) await board.waitEvent(started, 3 * END_MS, 'the board did not start again with its program').catch(() => null);
     return sent;
   } finally {
-    board.onLine = before;
+    board.onEvent = before;
   }
 }
 

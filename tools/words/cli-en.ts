@@ -3,6 +3,7 @@
 import type { CliWords, CloseFacts } from './cli-words';
 import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './en';
+import { stopReason } from './program-stop';
 import { refusalLine } from './refusal';
 import { programRefusal } from './program-refusal';
 import { printable } from '../../src/apps/text';
@@ -412,14 +413,11 @@ export const en: CliWords = {
     following: (seconds) => `The board's console${seconds ? ` for ${seconds} s` : ''} (Ctrl+C to stop):`,
     shown: (name, bytes, hash) => `program ${name}: ${bytes} bytes, hash ${hash}`,
     safeMode: (stops, code) =>
-      `The board is in safe mode: the program was stopped ${stops} times in a row (${
-        {
-          l: 'an endless loop: it never gave control back',
-          m: 'it used all the memory',
-          s: 'it used all the stack: a recursion too deep',
-          r: 'the board restarted while it ran',
-        }[code] ?? `code ${code}`
-      }). Send a corrected one, or --clear.`,
+      `The board is in safe mode: the program was stopped ${stops} times in a row (${stopReason('en', code)}). Send a corrected one, or --clear.`,
+    started: (name) => `→ the board starts the program ${name}`,
+    threw: (line, column, message) =>
+      `→ error in the program${line ? `, line ${line}${column ? `, column ${column}` : ''}` : ''}: ${message} (the board goes on with what runs already)`,
+    stopped: (code, count, of) => `→ the board stopped the program (${stopReason('en', code)}) and restarts: ${count} in a row of the ${of} before safe mode`,
     none: 'no program on the board: it plays its role',
     cleared: 'program cleared: the board restarts into its role',
     nothingToClear: 'there was no program on the board',

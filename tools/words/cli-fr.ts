@@ -5,6 +5,7 @@ import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './fr';
 import { refusalLine } from './refusal';
 import { programRefusal } from './program-refusal';
+import { stopReason } from './program-stop';
 import { printable } from '../../src/apps/text';
 
 const CONNACK_FR = [
@@ -516,14 +517,12 @@ export const fr: CliWords = {
     following: (seconds) => `La console de la carte${seconds ? ` pendant ${seconds} s` : ''} (Ctrl+C pour arrêter) :`,
     shown: (name, bytes, hash) => `programme ${name} : ${bytes} octets, empreinte ${hash}`,
     safeMode: (stops, code) =>
-      `La carte est en mode sans échec : le programme a été arrêté ${stops} fois de suite (${
-        {
-          l: 'boucle sans fin : il ne rendait jamais la main',
-          m: 'il a utilisé toute la mémoire',
-          s: 'il a utilisé toute la pile : une récursion trop profonde',
-          r: 'la carte a redémarré pendant qu’il tournait',
-        }[code] ?? `code ${code}`
-      }). Envoyez-en un corrigé, ou --clear.`,
+      `La carte est en mode sans échec : le programme a été arrêté ${stops} fois de suite (${stopReason('fr', code)}). Envoyez-en un corrigé, ou --clear.`,
+    started: (name) => `→ la carte lance le programme ${name}`,
+    threw: (line, column, message) =>
+      `→ erreur du programme${line ? `, ligne ${line}${column ? `, colonne ${column}` : ''}` : ''} : ${message} (la carte continue avec ce qui tourne déjà)`,
+    stopped: (code, count, of) =>
+      `→ la carte a arrêté le programme (${stopReason('fr', code)}) et redémarre : ${count} fois de suite sur ${of} avant le mode sans échec`,
     none: 'aucun programme sur la carte : elle joue son rôle',
     cleared: 'programme effacé : la carte redémarre dans son rôle',
     nothingToClear: 'il n’y avait pas de programme sur la carte',

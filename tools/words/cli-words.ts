@@ -268,6 +268,14 @@ export interface ProgramCliWords {
   shown(name: string, bytes: number, hash: string): string;
   /** The board runs without its program (safe mode): stopped `stops` times in a row, the last for `code` (`l`, `m`, `s`, `r`: src/setup/program-store.ts's StopCode). */
   safeMode(stops: number, code: string): string;
+  /**
+   * The board's program events (docs/improv.md), among its console lines: it started the program
+   * (its name), the program threw (line and column when known, the engine's message, made
+   * printable), the board stopped it (`code` as in safeMode) and restarts, `count` of `of`.
+   */
+  started(name: string): string;
+  threw(line: number | null, column: number | null, message: string): string;
+  stopped(code: string, count: number, of: number): string;
   none: string;
   cleared: string;
   nothingToClear: string;

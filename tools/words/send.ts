@@ -3,10 +3,10 @@
 // are keyed by their codes (docs/improv.md).
 
 import { INVALID_PROGRAM, UNKNOWN_ERROR, UNKNOWN_RPC } from '../../src/setup/improv';
-import { printable } from '../../src/apps/text';
 import type { ProgramRefusal } from '../setup/improv-client';
 import { refusedLine } from '../setup/send-program';
 import { programRefusal } from './program-refusal';
+import { stopReason } from './program-stop';
 
 export interface SendWords {
   title: string;
@@ -47,6 +47,8 @@ export interface SendWords {
   safeMode(stops: number, code: string): string;
   /** The board's program stopped on an error of its own, at this line. */
   runtimeError(line: number | null, why: string): string;
+  /** The board stopped the program (`code` as in safeMode) and restarts: `count` stops in a row of the `of` that make safe mode. */
+  stopped(code: string, count: number, of: number): string;
   clearing: string;
   cleared: string;
   nothingToClear: string;
@@ -84,21 +86,16 @@ export const fr: SendWords = {
   sending: (p) => `Envoi du programme : ${p} %`,
   storing: 'La carte vérifie et garde le programme…',
   restarting: 'Programme gardé : la carte redémarre pour le lancer…',
-  runs: 'Votre programme tourne sur la carte.',
+  runs: 'Ton programme tourne sur la carte.',
   refused: (r) =>
     r.code === 'syntax'
       ? `La carte refuse le programme et garde celui d’avant. Erreur${refusedLine(r) ? ` ligne ${refusedLine(r)}` : ''} : ${programRefusal('fr', r, false)}`
       : `La carte refuse le programme et garde celui d’avant : ${programRefusal('fr', r)}.`,
   safeMode: (stops, code) =>
-    `Ta carte est en mode sans échec : ton programme a été arrêté ${stops} fois de suite (${
-      {
-        l: 'une boucle sans fin : il ne rendait jamais la main',
-        m: 'il a utilisé toute la mémoire',
-        s: 'il a utilisé toute la pile : une récursion trop profonde',
-        r: 'la carte a redémarré pendant qu’il tournait',
-      }[code] ?? `code ${printable(code)}`
-    }). Elle joue son rôle de départ sans lui. Corrige-le puis « Envoyer à ma carte », ou « Revenir au rôle de départ ».`,
+    `Ta carte est en mode sans échec : ton programme a été arrêté ${stops} fois de suite (${stopReason('fr', code)}). Elle joue son rôle de départ sans lui. Corrige-le puis « Envoyer à ma carte », ou « Revenir au rôle de départ ».`,
   runtimeError: (line, why) => `Erreur sur la carte${line ? ` ligne ${line}` : ''} : ${why}`,
+  stopped: (code, count, of) =>
+    `La carte a arrêté ton programme (${stopReason('fr', code)}) et redémarre : ${count} fois de suite sur ${of} avant le mode sans échec.`,
   clearing: 'La carte efface le programme…',
   cleared: 'Programme effacé : la carte redémarre et reprend son rôle de départ.',
   nothingToClear: 'La carte n’avait pas de programme : elle joue déjà son rôle de départ.',
@@ -143,15 +140,9 @@ export const en: SendWords = {
       ? `The board refused the program and keeps its previous one. Error${refusedLine(r) ? ` on line ${refusedLine(r)}` : ''}: ${programRefusal('en', r, false)}`
       : `The board refused the program and keeps its previous one: ${programRefusal('en', r)}.`,
   safeMode: (stops, code) =>
-    `Your board is in safe mode: your program was stopped ${stops} times in a row (${
-      {
-        l: 'an endless loop: it never gave control back',
-        m: 'it used all the memory',
-        s: 'it used all the stack: a recursion too deep',
-        r: 'the board restarted while it ran',
-      }[code] ?? `code ${printable(code)}`
-    }). It plays its built-in role without it. Fix it, then « Send to my board », or « Back to the built-in role ».`,
+    `Your board is in safe mode: your program was stopped ${stops} times in a row (${stopReason('en', code)}). It plays its built-in role without it. Fix it, then « Send to my board », or « Back to the built-in role ».`,
   runtimeError: (line, why) => `Error on the board${line ? ` on line ${line}` : ''}: ${why}`,
+  stopped: (code, count, of) => `The board stopped your program (${stopReason('en', code)}) and restarts: ${count} in a row of the ${of} before safe mode.`,
   clearing: 'The board removes the program…',
   cleared: 'Program removed: the board restarts into its built-in role.',
   nothingToClear: 'The board had no program: it plays its built-in role already.',

@@ -1,9 +1,10 @@
 // « Envoyer à ma carte », in the Program tab: the editor's program sent to the student's own board
 // over its USB cable (Web Serial; tools/web/serial.ts, shared with the class set-up page), with the
 // board's commands (tools/setup/send-program.ts, shared with `mqtt-pair program`). The board's
-// console shows under the buttons (bounded, made printable); its answer is said: the program runs,
-// or the board refused it (the reason's code and facts it sent) with the line of a syntax error,
-// which the editor highlights. « Revenir au rôle de départ » clears the program. Once connected, the
+// console shows under the buttons (bounded, made printable), for the student to read; what the
+// page says comes from the board's answers and events, as data: the program runs, throws (its line
+// marked in the editor), is stopped, or the board refused it (the reason's code and facts it sent,
+// a syntax error's line highlighted). « Revenir au rôle de départ » clears the program. Once connected, the
 // page asks the board for its program (0x88) after each action and every few seconds: a board in
 // safe mode (its program stopped twice in a row) is said, with why and what to do. Without Web
 // Serial, the page says where it is, and gives the command line that does the same.
@@ -11,7 +12,7 @@
 import { utf8Length } from '../../../src/mqtt/codec';
 import { UNKNOWN_RPC } from '../../../src/setup/improv';
 import { MAX_PROGRAM_BYTES, nameProblem } from '../../../src/setup/program-store';
-import { BoardError, BoardLink } from '../../setup/improv-client';
+import { BoardError, BoardLink, type ProgramEvent } from '../../setup/improv-client';
 import { clearProgram, ProgramRefused, refusedLine, sendProgram, type StoredProgramInfo, storedProgram } from '../../setup/send-program';
 import { identify } from '../../setup/set-up-board';
 import { en, fr } from '../../words/send';
@@ -53,16 +54,15 @@ function consoleLine(text: string) {
   add($('board-console'), () => el('li', `${clock(at)} ${shown(text)}`), MAX_CONSOLE_LINES);
 }
 
-/** The board's console, line by line; its program starting, or stopping on an error, is said. */
-function boardLine(text: string) {
-  consoleLine(text);
-  if (/^Program: \d+ characters, starting$/.test(text)) say(w.runs, 'ok');
-  const error = /^Program error(?:, line (\d+)(?:, column \d+)?)?: (.*)$/.exec(text);
-  if (error) {
-    const line = error[1] ? Number(error[1]) : null;
+/** What the board's program did, as the board sent it (data, never its console line): said, an error's line marked. */
+function boardEvent(e: ProgramEvent) {
+  if (e.code === 'start') return say(w.runs, 'ok');
+  if (e.code === 'error') {
+    const line = Number(e.facts[0]) || null;
     if (line) hooks.markError(line);
-    say(w.runtimeError(line, shown(error[2])), 'error');
+    return say(w.runtimeError(line, shown(e.facts[2] ?? '')), 'error');
   }
+  if (e.code === 'stop') say(w.stopped(e.facts[0] ?? '', Number(e.facts[1]) || 1, Number(e.facts[2]) || 2), 'error');
 }
 
 /** The board's link: the port opened before, else the one the student picks now (null: none picked). */
@@ -79,7 +79,8 @@ async function link(): Promise<BoardLink | null> {
   say(w.opening);
   const o = await openSerial(port);
   const b = new BoardLink(o.link);
-  b.onLine = boardLine;
+  b.onLine = consoleLine;
+  b.onEvent = boardEvent;
   open = o;
   board = b;
   o.ended.then(() => {
