@@ -7,16 +7,15 @@
 // it runs nothing more, so the test starts it again on the same folder (its Preference file), as a
 // board's reset would. After two such stops the board plays its role without the program (safe
 // mode), says why, and `--show` says it too.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmware, moddableSkip, startMcsim, bakedPort } from '../helpers/moddable.mjs';
-import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
-import { openPtyPair, socatSkip } from '../helpers/pty.mjs';
+import { moddableSkip } from '../helpers/moddable.mjs';
+import { mosquittoSkip } from '../helpers/mosquitto.mjs';
+import { socatSkip } from '../helpers/pty.mjs';
 import { mqttPair } from '../helpers/child.mjs';
-import { sendProgramOverPty } from '../helpers/mcsim-board.mjs';
+import { helloBoardAround, sendProgramOverPty } from '../helpers/mcsim-board.mjs';
 import { until } from '../helpers/wait.mjs';
 
 const PREFIX = 'LycMaurois/SNT_2nde/carol/';
@@ -24,71 +23,74 @@ const PREFIX = 'LycMaurois/SNT_2nde/carol/';
 const ESP32_HEAP = { creation: { heap: { initial: 3072, incremental: 0 }, chunk: { initial: 49152, incremental: 0 } } };
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 
+const MEMORY = { abort: 'memory full', code: 'm', why: 'it exhausted the memory', words: 'it used all the memory' };
+// Each program: the test's title, its name and source, the XS abort it ends in (its words), the code
+// of its stop in the flash, the reason safe mode gives and the one `--show` gives.
+const PROGRAMS = [
+  {
+    title: 'a program that fills the heap: memory full, counted, twice; then safe mode, and --show says why',
+    name: 'eat.js',
+    source: "print('starting');\nconst a = [];\nwhile (true) a.push(new Array(1000));\n",
+    ...MEMORY,
+  },
+  {
+    title: 'small strings until the heap is full (little room left at the abort): counted all the same',
+    name: 'bits.js',
+    source: "print('starting');\nconst a = [];\nlet i = 0;\nwhile (true) a.push('bit ' + i++);\n",
+    ...MEMORY,
+  },
+  {
+    title: 'a recursion without end: the stack overflows, which the abort hook is not given; the run counted at its start; safe mode',
+    name: 'deep.js',
+    source: "print('starting');\nfunction deeper(n) { return deeper(n + 1) + 1; }\ndeeper(0);\n",
+    abort: '(JavaScript|native) stack overflow',
+    code: 'r',
+    why: 'the board restarted while the program ran',
+    words: 'the board restarted while it ran',
+  },
+  {
+    title: 'a loop after an await in a callback: too much computation, counted, twice; then safe mode',
+    name: 'await.js',
+    source: "print('starting');\nevery(1000, async () => { await 0; for (;;) {} });\n",
+    abort: 'too much computation',
+    code: 'l',
+    why: 'it never gave control back',
+    words: 'an endless loop: it never gave control back',
+  },
+];
+
 describe('a program past the limits on the Moddable firmware (mcsim)', { skip }, () => {
-  let broker, sub, work, dir, pty, so;
-  let sim = null;
+  const scene = helloBoardAround('mcsim-limits', PREFIX, 'carol-esp1-mcsim', {}, ESP32_HEAP);
+  let sub, work, board;
   let boots = 0;
-  before(async () => {
-    broker = await startMosquitto();
-    sub = await mosquittoSub(broker.port, ['-t', `${PREFIX}#`]);
-    work = mkdtempSync(join(tmpdir(), 'mqtt-pair-mcsim-limits-'));
-    dir = join(work, 'board');
-    mkdirSync(dir);
-    so = await buildFirmware(
-      {
-        broker: `127.0.0.1:${broker.port}`,
-        role: 'hello',
-        topicPrefix: PREFIX,
-        clientId: 'carol-esp1-mcsim',
-        interval: 1000,
-        setupSerial: './serial',
-        setupPort: await bakedPort(),
-        setupDnsPort: await bakedPort(),
-      },
-      ESP32_HEAP,
-    );
-    pty = await openPtyPair(join(dir, 'serial'), join(dir, 'usb'));
-    sim = await startMcsim(so, 'limits-board', { cwd: dir });
+  before(() => {
+    ({ sub, work, board } = scene);
   });
-  after(async () => {
-    await sim?.stop();
-    await pty?.stop();
-    await sub?.stop();
-    await broker?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-
-  /** A reset: a new mcsim on the same folder. */
-  async function reset() {
-    await sim.stop();
-    sim = await startMcsim(so, `limits-board-${++boots}`, { cwd: dir });
-  }
-
-  /** Sends `source` as `name`; resolves once the board said it stored it. */
-  const send = (name, source) => sendProgramOverPty(sim, join(dir, 'usb'), work, name, source);
 
   /** The stops the board keeps in its flash (the simulator's Preference file), as program-store writes them. */
   function stopsInFlash() {
     try {
-      return JSON.parse(readFileSync(join(dir, 'modpreferences.json'), 'utf8'))['mqtt-pair']?.pgs ?? '';
+      return JSON.parse(readFileSync(join(board.dir, 'modpreferences.json'), 'utf8'))['mqtt-pair']?.pgs ?? '';
     } catch {
       return ''; // being written again
     }
   }
 
   /**
-   * The program aborts XS (`abort`, its words) and its stop is in the flash with `code` (mcsim says
-   * the abort before the hook runs: the reset waits for the mark, as a board resets after it),
-   * twice; then safe mode with `why`; --show says `words`.
+   * Sends the program; it aborts XS (`abort`, its words) and its stop is in the flash with `code`
+   * (mcsim says the abort before the hook runs: the reset, a new mcsim on the same folder and pty,
+   * waits for the mark, as a board resets after it), twice; then safe mode with `why`; --show says `words`.
    */
-  async function abortsTwiceThenSafe(name, at, abort, code, why, words) {
+  async function abortsTwiceThenSafe({ name, source, abort, code, why, words }) {
+    await board.sim.waitFor(/^Connected to /);
+    const at = await sendProgramOverPty(board.sim, board.port, work, name, source);
     for (const n of [1, 2]) {
-      await sim.waitFor(/^starting$/, { after: n === 1 ? at : 0 });
-      await sim.waitFor(new RegExp(`^XS abort: ${abort}`), { after: n === 1 ? at : 0 });
+      await board.sim.waitFor(/^starting$/, { after: n === 1 ? at : 0 });
+      await board.sim.waitFor(new RegExp(`^XS abort: ${abort}`), { after: n === 1 ? at : 0 });
       await until(() => stopsInFlash().startsWith(`${n}${code} `), `the stop ${n}${code} in the flash`);
-      await reset();
+      await board.restart(`${board.name}-${++boots}`);
     }
-    const safe = await sim.waitFor(/^Safe mode: /);
+    const safe = await board.sim.waitFor(/^Safe mode: /);
     assert.match(
       safe,
       new RegExp(
@@ -97,8 +99,8 @@ describe('a program past the limits on the Moddable firmware (mcsim)', { skip },
     );
     const from = sub.lines.length;
     await until(() => sub.lines.slice(from).filter((l) => l.startsWith(`${PREFIX}hello Hello #`)).length >= 2, "the role's hellos in safe mode");
-    assert.ok(!sim.lines.includes('starting'), 'never a third start of the program');
-    const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
+    assert.ok(!board.sim.lines.includes('starting'), 'never a third start of the program');
+    const show = await mqttPair(['program', '--port', board.port, '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
     assert.match(
       show.stdout,
       new RegExp(
@@ -108,54 +110,14 @@ describe('a program past the limits on the Moddable firmware (mcsim)', { skip },
     );
   }
 
-  test('a program that fills the heap: memory full, counted, twice; then safe mode, and --show says why', async () => {
-    try {
-      await sim.waitFor(/^Connected to /);
-      const at = await send('eat.js', "print('starting');\nconst a = [];\nwhile (true) a.push(new Array(1000));\n");
-      await abortsTwiceThenSafe('eat.js', at, 'memory full', 'm', 'it exhausted the memory', 'it used all the memory');
-    } catch (e) {
-      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
-      throw e;
-    }
-  });
-
-  test('small strings until the heap is full (little room left at the abort): counted all the same', async () => {
-    try {
-      await sim.waitFor(/^Connected to /);
-      const at = await send('bits.js', "print('starting');\nconst a = [];\nlet i = 0;\nwhile (true) a.push('bit ' + i++);\n");
-      await abortsTwiceThenSafe('bits.js', at, 'memory full', 'm', 'it exhausted the memory', 'it used all the memory');
-    } catch (e) {
-      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
-      throw e;
-    }
-  });
-
-  test('a recursion without end: the stack overflows, which the abort hook is not given; the run counted at its start; safe mode', async () => {
-    try {
-      await sim.waitFor(/^Connected to /);
-      const at = await send('deep.js', "print('starting');\nfunction deeper(n) { return deeper(n + 1) + 1; }\ndeeper(0);\n");
-      await abortsTwiceThenSafe(
-        'deep.js',
-        at,
-        '(JavaScript|native) stack overflow',
-        'r',
-        'the board restarted while the program ran',
-        'the board restarted while it ran',
-      );
-    } catch (e) {
-      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
-      throw e;
-    }
-  });
-
-  test('a loop after an await in a callback: too much computation, counted, twice; then safe mode', async () => {
-    try {
-      await sim.waitFor(/^Connected to /);
-      const at = await send('await.js', "print('starting');\nevery(1000, async () => { await 0; for (;;) {} });\n");
-      await abortsTwiceThenSafe('await.js', at, 'too much computation', 'l', 'it never gave control back', 'an endless loop: it never gave control back');
-    } catch (e) {
-      e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;
-      throw e;
-    }
-  });
+  for (const program of PROGRAMS) {
+    test(program.title, async () => {
+      try {
+        await abortsTwiceThenSafe(program);
+      } catch (e) {
+        e.message += `\n-- the board's last lines:\n${board?.sim?.lines.slice(-40).join('\n')}`;
+        throw e;
+      }
+    });
+  }
 });

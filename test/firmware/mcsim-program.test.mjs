@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
 import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { firmwareOverPty, mcsimAround, mcsimBoardOverPty } from '../helpers/mcsim-board.mjs';
+import { clearProgramOverPty, helloBoardAround } from '../helpers/mcsim-board.mjs';
 import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
@@ -22,21 +22,10 @@ const ESP1 = ESP1_PROGRAM;
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 
 describe("a student's program on the Moddable firmware (mcsim)", { skip }, () => {
-  const scene = mcsimAround('mcsim-program', `${PREFIX}#`);
-  let broker, sub, work, dir, board;
-  let sim = null;
-  before(async () => {
-    ({ broker, sub, work } = scene);
-    dir = join(work, 'board');
-    const so = await firmwareOverPty({
-      broker: `127.0.0.1:${broker.port}`,
-      role: 'hello',
-      topicPrefix: PREFIX,
-      clientId: 'alice-esp1-mcsim',
-      interval: 1000,
-    });
-    board = await mcsimBoardOverPty(so, dir, { name: 'program-board' });
-    scene.boards.push(board);
+  const scene = helloBoardAround('mcsim-program', PREFIX, 'alice-esp1-mcsim');
+  let sub, work, board, sim;
+  before(() => {
+    ({ sub, work, board } = scene);
     sim = board.sim;
   });
 
@@ -54,7 +43,7 @@ describe("a student's program on the Moddable firmware (mcsim)", { skip }, () =>
     await sim.waitFor(/^Connected to /);
     const file = join(work, 'esp1.js');
     writeFileSync(file, ESP1);
-    const cli = mqttPair(['program', '--port', join(dir, 'usb'), file, '-W', '600']);
+    const cli = mqttPair(['program', '--port', board.port, file, '-W', '600']);
     await cli.waitFor('stdout', /^esp1\.js sent: \d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$/m);
     await cli.waitFor('stdout', /^Program: esp1\.js, stored on this board$/m);
     const from = sub.lines.length;
@@ -68,28 +57,23 @@ describe("a student's program on the Moddable firmware (mcsim)", { skip }, () =>
     const again = sub.lines.length;
     await until(() => sub.lines.slice(again).includes(`${PREFIX}hello Hello #0`), "the program's Hello #0 after the restart");
 
-    const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show']).exit;
+    const show = await mqttPair(['program', '--port', board.port, '--show']).exit;
     assert.match(show.stdout, /^program esp1\.js: \d+ bytes, hash [0-9a-f]{8}\n$/, show.stderr);
 
     // A syntax error: the board's refusal as data (its code, line and XS's message), said by the CLI
     // in the teacher's language; the board keeps esp1.js.
     const bad = join(work, 'bad.js');
     writeFileSync(bad, "let a = 1;\nmqtt.publish('hello', 'x';\n");
-    const refused = await mqttPair(['program', '--port', join(dir, 'usb'), bad], { env: { LC_ALL: 'fr_FR.UTF-8' } }).exit;
+    const refused = await mqttPair(['program', '--port', board.port, bad], { env: { LC_ALL: 'fr_FR.UTF-8' } }).exit;
     assertOneLineError(
       refused,
       'mqtt-pair program: ',
       /^mqtt-pair program: la carte a refusé le programme bad\.js et garde le sien : ligne 2(, colonne \d+)? : SyntaxError: .+$/,
     );
-    const kept = await mqttPair(['program', '--port', join(dir, 'usb'), '--show']).exit;
+    const kept = await mqttPair(['program', '--port', board.port, '--show']).exit;
     assert.match(kept.stdout, /^program esp1\.js: /, kept.stderr);
 
-    const at = sim.lines.length;
-    const clear = await mqttPair(['program', '--port', join(dir, 'usb'), '--clear']).exit;
-    assert.equal(clear.stdout, 'program cleared: the board restarts into its role\n', clear.stderr);
-    await sim.waitFor(/^Setup: restarting/, { after: at });
-    const boot = sim.lines.length;
-    await sim.waitFor(/^Connected to /, { after: boot });
+    const boot = await clearProgramOverPty(board);
     assert.ok(!sim.lines.slice(boot).some((l) => l.startsWith('Program:')), sim.lines.slice(boot).join('\n'));
   }
 });

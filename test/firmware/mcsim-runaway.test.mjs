@@ -6,11 +6,10 @@
 // way; `--show` says safe mode and why; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
 import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { firmwareOverPty, mcsimAround, mcsimBoardOverPty, sendProgramOverPty } from '../helpers/mcsim-board.mjs';
+import { clearProgramOverPty, helloBoardAround, sendProgramOverPty } from '../helpers/mcsim-board.mjs';
 import { mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 
@@ -18,28 +17,18 @@ const PREFIX = 'LycMaurois/SNT_2nde/bob/';
 const skip = moddableSkip() || socatSkip() || mosquittoSkip();
 
 describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
-  const scene = mcsimAround('mcsim-runaway', `${PREFIX}#`);
-  let broker, sub, work, dir, board;
-  let sim = null;
-  before(async () => {
-    ({ broker, sub, work } = scene);
-    dir = join(work, 'board');
-    const so = await firmwareOverPty({
-      broker: `127.0.0.1:${broker.port}`,
-      role: 'hello',
-      topicPrefix: PREFIX,
-      clientId: 'bob-esp1-mcsim',
-      interval: 1000,
-      // Short, so that a join timer a stopped board left behind would fire while the test looks.
-      wifiTimeout: 5000,
-    });
-    board = await mcsimBoardOverPty(so, dir, { name: 'runaway-board' });
-    scene.boards.push(board);
+  const scene = helloBoardAround('mcsim-runaway', PREFIX, 'bob-esp1-mcsim', {
+    // Short, so that a join timer a stopped board left behind would fire while the test looks.
+    wifiTimeout: 5000,
+  });
+  let sub, work, board, sim;
+  before(() => {
+    ({ sub, work, board } = scene);
     sim = board.sim;
   });
 
   /** Sends `source` as `name`; resolves once the board said it stored it. */
-  const send = (name, source) => sendProgramOverPty(sim, join(dir, 'usb'), work, name, source);
+  const send = (name, source) => sendProgramOverPty(sim, board.port, work, name, source);
 
   /** Two stops, then safe mode with its reason; the role runs again (its own hellos reach the broker). */
   async function stoppedTwiceThenSafe(name, at) {
@@ -76,19 +65,14 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
       await stoppedTwiceThenSafe('loop.js', at2);
 
       // --show says the program, and that the board runs without it, and why.
-      const show = await mqttPair(['program', '--port', join(dir, 'usb'), '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
+      const show = await mqttPair(['program', '--port', board.port, '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;
       assert.match(
         show.stdout,
         /^program loop\.js: \d+ bytes, hash [0-9a-f]{8}\nThe board is in safe mode: the program was stopped 2 times in a row \(an endless loop: it never gave control back\)\. Send a corrected one, or --clear\.\n$/,
         show.stderr,
       );
 
-      const before = sim.lines.length;
-      const clear = await mqttPair(['program', '--port', join(dir, 'usb'), '--clear']).exit;
-      assert.equal(clear.stdout, 'program cleared: the board restarts into its role\n', clear.stderr);
-      await sim.waitFor(/^Setup: restarting/, { after: before });
-      const boot = sim.lines.length;
-      await sim.waitFor(/^Connected to /, { after: boot });
+      const boot = await clearProgramOverPty(board);
       assert.ok(!sim.lines.slice(boot).some((l) => /^(Program|Safe mode)/.test(l)), sim.lines.slice(boot).join('\n'));
     } catch (e) {
       e.message += `\n-- the board's last lines:\n${sim?.lines.slice(-40).join('\n')}`;

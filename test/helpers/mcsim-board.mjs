@@ -47,6 +47,24 @@ export function mcsimAround(name, topic) {
 }
 
 /**
+ * For a describe of one board over USB with the built-in role hello, its topics under `prefix`:
+ * mcsimAround(`name`, `${prefix}#`), then before the tests the firmware built with the broker, role,
+ * `prefix`, `clientId`, a hello a second and `config` (and `options`), started in the work folder's
+ * board/ as `${name}-board`. Returns the scene with its `board` (mcsimBoardOverPty) once it runs.
+ */
+export function helloBoardAround(name, prefix, clientId, config = {}, options = {}) {
+  const scene = mcsimAround(name, `${prefix}#`);
+  scene.board = null;
+  before(async () => {
+    const base = { broker: `127.0.0.1:${scene.broker.port}`, role: 'hello', topicPrefix: prefix, clientId, interval: 1000 };
+    const so = await firmwareOverPty({ ...base, ...config }, options);
+    scene.board = await mcsimBoardOverPty(so, join(scene.work, 'board'), { name: `${name}-board` });
+    scene.boards.push(scene.board);
+  });
+  return scene;
+}
+
+/**
  * Builds the firmware with `config` (or reuses the build: helpers/moddable.mjs), its serial port the
  * pty at ./serial in the board's folder and its setup page's ports free ones (`config` may name them).
  */
@@ -123,4 +141,18 @@ export async function sendProgramOverPty(sim, port, dir, name, source) {
   assert.match(r.stdout, new RegExp(`^${name.replace('.', '\\.')} sent: \\d+ bytes, hash [0-9a-f]{8}; the board restarts to run it$`, 'm'), r.stderr);
   await sim.waitFor(/^Program over USB: stored /, { after: at });
   return at;
+}
+
+/**
+ * `mqtt-pair program --port <board.port> --clear`: checks the command's line, waits for the board
+ * to restart and connect in its role, and returns where its lines were when it booted again.
+ */
+export async function clearProgramOverPty(board) {
+  const at = board.sim.lines.length;
+  const r = await mqttPair(['program', '--port', board.port, '--clear']).exit;
+  assert.equal(r.stdout, 'program cleared: the board restarts into its role\n', r.stderr);
+  await board.sim.waitFor(/^Setup: restarting/, { after: at });
+  const boot = board.sim.lines.length;
+  await board.sim.waitFor(/^Connected to /, { after: boot });
+  return boot;
 }
