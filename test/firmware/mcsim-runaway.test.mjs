@@ -5,6 +5,8 @@
 // loops (`every(1000, () => { for (;;) {} })`, inside a try/catch of its own) is stopped the same
 // way; `--show` says safe mode and why; `--clear` gives the built-in role back. Before the meter, mcsim hung at the first loop.
 import { test, describe, before } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { moddableSkip } from '../helpers/moddable.mjs';
 import { mosquittoSkip } from '../helpers/mosquitto.mjs';
@@ -61,8 +63,25 @@ describe('a runaway program on the Moddable firmware (mcsim)', { skip }, () => {
       assert.equal(sim.lines.slice(at).filter((l) => l === 'runaway starting').length, 2);
 
       // A new program starts with no stops; this one loops in a callback, and catches what it can.
-      const at2 = await send('loop.js', "print('loop starting');\nevery(1000, () => { for (;;) { try { for (;;) {} } catch (e) {} } });\n");
+      // Sent with the console followed until Ctrl+C: the command says the board's program events
+      // (frames, not console lines) in the teacher's language, each start and each stop.
+      const file = join(work, 'loop.js');
+      writeFileSync(file, "print('loop starting');\nevery(1000, () => { for (;;) { try { for (;;) {} } catch (e) {} } });\n");
+      const at2 = sim.lines.length;
+      const cli = mqttPair(['program', '--port', board.port, file], { env: { LC_ALL: 'fr_FR.UTF-8' } });
       await stoppedTwiceThenSafe('loop.js', at2);
+      await cli.waitFor('stdout', /sur 2 avant le mode sans échec\n[^]*sur 2 avant le mode sans échec\n/);
+      const followed = await cli.stop();
+      assert.deepEqual(
+        followed.stdout.split('\n').filter((l) => l.startsWith('→ ')),
+        [
+          '→ la carte lance le programme loop.js',
+          '→ la carte a arrêté le programme (une boucle sans fin : il ne rendait jamais la main) et redémarre : 1 fois de suite sur 2 avant le mode sans échec',
+          '→ la carte lance le programme loop.js',
+          '→ la carte a arrêté le programme (une boucle sans fin : il ne rendait jamais la main) et redémarre : 2 fois de suite sur 2 avant le mode sans échec',
+        ],
+        followed.stdout,
+      );
 
       // --show says the program, and that the board runs without it, and why.
       const show = await mqttPair(['program', '--port', board.port, '--show'], { env: { LC_ALL: 'en_US.UTF-8' } }).exit;

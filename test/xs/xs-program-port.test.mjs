@@ -208,7 +208,10 @@ describe('mqtt-pair setup --port --program: the settings, then the program of th
       const r = await mqttPair(['setup', '--port', path, `topicPrefix=${BOB}`, 'ssid=Classe', '--program', file('esp1.js', ESP1)]).exit;
       assert.equal(r.code, 0, r.stderr);
       const size = Buffer.byteLength(ESP1);
-      assert.match(r.stdout, new RegExp(`^esp1\\.js sent: ${size} bytes, hash ([0-9a-f]{8}); the board restarts to run it$`, 'm'));
+      assert.match(
+        r.stdout,
+        new RegExp(`^esp1\\.js sent: ${size} bytes, hash ([0-9a-f]{8}); the board restarts to run it\n→ the board starts the program esp1\\.js$`, 'm'),
+      );
       assert.match(r.stdout, /set up: role hello on LycMaurois\/SNT_2nde\/bob\//);
       const hash = /hash ([0-9a-f]{8})/.exec(r.stdout)[1];
       await lineIn(board.lines, /^Program: esp1\.js, stored on this board$/);

@@ -211,6 +211,7 @@ export async function runSetup(argv: string[]): Promise<number> {
       // It restarts to run it, its settings kept: asked again once it is back, booted with the program.
       const sent = await said(path, () => sendProgramAndBoot(board, program.name, program.source));
       process.stdout.write(`${printable(cliWords().program.sent(program.name, sent.size, sent.hash))}\n`);
+      if (sent.started) process.stdout.write(`${printable(cliWords().program.started(program.name))}\n`);
       await identify(board, path);
     }
     const now = await readSettings(board);

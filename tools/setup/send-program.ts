@@ -81,9 +81,10 @@ export async function sendProgram(
 /**
  * Sends the program, then waits until the board booted again and started it (its `start` event,
  * with the hash sent), its settings kept: the set-up asks the board who it is again after. A board
- * that never says so is asked anyway once END_MS × 3 have passed.
+ * that never says so (an older firmware, a config it cannot run) is asked anyway once END_MS × 3
+ * have passed: `started` false.
  */
-export async function sendProgramAndBoot(board: BoardLink, name: string, source: string): Promise<{ size: number; hash: string }> {
+export async function sendProgramAndBoot(board: BoardLink, name: string, source: string): Promise<{ size: number; hash: string; started: boolean }> {
   const hash = programHash(source);
   const started = (e: ProgramEvent) => e.code === 'start' && e.facts[1] === hash;
   // The event may come with the board's last answer: seen as it comes, not searched for after.
@@ -95,8 +96,8 @@ export async function sendProgramAndBoot(board: BoardLink, name: string, source:
   };
   try {
     const sent = await sendProgram(board, name, source);
-    if (!booted) await board.waitEvent(started, 3 * END_MS, 'the board did not start again with its program').catch(() => null);
-    return sent;
+    if (!booted) booted = (await board.waitEvent(started, 3 * END_MS, 'the board did not start again with its program').catch(() => null)) !== null;
+    return { ...sent, started: booted };
   } finally {
     board.onEvent = before;
   }
