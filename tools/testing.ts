@@ -38,11 +38,11 @@ export { esp8266Plan, makeVariables, planFromFlasherArgs } from './image/flash-p
 export { chipFamily, serialTypeOf, webToolsManifest, writeFlashLine } from './image/manifest';
 export { classSlots, slotFor, slotSettings } from './setup/class-roster';
 export { SetupError } from './setup/problem';
-export { cliWords, setupLine, verdictLine } from './words/cli';
+export { boardErrorLine, cliWords, setupLine, useCliLang, verdictLine } from './words/cli';
 export { tileWords } from './words/en';
 export { tileWords as tileWordsFr } from './words/fr';
 export { duration } from './words/duration';
-export { BoardLink, ImprovDecoder, MAX_ROWS, readRefusal } from './setup/improv-client';
+export { BoardError, BoardLink, ImprovDecoder, MAX_ROWS, readRefusal } from './setup/improv-client';
 export { storeSettings } from './setup/set-up-board';
 export { refusalLine } from './words/refusal';
 export { programRefusal } from './words/program-refusal';

@@ -15,7 +15,7 @@ import { identify } from '../setup/set-up-board';
 import { clearProgram, type FileProblem, ProgramRefused, programText, sendProgram, storedProgram } from '../setup/send-program';
 import { PortError, openPort } from '../setup/serial-port';
 import { untilStopped } from './session';
-import { cliWords } from '../words/cli';
+import { boardErrorLine, cliWords } from '../words/cli';
 import { UsageError, last, parseArgs, seconds, usageText, type Flag } from './flags';
 
 const FLAGS: Flag[] = [
@@ -105,7 +105,7 @@ export async function runProgram(argv: string[]): Promise<number> {
     await untilStopped(wait);
     return 0;
   } catch (e) {
-    if (e instanceof BoardError) throw new UsageError(e.overflow ? cliWords().setup.overflow(path, e.overflow) : e.message);
+    if (e instanceof BoardError) throw new UsageError(boardErrorLine(e, path));
     throw e;
   } finally {
     board.onLine = undefined;
@@ -182,7 +182,7 @@ export async function said<T>(port: string, act: () => Promise<T>): Promise<T> {
     if (e instanceof ProgramRefused) throw new UsageError(words.refused(e.refusal));
     if (!(e instanceof BoardError)) throw e;
     if (e.code === UNKNOWN_RPC) throw new UsageError(words.oldFirmware(port));
-    if (e.code === undefined) throw new UsageError(words.cutOff(port, e.message));
-    throw new UsageError(e.message);
+    if (e.problem?.kind === 'silent') throw new UsageError(words.cutOff(port));
+    throw new UsageError(boardErrorLine(e, port));
   }
 }

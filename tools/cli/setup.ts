@@ -25,7 +25,7 @@ import { sendProgramAndBoot } from '../setup/send-program';
 import { langOption, topicLevel } from './class-options';
 import { untilStopped } from './session';
 import { printable } from '../../src/apps/text';
-import { cliWords, setupLine } from '../words/cli';
+import { boardErrorLine, cliWords, setupLine } from '../words/cli';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
 
 const FLAGS: Flag[] = [
@@ -228,18 +228,14 @@ export async function runSetup(argv: string[]): Promise<number> {
     const where = brokerName(endpoint, true);
     if (!heard) {
       const topic = watcher.topic;
-      throw new BoardError(cliWords().setup.nothingCame(topic, where, waitMs / 1000, watcher.problem, role === 'responder', board.lines.at(-1)));
+      throw new UsageError(cliWords().setup.nothingCame(topic, where, waitMs / 1000, watcher.problem, role === 'responder', board.lines.at(-1)));
     }
     process.stdout.write(`${printable(cliWords().setup.firstMessage(where, heard.topic, heard.text))}\n`);
     return 0;
   } catch (e) {
     if (claimed && slots && roster !== undefined) releaseSlot(roster, slots, claimed.slot, claimed.board);
-    if (e instanceof BoardError) {
-      const words = cliWords().setup;
-      // The board's error in the command's words: a refused setting from the key, code and facts it sent, else from its Improv code.
-      const coded = e.refusal ? words.refused(e.refusal) : e.code === undefined ? undefined : words.boardError(e.code, e.message);
-      throw new UsageError(e.overflow ? words.overflow(path, e.overflow) : e.noAnswer ? words.noAnswer(path, e.noAnswer) : (coded ?? e.message));
-    }
+    // The board's error in the command's words, from what it sent (a refused setting's key, code and facts; its Improv code) or what went wrong.
+    if (e instanceof BoardError) throw new UsageError(boardErrorLine(e, path));
     throw e;
   } finally {
     watcher?.close();

@@ -3,21 +3,7 @@
 // lines), and commands as bytes. `BoardLink` adds the waiting over any byte link: a serial port
 // (serialport, `mqtt-pair setup --port`) or a test's pipe.
 
-import {
-  CURRENT_STATE,
-  ERROR_STATE,
-  FrameReader,
-  INVALID_RPC,
-  INVALID_SETTING,
-  NO_ERROR,
-  PROGRAM_EVENT,
-  RPC_RESULT,
-  SET_SETTINGS,
-  UNABLE_TO_CONNECT,
-  UNKNOWN_RPC,
-  decodeCommand,
-  rpcFrame,
-} from '../../src/setup/improv';
+import { CURRENT_STATE, ERROR_STATE, FrameReader, NO_ERROR, PROGRAM_EVENT, RPC_RESULT, SET_SETTINGS, decodeCommand, rpcFrame } from '../../src/setup/improv';
 import { printable } from '../../src/apps/text';
 
 export type BoardMessage =
@@ -70,22 +56,6 @@ export class ImprovDecoder {
   }
 }
 
-/** A board's Improv error in words, for a teacher. */
-export function errorText(error: number): string {
-  switch (error) {
-    case INVALID_RPC:
-      return 'the board did not understand the command (invalid frame)';
-    case UNKNOWN_RPC:
-      return 'the board does not know this command: is its firmware an older mqtt-pair?';
-    case UNABLE_TO_CONNECT:
-      return 'the board could not join the WiFi: check its name and password, and that the network is in range (2.4 GHz)';
-    case INVALID_SETTING:
-      return 'the board refused a setting';
-    default:
-      return `the board could not do it (Improv error 0x${error.toString(16)})`;
-  }
-}
-
 /** A byte link to a board: a serial port, or a test's pipe. */
 export interface Link {
   write(bytes: Uint8Array): void;
@@ -115,19 +85,34 @@ export function readRefusal(strings: readonly string[]): SettingRefusal | null {
   return { key: strings[1].slice(0, 64), code: strings[2].slice(0, 16), facts: strings.slice(3, 8).map((f) => f.slice(0, 128)) };
 }
 
-/** What went wrong with a board, for a person; `code` is the board's Improv error, when it sent one. */
+/**
+ * What went wrong with a board beside its Improv error and refusal, as a code and facts the words
+ * say (tools/words/: the CLI's, the pages'): `silent`, no answer to a command in time; `otherFirmware`,
+ * the board runs another firmware; `lacks`, the settings it still needs before it can start
+ * (`broker`, `role`); `noWifi`, no network stored nor given.
+ */
+export type BoardProblem =
+  | { kind: 'silent'; command: number }
+  | { kind: 'otherFirmware'; firmware: string }
+  | { kind: 'lacks'; keys: string[] }
+  | { kind: 'noWifi' };
+
+/**
+ * What went wrong with a board, as data: `code` is the board's Improv error when it sent one, with
+ * its `refusal` (a refused setting or program) when it sent one before; `overflow`, the most
+ * answers it may send to one command, when it sent more; `noAnswer`, in seconds, when nothing
+ * answered on the port at all; `problem`, the rest. Its message is for developers (a stack trace
+ * in a test); a person reads the words made from the fields.
+ */
 export class BoardError extends Error {
-  constructor(
-    message: string,
-    readonly code?: number,
-    /** Set when the board sent more than this many answers to one command (MAX_ROWS): the CLI says it in its words. */
-    readonly overflow?: number,
-    /** Set, in seconds, when nothing answered on the port: the CLI says it in its words. */
-    readonly noAnswer?: number,
-    /** Set when the board refused a setting (0x80), with what it sent before its error. */
-    readonly refusal?: SettingRefusal,
-  ) {
+  readonly code?: number;
+  readonly overflow?: number;
+  readonly noAnswer?: number;
+  readonly refusal?: SettingRefusal;
+  readonly problem?: BoardProblem;
+  constructor(message: string, facts: { code?: number; overflow?: number; noAnswer?: number; refusal?: SettingRefusal; problem?: BoardProblem } = {}) {
     super(message);
+    Object.assign(this, facts);
   }
 }
 
@@ -168,7 +153,7 @@ export class BoardLink {
       (m, got) => {
         if (m.kind === 'error') {
           const why = refusal ?? undefined;
-          throw new BoardError(why ? `${why.key}: refused (${why.code})` : errorText(m.error), m.error, undefined, undefined, why);
+          throw new BoardError(`Improv error 0x${m.error.toString(16)}${why ? `: ${why.key} refused (${why.code})` : ''}`, { code: m.error, refusal: why });
         }
         if (m.kind !== 'result' || m.command !== cmd) return false;
         // Our commands' refusal comes before their error: kept for it, not taken for the answer.
@@ -180,36 +165,23 @@ export class BoardLink {
         if (!list) return [m.strings];
         if (!m.strings.length) return got;
         // Bounded: a board that never ends its list would fill this computer's memory.
-        if (got.length >= MAX_ROWS)
-          throw new BoardError(`the board sent more than ${MAX_ROWS} answers to command 0x${cmd.toString(16)} without ending them`, undefined, MAX_ROWS);
+        if (got.length >= MAX_ROWS) throw new BoardError(`more than ${MAX_ROWS} answers to command 0x${cmd.toString(16)}`, { overflow: MAX_ROWS });
         got.push(m.strings);
         return false;
       },
       ms,
-      `no answer to command 0x${cmd.toString(16)}`,
+      { kind: 'silent', command: cmd },
       () => this.link.write(rpcFrame(cmd, strings)),
     );
   }
 
-  /** Resolves once the board reports `state` (or rejects with its error). */
-  waitState(state: number, ms: number, what: string): Promise<void> {
-    if (this.state === state) return Promise.resolve();
-    return this.until(
-      (m) => {
-        if (m.kind === 'error') throw new BoardError(errorText(m.error), m.error);
-        return m.kind === 'state' && m.state === state;
-      },
-      ms,
-      what,
-    ).then(() => undefined);
-  }
-
   /** Resolves with the first program event `match` takes, from now on. */
-  waitEvent(match: (e: ProgramEvent) => boolean, ms: number, what: string): Promise<ProgramEvent> {
-    return this.until((m) => (m.kind === 'event' && match(m.event) ? m.event : false), ms, what);
+  waitEvent(match: (e: ProgramEvent) => boolean, ms: number): Promise<ProgramEvent> {
+    return this.until((m) => (m.kind === 'event' && match(m.event) ? m.event : false), ms, { kind: 'silent', command: PROGRAM_EVENT });
   }
 
-  private until<T>(step: (m: BoardMessage, got: string[][]) => T | false, ms: number, what: string, start?: () => void): Promise<T> {
+  /** Resolves with what `step` returns for a message, rejects with what it throws, or after `ms` with `silent`. */
+  private until<T>(step: (m: BoardMessage, got: string[][]) => T | false, ms: number, silent: BoardProblem, start?: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const got: string[][] = [];
       const done = (fn: () => void) => {
@@ -225,7 +197,7 @@ export class BoardLink {
           done(() => reject(e));
         }
       };
-      const timer = setTimeout(() => done(() => reject(new BoardError(what))), ms);
+      const timer = setTimeout(() => done(() => reject(new BoardError(`no answer in ${ms} ms`, { problem: silent }))), ms);
       this.waiters.add(w);
       start?.();
     });

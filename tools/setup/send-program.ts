@@ -96,7 +96,7 @@ export async function sendProgramAndBoot(board: BoardLink, name: string, source:
   };
   try {
     const sent = await sendProgram(board, name, source);
-    if (!booted) booted = (await board.waitEvent(started, 3 * END_MS, 'the board did not start again with its program').catch(() => null)) !== null;
+    if (!booted) booted = (await board.waitEvent(started, 3 * END_MS).catch(() => null)) !== null;
     return { ...sent, started: booted };
   } finally {
     board.onEvent = before;

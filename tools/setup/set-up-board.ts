@@ -16,27 +16,20 @@ export interface BoardInfo {
 
 /**
  * The board's device info, asked up to `tries` times (a board just plugged in is still starting);
- * a BoardError when nothing answers, or when it is not mqtt-pair.
+ * a BoardError when nothing answers (`noAnswer`), or when it is not mqtt-pair (`otherFirmware`).
  */
 export async function identify(board: BoardLink, port: string, { tries = 4, ms = 3000 } = {}): Promise<BoardInfo> {
   for (let i = 0; i < tries; i++) {
     try {
       const [[firmware = '', version = '', chip = '', name = '']] = await board.request(REQUEST_INFO, [], { ms });
-      if (firmware !== 'mqtt-pair')
-        throw new BoardError(
-          `the board on ${port} runs ${firmware || 'another firmware'}, not mqtt-pair: flash it first (mqtt-pair setup --web, or write_flash.sh of mqtt-pair image)`,
-        );
+      if (firmware !== 'mqtt-pair') throw new BoardError(`${port}: not mqtt-pair`, { problem: { kind: 'otherFirmware', firmware: firmware.slice(0, 64) } });
       return { firmware, version, chip, name };
     } catch (e) {
-      if (!(e instanceof BoardError) || !/^no answer/.test(e.message)) throw e;
+      if (!(e instanceof BoardError) || e.problem?.kind !== 'silent') throw e;
     }
   }
-  throw new BoardError(
-    `no answer from ${port} in ${Math.round((tries * ms) / 1000)} s: is a board flashed with mqtt-pair on it, and no serial monitor (or xsbug) using the port? (mqtt-pair setup --list)`,
-    undefined,
-    undefined,
-    Math.round((tries * ms) / 1000),
-  );
+  const seconds = Math.round((tries * ms) / 1000);
+  throw new BoardError(`silent port ${port} (${seconds} s)`, { noAnswer: seconds });
 }
 
 /**
@@ -51,7 +44,7 @@ export async function storeSettings(board: BoardLink, settings: readonly [string
     } catch (e) {
       if (!(e instanceof BoardError) || e.code !== INVALID_SETTING) throw e;
       const refusal: SettingRefusal = { key: e.refusal?.key || key, code: e.refusal?.code ?? '', facts: e.refusal?.facts ?? [] };
-      throw new BoardError(`${refusal.key}: refused${refusal.code ? ` (${refusal.code})` : ''}`, e.code, undefined, undefined, refusal);
+      throw new BoardError(`${refusal.key}: refused${refusal.code ? ` (${refusal.code})` : ''}`, { code: e.code, refusal });
     }
   }
 }
@@ -69,14 +62,11 @@ export async function readSettings(board: BoardLink): Promise<Map<string, [strin
 export async function startBoard(board: BoardLink, wifi: { ssid: string; password: string } | undefined, joinMs: number): Promise<void> {
   const settings = await readSettings(board);
   const missing = ['broker', 'role'].filter((k) => settings.get(k)?.[1] === 'unset');
-  if (missing.length)
-    throw new BoardError(
-      `the board has no ${missing.join(' and ')}: give ${missing.map((k) => `--${k === 'role' ? 'roster (or role=hello)' : k}`).join(' and ')}`,
-    );
+  if (missing.length) throw new BoardError(`lacks ${missing.join(', ')}`, { problem: { kind: 'lacks', keys: missing } });
   if (wifi) {
     await board.request(WIFI_SETTINGS, [wifi.ssid, wifi.password], { ms: joinMs });
     return;
   }
-  if (settings.get('ssid')?.[1] === 'unset') throw new BoardError('the board has no WiFi settings: give --ssid and --password');
+  if (settings.get('ssid')?.[1] === 'unset') throw new BoardError('ssid unset', { problem: { kind: 'noWifi' } });
   await board.request(RESTART);
 }

@@ -376,7 +376,19 @@ export const en: CliWords = {
       `the board is set up, but nothing came on ${topic} at ${where} in ${seconds} s${problem ? ` (this computer: ${problem})` : ''}${
         responder ? ' (an ESP#2 answers only once its ESP#1 says hello)' : ''
       }: ${last ? `its last line: "${last}"` : 'check the broker address the board was given'}`,
-    boardError: () => undefined,
+    boardError: (code) =>
+      ({
+        1: 'the board did not understand the command (invalid frame): try again',
+        2: 'the board does not know this command: is its firmware an older mqtt-pair?',
+        3: 'the board could not join the WiFi: check its name and password, and that the network is in range (2.4 GHz)',
+        128: 'the board refused a setting',
+        255: 'the board could not do it (memory full, or a WiFi being joined already): try again',
+      })[code] ?? `the board could not do it (Improv error 0x${code.toString(16)})`,
+    otherFirmware: (port, firmware) =>
+      `the board on ${port} runs ${firmware || 'another firmware'}, not mqtt-pair: flash it first (mqtt-pair setup --web, or write_flash.sh of mqtt-pair image)`,
+    lacks: (keys) => `the board has no ${keys.join(' and ')}: give ${keys.map((k) => (k === 'role' ? '--roster (or role=hello)' : `--${k}`)).join(' and ')}`,
+    noWifi: 'the board has no WiFi settings: give --ssid and --password',
+    silent: (port) => `the board on ${port} stopped answering: is it still plugged in? Try again`,
     refused: (r) => refusalLine('en', r),
     noAnswer: (port, seconds) =>
       `no answer from ${port} in ${seconds} s: is a board flashed with mqtt-pair on it, and no serial monitor (or xsbug) using the port? (mqtt-pair setup --list)`,
@@ -408,7 +420,7 @@ export const en: CliWords = {
     nameTooLong: (name, max) => `the name ${name} is too long: at most ${max} bytes (rename the file)`,
     refused: (r) => `the board refused the program${r.key ? ` ${printable(r.key)}` : ''} and keeps its own: ${programRefusal('en', r)}`,
     oldFirmware: (port) => `the board on ${port} takes no programs: its firmware is older, or has no JavaScript parser (flash the class image again)`,
-    cutOff: (port, what) => `the board on ${port} stopped answering (${what}): the board keeps its program; try again`,
+    cutOff: (port) => `the board on ${port} stopped answering: the board keeps its program; try again`,
     sent: (name, bytes, hash) => `${name} sent: ${bytes} bytes, hash ${hash}; the board restarts to run it`,
     following: (seconds) => `The board's console${seconds ? ` for ${seconds} s` : ''} (Ctrl+C to stop):`,
     shown: (name, bytes, hash) => `program ${name}: ${bytes} bytes, hash ${hash}`,

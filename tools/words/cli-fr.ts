@@ -478,7 +478,15 @@ export const fr: CliWords = {
         3: 'la carte n’a pas pu rejoindre le WiFi : vérifiez son nom et son mot de passe, et que le réseau est à portée (2,4 GHz)',
         128: 'la carte refuse un réglage',
         255: 'la carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez',
-      })[code],
+      })[code] ?? `la carte n’a pas pu le faire (erreur Improv 0x${code.toString(16)})`,
+    otherFirmware: (port, firmware) =>
+      `la carte sur ${port} a un autre firmware (${firmware || 'sans nom'}) que mqtt-pair : installez-le d’abord (mqtt-pair setup --web, ou write_flash.sh de mqtt-pair image)`,
+    lacks: (keys) =>
+      `il manque à la carte ${keys.map((k) => (k === 'role' ? 'son rôle' : 'son broker')).join(' et ')} : donnez ${keys
+        .map((k) => (k === 'role' ? '--roster (ou role=hello)' : `--${k}`))
+        .join(' et ')}`,
+    noWifi: 'la carte n’a pas de réglages WiFi : donnez --ssid et --password',
+    silent: (port) => `la carte sur ${port} ne répond plus : est-elle encore branchée ? Recommencez`,
     refused: (r) => refusalLine('fr', r),
     noAnswer: (port, seconds) =>
       `pas de réponse de ${port} en ${seconds} s : y a-t-il bien une carte avec mqtt-pair, et aucun moniteur série (ou xsbug) sur ce port ? (mqtt-pair setup --list)`,
@@ -512,7 +520,7 @@ export const fr: CliWords = {
     refused: (r) => `la carte a refusé le programme${r.key ? ` ${printable(r.key)}` : ''} et garde le sien : ${programRefusal('fr', r)}`,
     oldFirmware: (port) =>
       `la carte sur ${port} ne prend pas de programme : son firmware est plus ancien, ou sans analyseur JavaScript (flashez de nouveau l’image de la classe)`,
-    cutOff: (port, what) => `la carte sur ${port} ne répond plus (${what}) : elle garde son programme ; recommencez`,
+    cutOff: (port) => `la carte sur ${port} ne répond plus : elle garde son programme ; recommencez`,
     sent: (name, bytes, hash) => `${name} envoyé : ${bytes} octets, empreinte ${hash} ; la carte redémarre pour le lancer`,
     following: (seconds) => `La console de la carte${seconds ? ` pendant ${seconds} s` : ''} (Ctrl+C pour arrêter) :`,
     shown: (name, bytes, hash) => `programme ${name} : ${bytes} octets, empreinte ${hash}`,

@@ -261,7 +261,7 @@ export interface ProgramCliWords {
   /** The board has no command for programs: an older firmware. */
   oldFirmware(port: string): string;
   /** The board stopped answering mid-way. */
-  cutOff(port: string, what: string): string;
+  cutOff(port: string): string;
   sent(name: string, bytes: number, hash: string): string;
   /** Printing the board's console from now on. */
   following(seconds: number | undefined): string;
@@ -331,8 +331,16 @@ export interface SetupCliWords {
   firstMessage(where: string, topic: string, text: string): string;
   /** Nothing at the broker in time; `last` is the board's last console line (its own words), if any. */
   nothingCame(topic: string, where: string, seconds: number, problem: string, responder: boolean, last: string | undefined): string;
-  /** The board's Improv error, by code; `detail` is the tool's own line when there are no words for it. */
-  boardError(code: number, detail: string): string | undefined;
+  /** The board's Improv error, by code (docs/improv.md); a code without words of its own is said as a number. */
+  boardError(code: number): string;
+  /** The board on `port` runs another firmware (its name as it said it, made printable). */
+  otherFirmware(port: string, firmware: string): string;
+  /** The board lacks settings it needs to start (`broker`, `role`): which flags give them. */
+  lacks(keys: string[]): string;
+  /** The board has no WiFi stored, and none was given. */
+  noWifi: string;
+  /** The board stopped answering a command (it answered before). */
+  silent(port: string): string;
   /** A setting the board refused: its key, reason code and facts, as it sent them (tools/words/refusal.ts). */
   refused(r: SettingRefusal): string;
   /** No answer from the port. */

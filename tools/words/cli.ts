@@ -7,6 +7,8 @@ import type { CloseKind } from '../../src/host';
 import type { Verdict } from '../classroom/pair-check';
 import type { PairFailure } from '../classroom/view-model';
 import type { SetupProblem } from '../setup/problem';
+import type { BoardError } from '../setup/improv-client';
+import { printable } from '../../src/apps/text';
 import { en } from './cli-en';
 import { fr } from './cli-fr';
 import type { CliWords, VerdictWords } from './cli-words';
@@ -91,4 +93,18 @@ export function cliWords(lang: CliLang = cliLang()): CliWords {
 /** Why a connection ended, in the language of the commands (its words: cli-en.ts, cli-fr.ts). */
 export function closeReason(reason: string, kind?: CloseKind, code?: number): string {
   return cliWords().closeReason(reason, kind, code);
+}
+
+/** A board's error in the commands' words, from its facts (never its message): `port` as the teacher gave it. */
+export function boardErrorLine(e: BoardError, port: string): string {
+  const w = cliWords().setup;
+  if (e.overflow) return w.overflow(port, e.overflow);
+  if (e.noAnswer) return w.noAnswer(port, e.noAnswer);
+  if (e.refusal) return w.refused(e.refusal);
+  if (e.code !== undefined) return w.boardError(e.code);
+  const p = e.problem;
+  if (p?.kind === 'otherFirmware') return w.otherFirmware(port, printable(p.firmware));
+  if (p?.kind === 'lacks') return w.lacks(p.keys);
+  if (p?.kind === 'noWifi') return w.noWifi;
+  return w.silent(port);
 }

@@ -59,8 +59,9 @@ export interface SendWords {
   portClosed: string;
   empty: string;
   tooLarge(bytes: number, max: number): string;
-  /** The board's Improv errors, by code. */
+  /** The board's Improv errors, by code; another code as a number. */
   improv: Record<number, string>;
+  improvOther(code: number): string;
 }
 
 export const fr: SendWords = {
@@ -104,6 +105,7 @@ export const fr: SendWords = {
   portClosed: 'Le port s’est fermé : la carte est-elle encore branchée ?',
   empty: 'Le programme est vide.',
   tooLarge: (n, max) => `Le programme fait ${n} octets : une carte en prend ${max} au plus.`,
+  improvOther: (code) => `La carte n’a pas pu le faire (erreur Improv 0x${code.toString(16)}) : réessaie.`,
   improv: {
     [UNKNOWN_RPC]: 'La carte ne connaît pas cette commande : son firmware mqtt-pair est trop ancien, demande au professeur de la mettre à jour.',
     [INVALID_PROGRAM]: 'La carte refuse le programme.',
@@ -151,6 +153,7 @@ export const en: SendWords = {
   portClosed: 'The port closed: is the board still plugged in?',
   empty: 'The program is empty.',
   tooLarge: (n, max) => `The program is ${n} bytes long: a board takes ${max} at most.`,
+  improvOther: (code) => `The board could not do it (Improv error 0x${code.toString(16)}): try again.`,
   improv: {
     [UNKNOWN_RPC]: 'The board does not know this command: its mqtt-pair firmware is too old, ask the teacher to update it.',
     [INVALID_PROGRAM]: 'The board refuses the program.',

@@ -32,7 +32,16 @@ export interface SetupWords {
   counts(setUp: number, working: number, students: number): string;
   broker(where: string): string;
   noBroker: string;
-  steps: { identify: string; settings: string; wifi: string; done(name: string): string; full: string; program(name: string): string };
+  steps: {
+    identify: string;
+    settings: string;
+    wifi: string;
+    done(name: string): string;
+    full: string;
+    program(name: string): string;
+    /** This page's own server refused a step (HTTP status): a page to load again. */
+    page(status: number): string;
+  };
   /** The program of the day (optional): sent to each board after its settings (tools/setup/send-program.ts). */
   program: {
     title: string;
@@ -48,8 +57,15 @@ export interface SetupWords {
     refused(r: ProgramRefusal): string;
   };
   notBoard: string;
-  /** The board's Improv errors, by code (docs/improv.md). */
+  /** The board's Improv errors, by code (docs/improv.md); another code as a number. */
   improv: Record<number, string>;
+  improvOther(code: number): string;
+  /** The board stopped answering mid-way. */
+  silent: string;
+  /** It lacks settings this page did not give (`broker`, `role`): the teacher's command is to start again. */
+  lacks(keys: string[]): string;
+  /** No WiFi stored on the board, and the field was empty. */
+  noWifi: string;
   /** A setting the board refused: its key, reason code and facts, as it sent them (tools/words/refusal.ts). */
   refused(r: SettingRefusal): string;
   /** « Identifier »: a board blinks its LED for 5 s (over MQTT for a set-up board, over USB for the plugged-in one). */
@@ -172,6 +188,7 @@ export const fr: SetupWords = {
     wifi: 'La carte rejoint le WiFi…',
     done: (name) => `C’est fait : la carte de ${name} redémarre et se connecte.`,
     full: 'La classe est complète : chaque élève a sa carte.',
+    page: (status) => `La page n’a pas pu enregistrer cette étape (HTTP ${status}) : rechargez-la, puis réessayez.`,
     program: (name) => `J’envoie le programme « ${name} »…`,
   },
   program: {
@@ -198,6 +215,11 @@ export const fr: SetupWords = {
     128: 'La carte refuse un réglage.',
     255: 'La carte n’a pas pu le faire (mémoire pleine, ou un WiFi déjà en cours) : réessayez.',
   },
+  improvOther: (code) => `La carte n’a pas pu le faire (erreur Improv 0x${code.toString(16)}) : réessayez.`,
+  silent: 'La carte ne répond plus : est-elle encore branchée ? Réessayez.',
+  lacks: (keys) =>
+    `Il manque à la carte ${keys.map((k) => (k === 'role' ? 'son rôle' : 'son broker')).join(' et ')} : relancez mqtt-pair setup --web avec --broker et --roster.`,
+  noWifi: 'La carte n’a pas de WiFi : donnez le nom du réseau et son mot de passe.',
   refused: (r) => `${capital(refusalLine('fr', r))}.`,
   identify: {
     button: 'Identifier',
@@ -259,6 +281,7 @@ export const en: SetupWords = {
     wifi: 'The board joins the WiFi…',
     done: (name) => `Done: ${name}'s board restarts and connects.`,
     full: 'The class is full: every student has a board.',
+    page: (status) => `The page could not record this step (HTTP ${status}): load it again, then try again.`,
     program: (name) => `Sending the program « ${name} »…`,
   },
   program: {
@@ -285,6 +308,10 @@ export const en: SetupWords = {
     128: 'The board refuses a setting.',
     255: 'The board could not do it (flash full, or a WiFi being joined already): try again.',
   },
+  improvOther: (code) => `The board could not do it (Improv error 0x${code.toString(16)}): try again.`,
+  silent: 'The board stopped answering: is it still plugged in? Try again.',
+  lacks: (keys) => `The board has no ${keys.join(' and ')}: start mqtt-pair setup --web again with --broker and --roster.`,
+  noWifi: 'The board has no WiFi: give the network’s name and password.',
   refused: (r) => `${capital(refusalLine('en', r))}.`,
   identify: {
     button: 'Identify',

@@ -319,13 +319,11 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     plugged = board;
     $<HTMLButtonElement>('identify-button').hidden = false;
     step(words.steps.identify);
-    const info = await identify(board, 'USB').catch((e) => {
-      throw e instanceof BoardError && /^no answer/.test(e.message) ? new BoardError(words.notBoard) : e;
-    });
+    const info = await identify(board, 'USB');
     name = info.name;
     const r = await post('/api/boards', { board: info.name });
-    if (r.status === 409) throw new BoardError(words.steps.full);
-    if (!r.ok) throw new BoardError(((await r.json()) as { error?: string }).error ?? `HTTP ${r.status}`);
+    if (r.status === 409) throw new Error(words.steps.full);
+    if (!r.ok) throw new Error(words.steps.page(r.status));
     const { slot, settings } = (await r.json()) as { slot: Student | null; settings: [string, string][] };
     step(words.steps.settings);
     await storeSettings(board, settings);
@@ -343,17 +341,27 @@ async function setUpPluggedBoard(ev: Event): Promise<void> {
     await post('/api/boards/done', { board: info.name });
     step(`${words.steps.done(slot?.name ?? info.name)}${sent ? ` ${sent}` : ''}`);
   } catch (e) {
-    // The board's own error in the page's words: a refused setting from the key, code and facts it sent.
-    const code = e instanceof BoardError ? e.code : undefined;
-    const said = code === undefined ? undefined : words.improv[code];
-    const refusal = e instanceof BoardError ? e.refusal : undefined;
-    const message = e instanceof ProgramRefused ? words.program.refused(e.refusal) : refusal ? words.refused(refusal) : (said ?? (e as Error).message);
+    // The board's own error in the page's words, from what it sent (a refused setting's key, code and
+    // facts; its Improv code) or what went wrong; else the page's own words, or the browser's.
+    const message =
+      e instanceof ProgramRefused ? words.program.refused(e.refusal) : e instanceof BoardError ? boardLine(e) : e instanceof Error ? e.message : String(e);
     step(message, true);
     if (name) await post('/api/boards/failed', { board: name, error: message });
   } finally {
     button.disabled = false;
     refresh();
   }
+}
+
+/** A board's error in the page's words, from its facts (never its message). */
+function boardLine(e: BoardError): string {
+  if (e.refusal) return words.refused(e.refusal);
+  if (e.code !== undefined) return words.improv[e.code] ?? words.improvOther(e.code);
+  const p = e.problem;
+  if (e.noAnswer || p?.kind === 'otherFirmware') return words.notBoard;
+  if (p?.kind === 'lacks') return words.lacks(p.keys);
+  if (p?.kind === 'noWifi') return words.noWifi;
+  return words.silent;
 }
 
 if (!webSerial()) {

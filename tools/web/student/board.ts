@@ -99,8 +99,10 @@ function problem(e: unknown) {
     return say(shown(w.refused(e.refusal)), 'error');
   }
   if (e instanceof BoardError) {
-    if (e.code === undefined && /^no answer/.test(e.message)) return say(w.noAnswer, 'error');
-    return say((e.code !== undefined && w.improv[e.code]) || shown(e.message), 'error');
+    // Silence from the start, or another firmware: not a board of ours; silence mid-way: unplugged.
+    if (e.noAnswer || e.problem?.kind === 'otherFirmware') return say(w.notBoard, 'error');
+    if (e.code !== undefined) return say(w.improv[e.code] ?? w.improvOther(e.code), 'error');
+    return say(w.noAnswer, 'error');
   }
   // The port could not be opened (another tab or tool has it): the browser's reason.
   say(shown(e instanceof Error ? e.message : String(e)), 'error');
@@ -117,10 +119,7 @@ async function withBoard(act: (b: BoardLink) => Promise<void>) {
     const b = await link();
     if (!b) return;
     say(w.identifying);
-    // Silence, or another firmware: the page's words, not the command's (which name our tools).
-    await identify(b, 'USB').catch((e) => {
-      throw e instanceof BoardError && e.code === undefined ? new BoardError(w.notBoard) : e;
-    });
+    await identify(b, 'USB');
     await act(b);
     // What the board runs now (safe mode ends with a new program, or none); a board that restarts
     // already is asked again by the timer.
