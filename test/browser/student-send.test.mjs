@@ -240,6 +240,8 @@ describe("the students' page sends a program to the student's board over Web Ser
       await page.getByRole('button', { name: 'Envoyer à ma carte' }).click();
       await notice.waitFor({ state: 'hidden' });
       assert.equal(board.store.get('pgs'), undefined);
+      // The board back, running it (its start event): the next test finds it answering.
+      await page.locator('#board-status', { hasText: 'Ton programme tourne sur la carte.' }).waitFor();
     } finally {
       board.store.delete('pgs');
       await context.close();
