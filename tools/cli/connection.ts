@@ -5,7 +5,7 @@ import type { Endpoint, Transport } from '../../src/host';
 import { brokerName, defaultPort, hostName, redact } from '../../src/endpoint';
 import type { ClientOptions, QoS } from '../../src/mqtt/client';
 import { topicError } from '../../src/mqtt/topic';
-import { readCaFile } from '../../hosts/node/tls';
+import { checkCaFile } from './broker-flags';
 import { UsageError, integer, last, parseBrokerUrl, type Flag, type Parsed } from './flags';
 import { cliWords } from '../words/cli';
 
@@ -112,13 +112,7 @@ export function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (insecure && (transport === 'tcp' || transport === 'ws')) {
     throw new UsageError(cliWords().pubSub.insecureNoTls);
   }
-  if (cafile !== undefined) {
-    try {
-      readCaFile(cafile);
-    } catch (e) {
-      throw new UsageError(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`);
-    }
-  }
+  if (cafile !== undefined) checkCaFile(cafile);
   const hostText = last(p, 'host');
   if (hostText !== undefined) {
     const h = hostName(hostText);

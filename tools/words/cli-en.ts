@@ -7,6 +7,7 @@ import { stopReason } from './program-stop';
 import { refusalLine } from './refusal';
 import { programRefusal } from './program-refusal';
 import { printable } from '../../src/apps/text';
+import { BROKER_FORMS } from '../../src/endpoint';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
@@ -58,6 +59,26 @@ export const en: CliWords = {
   examples: 'Examples:',
   summaries: {},
   flagHelp: {},
+  brokerValue: (shown, { problem, fact }) => {
+    switch (problem) {
+      case 'scheme':
+        return `--broker '${shown}': ${fact}:// is not supported: write ${BROKER_FORMS}`;
+      case 'escape':
+        return `--broker '${shown}': a badly written %-escape in the user name or password (write %40 for @, %2F for /, %25 for %)`;
+      case 'path':
+        return `--broker '${shown}': ${fact}:// takes no path (only ws:// and wss:// do): remove what follows the host and port`;
+      case 'pathChars':
+        return `--broker '${shown}': the WebSocket path has spaces or other characters to percent-encode (%20 for a space)`;
+      case 'port':
+        return `--broker '${shown}': the port must be a number from 1 to 65535, e.g. --broker 192.168.1.144:1883`;
+      default:
+        return `--broker '${shown}' names no host: write ${BROKER_FORMS}`;
+    }
+  },
+  caFile: (file, why) =>
+    why === 'notCertificate'
+      ? `--cafile: the CA file ${file} holds no certificate (PEM or DER): give the certificate of the CA that signed the broker's`
+      : `--cafile: cannot read the CA file ${file}: ${{ ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[why] ?? why}`,
   userNeedsBroker: (flag) => `${flag} goes with --broker, e.g. --broker 192.168.1.144 -u alice -P secret`,
   passwordNeedsUser: '-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name',
   refusal: (code) => (code !== undefined && CONNACK_EN[code]) || `code ${code}`,
@@ -94,6 +115,8 @@ export const en: CliWords = {
   chatCannotRead: (topic, why) => `cannot read ${topic}: ${why} (the broker's access rules?)`,
   chatUnacknowledged: (n, where) => `${n} line(s) not acknowledged by ${where} within 10 s: they may not have arrived`,
   chatMissing: (key) => `--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`,
+  notText: (flag, what) =>
+    `${flag}: ${{ id: 'the client id', user: 'the user name', password: 'the password' }[what]} holds half of a UTF-16 character, which MQTT cannot send: type it again`,
   chatTitle:
     'mqtt-pair chat: the chat of the course. What you type is published on <prefix><name>; what your peer types, on <prefix><peer>, is printed as "peer: text".',
   chatUsageFooter: [
@@ -331,6 +354,8 @@ export const en: CliWords = {
   setup: {
     onLine: (line, shown) => (shown === undefined ? `line ${line}:` : `line ${line} ('${shown}'):`),
     onePairALine: 'write one pair a line, one or two first names',
+    notATopic: 'a name holds no + (MQTT keeps it for subscribing): write one pair a line, one or two first names',
+    needsClass: (name) => `'${name}' needs --school and --class to make its prefix (or write it whole, e.g. LycMaurois/SNT_2nde/${name})`,
     noName: 'it has no name: write one pair a line, e.g. alice bob',
     tooManyPairs: (pairs, max) => `it has ${pairs} pairs, ${max} at most`,
     badName: (name, why, scripts) =>

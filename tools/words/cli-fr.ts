@@ -8,6 +8,10 @@ import { programRefusal } from './program-refusal';
 import { stopReason } from './program-stop';
 import { printable } from '../../src/apps/text';
 
+/** The broker forms a refused --broker lists. */
+const BROKER_FORMS =
+  'hôte, hôte:port, mqtt://[utilisateur:mot_de_passe@]hôte[:port], mqtts://… (TLS, port 8883), ws://…[/chemin] ou wss://…[/chemin] (WebSocket, chemin /mqtt)';
+
 const CONNACK_FR = [
   '',
   'version du protocole refusée',
@@ -121,6 +125,26 @@ export const fr: CliWords = {
     '--pairs': 'combien de binômes (deux cartes chacun) simuler, de 1 à 1000',
     '--until-ok': 's’arrêter dès que chaque binôme va bien (3 allers-retours chacun, rien d’égaré), ou à --duration',
   },
+  brokerValue: (shown, { problem, fact }) => {
+    switch (problem) {
+      case 'scheme':
+        return `--broker « ${shown} » : ${fact}:// n’est pas pris en charge : écrivez ${BROKER_FORMS}`;
+      case 'escape':
+        return `--broker « ${shown} » : un échappement % mal écrit dans le nom d’utilisateur ou le mot de passe (écrivez %40 pour @, %2F pour /, %25 pour %)`;
+      case 'path':
+        return `--broker « ${shown} » : ${fact}:// n’a pas de chemin (seuls ws:// et wss:// en ont un) : retirez ce qui suit l’hôte et le port`;
+      case 'pathChars':
+        return `--broker « ${shown} » : le chemin WebSocket a des espaces ou d’autres caractères à encoder en % (%20 pour une espace)`;
+      case 'port':
+        return `--broker « ${shown} » : le port est un nombre de 1 à 65535, par exemple --broker 192.168.1.144:1883`;
+      default:
+        return `--broker « ${shown} » ne nomme aucun hôte : écrivez ${BROKER_FORMS}`;
+    }
+  },
+  caFile: (file, why) =>
+    why === 'notCertificate'
+      ? `--cafile : le fichier ${file} ne contient aucun certificat (PEM ou DER) : donnez le certificat de l’autorité (CA) qui a signé celui du broker`
+      : `--cafile : impossible de lire le fichier de CA ${file} : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
   userNeedsBroker: (flag) => `${flag} va avec --broker, par exemple --broker 192.168.1.144 -u alice -P secret`,
   passwordNeedsUser: "-P (mot de passe) demande aussi -u (nom d'utilisateur) : MQTT 3.1.1 n'envoie un mot de passe qu'avec un nom",
   refusal: (code) => (code !== undefined && CONNACK_FR[code]) || `code ${code}`,
@@ -179,6 +203,8 @@ export const fr: CliWords = {
   chatCannotRead: (topic, why) => `impossible de lire ${topic} : ${why} (les règles d'accès du broker ?)`,
   chatUnacknowledged: (n, where) => `${n} ligne(s) non confirmée(s) par ${where} en 10 s : elles ne sont peut-être pas arrivées`,
   chatMissing: (key) => `--${key} manque : par exemple mqtt-pair chat --name alice --peer bob`,
+  notText: (flag, what) =>
+    `${flag} : ${{ id: 'l’identifiant', user: 'le nom d’utilisateur', password: 'le mot de passe' }[what]} contient une moitié de caractère UTF-16, que MQTT ne peut pas envoyer : retapez-le`,
   chatTitle:
     'mqtt-pair chat : le chat du cours. Ce que vous tapez est publié sur <préfixe><nom> ; ce que tape votre binôme, sur <préfixe><binôme>, s’affiche sous la forme « binôme: texte ».',
   chatUsageFooter: [
@@ -426,6 +452,8 @@ export const fr: CliWords = {
   setup: {
     onLine: (line, shown) => (shown === undefined ? `ligne ${line} :` : `ligne ${line} (« ${shown} ») :`),
     onePairALine: 'écrivez un binôme par ligne, un ou deux prénoms',
+    notATopic: 'un prénom ne contient pas de + (MQTT le réserve aux abonnements) : écrivez un binôme par ligne, un ou deux prénoms',
+    needsClass: (name) => `« ${name} » demande --school et --class pour faire son préfixe (ou écrivez-le en entier, par exemple LycMaurois/SNT_2nde/${name})`,
     noName: 'elle ne contient aucun prénom : écrivez un binôme par ligne, par exemple alice bob',
     tooManyPairs: (pairs, max) => `elle compte ${pairs} binômes, ${max} au plus`,
     badName: (name, why, scripts) =>

@@ -1,6 +1,7 @@
 // What a language table of the commands holds (tools/words/cli-en.ts, cli-fr.ts): every line the
 // commands a class uses print, as strings or small functions of the numbers and names they show.
 
+import type { BrokerProblem } from '../../src/endpoint';
 import type { CloseKind } from '../../src/host';
 import type { Crossing, PairFailure, StrayMessage } from '../classroom/view-model';
 import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
@@ -119,6 +120,10 @@ export interface CliWords {
   /** A flag's help: by `command flag`, else by flag (absent: the English one). */
   flagHelp: Record<string, string>;
   // The broker flags (tools/cli/broker-flags.ts).
+  /** --broker's value refused (src/endpoint.ts, brokerOf); `shown`: the value, its password hidden. */
+  brokerValue(shown: string, p: BrokerProblem): string;
+  /** --cafile's file unusable (hosts/node/tls.ts, CaFileError): a system code (ENOENT, EISDIR, EACCES, else its message), or 'notCertificate'. */
+  caFile(file: string, why: string): string;
   userNeedsBroker(flag: string): string;
   passwordNeedsUser: string;
   // A connection that ended, from its kind and the CONNACK code (never the reason's English words).
@@ -143,6 +148,8 @@ export interface CliWords {
   chatCannotRead(topic: string, why: string): string;
   chatUnacknowledged(n: number, where: string): string;
   chatMissing(key: string): string;
+  /** chat's --id, user name or password (`flag`: where it was given) holding half of a UTF-16 pair, which MQTT cannot carry. */
+  notText(flag: string, what: 'id' | 'user' | 'password'): string;
   chatTitle: string;
   chatUsageFooter: string[];
   // sim, remote, actuator
@@ -287,6 +294,10 @@ export interface SetupCliWords {
   onLine(line: number, shown?: string): string;
   /** A roster's line with more than two names. */
   onePairALine: string;
+  /** A roster's line with a + in it (watch's and classroom's --roster). */
+  notATopic: string;
+  /** A first name on watch's or classroom's --roster without --school and --class. */
+  needsClass(name: string): string;
   /** A roster with no name. */
   noName: string;
   tooManyPairs(pairs: number, max: number): string;
