@@ -5,7 +5,7 @@
 
 import { brokerName } from '../../src/endpoint';
 import { decodeUtf8 } from '../../src/mqtt/codec';
-import { MqttClient } from '../../src/mqtt/client';
+import { MqttClient, type MqttError } from '../../src/mqtt/client';
 import { filterError, matches } from '../../src/mqtt/topic';
 import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
@@ -16,7 +16,7 @@ import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { langOption } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { untilStopped } from './session';
-import { cliWords } from '../words/cli';
+import { cliWords, closeReason } from '../words/cli';
 
 const EXPLORE_FLAGS: Flag[] = [
   ...BROKER_FLAGS,
@@ -142,14 +142,15 @@ export async function runExplore(argv: string[]): Promise<number> {
       first = false;
       for (const f of filters)
         client.subscribe(f, {}, (err, qos) => {
-          if (err || qos === 0x80) reject(new Error(err?.message ?? `the broker refused the subscription to ${f}: check its ACL`));
+          if (err) reject(new Error(cliWords().cannotExplore(where, closeReason(err.message, (err as MqttError).kind))));
+          else if (qos === 0x80) reject(new Error(cliWords().exploreRefused(where, f)));
         });
       resolve();
     };
-    client.onClose = (reason) => {
+    client.onClose = (reason, _retryIn, kind, code) => {
       if (first) {
         first = false;
-        reject(new Error(reason));
+        reject(new Error(cliWords().cannotExplore(where, closeReason(reason, kind, code))));
       }
     };
   });
@@ -159,7 +160,8 @@ export async function runExplore(argv: string[]): Promise<number> {
   } catch (e) {
     client.end();
     await view.close();
-    process.stderr.write(`mqtt-pair explore: ${cliWords().cannotExplore(where, printable((e as Error).message))}\n`);
+    // The line of the words, with the broker's reason and the filter in it: printed escaped.
+    process.stderr.write(`mqtt-pair explore: ${printable((e as Error).message)}\n`);
     return 1;
   }
   console.log(cliWords().exploring(filters.join(' '), where));

@@ -187,6 +187,8 @@ export const en: CliWords = {
   explorerAt: (url) => `Explorer: ${url}  (Ctrl+C stops)`,
   exploreEnd: (messages, topics, dropped) => `${messages} messages on ${topics} topics${dropped ? ` (${dropped} more topics not kept: --max-topics)` : ''}`,
   cannotExplore: (where, why) => `cannot explore the broker at ${where}: ${why}: check --broker, and that the broker is running`,
+  exploreRefused: (where, filter) =>
+    `the broker at ${where} refused the subscription to ${filter}: its access rules (ACL) do not let this user read there; give -t a filter it allows, or another -u`,
   explorePageFailed: (why) => `mqtt-pair explore: a page could not be answered (${why}); the explorer goes on`,
   classroomView: (url, ctrlC) => `Classroom view: ${url}${ctrlC ? '  (Ctrl+C stops)' : ''}`,
   studentsPage: (url, broker, prefix) => `Students' page: ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
@@ -290,6 +292,7 @@ export const en: CliWords = {
       `-f: cannot read the file '${file}': ${{ ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[why] ?? why}`,
     subNoTopic: "no topic: say what to listen to with -t, e.g. -t hello or -t 'class/#'",
     subEmptyFilter: '-t needs a topic filter that is not empty, e.g. -t hello',
+    removeRetainedSkipped: '-R skips the retained messages that --remove-retained clears: keep one',
     retainedContradict: '-R (no retained messages) and --retained-only contradict each other: keep one',
   },
   classroomHowMany: 'say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)',

@@ -278,6 +278,8 @@ export const fr: CliWords = {
   exploreEnd: (messages, topics, dropped) =>
     `${messages} message${s(messages)} sur ${topics} topic${s(topics)}${dropped ? ` (${dropped} autres topics non gardés : --max-topics)` : ''}`,
   cannotExplore: (where, why) => `impossible d’explorer le broker à ${where} : ${why} : vérifiez --broker, et que le broker tourne`,
+  exploreRefused: (where, filter) =>
+    `le broker ${where} a refusé l’abonnement à ${filter} : ses règles d’accès (ACL) ne laissent pas cet utilisateur lire là ; donnez à -t un filtre qu’il permet, ou un autre -u`,
   explorePageFailed: (why) => `mqtt-pair explore : une page n’a pas pu être servie (${why}) ; l’explorateur continue`,
   classroomView: (url, ctrlC) => `Page de la classe : ${url}${ctrlC ? '  (Ctrl+C arrête)' : ''}`,
   studentsPage: (url, broker, prefix) => `Page élève : ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
@@ -385,6 +387,7 @@ export const fr: CliWords = {
       `-f : impossible de lire le fichier '${file}' : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
     subNoTopic: "pas de topic : dites quoi écouter avec -t, par exemple -t hello ou -t 'class/#'",
     subEmptyFilter: '-t attend un filtre de topic qui n’est pas vide, par exemple -t hello',
+    removeRetainedSkipped: '-R saute les messages retenus que --remove-retained efface : gardez-en un',
     retainedContradict: '-R (sans messages retenus) et --retained-only se contredisent : gardez-en un',
   },
   classroomHowMany: 'dites combien de binômes simuler avec --pairs, par exemple --pairs 30 (ou nommez-les avec --roster FICHIER)',

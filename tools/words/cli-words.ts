@@ -65,6 +65,8 @@ export interface PubSubWords {
   subNoTopic: string;
   subEmptyFilter: string;
   retainedContradict: string;
+  /** -R with --remove-retained: it would skip the very messages to clear. */
+  removeRetainedSkipped: string;
 }
 
 /** -L's URL refused (tools/cli/flags.ts, parseBrokerUrl); `shown`: the URL, its password hidden. */
@@ -174,6 +176,8 @@ export interface CliWords {
   explorerAt(url: string): string;
   exploreEnd(messages: number, topics: number, dropped: number): string;
   cannotExplore(where: string, why: string): string;
+  /** The broker answered SUBACK 0x80 to explore's -t filter. */
+  exploreRefused(where: string, filter: string): string;
   explorePageFailed(why: string): string;
   classroomView(url: string, ctrlC: boolean): string;
   studentsPage(url: string, broker: string, prefix: string): string;
