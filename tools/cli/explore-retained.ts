@@ -105,8 +105,9 @@ export function learnRetained(
     };
     client.onConnect = () => {
       client.subscribe(filter, {}, (e, qos) => {
-        if (e) return closed(e);
+        // (A SUBACK 0x80 comes with an error too: the refusal first.)
         if (qos === 0x80) return finish(failure(`the broker refused the subscription to ${filter}`, { code: 'refused', filter }));
+        if (e) return closed(e);
         client.unsubscribe(filter, (e2) => {
           if (e2) return closed(e2);
           unsubscribed = true;

@@ -135,24 +135,31 @@ export async function runExplore(argv: string[]): Promise<number> {
     const node = tree.add(topic, seenOf(++seq, m.payload, m.qos, m.retain));
     if (node) view.push(node.topic, node.last);
   };
+  // Up once the broker granted every filter: a filter its access rules refuse (SUBACK 0x80) is
+  // said, rather than an explorer that stays empty.
   const up = new Promise<void>((resolve, reject) => {
-    let first = true;
+    let connected = false,
+      settled = false;
+    const fail = (line: string) => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(line));
+    };
     client.onConnect = () => {
-      if (!first) return; // the client subscribes again by itself
-      first = false;
+      if (connected) return; // the client subscribes again by itself
+      connected = true;
+      let waiting = filters.length;
       for (const f of filters)
         client.subscribe(f, {}, (err, qos) => {
-          if (err) reject(new Error(cliWords().cannotExplore(where, closeReason(err.message, (err as MqttError).kind))));
-          else if (qos === 0x80) reject(new Error(cliWords().exploreRefused(where, f)));
+          if (qos === 0x80) fail(cliWords().exploreRefused(where, f));
+          else if (err) fail(cliWords().cannotExplore(where, closeReason(err.message, (err as MqttError).kind)));
+          else if (--waiting === 0 && !settled) {
+            settled = true;
+            resolve();
+          }
         });
-      resolve();
     };
-    client.onClose = (reason, _retryIn, kind, code) => {
-      if (first) {
-        first = false;
-        reject(new Error(cliWords().cannotExplore(where, closeReason(reason, kind, code))));
-      }
-    };
+    client.onClose = (reason, _retryIn, kind, code) => fail(cliWords().cannotExplore(where, closeReason(reason, kind, code)));
   });
   client.connect();
   try {

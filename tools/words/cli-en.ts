@@ -292,6 +292,8 @@ export const en: CliWords = {
       `-f: cannot read the file '${file}': ${{ ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[why] ?? why}`,
     subNoTopic: "no topic: say what to listen to with -t, e.g. -t hello or -t 'class/#'",
     subEmptyFilter: '-t needs a topic filter that is not empty, e.g. -t hello',
+    removeRetainedNeedsEnd:
+      '--remove-retained needs an end: add --retained-only (stop at the first live message) and -W seconds (stop when there is none), e.g. --remove-retained --retained-only -W 5',
     removeRetainedSkipped: '-R skips the retained messages that --remove-retained clears: keep one',
     retainedContradict: '-R (no retained messages) and --retained-only contradict each other: keep one',
   },

@@ -387,6 +387,8 @@ export const fr: CliWords = {
       `-f : impossible de lire le fichier '${file}' : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
     subNoTopic: "pas de topic : dites quoi écouter avec -t, par exemple -t hello ou -t 'class/#'",
     subEmptyFilter: '-t attend un filtre de topic qui n’est pas vide, par exemple -t hello',
+    removeRetainedNeedsEnd:
+      '--remove-retained demande une fin : ajoutez --retained-only (arrêt au premier message en direct) et -W secondes (arrêt s’il n’y en a pas), par exemple --remove-retained --retained-only -W 5',
     removeRetainedSkipped: '-R saute les messages retenus que --remove-retained efface : gardez-en un',
     retainedContradict: '-R (sans messages retenus) et --retained-only se contredisent : gardez-en un',
   },

@@ -65,6 +65,8 @@ export interface PubSubWords {
   subNoTopic: string;
   subEmptyFilter: string;
   retainedContradict: string;
+  /** --remove-retained with nothing to stop it: no --retained-only, -W or -C. */
+  removeRetainedNeedsEnd: string;
   /** -R with --remove-retained: it would skip the very messages to clear. */
   removeRetainedSkipped: string;
 }
