@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cliWords, explorerEn, explorerFr, setupLine } from '../../dist/testing.js';
 import { mqttPair } from '../helpers/child.mjs';
@@ -120,6 +121,8 @@ const REFUSALS = [
   [['sub', '-t', 'a', '-R', '--retained-only'], 'sub', (w) => w.pubSub.retainedContradict],
   [['sub', '-t', 'a', '--remove-retained'], 'sub', (w) => w.pubSub.removeRetainedNeedsEnd],
   [['sub', '-t', 'a', '-R', '--remove-retained', '-W', '5'], 'sub', (w) => w.pubSub.removeRetainedSkipped],
+  [['sim', '--broker', 'h', '-u', 'alice', 'secret'], 'sim', (w) => w.strayAfterUser],
+  [['pub', '-t', 'a', '-m', 'x', '-u', 'alice', 'secret'], 'pub', (w) => w.strayAfterUser],
   // --broker's value: src/endpoint.ts's code, worded here (its password hidden).
   [['sim', '--broker', 'ftp://u:secret@h'], 'sim', (w) => w.brokerValue('ftp://u:***@h', { problem: 'scheme', fact: 'ftp' })],
   [['sim', '--broker', 'mqtt://u:p%zz@h'], 'sim', (w) => w.brokerValue('mqtt://u:***@h', { problem: 'escape' })],
@@ -176,6 +179,19 @@ for (const [lang, env] of LANGS) {
       const r = await mqttPair(args, { env }).exit;
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
       assert.equal(r.stderr, `mqtt-pair ${command}: ${line(w)}\n`, args.join(' '));
+    }
+  });
+
+  test(`${lang}: a page's port already taken is the line of the words`, async () => {
+    const taken = createServer();
+    await new Promise((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address();
+    try {
+      const r = await mqttPair(['explore', '--broker', '127.0.0.1:1', '--web', String(port)], { env }).exit;
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `mqtt-pair explore: ${cliWords(lang).pagePortInUse(port, '127.0.0.1', `--web ${port + 1}`)}\n`);
+    } finally {
+      taken.close();
     }
   });
 

@@ -22,7 +22,7 @@ export const BROKER_FLAGS: Flag[] = [
     value: 'user',
     example: 'alice',
     help: 'the user name the broker knows you by (as mosquitto_pub -u)',
-    strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+    strayHint: true,
   },
   { names: ['-P', '--password'], key: 'password', value: 'password', help: 'the password (needs -u); never printed' },
   {

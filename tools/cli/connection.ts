@@ -31,7 +31,7 @@ export const CONNECTION_FLAGS: Flag[] = [
     value: 'user',
     example: 'alice',
     help: 'user name for the broker',
-    strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+    strayHint: true,
   },
   { names: ['-P', '--pw', '--password'], key: 'password', value: 'password', help: 'password for the broker (needs -u); never printed' },
   { names: ['-i', '--id'], key: 'id', value: 'id', example: 'teacher-laptop', help: 'client id (default: mqtt-pair-<command>-<process id>)' },

@@ -47,6 +47,11 @@ export const en: CliWords = {
     `${flag} needs a number of seconds ${allowZero ? 'from 0' : 'above 0'} up to ${max} (24 days), e.g. ${flag} 5, got '${text}'`,
   unknownCommand: (name, commands) => `unknown command '${name}': the commands are ${commands}`,
   commandFirst: 'put the command first, e.g. mqtt-pair sub -t hello',
+  strayAfterUser: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+  benchInRepository: 'the benchmark is a development tool: run it in the repository, with npm run bench',
+  pagePortInUse: (port, host, example) => `port ${port} is already in use on ${host}: choose another with ${example}`,
+  pageNoAddress: (flag, host) => `${flag} ${host}: this computer has no such address (its addresses: ip -4 addr, or ipconfig on Windows)`,
+  pageCannotServe: (host, port, why) => `cannot serve the page on ${host}:${port}: ${why}`,
   internalError: (m) => `internal error: ${m} (set MQTT_PAIR_DEBUG=1 for details)`,
   usage: 'Usage: ',
   notSupportedFlags: 'Not supported (mosquitto flags mqtt-pair refuses with a reason):',
@@ -394,6 +399,7 @@ export const en: CliWords = {
               ? 'the port is in use (close the serial monitor, xsbug or the page using it)'
               : why
       }`,
+    noSerialPackage: 'the serialport package is not installed: npm install serialport (it ships prebuilt binaries), or use mqtt-pair setup --web in Chrome',
     noSerialPort: 'No serial port: plug a board in with a data USB cable (some cables only charge).',
     likelyBoard: (board) => `${board}: a board, likely`,
     pageBanner: (url) => `The class set-up page: ${url} (open it in Chrome or Edge; Ctrl+C to stop)`,

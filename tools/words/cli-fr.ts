@@ -55,6 +55,11 @@ export const fr: CliWords = {
     `${flag} attend un nombre de secondes ${allowZero ? 'de 0' : 'au-dessus de 0'} à ${max} (24 jours), par exemple ${flag} 5, reçu '${text}'`,
   unknownCommand: (name, commands) => `commande inconnue '${name}' : les commandes sont ${commands}`,
   commandFirst: "mettez la commande d'abord, par exemple mqtt-pair sub -t hello",
+  strayAfterUser: 'un argument inattendu suit -u <utilisateur> (non affiché : c’est peut-être un mot de passe) : mettez -P devant le mot de passe',
+  benchInRepository: 'le banc d’essai est un outil de développement : lancez-le dans le dépôt, avec npm run bench',
+  pagePortInUse: (port, host, example) => `le port ${port} est déjà pris sur ${host} : choisissez-en un autre avec ${example}`,
+  pageNoAddress: (flag, host) => `${flag} ${host} : cet ordinateur n’a pas cette adresse (ses adresses : ip -4 addr, ou ipconfig sous Windows)`,
+  pageCannotServe: (host, port, why) => `impossible de servir la page sur ${host}:${port} : ${why}`,
   internalError: (m) => `erreur interne : ${m} (MQTT_PAIR_DEBUG=1 donne les détails)`,
   usage: 'Usage : ',
   notSupportedFlags: 'Non pris en charge (options de mosquitto que mqtt-pair refuse en disant pourquoi) :',
@@ -492,6 +497,8 @@ export const fr: CliWords = {
               ? 'le port est occupé (fermez le moniteur série, xsbug ou la page qui l’utilise)'
               : why
       }`,
+    noSerialPackage:
+      'le paquet serialport n’est pas installé : npm install serialport (il contient ses binaires), ou utilisez mqtt-pair setup --web dans Chrome',
     noSerialPort: 'Aucun port série : branchez une carte avec un câble USB de données (certains câbles ne font que charger).',
     likelyBoard: (board) => `${board} : sans doute une carte`,
     pageBanner: (url) => `La page de réglage de la classe : ${url} (ouvrez-la dans Chrome ou Edge ; Ctrl+C pour arrêter)`,

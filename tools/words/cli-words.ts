@@ -101,6 +101,8 @@ export interface CliWords {
   unknownOption(arg: string, near: string | undefined, help: string): string;
   gluedValue(flag: string, example: string): string;
   unexpectedArgument(arg: string, help: string): string;
+  /** A stray argument after -u's value, not shown: likely the password. */
+  strayAfterUser: string;
   needsValue(arg: string, example: string | undefined, placeholder: string): string;
   takesNoValue(arg: string, inline: string): string;
   notSupported(arg: string, why: string): string;
@@ -109,6 +111,12 @@ export interface CliWords {
   unknownCommand(name: string, commands: string): string;
   commandFirst: string;
   internalError(message: string): string;
+  /** mqtt-pair bench outside the repository. */
+  benchInRepository: string;
+  /** A page's server cannot listen (tools/view/local-server.ts): the port taken (`example`: the flag and a port to try), no such address, another system code. */
+  pagePortInUse(port: number, host: string, example: string): string;
+  pageNoAddress(flag: string, host: string): string;
+  pageCannotServe(host: string, port: number, why: string): string;
   usage: string;
   notSupportedFlags: string;
   help: string;
@@ -330,6 +338,8 @@ export interface SetupCliWords {
   imageWritten(shown: string): string[];
   /** A serial port that cannot be opened: why, by kind (the system's own message for another). */
   cannotOpenPort(path: string, why: 'none' | 'denied' | 'busy' | string): string;
+  /** The serialport package (optional) is not installed: how to install it, or the page instead. */
+  noSerialPackage: string;
   /** setup --list: no port; a port that is likely a board. */
   noSerialPort: string;
   likelyBoard(board: string): string;

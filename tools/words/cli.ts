@@ -65,6 +65,8 @@ export function setupLine(p: SetupProblem | RosterProblem, words: CliWords = cli
       return w.badState(p.file);
     case 'locked':
       return w.locked(p.lock, p.seconds);
+    case 'noSerialPackage':
+      return w.noSerialPackage;
     case 'notOnRoster':
       return w.notOnRoster(p.name, p.roster);
   }
