@@ -1,7 +1,9 @@
 // `mqtt-pair classroom`'s own lines come from the commands' words (tools/words/cli-en.ts,
 // cli-fr.ts): under a French locale the French line, else the English one, each the very string
 // of its table. The refusals, a broker it cannot observe, and the embedded broker's lines; and the
-// refusals of the flags watch and classroom share, of the broker flags, of sim, chat, pub and sub (-L's URL, -F's format too).
+// refusals of the flags watch and classroom share (--roster's lines too), of the broker flags
+// (--broker's value, --cafile's file), of sim, chat, pub and sub (-L's URL, -F's format too), and
+// explore's: a filter the broker refuses, a page's port taken, and the retained question's code.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
