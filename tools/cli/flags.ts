@@ -112,7 +112,7 @@ export function seconds(flag: string, text: string, allowZero = false): number {
 }
 
 /** The commands a class uses, whose flags' help is also in French (tools/words/cli.ts). */
-const WORDED = new Set(['chat', 'sim', 'remote', 'actuator', 'watch', 'classroom']);
+const WORDED = new Set(['chat', 'sim', 'remote', 'actuator', 'watch', 'classroom', 'program']);
 
 /** The --help text: a usage line, then every supported flag with its help, aligned. */
 export function usageText(title: string, usage: string[], flags: Flag[], footer: string[] = []): string {
