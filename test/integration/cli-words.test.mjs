@@ -204,7 +204,7 @@ for (const [lang, env] of LANGS) {
   });
 }
 
-describe("explore's refusals by the broker's access rules", { skip: mosquittoSkip({ dynsec: true }) }, () => {
+describe("explore's, watch's and classroom's refusals by the broker's access rules", { skip: mosquittoSkip({ dynsec: true }) }, () => {
   const PASSWORD = 'r3ad-class';
   let broker;
   before(async () => {
@@ -219,6 +219,19 @@ describe("explore's refusals by the broker's access rules", { skip: mosquittoSki
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.equal(r.stderr, `mqtt-pair explore: ${cliWords(lang).exploreRefused(`127.0.0.1:${broker.port}`, 'staff/#')}\n`);
       assert.ok(!`${r.stdout}${r.stderr}`.includes(PASSWORD));
+    });
+  }
+
+  for (const [lang, env] of LANGS) {
+    test(`${lang}: watch's and classroom's class the broker refuses: the line of the words`, async () => {
+      const where = `127.0.0.1:${broker.port}`;
+      const watch = await mqttPair(['watch', ...account(), '--school', 'staff', '--class', 'x'], { env }).exit;
+      assert.equal(watch.code, 1, watch.stdout + watch.stderr);
+      assert.equal(watch.stderr, `mqtt-pair watch: ${cliWords(lang).observeRefused(where, 'staff/x/#')}\n`);
+      const classroom = await mqttPair(['classroom', '--pairs', '1', ...account(), '--school', 'staff', '--class', 'x'], { env }).exit;
+      assert.equal(classroom.code, 1, classroom.stdout + classroom.stderr);
+      assert.equal(classroom.stderr, `mqtt-pair classroom: ${cliWords(lang).observeRefused(where, 'staff/x/#')}\n`);
+      for (const r of [watch, classroom]) assert.ok(!`${r.stdout}${r.stderr}`.includes(PASSWORD));
     });
   }
 

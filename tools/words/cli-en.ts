@@ -187,6 +187,9 @@ export const en: CliWords = {
     },
   },
   watching: (filters, where) => `Watching ${filters} on ${where}`,
+  observeRefused: (where, filter) =>
+    `the broker at ${where} refused the subscription to ${filter}: its access rules (ACL) do not let this user read there; give -u a user who may read the class's topics`,
+  reconnecting: 'reconnecting',
   cannotWatch: (where, why) => `cannot watch the broker at ${where}: ${why}: check --broker, and that the broker is running`,
   exploring: (filters, where) => `Exploring ${filters} on ${where}`,
   explorerAt: (url) => `Explorer: ${url}  (Ctrl+C stops)`,

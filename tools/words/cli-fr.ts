@@ -286,6 +286,9 @@ export const fr: CliWords = {
     },
   },
   watching: (filters, where) => `Suivi de ${filters} sur ${where}`,
+  observeRefused: (where, filter) =>
+    `le broker ${where} a refusé l’abonnement à ${filter} : ses règles d’accès (ACL) ne laissent pas cet utilisateur lire là ; donnez avec -u un utilisateur qui peut lire les topics de la classe`,
+  reconnecting: 'reconnexion en cours',
   cannotWatch: (where, why) => `impossible de suivre le broker ${where} : ${why} : vérifiez --broker, et que le broker est lancé`,
   exploring: (filters, where) => `Exploration de ${filters} sur ${where}`,
   explorerAt: (url) => `L’explorateur : ${url}  (Ctrl+C pour arrêter)`,

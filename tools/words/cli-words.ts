@@ -180,6 +180,10 @@ export interface CliWords {
   // watch and classroom
   watching(filters: string, where: string): string;
   cannotWatch(where: string, why: string): string;
+  /** watch's or classroom's subscription to the class refused by the broker (SUBACK 0x80). */
+  observeRefused(where: string, filter: string): string;
+  /** watch's connection is down, no reason known yet. */
+  reconnecting: string;
   /** The explorer could not answer a page (a tree too large to send): it goes on. */
   /** explore's lines: the banner (two lines), the end's count, a broker it cannot reach (the reason is the client's). */
   exploring(filters: string, where: string): string;
