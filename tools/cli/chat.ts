@@ -14,6 +14,7 @@ import { nodeHost } from '../../hosts/node/host';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { UsageError, last, parseArgs, usageText, type Flag } from './flags';
 import { errorLine } from './lines';
+import { topicWhy } from './topic-why';
 import { cliWords, closeReason } from '../words/cli';
 
 const FLAGS: Flag[] = [
@@ -58,8 +59,7 @@ export async function chat(argv: string[]): Promise<number> {
   for (const key of ['name', 'peer'] as const) {
     const v = opts[key];
     if (!v) throw new UsageError(words.chatMissing(key));
-    const e = topicError(prefix + v);
-    if (e) throw new UsageError(words.chatNotATopic(key, v, prefix, e));
+    if (topicError(prefix + v)) throw new UsageError(words.chatNotATopic(key, v, prefix, words.topicWhy(topicWhy(prefix + v))));
   }
   const endpoint = brokerFromFlags(p, '127.0.0.1')!;
   const where = brokerName(endpoint, true);

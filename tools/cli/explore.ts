@@ -10,6 +10,7 @@ import { filterError, matches } from '../../src/mqtt/topic';
 import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
 import { learnRetained } from './explore-retained';
+import { filterWhy } from './topic-why';
 import { branchFilter, keptTopic, type Seen, TopicTree, VALUE_CHARS } from '../explorer/tree';
 import { type AskRetained, startExplorerView } from '../view/explorer-server';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
@@ -81,8 +82,7 @@ export async function runExplore(argv: string[]): Promise<number> {
   const endpoint = brokerFromFlags(p, '127.0.0.1:1883')!;
   const filters = p.get('topic') ?? ['#'];
   for (const f of filters) {
-    const e = filterError(f);
-    if (e) throw new UsageError(`-t: ${e}`);
+    if (filterError(f)) throw new UsageError(cliWords().exploreFilter(f, filterWhy(f)));
   }
   const webText = last(p, 'web');
   const webPort = webText === undefined ? 8081 : integer('--web', webText, 0, 65535, 'a port number');

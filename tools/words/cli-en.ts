@@ -330,6 +330,17 @@ export const en: CliWords = {
   programOneBoard: '--program runs one board: give --role the role it plays without its program, e.g. --role hello',
   unknownRole: (role, roles) => `--role "${role}" is unknown: use ${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat needs --name and --peer, e.g. --name esp --peer alice',
+  topicWhy: (why) =>
+    ({
+      empty: 'a topic cannot be empty',
+      long: 'a topic is at most 65535 bytes',
+      surrogate: 'it holds half of a UTF-16 character, which MQTT cannot send',
+      nul: 'a topic cannot contain U+0000',
+      hash: '# must be a whole level and the last one, as in a/b/#',
+      plus: '+ must be a whole level, as in a/+/c',
+      wildcard: 'wildcards + and # are only for subscribing',
+    })[why],
+  exploreFilter: (filter, why) => `-t '${filter}': ${en.topicWhy(why)}`,
   chatNotATopic: (key, value, prefix, why) => `--${key} "${value}" (with --prefix "${prefix}") is not a topic: ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>

@@ -435,6 +435,17 @@ export const fr: CliWords = {
   programOneBoard: '--program fait tourner une seule carte : donnez avec --role le rôle qu’elle joue sans son programme, par exemple --role hello',
   unknownRole: (role, roles) => `--role « ${role} » est inconnu : choisissez ${roles.slice(0, -1).join(', ')} ou ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat demande --name et --peer, par exemple --name esp --peer alice',
+  topicWhy: (why) =>
+    ({
+      empty: 'un topic ne peut pas être vide',
+      long: 'un topic fait au plus 65535 octets',
+      surrogate: 'il contient une moitié de caractère UTF-16, que MQTT ne peut pas envoyer',
+      nul: 'un topic ne peut pas contenir U+0000',
+      hash: '# doit être un niveau entier, et le dernier, comme dans a/b/#',
+      plus: '+ doit être un niveau entier, comme dans a/+/c',
+      wildcard: 'les jokers + et # ne servent qu’aux abonnements',
+    })[why],
+  exploreFilter: (filter, why) => `-t « ${filter} » : ${fr.topicWhy(why)}`,
   chatNotATopic: (key, value, prefix, why) => `--${key} « ${value} » (avec --prefix « ${prefix} ») n’est pas un topic : ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>

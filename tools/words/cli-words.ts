@@ -6,6 +6,10 @@ import type { CloseKind } from '../../src/host';
 import type { Crossing, PairFailure, StrayMessage } from '../classroom/view-model';
 import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
 
+/** Why a topic or a filter is refused (tools/cli/topic-why.ts): empty, too long, half of a UTF-16
+ *  character, a NUL, a # or a + not a whole level (filters), a wildcard (topics). */
+export type TopicWhy = 'empty' | 'long' | 'surrogate' | 'nul' | 'hash' | 'plus' | 'wildcard';
+
 /** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
 export interface VerdictWords {
   crossed(n: number, first: Crossing): string;
@@ -245,8 +249,12 @@ export interface CliWords {
   programOneBoard: string;
   unknownRole(role: string, roles: readonly string[]): string;
   chatNeedsNamePeer: string;
-  /** chat's --name or --peer under --prefix is no topic (`why`: the topic's check, in English). */
+  /** chat's --name or --peer under --prefix is no topic (`why`: topicWhy's phrase). */
   chatNotATopic(key: string, value: string, prefix: string, why: string): string;
+  /** Why a topic or filter is refused, as a phrase (chatNotATopic's `why`, exploreFilter's). */
+  topicWhy(why: TopicWhy): string;
+  /** explore's -t: a filter that cannot be subscribed to. */
+  exploreFilter(filter: string, why: TopicWhy): string;
   classroomEnd: {
     ran(count: number, elapsed: string, where: string, interval: number, connected: string): string;
     allConnected(d: string): string;
