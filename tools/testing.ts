@@ -51,3 +51,4 @@ export { ProgramRefused, refusedLine, sendProgram, storedProgram } from './setup
 export { en as setupPageEn, fr as setupPageFr } from './words/setup';
 export { startWebView } from './view/web';
 export { en as explorerEn, fr as explorerFr } from './words/explorer';
+export { filterWhy, topicWhy } from './cli/topic-why';
