@@ -142,17 +142,17 @@ export const fr: CliWords = {
   brokerValue: (shown, { problem, fact }) => {
     switch (problem) {
       case 'scheme':
-        return `--broker « ${shown} » : ${fact}:// n’est pas pris en charge : écrivez ${BROKER_FORMS}`;
+        return `--broker «\u00a0${shown}\u00a0» : ${fact}:// n’est pas pris en charge : écrivez ${BROKER_FORMS}`;
       case 'escape':
-        return `--broker « ${shown} » : un échappement % mal écrit dans le nom d’utilisateur ou le mot de passe (écrivez %40 pour @, %2F pour /, %25 pour %)`;
+        return `--broker «\u00a0${shown}\u00a0» : un échappement % mal écrit dans le nom d’utilisateur ou le mot de passe (écrivez %40 pour @, %2F pour /, %25 pour %)`;
       case 'path':
-        return `--broker « ${shown} » : ${fact}:// n’a pas de chemin (seuls ws:// et wss:// en ont un) : retirez ce qui suit l’hôte et le port`;
+        return `--broker «\u00a0${shown}\u00a0» : ${fact}:// n’a pas de chemin (seuls ws:// et wss:// en ont un) : retirez ce qui suit l’hôte et le port`;
       case 'pathChars':
-        return `--broker « ${shown} » : le chemin WebSocket a des espaces ou d’autres caractères à encoder en % (%20 pour une espace)`;
+        return `--broker «\u00a0${shown}\u00a0» : le chemin WebSocket a des espaces ou d’autres caractères à encoder en % (%20 pour une espace)`;
       case 'port':
-        return `--broker « ${shown} » : le port est un nombre de 1 à 65535, par exemple --broker 192.168.1.144:1883`;
+        return `--broker «\u00a0${shown}\u00a0» : le port est un nombre de 1 à 65535, par exemple --broker 192.168.1.144:1883`;
       default:
-        return `--broker « ${shown} » ne nomme aucun hôte : écrivez ${BROKER_FORMS}`;
+        return `--broker «\u00a0${shown}\u00a0» ne nomme aucun hôte : écrivez ${BROKER_FORMS}`;
     }
   },
   caFile: (file, why) =>
@@ -445,7 +445,7 @@ export const fr: CliWords = {
       plus: '+ doit être un niveau entier, comme dans a/+/c',
       wildcard: 'les jokers + et # ne servent qu’aux abonnements',
     })[why],
-  exploreFilter: (filter, why) => `-t « ${filter} » : ${fr.topicWhy(why)}`,
+  exploreFilter: (filter, why) => `-t «\u00a0${filter}\u00a0» : ${fr.topicWhy(why)}`,
   chatNotATopic: (key, value, prefix, why) => `--${key} « ${value} » (avec --prefix « ${prefix} ») n’est pas un topic : ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
@@ -486,7 +486,8 @@ export const fr: CliWords = {
     onLine: (line, shown) => (shown === undefined ? `ligne ${line} :` : `ligne ${line} (« ${shown} ») :`),
     onePairALine: 'écrivez un binôme par ligne, un ou deux prénoms',
     notATopic: 'un prénom ne contient pas de + (MQTT le réserve aux abonnements) : écrivez un binôme par ligne, un ou deux prénoms',
-    needsClass: (name) => `« ${name} » demande --school et --class pour faire son préfixe (ou écrivez-le en entier, par exemple LycMaurois/SNT_2nde/${name})`,
+    needsClass: (name) =>
+      `«\u00a0${name}\u00a0» demande --school et --class pour faire son préfixe (ou écrivez-le en entier, par exemple LycMaurois/SNT_2nde/${name})`,
     noName: 'elle ne contient aucun prénom : écrivez un binôme par ligne, par exemple alice bob',
     tooManyPairs: (pairs, max) => `elle compte ${pairs} binômes, ${max} au plus`,
     badName: (name, why, scripts) =>
