@@ -129,46 +129,80 @@ export function redact(value: string): string {
   return `${value.slice(0, from + c)}:***`;
 }
 
+/** What is wrong with a broker value, as a code and its fact (a scheme, a port's text): the tools
+ *  word it in the user's language; brokerEndpoint in English for the board's console. */
+export interface BrokerProblem {
+  problem: 'scheme' | 'escape' | 'path' | 'pathChars' | 'notHost' | 'port' | 'badHost';
+  fact?: string;
+}
+
 /**
  * The endpoint a broker value means: host, host:port, or mqtt|mqtts|ws|wss://[user:pass@]host[:port][/path]
- * (a path only for ws and wss, /mqtt when none). Else one line saying what is wrong, the value
- * redacted: the board never throws on a bad config (an instrumented build prints every exception).
+ * (a path only for ws and wss, /mqtt when none). Else what is wrong, as a code.
  */
-export function brokerEndpoint(value: string): Endpoint | string {
-  const bad = (why: string) => `broker "${redact(value)}" ${why}: write ${BROKER_FORMS}`;
+export function brokerOf(value: string): Endpoint | BrokerProblem {
   const text = value.trim();
   const e: Endpoint = { host: '', port: 1883 };
   let hostText = text;
   const url = splitUrl(text);
   if (url) {
     const known = schemeTransport(url.scheme);
-    if (!known) return bad(`uses ${url.scheme}://, which is not supported`);
+    if (!known) return { problem: 'scheme', fact: url.scheme };
     if (known[0] !== 'tcp') e.transport = known[0];
     e.port = known[1];
     if (url.userinfo !== undefined) {
       const c = credentials(url.userinfo);
-      if (!c) return bad('has a badly escaped user name or password');
+      if (!c) return { problem: 'escape' };
       e.username = c.username;
       if (c.password !== undefined) e.password = c.password;
     }
     hostText = url.authority;
     if (url.rest && !isWebSocket(e.transport)) {
-      if (url.rest !== '/') return bad(`has a path (${url.scheme}:// has none; only ws:// and wss:// do)`);
+      if (url.rest !== '/') return { problem: 'path', fact: url.scheme };
     } else if (isWebSocket(e.transport)) {
-      if (url.rest && !/^\/[!-~]*$/.test(url.rest)) return bad('has a path with spaces or other characters to percent-encode');
+      if (url.rest && !/^\/[!-~]*$/.test(url.rest)) return { problem: 'pathChars' };
       e.path = url.rest || '/mqtt';
     }
   }
   const hp = splitHostPort(hostText);
-  if (!hp) return bad('is not a host name');
+  if (!hp) return { problem: 'notHost' };
   if (hp.port !== undefined) {
     e.port = portNumber(hp.port);
-    if (e.port < 0) return bad(`has ${/^\d+$/.test(hp.port) ? `port "${hp.port}"` : 'a port'}, not a number from 1 to 65535`);
+    if (e.port < 0) return { problem: 'port', fact: hp.port };
   }
   const host = hostName(hp.host);
-  if (!host) return bad('has no valid host name');
+  if (!host) return { problem: 'badHost' };
   e.host = host;
   return e;
+}
+
+/**
+ * brokerOf's endpoint, or one line in English saying what is wrong, the value redacted: the board
+ * never throws on a bad config (an instrumented build prints every exception).
+ */
+export function brokerEndpoint(value: string): Endpoint | string {
+  const e = brokerOf(value);
+  if (!('problem' in e)) return e;
+  return `broker "${redact(value)}" ${problemText(e)}: write ${BROKER_FORMS}`;
+}
+
+function problemText({ problem, fact }: BrokerProblem): string {
+  switch (problem) {
+    case 'scheme':
+      return `uses ${fact}://, which is not supported`;
+    case 'escape':
+      return 'has a badly escaped user name or password';
+    case 'path':
+      return `has a path (${fact}:// has none; only ws:// and wss:// do)`;
+    case 'pathChars':
+      return 'has a path with spaces or other characters to percent-encode';
+    case 'notHost':
+      return 'is not a host name';
+    case 'port':
+      return `has ${/^\d+$/.test(fact ?? '') ? `port "${fact}"` : 'a port'}, not a number from 1 to 65535`;
+    case 'badHost':
+      return 'has no valid host name';
+  }
 }
 
 /**

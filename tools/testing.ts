@@ -50,3 +50,5 @@ export { en as sendEn, fr as sendFr } from './words/send';
 export { ProgramRefused, refusedLine, sendProgram, storedProgram } from './setup/send-program';
 export { en as setupPageEn, fr as setupPageFr } from './words/setup';
 export { startWebView } from './view/web';
+export { en as explorerEn, fr as explorerFr } from './words/explorer';
+export { filterWhy, topicWhy } from './cli/topic-why';

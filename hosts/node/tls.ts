@@ -39,6 +39,18 @@ export function tlsOptions(to: Endpoint): ConnectionOptions {
   return o;
 }
 
+/** A CA file that cannot be used: `why` is the system's code (ENOENT, EISDIR, EACCES, …, else its
+ *  message) or 'notCertificate', for the commands to word; the message is the board's English. */
+export class CaFileError extends Error {
+  constructor(
+    message: string,
+    readonly why: string,
+  ) {
+    super(message);
+    this.name = 'CaFileError';
+  }
+}
+
 /** A CA file as PEM: PEM (one or more certificates) as it is, DER (what the boards use) converted. */
 export function readCaFile(file: string): string | Buffer {
   let data: Buffer;
@@ -47,13 +59,13 @@ export function readCaFile(file: string): string | Buffer {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new Error(`TLS: cannot read the CA file ${file}: ${why}`);
+    throw new CaFileError(`TLS: cannot read the CA file ${file}: ${why}`, code ?? (e as Error).message);
   }
   if (data.includes('-----BEGIN CERTIFICATE-----')) return data;
   try {
     return new (crypto().X509Certificate)(data).toString();
   } catch {
-    throw new Error(`TLS: the CA file ${file} holds no certificate (PEM or DER)`);
+    throw new CaFileError(`TLS: the CA file ${file} holds no certificate (PEM or DER)`, 'notCertificate');
   }
 }
 

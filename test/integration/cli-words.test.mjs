@@ -1,15 +1,18 @@
 // `mqtt-pair classroom`'s own lines come from the commands' words (tools/words/cli-en.ts,
 // cli-fr.ts): under a French locale the French line, else the English one, each the very string
 // of its table. The refusals, a broker it cannot observe, and the embedded broker's lines; and the
-// refusals of the flags watch and classroom share, of the broker flags, of sim, chat, pub and sub (-L's URL, -F's format too).
-import { test } from 'node:test';
+// refusals of the flags watch and classroom share (--roster's lines too), of the broker flags
+// (--broker's value, --cafile's file), of sim, chat, pub and sub (-L's URL, -F's format too), and
+// explore's: a filter the broker refuses, a page's port taken, and the retained question's code.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { cliWords } from '../../dist/testing.js';
+import { cliWords, explorerEn, explorerFr, setupLine } from '../../dist/testing.js';
 import { mqttPair } from '../helpers/child.mjs';
-import { freePort } from '../helpers/mosquitto.mjs';
+import { freePort, mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
 import { LIMIT } from '../helpers/wait.mjs';
 
 const LANGS = [
@@ -88,8 +91,8 @@ const REFUSALS = [
   [['sim', '--broker', '127.0.0.1:1', '--insecure'], 'sim', (w) => w.tlsOnly('--insecure', true)],
   [['sim', '--role', 'robot'], 'sim', (w) => w.unknownRole('robot', ['pair', 'hello', 'responder', 'sensor', 'chat', 'remote', 'actuator'])],
   [['sim', '--role', 'chat'], 'sim', (w) => w.chatNeedsNamePeer],
-  [['sim', '--program', join(dir, 'latin1.js')], 'sim', (w) => `--program ${join(dir, 'latin1.js')}: ${w.programNotUtf8}`],
-  [['sim', '--program', join(dir, 'none.js')], 'sim', (w) => `--program ${join(dir, 'none.js')}: ${w.programUnreadable('ENOENT')}`],
+  [['sim', '--program', join(dir, 'latin1.js')], 'sim', (w) => `--program ${join(dir, 'latin1.js')}${w.sep}${w.programNotUtf8}`],
+  [['sim', '--program', join(dir, 'none.js')], 'sim', (w) => `--program ${join(dir, 'none.js')}${w.sep}${w.programUnreadable('ENOENT')}`],
   [['sim', '--program', join(dir, 'one.js'), '--role', 'pair'], 'sim', (w) => w.programOneBoard],
   [['pub', '-m', 'x'], 'pub', (w) => w.pubSub.pubNoTopic],
   [['pub', '-t', '', '-m', 'x'], 'pub', (w) => w.pubSub.pubEmptyTopic],
@@ -118,22 +121,80 @@ const REFUSALS = [
   [['sub'], 'sub', (w) => w.pubSub.subNoTopic],
   [['sub', '-t', ''], 'sub', (w) => w.pubSub.subEmptyFilter],
   [['sub', '-t', 'a', '-R', '--retained-only'], 'sub', (w) => w.pubSub.retainedContradict],
+  [['chat', '--name', 'a', '--peer', 'b', '--prefix', 'x+y'], 'chat', (w) => w.chatNotATopic('name', 'a', 'x+y/', w.topicWhy('wildcard'))],
+  // explore's -t: src/mqtt/topic.ts refuses, tools/cli/topic-why.ts says why.
+  [['explore', '-t', 'a/#/b'], 'explore', (w) => w.exploreFilter('a/#/b', 'hash')],
+  [['explore', '-t', 'a+'], 'explore', (w) => w.exploreFilter('a+', 'plus')],
+  [['explore', '-t', ''], 'explore', (w) => w.exploreFilter('', 'empty')],
+  [['sub', '-t', 'a', '--remove-retained'], 'sub', (w) => w.pubSub.removeRetainedNeedsEnd],
+  [['sub', '-t', 'a', '-R', '--remove-retained', '-W', '5'], 'sub', (w) => w.pubSub.removeRetainedSkipped],
+  [['sim', '--broker', 'h', '-u', 'alice', 'secret'], 'sim', (w) => w.strayAfterUser],
+  [['pub', '-t', 'a', '-m', 'x', '-u', 'alice', 'secret'], 'pub', (w) => w.strayAfterUser],
+  // --broker's value: src/endpoint.ts's code, worded here (its password hidden).
+  [['sim', '--broker', 'ftp://u:secret@h'], 'sim', (w) => w.brokerValue('ftp://u:***@h', { problem: 'scheme', fact: 'ftp' })],
+  [['sim', '--broker', 'mqtt://u:p%zz@h'], 'sim', (w) => w.brokerValue('mqtt://u:***@h', { problem: 'escape' })],
+  [['watch', '--broker', 'mqtt://h/x'], 'watch', (w) => w.brokerValue('mqtt://h/x', { problem: 'path', fact: 'mqtt' })],
+  [['sim', '--broker', 'ws://h/a b'], 'sim', (w) => w.brokerValue('ws://h/a b', { problem: 'pathChars' })],
+  [['chat', '--name', 'a', '--peer', 'b', '--broker', 'h:99999'], 'chat', (w) => w.brokerValue('h:99999', { problem: 'port', fact: '99999' })],
+  [['sim', '--broker', 'a b'], 'sim', (w) => w.brokerValue('a b', { problem: 'badHost' })],
+  [['sim', '--broker', '[x'], 'sim', (w) => w.brokerValue('[x', { problem: 'notHost' })],
+  // --cafile's file: the system's code, or no certificate in it (the broker flags', and pub's and sub's).
+  [['sim', '--broker', 'mqtts://h', '--cafile', join(dir, 'none.pem')], 'sim', (w) => w.caFile(join(dir, 'none.pem'), 'ENOENT')],
+  [['sub', '-t', 'a', '--cafile', dir], 'sub', (w) => w.caFile(dir, 'EISDIR')],
+  [['pub', '-t', 'a', '-m', 'x', '--cafile', join(dir, 'one.js')], 'pub', (w) => w.caFile(join(dir, 'one.js'), 'notCertificate')],
   [
-    ['chat', '--name', 'a#', '--peer', 'b'],
+    ['chat', '--name', 'a', '--peer', 'b', '--broker', 'wss://h', '--cafile', join(dir, 'one.js')],
     'chat',
-    (w) => w.chatNotATopic('name', 'a#', '', 'cannot publish to "a#": wildcards + and # are only for subscribing'),
+    (w) => w.caFile(join(dir, 'one.js'), 'notCertificate'),
   ],
+  // watch's and classroom's --roster: tools/classroom/roster.ts's code, in setup's words where they are the same.
+  [
+    ['watch', '--roster', join(dir, 'three-names.txt')],
+    'watch',
+    (w) => `--roster ${join(dir, 'three-names.txt')}${w.sep}${setupLine({ code: 'onePairALine', line: 1, shown: 'alice bob chloe' }, w)}`,
+  ],
+  [
+    ['watch', '--roster', join(dir, 'plus.txt'), '--school', 'LycMaurois', '--class', 'SNT_2nde'],
+    'watch',
+    (w) => `--roster ${join(dir, 'plus.txt')}${w.sep}${setupLine({ code: 'notATopic', line: 2, shown: 'c+d' }, w)}`,
+  ],
+  [['watch', '--roster', join(dir, 'plus.txt')], 'watch', (w) => `--roster ${join(dir, 'plus.txt')}${w.sep}${w.setup.needsClass('alice')}`],
+  [['classroom', '--roster', join(dir, 'nobody.txt')], 'classroom', (w) => `--roster ${join(dir, 'nobody.txt')}${w.sep}${w.setup.noName}`],
+  // chat's client id, user name and password, checked before the client takes them.
+  [['chat', '--name', 'a', '--peer', 'b', '--id', 'x'.repeat(70000)], 'chat', (w) => `--id${w.sep}${w.pubSub.tooLong('id', 70000)}`],
+  [
+    ['chat', '--name', 'a', '--peer', 'b', '--broker', 'h', '-u', 'alice', '-P', 'x'.repeat(70000)],
+    'chat',
+    (w) => `-P${w.sep}${w.pubSub.tooLong('password', 70000)}`,
+  ],
+  [['chat', '--name', 'a#', '--peer', 'b'], 'chat', (w) => w.chatNotATopic('name', 'a#', '', w.topicWhy('wildcard'))],
 ];
 
 for (const [lang, env] of LANGS) {
   test(`${lang}: the refusals of watch's, classroom's, sim's, chat's, pub's and sub's flags are lines of the words`, async () => {
     writeFileSync(join(dir, 'latin1.js'), Buffer.from([0x70, 0x72, 0x69, 0x6e, 0x74, 0x28, 0x27, 0xe9, 0x27, 0x29, 0x0a]));
     writeFileSync(join(dir, 'one.js'), "print('hi');\n");
+    writeFileSync(join(dir, 'three-names.txt'), 'alice bob chloe\n');
+    writeFileSync(join(dir, 'plus.txt'), 'alice bob\nc+d\n');
+    writeFileSync(join(dir, 'nobody.txt'), '# the class of next year\n');
     const w = cliWords(lang);
     for (const [args, command, line] of REFUSALS) {
       const r = await mqttPair(args, { env }).exit;
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
       assert.equal(r.stderr, `mqtt-pair ${command}: ${line(w)}\n`, args.join(' '));
+    }
+  });
+
+  test(`${lang}: a page's port already taken is the line of the words`, async () => {
+    const taken = createServer();
+    await new Promise((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address();
+    try {
+      const r = await mqttPair(['explore', '--broker', '127.0.0.1:1', '--web', String(port)], { env }).exit;
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `mqtt-pair explore: ${cliWords(lang).pagePortInUse(port, '127.0.0.1', `--web ${port + 1}`)}\n`);
+    } finally {
+      taken.close();
     }
   });
 
@@ -143,3 +204,66 @@ for (const [lang, env] of LANGS) {
     assert.ok(r.stderr.startsWith(`mqtt-pair: ${cliWords(lang).dotNote('SNT.2nde')}\n`), r.stderr);
   });
 }
+
+describe("explore's, watch's and classroom's refusals by the broker's access rules", { skip: mosquittoSkip({ dynsec: true }) }, () => {
+  const PASSWORD = 'r3ad-class';
+  let broker;
+  before(async () => {
+    broker = await startMosquitto({ users: { alice: PASSWORD }, dynsec: { alice: [{ acltype: 'subscribePattern', topic: 'class/#', allow: true }] } });
+  });
+  after(() => broker?.stop());
+  const account = () => ['--broker', `127.0.0.1:${broker.port}`, '-u', 'alice', '-P', PASSWORD];
+
+  for (const [lang, env] of LANGS) {
+    test(`${lang}: a -t filter the broker refuses is the line of the words`, async () => {
+      const r = await mqttPair(['explore', ...account(), '-t', 'staff/#', '--web', '0'], { env }).exit;
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(r.stderr, `mqtt-pair explore: ${cliWords(lang).exploreRefused(`127.0.0.1:${broker.port}`, 'staff/#')}\n`);
+      assert.ok(!`${r.stdout}${r.stderr}`.includes(PASSWORD));
+    });
+  }
+
+  for (const [lang, env] of LANGS) {
+    test(`${lang}: watch's and classroom's class the broker refuses: the line of the words`, async () => {
+      const where = `127.0.0.1:${broker.port}`;
+      const watch = await mqttPair(['watch', ...account(), '--school', 'staff', '--class', 'x'], { env }).exit;
+      assert.equal(watch.code, 1, watch.stdout + watch.stderr);
+      assert.equal(watch.stderr, `mqtt-pair watch: ${cliWords(lang).observeRefused(where, 'staff/x/#')}\n`);
+      const classroom = await mqttPair(['classroom', '--pairs', '1', ...account(), '--school', 'staff', '--class', 'x'], { env }).exit;
+      assert.equal(classroom.code, 1, classroom.stdout + classroom.stderr);
+      assert.equal(classroom.stderr, `mqtt-pair classroom: ${cliWords(lang).observeRefused(where, 'staff/x/#')}\n`);
+      for (const r of [watch, classroom]) assert.ok(!`${r.stdout}${r.stderr}`.includes(PASSWORD));
+    });
+  }
+
+  test('the retained question the broker refuses: a code for the page, which words it in French and in English', async () => {
+    const run = mqttPair(['explore', ...account(), '-t', 'class/#', '--web', '0', '--duration', String((2 * LIMIT) / 1000)], { timeout: 3 * LIMIT });
+    const [url] = await run.waitFor('stdout', /http:\/\/127\.0\.0\.1:\d+\//);
+    try {
+      // A branch outside what alice may read: the question's own subscription gets SUBACK 0x80.
+      const r = await fetch(new URL('retained?branch=staff%2F', url), { headers: { 'x-mqtt-pair': '1' } });
+      assert.equal(r.status, 502);
+      const { problem } = await r.json();
+      assert.deepEqual(problem, { code: 'refused', filter: 'staff/#' });
+      const [fr, en] = [explorerFr.retainedWhy(problem), explorerEn.retainedWhy(problem)];
+      assert.notEqual(fr, en);
+      for (const line of [fr, en]) assert.ok(line.includes('staff/#'), line);
+    } finally {
+      await run.stop();
+    }
+  });
+});
+
+test("the explorer's words for each reason the broker did not say what it holds retained", () => {
+  const problems = [
+    { code: 'offline' },
+    { code: 'timeout', seconds: 30 },
+    { code: 'refused', filter: 'a/#' },
+    { code: 'closed', kind: 'refused', reason: 'x' },
+  ];
+  for (const p of problems) {
+    const [fr, en] = [explorerFr.retainedWhy(p), explorerEn.retainedWhy(p)];
+    assert.ok(fr && en && fr !== en, p.code);
+  }
+  assert.match(explorerFr.retainedWhy({ code: 'timeout', seconds: 30 }), /30 s/);
+});

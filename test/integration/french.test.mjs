@@ -63,7 +63,7 @@ function englishSentences(text) {
 }
 
 describe('--help and bad flags, in French under a French locale', () => {
-  test('setup, image, explore, pub, sub and watch --help: no English sentence under a French locale', async () => {
+  test('setup, image, explore, pub, sub, watch and program --help: no English sentence under a French locale', async () => {
     const titles = {
       setup: /^mqtt-pair setup : régler une carte branchée en USB/,
       image: /^mqtt-pair image : l’image de la classe/,
@@ -71,6 +71,7 @@ describe('--help and bad flags, in French under a French locale', () => {
       pub: /^mqtt-pair pub : publier un message/,
       sub: /^mqtt-pair sub : s’abonner à des topics/,
       watch: /^mqtt-pair watch : chaque binôme/,
+      program: /^mqtt-pair program : envoyer le programme d’un élève à une carte/,
     };
     for (const [command, title] of Object.entries(titles)) {
       const r = await run([command, '--help'], FRENCH).exit;
@@ -143,6 +144,8 @@ describe('--help and bad flags, in French under a French locale', () => {
     const top = await run(['--help'], FRENCH).exit;
     assert.match(top.stdout, /^Commandes :/m);
     assert.match(top.stdout, /discuter avec un autre élève/);
+    // Every command's line, explore's, image's and setup's too.
+    assert.deepEqual(englishSentences(top.stdout), [], 'mqtt-pair --help');
     const expected = {
       chat: /votre prénom : vous publiez sur/,
       sim: /les cartes du firmware sur cet ordinateur[\s\S]*Les rôles :/,
@@ -151,6 +154,9 @@ describe('--help and bad flags, in French under a French locale', () => {
       watch: /chaque binôme d’une classe, en direct[\s\S]*la liste de la classe, un binôme par ligne/,
       classroom: /toute une classe de binômes simulés[\s\S]*Code de sortie/,
     };
+    // sim's --program, in French too.
+    const sim = await run(['sim', '--help'], FRENCH).exit;
+    assert.deepEqual(englishSentences(sim.stdout), [], 'mqtt-pair sim --help');
     for (const [command, re] of Object.entries(expected)) {
       const r = await run([command, '--help'], FRENCH).exit;
       assert.equal(r.code, 0);

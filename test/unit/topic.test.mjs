@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { topicError, filterError, matches } from '../../dist/index.js';
 import { createRng } from '../helpers/packets.mjs';
+import { filterWhy, topicWhy } from '../../dist/testing.js';
 
 const SEED = process.env.TOPIC_SEED !== undefined ? Number(process.env.TOPIC_SEED) >>> 0 : 0x746f7063;
 
@@ -189,5 +190,33 @@ describe('matches', () => {
       else no++;
     }
     assert.ok(yes > 5000 && no > 5000, `both outcomes tried: ${yes} matches, ${no} not`);
+  });
+});
+
+describe("the commands' codes for a refused topic or filter (tools/cli/topic-why.ts)", () => {
+  // The code says the case src's English line says: the commands word the code, the board prints the line.
+  const SAYS = {
+    empty: /cannot be empty/,
+    long: /at most 65535 bytes/,
+    surrogate: /lone surrogate/,
+    nul: /U\+0000/,
+    hash: /# must be a whole level/,
+    plus: /\+ must be a whole level/,
+    wildcard: /only for subscribing/,
+  };
+  test('filters: each refused one gets the code of its reason', () => {
+    const filters = ['', 'x'.repeat(65536), 'a/\ud800', 'a\u0000b', 'a/#/b', 'a#', '#/+x', 'a+', 'a/b+/#', '+/#x'];
+    for (const f of filters) {
+      const e = filterError(f);
+      assert.ok(e, JSON.stringify(f));
+      assert.match(e, SAYS[filterWhy(f)], JSON.stringify(f));
+    }
+  });
+  test('topics: each refused one gets the code of its reason', () => {
+    for (const t of ['', 'é'.repeat(32768), 'a\udc00', 'a/+', 'a/#', 'x\u0000']) {
+      const e = topicError(t);
+      assert.ok(e, JSON.stringify(t));
+      assert.match(e, SAYS[topicWhy(t)], JSON.stringify(t));
+    }
   });
 });

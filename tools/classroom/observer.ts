@@ -10,6 +10,15 @@ import { activityPrefix, recordActivity } from './activities';
 import { newPair, recordRound } from './pair-record';
 import { BoardRuns } from './board-runs';
 import type { ObservedPair, TileView, ViewSnapshot } from './view-model';
+import type { CloseKind } from '../../src/host';
+
+/** start()'s failure when the broker refused a filter (SUBACK 0x80): the commands word it from `filter`. */
+export class SubscriptionRefused extends Error {
+  constructor(readonly filter: string) {
+    super(`the broker refused the subscription to ${filter}: check the broker's ACL`);
+    this.name = 'SubscriptionRefused';
+  }
+}
 
 export interface ObserverOptions {
   /** Both or neither: watch `<school>/<class>/#`; without them, every hello and notification, at any depth. */
@@ -55,8 +64,10 @@ export class ClassObserver {
   private online = new Set<string>();
   /** What each pair's boards said they run (`<prefix>board/<role>`), IGNORED_KEPT prefixes at most. */
   readonly runs = new BoardRuns(IGNORED_KEPT);
-  /** The last connection problem, cleared once connected again. */
+  /** The last connection problem, cleared once connected again (the client's English), and its kind and CONNACK code for the commands' words. */
   problem = '';
+  problemKind?: CloseKind;
+  problemCode?: number;
   /** The last warning from the client (a message too large skipped), for the page. */
   warning = '';
   everSubscribed = false;
@@ -117,10 +128,11 @@ export class ClassObserver {
         let granted = 0;
         for (const f of this.filters) {
           c.subscribe(f, {}, (err, qos) => {
-            if (err || qos === 0x80) {
-              const e = err?.message ?? `the broker refused the subscription to ${f}`;
-              this.problem = e;
-              return reject(new Error(`${e}: check the broker's ACL`));
+            // (A SUBACK 0x80 comes with an error too: the refusal first.)
+            if (qos === 0x80 || err) {
+              const e = qos === 0x80 ? new SubscriptionRefused(f) : new MqttError(err!.message, undefined, (err as MqttError).kind);
+              this.problem = e.message;
+              return reject(e);
             }
             if (++granted === this.filters.length) {
               this.everSubscribed = true;
@@ -131,6 +143,8 @@ export class ClassObserver {
       };
       c.onClose = (reason, _retryIn, kind, code) => {
         this.problem = reason;
+        this.problemKind = kind;
+        this.problemCode = code;
         if (first) {
           first = false;
           // With its kind and CONNACK code: the commands word it in their language.

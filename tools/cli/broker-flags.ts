@@ -3,8 +3,8 @@
 // them, and --cafile and --insecure for TLS. One table, one reading, the same words everywhere.
 
 import type { Endpoint } from '../../src/host';
-import { brokerEndpoint } from '../../src/endpoint';
-import { readCaFile } from '../../hosts/node/tls';
+import { brokerOf, redact } from '../../src/endpoint';
+import { CaFileError, readCaFile } from '../../hosts/node/tls';
 import { cliWords } from '../words/cli';
 import { UsageError, last, type Flag, type Parsed } from './flags';
 
@@ -22,7 +22,7 @@ export const BROKER_FLAGS: Flag[] = [
     value: 'user',
     example: 'alice',
     help: 'the user name the broker knows you by (as mosquitto_pub -u)',
-    strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+    strayHint: true,
   },
   { names: ['-P', '--password'], key: 'password', value: 'password', help: 'the password (needs -u); never printed' },
   {
@@ -50,8 +50,8 @@ export function brokerFromFlags(p: Parsed, fallback?: string): Endpoint | undefi
     if (cafile !== undefined || insecure) throw new UsageError(cliWords().tlsOnly(cafile !== undefined ? '--cafile' : '--insecure', false));
     return undefined;
   }
-  const parsed = brokerEndpoint(value);
-  if (typeof parsed === 'string') throw new UsageError(`--broker: ${parsed}`);
+  const parsed = brokerOf(value);
+  if ('problem' in parsed) throw new UsageError(cliWords().brokerValue(redact(value), parsed));
   const e: Endpoint = parsed;
   const secure = e.transport === 'tls' || e.transport === 'wss';
   // The mosquitto clients' meaning; with TLS the name stays (the certificate may be for it alone).
@@ -65,13 +65,18 @@ export function brokerFromFlags(p: Parsed, fallback?: string): Endpoint | undefi
     throw new UsageError(cliWords().tlsOnly(cafile !== undefined ? '--cafile' : '--insecure', true));
   }
   if (cafile !== undefined) {
-    try {
-      readCaFile(cafile);
-    } catch (err) {
-      throw new UsageError(`--cafile: ${(err as Error).message.replace(/^TLS: /, '')}`);
-    }
+    checkCaFile(cafile);
     e.ca = cafile;
   }
   if (insecure) e.insecure = true;
   return e;
+}
+
+/** --cafile's file, read once now: a file it cannot use is one line of the words, not a failed connection later. */
+export function checkCaFile(file: string): void {
+  try {
+    readCaFile(file);
+  } catch (e) {
+    throw new UsageError(cliWords().caFile(file, e instanceof CaFileError ? e.why : (e as Error).message));
+  }
 }

@@ -7,12 +7,14 @@ import { clearLine, createInterface, cursorTo } from 'node:readline';
 import { brokerName } from '../../src/endpoint';
 import { MqttClient, payloadText } from '../../src/mqtt/client';
 import { topicError } from '../../src/mqtt/topic';
+import { utf8Length, wellFormed } from '../../src/mqtt/codec';
 import { printable } from '../../src/apps/text';
 import { nameLevel } from '../../src/apps/chat';
 import { nodeHost } from '../../hosts/node/host';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { UsageError, last, parseArgs, usageText, type Flag } from './flags';
 import { errorLine } from './lines';
+import { topicWhy } from './topic-why';
 import { cliWords, closeReason } from '../words/cli';
 
 const FLAGS: Flag[] = [
@@ -57,8 +59,7 @@ export async function chat(argv: string[]): Promise<number> {
   for (const key of ['name', 'peer'] as const) {
     const v = opts[key];
     if (!v) throw new UsageError(words.chatMissing(key));
-    const e = topicError(prefix + v);
-    if (e) throw new UsageError(words.chatNotATopic(key, v, prefix, e));
+    if (topicError(prefix + v)) throw new UsageError(words.chatNotATopic(key, v, prefix, words.topicWhy(topicWhy(prefix + v))));
   }
   const endpoint = brokerFromFlags(p, '127.0.0.1')!;
   const where = brokerName(endpoint, true);
@@ -77,19 +78,24 @@ export async function chat(argv: string[]): Promise<number> {
     rl.prompt(true);
   };
 
-  let client: MqttClient;
-  try {
-    client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
-      clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`,
-      keepalive: 60,
-      reconnect: { min: 1000, max: 30000 },
-      // Every line piped in is held until the broker has it (a board's bound is 100).
-      queue: { messages: 1 << 20, bytes: 268435455 },
-    });
-  } catch (e) {
-    // The options are checked where they enter (src/mqtt/client.ts): the id, or what --broker carries.
-    throw new UsageError(`${opts.id !== undefined && /client id/.test((e as Error).message) ? '--id' : '--broker'}: ${(e as Error).message}`);
+  // What a CONNECT cannot carry, said by its flag (the client, src/mqtt/client.ts, would refuse it in English).
+  const fields = [
+    ['--id', 'id', opts.id],
+    [last(p, 'username') === undefined ? '--broker' : '-u', 'user', endpoint.username],
+    [last(p, 'password') === undefined ? '--broker' : '-P', 'password', endpoint.password],
+  ] as const;
+  for (const [flag, what, v] of fields) {
+    if (v === undefined) continue;
+    if (!wellFormed(v)) throw new UsageError(words.notText(flag, what));
+    if (utf8Length(v) > 65535) throw new UsageError(`${flag}${words.sep}${words.pubSub.tooLong(what, utf8Length(v))}`);
   }
+  const client = new MqttClient(nodeHost({ log: () => {} }), endpoint, {
+    clientId: opts.id ?? `mqtt-pair-chat-${process.pid}`,
+    keepalive: 60,
+    reconnect: { min: 1000, max: 30000 },
+    // Every line piped in is held until the broker has it (a board's bound is 100).
+    queue: { messages: 1 << 20, bytes: 268435455 },
+  });
   let everConnected = false;
   let finished = false;
   let resolve!: (code: number) => void;

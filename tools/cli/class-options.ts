@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import type { Endpoint } from '../../src/host';
 import { brokerEndpoint, brokerName, hostPort, redact, splitHostPort } from '../../src/endpoint';
-import { parseRoster } from '../classroom/roster';
+import { RosterError, parseRoster } from '../classroom/roster';
 import type { ViewSnapshot } from '../classroom/view-model';
 import type { StudentOptions } from '../view/student-server';
 import type { WebView } from '../view/web';
 import { UsageError, integer, last, type Flag, type Parsed } from './flags';
-import { cliLang, cliWords } from '../words/cli';
+import { cliLang, cliWords, setupLine } from '../words/cli';
 
 /** What watch and classroom both take for the page and the roster. */
 export const VIEW_FLAGS: Flag[] = [
@@ -75,7 +75,7 @@ export function rosterOption(file: string, group: string | undefined): string[] 
   try {
     return parseRoster(text, group);
   } catch (e) {
-    throw new UsageError(`--roster ${file}: ${(e as Error).message}`);
+    throw e instanceof RosterError ? new UsageError(`--roster ${file}${cliWords().sep}${setupLine(e.problem)}`) : e;
   }
 }
 

@@ -9,7 +9,7 @@ import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
 import { startEmbeddedBroker } from '../broker/embedded';
 import { pairNames } from '../classroom/names';
-import { ClassObserver } from '../classroom/observer';
+import { ClassObserver, SubscriptionRefused } from '../classroom/observer';
 import { ClassSimulation } from '../classroom/simulation';
 import { TerminalView } from '../view/terminal';
 import { startWebView, type WebView } from '../view/web';
@@ -135,8 +135,11 @@ export async function runClassroom(argv: string[]): Promise<number> {
     observer.stop();
     await embedded?.close();
     const err = e as MqttError;
-    const why = printable(closeReason(err.message, err.kind, err.code));
-    process.stderr.write(`mqtt-pair classroom: ${words.cannotObserve(`${group}/#`, where, why)}\n`);
+    const line =
+      e instanceof SubscriptionRefused
+        ? words.observeRefused(where, e.filter)
+        : words.cannotObserve(`${group}/#`, where, closeReason(err.message, err.kind, err.code));
+    process.stderr.write(`mqtt-pair classroom: ${printable(line)}\n`);
     return 1;
   }
   console.log(words.classroomStart(count, group, where, interval, words.classroomHow(runFor, untilOk)));

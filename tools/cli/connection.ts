@@ -5,7 +5,7 @@ import type { Endpoint, Transport } from '../../src/host';
 import { brokerName, defaultPort, hostName, redact } from '../../src/endpoint';
 import type { ClientOptions, QoS } from '../../src/mqtt/client';
 import { topicError } from '../../src/mqtt/topic';
-import { readCaFile } from '../../hosts/node/tls';
+import { checkCaFile } from './broker-flags';
 import { UsageError, integer, last, parseBrokerUrl, type Flag, type Parsed } from './flags';
 import { cliWords } from '../words/cli';
 
@@ -31,7 +31,7 @@ export const CONNECTION_FLAGS: Flag[] = [
     value: 'user',
     example: 'alice',
     help: 'user name for the broker',
-    strayHint: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+    strayHint: true,
   },
   { names: ['-P', '--pw', '--password'], key: 'password', value: 'password', help: 'password for the broker (needs -u); never printed' },
   { names: ['-i', '--id'], key: 'id', value: 'id', example: 'teacher-laptop', help: 'client id (default: mqtt-pair-<command>-<process id>)' },
@@ -112,13 +112,7 @@ export function parseCommon(p: Parsed, cmd: 'pub' | 'sub'): Common {
   if (insecure && (transport === 'tcp' || transport === 'ws')) {
     throw new UsageError(cliWords().pubSub.insecureNoTls);
   }
-  if (cafile !== undefined) {
-    try {
-      readCaFile(cafile);
-    } catch (e) {
-      throw new UsageError(`--cafile: ${(e as Error).message.replace(/^TLS: /, '')}`);
-    }
-  }
+  if (cafile !== undefined) checkCaFile(cafile);
   const hostText = last(p, 'host');
   if (hostText !== undefined) {
     const h = hostName(hostText);

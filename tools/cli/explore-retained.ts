@@ -7,7 +7,8 @@
 // they have stopped coming.
 
 import type { Endpoint } from '../../src/host';
-import { MqttClient } from '../../src/mqtt/client';
+import { MqttClient, type MqttError } from '../../src/mqtt/client';
+import type { RetainedProblem } from '../explorer/tree';
 import { nodeHost } from '../../hosts/node/host';
 
 /** Nothing came for this long after the broker answered the unsubscription: the end (ms). */
@@ -28,10 +29,17 @@ export interface Retained {
 
 let asked = 0;
 
+/** Why the broker could not be asked, as an Error (its message in English, for a log) with its code for the page. */
+export type RetainedFailure = Error & { problem: RetainedProblem };
+
+function failure(message: string, problem: RetainedProblem): RetainedFailure {
+  return Object.assign(new Error(message), { problem });
+}
+
 /**
  * Connects on its own, subscribes to `filter`, collects the topics of the retained messages the
  * broker sends (those `keep` accepts, `max` at most), and when asked, clears each (an empty
- * retained message, QoS 1, acknowledged). Rejects with the reason when the broker cannot be asked.
+ * retained message, QoS 1, acknowledged). Rejects with a RetainedFailure when the broker cannot be asked.
  */
 export function learnRetained(
   endpoint: Endpoint,
@@ -51,7 +59,7 @@ export function learnRetained(
   return new Promise<Retained>((resolve, reject) => {
     let done = false;
     let quiet: ReturnType<typeof setTimeout> | undefined;
-    const finish = (error?: Error, cleared = 0) => {
+    const finish = (error?: RetainedFailure, cleared = 0) => {
       if (done) return;
       done = true;
       clearTimeout(quiet);
@@ -60,7 +68,11 @@ export function learnRetained(
       if (error) reject(error);
       else resolve({ topics: [...topics], more, cleared });
     };
-    const limit = setTimeout(() => finish(new Error(`the broker did not answer within ${LIMIT_MS / 1000} s`)), LIMIT_MS);
+    const limit = setTimeout(
+      () => finish(failure(`the broker did not answer within ${LIMIT_MS / 1000} s`, { code: 'timeout', seconds: LIMIT_MS / 1000 })),
+      LIMIT_MS,
+    );
+    const closed = (e: Error) => finish(failure(e.message, { code: 'closed', kind: (e as MqttError).kind, reason: e.message }));
     let unsubscribed = false;
     const collected = () => {
       if (!o.clear || !topics.size) return finish();
@@ -93,15 +105,17 @@ export function learnRetained(
     };
     client.onConnect = () => {
       client.subscribe(filter, {}, (e, qos) => {
-        if (e || qos === 0x80) return finish(new Error(e?.message ?? `the broker refused the subscription to ${filter}`));
+        // (A SUBACK 0x80 comes with an error too: the refusal first.)
+        if (qos === 0x80) return finish(failure(`the broker refused the subscription to ${filter}`, { code: 'refused', filter }));
+        if (e) return closed(e);
         client.unsubscribe(filter, (e2) => {
-          if (e2) return finish(e2);
+          if (e2) return closed(e2);
           unsubscribed = true;
           wait();
         });
       });
     };
-    client.onClose = (reason) => finish(new Error(reason));
+    client.onClose = (reason, _retryIn, kind) => finish(failure(reason, { code: 'closed', kind, reason }));
     client.connect();
   });
 }

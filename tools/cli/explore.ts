@@ -5,18 +5,19 @@
 
 import { brokerName } from '../../src/endpoint';
 import { decodeUtf8 } from '../../src/mqtt/codec';
-import { MqttClient } from '../../src/mqtt/client';
+import { MqttClient, type MqttError } from '../../src/mqtt/client';
 import { filterError, matches } from '../../src/mqtt/topic';
 import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
 import { learnRetained } from './explore-retained';
+import { filterWhy } from './topic-why';
 import { branchFilter, keptTopic, type Seen, TopicTree, VALUE_CHARS } from '../explorer/tree';
 import { type AskRetained, startExplorerView } from '../view/explorer-server';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { langOption } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { untilStopped } from './session';
-import { cliWords } from '../words/cli';
+import { cliWords, closeReason } from '../words/cli';
 
 const EXPLORE_FLAGS: Flag[] = [
   ...BROKER_FLAGS,
@@ -81,8 +82,7 @@ export async function runExplore(argv: string[]): Promise<number> {
   const endpoint = brokerFromFlags(p, '127.0.0.1:1883')!;
   const filters = p.get('topic') ?? ['#'];
   for (const f of filters) {
-    const e = filterError(f);
-    if (e) throw new UsageError(`-t: ${e}`);
+    if (filterError(f)) throw new UsageError(cliWords().exploreFilter(f, filterWhy(f)));
   }
   const webText = last(p, 'web');
   const webPort = webText === undefined ? 8081 : integer('--web', webText, 0, 65535, 'a port number');
@@ -135,23 +135,31 @@ export async function runExplore(argv: string[]): Promise<number> {
     const node = tree.add(topic, seenOf(++seq, m.payload, m.qos, m.retain));
     if (node) view.push(node.topic, node.last);
   };
+  // Up once the broker granted every filter: a filter its access rules refuse (SUBACK 0x80) is
+  // said, rather than an explorer that stays empty.
   const up = new Promise<void>((resolve, reject) => {
-    let first = true;
+    let connected = false,
+      settled = false;
+    const fail = (line: string) => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(line));
+    };
     client.onConnect = () => {
-      if (!first) return; // the client subscribes again by itself
-      first = false;
+      if (connected) return; // the client subscribes again by itself
+      connected = true;
+      let waiting = filters.length;
       for (const f of filters)
         client.subscribe(f, {}, (err, qos) => {
-          if (err || qos === 0x80) reject(new Error(err?.message ?? `the broker refused the subscription to ${f}: check its ACL`));
+          if (qos === 0x80) fail(cliWords().exploreRefused(where, f));
+          else if (err) fail(cliWords().cannotExplore(where, closeReason(err.message, (err as MqttError).kind)));
+          else if (--waiting === 0 && !settled) {
+            settled = true;
+            resolve();
+          }
         });
-      resolve();
     };
-    client.onClose = (reason) => {
-      if (first) {
-        first = false;
-        reject(new Error(reason));
-      }
-    };
+    client.onClose = (reason, _retryIn, kind, code) => fail(cliWords().cannotExplore(where, closeReason(reason, kind, code)));
   });
   client.connect();
   try {
@@ -159,7 +167,8 @@ export async function runExplore(argv: string[]): Promise<number> {
   } catch (e) {
     client.end();
     await view.close();
-    process.stderr.write(`mqtt-pair explore: ${cliWords().cannotExplore(where, printable((e as Error).message))}\n`);
+    // The line of the words, with the broker's reason and the filter in it: printed escaped.
+    process.stderr.write(`mqtt-pair explore: ${printable((e as Error).message)}\n`);
     return 1;
   }
   console.log(cliWords().exploring(filters.join(' '), where));

@@ -23,9 +23,9 @@ export interface Flag {
   unsupported?: string;
   /**
    * What to say about a stray argument right after this flag's value, instead of showing it:
-   * after `-u alice` a stray word is likely the password, which must not be printed.
+   * after `-u alice` a stray word is likely the password, which must not be printed (its words: strayAfterUser).
    */
-  strayHint?: string;
+  strayHint?: true;
 }
 
 export { UsageError } from '../usage-error';
@@ -61,7 +61,7 @@ export function parseArgs(argv: string[], flags: Flag[], helpHint: string): Pars
         );
         throw new UsageError(cliWords().unknownOption(arg, near, helpHint));
       }
-      if (previous?.strayHint) throw new UsageError(previous.strayHint);
+      if (previous?.strayHint) throw new UsageError(cliWords().strayAfterUser);
       throw new UsageError(cliWords().unexpectedArgument(arg, helpHint));
     }
     previous = flag;
@@ -112,7 +112,7 @@ export function seconds(flag: string, text: string, allowZero = false): number {
 }
 
 /** The commands a class uses, whose flags' help is also in French (tools/words/cli.ts). */
-const WORDED = new Set(['chat', 'sim', 'remote', 'actuator', 'watch', 'classroom']);
+const WORDED = new Set(['chat', 'sim', 'remote', 'actuator', 'watch', 'classroom', 'program']);
 
 /** The --help text: a usage line, then every supported flag with its help, aligned. */
 export function usageText(title: string, usage: string[], flags: Flag[], footer: string[] = []): string {

@@ -136,7 +136,7 @@ function version(): string {
 /** The benchmark is a development tool, kept out of the bundle: loaded from tools/ when asked for. */
 async function runBench(): Promise<number> {
   const url = new URL('../tools/bench.mjs', import.meta.url);
-  if (!existsSync(url)) return fail('mqtt-pair bench', 'the benchmark is a development tool: run it in the repository, with npm run bench');
+  if (!existsSync(url)) return fail('mqtt-pair bench', cliWords().benchInRepository);
   const bench = url.href;
   const { done } = (await import(bench)) as { done: Promise<void> };
   await done;

@@ -148,7 +148,7 @@ export async function runSetup(argv: string[]): Promise<number> {
     try {
       slots = classSlots(text, school, className);
     } catch (e) {
-      throw e instanceof SetupError ? new UsageError(`${roster}: ${setupLine(e.problem)}`) : e;
+      throw e instanceof SetupError ? new UsageError(`${roster}${cliWords().sep}${setupLine(e.problem)}`) : e;
     }
     const kept = migrateClass(roster, slots);
     if (kept) process.stderr.write(`${cliWords().setup.migrated(stateFile(roster), kept)}\n`);
@@ -313,7 +313,7 @@ function nameSetting(key: string, value: string): string {
   if ('name' in r) return r.name;
   // The board checks what a name may hold; the look-alikes are refused here, as in a roster.
   if (r.why === 'chars') return value.normalize('NFC');
-  throw new UsageError(`${key}=${value}: ${cliWords().setup.badName(value, r.why, r.scripts ?? [])}`);
+  throw new UsageError(`${key}=${value}${cliWords().sep}${cliWords().setup.badName(value, r.why, r.scripts ?? [])}`);
 }
 
 async function list(): Promise<number> {

@@ -71,16 +71,16 @@ function readProgram(file: string): string {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new UsageError(`--program ${file}: ${cliWords().programUnreadable((e as NodeJS.ErrnoException).code ?? 'error')}`);
+    throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programUnreadable((e as NodeJS.ErrnoException).code ?? 'error')}`);
   }
-  if (bytes.length > MAX_SOURCE * 4) throw new UsageError(`--program ${file}: ${cliWords().programTooLong(MAX_SOURCE)}`);
+  if (bytes.length > MAX_SOURCE * 4) throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programTooLong(MAX_SOURCE)}`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UsageError(`--program ${file}: ${cliWords().programNotUtf8}`);
+    throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programNotUtf8}`);
   }
-  if (text.length > MAX_SOURCE) throw new UsageError(`--program ${file}: ${cliWords().programTooLong(MAX_SOURCE, text.length)}`);
+  if (text.length > MAX_SOURCE) throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programTooLong(MAX_SOURCE, text.length)}`);
   return text;
 }
 

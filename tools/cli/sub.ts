@@ -129,11 +129,8 @@ export async function sub(argv: string[]): Promise<number> {
   const retainedOnly = p.has('retainedOnly');
   if (noRetained && retainedOnly) throw new UsageError(cliWords().pubSub.retainedContradict);
   const removeRetained = p.has('removeRetained');
-  if (removeRetained && !retainedOnly && !timeout && !count)
-    throw new UsageError(
-      '--remove-retained needs an end: add --retained-only (stop at the first live message) and -W seconds (stop when there is none), e.g. --remove-retained --retained-only -W 5',
-    );
-  if (removeRetained && noRetained) throw new UsageError('-R skips the retained messages that --remove-retained clears: keep one');
+  if (removeRetained && !retainedOnly && !timeout && !count) throw new UsageError(cliWords().pubSub.removeRetainedNeedsEnd);
+  if (removeRetained && noRetained) throw new UsageError(cliWords().pubSub.removeRetainedSkipped);
 
   const run = new Session('mqtt-pair sub', c, { min: 1000, max: 30000 });
   const { client } = run;

@@ -6,7 +6,7 @@ import { brokerName } from '../../src/endpoint';
 import { printable } from '../../src/apps/text';
 import { nodeHost } from '../../hosts/node/host';
 import { countStates } from '../classroom/look';
-import { ClassObserver } from '../classroom/observer';
+import { ClassObserver, SubscriptionRefused } from '../classroom/observer';
 import type { ViewSnapshot } from '../classroom/view-model';
 import { TerminalView, countsText } from '../view/terminal';
 import { startWebView, type WebView } from '../view/web';
@@ -140,14 +140,20 @@ export async function runWatch(argv: string[]): Promise<number> {
   } catch (e) {
     observer.stop();
     const err = e as MqttError;
-    process.stderr.write(`mqtt-pair watch: ${words.cannotWatch(where, printable(closeReason(err.message, err.kind, err.code)))}\n`);
+    const line =
+      e instanceof SubscriptionRefused ? words.observeRefused(where, e.filter) : words.cannotWatch(where, closeReason(err.message, err.kind, err.code));
+    process.stderr.write(`mqtt-pair watch: ${printable(line)}\n`);
     return 1;
   }
   const started = observer.now();
   const title = school !== undefined ? `${school} / ${className}` : words.everyClass;
   const snapshot = (): ViewSnapshot => {
     const pairs = observer.tiles();
-    const problem = observer.client.connected ? undefined : observer.problem || 'reconnecting';
+    const problem = observer.client.connected
+      ? undefined
+      : observer.problem
+        ? closeReason(observer.problem, observer.problemKind, observer.problemCode)
+        : words.reconnecting;
     return {
       title,
       subtitle: words.watchingSubtitle(observer.filters.join(' '), where),

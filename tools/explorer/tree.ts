@@ -5,6 +5,7 @@
 // to VALUE_CHARS characters and each topic to TOPIC_CHARS. A topic is kept once, in its node: the
 // history's messages do not carry it. Time is passed in.
 
+import type { CloseKind } from '../../src/host';
 import { matches } from '../../src/mqtt/topic';
 
 /** A value is kept to this many characters (its size is kept whole). */
@@ -182,3 +183,14 @@ export interface ExplorerBatch {
   droppedMessages: number;
   connected: boolean;
 }
+
+/**
+ * Why the broker did not say what it holds retained under a branch (GET /retained and POST /clear
+ * answer it as `{ problem }`, 503 or 502): the page words it. `closed`: the question's own
+ * connection ended, for the client's reason (its kind, when it has one).
+ */
+export type RetainedProblem =
+  | { code: 'offline' }
+  | { code: 'timeout'; seconds: number }
+  | { code: 'refused'; filter: string }
+  | { code: 'closed'; kind?: CloseKind; reason: string };

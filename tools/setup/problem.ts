@@ -17,6 +17,8 @@ export type SetupProblem =
   | { code: 'badState'; file: string }
   /** The state file stayed locked by another setup for `seconds`. */
   | { code: 'locked'; lock: string; seconds: number }
+  /** The serialport package (optional, native) is not installed. */
+  | { code: 'noSerialPackage' }
   /** --replace NAME: NAME is on no line of the roster. */
   | { code: 'notOnRoster'; name: string; roster: string };
 

@@ -4,6 +4,7 @@
 
 import { UsageError } from '../usage-error';
 import type { Link } from './improv-client';
+import { SetupError } from './problem';
 
 interface PortInfo {
   path: string;
@@ -29,9 +30,7 @@ function serialport(): SerialPortModule {
     // A plain require, left to Node: the package is external to the bundle (native bindings).
     return require('serialport') as SerialPortModule;
   } catch {
-    throw new UsageError(
-      'the serialport package is not installed: npm install serialport (it ships prebuilt binaries), or use mqtt-pair setup --web in Chrome',
-    );
+    throw new SetupError({ code: 'noSerialPackage' });
   }
 }
 

@@ -9,7 +9,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MqttClient } from '../../src/mqtt/client';
-import type { ExplorerBatch, ExplorerHello, ExplorerPiece, Seen, TopicMessage, TopicNode, TopicTree } from '../explorer/tree';
+import type { ExplorerBatch, ExplorerHello, ExplorerPiece, RetainedProblem, Seen, TopicMessage, TopicNode, TopicTree } from '../explorer/tree';
 import { EXPLORER_FILES } from '../web/pages';
 import { json, LocalServer, NO_STORE, onlyGet, readJson, sendFile, text } from './local-server';
 
@@ -121,10 +121,11 @@ export async function startExplorerView(
   /** The branch a request names: the query's `branch` (GET), or the body's (POST). */
   function answerRetained(res: ServerResponse, branch: unknown, clearIt: boolean) {
     if (typeof branch !== 'string' || branch.length > BODY_MAX) return text(res, 400, '{"branch": "…"} is needed\n');
-    if (!client.connected) return text(res, 503, 'not connected to the broker\n');
+    // Why not as a code: the page words it in its language (tools/words/explorer.ts, retainedWhy).
+    if (!client.connected) return json(res, 503, { problem: { code: 'offline' } satisfies RetainedProblem });
     askRetained(branch, clearIt).then(
       (r) => json(res, 200, r),
-      (e: Error) => text(res, 502, `the broker did not say: ${e.message}\n`),
+      (e: Error & { problem?: RetainedProblem }) => json(res, 502, { problem: e.problem ?? { code: 'closed', reason: e.message } }),
     );
   }
 

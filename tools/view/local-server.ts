@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../usage-error';
+import { cliWords } from '../words/cli';
 import type { PageFile } from '../web/pages';
 
 /** The headers every answer carries: never cached, never sniffed, never framed by another page (a
@@ -104,10 +105,10 @@ export class LocalServer {
         reject(
           new UsageError(
             e.code === 'EADDRINUSE'
-              ? `port ${port} is already in use on ${host}: choose another with ${this.o.flag} ${this.o.flag === '--listen' ? `${host}:` : ''}${port + 1}`
+              ? cliWords().pagePortInUse(port, host, `${this.o.flag} ${this.o.flag === '--listen' ? `${host}:` : ''}${port + 1}`)
               : e.code === 'EADDRNOTAVAIL'
-                ? `${this.o.flag} ${host}: this computer has no such address (its addresses: ip -4 addr, or ipconfig on Windows)`
-                : `cannot serve the page on ${host}:${port}: ${e.message}`,
+                ? cliWords().pageNoAddress(this.o.flag, host)
+                : cliWords().pageCannotServe(host, port, e.code ?? e.message),
           ),
         ),
       );

@@ -7,6 +7,7 @@ import { stopReason } from './program-stop';
 import { refusalLine } from './refusal';
 import { programRefusal } from './program-refusal';
 import { printable } from '../../src/apps/text';
+import { BROKER_FORMS } from '../../src/endpoint';
 
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
@@ -46,6 +47,11 @@ export const en: CliWords = {
     `${flag} needs a number of seconds ${allowZero ? 'from 0' : 'above 0'} up to ${max} (24 days), e.g. ${flag} 5, got '${text}'`,
   unknownCommand: (name, commands) => `unknown command '${name}': the commands are ${commands}`,
   commandFirst: 'put the command first, e.g. mqtt-pair sub -t hello',
+  strayAfterUser: 'an unexpected argument follows -u <user> (not shown, in case it is a password): put -P in front of the password',
+  benchInRepository: 'the benchmark is a development tool: run it in the repository, with npm run bench',
+  pagePortInUse: (port, host, example) => `port ${port} is already in use on ${host}: choose another with ${example}`,
+  pageNoAddress: (flag, host) => `${flag} ${host}: this computer has no such address (its addresses: ip -4 addr, or ipconfig on Windows)`,
+  pageCannotServe: (host, port, why) => `cannot serve the page on ${host}:${port}: ${why}`,
   internalError: (m) => `internal error: ${m} (set MQTT_PAIR_DEBUG=1 for details)`,
   usage: 'Usage: ',
   notSupportedFlags: 'Not supported (mosquitto flags mqtt-pair refuses with a reason):',
@@ -58,6 +64,26 @@ export const en: CliWords = {
   examples: 'Examples:',
   summaries: {},
   flagHelp: {},
+  brokerValue: (shown, { problem, fact }) => {
+    switch (problem) {
+      case 'scheme':
+        return `--broker '${shown}': ${fact}:// is not supported: write ${BROKER_FORMS}`;
+      case 'escape':
+        return `--broker '${shown}': a badly written %-escape in the user name or password (write %40 for @, %2F for /, %25 for %)`;
+      case 'path':
+        return `--broker '${shown}': ${fact}:// takes no path (only ws:// and wss:// do): remove what follows the host and port`;
+      case 'pathChars':
+        return `--broker '${shown}': the WebSocket path has spaces or other characters to percent-encode (%20 for a space)`;
+      case 'port':
+        return `--broker '${shown}': the port must be a number from 1 to 65535, e.g. --broker 192.168.1.144:1883`;
+      default:
+        return `--broker '${shown}' names no host: write ${BROKER_FORMS}`;
+    }
+  },
+  caFile: (file, why) =>
+    why === 'notCertificate'
+      ? `--cafile: the CA file ${file} holds no certificate (PEM or DER): give the certificate of the CA that signed the broker's`
+      : `--cafile: cannot read the CA file ${file}: ${{ ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[why] ?? why}`,
   userNeedsBroker: (flag) => `${flag} goes with --broker, e.g. --broker 192.168.1.144 -u alice -P secret`,
   passwordNeedsUser: '-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name',
   refusal: (code) => (code !== undefined && CONNACK_EN[code]) || `code ${code}`,
@@ -94,6 +120,8 @@ export const en: CliWords = {
   chatCannotRead: (topic, why) => `cannot read ${topic}: ${why} (the broker's access rules?)`,
   chatUnacknowledged: (n, where) => `${n} line(s) not acknowledged by ${where} within 10 s: they may not have arrived`,
   chatMissing: (key) => `--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`,
+  notText: (flag, what) =>
+    `${flag}: ${{ id: 'the client id', user: 'the user name', password: 'the password' }[what]} holds half of a UTF-16 character, which MQTT cannot send: type it again`,
   chatTitle:
     'mqtt-pair chat: the chat of the course. What you type is published on <prefix><name>; what your peer types, on <prefix><peer>, is printed as "peer: text".',
   chatUsageFooter: [
@@ -159,11 +187,16 @@ export const en: CliWords = {
     },
   },
   watching: (filters, where) => `Watching ${filters} on ${where}`,
+  observeRefused: (where, filter) =>
+    `the broker at ${where} refused the subscription to ${filter}: its access rules (ACL) do not let this user read there; give -u a user who may read the class's topics`,
+  reconnecting: 'reconnecting',
   cannotWatch: (where, why) => `cannot watch the broker at ${where}: ${why}: check --broker, and that the broker is running`,
   exploring: (filters, where) => `Exploring ${filters} on ${where}`,
   explorerAt: (url) => `Explorer: ${url}  (Ctrl+C stops)`,
   exploreEnd: (messages, topics, dropped) => `${messages} messages on ${topics} topics${dropped ? ` (${dropped} more topics not kept: --max-topics)` : ''}`,
   cannotExplore: (where, why) => `cannot explore the broker at ${where}: ${why}: check --broker, and that the broker is running`,
+  exploreRefused: (where, filter) =>
+    `the broker at ${where} refused the subscription to ${filter}: its access rules (ACL) do not let this user read there; give -t a filter it allows, or another -u`,
   explorePageFailed: (why) => `mqtt-pair explore: a page could not be answered (${why}); the explorer goes on`,
   classroomView: (url, ctrlC) => `Classroom view: ${url}${ctrlC ? '  (Ctrl+C stops)' : ''}`,
   studentsPage: (url, broker, prefix) => `Students' page: ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
@@ -267,6 +300,9 @@ export const en: CliWords = {
       `-f: cannot read the file '${file}': ${{ ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[why] ?? why}`,
     subNoTopic: "no topic: say what to listen to with -t, e.g. -t hello or -t 'class/#'",
     subEmptyFilter: '-t needs a topic filter that is not empty, e.g. -t hello',
+    removeRetainedNeedsEnd:
+      '--remove-retained needs an end: add --retained-only (stop at the first live message) and -W seconds (stop when there is none), e.g. --remove-retained --retained-only -W 5',
+    removeRetainedSkipped: '-R skips the retained messages that --remove-retained clears: keep one',
     retainedContradict: '-R (no retained messages) and --retained-only contradict each other: keep one',
   },
   classroomHowMany: 'say how many pairs to simulate with --pairs, e.g. --pairs 30 (or name them with --roster FILE)',
@@ -294,6 +330,17 @@ export const en: CliWords = {
   programOneBoard: '--program runs one board: give --role the role it plays without its program, e.g. --role hello',
   unknownRole: (role, roles) => `--role "${role}" is unknown: use ${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat needs --name and --peer, e.g. --name esp --peer alice',
+  topicWhy: (why) =>
+    ({
+      empty: 'a topic cannot be empty',
+      long: 'a topic is at most 65535 bytes',
+      surrogate: 'it holds half of a UTF-16 character, which MQTT cannot send',
+      nul: 'a topic cannot contain U+0000',
+      hash: '# must be a whole level and the last one, as in a/b/#',
+      plus: '+ must be a whole level, as in a/+/c',
+      wildcard: 'wildcards + and # are only for subscribing',
+    })[why],
+  exploreFilter: (filter, why) => `-t '${filter}': ${en.topicWhy(why)}`,
   chatNotATopic: (key, value, prefix, why) => `--${key} "${value}" (with --prefix "${prefix}") is not a topic: ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
@@ -331,6 +378,8 @@ export const en: CliWords = {
   setup: {
     onLine: (line, shown) => (shown === undefined ? `line ${line}:` : `line ${line} ('${shown}'):`),
     onePairALine: 'write one pair a line, one or two first names',
+    notATopic: 'a name holds no + (MQTT keeps it for subscribing): write one pair a line, one or two first names',
+    needsClass: (name) => `'${name}' needs --school and --class to make its prefix (or write it whole, e.g. LycMaurois/SNT_2nde/${name})`,
     noName: 'it has no name: write one pair a line, e.g. alice bob',
     tooManyPairs: (pairs, max) => `it has ${pairs} pairs, ${max} at most`,
     badName: (name, why, scripts) =>
@@ -364,6 +413,7 @@ export const en: CliWords = {
               ? 'the port is in use (close the serial monitor, xsbug or the page using it)'
               : why
       }`,
+    noSerialPackage: 'the serialport package is not installed: npm install serialport (it ships prebuilt binaries), or use mqtt-pair setup --web in Chrome',
     noSerialPort: 'No serial port: plug a board in with a data USB cable (some cables only charge).',
     likelyBoard: (board) => `${board}: a board, likely`,
     pageBanner: (url) => `The class set-up page: ${url} (open it in Chrome or Edge; Ctrl+C to stop)`,

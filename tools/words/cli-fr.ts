@@ -8,6 +8,10 @@ import { programRefusal } from './program-refusal';
 import { stopReason } from './program-stop';
 import { printable } from '../../src/apps/text';
 
+/** The broker forms a refused --broker lists. */
+const BROKER_FORMS =
+  'hôte, hôte:port, mqtt://[utilisateur:mot_de_passe@]hôte[:port], mqtts://… (TLS, port 8883), ws://…[/chemin] ou wss://…[/chemin] (WebSocket, chemin /mqtt)';
+
 const CONNACK_FR = [
   '',
   'version du protocole refusée',
@@ -51,6 +55,11 @@ export const fr: CliWords = {
     `${flag} attend un nombre de secondes ${allowZero ? 'de 0' : 'au-dessus de 0'} à ${max} (24 jours), par exemple ${flag} 5, reçu '${text}'`,
   unknownCommand: (name, commands) => `commande inconnue '${name}' : les commandes sont ${commands}`,
   commandFirst: "mettez la commande d'abord, par exemple mqtt-pair sub -t hello",
+  strayAfterUser: 'un argument inattendu suit -u <utilisateur> (non affiché : c’est peut-être un mot de passe) : mettez -P devant le mot de passe',
+  benchInRepository: 'le banc d’essai est un outil de développement : lancez-le dans le dépôt, avec npm run bench',
+  pagePortInUse: (port, host, example) => `le port ${port} est déjà pris sur ${host} : choisissez-en un autre avec ${example}`,
+  pageNoAddress: (flag, host) => `${flag} ${host} : cet ordinateur n’a pas cette adresse (ses adresses : ip -4 addr, ou ipconfig sous Windows)`,
+  pageCannotServe: (host, port, why) => `impossible de servir la page sur ${host}:${port} : ${why}`,
   internalError: (m) => `erreur interne : ${m} (MQTT_PAIR_DEBUG=1 donne les détails)`,
   usage: 'Usage : ',
   notSupportedFlags: 'Non pris en charge (options de mosquitto que mqtt-pair refuse en disant pourquoi) :',
@@ -67,9 +76,12 @@ export const fr: CliWords = {
     sim: 'les deux cartes du binôme sur cet ordinateur (npm start)',
     classroom: 'simuler toute une classe de binômes, avec un tableau (ou une page, --web)',
     watch: 'suivre les binômes d’une classe sur un broker : une page (--web) ou un tableau, cartes réelles comprises',
+    explore: 'le broker dans un navigateur : l’arbre des topics, l’historique, des courbes en direct, l’effacement des messages retenus',
     chat: 'discuter avec un autre élève : écrire sur <préfixe><nom>, lire <préfixe><binôme>',
     remote: 'la télécommande : les flèches du clavier publient up/down/left/right sur <préfixe>remote/command',
     actuator: "l'actionneur : un bloc coloré piloté par <préfixe>remote/command",
+    image: 'faire l’image de la classe à partir de la compilation mcconfig : binaires, manifeste ESP Web Tools, ligne esptool',
+    setup: 'régler une carte par USB (Improv) : WiFi, broker, et, d’après la liste de la classe, l’élève suivant (--port ; --list)',
     program: 'envoyer un programme JavaScript à une carte par USB (--port), puis afficher sa console ; --show, --clear',
     bench: 'mesurer le codec et le client face à mqtt-packet et MQTT.js (npm run bench ; --json)',
   },
@@ -88,6 +100,12 @@ export const fr: CliWords = {
     '--id': 'l’identifiant du client (pour le binôme, -1 et -2 sont ajoutés)',
     'chat --id': 'l’identifiant du client (par défaut : mqtt-pair-chat-<numéro du processus>)',
     '--no-wifi': 'sauter la connexion au WiFi simulé',
+    'sim --program':
+      'une seule carte, qui fait tourner ce programme JavaScript (mqtt.subscribe, mqtt.publish, every, print…) au lieu d’un rôle ; --role est ce qu’elle joue sans lui',
+    'program --port': 'le port série de la carte (COM3 sous Windows)',
+    'program --show': 'montrer le programme de la carte : son nom, sa taille et son empreinte',
+    'program --clear': 'effacer le programme : la carte joue de nouveau son rôle',
+    'program -W': 'après l’envoi, afficher la console de la carte aussi longtemps (par défaut : jusqu’à Ctrl+C)',
     '--help': 'ce texte',
     '--role':
       'pair (par défaut : les deux cartes), ou une seule carte, par exemple pour faire binôme avec une vraie : hello, responder, sensor, chat, remote, actuator',
@@ -121,6 +139,26 @@ export const fr: CliWords = {
     '--pairs': 'combien de binômes (deux cartes chacun) simuler, de 1 à 1000',
     '--until-ok': 's’arrêter dès que chaque binôme va bien (3 allers-retours chacun, rien d’égaré), ou à --duration',
   },
+  brokerValue: (shown, { problem, fact }) => {
+    switch (problem) {
+      case 'scheme':
+        return `--broker «\u00a0${shown}\u00a0» : ${fact}:// n’est pas pris en charge : écrivez ${BROKER_FORMS}`;
+      case 'escape':
+        return `--broker «\u00a0${shown}\u00a0» : un échappement % mal écrit dans le nom d’utilisateur ou le mot de passe (écrivez %40 pour @, %2F pour /, %25 pour %)`;
+      case 'path':
+        return `--broker «\u00a0${shown}\u00a0» : ${fact}:// n’a pas de chemin (seuls ws:// et wss:// en ont un) : retirez ce qui suit l’hôte et le port`;
+      case 'pathChars':
+        return `--broker «\u00a0${shown}\u00a0» : le chemin WebSocket a des espaces ou d’autres caractères à encoder en % (%20 pour une espace)`;
+      case 'port':
+        return `--broker «\u00a0${shown}\u00a0» : le port est un nombre de 1 à 65535, par exemple --broker 192.168.1.144:1883`;
+      default:
+        return `--broker «\u00a0${shown}\u00a0» ne nomme aucun hôte : écrivez ${BROKER_FORMS}`;
+    }
+  },
+  caFile: (file, why) =>
+    why === 'notCertificate'
+      ? `--cafile : le fichier ${file} ne contient aucun certificat (PEM ou DER) : donnez le certificat de l’autorité (CA) qui a signé celui du broker`
+      : `--cafile : impossible de lire le fichier de CA ${file} : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
   userNeedsBroker: (flag) => `${flag} va avec --broker, par exemple --broker 192.168.1.144 -u alice -P secret`,
   passwordNeedsUser: "-P (mot de passe) demande aussi -u (nom d'utilisateur) : MQTT 3.1.1 n'envoie un mot de passe qu'avec un nom",
   refusal: (code) => (code !== undefined && CONNACK_FR[code]) || `code ${code}`,
@@ -179,6 +217,8 @@ export const fr: CliWords = {
   chatCannotRead: (topic, why) => `impossible de lire ${topic} : ${why} (les règles d'accès du broker ?)`,
   chatUnacknowledged: (n, where) => `${n} ligne(s) non confirmée(s) par ${where} en 10 s : elles ne sont peut-être pas arrivées`,
   chatMissing: (key) => `--${key} manque : par exemple mqtt-pair chat --name alice --peer bob`,
+  notText: (flag, what) =>
+    `${flag} : ${{ id: 'l’identifiant', user: 'le nom d’utilisateur', password: 'le mot de passe' }[what]} contient une moitié de caractère UTF-16, que MQTT ne peut pas envoyer : retapez-le`,
   chatTitle:
     'mqtt-pair chat : le chat du cours. Ce que vous tapez est publié sur <préfixe><nom> ; ce que tape votre binôme, sur <préfixe><binôme>, s’affiche sous la forme « binôme: texte ».',
   chatUsageFooter: [
@@ -246,12 +286,17 @@ export const fr: CliWords = {
     },
   },
   watching: (filters, where) => `Suivi de ${filters} sur ${where}`,
+  observeRefused: (where, filter) =>
+    `le broker ${where} a refusé l’abonnement à ${filter} : ses règles d’accès (ACL) ne laissent pas cet utilisateur lire là ; donnez avec -u un utilisateur qui peut lire les topics de la classe`,
+  reconnecting: 'reconnexion en cours',
   cannotWatch: (where, why) => `impossible de suivre le broker ${where} : ${why} : vérifiez --broker, et que le broker est lancé`,
   exploring: (filters, where) => `Exploration de ${filters} sur ${where}`,
   explorerAt: (url) => `L’explorateur : ${url}  (Ctrl+C pour arrêter)`,
   exploreEnd: (messages, topics, dropped) =>
     `${messages} message${s(messages)} sur ${topics} topic${s(topics)}${dropped ? ` (${dropped} autres topics non gardés : --max-topics)` : ''}`,
   cannotExplore: (where, why) => `impossible d’explorer le broker à ${where} : ${why} : vérifiez --broker, et que le broker tourne`,
+  exploreRefused: (where, filter) =>
+    `le broker ${where} a refusé l’abonnement à ${filter} : ses règles d’accès (ACL) ne laissent pas cet utilisateur lire là ; donnez à -t un filtre qu’il permet, ou un autre -u`,
   explorePageFailed: (why) => `mqtt-pair explore : une page n’a pas pu être servie (${why}) ; l’explorateur continue`,
   classroomView: (url, ctrlC) => `Page de la classe : ${url}${ctrlC ? '  (Ctrl+C arrête)' : ''}`,
   studentsPage: (url, broker, prefix) => `Page élève : ${url}  (broker ${broker}${prefix ? `, topics ${prefix}…` : ''})`,
@@ -359,6 +404,9 @@ export const fr: CliWords = {
       `-f : impossible de lire le fichier '${file}' : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
     subNoTopic: "pas de topic : dites quoi écouter avec -t, par exemple -t hello ou -t 'class/#'",
     subEmptyFilter: '-t attend un filtre de topic qui n’est pas vide, par exemple -t hello',
+    removeRetainedNeedsEnd:
+      '--remove-retained demande une fin : ajoutez --retained-only (arrêt au premier message en direct) et -W secondes (arrêt s’il n’y en a pas), par exemple --remove-retained --retained-only -W 5',
+    removeRetainedSkipped: '-R saute les messages retenus que --remove-retained efface : gardez-en un',
     retainedContradict: '-R (sans messages retenus) et --retained-only se contredisent : gardez-en un',
   },
   classroomHowMany: 'dites combien de binômes simuler avec --pairs, par exemple --pairs 30 (ou nommez-les avec --roster FICHIER)',
@@ -387,6 +435,17 @@ export const fr: CliWords = {
   programOneBoard: '--program fait tourner une seule carte : donnez avec --role le rôle qu’elle joue sans son programme, par exemple --role hello',
   unknownRole: (role, roles) => `--role « ${role} » est inconnu : choisissez ${roles.slice(0, -1).join(', ')} ou ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat demande --name et --peer, par exemple --name esp --peer alice',
+  topicWhy: (why) =>
+    ({
+      empty: 'un topic ne peut pas être vide',
+      long: 'un topic fait au plus 65535 octets',
+      surrogate: 'il contient une moitié de caractère UTF-16, que MQTT ne peut pas envoyer',
+      nul: 'un topic ne peut pas contenir U+0000',
+      hash: '# doit être un niveau entier, et le dernier, comme dans a/b/#',
+      plus: '+ doit être un niveau entier, comme dans a/+/c',
+      wildcard: 'les jokers + et # ne servent qu’aux abonnements',
+    })[why],
+  exploreFilter: (filter, why) => `-t «\u00a0${filter}\u00a0» : ${fr.topicWhy(why)}`,
   chatNotATopic: (key, value, prefix, why) => `--${key} « ${value} » (avec --prefix « ${prefix} ») n’est pas un topic : ${why}`,
   classroomEnd: {
     ran: (count, elapsed, where, interval, connected) =>
@@ -426,6 +485,9 @@ export const fr: CliWords = {
   setup: {
     onLine: (line, shown) => (shown === undefined ? `ligne ${line} :` : `ligne ${line} (« ${shown} ») :`),
     onePairALine: 'écrivez un binôme par ligne, un ou deux prénoms',
+    notATopic: 'un prénom ne contient pas de + (MQTT le réserve aux abonnements) : écrivez un binôme par ligne, un ou deux prénoms',
+    needsClass: (name) =>
+      `«\u00a0${name}\u00a0» demande --school et --class pour faire son préfixe (ou écrivez-le en entier, par exemple LycMaurois/SNT_2nde/${name})`,
     noName: 'elle ne contient aucun prénom : écrivez un binôme par ligne, par exemple alice bob',
     tooManyPairs: (pairs, max) => `elle compte ${pairs} binômes, ${max} au plus`,
     badName: (name, why, scripts) =>
@@ -459,6 +521,8 @@ export const fr: CliWords = {
               ? 'le port est occupé (fermez le moniteur série, xsbug ou la page qui l’utilise)'
               : why
       }`,
+    noSerialPackage:
+      'le paquet serialport n’est pas installé : npm install serialport (il contient ses binaires), ou utilisez mqtt-pair setup --web dans Chrome',
     noSerialPort: 'Aucun port série : branchez une carte avec un câble USB de données (certains câbles ne font que charger).',
     likelyBoard: (board) => `${board} : sans doute une carte`,
     pageBanner: (url) => `La page de réglage de la classe : ${url} (ouvrez-la dans Chrome ou Edge ; Ctrl+C pour arrêter)`,

@@ -1,9 +1,14 @@
 // What a language table of the commands holds (tools/words/cli-en.ts, cli-fr.ts): every line the
 // commands a class uses print, as strings or small functions of the numbers and names they show.
 
+import type { BrokerProblem } from '../../src/endpoint';
 import type { CloseKind } from '../../src/host';
 import type { Crossing, PairFailure, StrayMessage } from '../classroom/view-model';
 import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
+
+/** Why a topic or a filter is refused (tools/cli/topic-why.ts): empty, too long, half of a UTF-16
+ *  character, a NUL, a # or a + not a whole level (filters), a wildcard (topics). */
+export type TopicWhy = 'empty' | 'long' | 'surrogate' | 'nul' | 'hash' | 'plus' | 'wildcard';
 
 /** The words of a pair's verdict (tools/classroom/pair-check.ts, Verdict), by its code. */
 export interface VerdictWords {
@@ -64,6 +69,10 @@ export interface PubSubWords {
   subNoTopic: string;
   subEmptyFilter: string;
   retainedContradict: string;
+  /** --remove-retained with nothing to stop it: no --retained-only, -W or -C. */
+  removeRetainedNeedsEnd: string;
+  /** -R with --remove-retained: it would skip the very messages to clear. */
+  removeRetainedSkipped: string;
 }
 
 /** -L's URL refused (tools/cli/flags.ts, parseBrokerUrl); `shown`: the URL, its password hidden. */
@@ -96,6 +105,8 @@ export interface CliWords {
   unknownOption(arg: string, near: string | undefined, help: string): string;
   gluedValue(flag: string, example: string): string;
   unexpectedArgument(arg: string, help: string): string;
+  /** A stray argument after -u's value, not shown: likely the password. */
+  strayAfterUser: string;
   needsValue(arg: string, example: string | undefined, placeholder: string): string;
   takesNoValue(arg: string, inline: string): string;
   notSupported(arg: string, why: string): string;
@@ -104,6 +115,12 @@ export interface CliWords {
   unknownCommand(name: string, commands: string): string;
   commandFirst: string;
   internalError(message: string): string;
+  /** mqtt-pair bench outside the repository. */
+  benchInRepository: string;
+  /** A page's server cannot listen (tools/view/local-server.ts): the port taken (`example`: the flag and a port to try), no such address, another system code. */
+  pagePortInUse(port: number, host: string, example: string): string;
+  pageNoAddress(flag: string, host: string): string;
+  pageCannotServe(host: string, port: number, why: string): string;
   usage: string;
   notSupportedFlags: string;
   help: string;
@@ -119,6 +136,10 @@ export interface CliWords {
   /** A flag's help: by `command flag`, else by flag (absent: the English one). */
   flagHelp: Record<string, string>;
   // The broker flags (tools/cli/broker-flags.ts).
+  /** --broker's value refused (src/endpoint.ts, brokerOf); `shown`: the value, its password hidden. */
+  brokerValue(shown: string, p: BrokerProblem): string;
+  /** --cafile's file unusable (hosts/node/tls.ts, CaFileError): a system code (ENOENT, EISDIR, EACCES, else its message), or 'notCertificate'. */
+  caFile(file: string, why: string): string;
   userNeedsBroker(flag: string): string;
   passwordNeedsUser: string;
   // A connection that ended, from its kind and the CONNACK code (never the reason's English words).
@@ -143,6 +164,8 @@ export interface CliWords {
   chatCannotRead(topic: string, why: string): string;
   chatUnacknowledged(n: number, where: string): string;
   chatMissing(key: string): string;
+  /** chat's --id, user name or password (`flag`: where it was given) holding half of a UTF-16 pair, which MQTT cannot carry. */
+  notText(flag: string, what: 'id' | 'user' | 'password'): string;
   chatTitle: string;
   chatUsageFooter: string[];
   // sim, remote, actuator
@@ -161,12 +184,18 @@ export interface CliWords {
   // watch and classroom
   watching(filters: string, where: string): string;
   cannotWatch(where: string, why: string): string;
+  /** watch's or classroom's subscription to the class refused by the broker (SUBACK 0x80). */
+  observeRefused(where: string, filter: string): string;
+  /** watch's connection is down, no reason known yet. */
+  reconnecting: string;
   /** The explorer could not answer a page (a tree too large to send): it goes on. */
   /** explore's lines: the banner (two lines), the end's count, a broker it cannot reach (the reason is the client's). */
   exploring(filters: string, where: string): string;
   explorerAt(url: string): string;
   exploreEnd(messages: number, topics: number, dropped: number): string;
   cannotExplore(where: string, why: string): string;
+  /** The broker answered SUBACK 0x80 to explore's -t filter. */
+  exploreRefused(where: string, filter: string): string;
   explorePageFailed(why: string): string;
   classroomView(url: string, ctrlC: boolean): string;
   studentsPage(url: string, broker: string, prefix: string): string;
@@ -220,8 +249,12 @@ export interface CliWords {
   programOneBoard: string;
   unknownRole(role: string, roles: readonly string[]): string;
   chatNeedsNamePeer: string;
-  /** chat's --name or --peer under --prefix is no topic (`why`: the topic's check, in English). */
+  /** chat's --name or --peer under --prefix is no topic (`why`: topicWhy's phrase). */
   chatNotATopic(key: string, value: string, prefix: string, why: string): string;
+  /** Why a topic or filter is refused, as a phrase (chatNotATopic's `why`, exploreFilter's). */
+  topicWhy(why: TopicWhy): string;
+  /** explore's -t: a filter that cannot be subscribed to. */
+  exploreFilter(filter: string, why: TopicWhy): string;
   classroomEnd: {
     ran(count: number, elapsed: string, where: string, interval: number, connected: string): string;
     allConnected(d: string): string;
@@ -287,6 +320,10 @@ export interface SetupCliWords {
   onLine(line: number, shown?: string): string;
   /** A roster's line with more than two names. */
   onePairALine: string;
+  /** A roster's line with a + in it (watch's and classroom's --roster). */
+  notATopic: string;
+  /** A first name on watch's or classroom's --roster without --school and --class. */
+  needsClass(name: string): string;
   /** A roster with no name. */
   noName: string;
   tooManyPairs(pairs: number, max: number): string;
@@ -313,6 +350,8 @@ export interface SetupCliWords {
   imageWritten(shown: string): string[];
   /** A serial port that cannot be opened: why, by kind (the system's own message for another). */
   cannotOpenPort(path: string, why: 'none' | 'denied' | 'busy' | string): string;
+  /** The serialport package (optional) is not installed: how to install it, or the page instead. */
+  noSerialPackage: string;
   /** setup --list: no port; a port that is likely a board. */
   noSerialPort: string;
   likelyBoard(board: string): string;

@@ -5,6 +5,7 @@
 
 import type { CloseKind } from '../../src/host';
 import type { Verdict } from '../classroom/pair-check';
+import type { RosterProblem } from '../classroom/roster';
 import type { PairFailure } from '../classroom/view-model';
 import type { SetupProblem } from '../setup/problem';
 import type { BoardError } from '../setup/improv-client';
@@ -41,8 +42,9 @@ export function cliLang(): CliLang {
   return chosen ?? localeLang();
 }
 
-/** A class's roster or state file refused (tools/setup/problem.ts), as the one line the command ends with. */
-export function setupLine(p: SetupProblem, words: CliWords = cliWords()): string {
+/** A class's roster or state file refused (tools/setup/problem.ts; watch's and classroom's roster:
+ *  tools/classroom/roster.ts), as the one line the command ends with. */
+export function setupLine(p: SetupProblem | RosterProblem, words: CliWords = cliWords()): string {
   const w = words.setup;
   switch (p.code) {
     case 'onePairALine':
@@ -51,6 +53,10 @@ export function setupLine(p: SetupProblem, words: CliWords = cliWords()): string
       return `${w.onLine(p.line, p.shown)} ${w.badName(p.name, p.why, p.scripts)}`;
     case 'nameTwice':
       return `${w.onLine(p.line)} ${w.nameTwice(p.name, p.first, p.other)}`;
+    case 'notATopic':
+      return `${w.onLine(p.line, p.shown)} ${w.notATopic}`;
+    case 'needsClass':
+      return w.needsClass(p.name);
     case 'noName':
       return w.noName;
     case 'tooManyPairs':
@@ -59,6 +65,8 @@ export function setupLine(p: SetupProblem, words: CliWords = cliWords()): string
       return w.badState(p.file);
     case 'locked':
       return w.locked(p.lock, p.seconds);
+    case 'noSerialPackage':
+      return w.noSerialPackage;
     case 'notOnRoster':
       return w.notOnRoster(p.name, p.roster);
   }

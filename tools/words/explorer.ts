@@ -1,6 +1,8 @@
 // The explorer's words (tools/web/explorer), in English and in French. Plain data and small
 // functions: the page's script bundles them.
 
+import type { RetainedProblem } from '../explorer/tree';
+
 export interface ExplorerWords {
   locale: string;
   title: string;
@@ -31,6 +33,8 @@ export interface ExplorerWords {
   /** The count on the clear button: what the broker holds retained under the branch, '…' while it is asked. */
   held(n: number | null, more: boolean): string;
   askFailed(why: string): string;
+  /** Why the broker did not say (the server's code, tools/explorer/tree.ts), for askFailed. */
+  retainedWhy(p: RetainedProblem): string;
   confirmClear(n: number, branch: string): string;
   nothingToClear(branch: string): string;
   cleared(n: number): string;
@@ -77,6 +81,18 @@ export const en: ExplorerWords = {
   confirmClear: (n, b) => `Clear ${n} retained message${s(n)} under ${b}? Every client subscribing later will get nothing there.`,
   held: (n, more) => (n === null ? '(…)' : `(${n.toLocaleString('en-GB')}${more ? '+' : ''})`),
   askFailed: (why) => `The broker did not say what it holds retained: ${why}`,
+  retainedWhy: (p) => {
+    switch (p.code) {
+      case 'offline':
+        return 'mqtt-pair is not connected to it now; pick the branch again once it is';
+      case 'timeout':
+        return `it did not answer within ${p.seconds} s; pick the branch again`;
+      case 'refused':
+        return `it refused the subscription to ${p.filter}: its access rules (ACL) do not let mqtt-pair read there`;
+      case 'closed':
+        return p.kind === 'refused' ? 'it refused a second connection of mqtt-pair' : `the connection that asked it ended (${p.reason})`;
+    }
+  },
   nothingToClear: (b) => `The broker holds no retained message under ${b}.`,
   cleared: (n) => `${n} retained message${s(n)} cleared.`,
   lost: 'Lost the connection to mqtt-pair (is it still running?): trying again…',
@@ -118,6 +134,22 @@ export const fr: ExplorerWords = {
   confirmClear: (n, b) => `Effacer ${n} message${sfr(n)} retenu${sfr(n)} sous ${b} ? Un client qui s’abonnera ensuite n’y recevra plus rien.`,
   held: (n, more) => (n === null ? '(…)' : `(${n.toLocaleString('fr-FR')}${more ? '+' : ''})`),
   askFailed: (why) => `Le broker n’a pas dit ce qu’il retient : ${why}`,
+  retainedWhy: (p) => {
+    switch (p.code) {
+      case 'offline':
+        return 'mqtt-pair n’y est pas connecté en ce moment ; choisissez de nouveau la branche une fois reconnecté';
+      case 'timeout':
+        return `il n’a pas répondu en ${p.seconds} s ; choisissez de nouveau la branche`;
+      case 'refused':
+        return `il a refusé l’abonnement à ${p.filter} : ses règles d’accès (ACL) ne laissent pas mqtt-pair lire là`;
+      case 'closed':
+        return p.kind === 'refused'
+          ? 'il a refusé une seconde connexion de mqtt-pair'
+          : p.kind === 'timeout'
+            ? 'il ne répond pas'
+            : 'la connexion qui le lui demandait a été coupée';
+    }
+  },
   nothingToClear: (b) => `Le broker ne retient aucun message sous ${b}.`,
   cleared: (n) => `${n} message${sfr(n)} retenu${sfr(n)} effacé${sfr(n)}.`,
   lost: 'Connexion perdue avec mqtt-pair (est-il toujours lancé ?) : nouvel essai…',

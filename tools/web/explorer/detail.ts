@@ -3,7 +3,7 @@
 // when the branch is chosen (GET /retained): a message retained after the explorer subscribed
 // comes without its RETAIN flag, so the tree alone cannot know.
 
-import { branchOf, isUnder, numberOf } from '../../explorer/tree';
+import { branchOf, isUnder, numberOf, type RetainedProblem } from '../../explorer/tree';
 import { chart, charted, MAX_CHARTED } from './chart';
 import { $, draw, set, tree, valueText, W } from './page';
 
@@ -11,6 +11,18 @@ export let selected: string | null = null;
 /** What the broker said it holds retained under the selected level; null while asked. */
 let held: { level: string; count: number; more: boolean } | null = null;
 let questions = 0;
+
+/** The server's answer when it is no answer: why, worded here from its code (else its own line). */
+async function failed(r: Response): Promise<Error> {
+  const body = await r.text();
+  let problem: RetainedProblem | undefined;
+  try {
+    problem = (JSON.parse(body) as { problem?: RetainedProblem }).problem;
+  } catch {
+    // not JSON: a line of the server's own (a request it did not take)
+  }
+  return new Error(problem ? W.retainedWhy(problem) : body.trim());
+}
 
 /** Asks the server what the broker holds retained under `level`; the tree's marks follow. */
 async function ask(level: string): Promise<void> {
@@ -22,7 +34,7 @@ async function ask(level: string): Promise<void> {
   draw();
   try {
     const r = await fetch(`retained?branch=${encodeURIComponent(branchOf(level))}`, { headers: { 'x-mqtt-pair': '1' } });
-    if (!r.ok) throw new Error((await r.text()).trim());
+    if (!r.ok) throw await failed(r);
     const a = (await r.json()) as { count: number; more: boolean; retained: string[] };
     if (mine !== questions) return;
     held = { level, count: a.count, more: a.more };
@@ -106,7 +118,7 @@ export async function clearBranch(): Promise<void> {
   if (!confirm(W.confirmClear(n, branch))) return;
   try {
     const r = await fetch('clear', { method: 'POST', headers: { 'x-mqtt-pair': '1', 'content-type': 'application/json' }, body: JSON.stringify({ branch }) });
-    if (!r.ok) throw new Error((await r.text()).trim());
+    if (!r.ok) throw await failed(r);
     const answer = (await r.json()) as { cleared: number };
     set($('done'), W.cleared(answer.cleared));
   } catch (e) {
