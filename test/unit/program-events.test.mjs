@@ -5,6 +5,7 @@
 // (improv.eventFrame) is read back by our client as an event, never as an answer to a command; the
 // official Improv client (ESP Web Tools') keeps its command's answer when an event comes first.
 import { test, describe, after } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { improv, nodeHost, nodeProgramRunner, startProgramBoard } from '../../dist/index.js';
 import { BoardLink, ImprovDecoder } from '../../dist/testing.js';
@@ -109,5 +110,18 @@ describe("a program's events", () => {
       logger.errors.join('\n'),
     );
     await sdk.close();
+  });
+
+  test('docs/improv.md lists the events the board sends, and no other', () => {
+    const doc = readFileSync(new URL('../../docs/improv.md', import.meta.url), 'utf8');
+    const from = doc.indexOf("## A program's events");
+    const section = doc.slice(from, doc.indexOf('\n## ', from + 1));
+    assert.deepEqual(
+      [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]),
+      ['start', 'error', 'stop'],
+    );
+    // The command no computer sends, in the commands' table too.
+    assert.match(doc, /^\| `0x8B` program event \|/m);
+    assert.equal(improv.PROGRAM_EVENT, 0x8b);
   });
 });

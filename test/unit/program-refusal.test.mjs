@@ -112,7 +112,8 @@ describe('a refused program, read from the frame alone and worded by tools/words
     }
     // docs/improv.md's table lists these codes, and no other.
     const doc = readFileSync(new URL('../../docs/improv.md', import.meta.url), 'utf8');
-    const section = doc.slice(doc.indexOf('## A refused program'), doc.indexOf('## Errors'));
+    const from = doc.indexOf('## A refused program');
+    const section = doc.slice(from, doc.indexOf('\n## ', from + 1));
     assert.deepEqual(
       [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]),
       codes,
