@@ -147,7 +147,7 @@ describe('the class page: no word of a tile is ever clipped or overlapping', () 
       current = {
         ...snapshot(3),
         title: `${GROUP} (${lang})`,
-        problem: 'connection refused',
+        problem: { kind: 'refused', code: 5, reason: 'connection refused: not authorized (CONNACK 5)' },
         finished: true,
         result: { ok: 2, of: 3, stopped: 1 },
       };
@@ -165,12 +165,12 @@ describe('the class page: no word of a tile is ever clipped or overlapping', () 
         assert.ok(shown.errors.includes(words.failure(failure)), shown.errors.join('\n'));
         if (lang === 'fr') {
           assert.equal(words.failure(failure), 'ESP#1 : pas de connexion au broker : le broker a refusé la connexion (code 4)');
-          assert.equal(shown.alert, 'Pas de connexion au broker : connection refused');
+          assert.equal(shown.alert, 'Pas de connexion au broker : le broker a refusé la connexion (code 5)');
           assert.equal(shown.finished, 'Terminé : 2/3 binômes OK (1 arrêté depuis cette page)');
           assert.match(shown.subtitle, /^3 binômes simulés sur mqtt:\/\/127\.0\.0\.1:1883 · pendant /);
         } else {
           assert.equal(words.failure(failure), 'ESP#1: could not connect to the broker: connection refused: bad user name or password (CONNACK 4)');
-          assert.equal(shown.alert, 'Not connected to the broker: connection refused');
+          assert.equal(shown.alert, 'Not connected to the broker: connection refused: not authorized (CONNACK 5)');
           assert.equal(shown.finished, 'Finished: 2/3 pairs ok (1 stopped from this page)');
           assert.match(shown.subtitle, /^3 simulated pairs on mqtt:\/\/127\.0\.0\.1:1883 · a /);
         }

@@ -41,3 +41,12 @@ test('the board’s known lines, explained in French; English pages add nothing;
   assert.equal(fr.esp(1, 'hello'), 'ESP#1 — envoie Hello #N (hello)');
   assert.equal(fr.esp(2, 'responder'), 'ESP#2 — répond received (responder)');
 });
+
+test('the page’s broker status, worded from the close’s facts: French words, the client’s English on the English page', () => {
+  const refused = { kind: 'refused', code: 5, reason: 'connection refused: not authorized (CONNACK 5)' };
+  assert.equal(fr.brokerTrouble(refused), 'le broker a refusé la connexion (code 5)');
+  assert.equal(en.brokerTrouble(refused), 'connection refused: not authorized (CONNACK 5)');
+  assert.equal(fr.brokerTrouble({ kind: 'unreachable', reason: 'no MQTT broker at 192.168.1.144:1883' }), 'aucun broker ne répond à cette adresse');
+  assert.equal(fr.brokerTrouble({ reason: '' }), 'connexion en cours…');
+  assert.equal(en.brokerTrouble({ reason: '' }), 'connecting…');
+});

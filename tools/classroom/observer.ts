@@ -9,7 +9,7 @@ import { LATE_AFTER, lookOf, sortTiles, tileOf } from './look';
 import { activityPrefix, recordActivity } from './activities';
 import { newPair, recordRound } from './pair-record';
 import { BoardRuns } from './board-runs';
-import type { ObservedPair, TileView, ViewSnapshot } from './view-model';
+import type { BrokerTrouble, ObservedPair, TileView, ViewSnapshot } from './view-model';
 import type { CloseKind } from '../../src/host';
 
 /** start()'s failure when the broker refused a filter (SUBACK 0x80): the commands word it from `filter`. */
@@ -95,6 +95,12 @@ export class ClassObserver {
       this.warning = w;
     };
     for (const prefix of options.roster ?? []) this.ensure(prefix, true);
+  }
+
+  /** The broker connection while it is not connected, as the views word it; undefined while connected. */
+  trouble(): BrokerTrouble | undefined {
+    if (this.client.connected) return undefined;
+    return this.problem ? { kind: this.problemKind, code: this.problemCode, reason: this.problem } : { reason: '' };
   }
 
   get filters(): string[] {

@@ -238,7 +238,7 @@ export class ClassSimulation {
     const now = this.observer.now();
     const pairs = sortTiles(this.pairs.map((p) => this.tile(p, now)));
     const elapsed = this.startedAt ? performance.now() - this.startedAt : 0;
-    const problem = this.observer.client.connected ? undefined : this.observer.problem || 'reconnecting';
+    const problem = this.observer.trouble();
     return {
       // No subtitle nor alert: the views word them from `about` and `problem`.
       title: `${this.s.school} / ${this.s.className}`,

@@ -126,6 +126,17 @@ export interface LookFacts extends ActivityFacts {
  * (its kind, the CONNACK's code for a refusal, whether it had been connected, the client's own
  * reason) or a subscription refused. Worded by `tileWords.failure` (tools/words/en.ts, fr.ts).
  */
+/**
+ * How a connection to the broker closed, as facts the views word: its kind and CONNACK code, and the
+ * client's English reason for what the kind alone does not say (TLS, WebSocket, protocol). No kind:
+ * a connection under way (the first, or again after a close).
+ */
+export interface BrokerTrouble {
+  kind?: CloseKind;
+  code?: number;
+  reason: string;
+}
+
 export type BoardFailure = { event: 'closed'; kind: CloseKind; code?: number; wasConnected: boolean; reason: string } | { event: 'refused'; reason: string };
 
 /** A pair's last failure: which board (ESP#1 first), and what. */
@@ -205,8 +216,8 @@ export interface ViewSnapshot {
   other?: number;
   /** What the subtitle says, for the page to word in its language. */
   about?: { where: string; simulated?: number; runFor?: number; filters?: string[] };
-  /** The broker connection's problem (the client's reason), while the observer is not connected. */
-  problem?: string;
+  /** The observer's broker connection, while it is not connected: the views word it. */
+  problem?: BrokerTrouble;
   /** classroom, once over: pairs ok of those judged, and those stopped from the page. */
   result?: { ok: number; of: number; stopped: number };
 }

@@ -149,18 +149,15 @@ export async function runWatch(argv: string[]): Promise<number> {
   const title = school !== undefined ? `${school} / ${className}` : words.everyClass;
   const snapshot = (): ViewSnapshot => {
     const pairs = observer.tiles();
-    const problem = observer.client.connected
-      ? undefined
-      : observer.problem
-        ? closeReason(observer.problem, observer.problemKind, observer.problemCode)
-        : words.reconnecting;
+    // As facts for the page, which words them in its language; the terminal's alert in the command's.
+    const problem = observer.trouble();
     return {
       title,
       subtitle: words.watchingSubtitle(observer.filters.join(' '), where),
       interval,
       pairs,
       counts: countStates(pairs),
-      alert: problem && words.notConnected(where, problem),
+      alert: problem && words.notConnected(where, problem.kind ? closeReason(problem.reason, problem.kind, problem.code) : words.reconnecting),
       uptime: Math.round((observer.now() - started) / 1000),
       problem,
       about: { where, filters: observer.filters },

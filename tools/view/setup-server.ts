@@ -94,7 +94,8 @@ export class ClassSetupServer {
       title: this.o.title,
       roster: slots.length > 0,
       broker: this.o.broker?.shown ?? null,
-      brokerProblem: observer && !observer.client.connected ? observer.problem || 'connecting' : null,
+      // As facts: the page words them in its language.
+      brokerProblem: observer?.trouble() ?? null,
       identify: !!observer,
       ssid: this.o.ssid ?? '',
       image: this.imageInfo,

@@ -137,7 +137,7 @@ export const classWords: ClassPageWords = {
   watching: (filters, where) => `watching ${filters} on ${where}`,
   simulated: (n, where, runFor) => `${n} simulated pairs on ${where}${runFor ? ` · a ${runFor} run` : ''}`,
   finished: (r) => `Finished: ${r.ok}/${r.of} pairs ok${r.stopped ? ` (${r.stopped} stopped from this page)` : ''}`,
-  noBroker: (problem) => `Not connected to the broker: ${problem}`,
+  noBroker: (t) => `Not connected to the broker: ${t.kind ? t.reason : 'connecting…'}`,
   lost: 'Lost the connection to mqtt-pair (is it still running?): trying again…',
 };
 

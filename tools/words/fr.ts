@@ -1,7 +1,8 @@
 // Les mots en français : les tuiles, la page de la classe, la page des élèves (tools/words/words.ts
 // dit ce qu'est chacun). L'anglais est dans en.ts.
 
-import type { BoardFailure, Crossing, PairFailure } from '../classroom/view-model';
+import type { Crossing, PairFailure } from '../classroom/view-model';
+import { closeWhyFr } from './close-why';
 import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 
 const num = (n: number) => n.toLocaleString('fr-FR');
@@ -70,30 +71,7 @@ export const tileWords: TileWords = {
 /** La dernière panne d’une carte, d’après son événement : sa nature, et la raison du client quand il n’y a pas mieux. */
 function failure({ esp, failure: f }: PairFailure): string {
   if (f.event === 'refused') return `ESP#${esp} : abonnement refusé par le broker (${f.reason})`;
-  return `ESP#${esp} : ${f.wasConnected ? 'connexion au broker perdue' : 'pas de connexion au broker'} : ${closeWhy(f)}`;
-}
-
-function closeWhy(f: Extract<BoardFailure, { event: 'closed' }>): string {
-  switch (f.kind) {
-    case 'refused':
-      return `le broker a refusé la connexion${f.code ? ` (code ${f.code})` : ''}`;
-    case 'unreachable':
-      return 'aucun broker ne répond à cette adresse';
-    case 'dns':
-      return 'le nom du broker est introuvable';
-    case 'timeout':
-      return 'le broker ne répond pas';
-    case 'lost':
-      return 'la connexion a été coupée';
-    case 'tls':
-      return `échec de la connexion TLS (${f.reason})`;
-    case 'websocket':
-      return `échec de la connexion WebSocket (${f.reason})`;
-    case 'protocol':
-      return `le broker ne répond pas en MQTT (${f.reason})`;
-    default:
-      return f.reason;
-  }
+  return `ESP#${esp} : ${f.wasConnected ? 'connexion au broker perdue' : 'pas de connexion au broker'} : ${closeWhyFr(f)}`;
 }
 
 /** Ce qui est arrivé chez un binôme par erreur, tel que PairCheck l’a vu. */
@@ -158,7 +136,7 @@ export const classWords: ClassPageWords = {
   watching: (filters, where) => `observe ${filters} sur ${where}`,
   simulated: (n, where, runFor) => `${n} binômes simulés sur ${where}${runFor ? ` · pendant ${runFor}` : ''}`,
   finished: (r) => `Terminé : ${r.ok}/${r.of} binômes OK${r.stopped ? ` (${r.stopped} arrêté${s(r.stopped)} depuis cette page)` : ''}`,
-  noBroker: (problem) => `Pas de connexion au broker : ${problem}`,
+  noBroker: (t) => `Pas de connexion au broker : ${t.kind ? closeWhyFr({ ...t, kind: t.kind }) : 'connexion en cours…'}`,
   lost: 'Connexion perdue avec mqtt-pair (est-il toujours lancé ?) : nouvel essai…',
 };
 

@@ -5,6 +5,8 @@ import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
 import { printable } from '../../src/apps/text';
 import { programRefusal } from './program-refusal';
 import { refusalLine } from './refusal';
+import { closeWhyFr } from './close-why';
+import type { BrokerTrouble } from '../classroom/view-model';
 
 export interface SetupWords {
   title: string;
@@ -31,6 +33,8 @@ export interface SetupWords {
   states: { free: string; setting: string; setUp: string; hello: string; pair: string; failed: string };
   counts(setUp: number, working: number, students: number): string;
   broker(where: string): string;
+  /** The page's connection to the broker, while it is not connected (its close's facts; none: connecting). */
+  brokerTrouble(t: BrokerTrouble): string;
   noBroker: string;
   steps: {
     identify: string;
@@ -181,6 +185,7 @@ export const fr: SetupWords = {
   },
   counts: (setUp, working, students) => `${setUp} carte${setUp > 1 ? 's' : ''} réglée${setUp > 1 ? 's' : ''} sur ${students}, ${working} au travail`,
   broker: (where) => `Broker : ${where}`,
+  brokerTrouble: (t) => (t.kind ? closeWhyFr({ ...t, kind: t.kind }) : 'connexion en cours…'),
   noBroker: 'Sans --broker, la page ne peut pas voir si les cartes travaillent.',
   steps: {
     identify: 'Je demande à la carte qui elle est…',
@@ -274,6 +279,7 @@ export const en: SetupWords = {
   },
   counts: (setUp, working, students) => `${setUp} board${setUp === 1 ? '' : 's'} set up of ${students}, ${working} at work`,
   broker: (where) => `Broker: ${where}`,
+  brokerTrouble: (t) => (t.kind ? t.reason : 'connecting…'),
   noBroker: 'Without --broker, the page cannot see whether the boards work.',
   steps: {
     identify: 'Asking the board who it is…',

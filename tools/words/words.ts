@@ -2,7 +2,7 @@
 // students' page, and the tiles' words by reason code, which the terminal can share. Plain data and
 // small functions, no import but types: the pages' scripts bundle them for the browser.
 
-import type { Crossing, LookFacts, PairFailure, Reason } from '../classroom/view-model';
+import type { BrokerTrouble, Crossing, LookFacts, PairFailure, Reason } from '../classroom/view-model';
 
 /** The words of a tile: a short label and a reason, by the reason code of the snapshot. */
 export interface TileWords {
@@ -62,7 +62,8 @@ export interface ClassPageWords {
   watching(filters: string, where: string): string;
   simulated(pairs: number, where: string, runFor: string): string;
   finished(result: { ok: number; of: number; stopped: number }): string;
-  noBroker(problem: string): string;
+  /** The observer's broker connection while it is not connected (its close's facts; none: connecting). */
+  noBroker(problem: BrokerTrouble): string;
   lost: string;
 }
 

@@ -6,6 +6,7 @@
 // else the browser's language. Text from boards and the server is set with textContent only.
 
 import { BoardError, BoardLink } from '../../setup/improv-client';
+import type { BrokerTrouble } from '../../classroom/view-model';
 import { identify, startBoard, storeSettings } from '../../setup/set-up-board';
 import { ProgramRefused, programText, sendProgramAndBoot } from '../../setup/send-program';
 import { EXAMPLES } from '../../programs/examples';
@@ -29,7 +30,7 @@ interface ClassState {
   title: string;
   roster: boolean;
   broker: string | null;
-  brokerProblem: string | null;
+  brokerProblem: BrokerTrouble | null;
   /** The server reaches the broker: a set-up board can be asked to blink (« Identifier »). */
   identify: boolean;
   ssid: string;
@@ -118,7 +119,7 @@ function render(s: ClassState): void {
   const setUp = s.students.filter((x) => x.state === 'setUp' || x.state === 'hello' || x.state === 'pair').length;
   const working = s.students.filter((x) => x.state === 'hello' || x.state === 'pair').length;
   $('counts').textContent = s.roster ? w.counts(setUp, working, s.students.length) : '';
-  $('broker').textContent = s.broker ? `${w.broker(s.broker)}${s.brokerProblem ? ` (${s.brokerProblem})` : ''}` : w.noBroker;
+  $('broker').textContent = s.broker ? `${w.broker(s.broker)}${s.brokerProblem ? ` (${w.brokerTrouble(s.brokerProblem)})` : ''}` : w.noBroker;
   const rows = $('rows');
   rows.replaceChildren(
     ...s.students.map((x) => {
