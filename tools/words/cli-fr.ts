@@ -6,6 +6,7 @@ import { tileWords } from './fr';
 import { refusalLine } from './refusal';
 import { programRefusal } from './program-refusal';
 import { stopReason } from './program-stop';
+import { closeWhyFr } from './close-why';
 import { printable } from '../../src/apps/text';
 
 /** The broker forms a refused --broker lists. */
@@ -163,29 +164,12 @@ export const fr: CliWords = {
   passwordNeedsUser: "-P (mot de passe) demande aussi -u (nom d'utilisateur) : MQTT 3.1.1 n'envoie un mot de passe qu'avec un nom",
   refusal: (code) => (code !== undefined && CONNACK_FR[code]) || `code ${code}`,
   refused: (where, code) => `le broker ${where} a refusé la connexion : ${fr.refusal(code)}`,
-  // Words chosen from the kind and the CONNACK code; the client's English in brackets only where the
-  // kind alone says too little (TLS, WebSocket, protocol).
+  // Words chosen from the kind and the CONNACK code: the command's own where it says more (what the
+  // CONNACK code means, the two causes of no answer), else the pages' (tools/words/close-why.ts).
   closeReason: (reason, kind, code) => {
-    switch (kind) {
-      case 'refused':
-        return `connexion refusée : ${fr.refusal(code)}`;
-      case 'unreachable':
-        return 'aucun broker MQTT ne répond à cette adresse (connexion refusée ou machine injoignable)';
-      case 'dns':
-        return 'le nom du broker est introuvable';
-      case 'timeout':
-        return 'le broker ne répond pas';
-      case 'lost':
-        return 'la connexion a été coupée';
-      case 'tls':
-        return `échec de la connexion TLS (${reason})`;
-      case 'websocket':
-        return `échec de la connexion WebSocket (${reason})`;
-      case 'protocol':
-        return `le broker ne répond pas en MQTT (${reason})`;
-      default:
-        return reason;
-    }
+    if (kind === 'refused') return `connexion refusée : ${fr.refusal(code)}`;
+    if (kind === 'unreachable') return 'aucun broker MQTT ne répond à cette adresse (connexion refusée ou machine injoignable)';
+    return kind ? closeWhyFr({ kind, code, reason }) : reason;
   },
   closeLine: (f) => {
     switch (f.kind) {
