@@ -22,6 +22,7 @@ import {
   storedProgram,
 } from '../../dist/testing.js';
 import { virtualHost } from '../helpers/virtual-host.mjs';
+import { boardPorts } from '../helpers/setup-mode-board.mjs';
 
 /** A board's setup behind a BoardLink: only its frames reach the link, never its console. */
 function boardOnLink({ program = nodeProgramRunner() } = {}) {
@@ -30,20 +31,12 @@ function boardOnLink({ program = nodeProgramRunner() } = {}) {
   const map = new Map();
   const store = { maxBytes: 200, get: (k) => map.get(k), set: (k, v) => map.set(k, v), delete: (k) => map.delete(k), keys: () => [...map.keys()] };
   let deliver = () => {};
-  const ports = {
-    store,
-    info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-000001'],
+  const ports = boardPorts(store, {
     serialWrite: (bytes) => {
       const copy = Uint8Array.from(bytes);
       setImmediate(() => deliver(copy));
     },
-    scan() {},
-    openAccessPoint: () => '192.168.4.1',
-    serve: (port) => port,
-    answerDns() {},
-    close() {},
-    stationAddress: () => '',
-  };
+  });
   const setup = new Setup(host, ports, { build: {}, running: () => true, stopBoard() {} });
   const link = new BoardLink({
     onData(fn) {

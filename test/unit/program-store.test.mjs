@@ -9,6 +9,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { improv, nodeProgramRunner } from '../../dist/index.js';
 import { RequestReader, Setup, programStore } from '../../dist/testing.js';
+import { boardPorts } from '../helpers/setup-mode-board.mjs';
 import { virtualHost } from '../helpers/virtual-host.mjs';
 import { mapStore } from './settings.test.mjs';
 
@@ -179,17 +180,7 @@ function board({ maxBytes = 200, program = nodeProgramRunner() } = {}) {
   if (program) host.program = program;
   const store = mapStore(maxBytes);
   const frames = [];
-  const ports = {
-    store,
-    info: () => ['mqtt-pair', '0.1.0', 'ESP32', 'mqtt-pair-000001'],
-    serialWrite: (bytes) => frames.push(bytes),
-    scan() {},
-    openAccessPoint: () => '192.168.4.1',
-    serve: (port) => port,
-    answerDns() {},
-    close() {},
-    stationAddress: () => '',
-  };
+  const ports = boardPorts(store, { serialWrite: (bytes) => frames.push(bytes) });
   const firmware = { build: {}, running: () => true, stopBoard() {} };
   const setup = new Setup(host, ports, firmware);
   /** Sends a command; returns what the board answered, decoded. */
