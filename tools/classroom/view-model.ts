@@ -122,11 +122,6 @@ export interface LookFacts extends ActivityFacts {
 }
 
 /**
- * A simulated board's last failure, as its event gave it (src/apps/events.ts): a connection closed
- * (its kind, the CONNACK's code for a refusal, whether it had been connected, the client's own
- * reason) or a subscription refused. Worded by `tileWords.failure` (tools/words/en.ts, fr.ts).
- */
-/**
  * How a connection to the broker closed, as facts the views word: its kind and CONNACK code, and the
  * client's English reason for what the kind alone does not say (TLS, WebSocket, protocol). No kind:
  * a connection under way (the first, or again after a close).
@@ -137,6 +132,11 @@ export interface BrokerTrouble {
   reason: string;
 }
 
+/**
+ * A simulated board's last failure, as its event gave it (src/apps/events.ts): a connection closed
+ * (its kind, the CONNACK's code for a refusal, whether it had been connected, the client's own
+ * reason) or a subscription refused. Worded by `tileWords.failure` (tools/words/en.ts, fr.ts).
+ */
 export type BoardFailure = { event: 'closed'; kind: CloseKind; code?: number; wasConnected: boolean; reason: string } | { event: 'refused'; reason: string };
 
 /** A pair's last failure: which board (ESP#1 first), and what. */
