@@ -34,7 +34,7 @@ function programBoard(source, about) {
 
 describe("a program's events", () => {
   test('start: the name, hash and length the board stored; an error at its line, each distinct one once', async () => {
-    const source = "print('one');\nevery(10, () => { null.x; });\nundefinedName();\n";
+    const source = "print('one');\nevery(10, () => { print('tick'); null.x; });\nundefinedName();\n";
     const { events, lines } = programBoard(source, { name: 'esp1.js', hash: '0badcafe' });
     assert.deepEqual(events[0].code, 'start');
     assert.deepEqual(events[0].facts, ['esp1.js', '0badcafe', String(source.length)]);
@@ -43,7 +43,7 @@ describe("a program's events", () => {
     assert.match(events[1].facts[2], /^ReferenceError: .*undefinedName/);
     // The timer's error, at its line, once however often it throws.
     await until(() => lines.filter((l) => /^Program error, line 2/.test(l)).length === 1 && lines.includes('one'), 'the timer’s error', LIMIT);
-    await new Promise((r) => setTimeout(r, 100)); // ten more ticks, each throwing
+    await until(() => lines.filter((l) => l === 'tick').length >= 10, 'ten ticks, each throwing', LIMIT);
     const errors = events.filter((e) => e.code === 'error');
     assert.equal(errors.length, 2, JSON.stringify(errors));
     assert.equal(errors[1].facts[0], '2');
