@@ -16,7 +16,7 @@ import { type AskRetained, startExplorerView } from '../view/explorer-server';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { langOption } from './class-options';
 import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
 import { cliWords, closeReason } from '../words/cli';
 
 const EXPLORE_FLAGS: Flag[] = [
@@ -171,6 +171,7 @@ export async function runExplore(argv: string[]): Promise<number> {
     process.stderr.write(`mqtt-pair explore: ${printable((e as Error).message)}\n`);
     return 1;
   }
+  holdStopSignals(); // Ctrl+C at the banner: a clean stop, not a death (Node listens late)
   console.log(cliWords().exploring(filters.join(' '), where));
   console.log(cliWords().explorerAt(view.url));
   await untilStopped(stopAfter);

@@ -14,7 +14,7 @@ import { BoardError, BoardLink as Link, type ProgramEvent } from '../setup/impro
 import { identify } from '../setup/set-up-board';
 import { clearProgram, type FileProblem, ProgramRefused, programText, sendProgram, storedProgram } from '../setup/send-program';
 import { PortError, openPort } from '../setup/serial-port';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
 import { boardErrorLine, cliWords } from '../words/cli';
 import { UsageError, last, parseArgs, seconds, usageText, type Flag } from './flags';
 
@@ -94,6 +94,7 @@ export async function runProgram(argv: string[]): Promise<number> {
         };
       }),
     );
+    holdStopSignals(); // Ctrl+C as the lines come: a clean stop (Node listens late)
     process.stdout.write(`${words.sent(printable(name), size, hash)}\n${words.following(wait)}\n`);
     // (ImprovDecoder made each line printable: no escape sequence of the board's reaches the terminal.)
     for (const line of lines) process.stdout.write(`${line}\n`);

@@ -23,7 +23,7 @@ import { brokerFromFlags } from './broker-flags';
 import { readProgram, said } from './program';
 import { sendProgramAndBoot } from '../setup/send-program';
 import { langOption, topicLevel } from './class-options';
-import { untilStopped } from './session';
+import { holdStopSignals, untilStopped } from './session';
 import { printable } from '../../src/apps/text';
 import { boardErrorLine, cliWords, setupLine } from '../words/cli';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
@@ -292,6 +292,7 @@ async function serveSetupPage(o: PageOptions): Promise<number> {
     webTools: existsSync(webTools) ? webTools : undefined,
     observer,
   });
+  holdStopSignals(); // Ctrl+C at the banner: a clean stop, not a death (Node listens late)
   let port: number;
   try {
     port = await server.listen();
