@@ -205,7 +205,7 @@ for (const [lang, env] of LANGS) {
   });
 }
 
-describe("explore's, watch's and classroom's refusals by the broker's access rules", { skip: mosquittoSkip({ dynsec: true }) }, () => {
+describe("explore's, watch's, classroom's and chat's refusals by the broker's access rules", { skip: mosquittoSkip({ dynsec: true }) }, () => {
   const PASSWORD = 'r3ad-class';
   let broker;
   before(async () => {
@@ -233,6 +233,15 @@ describe("explore's, watch's and classroom's refusals by the broker's access rul
       assert.equal(classroom.code, 1, classroom.stdout + classroom.stderr);
       assert.equal(classroom.stderr, `mqtt-pair classroom: ${cliWords(lang).observeRefused(where, 'staff/x/#')}\n`);
       for (const r of [watch, classroom]) assert.ok(!`${r.stdout}${r.stderr}`.includes(PASSWORD));
+    });
+  }
+
+  for (const [lang, env] of LANGS) {
+    test(`${lang}: chat's peer topic the broker refuses: the line of the words, not the client's English`, async () => {
+      const r = await mqttPair(['chat', ...account(), '--prefix', 'staff/', '--name', 'a', '--peer', 'b'], { env, openStdin: true }).exit;
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(r.stderr, `mqtt-pair chat: ${cliWords(lang).chatRefused('staff/b', 'alice')}\n`);
+      assert.ok(!`${r.stdout}${r.stderr}`.includes(PASSWORD));
     });
   }
 

@@ -5,7 +5,7 @@
 
 import { clearLine, createInterface, cursorTo } from 'node:readline';
 import { brokerName } from '../../src/endpoint';
-import { MqttClient, payloadText } from '../../src/mqtt/client';
+import { MqttClient, type MqttError, payloadText } from '../../src/mqtt/client';
 import { topicError } from '../../src/mqtt/topic';
 import { utf8Length, wellFormed } from '../../src/mqtt/codec';
 import { printable } from '../../src/apps/text';
@@ -126,9 +126,10 @@ export async function chat(argv: string[]): Promise<number> {
   client.onConnect = () => {
     if (everConnected) return void say(words.chatReconnected(where), 0);
     everConnected = true;
-    client.subscribe(theirs, { qos: 1 }, (err) => {
+    client.subscribe(theirs, { qos: 1 }, (err, granted) => {
       if (finished) return;
-      if (err) return finish(1, words.chatCannotRead(theirs, err.message));
+      if (granted === 0x80) return finish(1, words.chatRefused(printable(theirs), endpoint.username === undefined ? undefined : printable(endpoint.username)));
+      if (err) return finish(1, words.chatCannotRead(theirs, closeReason(err.message, (err as MqttError).kind)));
       say(words.chatConnected(where, opts.name!, mine, peer, theirs), 0);
       if (interactive) rl.prompt();
     });

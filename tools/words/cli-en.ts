@@ -118,6 +118,8 @@ export const en: CliWords = {
   chatLost: (where, reason, sec) => `lost the connection to ${where}: ${reason}; reconnecting in ${sec} s`,
   chatNotSent: (line, why) => `"${line}" not sent: ${why}`,
   chatCannotRead: (topic, why) => `cannot read ${topic}: ${why} (the broker's access rules?)`,
+  chatRefused: (topic, user) =>
+    `the broker refused the subscription to ${topic}: its access rules (ACL) do not let ${user === undefined ? 'a user without an account' : `the user ${user}`} read there; ask your teacher, or check --prefix and --peer`,
   chatUnacknowledged: (n, where) => `${n} line(s) not acknowledged by ${where} within 10 s: they may not have arrived`,
   chatMissing: (key) => `--${key} is missing: e.g. mqtt-pair chat --name alice --peer bob`,
   notText: (flag, what) =>

@@ -199,6 +199,8 @@ export const fr: CliWords = {
   chatLost: (where, reason, sec) => `connexion perdue avec ${where} : ${reason} ; nouvel essai dans ${sec.replace('.', ',')} s`,
   chatNotSent: (line, why) => `« ${line} » non envoyé : ${why}`,
   chatCannotRead: (topic, why) => `impossible de lire ${topic} : ${why} (les règles d'accès du broker ?)`,
+  chatRefused: (topic, user) =>
+    `le broker a refusé l’abonnement à ${topic} : ses règles d’accès (ACL) ne laissent pas ${user === undefined ? 'un utilisateur sans compte' : `l’utilisateur ${user}`} lire là ; demandez à votre professeur, ou vérifiez --prefix et --peer`,
   chatUnacknowledged: (n, where) => `${n} ligne(s) non confirmée(s) par ${where} en 10 s : elles ne sont peut-être pas arrivées`,
   chatMissing: (key) => `--${key} manque : par exemple mqtt-pair chat --name alice --peer bob`,
   notText: (flag, what) =>

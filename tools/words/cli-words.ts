@@ -162,6 +162,8 @@ export interface CliWords {
   chatLost(where: string, reason: string, seconds: string): string;
   chatNotSent(line: string, why: string): string;
   chatCannotRead(topic: string, why: string): string;
+  /** The broker's access rules refuse the peer's topic (SUBACK 0x80). */
+  chatRefused(topic: string, user: string | undefined): string;
   chatUnacknowledged(n: number, where: string): string;
   chatMissing(key: string): string;
   /** chat's --id, user name or password (`flag`: where it was given) holding half of a UTF-16 pair, which MQTT cannot carry. */
