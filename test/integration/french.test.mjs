@@ -62,6 +62,12 @@ function englishSentences(text) {
     .filter((l) => ENGLISH_WORDS.test(l));
 }
 
+/** The flags' values a French --help still names in English (`--wait <seconds>`). */
+function englishValueNames(text) {
+  const english = ['seconds', 'file', 'device', 'name', 'password', 'user', 'folder', 'count', 'filter', 'prefix', 'host', 'platform', 'role'];
+  return [...text.matchAll(/<([^<>]+)>/g)].map((m) => m[1]).filter((v) => english.includes(v));
+}
+
 describe('--help and bad flags, in French under a French locale', () => {
   test('setup, image, explore, pub, sub, watch and program --help: no English sentence under a French locale', async () => {
     const titles = {
@@ -78,6 +84,7 @@ describe('--help and bad flags, in French under a French locale', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, title);
       assert.deepEqual(englishSentences(r.stdout), [], `mqtt-pair ${command} --help`);
+      assert.deepEqual(englishValueNames(r.stdout), [], `mqtt-pair ${command} --help: the flags' values named in French`);
       const english = await run([command, '--help'], ENGLISH).exit;
       assert.ok(englishSentences(english.stdout).length > 3, `${command} --help stays English without a French locale`);
     }
@@ -163,6 +170,7 @@ describe('--help and bad flags, in French under a French locale', () => {
       assert.equal(r.code, 0);
       assert.match(r.stdout, re, `mqtt-pair ${command} --help`);
       assert.match(r.stdout, /^Usage : /m);
+      assert.deepEqual(englishValueNames(r.stdout), [], `mqtt-pair ${command} --help: the flags' values named in French`);
       const english = await run([command, '--help'], ENGLISH).exit;
       assert.match(english.stdout, /^Usage: /m, `${command} --help stays English without a French locale`);
     }

@@ -126,7 +126,7 @@ export function usageText(title: string, usage: string[], flags: Flag[], footer:
     footer = whole.footer;
   }
   const help = (f: Flag) => whole?.flags[f.names[0]] ?? ((worded && (words.flagHelp[`${command} ${f.names[0]}`] ?? words.flagHelp[f.names[0]])) || f.help);
-  const rows = flags.filter((f) => !f.unsupported).map((f) => [f.names.join(', ') + (f.value ? ` <${f.value}>` : ''), help(f)]);
+  const rows = flags.filter((f) => !f.unsupported).map((f) => [f.names.join(', ') + (f.value ? ` <${words.valueName[f.value] ?? f.value}>` : ''), help(f)]);
   const width = Math.min(34, Math.max(...rows.map((r) => r[0].length)));
   const lead = words.usage;
   const lines = [title, '', ...usage.map((u, i) => (i ? ' '.repeat(lead.length) : lead) + u), ''];

@@ -55,6 +55,7 @@ export const en: CliWords = {
   internalError: (m) => `internal error: ${m} (set MQTT_PAIR_DEBUG=1 for details)`,
   usage: 'Usage: ',
   notSupportedFlags: 'Not supported (mosquitto flags mqtt-pair refuses with a reason):',
+  valueName: {},
   help: 'this text',
   topTitle: (v) => `mqtt-pair ${v}: classroom MQTT tools (mosquitto_pub/mosquitto_sub compatible) and the board simulator`,
   topCommands: 'Commands:',

@@ -123,6 +123,8 @@ export interface CliWords {
   pageCannotServe(host: string, port: number, why: string): string;
   usage: string;
   notSupportedFlags: string;
+  /** A flag's value in --help (`--wait <seconds>`) in this language; absent: as the flag names it. */
+  valueName: Readonly<Record<string, string>>;
   help: string;
   topTitle(version: string): string;
   topCommands: string;
