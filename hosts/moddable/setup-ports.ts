@@ -34,20 +34,22 @@ function preference(): typeof PreferenceModule {
 export class PreferenceStore implements SettingsStore {
   /** 62 on an ESP8266 (its Preference keeps 63 bytes with the string's end), set by manifest.json. */
   readonly maxBytes = Number(config.setupValueBytes) || 200;
+  /** Found once: a stop's mark writes through this store when the memory is full (no lookup then). */
+  private readonly pref = preference();
 
   get(key: string): string | undefined {
-    const v = preference().get(DOMAIN, key);
+    const v = this.pref.get(DOMAIN, key);
     return typeof v === 'string' ? v : undefined;
   }
 
   set(key: string, value: string): void {
-    preference().set(DOMAIN, key, value);
+    this.pref.set(DOMAIN, key, value);
   }
   delete(key: string): void {
-    preference().delete(DOMAIN, key);
+    this.pref.delete(DOMAIN, key);
   }
   keys(): string[] {
-    return preference().keys(DOMAIN);
+    return this.pref.keys(DOMAIN);
   }
 }
 
