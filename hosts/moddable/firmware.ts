@@ -23,7 +23,20 @@ import { ModdablePorts, PreferenceStore } from './setup-ports';
 import type { ProgramRunner } from '../../src/host';
 import { compartmentRunner } from '../../src/program/compartment';
 import { startProgramBoard } from '../../src/program/program';
-import { beginProgramRun, forgetStops, noteProgramStop, readProgram, SAFE_AFTER, safeModeLine, type StopCode, stopMark } from '../../src/setup/program-store';
+import {
+  beginProgramRun,
+  forgetStops,
+  noteProgramStop,
+  type ProgramStops,
+  programStops,
+  readProgram,
+  SAFE_AFTER,
+  safeModeLine,
+  type StopCode,
+  stopMark,
+  uncountRun,
+  unsaidStops,
+} from '../../src/setup/program-store';
 import { call as meterCall, peak as meterPeak, start as meterStart, stop as meterStop, tick as meterTick } from 'mqtt-pair/meter';
 
 type Raw = Record<string, unknown>;
@@ -87,6 +100,8 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   private ledWiring = -1;
   /** The USB serial port; setup's objects hang on it once made (on a stand-in where there is no port). */
   private serial: (SerialPort & { setup?: Setup }) | null;
+  /** The stops as they were before the program's run under way was counted; null once it proved clean or was stopped. */
+  private runBefore: ProgramStops | null = null;
 
   constructor() {
     super({ sntp: config.sntp ? String(config.sntp) : undefined });
@@ -184,10 +199,24 @@ export class Firmware extends ModdableHost implements SetupFirmware {
     const store = new PreferenceStore();
     const program = readProgram(store, (why) => this.log(`Program error: ${why}; running the role instead`));
     if (!program) return null;
+    // A stop the board went before saying (memory full, a stack overflow, a reset): said now, once.
+    const unsaid = unsaidStops(store);
+    if (unsaid) this.event('stopped', [unsaid.code, String(unsaid.count), String(SAFE_AFTER)]);
+    const before = programStops(store);
     const safe = beginProgramRun(store);
-    if (!safe) return program;
+    if (!safe) {
+      this.runBefore = before;
+      return program;
+    }
     this.log(safeModeLine(program, safe));
     return null;
+  }
+
+  /** Host.restart: a restart asked for (new settings, a role, the board healing itself) is no stop of the program's. */
+  override restart(reason: string): void {
+    if (this.runBefore) uncountRun(new PreferenceStore(), this.runBefore);
+    this.runBefore = null;
+    super.restart(reason);
   }
 
   /**
@@ -201,7 +230,8 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   }
 
   private programStopped(code: StopCode, why: string): void {
-    const count = noteProgramStop(new PreferenceStore(), code, why);
+    this.runBefore = null;
+    const count = noteProgramStop(new PreferenceStore(), code, why, true);
     this.log(`Program stopped: ${why}; restarting the board (${count} of ${SAFE_AFTER})`);
     this.event('stop', [code, String(count), String(SAFE_AFTER)]);
     this.after(0, { fire: () => this.restart('the program was stopped') });
@@ -254,6 +284,7 @@ export class Firmware extends ModdableHost implements SetupFirmware {
       this.after(CLEAN_MS, {
         fire: () => {
           if (this.board !== running || !running) return;
+          this.runBefore = null;
           forgetStops(new PreferenceStore());
           // What the program takes, against its budget: for the teacher who wonders how close it runs.
           if (metering) this.log(`Program: running cleanly (the most it ran at once: ${meterPeak()} of ${METER_BUDGET} steps)`);

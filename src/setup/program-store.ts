@@ -207,21 +207,37 @@ export function clearProgram(store: SettingsStore): boolean {
  */
 export type StopCode = 'r' | 'l' | 'm' | 's';
 
-/** The stops in a row of the stored program, the last one's code and reason, and whether the
- *  board found them at boot and runs without the program (safe mode), not only counts a run. */
+/** The stops in a row of the stored program, the last one's code and reason, whether the board
+ *  found them at boot and runs without the program (safe mode), not only counts a run, and whether
+ *  the last one was said (a `stop` event when it happened, a `stopped` one at the boot after it). */
 export interface ProgramStops {
   count: number;
   code: StopCode;
   why: string;
   safe: boolean;
+  said: boolean;
 }
 
 /** The stops counted so far (0 and '' when none). */
 export function programStops(store: SettingsStore): ProgramStops {
   const v = store.get(STOPS);
-  // (A count stored by an older firmware has no code: `r`, what it counted at each start. `!`: safe mode.)
-  const m = typeof v === 'string' ? /^(\d+)([lmrs]?)(!?) ([^]*)$/.exec(v) : null;
-  return m ? { count: Number(m[1]), code: (m[2] || 'r') as StopCode, why: m[4], safe: !!m[3] } : { count: 0, code: 'r', why: '', safe: false };
+  // (A count stored by an older firmware has no code: `r`, what it counted at each start. `!`: safe mode; `.`: said.)
+  const m = typeof v === 'string' ? /^(\d+)([lmrs]?)(!?)(\.?) ([^]*)$/.exec(v) : null;
+  return m
+    ? { count: Number(m[1]), code: (m[2] || 'r') as StopCode, why: m[5], safe: !!m[3], said: !!m[4] }
+    : { count: 0, code: 'r', why: '', safe: false, said: false };
+}
+
+/**
+ * At boot, the stops of the program's last run that nobody was told of (memory full, a stack
+ * overflow, a reset: the board went before it could say it), marked said now, so that the board
+ * says them once; null when there are none.
+ */
+export function unsaidStops(store: SettingsStore): ProgramStops | null {
+  const stops = programStops(store);
+  if (!stops.count || stops.said) return null;
+  setStops(store, { ...stops, said: true });
+  return stops;
 }
 
 /** The fields `0x88` adds to a program's when the board runs without it (safe mode): the stops and the last one's code. */
@@ -238,17 +254,26 @@ export function safeModeFields(store: SettingsStore): string[] {
 export function beginProgramRun(store: SettingsStore): ProgramStops | null {
   const stops = programStops(store);
   if (stops.count >= SAFE_AFTER) {
-    if (!stops.safe) setStops(store, stops.count, stops.code, stops.why, true);
+    if (!stops.safe) setStops(store, { ...stops, safe: true });
     return { ...stops, safe: true };
   }
-  setStops(store, stops.count + 1, 'r', 'the board restarted while the program ran');
+  setStops(store, { count: stops.count + 1, code: 'r', why: 'the board restarted while the program ran', safe: false, said: false });
   return null;
 }
 
-/** The run under way was stopped, for this reason: returns the stops in a row, this one included. */
-export function noteProgramStop(store: SettingsStore, code: StopCode, why: string): number {
+/**
+ * The run under way ends without a stop of the program's (a restart asked for: new settings, a
+ * role, the board healing itself): it is counted no more, the stops as they were before it (`before`).
+ */
+export function uncountRun(store: SettingsStore, before: ProgramStops): void {
+  if (before.count) setStops(store, before);
+  else forgetStops(store);
+}
+
+/** The run under way was stopped, for this reason (`said`: the host told it at once): returns the stops in a row, this one included. */
+export function noteProgramStop(store: SettingsStore, code: StopCode, why: string, said = false): number {
   const count = Math.max(1, programStops(store).count);
-  setStops(store, count, code, why);
+  setStops(store, { count, code, why, safe: false, said });
   return count;
 }
 
@@ -272,9 +297,9 @@ export function forgetStops(store: SettingsStore): void {
   if (store.get(STOPS) !== undefined) store.delete(STOPS);
 }
 
-function setStops(store: SettingsStore, count: number, code: StopCode, why: string, safe = false): void {
+function setStops(store: SettingsStore, s: ProgramStops): void {
   try {
-    store.set(STOPS, `${count}${code}${safe ? '!' : ''} ${why}`.slice(0, Math.max(8, store.maxBytes)));
+    store.set(STOPS, `${s.count}${s.code}${s.safe ? '!' : ''}${s.said ? '.' : ''} ${s.why}`.slice(0, Math.max(8, store.maxBytes)));
   } catch {
     // a store that refuses: the run goes on uncounted (xsnap's and Node's stores never refuse)
   }

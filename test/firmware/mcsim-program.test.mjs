@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { moddableSkip } from '../helpers/moddable.mjs';
 import { mosquittoSkip } from '../helpers/mosquitto.mjs';
 import { socatSkip } from '../helpers/pty.mjs';
-import { clearProgramOverPty, helloBoardAround } from '../helpers/mcsim-board.mjs';
+import { clearProgramOverPty, helloBoardAround, stopsInFlash } from '../helpers/mcsim-board.mjs';
 import { assertOneLineError, mqttPair } from '../helpers/child.mjs';
 import { until } from '../helpers/wait.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
@@ -50,6 +50,18 @@ describe("a student's program on the Moddable firmware (mcsim)", { skip }, () =>
     await until(() => sub.lines.slice(from).includes(`${PREFIX}hello Hello #1`), "the program's Hello #1");
     const r = await cli.stop();
     assert.equal(r.code, 0, r.stderr);
+
+    // New settings twice while the program runs, well within its first 30 s: restarts asked for,
+    // no stops of the program's. Each boot counts only its own run (1), and nothing is said of a stop.
+    for (const interval of [1500, 1000]) {
+      const at = sim.lines.length;
+      const set = await mqttPair(['setup', '--port', board.port, `interval=${interval}`]).exit;
+      assert.equal(set.code, 0, set.stdout + set.stderr);
+      assert.doesNotMatch(set.stdout, /restarted|stopped/, 'no stop said');
+      await sim.waitFor(/^Program: esp1\.js, stored on this board$/, { after: at });
+      assert.match(stopsInFlash(board), /^1r /, 'the run under way only');
+    }
+    assert.ok(!sim.lines.some((l) => l.startsWith('Safe mode')), sim.lines.join('\n'));
 
     // A restart: a new mcsim on the same folder (its Preference file).
     sim = await board.restart('program-board-again');

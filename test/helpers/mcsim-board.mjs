@@ -9,7 +9,7 @@
 //   await board.restart('board-again');  ...  await board.stop();
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { mqttPair } from './child.mjs';
@@ -126,6 +126,15 @@ export function setupOverPty(port, { roster, brokerPort, password = SIM_WIFI.pas
   const args = ['setup', '--port', port, '--roster', roster, '--school', 'LycMaurois', '--class', 'SNT_2nde',
     '--ssid', SIM_WIFI.ssid, '--password', password, '--broker', `127.0.0.1:${brokerPort}`, ...more];
   return mqttPair(args, { timeout: 2 * LIMIT }).exit;
+}
+
+/** The stops a board keeps in its flash (the simulator's Preference file), as src/setup/program-store.ts writes them ('' when none). */
+export function stopsInFlash(board) {
+  try {
+    return JSON.parse(readFileSync(join(board.dir, 'modpreferences.json'), 'utf8'))['mqtt-pair']?.pgs ?? '';
+  } catch {
+    return ''; // being written again
+  }
 }
 
 /**

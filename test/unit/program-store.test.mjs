@@ -114,19 +114,20 @@ describe('the program in the flash', () => {
 });
 
 describe('stops in a row and safe mode', () => {
-  const { beginProgramRun, noteProgramStop, forgetStops, programStops, safeModeFields, safeModeLine, stopMark, SAFE_AFTER } = programStore;
+  const { beginProgramRun, noteProgramStop, forgetStops, programStops, safeModeFields, safeModeLine, stopMark, uncountRun, unsaidStops, SAFE_AFTER } =
+    programStore;
 
   test('each run counts until it proves clean; after two stops in a row, safe mode with the last reason', () => {
     const store = mapStore(62);
     assert.equal(storeProgram(store, 'loop.js', 'while (true) {}\n'), '');
     assert.equal(SAFE_AFTER, 2);
     assert.equal(beginProgramRun(store), null); // the first run: counted before it starts
-    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran', safe: false });
+    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran', safe: false, said: false });
     assert.equal(noteProgramStop(store, 'l', 'it never gave control back'), 1);
     assert.equal(beginProgramRun(store), null);
     assert.equal(noteProgramStop(store, 'm', 'it exhausted the memory'), 2);
     const safe = beginProgramRun(store);
-    assert.deepEqual(safe, { count: 2, code: 'm', why: 'it exhausted the memory', safe: true });
+    assert.deepEqual(safe, { count: 2, code: 'm', why: 'it exhausted the memory', safe: true, said: false });
     assert.deepEqual(beginProgramRun(store), safe, 'safe mode holds at every boot');
     assert.deepEqual(safeModeFields(store), ['2', 'm'], "0x88's fields: the stops and the code");
     assert.equal(
@@ -140,14 +141,14 @@ describe('stops in a row and safe mode', () => {
     storeProgram(store, 'eat.js', 'const a = []; while (true) a.push(new Array(1000));\n');
     assert.equal(beginProgramRun(store), null);
     const full = stopMark(store, 'm', 'it exhausted the memory');
-    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran', safe: false });
+    assert.deepEqual(programStops(store), { count: 1, code: 'r', why: 'the board restarted while the program ran', safe: false, said: false });
     assert.deepEqual(safeModeFields(store), [], 'one stop: no safe mode yet');
     full();
-    assert.deepEqual(programStops(store), { count: 1, code: 'm', why: 'it exhausted the memory', safe: false });
+    assert.deepEqual(programStops(store), { count: 1, code: 'm', why: 'it exhausted the memory', safe: false, said: false });
     assert.equal(beginProgramRun(store), null);
     stopMark(store, 'm', 'it exhausted the memory')();
     assert.deepEqual(safeModeFields(store), [], 'two stops, the board not started again yet: no safe mode yet');
-    assert.deepEqual(beginProgramRun(store), { count: 2, code: 'm', why: 'it exhausted the memory', safe: true });
+    assert.deepEqual(beginProgramRun(store), { count: 2, code: 'm', why: 'it exhausted the memory', safe: true, said: false });
     assert.deepEqual(safeModeFields(store), ['2', 'm'], 'started again: safe mode, and why');
     // A count an older firmware stored, without a code: a restart, as it counted.
     store.set('pgs', '2 the board restarted while the program ran');
@@ -169,8 +170,50 @@ describe('stops in a row and safe mode', () => {
     assert.equal(programStops(store).count, 0);
     beginProgramRun(store);
     clearProgram(store);
-    assert.deepEqual(programStops(store), { count: 0, code: 'r', why: '', safe: false });
+    assert.deepEqual(programStops(store), { count: 0, code: 'r', why: '', safe: false, said: false });
     assert.deepEqual([...store.map.keys()], []);
+  });
+
+  test('a stop the board went before saying is said at the next boot, once; one said when it happened never again', () => {
+    const store = mapStore(62);
+    storeProgram(store, 'eat.js', 'const a = []; while (true) a.push(new Array(1000));\n');
+    assert.equal(unsaidStops(store), null, 'a new program: nothing to say');
+    assert.equal(beginProgramRun(store), null);
+    stopMark(store, 'm', 'it exhausted the memory')(); // the abort, then the reset
+    // The boot after it: the memory stop, said once.
+    assert.deepEqual(unsaidStops(store), { count: 1, code: 'm', why: 'it exhausted the memory', safe: false, said: false });
+    assert.equal(unsaidStops(store), null, 'said: not twice');
+    assert.equal(programStops(store).said, true);
+    assert.equal(beginProgramRun(store), null, 'the second run');
+    // A reset nobody saw (a stack overflow): counted at its start, said at the boot after it.
+    assert.deepEqual(unsaidStops(store), { count: 2, code: 'r', why: 'the board restarted while the program ran', safe: false, said: false });
+    assert.equal(beginProgramRun(store)?.safe, true, 'then safe mode');
+    assert.equal(unsaidStops(store), null, 'safe mode at each boot: the stop said once only');
+    assert.equal(beginProgramRun(store)?.safe, true);
+    // A stop the firmware said as it happened (its meter, the `stop` event): never said again.
+    storeProgram(store, 'loop.js', 'while (true) {}\n');
+    beginProgramRun(store);
+    assert.equal(noteProgramStop(store, 'l', 'it never gave control back', true), 1);
+    assert.equal(unsaidStops(store), null);
+    assert.deepEqual(programStops(store), { count: 1, code: 'l', why: 'it never gave control back', safe: false, said: true });
+  });
+
+  test('a restart asked for while the program runs (new settings, a role) is no stop: the stops as before the run', () => {
+    const store = mapStore(62);
+    storeProgram(store, 'a.js', "print('a')");
+    let before = programStops(store);
+    assert.equal(beginProgramRun(store), null);
+    uncountRun(store, before); // the teacher sent new settings ten seconds in
+    assert.equal(store.map.has('pgs'), false, 'no stop counted');
+    // One stop, then a run that a restart asked for ends: still one stop, the same one, said as it was.
+    assert.equal(beginProgramRun(store), null);
+    noteProgramStop(store, 'l', 'it never gave control back', true);
+    before = programStops(store);
+    assert.equal(beginProgramRun(store), null);
+    assert.equal(programStops(store).count, 2);
+    uncountRun(store, before);
+    assert.deepEqual(programStops(store), before);
+    assert.equal(beginProgramRun(store), null, 'not safe mode: one stop in a row, not two');
   });
 });
 
