@@ -192,7 +192,7 @@ describe("the students' page sends a program to the student's board over Web Ser
     }
   });
 
-  test("the board's events, not its console lines: a stop said with its count; a console line alone says nothing", async () => {
+  test("the board's events, not its console lines: a stop said with its count, kept when the program runs again; a console line alone says nothing", async () => {
     const { context, page } = await open('fr-FR');
     try {
       await page.locator('.cm-editor').waitFor();
@@ -209,9 +209,19 @@ describe("the students' page sends a program to the student's board over Web Ser
       // The stop as the firmware's meter sends it (hosts/moddable/firmware.ts): a loop stopped once of two.
       await toPage(page, improv.eventFrame('stop', ['l', '1', '2']));
       await page.locator('#board-status', { hasText: 'La carte a arrêté ton programme' }).waitFor();
+      const stop =
+        'La carte a arrêté ton programme (une boucle sans fin : il ne rendait jamais la main) et redémarre : 1 fois de suite sur 2 avant le mode sans échec.';
+      assert.equal(await status.textContent(), stop);
+      // The board starts it again: the stop still said, not replaced by « Ton programme tourne ».
+      await toPage(page, improv.eventFrame('start', ['loop.js', '0a1b2c3d', '20']));
+      await page.locator('#board-status', { hasText: 'à nouveau' }).waitFor();
+      assert.equal(await status.textContent(), `${stop} Ton programme tourne à nouveau.`);
+      // A stop the board could only say at the boot after it (memory full), the second: safe mode.
+      await toPage(page, improv.eventFrame('stopped', ['m', '2', '2']));
+      await page.locator('#board-status', { hasText: 'La carte a redémarré' }).waitFor();
       assert.equal(
         await status.textContent(),
-        'La carte a arrêté ton programme (une boucle sans fin : il ne rendait jamais la main) et redémarre : 1 fois de suite sur 2 avant le mode sans échec.',
+        'La carte a redémarré : ton programme s’était arrêté (il a utilisé toute la mémoire), 2 fois de suite : elle joue son rôle de départ sans lui (mode sans échec). Corrige-le puis « Envoyer à ma carte », ou « Revenir au rôle de départ ».',
       );
     } finally {
       await context.close();

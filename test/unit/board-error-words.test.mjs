@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { improv } from '../../dist/index.js';
-import { BoardError, boardErrorLine, useCliLang } from '../../dist/testing.js';
+import { BoardError, boardErrorLine, cliWords, useCliLang } from '../../dist/testing.js';
 
 const CASES = {
   silent: new BoardError('no answer in 5000 ms', { problem: { kind: 'silent', command: improv.GET_SETTINGS } }),
@@ -48,3 +48,27 @@ for (const lang of ['fr', 'en']) {
     }
   });
 }
+
+test("a program's stops in the commands' words: said as it happens, or at the boot after it; each cause its own words", () => {
+  for (const lang of ['fr', 'en']) {
+    useCliLang(lang);
+    const w = cliWords().program;
+    const lines = ['l', 'm', 's', 'r'].map((code) => w.restarted(code, 1, 2));
+    assert.equal(new Set(lines).size, 4, lines.join('\n'));
+    for (const line of lines) assert.match(line, lang === 'fr' ? /1 fois de suite sur 2 avant le mode sans échec$/ : /1 in a row of the 2 before safe mode$/);
+    // The second stop: safe mode now, said as such rather than « before safe mode ».
+    assert.match(
+      w.restarted('m', 2, 2),
+      lang === 'fr'
+        ? /2 fois de suite : la carte joue son rôle sans lui \(mode sans échec\)$/
+        : /2 in a row: the board plays its role without it \(safe mode\)$/,
+    );
+    // `r` at the boot after it is a restart nobody saw, not « the board restarted » twice over.
+    assert.doesNotMatch(w.restarted('r', 1, 2), lang === 'fr' ? /pendant qu’il tournait/ : /restarted while it ran/);
+    assert.notEqual(w.restarted('l', 1, 2), w.stopped('l', 1, 2));
+    // A code from a newer board, escaped.
+    assert.match(w.restarted('\u001b[2J', 1, 2), /code .*\[2J/);
+    assert.doesNotMatch(w.restarted('\u001b[2J', 1, 2), /\u001b/);
+  }
+  useCliLang('en');
+});

@@ -118,7 +118,7 @@ describe("a program's events", () => {
     const section = doc.slice(from, doc.indexOf('\n## ', from + 1));
     assert.deepEqual(
       [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]),
-      ['start', 'error', 'stop'],
+      ['start', 'error', 'stop', 'stopped'],
     );
     // The command no computer sends, in the commands' table too.
     assert.match(doc, /^\| `0x8B` program event \|/m);

@@ -122,6 +122,7 @@ function eventLine(e: ProgramEvent): string | null {
   if (e.code === 'start') return words.started(printable(a));
   if (e.code === 'error') return words.threw(Number(a) || null, Number(b) || null, printable(c));
   if (e.code === 'stop') return words.stopped(a, Number(b) || 1, Number(c) || 2);
+  if (e.code === 'stopped') return words.restarted(a, Number(b) || 1, Number(c) || 2);
   return null;
 }
 

@@ -3,7 +3,7 @@
 import type { CliWords, CloseFacts } from './cli-words';
 import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './en';
-import { stopReason } from './program-stop';
+import { restartCause, stopReason } from './program-stop';
 import { refusalLine } from './refusal';
 import { programRefusal } from './program-refusal';
 import { printable } from '../../src/apps/text';
@@ -483,6 +483,8 @@ export const en: CliWords = {
     threw: (line, column, message) =>
       `→ error in the program${line ? `, line ${line}${column ? `, column ${column}` : ''}` : ''}: ${message} (the board goes on with what runs already)`,
     stopped: (code, count, of) => `→ the board stopped the program (${stopReason('en', code)}) and restarts: ${count} in a row of the ${of} before safe mode`,
+    restarted: (code, count, of) =>
+      `→ the board restarted: the program had stopped (${restartCause('en', code)}), ${count} in a row${count < of ? ` of the ${of} before safe mode` : ': the board plays its role without it (safe mode)'}`,
     none: 'no program on the board: it plays its role',
     cleared: 'program cleared: the board restarts into its role',
     nothingToClear: 'there was no program on the board',

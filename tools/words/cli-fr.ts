@@ -5,7 +5,7 @@ import type { StrayMessage } from '../classroom/view-model';
 import { tileWords } from './fr';
 import { refusalLine } from './refusal';
 import { programRefusal } from './program-refusal';
-import { stopReason } from './program-stop';
+import { restartCause, stopReason } from './program-stop';
 import { closeWhyFr } from './close-why';
 import { printable } from '../../src/apps/text';
 
@@ -598,6 +598,8 @@ export const fr: CliWords = {
       `→ erreur du programme${line ? `, ligne ${line}${column ? `, colonne ${column}` : ''}` : ''} : ${message} (la carte continue avec ce qui tourne déjà)`,
     stopped: (code, count, of) =>
       `→ la carte a arrêté le programme (${stopReason('fr', code)}) et redémarre : ${count} fois de suite sur ${of} avant le mode sans échec`,
+    restarted: (code, count, of) =>
+      `→ la carte a redémarré : le programme s’était arrêté (${restartCause('fr', code)}), ${count} fois de suite${count < of ? ` sur ${of} avant le mode sans échec` : ' : la carte joue son rôle sans lui (mode sans échec)'}`,
     none: 'aucun programme sur la carte : elle joue son rôle',
     cleared: 'programme effacé : la carte redémarre dans son rôle',
     nothingToClear: 'il n’y avait pas de programme sur la carte',

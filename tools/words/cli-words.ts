@@ -313,6 +313,8 @@ export interface ProgramCliWords {
   started(name: string): string;
   threw(line: number | null, column: number | null, message: string): string;
   stopped(code: string, count: number, of: number): string;
+  /** The board restarted: the program's last run stopped without a word then (memory full, a reset…), `count` of `of`; at `of`, safe mode. */
+  restarted(code: string, count: number, of: number): string;
   none: string;
   cleared: string;
   nothingToClear: string;

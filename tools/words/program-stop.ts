@@ -19,6 +19,17 @@ const WHY: Record<'fr' | 'en', Record<string, string>> = {
   },
 };
 
+// A stop the board said only at the boot after it (its `stopped` event): `r` is a restart nobody saw coming.
+const UNSEEN: Record<'fr' | 'en', string> = {
+  fr: 'personne n’a vu pourquoi : un reset, un plantage, ou une récursion trop profonde',
+  en: 'nobody saw why: a reset, a crash, or a recursion too deep',
+};
+
+/** Why the program's last run ended, said at the boot after it (the `stopped` event). */
+export function restartCause(lang: 'fr' | 'en', code: string): string {
+  return code === 'r' ? UNSEEN[lang] : stopReason(lang, code);
+}
+
 /** The reason of a stop; a code this tool does not know (a newer board's) as it is, made printable. */
 export function stopReason(lang: 'fr' | 'en', code: string): string {
   return Object.hasOwn(WHY[lang], code) ? WHY[lang][code] : `code ${printable(code.slice(0, 8))}`;

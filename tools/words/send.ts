@@ -6,7 +6,7 @@ import { INVALID_PROGRAM, UNKNOWN_ERROR, UNKNOWN_RPC } from '../../src/setup/imp
 import type { ProgramRefusal } from '../setup/improv-client';
 import { refusedLine } from '../setup/send-program';
 import { programRefusal } from './program-refusal';
-import { stopReason } from './program-stop';
+import { restartCause, stopReason } from './program-stop';
 
 export interface SendWords {
   title: string;
@@ -49,6 +49,10 @@ export interface SendWords {
   runtimeError(line: number | null, why: string): string;
   /** The board stopped the program (`code` as in safeMode) and restarts: `count` stops in a row of the `of` that make safe mode. */
   stopped(code: string, count: number, of: number): string;
+  /** The board restarted: the program's last run stopped without a word then (memory full, a reset…), `count` of `of`; at `of`, safe mode. */
+  restarted(code: string, count: number, of: number): string;
+  /** After a stop said: the program runs again (the board started it once more). */
+  runsAgain: string;
   clearing: string;
   cleared: string;
   nothingToClear: string;
@@ -97,6 +101,9 @@ export const fr: SendWords = {
   runtimeError: (line, why) => `Erreur sur la carte${line ? ` ligne ${line}` : ''} : ${why}`,
   stopped: (code, count, of) =>
     `La carte a arrêté ton programme (${stopReason('fr', code)}) et redémarre : ${count} fois de suite sur ${of} avant le mode sans échec.`,
+  restarted: (code, count, of) =>
+    `La carte a redémarré : ton programme s’était arrêté (${restartCause('fr', code)}), ${count} fois de suite${count < of ? ` sur ${of} avant le mode sans échec.` : ' : elle joue son rôle de départ sans lui (mode sans échec). Corrige-le puis « Envoyer à ma carte », ou « Revenir au rôle de départ ».'}`,
+  runsAgain: 'Ton programme tourne à nouveau.',
   clearing: 'La carte efface le programme…',
   cleared: 'Programme effacé : la carte redémarre et reprend son rôle de départ.',
   nothingToClear: 'La carte n’avait pas de programme : elle joue déjà son rôle de départ.',
@@ -145,6 +152,9 @@ export const en: SendWords = {
     `Your board is in safe mode: your program was stopped ${stops} times in a row (${stopReason('en', code)}). It plays its built-in role without it. Fix it, then « Send to my board », or « Back to the built-in role ».`,
   runtimeError: (line, why) => `Error on the board${line ? ` on line ${line}` : ''}: ${why}`,
   stopped: (code, count, of) => `The board stopped your program (${stopReason('en', code)}) and restarts: ${count} in a row of the ${of} before safe mode.`,
+  restarted: (code, count, of) =>
+    `The board restarted: your program had stopped (${restartCause('en', code)}), ${count} in a row${count < of ? ` of the ${of} before safe mode.` : ': it plays its built-in role without it (safe mode). Fix it, then « Send to my board », or « Back to the built-in role ».'}`,
+  runsAgain: 'Your program runs again.',
   clearing: 'The board removes the program…',
   cleared: 'Program removed: the board restarts into its built-in role.',
   nothingToClear: 'The board had no program: it plays its built-in role already.',

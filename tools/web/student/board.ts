@@ -54,15 +54,27 @@ function consoleLine(text: string) {
   add($('board-console'), () => el('li', `${clock(at)} ${shown(text)}`), MAX_CONSOLE_LINES);
 }
 
+/** The stop said last, kept when the board starts the program again, so the student still reads it. */
+let stopSaid = '';
+
 /** What the board's program did, as the board sent it (data, never its console line): said, an error's line marked. */
 function boardEvent(e: ProgramEvent) {
-  if (e.code === 'start') return say(w.runs, 'ok');
+  if (e.code === 'start') {
+    const after = stopSaid;
+    stopSaid = '';
+    return after ? say(`${after} ${w.runsAgain}`, 'error') : say(w.runs, 'ok');
+  }
   if (e.code === 'error') {
     const line = Number(e.facts[0]) || null;
     if (line) hooks.markError(line);
     return say(w.runtimeError(line, shown(e.facts[2] ?? '')), 'error');
   }
-  if (e.code === 'stop') say(w.stopped(e.facts[0] ?? '', Number(e.facts[1]) || 1, Number(e.facts[2]) || 2), 'error');
+  const [code = '', count = '', of = ''] = e.facts;
+  // stop: the firmware stopped it and restarts; stopped: at boot, a stop the board went before saying.
+  if (e.code === 'stop') stopSaid = w.stopped(code, Number(count) || 1, Number(of) || 2);
+  else if (e.code === 'stopped') stopSaid = w.restarted(code, Number(count) || 1, Number(of) || 2);
+  else return;
+  say(stopSaid, 'error');
 }
 
 /** The board's link: the port opened before, else the one the student picks now (null: none picked). */
@@ -186,6 +198,7 @@ function send() {
   if (size > MAX_PROGRAM_BYTES) return say(w.tooLarge(size, MAX_PROGRAM_BYTES), 'error');
   return withBoard(async (b) => {
     hooks.markError(null);
+    stopSaid = '';
     await sendProgram(b, programName(), code, (sent, all) => say(sent < all ? w.sending(Math.floor((100 * sent) / all)) : w.storing));
     say(w.restarting);
   });
