@@ -9,6 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { mosquittoSkip, mosquittoSub, startMosquitto } from '../helpers/mosquitto.mjs';
 import { openPty, socatSkip } from '../helpers/pty.mjs';
@@ -17,6 +18,9 @@ import { lineIn, until } from '../helpers/wait.mjs';
 import { ESP1_PROGRAM } from '../helpers/programs.mjs';
 import { xsSkip } from '../helpers/xs.mjs';
 import { xsUsbBoard } from '../helpers/xs-usb.mjs';
+
+// The serialport package the command loads (an optional dependency), to hold a port as a serial monitor does.
+const { SerialPort } = createRequire(import.meta.url)('serialport');
 
 const PREFIX = 'LycMaurois/SNT_2nde/alice/';
 const ESP1 = ESP1_PROGRAM;
@@ -137,11 +141,23 @@ describe('mqtt-pair program: a program sent to a board in XS over a pty', { skip
 
     const none = await mqttPair(['program', '--port', join(work, 'nothing-here'), file('ok.js', "print('ok');\n")]).exit;
     assertOneLineError(none, 'mqtt-pair program: ', /cannot open .*nothing-here: no such port/);
+    // Under a file rather than a folder (ENOTDIR): no such port either, from the system's code.
+    const under = await mqttPair(['program', '--port', join(file('plain.js', ''), 'tty'), '--show']).exit;
+    assertOneLineError(under, 'mqtt-pair program: ', /cannot open .*plain\.js\/tty: no such port/);
     // A port with no board behind it (a pty nobody answers on): said after its tries, in one line.
     const silent = await openPty(join(work, 'silent'));
     try {
       const r = await mqttPair(['program', '--port', join(work, 'silent'), file('ok.js', "print('ok');\n")]).exit;
       assertOneLineError(r, 'mqtt-pair program: ', /no answer from .*silent in 12 s: is a board flashed with mqtt-pair on it/);
+      // The port held by another program (a serial monitor): the library's lock, said as such.
+      const held = new SerialPort({ path: join(work, 'silent'), baudRate: 115200, autoOpen: false });
+      await new Promise((resolve, reject) => held.open((e) => (e ? reject(e) : resolve())));
+      try {
+        const busy = await mqttPair(['program', '--port', join(work, 'silent'), '--show']).exit;
+        assertOneLineError(busy, 'mqtt-pair program: ', /cannot open .*silent: the port is in use \(close the serial monitor/);
+      } finally {
+        await new Promise((resolve) => held.close(resolve));
+      }
     } finally {
       await silent.stop();
     }

@@ -2,6 +2,7 @@
 // compiler). It is an optional dependency, loaded only by `mqtt-pair setup --port` and `--list`:
 // everything else runs without it.
 
+import { accessSync, constants } from 'node:fs';
 import { UsageError } from '../usage-error';
 import type { Link } from './improv-client';
 import { SetupError } from './problem';
@@ -66,6 +67,29 @@ export class PortError extends UsageError {
   }
 }
 
+/**
+ * Why the port's device file cannot be opened, from the system's code: the library's open error
+ * carries only a message. Null where the file is there and allowed (then the lock, or another cause)
+ * and on Windows, where a port (COM3) is no file.
+ */
+function fileProblem(path: string): 'none' | 'denied' | null {
+  if (process.platform === 'win32') return null;
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'none' : code === 'EACCES' || code === 'EPERM' ? 'denied' : null;
+  }
+}
+
+/** The rest, from the library's message, which is all it gives: another process's lock, and Windows' errors. */
+function messageProblem(m: string): 'none' | 'denied' | 'busy' | string {
+  if (/EBUSY|Resource busy|Cannot lock|lock/i.test(m)) return 'busy';
+  if (/File not found|cannot find|ENOENT/i.test(m)) return 'none';
+  return /Access denied|EACCES|Permission denied/i.test(m) ? 'denied' : m;
+}
+
 /** Opens `path` at 115200 baud (8N1), as the board's Improv listens; a PortError (a UsageError) saying why it cannot. */
 export function openPort(path: string): Promise<OpenPort> {
   const { SerialPort } = serialport();
@@ -73,15 +97,7 @@ export function openPort(path: string): Promise<OpenPort> {
   return new Promise((resolve, reject) => {
     port.open((e) => {
       if (e) {
-        const m = e.message;
-        const why = /ENOENT|No such file|cannot open|not found/i.test(m)
-          ? 'none'
-          : /EACCES|Permission denied/i.test(m)
-            ? 'denied'
-            : /EBUSY|Resource busy|lock/i.test(m)
-              ? 'busy'
-              : m;
-        reject(new PortError(path, why));
+        reject(new PortError(path, fileProblem(path) ?? messageProblem(e.message)));
         return;
       }
       let closed = false;
