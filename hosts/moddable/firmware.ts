@@ -100,8 +100,9 @@ export class Firmware extends ModdableHost implements SetupFirmware {
   private ledWiring = -1;
   /** The USB serial port; setup's objects hang on it once made (on a stand-in where there is no port). */
   private serial: (SerialPort & { setup?: Setup }) | null;
-  /** The stops as they were before the program's run under way was counted; null once it proved clean or was stopped. */
-  private runBefore: ProgramStops | null = null;
+  /** The stops as they were before the program's run under way was counted; null once it proved clean or was stopped.
+   *  (Declared, not set: the property is made only once a program runs, a slot a board without one never pays.) */
+  declare private runBefore?: ProgramStops | null;
 
   constructor() {
     super({ sntp: config.sntp ? String(config.sntp) : undefined });
@@ -214,8 +215,10 @@ export class Firmware extends ModdableHost implements SetupFirmware {
 
   /** Host.restart: a restart asked for (new settings, a role, the board healing itself) is no stop of the program's. */
   override restart(reason: string): void {
-    if (this.runBefore) uncountRun(new PreferenceStore(), this.runBefore);
-    this.runBefore = null;
+    if (this.runBefore) {
+      uncountRun(new PreferenceStore(), this.runBefore);
+      this.runBefore = null;
+    }
     super.restart(reason);
   }
 
