@@ -324,6 +324,8 @@ describe('mqtt-pair setup --web', () => {
       await button.click();
       await until(() => heard.length, 'the ask at the broker');
       assert.deepEqual(heard, ['LycMaurois/SNT_2nde/alice/identify hello']);
+      // The page says it once the server's answer comes back, which may be after the broker heard it.
+      await page.locator('#replaced', { hasText: 'clignote' }).waitFor();
       assert.equal(
         await page.locator('#replaced').textContent(),
         'La carte « alice ESP#1 » clignote pendant 5 s si elle est allumée et connectée : étiquetez-la ainsi.',
