@@ -3,6 +3,7 @@
 
 import type { Crossing, PairFailure } from '../classroom/view-model';
 import type { ClassPageWords, StudentPageWords, TileWords } from './words';
+import { troubleEn } from './close-why';
 
 const num = (n: number) => n.toLocaleString('en-GB');
 const s = (n: number) => (n === 1 ? '' : 's');
@@ -137,7 +138,7 @@ export const classWords: ClassPageWords = {
   watching: (filters, where) => `watching ${filters} on ${where}`,
   simulated: (n, where, runFor) => `${n} simulated pairs on ${where}${runFor ? ` · a ${runFor} run` : ''}`,
   finished: (r) => `Finished: ${r.ok}/${r.of} pairs ok${r.stopped ? ` (${r.stopped} stopped from this page)` : ''}`,
-  noBroker: (t) => `Not connected to the broker: ${t.kind ? t.reason : 'connecting…'}`,
+  noBroker: (t) => `Not connected to the broker: ${troubleEn(t)}`,
   lost: 'Lost the connection to mqtt-pair (is it still running?): trying again…',
 };
 

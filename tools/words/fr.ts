@@ -2,7 +2,7 @@
 // dit ce qu'est chacun). L'anglais est dans en.ts.
 
 import type { Crossing, PairFailure } from '../classroom/view-model';
-import { closeWhyFr } from './close-why';
+import { closeWhyFr, troubleFr } from './close-why';
 import type { ClassPageWords, StudentPageWords, TileWords } from './words';
 
 const num = (n: number) => n.toLocaleString('fr-FR');
@@ -136,7 +136,7 @@ export const classWords: ClassPageWords = {
   watching: (filters, where) => `observe ${filters} sur ${where}`,
   simulated: (n, where, runFor) => `${n} binômes simulés sur ${where}${runFor ? ` · pendant ${runFor}` : ''}`,
   finished: (r) => `Terminé : ${r.ok}/${r.of} binômes OK${r.stopped ? ` (${r.stopped} arrêté${s(r.stopped)} depuis cette page)` : ''}`,
-  noBroker: (t) => `Pas de connexion au broker : ${t.kind ? closeWhyFr({ ...t, kind: t.kind }) : 'connexion en cours…'}`,
+  noBroker: (t) => `Pas de connexion au broker : ${troubleFr(t)}`,
   lost: 'Connexion perdue avec mqtt-pair (est-il toujours lancé ?) : nouvel essai…',
 };
 

@@ -5,7 +5,7 @@ import type { ProgramRefusal, SettingRefusal } from '../setup/improv-client';
 import { printable } from '../../src/apps/text';
 import { programRefusal } from './program-refusal';
 import { refusalLine } from './refusal';
-import { closeWhyFr } from './close-why';
+import { troubleEn, troubleFr } from './close-why';
 import type { BrokerTrouble } from '../classroom/view-model';
 
 export interface SetupWords {
@@ -185,7 +185,7 @@ export const fr: SetupWords = {
   },
   counts: (setUp, working, students) => `${setUp} carte${setUp > 1 ? 's' : ''} réglée${setUp > 1 ? 's' : ''} sur ${students}, ${working} au travail`,
   broker: (where) => `Broker : ${where}`,
-  brokerTrouble: (t) => (t.kind ? closeWhyFr({ ...t, kind: t.kind }) : 'connexion en cours…'),
+  brokerTrouble: troubleFr,
   noBroker: 'Sans --broker, la page ne peut pas voir si les cartes travaillent.',
   steps: {
     identify: 'Je demande à la carte qui elle est…',
@@ -279,7 +279,7 @@ export const en: SetupWords = {
   },
   counts: (setUp, working, students) => `${setUp} board${setUp === 1 ? '' : 's'} set up of ${students}, ${working} at work`,
   broker: (where) => `Broker: ${where}`,
-  brokerTrouble: (t) => (t.kind ? t.reason : 'connecting…'),
+  brokerTrouble: troubleEn,
   noBroker: 'Without --broker, the page cannot see whether the boards work.',
   steps: {
     identify: 'Asking the board who it is…',
