@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { UNKNOWN_RPC } from '../../src/setup/improv';
 import { MAX_NAME_BYTES, MAX_PROGRAM_BYTES } from '../../src/setup/program-store';
 import { printable } from '../../src/apps/text';
-import { BoardError, BoardLink as Link, type ProgramEvent } from '../setup/improv-client';
+import { BoardError, BoardLink as Link, type ProgramEvent, stopFacts } from '../setup/improv-client';
 import { identify } from '../setup/set-up-board';
 import { clearProgram, type FileProblem, ProgramRefused, programText, sendProgram, storedProgram } from '../setup/send-program';
 import { PortError, openPort } from '../setup/serial-port';
@@ -121,9 +121,9 @@ function eventLine(e: ProgramEvent): string | null {
   const [a = '', b = '', c = ''] = e.facts;
   if (e.code === 'start') return words.started(printable(a));
   if (e.code === 'error') return words.threw(Number(a) || null, Number(b) || null, printable(c));
-  if (e.code === 'stop') return words.stopped(a, Number(b) || 1, Number(c) || 2);
-  if (e.code === 'stopped') return words.restarted(a, Number(b) || 1, Number(c) || 2);
-  return null;
+  if (e.code !== 'stop' && e.code !== 'stopped') return null;
+  const s = stopFacts(e);
+  return e.code === 'stop' ? words.stopped(s.code, s.count, s.of) : words.restarted(s.code, s.count, s.of);
 }
 
 /** A program read from its file: its name (without folders) and its text. */

@@ -16,12 +16,19 @@ export type BoardMessage =
 /**
  * What the board's program did, as the board sent it unasked (src/setup/improv.ts's eventFrame;
  * docs/improv.md): `start` [name, hash, characters], `error` [line, column, the engine's message],
- * `stop` [code, stops in a row, the stops that make safe mode]; a newer board may send others.
+ * `stop` [code, stops in a row, the stops that make safe mode], `stopped` (at the boot after a
+ * stop the board could not say) the same; a newer board may send others.
  * Bounded here: its strings go into lines for a person (made printable there).
  */
 export interface ProgramEvent {
   code: string;
   facts: string[];
+}
+
+/** A `stop` or `stopped` event's facts: the stop's code, the stops in a row, the stops that make safe mode (2 unless said). */
+export function stopFacts(e: ProgramEvent): { code: string; count: number; of: number } {
+  const [code = '', count = '', of = ''] = e.facts;
+  return { code, count: Number(count) || 1, of: Number(of) || 2 };
 }
 
 /** Sans-I/O: what the board's bytes say, in order. Console lines are made printable (no control codes). */

@@ -12,7 +12,7 @@
 import { utf8Length } from '../../../src/mqtt/codec';
 import { UNKNOWN_RPC } from '../../../src/setup/improv';
 import { MAX_PROGRAM_BYTES, nameProblem } from '../../../src/setup/program-store';
-import { BoardError, BoardLink, type ProgramEvent } from '../../setup/improv-client';
+import { BoardError, BoardLink, type ProgramEvent, stopFacts } from '../../setup/improv-client';
 import { clearProgram, ProgramRefused, refusedLine, sendProgram, type StoredProgramInfo, storedProgram } from '../../setup/send-program';
 import { identify } from '../../setup/set-up-board';
 import { en, fr } from '../../words/send';
@@ -69,11 +69,10 @@ function boardEvent(e: ProgramEvent) {
     if (line) hooks.markError(line);
     return say(w.runtimeError(line, shown(e.facts[2] ?? '')), 'error');
   }
-  const [code = '', count = '', of = ''] = e.facts;
   // stop: the firmware stopped it and restarts; stopped: at boot, a stop the board went before saying.
-  if (e.code === 'stop') stopSaid = w.stopped(code, Number(count) || 1, Number(of) || 2);
-  else if (e.code === 'stopped') stopSaid = w.restarted(code, Number(count) || 1, Number(of) || 2);
-  else return;
+  if (e.code !== 'stop' && e.code !== 'stopped') return;
+  const s = stopFacts(e);
+  stopSaid = e.code === 'stop' ? w.stopped(s.code, s.count, s.of) : w.restarted(s.code, s.count, s.of);
   say(stopSaid, 'error');
 }
 
