@@ -15,7 +15,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { buildSetupPage } from './setup-page.mjs';
 import { programSource } from './programs/source.mjs';
 import { builtinRoles } from './programs/role-module.mjs';
@@ -106,6 +106,23 @@ async function buildEditor() {
   return JSON.stringify(out.outputFiles[0].text);
 }
 
+/** esbuild's build, its files written whole or not at all: each goes to a file of its own, then is
+ *  renamed over the old one, and a file that has not changed is left alone. A command or a test that
+ *  starts while a build runs (`npm run build` beside `mqtt-pair sim`, a test that builds while others
+ *  run) reads the old file or the new one, never a half-written one (which Node reads as a module
+ *  with no exports: `main is not a function`). */
+export async function buildFiles(options) {
+  const result = await build({ ...options, write: false });
+  for (const file of result.outputFiles) {
+    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue;
+    mkdirSync(dirname(file.path), { recursive: true });
+    const part = `${file.path}.${process.pid}.part`;
+    writeFileSync(part, file.contents);
+    renameSync(part, file.path);
+  }
+  return result;
+}
+
 export async function buildAll() {
   const has = (f) => existsSync(join(root, f));
   // What earlier builds wrote and this one does not (the command was dist/cli.js and its chunks).
@@ -130,7 +147,7 @@ export async function buildAll() {
     // The library and, beside it in dist/, what the tests drive directly (dist/testing.js, not
     // packed): two entries of one build, each bundled whole. The embedded broker either may start
     // finds dist/aedes.js next to itself.
-    build({
+    buildFiles({
       ...common,
       entryPoints: { index: node.index, testing: node.testing },
       outdir: 'dist',
@@ -144,7 +161,7 @@ export async function buildAll() {
     // same code as ES modules (no module loader to set up, no ES wrappers of its own modules), and
     // a student runs it again and again. (What only sim, classroom, watch or chat need is compiled
     // by V8 only when it runs.)
-    build({
+    buildFiles({
       ...common,
       entryPoints: [node.cli],
       outfile: 'dist/cli.cjs',
@@ -157,7 +174,7 @@ export async function buildAll() {
       banner: { js: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
     }),
     has('hosts/moddable/main.ts') &&
-      build({
+      buildFiles({
         ...common,
         plugins: firmwarePlugins,
         entryPoints: ['hosts/moddable/main.ts'],
@@ -168,7 +185,7 @@ export async function buildAll() {
         define: board,
       }),
     has('hosts/xsnap/main.ts') &&
-      build({
+      buildFiles({
         ...common,
         plugins: firmwarePlugins,
         entryPoints: ['hosts/xsnap/main.ts'],
@@ -180,7 +197,7 @@ export async function buildAll() {
       }),
     // The same firmware with a student's program's API and sandbox: loaded only when a program runs.
     has('hosts/xsnap/program.ts') &&
-      build({
+      buildFiles({
         ...common,
         plugins: firmwarePlugins,
         entryPoints: ['hosts/xsnap/program.ts'],
@@ -190,12 +207,12 @@ export async function buildAll() {
         target: 'es2022',
         define: board,
       }),
-    build({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
+    buildFiles({ ...common, entryPoints: ['src/mqtt/client.ts'], outfile: 'build/client.min.js', platform: 'neutral', target: 'es2022', minify: true }),
     // The embedded broker and its WebSocket, packages and all: `npm pack` ships dist/ with no
     // dependency to install. (Their CommonJS modules require Node's own: an ESM bundle gets a
     // require of its own for them. ws's optional native helpers, bufferutil and utf-8-validate,
     // stay out: it does without them.)
-    build({
+    buildFiles({
       ...common,
       stdin: { contents: "export { Aedes } from 'aedes'; export { WebSocketServer } from 'ws';", resolveDir: root },
       outfile: 'dist/aedes.js',
@@ -209,14 +226,24 @@ export async function buildAll() {
 }
 
 /** ESP Web Tools' browser build (its install button and dialog, with esptool-js), copied whole into
- *  dist/esp-web-tools/ for `mqtt-pair setup --web`, which serves it: no CDN, nothing to fetch. */
+ *  dist/esp-web-tools/ for `mqtt-pair setup --web`, which serves it: no CDN, nothing to fetch. Left
+ *  alone when it holds the same files already (a set-up page being served keeps its files). */
 function copyWebTools() {
-  const from = join(root, 'node_modules', 'esp-web-tools', 'dist', 'web');
+  const pkg = join(root, 'node_modules', 'esp-web-tools');
+  const from = join(pkg, 'dist', 'web');
   const to = join(root, 'dist', 'esp-web-tools');
+  if (!existsSync(from)) return void rmSync(to, { recursive: true, force: true });
+  const filesIn = (dir) =>
+    readdirSync(dir, { recursive: true })
+      .filter((f) => statSync(join(dir, f)).isFile())
+      .sort();
+  const source = (f) => (f === 'LICENSE' ? join(pkg, 'LICENSE') : join(from, f));
+  const wanted = [...filesIn(from), 'LICENSE'].sort();
+  const copied = existsSync(to) && filesIn(to).join('\n') === wanted.join('\n');
+  if (copied && wanted.every((f) => readFileSync(join(to, f)).equals(readFileSync(source(f))))) return;
   rmSync(to, { recursive: true, force: true });
-  if (!existsSync(from)) return;
   cpSync(from, to, { recursive: true });
-  cpSync(join(root, 'node_modules', 'esp-web-tools', 'LICENSE'), join(to, 'LICENSE'));
+  cpSync(source('LICENSE'), join(to, 'LICENSE'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
