@@ -8,3 +8,9 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** Why a file could not be read, for the words' fileWhy: the system's code (ENOENT, EACCES…), else the message. */
+export function fileErrorWhy(e: unknown): string {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'string' ? code : String(message ?? e);
+}

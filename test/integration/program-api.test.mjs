@@ -165,7 +165,7 @@ describe('the program API', { skip: mosquittoSkip() }, () => {
     writeFileSync(bad, Buffer.from([0x61, 0xff]));
     const r = await mqttPair(['sim', '--program', bad]).exit;
     assert.notEqual(r.code, 0);
-    assert.equal(r.stderr.trim(), `mqtt-pair sim: --program ${bad}: not UTF-8 text`);
+    assert.equal(r.stderr.trim(), `mqtt-pair sim: ${bad} is not UTF-8 text (line 1): save it as UTF-8 in the editor`);
   });
 });
 

@@ -153,7 +153,10 @@ describe('against Mosquitto with TLS', { skip: mosquittoSkip() || opensslSkip() 
 
   test('the flags are checked before connecting', async () => {
     const cases = [
-      [['sub', '-t', 'a', '--cafile', '/nonexistent/ca.pem'], /--cafile: cannot read the CA file \/nonexistent\/ca\.pem: no such file$/],
+      [
+        ['sub', '-t', 'a', '--cafile', '/nonexistent/ca.pem'],
+        /--cafile: cannot read the CA file \/nonexistent\/ca\.pem: no such file \(is the path right\?\)$/,
+      ],
       [['sub', '-t', 'a', '--insecure'], /--insecure only applies to TLS: use it with --cafile, -L mqtts:\/\/ or -L wss:\/\//],
       [['sub', '-L', 'ws://127.0.0.1/mqtt/a', '--cafile', certs.ca], /--cafile is for TLS: write the URL as wss:\/\/ instead of ws:\/\//],
       [['pub', '-t', 'a', '-m', 'x', '--cert', 'c.pem'], /--cert is not supported: client certificates are not supported/],

@@ -9,7 +9,7 @@ import { RosterError, parseRoster } from '../classroom/roster';
 import type { ViewSnapshot } from '../classroom/view-model';
 import type { StudentOptions } from '../view/student-server';
 import type { WebView } from '../view/web';
-import { UsageError, integer, last, type Flag, type Parsed } from './flags';
+import { UsageError, fileErrorWhy, integer, last, type Flag, type Parsed } from './flags';
 import { cliLang, cliWords, setupLine } from '../words/cli';
 
 /** What watch and classroom both take for the page and the roster. */
@@ -70,7 +70,7 @@ export function rosterOption(file: string, group: string | undefined): string[] 
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(cliWords().rosterUnreadable(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (e as Error).message));
+    throw new UsageError(cliWords().rosterUnreadable(file, fileErrorWhy(e)));
   }
   try {
     return parseRoster(text, group);

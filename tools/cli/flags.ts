@@ -28,7 +28,7 @@ export interface Flag {
   strayHint?: true;
 }
 
-export { UsageError } from '../usage-error';
+export { UsageError, fileErrorWhy } from '../usage-error';
 
 /** The values given for each key, in order; a switch records '' once per use. */
 export type Parsed = Map<string, string[]>;

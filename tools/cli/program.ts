@@ -16,7 +16,7 @@ import { clearProgram, type FileProblem, ProgramRefused, programText, sendProgra
 import { PortError, openPort } from '../setup/serial-port';
 import { holdStopSignals, untilStopped } from './session';
 import { boardErrorLine, cliWords } from '../words/cli';
-import { UsageError, last, parseArgs, seconds, usageText, type Flag } from './flags';
+import { UsageError, fileErrorWhy, last, parseArgs, seconds, usageText, type Flag } from './flags';
 
 const FLAGS: Flag[] = [
   { names: ['--port'], key: 'port', value: 'device', example: '/dev/ttyUSB0', help: "the board's serial port (COM3 on Windows)" },
@@ -138,8 +138,8 @@ export function readProgram(file: string): ProgramFile {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
-  } catch {
-    throw new UsageError(words.noFile(file));
+  } catch (e) {
+    throw new UsageError(words.noFile(file, fileErrorWhy(e)));
   }
   const name = basename(file).normalize('NFC');
   // The checks the set-up page makes too (tools/setup/send-program.ts), in this command's words.

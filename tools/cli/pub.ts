@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { topicError } from '../../src/mqtt/topic';
 import { CONNECTION_FLAGS, parseCommon } from './connection';
-import { UsageError, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
+import { UsageError, fileErrorWhy, integer, last, parseArgs, seconds, usageText, type Flag } from './flags';
 import { cliWords } from '../words/cli';
 import { Session } from './session';
 
@@ -182,8 +182,7 @@ function readMessageFile(file: string, max: number, tooBig: (n: number, what: st
     return readFileSync(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(cliWords().pubSub.cannotReadFile(file, code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES' ? code : (e as Error).message));
+    throw new UsageError(cliWords().pubSub.cannotReadFile(file, fileErrorWhy(e)));
   }
 }
 

@@ -26,7 +26,7 @@ import { langOption, topicLevel } from './class-options';
 import { holdStopSignals, untilStopped } from './session';
 import { printable } from '../../src/apps/text';
 import { boardErrorLine, cliWords, setupLine } from '../words/cli';
-import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
+import { UsageError, fileErrorWhy, integer, last, parseArgs, usageText, type Flag } from './flags';
 
 const FLAGS: Flag[] = [
   { names: ['--port'], key: 'port', value: 'device', example: '/dev/ttyUSB0', help: "the board's serial port (COM3 on Windows)" },
@@ -142,8 +142,8 @@ export async function runSetup(argv: string[]): Promise<number> {
     let text: string;
     try {
       text = readFileSync(roster, 'utf8');
-    } catch {
-      throw new UsageError(cliWords().setup.cannotReadRoster(roster));
+    } catch (e) {
+      throw new UsageError(cliWords().setup.cannotReadRoster(roster, fileErrorWhy(e)));
     }
     try {
       slots = classSlots(text, school, className);

@@ -3,12 +3,7 @@
 // that board, the keyboard and the terminal as its buttons and LED. `mqtt-pair remote` and
 // `mqtt-pair actuator` are the sim with that role.
 
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { MAX_DELAY, ROLES } from '../../src/apps/config';
-import { MAX_SOURCE } from '../../src/program/program';
-import { MAX_NAME_BYTES } from '../../src/setup/program-store';
-import { utf8Length } from '../../src/mqtt/codec';
 import { brokerName, brokerUrl, redact } from '../../src/endpoint';
 import { keyboard, terminalColour, wantsColour, type Keyboard } from '../../hosts/node/devices';
 import { connectEndpoint } from '../../hosts/node/host';
@@ -16,6 +11,7 @@ import { SimBoard, SimWiFi, type SimBoardOptions } from '../../hosts/node/sim';
 import { startEmbeddedBroker } from '../broker/embedded';
 import { BROKER_FLAGS, brokerFromFlags } from './broker-flags';
 import { UsageError, integer, last, parseArgs, usageText, type Flag } from './flags';
+import { readProgram } from './program';
 import { holdStopSignals, untilStopped } from './session';
 import { cliWords } from '../words/cli';
 
@@ -65,32 +61,6 @@ const USAGE: Record<Command, string> = {
   actuator: 'mqtt-pair actuator [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
 };
 
-/** A program's source from its file: UTF-8 text, at most MAX_SOURCE characters; else one line says why. */
-function readProgram(file: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programUnreadable((e as NodeJS.ErrnoException).code ?? 'error')}`);
-  }
-  if (bytes.length > MAX_SOURCE * 4) throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programTooLong(MAX_SOURCE)}`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programNotUtf8}`);
-  }
-  if (text.length > MAX_SOURCE) throw new UsageError(`--program ${file}${cliWords().sep}${cliWords().programTooLong(MAX_SOURCE, text.length)}`);
-  return text;
-}
-
-/** A program's name as a board keeps it: its file's, without folders, at most MAX_NAME_BYTES. */
-function programName(file: string): string {
-  let name = basename(file).normalize('NFC');
-  while (utf8Length(name) > MAX_NAME_BYTES) name = name.slice(0, -1);
-  return name;
-}
-
 /** A board's broker value (src/apps/config.ts reads it): the endpoint as a URL, with its user and password. */
 /** Runs the command's boards until Ctrl+C (or the end of the remote's input); the exit code. */
 export async function runSim(argv: string[], command: Command = 'sim'): Promise<number> {
@@ -103,6 +73,7 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
     return 0;
   }
   const programFile = last(p, 'program');
+  // Read and checked as `mqtt-pair program` does: what runs here is what a board would take.
   const program = programFile === undefined ? undefined : readProgram(programFile);
   const role = command === 'sim' ? (last(p, 'role') ?? (program === undefined ? 'pair' : 'hello')) : command;
   if (program !== undefined && role === 'pair') throw new UsageError(words.programOneBoard);
@@ -158,8 +129,8 @@ export async function runSim(argv: string[], command: Command = 'sim'): Promise<
   const make = (boardName: string, r: string, id?: string, onEvent?: SimBoardOptions['onEvent']) => {
     const b = new SimBoard({
       name: boardName,
-      program,
-      programName: programFile === undefined ? undefined : programName(programFile),
+      program: program?.source,
+      programName: program?.name,
       wifi: wifi ? new SimWiFi(300) : undefined,
       devices,
       onEvent,

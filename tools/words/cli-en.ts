@@ -12,6 +12,14 @@ import { BROKER_FORMS } from '../../src/endpoint';
 const CONNACK_EN = ['', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
 
 const s = (n: number) => (n > 1 ? 's' : '');
+const FILE_WHY: Record<string, string> = {
+  ENOENT: 'no such file (is the path right?)',
+  ENOTDIR: 'no such file (is the path right?)',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+const fileWhy = (why: string) => FILE_WHY[why] ?? why;
 
 /** What to check after a CONNACK refusal, by its return code. */
 function refusalHint(f: CloseFacts): string {
@@ -60,6 +68,7 @@ export const en: CliWords = {
   topTitle: (v) => `mqtt-pair ${v}: classroom MQTT tools (mosquitto_pub/mosquitto_sub compatible) and the board simulator`,
   topCommands: 'Commands:',
   sep: ': ',
+  fileWhy,
   topUsage: 'mqtt-pair <command> [options]',
   topFooter: 'mqtt-pair <command> --help (or mqtt-pair help <command>) lists the options of a command.',
   examples: 'Examples:',
@@ -84,7 +93,7 @@ export const en: CliWords = {
   caFile: (file, why) =>
     why === 'notCertificate'
       ? `--cafile: the CA file ${file} holds no certificate (PEM or DER): give the certificate of the CA that signed the broker's`
-      : `--cafile: cannot read the CA file ${file}: ${{ ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[why] ?? why}`,
+      : `--cafile: cannot read the CA file ${file}: ${fileWhy(why)}`,
   userNeedsBroker: (flag) => `${flag} goes with --broker, e.g. --broker 192.168.1.144 -u alice -P secret`,
   passwordNeedsUser: '-P (password) needs -u (user name) too: MQTT 3.1.1 sends a password only with a user name',
   refusal: (code) => (code !== undefined && CONNACK_EN[code]) || `code ${code}`,
@@ -299,8 +308,7 @@ export const en: CliWords = {
     theMessage: 'the message',
     theFile: (file) => `the file '${file}'`,
     theStdin: 'the message on stdin',
-    cannotReadFile: (file, why) =>
-      `-f: cannot read the file '${file}': ${{ ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[why] ?? why}`,
+    cannotReadFile: (file, why) => `-f: cannot read the file '${file}': ${fileWhy(why)}`,
     subNoTopic: "no topic: say what to listen to with -t, e.g. -t hello or -t 'class/#'",
     subEmptyFilter: '-t needs a topic filter that is not empty, e.g. -t hello',
     removeRetainedNeedsEnd:
@@ -316,7 +324,7 @@ export const en: CliWords = {
   goesWithWeb: (flag) => `${flag} goes with --web: the students' page is served beside the class page, e.g. --web 8080`,
   langValue: (value) => `--lang needs fr or en, got '${value}'`,
   topicLevel: (flag, example, value) => `${flag} needs one topic level without / + or #, e.g. ${flag} ${example}, got '${value}'`,
-  rosterUnreadable: (file, why) => `--roster: cannot read '${file}': ${why ?? 'no such file'}`,
+  rosterUnreadable: (file, why) => `--roster: cannot read '${file}': ${fileWhy(why)}`,
   dotNote: (value) => `note: '${value}' holds a '.': on a RabbitMQ broker a '.' in a topic becomes a '/', so use '_' or '-' there instead`,
   listenAddress: (value) =>
     `--listen needs this computer's address on the classroom network, e.g. --listen 192.168.1.10 or --listen 0.0.0.0:8081, got '${value}'`,
@@ -327,9 +335,6 @@ export const en: CliWords = {
     `--student-broker ${value}: leave the user name and password out: every student's page shows this address; students type their own on the page`,
   schoolAndClass: '--school and --class go together, e.g. --school LycMaurois --class SNT_2nde',
   tlsOnly: (flag, write) => `${flag} is for a TLS broker: ${write ? 'write' : 'add'} --broker mqtts://… or wss://…`,
-  programUnreadable: (code) => `cannot read it (${code})`,
-  programTooLong: (max, has) => `a program is at most ${max} characters${has === undefined ? '' : ` (this one has ${has})`}`,
-  programNotUtf8: 'not UTF-8 text',
   programOneBoard: '--program runs one board: give --role the role it plays without its program, e.g. --role hello',
   unknownRole: (role, roles) => `--role "${role}" is unknown: use ${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat needs --name and --peer, e.g. --name esp --peer alice',
@@ -448,7 +453,7 @@ export const en: CliWords = {
     webOrPort: '--web or --port: the page sets boards up from Chrome, --port from this command',
     passwordNeedsSsid: '--password goes with --ssid, e.g. --ssid ClassWiFi --password secret',
     rosterNeedsClass: '--roster needs --school and --class, e.g. --school LycMaurois --class SNT_2nde',
-    cannotReadRoster: (roster) => `cannot read the roster ${roster}: is the path right?`,
+    cannotReadRoster: (roster, why) => `cannot read the roster ${roster}: ${fileWhy(why)}`,
     passwordOnPage: '--password is typed on the page, which sends it to the board only: leave it out with --web',
     settingsWithPort: "key=value settings go with --port; the page gives the broker and the roster's settings",
     whichBoard: 'which board? --web 8090 (the page, in Chrome) or --port /dev/ttyUSB0 (this command; COM3 on Windows; mqtt-pair setup --list shows the ports)',
@@ -466,7 +471,7 @@ export const en: CliWords = {
   program: {
     title: "mqtt-pair program: send a student's program to a board over USB, then show its console",
     which: 'which board? --port /dev/ttyUSB0 (COM3 on Windows; mqtt-pair setup --list shows the ports)',
-    noFile: (file) => `cannot read ${file}: is the path right?`,
+    noFile: (file, why) => `cannot read ${file}: ${fileWhy(why)}`,
     empty: (file) => `${file} is empty: a program holds at least one line`,
     tooLarge: (file, bytes, max) => `${file} is ${bytes} bytes long: a board takes a program of ${max} bytes at most`,
     notUtf8: (file, line) => `${file} is not UTF-8 text (line ${line}): save it as UTF-8 in the editor`,

@@ -23,6 +23,14 @@ const CONNACK_FR = [
 ];
 
 const s = (n: number) => (n > 1 ? 's' : '');
+const FILE_WHY: Record<string, string> = {
+  ENOENT: 'ce fichier n’existe pas (le chemin est-il juste ?)',
+  ENOTDIR: 'ce fichier n’existe pas (le chemin est-il juste ?)',
+  EISDIR: 'c’est un dossier, pas un fichier',
+  EACCES: 'permission refusée',
+  EPERM: 'permission refusée',
+};
+const fileWhy = (why: string) => FILE_WHY[why] ?? why;
 
 /** The alphabets' names (tools/setup/class-roster.ts), as a French teacher reads them. */
 const SCRIPTS_FR: Record<string, string> = {
@@ -85,6 +93,7 @@ export const fr: CliWords = {
   topTitle: (v) => `mqtt-pair ${v} : les outils MQTT de la classe (comme mosquitto_pub et mosquitto_sub) et le simulateur des cartes`,
   topCommands: 'Commandes :',
   sep: ' : ',
+  fileWhy,
   topUsage: 'mqtt-pair <commande> [options]',
   topFooter: "mqtt-pair <commande> --help (ou mqtt-pair help <commande>) liste les options d'une commande.",
   examples: 'Exemples :',
@@ -176,7 +185,7 @@ export const fr: CliWords = {
   caFile: (file, why) =>
     why === 'notCertificate'
       ? `--cafile : le fichier ${file} ne contient aucun certificat (PEM ou DER) : donnez le certificat de l’autorité (CA) qui a signé celui du broker`
-      : `--cafile : impossible de lire le fichier de CA ${file} : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
+      : `--cafile : impossible de lire le fichier de CA ${file} : ${fileWhy(why)}`,
   userNeedsBroker: (flag) => `${flag} va avec --broker, par exemple --broker 192.168.1.144 -u alice -P secret`,
   passwordNeedsUser: "-P (mot de passe) demande aussi -u (nom d'utilisateur) : MQTT 3.1.1 n'envoie un mot de passe qu'avec un nom",
   refusal: (code) => (code !== undefined && CONNACK_FR[code]) || `code ${code}`,
@@ -403,8 +412,7 @@ export const fr: CliWords = {
     theMessage: 'le message',
     theFile: (file) => `le fichier '${file}'`,
     theStdin: 'le message lu sur l’entrée standard',
-    cannotReadFile: (file, why) =>
-      `-f : impossible de lire le fichier '${file}' : ${{ ENOENT: 'il n’existe pas', EISDIR: 'c’est un dossier', EACCES: 'permission refusée' }[why] ?? why}`,
+    cannotReadFile: (file, why) => `-f : impossible de lire le fichier '${file}' : ${fileWhy(why)}`,
     subNoTopic: "pas de topic : dites quoi écouter avec -t, par exemple -t hello ou -t 'class/#'",
     subEmptyFilter: '-t attend un filtre de topic qui n’est pas vide, par exemple -t hello',
     removeRetainedNeedsEnd:
@@ -421,7 +429,7 @@ export const fr: CliWords = {
   goesWithWeb: (flag) => `${flag} va avec --web : la page élève est servie à côté de la page de la classe, par exemple --web 8080`,
   langValue: (value) => `--lang attend fr ou en, reçu '${value}'`,
   topicLevel: (flag, example, value) => `${flag} attend un seul niveau de topic, sans / + ni #, par exemple ${flag} ${example}, reçu '${value}'`,
-  rosterUnreadable: (file, why) => `--roster : impossible de lire '${file}' : ${why ?? 'ce fichier n’existe pas'}`,
+  rosterUnreadable: (file, why) => `--roster : impossible de lire '${file}' : ${fileWhy(why)}`,
   dotNote: (value) => `remarque : '${value}' contient un '.' : sur un broker RabbitMQ, un '.' dans un topic devient un '/' ; écrivez plutôt '_' ou '-'`,
   listenAddress: (value) =>
     `--listen attend l’adresse de cet ordinateur sur le réseau de la salle, par exemple --listen 192.168.1.10 ou --listen 0.0.0.0:8081, reçu '${value}'`,
@@ -432,9 +440,6 @@ export const fr: CliWords = {
     `--student-broker ${value} : sans nom d’utilisateur ni mot de passe : la page de chaque élève montre cette adresse ; les élèves tapent les leurs sur la page`,
   schoolAndClass: '--school et --class vont ensemble, par exemple --school LycMaurois --class SNT_2nde',
   tlsOnly: (flag, write) => `${flag} est pour un broker TLS : ${write ? 'écrivez' : 'ajoutez'} --broker mqtts://… ou wss://…`,
-  programUnreadable: (code) => `impossible de le lire (${code})`,
-  programTooLong: (max, has) => `un programme fait au plus ${max} caractères${has === undefined ? '' : ` (celui-ci en a ${has})`}`,
-  programNotUtf8: 'ce n’est pas du texte UTF-8',
   programOneBoard: '--program fait tourner une seule carte : donnez avec --role le rôle qu’elle joue sans son programme, par exemple --role hello',
   unknownRole: (role, roles) => `--role « ${role} » est inconnu : choisissez ${roles.slice(0, -1).join(', ')} ou ${roles.at(-1)}`,
   chatNeedsNamePeer: '--role chat demande --name et --peer, par exemple --name esp --peer alice',
@@ -560,7 +565,7 @@ export const fr: CliWords = {
     webOrPort: '--web ou --port : la page règle les cartes depuis Chrome, --port depuis cette commande',
     passwordNeedsSsid: '--password va avec --ssid, par exemple --ssid WiFiClasse --password secret',
     rosterNeedsClass: '--roster demande --school et --class, par exemple --school LycMaurois --class SNT_2nde',
-    cannotReadRoster: (roster) => `impossible de lire la liste ${roster} : le chemin est-il juste ?`,
+    cannotReadRoster: (roster, why) => `impossible de lire la liste ${roster} : ${fileWhy(why)}`,
     passwordOnPage: '--password se tape sur la page, qui ne l’envoie qu’à la carte : retirez-le avec --web',
     settingsWithPort: 'les réglages clé=valeur vont avec --port ; la page donne le broker et les réglages de la liste',
     whichBoard:
@@ -579,7 +584,7 @@ export const fr: CliWords = {
   program: {
     title: 'mqtt-pair program : envoyer le programme d’un élève à une carte par USB, puis afficher sa console',
     which: 'quelle carte ? --port /dev/ttyUSB0 (COM3 sous Windows ; mqtt-pair setup --list montre les ports)',
-    noFile: (file) => `impossible de lire ${file} : le chemin est-il juste ?`,
+    noFile: (file, why) => `impossible de lire ${file} : ${fileWhy(why)}`,
     empty: (file) => `${file} est vide : un programme a au moins une ligne`,
     tooLarge: (file, bytes, max) => `${file} fait ${bytes} octets : une carte prend un programme de ${max} octets au plus`,
     notUtf8: (file, line) => `${file} n’est pas du texte UTF-8 (ligne ${line}) : enregistrez-le en UTF-8 dans l’éditeur`,

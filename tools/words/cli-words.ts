@@ -64,7 +64,7 @@ export interface PubSubWords {
   theMessage: string;
   theFile(file: string): string;
   theStdin: string;
-  /** -f's file unreadable: a system code (ENOENT, EISDIR, EACCES) or the system's message. */
+  /** -f's file unreadable: `why` as fileWhy. */
   cannotReadFile(file: string, why: string): string;
   subNoTopic: string;
   subEmptyFilter: string;
@@ -130,6 +130,8 @@ export interface CliWords {
   topCommands: string;
   /** Between a line and what follows it: ': ' in English, ' : ' in French. */
   sep: string;
+  /** Why a file cannot be read: the system's code (ENOENT, ENOTDIR, EISDIR, EACCES, EPERM), else the code or message as it is. */
+  fileWhy(why: string): string;
   topUsage: string;
   topFooter: string;
   examples: string;
@@ -140,7 +142,7 @@ export interface CliWords {
   // The broker flags (tools/cli/broker-flags.ts).
   /** --broker's value refused (src/endpoint.ts, brokerOf); `shown`: the value, its password hidden. */
   brokerValue(shown: string, p: BrokerProblem): string;
-  /** --cafile's file unusable (hosts/node/tls.ts, CaFileError): a system code (ENOENT, EISDIR, EACCES, else its message), or 'notCertificate'. */
+  /** --cafile's file unusable (hosts/node/tls.ts, CaFileError): as fileWhy, or 'notCertificate'. */
   caFile(file: string, why: string): string;
   userNeedsBroker(flag: string): string;
   passwordNeedsUser: string;
@@ -235,8 +237,8 @@ export interface CliWords {
   goesWithWeb(flag: string): string;
   langValue(value: string): string;
   topicLevel(flag: string, example: string, value: string): string;
-  /** --roster's file cannot be read: `why` is the system's reason, absent when there is no such file. */
-  rosterUnreadable(file: string, why?: string): string;
+  /** --roster's file cannot be read: `why` as fileWhy. */
+  rosterUnreadable(file: string, why: string): string;
   /** A '.' in a class's topic level, which RabbitMQ turns into a '/'. */
   dotNote(value: string): string;
   listenAddress(value: string): string;
@@ -246,10 +248,7 @@ export interface CliWords {
   schoolAndClass: string;
   // The broker flags: a TLS flag for a broker without TLS (`write`: a broker was given, else none).
   tlsOnly(flag: string, write: boolean): string;
-  // sim's own: --program's file, --role.
-  programUnreadable(code: string): string;
-  programTooLong(max: number, has?: number): string;
-  programNotUtf8: string;
+  // sim's own: --program with --role, --role.
   programOneBoard: string;
   unknownRole(role: string, roles: readonly string[]): string;
   chatNeedsNamePeer: string;
@@ -287,7 +286,8 @@ export interface ProgramCliWords {
   /** What the command does, for --help. */
   title: string;
   which: string;
-  noFile(file: string): string;
+  /** The program's file cannot be read: `why` as fileWhy. */
+  noFile(file: string, why: string): string;
   empty(file: string): string;
   tooLarge(file: string, bytes: number, max: number): string;
   /** Bytes that are not UTF-8, first on line `line`. */
@@ -394,7 +394,8 @@ export interface SetupCliWords {
   webOrPort: string;
   passwordNeedsSsid: string;
   rosterNeedsClass: string;
-  cannotReadRoster(roster: string): string;
+  /** The roster cannot be read: `why` as fileWhy. */
+  cannotReadRoster(roster: string, why: string): string;
   passwordOnPage: string;
   settingsWithPort: string;
   whichBoard: string;
