@@ -1,7 +1,7 @@
 // The mqtt-pair command as a child process, for the TLS and WebSocket tests: its output collected,
 // `waitFor(stream, re)` until a line shows up, `stop()` with SIGINT as Ctrl+C does, and every
 // child killed when the test process exits.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -11,6 +11,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
 
 const children = new Set();
+
+/** The user nobody, for a command run `unprivileged` by tests that run as root (util-linux's setpriv). */
+const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+
+/** Why `mqttPair(…, { unprivileged: true })` cannot run here, or false: as root, it needs setpriv and
+ *  a checkout the user nobody may read (a home folder of mode 700 is not). */
+export function unprivilegedSkip() {
+  if (process.getuid?.() !== 0) return process.platform === 'win32' ? 'no file permissions of that kind on Windows' : false;
+  const r = spawnSync(NOBODY[0], [...NOBODY.slice(1), process.execPath, CLI, '--version'], { encoding: 'utf8' });
+  if (r.error) return 'setpriv (util-linux) is not installed: the tests run as root and need another user';
+  return r.status === 0 ? false : `the user nobody cannot run the command from this checkout (${r.stderr.trim().split('\n')[0]})`;
+}
 process.once('exit', () => {
   for (const c of children)
     try {
@@ -65,10 +77,13 @@ export function outputWatch(text, exited) {
  * Runs `mqtt-pair ...args`; `exit` resolves with { code, signal, stdout, raw, stderr }. `input` is
  * written to its stdin (then closed); `stdin` is a file descriptor to read instead (e.g. of
  * /dev/zero); `openStdin` leaves a pipe open (child.stdin), as a terminal nobody types in; `env`
- * adds to the environment (LC_ALL for the French words).
+ * adds to the environment (LC_ALL for the French words); `unprivileged` runs it as the user nobody
+ * when the tests run as root (root opens any file: a permission denied needs another user).
  */
-export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = false, env } = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], {
+export function mqttPair(args, { timeout = LIMIT, input, stdin, openStdin = false, env, unprivileged = false } = {}) {
+  const argv = [process.execPath, CLI, ...args];
+  if (unprivileged && process.getuid?.() === 0) argv.unshift(...NOBODY);
+  const child = spawn(argv[0], argv.slice(1), {
     stdio: [stdin ?? (input === undefined && !openStdin ? 'ignore' : 'pipe'), 'pipe', 'pipe'],
     env: { ...process.env, MQTT_PAIR_DEBUG: '', ...env },
   });
