@@ -9,4 +9,4 @@
 export { startMosquitto } from './mosquitto/broker.mjs';
 export { dynsecPlugin, findExecutable, mosquittoAvailable, mosquittoBinary, mosquittoSkip, mosquittoTool, needMosquitto } from './mosquitto/installed.mjs';
 export { freePort, listening, waitForPort } from './mosquitto/ports.mjs';
-export { mosquittoSub } from './mosquitto/sub.mjs';
+export { mosquittoSub, retainedOn } from './mosquitto/sub.mjs';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runToEnd as run } from '../helpers/child.mjs';
-import { mosquittoSkip, mosquittoTool, startMosquitto } from '../helpers/mosquitto.mjs';
+import { mosquittoSkip, mosquittoTool, retainedOn, startMosquitto } from '../helpers/mosquitto.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'tools', 'mqtt-pair.cjs');
@@ -23,10 +23,7 @@ describe('sub --remove-retained (Mosquitto)', () => {
     assert.equal(r.code, 0, r.stderr);
   };
   /** The retained messages the broker holds now, as sorted "topic payload" lines (mosquitto_sub's view). */
-  const retained = async () => {
-    const r = await run(mosquittoTool('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-t', '#', '-v', '--retained-only', '-W', '1']);
-    return r.stdout.split('\n').filter(Boolean).sort();
-  };
+  const retained = async () => (await retainedOn(broker.port, ['#'])).sort();
   /** The lab's tree: a class's retained messages (a will, a sensor's values, a lab), and another class's. */
   const seed = async () => {
     await pub('-r', '-t', `${G}alice/myRasp/sensors/temperature`, '-m', '20.7');

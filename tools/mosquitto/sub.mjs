@@ -76,3 +76,29 @@ export async function mosquittoSub(port, args) {
     },
   };
 }
+
+/**
+ * What the broker on `port` holds retained under `filters`, as "topic payload" lines in the order
+ * it sent them, as a later subscriber sees them: mosquitto_sub subscribes to them and to a marker
+ * topic, then the marker is published (not retained). The retained messages come before it (the
+ * broker sends them when it takes the subscription, the marker only later): no fixed wait that a
+ * loaded machine could outlast.
+ */
+export async function retainedOn(port, filters) {
+  const marker = `mqtt-pair-marker/${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const sub = await mosquittoSub(port, [...filters.flatMap((f) => ['-t', f]), '-t', marker, '-F', '%r %t %p']);
+  try {
+    const pub = spawn(mosquittoTool('mosquitto_pub'), ['-h', HOST, '-p', String(port), '-t', marker, '-m', 'end'], { stdio: 'ignore' });
+    await new Promise((resolve, reject) =>
+      pub.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub to the marker: exit ${code}`)))),
+    );
+    await sub.waitFor(new RegExp(`^0 ${marker} end$`));
+    const end = sub.lines.findIndex((l) => l === `0 ${marker} end`);
+    return sub.lines
+      .slice(0, end)
+      .filter((l) => l.startsWith('1 '))
+      .map((l) => l.slice(2));
+  } finally {
+    await sub.stop();
+  }
+}
