@@ -305,6 +305,11 @@ describe("the students' page sends a program to the student's board over Web Ser
         assert.equal(await page.textContent('#board-command'), command);
         assert.ok(await page.locator('#board-send').isHidden(), 'no button that cannot work');
         await page.locator('#board-copy').click();
+        // Said once the clipboard has answered (or refused): wait for the words, then read both.
+        await page
+          .locator('#board-status')
+          .filter({ hasText: /^(Copié|Copied|Ligne sélectionnée|Line selected)/ })
+          .waitFor();
         const selected = await page.evaluate(() => getSelection()?.toString());
         const copied = await page.textContent('#board-status');
         assert.ok((selected === command && /^(Ligne sélectionnée|Line selected)/.test(copied)) || /^(Copié|Copied)\.$/.test(copied), `${selected} / ${copied}`);

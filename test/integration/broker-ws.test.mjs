@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mqttPair } from '../helpers/child.mjs';
-import { sleep } from '../helpers/wait.mjs';
+import { sleep, until } from '../helpers/wait.mjs';
 
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const linux = process.platform === 'linux' ? false : "reads the broker's memory from /proc (Linux)";
@@ -151,7 +151,7 @@ describe("the embedded broker's WebSocket against a hostile local program", { sk
       const c = await rawClient(wsPort, { origin });
       assert.match(c.status, /^HTTP\/1\.1 101/, `origin ${origin}`);
       c.socket.write(frame(2, CONNECT(`origin-${c.socket.localPort}`)));
-      for (let i = 0; i < 100 && !c.frames.length; i++) await sleep(50);
+      await until(() => c.frames.length, `a frame for origin ${origin}`);
       assert.equal(c.frames[0]?.payload[0], 0x20, `a CONNACK for origin ${origin}`);
       c.socket.destroy();
     }
@@ -174,13 +174,16 @@ describe("the embedded broker's WebSocket against a hostile local program", { sk
     const sub = await rawClient(wsPort);
     sub.socket.write(frame(2, CONNECT('frames')));
     sub.socket.write(frame(2, SUBSCRIBE('frames/#')));
-    for (let i = 0; i < 100 && sub.frames.length < 2; i++) await sleep(50);
+    await until(() => sub.frames.length >= 2, 'the CONNACK and the SUBACK');
     const pub = connect(tcpPort, '127.0.0.1');
     await new Promise((r) => pub.once('connect', r));
     pub.write(CONNECT('frames-pub'));
     const sizes = [5, 300, 70_000];
     for (const n of sizes) pub.write(PUBLISH('frames/x', Buffer.alloc(n, 65)));
-    for (let i = 0; i < 100 && sub.frames.length < 2 + sizes.length; i++) await sleep(50);
+    await until(
+      () => sub.frames.length >= 2 + sizes.length,
+      () => `${sizes.length} PUBLISH frames (${sub.frames.length - 2} so far)`,
+    );
     const publishes = sub.frames.slice(2);
     assert.deepEqual(
       publishes.map((f) => [f.fin, f.opcode, f.payload[0] >> 4]),
@@ -204,7 +207,7 @@ describe("the embedded broker's WebSocket against a hostile local program", { sk
     ]) {
       const c = await rawClient(wsPort);
       await send(c.socket, bytes);
-      for (let i = 0; i < 200 && closeCode(c) === undefined && !c.socket.destroyed; i++) await sleep(50);
+      await until(() => closeCode(c) !== undefined || c.socket.destroyed, `${what}: the connection closed`);
       assert.equal(closeCode(c), code, `${what}: a close frame with the code`);
       c.socket.destroy();
     }
@@ -241,7 +244,7 @@ describe("the embedded broker's WebSocket against a hostile local program", { sk
     const stalled = await rawClient(wsPort);
     stalled.socket.write(frame(2, CONNECT('stalled')));
     stalled.socket.write(frame(2, SUBSCRIBE('#')));
-    for (let i = 0; i < 100 && stalled.frames.length < 2; i++) await sleep(50);
+    await until(() => stalled.frames.length >= 2, 'the CONNACK and the SUBACK');
     stalled.socket.pause();
     const probe = connect(tcpPort, '127.0.0.1');
     let echoed = 0;

@@ -177,7 +177,7 @@ describe('the password, in every form, on every command and page', { skip: mosqu
     await each(async (form) => {
       await run(['pub', '-L', withTopic(form), '-m', 'hi', '-d']);
       await run(['pub', '-h', form, '-t', 'class/t', '-m', 'hi']); // a URL where a host goes
-      const r = await run(['sub', '-L', withTopic(form), '-d', '-W', '1', '-E']);
+      const r = await run(['sub', '-L', withTopic(form), '-d', '-W', '20', '-E']);
       if (/CONNACK \(0\)/.test(r.raw)) connected++;
     });
     assert.ok(connected >= 2, `the right password connects (${connected} forms did)`);
@@ -207,7 +207,7 @@ describe('the password, in every form, on every command and page', { skip: mosqu
 
   test("classroom: its summary, its page and the students' page", async () => {
     await eachServed(async (form, served) => {
-      const r = await run(['classroom', '--broker', form, '--pairs', '1', '--interval', '200', '--web', '0', '--duration', '4'], {
+      const r = await run(['classroom', '--broker', form, '--pairs', '1', '--interval', '200', '--web', '0', '--duration', '600'], {
         until: /Classroom view: (http:\/\/\S+\/)/,
         web: true,
         ms: 8000,

@@ -162,6 +162,7 @@ describe('the built-in roles’ examples as programs in XS', { skip: xsSkip() },
       await lineIn(b.lines, /^Connected to .* subscribed to .*remote\/command topic$/);
       for (const text of ['up', ' Red ', 'purple', 'right']) spy.publish(`${prefix}remote/command`, text, { qos: 1 });
       await lineIn(b.lines, /^Colour: blue \(right\)$/);
+      await until(() => onWire(prefix, 4).length === 4, `4 messages under ${prefix}`);
       if (b.errors.length) assert.fail(b.errors.join('\n'));
       return { lines: upTo(b.lines, /^Colour: blue/, 1, prefix), wire: onWire(prefix, 4) };
     }
