@@ -121,6 +121,24 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     assert.match((await run(['--version'])).out, /^mqtt-pair \d+\.\d+\.\d+\n$/);
   });
 
+  test('installed without its optional serialport, and without the repository: the serial commands and bench say so in one line', async () => {
+    // The offline install left serialport out (above), as a machine with no prebuilt binary for it would.
+    for (const args of [
+      ['setup', '--list'],
+      ['program', '--port', '/dev/ttyUSB0', '--show'],
+    ]) {
+      const r = await run(args);
+      assert.notEqual(r.code, 0);
+      assert.equal(
+        r.err,
+        `mqtt-pair ${args[0]}: the serialport package is not installed: npm install serialport (it ships prebuilt binaries), or use mqtt-pair setup --web in Chrome\n`,
+      );
+    }
+    const bench = await run(['bench']);
+    assert.notEqual(bench.code, 0);
+    assert.equal(bench.err, 'mqtt-pair bench: the benchmark is a development tool: run it in the repository, with npm run bench\n');
+  });
+
   test('another project imports the client as the README shows (mqtt-pair/dist/index.js, or mqtt-pair)', () => {
     const project = join(dir, 'project');
     mkdirSync(project);
