@@ -61,7 +61,6 @@ const USAGE: Record<Command, string> = {
   actuator: 'mqtt-pair actuator [--broker URL [-u USER -P PASSWORD]] [--prefix PREFIX] [--id CLIENTID] [--no-wifi]',
 };
 
-/** A board's broker value (src/apps/config.ts reads it): the endpoint as a URL, with its user and password. */
 /** Runs the command's boards until Ctrl+C (or the end of the remote's input); the exit code. */
 export async function runSim(argv: string[], command: Command = 'sim'): Promise<number> {
   const flags = command === 'sim' ? SIM_FLAGS : COMMON;
