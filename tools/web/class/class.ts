@@ -349,8 +349,10 @@ function render(all: ViewSnapshot): void {
       x.li.remove();
       tiles.delete(key);
     }
-  fit(s);
+  // The footer before the fit: written after it, its first line took the tiles' room, and the
+  // class overflowed the screen until the next snapshot.
   set(byId('footer'), `mqtt-pair · ${L.live} · ${L.updated} ${new Date().toLocaleTimeString(L.locale)}`);
+  fit(s);
 }
 
 window.addEventListener('resize', () => {
