@@ -89,8 +89,8 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = async (args, ms = LIMIT) => {
-    const r = await runToEnd(bin, args, { cwd: dir, timeout: ms });
+  const run = async (args, ms = LIMIT, env = undefined) => {
+    const r = await runToEnd(bin, args, { cwd: dir, timeout: ms, env: env && { ...process.env, ...env } });
     return { code: r.code, out: r.stdout, err: r.stderr };
   };
 
@@ -125,6 +125,7 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     // The offline install left serialport out (above), as a machine with no prebuilt binary for it would.
     for (const args of [
       ['setup', '--list'],
+      ['setup', '--port', '/dev/ttyUSB0', 'role=hello'],
       ['program', '--port', '/dev/ttyUSB0', '--show'],
     ]) {
       const r = await run(args);
@@ -134,6 +135,10 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
         `mqtt-pair ${args[0]}: the serialport package is not installed: npm install serialport (it ships prebuilt binaries), or use mqtt-pair setup --web in Chrome\n`,
       );
     }
+    const fr = await run(['setup', '--list'], LIMIT, { LC_ALL: 'fr_FR.UTF-8' });
+    assert.notEqual(fr.code, 0);
+    assert.match(fr.err, /^mqtt-pair setup: [^\n]*serialport[^\n]*npm install serialport[^\n]*setup --web[^\n]*\n$/);
+    assert.doesNotMatch(fr.err, /is not installed|ships/, 'in French');
     const bench = await run(['bench']);
     assert.notEqual(bench.code, 0);
     assert.equal(bench.err, 'mqtt-pair bench: the benchmark is a development tool: run it in the repository, with npm run bench\n');
