@@ -82,7 +82,8 @@ describe("the students' page: write and run a program", { skip }, () => {
       await alice.page.waitForSelector('.cm-editor .cm-lineNumbers');
       await alice.page.selectOption('#program-examples', 'hello');
       assert.match(await alice.page.textContent('.cm-content'), /every\(board\.interval \?\? 5000/);
-      assert.ok((await alice.page.$$('.cm-content span[class]')).length > 5, 'highlighted tokens');
+      // CodeMirror parses and highlights when the browser is idle: waited for.
+      await until(async () => (await alice.page.$$('.cm-content span[class]')).length > 5, 'highlighted tokens');
       assert.equal(await alice.page.textContent('#program-prefix'), `${PREFIX}alice/`);
       await alice.page.click('#program-run');
       await until(() => seen.find(([t, p]) => t === `${PREFIX}alice/hello` && p === 'Hello #0'), 'Hello #0 on the broker');
