@@ -89,13 +89,13 @@ describe('terminal output and stderr under a hostile broker', { skip: !SCRIPT &&
 
   test('sub -v, -F %t and -d on a terminal: the topic escaped (\\x1b, \\u202e); through a pipe, as it is', async () => {
     for (const args of [['-v'], ['-F', '%t %p'], ['-d']]) {
-      const r = await onTerminal(['sub', '-p', String(broker.port), '-t', '#', '-C', '2', '-W', '10', ...args]);
+      const r = await onTerminal(['sub', '-p', String(broker.port), '-t', '#', '-C', '2', '-W', '60', ...args]);
       assert.deepEqual(controls(r.out), [], `sub ${args.join(' ')} on a terminal:\n${JSON.stringify(r.out)}`);
       assert.match(r.out, EVIL_SHOWN, `sub ${args.join(' ')}: the topic, escaped:\n${JSON.stringify(r.out)}`);
     }
-    const piped = await mqttPair(['sub', '-p', String(broker.port), '-t', '#', '-C', '2', '-W', '10', '-v']).exit;
+    const piped = await mqttPair(['sub', '-p', String(broker.port), '-t', '#', '-C', '2', '-W', '60', '-v']).exit;
     assert.ok(piped.stdout.includes(`${EVIL} payload`), 'a pipe gets the topic byte for byte, as mosquitto_sub gives it');
-    const debug = await mqttPair(['sub', '-p', String(broker.port), '-t', '#', '-C', '2', '-W', '10', '-d']).exit;
+    const debug = await mqttPair(['sub', '-p', String(broker.port), '-t', '#', '-C', '2', '-W', '60', '-d']).exit;
     const lines = debug.raw.split('\n').filter((l) => l.startsWith('Client '));
     assert.ok(
       lines.some((l) => EVIL_SHOWN.test(l)),
@@ -135,7 +135,7 @@ describe('a WebSocket server with hostile words', () => {
     const port = server.address().port;
     try {
       for (const path of ['refuse', 'mqtt']) {
-        const r = await mqttPair(['sub', '-L', `ws://127.0.0.1:${port}/${path}/t`, '-W', '5']).exit;
+        const r = await mqttPair(['sub', '-L', `ws://127.0.0.1:${port}/${path}/t`, '-W', '60']).exit;
         assert.deepEqual(controls(Buffer.from(r.stderr, 'utf8').toString('latin1')), [], r.stderr);
         assert.match(r.stderr, path === 'refuse' ? /HTTP 403 \\x1b\]0;pwned\\x07\\x1b\[2JForbidden/ : /code 4000: \\x1b\[2J\\u202ebye/);
       }
@@ -251,7 +251,7 @@ describe('the pages of watch --web', { skip: mosquittoSkip() }, () => {
   });
 
   test('--web 65535 with --listen and no port: one clear line, exit code 1', () => {
-    const r = spawnSync(process.execPath, [CLI, 'watch', '--web', '65535', '--listen', '127.0.0.2'], { encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [CLI, 'watch', '--web', '65535', '--listen', '127.0.0.2'], { encoding: 'utf8', timeout: LIMIT });
     assert.equal(r.status, 1, r.stderr);
     assert.match(
       r.stderr,

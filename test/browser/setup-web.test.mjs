@@ -35,11 +35,11 @@ describe('mqtt-pair setup --web', () => {
     writeFileSync(roster, 'alice bob\nchloe david\nemma\n');
     // The screenshots show a classroom's broker port (1883), not one drawn for the test.
     broker = await startEmbeddedBroker(SHOTS ? 1883 : await freePort());
-    port = await freePort();
+    // Port 0: the system gives a free one (a port probed first could be taken before the bind).
     server = mqttPair([
       'setup',
       '--web',
-      String(port),
+      '0',
       '--image',
       image,
       '--roster',
@@ -53,7 +53,8 @@ describe('mqtt-pair setup --web', () => {
       '--broker',
       `127.0.0.1:${broker.port}`,
     ]);
-    await server.waitFor('stdout', /The class set-up page: http:\/\/127\.0\.0\.1:\d+\//);
+    const banner = await server.waitFor('stdout', /The class set-up page: http:\/\/127\.0\.0\.1:(\d+)\//);
+    port = Number(banner[1]);
     base = `http://127.0.0.1:${port}`;
   });
   after(async () => {

@@ -11,7 +11,7 @@ import { MqttClient, nodeHost, payloadText } from '../../dist/index.js';
 import { startClassPages } from '../helpers/class-page.mjs';
 import { mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertChromium, chromiumSkip, playwright } from '../helpers/browser.mjs';
-import { until } from '../helpers/wait.mjs';
+import { LIMIT, until } from '../helpers/wait.mjs';
 
 const skip = mosquittoSkip() || chromiumSkip();
 const PREFIX = 'LycMaurois/SNT_2nde/';
@@ -55,6 +55,8 @@ describe("the students' page: write and run a program", { skip }, () => {
     });
     await page.goto(`${watch.url}?name=${name}&peer=${peer}&tab=program`);
     await until(async () => /^(Connected|Connecté) /.test(await page.textContent('#status')), `${name} connected`);
+    // The editor is loaded apart (import()): an example picked before it is there is not kept.
+    await page.locator('.cm-editor .cm-lineNumbers').waitFor({ timeout: LIMIT });
     return { context, page, violations };
   }
 

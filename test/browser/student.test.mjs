@@ -206,6 +206,8 @@ describe("the students' page in headless chromium, two students and a third", ()
     await alice.page.getByLabel('Message', { exact: true }).fill('Bonjour Bob, ça va ?');
     await alice.page.getByLabel('Message', { exact: true }).press('Enter');
     await until("the line on bob's page", async () => (await chatLines(bob.page)).some((l) => l.who === 'alice' && l.text === 'Bonjour Bob, ça va ?'));
+    // Each page draws its lines in its own frame: alice's is waited for on its own.
+    await until("alice's own line", async () => (await chatLines(alice.page)).length > 0);
     assert.deepEqual(await chatLines(alice.page), [{ who: 'alice', text: 'Bonjour Bob, ça va ?' }]);
     await bob.page.getByLabel('Message', { exact: true }).fill('Très bien !');
     await bob.page.keyboard.press('Enter');
