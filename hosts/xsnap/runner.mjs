@@ -610,7 +610,7 @@ export async function measureHeap({
   broker,
   messages = 100,
   interval = 10,
-  timeout = 20000,
+  timeout = 180_000, // a safety net for a hang, far above the work on a loaded machine
   topicPrefix = `heap${randomBytes(3).toString('hex')}/`,
   program,
 } = {}) {

@@ -226,7 +226,9 @@ for (const kind of BROKERS) {
     const topicPrefix = () => (prefix ??= `lab/${kind.name}/${uid()}`);
 
     test('keepalive: an idle connection pings and stays up', async () => {
-      const c = await online(port, { keepalive: 1 });
+      // 3 s: a PINGRESP may be 1.5 s late (half the keepalive) before the link counts as lost,
+      // room for a stalled test process; at 1 s, half a second would do it.
+      const c = await online(port, { keepalive: 3 });
       await until(() => c.tap.countReceived(PINGRESP) >= 2, 'two PINGRESPs');
       assert.ok(c.tap.count(PINGREQ) >= 2, `${c.tap.count(PINGREQ)} PINGREQ sent`);
       assert.equal(c.client.connected, true);

@@ -312,12 +312,13 @@ describe('faults between the client and Mosquitto', { skip: mosquittoSkip() }, (
     wifi.drop();
     await until(() => sim.lines.includes('WiFi disconnected: MQTT paused until the WiFi is back'), 'the pause');
     const attempts = proxy.connections;
-    const lastBefore = Math.max(...hellos);
     await until(() => sim.lines.filter((l) => l.startsWith('WiFi: no IP address')).length >= 2, 'two WiFi join timeouts');
     assert.equal(proxy.connections, attempts, 'no TCP attempt while the WiFi is down');
     assert.equal(sim.board.client.connected, false);
     assert.ok(!sim.lines.some((l) => l.startsWith('Failed to connect')), 'no reconnect storm');
+    // Read now, not at the pause: hellos written just before it may still have been on their way.
     const seenBefore = hellos.length;
+    const lastBefore = Math.max(...hellos);
     wifi.restore();
     await until(() => hellos.length >= seenBefore + 2, 'hellos again');
     const again = hellos.slice(seenBefore);

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { mqttPair } from '../helpers/child.mjs';
 import { mosquittoSkip, startMosquitto } from '../helpers/mosquitto.mjs';
 import { SECRET } from '../helpers/secrets.mjs';
+import { LIMIT } from '../helpers/wait.mjs';
 
 const USER = 'teacher@school.fr';
 /** Pieces of the password that must not show either (a redaction that stops early shows them). */
@@ -40,6 +41,10 @@ function forms(tcp, ws) {
     `mqtt://teacher:%zz${SECRET}@${tcp}`,
   ];
 }
+
+/** How long a command may take to print its page's address: a form it refuses ends it at once
+ *  (its exit ends the wait), so this only bounds a start on a loaded machine. */
+const PAGE_LINE = 60_000;
 
 /** The value with a topic after it, as -L wants (ws:// has its path first). */
 const withTopic = (form) => `${form}/class/t`;
@@ -139,7 +144,7 @@ describe('the password, in every form, on every command and page', { skip: mosqu
 
   /** Runs `mqtt-pair args` until it exits, or `stopAfter` a line (then SIGINT); checks all it printed. */
   async function run(args, { input, until, ms = 20_000, web } = {}) {
-    const r = mqttPair(args, { input, timeout: 60_000 });
+    const r = mqttPair(args, { input, timeout: LIMIT });
     let served = '';
     if (until) {
       const seen = await r.waitFor('stdout', until, ms).catch(() => null);
@@ -198,7 +203,7 @@ describe('the password, in every form, on every command and page', { skip: mosqu
       const r = await run(['watch', '--broker', form, '--web', '0', '--school', 'S', '--class', 'C', '--roster', roster], {
         until: /Classroom view: (http:\/\/\S+\/)/,
         web: true,
-        ms: 8000,
+        ms: PAGE_LINE,
       });
       if (r.served) served();
       await run(['watch', '--web', '0', '--broker', `127.0.0.1:${broker.port}`, '--student-broker', form]);
@@ -210,7 +215,7 @@ describe('the password, in every form, on every command and page', { skip: mosqu
       const r = await run(['classroom', '--broker', form, '--pairs', '1', '--interval', '200', '--web', '0', '--duration', '600'], {
         until: /Classroom view: (http:\/\/\S+\/)/,
         web: true,
-        ms: 8000,
+        ms: PAGE_LINE,
       });
       if (r.served) served();
     });
@@ -221,7 +226,7 @@ describe('the password, in every form, on every command and page', { skip: mosqu
       const r = await run(['explore', '--broker', form, '--web', '0', '-t', 'class/#'], {
         until: /Explorer: (http:\/\/\S+\/)/,
         web: { gets: ['/', '/explorer.js'], posts: ['/clear'] },
-        ms: 8000,
+        ms: PAGE_LINE,
       });
       if (r.served) served();
     });
@@ -230,8 +235,8 @@ describe('the password, in every form, on every command and page', { skip: mosqu
   test("setup --web: the class it polls, and nothing for another site; the broker's setting only in a board's own answer", async () => {
     await eachServed(async (form, served) => {
       const args = ['setup', '--web', '0', '--roster', roster, '--school', 'S', '--class', 'C', '--ssid', SSID, '--broker', form];
-      const r = mqttPair(args, { timeout: 60_000 });
-      const seen = await r.waitFor('stdout', /The class set-up page: (http:\/\/\S+\/)/, 8000).catch(() => null);
+      const r = mqttPair(args, { timeout: LIMIT });
+      const seen = await r.waitFor('stdout', /The class set-up page: (http:\/\/\S+\/)/, PAGE_LINE).catch(() => null);
       let text = '';
       if (seen) {
         const base = seen[1];
