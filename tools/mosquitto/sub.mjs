@@ -93,7 +93,7 @@ export async function retainedOn(port, filters) {
       pub.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub to the marker: exit ${code}`)))),
     );
     await sub.waitFor(new RegExp(`^0 ${marker} end$`));
-    const end = sub.lines.findIndex((l) => l === `0 ${marker} end`);
+    const end = sub.lines.indexOf(`0 ${marker} end`);
     return sub.lines
       .slice(0, end)
       .filter((l) => l.startsWith('1 '))
