@@ -179,14 +179,11 @@ describe('npm pack, then npm install -g of the tarball, offline', { skip: mosqui
     });
     try {
       // (Stopped by Ctrl+C below, not by its --duration: a slow start must not end it first.)
-      const port = Number(
-        (
-          await until(
-            () => /ws:\/\/127\.0\.0\.1:(\d+)\/mqtt/.exec(out),
-            () => `the WebSocket's address in:\n${out}`,
-          )
-        )[1],
+      const address = await until(
+        () => /ws:\/\/127\.0\.0\.1:(\d+)\/mqtt/.exec(out),
+        () => `the WebSocket's address in:\n${out}`,
       );
+      const port = Number(address[1]);
       const client = new MqttClient(
         nodeHost({ log: () => {} }),
         { host: '127.0.0.1', port, transport: 'ws', path: '/mqtt' },
